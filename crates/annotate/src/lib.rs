@@ -1,0 +1,1 @@
+//! epiwire-annotate (being written).

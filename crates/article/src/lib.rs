@@ -1,0 +1,1 @@
+//! epiwire-article (being written).

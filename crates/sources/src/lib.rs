@@ -1,0 +1,1 @@
+//! epiwire-sources (being written).

@@ -1,0 +1,1 @@
+//! epiwire-store (being written).

@@ -1,0 +1,2 @@
+//! The `epiwire` command line (being written).
+fn main() {}
