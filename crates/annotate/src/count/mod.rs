@@ -1,0 +1,1 @@
+//! count recognition (being written).

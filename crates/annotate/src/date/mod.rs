@@ -1,0 +1,1 @@
+//! date recognition (being written).

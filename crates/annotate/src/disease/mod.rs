@@ -1,0 +1,1 @@
+//! disease recognition (being written).

@@ -1,0 +1,1 @@
+//! place recognition (being written).
