@@ -10,6 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
+mod number;
 mod offsets;
 pub use offsets::CharIndex;
 
@@ -143,7 +144,8 @@ pub struct Count {
     pub end: usize,
     /// The number as written.
     pub text: String,
-    /// The value (for ranges, the lower bound).
+    /// The value (for ranges, the lower bound). Whole numbers are written without a fraction.
+    #[serde(serialize_with = "number::serialize")]
     pub value: f64,
     /// cases, deaths, hospitalizations, recoveries, quarantined, tested, vaccinated, other.
     pub metric: String,
@@ -152,10 +154,18 @@ pub struct Count {
     /// exact, approximate, at_least, more_than, at_most, less_than, range.
     pub qualifier: String,
     /// For ranges: lower bound.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "number::serialize_opt"
+    )]
     pub min: Option<f64>,
     /// For ranges: upper bound.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "number::serialize_opt"
+    )]
     pub max: Option<f64>,
     /// confirmed, suspected, probable, or null.
     pub status: Option<String>,
@@ -178,7 +188,8 @@ pub struct Fact {
     pub country: Option<String>,
     /// The metric.
     pub metric: String,
-    /// The value.
+    /// The value. Whole numbers are written without a fraction.
+    #[serde(serialize_with = "number::serialize")]
     pub value: f64,
     /// The scope.
     pub scope: String,
