@@ -87,10 +87,22 @@ fn rank(count: &Count) -> (u8, Option<&str>, OrderedValue) {
 }
 
 /// An f64 with a total order, for ranking.
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+#[derive(Debug, Clone, Copy)]
 struct OrderedValue(f64);
 
+impl PartialEq for OrderedValue {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+
 impl Eq for OrderedValue {}
+
+impl PartialOrd for OrderedValue {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 impl Ord for OrderedValue {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
