@@ -1,1 +1,4 @@
-//! count recognition (being written).
+//! Count recognition: numbers of people (cases, deaths, …) tied to an epidemiological noun.
+
+pub mod number;
+pub(crate) mod token;

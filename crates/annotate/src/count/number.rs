@@ -1,0 +1,774 @@
+//! Number expressions in English news text: digits, decimals with multipliers, number words,
+//! vague quantities and ranges.
+//!
+//! The scanner works over the shared token stream in one left-to-right pass with bounded
+//! look-ahead per token, so it runs in linear time on any input.
+//!
+//! Conventions:
+//! - Thousands separators are a comma (`232,880`) or a single space, no-break space, thin space
+//!   or narrow no-break space (`12 344`), always in groups of exactly three digits.
+//! - A comma or dot followed by a digit group that is not a valid English group (`1,2 million`,
+//!   `12,34`, `17.05.2018`) makes the whole digit chain *not a number*: continental decimal commas
+//!   and dotted dates are ambiguous, and misreading `1,2 million` as 1.2 million (or as 12
+//!   million) would put a wrong figure in front of an analyst. Nothing is reported for it.
+//! - Vague quantities carry their own qualifier and take the lowest value of their plain reading:
+//!   "dozens of" = at least 24, "hundreds of" = at least 200, "thousands of" = at least 2,000,
+//!   "several thousand" = at least 3,000, "a handful" = about 5.
+//! - A range ("10-15", "10 to 15", "between 10 and 15") has `value` = `min` = the lower bound.
+
+use epiwire_model::CharIndex;
+
+use super::token::{Gap, Kind, Token, lw, tokenize};
+
+/// A qualifier carried by the number expression itself (not by the words before it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vague {
+    /// "a handful": about.
+    Approximate,
+    /// "dozens of", "hundreds of", "several thousand": at least the lowest reading.
+    AtLeast,
+}
+
+/// How a number expression is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// Digits, possibly with thousands separators and a multiplier word.
+    Digits,
+    /// Digits with a fractional part and no multiplier ("40.2", "2007.1775").
+    Decimal,
+    /// Number words ("sixty-two", "one hundred and twelve").
+    Words,
+    /// A vague quantity ("dozens of", "a handful").
+    Vague,
+}
+
+/// A number expression found by the scanner, in token and byte coordinates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct NumExpr {
+    /// First token index.
+    pub first: usize,
+    /// Last token index (inclusive).
+    pub last: usize,
+    /// Byte start.
+    pub start: usize,
+    /// Byte end.
+    pub end: usize,
+    /// Value (lower bound for ranges).
+    pub value: f64,
+    /// Range bounds.
+    pub range: Option<(f64, f64)>,
+    /// Qualifier implied by the expression itself.
+    pub vague: Option<Vague>,
+    /// How it is written.
+    pub form: Form,
+    /// A single run of digits with no separator, decimal or multiplier: its digit count.
+    pub plain_digits: usize,
+    /// Multiplier applied (1 when none).
+    pub mult: f64,
+}
+
+/// A number expression with code-point offsets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumberMention {
+    /// First code point.
+    pub start: usize,
+    /// End code point (exclusive).
+    pub end: usize,
+    /// The expression as written.
+    pub text: String,
+    /// The value (lower bound for a range).
+    pub value: f64,
+    /// Lower and upper bound for a range.
+    pub range: Option<(f64, f64)>,
+    /// Qualifier implied by a vague quantity.
+    pub vague: Option<Vague>,
+    /// How it is written.
+    pub form: Form,
+}
+
+/// Parses one number expression that makes up all of `s` (surrounding whitespace ignored):
+/// "232,880", "12 344", "1.72 million", "3.5bn", "sixty-two", "one hundred and twelve",
+/// "a dozen". Ranges and text with anything else around the number give `None`; so does
+/// "1,2 million" (see the module notes).
+pub fn parse_number(s: &str) -> Option<f64> {
+    let toks = tokenize(s);
+    let nums = scan(s, &toks);
+    match nums.as_slice() {
+        [n] if n.first == 0 && n.last + 1 == toks.len() && n.range.is_none() => Some(n.value),
+        _ => None,
+    }
+}
+
+/// All number expressions in `text`, with code-point spans.
+pub fn find_numbers(text: &str) -> Vec<NumberMention> {
+    let toks = tokenize(text);
+    let idx = CharIndex::new(text);
+    scan(text, &toks)
+        .into_iter()
+        .map(|n| NumberMention {
+            start: idx.char_offset(n.start),
+            end: idx.char_offset(n.end),
+            text: text.get(n.start..n.end).unwrap_or("").to_string(),
+            value: n.value,
+            range: n.range,
+            vague: n.vague,
+            form: n.form,
+        })
+        .collect()
+}
+
+fn unit_word(w: &str) -> Option<u32> {
+    Some(match w {
+        "zero" => 0,
+        "one" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        "thirteen" => 13,
+        "fourteen" => 14,
+        "fifteen" => 15,
+        "sixteen" => 16,
+        "seventeen" => 17,
+        "eighteen" => 18,
+        "nineteen" => 19,
+        _ => return None,
+    })
+}
+
+fn tens_word(w: &str) -> Option<u32> {
+    Some(match w {
+        "twenty" => 20,
+        "thirty" => 30,
+        "forty" | "fourty" => 40,
+        "fifty" => 50,
+        "sixty" => 60,
+        "seventy" => 70,
+        "eighty" => 80,
+        "ninety" => 90,
+        _ => return None,
+    })
+}
+
+fn scale_word(w: &str) -> Option<f64> {
+    Some(match w {
+        "thousand" => 1e3,
+        "lakh" | "lakhs" => 1e5,
+        "million" | "mn" => 1e6,
+        "crore" | "crores" => 1e7,
+        "billion" | "bn" => 1e9,
+        _ => return None,
+    })
+}
+
+/// Multiplier suffixes written attached to digits ("3.5bn", "2m", "10k").
+fn attached_suffix(w: &str) -> Option<f64> {
+    match w {
+        "m" | "mn" | "mln" => Some(1e6),
+        "bn" => Some(1e9),
+        "k" => Some(1e3),
+        _ => scale_word(w),
+    }
+}
+
+fn is_number_word(w: &str) -> bool {
+    unit_word(w).is_some() || tens_word(w).is_some()
+}
+
+/// Scans all number expressions.
+pub(crate) fn scan(src: &str, toks: &[Token]) -> Vec<NumExpr> {
+    let mut out: Vec<NumExpr> = Vec::new();
+    let mut i = 0;
+    let mut buf = [0u8; 24];
+    while i < toks.len() {
+        let t = toks[i];
+        let found = match t.kind {
+            Kind::Num => match scan_digits(src, toks, i) {
+                DigitScan::Number(n) => Some(n),
+                DigitScan::Skip(last) => {
+                    i = last + 1;
+                    continue;
+                }
+            },
+            Kind::Word => {
+                let w = lw(src, &t, &mut buf);
+                if w.is_empty() {
+                    None
+                } else {
+                    scan_vague(src, toks, i).or_else(|| scan_words(src, toks, i))
+                }
+            }
+            Kind::Punct(_) => None,
+        };
+        match found {
+            Some(n) => {
+                i = n.last + 1;
+                out.push(n);
+            }
+            None => i += 1,
+        }
+    }
+    merge_ranges(src, toks, out)
+}
+
+enum DigitScan {
+    Number(NumExpr),
+    /// Not a number; skip through this token index.
+    Skip(usize),
+}
+
+fn attached(toks: &[Token], j: usize) -> bool {
+    toks.get(j).is_some_and(|t| t.gap == Gap::None)
+}
+
+fn digits_value(s: &str) -> f64 {
+    let mut v = 0f64;
+    for b in s.bytes() {
+        v = v * 10.0 + f64::from(b - b'0');
+    }
+    v
+}
+
+fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
+    let t = toks[i];
+    // Attached to letters on the left (H5N1, COVID19), to "WORD-" (COVID-19), or continuing a
+    // digit chain that was already rejected ("1.2.3").
+    if t.gap == Gap::None && i > 0 {
+        let p = toks[i - 1];
+        let before = if i >= 2 && p.gap == Gap::None { Some(toks[i - 2]) } else { None };
+        let reject = p.is_word()
+            || (p.is_dash() && before.is_some_and(|b| b.is_word()))
+            || ((p.is_punct('.') || p.is_punct(',') || p.is_punct('/'))
+                && before.is_some_and(|b| b.is_num()));
+        if reject {
+            return DigitScan::Skip(skip_chain(toks, i));
+        }
+    }
+    let first_text = t.text(src);
+    let mut value = digits_value(first_text);
+    let mut last = i;
+    let mut separated = false;
+    let mut decimal = false;
+    // Comma groups.
+    while toks.get(last + 1).is_some_and(|c| c.is_punct(',') && c.gap == Gap::None)
+        && toks.get(last + 2).is_some_and(|n| n.is_num() && n.gap == Gap::None)
+    {
+        let g = toks[last + 2];
+        if g.end - g.start != 3 || (!separated && first_text.len() > 3) {
+            return DigitScan::Skip(skip_chain(toks, i));
+        }
+        value = value * 1000.0 + digits_value(g.text(src));
+        separated = true;
+        last += 2;
+    }
+    // Space groups (only for a chain without commas).
+    if !separated && first_text.len() <= 3 {
+        while toks.get(last + 1).is_some_and(|n| {
+            n.is_num() && n.gap == Gap::Space && n.end - n.start == 3
+        }) && !toks
+            .get(last + 2)
+            .is_some_and(|n| (n.is_punct('.') || n.is_punct(',')) && n.gap == Gap::None
+                && toks.get(last + 3).is_some_and(|d| d.is_num() && d.gap == Gap::None))
+        {
+            value = value * 1000.0 + digits_value(toks[last + 1].text(src));
+            separated = true;
+            last += 1;
+        }
+    }
+    // Decimal part.
+    if toks.get(last + 1).is_some_and(|c| c.is_punct('.') && c.gap == Gap::None)
+        && toks.get(last + 2).is_some_and(|n| n.is_num() && n.gap == Gap::None)
+    {
+        // A second dot (17.05.2018, 1.2.3) or a comma group after: not a number.
+        if toks.get(last + 3).is_some_and(|c| {
+            (c.is_punct('.') || c.is_punct(',')) && c.gap == Gap::None
+        }) && toks.get(last + 4).is_some_and(|n| n.is_num() && n.gap == Gap::None)
+        {
+            return DigitScan::Skip(skip_chain(toks, i));
+        }
+        let f = toks[last + 2].text(src);
+        let frac = digits_value(f) / 10f64.powi(i32::try_from(f.len()).unwrap_or(i32::MAX));
+        value += frac;
+        decimal = true;
+        last += 2;
+    }
+    // A comma directly followed by a non-group digit run after a decimal, e.g. "1.5,2": skip.
+    let mut mult = 1.0;
+    let mut buf = [0u8; 24];
+    if let Some(n) = toks.get(last + 1) {
+        if n.is_word() && n.gap == Gap::None {
+            let w = lw(src, n, &mut buf);
+            if let Some(m) = attached_suffix(w) {
+                // "2m" directly followed by more letters is not a suffix (handled by tokeniser).
+                mult = m;
+                last += 1;
+            } else {
+                // Ordinals (19th), units (10mg), codes (5N1): not a number.
+                return DigitScan::Skip(skip_chain(toks, i).max(last + 1));
+            }
+        } else if n.is_word() && matches!(n.gap, Gap::Space | Gap::Wide) {
+            let w = lw(src, n, &mut buf);
+            if let Some(m) = scale_word(w) {
+                mult = m;
+                last += 1;
+            } else if w == "hundred" && !decimal {
+                mult = 100.0;
+                last += 1;
+                // "2 hundred thousand"
+                if let Some(n2) = toks.get(last + 1)
+                    && let Some(m2) = scale_word(lw(src, n2, &mut buf))
+                {
+                    mult *= m2;
+                    last += 1;
+                }
+            }
+        }
+    }
+    let plain = !separated && !decimal && mult == 1.0;
+    let form = if decimal && mult == 1.0 { Form::Decimal } else { Form::Digits };
+    let value = (value * mult * 1e6).round() / 1e6;
+    DigitScan::Number(NumExpr {
+        first: i,
+        last,
+        start: t.start,
+        end: toks[last].end,
+        value,
+        range: None,
+        vague: None,
+        form,
+        plain_digits: if plain { first_text.len() } else { 0 },
+        mult,
+    })
+}
+
+/// The last token index of a chain of digits joined by attached punctuation or letters.
+fn skip_chain(toks: &[Token], i: usize) -> usize {
+    let mut j = i;
+    while let Some(n) = toks.get(j + 1) {
+        if n.gap != Gap::None {
+            break;
+        }
+        let joinable = n.is_num()
+            || n.is_word()
+            || ((n.is_punct('.') || n.is_punct(',') || n.is_punct('/') || n.is_punct(':'))
+                && toks.get(j + 2).is_some_and(|d| d.is_num() && d.gap == Gap::None));
+        if !joinable {
+            break;
+        }
+        j += 1;
+    }
+    j
+}
+
+fn scan_vague(src: &str, toks: &[Token], i: usize) -> Option<NumExpr> {
+    let mut buf = [0u8; 24];
+    let mut buf2 = [0u8; 24];
+    let mut buf3 = [0u8; 24];
+    let w = lw(src, &toks[i], &mut buf);
+    let next = toks.get(i + 1).map_or("", |t| lw(src, t, &mut buf2));
+    let next2 = toks.get(i + 2).map_or("", |t| lw(src, t, &mut buf3));
+    let mk = |last: usize, value: f64, vague: Vague| NumExpr {
+        first: i,
+        last,
+        start: toks[i].start,
+        end: toks[last].end,
+        value,
+        range: None,
+        vague: Some(vague),
+        form: Form::Vague,
+        plain_digits: 0,
+        mult: 1.0,
+    };
+    let plural_scale = |w: &str| -> Option<f64> {
+        Some(match w {
+            "dozens" => 24.0,
+            "scores" => 40.0,
+            "hundreds" => 200.0,
+            "thousands" => 2000.0,
+            "millions" => 2e6,
+            _ => return None,
+        })
+    };
+    match w {
+        "a" if next == "handful" => Some(mk(i + 1, 5.0, Vague::Approximate)),
+        "tens" if next == "of" && (next2 == "thousands" || next2 == "millions") => {
+            let v = if next2 == "thousands" { 2e4 } else { 2e7 };
+            Some(mk(i + 2, v, Vague::AtLeast))
+        }
+        "several" | "many" => {
+            let m = match next {
+                "hundred" => 100.0,
+                "thousand" => 1e3,
+                "million" => 1e6,
+                "dozen" => 12.0,
+                _ => return None,
+            };
+            Some(mk(i + 1, 3.0 * m, Vague::AtLeast))
+        }
+        _ => {
+            let v = plural_scale(w)?;
+            if next != "of" {
+                return None;
+            }
+            // "hundreds of thousands of"
+            if next2 == "thousands" || next2 == "millions" {
+                let m = if next2 == "thousands" { 1e3 } else { 1e6 };
+                return Some(mk(i + 2, v * m, Vague::AtLeast));
+            }
+            Some(mk(i, v, Vague::AtLeast))
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum W {
+    Start,
+    StartA,
+    Unit,
+    Tens,
+    Hundred,
+    Scale,
+    And,
+    Dozen,
+}
+
+fn scan_words(src: &str, toks: &[Token], i: usize) -> Option<NumExpr> {
+    let mut buf = [0u8; 24];
+    let mut total = 0f64;
+    let mut cur = 0f64;
+    let mut state = W::Start;
+    let mut last_scale = f64::INFINITY;
+    let mut best: Option<(usize, f64)> = None;
+    let mut j = i;
+    while let Some(t) = toks.get(j) {
+        if j > i {
+            if t.gap >= Gap::Blank {
+                break;
+            }
+            // Hyphen between tens and unit: "sixty-two".
+            if t.is_dash() && t.gap == Gap::None && state == W::Tens {
+                if toks.get(j + 1).is_some_and(|n| n.gap == Gap::None && n.is_word()) {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            let prev = toks[j - 1];
+            if t.gap == Gap::None && !prev.is_dash() {
+                break;
+            }
+        }
+        if !t.is_word() {
+            break;
+        }
+        let w = lw(src, t, &mut buf);
+        if let Some(v) = unit_word(w) {
+            let ok = matches!(state, W::Start | W::Hundred | W::Scale | W::And)
+                || (state == W::Tens && (1..10).contains(&v));
+            if !ok {
+                break;
+            }
+            cur += f64::from(v);
+            state = W::Unit;
+        } else if let Some(v) = tens_word(w) {
+            if !matches!(state, W::Start | W::Hundred | W::Scale | W::And) {
+                break;
+            }
+            cur += f64::from(v);
+            state = W::Tens;
+        } else if w == "hundred" {
+            let ok = (state == W::Unit && cur < 100.0) || state == W::StartA;
+            if !ok {
+                break;
+            }
+            cur = if state == W::StartA { 100.0 } else { cur * 100.0 };
+            state = W::Hundred;
+        } else if let Some(m) = scale_word(w) {
+            if !matches!(state, W::Unit | W::Tens | W::Hundred | W::StartA) || m >= last_scale {
+                break;
+            }
+            let c = if state == W::StartA { 1.0 } else { cur };
+            total += c * m;
+            cur = 0.0;
+            last_scale = m;
+            state = W::Scale;
+        } else if w == "dozen" {
+            if !matches!(state, W::Unit | W::StartA) {
+                break;
+            }
+            let c = if state == W::StartA { 1.0 } else { cur };
+            cur = c * 12.0;
+            state = W::Dozen;
+        } else if w == "and" {
+            if !matches!(state, W::Hundred | W::Scale) {
+                break;
+            }
+            let mut b2 = [0u8; 24];
+            let next_is_num = toks
+                .get(j + 1)
+                .is_some_and(|n| n.gap != Gap::None && is_number_word(lw(src, n, &mut b2)));
+            if !next_is_num {
+                break;
+            }
+            state = W::And;
+        } else if (w == "a" || w == "an") && state == W::Start {
+            let mut b2 = [0u8; 24];
+            let n = toks.get(j + 1).map_or("", |n| lw(src, n, &mut b2));
+            if !(n == "hundred" || n == "dozen" || scale_word(n).is_some()) || n == "mn" || n == "bn" {
+                break;
+            }
+            state = W::StartA;
+        } else {
+            break;
+        }
+        if !matches!(state, W::And | W::StartA | W::Start) {
+            best = Some((j, total + cur));
+        }
+        if state == W::Dozen {
+            break;
+        }
+        j += 1;
+    }
+    let (last, value) = best?;
+    Some(NumExpr {
+        first: i,
+        last,
+        start: toks[i].start,
+        end: toks[last].end,
+        value,
+        range: None,
+        vague: None,
+        form: Form::Words,
+        plain_digits: 0,
+        mult: 1.0,
+    })
+}
+
+/// Joins "A-B", "A to B" and "between A and B" into ranges.
+fn merge_ranges(src: &str, toks: &[Token], nums: Vec<NumExpr>) -> Vec<NumExpr> {
+    let mut out: Vec<NumExpr> = Vec::with_capacity(nums.len());
+    let mut k = 0;
+    let mut buf = [0u8; 24];
+    let mut buf2 = [0u8; 24];
+    while k < nums.len() {
+        let a = nums[k];
+        if let Some(&b) = nums.get(k + 1) {
+            let rangeable = |n: &NumExpr| matches!(n.form, Form::Digits | Form::Words);
+            let between = a.last + 2 == b.first;
+            let sep = toks.get(a.last + 1);
+            let joiner = sep.map_or("", |t| lw(src, t, &mut buf));
+            let before = if a.first > 0 { lw(src, &toks[a.first - 1], &mut buf2) } else { "" };
+            let is_dash = sep.is_some_and(Token::is_dash);
+            let sep_ok = is_dash
+                || joiner == "to"
+                || (joiner == "and" && before == "between")
+                || (joiner == "or" && a.form == Form::Words);
+            // No third element: "555-123-4567" is not a range.
+            let chained = toks.get(b.last + 1).is_some_and(|t| t.is_dash() && t.gap == Gap::None)
+                && toks.get(b.last + 2).is_some_and(Token::is_num)
+                || (a.first >= 2
+                    && toks[a.first - 1].is_dash()
+                    && toks[a.first - 1].gap == Gap::None
+                    && toks[a.first - 2].is_num());
+            let a_ok = rangeable(&a) || (a.form == Form::Decimal && b.mult > 1.0);
+            if between && sep_ok && a_ok && rangeable(&b) && !chained {
+                let mut lo = a.value;
+                if a.mult == 1.0 && b.mult > 1.0 && a.value * b.mult <= b.value {
+                    lo = a.value * b.mult;
+                }
+                if lo < b.value {
+                    out.push(NumExpr {
+                        first: a.first,
+                        last: b.last,
+                        start: a.start,
+                        end: b.end,
+                        value: lo,
+                        range: Some((lo, b.value)),
+                        vague: None,
+                        form: b.form,
+                        plain_digits: 0,
+                        mult: b.mult,
+                    });
+                    k += 2;
+                    continue;
+                }
+            }
+        }
+        out.push(a);
+        k += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn one(s: &str) -> Option<f64> {
+        parse_number(s)
+    }
+
+    #[test]
+    fn digits_and_separators() {
+        assert_eq!(one("232,880"), Some(232_880.0));
+        assert_eq!(one("12 344"), Some(12_344.0));
+        assert_eq!(one("12\u{202f}344"), Some(12_344.0));
+        assert_eq!(one("12\u{2009}344"), Some(12_344.0));
+        assert_eq!(one("12\u{a0}344"), Some(12_344.0));
+        assert_eq!(one("1,234,567"), Some(1_234_567.0));
+        assert_eq!(one("0"), Some(0.0));
+    }
+
+    #[test]
+    fn decimals_and_multipliers() {
+        assert_eq!(one("1.72 million"), Some(1_720_000.0));
+        assert_eq!(one("1.2 million"), Some(1_200_000.0));
+        assert_eq!(one("3.5bn"), Some(3_500_000_000.0));
+        assert_eq!(one("2 thousand"), Some(2000.0));
+        assert_eq!(one("40.2"), Some(40.2));
+    }
+
+    #[test]
+    fn continental_comma_is_not_a_number() {
+        assert_eq!(one("1,2 million"), None);
+        assert!(find_numbers("1,2 million").is_empty());
+        assert!(find_numbers("17.05.2018").is_empty());
+        assert!(find_numbers("12,34").is_empty());
+    }
+
+    #[test]
+    fn words() {
+        assert_eq!(one("six"), Some(6.0));
+        assert_eq!(one("sixty-two"), Some(62.0));
+        assert_eq!(one("one hundred and twelve"), Some(112.0));
+        assert_eq!(one("a dozen"), Some(12.0));
+        assert_eq!(one("nine hundred and ninety-nine"), Some(999.0));
+        assert_eq!(one("seventy five"), Some(75.0));
+        assert_eq!(
+            one("five million three hundred and fifty eight thousand"),
+            Some(5_358_000.0)
+        );
+        assert_eq!(one("a hundred"), Some(100.0));
+    }
+
+    #[test]
+    fn vague() {
+        let n = find_numbers("dozens of people");
+        assert_eq!(n.len(), 1);
+        assert_eq!((n[0].value, n[0].vague), (24.0, Some(Vague::AtLeast)));
+        let n = find_numbers("hundreds of cases");
+        assert_eq!(n[0].value, 200.0);
+        let n = find_numbers("several thousand cases");
+        assert_eq!((n[0].value, n[0].text.as_str()), (3000.0, "several thousand"));
+        let n = find_numbers("a handful of cases");
+        assert_eq!((n[0].value, n[0].vague), (5.0, Some(Vague::Approximate)));
+    }
+
+    #[test]
+    fn ranges() {
+        for (s, lo, hi) in [
+            ("10-15 cases", 10.0, 15.0),
+            ("10 to 15 cases", 10.0, 15.0),
+            ("between 10 and 15 cases", 10.0, 15.0),
+            ("1.5 to 2 million", 1_500_000.0, 2_000_000.0),
+        ] {
+            let n = find_numbers(s);
+            assert_eq!(n.len(), 1, "{s}");
+            assert_eq!(n[0].range, Some((lo, hi)), "{s}");
+        }
+        assert_eq!(find_numbers("between 10 and 15 cases")[0].text, "10 and 15");
+        assert_eq!(find_numbers("555-123-4567").len(), 3);
+    }
+
+    #[test]
+    fn attached_letters_are_not_numbers() {
+        assert!(find_numbers("H5N1").is_empty());
+        assert!(find_numbers("COVID-19").is_empty());
+        assert!(find_numbers("the 19th case").is_empty());
+        assert!(find_numbers("10mg").is_empty());
+    }
+
+    #[test]
+    fn long_inputs_are_linear() {
+        let digits = "7".repeat(1_000_000);
+        let n = find_numbers(&digits);
+        assert_eq!(n.len(), 1);
+        let words = "six ".repeat(250_000);
+        assert!(!find_numbers(&words).is_empty());
+        let commas = "1,".repeat(300_000);
+        let _ = find_numbers(&commas);
+    }
+
+    fn with_commas(n: u64) -> String {
+        let s = n.to_string();
+        let mut out = String::new();
+        for (k, c) in s.chars().enumerate() {
+            if k > 0 && (s.len() - k) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    fn words_below_1000(n: u32) -> String {
+        const U: [&str; 20] = [
+            "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+            "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+            "eighteen", "nineteen",
+        ];
+        const T: [&str; 10] =
+            ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+        let below_100 = |n: u32| -> String {
+            if n < 20 {
+                U[n as usize].to_string()
+            } else if n % 10 == 0 {
+                T[(n / 10) as usize].to_string()
+            } else {
+                format!("{}-{}", T[(n / 10) as usize], U[(n % 10) as usize])
+            }
+        };
+        if n < 100 {
+            below_100(n)
+        } else if n % 100 == 0 {
+            format!("{} hundred", U[(n / 100) as usize])
+        } else {
+            format!("{} hundred and {}", U[(n / 100) as usize], below_100(n % 100))
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn commas_round_trip(n in 0u64..10_000_000_000) {
+            prop_assert_eq!(parse_number(&with_commas(n)), Some(n as f64));
+        }
+
+        #[test]
+        fn words_round_trip(n in 0u32..1000) {
+            prop_assert_eq!(parse_number(&words_below_1000(n)), Some(f64::from(n)));
+        }
+
+        #[test]
+        fn millions_round_trip(x in 1u32..1000, y in 0u32..10) {
+            let s = format!("{x}.{y} million");
+            let want = (f64::from(x) + f64::from(y) / 10.0) * 1e6;
+            prop_assert_eq!(parse_number(&s), Some(want.round()));
+        }
+
+        #[test]
+        fn never_panics_and_spans_are_slices(s in "\\PC{0,80}") {
+            for n in find_numbers(&s) {
+                let slice: String = s.chars().skip(n.start).take(n.end - n.start).collect();
+                prop_assert_eq!(slice, n.text);
+            }
+        }
+    }
+}

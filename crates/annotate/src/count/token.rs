@@ -1,0 +1,212 @@
+//! A single-pass tokeniser shared by the number, count and date scanners.
+//!
+//! Tokens are words (runs of alphabetic characters), numbers (runs of ASCII digits) and single
+//! punctuation characters. Whitespace is not a token; each token records what kind of gap
+//! precedes it, which the number scanner needs for "12 344" and the sentence logic for blank
+//! lines. Tokenising allocates one vector and nothing per token.
+
+/// What a token is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A run of alphabetic characters.
+    Word,
+    /// A run of ASCII digits.
+    Num,
+    /// One other non-whitespace character.
+    Punct(char),
+}
+
+/// The whitespace before a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Gap {
+    /// Directly attached to the previous token (or the start of the text).
+    None,
+    /// One space-like character: space, no-break space, thin or narrow no-break space.
+    Space,
+    /// Other whitespace without a line break (several spaces, tabs).
+    Wide,
+    /// Whitespace with one line break.
+    Line,
+    /// Whitespace with two or more line breaks (a paragraph break).
+    Blank,
+}
+
+/// One token: its kind, byte range and preceding gap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Token {
+    pub kind: Kind,
+    pub start: usize,
+    pub end: usize,
+    pub gap: Gap,
+}
+
+impl Token {
+    /// The token's text.
+    pub fn text<'a>(&self, src: &'a str) -> &'a str {
+        src.get(self.start..self.end).unwrap_or("")
+    }
+
+    /// True for a word token.
+    pub fn is_word(&self) -> bool {
+        self.kind == Kind::Word
+    }
+
+    /// True for a digit token.
+    pub fn is_num(&self) -> bool {
+        self.kind == Kind::Num
+    }
+
+    /// True for the punctuation character `c`.
+    pub fn is_punct(&self, c: char) -> bool {
+        self.kind == Kind::Punct(c)
+    }
+
+    /// True for a dash-like character: hyphen-minus, en dash, em dash, minus, hyphen.
+    pub fn is_dash(&self) -> bool {
+        matches!(self.kind, Kind::Punct('-' | '–' | '—' | '−' | '‐' | '‑'))
+    }
+}
+
+/// Splits `src` into tokens.
+pub(crate) fn tokenize(src: &str) -> Vec<Token> {
+    let mut out = Vec::with_capacity(src.len() / 4 + 4);
+    let bytes = src.as_bytes();
+    let mut i = 0usize;
+    let mut gap = Gap::None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b == b'\n' {
+                gap = if gap >= Gap::Line { Gap::Blank } else { Gap::Line };
+                i += 1;
+                continue;
+            }
+            if b == b' ' || b == b'\t' || b == b'\r' || b == 0x0b || b == 0x0c {
+                gap = match gap {
+                    Gap::None if b == b' ' => Gap::Space,
+                    Gap::None | Gap::Space => Gap::Wide,
+                    g => g,
+                };
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let kind = if b.is_ascii_digit() {
+                while i < bytes.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+                Kind::Num
+            } else if b.is_ascii_alphabetic() {
+                i = word_end(src, i);
+                Kind::Word
+            } else {
+                i += 1;
+                Kind::Punct(b as char)
+            };
+            out.push(Token { kind, start, end: i, gap });
+            gap = Gap::None;
+            continue;
+        }
+        // Non-ASCII: decode one character.
+        let Some(ch) = src.get(i..).and_then(|s| s.chars().next()) else {
+            break;
+        };
+        let len = ch.len_utf8();
+        if ch.is_whitespace() {
+            let spacey = matches!(ch, '\u{a0}' | '\u{2009}' | '\u{202f}' | '\u{2007}');
+            gap = match gap {
+                Gap::None if spacey => Gap::Space,
+                Gap::None | Gap::Space => {
+                    if ch == '\u{2028}' || ch == '\u{2029}' || ch == '\u{85}' {
+                        Gap::Line
+                    } else {
+                        Gap::Wide
+                    }
+                }
+                g => g,
+            };
+            i += len;
+            continue;
+        }
+        let start = i;
+        let kind = if ch.is_alphabetic() {
+            i = word_end(src, i);
+            Kind::Word
+        } else {
+            i += len;
+            Kind::Punct(ch)
+        };
+        out.push(Token { kind, start, end: i, gap });
+        gap = Gap::None;
+    }
+    out
+}
+
+/// End of the alphabetic run starting at byte `i`.
+fn word_end(src: &str, mut i: usize) -> usize {
+    let bytes = src.as_bytes();
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_alphabetic() {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        match src.get(i..).and_then(|s| s.chars().next()) {
+            Some(ch) if ch.is_alphabetic() => i += ch.len_utf8(),
+            _ => break,
+        }
+    }
+    i
+}
+
+/// A lower-cased copy of a short ASCII word in a stack buffer, for matching against word lists
+/// without allocating. Words longer than the buffer or not ASCII give `None`.
+pub(crate) fn lower<'b>(word: &str, buf: &'b mut [u8; 24]) -> Option<&'b str> {
+    let bytes = word.as_bytes();
+    if bytes.len() > buf.len() || !word.is_ascii() {
+        return None;
+    }
+    for (slot, b) in buf.iter_mut().zip(bytes) {
+        *slot = b.to_ascii_lowercase();
+    }
+    std::str::from_utf8(&buf[..bytes.len()]).ok()
+}
+
+/// The lower-cased word of token `t` (empty for non-words or long/non-ASCII words).
+pub(crate) fn lw<'b>(src: &str, t: &Token, buf: &'b mut [u8; 24]) -> &'b str {
+    if !t.is_word() {
+        return "";
+    }
+    lower(t.text(src), buf).unwrap_or("")
+}
+
+/// True when the word starts with an upper-case letter.
+pub(crate) fn is_capitalised(src: &str, t: &Token) -> bool {
+    t.text(src).chars().next().is_some_and(char::is_uppercase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_words_numbers_punct() {
+        let s = "COVID-19: 12\u{202f}344 cases.\n\nNext";
+        let t = tokenize(s);
+        let texts: Vec<&str> = t.iter().map(|t| t.text(s)).collect();
+        assert_eq!(texts, ["COVID", "-", "19", ":", "12", "344", "cases", ".", "Next"]);
+        assert_eq!(t[5].gap, Gap::Space);
+        assert_eq!(t[8].gap, Gap::Blank);
+        assert_eq!(t[1].gap, Gap::None);
+    }
+
+    #[test]
+    fn lower_is_stack_only() {
+        let mut b = [0u8; 24];
+        assert_eq!(lower("CaSeS", &mut b), Some("cases"));
+        assert_eq!(lower("Côte", &mut b), None);
+    }
+}
