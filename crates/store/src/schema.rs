@@ -1,0 +1,112 @@
+//! Schema and migrations. The schema version lives in `PRAGMA user_version`; migration `n`
+//! (1-based) takes the database from version `n - 1` to `n` and runs in one transaction together
+//! with the version bump, so a kill during a migration leaves the previous version intact.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::{Error, Result};
+
+/// Migration scripts; index `i` upgrades from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: initial schema.
+    "
+    CREATE TABLE documents (
+        seq          INTEGER PRIMARY KEY AUTOINCREMENT,  -- insertion order, never reused
+        hash         BLOB NOT NULL UNIQUE CHECK (length(hash) = 32),  -- blake3 of the raw input
+        id           TEXT NOT NULL,
+        url          TEXT,
+        title        TEXT,
+        published    TEXT,
+        language     TEXT,
+        author       TEXT,
+        source       TEXT NOT NULL,                      -- input path or URL
+        ingested_at  INTEGER NOT NULL,                   -- Unix time, milliseconds, UTC
+        -- Small derived figures, so that stats never read the text or the JSON.
+        text_bytes   INTEGER NOT NULL,
+        n_diseases   INTEGER NOT NULL,
+        n_places     INTEGER NOT NULL,
+        n_dates      INTEGER NOT NULL,
+        n_counts     INTEGER NOT NULL,
+        n_facts      INTEGER NOT NULL,
+        -- Large columns last: SQLite reads the columns before them without touching overflow pages.
+        text         TEXT NOT NULL,
+        annotations  TEXT NOT NULL  -- JSON {diseases, places, dates, counts, facts}
+    );
+    CREATE INDEX documents_by_id ON documents (id, seq);
+
+    CREATE TABLE facts (
+        doc_seq    INTEGER NOT NULL REFERENCES documents (seq) ON DELETE CASCADE,
+        ord        INTEGER NOT NULL,  -- position in the document's facts array
+        disease    TEXT,
+        place      INTEGER,           -- GeoNames id
+        country    TEXT,
+        metric     TEXT NOT NULL,
+        value      REAL NOT NULL,
+        scope      TEXT NOT NULL,
+        qualifier  TEXT NOT NULL,
+        as_of      TEXT,
+        PRIMARY KEY (doc_seq, ord)
+    ) WITHOUT ROWID;
+    CREATE INDEX facts_by_disease_country_as_of ON facts (disease, country, as_of);
+
+    CREATE TABLE mentions (
+        doc_seq  INTEGER NOT NULL REFERENCES documents (seq) ON DELETE CASCADE,
+        kind     TEXT NOT NULL CHECK (kind IN ('disease', 'place')),
+        key      TEXT NOT NULL,      -- disease id, or GeoNames id in decimal
+        n        INTEGER NOT NULL,   -- number of mentions in the document
+        PRIMARY KEY (kind, key, doc_seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX mentions_by_doc ON mentions (doc_seq);
+
+    CREATE TABLE inputs_done (
+        path      TEXT PRIMARY KEY,
+        size      INTEGER NOT NULL,
+        mtime_ns  INTEGER NOT NULL,
+        done_at   INTEGER NOT NULL   -- Unix time, milliseconds, UTC
+    );
+    ",
+];
+
+/// The schema version this build creates and understands.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Reads `PRAGMA user_version`.
+pub(crate) fn version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
+}
+
+/// Brings the schema up to [`SCHEMA_VERSION`]. Cheap when it is already current (one pragma read,
+/// no write lock), so readers in other processes can open the store while a writer runs.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let found = version(conn)?;
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    if found > SCHEMA_VERSION {
+        return Err(Error::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    // IMMEDIATE takes the write lock at once; re-read the version under it in case another
+    // process migrated in the meantime.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let current = version(&tx)?;
+    if current > SCHEMA_VERSION {
+        return Err(Error::SchemaTooNew {
+            found: current,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    let start = usize::try_from(current).map_err(|_| Error::Corrupt {
+        seq: 0,
+        reason: format!("negative schema version {current}"),
+    })?;
+    for (i, script) in MIGRATIONS.iter().enumerate().skip(start) {
+        tx.execute_batch(script)?;
+        // i + 1 <= MIGRATIONS.len(), which fits an i64 (SCHEMA_VERSION is computed the same way).
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
