@@ -1,6 +1,8 @@
 //! End-to-end tests of `epiwire_sources::read` over real files: a WARC.gz built from three
 //! trafilatura-eval pages, directories, and every bad-input case.
 
+#![allow(clippy::unwrap_used, clippy::panic)] // test helpers
+
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -227,7 +229,7 @@ fn directory_in_sorted_order_with_one_error_per_bad_input() {
         got,
         [
             format!("doc {r}/a.html"),
-            format!("doc r1"),
+            "doc r1".to_owned(),
             format!("error {r}/b/1.jsonl#2: not JSON: key must be a string at line 1 column 2"),
             format!("doc {r}/b/1.jsonl#3"),
             format!("doc {r}/b/2.txt"),
@@ -235,8 +237,8 @@ fn directory_in_sorted_order_with_one_error_per_bad_input() {
             format!("error {r}/c/image.html: binary content, not text or HTML"),
             format!("doc {r}/c/latin.txt"),
             format!("error {r}/c/mixed.txt: invalid UTF-8 at byte 40 (9 of 54 bytes invalid)"),
-            format!("doc 1"),
-            format!("error 2: record has neither \"text\" nor \"html\""),
+            "doc 1".to_owned(),
+            "error 2: record has neither \"text\" nor \"html\"".to_owned(),
             format!(
                 "error {}: cannot read: No such file or directory (os error 2)",
                 missing.display()
