@@ -224,10 +224,6 @@ enum DigitScan {
     Skip(usize),
 }
 
-fn attached(toks: &[Token], j: usize) -> bool {
-    toks.get(j).is_some_and(|t| t.gap == Gap::None)
-}
-
 fn digits_value(s: &str) -> f64 {
     let mut v = 0f64;
     for b in s.bytes() {
@@ -242,7 +238,11 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
     // digit chain that was already rejected ("1.2.3").
     if t.gap == Gap::None && i > 0 {
         let p = toks[i - 1];
-        let before = if i >= 2 && p.gap == Gap::None { Some(toks[i - 2]) } else { None };
+        let before = if i >= 2 && p.gap == Gap::None {
+            Some(toks[i - 2])
+        } else {
+            None
+        };
         let reject = p.is_word()
             || (p.is_dash() && before.is_some_and(|b| b.is_word()))
             || ((p.is_punct('.') || p.is_punct(',') || p.is_punct('/'))
@@ -257,8 +257,12 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
     let mut separated = false;
     let mut decimal = false;
     // Comma groups.
-    while toks.get(last + 1).is_some_and(|c| c.is_punct(',') && c.gap == Gap::None)
-        && toks.get(last + 2).is_some_and(|n| n.is_num() && n.gap == Gap::None)
+    while toks
+        .get(last + 1)
+        .is_some_and(|c| c.is_punct(',') && c.gap == Gap::None)
+        && toks
+            .get(last + 2)
+            .is_some_and(|n| n.is_num() && n.gap == Gap::None)
     {
         let g = toks[last + 2];
         if g.end - g.start != 3 || (!separated && first_text.len() > 3) {
@@ -270,12 +274,16 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
     }
     // Space groups (only for a chain without commas).
     if !separated && first_text.len() <= 3 {
-        while toks.get(last + 1).is_some_and(|n| {
-            n.is_num() && n.gap == Gap::Space && n.end - n.start == 3
-        }) && !toks
-            .get(last + 2)
-            .is_some_and(|n| (n.is_punct('.') || n.is_punct(',')) && n.gap == Gap::None
-                && toks.get(last + 3).is_some_and(|d| d.is_num() && d.gap == Gap::None))
+        while toks
+            .get(last + 1)
+            .is_some_and(|n| n.is_num() && n.gap == Gap::Space && n.end - n.start == 3)
+            && !toks.get(last + 2).is_some_and(|n| {
+                (n.is_punct('.') || n.is_punct(','))
+                    && n.gap == Gap::None
+                    && toks
+                        .get(last + 3)
+                        .is_some_and(|d| d.is_num() && d.gap == Gap::None)
+            })
         {
             value = value * 1000.0 + digits_value(toks[last + 1].text(src));
             separated = true;
@@ -283,13 +291,20 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
         }
     }
     // Decimal part.
-    if toks.get(last + 1).is_some_and(|c| c.is_punct('.') && c.gap == Gap::None)
-        && toks.get(last + 2).is_some_and(|n| n.is_num() && n.gap == Gap::None)
+    if toks
+        .get(last + 1)
+        .is_some_and(|c| c.is_punct('.') && c.gap == Gap::None)
+        && toks
+            .get(last + 2)
+            .is_some_and(|n| n.is_num() && n.gap == Gap::None)
     {
         // A second dot (17.05.2018, 1.2.3) or a comma group after: not a number.
-        if toks.get(last + 3).is_some_and(|c| {
-            (c.is_punct('.') || c.is_punct(',')) && c.gap == Gap::None
-        }) && toks.get(last + 4).is_some_and(|n| n.is_num() && n.gap == Gap::None)
+        if toks
+            .get(last + 3)
+            .is_some_and(|c| (c.is_punct('.') || c.is_punct(',')) && c.gap == Gap::None)
+            && toks
+                .get(last + 4)
+                .is_some_and(|n| n.is_num() && n.gap == Gap::None)
         {
             return DigitScan::Skip(skip_chain(toks, i));
         }
@@ -332,7 +347,11 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
         }
     }
     let plain = !separated && !decimal && mult == 1.0;
-    let form = if decimal && mult == 1.0 { Form::Decimal } else { Form::Digits };
+    let form = if decimal && mult == 1.0 {
+        Form::Decimal
+    } else {
+        Form::Digits
+    };
     let value = (value * mult * 1e6).round() / 1e6;
     DigitScan::Number(NumExpr {
         first: i,
@@ -358,7 +377,9 @@ fn skip_chain(toks: &[Token], i: usize) -> usize {
         let joinable = n.is_num()
             || n.is_word()
             || ((n.is_punct('.') || n.is_punct(',') || n.is_punct('/') || n.is_punct(':'))
-                && toks.get(j + 2).is_some_and(|d| d.is_num() && d.gap == Gap::None));
+                && toks
+                    .get(j + 2)
+                    .is_some_and(|d| d.is_num() && d.gap == Gap::None));
         if !joinable {
             break;
         }
@@ -439,7 +460,7 @@ enum W {
     Dozen,
 }
 
-fn scan_words(src: &str, toks: &[Token], i: usize) -> Option<NumExpr> {
+pub(crate) fn scan_words(src: &str, toks: &[Token], i: usize) -> Option<NumExpr> {
     let mut buf = [0u8; 24];
     let mut total = 0f64;
     let mut cur = 0f64;
@@ -454,7 +475,10 @@ fn scan_words(src: &str, toks: &[Token], i: usize) -> Option<NumExpr> {
             }
             // Hyphen between tens and unit: "sixty-two".
             if t.is_dash() && t.gap == Gap::None && state == W::Tens {
-                if toks.get(j + 1).is_some_and(|n| n.gap == Gap::None && n.is_word()) {
+                if toks
+                    .get(j + 1)
+                    .is_some_and(|n| n.gap == Gap::None && n.is_word())
+                {
                     j += 1;
                     continue;
                 }
@@ -488,7 +512,11 @@ fn scan_words(src: &str, toks: &[Token], i: usize) -> Option<NumExpr> {
             if !ok {
                 break;
             }
-            cur = if state == W::StartA { 100.0 } else { cur * 100.0 };
+            cur = if state == W::StartA {
+                100.0
+            } else {
+                cur * 100.0
+            };
             state = W::Hundred;
         } else if let Some(m) = scale_word(w) {
             if !matches!(state, W::Unit | W::Tens | W::Hundred | W::StartA) || m >= last_scale {
@@ -521,7 +549,10 @@ fn scan_words(src: &str, toks: &[Token], i: usize) -> Option<NumExpr> {
         } else if (w == "a" || w == "an") && state == W::Start {
             let mut b2 = [0u8; 24];
             let n = toks.get(j + 1).map_or("", |n| lw(src, n, &mut b2));
-            if !(n == "hundred" || n == "dozen" || scale_word(n).is_some()) || n == "mn" || n == "bn" {
+            if !(n == "hundred" || n == "dozen" || scale_word(n).is_some())
+                || n == "mn"
+                || n == "bn"
+            {
                 break;
             }
             state = W::StartA;
@@ -564,14 +595,20 @@ fn merge_ranges(src: &str, toks: &[Token], nums: Vec<NumExpr>) -> Vec<NumExpr> {
             let between = a.last + 2 == b.first;
             let sep = toks.get(a.last + 1);
             let joiner = sep.map_or("", |t| lw(src, t, &mut buf));
-            let before = if a.first > 0 { lw(src, &toks[a.first - 1], &mut buf2) } else { "" };
+            let before = if a.first > 0 {
+                lw(src, &toks[a.first - 1], &mut buf2)
+            } else {
+                ""
+            };
             let is_dash = sep.is_some_and(Token::is_dash);
             let sep_ok = is_dash
                 || joiner == "to"
                 || (joiner == "and" && before == "between")
                 || (joiner == "or" && a.form == Form::Words);
             // No third element: "555-123-4567" is not a range.
-            let chained = toks.get(b.last + 1).is_some_and(|t| t.is_dash() && t.gap == Gap::None)
+            let chained = toks
+                .get(b.last + 1)
+                .is_some_and(|t| t.is_dash() && t.gap == Gap::None)
                 && toks.get(b.last + 2).is_some_and(Token::is_num)
                 || (a.first >= 2
                     && toks[a.first - 1].is_dash()
@@ -667,7 +704,10 @@ mod tests {
         let n = find_numbers("hundreds of cases");
         assert_eq!(n[0].value, 200.0);
         let n = find_numbers("several thousand cases");
-        assert_eq!((n[0].value, n[0].text.as_str()), (3000.0, "several thousand"));
+        assert_eq!(
+            (n[0].value, n[0].text.as_str()),
+            (3000.0, "several thousand")
+        );
         let n = find_numbers("a handful of cases");
         assert_eq!((n[0].value, n[0].vague), (5.0, Some(Vague::Approximate)));
     }
@@ -721,12 +761,30 @@ mod tests {
 
     fn words_below_1000(n: u32) -> String {
         const U: [&str; 20] = [
-            "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-            "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-            "eighteen", "nineteen",
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
         ];
-        const T: [&str; 10] =
-            ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+        const T: [&str; 10] = [
+            "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+        ];
         let below_100 = |n: u32| -> String {
             if n < 20 {
                 U[n as usize].to_string()
@@ -741,7 +799,11 @@ mod tests {
         } else if n % 100 == 0 {
             format!("{} hundred", U[(n / 100) as usize])
         } else {
-            format!("{} hundred and {}", U[(n / 100) as usize], below_100(n % 100))
+            format!(
+                "{} hundred and {}",
+                U[(n / 100) as usize],
+                below_100(n % 100)
+            )
         }
     }
 

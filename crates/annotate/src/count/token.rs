@@ -77,7 +77,11 @@ pub(crate) fn tokenize(src: &str) -> Vec<Token> {
         let b = bytes[i];
         if b < 0x80 {
             if b == b'\n' {
-                gap = if gap >= Gap::Line { Gap::Blank } else { Gap::Line };
+                gap = if gap >= Gap::Line {
+                    Gap::Blank
+                } else {
+                    Gap::Line
+                };
                 i += 1;
                 continue;
             }
@@ -103,7 +107,12 @@ pub(crate) fn tokenize(src: &str) -> Vec<Token> {
                 i += 1;
                 Kind::Punct(b as char)
             };
-            out.push(Token { kind, start, end: i, gap });
+            out.push(Token {
+                kind,
+                start,
+                end: i,
+                gap,
+            });
             gap = Gap::None;
             continue;
         }
@@ -136,7 +145,12 @@ pub(crate) fn tokenize(src: &str) -> Vec<Token> {
             i += len;
             Kind::Punct(ch)
         };
-        out.push(Token { kind, start, end: i, gap });
+        out.push(Token {
+            kind,
+            start,
+            end: i,
+            gap,
+        });
         gap = Gap::None;
     }
     out
@@ -197,7 +211,10 @@ mod tests {
         let s = "COVID-19: 12\u{202f}344 cases.\n\nNext";
         let t = tokenize(s);
         let texts: Vec<&str> = t.iter().map(|t| t.text(s)).collect();
-        assert_eq!(texts, ["COVID", "-", "19", ":", "12", "344", "cases", ".", "Next"]);
+        assert_eq!(
+            texts,
+            ["COVID", "-", "19", ":", "12", "344", "cases", ".", "Next"]
+        );
         assert_eq!(t[5].gap, Gap::Space);
         assert_eq!(t[8].gap, Gap::Blank);
         assert_eq!(t[1].gap, Gap::None);

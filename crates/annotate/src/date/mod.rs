@@ -1,1 +1,1461 @@
-//! date recognition (being written).
+//! Date recognition: absolute dates, dates relative to the publication date, and ranges.
+//!
+//! Conventions (all ranges are inclusive of both ends; `end_value` is the last day):
+//! - "17 May 2022", "May 17, 2022", "2022-05-17", "08-FEB-17", "17.05.2018" (day.month.year)
+//!   give one day. "17/05/2022" is read day-first only when the first part cannot be a month,
+//!   month-first only when the second part cannot be a month; "05/06/2022" is ambiguous and
+//!   skipped.
+//! - A day and month without a year ("May 15") take the year of the closest occurrence on or
+//!   before the publication date.
+//! - A month ("May 2022", "in March") is the range of its days; a year ("in 2019") the range of
+//!   its days; a decade ("the 1950s") its ten years.
+//! - "on Tuesday" is the most recent Tuesday on or before the publication date; "last Tuesday"
+//!   the most recent one strictly before it.
+//! - "last week" is Monday to Sunday of the week before the publication week (ISO weeks);
+//!   "this week" is Monday of the publication week to the publication date; "last month" and
+//!   "last year" are the whole previous month or year; "this month" and "this year" run from
+//!   their first day to the publication date.
+//! - Durations that reach the present ("in the past 20 days", "in just six days", "over the last
+//!   two weeks") run from the publication date minus the duration to the publication date.
+//!   "two weeks ago" is the single day publication date minus 14 days.
+//! - "since 1 Sep 2010" runs from that date to the publication date; without a publication date
+//!   it gives the start day only.
+//! - With no publication date, every relative expression (and a day-month without a year) has
+//!   `value: None`: today's date is never used.
+
+use std::path::Path;
+
+use epiwire_model::{CharIndex, DateMention};
+use jiff::ToSpan;
+use jiff::civil::Date;
+
+use crate::count::eval::{Error, Report, Result, doc_date, read_jsonl};
+use crate::count::number;
+use crate::count::token::{Gap, Kind, Token, is_capitalised, lw, tokenize};
+
+/// A date expression in token and byte coordinates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DateHit {
+    /// First token index.
+    pub first: usize,
+    /// Last token index (inclusive).
+    pub last: usize,
+    /// Byte start.
+    pub start: usize,
+    /// Byte end.
+    pub end: usize,
+    /// First day, when resolved.
+    pub value: Option<Date>,
+    /// Last day (equal to `value` for a single day).
+    pub end_value: Option<Date>,
+}
+
+/// Finds the date expressions of `text` and resolves them against `published`.
+pub fn find(text: &str, published: Option<Date>) -> Vec<DateMention> {
+    let toks = tokenize(text);
+    let idx = CharIndex::new(text);
+    find_in(text, &toks, published)
+        .into_iter()
+        .map(|h| DateMention {
+            start: idx.char_offset(h.start),
+            end: idx.char_offset(h.end),
+            text: text.get(h.start..h.end).unwrap_or("").to_string(),
+            value: h.value.map(|d| d.to_string()),
+            end_value: match (h.value, h.end_value) {
+                (Some(a), Some(b)) if b != a => Some(b.to_string()),
+                _ => None,
+            },
+        })
+        .collect()
+}
+
+/// Finds date expressions over an existing token stream.
+pub(crate) fn find_in(src: &str, toks: &[Token], published: Option<Date>) -> Vec<DateHit> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let cx = Cx {
+        src,
+        toks,
+        published,
+    };
+    while i < toks.len() {
+        match cx.parse_at(i) {
+            Some(h) => {
+                i = h.last + 1;
+                out.push(h);
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pt {
+    /// A partial absolute date.
+    Abs {
+        y: Option<i16>,
+        m: Option<i8>,
+        d: Option<i8>,
+        decade: bool,
+    },
+    /// A resolved relative expression (`None`: no publication date).
+    Rel(Option<(Date, Date)>),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct P {
+    first: usize,
+    last: usize,
+    pt: Pt,
+}
+
+struct Cx<'a> {
+    src: &'a str,
+    toks: &'a [Token],
+    published: Option<Date>,
+}
+
+fn month_word(w: &str) -> Option<i8> {
+    Some(match w {
+        "january" | "jan" => 1,
+        "february" | "feb" => 2,
+        "march" | "mar" => 3,
+        "april" | "apr" => 4,
+        "may" => 5,
+        "june" | "jun" => 6,
+        "july" | "jul" => 7,
+        "august" | "aug" => 8,
+        "september" | "sep" | "sept" => 9,
+        "october" | "oct" => 10,
+        "november" | "nov" => 11,
+        "december" | "dec" => 12,
+        _ => return None,
+    })
+}
+
+/// Weekday as a Monday-zero offset, and whether the name is written in full.
+fn weekday_word(w: &str) -> Option<(i8, bool)> {
+    Some(match w {
+        "monday" => (0, true),
+        "tuesday" => (1, true),
+        "wednesday" => (2, true),
+        "thursday" => (3, true),
+        "friday" => (4, true),
+        "saturday" => (5, true),
+        "sunday" => (6, true),
+        "mon" => (0, false),
+        "tue" | "tues" => (1, false),
+        "wed" => (2, false),
+        "thu" | "thur" | "thurs" => (3, false),
+        "fri" => (4, false),
+        "sat" => (5, false),
+        "sun" => (6, false),
+        _ => return None,
+    })
+}
+
+const YEAR_PREP: &[&str] = &[
+    "in",
+    "since",
+    "from",
+    "during",
+    "until",
+    "till",
+    "through",
+    "by",
+    "of",
+    "year",
+    "early",
+    "late",
+    "mid",
+    "end",
+    "beginning",
+    "to",
+    "between",
+    "before",
+    "after",
+    "entire",
+    "whole",
+    "summer",
+    "winter",
+    "spring",
+    "autumn",
+    "fall",
+    "and",
+    "throughout",
+    "for",
+];
+
+const MONTH_PREP: &[&str] = &[
+    "in",
+    "since",
+    "from",
+    "during",
+    "until",
+    "till",
+    "through",
+    "by",
+    "of",
+    "early",
+    "late",
+    "mid",
+    "end",
+    "beginning",
+    "last",
+    "this",
+    "between",
+    "before",
+    "after",
+    "throughout",
+];
+
+fn ymd(y: i16, m: i8, d: i8) -> Option<Date> {
+    Date::new(y, m, d).ok()
+}
+
+fn add_days(d: Date, n: i64) -> Option<Date> {
+    d.checked_add(n.days()).ok()
+}
+
+fn monday_of(d: Date) -> Option<Date> {
+    add_days(d, -i64::from(d.weekday().to_monday_zero_offset()))
+}
+
+impl Cx<'_> {
+    fn w(&self, j: usize, buf: &mut [u8; 24]) -> String {
+        // Short-lived lower-case copy; used only on the rare paths that need two words at once.
+        self.toks
+            .get(j)
+            .map_or(String::new(), |t| lw(self.src, t, buf).to_string())
+    }
+
+    fn word_is(&self, j: usize, words: &[&str]) -> bool {
+        let mut buf = [0u8; 24];
+        self.toks.get(j).is_some_and(|t| {
+            let w = lw(self.src, t, &mut buf);
+            !w.is_empty() && words.contains(&w)
+        })
+    }
+
+    fn num(&self, j: usize) -> Option<(u32, usize)> {
+        let t = self.toks.get(j)?;
+        if !t.is_num() || t.end - t.start > 4 {
+            return None;
+        }
+        let v = t.text(self.src).parse().ok()?;
+        Some((v, t.end - t.start))
+    }
+
+    fn attached(&self, j: usize) -> bool {
+        self.toks.get(j).is_some_and(|t| t.gap == Gap::None)
+    }
+
+    fn punct(&self, j: usize, c: char) -> bool {
+        self.toks.get(j).is_some_and(|t| t.is_punct(c))
+    }
+
+    fn dash(&self, j: usize) -> bool {
+        self.toks.get(j).is_some_and(Token::is_dash)
+    }
+
+    /// A capitalised month name at `j` (with an optional attached '.'): (month, last index).
+    fn month(&self, j: usize) -> Option<(i8, usize)> {
+        let t = self.toks.get(j)?;
+        if !t.is_word() || !is_capitalised(self.src, t) {
+            return None;
+        }
+        let mut buf = [0u8; 24];
+        let m = month_word(lw(self.src, t, &mut buf))?;
+        let last = if self.punct(j + 1, '.') && self.attached(j + 1) {
+            j + 1
+        } else {
+            j
+        };
+        Some((m, last))
+    }
+
+    /// A day number (1-31) with an optional ordinal suffix: (day, last index).
+    fn day(&self, j: usize) -> Option<(i8, usize)> {
+        let (v, len) = self.num(j)?;
+        if len > 2 || !(1..=31).contains(&v) {
+            return None;
+        }
+        // Not part of a longer digit chain ("1,200", "3.5").
+        if self.attached(j)
+            && j > 0
+            && (self.toks[j - 1].is_num()
+                || self.toks[j - 1].is_word()
+                || ((self.punct(j - 1, ',') || self.punct(j - 1, '.'))
+                    && j >= 2
+                    && self.toks[j - 2].is_num()))
+        {
+            return None;
+        }
+        let mut last = j;
+        if self.attached(j + 1) && self.word_is(j + 1, &["st", "nd", "rd", "th"]) {
+            last = j + 1;
+        } else if self.attached(j + 1)
+            && self
+                .toks
+                .get(j + 1)
+                .is_some_and(|t| t.is_word() || t.is_num())
+        {
+            return None;
+        }
+        i8::try_from(v).ok().map(|d| (d, last))
+    }
+
+    /// A four-digit year 1800-2100 at `j` that is not part of a longer number.
+    fn year(&self, j: usize) -> Option<(i16, usize)> {
+        let (v, len) = self.num(j)?;
+        if len != 4 || !(1800..=2100).contains(&v) {
+            return None;
+        }
+        if self.attached(j + 1)
+            && self
+                .toks
+                .get(j + 1)
+                .is_some_and(|t| t.is_word() || t.is_num())
+        {
+            return None;
+        }
+        if (self.punct(j + 1, ',') || self.punct(j + 1, '.'))
+            && self.attached(j + 1)
+            && self.attached(j + 2)
+            && self.toks.get(j + 2).is_some_and(Token::is_num)
+        {
+            return None;
+        }
+        if j > 0 && self.attached(j) && self.toks[j - 1].is_word() {
+            return None;
+        }
+        i16::try_from(v).ok().map(|y| (y, j))
+    }
+
+    /// A year after a month or day: optional ',' / "of" / '[' / '(' then a year.
+    fn trailing_year(&self, j: usize) -> Option<(i16, usize)> {
+        let mut k = j;
+        for _ in 0..2 {
+            if self.punct(k, ',')
+                || self.punct(k, '[')
+                || self.punct(k, '(')
+                || self.word_is(k, &["of"])
+            {
+                k += 1;
+            }
+        }
+        if let Some(r) = self.year(k) {
+            return Some(r);
+        }
+        // Two-digit year only after an apostrophe: "May '22" is skipped; keep four digits.
+        None
+    }
+
+    fn resolve(&self, pt: Pt) -> Option<Option<(Date, Date)>> {
+        Some(match pt {
+            Pt::Rel(r) => r,
+            Pt::Abs {
+                y: Some(y),
+                m: None,
+                d: None,
+                decade,
+            } => {
+                let y2 = if decade { y.checked_add(9)? } else { y };
+                Some((ymd(y, 1, 1)?, ymd(y2, 12, 31)?))
+            }
+            Pt::Abs {
+                y: Some(y),
+                m: Some(m),
+                d: None,
+                ..
+            } => {
+                let a = ymd(y, m, 1)?;
+                Some((a, a.last_of_month()))
+            }
+            Pt::Abs {
+                y: Some(y),
+                m: Some(m),
+                d: Some(d),
+                ..
+            } => {
+                let a = ymd(y, m, d)?;
+                Some((a, a))
+            }
+            Pt::Abs {
+                y: None,
+                m: Some(m),
+                d,
+                ..
+            } => {
+                // Check the day exists in some year (Feb 29 in a leap year).
+                ymd(2000, m, d.unwrap_or(1))?;
+                let Some(p) = self.published else {
+                    return Some(None);
+                };
+                let mut y = p.year();
+                let start_of = |y: i16| ymd(y, m, d.unwrap_or(1));
+                let mut a = start_of(y);
+                while a.is_none_or(|a| a > p) && y > p.year() - 8 {
+                    y -= 1;
+                    a = start_of(y);
+                }
+                let a = a?;
+                match d {
+                    Some(_) => Some((a, a)),
+                    None => Some((a, a.last_of_month())),
+                }
+            }
+            _ => return None,
+        })
+    }
+
+    /// Parses an absolute date (possibly without a year) at `j`.
+    fn absolute(&self, j: usize) -> Option<P> {
+        let t = self.toks.get(j)?;
+        // Weekday prefix before an absolute date: "Friday, October 7th 2010", "Sat 19 Aug 2017".
+        if t.is_word() && is_capitalised(self.src, t) {
+            let mut buf = [0u8; 24];
+            if weekday_word(lw(self.src, t, &mut buf)).is_some() {
+                let mut k = j + 1;
+                if self.punct(k, ',') || self.punct(k, '.') {
+                    k += 1;
+                }
+                let p = self.absolute(k)?;
+                return Some(P { first: j, ..p });
+            }
+        }
+        if let Some((m, ml)) = self.month(j) {
+            // Month D[th][,] [Y]
+            if let Some((d, dl)) = self
+                .day(ml + 1)
+                .filter(|_| !self.attached(ml + 1) || ml > j)
+            {
+                // "May 2022" is a year, handled below; a day is at most two digits.
+                let (y, last) = match self.trailing_year(dl + 1) {
+                    Some((y, yl)) => (Some(y), yl),
+                    None => (None, dl),
+                };
+                return Some(P {
+                    first: j,
+                    last,
+                    pt: Pt::Abs {
+                        y,
+                        m: Some(m),
+                        d: Some(d),
+                        decade: false,
+                    },
+                });
+            }
+            if let Some((y, yl)) = self.trailing_year(ml + 1) {
+                return Some(P {
+                    first: j,
+                    last: yl,
+                    pt: Pt::Abs {
+                        y: Some(y),
+                        m: Some(m),
+                        d: None,
+                        decade: false,
+                    },
+                });
+            }
+            return None;
+        }
+        if !t.is_num() {
+            return None;
+        }
+        // YYYY-MM-DD or YYYY/MM/DD.
+        if let Some((y, 4)) = self.num(j).map(|(v, l)| (v, l)) {
+            let sep_ok = |k: usize| {
+                (self.dash(k) || self.punct(k, '/')) && self.attached(k) && self.attached(k + 1)
+            };
+            if sep_ok(j + 1) && sep_ok(j + 3) {
+                if let (Some((m, ml)), Some((d, dl))) = (self.num(j + 2), self.num(j + 4)) {
+                    if ml <= 2
+                        && dl <= 2
+                        && !(self.attached(j + 5)
+                            && self.toks.get(j + 5).is_some_and(Token::is_num))
+                    {
+                        let (y, m, d) = (
+                            i16::try_from(y).ok()?,
+                            i8::try_from(m).ok()?,
+                            i8::try_from(d).ok()?,
+                        );
+                        ymd(y, m, d)?;
+                        return Some(P {
+                            first: j,
+                            last: j + 4,
+                            pt: Pt::Abs {
+                                y: Some(y),
+                                m: Some(m),
+                                d: Some(d),
+                                decade: false,
+                            },
+                        });
+                    }
+                }
+            }
+        }
+        // D-Mon-YY: "08-FEB-17".
+        if self.dash(j + 1) && self.attached(j + 1) && self.attached(j + 2) {
+            if let (Some((d, _)), Some((m, _))) = (self.num(j), self.month(j + 2)) {
+                if self.dash(j + 3) && self.attached(j + 3) && self.attached(j + 4) {
+                    if let Some((yy, yl)) = self.num(j + 4) {
+                        let y = match yl {
+                            2 => 2000 + yy as i32 - if yy > 50 { 100 } else { 0 },
+                            4 => yy as i32,
+                            _ => return None,
+                        };
+                        let (y, d) = (i16::try_from(y).ok()?, i8::try_from(d).ok()?);
+                        ymd(y, m, d)?;
+                        return Some(P {
+                            first: j,
+                            last: j + 4,
+                            pt: Pt::Abs {
+                                y: Some(y),
+                                m: Some(m),
+                                d: Some(d),
+                                decade: false,
+                            },
+                        });
+                    }
+                }
+            }
+        }
+        // D/M/Y, M/D/Y (unambiguous only) and D.M.Y.
+        if let Some(p) = self.numeric_dmy(j) {
+            return Some(p);
+        }
+        // D[th] [of] Month [,] [Y]
+        if let Some((d, dl)) = self.day(j) {
+            let mut k = dl + 1;
+            if self.word_is(k, &["of"]) {
+                k += 1;
+            }
+            if let Some((m, ml)) = self.month(k) {
+                let (y, last) = match self.trailing_year(ml + 1) {
+                    Some((y, yl)) => (Some(y), yl),
+                    None => (None, ml),
+                };
+                return Some(P {
+                    first: j,
+                    last,
+                    pt: Pt::Abs {
+                        y,
+                        m: Some(m),
+                        d: Some(d),
+                        decade: false,
+                    },
+                });
+            }
+            // "3rd month of the year [2017]"
+            if dl > j && self.word_is(dl + 1, &["month"]) && self.word_is(dl + 2, &["of"]) {
+                let k = if self.word_is(dl + 3, &["the"]) {
+                    dl + 4
+                } else {
+                    dl + 3
+                };
+                if self.word_is(k, &["year"]) {
+                    if let Some((y, yl)) = self.trailing_year(k + 1) {
+                        let m = if (1..=12).contains(&d) {
+                            d
+                        } else {
+                            return None;
+                        };
+                        return Some(P {
+                            first: j,
+                            last: yl,
+                            pt: Pt::Abs {
+                                y: Some(y),
+                                m: Some(m),
+                                d: None,
+                                decade: false,
+                            },
+                        });
+                    }
+                }
+            }
+            // "2nd week of October 2017"
+            if dl > j && self.word_is(dl + 1, &["week"]) && self.word_is(dl + 2, &["of"]) {
+                if let Some(p) = self.absolute(dl + 3) {
+                    if let Pt::Abs {
+                        y: Some(y),
+                        m: Some(m),
+                        d: None,
+                        ..
+                    } = p.pt
+                    {
+                        let first = 7 * (i16::from(d) - 1) + 1;
+                        let a = ymd(y, m, i8::try_from(first).ok()?)?;
+                        let b = add_days(a, 6)?.min(a.last_of_month());
+                        return Some(P {
+                            first: j,
+                            last: p.last,
+                            pt: Pt::Rel(Some((a, b))),
+                        });
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    fn numeric_dmy(&self, j: usize) -> Option<P> {
+        let sep = self.toks.get(j + 1)?;
+        let dot = sep.is_punct('.');
+        if !(sep.is_punct('/') || dot || sep.is_dash()) {
+            return None;
+        }
+        let spaced = sep.gap != Gap::None;
+        let sep2 = self.toks.get(j + 3)?;
+        if sep2.kind != sep.kind
+            || (sep2.gap != Gap::None) != spaced
+            || (self.toks.get(j + 2)?.gap != Gap::None) != spaced
+            || (self.toks.get(j + 4)?.gap != Gap::None) != spaced
+        {
+            return None;
+        }
+        let (a, al) = self.num(j)?;
+        let (b, bl) = self.num(j + 2)?;
+        let (y, yl) = self.num(j + 4)?;
+        if al > 2 || bl > 2 || !(yl == 4 || (yl == 2 && !spaced && !sep.is_dash())) {
+            return None;
+        }
+        if j > 0
+            && self.attached(j)
+            && !self.toks[j - 1].is_punct('(')
+            && !self.toks[j - 1].is_punct('[')
+        {
+            return None;
+        }
+        if self.attached(j + 5)
+            && self
+                .toks
+                .get(j + 5)
+                .is_some_and(|t| t.is_num() || t.is_word() || t.kind == sep.kind)
+        {
+            return None;
+        }
+        let y = if yl == 2 {
+            2000 + y - if y > 50 { 100 } else { 0 }
+        } else {
+            y
+        };
+        let (d, m) = if dot || sep.is_dash() {
+            (a, b)
+        } else if a > 12 && b <= 12 {
+            (a, b)
+        } else if b > 12 && a <= 12 {
+            (b, a)
+        } else if a == b {
+            (a, b)
+        } else {
+            return None;
+        };
+        let (y, m, d) = (
+            i16::try_from(y).ok()?,
+            i8::try_from(m).ok()?,
+            i8::try_from(d).ok()?,
+        );
+        ymd(y, m, d)?;
+        if spaced && sep.is_dash() {
+            return None;
+        }
+        Some(P {
+            first: j,
+            last: j + 4,
+            pt: Pt::Abs {
+                y: Some(y),
+                m: Some(m),
+                d: Some(d),
+                decade: false,
+            },
+        })
+    }
+
+    fn small_number(&self, j: usize) -> Option<(usize, i64)> {
+        let t = self.toks.get(j)?;
+        if t.is_num() {
+            let (v, len) = self.num(j)?;
+            if len > 3
+                || (self.attached(j + 1)
+                    && self.toks.get(j + 1).is_some_and(|n| {
+                        n.is_num() || n.is_word() || n.is_punct(',') || n.is_punct('.')
+                    }))
+            {
+                return None;
+            }
+            return Some((j, i64::from(v)));
+        }
+        if self.word_is(j, &["a", "an", "one"]) {
+            return Some((j, 1));
+        }
+        let n = number::scan_words(self.src, self.toks, j)?;
+        if n.value > 1000.0 {
+            return None;
+        }
+        Some((n.last, n.value as i64))
+    }
+
+    /// A duration unit at `j`: days per unit (months and years approximated by calendar
+    /// arithmetic later) and its kind.
+    fn unit(&self, j: usize) -> Option<char> {
+        let mut buf = [0u8; 24];
+        let w = lw(self.src, self.toks.get(j)?, &mut buf);
+        Some(match w {
+            "day" | "days" => 'd',
+            "week" | "weeks" => 'w',
+            "month" | "months" => 'm',
+            "year" | "years" => 'y',
+            "hour" | "hours" => 'h',
+            _ => return None,
+        })
+    }
+
+    fn back(&self, p: Date, n: i64, unit: char) -> Option<Date> {
+        match unit {
+            'd' => add_days(p, -n),
+            'w' => add_days(p, -7 * n),
+            'm' => p.checked_sub(n.months()).ok(),
+            'y' => p.checked_sub(n.years()).ok(),
+            'h' => add_days(p, -((n + 23) / 24)),
+            _ => None,
+        }
+    }
+
+    /// Relative expressions resolved against the publication date.
+    fn relative(&self, j: usize) -> Option<P> {
+        let t = self.toks.get(j)?;
+        if !t.is_word() {
+            return None;
+        }
+        let mut buf = [0u8; 24];
+        let w = lw(self.src, t, &mut buf).to_string();
+        let p = self.published;
+        let rel =
+            |first: usize, last: usize, f: &dyn Fn(Date) -> Option<(Date, Date)>| -> Option<P> {
+                let r = match p {
+                    Some(p) => Some(f(p)?),
+                    None => None,
+                };
+                Some(P {
+                    first,
+                    last,
+                    pt: Pt::Rel(r),
+                })
+            };
+        let mut b2 = [0u8; 24];
+        let next = self.w(j + 1, &mut b2);
+        match w.as_str() {
+            "yesterday" => return rel(j, j, &|p| add_days(p, -1).map(|d| (d, d))),
+            "today" | "tonight" => return rel(j, j, &|p| Some((p, p))),
+            "tomorrow" => return rel(j, j, &|p| add_days(p, 1).map(|d| (d, d))),
+            "this" | "last" | "past" => {
+                let this = w == "this";
+                let last_like =
+                    w == "last" || (w == "past" && j > 0 && self.word_is(j - 1, &["the"]));
+                match next.as_str() {
+                    "morning" | "afternoon" | "evening" if this => {
+                        return rel(j, j + 1, &|p| Some((p, p)));
+                    }
+                    "night" if w == "last" => {
+                        return rel(j, j + 1, &|p| add_days(p, -1).map(|d| (d, d)));
+                    }
+                    "week" if this => return rel(j, j + 1, &|p| Some((monday_of(p)?, p))),
+                    "week" if w == "last" && !(j > 0 && self.word_is(j - 1, &["the"])) => {
+                        return rel(j, j + 1, &|p| {
+                            let m = add_days(monday_of(p)?, -7)?;
+                            Some((m, add_days(m, 6)?))
+                        });
+                    }
+                    "week" if last_like => return rel(j, j + 1, &|p| Some((add_days(p, -7)?, p))),
+                    "month" if this => return rel(j, j + 1, &|p| Some((p.first_of_month(), p))),
+                    "month" if w == "last" && !(j > 0 && self.word_is(j - 1, &["the"])) => {
+                        return rel(j, j + 1, &|p| {
+                            let m = p.first_of_month().checked_sub(1.month()).ok()?;
+                            Some((m, m.last_of_month()))
+                        });
+                    }
+                    "month" if last_like => {
+                        return rel(j, j + 1, &|p| Some((p.checked_sub(1.month()).ok()?, p)));
+                    }
+                    "year" if this => return rel(j, j + 1, &|p| Some((ymd(p.year(), 1, 1)?, p))),
+                    "year" if w == "last" && !(j > 0 && self.word_is(j - 1, &["the"])) => {
+                        return rel(j, j + 1, &|p| {
+                            let y = p.year() - 1;
+                            Some((ymd(y, 1, 1)?, ymd(y, 12, 31)?))
+                        });
+                    }
+                    "year" if last_like => {
+                        return rel(j, j + 1, &|p| Some((p.checked_sub(1.year()).ok()?, p)));
+                    }
+                    "weekend" if w == "last" || this => {
+                        return rel(j, j + 1, &|p| {
+                            let sat = add_days(monday_of(p)?, -2)?;
+                            Some((sat, add_days(sat, 1)?))
+                        });
+                    }
+                    _ => {}
+                }
+                // "last Tuesday"
+                if w == "last" {
+                    if let Some(wd) = self.full_weekday(j + 1) {
+                        return rel(j, j + 1, &move |p| {
+                            let off = (p.weekday().to_monday_zero_offset() - wd).rem_euclid(7);
+                            let back = if off == 0 { 7 } else { off };
+                            add_days(p, -i64::from(back)).map(|d| (d, d))
+                        });
+                    }
+                }
+                // "the past 20 days", "last two weeks"
+                if (last_like || w == "last") && !this {
+                    if let Some((nl, n)) = self.small_number(j + 1) {
+                        if let Some(u) = self.unit(nl + 1) {
+                            let first = if j > 0 && self.word_is(j - 1, &["the"]) {
+                                j - 1
+                            } else {
+                                j
+                            };
+                            let first = if first > 0
+                                && self
+                                    .word_is(first - 1, &["in", "over", "during", "within", "for"])
+                            {
+                                first - 1
+                            } else {
+                                first
+                            };
+                            return rel(first, nl + 1, &move |p| Some((self.back(p, n, u)?, p)));
+                        }
+                    }
+                }
+                return None;
+            }
+            "in" | "within" if next == "just" || next == "only" => {
+                let (nl, n) = self.small_number(j + 2)?;
+                let u = self.unit(nl + 1)?;
+                return rel(j, nl + 1, &move |p| Some((self.back(p, n, u)?, p)));
+            }
+            _ => {}
+        }
+        // "N days ago"
+        if let Some((nl, n)) = self.small_number(j) {
+            if let Some(u) = self.unit(nl + 1) {
+                if self.word_is(nl + 2, &["ago"]) {
+                    return rel(j, nl + 2, &move |p| self.back(p, n, u).map(|d| (d, d)));
+                }
+            }
+        }
+        // A weekday on its own: the most recent on or before publication.
+        if let Some(wd) = self.full_weekday(j) {
+            return rel(j, j, &move |p| {
+                let off = (p.weekday().to_monday_zero_offset() - wd).rem_euclid(7);
+                add_days(p, -i64::from(off)).map(|d| (d, d))
+            });
+        }
+        None
+    }
+
+    fn full_weekday(&self, j: usize) -> Option<i8> {
+        let t = self.toks.get(j)?;
+        if !t.is_word() || !is_capitalised(self.src, t) {
+            return None;
+        }
+        let mut buf = [0u8; 24];
+        match weekday_word(lw(self.src, t, &mut buf)) {
+            Some((wd, true)) => Some(wd),
+            _ => None,
+        }
+    }
+
+    /// Any date point at `j`. `first` is true for a point that starts an expression, where bare
+    /// years and months need a preceding preposition.
+    fn point(&self, j: usize, first: bool) -> Option<P> {
+        if let Some(p) = self.absolute(j) {
+            return Some(p);
+        }
+        if let Some(p) = self.relative(j) {
+            return Some(p);
+        }
+        // Modifiers: "late 2001", "early May".
+        let mut k = j;
+        if self.word_is(k, &["early", "late", "mid", "end", "beginning"]) {
+            k += 1;
+            if self.dash(k) || self.word_is(k, &["of"]) {
+                k += 1;
+            }
+        }
+        let prep_ok = |k: usize| {
+            !first
+                || (k > 0 && self.word_is(k - 1, YEAR_PREP))
+                || self.punct(k.wrapping_sub(1), '[')
+        };
+        if let Some((y, yl)) = self.year(k) {
+            if prep_ok(k) {
+                return Some(P {
+                    first: j,
+                    last: yl,
+                    pt: Pt::Abs {
+                        y: Some(y),
+                        m: None,
+                        d: None,
+                        decade: false,
+                    },
+                });
+            }
+        }
+        // Decade: "1950s".
+        if let Some((v, 4)) = self.num(k) {
+            if v % 10 == 0
+                && (1800..=2090).contains(&v)
+                && self.attached(k + 1)
+                && self.word_is(k + 1, &["s"])
+            {
+                let y = i16::try_from(v).ok()?;
+                return Some(P {
+                    first: j,
+                    last: k + 1,
+                    pt: Pt::Abs {
+                        y: Some(y),
+                        m: None,
+                        d: None,
+                        decade: true,
+                    },
+                });
+            }
+        }
+        if let Some((m, ml)) = self.month(k) {
+            let mprep = !first || (k > 0 && self.word_is(k - 1, MONTH_PREP));
+            if mprep
+                && !self.toks.get(k).is_some_and(|t| {
+                    t.text(self.src) == "May" && !self.word_is(k.wrapping_sub(1), MONTH_PREP)
+                })
+            {
+                return Some(P {
+                    first: j,
+                    last: ml,
+                    pt: Pt::Abs {
+                        y: None,
+                        m: Some(m),
+                        d: None,
+                        decade: false,
+                    },
+                });
+            }
+        }
+        None
+    }
+
+    fn range_sep(&self, j: usize, between: bool) -> Option<usize> {
+        // Skip a bracket closing the first point: "19 May [2018] - 5 Jun [2018]".
+        let j = if self.punct(j, ']') || self.punct(j, ')') {
+            j + 1
+        } else {
+            j
+        };
+        let t = self.toks.get(j)?;
+        if t.is_dash() {
+            // "2010-1-1 - 2011-1-1", "1 Jul 2017-17 Apr 2018"
+            return Some(j + 1);
+        }
+        if self.word_is(j, &["to", "until", "till", "through", "thru"]) {
+            return Some(j + 1);
+        }
+        if between && self.word_is(j, &["and"]) {
+            return Some(j + 1);
+        }
+        None
+    }
+
+    fn parse_at(&self, i: usize) -> Option<DateHit> {
+        let t = self.toks.get(i)?;
+        if matches!(t.kind, Kind::Punct(_)) {
+            return None;
+        }
+        let mut j = i;
+        let mut since = false;
+        let mut between = false;
+        if self.word_is(j, &["since"]) {
+            since = true;
+            j += 1;
+        } else if self.word_is(j, &["between", "from"]) {
+            between = self.word_is(j, &["between"]);
+            j += 1;
+        }
+        let p1 = self.point(j, true);
+        // A bare day that starts a range: "1-5 May 2022", "from 3 to 10 June".
+        let p1 = match p1 {
+            Some(p) => Some(p),
+            None => self.day(j).and_then(|(d, dl)| {
+                self.range_sep(dl + 1, between)?;
+                Some(P {
+                    first: j,
+                    last: dl,
+                    pt: Pt::Abs {
+                        y: None,
+                        m: None,
+                        d: Some(d),
+                        decade: false,
+                    },
+                })
+            }),
+        };
+        let Some(p1) = p1 else {
+            return None;
+        };
+        // Range.
+        if let Some(k) = self.range_sep(p1.last + 1, between) {
+            // "1912-17"
+            if let Pt::Abs {
+                y: Some(y),
+                m: None,
+                d: None,
+                decade: false,
+            } = p1.pt
+            {
+                if self.dash(p1.last + 1) && self.attached(p1.last + 1) && self.attached(k) {
+                    if let Some((yy, 2)) = self.num(k) {
+                        let y2 = i16::try_from(i32::from(y) / 100 * 100 + yy as i32).ok()?;
+                        if y2 > y
+                            && !(self.attached(k + 1)
+                                && self
+                                    .toks
+                                    .get(k + 1)
+                                    .is_some_and(|t| t.is_num() || t.is_word() || t.is_dash()))
+                        {
+                            return self.hit(p1.first, k, Some((ymd(y, 1, 1)?, ymd(y2, 12, 31)?)));
+                        }
+                    }
+                }
+            }
+            let p2 = self.point(k, false).or_else(|| {
+                // "May 3-10, 2022": a bare second day after a month-day.
+                if let Pt::Abs {
+                    m: Some(_),
+                    d: Some(_),
+                    y: None,
+                    ..
+                } = p1.pt
+                {
+                    let (d, dl) = self.day(k)?;
+                    let (y, last) = match self.trailing_year(dl + 1) {
+                        Some((y, yl)) => (Some(y), yl),
+                        None => (None, dl),
+                    };
+                    return Some(P {
+                        first: k,
+                        last,
+                        pt: Pt::Abs {
+                            y,
+                            m: None,
+                            d: Some(d),
+                            decade: false,
+                        },
+                    });
+                }
+                None
+            });
+            if let Some(p2) = p2 {
+                if let Some(h) = self.make_range(p1.first, p1, p2) {
+                    return Some(h);
+                }
+            }
+        }
+        if let Pt::Abs {
+            m: None, y: None, ..
+        } = p1.pt
+        {
+            return None;
+        }
+        let r = self.resolve(p1.pt)?;
+        if since {
+            let r = match (r, self.published) {
+                (Some((a, _)), Some(p)) if a <= p => Some((a, p)),
+                (r, _) => r,
+            };
+            return self.hit(i, p1.last, r);
+        }
+        self.hit(p1.first, p1.last, r)
+    }
+
+    fn make_range(&self, first: usize, p1: P, p2: P) -> Option<DateHit> {
+        // Complete the first point from the second: "1-5 May 2022", "May to August of 2009".
+        let pt1 = match (p1.pt, p2.pt) {
+            (
+                Pt::Abs {
+                    y: y1,
+                    m: m1,
+                    d: d1,
+                    decade,
+                },
+                Pt::Abs { y: y2, m: m2, .. },
+            ) => {
+                let m = m1.or(m2);
+                // A bare year in the second point never completes a day-month (1 Jan - 2019?).
+                Pt::Abs {
+                    y: y1.or(if m1.is_some() || m.is_some() {
+                        y2
+                    } else {
+                        None
+                    }),
+                    m,
+                    d: d1,
+                    decade,
+                }
+            }
+            (pt, _) => pt,
+        };
+        let pt2 = match (pt1, p2.pt) {
+            (
+                Pt::Abs { m: m1, .. },
+                Pt::Abs {
+                    y,
+                    m: None,
+                    d: Some(d),
+                    decade,
+                },
+            ) => Pt::Abs {
+                y,
+                m: m1,
+                d: Some(d),
+                decade,
+            },
+            (
+                Pt::Abs { y: Some(y1), .. },
+                Pt::Abs {
+                    y: None,
+                    m,
+                    d,
+                    decade,
+                },
+            ) if m.is_some() => Pt::Abs {
+                y: Some(y1),
+                m,
+                d,
+                decade,
+            },
+            (_, pt) => pt,
+        };
+        let r1 = self.resolve(pt1)?;
+        let r2 = self.resolve(pt2)?;
+        let r = match (r1, r2) {
+            (Some((a, _)), Some((_, b))) => {
+                if a > b {
+                    return None;
+                }
+                Some((a, b))
+            }
+            _ => None,
+        };
+        // A range of two bare numbers ("24 to 94 years") never reaches here: bare days need a
+        // month from somewhere.
+        if let Pt::Abs {
+            m: None,
+            d: Some(_),
+            ..
+        } = pt1
+        {
+            return None;
+        }
+        self.hit(first, p2.last, r)
+    }
+
+    fn hit(&self, first: usize, last: usize, r: Option<(Date, Date)>) -> Option<DateHit> {
+        Some(DateHit {
+            first,
+            last,
+            start: self.toks.get(first)?.start,
+            end: self.toks.get(last)?.end,
+            value: r.map(|r| r.0),
+            end_value: r.map(|r| r.1),
+        })
+    }
+}
+
+/// Runs the date cases lifted from EpiTator's test suite (`test_date_annotator.jsonl`).
+///
+/// Each case's assertions are checked: the number of spans, a span's text, and a span's
+/// `datetime_range` (EpiTator's end is exclusive; ours inclusive, so the expected end minus one
+/// day must match; a range that EpiTator ends *at* the publication date is also accepted ending
+/// on it, our convention for durations that reach the present). Times of day are ignored.
+pub fn eval_epitator_dates(path: &Path) -> Result<Report> {
+    let recs = read_jsonl(path)?;
+    let mut rep = Report {
+        name: "epitator dates".into(),
+        ..Report::default()
+    };
+    for (k, rec) in recs.iter().enumerate() {
+        let text = rec
+            .get("text")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| Error::Format {
+                path: path.to_path_buf(),
+                line: k + 1,
+                message: "no text".into(),
+            })?;
+        let name = rec.get("test").and_then(|v| v.as_str()).unwrap_or("?");
+        let published = doc_date(rec);
+        let found = find(text, published);
+        let mut problems = Vec::new();
+        let asserts = rec
+            .get("asserts")
+            .and_then(|v| v.as_array())
+            .cloned()
+            .unwrap_or_default();
+        for a in &asserts {
+            let Some(args) = a.get("args").and_then(|v| v.as_array()) else {
+                continue;
+            };
+            let Some(expr) = args
+                .first()
+                .and_then(|e| e.get("expr"))
+                .and_then(|v| v.as_str())
+            else {
+                continue;
+            };
+            let want = args.get(1).cloned().unwrap_or(serde_json::Value::Null);
+            if expr == "doc.tiers['dates'].spans" {
+                if !found.is_empty() {
+                    problems.push(format!("expected no dates, found {:?}", texts(&found)));
+                }
+            } else if expr == "len(doc.tiers['dates'].spans)" {
+                if want.as_u64() != Some(found.len() as u64) {
+                    problems.push(format!(
+                        "expected {} dates, found {:?}",
+                        want,
+                        texts(&found)
+                    ));
+                }
+            } else if let Some(n) = span_index(expr) {
+                let Some(m) = found.get(n) else {
+                    problems.push(format!("no date #{n}; found {:?}", texts(&found)));
+                    continue;
+                };
+                if expr.ends_with(".text") {
+                    if want.as_str() != Some(m.text.as_str()) {
+                        problems.push(format!("date #{n} text {:?}, want {}", m.text, want));
+                    }
+                } else if expr.contains("datetime_range") {
+                    if !range_matches(m, &want, published) {
+                        problems.push(format!(
+                            "date #{n} {:?} = {:?}..{:?}, want {}",
+                            m.text, m.value, m.end_value, want
+                        ));
+                    }
+                }
+            }
+        }
+        rep.total += 1;
+        if problems.is_empty() {
+            rep.passed += 1;
+        } else {
+            rep.failures
+                .push(format!("{name} (line {}): {}", k + 1, problems.join("; ")));
+        }
+    }
+    Ok(rep)
+}
+
+fn texts(found: &[DateMention]) -> Vec<&str> {
+    found.iter().map(|m| m.text.as_str()).collect()
+}
+
+/// The index in "doc.tiers['dates'].spans[N]…".
+fn span_index(expr: &str) -> Option<usize> {
+    let rest = expr.split("spans[").nth(1)?;
+    rest.split(']').next()?.parse().ok()
+}
+
+fn range_matches(m: &DateMention, want: &serde_json::Value, published: Option<Date>) -> bool {
+    let Some(w) = want.as_array() else {
+        return false;
+    };
+    let parse = |v: &serde_json::Value| -> Option<Date> { v.as_str()?.get(..10)?.parse().ok() };
+    let (Some(a), Some(b)) = (w.first().and_then(parse), w.get(1).and_then(parse)) else {
+        return false;
+    };
+    let Some(start) = m.value.as_deref().and_then(|s| s.parse::<Date>().ok()) else {
+        return false;
+    };
+    let end = m
+        .end_value
+        .as_deref()
+        .and_then(|s| s.parse::<Date>().ok())
+        .unwrap_or(start);
+    let last = add_days(b, -1).unwrap_or(b);
+    start == a && (end == last || (Some(end) == published && Some(b) == published))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    fn one(text: &str, p: Option<&str>) -> (String, Option<String>, Option<String>) {
+        let f = find(text, p.map(d));
+        assert_eq!(f.len(), 1, "{text}: {f:?}");
+        (
+            f[0].text.clone(),
+            f[0].value.clone(),
+            f[0].end_value.clone(),
+        )
+    }
+
+    fn s(x: &str) -> Option<String> {
+        Some(x.to_string())
+    }
+
+    #[test]
+    fn absolute_forms() {
+        assert_eq!(
+            one("on 17 May 2022.", None),
+            ("17 May 2022".into(), s("2022-05-17"), None)
+        );
+        assert_eq!(one("on May 17, 2022.", None).1, s("2022-05-17"));
+        assert_eq!(one("on 2022-05-17.", None).1, s("2022-05-17"));
+        assert_eq!(one("on 17/05/2022.", None).1, s("2022-05-17"));
+        assert_eq!(one("on 05/17/2022.", None).1, s("2022-05-17"));
+        assert!(find("on 05/06/2022.", None).is_empty());
+        assert_eq!(one("08-FEB-17", None).1, s("2017-02-08"));
+        assert_eq!(one("Friday, October 7th 2010.", None).1, s("2010-10-07"));
+        assert_eq!(one("17.05.2018 year", None).1, s("2018-05-17"));
+    }
+
+    #[test]
+    fn day_month_takes_closest_past_year() {
+        assert_eq!(one("on May 15.", Some("2022-05-17")).1, s("2022-05-15"));
+        assert_eq!(
+            one("on December 30.", Some("2022-01-03")).1,
+            s("2021-12-30")
+        );
+        assert_eq!(one("on May 15.", None).1, None);
+    }
+
+    #[test]
+    fn relative() {
+        let p = Some("2022-05-18"); // a Wednesday
+        assert_eq!(one("As of Wednesday, x", p).1, s("2022-05-18"));
+        assert_eq!(one("on Tuesday", p).1, s("2022-05-17"));
+        assert_eq!(one("on Monday", p).1, s("2022-05-16"));
+        assert_eq!(one("last Wednesday", p).1, s("2022-05-11"));
+        assert_eq!(one("Yesterday", p).1, s("2022-05-17"));
+        assert_eq!(one("today", p).1, s("2022-05-18"));
+        assert_eq!(
+            one("last week", p),
+            ("last week".into(), s("2022-05-09"), s("2022-05-15"))
+        );
+        assert_eq!(
+            one("last year", p),
+            ("last year".into(), s("2021-01-01"), s("2021-12-31"))
+        );
+        assert_eq!(one("this month", p).1, s("2022-05-01"));
+        assert_eq!(one("two weeks ago", p).1, s("2022-05-04"));
+        assert_eq!(
+            one("In just six days, the total", p),
+            ("In just six days".into(), s("2022-05-12"), s("2022-05-18"))
+        );
+        assert_eq!(
+            one("in the past 20 days", Some("2018-12-21")).1,
+            s("2018-12-01")
+        );
+        assert_eq!(one("Yesterday", None).1, None);
+        assert_eq!(one("last week", None).1, None);
+    }
+
+    #[test]
+    fn ranges() {
+        assert_eq!(
+            one("from 9 October to 5 November 1995", None),
+            (
+                "9 October to 5 November 1995".into(),
+                s("1995-10-09"),
+                s("1995-11-05")
+            )
+        );
+        assert_eq!(
+            one("between 19 January and 14 February 2017", None).2,
+            s("2017-02-14")
+        );
+        assert_eq!(
+            one("between 19 January and 14 February 2017", None).1,
+            s("2017-01-19")
+        );
+        assert_eq!(
+            one("1-5 May 2022", None),
+            ("1-5 May 2022".into(), s("2022-05-01"), s("2022-05-05"))
+        );
+        assert_eq!(
+            one("from 3 to 10 June", Some("2022-07-01")).2,
+            s("2022-06-10")
+        );
+        assert_eq!(
+            one("May 2022", None),
+            ("May 2022".into(), s("2022-05-01"), s("2022-05-31"))
+        );
+        assert_eq!(
+            one("in 2019", None),
+            ("2019".into(), s("2019-01-01"), s("2019-12-31"))
+        );
+        assert_eq!(one("From 1912-17 x", None).2, s("1917-12-31"));
+        assert_eq!(
+            one("between Thursday and Friday", Some("2017-07-15")).1,
+            s("2017-07-13")
+        );
+    }
+
+    #[test]
+    fn not_dates() {
+        for t in [
+            "The maximum incubation period is 21 days.",
+            "24 to 94 years",
+            "9 months to 9 years",
+            "6350-65",
+            "Cases / 8 / 34 / 18 / 16 / 70",
+            "I went to see her in a boat.",
+            "There were 2019 cases",
+        ] {
+            assert!(find(t, None).is_empty(), "{t}: {:?}", find(t, None));
+        }
+    }
+
+    #[test]
+    fn long_input_is_linear() {
+        let s = "7".repeat(1_000_000);
+        assert!(find(&s, None).is_empty());
+        let s = "May 15 to ".repeat(100_000);
+        assert!(!find(&s, Some(d("2022-05-17"))).is_empty());
+    }
+
+    #[test]
+    fn epitator_cases() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/data/epitator-tests/test_date_annotator.jsonl");
+        if !path.exists() {
+            return;
+        }
+        let rep = eval_epitator_dates(&path).unwrap();
+        println!("{rep}");
+        assert!(rep.passed * 10 >= rep.total * 8, "{rep}");
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_spans_are_slices(s in "\\PC{0,80}") {
+            for m in find(&s, Some(Date::constant(2022, 5, 17))) {
+                let slice: String = s.chars().skip(m.start).take(m.end - m.start).collect();
+                prop_assert_eq!(slice, m.text);
+            }
+        }
+
+        #[test]
+        fn date_like_strings(d in 1u8..32, m in 0usize..12, y in 1990u16..2030, sep in "[ ,/-]") {
+            const M: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July",
+                "August", "September", "October", "November", "December"];
+            let s = format!("{d} {} {y}{sep}{d}/{}/{y}", M[m], m + 1);
+            let _ = find(&s, None);
+        }
+    }
+}
