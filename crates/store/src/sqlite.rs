@@ -116,7 +116,65 @@ impl SqliteStore {
                 "foreign key violation: {table} row {rowid:?} refers to a missing {parent} row"
             ));
         }
+        let stored = Stats {
+            db_bytes: 0,
+            inputs_done: 0,
+            ..self.stats()?
+        };
+        let recounted = self.recount()?;
+        if stored != recounted {
+            problems.push(format!(
+                "summary totals differ from a recount of the documents: stored {stored:?}, \
+                 recounted {recounted:?}"
+            ));
+        }
         Ok(problems)
+    }
+
+    /// The figures of [`Store::stats`] computed by scanning the documents (without `db_bytes` and
+    /// `inputs_done`), to check the running totals.
+    fn recount(&self) -> Result<Stats> {
+        let tx = self.conn.unchecked_transaction()?;
+        let mut stats = tx.query_row(
+            "SELECT count(*), count(title), count(published), coalesce(sum(text_bytes), 0),
+                    coalesce(sum(n_diseases), 0), coalesce(sum(n_places), 0),
+                    coalesce(sum(n_dates), 0), coalesce(sum(n_counts), 0),
+                    coalesce(sum(n_facts), 0), count(DISTINCT source),
+                    strftime('%Y-%m-%dT%H:%M:%SZ', min(ingested_at) / 1000, 'unixepoch'),
+                    strftime('%Y-%m-%dT%H:%M:%SZ', max(ingested_at) / 1000, 'unixepoch')
+             FROM documents",
+            [],
+            |row| {
+                Ok(Stats {
+                    documents: count(row, 0)?,
+                    with_title: count(row, 1)?,
+                    with_published: count(row, 2)?,
+                    total_text_bytes: count(row, 3)?,
+                    diseases: count(row, 4)?,
+                    places: count(row, 5)?,
+                    dates: count(row, 6)?,
+                    counts: count(row, 7)?,
+                    facts: count(row, 8)?,
+                    sources: count(row, 9)?,
+                    first_ingest: row.get(10)?,
+                    last_ingest: row.get(11)?,
+                    ..Stats::default()
+                })
+            },
+        )?;
+        stats.languages = grouped(
+            &tx,
+            "SELECT coalesce(language, 'und'), count(*) FROM documents
+             GROUP BY 1 ORDER BY 2 DESC, 1",
+        )?;
+        stats.by_month = grouped(
+            &tx,
+            "SELECT substr(published, 1, 7), count(*) FROM documents
+             WHERE published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'
+             GROUP BY 1 ORDER BY 1",
+        )?;
+        tx.commit()?;
+        Ok(stats)
     }
 
     fn query_docs(&self, sql: &str, params: impl rusqlite::Params) -> Result<Vec<(u64, Document)>> {
@@ -145,6 +203,7 @@ impl Store for SqliteStore {
         let encoded = docs.iter().map(Encoded::new).collect::<Result<Vec<_>>>()?;
         let now = now_ms();
         let mut outcome = PutOutcome::default();
+        let mut totals = Totals::default();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -179,6 +238,7 @@ impl Store for SqliteStore {
                     continue;
                 }
                 outcome.inserted += 1;
+                totals.add(new, enc);
                 let seq = tx.last_insert_rowid();
                 for (ord, (fact, place)) in d.facts.iter().zip(&enc.fact_places).enumerate() {
                     insert_fact.execute(params![
@@ -198,6 +258,9 @@ impl Store for SqliteStore {
                     insert_mention.execute(params![seq, kind, key, n])?;
                 }
             }
+        }
+        if outcome.inserted > 0 {
+            totals.apply(&tx, now)?;
         }
         tx.commit()?;
         Ok(outcome)
@@ -250,52 +313,49 @@ impl Store for SqliteStore {
     }
 
     fn stats(&self) -> Result<Stats> {
-        // One read transaction so that all figures describe the same snapshot.
+        // One read transaction so that all figures describe the same snapshot. Every figure comes
+        // from the running totals, not from a scan of the documents.
         let tx = self.conn.unchecked_transaction()?;
-        let mut stats = tx.query_row(
-            "SELECT count(*), count(title), count(published),
-                    coalesce(sum(text_bytes), 0),
-                    coalesce(sum(n_diseases), 0), coalesce(sum(n_places), 0),
-                    coalesce(sum(n_dates), 0), coalesce(sum(n_counts), 0),
-                    coalesce(sum(n_facts), 0),
-                    count(DISTINCT source),
-                    strftime('%Y-%m-%dT%H:%M:%SZ', min(ingested_at) / 1000, 'unixepoch'),
-                    strftime('%Y-%m-%dT%H:%M:%SZ', max(ingested_at) / 1000, 'unixepoch')
-             FROM documents",
-            [],
-            |row| {
-                Ok(Stats {
-                    documents: count(row, 0)?,
-                    with_title: count(row, 1)?,
-                    with_published: count(row, 2)?,
-                    total_text_bytes: count(row, 3)?,
-                    diseases: count(row, 4)?,
-                    places: count(row, 5)?,
-                    dates: count(row, 6)?,
-                    counts: count(row, 7)?,
-                    facts: count(row, 8)?,
-                    sources: count(row, 9)?,
-                    first_ingest: row.get(10)?,
-                    last_ingest: row.get(11)?,
-                    ..Stats::default()
-                })
-            },
+        let mut stats = tx
+            .query_row(
+                "SELECT documents, with_title, with_published, text_bytes,
+                        diseases, places, dates, counts, facts, sources,
+                        strftime('%Y-%m-%dT%H:%M:%SZ', first_ingest / 1000, 'unixepoch'),
+                        strftime('%Y-%m-%dT%H:%M:%SZ', last_ingest / 1000, 'unixepoch')
+                 FROM totals WHERE id = 1",
+                [],
+                |row| {
+                    Ok(Stats {
+                        documents: count(row, 0)?,
+                        with_title: count(row, 1)?,
+                        with_published: count(row, 2)?,
+                        total_text_bytes: count(row, 3)?,
+                        diseases: count(row, 4)?,
+                        places: count(row, 5)?,
+                        dates: count(row, 6)?,
+                        counts: count(row, 7)?,
+                        facts: count(row, 8)?,
+                        sources: count(row, 9)?,
+                        first_ingest: row.get(10)?,
+                        last_ingest: row.get(11)?,
+                        ..Stats::default()
+                    })
+                },
+            )
+            .optional()?
+            .ok_or_else(|| Error::Corrupt {
+                seq: 0,
+                reason: "the totals row is missing".to_string(),
+            })?;
+        stats.languages = grouped(
+            &tx,
+            "SELECT language, documents FROM language_counts WHERE documents > 0
+             ORDER BY documents DESC, language",
         )?;
-        stats.languages = tx
-            .prepare(
-                "SELECT coalesce(language, 'und'), count(*) FROM documents
-                 GROUP BY 1 ORDER BY 2 DESC, 1",
-            )?
-            .query_map([], |row| Ok((row.get(0)?, count(row, 1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        stats.by_month = tx
-            .prepare(
-                "SELECT substr(published, 1, 7), count(*) FROM documents
-                 WHERE published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'
-                 GROUP BY 1 ORDER BY 1",
-            )?
-            .query_map([], |row| Ok((row.get(0)?, count(row, 1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+        stats.by_month = grouped(
+            &tx,
+            "SELECT month, documents FROM month_counts WHERE documents > 0 ORDER BY month",
+        )?;
         stats.inputs_done =
             tx.query_row("SELECT count(*) FROM inputs_done", [], |row| count(row, 0))?;
         stats.db_bytes = match &self.db_path {
@@ -438,6 +498,140 @@ impl Encoded {
             mentions,
         })
     }
+}
+
+/// What the documents inserted by one batch add to the running totals.
+#[derive(Default)]
+struct Totals<'a> {
+    /// documents, with_title, with_published, text_bytes, diseases, places, dates, counts, facts.
+    sums: [i64; 9],
+    languages: BTreeMap<&'a str, i64>,
+    months: BTreeMap<&'a str, i64>,
+    sources: BTreeMap<&'a str, i64>,
+}
+
+impl<'a> Totals<'a> {
+    fn add(&mut self, new: &'a NewDoc, enc: &Encoded) {
+        let d = &new.doc;
+        let [n_diseases, n_places, n_dates, n_counts, n_facts] = enc.n;
+        let add = [
+            1,
+            i64::from(d.title.is_some()),
+            i64::from(d.published.is_some()),
+            enc.text_bytes,
+            n_diseases,
+            n_places,
+            n_dates,
+            n_counts,
+            n_facts,
+        ];
+        for (sum, x) in self.sums.iter_mut().zip(add) {
+            *sum += x;
+        }
+        *self
+            .languages
+            .entry(d.language.as_deref().unwrap_or(UNDETERMINED))
+            .or_insert(0) += 1;
+        if let Some(month) = d.published.as_deref().and_then(published_month) {
+            *self.months.entry(month).or_insert(0) += 1;
+        }
+        *self.sources.entry(&new.source).or_insert(0) += 1;
+    }
+
+    /// Adds the batch's figures to the totals tables, inside the batch's transaction.
+    fn apply(&self, tx: &rusqlite::Transaction<'_>, now: i64) -> Result<()> {
+        let mut new_sources = 0i64;
+        let mut upsert_source = tx.prepare_cached(
+            "INSERT INTO sources (source, documents) VALUES (?1, ?2)
+             ON CONFLICT (source) DO UPDATE SET documents = documents + excluded.documents
+             RETURNING documents",
+        )?;
+        for (source, n) in &self.sources {
+            let after: i64 = upsert_source.query_row(params![source, n], |row| row.get(0))?;
+            if after == *n {
+                new_sources += 1; // the row was created by this batch
+            }
+        }
+        let mut upsert_language = tx.prepare_cached(
+            "INSERT INTO language_counts (language, documents) VALUES (?1, ?2)
+             ON CONFLICT (language) DO UPDATE SET documents = documents + excluded.documents",
+        )?;
+        for (language, n) in &self.languages {
+            upsert_language.execute(params![language, n])?;
+        }
+        let mut upsert_month = tx.prepare_cached(
+            "INSERT INTO month_counts (month, documents) VALUES (?1, ?2)
+             ON CONFLICT (month) DO UPDATE SET documents = documents + excluded.documents",
+        )?;
+        for (month, n) in &self.months {
+            upsert_month.execute(params![month, n])?;
+        }
+        let [
+            documents,
+            with_title,
+            with_published,
+            text_bytes,
+            diseases,
+            places,
+            dates,
+            counts,
+            facts,
+        ] = self.sums;
+        let updated = tx
+            .prepare_cached(
+                "UPDATE totals SET
+                    documents = documents + ?1, with_title = with_title + ?2,
+                    with_published = with_published + ?3, text_bytes = text_bytes + ?4,
+                    diseases = diseases + ?5, places = places + ?6, dates = dates + ?7,
+                    counts = counts + ?8, facts = facts + ?9, sources = sources + ?10,
+                    first_ingest = min(coalesce(first_ingest, ?11), ?11),
+                    last_ingest = max(coalesce(last_ingest, ?11), ?11)
+                 WHERE id = 1",
+            )?
+            .execute(params![
+                documents,
+                with_title,
+                with_published,
+                text_bytes,
+                diseases,
+                places,
+                dates,
+                counts,
+                facts,
+                new_sources,
+                now
+            ])?;
+        if updated != 1 {
+            return Err(Error::Corrupt {
+                seq: 0,
+                reason: "the totals row is missing".to_string(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The language key of documents without a language (ISO 639-2 "undetermined").
+const UNDETERMINED: &str = "und";
+
+/// `YYYY-MM` of a publication date that starts with one, as the SQL
+/// `published GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'` of the recount selects.
+pub(crate) fn published_month(published: &str) -> Option<&str> {
+    let b = published.as_bytes();
+    let shaped = b.len() >= 7
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit);
+    // The first 7 bytes are ASCII, so index 7 is a character boundary.
+    if shaped { published.get(..7) } else { None }
+}
+
+/// Rows of (key, count) from a two-column query.
+fn grouped(conn: &Connection, sql: &str) -> Result<Vec<(String, u64)>> {
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_map([], |row| Ok((row.get(0)?, count(row, 1)?)))?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// The [`DOC_COLUMNS`] of one row, before JSON decoding.

@@ -400,6 +400,7 @@ fn stats_count_what_was_stored() {
         "{first}"
     );
     assert!(s.last_ingest >= s.first_ingest);
+    assert_eq!(store.integrity_check().unwrap(), Vec::<String>::new());
     let json = serde_json::to_value(&s).unwrap();
     assert_eq!(json["documents"], 5);
     assert_eq!(json["languages"][0][0], "en");
@@ -625,6 +626,134 @@ fn schema_version_is_set_and_newer_schemas_are_refused() {
 }
 
 #[test]
+fn migration_2_fills_the_totals_from_documents_stored_under_version_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(crate::sqlite::DB_FILE);
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        crate::schema::migrate_to(&mut conn, 1).unwrap();
+        assert_eq!(crate::schema::version(&conn).unwrap(), 1);
+        let rows = [
+            (
+                "a",
+                Some("t"),
+                Some("2021-12-31"),
+                Some("en"),
+                "s1",
+                1_000_000,
+                10,
+                2,
+                1,
+            ),
+            (
+                "b",
+                None,
+                Some("2022-01-05T10:00:00Z"),
+                Some("en"),
+                "s1",
+                2_000_000,
+                20,
+                0,
+                0,
+            ),
+            (
+                "c",
+                Some("t"),
+                Some("May 2022"),
+                None,
+                "s2",
+                3_000_000,
+                5,
+                1,
+                3,
+            ),
+        ];
+        for (i, (id, title, published, language, source, at, bytes, diseases, facts)) in
+            rows.iter().enumerate()
+        {
+            conn.execute(
+                "INSERT INTO documents (hash, id, title, published, language, source,
+                     ingested_at, text_bytes, n_diseases, n_places, n_dates, n_counts, n_facts,
+                     text, annotations)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, 0, 0, ?10, 'x', '{}')",
+                rusqlite::params![
+                    &hash_of(&i.to_string())[..],
+                    id,
+                    title,
+                    published,
+                    language,
+                    source,
+                    at,
+                    bytes,
+                    diseases,
+                    facts
+                ],
+            )
+            .unwrap();
+        }
+    }
+    let mut store = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let s = store.stats().unwrap();
+    assert_eq!(
+        (
+            s.documents,
+            s.with_title,
+            s.with_published,
+            s.total_text_bytes,
+            s.diseases,
+            s.facts
+        ),
+        (3, 2, 3, 35, 3, 4)
+    );
+    assert_eq!(s.sources, 2);
+    assert_eq!(s.languages, vec![("en".into(), 2), ("und".into(), 1)]);
+    assert_eq!(
+        s.by_month,
+        vec![("2021-12".into(), 1), ("2022-01".into(), 1)]
+    );
+    assert_eq!(s.first_ingest.as_deref(), Some("1970-01-01T00:16:40Z"));
+    assert_eq!(s.last_ingest.as_deref(), Some("1970-01-01T00:50:00Z"));
+    // The totals keep counting from there.
+    let mut doc = new_doc(9);
+    doc.source = "s2".into();
+    store.put_batch(&[doc]).unwrap();
+    let s = store.stats().unwrap();
+    assert_eq!((s.documents, s.sources), (4, 2));
+    assert_eq!(s.languages, vec![("en".into(), 3), ("und".into(), 1)]);
+    assert_eq!(store.integrity_check().unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn integrity_check_notices_totals_that_drifted() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store.put_batch(&[new_doc(1), new_doc(2)]).unwrap();
+    assert!(store.integrity_check().unwrap().is_empty());
+    store
+        .conn
+        .execute("UPDATE totals SET facts = facts + 1", [])
+        .unwrap();
+    let problems = store.integrity_check().unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("summary totals"), "{problems:?}");
+}
+
+#[test]
+fn published_month_takes_leading_year_and_month_only() {
+    use crate::sqlite::published_month;
+    assert_eq!(
+        published_month("2022-05-17T17:36:00+09:00"),
+        Some("2022-05")
+    );
+    assert_eq!(published_month("2022-05"), Some("2022-05"));
+    assert_eq!(published_month("2022-05é"), Some("2022-05"));
+    assert_eq!(published_month("2022-5-17"), None);
+    assert_eq!(published_month("May 2022"), None);
+    assert_eq!(published_month("２０２２-05"), None);
+    assert_eq!(published_month(""), None);
+}
+
+#[test]
 fn open_on_a_file_instead_of_a_directory_is_an_io_error() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("plain-file");
@@ -738,6 +867,15 @@ fn kill_at_any_moment_loses_no_committed_batch() {
                 Ok(n) => seen.push(n),
                 Err(e) => panic!("child produced no commits in round {round}: {e}"),
             }
+        }
+        // Meanwhile another process (this one) reads what the child has committed.
+        {
+            let reader = SqliteStore::open(dir.path()).unwrap();
+            let first = seen[0];
+            let doc = reader.get(&format!("k{first}-3")).unwrap();
+            assert_eq!(doc, Some(kill_doc(first, 3).doc));
+            let at_least = (reported.len() + seen.len()) as u64 * KILL_BATCH_DOCS;
+            assert!(reader.stats().unwrap().documents >= at_least);
         }
         std::thread::sleep(Duration::from_millis(round * 23 + 1));
         child.kill().unwrap(); // SIGKILL on Unix
