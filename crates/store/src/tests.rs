@@ -249,6 +249,18 @@ fn put_then_get_round_trips_every_field() {
 }
 
 #[test]
+fn works_through_a_trait_object() {
+    let mut store: Box<dyn Store> = Box::new(SqliteStore::open_in_memory().unwrap());
+    let a = new_doc(1);
+    assert_eq!(
+        store.put_batch(std::slice::from_ref(&a)).unwrap().inserted,
+        1
+    );
+    assert_eq!(store.get_by_hash(&a.hash).unwrap(), Some(a.doc));
+    assert_eq!(store.stats().unwrap().documents, 1);
+}
+
+#[test]
 fn a_document_without_annotations_round_trips() {
     let mut store = SqliteStore::open_in_memory().unwrap();
     let doc = Document {
