@@ -1,1 +1,502 @@
-//! epiwire-article (being written).
+//! epiwire-article: turns a [`RawDoc`] into an [`Article`] — main text with boilerplate removed,
+//! title, publication date, author and language.
+//!
+//! HTML goes through a main-text extractor (see [`Extractor`]; the default, chosen by measurement
+//! on the trafilatura evaluation set, is [`Extractor::Combined`]) and one linear metadata scan of
+//! the markup (`<meta>`, JSON-LD, `<time>`, `itemprop`, `<title>`, `<h1>`, bylines, a date in the
+//! URL). Plain text keeps its whole body; its first line becomes the title when it looks like a
+//! headline and a "Posted on …" or dateline gives the date.
+//!
+//! Nothing here panics on input: pages over [`MAX_HTML_BYTES`] are cut, and pages nested deeper
+//! than [`MAX_DEPTH`] skip the DOM extractors for a plain tag-strip.
+
+use epiwire_model::{Article, Body, RawDoc};
+
+mod dates;
+pub mod eval;
+mod meta;
+mod scan;
+mod text;
+
+pub use dates::normalize_date;
+pub use text::extract_text;
+
+/// Largest HTML input handed to the extractors; longer pages are cut at a character boundary.
+pub const MAX_HTML_BYTES: usize = 8 * 1024 * 1024;
+
+/// Deepest element nesting handed to the DOM extractors; deeper pages are tag-stripped instead.
+pub const MAX_DEPTH: usize = 512;
+
+/// Errors of this crate: why a document yields no article.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Error {
+    /// The body is not text (binary data: mostly control characters or NUL bytes).
+    #[error(
+        "not a text document: {bad} of the first {sampled} characters are control or NUL characters"
+    )]
+    NotText {
+        /// Control characters seen.
+        bad: usize,
+        /// Characters sampled.
+        sampled: usize,
+    },
+    /// The document has no text at all.
+    #[error("empty document: {0}")]
+    Empty(&'static str),
+    /// The evaluation data could not be read.
+    #[error("evaluation data: {0}")]
+    Eval(String),
+}
+
+/// Result of this crate.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Main-text extraction strategy for HTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Extractor {
+    /// `dom_smoothie` (a readability.js port) alone.
+    DomSmoothie,
+    /// `trafilatura` (Rust port) alone, without its readability fallback.
+    Trafilatura,
+    /// `trafilatura` with its own readability/justext fallbacks enabled.
+    TrafilaturaFallback,
+    /// `trafilatura` (with fallbacks), and `dom_smoothie` when trafilatura finds little.
+    Combined,
+}
+
+impl Extractor {
+    /// All strategies, for evaluation.
+    pub const ALL: [Extractor; 4] = [
+        Extractor::DomSmoothie,
+        Extractor::Trafilatura,
+        Extractor::TrafilaturaFallback,
+        Extractor::Combined,
+    ];
+
+    /// Short name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Extractor::DomSmoothie => "dom_smoothie",
+            Extractor::Trafilatura => "trafilatura",
+            Extractor::TrafilaturaFallback => "trafilatura+fallback",
+            Extractor::Combined => "combined",
+        }
+    }
+}
+
+/// Extracts an article from a raw document. The record's own `title` and `published` win over
+/// extracted ones; the fetch date is never used as the publication date.
+///
+/// # Errors
+/// [`Error::NotText`] when the body is binary, [`Error::Empty`] when it holds no text.
+pub fn extract(raw: &RawDoc) -> Result<Article> {
+    let body = raw.body.as_str();
+    check_text(body)?;
+    if body.trim().is_empty() {
+        return Err(Error::Empty("the body is empty"));
+    }
+    let mut article = match &raw.body {
+        Body::Text(t) => extract_text(t),
+        Body::Html(h) => extract_html(h, raw.url.as_deref()),
+    };
+    if article.text.trim().is_empty() {
+        return Err(Error::Empty("no readable text found in the document"));
+    }
+    if let Some(t) = raw
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        article.title = Some(t.to_string());
+    }
+    if let Some(p) = raw
+        .published
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        article.published = Some(normalize_date(p).unwrap_or_else(|| p.to_string()));
+    }
+    Ok(article)
+}
+
+/// Rejects binary bodies: more than 10% control or NUL characters among the first 64 KiB.
+fn check_text(body: &str) -> Result<()> {
+    let mut sampled = 0usize;
+    let mut bad = 0usize;
+    for c in body.chars().take(65_536) {
+        sampled += 1;
+        if (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) || c == '\u{fffd}' {
+            bad += 1;
+        }
+    }
+    if sampled >= 16 && bad * 10 > sampled {
+        return Err(Error::NotText { bad, sampled });
+    }
+    Ok(())
+}
+
+/// Extracts an article from HTML with the default extractor ([`Extractor::Combined`]).
+/// `url` helps with relative links and a date in the path.
+pub fn extract_html(html: &str, url: Option<&str>) -> Article {
+    extract_html_with(html, url, Extractor::Combined)
+}
+
+/// Extracts an article from HTML with a chosen main-text extractor.
+pub fn extract_html_with(html: &str, url: Option<&str>, extractor: Extractor) -> Article {
+    let html = cap(html, MAX_HTML_BYTES);
+    let m = meta::scan_meta(html);
+    let deep = scan::max_depth(html) > MAX_DEPTH;
+    let main = if deep {
+        None
+    } else {
+        main_text(html, url, extractor)
+    };
+    let (text, fallback_meta) = match main {
+        Some(mt) => (mt.text, mt.meta),
+        None => (scan::strip_tags(html), None),
+    };
+    let text = tidy(&text);
+    let title = m
+        .title()
+        .or_else(|| fallback_meta.as_ref().and_then(|f| f.title.clone()));
+    let published = m
+        .published(url)
+        .or_else(|| dates::labelled_date(&text, 12).map(|f| f.format()))
+        .or_else(|| m.weak_date())
+        .or_else(|| fallback_meta.as_ref().and_then(|f| f.date.clone()));
+    let author = m
+        .author()
+        .or_else(|| fallback_meta.as_ref().and_then(|f| f.author.clone()));
+    let language = detect_language(&text).or_else(|| m.lang.clone());
+    Article {
+        title,
+        published,
+        author,
+        language,
+        text,
+    }
+}
+
+/// Metadata found by an extractor library itself (used only where our own scan found nothing).
+#[derive(Debug, Clone, Default)]
+struct LibMeta {
+    title: Option<String>,
+    date: Option<String>,
+    author: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct MainText {
+    text: String,
+    meta: Option<LibMeta>,
+}
+
+/// Cuts `s` to at most `max` bytes at a character boundary.
+fn cap(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+fn run_dom_smoothie(html: &str, url: Option<&str>) -> Option<MainText> {
+    let cfg = dom_smoothie::Config {
+        text_mode: dom_smoothie::TextMode::Formatted,
+        ..Default::default()
+    };
+    let mut r = dom_smoothie::Readability::new(html, url, Some(cfg)).ok()?;
+    let a = r.parse().ok()?;
+    Some(MainText {
+        text: a.text_content.to_string(),
+        meta: Some(LibMeta {
+            title: non_empty(&a.title),
+            date: a.published_time.as_deref().and_then(normalize_date),
+            author: a.byline.as_deref().and_then(meta::clean_author),
+        }),
+    })
+}
+
+fn run_trafilatura(html: &str, fallback: bool) -> Option<MainText> {
+    let mut opts = trafilatura::Options::default().with_fallback(fallback);
+    opts.exclude_comments = true;
+    let r = trafilatura::extract(html, &opts).ok()?;
+    Some(MainText {
+        text: r.content_text,
+        meta: Some(LibMeta {
+            title: non_empty(&r.metadata.title),
+            date: r.metadata.date.map(|d| d.format("%Y-%m-%d").to_string()),
+            author: meta::clean_author(&r.metadata.author),
+        }),
+    })
+}
+
+/// Below this many characters, the combined extractor also asks dom_smoothie.
+const COMBINE_MIN_CHARS: usize = 250;
+
+fn main_text(html: &str, url: Option<&str>, extractor: Extractor) -> Option<MainText> {
+    match extractor {
+        Extractor::DomSmoothie => run_dom_smoothie(html, url),
+        Extractor::Trafilatura => run_trafilatura(html, false),
+        Extractor::TrafilaturaFallback => run_trafilatura(html, true),
+        Extractor::Combined => {
+            let t = run_trafilatura(html, true);
+            let t_len = t.as_ref().map_or(0, |m| m.text.chars().count());
+            if t_len >= COMBINE_MIN_CHARS {
+                return t;
+            }
+            let d = run_dom_smoothie(html, url);
+            let d_len = d.as_ref().map_or(0, |m| m.text.chars().count());
+            if d_len > t_len { d } else { t }
+        }
+    }
+}
+
+/// Paragraphs separated by single newlines; whitespace inside a paragraph collapsed.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let mut first = true;
+        for w in line.split_whitespace() {
+            if first {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                first = false;
+            } else {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+    }
+    out
+}
+
+/// ISO 639-1 code of whatlang's ISO 639-3 codes.
+fn iso639_1(code3: &str) -> Option<&'static str> {
+    Some(match code3 {
+        "afr" => "af",
+        "aka" => "ak",
+        "amh" => "am",
+        "ara" => "ar",
+        "aze" => "az",
+        "bel" => "be",
+        "ben" => "bn",
+        "bul" => "bg",
+        "cat" => "ca",
+        "ces" => "cs",
+        "cmn" => "zh",
+        "cym" => "cy",
+        "dan" => "da",
+        "deu" => "de",
+        "ell" => "el",
+        "eng" => "en",
+        "epo" => "eo",
+        "est" => "et",
+        "fin" => "fi",
+        "fra" => "fr",
+        "guj" => "gu",
+        "heb" => "he",
+        "hin" => "hi",
+        "hrv" => "hr",
+        "hun" => "hu",
+        "hye" => "hy",
+        "ind" => "id",
+        "ita" => "it",
+        "jav" => "jv",
+        "jpn" => "ja",
+        "kan" => "kn",
+        "kat" => "ka",
+        "khm" => "km",
+        "kor" => "ko",
+        "lat" => "la",
+        "lav" => "lv",
+        "lit" => "lt",
+        "mal" => "ml",
+        "mar" => "mr",
+        "mkd" => "mk",
+        "mya" => "my",
+        "nep" => "ne",
+        "nld" => "nl",
+        "nob" => "nb",
+        "ori" => "or",
+        "pan" => "pa",
+        "pes" => "fa",
+        "pol" => "pl",
+        "por" => "pt",
+        "ron" => "ro",
+        "rus" => "ru",
+        "sin" => "si",
+        "slk" => "sk",
+        "slv" => "sl",
+        "sna" => "sn",
+        "spa" => "es",
+        "srp" => "sr",
+        "swe" => "sv",
+        "tam" => "ta",
+        "tel" => "te",
+        "tgl" => "tl",
+        "tha" => "th",
+        "tuk" => "tk",
+        "tur" => "tr",
+        "ukr" => "uk",
+        "urd" => "ur",
+        "uzb" => "uz",
+        "vie" => "vi",
+        "yid" => "yi",
+        "zul" => "zu",
+        _ => return None,
+    })
+}
+
+/// Detects the language of `text` when whatlang is confident (or the text is long).
+pub(crate) fn detect_language(text: &str) -> Option<String> {
+    // A sample is enough and keeps long pages fast.
+    let sample = cap(text, 4096);
+    let info = whatlang::detect(sample)?;
+    let long = sample.chars().count() >= 400 && info.confidence() >= 0.5;
+    if info.is_reliable() || long {
+        iso639_1(info.lang().code()).map(String::from)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(body: Body) -> RawDoc {
+        RawDoc {
+            id: "t".into(),
+            url: None,
+            title: None,
+            published: None,
+            fetched: None,
+            body,
+        }
+    }
+
+    const PAGE: &str = r#"<!doctype html><html lang="en"><head><title>Outbreak news | Daily</title>
+        <style>.x { color: red } body { STYLE_LEAK }</style>
+        <script>var SCRIPT_LEAK = "<p>not text</p>";</script>
+        <meta property="article:published_time" content="2022-05-17T08:36:00Z"></head>
+        <body><nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li></ul></nav>
+        <article><h1>Outbreak news</h1>
+        <p>North Korea reported more than 1.2 million fever cases on Tuesday, state media said, as the
+        country battles its first acknowledged outbreak of COVID-19 since the pandemic began.</p>
+        <p>Authorities said 50 people had died and hundreds of thousands were in quarantine, while
+        leader Kim Jong-un criticised officials for the slow delivery of medicines to pharmacies.</p>
+        <script>document.write("SCRIPT_LEAK2")</script>
+        <p>China and Russia offered assistance, according to officials in Beijing and Moscow, and the
+        World Health Organization said it was ready to help with vaccines and tests.</p></article>
+        <footer>Copyright Daily 2022</footer></body></html>"#;
+
+    #[test]
+    fn html_article_without_script_or_style() {
+        for ex in Extractor::ALL {
+            let a = extract_html_with(PAGE, None, ex);
+            assert!(
+                a.text.contains("1.2 million fever cases"),
+                "{ex:?}: {}",
+                a.text
+            );
+            assert!(!a.text.contains("LEAK"), "{ex:?}: {}", a.text);
+            assert!(!a.text.contains("color: red"), "{ex:?}");
+            assert_eq!(a.title.as_deref(), Some("Outbreak news"));
+            assert_eq!(a.published.as_deref(), Some("2022-05-17T08:36:00+00:00"));
+            assert_eq!(a.language.as_deref(), Some("en"));
+        }
+    }
+
+    #[test]
+    fn record_fields_win_and_fetched_is_ignored() {
+        let mut r = raw(Body::Html(PAGE.into()));
+        r.title = Some("Given title".into());
+        r.published = Some("17 May 2022".into());
+        let a = extract(&r).ok();
+        assert_eq!(
+            a.as_ref().and_then(|a| a.title.as_deref()),
+            Some("Given title")
+        );
+        assert_eq!(
+            a.as_ref().and_then(|a| a.published.as_deref()),
+            Some("2022-05-17")
+        );
+        let mut r = raw(Body::Text(
+            "Some words without any date at all, long enough.".into(),
+        ));
+        r.fetched = Some("2024-01-01T00:00:00Z".into());
+        assert_eq!(extract(&r).ok().and_then(|a| a.published), None);
+    }
+
+    #[test]
+    fn errors_for_binary_and_empty() {
+        let bin: String = (0u8..200).map(|b| char::from(b % 32)).collect();
+        assert!(matches!(
+            extract(&raw(Body::Html(bin))),
+            Err(Error::NotText { .. })
+        ));
+        assert_eq!(
+            extract(&raw(Body::Text("  \n ".into()))),
+            Err(Error::Empty("the body is empty"))
+        );
+        assert!(matches!(
+            extract(&raw(Body::Html("<html><script>x</script></html>".into()))),
+            Err(Error::Empty(_))
+        ));
+        let msg = extract(&raw(Body::Text(String::new())))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(msg.as_deref(), Some("empty document: the body is empty"));
+    }
+
+    #[test]
+    fn deep_nesting_does_not_crash() {
+        let n = 100_000;
+        let html = format!(
+            "<html><body>{}deep text{}</body></html>",
+            "<div>".repeat(n),
+            "</div>".repeat(n)
+        );
+        let a = extract_html(&html, None);
+        assert_eq!(a.text, "deep text");
+    }
+
+    #[test]
+    fn tidy_collapses_whitespace() {
+        assert_eq!(tidy("  a  b \n\n\t c\n"), "a b\nc");
+    }
+
+    #[test]
+    fn language_needs_confidence() {
+        assert_eq!(detect_language("ok"), None);
+        let de = "Die Bundesregierung hat am Dienstag neue Maßnahmen gegen die Ausbreitung des \
+                  Virus beschlossen, die ab der kommenden Woche in allen Ländern gelten sollen.";
+        assert_eq!(detect_language(de).as_deref(), Some("de"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_arbitrary_input(s in "\\PC{0,300}") {
+            let _ = extract_html(&s, Some("http://x/2020/01/02/"));
+            let _ = extract_text(&s);
+            let _ = normalize_date(&s);
+        }
+
+        #[test]
+        fn never_panics_on_tag_soup(s in "(<[a-z/!]{0,3}[^>]{0,5}>?|[a-z &;#0-9]{0,6}){0,60}") {
+            let _ = extract_html(&s, None);
+        }
+    }
+}

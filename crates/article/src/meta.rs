@@ -1,0 +1,604 @@
+//! Metadata from HTML markup in one pass over the token stream: `<meta>` tags, JSON-LD,
+//! `<time>`, `itemprop`, `<title>`, the first `<h1>`, `<html lang>` and bylines.
+
+use crate::dates::{find_date, url_date};
+use crate::scan::{Token, attr, decode_entities, tokens};
+use serde_json::Value;
+
+/// Metadata candidates found in a page, before the final choice.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct HtmlMeta {
+    pub lang: Option<String>,
+    pub og_title: Option<String>,
+    pub tw_title: Option<String>,
+    pub meta_title: Option<String>,
+    pub ld_title: Option<String>,
+    pub h1: Option<String>,
+    pub title_tag: Option<String>,
+    pub site_name: Option<String>,
+    /// Publication date from JSON-LD (normalised).
+    pub ld_date: Option<String>,
+    /// Publication date from `<meta>` (normalised), with the rank of the key (lower is better).
+    pub meta_date: Option<(u8, String)>,
+    /// Publication date from an `itemprop="datePublished"` element or a `<time pubdate>`.
+    pub itemprop_date: Option<String>,
+    /// The first `<time datetime>` in the page.
+    pub time_date: Option<String>,
+    /// Modification date (a last resort).
+    pub modified_date: Option<String>,
+    pub meta_author: Option<String>,
+    pub ld_author: Option<String>,
+    pub byline: Option<String>,
+}
+
+/// `<meta>` keys carrying the publication date, best first.
+const DATE_KEYS: &[&str] = &[
+    "article:published_time",
+    "og:article:published_time",
+    "article.published",
+    "article:published",
+    "datepublished",
+    "og:published_time",
+    "published_time",
+    "published-date",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "date_published",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "citation_publication_date",
+    "citation_date",
+    "pubdate",
+    "dc.date",
+    "dcterms.date",
+    "dc.date.created",
+    "dcterms.created",
+    "originalpublicationdate",
+    "release_date",
+    "date",
+    "og:pubdate",
+    "cxenseparse:recs:publishtime",
+];
+
+const MODIFIED_KEYS: &[&str] = &[
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dc.date.modified",
+    "dcterms.modified",
+    "last-modified",
+];
+
+const AUTHOR_KEYS: &[&str] = &[
+    "author",
+    "article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "parsely-author",
+    "sailthru.author",
+    "byl",
+    "citation_author",
+    "og:article:author",
+    "book:author",
+];
+
+/// What text is being captured, and until which end tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Capture {
+    H1,
+    Byline,
+    ItempropAuthor,
+}
+
+fn clean(s: &str) -> Option<String> {
+    let d = decode_entities(s);
+    let t = d.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!t.is_empty()).then_some(t)
+}
+
+fn set_once(slot: &mut Option<String>, v: Option<String>) {
+    if slot.is_none() {
+        *slot = v;
+    }
+}
+
+/// Scans `html` once for metadata candidates.
+pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
+    let mut m = HtmlMeta::default();
+    let mut in_title = false;
+    let mut in_ld = false;
+    let mut capture: Option<(Capture, String, usize, String)> = None; // kind, tag, depth, text
+    let mut seen_h1 = false;
+    for tok in tokens(html) {
+        match tok {
+            Token::Start { name, attrs } => {
+                in_title = false;
+                in_ld = false;
+                if let Some((_, tag, depth, _)) = capture.as_mut()
+                    && name.eq_ignore_ascii_case(tag)
+                {
+                    *depth += 1;
+                }
+                let lname = name.to_ascii_lowercase();
+                match lname.as_str() {
+                    "html" => {
+                        m.lang = attr(attrs, "lang")
+                            .or_else(|| attr(attrs, "xml:lang"))
+                            .and_then(|l| lang_code(&l));
+                    }
+                    "meta" => on_meta(&mut m, attrs),
+                    "title" => in_title = m.title_tag.is_none(),
+                    "script" => {
+                        in_ld = attr(attrs, "type")
+                            .is_some_and(|t| t.to_ascii_lowercase().contains("ld+json"));
+                    }
+                    "time" => {
+                        let dt = attr(attrs, "datetime").and_then(|d| crate::normalize_date(&d));
+                        let is_pub = attrs.contains("pubdate")
+                            || attr(attrs, "itemprop").is_some_and(|p| p.contains("datePublished"))
+                            || attr(attrs, "class")
+                                .is_some_and(|c| c.to_ascii_lowercase().contains("publish"));
+                        if is_pub {
+                            set_once(&mut m.itemprop_date, dt.clone());
+                        }
+                        set_once(&mut m.time_date, dt);
+                    }
+                    "h1" if !seen_h1 && capture.is_none() => {
+                        seen_h1 = true;
+                        capture = Some((Capture::H1, lname.clone(), 1, String::new()));
+                    }
+                    _ => {}
+                }
+                if lname != "meta"
+                    && let Some(prop) = attr(attrs, "itemprop")
+                {
+                    if prop.eq_ignore_ascii_case("datePublished") {
+                        let v = attr(attrs, "content")
+                            .or_else(|| attr(attrs, "datetime"))
+                            .and_then(|d| crate::normalize_date(&d));
+                        set_once(&mut m.itemprop_date, v);
+                    } else if prop.eq_ignore_ascii_case("author")
+                        && m.byline.is_none()
+                        && capture.is_none()
+                        && !crate::scan::is_void(name)
+                    {
+                        capture = Some((Capture::ItempropAuthor, lname.clone(), 1, String::new()));
+                    }
+                }
+                if capture.is_none() && m.byline.is_none() && !crate::scan::is_void(name) {
+                    let rel_author =
+                        attr(attrs, "rel").is_some_and(|r| r.eq_ignore_ascii_case("author"));
+                    let class_author = attr(attrs, "class").is_some_and(|c| is_byline_class(&c));
+                    if rel_author || class_author {
+                        capture = Some((Capture::Byline, lname.clone(), 1, String::new()));
+                    }
+                }
+            }
+            Token::End { name } => {
+                in_title = false;
+                in_ld = false;
+                let mut done = false;
+                if let Some((_, tag, depth, _)) = capture.as_mut()
+                    && name.eq_ignore_ascii_case(tag)
+                {
+                    *depth -= 1;
+                    done = *depth == 0;
+                }
+                if done && let Some((kind, _, _, text)) = capture.take() {
+                    let t = clean(&text);
+                    match kind {
+                        Capture::H1 => m.h1 = t,
+                        Capture::Byline | Capture::ItempropAuthor => {
+                            m.byline = t.and_then(|t| clean_author(&t));
+                        }
+                    }
+                }
+            }
+            Token::Text(t) => {
+                if in_title {
+                    m.title_tag = clean(t);
+                    in_title = false;
+                } else if in_ld {
+                    on_json_ld(&mut m, t);
+                    in_ld = false;
+                } else if let Some((_, _, _, text)) = capture.as_mut()
+                    && text.len() < 400
+                {
+                    text.push_str(t);
+                    text.push(' ');
+                }
+            }
+        }
+    }
+    m
+}
+
+fn is_byline_class(c: &str) -> bool {
+    let c = c.to_ascii_lowercase();
+    (c.contains("byline")
+        || c.split_whitespace().any(|w| {
+            w == "author"
+                || w.ends_with("-author")
+                || w.ends_with("__author")
+                || w == "author-name"
+                || w == "autor"
+        }))
+        && !c.contains("avatar")
+        && !c.contains("bio")
+}
+
+fn on_meta(m: &mut HtmlMeta, attrs: &str) {
+    let key = attr(attrs, "property")
+        .or_else(|| attr(attrs, "name"))
+        .or_else(|| attr(attrs, "itemprop"))
+        .or_else(|| attr(attrs, "http-equiv"));
+    let (Some(key), Some(content)) = (key, attr(attrs, "content")) else {
+        return;
+    };
+    let key = key.trim().to_ascii_lowercase();
+    let content = content.trim();
+    if content.is_empty() {
+        return;
+    }
+    match key.as_str() {
+        "og:title" => set_once(&mut m.og_title, clean(content)),
+        "twitter:title" => set_once(&mut m.tw_title, clean(content)),
+        "dc.title" | "dcterms.title" | "parsely-title" | "sailthru.title" | "headline" => {
+            set_once(&mut m.meta_title, clean(content));
+        }
+        "og:site_name" | "application-name" => set_once(&mut m.site_name, clean(content)),
+        "og:locale" | "content-language" | "language" | "dc.language" => {
+            if m.lang.is_none() {
+                m.lang = lang_code(content);
+            }
+        }
+        _ => {}
+    }
+    if let Some(rank) = DATE_KEYS.iter().position(|k| *k == key)
+        && let Some(d) = crate::normalize_date(content)
+    {
+        let rank = u8::try_from(rank).unwrap_or(u8::MAX);
+        if m.meta_date.as_ref().is_none_or(|(r, _)| rank < *r) {
+            m.meta_date = Some((rank, d));
+        }
+    }
+    if MODIFIED_KEYS.contains(&key.as_str()) {
+        set_once(&mut m.modified_date, crate::normalize_date(content));
+    }
+    if AUTHOR_KEYS.contains(&key.as_str()) && m.meta_author.is_none() {
+        m.meta_author = clean(content).and_then(|a| clean_author(&a));
+    }
+}
+
+/// Cleans an author string: drops "By", URLs, handles and over-long text.
+pub(crate) fn clean_author(s: &str) -> Option<String> {
+    let mut t = s.trim();
+    for p in [
+        "By ", "by ", "BY ", "Von ", "von ", "Par ", "par ", "Por ", "Autor: ", "Author: ",
+    ] {
+        if let Some(r) = t.strip_prefix(p) {
+            t = r.trim();
+        }
+    }
+    let t = t.trim_matches(|c: char| c == ',' || c == '|' || c == '-' || c.is_whitespace());
+    if t.is_empty()
+        || t.contains("://")
+        || t.starts_with("www.")
+        || t.starts_with('@')
+        || t.chars().count() > 80
+        || t.split_whitespace().count() > 8
+        || t.chars().any(|c| c.is_ascii_digit()) && find_date(t).is_some()
+    {
+        return None;
+    }
+    Some(t.to_string())
+}
+
+fn on_json_ld(m: &mut HtmlMeta, text: &str) {
+    let Ok(v) = serde_json::from_str::<Value>(text.trim()) else {
+        return;
+    };
+    let mut objs = Vec::new();
+    collect_objects(&v, &mut objs, 0);
+    // Article-like objects first, then any object.
+    let article_like = |o: &serde_json::Map<String, Value>| {
+        types_of(o).iter().any(|t| {
+            let t = t.to_ascii_lowercase();
+            t.contains("article") || t.contains("posting") || t == "reportagenews" || t == "report"
+        })
+    };
+    let ordered: Vec<_> = objs
+        .iter()
+        .filter(|o| article_like(o))
+        .chain(objs.iter().filter(|o| !article_like(o)))
+        .collect();
+    for o in ordered {
+        if m.ld_date.is_none()
+            && let Some(Value::String(d)) = o.get("datePublished").or_else(|| o.get("dateCreated"))
+        {
+            m.ld_date = crate::normalize_date(d.as_str());
+        }
+        if m.ld_title.is_none()
+            && let Some(Value::String(h)) = o.get("headline")
+        {
+            m.ld_title = clean(h.as_str());
+        }
+        if m.ld_author.is_none()
+            && let Some(a) = o.get("author").or_else(|| o.get("creator"))
+        {
+            m.ld_author = author_from_ld(a);
+        }
+        if m.modified_date.is_none()
+            && let Some(Value::String(d)) = o.get("dateModified")
+        {
+            m.modified_date = crate::normalize_date(d.as_str());
+        }
+    }
+}
+
+fn types_of(o: &serde_json::Map<String, Value>) -> Vec<String> {
+    match o.get("@type") {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(String::from))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn collect_objects<'a>(
+    v: &'a Value,
+    out: &mut Vec<&'a serde_json::Map<String, Value>>,
+    depth: usize,
+) {
+    if depth > 4 || out.len() > 64 {
+        return;
+    }
+    match v {
+        Value::Array(a) => a.iter().for_each(|x| collect_objects(x, out, depth + 1)),
+        Value::Object(o) => {
+            out.push(o);
+            if let Some(g) = o.get("@graph") {
+                collect_objects(g, out, depth + 1);
+            }
+            if let Some(e) = o.get("mainEntity") {
+                collect_objects(e, out, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn author_from_ld(a: &Value) -> Option<String> {
+    let names: Vec<String> = match a {
+        Value::String(s) => vec![s.clone()],
+        Value::Object(o) => name_of_person(o).into_iter().collect(),
+        Value::Array(arr) => arr
+            .iter()
+            .filter_map(|x| match x {
+                Value::String(s) => Some(s.clone()),
+                Value::Object(o) => name_of_person(o),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let names: Vec<String> = names
+        .iter()
+        .filter_map(|n| clean(n).and_then(|n| clean_author(&n)))
+        .collect();
+    (!names.is_empty()).then(|| names.join(", "))
+}
+
+fn name_of_person(o: &serde_json::Map<String, Value>) -> Option<String> {
+    if types_of(o)
+        .iter()
+        .any(|t| t == "Organization" || t == "NewsMediaOrganization")
+    {
+        return None;
+    }
+    o.get("name").and_then(Value::as_str).map(String::from)
+}
+
+/// ISO 639-1 code from a language tag (`en-US`, `de_DE`, `fr`).
+pub(crate) fn lang_code(tag: &str) -> Option<String> {
+    let code: String = tag
+        .trim()
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    (code.len() == 2).then_some(code)
+}
+
+/// Normalises a title for comparison: lowercase alphanumerics separated by single spaces.
+pub(crate) fn title_key(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_lowercase().next().unwrap_or(c)
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Separators between a page title and its site name.
+const TITLE_SEPARATORS: &[&str] = &[
+    " | ", " - ", " – ", " — ", " :: ", " · ", " » ", " • ", " / ", " : ",
+];
+
+/// Removes a site-name prefix or suffix from a `<title>`-like string.
+pub(crate) fn trim_site_name(title: &str, site: Option<&str>, h1: Option<&str>) -> String {
+    let site_key = site.map(title_key);
+    for sep in TITLE_SEPARATORS {
+        if !title.contains(sep) {
+            continue;
+        }
+        let parts: Vec<&str> = title
+            .split(sep)
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        if parts.len() < 2 {
+            continue;
+        }
+        // A part equal to the h1 wins.
+        if let Some(h) = h1.map(title_key)
+            && let Some(p) = parts.iter().find(|p| title_key(p) == h)
+        {
+            return (*p).to_string();
+        }
+        let first = parts.first().copied().unwrap_or(title);
+        let last = parts.last().copied().unwrap_or(title);
+        if let Some(sk) = &site_key {
+            if title_key(last) == *sk || sk.contains(&title_key(last)) {
+                return parts[..parts.len() - 1].join(sep);
+            }
+            if title_key(first) == *sk {
+                return parts[1..].join(sep);
+            }
+        }
+        // Drop the shorter end part when it looks like a site name.
+        if last.chars().count() <= first.chars().count() || last.contains('.') {
+            return parts[..parts.len() - 1].join(sep);
+        }
+        if first.split_whitespace().count() <= 3 {
+            return parts[1..].join(sep);
+        }
+        return title.to_string();
+    }
+    title.to_string()
+}
+
+impl HtmlMeta {
+    /// The best title, site name trimmed.
+    pub(crate) fn title(&self) -> Option<String> {
+        let site = self.site_name.as_deref();
+        let h1 = self.h1.as_deref();
+        if let Some(t) = self.og_title.as_deref().or(self.tw_title.as_deref()) {
+            return Some(trim_site_name(t, site, h1));
+        }
+        if let Some(t) = &self.ld_title {
+            return Some(t.clone());
+        }
+        if let Some(t) = self.meta_title.as_deref() {
+            return Some(trim_site_name(t, site, h1));
+        }
+        if let Some(h) = h1
+            && h.chars().count() >= 4
+        {
+            return Some(h.to_string());
+        }
+        self.title_tag
+            .as_deref()
+            .map(|t| trim_site_name(t, site, h1))
+    }
+
+    /// The best publication date from markup and URL (no visible-text rules).
+    pub(crate) fn published(&self, url: Option<&str>) -> Option<String> {
+        self.ld_date
+            .clone()
+            .or_else(|| self.meta_date.as_ref().map(|(_, d)| d.clone()))
+            .or_else(|| self.itemprop_date.clone())
+            .or_else(|| url.and_then(url_date))
+    }
+
+    /// A weaker date: the first `<time>` element, then the modification date.
+    pub(crate) fn weak_date(&self) -> Option<String> {
+        self.time_date
+            .clone()
+            .or_else(|| self.modified_date.clone())
+    }
+
+    /// The best author.
+    pub(crate) fn author(&self) -> Option<String> {
+        self.meta_author
+            .clone()
+            .or_else(|| self.ld_author.clone())
+            .or_else(|| self.byline.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meta_tags() {
+        let m = scan_meta(
+            r#"<html lang="en-GB"><head><title>Big story | The Paper</title>
+            <meta property="og:title" content="Big story &amp; more">
+            <meta property="og:site_name" content="The Paper">
+            <meta name="author" content="By Jane Doe">
+            <meta property="article:modified_time" content="2022-05-18T10:00:00Z">
+            <meta property="article:published_time" content="2022-05-17T08:36:00+00:00">
+            </head><body><h1>Big story</h1></body></html>"#,
+        );
+        assert_eq!(m.lang.as_deref(), Some("en"));
+        assert_eq!(m.title().as_deref(), Some("Big story & more"));
+        assert_eq!(
+            m.published(None).as_deref(),
+            Some("2022-05-17T08:36:00+00:00")
+        );
+        assert_eq!(m.author().as_deref(), Some("Jane Doe"));
+        assert_eq!(m.h1.as_deref(), Some("Big story"));
+    }
+
+    #[test]
+    fn json_ld() {
+        let m = scan_meta(
+            r#"<script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+              {"@type":"WebSite","name":"Site"},
+              {"@type":"NewsArticle","headline":"LD headline","datePublished":"2021-03-04T05:06:07+01:00",
+               "author":[{"@type":"Person","name":"A. Writer"},{"@type":"Person","name":"B. Writer"}]}]}
+            </script>"#,
+        );
+        assert_eq!(m.title().as_deref(), Some("LD headline"));
+        assert_eq!(
+            m.published(None).as_deref(),
+            Some("2021-03-04T05:06:07+01:00")
+        );
+        assert_eq!(m.author().as_deref(), Some("A. Writer, B. Writer"));
+    }
+
+    #[test]
+    fn time_itemprop_and_url() {
+        let m = scan_meta(r#"<p>x</p><time datetime="2020-01-02">2 Jan</time>"#);
+        assert_eq!(m.published(None), None);
+        assert_eq!(m.weak_date().as_deref(), Some("2020-01-02"));
+        assert_eq!(
+            m.published(Some("https://a.b/2019/12/31/x")).as_deref(),
+            Some("2019-12-31")
+        );
+        let m = scan_meta(r#"<span itemprop="datePublished" content="2020-01-03">x</span>"#);
+        assert_eq!(m.published(None).as_deref(), Some("2020-01-03"));
+        let m = scan_meta(r#"<time pubdate datetime="2020-01-04T10:00:00+02:00"></time>"#);
+        assert_eq!(
+            m.published(None).as_deref(),
+            Some("2020-01-04T10:00:00+02:00")
+        );
+    }
+
+    #[test]
+    fn title_fallbacks_and_byline() {
+        let m = scan_meta(
+            "<title>My post title - Blog Name</title><body><div class=\"byline\">By <a>John Smith</a></div></body>",
+        );
+        assert_eq!(m.title().as_deref(), Some("My post title"));
+        assert_eq!(m.author().as_deref(), Some("John Smith"));
+        let m = scan_meta("<title>Site | A much longer article title here</title>");
+        assert_eq!(
+            m.title().as_deref(),
+            Some("A much longer article title here")
+        );
+    }
+}

@@ -1,0 +1,490 @@
+//! A small, allocation-light HTML tokenizer.
+//!
+//! It does not build a tree: it walks the markup once and yields start tags (with their raw
+//! attribute text), end tags and text runs. Metadata extraction, the nesting-depth guard and the
+//! plain tag-strip fallback all run on it, so none of them can overflow the stack whatever the
+//! input, and each costs one linear pass.
+
+use std::borrow::Cow;
+
+/// One piece of markup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Token<'a> {
+    /// `<name attrs>`; `attrs` is the raw text between the name and `>`.
+    Start { name: &'a str, attrs: &'a str },
+    /// `</name>`.
+    End { name: &'a str },
+    /// Character data between tags (entities not yet decoded). For raw-text elements
+    /// (`script`, `style`, `textarea`, `title`, …) this is their whole content.
+    Text(&'a str),
+}
+
+/// Elements whose content is raw text up to the matching end tag.
+fn is_raw_text(name: &str) -> bool {
+    [
+        "script",
+        "style",
+        "textarea",
+        "title",
+        "xmp",
+        "noscript",
+        "iframe",
+        "noembed",
+        "plaintext",
+    ]
+    .iter()
+    .any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// Void elements: never have an end tag, never increase the depth.
+pub(crate) fn is_void(name: &str) -> bool {
+    [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "keygen",
+    ]
+    .iter()
+    .any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// Iterator over the [`Token`]s of an HTML string.
+#[derive(Debug, Clone)]
+pub(crate) struct Tokens<'a> {
+    s: &'a str,
+    pos: usize,
+    /// Set after a raw-text start tag: the next token is its content.
+    raw_until: Option<&'a str>,
+}
+
+/// Tokenizes `html`.
+pub(crate) fn tokens(html: &str) -> Tokens<'_> {
+    Tokens {
+        s: html,
+        pos: 0,
+        raw_until: None,
+    }
+}
+
+fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let first = needle.first()?;
+    let mut i = from;
+    while let Some(off) = memchr::memchr(*first, hay.get(i..)?) {
+        let at = i + off;
+        if hay
+            .get(at..at + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+        {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = Token<'a>;
+
+    fn next(&mut self) -> Option<Token<'a>> {
+        let bytes = self.s.as_bytes();
+        if let Some(name) = self.raw_until.take() {
+            // Content of a raw-text element, up to `</name`.
+            let mut needle = Vec::with_capacity(name.len() + 2);
+            needle.extend_from_slice(b"</");
+            needle.extend_from_slice(name.as_bytes());
+            let end = find_ci(bytes, self.pos, &needle).unwrap_or(bytes.len());
+            let text = self.s.get(self.pos..end).unwrap_or("");
+            self.pos = end;
+            if !text.is_empty() {
+                return Some(Token::Text(text));
+            }
+        }
+        loop {
+            if self.pos >= bytes.len() {
+                return None;
+            }
+            let rest = bytes.get(self.pos..)?;
+            if rest.first() != Some(&b'<') {
+                let end = memchr::memchr(b'<', rest).map_or(bytes.len(), |o| self.pos + o);
+                let text = self.s.get(self.pos..end).unwrap_or("");
+                self.pos = end;
+                return Some(Token::Text(text));
+            }
+            // rest starts with '<'
+            if rest.starts_with(b"<!--") {
+                self.pos = memchr::memmem::find(&rest[4..], b"-->")
+                    .map_or(bytes.len(), |o| self.pos + 4 + o + 3);
+                continue;
+            }
+            let second = rest.get(1).copied().unwrap_or(b' ');
+            if second == b'!' || second == b'?' {
+                self.pos = memchr::memchr(b'>', rest).map_or(bytes.len(), |o| self.pos + o + 1);
+                continue;
+            }
+            let is_end = second == b'/';
+            let name_start = self.pos + 1 + usize::from(is_end);
+            let name_first = bytes.get(name_start).copied().unwrap_or(b' ');
+            if !name_first.is_ascii_alphabetic() {
+                // A lone '<' is text.
+                let end =
+                    memchr::memchr(b'<', &rest[1..]).map_or(bytes.len(), |o| self.pos + 1 + o);
+                let text = self.s.get(self.pos..end).unwrap_or("");
+                self.pos = end;
+                return Some(Token::Text(text));
+            }
+            let mut name_end = name_start;
+            while bytes
+                .get(name_end)
+                .is_some_and(|b| !b.is_ascii_whitespace() && *b != b'>' && *b != b'/')
+            {
+                name_end += 1;
+            }
+            // Find the closing '>' outside quoted attribute values.
+            let mut i = name_end;
+            let mut quote: Option<u8> = None;
+            while let Some(&b) = bytes.get(i) {
+                match quote {
+                    Some(q) if b == q => quote = None,
+                    Some(_) => {}
+                    None if b == b'"' || b == b'\'' => quote = Some(b),
+                    None if b == b'>' => break,
+                    None => {}
+                }
+                i += 1;
+            }
+            let name = self.s.get(name_start..name_end).unwrap_or("");
+            let attrs = self.s.get(name_end..i.min(bytes.len())).unwrap_or("");
+            self.pos = (i + 1).min(bytes.len());
+            if is_end {
+                return Some(Token::End { name });
+            }
+            if is_raw_text(name) && !attrs.trim_end().ends_with('/') {
+                self.raw_until = Some(name);
+            }
+            return Some(Token::Start { name, attrs });
+        }
+    }
+}
+
+/// Iterates `(name, value)` attribute pairs of a start tag's raw attribute text.
+pub(crate) fn attrs(raw: &str) -> impl Iterator<Item = (&str, &str)> {
+    let b = raw.as_bytes();
+    let mut i = 0usize;
+    std::iter::from_fn(move || {
+        loop {
+            while b
+                .get(i)
+                .is_some_and(|c| c.is_ascii_whitespace() || *c == b'/')
+            {
+                i += 1;
+            }
+            if i >= b.len() {
+                return None;
+            }
+            let ns = i;
+            while b
+                .get(i)
+                .is_some_and(|c| !c.is_ascii_whitespace() && *c != b'=' && *c != b'/')
+            {
+                i += 1;
+            }
+            let name = raw.get(ns..i).unwrap_or("");
+            while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
+                i += 1;
+            }
+            if b.get(i) != Some(&b'=') {
+                if name.is_empty() {
+                    i += 1;
+                    continue;
+                }
+                return Some((name, ""));
+            }
+            i += 1;
+            while b.get(i).is_some_and(|c| c.is_ascii_whitespace()) {
+                i += 1;
+            }
+            let value = match b.get(i) {
+                Some(&q) if q == b'"' || q == b'\'' => {
+                    let vs = i + 1;
+                    let ve =
+                        memchr::memchr(q, b.get(vs..).unwrap_or(&[])).map_or(b.len(), |o| vs + o);
+                    i = ve + 1;
+                    raw.get(vs..ve).unwrap_or("")
+                }
+                _ => {
+                    let vs = i;
+                    while b.get(i).is_some_and(|c| !c.is_ascii_whitespace()) {
+                        i += 1;
+                    }
+                    raw.get(vs..i).unwrap_or("")
+                }
+            };
+            return Some((name, value));
+        }
+    })
+}
+
+/// The value of attribute `key` (ASCII case-insensitive), entity-decoded.
+pub(crate) fn attr<'a>(raw: &'a str, key: &str) -> Option<Cow<'a, str>> {
+    attrs(raw)
+        .find(|(n, _)| n.eq_ignore_ascii_case(key))
+        .map(|(_, v)| decode_entities(v))
+}
+
+/// Decodes the common HTML character references.
+pub(crate) fn decode_entities(s: &str) -> Cow<'_, str> {
+    if !s.contains('&') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let tail = &rest[amp..];
+        let semi = tail.as_bytes().iter().take(12).position(|&b| b == b';');
+        let decoded = semi.and_then(|semi| {
+            let ent = tail.get(1..semi)?;
+            decode_one(ent).map(|c| (c, semi + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &tail[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+fn decode_one(ent: &str) -> Option<char> {
+    if let Some(num) = ent.strip_prefix('#') {
+        let code = if let Some(hex) = num.strip_prefix(['x', 'X']) {
+            u32::from_str_radix(hex, 16).ok()?
+        } else {
+            num.parse::<u32>().ok()?
+        };
+        return Some(char::from_u32(code).unwrap_or('\u{FFFD}'));
+    }
+    let c = match ent {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => ' ',
+        "ndash" => '–',
+        "mdash" => '—',
+        "hellip" => '…',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "laquo" => '«',
+        "raquo" => '»',
+        "bdquo" => '„',
+        "copy" => '©',
+        "reg" => '®',
+        "middot" => '·',
+        "bull" => '•',
+        "auml" => 'ä',
+        "ouml" => 'ö',
+        "uuml" => 'ü',
+        "Auml" => 'Ä',
+        "Ouml" => 'Ö',
+        "Uuml" => 'Ü',
+        "szlig" => 'ß',
+        "eacute" => 'é',
+        "egrave" => 'è',
+        "Eacute" => 'É',
+        "aacute" => 'á',
+        "agrave" => 'à',
+        "iacute" => 'í',
+        "oacute" => 'ó',
+        "uacute" => 'ú',
+        "ntilde" => 'ñ',
+        "ccedil" => 'ç',
+        "ecirc" => 'ê',
+        "acirc" => 'â',
+        "ocirc" => 'ô',
+        _ => return None,
+    };
+    Some(c)
+}
+
+/// Block-level elements: a tag-strip breaks lines around them.
+fn is_block(name: &str) -> bool {
+    [
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "table",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "blockquote",
+        "pre",
+        "dd",
+        "dt",
+        "dl",
+        "hr",
+        "main",
+        "aside",
+        "nav",
+        "figure",
+        "figcaption",
+        "form",
+        "td",
+        "th",
+    ]
+    .iter()
+    .any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// Elements whose content is never text for a reader.
+fn is_hidden(name: &str) -> bool {
+    [
+        "script", "style", "noscript", "template", "svg", "head", "textarea", "iframe", "object",
+        "select", "button",
+    ]
+    .iter()
+    .any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// Plain tag-strip: the visible text of `html` (body, no scripts or styles), one block per line,
+/// whitespace collapsed. Used when a page is too deep or too odd for the DOM extractors.
+pub(crate) fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 4);
+    let mut hidden: usize = 0;
+    let mut line = String::new();
+    let flush = |line: &mut String, out: &mut String| {
+        let t = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !t.is_empty() {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&t);
+        }
+        line.clear();
+    };
+    for tok in tokens(html) {
+        match tok {
+            Token::Start { name, attrs } => {
+                if is_hidden(name) && !attrs.trim_end().ends_with('/') {
+                    hidden += 1;
+                } else if is_block(name) {
+                    flush(&mut line, &mut out);
+                }
+            }
+            Token::End { name } => {
+                if is_hidden(name) {
+                    hidden = hidden.saturating_sub(1);
+                } else if is_block(name) {
+                    flush(&mut line, &mut out);
+                }
+            }
+            Token::Text(t) => {
+                if hidden == 0 {
+                    line.push_str(&decode_entities(t));
+                }
+            }
+        }
+    }
+    flush(&mut line, &mut out);
+    out
+}
+
+/// Maximum element nesting depth of `html`, counted cheaply on the token stream (void elements
+/// and unclosed `p`/`li` are forgiven only roughly: this is a guard, not a parser).
+pub(crate) fn max_depth(html: &str) -> usize {
+    let mut depth: usize = 0;
+    let mut max = 0;
+    for tok in tokens(html) {
+        match tok {
+            Token::Start { name, attrs } => {
+                if !is_void(name) && !attrs.trim_end().ends_with('/') {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+            }
+            Token::End { .. } => depth = depth.saturating_sub(1),
+            Token::Text(_) => {}
+        }
+    }
+    max
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokenizes_tags_text_and_raw_text() {
+        let toks: Vec<_> =
+            tokens("<p class='a>b'>Hi &amp; bye<script>if (a<b) x='</p>'</script></p>").collect();
+        assert_eq!(
+            toks,
+            vec![
+                Token::Start {
+                    name: "p",
+                    attrs: " class='a>b'"
+                },
+                Token::Text("Hi &amp; bye"),
+                Token::Start {
+                    name: "script",
+                    attrs: ""
+                },
+                Token::Text("if (a<b) x='</p>'"),
+                Token::End { name: "script" },
+                Token::End { name: "p" },
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_attributes() {
+        let raw = r#" property="og:title" content='A &amp; B' data-x=y checked"#;
+        assert_eq!(attr(raw, "PROPERTY").as_deref(), Some("og:title"));
+        assert_eq!(attr(raw, "content").as_deref(), Some("A & B"));
+        assert_eq!(attr(raw, "data-x").as_deref(), Some("y"));
+        assert_eq!(attr(raw, "checked").as_deref(), Some(""));
+        assert_eq!(attr(raw, "missing"), None);
+    }
+
+    #[test]
+    fn decodes_entities() {
+        assert_eq!(
+            decode_entities("a &lt;b&gt; &#233;&#x41; &bogus; &"),
+            "a <b> éA &bogus; &"
+        );
+    }
+
+    #[test]
+    fn strip_drops_scripts_and_styles() {
+        let t = strip_tags(
+            "<html><head><title>T</title><style>p{}</style></head><body><p>One <b>two</b></p>\
+             <script>var x = 1;</script><div>Three</div></body></html>",
+        );
+        assert_eq!(t, "One two\nThree");
+    }
+
+    #[test]
+    fn depth_of_nested_divs() {
+        let html = "<div>".repeat(1000) + &"</div>".repeat(1000);
+        assert_eq!(max_depth(&html), 1000);
+        assert_eq!(max_depth("<p>a<br>b<img src=x></p>"), 1);
+    }
+}
