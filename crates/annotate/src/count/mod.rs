@@ -1,5 +1,1656 @@
 //! Count recognition: numbers of people (cases, deaths, …) tied to an epidemiological noun.
+//!
+//! One pass tokenises the text; the number scanner ([`number`]) and the date recogniser run
+//! over the same tokens; each number expression that is not a date, year, age, time, money,
+//! percentage, measurement, identifier or list marker is tied to a metric by the words around it
+//! (bounded windows, so the pass is linear in the text).
+//!
+//! Conventions:
+//! - The span is the number expression only ("1.2 million", "six", "691,170"); qualifier words
+//!   ("more than", "at least") are attributes, not part of the span.
+//! - Qualifiers: "more than", "over", "exceeded", "surpassed", "above" → `more_than`; "at least",
+//!   "no fewer than" → `at_least`; "about", "around", "approximately", "nearly", "almost",
+//!   "some", "roughly", "an estimated" → `approximate` ("nearly"/"almost" could be read as
+//!   `at_most`; we keep them approximate, as the figure is meant as an estimate); "up to",
+//!   "at most" → `at_most`; "less than", "fewer than", "under" → `less_than`; a range → `range`.
+//! - Scope: a cue next to the number ("six additional deaths", "a total of 1407") wins; else a
+//!   "new"/"additional" cue on another count of the same sentence makes the count new (a daily
+//!   report lists new cases and new deaths together); else the nearest cumulative ("total",
+//!   "so far", "to date", "already", "surpassed") or current ("still", "currently", "active")
+//!   cue in the sentence; else the weak cues "as of" and "since" → cumulative; else unknown.
+//! - Status: "confirmed"/"laboratory-confirmed" → confirmed; "suspected"/"suspect"/"possible"
+//!   → suspected ("possible" is the weaker form of suspicion and has no category of its own);
+//!   "probable" → probable.
+//! - A singular case ("a lassa fever case", "the index case", "a patient", "a 27-year-old
+//!   woman" among cases) counts as 1, with the span on the noun phrase.
 
 pub mod eval;
 pub mod number;
 pub(crate) mod token;
+
+use std::path::Path;
+
+use epiwire_model::{CharIndex, Count};
+use jiff::civil::Date;
+
+use crate::date::{self, DateHit};
+use eval::{Error, Report, Result, doc_date, read_jsonl};
+use number::{Form, NumExpr, Vague};
+use token::{Gap, Kind, Token, lw, tokenize};
+
+/// Finds the counts of `text`. Relative dates in the same sentence are resolved against
+/// `published` to fill [`Count::date`]; disease and place are left for the integration step.
+pub fn find(text: &str, published: Option<Date>) -> Vec<Count> {
+    let toks = tokenize(text);
+    let low = text.to_ascii_lowercase();
+    let dates = date::find_in(text, &low, &toks, published);
+    find_with_dates(text, &low, &toks, &dates)
+}
+
+/// Finds counts over an existing token stream and date hits; `low` is `src` ASCII-lower-cased.
+pub(crate) fn find_with_dates(
+    src: &str,
+    low: &str,
+    toks: &[Token],
+    dates: &[DateHit],
+) -> Vec<Count> {
+    let nums = number::scan(low, toks);
+    let sent = sentences(src, toks);
+    let mut in_date = vec![false; toks.len()];
+    for d in dates {
+        for slot in in_date.iter_mut().take(d.last + 1).skip(d.first) {
+            *slot = true;
+        }
+    }
+    let cx = Cx {
+        src,
+        low,
+        toks,
+        sent: &sent,
+        in_date: &in_date,
+        nums: &nums,
+    };
+    let mut cands: Vec<Cand> = Vec::new();
+    for (k, n) in nums.iter().enumerate() {
+        if in_date[n.first] || in_date[n.last] {
+            continue;
+        }
+        if let Some(c) = cx.candidate(k) {
+            cands.push(c);
+        }
+    }
+    // Singular cases between the numbers.
+    cx.singulars(&mut cands);
+    cands.sort_by_key(|c| c.first);
+    // Scope: sibling "new" and sentence-level cues.
+    let n = cands.len();
+    let mut new_sentences: Vec<u32> = cands
+        .iter()
+        .filter(|c| c.own_new)
+        .map(|c| sent[c.first])
+        .collect();
+    new_sentences.dedup();
+    for k in 0..n {
+        if cands[k].scope.is_some() {
+            continue;
+        }
+        let s = sent[cands[k].first];
+        let sibling_new = new_sentences.binary_search(&s).is_ok();
+        if sibling_new {
+            cands[k].scope = Some("new");
+            continue;
+        }
+        cands[k].scope = cx.sentence_scope(cands[k].first);
+    }
+    let idx = CharIndex::new(src);
+    cands
+        .into_iter()
+        .map(|c| {
+            let date = cx.nearest_date(dates, c.first);
+            Count {
+                start: idx.char_offset(c.start),
+                end: idx.char_offset(c.end),
+                text: src.get(c.start..c.end).unwrap_or("").to_string(),
+                value: c.value,
+                metric: c.metric.to_string(),
+                scope: c.scope.unwrap_or("unknown").to_string(),
+                qualifier: c.qualifier.to_string(),
+                min: c.range.map(|r| r.0),
+                max: c.range.map(|r| r.1),
+                status: c.status.map(str::to_string),
+                disease: None,
+                place: None,
+                date,
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone)]
+struct Cand {
+    first: usize,
+    start: usize,
+    end: usize,
+    value: f64,
+    range: Option<(f64, f64)>,
+    metric: &'static str,
+    scope: Option<&'static str>,
+    own_new: bool,
+    qualifier: &'static str,
+    status: Option<&'static str>,
+}
+
+struct Cx<'a> {
+    src: &'a str,
+    low: &'a str,
+    toks: &'a [Token],
+    sent: &'a [u32],
+    in_date: &'a [bool],
+    nums: &'a [NumExpr],
+}
+
+/// Sentence number of every token: a new sentence starts after '.', '!', '?' or ';' followed
+/// by whitespace, and at a paragraph break.
+fn sentences(src: &str, toks: &[Token]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(toks.len());
+    let mut s = 0u32;
+    let mut prev_end = false;
+    let mut prev: Option<&Token> = None;
+    for t in toks {
+        // A line break ends a sentence after a number ("Deaths: 2\nHospitalizations: 5") or
+        // before a capitalised line that does not continue a phrase.
+        let line_break = t.gap == Gap::Line
+            && prev.is_some_and(|p| {
+                p.is_num()
+                    || (t.is_word()
+                        && token::is_capitalised(src, t)
+                        && !p.is_word()
+                        && !p.is_punct(','))
+            });
+        if prev_end && t.gap != Gap::None || t.gap == Gap::Blank || line_break {
+            s += 1;
+        }
+        out.push(s);
+        prev_end = matches!(t.kind, Kind::Punct('.' | '!' | '?' | ';'));
+        prev = Some(t);
+    }
+    out
+}
+
+/// Metric implied by a word, and whether it is a noun that heads the phrase (as opposed to a
+/// verb or adjective after a person noun).
+fn metric_word(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "case" | "cases" | "infection" | "infections" | "infected" | "positives" | "ill"
+        | "illnesses" | "sick" | "sickened" | "afflicted" | "stricken" | "sufferers"
+        | "contracted" | "diagnosed" => "cases",
+        "death" | "deaths" | "died" | "dead" | "deceased" | "fatalities" | "killed" | "lives"
+        | "succumbed" | "perished" | "toll" | "fatal" => "deaths",
+        "hospitalized" | "hospitalised" | "hospitalizations" | "hospitalisations" | "admitted"
+        | "admissions" | "hospitalization" | "hospitalisation" => "hospitalizations",
+        "recovered" | "recoveries" | "discharged" | "cured" | "recovery" => "recoveries",
+        "quarantined" | "quarantine" | "isolated" | "isolation" => "quarantined",
+        "tested" | "tests" | "samples" | "screened" => "tested",
+        "vaccinated" | "immunized" | "immunised" | "inoculated" | "vaccinations" => "vaccinated",
+        _ => return None,
+    })
+}
+
+/// Nouns for people; "patients", "victims" and "sufferers" are cases by themselves.
+fn person_word(w: &str) -> Option<bool> {
+    Some(match w {
+        "patients" | "patient" | "victims" | "sufferers" => true,
+        "people" | "persons" | "person" | "individuals" | "children" | "adults" | "men"
+        | "women" | "males" | "females" | "boys" | "girls" | "infants" | "babies" | "residents"
+        | "students" | "pupils" | "workers" | "villagers" | "inhabitants" | "travellers"
+        | "travelers" | "pilgrims" | "soldiers" | "prisoners" | "inmates" | "contacts"
+        | "others" | "nurses" | "doctors" | "staff" | "citizens" | "nationals" | "migrants"
+        | "refugees" | "farmers" | "passengers" | "tourists" | "visitors" | "guests"
+        | "employees" | "household" | "family" | "members" => false,
+        _ => return None,
+    })
+}
+
+/// Words that may stand between a number and its head noun or verb.
+fn filler_word(w: &str) -> bool {
+    matches!(
+        w,
+        "new"
+            | "additional"
+            | "more"
+            | "further"
+            | "fresh"
+            | "other"
+            | "suspected"
+            | "suspect"
+            | "probable"
+            | "possible"
+            | "confirmed"
+            | "laboratory"
+            | "lab"
+            | "reported"
+            | "notified"
+            | "human"
+            | "imported"
+            | "local"
+            | "locally"
+            | "acquired"
+            | "related"
+            | "linked"
+            | "associated"
+            | "severe"
+            | "mild"
+            | "total"
+            | "cumulative"
+            | "active"
+            | "current"
+            | "recorded"
+            | "known"
+            | "documented"
+            | "clinical"
+            | "clinically"
+            | "symptomatic"
+            | "asymptomatic"
+            | "were"
+            | "was"
+            | "are"
+            | "is"
+            | "have"
+            | "has"
+            | "had"
+            | "been"
+            | "already"
+            | "still"
+            | "reportedly"
+            | "also"
+            | "being"
+            | "now"
+            | "currently"
+            | "who"
+            | "that"
+            | "which"
+            | "the"
+            | "number"
+            | "ongoing"
+            | "daily"
+            | "officially"
+            | "positive"
+            | "in"
+            | "under"
+            | "of"
+            | "serious"
+            | "critically"
+            | "seriously"
+            | "subsequently"
+            | "later"
+            | "since"
+            | "then"
+            | "so"
+            | "far"
+            | "infectious"
+            | "sporadic"
+            | "fatal"
+            | "tested"
+            | "test"
+            | "laboratories"
+            | "due"
+            | "to"
+            | "from"
+            | "with"
+    )
+}
+
+/// Words after a number that show it has no head noun of its own ("28 in Jeddah", "is 30.").
+fn function_word(w: &str) -> bool {
+    matches!(
+        w,
+        "in" | "on"
+            | "at"
+            | "from"
+            | "for"
+            | "with"
+            | "since"
+            | "as"
+            | "by"
+            | "and"
+            | "or"
+            | "to"
+            | "among"
+            | "during"
+            | "across"
+            | "nationwide"
+            | "so"
+            | "this"
+            | "last"
+            | "while"
+            | "but"
+            | "including"
+            | "compared"
+            | "against"
+            | "according"
+            | "were"
+            | "was"
+            | "have"
+            | "has"
+            | "had"
+            | "are"
+            | "is"
+            | "of"
+            | "more"
+            | "new"
+            | "additional"
+            | "globally"
+            | "worldwide"
+            | "overall"
+            | "altogether"
+            | "until"
+            | "up"
+            | "between"
+            | "after"
+            | "before"
+            | "within"
+            | "out"
+            | "respectively"
+            | "countrywide"
+            | "yesterday"
+            | "today"
+    ) || (w.len() > 4 && w.ends_with("ly"))
+}
+
+fn unit_word(w: &str) -> bool {
+    matches!(
+        w,
+        "km" | "kms"
+            | "kilometers"
+            | "kilometres"
+            | "kilometer"
+            | "kilometre"
+            | "miles"
+            | "mile"
+            | "m"
+            | "metres"
+            | "meters"
+            | "metre"
+            | "meter"
+            | "cm"
+            | "mm"
+            | "kg"
+            | "kilograms"
+            | "g"
+            | "grams"
+            | "mg"
+            | "mcg"
+            | "ml"
+            | "l"
+            | "litres"
+            | "liters"
+            | "tonnes"
+            | "tons"
+            | "tonne"
+            | "ton"
+            | "hectares"
+            | "ha"
+            | "acres"
+            | "degrees"
+            | "hours"
+            | "hour"
+            | "hrs"
+            | "h"
+            | "minutes"
+            | "minute"
+            | "mins"
+            | "seconds"
+            | "days"
+            | "day"
+            | "weeks"
+            | "week"
+            | "months"
+            | "month"
+            | "years"
+            | "year"
+            | "decades"
+            | "centuries"
+            | "am"
+            | "pm"
+            | "gmt"
+            | "utc"
+            | "doses"
+            | "dose"
+            | "times"
+            | "fold"
+            | "beds"
+            | "bed"
+            | "percent"
+            | "per"
+            | "pc"
+            | "percentage"
+            | "dollars"
+            | "euros"
+            | "pounds"
+            | "francs"
+            | "yuan"
+            | "naira"
+            | "rupees"
+            | "shillings"
+            | "usd"
+            | "eur"
+            | "cfa"
+            | "fcfa"
+            | "km2"
+            | "sq"
+            | "square"
+            | "feet"
+            | "ft"
+            | "inches"
+            | "lbs"
+            | "ppm"
+            | "ppb"
+            | "mmol"
+            | "iu"
+            | "units"
+            | "vials"
+            | "tablets"
+            | "kits"
+            | "metric"
+            | "mb"
+            | "gb"
+            | "nights"
+            | "storeys"
+            | "floors"
+            | "points"
+            | "mph"
+            | "kph"
+            | "celsius"
+            | "fahrenheit"
+            | "c"
+            | "f"
+            | "sec"
+            | "min"
+            | "yrs"
+            | "yr"
+            | "mos"
+            | "wks"
+            | "bp"
+            | "kb"
+            | "nm"
+    )
+}
+
+fn id_prefix(w: &str) -> bool {
+    matches!(
+        w,
+        "update"
+            | "no"
+            | "nos"
+            | "week"
+            | "weeks"
+            | "phase"
+            | "level"
+            | "grade"
+            | "type"
+            | "day"
+            | "room"
+            | "ward"
+            | "chapter"
+            | "article"
+            | "section"
+            | "page"
+            | "vol"
+            | "volume"
+            | "issue"
+            | "figure"
+            | "fig"
+            | "table"
+            | "annex"
+            | "resolution"
+            | "report"
+            | "wave"
+            | "step"
+            | "category"
+            | "stage"
+            | "route"
+            | "flight"
+            | "lineage"
+            | "clade"
+            | "genotype"
+            | "serotype"
+            | "strain"
+            | "code"
+            | "tel"
+            | "phone"
+            | "fax"
+            | "hotline"
+            | "p"
+            | "pp"
+            | "pages"
+            | "version"
+            | "v"
+            | "line"
+            | "ref"
+            | "id"
+            | "box"
+            | "aged"
+            | "age"
+            | "ages"
+            | "year"
+            | "years"
+            | "covid"
+            | "sars"
+            | "mers"
+            | "h"
+            | "n"
+            | "epiweek"
+            | "ew"
+            | "wk"
+            | "cluster"
+            | "bulletin"
+            | "sitrep"
+            | "number"
+            | "appendix"
+            | "paragraph"
+            | "item"
+            | "decree"
+            | "law"
+            | "act"
+            | "order"
+            | "ordinance"
+            | "circular"
+            | "highway"
+            | "lot"
+            | "batch"
+            | "gate"
+            | "terminal"
+            | "building"
+            | "block"
+            | "apartment"
+            | "unit"
+            | "district"
+            | "zone"
+    )
+}
+
+fn scope_cue(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "total" | "cumulative" | "cumulatively" | "overall" | "altogether" | "already"
+        | "tally" | "surpassed" | "reached" | "exceeded" | "totalled" | "totaled" | "totalling"
+        | "totaling" | "bringing" => "cumulative",
+        "new" | "additional" | "daily" | "another" | "fresh" | "further" | "newly"
+        | "overnight" => "new",
+        "currently" | "active" | "still" | "remain" | "remains" | "remaining" | "ongoing"
+        | "presently" => "current",
+        _ => return None,
+    })
+}
+
+fn status_word(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "confirmed" => "confirmed",
+        "suspected" | "suspect" | "possible" => "suspected",
+        "probable" => "probable",
+        _ => None?,
+    })
+}
+
+impl Cx<'_> {
+    fn word(&self, j: usize) -> &str {
+        self.toks.get(j).map_or("", |t| lw(self.low, t))
+    }
+
+    fn tok(&self, j: usize) -> Option<&Token> {
+        self.toks.get(j)
+    }
+
+    fn is_boundary(&self, j: usize, k: usize) -> bool {
+        self.sent.get(j) != self.sent.get(k)
+    }
+
+    /// Is this number expression excluded (not a count of anything)?
+    fn excluded(&self, n: &NumExpr) -> bool {
+        if n.form == Form::Decimal {
+            return true;
+        }
+        if n.plain_digits >= 8 {
+            return true;
+        }
+        let before = if n.first > 0 {
+            self.tok(n.first - 1)
+        } else {
+            None
+        };
+        let after = self.tok(n.last + 1);
+        let pw = if n.first > 0 {
+            self.word(n.first - 1)
+        } else {
+            ""
+        };
+        let nw = self.word(n.last + 1);
+        // Years.
+        if n.plain_digits == 4 && (1800.0..=2100.0).contains(&n.value) {
+            if metric_word(nw).is_none() || date::is_year_prep(pw) {
+                return true;
+            }
+        }
+        // Money and percentages.
+        if let Some(b) = before {
+            if matches!(
+                b.kind,
+                Kind::Punct('$' | '€' | '£' | '¥' | '₹' | '#' | '+' | '№')
+            ) {
+                return true;
+            }
+            if matches!(
+                pw,
+                "us" | "usd"
+                    | "eur"
+                    | "euro"
+                    | "euros"
+                    | "gbp"
+                    | "rs"
+                    | "inr"
+                    | "cfa"
+                    | "fcfa"
+                    | "chf"
+                    | "rmb"
+                    | "yuan"
+                    | "kes"
+                    | "ngn"
+                    | "zar"
+                    | "aud"
+                    | "cad"
+                    | "sfr"
+                    | "dm"
+            ) {
+                return true;
+            }
+        }
+        if let Some(a) = after {
+            if matches!(a.kind, Kind::Punct('%' | '‰' | '°')) {
+                return true;
+            }
+            // Times and ratios: 13:31, 1/2/2017, 3-2 scores and chains.
+            if (a.is_punct(':') || a.is_punct('/') || a.is_dash() || a.is_punct('.'))
+                && a.gap == Gap::None
+                && self
+                    .tok(n.last + 2)
+                    .is_some_and(|t| t.is_num() && t.gap == Gap::None)
+            {
+                return true;
+            }
+            if a.is_punct('/')
+                && self.tok(n.last + 2).is_some_and(Token::is_num)
+                && n.plain_digits > 0
+            {
+                return true;
+            }
+            // Compound adjectives: "27-year-old", "5-day", "12-member".
+            if a.is_dash()
+                && a.gap == Gap::None
+                && self
+                    .tok(n.last + 2)
+                    .is_some_and(|t| t.is_word() && t.gap == Gap::None)
+            {
+                return true;
+            }
+        }
+        if unit_word(nw) {
+            return true;
+        }
+        if nw == "per" || (nw == "per" && self.word(n.last + 2) == "cent") {
+            return true;
+        }
+        if let Some(b) = before {
+            if (b.is_punct(':') || b.is_punct('/') || b.is_dash() || b.is_punct('.'))
+                && b.gap == Gap::None
+                && n.first >= 2
+                && self.toks[n.first - 2].is_num()
+            {
+                return true;
+            }
+            if b.is_punct('/') && n.first >= 2 && self.toks[n.first - 2].is_num() {
+                return true;
+            }
+        }
+        if id_prefix(pw) && n.form != Form::Vague {
+            return true;
+        }
+        // "age of 5", "children under 5".
+        if pw == "of" && n.first >= 2 && matches!(self.word(n.first - 2), "age" | "ages") {
+            return true;
+        }
+        if matches!(pw, "under" | "over" | "below" | "above")
+            && n.first >= 2
+            && person_word(self.word(n.first - 2)).is_some()
+        {
+            return true;
+        }
+        // Numbered list items: "1. ", "2) ", "1- " at the start of a line.
+        let line_start = n.first == 0 || self.toks[n.first].gap >= Gap::Line;
+        if line_start
+            && after.is_some_and(|a| {
+                (a.is_punct('.') || a.is_punct(')') || a.is_dash()) && a.gap == Gap::None
+            })
+            && self.tok(n.last + 2).is_none_or(|t| t.gap != Gap::None)
+        {
+            return true;
+        }
+        // Bracketed references: "[02]".
+        if before.is_some_and(|b| b.is_punct('['))
+            && after.is_some_and(|a| a.is_punct(']'))
+            && n.plain_digits > 0
+            && n.plain_digits <= 2
+        {
+            return true;
+        }
+        false
+    }
+
+    fn candidate(&self, k: usize) -> Option<Cand> {
+        let n = &self.nums[k];
+        if self.excluded(n) {
+            return None;
+        }
+        let (metric, status_r, head_end) = match self.right_metric(n) {
+            Right::Metric(m, st, end) => (m, st, end),
+            Right::Unknown => return None,
+            Right::Person(end) => match self.left_metric(n) {
+                Some((m, _)) => (m, None, end),
+                None => return None,
+            },
+            Right::PersonCase(end) => ("cases", None, end),
+            Right::NewOnes(end) => ("other", None, end),
+            Right::Nothing => match self.left_metric(n) {
+                Some((m, st)) => (m, st, n.last),
+                None => return None,
+            },
+        };
+        let status = status_r.or_else(|| self.status_near(n, head_end));
+        let (own, own_new) = self.own_scope(k, head_end);
+        let qualifier = if n.range.is_some() {
+            "range"
+        } else {
+            self.qualifier(n)
+        };
+        Some(Cand {
+            first: n.first,
+            start: n.start,
+            end: n.end,
+            value: n.value,
+            range: n.range,
+            metric,
+            scope: own,
+            own_new,
+            qualifier,
+            status,
+        })
+    }
+
+    /// Looks right of the number for the head noun or a verb that gives the metric.
+    fn right_metric(&self, n: &NumExpr) -> Right {
+        let mut status = None;
+        let mut person: Option<(bool, usize)> = None;
+        let mut j = n.last + 1;
+        let mut words = 0;
+        let first_word = self.word(j);
+        if let Some(t) = self.tok(j) {
+            if t.is_word() && matches!(first_word, "new" | "additional" | "more") {
+                let nx = self.tok(j + 1);
+                let w2 = self.word(j + 1);
+                if nx.is_none_or(|t| !t.is_word() || self.is_boundary(j, j + 1)) || w2 == "ones" {
+                    let end = if w2 == "ones" { j + 1 } else { j };
+                    return Right::NewOnes(end);
+                }
+            }
+        } else {
+            return Right::Nothing;
+        }
+        while let Some(t) = self.tok(j) {
+            if self.is_boundary(n.last, j) || words > 7 {
+                break;
+            }
+            match t.kind {
+                Kind::Punct(c) => {
+                    let joins = (t.is_dash() || c == '/') && t.gap == Gap::None;
+                    if !joins {
+                        break;
+                    }
+                }
+                Kind::Num => {
+                    // Crossing a number is allowed only while looking for a person's verb.
+                    if person.is_none() {
+                        break;
+                    }
+                }
+                Kind::Word => {
+                    words += 1;
+                    let w = self.word(j);
+                    if person.is_some()
+                        && matches!(w, "and" | "while" | "but" | "including" | "whereas")
+                    {
+                        break;
+                    }
+                    if let Some(st) = status_word(w) {
+                        status = status.or(Some(st));
+                    }
+                    if let Some(m) = metric_word(w) {
+                        // "tested positive" → cases; "tested negative" → not a count of cases.
+                        if w == "tested" && self.word(j + 1) == "positive" {
+                            return Right::Metric("cases", status, j + 1);
+                        }
+                        // A filler status word used as a noun modifier: keep going ("recovered
+                        // cases" stays a recovery).
+                        if person.is_none() || !matches!(w, "case" | "cases") {
+                            return Right::Metric(m, status, j);
+                        }
+                    }
+                    if w == "in" && matches!(self.word(j + 1), "hospital" | "hospitals") {
+                        return Right::Metric("hospitalizations", status, j + 1);
+                    }
+                    if w == "fell" && self.word(j + 1) == "ill" {
+                        return Right::Metric("cases", status, j + 1);
+                    }
+                    if person.is_none() {
+                        if let Some(is_case) = person_word(w) {
+                            person = Some((is_case, j));
+                            words = 0;
+                            j += 1;
+                            continue;
+                        }
+                    }
+                    let filler = filler_word(w)
+                        || (person.is_some()
+                            && matches!(
+                                w,
+                                "have"
+                                    | "had"
+                                    | "to"
+                                    | "be"
+                                    | "been"
+                                    | "age"
+                                    | "aged"
+                                    | "are"
+                                    | "were"
+                            ));
+                    if !filler {
+                        if person.is_some() {
+                            // Any word after a person noun: keep scanning a little for a verb.
+                            if words > 5 {
+                                break;
+                            }
+                        } else if j == n.last + 1 && function_word(w) {
+                            return Right::Nothing;
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            j += 1;
+        }
+        match person {
+            Some((true, end)) => Right::PersonCase(end),
+            Some((false, end)) => Right::Person(end),
+            None => {
+                let t = self.tok(n.last + 1);
+                if t.is_none_or(|t| !t.is_word() || self.is_boundary(n.last, n.last + 1)) {
+                    Right::Nothing
+                } else if function_word(first_word) {
+                    Right::Nothing
+                } else {
+                    Right::Unknown
+                }
+            }
+        }
+    }
+
+    /// Looks left within the clause for the metric noun: "the number of deaths is 30",
+    /// "Deaths: 2", "cases rose to 28", "a total of 12,344".
+    fn left_metric(&self, n: &NumExpr) -> Option<(&'static str, Option<&'static str>)> {
+        let mut status = None;
+        let mut j = n.first;
+        let mut steps = 0;
+        while j > 0 && steps < 12 {
+            j -= 1;
+            steps += 1;
+            if self.is_boundary(j, n.first) {
+                break;
+            }
+            let t = self.toks[j];
+            match t.kind {
+                Kind::Punct(c) => {
+                    if matches!(c, ',' | '(' | ')' | '"' | '“' | '”' | '[' | ']') {
+                        break;
+                    }
+                }
+                Kind::Num => {
+                    // Dates and ages ("a 27-year-old woman and 2 males") do not end the clause.
+                    let age = self
+                        .tok(j + 1)
+                        .is_some_and(|t| t.is_dash() && t.gap == Gap::None);
+                    if !self.in_date[j] && !age {
+                        break;
+                    }
+                }
+                Kind::Word => {
+                    let w = self.word(j);
+                    if let Some(st) = status_word(w) {
+                        status = status.or(Some(st));
+                    }
+                    if let Some(m) = metric_word(w) {
+                        if matches!(m, "cases" | "deaths" | "hospitalizations" | "recoveries")
+                            || steps <= 3
+                        {
+                            return Some((m, status));
+                        }
+                    }
+                    if matches!(w, "patients" | "victims") {
+                        return Some(("cases", status));
+                    }
+                    if w == "total" && steps <= 3 {
+                        return Some(("cases", status));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    fn status_near(&self, n: &NumExpr, head_end: usize) -> Option<&'static str> {
+        // Just after the head: "15 cases confirmed since …".
+        for j in [head_end + 1, n.first.wrapping_sub(1)] {
+            if let Some(st) = status_word(self.word(j)) {
+                return Some(st);
+            }
+        }
+        None
+    }
+
+    /// Scope cue next to the number: in the words between the previous number and this one,
+    /// and between this number and its head.
+    fn own_scope(&self, k: usize, head_end: usize) -> (Option<&'static str>, bool) {
+        let n = &self.nums[k];
+        let prev_end = if k > 0 { self.nums[k - 1].last + 1 } else { 0 };
+        let mut found: Option<&'static str> = None;
+        let mut new_adjacent = false;
+        // Right side, up to the head (and two words past it: "cases so far").
+        let stop = (head_end + 3).min(self.nums.get(k + 1).map_or(usize::MAX, |x| x.first));
+        let mut j = n.last + 1;
+        while j < stop && j < self.toks.len() && !self.is_boundary(n.last, j) {
+            let w = self.word(j);
+            if w == "more" && j != n.last + 1 {
+                j += 1;
+                continue;
+            }
+            let cue = scope_cue(w).or(match w {
+                "more" => Some("new"),
+                "so" if self.word(j + 1) == "far" => Some("cumulative"),
+                "to" if self.word(j + 1) == "date" => Some("cumulative"),
+                _ => None,
+            });
+            if let Some(c) = cue {
+                if c == "new" && j <= head_end {
+                    new_adjacent = true;
+                }
+                found = found.or(Some(c));
+            }
+            j += 1;
+        }
+        // Left side: back to the previous number, within the sentence.
+        let mut j = n.first;
+        let mut steps = 0;
+        let mut weak = false;
+        while j > prev_end && steps < 14 {
+            j -= 1;
+            steps += 1;
+            if self.is_boundary(j, n.first) {
+                break;
+            }
+            let w = self.word(j);
+            let cue = scope_cue(w).or(match w {
+                "far" if self.word(j.wrapping_sub(1)) == "so" => Some("cumulative"),
+                "date" if self.word(j.wrapping_sub(1)) == "to" => Some("cumulative"),
+                _ => None,
+            });
+            if let Some(c) = cue {
+                if found.is_none() {
+                    found = Some(c);
+                }
+            }
+            if (w == "of" && self.word(j.wrapping_sub(1)) == "as") || w == "since" {
+                weak = true;
+            }
+        }
+        if found.is_none() && weak && !new_adjacent {
+            // Weak cumulative cue; a sibling's "new" may still override it.
+            return (None, false);
+        }
+        (found, new_adjacent || (found == Some("new")))
+    }
+
+    /// Nearest scope cue in the sentence (left first), then the weak cues.
+    fn sentence_scope(&self, first: usize) -> Option<&'static str> {
+        let s = self.sent[first];
+        let mut j = first;
+        let mut weak = None;
+        while j > 0 && j + 40 > first {
+            j -= 1;
+            if self.sent[j] != s {
+                break;
+            }
+            let w = self.word(j);
+            if let Some(c) = scope_cue(w) {
+                return Some(c);
+            }
+            if w == "far" && self.word(j.wrapping_sub(1)) == "so" {
+                return Some("cumulative");
+            }
+            if (w == "of" && self.word(j.wrapping_sub(1)) == "as") || w == "since" {
+                weak = weak.or(Some("cumulative"));
+            }
+        }
+        let mut j = first;
+        while j + 1 < self.toks.len() && self.sent[j + 1] == s && j < first + 40 {
+            j += 1;
+            let w = self.word(j);
+            if let Some(c) = scope_cue(w) {
+                if c != "new" {
+                    return Some(c);
+                }
+            }
+            if matches!(w, "far" | "date") && matches!(self.word(j - 1), "so" | "to") {
+                return Some("cumulative");
+            }
+            if w == "since" {
+                weak = weak.or(Some("cumulative"));
+            }
+        }
+        weak
+    }
+
+    fn qualifier(&self, n: &NumExpr) -> &'static str {
+        let w1 = if n.first >= 1 {
+            self.word(n.first - 1)
+        } else {
+            ""
+        };
+        let w2 = if n.first >= 2 {
+            self.word(n.first - 2)
+        } else {
+            ""
+        };
+        let w3 = if n.first >= 3 {
+            self.word(n.first - 3)
+        } else {
+            ""
+        };
+        let q = match (w2, w1) {
+            ("more" | "greater", "than")
+            | ("in", "excess")
+            | ("upwards", "of")
+            | ("just", "over") => Some("more_than"),
+            ("at", "least") | ("no", "fewer") | ("no", "less") | ("minimum", "of") => {
+                Some("at_least")
+            }
+            ("up", "to") | ("at", "most") | ("maximum", "of") => Some("at_most"),
+            ("less" | "fewer", "than") | ("just", "under") => Some("less_than"),
+            ("an" | "some", "estimated") | ("close", "to") => Some("approximate"),
+            _ => None,
+        };
+        let q = q.or(match (w3, w2, w1) {
+            ("no", "more", "than") => Some("at_most"),
+            ("no", "fewer" | "less", "than") => Some("at_least"),
+            ("in", "excess", "of") => Some("more_than"),
+            _ => None,
+        });
+        // "no more than" must not read as "more than".
+        let q = if q == Some("more_than") && w3 == "no" && w2 == "more" {
+            Some("at_most")
+        } else {
+            q
+        };
+        let q = q.or(match w1 {
+            "over" | "above" | "exceeded" | "exceeding" | "exceeds" | "surpassed"
+            | "surpassing" | "topped" => Some("more_than"),
+            "about" | "around" | "approximately" | "approx" | "nearly" | "almost" | "some"
+            | "roughly" | "estimated" | "circa" | "ca" => Some("approximate"),
+            "under" | "below" => Some("less_than"),
+            _ => None,
+        });
+        let q = q.or_else(|| {
+            self.tok(n.first.wrapping_sub(1))
+                .filter(|t| t.is_punct('~'))
+                .map(|_| "approximate")
+        });
+        match (q, n.vague) {
+            (Some(q), _) => q,
+            (None, Some(Vague::AtLeast)) => "at_least",
+            (None, Some(Vague::Approximate)) => "approximate",
+            (None, None) => "exact",
+        }
+    }
+
+    /// The nearest resolved date in the same sentence: its last day (the "as of" day).
+    fn nearest_date(&self, dates: &[DateHit], first: usize) -> Option<String> {
+        let s = self.sent.get(first)?;
+        // Dates are in text order: look at the nearest resolved ones on either side.
+        let at = dates.partition_point(|d| d.first < first);
+        let before = dates[..at].iter().rev().take(4);
+        let after = dates[at..].iter().take(4);
+        before
+            .chain(after)
+            .filter(|d| self.sent.get(d.first) == Some(s) && d.value.is_some())
+            .min_by_key(|d| d.first.abs_diff(first))
+            .and_then(|d| d.end_value.or(d.value))
+            .map(|d| d.to_string())
+    }
+
+    /// Singular cases: "a lassa fever case", "the index case", "a patient", "a 27-year-old
+    /// woman" in a sentence about cases.
+    fn singulars(&self, cands: &mut Vec<Cand>) {
+        let toks = self.toks;
+        let numbered = cands.len();
+        for i in 0..toks.len() {
+            let w = self.word(i);
+            let det = w;
+            let the = det == "the";
+            if !(det == "a" || det == "an" || the) {
+                continue;
+            }
+            if the && !matches!(self.word(i + 1), "index" | "first" | "primary") {
+                continue;
+            }
+            // Up to four modifier words (with hyphens and an age) before the noun.
+            let mut j = i + 1;
+            let mut words = 0;
+            let mut age = false;
+            let mut found: Option<(usize, bool)> = None;
+            while let Some(t) = toks.get(j) {
+                if self.is_boundary(i, j) || words > 4 {
+                    break;
+                }
+                match t.kind {
+                    Kind::Num => {
+                        if j != i + 1
+                            || !matches!(self.word(j + 1), "year" | "month")
+                                && !(toks.get(j + 1).is_some_and(Token::is_dash)
+                                    && matches!(self.word(j + 2), "year" | "month"))
+                        {
+                            break;
+                        }
+                        age = true;
+                    }
+                    Kind::Punct(_) => {
+                        if !(t.is_dash() && t.gap == Gap::None) {
+                            break;
+                        }
+                    }
+                    Kind::Word => {
+                        words += 1;
+                        let w = self.word(j);
+                        if matches!(w, "case" | "patient") {
+                            found = Some((j, false));
+                            break;
+                        }
+                        if age
+                            && matches!(
+                                w,
+                                "man"
+                                    | "woman"
+                                    | "boy"
+                                    | "girl"
+                                    | "child"
+                                    | "infant"
+                                    | "baby"
+                                    | "male"
+                                    | "female"
+                                    | "person"
+                                    | "resident"
+                                    | "farmer"
+                                    | "worker"
+                            )
+                        {
+                            found = Some((j, true));
+                            break;
+                        }
+                        if matches!(
+                            w,
+                            "number"
+                                | "total"
+                                | "few"
+                                | "lot"
+                                | "couple"
+                                | "dozen"
+                                | "hundred"
+                                | "thousand"
+                                | "million"
+                        ) {
+                            break;
+                        }
+                    }
+                }
+                j += 1;
+            }
+            let Some((head, is_age)) = found else {
+                continue;
+            };
+            if matches!(
+                self.word(head + 1),
+                "study"
+                    | "definition"
+                    | "fatality"
+                    | "management"
+                    | "report"
+                    | "series"
+                    | "count"
+                    | "load"
+                    | "rate"
+                    | "numbers"
+                    | "of"
+            ) && self.word(head + 1) != "of"
+            {
+                continue;
+            }
+            // An aged person counts only in a sentence that speaks of cases or deaths.
+            let s = self.sent[i];
+            let mut metric = "cases";
+            let mut k = head + 1;
+            while k < toks.len() && self.sent[k] == s && k < head + 8 {
+                let w = self.word(k);
+                if matches!(w, "died" | "dead" | "succumbed") {
+                    metric = "deaths";
+                    break;
+                }
+                if matches!(w, "and" | "but" | "while") {
+                    break;
+                }
+                k += 1;
+            }
+            if is_age {
+                let ctx = (i.saturating_sub(30)..(i + 30).min(toks.len()))
+                    .filter(|&k| self.sent[k] == s)
+                    .any(|k| {
+                        matches!(
+                            self.word(k),
+                            "case" | "cases" | "involved" | "died" | "patient"
+                        )
+                    });
+                if !ctx {
+                    continue;
+                }
+            }
+            let at = cands[..numbered].partition_point(|c| c.first < i);
+            if cands[..numbered].get(at).is_some_and(|c| c.first <= head) {
+                continue;
+            }
+            let status = (i + 1..head).find_map(|k| status_word(self.word(k)));
+            cands.push(Cand {
+                first: i,
+                start: toks[i].start,
+                end: toks[head].end,
+                value: 1.0,
+                range: None,
+                metric,
+                scope: None,
+                own_new: false,
+                qualifier: "exact",
+                status,
+            });
+        }
+    }
+}
+
+enum Right {
+    /// A metric word: metric, status seen on the way, index of the head.
+    Metric(&'static str, Option<&'static str>, usize),
+    /// A head noun that is not epidemiological ("3 brothers").
+    Unknown,
+    /// A generic person noun with no verb: the metric must come from the left.
+    Person(usize),
+    /// "patients", "victims": cases.
+    PersonCase(usize),
+    /// "5 new ones", "3 more.": a new count of something named earlier.
+    NewOnes(usize),
+    /// No head: punctuation, end, or a function word.
+    Nothing,
+}
+
+/// Expected entries of EpiTator's count tiers: one per value, ranges split into min and max.
+fn epitator_entries(counts: &[Count]) -> Vec<(f64, &Count, Option<&'static str>)> {
+    let mut out = Vec::new();
+    for c in counts {
+        match (c.min, c.max) {
+            (Some(a), Some(b)) => {
+                out.push((a, c, Some("min")));
+                out.push((b, c, Some("max")));
+            }
+            _ => out.push((c.value, c, None)),
+        }
+    }
+    out
+}
+
+/// Does a count carry EpiTator's attribute? `annual` and `average` have no field in the
+/// contract and are never satisfied.
+fn has_attribute(c: &Count, role: Option<&str>, attr: &str) -> bool {
+    match attr {
+        "case" | "infection" => c.metric != "other",
+        "death" => c.metric == "deaths",
+        "hospitalization" => c.metric == "hospitalizations",
+        "recovery" => c.metric == "recoveries",
+        "confirmed" | "suspected" | "probable" => c.status.as_deref() == Some(attr),
+        "cumulative" => c.scope == "cumulative",
+        "incremental" => c.scope == "new",
+        "ongoing" => c.scope == "current",
+        "approximate" => c.qualifier == "approximate",
+        "min" | "max" => role == Some(attr),
+        "person" => true,
+        _ => false,
+    }
+}
+
+fn describe(counts: &[Count]) -> String {
+    let v: Vec<String> = counts
+        .iter()
+        .map(|c| {
+            format!(
+                "{}={}/{}/{}/{}",
+                c.text, c.value, c.metric, c.scope, c.qualifier
+            )
+        })
+        .collect();
+    format!("[{}]", v.join(", "))
+}
+
+/// Runs the count cases lifted from EpiTator's test suite (`test_count_annotator.jsonl`).
+///
+/// Checks "expected_spans_in_order" (values in order, listed attributes present; a range is
+/// EpiTator's pair of min and max spans) and the `asserts` on the number of counts, a count's
+/// value and attributes, its offsets, and `actual_counts`. Cases with no assertions pass when
+/// the recogniser returns.
+pub fn eval_epitator_counts(path: &Path) -> Result<Report> {
+    let recs = read_jsonl(path)?;
+    let mut rep = Report {
+        name: "epitator counts".into(),
+        ..Report::default()
+    };
+    for (k, rec) in recs.iter().enumerate() {
+        let text = rec
+            .get("text")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| Error::Format {
+                path: path.to_path_buf(),
+                line: k + 1,
+                message: "no text".into(),
+            })?;
+        let name = rec.get("test").and_then(|v| v.as_str()).unwrap_or("?");
+        let counts = find(text, doc_date(rec));
+        let entries = epitator_entries(&counts);
+        let mut problems = Vec::new();
+        if let Some(exp) = rec
+            .get("expected_spans_in_order")
+            .and_then(|v| v.as_array())
+        {
+            if exp.len() != entries.len() {
+                problems.push(format!("expected {} counts", exp.len()));
+            }
+            for (e, got) in exp.iter().zip(&entries) {
+                let want = e.get("count").and_then(serde_json::Value::as_f64);
+                if want != Some(got.0) {
+                    problems.push(format!("value {} want {:?}", got.0, want));
+                }
+                for a in e
+                    .get("attributes")
+                    .and_then(|v| v.as_array())
+                    .into_iter()
+                    .flatten()
+                {
+                    let a = a.as_str().unwrap_or("");
+                    if !has_attribute(got.1, got.2, a) {
+                        problems.push(format!("{} lacks {a}", got.0));
+                    }
+                }
+            }
+        }
+        for a in rec
+            .get("asserts")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+        {
+            if let (Some(target), Some(props)) =
+                (a.get("target").and_then(|v| v.as_str()), a.get("props"))
+            {
+                let Some(i) = target
+                    .split("spans[")
+                    .nth(1)
+                    .and_then(|r| r.split(']').next())
+                else {
+                    continue;
+                };
+                let Ok(i) = i.parse::<usize>() else { continue };
+                let Some(got) = entries.get(i) else {
+                    problems.push(format!("no count #{i}"));
+                    continue;
+                };
+                let want = props.get("count").and_then(serde_json::Value::as_f64);
+                if want.is_some() && want != Some(got.0) {
+                    problems.push(format!("#{i} value {} want {:?}", got.0, want));
+                }
+                for at in props
+                    .get("attributes")
+                    .and_then(|v| v.as_array())
+                    .into_iter()
+                    .flatten()
+                {
+                    let at = at.as_str().unwrap_or("");
+                    if !has_attribute(got.1, got.2, at) {
+                        problems.push(format!("#{i} lacks {at}"));
+                    }
+                }
+                continue;
+            }
+            let Some(args) = a.get("args").and_then(|v| v.as_array()) else {
+                continue;
+            };
+            let expr = args
+                .first()
+                .and_then(|e| e.get("expr"))
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
+            let want = args.get(1).cloned().unwrap_or(serde_json::Value::Null);
+            if expr.starts_with("len(doc.tiers['counts']") {
+                if want.as_u64() != Some(entries.len() as u64) {
+                    problems.push(format!("expected {want} counts"));
+                }
+            } else if expr == "actual_counts" {
+                let got: Vec<f64> = entries.iter().map(|e| e.0).collect();
+                let w: Vec<f64> = want
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(serde_json::Value::as_f64)
+                    .collect();
+                if got != w {
+                    problems.push(format!("values {got:?} want {w:?}"));
+                }
+            } else if expr.ends_with(".start") || expr.ends_with(".end") {
+                let i = expr
+                    .split("spans[")
+                    .nth(1)
+                    .and_then(|r| r.split(']').next())
+                    .and_then(|x| x.parse::<usize>().ok());
+                let got = i.and_then(|i| entries.get(i)).map(|e| {
+                    if expr.ends_with(".start") {
+                        e.1.start
+                    } else {
+                        e.1.end
+                    }
+                });
+                if got.map(|g| g as u64) != want.as_u64() {
+                    problems.push(format!("{expr} = {got:?} want {want}"));
+                }
+            }
+        }
+        rep.total += 1;
+        if problems.is_empty() {
+            rep.passed += 1;
+        } else {
+            rep.failures.push(format!(
+                "{name} (line {}): {} — got {}",
+                k + 1,
+                problems.join("; "),
+                describe(&counts)
+            ));
+        }
+    }
+    Ok(rep)
+}
+
+/// Digit forms of a whole number as a text may write it: "12344", "12,344", "12 344".
+fn digit_forms(v: f64) -> Vec<String> {
+    let plain = format!("{v:.0}");
+    let mut commas = String::new();
+    let mut spaced = String::new();
+    for (k, c) in plain.chars().enumerate() {
+        if k > 0 && (plain.len() - k) % 3 == 0 {
+            commas.push(',');
+            spaced.push(' ');
+        }
+        commas.push(c);
+        spaced.push(c);
+    }
+    let mut out = vec![plain];
+    if commas != out[0] {
+        out.push(commas);
+        out.push(spaced);
+    }
+    out
+}
+
+/// True when `form` occurs in `text` as a whole number (no digit or separator-digit around).
+fn occurs_as_number(text: &str, form: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(pos) = text.get(from..).and_then(|t| t.find(form)) {
+        let s = from + pos;
+        let e = s + form.len();
+        let before_ok = s == 0
+            || !(bytes[s - 1].is_ascii_digit()
+                || (s >= 2
+                    && matches!(bytes[s - 1], b',' | b'.')
+                    && bytes[s - 2].is_ascii_digit()));
+        let after_ok = e >= bytes.len()
+            || !(bytes[e].is_ascii_digit()
+                || (e + 1 < bytes.len()
+                    && matches!(bytes[e], b',' | b'.')
+                    && bytes[e + 1].is_ascii_digit()));
+        if before_ok && after_ok {
+            return true;
+        }
+        from = s + 1;
+    }
+    false
+}
+
+/// Measures the count finder on the WHO Disease Outbreak News dev set
+/// (`dons-1996-2012.jsonl`): of the hand-coded case and death figures (cases_total, cases_confirmed,
+/// cases_suspected, cases_probable → cases; deaths → deaths; zero figures left out) that appear
+/// in the text in digit form, the share that the count finder extracts with that value and metric.
+pub fn eval_who_don(path: &Path) -> Result<Report> {
+    let recs = read_jsonl(path)?;
+    let mut rep = Report {
+        name: "WHO DON figures extracted with the right metric".into(),
+        ..Report::default()
+    };
+    let mut figures = 0usize;
+    let mut value_only = 0usize;
+    let mut bytes = 0usize;
+    let mut secs = 0f64;
+    for (k, rec) in recs.iter().enumerate() {
+        let text = rec
+            .get("text")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| Error::Format {
+                path: path.to_path_buf(),
+                line: k + 1,
+                message: "no text".into(),
+            })?;
+        bytes += text.len();
+        let published = rec
+            .get("date")
+            .and_then(|v| v.as_str())
+            .and_then(|s| s.parse::<Date>().ok());
+        let t0 = std::time::Instant::now();
+        let counts = find(text, published);
+        secs += t0.elapsed().as_secs_f64();
+        let id = rec.get("id").and_then(|v| v.as_str()).unwrap_or("?");
+        let mut seen: Vec<(u64, &str)> = Vec::new();
+        for l in rec
+            .get("labels")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+        {
+            for (field, metric) in [
+                ("cases_total", "cases"),
+                ("cases_confirmed", "cases"),
+                ("cases_suspected", "cases"),
+                ("cases_probable", "cases"),
+                ("deaths", "deaths"),
+            ] {
+                let Some(v) = l.get(field).and_then(serde_json::Value::as_f64) else {
+                    continue;
+                };
+                if v <= 0.0 || v.fract() != 0.0 {
+                    continue;
+                }
+                let key = (v as u64, metric);
+                if seen.contains(&key) {
+                    continue;
+                }
+                seen.push(key);
+                figures += 1;
+                if !digit_forms(v).iter().any(|f| occurs_as_number(text, f)) {
+                    continue;
+                }
+                rep.total += 1;
+                let hit = counts.iter().any(|c| c.value == v && c.metric == metric);
+                let any = counts
+                    .iter()
+                    .any(|c| c.value == v || c.min == Some(v) || c.max == Some(v));
+                if hit {
+                    rep.passed += 1;
+                } else {
+                    if any {
+                        value_only += 1;
+                    }
+                    if rep.failures.len() < 60 {
+                        let got: Vec<String> = counts
+                            .iter()
+                            .filter(|c| c.value == v)
+                            .map(|c| format!("{}:{}", c.text, c.metric))
+                            .collect();
+                        rep.failures
+                            .push(format!("{id}: {metric} {v} (found as {got:?})"));
+                    }
+                }
+            }
+        }
+    }
+    rep.notes.push(format!(
+        "{} documents, {figures} non-zero hand-coded figures, {} of them written in digits in the text",
+        recs.len(),
+        rep.total
+    ));
+    rep.notes.push(format!(
+        "{value_only} missed figures were found as a count but with another metric"
+    ));
+    rep.notes.push(format!(
+        "count+date pass: {:.1} MB in {secs:.2} s = {:.1} MB/s",
+        bytes as f64 / 1e6,
+        bytes as f64 / 1e6 / secs.max(1e-9)
+    ));
+    Ok(rep)
+}
+
+#[cfg(test)]
+mod tests;

@@ -92,7 +92,8 @@ pub struct NumberMention {
 /// "1,2 million" (see the module notes).
 pub fn parse_number(s: &str) -> Option<f64> {
     let toks = tokenize(s);
-    let nums = scan(s, &toks);
+    let low = s.to_ascii_lowercase();
+    let nums = scan(&low, &toks);
     match nums.as_slice() {
         [n] if n.first == 0 && n.last + 1 == toks.len() && n.range.is_none() => Some(n.value),
         _ => None,
@@ -103,7 +104,8 @@ pub fn parse_number(s: &str) -> Option<f64> {
 pub fn find_numbers(text: &str) -> Vec<NumberMention> {
     let toks = tokenize(text);
     let idx = CharIndex::new(text);
-    scan(text, &toks)
+    let low = text.to_ascii_lowercase();
+    scan(&low, &toks)
         .into_iter()
         .map(|n| NumberMention {
             start: idx.char_offset(n.start),
@@ -182,11 +184,10 @@ fn is_number_word(w: &str) -> bool {
     unit_word(w).is_some() || tens_word(w).is_some()
 }
 
-/// Scans all number expressions.
+/// Scans all number expressions. `src` is the ASCII-lower-cased text.
 pub(crate) fn scan(src: &str, toks: &[Token]) -> Vec<NumExpr> {
     let mut out: Vec<NumExpr> = Vec::new();
     let mut i = 0;
-    let mut buf = [0u8; 24];
     while i < toks.len() {
         let t = toks[i];
         let found = match t.kind {
@@ -198,7 +199,7 @@ pub(crate) fn scan(src: &str, toks: &[Token]) -> Vec<NumExpr> {
                 }
             },
             Kind::Word => {
-                let w = lw(src, &t, &mut buf);
+                let w = lw(src, &t);
                 if w.is_empty() {
                     None
                 } else {
@@ -316,10 +317,9 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
     }
     // A comma directly followed by a non-group digit run after a decimal, e.g. "1.5,2": skip.
     let mut mult = 1.0;
-    let mut buf = [0u8; 24];
     if let Some(n) = toks.get(last + 1) {
         if n.is_word() && n.gap == Gap::None {
-            let w = lw(src, n, &mut buf);
+            let w = lw(src, n);
             if let Some(m) = attached_suffix(w) {
                 // "2m" directly followed by more letters is not a suffix (handled by tokeniser).
                 mult = m;
@@ -329,7 +329,7 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
                 return DigitScan::Skip(skip_chain(toks, i).max(last + 1));
             }
         } else if n.is_word() && matches!(n.gap, Gap::Space | Gap::Wide) {
-            let w = lw(src, n, &mut buf);
+            let w = lw(src, n);
             if let Some(m) = scale_word(w) {
                 mult = m;
                 last += 1;
@@ -338,7 +338,7 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
                 last += 1;
                 // "2 hundred thousand"
                 if let Some(n2) = toks.get(last + 1)
-                    && let Some(m2) = scale_word(lw(src, n2, &mut buf))
+                    && let Some(m2) = scale_word(lw(src, n2))
                 {
                     mult *= m2;
                     last += 1;
@@ -389,12 +389,9 @@ fn skip_chain(toks: &[Token], i: usize) -> usize {
 }
 
 fn scan_vague(src: &str, toks: &[Token], i: usize) -> Option<NumExpr> {
-    let mut buf = [0u8; 24];
-    let mut buf2 = [0u8; 24];
-    let mut buf3 = [0u8; 24];
-    let w = lw(src, &toks[i], &mut buf);
-    let next = toks.get(i + 1).map_or("", |t| lw(src, t, &mut buf2));
-    let next2 = toks.get(i + 2).map_or("", |t| lw(src, t, &mut buf3));
+    let w = lw(src, &toks[i]);
+    let next = toks.get(i + 1).map_or("", |t| lw(src, t));
+    let next2 = toks.get(i + 2).map_or("", |t| lw(src, t));
     let mk = |last: usize, value: f64, vague: Vague| NumExpr {
         first: i,
         last,
@@ -461,7 +458,6 @@ enum W {
 }
 
 pub(crate) fn scan_words(src: &str, toks: &[Token], i: usize) -> Option<NumExpr> {
-    let mut buf = [0u8; 24];
     let mut total = 0f64;
     let mut cur = 0f64;
     let mut state = W::Start;
@@ -492,7 +488,7 @@ pub(crate) fn scan_words(src: &str, toks: &[Token], i: usize) -> Option<NumExpr>
         if !t.is_word() {
             break;
         }
-        let w = lw(src, t, &mut buf);
+        let w = lw(src, t);
         if let Some(v) = unit_word(w) {
             let ok = matches!(state, W::Start | W::Hundred | W::Scale | W::And)
                 || (state == W::Tens && (1..10).contains(&v));
@@ -538,17 +534,15 @@ pub(crate) fn scan_words(src: &str, toks: &[Token], i: usize) -> Option<NumExpr>
             if !matches!(state, W::Hundred | W::Scale) {
                 break;
             }
-            let mut b2 = [0u8; 24];
             let next_is_num = toks
                 .get(j + 1)
-                .is_some_and(|n| n.gap != Gap::None && is_number_word(lw(src, n, &mut b2)));
+                .is_some_and(|n| n.gap != Gap::None && is_number_word(lw(src, n)));
             if !next_is_num {
                 break;
             }
             state = W::And;
         } else if (w == "a" || w == "an") && state == W::Start {
-            let mut b2 = [0u8; 24];
-            let n = toks.get(j + 1).map_or("", |n| lw(src, n, &mut b2));
+            let n = toks.get(j + 1).map_or("", |n| lw(src, n));
             if !(n == "hundred" || n == "dozen" || scale_word(n).is_some())
                 || n == "mn"
                 || n == "bn"
@@ -586,17 +580,15 @@ pub(crate) fn scan_words(src: &str, toks: &[Token], i: usize) -> Option<NumExpr>
 fn merge_ranges(src: &str, toks: &[Token], nums: Vec<NumExpr>) -> Vec<NumExpr> {
     let mut out: Vec<NumExpr> = Vec::with_capacity(nums.len());
     let mut k = 0;
-    let mut buf = [0u8; 24];
-    let mut buf2 = [0u8; 24];
     while k < nums.len() {
         let a = nums[k];
         if let Some(&b) = nums.get(k + 1) {
             let rangeable = |n: &NumExpr| matches!(n.form, Form::Digits | Form::Words);
             let between = a.last + 2 == b.first;
             let sep = toks.get(a.last + 1);
-            let joiner = sep.map_or("", |t| lw(src, t, &mut buf));
+            let joiner = sep.map_or("", |t| lw(src, t));
             let before = if a.first > 0 {
-                lw(src, &toks[a.first - 1], &mut buf2)
+                lw(src, &toks[a.first - 1])
             } else {
                 ""
             };

@@ -176,25 +176,13 @@ fn word_end(src: &str, mut i: usize) -> usize {
     i
 }
 
-/// A lower-cased copy of a short ASCII word in a stack buffer, for matching against word lists
-/// without allocating. Words longer than the buffer or not ASCII give `None`.
-pub(crate) fn lower<'b>(word: &str, buf: &'b mut [u8; 24]) -> Option<&'b str> {
-    let bytes = word.as_bytes();
-    if bytes.len() > buf.len() || !word.is_ascii() {
-        return None;
-    }
-    for (slot, b) in buf.iter_mut().zip(bytes) {
-        *slot = b.to_ascii_lowercase();
-    }
-    std::str::from_utf8(&buf[..bytes.len()]).ok()
-}
-
-/// The lower-cased word of token `t` (empty for non-words or long/non-ASCII words).
-pub(crate) fn lw<'b>(src: &str, t: &Token, buf: &'b mut [u8; 24]) -> &'b str {
+/// The lower-cased text of word token `t`, sliced from `low`, the ASCII-lower-cased copy of
+/// the source (same byte offsets); empty for non-words.
+pub(crate) fn lw<'a>(low: &'a str, t: &Token) -> &'a str {
     if !t.is_word() {
         return "";
     }
-    lower(t.text(src), buf).unwrap_or("")
+    low.get(t.start..t.end).unwrap_or("")
 }
 
 /// True when the word starts with an upper-case letter.
@@ -221,9 +209,11 @@ mod tests {
     }
 
     #[test]
-    fn lower_is_stack_only() {
-        let mut b = [0u8; 24];
-        assert_eq!(lower("CaSeS", &mut b), Some("cases"));
-        assert_eq!(lower("Côte", &mut b), None);
+    fn lower_slices_keep_offsets() {
+        let s = "Côte CaSeS";
+        let low = s.to_ascii_lowercase();
+        let t = tokenize(s);
+        assert_eq!(lw(&low, &t[1]), "cases");
+        assert_eq!(lw(&low, &t[0]), "côte");
     }
 }

@@ -54,7 +54,8 @@ pub(crate) struct DateHit {
 pub fn find(text: &str, published: Option<Date>) -> Vec<DateMention> {
     let toks = tokenize(text);
     let idx = CharIndex::new(text);
-    find_in(text, &toks, published)
+    let low = text.to_ascii_lowercase();
+    find_in(text, &low, &toks, published)
         .into_iter()
         .map(|h| DateMention {
             start: idx.char_offset(h.start),
@@ -69,12 +70,18 @@ pub fn find(text: &str, published: Option<Date>) -> Vec<DateMention> {
         .collect()
 }
 
-/// Finds date expressions over an existing token stream.
-pub(crate) fn find_in(src: &str, toks: &[Token], published: Option<Date>) -> Vec<DateHit> {
+/// Finds date expressions over an existing token stream; `low` is `src` ASCII-lower-cased.
+pub(crate) fn find_in(
+    src: &str,
+    low: &str,
+    toks: &[Token],
+    published: Option<Date>,
+) -> Vec<DateHit> {
     let mut out = Vec::new();
     let mut i = 0;
     let cx = Cx {
         src,
+        low,
         toks,
         published,
     };
@@ -112,6 +119,7 @@ struct P {
 
 struct Cx<'a> {
     src: &'a str,
+    low: &'a str,
     toks: &'a [Token],
     published: Option<Date>,
 }
@@ -210,6 +218,11 @@ const MONTH_PREP: &[&str] = &[
     "throughout",
 ];
 
+/// True for a word after which a bare four-digit number reads as a year ("in 2019").
+pub(crate) fn is_year_prep(w: &str) -> bool {
+    YEAR_PREP.contains(&w)
+}
+
 fn ymd(y: i16, m: i8, d: i8) -> Option<Date> {
     Date::new(y, m, d).ok()
 }
@@ -223,17 +236,13 @@ fn monday_of(d: Date) -> Option<Date> {
 }
 
 impl Cx<'_> {
-    fn w(&self, j: usize, buf: &mut [u8; 24]) -> String {
-        // Short-lived lower-case copy; used only on the rare paths that need two words at once.
-        self.toks
-            .get(j)
-            .map_or(String::new(), |t| lw(self.src, t, buf).to_string())
+    fn w(&self, j: usize) -> &str {
+        self.toks.get(j).map_or("", |t| lw(self.low, t))
     }
 
     fn word_is(&self, j: usize, words: &[&str]) -> bool {
-        let mut buf = [0u8; 24];
         self.toks.get(j).is_some_and(|t| {
-            let w = lw(self.src, t, &mut buf);
+            let w = lw(self.low, t);
             !w.is_empty() && words.contains(&w)
         })
     }
@@ -265,8 +274,7 @@ impl Cx<'_> {
         if !t.is_word() || !is_capitalised(self.src, t) {
             return None;
         }
-        let mut buf = [0u8; 24];
-        let m = month_word(lw(self.src, t, &mut buf))?;
+        let m = month_word(lw(self.low, t))?;
         let last = if self.punct(j + 1, '.') && self.attached(j + 1) {
             j + 1
         } else {
@@ -415,8 +423,7 @@ impl Cx<'_> {
         let t = self.toks.get(j)?;
         // Weekday prefix before an absolute date: "Friday, October 7th 2010", "Sat 19 Aug 2017".
         if t.is_word() && is_capitalised(self.src, t) {
-            let mut buf = [0u8; 24];
-            if weekday_word(lw(self.src, t, &mut buf)).is_some() {
+            if weekday_word(lw(self.low, t)).is_some() {
                 let mut k = j + 1;
                 if self.punct(k, ',') || self.punct(k, '.') {
                     k += 1;
@@ -690,7 +697,7 @@ impl Cx<'_> {
         if self.word_is(j, &["a", "an", "one"]) {
             return Some((j, 1));
         }
-        let n = number::scan_words(self.src, self.toks, j)?;
+        let n = number::scan_words(self.low, self.toks, j)?;
         if n.value > 1000.0 {
             return None;
         }
@@ -700,8 +707,7 @@ impl Cx<'_> {
     /// A duration unit at `j`: days per unit (months and years approximated by calendar
     /// arithmetic later) and its kind.
     fn unit(&self, j: usize) -> Option<char> {
-        let mut buf = [0u8; 24];
-        let w = lw(self.src, self.toks.get(j)?, &mut buf);
+        let w = lw(self.low, self.toks.get(j)?);
         Some(match w {
             "day" | "days" => 'd',
             "week" | "weeks" => 'w',
@@ -729,8 +735,26 @@ impl Cx<'_> {
         if !t.is_word() {
             return None;
         }
-        let mut buf = [0u8; 24];
-        let w = lw(self.src, t, &mut buf).to_string();
+        let w = lw(self.low, t);
+        // Cheap gate: relative expressions start with one of these words, a weekday or a number.
+        let gate = matches!(
+            w,
+            "yesterday"
+                | "today"
+                | "tonight"
+                | "tomorrow"
+                | "this"
+                | "last"
+                | "past"
+                | "in"
+                | "within"
+        ) || weekday_word(w).is_some()
+            || number::scan_words(self.low, self.toks, j).is_some()
+            || matches!(w, "a" | "an");
+        if !gate {
+            return None;
+        }
+
         let p = self.published;
         let rel =
             |first: usize, last: usize, f: &dyn Fn(Date) -> Option<(Date, Date)>| -> Option<P> {
@@ -744,9 +768,8 @@ impl Cx<'_> {
                     pt: Pt::Rel(r),
                 })
             };
-        let mut b2 = [0u8; 24];
-        let next = self.w(j + 1, &mut b2);
-        match w.as_str() {
+        let next = self.w(j + 1);
+        match w {
             "yesterday" => return rel(j, j, &|p| add_days(p, -1).map(|d| (d, d))),
             "today" | "tonight" => return rel(j, j, &|p| Some((p, p))),
             "tomorrow" => return rel(j, j, &|p| add_days(p, 1).map(|d| (d, d))),
@@ -754,7 +777,7 @@ impl Cx<'_> {
                 let this = w == "this";
                 let last_like =
                     w == "last" || (w == "past" && j > 0 && self.word_is(j - 1, &["the"]));
-                match next.as_str() {
+                match next {
                     "morning" | "afternoon" | "evening" if this => {
                         return rel(j, j + 1, &|p| Some((p, p)));
                     }
@@ -860,8 +883,7 @@ impl Cx<'_> {
         if !t.is_word() || !is_capitalised(self.src, t) {
             return None;
         }
-        let mut buf = [0u8; 24];
-        match weekday_word(lw(self.src, t, &mut buf)) {
+        match weekday_word(lw(self.low, t)) {
             Some((wd, true)) => Some(wd),
             _ => None,
         }

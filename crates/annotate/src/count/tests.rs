@@ -1,0 +1,282 @@
+use super::*;
+use proptest::prelude::*;
+
+fn d(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+fn seed(name: &str) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/seeds");
+    let entry = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().starts_with(name))
+        .unwrap();
+    std::fs::read_to_string(entry.path()).unwrap()
+}
+
+fn get<'a>(counts: &'a [Count], text: &str) -> &'a Count {
+    counts
+        .iter()
+        .find(|c| c.text == text)
+        .unwrap_or_else(|| panic!("no count {text:?} in {}", describe(counts)))
+}
+
+fn one(text: &str) -> Count {
+    let c = find(text, None);
+    assert_eq!(c.len(), 1, "{text}: {}", describe(&c));
+    c.into_iter().next().unwrap()
+}
+
+#[test]
+fn seed_000() {
+    let text = seed("000");
+    let c = find(&text, Some(d("2022-05-17")));
+    let a = get(&c, "1.2 million");
+    assert_eq!(
+        (
+            a.value,
+            a.metric.as_str(),
+            a.qualifier.as_str(),
+            a.scope.as_str()
+        ),
+        (1_200_000.0, "cases", "more_than", "cumulative")
+    );
+    let b = get(&c, "50");
+    assert_eq!(
+        (
+            b.value,
+            b.metric.as_str(),
+            b.qualifier.as_str(),
+            b.scope.as_str()
+        ),
+        (50.0, "deaths", "more_than", "cumulative")
+    );
+    // "two years and three months", "February, 2020" are not counts.
+    assert!(
+        c.iter()
+            .all(|x| x.value != 2.0 && x.value != 2020.0 && x.value != 3.0),
+        "{}",
+        describe(&c)
+    );
+}
+
+#[test]
+fn seed_004() {
+    let text = seed("004");
+    let c = find(&text, Some(d("2022-05-18")));
+    let a = get(&c, "232,880");
+    assert_eq!(
+        (a.metric.as_str(), a.scope.as_str(), a.date.as_deref()),
+        ("cases", "new", Some("2022-05-18"))
+    );
+    let b = get(&c, "six");
+    assert_eq!(
+        (b.value, b.metric.as_str(), b.scope.as_str()),
+        (6.0, "deaths", "new")
+    );
+    let t = get(&c, "1.72 million");
+    assert_eq!(
+        (
+            t.value,
+            t.metric.as_str(),
+            t.qualifier.as_str(),
+            t.scope.as_str()
+        ),
+        (1_720_000.0, "cases", "more_than", "cumulative")
+    );
+    let dd = get(&c, "62");
+    assert_eq!(
+        (dd.metric.as_str(), dd.scope.as_str()),
+        ("deaths", "cumulative")
+    );
+    let q = get(&c, "691,170");
+    assert_eq!(
+        (q.metric.as_str(), q.qualifier.as_str(), q.scope.as_str()),
+        ("quarantined", "at_least", "current")
+    );
+    // Span is the number only and is an exact code-point slice.
+    let chars: Vec<char> = text.chars().collect();
+    for x in &c {
+        assert_eq!(chars[x.start..x.end].iter().collect::<String>(), x.text);
+    }
+}
+
+#[test]
+fn metrics() {
+    assert_eq!(one("33 were hospitalized").metric, "hospitalizations");
+    assert_eq!(one("Nine patients died last week").metric, "deaths");
+    assert_eq!(
+        one("5 patients recovered and went home").metric,
+        "recoveries"
+    );
+    assert_eq!(one("120 were discharged").metric, "recoveries");
+    assert_eq!(one("300 people in quarantine").metric, "quarantined");
+    assert_eq!(one("1,200 people were tested").metric, "tested");
+    assert_eq!(one("40 tested positive").metric, "cases");
+    assert_eq!(one("2 million vaccinated").metric, "vaccinated");
+    assert_eq!(one("The number of deaths is 30").metric, "deaths");
+    assert_eq!(one("Deaths: 2").metric, "deaths");
+    assert_eq!(
+        one("it has already claimed about 455 lives").metric,
+        "deaths"
+    );
+    assert_eq!(one("12 cases of fever").metric, "cases");
+    assert_eq!(one("Three fatalities have been reported.").metric, "deaths");
+    assert_eq!(one("200 people fell ill").metric, "cases");
+}
+
+#[test]
+fn scopes() {
+    assert_eq!(one("a total of 1407 suspected cases").scope, "cumulative");
+    assert_eq!(one("22 new cases").scope, "new");
+    assert_eq!(one("6 more cases were reported").scope, "new");
+    assert_eq!(one("120 cases so far").scope, "cumulative");
+    assert_eq!(one("15 active cases").scope, "current");
+    assert_eq!(one("5 patients remain hospitalised").scope, "current");
+    assert_eq!(
+        one("There have been 12 reported cases in Colorado").scope,
+        "unknown"
+    );
+}
+
+#[test]
+fn qualifiers() {
+    assert_eq!(one("more than 50 deaths").qualifier, "more_than");
+    assert_eq!(one("over 50 deaths").qualifier, "more_than");
+    assert_eq!(one("at least 50 deaths").qualifier, "at_least");
+    assert_eq!(one("no fewer than 50 deaths").qualifier, "at_least");
+    assert_eq!(one("about 50 deaths").qualifier, "approximate");
+    assert_eq!(one("nearly 50 deaths").qualifier, "approximate");
+    assert_eq!(one("an estimated 50 deaths").qualifier, "approximate");
+    assert_eq!(one("up to 50 deaths").qualifier, "at_most");
+    assert_eq!(one("no more than 50 deaths").qualifier, "at_most");
+    assert_eq!(one("fewer than 50 deaths").qualifier, "less_than");
+    assert_eq!(one("50 deaths").qualifier, "exact");
+    let r = one("10 to 13 suspected cases");
+    assert_eq!(
+        (r.qualifier.as_str(), r.min, r.max, r.status.as_deref()),
+        ("range", Some(10.0), Some(13.0), Some("suspected"))
+    );
+    assert_eq!(one("dozens of people died").qualifier, "at_least");
+}
+
+#[test]
+fn status() {
+    assert_eq!(
+        one("1715 laboratory-confirmed cases").status.as_deref(),
+        Some("confirmed")
+    );
+    assert_eq!(one("3 probable cases").status.as_deref(), Some("probable"));
+    assert_eq!(one("3 cases").status, None);
+}
+
+#[test]
+fn not_counts() {
+    for t in [
+        "in 2019 there was an outbreak",
+        "a 34-year-old man",
+        "children aged 5-14 years",
+        "at 13:31 local time",
+        "call +1 555 1234",
+        "Measles - Democratic Republic of the Congo (Katanga) 2007.1775",
+        "Meningitis - Democratic Republic of Congo [02] 970814010223",
+        "$5 million was spent",
+        "US$ 2m in aid",
+        "45% of cases",
+        "45 percent of cases",
+        "COVID-19 spread",
+        "H5N1 spread",
+        "Update 9 on the outbreak",
+        "1. Introduction",
+        "5 km away",
+        "10 mg daily",
+        "the 3rd case",
+        "3 brothers and 1 sister",
+        "28 kilometers away [17.4 miles]",
+        "On 11 / 16 / 1982 the film opened.",
+        "1,2 million cases",
+    ] {
+        let c = find(t, None);
+        assert!(
+            c.iter()
+                .all(|x| x.value != 9.0 && x.value != 19.0 && x.value != 1.0
+                    || t.starts_with("3 brothers") && false),
+            "{t}: {}",
+            describe(&c)
+        );
+        let numeric: Vec<_> = c
+            .iter()
+            .filter(|x| x.text.chars().any(|ch| ch.is_ascii_digit()))
+            .collect();
+        assert!(numeric.is_empty(), "{t}: {}", describe(&c));
+    }
+}
+
+#[test]
+fn dates_attach() {
+    let c = find(
+        "As of 2 July, 613 cases have been reported.",
+        Some(d("2014-07-10")),
+    );
+    assert_eq!(c.len(), 1, "{}", describe(&c));
+    assert_eq!(c[0].date.as_deref(), Some("2014-07-02"));
+    assert_eq!(c[0].scope, "cumulative");
+}
+
+#[test]
+fn singular() {
+    assert_eq!(one("A lassa fever case was reported in Hawaii").value, 1.0);
+    assert_eq!(
+        one("The index case occured on January 22.").text,
+        "The index case"
+    );
+}
+
+#[test]
+fn long_inputs_are_linear() {
+    let s = "cases ".repeat(200_000);
+    assert!(find(&s, None).is_empty());
+    let s = "9".repeat(1_000_000);
+    assert!(find(&s, None).is_empty());
+    let s = "5 cases, ".repeat(100_000);
+    assert_eq!(find(&s, None).len(), 100_000);
+}
+
+#[test]
+fn epitator_counts() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/epitator-tests/test_count_annotator.jsonl");
+    if !path.exists() {
+        return;
+    }
+    let rep = eval_epitator_counts(&path).unwrap();
+    println!("{rep}");
+    assert!(rep.passed >= 34, "{rep}");
+}
+
+#[test]
+#[ignore = "reads the WHO DON dev set; run in release to measure speed"]
+fn who_don() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/who-don/dons-1996-2012.jsonl");
+    let rep = eval_who_don(&path).unwrap();
+    println!("{rep}");
+}
+
+proptest! {
+    #[test]
+    fn never_panics_and_spans_are_slices(s in "\\PC{0,120}") {
+        for c in find(&s, Some(Date::constant(2022, 5, 17))) {
+            let slice: String = s.chars().skip(c.start).take(c.end - c.start).collect();
+            prop_assert_eq!(slice, c.text);
+        }
+    }
+
+    #[test]
+    fn count_like_strings(n in 0u32..100_000, w in "(cases|deaths|people died|new cases|patients)", q in "(|more than |about |at least )") {
+        let s = format!("There were {q}{n} {w} in the area.");
+        let c = find(&s, None);
+        prop_assert!(c.iter().any(|x| x.value == f64::from(n)), "{} {}", s, describe(&c));
+    }
+}
