@@ -10,6 +10,12 @@
 //! `WARC/1.` → WARC, `{` / `[` → JSON or JSON Lines, `<` → HTML, anything else → text. Each
 //! format is one module with the same shape: a reader struct that implements [`Source`].
 //!
+//! JSON and JSON Lines records are objects with `id` (string or number; when missing, `path#N`),
+//! `text` or `html` (text is preferred when both are given), and optionally `title`,
+//! `published` and `url`; other fields are ignored. A value that is not JSON, a record that is
+//! not an object of that shape, and a record with neither `text` nor `html` are errors for that
+//! record alone.
+//!
 //! Limits ([`Options`]): a document larger than `max_doc_bytes` is an error (read past, never
 //! held in memory); a compressed input that inflates beyond `max_decompressed_bytes`, or by a
 //! ratio above `max_compression_ratio`, stops with a gzip-bomb error after the documents before
@@ -158,4 +164,34 @@ pub fn read_from(
     opts: &Options,
 ) -> Reader {
     Reader::from_reader(reader, name, len, opts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reader_can_move_to_a_reader_thread() {
+        fn is_send<T: Send>(_: &T) {}
+        is_send(&read(&[PathBuf::from("-")], &Options::default()));
+    }
+
+    #[test]
+    fn hash_ignores_id_and_fetch_date_but_not_content() {
+        let doc = |id: &str, fetched: Option<&str>, body: Body| RawDoc {
+            id: id.into(),
+            url: Some("https://a.example/".into()),
+            title: None,
+            published: None,
+            fetched: fetched.map(Into::into),
+            body,
+        };
+        let a = content_hash(&doc("a", None, Body::Html("<p>x</p>".into())));
+        let b = content_hash(&doc("b", Some("2024"), Body::Html("<p>x</p>".into())));
+        let c = content_hash(&doc("a", None, Body::Text("<p>x</p>".into())));
+        let d = content_hash(&doc("a", None, Body::Html("<p>y</p>".into())));
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_ne!(a, d);
+    }
 }
