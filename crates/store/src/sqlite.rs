@@ -18,7 +18,7 @@ pub const DB_FILE: &str = "epiwire.sqlite";
 /// How long a connection waits for another connection's lock before giving up with `SQLITE_BUSY`.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The columns a [`Document`] is rebuilt from, in the order [`decode_row`] expects.
+/// The columns a [`Document`] is rebuilt from, in the order [`RawRow::read`] expects.
 const DOC_COLUMNS: &str = "seq, id, url, title, published, language, author, text, annotations";
 
 const INSERT_DOC: &str = "
@@ -94,8 +94,10 @@ impl SqliteStore {
         schema::version(&self.conn)
     }
 
-    /// Runs `PRAGMA integrity_check` and `PRAGMA foreign_key_check`; returns the problems found,
-    /// an empty list when the database is sound.
+    /// Runs `PRAGMA integrity_check` and `PRAGMA foreign_key_check` and compares the running
+    /// totals behind [`Store::stats`] with a recount of the documents; returns the problems
+    /// found, an empty list when the store is sound. Reads the whole database: slow on a large
+    /// store.
     pub fn integrity_check(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
         let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
@@ -199,6 +201,9 @@ impl SqliteStore {
 
 impl Store for SqliteStore {
     fn put_batch(&mut self, docs: &[NewDoc]) -> Result<PutOutcome> {
+        if docs.is_empty() {
+            return Ok(PutOutcome::default());
+        }
         // Encode and check everything before taking the write lock.
         let encoded = docs.iter().map(Encoded::new).collect::<Result<Vec<_>>>()?;
         let now = now_ms();

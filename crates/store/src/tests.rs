@@ -765,6 +765,33 @@ fn published_month_takes_leading_year_and_month_only() {
     assert_eq!(published_month(""), None);
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+    /// The running month totals and the recount's SQL must classify every date string alike.
+    #[test]
+    fn published_month_agrees_with_the_sql_glob(
+        s in "(([0-9]{4}|[0-9２]{3,5})[\\-/ ]?([0-9]{2}|[0-9a]{1,2}))?[0-9\\-TZ:é]{0,6}"
+    ) {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let sql: Option<String> = conn
+            .query_row(
+                "SELECT CASE WHEN ?1 GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*'
+                        THEN substr(?1, 1, 7) END",
+                [&s],
+                |r| r.get(0),
+            )
+            .unwrap();
+        proptest::prop_assert_eq!(crate::sqlite::published_month(&s), sql.as_deref());
+    }
+}
+
+#[test]
+fn an_empty_batch_does_nothing() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    assert_eq!(store.put_batch(&[]).unwrap(), crate::PutOutcome::default());
+    assert_eq!(store.stats().unwrap().last_ingest, None);
+}
+
 #[test]
 fn open_on_a_file_instead_of_a_directory_is_an_io_error() {
     let dir = tempfile::tempdir().unwrap();
