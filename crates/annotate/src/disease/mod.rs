@@ -1,1 +1,530 @@
-//! disease recognition (being written).
+//! Disease and pathogen recognition.
+//!
+//! A lexicon (`data/diseases.tsv`, built by `scripts/build_diseases.py` from the Disease
+//! Ontology infectious-disease slim and a curated table of what news writes) is compiled once
+//! into an Aho–Corasick automaton. [`DiseaseMatcher::find`] normalises the text in one pass
+//! (separators, parentheses, accents: see [`normalize`](self)), runs the automaton, keeps the
+//! matches that sit on word boundaries and respect the case of abbreviations (`TB`, `AFP`,
+//! `HUS`), and resolves overlaps leftmost-longest, so `yellow fever` wins over the syndrome
+//! `fever` and `Ebola haemorrhagic fever` over `Ebola`. Every span points at exactly the original
+//! characters, in code points.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use epiwire_model::{CharIndex, Disease, Span};
+
+mod eval;
+mod normalize;
+
+pub use eval::{BandReport, Scores, eval_band};
+use normalize::{Normalized, is_word, normalize_into, normalize_term};
+
+/// The lexicon compiled into the binary.
+pub const EMBEDDED_LEXICON: &str = include_str!("../../data/diseases.tsv");
+
+/// Errors of disease recognition and of its evaluation.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A lexicon line is malformed.
+    #[error("disease lexicon line {line}: {message}")]
+    Lexicon {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The automaton could not be built.
+    #[error("building the disease automaton: {0}")]
+    Automaton(#[from] aho_corasick::BuildError),
+    /// An evaluation file could not be read.
+    #[error("reading {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// An evaluation record is not valid.
+    #[error("{path}:{line}: {message}")]
+    Record {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Result of this module.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// One lexicon entry: a disease, pathogen or syndrome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Stable identifier: `DOID:…` where the Disease Ontology has the disease, else `epiwire:…`.
+    pub id: String,
+    /// Preferred name.
+    pub name: String,
+    /// ICD-10 code, when known.
+    pub icd10: Option<String>,
+    /// ICD-11 code, when known.
+    pub icd11: Option<String>,
+    /// Parent grouping (a DOID), when useful.
+    pub parent: Option<String>,
+    /// The surface forms, as written in the lexicon (`=` marks a case-sensitive one).
+    pub terms: Vec<String>,
+}
+
+/// Entries that name a syndrome in ordinary words. They are mentions only where the text reports
+/// them as a condition with cases (`cases of fever`, `fever patients`), not where it lists them as
+/// symptoms (`fever, headache and vomiting`).
+const NEEDS_CONTEXT: &[&str] = &[
+    "epiwire:fever",
+    "epiwire:pneumonia",
+    "epiwire:diarrhoea",
+    "epiwire:ari",
+    "epiwire:food-poisoning",
+];
+
+/// Per-entry matching rules.
+#[derive(Debug, Clone, Copy, Default)]
+struct Flags {
+    /// See [`NEEDS_CONTEXT`].
+    needs_context: bool,
+}
+
+/// What one automaton pattern stands for.
+#[derive(Debug, Clone)]
+struct Pattern {
+    /// Index into `entries`.
+    entry: u32,
+    /// The normalised pattern must match the text byte for byte (abbreviations).
+    case_sensitive: bool,
+    /// Whether the first / last normalised byte is a word byte (then a boundary is required).
+    word_start: bool,
+    word_end: bool,
+}
+
+/// A disease matcher: the lexicon compiled into an automaton. Build once, share freely.
+pub struct DiseaseMatcher {
+    entries: Vec<Entry>,
+    /// Per-entry rules, parallel to `entries`.
+    flags: Vec<Flags>,
+    patterns: Vec<Pattern>,
+    /// Normalised bytes of case-sensitive patterns (empty for the others).
+    exact: Vec<Vec<u8>>,
+    automaton: AhoCorasick,
+}
+
+impl fmt::Debug for DiseaseMatcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DiseaseMatcher")
+            .field("entries", &self.entries.len())
+            .field("patterns", &self.patterns.len())
+            .finish()
+    }
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+impl DiseaseMatcher {
+    /// The matcher over the embedded lexicon, built on first use.
+    pub fn global() -> &'static DiseaseMatcher {
+        static GLOBAL: OnceLock<DiseaseMatcher> = OnceLock::new();
+        GLOBAL.get_or_init(|| {
+            // The embedded lexicon is part of the build, not input; a unit test builds it, so a
+            // failure here is a packaging defect.
+            #[allow(clippy::expect_used)]
+            DiseaseMatcher::new(EMBEDDED_LEXICON).expect("embedded disease lexicon is valid")
+        })
+    }
+
+    /// Builds a matcher from a lexicon in the `diseases.tsv` format: tab-separated `id`, `name`,
+    /// `icd10`, `icd11`, `parent`, `terms` (`|`-separated; a `=` prefix makes a term
+    /// case-sensitive). Lines starting with `#` and blank lines are skipped.
+    pub fn new(tsv: &str) -> Result<DiseaseMatcher> {
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut patterns = Vec::new();
+        let mut exact = Vec::new();
+        let mut bytes: Vec<Vec<u8>> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut ids = std::collections::HashSet::new();
+        for (n, line) in tsv.lines().enumerate() {
+            let line_no = n + 1;
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').collect();
+            let [id, name, icd10, icd11, parent, terms] = cols.as_slice() else {
+                return Err(Error::Lexicon {
+                    line: line_no,
+                    message: format!("expected 6 tab-separated columns, found {}", cols.len()),
+                });
+            };
+            let Some(id) = non_empty(id) else {
+                return Err(Error::Lexicon {
+                    line: line_no,
+                    message: "empty id".into(),
+                });
+            };
+            let Some(name) = non_empty(name) else {
+                return Err(Error::Lexicon {
+                    line: line_no,
+                    message: format!("{id}: empty name"),
+                });
+            };
+            if !ids.insert(id.clone()) {
+                return Err(Error::Lexicon {
+                    line: line_no,
+                    message: format!("duplicate id {id}"),
+                });
+            }
+            let entry_index = u32::try_from(entries.len()).map_err(|_| Error::Lexicon {
+                line: line_no,
+                message: "too many entries".into(),
+            })?;
+            let mut term_list = Vec::new();
+            for raw in terms.split('|') {
+                let raw = raw.trim();
+                if raw.is_empty() {
+                    continue;
+                }
+                term_list.push(raw.to_string());
+                let (case_sensitive, term) = match raw.strip_prefix('=') {
+                    Some(t) => (true, t),
+                    None => (false, raw),
+                };
+                let norm = normalize_term(term);
+                if norm.is_empty() {
+                    return Err(Error::Lexicon {
+                        line: line_no,
+                        message: format!("{id}: term {raw:?} is empty after normalisation"),
+                    });
+                }
+                let key = if case_sensitive {
+                    norm.clone()
+                } else {
+                    norm.to_ascii_lowercase()
+                };
+                if !seen.insert((case_sensitive, key)) {
+                    continue; // the first entry to claim a surface form keeps it
+                }
+                let (first, last) = (norm[0], norm[norm.len() - 1]);
+                patterns.push(Pattern {
+                    entry: entry_index,
+                    case_sensitive,
+                    word_start: is_word(first),
+                    word_end: is_word(last),
+                });
+                exact.push(if case_sensitive {
+                    norm.clone()
+                } else {
+                    Vec::new()
+                });
+                bytes.push(norm);
+            }
+            entries.push(Entry {
+                id,
+                name,
+                icd10: non_empty(icd10),
+                icd11: non_empty(icd11),
+                parent: non_empty(parent),
+                terms: term_list,
+            });
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&bytes)?;
+        let flags = entries
+            .iter()
+            .map(|e| Flags {
+                needs_context: NEEDS_CONTEXT.contains(&e.id.as_str()),
+            })
+            .collect();
+        Ok(DiseaseMatcher {
+            entries,
+            flags,
+            patterns,
+            exact,
+            automaton,
+        })
+    }
+
+    /// All entries of the lexicon.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entry with identifier `id`.
+    pub fn lookup(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    /// The diseases mentioned in `text`: one [`Disease`] per identifier, in order of first
+    /// mention, each with all its mentions (code-point offsets, `text` exactly the original).
+    pub fn find(&self, text: &str) -> Vec<Disease> {
+        let mut norm = Normalized::default();
+        self.find_with(text, &mut norm)
+    }
+
+    /// [`find`](Self::find) with a caller-owned normalisation buffer, for hot loops.
+    fn find_with(&self, text: &str, norm: &mut Normalized) -> Vec<Disease> {
+        let spans = self.match_bytes(text, norm);
+        if spans.is_empty() {
+            return Vec::new();
+        }
+        let index = CharIndex::new(text);
+        let mut out: Vec<Disease> = Vec::new();
+        let mut slot: Vec<Option<usize>> = vec![None; self.entries.len()];
+        for (entry, start, end) in spans {
+            let Some(e) = self.entries.get(entry as usize) else {
+                continue;
+            };
+            let Some(span_text) = text.get(start..end) else {
+                continue;
+            };
+            let span = Span {
+                start: index.char_offset(start),
+                end: index.char_offset(end),
+                text: span_text.to_string(),
+            };
+            match slot[entry as usize] {
+                Some(i) => out[i].mentions.push(span),
+                None => {
+                    slot[entry as usize] = Some(out.len());
+                    out.push(Disease {
+                        id: e.id.clone(),
+                        name: e.name.clone(),
+                        icd10: e.icd10.clone(),
+                        mentions: vec![span],
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The accepted matches as `(entry, start byte, end byte)` in the original, in text order.
+    fn match_bytes(&self, text: &str, norm: &mut Normalized) -> Vec<(u32, usize, usize)> {
+        normalize_into(text, norm);
+        let hay = norm.bytes.as_slice();
+        // (normalised start, normalised end, entry)
+        let mut cands: Vec<(usize, usize, u32)> = Vec::new();
+        for m in self.automaton.find_overlapping_iter(hay) {
+            let (s, e) = (m.start(), m.end());
+            let Some(p) = self.patterns.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            if p.word_start && s > 0 && is_word(hay[s - 1]) {
+                continue;
+            }
+            if p.word_end && e < hay.len() && is_word(hay[e]) {
+                continue;
+            }
+            if p.case_sensitive
+                && hay.get(s..e) != Some(self.exact[m.pattern().as_usize()].as_slice())
+            {
+                continue;
+            }
+            cands.push((s, e, p.entry));
+        }
+        if cands.is_empty() {
+            return Vec::new();
+        }
+        // Leftmost-longest among the accepted candidates; a rejected selection below does not
+        // give way to a shorter candidate inside it (`COVID-19-related` is not `COVID`).
+        cands.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut out = Vec::new();
+        let mut last_end = 0usize;
+        // The last kept mention: (normalised end, entry).
+        let mut prev: Option<(usize, u32)> = None;
+        for (s, e, entry) in cands {
+            if s < last_end {
+                continue;
+            }
+            last_end = e;
+            let start = norm.origin[s] as usize;
+            let end = end_of_char(text, norm.origin[e - 1] as usize);
+            // `flu-like`, `malaria-endemic`, `fever-reducing`: a modifier, not a mention.
+            if starts_compound(text.get(end..).unwrap_or("")) {
+                continue;
+            }
+            let flags = self.flags.get(entry as usize).copied().unwrap_or_default();
+            if flags.needs_context && !case_context(hay, s, e) {
+                continue;
+            }
+            // `African swine fever (ASF)`: the bracketed abbreviation restates the name.
+            if let Some((prev_end, prev_entry)) = prev
+                && prev_entry == entry
+                && is_restatement(hay, prev_end, s, e)
+            {
+                continue;
+            }
+            prev = Some((e, entry));
+            out.push((entry, start, end));
+        }
+        out
+    }
+}
+
+/// True when `hay[s..e]` is enclosed in brackets that open right after `prev_end`.
+fn is_restatement(hay: &[u8], prev_end: usize, s: usize, e: usize) -> bool {
+    let between = hay.get(prev_end..s).unwrap_or(b"x");
+    let between = between.strip_prefix(b" ").unwrap_or(between);
+    let open = matches!(between, b"(" | b"[" | b"[ ");
+    let close = hay.get(e..).is_some_and(|r| {
+        let r = r.strip_prefix(b" ").unwrap_or(r);
+        r.first()
+            .is_some_and(|&b| b == b')' || b == b']' || b == b';' || b == b',')
+    });
+    open && close
+}
+
+/// Words after a syndrome name that make it a reported condition (`fever cases`).
+const CONTEXT_AFTER: &[&str] = &[
+    "case",
+    "cases",
+    "patient",
+    "patients",
+    "outbreak",
+    "outbreaks",
+    "epidemic",
+    "epidemics",
+    "death",
+    "deaths",
+    "cluster",
+    "clusters",
+    "surge",
+    "spike",
+    "sufferers",
+    "victims",
+    "infections",
+    "fatalities",
+];
+
+/// Words before `of`/`with`/`from` and a syndrome name that make it a reported condition
+/// (`cases of fever`, `people with fever`, `died from pneumonia`).
+const CONTEXT_BEFORE: &[&str] = &[
+    "case",
+    "cases",
+    "patient",
+    "patients",
+    "people",
+    "persons",
+    "individuals",
+    "children",
+    "outbreak",
+    "outbreaks",
+    "epidemic",
+    "deaths",
+    "died",
+    "dying",
+    "cluster",
+    "number",
+    "suffering",
+    "sick",
+    "ill",
+    "hospitalised",
+    "hospitalized",
+    "residents",
+    "villagers",
+    "reports",
+    "surge",
+    "spike",
+    "rise",
+    "increase",
+];
+
+/// True when a syndrome name at `hay[s..e]` is reported as a condition with cases, not listed
+/// as a symptom: `fever cases`, `cases of fever`, `people with fever`.
+fn case_context(hay: &[u8], s: usize, e: usize) -> bool {
+    if let Some(next) = word_after(hay, e)
+        && CONTEXT_AFTER
+            .iter()
+            .any(|w| next.eq_ignore_ascii_case(w.as_bytes()))
+    {
+        return true;
+    }
+    let Some(w1) = word_before(hay, s) else {
+        return false;
+    };
+    let linker = [&b"of"[..], b"with", b"from", b"by"]
+        .iter()
+        .any(|l| w1.eq_ignore_ascii_case(l));
+    if !linker {
+        return false;
+    }
+    let w1_start = s - 1 - w1.len();
+    word_before(hay, w1_start).is_some_and(|w2| {
+        CONTEXT_BEFORE
+            .iter()
+            .any(|w| w2.eq_ignore_ascii_case(w.as_bytes()))
+    })
+}
+
+/// The word right before position `s` (separated by one space), if any.
+fn word_before(hay: &[u8], s: usize) -> Option<&[u8]> {
+    if s < 2 || hay[s - 1] != b' ' {
+        return None;
+    }
+    let end = s - 1;
+    let mut start = end;
+    while start > 0 && is_word(hay[start - 1]) {
+        start -= 1;
+    }
+    (start < end).then(|| &hay[start..end])
+}
+
+/// The word right after position `e` (separated by one space), if any.
+fn word_after(hay: &[u8], e: usize) -> Option<&[u8]> {
+    if hay.get(e) != Some(&b' ') {
+        return None;
+    }
+    let start = e + 1;
+    let mut end = start;
+    while end < hay.len() && is_word(hay[end]) {
+        end += 1;
+    }
+    (start < end).then(|| &hay[start..end])
+}
+
+/// True when `rest` starts with a hyphen followed by a lower-case letter (`-like`, `-reducing`).
+fn starts_compound(rest: &str) -> bool {
+    let mut chars = rest.chars();
+    matches!(chars.next(), Some('-' | '\u{2010}' | '\u{2011}'))
+        && chars.next().is_some_and(char::is_lowercase)
+}
+
+/// The byte offset just after the character starting at `at`, and after any combining marks
+/// that follow it (they belong to that letter).
+fn end_of_char(text: &str, at: usize) -> usize {
+    let Some(rest) = text.get(at..) else {
+        return text.len();
+    };
+    let mut chars = rest.char_indices();
+    let mut end = match chars.next() {
+        Some((_, c)) => at + c.len_utf8(),
+        None => return text.len(),
+    };
+    for (off, c) in chars {
+        if ('\u{0300}'..='\u{036F}').contains(&c) {
+            end = at + off + c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+#[cfg(test)]
+mod tests;

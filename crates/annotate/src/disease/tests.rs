@@ -1,0 +1,399 @@
+use super::*;
+use proptest::prelude::*;
+
+fn m() -> &'static DiseaseMatcher {
+    DiseaseMatcher::global()
+}
+
+/// `(id, mention text)` pairs in text order.
+fn found(text: &str) -> Vec<(String, String)> {
+    let mut v: Vec<(usize, String, String)> = m()
+        .find(text)
+        .into_iter()
+        .flat_map(|d| {
+            d.mentions
+                .into_iter()
+                .map(move |s| (s.start, d.id.clone(), s.text))
+        })
+        .collect();
+    v.sort();
+    v.into_iter().map(|(_, id, t)| (id, t)).collect()
+}
+
+fn ids(text: &str) -> Vec<String> {
+    found(text).into_iter().map(|(id, _)| id).collect()
+}
+
+fn slice_chars(text: &str, start: usize, end: usize) -> String {
+    text.chars().skip(start).take(end - start).collect()
+}
+
+#[test]
+fn embedded_lexicon_builds() {
+    let m = DiseaseMatcher::new(EMBEDDED_LEXICON).unwrap();
+    assert!(m.entries().len() > 300);
+    let covid = m.lookup("DOID:0080600").unwrap();
+    assert_eq!(covid.name, "COVID-19");
+    assert_eq!(covid.icd10.as_deref(), Some("U07.1"));
+    assert_eq!(covid.icd11.as_deref(), Some("RA01"));
+    assert!(m.lookup("DOID:does-not-exist").is_none());
+}
+
+#[test]
+fn seeds_give_covid_with_exact_spans() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/seeds");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("txt") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let diseases = m().find(&text);
+        let covid = diseases.iter().find(|d| d.id == "DOID:0080600").unwrap();
+        assert_eq!(covid.name, "COVID-19");
+        assert_eq!(covid.icd10.as_deref(), Some("U07.1"));
+        // Every literal "COVID-19" in the file is one mention.
+        assert_eq!(
+            covid
+                .mentions
+                .iter()
+                .filter(|s| s.text == "COVID-19")
+                .count(),
+            text.matches("COVID-19").count(),
+            "{}",
+            path.display()
+        );
+        for d in &diseases {
+            for s in &d.mentions {
+                assert_eq!(slice_chars(&text, s.start, s.end), s.text);
+            }
+        }
+        // The main disease is COVID-19: the syndrome never outnumbers it.
+        assert_eq!(diseases[0].id, "DOID:0080600", "{}", path.display());
+        seen += 1;
+    }
+    assert_eq!(seen, 2);
+}
+
+#[test]
+fn seed_fever_compounds_are_not_mentions() {
+    let text = "short on masks, fever-reducers, and vaccines; the number of cases of fever rose";
+    assert_eq!(
+        found(text),
+        vec![("epiwire:fever".to_string(), "fever".to_string())]
+    );
+}
+
+#[test]
+fn covid_variants() {
+    for (text, want) in [
+        ("COVID-19 cases", "COVID-19"),
+        ("Covid 19 cases", "Covid 19"),
+        ("COVID–19 cases", "COVID–19"),
+        ("COVID19 cases", "COVID19"),
+        ("a covid wave", "covid"),
+        ("the novel coronavirus spread", "novel coronavirus"),
+        ("SARS-CoV-2 was sequenced", "SARS-CoV-2"),
+        ("the Omicron variant", "Omicron variant"),
+    ] {
+        assert_eq!(
+            found(text),
+            vec![("DOID:0080600".to_string(), want.to_string())],
+            "{text}"
+        );
+    }
+    // SARS alone is the 2003 disease, not COVID-19.
+    assert_eq!(ids("the SARS outbreak of 2003"), vec!["DOID:2945"]);
+    assert_eq!(ids("MERS-CoV in camels"), vec!["DOID:0080642"]);
+}
+
+#[test]
+fn influenza_subtypes() {
+    for text in [
+        "avian influenza A(H5N1)",
+        "avian influenza A (H5N1)",
+        "avian influenza A ( H5N1 )",
+    ] {
+        assert_eq!(
+            found(text),
+            vec![("DOID:4492".to_string(), text.to_string())]
+        );
+    }
+    assert_eq!(ids("H7N9 in Guangdong"), vec!["DOID:4492"]);
+    assert_eq!(
+        ids("bird flu and swine flu and flu"),
+        vec!["DOID:4492", "DOID:0050211", "DOID:8469"]
+    );
+}
+
+#[test]
+fn longest_match_wins() {
+    assert_eq!(
+        found("yellow fever"),
+        vec![("DOID:9682".into(), "yellow fever".into())]
+    );
+    assert_eq!(
+        found("Ebola haemorrhagic fever and Ebola hemorrhagic fever"),
+        vec![
+            ("DOID:4325".into(), "Ebola haemorrhagic fever".into()),
+            ("DOID:4325".into(), "Ebola hemorrhagic fever".into()),
+        ]
+    );
+    assert_eq!(
+        ids("Crimean-Congo haemorrhagic fever and CCHF"),
+        vec!["DOID:12287", "DOID:12287"]
+    );
+    assert_eq!(
+        ids("reported cases of fever of unknown origin"),
+        vec!["epiwire:fever"]
+    );
+    assert_eq!(ids("West Nile virus"), vec!["DOID:2366"]);
+    assert_eq!(found("West Nile virus")[0].1, "West Nile");
+    assert_eq!(ids("bubonic plague"), vec!["DOID:10773"]);
+}
+
+#[test]
+fn word_boundaries() {
+    assert!(ids("Ebolaville is a town").is_empty());
+    assert!(ids("an influx of patients").is_empty());
+    assert!(ids("the fluid was drained").is_empty());
+    assert!(ids("malarial").is_empty());
+    assert_eq!(ids("Ebola, again"), vec!["DOID:4325"]);
+    assert_eq!(ids("(Ebola)"), vec!["DOID:4325"]);
+    assert_eq!(ids("“flu”"), vec!["DOID:8469"]);
+    assert_eq!(ids("Ebola's toll"), vec!["DOID:4325"]);
+    assert_eq!(ids("COVID-19 related deaths"), vec!["DOID:0080600"]);
+    // A hyphenated modifier is not a mention, and does not fall back to a shorter name.
+    assert!(ids("COVID-19-related deaths").is_empty());
+    assert!(ids("flu-like symptoms in a malaria-endemic area").is_empty());
+    assert!(ids("_Salmonella_ serotype").is_empty());
+}
+
+#[test]
+fn abbreviations_are_case_sensitive() {
+    assert_eq!(ids("TB cases rose"), vec!["DOID:399"]);
+    assert!(ids("a 2 tb disk").is_empty());
+    assert_eq!(ids("AFP surveillance"), vec!["epiwire:afp"]);
+    assert!(ids("afp reported").is_empty());
+    assert_eq!(
+        ids("HUS after E. coli O157"),
+        vec!["epiwire:hus", "epiwire:ehec"]
+    );
+    assert!(ids("hus").is_empty());
+    assert_eq!(ids("AIDS deaths"), vec!["DOID:635"]);
+    assert!(ids("it aids recovery").is_empty());
+}
+
+#[test]
+fn apostrophes_and_accents() {
+    for text in [
+        "Legionnaires' disease",
+        "Legionnaires’ disease",
+        "Legionnaires ' disease",
+        "Legionnaires disease",
+    ] {
+        assert_eq!(
+            found(text),
+            vec![("DOID:10457".to_string(), text.to_string())],
+            "{text}"
+        );
+    }
+    // Offsets are code points, and text is the original slice.
+    let text = "Au Bénin, «choléra» et la fièvre jaune: cholera";
+    let d = m().find(text);
+    let cholera = d.iter().find(|d| d.id == "DOID:1498").unwrap();
+    assert_eq!(cholera.mentions.len(), 2);
+    for s in &cholera.mentions {
+        assert_eq!(slice_chars(text, s.start, s.end), s.text);
+    }
+    assert_eq!(cholera.mentions[0].text, "choléra");
+}
+
+#[test]
+fn one_disease_per_id_in_order_of_first_mention() {
+    let d = m().find("Measles and cholera. More measles.");
+    assert_eq!(d.len(), 2);
+    assert_eq!(d[0].id, "DOID:8622");
+    assert_eq!(d[0].mentions.len(), 2);
+    assert_eq!(d[0].mentions[1].text, "measles");
+    assert_eq!(d[1].id, "DOID:1498");
+}
+
+#[test]
+fn undiagnosed_and_syndromes() {
+    assert_eq!(
+        ids("a mystery illness killed 12"),
+        vec!["epiwire:undiagnosed"]
+    );
+    assert_eq!(
+        ids("cases of acute respiratory illness"),
+        vec!["epiwire:ari"]
+    );
+    assert_eq!(ids("acute watery diarrhoea"), vec!["epiwire:awd"]);
+}
+
+#[test]
+fn syndromes_need_case_context() {
+    assert!(ids("symptoms include fever, headache and diarrhoea").is_empty());
+    assert!(ids("he had a high fever").is_empty());
+    assert_eq!(ids("fever cases rose"), vec!["epiwire:fever"]);
+    assert_eq!(ids("people with fever"), vec!["epiwire:fever"]);
+    assert_eq!(ids("an outbreak of diarrhoea"), vec!["epiwire:diarrhoea"]);
+    assert_eq!(ids("two died from pneumonia"), vec!["epiwire:pneumonia"]);
+    // Specific diseases need no context.
+    assert_eq!(ids("symptoms resemble dengue"), vec!["DOID:12205"]);
+}
+
+#[test]
+fn bracketed_abbreviation_restating_the_name_is_dropped() {
+    let text = "African swine fever (ASF) was found. ASF spreads; TB (tuberculosis) too";
+    assert_eq!(
+        found(text),
+        vec![
+            (
+                "epiwire:african-swine-fever".into(),
+                "African swine fever".into()
+            ),
+            ("epiwire:african-swine-fever".into(), "ASF".into()),
+            ("DOID:399".into(), "TB".into()),
+        ]
+    );
+    // A bracketed name of another disease stays.
+    assert_eq!(ids("measles (rubella)"), vec!["DOID:8622", "DOID:8781"]);
+}
+
+#[test]
+fn malformed_lexicon_is_an_error() {
+    assert!(matches!(
+        DiseaseMatcher::new("X:1\tname\n"),
+        Err(Error::Lexicon { line: 1, .. })
+    ));
+    assert!(matches!(
+        DiseaseMatcher::new("\tname\t\t\t\tfoo\n"),
+        Err(Error::Lexicon { .. })
+    ));
+    assert!(matches!(
+        DiseaseMatcher::new("a\tA\t\t\t\tfoo\na\tB\t\t\t\tbar\n"),
+        Err(Error::Lexicon { line: 2, .. })
+    ));
+    assert!(matches!(
+        DiseaseMatcher::new("a\tA\t\t\t\t- -\n"),
+        Err(Error::Lexicon { .. })
+    ));
+    let small = DiseaseMatcher::new("# comment\nx:1\tThing\tA00\t\t\tthing|=THG\n").unwrap();
+    assert_eq!(small.find("a thing and THG, not thg").len(), 1);
+    assert_eq!(small.find("a thing and THG, not thg")[0].mentions.len(), 2);
+}
+
+#[test]
+fn band_dev_score() {
+    let path = std::path::Path::new("/work/shared/data/band-ner/dev.jsonl");
+    if !path.exists() {
+        return; // the data set is not part of the repository
+    }
+    let report = eval_band(path).unwrap();
+    eprintln!("{report}");
+    assert!(report.sentences > 1000);
+    assert!(report.overlap.f1() > 0.7, "{report}");
+}
+
+/// Throughput on WHO Disease Outbreak News texts. Run in release:
+/// `cargo test -p epiwire-annotate --release disease::tests::throughput -- --ignored --nocapture`
+#[test]
+#[ignore = "measurement; needs the WHO DON data and a release build"]
+fn throughput() {
+    let path = "/work/shared/data/who-don/dons-1996-2012.jsonl";
+    let data = std::fs::read_to_string(path).unwrap();
+    let texts: Vec<String> = data
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_string))
+        .collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let matcher = m();
+    let mut mentions = 0usize;
+    let rounds = 5;
+    let t0 = std::time::Instant::now();
+    for _ in 0..rounds {
+        for t in &texts {
+            mentions += matcher
+                .find(t)
+                .iter()
+                .map(|d| d.mentions.len())
+                .sum::<usize>();
+        }
+    }
+    let secs = t0.elapsed().as_secs_f64();
+    let mbps = (bytes * rounds) as f64 / 1e6 / secs;
+    eprintln!(
+        "{} docs, {:.1} MB x {rounds}: {:.3} s, {:.0} MB/s, {} mentions/round",
+        texts.len(),
+        bytes as f64 / 1e6,
+        secs,
+        mbps,
+        mentions / rounds
+    );
+    if !cfg!(debug_assertions) {
+        assert!(mbps >= 100.0, "{mbps:.0} MB/s");
+    }
+}
+
+proptest! {
+    #[test]
+    fn find_never_panics_and_spans_are_exact(text in "\\PC{0,200}") {
+        for d in m().find(&text) {
+            for s in &d.mentions {
+                prop_assert!(s.start < s.end);
+                prop_assert_eq!(slice_chars(&text, s.start, s.end), s.text.clone());
+            }
+        }
+    }
+
+    #[test]
+    fn spans_exact_in_disease_rich_text(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                Just("COVID-19".to_string()), Just("Ebola".to_string()), Just("A ( H5N1 )".to_string()),
+                Just("fever".to_string()), Just("TB".to_string()), Just("choléra".to_string()),
+                Just(" ".to_string()), Just("-".to_string()), Just("’".to_string()), Just("é".to_string()),
+                Just("\u{301}".to_string()), Just("(".to_string()), Just("x".to_string()),
+                "\\PC{0,3}",
+            ],
+            0..30,
+        )
+    ) {
+        let text: String = parts.concat();
+        for d in m().find(&text) {
+            for s in &d.mentions {
+                prop_assert_eq!(slice_chars(&text, s.start, s.end), s.text.clone());
+            }
+        }
+    }
+}
+
+#[test]
+#[ignore]
+fn zz_dump_train() {
+    use std::io::Write;
+    let data = std::fs::read_to_string("/work/shared/data/band-ner/train.jsonl").unwrap();
+    let mut out = std::fs::File::create("/tmp/disease_train_dump.tsv").unwrap();
+    for line in data.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let (text, _) = super::eval::parse_record(&v).unwrap();
+        for d in m().find(&text) {
+            for s in d.mentions {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}",
+                    v["id"].as_str().unwrap(),
+                    s.start,
+                    s.end,
+                    d.id,
+                    s.text
+                )
+                .unwrap();
+            }
+        }
+    }
+}
