@@ -180,6 +180,23 @@ fn attached_suffix(w: &str) -> Option<f64> {
     }
 }
 
+/// Can a number expression start with this word? A cheap gate before the word scanners.
+pub(crate) fn starts_number(w: &str) -> bool {
+    is_number_word(w)
+        || matches!(
+            w,
+            "a" | "an"
+                | "dozens"
+                | "scores"
+                | "hundreds"
+                | "thousands"
+                | "millions"
+                | "tens"
+                | "several"
+                | "many"
+        )
+}
+
 fn is_number_word(w: &str) -> bool {
     unit_word(w).is_some() || tens_word(w).is_some()
 }
@@ -200,7 +217,7 @@ pub(crate) fn scan(src: &str, toks: &[Token]) -> Vec<NumExpr> {
             },
             Kind::Word => {
                 let w = lw(src, &t);
-                if w.is_empty() {
+                if !starts_number(w) {
                     None
                 } else {
                     scan_vague(src, toks, i).or_else(|| scan_words(src, toks, i))

@@ -191,7 +191,6 @@ fn not_counts() {
         "1. Introduction",
         "5 km away",
         "10 mg daily",
-        "the 3rd case",
         "3 brothers and 1 sister",
         "28 kilometers away [17.4 miles]",
         "On 11 / 16 / 1982 the film opened.",
@@ -222,6 +221,53 @@ fn dates_attach() {
     assert_eq!(c.len(), 1, "{}", describe(&c));
     assert_eq!(c[0].date.as_deref(), Some("2014-07-02"));
     assert_eq!(c[0].scope, "cumulative");
+}
+
+#[test]
+fn ordinal_cases_are_cumulative() {
+    let c = one("Indonesia has confirmed the country's 59th case of human infection");
+    assert_eq!(
+        (
+            c.value,
+            c.metric.as_str(),
+            c.scope.as_str(),
+            c.text.as_str()
+        ),
+        (59.0, "cases", "cumulative", "59th")
+    );
+    assert_eq!(one("the 12th fatality").metric, "deaths");
+    assert!(find("in the 2nd week of the outbreak", None).is_empty());
+}
+
+#[test]
+fn bracketed_deaths() {
+    let c = find(
+        "The number of cases (deaths) reported:\n\nBenin: 424 (56); Chad: 505 (53).",
+        None,
+    );
+    let v: Vec<(f64, &str)> = c.iter().map(|c| (c.value, c.metric.as_str())).collect();
+    assert_eq!(
+        v,
+        [
+            (424.0, "cases"),
+            (56.0, "deaths"),
+            (505.0, "cases"),
+            (53.0, "deaths")
+        ]
+    );
+    let c = find("from 3 757 (411 deaths) on 13 March", None);
+    assert_eq!(c[0].metric, "cases");
+}
+
+#[test]
+fn names_between_number_and_noun() {
+    assert_eq!(
+        one("a cumulative total of 7548 probable SARS cases").value,
+        7548.0
+    );
+    assert_eq!(one("over 1100 measles-associated deaths").metric, "deaths");
+    assert_eq!(one("20 cholera cases").metric, "cases");
+    assert!(find("5 hospitals reported cases", None).is_empty());
 }
 
 #[test]

@@ -86,6 +86,10 @@ pub(crate) fn find_in(
         published,
     };
     while i < toks.len() {
+        if !cx.may_start(i) {
+            i += 1;
+            continue;
+        }
         match cx.parse_at(i) {
             Some(h) => {
                 i = h.last + 1;
@@ -217,11 +221,6 @@ const MONTH_PREP: &[&str] = &[
     "after",
     "throughout",
 ];
-
-/// True for a word after which a bare four-digit number reads as a year ("in 2019").
-pub(crate) fn is_year_prep(w: &str) -> bool {
-    YEAR_PREP.contains(&w)
-}
 
 fn ymd(y: i16, m: i8, d: i8) -> Option<Date> {
     Date::new(y, m, d).ok()
@@ -749,8 +748,7 @@ impl Cx<'_> {
                 | "in"
                 | "within"
         ) || weekday_word(w).is_some()
-            || number::scan_words(self.low, self.toks, j).is_some()
-            || matches!(w, "a" | "an");
+            || number::starts_number(w);
         if !gate {
             return None;
         }
@@ -906,13 +904,20 @@ impl Cx<'_> {
                 k += 1;
             }
         }
+        if k > j {
+            if let Some(p) = self.absolute(k) {
+                return Some(P { first: j, ..p });
+            }
+        }
         let prep_ok = |k: usize| {
             !first
                 || (k > 0 && self.word_is(k - 1, YEAR_PREP))
                 || self.punct(k.wrapping_sub(1), '[')
         };
         if let Some((y, yl)) = self.year(k) {
-            if prep_ok(k) {
+            // "a total of 1816 cases" is a count, not a year.
+            let counted = crate::count::metric_word(self.w(yl + 1)).is_some();
+            if prep_ok(k) && !counted {
                 return Some(P {
                     first: j,
                     last: yl,
@@ -986,6 +991,42 @@ impl Cx<'_> {
             return Some(j + 1);
         }
         None
+    }
+
+    /// A cheap gate: can a date expression start at token `i`?
+    fn may_start(&self, i: usize) -> bool {
+        let Some(t) = self.toks.get(i) else {
+            return false;
+        };
+        match t.kind {
+            Kind::Num => true,
+            Kind::Punct(_) => false,
+            Kind::Word => {
+                let w = lw(self.low, t);
+                is_capitalised(self.src, t)
+                    || number::starts_number(w)
+                    || matches!(
+                        w,
+                        "since"
+                            | "between"
+                            | "from"
+                            | "yesterday"
+                            | "today"
+                            | "tonight"
+                            | "tomorrow"
+                            | "this"
+                            | "last"
+                            | "past"
+                            | "in"
+                            | "within"
+                            | "early"
+                            | "late"
+                            | "mid"
+                            | "end"
+                            | "beginning"
+                    )
+            }
+        }
     }
 
     fn parse_at(&self, i: usize) -> Option<DateHit> {
