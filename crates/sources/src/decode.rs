@@ -2,12 +2,18 @@
 //!
 //! The policy, in order:
 //! 1. A byte-order mark decides the encoding (UTF-8, UTF-16LE/BE).
-//! 2. Content whose first 8 KiB hold a NUL byte, or more than 10% control characters, is binary:
+//! 2. A declared UTF-16 without a BOM counts only if the bytes hold NULs (as UTF-16 text does);
+//!    otherwise it is the usual mislabel of a UTF-8 page and is ignored (the HTML standard does
+//!    the same for `<meta charset=utf-16>`).
+//! 3. Content whose first 8 KiB hold a NUL byte, or more than 10% control characters, is binary:
 //!    [`Error::Binary`].
-//! 3. A declared charset (HTTP `Content-Type`, `<meta charset>`) other than UTF-8 is decoded with
-//!    `encoding_rs` (malformed sequences become U+FFFD, as browsers do).
-//! 4. Valid UTF-8 is taken as it is.
-//! 5. Otherwise the bytes are not UTF-8. If they hold (almost) no valid multi-byte UTF-8
+//! 4. Valid UTF-8 is taken as it is, whatever the declaration says, unless the declared charset
+//!    is not ASCII-compatible (ISO-2022-JP): real legacy text is practically never valid UTF-8
+//!    with non-ASCII characters, while pages labelled ISO-8859-1 by a server default and written
+//!    in UTF-8 are common.
+//! 5. A declared charset (HTTP `Content-Type`, `<meta charset>`) is decoded with `encoding_rs`
+//!    (malformed sequences become U+FFFD, as browsers do).
+//! 6. Otherwise the bytes are not UTF-8. If they hold (almost) no valid multi-byte UTF-8
 //!    sequence, they are a legacy 8-bit text and are decoded as windows-1252 (the WHATWG reading
 //!    of ISO-8859-1 too). If they are UTF-8 with few invalid bytes (at most 1% under
 //!    [`Policy::Strict`], used for plain text files; at most 10% under [`Policy::Lenient`], used
@@ -60,20 +66,37 @@ pub fn decode(bytes: Vec<u8>, declared: Option<&str>, policy: Policy) -> Result<
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         return Ok(text.into_owned());
     }
-    let declared = declared.and_then(|l| Encoding::for_label(l.trim().as_bytes()));
-    let utf16 = declared.is_some_and(|e| e == UTF_16LE || e == UTF_16BE);
-    if !utf16 && looks_binary(&bytes) {
+    let mut declared = declared.and_then(|l| Encoding::for_label(l.trim().as_bytes()));
+    if declared.is_some_and(|e| e == UTF_16LE || e == UTF_16BE) {
+        let head = &bytes[..bytes.len().min(SNIFF_LEN)];
+        if memchr::memchr(0, head).is_some()
+            && let Some(enc) = declared
+        {
+            let (text, _) = enc.decode_without_bom_handling(&bytes);
+            return Ok(text.into_owned());
+        }
+        declared = None;
+    }
+    if looks_binary(&bytes) {
         return Err(Error::Binary);
     }
-    if let Some(enc) = declared
-        && enc != UTF_8
-    {
-        let (text, _) = enc.decode_without_bom_handling(&bytes);
-        return Ok(text.into_owned());
-    }
-    match String::from_utf8(bytes) {
-        Ok(s) => Ok(s),
-        Err(e) => decode_invalid(e.into_bytes(), policy),
+    let declared = declared.filter(|&e| e != UTF_8);
+    let bytes = match declared {
+        Some(enc) if !enc.is_ascii_compatible() => {
+            let (text, _) = enc.decode_without_bom_handling(&bytes);
+            return Ok(text.into_owned());
+        }
+        _ => match String::from_utf8(bytes) {
+            Ok(s) => return Ok(s),
+            Err(e) => e.into_bytes(),
+        },
+    };
+    match declared {
+        Some(enc) => {
+            let (text, _) = enc.decode_without_bom_handling(&bytes);
+            Ok(text.into_owned())
+        }
+        None => decode_invalid(bytes, policy),
     }
 }
 
@@ -212,6 +235,33 @@ mod tests {
         assert_eq!(
             decode(bytes, Some("windows-1251"), Policy::Strict).unwrap(),
             "Привет"
+        );
+    }
+
+    #[test]
+    fn valid_utf8_wins_over_a_legacy_label() {
+        let bytes = "Zürich".as_bytes().to_vec();
+        assert_eq!(
+            decode(bytes.clone(), Some("iso-8859-1"), Policy::Lenient).unwrap(),
+            "Zürich"
+        );
+        assert_eq!(
+            decode(bytes, Some("utf-16"), Policy::Lenient).unwrap(),
+            "Zürich"
+        );
+        let jis = b"\x1b$B$3$s$K$A$O\x1b(B".to_vec(); // "こんにちは" in ISO-2022-JP
+        assert_eq!(
+            decode(jis, Some("iso-2022-jp"), Policy::Lenient).unwrap(),
+            "こんにちは"
+        );
+    }
+
+    #[test]
+    fn utf16_declared_without_bom() {
+        let bytes = b"h\0i\0".to_vec();
+        assert_eq!(
+            decode(bytes, Some("utf-16le"), Policy::Lenient).unwrap(),
+            "hi"
         );
     }
 

@@ -107,8 +107,8 @@ impl Reader {
         open_source(input, &self.opts).map(Some)
     }
 
-    /// Queues a directory's entries, sorted by name; hidden entries and symbolic links to
-    /// directories (no cycles) are skipped.
+    /// Queues a directory's entries, sorted by name. Hidden entries, symbolic links to
+    /// directories (no cycles) and special files (FIFOs, sockets, devices) are skipped.
     fn expand(&mut self, dir: &Path, name: &str) -> Result<(), SourceError> {
         let io_err = |e| SourceError::new(name, Error::Io(e));
         let mut entries = Vec::new();
@@ -119,10 +119,15 @@ impl Reader {
                 continue;
             }
             let kind = entry.file_type().map_err(io_err)?;
-            if kind.is_symlink() && entry.path().is_dir() {
-                continue; // never follow directory links: no cycles
+            let path = entry.path();
+            let keep = if kind.is_symlink() {
+                !path.is_dir() // never follow directory links: no cycles
+            } else {
+                kind.is_file() || kind.is_dir() // no FIFOs, sockets or devices
+            };
+            if keep {
+                entries.push(path);
             }
-            entries.push(entry.path());
         }
         entries.sort();
         self.pending
