@@ -67,12 +67,18 @@ pub enum Error {
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),
     /// A file-system error.
-    #[error("{path}: {source}")]
+    #[error("{}: {source}", path.display())]
     Io {
         /// The path concerned.
         path: PathBuf,
         /// The underlying error.
         source: std::io::Error,
+    },
+    /// No store where one was expected ([`SqliteStore::open_existing`]).
+    #[error("no epiwire store at {}", path.display())]
+    Missing {
+        /// The database file looked for.
+        path: PathBuf,
     },
     /// Stored data that does not decode.
     #[error("corrupt store data at document seq {seq}: {reason}")]

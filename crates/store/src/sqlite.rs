@@ -59,6 +59,33 @@ impl SqliteStore {
         SqliteStore::setup(conn, Some(db_path))
     }
 
+    /// Opens the store in `dir` like [`SqliteStore::open`], but fails with [`Error::Missing`]
+    /// instead of creating an empty store when `dir/epiwire.sqlite` does not exist (for commands
+    /// that only read, such as `epiwire stats`).
+    pub fn open_existing(dir: &Path) -> Result<SqliteStore> {
+        let db_path = dir.join(DB_FILE);
+        match std::fs::metadata(&db_path) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => return Err(Error::Missing { path: db_path }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::Missing { path: db_path });
+            }
+            Err(source) => {
+                return Err(Error::Io {
+                    path: db_path,
+                    source,
+                });
+            }
+        }
+        let conn = Connection::open_with_flags(
+            &db_path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+                | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | rusqlite::OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        SqliteStore::setup(conn, Some(db_path))
+    }
+
     /// Opens an empty store in memory (for tests and one-off runs); it vanishes when dropped.
     pub fn open_in_memory() -> Result<SqliteStore> {
         SqliteStore::setup(Connection::open_in_memory()?, None)

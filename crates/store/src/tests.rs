@@ -793,6 +793,27 @@ fn an_empty_batch_does_nothing() {
 }
 
 #[test]
+fn open_existing_refuses_a_missing_store_and_opens_an_existing_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nothing-here");
+    let err = SqliteStore::open_existing(&missing).unwrap_err();
+    assert!(
+        matches!(&err, Error::Missing { path } if path.ends_with("epiwire.sqlite")),
+        "{err}"
+    );
+    assert!(
+        !missing.exists(),
+        "open_existing must not create the directory"
+    );
+    SqliteStore::open(dir.path())
+        .unwrap()
+        .put_batch(&[new_doc(1)])
+        .unwrap();
+    let store = SqliteStore::open_existing(dir.path()).unwrap();
+    assert_eq!(store.stats().unwrap().documents, 1);
+}
+
+#[test]
 fn open_on_a_file_instead_of_a_directory_is_an_io_error() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("plain-file");
