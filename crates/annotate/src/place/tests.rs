@@ -1,0 +1,267 @@
+use std::path::PathBuf;
+
+use proptest::prelude::*;
+
+use super::{Gazetteer, Kind};
+
+fn g() -> &'static Gazetteer {
+    match Gazetteer::global_result() {
+        Ok(g) => g,
+        Err(e) => panic!("embedded gazetteer does not load: {e}"),
+    }
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn seed(name: &str) -> String {
+    let dir = root().join("tests/fixtures/seeds");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    let p = paths
+        .into_iter()
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(name))
+        .unwrap();
+    std::fs::read_to_string(p).unwrap()
+}
+
+/// (geonameid, mention texts) of what `find` returns.
+fn found(text: &str) -> Vec<(u64, String, Vec<String>)> {
+    g().find(text)
+        .into_iter()
+        .map(|p| {
+            (
+                p.geonameid,
+                p.kind.clone(),
+                p.mentions.into_iter().map(|m| m.text).collect(),
+            )
+        })
+        .collect()
+}
+
+fn ids(text: &str) -> Vec<u64> {
+    g().find(text).into_iter().map(|p| p.geonameid).collect()
+}
+
+#[test]
+fn embedded_gazetteer_loads() {
+    let g = g();
+    assert!(g.len() > 200_000, "{} entries", g.len());
+    let kp = g.country("kp").unwrap();
+    assert_eq!(kp.geonameid, 1_873_107);
+    assert_eq!(kp.kind, Kind::Country);
+    assert_eq!(g.get(2_950_159).unwrap().name, "Berlin");
+    assert!(g.get(1).is_none());
+}
+
+#[test]
+fn seed_000_north_korea_forms_and_neighbours() {
+    let text = seed("000");
+    let places = g().find(&text);
+    let kp = places
+        .iter()
+        .find(|p| p.geonameid == 1_873_107)
+        .expect("North Korea");
+    assert_eq!(kp.kind, "country");
+    assert_eq!(kp.country.as_deref(), Some("KP"));
+    let forms: Vec<&str> = kp.mentions.iter().map(|m| m.text.as_str()).collect();
+    for f in ["N. Korea", "North Korea", "DPRK", "North Korean"] {
+        assert!(forms.contains(&f), "{f} not among {forms:?}");
+    }
+    let by_id = |id: u64| places.iter().find(|p| p.geonameid == id);
+    assert!(by_id(1_814_991).is_some(), "China"); // China
+    assert!(by_id(1_835_841).is_some(), "South Korea");
+    let names: Vec<&str> = places.iter().map(|p| p.name.as_str()).collect();
+    for n in ["Pyongyang", "Shanghai", "Beijing"] {
+        let p = places
+            .iter()
+            .find(|p| p.name == n)
+            .unwrap_or_else(|| panic!("{n} in {names:?}"));
+        assert_eq!(p.kind, "city", "{n}");
+    }
+    // Chinese → China
+    let cn = by_id(1_814_991).unwrap();
+    assert!(cn.mentions.iter().any(|m| m.text == "Chinese"));
+    // Offsets are code points and the span text is the original substring.
+    let chars: Vec<char> = text.chars().collect();
+    for p in &places {
+        for m in &p.mentions {
+            let s: String = chars[m.start..m.end].iter().collect();
+            assert_eq!(s, m.text);
+        }
+    }
+    // no person or common-word noise: Kim Jong-un is not a place
+    assert!(
+        !places
+            .iter()
+            .any(|p| p.mentions.iter().any(|m| m.text == "Kim"))
+    );
+}
+
+#[test]
+fn seed_004_russia_china_moscow() {
+    let text = seed("004");
+    let got = ids(&text);
+    assert!(got.contains(&1_873_107), "North Korea");
+    assert!(got.contains(&1_814_991), "China");
+    assert!(got.contains(&2_017_370), "Russia");
+    assert!(got.contains(&524_901), "Moscow");
+    assert!(got.contains(&1_835_841), "South Korea");
+}
+
+#[test]
+fn berlin_is_found() {
+    assert_eq!(
+        ids("Measles cases rose in Berlin last week."),
+        vec![2_950_159]
+    );
+}
+
+#[test]
+fn paris_texas_resolves_to_the_texan_city() {
+    let f = found("She grew up in Paris, Texas, before moving.");
+    assert_eq!(f.len(), 1, "{f:?}");
+    let e = g().get(f[0].0).unwrap();
+    assert_eq!(
+        (e.kind, e.country.as_str(), e.admin1.as_str()),
+        (Kind::City, "US", "TX")
+    );
+    assert_eq!(f[0].2, vec!["Paris, Texas"]);
+    // and Paris alone is the French capital
+    assert_eq!(ids("Talks were held in Paris on Monday."), vec![2_988_507]);
+}
+
+#[test]
+fn state_codes_qualify_cities() {
+    let f = found("In the city of Springfield, IL the outbreak grew.");
+    assert_eq!(f[0].0, 4_250_542, "{f:?}");
+    assert_eq!(f[0].2, vec!["Springfield, IL"]);
+}
+
+#[test]
+fn common_words_are_not_places() {
+    let text = "The nice police officer said it was the best bar in town. \
+                Of course, we split the bill. Mobile phones were everywhere.";
+    assert!(found(text).is_empty(), "{:?}", found(text));
+    // a capitalised common word at the start of a sentence is not taken either
+    let text = "Nice weather today. Police arrived. Reading the report, Best said so.";
+    assert!(found(text).is_empty(), "{:?}", found(text));
+    // but mid-sentence, capitalised, it is
+    assert!(!found("The festival moved to Nice last year.").is_empty());
+}
+
+#[test]
+fn georgia_follows_the_document() {
+    let country = ids("Georgia reported new cases near Tbilisi.");
+    assert!(country.contains(&614_540), "{country:?}");
+    let state = ids("Health officials in Atlanta said Georgia will expand testing across the US.");
+    assert!(state.contains(&4_197_000), "{state:?}");
+}
+
+#[test]
+fn person_names_are_skipped() {
+    assert!(found("President Chad spoke.").is_empty());
+    let f = found("Jordan Henderson scored while officials in Jordan watched.");
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].0, 248_816);
+    assert_eq!(f[0].2, vec!["Jordan"]);
+}
+
+#[test]
+fn demonyms_resolve_to_countries() {
+    let f = found("Nigerian authorities and the Russian embassy responded.");
+    let got: Vec<u64> = f.iter().map(|x| x.0).collect();
+    assert_eq!(got, vec![2_328_926, 2_017_370], "{f:?}");
+}
+
+#[test]
+fn disease_names_are_not_places() {
+    assert!(ids("A case of Marburg virus disease was confirmed.").is_empty());
+    assert!(ids("ebola influenza glanders dermatitis").is_empty());
+}
+
+#[test]
+fn linebreak_inside_a_name() {
+    assert_eq!(
+        ids("They will perform in West\nVirginia on Friday."),
+        vec![4_826_850]
+    );
+}
+
+#[test]
+fn historic_and_short_forms() {
+    assert_eq!(ids("Refugees left Zaire in 1996."), vec![203_312]);
+    assert_eq!(ids("Exports from Burma fell."), vec![1_327_865]);
+    assert_eq!(ids("Flights to the UAE resumed."), vec![290_557]);
+    assert_eq!(ids("Cases in Cote d'Ivoire rose."), vec![2_287_781]);
+    assert_eq!(ids("Cases in the DRC rose."), vec![203_312]);
+}
+
+#[test]
+fn eha_figures() {
+    let dir = PathBuf::from("/work/shared/data/eha-geo/resolved_geoannotated_data");
+    if !dir.exists() {
+        eprintln!("skipped: {} missing", dir.display());
+        return;
+    }
+    let r = super::eval_eha_geo(&dir).unwrap();
+    println!("{r}");
+    assert_eq!(r.documents, 63);
+    assert_eq!(r.gold, 1895);
+    let (_, recall, _) = r.overlap_prf();
+    assert!(recall > 0.5, "{r}");
+}
+
+#[test]
+fn epitator_figures() {
+    let path = PathBuf::from("/work/shared/data/epitator-tests/test_geoname_annotator.jsonl");
+    if !path.exists() {
+        eprintln!("skipped: {} missing", path.display());
+        return;
+    }
+    let r = super::eval_epitator_geonames(&path).unwrap();
+    println!("{r}");
+    assert_eq!(r.cases.len(), 22);
+}
+
+#[test]
+#[ignore = "timing figure; run with --release -- --ignored --nocapture"]
+fn load_time() {
+    let g = Gazetteer::from_gz(include_bytes!("../../data/gazetteer.tsv.gz")).unwrap();
+    println!(
+        "gazetteer: {} entries, {} forms, loaded in {:?}",
+        g.len(),
+        g.forms.len(),
+        g.load_time()
+    );
+    let text = seed("000").repeat(20);
+    let t = std::time::Instant::now();
+    let n = g.find(&text).len();
+    println!(
+        "find over {} bytes: {:?} ({n} places)",
+        text.len(),
+        t.elapsed()
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    #[test]
+    fn find_never_panics_and_spans_are_exact(
+        text in "(\\PC|[ ,.\n]|Paris|Texas|North Korea|Nice|, WA|Côte d'Ivoire|Georgia|\\[|\\(){0,40}"
+    ) {
+        let chars: Vec<char> = text.chars().collect();
+        for p in g().find(&text) {
+            prop_assert!(!p.mentions.is_empty());
+            for m in p.mentions {
+                prop_assert!(m.start < m.end && m.end <= chars.len());
+                let s: String = chars[m.start..m.end].iter().collect();
+                prop_assert_eq!(s, m.text);
+            }
+        }
+    }
+}
