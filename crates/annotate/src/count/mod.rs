@@ -833,8 +833,9 @@ impl Cx<'_> {
                 return Right::NewOnes(end);
             }
         }
-        // "3 757 (411 deaths)": a death count in brackets makes the number a count of cases.
-        if t.is_punct('(')
+        // "3 757 (411 deaths)", "now 22 with 4 deaths": a death count in brackets or after
+        // "with"/"including" makes the number a count of cases.
+        if (t.is_punct('(') || matches!(first_word, "with" | "including"))
             && self.tok(j + 1).is_some_and(Token::is_num)
             && (j + 2..j + 5).any(|k| matches!(self.word(k), "deaths" | "death" | "fatal"))
         {
@@ -847,6 +848,16 @@ impl Cx<'_> {
             }
             match t.kind {
                 Kind::Punct(c) => {
+                    // Skip a short bracket: "319 (13.6%) died", "11 (including 1 death) tested
+                    // positive".
+                    if c == '(' {
+                        if let Some(close) = (j + 1..j + 9).find(|&k| {
+                            self.tok(k).is_some_and(|t| t.is_punct(')')) && !self.is_boundary(j, k)
+                        }) {
+                            j = close + 1;
+                            continue;
+                        }
+                    }
                     let joins = (t.is_dash() || c == '/') && t.gap == Gap::None;
                     if !joins {
                         ended_at_punct = true;
@@ -888,6 +899,10 @@ impl Cx<'_> {
                     }
                     if w == "in" && matches!(self.word(j + 1), "hospital" | "hospitals") {
                         return Right::Metric("hospitalizations", status, j + 1);
+                    }
+                    if w == "positive" && person.is_none() {
+                        // "20 were positive for cholera"
+                        return Right::Metric("cases", status, j);
                     }
                     if w == "fell" && self.word(j + 1) == "ill" {
                         return Right::Metric("cases", status, j + 1);
@@ -964,17 +979,26 @@ impl Cx<'_> {
             let k = self.death_marks.partition_point(|&m| m < at);
             k > 0 && at - self.death_marks[k - 1] < 800
         };
+        // The number expression starting (or ending) at a token, if any.
+        let num_at = |j: usize| {
+            let k = self.nums.partition_point(|m| m.first < j);
+            self.nums.get(k).filter(|m| m.first == j)
+        };
+        let num_ending = |j: usize| {
+            let k = self.nums.partition_point(|m| m.last < j);
+            self.nums.get(k).filter(|m| m.last == j)
+        };
         let open = self.tok(n.last + 1).is_some_and(|t| t.is_punct('('));
         if open
-            && self.tok(n.last + 2).is_some_and(Token::is_num)
-            && self.tok(n.last + 3).is_some_and(|t| t.is_punct(')'))
+            && num_at(n.last + 2)
+                .is_some_and(|m| self.tok(m.last + 1).is_some_and(|t| t.is_punct(')')))
             && marked(n.first)
         {
             return Some("cases");
         }
         let inside = n.first >= 2
             && self.toks[n.first - 1].is_punct('(')
-            && self.toks[n.first - 2].is_num()
+            && num_ending(n.first - 2).is_some()
             && self.tok(n.last + 1).is_some_and(|t| t.is_punct(')'));
         if inside && marked(n.first) {
             return Some("deaths");
@@ -1048,7 +1072,7 @@ impl Cx<'_> {
         let mut status = None;
         let mut j = n.first;
         let mut steps = 0;
-        while j > 0 && steps < 12 {
+        while j > 0 && steps < 18 {
             j -= 1;
             steps += 1;
             if self.is_boundary(j, n.first) {
@@ -1057,6 +1081,29 @@ impl Cx<'_> {
             let t = self.toks[j];
             match t.kind {
                 Kind::Punct(c) => {
+                    // Skip a short bracket: "the cumulative number of cases for the period
+                    // (1 to 28 November) is 523".
+                    if c == ')' {
+                        if let Some(open) = (j.saturating_sub(9)..j)
+                            .rev()
+                            .find(|&k| self.toks[k].is_punct('(') && !self.is_boundary(k, j))
+                        {
+                            j = open;
+                            continue;
+                        }
+                    }
+                    if matches!(c, ',' | '(') {
+                        // "24 deaths (17 in Gabon, 7 in the Congo)": a breakdown in brackets
+                        // takes the metric of the count before the bracket.
+                        let open = (j.saturating_sub(12)..=j)
+                            .rev()
+                            .find(|&k| self.toks[k].is_punct('(') || self.toks[k].is_punct(')'));
+                        if let Some(o) = open.filter(|&o| self.toks[o].is_punct('(') && o > 0) {
+                            if !self.is_boundary(o, n.first) && head_noun(self.word(o - 1)) {
+                                return metric_word(self.word(o - 1)).map(|m| (m, status));
+                            }
+                        }
+                    }
                     if matches!(c, ',' | '(' | ')' | '"' | '“' | '”' | '[' | ']') {
                         break;
                     }
