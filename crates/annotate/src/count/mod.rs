@@ -646,8 +646,12 @@ impl Cx<'_> {
         let nw = self.word(n.last + 1);
         // Years.
         if n.plain_digits == 4 && (1800.0..=2100.0).contains(&n.value) {
-            if metric_word(nw).is_none() || matches!(pw, "in" | "since" | "during" | "until" | "by")
-            {
+            // A year unless a count noun follows closely: "1800 people died", "2000 new cases".
+            let counted = (n.last + 1..n.last + 4).any(|j| {
+                let w = self.word(j);
+                metric_word(w).is_some() || person_word(w).is_some()
+            });
+            if !counted || matches!(pw, "in" | "since" | "during" | "until" | "by") {
                 return true;
             }
         }
@@ -1269,7 +1273,13 @@ impl Cx<'_> {
         } else {
             ""
         };
-        let q = match (w2, w1) {
+        let q3 = match (w3, w2, w1) {
+            ("no", "more", "than") => Some("at_most"),
+            ("no", "fewer" | "less", "than") => Some("at_least"),
+            ("in", "excess", "of") => Some("more_than"),
+            _ => None,
+        };
+        let q = q3.or(match (w2, w1) {
             ("more" | "greater", "than")
             | ("in", "excess")
             | ("upwards", "of")
@@ -1281,19 +1291,7 @@ impl Cx<'_> {
             ("less" | "fewer", "than") | ("just", "under") => Some("less_than"),
             ("an" | "some", "estimated") | ("close", "to") => Some("approximate"),
             _ => None,
-        };
-        let q = q.or(match (w3, w2, w1) {
-            ("no", "more", "than") => Some("at_most"),
-            ("no", "fewer" | "less", "than") => Some("at_least"),
-            ("in", "excess", "of") => Some("more_than"),
-            _ => None,
         });
-        // "no more than" must not read as "more than".
-        let q = if q == Some("more_than") && w3 == "no" && w2 == "more" {
-            Some("at_most")
-        } else {
-            q
-        };
         let q = q.or(match w1 {
             "over" | "above" | "exceeded" | "exceeding" | "exceeds" | "surpassed"
             | "surpassing" | "topped" => Some("more_than"),
