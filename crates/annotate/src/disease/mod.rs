@@ -9,12 +9,15 @@
 //! `fever` and `Ebola haemorrhagic fever` over `Ebola`. Every span points at exactly the original
 //! characters, in code points.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use epiwire_model::{CharIndex, Disease, Span};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
+use epiwire_model::{Disease, Span};
 
 mod eval;
 mod normalize;
@@ -79,6 +82,9 @@ pub struct Entry {
     pub terms: Vec<String>,
 }
 
+/// Largest normalisation buffer kept per thread between calls, in bytes of text.
+const KEEP_BUFFER: usize = 1 << 22;
+
 /// Entries that name a syndrome in ordinary words. They are mentions only where the text reports
 /// them as a condition with cases (`cases of fever`, `fever patients`), not where it lists them as
 /// symptoms (`fever, headache and vomiting`).
@@ -104,8 +110,8 @@ struct Pattern {
     entry: u32,
     /// The normalised pattern must match the text byte for byte (abbreviations).
     case_sensitive: bool,
-    /// Whether the first / last normalised byte is a word byte (then a boundary is required).
-    word_start: bool,
+    /// Whether the last normalised byte is a word byte (then a word boundary must follow).
+    /// Every pattern starts with a word byte: matches are searched at word starts.
     word_end: bool,
 }
 
@@ -115,6 +121,8 @@ pub struct DiseaseMatcher {
     /// Per-entry rules, parallel to `entries`.
     flags: Vec<Flags>,
     patterns: Vec<Pattern>,
+    /// The first words of all patterns, to skip most words without a search.
+    first_words: WordFilter,
     /// Normalised bytes of case-sensitive patterns (empty for the others).
     exact: Vec<Vec<u8>>,
     automaton: AhoCorasick,
@@ -218,10 +226,15 @@ impl DiseaseMatcher {
                     continue; // the first entry to claim a surface form keeps it
                 }
                 let (first, last) = (norm[0], norm[norm.len() - 1]);
+                if !is_word(first) {
+                    return Err(Error::Lexicon {
+                        line: line_no,
+                        message: format!("{id}: term {raw:?} must start with a letter or digit"),
+                    });
+                }
                 patterns.push(Pattern {
                     entry: entry_index,
                     case_sensitive,
-                    word_start: is_word(first),
                     word_end: is_word(last),
                 });
                 exact.push(if case_sensitive {
@@ -241,9 +254,10 @@ impl DiseaseMatcher {
             });
         }
         let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
             .kind(Some(AhoCorasickKind::DFA))
+            .start_kind(StartKind::Anchored)
             .build(&bytes)?;
         let flags = entries
             .iter()
@@ -251,9 +265,15 @@ impl DiseaseMatcher {
                 needs_context: NEEDS_CONTEXT.contains(&e.id.as_str()),
             })
             .collect();
+        let mut first_words = WordFilter::default();
+        for b in &bytes {
+            let len = b.iter().position(|&c| !is_word(c)).unwrap_or(b.len());
+            first_words.insert(&b[..len]);
+        }
         Ok(DiseaseMatcher {
             entries,
             flags,
+            first_words,
             patterns,
             exact,
             automaton,
@@ -273,17 +293,31 @@ impl DiseaseMatcher {
     /// The diseases mentioned in `text`: one [`Disease`] per identifier, in order of first
     /// mention, each with all its mentions (code-point offsets, `text` exactly the original).
     pub fn find(&self, text: &str) -> Vec<Disease> {
-        let mut norm = Normalized::default();
-        self.find_with(text, &mut norm)
+        thread_local! {
+            static BUFFER: RefCell<Normalized> = RefCell::new(Normalized::default());
+        }
+        BUFFER.with(|buf| match buf.try_borrow_mut() {
+            Ok(mut norm) => {
+                let out = self.find_with(text, &mut norm);
+                if norm.bytes.capacity() > KEEP_BUFFER {
+                    *norm = Normalized::default(); // do not hold on to a huge document's buffer
+                }
+                out
+            }
+            Err(_) => self.find_with(text, &mut Normalized::default()),
+        })
     }
 
     /// [`find`](Self::find) with a caller-owned normalisation buffer, for hot loops.
     fn find_with(&self, text: &str, norm: &mut Normalized) -> Vec<Disease> {
+        if u32::try_from(text.len()).is_err() {
+            return Vec::new(); // offsets are kept as u32; no article is 4 GiB
+        }
         let spans = self.match_bytes(text, norm);
         if spans.is_empty() {
             return Vec::new();
         }
-        let index = CharIndex::new(text);
+        let mut index = CharCounter::new(text);
         let mut out: Vec<Disease> = Vec::new();
         let mut slot: Vec<Option<usize>> = vec![None; self.entries.len()];
         for (entry, start, end) in spans {
@@ -294,8 +328,8 @@ impl DiseaseMatcher {
                 continue;
             };
             let span = Span {
-                start: index.char_offset(start),
-                end: index.char_offset(end),
+                start: index.at(start),
+                end: index.at(end),
                 text: span_text.to_string(),
             };
             match slot[entry as usize] {
@@ -318,41 +352,56 @@ impl DiseaseMatcher {
     fn match_bytes(&self, text: &str, norm: &mut Normalized) -> Vec<(u32, usize, usize)> {
         normalize_into(text, norm);
         let hay = norm.bytes.as_slice();
-        // (normalised start, normalised end, entry)
+        // At each word start, the longest term that starts there (an anchored search, which
+        // dies after a byte or two on most words). A match must end on a word boundary and, for
+        // abbreviations, be in the right case. A match rejected by the rules further down
+        // still consumes its bytes, so `COVID-19-related` does not fall back to `COVID`.
         let mut cands: Vec<(usize, usize, u32)> = Vec::new();
-        for m in self.automaton.find_overlapping_iter(hay) {
-            let (s, e) = (m.start(), m.end());
-            let Some(p) = self.patterns.get(m.pattern().as_usize()) else {
-                continue;
-            };
-            if p.word_start && s > 0 && is_word(hay[s - 1]) {
+        let mut pos = 0usize;
+        let n = hay.len();
+        while pos < n {
+            // The next word: hay[pos..word_end].
+            while pos < n && !is_word(hay[pos]) {
+                pos += 1;
+            }
+            if pos >= n {
+                break;
+            }
+            let mut word_end = pos + 1;
+            while word_end < n && is_word(hay[word_end]) {
+                word_end += 1;
+            }
+            // A term starts with a whole word; most words start no term.
+            if !self.first_words.contains(&hay[pos..word_end]) {
+                pos = word_end;
                 continue;
             }
-            if p.word_end && e < hay.len() && is_word(hay[e]) {
-                continue;
+            let input = Input::new(hay).range(pos..).anchored(Anchored::Yes);
+            let found = self.automaton.find(input).and_then(|m| {
+                let (s, e) = (m.start(), m.end());
+                let pid = m.pattern().as_usize();
+                let p = self.patterns.get(pid)?;
+                let boundary = !p.word_end || e >= n || !is_word(hay[e]);
+                let case_ok =
+                    !p.case_sensitive || hay.get(s..e) == Some(self.exact[pid].as_slice());
+                let ok = boundary && case_ok;
+                ok.then_some((s, e, p.entry))
+            });
+            match found {
+                Some(c) => {
+                    pos = c.1;
+                    cands.push(c);
+                }
+                None => pos = word_end,
             }
-            if p.case_sensitive
-                && hay.get(s..e) != Some(self.exact[m.pattern().as_usize()].as_slice())
-            {
-                continue;
-            }
-            cands.push((s, e, p.entry));
         }
         if cands.is_empty() {
             return Vec::new();
         }
-        // Leftmost-longest among the accepted candidates; a rejected selection below does not
-        // give way to a shorter candidate inside it (`COVID-19-related` is not `COVID`).
-        cands.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         let mut out = Vec::new();
-        let mut last_end = 0usize;
         // The last kept mention: (normalised end, entry).
         let mut prev: Option<(usize, u32)> = None;
         for (s, e, entry) in cands {
-            if s < last_end {
-                continue;
-            }
-            last_end = e;
             let start = norm.origin[s] as usize;
             let end = end_of_char(text, norm.origin[e - 1] as usize);
             // `flu-like`, `malaria-endemic`, `fever-reducing`: a modifier, not a mention.
@@ -374,6 +423,109 @@ impl DiseaseMatcher {
             out.push((entry, start, end));
         }
         out
+    }
+}
+
+/// The first words of the patterns, case-folded, in a hash set with a cheap hash: most words of
+/// a text start no term and are skipped with one lookup.
+#[derive(Debug, Clone)]
+struct WordFilter {
+    /// A bitset over (length, first byte, last byte), case-folded: a cheap first test.
+    shape: Vec<u64>,
+    words: HashSet<Box<[u8]>, BuildHasherDefault<FxHasher>>,
+}
+
+impl Default for WordFilter {
+    fn default() -> Self {
+        WordFilter {
+            shape: vec![0; (1 << 16) / 64],
+            words: HashSet::default(),
+        }
+    }
+}
+
+/// Longest first word kept exactly; longer words always go to the automaton.
+const FILTER_MAX: usize = 32;
+
+impl WordFilter {
+    #[inline]
+    fn shape_key(word: &[u8]) -> usize {
+        let (Some(&first), Some(&last)) = (word.first(), word.last()) else {
+            return 0;
+        };
+        let len = word.len().min(15);
+        (len << 12)
+            | ((first.to_ascii_lowercase() as usize & 0x3f) << 6)
+            | (last.to_ascii_lowercase() as usize & 0x3f)
+    }
+
+    fn insert(&mut self, word: &[u8]) {
+        let k = Self::shape_key(word);
+        self.shape[k >> 6] |= 1 << (k & 63);
+        if word.len() <= FILTER_MAX {
+            self.words
+                .insert(word.to_ascii_lowercase().into_boxed_slice());
+        }
+    }
+
+    #[inline]
+    fn contains(&self, word: &[u8]) -> bool {
+        let k = Self::shape_key(word);
+        if self.shape[k >> 6] & (1 << (k & 63)) == 0 {
+            return false;
+        }
+        if word.len() > FILTER_MAX {
+            return true;
+        }
+        let mut buf = [0u8; FILTER_MAX];
+        let folded = &mut buf[..word.len()];
+        folded.copy_from_slice(word);
+        folded.make_ascii_lowercase();
+        self.words.contains(&*folded)
+    }
+}
+
+/// The multiplicative hash of rustc's `FxHasher`: fast on short keys, not DoS-resistant (the
+/// keys are lexicon words, the probes words of a text: collisions only cost time).
+#[derive(Debug, Default, Clone, Copy)]
+struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
     }
 }
 
@@ -503,6 +655,41 @@ fn starts_compound(rest: &str) -> bool {
     let mut chars = rest.chars();
     matches!(chars.next(), Some('-' | '\u{2010}' | '\u{2011}'))
         && chars.next().is_some_and(char::is_lowercase)
+}
+
+/// Byte offsets to code-point offsets for offsets asked in increasing order: counts the
+/// characters between consecutive offsets, so a document costs one pass up to its last mention
+/// and no table (the same values as `epiwire_model::CharIndex`, cheaper for a few lookups).
+#[derive(Debug)]
+struct CharCounter<'a> {
+    bytes: &'a [u8],
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> CharCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        CharCounter {
+            bytes: text.as_bytes(),
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    /// The code-point offset of byte offset `byte` (a character boundary).
+    fn at(&mut self, byte: usize) -> usize {
+        let byte = byte.min(self.bytes.len());
+        if byte < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        self.chars += self.bytes[self.byte..byte]
+            .iter()
+            .filter(|&&b| (b as i8) >= -0x40)
+            .count();
+        self.byte = byte;
+        self.chars
+    }
 }
 
 /// The byte offset just after the character starting at `at`, and after any combining marks

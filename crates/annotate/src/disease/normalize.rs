@@ -30,8 +30,20 @@ pub(crate) struct Normalized {
 /// taxon names as `_Salmonella_`, which are not disease mentions).
 #[inline]
 pub(crate) fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == OTHER_WORD
+    WORD[b as usize]
 }
+
+/// `WORD[b]`: see [`is_word`].
+static WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_' || c == OTHER_WORD;
+        b += 1;
+    }
+    t
+};
 
 /// What one input character becomes.
 enum Out {
@@ -99,7 +111,28 @@ fn fold_latin(c: char) -> Option<u8> {
     Some(b)
 }
 
+/// Byte classes for the ASCII fast path.
+const PLAIN: u8 = 0;
+const SPECIAL: u8 = 1;
+
+/// `CLASS[b]` is [`PLAIN`] for ASCII bytes copied as they are, [`SPECIAL`] otherwise.
+static CLASS: [u8; 256] = {
+    let mut t = [SPECIAL; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match b as u8 {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | b'-' | b'\'' | b'`' | b'(' | b')' => {
+                SPECIAL
+            }
+            _ => PLAIN,
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Normalises `text` into `out` (cleared first), so buffers can be reused between documents.
+/// Offsets are stored as `u32`: callers must not pass text of 4 GiB or more.
 pub(crate) fn normalize_into(text: &str, out: &mut Normalized) {
     out.bytes.clear();
     out.origin.clear();
@@ -112,6 +145,36 @@ pub(crate) fn normalize_into(text: &str, out: &mut Normalized) {
     let mut after_paren = false;
     let mut i = 0usize;
     while i < bytes.len() {
+        // Fast path: a run of ASCII bytes that are copied unchanged.
+        // A single space between two plain bytes is copied too: it is what separators
+        // normalise to anyway.
+        let run = i;
+        while i < bytes.len() {
+            if CLASS[bytes[i] as usize] == PLAIN {
+                i += 1;
+            } else if bytes[i] == b' '
+                && i > run
+                && bytes
+                    .get(i + 1)
+                    .is_some_and(|&n| CLASS[n as usize] == PLAIN)
+            {
+                i += 2;
+            } else {
+                break;
+            }
+        }
+        if i > run {
+            if let Some(sep_at) = pending_sep.take() {
+                out.bytes.push(b' ');
+                out.origin.push(sep_at);
+            }
+            out.bytes.extend_from_slice(&bytes[run..i]);
+            out.origin.extend(run as u32..i as u32);
+            after_paren = false;
+            if i >= bytes.len() {
+                break;
+            }
+        }
         let b = bytes[i];
         let (out_kind, width) = if b < 0x80 {
             (classify_ascii(b), 1)

@@ -281,6 +281,11 @@ fn malformed_lexicon_is_an_error() {
         DiseaseMatcher::new("a\tA\t\t\t\t- -\n"),
         Err(Error::Lexicon { .. })
     ));
+    // Terms must start with a letter or digit: matches are searched at word starts.
+    assert!(matches!(
+        DiseaseMatcher::new("a\tA\t\t\t\t(x)\n"),
+        Err(Error::Lexicon { line: 1, .. })
+    ));
     let small = DiseaseMatcher::new("# comment\nx:1\tThing\tA00\t\t\tthing|=THG\n").unwrap();
     assert_eq!(small.find("a thing and THG, not thg").len(), 1);
     assert_eq!(small.find("a thing and THG, not thg")[0].mentions.len(), 2);
