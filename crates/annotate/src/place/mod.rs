@@ -2,8 +2,10 @@
 //!
 //! [`Gazetteer::global`] loads the compact gazetteer built by `scripts/build_gazetteer.py`
 //! (countries, first- and second-order divisions, cities ≥ 1,000 inhabitants, demonyms, a
-//! stoplist of common words). [`Gazetteer::find`] matches names case-sensitively with one
-//! leftmost-longest Aho-Corasick automaton, filters common words, person names and disease names
+//! stoplist of common words). [`Gazetteer::find`] matches names case-sensitively, longest first,
+//! from each capitalised word start (a hash lookup of the word windows: an Aho-Corasick automaton
+//! over the 360,000 forms took 4 s to build, a hash map takes a few tens of milliseconds), filters
+//! common words, person names and disease names
 //! ("Marburg virus"), merges qualified names ("Paris, Texas", "Seattle, WA") and resolves each
 //! mention to one GeoNames entry using population, administrative level and the other places of
 //! the document.
@@ -19,7 +21,7 @@ use epiwire_model::{CharIndex, Place, Span};
 
 pub use eval::{EpitatorCase, EpitatorReport, GeoReport, eval_eha_geo, eval_epitator_geonames};
 use gazetteer::{Cand, Via};
-pub use gazetteer::{Entry, Gazetteer, Kind};
+pub use gazetteer::{Entry, Gazetteer, Kind, decompress};
 
 /// Errors of the place module.
 #[derive(Debug, thiserror::Error)]
@@ -35,9 +37,6 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// The name automaton could not be built.
-    #[error("cannot build the name automaton: {0}")]
-    Automaton(String),
     /// An evaluation file is malformed.
     #[error("{path}: {message}")]
     Format {
@@ -136,7 +135,7 @@ struct Mention {
     cands: Vec<Cand>,
 }
 
-impl Gazetteer {
+impl<'g> Gazetteer<'g> {
     /// Finds the places mentioned in `text`: one [`Place`] per resolved GeoNames id with all its
     /// mentions, in order of first mention. Offsets are code points.
     pub fn find(&self, text: &str) -> Vec<Place> {
@@ -171,9 +170,9 @@ impl Gazetteer {
                 let e = self.entry(idx);
                 Place {
                     geonameid: e.geonameid,
-                    name: e.name.clone(),
+                    name: e.name.to_string(),
                     kind: e.kind.as_str().to_string(),
-                    country: Some(e.country.clone()),
+                    country: Some(e.country.to_string()),
                     lat: e.lat,
                     lon: e.lon,
                     mentions: spans.remove(&idx).unwrap_or_default(),
@@ -184,32 +183,21 @@ impl Gazetteer {
 
     /// Candidate mentions after filtering and merging, in text order (byte offsets).
     fn mentions(&self, text: &str) -> Vec<Mention> {
-        let Some(ac) = &self.matcher else {
+        if self.forms.is_empty() {
             return Vec::new();
-        };
+        }
         // Line breaks inside a name ("West\nVirginia") match as spaces; same byte length.
-        let norm: Vec<u8> = text
-            .bytes()
-            .map(|b| {
-                if matches!(b, b'\n' | b'\r' | b'\t') {
-                    b' '
+        let norm: String = text
+            .chars()
+            .map(|c| {
+                if matches!(c, '\n' | '\r' | '\t') {
+                    ' '
                 } else {
-                    b
+                    c
                 }
             })
             .collect();
-        let mut raw: Vec<(usize, usize, usize)> = Vec::new();
-        let mut pos = 0;
-        while pos < norm.len() {
-            let input = aho_corasick::Input::new(&norm).span(pos..norm.len());
-            let Some(m) = ac.find(input) else { break };
-            if is_boundary(text, m.start(), m.end()) {
-                raw.push((m.start(), m.end(), m.pattern().as_usize()));
-                pos = m.end();
-            } else {
-                pos = next_char(text, m.start());
-            }
-        }
+        let raw = self.scan(&norm);
         let mut out: Vec<Mention> = Vec::new();
         let mut person_part: Option<usize> = None;
         for &(start, end, form_idx) in &raw {
@@ -225,7 +213,7 @@ impl Gazetteer {
             let Some(s) = text.get(start..end) else {
                 continue;
             };
-            let mut cands = form.cands.clone();
+            let mut cands = self.cands(form).to_vec();
             let only_countries = |c: &mut Vec<Cand>| {
                 c.retain(|c| self.entry(c.entry).kind == Kind::Country);
             };
@@ -254,6 +242,61 @@ impl Gazetteer {
             out.push(Mention { start, end, cands });
         }
         self.merge_qualified(text, out)
+    }
+
+    /// Longest known forms, left to right, starting at capitalised word starts and ending at word
+    /// ends: `(start, end, form index)` in bytes.
+    fn scan(&self, norm: &str) -> Vec<(usize, usize, usize)> {
+        let mut raw = Vec::new();
+        let mut ends: Vec<usize> = Vec::new();
+        let mut skip_until = 0usize;
+        let mut prev: Option<char> = None;
+        for (start, c) in norm.char_indices() {
+            let at_word_start = prev.is_none_or(|p| !p.is_alphanumeric());
+            prev = Some(c);
+            if start < skip_until || !at_word_start || !c.is_uppercase() {
+                continue;
+            }
+            // Candidate ends: word ends (and just after a dot, "U.S.") inside the window.
+            ends.clear();
+            let mut words = 1usize;
+            let mut last: Option<char> = None;
+            let mut reached_end = true;
+            for (off, ch) in norm[start..].char_indices() {
+                if off > self.max_form_bytes {
+                    reached_end = false;
+                    break;
+                }
+                if let Some(l) = last
+                    && (l.is_alphanumeric() || l == '.')
+                    && !ch.is_alphanumeric()
+                {
+                    ends.push(start + off);
+                }
+                if ch == ' ' {
+                    words += 1;
+                    if words > self.max_form_words {
+                        reached_end = false;
+                        break;
+                    }
+                }
+                last = Some(ch);
+            }
+            if reached_end && last.is_some_and(|l| l.is_alphanumeric() || l == '.') {
+                ends.push(norm.len());
+            }
+            for &end in ends.iter().rev() {
+                let Some(key) = norm.get(start..end) else {
+                    continue;
+                };
+                if let Some(idx) = self.lookup(key) {
+                    raw.push((start, end, idx as usize));
+                    skip_until = end;
+                    break;
+                }
+            }
+        }
+        raw
     }
 
     /// "Paris, Texas", "Seattle, WA", "Washington County [Pennsylvania]": the qualifier restricts
@@ -285,7 +328,7 @@ impl Gazetteer {
                     let after = code_rest[code.len()..].chars().next();
                     if (2..=3).contains(&code.len())
                         && after.is_none_or(|c| !c.is_alphanumeric())
-                        && let Some(admins) = self.qualifier_codes.get(&code)
+                        && let Some(admins) = self.qualifier_codes.get(code.as_str())
                     {
                         let outer: Vec<Cand> = admins
                             .iter()
@@ -357,11 +400,9 @@ impl Gazetteer {
         let mut admins: HashMap<(&str, &str), usize> = HashMap::new();
         for &idx in &first {
             let e = self.entry(idx);
-            *countries.entry(e.country.as_str()).or_default() += 1;
+            *countries.entry(e.country).or_default() += 1;
             if e.kind != Kind::Country && !e.admin1.is_empty() {
-                *admins
-                    .entry((e.country.as_str(), e.admin1.as_str()))
-                    .or_default() += 1;
+                *admins.entry((e.country, e.admin1)).or_default() += 1;
             }
         }
         let total = mentions.len();
@@ -420,13 +461,13 @@ struct Context<'a> {
     countries: &'a HashMap<&'a str, usize>,
     admins: &'a HashMap<(&'a str, &'a str), usize>,
     total: usize,
-    own: &'a Entry,
+    own: &'a Entry<'a>,
 }
 
 impl Context<'_> {
-    fn boost(&self, e: &Entry) -> f64 {
+    fn boost(&self, e: &Entry<'_>) -> f64 {
         let others = self.total.saturating_sub(1).max(1) as f64;
-        let mut n = self.countries.get(e.country.as_str()).copied().unwrap_or(0);
+        let mut n = self.countries.get(e.country).copied().unwrap_or(0);
         if self.own.country == e.country {
             n = n.saturating_sub(1);
         }
@@ -437,7 +478,7 @@ impl Context<'_> {
         if !e.admin1.is_empty() {
             let mut a = self
                 .admins
-                .get(&(e.country.as_str(), e.admin1.as_str()))
+                .get(&(e.country, e.admin1))
                 .copied()
                 .unwrap_or(0);
             if self.own.kind != Kind::Country
@@ -457,28 +498,6 @@ impl Context<'_> {
 /// Finds places with the embedded gazetteer ([`Gazetteer::global`]).
 pub fn find(text: &str) -> Vec<Place> {
     Gazetteer::global().find(text)
-}
-
-fn next_char(text: &str, byte: usize) -> usize {
-    let mut i = byte + 1;
-    while i < text.len() && !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
-}
-
-/// The match covers whole words: no letter or digit right before or after it.
-fn is_boundary(text: &str, start: usize, end: usize) -> bool {
-    if !text.is_char_boundary(start) || !text.is_char_boundary(end) {
-        return false;
-    }
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    before.is_none_or(|c| !is_word_char(c)) && after.is_none_or(|c| !is_word_char(c))
 }
 
 /// The word at `start` begins a sentence, a line or the text.
@@ -540,7 +559,7 @@ fn followed_by_disease_word(text: &str, end: usize) -> bool {
 
 /// The single-word name is followed by a capitalised surname-like word that is not a place
 /// ("Jordan Henderson", "Chad Smith", "Kim Jong-un").
-fn followed_by_surname(g: &Gazetteer, text: &str, end: usize) -> bool {
+fn followed_by_surname(g: &Gazetteer<'_>, text: &str, end: usize) -> bool {
     let Some(w) = next_word(text, end) else {
         return false;
     };
