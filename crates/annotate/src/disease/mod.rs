@@ -291,31 +291,65 @@ impl DiseaseMatcher {
     }
 
     /// The diseases mentioned in `text`: one [`Disease`] per identifier, in order of first
-    /// mention, each with all its mentions (code-point offsets, `text` exactly the original).
+    /// mention, each with its mentions (code-point offsets, `text` exactly the original).
+    ///
+    /// Within one sentence only the first mention of a disease is kept, as annotated corpora
+    /// (BAND) mark them: a repeat adds nothing to what the sentence is about. Use
+    /// [`find_all`](Self::find_all) for every mention.
     pub fn find(&self, text: &str) -> Vec<Disease> {
+        self.find_buffered(text, true)
+    }
+
+    /// Like [`find`](Self::find), with every mention, repeats within a sentence included.
+    pub fn find_all(&self, text: &str) -> Vec<Disease> {
+        self.find_buffered(text, false)
+    }
+
+    /// Runs [`find_with`](Self::find_with) with this thread's normalisation buffer.
+    fn find_buffered(&self, text: &str, first_per_sentence: bool) -> Vec<Disease> {
         thread_local! {
             static BUFFER: RefCell<Normalized> = RefCell::new(Normalized::default());
         }
         BUFFER.with(|buf| match buf.try_borrow_mut() {
             Ok(mut norm) => {
-                let out = self.find_with(text, &mut norm);
+                let out = self.find_with(text, &mut norm, first_per_sentence);
                 if norm.bytes.capacity() > KEEP_BUFFER {
                     *norm = Normalized::default(); // do not hold on to a huge document's buffer
                 }
                 out
             }
-            Err(_) => self.find_with(text, &mut Normalized::default()),
+            Err(_) => self.find_with(text, &mut Normalized::default(), first_per_sentence),
         })
     }
 
-    /// [`find`](Self::find) with a caller-owned normalisation buffer, for hot loops.
-    fn find_with(&self, text: &str, norm: &mut Normalized) -> Vec<Disease> {
+    fn find_with(
+        &self,
+        text: &str,
+        norm: &mut Normalized,
+        first_per_sentence: bool,
+    ) -> Vec<Disease> {
         if u32::try_from(text.len()).is_err() {
             return Vec::new(); // offsets are kept as u32; no article is 4 GiB
         }
-        let spans = self.match_bytes(text, norm);
+        let mut spans = self.match_bytes(text, norm);
         if spans.is_empty() {
             return Vec::new();
+        }
+        if first_per_sentence && spans.len() > 1 {
+            let breaks = sentence_breaks(text.as_bytes());
+            // Per entry, the sentence of its last kept mention.
+            let mut last: Vec<Option<usize>> = vec![None; self.entries.len()];
+            spans.retain(|&(entry, start, _)| {
+                let sentence = breaks.partition_point(|&b| b <= start);
+                match last.get_mut(entry as usize) {
+                    Some(slot) if *slot == Some(sentence) => false,
+                    Some(slot) => {
+                        *slot = Some(sentence);
+                        true
+                    }
+                    None => true,
+                }
+            });
         }
         let mut index = CharCounter::new(text);
         let mut out: Vec<Disease> = Vec::new();
@@ -404,8 +438,11 @@ impl DiseaseMatcher {
         for (s, e, entry) in cands {
             let start = norm.origin[s] as usize;
             let end = end_of_char(text, norm.origin[e - 1] as usize);
-            // `flu-like`, `malaria-endemic`, `fever-reducing`: a modifier, not a mention.
-            if starts_compound(text.get(end..).unwrap_or("")) {
+            // `flu-like`, `malaria-endemic`, `fever-reducing`, `flu like`: a modifier, not a
+            // mention.
+            if starts_compound(text.get(end..).unwrap_or(""))
+                || word_after(hay, e).is_some_and(|w| w.eq_ignore_ascii_case(b"like"))
+            {
                 continue;
             }
             let flags = self.flags.get(entry as usize).copied().unwrap_or_default();
@@ -655,6 +692,44 @@ fn starts_compound(rest: &str) -> bool {
     let mut chars = rest.chars();
     matches!(chars.next(), Some('-' | '\u{2010}' | '\u{2011}'))
         && chars.next().is_some_and(char::is_lowercase)
+}
+
+/// Byte offsets where a new sentence starts: after a newline, or after `.`, `!` or `?` (and any
+/// closing quotes or brackets) followed by white space, except after a single capital letter
+/// (`N. Korea`, `E. coli`) or a short lower-case abbreviation (`approx.`, `vs.`).
+fn sentence_breaks(bytes: &[u8]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' {
+            out.push(i + 1);
+        } else if matches!(b, b'.' | b'!' | b'?') {
+            let mut j = i + 1;
+            while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b')' | b']') {
+                j += 1;
+            }
+            let spaced = j >= bytes.len() || bytes[j].is_ascii_whitespace();
+            let mut w = i;
+            while w > 0 && bytes[w - 1].is_ascii_alphabetic() {
+                w -= 1;
+            }
+            let word = &bytes[w..i];
+            let initial = word.len() == 1 && word[0].is_ascii_uppercase();
+            let abbrev = b == b'.'
+                && matches!(
+                    word,
+                    b"approx" | b"vs" | b"etc" | b"Dr" | b"Mr" | b"Mrs" | b"St" | b"No"
+                );
+            if spaced && !initial && !abbrev {
+                out.push(j);
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    out
 }
 
 /// Byte offsets to code-point offsets for offsets asked in increasing order: counts the

@@ -8,7 +8,7 @@ fn m() -> &'static DiseaseMatcher {
 /// `(id, mention text)` pairs in text order.
 fn found(text: &str) -> Vec<(String, String)> {
     let mut v: Vec<(usize, String, String)> = m()
-        .find(text)
+        .find_all(text)
         .into_iter()
         .flat_map(|d| {
             d.mentions
@@ -49,7 +49,7 @@ fn seeds_give_covid_with_exact_spans() {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        let diseases = m().find(&text);
+        let diseases = m().find_all(&text);
         let covid = diseases.iter().find(|d| d.id == "DOID:0080600").unwrap();
         assert_eq!(covid.name, "COVID-19");
         assert_eq!(covid.icd10.as_deref(), Some("U07.1"));
@@ -71,6 +71,14 @@ fn seeds_give_covid_with_exact_spans() {
         }
         // The main disease is COVID-19: the syndrome never outnumbers it.
         assert_eq!(diseases[0].id, "DOID:0080600", "{}", path.display());
+        // `find` keeps the first mention per sentence: a subset of `find_all`, same diseases.
+        let first = m().find(&text);
+        assert_eq!(first.len(), diseases.len());
+        for (a, b) in first.iter().zip(&diseases) {
+            assert_eq!(a.id, b.id);
+            assert!(!a.mentions.is_empty() && a.mentions.len() <= b.mentions.len());
+            assert!(a.mentions.iter().all(|m| b.mentions.contains(m)));
+        }
         seen += 1;
     }
     assert_eq!(seen, 2);
@@ -201,7 +209,7 @@ fn apostrophes_and_accents() {
     }
     // Offsets are code points, and text is the original slice.
     let text = "Au Bénin, «choléra» et la fièvre jaune: cholera";
-    let d = m().find(text);
+    let d = m().find_all(text);
     let cholera = d.iter().find(|d| d.id == "DOID:1498").unwrap();
     assert_eq!(cholera.mentions.len(), 2);
     for s in &cholera.mentions {
@@ -247,20 +255,41 @@ fn syndromes_need_case_context() {
 
 #[test]
 fn bracketed_abbreviation_restating_the_name_is_dropped() {
-    let text = "African swine fever (ASF) was found. ASF spreads; TB (tuberculosis) too";
+    let text = "Ebola virus disease (EVD) was found. EVD spreads; TB (tuberculosis) too";
     assert_eq!(
         found(text),
         vec![
-            (
-                "epiwire:african-swine-fever".into(),
-                "African swine fever".into()
-            ),
-            ("epiwire:african-swine-fever".into(), "ASF".into()),
+            ("DOID:4325".into(), "Ebola virus disease".into()),
+            ("DOID:4325".into(), "EVD".into()),
             ("DOID:399".into(), "TB".into()),
         ]
     );
     // A bracketed name of another disease stays.
     assert_eq!(ids("measles (rubella)"), vec!["DOID:8622", "DOID:8781"]);
+}
+
+#[test]
+fn first_mention_per_sentence() {
+    let text = "Cholera spread, and cholera deaths rose. Cholera again.\nCholera";
+    let d = m().find(text);
+    let starts: Vec<usize> = d[0].mentions.iter().map(|s| s.start).collect();
+    assert_eq!(starts, vec![0, 41, 56]);
+    assert_eq!(m().find_all(text)[0].mentions.len(), 4);
+    // Initials and abbreviations do not end a sentence.
+    assert_eq!(m().find("E. coli and cholera; approx. cholera").len(), 2);
+    assert_eq!(
+        m().find("E. coli and cholera; approx. cholera")[1]
+            .mentions
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn like_is_a_modifier() {
+    assert!(ids("flu like symptoms").is_empty());
+    assert!(ids("an Ebola-like illness").is_empty());
+    assert_eq!(ids("diseases like cholera"), vec!["DOID:1498"]);
 }
 
 #[test]
@@ -287,8 +316,11 @@ fn malformed_lexicon_is_an_error() {
         Err(Error::Lexicon { line: 1, .. })
     ));
     let small = DiseaseMatcher::new("# comment\nx:1\tThing\tA00\t\t\tthing|=THG\n").unwrap();
-    assert_eq!(small.find("a thing and THG, not thg").len(), 1);
-    assert_eq!(small.find("a thing and THG, not thg")[0].mentions.len(), 2);
+    assert_eq!(small.find_all("a thing and THG, not thg").len(), 1);
+    assert_eq!(
+        small.find_all("a thing and THG, not thg")[0].mentions.len(),
+        2
+    );
 }
 
 #[test]
