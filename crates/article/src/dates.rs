@@ -549,8 +549,8 @@ pub(crate) fn url_date(url: &str) -> Option<String> {
     let path = url.get(path_start..)?;
     let path = path.get(path.find('/')?..)?;
     let b = path.as_bytes();
-    for i in 0..b.len() {
-        if !(b[i] == b'/' || b[i] == b'-' || b[i] == b'_') {
+    for (i, &ch) in b.iter().enumerate() {
+        if !(ch == b'/' || ch == b'-' || ch == b'_') {
             continue;
         }
         let rest = path.get(i + 1..)?;

@@ -250,10 +250,8 @@ fn on_meta(m: &mut HtmlMeta, attrs: &str) {
             set_once(&mut m.meta_title, clean(content));
         }
         "og:site_name" | "application-name" => set_once(&mut m.site_name, clean(content)),
-        "og:locale" | "content-language" | "language" | "dc.language" => {
-            if m.lang.is_none() {
-                m.lang = lang_code(content);
-            }
+        "og:locale" | "content-language" | "language" | "dc.language" if m.lang.is_none() => {
+            m.lang = lang_code(content);
         }
         _ => {}
     }
@@ -433,14 +431,54 @@ pub(crate) fn title_key(s: &str) -> String {
 
 /// Separators between a page title and its site name.
 const TITLE_SEPARATORS: &[&str] = &[
-    " | ", " - ", " – ", " — ", " :: ", " · ", " » ", " • ", " / ", " : ",
+    " | ", " – ", " — ", " - ", " :: ", " · ", " » ", " › ", " • ", " // ", " / ", " : ", "-",
 ];
 
-/// Removes a site-name prefix or suffix from a `<title>`-like string.
-pub(crate) fn trim_site_name(title: &str, site: Option<&str>, h1: Option<&str>) -> String {
-    let site_key = site.map(title_key);
+/// The host of a URL without `www.`.
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.split("://").nth(1)?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    Some(host.trim_start_matches("www.").to_ascii_lowercase())
+}
+
+/// Does this title segment name the site (its name, its host, a domain)?
+fn names_site(seg: &str, site: Option<&str>, host: Option<&str>) -> bool {
+    let k = title_key(seg);
+    if k.is_empty() {
+        return true;
+    }
+    let lower = seg.trim().to_lowercase();
+    site.is_some_and(|s| {
+        let sk = title_key(s);
+        !sk.is_empty() && (sk == k || sk.contains(&k) || k.contains(&sk))
+    }) || host.is_some_and(|h| {
+        let hk = title_key(h.split('.').next().unwrap_or(h));
+        lower.contains(h) || (hk.len() >= 3 && k.replace(' ', "").contains(&hk.replace(' ', "")))
+    }) || (lower.len() < 40
+        && lower.contains('.')
+        && !lower.contains(' ')
+        && lower.chars().any(char::is_alphabetic))
+}
+
+/// Removes a site-name prefix or suffix from a `<title>`-like string. With `aggressive`, a short
+/// last (or first) segment is dropped even when it cannot be recognised as the site name.
+pub(crate) fn trim_site_name(
+    title: &str,
+    site: Option<&str>,
+    host: Option<&str>,
+    aggressive: bool,
+) -> String {
     for sep in TITLE_SEPARATORS {
         if !title.contains(sep) {
+            continue;
+        }
+        // Hyphens without spaces only before a CJK site name and the like ("…城！-新华网").
+        if *sep == "-"
+            && title
+                .rsplit('-')
+                .next()
+                .is_some_and(|l| l.contains(' ') || l.is_ascii())
+        {
             continue;
         }
         let parts: Vec<&str> = title
@@ -451,28 +489,22 @@ pub(crate) fn trim_site_name(title: &str, site: Option<&str>, h1: Option<&str>) 
         if parts.len() < 2 {
             continue;
         }
-        // A part equal to the h1 wins.
-        if let Some(h) = h1.map(title_key)
-            && let Some(p) = parts.iter().find(|p| title_key(p) == h)
-        {
-            return (*p).to_string();
-        }
         let first = parts.first().copied().unwrap_or(title);
         let last = parts.last().copied().unwrap_or(title);
-        if let Some(sk) = &site_key {
-            if title_key(last) == *sk || sk.contains(&title_key(last)) {
-                return parts[..parts.len() - 1].join(sep);
-            }
-            if title_key(first) == *sk {
-                return parts[1..].join(sep);
-            }
-        }
-        // Drop the shorter end part when it looks like a site name.
-        if last.chars().count() <= first.chars().count() || last.contains('.') {
+        if names_site(last, site, host) || *sep == "-" {
             return parts[..parts.len() - 1].join(sep);
         }
-        if first.split_whitespace().count() <= 3 {
+        if names_site(first, site, host) {
             return parts[1..].join(sep);
+        }
+        if aggressive {
+            let words = |s: &str| s.split_whitespace().count();
+            if words(last) <= 4 && last.chars().count() < first.chars().count() {
+                return parts[..parts.len() - 1].join(sep);
+            }
+            if words(first) <= 3 && first.chars().count() < last.chars().count() {
+                return parts[1..].join(sep);
+            }
         }
         return title.to_string();
     }
@@ -480,27 +512,48 @@ pub(crate) fn trim_site_name(title: &str, site: Option<&str>, h1: Option<&str>) 
 }
 
 impl HtmlMeta {
-    /// The best title, site name trimmed.
-    pub(crate) fn title(&self) -> Option<String> {
+    /// The best title, site name trimmed: the `<h1>` when a title tag confirms it, else
+    /// og:title / twitter:title / JSON-LD headline (unless it is only the site name), else the
+    /// `<title>`, else the `<h1>`.
+    pub(crate) fn title(&self, url: Option<&str>) -> Option<String> {
         let site = self.site_name.as_deref();
-        let h1 = self.h1.as_deref();
-        if let Some(t) = self.og_title.as_deref().or(self.tw_title.as_deref()) {
-            return Some(trim_site_name(t, site, h1));
-        }
-        if let Some(t) = &self.ld_title {
-            return Some(t.clone());
-        }
-        if let Some(t) = self.meta_title.as_deref() {
-            return Some(trim_site_name(t, site, h1));
-        }
-        if let Some(h) = h1
-            && h.chars().count() >= 4
-        {
-            return Some(h.to_string());
-        }
-        self.title_tag
+        let host = url.and_then(host_of);
+        let h1 = self
+            .h1
             .as_deref()
-            .map(|t| trim_site_name(t, site, h1))
+            .filter(|h| (4..=250).contains(&h.chars().count()));
+        let tagged = [
+            self.og_title.as_deref(),
+            self.tw_title.as_deref(),
+            self.ld_title.as_deref(),
+            self.meta_title.as_deref(),
+            self.title_tag.as_deref(),
+        ];
+        if let Some(h) = h1 {
+            let hk = title_key(h);
+            if !hk.is_empty() && tagged.iter().flatten().any(|t| title_key(t).contains(&hk)) {
+                return Some(h.to_string());
+            }
+        }
+        let is_site = |t: &str| {
+            let k = title_key(t);
+            let squashed = k.replace(' ', "");
+            site.is_some_and(|s| title_key(s) == k)
+                || host.as_deref().is_some_and(|h| {
+                    title_key(h) == k || h.split('.').next().is_some_and(|label| label == squashed)
+                })
+        };
+        for t in tagged.iter().take(4).flatten() {
+            if !is_site(t) {
+                return Some(trim_site_name(t, site, host.as_deref(), false));
+            }
+        }
+        if let Some(t) = self.title_tag.as_deref()
+            && !is_site(t)
+        {
+            return Some(trim_site_name(t, site, host.as_deref(), true));
+        }
+        h1.map(String::from).or_else(|| self.title_tag.clone())
     }
 
     /// The best publication date from markup and URL (no visible-text rules).
@@ -544,13 +597,26 @@ mod tests {
             </head><body><h1>Big story</h1></body></html>"#,
         );
         assert_eq!(m.lang.as_deref(), Some("en"));
-        assert_eq!(m.title().as_deref(), Some("Big story & more"));
+        // The <h1> is confirmed by the title tags, so it wins.
+        assert_eq!(m.title(None).as_deref(), Some("Big story"));
         assert_eq!(
             m.published(None).as_deref(),
             Some("2022-05-17T08:36:00+00:00")
         );
         assert_eq!(m.author().as_deref(), Some("Jane Doe"));
         assert_eq!(m.h1.as_deref(), Some("Big story"));
+        let m = scan_meta(
+            r#"<title>Other | The Paper</title><meta property="og:title" content="Big story &amp; more | The Paper">
+            <meta property="og:site_name" content="The Paper"><h1>Menu</h1>"#,
+        );
+        assert_eq!(m.title(None).as_deref(), Some("Big story & more"));
+        let m = scan_meta(
+            r#"<meta property="og:title" content="The Paper"><title>Real title - The Paper</title>"#,
+        );
+        assert_eq!(
+            m.title(Some("https://www.thepaper.com/x")).as_deref(),
+            Some("Real title")
+        );
     }
 
     #[test]
@@ -562,7 +628,7 @@ mod tests {
                "author":[{"@type":"Person","name":"A. Writer"},{"@type":"Person","name":"B. Writer"}]}]}
             </script>"#,
         );
-        assert_eq!(m.title().as_deref(), Some("LD headline"));
+        assert_eq!(m.title(None).as_deref(), Some("LD headline"));
         assert_eq!(
             m.published(None).as_deref(),
             Some("2021-03-04T05:06:07+01:00")
@@ -593,11 +659,11 @@ mod tests {
         let m = scan_meta(
             "<title>My post title - Blog Name</title><body><div class=\"byline\">By <a>John Smith</a></div></body>",
         );
-        assert_eq!(m.title().as_deref(), Some("My post title"));
+        assert_eq!(m.title(None).as_deref(), Some("My post title"));
         assert_eq!(m.author().as_deref(), Some("John Smith"));
         let m = scan_meta("<title>Site | A much longer article title here</title>");
         assert_eq!(
-            m.title().as_deref(),
+            m.title(None).as_deref(),
             Some("A much longer article title here")
         );
     }
