@@ -410,17 +410,30 @@ impl DiseaseMatcher {
                 pos = word_end;
                 continue;
             }
-            let input = Input::new(hay).range(pos..).anchored(Anchored::Yes);
-            let found = self.automaton.find(input).and_then(|m| {
+            // The longest term starting here that ends on a word boundary in the right case:
+            // when the longest fails (`hepatitis C` in `hepatitis cases`), search again in a
+            // haystack that ends before it, which yields the next longest (`hepatitis`).
+            let mut limit = n;
+            let mut found = None;
+            while limit > pos {
+                let input = Input::new(hay).range(pos..limit).anchored(Anchored::Yes);
+                let Some(m) = self.automaton.find(input) else {
+                    break;
+                };
                 let (s, e) = (m.start(), m.end());
                 let pid = m.pattern().as_usize();
-                let p = self.patterns.get(pid)?;
+                let Some(p) = self.patterns.get(pid) else {
+                    break;
+                };
                 let boundary = !p.word_end || e >= n || !is_word(hay[e]);
                 let case_ok =
                     !p.case_sensitive || hay.get(s..e) == Some(self.exact[pid].as_slice());
-                let ok = boundary && case_ok;
-                ok.then_some((s, e, p.entry))
-            });
+                if boundary && case_ok {
+                    found = Some((s, e, p.entry));
+                    break;
+                }
+                limit = e - 1;
+            }
             match found {
                 Some(c) => {
                     pos = c.1;

@@ -286,6 +286,19 @@ fn first_mention_per_sentence() {
 }
 
 #[test]
+fn shorter_term_when_the_longest_is_off_a_boundary() {
+    assert_eq!(
+        found("hepatitis cases"),
+        vec![("DOID:1884".into(), "hepatitis".into())]
+    );
+    assert_eq!(
+        found("influenza and measles")[0],
+        ("DOID:8469".into(), "influenza".into())
+    );
+    assert_eq!(found("rotavirus infections")[0].1, "rotavirus");
+}
+
+#[test]
 fn like_is_a_modifier() {
     assert!(ids("flu like symptoms").is_empty());
     assert!(ids("an Ebola-like illness").is_empty());
