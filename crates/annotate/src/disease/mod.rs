@@ -96,6 +96,10 @@ const NEEDS_CONTEXT: &[&str] = &[
     "epiwire:food-poisoning",
 ];
 
+/// Abbreviations that are also common names of something else (`AFP`, the news agency): like
+/// syndromes, they count only with case context (`AFP cases`, `cases of AFP`).
+const AMBIGUOUS_TERMS: &[&str] = &["AFP"];
+
 /// Per-entry matching rules.
 #[derive(Debug, Clone, Copy, Default)]
 struct Flags {
@@ -110,6 +114,8 @@ struct Pattern {
     entry: u32,
     /// The normalised pattern must match the text byte for byte (abbreviations).
     case_sensitive: bool,
+    /// Needs case context, see [`AMBIGUOUS_TERMS`].
+    needs_context: bool,
     /// Whether the last normalised byte is a word byte (then a word boundary must follow).
     /// Every pattern starts with a word byte: matches are searched at word starts.
     word_end: bool,
@@ -235,6 +241,7 @@ impl DiseaseMatcher {
                 patterns.push(Pattern {
                     entry: entry_index,
                     case_sensitive,
+                    needs_context: AMBIGUOUS_TERMS.contains(&term),
                     word_end: is_word(last),
                 });
                 exact.push(if case_sensitive {
@@ -390,7 +397,8 @@ impl DiseaseMatcher {
         // dies after a byte or two on most words). A match must end on a word boundary and, for
         // abbreviations, be in the right case. A match rejected by the rules further down
         // still consumes its bytes, so `COVID-19-related` does not fall back to `COVID`.
-        let mut cands: Vec<(usize, usize, u32)> = Vec::new();
+        // (normalised start, normalised end, entry, the pattern needs case context)
+        let mut cands: Vec<(usize, usize, u32, bool)> = Vec::new();
         let mut pos = 0usize;
         let n = hay.len();
         while pos < n {
@@ -429,7 +437,7 @@ impl DiseaseMatcher {
                 let case_ok =
                     !p.case_sensitive || hay.get(s..e) == Some(self.exact[pid].as_slice());
                 if boundary && case_ok {
-                    found = Some((s, e, p.entry));
+                    found = Some((s, e, p.entry, p.needs_context));
                     break;
                 }
                 limit = e - 1;
@@ -448,7 +456,7 @@ impl DiseaseMatcher {
         let mut out = Vec::new();
         // The last kept mention: (normalised end, entry).
         let mut prev: Option<(usize, u32)> = None;
-        for (s, e, entry) in cands {
+        for (s, e, entry, pattern_context) in cands {
             let start = norm.origin[s] as usize;
             let end = end_of_char(text, norm.origin[e - 1] as usize);
             // `flu-like`, `malaria-endemic`, `fever-reducing`, `flu like`: a modifier, not a
@@ -459,7 +467,7 @@ impl DiseaseMatcher {
                 continue;
             }
             let flags = self.flags.get(entry as usize).copied().unwrap_or_default();
-            if flags.needs_context && !case_context(hay, s, e) {
+            if (flags.needs_context || pattern_context) && !case_context(hay, s, e) {
                 continue;
             }
             // `African swine fever (ASF)`: the bracketed abbreviation restates the name.
