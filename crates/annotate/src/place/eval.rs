@@ -456,6 +456,81 @@ mod tests {
     use super::parse_eha;
 
     #[test]
+    #[ignore = "error listing for tuning"]
+    fn eha_errors() {
+        let g = super::Gazetteer::global();
+        let dir = std::path::Path::new("/work/shared/data/eha-geo/resolved_geoannotated_data");
+        let mut fp: std::collections::HashMap<String, usize> = Default::default();
+        let mut fn_: std::collections::HashMap<String, usize> = Default::default();
+        let mut wrong: std::collections::HashMap<String, usize> = Default::default();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let raw = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            let (text, gold) = parse_eha(&raw);
+            let chars: Vec<char> = text.chars().collect();
+            let places = g.find(&text);
+            for p in &places {
+                for m in &p.mentions {
+                    match gold.iter().find(|gd| gd.start < m.end && m.start < gd.end) {
+                        None => {
+                            *fp.entry(format!(
+                                "{} [{} {}]",
+                                m.text,
+                                p.kind,
+                                p.country.clone().unwrap_or_default()
+                            ))
+                            .or_default() += 1
+                        }
+                        Some(gd) if gd.id != p.geonameid => {
+                            let ge = g
+                                .get(gd.id)
+                                .map(|e| format!("{} {} {}", e.name, e.kind.as_str(), e.country))
+                                .unwrap_or("?".into());
+                            *wrong
+                                .entry(format!(
+                                    "{} -> {} {} {} (gold {} {ge})",
+                                    m.text,
+                                    p.geonameid,
+                                    p.kind,
+                                    p.country.clone().unwrap_or_default(),
+                                    gd.id
+                                ))
+                                .or_default() += 1
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            for gd in &gold {
+                if !places.iter().any(|p| {
+                    p.mentions
+                        .iter()
+                        .any(|m| gd.start < m.end && m.start < gd.end)
+                }) {
+                    let s: String = chars[gd.start..gd.end].iter().collect();
+                    let known = if g.get(gd.id).is_some() {
+                        "in-gaz"
+                    } else {
+                        "not-in-gaz"
+                    };
+                    *fn_.entry(format!("{s} ({known})")).or_default() += 1;
+                }
+            }
+        }
+        for (name, m) in [("FP", fp), ("FN", fn_), ("WRONG", wrong)] {
+            let mut v: Vec<_> = m.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1));
+            println!(
+                "== {name} ({} distinct, {} total)",
+                v.len(),
+                v.iter().map(|x| x.1).sum::<usize>()
+            );
+            for (k, n) in v.iter().take(70) {
+                println!("{n:4} {k}");
+            }
+        }
+    }
+
+    #[test]
     fn eha_tags_are_stripped_with_code_point_offsets() {
         let raw = "---\ntitle: x\n---\nIn <geo  id='370737'>Malakal</geo> and Côte <geo id=\"2950159\">Berlin</geo>.";
         let (text, gold) = parse_eha(raw);

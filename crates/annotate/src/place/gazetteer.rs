@@ -12,32 +12,6 @@ use super::{Error, Result};
 /// The compressed gazetteer built by `scripts/build_gazetteer.py`.
 static GAZETTEER_GZ: &[u8] = include_bytes!("../../data/gazetteer.bin.gz");
 
-/// A fast, non-cryptographic hasher for the form table (FxHash's multiply-rotate scheme); the
-/// keys are our own data, not attacker-chosen.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-pub(crate) type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
-
 /// Administrative level of a gazetteer entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -139,7 +113,6 @@ pub(crate) struct Form {
 /// The place gazetteer: GeoNames countries, admin1, admin2 and cities ≥ 1,000 inhabitants.
 pub struct Gazetteer<'a> {
     pub(crate) entries: Vec<Entry<'a>>,
-    by_id: HashMap<u64, u32, FxBuild>,
     by_country: HashMap<&'a str, u32>,
     pub(crate) forms: Vec<Form>,
     /// Every written form (exact case), sorted by bytes; parallel to `forms`.
@@ -153,6 +126,8 @@ pub struct Gazetteer<'a> {
     pub(crate) stop: HashSet<&'a str>,
     /// Words never taken as a place (except as a country name).
     pub(crate) never: HashSet<&'a str>,
+    /// Person names that are also place names: such a place needs a cue unless it is large.
+    pub(crate) person: HashSet<&'a str>,
     /// Short codes of admin1 entries usable after a comma ("Seattle, WA").
     pub(crate) qualifier_codes: HashMap<&'a str, Vec<u32>>,
     load_time: Duration,
@@ -259,7 +234,6 @@ impl<'a> Gazetteer<'a> {
     pub fn empty() -> Gazetteer<'a> {
         Gazetteer {
             entries: Vec::new(),
-            by_id: HashMap::default(),
             by_country: HashMap::new(),
             forms: Vec::new(),
             form_texts: Vec::new(),
@@ -268,6 +242,7 @@ impl<'a> Gazetteer<'a> {
             max_form_words: 0,
             stop: HashSet::new(),
             never: HashSet::new(),
+            person: HashSet::new(),
             qualifier_codes: HashMap::new(),
             load_time: Duration::ZERO,
         }
@@ -301,6 +276,7 @@ impl<'a> Gazetteer<'a> {
         let stop_text = r.text()?;
         let never_text = r.text()?;
         let codes_text = r.text()?;
+        let person_text = r.text()?;
         let ids = r.block()?;
         let kinds = r.block()?;
         let lats = r.block()?;
@@ -317,13 +293,12 @@ impl<'a> Gazetteer<'a> {
         }
         let mut g = Gazetteer::empty();
         g.entries.reserve(n);
-        g.by_id.reserve(n);
         let mut lines = strings.split_terminator('\n');
-        for i in 0..n {
+        for (i, &kind_code) in kinds.iter().enumerate() {
             let mut next = || lines.next().ok_or_else(|| r.bad("too few entry strings"));
             let (name, ascii, country, admin1, admin2) =
                 (next()?, next()?, next()?, next()?, next()?);
-            let kind = match kinds[i] {
+            let kind = match kind_code {
                 0 => Kind::Country,
                 1 => Kind::Admin1,
                 2 => Kind::Admin2,
@@ -332,7 +307,9 @@ impl<'a> Gazetteer<'a> {
             };
             let geonameid = u64::from(u32_at(ids, i));
             let idx = i as u32;
-            g.by_id.insert(geonameid, idx);
+            if g.entries.last().is_some_and(|e| e.geonameid >= geonameid) {
+                return Err(r.bad("entries not sorted by geonameid"));
+            }
             if kind == Kind::Country {
                 g.by_country.insert(country, idx);
             }
@@ -383,6 +360,7 @@ impl<'a> Gazetteer<'a> {
         }
         g.stop = stop_text.split_terminator('\n').collect();
         g.never = never_text.split_terminator('\n').collect();
+        g.person = person_text.split_terminator('\n').collect();
         for line in codes_text.split_terminator('\n') {
             let (code, idx) = line
                 .split_once('\t')
@@ -430,9 +408,10 @@ impl<'a> Gazetteer<'a> {
 
     /// The entry with GeoNames id `geonameid`.
     pub fn get(&self, geonameid: u64) -> Option<&Entry<'a>> {
-        self.by_id
-            .get(&geonameid)
-            .map(|&i| &self.entries[i as usize])
+        self.entries
+            .binary_search_by_key(&geonameid, |e| e.geonameid)
+            .ok()
+            .map(|i| &self.entries[i])
     }
 
     /// The candidate readings of form `form`.

@@ -98,6 +98,44 @@ const TITLES: &[&str] = &[
     "singer",
 ];
 
+/// Words before a name that mark it as a place ("in Lagos").
+const LOCATIVES: &[&str] = &[
+    "in",
+    "at",
+    "from",
+    "to",
+    "near",
+    "of",
+    "outside",
+    "around",
+    "into",
+    "across",
+    "throughout",
+    "between",
+    "via",
+    "toward",
+    "towards",
+    "through",
+    "visit",
+    "visited",
+    "visiting",
+    "inside",
+    "within",
+    "beyond",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "downtown",
+    "suburban",
+    "rural",
+];
+
 /// Verbs after a capitalised common word that make it a person ("Best said").
 const SPEECH_VERBS: &[&str] = &[
     "said",
@@ -133,6 +171,10 @@ struct Mention {
     start: usize,
     end: usize,
     cands: Vec<Cand>,
+    /// A locative word before it, a qualifier after it, or a list of places it continues.
+    cue: bool,
+    /// Written as a person's name or a common word: small places of that name need a cue.
+    doubtful: bool,
 }
 
 impl<'g> Gazetteer<'g> {
@@ -220,8 +262,12 @@ impl<'g> Gazetteer<'g> {
             let common_word_here = self.stop.contains(s)
                 && (sentence_initial(text, start)
                     || title_line(text, start)
-                    || next_word(text, end).is_some_and(|w| SPEECH_VERBS.contains(&w)));
-            if self.never.contains(s) || common_word_here {
+                    || next_word(text, end).is_some_and(|w| SPEECH_VERBS.contains(&w))
+                    || next_word(text, end).is_some_and(is_capitalised)
+                    || previous_word(text, start).is_some_and(is_capitalised));
+            let person_here = self.person.contains(s)
+                && next_word(text, end).is_some_and(|w| SPEECH_VERBS.contains(&w));
+            if self.never.contains(s) || common_word_here || person_here {
                 only_countries(&mut cands);
             }
             if cands.is_empty() || followed_by_disease_word(text, end) {
@@ -231,6 +277,8 @@ impl<'g> Gazetteer<'g> {
                 continue;
             }
             if !s.contains(' ')
+                && !s.contains('.')
+                && s.chars().any(char::is_lowercase)
                 && !title_line(text, start)
                 && followed_by_surname(self, text, end)
                 && !cands.iter().any(|c| c.via == Via::Demonym)
@@ -239,9 +287,19 @@ impl<'g> Gazetteer<'g> {
                 person_part = Some(end + 1);
                 continue;
             }
-            out.push(Mention { start, end, cands });
+            let cue = previous_word(text, start)
+                .is_some_and(|w| LOCATIVES.contains(&w.to_lowercase().as_str()));
+            let doubtful = self.person.contains(s) || self.stop.contains(s);
+            out.push(Mention {
+                start,
+                end,
+                cands,
+                cue,
+                doubtful,
+            });
         }
-        self.merge_qualified(text, out)
+        let merged = self.merge_qualified(text, out);
+        self.drop_weak(text, merged)
     }
 
     /// Longest known forms, left to right, starting at capitalised word starts and ending at word
@@ -316,6 +374,7 @@ impl<'g> Gazetteer<'g> {
                 {
                     cur.cands = inside;
                     cur.end = next.end;
+                    cur.cue = true;
                     j += 1;
                     continue;
                 }
@@ -339,6 +398,7 @@ impl<'g> Gazetteer<'g> {
                             .collect();
                         if let Some(inside) = self.restrict(&cur.cands, &outer) {
                             cur.cands = inside;
+                            cur.cue = true;
                             cur.end += 2 + code.len();
                             // the code may itself be followed by a mention (", USA")
                             while mentions.get(j).is_some_and(|m| m.start < cur.end) {
@@ -361,6 +421,49 @@ impl<'g> Gazetteer<'g> {
             i = j;
         }
         out
+    }
+
+    /// Small places need evidence: a cue (locative word, qualifier, list of places) or, unless
+    /// the name is also a person's name or a common word, a large place of the same country in
+    /// the document.
+    fn drop_weak(&self, text: &str, mut mentions: Vec<Mention>) -> Vec<Mention> {
+        // Lists continue a cue: "in Lagos, Faro and Sagres".
+        for i in 1..mentions.len() {
+            let (prev, cur) = (&mentions[i - 1], &mentions[i]);
+            let sep = text.get(prev.end..cur.start).unwrap_or("");
+            if prev.cue && matches!(sep, ", " | " and " | ", and " | " or " | ", or " | "/") {
+                mentions[i].cue = true;
+            }
+        }
+        let strong = |c: &Cand, doubtful: bool| {
+            let e = self.entry(c.entry);
+            let big = if doubtful { 100_000 } else { 50_000 };
+            match e.kind {
+                Kind::Country => true,
+                Kind::Admin1 | Kind::City => e.population >= big,
+                Kind::Admin2 => e.name.contains(' ') && e.population >= big,
+            }
+        };
+        let mut countries: HashMap<&str, ()> = HashMap::new();
+        for m in &mentions {
+            for c in &m.cands {
+                if strong(c, m.doubtful) {
+                    countries.insert(self.entry(c.entry).country, ());
+                }
+            }
+        }
+        for m in &mut mentions {
+            if m.cue {
+                continue;
+            }
+            let doubtful = m.doubtful;
+            m.cands.retain(|c| {
+                strong(c, doubtful)
+                    || (!doubtful && countries.contains_key(self.entry(c.entry).country))
+            });
+        }
+        mentions.retain(|m| !m.cands.is_empty());
+        mentions
     }
 
     /// The candidates of `inner` that lie inside some candidate of `outer`, when there are any
@@ -443,7 +546,7 @@ impl<'g> Gazetteer<'g> {
                     matches!(oe.kind, Kind::Admin1 | Kind::Admin2) && e.is_inside(oe)
                 })
             {
-                score += 4.0;
+                score += 6.0;
             }
             if let Some(ctx) = ctx {
                 score += ctx.boost(e);
@@ -473,7 +576,7 @@ impl Context<'_> {
         }
         let mut boost = 0.0;
         if n > 0 {
-            boost += 1.5 + 2.0 * (n as f64 / others).min(1.0);
+            boost += 1.5 + 3.0 * (n as f64 / others).min(1.0);
         }
         if !e.admin1.is_empty() {
             let mut a = self
@@ -547,6 +650,10 @@ fn next_word(text: &str, end: usize) -> Option<&str> {
         .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))
         .unwrap_or(after.len());
     after.get(..to)
+}
+
+fn is_capitalised(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
 }
 
 fn preceded_by_title(text: &str, start: usize) -> bool {
