@@ -17,6 +17,10 @@ pub struct GeoReport {
     pub gold: usize,
     /// Predicted mentions.
     pub predicted: usize,
+    /// Predicted mentions that are demonyms ("American"): EHA does not annotate them.
+    pub predicted_demonyms: usize,
+    /// Of those, how many overlap a gold name.
+    pub demonyms_overlapping: usize,
     /// Predicted mentions with exactly the gold span.
     pub exact: usize,
     /// Gold names overlapped by some predicted mention.
@@ -48,6 +52,17 @@ impl GeoReport {
         (p, r, f1(p, r))
     }
 
+    /// Precision, recall and F1 with overlapping spans, not counting predicted demonyms (which
+    /// the EHA annotators did not mark as places).
+    pub fn overlap_prf_without_demonyms(&self) -> (f64, f64, f64) {
+        let p = Self::ratio(
+            self.predicted_overlapping - self.demonyms_overlapping,
+            self.predicted - self.predicted_demonyms,
+        );
+        let r = Self::ratio(self.gold_overlapped, self.gold);
+        (p, r, f1(p, r))
+    }
+
     /// Share of recognised gold names resolved to the right GeoNames id.
     pub fn resolution_accuracy(&self) -> f64 {
         Self::ratio(self.resolved_right, self.gold_overlapped)
@@ -71,6 +86,7 @@ impl fmt::Display for GeoReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (ep, er, ef) = self.exact_prf();
         let (op, or, of) = self.overlap_prf();
+        let (dp, dr, df) = self.overlap_prf_without_demonyms();
         writeln!(
             f,
             "EHA geo: {} documents, {} gold names, {} predicted mentions",
@@ -80,6 +96,10 @@ impl fmt::Display for GeoReport {
         writeln!(f, "|---------|-----------|--------|-------|")?;
         writeln!(f, "| exact   | {ep:.3}     | {er:.3}  | {ef:.3} |")?;
         writeln!(f, "| overlap | {op:.3}     | {or:.3}  | {of:.3} |")?;
+        writeln!(
+            f,
+            "| overlap, demonyms not counted | {dp:.3} | {dr:.3} | {df:.3} |"
+        )?;
         writeln!(
             f,
             "resolution (right geonameid among recognised): {:.3} ({}/{}); right country: {:.3}",
@@ -168,6 +188,7 @@ pub fn eval_eha_geo(dir: &Path) -> Result<GeoReport> {
         let (text, gold) = parse_eha(&raw);
         let places = g.find(&text);
         let mut pred: Vec<(usize, usize, u64, String)> = Vec::new();
+        let mut demonyms: Vec<(usize, usize)> = Vec::new();
         for p in &places {
             for m in &p.mentions {
                 pred.push((
@@ -176,6 +197,9 @@ pub fn eval_eha_geo(dir: &Path) -> Result<GeoReport> {
                     p.geonameid,
                     p.country.clone().unwrap_or_default(),
                 ));
+                if g.is_demonym(&m.text, p.geonameid) {
+                    demonyms.push((m.start, m.end));
+                }
             }
         }
         report.documents += 1;
@@ -186,8 +210,15 @@ pub fn eval_eha_geo(dir: &Path) -> Result<GeoReport> {
             if gold.iter().any(|gd| gd.start == p.0 && gd.end == p.1) {
                 report.exact += 1;
             }
+            let demonym = demonyms.contains(&(p.0, p.1));
+            if demonym {
+                report.predicted_demonyms += 1;
+            }
             if gold.iter().any(|gd| overlaps(gd.start, gd.end, p.0, p.1)) {
                 report.predicted_overlapping += 1;
+                if demonym {
+                    report.demonyms_overlapping += 1;
+                }
             }
         }
         for gd in &gold {
@@ -518,7 +549,7 @@ mod tests {
         }
         for (name, m) in [("FP", fp), ("FN", fn_), ("WRONG", wrong)] {
             let mut v: Vec<_> = m.into_iter().collect();
-            v.sort_by(|a, b| b.1.cmp(&a.1));
+            v.sort_by_key(|x| std::cmp::Reverse(x.1));
             println!(
                 "== {name} ({} distinct, {} total)",
                 v.len(),

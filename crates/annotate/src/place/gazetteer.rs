@@ -421,6 +421,17 @@ impl<'a> Gazetteer<'a> {
             .unwrap_or(&[])
     }
 
+    /// True when `text` is written as a demonym of `geonameid` ("North Korean").
+    pub fn is_demonym(&self, text: &str, geonameid: u64) -> bool {
+        self.lookup(text)
+            .and_then(|f| self.forms.get(f as usize))
+            .is_some_and(|f| {
+                self.cands(f)
+                    .iter()
+                    .any(|c| c.via == Via::Demonym && self.entry(c.entry).geonameid == geonameid)
+            })
+    }
+
     /// The form written exactly as `key`.
     pub(crate) fn lookup(&self, key: &str) -> Option<u32> {
         self.form_texts.binary_search(&key).ok().map(|i| i as u32)

@@ -136,6 +136,9 @@ const LOCATIVES: &[&str] = &[
     "rural",
 ];
 
+/// Locative words strong enough for a name that is also a person's name or a common word.
+const STRICT_LOCATIVES: &[&str] = &["in", "near", "outside", "visiting", "visited"];
+
 /// Verbs after a capitalised common word that make it a person ("Best said").
 const SPEECH_VERBS: &[&str] = &[
     "said",
@@ -287,9 +290,15 @@ impl<'g> Gazetteer<'g> {
                 person_part = Some(end + 1);
                 continue;
             }
-            let cue = previous_word(text, start)
-                .is_some_and(|w| LOCATIVES.contains(&w.to_lowercase().as_str()));
             let doubtful = self.person.contains(s) || self.stop.contains(s);
+            // A person's name or a common word needs a stricter cue ("report to Congress").
+            let cues: &[&str] = if doubtful {
+                STRICT_LOCATIVES
+            } else {
+                LOCATIVES
+            };
+            let cue = previous_word(text, start)
+                .is_some_and(|w| cues.contains(&w.to_lowercase().as_str()));
             out.push(Mention {
                 start,
                 end,
