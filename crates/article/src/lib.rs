@@ -91,6 +91,15 @@ impl Extractor {
 /// # Errors
 /// [`Error::NotText`] when the body is binary, [`Error::Empty`] when it holds no text.
 pub fn extract(raw: &RawDoc) -> Result<Article> {
+    extract_with(raw, Extractor::Combined)
+}
+
+/// [`extract`] with a chosen main-text extractor for HTML bodies ([`Extractor::DomSmoothie`] is
+/// about twice as fast as the default, at a lower F1: see the crate README).
+///
+/// # Errors
+/// [`Error::NotText`] when the body is binary, [`Error::Empty`] when it holds no text.
+pub fn extract_with(raw: &RawDoc, extractor: Extractor) -> Result<Article> {
     let body = raw.body.as_str();
     check_text(body)?;
     if body.trim().is_empty() {
@@ -98,7 +107,7 @@ pub fn extract(raw: &RawDoc) -> Result<Article> {
     }
     let mut article = match &raw.body {
         Body::Text(t) => extract_text(t),
-        Body::Html(h) => extract_html(h, raw.url.as_deref()),
+        Body::Html(h) => extract_html_with(h, raw.url.as_deref(), extractor),
     };
     if article.text.trim().is_empty() {
         return Err(Error::Empty("no readable text found in the document"));

@@ -22,6 +22,9 @@ pub(crate) struct HtmlMeta {
     pub meta_date: Option<(u8, String)>,
     /// Publication date from an `itemprop="datePublished"` element or a `<time pubdate>`.
     pub itemprop_date: Option<String>,
+    /// A date in the text of an element whose class names a date (`entry-date`, `post-date`, …)
+    /// or in the `title`/`content` of a date-classed or `schema:datePublished` element.
+    pub class_date: Option<String>,
     /// The first `<time datetime>` in the page.
     pub time_date: Option<String>,
     /// Modification date (a last resort).
@@ -112,6 +115,7 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
     let mut in_ld = false;
     let mut capture: Option<(Capture, String, usize, String)> = None; // kind, tag, depth, text
     let mut seen_h1 = false;
+    let mut date_cap: Option<(String, usize, String)> = None; // tag, depth, text
     for tok in tokens(html) {
         match tok {
             Token::Start { name, attrs } => {
@@ -168,6 +172,30 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
                         capture = Some((Capture::ItempropAuthor, lname.clone(), 1, String::new()));
                     }
                 }
+                if let Some((tag, depth, _)) = date_cap.as_mut()
+                    && name.eq_ignore_ascii_case(tag)
+                {
+                    *depth += 1;
+                }
+                if m.class_date.is_none() && date_cap.is_none() && lname != "meta" {
+                    if let Some(p) = attr(attrs, "property")
+                        && (p.contains("datePublished") || p.contains("dateCreated"))
+                    {
+                        m.class_date =
+                            attr(attrs, "content").and_then(|d| crate::normalize_date(&d));
+                    }
+                    if m.class_date.is_none()
+                        && let Some(c) = attr(attrs, "class")
+                        && is_date_class(&c)
+                    {
+                        m.class_date = attr(attrs, "title")
+                            .or_else(|| attr(attrs, "content"))
+                            .and_then(|d| crate::normalize_date(&d));
+                        if m.class_date.is_none() && !crate::scan::is_void(name) {
+                            date_cap = Some((lname.clone(), 1, String::new()));
+                        }
+                    }
+                }
                 if capture.is_none() && m.byline.is_none() && !crate::scan::is_void(name) {
                     let rel_author =
                         attr(attrs, "rel").is_some_and(|r| r.eq_ignore_ascii_case("author"));
@@ -180,6 +208,16 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
             Token::End { name } => {
                 in_title = false;
                 in_ld = false;
+                let mut date_done = false;
+                if let Some((tag, depth, _)) = date_cap.as_mut()
+                    && name.eq_ignore_ascii_case(tag)
+                {
+                    *depth -= 1;
+                    date_done = *depth == 0;
+                }
+                if date_done && let Some((_, _, text)) = date_cap.take() {
+                    m.class_date = find_date(&decode_entities(&text)).map(|f| f.format());
+                }
                 let mut done = false;
                 if let Some((_, tag, depth, _)) = capture.as_mut()
                     && name.eq_ignore_ascii_case(tag)
@@ -204,16 +242,34 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
                 } else if in_ld {
                     on_json_ld(&mut m, t);
                     in_ld = false;
-                } else if let Some((_, _, _, text)) = capture.as_mut()
-                    && text.len() < 400
-                {
-                    text.push_str(t);
-                    text.push(' ');
+                } else {
+                    if let Some((_, _, _, text)) = capture.as_mut()
+                        && text.len() < 400
+                    {
+                        text.push_str(t);
+                        text.push(' ');
+                    }
+                    if let Some((_, _, text)) = date_cap.as_mut()
+                        && text.len() < 200
+                    {
+                        text.push_str(t);
+                        text.push(' ');
+                    }
                 }
             }
         }
     }
     m
+}
+
+/// A class naming a publication date (not an update).
+fn is_date_class(c: &str) -> bool {
+    let c = c.to_ascii_lowercase();
+    (c.contains("date") || c.contains("publish") || c.contains("posted") || c == "published")
+        && !c.contains("update")
+        && !c.contains("modif")
+        && !c.contains("picker")
+        && !c.contains("validate")
 }
 
 fn is_byline_class(c: &str) -> bool {
@@ -563,6 +619,7 @@ impl HtmlMeta {
             .or_else(|| self.meta_date.as_ref().map(|(_, d)| d.clone()))
             .or_else(|| self.itemprop_date.clone())
             .or_else(|| url.and_then(url_date))
+            .or_else(|| self.class_date.clone())
     }
 
     /// A weaker date: the first `<time>` element, then the modification date.
@@ -652,6 +709,23 @@ mod tests {
             m.published(None).as_deref(),
             Some("2020-01-04T10:00:00+02:00")
         );
+    }
+
+    #[test]
+    fn date_classes() {
+        let m = scan_meta(
+            r#"<span class="itemPostDate">am 25.08.2015 22:30</span><span class="last-updated">1.1.2020</span>"#,
+        );
+        assert_eq!(m.published(None).as_deref(), Some("2015-08-25"));
+        let m = scan_meta(
+            r#"<abbr class="published" title="2017-07-23T17:06:45+0000">23. Juli 2017</abbr>"#,
+        );
+        assert_eq!(
+            m.published(None).as_deref(),
+            Some("2017-07-23T17:06:45+00:00")
+        );
+        let m = scan_meta(r#"<span class="date-updated">3.3.2020</span>"#);
+        assert_eq!(m.published(None), None);
     }
 
     #[test]
