@@ -510,9 +510,13 @@ impl<'g> Gazetteer<'g> {
         let first: Vec<u32> = mentions.iter().map(|m| self.best(m, None)).collect();
         let mut countries: HashMap<&str, usize> = HashMap::new();
         let mut admins: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut named: HashMap<&str, usize> = HashMap::new();
         for &idx in &first {
             let e = self.entry(idx);
             *countries.entry(e.country).or_default() += 1;
+            if e.kind == Kind::Country {
+                *named.entry(e.country).or_default() += 1;
+            }
             if e.kind != Kind::Country && !e.admin1.is_empty() {
                 *admins.entry((e.country, e.admin1)).or_default() += 1;
             }
@@ -524,6 +528,7 @@ impl<'g> Gazetteer<'g> {
             .map(|(m, &own)| {
                 let ctx = Context {
                     countries: &countries,
+                    named: &named,
                     admins: &admins,
                     total,
                     own: self.entry(own),
@@ -544,18 +549,26 @@ impl<'g> Gazetteer<'g> {
                 Kind::City => 0.0,
             };
             score += 2.0 * ((e.population as f64) + 10.0).log10();
+            // World cities keep their reading against a small namesake in a document's country.
+            if e.kind == Kind::City && e.population >= 1_000_000 {
+                score += 2.0;
+            }
             if c.via == Via::Name {
                 score += 0.5;
             }
-            // "Beijing", "Chiang Mai", "Paris": a city inside the same-named division is the
-            // usual reading.
-            if e.kind == Kind::City
+            // "Beijing", "Chiang Mai", "Paris": a division is not the reading when a city of
+            // the same name lies inside it.
+            if matches!(e.kind, Kind::Admin1 | Kind::Admin2)
                 && m.cands.iter().any(|o| {
                     let oe = self.entry(o.entry);
-                    matches!(oe.kind, Kind::Admin1 | Kind::Admin2) && e.is_inside(oe)
+                    oe.kind == Kind::City && oe.is_inside(e)
                 })
             {
-                score += 6.0;
+                score -= 6.0;
+            }
+            // A division named so only by an alternate name ("Moscow" for Moscow Oblast).
+            if matches!(e.kind, Kind::Admin1 | Kind::Admin2) && c.via == Via::Alt {
+                score -= 2.0;
             }
             if let Some(ctx) = ctx {
                 score += ctx.boost(e);
@@ -571,6 +584,8 @@ impl<'g> Gazetteer<'g> {
 /// The other places of a document, seen from one mention.
 struct Context<'a> {
     countries: &'a HashMap<&'a str, usize>,
+    /// Countries named as such in the document ("Portugal").
+    named: &'a HashMap<&'a str, usize>,
     admins: &'a HashMap<(&'a str, &'a str), usize>,
     total: usize,
     own: &'a Entry<'a>,
@@ -585,7 +600,14 @@ impl Context<'_> {
         }
         let mut boost = 0.0;
         if n > 0 {
-            boost += 1.5 + 3.0 * (n as f64 / others).min(1.0);
+            boost += 1.0 + 3.0 * (n as f64 / others).min(1.0);
+        }
+        let mut named = self.named.get(e.country).copied().unwrap_or(0);
+        if self.own.kind == Kind::Country && self.own.country == e.country {
+            named = named.saturating_sub(1);
+        }
+        if named > 0 && e.kind != Kind::Country {
+            boost += 2.5;
         }
         if !e.admin1.is_empty() {
             let mut a = self
@@ -600,7 +622,7 @@ impl Context<'_> {
                 a = a.saturating_sub(1);
             }
             if a > 0 && e.kind != Kind::Country {
-                boost += 1.5;
+                boost += 3.0;
             }
         }
         boost
