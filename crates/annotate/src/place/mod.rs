@@ -433,8 +433,8 @@ impl<'g> Gazetteer<'g> {
     }
 
     /// Small places need evidence: a cue (locative word, qualifier, list of places) or, unless
-    /// the name is also a person's name or a common word, a large place of the same country in
-    /// the document.
+    /// the name is also a person's name or a common word, a large place of the same first-order
+    /// division in the document.
     fn drop_weak(&self, text: &str, mut mentions: Vec<Mention>) -> Vec<Mention> {
         // Lists continue a cue: "in Lagos, Faro and Sagres".
         for i in 1..mentions.len() {
@@ -453,11 +453,13 @@ impl<'g> Gazetteer<'g> {
                 Kind::Admin2 => e.name.contains(' ') && e.population >= big,
             }
         };
-        let mut countries: HashMap<&str, ()> = HashMap::new();
+        // First-order divisions holding a large place of the document (or named themselves).
+        let mut admins: HashMap<(&str, &str), ()> = HashMap::new();
         for m in &mentions {
             for c in &m.cands {
-                if strong(c, m.doubtful) {
-                    countries.insert(self.entry(c.entry).country, ());
+                let e = self.entry(c.entry);
+                if strong(c, m.doubtful) && e.kind != Kind::Country {
+                    admins.insert((e.country, e.admin1), ());
                 }
             }
         }
@@ -467,8 +469,8 @@ impl<'g> Gazetteer<'g> {
             }
             let doubtful = m.doubtful;
             m.cands.retain(|c| {
-                strong(c, doubtful)
-                    || (!doubtful && countries.contains_key(self.entry(c.entry).country))
+                let e = self.entry(c.entry);
+                strong(c, doubtful) || (!doubtful && admins.contains_key(&(e.country, e.admin1)))
             });
         }
         mentions.retain(|m| !m.cands.is_empty());
