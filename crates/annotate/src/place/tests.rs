@@ -263,3 +263,15 @@ proptest! {
         }
     }
 }
+
+#[test]
+#[ignore = "timing figure; run with --release -- --ignored --nocapture"]
+fn decompress_time() {
+    let t = std::time::Instant::now();
+    let data = super::decompress(include_bytes!("../../data/gazetteer.bin.gz")).unwrap();
+    println!("decompress {} bytes: {:?}", data.len(), t.elapsed());
+    let t = std::time::Instant::now();
+    let g = Gazetteer::from_bytes(&data).unwrap();
+    println!("from_bytes: {:?} ({} entries)", t.elapsed(), g.len());
+    assert!(g.len() > 200_000);
+}
