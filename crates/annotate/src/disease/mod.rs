@@ -274,8 +274,7 @@ impl DiseaseMatcher {
             .collect();
         let mut first_words = WordFilter::default();
         for b in &bytes {
-            let len = b.iter().position(|&c| !is_word(c)).unwrap_or(b.len());
-            first_words.insert(&b[..len]);
+            first_words.insert(b);
         }
         Ok(DiseaseMatcher {
             entries,
@@ -414,7 +413,7 @@ impl DiseaseMatcher {
                 word_end += 1;
             }
             // A term starts with a whole word; most words start no term.
-            if !self.first_words.contains(&hay[pos..word_end]) {
+            if !self.first_words.may_start(hay, pos, word_end) {
                 pos = word_end;
                 continue;
             }
@@ -457,8 +456,8 @@ impl DiseaseMatcher {
         // The last kept mention: (normalised end, entry).
         let mut prev: Option<(usize, u32)> = None;
         for (s, e, entry, pattern_context) in cands {
-            let start = norm.origin[s] as usize;
-            let end = end_of_char(text, norm.origin[e - 1] as usize);
+            let start = norm.origin(s);
+            let end = end_of_char(text, norm.origin(e - 1));
             // `flu-like`, `malaria-endemic`, `fever-reducing`, `flu like`: a modifier, not a
             // mention.
             if starts_compound(text.get(end..).unwrap_or(""))
@@ -488,7 +487,7 @@ impl DiseaseMatcher {
 /// a text start no term and are skipped with one lookup.
 #[derive(Debug, Clone)]
 struct WordFilter {
-    /// A bitset over (length, first byte, last byte), case-folded: a cheap first test.
+    /// A bitset over (length, first, second and last byte), case-folded: a cheap first test.
     shape: Vec<u64>,
     words: HashSet<Box<[u8]>, BuildHasherDefault<FxHasher>>,
 }
@@ -496,7 +495,7 @@ struct WordFilter {
 impl Default for WordFilter {
     fn default() -> Self {
         WordFilter {
-            shape: vec![0; (1 << 16) / 64],
+            shape: vec![0; (1 << 19) / 64],
             words: HashSet::default(),
         }
     }
@@ -511,23 +510,38 @@ impl WordFilter {
         let (Some(&first), Some(&last)) = (word.first(), word.last()) else {
             return 0;
         };
-        let len = word.len().min(15);
-        (len << 12)
-            | ((first.to_ascii_lowercase() as usize & 0x3f) << 6)
-            | (last.to_ascii_lowercase() as usize & 0x3f)
+        let second = word.get(1).copied().unwrap_or(0);
+        let fold = |b: u8| (b.to_ascii_lowercase() & 0x1f) as usize;
+        (word.len().min(15) << 15) | (fold(first) << 10) | (fold(second) << 5) | fold(last)
     }
 
-    fn insert(&mut self, word: &[u8]) {
+    /// Adds a pattern: its first word, and when more follows, the two bytes after it.
+    fn insert(&mut self, pattern: &[u8]) {
+        let len = pattern
+            .iter()
+            .position(|&c| !is_word(c))
+            .unwrap_or(pattern.len());
+        let word = &pattern[..len];
         let k = Self::shape_key(word);
         self.shape[k >> 6] |= 1 << (k & 63);
-        if word.len() <= FILTER_MAX {
-            self.words
-                .insert(word.to_ascii_lowercase().into_boxed_slice());
+        if len > FILTER_MAX {
+            return;
         }
+        // A one-word pattern matches whatever follows; a longer one only when the next two
+        // bytes agree (`A(H5N1)` is looked up as `a(h`, so the article `a` costs no search).
+        let key_len = if pattern.len() - len >= 2 {
+            len + 2
+        } else {
+            len
+        };
+        self.words
+            .insert(pattern[..key_len].to_ascii_lowercase().into_boxed_slice());
     }
 
+    /// True when a pattern may start with the word `hay[pos..end]` (a whole word).
     #[inline]
-    fn contains(&self, word: &[u8]) -> bool {
+    fn may_start(&self, hay: &[u8], pos: usize, end: usize) -> bool {
+        let word = &hay[pos..end];
         let k = Self::shape_key(word);
         if self.shape[k >> 6] & (1 << (k & 63)) == 0 {
             return false;
@@ -535,11 +549,13 @@ impl WordFilter {
         if word.len() > FILTER_MAX {
             return true;
         }
-        let mut buf = [0u8; FILTER_MAX];
-        let folded = &mut buf[..word.len()];
-        folded.copy_from_slice(word);
+        let key_end = (end + 2).min(hay.len());
+        let mut buf = [0u8; FILTER_MAX + 2];
+        let folded = &mut buf[..key_end - pos];
+        folded.copy_from_slice(&hay[pos..key_end]);
         folded.make_ascii_lowercase();
-        self.words.contains(&*folded)
+        self.words.contains(&folded[..word.len()])
+            || (folded.len() == word.len() + 2 && self.words.contains(&*folded))
     }
 }
 
@@ -719,37 +735,31 @@ fn starts_compound(rest: &str) -> bool {
 /// closing quotes or brackets) followed by white space, except after a single capital letter
 /// (`N. Korea`, `E. coli`) or a short lower-case abbreviation (`approx.`, `vs.`).
 fn sentence_breaks(bytes: &[u8]) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'\n' {
-            out.push(i + 1);
-        } else if matches!(b, b'.' | b'!' | b'?') {
-            let mut j = i + 1;
-            while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b')' | b']') {
-                j += 1;
-            }
-            let spaced = j >= bytes.len() || bytes[j].is_ascii_whitespace();
-            let mut w = i;
-            while w > 0 && bytes[w - 1].is_ascii_alphabetic() {
-                w -= 1;
-            }
-            let word = &bytes[w..i];
-            let initial = word.len() == 1 && word[0].is_ascii_uppercase();
-            let abbrev = b == b'.'
-                && matches!(
-                    word,
-                    b"approx" | b"vs" | b"etc" | b"Dr" | b"Mr" | b"Mrs" | b"St" | b"No"
-                );
-            if spaced && !initial && !abbrev {
-                out.push(j);
-            }
-            i = j;
+    let mut out: Vec<usize> = memchr::memchr_iter(b'\n', bytes).map(|i| i + 1).collect();
+    for i in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
+        let mut j = i + 1;
+        while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b')' | b']') {
+            j += 1;
+        }
+        if j < bytes.len() && !bytes[j].is_ascii_whitespace() {
             continue;
         }
-        i += 1;
+        let mut w = i;
+        while w > 0 && bytes[w - 1].is_ascii_alphabetic() {
+            w -= 1;
+        }
+        let word = &bytes[w..i];
+        let initial = word.len() == 1 && word[0].is_ascii_uppercase();
+        let abbrev = bytes[i] == b'.'
+            && matches!(
+                word,
+                b"approx" | b"vs" | b"etc" | b"Dr" | b"Mr" | b"Mrs" | b"St" | b"No"
+            );
+        if !initial && !abbrev {
+            out.push(j);
+        }
     }
+    out.sort_unstable();
     out
 }
 

@@ -16,14 +16,47 @@
 /// The byte that stands for a non-ASCII letter or digit in normalised text.
 pub(crate) const OTHER_WORD: u8 = 0x80;
 
-/// Normalised text and, for each of its bytes, the byte offset in the original of the character
-/// it came from.
+/// Normalised text and the way back: for each of its bytes, the byte offset in the original of
+/// the character it came from.
 #[derive(Debug, Default)]
 pub(crate) struct Normalized {
     /// The normalised bytes (ASCII plus [`OTHER_WORD`]).
     pub(crate) bytes: Vec<u8>,
-    /// `origin[i]`: where the character behind `bytes[i]` starts in the original.
-    pub(crate) origin: Vec<u32>,
+    /// Segments `(normalised start, original start)`, in order: within a segment, normalised
+    /// and original bytes correspond one to one. Most text is one long segment per line, so
+    /// this costs far less than an offset per byte.
+    segments: Vec<(u32, u32)>,
+}
+
+impl Normalized {
+    /// Where the character behind normalised byte `i` starts in the original.
+    pub(crate) fn origin(&self, i: usize) -> usize {
+        let k = self.segments.partition_point(|&(n, _)| n as usize <= i);
+        match k.checked_sub(1).and_then(|k| self.segments.get(k)) {
+            Some(&(n, o)) => o as usize + (i - n as usize),
+            None => 0,
+        }
+    }
+
+    /// Appends `bytes` that come one to one from the original at `orig`.
+    #[inline]
+    fn push_run(&mut self, bytes: &[u8], orig: usize) {
+        let at = self.bytes.len();
+        let contiguous = self
+            .segments
+            .last()
+            .is_some_and(|&(n, o)| o as usize + (at - n as usize) == orig);
+        if !contiguous {
+            self.segments.push((at as u32, orig as u32));
+        }
+        self.bytes.extend_from_slice(bytes);
+    }
+
+    /// Appends one byte standing for the character at `orig`.
+    #[inline]
+    fn push_one(&mut self, byte: u8, orig: usize) {
+        self.push_run(&[byte], orig);
+    }
 }
 
 /// True for bytes that are part of a word in normalised text (`_` too, as in `\w`: ProMED writes
@@ -135,9 +168,8 @@ static CLASS: [u8; 256] = {
 /// Offsets are stored as `u32`: callers must not pass text of 4 GiB or more.
 pub(crate) fn normalize_into(text: &str, out: &mut Normalized) {
     out.bytes.clear();
-    out.origin.clear();
+    out.segments.clear();
     out.bytes.reserve(text.len());
-    out.origin.reserve(text.len());
     let bytes = text.as_bytes();
     // Where a pending run of separators started, if one is pending.
     let mut pending_sep: Option<u32> = None;
@@ -165,11 +197,9 @@ pub(crate) fn normalize_into(text: &str, out: &mut Normalized) {
         }
         if i > run {
             if let Some(sep_at) = pending_sep.take() {
-                out.bytes.push(b' ');
-                out.origin.push(sep_at);
+                out.push_one(b' ', sep_at as usize);
             }
-            out.bytes.extend_from_slice(&bytes[run..i]);
-            out.origin.extend(run as u32..i as u32);
+            out.push_run(&bytes[run..i], run);
             after_paren = false;
             if i >= bytes.len() {
                 break;
@@ -194,17 +224,14 @@ pub(crate) fn normalize_into(text: &str, out: &mut Normalized) {
             }
             Out::Paren(p) => {
                 pending_sep = None;
-                out.bytes.push(p);
-                out.origin.push(at);
+                out.push_one(p, at as usize);
                 after_paren = true;
             }
             Out::Byte(c) => {
                 if let Some(sep_at) = pending_sep.take() {
-                    out.bytes.push(b' ');
-                    out.origin.push(sep_at);
+                    out.push_one(b' ', sep_at as usize);
                 }
-                out.bytes.push(c);
-                out.origin.push(at);
+                out.push_one(c, at as usize);
                 after_paren = false;
             }
             Out::Skip => {}
@@ -252,12 +279,11 @@ mod tests {
         let mut n = Normalized::default();
         normalize_into(text, &mut n);
         assert_eq!(n.bytes, b"Crimee fievre");
-        assert_eq!(n.bytes.len(), n.origin.len());
+        // Every byte maps back to the start of its character.
+        let starts: Vec<usize> = (0..n.bytes.len()).map(|i| n.origin(i)).collect();
+        assert_eq!(starts, vec![0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 12, 13, 14]);
         // The folded `e` of `é` points at the start of `é`.
-        assert_eq!(
-            n.origin[4],
-            text.find('é').map(|p| p as u32).unwrap_or(u32::MAX)
-        );
+        assert_eq!(Some(n.origin(4)), text.find('é'));
     }
 
     #[test]
