@@ -12,6 +12,7 @@
 
 use epiwire_model::{Article, Body, RawDoc};
 
+mod clean;
 mod dates;
 pub mod eval;
 mod meta;
@@ -164,10 +165,9 @@ pub fn extract_html_with(html: &str, url: Option<&str>, extractor: Extractor) ->
         main_text(html, url, extractor)
     };
     let (text, fallback_meta) = match main {
-        Some(mt) => (mt.text, mt.meta),
-        None => (scan::strip_tags(html), None),
+        Some(mt) => (clean::drop_boilerplate_lines(&tidy(&mt.text)), mt.meta),
+        None => (tidy(&scan::strip_tags(html)), None),
     };
-    let text = tidy(&text);
     let title = m
         .title(url)
         .or_else(|| fallback_meta.as_ref().and_then(|f| f.title.clone()));
@@ -242,7 +242,12 @@ fn run_trafilatura(html: &str, fallback: bool) -> Option<MainText> {
     opts.exclude_comments = true;
     let r = trafilatura::extract(html, &opts).ok()?;
     Some(MainText {
-        text: r.content_text,
+        // content_text runs paragraphs together; the HTML keeps their boundaries.
+        text: if r.content_html.is_empty() {
+            r.content_text
+        } else {
+            scan::strip_tags(&r.content_html)
+        },
         meta: Some(LibMeta {
             title: non_empty(&r.metadata.title),
             date: r.metadata.date.map(|d| d.format("%Y-%m-%d").to_string()),
