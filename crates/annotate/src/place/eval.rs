@@ -120,7 +120,7 @@ struct Gold {
 }
 
 /// Strips the YAML front matter and the `<geo id='…'>…</geo>` tags of one EHA document.
-fn parse_eha(raw: &str) -> (String, Vec<Gold>) {
+fn parse_eha(raw: &str) -> Eha {
     let body = match raw
         .strip_prefix("---\n")
         .and_then(|r| r.find("\n---\n").map(|i| &r[i + 5..]))
@@ -128,32 +128,41 @@ fn parse_eha(raw: &str) -> (String, Vec<Gold>) {
         Some(b) => b,
         None => raw,
     };
-    let mut text = String::with_capacity(body.len());
+    let mut doc = Eha {
+        text: String::with_capacity(body.len()),
+        gold: Vec::new(),
+        ignored: Vec::new(),
+    };
     let mut chars = 0usize;
-    let mut gold = Vec::new();
     let mut open: Vec<(usize, u64)> = Vec::new();
+    let mut open_ignore: Vec<usize> = Vec::new();
     let mut rest = body;
     while !rest.is_empty() {
         if let Some(tail) = rest.strip_prefix("<geo")
             && let Some(close) = tail.find('>')
         {
-            {
-                let attrs = &tail[..close];
-                let id = attrs
-                    .split("id=")
-                    .nth(1)
-                    .map(|v| v.trim_matches(|c: char| c == '\'' || c == '"' || c.is_whitespace()))
-                    .and_then(|v| v.split(['\'', '"']).next())
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0);
-                open.push((chars, id));
-                rest = &tail[close + 1..];
-                continue;
-            }
+            let attrs = &tail[..close];
+            let id = attrs
+                .split("id=")
+                .nth(1)
+                .map(|v| v.trim_matches(|c: char| c == '\'' || c == '"' || c.is_whitespace()))
+                .and_then(|v| v.split(['\'', '"']).next())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            open.push((chars, id));
+            rest = &tail[close + 1..];
+            continue;
+        }
+        if let Some(tail) = rest.strip_prefix("<ignore")
+            && let Some(close) = tail.find('>')
+        {
+            open_ignore.push(chars);
+            rest = &tail[close + 1..];
+            continue;
         }
         if let Some(tail) = rest.strip_prefix("</geo>") {
             if let Some((start, id)) = open.pop() {
-                gold.push(Gold {
+                doc.gold.push(Gold {
                     start,
                     end: chars,
                     id,
@@ -162,12 +171,26 @@ fn parse_eha(raw: &str) -> (String, Vec<Gold>) {
             rest = tail;
             continue;
         }
+        if let Some(tail) = rest.strip_prefix("</ignore>") {
+            if let Some(start) = open_ignore.pop() {
+                doc.ignored.push((start, chars));
+            }
+            rest = tail;
+            continue;
+        }
         let Some(c) = rest.chars().next() else { break };
-        text.push(c);
+        doc.text.push(c);
         chars += 1;
         rest = &rest[c.len_utf8()..];
     }
-    (text, gold)
+    doc
+}
+
+/// One EHA document: its text, gold place names, and the spans its annotators marked to ignore.
+struct Eha {
+    text: String,
+    gold: Vec<Gold>,
+    ignored: Vec<(usize, usize)>,
 }
 
 /// Evaluates recognition and resolution on the EHA geo-annotated documents in `dir` (`*.md`).
@@ -185,7 +208,11 @@ pub fn eval_eha_geo(dir: &Path) -> Result<GeoReport> {
     let mut report = GeoReport::default();
     for path in paths {
         let raw = std::fs::read_to_string(&path).map_err(Error::Io)?;
-        let (text, gold) = parse_eha(&raw);
+        let Eha {
+            text,
+            gold,
+            ignored,
+        } = parse_eha(&raw);
         let places = g.find(&text);
         let mut pred: Vec<(usize, usize, u64, String)> = Vec::new();
         let mut demonyms: Vec<(usize, usize)> = Vec::new();
@@ -204,8 +231,14 @@ pub fn eval_eha_geo(dir: &Path) -> Result<GeoReport> {
         }
         report.documents += 1;
         report.gold += gold.len();
-        report.predicted += pred.len();
         let overlaps = |a0: usize, a1: usize, b0: usize, b1: usize| a0 < b1 && b0 < a1;
+        // Predictions inside spans the annotators marked "ignore" (and not on a gold name) count
+        // neither way.
+        let overlaps_gold = |p: &(usize, usize, u64, String)| {
+            gold.iter().any(|gd| overlaps(gd.start, gd.end, p.0, p.1))
+        };
+        pred.retain(|p| overlaps_gold(p) || !ignored.iter().any(|i| overlaps(i.0, i.1, p.0, p.1)));
+        report.predicted += pred.len();
         for p in &pred {
             if gold.iter().any(|gd| gd.start == p.0 && gd.end == p.1) {
                 report.exact += 1;
@@ -488,14 +521,16 @@ mod tests {
 
     #[test]
     fn eha_tags_are_stripped_with_code_point_offsets() {
-        let raw = "---\ntitle: x\n---\nIn <geo  id='370737'>Malakal</geo> and Côte <geo id=\"2950159\">Berlin</geo>.";
-        let (text, gold) = parse_eha(raw);
-        assert_eq!(text, "In Malakal and Côte Berlin.");
+        let raw = "---\ntitle: x\n---\nIn <geo  id='370737'>Malakal</geo> and Côte <geo id=\"2950159\">Berlin</geo>.<ignore  id='undefined'>U.S.</ignore>";
+        let doc = parse_eha(raw);
+        let (text, gold) = (doc.text.clone(), doc.gold.clone());
+        assert_eq!(text, "In Malakal and Côte Berlin.U.S.");
         assert_eq!(gold.len(), 2);
         assert_eq!((gold[0].start, gold[0].end, gold[0].id), (3, 10, 370737));
         let chars: Vec<char> = text.chars().collect();
         let s: String = chars[gold[1].start..gold[1].end].iter().collect();
         assert_eq!(s, "Berlin");
         assert_eq!(gold[1].id, 2950159);
+        assert_eq!(doc.ignored, vec![(27, 31)]);
     }
 }
