@@ -92,7 +92,7 @@ const NEEDS_CONTEXT: &[&str] = &[
     "epiwire:fever",
     "epiwire:pneumonia",
     "epiwire:diarrhoea",
-    "epiwire:ari",
+    "epiwire:acute-respiratory-illness",
     "epiwire:food-poisoning",
 ];
 

@@ -242,7 +242,7 @@ fn undiagnosed_and_syndromes() {
     );
     assert_eq!(
         ids("cases of acute respiratory illness"),
-        vec!["epiwire:ari"]
+        vec!["epiwire:acute-respiratory-illness"]
     );
     assert_eq!(ids("acute watery diarrhoea"), vec!["epiwire:awd"]);
 }
@@ -389,7 +389,11 @@ fn throughput() {
         mentions = 0;
         for _ in 0..passes {
             for t in &texts {
-                mentions += matcher.find(t).iter().map(|d| d.mentions.len()).sum::<usize>();
+                mentions += matcher
+                    .find(t)
+                    .iter()
+                    .map(|d| d.mentions.len())
+                    .sum::<usize>();
             }
         }
         let wall = t0.elapsed().as_secs_f64();
