@@ -553,7 +553,7 @@ impl<'g> Gazetteer<'g> {
             score += 2.0 * ((e.population as f64) + 10.0).log10();
             // World cities keep their reading against a small namesake in a document's country.
             if e.kind == Kind::City && e.population >= 1_000_000 {
-                score += 2.0;
+                score += 3.0;
             }
             if c.via == Via::Name {
                 score += 0.5;
@@ -624,7 +624,7 @@ impl Context<'_> {
                 a = a.saturating_sub(1);
             }
             if a > 0 && e.kind != Kind::Country {
-                boost += 3.0;
+                boost += 1.5 * a.min(2) as f64;
             }
         }
         boost

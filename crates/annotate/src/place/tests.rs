@@ -133,6 +133,14 @@ fn paris_texas_resolves_to_the_texan_city() {
 }
 
 #[test]
+fn world_cities_keep_their_reading_in_a_us_story() {
+    let text =
+        "Officials in Texas and Florida said the traveller had arrived on a flight from Paris.";
+    let got = ids(text);
+    assert!(got.contains(&2_988_507), "{got:?}");
+}
+
+#[test]
 fn state_codes_qualify_cities() {
     let f = found("In the city of Springfield, IL the outbreak grew.");
     assert_eq!(f[0].0, 4_250_542, "{f:?}");
