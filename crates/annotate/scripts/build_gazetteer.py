@@ -507,6 +507,8 @@ def write_binary(out_path, rows, stop, never, blocks, person) -> int:
         old = cands[form].get(idx)
         if old is None or via < old:
             cands[form][idx] = via
+        if "'" in form:  # typographic apostrophe as news sites print it: "Côte d’Ivoire"
+            add(form.replace("'", "\u2019"), idx, via)
 
     for idx, r in enumerate(rows):
         big = r["kind"] in ("country", "admin1") or (r["kind"] == "city" and r["pop"] >= 1_000_000)

@@ -141,6 +141,15 @@ fn world_cities_keep_their_reading_in_a_us_story() {
 }
 
 #[test]
+fn typographic_apostrophes() {
+    let a = found("An earthquake struck near L'Aquila.");
+    let b = found("An earthquake struck near L\u{2019}Aquila.");
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert_eq!(a[0].0, b[0].0);
+    assert_eq!(b[0].2, vec!["L\u{2019}Aquila"]);
+}
+
+#[test]
 fn state_codes_qualify_cities() {
     let f = found("In the city of Springfield, IL the outbreak grew.");
     assert_eq!(f[0].0, 4_250_542, "{f:?}");
