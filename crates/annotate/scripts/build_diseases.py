@@ -9,7 +9,8 @@ Inputs:
 Output (tab-separated, one entry a line, "#" lines are comments):
     id  name  icd10  icd11  parent  terms
 where terms are "|"-separated and a term prefixed with "=" is matched case-sensitively
-(abbreviations such as TB, AFP, HUS); every other term is matched case-insensitively.
+(abbreviations such as TB, AFP, HUS); every other term is matched case-insensitively. A term
+"unknown{ disease}" matches "unknown disease" and marks "unknown" as the mention (BAND's span).
 
 Standard library only. Usage:
     python3 crates/annotate/scripts/build_diseases.py [--owl PATH] [--out PATH]
@@ -62,7 +63,7 @@ STOP_SYNONYMS = {
     "infectious disease", "virus infection", "viral infection", "viral disease",
     "pearly disease", "king's evil", "black death", "glandular fever", "fifth disease",
     "sixth disease", "liver flukes", "fish tapeworm", "ectoparasitism", "hdl1", "hln1",
-    "prion disease pathway", "psittacosis",
+    "prion disease pathway", "psittacosis", "crabs", "thrush",
 }
 
 STOPWORDS = {

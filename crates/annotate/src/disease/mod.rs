@@ -116,6 +116,9 @@ struct Pattern {
     case_sensitive: bool,
     /// Needs case context, see [`AMBIGUOUS_TERMS`].
     needs_context: bool,
+    /// How many normalised bytes of the match are the mention (the rest is required context,
+    /// `unknown{ disease}` in the lexicon).
+    kept: u32,
     /// Whether the last normalised byte is a word byte (then a word boundary must follow).
     /// Every pattern starts with a word byte: matches are searched at word starts.
     word_end: bool,
@@ -216,7 +219,19 @@ impl DiseaseMatcher {
                     Some(t) => (true, t),
                     None => (false, raw),
                 };
-                let norm = normalize_term(term);
+                // `unknown{ disease}`: matches "unknown disease", the mention is "unknown".
+                let (kept, context) = match term.strip_suffix('}').and_then(|t| t.split_once('{')) {
+                    Some((kept, context)) => (kept, Some(context)),
+                    None => (term, None),
+                };
+                let kept_len = normalize_term(kept).len();
+                let norm = normalize_term(&format!("{kept}{}", context.unwrap_or("")));
+                if kept_len == 0 || context.is_some() && kept_len >= norm.len() {
+                    return Err(Error::Lexicon {
+                        line: line_no,
+                        message: format!("{id}: term {raw:?} keeps nothing or requires nothing"),
+                    });
+                }
                 if norm.is_empty() {
                     return Err(Error::Lexicon {
                         line: line_no,
@@ -242,6 +257,7 @@ impl DiseaseMatcher {
                     entry: entry_index,
                     case_sensitive,
                     needs_context: AMBIGUOUS_TERMS.contains(&term),
+                    kept: u32::try_from(kept_len).unwrap_or(u32::MAX),
                     word_end: is_word(last),
                 });
                 exact.push(if case_sensitive {
@@ -422,6 +438,7 @@ impl DiseaseMatcher {
             // haystack that ends before it, which yields the next longest (`hepatitis`).
             let mut limit = n;
             let mut found = None;
+            let mut consumed = pos;
             while limit > pos {
                 let input = Input::new(hay).range(pos..limit).anchored(Anchored::Yes);
                 let Some(m) = self.automaton.find(input) else {
@@ -436,14 +453,17 @@ impl DiseaseMatcher {
                 let case_ok =
                     !p.case_sensitive || hay.get(s..e) == Some(self.exact[pid].as_slice());
                 if boundary && case_ok {
-                    found = Some((s, e, p.entry, p.needs_context));
+                    // The mention ends where its kept part ends; the context is consumed.
+                    let kept_end = (s + p.kept as usize).min(e);
+                    found = Some((s, kept_end, p.entry, p.needs_context));
+                    consumed = e;
                     break;
                 }
                 limit = e - 1;
             }
             match found {
                 Some(c) => {
-                    pos = c.1;
+                    pos = consumed.max(c.1);
                     cands.push(c);
                 }
                 None => pos = word_end,

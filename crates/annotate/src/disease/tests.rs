@@ -329,6 +329,12 @@ fn malformed_lexicon_is_an_error() {
         DiseaseMatcher::new("a\tA\t\t\t\t- -\n"),
         Err(Error::Lexicon { .. })
     ));
+    // A context suffix must leave something to keep and add something to require.
+    assert!(DiseaseMatcher::new("a\tA\t\t\t\t{x}\n").is_err());
+    assert!(DiseaseMatcher::new("a\tA\t\t\t\tx{}\n").is_err());
+    let ctx = DiseaseMatcher::new("a\tA\t\t\t\tfoo{ bar}\n").unwrap();
+    assert_eq!(ctx.find_all("foo bar foo")[0].mentions.len(), 1);
+    assert_eq!(ctx.find_all("foo bar foo")[0].mentions[0].text, "foo");
     // Terms must start with a letter or digit: matches are searched at word starts.
     assert!(matches!(
         DiseaseMatcher::new("a\tA\t\t\t\t(x)\n"),
