@@ -2,12 +2,22 @@
 //!
 //! A lexicon (`data/diseases.tsv`, built by `scripts/build_diseases.py` from the Disease
 //! Ontology infectious-disease slim and a curated table of what news writes) is compiled once
-//! into an Aho–Corasick automaton. [`DiseaseMatcher::find`] normalises the text in one pass
-//! (separators, parentheses, accents: see [`normalize`](self)), runs the automaton, keeps the
-//! matches that sit on word boundaries and respect the case of abbreviations (`TB`, `AFP`,
-//! `HUS`), and resolves overlaps leftmost-longest, so `yellow fever` wins over the syndrome
-//! `fever` and `Ebola haemorrhagic fever` over `Ebola`. Every span points at exactly the original
-//! characters, in code points.
+//! into an anchored Aho–Corasick DFA. [`DiseaseMatcher::find`]:
+//!
+//! 1. normalises the text in one pass (separators, parentheses, accents, apostrophes), keeping
+//!    a map back to the original bytes;
+//! 2. at each word start whose first word (and the two bytes after it) can begin a term, finds
+//!    the longest term that ends on a word boundary and, for abbreviations (`TB`, `AFP`, `HUS`),
+//!    in the right case; so `yellow fever` wins over the syndrome `fever`, `Ebola haemorrhagic
+//!    fever` over `Ebola`, and `flu` is not found in `influx`;
+//! 3. drops what is not a mention: a hyphenated modifier (`malaria-endemic`, `flu-like`), a
+//!    bracketed abbreviation restating the name just before it (`African swine fever (ASF)`), a
+//!    syndrome listed as a symptom rather than reported with cases (`fever, headache` vs
+//!    `cases of fever`), and repeats of a disease within one sentence ([`DiseaseMatcher::find_all`]
+//!    keeps those);
+//! 4. maps every span back to exactly the original characters, in code points.
+//!
+//! Scoring on BAND is in [`eval_band`].
 
 use std::cell::RefCell;
 use std::collections::HashSet;
