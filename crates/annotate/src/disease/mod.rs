@@ -32,7 +32,7 @@ use epiwire_model::{Disease, Span};
 mod eval;
 mod normalize;
 
-pub use eval::{BandReport, Scores, eval_band};
+pub use eval::{BAND_LABELS, BandReport, LabelRecall, Scores, eval_band, eval_band_with};
 use normalize::{Normalized, is_word, normalize_into, normalize_term};
 
 /// The lexicon compiled into the binary.
