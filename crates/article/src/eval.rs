@@ -36,6 +36,10 @@ pub struct Row {
     pub date_ok: usize,
     /// Pages where a date was output.
     pub date_given: usize,
+    /// Pages with a gold author.
+    pub author_n: usize,
+    /// Authors matched (normalised exact match).
+    pub author_ok: usize,
     /// Wall time of extraction (all pages, one thread), seconds.
     pub secs: f64,
 }
@@ -64,6 +68,10 @@ impl Row {
     /// Date accuracy.
     pub fn date_accuracy(&self) -> f64 {
         ratio(self.date_ok, self.date_n)
+    }
+    /// Author accuracy.
+    pub fn author_accuracy(&self) -> f64 {
+        ratio(self.author_ok, self.author_n)
     }
 }
 
@@ -95,13 +103,22 @@ impl fmt::Display for Report {
         )?;
         writeln!(
             f,
-            "{:<22} {:>9} {:>7} {:>7} {:>8} {:>7} {:>7} {:>8} {:>7}",
-            "extractor", "precision", "recall", "F1", "accuracy", "title", "date", "time s", "MB/s"
+            "{:<22} {:>9} {:>7} {:>7} {:>8} {:>7} {:>7} {:>7} {:>8} {:>7}",
+            "extractor",
+            "precision",
+            "recall",
+            "F1",
+            "accuracy",
+            "title",
+            "date",
+            "author",
+            "time s",
+            "MB/s"
         )?;
         for r in &self.rows {
             writeln!(
                 f,
-                "{:<22} {:>9.3} {:>7.3} {:>7.3} {:>8.3} {:>7.3} {:>7.3} {:>8.2} {:>7.1}",
+                "{:<22} {:>9.3} {:>7.3} {:>7.3} {:>8.3} {:>7.3} {:>7.3} {:>7.3} {:>8.2} {:>7.1}",
                 r.name,
                 r.precision(),
                 r.recall(),
@@ -109,6 +126,7 @@ impl fmt::Display for Report {
                 r.accuracy(),
                 r.title_accuracy(),
                 r.date_accuracy(),
+                r.author_accuracy(),
                 r.secs,
                 if r.secs > 0.0 {
                     self.html_bytes as f64 / 1e6 / r.secs
@@ -130,6 +148,7 @@ struct Item {
     without: Vec<String>,
     title: Option<String>,
     date: Option<String>,
+    author: Option<String>,
 }
 
 fn err(msg: impl Into<String>) -> Error {
@@ -171,6 +190,7 @@ fn load_items(path: &Path) -> Result<Vec<Item>> {
             without: str_list(item.get("without")),
             title: get("title"),
             date: get("date"),
+            author: get("author"),
         });
     }
     Ok(items)
@@ -297,6 +317,7 @@ pub fn evaluate_with(dir: &Path, extractors: &[Extractor]) -> Result<Report> {
         for it in &items {
             row.title_n += usize::from(it.title.is_some());
             row.date_n += usize::from(it.date.is_some());
+            row.author_n += usize::from(it.author.is_some());
         }
         let missing: std::collections::HashSet<&str> =
             report.missing.iter().map(String::as_str).collect();
@@ -336,6 +357,13 @@ pub fn evaluate_with(dir: &Path, extractors: &[Extractor]) -> Result<Report> {
                     .is_some_and(|t| crate::meta::title_key(t) == crate::meta::title_key(gold))
             {
                 row.title_ok += 1;
+            }
+            if let Some(gold) = &it.author
+                && a.author
+                    .as_deref()
+                    .is_some_and(|t| crate::meta::title_key(t) == crate::meta::title_key(gold))
+            {
+                row.author_ok += 1;
             }
             row.date_given += usize::from(a.published.is_some());
             if let Some(gold) = &it.date

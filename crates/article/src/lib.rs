@@ -159,10 +159,12 @@ pub fn extract_html_with(html: &str, url: Option<&str>, extractor: Extractor) ->
     let html = cap(html, MAX_HTML_BYTES);
     let m = meta::scan_meta(html);
     let deep = scan::max_depth(html) > MAX_DEPTH;
+    // The library's own date is only a last resort: skip its date search when markup gave one.
+    let need_date = m.published(url).is_none();
     let main = if deep {
         None
     } else {
-        main_text(html, url, extractor)
+        main_text(html, url, extractor, need_date)
     };
     let (text, fallback_meta) = match main {
         Some(mt) => (clean::drop_boilerplate_lines(&tidy(&mt.text)), mt.meta),
@@ -237,9 +239,12 @@ fn run_dom_smoothie(html: &str, url: Option<&str>) -> Option<MainText> {
     })
 }
 
-fn run_trafilatura(html: &str, fallback: bool) -> Option<MainText> {
+fn run_trafilatura(html: &str, fallback: bool, need_date: bool) -> Option<MainText> {
     let mut opts = trafilatura::Options::default().with_fallback(fallback);
     opts.exclude_comments = true;
+    if !need_date {
+        opts.html_date_mode = trafilatura::HtmlDateMode::Disabled;
+    }
     let r = trafilatura::extract(html, &opts).ok()?;
     Some(MainText {
         // content_text runs paragraphs together; the HTML keeps their boundaries.
@@ -264,13 +269,18 @@ const COMBINE_SHORT_CHARS: usize = 1000;
 /// article body rather than trimmed boilerplate).
 const COMBINE_RATIO: usize = 5;
 
-fn main_text(html: &str, url: Option<&str>, extractor: Extractor) -> Option<MainText> {
+fn main_text(
+    html: &str,
+    url: Option<&str>,
+    extractor: Extractor,
+    need_date: bool,
+) -> Option<MainText> {
     match extractor {
         Extractor::DomSmoothie => run_dom_smoothie(html, url),
-        Extractor::Trafilatura => run_trafilatura(html, false),
-        Extractor::TrafilaturaFallback => run_trafilatura(html, true),
+        Extractor::Trafilatura => run_trafilatura(html, false, need_date),
+        Extractor::TrafilaturaFallback => run_trafilatura(html, true, need_date),
         Extractor::Combined => {
-            let t = run_trafilatura(html, false);
+            let t = run_trafilatura(html, false, need_date);
             let t_len = t.as_ref().map_or(0, |m| m.text.chars().count());
             if t_len >= COMBINE_SHORT_CHARS {
                 return t;

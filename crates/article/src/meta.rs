@@ -329,21 +329,72 @@ fn on_meta(m: &mut HtmlMeta, attrs: &str) {
 
 /// Cleans an author string: drops "By", URLs, handles and over-long text.
 pub(crate) fn clean_author(s: &str) -> Option<String> {
+    const PREFIXES: &[&str] = &[
+        "post author by",
+        "posted by",
+        "written by",
+        "published by",
+        "geschrieben von",
+        "eingestellt von",
+        "veröffentlicht von",
+        "verfasst von",
+        "publié par",
+        "écrit par",
+        "publicado por",
+        "escrito por",
+        "autor:",
+        "author:",
+        "autorin:",
+        "von:",
+        "by:",
+        "by",
+        "von",
+        "vom",
+        "par",
+        "por",
+    ];
     let mut t = s.trim();
-    for p in [
-        "By ", "by ", "BY ", "Von ", "von ", "Par ", "par ", "Por ", "Autor: ", "Author: ",
-    ] {
-        if let Some(r) = t.strip_prefix(p) {
-            t = r.trim();
+    loop {
+        let before = t;
+        for p in PREFIXES {
+            let head: String = t.chars().take(p.chars().count()).collect();
+            let next = t.get(head.len()..).unwrap_or("");
+            if head.to_lowercase() == *p
+                && (next.is_empty() || next.starts_with(char::is_whitespace))
+            {
+                t = next.trim();
+                break;
+            }
+        }
+        if t == before {
+            break;
         }
     }
-    let t = t.trim_matches(|c: char| c == ',' || c == '|' || c == '-' || c.is_whitespace());
+    let t =
+        t.trim_matches(|c: char| c == ',' || c == '|' || c == '-' || c == ':' || c.is_whitespace());
+    let lower = t.to_lowercase();
+    const REJECT: &[&str] = &[
+        "name *",
+        "name (",
+        "erforderlich",
+        "required",
+        "posted on",
+        "publiziert am",
+        "veröffentlicht am",
+        "published on",
+    ];
     if t.is_empty()
         || t.contains("://")
+        || t.contains('*')
         || t.starts_with("www.")
         || t.starts_with('@')
         || t.chars().count() > 80
         || t.split_whitespace().count() > 8
+        || lower.ends_with(" says")
+        || lower.ends_with(" says:")
+        || lower.ends_with(" sagt")
+        || lower.ends_with(" sagt:")
+        || REJECT.iter().any(|r| lower.contains(r))
         || t.chars().any(|c| c.is_ascii_digit()) && find_date(t).is_some()
     {
         return None;
@@ -735,6 +786,22 @@ mod tests {
         );
         assert_eq!(m.title(None).as_deref(), Some("My post title"));
         assert_eq!(m.author().as_deref(), Some("John Smith"));
+        assert_eq!(
+            clean_author("Post author By Helge Fahrnberger").as_deref(),
+            Some("Helge Fahrnberger")
+        );
+        assert_eq!(
+            clean_author("Eingestellt von der Michel").as_deref(),
+            Some("der Michel")
+        );
+        assert_eq!(
+            clean_author("vom Support Team").as_deref(),
+            Some("Support Team")
+        );
+        assert_eq!(clean_author("Name (erforderlich)"), None);
+        assert_eq!(clean_author("Art Edwards says"), None);
+        assert_eq!(clean_author("By"), None);
+        assert_eq!(clean_author("Byron Smith").as_deref(), Some("Byron Smith"));
         let m = scan_meta("<title>Site | A much longer article title here</title>");
         assert_eq!(
             m.title(None).as_deref(),
