@@ -166,10 +166,14 @@ pub fn extract_html_with(html: &str, url: Option<&str>, extractor: Extractor) ->
     } else {
         main_text(html, url, extractor, need_date)
     };
-    let (text, fallback_meta) = match main {
+    let (mut text, fallback_meta) = match main {
         Some(mt) => (clean::drop_boilerplate_lines(&tidy(&mt.text)), mt.meta),
-        None => (tidy(&scan::strip_tags(html)), None),
+        None => (String::new(), None),
     };
+    if text.is_empty() {
+        // Nothing recognised as an article (or a page too deep): keep the visible text.
+        text = tidy(&scan::strip_tags(html));
+    }
     let title = m
         .title(url)
         .or_else(|| fallback_meta.as_ref().and_then(|f| f.title.clone()));
@@ -510,6 +514,17 @@ mod tests {
         );
         let a = extract_html(&html, None);
         assert_eq!(a.text, "deep text");
+    }
+
+    #[test]
+    fn short_pages_keep_their_text() {
+        let a = extract(&raw(Body::Html(
+            "<html><body><p>Cholera in Yemen: 10 new cases.</p></body></html>".into(),
+        )));
+        assert_eq!(
+            a.map(|a| a.text).ok().as_deref(),
+            Some("Cholera in Yemen: 10 new cases.")
+        );
     }
 
     #[test]
