@@ -15,6 +15,16 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The shared data folder: beside the checkout (as CI has it), else /work/shared.
+fn shared(rel: &str) -> PathBuf {
+    let beside = root().join("../shared").join(rel);
+    if beside.exists() {
+        beside
+    } else {
+        PathBuf::from("/work/shared").join(rel)
+    }
+}
+
 fn seed(name: &str) -> String {
     let dir = root().join("tests/fixtures/seeds");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
@@ -217,7 +227,7 @@ fn historic_and_short_forms() {
 
 #[test]
 fn eha_figures() {
-    let dir = PathBuf::from("/work/shared/data/eha-geo/resolved_geoannotated_data");
+    let dir = shared("data/eha-geo/resolved_geoannotated_data");
     if !dir.exists() {
         eprintln!("skipped: {} missing", dir.display());
         return;
@@ -232,7 +242,7 @@ fn eha_figures() {
 
 #[test]
 fn epitator_figures() {
-    let path = PathBuf::from("/work/shared/data/epitator-tests/test_geoname_annotator.jsonl");
+    let path = shared("data/epitator-tests/test_geoname_annotator.jsonl");
     if !path.exists() {
         eprintln!("skipped: {} missing", path.display());
         return;
