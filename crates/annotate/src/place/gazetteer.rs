@@ -202,7 +202,7 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn bad(&self, message: &str) -> Error {
         Error::Parse {
-            line: self.pos,
+            offset: self.pos,
             message: message.to_string(),
         }
     }

@@ -69,6 +69,16 @@ fn embedded_gazetteer_loads() {
 }
 
 #[test]
+fn malformed_data_is_an_error() {
+    assert!(Gazetteer::from_bytes(b"not a gazetteer").is_err());
+    let data = super::decompress(include_bytes!("../../data/gazetteer.bin.gz")).unwrap();
+    for cut in [30, 1000, data.len() / 2, data.len() - 1] {
+        assert!(Gazetteer::from_bytes(&data[..cut]).is_err(), "cut at {cut}");
+    }
+    assert!(super::decompress(b"\x1f\x8b garbage").is_err());
+}
+
+#[test]
 fn seed_000_north_korea_forms_and_neighbours() {
     let text = seed("000");
     let places = g().find(&text);
