@@ -14,6 +14,8 @@ pub(crate) struct HtmlMeta {
     pub meta_title: Option<String>,
     pub ld_title: Option<String>,
     pub h1: Option<String>,
+    /// Text of the first element classed as an entry/post/article title.
+    pub entry_title: Option<String>,
     pub title_tag: Option<String>,
     pub site_name: Option<String>,
     /// Publication date from JSON-LD (normalised).
@@ -116,6 +118,7 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
     let mut capture: Option<(Capture, String, usize, String)> = None; // kind, tag, depth, text
     let mut seen_h1 = false;
     let mut date_cap: Option<(String, usize, String)> = None; // tag, depth, text
+    let mut title_cap: Option<(String, usize, String)> = None;
     for tok in tokens(html) {
         match tok {
             Token::Start { name, attrs } => {
@@ -150,7 +153,7 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
                         }
                         set_once(&mut m.time_date, dt);
                     }
-                    "h1" if !seen_h1 && capture.is_none() => {
+                    "h1" if !seen_h1 && capture.is_none() && !is_site_heading(attrs) => {
                         seen_h1 = true;
                         capture = Some((Capture::H1, lname.clone(), 1, String::new()));
                     }
@@ -176,6 +179,20 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
                     && name.eq_ignore_ascii_case(tag)
                 {
                     *depth += 1;
+                }
+                if let Some((tag, depth, _)) = title_cap.as_mut()
+                    && name.eq_ignore_ascii_case(tag)
+                {
+                    *depth += 1;
+                }
+                if m.entry_title.is_none()
+                    && title_cap.is_none()
+                    && !crate::scan::is_void(name)
+                    && lname != "body"
+                    && lname != "article"
+                    && attr(attrs, "class").is_some_and(|c| is_entry_title_class(&c))
+                {
+                    title_cap = Some((lname.clone(), 1, String::new()));
                 }
                 if m.class_date.is_none() && date_cap.is_none() && lname != "meta" {
                     if let Some(p) = attr(attrs, "property")
@@ -208,6 +225,16 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
             Token::End { name } => {
                 in_title = false;
                 in_ld = false;
+                let mut title_done = false;
+                if let Some((tag, depth, _)) = title_cap.as_mut()
+                    && name.eq_ignore_ascii_case(tag)
+                {
+                    *depth -= 1;
+                    title_done = *depth == 0;
+                }
+                if title_done && let Some((_, _, text)) = title_cap.take() {
+                    m.entry_title = clean(&text).filter(|t| (4..=250).contains(&t.chars().count()));
+                }
                 let mut date_done = false;
                 if let Some((tag, depth, _)) = date_cap.as_mut()
                     && name.eq_ignore_ascii_case(tag)
@@ -249,6 +276,12 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
                         text.push_str(t);
                         text.push(' ');
                     }
+                    if let Some((_, _, text)) = title_cap.as_mut()
+                        && text.len() < 400
+                    {
+                        text.push_str(t);
+                        text.push(' ');
+                    }
                     if let Some((_, _, text)) = date_cap.as_mut()
                         && text.len() < 200
                     {
@@ -260,6 +293,46 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
         }
     }
     m
+}
+
+/// An `<h1>` that holds the site's name, not the article's (`site-title`, `logo`, …).
+fn is_site_heading(attrs: &str) -> bool {
+    let cls = attr(attrs, "class")
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+        + " "
+        + &attr(attrs, "id").unwrap_or_default().to_ascii_lowercase();
+    [
+        "site-title",
+        "site_title",
+        "sitetitle",
+        "site-name",
+        "logo",
+        "blog-title",
+        "blogtitle",
+        "brand",
+        "masthead",
+    ]
+    .iter()
+    .any(|k| cls.contains(k))
+}
+
+/// A class naming the article's title.
+fn is_entry_title_class(c: &str) -> bool {
+    let c = c.to_ascii_lowercase();
+    [
+        "entry-title",
+        "post-title",
+        "article-title",
+        "posttitle",
+        "entrytitle",
+        "article__title",
+        "story-title",
+        "post__title",
+        "headline",
+    ]
+    .iter()
+    .any(|k| c.contains(k))
 }
 
 /// A class naming a publication date (not an update).
@@ -642,6 +715,9 @@ impl HtmlMeta {
                 return Some(h.to_string());
             }
         }
+        if let Some(e) = &self.entry_title {
+            return Some(e.clone());
+        }
         let is_site = |t: &str| {
             let k = title_key(t);
             let squashed = k.replace(' ', "");
@@ -760,6 +836,17 @@ mod tests {
             m.published(None).as_deref(),
             Some("2020-01-04T10:00:00+02:00")
         );
+    }
+
+    #[test]
+    fn blog_titles() {
+        let m = scan_meta(
+            r#"<title>My Blog &raquo; A post about things</title><h1 class="site-title">My Blog</h1>
+            <h2 class="entry-title"><a href="/p">A post about things</a></h2>"#,
+        );
+        assert_eq!(m.title(None).as_deref(), Some("A post about things"));
+        let m = scan_meta(r#"<title>Shop</title><div class="post-title">Opening hours</div>"#);
+        assert_eq!(m.title(None).as_deref(), Some("Opening hours"));
     }
 
     #[test]
