@@ -384,7 +384,13 @@ fn on_meta(m: &mut HtmlMeta, attrs: &str) {
         }
         _ => {}
     }
-    if let Some(rank) = DATE_KEYS.iter().position(|k| *k == key)
+    // A "cover date" (the issue date, as in print) ranks with the best keys.
+    let rank = if key.ends_with("cover_date") || key.ends_with("coverdate") {
+        Some(1)
+    } else {
+        DATE_KEYS.iter().position(|k| *k == key)
+    };
+    if let Some(rank) = rank
         && let Some(d) = crate::normalize_date(content)
     {
         let rank = u8::try_from(rank).unwrap_or(u8::MAX);
@@ -847,6 +853,14 @@ mod tests {
         assert_eq!(m.title(None).as_deref(), Some("A post about things"));
         let m = scan_meta(r#"<title>Shop</title><div class="post-title">Opening hours</div>"#);
         assert_eq!(m.title(None).as_deref(), Some("Opening hours"));
+    }
+
+    #[test]
+    fn cover_date_beats_republication() {
+        let m = scan_meta(
+            r#"<meta name="DC.date" content="2015-07-24 13:43:41"><meta name="x_cover_date" content="1998-02-10">"#,
+        );
+        assert_eq!(m.published(None).as_deref(), Some("1998-02-10"));
     }
 
     #[test]
