@@ -1,5 +1,5 @@
 //! Prints the article extracted from each HTML or text file given (development aid).
-//! `cargo run --release -p epiwire-article --example show -- FILE...`
+//! `EXTRACTOR=dom_smoothie|trafilatura|combined cargo run --release -p epiwire-article --example show -- FILE...`
 use std::io::Write;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -19,7 +19,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 epiwire_model::Body::Html(body)
             },
         };
-        match epiwire_article::extract(&raw) {
+        let extractor = match std::env::var("EXTRACTOR").as_deref() {
+            Ok("dom_smoothie") => epiwire_article::Extractor::DomSmoothie,
+            Ok("trafilatura") => epiwire_article::Extractor::Trafilatura,
+            _ => epiwire_article::Extractor::Combined,
+        };
+        match epiwire_article::extract_with(&raw, extractor) {
             Ok(a) => writeln!(
                 out,
                 "== {path}\ntitle: {:?}\npublished: {:?}\nauthor: {:?}\nlanguage: {:?}\n{}\n",
