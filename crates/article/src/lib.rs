@@ -164,7 +164,13 @@ pub fn extract_html_with(html: &str, url: Option<&str>, extractor: Extractor) ->
     let main = if deep {
         None
     } else {
-        main_text(html, url, extractor, need_date)
+        // The extractor libraries are third-party code: a panic inside one of them must cost
+        // this page its boilerplate removal, not the run.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            main_text(html, url, extractor, need_date)
+        }))
+        .ok()
+        .flatten()
     };
     let (mut text, fallback_meta) = match main {
         Some(mt) => (clean::drop_boilerplate_lines(&tidy(&mt.text)), mt.meta),
