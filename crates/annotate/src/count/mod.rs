@@ -720,7 +720,7 @@ impl Cx<'_> {
         if unit_word(nw) {
             return true;
         }
-        if nw == "per" || (nw == "per" && self.word(n.last + 2) == "cent") {
+        if nw == "per" {
             return true;
         }
         if let Some(b) = before {
@@ -854,13 +854,13 @@ impl Cx<'_> {
                 Kind::Punct(c) => {
                     // Skip a short bracket: "319 (13.6%) died", "11 (including 1 death) tested
                     // positive".
-                    if c == '(' {
-                        if let Some(close) = (j + 1..j + 9).find(|&k| {
+                    if c == '('
+                        && let Some(close) = (j + 1..j + 9).find(|&k| {
                             self.tok(k).is_some_and(|t| t.is_punct(')')) && !self.is_boundary(j, k)
-                        }) {
-                            j = close + 1;
-                            continue;
-                        }
+                        })
+                    {
+                        j = close + 1;
+                        continue;
                     }
                     let joins = (t.is_dash() || c == '/') && t.gap == Gap::None;
                     if !joins {
@@ -911,13 +911,13 @@ impl Cx<'_> {
                     if w == "fell" && self.word(j + 1) == "ill" {
                         return Right::Metric("cases", status, j + 1);
                     }
-                    if person.is_none() {
-                        if let Some(is_case) = person_word(w) {
-                            person = Some((is_case, j));
-                            words = 0;
-                            j += 1;
-                            continue;
-                        }
+                    if person.is_none()
+                        && let Some(is_case) = person_word(w)
+                    {
+                        person = Some((is_case, j));
+                        words = 0;
+                        j += 1;
+                        continue;
                     }
                     let filler = filler_word(w)
                         || (prev_status && matches!(w, "and" | "or"))
@@ -1087,14 +1087,13 @@ impl Cx<'_> {
                 Kind::Punct(c) => {
                     // Skip a short bracket: "the cumulative number of cases for the period
                     // (1 to 28 November) is 523".
-                    if c == ')' {
-                        if let Some(open) = (j.saturating_sub(9)..j)
+                    if c == ')'
+                        && let Some(open) = (j.saturating_sub(9)..j)
                             .rev()
                             .find(|&k| self.toks[k].is_punct('(') && !self.is_boundary(k, j))
-                        {
-                            j = open;
-                            continue;
-                        }
+                    {
+                        j = open;
+                        continue;
                     }
                     if matches!(c, ',' | '(') {
                         // "24 deaths (17 in Gabon, 7 in the Congo)": a breakdown in brackets
@@ -1102,10 +1101,11 @@ impl Cx<'_> {
                         let open = (j.saturating_sub(12)..=j)
                             .rev()
                             .find(|&k| self.toks[k].is_punct('(') || self.toks[k].is_punct(')'));
-                        if let Some(o) = open.filter(|&o| self.toks[o].is_punct('(') && o > 0) {
-                            if !self.is_boundary(o, n.first) && head_noun(self.word(o - 1)) {
-                                return metric_word(self.word(o - 1)).map(|m| (m, status));
-                            }
+                        if let Some(o) = open.filter(|&o| self.toks[o].is_punct('(') && o > 0)
+                            && !self.is_boundary(o, n.first)
+                            && head_noun(self.word(o - 1))
+                        {
+                            return metric_word(self.word(o - 1)).map(|m| (m, status));
                         }
                     }
                     if matches!(c, ',' | '(' | ')' | '"' | '“' | '”' | '[' | ']') {
@@ -1126,12 +1126,11 @@ impl Cx<'_> {
                     if let Some(st) = status_word(w) {
                         status = status.or(Some(st));
                     }
-                    if let Some(m) = metric_word(w) {
-                        if matches!(m, "cases" | "deaths" | "hospitalizations" | "recoveries")
-                            || steps <= 3
-                        {
-                            return Some((m, status));
-                        }
+                    if let Some(m) = metric_word(w)
+                        && (matches!(m, "cases" | "deaths" | "hospitalizations" | "recoveries")
+                            || steps <= 3)
+                    {
+                        return Some((m, status));
                     }
                     if matches!(w, "patients" | "victims") {
                         return Some(("cases", status));
@@ -1201,10 +1200,10 @@ impl Cx<'_> {
                 "date" if self.word(j.wrapping_sub(1)) == "to" => Some("cumulative"),
                 _ => None,
             });
-            if let Some(c) = cue {
-                if found.is_none() {
-                    found = Some(c);
-                }
+            if let Some(c) = cue
+                && found.is_none()
+            {
+                found = Some(c);
             }
             if (w == "of" && self.word(j.wrapping_sub(1)) == "as") || w == "since" {
                 weak = true;
@@ -1242,10 +1241,10 @@ impl Cx<'_> {
         while j + 1 < self.toks.len() && self.sent[j + 1] == s && j < first + 40 {
             j += 1;
             let w = self.word(j);
-            if let Some(c) = scope_cue(w) {
-                if c != "new" {
-                    return Some(c);
-                }
+            if let Some(c) = scope_cue(w)
+                && c != "new"
+            {
+                return Some(c);
             }
             if matches!(w, "far" | "date") && matches!(self.word(j - 1), "so" | "to") {
                 return Some("cumulative");
@@ -1354,11 +1353,10 @@ impl Cx<'_> {
                 }
                 match t.kind {
                     Kind::Num => {
-                        if j != i + 1
-                            || !matches!(self.word(j + 1), "year" | "month")
-                                && !(toks.get(j + 1).is_some_and(Token::is_dash)
-                                    && matches!(self.word(j + 2), "year" | "month"))
-                        {
+                        let age_unit = matches!(self.word(j + 1), "year" | "month")
+                            || (toks.get(j + 1).is_some_and(Token::is_dash)
+                                && matches!(self.word(j + 2), "year" | "month"));
+                        if j != i + 1 || !age_unit {
                             break;
                         }
                         age = true;

@@ -760,7 +760,7 @@ mod tests {
         let s = n.to_string();
         let mut out = String::new();
         for (k, c) in s.chars().enumerate() {
-            if k > 0 && (s.len() - k) % 3 == 0 {
+            if k > 0 && (s.len() - k).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
@@ -797,7 +797,7 @@ mod tests {
         let below_100 = |n: u32| -> String {
             if n < 20 {
                 U[n as usize].to_string()
-            } else if n % 10 == 0 {
+            } else if n.is_multiple_of(10) {
                 T[(n / 10) as usize].to_string()
             } else {
                 format!("{}-{}", T[(n / 10) as usize], U[(n % 10) as usize])
@@ -805,7 +805,7 @@ mod tests {
         };
         if n < 100 {
             below_100(n)
-        } else if n % 100 == 0 {
+        } else if n.is_multiple_of(100) {
             format!("{} hundred", U[(n / 100) as usize])
         } else {
             format!(

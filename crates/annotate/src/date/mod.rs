@@ -421,15 +421,13 @@ impl Cx<'_> {
     fn absolute(&self, j: usize) -> Option<P> {
         let t = self.toks.get(j)?;
         // Weekday prefix before an absolute date: "Friday, October 7th 2010", "Sat 19 Aug 2017".
-        if t.is_word() && is_capitalised(self.src, t) {
-            if weekday_word(lw(self.low, t)).is_some() {
-                let mut k = j + 1;
-                if self.punct(k, ',') || self.punct(k, '.') {
-                    k += 1;
-                }
-                let p = self.absolute(k)?;
-                return Some(P { first: j, ..p });
+        if t.is_word() && is_capitalised(self.src, t) && weekday_word(lw(self.low, t)).is_some() {
+            let mut k = j + 1;
+            if self.punct(k, ',') || self.punct(k, '.') {
+                k += 1;
             }
+            let p = self.absolute(k)?;
+            return Some(P { first: j, ..p });
         }
         if let Some((m, ml)) = self.month(j) {
             // Month D[th][,] [Y]
@@ -471,62 +469,62 @@ impl Cx<'_> {
             return None;
         }
         // YYYY-MM-DD or YYYY/MM/DD.
-        if let Some((y, 4)) = self.num(j).map(|(v, l)| (v, l)) {
+        if let Some((y, 4)) = self.num(j) {
             let sep_ok = |k: usize| {
                 (self.dash(k) || self.punct(k, '/')) && self.attached(k) && self.attached(k + 1)
             };
-            if sep_ok(j + 1) && sep_ok(j + 3) {
-                if let (Some((m, ml)), Some((d, dl))) = (self.num(j + 2), self.num(j + 4)) {
-                    if ml <= 2
-                        && dl <= 2
-                        && !(self.attached(j + 5)
-                            && self.toks.get(j + 5).is_some_and(Token::is_num))
-                    {
-                        let (y, m, d) = (
-                            i16::try_from(y).ok()?,
-                            i8::try_from(m).ok()?,
-                            i8::try_from(d).ok()?,
-                        );
-                        ymd(y, m, d)?;
-                        return Some(P {
-                            first: j,
-                            last: j + 4,
-                            pt: Pt::Abs {
-                                y: Some(y),
-                                m: Some(m),
-                                d: Some(d),
-                                decade: false,
-                            },
-                        });
-                    }
-                }
+            if sep_ok(j + 1)
+                && sep_ok(j + 3)
+                && let (Some((m, ml)), Some((d, dl))) = (self.num(j + 2), self.num(j + 4))
+                && ml <= 2
+                && dl <= 2
+                && !(self.attached(j + 5) && self.toks.get(j + 5).is_some_and(Token::is_num))
+            {
+                let (y, m, d) = (
+                    i16::try_from(y).ok()?,
+                    i8::try_from(m).ok()?,
+                    i8::try_from(d).ok()?,
+                );
+                ymd(y, m, d)?;
+                return Some(P {
+                    first: j,
+                    last: j + 4,
+                    pt: Pt::Abs {
+                        y: Some(y),
+                        m: Some(m),
+                        d: Some(d),
+                        decade: false,
+                    },
+                });
             }
         }
         // D-Mon-YY: "08-FEB-17".
-        if self.dash(j + 1) && self.attached(j + 1) && self.attached(j + 2) {
-            if let (Some((d, _)), Some((m, _))) = (self.num(j), self.month(j + 2)) {
-                if self.dash(j + 3) && self.attached(j + 3) && self.attached(j + 4) {
-                    if let Some((yy, yl)) = self.num(j + 4) {
-                        let y = match yl {
-                            2 => 2000 + yy as i32 - if yy > 50 { 100 } else { 0 },
-                            4 => yy as i32,
-                            _ => return None,
-                        };
-                        let (y, d) = (i16::try_from(y).ok()?, i8::try_from(d).ok()?);
-                        ymd(y, m, d)?;
-                        return Some(P {
-                            first: j,
-                            last: j + 4,
-                            pt: Pt::Abs {
-                                y: Some(y),
-                                m: Some(m),
-                                d: Some(d),
-                                decade: false,
-                            },
-                        });
-                    }
-                }
-            }
+        if self.dash(j + 1)
+            && self.attached(j + 1)
+            && self.attached(j + 2)
+            && let (Some((d, _)), Some((m, _))) = (self.num(j), self.month(j + 2))
+            && self.dash(j + 3)
+            && self.attached(j + 3)
+            && self.attached(j + 4)
+            && let Some((yy, yl)) = self.num(j + 4)
+        {
+            let y = match yl {
+                2 => 2000 + yy as i32 - if yy > 50 { 100 } else { 0 },
+                4 => yy as i32,
+                _ => return None,
+            };
+            let (y, d) = (i16::try_from(y).ok()?, i8::try_from(d).ok()?);
+            ymd(y, m, d)?;
+            return Some(P {
+                first: j,
+                last: j + 4,
+                pt: Pt::Abs {
+                    y: Some(y),
+                    m: Some(m),
+                    d: Some(d),
+                    decade: false,
+                },
+            });
         }
         // D/M/Y, M/D/Y (unambiguous only) and D.M.Y.
         if let Some(p) = self.numeric_dmy(j) {
@@ -561,46 +559,46 @@ impl Cx<'_> {
                 } else {
                     dl + 3
                 };
-                if self.word_is(k, &["year"]) {
-                    if let Some((y, yl)) = self.trailing_year(k + 1) {
-                        let m = if (1..=12).contains(&d) {
-                            d
-                        } else {
-                            return None;
-                        };
-                        return Some(P {
-                            first: j,
-                            last: yl,
-                            pt: Pt::Abs {
-                                y: Some(y),
-                                m: Some(m),
-                                d: None,
-                                decade: false,
-                            },
-                        });
-                    }
+                if self.word_is(k, &["year"])
+                    && let Some((y, yl)) = self.trailing_year(k + 1)
+                {
+                    let m = if (1..=12).contains(&d) {
+                        d
+                    } else {
+                        return None;
+                    };
+                    return Some(P {
+                        first: j,
+                        last: yl,
+                        pt: Pt::Abs {
+                            y: Some(y),
+                            m: Some(m),
+                            d: None,
+                            decade: false,
+                        },
+                    });
                 }
             }
             // "2nd week of October 2017"
-            if dl > j && self.word_is(dl + 1, &["week"]) && self.word_is(dl + 2, &["of"]) {
-                if let Some(p) = self.absolute(dl + 3) {
-                    if let Pt::Abs {
-                        y: Some(y),
-                        m: Some(m),
-                        d: None,
-                        ..
-                    } = p.pt
-                    {
-                        let first = 7 * (i16::from(d) - 1) + 1;
-                        let a = ymd(y, m, i8::try_from(first).ok()?)?;
-                        let b = add_days(a, 6)?.min(a.last_of_month());
-                        return Some(P {
-                            first: j,
-                            last: p.last,
-                            pt: Pt::Rel(Some((a, b))),
-                        });
-                    }
-                }
+            if dl > j
+                && self.word_is(dl + 1, &["week"])
+                && self.word_is(dl + 2, &["of"])
+                && let Some(p) = self.absolute(dl + 3)
+                && let Pt::Abs {
+                    y: Some(y),
+                    m: Some(m),
+                    d: None,
+                    ..
+                } = p.pt
+            {
+                let first = 7 * (i16::from(d) - 1) + 1;
+                let a = ymd(y, m, i8::try_from(first).ok()?)?;
+                let b = add_days(a, 6)?.min(a.last_of_month());
+                return Some(P {
+                    first: j,
+                    last: p.last,
+                    pt: Pt::Rel(Some((a, b))),
+                });
             }
         }
         None
@@ -624,7 +622,8 @@ impl Cx<'_> {
         let (a, al) = self.num(j)?;
         let (b, bl) = self.num(j + 2)?;
         let (y, yl) = self.num(j + 4)?;
-        if al > 2 || bl > 2 || !(yl == 4 || (yl == 2 && !spaced && !sep.is_dash())) {
+        let year_ok = yl == 4 || (yl == 2 && !spaced && !sep.is_dash());
+        if al > 2 || bl > 2 || !year_ok {
             return None;
         }
         if j > 0
@@ -647,9 +646,7 @@ impl Cx<'_> {
         } else {
             y
         };
-        let (d, m) = if dot || sep.is_dash() {
-            (a, b)
-        } else if a > 12 && b <= 12 {
+        let (d, m) = if dot || sep.is_dash() || (a > 12 && b <= 12) {
             (a, b)
         } else if b > 12 && a <= 12 {
             (b, a)
@@ -819,35 +816,34 @@ impl Cx<'_> {
                     _ => {}
                 }
                 // "last Tuesday"
-                if w == "last" {
-                    if let Some(wd) = self.full_weekday(j + 1) {
-                        return rel(j, j + 1, &move |p| {
-                            let off = (p.weekday().to_monday_zero_offset() - wd).rem_euclid(7);
-                            let back = if off == 0 { 7 } else { off };
-                            add_days(p, -i64::from(back)).map(|d| (d, d))
-                        });
-                    }
+                if w == "last"
+                    && let Some(wd) = self.full_weekday(j + 1)
+                {
+                    return rel(j, j + 1, &move |p| {
+                        let off = (p.weekday().to_monday_zero_offset() - wd).rem_euclid(7);
+                        let back = if off == 0 { 7 } else { off };
+                        add_days(p, -i64::from(back)).map(|d| (d, d))
+                    });
                 }
                 // "the past 20 days", "last two weeks"
-                if (last_like || w == "last") && !this {
-                    if let Some((nl, n)) = self.small_number(j + 1) {
-                        if let Some(u) = self.unit(nl + 1) {
-                            let first = if j > 0 && self.word_is(j - 1, &["the"]) {
-                                j - 1
-                            } else {
-                                j
-                            };
-                            let first = if first > 0
-                                && self
-                                    .word_is(first - 1, &["in", "over", "during", "within", "for"])
-                            {
-                                first - 1
-                            } else {
-                                first
-                            };
-                            return rel(first, nl + 1, &move |p| Some((self.back(p, n, u)?, p)));
-                        }
-                    }
+                if (last_like || w == "last")
+                    && !this
+                    && let Some((nl, n)) = self.small_number(j + 1)
+                    && let Some(u) = self.unit(nl + 1)
+                {
+                    let first = if j > 0 && self.word_is(j - 1, &["the"]) {
+                        j - 1
+                    } else {
+                        j
+                    };
+                    let first = if first > 0
+                        && self.word_is(first - 1, &["in", "over", "during", "within", "for"])
+                    {
+                        first - 1
+                    } else {
+                        first
+                    };
+                    return rel(first, nl + 1, &move |p| Some((self.back(p, n, u)?, p)));
                 }
                 return None;
             }
@@ -859,12 +855,11 @@ impl Cx<'_> {
             _ => {}
         }
         // "N days ago"
-        if let Some((nl, n)) = self.small_number(j) {
-            if let Some(u) = self.unit(nl + 1) {
-                if self.word_is(nl + 2, &["ago"]) {
-                    return rel(j, nl + 2, &move |p| self.back(p, n, u).map(|d| (d, d)));
-                }
-            }
+        if let Some((nl, n)) = self.small_number(j)
+            && let Some(u) = self.unit(nl + 1)
+            && self.word_is(nl + 2, &["ago"])
+        {
+            return rel(j, nl + 2, &move |p| self.back(p, n, u).map(|d| (d, d)));
         }
         // A weekday on its own: the most recent on or before publication.
         if let Some(wd) = self.full_weekday(j) {
@@ -904,10 +899,10 @@ impl Cx<'_> {
                 k += 1;
             }
         }
-        if k > j {
-            if let Some(p) = self.absolute(k) {
-                return Some(P { first: j, ..p });
-            }
+        if k > j
+            && let Some(p) = self.absolute(k)
+        {
+            return Some(P { first: j, ..p });
         }
         let prep_ok = |k: usize| {
             !first
@@ -931,24 +926,23 @@ impl Cx<'_> {
             }
         }
         // Decade: "1950s".
-        if let Some((v, 4)) = self.num(k) {
-            if v % 10 == 0
-                && (1800..=2090).contains(&v)
-                && self.attached(k + 1)
-                && self.word_is(k + 1, &["s"])
-            {
-                let y = i16::try_from(v).ok()?;
-                return Some(P {
-                    first: j,
-                    last: k + 1,
-                    pt: Pt::Abs {
-                        y: Some(y),
-                        m: None,
-                        d: None,
-                        decade: true,
-                    },
-                });
-            }
+        if let Some((v, 4)) = self.num(k)
+            && v % 10 == 0
+            && (1800..=2090).contains(&v)
+            && self.attached(k + 1)
+            && self.word_is(k + 1, &["s"])
+        {
+            let y = i16::try_from(v).ok()?;
+            return Some(P {
+                first: j,
+                last: k + 1,
+                pt: Pt::Abs {
+                    y: Some(y),
+                    m: None,
+                    d: None,
+                    decade: true,
+                },
+            });
         }
         if let Some((m, ml)) = self.month(k) {
             let mprep = !first || (k > 0 && self.word_is(k - 1, MONTH_PREP));
@@ -1062,9 +1056,7 @@ impl Cx<'_> {
                 })
             }),
         };
-        let Some(p1) = p1 else {
-            return None;
-        };
+        let p1 = p1?;
         // Range.
         if let Some(k) = self.range_sep(p1.last + 1, between) {
             // "1912-17"
@@ -1074,20 +1066,20 @@ impl Cx<'_> {
                 d: None,
                 decade: false,
             } = p1.pt
+                && self.dash(p1.last + 1)
+                && self.attached(p1.last + 1)
+                && self.attached(k)
+                && let Some((yy, 2)) = self.num(k)
             {
-                if self.dash(p1.last + 1) && self.attached(p1.last + 1) && self.attached(k) {
-                    if let Some((yy, 2)) = self.num(k) {
-                        let y2 = i16::try_from(i32::from(y) / 100 * 100 + yy as i32).ok()?;
-                        if y2 > y
-                            && !(self.attached(k + 1)
-                                && self
-                                    .toks
-                                    .get(k + 1)
-                                    .is_some_and(|t| t.is_num() || t.is_word() || t.is_dash()))
-                        {
-                            return self.hit(p1.first, k, Some((ymd(y, 1, 1)?, ymd(y2, 12, 31)?)));
-                        }
-                    }
+                let y2 = i16::try_from(i32::from(y) / 100 * 100 + yy as i32).ok()?;
+                if y2 > y
+                    && !(self.attached(k + 1)
+                        && self
+                            .toks
+                            .get(k + 1)
+                            .is_some_and(|t| t.is_num() || t.is_word() || t.is_dash()))
+                {
+                    return self.hit(p1.first, k, Some((ymd(y, 1, 1)?, ymd(y2, 12, 31)?)));
                 }
             }
             let p2 = self.point(k, false).or_else(|| {
@@ -1117,10 +1109,10 @@ impl Cx<'_> {
                 }
                 None
             });
-            if let Some(p2) = p2 {
-                if let Some(h) = self.make_range(p1.first, p1, p2) {
-                    return Some(h);
-                }
+            if let Some(p2) = p2
+                && let Some(h) = self.make_range(p1.first, p1, p2)
+            {
+                return Some(h);
             }
         }
         if let Pt::Abs {
@@ -1297,13 +1289,11 @@ pub fn eval_epitator_dates(path: &Path) -> Result<Report> {
                     if want.as_str() != Some(m.text.as_str()) {
                         problems.push(format!("date #{n} text {:?}, want {}", m.text, want));
                     }
-                } else if expr.contains("datetime_range") {
-                    if !range_matches(m, &want, published) {
-                        problems.push(format!(
-                            "date #{n} {:?} = {:?}..{:?}, want {}",
-                            m.text, m.value, m.end_value, want
-                        ));
-                    }
+                } else if expr.contains("datetime_range") && !range_matches(m, &want, published) {
+                    problems.push(format!(
+                        "date #{n} {:?} = {:?}..{:?}, want {}",
+                        m.text, m.value, m.end_value, want
+                    ));
                 }
             }
         }
