@@ -182,6 +182,13 @@ fn attached_suffix(w: &str) -> Option<f64> {
 
 /// Can a number expression start with this word? A cheap gate before the word scanners.
 pub(crate) fn starts_number(w: &str) -> bool {
+    // Cheap first-letter gate: no number word starts with another letter.
+    if !matches!(
+        w.as_bytes().first(),
+        Some(b'z' | b'o' | b't' | b'f' | b's' | b'e' | b'n' | b'a' | b'd' | b'h' | b'm')
+    ) {
+        return false;
+    }
     is_number_word(w)
         || matches!(
             w,

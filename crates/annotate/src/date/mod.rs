@@ -997,7 +997,8 @@ impl Cx<'_> {
             Kind::Punct(_) => false,
             Kind::Word => {
                 let w = lw(self.low, t);
-                is_capitalised(self.src, t)
+                month_word(w).is_some()
+                    || weekday_word(w).is_some()
                     || number::starts_number(w)
                     || matches!(
                         w,
