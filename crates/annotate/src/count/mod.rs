@@ -1076,6 +1076,20 @@ impl Cx<'_> {
         let mut status = None;
         let mut j = n.first;
         let mut steps = 0;
+        // After "has increased to", "is", "reached" the subject may hold commas: "The total
+        // number of plague cases in Mutarara District, Tete Province has increased to 335".
+        let copular = n.first > 0
+            && matches!(
+                self.word(n.first - 1),
+                "to" | "at"
+                    | "is"
+                    | "was"
+                    | "reached"
+                    | "remains"
+                    | "totalled"
+                    | "totaled"
+                    | "totals"
+            );
         while j > 0 && steps < 18 {
             j -= 1;
             steps += 1;
@@ -1107,6 +1121,9 @@ impl Cx<'_> {
                         {
                             return metric_word(self.word(o - 1)).map(|m| (m, status));
                         }
+                    }
+                    if c == ',' && copular {
+                        continue;
                     }
                     if matches!(c, ',' | '(' | ')' | '"' | '“' | '”' | '[' | ']') {
                         break;

@@ -127,6 +127,15 @@ fn metrics() {
 }
 
 #[test]
+fn subject_with_commas() {
+    let c = one(
+        "The total number of plague cases in Mutarara District, Tete Province has increased to 335 since June.",
+    );
+    assert_eq!((c.value, c.metric.as_str()), (335.0, "cases"));
+    assert!(find("In the town, there were 40 in total.", None).is_empty());
+}
+
+#[test]
 fn scopes() {
     assert_eq!(one("a total of 1407 suspected cases").scope, "cumulative");
     assert_eq!(one("22 new cases").scope, "new");
