@@ -1,2 +1,69 @@
-//! The `epiwire` command line (being written).
-fn main() {}
+//! The `epiwire` binary: a thin layer that parses the command line, wires the library crates
+//! together and maps errors to exit codes.
+//!
+//! Exit codes: 0 success; 1 nothing could be read (or an evaluation could not run); 2 usage
+//! error (clap); 3 the store or the output failed. A closed stdout (`epiwire extract | head`) is
+//! not an error.
+
+mod cli;
+mod cmd;
+mod pipeline;
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use crate::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    if let Some(n) = cli.threads
+        && let Err(e) = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+    {
+        eprintln!("epiwire: cannot set {n} threads: {e}");
+        return ExitCode::from(2);
+    }
+    let result = match cli.command {
+        Command::Extract(args) => cmd::extract::run(&args),
+        Command::Ingest(args) => cmd::ingest::run(&args),
+        Command::Stats(args) => cmd::stats::run(&args),
+        Command::Show(args) => cmd::stats::show(&args),
+        Command::Eval(args) => cmd::eval::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("epiwire: error: {err:#}");
+            ExitCode::from(3)
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .with_target(false)
+        .init();
+}
+
+/// True when the error chain holds a broken pipe: the reader of stdout went away.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}

@@ -12,3 +12,23 @@ pub mod facts;
 pub mod link;
 pub mod place;
 mod sentence;
+
+use epiwire_model::Document;
+
+/// The publication date of `doc` as a calendar date, when it has one.
+pub fn publication_date(doc: &Document) -> Option<jiff::civil::Date> {
+    doc.published.as_deref()?.get(..10)?.parse().ok()
+}
+
+/// Fills the annotation arrays of `doc` from its text: diseases, places, dates, counts (each
+/// linked to its disease, place and date) and the headline facts. Relative dates are resolved
+/// against the publication date; without one they stay unresolved.
+pub fn annotate(doc: &mut Document) {
+    let published = publication_date(doc);
+    doc.diseases = disease::DiseaseMatcher::global().find(&doc.text);
+    doc.places = place::Gazetteer::global().find(&doc.text);
+    doc.dates = date::find(&doc.text, published);
+    doc.counts = count::find(&doc.text, published);
+    link::attach(doc);
+    doc.facts = facts::headline(doc);
+}

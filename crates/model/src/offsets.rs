@@ -16,7 +16,10 @@ impl CharIndex {
     /// Builds the index for `text`.
     pub fn new(text: &str) -> CharIndex {
         if text.is_ascii() {
-            return CharIndex { table: Vec::new(), len_bytes: text.len() };
+            return CharIndex {
+                table: Vec::new(),
+                len_bytes: text.len(),
+            };
         }
         let mut table = vec![0u32; text.len() + 1];
         let mut chars = 0u32;
@@ -27,7 +30,10 @@ impl CharIndex {
             chars += 1;
         }
         table[text.len()] = chars;
-        CharIndex { table, len_bytes: text.len() }
+        CharIndex {
+            table,
+            len_bytes: text.len(),
+        }
     }
 
     /// The code-point offset of byte offset `byte`. A byte inside a multi-byte character maps to

@@ -1,0 +1,7 @@
+//! One module per command.
+
+pub mod eval;
+pub mod extract;
+pub mod ingest;
+pub mod input;
+pub mod stats;
