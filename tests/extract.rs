@@ -1,5 +1,7 @@
 //! The `extract` contract of ../shared/BRIEF.md, on the seeds and on built inputs.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;
