@@ -170,6 +170,16 @@ pub struct EvalArgs {
 pub enum EvalKind {
     /// Main text, title and date on trafilatura-eval.
     Article,
+    /// EpiTator's count tests (span list and attributes).
+    Counts,
+    /// EpiTator's date tests.
+    Dates,
+    /// Disease and virus spans on the BAND dev sentences.
+    Diseases,
+    /// Place recognition and resolution on eha-geo, and EpiTator's geoname tests.
+    Places,
+    /// WHO DON 1996–2012: hand-coded case and death figures found with the right metric.
+    WhoDon,
     /// Everything.
     All,
 }
