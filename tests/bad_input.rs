@@ -1,6 +1,8 @@
 //! Bad inputs: each gives one clear error for that input (in the JSON output and on stderr), the
 //! run goes on, and the exit status is non-zero only when nothing could be read.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;
