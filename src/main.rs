@@ -62,8 +62,15 @@ fn init_logging(verbose: u8) {
 /// True when the error chain holds a broken pipe: the reader of stdout went away.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
-        cause
+        let kind = cause
             .downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            .map(io::Error::kind)
+            // serde_json keeps the io::Error inside, not as its source.
+            .or_else(|| {
+                cause
+                    .downcast_ref::<serde_json::Error>()
+                    .and_then(|e| e.io_error_kind())
+            });
+        kind == Some(io::ErrorKind::BrokenPipe)
     })
 }

@@ -87,3 +87,26 @@ fn data_dir_from_environment() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(data.path().join("epiwire.sqlite").exists());
 }
+
+#[test]
+fn show_into_a_closed_pipe_is_quiet() {
+    // Regression: `epiwire show ID | head -1` printed "error: Broken pipe" from serde_json.
+    let data = tempfile::tempdir().unwrap();
+    let d = data.path().to_str().unwrap();
+    assert!(
+        epiwire(&["ingest", "--data", d, SEED_HANKYOREH], b"")
+            .status
+            .success()
+    );
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_epiwire"))
+        .args(["show", "--data", d, SEED_HANKYOREH])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("Broken pipe"), "{}", stderr(&out));
+}
