@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{Error, Gazetteer, Result};
+use super::{Error, Gazetteer, Kind, Result};
 
 /// Figures on the EHA geo-annotated documents (`resolved_geoannotated_data`).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -271,6 +271,245 @@ pub fn eval_eha_geo(dir: &Path) -> Result<GeoReport> {
             {
                 report.country_right += 1;
             }
+        }
+    }
+    Ok(report)
+}
+
+/// The BAND place labels, in report order, and the gazetteer kinds scored as each.
+pub const BAND_PLACE_LABELS: [(&str, &[Kind]); 3] = [
+    ("Country", &[Kind::Country]),
+    ("Province", &[Kind::Admin1, Kind::Admin2]),
+    ("City", &[Kind::City]),
+];
+
+/// Span counts of one way of matching: right predictions, predictions, gold spans found, gold
+/// spans.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SpanCounts {
+    /// Predictions counted right.
+    pub true_pos_pred: usize,
+    /// All predictions.
+    pub predicted: usize,
+    /// Gold spans found.
+    pub true_pos_gold: usize,
+    /// All gold spans.
+    pub gold: usize,
+}
+
+impl SpanCounts {
+    /// Right predictions over predictions.
+    pub fn precision(&self) -> f64 {
+        GeoReport::ratio(self.true_pos_pred, self.predicted)
+    }
+    /// Found gold spans over gold spans.
+    pub fn recall(&self) -> f64 {
+        GeoReport::ratio(self.true_pos_gold, self.gold)
+    }
+    /// Harmonic mean of precision and recall.
+    pub fn f1(&self) -> f64 {
+        f1(self.precision(), self.recall())
+    }
+
+    /// Adds one sentence: `same(p, g)` says whether prediction `p` matches gold span `g`.
+    fn add(
+        &mut self,
+        pred: &[(usize, usize)],
+        gold: &[(usize, usize)],
+        same: impl Fn((usize, usize), (usize, usize)) -> bool,
+    ) {
+        self.predicted += pred.len();
+        self.gold += gold.len();
+        self.true_pos_pred += pred
+            .iter()
+            .filter(|&&p| gold.iter().any(|&g| same(p, g)))
+            .count();
+        self.true_pos_gold += gold
+            .iter()
+            .filter(|&&g| pred.iter().any(|&p| same(p, g)))
+            .count();
+    }
+}
+
+/// Exact and overlap counts of one BAND place label (or of all of them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BandPlaceScores {
+    /// `Country`, `Province`, `City`, or `all` (spans whatever their label).
+    pub label: String,
+    /// Same start and end (and, per label, the same label).
+    pub exact: SpanCounts,
+    /// Overlapping spans (and, per label, the same label).
+    pub overlap: SpanCounts,
+}
+
+/// The result of [`eval_band_places`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BandPlaceReport {
+    /// Sentences read.
+    pub sentences: usize,
+    /// All place spans, labels ignored.
+    pub overall: BandPlaceScores,
+    /// One row per label of [`BAND_PLACE_LABELS`]: predictions of the kinds scored as that
+    /// label against the gold spans of that label.
+    pub by_label: Vec<BandPlaceScores>,
+}
+
+impl fmt::Display for BandPlaceReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "BAND Country/Province/City spans, {} sentences",
+            self.sentences
+        )?;
+        writeln!(
+            f,
+            "{:<9} {:<8} {:>6} {:>6} {:>7} {:>6} {:>6} {:>6}",
+            "label", "match", "gold", "pred", "correct", "P", "R", "F1"
+        )?;
+        for row in std::iter::once(&self.overall).chain(&self.by_label) {
+            for (name, s) in [("exact", &row.exact), ("overlap", &row.overlap)] {
+                writeln!(
+                    f,
+                    "{:<9} {:<8} {:>6} {:>6} {:>7} {:>6.3} {:>6.3} {:>6.3}",
+                    row.label,
+                    name,
+                    s.gold,
+                    s.predicted,
+                    s.true_pos_pred,
+                    s.precision(),
+                    s.recall(),
+                    s.f1()
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One BAND sentence: its text (tokens joined by single spaces) and its place spans as
+/// (start, end, label index into [`BAND_PLACE_LABELS`]) in code points.
+fn parse_band(v: &Value) -> std::result::Result<(String, Vec<(usize, usize, usize)>), String> {
+    let tokens = v
+        .get("tokens")
+        .and_then(Value::as_array)
+        .ok_or("missing `tokens` array")?
+        .iter()
+        .map(|t| t.as_str().ok_or("a token is not a string"))
+        .collect::<std::result::Result<Vec<&str>, _>>()?;
+    let text = tokens.join(" ");
+    let mut bounds = Vec::with_capacity(tokens.len());
+    let mut at = 0usize;
+    for t in &tokens {
+        let len = t.chars().count();
+        bounds.push((at, at + len));
+        at += len + 1;
+    }
+    let mut gold = Vec::new();
+    for e in v
+        .get("entities")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
+        let label = e.get("type").and_then(Value::as_str).unwrap_or("");
+        let Some(li) = BAND_PLACE_LABELS.iter().position(|(l, _)| *l == label) else {
+            continue;
+        };
+        let token = |key: &str| {
+            e.get(key)
+                .and_then(Value::as_u64)
+                .and_then(|i| usize::try_from(i).ok())
+                .ok_or_else(|| format!("entity without {key}"))
+        };
+        let (st, en) = (token("start_token")?, token("end_token")?);
+        let (Some(&(start, _)), Some(&(_, end))) = (bounds.get(st), bounds.get(en)) else {
+            return Err(format!("entity tokens {st}..={en} out of range"));
+        };
+        if st > en {
+            return Err(format!("entity tokens {st}..={en} reversed"));
+        }
+        gold.push((start, end, li));
+    }
+    Ok((text, gold))
+}
+
+/// Scores the place recogniser on the Country, Province and City spans of a BAND JSON Lines file
+/// (`band-ner/dev.jsonl`), one sentence at a time. A mention of kind `country` is scored as
+/// Country, `admin1` and `admin2` as Province, `city` as City; demonyms ("Chinese") are not
+/// predictions, since BAND marks no nationality as a place. Overall scores ignore the labels.
+pub fn eval_band_places(path: &Path) -> Result<BandPlaceReport> {
+    let g = Gazetteer::global_result().map_err(|e| Error::Format {
+        path: "embedded gazetteer".into(),
+        message: e.to_string(),
+    })?;
+    let data = std::fs::read_to_string(path).map_err(Error::Io)?;
+    let mut report = BandPlaceReport {
+        overall: BandPlaceScores {
+            label: "all".into(),
+            ..BandPlaceScores::default()
+        },
+        by_label: BAND_PLACE_LABELS
+            .iter()
+            .map(|(l, _)| BandPlaceScores {
+                label: (*l).to_string(),
+                ..BandPlaceScores::default()
+            })
+            .collect(),
+        ..BandPlaceReport::default()
+    };
+    let exact = |p: (usize, usize), g: (usize, usize)| p == g;
+    let overlap = |p: (usize, usize), g: (usize, usize)| p.0 < g.1 && g.0 < p.1;
+    for (n, line) in data.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bad = |message: String| Error::Format {
+            path: format!("{}:{}", path.display(), n + 1),
+            message,
+        };
+        let v: Value = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
+        let (text, gold) = parse_band(&v).map_err(bad)?;
+        report.sentences += 1;
+        // (start, end, label index) of every mention that is not a demonym.
+        let mut pred: Vec<(usize, usize, Option<usize>)> = Vec::new();
+        for p in g.find(&text) {
+            let label = BAND_PLACE_LABELS
+                .iter()
+                .position(|(_, kinds)| kinds.iter().any(|k| k.as_str() == p.kind));
+            for m in &p.mentions {
+                if !g.is_demonym(&m.text, p.geonameid) {
+                    pred.push((m.start, m.end, label));
+                }
+            }
+        }
+        let spans = |keep: &dyn Fn(Option<usize>) -> bool| {
+            let mut v: Vec<(usize, usize)> = pred
+                .iter()
+                .filter(|p| keep(p.2))
+                .map(|p| (p.0, p.1))
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let gold_spans = |keep: &dyn Fn(usize) -> bool| {
+            let mut v: Vec<(usize, usize)> = gold
+                .iter()
+                .filter(|g| keep(g.2))
+                .map(|g| (g.0, g.1))
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let (p_all, g_all) = (spans(&|_| true), gold_spans(&|_| true));
+        report.overall.exact.add(&p_all, &g_all, exact);
+        report.overall.overlap.add(&p_all, &g_all, overlap);
+        for (li, row) in report.by_label.iter_mut().enumerate() {
+            let p = spans(&|l| l == Some(li));
+            let g = gold_spans(&|l| l == li);
+            row.exact.add(&p, &g, exact);
+            row.overlap.add(&p, &g, overlap);
         }
     }
     Ok(report)

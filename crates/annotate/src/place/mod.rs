@@ -20,7 +20,10 @@ use std::collections::HashMap;
 
 use epiwire_model::{CharIndex, Place, Span};
 
-pub use eval::{EpitatorCase, EpitatorReport, GeoReport, eval_eha_geo, eval_epitator_geonames};
+pub use eval::{
+    BAND_PLACE_LABELS, BandPlaceReport, BandPlaceScores, EpitatorCase, EpitatorReport, GeoReport,
+    SpanCounts, eval_band_places, eval_eha_geo, eval_epitator_geonames,
+};
 use gazetteer::{Cand, Via};
 pub use gazetteer::{Entry, Gazetteer, Kind, decompress};
 

@@ -250,6 +250,23 @@ fn eha_figures() {
     assert!(recall > 0.5, "{r}");
 }
 
+/// `cargo test -p epiwire-annotate --lib place::tests::band_dev_places -- --nocapture`
+#[test]
+fn band_dev_places() {
+    let path = shared("data/band-ner/dev.jsonl");
+    if !path.exists() {
+        eprintln!("skipped: {} missing", path.display());
+        return;
+    }
+    let r = super::eval_band_places(&path).unwrap();
+    println!("{r}");
+    assert_eq!(r.sentences, 1502);
+    assert_eq!(r.by_label.len(), 3);
+    let labelled: usize = r.by_label.iter().map(|l| l.exact.gold).sum();
+    assert!(labelled >= r.overall.exact.gold, "{r}");
+    assert!(r.overall.overlap.f1() > 0.6, "{r}");
+}
+
 #[test]
 fn epitator_figures() {
     let path = shared("data/epitator-tests/test_geoname_annotator.jsonl");
