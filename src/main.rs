@@ -9,7 +9,7 @@ mod cli;
 mod cmd;
 mod pipeline;
 
-use std::io;
+use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -46,15 +46,19 @@ fn main() -> ExitCode {
 }
 
 fn init_logging(verbose: u8) {
+    // Third-party crates (html5ever, trafilatura) warn about every odd page: keep them to
+    // errors unless RUST_LOG asks for more. Targets match by prefix, so `epiwire` covers every
+    // `epiwire_*` crate.
     let default = match verbose {
-        0 => "warn",
-        1 => "info",
-        _ => "debug",
+        0 => "error,epiwire=warn",
+        1 => "error,epiwire=info",
+        _ => "warn,epiwire=debug",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
         .with_target(false)
         .init();
 }
