@@ -386,9 +386,12 @@ impl fmt::Display for BandPlaceReport {
     }
 }
 
+/// A BAND gold place: start, end (code points) and label index into [`BAND_PLACE_LABELS`].
+type BandGold = (usize, usize, usize);
+
 /// One BAND sentence: its text (tokens joined by single spaces) and its place spans as
 /// (start, end, label index into [`BAND_PLACE_LABELS`]) in code points.
-fn parse_band(v: &Value) -> std::result::Result<(String, Vec<(usize, usize, usize)>), String> {
+fn parse_band(v: &Value) -> std::result::Result<(String, Vec<BandGold>), String> {
     let tokens = v
         .get("tokens")
         .and_then(Value::as_array)
