@@ -165,6 +165,7 @@ ADMIN1_FORMS = {
 CURATED_STOP = """
 January February March April May June July August September October November December
 Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Tomorrow Yesterday
+Mon Tue Tues Wed Thu Thur Thurs Fri Sat Sun Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec
 Mr Mrs Ms Dr President Minister Governor General Secretary Senator Director Chairman King Queen
 Prince Princess Lord Lady Saint Pope Bishop Father Sister Brother Doctor Professor Officer
 North South East West Northeast Northwest Southeast Southwest Central Northern Southern Eastern
@@ -200,6 +201,14 @@ BLOCK_PHRASES = [
     "United Nations", "European Union", "African Union", "Red Cross", "Red Crescent",
     "Workers' Party of Korea", "Korean Central News Agency", "Korean War",
     "Democratic Party", "Republican Party", "Communist Party",
+    # Continents and regions: no entry kind holds them (the model's kinds are country, admin1,
+    # admin2, city), and small namesakes ("Africa", a town in Mexico) must not stand in for them.
+    "Africa", "Asia", "Europe", "Oceania", "Eurasia", "Western Europe", "Eastern Europe",
+    "Central Europe", "Northern Europe", "Southern Europe", "Central Asia", "South Asia",
+    "Western Asia", "Southern Asia", "Horn of Africa", "Sahel", "Balkans", "Scandinavia",
+    "Caribbean", "Mediterranean", "Arabian Peninsula", "Indian subcontinent",
+    # Agencies and words that are native or alternate names of places ("Island" is Iceland).
+    "Xinhua", "Island",
 ]
 
 
@@ -229,6 +238,26 @@ def useful_name(s: str) -> bool:
     if s.startswith("http"):
         return False
     return True
+
+
+# Generic words after (or, inverted, before) the name of a first-order division.
+ADMIN1_SUFFIX = re.compile(
+    r"^(?:(?P<a>.+?) (?:Republic|Oblast|Krai|Kray|Province|Region|Governorate|Autonomous Okrug|"
+    r"Prefecture)|(?P<b>.+?), (?:Respublika|Republic))$")
+
+
+def admin1_stem(name: str) -> str | None:
+    """The bare name of a division written with its generic word: "Dagestan Republic" and
+    "Dagestan, Respublika" give "Dagestan", "Kirov Oblast" gives "Kirov"."""
+    m = ADMIN1_SUFFIX.match(name)
+    if not m:
+        return None
+    stem = (m.group("a") or m.group("b") or "").strip()
+    if stem.startswith("Republic of "):
+        stem = stem[len("Republic of "):]
+    if len(stem) < 4 or not useful_name(stem) or stem in CURATED_STOP:
+        return None
+    return stem
 
 
 def clean(s: str) -> str:
@@ -354,6 +383,8 @@ def main() -> None:
             if useful_name(n):
                 alts.add(n)
         alts |= set(ADMIN1_FORMS.get(sd.geonames_code, []))
+        if kind == "admin1":
+            alts |= {st for a in alts | {clean(sd.name)} if (st := admin1_stem(a))}
         codes = set()
         if kind == "admin1" and cc in ("US", "CA", "AU") and sd.iso_code:
             codes.add(sd.iso_code.split("-", 1)[1])
@@ -495,6 +526,10 @@ def form_ok(f: str) -> bool:
             and len(f.split(" ")) <= MAX_FORM_WORDS and "\n" not in f)
 
 
+# Preference between two ways one form names one entry: name (0), demonym (2), alternate (1).
+VIA_RANK = {0: 0, 2: 1, 1: 2}
+
+
 def write_binary(out_path, rows, stop, never, blocks, person) -> int:
     import struct
 
@@ -505,7 +540,9 @@ def write_binary(out_path, rows, stop, never, blocks, person) -> int:
         if not form_ok(form):
             return
         old = cands[form].get(idx)
-        if old is None or via < old:
+        # A name beats a curated demonym, which beats an alternate name: "Saudi" is listed as an
+        # alternate name of Saudi Arabia but written as the adjective ("Saudi health officials").
+        if old is None or VIA_RANK[via] < VIA_RANK[old]:
             cands[form][idx] = via
         if "'" in form:  # typographic apostrophe as news sites print it: "Côte d’Ivoire"
             add(form.replace("'", "\u2019"), idx, via)

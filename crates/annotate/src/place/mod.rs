@@ -283,7 +283,11 @@ impl<'g> Gazetteer<'g> {
             if preceded_by_title(text, start) {
                 continue;
             }
-            if !s.contains(' ')
+            // "Jordan Henderson", "Chad Smith": a place name that is also a first name or a
+            // surname, followed by a capitalised word, is a person. Other names before a
+            // capitalised word are places named in an organisation ("Ohio Wildlife Center").
+            if self.person.contains(s)
+                && !s.contains(' ')
                 && !s.contains('.')
                 && s.chars().any(char::is_lowercase)
                 && !title_line(text, start)
