@@ -1,6 +1,7 @@
 //! The embedded GeoNames gazetteer: parsing, lookup tables and the name automaton.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -122,6 +123,10 @@ pub struct Gazetteer<'a> {
     /// Longest form in bytes, and the most words in a form: the lookup window.
     pub(crate) max_form_bytes: usize,
     pub(crate) max_form_words: usize,
+    /// For the first segment of every form (see [`first_segment`]), the range of `form_texts`
+    /// that holds all the forms starting with that segment: a capitalised word of a text that
+    /// is no first segment starts no place name, and costs one hash lookup.
+    pub(crate) first_segments: HashMap<&'a str, (u32, u32), BuildHasherDefault<FxHasher>>,
     /// Common lowercase English words that are also place names: a place only mid-sentence.
     pub(crate) stop: HashSet<&'a str>,
     /// Words never taken as a place (except as a country name).
@@ -240,6 +245,7 @@ impl<'a> Gazetteer<'a> {
             cand_pool: Vec::new(),
             max_form_bytes: 0,
             max_form_words: 0,
+            first_segments: HashMap::default(),
             stop: HashSet::new(),
             never: HashSet::new(),
             person: HashSet::new(),
@@ -377,6 +383,13 @@ impl<'a> Gazetteer<'a> {
             .map(|f| f.split(' ').count())
             .max()
             .unwrap_or(0);
+        for (i, f) in form_texts.iter().enumerate() {
+            let i = u32::try_from(i).map_err(|_| r.bad("too many forms"))?;
+            g.first_segments
+                .entry(first_segment(f))
+                .and_modify(|run| *run = (run.0.min(i), run.1.max(i + 1)))
+                .or_insert((i, i + 1));
+        }
         g.form_texts = form_texts;
         g.forms = forms;
         g.cand_pool = pool;
@@ -439,5 +452,68 @@ impl<'a> Gazetteer<'a> {
 
     pub(crate) fn entry(&self, idx: u32) -> &Entry<'a> {
         &self.entries[idx as usize]
+    }
+}
+
+/// The first segment of a name: up to the first character that is neither a letter nor a digit
+/// after a letter, a digit or a dot ("Côte" of "Côte d'Ivoire", "St." of "St. Louis", "U.S." of
+/// "U.S."). The scanner's windows end at the same places.
+pub(crate) fn first_segment(name: &str) -> &str {
+    let mut last: Option<char> = None;
+    for (off, ch) in name.char_indices() {
+        if !ch.is_alphanumeric() && last.is_some_and(|l| l.is_alphanumeric() || l == '.') {
+            return &name[..off];
+        }
+        last = Some(ch);
+    }
+    name
+}
+
+/// The multiplicative hash of rustc's `FxHasher`: fast on short keys, not DoS-resistant (the keys
+/// are gazetteer forms, the probes words of a text: collisions only cost time).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
     }
 }

@@ -236,19 +236,20 @@ impl<'g> Gazetteer<'g> {
             return Vec::new();
         }
         // Line breaks inside a name ("West\nVirginia") match as spaces; same byte length.
-        let norm: String = text
-            .chars()
-            .map(|c| {
-                if matches!(c, '\n' | '\r' | '\t') {
-                    ' '
-                } else {
-                    c
-                }
-            })
-            .collect();
+        let mut bytes = text.as_bytes().to_vec();
+        for b in &mut bytes {
+            if matches!(*b, b'\n' | b'\r' | b'\t') {
+                *b = b' ';
+            }
+        }
+        // ASCII bytes replaced by ASCII bytes: still UTF-8.
+        let Ok(norm) = String::from_utf8(bytes) else {
+            return Vec::new();
+        };
         let raw = self.scan(&norm);
         let mut out: Vec<Mention> = Vec::new();
         let mut person_part: Option<usize> = None;
+        let mut titles = TitleLines::default();
         for &(start, end, form_idx) in &raw {
             if person_part == Some(start) {
                 continue;
@@ -268,7 +269,7 @@ impl<'g> Gazetteer<'g> {
             };
             let common_word_here = self.stop.contains(s)
                 && (sentence_initial(text, start)
-                    || title_line(text, start)
+                    || titles.at(text, start)
                     || next_word(text, end).is_some_and(|w| SPEECH_VERBS.contains(&w))
                     || next_word(text, end).is_some_and(is_capitalised)
                     || previous_word(text, start).is_some_and(is_capitalised));
@@ -290,7 +291,7 @@ impl<'g> Gazetteer<'g> {
                 && !s.contains(' ')
                 && !s.contains('.')
                 && s.chars().any(char::is_lowercase)
-                && !title_line(text, start)
+                && !titles.at(text, start)
                 && followed_by_surname(self, text, end)
                 && !cands.iter().any(|c| c.via == Via::Demonym)
             {
@@ -321,54 +322,98 @@ impl<'g> Gazetteer<'g> {
 
     /// Longest known forms, left to right, starting at capitalised word starts and ending at word
     /// ends: `(start, end, form index)` in bytes.
+    ///
+    /// The forms are sorted by bytes, so the forms that start with a given prefix are one run of
+    /// the table. From each start the window grows word by word and the run narrows to the forms
+    /// that start with the window; the scan stops as soon as no form does, which for most words
+    /// is after the first.
     fn scan(&self, norm: &str) -> Vec<(usize, usize, usize)> {
         let mut raw = Vec::new();
-        let mut ends: Vec<usize> = Vec::new();
-        let mut skip_until = 0usize;
-        let mut prev: Option<char> = None;
-        for (start, c) in norm.char_indices() {
-            let at_word_start = prev.is_none_or(|p| !p.is_alphanumeric());
-            prev = Some(c);
-            if start < skip_until || !at_word_start || !c.is_uppercase() {
+        let forms = &self.form_texts;
+        let bytes = norm.as_bytes();
+        let mut at = 0usize;
+        // Whether the character before `at` is a letter or digit.
+        let mut after_word = false;
+        while at < bytes.len() {
+            let b = bytes[at];
+            let (c, len) = if b.is_ascii() {
+                (char::from(b), 1)
+            } else {
+                match norm.get(at..).and_then(|r| r.chars().next()) {
+                    Some(c) => (c, c.len_utf8()),
+                    None => (' ', 1), // not a character boundary: cannot happen in a str
+                }
+            };
+            let word_start = !after_word;
+            after_word = c.is_alphanumeric();
+            let start = at;
+            at += len;
+            if !word_start || !c.is_uppercase() {
                 continue;
             }
-            // Candidate ends: word ends (and just after a dot, "U.S.") inside the window.
-            ends.clear();
+            let rest = &norm[start..];
+            let segment = gazetteer::first_segment(rest);
+            let Some(&(run_lo, run_hi)) = self.first_segments.get(segment) else {
+                continue;
+            };
+            // Forms from `lo` on (up to `hi`) that start with the window, and the longest exact
+            // form so far. The run of the first segment holds every form that starts with it,
+            // the shortest first: the segment itself when it is a form.
+            let (mut lo, hi) = (run_lo as usize, (run_hi as usize).min(forms.len()));
+            let mut best: Option<(usize, usize)> = None;
             let mut words = 1usize;
             let mut last: Option<char> = None;
-            let mut reached_end = true;
-            for (off, ch) in norm[start..].char_indices() {
-                if off > self.max_form_bytes {
-                    reached_end = false;
-                    break;
+            let mut chars = rest.char_indices();
+            let mut first_window = true;
+            loop {
+                let next = chars.next();
+                // A window ends before a non-alphanumeric character (or the text's end) that
+                // follows a letter, a digit or a dot ("U.S.").
+                let boundary = last.is_some_and(|l| l.is_alphanumeric() || l == '.')
+                    && next.is_none_or(|(_, ch)| !ch.is_alphanumeric());
+                if boundary {
+                    let off = next.map_or(rest.len(), |(o, _)| o);
+                    let key = &rest[..off];
+                    if !first_window {
+                        // Forms before `lo` are shorter or smaller than the window: the first
+                        // form not smaller than it starts the forms that start with it.
+                        lo += forms
+                            .get(lo..hi)
+                            .unwrap_or(&[])
+                            .partition_point(|f| *f < key);
+                    }
+                    first_window = false;
+                    match forms.get(lo) {
+                        Some(f) if lo < hi && f.as_bytes().starts_with(key.as_bytes()) => {
+                            if *f == key {
+                                best = Some((start + off, lo));
+                            }
+                        }
+                        _ => break,
+                    }
                 }
-                if let Some(l) = last
-                    && (l.is_alphanumeric() || l == '.')
-                    && !ch.is_alphanumeric()
-                {
-                    ends.push(start + off);
+                let Some((off, ch)) = next else {
+                    break;
+                };
+                if off > self.max_form_bytes {
+                    break;
                 }
                 if ch == ' ' {
                     words += 1;
                     if words > self.max_form_words {
-                        reached_end = false;
                         break;
                     }
                 }
                 last = Some(ch);
             }
-            if reached_end && last.is_some_and(|l| l.is_alphanumeric() || l == '.') {
-                ends.push(norm.len());
-            }
-            for &end in ends.iter().rev() {
-                let Some(key) = norm.get(start..end) else {
-                    continue;
-                };
-                if let Some(idx) = self.lookup(key) {
-                    raw.push((start, end, idx as usize));
-                    skip_until = end;
-                    break;
-                }
+            if let Some((end, idx)) = best {
+                raw.push((start, end, idx));
+                // Resume after the match; the character before is a letter, digit or dot.
+                at = end;
+                after_word = norm[..end]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric);
             }
         }
         raw
@@ -658,23 +703,51 @@ fn sentence_initial(text: &str, start: usize) -> bool {
     true
 }
 
-/// The line holding `start` is written in title case (a headline).
-fn title_line(text: &str, start: usize) -> bool {
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let mut words = 0usize;
-    let mut capitalised = 0usize;
-    for w in text[line_start..line_end].split_whitespace() {
-        let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
-        if letters.len() < 4 {
-            continue;
+/// Whether the lines of one text are written in title case (headlines), computed once per line:
+/// mentions come in text order, so the last line's verdict is kept.
+#[derive(Debug, Default)]
+struct TitleLines {
+    /// (line start, line end, verdict) of the last line asked about.
+    last: Option<(usize, usize, bool)>,
+}
+
+impl TitleLines {
+    /// The line holding `start` is written in title case: at least three words of four letters
+    /// or more, seven in ten of them capitalised.
+    fn at(&mut self, text: &str, start: usize) -> bool {
+        if let Some((from, to, verdict)) = self.last
+            && from <= start
+            && start < to.max(from + 1)
+        {
+            return verdict;
         }
-        words += 1;
-        if letters[0].is_uppercase() {
-            capitalised += 1;
+        let bytes = text.as_bytes();
+        let start = start.min(bytes.len());
+        let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        let mut words = 0usize;
+        let mut capitalised = 0usize;
+        for w in text
+            .get(line_start..line_end)
+            .unwrap_or("")
+            .split_whitespace()
+        {
+            let mut letters = w.chars().filter(|c| c.is_alphabetic());
+            let Some(first) = letters.next() else {
+                continue;
+            };
+            if letters.take(3).count() < 3 {
+                continue;
+            }
+            words += 1;
+            if first.is_uppercase() {
+                capitalised += 1;
+            }
         }
+        let verdict = words >= 3 && capitalised * 10 >= words * 7;
+        self.last = Some((line_start, line_end, verdict));
+        verdict
     }
-    words >= 3 && capitalised * 10 >= words * 7
 }
 
 fn previous_word(text: &str, start: usize) -> Option<&str> {

@@ -329,3 +329,57 @@ fn decompress_time() {
     println!("from_bytes: {:?} ({} entries)", t.elapsed(), g.len());
     assert!(g.len() > 200_000);
 }
+
+/// CPU seconds of this process (Linux `/proc/self/stat`, 100 Hz ticks).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+/// Place finder throughput on the WHO Disease Outbreak News texts (CPU time, best of five
+/// trials). Run in release:
+/// `cargo test -p epiwire-annotate --release --lib place::tests::throughput -- --ignored --nocapture`
+#[test]
+#[ignore = "measurement; needs the WHO DON data and a release build"]
+fn throughput() {
+    let path = shared("data/who-don/dons-1996-2012.jsonl");
+    let data = std::fs::read_to_string(path).unwrap();
+    let texts: Vec<String> = data
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_string))
+        .collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let gaz = g();
+    let passes = 3;
+    let mut best = 0.0f64;
+    let mut mentions = 0usize;
+    for _ in 0..5 {
+        let (t0, c0) = (std::time::Instant::now(), cpu_seconds());
+        mentions = 0;
+        for _ in 0..passes {
+            for t in &texts {
+                mentions += gaz.find(t).iter().map(|p| p.mentions.len()).sum::<usize>();
+            }
+        }
+        let wall = t0.elapsed().as_secs_f64();
+        let cpu = match (c0, cpu_seconds()) {
+            (Some(a), Some(b)) if b > a => b - a,
+            _ => wall,
+        };
+        best = best.max((bytes * passes) as f64 / 1e6 / cpu);
+    }
+    eprintln!(
+        "{} docs, {:.2} MB: place finder best {best:.0} MB/s of CPU time, {} mentions/pass",
+        texts.len(),
+        bytes as f64 / 1e6,
+        mentions / passes
+    );
+    if !cfg!(debug_assertions) {
+        assert!(best >= 50.0, "{best:.0} MB/s");
+    }
+}
