@@ -1,6 +1,11 @@
 //! The embedded GeoNames gazetteer: parsing, lookup tables and the name automaton.
 
 use std::collections::{HashMap, HashSet};
+
+/// A hash map with the fast [`FxHasher`].
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// A hash set with the fast [`FxHasher`].
+pub(crate) type FxSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::sync::OnceLock;
@@ -126,15 +131,15 @@ pub struct Gazetteer<'a> {
     /// For the first segment of every form (see [`first_segment`]), the range of `form_texts`
     /// that holds all the forms starting with that segment: a capitalised word of a text that
     /// is no first segment starts no place name, and costs one hash lookup.
-    pub(crate) first_segments: HashMap<&'a str, (u32, u32), BuildHasherDefault<FxHasher>>,
+    pub(crate) first_segments: FxMap<&'a str, (u32, u32)>,
     /// Common lowercase English words that are also place names: a place only mid-sentence.
-    pub(crate) stop: HashSet<&'a str>,
+    pub(crate) stop: FxSet<&'a str>,
     /// Words never taken as a place (except as a country name).
-    pub(crate) never: HashSet<&'a str>,
+    pub(crate) never: FxSet<&'a str>,
     /// Person names that are also place names: such a place needs a cue unless it is large.
-    pub(crate) person: HashSet<&'a str>,
+    pub(crate) person: FxSet<&'a str>,
     /// Short codes of admin1 entries usable after a comma ("Seattle, WA").
-    pub(crate) qualifier_codes: HashMap<&'a str, Vec<u32>>,
+    pub(crate) qualifier_codes: FxMap<&'a str, Vec<u32>>,
     load_time: Duration,
 }
 
@@ -246,10 +251,10 @@ impl<'a> Gazetteer<'a> {
             max_form_bytes: 0,
             max_form_words: 0,
             first_segments: HashMap::default(),
-            stop: HashSet::new(),
-            never: HashSet::new(),
-            person: HashSet::new(),
-            qualifier_codes: HashMap::new(),
+            stop: FxSet::default(),
+            never: FxSet::default(),
+            person: FxSet::default(),
+            qualifier_codes: FxMap::default(),
             load_time: Duration::ZERO,
         }
     }

@@ -16,15 +16,13 @@ mod gazetteer;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
-
 use epiwire_model::{CharIndex, Place, Span};
 
 pub use eval::{
     BAND_PLACE_LABELS, BandPlaceReport, BandPlaceScores, EpitatorCase, EpitatorReport, GeoReport,
     SpanCounts, eval_band_places, eval_eha_geo, eval_epitator_geonames,
 };
-use gazetteer::{Cand, Via};
+use gazetteer::{Cand, FxMap, Via};
 pub use gazetteer::{Entry, Gazetteer, Kind, decompress};
 
 /// Errors of the place module.
@@ -195,7 +193,7 @@ impl<'g> Gazetteer<'g> {
         let resolved = self.resolve(&mentions);
         let index = CharIndex::new(text);
         let mut order: Vec<u32> = Vec::new();
-        let mut spans: HashMap<u32, Vec<Span>> = HashMap::new();
+        let mut spans: FxMap<u32, Vec<Span>> = FxMap::default();
         for (m, entry) in mentions.iter().zip(resolved) {
             let Some(span_text) = text.get(m.start..m.end) else {
                 continue;
@@ -307,7 +305,7 @@ impl<'g> Gazetteer<'g> {
                 LOCATIVES
             };
             let cue = previous_word(text, start)
-                .is_some_and(|w| cues.contains(&w.to_lowercase().as_str()));
+                .is_some_and(|w| cues.iter().any(|c| c.eq_ignore_ascii_case(w)));
             out.push(Mention {
                 start,
                 end,
@@ -421,11 +419,14 @@ impl<'g> Gazetteer<'g> {
 
     /// "Paris, Texas", "Seattle, WA", "Washington County [Pennsylvania]": the qualifier restricts
     /// the candidates of the name; a comma-joined qualifier becomes part of the mention.
-    fn merge_qualified(&self, text: &str, mentions: Vec<Mention>) -> Vec<Mention> {
+    fn merge_qualified(&self, text: &str, mut mentions: Vec<Mention>) -> Vec<Mention> {
         let mut out: Vec<Mention> = Vec::with_capacity(mentions.len());
         let mut i = 0;
         while i < mentions.len() {
-            let mut cur = mentions[i].clone();
+            let mut cur = Mention {
+                cands: std::mem::take(&mut mentions[i].cands),
+                ..mentions[i]
+            };
             let mut j = i + 1;
             loop {
                 let rest = text.get(cur.end..).unwrap_or("");
@@ -507,7 +508,7 @@ impl<'g> Gazetteer<'g> {
             }
         };
         // First-order divisions holding a large place of the document (or named themselves).
-        let mut admins: HashMap<(&str, &str), ()> = HashMap::new();
+        let mut admins: FxMap<(&str, &str), ()> = FxMap::default();
         for m in &mentions {
             for c in &m.cands {
                 let e = self.entry(c.entry);
@@ -563,9 +564,9 @@ impl<'g> Gazetteer<'g> {
     /// the document's other places (their countries and first-order divisions).
     fn resolve(&self, mentions: &[Mention]) -> Vec<u32> {
         let first: Vec<u32> = mentions.iter().map(|m| self.best(m, None)).collect();
-        let mut countries: HashMap<&str, usize> = HashMap::new();
-        let mut admins: HashMap<(&str, &str), usize> = HashMap::new();
-        let mut named: HashMap<&str, usize> = HashMap::new();
+        let mut countries: FxMap<&str, usize> = FxMap::default();
+        let mut admins: FxMap<(&str, &str), usize> = FxMap::default();
+        let mut named: FxMap<&str, usize> = FxMap::default();
         for &idx in &first {
             let e = self.entry(idx);
             *countries.entry(e.country).or_default() += 1;
@@ -638,10 +639,10 @@ impl<'g> Gazetteer<'g> {
 
 /// The other places of a document, seen from one mention.
 struct Context<'a> {
-    countries: &'a HashMap<&'a str, usize>,
+    countries: &'a FxMap<&'a str, usize>,
     /// Countries named as such in the document ("Portugal").
-    named: &'a HashMap<&'a str, usize>,
-    admins: &'a HashMap<(&'a str, &'a str), usize>,
+    named: &'a FxMap<&'a str, usize>,
+    admins: &'a FxMap<(&'a str, &'a str), usize>,
     total: usize,
     own: &'a Entry<'a>,
 }
@@ -775,7 +776,7 @@ fn preceded_by_title(text: &str, start: usize) -> bool {
 }
 
 fn followed_by_disease_word(text: &str, end: usize) -> bool {
-    next_word(text, end).is_some_and(|w| DISEASE_NEXT.contains(&w.to_lowercase().as_str()))
+    next_word(text, end).is_some_and(|w| DISEASE_NEXT.iter().any(|d| d.eq_ignore_ascii_case(w)))
 }
 
 /// The single-word name is followed by a capitalised surname-like word that is not a place

@@ -383,3 +383,34 @@ fn throughput() {
         assert!(best >= 50.0, "{best:.0} MB/s");
     }
 }
+
+#[test]
+#[ignore = "scratch"]
+fn scratch_counts() {
+    let data = std::fs::read_to_string(shared("data/who-don/dons-1996-2012.jsonl")).unwrap();
+    let mut caps = 0usize;
+    let mut seg_hits = std::collections::HashMap::<String, usize>::new();
+    let mut raw = 0usize;
+    let mut ments = 0usize;
+    for l in data.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        let t = v["text"].as_str().unwrap();
+        for w in t.split(|c: char| !c.is_alphanumeric()) {
+            if w.chars().next().is_some_and(char::is_uppercase) {
+                caps += 1;
+                if g().first_segments.contains_key(w) {
+                    *seg_hits.entry(w.to_string()).or_default() += 1;
+                }
+            }
+        }
+        raw += g().scan(t).len();
+        ments += g().mentions(t).len();
+    }
+    let mut v: Vec<_> = seg_hits.iter().collect();
+    v.sort_by_key(|x| std::cmp::Reverse(*x.1));
+    println!(
+        "caps {caps} seghits {} raw {raw} mentions {ments}",
+        seg_hits.values().sum::<usize>()
+    );
+    println!("{:?}", &v[..60]);
+}
