@@ -7,7 +7,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let dir = args
         .next()
-        .unwrap_or_else(|| "/work/shared/data/trafilatura-eval".into());
+        .unwrap_or_else(|| "../shared/data/trafilatura-eval".into());
     let names: Vec<String> = args.collect();
     let chosen: Vec<Extractor> = if names.is_empty() {
         Extractor::ALL.to_vec()

@@ -416,7 +416,10 @@ mod tests {
     #[test]
     #[ignore = "slow: runs every extractor over ~1000 pages"]
     fn eval_trafilatura_set() {
-        let dir = Path::new("/work/shared/data/trafilatura-eval");
+        let dir = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/trafilatura-eval"
+        ));
         let dir = std::env::var_os("EPIWIRE_EVAL_DIR").map_or(dir.to_path_buf(), PathBuf::from);
         let report = evaluate(&dir).expect("evaluation data");
         println!("{report}");

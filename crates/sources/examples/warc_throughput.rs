@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! cargo run --release -p epiwire-sources --example warc_throughput -- \
-//!     [PAGES_DIR (default /work/shared/data/trafilatura-eval/html)] [OUT_DIR (default /tmp)]
+//!     [PAGES_DIR (default ../shared/data/trafilatura-eval/html)] [OUT_DIR (default /tmp)]
 //! ```
 
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
@@ -25,7 +25,7 @@ fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     let pages_dir = PathBuf::from(
         args.next()
-            .unwrap_or_else(|| "/work/shared/data/trafilatura-eval/html".into()),
+            .unwrap_or_else(|| "../shared/data/trafilatura-eval/html".into()),
     );
     let out_dir = PathBuf::from(args.next().unwrap_or_else(|| "/tmp".into()));
 

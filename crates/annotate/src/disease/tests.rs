@@ -350,10 +350,15 @@ fn malformed_lexicon_is_an_error() {
 
 #[test]
 fn band_dev_score() {
-    let path = std::path::Path::new("/work/shared/data/band-ner/dev.jsonl");
-    if !path.exists() {
-        return; // the data set is not part of the repository
-    }
+    let path = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/band-ner/dev.jsonl"
+    ));
+    assert!(
+        path.exists(),
+        "{} missing: CI has ../shared beside the checkout",
+        path.display()
+    );
     let report = eval_band(path).unwrap();
     eprintln!("{report}");
     assert!(report.sentences > 1000);
@@ -376,7 +381,10 @@ fn cpu_seconds() -> Option<f64> {
 #[test]
 #[ignore = "measurement; needs the WHO DON data and a release build"]
 fn throughput() {
-    let path = "/work/shared/data/who-don/dons-1996-2012.jsonl";
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/who-don/dons-1996-2012.jsonl"
+    );
     let data = std::fs::read_to_string(path).unwrap();
     let texts: Vec<String> = data
         .lines()

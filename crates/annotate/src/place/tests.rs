@@ -15,14 +15,9 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The shared data folder: beside the checkout (as CI has it), else /work/shared.
+/// The shared data folder, beside the checkout (as CI has it).
 fn shared(rel: &str) -> PathBuf {
-    let beside = root().join("../shared").join(rel);
-    if beside.exists() {
-        beside
-    } else {
-        PathBuf::from("/work/shared").join(rel)
-    }
+    root().join("../shared").join(rel)
 }
 
 fn seed(name: &str) -> String {
