@@ -1,0 +1,180 @@
+// Page 1, the overview: map, timeline, filters, search and the ranked event list.
+import { api } from './api.js';
+import { h, replace, num, day, colour, countryName } from './dom.js';
+import { createMap } from './map.js';
+import { overviewTimeline, legend } from './charts.js';
+import { triageBadge } from './triage.js';
+import { QUALIFIER } from './charts.js';
+
+const SIGNAL_KINDS = ['new_event', 'jump', 'ears_c1', 'ears_c2', 'ears_c3', 'farrington'];
+
+/** Filters live in the hash: #/?disease=…&country=…&from=…&to=…&signal=…&q=… */
+function readFilter(params) {
+  const f = {};
+  for (const key of ['disease', 'country', 'from', 'to', 'signal', 'q']) {
+    const v = params.get(key);
+    if (v) f[key] = v;
+  }
+  return f;
+}
+
+function writeFilter(f) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) if (v) q.set(k, v);
+  const text = q.toString();
+  location.hash = text ? `#/?${text}` : '#/';
+}
+
+// All events, unfiltered, for the filter menus (fetched once per page load).
+let allEvents = null;
+
+export async function overview(root, params, go) {
+  const filter = readFilter(params);
+  const mapEl = h('div', { id: 'map', class: 'map' });
+  const timelineEl = h('div', { id: 'timeline', class: 'panel timeline-panel' });
+  const listEl = h('div', { id: 'event-list', class: 'event-list' });
+  const countEl = h('span', { class: 'muted', id: 'event-count' });
+  const filtersEl = h('form', { class: 'filters', id: 'filters', onsubmit: (e) => e.preventDefault() });
+  replace(root,
+    h('div', { class: 'overview' },
+      h('section', { class: 'left' },
+        h('div', { class: 'panel map-panel' }, mapEl),
+        h('div', { class: 'panel' },
+          h('h2', null, 'Timeline ', h('span', { class: 'muted small' }, 'events first seen and signals; click a bar to filter')),
+          timelineEl)),
+      h('section', { class: 'right panel' },
+        filtersEl,
+        h('h2', null, filter.q ? 'Search results ' : 'Events by relevance ', countEl),
+        listEl)));
+
+  const mapReady = createMap(mapEl, (id) => go(`#/event/${encodeURIComponent(id)}`));
+  allEvents ??= api.events({ limit: 1000 }).catch(() => []);
+  const [events, signals, everything] = await Promise.all([
+    api.events({ ...withoutQ(filter), limit: 500 }),
+    api.signals({ ...withoutQ(filter), limit: 2000 }).catch(() => []),
+    allEvents,
+  ]);
+  buildFilters(filtersEl, filter, everything.length ? everything : events, signals);
+
+  const shown = filter.q ? await searchEvents(filter.q, events, listEl) : events;
+  if (!filter.q) renderList(listEl, events);
+  countEl.textContent = `(${shown.length})`;
+
+  const width = Math.max(320, Math.round(timelineEl.clientWidth || 640));
+  replace(timelineEl,
+    overviewTimeline(shown, signals, (from, to) => writeFilter({ ...filter, from, to }), width),
+    legend([['key-events', 'new events'], ['key-signals', 'signals']]));
+
+  const map = await mapReady;
+  map.setEvents(shown);
+  mapEl.dataset.events = String(shown.length);
+  document.body.dataset.page = 'overview';
+}
+
+function withoutQ(f) {
+  const { q, ...rest } = f;
+  return rest;
+}
+
+/** Searches documents, then shows the events they belong to (and the documents without one). */
+async function searchEvents(q, events, listEl) {
+  let hits = [];
+  try {
+    hits = await api.search(q, 100);
+  } catch (e) {
+    replace(listEl, h('p', { class: 'error' }, String(e.message ?? e)));
+    return [];
+  }
+  const byId = new Map(events.map((e) => [e.id, e]));
+  const matched = [];
+  const seen = new Set();
+  const loose = [];
+  for (const hit of hits) {
+    const eid = hit.event ?? hit.event_id ?? null;
+    if (eid && byId.has(eid)) {
+      if (!seen.has(eid)) {
+        seen.add(eid);
+        matched.push(byId.get(eid));
+      }
+    } else {
+      loose.push(hit);
+    }
+  }
+  renderList(listEl, matched);
+  if (loose.length) {
+    listEl.append(h('h3', null, 'Matching documents'),
+      h('ul', { class: 'hits' }, loose.map((hit) => {
+        const id = hit.id ?? hit.doc_id;
+        return h('li', null,
+          h('a', { href: `#/doc/${encodeURIComponent(id)}` }, hit.title || id),
+          hit.published ? h('span', { class: 'muted' }, ` · ${day(hit.published)}`) : null,
+          hit.snippet ? h('div', { class: 'snippet' }, String(hit.snippet)) : null);
+      })));
+  }
+  if (!matched.length && !loose.length) listEl.append(h('p', { class: 'muted' }, `Nothing matches “${q}”.`));
+  return matched;
+}
+
+function buildFilters(form, filter, events, signals) {
+  const diseases = new Map();
+  const countries = new Set();
+  for (const ev of events) {
+    for (const d of ev.diseases ?? []) diseases.set(d.id ?? d.name, d.name ?? d.id);
+    for (const c of ev.countries ?? []) countries.add(c);
+  }
+  const kinds = new Set([...SIGNAL_KINDS, ...signals.map((g) => g.kind)]);
+  const select = (name, label, options) => h('label', null, label,
+    h('select', { name, onchange: update },
+      h('option', { value: '' }, 'all'),
+      options.map(([value, text]) => h('option', { value, selected: filter[name] === value }, text))));
+  const q = h('input', { type: 'search', name: 'q', placeholder: 'Search articles…', value: filter.q ?? '' });
+  const searchForm = h('div', { class: 'search' }, q, h('button', { type: 'button', onclick: update }, 'Search'));
+  q.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') update();
+  });
+  replace(form,
+    searchForm,
+    h('div', { class: 'filter-row' },
+      select('disease', 'Disease', [...diseases.entries()].sort((a, b) => a[1].localeCompare(b[1]))),
+      select('country', 'Country', [...countries].map((c) => [c, countryName(c)]).sort((a, b) => a[1].localeCompare(b[1]))),
+      select('signal', 'Signal', [...kinds].map((k) => [k, k.replace('_', ' ')]))),
+    h('div', { class: 'filter-row' },
+      h('label', null, 'From', h('input', { type: 'date', name: 'from', value: filter.from ?? '', onchange: update })),
+      h('label', null, 'To', h('input', { type: 'date', name: 'to', value: filter.to ?? '', onchange: update })),
+      h('button', { type: 'button', class: 'ghost', onclick: () => writeFilter({}) }, 'Clear')));
+  function update() {
+    const data = new FormData(form);
+    const next = {};
+    for (const [k, v] of data.entries()) if (v) next[k] = String(v).trim();
+    writeFilter(next);
+  }
+}
+
+function renderList(listEl, events) {
+  if (!events.length) {
+    replace(listEl, h('p', { class: 'muted' }, 'No events match. Events appear once documents are ingested and grouped.'));
+    return;
+  }
+  replace(listEl, h('ol', { class: 'events' }, events.map(eventItem)));
+}
+
+function eventItem(ev) {
+  const disease = ev.diseases?.[0];
+  const head = (ev.headline ?? []).slice(0, 3);
+  return h('li', { class: 'event', 'data-event': ev.id },
+    h('div', { class: 'event-title' },
+      h('span', { class: 'swatch', style: { background: colour(disease?.id ?? disease?.name) } }),
+      h('a', { href: `#/event/${encodeURIComponent(ev.id)}` }, ev.title || ev.id),
+      triageBadge(ev.triage)),
+    h('div', { class: 'event-meta' },
+      [(ev.diseases ?? []).map((d) => d.name ?? d.id).join(', '),
+        (ev.countries ?? []).map(countryName).join(', '),
+        ev.first_seen ? `${day(ev.first_seen)}${ev.last_seen && ev.last_seen !== ev.first_seen ? ` – ${day(ev.last_seen)}` : ''}` : '',
+        `${ev.documents ?? 0} docs, ${ev.outlets ?? 0} outlets`,
+      ].filter(Boolean).join(' · '),
+      h('span', { class: 'relevance', title: 'relevance' }, ` ${(ev.relevance ?? 0).toFixed(2)}`)),
+    head.length ? h('div', { class: 'event-figures' }, head.map((f) =>
+      h('span', { class: `fig scope-${f.scope}` }, `${QUALIFIER[f.qualifier] ?? ''}${num(f.value)} ${f.metric}${f.scope && f.scope !== 'unknown' ? ` (${f.scope})` : ''}`))) : null,
+    (ev.signals ?? []).length ? h('div', { class: 'event-signals' }, ev.signals.slice(0, 3).map((g) =>
+      h('span', { class: `signal signal-${g.kind}`, title: g.reason ?? '' }, `${g.kind.replace('_', ' ')} ${day(g.date)}`))) : null);
+}
