@@ -8,7 +8,10 @@ countries, years), with a few outbreaks told by several updates (novel coronavir
 Ebola in DR Congo, MERS in Saudi Arabia, yellow fever in Nigeria, SARS in 2003, Ebola in 2014).
 
 Each line is {"id", "url", "title", "published", "html"}: epiwire's JSON input (see `epiwire
-extract --help`). Run: python3 data/demo/build.py [/path/to/who-don-html]
+extract --help`). It also writes data/demo/seeds.jsonl, the two seed articles of
+tests/fixtures/seeds as {"id", "published", "text"} records (text unchanged; the publication
+times are the ones the articles and the project brief give: Hankyoreh 17 May 2022 17:36 KST,
+VOI 18 May 2022). Run: python3 data/demo/build.py [/path/to/who-don-html]
 """
 import csv
 import datetime
@@ -50,6 +53,11 @@ ROWS = [
     798, 799,
 ]
 
+SEEDS = [
+    ("000_c6c40698dd1a2ea1.txt", "2022-05-17T17:36:00+09:00"),
+    ("004_600c830cdf3f4dc2.txt", "2022-05-18"),
+]
+
 
 def main() -> None:
     src = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data/who-don-html"
@@ -82,6 +90,15 @@ def main() -> None:
     with open(out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0, filename="") as gz:
         gz.write(buf.getvalue().encode("utf-8"))
     print(f"{len(ROWS)} pages -> {out} ({os.path.getsize(out)} bytes)")
+    here = os.path.dirname(os.path.abspath(__file__))
+    seeds = os.path.join(here, "..", "..", "tests", "fixtures", "seeds")
+    with open(os.path.join(here, "seeds.jsonl"), "w", encoding="utf-8") as f:
+        for name, published in SEEDS:
+            with open(os.path.join(seeds, name), encoding="utf-8") as seed:
+                text = seed.read()
+            record = {"id": f"seed-{name.removesuffix('.txt')}", "published": published, "text": text}
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    print(f"{len(SEEDS)} seeds -> seeds.jsonl")
 
 
 if __name__ == "__main__":
