@@ -16,10 +16,12 @@ use epiwire_model::Document;
 mod schema;
 mod sqlite;
 mod stats;
+mod triage;
 
 pub use schema::SCHEMA_VERSION;
 pub use sqlite::SqliteStore;
 pub use stats::Stats;
+pub use triage::{TokenHash, Triage, TriageStatus};
 
 /// Blake3 hash of the raw input body, computed by the sources crate. The store's primary key.
 pub type ContentHash = [u8; 32];
