@@ -55,8 +55,11 @@ function niceMax(v) {
 function axes(svg, x, y, width, height, pad, yMax) {
   const g = s('g', { class: 'axis' });
   for (const [t, label] of timeTicks(x.domain[0], x.domain[1], Math.max(2, Math.floor(width / 110)))) {
-    g.append(s('line', { x1: x(t), x2: x(t), y1: height - pad.bottom, y2: height - pad.bottom + 4 }));
-    g.append(s('text', { x: x(t), y: height - pad.bottom + 16, 'text-anchor': 'middle' }, label));
+    // Labels near an edge are anchored inward so they are not clipped.
+    const at = x(t);
+    const anchor = at < pad.left + 30 ? 'start' : at > width - pad.right - 30 ? 'end' : 'middle';
+    g.append(s('line', { x1: at, x2: at, y1: height - pad.bottom, y2: height - pad.bottom + 4 }));
+    g.append(s('text', { x: at, y: height - pad.bottom + 16, 'text-anchor': anchor }, label));
   }
   for (let i = 0; i <= 4; i++) {
     const v = (yMax * i) / 4;
@@ -119,7 +122,8 @@ export function overviewTimeline(events, signals, onPick, width = 640) {
   const first = binOf(t0, unit);
   const last = nextBin(binOf(t1, unit), unit);
   const x = timeScale(first, last, pad.left, width - pad.right);
-  const yMax = niceMax(Math.max(...[...bins.values()].map((r) => Math.max(r.events, r.signals))));
+  // Whole counts: at least 4 so that the quarter ticks are integers.
+  const yMax = Math.max(4, 4 * Math.ceil(niceMax(Math.max(...[...bins.values()].map((r) => Math.max(r.events, r.signals)))) / 4));
   const y = (v) => height - pad.bottom - (v / yMax) * (height - pad.top - pad.bottom);
   axes(svg, x, y, width, height, pad, yMax);
   for (const [b, row] of [...bins.entries()].sort((a, c) => a[0] - c[0])) {

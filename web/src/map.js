@@ -10,8 +10,35 @@ let outlines = null;
 async function countries() {
   outlines ??= fetch('countries-110m.json')
     .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`countries-110m.json: ${r.status}`))))
-    .then((topo) => feature(topo, topo.objects.countries));
+    .then((topo) => unwrap(feature(topo, topo.objects.countries)));
   return outlines;
+}
+
+/**
+ * Rings that cross the antimeridian (Russia, Fiji) jump from +180 to -180; Leaflet would draw
+ * that jump as a line across the world. Shift such points by 360 so each ring stays contiguous.
+ */
+function unwrap(geo) {
+  const ring = (r) => {
+    let shift = 0;
+    return r.map(([lon, lat], i) => {
+      if (i > 0) {
+        const prev = r[i - 1][0];
+        if (lon - prev > 180) shift -= 360;
+        else if (prev - lon > 180) shift += 360;
+      }
+      return [lon + shift, lat];
+    });
+  };
+  // Antarctica (ISO 010) wraps the pole: no outbreak news to plot there, and no ring to unwrap.
+  geo.features = geo.features.filter((f) => f.id !== '010');
+  for (const f of geo.features) {
+    const g = f.geometry;
+    if (!g) continue;
+    if (g.type === 'Polygon') g.coordinates = g.coordinates.map(ring);
+    else if (g.type === 'MultiPolygon') g.coordinates = g.coordinates.map((p) => p.map(ring));
+  }
+  return geo;
 }
 
 /** Where an event sits: its own point, else its first located place. */
@@ -39,7 +66,7 @@ export async function createMap(el, onOpen) {
     zoomSnap: 0.5,
     attributionControl: true,
     preferCanvas: false,
-  }).setView([20, 10], 1.5);
+  }).fitBounds([[-50, -165], [72, 175]]);
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution('Natural Earth · GeoNames');
   const layer = L.markerClusterGroup({
@@ -90,6 +117,8 @@ export async function createMap(el, onOpen) {
     }
     layer.addLayers(markers);
     el.dataset.markers = String(markers.length);
+    el.dataset.eventIds = markers.map((m) => m.eventId).join(' ');
+    performance.mark('epiwire:map-rendered');
     return markers.length;
   }
 

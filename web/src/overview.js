@@ -172,7 +172,7 @@ function eventItem(ev) {
         ev.first_seen ? `${day(ev.first_seen)}${ev.last_seen && ev.last_seen !== ev.first_seen ? ` – ${day(ev.last_seen)}` : ''}` : '',
         `${ev.documents ?? 0} docs, ${ev.outlets ?? 0} outlets`,
       ].filter(Boolean).join(' · '),
-      h('span', { class: 'relevance', title: 'relevance' }, ` ${(ev.relevance ?? 0).toFixed(2)}`)),
+      ' · ', h('span', { class: 'relevance', title: 'relevance (0–1)' }, `relevance ${(ev.relevance ?? 0).toFixed(2)}`)),
     head.length ? h('div', { class: 'event-figures' }, head.map((f) =>
       h('span', { class: `fig scope-${f.scope}` }, `${QUALIFIER[f.qualifier] ?? ''}${num(f.value)} ${f.metric}${f.scope && f.scope !== 'unknown' ? ` (${f.scope})` : ''}`))) : null,
     (ev.signals ?? []).length ? h('div', { class: 'event-signals' }, ev.signals.slice(0, 3).map((g) =>
