@@ -221,7 +221,9 @@ fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawTriage> {
 }
 
 fn decode((status, note, user, at): RawTriage) -> Result<Triage> {
-    let status = status.parse().map_err(|reason| Error::Corrupt { seq: 0, reason })?;
+    let status = status
+        .parse()
+        .map_err(|reason| Error::Corrupt { seq: 0, reason })?;
     Ok(Triage {
         status,
         note,
@@ -249,7 +251,9 @@ mod tests {
         let h1 = [1u8; 32];
         let h2 = [2u8; 32];
         assert_eq!(store.check_token(&h1).unwrap(), None);
-        store.create_token("ana", &h1, "2026-01-01T00:00:00Z").unwrap();
+        store
+            .create_token("ana", &h1, "2026-01-01T00:00:00Z")
+            .unwrap();
         assert_eq!(store.check_token(&h1).unwrap().as_deref(), Some("ana"));
         assert_eq!(store.check_token(&h2).unwrap(), None);
         assert!(matches!(
@@ -307,7 +311,10 @@ mod tests {
                 .unwrap();
         }
         let store = SqliteStore::open_existing(dir.path()).unwrap();
-        assert_eq!(store.check_token(&[7u8; 32]).unwrap().as_deref(), Some("ana"));
+        assert_eq!(
+            store.check_token(&[7u8; 32]).unwrap().as_deref(),
+            Some("ana")
+        );
         assert_eq!(store.triage_history("E1").unwrap().len(), 1);
     }
 }
