@@ -74,7 +74,7 @@ try {
   check(outlines > 100, `country outlines drawn (${outlines} paths)`);
 
   // 2. The seed event (COVID-19 in North Korea) is listed and plotted.
-  const events = await (await page.request.get(new URL('api/events?limit=1000', base).href)).json();
+  const events = await (await page.request.get(new URL('api/events?limit=500', base).href)).json();
   const list = Array.isArray(events) ? events : events.events ?? events.items ?? [];
   metrics.events = list.length;
   const seed = list.find((e) => (e.countries ?? []).includes('KP') && (e.diseases ?? []).some((d) => /COVID-19/i.test(d.name ?? '') || d.id === 'DOID:0080600'));
@@ -87,6 +87,16 @@ try {
   const overviewBars = await page.locator('#timeline rect.bar-events').count();
   check(overviewBars > 0, 'the overview timeline has bars');
   await page.screenshot({ path: join(out, 'overview.png') });
+
+  // Search (GET /api/search): the seed articles mention Pyongyang.
+  await page.fill('#filters input[name="q"]', 'Pyongyang');
+  await page.press('#filters input[name="q"]', 'Enter');
+  await page.waitForSelector('#search-hits li');
+  metrics.search_hits = await page.locator('#search-hits li').count();
+  await page.screenshot({ path: join(out, 'search.png') });
+  await page.goto(base.href);
+  await page.waitForSelector('body[data-page="overview"][data-ready="1"]');
+  await item.waitFor();
 
   // 3. Its page: figure timeline, sources, evidence, highlighted articles.
   await item.locator('a').first().click();

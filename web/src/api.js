@@ -47,7 +47,7 @@ export const api = {
   events: async (filter) => list(await get(`/api/events${query(filter)}`), 'events'),
   event: (id) => get(`/api/events/${encodeURIComponent(id)}`),
   signals: async (filter) => list(await get(`/api/signals${query(filter)}`), 'signals'),
-  search: async (q, limit = 50) => list(await get(`/api/search${query({ q, limit })}`), 'hits', 'documents'),
+  search: async (q, limit = 50, filter = {}) => list(await get(`/api/search${query({ ...filter, q, limit })}`), 'hits', 'documents'),
   async document(id) {
     try {
       return await get(`/api/documents${query({ id })}`);

@@ -5,6 +5,7 @@ import { createMap } from './map.js';
 import { overviewTimeline, legend } from './charts.js';
 import { triageBadge } from './triage.js';
 import { QUALIFIER } from './charts.js';
+import { markedText } from './article.js';
 
 const SIGNAL_KINDS = ['new_event', 'jump', 'ears_c1', 'ears_c2', 'ears_c3', 'farrington'];
 
@@ -44,21 +45,24 @@ export async function overview(root, params, go) {
           timelineEl)),
       h('section', { class: 'right panel' },
         filtersEl,
-        h('h2', null, filter.q ? 'Search results ' : 'Events by relevance ', countEl),
+        h('h2', null, filter.q ? 'Matching articles ' : 'Events by relevance ', countEl),
         listEl)));
 
   const mapReady = createMap(mapEl, (id) => go(`#/event/${encodeURIComponent(id)}`));
-  allEvents ??= api.events({ limit: 1000 }).catch(() => []);
+  allEvents ??= api.events({ limit: 500 }).catch(() => []);
   const [events, signals, everything] = await Promise.all([
     api.events({ ...withoutQ(filter), limit: 500 }),
-    api.signals({ ...withoutQ(filter), limit: 2000 }).catch(() => []),
+    api.signals({ ...withoutQ(filter), limit: 1000 }).catch(() => []),
     allEvents,
   ]);
   buildFilters(filtersEl, filter, everything.length ? everything : events, signals);
 
-  const shown = filter.q ? await searchEvents(filter.q, events, listEl) : events;
-  if (!filter.q) renderList(listEl, events);
-  countEl.textContent = `(${shown.length})`;
+  const shown = events;
+  if (filter.q) countEl.textContent = `(${await searchDocuments(filter.q, withoutQ(filter), listEl)})`;
+  else {
+    renderList(listEl, events);
+    countEl.textContent = `(${events.length})`;
+  }
 
   const width = Math.max(320, Math.round(timelineEl.clientWidth || 640));
   replace(timelineEl,
@@ -76,43 +80,36 @@ function withoutQ(f) {
   return rest;
 }
 
-/** Searches documents, then shows the events they belong to (and the documents without one). */
-async function searchEvents(q, events, listEl) {
+/**
+ * Searches the documents (GET /api/search): ranked hits with their snippets, the matched words
+ * marked (from the hit's highlight offsets, as text: never the HTML snippet). Hits that name
+ * their event link to it; the others open the document.
+ */
+async function searchDocuments(q, filter, listEl) {
   let hits = [];
   try {
-    hits = await api.search(q, 100);
+    hits = await api.search(q, 50, { disease: filter.disease, country: filter.country, from: filter.from, to: filter.to });
   } catch (e) {
     replace(listEl, h('p', { class: 'error' }, String(e.message ?? e)));
-    return [];
+    return 0;
   }
-  const byId = new Map(events.map((e) => [e.id, e]));
-  const matched = [];
-  const seen = new Set();
-  const loose = [];
-  for (const hit of hits) {
-    const eid = hit.event ?? hit.event_id ?? null;
-    if (eid && byId.has(eid)) {
-      if (!seen.has(eid)) {
-        seen.add(eid);
-        matched.push(byId.get(eid));
-      }
-    } else {
-      loose.push(hit);
-    }
+  if (!hits.length) {
+    replace(listEl, h('p', { class: 'muted' }, `Nothing matches “${q}”.`));
+    return 0;
   }
-  renderList(listEl, matched);
-  if (loose.length) {
-    listEl.append(h('h3', null, 'Matching documents'),
-      h('ul', { class: 'hits' }, loose.map((hit) => {
-        const id = hit.id ?? hit.doc_id;
-        return h('li', null,
-          h('a', { href: `#/doc/${encodeURIComponent(id)}` }, hit.title || id),
-          hit.published ? h('span', { class: 'muted' }, ` · ${day(hit.published)}`) : null,
-          hit.snippet ? h('div', { class: 'snippet' }, String(hit.snippet)) : null);
-      })));
-  }
-  if (!matched.length && !loose.length) listEl.append(h('p', { class: 'muted' }, `Nothing matches “${q}”.`));
-  return matched;
+  replace(listEl, h('ol', { class: 'hits', id: 'search-hits' }, hits.map((hit) => {
+    const id = hit.id ?? hit.doc_id;
+    const event = hit.event ?? hit.event_id ?? null;
+    const snippet = typeof hit.snippet === 'string' ? hit.snippet : '';
+    const marks = (hit.highlights ?? []).map((m) => ({ start: m.start, end: m.end, kind: 'match', label: 'matches the query' }));
+    const text = h('div', { class: 'snippet' });
+    for (const p of markedText(Array.from(snippet), marks).querySelectorAll('p')) text.append(...p.childNodes, ' ');
+    return h('li', { 'data-doc': id },
+      h('a', { href: event ? `#/event/${encodeURIComponent(event)}` : `#/doc/${encodeURIComponent(id)}` }, hit.title || id),
+      h('div', { class: 'event-meta' }, [hit.outlet, day(hit.published)].filter(Boolean).join(' · ')),
+      text);
+  })));
+  return hits.length;
 }
 
 function buildFilters(form, filter, events, signals) {

@@ -74,7 +74,7 @@ export function triagePanel(ev, onDone) {
 
 /** The triage page: events waiting for a decision first, then the decided ones with who and when. */
 export async function triagePage(root) {
-  const events = await api.events({ limit: 1000 });
+  const events = await api.events({ limit: 500 });
   const open = events.filter((e) => !e.triage?.status);
   const done = events.filter((e) => e.triage?.status).sort((a, b) => String(b.triage.at ?? '').localeCompare(String(a.triage.at ?? '')));
   const row = (ev) => h('tr', { 'data-event': ev.id },
