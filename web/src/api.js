@@ -56,6 +56,7 @@ export const api = {
       throw e;
     }
   },
+  triageHistory: async (id) => list(await get(`/api/events/${encodeURIComponent(id)}/triage`), 'history'),
   async triage(id, status, note) {
     const token = getToken();
     if (!token) throw new ApiError(401, 'no token: set one with “Set token” (epiwire token create)');

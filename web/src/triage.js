@@ -34,6 +34,12 @@ export function triagePanel(ev, onDone) {
     }
   };
   showState(ev.triage);
+  const history = h('details', { class: 'triage-history', id: 'triage-history' });
+  const loadHistory = () => api.triageHistory(ev.id).then((list) => {
+    replace(history, h('summary', null, `History (${list.length})`),
+      h('ol', null, [...list].reverse().map((t) => h('li', null, triageBadge(t), ` ${t.user ?? ''} · ${t.at ? new Date(t.at).toLocaleString('en-GB', { timeZone: 'UTC' }) : ''}`, t.note ? h('div', { class: 'note small' }, t.note) : null))));
+  }).catch(() => replace(history));
+  loadHistory();
   const note = h('textarea', { id: 'triage-note', rows: 2, placeholder: 'Note (optional)' });
   const msg = h('div', { class: 'triage-msg', role: 'status' });
   const buttons = STATUSES.map(([status, label]) => h('button', {
@@ -56,6 +62,7 @@ export function triagePanel(ev, onDone) {
         msg.textContent = 'Saved.';
         note.value = '';
         onDone?.(fresh);
+        loadHistory();
       } catch (e) {
         msg.className = 'triage-msg error';
         msg.textContent = String(e.message ?? e);
@@ -69,7 +76,8 @@ export function triagePanel(ev, onDone) {
     state,
     note,
     h('div', { class: 'triage-buttons' }, buttons),
-    msg);
+    msg,
+    history);
 }
 
 /** The triage page: events waiting for a decision first, then the decided ones with who and when. */
