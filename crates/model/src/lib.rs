@@ -201,6 +201,142 @@ pub struct Fact {
     pub evidence: Range,
 }
 
+/// A country or organisation taking part in a response action, resolved to an identifier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    /// ISO 3166-1 alpha-2 code for a country (`CN`), the usual acronym for an organisation
+    /// (`WHO`, `UNICEF`, `MSF`).
+    pub id: String,
+    /// `country` or `organisation`.
+    pub kind: String,
+    /// The country the party belongs to: its own code for a country, the country of a ministry
+    /// or agency ("Chinese Foreign Ministry" → `CN`), `None` for an international organisation.
+    pub country: Option<String>,
+    /// First code point of the mention.
+    pub start: usize,
+    /// End code point (exclusive).
+    pub end: usize,
+    /// The mention as written.
+    pub text: String,
+}
+
+/// Something given, asked for, refused or lacking: vaccines, masks, medicines, staff, funds, ….
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    /// `vaccines`, `masks`, `medicines`, `medical_staff`, `medical_supplies`, `funds`, `food`,
+    /// `equipment`, `tests`, `experts` or `aid` (unspecified assistance).
+    pub kind: String,
+    /// The vaccine or product name where given (`Sputnik V`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// For funds: the amount.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "number::serialize_opt"
+    )]
+    pub amount: Option<f64>,
+    /// For funds: ISO 4217 currency code (`USD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// First code point of the mention.
+    pub start: usize,
+    /// End code point (exclusive).
+    pub end: usize,
+    /// The mention as written.
+    pub text: String,
+}
+
+/// A response or aid action: who does what, for whom, with what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Action {
+    /// `offer`, `promise`, `send`, `request`, `accept`, `refuse` or `discuss`.
+    pub action: String,
+    /// Who acts, when resolved.
+    pub actor: Option<Party>,
+    /// Who receives, when stated.
+    pub recipient: Option<Party>,
+    /// What is given, asked for or refused.
+    pub items: Vec<Item>,
+    /// `reported` (said to have happened or to be happening), `planned` (future, intended) or
+    /// `denied` (said not to happen).
+    pub modality: String,
+    /// True when the text hedges the report ("reportedly", "seem to be under discussion").
+    pub hedged: bool,
+    /// ISO date of the action, from a date mentioned in the same sentence.
+    pub date: Option<String>,
+    /// The sentence or clause the action comes from.
+    pub evidence: Span,
+}
+
+/// A shortage of supplies or staff in a place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Shortage {
+    /// What is lacking.
+    pub items: Vec<Item>,
+    /// Where, when resolved (a country, or the country of a place).
+    pub place: Option<Party>,
+    /// True when hedged.
+    pub hedged: bool,
+    /// ISO date, from a date mentioned in the same sentence.
+    pub date: Option<String>,
+    /// The sentence the shortage comes from.
+    pub evidence: Span,
+}
+
+/// Who is quoted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Speaker {
+    /// The person's name, as written in its fullest mention; `None` for an anonymous source or
+    /// an organisation speaking as such.
+    pub name: Option<String>,
+    /// Role or title ("spokesman", "emergencies director", "leader").
+    pub role: Option<String>,
+    /// Organisation ("Chinese Foreign Ministry", "WHO", "Kremlin").
+    pub organisation: Option<String>,
+    /// ISO 3166-1 alpha-2 code of the country the speaker speaks for, when known.
+    pub country: Option<String>,
+    /// True for "a source", "officials who asked not to be named", ….
+    pub anonymous: bool,
+    /// Where the speaker is mentioned next to the quote (the attribution).
+    pub mention: Option<Span>,
+}
+
+/// Direct or reported speech.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    /// `direct` (within quotation marks) or `reported` ("said that …").
+    pub kind: String,
+    /// Who said it, when attributed.
+    pub speaker: Option<Speaker>,
+    /// What was said: the words inside the quotation marks, or the reported clause.
+    pub content: Span,
+    /// ISO date of the statement, from a date mentioned in the attribution's sentence.
+    pub date: Option<String>,
+}
+
+/// A public-health measure: border closure, lockdown, quarantine order, travel ban, vaccination
+/// campaign, ….
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measure {
+    /// `border_closure`, `lockdown`, `quarantine`, `travel_ban`, `vaccination_campaign`,
+    /// `school_closure`, `curfew`, `gathering_ban`, `screening`, `isolation`, `culling` or
+    /// `disinfection`.
+    pub kind: String,
+    /// The measure as named in the text.
+    pub mention: Span,
+    /// Where, when resolved.
+    pub place: Option<Party>,
+    /// ISO date, from a date mentioned in the same sentence.
+    pub date: Option<String>,
+    /// `reported`, `planned` or `denied`.
+    pub modality: String,
+    /// True when hedged.
+    pub hedged: bool,
+    /// The sentence the measure comes from.
+    pub evidence: Span,
+}
+
 /// The output record of `epiwire extract`: one per input document.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Document {
@@ -234,6 +370,18 @@ pub struct Document {
     /// Headline figures.
     #[serde(default)]
     pub facts: Vec<Fact>,
+    /// Response and aid actions (offers, deliveries, requests, refusals, …).
+    #[serde(default)]
+    pub actions: Vec<Action>,
+    /// Shortages of supplies or staff.
+    #[serde(default)]
+    pub shortages: Vec<Shortage>,
+    /// Direct and reported speech, attributed to its speaker.
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
+    /// Public-health measures (border closures, lockdowns, quarantine, vaccination campaigns, …).
+    #[serde(default)]
+    pub measures: Vec<Measure>,
 }
 
 impl Document {

@@ -717,6 +717,7 @@ impl RawRow {
                 dates: a.dates,
                 counts: a.counts,
                 facts: a.facts,
+                ..Document::default()
             },
         ))
     }

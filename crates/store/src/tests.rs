@@ -206,6 +206,7 @@ fn sample_doc(n: u64, text_bytes: usize) -> Document {
             },
         ],
         text,
+        ..Document::default()
     }
 }
 
