@@ -61,6 +61,9 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode> {
         section(&mut out, "WHO DON figures", &path, |p| {
             count::eval_who_don(p).map_err(anyhow::Error::from)
         })?;
+        section(&mut out, "WHO DON headline facts", &path, |p| {
+            count::eval_who_don_facts(p).map_err(anyhow::Error::from)
+        })?;
     }
     Ok(ExitCode::SUCCESS)
 }

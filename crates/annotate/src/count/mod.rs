@@ -24,7 +24,9 @@
 //! - A singular case ("a lassa fever case", "the index case", "a patient", "a 27-year-old
 //!   woman" among cases) counts as 1, with the span on the noun phrase.
 
+mod don;
 pub mod eval;
+mod iso3;
 pub mod number;
 pub(crate) mod token;
 
@@ -34,6 +36,7 @@ use epiwire_model::{CharIndex, Count};
 use jiff::civil::Date;
 
 use crate::date::{self, DateHit};
+pub use don::eval_who_don_facts;
 use eval::{Error, Report, Result, doc_date, read_jsonl};
 use number::{Form, NumExpr, Vague};
 use token::{Gap, Kind, Token, lw, tokenize};
