@@ -32,6 +32,7 @@ let allEvents = null;
 export async function overview(root, params, go) {
   const filter = readFilter(params);
   const mapEl = h('div', { id: 'map', class: 'map' });
+  const mapLegend = h('div', { class: 'legend map-legend', id: 'map-legend' });
   const timelineEl = h('div', { id: 'timeline', class: 'panel timeline-panel' });
   const listEl = h('div', { id: 'event-list', class: 'event-list' });
   const countEl = h('span', { class: 'muted', id: 'event-count' });
@@ -39,7 +40,7 @@ export async function overview(root, params, go) {
   replace(root,
     h('div', { class: 'overview' },
       h('section', { class: 'left' },
-        h('div', { class: 'panel map-panel' }, mapEl),
+        h('div', { class: 'panel map-panel' }, mapEl, mapLegend),
         h('div', { class: 'panel' },
           h('h2', null, 'Timeline ', h('span', { class: 'muted small' }, 'events first seen and signals; click a bar to filter')),
           timelineEl)),
@@ -71,8 +72,28 @@ export async function overview(root, params, go) {
 
   const map = await mapReady;
   map.setEvents(shown);
+  replace(mapLegend, diseaseLegend(shown));
   mapEl.dataset.events = String(shown.length);
   document.body.dataset.page = 'overview';
+}
+
+/** Swatches of the most frequent diseases on the map (colour by disease; size by relevance). */
+function diseaseLegend(events) {
+  const counts = new Map();
+  for (const ev of events) {
+    const d = ev.diseases?.[0];
+    if (!d) continue;
+    const key = d.id ?? d.name;
+    const row = counts.get(key) ?? { name: d.name ?? d.id, n: 0 };
+    row.n += 1;
+    counts.set(key, row);
+  }
+  const top = [...counts.entries()].sort((a, b) => b[1].n - a[1].n).slice(0, 10);
+  return [
+    top.map(([key, row]) => h('span', null, h('i', { class: 'dot-key', style: { background: colour(key) } }), `${row.name} (${row.n})`)),
+    counts.size > top.length ? h('span', null, `+${counts.size - top.length} more`) : null,
+    h('span', { class: 'muted' }, 'circle size: relevance'),
+  ];
 }
 
 function withoutQ(f) {
