@@ -52,15 +52,26 @@ export async function eventPage(root, id) {
   const charts = figureCharts(ev, width);
   replace(chartsEl, charts.length ? charts : h('p', { class: 'muted' }, 'No dated figures in this event.'));
 
-  // Articles, one after another, in source order; failures stay local to their article.
-  for (const src of sources) {
-    const box = h('article', { class: 'article', 'data-doc': src.doc_id },
-      h('h3', null, src.title || src.doc_id),
-      h('p', { class: 'muted' }, [src.outlet, day(src.published)].filter(Boolean).join(' · ')));
-    articlesEl.append(box);
-    api.document(src.doc_id)
-      .then((doc) => box.append(articleView(doc)))
-      .catch((e) => box.append(h('p', { class: 'error' }, String(e.message ?? e))));
+  // Articles in source order, a few at a time; a failure stays local to its article.
+  const showArticles = (list) => {
+    for (const src of list) {
+      const box = h('article', { class: 'article', 'data-doc': src.doc_id },
+        h('h3', null, src.title || src.doc_id),
+        h('p', { class: 'muted' }, [src.outlet, day(src.published)].filter(Boolean).join(' · ')));
+      articlesEl.append(box);
+      api.document(src.doc_id)
+        .then((doc) => box.append(articleView(doc)))
+        .catch((e) => box.append(h('p', { class: 'error' }, String(e.message ?? e))));
+    }
+  };
+  const originals = sources.filter((src) => !src.duplicate_of);
+  const queue = [...originals, ...sources.filter((src) => src.duplicate_of)];
+  const FIRST = 5;
+  showArticles(queue.slice(0, FIRST));
+  if (queue.length > FIRST) {
+    const more = h('button', { type: 'button', id: 'more-articles', onclick: () => { more.remove(); showArticles(queue.slice(FIRST)); } },
+      `Show ${queue.length - FIRST} more articles`);
+    articlesEl.after(more);
   }
 }
 
