@@ -67,6 +67,20 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Show(ShowArgs),
 
+    /// Group documents into events: print {"id", "event", "duplicate_of"} per document.
+    ///
+    /// Reads JSON Lines records with `id`, `title`, `text` and optional `published` (`-` reads
+    /// standard input), annotates them and clusters them: documents about the same real-world
+    /// event share `event`; a near-duplicate (syndicated copy, re-post) names the earlier
+    /// document it copies in `duplicate_of`. Output is in input order; a bad line gives
+    /// {"id": …, "error": …} and the run goes on.
+    ///
+    /// Examples:
+    ///   epiwire cluster docs.jsonl
+    ///   epiwire extract news/ | epiwire cluster -
+    #[command(verbatim_doc_comment)]
+    Cluster(ClusterArgs),
+
     /// Score epiwire on the development sets and print precision/recall/F1 tables.
     ///
     /// The data directory defaults to ../shared/data (EPIWIRE_EVAL_DATA overrides it).
@@ -154,6 +168,14 @@ pub struct ShowArgs {
     pub data: DataArgs,
 }
 
+/// `cluster` arguments.
+#[derive(Debug, Args)]
+pub struct ClusterArgs {
+    /// JSON Lines file of documents (`id`, `title`, `text`, optional `published`); `-` reads
+    /// standard input.
+    pub file: PathBuf,
+}
+
 /// `eval` arguments.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
@@ -180,6 +202,8 @@ pub enum EvalKind {
     Places,
     /// WHO DON 1996–2012: hand-coded case and death figures found with the right metric.
     WhoDon,
+    /// Event clustering (B³) on ECB+, NewsWCL50 and WikiRef220.
+    Clustering,
     /// Everything.
     All,
 }

@@ -33,6 +33,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => cmd::ingest::run(&args),
         Command::Stats(args) => cmd::stats::run(&args),
         Command::Show(args) => cmd::stats::show(&args),
+        Command::Cluster(args) => cmd::cluster::run(&args),
         Command::Eval(args) => cmd::eval::run(&args),
     };
     match result {

@@ -65,6 +65,14 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode> {
             count::eval_who_don_facts(p).map_err(anyhow::Error::from)
         })?;
     }
+    if want(EvalKind::Clustering) {
+        section(
+            &mut out,
+            "event clustering (B³)",
+            &data.join("news-clustering"),
+            |p| epiwire_cluster::eval::evaluate(p).map_err(anyhow::Error::from),
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod cluster;
 pub mod eval;
 pub mod extract;
 pub mod ingest;

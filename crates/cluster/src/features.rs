@@ -1,0 +1,230 @@
+//! What clustering knows of a document ([`DocFeatures`]) and the document frequencies that
+//! weight it ([`DfTable`]).
+
+use std::collections::{BTreeMap, HashMap};
+
+use epiwire_model::Document;
+use serde::{Deserialize, Serialize};
+
+use crate::{minhash, text};
+
+/// The clustering features of one annotated document. Serde-serialisable so that a store can
+/// persist them beside the document and never re-read the text.
+///
+/// Term and entity weights are raw counts; inverse document frequencies are applied when
+/// documents are compared, from a [`DfTable`], so that stored features stay valid as the
+/// table grows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DocFeatures {
+    /// Document id.
+    pub id: String,
+    /// Publication day, `YYYY-MM-DD`, when known.
+    pub published: Option<String>,
+    /// Content terms of the body (stemmed, lower-case) and their counts, sorted by term.
+    pub terms: Vec<(String, f32)>,
+    /// Content terms of the title and their counts, sorted by term.
+    pub title_terms: Vec<(String, f32)>,
+    /// Entities and their mention counts, sorted by key: `d:<disease id>`, `c:<ISO2 country>`,
+    /// `p:<geonameid>` (places below country level), `t:<YYYY-MM>` (months of mentioned
+    /// dates), `f:<value>` (reported figures of 10 or more).
+    pub entities: Vec<(String, f32)>,
+    /// Disease ids, sorted.
+    pub diseases: Vec<String>,
+    /// ISO 3166-1 alpha-2 codes of the countries of the places, sorted.
+    pub countries: Vec<String>,
+    /// MinHash signature of title and text ([`minhash::signature`]).
+    pub minhash: Vec<u32>,
+}
+
+fn counted(items: impl Iterator<Item = String>) -> Vec<(String, f32)> {
+    let mut map: BTreeMap<String, f32> = BTreeMap::new();
+    for item in items {
+        *map.entry(item).or_insert(0.0) += 1.0;
+    }
+    map.into_iter().collect()
+}
+
+/// The first ten characters of an RFC 3339 date or date-time, when they form `YYYY-MM-DD`.
+pub fn day(value: &str) -> Option<&str> {
+    let d = value.get(..10)?;
+    let b = d.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    (digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10)).then_some(d)
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (proleptic Gregorian), when it parses.
+pub fn day_number(value: &str) -> Option<i64> {
+    let d = day(value)?;
+    let y: i64 = d[0..4].parse().ok()?;
+    let m: i64 = d[5..7].parse().ok()?;
+    let dd: i64 = d[8..10].parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&dd) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + dd - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+impl DocFeatures {
+    /// The features of an annotated document (see `epiwire_annotate::annotate`).
+    pub fn from_document(doc: &Document) -> DocFeatures {
+        let title = doc.title.as_deref().unwrap_or("");
+        let mut entities: Vec<String> = Vec::new();
+        let mut diseases: Vec<String> = Vec::new();
+        let mut countries: Vec<String> = Vec::new();
+        for d in &doc.diseases {
+            for _ in 0..d.mentions.len().max(1) {
+                entities.push(format!("d:{}", d.id));
+            }
+            diseases.push(d.id.clone());
+        }
+        for p in &doc.places {
+            let n = p.mentions.len().max(1);
+            if let Some(c) = &p.country {
+                countries.push(c.clone());
+                for _ in 0..n {
+                    entities.push(format!("c:{c}"));
+                }
+            }
+            if p.kind != "country" {
+                for _ in 0..n {
+                    entities.push(format!("p:{}", p.geonameid));
+                }
+            }
+        }
+        for d in &doc.dates {
+            if let Some(month) = d.value.as_deref().and_then(day).map(|v| &v[..7]) {
+                entities.push(format!("t:{month}"));
+            }
+        }
+        for c in &doc.counts {
+            if c.value >= 10.0 && c.value.is_finite() {
+                entities.push(format!("f:{}", c.value.round() as u64));
+            }
+        }
+        diseases.sort();
+        diseases.dedup();
+        countries.sort();
+        countries.dedup();
+        let mut shingled = String::with_capacity(title.len() + doc.text.len() + 1);
+        shingled.push_str(title);
+        shingled.push('\n');
+        shingled.push_str(&doc.text);
+        DocFeatures {
+            id: doc.id.clone(),
+            published: doc.published.as_deref().and_then(day).map(str::to_string),
+            terms: counted(text::terms(&doc.text)),
+            title_terms: counted(text::terms(title)),
+            entities: counted(entities.into_iter()),
+            diseases,
+            countries,
+            minhash: minhash::signature(&shingled),
+        }
+    }
+
+    /// Every key this document counts once in a [`DfTable`]: its distinct terms (body or
+    /// title) and entities.
+    fn distinct_keys(&self) -> impl Iterator<Item = &str> {
+        let mut keys: Vec<&str> = self
+            .terms
+            .iter()
+            .chain(&self.title_terms)
+            .map(|(t, _)| t.as_str())
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.into_iter()
+            .chain(self.entities.iter().map(|(e, _)| e.as_str()))
+    }
+}
+
+/// Document frequencies: how many documents hold each term or entity, out of how many.
+///
+/// Batch clustering builds one from the batch. Incremental clustering needs one that does not
+/// require the whole store: the caller keeps one table, adds each new document to it
+/// ([`DfTable::add`]) and persists it (serde) beside the events; idf is read from it. Early
+/// documents see a small table and so flatter weights; the numbers settle within a few hundred
+/// documents.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DfTable {
+    /// Documents counted.
+    pub docs: u64,
+    /// Documents holding each key.
+    pub df: HashMap<String, u32>,
+}
+
+impl DfTable {
+    /// An empty table.
+    pub fn new() -> DfTable {
+        DfTable::default()
+    }
+
+    /// A table counting the given documents.
+    pub fn from_docs<'a>(docs: impl IntoIterator<Item = &'a DocFeatures>) -> DfTable {
+        let mut t = DfTable::new();
+        for d in docs {
+            t.add(d);
+        }
+        t
+    }
+
+    /// Counts one more document.
+    pub fn add(&mut self, doc: &DocFeatures) {
+        self.docs += 1;
+        for k in doc.distinct_keys() {
+            match self.df.get_mut(k) {
+                Some(n) => *n = n.saturating_add(1),
+                None => {
+                    self.df.insert(k.to_string(), 1);
+                }
+            }
+        }
+    }
+
+    /// Smoothed inverse document frequency, `ln((N + 1) / (df + 1)) + 1`.
+    pub fn idf(&self, key: &str) -> f32 {
+        let df = self.df.get(key).copied().unwrap_or(0) as f32;
+        ((self.docs as f32 + 1.0) / (df + 1.0)).ln() + 1.0
+    }
+
+    /// Drops keys seen in fewer than `min_df` documents, to bound the table's size. Dropped
+    /// keys then weigh as unseen (the highest idf), which suits rare words.
+    pub fn prune(&mut self, min_df: u32) {
+        self.df.retain(|_, n| *n >= min_df);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_numbers() {
+        assert_eq!(day_number("1970-01-01"), Some(0));
+        assert_eq!(day_number("2022-05-17T17:36:00+09:00"), Some(19_129));
+        assert_eq!(day_number("2000-03-01"), Some(11_017));
+        assert_eq!(day_number("May 2022"), None);
+        assert_eq!(day_number("2022-13-01"), None);
+    }
+
+    #[test]
+    fn df_counts_each_document_once() {
+        let doc = DocFeatures {
+            terms: vec![("fever".into(), 3.0)],
+            title_terms: vec![("fever".into(), 1.0)],
+            entities: vec![("c:KP".into(), 2.0)],
+            ..DocFeatures::default()
+        };
+        let t = DfTable::from_docs([&doc, &doc]);
+        assert_eq!(t.docs, 2);
+        assert_eq!(t.df.get("fever"), Some(&2));
+        assert_eq!(t.df.get("c:KP"), Some(&2));
+        assert!(t.idf("fever") < t.idf("unseen"));
+    }
+}

@@ -1,0 +1,423 @@
+//! Incremental clustering: each new document joins a candidate event, opens a new one, or
+//! links several into one, in time proportional to the candidates.
+//!
+//! The caller keeps, per event, an [`EventProfile`] and the blocking keys of its members
+//! ([`Clusterer::block_keys`]); for a new document it looks up the events under the document's
+//! keys and asks [`Clusterer::assign`]. [`Events`] does all of this in memory and is the
+//! reference for a store-backed implementation.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::batch::{date_factor, disease_factor};
+use crate::features::{DfTable, DocFeatures, day_number};
+use crate::vector::{self, Sparse, sublinear};
+use crate::{Params, minhash};
+
+/// Terms kept in a profile's centroid.
+pub const PROFILE_TERMS: usize = 400;
+/// Entities kept in a profile.
+pub const PROFILE_ENTITIES: usize = 100;
+/// Member signatures kept in a profile for near-duplicate checks (the latest ones).
+pub const PROFILE_SIGNATURES: usize = 16;
+
+/// What an event looks like to the clusterer: a compact summary of its members.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EventProfile {
+    /// Documents in the event.
+    pub members: u32,
+    /// Centroid: the sum of the members' unit term vectors (sub-linear counts, title weighted,
+    /// no idf), the [`PROFILE_TERMS`] heaviest terms, sorted by term.
+    pub terms: Vec<(String, f32)>,
+    /// Summed entity counts of the members, the [`PROFILE_ENTITIES`] heaviest, sorted by key.
+    pub entities: Vec<(String, f32)>,
+    /// Disease ids of the members, sorted.
+    pub diseases: Vec<String>,
+    /// Countries of the members, sorted.
+    pub countries: Vec<String>,
+    /// Earliest publication day of a member (`YYYY-MM-DD`).
+    pub first: Option<String>,
+    /// Latest publication day of a member.
+    pub last: Option<String>,
+    /// Ids and MinHash signatures of the latest members, for near-duplicate checks.
+    pub signatures: Vec<(String, Vec<u32>)>,
+}
+
+fn add_into(
+    into: &mut Vec<(String, f32)>,
+    from: impl IntoIterator<Item = (String, f32)>,
+    keep: usize,
+) {
+    let mut map: HashMap<String, f32> = into.drain(..).collect();
+    for (k, w) in from {
+        *map.entry(k).or_insert(0.0) += w;
+    }
+    let mut v: Vec<(String, f32)> = map.into_iter().collect();
+    if v.len() > keep {
+        v.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v.truncate(keep);
+    }
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    *into = v;
+}
+
+fn union_into(into: &mut Vec<String>, from: &[String]) {
+    into.extend(from.iter().cloned());
+    into.sort();
+    into.dedup();
+}
+
+fn min_day(a: Option<String>, b: Option<&String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if *b < a { b.clone() } else { a }),
+        (a, b) => a.or_else(|| b.cloned()),
+    }
+}
+
+fn max_day(a: Option<String>, b: Option<&String>) -> Option<String> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if *b > a { b.clone() } else { a }),
+        (a, b) => a.or_else(|| b.cloned()),
+    }
+}
+
+impl EventProfile {
+    /// A profile of one document.
+    pub fn of(doc: &DocFeatures) -> EventProfile {
+        let mut p = EventProfile::default();
+        p.add(doc);
+        p
+    }
+
+    /// Adds a member.
+    pub fn add(&mut self, doc: &DocFeatures) {
+        let unit = Sparse::normalized(
+            vector::term_counts(doc, Params::default().title_weight)
+                .into_iter()
+                .map(|(t, n)| (t, sublinear(n)))
+                .collect(),
+        );
+        add_into(&mut self.terms, unit.0, PROFILE_TERMS);
+        add_into(
+            &mut self.entities,
+            doc.entities.iter().cloned(),
+            PROFILE_ENTITIES,
+        );
+        union_into(&mut self.diseases, &doc.diseases);
+        union_into(&mut self.countries, &doc.countries);
+        self.first = min_day(self.first.take(), doc.published.as_ref());
+        self.last = max_day(self.last.take(), doc.published.as_ref());
+        if !doc.minhash.is_empty() {
+            self.signatures.push((doc.id.clone(), doc.minhash.clone()));
+            let extra = self.signatures.len().saturating_sub(PROFILE_SIGNATURES);
+            self.signatures.drain(..extra);
+        }
+        self.members = self.members.saturating_add(1);
+    }
+
+    /// Takes in another event (both describe one event).
+    pub fn merge(&mut self, other: &EventProfile) {
+        add_into(&mut self.terms, other.terms.iter().cloned(), PROFILE_TERMS);
+        add_into(
+            &mut self.entities,
+            other.entities.iter().cloned(),
+            PROFILE_ENTITIES,
+        );
+        union_into(&mut self.diseases, &other.diseases);
+        union_into(&mut self.countries, &other.countries);
+        self.first = min_day(self.first.take(), other.first.as_ref());
+        self.last = max_day(self.last.take(), other.last.as_ref());
+        self.signatures.extend(other.signatures.iter().cloned());
+        let extra = self.signatures.len().saturating_sub(PROFILE_SIGNATURES);
+        self.signatures.drain(..extra);
+        self.members = self.members.saturating_add(other.members);
+    }
+}
+
+/// What to do with a new document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Join the event with this id.
+    Join(String),
+    /// Open a new event.
+    New,
+    /// The document links these events: merge them all into the first (the best match) and
+    /// add the document to it.
+    Merge(Vec<String>),
+}
+
+/// The clusterer's answer for one document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    /// Join, new or merge.
+    pub action: Action,
+    /// The id of an earlier document this one near-duplicates (a syndicated copy or re-post),
+    /// when the candidates hold one. The document then joins that document's event.
+    pub duplicate_of: Option<String>,
+    /// Similarity to the chosen event (1 for a duplicate, 0 for a new event).
+    pub score: f32,
+}
+
+/// Decides, document by document, which event each belongs to.
+///
+/// idf comes from a [`DfTable`] the clusterer owns and the caller persists: call
+/// [`Clusterer::observe`] with each new document before [`Clusterer::assign`], and save
+/// [`Clusterer::df`] with the events (prune it now and then with [`DfTable::prune`]).
+#[derive(Debug, Clone, Default)]
+pub struct Clusterer {
+    /// Thresholds and weights.
+    pub params: Params,
+    df: DfTable,
+}
+
+impl Clusterer {
+    /// A clusterer with these parameters and document frequencies (a persisted table, or
+    /// [`DfTable::new`]).
+    pub fn new(params: Params, df: DfTable) -> Clusterer {
+        Clusterer { params, df }
+    }
+
+    /// Counts a document in the document-frequency table.
+    pub fn observe(&mut self, doc: &DocFeatures) {
+        self.df.add(doc);
+    }
+
+    /// The document-frequency table, to persist.
+    pub fn df(&self) -> &DfTable {
+        &self.df
+    }
+
+    /// The blocking keys of a document. An event is a candidate for a new document when one of
+    /// its members had one of the document's keys; index each event under the keys of all its
+    /// members.
+    ///
+    /// - `d:<disease>:<country>:<window>` for each disease × country (country `-` when none);
+    /// - `n:<country>:<window>` for a document that names no disease (the fallback);
+    /// - `lsh:<band>:<hash>`: MinHash bands, so that a copy finds its original's event
+    ///   whatever its annotations.
+    ///
+    /// `<window>` is the publication day divided into windows of `block_days`; each document
+    /// gives its own window and the next, so that documents up to one window apart meet
+    /// (`-` when undated: undated documents meet only undated ones).
+    pub fn block_keys(&self, doc: &DocFeatures) -> Vec<String> {
+        let windows: Vec<String> = match doc.published.as_deref().and_then(day_number) {
+            Some(d) => {
+                let w = d.div_euclid(self.params.block_days.max(1));
+                vec![w.to_string(), (w + 1).to_string()]
+            }
+            None => vec!["-".to_string()],
+        };
+        let dash = ["-".to_string()];
+        let countries: &[String] = if doc.countries.is_empty() {
+            &dash
+        } else {
+            &doc.countries
+        };
+        let mut keys = Vec::new();
+        for w in &windows {
+            for c in countries {
+                if doc.diseases.is_empty() {
+                    keys.push(format!("n:{c}:{w}"));
+                }
+                for d in &doc.diseases {
+                    keys.push(format!("d:{d}:{c}:{w}"));
+                }
+            }
+        }
+        keys.extend(minhash::band_keys(&doc.minhash));
+        keys
+    }
+
+    /// Similarity of a document to an event profile.
+    pub fn similarity(&self, doc: &DocFeatures, event: &EventProfile) -> f32 {
+        let words = vector::words(doc, &self.df, &self.params);
+        let ents = vector::entities(doc, &self.df);
+        self.similarity_vectors(doc, &words, &ents, event)
+    }
+
+    fn similarity_vectors(
+        &self,
+        doc: &DocFeatures,
+        words: &Sparse,
+        ents: &Sparse,
+        event: &EventProfile,
+    ) -> f32 {
+        let centroid = Sparse::normalized(
+            event
+                .terms
+                .iter()
+                .map(|(t, w)| (t.clone(), w * self.df.idf(t)))
+                .collect(),
+        );
+        let event_ents = Sparse::normalized(
+            event
+                .entities
+                .iter()
+                .map(|(e, n)| (e.clone(), sublinear(*n) * self.df.idf(e)))
+                .collect(),
+        );
+        let mut s = words.cosine(&centroid) + self.params.entity_weight * ents.cosine(&event_ents);
+        // Date agreement: the document against the event's nearest end.
+        let published = doc.published.as_deref();
+        let near = match (published.and_then(day_number), &event.first, &event.last) {
+            (Some(d), Some(f), Some(l)) => {
+                if day_number(f).is_some_and(|f| d < f) {
+                    Some(f.as_str())
+                } else {
+                    Some(l.as_str())
+                }
+            }
+            _ => None,
+        };
+        s *= date_factor(published, near, &self.params);
+        s *= disease_factor(&doc.diseases, &event.diseases, &self.params);
+        s
+    }
+
+    /// Decides where `doc` goes among the candidate events (id and profile, as found under
+    /// the document's [`Clusterer::block_keys`]).
+    pub fn assign(&self, doc: &DocFeatures, candidates: &[(String, EventProfile)]) -> Decision {
+        // A near-duplicate decides alone.
+        for (id, event) in candidates {
+            if let Some((dup, _)) = event
+                .signatures
+                .iter()
+                .find(|(_, sig)| minhash::is_duplicate(&doc.minhash, sig))
+            {
+                return Decision {
+                    action: Action::Join(id.clone()),
+                    duplicate_of: Some(dup.clone()),
+                    score: 1.0,
+                };
+            }
+        }
+        let words = vector::words(doc, &self.df, &self.params);
+        let ents = vector::entities(doc, &self.df);
+        let mut scored: Vec<(f32, &String)> = candidates
+            .iter()
+            .map(|(id, ev)| (self.similarity_vectors(doc, &words, &ents, ev), id))
+            .filter(|(s, _)| *s >= self.params.join_threshold)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        let Some(&(best, best_id)) = scored.first() else {
+            return Decision {
+                action: Action::New,
+                duplicate_of: None,
+                score: 0.0,
+            };
+        };
+        let mut linked: Vec<String> = vec![best_id.clone()];
+        for (s, id) in scored.iter().skip(1) {
+            if *s >= self.params.merge_threshold && !linked.contains(id) {
+                linked.push((*id).clone());
+            }
+        }
+        let action = if linked.len() > 1 {
+            Action::Merge(linked)
+        } else {
+            Action::Join(best_id.clone())
+        };
+        Decision {
+            action,
+            duplicate_of: None,
+            score: best,
+        }
+    }
+}
+
+/// Incremental clustering held in memory: the reference for a store-backed version, and what
+/// `epiwire cluster` and the evaluation use for streams.
+#[derive(Debug, Default)]
+pub struct Events {
+    clusterer: Clusterer,
+    /// Live profiles by event number (`None` once merged away).
+    profiles: Vec<Option<EventProfile>>,
+    /// Where a merged event went.
+    merged_into: Vec<usize>,
+    /// Blocking key → event numbers.
+    index: HashMap<String, Vec<usize>>,
+}
+
+impl Events {
+    /// An empty set of events.
+    pub fn new(clusterer: Clusterer) -> Events {
+        Events {
+            clusterer,
+            ..Events::default()
+        }
+    }
+
+    /// The live event an event number now belongs to (following merges).
+    pub fn resolve(&self, mut event: usize) -> usize {
+        while let Some(&next) = self.merged_into.get(event) {
+            if next == event {
+                break;
+            }
+            event = next;
+        }
+        event
+    }
+
+    /// Adds a document; returns the number of its event and the decision taken.
+    pub fn push(&mut self, doc: &DocFeatures) -> (usize, Decision) {
+        self.clusterer.observe(doc);
+        let keys = self.clusterer.block_keys(doc);
+        let mut seen: BTreeMap<usize, ()> = BTreeMap::new();
+        for k in &keys {
+            for &e in self.index.get(k).map(Vec::as_slice).unwrap_or(&[]) {
+                seen.insert(self.resolve(e), ());
+            }
+        }
+        let candidates: Vec<(String, EventProfile)> = seen
+            .keys()
+            .filter_map(|&e| {
+                self.profiles[e]
+                    .as_ref()
+                    .map(|p| (e.to_string(), p.clone()))
+            })
+            .collect();
+        let decision = self.clusterer.assign(doc, &candidates);
+        let parse = |id: &str| id.parse::<usize>().ok();
+        let event = match &decision.action {
+            Action::New => None,
+            Action::Join(id) => parse(id),
+            Action::Merge(ids) => {
+                let mut ids = ids.iter().filter_map(|i| parse(i));
+                let target = ids.next();
+                if let Some(t) = target {
+                    for other in ids {
+                        if let Some(p) = self.profiles[other].take()
+                            && let Some(tp) = self.profiles[t].as_mut()
+                        {
+                            tp.merge(&p);
+                        }
+                        self.merged_into[other] = t;
+                    }
+                }
+                target
+            }
+        };
+        let event = match event.filter(|&e| self.profiles.get(e).is_some_and(Option::is_some)) {
+            Some(e) => {
+                if let Some(p) = self.profiles[e].as_mut() {
+                    p.add(doc);
+                }
+                e
+            }
+            None => {
+                self.profiles.push(Some(EventProfile::of(doc)));
+                self.merged_into.push(self.profiles.len() - 1);
+                self.profiles.len() - 1
+            }
+        };
+        for k in keys {
+            let list = self.index.entry(k).or_default();
+            if !list.contains(&event) {
+                list.push(event);
+            }
+        }
+        (event, decision)
+    }
+}

@@ -1,0 +1,102 @@
+//! Consolidation: near-duplicates and events.
+//!
+//! - [`minhash`]: MinHash signatures over word shingles with LSH banding; a document that
+//!   near-duplicates an earlier one (a syndicated copy, a re-post) is the same story.
+//! - [`DocFeatures`]: what clustering knows of an annotated document (terms, title terms,
+//!   diseases, countries, places, months, figures, publication day, signature); serde, so a
+//!   store can keep them.
+//! - [`cluster_batch`]: average-linkage agglomerative clustering of a batch over words,
+//!   entities and dates, near-duplicates collapsed first.
+//! - [`Clusterer`], [`EventProfile`], [`Decision`]: incremental clustering for ingest, one
+//!   document at a time against the candidate events found under its blocking keys;
+//!   [`Events`] holds it all in memory.
+//! - [`b3()`] and [`eval`]: B³ scores on the news-clustering dev sets.
+
+pub mod b3;
+pub mod batch;
+pub mod eval;
+pub mod features;
+pub mod incremental;
+pub mod input;
+pub mod minhash;
+pub mod text;
+pub mod vector;
+
+use serde::{Deserialize, Serialize};
+
+pub use b3::{B3, b3};
+pub use batch::{baseline_batch, cluster_batch, cluster_batch_with, duplicates};
+pub use features::{DfTable, DocFeatures};
+pub use incremental::{Action, Clusterer, Decision, EventProfile, Events};
+
+/// Errors of this crate (the evaluation's input).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A line of a data set is not the JSON expected.
+    #[error("{path}:{line}: {message}")]
+    Data {
+        /// The file.
+        path: String,
+        /// 1-based line number.
+        line: usize,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+/// Result with this crate's [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Weights and thresholds, tuned on the ECB+ odd topics, NewsWCL50 and WikiRef220.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Params {
+    /// Each title term counts this many times.
+    pub title_weight: f32,
+    /// Weight of the entity cosine added to the word cosine.
+    pub entity_weight: f32,
+    /// Batch: average-linkage similarity below which clusters stay apart.
+    pub threshold: f32,
+    /// Batch, second pass: within-cluster similarity below which a cluster splits into events
+    /// (0 turns the pass off).
+    pub split_threshold: f32,
+    /// Batch, second pass: the smallest part that counts as an event of its own.
+    pub split_min: usize,
+    /// Publication days further apart than this make a pair less similar…
+    pub date_window_days: i64,
+    /// …by this factor.
+    pub date_penalty: f32,
+    /// Factor for a pair whose documents name diseases but none in common.
+    pub disease_penalty: f32,
+    /// Incremental: similarity to an event's profile from which a document joins it.
+    pub join_threshold: f32,
+    /// Incremental: similarity from which a second candidate event is merged with the best.
+    pub merge_threshold: f32,
+    /// Incremental: width of a blocking time window, in days.
+    pub block_days: i64,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            title_weight: 2.0,
+            entity_weight: 0.2,
+            threshold: 0.1,
+            split_threshold: 0.05,
+            split_min: 3,
+            date_window_days: 30,
+            date_penalty: 0.5,
+            disease_penalty: 0.5,
+            join_threshold: 0.3,
+            merge_threshold: 0.45,
+            block_days: 30,
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! Near-duplicates: MinHash signatures over word shingles, with LSH banding.
+//!
+//! A document's shingles are its runs of [`SHINGLE`] consecutive words (stop words kept, so that
+//! word order counts). [`HASHES`] independent hash functions give the signature; the share of
+//! equal positions between two signatures estimates the Jaccard similarity of the shingle sets.
+//! The signature is cut into [`BANDS`] bands of [`ROWS`] rows: two documents whose signatures
+//! agree on a whole band are candidates (probability `1 − (1 − J^ROWS)^BANDS`, about 0.95 at
+//! J = 0.8 and 0.9999 at J = 0.9); [`DUPLICATE_JACCARD`] decides.
+
+use crate::text;
+
+/// Words per shingle.
+pub const SHINGLE: usize = 5;
+/// Hash functions per signature.
+pub const HASHES: usize = 128;
+/// LSH bands.
+pub const BANDS: usize = 16;
+/// Rows per band (`BANDS × ROWS = HASHES`).
+pub const ROWS: usize = HASHES / BANDS;
+/// Estimated Jaccard similarity from which a document is a near-duplicate of another.
+pub const DUPLICATE_JACCARD: f32 = 0.8;
+
+/// 64-bit FNV-1a, stable across runs and platforms (signatures are persisted).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// SplitMix64 finaliser: a good mix of one 64-bit word.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The MinHash signature of `text` ([`HASHES`] values). A text shorter than one shingle is
+/// shingled as a whole; an empty text gives an empty signature, a duplicate of nothing.
+pub fn signature(text: &str) -> Vec<u32> {
+    let words: Vec<String> = text::words(text).collect();
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let mut sig = vec![u32::MAX; HASHES];
+    let width = SHINGLE.min(words.len());
+    for shingle in words.windows(width) {
+        let base = fnv1a(shingle.join(" ").as_bytes());
+        for (i, slot) in sig.iter_mut().enumerate() {
+            // Seeds 1..=HASHES; the upper 32 bits of the mixed value.
+            let h = (mix(base ^ mix(i as u64 + 1)) >> 32) as u32;
+            if h < *slot {
+                *slot = h;
+            }
+        }
+    }
+    sig
+}
+
+/// Estimated Jaccard similarity of the shingle sets behind two signatures (0 when either is
+/// empty or their lengths differ).
+pub fn similarity(a: &[u32], b: &[u32]) -> f32 {
+    if a.is_empty() || a.len() != b.len() {
+        return 0.0;
+    }
+    let same = a.iter().zip(b).filter(|(x, y)| x == y).count();
+    same as f32 / a.len() as f32
+}
+
+/// True when the two signatures say near-duplicate.
+pub fn is_duplicate(a: &[u32], b: &[u32]) -> bool {
+    similarity(a, b) >= DUPLICATE_JACCARD
+}
+
+/// The LSH band keys of a signature, `"lsh:<band>:<hash>"`: two near-duplicates share at least
+/// one with high probability. Empty for an empty signature.
+pub fn band_keys(sig: &[u32]) -> Vec<String> {
+    if sig.len() != HASHES {
+        return Vec::new();
+    }
+    sig.chunks(ROWS)
+        .enumerate()
+        .map(|(band, rows)| {
+            let mut bytes = Vec::with_capacity(rows.len() * 4);
+            for r in rows {
+                bytes.extend_from_slice(&r.to_le_bytes());
+            }
+            format!("lsh:{band}:{:016x}", fnv1a(&bytes))
+        })
+        .collect()
+}
+
+/// For each signature, the index of the earliest earlier signature it near-duplicates (`None`
+/// for an original). Candidates come from the LSH bands, so the cost is about linear.
+pub fn duplicates(sigs: &[&[u32]]) -> Vec<Option<usize>> {
+    let mut buckets: std::collections::HashMap<String, Vec<usize>> =
+        std::collections::HashMap::new();
+    let mut out = vec![None; sigs.len()];
+    for (i, sig) in sigs.iter().enumerate() {
+        let keys = band_keys(sig);
+        let mut best: Option<usize> = None;
+        for key in &keys {
+            if let Some(earlier) = buckets.get(key) {
+                for &j in earlier {
+                    if best.is_none_or(|b| j < b) && is_duplicate(sig, sigs[j]) {
+                        best = Some(j);
+                    }
+                }
+            }
+        }
+        // A duplicate points at the original of its original, so chains collapse.
+        out[i] = best.map(|j| out[j].unwrap_or(j));
+        for key in keys {
+            buckets.entry(key).or_default().push(i);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STORY: &str = "North Korea has reported a sharp rise in fever cases as the country \
+        battles its first acknowledged outbreak of COVID-19, with leader Kim Jong-un ordering \
+        the army to help distribute medicine in Pyongyang after pharmacies failed to open \
+        around the clock, state media said on Monday.";
+
+    #[test]
+    fn a_syndicated_copy_is_a_duplicate() {
+        let copy = format!("(Reuters) {STORY} Reporting by Josh Smith.");
+        let a = signature(STORY);
+        let b = signature(&copy);
+        assert!(similarity(&a, &b) > 0.8, "{}", similarity(&a, &b));
+        assert!(is_duplicate(&a, &b));
+        assert_eq!(duplicates(&[&a, &b]), vec![None, Some(0)]);
+    }
+
+    #[test]
+    fn unrelated_text_is_not() {
+        let other = "The Premier League title race went to the final day as Manchester City \
+            came from two goals down to beat Aston Villa at the Etihad Stadium on Sunday.";
+        let a = signature(STORY);
+        let b = signature(other);
+        assert!(similarity(&a, &b) < 0.1, "{}", similarity(&a, &b));
+        assert_eq!(duplicates(&[&a, &b]), vec![None, None]);
+    }
+
+    #[test]
+    fn empty_text_duplicates_nothing() {
+        let e = signature("");
+        assert!(e.is_empty());
+        assert_eq!(similarity(&e, &e), 0.0);
+        assert!(band_keys(&e).is_empty());
+    }
+
+    #[test]
+    fn signatures_are_stable() {
+        // Persisted signatures must not change between builds.
+        let s = signature("one two three four five six");
+        assert_eq!(s.len(), HASHES);
+        assert_eq!(s, signature("One two, three four five six."));
+    }
+}

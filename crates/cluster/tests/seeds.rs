@@ -1,0 +1,99 @@
+//! The founding example: the two seed articles (COVID-19 in North Korea, May 2022, told by two
+//! outlets on two days) are one event; other stories are not part of it.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+
+use epiwire_cluster::eval::annotated;
+use epiwire_cluster::{Action, Clusterer, DocFeatures, Events, cluster_batch};
+
+fn seed(name: &str, published: &str) -> DocFeatures {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/seeds").join(name);
+    let raw = std::fs::read_to_string(path).unwrap();
+    let (title, text) = raw.split_once('\n').unwrap();
+    DocFeatures::from_document(&annotated(name, Some(title), text, Some(published)))
+}
+
+fn cholera() -> DocFeatures {
+    let text = "Haiti's health ministry said on Thursday that the cholera outbreak in the \
+        Artibonite region has killed 253 people and sickened more than 3,000, and that aid \
+        groups were rushing clean water, oral rehydration salts and doctors to the area north \
+        of Port-au-Prince. Officials fear the disease could reach the crowded camps where \
+        hundreds of thousands of earthquake survivors live.";
+    DocFeatures::from_document(&annotated(
+        "cholera",
+        Some("Cholera outbreak in Haiti kills 253"),
+        text,
+        Some("2010-10-22"),
+    ))
+}
+
+fn football() -> DocFeatures {
+    let text = "Manchester City came from two goals down to beat Aston Villa 3-2 at the \
+        Etihad Stadium on Sunday and retain the Premier League title, with Ilkay Gundogan \
+        scoring twice in the last quarter of an hour as Liverpool's win over Wolves was not \
+        enough.";
+    DocFeatures::from_document(&annotated(
+        "football",
+        Some("Manchester City retain Premier League title"),
+        text,
+        Some("2022-05-22"),
+    ))
+}
+
+#[test]
+fn seeds_are_one_event_in_a_batch() {
+    let docs = vec![
+        seed("000_c6c40698dd1a2ea1.txt", "2022-05-17T17:36:00+09:00"),
+        cholera(),
+        seed("004_600c830cdf3f4dc2.txt", "2022-05-18"),
+        football(),
+    ];
+    assert!(docs[0].diseases.iter().any(|d| d == "DOID:0080600"), "{:?}", docs[0].diseases);
+    let labels = cluster_batch(&docs);
+    assert_eq!(labels[0], labels[2], "{labels:?}");
+    assert_ne!(labels[0], labels[1], "{labels:?}");
+    assert_ne!(labels[0], labels[3], "{labels:?}");
+    assert_ne!(labels[1], labels[3], "{labels:?}");
+}
+
+#[test]
+fn seeds_are_one_event_incrementally() {
+    let mut events = Events::new(Clusterer::default());
+    let (first, d) = events.push(&seed("000_c6c40698dd1a2ea1.txt", "2022-05-17T17:36:00+09:00"));
+    assert_eq!(d.action, Action::New);
+    let (other, _) = events.push(&football());
+    let (second, d) = events.push(&seed("004_600c830cdf3f4dc2.txt", "2022-05-18"));
+    assert_eq!(events.resolve(second), events.resolve(first), "{d:?}");
+    assert_ne!(events.resolve(other), events.resolve(first));
+    let (third, _) = events.push(&cholera());
+    assert_ne!(events.resolve(third), events.resolve(first));
+}
+
+#[test]
+fn a_copy_is_a_duplicate_of_its_original() {
+    let original = seed("004_600c830cdf3f4dc2.txt", "2022-05-18");
+    let mut copy = original.clone();
+    copy.id = "copy".into();
+    let clusterer = Clusterer::default();
+    let keys = clusterer.block_keys(&original);
+    // The copy finds its original's event under the same keys…
+    assert!(clusterer.block_keys(&copy).iter().all(|k| keys.contains(k)));
+    let profile = epiwire_cluster::EventProfile::of(&original);
+    let d = clusterer.assign(&copy, &[("E1".into(), profile)]);
+    // …and is named a duplicate of it.
+    assert_eq!(d.action, Action::Join("E1".into()));
+    assert_eq!(d.duplicate_of.as_deref(), Some("004_600c830cdf3f4dc2.txt"));
+}
+
+#[test]
+fn features_round_trip_through_json() {
+    let f = seed("000_c6c40698dd1a2ea1.txt", "2022-05-17T17:36:00+09:00");
+    let json = serde_json::to_string(&f).unwrap();
+    let back: DocFeatures = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, f);
+    let p = epiwire_cluster::EventProfile::of(&f);
+    let back: epiwire_cluster::EventProfile =
+        serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+    assert_eq!(back, p);
+}
