@@ -1,0 +1,945 @@
+//! Reconciling the figures of one event into series, one point per day, and conflicts.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::precision::{Interval, rounding_unit};
+use crate::{Figure, format, number};
+
+/// The figures of an event, reconciled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Timeline {
+    /// Every figure, ordered by as-of date (undated last), then publication time, then document
+    /// and position.
+    pub figures: Vec<Figure>,
+    /// One series per disease × country (× sub-national place) × metric × scope.
+    pub series: Vec<Series>,
+    /// What an analyst must look at: disagreements and decreases.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// A reconciled series: one point per as-of date.
+///
+/// Country-level figures (the place is the country, or no place below it is known) make the
+/// series of the country, with [`Series::place`] null; a figure for a place inside the country
+/// (a province, a city) makes a series of its own with [`Series::place`] set, so that a city's
+/// count is never read as a contradiction of the national one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    /// Disease id.
+    pub disease: Option<String>,
+    /// Disease name.
+    #[serde(default)]
+    pub disease_name: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: Option<String>,
+    /// GeoNames id of the place inside the country, for a sub-national series; else null.
+    #[serde(default)]
+    pub place: Option<u64>,
+    /// Name of that place.
+    #[serde(default)]
+    pub place_name: Option<String>,
+    /// The metric.
+    pub metric: String,
+    /// The scope: cumulative and new figures are always in different series.
+    pub scope: String,
+    /// Points by as-of date, oldest first.
+    pub points: Vec<Point>,
+}
+
+/// One day of a [`Series`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    /// ISO date.
+    pub as_of: String,
+    /// The value kept for the day: that of the most specific source (exact, then bounds, then
+    /// "about"; then the finest written precision; then the latest published).
+    #[serde(serialize_with = "number::serialize")]
+    pub value: f64,
+    /// Qualifier of the kept value.
+    pub qualifier: String,
+    /// The kept value as written (`1.72 million`); null for a derived point.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Every document giving a figure for this day (the kept one first); for a derived point,
+    /// the documents it is derived from.
+    pub doc_ids: Vec<String>,
+    /// Their outlets, each once.
+    #[serde(default)]
+    pub outlets: Vec<String>,
+    /// True when the day is part of a [`Conflict`].
+    pub conflict: bool,
+    /// True when no source gives this value: it is computed (a cumulative figure of the day
+    /// before plus the new figure of the day), see [`Point::reason`].
+    #[serde(default)]
+    pub derived: bool,
+    /// How a derived value was computed.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Figures an analyst must look at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// `disagreement` (sources give incompatible values for the same day) or `decrease` (a
+    /// cumulative count lower than an earlier one).
+    pub kind: String,
+    /// Disease id.
+    pub disease: Option<String>,
+    /// Disease name.
+    #[serde(default)]
+    pub disease_name: Option<String>,
+    /// ISO country code.
+    pub country: Option<String>,
+    /// GeoNames id of the sub-national place, when the series is one.
+    #[serde(default)]
+    pub place: Option<u64>,
+    /// The metric.
+    pub metric: String,
+    /// The scope.
+    pub scope: String,
+    /// The day of the disagreement, or the later day of a decrease.
+    pub as_of: String,
+    /// The values in conflict (a decrease: the earlier, then the later).
+    #[serde(serialize_with = "number::serialize_vec")]
+    pub values: Vec<f64>,
+    /// The documents giving them, in the same order.
+    pub doc_ids: Vec<String>,
+    /// A sentence for the analyst.
+    pub reason: String,
+}
+
+/// Series key: disease, country, sub-national place, metric, scope.
+type Key = (Option<String>, Option<String>, Option<u64>, String, String);
+
+/// Reconciles the figures of one event (see the crate documentation).
+///
+/// - Figures without an as-of date are listed but make no point.
+/// - Same day, several documents: the most specific figure is kept (exact > more than / at
+///   least / at most / range > about), then the finest written precision, then the latest
+///   published. For cumulative and new series, figures whose [`Interval`]s do not overlap make
+///   a `disagreement` conflict ("1.2 million" vs 1,234,567 overlap; 1.72 million vs 1.6 million
+///   do not). Within one document, the largest cumulative value of the day stands for it (a
+///   cumulative count only grows), as in the document's facts.
+/// - A cumulative point whose interval lies wholly below that of an earlier point makes a
+///   `decrease` conflict.
+/// - A new figure is never added into a cumulative point. A day with no reported cumulative
+///   figure but a cumulative figure the day before and a new figure that day gets a derived
+///   point (the sum, marked `derived` with its reason), when the qualifiers allow a sum (exact
+///   with exact, bounds from below with bounds from below or exact, "about" with exact or
+///   "about").
+pub fn reconcile(figures: &[Figure]) -> Timeline {
+    let mut ordered: Vec<Figure> = figures.to_vec();
+    ordered.sort_by(|a, b| {
+        (a.as_of.is_none(), &a.as_of)
+            .cmp(&(b.as_of.is_none(), &b.as_of))
+            .then(published_key(a).cmp(&published_key(b)))
+            .then(a.doc_id.cmp(&b.doc_id))
+            .then(a.span.start.cmp(&b.span.start))
+    });
+
+    let mut groups: BTreeMap<Key, BTreeMap<String, Vec<&Figure>>> = BTreeMap::new();
+    for f in &ordered {
+        let Some(as_of) = &f.as_of else { continue };
+        if f.metric == "other" {
+            continue;
+        }
+        groups
+            .entry(key(f))
+            .or_default()
+            .entry(as_of.clone())
+            .or_default()
+            .push(f);
+    }
+
+    let mut series = Vec::new();
+    let mut conflicts = Vec::new();
+    for (k, days) in &groups {
+        let names = Names::of(k, days.values().flatten().copied());
+        let mut points = Vec::new();
+        let mut kept: Vec<&Figure> = Vec::new();
+        for (as_of, figs) in days {
+            let reps = representatives(figs, &k.4);
+            let Some(best) = reps.first().copied() else {
+                continue;
+            };
+            let mut conflict = false;
+            if (k.4 == "cumulative" || k.4 == "new") && disagree(&reps) {
+                conflict = true;
+                conflicts.push(disagreement(k, &names, as_of, &reps));
+            }
+            points.push(Point {
+                as_of: as_of.clone(),
+                value: best.value,
+                qualifier: best.qualifier.clone(),
+                text: Some(best.span.text.clone()),
+                doc_ids: reps.iter().map(|f| f.doc_id.clone()).collect(),
+                outlets: outlets(&reps),
+                conflict,
+                derived: false,
+                reason: None,
+            });
+            kept.push(best);
+        }
+        if k.4 == "cumulative" {
+            decreases(k, &names, &kept, &mut points, &mut conflicts);
+        }
+        series.push(Series {
+            disease: k.0.clone(),
+            disease_name: names.disease_name.clone(),
+            country: k.1.clone(),
+            place: k.2,
+            place_name: k.2.and(names.sub_place.clone()),
+            metric: k.3.clone(),
+            scope: k.4.clone(),
+            points,
+        });
+    }
+    derive_cumulative(&mut series);
+    conflicts.sort_by(|a, b| {
+        a.as_of
+            .cmp(&b.as_of)
+            .then(a.disease.cmp(&b.disease))
+            .then(a.country.cmp(&b.country))
+            .then(a.metric.cmp(&b.metric))
+    });
+    Timeline {
+        figures: ordered,
+        series,
+        conflicts,
+    }
+}
+
+fn key(f: &Figure) -> Key {
+    let sub = match f.place_kind.as_deref() {
+        Some("country") | None => None,
+        Some(_) => f.place,
+    };
+    (
+        f.disease.clone(),
+        f.country.clone(),
+        sub,
+        f.metric.clone(),
+        f.scope.clone(),
+    )
+}
+
+/// Seconds since the epoch of the publication time, for ordering (undated last).
+fn published_key(f: &Figure) -> i64 {
+    let Some(p) = f.published.as_deref() else {
+        return i64::MAX;
+    };
+    if let Ok(ts) = p.parse::<jiff::Timestamp>() {
+        return ts.as_second();
+    }
+    crate::parse_date(p)
+        .ok()
+        .and_then(|d| d.at(0, 0, 0, 0).to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map_or(i64::MAX, |z| z.timestamp().as_second())
+}
+
+/// Names for reasons: disease, the place of the series.
+#[derive(Debug)]
+struct Names {
+    disease_name: Option<String>,
+    disease: String,
+    place: String,
+    sub_place: Option<String>,
+}
+
+impl Names {
+    fn of<'a>(k: &Key, figs: impl Iterator<Item = &'a Figure> + Clone) -> Names {
+        let disease_name = figs.clone().find_map(|f| f.disease_name.clone());
+        let disease = disease_name
+            .clone()
+            .or_else(|| k.0.clone())
+            .unwrap_or_else(|| "an unnamed disease".to_string());
+        let sub_place =
+            k.2.and_then(|id| figs.clone().find(|f| f.place == Some(id)))
+                .and_then(|f| f.place_name.clone());
+        let country_name = figs
+            .clone()
+            .find(|f| f.place_kind.as_deref() == Some("country"))
+            .and_then(|f| f.place_name.clone());
+        let place = match (&sub_place, &country_name, &k.1) {
+            (Some(s), _, Some(c)) => format!("{s} ({c})"),
+            (Some(s), _, None) => s.clone(),
+            (None, Some(n), _) => n.clone(),
+            (None, None, Some(c)) => c.clone(),
+            (None, None, None) => "an unnamed place".to_string(),
+        };
+        Names {
+            disease_name,
+            disease,
+            place,
+            sub_place,
+        }
+    }
+}
+
+/// How specific a qualifier is (higher is better): exact > bounds and ranges > about.
+fn specificity(q: &str) -> u8 {
+    match q {
+        "exact" => 3,
+        "more_than" | "at_least" | "at_most" | "less_than" | "range" => 2,
+        "approximate" => 1,
+        _ => 0,
+    }
+}
+
+/// Ordering of candidates for a day, best first.
+fn better(a: &Figure, b: &Figure) -> Ordering {
+    specificity(&b.qualifier)
+        .cmp(&specificity(&a.qualifier))
+        .then(rounding_unit(&a.span.text, a.value).total_cmp(&rounding_unit(&b.span.text, b.value)))
+        .then(published_key(b).cmp(&published_key(a)))
+        .then(b.value.total_cmp(&a.value))
+}
+
+/// One figure per document for a day, best first. Within a document the largest cumulative
+/// value stands for it; for other scopes the most specific.
+fn representatives<'a>(figs: &[&'a Figure], scope: &str) -> Vec<&'a Figure> {
+    let mut per_doc: BTreeMap<&str, &'a Figure> = BTreeMap::new();
+    for &f in figs {
+        let slot = per_doc.entry(f.doc_id.as_str()).or_insert(f);
+        let replace = if scope == "cumulative" {
+            match f.value.total_cmp(&slot.value) {
+                Ordering::Greater => true,
+                Ordering::Less => false,
+                Ordering::Equal => better(f, slot).is_lt(),
+            }
+        } else {
+            better(f, slot).is_lt()
+        };
+        if replace {
+            *slot = f;
+        }
+    }
+    let mut reps: Vec<&Figure> = per_doc.into_values().collect();
+    reps.sort_by(|a, b| better(a, b));
+    reps
+}
+
+/// True when two of the day's figures are incompatible.
+fn disagree(reps: &[&Figure]) -> bool {
+    let iv: Vec<Interval> = reps.iter().map(|f| Interval::of(f)).collect();
+    iv.iter()
+        .enumerate()
+        .any(|(i, a)| iv[i + 1..].iter().any(|b| !a.overlaps(b)))
+}
+
+fn source(f: &Figure) -> String {
+    f.outlet.clone().unwrap_or_else(|| f.doc_id.clone())
+}
+
+fn outlets(figs: &[&Figure]) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    figs.iter()
+        .filter_map(|f| f.outlet.clone())
+        .filter(|o| seen.insert(o.clone()))
+        .collect()
+}
+
+fn said(f: &Figure) -> String {
+    format::figure(&f.qualifier, f.value, f.min, f.max)
+}
+
+fn disagreement(k: &Key, names: &Names, as_of: &str, reps: &[&Figure]) -> Conflict {
+    let listed: Vec<String> = reps
+        .iter()
+        .map(|f| format!("{} ({})", said(f), source(f)))
+        .collect();
+    let reason = format!(
+        "{} sources give different {} {} of {} in {} for {}: {}",
+        format::how_many(reps.len()),
+        k.4,
+        k.3,
+        names.disease,
+        names.place,
+        format::date(as_of),
+        listed.join(" vs "),
+    );
+    Conflict {
+        kind: "disagreement".to_string(),
+        disease: k.0.clone(),
+        disease_name: names.disease_name.clone(),
+        country: k.1.clone(),
+        place: k.2,
+        metric: k.3.clone(),
+        scope: k.4.clone(),
+        as_of: as_of.to_string(),
+        values: reps.iter().map(|f| f.value).collect(),
+        doc_ids: reps.iter().map(|f| f.doc_id.clone()).collect(),
+        reason,
+    }
+}
+
+/// Flags cumulative points lower than the highest earlier one.
+fn decreases(
+    k: &Key,
+    names: &Names,
+    kept: &[&Figure],
+    points: &mut [Point],
+    conflicts: &mut Vec<Conflict>,
+) {
+    let mut peak: Option<usize> = None;
+    for i in 0..kept.len() {
+        let cur = Interval::of(kept[i]);
+        if let Some(p) = peak {
+            let top = Interval::of(kept[p]);
+            if !cur.overlaps(&top) && cur.hi < top.lo {
+                let (a, b) = (kept[p], kept[i]);
+                let reason = format!(
+                    "cumulative {} of {} in {} go down from {} on {} ({}) to {} on {} ({}); \
+                     a cumulative count cannot fall, so one figure is wrong, or the later one \
+                     counts something narrower (confirmed only, one region)",
+                    k.3,
+                    names.disease,
+                    names.place,
+                    said(a),
+                    format::date(&points[p].as_of),
+                    source(a),
+                    said(b),
+                    format::date(&points[i].as_of),
+                    source(b),
+                );
+                conflicts.push(Conflict {
+                    kind: "decrease".to_string(),
+                    disease: k.0.clone(),
+                    disease_name: names.disease_name.clone(),
+                    country: k.1.clone(),
+                    place: k.2,
+                    metric: k.3.clone(),
+                    scope: k.4.clone(),
+                    as_of: points[i].as_of.clone(),
+                    values: vec![a.value, b.value],
+                    doc_ids: vec![a.doc_id.clone(), b.doc_id.clone()],
+                    reason,
+                });
+                points[i].conflict = true;
+                points[p].conflict = true;
+                continue;
+            }
+        }
+        if peak.is_none_or(|p| cur.lo > Interval::of(kept[p]).lo) {
+            peak = Some(i);
+        }
+    }
+}
+
+/// The qualifier of a sum, or `None` when the two cannot be added.
+fn sum_qualifier(cumulative: &str, new: &str) -> Option<&'static str> {
+    let lower = |q: &str| matches!(q, "more_than" | "at_least");
+    match (cumulative, new) {
+        ("exact", "exact") => Some("exact"),
+        (c, n) if (lower(c) || c == "exact") && (lower(n) || n == "exact") => {
+            if c == "more_than" || n == "more_than" {
+                Some("more_than")
+            } else {
+                Some("at_least")
+            }
+        }
+        ("approximate" | "exact", "approximate" | "exact") => Some("approximate"),
+        _ => None,
+    }
+}
+
+/// Adds derived cumulative points (see [`reconcile`]).
+fn derive_cumulative(series: &mut [Series]) {
+    let mut additions: Vec<(usize, Point)> = Vec::new();
+    for (ci, cum) in series.iter().enumerate() {
+        if cum.scope != "cumulative" {
+            continue;
+        }
+        let Some(new) = series.iter().find(|s| {
+            s.scope == "new"
+                && s.disease == cum.disease
+                && s.country == cum.country
+                && s.place == cum.place
+                && s.metric == cum.metric
+        }) else {
+            continue;
+        };
+        for np in &new.points {
+            let Ok(day) = crate::parse_date(&np.as_of) else {
+                continue;
+            };
+            let Ok(before) = day.yesterday() else {
+                continue;
+            };
+            let before = before.to_string();
+            if cum.points.iter().any(|p| p.as_of == np.as_of) {
+                continue;
+            }
+            let Some(prev) = cum.points.iter().find(|p| p.as_of == before && !p.derived) else {
+                continue;
+            };
+            let Some(q) = sum_qualifier(&prev.qualifier, &np.qualifier) else {
+                continue;
+            };
+            let value = prev.value + np.value;
+            let reason = format!(
+                "derived: {} cumulative {} on {} ({}) plus {} new on {} ({}); no source gives \
+                 the cumulative figure for that day",
+                format::figure(&prev.qualifier, prev.value, None, None),
+                cum.metric,
+                format::date(&prev.as_of),
+                prev.outlets
+                    .first()
+                    .or(prev.doc_ids.first())
+                    .map_or("", String::as_str),
+                format::number(np.value),
+                format::date(&np.as_of),
+                np.outlets
+                    .first()
+                    .or(np.doc_ids.first())
+                    .map_or("", String::as_str),
+            );
+            let mut doc_ids = prev.doc_ids.clone();
+            doc_ids.extend(
+                np.doc_ids
+                    .iter()
+                    .filter(|d| !prev.doc_ids.contains(d))
+                    .cloned(),
+            );
+            let mut outlets = prev.outlets.clone();
+            outlets.extend(
+                np.outlets
+                    .iter()
+                    .filter(|o| !prev.outlets.contains(o))
+                    .cloned(),
+            );
+            additions.push((
+                ci,
+                Point {
+                    as_of: np.as_of.clone(),
+                    value,
+                    qualifier: q.to_string(),
+                    text: None,
+                    doc_ids,
+                    outlets,
+                    conflict: false,
+                    derived: true,
+                    reason: Some(reason),
+                },
+            ));
+        }
+    }
+    for (ci, p) in additions {
+        if let Some(s) = series.get_mut(ci) {
+            s.points.push(p);
+            s.points.sort_by(|a, b| a.as_of.cmp(&b.as_of));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use epiwire_model::Span;
+
+    /// A hand-built figure of COVID-19 in North Korea.
+    #[allow(clippy::too_many_arguments)]
+    fn fig(
+        doc: &str,
+        outlet: &str,
+        metric: &str,
+        scope: &str,
+        q: &str,
+        text: &str,
+        value: f64,
+        as_of: &str,
+    ) -> Figure {
+        Figure {
+            doc_id: doc.into(),
+            url: Some(format!("https://www.{outlet}/x")),
+            outlet: Some(outlet.into()),
+            title: None,
+            published: Some(format!("{as_of}T12:00:00+00:00")),
+            disease: Some("DOID:0080600".into()),
+            disease_name: Some("COVID-19".into()),
+            place: Some(1_873_107),
+            place_name: Some("North Korea".into()),
+            place_kind: Some("country".into()),
+            country: Some("KP".into()),
+            metric: metric.into(),
+            scope: scope.into(),
+            qualifier: q.into(),
+            value,
+            min: None,
+            max: None,
+            status: None,
+            as_of: Some(as_of.into()),
+            as_of_source: Some("text".into()),
+            headline: true,
+            span: Span {
+                start: 0,
+                end: text.chars().count(),
+                text: text.into(),
+            },
+            evidence: Span {
+                start: 0,
+                end: 0,
+                text: String::new(),
+            },
+        }
+    }
+
+    fn series<'a>(t: &'a Timeline, metric: &str, scope: &str) -> &'a Series {
+        t.series
+            .iter()
+            .find(|s| s.metric == metric && s.scope == scope)
+            .unwrap_or_else(|| panic!("no {metric}/{scope} series in {:#?}", t.series))
+    }
+
+    #[test]
+    fn disagreement_beyond_rounding_is_a_conflict() {
+        let t = reconcile(&[
+            fig(
+                "a",
+                "voi.id",
+                "cases",
+                "cumulative",
+                "more_than",
+                "1.72 million",
+                1_720_000.0,
+                "2022-05-18",
+            ),
+            fig(
+                "b",
+                "x.com",
+                "cases",
+                "cumulative",
+                "more_than",
+                "1.6 million",
+                1_600_000.0,
+                "2022-05-18",
+            ),
+        ]);
+        assert_eq!(t.conflicts.len(), 1, "{:#?}", t.conflicts);
+        let c = &t.conflicts[0];
+        assert_eq!(c.kind, "disagreement");
+        assert_eq!(c.values, vec![1_720_000.0, 1_600_000.0]);
+        assert_eq!(c.doc_ids, vec!["a", "b"]);
+        assert_eq!(
+            c.reason,
+            "two sources give different cumulative cases of COVID-19 in North Korea for \
+             18 May 2022: more than 1,720,000 (voi.id) vs more than 1,600,000 (x.com)"
+        );
+        let s = series(&t, "cases", "cumulative");
+        assert_eq!(s.points.len(), 1);
+        assert!(s.points[0].conflict);
+        assert_eq!(
+            s.points[0].value, 1_720_000.0,
+            "finer precision wins a tie of qualifiers"
+        );
+        assert_eq!(s.points[0].doc_ids, vec!["a", "b"]);
+    }
+
+    #[test]
+    fn rounding_is_not_a_conflict_and_exact_is_kept() {
+        let t = reconcile(&[
+            fig(
+                "a",
+                "hani.co.kr",
+                "cases",
+                "cumulative",
+                "more_than",
+                "1.2 million",
+                1_200_000.0,
+                "2022-05-17",
+            ),
+            fig(
+                "b",
+                "who.int",
+                "cases",
+                "cumulative",
+                "exact",
+                "1,234,567",
+                1_234_567.0,
+                "2022-05-17",
+            ),
+            fig(
+                "c",
+                "bbc.co.uk",
+                "cases",
+                "cumulative",
+                "approximate",
+                "about 1.2 million",
+                1_200_000.0,
+                "2022-05-17",
+            ),
+        ]);
+        assert!(t.conflicts.is_empty(), "{:#?}", t.conflicts);
+        let p = &series(&t, "cases", "cumulative").points[0];
+        assert_eq!((p.value, p.qualifier.as_str()), (1_234_567.0, "exact"));
+        assert_eq!(p.doc_ids, vec!["b", "a", "c"]);
+        assert_eq!(p.outlets, vec!["who.int", "hani.co.kr", "bbc.co.uk"]);
+        assert!(!p.conflict);
+    }
+
+    #[test]
+    fn a_falling_cumulative_count_is_a_decrease() {
+        let t = reconcile(&[
+            fig(
+                "a",
+                "voi.id",
+                "deaths",
+                "cumulative",
+                "exact",
+                "62",
+                62.0,
+                "2022-05-18",
+            ),
+            fig(
+                "b",
+                "x.com",
+                "deaths",
+                "cumulative",
+                "more_than",
+                "50",
+                50.0,
+                "2022-05-19",
+            ),
+            fig(
+                "c",
+                "y.org",
+                "deaths",
+                "cumulative",
+                "exact",
+                "70",
+                70.0,
+                "2022-05-20",
+            ),
+        ]);
+        assert_eq!(t.conflicts.len(), 1, "{:#?}", t.conflicts);
+        let c = &t.conflicts[0];
+        assert_eq!(c.kind, "decrease");
+        assert_eq!(c.as_of, "2022-05-19");
+        assert_eq!(c.values, vec![62.0, 50.0]);
+        assert_eq!(c.doc_ids, vec!["a", "b"]);
+        assert!(c.reason.starts_with(
+            "cumulative deaths of COVID-19 in North Korea go down from 62 on 18 May 2022 (voi.id) \
+             to more than 50 on 19 May 2022 (x.com)"
+        ), "{}", c.reason);
+        let s = series(&t, "deaths", "cumulative");
+        let flags: Vec<bool> = s.points.iter().map(|p| p.conflict).collect();
+        assert_eq!(flags, vec![true, true, false]);
+    }
+
+    #[test]
+    fn new_figures_may_fall_and_are_never_summed_into_cumulative_ones() {
+        let t = reconcile(&[
+            fig(
+                "a",
+                "voi.id",
+                "cases",
+                "new",
+                "exact",
+                "232,880",
+                232_880.0,
+                "2022-05-18",
+            ),
+            fig(
+                "b",
+                "x.com",
+                "cases",
+                "new",
+                "exact",
+                "100,000",
+                100_000.0,
+                "2022-05-19",
+            ),
+            fig(
+                "a",
+                "voi.id",
+                "cases",
+                "cumulative",
+                "more_than",
+                "1.72 million",
+                1_720_000.0,
+                "2022-05-18",
+            ),
+        ]);
+        assert!(t.conflicts.is_empty(), "{:#?}", t.conflicts);
+        let new = series(&t, "cases", "new");
+        assert_eq!(new.points.len(), 2);
+        let cum = series(&t, "cases", "cumulative");
+        // 19 May: a derived cumulative (18 May total + 19 May new), marked as such.
+        assert_eq!(cum.points.len(), 2);
+        assert!(!cum.points[0].derived);
+        assert_eq!(cum.points[0].value, 1_720_000.0);
+        let d = &cum.points[1];
+        assert!(d.derived);
+        assert_eq!((d.value, d.qualifier.as_str()), (1_820_000.0, "more_than"));
+        assert_eq!(d.text, None);
+        assert_eq!(d.doc_ids, vec!["a", "b"]);
+        assert_eq!(
+            d.reason.as_deref(),
+            Some(
+                "derived: more than 1,720,000 cumulative cases on 18 May 2022 (voi.id) plus \
+                 100,000 new on 19 May 2022 (x.com); no source gives the cumulative figure for \
+                 that day"
+            )
+        );
+    }
+
+    #[test]
+    fn same_day_new_figures_that_disagree_conflict_too() {
+        let t = reconcile(&[
+            fig(
+                "a",
+                "voi.id",
+                "deaths",
+                "new",
+                "exact",
+                "six",
+                6.0,
+                "2022-05-18",
+            ),
+            fig(
+                "b",
+                "x.com",
+                "deaths",
+                "new",
+                "exact",
+                "16",
+                16.0,
+                "2022-05-18",
+            ),
+        ]);
+        assert_eq!(t.conflicts.len(), 1);
+        assert_eq!(t.conflicts[0].scope, "new");
+    }
+
+    #[test]
+    fn a_city_is_its_own_series_and_no_conflict_with_its_country() {
+        let mut city = fig(
+            "b",
+            "x.com",
+            "cases",
+            "cumulative",
+            "exact",
+            "500",
+            500.0,
+            "2022-05-18",
+        );
+        city.place = Some(1_871_859);
+        city.place_name = Some("Pyongyang".into());
+        city.place_kind = Some("city".into());
+        let t = reconcile(&[
+            fig(
+                "a",
+                "voi.id",
+                "cases",
+                "cumulative",
+                "exact",
+                "1,000",
+                1000.0,
+                "2022-05-18",
+            ),
+            city,
+        ]);
+        assert!(t.conflicts.is_empty());
+        assert_eq!(t.series.len(), 2);
+        let sub = t.series.iter().find(|s| s.place.is_some()).unwrap();
+        assert_eq!(sub.place_name.as_deref(), Some("Pyongyang"));
+        assert_eq!(sub.country.as_deref(), Some("KP"));
+    }
+
+    #[test]
+    fn figures_are_ordered_by_as_of_then_publication_and_undated_last() {
+        let mut late = fig(
+            "a",
+            "voi.id",
+            "cases",
+            "new",
+            "exact",
+            "1",
+            1.0,
+            "2022-05-18",
+        );
+        late.published = Some("2022-05-18T09:00:00+00:00".into());
+        let mut early = fig(
+            "b",
+            "x.com",
+            "cases",
+            "new",
+            "exact",
+            "1",
+            1.0,
+            "2022-05-18",
+        );
+        early.published = Some("2022-05-18T17:00:00+09:00".into()); // 08:00 UTC
+        let mut undated = fig(
+            "c",
+            "y.org",
+            "cases",
+            "new",
+            "exact",
+            "1",
+            1.0,
+            "2022-05-01",
+        );
+        undated.as_of = None;
+        let first = fig(
+            "d",
+            "z.org",
+            "cases",
+            "new",
+            "exact",
+            "1",
+            1.0,
+            "2022-05-17",
+        );
+        let t = reconcile(&[undated, late, early, first]);
+        let ids: Vec<&str> = t.figures.iter().map(|f| f.doc_id.as_str()).collect();
+        assert_eq!(ids, vec!["d", "b", "a", "c"]);
+        assert_eq!(
+            series(&t, "cases", "new").points.len(),
+            2,
+            "the undated figure makes no point"
+        );
+    }
+
+    #[test]
+    fn timeline_serialises_to_the_shared_shape() {
+        let t = reconcile(&[
+            fig(
+                "a",
+                "voi.id",
+                "cases",
+                "cumulative",
+                "more_than",
+                "1.72 million",
+                1_720_000.0,
+                "2022-05-18",
+            ),
+            fig(
+                "b",
+                "x.com",
+                "cases",
+                "cumulative",
+                "more_than",
+                "1.6 million",
+                1_600_000.0,
+                "2022-05-18",
+            ),
+        ]);
+        let v = serde_json::to_value(&t).unwrap();
+        assert_eq!(
+            v["series"][0]["points"][0]["value"],
+            serde_json::json!(1_720_000)
+        );
+        assert_eq!(v["series"][0]["points"][0]["as_of"], "2022-05-18");
+        assert_eq!(
+            v["conflicts"][0]["values"],
+            serde_json::json!([1_720_000, 1_600_000])
+        );
+        assert_eq!(v["conflicts"][0]["kind"], "disagreement");
+        let back: Timeline = serde_json::from_value(v).unwrap();
+        assert_eq!(back, t);
+    }
+}
