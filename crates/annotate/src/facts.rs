@@ -50,12 +50,10 @@ pub fn headline(doc: &Document) -> Vec<Fact> {
             Fact {
                 disease: count.disease.clone(),
                 place: count.place,
-                country: count.place.and_then(|id| {
-                    doc.places
-                        .iter()
-                        .find(|p| p.geonameid == id)
-                        .and_then(|p| p.country.clone())
-                }),
+                country: count
+                    .place
+                    .and_then(|id| crate::link::country_of(&doc.places, id))
+                    .map(str::to_owned),
                 metric: count.metric.clone(),
                 value: count.value,
                 scope: count.scope.clone(),

@@ -1,15 +1,24 @@
 //! Attaching each count to the disease, place and date it belongs to.
 //!
 //! The rule is the one an analyst applies reading a sentence: the nearest mention in the same
-//! sentence (preceding first, then following); failing that, for diseases, the nearest mention in
-//! the two sentences before; failing that, the document's main disease or country. A
-//! non-specific syndrome ("fever") yields to the document's main specific disease, since news
+//! sentence (preceding first, then following). Failing that:
+//! - for diseases, the nearest mention in the two sentences before, then the disease the title
+//!   names, then the document's main disease;
+//! - for places, the place last written before the count in its paragraph (a demonym such as
+//!   "100 km from the Colombian border" does not count) when it lies in the country the title
+//!   names, or when the title names none; else the title's place; else the document's main
+//!   country. A report on "Cholera in Ecuador" speaks of Ecuador unless it says otherwise, and a
+//!   round-up with one paragraph per country speaks of the paragraph's country.
+//!
+//! A non-specific syndrome ("fever") yields to the document's main specific disease, since news
 //! writes "cases of fever" for the outbreak it is about. A count's date, when the count finder
 //! found none in its clause, is a date written in the same sentence, else the publication date.
 
 use epiwire_model::{Count, DateMention, Disease, Document, Place};
 
-use crate::sentence::{sentence_of, sentences};
+use crate::disease::DiseaseMatcher;
+use crate::place::Gazetteer;
+use crate::sentence::{paragraphs, sentence_of, sentences};
 
 /// Disease ids that name a syndrome rather than a disease.
 const SYNDROMES: &[&str] = &[
@@ -29,6 +38,8 @@ struct Mention<K> {
     key: K,
     start: usize,
     sentence: usize,
+    /// A weak reference (a demonym: "the Colombian border").
+    weak: bool,
 }
 
 fn disease_mentions(diseases: &[Disease], sents: &[(usize, usize)]) -> Vec<Mention<String>> {
@@ -39,6 +50,7 @@ fn disease_mentions(diseases: &[Disease], sents: &[(usize, usize)]) -> Vec<Menti
                 key: d.id.clone(),
                 start: m.start,
                 sentence: sentence_of(sents, m.start),
+                weak: false,
             })
         })
         .collect();
@@ -47,6 +59,7 @@ fn disease_mentions(diseases: &[Disease], sents: &[(usize, usize)]) -> Vec<Menti
 }
 
 fn place_mentions(places: &[Place], sents: &[(usize, usize)]) -> Vec<Mention<u64>> {
+    let gazetteer = Gazetteer::global();
     let mut out: Vec<Mention<u64>> = places
         .iter()
         .flat_map(|p| {
@@ -54,6 +67,7 @@ fn place_mentions(places: &[Place], sents: &[(usize, usize)]) -> Vec<Mention<u64
                 key: p.geonameid,
                 start: m.start,
                 sentence: sentence_of(sents, m.start),
+                weak: gazetteer.is_demonym(&m.text, p.geonameid),
             })
         })
         .collect();
@@ -85,6 +99,28 @@ fn nearest_before<K: Clone>(mentions: &[Mention<K>], sentence: usize, back: usiz
         .filter(|m| m.sentence < sentence && m.sentence + back >= sentence)
         .last()
         .map(|m| m.key.clone())
+}
+
+/// The last strong mention before `pos` in the paragraph `[para_start, pos)`.
+fn last_in_paragraph<K: Clone>(
+    mentions: &[Mention<K>],
+    para_start: usize,
+    pos: usize,
+) -> Option<&Mention<K>> {
+    let end = mentions.partition_point(|m| m.start < pos);
+    mentions[..end]
+        .iter()
+        .rev()
+        .take_while(|m| m.start >= para_start)
+        .find(|m| !m.weak)
+}
+
+/// The country code of a place id, from the document's places or the gazetteer.
+pub(crate) fn country_of(places: &[Place], id: u64) -> Option<&str> {
+    match places.iter().find(|p| p.geonameid == id) {
+        Some(p) => p.country.as_deref(),
+        None => Gazetteer::global().get(id).map(|e| e.country),
+    }
 }
 
 /// The document's main disease: the most mentioned specific disease (earliest on ties), else the
@@ -133,9 +169,31 @@ pub fn attach(doc: &mut Document) {
     let sents = sentences(&doc.text);
     let diseases = disease_mentions(&doc.diseases, &sents);
     let places = place_mentions(&doc.places, &sents);
-    let main_disease = main_disease(&doc.diseases).map(|d| d.id.clone());
-    let main_specific = main_disease.clone().filter(|id| !is_syndrome(id));
-    let main_place = main_place(&doc.places).map(|p| p.geonameid);
+    let (title_places, title_diseases) = match doc.title.as_deref() {
+        Some(t) if !t.trim().is_empty() => (
+            Gazetteer::global().find(t),
+            DiseaseMatcher::global().find(t),
+        ),
+        _ => (Vec::new(), Vec::new()),
+    };
+    let main_disease = main_disease(&title_diseases)
+        .filter(|d| !is_syndrome(&d.id))
+        .or_else(|| main_disease(&doc.diseases))
+        .map(|d| d.id.clone());
+    let main_specific = main_disease
+        .clone()
+        .filter(|id| !is_syndrome(id))
+        .or_else(|| {
+            self::main_disease(&doc.diseases)
+                .map(|d| d.id.clone())
+                .filter(|id| !is_syndrome(id))
+        });
+    let title_place = main_place(&title_places).map(|p| (p.geonameid, p.country.clone()));
+    let main_place = title_place
+        .as_ref()
+        .map(|p| p.0)
+        .or_else(|| main_place(&doc.places).map(|p| p.geonameid));
+    let paras = paragraphs(&doc.text);
     let dates = dated_mentions(&doc.dates, &sents);
     let published = doc
         .published
@@ -155,7 +213,18 @@ pub fn attach(doc: &mut Document) {
             };
         }
         if count.place.is_none() {
-            count.place = nearest_in_sentence(&places, sentence, count.start).or(main_place);
+            let para_start = paras[paras
+                .partition_point(|&p| p <= count.start)
+                .saturating_sub(1)];
+            let in_para = last_in_paragraph(&places, para_start, count.start)
+                .map(|m| m.key)
+                .filter(|&id| match &title_place {
+                    Some((_, Some(cc))) => country_of(&doc.places, id) == Some(cc.as_str()),
+                    _ => true,
+                });
+            count.place = nearest_in_sentence(&places, sentence, count.start)
+                .or(in_para)
+                .or(main_place);
         }
         if count.date.is_none() {
             count.date = date_for(count, sentence, &dates).or_else(|| published.clone());
@@ -174,6 +243,7 @@ fn dated_mentions(dates: &[DateMention], sents: &[(usize, usize)]) -> Vec<Mentio
                 key: value,
                 start: d.start,
                 sentence: sentence_of(sents, d.start),
+                weak: false,
             })
         })
         .collect()
@@ -231,7 +301,8 @@ mod tests {
 
     #[test]
     fn nearest_place_in_sentence_then_main_country() {
-        let text = "Cholera in Chad. Niger reported 10 cases. Later 5 deaths were seen.";
+        let text = "Cholera in Chad. Niger reported 10 cases. Later 5 deaths were seen.\n\n\
+                    In all 7 deaths. Chad and Niger.";
         let mut doc = Document {
             text: text.into(),
             ..Document::default()
@@ -240,11 +311,59 @@ mod tests {
             place(text, "Chad", 1, "country"),
             place(text, "Niger", 2, "country"),
         ];
-        doc.counts = vec![count(text, "10"), count(text, "5 deaths")];
+        doc.counts = vec![
+            count(text, "10"),
+            count(text, "5 deaths"),
+            count(text, "7 deaths"),
+        ];
         attach(&mut doc);
         assert_eq!(doc.counts[0].place, Some(2));
-        // No place in its sentence: the main country (tie on mentions → the earliest).
-        assert_eq!(doc.counts[1].place, Some(1));
+        // No place in its sentence: the last one written before it in the paragraph.
+        assert_eq!(doc.counts[1].place, Some(2));
+        // None before it in the paragraph: the main country (tie on mentions → the earliest).
+        assert_eq!(doc.counts[2].place, Some(1));
+    }
+
+    #[test]
+    fn paragraph_place_then_title_country() {
+        // Round-up: one paragraph per country; a count without a place in its sentence
+        // belongs to the paragraph's country.
+        let text = "Chad: cholera spreads. A total of 10 cases.\n\nNiger: also cholera. \
+                    Since then 5 deaths.\n\nNiger and Chad. Overall 3 deaths.";
+        let mut doc = Document {
+            text: text.into(),
+            ..Document::default()
+        };
+        let mut chad = place(text, "Chad", 1, "country");
+        chad.country = Some("TD".into());
+        let mut niger = place(text, "Niger", 2, "country");
+        niger.country = Some("NE".into());
+        doc.places = vec![chad, niger];
+        doc.counts = vec![
+            count(text, "10"),
+            count(text, "5 deaths"),
+            count(text, "3 deaths"),
+        ];
+        attach(&mut doc);
+        assert_eq!(doc.counts[0].place, Some(1));
+        assert_eq!(doc.counts[1].place, Some(2));
+        // The last place written before it in its paragraph.
+        assert_eq!(doc.counts[2].place, Some(1));
+
+        // A title naming a country: places of other countries in the paragraph do not count,
+        // and a demonym is never the paragraph's place.
+        let text = "Outbreak near the Colombian border. A total of 416 cases.";
+        let mut doc = Document {
+            title: Some("Cholera in Ecuador".into()),
+            text: text.into(),
+            ..Document::default()
+        };
+        doc.places = crate::place::find(text);
+        doc.counts = vec![count(text, "416")];
+        attach(&mut doc);
+        assert_eq!(doc.counts[0].place, Some(3658394), "{:?}", doc.places);
+        let facts = crate::facts::headline(&doc);
+        assert_eq!(facts[0].country.as_deref(), Some("EC"));
     }
 
     #[test]

@@ -62,6 +62,30 @@ fn is_abbreviation(before: &[char]) -> bool {
     ABBREVIATIONS.contains(&word.as_str())
 }
 
+/// Code-point starts of the paragraphs of `text`, in order; the first is 0.
+///
+/// Paragraphs are separated by a blank line; a text without blank lines has one paragraph per
+/// line.
+pub fn paragraphs(text: &str) -> Vec<usize> {
+    let blank_lines = text.lines().skip(1).any(|l| l.trim().is_empty());
+    let mut out = vec![0];
+    let mut line_was_blank = true;
+    for (i, c) in text.chars().enumerate() {
+        if c == '\n' {
+            if !blank_lines || line_was_blank {
+                out.push(i + 1);
+            }
+            line_was_blank = true;
+            continue;
+        }
+        if !c.is_whitespace() {
+            line_was_blank = false;
+        }
+    }
+    out.dedup();
+    out
+}
+
 /// Index of the sentence holding code point `pos` (binary search over `sentences`' output).
 pub fn sentence_of(sentences: &[(usize, usize)], pos: usize) -> usize {
     match sentences.binary_search_by(|&(s, e)| {
@@ -113,6 +137,14 @@ mod tests {
     fn quotes_stay_with_their_sentence() {
         let parts = split("He said “it is bad.” Then left.");
         assert_eq!(parts[0], "He said “it is bad.”");
+    }
+
+    #[test]
+    fn paragraphs_by_blank_lines_else_lines() {
+        assert_eq!(paragraphs("ab\ncd\n\nef"), vec![0, 7]);
+        assert_eq!(paragraphs("ab\ncd"), vec![0, 3]);
+        assert_eq!(paragraphs("ab \n  \ncd"), vec![0, 7]);
+        assert_eq!(paragraphs(""), vec![0]);
     }
 
     #[test]

@@ -44,3 +44,61 @@ fn counts_dates_and_who_don() {
         }
     }
 }
+
+/// Prints the annotation of the WHO DON records named in `EVAL_DOC` (comma-separated ids), to
+/// study a failure: `EVAL_DOC=DON-1996-02-05 cargo test --release -p epiwire-annotate --test
+/// eval dump -- --ignored --nocapture`.
+#[test]
+#[ignore = "a debugging aid; reads the shared dev sets"]
+fn dump() {
+    let Some(ids) = std::env::var_os("EVAL_DOC") else {
+        return;
+    };
+    let ids = ids.to_string_lossy().into_owned();
+    let text = std::fs::read_to_string(data().join("who-don/dons-1996-2012.jsonl")).unwrap();
+    for line in text.lines() {
+        let rec: serde_json::Value = serde_json::from_str(line).unwrap();
+        let id = rec["id"].as_str().unwrap();
+        if !ids.split(',').any(|x| x == id) {
+            continue;
+        }
+        let mut doc = epiwire_model::Document {
+            id: id.to_owned(),
+            text: rec["text"].as_str().unwrap().to_owned(),
+            published: rec["date"].as_str().map(str::to_owned),
+            title: rec["title"].as_str().map(str::to_owned),
+            ..Default::default()
+        };
+        epiwire_annotate::annotate(&mut doc);
+        println!("=== {id} | {:?}\n{}\n--- labels", doc.title, doc.text);
+        for l in rec["labels"].as_array().unwrap() {
+            println!("{l}");
+        }
+        println!("--- places");
+        for p in &doc.places {
+            let m: Vec<String> = p
+                .mentions
+                .iter()
+                .map(|m| format!("{}@{}", m.text, m.start))
+                .collect();
+            println!(
+                "{} {} {:?} {} {:?}",
+                p.geonameid, p.name, p.country, p.kind, m
+            );
+        }
+        println!("--- counts");
+        for c in &doc.counts {
+            println!(
+                "{}@{} {} {} {} {} {:?} {:?}",
+                c.text, c.start, c.value, c.metric, c.scope, c.qualifier, c.place, c.disease
+            );
+        }
+        println!("--- facts");
+        for f in &doc.facts {
+            println!(
+                "{:?} {} {} {} {:?} {:?}",
+                f.country, f.metric, f.value, f.scope, f.disease, f.place
+            );
+        }
+    }
+}

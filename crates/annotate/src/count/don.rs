@@ -88,7 +88,8 @@ fn matches(f: &Fact, fig: &Figure<'_>) -> bool {
 
 /// Scores the headline facts on the WHO Disease Outbreak News dev set (`dons-1996-2012.jsonl`).
 ///
-/// Each record is annotated in full ([`crate::annotate`], published on its `date`). A
+/// Each record is annotated in full ([`crate::annotate`], with its `title`, published on its
+/// `date`). A
 /// hand-coded figure of a report × country (cases: `cases_total`, or without a total any of
 /// `cases_confirmed`, `cases_suspected`, `cases_probable`; deaths: `deaths`; zero and missing
 /// figures and labels without an ISO country left out) passes when the document has a fact with
@@ -124,6 +125,7 @@ pub fn eval_who_don_facts(path: &Path) -> Result<Report> {
             id: id.to_owned(),
             text: text.to_owned(),
             published: rec.get("date").and_then(|v| v.as_str()).map(str::to_owned),
+            title: rec.get("title").and_then(|v| v.as_str()).map(str::to_owned),
             ..Document::default()
         };
         crate::annotate(&mut doc);
