@@ -67,6 +67,31 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Show(ShowArgs),
 
+    /// Serve the JSON API, the Atom feed of signals, the exports and the dashboard over HTTP.
+    ///
+    /// Reads are open on a loopback address; writes (triage) need `Authorization: Bearer
+    /// <token>` with a token from `epiwire token create`. On any other address reads need a
+    /// token too, unless --open-reads. The API is described at /api/openapi.json.
+    ///
+    /// Examples:
+    ///   epiwire serve
+    ///   epiwire serve --addr 127.0.0.1:9000 --data /srv/epiwire
+    ///   curl 'http://127.0.0.1:8080/api/events?country=KP&limit=5'
+    #[command(verbatim_doc_comment)]
+    Serve(ServeArgs),
+
+    /// Create, list or revoke the API tokens that authorise writes (triage).
+    ///
+    /// A new token is printed once on stdout; the store keeps only its hash. The token's name
+    /// is recorded as the author of each triage decision made with it.
+    ///
+    /// Examples:
+    ///   epiwire token create ana
+    ///   epiwire token list
+    ///   epiwire token revoke ana
+    #[command(verbatim_doc_comment)]
+    Token(TokenArgs),
+
     /// Group documents into events: print {"id", "event", "duplicate_of"} per document.
     ///
     /// Reads JSON Lines records with `id`, `title`, `text` and optional `published` (`-` reads
@@ -90,6 +115,45 @@ pub enum Command {
     ///   epiwire eval all --data ../shared/data
     #[command(verbatim_doc_comment)]
     Eval(EvalArgs),
+
+    /// List the events (outbreaks) the stored documents were grouped into, most relevant first.
+    ///
+    /// Every ingested document joins an event or opens one; reports of the same outbreak by
+    /// several outlets share an event. Each line shows the event's diseases, countries, dates,
+    /// documents and independent sources, its headline figures and its signals. Prints a table
+    /// on a terminal and JSON Lines otherwise. Exit status 1 when no event matches.
+    ///
+    /// Examples:
+    ///   epiwire events
+    ///   epiwire events --country KP --disease COVID-19
+    ///   epiwire events --signal new_event --from 2022-05-01 --format csv > events.csv
+    #[command(verbatim_doc_comment)]
+    Events(EventsArgs),
+
+    /// Show one event: its figure timeline (cumulative and new apart), conflicts, sources and
+    /// each figure's evidence sentence. ID is an event id (from `epiwire events`) or the id of
+    /// one of its documents.
+    ///
+    /// Examples:
+    ///   epiwire event E1
+    ///   epiwire event tests/fixtures/seeds/000_c6c40698dd1a2ea1.txt --json
+    #[command(verbatim_doc_comment)]
+    Event(EventArgs),
+
+    /// Full-text search over the stored documents, ranked by relevance (BM25).
+    ///
+    /// Brings the search index (in DATA/index, rebuilt from the store when missing or stale) up
+    /// to date with the store first. All words are required; use "quotes" for a phrase, OR for
+    /// either word, -word to exclude, title:word for one field. Prints a table on a terminal and
+    /// JSON ({total, hits, facets}) otherwise. Exit status 1 when nothing matches, 2 for a query
+    /// that does not parse.
+    ///
+    /// Examples:
+    ///   epiwire search Pyongyang fever
+    ///   epiwire search cholera --country HT --from 2010-10-01 --to 2010-12-31
+    ///   epiwire search '"fever cases"' --disease COVID-19 --format jsonl | jq .title
+    #[command(verbatim_doc_comment)]
+    Search(SearchArgs),
 }
 
 /// Where the store lives.
@@ -168,12 +232,119 @@ pub struct ShowArgs {
     pub data: DataArgs,
 }
 
+/// `search` arguments.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Query words (joined with spaces); empty lists the newest documents.
+    pub query: Vec<String>,
+    /// Only documents about this disease (id such as DOID:0080600, or name such as COVID-19).
+    #[arg(long)]
+    pub disease: Option<String>,
+    /// Only documents naming a place in this country (ISO 3166-1 alpha-2 code, e.g. KP).
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Only documents from this outlet (URL host, e.g. reuters.com).
+    #[arg(long)]
+    pub outlet: Option<String>,
+    /// Only documents published on or after this date (YYYY-MM-DD or RFC 3339).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Only documents published on or before this date (YYYY-MM-DD or RFC 3339).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Hits to print (at most 1000).
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// Hits to skip (paging).
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Newest first instead of most relevant first.
+    #[arg(long)]
+    pub newest: bool,
+    /// Output format (default: table on a terminal, JSON otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<SearchFormat>,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+/// How `search` prints its results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchFormat {
+    /// One block per hit: rank, date, outlet, title, snippet.
+    Table,
+    /// One JSON object: {total, hits, facets}.
+    Json,
+    /// One JSON object per hit, one a line.
+    Jsonl,
+}
+
 /// `cluster` arguments.
 #[derive(Debug, Args)]
 pub struct ClusterArgs {
     /// JSON Lines file of documents (`id`, `title`, `text`, optional `published`); `-` reads
     /// standard input.
     pub file: PathBuf,
+}
+
+/// `events` arguments.
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    /// Only events about this disease (id such as DOID:0080600, or name such as COVID-19).
+    #[arg(long)]
+    pub disease: Option<String>,
+    /// Only events in this country (ISO 3166-1 alpha-2 code, e.g. KP).
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Only events seen on or after this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Only events seen on or before this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Only events with a signal of this kind: new_event, jump, ears_c1, ears_c2, ears_c3,
+    /// farrington.
+    #[arg(long)]
+    pub signal: Option<String>,
+    /// Events to print (1..=10000).
+    #[arg(long, short = 'n', default_value_t = 50)]
+    pub limit: usize,
+    /// Events to skip (paging).
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Output format (default: table on a terminal, JSON Lines otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<ListFormat>,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+/// How `events` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// A few lines per event.
+    Table,
+    /// One JSON array.
+    Json,
+    /// One JSON object a line.
+    Jsonl,
+    /// CSV with a header line.
+    Csv,
+}
+
+/// `event` arguments.
+#[derive(Debug, Args)]
+pub struct EventArgs {
+    /// Event id (E…) or the id of one of its documents.
+    pub id: String,
+    /// Print JSON (the default when stdout is not a terminal).
+    #[arg(long, conflicts_with = "text")]
+    pub json: bool,
+    /// Print text even when stdout is not a terminal.
+    #[arg(long)]
+    pub text: bool,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 /// `eval` arguments.
@@ -206,4 +377,63 @@ pub enum EvalKind {
     Clustering,
     /// Everything.
     All,
+}
+
+/// `serve` arguments.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Serve reads without a token on a non-loopback address too.
+    #[arg(long)]
+    pub open_reads: bool,
+    /// Allow cross-origin requests from this origin (repeatable); none by default.
+    #[arg(long)]
+    pub cors: Vec<String>,
+    /// URL the server is reached at, for the links in the feed (default: http://ADDR).
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Seconds allowed to start answering a request.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+    /// Store connections (0: twice the number of cores, at least 4).
+    #[arg(long, default_value_t = 0)]
+    pub connections: usize,
+    /// Seconds between additions of newly ingested documents to the search index (0: never).
+    #[arg(long, default_value_t = 10)]
+    pub sync_every: u64,
+}
+
+/// `token` arguments.
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    #[command(subcommand)]
+    pub action: TokenAction,
+}
+
+/// What to do with tokens.
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create a token and print it (once).
+    Create {
+        /// The token's name: who triage decisions made with it are recorded under.
+        name: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// List the tokens' names and creation times.
+    List {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Revoke a token.
+    Revoke {
+        /// The token's name.
+        name: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }

@@ -33,8 +33,13 @@ fn main() -> ExitCode {
         Command::Ingest(args) => cmd::ingest::run(&args),
         Command::Stats(args) => cmd::stats::run(&args),
         Command::Show(args) => cmd::stats::show(&args),
+        Command::Serve(args) => cmd::serve::run(&args),
+        Command::Token(args) => cmd::token::run(&args),
         Command::Cluster(args) => cmd::cluster::run(&args),
         Command::Eval(args) => cmd::eval::run(&args),
+        Command::Events(args) => cmd::events::list(&args),
+        Command::Event(args) => cmd::events::show(&args),
+        Command::Search(args) => cmd::search::run(&args),
     };
     match result {
         Ok(code) => code,

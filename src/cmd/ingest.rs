@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use epiwire_consolidate::Consolidator;
 use epiwire_sources::{Item, read};
 use epiwire_store::{NewDoc, SqliteStore, Store};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -126,6 +127,60 @@ impl Sink for Ingest {
     }
 }
 
+/// Groups every stored document not yet in an event into events (batches of 256, one
+/// transaction each, resumable at the watermark), with a progress bar on a terminal; logs the
+/// totals on stderr.
+pub fn consolidate(store: &mut SqliteStore, show: bool) -> Result<epiwire_consolidate::Progress> {
+    let started = Instant::now();
+    let bar = if show {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} [{elapsed_precise}] events: {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let done = Consolidator::default()
+        .run(store, |p| {
+            bar.set_message(format!(
+                "{} documents, {} events opened, {} merged, {} near-duplicates",
+                p.documents, p.opened, p.merged, p.duplicates
+            ));
+        })
+        .context("cannot group the documents into events")?;
+    bar.finish_and_clear();
+    let events = store.event_count().context("cannot read the store")?;
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "epiwire: events: {} documents grouped ({} opened, {} merged, {} near-duplicates) in {secs:.1} s ({:.2} ms/doc); {events} events stored",
+        done.documents,
+        done.opened,
+        done.merged,
+        done.duplicates,
+        if done.documents > 0 {
+            secs * 1000.0 / done.documents as f64
+        } else {
+            0.0
+        },
+    );
+    Ok(done)
+}
+
+/// Brings the search index up to date with the store. The index is derived data: a failure is
+/// logged, never fatal (`epiwire search` rebuilds it).
+pub fn sync_search(data: &std::path::Path, store: &SqliteStore) {
+    let dir = epiwire_search::index_dir(data);
+    match epiwire_search::SearchIndex::open_or_rebuild(&dir, store).and_then(|i| i.sync(store)) {
+        Ok(_) => {}
+        Err(e) => {
+            eprintln!("epiwire: search index not updated ({e}); `epiwire search` will rebuild it")
+        }
+    }
+}
+
 /// Runs the command.
 pub fn run(args: &IngestArgs) -> Result<ExitCode> {
     let store = SqliteStore::open(&args.data.dir)
@@ -161,6 +216,12 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
         "epiwire: ingest: {}",
         ingest.tally.line(ingest.started.elapsed())
     );
+    let show = match args.progress {
+        Progress::Auto | Progress::Always => terminal,
+        _ => false,
+    };
+    consolidate(&mut ingest.store, show)?;
+    sync_search(&args.data.dir, &ingest.store);
     if ingest.tally.seen > 0 && ingest.tally.failed == ingest.tally.seen {
         return Ok(ExitCode::from(1));
     }

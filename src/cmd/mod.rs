@@ -2,7 +2,11 @@
 
 pub mod cluster;
 pub mod eval;
+pub mod events;
 pub mod extract;
 pub mod ingest;
 pub mod input;
+pub mod search;
+pub mod serve;
 pub mod stats;
+pub mod token;

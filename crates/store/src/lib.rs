@@ -11,8 +11,10 @@
 
 use std::path::PathBuf;
 
+use epiwire_consolidate::{EventDetail, EventFilter, EventSummary, Signal};
 use epiwire_model::Document;
 
+mod events;
 mod schema;
 mod sqlite;
 mod stats;
@@ -147,6 +149,21 @@ pub trait Store: Send {
     /// Marks an input as done; a later [`Store::input_done`] with the same key returns true. Call
     /// it after the last batch of the input has been stored.
     fn mark_input_done(&mut self, key: &InputKey) -> Result<()>;
+
+    /// Events matching the filter, most relevant first (see `epiwire_consolidate`).
+    fn events(&self, filter: &EventFilter) -> Result<Vec<EventSummary>>;
+
+    /// One event with its figure timeline, sources and conflicts.
+    fn event(&self, id: &str) -> Result<Option<EventDetail>>;
+
+    /// The event a document (by id) belongs to, once consolidated.
+    fn event_of(&self, doc_id: &str) -> Result<Option<String>>;
+
+    /// Signals matching the filter (disease, country, date range, signal kind), newest first.
+    fn signals(&self, filter: &EventFilter) -> Result<Vec<Signal>>;
+
+    /// Number of events.
+    fn event_count(&self) -> Result<u64>;
 }
 
 #[cfg(test)]

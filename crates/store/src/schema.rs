@@ -115,6 +115,69 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     INSERT INTO sources SELECT source, count(*) FROM documents GROUP BY source;
     ",
+    // 3: events (consolidation). Derived from the documents: everything here can be rebuilt by
+    // deleting these tables' rows and the watermark, then consolidating again.
+    "
+    CREATE TABLE consolidation (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),  -- exactly one row
+        watermark  INTEGER NOT NULL,   -- documents with seq <= watermark are consolidated
+        df         TEXT NOT NULL       -- JSON document-frequency table of the clusterer
+    );
+    CREATE TABLE events (
+        id          TEXT PRIMARY KEY,  -- 'E' || seq of the founding document
+        relevance   REAL NOT NULL,
+        first_seen  TEXT,
+        last_seen   TEXT,
+        documents   INTEGER NOT NULL,
+        profile     TEXT NOT NULL,     -- JSON EventProfile (clusterer)
+        summary     TEXT NOT NULL,     -- JSON EventSummary
+        detail      TEXT NOT NULL      -- JSON EventDetail
+    );
+    CREATE INDEX events_by_relevance ON events (relevance DESC, id);
+    CREATE INDEX events_by_last_seen ON events (last_seen);
+    -- Blocking keys: an event is a candidate for a document sharing one of its keys.
+    CREATE TABLE event_keys (
+        key    TEXT NOT NULL,
+        event  TEXT NOT NULL,
+        PRIMARY KEY (key, event)
+    ) WITHOUT ROWID;
+    CREATE INDEX event_keys_by_event ON event_keys (event);
+    CREATE TABLE event_docs (
+        doc_seq  INTEGER PRIMARY KEY REFERENCES documents (seq) ON DELETE CASCADE,
+        event    TEXT NOT NULL,
+        member   TEXT NOT NULL         -- JSON Member (features, figures, places)
+    );
+    CREATE INDEX event_docs_by_event ON event_docs (event, doc_seq);
+    -- Filter values of an event: disease ids, lower-case disease names, countries, signal kinds.
+    CREATE TABLE event_tags (
+        kind   TEXT NOT NULL CHECK (kind IN ('disease', 'disease_name', 'country', 'signal')),
+        value  TEXT NOT NULL,
+        event  TEXT NOT NULL,
+        PRIMARY KEY (kind, value, event)
+    ) WITHOUT ROWID;
+    CREATE INDEX event_tags_by_event ON event_tags (event);
+    -- Documents per day per disease x country, for volume signals.
+    CREATE TABLE volume (
+        disease  TEXT NOT NULL,
+        country  TEXT NOT NULL,
+        day      TEXT NOT NULL,
+        n        INTEGER NOT NULL,
+        PRIMARY KEY (disease, country, day)
+    ) WITHOUT ROWID;
+    -- Signals: volume signals (event '') and each event's own (new_event, jump).
+    CREATE TABLE signals (
+        kind     TEXT NOT NULL,
+        disease  TEXT NOT NULL,        -- '' when none
+        country  TEXT NOT NULL,        -- '' when none
+        date     TEXT NOT NULL,
+        event    TEXT NOT NULL,        -- '' for volume signals
+        score    REAL NOT NULL,
+        signal   TEXT NOT NULL,        -- JSON Signal
+        PRIMARY KEY (kind, disease, country, date, event)
+    ) WITHOUT ROWID;
+    CREATE INDEX signals_by_date ON signals (date);
+    CREATE INDEX signals_by_event ON signals (event);
+    ",
 ];
 
 /// The schema version this build creates and understands.

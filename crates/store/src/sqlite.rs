@@ -227,6 +227,32 @@ impl SqliteStore {
 }
 
 impl Store for SqliteStore {
+    fn events(
+        &self,
+        filter: &epiwire_consolidate::EventFilter,
+    ) -> Result<Vec<epiwire_consolidate::EventSummary>> {
+        self.query_events(filter)
+    }
+
+    fn event(&self, id: &str) -> Result<Option<epiwire_consolidate::EventDetail>> {
+        self.query_event(id)
+    }
+
+    fn event_of(&self, doc_id: &str) -> Result<Option<String>> {
+        self.query_event_of(doc_id)
+    }
+
+    fn signals(
+        &self,
+        filter: &epiwire_consolidate::EventFilter,
+    ) -> Result<Vec<epiwire_consolidate::Signal>> {
+        self.query_signals(filter)
+    }
+
+    fn event_count(&self) -> Result<u64> {
+        self.count_events()
+    }
+
     fn put_batch(&mut self, docs: &[NewDoc]) -> Result<PutOutcome> {
         if docs.is_empty() {
             return Ok(PutOutcome::default());

@@ -1,0 +1,134 @@
+//! What consolidation needs from a store, as a trait the store implements.
+
+use crate::Signal;
+use epiwire_cluster::{DfTable, DocFeatures, EventProfile};
+use epiwire_model::Document;
+use epiwire_timeline::Figure;
+use serde::{Deserialize, Serialize};
+
+use crate::{DiseaseRef, EventDetail, EventSummary, PlaceRef};
+
+/// A document as a member of an event: what consolidation keeps of it, so that an event is
+/// summarised again without reading any text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    /// The document's store sequence number.
+    pub seq: u64,
+    /// Document id.
+    pub doc_id: String,
+    /// URL, when known.
+    pub url: Option<String>,
+    /// The URL's host without `www.`.
+    pub outlet: Option<String>,
+    /// Title.
+    pub title: Option<String>,
+    /// Publication date as stored.
+    pub published: Option<String>,
+    /// The earlier document this one near-duplicates.
+    pub duplicate_of: Option<String>,
+    /// Clustering features.
+    pub features: DocFeatures,
+    /// Every reported figure.
+    pub figures: Vec<Figure>,
+    /// Diseases named.
+    pub diseases: Vec<DiseaseRef>,
+    /// Places named, with their number of mentions.
+    pub places: Vec<(PlaceRef, u32)>,
+}
+
+/// Persistent state of the consolidation run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    /// Every document with a sequence number up to this one is consolidated.
+    pub watermark: u64,
+    /// Document frequencies for the clusterer's idf.
+    pub df: DfTable,
+}
+
+/// An event to write (insert or replace).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRecord {
+    /// The clusterer's profile.
+    pub profile: EventProfile,
+    /// Blocking keys to index the event under (added to those it has).
+    pub keys: Vec<String>,
+    /// The detail (its `summary` is the list record).
+    pub detail: EventDetail,
+}
+
+impl EventRecord {
+    /// The list record.
+    pub fn summary(&self) -> &EventSummary {
+        &self.detail.summary
+    }
+}
+
+/// Everything one consolidation batch changes; a backend applies it in one transaction, so that
+/// a kill loses the batch whole and a re-run redoes it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Changes {
+    /// The new state (watermark after the batch, updated document frequencies).
+    pub state: State,
+    /// New members and the event each joins.
+    pub members: Vec<(String, Member)>,
+    /// Events merged away: `(from, into)`; every member and key of `from` moves to `into`, and
+    /// `from` is deleted.
+    pub merged: Vec<(String, String)>,
+    /// Events to insert or replace.
+    pub events: Vec<EventRecord>,
+    /// Article volume increments: (disease id, ISO2 country, day `YYYY-MM-DD`, documents).
+    pub volume: Vec<(String, String, String, u32)>,
+    /// Volume signals to insert or replace (keyed by kind, disease, country and date).
+    pub signals: Vec<Signal>,
+}
+
+/// A store of events. Errors are the store's own.
+pub trait EventBackend {
+    /// The store's error type.
+    type Error: std::error::Error + Send + Sync + 'static;
+
+    /// The persisted state (default when never consolidated).
+    fn state(&self) -> Result<State, Self::Error>;
+
+    /// Up to `limit` stored documents with a sequence number above `after`, in store order.
+    fn pending(&self, after: u64, limit: usize) -> Result<Vec<(u64, Document)>, Self::Error>;
+
+    /// Events indexed under any of these blocking keys, with their profiles.
+    fn candidates(&self, keys: &[String]) -> Result<Vec<(String, EventProfile)>, Self::Error>;
+
+    /// The members of an event, oldest first.
+    fn members(&self, event: &str) -> Result<Vec<Member>, Self::Error>;
+
+    /// Documents per day about a disease in a country, for days `from..=to` (days without
+    /// documents may be left out).
+    fn volume(
+        &self,
+        disease: &str,
+        country: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, u32)>, Self::Error>;
+
+    /// Volume signals of a disease in a country dated `from..=to`.
+    fn volume_signals(
+        &self,
+        disease: &str,
+        country: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<Signal>, Self::Error>;
+
+    /// Whether an event other than `except` about this disease in this country was last seen
+    /// within `from..to` (to exclusive).
+    fn seen_between(
+        &self,
+        disease: &str,
+        country: &str,
+        from: &str,
+        to: &str,
+        except: &str,
+    ) -> Result<bool, Self::Error>;
+
+    /// Applies one batch atomically.
+    fn apply(&mut self, changes: &Changes) -> Result<(), Self::Error>;
+}

@@ -1,0 +1,364 @@
+//! The consolidation loop: pending documents → events, one batch per transaction.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use epiwire_cluster::{Action, Clusterer, DocFeatures, EventProfile};
+use epiwire_model::Document;
+use epiwire_timeline::figures;
+
+use crate::backend::{Changes, EventBackend, EventRecord, Member, State};
+use crate::summary::{Context, summarize};
+use crate::volume::{VolumeKey, volume_signals};
+use crate::{DiseaseRef, Error, PlaceRef, Result};
+
+/// Keys in the document-frequency table beyond which it is pruned (to keys seen twice or more).
+const DF_MAX_KEYS: usize = 300_000;
+
+/// What a run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Documents consolidated.
+    pub documents: u64,
+    /// Events opened.
+    pub opened: u64,
+    /// Events merged into others.
+    pub merged: u64,
+    /// Documents found to be near-duplicates of earlier ones.
+    pub duplicates: u64,
+    /// The watermark reached.
+    pub watermark: u64,
+}
+
+/// Consolidates the documents a store holds into events, incrementally.
+#[derive(Debug, Clone)]
+pub struct Consolidator {
+    /// Documents per batch (one transaction each).
+    pub batch: usize,
+    /// Days without a report of a disease × country after which an event there is new.
+    pub new_event_days: i64,
+}
+
+impl Default for Consolidator {
+    fn default() -> Self {
+        Consolidator {
+            batch: 256,
+            new_event_days: 30,
+        }
+    }
+}
+
+fn backend<E: std::error::Error + Send + Sync + 'static>(e: E) -> Error {
+    Error::Backend(Box::new(e))
+}
+
+/// An event touched in the current batch.
+struct Work {
+    profile: EventProfile,
+    keys: BTreeSet<String>,
+    new_members: Vec<Member>,
+    /// Events merged into this one in this batch (their stored members come along).
+    absorbed: Vec<String>,
+}
+
+/// Builds the member record of a document.
+pub(crate) fn member(
+    seq: u64,
+    doc: &Document,
+    features: DocFeatures,
+    duplicate_of: Option<String>,
+) -> Member {
+    let mut places: Vec<(PlaceRef, u32)> = doc
+        .places
+        .iter()
+        .map(|p| {
+            (
+                PlaceRef {
+                    geonameid: p.geonameid,
+                    name: p.name.clone(),
+                    kind: p.kind.clone(),
+                    country: p.country.clone(),
+                    lat: p.lat,
+                    lon: p.lon,
+                },
+                u32::try_from(p.mentions.len()).unwrap_or(u32::MAX),
+            )
+        })
+        .collect();
+    places.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.geonameid.cmp(&b.0.geonameid)));
+    Member {
+        seq,
+        doc_id: doc.id.clone(),
+        url: doc.url.clone(),
+        outlet: doc.url.as_deref().and_then(epiwire_timeline::outlet),
+        title: doc.title.clone(),
+        published: doc.published.clone(),
+        duplicate_of,
+        features,
+        figures: figures(doc),
+        diseases: doc
+            .diseases
+            .iter()
+            .map(|d| DiseaseRef {
+                id: d.id.clone(),
+                name: d.name.clone(),
+            })
+            .collect(),
+        places,
+    }
+}
+
+/// The keys a document looks up candidates under, and the keys it indexes its event under.
+///
+/// Beside the clusterer's blocking keys (disease × country × time window, MinHash bands), an
+/// undated document (a text file with no date line, such as the VOI seed) must still meet the
+/// events of its disease × country: every event is also indexed under `u:<disease>:<country>`,
+/// which only undated documents look up; a dated document also looks up the undated key
+/// `d:<disease>:<country>:-` of events opened by undated documents.
+fn keys_of(clusterer: &Clusterer, f: &DocFeatures) -> (Vec<String>, Vec<String>) {
+    let mut keys = clusterer.block_keys(f);
+    let dash = ["-".to_string()];
+    let countries: &[String] = if f.countries.is_empty() {
+        &dash
+    } else {
+        &f.countries
+    };
+    let mut query = keys.clone();
+    for d in &f.diseases {
+        for c in countries {
+            let undated = format!("u:{d}:{c}");
+            if f.published.is_none() {
+                query.push(undated.clone());
+            } else {
+                query.push(format!("d:{d}:{c}:-"));
+            }
+            keys.push(undated);
+        }
+    }
+    (query, keys)
+}
+
+impl Consolidator {
+    /// Consolidates every stored document above the backend's watermark, batch by batch; each
+    /// batch is applied in one transaction. `progress` is called after each batch.
+    pub fn run<B: EventBackend>(
+        &self,
+        store: &mut B,
+        mut progress: impl FnMut(&Progress),
+    ) -> Result<Progress> {
+        let state = store.state().map_err(backend)?;
+        let mut watermark = state.watermark;
+        let mut clusterer = Clusterer::new(Default::default(), state.df);
+        let mut done = Progress {
+            watermark,
+            ..Progress::default()
+        };
+        loop {
+            let docs = store
+                .pending(watermark, self.batch.max(1))
+                .map_err(backend)?;
+            let Some(&(last, _)) = docs.last() else { break };
+            let changes = self.batch_changes(store, &mut clusterer, &docs, last, &mut done)?;
+            store.apply(&changes).map_err(backend)?;
+            watermark = last;
+            done.watermark = last;
+            done.documents += docs.len() as u64;
+            progress(&done);
+        }
+        Ok(done)
+    }
+
+    fn batch_changes<B: EventBackend>(
+        &self,
+        store: &B,
+        clusterer: &mut Clusterer,
+        docs: &[(u64, Document)],
+        last: u64,
+        done: &mut Progress,
+    ) -> Result<Changes> {
+        let mut work: BTreeMap<String, Work> = BTreeMap::new();
+        // Events of this batch under each key, so later documents of the batch find them.
+        let mut batch_keys: HashMap<String, BTreeSet<String>> = HashMap::new();
+        let mut merged_into: HashMap<String, String> = HashMap::new();
+        let mut members: Vec<(String, Member)> = Vec::new();
+        let mut volume: BTreeMap<VolumeKey, u32> = BTreeMap::new();
+        let resolve = |merged_into: &HashMap<String, String>, id: &str| -> String {
+            let mut id = id.to_string();
+            while let Some(next) = merged_into.get(&id) {
+                id = next.clone();
+            }
+            id
+        };
+        for (seq, doc) in docs {
+            let features = DocFeatures::from_document(doc);
+            clusterer.observe(&features);
+            let (query, keys) = keys_of(clusterer, &features);
+            // Candidates: stored events under the keys, with this batch's profile when touched,
+            // plus the batch's own events under the keys; merged-away events resolve to their
+            // survivor.
+            let mut cands: BTreeMap<String, EventProfile> = BTreeMap::new();
+            for (id, profile) in store.candidates(&query).map_err(backend)? {
+                let id = resolve(&merged_into, &id);
+                let p = work.get(&id).map_or(profile, |w| w.profile.clone());
+                cands.insert(id, p);
+            }
+            for k in &query {
+                for id in batch_keys.get(k).into_iter().flatten() {
+                    let id = resolve(&merged_into, id);
+                    if let Some(w) = work.get(&id) {
+                        cands.insert(id, w.profile.clone());
+                    }
+                }
+            }
+            let cands: Vec<(String, EventProfile)> = cands.into_iter().collect();
+            let decision = clusterer.assign(&features, &cands);
+            let profile_of = |id: &str| cands.iter().find(|(c, _)| c == id).map(|(_, p)| p.clone());
+            let target = match &decision.action {
+                Action::New => {
+                    done.opened += 1;
+                    let id = format!("E{seq}");
+                    work.insert(
+                        id.clone(),
+                        Work {
+                            profile: EventProfile::default(),
+                            keys: BTreeSet::new(),
+                            new_members: Vec::new(),
+                            absorbed: Vec::new(),
+                        },
+                    );
+                    id
+                }
+                Action::Join(id) => {
+                    let id = resolve(&merged_into, id);
+                    if !work.contains_key(&id) {
+                        let profile = profile_of(&id).unwrap_or_default();
+                        work.insert(
+                            id.clone(),
+                            Work {
+                                profile,
+                                keys: BTreeSet::new(),
+                                new_members: Vec::new(),
+                                absorbed: Vec::new(),
+                            },
+                        );
+                    }
+                    id
+                }
+                Action::Merge(ids) => {
+                    let mut ids: Vec<String> =
+                        ids.iter().map(|i| resolve(&merged_into, i)).collect();
+                    ids.dedup();
+                    // The survivor is the oldest event (smallest founding sequence number), so
+                    // ids stay stable for analysts.
+                    ids.sort_by_key(|i| {
+                        i.trim_start_matches('E').parse::<u64>().unwrap_or(u64::MAX)
+                    });
+                    ids.dedup();
+                    let into = ids.first().cloned().unwrap_or_else(|| format!("E{seq}"));
+                    let mut w = work.remove(&into).unwrap_or_else(|| Work {
+                        profile: profile_of(&into).unwrap_or_default(),
+                        keys: BTreeSet::new(),
+                        new_members: Vec::new(),
+                        absorbed: Vec::new(),
+                    });
+                    for other in ids.iter().skip(1) {
+                        done.merged += 1;
+                        merged_into.insert(other.clone(), into.clone());
+                        if let Some(o) = work.remove(other) {
+                            w.profile.merge(&o.profile);
+                            w.keys.extend(o.keys);
+                            w.new_members.extend(o.new_members);
+                            w.absorbed.extend(o.absorbed);
+                        } else if let Some(p) = profile_of(other) {
+                            w.profile.merge(&p);
+                        }
+                        w.absorbed.push(other.clone());
+                    }
+                    work.insert(into.clone(), w);
+                    into
+                }
+            };
+            if decision.duplicate_of.is_some() {
+                done.duplicates += 1;
+            }
+            for d in &features.diseases {
+                for c in &features.countries {
+                    if let Some(day) = features
+                        .published
+                        .as_deref()
+                        .and_then(epiwire_cluster::features::day)
+                    {
+                        *volume
+                            .entry((d.clone(), c.clone(), day.to_string()))
+                            .or_insert(0) += 1;
+                    }
+                }
+            }
+            let m = member(*seq, doc, features, decision.duplicate_of.clone());
+            if let Some(w) = work.get_mut(&target) {
+                w.profile.add(&m.features);
+                for k in &keys {
+                    w.keys.insert(k.clone());
+                    batch_keys
+                        .entry(k.clone())
+                        .or_default()
+                        .insert(target.clone());
+                }
+                w.new_members.push(m.clone());
+            }
+            members.push((target, m));
+        }
+        // Members recorded against an event merged later in the batch go to its survivor.
+        for (event, _) in &mut members {
+            *event = resolve(&merged_into, event);
+        }
+        let mut merged: Vec<(String, String)> = merged_into
+            .keys()
+            .map(|from| (from.clone(), resolve(&merged_into, from)))
+            .collect();
+        merged.sort();
+
+        // Volume signals for the days this batch touched.
+        let signals = volume_signals(store, &volume)?;
+
+        let mut events = Vec::with_capacity(work.len());
+        for (id, w) in work {
+            let mut all = store.members(&id).map_err(backend)?;
+            for other in &w.absorbed {
+                all.extend(store.members(other).map_err(backend)?);
+            }
+            all.extend(w.new_members);
+            all.sort_by_key(|m| m.seq);
+            all.dedup_by_key(|m| m.seq);
+            let ctx = Context {
+                store,
+                batch_signals: &signals,
+                new_event_days: self.new_event_days,
+            };
+            let detail = summarize(&id, &all, &ctx)?;
+            events.push(EventRecord {
+                profile: w.profile,
+                keys: w.keys.into_iter().collect(),
+                detail,
+            });
+        }
+        let mut df = clusterer.df().clone();
+        if df.df.len() > DF_MAX_KEYS {
+            df.prune(2);
+        }
+        *clusterer = Clusterer::new(clusterer.params.clone(), df.clone());
+        Ok(Changes {
+            state: State {
+                watermark: last,
+                df,
+            },
+            members,
+            merged,
+            events,
+            volume: volume
+                .into_iter()
+                .map(|((d, c, day), n)| (d, c, day, n))
+                .collect(),
+            signals,
+        })
+    }
+}

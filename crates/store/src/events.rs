@@ -1,0 +1,347 @@
+//! Events in the SQLite store: the [`EventBackend`] that consolidation writes through, and the
+//! queries that list and show events and signals.
+
+use epiwire_consolidate::{
+    Changes, EventBackend, EventDetail, EventFilter, EventProfile, EventSummary, Member, Signal,
+    State,
+};
+use epiwire_model::Document;
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+
+use crate::sqlite::SqliteStore;
+use crate::{Error, Result, Store};
+
+/// Signal kinds an event carries itself (the others are volume signals of a disease × country).
+const EVENT_SIGNAL_KINDS: &[&str] = &["new_event", "jump"];
+
+fn json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| Error::Corrupt {
+        seq: 0,
+        reason: format!("{what}: {e}"),
+    })
+}
+
+fn i64_of(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+impl EventBackend for SqliteStore {
+    type Error = Error;
+
+    fn state(&self) -> Result<State> {
+        let row: Option<(i64, String)> = self
+            .conn
+            .prepare_cached("SELECT watermark, df FROM consolidation WHERE id = 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        match row {
+            None => Ok(State::default()),
+            Some((watermark, df)) => Ok(State {
+                watermark: u64::try_from(watermark).unwrap_or(0),
+                df: json(&df, "consolidation df")?,
+            }),
+        }
+    }
+
+    fn pending(&self, after: u64, limit: usize) -> Result<Vec<(u64, Document)>> {
+        self.documents(after, limit)
+    }
+
+    fn candidates(&self, keys: &[String]) -> Result<Vec<(String, EventProfile)>> {
+        let mut ids: Vec<String> = Vec::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT event FROM event_keys WHERE key = ?1")?;
+            for k in keys {
+                for id in stmt.query_map([k], |r| r.get::<_, String>(0))? {
+                    ids.push(id?);
+                }
+            }
+        }
+        ids.sort();
+        ids.dedup();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT profile FROM events WHERE id = ?1")?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let profile: Option<String> = stmt.query_row([&id], |r| r.get(0)).optional()?;
+            if let Some(p) = profile {
+                let p: EventProfile = json(&p, "event profile")?;
+                out.push((id, p));
+            }
+        }
+        Ok(out)
+    }
+
+    fn members(&self, event: &str) -> Result<Vec<Member>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT member FROM event_docs WHERE event = ?1 ORDER BY doc_seq")?;
+        let rows = stmt
+            .query_map([event], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        rows.iter().map(|m| json(m, "event member")).collect()
+    }
+
+    fn volume(
+        &self,
+        disease: &str,
+        country: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, u32)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT day, n FROM volume WHERE disease = ?1 AND country = ?2 AND day BETWEEN ?3 AND ?4
+             ORDER BY day",
+        )?;
+        let rows = stmt
+            .query_map(params![disease, country, from, to], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    fn volume_signals(
+        &self,
+        disease: &str,
+        country: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<Signal>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT signal FROM signals
+             WHERE event = '' AND disease = ?1 AND country = ?2 AND date BETWEEN ?3 AND ?4
+             ORDER BY date, kind",
+        )?;
+        let rows = stmt
+            .query_map(params![disease, country, from, to], |r| {
+                r.get::<_, String>(0)
+            })?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        rows.iter().map(|s| json(s, "signal")).collect()
+    }
+
+    fn seen_between(
+        &self,
+        disease: &str,
+        country: &str,
+        from: &str,
+        to: &str,
+        except: &str,
+    ) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT 1 FROM events e
+                 JOIN event_tags d ON d.event = e.id AND d.kind = 'disease' AND d.value = ?1
+                 JOIN event_tags c ON c.event = e.id AND c.kind = 'country' AND c.value = ?2
+                 WHERE e.id <> ?5 AND e.last_seen >= ?3 AND e.first_seen < ?4
+                 LIMIT 1",
+            )?
+            .exists(params![disease, country, from, to, except])?)
+    }
+
+    fn apply(&mut self, changes: &Changes) -> Result<()> {
+        let df = serde_json::to_string(&changes.state.df)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO consolidation (id, watermark, df) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET watermark = excluded.watermark, df = excluded.df",
+            params![i64_of(changes.state.watermark), df],
+        )?;
+        for (from, into) in &changes.merged {
+            tx.execute(
+                "UPDATE event_docs SET event = ?2 WHERE event = ?1",
+                params![from, into],
+            )?;
+            tx.execute(
+                "INSERT OR IGNORE INTO event_keys (key, event) SELECT key, ?2 FROM event_keys WHERE event = ?1",
+                params![from, into],
+            )?;
+            for table in ["event_keys", "event_tags", "signals"] {
+                tx.execute(&format!("DELETE FROM {table} WHERE event = ?1"), [from])?;
+            }
+            tx.execute("DELETE FROM events WHERE id = ?1", [from])?;
+        }
+        {
+            let mut put_member = tx.prepare_cached(
+                "INSERT OR REPLACE INTO event_docs (doc_seq, event, member) VALUES (?1, ?2, ?3)",
+            )?;
+            for (event, m) in &changes.members {
+                put_member.execute(params![i64_of(m.seq), event, serde_json::to_string(m)?])?;
+            }
+            let mut put_event = tx.prepare_cached(
+                "INSERT OR REPLACE INTO events
+                 (id, relevance, first_seen, last_seen, documents, profile, summary, detail)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            let mut put_key =
+                tx.prepare_cached("INSERT OR IGNORE INTO event_keys (key, event) VALUES (?1, ?2)")?;
+            let mut put_tag = tx.prepare_cached(
+                "INSERT OR IGNORE INTO event_tags (kind, value, event) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut put_signal = tx.prepare_cached(
+                "INSERT OR REPLACE INTO signals (kind, disease, country, date, event, score, signal)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for rec in &changes.events {
+                let s = rec.summary();
+                put_event.execute(params![
+                    s.id,
+                    s.relevance,
+                    s.first_seen,
+                    s.last_seen,
+                    i64_of(s.documents as u64),
+                    serde_json::to_string(&rec.profile)?,
+                    serde_json::to_string(s)?,
+                    serde_json::to_string(&rec.detail)?,
+                ])?;
+                for k in &rec.keys {
+                    put_key.execute(params![k, s.id])?;
+                }
+                tx.execute("DELETE FROM event_tags WHERE event = ?1", [&s.id])?;
+                tx.execute("DELETE FROM signals WHERE event = ?1", [&s.id])?;
+                for d in &s.diseases {
+                    put_tag.execute(params!["disease", d.id, s.id])?;
+                    put_tag.execute(params!["disease_name", d.name.to_lowercase(), s.id])?;
+                }
+                for c in &s.countries {
+                    put_tag.execute(params!["country", c, s.id])?;
+                }
+                for sig in &s.signals {
+                    put_tag.execute(params!["signal", sig.kind, s.id])?;
+                    if EVENT_SIGNAL_KINDS.contains(&sig.kind.as_str()) {
+                        put_signal.execute(params![
+                            sig.kind,
+                            sig.disease.as_deref().unwrap_or(""),
+                            sig.country.as_deref().unwrap_or(""),
+                            sig.date,
+                            s.id,
+                            sig.score,
+                            serde_json::to_string(sig)?,
+                        ])?;
+                    }
+                }
+            }
+            let mut add_volume = tx.prepare_cached(
+                "INSERT INTO volume (disease, country, day, n) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (disease, country, day) DO UPDATE SET n = n + excluded.n",
+            )?;
+            for (d, c, day, n) in &changes.volume {
+                add_volume.execute(params![d, c, day, n])?;
+            }
+            for sig in &changes.signals {
+                put_signal.execute(params![
+                    sig.kind,
+                    sig.disease.as_deref().unwrap_or(""),
+                    sig.country.as_deref().unwrap_or(""),
+                    sig.date,
+                    "",
+                    sig.score,
+                    serde_json::to_string(sig)?,
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+impl SqliteStore {
+    /// Events matching the filter, most relevant first.
+    pub(crate) fn query_events(&self, f: &EventFilter) -> Result<Vec<EventSummary>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT summary FROM events e
+             WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM event_tags t WHERE t.event = e.id AND
+                     ((t.kind = 'disease' AND t.value = ?1) OR (t.kind = 'disease_name' AND t.value = lower(?1)))))
+               AND (?2 IS NULL OR EXISTS (SELECT 1 FROM event_tags t WHERE t.event = e.id AND t.kind = 'country' AND t.value = ?2))
+               AND (?3 IS NULL OR e.last_seen >= ?3)
+               AND (?4 IS NULL OR e.first_seen <= ?4)
+               AND (?5 IS NULL OR EXISTS (SELECT 1 FROM event_tags t WHERE t.event = e.id AND t.kind = 'signal' AND t.value = ?5))
+             ORDER BY e.relevance DESC, e.id
+             LIMIT ?6 OFFSET ?7",
+        )?;
+        let rows = stmt
+            .query_map(
+                params![
+                    f.disease,
+                    f.country,
+                    f.from,
+                    f.to,
+                    f.signal,
+                    i64_of(f.limit as u64),
+                    i64_of(f.offset as u64)
+                ],
+                |r| r.get::<_, String>(0),
+            )?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        rows.iter().map(|s| json(s, "event summary")).collect()
+    }
+
+    /// One event with its timeline and sources.
+    pub(crate) fn query_event(&self, id: &str) -> Result<Option<EventDetail>> {
+        let detail: Option<String> = self
+            .conn
+            .prepare_cached("SELECT detail FROM events WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        detail.map(|d| json(&d, "event detail")).transpose()
+    }
+
+    /// The event a document belongs to.
+    pub(crate) fn query_event_of(&self, doc_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT ed.event FROM documents d JOIN event_docs ed ON ed.doc_seq = d.seq
+                 WHERE d.id = ?1 ORDER BY d.seq LIMIT 1",
+            )?
+            .query_row([doc_id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Signals matching the filter (disease, country, date range, kind), newest first.
+    pub(crate) fn query_signals(&self, f: &EventFilter) -> Result<Vec<Signal>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.signal FROM signals s
+             WHERE (?1 IS NULL OR s.disease = ?1 OR (s.event <> '' AND EXISTS (SELECT 1 FROM event_tags t
+                     WHERE t.event = s.event AND t.kind = 'disease_name' AND t.value = lower(?1)))
+                    OR lower(json_extract(s.signal, '$.disease_name')) = lower(?1))
+               AND (?2 IS NULL OR s.country = ?2)
+               AND (?3 IS NULL OR s.date >= ?3)
+               AND (?4 IS NULL OR s.date <= ?4)
+               AND (?5 IS NULL OR s.kind = ?5)
+             ORDER BY s.date DESC, s.score DESC
+             LIMIT ?6 OFFSET ?7",
+        )?;
+        let rows = stmt
+            .query_map(
+                params![
+                    f.disease,
+                    f.country,
+                    f.from,
+                    f.to,
+                    f.signal,
+                    i64_of(f.limit as u64),
+                    i64_of(f.offset as u64)
+                ],
+                |r| r.get::<_, String>(0),
+            )?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        rows.iter().map(|s| json(s, "signal")).collect()
+    }
+
+    /// Number of events.
+    pub(crate) fn count_events(&self) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM events")?
+            .query_row([], |r| r.get(0))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+}
