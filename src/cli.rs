@@ -25,6 +25,19 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Ingest the bundled sample corpus and serve the dashboard over it.
+    ///
+    /// The corpus (the two seed articles and 60 WHO Disease Outbreak News pages, see
+    /// data/demo/README.md) is built into the binary. It is ingested into DIR (a second run
+    /// adds nothing), then the API and the dashboard are served until Ctrl-C; the URL is printed
+    /// on stdout.
+    ///
+    /// Examples:
+    ///   cargo run --release -- demo
+    ///   epiwire demo --addr 127.0.0.1:9000 --data /tmp/epiwire-demo
+    #[command(verbatim_doc_comment)]
+    Demo(DemoArgs),
+
     /// Extract articles and their annotations; print one JSON object per document.
     ///
     /// Reads .txt, .html/.htm, .json/.jsonl (records with `id`, `text` or `html`, optional
@@ -175,6 +188,17 @@ pub struct InputArgs {
     /// Largest decompressed size of one gzip input, in bytes (guards against gzip bombs).
     #[arg(long, default_value_t = 64 * 1024 * 1024 * 1024)]
     pub max_decompressed_bytes: u64,
+}
+
+/// `demo` arguments.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Address to serve on (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// Directory of the demo's store (created when missing).
+    #[arg(long, default_value = "./epiwire-demo")]
+    pub data: PathBuf,
 }
 
 /// `extract` arguments.

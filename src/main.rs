@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let result = match cli.command {
+        Command::Demo(args) => cmd::demo::run(&args),
         Command::Extract(args) => cmd::extract::run(&args),
         Command::Ingest(args) => cmd::ingest::run(&args),
         Command::Stats(args) => cmd::stats::run(&args),

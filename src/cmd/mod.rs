@@ -1,6 +1,7 @@
 //! One module per command.
 
 pub mod cluster;
+pub mod demo;
 pub mod eval;
 pub mod events;
 pub mod extract;
