@@ -1,7 +1,8 @@
 //! Analyst triage of events and the API tokens that authorise it.
 //!
-//! Two side tables, created on first use with `CREATE TABLE IF NOT EXISTS` (a no-op without a
-//! write lock once they exist), so they need no schema migration and never touch the documents:
+//! Two side tables, created by the first write with `CREATE TABLE IF NOT EXISTS`, so they need
+//! no schema migration and never touch the documents (reads treat a missing table as empty, so
+//! they cost one cached statement, not a schema check):
 //!
 //! - `api_tokens`: one row per named token, holding only a hash of the secret (the caller hashes;
 //!   the store never sees a token in clear);
@@ -36,11 +37,24 @@ const CREATE_TABLES: &str = "
     CREATE INDEX IF NOT EXISTS triage_by_event ON triage (event, seq);
 ";
 
-/// Creates the triage and token tables when missing. Cheap when they exist. Called by every
-/// method of this module; the store's `open` may call it too.
+/// Creates the triage and token tables when missing. Called by the methods that write; the
+/// store's `open` may call it too.
 pub(crate) fn migrate(conn: &Connection) -> Result<()> {
     conn.execute_batch(CREATE_TABLES)?;
     Ok(())
+}
+
+/// Whether an error says one of the tables does not exist yet (nothing was ever written).
+fn no_table(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(_, Some(msg)) if msg.starts_with("no such table"))
+}
+
+/// A read on the side tables: a missing table reads as `empty`.
+fn read<T>(empty: T, f: impl FnOnce() -> rusqlite::Result<T>) -> Result<T> {
+    match f() {
+        Err(e) if no_table(&e) => Ok(empty),
+        other => Ok(other?),
+    }
 }
 
 /// An analyst's verdict on an event.
@@ -141,12 +155,12 @@ impl SqliteStore {
 
     /// The name of the token with this hash, `None` when no token has it.
     pub fn check_token(&self, hash: &TokenHash) -> Result<Option<String>> {
-        migrate(&self.conn)?;
-        Ok(self
-            .conn
-            .prepare_cached("SELECT name FROM api_tokens WHERE hash = ?1")?
-            .query_row(params![&hash[..]], |row| row.get(0))
-            .optional()?)
+        read(None, || {
+            self.conn
+                .prepare_cached("SELECT name FROM api_tokens WHERE hash = ?1")?
+                .query_row(params![&hash[..]], |row| row.get(0))
+                .optional()
+        })
     }
 
     /// Deletes the token `name`; returns whether it existed.
@@ -161,12 +175,12 @@ impl SqliteStore {
 
     /// The names of all tokens with their creation times, by name.
     pub fn tokens(&self) -> Result<Vec<(String, String)>> {
-        migrate(&self.conn)?;
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT name, created_at FROM api_tokens ORDER BY name")?;
-        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        read(Vec::new(), || {
+            self.conn
+                .prepare_cached("SELECT name, created_at FROM api_tokens ORDER BY name")?
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect()
+        })
     }
 
     /// Records a triage decision on `event` (appended to its history; it becomes the current
@@ -189,27 +203,28 @@ impl SqliteStore {
 
     /// The current (latest) triage of `event`, `None` when it was never triaged.
     pub fn triage_of(&self, event: &str) -> Result<Option<Triage>> {
-        migrate(&self.conn)?;
-        let raw = self
-            .conn
-            .prepare_cached(
-                "SELECT status, note, user, at FROM triage WHERE event = ?1
-                 ORDER BY seq DESC LIMIT 1",
-            )?
-            .query_row(params![event], read_row)
-            .optional()?;
+        let raw = read(None, || {
+            self.conn
+                .prepare_cached(
+                    "SELECT status, note, user, at FROM triage WHERE event = ?1
+                     ORDER BY seq DESC LIMIT 1",
+                )?
+                .query_row(params![event], read_row)
+                .optional()
+        })?;
         raw.map(decode).transpose()
     }
 
     /// Every triage decision on `event`, oldest first.
     pub fn triage_history(&self, event: &str) -> Result<Vec<Triage>> {
-        migrate(&self.conn)?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT status, note, user, at FROM triage WHERE event = ?1 ORDER BY seq",
-        )?;
-        let raws = stmt
-            .query_map(params![event], read_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let raws = read(Vec::new(), || {
+            self.conn
+                .prepare_cached(
+                    "SELECT status, note, user, at FROM triage WHERE event = ?1 ORDER BY seq",
+                )?
+                .query_map(params![event], read_row)?
+                .collect()
+        })?;
         raws.into_iter().map(decode).collect()
     }
 }
@@ -289,6 +304,24 @@ mod tests {
         assert_eq!(store.triage_of("E1").unwrap(), Some(second.clone()));
         assert_eq!(store.triage_history("E1").unwrap(), vec![first, second]);
         assert_eq!(store.triage_history("E2").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn reads_on_a_store_never_written_are_empty_and_create_nothing() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        assert_eq!(store.check_token(&[1u8; 32]).unwrap(), None);
+        assert!(store.tokens().unwrap().is_empty());
+        assert_eq!(store.triage_of("E1").unwrap(), None);
+        assert!(store.triage_history("E1").unwrap().is_empty());
+        let tables: i64 = store
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name IN ('triage', 'api_tokens')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 0);
     }
 
     #[test]
