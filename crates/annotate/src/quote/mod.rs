@@ -1,0 +1,1028 @@
+//! Quotes: direct speech (inside quotation marks) and reported speech ("said that …",
+//! "…, police said"), each attributed to a speaker with name, role, organisation and country,
+//! or kept as anonymous ("a source told the Hankyoreh").
+//!
+//! Lines are read only when they hold a quotation mark or a speech verb; the attribution is
+//! looked for in a bounded window of tokens around the quote, so the pass is linear in the text
+//! whatever its content. Speakers named once in full ("Chinese Foreign Ministry spokesman Zhao
+//! Lijian") lend their role and organisation to their later mentions ("Zhao said"), and "he
+//! said" takes the speaker of the quote before it.
+
+#[cfg(test)]
+mod tests;
+
+use epiwire_model::{Quote, Span, Speaker};
+
+use crate::response::text::{Ctx, Tok, is, is_any, tokens};
+
+/// Verbs that introduce speech.
+pub(crate) const SPEECH: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "explained",
+    "stated",
+    "states",
+    "warned",
+    "warns",
+    "noted",
+    "notes",
+    "announced",
+    "announces",
+    "insisted",
+    "stressed",
+    "urged",
+    "asked",
+    "declared",
+    "emphasized",
+    "emphasised",
+    "wrote",
+    "writes",
+    "remarked",
+    "confirmed",
+    "acknowledged",
+    "argued",
+    "claimed",
+    "reiterated",
+    "recalled",
+    "continued",
+    "commented",
+    "cautioned",
+    "replied",
+    "admitted",
+    "conceded",
+    "observed",
+    "predicted",
+];
+
+/// Heads of a role or title.
+const ROLES: &[&str] = &[
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "spokespeople",
+    "director",
+    "director-general",
+    "minister",
+    "leader",
+    "president",
+    "secretary",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "ceo",
+    "official",
+    "officer",
+    "head",
+    "chief",
+    "ambassador",
+    "representative",
+    "coordinator",
+    "epidemiologist",
+    "virologist",
+    "expert",
+    "doctor",
+    "commissioner",
+    "inspector",
+    "analyst",
+    "researcher",
+    "resident",
+    "friend",
+    "father",
+    "mother",
+    "sister",
+    "brother",
+    "son",
+    "daughter",
+    "wife",
+    "husband",
+    "lawyer",
+    "attorney",
+    "coach",
+    "governor",
+    "mayor",
+    "protester",
+    "clerk",
+    "manager",
+    "professor",
+    "scientist",
+    "correspondent",
+    "photographer",
+    "executive",
+    "founder",
+    "premier",
+    "chancellor",
+    "envoy",
+    "adviser",
+    "advisor",
+    "deputy",
+    "senator",
+    "general",
+    "prosecutor",
+    "judge",
+    "sheriff",
+    "nurse",
+    "physician",
+    "surgeon",
+    "vice-president",
+    "administrator",
+    "superintendent",
+    "producer",
+    "writer",
+    "editor",
+    "professor",
+    "dean",
+    "member",
+    "officials",
+    "specialist",
+    "consultant",
+    "counsel",
+    "cofounder",
+    "co-founder",
+    "partner",
+    "owner",
+    "worker",
+    "teacher",
+    "student",
+    "captain",
+    "colonel",
+    "commander",
+    "mp",
+    "lawmaker",
+    "legislator",
+    "congressman",
+    "congresswoman",
+    "representative",
+    "delegate",
+    "aide",
+    "staffer",
+    "agent",
+    "detective",
+    "investigator",
+    "medic",
+    "pathologist",
+    "microbiologist",
+    "immunologist",
+    "economist",
+];
+
+/// Words that make an unnamed speaker anonymous.
+const ANONYMOUS: &[&str] = &[
+    "source",
+    "sources",
+    "officials",
+    "official",
+    "authorities",
+    "residents",
+    "neighbours",
+    "neighbors",
+    "witnesses",
+    "witness",
+    "diplomat",
+    "diplomats",
+    "insiders",
+    "insider",
+    "executives",
+    "spectators",
+    "relatives",
+    "people",
+    "person",
+    "experts",
+    "analysts",
+    "observers",
+    "aides",
+    "someone",
+    "some",
+    "many",
+    "others",
+    "critics",
+    "members",
+];
+
+/// Personal pronouns standing for a speaker.
+const PRONOUNS: &[&str] = &["he", "she", "they", "i", "we"];
+
+/// Words that end a speaker phrase going right ("said Lu in a statement").
+const PHRASE_STOP: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "during",
+    "after",
+    "before",
+    "when",
+    "while",
+    "that",
+    "to",
+    "as",
+    "adding",
+    "referring",
+    "speaking",
+    "told",
+    "who",
+    "which",
+    "yesterday",
+    "today",
+    "last",
+    "this",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// A quote mark token's role: opens, closes, or either (straight quotes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    Open,
+    Close,
+    Either,
+}
+
+fn mark(ctx: &Ctx<'_>, toks: &[Tok], k: usize) -> Option<(Mark, usize)> {
+    let t = ctx.t(&toks[k]);
+    match t {
+        "“" | "«" => Some((Mark::Open, k + 1)),
+        "”" | "»" => Some((Mark::Close, k + 1)),
+        "\"" => Some((Mark::Either, k + 1)),
+        "'" | "`" | "’" | "‘" => {
+            // "''" and "``" (two tokens, adjacent) are double quotes.
+            let n = toks.get(k + 1)?;
+            if n.s == toks[k].e && ctx.t(n) == t {
+                let m = if t == "`" || t == "‘" {
+                    Mark::Open
+                } else {
+                    Mark::Close
+                };
+                Some((m, k + 2))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A quote being built.
+#[derive(Debug)]
+struct Found {
+    kind: &'static str,
+    content: (usize, usize),
+    speaker: Option<Speaker>,
+    /// Bytes of the sentence holding the attribution, for the date.
+    sent: (usize, usize),
+    /// The speaker was a bare pronoun.
+    pronoun: bool,
+}
+
+/// Finds the quotes of `doc` (its place and date annotations give countries and dates).
+pub fn find(doc: &epiwire_model::Document) -> Vec<Quote> {
+    if doc.text.is_empty() {
+        return Vec::new();
+    }
+    let ctx = Ctx::new(doc);
+    let sents = crate::response::text::sentences(&doc.text);
+    let wanted = crate::response::quote_sentences(&doc.text, &sents);
+    find_in(&ctx, &sents, &wanted)
+}
+
+/// Finds the quotes of the document behind `ctx`, whose sentences are `sentences`; only the
+/// lines holding a sentence flagged in `wanted` (a quotation mark or a speech verb) are read.
+pub(crate) fn find_in(ctx: &Ctx<'_>, sentences: &[(usize, usize)], wanted: &[bool]) -> Vec<Quote> {
+    let text = ctx.text;
+    let mut found: Vec<Found> = Vec::new();
+    let mut toks: Vec<Tok> = Vec::new();
+    let mut line_start = 0usize;
+    let mut si = 0usize;
+    for line in text.split_inclusive('\n') {
+        let ls = line_start;
+        let le = ls + line.len();
+        line_start = le;
+        while si < sentences.len() && sentences[si].1 <= ls {
+            si += 1;
+        }
+        let mut any = false;
+        let mut sj = si;
+        while sj < sentences.len() && sentences[sj].0 < le {
+            any |= wanted.get(sj).copied().unwrap_or(true);
+            sj += 1;
+        }
+        if !any {
+            continue;
+        }
+        tokens(text, ls, le, &mut toks);
+        if toks.is_empty() {
+            continue;
+        }
+        // Sentences of this line, as token ranges.
+        let mut sent_tok: Vec<(usize, usize)> = Vec::new();
+        let mut k = 0;
+        let mut sj = si;
+        while sj < sentences.len() && sentences[sj].0 < le {
+            let (s, e) = sentences[sj];
+            let a = k;
+            while k < toks.len() && toks[k].s < e {
+                k += 1;
+            }
+            if k > a {
+                sent_tok.push((a, k));
+            }
+            let _ = s;
+            sj += 1;
+        }
+        if sent_tok.is_empty() {
+            sent_tok.push((0, toks.len()));
+        }
+        let direct = direct_quotes(ctx, &toks, &sent_tok);
+        let mut covered: Vec<(usize, usize)> = Vec::new();
+        for (a, b, q) in direct {
+            covered.push((a, b));
+            found.push(q);
+        }
+        // Sentences without a direct quote may hold reported speech.
+        let mut ci = 0;
+        for &(a, b) in &sent_tok {
+            while ci < covered.len() && covered[ci].1 <= a {
+                ci += 1;
+            }
+            if covered.get(ci).is_some_and(|&(x, _)| x < b) {
+                continue;
+            }
+            if let Some(q) = reported(ctx, &toks, a, b) {
+                found.push(q);
+            }
+        }
+    }
+    resolve(ctx, &mut found);
+    found
+        .into_iter()
+        .map(|f| Quote {
+            kind: f.kind.to_string(),
+            speaker: f.speaker,
+            content: ctx.span(f.content.0, f.content.1),
+            date: ctx.date_in(f.sent.0, f.sent.1),
+        })
+        .collect()
+}
+
+/// The sentence (token range) holding token `k`.
+fn sent_of(sent_tok: &[(usize, usize)], k: usize) -> (usize, usize) {
+    let i = sent_tok.partition_point(|&(_, b)| b <= k);
+    sent_tok
+        .get(i)
+        .copied()
+        .filter(|&(a, _)| a <= k)
+        .unwrap_or((k, k + 1))
+}
+
+/// Direct quotes of a line: (first token, end token, quote) for each attributed pair of marks.
+fn direct_quotes(
+    ctx: &Ctx<'_>,
+    toks: &[Tok],
+    sent_tok: &[(usize, usize)],
+) -> Vec<(usize, usize, Found)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, usize)> = None; // (mark token, first content token)
+    let mut k = 0;
+    while k < toks.len() {
+        let Some((m, next)) = mark(ctx, toks, k) else {
+            k += 1;
+            continue;
+        };
+        match (m, open) {
+            (Mark::Open, _) | (Mark::Either, None) => {
+                // A straight quote right after a word is a closing mark with no opening one.
+                if m == Mark::Either && k > 0 && toks[k - 1].e == toks[k].s && toks[k - 1].word {
+                    k = next;
+                    continue;
+                }
+                open = Some((k, next));
+            }
+            (Mark::Close | Mark::Either, Some((o, first))) => {
+                open = None;
+                if let Some(q) = attribute_direct(ctx, toks, sent_tok, o, first, k, next) {
+                    out.push((o, next, q));
+                }
+            }
+            (Mark::Close, None) => {}
+        }
+        k = next;
+    }
+    out
+}
+
+/// Attributes the direct quote between marks `o` and `c` (content tokens `first..c`).
+fn attribute_direct(
+    ctx: &Ctx<'_>,
+    toks: &[Tok],
+    sent_tok: &[(usize, usize)],
+    o: usize,
+    first: usize,
+    c: usize,
+    after: usize,
+) -> Option<Found> {
+    let words = toks[first..c].iter().filter(|t| t.word).count();
+    if words < 3 {
+        return None;
+    }
+    let content = (toks[first].s, toks[c - 1].e);
+    // After the closing mark: ", he said", "said Mike Ryan", "a source told the Hankyoreh".
+    let (_, send) = sent_of(sent_tok, c.saturating_sub(1));
+    let send = send.max(after).min(toks.len());
+    let lim = send.min(after + 12);
+    if let Some(v) = (after..lim).find(|&k| is_any(ctx.t(&toks[k]), SPEECH)) {
+        let mut a = after;
+        while a < v && ctx.t(&toks[a]) == "," {
+            a += 1;
+        }
+        let sent = sent_of(sent_tok, v);
+        let (speaker, pronoun) = if a < v {
+            speaker(ctx, toks, a, v)
+        } else {
+            let b = right_phrase_end(ctx, toks, v + 1, sent.1.max(v + 1));
+            speaker(ctx, toks, v + 1, b)
+        };
+        if speaker.is_some() || pronoun {
+            return Some(Found {
+                kind: "direct",
+                content,
+                speaker,
+                sent: (toks[sent.0].s, toks[sent.1 - 1].e),
+                pronoun,
+            });
+        }
+    }
+    // Before the opening mark, in its sentence: "Zhao said … that China “…”", "said: “…”".
+    let (sa, _) = sent_of(sent_tok, o);
+    let lo = sa.max(o.saturating_sub(25));
+    let v = (lo..o).rev().find(|&k| is_any(ctx.t(&toks[k]), SPEECH))?;
+    let (speaker, pronoun) = speaker(ctx, toks, left_phrase_start(ctx, toks, sa, v), v);
+    let sent = sent_of(sent_tok, v);
+    (speaker.is_some() || pronoun).then(|| Found {
+        kind: "direct",
+        content,
+        speaker,
+        sent: (toks[sent.0].s, toks[sent.1 - 1].e),
+        pronoun,
+    })
+}
+
+/// Reported speech in the sentence `a..b` (token range): "X said (that) CLAUSE",
+/// "CLAUSE, X said.", "CLAUSE, according to X.", "…, X said, CLAUSE".
+fn reported(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> Option<Found> {
+    let mut end = b;
+    while end > a && !toks[end - 1].word {
+        end -= 1;
+    }
+    if end <= a + 3 {
+        return None;
+    }
+    let sent = (toks[a].s, toks[b - 1].e);
+    // "…, according to Budd."
+    if let Some(k) = (a..end.saturating_sub(2)).rev().take(8).find(|&k| {
+        is(ctx.t(&toks[k]), "according")
+            && is(ctx.t(&toks[k + 1]), "to")
+            && k > a
+            && ctx.t(&toks[k - 1]) == ","
+    }) {
+        let (speaker, pronoun) = speaker(ctx, toks, k + 2, end);
+        if speaker.is_some() {
+            return Some(Found {
+                kind: "reported",
+                content: (toks[a].s, toks[k - 2].e),
+                speaker,
+                sent,
+                pronoun,
+            });
+        }
+    }
+    // Trailing attribution: "CLAUSE, police said (Saturday)." / "CLAUSE, said Manrosan."
+    let tail_lo = end.saturating_sub(10).max(a + 2);
+    if let Some(comma) = (tail_lo..end).rev().find(|&k| ctx.t(&toks[k]) == ",") {
+        let v = (comma + 1..end).find(|&k| is_any(ctx.t(&toks[k]), SPEECH));
+        if let Some(v) = v {
+            let (speaker, pronoun) = if v > comma + 1 {
+                speaker(ctx, toks, comma + 1, v)
+            } else {
+                speaker(ctx, toks, v + 1, right_phrase_end(ctx, toks, v + 1, end))
+            };
+            if (speaker.is_some() || pronoun) && comma > a + 2 && !has_mark(ctx, toks, a, comma) {
+                return Some(Found {
+                    kind: "reported",
+                    content: (toks[a].s, toks[comma - 1].e),
+                    speaker,
+                    sent,
+                    pronoun,
+                });
+            }
+        }
+    }
+    // "X said (that) CLAUSE": the first speech verb with a subject before it.
+    for v in a + 1..end.saturating_sub(2) {
+        let w = ctx.t(&toks[v]);
+        if !is_any(w, SPEECH) || is_any(w, &["asked", "continued", "recalled"]) {
+            continue;
+        }
+        // "a parenthetical, Owen said, CLAUSE".
+        let paren = v + 1 < end && ctx.t(&toks[v + 1]) == ",";
+        let mut c = v + 1;
+        if paren {
+            let start = left_phrase_start(ctx, toks, a, v);
+            if start == 0 || start <= a || ctx.t(&toks[start - 1]) != "," {
+                continue;
+            }
+            let (speaker, pronoun) = speaker(ctx, toks, start, v);
+            if speaker.is_none() {
+                continue;
+            }
+            return Some(Found {
+                kind: "reported",
+                content: (toks[v + 2].s, toks[end - 1].e),
+                speaker,
+                sent,
+                pronoun,
+            });
+        }
+        // Skip an object and adverbials before "that": "told reporters on Tuesday that".
+        let that = (v + 1..end.min(v + 8)).find(|&k| is(ctx.t(&toks[k]), "that"));
+        match that {
+            Some(t) if (v + 1..t).all(|k| toks[k].word || ctx.t(&toks[k]) == ",") => c = t + 1,
+            _ => {
+                if is_any(w, &["told", "tells", "urged", "asked", "warned"]) {
+                    continue;
+                }
+                let n = &toks[c];
+                if !n.word
+                    || is_any(
+                        ctx.t(n),
+                        &[
+                            "in", "on", "at", "during", "after", "before", "by", "so", "yes", "no",
+                            "it",
+                        ],
+                    )
+                {
+                    continue;
+                }
+            }
+        }
+        if c >= end {
+            continue;
+        }
+        let start = left_phrase_start(ctx, toks, a, v);
+        if start >= v {
+            continue;
+        }
+        let (speaker, pronoun) = speaker(ctx, toks, start, v);
+        if speaker.is_none() && !pronoun {
+            continue;
+        }
+        return Some(Found {
+            kind: "reported",
+            content: (toks[c].s, toks[end - 1].e),
+            speaker,
+            sent,
+            pronoun,
+        });
+    }
+    None
+}
+
+fn has_mark(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> bool {
+    (a..b).any(|k| matches!(ctx.t(&toks[k]), "\"" | "“" | "”"))
+}
+
+/// Where the speaker phrase ending before the verb at `v` starts: back over at most three
+/// comma-separated segments that look like names, roles or organisations.
+fn left_phrase_start(ctx: &Ctx<'_>, toks: &[Tok], lo: usize, v: usize) -> usize {
+    let mut start = v;
+    let mut segs = 0;
+    let mut k = v;
+    // "Mike Ryan, the WHO's emergencies director, warned": the comma before the verb.
+    if k > lo && ctx.t(&toks[k - 1]) == "," {
+        k -= 1;
+    }
+    while k > lo && segs < 3 {
+        // One segment: back to a comma, quote mark, "that", ":" or the sentence start.
+        let seg_end = k;
+        while k > lo && seg_end - k <= 12 {
+            let w = ctx.t(&toks[k - 1]);
+            if matches!(w, "," | ";" | ":" | "“" | "”" | "\"" | "(" | ")")
+                || is_any(w, &["that", "and", "but"]) && k - 1 > lo && !toks[k].cap
+            {
+                break;
+            }
+            k -= 1;
+        }
+        let seg = &toks[k..seg_end];
+        // A sentence adverb ("Separately,") is no speaker.
+        let adverb = seg.len() == 1 && ctx.t(&seg[0]).ends_with("ly");
+        let speakerish = !seg.is_empty()
+            && !adverb
+            && seg.len() <= 10
+            && seg.iter().all(|t| {
+                let w = ctx.t(t);
+                t.cap
+                    || !t.word
+                    || is_any(w, ROLES)
+                    || is_any(w, ANONYMOUS)
+                    || is_any(w, PRONOUNS)
+                    || is_any(
+                        w,
+                        &[
+                            "the",
+                            "a",
+                            "an",
+                            "of",
+                            "for",
+                            "at",
+                            "with",
+                            "and",
+                            "its",
+                            "his",
+                            "her",
+                            "their",
+                            "who",
+                            "former",
+                            "senior",
+                            "deputy",
+                            "new",
+                            "chief",
+                            "top",
+                            "local",
+                            "one",
+                            "young",
+                            "older",
+                            "national",
+                            "public",
+                            "health",
+                            "foreign",
+                            "press",
+                            "emergencies",
+                            "emergency",
+                        ],
+                    )
+                    || w.ends_with("'s")
+                    || w.ends_with("’s")
+                    || w.chars().next().is_some_and(|c| c.is_ascii_digit())
+                    || w.contains('-')
+            });
+        if !speakerish {
+            break;
+        }
+        // A segment is kept only if it holds a name, role, organisation or pronoun.
+        start = k;
+        segs += 1;
+        if k > lo && ctx.t(&toks[k - 1]) == "," {
+            k -= 1;
+        } else {
+            break;
+        }
+    }
+    start
+}
+
+/// Where a speaker phrase going right from `from` ends (exclusive), before `lim`.
+fn right_phrase_end(ctx: &Ctx<'_>, toks: &[Tok], from: usize, lim: usize) -> usize {
+    let mut k = from;
+    let mut commas = 0;
+    while k < lim {
+        let w = ctx.t(&toks[k]);
+        if matches!(w, "." | ";" | ":" | "“" | "”" | "\"" | "(")
+            || is_any(w, PHRASE_STOP) && k > from
+        {
+            break;
+        }
+        if w == "," {
+            commas += 1;
+            if commas > 1 {
+                break;
+            }
+        }
+        k += 1;
+    }
+    k
+}
+
+/// Parses a speaker phrase (tokens `a..b`): name, role, organisation, anonymity. The second
+/// value is true when the phrase is a bare pronoun (resolved later).
+fn speaker(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> (Option<Speaker>, bool) {
+    let mut a = a;
+    let mut b = b;
+    while a < b && (!toks[a].word || is_any(ctx.t(&toks[a]), &["the", "a", "an"])) {
+        a += 1;
+    }
+    while b > a && !toks[b - 1].word {
+        b -= 1;
+    }
+    if a >= b || b - a > 16 {
+        return (None, false);
+    }
+    if b - a == 1 && is_any(ctx.t(&toks[a]), PRONOUNS) {
+        return (None, true);
+    }
+    let parties = crate::response::parties_in(ctx, &toks[a..b]);
+    let in_party = |k: usize| parties.iter().any(|p| p.0 + a <= k && k < p.1 + a);
+    // The name: the last run of capitalised words outside parties and roles.
+    let mut name: Option<(usize, usize)> = None;
+    let mut name_score = 0;
+    let mut k = a;
+    while k < b {
+        let t = &toks[k];
+        let w = ctx.t(t);
+        let nameish = t.word
+            && t.cap
+            && !in_party(k)
+            && !is_any(w, ROLES)
+            && !is_any(
+                w,
+                &[
+                    "The",
+                    "A",
+                    "An",
+                    "Dr",
+                    "Mr",
+                    "Mrs",
+                    "Ms",
+                    "Prof",
+                    "Secretary",
+                    "Minister",
+                    "President",
+                    "Head",
+                    "Coach",
+                    "Deputy",
+                    "Foreign",
+                    "Chief",
+                    "General",
+                    "Police",
+                    "Senior",
+                    "Former",
+                    "Executive",
+                    "Vice",
+                    "Prime",
+                    "Interior",
+                    "Health",
+                    "Public",
+                    "National",
+                ],
+            );
+        if nameish {
+            let s = k;
+            while k < b
+                && toks[k].word
+                && toks[k].cap
+                && !in_party(k)
+                && !is_any(ctx.t(&toks[k]), ROLES)
+            {
+                k += 1;
+            }
+            // A run after a title or role ("spokesman Zhao Lijian") is the name; a run after
+            // "of", "at", "for" is an organisation; otherwise the first run.
+            let before = (a..s)
+                .rev()
+                .find(|&p| !is_any(ctx.t(&toks[p]), &["the", "The"]));
+            let score = match before.map(|p| ctx.t(&toks[p])) {
+                Some(w) if is_any(w, &["of", "at", "for", "with", "from"]) => 0,
+                Some(w)
+                    if is_any(w, ROLES)
+                        || is_any(
+                            w,
+                            &[
+                                "Dr",
+                                "Mr",
+                                "Mrs",
+                                "Ms",
+                                "Prof",
+                                "Secretary",
+                                "Minister",
+                                "President",
+                                "Coach",
+                                "General",
+                                "Sen",
+                                "Rep",
+                                "Gov",
+                            ],
+                        ) =>
+                {
+                    3
+                }
+                _ if name.is_none() => 2,
+                _ => 1,
+            };
+            if score > name_score {
+                name = Some((s, k));
+                name_score = score;
+            }
+        } else {
+            k += 1;
+        }
+    }
+    // The role: tokens around a role head that are neither name nor party.
+    let mut role: Option<(usize, usize)> = None;
+    for k in a..b {
+        if is_any(ctx.t(&toks[k]), ROLES)
+            && !in_party(k)
+            && name.is_none_or(|(s, e)| k < s || k >= e)
+        {
+            let mut s = k;
+            while s > a {
+                let p = &toks[s - 1];
+                let pw = ctx.t(p);
+                if !p.word
+                    || in_party(s - 1)
+                    || name.is_some_and(|(ns, ne)| s > ns && s - 1 < ne)
+                    || is_any(
+                        pw,
+                        &["the", "a", "an", "of", "its", "his", "her", "their", "said"],
+                    )
+                    || pw.ends_with("'s")
+                    || pw.ends_with("’s")
+                {
+                    break;
+                }
+                s -= 1;
+            }
+            let mut e = k + 1;
+            // "executive director and CEO", "director-general".
+            while e + 1 < b && is(ctx.t(&toks[e]), "and") && is_any(ctx.t(&toks[e + 1]), ROLES) {
+                e += 2;
+            }
+            role = Some(match role {
+                Some((rs, _)) if rs <= s => (rs, e),
+                _ => (s, e),
+            });
+        }
+    }
+    let anonymous_word = (a..b).any(|k| is_any(ctx.t(&toks[k]), ANONYMOUS));
+    // The organisation: a party in the phrase (a country by its name), else the capitalised
+    // words after "of"/"at"/"with" that follow the role.
+    let mut organisation: Option<String> = None;
+    let mut country: Option<String> = None;
+    if let Some(p) = parties.first() {
+        organisation = Some(p.2.clone());
+        country = p.3.clone();
+    } else if let Some((_, re)) = role {
+        let mut k = re;
+        if k < b && is_any(ctx.t(&toks[k]), &["of", "at", "with", "for"]) {
+            k += 1;
+            while k < b && is_any(ctx.t(&toks[k]), &["the"]) {
+                k += 1;
+            }
+            let s = k;
+            while k < b
+                && (toks[k].cap || is_any(ctx.t(&toks[k]), &["of", "for", "and"]))
+                && toks[k].word
+            {
+                k += 1;
+            }
+            if k > s {
+                organisation = Some(ctx.text[toks[s].s..toks[k - 1].e].to_string());
+            }
+        }
+    }
+    if organisation.is_none() && name.is_none() && role.is_none() {
+        // "police", "the UN": an organisation speaking; capitalised words otherwise.
+        let w = ctx.t(&toks[a]);
+        if b - a <= 3 && (is_any(w, &["police", "officials", "authorities"]) || toks[a].cap) {
+            organisation = Some(ctx.text[toks[a].s..toks[b - 1].e].to_string());
+        }
+    }
+    let anonymous = name.is_none() && anonymous_word;
+    if name.is_none() && role.is_none() && organisation.is_none() && !anonymous {
+        return (None, false);
+    }
+    if anonymous
+        && organisation
+            .as_deref()
+            .is_some_and(|o| is_any(o, &["officials", "authorities", "sources"]))
+    {
+        organisation = None;
+    }
+    let mention = ctx.span(toks[a].s, toks[b - 1].e);
+    (
+        Some(Speaker {
+            name: name.map(|(s, e)| ctx.text[toks[s].s..toks[e - 1].e].to_string()),
+            role: role.map(|(s, e)| ctx.text[toks[s].s..toks[e - 1].e].to_string()),
+            organisation,
+            country,
+            anonymous,
+            mention: Some(Span {
+                start: mention.start,
+                end: mention.end,
+                text: mention.text,
+            }),
+        }),
+        false,
+    )
+}
+
+/// Fills pronoun speakers from the quote before, and bare names from the fullest mention of
+/// the same person in the document ("Kim Jong-un said" ← "North Korean leader Kim Jong-un").
+fn resolve(ctx: &Ctx<'_>, found: &mut [Found]) {
+    let mut last: Option<Speaker> = None;
+    let mut last_end = 0usize;
+    for f in found.iter_mut() {
+        if f.pronoun && f.speaker.is_none() {
+            if f.content.0.saturating_sub(last_end) < 1500 {
+                f.speaker = last.clone().map(|mut s| {
+                    s.mention = None;
+                    s
+                });
+            }
+        } else if f.speaker.as_ref().is_some_and(|s| s.name.is_some()) {
+            last = f.speaker.clone();
+        }
+        last_end = f.content.1;
+    }
+    // Names: fullest form and role from earlier speakers or other mentions in the text.
+    let named: Vec<Speaker> = found
+        .iter()
+        .filter_map(|f| f.speaker.clone())
+        .filter(|s| s.name.is_some())
+        .collect();
+    for f in found.iter_mut() {
+        let Some(sp) = f.speaker.as_mut() else {
+            continue;
+        };
+        let Some(name) = sp.name.clone() else {
+            continue;
+        };
+        let surname = name.rsplit(' ').next().unwrap_or(&name).to_string();
+        for other in &named {
+            let Some(on) = other.name.as_deref() else {
+                continue;
+            };
+            if on == name || on.ends_with(&format!(" {surname}")) {
+                if on.len() > name.len() {
+                    sp.name = Some(on.to_string());
+                }
+                if sp.role.is_none() {
+                    sp.role = other.role.clone();
+                }
+                if sp.organisation.is_none() {
+                    sp.organisation = other.organisation.clone();
+                    sp.country = other.country.clone();
+                }
+            }
+        }
+        if sp.role.is_none() {
+            enrich_from_text(ctx, sp);
+        }
+    }
+}
+
+/// Looks for "ROLE NAME" before a mention of the speaker's name in the text (at most 20
+/// mentions) and takes the role and organisation from there.
+fn enrich_from_text(ctx: &Ctx<'_>, sp: &mut Speaker) {
+    let Some(name) = sp.name.clone() else { return };
+    let text = ctx.text;
+    let mut toks = Vec::new();
+    for at in memchr::memmem::find_iter(text.as_bytes(), name.as_bytes()).take(20) {
+        let lo = text[..at]
+            .char_indices()
+            .rev()
+            .take(60)
+            .last()
+            .map_or(0, |(i, _)| i);
+        tokens(text, lo, at + name.len(), &mut toks);
+        if toks.len() < 2 {
+            continue;
+        }
+        // Tokens of the phrase: back from the name to a stop word.
+        let n_end = toks.len();
+        let mut s = n_end;
+        while s > 0 && toks[s - 1].s >= at {
+            s -= 1;
+        }
+        let mut k = s;
+        while k > 0 {
+            let w = ctx.t(&toks[k - 1]);
+            if !(toks[k - 1].cap || is_any(w, ROLES) || is_any(w, &["foreign", "deputy", "senior"]))
+                || !toks[k - 1].word
+            {
+                break;
+            }
+            k -= 1;
+        }
+        if k == s {
+            continue;
+        }
+        let (found, _) = speaker(ctx, &toks, k, n_end);
+        if let Some(f) = found
+            && f.role.is_some()
+        {
+            sp.role = f.role;
+            if sp.organisation.is_none() {
+                sp.organisation = f.organisation;
+                sp.country = f.country;
+            }
+            return;
+        }
+    }
+}

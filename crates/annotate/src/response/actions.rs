@@ -1,0 +1,794 @@
+//! Aid and response actions in one sentence: cue verbs, their actor (subject or passive agent),
+//! recipient, items, modality and hedges.
+
+use epiwire_model::{Action, Item, Party, Span};
+
+use super::parties::{DETS, ItemAt, PartyAt};
+use super::text::{Ctx, Tok, hedged, is, is_any};
+
+/// The action kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Act {
+    Offer,
+    Promise,
+    Send,
+    Request,
+    Accept,
+    Refuse,
+    Discuss,
+}
+
+impl Act {
+    fn as_str(self) -> &'static str {
+        match self {
+            Act::Offer => "offer",
+            Act::Promise => "promise",
+            Act::Send => "send",
+            Act::Request => "request",
+            Act::Accept => "accept",
+            Act::Refuse => "refuse",
+            Act::Discuss => "discuss",
+        }
+    }
+}
+
+/// How a cue word is inflected: a bare form (also a noun: "request", "offers"), a past
+/// participle, a gerund, or a finite verb.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Bare,
+    Past,
+    Ing,
+    Finite,
+}
+
+/// The cue words: (word, action, form).
+const CUES: &[(&str, Act, Form)] = &[
+    ("send", Act::Send, Form::Bare),
+    ("sends", Act::Send, Form::Finite),
+    ("sent", Act::Send, Form::Past),
+    ("sending", Act::Send, Form::Ing),
+    ("provide", Act::Send, Form::Bare),
+    ("provides", Act::Send, Form::Finite),
+    ("provided", Act::Send, Form::Past),
+    ("providing", Act::Send, Form::Ing),
+    ("supplied", Act::Send, Form::Past),
+    ("supplying", Act::Send, Form::Ing),
+    ("deliver", Act::Send, Form::Bare),
+    ("delivers", Act::Send, Form::Finite),
+    ("delivered", Act::Send, Form::Past),
+    ("delivering", Act::Send, Form::Ing),
+    ("donate", Act::Send, Form::Bare),
+    ("donates", Act::Send, Form::Finite),
+    ("donated", Act::Send, Form::Past),
+    ("donating", Act::Send, Form::Ing),
+    ("deploy", Act::Send, Form::Bare),
+    ("deploys", Act::Send, Form::Finite),
+    ("deployed", Act::Send, Form::Past),
+    ("deploying", Act::Send, Form::Ing),
+    ("dispatch", Act::Send, Form::Bare),
+    ("dispatched", Act::Send, Form::Past),
+    ("despatched", Act::Send, Form::Past),
+    ("dispatching", Act::Send, Form::Ing),
+    ("shipped", Act::Send, Form::Past),
+    ("airlifted", Act::Send, Form::Past),
+    ("distributed", Act::Send, Form::Past),
+    ("distributing", Act::Send, Form::Ing),
+    ("mobilizing", Act::Send, Form::Ing),
+    ("mobilising", Act::Send, Form::Ing),
+    ("mobilized", Act::Send, Form::Past),
+    ("mobilised", Act::Send, Form::Past),
+    ("bringing", Act::Send, Form::Ing),
+    ("brought", Act::Send, Form::Past),
+    ("received", Act::Send, Form::Past),
+    ("receiving", Act::Send, Form::Ing),
+    ("respond", Act::Send, Form::Bare),
+    ("offer", Act::Offer, Form::Bare),
+    ("offers", Act::Offer, Form::Bare),
+    ("offered", Act::Offer, Form::Past),
+    ("offering", Act::Offer, Form::Ing),
+    ("willingness", Act::Offer, Form::Finite),
+    ("pledge", Act::Promise, Form::Bare),
+    ("pledges", Act::Promise, Form::Bare),
+    ("pledged", Act::Promise, Form::Past),
+    ("pledging", Act::Promise, Form::Ing),
+    ("promise", Act::Promise, Form::Bare),
+    ("promised", Act::Promise, Form::Past),
+    ("promises", Act::Promise, Form::Bare),
+    ("vowed", Act::Promise, Form::Past),
+    ("request", Act::Request, Form::Bare),
+    ("requests", Act::Request, Form::Bare),
+    ("requested", Act::Request, Form::Past),
+    ("requesting", Act::Request, Form::Ing),
+    ("ask", Act::Request, Form::Bare),
+    ("asks", Act::Request, Form::Finite),
+    ("asked", Act::Request, Form::Past),
+    ("asking", Act::Request, Form::Ing),
+    ("appeal", Act::Request, Form::Bare),
+    ("appealed", Act::Request, Form::Past),
+    ("appealing", Act::Request, Form::Ing),
+    ("sought", Act::Request, Form::Past),
+    ("seeking", Act::Request, Form::Ing),
+    ("turned", Act::Request, Form::Past),
+    ("turning", Act::Request, Form::Ing),
+    ("accept", Act::Accept, Form::Bare),
+    ("accepts", Act::Accept, Form::Finite),
+    ("accepted", Act::Accept, Form::Past),
+    ("accepting", Act::Accept, Form::Ing),
+    ("refuse", Act::Refuse, Form::Bare),
+    ("refuses", Act::Refuse, Form::Finite),
+    ("refused", Act::Refuse, Form::Past),
+    ("refusing", Act::Refuse, Form::Ing),
+    ("rejected", Act::Refuse, Form::Past),
+    ("rejecting", Act::Refuse, Form::Ing),
+    ("rejects", Act::Refuse, Form::Finite),
+    ("declined", Act::Refuse, Form::Past),
+    ("declining", Act::Refuse, Form::Ing),
+    ("declines", Act::Refuse, Form::Finite),
+    ("discuss", Act::Discuss, Form::Bare),
+    ("discusses", Act::Discuss, Form::Finite),
+    ("discussed", Act::Discuss, Form::Past),
+    ("discussing", Act::Discuss, Form::Ing),
+    ("discussion", Act::Discuss, Form::Finite),
+    ("discussions", Act::Discuss, Form::Finite),
+    ("talks", Act::Discuss, Form::Finite),
+];
+
+/// Lower-case cue words for the prefilter.
+pub(crate) fn cue_words() -> impl Iterator<Item = &'static str> {
+    CUES.iter().map(|c| c.0)
+}
+
+fn cue(w: &str) -> Option<(Act, Form)> {
+    CUES.iter()
+        .find(|c| w.eq_ignore_ascii_case(c.0))
+        .map(|c| (c.1, c.2))
+}
+
+const BE: &[&str] = &["is", "are", "was", "were", "been", "being", "be"];
+const MODALS: &[&str] = &[
+    "will", "would", "shall", "'ll", "can", "could", "may", "might", "to",
+];
+const PLANNED: &[&str] = &[
+    "will",
+    "would",
+    "shall",
+    "'ll",
+    "plan",
+    "plans",
+    "planning",
+    "planned",
+    "preparing",
+    "prepares",
+    "prepare",
+    "intends",
+    "intend",
+    "intending",
+    "expected",
+    "soon",
+    "going",
+    "ready",
+    "set",
+];
+const NEGATIONS: &[&str] = &["not", "n't", "never", "no", "neither", "nor"];
+const PREPS: &[&str] = &[
+    "in", "to", "from", "with", "for", "of", "at", "by", "on", "into", "through", "via", "under",
+    "about", "between", "among", "against", "toward", "towards", "like",
+];
+const SPEECH: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "told",
+    "stated",
+    "announced",
+    "added",
+    "explained",
+    "noted",
+];
+/// Objects that make "sent"/"provided" a non-aid act (samples to a laboratory, information).
+const NON_AID: &[&str] = &[
+    "samples",
+    "sample",
+    "specimens",
+    "specimen",
+    "information",
+    "details",
+    "list",
+    "guidance",
+    "guidelines",
+    "data",
+    "viruses",
+    "isolates",
+    "document",
+    "report",
+    "reports",
+    "results",
+    "notification",
+    "questions",
+    "comments",
+    "letter",
+    "message",
+    "condolences",
+    "comment",
+];
+/// Words that may separate the members of a list of parties.
+const LIST_GAP: &[&str] = &[
+    ",",
+    "(",
+    ")",
+    "and",
+    "or",
+    "&",
+    "the",
+    "as",
+    "well",
+    "including",
+    "international",
+    "organizations",
+    "organisations",
+    "partners",
+    "countries",
+    "allies",
+    "its",
+    "main",
+    "other",
+    "agencies",
+];
+
+/// One cue occurrence in a sentence.
+#[derive(Debug, Clone, Copy)]
+struct Cue {
+    at: usize,
+    /// Last token of a multi-word cue ("in talks", "turned to … for help").
+    end: usize,
+    act: Act,
+    form: Form,
+    /// "received from X", "bringing in X from Y": the actor is the source after "from".
+    from_source: bool,
+    /// "at the request of X": a request by X to the main clause's actor.
+    request_of: bool,
+}
+
+/// Finds the actions of one sentence (`toks`, bytes `s..e`).
+pub(crate) fn find(
+    ctx: &Ctx<'_>,
+    toks: &[Tok],
+    s: usize,
+    e: usize,
+    parties: &[PartyAt],
+    items: &[ItemAt],
+) -> Vec<Action> {
+    let cues = cues(ctx, toks);
+    if cues.is_empty() {
+        return Vec::new();
+    }
+    let hedge = hedged(ctx, toks);
+    let speech = toks.iter().any(|t| is_any(ctx.t(t), SPEECH));
+    let evidence = ctx.trimmed_span(s, e);
+    let date = ctx.date_in(s, e);
+    let quoted = quoted_ranges(ctx, toks);
+    let mut out = Vec::new();
+    let mut main_actor: Option<Vec<Party>> = None;
+    for (n, c) in cues.iter().enumerate() {
+        let next = cues.get(n + 1).map_or(toks.len(), |x| x.at);
+        let prev = if n == 0 { 0 } else { cues[n - 1].end + 1 };
+        // Items between this cue and the next; before the first cue, they belong to it.
+        let its: Vec<Item> = items
+            .iter()
+            .filter(|it| {
+                (it.i > c.end && it.i < next)
+                    || (n == 0 && it.j <= c.at)
+                    || (it.i >= prev && it.j <= c.at && c.act == Act::Discuss)
+            })
+            .map(|it| it.item.clone())
+            .fold(Vec::new(), dedup_items);
+        if its.is_empty() && !c.request_of {
+            continue;
+        }
+        if c.act == Act::Send
+            && non_aid(ctx, toks, c.at, next)
+            && !its.iter().any(|i| i.kind != "aid")
+        {
+            continue;
+        }
+        let passive = c.form == Form::Past
+            && (c.at.saturating_sub(3)..c.at).any(|k| is_any(ctx.t(&toks[k]), BE));
+        let (mut actors, mut recipients) = if c.request_of {
+            // "at the request of X": X requests from the main actor.
+            (
+                list_after(
+                    ctx,
+                    toks,
+                    parties,
+                    c.end + 1,
+                    toks.len(),
+                    &["of", "from", "by"],
+                ),
+                Vec::new(),
+            )
+        } else if c.from_source {
+            let src = list_after(ctx, toks, parties, c.end + 1, next, &["from"]);
+            let subj = subject(ctx, toks, parties, c.at, prev);
+            (src, subj)
+        } else if passive {
+            let agents = list_after(ctx, toks, parties, c.end + 1, next, &["by"]);
+            (agents, Vec::new())
+        } else {
+            let mut a = subject(ctx, toks, parties, c.at, prev);
+            if a.is_empty() && n == 0 {
+                a = right_subject(ctx, toks, parties, c.end + 1);
+            }
+            (a, Vec::new())
+        };
+        if recipients.is_empty() && !c.request_of {
+            let preps: &[&str] = match c.act {
+                Act::Send if c.from_source => &[],
+                Act::Send if is(ctx.t(&toks[c.at]), "respond") => &["from", "to", "for"],
+                Act::Send | Act::Offer | Act::Promise => &["to", "for", "with"],
+                Act::Request => &["from", "to"],
+                Act::Accept | Act::Refuse => &["from"],
+                Act::Discuss => &["with"],
+            };
+            if !preps.is_empty() {
+                recipients = list_after(ctx, toks, parties, c.end + 1, next, preps);
+            }
+            if recipients.is_empty() && matches!(c.act, Act::Request | Act::Send | Act::Offer) {
+                recipients = direct_object(ctx, toks, parties, c.end + 1);
+            }
+        }
+        if c.act == Act::Discuss && actors.len() > 1 && recipients.is_empty() {
+            recipients = actors.split_off(1);
+        }
+        if c.request_of {
+            recipients = main_actor.clone().unwrap_or_default();
+            if recipients.is_empty() {
+                // The main clause comes after "At the request of X, WHO sent …".
+                recipients = cues
+                    .iter()
+                    .skip(n + 1)
+                    .find(|x| !x.request_of)
+                    .map(|x| subject(ctx, toks, parties, x.at, c.end + 1))
+                    .unwrap_or_default();
+            }
+        } else if main_actor.is_none() && !actors.is_empty() {
+            main_actor = Some(actors.clone());
+        }
+        recipients.retain(|r| !actors.iter().any(|a| a.id == r.id));
+        let (modality, act) = modality(ctx, toks, c, prev, speech, &quoted);
+        let actors: Vec<Option<Party>> = if actors.is_empty() {
+            vec![None]
+        } else {
+            actors.into_iter().take(6).map(Some).collect()
+        };
+        let recipients: Vec<Option<Party>> = if recipients.is_empty() {
+            vec![None]
+        } else {
+            recipients.into_iter().take(6).map(Some).collect()
+        };
+        for a in &actors {
+            for r in &recipients {
+                out.push(Action {
+                    action: act.as_str().to_string(),
+                    actor: a.clone(),
+                    recipient: r.clone(),
+                    items: its.clone(),
+                    modality: modality.to_string(),
+                    hedged: hedge,
+                    date: date.clone(),
+                    evidence: Span {
+                        start: evidence.start,
+                        end: evidence.end,
+                        text: evidence.text.clone(),
+                    },
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Keeps one item per kind (the first), merging a vaccine name into it.
+fn dedup_items(mut acc: Vec<Item>, it: Item) -> Vec<Item> {
+    match acc.iter_mut().find(|x| x.kind == it.kind) {
+        Some(x) => {
+            if x.name.is_none() && it.name.is_some() {
+                x.name = it.name;
+            }
+        }
+        None => acc.push(it),
+    }
+    acc
+}
+
+/// The cues of a sentence, with noun readings and non-aid uses removed.
+fn cues(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<Cue> {
+    let mut out: Vec<Cue> = Vec::new();
+    let mut skip_until = 0usize;
+    for (k, t) in toks.iter().enumerate() {
+        if k < skip_until || !t.word {
+            continue;
+        }
+        let w = ctx.t(t);
+        let prev = k.checked_sub(1).map(|p| ctx.t(&toks[p])).unwrap_or("");
+        let next = toks.get(k + 1).map(|n| ctx.t(n)).unwrap_or("");
+        // "at the request of X", "following a request by X", "in response to a request from X".
+        if is_any(w, &["request", "requests", "appeal"])
+            && (is(prev, "the") || is(prev, "a"))
+            && is_any(next, &["of", "by", "from"])
+            && k >= 2
+            && is_any(
+                ctx.t(&toks[k - 2]),
+                &["at", "following", "to", "upon", "after"],
+            )
+        {
+            out.push(Cue {
+                at: k,
+                end: k + 1,
+                act: Act::Request,
+                form: Form::Finite,
+                from_source: false,
+                request_of: true,
+            });
+            skip_until = k + 2;
+            continue;
+        }
+        // "Upon request from the MoH".
+        if is(w, "request") && is_any(prev, &["upon", "on"]) && is_any(next, &["from", "of", "by"])
+        {
+            out.push(Cue {
+                at: k,
+                end: k + 1,
+                act: Act::Request,
+                form: Form::Finite,
+                from_source: false,
+                request_of: true,
+            });
+            skip_until = k + 2;
+            continue;
+        }
+        // "in talks", "held talks".
+        if is(w, "talks") && !is_any(prev, &["in", "held", "hold", "holding", "began", "during"]) {
+            continue;
+        }
+        // "under discussion", "discussions with".
+        if is_any(w, &["discussion", "discussions"])
+            && !is_any(prev, &["under", "in"])
+            && !is(next, "with")
+        {
+            continue;
+        }
+        let Some((act, form)) = cue(w) else {
+            continue;
+        };
+        // Nouns: "offers of", "a request", "requests for", "supplies".
+        if form == Form::Bare
+            && !(is_any(prev, MODALS)
+                || is_any(
+                    prev,
+                    &[
+                        "not", "also", "n't", "we", "they", "i", "you", "quickly", "further",
+                    ],
+                )
+                || prev.ends_with("ly")
+                || is_any(prev, &["and", "or"]) && !is_any(next, &["of", "for", "from", "to"])
+                || k == 0)
+        {
+            // A bare form right after a party is a present-tense verb ("China offers").
+            let after_party = k > 0 && toks[k - 1].cap && toks[k - 1].word && !is(prev, "The");
+            if !after_party || is_any(next, &["of", "for", "from"]) {
+                continue;
+            }
+        }
+        // "respond to requests for X": a sending; the "requests" that follows is its object.
+        if is(w, "respond") {
+            if !(is(next, "to") && toks.get(k + 2).is_some_and(|n| is(ctx.t(n), "requests"))) {
+                continue;
+            }
+            out.push(Cue {
+                at: k,
+                end: k + 2,
+                act,
+                form,
+                from_source: false,
+                request_of: false,
+            });
+            skip_until = k + 3;
+            continue;
+        }
+        // "turned to X for help": a request; other turns are not.
+        if is_any(w, &["turned", "turning"]) {
+            let for_help = is(next, "to")
+                && toks[k + 1..toks.len().min(k + 18)].windows(2).any(|p| {
+                    is(ctx.t(&p[0]), "for")
+                        && is_any(ctx.t(&p[1]), &["help", "assistance", "aid", "support"])
+                });
+            if !for_help {
+                continue;
+            }
+        }
+        // "asked … for help": a request only with "for" + item soon after.
+        if is_any(w, &["ask", "asks", "asked", "asking"]) {
+            let for_item = (k + 1..toks.len().min(k + 6)).any(|f| {
+                is(ctx.t(&toks[f]), "for")
+                    && toks.get(f + 1).is_some_and(|n| {
+                        is_any(
+                            ctx.t(n),
+                            &[
+                                "help",
+                                "assistance",
+                                "aid",
+                                "support",
+                                "vaccines",
+                                "supplies",
+                                "funds",
+                                "more",
+                            ],
+                        ) || is_any(ctx.t(n), DETS)
+                    })
+            });
+            if !for_item || is(next, "about") {
+                continue;
+            }
+        }
+        // "declined to respond": not a refusal of aid.
+        if is_any(w, &["declined", "declining", "declines"])
+            && is(next, "to")
+            && !toks
+                .get(k + 2)
+                .is_some_and(|n| is_any(ctx.t(n), &["accept", "receive", "take"]))
+        {
+            continue;
+        }
+        // "willingness to help".
+        if is(w, "willingness")
+            && !(is(next, "to")
+                && toks.get(k + 2).is_some_and(|n| {
+                    is_any(ctx.t(n), &["help", "assist", "support", "provide", "send"])
+                }))
+        {
+            continue;
+        }
+        // "provided that", ", provided decisive measures": a conjunction.
+        if is(w, "provided") && (is(next, "that") || prev == ",") {
+            continue;
+        }
+        // "bringing in X from Y", "received X from Y": sent by Y.
+        let from_source = is_any(w, &["bringing", "brought", "received", "receiving"]);
+        if from_source {
+            let has_from = toks[k + 1..toks.len().min(k + 12)]
+                .iter()
+                .any(|t| is(ctx.t(t), "from"));
+            if !has_from {
+                continue;
+            }
+        }
+        // A cue right after another ("refusing to accept", "preparing to send" is not a cue):
+        // the first one governs.
+        if let Some(last) = out.last()
+            && k <= last.end + 2
+            && is(prev, "to")
+            && matches!(
+                last.act,
+                Act::Refuse | Act::Offer | Act::Promise | Act::Request
+            )
+        {
+            continue;
+        }
+        let end = if is_any(w, &["turned", "turning"]) {
+            k + 1
+        } else {
+            k
+        };
+        out.push(Cue {
+            at: k,
+            end,
+            act,
+            form,
+            from_source,
+            request_of: false,
+        });
+    }
+    out
+}
+
+/// Token ranges inside quotation marks.
+fn quoted_ranges(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    for (k, t) in toks.iter().enumerate() {
+        match ctx.t(t) {
+            "“" => open = Some(k),
+            "”" => {
+                if let Some(o) = open.take() {
+                    out.push((o, k));
+                }
+            }
+            "\"" => match open.take() {
+                Some(o) => out.push((o, k)),
+                None => open = Some(k),
+            },
+            _ => {}
+        }
+    }
+    out
+}
+
+/// True when the object of a sending is samples, specimens, information, ….
+fn non_aid(ctx: &Ctx<'_>, toks: &[Tok], at: usize, next: usize) -> bool {
+    let lo = at.saturating_sub(5);
+    let hi = next.min(at + 6);
+    (lo..hi).any(|k| is_any(ctx.t(&toks[k]), NON_AID))
+}
+
+/// The subject of the cue at `at`: the nearest party to its left (after `from`) not governed by a
+/// preposition and not modifying an item, with the list it ends.
+fn subject(ctx: &Ctx<'_>, toks: &[Tok], parties: &[PartyAt], at: usize, from: usize) -> Vec<Party> {
+    let mut found: Option<usize> = None;
+    for (pi, p) in parties.iter().enumerate().rev() {
+        if p.j > at || p.i < from {
+            continue;
+        }
+        if p.modifier || governed(ctx, toks, p.i, PREPS) {
+            continue;
+        }
+        found = Some(pi);
+        break;
+    }
+    let Some(last) = found else {
+        return Vec::new();
+    };
+    let mut first = last;
+    let mut preps: Vec<&str> = PREPS.to_vec();
+    preps.push("including");
+    while first > 0 {
+        let a = &parties[first - 1];
+        let b = &parties[first];
+        if governed(ctx, toks, a.i, &preps) {
+            break;
+        }
+        if a.j <= b.i
+            && a.i >= from
+            && (a.j..b.i).all(|k| is_any(ctx.t(&toks[k]), LIST_GAP))
+            && b.i - a.j <= 7
+        {
+            first -= 1;
+        } else {
+            break;
+        }
+    }
+    parties[first..=last]
+        .iter()
+        .map(|p| p.party.clone())
+        .collect()
+}
+
+/// The subject after a fronted clause ("After refusing …, North Korea appears …").
+fn right_subject(ctx: &Ctx<'_>, toks: &[Tok], parties: &[PartyAt], from: usize) -> Vec<Party> {
+    let mut preps: Vec<&str> = PREPS.to_vec();
+    preps.extend_from_slice(&["including", "as"]);
+    parties
+        .iter()
+        .filter(|p| p.i >= from && !p.modifier)
+        .find(|p| p.i > 0 && ctx.t(&toks[p.i - 1]) == "," && !governed(ctx, toks, p.i, &preps))
+        .map(|p| vec![p.party.clone()])
+        .unwrap_or_default()
+}
+
+/// True when the party at token `i` follows one of `preps` (determiners skipped).
+fn governed(ctx: &Ctx<'_>, toks: &[Tok], i: usize, preps: &[&str]) -> bool {
+    let mut k = i;
+    // "to its main allies, China": determiners and a naming apposition are skipped.
+    while k > 0
+        && (is_any(ctx.t(&toks[k - 1]), DETS)
+            || i - k < 4
+                && is_any(
+                    ctx.t(&toks[k - 1]),
+                    &[
+                        "main",
+                        "allies",
+                        "ally",
+                        "partners",
+                        "neighbour",
+                        "neighbor",
+                        ",",
+                    ],
+                ))
+    {
+        k -= 1;
+    }
+    k > 0 && is_any(ctx.t(&toks[k - 1]), preps)
+}
+
+/// The parties after `from` (before `to`) governed by one of `preps`, with the list they start.
+fn list_after(
+    ctx: &Ctx<'_>,
+    toks: &[Tok],
+    parties: &[PartyAt],
+    from: usize,
+    to: usize,
+    preps: &[&str],
+) -> Vec<Party> {
+    let Some(start) = parties
+        .iter()
+        .position(|p| p.i >= from && p.i < to && !p.modifier && governed(ctx, toks, p.i, preps))
+    else {
+        return Vec::new();
+    };
+    let mut last = start;
+    while last + 1 < parties.len() {
+        let a = &parties[last];
+        let b = &parties[last + 1];
+        if b.i < to && (a.j..b.i).all(|k| is_any(ctx.t(&toks[k]), LIST_GAP)) && b.i - a.j <= 7 {
+            last += 1;
+        } else {
+            break;
+        }
+    }
+    parties[start..=last]
+        .iter()
+        .map(|p| p.party.clone())
+        .collect()
+}
+
+/// A party right after the cue ("asks China and Russia for help", "provided the Ministry with").
+fn direct_object(ctx: &Ctx<'_>, toks: &[Tok], parties: &[PartyAt], from: usize) -> Vec<Party> {
+    let mut k = from;
+    while k < toks.len() && is_any(ctx.t(&toks[k]), DETS) {
+        k += 1;
+    }
+    let Some(start) = parties.iter().position(|p| p.i == k && !p.modifier) else {
+        return Vec::new();
+    };
+    let mut last = start;
+    while last + 1 < parties.len() {
+        let a = &parties[last];
+        let b = &parties[last + 1];
+        if (a.j..b.i).all(|k| is_any(ctx.t(&toks[k]), &[",", "and", "the"])) && b.i - a.j <= 2 {
+            last += 1;
+        } else {
+            break;
+        }
+    }
+    parties[start..=last]
+        .iter()
+        .map(|p| p.party.clone())
+        .collect()
+}
+
+/// The modality of the cue and its final action kind (a planned offer or sending in quoted or
+/// reported speech is a promise).
+fn modality(
+    ctx: &Ctx<'_>,
+    toks: &[Tok],
+    c: &Cue,
+    prev: usize,
+    speech: bool,
+    quoted: &[(usize, usize)],
+) -> (&'static str, Act) {
+    let lo = c.at.saturating_sub(12).max(prev);
+    let window = &toks[lo..c.at];
+    let negated = toks[c.at.saturating_sub(3).max(prev)..c.at]
+        .iter()
+        .any(|t| is_any(ctx.t(t), NEGATIONS));
+    if negated {
+        return ("denied", c.act);
+    }
+    let planned = window.iter().any(|t| is_any(ctx.t(t), PLANNED))
+        || (c.form == Form::Bare
+            && window.last().is_some_and(|t| is(ctx.t(t), "to"))
+            && c.act == Act::Send
+            && window
+                .iter()
+                .any(|t| is_any(ctx.t(t), &["able", "likely", "ready", "willing"])));
+    if !planned {
+        return ("reported", c.act);
+    }
+    let in_quote = quoted.iter().any(|&(a, b)| a < c.at && c.at < b);
+    let act = if matches!(c.act, Act::Send | Act::Offer) && (speech || in_quote) {
+        Act::Promise
+    } else {
+        c.act
+    };
+    ("planned", act)
+}

@@ -1,0 +1,426 @@
+//! Parties (countries, ministries, organisations) and items (vaccines, masks, funds, …) in one
+//! sentence's tokens.
+
+use epiwire_model::{Item, Party};
+
+use super::lexicon::{Lists, norm};
+use super::text::{Ctx, Tok, is, is_any};
+
+/// A party found in a sentence, by token range.
+#[derive(Debug, Clone)]
+pub(crate) struct PartyAt {
+    /// First token.
+    pub i: usize,
+    /// End token (exclusive).
+    pub j: usize,
+    pub party: Party,
+    /// A demonym or country name used as a modifier of an item ("Chinese vaccines").
+    pub modifier: bool,
+}
+
+/// An item found in a sentence, by token range.
+#[derive(Debug, Clone)]
+pub(crate) struct ItemAt {
+    pub i: usize,
+    pub j: usize,
+    pub item: Item,
+}
+
+/// Heads of a government body ("Chinese Foreign Ministry", "Ministry of Health").
+const BODY_HEADS: &[&str] = &[
+    "ministry",
+    "ministries",
+    "government",
+    "governments",
+    "moh",
+    "mohs",
+    "moa",
+    "fmoh",
+    "embassy",
+    "embassies",
+    "authorities",
+    "department",
+    "cabinet",
+    "administration",
+];
+
+/// Words allowed between a country and a body head ("Nigerian Federal Ministry").
+const BODY_FILL: &[&str] = &[
+    "federal", "foreign", "national", "health", "public", "central", "state", "interior", "red",
+];
+
+/// Determiners skipped when looking at the word before a party.
+pub(crate) const DETS: &[&str] = &[
+    "the", "a", "an", "its", "their", "his", "her", "our", "this",
+];
+
+/// Finds the parties of a sentence. `toks` are the sentence's tokens.
+pub(crate) fn parties(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<PartyAt> {
+    let lists = Lists::global();
+    let mut out: Vec<PartyAt> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        if !t.word {
+            i += 1;
+            continue;
+        }
+        // A country (place) possibly heading a body: "Chinese Foreign Ministry".
+        let place = ctx.place_at(t.s).map(|p| (p.country.clone(), p.end));
+        if let Some((country, end_cp)) = place {
+            let mut j = i + 1;
+            while j < toks.len() && ctx.cp(toks[j].s) < end_cp {
+                j += 1;
+            }
+            // Look ahead for a body head or an organisation of that country.
+            let mut k = j;
+            while k < toks.len() && k < j + 3 && is_any(ctx.t(&toks[k]), BODY_FILL) {
+                k += 1;
+            }
+            let head = k < toks.len()
+                && (is_any(&norm(ctx.t(&toks[k])), BODY_HEADS)
+                    || is(ctx.t(&toks[k]), "cross") && k > j
+                    || is(ctx.t(&toks[k]), "cooperation"));
+            let body_end = head.then_some(k + 1);
+            if let Some(be) = body_end {
+                let be = extend_of_health(ctx, toks, be);
+                out.push(PartyAt {
+                    i,
+                    j: be,
+                    party: ctx.party(
+                        t.s,
+                        toks[be - 1].e,
+                        &country,
+                        "organisation",
+                        Some(&country),
+                    ),
+                    modifier: false,
+                });
+                i = be;
+                continue;
+            }
+            let modifier = j < toks.len()
+                && lists.items.longest(ctx, toks, j).is_some()
+                && !is(ctx.t(&toks[j]), "help");
+            out.push(PartyAt {
+                i,
+                j,
+                party: ctx.party(t.s, toks[j - 1].e, &country, "country", Some(&country)),
+                modifier,
+            });
+            i = j;
+            continue;
+        }
+        // "the North" (North Korea) in a document about North Korea.
+        if is(ctx.t(t), "North")
+            && t.cap
+            && i > 0
+            && is(ctx.t(&toks[i - 1]), "the")
+            && ctx.main_country.as_deref() == Some("KP")
+            && !toks.get(i + 1).is_some_and(|n| n.cap)
+        {
+            out.push(PartyAt {
+                i,
+                j: i + 1,
+                party: ctx.party(t.s, t.e, "KP", "country", Some("KP")),
+                modifier: false,
+            });
+            i += 1;
+            continue;
+        }
+        if let Some((n, org)) = lists.orgs.longest(ctx, toks, i) {
+            let j = i + n;
+            // "(WHO)" right after "World Health Organization": the same party.
+            let repeat = i >= 1
+                && ctx.t(&toks[i - 1]) == "("
+                && out
+                    .last()
+                    .is_some_and(|p| p.j + 1 == i && p.party.id == org.id);
+            if repeat {
+                // Fold "(WHO)" into the party before it.
+                if let Some(last) = out.last_mut()
+                    && toks.get(j).is_some_and(|t| ctx.t(t) == ")")
+                {
+                    last.j = j + 1;
+                }
+            } else {
+                let kind = "organisation";
+                out.push(PartyAt {
+                    i,
+                    j,
+                    party: ctx.party(t.s, toks[j - 1].e, &org.id, kind, org.country.as_deref()),
+                    modifier: false,
+                });
+            }
+            i = j;
+            continue;
+        }
+        // A body with no country before it: "the Ministry of Health [of X]", "the government".
+        if is_any(&norm(ctx.t(t)), BODY_HEADS) && body_context(ctx, toks, i) {
+            let mut j = extend_of_health(ctx, toks, i + 1);
+            let mut country = None;
+            // "Government of Bangladesh", "Ministry of Health Rwanda".
+            let mut k = j;
+            while k < toks.len() && k < j + 4 && is_any(ctx.t(&toks[k]), &["of", "the", "republic"])
+            {
+                k += 1;
+            }
+            if k < toks.len()
+                && let Some(p) = ctx.place_at(toks[k].s)
+            {
+                country = Some(p.country.clone());
+                let mut e = k + 1;
+                while e < toks.len() && ctx.cp(toks[e].s) < p.end {
+                    e += 1;
+                }
+                j = e;
+            }
+            let start = if i > 0 && is_any(ctx.t(&toks[i - 1]), BODY_FILL) {
+                i - 1
+            } else {
+                i
+            };
+            let party = match &country {
+                Some(c) => ctx.party(toks[start].s, toks[j - 1].e, c, "organisation", Some(c)),
+                None => ctx.party(
+                    toks[start].s,
+                    toks[j - 1].e,
+                    "GOV",
+                    "organisation",
+                    ctx.main_country.as_deref(),
+                ),
+            };
+            out.push(PartyAt {
+                i: start,
+                j,
+                party,
+                modifier: false,
+            });
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// True when a body head at `i` is a government body, not a common word: capitalised
+/// ("Ministry", "MoH") or "health/national/local authorities", "the government".
+fn body_context(ctx: &Ctx<'_>, toks: &[Tok], i: usize) -> bool {
+    let w = ctx.t(&toks[i]);
+    if toks[i].cap {
+        return true;
+    }
+    let prev = i.checked_sub(1).map(|p| ctx.t(&toks[p])).unwrap_or("");
+    match norm(w).as_str() {
+        "authorities" => is_any(
+            prev,
+            &["health", "national", "local", "provincial", "federal"],
+        ),
+        "government" => is_any(prev, &["the", "national", "federal", "central"]),
+        _ => false,
+    }
+}
+
+/// Extends a body over "of Health", "of Public Health", "of Foreign Affairs".
+fn extend_of_health(ctx: &Ctx<'_>, toks: &[Tok], j: usize) -> usize {
+    if j < toks.len() && is(ctx.t(&toks[j]), "of") {
+        let mut k = j + 1;
+        while k < toks.len()
+            && k < j + 4
+            && toks[k].cap
+            && is_any(
+                ctx.t(&toks[k]),
+                &[
+                    "health",
+                    "public",
+                    "foreign",
+                    "affairs",
+                    "agriculture",
+                    "and",
+                    "sanitation",
+                    "population",
+                ],
+            )
+        {
+            k += 1;
+        }
+        if k > j + 1 {
+            return k;
+        }
+    }
+    j
+}
+
+/// Currency words and symbols with their ISO 4217 codes.
+const CURRENCIES: &[(&str, &str)] = &[
+    ("$", "USD"),
+    ("us$", "USD"),
+    ("usd", "USD"),
+    ("dollars", "USD"),
+    ("€", "EUR"),
+    ("eur", "EUR"),
+    ("euros", "EUR"),
+    ("£", "GBP"),
+    ("gbp", "GBP"),
+    ("pounds", "GBP"),
+    ("chf", "CHF"),
+    ("yuan", "CNY"),
+    ("rmb", "CNY"),
+    ("rubles", "RUB"),
+    ("roubles", "RUB"),
+    ("yen", "JPY"),
+    ("won", "KRW"),
+    ("cfa", "XOF"),
+];
+
+fn currency(w: &str) -> Option<&'static str> {
+    CURRENCIES
+        .iter()
+        .find(|(k, _)| w.eq_ignore_ascii_case(k))
+        .map(|(_, c)| *c)
+}
+
+/// A number token's value ("380,000", "2.9"), with a following "million"/"billion".
+fn amount(ctx: &Ctx<'_>, toks: &[Tok], i: usize) -> Option<(f64, usize)> {
+    let w = ctx.t(toks.get(i)?);
+    if !w.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let v: f64 = w.replace(',', "").parse().ok()?;
+    let scale = toks.get(i + 1).map(|t| ctx.t(t).to_ascii_lowercase());
+    match scale.as_deref() {
+        Some("million") => Some((v * 1e6, i + 2)),
+        Some("billion") => Some((v * 1e9, i + 2)),
+        Some("thousand") => Some((v * 1e3, i + 2)),
+        _ => Some((v, i + 1)),
+    }
+}
+
+/// Finds the items of a sentence: vaccines (with product names), masks, medicines, supplies,
+/// staff, funds with amount and currency, ….
+pub(crate) fn items(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<ItemAt> {
+    let lists = Lists::global();
+    let mut out: Vec<ItemAt> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        // Funds: "US$ 380,000", "$1 million", "200 million CFA", "5 million dollars".
+        let w = ctx.t(&toks[i]);
+        let cur_here = if is(w, "US") && toks.get(i + 1).is_some_and(|t| ctx.t(t) == "$") {
+            Some(("USD", i + 2))
+        } else {
+            currency(w)
+                .filter(|_| !toks[i].word || w.len() > 1)
+                .map(|c| (c, i + 1))
+        };
+        if let Some((code, after)) = cur_here
+            && let Some((v, end)) = amount(ctx, toks, after)
+        {
+            out.push(fund(ctx, toks, i, end, v, code));
+            i = end;
+            continue;
+        }
+        if let Some((v, end)) = amount(ctx, toks, i)
+            && let Some(code) = toks.get(end).and_then(|t| currency(ctx.t(t)))
+            && toks[end].word
+        {
+            out.push(fund(ctx, toks, i, end + 1, v, code));
+            i = end + 1;
+            continue;
+        }
+        if let Some((n, name)) = lists.vaccines.longest(ctx, toks, i) {
+            let mut j = i + n;
+            // "Sputnik V COVID-19 vaccine": one item.
+            let mut k = j;
+            while k < toks.len()
+                && k < j + 3
+                && !is_any(ctx.t(&toks[k]), &["vaccine", "vaccines"])
+                && toks[k].word
+            {
+                k += 1;
+            }
+            if k < toks.len() && is_any(ctx.t(&toks[k]), &["vaccine", "vaccines"]) {
+                j = k + 1;
+            }
+            let span = ctx.span(toks[i].s, toks[j - 1].e);
+            out.push(ItemAt {
+                i,
+                j,
+                item: Item {
+                    kind: "vaccines".to_string(),
+                    name: Some(name.clone()),
+                    amount: None,
+                    currency: None,
+                    start: span.start,
+                    end: span.end,
+                    text: span.text,
+                },
+            });
+            i = j;
+            continue;
+        }
+        if let Some((n, kind)) = lists.items.longest(ctx, toks, i) {
+            let j = i + n;
+            let word = norm(ctx.t(&toks[i]));
+            // "doses of oily chloramphenicol": the drug, not vaccine doses.
+            let of_item = word == "doses"
+                && toks.get(j).is_some_and(|t| is(ctx.t(t), "of"))
+                && lists.items.longest(ctx, toks, j + 1).is_some()
+                && lists
+                    .items
+                    .longest(ctx, toks, j + 1)
+                    .is_some_and(|(_, k)| k != "vaccines");
+            // "support" as a verb after "to" ("to support the MoH"), "help" as a verb.
+            let verb_use = matches!(word.as_str(), "support" | "help" | "aid")
+                && i > 0
+                && is_any(
+                    ctx.t(&toks[i - 1]),
+                    &["to", "will", "would", "can", "could"],
+                )
+                && !(i >= 2 && is(ctx.t(&toks[i - 2]), "willingness"));
+            // "Support Team", "Response Network": part of a name.
+            let in_name = toks[i].cap
+                && toks.get(j).is_some_and(|t| t.cap && t.word)
+                && matches!(kind.as_str(), "aid" | "experts");
+            // "vaccine support": the support is the vaccine.
+            let after_item = kind == "aid" && out.last().is_some_and(|p| p.j == i);
+            if !of_item && !verb_use && !in_name && !after_item {
+                let span = ctx.span(toks[i].s, toks[j - 1].e);
+                out.push(ItemAt {
+                    i,
+                    j,
+                    item: Item {
+                        kind: kind.clone(),
+                        name: None,
+                        amount: None,
+                        currency: None,
+                        start: span.start,
+                        end: span.end,
+                        text: span.text,
+                    },
+                });
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+fn fund(ctx: &Ctx<'_>, toks: &[Tok], i: usize, j: usize, v: f64, code: &str) -> ItemAt {
+    let span = ctx.span(toks[i].s, toks[j - 1].e);
+    ItemAt {
+        i,
+        j,
+        item: Item {
+            kind: "funds".to_string(),
+            name: None,
+            amount: Some(v),
+            currency: Some(code.to_string()),
+            start: span.start,
+            end: span.end,
+            text: span.text,
+        },
+    }
+}

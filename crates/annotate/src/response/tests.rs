@@ -1,0 +1,284 @@
+//! Unit tests of the response rules, one group per rule family.
+
+use epiwire_model::{Action, Document};
+
+fn doc(text: &str) -> Document {
+    let mut d = Document {
+        id: "t".into(),
+        text: text.into(),
+        published: Some("2022-05-17".into()),
+        ..Document::default()
+    };
+    crate::annotate(&mut d);
+    d
+}
+
+fn acts(text: &str) -> Vec<Action> {
+    doc(text).actions
+}
+
+fn summary(a: &Action) -> String {
+    format!(
+        "{}|{}|{}|{}|{}{}",
+        a.actor.as_ref().map_or("-", |p| p.id.as_str()),
+        a.action,
+        a.recipient.as_ref().map_or("-", |p| p.id.as_str()),
+        a.items
+            .iter()
+            .map(|i| i.kind.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        a.modality,
+        if a.hedged { "|hedged" } else { "" }
+    )
+}
+
+fn summaries(text: &str) -> Vec<String> {
+    acts(text).iter().map(summary).collect()
+}
+
+#[test]
+fn send_with_actor_recipient_items() {
+    assert_eq!(
+        summaries("WHO is providing cholera kits to Rwanda."),
+        vec!["WHO|send|RW|medical_supplies|reported"]
+    );
+}
+
+#[test]
+fn passive_agent_list() {
+    let got = summaries(
+        "Personal protective equipment is also being supplied by the Centers for Disease Control and Prevention (CDC), Médecins sans Frontières, and UNICEF.",
+    );
+    assert_eq!(
+        got,
+        vec![
+            "CDC|send|-|equipment|reported",
+            "MSF|send|-|equipment|reported",
+            "UNICEF|send|-|equipment|reported"
+        ]
+    );
+}
+
+#[test]
+fn planned_and_promise() {
+    assert_eq!(
+        summaries("China is preparing to send doctors and nurses to North Korea."),
+        vec!["CN|send|KP|medical_staff|planned"]
+    );
+    let got = summaries(
+        "Kremlin spokesman Dmitry Peskov said Russia would quickly respond to requests for vaccine support from North Korea.",
+    );
+    assert_eq!(got, vec!["RU|promise|KP|vaccines|planned"]);
+}
+
+#[test]
+fn refusal_and_request_and_hedge() {
+    assert_eq!(
+        summaries("North Korea reportedly refused vaccines from China last year."),
+        vec!["KP|refuse|CN|vaccines|reported|hedged"]
+    );
+    assert_eq!(
+        summaries("The Ministry of Health has requested 2 million doses of vaccine from the ICG."),
+        vec!["GOV|request|ICG|vaccines|reported"]
+    );
+    assert!(
+        summaries(
+            "Press officials at the Chinese embassy declined to respond to questions about support."
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn funds_with_amount_and_currency() {
+    let a = acts("The United Kingdom has pledged US$ 380,000 for vaccine.");
+    assert_eq!(a.len(), 1);
+    let f = a[0].items.iter().find(|i| i.kind == "funds").unwrap();
+    assert_eq!(f.amount, Some(380_000.0));
+    assert_eq!(f.currency.as_deref(), Some("USD"));
+    assert_eq!(a[0].action, "promise");
+}
+
+#[test]
+fn vaccine_names() {
+    let a = acts("Russia will deliver the Sputnik V vaccine to Venezuela.");
+    assert_eq!(a[0].items[0].name.as_deref(), Some("Sputnik V"));
+}
+
+#[test]
+fn samples_are_not_aid() {
+    assert!(
+        summaries(
+            "Samples are being sent to a WHO collaborating laboratory in the United Kingdom."
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn shortages_have_items_and_place() {
+    let d = doc(
+        "North Korea is in short supply of masks and fever-reducing medicine, not to mention COVID-19 vaccines.",
+    );
+    assert_eq!(d.shortages.len(), 1);
+    let kinds: Vec<&str> = d.shortages[0]
+        .items
+        .iter()
+        .map(|i| i.kind.as_str())
+        .collect();
+    assert_eq!(kinds, vec!["masks", "medicines", "vaccines"]);
+    assert_eq!(
+        d.shortages[0].place.as_ref().map(|p| p.id.as_str()),
+        Some("KP")
+    );
+}
+
+#[test]
+fn measures_have_kind_place_and_date() {
+    let d = doc("Nigeria closed its borders on 12 May 2022 and began a mass vaccination campaign.");
+    let kinds: Vec<&str> = d.measures.iter().map(|m| m.kind.as_str()).collect();
+    assert_eq!(kinds, vec!["border_closure", "vaccination_campaign"]);
+    assert_eq!(
+        d.measures[0].place.as_ref().map(|p| p.id.as_str()),
+        Some("NG")
+    );
+    assert_eq!(d.measures[0].date.as_deref(), Some("2022-05-12"));
+}
+
+#[test]
+fn offsets_are_code_points() {
+    let text = "Côte d’Ivoire: “WHO is sending vaccines to Abidjan.”";
+    let d = doc(text);
+    let a = &d.actions[0];
+    let chars: Vec<char> = text.chars().collect();
+    let ev: String = chars[a.evidence.start..a.evidence.end].iter().collect();
+    assert_eq!(ev, a.evidence.text);
+    let it = &a.items[0];
+    let got: String = chars[it.start..it.end].iter().collect();
+    assert_eq!(got, "vaccines");
+}
+
+#[test]
+fn no_blow_up_on_repeated_cues() {
+    // 10 MB of cue words with no sentence end: must finish in linear time.
+    let mut d = Document {
+        text: "said sent request vaccines ".repeat(400_000),
+        ..Document::default()
+    };
+    let started = std::time::Instant::now();
+    crate::response::annotate(&mut d);
+    assert!(!d.actions.is_empty());
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+/// Prints what the pass finds on the seeds and the gold set's report (for rule work):
+/// `cargo test -p epiwire-annotate dump_response -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints for inspection; run by hand"]
+fn dump_response() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    if let Ok(all) = std::env::var("DUMP_TEXT") {
+        for t in all.split(" ||| ") {
+            let d = doc(t);
+            eprintln!(
+                "places {:?}",
+                d.places
+                    .iter()
+                    .map(|p| (
+                        &p.name,
+                        &p.country,
+                        p.mentions.iter().map(|m| &m.text).collect::<Vec<_>>()
+                    ))
+                    .collect::<Vec<_>>()
+            );
+            eprintln!(
+                "actions {:?}",
+                d.actions.iter().map(summary).collect::<Vec<_>>()
+            );
+            eprintln!("quotes {:?}", d.quotes);
+        }
+        return;
+    }
+    for f in std::fs::read_dir(root.join("../../tests/fixtures/seeds")).unwrap() {
+        let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        let d = doc(&text);
+        for a in &d.actions {
+            eprintln!(
+                "ACT {} :: {:?} :: {}",
+                summary(a),
+                a.date,
+                a.evidence.text.chars().take(90).collect::<String>()
+            );
+        }
+        for s in &d.shortages {
+            eprintln!(
+                "SHORT {:?} {:?}",
+                s.items.iter().map(|i| &i.kind).collect::<Vec<_>>(),
+                s.place.as_ref().map(|p| &p.id)
+            );
+        }
+        for m in &d.measures {
+            eprintln!(
+                "MEAS {} {:?} {:?} {}",
+                m.kind,
+                m.place.as_ref().map(|p| &p.id),
+                m.date,
+                m.mention.text
+            );
+        }
+        for q in &d.quotes {
+            eprintln!(
+                "QUOTE {} {:?} :: {}",
+                q.kind,
+                q.speaker.as_ref().map(|s| (
+                    &s.name,
+                    &s.role,
+                    &s.organisation,
+                    &s.country,
+                    s.anonymous
+                )),
+                q.content.text.chars().take(80).collect::<String>()
+            );
+        }
+    }
+    let gold = root.join("eval/response/gold.jsonl");
+    if std::env::var("DUMP_GOLD").is_ok() {
+        for line in std::fs::read_to_string(&gold).unwrap().lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            if v["split"] == "heldout" {
+                continue;
+            }
+            let d = doc(v["text"].as_str().unwrap());
+            let got: Vec<String> = d.actions.iter().map(summary).collect();
+            let gq: Vec<String> = d
+                .quotes
+                .iter()
+                .map(|q| {
+                    format!(
+                        "{}|{:?}|{:?}|{:?}|{}|{}",
+                        q.kind,
+                        q.speaker.as_ref().and_then(|s| s.name.clone()),
+                        q.speaker.as_ref().and_then(|s| s.role.clone()),
+                        q.speaker.as_ref().and_then(|s| s.organisation.clone()),
+                        q.speaker.as_ref().is_some_and(|s| s.anonymous),
+                        q.content.text
+                    )
+                })
+                .collect();
+            eprintln!(
+                "{} {}\n  gold {}\n  got  {:?} {:?}",
+                v["id"],
+                v["text"],
+                v.get("actions").or(v.get("quotes")).unwrap(),
+                got,
+                gq
+            );
+        }
+    }
+    eprintln!("{}", crate::response::eval_response(&gold).unwrap());
+}

@@ -1,0 +1,367 @@
+//! Shared scanning for the response and quote passes: sentences (byte ranges, one linear pass),
+//! word tokens, and the document context (place mentions and dates by position).
+
+use epiwire_model::{CharIndex, Document, Party, Span};
+
+/// Longest sentence handled as one unit, in bytes; longer runs are cut at a space so that every
+/// pass stays linear whatever the input.
+const MAX_SENTENCE: usize = 2000;
+
+/// Byte ranges of the sentences of `text`, in order. A sentence ends at a newline, or after
+/// `.`, `!`, `?` (and closing quotes or brackets) followed by white space, unless the period
+/// closes a single capital ("N. Korea") or a common abbreviation ("Dr.").
+pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut i = 0usize;
+    while i < b.len() {
+        let c = b[i];
+        let mut end = None;
+        if c == b'\n' {
+            end = Some(i + 1);
+        } else if matches!(c, b'.' | b'!' | b'?') {
+            let mut j = i + 1;
+            loop {
+                if j < b.len() && matches!(b[j], b'"' | b'\'' | b')' | b']') {
+                    j += 1;
+                } else if b[j..].starts_with("”".as_bytes()) || b[j..].starts_with("’".as_bytes())
+                {
+                    j += 3;
+                } else {
+                    break;
+                }
+            }
+            let spaced = j >= b.len() || b[j].is_ascii_whitespace();
+            if spaced && !(c == b'.' && abbreviation_before(b, start, i)) {
+                end = Some(j);
+            }
+        } else if i - start >= MAX_SENTENCE && c == b' ' {
+            end = Some(i + 1);
+        }
+        if let Some(e) = end {
+            if e > start {
+                out.push((start, e));
+            }
+            start = e;
+            i = e;
+        } else {
+            i += 1;
+        }
+    }
+    if start < b.len() {
+        out.push((start, b.len()));
+    }
+    out
+}
+
+/// True when the word ending at byte `dot` (exclusive) is an initial or an abbreviation.
+fn abbreviation_before(b: &[u8], start: usize, dot: usize) -> bool {
+    let mut k = dot;
+    while k > start && (b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'.') {
+        k -= 1;
+    }
+    let word = &b[k..dot];
+    if word.len() == 1 && word[0].is_ascii_uppercase() {
+        return true;
+    }
+    const ABBR: &[&[u8]] = &[
+        b"Dr", b"Mr", b"Mrs", b"Ms", b"Prof", b"St", b"Gen", b"Col", b"Lt", b"Sgt", b"Rep", b"Sen",
+        b"Gov", b"approx", b"vs", b"etc", b"e.g", b"i.e", b"No", b"Jan", b"Feb", b"Mar", b"Apr",
+        b"Jun", b"Jul", b"Aug", b"Sep", b"Sept", b"Oct", b"Nov", b"Dec", b"U.S", b"U.K", b"U.N",
+        b"Inc", b"Ltd", b"Co", b"Jr",
+    ];
+    ABBR.contains(&word)
+}
+
+/// A token: a word (letters, digits and inner `-`, `'`, `’`, `.`, `&`) or one punctuation
+/// character. Byte offsets into the document text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Tok {
+    /// First byte.
+    pub s: usize,
+    /// End byte (exclusive).
+    pub e: usize,
+    /// A word (not punctuation).
+    pub word: bool,
+    /// Starts with an upper-case letter.
+    pub cap: bool,
+}
+
+/// Tokenises `text[start..end]` into `out` (cleared first).
+pub(crate) fn tokens(text: &str, start: usize, end: usize, out: &mut Vec<Tok>) {
+    out.clear();
+    let s = &text[start..end];
+    let mut it = s.char_indices().peekable();
+    while let Some((off, ch)) = it.next() {
+        if ch.is_whitespace() {
+            continue;
+        }
+        if ch.is_alphanumeric() {
+            let mut e = off + ch.len_utf8();
+            let mut last = ch;
+            while let Some(&(o2, c2)) = it.peek() {
+                if c2.is_alphanumeric() {
+                    e = o2 + c2.len_utf8();
+                    last = c2;
+                    it.next();
+                } else if matches!(c2, '-' | '\'' | '’' | '.' | '&' | ',') {
+                    // Inner joiner: keep only when a letter or digit follows (a comma only
+                    // between digits: "1,000").
+                    let next = s[o2 + c2.len_utf8()..].chars().next();
+                    let ok = if c2 == ',' {
+                        last.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit())
+                    } else {
+                        next.is_some_and(char::is_alphanumeric)
+                    };
+                    if ok {
+                        last = c2;
+                        e = o2 + c2.len_utf8();
+                        it.next();
+                    } else {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            }
+            out.push(Tok {
+                s: start + off,
+                e: start + e,
+                word: true,
+                cap: ch.is_uppercase(),
+            });
+        } else {
+            out.push(Tok {
+                s: start + off,
+                e: start + off + ch.len_utf8(),
+                word: false,
+                cap: false,
+            });
+        }
+    }
+}
+
+/// One place mention of the document, in code points, with its country.
+#[derive(Debug, Clone)]
+pub(crate) struct PlaceAt {
+    pub name: String,
+    pub start: usize,
+    pub end: usize,
+    pub country: String,
+}
+
+/// What the response and quote passes need from the rest of the document.
+pub(crate) struct Ctx<'a> {
+    pub text: &'a str,
+    pub idx: CharIndex,
+    /// Place mentions sorted by start.
+    pub places: Vec<PlaceAt>,
+    /// Resolved dates: (start, end, value), sorted by start.
+    pub dates: Vec<(usize, usize, String)>,
+    /// The country the document mentions most, for "the North", "the Ministry of Health".
+    pub main_country: Option<String>,
+}
+
+impl<'a> Ctx<'a> {
+    /// Builds the context of `doc` from its place and date annotations.
+    pub fn new(doc: &'a Document) -> Ctx<'a> {
+        let mut places = Vec::new();
+        let mut best: Option<(&str, usize)> = None;
+        let mut per_country: Vec<(&str, usize)> = Vec::new();
+        for p in &doc.places {
+            let Some(c) = p.country.as_deref() else {
+                continue;
+            };
+            for m in &p.mentions {
+                places.push(PlaceAt {
+                    name: p.name.clone(),
+                    start: m.start,
+                    end: m.end,
+                    country: c.to_string(),
+                });
+            }
+            match per_country.iter_mut().find(|(k, _)| *k == c) {
+                Some(e) => e.1 += p.mentions.len(),
+                None => per_country.push((c, p.mentions.len())),
+            }
+        }
+        for &(c, n) in &per_country {
+            if best.is_none_or(|(_, m)| n > m) {
+                best = Some((c, n));
+            }
+        }
+        places.sort_by_key(|p| p.start);
+        let mut dates: Vec<(usize, usize, String)> = doc
+            .dates
+            .iter()
+            .filter_map(|d| Some((d.start, d.end, d.value.clone()?)))
+            .collect();
+        dates.sort_by_key(|d| d.0);
+        Ctx {
+            text: &doc.text,
+            idx: CharIndex::new(&doc.text),
+            places,
+            dates,
+            main_country: best.map(|(c, _)| c.to_string()),
+        }
+    }
+
+    /// Code-point offset of byte `b`.
+    pub fn cp(&self, b: usize) -> usize {
+        self.idx.char_offset(b)
+    }
+
+    /// The text of token `t`.
+    pub fn t(&self, t: &Tok) -> &'a str {
+        &self.text[t.s..t.e]
+    }
+
+    /// A span for bytes `s..e`.
+    pub fn span(&self, s: usize, e: usize) -> Span {
+        Span {
+            start: self.cp(s),
+            end: self.cp(e),
+            text: self.text[s..e].to_string(),
+        }
+    }
+
+    /// A span of the sentence `s..e` without its surrounding white space.
+    pub fn trimmed_span(&self, s: usize, e: usize) -> Span {
+        let sub = &self.text[s..e];
+        let lead = sub.len() - sub.trim_start().len();
+        let trail = sub.len() - sub.trim_end().len();
+        self.span(s + lead, e - trail)
+    }
+
+    /// The place mention starting at byte `b`, if any.
+    pub fn place_at(&self, b: usize) -> Option<&PlaceAt> {
+        let cp = self.cp(b);
+        let i = self.places.partition_point(|p| p.start < cp);
+        self.places.get(i).filter(|p| p.start == cp)
+    }
+
+    /// The first resolved date inside bytes `s..e`.
+    pub fn date_in(&self, s: usize, e: usize) -> Option<String> {
+        let (cs, ce) = (self.cp(s), self.cp(e));
+        let i = self.dates.partition_point(|d| d.0 < cs);
+        self.dates.get(i).filter(|d| d.1 <= ce).map(|d| d.2.clone())
+    }
+
+    /// A party for bytes `s..e` with identifier `id`.
+    pub fn party(&self, s: usize, e: usize, id: &str, kind: &str, country: Option<&str>) -> Party {
+        let span = self.span(s, e);
+        Party {
+            id: id.to_string(),
+            kind: kind.to_string(),
+            country: country.map(str::to_string),
+            start: span.start,
+            end: span.end,
+            text: span.text,
+        }
+    }
+}
+
+/// Lower-case ASCII equality of a token text with a word.
+pub(crate) fn is(t: &str, w: &str) -> bool {
+    t.eq_ignore_ascii_case(w)
+}
+
+/// True when `t` is one of `ws` (ASCII case-insensitive).
+pub(crate) fn is_any(t: &str, ws: &[&str]) -> bool {
+    ws.iter().any(|w| t.eq_ignore_ascii_case(w))
+}
+
+/// Words that mark a report as uncertain.
+pub(crate) const HEDGES: &[&str] = &[
+    "reportedly",
+    "allegedly",
+    "seem",
+    "seems",
+    "seemed",
+    "appear",
+    "appears",
+    "appeared",
+    "possible",
+    "possibly",
+    "may",
+    "might",
+    "could",
+    "unclear",
+    "reports",
+    "rumoured",
+    "rumored",
+    "purportedly",
+    "unconfirmed",
+];
+
+/// True when the tokens hold a hedge word ("reportedly", "seem to", "reports said").
+pub(crate) fn hedged(ctx: &Ctx<'_>, toks: &[Tok]) -> bool {
+    toks.iter().enumerate().any(|(i, t)| {
+        let w = ctx.t(t);
+        if is(w, "reports") {
+            // "reports said", "according to reports", not the verb ("WHO reports").
+            return toks
+                .get(i + 1)
+                .is_some_and(|n| is_any(ctx.t(n), &["said", "say", "suggest", "suggested"]))
+                || i > 0 && is_any(ctx.t(&toks[i - 1]), &["to", "after", "media"]);
+        }
+        is_any(w, HEDGES)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        sentences(text)
+            .into_iter()
+            .map(|(s, e)| &text[s..e])
+            .collect()
+    }
+
+    #[test]
+    fn sentences_split_on_periods_not_initials() {
+        assert_eq!(
+            split("N. Korea said so. Dr. Ryan spoke.\nNext"),
+            vec!["N. Korea said so.", " Dr. Ryan spoke.", "\n", "Next"]
+        );
+        assert_eq!(
+            split("He said “it is bad.” Then.")[0],
+            "He said “it is bad.”"
+        );
+    }
+
+    #[test]
+    fn long_runs_are_cut() {
+        let text = "said ".repeat(2000);
+        let s = sentences(&text);
+        assert!(s.len() > 3);
+        assert!(s.iter().all(|(a, b)| b - a <= MAX_SENTENCE + 10));
+    }
+
+    #[test]
+    fn tokens_keep_inner_joiners() {
+        let text = "Kim Jong-un's “aid” U.S. MSF-Belgium, 1,000.";
+        let mut out = Vec::new();
+        tokens(text, 0, text.len(), &mut out);
+        let words: Vec<&str> = out.iter().map(|t| &text[t.s..t.e]).collect();
+        assert_eq!(
+            words,
+            vec![
+                "Kim",
+                "Jong-un's",
+                "“",
+                "aid",
+                "”",
+                "U.S",
+                ".",
+                "MSF-Belgium",
+                ",",
+                "1,000",
+                "."
+            ]
+        );
+    }
+}
