@@ -11,6 +11,8 @@ pub mod disease;
 pub mod facts;
 pub mod link;
 pub mod place;
+pub mod quote;
+pub mod response;
 mod sentence;
 
 use epiwire_model::Document;
@@ -31,4 +33,5 @@ pub fn annotate(doc: &mut Document) {
     doc.counts = count::find(&doc.text, published);
     link::attach(doc);
     doc.facts = facts::headline(doc);
+    response::annotate(doc);
 }
