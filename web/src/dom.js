@@ -104,13 +104,27 @@ export function parseDay(iso) {
   return new Date(Date.UTC(+m[1], +m[2] - 1, m[3] ? +m[3] : 1));
 }
 
-/** A stable colour per disease id. */
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#bcbd22', '#7f7f7f', '#393b79', '#637939'];
+/**
+ * Colours by disease: the ten most frequent diseases of the events get the ten colours of the
+ * palette (assigned once from all events, so a filter does not repaint them); the rest are grey.
+ */
+const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#17becf', '#8c564b', '#e377c2', '#bcbd22', '#393b79'];
+const OTHER = '#9aa0a6';
+const assigned = new Map();
+export function assignColours(events) {
+  const counts = new Map();
+  for (const ev of events) {
+    const d = ev.diseases?.[0];
+    const key = d?.id ?? d?.name;
+    if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  assigned.clear();
+  [...counts.entries()].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])))
+    .slice(0, PALETTE.length)
+    .forEach(([key], i) => assigned.set(key, PALETTE[i]));
+}
 export function colour(key) {
-  if (!key) return '#7f7f7f';
-  let hash = 0;
-  for (const ch of String(key)) hash = (hash * 31 + ch.codePointAt(0)) >>> 0;
-  return PALETTE[hash % PALETTE.length];
+  return (key && assigned.get(key)) || OTHER;
 }
 
 /** Country flag-free label: ISO2 -> English name when the browser knows it. */

@@ -36,7 +36,7 @@ export async function eventPage(root, id) {
       h('section', { class: 'panel' },
         h('h2', null, `Sources (${sources.length})`),
         h('ul', { class: 'sources', id: 'sources' }, sources.map((src) => h('li', null,
-          h('strong', null, src.outlet ?? 'unknown outlet'), ' · ',
+          src.outlet ? h('strong', null, src.outlet) : h('span', { class: 'muted' }, 'no outlet'), ' · ',
           src.published ? `${day(src.published)} · ` : '',
           src.url ? h('a', { href: src.url }, src.title || src.url) : h('a', { href: `#/doc/${encodeURIComponent(src.doc_id)}` }, src.title || src.doc_id),
           src.duplicate_of ? h('span', { class: 'muted' }, ' (near-duplicate)') : null)))),

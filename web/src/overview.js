@@ -1,6 +1,6 @@
 // Page 1, the overview: map, timeline, filters, search and the ranked event list.
 import { api } from './api.js';
-import { h, replace, num, day, colour, countryName } from './dom.js';
+import { h, replace, num, day, colour, countryName, assignColours } from './dom.js';
 import { createMap } from './map.js';
 import { overviewTimeline, legend } from './charts.js';
 import { triageBadge } from './triage.js';
@@ -56,6 +56,7 @@ export async function overview(root, params, go) {
     api.signals({ ...withoutQ(filter), limit: 1000 }).catch(() => []),
     allEvents,
   ]);
+  assignColours(everything.length ? everything : events);
   buildFilters(filtersEl, filter, everything.length ? everything : events, signals);
 
   const shown = events;
@@ -88,10 +89,11 @@ function diseaseLegend(events) {
     row.n += 1;
     counts.set(key, row);
   }
-  const top = [...counts.entries()].sort((a, b) => b[1].n - a[1].n).slice(0, 10);
+  const grey = colour(null);
+  const top = [...counts.entries()].filter(([key]) => colour(key) !== grey).sort((a, b) => b[1].n - a[1].n);
   return [
     top.map(([key, row]) => h('span', null, h('i', { class: 'dot-key', style: { background: colour(key) } }), `${row.name} (${row.n})`)),
-    counts.size > top.length ? h('span', null, `+${counts.size - top.length} more`) : null,
+    counts.size > top.length ? h('span', null, h('i', { class: 'dot-key', style: { background: colour(null) } }), `${counts.size - top.length} other diseases`) : null,
     h('span', { class: 'muted' }, 'circle size: relevance'),
   ];
 }
@@ -176,6 +178,11 @@ function renderList(listEl, events) {
   replace(listEl, h('ol', { class: 'events' }, events.map(eventItem)));
 }
 
+/** "a, b, c +2": the first `n` of a list and how many more. */
+function few(list, n) {
+  return list.length > n ? `${list.slice(0, n).join(', ')} +${list.length - n}` : list.join(', ');
+}
+
 function eventItem(ev) {
   const disease = ev.diseases?.[0];
   const head = (ev.headline ?? []).slice(0, 3);
@@ -185,8 +192,8 @@ function eventItem(ev) {
       h('a', { href: `#/event/${encodeURIComponent(ev.id)}` }, ev.title || ev.id),
       triageBadge(ev.triage)),
     h('div', { class: 'event-meta' },
-      [(ev.diseases ?? []).map((d) => d.name ?? d.id).join(', '),
-        (ev.countries ?? []).map(countryName).join(', '),
+      [few((ev.diseases ?? []).map((d) => d.name ?? d.id), 3),
+        few((ev.countries ?? []).map(countryName), 4),
         ev.first_seen ? `${day(ev.first_seen)}${ev.last_seen && ev.last_seen !== ev.first_seen ? ` – ${day(ev.last_seen)}` : ''}` : '',
         `${ev.documents ?? 0} docs, ${ev.outlets ?? 0} outlets`,
       ].filter(Boolean).join(' · '),
