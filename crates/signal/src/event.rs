@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use epiwire_timeline::{Point, Series, Timeline, format};
+use epiwire_timeline::{Figure, Point, Series, Timeline, format};
 use serde::{Deserialize, Serialize};
 
 use crate::series::AsDate;
@@ -22,6 +22,38 @@ pub struct Sighting {
     pub country: Option<String>,
     /// The event the document belongs to, when known.
     pub event: Option<String>,
+}
+
+/// The sightings of a list of figures, one per document × disease × country (figures without
+/// a disease or a country give none). The date is the document's publication date, else the
+/// figure's as-of date; figures with neither give none. `event` is copied into each.
+pub fn sightings(figures: &[Figure], event: Option<&str>) -> Vec<Sighting> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for f in figures {
+        let (Some(disease), Some(country)) = (&f.disease, &f.country) else {
+            continue;
+        };
+        let Some(date) = f
+            .published
+            .as_deref()
+            .and_then(|p| p.get(..10))
+            .or(f.as_of.as_deref())
+        else {
+            continue;
+        };
+        if !seen.insert((f.doc_id.as_str(), disease.as_str(), country.as_str())) {
+            continue;
+        }
+        out.push(Sighting {
+            date: date.to_string(),
+            disease: Some(disease.clone()),
+            disease_name: f.disease_name.clone(),
+            country: Some(country.clone()),
+            event: event.map(str::to_string),
+        });
+    }
+    out
 }
 
 /// A `new_event` signal for each day a disease × country is reported after not being reported

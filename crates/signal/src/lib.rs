@@ -24,9 +24,9 @@ mod relevance;
 mod series;
 
 pub use ears::{EarsDay, EarsMethod, EarsParams, ears, ears_days};
-pub use event::{JumpParams, Sighting, jumps, new_events};
+pub use event::{JumpParams, Sighting, jumps, new_events, sightings};
 pub use farrington::{FarringtonDay, FarringtonParams, farrington, farrington_days};
-pub use relevance::{RelevanceInput, Source, independent_outlets, relevance, severity};
+pub use relevance::{RelevanceInput, Source, deaths, independent_outlets, relevance, severity};
 pub use series::{AsDate, MAX_DAYS, daily};
 
 use serde::{Deserialize, Serialize};

@@ -4,6 +4,8 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+use epiwire_timeline::Timeline;
+
 use crate::Signal;
 
 /// Severity of a disease for public-health attention, 0..1: case fatality, epidemic potential,
@@ -110,6 +112,31 @@ pub fn independent_outlets(sources: &[Source]) -> usize {
         seen.insert(key);
     }
     seen.len()
+}
+
+/// The deaths of an event for [`relevance`]: over the country-level death series of the
+/// timeline, the largest cumulative value reported (derived points included), else the sum of
+/// the new deaths reported; 0 when there is no death figure.
+pub fn deaths(timeline: &Timeline) -> f64 {
+    let series = || {
+        timeline
+            .series
+            .iter()
+            .filter(|s| s.metric == "deaths" && s.place.is_none())
+    };
+    let cumulative = series()
+        .filter(|s| s.scope == "cumulative")
+        .flat_map(|s| &s.points)
+        .map(|p| p.value)
+        .fold(0.0, f64::max);
+    if cumulative > 0.0 {
+        return cumulative;
+    }
+    series()
+        .filter(|s| s.scope == "new")
+        .flat_map(|s| &s.points)
+        .map(|p| p.value)
+        .sum()
 }
 
 /// What [`relevance`] weighs.
