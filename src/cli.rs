@@ -397,6 +397,8 @@ pub enum EvalKind {
     Places,
     /// WHO DON 1996–2012: hand-coded case and death figures found with the right metric.
     WhoDon,
+    /// Aid actions and quotes on the hand-written response gold set (dev and held-out parts).
+    Response,
     /// Event clustering (B³) on ECB+, NewsWCL50 and WikiRef220.
     Clustering,
     /// Everything.

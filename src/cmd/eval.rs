@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use epiwire_annotate::{count, date, disease, place};
+use epiwire_annotate::{count, date, disease, place, response};
 
 use crate::cli::{EvalArgs, EvalKind};
 
@@ -63,6 +63,14 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode> {
         })?;
         section(&mut out, "WHO DON headline facts", &path, |p| {
             count::eval_who_don_facts(p).map_err(anyhow::Error::from)
+        })?;
+    }
+    if want(EvalKind::Response) {
+        // The gold set lives in the repository, beside its guideline.
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("crates/annotate/eval/response/gold.jsonl");
+        section(&mut out, "response actions and quotes", &path, |p| {
+            response::eval_response(p).map_err(anyhow::Error::from)
         })?;
     }
     if want(EvalKind::Clustering) {
