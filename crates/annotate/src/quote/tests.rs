@@ -38,7 +38,7 @@ fn direct_quote_attribution_after() {
         (
             Some("Michael Hutchins"),
             Some("executive director"),
-            Some("The Wildlife Society"),
+            Some("Wildlife Society"),
             false
         )
     );
