@@ -150,6 +150,21 @@ impl Subject {
     }
 }
 
+/// EARS C1, C2 and C3 ([`ears`]) and the Farrington-style detector ([`farrington`]), each with
+/// its default parameters, on one daily series: every alarm, by date then kind.
+///
+/// # Errors
+/// [`Error::Date`] / [`Error::TooLong`] for a bad series.
+pub fn detect<D: AsDate>(counts: &[(D, u32)], subject: &Subject) -> Result<Vec<Signal>> {
+    let ep = EarsParams::default();
+    let mut out = ears(counts, EarsMethod::C1, &ep, subject)?;
+    out.extend(ears(counts, EarsMethod::C2, &ep, subject)?);
+    out.extend(ears(counts, EarsMethod::C3, &ep, subject)?);
+    out.extend(farrington(counts, &FarringtonParams::default(), subject)?);
+    out.sort_by(|a, b| a.date.cmp(&b.date).then(a.kind.cmp(&b.kind)));
+    Ok(out)
+}
+
 /// JSON has no infinity: an unbounded statistic is written as 1e9.
 fn finite(v: f64) -> f64 {
     if v.is_nan() { 0.0 } else { v.clamp(-1e9, 1e9) }
@@ -227,6 +242,19 @@ mod tests {
             assert!((qnorm(p) - z).abs() < 1e-8, "qnorm({p}) = {}", qnorm(p));
         }
         assert!(qnorm(0.0).is_nan() && qnorm(1.0).is_nan());
+    }
+
+    #[test]
+    fn detect_runs_every_detector() {
+        // 30 quiet days (2 or 3 articles), then 30 in one day: every detector fires on it.
+        let mut counts: Vec<(String, u32)> = (1..=30)
+            .map(|d| (format!("2022-04-{d:02}"), 2 + d % 2))
+            .collect();
+        counts.push(("2022-05-01".into(), 30));
+        let s = detect(&counts, &Subject::default()).unwrap();
+        let kinds: Vec<&str> = s.iter().map(|s| s.kind.as_str()).collect();
+        assert_eq!(kinds, vec!["ears_c1", "ears_c2", "ears_c3", "farrington"]);
+        assert!(s.iter().all(|s| s.date == "2022-05-01"));
     }
 
     #[test]
