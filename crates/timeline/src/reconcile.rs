@@ -120,11 +120,12 @@ type Key = (Option<String>, Option<String>, Option<u64>, String, String);
 /// - Same day, several documents: the most specific figure is kept (exact > more than / at
 ///   least / at most / range > about), then the finest written precision, then the latest
 ///   published. For cumulative and new series, figures whose [`Interval`]s do not overlap make
-///   a `disagreement` conflict ("1.2 million" vs 1,234,567 overlap; 1.72 million vs 1.6 million
+///   a `disagreement` conflict (unless both give a status and the statuses differ: confirmed
+///   and suspected counts are different counts) ("1.2 million" vs 1,234,567 overlap; 1.72 million vs 1.6 million
 ///   do not). Within one document, the largest cumulative value of the day stands for it (a
 ///   cumulative count only grows), as in the document's facts.
-/// - A cumulative point whose interval lies wholly below that of an earlier point makes a
-///   `decrease` conflict.
+/// - A cumulative point whose interval lies wholly below that of the highest earlier point
+///   makes a `decrease` conflict (again unless both give different statuses).
 /// - A new figure is never added into a cumulative point. A day with no reported cumulative
 ///   figure but a cumulative figure the day before and a new figure that day gets a derived
 ///   point (the sum, marked `derived` with its reason), when the qualifiers allow a sum (exact
@@ -322,12 +323,24 @@ fn representatives<'a>(figs: &[&'a Figure], scope: &str) -> Vec<&'a Figure> {
     reps
 }
 
-/// True when two of the day's figures are incompatible.
+/// True when two figures count the same thing: their statuses are equal or one is not given
+/// (confirmed and suspected counts of a day differ without contradicting each other).
+fn comparable(a: &Figure, b: &Figure) -> bool {
+    match (&a.status, &b.status) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
+/// True when two comparable figures of the day are incompatible.
 fn disagree(reps: &[&Figure]) -> bool {
     let iv: Vec<Interval> = reps.iter().map(|f| Interval::of(f)).collect();
-    iv.iter()
-        .enumerate()
-        .any(|(i, a)| iv[i + 1..].iter().any(|b| !a.overlaps(b)))
+    iv.iter().enumerate().any(|(i, a)| {
+        iv.iter()
+            .enumerate()
+            .skip(i + 1)
+            .any(|(j, b)| comparable(reps[i], reps[j]) && !a.overlaps(b))
+    })
 }
 
 fn source(f: &Figure) -> String {
@@ -389,7 +402,7 @@ fn decreases(
         let cur = Interval::of(kept[i]);
         if let Some(p) = peak {
             let top = Interval::of(kept[p]);
-            if !cur.overlaps(&top) && cur.hi < top.lo {
+            if comparable(kept[p], kept[i]) && !cur.overlaps(&top) && cur.hi < top.lo {
                 let (a, b) = (kept[p], kept[i]);
                 let reason = format!(
                     "cumulative {} of {} in {} go down from {} on {} ({}) to {} on {} ({}); \
@@ -784,6 +797,49 @@ mod tests {
                  that day"
             )
         );
+    }
+
+    #[test]
+    fn confirmed_and_suspected_counts_do_not_conflict() {
+        let mut confirmed = fig(
+            "a",
+            "who.int",
+            "cases",
+            "cumulative",
+            "exact",
+            "120",
+            120.0,
+            "2022-05-18",
+        );
+        confirmed.status = Some("confirmed".into());
+        let mut suspected = fig(
+            "b",
+            "x.com",
+            "cases",
+            "cumulative",
+            "exact",
+            "1,540",
+            1540.0,
+            "2022-05-18",
+        );
+        suspected.status = Some("suspected".into());
+        let mut later = fig(
+            "c",
+            "y.org",
+            "cases",
+            "cumulative",
+            "exact",
+            "130",
+            130.0,
+            "2022-05-19",
+        );
+        later.status = Some("confirmed".into());
+        let t = reconcile(&[confirmed.clone(), suspected.clone(), later]);
+        assert!(t.conflicts.is_empty(), "{:#?}", t.conflicts);
+        // Without statuses the same figures disagree.
+        confirmed.status = None;
+        suspected.status = None;
+        assert_eq!(reconcile(&[confirmed, suspected]).conflicts.len(), 1);
     }
 
     #[test]
