@@ -1,5 +1,5 @@
 // Hand-written SVG charts: the overview timeline and an event's figure timelines.
-import { s, h, num, shortNum, day, parseDay } from './dom.js';
+import { s, h, num, shortNum, day, parseDay, countryName } from './dom.js';
 
 const DAY = 86400000;
 
@@ -150,12 +150,25 @@ export function legend(entries) {
   return h('div', { class: 'legend' }, entries.map(([cls, label]) => h('span', null, h('i', { class: cls }), label)));
 }
 
+/** The places an event's series are given for: [{key, label, points}], country level first. */
+export function seriesPlaces(detail) {
+  const places = new Map();
+  for (const sr of detail.series ?? []) {
+    const key = sr.place == null ? '' : String(sr.place);
+    const row = places.get(key) ?? { key, label: sr.place == null ? 'Country level' : (sr.place_name ?? key), points: 0 };
+    row.points += (sr.points ?? []).length;
+    places.set(key, row);
+  }
+  return [...places.values()].sort((a, b) => (a.key === '' ? -1 : b.key === '' ? 1 : b.points - a.points));
+}
+
 /**
- * One chart per metric (cases, deaths, …) of an event: cumulative figures as a line with points,
- * new figures as bars, conflicting figures ringed in red with the reason as a tooltip.
+ * One chart per metric (cases, deaths, …) of an event, for one place (`''`: country level):
+ * cumulative figures as a line with points, new and current figures as bars, figures of unknown
+ * scope as grey points, conflicting figures ringed in red with the reason as a tooltip.
  */
-export function figureCharts(detail, width = 640) {
-  const series = (detail.series ?? []).filter((sr) => (sr.points ?? []).length > 0);
+export function figureCharts(detail, width = 640, place = '') {
+  const series = (detail.series ?? []).filter((sr) => (sr.points ?? []).length > 0 && (sr.place == null ? '' : String(sr.place)) === place);
   const byMetric = new Map();
   for (const sr of series) {
     const key = sr.metric ?? 'other';
@@ -163,7 +176,7 @@ export function figureCharts(detail, width = 640) {
     byMetric.get(key).push(sr);
   }
   // No reconciled series: fall back to the raw figures, one series per (metric, scope).
-  if (byMetric.size === 0) {
+  if (byMetric.size === 0 && (detail.series ?? []).length === 0) {
     for (const f of detail.figures ?? []) {
       if (!f.as_of || !Number.isFinite(f.value)) continue;
       const key = f.metric ?? 'other';
@@ -174,7 +187,7 @@ export function figureCharts(detail, width = 640) {
       sr.points.push({ as_of: f.as_of, value: f.value, qualifier: f.qualifier, doc_ids: [f.doc_id], conflict: false });
     }
   }
-  const conflicts = detail.conflicts ?? [];
+  const conflicts = (detail.conflicts ?? []).filter((c) => (c.place == null ? '' : String(c.place)) === place);
   const order = ['cases', 'deaths', 'hospitalizations', 'recoveries', 'tested', 'vaccinated', 'quarantined', 'other'];
   const metrics = [...byMetric.keys()].sort((a, b) => order.indexOf(a) - order.indexOf(b));
   return metrics.map((metric) => metricChart(metric, byMetric.get(metric), conflicts.filter((c) => c.metric === metric), width));
@@ -183,56 +196,112 @@ export function figureCharts(detail, width = 640) {
 function metricChart(metric, series, conflicts, width) {
   const height = 190;
   const pad = { left: 48, right: 14, top: 12, bottom: 24 };
-  const points = series.flatMap((sr) => sr.points.map((p) => ({ ...p, scope: sr.scope, t: parseDay(p.as_of)?.getTime() }))).filter((p) => Number.isFinite(p.t));
+  const all = series.flatMap((sr) => sr.points.map((p) => ({ ...p, scope: sr.scope, t: parseDay(p.as_of)?.getTime() }))).filter((p) => Number.isFinite(p.t));
   const conflictValues = conflicts.flatMap((c) => (c.values ?? []).map((v) => ({ t: parseDay(c.as_of)?.getTime(), v, c }))).filter((p) => Number.isFinite(p.t));
-  const times = [...points.map((p) => p.t), ...conflictValues.map((p) => p.t)];
+  // The time range comes from figures of known scope; a stray figure of unknown scope (often a
+  // misread date) must not squeeze the rest into one corner. Those outside the range are listed.
+  const known = all.filter((p) => p.scope && p.scope !== 'unknown');
+  const basis = known.length ? known : all;
+  const times = [...basis.map((p) => p.t), ...conflictValues.map((p) => p.t)];
   const wrap = h('figure', { class: `metric-chart metric-${metric}`, 'data-metric': metric });
   wrap.append(h('figcaption', null, metric));
   if (times.length === 0) {
     wrap.append(h('p', { class: 'muted' }, 'no dated figures'));
     return wrap;
   }
-  const x = timeScale(Math.min(...times) - DAY, Math.max(...times) + DAY, pad.left, width - pad.right);
-  const yMax = niceMax(Math.max(...points.map((p) => p.value ?? 0), ...conflictValues.map((p) => p.v)) * 1.05);
+  const lo = Math.min(...times) - DAY;
+  const hi = Math.max(...times) + DAY;
+  const inRange = (p) => p.t >= lo && p.t <= hi;
+  const points = all.filter(inRange);
+  const outside = all.filter((p) => !inRange(p));
+  series = series.map((sr) => ({ ...sr, points: sr.points.filter((p) => inRange({ t: parseDay(p.as_of)?.getTime() })) }));
+  const x = timeScale(lo, hi, pad.left, width - pad.right);
+  // Quarter ticks on round numbers: the top is four times a nice step.
+  const yMax = 4 * niceMax((Math.max(...points.map((p) => p.value ?? 0), ...conflictValues.map((p) => p.v)) * 1.05) / 4);
   const y = (v) => height - pad.bottom - (v / yMax) * (height - pad.top - pad.bottom);
   const svg = s('svg', { class: 'chart figures', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${metric} over time` });
   axes(svg, x, y, width, height, pad, yMax);
   const barWidth = Math.max(3, Math.min(18, (width - pad.left - pad.right) / (points.length * 3 + 1)));
-  for (const sr of series) {
+  // Several series (countries, diseases) in one chart: the first keeps the metric's colour, the
+  // others get their own, named in the legend.
+  const drawn = series.filter((sr) => sr.points.length > 0);
+  const labelOf = (sr) => [sr.place_name ?? null, countryName(sr.country) || sr.country, sr.disease_name ?? null, sr.scope].filter(Boolean).join(' · ');
+  const seriesKeys = [];
+  const dotted = [];
+  let k = -1;
+  drawn.forEach((sr) => {
+    if (sr.scope && sr.scope !== 'unknown') k += 1;
     const pts = sr.points.map((p) => ({ ...p, t: parseDay(p.as_of)?.getTime() })).filter((p) => Number.isFinite(p.t)).sort((a, b) => a.t - b.t);
     const cls = `scope-${sr.scope ?? 'unknown'}`;
+    const tint = k === 0 ? null : SERIES_COLOURS[(k - 1) % SERIES_COLOURS.length];
+    const paint = (el, fill) => {
+      if (tint) {
+        el.style.setProperty('stroke', tint);
+        if (fill) el.style.setProperty('fill', tint);
+      }
+      return el;
+    };
+    if (sr.scope === 'unknown' || !sr.scope) {
+      for (const p of pts) {
+        const mark = s('rect', { class: 'unknown-scope', x: x(p.t) - 3.5, y: y(p.value) - 3.5, width: 7, height: 7 });
+        mark.append(s('title', null, `${labelOf(sr)} — ${pointLabel(metric, 'scope unknown', p)}`));
+        svg.append(mark);
+      }
+      return;
+    }
+    if (drawn.filter((x) => x.scope !== 'unknown').length > 1) seriesKeys.push([tint, labelOf(sr)]);
     if (sr.scope === 'new' || sr.scope === 'current') {
       for (const p of pts) {
-        const bar = s('rect', { class: `bar ${cls}`, x: x(p.t) - barWidth / 2, y: y(p.value), width: barWidth, height: Math.max(1, y(0) - y(p.value)) });
-        bar.append(s('title', null, pointLabel(metric, sr.scope, p)));
+        const bar = paint(s('rect', { class: `bar ${cls}`, x: Math.min(width - pad.right - barWidth, Math.max(pad.left, x(p.t) - barWidth / 2)), y: y(p.value), width: barWidth, height: Math.max(1, y(0) - y(p.value)) }), true);
+        bar.append(s('title', null, `${labelOf(sr)} — ${pointLabel(metric, sr.scope, p)}`));
         svg.append(bar);
       }
     } else {
       if (pts.length > 1) {
-        svg.append(s('polyline', { class: `line ${cls}`, points: pts.map((p) => `${x(p.t)},${y(p.value)}`).join(' ') }));
+        svg.append(paint(s('polyline', { class: `line ${cls}`, points: pts.map((p) => `${x(p.t)},${y(p.value)}`).join(' ') }), false));
       }
       for (const p of pts) {
         const open = p.qualifier === 'more_than' || p.qualifier === 'at_least';
-        const dot = s('circle', { class: `dot ${cls}${open ? ' open' : ''}${p.conflict ? ' conflicted' : ''}`, cx: x(p.t), cy: y(p.value), r: 4 });
-        dot.append(s('title', null, pointLabel(metric, sr.scope, p)));
+        const dot = paint(s('circle', { class: `dot ${cls}${open ? ' open' : ''}${p.conflict ? ' conflicted' : ''}`, cx: x(p.t), cy: y(p.value), r: 4 }), !open);
+        dot.append(s('title', null, `${labelOf(sr)} — ${pointLabel(metric, sr.scope, p)}`));
         svg.append(dot);
+        dotted.push({ ...p, scope: sr.scope, country: sr.country });
       }
     }
-  }
+  });
+  // A conflicting value is ringed where it is drawn (the point with that value, of the same
+  // scope and country, nearest the conflict's date), else at the conflict's date.
   for (const { t, v, c } of conflictValues) {
-    const ring = s('circle', { class: 'conflict', cx: x(t), cy: y(v), r: 8 });
+    const near = dotted
+      .filter((p) => p.value === v && (!c.scope || p.scope === c.scope) && (!c.country || !p.country || p.country === c.country))
+      .sort((a, b) => Math.abs(a.t - t) - Math.abs(b.t - t))[0];
+    const at = near ? near.t : t;
+    const ring = s('circle', { class: 'conflict', cx: x(at), cy: y(v), r: 8 });
     ring.append(s('title', null, `conflict (${c.kind}): ${c.reason ?? ''}`));
     svg.append(ring);
   }
   wrap.append(svg);
+  if (outside.length) {
+    wrap.append(h('p', { class: 'muted small' }, `Not drawn, outside the range: ${outside.map((p) => pointLabel(metric, p.scope, p)).join('; ')}.`));
+  }
+  if (seriesKeys.length) {
+    wrap.append(h('div', { class: 'legend series-legend' }, seriesKeys.map(([tint, label]) => {
+      const swatch = h('i', { class: `key-series metric-swatch-${metric}` });
+      if (tint) swatch.style.setProperty('background', tint);
+      return h('span', null, swatch, label);
+    })));
+  }
   wrap.append(legend([
     ['key-line', 'cumulative (line)'],
     ['key-bar', 'new (bars)'],
     ['key-open', '“more than” / “at least”'],
+    ['key-unknown', 'scope unknown'],
     ['key-conflict', `conflict${conflicts.length ? ` (${conflicts.length})` : ''}`],
   ]));
   return wrap;
 }
+
+const SERIES_COLOURS = ['#e08a00', '#2ca02c', '#9467bd', '#17becf', '#7f7f7f', '#bcbd22'];
 
 const QUALIFIER = { more_than: 'more than ', at_least: 'at least ', approximate: 'about ', at_most: 'at most ', less_than: 'less than ', exact: '', range: '' };
 

@@ -2,7 +2,7 @@
 // its numbers, diseases, places and dates highlighted.
 import { api } from './api.js';
 import { h, replace, num, day, countryName } from './dom.js';
-import { figureCharts, QUALIFIER } from './charts.js';
+import { figureCharts, seriesPlaces, QUALIFIER } from './charts.js';
 import { articleView, evidenceView, markLegend } from './article.js';
 import { triagePanel, triageBadge } from './triage.js';
 
@@ -49,8 +49,18 @@ export async function eventPage(root, id) {
         articlesEl)));
   document.body.dataset.page = 'event';
   const width = Math.max(320, Math.round(chartsEl.clientWidth || 640));
-  const charts = figureCharts(ev, width);
-  replace(chartsEl, charts.length ? charts : h('p', { class: 'muted' }, 'No dated figures in this event.'));
+  // Series come per place: country level first, then the places with the most figures.
+  const places = seriesPlaces(ev);
+  const drawFor = (place) => {
+    const charts = figureCharts(ev, width, place);
+    replace(chartsBox, charts.length ? charts : h('p', { class: 'muted' }, 'No dated figures here.'));
+  };
+  const chartsBox = h('div');
+  const picker = places.length > 1 ? h('label', { class: 'place-pick' }, 'Figures for ',
+    h('select', { id: 'place-pick', onchange: (e) => drawFor(e.target.value) },
+      places.map((p) => h('option', { value: p.key }, `${p.label} (${p.points})`)))) : null;
+  replace(chartsEl, picker, chartsBox);
+  drawFor(places[0]?.key ?? '');
 
   // Articles in source order, a few at a time; a failure stays local to its article.
   const showArticles = (list) => {
