@@ -38,7 +38,11 @@ fn actions(doc: &Value) -> Vec<String> {
                 id(&a["recipient"]),
                 items.join(","),
                 a["modality"].as_str().unwrap(),
-                if a["hedged"].as_bool().unwrap() { "|hedged" } else { "" }
+                if a["hedged"].as_bool().unwrap() {
+                    "|hedged"
+                } else {
+                    ""
+                }
             )
         })
         .collect()
@@ -159,37 +163,37 @@ fn hankyoreh_talks_promise_refusal_shortage_quotes() {
         );
     };
     want("Kim Jong-un", "leader", "North Korea", "KP");
-    want(
-        "Zhao Lijian",
-        "spokesman",
-        "Chinese Foreign Ministry",
-        "CN",
-    );
+    want("Zhao Lijian", "spokesman", "Chinese Foreign Ministry", "CN");
     // "… a source told the Hankyoreh on Monday": anonymous, with its words.
     let quotes = doc["quotes"].as_array().unwrap();
     let source = quotes
         .iter()
         .find(|q| q["speaker"]["anonymous"] == true)
         .unwrap();
-    assert!(source["content"]["text"]
-        .as_str()
-        .unwrap()
-        .starts_with("I understand that North Korea and China are discussing aid measures"));
+    assert!(
+        source["content"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("I understand that North Korea and China are discussing aid measures")
+    );
     assert_eq!(source["kind"], "direct");
     let zhao = quotes
         .iter()
         .find(|q| q["speaker"]["name"] == "Zhao Lijian")
         .unwrap();
-    assert!(zhao["content"]["text"]
-        .as_str()
-        .unwrap()
-        .starts_with("will strengthen anti-pandemic cooperation with the DPRK"));
+    assert!(
+        zhao["content"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("will strengthen anti-pandemic cooperation with the DPRK")
+    );
 
     // "strict border controls for over two years".
     let m = doc["measures"].as_array().unwrap();
-    assert!(m
-        .iter()
-        .any(|m| m["kind"] == "border_closure" && id(&m["place"]) == "KP"));
+    assert!(
+        m.iter()
+            .any(|m| m["kind"] == "border_closure" && id(&m["place"]) == "KP")
+    );
 }
 
 #[test]
@@ -204,7 +208,10 @@ fn voi_requests_deliveries_offers_refusals_and_quotes() {
     has(&a, "KP|refuse|KR|aid|reported|hedged");
     has(&a, "KP|refuse|WHO|aid|reported|hedged");
     // "China is preparing to send doctors, nurses and medical supplies … to North Korea".
-    has(&a, "CN|send|KP|medical_staff,medical_supplies|planned|hedged");
+    has(
+        &a,
+        "CN|send|KP|medical_staff,medical_supplies|planned|hedged",
+    );
     // "bringing in emergency supplies from China on three large Air Koryo cargo planes".
     has(&a, "CN|send|KP|medical_supplies|reported|hedged");
     // Peskov: Russia "would quickly respond to requests for vaccine support".
@@ -217,7 +224,10 @@ fn voi_requests_deliveries_offers_refusals_and_quotes() {
         .unwrap();
     assert_eq!(russia["items"][0]["name"], "Sputnik V");
     // "press officials … declined to respond" is no refusal of aid.
-    assert!(!a.iter().any(|x| x.contains("|refuse|") && !x.starts_with("KP|")));
+    assert!(
+        !a.iter()
+            .any(|x| x.contains("|refuse|") && !x.starts_with("KP|"))
+    );
 
     let sp = speakers(&doc);
     assert!(
@@ -230,11 +240,13 @@ fn voi_requests_deliveries_offers_refusals_and_quotes() {
     // Mike Ryan, "the WHO's emergencies director": his two direct quotes and "he said".
     let ryan: Vec<_> = sp.iter().filter(|s| s.0 == "Mike Ryan").collect();
     assert_eq!(ryan.len(), 3, "{sp:#?}");
-    assert!(ryan
-        .iter()
-        .all(|s| s.1 == "emergencies director" && s.2 == "WHO"));
+    assert!(
+        ryan.iter()
+            .all(|s| s.1 == "emergencies director" && s.2 == "WHO")
+    );
     // The Russian Foreign Ministry speaking as such.
-    assert!(sp
-        .iter()
-        .any(|s| s.0 == "-" && s.2 == "Russian Foreign Ministry" && !s.4));
+    assert!(
+        sp.iter()
+            .any(|s| s.0 == "-" && s.2 == "Russian Foreign Ministry" && !s.4)
+    );
 }

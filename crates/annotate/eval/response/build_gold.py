@@ -90,7 +90,7 @@ A = [
     ('d', 16, []),
     ('d', 17, ["WHO|send|GOV|aid|reported"]),
     ('d', 18, ["UA|request|WHO|aid|reported"]),
-    ('d', 20, ["WHO|send||medical_supplies|reported"]),
+    ('d', 20, ["GOV|request|WHO||reported", "WHO|send||medical_supplies|reported"]),
     ('d', 21, ["WHO|send||vaccines,medicines|reported"]),
     ('d', 22, ["UNICEF|send||medical_supplies|reported"]),
     ('d', 23, ["UNICEF|send||medical_supplies,medicines|reported", "WHO|send||medical_supplies,medicines|reported", "IT|send||medical_supplies,medicines|reported"]),

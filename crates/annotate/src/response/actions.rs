@@ -40,6 +40,8 @@ enum Form {
     Past,
     Ing,
     Finite,
+    /// A noun naming the act: "a donation of", "an appeal for".
+    Noun,
 }
 
 /// The cue words: (word, action, form).
@@ -132,6 +134,8 @@ const CUES: &[(&str, Act, Form)] = &[
     ("discussion", Act::Discuss, Form::Finite),
     ("discussions", Act::Discuss, Form::Finite),
     ("talks", Act::Discuss, Form::Finite),
+    ("donation", Act::Send, Form::Noun),
+    ("donations", Act::Send, Form::Noun),
 ];
 
 /// Lower-case cue words for the prefilter.
@@ -270,19 +274,43 @@ pub(crate) fn find(
     let quoted = quoted_ranges(ctx, toks);
     let mut out = Vec::new();
     let mut main_actor: Option<Vec<Party>> = None;
+    // Tokens before this one belong to an earlier clause ("At the request of X, …").
+    let mut floor = 0usize;
+    let mut last_actors: Vec<Party> = Vec::new();
     for (n, c) in cues.iter().enumerate() {
         let next = cues.get(n + 1).map_or(toks.len(), |x| x.at);
-        let prev = if n == 0 { 0 } else { cues[n - 1].end + 1 };
-        // Items between this cue and the next; before the first cue, they belong to it.
-        let its: Vec<Item> = items
+        let prev = if n == 0 { 0 } else { cues[n - 1].end + 1 }.max(floor);
+        // "turned to its allies …, while keeping its requests for help secret": "for help" is
+        // the object wherever it stands.
+        let scope = if is_any(ctx.t(&toks[c.at]), &["turned", "turning"]) {
+            next
+        } else {
+            scope_end(ctx, toks, c.end + 1, next)
+        };
+        let passive = c.form == Form::Past
+            && (c.at.saturating_sub(3)..c.at).any(|k| is_any(ctx.t(&toks[k]), BE));
+        let noun = c.form == Form::Noun;
+        // Items after the cue, in its clause; before it for passives, talks and nouns
+        // ("Vaccines have been provided", "provision of masks … under discussion").
+        let before_ok = passive || noun || c.act == Act::Discuss;
+        let mut its: Vec<Item> = items
             .iter()
             .filter(|it| {
-                (it.i > c.end && it.i < next)
-                    || (n == 0 && it.j <= c.at)
-                    || (it.i >= prev && it.j <= c.at && c.act == Act::Discuss)
+                (it.i > c.end && it.i < scope) || (before_ok && it.j <= c.at && it.i >= prev)
             })
             .map(|it| it.item.clone())
             .fold(Vec::new(), dedup_items);
+        // A vaccine named earlier in the sentence names the vaccines given ("Russia, which is
+        // developing the Sputnik V vaccine, would … respond to requests for vaccine support").
+        if let Some(v) = its
+            .iter_mut()
+            .find(|i| i.kind == "vaccines" && i.name.is_none())
+        {
+            v.name = items
+                .iter()
+                .find(|it| it.j <= c.at && it.item.name.is_some())
+                .and_then(|it| it.item.name.clone());
+        }
         if its.is_empty() && !c.request_of {
             continue;
         }
@@ -292,21 +320,24 @@ pub(crate) fn find(
         {
             continue;
         }
-        let passive = c.form == Form::Past
-            && (c.at.saturating_sub(3)..c.at).any(|k| is_any(ctx.t(&toks[k]), BE));
+        // "should be offered another dose": advice, not an action.
+        if (c.at.saturating_sub(3)..c.at)
+            .any(|k| is_any(ctx.t(&toks[k]), &["should", "must", "recommended"]))
+        {
+            continue;
+        }
         let (mut actors, mut recipients) = if c.request_of {
             // "at the request of X": X requests from the main actor.
-            (
-                list_after(
-                    ctx,
-                    toks,
-                    parties,
-                    c.end + 1,
-                    toks.len(),
-                    &["of", "from", "by"],
-                ),
-                Vec::new(),
-            )
+            let (list, end) = list_after_end(
+                ctx,
+                toks,
+                parties,
+                c.end + 1,
+                toks.len(),
+                &["of", "from", "by"],
+            );
+            floor = floor.max(end);
+            (list, Vec::new())
         } else if c.from_source {
             let src = list_after(ctx, toks, parties, c.end + 1, next, &["from"]);
             let subj = subject(ctx, toks, parties, c.at, prev);
@@ -316,17 +347,29 @@ pub(crate) fn find(
             (agents, Vec::new())
         } else {
             let mut a = subject(ctx, toks, parties, c.at, prev);
+            if a.is_empty() && noun {
+                // "a donation … was made by the Netherlands".
+                a = list_after(ctx, toks, parties, c.end + 1, next, &["by", "from"]);
+            }
+            if a.is_empty() && n > 0 && coordinated(ctx, toks, prev, c.at) {
+                // "WHO has deployed vehicles and has sent supplies": the same subject.
+                a = last_actors.clone();
+            }
             if a.is_empty() && n == 0 {
                 a = right_subject(ctx, toks, parties, c.end + 1);
             }
             (a, Vec::new())
         };
+        dedup_parties(&mut actors);
+        if !actors.is_empty() && !c.request_of {
+            last_actors.clone_from(&actors);
+        }
         if recipients.is_empty() && !c.request_of {
             let preps: &[&str] = match c.act {
                 Act::Send if c.from_source => &[],
                 Act::Send if is(ctx.t(&toks[c.at]), "respond") => &["from", "to", "for"],
                 Act::Send | Act::Offer | Act::Promise => &["to", "for", "with"],
-                Act::Request => &["from", "to"],
+                Act::Request => &["from", "to", "of"],
                 Act::Accept | Act::Refuse => &["from"],
                 Act::Discuss => &["with"],
             };
@@ -355,6 +398,7 @@ pub(crate) fn find(
             main_actor = Some(actors.clone());
         }
         recipients.retain(|r| !actors.iter().any(|a| a.id == r.id));
+        dedup_parties(&mut recipients);
         let (modality, act) = modality(ctx, toks, c, prev, speech, &quoted);
         let actors: Vec<Option<Party>> = if actors.is_empty() {
             vec![None]
@@ -386,6 +430,87 @@ pub(crate) fn find(
         }
     }
     out
+}
+
+/// Drops repeated parties (same identifier), keeping the first.
+fn dedup_parties(list: &mut Vec<Party>) {
+    let mut seen: Vec<String> = Vec::new();
+    list.retain(|p| {
+        if seen.contains(&p.id) {
+            false
+        } else {
+            seen.push(p.id.clone());
+            true
+        }
+    });
+}
+
+/// True when the cue at `at` continues the verb phrase before it: "… and has sent",
+/// "…, and distributed".
+fn coordinated(ctx: &Ctx<'_>, toks: &[Tok], from: usize, at: usize) -> bool {
+    let lo = at.saturating_sub(4).max(from);
+    (lo..at).any(|k| is(ctx.t(&toks[k]), "and"))
+        && (lo..at).all(|k| {
+            let w = ctx.t(&toks[k]);
+            !toks[k].cap || w == ","
+        })
+}
+
+/// Where the object of a cue ends: a relative clause ("which", "who"), a purpose clause ("to
+/// support", "for use"), "during", or a new clause ("and a WHO consultant is visiting",
+/// "and strengthening", ", and the toxicologist has started").
+fn scope_end(ctx: &Ctx<'_>, toks: &[Tok], from: usize, to: usize) -> usize {
+    const AUX: &[&str] = &[
+        "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could",
+    ];
+    for k in from..to {
+        let w = ctx.t(&toks[k]);
+        if matches!(w, ";" | ":")
+            || is_any(
+                w,
+                &["which", "who", "whom", "during", "while", "where", "when"],
+            )
+        {
+            return k;
+        }
+        if is(w, "to")
+            && k > from
+            && let Some(n) = toks.get(k + 1)
+        {
+            let nw = ctx.t(n);
+            let verb_like = !n.cap
+                && n.word
+                && !is_any(nw, DETS)
+                && !nw.starts_with(|c: char| c.is_ascii_digit())
+                && !is_any(
+                    nw,
+                    &[
+                        "all", "both", "each", "affected", "other", "several", "some", "health",
+                        "local", "national", "more", "those", "these",
+                    ],
+                );
+            if verb_like {
+                return k;
+            }
+        }
+        if is(w, "for")
+            && toks
+                .get(k + 1)
+                .is_some_and(|n| is_any(ctx.t(n), &["use", "treatment", "the"]))
+        {
+            return k;
+        }
+        if is(w, "and") || w == "," {
+            let next = toks.get(k + 1).map(|n| ctx.t(n)).unwrap_or("");
+            if next.ends_with("ing") && !toks[k + 1].cap {
+                return k;
+            }
+            if (k + 1..to.min(k + 6)).any(|j| is_any(ctx.t(&toks[j]), AUX)) {
+                return k;
+            }
+        }
+    }
+    to
 }
 
 /// Keeps one item per kind (the first), merging a vaccine name into it.
@@ -458,9 +583,42 @@ fn cues(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<Cue> {
         {
             continue;
         }
+        // "launched an appeal for funds", "a consolidated appeal for vaccine".
+        if is_any(w, &["appeal", "appeals"])
+            && is_any(
+                prev,
+                &[
+                    "an",
+                    "urgent",
+                    "consolidated",
+                    "interagency",
+                    "international",
+                    "emergency",
+                    "flash",
+                ],
+            )
+        {
+            out.push(Cue {
+                at: k,
+                end: k,
+                act: Act::Request,
+                form: Form::Noun,
+                from_source: false,
+                request_of: false,
+            });
+            continue;
+        }
         let Some((act, form)) = cue(w) else {
             continue;
         };
+        // "donations of vaccine … were received from Brazil": the verb tells.
+        if form == Form::Noun
+            && toks[k + 1..toks.len().min(k + 10)]
+                .iter()
+                .any(|t| cue(ctx.t(t)).is_some_and(|(_, f)| f != Form::Noun))
+        {
+            continue;
+        }
         // Nouns: "offers of", "a request", "requests for", "supplies".
         if form == Form::Bare
             && !(is_any(prev, MODALS)
@@ -565,7 +723,7 @@ fn cues(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<Cue> {
         }
         // A cue right after another ("refusing to accept", "preparing to send" is not a cue):
         // the first one governs.
-        if let Some(last) = out.last()
+        if let Some(last) = out.last_mut()
             && k <= last.end + 2
             && is(prev, "to")
             && matches!(
@@ -573,6 +731,7 @@ fn cues(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<Cue> {
                 Act::Refuse | Act::Offer | Act::Promise | Act::Request
             )
         {
+            last.end = k;
             continue;
         }
         let end = if is_any(w, &["turned", "turning"]) {
@@ -697,7 +856,39 @@ fn governed(ctx: &Ctx<'_>, toks: &[Tok], i: usize, preps: &[&str]) -> bool {
     {
         k -= 1;
     }
-    k > 0 && is_any(ctx.t(&toks[k - 1]), preps)
+    // "with relevant national authorities": up to two adjectives.
+    let mut adj = 0;
+    while k > 0
+        && adj < 2
+        && toks[k - 1].word
+        && !toks[k - 1].cap
+        && !is_any(ctx.t(&toks[k - 1]), preps)
+        && !is_any(
+            ctx.t(&toks[k - 1]),
+            &[
+                "and", "or", "that", "is", "are", "has", "have", "was", "were",
+            ],
+        )
+        && !ctx.t(&toks[k - 1]).ends_with("ing")
+        && (ctx.t(&toks[k - 1]).ends_with("al")
+            || ctx.t(&toks[k - 1]).ends_with("nt")
+            || is_any(
+                ctx.t(&toks[k - 1]),
+                &["joint", "local", "relevant", "several", "other"],
+            ))
+    {
+        k -= 1;
+        adj += 1;
+    }
+    while k > 0 && is_any(ctx.t(&toks[k - 1]), DETS) {
+        k -= 1;
+    }
+    // "assisting the Ministry": the object of a verb.
+    k > 0
+        && (is_any(ctx.t(&toks[k - 1]), preps)
+            || !toks[k - 1].cap
+                && ctx.t(&toks[k - 1]).ends_with("ing")
+                && !is(ctx.t(&toks[k - 1]), "including"))
 }
 
 /// The parties after `from` (before `to`) governed by one of `preps`, with the list they start.
@@ -729,6 +920,23 @@ fn list_after(
         .iter()
         .map(|p| p.party.clone())
         .collect()
+}
+
+/// [`list_after`], also giving the token after the list.
+fn list_after_end(
+    ctx: &Ctx<'_>,
+    toks: &[Tok],
+    parties: &[PartyAt],
+    from: usize,
+    to: usize,
+    preps: &[&str],
+) -> (Vec<Party>, usize) {
+    let list = list_after(ctx, toks, parties, from, to, preps);
+    let end = list
+        .last()
+        .and_then(|l| parties.iter().find(|p| p.party.start == l.start))
+        .map_or(from, |p| p.j);
+    (list, end)
 }
 
 /// A party right after the cue ("asks China and Russia for help", "provided the Ministry with").

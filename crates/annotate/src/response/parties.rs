@@ -66,7 +66,11 @@ pub(crate) fn parties(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<PartyAt> {
             continue;
         }
         // A country (place) possibly heading a body: "Chinese Foreign Ministry".
-        let place = ctx.place_at(t.s).map(|p| (p.country.clone(), p.end));
+        let org_here = lists.orgs.longest(ctx, toks, i).map(|(n, _)| n);
+        let place = ctx
+            .place_at(t.s)
+            .map(|p| (p.country.clone(), p.end))
+            .filter(|_| org_here.is_none_or(|n| n < 2));
         if let Some((country, end_cp)) = place {
             let mut j = i + 1;
             while j < toks.len() && ctx.cp(toks[j].s) < end_cp {
@@ -175,11 +179,10 @@ pub(crate) fn parties(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<PartyAt> {
                 }
                 j = e;
             }
-            let start = if i > 0 && is_any(ctx.t(&toks[i - 1]), BODY_FILL) {
-                i - 1
-            } else {
-                i
-            };
+            let mut start = i;
+            while start > 0 && i - start < 3 && is_any(ctx.t(&toks[start - 1]), BODY_FILL) {
+                start -= 1;
+            }
             let party = match &country {
                 Some(c) => ctx.party(toks[start].s, toks[j - 1].e, c, "organisation", Some(c)),
                 None => ctx.party(
@@ -201,7 +204,47 @@ pub(crate) fn parties(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<PartyAt> {
         }
         i += 1;
     }
+    merge_adjacent(ctx, toks, &mut out);
+    // A ministry of an unnamed country in a sentence naming one country: that country.
+    let mut countries: Vec<&str> = out
+        .iter()
+        .filter(|p| p.party.kind == "country")
+        .map(|p| p.party.id.as_str())
+        .collect();
+    countries.sort_unstable();
+    countries.dedup();
+    if let [only] = countries[..] {
+        let only = only.to_string();
+        for p in out.iter_mut().filter(|p| p.party.id == "GOV") {
+            p.party.id.clone_from(&only);
+            p.party.country = Some(only.clone());
+        }
+    }
     out
+}
+
+/// Parties written next to each other with nothing between are one: "United States Centers for
+/// Disease Control" (the organisation), "MSF Belgium" (the organisation), "WHO ICG" (the
+/// last, more specific one).
+fn merge_adjacent(ctx: &Ctx<'_>, toks: &[Tok], out: &mut Vec<PartyAt>) {
+    let mut k = 1;
+    while k < out.len() {
+        if out[k - 1].j == out[k].i && !out[k - 1].modifier {
+            let (a, b) = (&out[k - 1], &out[k]);
+            let keep_first = a.party.kind == "organisation" && b.party.kind == "country";
+            let mut merged = if keep_first { a.clone() } else { b.clone() };
+            merged.i = a.i;
+            merged.j = b.j;
+            let span = ctx.span(toks[a.i].s, toks[b.j - 1].e);
+            merged.party.start = span.start;
+            merged.party.end = span.end;
+            merged.party.text = span.text;
+            out[k - 1] = merged;
+            out.remove(k);
+        } else {
+            k += 1;
+        }
+    }
 }
 
 /// True when a body head at `i` is a government body, not a common word: capitalised
