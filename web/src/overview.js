@@ -26,8 +26,6 @@ function writeFilter(f) {
   location.hash = text ? `#/?${text}` : '#/';
 }
 
-// All events, unfiltered, for the filter menus (fetched once per page load).
-let allEvents = null;
 
 export async function overview(root, params, go) {
   const filter = readFilter(params);
@@ -50,11 +48,14 @@ export async function overview(root, params, go) {
         listEl)));
 
   const mapReady = createMap(mapEl, (id) => go(`#/event/${encodeURIComponent(id)}`));
-  allEvents ??= api.events({ limit: 500 }).catch(() => []);
+  // All events, unfiltered, for the filter menus and the colours (fresh each time: triage changes).
+  const allEvents = api.events({ limit: 500 });
+  const filtered = Object.keys(withoutQ(filter)).length > 0;
   const [events, signals, everything] = await Promise.all([
-    api.events({ ...withoutQ(filter), limit: 500 }),
+    // Unfiltered, the list is the one the menus are built from: one request, not two.
+    filtered ? api.events({ ...withoutQ(filter), limit: 500 }) : allEvents,
     api.signals({ ...withoutQ(filter), limit: 1000 }).catch(() => []),
-    allEvents,
+    allEvents.catch(() => []),
   ]);
   assignColours(everything.length ? everything : events);
   buildFilters(filtersEl, filter, everything.length ? everything : events, signals);
