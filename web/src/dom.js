@@ -138,3 +138,8 @@ export function countryName(code) {
     return code;
   }
 }
+
+/** "a, b, c +2": the first `n` of a list and how many more. */
+export function few(list, n) {
+  return list.length > n ? `${list.slice(0, n).join(', ')} +${list.length - n}` : list.join(', ');
+}

@@ -1,6 +1,6 @@
 // Page 1, the overview: map, timeline, filters, search and the ranked event list.
 import { api } from './api.js';
-import { h, replace, num, day, colour, countryName, assignColours } from './dom.js';
+import { h, replace, num, day, colour, countryName, assignColours, few } from './dom.js';
 import { createMap } from './map.js';
 import { overviewTimeline, legend } from './charts.js';
 import { triageBadge } from './triage.js';
@@ -177,11 +177,6 @@ function renderList(listEl, events) {
     return;
   }
   replace(listEl, h('ol', { class: 'events' }, events.map(eventItem)));
-}
-
-/** "a, b, c +2": the first `n` of a list and how many more. */
-function few(list, n) {
-  return list.length > n ? `${list.slice(0, n).join(', ')} +${list.length - n}` : list.join(', ');
 }
 
 function eventItem(ev) {

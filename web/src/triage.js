@@ -1,7 +1,7 @@
 // Page 3, triage: mark events relevant, dismissed or escalated with a note. The POST carries the
 // Bearer token the analyst pasted once (kept in localStorage).
 import { api, getToken } from './api.js';
-import { h, replace, day, countryName } from './dom.js';
+import { h, replace, day, countryName, few } from './dom.js';
 
 export const STATUSES = [
   ['relevant', 'Relevant'],
@@ -87,9 +87,9 @@ export async function triagePage(root) {
   const done = events.filter((e) => e.triage?.status).sort((a, b) => String(b.triage.at ?? '').localeCompare(String(a.triage.at ?? '')));
   const row = (ev) => h('tr', { 'data-event': ev.id },
     h('td', null, h('a', { href: `#/event/${encodeURIComponent(ev.id)}` }, ev.title || ev.id)),
-    h('td', null, (ev.diseases ?? []).map((d) => d.name ?? d.id).join(', ')),
-    h('td', null, (ev.countries ?? []).map(countryName).join(', ')),
-    h('td', null, day(ev.last_seen ?? ev.first_seen)),
+    h('td', null, few((ev.diseases ?? []).map((d) => d.name ?? d.id), 3)),
+    h('td', null, few((ev.countries ?? []).map(countryName), 4)),
+    h('td', { class: 'nowrap' }, day(ev.last_seen ?? ev.first_seen)),
     h('td', { class: 'num' }, (ev.relevance ?? 0).toFixed(2)),
     h('td', null, ev.triage?.status ? [triageBadge(ev.triage), ` ${ev.triage.user ?? ''}`, ev.triage.at ? h('div', { class: 'muted small' }, new Date(ev.triage.at).toLocaleString('en-GB', { timeZone: 'UTC' })) : null, ev.triage.note ? h('div', { class: 'note small' }, ev.triage.note) : null] : h('span', { class: 'muted' }, 'open')));
   const table = (list) => h('table', { class: 'triage-table' },
