@@ -97,6 +97,18 @@ try {
   await page.waitForSelector('#search-hits li');
   metrics.search_hits = await page.locator('#search-hits li').count();
   await page.screenshot({ path: join(out, 'search.png') });
+  // Filter by country through the menu: the list is what the API gives for that filter.
+  await page.goto(base.href);
+  await page.waitForSelector('body[data-page="overview"][data-ready="1"]');
+  await page.selectOption('#filters select[name="country"]', 'KP');
+  await page.waitForFunction(() => location.hash.includes('country=KP'));
+  await page.waitForSelector('body[data-page="overview"][data-ready="1"]');
+  const kp = await (await page.request.get(new URL('api/events?limit=500&country=KP', base).href)).json();
+  const kpIds = (kp.events ?? kp).map((e) => e.id).sort();
+  const shownIds = (await page.locator('li.event').evaluateAll((els) => els.map((e) => e.dataset.event))).sort();
+  check(JSON.stringify(kpIds) === JSON.stringify(shownIds), `country filter shows the API's KP events: ${shownIds} vs ${kpIds}`);
+  check(shownIds.includes(seed.id), 'the seed event is among the KP events');
+  metrics.kp_events = shownIds.length;
   await page.goto(base.href);
   await page.waitForSelector('body[data-page="overview"][data-ready="1"]');
   await item.waitFor();
