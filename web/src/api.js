@@ -10,7 +10,12 @@ export class ApiError extends Error {
 }
 
 async function get(path) {
-  const res = await fetch(path, { headers: { Accept: 'application/json' } });
+  // Off loopback the server may want a token for reads too: send it when there is one.
+  const headers = { Accept: 'application/json' };
+  const token = getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(path, { headers });
+  if (res.status === 401) throw new ApiError(401, `${path}: this server needs a token to read: use “Set token” (epiwire token create NAME)`);
   if (!res.ok) throw new ApiError(res.status, `${path}: ${res.status} ${await errorText(res)}`);
   return res.json();
 }
