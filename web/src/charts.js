@@ -225,15 +225,18 @@ function metricChart(metric, series, conflicts, width) {
   // Several series (countries, diseases) in one chart: the first keeps the metric's colour, the
   // others get their own, named in the legend.
   const drawn = series.filter((sr) => sr.points.length > 0);
-  const labelOf = (sr) => [sr.place_name ?? null, countryName(sr.country) || sr.country, sr.disease_name ?? null, sr.scope].filter(Boolean).join(' · ');
-  const seriesKeys = [];
+  // Shape tells the scope (line: cumulative, bars: new or current); colour tells the series
+  // (country and disease) when a chart holds more than one.
+  const keyOf = (sr) => `${sr.country ?? ''}|${sr.disease ?? ''}`;
+  const keys = [...new Set(drawn.filter((sr) => sr.scope && sr.scope !== 'unknown').map(keyOf))];
+  const labelOf = (sr) => [sr.place_name ?? null, countryName(sr.country) || sr.country, sr.disease_name ?? null].filter(Boolean).join(' · ');
+  const seriesKeys = keys.length > 1 ? keys.map((key, k) => [k === 0 ? null : SERIES_COLOURS[(k - 1) % SERIES_COLOURS.length], labelOf(drawn.find((sr) => keyOf(sr) === key))]) : [];
   const dotted = [];
-  let k = -1;
   drawn.forEach((sr) => {
-    if (sr.scope && sr.scope !== 'unknown') k += 1;
     const pts = sr.points.map((p) => ({ ...p, t: parseDay(p.as_of)?.getTime() })).filter((p) => Number.isFinite(p.t)).sort((a, b) => a.t - b.t);
     const cls = `scope-${sr.scope ?? 'unknown'}`;
-    const tint = k === 0 ? null : SERIES_COLOURS[(k - 1) % SERIES_COLOURS.length];
+    const k = keys.indexOf(keyOf(sr));
+    const tint = k <= 0 ? null : SERIES_COLOURS[(k - 1) % SERIES_COLOURS.length];
     const paint = (el, fill) => {
       if (tint) {
         el.style.setProperty('stroke', tint);
@@ -249,7 +252,6 @@ function metricChart(metric, series, conflicts, width) {
       }
       return;
     }
-    if (drawn.filter((x) => x.scope !== 'unknown').length > 1) seriesKeys.push([tint, labelOf(sr)]);
     if (sr.scope === 'new' || sr.scope === 'current') {
       for (const p of pts) {
         const bar = paint(s('rect', { class: `bar ${cls}`, x: Math.min(width - pad.right - barWidth, Math.max(pad.left, x(p.t) - barWidth / 2)), y: y(p.value), width: barWidth, height: Math.max(1, y(0) - y(p.value)) }), true);
