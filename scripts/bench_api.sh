@@ -17,7 +17,7 @@ DON="$SHARED/who-don/dons-1996-2012.jsonl"
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-100}
 THREADS=${THREADS:-2}
-PORT=${PORT:-18080}
+PORT=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 BIN=${EPIWIRE_BIN:-target/release/epiwire}
 ROUTES=${ROUTES:-"/api/events /api/search?q=cholera"}
 
@@ -41,13 +41,14 @@ PY
   "$BIN" ingest --data "$DATA" --progress never "$DATA/dons.jsonl" >&2
   echo "ingest: $(echo "$(date +%s.%N) - $start" | bc) s" >&2
 fi
-"$BIN" stats --data "$DATA" >&2 || true
+"$BIN" stats --data "$DATA" | head -3 >&2 || true
 
 "$BIN" serve --data "$DATA" --addr "127.0.0.1:$PORT" --sync-every 0 2>"$DATA/serve.log" &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do
-  curl -fs "http://127.0.0.1:$PORT/api/health" >/dev/null 2>&1 && break
+  kill -0 "$SERVER" 2>/dev/null || { cat "$DATA/serve.log" >&2; echo "the server died" >&2; exit 1; }
+  grep -q "serving on" "$DATA/serve.log" && break
   sleep 0.2
 done
 curl -fs "http://127.0.0.1:$PORT/api/health" >&2; echo >&2

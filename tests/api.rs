@@ -222,6 +222,7 @@ async fn bad_parameters_are_400_with_a_clear_message() {
         ("/api/search?q=nosuchfield:fever", "nosuchfield"),
         ("/api/search?q=title:(fever", "query"),
         ("/api/search?q=cholera&limit=101", "limit"),
+        ("/api/search?q=cholera&sort=oldest", "sort"),
         ("/api/documents", "id"),
         ("/api/export/facts.csv?from=17.05.2022", "from"),
         ("/api/export/facts.csv?signal=jump", "signal"),
@@ -303,6 +304,12 @@ async fn search_ranks_documents_and_returns_text_snippets_only() {
     assert!(kp_hits.iter().all(|h| h["id"] != "don-cholera-haiti"));
     let none = get("/api/search?q=cholera&country=KP").await.json();
     assert_eq!(none["total"], 0);
+    let who = get("/api/search?q=cholera&outlet=WHO.int&sort=newest")
+        .await
+        .json();
+    assert_eq!(who["total"], 1, "{who:#}");
+    let elsewhere = get("/api/search?q=cholera&outlet=example.org").await.json();
+    assert_eq!(elsewhere["total"], 0);
 }
 
 #[tokio::test]

@@ -59,7 +59,7 @@ paths = {
     "responses": {"200": ok("The document (the `epiwire extract` shape).", sref("Document")), "404": E404}}},
  "/api/search": {"get": {"operationId": "search", "tags": ["search"], "summary": "Full-text search over the documents, ranked by BM25.",
     "description": "Query syntax: all words are required; \"a phrase\"; `a OR b`; `-word` excludes; `title:word` searches one field. A query that does not parse is a 400. Snippets are plain text with highlight offsets (code points into the snippet). 503 when the search index could not be opened.",
-    "parameters": [P("q", "The query text (at most 1000 bytes).", {"type": "string", "minLength": 1, "maxLength": 1000}, "query", True)] + filters + [limit(20, 100), ref("offset")],
+    "parameters": [P("q", "The query text (at most 1000 bytes).", {"type": "string", "minLength": 1, "maxLength": 1000}, "query", True)] + filters + [P("outlet", "Outlet host (who.int), `www.` ignored.", {"type": "string"}), P("sort", "Order of the hits.", {"type": "string", "enum": ["relevance", "newest"], "default": "relevance"}), limit(20, 100), ref("offset")],
     "responses": {"200": ok("Hits and facet counts.", sref("SearchResults")), "400": E400, "503": err("The search index is unavailable.")}}},
  "/api/signals": {"get": {"operationId": "list_signals", "tags": ["signals"], "summary": "Alerts: signals, newest first.",
     "parameters": filters + [ref("signal"), limit(100, 1000), ref("offset")],

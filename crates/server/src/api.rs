@@ -8,16 +8,19 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use epiwire_consolidate::{EventFilter, EventSummary};
-use epiwire_search::SearchQuery;
+use epiwire_consolidate::{EventDetail, EventFilter, EventSummary, Signal};
+use epiwire_model::Document;
+use epiwire_search::{SearchQuery, Sort};
 use epiwire_store::{SqliteStore, Store, Triage, TriageStatus};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::auth;
 use crate::error::{ApiError, ErrorCode};
-use crate::params::{DocParams, Filter, ListParams, Paging, SearchParams, parsed};
+use crate::params::{
+    DocParams, Filter, ListParams, Paging, SearchParams, SearchRequest, SearchSort, parsed,
+};
 
 /// Paging of `GET /api/events`.
 pub(crate) const EVENT_PAGING: Paging = Paging {
@@ -138,20 +141,41 @@ async fn health(State(state): State<AppState>) -> ApiResult<Json<Value>> {
 async fn events(
     State(state): State<AppState>,
     query: Result<Query<ListParams>, QueryRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<EventsPage>> {
     let filter = parsed(query)?.filter(EVENT_PAGING)?;
     let f = event_filter(&filter);
     let events = state.pool.run(move |store| events_page(store, &f)).await?;
-    let next = (events.len() == filter.limit).then_some(filter.offset + filter.limit);
-    Ok(Json(json!({
-        "events": events,
-        "limit": filter.limit,
-        "offset": filter.offset,
-        "next_offset": next,
-    })))
+    let next_offset = (events.len() == filter.limit).then_some(filter.offset + filter.limit);
+    Ok(Json(EventsPage {
+        events,
+        limit: filter.limit,
+        offset: filter.offset,
+        next_offset,
+    }))
 }
 
-async fn event(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+/// A page of `GET /api/events` (serialized straight from the records, no JSON tree between).
+#[derive(Debug, Serialize)]
+struct EventsPage {
+    events: Vec<EventSummary>,
+    limit: usize,
+    offset: usize,
+    next_offset: Option<usize>,
+}
+
+/// A page of `GET /api/signals`.
+#[derive(Debug, Serialize)]
+struct SignalsPage {
+    signals: Vec<Signal>,
+    limit: usize,
+    offset: usize,
+    next_offset: Option<usize>,
+}
+
+async fn event(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<EventDetail>> {
     let detail = state
         .pool
         .run(move |store| {
@@ -164,22 +188,20 @@ async fn event(State(state): State<AppState>, Path(id): Path<String>) -> ApiResu
             Ok(detail)
         })
         .await?;
-    Ok(Json(
-        serde_json::to_value(detail).map_err(|e| ApiError::internal(&e))?,
-    ))
+    Ok(Json(detail))
 }
 
 async fn document_by_path(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Document>> {
     document(state, id).await
 }
 
 async fn document_by_query(
     State(state): State<AppState>,
     query: Result<Query<DocParams>, QueryRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Document>> {
     let id = parsed(query)?
         .id
         .filter(|id| !id.is_empty())
@@ -188,7 +210,7 @@ async fn document_by_query(
 }
 
 /// A stored document with its annotations (the `epiwire extract` shape).
-async fn document(state: AppState, id: String) -> ApiResult<Json<Value>> {
+async fn document(state: AppState, id: String) -> ApiResult<Json<Document>> {
     let doc = state
         .pool
         .run(move |store| {
@@ -197,16 +219,19 @@ async fn document(state: AppState, id: String) -> ApiResult<Json<Value>> {
                 .ok_or_else(|| ApiError::not_found(format!("no document {id:?}")))
         })
         .await?;
-    Ok(Json(
-        serde_json::to_value(doc).map_err(|e| ApiError::internal(&e))?,
-    ))
+    Ok(Json(doc))
 }
 
 async fn search(
     State(state): State<AppState>,
     query: Result<Query<SearchParams>, QueryRejection>,
 ) -> ApiResult<Json<Value>> {
-    let (q, filter) = parsed(query)?.validate(SEARCH_PAGING)?;
+    let SearchRequest {
+        q,
+        outlet,
+        sort,
+        filter,
+    } = parsed(query)?.validate(SEARCH_PAGING)?;
     let Some(index) = state.search.clone() else {
         return Err(ApiError {
             status: StatusCode::SERVICE_UNAVAILABLE,
@@ -222,8 +247,14 @@ async fn search(
         country: filter.country,
         from: filter.from,
         to: filter.to,
+        outlet,
         limit: filter.limit,
         offset: filter.offset,
+        sort: match sort {
+            SearchSort::Relevance => Sort::Relevance,
+            SearchSort::Newest => Sort::Newest,
+        },
+        // Strict parsing: bad syntax is a 400 that says what is wrong.
         ..SearchQuery::default()
     };
     let results = tokio::task::spawn_blocking(move || index.search(&request))
@@ -256,20 +287,20 @@ async fn search(
 async fn signals(
     State(state): State<AppState>,
     query: Result<Query<ListParams>, QueryRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<SignalsPage>> {
     let filter = parsed(query)?.filter(SIGNAL_PAGING)?;
     let f = event_filter(&filter);
     let signals = state
         .pool
         .run(move |store| Ok::<_, ApiError>(store.signals(&f)?))
         .await?;
-    let next = (signals.len() == filter.limit).then_some(filter.offset + filter.limit);
-    Ok(Json(json!({
-        "signals": signals,
-        "limit": filter.limit,
-        "offset": filter.offset,
-        "next_offset": next,
-    })))
+    let next_offset = (signals.len() == filter.limit).then_some(filter.offset + filter.limit);
+    Ok(Json(SignalsPage {
+        signals,
+        limit: filter.limit,
+        offset: filter.offset,
+        next_offset,
+    }))
 }
 
 /// Body of `POST /api/events/{id}/triage`.

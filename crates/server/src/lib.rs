@@ -229,14 +229,35 @@ async fn serve_async(mut config: ServeConfig) -> Result<()> {
     tracing::info!("serving {} on http://{local}/", config.data_dir.display());
     eprintln!("epiwire: serving on http://{local}/ (Ctrl-C to stop)");
     axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown())
         .await
         .map_err(|source| Error::Io {
             what: "server failed".to_owned(),
             source,
         })
+}
+
+/// Resolves on Ctrl-C, or on SIGTERM on Unix, so that in-flight requests finish.
+async fn shutdown() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
 }
 
 /// Opens (or rebuilds) the search index; `None` with a warning when that fails, so that the rest

@@ -103,16 +103,42 @@ pub struct SearchParams {
     country: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    /// Outlet host (`who.int`).
+    pub outlet: Option<String>,
+    /// `relevance` (the default) or `newest`.
+    pub sort: Option<String>,
     limit: Option<String>,
     offset: Option<String>,
+}
+
+/// How search hits are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchSort {
+    /// Best BM25 score first.
+    Relevance,
+    /// Newest publication first.
+    Newest,
+}
+
+/// A validated search request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRequest {
+    /// The query text.
+    pub q: String,
+    /// Outlet host, lower case, without `www.`.
+    pub outlet: Option<String>,
+    /// Order.
+    pub sort: SearchSort,
+    /// Disease, country, dates and paging.
+    pub filter: Filter,
 }
 
 /// Longest search query accepted, in bytes.
 pub const MAX_QUERY_BYTES: usize = 1000;
 
 impl SearchParams {
-    /// Validates into the query text and a filter.
-    pub fn validate(self, paging: Paging) -> Result<(String, Filter), ApiError> {
+    /// Validates into a search request.
+    pub fn validate(self, paging: Paging) -> Result<SearchRequest, ApiError> {
         let q = self
             .q
             .map(|q| q.trim().to_owned())
@@ -134,7 +160,29 @@ impl SearchParams {
             offset: number("offset", self.offset, 0, 0, MAX_OFFSET)?,
         };
         check_range(&filter)?;
-        Ok((q, filter))
+        let outlet = nonempty(self.outlet).map(|o| o.to_ascii_lowercase());
+        if let Some(o) = &outlet
+            && (o.len() > 253 || o.contains(char::is_whitespace))
+        {
+            return Err(ApiError::bad_request(format!(
+                "outlet {o:?} is not a host name (e.g. who.int)"
+            )));
+        }
+        let sort = match nonempty(self.sort).as_deref() {
+            None | Some("relevance") => SearchSort::Relevance,
+            Some("newest") => SearchSort::Newest,
+            Some(other) => {
+                return Err(ApiError::bad_request(format!(
+                    "sort {other:?} is unknown; expected relevance or newest"
+                )));
+            }
+        };
+        Ok(SearchRequest {
+            q,
+            outlet,
+            sort,
+            filter,
+        })
     }
 }
 
@@ -378,6 +426,12 @@ mod tests {
             q: Some(" cholera ".to_owned()),
             ..SearchParams::default()
         };
-        assert_eq!(p.validate(PAGING).unwrap().0, "cholera");
+        assert_eq!(p.validate(PAGING).unwrap().q, "cholera");
+        let p = SearchParams {
+            q: Some("x".to_owned()),
+            sort: Some("oldest".to_owned()),
+            ..SearchParams::default()
+        };
+        assert_eq!(p.validate(PAGING).unwrap_err().status, 400);
     }
 }
