@@ -443,11 +443,18 @@ fn attribute_direct(
             a += 1;
         }
         let sent = sent_of(sent_tok, v);
-        let (speaker, pronoun) = if a < v {
-            speaker(ctx, toks, a, v)
-        } else {
+        let right = |ctx: &Ctx<'_>| {
             let b = right_phrase_end(ctx, toks, v + 1, sent.1.max(v + 1));
             speaker(ctx, toks, v + 1, b)
+        };
+        let (speaker, pronoun) = if a < v {
+            // `" the plan, said Ken Salazar`: words before the verb that name nobody.
+            match speaker(ctx, toks, a, v) {
+                (None, false) => right(ctx),
+                found => found,
+            }
+        } else {
+            right(ctx)
         };
         if speaker.is_some() || pronoun {
             return Some(Found {
@@ -485,46 +492,77 @@ fn reported(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> Option<Found> {
         return None;
     }
     let sent = (toks[a].s, toks[b - 1].e);
-    // "…, according to Budd."
-    if let Some(k) = (a..end.saturating_sub(2)).rev().take(8).find(|&k| {
+    lead_attribution(ctx, toks, a, end, sent)
+        .or_else(|| according(ctx, toks, a, end, sent))
+        .or_else(|| trailing(ctx, toks, a, end, sent))
+}
+
+/// "…, according to Budd."
+fn according(
+    ctx: &Ctx<'_>,
+    toks: &[Tok],
+    a: usize,
+    end: usize,
+    sent: (usize, usize),
+) -> Option<Found> {
+    let k = (a..end.saturating_sub(2)).rev().take(8).find(|&k| {
         is(ctx.t(&toks[k]), "according")
             && is(ctx.t(&toks[k + 1]), "to")
-            && k > a
+            && k > a + 2
             && ctx.t(&toks[k - 1]) == ","
-    }) {
-        let (speaker, pronoun) = speaker(ctx, toks, k + 2, end);
-        if speaker.is_some() {
+    })?;
+    let (speaker, pronoun) = speaker(ctx, toks, k + 2, end);
+    speaker.is_some().then(|| Found {
+        kind: "reported",
+        content: (toks[a].s, toks[k - 2].e),
+        speaker,
+        sent,
+        pronoun,
+    })
+}
+
+/// Trailing attribution: "CLAUSE, police said (Saturday).", "CLAUSE, said Manrosan.",
+/// "CLAUSE, says Bruce Shaw, director of … for AMD."
+fn trailing(
+    ctx: &Ctx<'_>,
+    toks: &[Tok],
+    a: usize,
+    end: usize,
+    sent: (usize, usize),
+) -> Option<Found> {
+    let tail_lo = end.saturating_sub(18).max(a + 2);
+    for comma in (tail_lo..end).rev().filter(|&k| ctx.t(&toks[k]) == ",") {
+        let Some(v) = (comma + 1..end.min(comma + 8)).find(|&k| is_any(ctx.t(&toks[k]), SPEECH))
+        else {
+            continue;
+        };
+        let (speaker, pronoun) = if v > comma + 1 {
+            speaker(ctx, toks, comma + 1, v)
+        } else {
+            speaker(ctx, toks, v + 1, right_phrase_end(ctx, toks, v + 1, end))
+        };
+        if (speaker.is_some() || pronoun) && comma > a + 2 && !has_mark(ctx, toks, a, comma) {
             return Some(Found {
                 kind: "reported",
-                content: (toks[a].s, toks[k - 2].e),
+                content: (toks[a].s, toks[comma - 1].e),
                 speaker,
                 sent,
                 pronoun,
             });
         }
+        return None;
     }
-    // Trailing attribution: "CLAUSE, police said (Saturday)." / "CLAUSE, said Manrosan."
-    let tail_lo = end.saturating_sub(10).max(a + 2);
-    if let Some(comma) = (tail_lo..end).rev().find(|&k| ctx.t(&toks[k]) == ",") {
-        let v = (comma + 1..end).find(|&k| is_any(ctx.t(&toks[k]), SPEECH));
-        if let Some(v) = v {
-            let (speaker, pronoun) = if v > comma + 1 {
-                speaker(ctx, toks, comma + 1, v)
-            } else {
-                speaker(ctx, toks, v + 1, right_phrase_end(ctx, toks, v + 1, end))
-            };
-            if (speaker.is_some() || pronoun) && comma > a + 2 && !has_mark(ctx, toks, a, comma) {
-                return Some(Found {
-                    kind: "reported",
-                    content: (toks[a].s, toks[comma - 1].e),
-                    speaker,
-                    sent,
-                    pronoun,
-                });
-            }
-        }
-    }
-    // "X said (that) CLAUSE": the first speech verb with a subject before it.
+    None
+}
+
+/// "X said (that) CLAUSE", "X told reporters (that) CLAUSE", "…, Owen said, CLAUSE".
+fn lead_attribution(
+    ctx: &Ctx<'_>,
+    toks: &[Tok],
+    a: usize,
+    end: usize,
+    sent: (usize, usize),
+) -> Option<Found> {
     for v in a + 1..end.saturating_sub(2) {
         let w = ctx.t(&toks[v]);
         if !is_any(w, SPEECH) || is_any(w, &["asked", "continued", "recalled"]) {
@@ -555,10 +593,23 @@ fn reported(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> Option<Found> {
         match that {
             Some(t) if (v + 1..t).all(|k| toks[k].word || ctx.t(&toks[k]) == ",") => c = t + 1,
             _ => {
-                if is_any(w, &["told", "tells", "urged", "asked", "warned"]) {
+                if is_any(w, &["told", "tells"]) {
+                    // "told USA TODAY the North likely has …".
+                    while c < end
+                        && c < v + 5
+                        && (toks[c].cap && toks[c].word
+                            || is_any(ctx.t(&toks[c]), &["reporters", "journalists", "media"]))
+                        && !is(ctx.t(&toks[c]), "the")
+                    {
+                        c += 1;
+                    }
+                    if c == v + 1 {
+                        continue;
+                    }
+                } else if is_any(w, &["urged", "warned"]) {
                     continue;
                 }
-                let n = &toks[c];
+                let Some(n) = toks.get(c) else { continue };
                 if !n.word
                     || is_any(
                         ctx.t(n),
@@ -601,6 +652,37 @@ fn has_mark(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> bool {
 /// Where the speaker phrase ending before the verb at `v` starts: back over at most three
 /// comma-separated segments that look like names, roles or organisations.
 fn left_phrase_start(ctx: &Ctx<'_>, toks: &[Tok], lo: usize, v: usize) -> usize {
+    const MODIFIERS: &[&str] = &[
+        "the",
+        "a",
+        "an",
+        "of",
+        "for",
+        "at",
+        "with",
+        "and",
+        "its",
+        "his",
+        "her",
+        "their",
+        "former",
+        "senior",
+        "deputy",
+        "new",
+        "chief",
+        "top",
+        "local",
+        "one",
+        "young",
+        "older",
+        "national",
+        "public",
+        "health",
+        "foreign",
+        "press",
+        "emergencies",
+        "emergency",
+    ];
     let mut start = v;
     let mut segs = 0;
     let mut k = v;
@@ -608,75 +690,64 @@ fn left_phrase_start(ctx: &Ctx<'_>, toks: &[Tok], lo: usize, v: usize) -> usize 
     if k > lo && ctx.t(&toks[k - 1]) == "," {
         k -= 1;
     }
-    while k > lo && segs < 3 {
+    while k > lo && segs < 4 {
         // One segment: back to a comma, quote mark, "that", ":" or the sentence start.
         let seg_end = k;
-        while k > lo && seg_end - k <= 12 {
+        while k > lo && seg_end - k <= 16 {
             let w = ctx.t(&toks[k - 1]);
             if matches!(w, "," | ";" | ":" | "“" | "”" | "\"" | "(" | ")")
-                || is_any(w, &["that", "and", "but"]) && k - 1 > lo && !toks[k].cap
+                || is_any(w, &["that", "but"])
+                || is(w, "and") && !toks[k].cap
             {
                 break;
             }
             k -= 1;
         }
         let seg = &toks[k..seg_end];
+        let first = seg.first().map(|t| ctx.t(t)).unwrap_or("");
+        // An adverbial between speaker and verb ("Kempthorne, at a news conference in
+        // Washington, said", "Saad, quoted in the agency SUNA, said"): skipped over.
+        let adverbial = segs == 0
+            && !seg.is_empty()
+            && !seg[0].cap
+            && (is_any(
+                first,
+                &[
+                    "at", "in", "on", "during", "speaking", "quoted", "writing", "from", "after",
+                    "before", "when", "who", "which",
+                ],
+            ));
         // A sentence adverb ("Separately,") is no speaker.
-        let adverb = seg.len() == 1 && ctx.t(&seg[0]).ends_with("ly");
+        let adverb = seg.len() == 1 && first.ends_with("ly");
+        let has_role = seg.iter().any(|t| is_any(ctx.t(t), ROLES));
         let speakerish = !seg.is_empty()
             && !adverb
-            && seg.len() <= 10
-            && seg.iter().all(|t| {
-                let w = ctx.t(t);
-                t.cap
-                    || !t.word
-                    || is_any(w, ROLES)
-                    || is_any(w, ANONYMOUS)
-                    || is_any(w, PRONOUNS)
-                    || is_any(
-                        w,
-                        &[
-                            "the",
-                            "a",
-                            "an",
-                            "of",
-                            "for",
-                            "at",
-                            "with",
-                            "and",
-                            "its",
-                            "his",
-                            "her",
-                            "their",
-                            "who",
-                            "former",
-                            "senior",
-                            "deputy",
-                            "new",
-                            "chief",
-                            "top",
-                            "local",
-                            "one",
-                            "young",
-                            "older",
-                            "national",
-                            "public",
-                            "health",
-                            "foreign",
-                            "press",
-                            "emergencies",
-                            "emergency",
-                        ],
-                    )
-                    || w.ends_with("'s")
-                    || w.ends_with("’s")
-                    || w.chars().next().is_some_and(|c| c.is_ascii_digit())
-                    || w.contains('-')
-            });
+            && seg.len() <= 16
+            && (has_role && seg.len() <= 14
+                || seg.len() <= 10
+                    && seg.iter().all(|t| {
+                        let w = ctx.t(t);
+                        t.cap
+                            || !t.word
+                            || is_any(w, ROLES)
+                            || is_any(w, ANONYMOUS)
+                            || is_any(w, PRONOUNS)
+                            || is_any(w, MODIFIERS)
+                            || w.ends_with("'s")
+                            || w.ends_with("’s")
+                            || w.chars().next().is_some_and(|c| c.is_ascii_digit())
+                            || w.contains('-')
+                    }));
+        if adverbial {
+            if k > lo && ctx.t(&toks[k - 1]) == "," {
+                k -= 1;
+                continue;
+            }
+            break;
+        }
         if !speakerish {
             break;
         }
-        // A segment is kept only if it holds a name, role, organisation or pronoun.
         start = k;
         segs += 1;
         if k > lo && ctx.t(&toks[k - 1]) == "," {
@@ -710,6 +781,100 @@ fn right_phrase_end(ctx: &Ctx<'_>, toks: &[Tok], from: usize, lim: usize) -> usi
     k
 }
 
+/// Capitalised words of titles, never names ("Prime Minister", "Head Coach").
+const TITLE_WORDS: &[&str] = &[
+    "The",
+    "A",
+    "An",
+    "Dr",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Prof",
+    "Secretary",
+    "Minister",
+    "President",
+    "Head",
+    "Coach",
+    "Deputy",
+    "Foreign",
+    "Chief",
+    "General",
+    "Police",
+    "Senior",
+    "Former",
+    "Executive",
+    "Vice",
+    "Prime",
+    "Interior",
+    "Health",
+    "Public",
+    "National",
+    "Sen",
+    "Rep",
+    "Gov",
+    "Lt",
+    "Col",
+    "Gen",
+    "Sir",
+    "Dame",
+    "Lord",
+    "Justice",
+    "Judge",
+    "Mayor",
+    "Governor",
+    "Ambassador",
+    "Director",
+    "Director-General",
+    "Commissioner",
+    "Inspector",
+    "Many",
+    "Some",
+];
+
+/// Titles before a name that make the next run the name ("Dr Maguire", "spokesman Zhao").
+const NAME_TITLES: &[&str] = &[
+    "Dr",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Prof",
+    "Secretary",
+    "Minister",
+    "President",
+    "Coach",
+    "General",
+    "Sen",
+    "Rep",
+    "Gov",
+    "Sir",
+    "Dame",
+    "Mayor",
+    "Governor",
+    "Ambassador",
+    "Judge",
+];
+
+/// Lower-case heads of an organisation written before a role ("national disaster agency
+/// spokesman").
+const ORG_HEADS: &[&str] = &[
+    "agency",
+    "ministry",
+    "department",
+    "office",
+    "police",
+    "army",
+    "embassy",
+    "company",
+    "hospital",
+    "council",
+    "committee",
+    "institute",
+    "service",
+    "services",
+    "force",
+];
+
 /// Parses a speaker phrase (tokens `a..b`): name, role, organisation, anonymity. The second
 /// value is true when the phrase is a bare pronoun (resolved later).
 fn speaker(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> (Option<Speaker>, bool) {
@@ -721,15 +886,27 @@ fn speaker(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> (Option<Speaker>,
     while b > a && !toks[b - 1].word {
         b -= 1;
     }
-    if a >= b || b - a > 16 {
+    if a >= b || b - a > 30 {
         return (None, false);
     }
     if b - a == 1 && is_any(ctx.t(&toks[a]), PRONOUNS) {
         return (None, true);
     }
-    let parties = crate::response::parties_in(ctx, &toks[a..b]);
+    // Parties of the phrase, except places it merely locates ("in Washington").
+    let parties: Vec<_> = crate::response::parties_in(ctx, &toks[a..b])
+        .into_iter()
+        .filter(|p| {
+            p.0 == 0
+                || !is_any(
+                    ctx.t(&toks[a + p.0 - 1]),
+                    &["in", "at", "near", "outside", "to"],
+                )
+        })
+        .collect();
     let in_party = |k: usize| parties.iter().any(|p| p.0 + a <= k && k < p.1 + a);
-    // The name: the last run of capitalised words outside parties and roles.
+    let possessive = |w: &str| w.ends_with("'s") || w.ends_with("’s") || w.ends_with('\'');
+    // The name: a run of capitalised words outside parties, roles and titles; a run after a
+    // title or role is preferred, a run after "of"/"at"/"for" or a possessor is not a name.
     let mut name: Option<(usize, usize)> = None;
     let mut name_score = 0;
     let mut k = a;
@@ -740,149 +917,133 @@ fn speaker(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> (Option<Speaker>,
             && t.cap
             && !in_party(k)
             && !is_any(w, ROLES)
-            && !is_any(
-                w,
-                &[
-                    "The",
-                    "A",
-                    "An",
-                    "Dr",
-                    "Mr",
-                    "Mrs",
-                    "Ms",
-                    "Prof",
-                    "Secretary",
-                    "Minister",
-                    "President",
-                    "Head",
-                    "Coach",
-                    "Deputy",
-                    "Foreign",
-                    "Chief",
-                    "General",
-                    "Police",
-                    "Senior",
-                    "Former",
-                    "Executive",
-                    "Vice",
-                    "Prime",
-                    "Interior",
-                    "Health",
-                    "Public",
-                    "National",
-                ],
-            );
-        if nameish {
-            let s = k;
-            while k < b
-                && toks[k].word
-                && toks[k].cap
-                && !in_party(k)
-                && !is_any(ctx.t(&toks[k]), ROLES)
-            {
-                k += 1;
-            }
-            // A run after a title or role ("spokesman Zhao Lijian") is the name; a run after
-            // "of", "at", "for" is an organisation; otherwise the first run.
-            let before = (a..s)
-                .rev()
-                .find(|&p| !is_any(ctx.t(&toks[p]), &["the", "The"]));
-            let score = match before.map(|p| ctx.t(&toks[p])) {
-                Some(w) if is_any(w, &["of", "at", "for", "with", "from"]) => 0,
-                Some(w)
-                    if is_any(w, ROLES)
-                        || is_any(
-                            w,
-                            &[
-                                "Dr",
-                                "Mr",
-                                "Mrs",
-                                "Ms",
-                                "Prof",
-                                "Secretary",
-                                "Minister",
-                                "President",
-                                "Coach",
-                                "General",
-                                "Sen",
-                                "Rep",
-                                "Gov",
-                            ],
-                        ) =>
-                {
-                    3
-                }
-                _ if name.is_none() => 2,
-                _ => 1,
-            };
-            if score > name_score {
-                name = Some((s, k));
-                name_score = score;
-            }
-        } else {
+            && !is_any(w, ANONYMOUS)
+            && !TITLE_WORDS.contains(&w);
+        if !nameish {
+            k += 1;
+            continue;
+        }
+        let s = k;
+        while k < b
+            && toks[k].word
+            && toks[k].cap
+            && !in_party(k)
+            && !is_any(ctx.t(&toks[k]), ROLES)
+            && !TITLE_WORDS.contains(&ctx.t(&toks[k]))
+        {
             k += 1;
         }
+        let last = ctx.t(&toks[k - 1]);
+        let possessor = possessive(last) || toks.get(k).is_some_and(|n| ctx.t(n) == "'");
+        let before = (a..s).rev().find(|&p| !is_any(ctx.t(&toks[p]), &["the"]));
+        let score = match before.map(|p| ctx.t(&toks[p])) {
+            _ if possessor => 0,
+            Some(w) if is_any(w, &["of", "at", "for", "with", "from", "in", "by"]) => 0,
+            Some(w) if is_any(w, ROLES) || NAME_TITLES.contains(&w) => 3,
+            _ if name.is_none() => 2,
+            _ => 1,
+        };
+        if score > name_score {
+            name = Some((s, k));
+            name_score = score;
+        }
     }
-    // The role: tokens around a role head that are neither name nor party.
+    let in_name = |k: usize| name.is_some_and(|(s, e)| k >= s && k < e);
+    // The role: a role head with the words before it that are neither name nor party nor an
+    // organisation's capitalised name ("Sixers chairman" → chairman).
     let mut role: Option<(usize, usize)> = None;
     for k in a..b {
-        if is_any(ctx.t(&toks[k]), ROLES)
-            && !in_party(k)
-            && name.is_none_or(|(s, e)| k < s || k >= e)
-        {
-            let mut s = k;
-            while s > a {
-                let p = &toks[s - 1];
-                let pw = ctx.t(p);
-                if !p.word
-                    || in_party(s - 1)
-                    || name.is_some_and(|(ns, ne)| s > ns && s - 1 < ne)
-                    || is_any(
-                        pw,
-                        &["the", "a", "an", "of", "its", "his", "her", "their", "said"],
-                    )
-                    || pw.ends_with("'s")
-                    || pw.ends_with("’s")
-                {
-                    break;
-                }
-                s -= 1;
-            }
-            let mut e = k + 1;
-            // "executive director and CEO", "director-general".
-            while e + 1 < b && is(ctx.t(&toks[e]), "and") && is_any(ctx.t(&toks[e + 1]), ROLES) {
-                e += 2;
-            }
-            role = Some(match role {
-                Some((rs, _)) if rs <= s => (rs, e),
-                _ => (s, e),
-            });
+        if !is_any(ctx.t(&toks[k]), ROLES) || in_party(k) || in_name(k) {
+            continue;
         }
+        let mut s = k;
+        while s > a {
+            let p = &toks[s - 1];
+            let pw = ctx.t(p);
+            let stop = !p.word
+                || in_party(s - 1)
+                || in_name(s - 1)
+                || is_any(
+                    pw,
+                    &[
+                        "the", "a", "an", "of", "its", "his", "her", "their", "said", "and", "at",
+                        "with", "for", "from", "in",
+                    ],
+                )
+                || possessive(pw)
+                || p.cap && !TITLE_WORDS.contains(&pw) && !is_any(pw, ROLES);
+            if stop {
+                break;
+            }
+            s -= 1;
+        }
+        let mut e = k + 1;
+        // "executive director and CEO", "chief technology officer".
+        loop {
+            if e < b && is_any(ctx.t(&toks[e]), ROLES) && !in_name(e) && !in_party(e) {
+                e += 1;
+            } else if e + 1 < b && is(ctx.t(&toks[e]), "and") && is_any(ctx.t(&toks[e + 1]), ROLES)
+            {
+                e += 2;
+            } else {
+                break;
+            }
+        }
+        role = Some(match role {
+            Some((rs, _)) if rs <= s => (rs, e),
+            _ => (s, e),
+        });
+        break;
+    }
+    let mut organisation: Option<String> = None;
+    // "national disaster agency spokesman": the organisation inside the role.
+    if let Some((rs, re)) = role
+        && let Some(h) = (rs..re).rev().find(|&k| is_any(ctx.t(&toks[k]), ORG_HEADS))
+        && h + 1 < re
+    {
+        organisation = Some(ctx.text[toks[rs].s..toks[h].e].to_string());
+        role = Some((h + 1, re));
     }
     let anonymous_word = (a..b).any(|k| is_any(ctx.t(&toks[k]), ANONYMOUS));
     // The organisation: a party in the phrase (a country by its name), else the capitalised
-    // words after "of"/"at"/"with" that follow the role.
-    let mut organisation: Option<String> = None;
+    // words after "of"/"at"/"with"/"for" that follow the role, else capitalised words just
+    // before the role ("Sixers chairman").
     let mut country: Option<String> = None;
-    if let Some(p) = parties.first() {
+    if organisation.is_none()
+        && let Some(p) = parties.first()
+    {
         organisation = Some(p.2.clone());
         country = p.3.clone();
-    } else if let Some((_, re)) = role {
+    }
+    if organisation.is_none()
+        && let Some((rs, re)) = role
+    {
         let mut k = re;
         if k < b && is_any(ctx.t(&toks[k]), &["of", "at", "with", "for"]) {
             k += 1;
-            while k < b && is_any(ctx.t(&toks[k]), &["the"]) {
+            let mut skipped = 0;
+            while k < b && !toks[k].cap && skipped < 3 && toks[k].word {
                 k += 1;
+                skipped += 1;
             }
             let s = k;
             while k < b
-                && (toks[k].cap || is_any(ctx.t(&toks[k]), &["of", "for", "and"]))
                 && toks[k].word
+                && (toks[k].cap || is_any(ctx.t(&toks[k]), &["of", "for", "and"]))
             {
                 k += 1;
             }
-            if k > s {
+            if k > s && !possessive(ctx.t(&toks[k - 1])) {
                 organisation = Some(ctx.text[toks[s].s..toks[k - 1].e].to_string());
+            }
+        }
+        if organisation.is_none() && rs > a {
+            let mut s = rs;
+            while s > a && toks[s - 1].cap && toks[s - 1].word && !in_name(s - 1) {
+                s -= 1;
+            }
+            if s < rs && !TITLE_WORDS.contains(&ctx.t(&toks[s])) {
+                organisation = Some(ctx.text[toks[s].s..toks[rs - 1].e].to_string());
             }
         }
     }
@@ -897,12 +1058,9 @@ fn speaker(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> (Option<Speaker>,
     if name.is_none() && role.is_none() && organisation.is_none() && !anonymous {
         return (None, false);
     }
-    if anonymous
-        && organisation
-            .as_deref()
-            .is_some_and(|o| is_any(o, &["officials", "authorities", "sources"]))
-    {
-        organisation = None;
+    if anonymous {
+        organisation =
+            organisation.filter(|o| !ANONYMOUS.iter().any(|w| o.to_lowercase().contains(w)));
     }
     let mention = ctx.span(toks[a].s, toks[b - 1].e);
     (

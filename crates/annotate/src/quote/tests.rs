@@ -38,7 +38,7 @@ fn direct_quote_attribution_after() {
         (
             Some("Michael Hutchins"),
             Some("executive director"),
-            Some("Wildlife Society"),
+            Some("The Wildlife Society"),
             false
         )
     );

@@ -282,3 +282,87 @@ fn dump_response() {
     }
     eprintln!("{}", crate::response::eval_response(&gold).unwrap());
 }
+
+/// CPU seconds of this process (user + system), from /proc.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+/// Throughput of the response and quote pass alone (documents annotated beforehand) and of the
+/// whole `annotate()`, on WHO DON and the NewsWCL50 news, CPU time, best of three. Run in
+/// release:
+/// `cargo test -p epiwire-annotate --release --lib response::tests::throughput -- --ignored --nocapture`
+#[test]
+#[ignore = "measurement; needs the shared data and a release build"]
+fn throughput() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    let mut texts: Vec<String> = Vec::new();
+    for (file, key) in [
+        ("who-don/dons-1996-2012.jsonl", "text"),
+        ("news-clustering/newswcl50_docs.jsonl", "text_detokenized"),
+    ] {
+        let data = std::fs::read_to_string(root.join(file)).unwrap();
+        texts.extend(
+            data.lines()
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                .filter_map(|v| v.get(key).and_then(|t| t.as_str()).map(str::to_string)),
+        );
+    }
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let mut docs: Vec<Document> = texts
+        .iter()
+        .map(|t| {
+            let mut d = Document {
+                text: t.clone(),
+                ..Document::default()
+            };
+            crate::annotate(&mut d);
+            d
+        })
+        .collect();
+    let measure = |f: &mut dyn FnMut()| {
+        let mut best = 0.0f64;
+        for _ in 0..3 {
+            let (t0, c0) = (std::time::Instant::now(), cpu_seconds());
+            f();
+            let wall = t0.elapsed().as_secs_f64();
+            let cpu = match (c0, cpu_seconds()) {
+                (Some(a), Some(b)) if b > a => b - a,
+                _ => wall,
+            };
+            best = best.max(bytes as f64 / 1e6 / cpu);
+        }
+        best
+    };
+    let mut found = 0usize;
+    let pass = measure(&mut || {
+        found = 0;
+        for d in docs.iter_mut() {
+            crate::response::annotate(d);
+            found += d.actions.len() + d.quotes.len() + d.shortages.len() + d.measures.len();
+        }
+    });
+    let whole = measure(&mut || {
+        for t in &texts {
+            let mut d = Document {
+                text: t.clone(),
+                ..Document::default()
+            };
+            crate::annotate(&mut d);
+        }
+    });
+    eprintln!(
+        "{} docs, {:.2} MB: response+quote pass {pass:.0} MB/s, whole annotate() {whole:.0} MB/s \
+         (CPU time, best of 3); {found} records",
+        texts.len(),
+        bytes as f64 / 1e6
+    );
+    if !cfg!(debug_assertions) {
+        assert!(pass >= 200.0, "{pass:.0} MB/s");
+    }
+}
