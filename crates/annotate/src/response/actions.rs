@@ -328,7 +328,7 @@ pub(crate) fn find(
         }
         let (mut actors, mut recipients) = if c.request_of {
             // "at the request of X": X requests from the main actor.
-            let (list, end) = list_after_end(
+            let (mut list, end) = list_after_end(
                 ctx,
                 toks,
                 parties,
@@ -336,7 +336,13 @@ pub(crate) fn find(
                 toks.len(),
                 &["of", "from", "by"],
             );
-            floor = floor.max(end);
+            // Only the first: "At the request of the Ministry, the CDC deployed …".
+            list.truncate(1);
+            let first_end = list
+                .first()
+                .and_then(|l| parties.iter().find(|p| p.party.start == l.start))
+                .map_or(end, |p| p.j);
+            floor = floor.max(first_end);
             (list, Vec::new())
         } else if c.from_source {
             let src = list_after(ctx, toks, parties, c.end + 1, next, &["from"]);
@@ -502,7 +508,7 @@ fn scope_end(ctx: &Ctx<'_>, toks: &[Tok], from: usize, to: usize) -> usize {
         }
         if is(w, "and") || w == "," {
             let next = toks.get(k + 1).map(|n| ctx.t(n)).unwrap_or("");
-            if next.ends_with("ing") && !toks[k + 1].cap {
+            if next.ends_with("ing") && !toks[k + 1].cap && !is(next, "including") {
                 return k;
             }
             if (k + 1..to.min(k + 6)).any(|j| is_any(ctx.t(&toks[j]), AUX)) {
@@ -788,7 +794,7 @@ fn subject(ctx: &Ctx<'_>, toks: &[Tok], parties: &[PartyAt], at: usize, from: us
         if p.j > at || p.i < from {
             continue;
         }
-        if p.modifier || governed(ctx, toks, p.i, PREPS) {
+        if p.modifier || governed_by(ctx, toks, p.i, PREPS, true) {
             continue;
         }
         found = Some(pi);
@@ -803,7 +809,7 @@ fn subject(ctx: &Ctx<'_>, toks: &[Tok], parties: &[PartyAt], at: usize, from: us
     while first > 0 {
         let a = &parties[first - 1];
         let b = &parties[first];
-        if governed(ctx, toks, a.i, &preps) {
+        if governed(ctx, toks, a.i, &preps) || a.i > 0 && ctx.t(&toks[a.i - 1]) == "(" {
             break;
         }
         if a.j <= b.i
@@ -836,6 +842,12 @@ fn right_subject(ctx: &Ctx<'_>, toks: &[Tok], parties: &[PartyAt], from: usize) 
 
 /// True when the party at token `i` follows one of `preps` (determiners skipped).
 fn governed(ctx: &Ctx<'_>, toks: &[Tok], i: usize, preps: &[&str]) -> bool {
+    governed_by(ctx, toks, i, preps, false)
+}
+
+/// [`governed`], also counting the object of an "-ing" verb ("assisting the Ministry") when
+/// `verbs` is set.
+fn governed_by(ctx: &Ctx<'_>, toks: &[Tok], i: usize, preps: &[&str], verbs: bool) -> bool {
     let mut k = i;
     // "to its main allies, China": determiners and a naming apposition are skipped.
     while k > 0
@@ -886,7 +898,8 @@ fn governed(ctx: &Ctx<'_>, toks: &[Tok], i: usize, preps: &[&str]) -> bool {
     // "assisting the Ministry": the object of a verb.
     k > 0
         && (is_any(ctx.t(&toks[k - 1]), preps)
-            || !toks[k - 1].cap
+            || verbs
+                && !toks[k - 1].cap
                 && ctx.t(&toks[k - 1]).ends_with("ing")
                 && !is(ctx.t(&toks[k - 1]), "including"))
 }

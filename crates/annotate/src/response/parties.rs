@@ -229,7 +229,8 @@ pub(crate) fn parties(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<PartyAt> {
 fn merge_adjacent(ctx: &Ctx<'_>, toks: &[Tok], out: &mut Vec<PartyAt>) {
     let mut k = 1;
     while k < out.len() {
-        if out[k - 1].j == out[k].i && !out[k - 1].modifier {
+        let gov = out[k - 1].party.id == "GOV" || out[k].party.id == "GOV";
+        if out[k - 1].j == out[k].i && !out[k - 1].modifier && !gov {
             let (a, b) = (&out[k - 1], &out[k]);
             let keep_first = a.party.kind == "organisation" && b.party.kind == "country";
             let mut merged = if keep_first { a.clone() } else { b.clone() };
@@ -406,12 +407,17 @@ pub(crate) fn items(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<ItemAt> {
             let j = i + n;
             let word = norm(ctx.t(&toks[i]));
             // "doses of oily chloramphenicol": the drug, not vaccine doses.
+            let after_of = if toks.get(j + 1).is_some_and(|t| is(ctx.t(t), "the")) {
+                j + 2
+            } else {
+                j + 1
+            };
             let of_item = word == "doses"
                 && toks.get(j).is_some_and(|t| is(ctx.t(t), "of"))
-                && lists.items.longest(ctx, toks, j + 1).is_some()
+                && after_of < toks.len()
                 && lists
                     .items
-                    .longest(ctx, toks, j + 1)
+                    .longest(ctx, toks, after_of)
                     .is_some_and(|(_, k)| k != "vaccines");
             // "support" as a verb after "to" ("to support the MoH"), "help" as a verb.
             let verb_use = matches!(word.as_str(), "support" | "help" | "aid")
