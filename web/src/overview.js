@@ -51,16 +51,21 @@ export async function overview(root, params, go) {
   // All events, unfiltered, for the filter menus and the colours (fresh each time: triage changes).
   const allEvents = api.events({ limit: 500 });
   const filtered = Object.keys(withoutQ(filter)).length > 0;
-  const [events, signals, everything] = await Promise.all([
-    // Unfiltered, the list is the one the menus are built from: one request, not two.
-    filtered ? api.events({ ...withoutQ(filter), limit: 500 }) : allEvents,
-    api.signals({ ...withoutQ(filter), limit: 1000 }).catch(() => []),
-    allEvents.catch(() => []),
-  ]);
+  // Unfiltered, the list is the one the menus are built from: one request, not two.
+  const eventsP = filtered ? api.events({ ...withoutQ(filter), limit: 500 }) : allEvents;
+  const signalsP = api.signals({ ...withoutQ(filter), limit: 1000 }).catch(() => []);
+  const [events, everything] = await Promise.all([eventsP, allEvents.catch(() => [])]);
   assignColours(everything.length ? everything : events);
-  buildFilters(filtersEl, filter, everything.length ? everything : events, signals);
 
+  // The map first: it is what the page is for.
   const shown = events;
+  const map = await mapReady;
+  map.setEvents(shown);
+  replace(mapLegend, diseaseLegend(shown));
+  mapEl.dataset.events = String(shown.length);
+
+  const signals = await signalsP;
+  buildFilters(filtersEl, filter, everything.length ? everything : events, signals);
   if (filter.q) countEl.textContent = `(${await searchDocuments(filter.q, withoutQ(filter), listEl)})`;
   else {
     renderList(listEl, events);
@@ -71,11 +76,6 @@ export async function overview(root, params, go) {
   replace(timelineEl,
     overviewTimeline(shown, signals, (from, to) => writeFilter({ ...filter, from, to }), width),
     legend([['key-events', 'new events'], ['key-signals', 'signals']]));
-
-  const map = await mapReady;
-  map.setEvents(shown);
-  replace(mapLegend, diseaseLegend(shown));
-  mapEl.dataset.events = String(shown.length);
   document.body.dataset.page = 'overview';
 }
 
