@@ -293,19 +293,32 @@ fn place_of(
     at: usize,
     end: usize,
 ) -> Option<Party> {
+    // Places only: a country, or a ministry of a known country; not WHO or MSF.
+    let parties: Vec<&PartyAt> = parties
+        .iter()
+        .filter(|p| p.party.kind == "country" || p.party.id.len() == 2)
+        .collect();
     parties
         .iter()
         .rev()
         .find(|p| p.j <= at && !p.modifier)
         .or_else(|| {
             parties.iter().find(|p| {
-                p.i > at
-                    && p.i < end
-                    && p.i > 0
-                    && is_any(
-                        ctx.t(&toks[p.i - 1]),
-                        &["in", "across", "throughout", "of", "on"],
-                    )
+                p.i > at && p.i < end && p.i > 0 && {
+                    // "in northern Iraq".
+                    let mut q = p.i - 1;
+                    if q > 0
+                        && is_any(
+                            ctx.t(&toks[q]),
+                            &[
+                                "northern", "southern", "eastern", "western", "central", "the",
+                            ],
+                        )
+                    {
+                        q -= 1;
+                    }
+                    is_any(ctx.t(&toks[q]), &["in", "across", "throughout", "of", "on"])
+                }
             })
         })
         .map(|p| p.party.clone())
@@ -357,13 +370,19 @@ pub(crate) fn find_shortages(
             continue;
         };
         let end = clause_end(ctx, toks, obj);
-        let mut its: Vec<_> = items
-            .iter()
-            .filter(|it| {
-                it.i >= obj && it.i < end && !matches!(it.item.kind.as_str(), "aid" | "funds")
-            })
-            .map(|it| it.item.clone())
-            .collect();
+        // The object: an item right after the cue and the list it starts ("masks,
+        // fever-reducers, and vaccines", "… not to mention COVID-19 vaccines").
+        let mut its: Vec<_> = Vec::new();
+        let mut reach = obj + 4;
+        for it in items.iter().filter(|it| it.i >= obj && it.i < end) {
+            if it.i > reach {
+                break;
+            }
+            reach = it.j + 6;
+            if !matches!(it.item.kind.as_str(), "aid" | "funds") {
+                its.push(it.item.clone());
+            }
+        }
         if its.is_empty() && before {
             // "Vaccines are scarce", "a shortage in masks": the items just before the cue.
             let lo = k.saturating_sub(6);
@@ -406,10 +425,14 @@ pub(crate) fn find_measures(
         let j = k + n;
         // "isolation" of a virus in a laboratory is not a measure.
         let lab = kind == "isolation"
-            && toks.get(j).is_some_and(|t| is(ctx.t(t), "of"))
-            && toks
-                .get(j + 1)
-                .is_some_and(|t| is_any(ctx.t(t), &["the", "a", "virus", "viruses"]));
+            && (toks
+                .get(j)
+                .is_some_and(|t| is_any(ctx.t(t), &["of", "studies", "study", "attempts"]))
+                || k > 0
+                    && is_any(
+                        ctx.t(&toks[k - 1]),
+                        &["virus", "viral", "virological", "bacterial"],
+                    ));
         if lab || out.iter().any(|m| m.kind == *kind) {
             k = j;
             continue;

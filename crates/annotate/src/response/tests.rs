@@ -366,3 +366,32 @@ fn throughput() {
         assert!(pass >= 200.0, "{pass:.0} MB/s");
     }
 }
+
+#[test]
+fn shortage_object_is_next_to_the_cue() {
+    let d = doc(
+        "Lack of good hygiene and sanitation facilities, as well as difficulty in sending supplies because of poor roads, hampers the response.",
+    );
+    assert!(d.shortages.is_empty(), "{:?}", d.shortages);
+    let d = doc("Hospitals in Malawi are running out of gloves and oxygen.");
+    assert_eq!(d.shortages.len(), 1);
+    assert_eq!(
+        d.shortages[0].place.as_ref().map(|p| p.id.as_str()),
+        Some("MW")
+    );
+}
+
+#[test]
+fn laboratory_isolation_is_no_measure() {
+    assert!(
+        doc("The results of virus isolation studies are pending.")
+            .measures
+            .is_empty()
+    );
+    let d = doc("Poultry culling is under way in northern Iraq.");
+    assert_eq!(d.measures[0].kind, "culling");
+    assert_eq!(
+        d.measures[0].place.as_ref().map(|p| p.id.as_str()),
+        Some("IQ")
+    );
+}
