@@ -32,6 +32,7 @@ export async function overview(root, params, go) {
   const mapEl = h('div', { id: 'map', class: 'map' });
   const mapLegend = h('div', { class: 'legend map-legend', id: 'map-legend' });
   const timelineEl = h('div', { id: 'timeline', class: 'panel timeline-panel' });
+  const signalsEl = h('div', { id: 'signal-list' });
   const listEl = h('div', { id: 'event-list', class: 'event-list' });
   const countEl = h('span', { class: 'muted', id: 'event-count' });
   const filtersEl = h('form', { class: 'filters', id: 'filters', onsubmit: (e) => e.preventDefault() });
@@ -41,7 +42,10 @@ export async function overview(root, params, go) {
         h('div', { class: 'panel map-panel' }, mapEl, mapLegend),
         h('div', { class: 'panel' },
           h('h2', null, 'Timeline ', h('span', { class: 'muted small' }, 'events first seen and signals; click a bar to filter')),
-          timelineEl)),
+          timelineEl),
+        h('div', { class: 'panel' },
+          h('h2', null, 'Strongest signals ', h('span', { class: 'muted small' }, 'by score; the signal menu filters them')),
+          signalsEl)),
       h('section', { class: 'right panel' },
         filtersEl,
         h('h2', null, filter.q ? 'Matching articles ' : 'Events by relevance ', countEl),
@@ -72,11 +76,22 @@ export async function overview(root, params, go) {
     countEl.textContent = `(${events.length})`;
   }
 
+  replace(signalsEl, signalList(signals));
   const width = Math.max(320, Math.round(timelineEl.clientWidth || 640));
   replace(timelineEl,
     overviewTimeline(shown, signals, (from, to) => writeFilter({ ...filter, from, to }), width),
     legend([['key-events', 'new events'], ['key-signals', 'signals']]));
   document.body.dataset.page = 'overview';
+}
+
+/** The strongest signals: kind, date, disease and country, the reason, a link to the event. */
+function signalList(signals) {
+  if (!signals.length) return h('p', { class: 'muted' }, 'No signals.');
+  const top = [...signals].sort((a, b) => (b.score ?? 0) - (a.score ?? 0) || String(b.date).localeCompare(String(a.date))).slice(0, 8);
+  return h('ol', { class: 'signal-list' }, top.map((g) => h('li', null,
+    h('span', { class: `signal signal-${g.kind}` }, String(g.kind).replace('_', ' ')), ' ',
+    h('span', { class: 'muted' }, `${day(g.date)} · ${[g.disease_name ?? g.disease, countryName(g.country)].filter(Boolean).join(' · ')} · score ${(g.score ?? 0).toFixed(2)}`),
+    h('div', null, g.event ? h('a', { href: `#/event/${encodeURIComponent(g.event)}` }, g.reason ?? g.event) : g.reason ?? ''))));
 }
 
 /** Swatches of the most frequent diseases on the map (colour by disease; size by relevance). */
