@@ -157,6 +157,20 @@ try {
   check((await page.evaluate(() => window.__epiwirePwned)) === undefined, 'no injected script ran');
   check((await page.locator('.article-text script, .article-text img, h1 script').count()) === 0, 'no script or img element was created');
   await page.screenshot({ path: join(out, 'injected.png') });
+  // Its event, when it has one: the title and the article on the event page stay text too.
+  const ye = await (await page.request.get(new URL('api/events?limit=500&country=YE', base).href)).json();
+  const injectedEvent = (ye.events ?? ye).find((e) => (e.title ?? '').includes('<script>'));
+  if (injectedEvent) {
+    await page.goto(new URL(`#/event/${encodeURIComponent(injectedEvent.id)}`, base).href);
+    await page.waitForSelector('body[data-page="event"][data-ready="1"]');
+    await page.waitForSelector('#articles .article-text');
+    check((await page.textContent('#event-title')).includes('<script>'), 'the event title keeps its <script> as text');
+    check((await page.textContent('#articles')).includes("<script>window.__epiwirePwned = 'text'</script>"), 'the event page shows the article <script> as text');
+    await page.waitForTimeout(300);
+    check((await page.evaluate(() => window.__epiwirePwned)) === undefined, 'no injected script ran on the event page');
+    check((await page.locator('.event-page script, .event-page img').count()) === 0, 'no script or img element on the event page');
+    metrics.injected_event = injectedEvent.id;
+  }
   metrics.problems = problems.length;
   check(problems.length === 0, `no page errors, CSP violations or failed requests:\n  ${problems.join('\n  ')}`);
   writeFileSync(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
