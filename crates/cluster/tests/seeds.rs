@@ -8,7 +8,9 @@ use epiwire_cluster::eval::annotated;
 use epiwire_cluster::{Action, Clusterer, DocFeatures, Events, cluster_batch};
 
 fn seed(name: &str, published: &str) -> DocFeatures {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/seeds").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/seeds")
+        .join(name);
     let raw = std::fs::read_to_string(path).unwrap();
     let (title, text) = raw.split_once('\n').unwrap();
     DocFeatures::from_document(&annotated(name, Some(title), text, Some(published)))
@@ -49,7 +51,11 @@ fn seeds_are_one_event_in_a_batch() {
         seed("004_600c830cdf3f4dc2.txt", "2022-05-18"),
         football(),
     ];
-    assert!(docs[0].diseases.iter().any(|d| d == "DOID:0080600"), "{:?}", docs[0].diseases);
+    assert!(
+        docs[0].diseases.iter().any(|d| d == "DOID:0080600"),
+        "{:?}",
+        docs[0].diseases
+    );
     let labels = cluster_batch(&docs);
     assert_eq!(labels[0], labels[2], "{labels:?}");
     assert_ne!(labels[0], labels[1], "{labels:?}");
@@ -60,7 +66,10 @@ fn seeds_are_one_event_in_a_batch() {
 #[test]
 fn seeds_are_one_event_incrementally() {
     let mut events = Events::new(Clusterer::default());
-    let (first, d) = events.push(&seed("000_c6c40698dd1a2ea1.txt", "2022-05-17T17:36:00+09:00"));
+    let (first, d) = events.push(&seed(
+        "000_c6c40698dd1a2ea1.txt",
+        "2022-05-17T17:36:00+09:00",
+    ));
     assert_eq!(d.action, Action::New);
     let (other, _) = events.push(&football());
     let (second, d) = events.push(&seed("004_600c830cdf3f4dc2.txt", "2022-05-18"));
