@@ -12,5 +12,4 @@ export async function docPage(root, id) {
       h('p', { class: 'muted' }, [doc.url ? h('a', { href: doc.url }, doc.url) : doc.id, doc.published ? ` · ${day(doc.published)}` : '', doc.language ? ` · ${doc.language}` : '']),
       markLegend(),
       articleView(doc)));
-  document.body.dataset.page = 'doc';
 }

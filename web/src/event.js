@@ -47,7 +47,6 @@ export async function eventPage(root, id) {
         h('h2', null, 'Articles'),
         markLegend(),
         articlesEl)));
-  document.body.dataset.page = 'event';
   const width = Math.max(320, Math.round(chartsEl.clientWidth || 640));
   // Series come per place: country level first, then the places with the most figures.
   const places = seriesPlaces(ev);

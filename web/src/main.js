@@ -31,11 +31,25 @@ async function route() {
     a.classList.toggle('active', (a.dataset.nav === 'triage') === path.startsWith('/triage'));
   }
   try {
-    if (path.startsWith('/event/')) await eventPage(root, decodeURIComponent(path.slice(7)));
-    else if (path.startsWith('/doc/')) await docPage(root, decodeURIComponent(path.slice(5)));
-    else if (path.startsWith('/triage')) await triagePage(root);
-    else await overview(root, params, go);
-    window.scrollTo(0, 0);
+    let page;
+    if (path.startsWith('/event/')) {
+      page = 'event';
+      await eventPage(root, decodeURIComponent(path.slice(7)));
+    } else if (path.startsWith('/doc/')) {
+      page = 'doc';
+      await docPage(root, decodeURIComponent(path.slice(5)));
+    } else if (path.startsWith('/triage')) {
+      page = 'triage';
+      await triagePage(root);
+    } else {
+      page = 'overview';
+      await overview(root, params, go);
+    }
+    // A render overtaken by a newer route does not label the page.
+    if (n === routing) {
+      document.body.dataset.page = page;
+      window.scrollTo(0, 0);
+    }
   } catch (e) {
     if (n === routing) {
       replace(root, h('p', { class: 'error' }, 'This page could not be loaded.'));

@@ -81,7 +81,6 @@ export async function overview(root, params, go) {
   replace(timelineEl,
     overviewTimeline(shown, signals, (from, to) => writeFilter({ ...filter, from, to }), width),
     legend([['key-events', 'new events'], ['key-signals', 'signals']]));
-  document.body.dataset.page = 'overview';
 }
 
 /** The strongest signals: kind, date, disease and country, the reason, a link to the event. */

@@ -103,5 +103,4 @@ export async function triagePage(root) {
       done.length ? table(done) : h('p', { class: 'muted' }, 'None yet.'),
       h('h2', null, 'To decide (by relevance)'),
       table(open)));
-  document.body.dataset.page = 'triage';
 }
