@@ -5,11 +5,13 @@ import { h, replace, num, day, countryName } from './dom.js';
 import { figureCharts, seriesPlaces, QUALIFIER } from './charts.js';
 import { articleView, evidenceView, markLegend } from './article.js';
 import { triagePanel, triageBadge } from './triage.js';
+import { responsePanel } from './response.js';
 
 export async function eventPage(root, id) {
   const ev = await api.event(id);
   const chartsEl = h('div', { class: 'charts', id: 'figure-charts' });
   const articlesEl = h('div', { id: 'articles' });
+  const response = responsePanel();
   const badge = h('span', { id: 'title-badge' }, triageBadge(ev.triage));
   const sources = ev.sources ?? [];
   const outletOf = new Map(sources.map((src) => [src.doc_id, src.outlet]));
@@ -33,6 +35,7 @@ export async function eventPage(root, id) {
             h('h3', null, 'Conflicts'),
             h('ul', null, ev.conflicts.map((c) => h('li', null, h('span', { class: 'badge conflict' }, c.kind), ` ${day(c.as_of)}: ${c.reason ?? (c.values ?? []).map(num).join(' vs ')}`)))) : null),
         triagePanel(ev, (t) => replace(badge, triageBadge(t)))),
+      response.panel,
       h('section', { class: 'panel' },
         h('h2', null, `Sources (${sources.length})`),
         h('ul', { class: 'sources', id: 'sources' }, sources.map((src) => h('li', null,
@@ -69,7 +72,10 @@ export async function eventPage(root, id) {
         h('p', { class: 'muted' }, [src.outlet, day(src.published)].filter(Boolean).join(' · ')));
       articlesEl.append(box);
       api.document(src.doc_id)
-        .then((doc) => box.append(articleView(doc)))
+        .then((doc) => {
+          box.append(articleView(doc));
+          response.add(doc, src);
+        })
         .catch((e) => box.append(h('p', { class: 'error' }, String(e.message ?? e))));
     }
   };
