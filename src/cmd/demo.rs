@@ -54,17 +54,17 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
     serve(&args.data, addr)
 }
 
-/// The address to listen on; port 0 picks a free port now, so that the URL can be printed.
+/// The address to listen on, checked free before the ingest (a busy port fails at once, not
+/// after it); port 0 picks a free port now, so that the URL can be printed.
 fn resolve(addr: &str) -> Result<SocketAddr> {
     let addr = addr
         .to_socket_addrs()
         .with_context(|| format!("bad address {addr:?}"))?
         .next()
         .with_context(|| format!("{addr:?} resolves to no address"))?;
-    if addr.port() != 0 {
-        return Ok(addr);
-    }
-    let probe = TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
+    let probe = TcpListener::bind(addr).with_context(|| {
+        format!("cannot listen on {addr} (another server there? try --addr 127.0.0.1:0)")
+    })?;
     Ok(probe.local_addr()?)
 }
 
