@@ -179,3 +179,23 @@ fn dashboard_in_headless_chromium() {
         assert!(out_dir.join(shot).exists(), "{shot}");
     }
 }
+
+#[test]
+fn demo_refuses_a_busy_address_before_ingesting() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = busy.local_addr().unwrap().to_string();
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("store");
+    let out = Command::new(env!("CARGO_BIN_EXE_epiwire"))
+        .args(["demo", "--addr", &addr, "--data", data.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("cannot listen on {addr}")),
+        "{stderr}"
+    );
+    assert!(!data.exists(), "nothing ingested");
+    assert!(out.stdout.is_empty(), "no URL printed");
+}
