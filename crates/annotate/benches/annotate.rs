@@ -1,0 +1,94 @@
+//! Throughput of the annotation on plain text: the WHO Disease Outbreak News texts (1,667
+//! reports, 3.6 MB of JSON Lines; `../shared/data/who-don/dons-1996-2012.jsonl` beside the
+//! checkout), one core. Criterion prints the throughput in MiB/s:
+//!
+//! ```text
+//! cargo bench -p epiwire-annotate --bench annotate
+//! ```
+//!
+//! Without the dev set it measures the two seed articles instead.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use epiwire_model::Document;
+
+/// The texts to annotate, with their publication dates and titles.
+fn corpus() -> Vec<Document> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let don = dir.join("../../../shared/data/who-don/dons-1996-2012.jsonl");
+    if let Ok(text) = std::fs::read_to_string(&don) {
+        return text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .map(|r| Document {
+                id: r["id"].as_str().unwrap_or("").to_owned(),
+                title: r["title"].as_str().map(str::to_owned),
+                published: r["date"].as_str().map(str::to_owned),
+                text: r["text"].as_str().unwrap_or("").to_owned(),
+                ..Document::default()
+            })
+            .collect();
+    }
+    let seeds = dir.join("../../tests/fixtures/seeds");
+    let mut docs: Vec<Document> = std::fs::read_dir(seeds)
+        .expect("seeds")
+        .filter_map(Result::ok)
+        .map(|e| Document {
+            text: std::fs::read_to_string(e.path()).expect("seed"),
+            ..Document::default()
+        })
+        .collect();
+    docs.sort_by(|a, b| a.text.cmp(&b.text));
+    docs
+}
+
+fn bench(c: &mut Criterion) {
+    let docs = corpus();
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+    // Load the lexicons outside the measurement.
+    let mut warm = Document {
+        text: "Cholera in Chad: 12 cases.".into(),
+        ..Document::default()
+    };
+    epiwire_annotate::annotate(&mut warm);
+
+    let mut g = c.benchmark_group("who-don");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.sample_size(10);
+    g.bench_function("annotate", |b| {
+        b.iter(|| {
+            for d in &docs {
+                let mut doc = Document {
+                    title: d.title.clone(),
+                    published: d.published.clone(),
+                    text: d.text.clone(),
+                    ..Document::default()
+                };
+                epiwire_annotate::annotate(&mut doc);
+                black_box(&doc);
+            }
+        });
+    });
+    g.bench_function("counts+dates", |b| {
+        b.iter(|| {
+            for d in &docs {
+                black_box(epiwire_annotate::count::find(&d.text, None));
+            }
+        });
+    });
+    g.bench_function("places", |b| {
+        b.iter(|| {
+            for d in &docs {
+                black_box(epiwire_annotate::place::find(&d.text));
+            }
+        });
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
