@@ -86,15 +86,17 @@ function nextBin(t, unit) {
 }
 
 /**
- * The overview timeline: events by first day seen and signals by date, binned by day, month or
- * year to fit. `onPick(fromIso, toIso)` filters to a clicked bin.
+ * The overview timeline: events by first day seen, signals by date and the events' headline
+ * figures by as-of date, binned by day, month or year to fit. `onPick(fromIso, toIso)` filters to a clicked bin.
  */
 export function overviewTimeline(events, signals, onPick, width = 640) {
   const height = 170;
   const pad = { left: 40, right: 12, top: 14, bottom: 24 };
+  const figures = events.flatMap((e) => e.headline ?? []);
   const times = [
     ...events.map((e) => parseDay(e.first_seen)?.getTime()),
     ...signals.map((g) => parseDay(g.date)?.getTime()),
+    ...figures.map((f) => parseDay(f.as_of)?.getTime()),
   ].filter(Number.isFinite);
   const svg = s('svg', { class: 'chart timeline', viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'Events and signals over time' });
   if (times.length === 0) {
@@ -107,7 +109,7 @@ export function overviewTimeline(events, signals, onPick, width = 640) {
   const bins = new Map();
   const bump = (t, key) => {
     const b = binOf(t, unit);
-    const row = bins.get(b) ?? { events: 0, signals: 0 };
+    const row = bins.get(b) ?? { events: 0, signals: 0, figures: 0 };
     row[key] += 1;
     bins.set(b, row);
   };
@@ -119,25 +121,30 @@ export function overviewTimeline(events, signals, onPick, width = 640) {
     const t = parseDay(g.date)?.getTime();
     if (Number.isFinite(t)) bump(t, 'signals');
   }
+  for (const f of figures) {
+    const t = parseDay(f.as_of)?.getTime();
+    if (Number.isFinite(t)) bump(t, 'figures');
+  }
   const first = binOf(t0, unit);
   const last = nextBin(binOf(t1, unit), unit);
   const x = timeScale(first, last, pad.left, width - pad.right);
   // Whole counts: at least 4 so that the quarter ticks are integers.
-  const yMax = Math.max(4, 4 * Math.ceil(niceMax(Math.max(...[...bins.values()].map((r) => Math.max(r.events, r.signals)))) / 4));
+  const yMax = Math.max(4, 4 * Math.ceil(niceMax(Math.max(...[...bins.values()].map((r) => Math.max(r.events, r.signals, r.figures)))) / 4));
   const y = (v) => height - pad.bottom - (v / yMax) * (height - pad.top - pad.bottom);
   axes(svg, x, y, width, height, pad, yMax);
   for (const [b, row] of [...bins.entries()].sort((a, c) => a[0] - c[0])) {
     const end = nextBin(b, unit);
     const bw = Math.max(2, x(end) - x(b) - 1);
-    const half = bw / 2;
+    const third = bw / 3;
     const label = unit === 'year' ? String(new Date(b).getUTCFullYear()) : day(new Date(b).toISOString());
     const g = s('g', {
       class: 'bin',
       onclick: () => onPick?.(new Date(b).toISOString().slice(0, 10), new Date(end - DAY).toISOString().slice(0, 10)),
     });
-    g.append(s('title', null, `${label}: ${row.events} new events, ${row.signals} signals`));
-    g.append(s('rect', { class: 'bar-events', x: x(b), y: y(row.events), width: half, height: y(0) - y(row.events) }));
-    g.append(s('rect', { class: 'bar-signals', x: x(b) + half, y: y(row.signals), width: half, height: y(0) - y(row.signals) }));
+    g.append(s('title', null, `${label}: ${row.events} new events, ${row.signals} signals, ${row.figures} headline figures`));
+    g.append(s('rect', { class: 'bar-events', x: x(b), y: y(row.events), width: third, height: y(0) - y(row.events) }));
+    g.append(s('rect', { class: 'bar-signals', x: x(b) + third, y: y(row.signals), width: third, height: y(0) - y(row.signals) }));
+    g.append(s('rect', { class: 'bar-figures', x: x(b) + 2 * third, y: y(row.figures), width: third, height: y(0) - y(row.figures) }));
     // A transparent hit area the full height of the bin.
     g.append(s('rect', { class: 'hit', x: x(b), y: pad.top, width: bw, height: y(0) - pad.top }));
     svg.append(g);

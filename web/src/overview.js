@@ -41,7 +41,7 @@ export async function overview(root, params, go) {
       h('section', { class: 'left' },
         h('div', { class: 'panel map-panel' }, mapEl, mapLegend),
         h('div', { class: 'panel' },
-          h('h2', null, 'Timeline ', h('span', { class: 'muted small' }, 'events first seen and signals; click a bar to filter')),
+          h('h2', null, 'Timeline ', h('span', { class: 'muted small' }, 'events first seen, signals, headline figures; click a bar to filter')),
           timelineEl),
         h('div', { class: 'panel' },
           h('h2', null, 'Strongest signals ', h('span', { class: 'muted small' }, 'by score; the signal menu filters them')),
@@ -80,7 +80,7 @@ export async function overview(root, params, go) {
   const width = Math.max(320, Math.round(timelineEl.clientWidth || 640));
   replace(timelineEl,
     overviewTimeline(shown, signals, (from, to) => writeFilter({ ...filter, from, to }), width),
-    legend([['key-events', 'new events'], ['key-signals', 'signals']]));
+    legend([['key-events', 'new events'], ['key-signals', 'signals'], ['key-figures', 'headline figures (as of)']]));
 }
 
 /** The strongest signals: kind, date, disease and country, the reason, a link to the event. */
