@@ -260,6 +260,21 @@ mod tests {
     }
 
     #[test]
+    fn every_built_file_is_served() {
+        // web/build.sh writes dist/: a file it adds must be listed in ASSETS too.
+        let dist = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/dist");
+        let mut built: Vec<String> = std::fs::read_dir(&dist)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.ends_with(".gz"))
+            .collect();
+        built.sort();
+        let mut served: Vec<String> = ASSETS.iter().map(|a| a.name.to_owned()).collect();
+        served.sort();
+        assert_eq!(built, served);
+    }
+
+    #[test]
     fn accept_encoding_parsing() {
         let mut h = HeaderMap::new();
         assert!(!accepts_gzip(&h));
