@@ -27,6 +27,8 @@ pub struct Progress {
     pub duplicates: u64,
     /// The watermark reached.
     pub watermark: u64,
+    /// Candidate events compared, summed over documents (the cost of clustering).
+    pub candidates: u64,
 }
 
 /// Consolidates the documents a store holds into events, incrementally.
@@ -157,8 +159,19 @@ impl Consolidator {
                 .pending(watermark, self.batch.max(1))
                 .map_err(backend)?;
             let Some(&(last, _)) = docs.last() else { break };
+            let started = std::time::Instant::now();
+            let candidates_before = done.candidates;
             let changes = self.batch_changes(store, &mut clusterer, &docs, last, &mut done)?;
             store.apply(&changes).map_err(backend)?;
+            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            tracing::info!(
+                "consolidated documents {}..={last}: {} in {ms:.0} ms ({:.2} ms/doc, {:.1} candidate events/doc, {} events touched)",
+                docs.first().map_or(last, |d| d.0),
+                docs.len(),
+                ms / docs.len() as f64,
+                (done.candidates - candidates_before) as f64 / docs.len() as f64,
+                changes.events.len(),
+            );
             watermark = last;
             done.watermark = last;
             done.documents += docs.len() as u64;
@@ -210,6 +223,7 @@ impl Consolidator {
                 }
             }
             let cands: Vec<(String, EventProfile)> = cands.into_iter().collect();
+            done.candidates += cands.len() as u64;
             let decision = clusterer.assign(&features, &cands);
             let profile_of = |id: &str| cands.iter().find(|(c, _)| c == id).map(|(_, p)| p.clone());
             let target = match &decision.action {

@@ -19,6 +19,10 @@ struct Record {
     title: Option<String>,
     #[serde(default)]
     published: Option<String>,
+    /// Many exports (WHO DON, news APIs) call the publication date `date`: used when there is
+    /// no `published`.
+    #[serde(default)]
+    date: Option<String>,
     #[serde(default)]
     url: Option<String>,
 }
@@ -60,7 +64,7 @@ pub fn parse(bytes: &[u8], fallback: impl FnOnce() -> String) -> Result<RawDoc, 
         id,
         url: record.url,
         title: record.title,
-        published: record.published,
+        published: record.published.or(record.date),
         fetched: None,
         body,
     })
@@ -68,6 +72,18 @@ pub fn parse(bytes: &[u8], fallback: impl FnOnce() -> String) -> Result<RawDoc, 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn date_stands_for_published() {
+        let doc = super::parse(br#"{"id": "a", "text": "t", "date": "1996-01-22"}"#, || {
+            "x".into()
+        })
+        .unwrap();
+        assert_eq!(doc.published.as_deref(), Some("1996-01-22"));
+        let both = br#"{"id": "a", "text": "t", "date": "1996-01-22", "published": "1996-01-23"}"#;
+        let doc = super::parse(both, || "x".into()).unwrap();
+        assert_eq!(doc.published.as_deref(), Some("1996-01-23"));
+    }
+
     use super::*;
 
     fn fb() -> String {
