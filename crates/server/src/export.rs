@@ -529,3 +529,60 @@ async fn events_geojson(
 ) -> Result<Response, ApiError> {
     export(&s, What::Events, Format::GeoJson, q)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use futures_util::StreamExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_client_that_goes_away_stops_the_producer() {
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        let response = stream(Format::Jsonl, "t", move |sink| {
+            let mut pages = 0usize;
+            while pages < 100_000 && sink.send(vec![b'x'; 1024]) {
+                pages += 1;
+            }
+            let _ = done_tx.send(pages);
+            Ok(())
+        });
+        let mut body = response.into_body().into_data_stream();
+        let first = body.next().await.unwrap().unwrap();
+        assert_eq!(first.len(), 1024);
+        drop(body);
+        let pages =
+            tokio::task::spawn_blocking(move || done_rx.recv_timeout(Duration::from_secs(10)))
+                .await
+                .unwrap()
+                .unwrap();
+        // The channel holds a few pages; the producer stops at the first send after the drop.
+        assert!(pages < 10, "{pages} pages produced for a client that left");
+    }
+
+    #[tokio::test]
+    async fn a_failing_producer_aborts_the_body() {
+        let response = stream(Format::Csv, "t", |sink| {
+            sink.send(b"a,b\r\n".to_vec());
+            Err(ApiError::bad_request("store gone"))
+        });
+        let mut body = response.into_body().into_data_stream();
+        assert_eq!(&body.next().await.unwrap().unwrap()[..], b"a,b\r\n");
+        assert!(body.next().await.unwrap().is_err());
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_when_needed() {
+        let line = csv_line([
+            "a".to_owned(),
+            "b,c".to_owned(),
+            "say \"hi\"\nbye".to_owned(),
+        ]);
+        assert_eq!(
+            String::from_utf8(line).unwrap(),
+            "a,\"b,c\",\"say \"\"hi\"\"\nbye\"\r\n"
+        );
+    }
+}
