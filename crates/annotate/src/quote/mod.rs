@@ -317,6 +317,25 @@ pub(crate) fn find_in(ctx: &Ctx<'_>, sentences: &[(usize, usize)], wanted: &[boo
         if !any {
             continue;
         }
+        // Without quotation marks only reported speech is possible: read just the flagged
+        // sentences.
+        let marks = line.contains(['"', '“', '”']) || line.contains("''") || line.contains("``");
+        if !marks {
+            let mut sj = si;
+            while sj < sentences.len() && sentences[sj].0 < le {
+                if wanted.get(sj).copied().unwrap_or(true) {
+                    let (s, e) = sentences[sj];
+                    tokens(text, s, e, &mut toks);
+                    if !toks.is_empty()
+                        && let Some(q) = reported(ctx, &toks, 0, toks.len())
+                    {
+                        found.push(q);
+                    }
+                }
+                sj += 1;
+            }
+            continue;
+        }
         tokens(text, ls, le, &mut toks);
         if toks.is_empty() {
             continue;

@@ -20,13 +20,40 @@ pub(crate) struct Lexicon<T> {
     by_first: HashMap<String, Vec<Phrase<T>>>,
 }
 
-/// The lower-case form of a token used for lookups: possessive `'s` dropped.
-pub(crate) fn norm(w: &str) -> String {
-    let w = w
-        .strip_suffix("'s")
+/// `w` without a possessive `'s`.
+pub(crate) fn strip_possessive(w: &str) -> &str {
+    w.strip_suffix("'s")
         .or_else(|| w.strip_suffix("’s"))
-        .unwrap_or(w);
-    w.to_lowercase()
+        .unwrap_or(w)
+}
+
+/// Calls `f` with the lower-case form of `w`, possessive `'s` dropped (the form lookups use),
+/// without allocating for short ASCII words.
+pub(crate) fn with_norm<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
+    let w = strip_possessive(w);
+    let mut buf = [0u8; 48];
+    if w.is_ascii() && w.len() <= buf.len() {
+        let out = &mut buf[..w.len()];
+        out.copy_from_slice(w.as_bytes());
+        out.make_ascii_lowercase();
+        // ASCII bytes stay valid UTF-8.
+        match std::str::from_utf8(out) {
+            Ok(s) => f(s),
+            Err(_) => f(&w.to_lowercase()),
+        }
+    } else {
+        f(&w.to_lowercase())
+    }
+}
+
+/// True when `w` is written as `expect` (lower case) after [`with_norm`].
+fn norm_eq(w: &str, expect: &str) -> bool {
+    let w = strip_possessive(w);
+    if w.is_ascii() {
+        w.eq_ignore_ascii_case(expect)
+    } else {
+        w.to_lowercase() == expect
+    }
 }
 
 impl<T> Lexicon<T> {
@@ -58,12 +85,17 @@ impl<T> Lexicon<T> {
     /// The longest phrase starting at token `i` of `toks`: (number of tokens, value).
     pub(crate) fn longest(&self, ctx: &Ctx<'_>, toks: &[Tok], i: usize) -> Option<(usize, &T)> {
         let first = ctx.t(&toks[i]);
-        let key = norm(first);
-        let cands = match self.by_first.get(&key) {
-            Some(c) => c,
-            // "MSF-Belgium", "WHO-Ministry": the part before the hyphen.
-            None => self.by_first.get(key.split('-').next()?)?,
-        };
+        let cands = with_norm(first, |key| {
+            self.by_first.get(key).or_else(|| {
+                // "MSF-Belgium", "WHO-Ministry": the part before the hyphen.
+                let head = key.split('-').next()?;
+                if head.len() < key.len() {
+                    self.by_first.get(head)
+                } else {
+                    None
+                }
+            })
+        })?;
         'phrase: for p in cands {
             if toks.len() < i + p.words.len() {
                 continue;
@@ -79,7 +111,7 @@ impl<T> Lexicon<T> {
             }
             for (k, w) in p.words.iter().enumerate().skip(1) {
                 let t = &toks[i + k];
-                if norm(ctx.t(t)) != *w {
+                if !norm_eq(ctx.t(t), w) {
                     continue 'phrase;
                 }
             }

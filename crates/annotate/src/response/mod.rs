@@ -76,7 +76,7 @@ enum Family {
     Quote,
 }
 
-/// Shortage cue words (the rules check the words around them).
+/// Shortage cues (the rules check the words around them).
 const SHORTAGE_CUES: &[&str] = &[
     "short",
     "shortage",
@@ -86,21 +86,47 @@ const SHORTAGE_CUES: &[&str] = &[
     "lacking",
     "scarce",
     "scarcity",
-    "out",
+    "run out",
+    "ran out",
+    "running out",
+    "runs out",
     "insufficient",
-    "need",
 ];
 
-/// Measure cue words: the first words of `data/response/measures.tsv`.
+/// Speech cues of the quote pass's prefilter: the common verbs and the quotation marks (the
+/// attribution rules know more verbs, used only once a line is read).
+const QUOTE_CUES: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "explained",
+    "stated",
+    "warned",
+    "announced",
+    "insisted",
+    "stressed",
+    "urged",
+    "according",
+    "\"",
+    "“",
+    "”",
+    "''",
+    "``",
+];
+
+/// Measure cues: the phrases of `data/response/measures.tsv`.
 fn measure_cues() -> Vec<String> {
-    let mut v: Vec<String> = include_str!("../../data/response/measures.tsv")
+    include_str!("../../data/response/measures.tsv")
         .lines()
         .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
-        .collect();
-    v.sort();
-    v.dedup();
-    v
+        .filter_map(|l| l.split('\t').next())
+        .filter(|f| !f.trim().is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The prefilter: every cue word, ASCII case-insensitive, with its family. `None` only if the
@@ -122,10 +148,7 @@ fn prefilter() -> Option<&'static (AhoCorasick, Vec<Family>)> {
             pats.push(w);
             fam.push(Family::Measure);
         }
-        for w in crate::quote::SPEECH
-            .iter()
-            .chain(&["according", "\"", "“", "”", "''", "``"])
-        {
+        for w in QUOTE_CUES {
             pats.push((*w).to_string());
             fam.push(Family::Quote);
         }
@@ -253,19 +276,25 @@ fn find_flagged(ctx: &Ctx<'_>, sents: &[(usize, usize)], flags: &[[bool; 4]]) ->
         if toks.is_empty() {
             continue;
         }
-        let parties = parties::parties(ctx, &toks);
+        // Parties are the costly part: found only when a rule family has its cue and items.
         let items = parties::items(ctx, &toks);
-        if f[Family::Action as usize]
-            && (!items.is_empty() || toks.iter().any(|t| is(ctx.t(t), "request")))
-        {
+        let want_actions = f[Family::Action as usize]
+            && (!items.is_empty() || toks.iter().any(|t| is(ctx.t(t), "request")));
+        let want_shortages = f[Family::Shortage as usize] && !items.is_empty();
+        let want_measures = f[Family::Measure as usize];
+        if !(want_actions || want_shortages || want_measures) {
+            continue;
+        }
+        let parties = parties::parties(ctx, &toks);
+        if want_actions {
             out.actions
                 .extend(actions::find(ctx, &toks, s, e, &parties, &items));
         }
-        if f[Family::Shortage as usize] && !items.is_empty() {
+        if want_shortages {
             out.shortages
                 .extend(find_shortages(ctx, &toks, s, e, &parties, &items));
         }
-        if f[Family::Measure as usize] {
+        if want_measures {
             out.measures
                 .extend(find_measures(ctx, &toks, s, e, &parties));
         }

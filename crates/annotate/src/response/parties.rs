@@ -3,7 +3,7 @@
 
 use epiwire_model::{Item, Party};
 
-use super::lexicon::{Lists, norm};
+use super::lexicon::{Lists, with_norm};
 use super::text::{Ctx, Tok, is, is_any};
 
 /// A party found in a sentence, by token range.
@@ -24,6 +24,11 @@ pub(crate) struct ItemAt {
     pub i: usize,
     pub j: usize,
     pub item: Item,
+}
+
+/// `w` without a possessive `'s` ("Ministry's").
+fn strip(w: &str) -> &str {
+    super::lexicon::strip_possessive(w)
 }
 
 /// Heads of a government body ("Chinese Foreign Ministry", "Ministry of Health").
@@ -82,7 +87,7 @@ pub(crate) fn parties(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<PartyAt> {
                 k += 1;
             }
             let head = k < toks.len()
-                && (is_any(&norm(ctx.t(&toks[k])), BODY_HEADS)
+                && (is_any(strip(ctx.t(&toks[k])), BODY_HEADS)
                     || is(ctx.t(&toks[k]), "cross") && k > j
                     || is(ctx.t(&toks[k]), "cooperation"));
             let body_end = head.then_some(k + 1);
@@ -160,7 +165,7 @@ pub(crate) fn parties(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<PartyAt> {
             continue;
         }
         // A body with no country before it: "the Ministry of Health [of X]", "the government".
-        if is_any(&norm(ctx.t(t)), BODY_HEADS) && body_context(ctx, toks, i) {
+        if is_any(strip(ctx.t(t)), BODY_HEADS) && body_context(ctx, toks, i) {
             let mut j = extend_of_health(ctx, toks, i + 1);
             let mut country = None;
             // "Government of Bangladesh", "Ministry of Health Rwanda".
@@ -256,7 +261,7 @@ fn body_context(ctx: &Ctx<'_>, toks: &[Tok], i: usize) -> bool {
         return true;
     }
     let prev = i.checked_sub(1).map(|p| ctx.t(&toks[p])).unwrap_or("");
-    match norm(w).as_str() {
+    match with_norm(w, str::to_string).as_str() {
         "authorities" => is_any(
             prev,
             &["health", "national", "local", "provincial", "federal"],
@@ -405,7 +410,7 @@ pub(crate) fn items(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<ItemAt> {
         }
         if let Some((n, kind)) = lists.items.longest(ctx, toks, i) {
             let j = i + n;
-            let word = norm(ctx.t(&toks[i]));
+            let word = with_norm(ctx.t(&toks[i]), str::to_string);
             // "doses of oily chloramphenicol": the drug, not vaccine doses.
             let after_of = if toks.get(j + 1).is_some_and(|t| is(ctx.t(t), "the")) {
                 j + 2
