@@ -194,3 +194,27 @@ fn undated_seed_text_files_still_make_one_event() {
         "{headline:#?}"
     );
 }
+
+/// What `show` gives back from the store is exactly what `extract` printed, every annotation
+/// array included (the response arrays were once dropped by the store).
+#[test]
+fn stored_documents_keep_every_annotation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let extracted = lines(&epiwire(&["extract", SEED_HANKYOREH], b""));
+    let out = epiwire(
+        &["ingest", "--data", data.to_str().unwrap(), SEED_HANKYOREH],
+        b"",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = epiwire(
+        &["show", "--data", data.to_str().unwrap(), SEED_HANKYOREH],
+        b"",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let extracted = &extracted[0];
+    for (key, value) in extracted.as_object().unwrap() {
+        assert_eq!(&shown[key], value, "field {key} differs after the store");
+    }
+}

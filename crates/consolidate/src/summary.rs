@@ -55,11 +55,10 @@ fn headline(t: &Timeline, disease: Option<&str>, country: Option<&str>) -> Vec<F
     };
     let mut out = Vec::new();
     for (_, mut series) in by_metric {
-        series.sort_by_key(|s| scope_rank(&s.scope));
         // Prefer a series at country level (no place below it) when there are several.
         series.sort_by_key(|s| (scope_rank(&s.scope), s.place.is_some()));
         let Some(best) = series.first() else { continue };
-        let Some(point) = best.points.iter().filter(|p| !p.derived).next_back() else {
+        let Some(point) = best.points.iter().rev().find(|p| !p.derived) else {
             continue;
         };
         let figure = t.figures.iter().find(|f| {

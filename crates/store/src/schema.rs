@@ -30,7 +30,7 @@ const MIGRATIONS: &[&str] = &[
         n_facts      INTEGER NOT NULL,
         -- Large columns last: SQLite reads the columns before them without touching overflow pages.
         text         TEXT NOT NULL,
-        annotations  TEXT NOT NULL  -- JSON {diseases, places, dates, counts, facts}
+        annotations  TEXT NOT NULL  -- JSON {diseases, places, dates, counts, facts, actions, shortages, quotes, measures}
     );
     CREATE INDEX documents_by_id ON documents (id, seq);
 

@@ -459,6 +459,10 @@ struct AnnotationsRef<'a> {
     dates: &'a [DateMention],
     counts: &'a [epiwire_model::Count],
     facts: &'a [Fact],
+    actions: &'a [epiwire_model::Action],
+    shortages: &'a [epiwire_model::Shortage],
+    quotes: &'a [epiwire_model::Quote],
+    measures: &'a [epiwire_model::Measure],
 }
 
 /// The `annotations` column read back.
@@ -474,6 +478,14 @@ struct AnnotationsOwned {
     counts: Vec<epiwire_model::Count>,
     #[serde(default)]
     facts: Vec<Fact>,
+    #[serde(default)]
+    actions: Vec<epiwire_model::Action>,
+    #[serde(default)]
+    shortages: Vec<epiwire_model::Shortage>,
+    #[serde(default)]
+    quotes: Vec<epiwire_model::Quote>,
+    #[serde(default)]
+    measures: Vec<epiwire_model::Measure>,
 }
 
 /// What [`SqliteStore::put_batch`] computes for a document before taking the write lock.
@@ -541,6 +553,10 @@ impl Encoded {
             dates: &d.dates,
             counts: &d.counts,
             facts: &d.facts,
+            actions: &d.actions,
+            shortages: &d.shortages,
+            quotes: &d.quotes,
+            measures: &d.measures,
         })?;
         Ok(Encoded {
             annotations,
@@ -743,7 +759,10 @@ impl RawRow {
                 dates: a.dates,
                 counts: a.counts,
                 facts: a.facts,
-                ..Document::default()
+                actions: a.actions,
+                shortages: a.shortages,
+                quotes: a.quotes,
+                measures: a.measures,
             },
         ))
     }
