@@ -15,11 +15,13 @@ use epiwire_consolidate::{EventDetail, EventFilter, EventSummary, Signal};
 use epiwire_model::Document;
 
 mod events;
+mod feeds;
 mod schema;
 mod sqlite;
 mod stats;
 mod triage;
 
+pub use feeds::FeedState;
 pub use schema::SCHEMA_VERSION;
 pub use sqlite::SqliteStore;
 pub use stats::Stats;
