@@ -36,6 +36,7 @@ pub fn run(args: &SearchArgs) -> Result<ExitCode> {
         } else {
             epiwire_search::Sort::Relevance
         },
+        lenient: false,
     };
     let results = match index.search(&query) {
         Ok(r) => r,

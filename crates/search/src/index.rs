@@ -16,7 +16,9 @@ use tantivy::{
     TantivyError,
 };
 
-use crate::query::{self, FacetCount, Facets, Hit, MAX_LIMIT, SearchQuery, SearchResults, Sort};
+use crate::query::{
+    self, FacetCount, Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchQuery, SearchResults, Sort,
+};
 use crate::schema::{DISEASE_SEP, FORMAT_VERSION, Fields};
 use crate::{Error, Result};
 
@@ -259,7 +261,18 @@ impl SearchIndex {
             };
             let w = match &mut writer {
                 Some(w) => w,
-                None => writer.insert(self.writer()?),
+                None => {
+                    let w = writer.insert(self.writer()?);
+                    // Another process may have committed between the first read of the
+                    // watermark and taking the writer lock: start again from its watermark.
+                    if let Some(now) = self.watermark()?
+                        && now.last_seq != mark.last_seq
+                    {
+                        mark = now;
+                        continue;
+                    }
+                    w
+                }
             };
             for (seq, doc) in &page {
                 w.add_document(self.fields.document(*seq, doc))?;
@@ -301,7 +314,13 @@ impl SearchIndex {
             facet("country"),
             facet("outlet_facet"),
         );
-        let limit = req.limit.min(MAX_LIMIT);
+        // Past MAX_OFFSET no page is returned (the collector would have to keep offset+limit
+        // documents); the total and the facets still are.
+        let limit = if req.offset > MAX_OFFSET {
+            0
+        } else {
+            req.limit.min(MAX_LIMIT)
+        };
         let by_date = req.sort == Sort::Newest || req.q.trim().is_empty();
         let (total, top, (diseases, countries, outlets)): (
             usize,

@@ -45,7 +45,8 @@ mod schema;
 
 pub use index::{SearchIndex, SyncReport};
 pub use query::{
-    DEFAULT_LIMIT, FacetCount, Facets, Highlight, Hit, MAX_LIMIT, SearchQuery, SearchResults, Sort,
+    DEFAULT_LIMIT, FacetCount, Facets, Highlight, Hit, MAX_LIMIT, MAX_OFFSET, SearchQuery,
+    SearchResults, Sort,
 };
 pub use schema::{FORMAT_VERSION, host_of, outlet_of};
 

@@ -15,6 +15,8 @@ use crate::{Error, Result};
 
 /// Most hits one search returns.
 pub const MAX_LIMIT: usize = 1000;
+/// Largest offset that still returns hits; a larger one returns only the total and the facets.
+pub const MAX_OFFSET: usize = 100_000;
 /// Hits returned when the request does not say.
 pub const DEFAULT_LIMIT: usize = 20;
 
@@ -55,6 +57,9 @@ pub struct SearchQuery {
     pub offset: usize,
     /// Order of the hits.
     pub sort: Sort,
+    /// Forgive bad syntax (for search-as-you-type): parse what can be parsed and drop the rest
+    /// instead of failing with [`Error::BadQuery`].
+    pub lenient: bool,
 }
 
 impl Default for SearchQuery {
@@ -69,6 +74,7 @@ impl Default for SearchQuery {
             limit: DEFAULT_LIMIT,
             offset: 0,
             sort: Sort::Relevance,
+            lenient: false,
         }
     }
 }
@@ -196,10 +202,18 @@ pub(crate) fn build(index: &Index, fields: &Fields, req: &SearchQuery) -> Result
         parser.set_conjunction_by_default();
         parser.set_field_boost(fields.title, 2.0);
         parser.set_field_boost(fields.disease_name, 1.5);
-        let parsed = parser.parse_query(text).map_err(|e| Error::BadQuery {
-            query: req.q.clone(),
-            message: e.to_string(),
-        })?;
+        let parsed = if req.lenient {
+            let (parsed, errors) = parser.parse_query_lenient(text);
+            if !errors.is_empty() {
+                tracing::debug!("lenient parse of {text:?} dropped: {errors:?}");
+            }
+            parsed
+        } else {
+            parser.parse_query(text).map_err(|e| Error::BadQuery {
+                query: req.q.clone(),
+                message: e.to_string(),
+            })?
+        };
         clauses.push((Occur::Must, parsed));
     }
     let term_filter = |term: Term| -> (Occur, Box<dyn Query>) {

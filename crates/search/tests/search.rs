@@ -292,6 +292,22 @@ fn bad_syntax_and_bad_dates_are_typed_client_errors() {
             other => panic!("{bad:?} gave {other:?}"),
         }
     }
+    // Lenient parsing keeps what parses.
+    let r = index
+        .search(&SearchQuery {
+            lenient: true,
+            ..q("Pyongyang AND (")
+        })
+        .unwrap();
+    assert_eq!(r.total, 1);
+    // An absurd offset is no error: no page, but the total.
+    let r = index
+        .search(&SearchQuery {
+            offset: usize::MAX,
+            ..q("fever")
+        })
+        .unwrap();
+    assert_eq!((r.total, r.hits.len()), (2, 0));
     let err = index
         .search(&SearchQuery {
             from: Some("last week".into()),
