@@ -271,6 +271,7 @@ async fn documents_by_path_with_slashes_encoded_or_not_and_by_query() {
     assert!(doc["text"].as_str().unwrap().contains("North Korea"));
     assert!(!doc["facts"].as_array().unwrap().is_empty());
     assert_eq!(doc["diseases"][0]["id"], "DOID:0080600");
+    assert_eq!(doc["event"], kp_event().await["id"]);
     let encoded = get(&format!("/api/documents/{}", SEED_VOI.replace('/', "%2F"))).await;
     assert_eq!(encoded.status, 200);
     assert_eq!(encoded.json(), doc);

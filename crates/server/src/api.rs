@@ -194,14 +194,14 @@ async fn event(
 async fn document_by_path(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> ApiResult<Json<Document>> {
+) -> ApiResult<Json<DocumentAnswer>> {
     document(state, id).await
 }
 
 async fn document_by_query(
     State(state): State<AppState>,
     query: Result<Query<DocParams>, QueryRejection>,
-) -> ApiResult<Json<Document>> {
+) -> ApiResult<Json<DocumentAnswer>> {
     let id = parsed(query)?
         .id
         .filter(|id| !id.is_empty())
@@ -210,16 +210,27 @@ async fn document_by_query(
 }
 
 /// A stored document with its annotations (the `epiwire extract` shape).
-async fn document(state: AppState, id: String) -> ApiResult<Json<Document>> {
-    let doc = state
+async fn document(state: AppState, id: String) -> ApiResult<Json<DocumentAnswer>> {
+    let answer = state
         .pool
         .run(move |store| {
-            store
+            let doc = store
                 .get(&id)?
-                .ok_or_else(|| ApiError::not_found(format!("no document {id:?}")))
+                .ok_or_else(|| ApiError::not_found(format!("no document {id:?}")))?;
+            let event = store.event_of(&id)?;
+            Ok::<_, ApiError>(DocumentAnswer { event, doc })
         })
         .await?;
-    Ok(Json(doc))
+    Ok(Json(answer))
+}
+
+/// A document in the `epiwire extract` shape, plus the event it belongs to.
+#[derive(Debug, Serialize)]
+struct DocumentAnswer {
+    /// The id of the document's event (`null` before consolidation).
+    event: Option<String>,
+    #[serde(flatten)]
+    doc: Document,
 }
 
 async fn search(
