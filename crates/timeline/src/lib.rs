@@ -25,7 +25,7 @@ mod reconcile;
 
 pub use figure::{Figure, figures, outlet};
 pub use precision::Interval;
-pub use reconcile::{Conflict, Point, Series, Timeline, reconcile};
+pub use reconcile::{Conflict, DECREASE_WINDOW_DAYS, Point, Series, Timeline, reconcile};
 
 /// Errors of this crate.
 #[derive(Debug, thiserror::Error)]

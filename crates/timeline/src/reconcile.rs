@@ -124,8 +124,9 @@ type Key = (Option<String>, Option<String>, Option<u64>, String, String);
 ///   and suspected counts are different counts) ("1.2 million" vs 1,234,567 overlap; 1.72 million vs 1.6 million
 ///   do not). Within one document, the largest cumulative value of the day stands for it (a
 ///   cumulative count only grows), as in the document's facts.
-/// - A cumulative point whose interval lies wholly below that of the highest earlier point
-///   makes a `decrease` conflict (again unless both give different statuses).
+/// - A cumulative point whose interval lies wholly below that of the highest earlier point of
+///   the last [`DECREASE_WINDOW_DAYS`] days makes a `decrease` conflict (again unless both
+///   give different statuses).
 /// - A new figure is never added into a cumulative point. A day with no reported cumulative
 ///   figure but a cumulative figure the day before and a new figure that day gets a derived
 ///   point (the sum, marked `derived` with its reason), when the qualifiers allow a sum (exact
@@ -389,7 +390,13 @@ fn disagreement(k: &Key, names: &Names, as_of: &str, reps: &[&Figure]) -> Confli
     }
 }
 
-/// Flags cumulative points lower than the highest earlier one.
+/// How far back a cumulative count is held against later ones: a count that restarts after
+/// more than this many days is read as the count of a new outbreak or season (WHO reports of
+/// meningitis in Burkina Faso restart every dry season), not as a contradiction.
+pub const DECREASE_WINDOW_DAYS: i32 = 90;
+
+/// Flags cumulative points lower than the highest comparable point of the last
+/// [`DECREASE_WINDOW_DAYS`] days.
 fn decreases(
     k: &Key,
     names: &Names,
@@ -397,48 +404,59 @@ fn decreases(
     points: &mut [Point],
     conflicts: &mut Vec<Conflict>,
 ) {
-    let mut peak: Option<usize> = None;
+    let days: Vec<Option<jiff::civil::Date>> = points
+        .iter()
+        .map(|p| crate::parse_date(&p.as_of).ok())
+        .collect();
+    let day = |i: usize| days[i];
+    let mut flagged = vec![false; kept.len()];
     for i in 0..kept.len() {
         let cur = Interval::of(kept[i]);
-        if let Some(p) = peak {
-            let top = Interval::of(kept[p]);
-            if comparable(kept[p], kept[i]) && !cur.overlaps(&top) && cur.hi < top.lo {
-                let (a, b) = (kept[p], kept[i]);
-                let reason = format!(
-                    "cumulative {} of {} in {} go down from {} on {} ({}) to {} on {} ({}); \
-                     a cumulative count cannot fall, so one figure is wrong, or the later one \
-                     counts something narrower (confirmed only, one region)",
-                    k.3,
-                    names.disease,
-                    names.place,
-                    said(a),
-                    format::date(&points[p].as_of),
-                    source(a),
-                    said(b),
-                    format::date(&points[i].as_of),
-                    source(b),
-                );
-                conflicts.push(Conflict {
-                    kind: "decrease".to_string(),
-                    disease: k.0.clone(),
-                    disease_name: names.disease_name.clone(),
-                    country: k.1.clone(),
-                    place: k.2,
-                    metric: k.3.clone(),
-                    scope: k.4.clone(),
-                    as_of: points[i].as_of.clone(),
-                    values: vec![a.value, b.value],
-                    doc_ids: vec![a.doc_id.clone(), b.doc_id.clone()],
-                    reason,
-                });
-                points[i].conflict = true;
-                points[p].conflict = true;
-                continue;
-            }
+        let Some(today) = day(i) else { continue };
+        // The highest comparable, unflagged point of the last DECREASE_WINDOW_DAYS days.
+        let peak = (0..i)
+            .filter(|&j| !flagged[j] && comparable(kept[j], kept[i]))
+            .filter(|&j| day(j).is_some_and(|d| (today - d).get_days() <= DECREASE_WINDOW_DAYS))
+            .fold(None, |best: Option<usize>, j| match best {
+                Some(b) if Interval::of(kept[b]).lo >= Interval::of(kept[j]).lo => Some(b),
+                _ => Some(j),
+            });
+        let Some(p) = peak else { continue };
+        let top = Interval::of(kept[p]);
+        if cur.overlaps(&top) || cur.hi >= top.lo {
+            continue;
         }
-        if peak.is_none_or(|p| cur.lo > Interval::of(kept[p]).lo) {
-            peak = Some(i);
-        }
+        let (a, b) = (kept[p], kept[i]);
+        let reason = format!(
+            "cumulative {} of {} in {} go down from {} on {} ({}) to {} on {} ({}); \
+             a cumulative count cannot fall, so one figure is wrong, or the later one \
+             counts something narrower (confirmed only, one region)",
+            k.3,
+            names.disease,
+            names.place,
+            said(a),
+            format::date(&points[p].as_of),
+            source(a),
+            said(b),
+            format::date(&points[i].as_of),
+            source(b),
+        );
+        conflicts.push(Conflict {
+            kind: "decrease".to_string(),
+            disease: k.0.clone(),
+            disease_name: names.disease_name.clone(),
+            country: k.1.clone(),
+            place: k.2,
+            metric: k.3.clone(),
+            scope: k.4.clone(),
+            as_of: points[i].as_of.clone(),
+            values: vec![a.value, b.value],
+            doc_ids: vec![a.doc_id.clone(), b.doc_id.clone()],
+            reason,
+        });
+        points[i].conflict = true;
+        points[p].conflict = true;
+        flagged[i] = true;
     }
 }
 
@@ -740,6 +758,56 @@ mod tests {
         let s = series(&t, "deaths", "cumulative");
         let flags: Vec<bool> = s.points.iter().map(|p| p.conflict).collect();
         assert_eq!(flags, vec![true, true, false]);
+    }
+
+    #[test]
+    fn a_count_that_restarts_months_later_is_a_new_count() {
+        let t = reconcile(&[
+            fig(
+                "a",
+                "who.int",
+                "cases",
+                "cumulative",
+                "exact",
+                "12,587",
+                12_587.0,
+                "2002-05-15",
+            ),
+            fig(
+                "b",
+                "who.int",
+                "cases",
+                "cumulative",
+                "exact",
+                "3,691",
+                3_691.0,
+                "2003-03-06",
+            ),
+        ]);
+        assert!(t.conflicts.is_empty(), "{:#?}", t.conflicts);
+        let t = reconcile(&[
+            fig(
+                "a",
+                "who.int",
+                "cases",
+                "cumulative",
+                "exact",
+                "12,587",
+                12_587.0,
+                "2002-05-15",
+            ),
+            fig(
+                "b",
+                "who.int",
+                "cases",
+                "cumulative",
+                "exact",
+                "3,691",
+                3_691.0,
+                "2002-08-06",
+            ),
+        ]);
+        assert_eq!(t.conflicts.len(), 1, "83 days apart: still a decrease");
     }
 
     #[test]
