@@ -56,8 +56,11 @@ pub fn sightings(figures: &[Figure], event: Option<&str>) -> Vec<Sighting> {
     out
 }
 
+/// The usual window of [`new_events`]: 30 days.
+pub const NEW_EVENT_WINDOW_DAYS: u32 = 30;
+
 /// A `new_event` signal for each day a disease × country is reported after not being reported
-/// in the previous `window_days` days (30 is the usual choice), and for its first day in the
+/// in the previous `window_days` days ([`NEW_EVENT_WINDOW_DAYS`] is the usual choice), and for its first day in the
 /// data. Sightings without both a disease and a country are ignored.
 ///
 /// `value` is the number of sightings that day, `threshold` the window; `score` is 1 for a

@@ -24,7 +24,7 @@ mod relevance;
 mod series;
 
 pub use ears::{EarsDay, EarsMethod, EarsParams, ears, ears_days};
-pub use event::{JumpParams, Sighting, jumps, new_events, sightings};
+pub use event::{JumpParams, NEW_EVENT_WINDOW_DAYS, Sighting, jumps, new_events, sightings};
 pub use farrington::{FarringtonDay, FarringtonParams, farrington, farrington_days};
 pub use relevance::{RelevanceInput, Source, deaths, independent_outlets, relevance, severity};
 pub use series::{AsDate, MAX_DAYS, daily};
