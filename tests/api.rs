@@ -660,7 +660,15 @@ async fn dashboard_health_and_headers() {
         Request::delete("/api/events").body(Body::empty()).unwrap(),
     )
     .await;
-    assert_eq!(wrong.status, StatusCode::METHOD_NOT_ALLOWED);
+    wrong.assert_error(405, "DELETE");
+    let export = send(
+        app(),
+        Request::post("/api/export/facts.csv")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    export.assert_error(405, "POST");
     // Compression when asked for.
     let gz = send(
         app(),

@@ -91,6 +91,18 @@ async fn no_route(method: Method, uri: axum::http::Uri) -> ApiError {
     }
 }
 
+/// 405 as JSON (set on the whole router in `app`).
+pub(crate) async fn wrong_method(method: Method, uri: axum::http::Uri) -> ApiError {
+    ApiError {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        code: ErrorCode::MethodNotAllowed,
+        message: format!(
+            "{method} is not allowed on {}; see /api/openapi.json",
+            uri.path()
+        ),
+    }
+}
+
 /// The store's filter for validated parameters.
 pub(crate) fn event_filter(f: &Filter) -> EventFilter {
     EventFilter {
