@@ -452,3 +452,91 @@ fn disease_counts(counts: &FacetCounts) -> Vec<FacetCount> {
     out.truncate(MAX_FACET_VALUES);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use epiwire_model::Document;
+    use epiwire_store::{NewDoc, SqliteStore, Store};
+
+    use super::*;
+
+    fn store_with(n: u8) -> SqliteStore {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let docs: Vec<NewDoc> = (0..n)
+            .map(|i| NewDoc {
+                hash: [i; 32],
+                source: format!("doc{i}"),
+                doc: Document {
+                    id: format!("doc{i}"),
+                    text: format!("measles outbreak number {i}"),
+                    ..Document::default()
+                },
+            })
+            .collect();
+        store.put_batch(&docs).unwrap();
+        store
+    }
+
+    #[test]
+    fn uncommitted_documents_of_a_killed_sync_are_added_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = store_with(7);
+        let index = SearchIndex::create(tmp.path()).unwrap();
+        // A sync that added documents and died before its commit.
+        {
+            let w = index.writer().unwrap();
+            for (seq, doc) in store.documents(0, 100).unwrap() {
+                w.add_document(index.fields.document(seq, &doc)).unwrap();
+            }
+            drop(w); // no commit
+        }
+        assert_eq!(index.last_seq().unwrap(), 0);
+        let report = index.sync(&store).unwrap();
+        assert_eq!((report.added, report.indexed, report.last_seq), (7, 7, 7));
+        assert_eq!(index.sync(&store).unwrap().added, 0);
+        let total = index
+            .search(&SearchQuery {
+                q: "measles".into(),
+                ..SearchQuery::default()
+            })
+            .unwrap()
+            .total;
+        assert_eq!(total, 7);
+    }
+
+    #[test]
+    fn the_watermark_is_in_the_commit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = store_with(3);
+        let index = SearchIndex::open_or_rebuild(tmp.path(), &store).unwrap();
+        let mark = index.watermark().unwrap().unwrap();
+        assert_eq!(
+            mark,
+            Watermark {
+                format: FORMAT_VERSION,
+                last_seq: 3,
+                last_id: "doc2".into()
+            }
+        );
+        // Another format version is rebuilt, not trusted.
+        let mut w = index.writer().unwrap();
+        commit(
+            &mut w,
+            &Watermark {
+                format: FORMAT_VERSION + 1,
+                ..mark
+            },
+        )
+        .unwrap();
+        drop(w);
+        drop(index);
+        let reopened = SearchIndex::open_or_rebuild(tmp.path(), &store).unwrap();
+        assert_eq!(
+            reopened.watermark().unwrap().unwrap().format,
+            FORMAT_VERSION
+        );
+        assert_eq!(reopened.num_docs(), 3);
+    }
+}

@@ -431,3 +431,26 @@ fn searches_run_from_many_threads_during_a_sync() {
         assert_eq!(index.sync(&store).unwrap().added, 0);
     });
 }
+
+#[test]
+fn a_second_handle_sees_what_another_one_synced() {
+    // A server holds the index open while an ingest (another handle, as another process would)
+    // stores documents and syncs: the server's searches see them within about a second.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut store = SqliteStore::open(tmp.path()).unwrap();
+    put_seeds(&mut store);
+    let dir = index_dir(tmp.path());
+    let server = SearchIndex::open_or_rebuild(&dir, &store).unwrap();
+    assert_eq!(server.search(&q("cholera")).unwrap().total, 0);
+    put_news(&mut store);
+    let ingest = SearchIndex::open_or_rebuild(&dir, &store).unwrap();
+    assert_eq!(ingest.num_docs(), 5);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while server.search(&q("cholera")).unwrap().total != 2 {
+        assert!(std::time::Instant::now() < deadline, "never saw the commit");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // The server's own sync finds nothing to add: no duplicates.
+    assert_eq!(server.sync(&store).unwrap().added, 0);
+    assert_eq!(server.num_docs(), 5);
+}
