@@ -59,6 +59,13 @@ pub(crate) const SPEECH: &[&str] = &[
     "predicted",
 ];
 
+/// True when `w` is a speech verb.
+pub(crate) fn is_speech(w: &str) -> bool {
+    static SET: std::sync::OnceLock<crate::response::text::WordSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| crate::response::text::WordSet::new(SPEECH.iter().copied()))
+        .contains(w)
+}
+
 /// Heads of a role or title.
 const ROLES: &[&str] = &[
     "spokesman",
@@ -456,7 +463,7 @@ fn attribute_direct(
     let (_, send) = sent_of(sent_tok, c.saturating_sub(1));
     let send = send.max(after).min(toks.len());
     let lim = send.min(after + 12);
-    if let Some(v) = (after..lim).find(|&k| is_any(ctx.t(&toks[k]), SPEECH)) {
+    if let Some(v) = (after..lim).find(|&k| is_speech(ctx.t(&toks[k]))) {
         let mut a = after;
         while a < v && ctx.t(&toks[a]) == "," {
             a += 1;
@@ -488,7 +495,7 @@ fn attribute_direct(
     // Before the opening mark, in its sentence: "Zhao said … that China “…”", "said: “…”".
     let (sa, _) = sent_of(sent_tok, o);
     let lo = sa.max(o.saturating_sub(25));
-    let v = (lo..o).rev().find(|&k| is_any(ctx.t(&toks[k]), SPEECH))?;
+    let v = (lo..o).rev().find(|&k| is_speech(ctx.t(&toks[k])))?;
     let (speaker, pronoun) = speaker(ctx, toks, left_phrase_start(ctx, toks, sa, v), v);
     let sent = sent_of(sent_tok, v);
     (speaker.is_some() || pronoun).then(|| Found {
@@ -551,8 +558,7 @@ fn trailing(
 ) -> Option<Found> {
     let tail_lo = end.saturating_sub(18).max(a + 2);
     for comma in (tail_lo..end).rev().filter(|&k| ctx.t(&toks[k]) == ",") {
-        let Some(v) = (comma + 1..end.min(comma + 8)).find(|&k| is_any(ctx.t(&toks[k]), SPEECH))
-        else {
+        let Some(v) = (comma + 1..end.min(comma + 8)).find(|&k| is_speech(ctx.t(&toks[k]))) else {
             continue;
         };
         let (speaker, pronoun) = if v > comma + 1 {
@@ -584,7 +590,7 @@ fn lead_attribution(
 ) -> Option<Found> {
     for v in a + 1..end.saturating_sub(2) {
         let w = ctx.t(&toks[v]);
-        if !is_any(w, SPEECH) || is_any(w, &["asked", "continued", "recalled"]) {
+        if !is_speech(w) || is_any(w, &["asked", "continued", "recalled"]) {
             continue;
         }
         // "a parenthetical, Owen said, CLAUSE".

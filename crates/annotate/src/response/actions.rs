@@ -144,9 +144,10 @@ pub(crate) fn cue_words() -> impl Iterator<Item = &'static str> {
 }
 
 fn cue(w: &str) -> Option<(Act, Form)> {
-    CUES.iter()
-        .find(|c| w.eq_ignore_ascii_case(c.0))
-        .map(|c| (c.1, c.2))
+    static MAP: std::sync::OnceLock<std::collections::HashMap<&'static str, (Act, Form)>> =
+        std::sync::OnceLock::new();
+    let map = MAP.get_or_init(|| CUES.iter().map(|c| (c.0, (c.1, c.2))).collect());
+    super::text::lower(w, |k| map.get(k).copied())
 }
 
 const BE: &[&str] = &["is", "are", "was", "were", "been", "being", "be"];

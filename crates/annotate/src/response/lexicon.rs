@@ -20,6 +20,13 @@ pub(crate) struct Lexicon<T> {
     by_first: HashMap<String, Vec<Phrase<T>>>,
 }
 
+impl<T> Lexicon<T> {
+    /// The first words of the phrases (and their parts before a hyphen).
+    fn firsts(&self) -> impl Iterator<Item = &str> {
+        self.by_first.keys().map(String::as_str)
+    }
+}
+
 /// `w` without a possessive `'s`.
 pub(crate) fn strip_possessive(w: &str) -> &str {
     w.strip_suffix("'s")
@@ -30,20 +37,7 @@ pub(crate) fn strip_possessive(w: &str) -> &str {
 /// Calls `f` with the lower-case form of `w`, possessive `'s` dropped (the form lookups use),
 /// without allocating for short ASCII words.
 pub(crate) fn with_norm<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
-    let w = strip_possessive(w);
-    let mut buf = [0u8; 48];
-    if w.is_ascii() && w.len() <= buf.len() {
-        let out = &mut buf[..w.len()];
-        out.copy_from_slice(w.as_bytes());
-        out.make_ascii_lowercase();
-        // ASCII bytes stay valid UTF-8.
-        match std::str::from_utf8(out) {
-            Ok(s) => f(s),
-            Err(_) => f(&w.to_lowercase()),
-        }
-    } else {
-        f(&w.to_lowercase())
-    }
+    super::text::lower(strip_possessive(w), f)
 }
 
 /// True when `w` is written as `expect` (lower case) after [`with_norm`].
@@ -135,6 +129,17 @@ pub(crate) struct Lists {
     pub items: Lexicon<String>,
     pub vaccines: Lexicon<String>,
     pub measures: Lexicon<String>,
+    /// Every word that starts a phrase of the lists above: a token not in it starts none.
+    pub firsts: super::text::WordSet,
+}
+
+impl Lists {
+    /// True when a phrase of some list may start with token text `w`.
+    pub(crate) fn may_start(&self, w: &str) -> bool {
+        with_norm(w, |k| {
+            self.firsts.contains(k) || k.split('-').next().is_some_and(|h| self.firsts.contains(h))
+        })
+    }
 }
 
 fn rows(data: &str) -> impl Iterator<Item = Vec<&str>> {
@@ -173,11 +178,21 @@ impl Lists {
                 rows(include_str!("../../data/response/measures.tsv"))
                     .filter_map(|r| Some((r.first()?.to_string(), r.get(1)?.to_string()))),
             );
+            let mut firsts = super::text::WordSet::default();
+            for w in orgs
+                .firsts()
+                .chain(items.firsts())
+                .chain(vaccines.firsts())
+                .chain(measures.firsts())
+            {
+                firsts.insert(w);
+            }
             Lists {
                 orgs,
                 items,
                 vaccines,
                 measures,
+                firsts,
             }
         })
     }

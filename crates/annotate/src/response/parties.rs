@@ -70,10 +70,19 @@ pub(crate) fn parties(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<PartyAt> {
             i += 1;
             continue;
         }
+        // Cheap rejection: places are capitalised; organisations and bodies are listed.
+        let known = lists.may_start(ctx.t(t));
+        if !t.cap && !known && !is_any(strip(ctx.t(t)), BODY_HEADS) {
+            i += 1;
+            continue;
+        }
         // A country (place) possibly heading a body: "Chinese Foreign Ministry".
-        let org_here = lists.orgs.longest(ctx, toks, i).map(|(n, _)| n);
-        let place = ctx
-            .place_at(t.s)
+        let org_here = if known {
+            lists.orgs.longest(ctx, toks, i).map(|(n, _)| n)
+        } else {
+            None
+        };
+        let place = if t.cap { ctx.place_at(t.s) } else { None }
             .map(|p| (p.country.clone(), p.end))
             .filter(|_| org_here.is_none_or(|n| n < 2));
         if let Some((country, end_cp)) = place {
@@ -137,7 +146,11 @@ pub(crate) fn parties(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<PartyAt> {
             i += 1;
             continue;
         }
-        if let Some((n, org)) = lists.orgs.longest(ctx, toks, i) {
+        if let Some((n, org)) = if known {
+            lists.orgs.longest(ctx, toks, i)
+        } else {
+            None
+        } {
             let j = i + n;
             // "(WHO)" right after "World Health Organization": the same party.
             let repeat = i >= 1
@@ -355,6 +368,15 @@ pub(crate) fn items(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<ItemAt> {
     while i < toks.len() {
         // Funds: "US$ 380,000", "$1 million", "200 million CFA", "5 million dollars".
         let w = ctx.t(&toks[i]);
+        // Cheap rejection: a word that starts no listed phrase, no number, no currency.
+        if toks[i].word
+            && !w.starts_with(|c: char| c.is_ascii_digit())
+            && !lists.may_start(w)
+            && !is_any(w, &["US", "USD", "EUR", "GBP", "CHF", "RMB", "CFA"])
+        {
+            i += 1;
+            continue;
+        }
         let cur_here = if is(w, "US") && toks.get(i + 1).is_some_and(|t| ctx.t(t) == "$") {
             Some(("USD", i + 2))
         } else {

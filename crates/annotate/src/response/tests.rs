@@ -347,6 +347,16 @@ fn throughput() {
             found += d.actions.len() + d.quotes.len() + d.shortages.len() + d.measures.len();
         }
     });
+    let actions_only = measure(&mut || {
+        for d in &docs {
+            found += crate::response::find(d).actions.len();
+        }
+    });
+    let quotes_only = measure(&mut || {
+        for d in &docs {
+            found += crate::quote::find(d).len();
+        }
+    });
     let whole = measure(&mut || {
         for t in &texts {
             let mut d = Document {
@@ -357,7 +367,8 @@ fn throughput() {
         }
     });
     eprintln!(
-        "{} docs, {:.2} MB: response+quote pass {pass:.0} MB/s, whole annotate() {whole:.0} MB/s \
+        "{} docs, {:.2} MB: response+quote pass {pass:.0} MB/s (actions/shortages/measures \
+         {actions_only:.0} MB/s, quotes {quotes_only:.0} MB/s), whole annotate() {whole:.0} MB/s \
          (CPU time, best of 3); {found} records",
         texts.len(),
         bytes as f64 / 1e6

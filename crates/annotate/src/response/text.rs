@@ -262,6 +262,44 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Calls `f` with `w` in lower case, without allocating for short ASCII words.
+pub(crate) fn lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 48];
+    if w.is_ascii() && w.len() <= buf.len() {
+        let out = &mut buf[..w.len()];
+        out.copy_from_slice(w.as_bytes());
+        out.make_ascii_lowercase();
+        // ASCII bytes stay valid UTF-8.
+        match std::str::from_utf8(out) {
+            Ok(s) => f(s),
+            Err(_) => f(&w.to_lowercase()),
+        }
+    } else {
+        f(&w.to_lowercase())
+    }
+}
+
+/// A set of lower-case words, looked up ignoring case.
+#[derive(Debug, Default)]
+pub(crate) struct WordSet(std::collections::HashSet<String>);
+
+impl WordSet {
+    /// The set of `words` (lower-cased).
+    pub(crate) fn new<'w>(words: impl IntoIterator<Item = &'w str>) -> WordSet {
+        WordSet(words.into_iter().map(str::to_lowercase).collect())
+    }
+
+    /// True when `w`, lower-cased, is in the set.
+    pub(crate) fn contains(&self, w: &str) -> bool {
+        lower(w, |k| self.0.contains(k))
+    }
+
+    /// Adds `w` (lower-cased).
+    pub(crate) fn insert(&mut self, w: &str) {
+        self.0.insert(w.to_lowercase());
+    }
+}
+
 /// Lower-case ASCII equality of a token text with a word.
 pub(crate) fn is(t: &str, w: &str) -> bool {
     t.eq_ignore_ascii_case(w)
