@@ -223,6 +223,7 @@ async fn bad_parameters_are_400_with_a_clear_message() {
         ("/api/search?q=title:(fever", "query"),
         ("/api/search?q=cholera&limit=101", "limit"),
         ("/api/search?q=cholera&sort=oldest", "sort"),
+        ("/api/search?q=cholera&lenient=yes", "lenient"),
         ("/api/documents", "id"),
         ("/api/export/facts.csv?from=17.05.2022", "from"),
         ("/api/export/facts.csv?signal=jump", "signal"),
@@ -309,6 +310,8 @@ async fn search_ranks_documents_and_returns_text_snippets_only() {
         .await
         .json();
     assert_eq!(who["total"], 1, "{who:#}");
+    let typed = get("/api/search?q=title:(cholera&lenient=true").await;
+    assert_eq!(typed.status, 200, "{}", typed.text());
     let elsewhere = get("/api/search?q=cholera&outlet=example.org").await.json();
     assert_eq!(elsewhere["total"], 0);
 }

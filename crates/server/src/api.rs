@@ -253,6 +253,7 @@ async fn search(
         q,
         outlet,
         sort,
+        lenient,
         filter,
     } = parsed(query)?.validate(SEARCH_PAGING)?;
     let Some(index) = state.search.clone() else {
@@ -277,8 +278,8 @@ async fn search(
             SearchSort::Relevance => Sort::Relevance,
             SearchSort::Newest => Sort::Newest,
         },
-        // Strict parsing: bad syntax is a 400 that says what is wrong.
-        ..SearchQuery::default()
+        // Strict unless asked: bad syntax is a 400 that says what is wrong.
+        lenient,
     };
     let results = tokio::task::spawn_blocking(move || index.search(&request))
         .await

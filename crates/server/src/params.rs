@@ -107,6 +107,8 @@ pub struct SearchParams {
     pub outlet: Option<String>,
     /// `relevance` (the default) or `newest`.
     pub sort: Option<String>,
+    /// `true` forgives bad syntax (search as you type); `false` (the default) answers 400.
+    pub lenient: Option<String>,
     limit: Option<String>,
     offset: Option<String>,
 }
@@ -129,6 +131,8 @@ pub struct SearchRequest {
     pub outlet: Option<String>,
     /// Order.
     pub sort: SearchSort,
+    /// Forgive bad query syntax.
+    pub lenient: bool,
     /// Disease, country, dates and paging.
     pub filter: Filter,
 }
@@ -177,10 +181,20 @@ impl SearchParams {
                 )));
             }
         };
+        let lenient = match nonempty(self.lenient).as_deref() {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => {
+                return Err(ApiError::bad_request(format!(
+                    "lenient {other:?} is not true or false"
+                )));
+            }
+        };
         Ok(SearchRequest {
             q,
             outlet,
             sort,
+            lenient,
             filter,
         })
     }
