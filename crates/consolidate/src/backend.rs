@@ -1,8 +1,8 @@
 //! What consolidation needs from a store, as a trait the store implements.
 
-use crate::Signal;
 use epiwire_cluster::{DfTable, DocFeatures, EventProfile};
 use epiwire_model::Document;
+use epiwire_signal::Signal;
 use epiwire_timeline::Figure;
 use serde::{Deserialize, Serialize};
 

@@ -332,7 +332,11 @@ impl Consolidator {
         merged.sort();
 
         // Volume signals for the days this batch touched.
-        let signals = volume_signals(store, &volume)?;
+        let names: BTreeMap<String, String> = members
+            .iter()
+            .flat_map(|(_, m)| m.diseases.iter().map(|d| (d.id.clone(), d.name.clone())))
+            .collect();
+        let signals = volume_signals(store, &volume, &names)?;
 
         let mut events = Vec::with_capacity(work.len());
         for (id, w) in work {

@@ -11,7 +11,6 @@
 
 mod backend;
 mod engine;
-pub mod signals;
 mod summary;
 mod types;
 mod volume;
@@ -19,8 +18,7 @@ mod volume;
 pub use backend::{Changes, EventBackend, EventRecord, Member, State};
 pub use engine::{Consolidator, Progress};
 pub use types::{
-    DiseaseRef, EventDetail, EventFilter, EventSummary, PlaceRef, SIGNAL_KINDS, Signal, SourceRef,
-    Triage,
+    DiseaseRef, EventDetail, EventFilter, EventSummary, PlaceRef, SIGNAL_KINDS, SourceRef, Triage,
 };
 
 /// Errors of consolidation.
@@ -38,4 +36,5 @@ pub enum Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 pub use epiwire_cluster::{DocFeatures, EventProfile};
+pub use epiwire_signal::Signal;
 pub use epiwire_timeline::{Conflict, Figure, Series, Timeline};

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::Signal;
+use epiwire_signal::Signal;
 use epiwire_timeline::{Figure, Timeline, reconcile};
 
 use crate::backend::{EventBackend, Member};
@@ -186,7 +186,7 @@ pub(crate) fn summarize<B: EventBackend>(
         relevance: 0.0,
         triage: None,
     };
-    let (signals, relevance) = event_signals(ctx, &summary, &timeline)?;
+    let (signals, relevance) = event_signals(ctx, &summary, members, &timeline)?;
     summary.signals = signals;
     summary.relevance = relevance;
     Ok(EventDetail {

@@ -1,5 +1,6 @@
 //! The event records that stores keep and servers return (the shared JSON shapes).
 
+use epiwire_signal::Signal;
 use epiwire_timeline::{Conflict, Figure, Series};
 use serde::{Deserialize, Serialize};
 
@@ -46,31 +47,6 @@ pub struct SourceRef {
     pub published: Option<String>,
     /// The earlier document this one near-duplicates (a syndicated copy or re-post).
     pub duplicate_of: Option<String>,
-}
-
-/// A signal: something an analyst should look at, with its reason in words.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Signal {
-    /// `new_event`, `jump`, `ears_c1`, `ears_c2`, `ears_c3` or `farrington`.
-    pub kind: String,
-    /// The day it concerns, `YYYY-MM-DD`.
-    pub date: String,
-    /// Disease id.
-    pub disease: Option<String>,
-    /// Disease name.
-    pub disease_name: Option<String>,
-    /// ISO 3166-1 alpha-2 country code.
-    pub country: Option<String>,
-    /// The event it belongs to (none for volume signals of a disease × country).
-    pub event: Option<String>,
-    /// The observed value (articles that day, the new figure, …).
-    pub value: f64,
-    /// The threshold it crossed (or the previous figure for a jump).
-    pub threshold: f64,
-    /// Strength, 0..1.
-    pub score: f64,
-    /// Why, in words.
-    pub reason: String,
 }
 
 /// An analyst's triage of an event.

@@ -1,22 +1,28 @@
-//! Signals: article volume per disease × country (EARS C1–C3, Farrington-style), new events,
-//! jumps in reported figures, and the event's relevance.
+//! Signals of an event and of article volume, from `epiwire_signal`: EARS C1–C3 and the
+//! Farrington-style detector on daily documents per disease × country, new events (no event of
+//! the disease × country in the store in the 30 days before), jumps in reported figures, and the
+//! event's relevance.
 
 use std::collections::BTreeMap;
 
+use epiwire_signal::{JumpParams, RelevanceInput, Source, Subject};
 use epiwire_timeline::Timeline;
 use jiff::ToSpan;
 use jiff::civil::Date;
 
-use crate::backend::EventBackend;
+use crate::backend::{EventBackend, Member};
 use crate::summary::Context;
 use crate::{Error, EventSummary, Result, Signal};
 
 /// (disease id, ISO2 country, day `YYYY-MM-DD`).
 pub(crate) type VolumeKey = (String, String, String);
 
-/// Days of history read before a day to judge its volume (EARS needs 10, Farrington-style
-/// baselines more).
-const HISTORY_DAYS: i64 = 120;
+/// Days of history read before a day to judge its volume: the Farrington-style baseline needs
+/// 35 days (28 + a 7-day guard), EARS 10.
+const HISTORY_DAYS: i64 = 60;
+
+/// Signals of the last days of an event that count for its relevance.
+const RECENT_SIGNAL_DAYS: i64 = 7;
 
 fn backend<E: std::error::Error + Send + Sync + 'static>(e: E) -> Error {
     Error::Backend(Box::new(e))
@@ -28,11 +34,19 @@ pub(crate) fn day_offset(day: &str, days: i64) -> Option<String> {
     d.checked_add(days.days()).ok().map(|d| d.to_string())
 }
 
+fn days_between(a: &str, b: &str) -> Option<i64> {
+    let a: Date = a.parse().ok()?;
+    let b: Date = b.parse().ok()?;
+    Some(i64::from((b - a).get_days()))
+}
+
 /// Volume signals for every disease × country × day this batch added documents to, judged on
-/// the stored daily counts plus this batch's.
+/// the stored daily counts plus this batch's (EARS C1, C2, C3 and Farrington-style, with
+/// `epiwire_signal`'s documented defaults).
 pub(crate) fn volume_signals<B: EventBackend>(
     store: &B,
     added: &BTreeMap<VolumeKey, u32>,
+    names: &BTreeMap<String, String>,
 ) -> Result<Vec<Signal>> {
     let mut by_pair: BTreeMap<(&str, &str), Vec<(&str, u32)>> = BTreeMap::new();
     for ((d, c, day), n) in added {
@@ -58,11 +72,24 @@ pub(crate) fn volume_signals<B: EventBackend>(
             *counts.entry((*day).to_string()).or_insert(0) += n;
         }
         let series: Vec<(String, u32)> = counts.into_iter().collect();
-        for (day, _) in &days {
-            out.extend(crate::signals::volume_signals(
-                disease, None, country, &series, day,
-            ));
-        }
+        let subject = Subject::new(
+            Some(disease),
+            names.get(disease).map(String::as_str),
+            Some(country),
+        );
+        // A series the detectors refuse (too long, bad day) raises nothing; say so.
+        let found = match epiwire_signal::detect(&series, &subject) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!("volume signals of {disease} in {country}: {e}");
+                continue;
+            }
+        };
+        out.extend(
+            found
+                .into_iter()
+                .filter(|s| days.iter().any(|(d, _)| *d == s.date)),
+        );
     }
     Ok(out)
 }
@@ -72,6 +99,7 @@ pub(crate) fn volume_signals<B: EventBackend>(
 pub(crate) fn event_signals<B: EventBackend>(
     ctx: &Context<'_, B>,
     summary: &EventSummary,
+    members: &[Member],
     timeline: &Timeline,
 ) -> Result<(Vec<Signal>, f64)> {
     let mut signals: Vec<Signal> = Vec::new();
@@ -84,14 +112,21 @@ pub(crate) fn event_signals<B: EventBackend>(
                 .seen_between(&d.id, c, &since, first, &summary.id)
                 .map_err(backend)?;
             if !seen {
-                signals.push(crate::signals::new_event(
-                    &summary.id,
-                    &d.id,
-                    &d.name,
-                    c,
-                    first,
-                    ctx.new_event_days,
-                ));
+                signals.push(Signal {
+                    kind: "new_event".to_string(),
+                    date: first.to_string(),
+                    disease: Some(d.id.clone()),
+                    disease_name: Some(d.name.clone()),
+                    country: Some(c.clone()),
+                    event: Some(summary.id.clone()),
+                    value: 1.0,
+                    threshold: ctx.new_event_days as f64,
+                    score: 1.0,
+                    reason: format!(
+                        "first report of {} in {c} for {} days ({first})",
+                        d.name, ctx.new_event_days
+                    ),
+                });
             }
         }
         let last = summary.last_seen.as_deref().unwrap_or(first);
@@ -114,11 +149,41 @@ pub(crate) fn event_signals<B: EventBackend>(
         volume.dedup_by(|a, b| a.date == b.date && a.kind == b.kind);
         signals.extend(volume);
     }
-    let mut jumps = crate::signals::jumps(timeline);
-    for j in &mut jumps {
-        j.event = Some(summary.id.clone());
-    }
-    signals.extend(jumps);
-    let relevance = crate::signals::relevance(summary, &signals);
-    Ok((signals, relevance))
+    signals.extend(epiwire_signal::jumps(
+        timeline,
+        Some(&summary.id),
+        &JumpParams::default(),
+    ));
+    let diseases: Vec<String> = summary.diseases.iter().map(|d| d.id.clone()).collect();
+    let sources: Vec<Source> = members
+        .iter()
+        .map(|m| Source {
+            doc_id: m.doc_id.clone(),
+            outlet: m.outlet.clone(),
+            duplicate_of: m.duplicate_of.clone(),
+        })
+        .collect();
+    // Novelty and recent signals are judged at the event's last report, so that a stored rank
+    // does not change with the day it is read.
+    let last = summary.last_seen.as_deref();
+    let recent: Vec<Signal> = signals
+        .iter()
+        .filter(|s| {
+            last.and_then(|l| days_between(&s.date, l))
+                .is_none_or(|d| d <= RECENT_SIGNAL_DAYS)
+        })
+        .cloned()
+        .collect();
+    let age_days = match (summary.first_seen.as_deref(), last) {
+        (Some(f), Some(l)) => days_between(f, l),
+        _ => None,
+    };
+    let relevance = epiwire_signal::relevance(&RelevanceInput {
+        diseases: &diseases,
+        deaths: epiwire_signal::deaths(timeline),
+        age_days,
+        outlets: epiwire_signal::independent_outlets(&sources),
+        signals: &recent,
+    });
+    Ok((signals, (relevance * 1000.0).round() / 1000.0))
 }
