@@ -26,7 +26,14 @@ if [ -z "${EPIWIRE_BIN:-}" ]; then
   cargo build --release --locked --bin epiwire >&2
 fi
 
-DATA=${BENCH_DATA:-$(mktemp -d /tmp/epiwire-bench.XXXXXX)}
+if [ -n "${BENCH_DATA:-}" ]; then
+  DATA=$BENCH_DATA
+  mkdir -p "$DATA"
+  KEEP=1
+else
+  DATA=$(mktemp -d /tmp/epiwire-bench.XXXXXX)
+  KEEP=0
+fi
 if [ ! -f "$DATA/epiwire.sqlite" ]; then
   python3 - "$DON" "$DATA/dons.jsonl" <<'PY'
 import json, sys
@@ -45,7 +52,7 @@ fi
 
 "$BIN" serve --data "$DATA" --addr "127.0.0.1:$PORT" --sync-every 0 2>"$DATA/serve.log" &
 SERVER=$!
-trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true' EXIT
+trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; [ "$KEEP" = 1 ] || rm -rf "$DATA"' EXIT
 for _ in $(seq 1 600); do
   kill -0 "$SERVER" 2>/dev/null || { cat "$DATA/serve.log" >&2; echo "the server died" >&2; exit 1; }
   grep -q "serving on" "$DATA/serve.log" && break
