@@ -21,8 +21,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let grid_t = [0.08f32, 0.1, 0.12];
     let grid_e = [0.0f32, 0.2];
-    let grid_st = [0.04f32, 0.05, 0.06];
-    let grid_sm = [2usize, 3, 4];
+    let grid_st = [0.03f32, 0.04, 0.05, 0.06, 0.07];
+    let grid_sm = [3usize, 4];
     for &sm in &grid_sm {
         for &st in &grid_st {
             for &e in &grid_e {

@@ -137,10 +137,10 @@ pub fn cluster_batch_with(
 /// Inside a cluster the words every member shares (the champion, "heavyweight") say nothing
 /// about which fight a member reports; what tells the events apart are the words only some
 /// members share (the opponent, the venue, the score, the year). So the members are compared
-/// again with each term's weight multiplied by its idf within the cluster, and clustered with
-/// average linkage at `params.split_threshold`. Parts smaller than `params.split_min` (and than
-/// a fifth of the cluster) are not events of their own: they go back to the part they are most
-/// similar to. A cluster stays whole unless two parts remain.
+/// again with each term's weight multiplied by its idf within the cluster, and the cluster is
+/// cut in two at the top of its average-linkage dendrogram when both sides hold at least
+/// `params.split_min` members (and a fifth of the cluster) and their average similarity is
+/// below `params.split_threshold`; each side is then tried again.
 fn split_events(
     docs: &[&DocFeatures],
     labels: &[usize],
@@ -152,92 +152,96 @@ fn split_events(
     let mut next = clusters;
     for c in 0..clusters {
         let members: Vec<usize> = (0..docs.len()).filter(|&i| labels[i] == c).collect();
-        let m = members.len();
-        if m < 2 * params.split_min.max(1) {
-            continue;
-        }
-        // Local document frequencies of terms and entities.
-        let local: Vec<Vec<(String, f32)>> = members
-            .iter()
-            .map(|&i| {
-                let mut v = vector::words(docs[i], df, params).0;
-                v.extend(
-                    vector::entities(docs[i], df)
-                        .0
-                        .into_iter()
-                        .map(|(k, w)| (k, w * params.entity_weight)),
-                );
-                v
-            })
-            .collect();
-        let mut ldf: HashMap<&str, f32> = HashMap::new();
-        for v in &local {
-            for (k, _) in v {
-                *ldf.entry(k.as_str()).or_insert(0.0) += 1.0;
+        let mut groups = Vec::new();
+        split_group(docs, members, df, params, 0, &mut groups);
+        for group in groups.iter().skip(1) {
+            for &i in group {
+                out[i] = next;
             }
+            next += 1;
         }
-        let mf = m as f32;
-        let mut vocab = HashMap::new();
-        let vecs: Vec<Interned> = local
-            .iter()
-            .map(|v| {
-                let items = v
-                    .iter()
-                    .map(|(k, w)| {
-                        let d = ldf.get(k.as_str()).copied().unwrap_or(1.0);
-                        (k.clone(), w * ((mf + 1.0) / (d + 0.5)).ln().max(0.0))
-                    })
-                    .collect();
-                intern(&Sparse::normalized(items), &mut vocab)
-            })
-            .collect();
-        let mut sim = vec![0.0f32; m * m];
-        for a in 0..m {
-            for b in (a + 1)..m {
-                let s = dot(&vecs[a], &vecs[b]);
-                sim[a * m + b] = s;
-                sim[b * m + a] = s;
-            }
-        }
-        let keep = sim.clone();
-        let parts = relabel(&average_linkage(&mut sim, m, params.split_threshold));
-        let count = parts.iter().copied().max().map_or(0, |x| x + 1);
-        let mut sizes = vec![0usize; count];
-        for &p in &parts {
-            sizes[p] += 1;
-        }
-        let min = params.split_min.max(m.div_ceil(5));
-        let big: Vec<usize> = (0..count).filter(|&p| sizes[p] >= min).collect();
-        if big.len() < 2 {
-            continue;
-        }
-        // Every member goes to the big part it is most similar to on average.
-        for (k, &i) in members.iter().enumerate() {
-            let own = parts[k];
-            let target = if big.contains(&own) {
-                own
-            } else {
-                let mut best = (f32::NEG_INFINITY, big[0]);
-                for &p in &big {
-                    let (mut s, mut n) = (0.0, 0.0);
-                    for j in 0..m {
-                        if parts[j] == p {
-                            s += keep[k * m + j];
-                            n += 1.0;
-                        }
-                    }
-                    if n > 0.0 && s / n > best.0 {
-                        best = (s / n, p);
-                    }
-                }
-                best.1
-            };
-            // The first big part keeps the cluster's label.
-            out[i] = if target == big[0] { c } else { next + target };
-        }
-        next += count;
     }
     relabel(&out)
+}
+
+/// Splits one group in two at the top of its within-group dendrogram when the two sides are
+/// both large enough and their average within-group similarity is below
+/// `params.split_threshold`; then tries again on each side (three levels at most).
+fn split_group(
+    docs: &[&DocFeatures],
+    members: Vec<usize>,
+    df: &DfTable,
+    params: &Params,
+    depth: usize,
+    out: &mut Vec<Vec<usize>>,
+) {
+    let m = members.len();
+    let min = params.split_min.max(1).max(m.div_ceil(5));
+    if depth >= 3 || m < 2 * min {
+        out.push(members);
+        return;
+    }
+    let local: Vec<Vec<(String, f32)>> = members
+        .iter()
+        .map(|&i| {
+            let mut v = vector::words(docs[i], df, params).0;
+            v.extend(
+                vector::entities(docs[i], df)
+                    .0
+                    .into_iter()
+                    .map(|(k, w)| (k, w * params.entity_weight)),
+            );
+            v
+        })
+        .collect();
+    let mut ldf: HashMap<&str, f32> = HashMap::new();
+    for v in &local {
+        for (k, _) in v {
+            *ldf.entry(k.as_str()).or_insert(0.0) += 1.0;
+        }
+    }
+    let mf = m as f32;
+    let mut vocab = HashMap::new();
+    let vecs: Vec<Interned> = local
+        .iter()
+        .map(|v| {
+            let items = v
+                .iter()
+                .map(|(k, w)| {
+                    let d = ldf.get(k.as_str()).copied().unwrap_or(1.0);
+                    (k.clone(), w * ((mf + 1.0) / (d + 0.5)).ln().max(0.0))
+                })
+                .collect();
+            intern(&Sparse::normalized(items), &mut vocab)
+        })
+        .collect();
+    let mut sim = vec![0.0f32; m * m];
+    for a in 0..m {
+        for b in (a + 1)..m {
+            let s = dot(&vecs[a], &vecs[b]);
+            sim[a * m + b] = s;
+            sim[b * m + a] = s;
+        }
+    }
+    let (side, linkage) = top_split(&mut sim, m);
+    let ones = side.iter().filter(|&&s| s == 1).count();
+    if linkage >= params.split_threshold || ones < min || m - ones < min {
+        out.push(members);
+        return;
+    }
+    let (left, right): (Vec<usize>, Vec<usize>) = {
+        let l = (0..m)
+            .filter(|&k| side[k] == 0)
+            .map(|k| members[k])
+            .collect();
+        let r = (0..m)
+            .filter(|&k| side[k] == 1)
+            .map(|k| members[k])
+            .collect();
+        (l, r)
+    };
+    split_group(docs, left, df, params, depth + 1, out);
+    split_group(docs, right, df, params, depth + 1, out);
 }
 
 /// The baseline: plain tf-idf of title and text (title weighed like the text), cosine,
@@ -284,14 +288,48 @@ pub fn relabel(labels: &[usize]) -> Vec<usize> {
 /// the merges found at similarity ≥ `threshold` are exactly those of the greedy algorithm
 /// stopped at `threshold`.
 pub fn average_linkage(sim: &mut [f32], n: usize, threshold: f32) -> Vec<usize> {
+    let merges = merges(sim, n);
     let mut parent: Vec<usize> = (0..n).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
+    for (a, b, s) in merges {
+        if s >= threshold {
+            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+            parent[rb] = ra;
         }
-        x
     }
+    (0..n).map(|i| find(&mut parent, i)).collect()
+}
+
+fn find(parent: &mut [usize], mut x: usize) -> usize {
+    while parent[x] != x {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    x
+}
+
+/// The two-way cut of the average-linkage dendrogram of `n ≥ 2` items: every merge but the
+/// last. Returns the side of each item (0 or 1) and the linkage of the last merge.
+fn top_split(sim: &mut [f32], n: usize) -> (Vec<usize>, f32) {
+    let mut m = merges(sim, n);
+    m.sort_by(|x, y| y.2.total_cmp(&x.2));
+    let last = m.pop().map_or(f32::INFINITY, |x| x.2);
+    let mut parent: Vec<usize> = (0..n).collect();
+    for (a, b, _) in m {
+        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+        parent[rb] = ra;
+    }
+    let roots: Vec<usize> = (0..n).map(|i| find(&mut parent, i)).collect();
+    let first = roots.first().copied().unwrap_or(0);
+    (
+        roots.iter().map(|&r| usize::from(r != first)).collect(),
+        last,
+    )
+}
+
+/// The merges of the average-linkage dendrogram, `(kept slot, merged slot, linkage)`, in the
+/// order the nearest-neighbour chain finds them.
+fn merges(sim: &mut [f32], n: usize) -> Vec<(usize, usize, f32)> {
+    let mut out = Vec::with_capacity(n.saturating_sub(1));
     let mut active = vec![true; n];
     let mut size = vec![1usize; n];
     let mut remaining = n;
@@ -336,16 +374,13 @@ pub fn average_linkage(sim: &mut [f32], n: usize, threshold: f32) -> Vec<usize> 
                 active[b] = false;
                 size[a] += size[b];
                 remaining -= 1;
-                if best_s >= threshold {
-                    let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-                    parent[rb] = ra;
-                }
+                out.push((a, b, best_s));
                 break;
             }
             chain.push(b);
         }
     }
-    (0..n).map(|i| find(&mut parent, i)).collect()
+    out
 }
 
 #[cfg(test)]

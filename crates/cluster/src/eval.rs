@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::{B3, Clusterer, DocFeatures, Error, Events, Params, Result, b3, baseline_batch};
 
 /// Threshold of the baseline's average linkage (its best on the ECB+ odd topics).
-pub const BASELINE_THRESHOLD: f32 = 0.1;
+pub const BASELINE_THRESHOLD: f32 = 0.2;
 
 /// An annotated document built from an id, a title, a text and a publication date, as
 /// `epiwire cluster` reads them: the title heads the text so that its mentions count.

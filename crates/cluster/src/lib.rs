@@ -89,7 +89,7 @@ impl Default for Params {
             title_weight: 2.0,
             entity_weight: 0.2,
             threshold: 0.1,
-            split_threshold: 0.06,
+            split_threshold: 0.05,
             split_min: 4,
             date_window_days: 30,
             date_penalty: 0.5,

@@ -1,0 +1,32 @@
+//! B³ on the news-clustering dev sets (slow in debug builds: annotation of ~770 documents).
+//!
+//! Run with `cargo test --release -p epiwire-cluster --test eval -- --ignored`.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+
+use epiwire_cluster::{Params, b3, baseline_batch, cluster_batch, eval};
+
+fn data() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/news-clustering")
+}
+
+#[test]
+#[ignore = "annotates ~770 documents; run with --release --ignored"]
+fn batch_beats_the_baseline_on_every_dev_set() {
+    let sets = eval::load_all(&data()).unwrap();
+    for ds in &sets {
+        let base = b3(
+            &baseline_batch(&ds.docs, eval::BASELINE_THRESHOLD),
+            &ds.gold,
+        )
+        .f1;
+        let ours = b3(&cluster_batch(&ds.docs), &ds.gold).f1;
+        assert!(ours >= base, "{}: {ours:.3} < baseline {base:.3}", ds.name);
+    }
+    let ecb = &sets[0];
+    let f1 = b3(&cluster_batch(&ecb.docs), &ecb.gold).f1;
+    assert!(f1 >= 0.93, "ECB+ B3 F1 {f1:.3}");
+    let inc = b3(&eval::incremental(&ecb.docs, &Params::default()), &ecb.gold).f1;
+    assert!(inc >= 0.75, "ECB+ incremental B3 F1 {inc:.3}");
+}
