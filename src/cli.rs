@@ -65,6 +65,24 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Ingest(IngestArgs),
 
+    /// Watch RSS, Atom and JSON feeds; fetch, extract and store every new item's article.
+    ///
+    /// FEEDS is a file of feed URLs, one a line (`#` comments), or an OPML file (outline
+    /// xmlUrl). Each feed is polled every --interval (longer when the feed's ttl or
+    /// sy:updatePeriod asks), with conditional GET, exponential backoff on errors and
+    /// Retry-After honoured; one request at a time per host, --host-delay apart. Each new item's
+    /// page is fetched and extracted like `ingest` does; when the page cannot be fetched, the
+    /// item's own content is stored instead (logged). Feed state and seen items live in the
+    /// store, so a restart fetches nothing twice. Private, loopback, link-local and other
+    /// non-public addresses are refused (checked after DNS and on every redirect) unless
+    /// --allow-private. Runs until SIGINT/SIGTERM, or polls every feed once with --once.
+    ///
+    /// Examples:
+    ///   epiwire watch feeds.txt
+    ///   epiwire --data /srv/epiwire watch feeds.opml --interval 30m --once
+    #[command(verbatim_doc_comment)]
+    Watch(WatchArgs),
+
     /// Print what the store holds: documents, languages, months, annotations.
     ///
     /// Examples:
@@ -462,4 +480,37 @@ pub enum TokenAction {
         #[command(flatten)]
         data: DataArgs,
     },
+}
+
+/// `watch` arguments.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// File of feed URLs (one a line, `#` comments) or OPML.
+    pub feeds: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Poll every feed once, then exit.
+    #[arg(long)]
+    pub once: bool,
+    /// Time between polls of a feed (`90s`, `15m`, `1h`; a bare number is seconds).
+    #[arg(long, default_value = "15m", value_parser = crate::cmd::watch::parse_duration)]
+    pub interval: std::time::Duration,
+    /// Least time between two requests to the same host.
+    #[arg(long, default_value = "2s", value_parser = crate::cmd::watch::parse_duration)]
+    pub host_delay: std::time::Duration,
+    /// Longest wait for a connection.
+    #[arg(long, default_value = "10s", value_parser = crate::cmd::watch::parse_duration)]
+    pub connect_timeout: std::time::Duration,
+    /// Longest time for one request, body included.
+    #[arg(long, default_value = "30s", value_parser = crate::cmd::watch::parse_duration)]
+    pub timeout: std::time::Duration,
+    /// Most bytes read of one response; the rest is not read.
+    #[arg(long, default_value_t = 10 * 1024 * 1024)]
+    pub max_bytes: usize,
+    /// Allow private, loopback, link-local and other non-public addresses.
+    #[arg(long)]
+    pub allow_private: bool,
+    /// Allow this one non-public address (repeatable), e.g. an in-house feed server.
+    #[arg(long = "allow-addr", value_name = "IP")]
+    pub allow_addr: Vec<std::net::IpAddr>,
 }

@@ -41,6 +41,7 @@ fn main() -> ExitCode {
         Command::Events(args) => cmd::events::list(&args),
         Command::Event(args) => cmd::events::show(&args),
         Command::Search(args) => cmd::search::run(&args),
+        Command::Watch(args) => cmd::watch::run(&args),
     };
     match result {
         Ok(code) => code,

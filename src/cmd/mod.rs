@@ -11,3 +11,4 @@ pub mod search;
 pub mod serve;
 pub mod stats;
 pub mod token;
+pub mod watch;
