@@ -66,6 +66,7 @@ pub(crate) fn find_with_dates(
                 && toks[j + 1].is_punct(')')
         })
         .collect();
+    let columns = table_columns(low, toks, &sent, &nums);
     let mut in_date = vec![false; toks.len()];
     for d in dates {
         for slot in in_date.iter_mut().take(d.last + 1).skip(d.first) {
@@ -80,6 +81,7 @@ pub(crate) fn find_with_dates(
         in_date: &in_date,
         nums: &nums,
         death_marks: &death_marks,
+        columns: &columns,
     };
     let mut cands: Vec<Cand> = Vec::new();
     for (k, n) in nums.iter().enumerate() {
@@ -162,6 +164,97 @@ struct Cx<'a> {
     /// Token indices of "(deaths)" headers: "number of cases (deaths)" before a table of
     /// "Country: N (M)" entries.
     death_marks: &'a [usize],
+    /// Metric and scope of each number expression that is a cell of a flattened table.
+    columns: &'a [Option<(&'static str, Option<&'static str>)>],
+}
+
+/// Column metrics of flattened tables: a header of metric nouns ("Cases Deaths Cases Deaths",
+/// after "Cumulative total … Newly confirmed …") followed in its paragraph by rows of a label
+/// and exactly one number per column ("Argentina 733 1 390 1"). When the header repeats one
+/// group twice and the words before it name a total and then new figures, the first group is
+/// cumulative and the second new. Returns one entry per number expression.
+fn table_columns(
+    low: &str,
+    toks: &[Token],
+    sent: &[u32],
+    nums: &[NumExpr],
+) -> Vec<Option<(&'static str, Option<&'static str>)>> {
+    let mut out = vec![None; nums.len()];
+    let header_word = |j: usize| -> Option<&'static str> {
+        let t = toks.get(j)?;
+        if !t.is_word() {
+            return None;
+        }
+        match lw(low, t) {
+            "cases" => Some("cases"),
+            "deaths" => Some("deaths"),
+            _ => None,
+        }
+    };
+    let mut j = 0;
+    while j < toks.len() {
+        // A header: two or more metric nouns in a row.
+        let mut cols: Vec<&'static str> = Vec::new();
+        let mut e = j;
+        while let Some(m) = header_word(e) {
+            cols.push(m);
+            e += 1;
+        }
+        if cols.len() < 2 || cols.len() > 12 || !cols.contains(&"deaths") {
+            j = e.max(j + 1);
+            continue;
+        }
+        let k = cols.len();
+        let mut scopes: Vec<Option<&'static str>> = vec![None; k];
+        if k.is_multiple_of(2) && cols[..k / 2] == cols[k / 2..] {
+            let before: Vec<&str> = (j.saturating_sub(30)..j)
+                .filter(|&x| sent[x] == sent[j])
+                .map(|x| lw(low, &toks[x]))
+                .collect();
+            let total = before
+                .iter()
+                .position(|w| matches!(*w, "cumulative" | "total"));
+            let new = before
+                .iter()
+                .rposition(|w| matches!(*w, "new" | "newly" | "additional"));
+            if let (Some(t), Some(n)) = (total, new)
+                && t < n
+            {
+                for (x, sc) in scopes.iter_mut().enumerate() {
+                    *sc = Some(if x < k / 2 { "cumulative" } else { "new" });
+                }
+            }
+        }
+        // Rows: a word, then exactly k adjacent number expressions.
+        let mut q = nums.partition_point(|n| n.first < e);
+        let mut pos = e;
+        while q < nums.len() {
+            let first = nums[q].first;
+            if toks[pos..first].iter().any(|t| t.gap == Gap::Blank) {
+                break;
+            }
+            pos = first;
+            let run = (1..k).all(|d| {
+                nums.get(q + d)
+                    .is_some_and(|m| m.first == nums[q + d - 1].last + 1)
+            });
+            let labelled = first > 0 && toks[first - 1].is_word();
+            let closed = nums
+                .get(q + k)
+                .is_none_or(|m| m.first != nums[q + k - 1].last + 1);
+            if run && labelled && closed {
+                for d in 0..k {
+                    out[q + d] = Some((cols[d], scopes[d]));
+                }
+                q += k;
+            } else {
+                q += 1;
+            }
+        }
+        // Each token is scanned once: the next header is looked for after this table.
+        j = pos.max(e);
+    }
+    out
 }
 
 /// Sentence number of every token: a new sentence starts after '.', '!', '?' or ';' followed
@@ -205,10 +298,59 @@ pub(crate) fn metric_word(w: &str) -> Option<&'static str> {
         | "admissions" | "hospitalization" | "hospitalisation" => "hospitalizations",
         "recovered" | "recoveries" | "discharged" | "cured" | "recovery" => "recoveries",
         "quarantined" | "quarantine" | "isolated" | "isolation" => "quarantined",
-        "tested" | "tests" | "samples" | "screened" => "tested",
+        "tested" | "tests" | "samples" | "sample" | "specimens" | "specimen" | "screened" => {
+            "tested"
+        }
         "vaccinated" | "immunized" | "immunised" | "inoculated" | "vaccinations" => "vaccinated",
         _ => return None,
     })
+}
+
+/// Modifiers that give "case" a sense other than a person who is ill ("an emergency case of
+/// the state", "a test case", "a court case", "a most …").
+fn non_medical_case_modifier(w: &str) -> bool {
+    matches!(
+        w,
+        "most"
+            | "emergency"
+            | "test"
+            | "court"
+            | "legal"
+            | "criminal"
+            | "murder"
+            | "civil"
+            | "corruption"
+            | "fraud"
+            | "police"
+            | "business"
+            | "special"
+            | "worst"
+            | "best"
+            | "strong"
+            | "compelling"
+            | "textbook"
+            | "borderline"
+            | "extreme"
+            | "classic"
+            | "prime"
+            | "good"
+            | "bad"
+            | "landmark"
+            | "lawsuit"
+            | "disciplinary"
+            | "pencil"
+            | "phone"
+            | "display"
+            | "brief"
+    )
+}
+
+/// Nouns for laboratory samples.
+fn sample_word(w: &str) -> bool {
+    matches!(
+        w,
+        "samples" | "sample" | "specimens" | "specimen" | "sera" | "isolates"
+    )
 }
 
 /// Nouns that head a count phrase and may follow a name ("SARS cases", "cholera deaths").
@@ -777,6 +919,20 @@ impl Cx<'_> {
         if self.excluded(n) {
             return None;
         }
+        if let Some((metric, scope)) = self.columns.get(k).copied().flatten() {
+            return Some(Cand {
+                first: n.first,
+                start: n.start,
+                end: n.end,
+                value: n.value,
+                range: None,
+                metric,
+                scope,
+                own_new: false,
+                qualifier: "exact",
+                status: None,
+            });
+        }
         let paired = self.paired_metric(n);
         let right = match paired {
             Some(m) => Right::Metric(m, None, n.last),
@@ -784,6 +940,11 @@ impl Cx<'_> {
         };
         let (metric, status_r, head_end) = match right {
             Right::Metric(m, st, end) => (m, st, end),
+            Right::Nothing if self.out_of_samples(n).is_some() => {
+                // "confirmed in 15 out of 29 samples": the numerator counts confirmed cases.
+                let head = self.out_of_samples(n).unwrap_or(n.last);
+                ("cases", Some("confirmed"), head)
+            }
             Right::Unknown => return None,
             Right::Person(end) => match self.left_metric(n) {
                 Some((m, _)) => (m, None, end),
@@ -793,10 +954,21 @@ impl Cx<'_> {
             Right::NewOnes(end) => ("other", None, end),
             Right::Nothing => match self.left_metric(n) {
                 Some((m, st)) => (m, st, n.last),
+                None if self.located_listing(n) => ("cases", None, n.last),
                 None => return None,
             },
         };
-        let status = status_r.or_else(|| self.status_near(n, head_end));
+        let mut status = status_r.or_else(|| self.status_near(n, head_end));
+        let mut metric = metric;
+        // Positive samples are confirmed cases: "isolated from 6 specimens", "35 samples have
+        // tested positive"; the denominator of "N out of M samples" stays a count of tests.
+        if metric == "tested"
+            && sample_word(self.word(head_end))
+            && self.positive_samples(n, head_end)
+        {
+            metric = "cases";
+            status = Some("confirmed");
+        }
         let (own, own_new) = self.own_scope(k, head_end);
         let qualifier = if n.range.is_some() {
             "range"
@@ -847,6 +1019,28 @@ impl Cx<'_> {
             && (j + 2..j + 5).any(|k| matches!(self.word(k), "deaths" | "death" | "fatal"))
         {
             return Right::Metric("cases", None, n.last);
+        }
+        // "14 of them fatal", "17 of these cases have died", "32 of whom died": a part of a
+        // group named before; a death word makes it deaths, else the metric named.
+        if first_word == "of" && matches!(self.word(j + 1), "them" | "these" | "those" | "whom") {
+            let mut named = None;
+            for k in j + 2..j + 8 {
+                let Some(t) = self.tok(k) else { break };
+                if self.is_boundary(n.last, k) || !t.is_word() {
+                    break;
+                }
+                let w = self.word(k);
+                if matches!(
+                    w,
+                    "fatal" | "died" | "dead" | "deaths" | "succumbed" | "perished"
+                ) {
+                    return Right::Metric("deaths", None, k);
+                }
+                named = named.or(metric_word(w).map(|m| (m, k)));
+            }
+            if let Some((m, k)) = named {
+                return Right::Metric(m, None, k);
+            }
         }
         while let Some(t) = self.tok(j) {
             if self.is_boundary(n.last, j) || words > 7 {
@@ -900,6 +1094,23 @@ impl Cx<'_> {
                         }
                         // A filler status word used as a noun modifier: keep going ("recovered
                         // cases" stays a recovery).
+                        // "23 hospitalized cases", "67 hospitalized suspected cases": the head
+                        // noun decides, the participle describes.
+                        if m == "hospitalizations"
+                            && matches!(w, "hospitalized" | "hospitalised" | "admitted")
+                            && let Some(h) = (j + 1..j + 4)
+                                .take_while(|&h| {
+                                    self.tok(h).is_some_and(Token::is_word)
+                                        && !self.is_boundary(j, h)
+                                })
+                                .find(|&h| matches!(self.word(h), "case" | "cases"))
+                            && (j + 1..h).all(|x| {
+                                filler_word(self.word(x)) || self.name_like(x, self.word(x))
+                            })
+                        {
+                            let st = (j + 1..h).find_map(|x| status_word(self.word(x)));
+                            return Right::Metric("cases", status.or(st), h);
+                        }
                         if person.is_none() || !matches!(w, "case" | "cases") {
                             return Right::Metric(m, status, j);
                         }
@@ -1029,7 +1240,7 @@ impl Cx<'_> {
             while j < i + 6 && j < self.toks.len() && !self.is_boundary(i, j) {
                 let w = self.word(j);
                 match w {
-                    "case" | "patient" | "person" | "victim" | "infection" => {
+                    "case" | "cases" | "patient" | "person" | "victim" | "infection" => {
                         metric = Some("cases");
                         break;
                     }
@@ -1060,6 +1271,94 @@ impl Cx<'_> {
                 status: None,
             });
         }
+    }
+
+    /// A listing entry that opens its line or clause with a number and a place, next to a
+    /// count of cases: "20 in Montserrado County; 26 deaths are among the confirmed cases".
+    fn located_listing(&self, n: &NumExpr) -> bool {
+        if n.form == Form::Vague {
+            return false;
+        }
+        let opens = n.first == 0
+            || self.toks[n.first].gap >= Gap::Line
+            || self.toks[n.first - 1].is_punct(';')
+            || self.toks[n.first - 1].is_punct(':');
+        let at = n.last + 1;
+        let placed = self.word(at) == "in"
+            && self
+                .tok(at + 1)
+                .is_some_and(|t| t.is_word() && token::is_capitalised(self.src, t))
+            && !self.in_date.get(at + 1).copied().unwrap_or(true);
+        if !opens || !placed {
+            return false;
+        }
+        // A count of cases named in this sentence or the next.
+        let s = self.sent[n.first];
+        (n.last + 1..(n.last + 40).min(self.toks.len()))
+            .take_while(|&j| self.sent[j] <= s + 1)
+            .any(|j| matches!(self.word(j), "case" | "cases"))
+    }
+
+    /// "N out of M samples" (or "N of M samples") with a positive result in the clause: the head
+    /// token of the samples.
+    fn out_of_samples(&self, n: &NumExpr) -> Option<usize> {
+        let mut j = n.last + 1;
+        if self.word(j) == "out" {
+            j += 1;
+        }
+        if self.word(j) != "of" {
+            return None;
+        }
+        let k = self.nums.partition_point(|m| m.first <= j);
+        let m = self.nums.get(k).filter(|m| m.first == j + 1)?;
+        let head = (m.last + 1..m.last + 5)
+            .take_while(|&h| !self.is_boundary(n.first, h))
+            .find(|&h| sample_word(self.word(h)))?;
+        self.positive_samples(n, head).then_some(head)
+    }
+
+    /// A positive result for the samples counted by `n` (head at `head`): "positive",
+    /// "confirmed", "isolated", "identified", "detected" in the clause, and `n` is not the
+    /// denominator of "N out of M".
+    fn positive_samples(&self, n: &NumExpr, head: usize) -> bool {
+        if n.first >= 2 && self.word(n.first - 1) == "of" && self.toks[n.first - 2].is_num() {
+            return false;
+        }
+        if n.first >= 3
+            && self.word(n.first - 1) == "of"
+            && self.word(n.first - 2) == "out"
+            && self.toks[n.first - 3].is_num()
+        {
+            return false;
+        }
+        let cue = |w: &str| {
+            matches!(
+                w,
+                "positive"
+                    | "confirmed"
+                    | "isolated"
+                    | "identified"
+                    | "detected"
+                    | "proved"
+                    | "proven"
+            )
+        };
+        let left = (n.first.saturating_sub(14)..n.first)
+            .rev()
+            .take_while(|&j| !self.is_boundary(j, n.first) && !self.toks[j].is_punct(','))
+            .any(|j| cue(self.word(j)));
+        let right = (head + 1..head + 7)
+            .take_while(|&j| {
+                !self.is_boundary(head, j)
+                    && self
+                        .tok(j)
+                        .is_some_and(|t| !matches!(t.kind, Kind::Punct(_)))
+            })
+            .map(|j| self.word(j))
+            .collect::<Vec<_>>();
+        let right_pos = right.iter().any(|w| cue(w));
+        let negative = right.contains(&"negative");
+        (left || right_pos) && !negative
     }
 
     /// Could the word be part of a name between a number and its head noun ("SARS",
@@ -1393,6 +1692,11 @@ impl Cx<'_> {
                             found = Some((j, false));
                             break;
                         }
+                        // "a most serious emergency case", "a test case", "a court case": not
+                        // a person who is ill.
+                        if non_medical_case_modifier(w) {
+                            break;
+                        }
                         if age
                             && matches!(
                                 w,
@@ -1435,6 +1739,17 @@ impl Cx<'_> {
             let Some((head, is_age)) = found else {
                 continue;
             };
+            // "a case of the state", "a case in point", "a case for …": not a case of a disease.
+            if matches!(
+                (self.word(head + 1), self.word(head + 2)),
+                (
+                    "of",
+                    "the" | "this" | "that" | "his" | "her" | "their" | "its" | "our"
+                ) | ("in", "point")
+                    | ("for" | "against", _)
+            ) {
+                continue;
+            }
             if matches!(
                 self.word(head + 1),
                 "study"

@@ -281,6 +281,7 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
     let mut last = i;
     let mut separated = false;
     let mut decimal = false;
+    let mut frac: Option<(f64, f64)> = None;
     // Comma groups.
     while toks
         .get(last + 1)
@@ -334,8 +335,10 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
             return DigitScan::Skip(skip_chain(toks, i));
         }
         let f = toks[last + 2].text(src);
-        let frac = digits_value(f) / 10f64.powi(i32::try_from(f.len()).unwrap_or(i32::MAX));
-        value += frac;
+        frac = Some((
+            digits_value(f),
+            10f64.powi(i32::try_from(f.len()).unwrap_or(i32::MAX)),
+        ));
         decimal = true;
         last += 2;
     }
@@ -376,7 +379,20 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
     } else {
         Form::Digits
     };
-    let value = (value * mult * 1e6).round() / 1e6;
+    // Exact in f64 up to 2^53: the integer part times the multiplier; a decimal as its integer
+    // mantissa times the multiplier over its scale ("512.04 billion" = 51204e9 / 100), so that
+    // formatted numbers parse back to exactly their value.
+    let value = match frac {
+        None => value * mult,
+        Some((f, scale)) => {
+            let v = (value * scale + f) * mult / scale;
+            if mult > 1.0 {
+                v
+            } else {
+                (v * 1e6).round() / 1e6
+            }
+        }
+    };
     DigitScan::Number(NumExpr {
         first: i,
         last,

@@ -333,3 +333,111 @@ proptest! {
         prop_assert!(c.iter().any(|x| x.value == f64::from(n)), "{} {}", s, describe(&c));
     }
 }
+
+#[test]
+fn positive_samples_are_confirmed_cases() {
+    let c = find(
+        "Vibrio cholerae has been laboratory confirmed in 14 out of 17 samples tested.",
+        None,
+    );
+    let a = get(&c, "14");
+    assert_eq!(
+        (a.metric.as_str(), a.status.as_deref()),
+        ("cases", Some("confirmed"))
+    );
+    assert_eq!(get(&c, "17").metric, "tested");
+    let a = one("Since then, 35 samples have tested positive.");
+    assert_eq!((a.metric.as_str(), a.value), ("cases", 35.0));
+    // Without a positive result, samples are tests.
+    assert_eq!(
+        one("A total of 28 specimens were collected.").metric,
+        "tested"
+    );
+    let c = find("Of 40 samples, all 40 samples tested negative.", None);
+    assert!(c.iter().all(|x| x.metric == "tested"), "{}", describe(&c));
+}
+
+#[test]
+fn part_of_a_group() {
+    let c = find(
+        "Altogether, 20 cases, 14 of them fatal, have been reported.",
+        None,
+    );
+    assert_eq!(get(&c, "14").metric, "deaths");
+    let c = find("To date, 17 of these cases have died.", None);
+    assert_eq!(get(&c, "17").metric, "deaths");
+    let c = find("Of 114 cases, 32 of whom died, most were children.", None);
+    assert_eq!(get(&c, "32").metric, "deaths");
+}
+
+#[test]
+fn hospitalized_cases_are_cases() {
+    let a = one("WHO has received reports of 23 hospitalized cases.");
+    assert_eq!(a.metric, "cases");
+    let a = one("There were 67 hospitalized suspected cases.");
+    assert_eq!(
+        (a.metric.as_str(), a.status.as_deref()),
+        ("cases", Some("suspected"))
+    );
+    assert_eq!(
+        one("12 people were hospitalized.").metric,
+        "hospitalizations"
+    );
+}
+
+#[test]
+fn non_medical_cases_are_not_counts() {
+    for text in [
+        "A most serious emergency case of the state occurred.",
+        "It was a test case for the new law.",
+        "This is a case in point.",
+        "She made a strong case for vaccination.",
+    ] {
+        assert!(
+            find(text, None).is_empty(),
+            "{text}: {}",
+            describe(&find(text, None))
+        );
+    }
+    assert_eq!(one("A case of cholera was reported.").value, 1.0);
+}
+
+#[test]
+fn located_listing() {
+    let text = "20 in Montserrado County; 26 deaths are among the confirmed cases.";
+    let c = find(text, None);
+    assert_eq!(get(&c, "20").metric, "cases");
+    assert_eq!(get(&c, "26").metric, "deaths");
+    // Not without a count of cases nearby.
+    assert!(find("20 in Montserrado County enjoyed the festival.", None).is_empty());
+}
+
+#[test]
+fn plural_ordinals() {
+    let c = find(
+        "These are the 5th and 6th cases reported in the country.",
+        None,
+    );
+    assert_eq!(get(&c, "6th").value, 6.0);
+}
+
+#[test]
+fn flattened_table_columns() {
+    let text = "Country Cumulative total Newly confirmed since the last report Cases Deaths \
+                Cases Deaths Argentina 733 1 39 1 Australia 2112 0 28 0 Grand Total 39620 \
+                167 3692 4";
+    let c = find(text, None);
+    let d = get(&c, "167");
+    assert_eq!(
+        (d.metric.as_str(), d.scope.as_str()),
+        ("deaths", "cumulative")
+    );
+    let n = get(&c, "39");
+    assert_eq!((n.metric.as_str(), n.scope.as_str()), ("cases", "new"));
+    assert_eq!(get(&c, "2112").metric, "cases");
+    // A header without rows of the right width gives nothing.
+    assert!(find("Cases Deaths were reviewed in 12 districts", None).is_empty());
+    // Linear on a long run of headers and numbers.
+    let s = "cases deaths 1 2 ".repeat(50_000);
+    let _ = find(&s, None);
+}
