@@ -352,6 +352,12 @@ impl SearchIndex {
                     .and_then(|v| v.as_str())
                     .map(str::to_string)
             };
+            let all_text = |field| {
+                doc.get_all(field)
+                    .filter_map(|v| v.as_str())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            };
             let snippet = snippets.snippet_from_doc(&doc);
             let (snippet, highlights, snippet_html) = if snippet.is_empty() {
                 let text = doc
@@ -372,6 +378,8 @@ impl SearchIndex {
                 url: text_of(self.fields.url),
                 outlet: text_of(self.fields.outlet),
                 published: text_of(self.fields.published),
+                diseases: all_text(self.fields.disease_name),
+                countries: all_text(self.fields.country_code),
                 score,
                 snippet,
                 highlights,

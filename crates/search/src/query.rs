@@ -103,6 +103,10 @@ pub struct Hit {
     pub outlet: Option<String>,
     /// Publication date as stored.
     pub published: Option<String>,
+    /// Names of the diseases the document mentions, in order of first mention.
+    pub diseases: Vec<String>,
+    /// ISO 3166-1 alpha-2 codes of the countries of its places, sorted.
+    pub countries: Vec<String>,
     /// BM25 score; `None` when the hits are ordered by date.
     pub score: Option<f32>,
     /// A fragment of the text around the best matches (plain text); the start of the text when

@@ -9,7 +9,7 @@ use tantivy::{DateTime, TantivyDocument};
 
 /// Version of the schema and of the mapping below. Bump it whenever either changes: an index
 /// written with another version is rebuilt on open.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Tokenizer of the searchable text fields: lower-cased words, English stemming.
 const TEXT_TOKENIZER: &str = "en_stem";
@@ -36,12 +36,14 @@ pub(crate) struct Fields {
     pub outlet_facet: Field,
     /// Disease ids and names, lower case (filter terms).
     pub disease: Field,
-    /// Disease names (searchable).
+    /// Disease names (searchable, stored).
     pub disease_name: Field,
     /// Diseases as facets `/{id}\u{1f}{name}` (counts).
     pub disease_facet: Field,
     /// Country codes as facets `/KP` (filter and counts).
     pub country: Field,
+    /// Country codes (stored, for the hits).
+    pub country_code: Field,
     /// Publication date as written (stored).
     pub published: Field,
     /// Publication instant (indexed, fast).
@@ -69,9 +71,10 @@ impl Fields {
             outlet: b.add_text_field("outlet", STRING | STORED),
             outlet_facet: b.add_facet_field("outlet_facet", FacetOptions::default()),
             disease: b.add_text_field("disease", STRING),
-            disease_name: b.add_text_field("disease_name", text_opts(false)),
+            disease_name: b.add_text_field("disease_name", text_opts(true)),
             disease_facet: b.add_facet_field("disease_facet", FacetOptions::default()),
             country: b.add_facet_field("country", FacetOptions::default()),
+            country_code: b.add_text_field("country_code", STORED),
             published: b.add_text_field("published", STORED),
             published_at: b.add_date_field(
                 "published_at",
@@ -100,10 +103,14 @@ impl Fields {
             d.add_facet(self.outlet_facet, Facet::from_path([host.as_str()]));
             d.add_text(self.outlet, host);
         }
+        let mut names: Vec<&str> = Vec::new();
         for disease in &doc.diseases {
             d.add_text(self.disease, disease.id.to_lowercase());
             d.add_text(self.disease, disease.name.to_lowercase());
-            d.add_text(self.disease_name, &disease.name);
+            if !names.contains(&disease.name.as_str()) {
+                names.push(&disease.name);
+                d.add_text(self.disease_name, &disease.name);
+            }
             let segment = format!("{}{DISEASE_SEP}{}", disease.id, disease.name);
             d.add_facet(self.disease_facet, Facet::from_path([segment.as_str()]));
         }
@@ -117,6 +124,7 @@ impl Fields {
         countries.dedup();
         for code in &countries {
             d.add_facet(self.country, Facet::from_path([code.as_str()]));
+            d.add_text(self.country_code, code);
         }
         if let Some(published) = &doc.published {
             d.add_text(self.published, published);

@@ -93,6 +93,16 @@ fn pyongyang_fever_finds_the_seed_with_highlighted_snippets() {
     let hit = &r.hits[0];
     assert!(hit.score.unwrap() > 0.0);
     assert!(hit.title.as_deref().unwrap().contains("COVID-19"));
+    assert!(
+        hit.diseases.iter().any(|d| d == "COVID-19"),
+        "{:?}",
+        hit.diseases
+    );
+    assert!(
+        hit.countries.iter().any(|c| c == "KP"),
+        "{:?}",
+        hit.countries
+    );
     assert!(!hit.highlights.is_empty(), "no highlights: {hit:?}");
     let chars: Vec<char> = hit.snippet.chars().collect();
     for h in &hit.highlights {
