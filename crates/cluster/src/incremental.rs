@@ -15,6 +15,8 @@ use crate::features::{DfTable, DocFeatures, day_number};
 use crate::vector::{self, Sparse, sublinear};
 use crate::{Params, minhash};
 
+/// Title terms that serve as blocking keys ([`Clusterer::block_keys`]).
+pub const KEY_TERMS: usize = 3;
 /// Terms kept in a profile's centroid.
 pub const PROFILE_TERMS: usize = 400;
 /// Entities kept in a profile.
@@ -195,6 +197,8 @@ impl Clusterer {
     ///
     /// - `d:<disease>:<country>:<window>` for each disease × country (country `-` when none);
     /// - `n:<country>:<window>` for a document that names no disease (the fallback);
+    /// - `w:<term>:<window>` for the [`KEY_TERMS`] heaviest title terms (tf-idf), so that two
+    ///   reports of one event meet whatever their annotations;
     /// - `lsh:<band>:<hash>`: MinHash bands, so that a copy finds its original's event
     ///   whatever its annotations.
     ///
@@ -226,8 +230,34 @@ impl Clusterer {
                 }
             }
         }
+        for t in self.key_terms(doc) {
+            for w in &windows {
+                keys.push(format!("w:{t}:{w}"));
+            }
+        }
         keys.extend(minhash::band_keys(&doc.minhash));
         keys
+    }
+
+    /// The [`KEY_TERMS`] heaviest title terms of a document by tf-idf (body terms when the
+    /// title has none): the names and words that two reports of one event most likely share.
+    fn key_terms(&self, doc: &DocFeatures) -> Vec<String> {
+        let source = if doc.title_terms.is_empty() {
+            &doc.terms
+        } else {
+            &doc.title_terms
+        };
+        let mut scored: Vec<(f32, &String)> = source
+            .iter()
+            .filter(|(t, _)| !t.chars().all(|c| c.is_ascii_digit()))
+            .map(|(t, n)| (sublinear(*n) * self.df.idf(t), t))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        scored
+            .into_iter()
+            .take(KEY_TERMS)
+            .map(|(_, t)| t.clone())
+            .collect()
     }
 
     /// Similarity of a document to an event profile.

@@ -95,7 +95,7 @@ impl Default for Params {
             date_penalty: 0.5,
             disease_penalty: 0.5,
             join_threshold: 0.3,
-            merge_threshold: 0.45,
+            merge_threshold: 0.5,
             block_days: 30,
         }
     }
