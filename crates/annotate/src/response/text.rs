@@ -16,12 +16,32 @@ pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
     let mut start = 0usize;
     let mut i = 0usize;
     while i < b.len() {
-        let c = b[i];
+        // Jump to the next candidate end: `.`, `!`, `?` or a newline.
+        let punct = memchr::memchr3(b'.', b'!', b'?', &b[i..]).map_or(b.len(), |p| i + p);
+        let nl = memchr::memchr(b'\n', &b[i..punct.min(b.len())]).map(|p| i + p);
+        let next = nl.unwrap_or(punct);
+        if next - start > MAX_SENTENCE {
+            // A run with no end: cut it at a space.
+            let lim = start + MAX_SENTENCE;
+            let cut = memchr::memrchr(b' ', &b[start..lim]).map_or(lim, |p| start + p + 1);
+            let cut = if cut > start { cut } else { lim };
+            let cut = (cut..b.len())
+                .find(|&k| text.is_char_boundary(k))
+                .unwrap_or(b.len());
+            out.push((start, cut));
+            start = cut;
+            i = cut;
+            continue;
+        }
+        if next >= b.len() {
+            break;
+        }
+        let c = b[next];
         let mut end = None;
         if c == b'\n' {
-            end = Some(i + 1);
-        } else if matches!(c, b'.' | b'!' | b'?') {
-            let mut j = i + 1;
+            end = Some(next + 1);
+        } else {
+            let mut j = next + 1;
             loop {
                 if j < b.len() && matches!(b[j], b'"' | b'\'' | b')' | b']') {
                     j += 1;
@@ -33,11 +53,9 @@ pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
                 }
             }
             let spaced = j >= b.len() || b[j].is_ascii_whitespace();
-            if spaced && !(c == b'.' && abbreviation_before(b, start, i)) {
+            if spaced && !(c == b'.' && abbreviation_before(b, start, next)) {
                 end = Some(j);
             }
-        } else if i - start >= MAX_SENTENCE && c == b' ' {
-            end = Some(i + 1);
         }
         if let Some(e) = end {
             if e > start {
@@ -46,7 +64,7 @@ pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
             start = e;
             i = e;
         } else {
-            i += 1;
+            i = next + 1;
         }
     }
     if start < b.len() {
