@@ -320,3 +320,250 @@ pub fn decode_body(body: &[u8], content_type: Option<&str>) -> String {
         .unwrap_or(encoding_rs::UTF_8);
     encoding.decode(body).0.into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A one-route-table HTTP/1.1 server on `ip:0`: `(path, raw response head, body, delay)`.
+    async fn server(ip: &str, routes: Vec<(&'static str, String, Vec<u8>, Duration)>) -> String {
+        let listener = tokio::net::TcpListener::bind((ip, 0)).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let routes = Arc::new(routes);
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let routes = Arc::clone(&routes);
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 1024];
+                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match stream.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let head = String::from_utf8_lossy(&buf).into_owned();
+                    let path = head.split(' ').nth(1).unwrap_or("/").to_owned();
+                    let Some((_, status, body, delay)) = routes.iter().find(|(p, ..)| *p == path)
+                    else {
+                        let _ = stream
+                            .write_all(b"HTTP/1.1 404 X\r\nContent-Length: 0\r\n\r\n")
+                            .await;
+                        return;
+                    };
+                    tokio::time::sleep(*delay).await;
+                    let head = format!(
+                        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = stream.write_all(head.as_bytes()).await;
+                    let _ = stream.write_all(body).await;
+                });
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    fn open_config() -> Config {
+        Config {
+            host_delay: Duration::ZERO,
+            guard: Guard {
+                allow_private: true,
+                allow: vec![],
+            },
+            ..Config::default()
+        }
+    }
+
+    fn route(
+        path: &'static str,
+        head: &str,
+        body: &[u8],
+    ) -> (&'static str, String, Vec<u8>, Duration) {
+        (path, head.to_owned(), body.to_vec(), Duration::ZERO)
+    }
+
+    #[tokio::test]
+    async fn body_is_cut_at_the_cap() {
+        let base = server("127.0.0.1", vec![route("/big", "200 OK", &[b'x'; 300_000])]).await;
+        let fetcher = Fetcher::new(Config {
+            max_bytes: 1000,
+            ..open_config()
+        })
+        .unwrap();
+        let Fetched::Page(page) = fetcher
+            .get(&format!("{base}/big"), &Conditional::default())
+            .await
+            .unwrap()
+        else {
+            panic!("a page expected")
+        };
+        assert!(page.truncated);
+        assert_eq!(page.body.len(), 1000);
+    }
+
+    #[tokio::test]
+    async fn slow_response_times_out() {
+        let base = server(
+            "127.0.0.1",
+            vec![(
+                "/slow",
+                "200 OK".into(),
+                b"late".to_vec(),
+                Duration::from_secs(3),
+            )],
+        )
+        .await;
+        let fetcher = Fetcher::new(Config {
+            timeout: Duration::from_millis(300),
+            ..open_config()
+        })
+        .unwrap();
+        let err = fetcher
+            .get(&format!("{base}/slow"), &Conditional::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Timeout { .. }), "{err}");
+    }
+
+    #[tokio::test]
+    async fn retry_after_and_statuses() {
+        let base = server(
+            "127.0.0.1",
+            vec![
+                route("/busy", "429 Too Many\r\nRetry-After: 30", b""),
+                route("/down", "503 Unavailable", b""),
+                route("/gone", "410 Gone", b""),
+                route("/same", "304 Not Modified", b""),
+            ],
+        )
+        .await;
+        let fetcher = Fetcher::new(open_config()).unwrap();
+        let none = Conditional::default();
+        let url = |p: &str| format!("{base}{p}");
+        match fetcher.get(&url("/busy"), &none).await {
+            Err(Error::RetryAfter { status, after, .. }) => {
+                assert_eq!((status, after), (429, Duration::from_secs(30)));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            fetcher.get(&url("/down"), &none).await,
+            Err(Error::Status { status: 503, .. })
+        ));
+        assert!(matches!(
+            fetcher.get(&url("/gone"), &none).await,
+            Err(Error::Status { status: 410, .. })
+        ));
+        assert_eq!(
+            fetcher.get(&url("/same"), &none).await.unwrap(),
+            Fetched::NotModified
+        );
+    }
+
+    #[tokio::test]
+    async fn every_redirect_hop_is_checked() {
+        let inner = server("127.0.0.1", vec![route("/feed", "200 OK", b"<rss/>")]).await;
+        let outer = server(
+            "127.0.0.2",
+            vec![
+                route(
+                    "/to-loopback",
+                    &format!("302 Found\r\nLocation: {inner}/feed"),
+                    b"",
+                ),
+                route("/to-file", "302 Found\r\nLocation: file:///etc/passwd", b""),
+                route("/no-location", "302 Found", b""),
+            ],
+        )
+        .await;
+        let guarded = Fetcher::new(Config {
+            host_delay: Duration::ZERO,
+            guard: Guard {
+                allow_private: false,
+                allow: vec!["127.0.0.2".parse().unwrap()],
+            },
+            ..Config::default()
+        })
+        .unwrap();
+        let none = Conditional::default();
+        let err = guarded
+            .get(&format!("{outer}/to-loopback"), &none)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Refused { addr, .. } if addr.to_string() == "127.0.0.1"),
+            "{err}"
+        );
+        let err = guarded
+            .get(&format!("{outer}/to-file"), &none)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Scheme { .. }), "{err}");
+        let err = guarded
+            .get(&format!("{outer}/no-location"), &none)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Redirect { .. }), "{err}");
+        let err = guarded.get("ftp://127.0.0.2/x", &none).await.unwrap_err();
+        assert!(matches!(err, Error::Scheme { .. }), "{err}");
+        let port = inner.rsplit(':').next().unwrap();
+        let err = guarded
+            .get(&format!("http://localhost:{port}/feed"), &none)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Refused { .. }), "{err}");
+        // Open, the same redirect is followed.
+        let open = Fetcher::new(open_config()).unwrap();
+        let page = open
+            .get(&format!("{outer}/to-loopback"), &none)
+            .await
+            .unwrap();
+        assert!(
+            matches!(page, Fetched::Page(p) if p.body == b"<rss/>" && p.url.ends_with("/feed"))
+        );
+    }
+
+    #[tokio::test]
+    async fn host_delay_spaces_requests_to_one_host() {
+        let base = server("127.0.0.1", vec![route("/a", "200 OK", b"a")]).await;
+        let fetcher = Fetcher::new(Config {
+            host_delay: Duration::from_millis(400),
+            ..open_config()
+        })
+        .unwrap();
+        let started = Instant::now();
+        for _ in 0..3 {
+            fetcher
+                .get(&format!("{base}/a"), &Conditional::default())
+                .await
+                .unwrap();
+        }
+        assert!(started.elapsed() >= Duration::from_millis(800));
+    }
+
+    #[test]
+    fn retry_after_values() {
+        assert_eq!(retry_after("120"), Some(Duration::from_secs(120)));
+        assert_eq!(retry_after("99999999"), Some(Duration::from_secs(86_400)));
+        assert_eq!(
+            retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after("soon"), None);
+    }
+
+    #[test]
+    fn bodies_decode_by_declared_charset() {
+        assert_eq!(decode_body("é".as_bytes(), Some("text/html")), "é");
+        assert_eq!(
+            decode_body(&[0xe9], Some("text/html; charset=ISO-8859-1")),
+            "é"
+        );
+        assert_eq!(decode_body(&[0xef, 0xbb, 0xbf, b'a'], None), "a");
+    }
+}
