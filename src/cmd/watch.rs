@@ -163,7 +163,9 @@ impl Watch<'_> {
 
     async fn run(&mut self, feeds: &[String]) -> Result<ExitCode> {
         let mut totals = Totals::default();
-        let mut grouped = true;
+        // Grouping is resumable and cheap when there is nothing to do: the first round always runs
+        // it, which also picks up documents an earlier, killed run stored without grouping.
+        let mut grouped = false;
         loop {
             let now = unix_now();
             let stored_before = totals.stored;
@@ -191,7 +193,7 @@ impl Watch<'_> {
             if totals.stored > stored_before {
                 grouped = false;
             }
-            if !grouped && (self.args.once || self.stopped() || totals.stored > stored_before) {
+            if !grouped {
                 consolidate(&mut self.store, false)?;
                 sync_search(&self.args.data.dir, &self.store);
                 grouped = true;
