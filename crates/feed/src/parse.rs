@@ -121,6 +121,33 @@ fn element_text<'a>(text: &'a str, local: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The fuzz target's invariants on random input, in the normal test run: no panic, every
+        /// item link absolute.
+        #[test]
+        fn random_feeds_never_panic(head in "(<rss version=\"2.0\"><channel>|<feed xmlns=\"http://www.w3.org/2005/Atom\">|\\{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":\\[)?",
+                                    items in proptest::collection::vec(("[ -~]{0,12}", "[a-z/:.?#]{0,16}"), 0..5),
+                                    tail in "[ -~]{0,20}") {
+            let mut text = head.clone();
+            for (title, link) in &items {
+                if head.starts_with('{') {
+                    text.push_str(&format!("{{\"id\":\"{}\",\"url\":\"{link}\"}},", title.replace(['"', '\\'], "")));
+                } else {
+                    text.push_str(&format!("<item><title>{title}</title><link>{link}</link></item><entry><link href=\"{link}\"/></entry>"));
+                }
+            }
+            text.push_str(&tail);
+            if let Ok(feed) = parse_feed(text.as_bytes(), Some("http://feed.example/x/rss.xml")) {
+                for item in feed.items {
+                    if let Some(url) = item.url {
+                        prop_assert!(url::Url::parse(&url).is_ok(), "{}", url);
+                    }
+                }
+            }
+        }
+    }
 
     const RSS: &str = r#"<?xml version="1.0"?>
 <rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"><channel>
