@@ -609,3 +609,91 @@ fn opml_feed_list_is_read() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(documents(data), 2);
 }
+
+#[test]
+fn sigterm_mid_poll_finishes_the_document_and_the_next_run_resumes() {
+    let server = Server::start("127.0.0.1", |req| match req.path.as_str() {
+        "/feed" if req.headers.get("if-none-match").map(String::as_str) == Some("\"e1\"") => {
+            status(304)
+        }
+        "/feed" => {
+            let mut r = ok(
+                "application/rss+xml",
+                rss(&[
+                    ("m1", "/m/1", "x"),
+                    ("m2", "/m/2", "y"),
+                    ("m3", "/m/3", "z"),
+                ]),
+            );
+            r.headers.push(("ETag".into(), "\"e1\"".into()));
+            r
+        }
+        "/m/2" => Resp {
+            delay: Duration::from_secs(2),
+            ..ok("text/html", article(102))
+        },
+        p if p.starts_with("/m/") => {
+            ok("text/html", article(100 + p[3..].parse::<usize>().unwrap()))
+        }
+        _ => status(404),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let feeds = feeds_file(dir.path(), &[server.url("/feed")]);
+    let child = Command::new(env!("CARGO_BIN_EXE_epiwire"))
+        .args([
+            "watch",
+            &feeds,
+            "--data",
+            data,
+            "--allow-private",
+            "--host-delay",
+            "0",
+        ])
+        .env_remove("EPIWIRE_DATA")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while server.hits("/m/2") == 0 && std::time::Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(20));
+    }
+    // /m/2 is being answered (2 s): stop now.
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(
+        server.hits("/m/3"),
+        0,
+        "stopped after the current document: {err}"
+    );
+    assert_eq!(documents(data), 2, "{err}");
+
+    // The interrupted poll kept no validators: the next run gets the feed in full, not a 304,
+    // and fetches only the item left.
+    let next = watch_once(&feeds, data, &["--allow-private"]);
+    assert!(next.status.success(), "{}", stderr(&next));
+    assert!(
+        stderr(&next).contains("3 items, 2 seen before, 1 stored"),
+        "{}",
+        stderr(&next)
+    );
+    assert_eq!(server.hits("/m/1"), 1);
+    assert_eq!(server.hits("/m/2"), 1);
+    assert_eq!(server.hits("/m/3"), 1);
+    assert_eq!(documents(data), 3);
+    // Now complete: the validators are kept and the third run is a 304.
+    let third = watch_once(&feeds, data, &["--allow-private"]);
+    assert!(
+        stderr(&third).contains("not modified"),
+        "{}",
+        stderr(&third)
+    );
+}
