@@ -1070,3 +1070,140 @@ fn insert_throughput() {
         stats.db_bytes
     );
 }
+
+/// An event record for the events tests: `id` with its one member document `doc_id`.
+fn event_record(id: &str, doc_id: &str, keys: &[&str]) -> epiwire_consolidate::EventRecord {
+    let detail: epiwire_consolidate::EventDetail = serde_json::from_value(serde_json::json!({
+        "id": id, "title": format!("event {id}"),
+        "diseases": [{"id": "DOID:1498", "name": "cholera"}], "countries": ["NG"], "places": [],
+        "lat": null, "lon": null, "first_seen": "2022-05-12", "last_seen": "2022-05-12",
+        "documents": 1, "outlets": 1, "headline": [], "signals": [], "relevance": 0.5,
+        "sources": [{"doc_id": doc_id, "url": null, "outlet": null, "title": null, "published": null, "duplicate_of": null}],
+        "figures": [], "series": [], "conflicts": []
+    }))
+    .unwrap();
+    epiwire_consolidate::EventRecord {
+        profile: epiwire_consolidate::EventProfile::default(),
+        keys: keys.iter().map(|k| k.to_string()).collect(),
+        detail,
+    }
+}
+
+fn member(seq: u64, doc_id: &str) -> epiwire_consolidate::Member {
+    epiwire_consolidate::Member {
+        seq,
+        doc_id: doc_id.to_string(),
+        url: None,
+        outlet: None,
+        title: None,
+        published: None,
+        duplicate_of: None,
+        features: epiwire_consolidate::DocFeatures::default(),
+        figures: Vec::new(),
+        diseases: Vec::new(),
+        places: Vec::new(),
+    }
+}
+
+#[test]
+fn events_apply_merge_and_filter() {
+    use epiwire_consolidate::{Changes, EventBackend, EventFilter, State};
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store.put_batch(&[new_doc(1), new_doc(2)]).unwrap();
+    let first = Changes {
+        state: State {
+            watermark: 2,
+            ..State::default()
+        },
+        members: vec![
+            ("E1".into(), member(1, "doc-1")),
+            ("E2".into(), member(2, "doc-2")),
+        ],
+        events: vec![
+            event_record("E1", "doc-1", &["k1"]),
+            event_record("E2", "doc-2", &["k2"]),
+        ],
+        volume: vec![("DOID:1498".into(), "NG".into(), "2022-05-12".into(), 2)],
+        ..Changes::default()
+    };
+    store.apply(&first).unwrap();
+    assert_eq!(store.state().unwrap().watermark, 2);
+    assert_eq!(store.event_count().unwrap(), 2);
+    assert_eq!(store.event_of("doc-2").unwrap().as_deref(), Some("E2"));
+    let found: Vec<String> = store
+        .candidates(&["k2".into()])
+        .unwrap()
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(found, ["E2"]);
+    assert_eq!(
+        store
+            .volume("DOID:1498", "NG", "2022-05-01", "2022-05-31")
+            .unwrap(),
+        [("2022-05-12".to_string(), 2)]
+    );
+    // A later document links them: E2 merges into E1.
+    let merge = Changes {
+        state: State {
+            watermark: 2,
+            ..State::default()
+        },
+        merged: vec![("E2".into(), "E1".into())],
+        events: vec![event_record("E1", "doc-1", &[])],
+        ..Changes::default()
+    };
+    store.apply(&merge).unwrap();
+    assert_eq!(store.event_count().unwrap(), 1);
+    assert_eq!(store.event_of("doc-2").unwrap().as_deref(), Some("E1"));
+    assert_eq!(store.members("E1").unwrap().len(), 2);
+    let found: Vec<String> = store
+        .candidates(&["k2".into()])
+        .unwrap()
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(
+        found,
+        ["E1"],
+        "the merged event's keys lead to the survivor"
+    );
+    assert!(store.event("E2").unwrap().is_none());
+    // Filters.
+    let by = |f: EventFilter| store.events(&f).unwrap().len();
+    assert_eq!(
+        by(EventFilter {
+            disease: Some("Cholera".into()),
+            ..EventFilter::default()
+        }),
+        1
+    );
+    assert_eq!(
+        by(EventFilter {
+            disease: Some("DOID:1498".into()),
+            ..EventFilter::default()
+        }),
+        1
+    );
+    assert_eq!(
+        by(EventFilter {
+            country: Some("KP".into()),
+            ..EventFilter::default()
+        }),
+        0
+    );
+    assert_eq!(
+        by(EventFilter {
+            from: Some("2022-06-01".into()),
+            ..EventFilter::default()
+        }),
+        0
+    );
+    assert_eq!(
+        by(EventFilter {
+            to: Some("2022-05-12".into()),
+            ..EventFilter::default()
+        }),
+        1
+    );
+}
