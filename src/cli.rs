@@ -79,7 +79,7 @@ pub enum Command {
     ///
     /// Examples:
     ///   epiwire watch feeds.txt
-    ///   epiwire --data /srv/epiwire watch feeds.opml --interval 30m --once
+    ///   epiwire watch feeds.opml --data /srv/epiwire --interval 30m --once
     #[command(verbatim_doc_comment)]
     Watch(WatchArgs),
 

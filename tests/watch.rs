@@ -566,7 +566,7 @@ fn redirect_to_loopback_is_refused_without_allow_private() {
     assert_eq!(front.hits("/feed"), 1, "{err}");
     assert_eq!(target.hits("/feed"), 0, "nothing reached 127.0.0.1: {err}");
     assert_eq!(err.matches("refused").count(), 3, "{err}");
-    assert!(err.contains("is at 127.0.0.1"), "{err}");
+    assert!(err.contains("refused address 127.0.0.1"), "{err}");
     assert!(err.contains("--allow-private allows it"), "{err}");
 
     // The same list with --allow-private goes through. The redirected and the direct feed

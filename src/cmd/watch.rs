@@ -331,7 +331,7 @@ impl Watch<'_> {
         let wait = schedule::backoff(state.failures, retry);
         state.next_poll = unix_now() + wait.as_secs() as i64;
         eprintln!(
-            "epiwire: watch: error: {error}; next poll in {} s ({} failures in a row)",
+            "epiwire: watch: error: {error}; next poll in {} s (failed polls in a row: {})",
             wait.as_secs(),
             state.failures
         );

@@ -47,7 +47,7 @@ pub enum Error {
     },
     /// The host is, or resolves to, an address the SSRF guard refuses.
     #[error(
-        "{url}: refused: {host} is at {addr}, a private, loopback, link-local or otherwise non-public address (--allow-private allows it)"
+        "{url}: refused address {addr} (host {host}): private, loopback, link-local or otherwise not public (--allow-private allows it)"
     )]
     Refused {
         /// The URL concerned.
@@ -90,7 +90,7 @@ pub enum Error {
         status: u16,
     },
     /// A network or protocol error.
-    #[error("{url}: {source}")]
+    #[error("{url}: {}", chain(source))]
     Http {
         /// The URL concerned.
         url: String,
@@ -106,6 +106,21 @@ pub enum Error {
     /// A feed list that cannot be read.
     #[error("feed list: {0}")]
     List(String),
+}
+
+/// An error and its sources, `: `-separated (reqwest's own message alone says little).
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        let more = e.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cur = e.source();
+    }
+    text
 }
 
 /// The crate's result type.
