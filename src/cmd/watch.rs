@@ -8,12 +8,14 @@
 //! validators are saved only once all its items were handled, so an interrupted poll is resumed
 //! in full (not answered 304) the next time.
 //!
-//! Feeds are polled one after another on a single-threaded runtime (the store is not shared
-//! between threads); the fetcher keeps one request at a time per host and `--host-delay`
-//! between requests to a host. `--once` polls every feed, whatever its schedule, then exits.
-//! SIGINT/SIGTERM stop the run after the current document; what was stored is committed and
-//! grouped into events before exit.
+//! Every feed runs its own loop (poll, sleep until its next poll), all on one single-threaded
+//! runtime: a slow host delays only its own feeds, while the store, used between awaits only,
+//! needs no lock. The fetcher keeps one request at a time per host and `--host-delay` between
+//! requests to a host, whichever feeds they come from. `--once` polls every feed once, whatever
+//! its schedule, then exits. SIGINT/SIGTERM stop every loop after its current document; what was
+//! stored is committed and grouped into events before exit.
 
+use std::cell::{Cell, RefCell};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,7 +25,6 @@ use anyhow::{Context, Result};
 use epiwire_feed::{Conditional, Config, FeedItem, Fetched, Fetcher, guard::Guard, schedule};
 use epiwire_model::{Body, RawDoc};
 use epiwire_store::{FeedState, NewDoc, SqliteStore, Store};
-use tokio::sync::Notify;
 
 use crate::cli::WatchArgs;
 use crate::cmd::ingest::{consolidate, sync_search};
@@ -76,9 +77,16 @@ struct FeedTally {
 struct Watch<'a> {
     args: &'a WatchArgs,
     fetcher: Fetcher,
-    store: SqliteStore,
+    /// Borrowed between awaits only, never across one.
+    store: RefCell<SqliteStore>,
     stop: Arc<AtomicBool>,
-    wake: Arc<Notify>,
+    stop_rx: tokio::sync::watch::Receiver<bool>,
+    totals: RefCell<Totals>,
+    /// Documents stored since the last grouping into events.
+    ungrouped: Cell<bool>,
+    /// Item keys some feed loop is fetching now: another feed listing the same article waits
+    /// for no second copy.
+    inflight: RefCell<std::collections::HashSet<String>>,
 }
 
 /// Runs the command.
@@ -113,19 +121,25 @@ pub fn run(args: &WatchArgs) -> Result<ExitCode> {
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
         let fetcher = Fetcher::new(config)?;
-        let mut watch = Watch {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let watch = Watch {
             args,
             fetcher,
-            store,
+            store: RefCell::new(store),
             stop: Arc::new(AtomicBool::new(false)),
-            wake: Arc::new(Notify::new()),
+            stop_rx,
+            totals: RefCell::new(Totals::default()),
+            // The first grouping always runs: it is cheap when there is nothing to do, and picks
+            // up documents an earlier, killed run stored without grouping them.
+            ungrouped: Cell::new(true),
+            inflight: RefCell::default(),
         };
-        spawn_signal_handler(Arc::clone(&watch.stop), Arc::clone(&watch.wake));
+        spawn_signal_handler(Arc::clone(&watch.stop), stop_tx);
         watch.run(&feeds).await
     })
 }
 
-fn spawn_signal_handler(stop: Arc<AtomicBool>, wake: Arc<Notify>) {
+fn spawn_signal_handler(stop: Arc<AtomicBool>, wake: tokio::sync::watch::Sender<bool>) {
     tokio::spawn(async move {
         #[cfg(unix)]
         {
@@ -148,7 +162,7 @@ fn spawn_signal_handler(stop: Arc<AtomicBool>, wake: Arc<Notify>) {
         }
         eprintln!("epiwire: watch: stopping after the current document");
         stop.store(true, Ordering::SeqCst);
-        wake.notify_one();
+        let _ = wake.send(true);
     });
 }
 
@@ -161,65 +175,16 @@ impl Watch<'_> {
         self.stop.load(Ordering::SeqCst)
     }
 
-    async fn run(&mut self, feeds: &[String]) -> Result<ExitCode> {
-        let mut totals = Totals::default();
-        // Grouping is resumable and cheap when there is nothing to do: the first round always runs
-        // it, which also picks up documents an earlier, killed run stored without grouping.
-        let mut grouped = false;
-        loop {
-            let now = unix_now();
-            let stored_before = totals.stored;
-            for feed in feeds {
-                if self.stopped() {
-                    break;
-                }
-                let state = self
-                    .store
-                    .feed_state(feed)
-                    .context("cannot read the feed state")?
-                    .unwrap_or_else(|| FeedState {
-                        url: feed.clone(),
-                        ..FeedState::default()
-                    });
-                if !self.args.once && state.next_poll > now {
-                    continue;
-                }
-                totals.polled += 1;
-                match self.poll(state).await? {
-                    Some(stored) => totals.stored += stored as u64,
-                    None => totals.failed_polls += 1,
-                }
-            }
-            if totals.stored > stored_before {
-                grouped = false;
-            }
-            if !grouped {
-                consolidate(&mut self.store, false)?;
-                sync_search(&self.args.data.dir, &self.store);
-                grouped = true;
-            }
-            if self.args.once || self.stopped() {
-                break;
-            }
-            let mut next = i64::MAX;
-            for feed in feeds {
-                let at = self
-                    .store
-                    .feed_state(feed)
-                    .context("cannot read the feed state")?
-                    .map_or(0, |s| s.next_poll);
-                next = next.min(at);
-            }
-            let wait = Duration::from_secs(next.saturating_sub(unix_now()).max(1) as u64);
-            tracing::info!("next poll in {} s", wait.as_secs());
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                _ = self.wake.notified() => {}
-            }
-            if self.stopped() {
-                break;
-            }
+    async fn run(&self, feeds: &[String]) -> Result<ExitCode> {
+        let loops = feeds.iter().map(|feed| self.feed_loop(feed));
+        let results = futures_util::future::join_all(loops).await;
+        // Group what was stored, even when a loop failed on the store.
+        let grouped = self.group();
+        for result in results {
+            result?;
         }
+        grouped?;
+        let totals = self.totals.borrow();
         eprintln!(
             "epiwire: watch: {} polls ({} failed), {} documents stored",
             totals.polled, totals.failed_polls, totals.stored
@@ -230,9 +195,76 @@ impl Watch<'_> {
         Ok(ExitCode::SUCCESS)
     }
 
+    /// One feed's loop: poll when due, then sleep until the next poll; once with `--once`.
+    async fn feed_loop(&self, feed: &str) -> Result<()> {
+        loop {
+            if self.stopped() {
+                return Ok(());
+            }
+            let state = self
+                .store
+                .borrow()
+                .feed_state(feed)
+                .context("cannot read the feed state")?
+                .unwrap_or_else(|| FeedState {
+                    url: feed.to_owned(),
+                    ..FeedState::default()
+                });
+            let due = state.next_poll.saturating_sub(unix_now());
+            if !self.args.once && due > 0 {
+                tracing::info!("{feed}: next poll in {due} s");
+                if !self.sleep(Duration::from_secs(due as u64)).await {
+                    return Ok(());
+                }
+                continue; // read the state again: it is the feed's own, but cheap
+            }
+            let outcome = self.poll(state).await?;
+            {
+                let mut totals = self.totals.borrow_mut();
+                totals.polled += 1;
+                match outcome {
+                    Some(stored) => totals.stored += stored as u64,
+                    None => totals.failed_polls += 1,
+                }
+            }
+            if self.args.once {
+                return Ok(());
+            }
+            if outcome.is_some_and(|stored| stored > 0) {
+                self.group()?;
+            }
+        }
+    }
+
+    /// Sleeps for `wait`; false when stopped meanwhile.
+    async fn sleep(&self, wait: Duration) -> bool {
+        let mut stop = self.stop_rx.clone();
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            closed = stop.wait_for(|stopped| *stopped) => {
+                if closed.is_err() {
+                    // No signal handler any more: sleep the whole time.
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+        !self.stopped()
+    }
+
+    /// Groups new documents into events and updates the search index, when any was stored.
+    fn group(&self) -> Result<()> {
+        if !self.ungrouped.replace(false) {
+            return Ok(());
+        }
+        let mut store = self.store.borrow_mut();
+        consolidate(&mut store, false)?;
+        sync_search(&self.args.data.dir, &store);
+        Ok(())
+    }
+
     /// Polls one feed: `Some(documents stored)`, or `None` when the poll failed (logged, state
     /// saved with its backoff). Store errors stop the run.
-    async fn poll(&mut self, mut state: FeedState) -> Result<Option<usize>> {
+    async fn poll(&self, mut state: FeedState) -> Result<Option<usize>> {
         let url = state.url.clone();
         let conditional = Conditional {
             etag: state.etag.clone(),
@@ -317,11 +349,15 @@ impl Watch<'_> {
                 wait.as_secs()
             }
         );
+        if tally.stored > 0 {
+            self.ungrouped.set(true);
+        }
         Ok(Some(tally.stored))
     }
 
     fn save(&self, state: &FeedState) -> Result<()> {
         self.store
+            .borrow()
             .put_feed_state(state)
             .context("cannot write the feed state")
     }
@@ -341,7 +377,7 @@ impl Watch<'_> {
 
     /// Handles one item: true when it is done with (stored, already stored, or unreadable for
     /// good), false when it should be tried again at the next poll.
-    async fn item(&mut self, feed: &str, item: &FeedItem, tally: &mut FeedTally) -> Result<bool> {
+    async fn item(&self, feed: &str, item: &FeedItem, tally: &mut FeedTally) -> Result<bool> {
         let mut keys = vec![format!("id:{feed}\u{1f}{}", item.id)];
         if let Some(link) = &item.url {
             keys.push(format!("url:{link}"));
@@ -349,12 +385,34 @@ impl Watch<'_> {
         let keys_ref: Vec<&str> = keys.iter().map(String::as_str).collect();
         if self
             .store
+            .borrow()
             .feed_seen_any(&keys_ref)
             .context("cannot read the seen items")?
         {
             tally.seen += 1;
             return Ok(true);
         }
+        if keys.iter().any(|k| self.inflight.borrow().contains(k)) {
+            tally.seen += 1; // another feed's loop is storing it now
+            return Ok(true);
+        }
+        self.inflight.borrow_mut().extend(keys.iter().cloned());
+        let done = self.fetch_and_store(feed, item, &keys_ref, tally).await;
+        let mut inflight = self.inflight.borrow_mut();
+        for key in &keys {
+            inflight.remove(key);
+        }
+        done
+    }
+
+    /// Fetches an item's page (else takes its own content), extracts, stores, marks it seen.
+    async fn fetch_and_store(
+        &self,
+        feed: &str,
+        item: &FeedItem,
+        keys_ref: &[&str],
+        tally: &mut FeedTally,
+    ) -> Result<bool> {
         let label = item.url.clone().unwrap_or_else(|| item.id.clone());
         let page = match &item.url {
             Some(link) => match self.fetcher.get(link, &Conditional::default()).await {
@@ -404,6 +462,7 @@ impl Watch<'_> {
         let hash = epiwire_sources::content_hash(&raw);
         let known = self
             .store
+            .borrow()
             .contains_many(&[hash])
             .context("cannot read the store")?;
         if known.first().copied().unwrap_or(false) {
@@ -413,6 +472,7 @@ impl Watch<'_> {
                 Ok(doc) => {
                     let outcome = self
                         .store
+                        .borrow_mut()
                         .put_batch(&[NewDoc {
                             hash,
                             source: label.clone(),
@@ -430,7 +490,8 @@ impl Watch<'_> {
             }
         }
         self.store
-            .mark_feed_seen(feed, &keys_ref, unix_now())
+            .borrow_mut()
+            .mark_feed_seen(feed, keys_ref, unix_now())
             .context("cannot mark the item seen")?;
         Ok(true)
     }
