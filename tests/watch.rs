@@ -697,3 +697,31 @@ fn sigterm_mid_poll_finishes_the_document_and_the_next_run_resumes() {
         stderr(&third)
     );
 }
+
+#[test]
+fn a_slow_host_does_not_hold_up_feeds_on_another_host() {
+    let slow = Server::start("127.0.0.1", |req| match req.path.as_str() {
+        "/feed" => Resp {
+            delay: Duration::from_secs(3),
+            ..ok("application/rss+xml", rss(&[("q1", "/q/1", "x")]))
+        },
+        _ => ok("text/html", article(111)),
+    });
+    let fast = Server::start("127.0.0.2", |req| match req.path.as_str() {
+        "/feed" => ok("application/rss+xml", rss(&[("q2", "/q/2", "x")])),
+        _ => ok("text/html", article(112)),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let feeds = feeds_file(dir.path(), &[slow.url("/feed"), fast.url("/feed")]);
+    let out = watch_once(&feeds, data, &["--allow-private"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    let at = |url: String| err.find(&format!("{url}: 1 items")).unwrap();
+    assert!(
+        at(fast.url("/feed")) < at(slow.url("/feed")),
+        "the second feed finished first: {err}"
+    );
+    assert_eq!(documents(data), 2);
+}
