@@ -725,3 +725,41 @@ fn a_slow_host_does_not_hold_up_feeds_on_another_host() {
     );
     assert_eq!(documents(data), 2);
 }
+
+#[test]
+fn backoff_doubles_on_errors_and_the_feed_ttl_lengthens_the_interval() {
+    let server = Server::start("127.0.0.1", |req| match req.path.as_str() {
+        "/error" => status(500),
+        "/ttl" => ok(
+            "application/rss+xml",
+            "<rss version=\"2.0\"><channel><title>T</title><ttl>60</ttl></channel></rss>",
+        ),
+        "/sy" => ok(
+            "application/rss+xml",
+            "<rss version=\"2.0\" xmlns:sy=\"http://purl.org/rss/1.0/modules/syndication/\"><channel><title>S</title>\
+<sy:updatePeriod>daily</sy:updatePeriod><sy:updateFrequency>4</sy:updateFrequency></channel></rss>",
+        ),
+        _ => status(404),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let feeds = feeds_file(
+        dir.path(),
+        &[server.url("/error"), server.url("/ttl"), server.url("/sy")],
+    );
+    let first = watch_once(&feeds, data, &["--allow-private", "--interval", "10m"]);
+    let err = stderr(&first);
+    assert!(
+        err.contains("HTTP 500; next poll in 60 s (failed polls in a row: 1)"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{}: 0 items, 0 seen before, 0 stored (0 from the feed's own content), 0 already stored, 0 errors; next poll in 3600 s", server.url("/ttl"))), "{err}");
+    assert!(err.contains(&format!("{}: 0 items, 0 seen before, 0 stored (0 from the feed's own content), 0 already stored, 0 errors; next poll in 21600 s", server.url("/sy"))), "{err}");
+    let second = watch_once(&feeds, data, &["--allow-private", "--interval", "10m"]);
+    let err = stderr(&second);
+    assert!(
+        err.contains("HTTP 500; next poll in 120 s (failed polls in a row: 2)"),
+        "{err}"
+    );
+}
