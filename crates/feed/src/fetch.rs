@@ -517,6 +517,15 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(err, Error::Refused { .. }), "{err}");
+        // Other spellings of loopback (decimal, hex, IPv4-mapped IPv6) are the same address.
+        for alias in [
+            "http://2130706433/",
+            "http://0x7f.1/",
+            "http://[::ffff:127.0.0.1]/",
+        ] {
+            let err = guarded.get(alias, &none).await.unwrap_err();
+            assert!(matches!(err, Error::Refused { .. }), "{alias}: {err}");
+        }
         // Open, the same redirect is followed.
         let open = Fetcher::new(open_config()).unwrap();
         let page = open
