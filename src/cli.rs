@@ -61,7 +61,7 @@ pub enum Command {
     ///
     /// Examples:
     ///   epiwire ingest tests/fixtures/seeds/
-    ///   epiwire --data /srv/epiwire ingest CC-NEWS-*.warc.gz
+    ///   epiwire ingest --data /srv/epiwire CC-NEWS-*.warc.gz
     #[command(verbatim_doc_comment)]
     Ingest(IngestArgs),
 
