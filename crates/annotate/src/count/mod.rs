@@ -955,7 +955,10 @@ impl Cx<'_> {
             Right::Nothing => match self.left_metric(n) {
                 Some((m, st)) => (m, st, n.last),
                 None if self.located_listing(n) => ("cases", None, n.last),
-                None => return None,
+                None => match self.bracketed_after_name(n) {
+                    Some(m) => (m, None, n.last),
+                    None => return None,
+                },
             },
         };
         let mut status = status_r.or_else(|| self.status_near(n, head_end));
@@ -1122,8 +1125,31 @@ impl Cx<'_> {
                         // "20 were positive for cholera"
                         return Right::Metric("cases", status, j);
                     }
-                    if w == "fell" && self.word(j + 1) == "ill" {
+                    if matches!(w, "fell" | "fallen" | "falling") && self.word(j + 1) == "ill" {
                         return Right::Metric("cases", status, j + 1);
+                    }
+                    // "40,000 children have sought medical treatment": people ill enough to
+                    // seek care are cases.
+                    if person.is_some()
+                        && matches!(w, "sought" | "seeking")
+                        && matches!(
+                            self.word(j + 1),
+                            "medical" | "treatment" | "care" | "health"
+                        )
+                    {
+                        return Right::Metric("cases", status, j + 1);
+                    }
+                    // "2 116 were identified as positive", "were found positive".
+                    if matches!(w, "identified" | "found")
+                        && (self.word(j + 1) == "positive"
+                            || (self.word(j + 1) == "as" && self.word(j + 2) == "positive"))
+                    {
+                        let end = if self.word(j + 1) == "as" {
+                            j + 2
+                        } else {
+                            j + 1
+                        };
+                        return Right::Metric("cases", status, end);
                     }
                     if person.is_none()
                         && let Some(is_case) = person_word(w)
@@ -1299,6 +1325,29 @@ impl Cx<'_> {
             .any(|j| matches!(self.word(j), "case" | "cases"))
     }
 
+    /// "… confirmed cases with no deaths - Canada (6), New Zealand (3)": a number alone in
+    /// brackets after a name takes the metric the sentence names before it (a metric negated by
+    /// "no"/"without" does not count).
+    fn bracketed_after_name(&self, n: &NumExpr) -> Option<&'static str> {
+        let open = n.first.checked_sub(1)?;
+        if !self.toks[open].is_punct('(') || !self.tok(n.last + 1).is_some_and(|t| t.is_punct(')'))
+        {
+            return None;
+        }
+        let name = self.tok(open.checked_sub(1)?)?;
+        if !name.is_word() || !token::is_capitalised(self.src, name) {
+            return None;
+        }
+        (open.saturating_sub(80)..open)
+            .rev()
+            .take_while(|&j| !self.is_boundary(j, n.first))
+            .find_map(|j| {
+                let w = self.word(j);
+                let negated = matches!(self.word(j.wrapping_sub(1)), "no" | "without");
+                (head_noun(w) && !negated).then(|| metric_word(w)).flatten()
+            })
+    }
+
     /// "N out of M samples" (or "N of M samples") with a positive result in the clause: the head
     /// token of the samples.
     fn out_of_samples(&self, n: &NumExpr) -> Option<usize> {
@@ -1335,7 +1384,9 @@ impl Cx<'_> {
             matches!(
                 w,
                 "positive"
+                    | "positively"
                     | "confirmed"
+                    | "confirmation"
                     | "isolated"
                     | "identified"
                     | "detected"

@@ -346,6 +346,11 @@ fn positive_samples_are_confirmed_cases() {
         ("cases", Some("confirmed"))
     );
     assert_eq!(get(&c, "17").metric, "tested");
+    let c = find(
+        "Laboratory confirmation was obtained for 16 out of 28 samples tested.",
+        None,
+    );
+    assert_eq!(get(&c, "16").metric, "cases");
     let a = one("Since then, 35 samples have tested positive.");
     assert_eq!((a.metric.as_str(), a.value), ("cases", 35.0));
     // Without a positive result, samples are tests.
@@ -440,4 +445,30 @@ fn flattened_table_columns() {
     // Linear on a long run of headers and numbers.
     let s = "cases deaths 1 2 ".repeat(50_000);
     let _ = find(&s, None);
+}
+
+#[test]
+fn more_phrasings_of_cases() {
+    let c = find(
+        "The following countries have reported laboratory confirmed cases with no deaths - \
+         Canada (6), New Zealand (3) and Spain (2).",
+        None,
+    );
+    for v in ["6", "3", "2"] {
+        assert_eq!(get(&c, v).metric, "cases");
+    }
+    let c = find(
+        "Of these, 2 116 were identified as positive for Vibrio cholerae.",
+        None,
+    );
+    assert_eq!(get(&c, "2 116").metric, "cases");
+    let c = find(
+        "Nearly 40,000 children have sought medical treatment.",
+        None,
+    );
+    assert_eq!(get(&c, "40,000").metric, "cases");
+    let c = find("Since May, 12 people have fallen ill.", None);
+    assert_eq!(get(&c, "12").metric, "cases");
+    // A bracketed number after a name with no metric in the sentence is nothing.
+    assert!(find("He lives at Rose Cottage (12) near the river.", None).is_empty());
 }
