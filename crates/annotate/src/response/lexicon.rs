@@ -136,9 +136,8 @@ pub(crate) struct Lists {
 impl Lists {
     /// True when a phrase of some list may start with token text `w`.
     pub(crate) fn may_start(&self, w: &str) -> bool {
-        with_norm(w, |k| {
-            self.firsts.contains(k) || k.split('-').next().is_some_and(|h| self.firsts.contains(h))
-        })
+        let w = strip_possessive(w);
+        self.firsts.contains(w) || w.split('-').next().is_some_and(|h| self.firsts.contains(h))
     }
 }
 

@@ -297,24 +297,63 @@ pub(crate) fn lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
     }
 }
 
-/// A set of lower-case words, looked up ignoring case.
+/// A set of lower-case words, looked up ignoring case (bytes, FNV-style hashing: the sets are
+/// small and fixed, the lookups many).
 #[derive(Debug, Default)]
-pub(crate) struct WordSet(std::collections::HashSet<String>);
+pub(crate) struct WordSet(std::collections::HashSet<Box<[u8]>, BuildFnv>);
+
+/// FNV-1a, for short keys.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// Builds [`Fnv`] hashers.
+pub(crate) type BuildFnv = std::hash::BuildHasherDefault<Fnv>;
 
 impl WordSet {
     /// The set of `words` (lower-cased).
     pub(crate) fn new<'w>(words: impl IntoIterator<Item = &'w str>) -> WordSet {
-        WordSet(words.into_iter().map(str::to_lowercase).collect())
+        let mut set = WordSet::default();
+        for w in words {
+            set.insert(w);
+        }
+        set
     }
 
     /// True when `w`, lower-cased, is in the set.
     pub(crate) fn contains(&self, w: &str) -> bool {
-        lower(w, |k| self.0.contains(k))
+        let mut buf = [0u8; 48];
+        if w.is_ascii() && w.len() <= buf.len() {
+            let out = &mut buf[..w.len()];
+            out.copy_from_slice(w.as_bytes());
+            out.make_ascii_lowercase();
+            self.0.contains(&*out)
+        } else {
+            self.0.contains(w.to_lowercase().as_bytes())
+        }
     }
 
     /// Adds `w` (lower-cased).
     pub(crate) fn insert(&mut self, w: &str) {
-        self.0.insert(w.to_lowercase());
+        self.0
+            .insert(w.to_lowercase().into_bytes().into_boxed_slice());
     }
 }
 
