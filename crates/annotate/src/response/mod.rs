@@ -3,7 +3,7 @@
 //!
 //! The pass is linear and cheap: one Aho-Corasick scan over the text for cue words (action
 //! verbs, shortage words, measure words); only the sentences holding a cue are tokenised and
-//! read by the hand-written rules in [`actions`], [`find_shortages`] and [`find_measures`].
+//! read by the hand-written rules (actions, shortages, measures; quotes in [`crate::quote`]).
 //! Parties are resolved from the document's place mentions (a country, or the country of a city
 //! or of a demonym: "Chinese Foreign Ministry" → `CN`) and from the organisation list in
 //! `data/response/parties.tsv`. The guideline the rules follow, and the gold set they are scored
