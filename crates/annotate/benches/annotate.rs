@@ -73,6 +73,42 @@ fn bench(c: &mut Criterion) {
             }
         });
     });
+    // The same steps as `annotate()` without the response and quote passes: what the count,
+    // date, link and facts work costs next to the recognisers.
+    g.bench_function("annotate-core", |b| {
+        b.iter(|| {
+            for d in &docs {
+                let mut doc = Document {
+                    title: d.title.clone(),
+                    published: d.published.clone(),
+                    text: d.text.clone(),
+                    ..Document::default()
+                };
+                let published = epiwire_annotate::publication_date(&doc);
+                doc.diseases = epiwire_annotate::disease::DiseaseMatcher::global().find(&doc.text);
+                doc.places = epiwire_annotate::place::Gazetteer::global().find(&doc.text);
+                doc.dates = epiwire_annotate::date::find(&doc.text, published);
+                doc.counts = epiwire_annotate::count::find(&doc.text, published);
+                epiwire_annotate::link::attach(&mut doc);
+                doc.facts = epiwire_annotate::facts::headline(&doc);
+                black_box(&doc);
+            }
+        });
+    });
+    g.bench_function("diseases", |b| {
+        b.iter(|| {
+            for d in &docs {
+                black_box(epiwire_annotate::disease::DiseaseMatcher::global().find(&d.text));
+            }
+        });
+    });
+    g.bench_function("dates", |b| {
+        b.iter(|| {
+            for d in &docs {
+                black_box(epiwire_annotate::date::find(&d.text, None));
+            }
+        });
+    });
     g.bench_function("counts+dates", |b| {
         b.iter(|| {
             for d in &docs {
