@@ -148,6 +148,33 @@ fn seeds_are_one_event_with_their_timeline() {
         "{values:?}"
     );
 
+    // The response panel: who helps whom with what, shortages and quotes, from both outlets.
+    let response = &detail["response"];
+    let acts = response["actions"].as_array().unwrap();
+    let did = |actor: &str, action: &str, recipient: &str| {
+        acts.iter().any(|a| {
+            a["actor"]["id"] == actor && a["action"] == action && a["recipient"]["id"] == recipient
+        })
+    };
+    assert!(did("CN", "send", "KP"), "{acts:#?}");
+    assert!(did("KP", "refuse", "WHO"), "{acts:#?}");
+    assert!(did("KP", "request", "RU"), "{acts:#?}");
+    assert!(acts.iter().all(|a| a["doc_id"].is_string()));
+    let quotes = response["quotes"].as_array().unwrap();
+    assert!(
+        quotes.iter().any(|q| q["speaker"]["name"] == "Zhao Lijian"),
+        "{quotes:#?}"
+    );
+    assert!(
+        quotes.iter().any(|q| q["speaker"]["name"] == "Mike Ryan"),
+        "{quotes:#?}"
+    );
+    let shortages = response["shortages"].as_array().unwrap();
+    assert!(
+        shortages.iter().any(|s| s["place"]["id"] == "KP"),
+        "{shortages:#?}"
+    );
+
     // Filters.
     assert_eq!(events(tmp.path(), &["--country", "KP"]).len(), 1);
     assert_eq!(events(tmp.path(), &["--disease", "covid-19"]).len(), 1);

@@ -34,6 +34,18 @@ pub struct Member {
     pub diseases: Vec<DiseaseRef>,
     /// Places named, with their number of mentions.
     pub places: Vec<(PlaceRef, u32)>,
+    /// Response and aid actions of the document.
+    #[serde(default)]
+    pub actions: Vec<epiwire_model::Action>,
+    /// Shortages reported.
+    #[serde(default)]
+    pub shortages: Vec<epiwire_model::Shortage>,
+    /// Quotes.
+    #[serde(default)]
+    pub quotes: Vec<epiwire_model::Quote>,
+    /// Public-health measures.
+    #[serde(default)]
+    pub measures: Vec<epiwire_model::Measure>,
 }
 
 /// Persistent state of the consolidation run.

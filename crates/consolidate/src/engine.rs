@@ -106,6 +106,10 @@ pub(crate) fn member(
             })
             .collect(),
         places,
+        actions: doc.actions.clone(),
+        shortages: doc.shortages.clone(),
+        quotes: doc.quotes.clone(),
+        measures: doc.measures.clone(),
     }
 }
 

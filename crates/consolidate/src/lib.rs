@@ -18,7 +18,8 @@ mod volume;
 pub use backend::{Changes, EventBackend, EventRecord, Member, State};
 pub use engine::{Consolidator, Progress};
 pub use types::{
-    DiseaseRef, EventDetail, EventFilter, EventSummary, PlaceRef, SIGNAL_KINDS, SourceRef, Triage,
+    DiseaseRef, EventDetail, EventFilter, EventResponse, EventSummary, PlaceRef, Reported,
+    SIGNAL_KINDS, SourceRef, Triage,
 };
 
 /// Errors of consolidation.

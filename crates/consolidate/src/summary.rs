@@ -8,7 +8,9 @@ use epiwire_timeline::{Figure, Timeline, reconcile};
 
 use crate::backend::{EventBackend, Member};
 use crate::volume::event_signals;
-use crate::{DiseaseRef, EventDetail, EventSummary, PlaceRef, Result, SourceRef};
+use crate::{
+    DiseaseRef, EventDetail, EventResponse, EventSummary, PlaceRef, Reported, Result, SourceRef,
+};
 
 /// Places listed per event.
 const MAX_PLACES: usize = 20;
@@ -75,6 +77,52 @@ fn headline(t: &Timeline, disease: Option<&str>, country: Option<&str>) -> Vec<F
         }
     }
     out
+}
+
+/// Every response record of the members, each with its document, ordered by date (its own,
+/// else the document's publication day), then document order.
+fn response(members: &[Member]) -> EventResponse {
+    fn tag<T: Clone>(
+        out: &mut Vec<(String, u64, Reported<T>)>,
+        m: &Member,
+        records: &[T],
+        date: impl Fn(&T) -> Option<&String>,
+    ) {
+        for r in records {
+            let when = date(r)
+                .and_then(|d| day(Some(d)))
+                .or_else(|| day(m.published.as_deref()))
+                .unwrap_or_default();
+            out.push((
+                when,
+                m.seq,
+                Reported {
+                    doc_id: m.doc_id.clone(),
+                    outlet: m.outlet.clone(),
+                    published: m.published.clone(),
+                    record: r.clone(),
+                },
+            ));
+        }
+    }
+    fn sorted<T>(mut v: Vec<(String, u64, Reported<T>)>) -> Vec<Reported<T>> {
+        v.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        v.into_iter().map(|(_, _, r)| r).collect()
+    }
+    let (mut actions, mut shortages, mut measures, mut quotes) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for m in members {
+        tag(&mut actions, m, &m.actions, |r| r.date.as_ref());
+        tag(&mut shortages, m, &m.shortages, |r| r.date.as_ref());
+        tag(&mut measures, m, &m.measures, |r| r.date.as_ref());
+        tag(&mut quotes, m, &m.quotes, |r| r.date.as_ref());
+    }
+    EventResponse {
+        actions: sorted(actions),
+        shortages: sorted(shortages),
+        measures: sorted(measures),
+        quotes: sorted(quotes),
+    }
 }
 
 /// Builds an event's record from all its members (oldest first).
@@ -195,5 +243,6 @@ pub(crate) fn summarize<B: EventBackend>(
         figures: timeline.figures,
         series: timeline.series,
         conflicts: timeline.conflicts,
+        response: response(members),
     })
 }

@@ -112,6 +112,38 @@ pub struct EventDetail {
     pub series: Vec<Series>,
     /// Disagreements and decreases.
     pub conflicts: Vec<Conflict>,
+    /// The response: who offers, sends, requests or refuses what, shortages, measures and
+    /// quotes, from every document, by date.
+    #[serde(default)]
+    pub response: EventResponse,
+}
+
+/// A record of one of an event's documents, with where it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reported<T> {
+    /// The document.
+    pub doc_id: String,
+    /// Its outlet.
+    pub outlet: Option<String>,
+    /// Its publication date.
+    pub published: Option<String>,
+    /// The record (offsets point into that document's text).
+    #[serde(flatten)]
+    pub record: T,
+}
+
+/// An event's response panel: every action, shortage, measure and quote of its documents,
+/// ordered by date (the record's own, else the document's publication date).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EventResponse {
+    /// Aid and response actions (actor, action, recipient, items, modality).
+    pub actions: Vec<Reported<epiwire_model::Action>>,
+    /// Shortages (items, place).
+    pub shortages: Vec<Reported<epiwire_model::Shortage>>,
+    /// Measures (border closures, lockdowns, quarantine orders, travel bans, vaccination).
+    pub measures: Vec<Reported<epiwire_model::Measure>>,
+    /// Direct and reported speech with its speaker.
+    pub quotes: Vec<Reported<epiwire_model::Quote>>,
 }
 
 /// Which events to list.

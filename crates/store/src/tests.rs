@@ -1102,6 +1102,10 @@ fn member(seq: u64, doc_id: &str) -> epiwire_consolidate::Member {
         figures: Vec::new(),
         diseases: Vec::new(),
         places: Vec::new(),
+        actions: Vec::new(),
+        shortages: Vec::new(),
+        quotes: Vec::new(),
+        measures: Vec::new(),
     }
 }
 
