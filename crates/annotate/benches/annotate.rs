@@ -73,8 +73,9 @@ fn bench(c: &mut Criterion) {
             }
         });
     });
-    // The same steps as `annotate()` without the response and quote passes: what the count,
-    // date, link and facts work costs next to the recognisers.
+    // The steps of `annotate()` without the response and quote passes, with dates and counts
+    // from one pass (`count::find_dates_and_counts`): what the count, date, link and facts work
+    // costs next to the recognisers.
     g.bench_function("annotate-core", |b| {
         b.iter(|| {
             for d in &docs {
@@ -87,8 +88,8 @@ fn bench(c: &mut Criterion) {
                 let published = epiwire_annotate::publication_date(&doc);
                 doc.diseases = epiwire_annotate::disease::DiseaseMatcher::global().find(&doc.text);
                 doc.places = epiwire_annotate::place::Gazetteer::global().find(&doc.text);
-                doc.dates = epiwire_annotate::date::find(&doc.text, published);
-                doc.counts = epiwire_annotate::count::find(&doc.text, published);
+                (doc.dates, doc.counts) =
+                    epiwire_annotate::count::find_dates_and_counts(&doc.text, published);
                 epiwire_annotate::link::attach(&mut doc);
                 doc.facts = epiwire_annotate::facts::headline(&doc);
                 black_box(&doc);

@@ -77,27 +77,25 @@ fn place_mentions(places: &[Place], sents: &[(usize, usize)]) -> Vec<Mention<u64
 
 /// The mention nearest to `pos` in sentence `sentence`: the closest preceding one, else the
 /// closest following one.
+///
+/// `mentions` are sorted by start, so by sentence: two binary searches, not a scan.
 fn nearest_in_sentence<K: Clone>(
     mentions: &[Mention<K>],
     sentence: usize,
     pos: usize,
 ) -> Option<K> {
-    let before = mentions
-        .iter()
-        .filter(|m| m.sentence == sentence && m.start <= pos)
-        .last();
-    let after = mentions
-        .iter()
-        .find(|m| m.sentence == sentence && m.start > pos);
+    let at = mentions.partition_point(|m| m.start <= pos);
+    let before = mentions[..at].last().filter(|m| m.sentence == sentence);
+    let after = mentions.get(at).filter(|m| m.sentence == sentence);
     before.or(after).map(|m| m.key.clone())
 }
 
 /// The closest mention in the `back` sentences before `sentence`.
 fn nearest_before<K: Clone>(mentions: &[Mention<K>], sentence: usize, back: usize) -> Option<K> {
-    mentions
-        .iter()
-        .filter(|m| m.sentence < sentence && m.sentence + back >= sentence)
+    let at = mentions.partition_point(|m| m.sentence < sentence);
+    mentions[..at]
         .last()
+        .filter(|m| m.sentence + back >= sentence)
         .map(|m| m.key.clone())
 }
 

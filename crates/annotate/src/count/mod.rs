@@ -50,6 +50,20 @@ pub fn find(text: &str, published: Option<Date>) -> Vec<Count> {
     find_with_dates(text, &low, &toks, &dates)
 }
 
+/// Finds the dates and the counts of `text` in one pass: the same as [`crate::date::find`] and
+/// [`find`], with the text tokenised and its dates recognised once instead of twice.
+pub fn find_dates_and_counts(
+    text: &str,
+    published: Option<Date>,
+) -> (Vec<epiwire_model::DateMention>, Vec<Count>) {
+    let toks = tokenize(text);
+    let low = text.to_ascii_lowercase();
+    let hits = date::find_in(text, &low, &toks, published);
+    let counts = find_with_dates(text, &low, &toks, &hits);
+    let dates = date::mentions(text, &CharIndex::new(text), &hits);
+    (dates, counts)
+}
+
 /// Finds counts over an existing token stream and date hits; `low` is `src` ASCII-lower-cased.
 pub(crate) fn find_with_dates(
     src: &str,

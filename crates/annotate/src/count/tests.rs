@@ -472,3 +472,12 @@ fn more_phrasings_of_cases() {
     // A bracketed number after a name with no metric in the sentence is nothing.
     assert!(find("He lives at Rose Cottage (12) near the river.", None).is_empty());
 }
+
+#[test]
+fn one_pass_equals_two() {
+    let text = seed("004");
+    let published = Some(d("2022-05-18"));
+    let (dates, counts) = find_dates_and_counts(&text, published);
+    assert_eq!(dates, crate::date::find(&text, published));
+    assert_eq!(counts, find(&text, published));
+}

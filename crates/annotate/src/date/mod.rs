@@ -55,8 +55,12 @@ pub fn find(text: &str, published: Option<Date>) -> Vec<DateMention> {
     let toks = tokenize(text);
     let idx = CharIndex::new(text);
     let low = text.to_ascii_lowercase();
-    find_in(text, &low, &toks, published)
-        .into_iter()
+    mentions(text, &idx, &find_in(text, &low, &toks, published))
+}
+
+/// The output records of date hits of `text`.
+pub(crate) fn mentions(text: &str, idx: &CharIndex, hits: &[DateHit]) -> Vec<DateMention> {
+    hits.iter()
         .map(|h| DateMention {
             start: idx.char_offset(h.start),
             end: idx.char_offset(h.end),
