@@ -29,8 +29,8 @@ pub fn annotate(doc: &mut Document) {
     let published = publication_date(doc);
     doc.diseases = disease::DiseaseMatcher::global().find(&doc.text);
     doc.places = place::Gazetteer::global().find(&doc.text);
-    doc.dates = date::find(&doc.text, published);
-    doc.counts = count::find(&doc.text, published);
+    // One tokenisation and one date pass serve both dates and counts.
+    (doc.dates, doc.counts) = count::find_dates_and_counts(&doc.text, published);
     link::attach(doc);
     doc.facts = facts::headline(doc);
     response::annotate(doc);
