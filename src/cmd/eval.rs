@@ -67,8 +67,8 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode> {
     }
     if want(EvalKind::Response) {
         // The gold set lives in the repository, beside its guideline.
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("crates/annotate/eval/response/gold.jsonl");
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/annotate/eval/response/gold.jsonl");
         section(&mut out, "response actions and quotes", &path, |p| {
             response::eval_response(p).map_err(anyhow::Error::from)
         })?;
