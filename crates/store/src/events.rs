@@ -255,7 +255,7 @@ impl EventBackend for SqliteStore {
 impl SqliteStore {
     /// Events matching the filter, most relevant first.
     pub(crate) fn query_events(&self, f: &EventFilter) -> Result<Vec<EventSummary>> {
-        let mut stmt = self.conn.prepare_cached(
+        self.filtered_json(
             "SELECT summary FROM events e
              WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM event_tags t WHERE t.event = e.id AND
                      ((t.kind = 'disease' AND t.value = ?1) OR (t.kind = 'disease_name' AND t.value = lower(?1)))))
@@ -265,7 +265,20 @@ impl SqliteStore {
                AND (?5 IS NULL OR EXISTS (SELECT 1 FROM event_tags t WHERE t.event = e.id AND t.kind = 'signal' AND t.value = ?5))
              ORDER BY e.relevance DESC, e.id
              LIMIT ?6 OFFSET ?7",
-        )?;
+            f,
+            "event summary",
+        )
+    }
+
+    /// The JSON column of the rows a filter query selects, decoded. The query binds ?1 disease,
+    /// ?2 country, ?3 from, ?4 to, ?5 signal kind, ?6 limit and ?7 offset.
+    fn filtered_json<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        f: &EventFilter,
+        what: &str,
+    ) -> Result<Vec<T>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt
             .query_map(
                 params![
@@ -280,7 +293,7 @@ impl SqliteStore {
                 |r| r.get::<_, String>(0),
             )?
             .collect::<rusqlite::Result<Vec<String>>>()?;
-        rows.iter().map(|s| json(s, "event summary")).collect()
+        rows.iter().map(|s| json(s, what)).collect()
     }
 
     /// One event with its timeline and sources.
@@ -307,8 +320,7 @@ impl SqliteStore {
 
     /// Signals matching the filter (disease, country, date range, kind), newest first.
     pub(crate) fn query_signals(&self, f: &EventFilter) -> Result<Vec<Signal>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT s.signal FROM signals s
+        self.filtered_json("SELECT s.signal FROM signals s
              WHERE (?1 IS NULL OR s.disease = ?1 OR (s.event <> '' AND EXISTS (SELECT 1 FROM event_tags t
                      WHERE t.event = s.event AND t.kind = 'disease_name' AND t.value = lower(?1)))
                     OR lower(json_extract(s.signal, '$.disease_name')) = lower(?1))
@@ -317,23 +329,7 @@ impl SqliteStore {
                AND (?4 IS NULL OR s.date <= ?4)
                AND (?5 IS NULL OR s.kind = ?5)
              ORDER BY s.date DESC, s.score DESC
-             LIMIT ?6 OFFSET ?7",
-        )?;
-        let rows = stmt
-            .query_map(
-                params![
-                    f.disease,
-                    f.country,
-                    f.from,
-                    f.to,
-                    f.signal,
-                    i64_of(f.limit as u64),
-                    i64_of(f.offset as u64)
-                ],
-                |r| r.get::<_, String>(0),
-            )?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        rows.iter().map(|s| json(s, "signal")).collect()
+             LIMIT ?6 OFFSET ?7", f, "signal")
     }
 
     /// Number of events.
