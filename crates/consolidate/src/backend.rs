@@ -26,7 +26,11 @@ pub struct Member {
     pub published: Option<String>,
     /// The earlier document this one near-duplicates.
     pub duplicate_of: Option<String>,
-    /// Clustering features.
+    /// Clustering features, while the document is being clustered. Not persisted: the event's
+    /// profile holds what clustering needs later, and summaries never read them, so a stored
+    /// member stays small (its term vector is most of its size) and summarising a large event
+    /// does not decode every member's words.
+    #[serde(skip_serializing, default)]
     pub features: DocFeatures,
     /// Every reported figure.
     pub figures: Vec<Figure>,
