@@ -62,6 +62,17 @@ struct Work {
     absorbed: Vec<String>,
 }
 
+impl Work {
+    fn new(profile: EventProfile) -> Work {
+        Work {
+            profile,
+            keys: BTreeSet::new(),
+            new_members: Vec::new(),
+            absorbed: Vec::new(),
+        }
+    }
+}
+
 /// Builds the member record of a document.
 pub(crate) fn member(
     seq: u64,
@@ -234,30 +245,14 @@ impl Consolidator {
                 Action::New => {
                     done.opened += 1;
                     let id = format!("E{seq}");
-                    work.insert(
-                        id.clone(),
-                        Work {
-                            profile: EventProfile::default(),
-                            keys: BTreeSet::new(),
-                            new_members: Vec::new(),
-                            absorbed: Vec::new(),
-                        },
-                    );
+                    work.insert(id.clone(), Work::new(EventProfile::default()));
                     id
                 }
                 Action::Join(id) => {
                     let id = resolve(&merged_into, id);
                     if !work.contains_key(&id) {
                         let profile = profile_of(&id).unwrap_or_default();
-                        work.insert(
-                            id.clone(),
-                            Work {
-                                profile,
-                                keys: BTreeSet::new(),
-                                new_members: Vec::new(),
-                                absorbed: Vec::new(),
-                            },
-                        );
+                        work.insert(id.clone(), Work::new(profile));
                     }
                     id
                 }
@@ -272,12 +267,9 @@ impl Consolidator {
                     });
                     ids.dedup();
                     let into = ids.first().cloned().unwrap_or_else(|| format!("E{seq}"));
-                    let mut w = work.remove(&into).unwrap_or_else(|| Work {
-                        profile: profile_of(&into).unwrap_or_default(),
-                        keys: BTreeSet::new(),
-                        new_members: Vec::new(),
-                        absorbed: Vec::new(),
-                    });
+                    let mut w = work
+                        .remove(&into)
+                        .unwrap_or_else(|| Work::new(profile_of(&into).unwrap_or_default()));
                     for other in ids.iter().skip(1) {
                         done.merged += 1;
                         merged_into.insert(other.clone(), into.clone());
@@ -363,11 +355,12 @@ impl Consolidator {
                 detail,
             });
         }
-        let mut df = clusterer.df().clone();
-        if df.df.len() > DF_MAX_KEYS {
-            df.prune(2);
+        if clusterer.df().df.len() > DF_MAX_KEYS {
+            let mut pruned = clusterer.df().clone();
+            pruned.prune(2);
+            *clusterer = Clusterer::new(clusterer.params.clone(), pruned);
         }
-        *clusterer = Clusterer::new(clusterer.params.clone(), df.clone());
+        let df = clusterer.df().clone();
         Ok(Changes {
             state: State {
                 watermark: last,
