@@ -35,9 +35,8 @@ pub(crate) fn day_offset(day: &str, days: i64) -> Option<String> {
 }
 
 fn days_between(a: &str, b: &str) -> Option<i64> {
-    let a: Date = a.parse().ok()?;
-    let b: Date = b.parse().ok()?;
-    Some(i64::from((b - a).get_days()))
+    use epiwire_cluster::features::day_number;
+    Some(day_number(b)? - day_number(a)?)
 }
 
 /// Volume signals for every disease × country × day this batch added documents to, judged on
