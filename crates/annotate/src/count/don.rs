@@ -5,7 +5,7 @@ use std::path::Path;
 
 use epiwire_model::{Document, Fact};
 
-use super::eval::{Error, Report, Result, read_jsonl};
+use super::eval::{Report, Result, read_jsonl};
 use super::iso3;
 
 /// One hand-coded figure of one report × country.
@@ -108,14 +108,7 @@ pub fn eval_who_don_facts(path: &Path) -> Result<Report> {
     let mut by_metric = [(0usize, 0usize); 2];
     let mut as_count = 0usize;
     for (k, rec) in recs.iter().enumerate() {
-        let text = rec
-            .get("text")
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| Error::Format {
-                path: path.to_path_buf(),
-                line: k + 1,
-                message: "no text".into(),
-            })?;
+        let text = super::eval::record_text(rec, path, k)?;
         let id = rec.get("id").and_then(|v| v.as_str()).unwrap_or("?");
         let figs = figures(id, text, rec);
         if figs.is_empty() {

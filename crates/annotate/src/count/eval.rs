@@ -108,6 +108,21 @@ pub(crate) fn read_jsonl(path: &Path) -> Result<Vec<serde_json::Value>> {
 }
 
 /// The publication date in EpiTator's `doc_kwargs.date` ("2010-10-10T00:00:00").
+/// The `text` of record number `k` (0-based) of an evaluation file, or a format error naming it.
+pub(crate) fn record_text<'a>(
+    rec: &'a serde_json::Value,
+    path: &Path,
+    k: usize,
+) -> Result<&'a str> {
+    rec.get("text")
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| Error::Format {
+            path: path.to_path_buf(),
+            line: k + 1,
+            message: "no text".into(),
+        })
+}
+
 pub(crate) fn doc_date(rec: &serde_json::Value) -> Option<jiff::civil::Date> {
     let s = rec.get("doc_kwargs")?.get("date")?.as_str()?;
     s.get(..10)?.parse().ok()

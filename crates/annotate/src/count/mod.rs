@@ -37,7 +37,7 @@ use jiff::civil::Date;
 
 use crate::date::{self, DateHit};
 pub use don::eval_who_don_facts;
-use eval::{Error, Report, Result, doc_date, read_jsonl};
+use eval::{Report, Result, doc_date, read_jsonl};
 use number::{Form, NumExpr, Vague};
 use token::{Gap, Kind, Token, lw, tokenize};
 
@@ -1956,14 +1956,7 @@ pub fn eval_epitator_counts(path: &Path) -> Result<Report> {
         ..Report::default()
     };
     for (k, rec) in recs.iter().enumerate() {
-        let text = rec
-            .get("text")
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| Error::Format {
-                path: path.to_path_buf(),
-                line: k + 1,
-                message: "no text".into(),
-            })?;
+        let text = eval::record_text(rec, path, k)?;
         let name = rec.get("test").and_then(|v| v.as_str()).unwrap_or("?");
         let counts = find(text, doc_date(rec));
         let entries = epitator_entries(&counts);
@@ -2149,14 +2142,7 @@ pub fn eval_who_don(path: &Path) -> Result<Report> {
     let mut bytes = 0usize;
     let mut secs = 0f64;
     for (k, rec) in recs.iter().enumerate() {
-        let text = rec
-            .get("text")
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| Error::Format {
-                path: path.to_path_buf(),
-                line: k + 1,
-                message: "no text".into(),
-            })?;
+        let text = eval::record_text(rec, path, k)?;
         bytes += text.len();
         let published = rec
             .get("date")

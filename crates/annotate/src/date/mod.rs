@@ -29,7 +29,7 @@ use epiwire_model::{CharIndex, DateMention};
 use jiff::ToSpan;
 use jiff::civil::Date;
 
-use crate::count::eval::{Error, Report, Result, doc_date, read_jsonl};
+use crate::count::eval::{Report, Result, doc_date, read_jsonl};
 use crate::count::number;
 use crate::count::token::{Gap, Kind, Token, is_capitalised, lw, tokenize};
 
@@ -1244,14 +1244,7 @@ pub fn eval_epitator_dates(path: &Path) -> Result<Report> {
         ..Report::default()
     };
     for (k, rec) in recs.iter().enumerate() {
-        let text = rec
-            .get("text")
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| Error::Format {
-                path: path.to_path_buf(),
-                line: k + 1,
-                message: "no text".into(),
-            })?;
+        let text = crate::count::eval::record_text(rec, path, k)?;
         let name = rec.get("test").and_then(|v| v.as_str()).unwrap_or("?");
         let published = doc_date(rec);
         let found = find(text, published);
