@@ -53,6 +53,7 @@ pub fn thousands(v: f64) -> String {
 }
 
 fn csv_field(s: &str) -> String {
+    let s = epiwire_server::spreadsheet_safe(s);
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -301,5 +302,7 @@ mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"x\""), "\"say \"\"x\"\"\"");
         assert_eq!(csv_field("plain"), "plain");
+        // A title that a spreadsheet would run as a formula is neutralised.
+        assert_eq!(csv_field("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
     }
 }

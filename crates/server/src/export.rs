@@ -5,6 +5,8 @@
 //! bounded channel that is the response body. When the client goes away the channel closes and
 //! the task stops at the next page.
 
+use std::borrow::Cow;
+
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
@@ -84,13 +86,32 @@ impl Format {
     }
 }
 
-/// One CSV record, with its line end.
+/// A CSV cell that a spreadsheet will not run as a formula (CSV injection, OWASP): text that
+/// starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`. Numbers
+/// (a negative longitude, say) are left as they are.
+pub fn spreadsheet_safe(cell: &str) -> Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.trim().parse::<f64>().is_err() {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// One CSV record, with its line end; every cell made [`spreadsheet_safe`].
 fn csv_line(fields: impl IntoIterator<Item = String>) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
+    let record: Vec<String> = fields
+        .into_iter()
+        .map(|f| match spreadsheet_safe(&f) {
+            Cow::Borrowed(_) => f,
+            Cow::Owned(safe) => safe,
+        })
+        .collect();
     // Writing to a Vec cannot fail; an error would only lose this line.
-    let _ = w.write_record(fields.into_iter().collect::<Vec<_>>());
+    let _ = w.write_record(record);
     w.into_inner().unwrap_or_default()
 }
 
@@ -571,6 +592,21 @@ mod tests {
         let mut body = response.into_body().into_data_stream();
         assert_eq!(&body.next().await.unwrap().unwrap()[..], b"a,b\r\n");
         assert!(body.next().await.unwrap().is_err());
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        let line = csv_line([
+            "=HYPERLINK(\"http://x\")".to_owned(),
+            "@SUM(A1)".to_owned(),
+            "+1-2".to_owned(),
+            "-12.5".to_owned(),
+            "cholera".to_owned(),
+        ]);
+        assert_eq!(
+            String::from_utf8(line).unwrap(),
+            "\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(A1),'+1-2,-12.5,cholera\r\n"
+        );
     }
 
     #[test]

@@ -40,6 +40,7 @@ mod params;
 mod pool;
 
 pub use error::{ApiError, Error, ErrorCode, Result};
+pub use export::spreadsheet_safe;
 pub use params::SIGNAL_KINDS;
 pub use pool::StorePool;
 
