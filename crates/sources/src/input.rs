@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 /// Buffer size of the readers (big enough that WARC parsing runs at memory speed).
 const BUF_SIZE: usize = 256 * 1024;
 /// Decompressed bytes allowed before the compression-ratio guard applies.
-const RATIO_GRACE: u64 = 64 * 1024 * 1024;
+pub(crate) const RATIO_GRACE: u64 = 64 * 1024 * 1024;
 
 /// An opened input, ready for a format reader.
 pub struct Input {
@@ -303,6 +303,12 @@ impl fmt::Display for BombTripped {
 }
 
 impl std::error::Error for BombTripped {}
+
+/// The error the bomb guard raises inside a stream (for decoders outside this module, such as the
+/// WARC reader's member-by-member gzip decoder).
+pub(crate) fn bomb_error(limit: u64) -> io::Error {
+    io::Error::other(BombTripped { limit })
+}
 
 /// Turns an I/O error met while reading an input into this crate's error: the bomb guard, damaged
 /// gzip data, or a plain I/O error.

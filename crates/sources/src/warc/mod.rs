@@ -15,6 +15,7 @@
 //! the record's offset in the decompressed stream, after the documents before it.
 
 mod http;
+mod resume;
 
 use epiwire_model::{Body, RawDoc};
 
@@ -23,6 +24,7 @@ use crate::input::{classify, is_bomb, read_exact_or_eof, read_line_capped, skip_
 use crate::{Error, Format, Input, Item, Options, Source};
 
 pub use http::sniff_html;
+pub use resume::{Positioned, ResumableWarc};
 
 /// Longest header line kept.
 const MAX_HEADER_LINE: usize = 64 * 1024;
@@ -40,6 +42,8 @@ pub struct WarcSource {
     resync: bool,
     done: bool,
     line: Vec<u8>,
+    /// Resume offsets are wanted (see [`ResumableWarc`]).
+    marks: Option<resume::Marks>,
 }
 
 /// The record headers the reader uses.
@@ -76,6 +80,7 @@ impl WarcSource {
             resync: false,
             done: false,
             line: Vec::with_capacity(256),
+            marks: None,
         }
     }
 
