@@ -13,6 +13,11 @@
 //!    (the most specific wins), and the [`Conflict`]s an analyst must look at: sources that
 //!    disagree beyond rounding on the same day, and cumulative counts that go down.
 //!
+//! A timeline is made of one [`SeriesPart`] per [`SeriesKey`] (the figures of one series, its
+//! reported points and its conflicts), [`combine`]d with the derived cumulative points. An event
+//! that grows keeps its parts and reconciles again only the parts its new figures touch
+//! ([`SeriesPart::add`]); the result equals [`reconcile`] over all the figures.
+//!
 //! The JSON shapes of [`Figure`], [`Series`] and [`Conflict`] are the lead's contract (the
 //! shared `shapes.md`); fields beyond it are additions, never renames.
 //!
@@ -25,7 +30,10 @@ mod reconcile;
 
 pub use figure::{Figure, figures, outlet};
 pub use precision::Interval;
-pub use reconcile::{Conflict, DECREASE_WINDOW_DAYS, Point, Series, Timeline, reconcile};
+pub use reconcile::{
+    Conflict, DECREASE_WINDOW_DAYS, Point, Series, SeriesKey, SeriesPart, Timeline, combine,
+    reconcile, sort_figures,
+};
 
 /// Errors of this crate.
 #[derive(Debug, thiserror::Error)]

@@ -111,8 +111,141 @@ pub struct Conflict {
     pub reason: String,
 }
 
-/// Series key: disease, country, sub-national place, metric, scope.
-type Key = (Option<String>, Option<String>, Option<u64>, String, String);
+/// What a [`Series`] is of: disease × country × sub-national place × metric × scope. Keys order
+/// as the tuple of their fields, which is the order of [`Timeline::series`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct SeriesKey {
+    /// Disease id.
+    pub disease: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: Option<String>,
+    /// GeoNames id of the place inside the country; `None` for the country's own series.
+    pub place: Option<u64>,
+    /// The metric.
+    pub metric: String,
+    /// The scope.
+    pub scope: String,
+}
+
+impl SeriesKey {
+    /// The series a figure makes a point of; `None` for a figure that makes none (no as-of
+    /// date, or the metric `other`).
+    pub fn of(f: &Figure) -> Option<SeriesKey> {
+        if f.as_of.is_none() || f.metric == "other" {
+            return None;
+        }
+        let place = match f.place_kind.as_deref() {
+            Some("country") | None => None,
+            Some(_) => f.place,
+        };
+        Some(SeriesKey {
+            disease: f.disease.clone(),
+            country: f.country.clone(),
+            place,
+            metric: f.metric.clone(),
+            scope: f.scope.clone(),
+        })
+    }
+
+    /// The series whose points derived cumulative points depend on: the `new` series for a
+    /// `cumulative` one and the other way round; `None` for other scopes.
+    pub fn sibling(&self) -> Option<SeriesKey> {
+        let scope = match self.scope.as_str() {
+            "cumulative" => "new",
+            "new" => "cumulative",
+            _ => return None,
+        };
+        Some(SeriesKey {
+            scope: scope.to_string(),
+            ..self.clone()
+        })
+    }
+}
+
+/// One series reconciled on its own: its figures (in [`sort_figures`] order), its reported
+/// points and its conflicts. A timeline is its parts [`combine`]d (which adds the derived
+/// cumulative points), so an event's timeline is kept up to date by reconciling again only the
+/// parts that new figures touch ([`SeriesPart::add`]); [`reconcile`] is built the same way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesPart {
+    /// The series' key.
+    pub key: SeriesKey,
+    /// Every figure of the series, in [`sort_figures`] order.
+    pub figures: Vec<Figure>,
+    /// The series with its reported points only (no derived point).
+    pub series: Series,
+    /// Disagreements and decreases within the series, in the order found.
+    pub conflicts: Vec<Conflict>,
+}
+
+impl SeriesPart {
+    /// Reconciles the figures of one series (each figure's [`SeriesKey::of`] must be `key`; the
+    /// others are left out).
+    pub fn new(key: SeriesKey, mut figures: Vec<Figure>) -> SeriesPart {
+        figures.retain(|f| SeriesKey::of(f).as_ref() == Some(&key));
+        sort_figures(&mut figures);
+        let (series, conflicts) = reconcile_series(&key, &figures);
+        SeriesPart {
+            key,
+            figures,
+            series,
+            conflicts,
+        }
+    }
+
+    /// Adds figures of later documents (or of a merged event) and reconciles the series again:
+    /// the result equals [`SeriesPart::new`] over all the figures, the earlier ones first.
+    pub fn add(&mut self, figures: impl IntoIterator<Item = Figure>) {
+        let key = &self.key;
+        self.figures.extend(
+            figures
+                .into_iter()
+                .filter(|f| SeriesKey::of(f).as_ref() == Some(key)),
+        );
+        sort_figures(&mut self.figures);
+        let (series, conflicts) = reconcile_series(&self.key, &self.figures);
+        self.series = series;
+        self.conflicts = conflicts;
+    }
+}
+
+/// Orders figures as [`Timeline::figures`]: by as-of date (undated last), then publication
+/// time, then document and position; a stable sort, so ties keep their input order.
+pub fn sort_figures(figures: &mut [Figure]) {
+    figures.sort_by(|a, b| {
+        (a.as_of.is_none(), &a.as_of)
+            .cmp(&(b.as_of.is_none(), &b.as_of))
+            .then(published_key(a).cmp(&published_key(b)))
+            .then(a.doc_id.cmp(&b.doc_id))
+            .then(a.span.start.cmp(&b.span.start))
+    });
+}
+
+/// The series and conflicts of a timeline from its parts: the parts' series in key order with
+/// the derived cumulative points added (a cumulative series needs its `new` sibling among the
+/// parts for those), and every part's conflicts ordered by day, disease, country and metric.
+/// Over a subset of an event's parts it gives the same series for every part whose sibling is
+/// in the subset.
+pub fn combine<'a>(
+    parts: impl IntoIterator<Item = &'a SeriesPart>,
+) -> (Vec<Series>, Vec<Conflict>) {
+    let mut parts: Vec<&SeriesPart> = parts.into_iter().collect();
+    parts.sort_by(|a, b| a.key.cmp(&b.key));
+    let mut series: Vec<Series> = parts.iter().map(|p| p.series.clone()).collect();
+    derive_cumulative(&mut series);
+    let mut conflicts: Vec<Conflict> = parts
+        .iter()
+        .flat_map(|p| p.conflicts.iter().cloned())
+        .collect();
+    conflicts.sort_by(|a, b| {
+        a.as_of
+            .cmp(&b.as_of)
+            .then(a.disease.cmp(&b.disease))
+            .then(a.country.cmp(&b.country))
+            .then(a.metric.cmp(&b.metric))
+    });
+    (series, conflicts)
+}
 
 /// Reconciles the figures of one event (see the crate documentation).
 ///
@@ -132,81 +265,32 @@ type Key = (Option<String>, Option<String>, Option<u64>, String, String);
 ///   point (the sum, marked `derived` with its reason), when the qualifiers allow a sum (exact
 ///   with exact, bounds from below with bounds from below or exact, "about" with exact or
 ///   "about").
+///
+/// The timeline is the [`combine`]d [`SeriesPart`]s of the figures, so that an event can keep
+/// its parts and reconcile again only those new figures touch.
 pub fn reconcile(figures: &[Figure]) -> Timeline {
     let mut ordered: Vec<Figure> = figures.to_vec();
-    ordered.sort_by(|a, b| {
-        (a.as_of.is_none(), &a.as_of)
-            .cmp(&(b.as_of.is_none(), &b.as_of))
-            .then(published_key(a).cmp(&published_key(b)))
-            .then(a.doc_id.cmp(&b.doc_id))
-            .then(a.span.start.cmp(&b.span.start))
-    });
-
-    let mut groups: BTreeMap<Key, BTreeMap<String, Vec<&Figure>>> = BTreeMap::new();
+    sort_figures(&mut ordered);
+    let mut groups: BTreeMap<SeriesKey, Vec<&Figure>> = BTreeMap::new();
     for f in &ordered {
-        let Some(as_of) = &f.as_of else { continue };
-        if f.metric == "other" {
-            continue;
+        if let Some(k) = SeriesKey::of(f) {
+            groups.entry(k).or_default().push(f);
         }
-        groups
-            .entry(key(f))
-            .or_default()
-            .entry(as_of.clone())
-            .or_default()
-            .push(f);
     }
-
-    let mut series = Vec::new();
-    let mut conflicts = Vec::new();
-    for (k, days) in &groups {
-        let names = Names::of(k, days.values().flatten().copied());
-        let mut points = Vec::new();
-        let mut kept: Vec<&Figure> = Vec::new();
-        for (as_of, figs) in days {
-            let reps = representatives(figs, &k.4);
-            let Some(best) = reps.first().copied() else {
-                continue;
-            };
-            let mut conflict = false;
-            if (k.4 == "cumulative" || k.4 == "new") && disagree(&reps) {
-                conflict = true;
-                conflicts.push(disagreement(k, &names, as_of, &reps));
+    let parts: Vec<SeriesPart> = groups
+        .into_iter()
+        .map(|(key, figs)| {
+            let figures: Vec<Figure> = figs.into_iter().cloned().collect();
+            let (series, conflicts) = reconcile_series(&key, &figures);
+            SeriesPart {
+                key,
+                figures,
+                series,
+                conflicts,
             }
-            points.push(Point {
-                as_of: as_of.clone(),
-                value: best.value,
-                qualifier: best.qualifier.clone(),
-                text: Some(best.span.text.clone()),
-                doc_ids: reps.iter().map(|f| f.doc_id.clone()).collect(),
-                outlets: outlets(&reps),
-                conflict,
-                derived: false,
-                reason: None,
-            });
-            kept.push(best);
-        }
-        if k.4 == "cumulative" {
-            decreases(k, &names, &kept, &mut points, &mut conflicts);
-        }
-        series.push(Series {
-            disease: k.0.clone(),
-            disease_name: names.disease_name.clone(),
-            country: k.1.clone(),
-            place: k.2,
-            place_name: k.2.and(names.sub_place.clone()),
-            metric: k.3.clone(),
-            scope: k.4.clone(),
-            points,
-        });
-    }
-    derive_cumulative(&mut series);
-    conflicts.sort_by(|a, b| {
-        a.as_of
-            .cmp(&b.as_of)
-            .then(a.disease.cmp(&b.disease))
-            .then(a.country.cmp(&b.country))
-            .then(a.metric.cmp(&b.metric))
-    });
+        })
+        .collect();
+    let (series, conflicts) = combine(&parts);
     Timeline {
         figures: ordered,
         series,
@@ -214,18 +298,55 @@ pub fn reconcile(figures: &[Figure]) -> Timeline {
     }
 }
 
-fn key(f: &Figure) -> Key {
-    let sub = match f.place_kind.as_deref() {
-        Some("country") | None => None,
-        Some(_) => f.place,
+/// The reported points and the conflicts of one series from its figures (sorted).
+fn reconcile_series(k: &SeriesKey, figures: &[Figure]) -> (Series, Vec<Conflict>) {
+    let mut days: BTreeMap<&str, Vec<&Figure>> = BTreeMap::new();
+    for f in figures {
+        if let Some(as_of) = f.as_of.as_deref() {
+            days.entry(as_of).or_default().push(f);
+        }
+    }
+    let names = Names::of(k, days.values().flatten().copied());
+    let mut conflicts = Vec::new();
+    let mut points = Vec::new();
+    let mut kept: Vec<&Figure> = Vec::new();
+    for (as_of, figs) in &days {
+        let reps = representatives(figs, &k.scope);
+        let Some(best) = reps.first().copied() else {
+            continue;
+        };
+        let mut conflict = false;
+        if (k.scope == "cumulative" || k.scope == "new") && disagree(&reps) {
+            conflict = true;
+            conflicts.push(disagreement(k, &names, as_of, &reps));
+        }
+        points.push(Point {
+            as_of: (*as_of).to_string(),
+            value: best.value,
+            qualifier: best.qualifier.clone(),
+            text: Some(best.span.text.clone()),
+            doc_ids: reps.iter().map(|f| f.doc_id.clone()).collect(),
+            outlets: outlets(&reps),
+            conflict,
+            derived: false,
+            reason: None,
+        });
+        kept.push(best);
+    }
+    if k.scope == "cumulative" {
+        decreases(k, &names, &kept, &mut points, &mut conflicts);
+    }
+    let series = Series {
+        disease: k.disease.clone(),
+        disease_name: names.disease_name.clone(),
+        country: k.country.clone(),
+        place: k.place,
+        place_name: k.place.and(names.sub_place.clone()),
+        metric: k.metric.clone(),
+        scope: k.scope.clone(),
+        points,
     };
-    (
-        f.disease.clone(),
-        f.country.clone(),
-        sub,
-        f.metric.clone(),
-        f.scope.clone(),
-    )
+    (series, conflicts)
 }
 
 /// Seconds since the epoch of the publication time, for ordering (undated last).
@@ -252,20 +373,21 @@ struct Names {
 }
 
 impl Names {
-    fn of<'a>(k: &Key, figs: impl Iterator<Item = &'a Figure> + Clone) -> Names {
+    fn of<'a>(k: &SeriesKey, figs: impl Iterator<Item = &'a Figure> + Clone) -> Names {
         let disease_name = figs.clone().find_map(|f| f.disease_name.clone());
         let disease = disease_name
             .clone()
-            .or_else(|| k.0.clone())
+            .or_else(|| k.disease.clone())
             .unwrap_or_else(|| "an unnamed disease".to_string());
-        let sub_place =
-            k.2.and_then(|id| figs.clone().find(|f| f.place == Some(id)))
-                .and_then(|f| f.place_name.clone());
+        let sub_place = k
+            .place
+            .and_then(|id| figs.clone().find(|f| f.place == Some(id)))
+            .and_then(|f| f.place_name.clone());
         let country_name = figs
             .clone()
             .find(|f| f.place_kind.as_deref() == Some("country"))
             .and_then(|f| f.place_name.clone());
-        let place = match (&sub_place, &country_name, &k.1) {
+        let place = match (&sub_place, &country_name, &k.country) {
             (Some(s), _, Some(c)) => format!("{s} ({c})"),
             (Some(s), _, None) => s.clone(),
             (None, Some(n), _) => n.clone(),
@@ -360,7 +482,7 @@ fn said(f: &Figure) -> String {
     format::figure(&f.qualifier, f.value, f.min, f.max)
 }
 
-fn disagreement(k: &Key, names: &Names, as_of: &str, reps: &[&Figure]) -> Conflict {
+fn disagreement(k: &SeriesKey, names: &Names, as_of: &str, reps: &[&Figure]) -> Conflict {
     let listed: Vec<String> = reps
         .iter()
         .map(|f| format!("{} ({})", said(f), source(f)))
@@ -368,8 +490,8 @@ fn disagreement(k: &Key, names: &Names, as_of: &str, reps: &[&Figure]) -> Confli
     let reason = format!(
         "{} sources give different {} {} of {} in {} for {}: {}",
         format::how_many(reps.len()),
-        k.4,
-        k.3,
+        k.scope,
+        k.metric,
         names.disease,
         names.place,
         format::date(as_of),
@@ -377,12 +499,12 @@ fn disagreement(k: &Key, names: &Names, as_of: &str, reps: &[&Figure]) -> Confli
     );
     Conflict {
         kind: "disagreement".to_string(),
-        disease: k.0.clone(),
+        disease: k.disease.clone(),
         disease_name: names.disease_name.clone(),
-        country: k.1.clone(),
-        place: k.2,
-        metric: k.3.clone(),
-        scope: k.4.clone(),
+        country: k.country.clone(),
+        place: k.place,
+        metric: k.metric.clone(),
+        scope: k.scope.clone(),
         as_of: as_of.to_string(),
         values: reps.iter().map(|f| f.value).collect(),
         doc_ids: reps.iter().map(|f| f.doc_id.clone()).collect(),
@@ -398,7 +520,7 @@ pub const DECREASE_WINDOW_DAYS: i32 = 90;
 /// Flags cumulative points lower than the highest comparable point of the last
 /// [`DECREASE_WINDOW_DAYS`] days.
 fn decreases(
-    k: &Key,
+    k: &SeriesKey,
     names: &Names,
     kept: &[&Figure],
     points: &mut [Point],
@@ -431,7 +553,7 @@ fn decreases(
             "cumulative {} of {} in {} go down from {} on {} ({}) to {} on {} ({}); \
              a cumulative count cannot fall, so one figure is wrong, or the later one \
              counts something narrower (confirmed only, one region)",
-            k.3,
+            k.metric,
             names.disease,
             names.place,
             said(a),
@@ -443,12 +565,12 @@ fn decreases(
         );
         conflicts.push(Conflict {
             kind: "decrease".to_string(),
-            disease: k.0.clone(),
+            disease: k.disease.clone(),
             disease_name: names.disease_name.clone(),
-            country: k.1.clone(),
-            place: k.2,
-            metric: k.3.clone(),
-            scope: k.4.clone(),
+            country: k.country.clone(),
+            place: k.place,
+            metric: k.metric.clone(),
+            scope: k.scope.clone(),
             as_of: points[i].as_of.clone(),
             values: vec![a.value, b.value],
             doc_ids: vec![a.doc_id.clone(), b.doc_id.clone()],

@@ -1,7 +1,9 @@
 //! Invariants of `reconcile` on arbitrary figures.
 
 use epiwire_model::Span;
-use epiwire_timeline::{Figure, reconcile};
+use std::collections::BTreeMap;
+
+use epiwire_timeline::{Figure, SeriesKey, SeriesPart, combine, reconcile};
 use proptest::prelude::*;
 
 const METRICS: [&str; 2] = ["cases", "deaths"];
@@ -103,5 +105,41 @@ proptest! {
             }
             prop_assert!(!c.reason.is_empty());
         }
+    }
+
+    /// Keeping one part per series and adding each batch's figures to the parts it touches
+    /// gives the batch `reconcile` of all the figures, whatever the batches.
+    #[test]
+    fn parts_updated_batch_by_batch_equal_reconcile(
+        figs in proptest::collection::vec(figure(), 0..40),
+        cuts in proptest::collection::vec(0usize..40, 0..6),
+    ) {
+        let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(figs.len())).collect();
+        cuts.push(0);
+        cuts.push(figs.len());
+        cuts.sort_unstable();
+        let mut parts: BTreeMap<SeriesKey, SeriesPart> = BTreeMap::new();
+        for w in cuts.windows(2) {
+            let mut touched: BTreeMap<SeriesKey, Vec<Figure>> = BTreeMap::new();
+            for f in &figs[w[0]..w[1]] {
+                if let Some(k) = SeriesKey::of(f) {
+                    touched.entry(k).or_default().push(f.clone());
+                }
+            }
+            for (k, new) in touched {
+                match parts.get_mut(&k) {
+                    Some(p) => p.add(new),
+                    None => {
+                        parts.insert(k.clone(), SeriesPart::new(k, new));
+                    }
+                }
+            }
+        }
+        let t = reconcile(&figs);
+        let (series, conflicts) = combine(parts.values());
+        prop_assert_eq!(series, t.series);
+        prop_assert_eq!(conflicts, t.conflicts);
+        let kept: usize = parts.values().map(|p| p.figures.len()).sum();
+        prop_assert_eq!(kept, t.figures.iter().filter(|f| SeriesKey::of(f).is_some()).count());
     }
 }
