@@ -178,6 +178,17 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX signals_by_date ON signals (date);
     CREATE INDEX signals_by_event ON signals (event);
     ",
+    // 4: resume points of input files, written in the same transaction as the documents read
+    // before them, so a killed backfill restarts at the first record not stored.
+    "
+    CREATE TABLE input_checkpoints (
+        path        TEXT PRIMARY KEY,
+        size        INTEGER NOT NULL,
+        mtime_ns    INTEGER NOT NULL,
+        offset      INTEGER NOT NULL,  -- byte offset in the file; every record before it is done
+        updated_at  INTEGER NOT NULL   -- Unix time, milliseconds, UTC
+    );
+    ",
 ];
 
 /// The schema version this build creates and understands.

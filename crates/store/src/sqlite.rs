@@ -206,55 +206,16 @@ impl SqliteStore {
         Ok(stats)
     }
 
-    fn query_docs(&self, sql: &str, params: impl rusqlite::Params) -> Result<Vec<(u64, Document)>> {
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let raws = stmt
-            .query_map(params, RawRow::read)?
-            .collect::<rusqlite::Result<Vec<RawRow>>>()
-            .map_err(corrupt_on_type)?;
-        raws.into_iter().map(RawRow::decode).collect()
-    }
-
-    fn query_doc(&self, sql: &str, params: impl rusqlite::Params) -> Result<Option<Document>> {
-        let raw = self
-            .conn
-            .prepare_cached(sql)?
-            .query_row(params, RawRow::read)
-            .optional()
-            .map_err(corrupt_on_type)?;
-        raw.map(|r| r.decode().map(|(_, doc)| doc)).transpose()
-    }
-}
-
-impl Store for SqliteStore {
-    fn events(
-        &self,
-        filter: &epiwire_consolidate::EventFilter,
-    ) -> Result<Vec<epiwire_consolidate::EventSummary>> {
-        self.query_events(filter)
-    }
-
-    fn event(&self, id: &str) -> Result<Option<epiwire_consolidate::EventDetail>> {
-        self.query_event(id)
-    }
-
-    fn event_of(&self, doc_id: &str) -> Result<Option<String>> {
-        self.query_event_of(doc_id)
-    }
-
-    fn signals(
-        &self,
-        filter: &epiwire_consolidate::EventFilter,
-    ) -> Result<Vec<epiwire_consolidate::Signal>> {
-        self.query_signals(filter)
-    }
-
-    fn event_count(&self) -> Result<u64> {
-        self.count_events()
-    }
-
-    fn put_batch(&mut self, docs: &[NewDoc]) -> Result<PutOutcome> {
-        if docs.is_empty() {
+    /// [`Store::put_batch`] that also records, in the same transaction, where each listed input
+    /// file can be read again from: `(input, offset)` says every record of `input` before byte
+    /// `offset` has been stored (or reported). A kill at any moment leaves the documents and the
+    /// checkpoints in step. Checkpoints alone (no documents) are written too.
+    pub fn put_batch_at(
+        &mut self,
+        docs: &[NewDoc],
+        checkpoints: &[(InputKey, u64)],
+    ) -> Result<PutOutcome> {
+        if docs.is_empty() && checkpoints.is_empty() {
             return Ok(PutOutcome::default());
         }
         // Encode and check everything before taking the write lock.
@@ -320,8 +281,98 @@ impl Store for SqliteStore {
         if outcome.inserted > 0 {
             totals.apply(&tx, now)?;
         }
+        if !checkpoints.is_empty() {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO input_checkpoints (path, size, mtime_ns, offset, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (path) DO UPDATE SET
+                     size = excluded.size, mtime_ns = excluded.mtime_ns,
+                     offset = excluded.offset, updated_at = excluded.updated_at",
+            )?;
+            for (key, offset) in checkpoints {
+                upsert.execute(params![
+                    key.path,
+                    input_size(key)?,
+                    key.mtime_ns,
+                    offset_i64(key, *offset)?,
+                    now
+                ])?;
+            }
+        }
         tx.commit()?;
         Ok(outcome)
+    }
+
+    /// Where to resume reading `key`'s file: the offset of its last checkpoint, when one was
+    /// recorded for the same path, size and modification time.
+    pub fn checkpoint(&self, key: &InputKey) -> Result<Option<u64>> {
+        let size = input_size(key)?;
+        let offset: Option<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT offset FROM input_checkpoints WHERE path = ?1 AND size = ?2 AND mtime_ns = ?3",
+            )?
+            .query_row(params![key.path, size, key.mtime_ns], |row| row.get(0))
+            .optional()?;
+        offset
+            .map(|o| {
+                u64::try_from(o).map_err(|_| Error::Corrupt {
+                    seq: 0,
+                    reason: format!("negative checkpoint offset {o} for {}", key.path),
+                })
+            })
+            .transpose()
+    }
+
+    fn query_docs(&self, sql: &str, params: impl rusqlite::Params) -> Result<Vec<(u64, Document)>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let raws = stmt
+            .query_map(params, RawRow::read)?
+            .collect::<rusqlite::Result<Vec<RawRow>>>()
+            .map_err(corrupt_on_type)?;
+        raws.into_iter().map(RawRow::decode).collect()
+    }
+
+    fn query_doc(&self, sql: &str, params: impl rusqlite::Params) -> Result<Option<Document>> {
+        let raw = self
+            .conn
+            .prepare_cached(sql)?
+            .query_row(params, RawRow::read)
+            .optional()
+            .map_err(corrupt_on_type)?;
+        raw.map(|r| r.decode().map(|(_, doc)| doc)).transpose()
+    }
+}
+
+impl Store for SqliteStore {
+    fn events(
+        &self,
+        filter: &epiwire_consolidate::EventFilter,
+    ) -> Result<Vec<epiwire_consolidate::EventSummary>> {
+        self.query_events(filter)
+    }
+
+    fn event(&self, id: &str) -> Result<Option<epiwire_consolidate::EventDetail>> {
+        self.query_event(id)
+    }
+
+    fn event_of(&self, doc_id: &str) -> Result<Option<String>> {
+        self.query_event_of(doc_id)
+    }
+
+    fn signals(
+        &self,
+        filter: &epiwire_consolidate::EventFilter,
+    ) -> Result<Vec<epiwire_consolidate::Signal>> {
+        self.query_signals(filter)
+    }
+
+    fn event_count(&self) -> Result<u64> {
+        self.count_events()
+    }
+
+    fn put_batch(&mut self, docs: &[NewDoc]) -> Result<PutOutcome> {
+        self.put_batch_at(docs, &[])
     }
 
     fn contains(&self, hash: &ContentHash) -> Result<bool> {
@@ -789,6 +840,13 @@ fn count(row: &Row<'_>, idx: usize) -> rusqlite::Result<u64> {
 
 fn len_i64(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn offset_i64(key: &InputKey, offset: u64) -> Result<i64> {
+    i64::try_from(offset).map_err(|_| Error::Invalid {
+        id: key.path.clone(),
+        reason: format!("offset {offset} is out of range"),
+    })
 }
 
 fn input_size(key: &InputKey) -> Result<i64> {

@@ -1211,3 +1211,34 @@ fn events_apply_merge_and_filter() {
         1
     );
 }
+
+#[test]
+fn checkpoints_advance_with_their_batch_only() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let key = InputKey {
+        path: "/data/cc-news-2.warc.gz".into(),
+        size: 5_000_000,
+        mtime_ns: 1_700_000_000_000_000_001,
+    };
+    assert_eq!(store.checkpoint(&key).unwrap(), None);
+    let out = store
+        .put_batch_at(&[new_doc(1), new_doc(2)], &[(key.clone(), 4_096)])
+        .unwrap();
+    assert_eq!(out.inserted, 2);
+    assert_eq!(store.checkpoint(&key).unwrap(), Some(4_096));
+    // A checkpoint without documents (every record skipped) is written too.
+    store.put_batch_at(&[], &[(key.clone(), 8_192)]).unwrap();
+    assert_eq!(store.checkpoint(&key).unwrap(), Some(8_192));
+    // A batch that fails leaves the checkpoint where it was.
+    let mut bad = new_doc(3);
+    bad.doc.counts[0].value = f64::NAN;
+    assert!(store.put_batch_at(&[bad], &[(key.clone(), 9_000)]).is_err());
+    assert_eq!(store.checkpoint(&key).unwrap(), Some(8_192));
+    // The same path with another size or mtime is another file.
+    let changed = InputKey {
+        mtime_ns: key.mtime_ns + 1,
+        ..key.clone()
+    };
+    assert_eq!(store.checkpoint(&changed).unwrap(), None);
+    assert_eq!(count_rows(&store, "SELECT count(*) FROM documents"), 2);
+}
