@@ -3,10 +3,11 @@
 use epiwire_cluster::{DfTable, DocFeatures, EventProfile};
 use epiwire_model::Document;
 use epiwire_signal::Signal;
-use epiwire_timeline::Figure;
+use epiwire_timeline::{Figure, SeriesKey, SeriesPart};
 use serde::{Deserialize, Serialize};
 
-use crate::{DiseaseRef, EventDetail, EventSummary, PlaceRef};
+use crate::state::EventState;
+use crate::{DiseaseRef, EventSummary, PlaceRef};
 
 /// A document as a member of an event: what consolidation keeps of it, so that an event is
 /// summarised again without reading any text.
@@ -34,8 +35,11 @@ pub struct Member {
     pub features: DocFeatures,
     /// Every reported figure.
     pub figures: Vec<Figure>,
-    /// Diseases named.
-    pub diseases: Vec<DiseaseRef>,
+    /// Diseases named, each with its weight in the document: its mentions, those in the lead
+    /// counting more, plus a bonus when the title names it (see [`disease_weight`]).
+    ///
+    /// [`disease_weight`]: crate::disease_weight
+    pub diseases: Vec<(DiseaseRef, u32)>,
     /// Places named, with their number of mentions.
     pub places: Vec<(PlaceRef, u32)>,
     /// Response and aid actions of the document.
@@ -62,20 +66,60 @@ pub struct State {
 }
 
 /// An event to write (insert or replace).
+///
+/// What is written per batch does not grow with the event: the list record, the running
+/// aggregates the next batch starts from, and only the series parts the batch's figures
+/// touched. A reader puts the full [`EventDetail`] together with [`crate::detail`] from the list
+/// record, the members and every stored part.
+///
+/// [`EventDetail`]: crate::EventDetail
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventRecord {
     /// The clusterer's profile.
     pub profile: EventProfile,
     /// Blocking keys to index the event under (added to those it has).
     pub keys: Vec<String>,
-    /// The detail (its `summary` is the list record).
-    pub detail: EventDetail,
+    /// The list record.
+    pub summary: EventSummary,
+    /// The running aggregates after the batch.
+    pub state: EventState,
+    /// Series parts to insert or replace (those the batch touched; the others stay).
+    pub series: Vec<SeriesPart>,
 }
 
 impl EventRecord {
     /// The list record.
     pub fn summary(&self) -> &EventSummary {
-        &self.detail.summary
+        &self.summary
+    }
+}
+
+/// Which stored series parts of an event to read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SeriesSelect<'a> {
+    /// Every part.
+    All,
+    /// The parts with these keys (those that exist).
+    Keys(&'a [SeriesKey]),
+    /// The parts of one disease × country (`None` matches a series without one).
+    Of {
+        /// Disease id.
+        disease: Option<&'a str>,
+        /// ISO country code.
+        country: Option<&'a str>,
+    },
+}
+
+impl SeriesSelect<'_> {
+    /// Whether a part's key is selected.
+    pub fn matches(&self, key: &SeriesKey) -> bool {
+        match self {
+            SeriesSelect::All => true,
+            SeriesSelect::Keys(keys) => keys.contains(key),
+            SeriesSelect::Of { disease, country } => {
+                key.disease.as_deref() == *disease && key.country.as_deref() == *country
+            }
+        }
     }
 }
 
@@ -112,8 +156,14 @@ pub trait EventBackend {
     /// Events indexed under any of these blocking keys, with their profiles.
     fn candidates(&self, keys: &[String]) -> Result<Vec<(String, EventProfile)>, Self::Error>;
 
-    /// The members of an event, oldest first.
+    /// The members of an event, oldest first (to show an event; consolidation reads none).
     fn members(&self, event: &str) -> Result<Vec<Member>, Self::Error>;
+
+    /// The running aggregates of a stored event (`None` for an unknown event).
+    fn event_state(&self, event: &str) -> Result<Option<EventState>, Self::Error>;
+
+    /// Stored series parts of an event, in key order.
+    fn series(&self, event: &str, which: SeriesSelect<'_>) -> Result<Vec<SeriesPart>, Self::Error>;
 
     /// Documents per day about a disease in a country, for days `from..=to` (days without
     /// documents may be left out).

@@ -4,12 +4,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use epiwire_cluster::{Action, Clusterer, DocFeatures, EventProfile};
 use epiwire_model::Document;
-use epiwire_timeline::figures;
+use epiwire_timeline::{Figure, SeriesKey, SeriesPart, figures};
 
-use crate::backend::{Changes, EventBackend, EventRecord, Member, State};
-use crate::summary::{Context, summarize};
+use crate::backend::{Changes, EventBackend, EventRecord, Member, SeriesSelect, State};
+use crate::summary::{Context, Update, disease_weight, finish};
 use crate::volume::{VolumeKey, volume_signals};
-use crate::{DiseaseRef, Error, PlaceRef, Result};
+use crate::{DiseaseRef, Error, EventState, EventSummary, PlaceRef, Result, Signal};
 
 /// Keys in the document-frequency table beyond which it is pruned (to keys seen twice or more).
 const DF_MAX_KEYS: usize = 300_000;
@@ -111,9 +111,14 @@ pub(crate) fn member(
         diseases: doc
             .diseases
             .iter()
-            .map(|d| DiseaseRef {
-                id: d.id.clone(),
-                name: d.name.clone(),
+            .map(|d| {
+                (
+                    DiseaseRef {
+                        id: d.id.clone(),
+                        name: d.name.clone(),
+                    },
+                    disease_weight(d, doc.title.as_deref()),
+                )
             })
             .collect(),
         places,
@@ -193,6 +198,47 @@ impl Consolidator {
             progress(&done);
         }
         Ok(done)
+    }
+
+    /// An event's list record, aggregates and series parts computed from scratch from all its
+    /// members (oldest first), in the context a batch gives (the store as it is before the
+    /// batch, the batch's volume signals). The incremental update of a batch gives the same;
+    /// tests check it.
+    pub fn rebuild<B: EventBackend>(
+        &self,
+        store: &B,
+        batch_signals: &[Signal],
+        id: &str,
+        members: &[Member],
+    ) -> Result<(EventSummary, EventState, Vec<SeriesPart>)> {
+        let mut state = EventState::default();
+        let mut by_key: BTreeMap<SeriesKey, Vec<Figure>> = BTreeMap::new();
+        for m in members {
+            state.add(m);
+            for f in &m.figures {
+                if let Some(k) = SeriesKey::of(f) {
+                    by_key.entry(k).or_default().push(f.clone());
+                }
+            }
+        }
+        let parts: BTreeMap<SeriesKey, SeriesPart> = by_key
+            .into_iter()
+            .map(|(k, figs)| (k.clone(), SeriesPart::new(k, figs)))
+            .collect();
+        let ctx = Context {
+            store,
+            batch_signals,
+            new_event_days: self.new_event_days,
+        };
+        let mut up = Update {
+            id,
+            dirty: parts.keys().cloned().collect(),
+            parts,
+            complete: true,
+            force_headline: true,
+        };
+        let summary = finish(&ctx, &mut state, &mut up)?;
+        Ok((summary, state, up.parts.into_values().collect()))
     }
 
     fn batch_changes<B: EventBackend>(
@@ -330,29 +376,85 @@ impl Consolidator {
         // Volume signals for the days this batch touched.
         let names: BTreeMap<String, String> = members
             .iter()
-            .flat_map(|(_, m)| m.diseases.iter().map(|d| (d.id.clone(), d.name.clone())))
+            .flat_map(|(_, m)| {
+                m.diseases
+                    .iter()
+                    .map(|(d, _)| (d.id.clone(), d.name.clone()))
+            })
             .collect();
         let signals = volume_signals(store, &volume, &names)?;
 
+        let ctx = Context {
+            store,
+            batch_signals: &signals,
+            new_event_days: self.new_event_days,
+        };
         let mut events = Vec::with_capacity(work.len());
         for (id, w) in work {
-            let mut all = store.members(&id).map_err(backend)?;
+            let mut state = store.event_state(&id).map_err(backend)?.unwrap_or_default();
+            // New figures per series: those of events merged into this one, then those of the
+            // new members.
+            let mut incoming: BTreeMap<SeriesKey, Vec<Figure>> = BTreeMap::new();
             for other in &w.absorbed {
-                all.extend(store.members(other).map_err(backend)?);
+                if let Some(s) = store.event_state(other).map_err(backend)? {
+                    state.merge(s);
+                }
+                for p in store.series(other, SeriesSelect::All).map_err(backend)? {
+                    incoming.entry(p.key).or_default().extend(p.figures);
+                }
             }
-            all.extend(w.new_members);
-            all.sort_by_key(|m| m.seq);
-            all.dedup_by_key(|m| m.seq);
-            let ctx = Context {
-                store,
-                batch_signals: &signals,
-                new_event_days: self.new_event_days,
+            let mut new_members = w.new_members;
+            new_members.sort_by_key(|m| m.seq);
+            for m in &new_members {
+                state.add(m);
+                for f in &m.figures {
+                    if let Some(k) = SeriesKey::of(f) {
+                        incoming.entry(k).or_default().push(f.clone());
+                    }
+                }
+            }
+            let dirty: BTreeSet<SeriesKey> = incoming.keys().cloned().collect();
+            let mut need: Vec<SeriesKey> = dirty.iter().cloned().collect();
+            need.extend(dirty.iter().filter_map(SeriesKey::sibling));
+            need.sort();
+            need.dedup();
+            let mut parts: BTreeMap<SeriesKey, SeriesPart> = BTreeMap::new();
+            if !need.is_empty() {
+                for p in store
+                    .series(&id, SeriesSelect::Keys(&need))
+                    .map_err(backend)?
+                {
+                    parts.insert(p.key.clone(), p);
+                }
+            }
+            for (k, figs) in incoming {
+                match parts.get_mut(&k) {
+                    Some(p) => p.add(figs),
+                    None => {
+                        parts.insert(k.clone(), SeriesPart::new(k, figs));
+                    }
+                }
+            }
+            let mut up = Update {
+                id: &id,
+                parts,
+                dirty,
+                complete: false,
+                force_headline: !w.absorbed.is_empty(),
             };
-            let detail = summarize(&id, &all, &ctx)?;
+            let summary = finish(&ctx, &mut state, &mut up)?;
+            let series = up
+                .parts
+                .into_iter()
+                .filter(|(k, _)| up.dirty.contains(k))
+                .map(|(_, p)| p)
+                .collect();
             events.push(EventRecord {
                 profile: w.profile,
                 keys: w.keys.into_iter().collect(),
-                detail,
+                summary,
+                state,
+                series,
             });
         }
         if clusterer.df().df.len() > DF_MAX_KEYS {

@@ -1,16 +1,23 @@
-//! An event's record from its members: title, diseases, places, dates, sources, the reconciled
-//! figure timeline, its signals and its relevance.
+//! An event's record: the list record (title, diseases, places, dates, headline, signals,
+//! relevance) from its running aggregates and the series parts a batch touched, and the full
+//! detail (sources, timeline, response) put together from its members and parts when read.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
-use epiwire_signal::Signal;
-use epiwire_timeline::{Figure, Timeline, reconcile};
+use epiwire_signal::{JumpParams, Signal};
+use epiwire_timeline::{Figure, SeriesKey, SeriesPart, Timeline, combine, sort_figures};
 
-use crate::backend::{EventBackend, Member};
+use crate::backend::{EventBackend, Member, SeriesSelect};
+use crate::state::{EventState, Headline, SeriesMeta};
 use crate::volume::event_signals;
 use crate::{
-    DiseaseRef, EventDetail, EventResponse, EventSummary, PlaceRef, Reported, Result, SourceRef,
+    DiseaseRef, Error, EventDetail, EventResponse, EventSummary, PlaceRef, Reported, Result,
+    SourceRef,
 };
+
+fn backend<E: std::error::Error + Send + Sync + 'static>(e: E) -> Error {
+    Error::Backend(Box::new(e))
+}
 
 /// Places listed per event.
 const MAX_PLACES: usize = 20;
@@ -29,13 +36,6 @@ fn day(value: Option<&str>) -> Option<String> {
     value
         .and_then(epiwire_cluster::features::day)
         .map(str::to_string)
-}
-
-/// Counts of keys, most frequent first, ties by key.
-fn ranked<K: Ord + Clone>(counts: BTreeMap<K, u64>) -> Vec<K> {
-    let mut v: Vec<(K, u64)> = counts.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    v.into_iter().map(|(k, _)| k).collect()
 }
 
 /// The headline figures of a timeline for one disease × country: per metric, the latest
@@ -125,85 +125,188 @@ fn response(members: &[Member]) -> EventResponse {
     }
 }
 
-/// Builds an event's record from all its members (oldest first).
-pub(crate) fn summarize<B: EventBackend>(
-    id: &str,
-    members: &[Member],
-    ctx: &Context<'_, B>,
-) -> Result<EventDetail> {
-    let mut disease_docs: BTreeMap<String, u64> = BTreeMap::new();
-    let mut disease_names: HashMap<String, String> = HashMap::new();
-    // Mentions per country, over the places of every member.
-    let mut country_docs: BTreeMap<String, u64> = BTreeMap::new();
-    let mut place_mentions: BTreeMap<u64, u64> = BTreeMap::new();
-    let mut place_refs: HashMap<u64, PlaceRef> = HashMap::new();
-    let mut days: BTreeSet<String> = BTreeSet::new();
-    let mut outlets: BTreeSet<String> = BTreeSet::new();
-    let mut figures: Vec<Figure> = Vec::new();
-    let mut sources: Vec<SourceRef> = Vec::with_capacity(members.len());
-    for m in members {
-        for d in &m.diseases {
-            *disease_docs.entry(d.id.clone()).or_insert(0) += 1;
-            disease_names
-                .entry(d.id.clone())
-                .or_insert_with(|| d.name.clone());
-        }
-        for (p, n) in &m.places {
-            if let Some(c) = &p.country {
-                *country_docs.entry(c.clone()).or_insert(0) += u64::from(*n);
-            }
-            *place_mentions.entry(p.geonameid).or_insert(0) += u64::from(*n);
-            place_refs.entry(p.geonameid).or_insert_with(|| p.clone());
-        }
-        if let Some(d) = day(m.published.as_deref()) {
-            days.insert(d);
-        }
-        if m.duplicate_of.is_none() {
-            outlets.insert(
-                m.outlet
-                    .clone()
-                    .unwrap_or_else(|| format!("doc:{}", m.doc_id)),
-            );
-        }
-        figures.extend(m.figures.iter().cloned());
-        sources.push(SourceRef {
+/// An event's full record from its list record, its members (oldest first) and every stored
+/// series part: the sources, every figure (in timeline order), the reconciled series with their
+/// derived points, the conflicts and the response. Equal to what reconciling all the members'
+/// figures at once gives.
+pub fn detail(summary: EventSummary, members: &[Member], parts: &[SeriesPart]) -> EventDetail {
+    let sources = members
+        .iter()
+        .map(|m| SourceRef {
             doc_id: m.doc_id.clone(),
             url: m.url.clone(),
             outlet: m.outlet.clone(),
             title: m.title.clone(),
             published: m.published.clone(),
             duplicate_of: m.duplicate_of.clone(),
-        });
-    }
-    if days.is_empty() {
-        days.extend(figures.iter().filter_map(|f| day(f.as_of.as_deref())));
-    }
-    let diseases: Vec<DiseaseRef> = ranked(disease_docs)
-        .into_iter()
-        .map(|id| DiseaseRef {
-            name: disease_names
-                .get(&id)
-                .cloned()
-                .unwrap_or_else(|| id.clone()),
-            id,
         })
         .collect();
-    let countries = ranked(country_docs);
-    let places: Vec<PlaceRef> = ranked(place_mentions)
+    let mut figures: Vec<Figure> = members
+        .iter()
+        .flat_map(|m| m.figures.iter().cloned())
+        .collect();
+    sort_figures(&mut figures);
+    let (series, conflicts) = combine(parts);
+    EventDetail {
+        summary,
+        sources,
+        figures,
+        series,
+        conflicts,
+        response: response(members),
+    }
+}
+
+/// How much a document is about a disease: each mention counts 1, or [`LEAD_WEIGHT`] in the
+/// lead (the first [`LEAD_CHARS`] characters of the text), and a title naming the disease adds
+/// [`TITLE_WEIGHT`]. An event ranks its diseases by these weights summed over its documents, so
+/// that a disease named in passing in many reports (COVID-19 in a 2022 WHO report on monkeypox
+/// in the DRC) does not come before the one the reports are about.
+pub fn disease_weight(disease: &epiwire_model::Disease, title: Option<&str>) -> u32 {
+    let mentions: u32 = disease
+        .mentions
+        .iter()
+        .map(|m| if m.start < LEAD_CHARS { LEAD_WEIGHT } else { 1 })
+        .fold(0u32, u32::saturating_add);
+    let in_title = title.is_some_and(|t| {
+        let t = t.to_lowercase();
+        t.contains(&disease.name.to_lowercase())
+            || disease
+                .mentions
+                .iter()
+                .any(|m| !m.text.is_empty() && t.contains(&m.text.to_lowercase()))
+    });
+    mentions.saturating_add(if in_title { TITLE_WEIGHT } else { 0 })
+}
+
+/// Characters of a text that make its lead.
+pub const LEAD_CHARS: usize = 400;
+/// Weight of a mention in the lead.
+pub const LEAD_WEIGHT: u32 = 3;
+/// Weight of a title that names the disease.
+pub const TITLE_WEIGHT: u32 = 10;
+
+/// Ranked keys of tallies: largest first, ties by key.
+fn ranked_by<K: Ord + Clone>(counts: impl Iterator<Item = (K, u64)>) -> Vec<K> {
+    let mut v: Vec<(K, u64)> = counts.collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v.into_iter().map(|(k, _)| k).collect()
+}
+
+/// What a batch brings to an event, and how to finish its record.
+pub(crate) struct Update<'a> {
+    /// The event id.
+    pub id: &'a str,
+    /// Series parts in memory: every part the batch touched (updated), plus any read.
+    pub parts: BTreeMap<SeriesKey, SeriesPart>,
+    /// Keys of the parts the batch changed.
+    pub dirty: BTreeSet<SeriesKey>,
+    /// True when `parts` holds every part of the event (a rebuild): nothing is read.
+    pub complete: bool,
+    /// Choose the headline again even when its series are untouched (after a merge).
+    pub force_headline: bool,
+}
+
+/// Finishes an event's record after its aggregates took the batch's members: series metas of
+/// the touched series (and of cumulative series whose `new` sibling changed), the headline
+/// when its series or its disease × country changed, then the list record with its signals.
+/// Reads only the parts it needs, never the members.
+pub(crate) fn finish<B: EventBackend>(
+    ctx: &Context<'_, B>,
+    state: &mut EventState,
+    up: &mut Update<'_>,
+) -> Result<EventSummary> {
+    let id = up.id;
+    // Siblings of touched series, for their derived points.
+    if !up.complete {
+        let need: Vec<SeriesKey> = up
+            .dirty
+            .iter()
+            .filter_map(SeriesKey::sibling)
+            .filter(|k| !up.parts.contains_key(k))
+            .collect();
+        if !need.is_empty() {
+            for p in ctx
+                .store
+                .series(id, SeriesSelect::Keys(&need))
+                .map_err(backend)?
+            {
+                up.parts.entry(p.key.clone()).or_insert(p);
+            }
+        }
+    }
+    let mut affected = up.dirty.clone();
+    for k in &up.dirty {
+        if let Some(s) = k.sibling().filter(|s| up.parts.contains_key(s)) {
+            affected.insert(s);
+        }
+    }
+    for k in &affected {
+        let Some(part) = up.parts.get(k) else {
+            continue;
+        };
+        let jumps = epiwire_signal::jumps(
+            &Timeline {
+                figures: Vec::new(),
+                series: vec![part.series.clone()],
+                conflicts: Vec::new(),
+            },
+            Some(id),
+            &JumpParams::default(),
+        );
+        let counts_deaths = k.metric == "deaths"
+            && k.place.is_none()
+            && (k.scope == "cumulative" || k.scope == "new");
+        let deaths = if counts_deaths {
+            let sibling = k.sibling().and_then(|s| up.parts.get(&s));
+            let (series, _) = combine(std::iter::once(part).chain(sibling));
+            series
+                .into_iter()
+                .find(|s| s.scope == k.scope)
+                .map(|mut s| {
+                    for p in &mut s.points {
+                        p.text = None;
+                        p.doc_ids.clear();
+                        p.outlets.clear();
+                        p.reason = None;
+                    }
+                    s
+                })
+        } else {
+            None
+        };
+        state.series.insert(k.clone(), SeriesMeta { jumps, deaths });
+    }
+
+    let diseases: Vec<DiseaseRef> = ranked_by(state.diseases.iter().map(|(k, t)| (k, t.n)))
         .into_iter()
-        .filter_map(|g| place_refs.get(&g).cloned())
+        .map(|id| DiseaseRef {
+            id: id.clone(),
+            name: state
+                .diseases
+                .get(id)
+                .map_or_else(|| id.clone(), |t| t.what.clone()),
+        })
+        .collect();
+    let countries: Vec<String> = ranked_by(state.countries.iter().map(|(c, n)| (c, *n)))
+        .into_iter()
+        .cloned()
+        .collect();
+    let places: Vec<PlaceRef> = ranked_by(state.places.iter().map(|(g, t)| (*g, t.n)))
+        .into_iter()
         .take(MAX_PLACES)
+        .filter_map(|g| state.places.get(&g).map(|t| t.what.clone()))
         .collect();
     let main_country = countries.first().cloned();
     let anchor = places
         .iter()
         .find(|p| main_country.is_none() || p.country == main_country)
         .or_else(|| places.first());
-    let title = members
-        .iter()
-        .filter(|m| m.duplicate_of.is_none())
-        .chain(members.iter())
-        .find_map(|m| m.title.clone().filter(|t| !t.trim().is_empty()))
+    let title = state
+        .title
+        .as_ref()
+        .or(state.any_title.as_ref())
+        .map(|(_, t)| t.clone())
         .unwrap_or_else(|| {
             let what = diseases
                 .first()
@@ -211,11 +314,50 @@ pub(crate) fn summarize<B: EventBackend>(
             let place = anchor.map_or("unknown place", |p| p.name.as_str());
             format!("{what} in {place}")
         });
-    let timeline = reconcile(&figures);
     let main_disease = diseases.first().map(|d| d.id.clone());
-    let headline = headline(&timeline, main_disease.as_deref(), main_country.as_deref());
-    let first_seen = days.first().cloned();
-    let last_seen = days.last().cloned();
+
+    let stale = up.force_headline
+        || state
+            .headline
+            .as_ref()
+            .is_none_or(|h| h.disease != main_disease || h.country != main_country)
+        || up
+            .dirty
+            .iter()
+            .any(|k| k.disease == main_disease && k.country == main_country);
+    if stale {
+        let which = SeriesSelect::Of {
+            disease: main_disease.as_deref(),
+            country: main_country.as_deref(),
+        };
+        let loaded = if up.complete {
+            Vec::new()
+        } else {
+            ctx.store.series(id, which).map_err(backend)?
+        };
+        let mut chosen: BTreeMap<&SeriesKey, &SeriesPart> =
+            up.parts.iter().filter(|(k, _)| which.matches(k)).collect();
+        for p in &loaded {
+            chosen.entry(&p.key).or_insert(p);
+        }
+        let (series, _) = combine(chosen.values().copied());
+        let mut figures: Vec<Figure> = chosen
+            .values()
+            .flat_map(|p| p.figures.iter().cloned())
+            .collect();
+        sort_figures(&mut figures);
+        let t = Timeline {
+            figures,
+            series,
+            conflicts: Vec::new(),
+        };
+        state.headline = Some(Headline {
+            figures: headline(&t, main_disease.as_deref(), main_country.as_deref()),
+            disease: main_disease.clone(),
+            country: main_country.clone(),
+        });
+    }
+    let days = state.published.as_ref().or(state.as_of.as_ref());
 
     let mut summary = EventSummary {
         id: id.to_string(),
@@ -225,24 +367,36 @@ pub(crate) fn summarize<B: EventBackend>(
         diseases,
         countries,
         places,
-        first_seen,
-        last_seen,
-        documents: members.len(),
-        outlets: outlets.len(),
-        headline,
+        first_seen: days.map(|d| d.first.clone()),
+        last_seen: days.map(|d| d.last.clone()),
+        documents: state.documents,
+        outlets: state.outlets.len(),
+        headline: state
+            .headline
+            .as_ref()
+            .map(|h| h.figures.clone())
+            .unwrap_or_default(),
         signals: Vec::new(),
         relevance: 0.0,
         triage: None,
     };
-    let (signals, relevance) = event_signals(ctx, &summary, members, &timeline)?;
+    let mut jumps: Vec<Signal> = state
+        .series
+        .values()
+        .flat_map(|m| m.jumps.iter().cloned())
+        .collect();
+    jumps.sort_by(|a, b| a.date.cmp(&b.date));
+    let deaths = epiwire_signal::deaths(&Timeline {
+        figures: Vec::new(),
+        series: state
+            .series
+            .values()
+            .filter_map(|m| m.deaths.clone())
+            .collect(),
+        conflicts: Vec::new(),
+    });
+    let (signals, relevance) = event_signals(ctx, &summary, jumps, deaths, state.outlets.len())?;
     summary.signals = signals;
     summary.relevance = relevance;
-    Ok(EventDetail {
-        summary,
-        sources,
-        figures: timeline.figures,
-        series: timeline.series,
-        conflicts: timeline.conflicts,
-        response: response(members),
-    })
+    Ok(summary)
 }

@@ -5,12 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use epiwire_signal::{JumpParams, RelevanceInput, Source, Subject};
-use epiwire_timeline::Timeline;
+use epiwire_signal::{RelevanceInput, Subject};
 use jiff::ToSpan;
 use jiff::civil::Date;
 
-use crate::backend::{EventBackend, Member};
+use crate::backend::EventBackend;
 use crate::summary::Context;
 use crate::{Error, EventSummary, Result, Signal};
 
@@ -93,13 +92,14 @@ pub(crate) fn volume_signals<B: EventBackend>(
     Ok(out)
 }
 
-/// The event's own signals (new event, jumps), the volume signals of its main disease ×
-/// country while it ran, and its relevance.
+/// The event's own signals (new event, its `jumps`), the volume signals of its main disease ×
+/// country while it ran, and its relevance (with its `deaths` and independent `outlets`).
 pub(crate) fn event_signals<B: EventBackend>(
     ctx: &Context<'_, B>,
     summary: &EventSummary,
-    members: &[Member],
-    timeline: &Timeline,
+    jumps: Vec<Signal>,
+    deaths: f64,
+    outlets: usize,
 ) -> Result<(Vec<Signal>, f64)> {
     let mut signals: Vec<Signal> = Vec::new();
     let disease = summary.diseases.first();
@@ -148,20 +148,8 @@ pub(crate) fn event_signals<B: EventBackend>(
         volume.dedup_by(|a, b| a.date == b.date && a.kind == b.kind);
         signals.extend(volume);
     }
-    signals.extend(epiwire_signal::jumps(
-        timeline,
-        Some(&summary.id),
-        &JumpParams::default(),
-    ));
+    signals.extend(jumps);
     let diseases: Vec<String> = summary.diseases.iter().map(|d| d.id.clone()).collect();
-    let sources: Vec<Source> = members
-        .iter()
-        .map(|m| Source {
-            doc_id: m.doc_id.clone(),
-            outlet: m.outlet.clone(),
-            duplicate_of: m.duplicate_of.clone(),
-        })
-        .collect();
     // Novelty and recent signals are judged at the event's last report, so that a stored rank
     // does not change with the day it is read.
     let last = summary.last_seen.as_deref();
@@ -179,9 +167,9 @@ pub(crate) fn event_signals<B: EventBackend>(
     };
     let relevance = epiwire_signal::relevance(&RelevanceInput {
         diseases: &diseases,
-        deaths: epiwire_signal::deaths(timeline),
+        deaths,
         age_days,
-        outlets: epiwire_signal::independent_outlets(&sources),
+        outlets,
         signals: &recent,
     });
     Ok((signals, (relevance * 1000.0).round() / 1000.0))

@@ -7,7 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use epiwire_consolidate::{
-    Changes, Consolidator, EventBackend, EventProfile, EventRecord, Member, Signal, State,
+    Changes, Consolidator, EventBackend, EventProfile, EventRecord, EventState, Member, SeriesKey,
+    SeriesPart, SeriesSelect, Signal, State,
 };
 use epiwire_model::Document;
 
@@ -22,8 +23,14 @@ struct Mem {
     members: BTreeMap<u64, (String, Member)>,
     volume: BTreeMap<(String, String, String), u32>,
     signals: Vec<Signal>,
+    parts: BTreeMap<(String, SeriesKey), SeriesPart>,
     applied: usize,
     fail_after: Option<usize>,
+    /// Check every event record of every batch against one computed from scratch from all its
+    /// members, in the same context (the store before the batch, the batch's volume signals).
+    verify: bool,
+    /// Events checked that way.
+    verified: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +68,17 @@ impl EventBackend for Mem {
             .values()
             .filter(|(e, _)| e == event)
             .map(|(_, m)| m.clone())
+            .collect())
+    }
+    fn event_state(&self, event: &str) -> Result<Option<EventState>, Killed> {
+        Ok(self.events.get(event).map(|e| e.state.clone()))
+    }
+    fn series(&self, event: &str, which: SeriesSelect<'_>) -> Result<Vec<SeriesPart>, Killed> {
+        Ok(self
+            .parts
+            .iter()
+            .filter(|((e, k), _)| e == event && which.matches(k))
+            .map(|(_, p)| p.clone())
             .collect())
     }
     fn volume(&self, d: &str, c: &str, from: &str, to: &str) -> Result<Vec<(String, u32)>, Killed> {
@@ -114,6 +132,9 @@ impl EventBackend for Mem {
             return Err(Killed);
         }
         self.applied += 1;
+        if self.verify {
+            self.check(ch);
+        }
         self.state = ch.state.clone();
         for (from, into) in &ch.merged {
             for (e, _) in self.members.values_mut() {
@@ -127,6 +148,7 @@ impl EventBackend for Mem {
                 }
             }
             self.events.remove(from);
+            self.parts.retain(|(e, _), _| e != from);
         }
         for (e, m) in &ch.members {
             self.members.insert(m.seq, (e.clone(), m.clone()));
@@ -138,6 +160,10 @@ impl EventBackend for Mem {
                     .or_default()
                     .insert(rec.summary().id.clone());
             }
+            for p in &rec.series {
+                self.parts
+                    .insert((rec.summary().id.clone(), p.key.clone()), p.clone());
+            }
             self.events.insert(rec.summary().id.clone(), rec.clone());
         }
         for (d, c, day, n) in &ch.volume {
@@ -148,6 +174,66 @@ impl EventBackend for Mem {
         }
         self.signals.extend(ch.signals.iter().cloned());
         Ok(())
+    }
+}
+
+impl Mem {
+    /// Asserts that every event record of the batch equals the one computed from scratch.
+    fn check(&mut self, ch: &Changes) {
+        for rec in &ch.events {
+            let id = &rec.summary().id;
+            let from: Vec<&String> = ch
+                .merged
+                .iter()
+                .filter(|(_, into)| into == id)
+                .map(|(f, _)| f)
+                .collect();
+            let mut members: Vec<Member> = self
+                .members
+                .values()
+                .filter(|(e, _)| e == id || from.contains(&e))
+                .map(|(_, m)| m.clone())
+                .chain(
+                    ch.members
+                        .iter()
+                        .filter(|(e, _)| e == id)
+                        .map(|(_, m)| m.clone()),
+                )
+                .collect();
+            members.sort_by_key(|m| m.seq);
+            let (summary, state, parts) = Consolidator::default()
+                .rebuild(self, &ch.signals, id, &members)
+                .unwrap();
+            assert_eq!(&summary, rec.summary(), "summary of {id}");
+            assert_eq!(state, rec.state, "aggregates of {id}");
+            let mut kept: BTreeMap<SeriesKey, SeriesPart> = self
+                .parts
+                .iter()
+                .filter(|((e, _), _)| e == id)
+                .map(|((_, k), p)| (k.clone(), p.clone()))
+                .collect();
+            for p in &rec.series {
+                kept.insert(p.key.clone(), p.clone());
+            }
+            let kept: Vec<SeriesPart> = kept.into_values().collect();
+            assert_eq!(parts, kept, "series of {id}");
+            self.verified += 1;
+        }
+    }
+
+    /// Every event's full record, as a reader sees it.
+    fn details(&self) -> BTreeMap<String, epiwire_consolidate::EventDetail> {
+        self.events
+            .iter()
+            .map(|(id, rec)| {
+                let members: Vec<Member> = self.members(id).unwrap();
+                let parts = self.series(id, SeriesSelect::All).unwrap();
+                (
+                    id.clone(),
+                    epiwire_consolidate::detail(rec.summary().clone(), &members, &parts),
+                )
+            })
+            .collect()
     }
 }
 
@@ -299,4 +385,124 @@ fn a_killed_run_resumes_without_loss_or_repeats() {
     assert_eq!(groups(&m), groups(&whole));
     // Nothing pending: a further run does nothing.
     assert_eq!(batch1.run(&mut m, |_| {}).unwrap().documents, 0);
+}
+
+/// The first WHO Disease Outbreak News reports (1996–1997: cholera, Ebola, meningitis, yellow
+/// fever updates, week after week), from ../shared/data, annotated; `None` when the data is
+/// not there.
+fn who_don(n: usize) -> Option<Vec<(u64, Document)>> {
+    use std::io::BufRead;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/who-don/dons-1996-2012.jsonl");
+    let file = std::fs::File::open(&path).ok()?;
+    let mut out = Vec::new();
+    for (i, line) in std::io::BufReader::new(file).lines().take(n).enumerate() {
+        let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+        let mut d = Document {
+            id: v["id"].as_str().unwrap().to_string(),
+            url: v["url"].as_str().map(str::to_string),
+            title: v["title"].as_str().map(str::to_string),
+            published: v["date"].as_str().map(str::to_string),
+            text: v["text"].as_str().unwrap_or("").to_string(),
+            ..Document::default()
+        };
+        epiwire_annotate::annotate(&mut d);
+        out.push((i as u64 + 1, d));
+    }
+    Some(out)
+}
+
+/// Events updated batch by batch from their new members only equal events computed from scratch
+/// from all their members, at every batch (summaries, aggregates, series); and several batches
+/// give the same events, members, timelines and responses as one batch.
+#[test]
+fn incremental_events_equal_a_rebuild() {
+    let Some(mut docs) = who_don(160) else {
+        eprintln!("SKIPPED: ../shared/data/who-don not found");
+        return;
+    };
+    let n = docs.len() as u64;
+    docs.extend(corpus().into_iter().map(|(s, d)| (s + n, d)));
+    let run = |batch: usize, verify: bool| {
+        let mut m = Mem {
+            docs: docs.clone(),
+            verify,
+            ..Mem::default()
+        };
+        Consolidator {
+            batch,
+            ..Consolidator::default()
+        }
+        .run(&mut m, |_| {})
+        .unwrap();
+        m
+    };
+    let whole = run(10_000, true);
+    let biggest = whole
+        .events
+        .values()
+        .map(|e| e.summary().documents)
+        .max()
+        .unwrap();
+    assert!(biggest >= 10, "a large event to grow: {biggest} documents");
+    for batch in [7, 32] {
+        let parts = run(batch, true);
+        assert!(parts.verified > whole.verified);
+        let groups = |m: &Mem| {
+            m.members
+                .iter()
+                .map(|(s, (e, _))| (*s, e.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(groups(&parts), groups(&whole), "batches of {batch}");
+        let (a, b) = (parts.details(), whole.details());
+        assert_eq!(a.len(), b.len());
+        for (id, d) in &a {
+            let w = &b[id];
+            assert_eq!(d.sources, w.sources, "{id}");
+            assert_eq!(d.figures, w.figures, "{id}");
+            assert_eq!(d.series, w.series, "{id}");
+            assert_eq!(d.conflicts, w.conflicts, "{id}");
+            assert_eq!(d.response, w.response, "{id}");
+            let (s, ws) = (&d.summary, &w.summary);
+            assert_eq!(
+                (&s.title, &s.diseases, &s.countries, &s.places),
+                (&ws.title, &ws.diseases, &ws.countries, &ws.places),
+                "{id}"
+            );
+            assert_eq!(
+                (
+                    &s.first_seen,
+                    &s.last_seen,
+                    s.documents,
+                    s.outlets,
+                    &s.headline
+                ),
+                (
+                    &ws.first_seen,
+                    &ws.last_seen,
+                    ws.documents,
+                    ws.outlets,
+                    &ws.headline
+                ),
+                "{id}"
+            );
+            // The timeline is the batch reconcile of every member's figures.
+            let all: Vec<epiwire_consolidate::Figure> = parts
+                .members(id)
+                .unwrap()
+                .iter()
+                .flat_map(|m| m.figures.clone())
+                .collect();
+            let t = epiwire_timeline::reconcile(&all);
+            assert_eq!(
+                (&t.series, &t.conflicts, &t.figures),
+                (&d.series, &d.conflicts, &d.figures)
+            );
+            let jumps: Vec<&Signal> = s.signals.iter().filter(|x| x.kind == "jump").collect();
+            let whole_jumps: Vec<&Signal> =
+                ws.signals.iter().filter(|x| x.kind == "jump").collect();
+            assert_eq!(jumps, whole_jumps, "{id}");
+        }
+    }
 }

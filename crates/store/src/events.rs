@@ -2,8 +2,8 @@
 //! queries that list and show events and signals.
 
 use epiwire_consolidate::{
-    Changes, EventBackend, EventDetail, EventFilter, EventProfile, EventSummary, Member, Signal,
-    State,
+    Changes, EventBackend, EventDetail, EventFilter, EventProfile, EventState, EventSummary,
+    Member, SeriesPart, SeriesSelect, Signal, State,
 };
 use epiwire_model::Document;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
@@ -85,6 +85,60 @@ impl EventBackend for SqliteStore {
         rows.iter().map(|m| json(m, "event member")).collect()
     }
 
+    fn event_state(&self, event: &str) -> Result<Option<EventState>> {
+        let state: Option<String> = self
+            .conn
+            .prepare_cached("SELECT state FROM events WHERE id = ?1")?
+            .query_row([event], |r| r.get(0))
+            .optional()?;
+        state.map(|s| json(&s, "event state")).transpose()
+    }
+
+    fn series(&self, event: &str, which: SeriesSelect<'_>) -> Result<Vec<SeriesPart>> {
+        let mut rows: Vec<String> = Vec::new();
+        match which {
+            SeriesSelect::All => {
+                let mut stmt = self
+                    .conn
+                    .prepare_cached("SELECT part FROM event_series WHERE event = ?1")?;
+                for r in stmt.query_map([event], |r| r.get::<_, String>(0))? {
+                    rows.push(r?);
+                }
+            }
+            SeriesSelect::Keys(keys) => {
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT part FROM event_series WHERE event = ?1 AND key = ?2",
+                )?;
+                for k in keys {
+                    let key = serde_json::to_string(k)?;
+                    if let Some(part) = stmt
+                        .query_row(params![event, key], |r| r.get::<_, String>(0))
+                        .optional()?
+                    {
+                        rows.push(part);
+                    }
+                }
+            }
+            SeriesSelect::Of { disease, country } => {
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT part FROM event_series
+                     WHERE event = ?1 AND disease IS ?2 AND country IS ?3",
+                )?;
+                for r in
+                    stmt.query_map(params![event, disease, country], |r| r.get::<_, String>(0))?
+                {
+                    rows.push(r?);
+                }
+            }
+        }
+        let mut parts: Vec<SeriesPart> = rows
+            .iter()
+            .map(|p| json(p, "event series"))
+            .collect::<Result<_>>()?;
+        parts.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(parts)
+    }
+
     fn volume(
         &self,
         disease: &str,
@@ -163,7 +217,7 @@ impl EventBackend for SqliteStore {
                 "INSERT OR IGNORE INTO event_keys (key, event) SELECT key, ?2 FROM event_keys WHERE event = ?1",
                 params![from, into],
             )?;
-            for table in ["event_keys", "event_tags", "signals"] {
+            for table in ["event_keys", "event_tags", "signals", "event_series"] {
                 tx.execute(&format!("DELETE FROM {table} WHERE event = ?1"), [from])?;
             }
             tx.execute("DELETE FROM events WHERE id = ?1", [from])?;
@@ -177,11 +231,15 @@ impl EventBackend for SqliteStore {
             }
             let mut put_event = tx.prepare_cached(
                 "INSERT OR REPLACE INTO events
-                 (id, relevance, first_seen, last_seen, documents, profile, summary, detail)
+                 (id, relevance, first_seen, last_seen, documents, profile, summary, state)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             let mut put_key =
                 tx.prepare_cached("INSERT OR IGNORE INTO event_keys (key, event) VALUES (?1, ?2)")?;
+            let mut put_series = tx.prepare_cached(
+                "INSERT OR REPLACE INTO event_series (event, key, disease, country, part)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
             let mut put_tag = tx.prepare_cached(
                 "INSERT OR IGNORE INTO event_tags (kind, value, event) VALUES (?1, ?2, ?3)",
             )?;
@@ -199,8 +257,17 @@ impl EventBackend for SqliteStore {
                     i64_of(s.documents as u64),
                     serde_json::to_string(&rec.profile)?,
                     serde_json::to_string(s)?,
-                    serde_json::to_string(&rec.detail)?,
+                    serde_json::to_string(&rec.state)?,
                 ])?;
+                for part in &rec.series {
+                    put_series.execute(params![
+                        s.id,
+                        serde_json::to_string(&part.key)?,
+                        part.key.disease,
+                        part.key.country,
+                        serde_json::to_string(part)?,
+                    ])?;
+                }
                 for k in &rec.keys {
                     put_key.execute(params![k, s.id])?;
                 }
@@ -296,14 +363,21 @@ impl SqliteStore {
         rows.iter().map(|s| json(s, what)).collect()
     }
 
-    /// One event with its timeline and sources.
+    /// One event with its timeline and sources, put together from its list record, its members
+    /// and its series parts.
     pub(crate) fn query_event(&self, id: &str) -> Result<Option<EventDetail>> {
-        let detail: Option<String> = self
+        let summary: Option<String> = self
             .conn
-            .prepare_cached("SELECT detail FROM events WHERE id = ?1")?
+            .prepare_cached("SELECT summary FROM events WHERE id = ?1")?
             .query_row([id], |r| r.get(0))
             .optional()?;
-        detail.map(|d| json(&d, "event detail")).transpose()
+        let Some(summary) = summary else {
+            return Ok(None);
+        };
+        let summary: EventSummary = json(&summary, "event summary")?;
+        let members = self.members(id)?;
+        let parts = self.series(id, SeriesSelect::All)?;
+        Ok(Some(epiwire_consolidate::detail(summary, &members, &parts)))
     }
 
     /// The event a document belongs to.

@@ -189,6 +189,49 @@ const MIGRATIONS: &[&str] = &[
         updated_at  INTEGER NOT NULL   -- Unix time, milliseconds, UTC
     );
     ",
+    // 5: events kept up to date from their new members only. An event row holds its running
+    // aggregates (`state`) instead of its full detail, and its reconciled figure series live one
+    // row per series (`event_series`), so a batch reads and writes only the series it touches;
+    // the detail is put together when read. Members carry disease weights. Events are derived:
+    // every event table is emptied and the watermark reset, so the next run consolidates every
+    // stored document again.
+    "
+    DELETE FROM consolidation;
+    DELETE FROM event_keys;
+    DELETE FROM event_tags;
+    DELETE FROM volume;
+    DELETE FROM signals;
+    DROP TABLE event_docs;
+    DROP TABLE events;
+    CREATE TABLE events (
+        id          TEXT PRIMARY KEY,  -- 'E' || seq of the founding document
+        relevance   REAL NOT NULL,
+        first_seen  TEXT,
+        last_seen   TEXT,
+        documents   INTEGER NOT NULL,
+        profile     TEXT NOT NULL,     -- JSON EventProfile (clusterer)
+        summary     TEXT NOT NULL,     -- JSON EventSummary
+        state       TEXT NOT NULL      -- JSON EventState (running aggregates)
+    );
+    CREATE INDEX events_by_relevance ON events (relevance DESC, id);
+    CREATE INDEX events_by_last_seen ON events (last_seen);
+    CREATE TABLE event_docs (
+        doc_seq  INTEGER PRIMARY KEY REFERENCES documents (seq) ON DELETE CASCADE,
+        event    TEXT NOT NULL,
+        member   TEXT NOT NULL         -- JSON Member (figures, diseases, places, response)
+    );
+    CREATE INDEX event_docs_by_event ON event_docs (event, doc_seq);
+    -- One reconciled figure series of an event (JSON SeriesPart), keyed by its JSON SeriesKey.
+    CREATE TABLE event_series (
+        event    TEXT NOT NULL,
+        key      TEXT NOT NULL,
+        disease  TEXT,
+        country  TEXT,
+        part     TEXT NOT NULL,
+        PRIMARY KEY (event, key)
+    ) WITHOUT ROWID;
+    CREATE INDEX event_series_by_subject ON event_series (event, disease, country);
+    ",
 ];
 
 /// The schema version this build creates and understands.

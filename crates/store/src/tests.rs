@@ -1073,19 +1073,19 @@ fn insert_throughput() {
 
 /// An event record for the events tests: `id` with its one member document `doc_id`.
 fn event_record(id: &str, doc_id: &str, keys: &[&str]) -> epiwire_consolidate::EventRecord {
-    let detail: epiwire_consolidate::EventDetail = serde_json::from_value(serde_json::json!({
-        "id": id, "title": format!("event {id}"),
+    let summary: epiwire_consolidate::EventSummary = serde_json::from_value(serde_json::json!({
+        "id": id, "title": format!("event {id} ({doc_id})"),
         "diseases": [{"id": "DOID:1498", "name": "cholera"}], "countries": ["NG"], "places": [],
         "lat": null, "lon": null, "first_seen": "2022-05-12", "last_seen": "2022-05-12",
-        "documents": 1, "outlets": 1, "headline": [], "signals": [], "relevance": 0.5,
-        "sources": [{"doc_id": doc_id, "url": null, "outlet": null, "title": null, "published": null, "duplicate_of": null}],
-        "figures": [], "series": [], "conflicts": []
+        "documents": 1, "outlets": 1, "headline": [], "signals": [], "relevance": 0.5
     }))
     .unwrap();
     epiwire_consolidate::EventRecord {
         profile: epiwire_consolidate::EventProfile::default(),
         keys: keys.iter().map(|k| k.to_string()).collect(),
-        detail,
+        summary,
+        state: epiwire_consolidate::EventState::default(),
+        series: Vec::new(),
     }
 }
 
