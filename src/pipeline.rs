@@ -3,9 +3,15 @@
 //! A reader thread pulls documents from the sources and hands them over in bounded chunks; the
 //! chunks are processed in parallel with rayon and given to the sink in input order. At most two
 //! chunks wait in the channel, so memory stays bounded whatever the input size.
+//!
+//! Items may carry a [`Mark`] (where their input can be read again from once they are done); the
+//! sink gets the marks beside the outputs ([`Sink::write_marked`]). [`Timings`] sums the time
+//! spent in each stage, over all threads.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::thread;
+use std::time::{Duration, Instant};
 
 use epiwire_model::{DocError, Document, RawDoc};
 use epiwire_sources::Item;
@@ -18,9 +24,20 @@ const CHUNK_BYTES: usize = 64 * 1024 * 1024;
 
 /// Turns one raw document into an annotated document, or the message saying why it cannot.
 pub fn process(raw: &RawDoc) -> Result<Document, String> {
+    process_timed(raw, None)
+}
+
+/// [`process`], adding the time spent in extraction and annotation to `timings`.
+fn process_timed(raw: &RawDoc, timings: Option<&Timings>) -> Result<Document, String> {
+    let started = Instant::now();
     let article = epiwire_article::extract(raw).map_err(|e| e.to_string())?;
+    let extracted = Instant::now();
     let mut doc = Document::from_article(raw, article);
     epiwire_annotate::annotate(&mut doc);
+    if let Some(t) = timings {
+        Timings::add(&t.extract_ns, extracted - started);
+        Timings::add(&t.annotate_ns, extracted.elapsed());
+    }
     Ok(doc)
 }
 
@@ -39,6 +56,76 @@ pub enum Output {
     Skipped,
 }
 
+/// Where an input can be read again from once an item and all before it are done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    /// The input, as numbered by the caller.
+    pub input: usize,
+    /// The byte offset in that input.
+    pub offset: u64,
+}
+
+/// Time spent in each stage of a run, summed over the threads that did it.
+#[derive(Debug, Default)]
+pub struct Timings {
+    /// Reading: file I/O, decompression, WARC and HTTP parsing, charset decoding, hashing (the
+    /// reader thread).
+    read_ns: AtomicU64,
+    /// Asking the sink which documents it already has.
+    skip_ns: AtomicU64,
+    /// Article extraction (all workers).
+    extract_ns: AtomicU64,
+    /// Annotation (all workers).
+    annotate_ns: AtomicU64,
+    /// Handing outputs to the sink.
+    sink_ns: AtomicU64,
+    /// Body bytes read (decoded HTML or text).
+    body_bytes: AtomicU64,
+}
+
+impl Timings {
+    fn add(counter: &AtomicU64, d: Duration) {
+        counter.fetch_add(
+            u64::try_from(d.as_nanos()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+    }
+
+    fn secs(counter: &AtomicU64) -> f64 {
+        counter.load(Ordering::Relaxed) as f64 / 1e9
+    }
+
+    /// Seconds spent reading (reader thread).
+    pub fn read_secs(&self) -> f64 {
+        Self::secs(&self.read_ns)
+    }
+
+    /// Seconds spent asking the sink what it has.
+    pub fn skip_secs(&self) -> f64 {
+        Self::secs(&self.skip_ns)
+    }
+
+    /// Seconds spent in article extraction, summed over workers.
+    pub fn extract_secs(&self) -> f64 {
+        Self::secs(&self.extract_ns)
+    }
+
+    /// Seconds spent in annotation, summed over workers.
+    pub fn annotate_secs(&self) -> f64 {
+        Self::secs(&self.annotate_ns)
+    }
+
+    /// Seconds the driver spent handing outputs to the sink.
+    pub fn sink_secs(&self) -> f64 {
+        Self::secs(&self.sink_ns)
+    }
+
+    /// Body bytes read.
+    pub fn body_bytes(&self) -> u64 {
+        self.body_bytes.load(Ordering::Relaxed)
+    }
+}
+
 /// Receives the processed documents, chunk by chunk, in input order.
 pub trait Sink {
     /// The error that stops the run.
@@ -52,6 +139,17 @@ pub trait Sink {
 
     /// Takes one chunk's outputs, in input order.
     fn write(&mut self, outputs: Vec<Output>) -> Result<(), Self::Error>;
+
+    /// Takes one chunk's outputs with each item's mark (same length, same order). The default
+    /// drops the marks.
+    fn write_marked(
+        &mut self,
+        outputs: Vec<Output>,
+        marks: Vec<Option<Mark>>,
+    ) -> Result<(), Self::Error> {
+        drop(marks);
+        self.write(outputs)
+    }
 }
 
 /// Reads `open()`'s items on a reader thread, processes them in parallel and hands each chunk's
@@ -61,30 +159,60 @@ where
     I: Iterator<Item = Item>,
     S: Sink,
 {
-    let (tx, rx) = mpsc::sync_channel::<Vec<Item>>(2);
+    run_marked(
+        || open().map(|item| (item, None)),
+        sink,
+        &Timings::default(),
+    )
+}
+
+/// [`run`] over items with marks, handed to [`Sink::write_marked`]; adds the time of each stage
+/// to `timings`.
+pub fn run_marked<I, S>(
+    open: impl FnOnce() -> I + Send,
+    sink: &mut S,
+    timings: &Timings,
+) -> Result<(), S::Error>
+where
+    I: Iterator<Item = (Item, Option<Mark>)>,
+    S: Sink,
+{
+    let (tx, rx) = mpsc::sync_channel::<(Vec<Item>, Vec<Option<Mark>>)>(2);
     thread::scope(|scope| {
         scope.spawn(move || {
             let mut chunk = Vec::with_capacity(CHUNK_DOCS);
+            let mut marks = Vec::with_capacity(CHUNK_DOCS);
             let mut bytes = 0usize;
-            for item in open() {
+            let mut items = open();
+            loop {
+                let started = Instant::now();
+                let next = items.next();
+                Timings::add(&timings.read_ns, started.elapsed());
+                let Some((item, mark)) = next else { break };
                 if let Item::Doc { raw, .. } = &item {
-                    bytes += raw.body.as_str().len();
+                    let len = raw.body.as_str().len();
+                    bytes += len;
+                    timings.body_bytes.fetch_add(len as u64, Ordering::Relaxed);
                 }
                 chunk.push(item);
+                marks.push(mark);
                 if chunk.len() >= CHUNK_DOCS || bytes >= CHUNK_BYTES {
                     bytes = 0;
                     let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_DOCS));
-                    if tx.send(full).is_err() {
+                    let full_marks = std::mem::replace(&mut marks, Vec::with_capacity(CHUNK_DOCS));
+                    if tx.send((full, full_marks)).is_err() {
                         return; // the consumer stopped
                     }
                 }
             }
             if !chunk.is_empty() {
-                let _ = tx.send(chunk);
+                let _ = tx.send((chunk, marks));
             }
         });
-        for chunk in rx {
+        for (chunk, marks) in rx {
+            let started = Instant::now();
             let skipped = sink.skip(&chunk)?;
+            Timings::add(&timings.skip_ns, started.elapsed());
             let outputs: Vec<Output> = chunk
                 .into_par_iter()
                 .enumerate()
@@ -94,7 +222,7 @@ where
                         error: e.message(),
                     }),
                     Item::Doc { .. } if skipped.get(i).copied().unwrap_or(false) => Output::Skipped,
-                    Item::Doc { raw, hash } => match process(&raw) {
+                    Item::Doc { raw, hash } => match process_timed(&raw, Some(timings)) {
                         Ok(doc) => Output::Doc {
                             doc: Box::new(doc),
                             hash,
@@ -103,7 +231,9 @@ where
                     },
                 })
                 .collect();
-            sink.write(outputs)?;
+            let started = Instant::now();
+            sink.write_marked(outputs, marks)?;
+            Timings::add(&timings.sink_ns, started.elapsed());
         }
         Ok(())
     })

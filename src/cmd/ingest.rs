@@ -2,21 +2,35 @@
 //!
 //! Resumable by construction: every document is keyed by the hash of its content, documents
 //! already stored are skipped before extraction, and each batch is one transaction, reported
-//! stored only after its commit.
+//! stored only after its commit. A WARC file given by path (`.warc`, `.warc.gz`) is also
+//! checkpointed: each batch's transaction records where the file can be read again from (the
+//! next gzip member, or the next record of a plain file), and a later run over the same file
+//! (same path, size and mtime) seeks there instead of reading the finished part again.
+//!
+//! Batches are written by a writer thread behind a bounded queue, so extraction goes on while a
+//! batch commits.
 
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::sync::mpsc::{self, SyncSender};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant, UNIX_EPOCH};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow};
 use epiwire_consolidate::Consolidator;
-use epiwire_sources::{Item, read};
-use epiwire_store::{NewDoc, SqliteStore, Store};
+use epiwire_sources::warc::ResumableWarc;
+use epiwire_sources::{Item, Options, read};
+use epiwire_store::{InputKey, NewDoc, SqliteStore, Store};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{IngestArgs, Progress};
 use crate::cmd::input;
-use crate::pipeline::{self, Output, Sink};
+use crate::pipeline::{self, Mark, Output, Sink, Timings};
+
+/// Batches waiting for the writer: one being written, one queued (bounds memory).
+const WRITE_QUEUE: usize = 1;
 
 /// Totals of one ingest run.
 #[derive(Debug, Default)]
@@ -25,6 +39,10 @@ struct Tally {
     stored: u64,
     already: u64,
     failed: u64,
+    /// Seconds the writer spent in transactions (encoding included).
+    store_secs: f64,
+    /// Transactions committed.
+    batches: u64,
 }
 
 impl Tally {
@@ -41,31 +59,137 @@ impl Tally {
     }
 }
 
-/// Stores documents in batches, one transaction each.
-struct Ingest {
-    store: SqliteStore,
-    batch: usize,
-    pending: Vec<NewDoc>,
-    tally: Tally,
+/// The tally shared by the sink and the writer thread.
+#[derive(Debug, Clone, Default)]
+struct Shared(Arc<Mutex<Tally>>);
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Tally> {
+        // A poisoned lock only means the other thread panicked; the counts are still usable.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// One transaction for the writer: documents, and the checkpoints they bring.
+struct Batch {
+    docs: Vec<NewDoc>,
+    checkpoints: Vec<(InputKey, u64)>,
+}
+
+/// How progress is shown.
+#[derive(Debug, Clone)]
+struct Report {
     bar: ProgressBar,
-    /// Print a progress line per chunk (progress asked for, but stderr is not a terminal).
+    /// Print a progress line per batch (progress asked for, but stderr is not a terminal).
     log_lines: bool,
     started: Instant,
 }
 
+impl Report {
+    fn update(&self, tally: &Tally) {
+        let line = tally.line(self.started.elapsed());
+        if self.log_lines {
+            eprintln!("epiwire: ingest: {line}");
+        }
+        self.bar.set_message(line);
+    }
+}
+
+/// The writer thread: owns the store, commits each batch in one transaction.
+fn spawn_writer(
+    mut store: SqliteStore,
+    tally: Shared,
+    report: Report,
+) -> Result<(SyncSender<Batch>, JoinHandle<Result<SqliteStore>>)> {
+    let (tx, rx) = mpsc::sync_channel::<Batch>(WRITE_QUEUE);
+    let handle = thread::Builder::new()
+        .name("epiwire-writer".into())
+        .spawn(move || {
+            for batch in rx {
+                let started = Instant::now();
+                let outcome = store
+                    .put_batch_at(&batch.docs, &batch.checkpoints)
+                    .context("cannot write to the store")?;
+                let secs = started.elapsed().as_secs_f64();
+                drop(batch);
+                let mut t = tally.lock();
+                t.stored += outcome.inserted as u64;
+                t.already += outcome.duplicates as u64;
+                t.store_secs += secs;
+                t.batches += 1;
+                report.update(&t);
+            }
+            Ok(store)
+        })
+        .context("cannot start the writer thread")?;
+    Ok((tx, handle))
+}
+
+/// A WARC file read with checkpoints.
+#[derive(Debug)]
+struct Checkpointed {
+    key: InputKey,
+    /// Where reading starts (the stored checkpoint, or 0).
+    start: u64,
+}
+
+/// Stores documents in batches through the writer thread.
+struct Ingest {
+    /// A second connection, for the "already stored?" queries while the writer writes.
+    reader: SqliteStore,
+    writer: Option<(SyncSender<Batch>, JoinHandle<Result<SqliteStore>>)>,
+    batch: usize,
+    pending: Vec<NewDoc>,
+    /// Checkpointed inputs, by input number (`None` for the others).
+    inputs: Vec<Option<Checkpointed>>,
+    /// The latest mark of each input not yet sent to the writer.
+    marks: Vec<Option<u64>>,
+    tally: Shared,
+    report: Report,
+}
+
 impl Ingest {
-    fn commit(&mut self) -> Result<()> {
-        if self.pending.is_empty() {
+    /// Sends the pending documents and the new checkpoints to the writer.
+    fn flush(&mut self) -> Result<()> {
+        let checkpoints: Vec<(InputKey, u64)> = self
+            .marks
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(i, mark)| {
+                let offset = mark.take()?;
+                let input = self.inputs.get(i)?.as_ref()?;
+                Some((input.key.clone(), offset))
+            })
+            .collect();
+        if self.pending.is_empty() && checkpoints.is_empty() {
             return Ok(());
         }
-        let outcome = self
-            .store
-            .put_batch(&self.pending)
-            .context("cannot write to the store")?;
-        self.tally.stored += outcome.inserted as u64;
-        self.tally.already += outcome.duplicates as u64;
-        self.pending.clear();
+        let batch = Batch {
+            docs: std::mem::replace(&mut self.pending, Vec::with_capacity(self.batch)),
+            checkpoints,
+        };
+        let sent = match &self.writer {
+            Some((tx, _)) => tx.send(batch).is_ok(),
+            None => false,
+        };
+        if !sent {
+            // The writer stopped: its error says why.
+            self.finish()?;
+            return Err(anyhow!("the store writer stopped"));
+        }
         Ok(())
+    }
+
+    /// Waits for the writer to commit everything sent; gives back the store.
+    fn finish(&mut self) -> Result<SqliteStore> {
+        let (tx, handle) = self
+            .writer
+            .take()
+            .ok_or_else(|| anyhow!("the store writer already stopped"))?;
+        drop(tx);
+        handle
+            .join()
+            .map_err(|_| anyhow!("the store writer panicked"))?
     }
 }
 
@@ -81,7 +205,7 @@ impl Sink for Ingest {
             })
             .collect();
         let mut known = self
-            .store
+            .reader
             .contains_many(&hashes)
             .context("cannot read the store")?
             .into_iter();
@@ -95,8 +219,16 @@ impl Sink for Ingest {
     }
 
     fn write(&mut self, outputs: Vec<Output>) -> Result<()> {
-        for output in outputs {
-            self.tally.seen += 1;
+        let marks = vec![None; outputs.len()];
+        self.write_marked(outputs, marks)
+    }
+
+    fn write_marked(&mut self, outputs: Vec<Output>, marks: Vec<Option<Mark>>) -> Result<()> {
+        let mut seen = 0u64;
+        let mut failed = 0u64;
+        let mut already = 0u64;
+        for (output, mark) in outputs.into_iter().zip(marks) {
+            seen += 1;
             match output {
                 Output::Doc { doc, hash } => {
                     let source = doc.url.clone().unwrap_or_else(|| doc.id.clone());
@@ -105,26 +237,125 @@ impl Sink for Ingest {
                         source,
                         doc: *doc,
                     });
-                    if self.pending.len() >= self.batch {
-                        self.commit()?;
-                    }
                 }
-                Output::Skipped => self.tally.already += 1,
+                Output::Skipped => already += 1,
                 Output::Error(err) => {
-                    self.tally.failed += 1;
-                    self.bar
+                    failed += 1;
+                    self.report
+                        .bar
                         .suspend(|| eprintln!("epiwire: {}: {}", err.id, err.error));
                 }
             }
+            if let Some(m) = mark
+                && let Some(slot) = self.marks.get_mut(m.input)
+            {
+                *slot = Some(m.offset);
+            }
+            if self.pending.len() >= self.batch {
+                self.flush()?;
+            }
         }
-        self.commit()?;
-        let line = self.tally.line(self.started.elapsed());
-        if self.log_lines {
-            eprintln!("epiwire: ingest: {line}");
+        {
+            let mut t = self.tally.lock();
+            t.seen += seen;
+            t.failed += failed;
+            t.already += already;
         }
-        self.bar.set_message(line);
-        Ok(())
+        self.flush()
     }
+}
+
+/// The identity of an input file for checkpoints: absolute path, size, mtime.
+fn input_key(path: &Path) -> Option<InputKey> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let mtime_ns = meta
+        .modified()
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_nanos()).ok())?;
+    let abs = std::fs::canonicalize(path).ok()?;
+    Some(InputKey {
+        path: abs.to_string_lossy().into_owned(),
+        size: meta.len(),
+        mtime_ns,
+    })
+}
+
+/// Whether a path names a WARC file by its extension.
+fn is_warc_path(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    name.ends_with(".warc") || name.ends_with(".warc.gz")
+}
+
+/// The checkpointed inputs among `paths`, with where each starts; says on stderr where a run
+/// resumes.
+fn plan(paths: &[PathBuf], store: &SqliteStore) -> Result<Vec<Option<Checkpointed>>> {
+    let mut plan = Vec::with_capacity(paths.len());
+    for path in paths {
+        let Some(key) = is_warc_path(path).then(|| input_key(path)).flatten() else {
+            plan.push(None);
+            continue;
+        };
+        let start = store
+            .checkpoint(&key)
+            .context("cannot read the store")?
+            .unwrap_or(0);
+        if start > 0 {
+            eprintln!(
+                "epiwire: ingest: {}: resumed at offset {start} of {} (checkpoint){}",
+                path.display(),
+                key.size,
+                if start >= key.size {
+                    "; nothing left to read"
+                } else {
+                    ""
+                }
+            );
+        }
+        plan.push(Some(Checkpointed { key, start }));
+    }
+    Ok(plan)
+}
+
+/// The items of every input, in order, with the marks of the checkpointed ones.
+fn items(
+    paths: Vec<PathBuf>,
+    starts: Vec<Option<u64>>,
+    options: Options,
+) -> impl Iterator<Item = (Item, Option<Mark>)> {
+    paths
+        .into_iter()
+        .zip(starts)
+        .enumerate()
+        .flat_map(move |(input, (path, start))| -> Box<dyn Iterator<Item = (Item, Option<Mark>)>> {
+            let Some(start) = start else {
+                return Box::new(read(std::slice::from_ref(&path), &options).map(|i| (i, None)));
+            };
+            let name = path.display().to_string();
+            let opened = match ResumableWarc::open(&path, name.clone(), &options, start) {
+                Err(e) if start > 0 => {
+                    eprintln!(
+                        "epiwire: ingest: {name}: checkpoint not usable ({e}); reading from the start"
+                    );
+                    ResumableWarc::open(&path, name.clone(), &options, 0)
+                }
+                other => other,
+            };
+            match opened {
+                Ok(warc) => Box::new(warc.map(move |p| {
+                    let mark = p.resume_at.map(|offset| Mark { input, offset });
+                    (p.item, mark)
+                })),
+                Err(e) => Box::new(std::iter::once((Item::error(name, e), None))),
+            }
+        })
 }
 
 /// Groups every stored document not yet in an event into events (batches of 256, one
@@ -183,7 +414,10 @@ pub fn sync_search(data: &std::path::Path, store: &SqliteStore) {
 
 /// Runs the command.
 pub fn run(args: &IngestArgs) -> Result<ExitCode> {
+    let started = Instant::now();
     let store = SqliteStore::open(&args.data.dir)
+        .with_context(|| format!("cannot open the store in {}", args.data.dir.display()))?;
+    let reader = SqliteStore::open(&args.data.dir)
         .with_context(|| format!("cannot open the store in {}", args.data.dir.display()))?;
     let inputs = input::paths(&args.input);
     let options = input::options(&args.input);
@@ -200,29 +434,67 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
         }
         _ => ProgressBar::hidden(),
     };
-    let mut ingest = Ingest {
-        store,
-        batch: args.batch.max(1),
-        pending: Vec::with_capacity(args.batch.max(1)),
-        tally: Tally::default(),
+    let report = Report {
         bar,
         log_lines: args.progress == Progress::Always && !terminal,
-        started: Instant::now(),
+        started,
     };
-    pipeline::run(|| read(&inputs, &options), &mut ingest)?;
-    ingest.commit()?;
-    ingest.bar.finish_and_clear();
-    eprintln!(
-        "epiwire: ingest: {}",
-        ingest.tally.line(ingest.started.elapsed())
-    );
+    let checkpointed = plan(&inputs, &store)?;
+    let starts: Vec<Option<u64>> = checkpointed
+        .iter()
+        .map(|c| c.as_ref().map(|c| c.start))
+        .collect();
+    let tally = Shared::default();
+    let batch = args.batch.max(1);
+    let mut ingest = Ingest {
+        reader,
+        writer: Some(spawn_writer(store, tally.clone(), report.clone())?),
+        batch,
+        pending: Vec::with_capacity(batch),
+        marks: vec![None; checkpointed.len()],
+        inputs: checkpointed,
+        tally: tally.clone(),
+        report: report.clone(),
+    };
+    let timings = Timings::default();
+    let ran = pipeline::run_marked(|| items(inputs, starts, options), &mut ingest, &timings);
+    // Whatever happened, let the writer commit what it was given.
+    let finished = ingest.finish();
+    ran?;
+    let mut store = finished?;
+    report.bar.finish_and_clear();
+    let ingest_secs = started.elapsed().as_secs_f64();
+    let (seen, failed, store_secs, batches) = {
+        let t = tally.lock();
+        eprintln!("epiwire: ingest: {}", t.line(started.elapsed()));
+        (t.seen, t.failed, t.store_secs, t.batches)
+    };
     let show = match args.progress {
         Progress::Auto | Progress::Always => terminal,
         _ => false,
     };
-    consolidate(&mut ingest.store, show)?;
-    sync_search(&args.data.dir, &ingest.store);
-    if ingest.tally.seen > 0 && ingest.tally.failed == ingest.tally.seen {
+    let consolidating = Instant::now();
+    consolidate(&mut store, show)?;
+    let consolidate_secs = consolidating.elapsed().as_secs_f64();
+    let syncing = Instant::now();
+    sync_search(&args.data.dir, &store);
+    let search_secs = syncing.elapsed().as_secs_f64();
+    tracing::info!(
+        "ingest time: {:.1} s wall to stored ({:.1} MB of bodies); read {:.1} s (reader thread), \
+         skip check {:.1} s, extraction {:.1} s and annotation {:.1} s (summed over workers), \
+         store writes {:.1} s in {batches} transactions (writer thread), hand-over {:.1} s; \
+         consolidation {consolidate_secs:.1} s; search sync {search_secs:.1} s; total {:.1} s",
+        ingest_secs,
+        timings.body_bytes() as f64 / 1e6,
+        timings.read_secs(),
+        timings.skip_secs(),
+        timings.extract_secs(),
+        timings.annotate_secs(),
+        store_secs,
+        timings.sink_secs(),
+        started.elapsed().as_secs_f64(),
+    );
+    if seen > 0 && failed == seen {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
