@@ -254,6 +254,134 @@ pub fn eval_band_with(matcher: &DiseaseMatcher, path: &Path) -> Result<BandRepor
     })
 }
 
+/// One row of the combined BAND table: a label (or a group of labels) scored exact and overlap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CombinedRow {
+    /// `Disease+Virus`, `Country`, `Province`, `City` or `all`.
+    pub label: String,
+    /// Exact-span scores.
+    pub exact: Scores,
+    /// Overlap scores.
+    pub overlap: Scores,
+}
+
+/// The result of [`eval_band_combined`]: the disease and the place recognisers on the five BAND
+/// labels epiwire covers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BandCombinedReport {
+    /// Sentences read.
+    pub sentences: usize,
+    /// Recall of the Disease and of the Virus gold spans (the matcher does not tell a virus from
+    /// the disease it causes, so predictions carry no such label).
+    pub disease_labels: Vec<LabelRecall>,
+    /// `Disease+Virus`, `Country`, `Province`, `City`, then `all` (the sum of the four rows).
+    pub rows: Vec<CombinedRow>,
+}
+
+impl BandCombinedReport {
+    /// The `all` row: every label, disease and place spans together.
+    pub fn all(&self) -> Option<&CombinedRow> {
+        self.rows.iter().find(|r| r.label == "all")
+    }
+}
+
+impl fmt::Display for BandCombinedReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "BAND Disease/Virus/Country/Province/City spans, {} sentences",
+            self.sentences
+        )?;
+        writeln!(
+            f,
+            "{:<14} {:<8} {:>6} {:>6} {:>7} {:>6} {:>6} {:>6}",
+            "label", "match", "gold", "pred", "correct", "P", "R", "F1"
+        )?;
+        for l in &self.disease_labels {
+            for (name, found) in [("exact", l.exact), ("overlap", l.overlap)] {
+                writeln!(
+                    f,
+                    "{:<14} {:<8} {:>6} {:>6} {:>7} {:>6} {:>6.3} {:>6}",
+                    l.label,
+                    name,
+                    l.gold,
+                    "-",
+                    found,
+                    "-",
+                    ratio(found, l.gold),
+                    "-"
+                )?;
+            }
+        }
+        for row in &self.rows {
+            for (name, s) in [("exact", &row.exact), ("overlap", &row.overlap)] {
+                writeln!(
+                    f,
+                    "{:<14} {:<8} {:>6} {:>6} {:>7} {:>6.3} {:>6.3} {:>6.3}",
+                    row.label,
+                    name,
+                    s.gold,
+                    s.predicted,
+                    s.true_pos_pred,
+                    s.precision(),
+                    s.recall(),
+                    s.f1()
+                )?;
+            }
+        }
+        writeln!(
+            f,
+            "(Disease and Virus: recall only; places scored per label: country = Country, admin1 = \
+             Province, admin2 and city = City, demonyms not predictions)"
+        )
+    }
+}
+
+/// Scores the disease matcher and the place recogniser together on a BAND JSON Lines file: one
+/// row for Disease+Virus, one per place label (the place kind must give the gold label), and
+/// their sum.
+pub fn eval_band_combined(path: &Path) -> Result<BandCombinedReport> {
+    let diseases = eval_band(path)?;
+    let places = crate::place::eval_band_places(path)?;
+    let from_places = |c: &crate::place::SpanCounts| Scores {
+        true_pos_pred: c.true_pos_pred,
+        predicted: c.predicted,
+        true_pos_gold: c.true_pos_gold,
+        gold: c.gold,
+    };
+    let mut rows = vec![CombinedRow {
+        label: "Disease+Virus".into(),
+        exact: diseases.exact,
+        overlap: diseases.overlap,
+    }];
+    rows.extend(places.by_label.iter().map(|l| CombinedRow {
+        label: l.label.clone(),
+        exact: from_places(&l.exact),
+        overlap: from_places(&l.overlap),
+    }));
+    let sum = |pick: fn(&CombinedRow) -> &Scores| {
+        rows.iter()
+            .map(pick)
+            .fold(Scores::default(), |a, s| Scores {
+                true_pos_pred: a.true_pos_pred + s.true_pos_pred,
+                predicted: a.predicted + s.predicted,
+                true_pos_gold: a.true_pos_gold + s.true_pos_gold,
+                gold: a.gold + s.gold,
+            })
+    };
+    let all = CombinedRow {
+        label: "all".into(),
+        exact: sum(|r| &r.exact),
+        overlap: sum(|r| &r.overlap),
+    };
+    rows.push(all);
+    Ok(BandCombinedReport {
+        sentences: diseases.sentences,
+        disease_labels: diseases.by_label,
+        rows,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,7 +32,10 @@ use epiwire_model::{Disease, Span};
 mod eval;
 mod normalize;
 
-pub use eval::{BAND_LABELS, BandReport, LabelRecall, Scores, eval_band, eval_band_with};
+pub use eval::{
+    BAND_LABELS, BandCombinedReport, BandReport, CombinedRow, LabelRecall, Scores, eval_band,
+    eval_band_combined, eval_band_with,
+};
 use normalize::{Normalized, is_word, normalize_into, normalize_term};
 
 /// The lexicon compiled into the binary.
@@ -60,6 +63,9 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// The place half of the combined BAND evaluation failed.
+    #[error("BAND places: {0}")]
+    Place(#[from] crate::place::Error),
     /// An evaluation record is not valid.
     #[error("{path}:{line}: {message}")]
     Record {

@@ -365,6 +365,36 @@ fn band_dev_score() {
     assert!(report.overlap.f1() > 0.7, "{report}");
 }
 
+#[test]
+fn band_dev_combined_rows_add_up() {
+    let path = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/band-ner/dev.jsonl"
+    ));
+    assert!(path.exists(), "{} missing", path.display());
+    let report = super::eval_band_combined(path).unwrap();
+    eprintln!("{report}");
+    let labels: Vec<&str> = report.rows.iter().map(|r| r.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        ["Disease+Virus", "Country", "Province", "City", "all"]
+    );
+    let all = report.all().unwrap();
+    let parts = &report.rows[..4];
+    assert_eq!(
+        all.exact.gold,
+        parts.iter().map(|r| r.exact.gold).sum::<usize>()
+    );
+    assert_eq!(
+        all.overlap.true_pos_pred,
+        parts.iter().map(|r| r.overlap.true_pos_pred).sum::<usize>()
+    );
+    // BAND dev has 390 Disease/Virus and 551 place spans.
+    assert_eq!(all.exact.gold, 941);
+    assert!(all.overlap.f1() >= all.exact.f1());
+    assert!(all.exact.f1() > 0.6, "{report}");
+}
+
 /// CPU time of this process in seconds (Linux `/proc/self/stat`, 100 Hz ticks), so that the
 /// throughput does not depend on how busy a shared machine is.
 fn cpu_seconds() -> Option<f64> {
