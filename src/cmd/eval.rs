@@ -43,6 +43,12 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode> {
             &data.join("band-ner/dev.jsonl"),
             |p| disease::eval_band(p).map_err(anyhow::Error::from),
         )?;
+        section(
+            &mut out,
+            "diseases and places (BAND dev)",
+            &data.join("band-ner/dev.jsonl"),
+            |p| disease::eval_band_combined(p).map_err(anyhow::Error::from),
+        )?;
     }
     if want(EvalKind::Places) {
         section(
@@ -55,6 +61,12 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode> {
         section(&mut out, "places (EpiTator geoname tests)", &path, |p| {
             place::eval_epitator_geonames(p).map_err(anyhow::Error::from)
         })?;
+        section(
+            &mut out,
+            "places (BAND dev)",
+            &data.join("band-ner/dev.jsonl"),
+            |p| place::eval_band_places(p).map_err(anyhow::Error::from),
+        )?;
     }
     if want(EvalKind::WhoDon) {
         let path = data.join("who-don/dons-1996-2012.jsonl");
