@@ -102,3 +102,20 @@ pub fn news_page(title: &str, body: &str) -> String {
          <footer>Copyright Daily News. All rights reserved.</footer></body></html>"
     )
 }
+
+/// One WARC/1.0 response record holding an HTTP response with `html`, under the record id
+/// `record_id` (a URN such as `urn:uuid:…`, which becomes the document id).
+pub fn warc_record(record_id: &str, uri: &str, html: &str) -> Vec<u8> {
+    let http = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\r\n{html}",
+        html.len()
+    );
+    let mut rec = format!(
+        "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <{record_id}>\r\nWARC-Date: 2022-05-18T10:00:00Z\r\nWARC-Target-URI: {uri}\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n",
+        http.len()
+    )
+    .into_bytes();
+    rec.extend_from_slice(http.as_bytes());
+    rec.extend_from_slice(b"\r\n\r\n");
+    rec
+}
