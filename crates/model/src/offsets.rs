@@ -21,15 +21,15 @@ impl CharIndex {
                 len_bytes: text.len(),
             };
         }
-        let mut table = vec![0u32; text.len() + 1];
-        let mut chars = 0u32;
-        for (byte, ch) in text.char_indices() {
-            for slot in &mut table[byte..byte + ch.len_utf8()] {
-                *slot = chars;
-            }
-            chars += 1;
-        }
-        table[text.len()] = chars;
+        // One pass over the bytes: a byte that starts a character (any but a continuation byte
+        // 0b10xx_xxxx) opens the next code point, and every byte maps to the code point it is in.
+        let mut table = Vec::with_capacity(text.len() + 1);
+        let mut starts = 0u32;
+        table.extend(text.as_bytes().iter().map(|&b| {
+            starts += u32::from((b as i8) >= -0x40);
+            starts - 1
+        }));
+        table.push(starts);
         CharIndex {
             table,
             len_bytes: text.len(),
@@ -67,5 +67,17 @@ mod tests {
         let chars: Vec<char> = text.chars().collect();
         assert_eq!(chars[8..10].iter().collect::<String>(), "in");
         assert_eq!(idx.char_offset(text.len()), chars.len());
+    }
+
+    #[test]
+    fn every_byte_maps_to_its_character() {
+        let text = "a\u{e9}\u{20ac}\u{1f600}z\u{0}\u{7f}\u{80}";
+        let idx = CharIndex::new(text);
+        for (n, (byte, ch)) in text.char_indices().enumerate() {
+            for b in byte..byte + ch.len_utf8() {
+                assert_eq!(idx.char_offset(b), n, "byte {b}");
+            }
+        }
+        assert_eq!(idx.char_offset(text.len()), text.chars().count());
     }
 }
