@@ -60,7 +60,10 @@ fn check(a: &Article, page: &str, html: bool) {
         if let Some(v) = v {
             assert!(!v.is_empty() && v.trim() == v, "{what} {v:?}");
             assert!(!v.contains('\n'), "{what} {v:?}");
-            assert!(v.chars().count() <= page_chars, "{what} longer than the page");
+            assert!(
+                v.chars().count() <= page_chars,
+                "{what} longer than the page"
+            );
         }
     }
     if let Some(p) = &a.published {
@@ -69,12 +72,17 @@ fn check(a: &Article, page: &str, html: bool) {
             d.year()
         } else {
             let t: jiff::Timestamp = p.parse().unwrap_or_else(|e| panic!("{p:?}: {e}"));
-            p[..4].parse::<i16>().unwrap_or_else(|_| panic!("{p:?} {t}"))
+            p[..4]
+                .parse::<i16>()
+                .unwrap_or_else(|_| panic!("{p:?} {t}"))
         };
         assert!((1900..=2100).contains(&year), "{p:?}");
     }
     if let Some(l) = &a.language {
-        assert!(l.len() == 2 && l.bytes().all(|b| b.is_ascii_lowercase()), "{l:?}");
+        assert!(
+            l.len() == 2 && l.bytes().all(|b| b.is_ascii_lowercase()),
+            "{l:?}"
+        );
     }
 }
 
