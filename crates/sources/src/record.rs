@@ -42,9 +42,18 @@ pub fn parse(bytes: &[u8], fallback: impl FnOnce() -> String) -> Result<RawDoc, 
     let record: Record = match serde_json::from_slice(bytes) {
         Ok(r) => r,
         Err(e) => {
-            let error = match e.classify() {
-                Category::Data => Error::NotRecord(e.to_string()),
-                Category::Syntax | Category::Eof | Category::Io => Error::NotJson(e.to_string()),
+            let error = match (e.classify(), std::str::from_utf8(bytes)) {
+                // serde_json calls bytes that are not UTF-8 an "invalid unicode code point":
+                // say what is wrong.
+                (Category::Syntax, Err(bad)) => Error::InvalidUtf8 {
+                    at: bad.valid_up_to(),
+                    invalid: bytes.utf8_chunks().map(|c| c.invalid().len()).sum(),
+                    len: bytes.len(),
+                },
+                (Category::Data, _) => Error::NotRecord(e.to_string()),
+                (Category::Syntax | Category::Eof | Category::Io, _) => {
+                    Error::NotJson(e.to_string())
+                }
             };
             return Err(SourceError::new(fallback(), error));
         }
@@ -122,5 +131,28 @@ mod tests {
         assert!(matches!(e.error, Error::NotRecord(_)), "{e}");
         let e = parse(br#"{"text": "  "}"#, fb).unwrap_err();
         assert!(matches!(e.error, Error::Empty));
+    }
+
+    #[test]
+    fn invalid_utf8_is_named_so() {
+        // Regression: a JSON Lines line with bytes that are not UTF-8 was reported as
+        // "not JSON: invalid unicode code point at line 1 column N".
+        let e = parse(b"{\"id\": \"a\", \"text\": \"Ch\xC3\x28\xFF olera\"}", fb).unwrap_err();
+        assert_eq!(e.id, "f#1");
+        assert!(
+            matches!(
+                e.error,
+                Error::InvalidUtf8 {
+                    at: 23,
+                    invalid: 2,
+                    len: 34
+                }
+            ),
+            "{e}"
+        );
+        assert!(e.to_string().contains("invalid UTF-8 at byte 23"), "{e}");
+        // Invalid UTF-8 in a line that is not JSON anyway is still named for the UTF-8.
+        let e = parse(b"\xFF\xFE{", fb).unwrap_err();
+        assert!(matches!(e.error, Error::InvalidUtf8 { .. }), "{e}");
     }
 }
