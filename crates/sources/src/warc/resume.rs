@@ -441,6 +441,33 @@ mod tests {
     }
 
     #[test]
+    fn the_bomb_guard_applies() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.warc.gz");
+        let (first, _) = warc(1, false);
+        let mut big = Vec::new();
+        crate::warc::write_record(
+            &mut big,
+            &[("WARC-Type", "resource")],
+            &vec![b' '; 2_000_000],
+        );
+        let mut bytes = gz(&first);
+        bytes.extend(gz(&big));
+        std::fs::write(&path, &bytes).unwrap();
+        let opts = Options {
+            max_decompressed_bytes: 100_000,
+            ..Options::default()
+        };
+        let all: Vec<Positioned> = ResumableWarc::open(&path, "a".into(), &opts, 0)
+            .unwrap()
+            .collect();
+        let got = ids(&all);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0], "urn:uuid:0");
+        assert!(got[1].contains("gzip bomb"), "{got:?}");
+    }
+
+    #[test]
     fn damaged_member_ends_the_input_with_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.warc.gz");
