@@ -71,16 +71,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 _ => {}
             }
         }
-        let pred_d: Spans = dm
-            .find(&text)
-            .into_iter()
-            .flat_map(|d| {
-                let id = d.id.clone();
-                d.mentions
-                    .into_iter()
-                    .map(move |m| (m.start, m.end, id.clone()))
-            })
-            .collect();
+        let mut pred_d: Spans = Vec::new();
+        for n in dm.find_nested(&text) {
+            for m in [Some(&n.mention), n.phrase.as_ref(), n.pathogen.as_ref()]
+                .into_iter()
+                .flatten()
+            {
+                if !pred_d.iter().any(|p| p.0 == m.start && p.1 == m.end) {
+                    pred_d.push((m.start, m.end, n.id.clone()));
+                }
+            }
+        }
         let mut pred_p: Spans = Vec::new();
         for p in g.find(&text) {
             let label = match p.kind.as_str() {

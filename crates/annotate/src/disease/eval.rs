@@ -2,9 +2,13 @@
 //!
 //! Each record of the JSON Lines file has `tokens`, `text` (the tokens joined by single spaces)
 //! and `entities` (`start_token`, `end_token` inclusive, `type`). The gold spans are the
-//! entities of type `Disease` or `Virus`, both of which the matcher covers; every mention the
-//! matcher finds is a prediction. Spans are scored two ways: exact (same start and end) and
-//! overlap (a prediction is right when it overlaps a gold span, a gold span is found when a
+//! entities of type `Disease` or `Virus`, both of which the matcher covers. BAND nests them: the
+//! disease phrase `West Nile virus` or `Lassa fever` is a Disease and the pathogen name in it,
+//! `West Nile` or `Lassa`, a Virus. So the predictions are the spans of
+//! [`DiseaseMatcher::find_nested`]: every mention, and the phrase around or the pathogen name
+//! inside it where the lexicon knows one; the flat rows score the mentions alone, as
+//! [`DiseaseMatcher::find`] reports them. Spans are scored two ways: exact (same start and end)
+//! and overlap (a prediction is right when it overlaps a gold span, a gold span is found when a
 //! prediction overlaps it).
 
 use std::fmt;
@@ -50,6 +54,27 @@ impl Scores {
     }
 }
 
+impl Scores {
+    /// Adds one sentence: `same(p, g)` says whether prediction `p` matches gold span `g`.
+    fn add(
+        &mut self,
+        pred: &[(usize, usize)],
+        gold: &[(usize, usize)],
+        same: impl Fn((usize, usize), (usize, usize)) -> bool,
+    ) {
+        self.predicted += pred.len();
+        self.gold += gold.len();
+        self.true_pos_pred += pred
+            .iter()
+            .filter(|&&p| gold.iter().any(|&g| same(p, g)))
+            .count();
+        self.true_pos_gold += gold
+            .iter()
+            .filter(|&&g| pred.iter().any(|&p| same(p, g)))
+            .count();
+    }
+}
+
 fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
@@ -72,11 +97,15 @@ pub struct LabelRecall {
 pub struct BandReport {
     /// Sentences read.
     pub sentences: usize,
-    /// Exact-span scores.
+    /// Exact-span scores (nested spans).
     pub exact: Scores,
-    /// Overlap scores.
+    /// Overlap scores (nested spans).
     pub overlap: Scores,
-    /// Recall per gold label.
+    /// Exact-span scores of the flat mentions alone.
+    pub exact_flat: Scores,
+    /// Overlap scores of the flat mentions alone.
+    pub overlap_flat: Scores,
+    /// Recall per gold label (nested spans).
     pub by_label: Vec<LabelRecall>,
 }
 
@@ -85,13 +114,18 @@ impl fmt::Display for BandReport {
         writeln!(f, "BAND Disease+Virus spans, {} sentences", self.sentences)?;
         writeln!(
             f,
-            "{:<10} {:>7} {:>7} {:>9} {:>7} {:>7} {:>7}",
+            "{:<14} {:>7} {:>7} {:>9} {:>7} {:>7} {:>7}",
             "match", "gold", "pred", "correct", "P", "R", "F1"
         )?;
-        for (name, s) in [("exact", &self.exact), ("overlap", &self.overlap)] {
+        for (name, s) in [
+            ("exact", &self.exact),
+            ("overlap", &self.overlap),
+            ("exact, flat", &self.exact_flat),
+            ("overlap, flat", &self.overlap_flat),
+        ] {
             writeln!(
                 f,
-                "{:<10} {:>7} {:>7} {:>9} {:>7.3} {:>7.3} {:>7.3}",
+                "{:<14} {:>7} {:>7} {:>9} {:>7.3} {:>7.3} {:>7.3}",
                 name,
                 s.gold,
                 s.predicted,
@@ -103,20 +137,24 @@ impl fmt::Display for BandReport {
         }
         writeln!(
             f,
-            "{:<10} {:>7} {:>14} {:>16}",
+            "{:<14} {:>7} {:>14} {:>16}",
             "label", "gold", "recall exact", "recall overlap"
         )?;
         for l in &self.by_label {
             writeln!(
                 f,
-                "{:<10} {:>7} {:>14.3} {:>16.3}",
+                "{:<14} {:>7} {:>14.3} {:>16.3}",
                 l.label,
                 l.gold,
                 ratio(l.exact, l.gold),
                 ratio(l.overlap, l.gold)
             )?;
         }
-        Ok(())
+        writeln!(
+            f,
+            "(nested: mentions and the phrase around or pathogen name inside them, as BAND nests \
+             them; flat: the mentions alone)"
+        )
     }
 }
 
@@ -188,6 +226,8 @@ pub fn eval_band_with(matcher: &DiseaseMatcher, path: &Path) -> Result<BandRepor
     })?;
     let mut exact = Scores::default();
     let mut overlap = Scores::default();
+    let mut exact_flat = Scores::default();
+    let mut overlap_flat = Scores::default();
     let mut by_label: Vec<LabelRecall> = BAND_LABELS
         .iter()
         .map(|l| LabelRecall {
@@ -210,31 +250,32 @@ pub fn eval_band_with(matcher: &DiseaseMatcher, path: &Path) -> Result<BandRepor
         let v: Value = serde_json::from_str(line).map_err(|e| record(e.to_string()))?;
         let (text, gold) = parse_record(&v).map_err(record)?;
         sentences += 1;
-        let mut pred: Vec<(usize, usize)> = matcher
-            .find(&text)
-            .into_iter()
-            .flat_map(|d| d.mentions.into_iter().map(|m| (m.start, m.end)))
+        let nested = matcher.find_nested(&text);
+        let mut flat: Vec<(usize, usize)> = nested
+            .iter()
+            .map(|n| (n.mention.start, n.mention.end))
             .collect();
-        pred.sort_unstable();
-        pred.dedup();
+        let mut pred: Vec<(usize, usize)> = nested
+            .iter()
+            .flat_map(|n| [Some(&n.mention), n.phrase.as_ref(), n.pathogen.as_ref()])
+            .flatten()
+            .map(|m| (m.start, m.end))
+            .collect();
+        for v in [&mut flat, &mut pred] {
+            v.sort_unstable();
+            v.dedup();
+        }
         let mut gold_spans: Vec<(usize, usize)> = gold.iter().map(|g| (g.0, g.1)).collect();
         gold_spans.sort_unstable();
         gold_spans.dedup();
         let overlaps = |a: (usize, usize), b: (usize, usize)| a.0 < b.1 && b.0 < a.1;
-        for s in [&mut exact, &mut overlap] {
-            s.predicted += pred.len();
-            s.gold += gold_spans.len();
+        for (p, ex, ov) in [
+            (&pred, &mut exact, &mut overlap),
+            (&flat, &mut exact_flat, &mut overlap_flat),
+        ] {
+            ex.add(p, &gold_spans, |a, b| a == b);
+            ov.add(p, &gold_spans, overlaps);
         }
-        exact.true_pos_pred += pred.iter().filter(|p| gold_spans.contains(p)).count();
-        exact.true_pos_gold += gold_spans.iter().filter(|g| pred.contains(g)).count();
-        overlap.true_pos_pred += pred
-            .iter()
-            .filter(|p| gold_spans.iter().any(|g| overlaps(**p, *g)))
-            .count();
-        overlap.true_pos_gold += gold_spans
-            .iter()
-            .filter(|g| pred.iter().any(|p| overlaps(*p, **g)))
-            .count();
         for &(s, e, li) in &gold {
             let l = &mut by_label[li];
             l.gold += 1;
@@ -250,6 +291,8 @@ pub fn eval_band_with(matcher: &DiseaseMatcher, path: &Path) -> Result<BandRepor
         sentences,
         exact,
         overlap,
+        exact_flat,
+        overlap_flat,
         by_label,
     })
 }

@@ -36,6 +36,7 @@ pub use eval::{
     BAND_LABELS, BandCombinedReport, BandReport, CombinedRow, LabelRecall, Scores, eval_band,
     eval_band_combined, eval_band_with,
 };
+
 use normalize::{Normalized, is_word, normalize_into, normalize_term};
 
 /// The lexicon compiled into the binary.
@@ -150,6 +151,9 @@ pub struct DiseaseMatcher {
     first_words: WordFilter,
     /// Normalised bytes of case-sensitive patterns (empty for the others).
     exact: Vec<Vec<u8>>,
+    /// Every whole term, normalised and lower-cased: its entry, and whether the lexicon writes
+    /// it as a proper name (`West Nile`, `Hendra`, `MERS-CoV`: capitalised, not all capitals).
+    terms: std::collections::HashMap<Vec<u8>, (u32, bool)>,
     automaton: AhoCorasick,
 }
 
@@ -189,6 +193,7 @@ impl DiseaseMatcher {
         let mut bytes: Vec<Vec<u8>> = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let mut ids = std::collections::HashSet::new();
+        let mut whole_terms = std::collections::HashMap::new();
         for (n, line) in tsv.lines().enumerate() {
             let line_no = n + 1;
             let line = line.trim_end_matches('\r');
@@ -259,6 +264,13 @@ impl DiseaseMatcher {
                 } else {
                     norm.to_ascii_lowercase()
                 };
+                if context.is_none() {
+                    let proper = term.chars().next().is_some_and(char::is_uppercase)
+                        && term.chars().any(char::is_lowercase);
+                    whole_terms
+                        .entry(norm.to_ascii_lowercase())
+                        .or_insert((entry_index, proper));
+                }
                 if !seen.insert((case_sensitive, key)) {
                     continue; // the first entry to claim a surface form keeps it
                 }
@@ -314,6 +326,7 @@ impl DiseaseMatcher {
             first_words,
             patterns,
             exact,
+            terms: whole_terms,
             automaton,
         })
     }
@@ -366,28 +379,9 @@ impl DiseaseMatcher {
         norm: &mut Normalized,
         first_per_sentence: bool,
     ) -> Vec<Disease> {
-        if u32::try_from(text.len()).is_err() {
-            return Vec::new(); // offsets are kept as u32; no article is 4 GiB
-        }
-        let mut spans = self.match_bytes(text, norm);
+        let spans = self.accepted(text, norm, first_per_sentence);
         if spans.is_empty() {
             return Vec::new();
-        }
-        if first_per_sentence && spans.len() > 1 {
-            let breaks = sentence_breaks(text.as_bytes());
-            // Per entry, the sentence of its last kept mention.
-            let mut last: Vec<Option<usize>> = vec![None; self.entries.len()];
-            spans.retain(|&(entry, start, _)| {
-                let sentence = breaks.partition_point(|&b| b <= start);
-                match last.get_mut(entry as usize) {
-                    Some(slot) if *slot == Some(sentence) => false,
-                    Some(slot) => {
-                        *slot = Some(sentence);
-                        true
-                    }
-                    None => true,
-                }
-            });
         }
         let mut index = CharCounter::new(text);
         let mut out: Vec<Disease> = Vec::new();
@@ -418,6 +412,85 @@ impl DiseaseMatcher {
             }
         }
         out
+    }
+
+    /// The mentions [`find`](Self::find) reports, each with the spans a nested annotation marks
+    /// around or inside it: BAND marks the disease phrase `West Nile virus` (Disease) and the
+    /// pathogen `West Nile` in it (Virus), `Lassa fever` and `Lassa`, `MERS-CoV infection` and
+    /// `MERS-CoV`. `find` reports one span per mention; this is for scoring against such
+    /// annotations and for callers that want the pathogen name.
+    pub fn find_nested(&self, text: &str) -> Vec<NestedMention> {
+        let mut norm = Normalized::default();
+        let spans = self.accepted(text, &mut norm, true);
+        let mut out = Vec::with_capacity(spans.len());
+        let chars = |b: usize| text.get(..b).map_or(0, |t| t.chars().count());
+        let span = |s: usize, e: usize| {
+            text.get(s..e).map(|t| Span {
+                start: chars(s),
+                end: chars(e),
+                text: t.to_string(),
+            })
+        };
+        for (entry, start, end) in spans {
+            let (Some(e), Some(mention)) = (self.entries.get(entry as usize), span(start, end))
+            else {
+                continue;
+            };
+            let key = normalize_term(&mention.text).to_ascii_lowercase();
+            let proper = self.terms.get(&key).is_some_and(|&(_, p)| p);
+            let phrase = if proper {
+                phrase_end(text, end).and_then(|pe| span(start, pe))
+            } else {
+                None
+            };
+            let pathogen = PATHOGEN_SUFFIXES.iter().find_map(|(suffix, words)| {
+                let rest = key.strip_suffix(suffix.as_bytes())?;
+                let &(other, _) = self.terms.get(rest)?;
+                if other != entry {
+                    return None;
+                }
+                let inner_end = drop_last_words(text, start, end, *words)?;
+                span(start, inner_end)
+            });
+            out.push(NestedMention {
+                id: e.id.clone(),
+                mention,
+                phrase,
+                pathogen,
+            });
+        }
+        out
+    }
+
+    /// The accepted matches of `text` as `(entry, start byte, end byte)`, in text order; with
+    /// `first_per_sentence`, only the first mention of an entry in each sentence.
+    fn accepted(
+        &self,
+        text: &str,
+        norm: &mut Normalized,
+        first_per_sentence: bool,
+    ) -> Vec<(u32, usize, usize)> {
+        if u32::try_from(text.len()).is_err() {
+            return Vec::new(); // offsets are kept as u32; no article is 4 GiB
+        }
+        let mut spans = self.match_bytes(text, norm);
+        if first_per_sentence && spans.len() > 1 {
+            let breaks = sentence_breaks(text.as_bytes());
+            // Per entry, the sentence of its last kept mention.
+            let mut last: Vec<Option<usize>> = vec![None; self.entries.len()];
+            spans.retain(|&(entry, start, _)| {
+                let sentence = breaks.partition_point(|&b| b <= start);
+                match last.get_mut(entry as usize) {
+                    Some(slot) if *slot == Some(sentence) => false,
+                    Some(slot) => {
+                        *slot = Some(sentence);
+                        true
+                    }
+                    None => true,
+                }
+            });
+        }
+        spans
     }
 
     /// The accepted matches as `(entry, start byte, end byte)` in the original, in text order.
@@ -517,6 +590,91 @@ impl DiseaseMatcher {
         }
         out
     }
+}
+
+/// A mention with the nested spans of [`DiseaseMatcher::find_nested`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NestedMention {
+    /// Identifier of the entry.
+    pub id: String,
+    /// The mention, as [`DiseaseMatcher::find`] reports it.
+    pub mention: Span,
+    /// The disease phrase around a pathogen's proper name: the mention and a following `virus`,
+    /// `infection` or `virus infection` (`West Nile virus`, `MERS-CoV infection`).
+    pub phrase: Option<Span>,
+    /// The pathogen name inside the mention, when the mention is that name and `fever`,
+    /// `infection`, `virus infection` or `virus disease` and the name is a term of the same
+    /// entry (`Lassa` in `Lassa fever`, `dengue` in `dengue fever`).
+    pub pathogen: Option<Span>,
+}
+
+/// Normalised, lower-case endings after a pathogen name, and how many words each has.
+const PATHOGEN_SUFFIXES: [(&str, usize); 4] = [
+    (" virus disease", 2),
+    (" virus infection", 2),
+    (" infection", 1),
+    (" fever", 1),
+];
+
+/// The byte end of `virus`, `infection(s)` or `virus infection(s)` right after byte `end` of
+/// `text` (after white space), if there is one; `virus disease` is left alone (the lexicon
+/// has those as terms).
+fn phrase_end(text: &str, end: usize) -> Option<usize> {
+    let after_word = |at: usize, words: &[&str]| -> Option<usize> {
+        let rest = text.get(at..)?;
+        let trimmed = rest.trim_start();
+        if trimmed.len() == rest.len() {
+            return None; // no white space
+        }
+        let start = at + rest.len() - trimmed.len();
+        let len = trimmed
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(trimmed.len());
+        let word = trimmed.get(..len)?;
+        if !words.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+            return None;
+        }
+        // `virus-like`, `infection-related`: a compound, not the phrase.
+        if trimmed[len..].starts_with('-') {
+            return None;
+        }
+        Some(start + len)
+    };
+    let infection = ["infection", "infections"];
+    match after_word(end, &["virus"]) {
+        Some(v) => {
+            if after_word(v, &["disease"]).is_some() {
+                return None;
+            }
+            Some(after_word(v, &infection).unwrap_or(v))
+        }
+        None => after_word(end, &infection),
+    }
+}
+
+/// The byte end of `text[start..end]` without its last `words` words (and the separators
+/// before them), or `None` when nothing would be left.
+fn drop_last_words(text: &str, start: usize, end: usize, words: usize) -> Option<usize> {
+    let mention = text.get(start..end)?;
+    let mut cut = mention.len();
+    for _ in 0..words {
+        let head = mention.get(..cut)?;
+        // the last word, then the separators before it
+        let word_start = head
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric())
+            .last()
+            .map(|(i, _)| i)?;
+        let before = mention.get(..word_start)?;
+        cut = before
+            .trim_end_matches(|c: char| !c.is_alphanumeric())
+            .len();
+        if cut == 0 {
+            return None;
+        }
+    }
+    Some(start + cut)
 }
 
 /// The first words of the patterns, case-folded, in a hash set with a cheap hash: most words of

@@ -503,3 +503,80 @@ proptest! {
         }
     }
 }
+
+/// The spans of `find_nested`: (mention, phrase, pathogen) texts.
+fn nested(text: &str) -> Vec<(String, Option<String>, Option<String>)> {
+    m().find_nested(text)
+        .into_iter()
+        .map(|n| {
+            for s in [Some(&n.mention), n.phrase.as_ref(), n.pathogen.as_ref()]
+                .into_iter()
+                .flatten()
+            {
+                assert_eq!(slice_chars(text, s.start, s.end), s.text);
+            }
+            (
+                n.mention.text,
+                n.phrase.map(|s| s.text),
+                n.pathogen.map(|s| s.text),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn nested_phrases_and_pathogens() {
+    let s = |x: &str| Some(x.to_string());
+    // A pathogen's proper name and `virus` / `infection` after it: the phrase around it.
+    assert_eq!(
+        nested("Two horses had West Nile virus in Médéa; MERS-CoV infection was confirmed."),
+        vec![
+            ("West Nile".into(), s("West Nile virus"), None),
+            ("MERS-CoV".into(), s("MERS-CoV infection"), None),
+        ]
+    );
+    assert_eq!(
+        nested("a case of Usutu virus infection"),
+        vec![("Usutu".into(), s("Usutu virus infection"), None)]
+    );
+    // A lexicon term that is a pathogen and `virus infection`: the pathogen inside it.
+    assert_eq!(
+        nested("a case of hendra virus infection"),
+        vec![("hendra virus infection".into(), None, s("hendra"))]
+    );
+    // A disease name is not a proper name: `rabies virus` stays `rabies`; a compound is no phrase.
+    assert_eq!(nested("rabies virus"), vec![("rabies".into(), None, None)]);
+    assert_eq!(nested("Zika virus-like"), vec![("Zika".into(), None, None)]);
+    // The pathogen inside a disease name, when it is a term of the same entry.
+    assert_eq!(
+        nested("Lassa fever and dengue fever, not yellow fever."),
+        vec![
+            ("Lassa fever".into(), None, s("Lassa")),
+            ("dengue fever".into(), None, s("dengue")),
+            ("yellow fever".into(), None, None),
+        ]
+    );
+    // The mentions are those of `find`.
+    let text = "Ebola virus disease and Nipah virus: 2 cases of Lassa fever.";
+    let flat: Vec<String> = m()
+        .find(text)
+        .into_iter()
+        .flat_map(|d| d.mentions.into_iter().map(|x| x.text))
+        .collect();
+    let mut from_nested: Vec<String> = nested(text).into_iter().map(|n| n.0).collect();
+    from_nested.sort();
+    let mut flat_sorted = flat.clone();
+    flat_sorted.sort();
+    assert_eq!(from_nested, flat_sorted);
+}
+
+#[test]
+fn dropping_last_words() {
+    let t = "x Lassa  fever y";
+    assert_eq!(super::drop_last_words(t, 2, 14, 1), Some(7));
+    assert_eq!(super::drop_last_words(t, 2, 7, 1), None);
+    assert_eq!(super::phrase_end("Hendra virus, then", 6), Some(12));
+    assert_eq!(super::phrase_end("Hendra virus disease", 6), None);
+    assert_eq!(super::phrase_end("Hendra virusdisease", 6), None);
+    assert_eq!(super::phrase_end("Hendra infections.", 6), Some(17));
+}
