@@ -15,7 +15,9 @@
 # worker, store writer) shares one core: that is the per-core figure. -j 2 uses two cores.
 # Reported: wall time, MB/s of WARC (compressed file size and uncompressed WARC bytes), MB/s per
 # core, docs/s, CPU seconds, peak RSS (/usr/bin/time %M), and the time split that `ingest -v`
-# logs (reading, extraction, annotation, store writes, consolidation, search sync).
+# logs (reading, extraction, annotation, store writes, consolidation, search sync). On a machine
+# shared with other work, wall time counts the waits for a core: the "per CPU second" line and
+# the CPU split are then the figures to compare; `uptime` is printed with each run.
 # Environment: EPIWIRE (binary, default target/release/epiwire, built when missing),
 # JOBS (default "1 2").
 set -euo pipefail
@@ -36,7 +38,7 @@ for size in "${sizes[@]}"; do
   if [[ ! -s $warc ]]; then
     python3 scripts/build_test_warc.py --size "$size" -o "$warc" >&2
   fi
-  compressed=$(stat -c %s "$warc")
+  compressed=$(stat -L -c %s "$warc")
   uncompressed=$(gzip -dc "$warc" | wc -c)
   echo "== $warc: $(awk -v c="$compressed" -v u="$uncompressed" 'BEGIN{printf "%.1f MB compressed, %.1f MB uncompressed", c/1e6, u/1e6}')"
   for j in $jobs; do
@@ -45,6 +47,7 @@ for size in "${sizes[@]}"; do
     pin=()
     if [[ $j == 1 ]] && command -v taskset >/dev/null; then pin=(taskset -c 0); fi
     log="$dir/ingest-${size}m-j$j.log"
+    echo "-j $j: load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
     /usr/bin/time -f 'TIME %e %U %S %M' "${pin[@]}" "$bin" -v -j "$j" ingest --progress never \
       --data "$data" "$warc" >"$log" 2>&1 || { echo "ingest failed, see $log"; tail "$log"; exit 1; }
     read -r _ wall user sys rss < <(grep '^TIME ' "$log" | tail -1)
@@ -56,6 +59,8 @@ for size in "${sizes[@]}"; do
         j, wall, user + sys, docs, docs / wall, rss / 1024;
       printf "  WARC uncompressed %.2f MB/s (%.2f MB/s per core); compressed %.2f MB/s (%.2f MB/s per core)\n",
         u / 1e6 / wall, u / 1e6 / wall / cores, c / 1e6 / wall, c / 1e6 / wall / cores;
+      printf "  per CPU second (what a core does when it is not shared): %.2f MB uncompressed, %.2f MB compressed, %.1f docs\n",
+        u / 1e6 / (user + sys), c / 1e6 / (user + sys), docs / (user + sys);
     }'
     grep -o 'ingest time: .*' "$log" | sed 's/^/  /' || true
     grep -o 'events: .*' "$log" | sed 's/^/  /' || true

@@ -27,18 +27,58 @@ pub fn process(raw: &RawDoc) -> Result<Document, String> {
     process_timed(raw, None)
 }
 
-/// [`process`], adding the time spent in extraction and annotation to `timings`.
+/// [`process`], adding the CPU time spent in extraction and annotation to `timings`.
 fn process_timed(raw: &RawDoc, timings: Option<&Timings>) -> Result<Document, String> {
-    let started = Instant::now();
-    let article = epiwire_article::extract(raw).map_err(|e| e.to_string())?;
-    let extracted = Instant::now();
-    let mut doc = Document::from_article(raw, article);
+    let Some(t) = timings else {
+        let article = epiwire_article::extract(raw).map_err(|e| e.to_string())?;
+        let mut doc = Document::from_article(raw, article);
+        epiwire_annotate::annotate(&mut doc);
+        return Ok(doc);
+    };
+    let started = CpuClock::now();
+    let article = epiwire_article::extract(raw);
+    let extracted = CpuClock::now();
+    Timings::add(&t.extract_ns, extracted.since(&started));
+    let mut doc = Document::from_article(raw, article.map_err(|e| e.to_string())?);
     epiwire_annotate::annotate(&mut doc);
-    if let Some(t) = timings {
-        Timings::add(&t.extract_ns, extracted - started);
-        Timings::add(&t.annotate_ns, extracted.elapsed());
-    }
+    Timings::add(&t.annotate_ns, CpuClock::now().since(&extracted));
     Ok(doc)
+}
+
+/// The CPU time of the calling thread (from `/proc/thread-self/schedstat`, nanoseconds on a CPU),
+/// or the wall clock where that file cannot be read. On a machine shared with other work, CPU
+/// time says what a stage costs; wall time would count the waits for a core too.
+#[derive(Debug, Clone, Copy)]
+pub enum CpuClock {
+    /// Thread CPU time.
+    Cpu(Duration),
+    /// Wall clock (no per-thread CPU time available).
+    Wall(Instant),
+}
+
+impl CpuClock {
+    /// Now, on this thread.
+    pub fn now() -> CpuClock {
+        match thread_cpu() {
+            Some(d) => CpuClock::Cpu(d),
+            None => CpuClock::Wall(Instant::now()),
+        }
+    }
+
+    /// Time on this thread since `earlier` (taken on the same thread).
+    pub fn since(&self, earlier: &CpuClock) -> Duration {
+        match (self, earlier) {
+            (CpuClock::Cpu(now), CpuClock::Cpu(then)) => now.saturating_sub(*then),
+            (CpuClock::Wall(now), CpuClock::Wall(then)) => now.saturating_duration_since(*then),
+            _ => Duration::ZERO,
+        }
+    }
+}
+
+fn thread_cpu() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = text.split_ascii_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
 }
 
 /// One processed item, in input order.
@@ -68,14 +108,14 @@ pub struct Mark {
 /// Time spent in each stage of a run, summed over the threads that did it.
 #[derive(Debug, Default)]
 pub struct Timings {
-    /// Reading: file I/O, decompression, WARC and HTTP parsing, charset decoding, hashing (the
-    /// reader thread).
+    /// Reading: file I/O, decompression, WARC and HTTP parsing, charset decoding, hashing (CPU
+    /// time of the reader thread).
     read_ns: AtomicU64,
     /// Asking the sink which documents it already has.
     skip_ns: AtomicU64,
-    /// Article extraction (all workers).
+    /// Article extraction (CPU time, all workers).
     extract_ns: AtomicU64,
-    /// Annotation (all workers).
+    /// Annotation (CPU time, all workers).
     annotate_ns: AtomicU64,
     /// Handing outputs to the sink.
     sink_ns: AtomicU64,
@@ -84,7 +124,8 @@ pub struct Timings {
 }
 
 impl Timings {
-    fn add(counter: &AtomicU64, d: Duration) {
+    /// Adds `d` to a counter.
+    pub fn add(counter: &AtomicU64, d: Duration) {
         counter.fetch_add(
             u64::try_from(d.as_nanos()).unwrap_or(u64::MAX),
             Ordering::Relaxed,
@@ -95,7 +136,7 @@ impl Timings {
         counter.load(Ordering::Relaxed) as f64 / 1e9
     }
 
-    /// Seconds spent reading (reader thread).
+    /// CPU seconds spent reading (reader thread).
     pub fn read_secs(&self) -> f64 {
         Self::secs(&self.read_ns)
     }
@@ -105,12 +146,12 @@ impl Timings {
         Self::secs(&self.skip_ns)
     }
 
-    /// Seconds spent in article extraction, summed over workers.
+    /// CPU seconds spent in article extraction, summed over workers.
     pub fn extract_secs(&self) -> f64 {
         Self::secs(&self.extract_ns)
     }
 
-    /// Seconds spent in annotation, summed over workers.
+    /// CPU seconds spent in annotation, summed over workers.
     pub fn annotate_secs(&self) -> f64 {
         Self::secs(&self.annotate_ns)
     }
@@ -183,12 +224,14 @@ where
             let mut chunk = Vec::with_capacity(CHUNK_DOCS);
             let mut marks = Vec::with_capacity(CHUNK_DOCS);
             let mut bytes = 0usize;
+            // The reader thread only reads (a full channel blocks it without CPU use): its CPU
+            // time is the reading time.
+            let started = CpuClock::now();
             let mut items = open();
             loop {
-                let started = Instant::now();
-                let next = items.next();
-                Timings::add(&timings.read_ns, started.elapsed());
-                let Some((item, mark)) = next else { break };
+                let Some((item, mark)) = items.next() else {
+                    break;
+                };
                 if let Item::Doc { raw, .. } = &item {
                     let len = raw.body.as_str().len();
                     bytes += len;
@@ -201,13 +244,14 @@ where
                     let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_DOCS));
                     let full_marks = std::mem::replace(&mut marks, Vec::with_capacity(CHUNK_DOCS));
                     if tx.send((full, full_marks)).is_err() {
-                        return; // the consumer stopped
+                        break; // the consumer stopped
                     }
                 }
             }
             if !chunk.is_empty() {
                 let _ = tx.send((chunk, marks));
             }
+            Timings::add(&timings.read_ns, CpuClock::now().since(&started));
         });
         for (chunk, marks) in rx {
             let started = Instant::now();

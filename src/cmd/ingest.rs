@@ -27,7 +27,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{IngestArgs, Progress};
 use crate::cmd::input;
-use crate::pipeline::{self, Mark, Output, Sink, Timings};
+use crate::pipeline::{self, CpuClock, Mark, Output, Sink, Timings};
 
 /// Batches waiting for the writer: one being written, one queued (bounds memory).
 const WRITE_QUEUE: usize = 1;
@@ -39,7 +39,7 @@ struct Tally {
     stored: u64,
     already: u64,
     failed: u64,
-    /// Seconds the writer spent in transactions (encoding included).
+    /// CPU seconds the writer spent in transactions (encoding included).
     store_secs: f64,
     /// Transactions committed.
     batches: u64,
@@ -100,17 +100,18 @@ fn spawn_writer(
     mut store: SqliteStore,
     tally: Shared,
     report: Report,
+    committed: SyncSender<()>,
 ) -> Result<(SyncSender<Batch>, JoinHandle<Result<SqliteStore>>)> {
     let (tx, rx) = mpsc::sync_channel::<Batch>(WRITE_QUEUE);
     let handle = thread::Builder::new()
         .name("epiwire-writer".into())
         .spawn(move || {
             for batch in rx {
-                let started = Instant::now();
+                let started = CpuClock::now();
                 let outcome = store
                     .put_batch_at(&batch.docs, &batch.checkpoints)
                     .context("cannot write to the store")?;
-                let secs = started.elapsed().as_secs_f64();
+                let secs = CpuClock::now().since(&started).as_secs_f64();
                 drop(batch);
                 let mut t = tally.lock();
                 t.stored += outcome.inserted as u64;
@@ -118,11 +119,83 @@ fn spawn_writer(
                 t.store_secs += secs;
                 t.batches += 1;
                 report.update(&t);
+                drop(t);
+                // Wake the consolidator; a wake-up already queued covers this commit too.
+                let _ = committed.try_send(());
             }
             Ok(store)
         })
         .context("cannot start the writer thread")?;
     Ok((tx, handle))
+}
+
+/// What the background consolidation did.
+#[derive(Debug, Default)]
+struct Grouped {
+    done: epiwire_consolidate::Progress,
+    /// Wall seconds spent consolidating (runs summed).
+    busy_secs: f64,
+    /// CPU seconds of the consolidation thread.
+    cpu_secs: f64,
+}
+
+/// Consolidation beside the ingest, on its own connection: it groups the committed documents
+/// into events after each commit (a wake-up per commit, coalesced), and once more when the writer
+/// has finished (the wake-up channel closes). Consolidation is resumable at its watermark and
+/// each of its batches is one transaction, so this changes nothing about what a kill leaves;
+/// it only keeps a core busy with events while the other extracts, instead of grouping
+/// everything after the last document.
+fn spawn_consolidator(dir: &Path) -> Result<(SyncSender<()>, JoinHandle<Result<Grouped>>)> {
+    let mut store = SqliteStore::open(dir)
+        .with_context(|| format!("cannot open the store in {}", dir.display()))?;
+    let (tx, rx) = mpsc::sync_channel::<()>(1);
+    let handle = thread::Builder::new()
+        .name("epiwire-consolidate".into())
+        .spawn(move || {
+            let consolidator = Consolidator::default();
+            let mut grouped = Grouped::default();
+            let cpu = CpuClock::now();
+            loop {
+                let more = rx.recv().is_ok();
+                let started = Instant::now();
+                let p = consolidator
+                    .run(&mut store, |_| {})
+                    .context("cannot group the documents into events")?;
+                grouped.busy_secs += started.elapsed().as_secs_f64();
+                let d = &mut grouped.done;
+                d.documents += p.documents;
+                d.opened += p.opened;
+                d.merged += p.merged;
+                d.duplicates += p.duplicates;
+                d.candidates += p.candidates;
+                d.watermark = p.watermark;
+                if !more {
+                    break;
+                }
+            }
+            grouped.cpu_secs = CpuClock::now().since(&cpu).as_secs_f64();
+            Ok(grouped)
+        })
+        .context("cannot start the consolidation thread")?;
+    Ok((tx, handle))
+}
+
+/// Logs what consolidation did.
+fn log_events(store: &SqliteStore, done: &epiwire_consolidate::Progress, secs: f64) -> Result<()> {
+    let events = store.event_count().context("cannot read the store")?;
+    eprintln!(
+        "epiwire: events: {} documents grouped ({} opened, {} merged, {} near-duplicates) in {secs:.1} s ({:.2} ms/doc); {events} events stored",
+        done.documents,
+        done.opened,
+        done.merged,
+        done.duplicates,
+        if done.documents > 0 {
+            secs * 1000.0 / done.documents as f64
+        } else {
+            0.0
+        },
+    );
+    Ok(())
 }
 
 /// A WARC file read with checkpoints.
@@ -383,20 +456,7 @@ pub fn consolidate(store: &mut SqliteStore, show: bool) -> Result<epiwire_consol
         })
         .context("cannot group the documents into events")?;
     bar.finish_and_clear();
-    let events = store.event_count().context("cannot read the store")?;
-    let secs = started.elapsed().as_secs_f64();
-    eprintln!(
-        "epiwire: events: {} documents grouped ({} opened, {} merged, {} near-duplicates) in {secs:.1} s ({:.2} ms/doc); {events} events stored",
-        done.documents,
-        done.opened,
-        done.merged,
-        done.duplicates,
-        if done.documents > 0 {
-            secs * 1000.0 / done.documents as f64
-        } else {
-            0.0
-        },
-    );
+    log_events(store, &done, started.elapsed().as_secs_f64())?;
     Ok(done)
 }
 
@@ -446,9 +506,15 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
         .collect();
     let tally = Shared::default();
     let batch = args.batch.max(1);
+    let (committed, consolidator) = spawn_consolidator(&args.data.dir)?;
     let mut ingest = Ingest {
         reader,
-        writer: Some(spawn_writer(store, tally.clone(), report.clone())?),
+        writer: Some(spawn_writer(
+            store,
+            tally.clone(),
+            report.clone(),
+            committed,
+        )?),
         batch,
         pending: Vec::with_capacity(batch),
         marks: vec![None; checkpointed.len()],
@@ -458,40 +524,44 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
     };
     let timings = Timings::default();
     let ran = pipeline::run_marked(|| items(inputs, starts, options), &mut ingest, &timings);
-    // Whatever happened, let the writer commit what it was given.
+    // Whatever happened, let the writer commit what it was given (its end wakes the
+    // consolidator for a last run).
     let finished = ingest.finish();
     ran?;
-    let mut store = finished?;
-    report.bar.finish_and_clear();
+    let store = finished?;
     let ingest_secs = started.elapsed().as_secs_f64();
+    report.bar.set_message(format!(
+        "{}; grouping events",
+        tally.lock().line(started.elapsed())
+    ));
+    let grouped = consolidator
+        .join()
+        .map_err(|_| anyhow!("the consolidation thread panicked"))??;
+    let tail_secs = started.elapsed().as_secs_f64() - ingest_secs;
+    report.bar.finish_and_clear();
     let (seen, failed, store_secs, batches) = {
         let t = tally.lock();
         eprintln!("epiwire: ingest: {}", t.line(started.elapsed()));
         (t.seen, t.failed, t.store_secs, t.batches)
     };
-    let show = match args.progress {
-        Progress::Auto | Progress::Always => terminal,
-        _ => false,
-    };
-    let consolidating = Instant::now();
-    consolidate(&mut store, show)?;
-    let consolidate_secs = consolidating.elapsed().as_secs_f64();
+    log_events(&store, &grouped.done, grouped.busy_secs)?;
     let syncing = Instant::now();
     sync_search(&args.data.dir, &store);
     let search_secs = syncing.elapsed().as_secs_f64();
     tracing::info!(
-        "ingest time: {:.1} s wall to stored ({:.1} MB of bodies); read {:.1} s (reader thread), \
-         skip check {:.1} s, extraction {:.1} s and annotation {:.1} s (summed over workers), \
-         store writes {:.1} s in {batches} transactions (writer thread), hand-over {:.1} s; \
-         consolidation {consolidate_secs:.1} s; search sync {search_secs:.1} s; total {:.1} s",
-        ingest_secs,
+        "ingest time: {ingest_secs:.1} s wall to stored ({:.1} MB of bodies); CPU s: read {:.1} \
+         (reader thread), extraction {:.1}, annotation {:.1} (summed over workers), store writes \
+         {store_secs:.1} in {batches} transactions (writer thread); wall s: skip check {:.1}, \
+         hand-over {:.1}; consolidation {:.1} s CPU ({:.1} s wall busy, beside the ingest), \
+         {tail_secs:.1} s wall after the last commit; search sync {search_secs:.1} s wall; total {:.1} s wall",
         timings.body_bytes() as f64 / 1e6,
         timings.read_secs(),
-        timings.skip_secs(),
         timings.extract_secs(),
         timings.annotate_secs(),
-        store_secs,
+        timings.skip_secs(),
         timings.sink_secs(),
+        grouped.cpu_secs,
+        grouped.busy_secs,
         started.elapsed().as_secs_f64(),
     );
     if seen > 0 && failed == seen {
