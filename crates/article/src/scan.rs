@@ -407,20 +407,280 @@ pub(crate) fn strip_tags(html: &str) -> String {
     out
 }
 
-/// Maximum element nesting depth of `html`, counted cheaply on the token stream (void elements
-/// and unclosed `p`/`li` are forgiven only roughly: this is a guard, not a parser).
+/// Any-case membership of `name` in `set`.
+fn one_of(name: &str, set: &[&str]) -> bool {
+    set.iter().any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// The HTML parser's "special" elements: an end tag of another name that is not one of the
+/// in-scope tags below does not close across them (the parser ignores it).
+fn is_special(name: &str) -> bool {
+    one_of(
+        name,
+        &[
+            "address",
+            "applet",
+            "article",
+            "aside",
+            "blockquote",
+            "body",
+            "button",
+            "caption",
+            "center",
+            "colgroup",
+            "dd",
+            "details",
+            "dialog",
+            "dir",
+            "div",
+            "dl",
+            "dt",
+            "fieldset",
+            "figcaption",
+            "figure",
+            "footer",
+            "form",
+            "frameset",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "head",
+            "header",
+            "hgroup",
+            "html",
+            "li",
+            "listing",
+            "main",
+            "marquee",
+            "menu",
+            "nav",
+            "object",
+            "ol",
+            "p",
+            "pre",
+            "search",
+            "section",
+            "select",
+            "summary",
+            "table",
+            "tbody",
+            "td",
+            "template",
+            "tfoot",
+            "th",
+            "thead",
+            "tr",
+            "ul",
+            "xmp",
+        ],
+    )
+}
+
+/// End tags the parser closes whenever their element is in scope, across everything but the
+/// scope boundaries (block elements, list items, headings, formatting elements, tables).
+fn closes_in_scope(name: &str) -> bool {
+    one_of(
+        name,
+        &[
+            "address",
+            "article",
+            "aside",
+            "blockquote",
+            "button",
+            "center",
+            "details",
+            "dialog",
+            "dir",
+            "div",
+            "dl",
+            "fieldset",
+            "figcaption",
+            "figure",
+            "footer",
+            "header",
+            "hgroup",
+            "listing",
+            "main",
+            "menu",
+            "nav",
+            "ol",
+            "pre",
+            "search",
+            "section",
+            "summary",
+            "ul",
+            "form",
+            "p",
+            "li",
+            "dd",
+            "dt",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "applet",
+            "marquee",
+            "object",
+            "a",
+            "b",
+            "big",
+            "code",
+            "em",
+            "font",
+            "i",
+            "nobr",
+            "s",
+            "small",
+            "strike",
+            "strong",
+            "tt",
+            "u",
+            "table",
+            "tbody",
+            "thead",
+            "tfoot",
+            "tr",
+            "td",
+            "th",
+            "caption",
+            "select",
+            "body",
+            "html",
+        ],
+    )
+}
+
+/// The parser's scope boundaries.
+fn is_scope_boundary(name: &str) -> bool {
+    one_of(
+        name,
+        &[
+            "applet", "caption", "html", "table", "td", "th", "marquee", "object", "template",
+        ],
+    )
+}
+
+/// HTML start tags that end foreign (`svg`, `math`) content.
+fn breaks_out_of_foreign(name: &str) -> bool {
+    one_of(
+        name,
+        &[
+            "b",
+            "big",
+            "blockquote",
+            "body",
+            "br",
+            "center",
+            "code",
+            "dd",
+            "div",
+            "dl",
+            "dt",
+            "em",
+            "embed",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "head",
+            "hr",
+            "i",
+            "img",
+            "li",
+            "listing",
+            "menu",
+            "meta",
+            "nobr",
+            "ol",
+            "p",
+            "pre",
+            "ruby",
+            "s",
+            "small",
+            "span",
+            "strong",
+            "strike",
+            "sub",
+            "sup",
+            "table",
+            "tt",
+            "u",
+            "ul",
+            "var",
+        ],
+    )
+}
+
+/// How far down the open elements an end tag looks for its element; beyond, it is taken as
+/// stray (which errs on the deep side).
+const END_TAG_REACH: usize = 64;
+
+/// Past this depth counting stops: the page is far deeper than any guard needs to know.
+const DEPTH_CAP: usize = 65_536;
+
+/// Maximum element nesting depth of `html` as an HTML parser would build it, estimated on the
+/// token stream with a stack of open element names (at most [`DEPTH_CAP`]). It errs on the deep
+/// side: this is a guard, not a parser. As in the HTML parser, `/>` closes an element only
+/// when it is void or foreign (`<div/>` opens a `div`); an end tag closes its innermost open
+/// element unless a special element (or, for block, list, heading, formatting and table tags, a
+/// scope boundary) stands between, and a stray end tag closes nothing; an HTML block tag inside
+/// `svg`/`math` ends the foreign content. Unclosed `p`/`li` are not closed by their siblings,
+/// which overcounts.
 pub(crate) fn max_depth(html: &str) -> usize {
-    let mut depth: usize = 0;
+    // (name, foreign)
+    let mut stack: Vec<(&str, bool)> = Vec::new();
     let mut max = 0;
     for tok in tokens(html) {
         match tok {
             Token::Start { name, attrs } => {
-                if !is_void(name) && !attrs.trim_end().ends_with('/') {
-                    depth += 1;
-                    max = max.max(depth);
+                if is_void(name) {
+                    continue;
+                }
+                let in_foreign = stack.last().is_some_and(|&(_, f)| f);
+                let mut foreign = in_foreign || one_of(name, &["svg", "math"]);
+                if in_foreign && breaks_out_of_foreign(name) {
+                    while stack.last().is_some_and(|&(_, f)| f) {
+                        stack.pop();
+                    }
+                    foreign = false;
+                }
+                if foreign && attrs.trim_end().ends_with('/') {
+                    continue;
+                }
+                stack.push((name, foreign));
+                max = max.max(stack.len());
+                if stack.len() > DEPTH_CAP {
+                    return max;
                 }
             }
-            Token::End { .. } => depth = depth.saturating_sub(1),
+            Token::End { name } => {
+                let scoped = closes_in_scope(name);
+                let mut hit = None;
+                for (i, &(open, foreign)) in stack.iter().enumerate().rev().take(END_TAG_REACH) {
+                    if open.eq_ignore_ascii_case(name) {
+                        hit = Some(i);
+                        break;
+                    }
+                    let barrier = if scoped {
+                        is_scope_boundary(open)
+                    } else {
+                        is_special(open)
+                    };
+                    if barrier && !foreign {
+                        break;
+                    }
+                }
+                if let Some(i) = hit {
+                    stack.truncate(i);
+                }
+            }
             Token::Text(_) => {}
         }
     }
@@ -486,5 +746,34 @@ mod tests {
         let html = "<div>".repeat(1000) + &"</div>".repeat(1000);
         assert_eq!(max_depth(&html), 1000);
         assert_eq!(max_depth("<p>a<br>b<img src=x></p>"), 1);
+    }
+
+    /// Found by the `html` fuzz target's timing: `<div/>` and stray end tags passed the depth
+    /// guard while the parser nested every `div`; 5,000 of either kept the DOM extractors busy
+    /// for more than 300 s.
+    #[test]
+    fn depth_guard_sees_what_the_parser_nests() {
+        let n = 5000;
+        assert!(max_depth(&"<div/>".repeat(n)) >= n);
+        assert!(max_depth(&"<b/>".repeat(n)) >= n);
+        assert!(max_depth(&"<div></i>".repeat(n)) >= n);
+        assert!(max_depth(&"<div></span>".repeat(n)) >= n);
+        assert!(max_depth(&"<div><table></div>".repeat(n)) >= n);
+        assert!(max_depth(&"<svg><div/>".repeat(n)) >= n);
+        assert!(max_depth(&"<div>".repeat(DEPTH_CAP * 2)) > DEPTH_CAP);
+    }
+
+    #[test]
+    fn depth_guard_stays_shallow_on_ordinary_markup() {
+        // Self-closing foreign elements, void elements with a slash, end tags that close
+        // unclosed paragraphs and inline elements.
+        let svg = format!("<svg>{}</svg>", "<path d='M0'/>".repeat(2000));
+        assert_eq!(max_depth(&format!("<div>{svg}</div>")), 2);
+        assert_eq!(max_depth(&"<p>a<br/>b<img src=x /></p>".repeat(1000)), 1);
+        let loose = "<div><p>one<p>two<span>three</div>".repeat(1000);
+        assert_eq!(max_depth(&loose), 4);
+        let list = "<ul><li>a<li>b</ul>".repeat(1000);
+        assert_eq!(max_depth(&list), 3);
+        assert_eq!(max_depth(&"<div></span></div>".repeat(1000)), 1);
     }
 }
