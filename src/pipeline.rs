@@ -227,11 +227,7 @@ where
             // The reader thread only reads (a full channel blocks it without CPU use): its CPU
             // time is the reading time.
             let started = CpuClock::now();
-            let mut items = open();
-            loop {
-                let Some((item, mark)) = items.next() else {
-                    break;
-                };
+            for (item, mark) in open() {
                 if let Item::Doc { raw, .. } = &item {
                     let len = raw.body.as_str().len();
                     bytes += len;
