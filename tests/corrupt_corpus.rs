@@ -379,7 +379,7 @@ fn generate(dir: &Path, total: usize, costly: &Costly) -> Manifest {
                 bad(
                     &mut m,
                     format!("{}#{}", file.display(), lines.len()),
-                    "not JSON",
+                    "invalid UTF-8 at byte",
                     "invalid UTF-8 line",
                 );
             }
