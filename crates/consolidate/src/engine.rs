@@ -269,24 +269,50 @@ impl Consolidator {
             // Candidates: stored events under the keys, with this batch's profile when touched,
             // plus the batch's own events under the keys; merged-away events resolve to their
             // survivor.
+            // The profiles of events touched in this batch are moved into the candidate list
+            // and back (never cloned: a large event's profile is large).
             let mut cands: BTreeMap<String, EventProfile> = BTreeMap::new();
+            let mut taken: BTreeSet<String> = BTreeSet::new();
             for (id, profile) in store.candidates(&query).map_err(backend)? {
                 let id = resolve(&merged_into, &id);
-                let p = work.get(&id).map_or(profile, |w| w.profile.clone());
-                cands.insert(id, p);
+                if cands.contains_key(&id) {
+                    continue;
+                }
+                match work.get_mut(&id) {
+                    Some(w) => {
+                        cands.insert(id.clone(), std::mem::take(&mut w.profile));
+                        taken.insert(id);
+                    }
+                    None => {
+                        cands.insert(id, profile);
+                    }
+                }
             }
             for k in &query {
                 for id in batch_keys.get(k).into_iter().flatten() {
                     let id = resolve(&merged_into, id);
-                    if let Some(w) = work.get(&id) {
-                        cands.insert(id, w.profile.clone());
+                    if cands.contains_key(&id) {
+                        continue;
+                    }
+                    if let Some(w) = work.get_mut(&id) {
+                        cands.insert(id.clone(), std::mem::take(&mut w.profile));
+                        taken.insert(id);
                     }
                 }
             }
             let cands: Vec<(String, EventProfile)> = cands.into_iter().collect();
             done.candidates += cands.len() as u64;
             let decision = clusterer.assign(&features, &cands);
-            let profile_of = |id: &str| cands.iter().find(|(c, _)| c == id).map(|(_, p)| p.clone());
+            let mut stored: BTreeMap<String, EventProfile> = BTreeMap::new();
+            for (id, p) in cands {
+                match work.get_mut(&id).filter(|_| taken.contains(&id)) {
+                    Some(w) => w.profile = p,
+                    None => {
+                        stored.insert(id, p);
+                    }
+                }
+            }
+            let mut profile_of = |id: &str| stored.remove(id);
             let target = match &decision.action {
                 Action::New => {
                     done.opened += 1;

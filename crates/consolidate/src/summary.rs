@@ -275,7 +275,12 @@ pub(crate) fn finish<B: EventBackend>(
         } else {
             None
         };
-        state.series.insert(k.clone(), SeriesMeta { jumps, deaths });
+        // Only series with something to say are kept (an event may have hundreds).
+        if jumps.is_empty() && deaths.is_none() {
+            state.series.remove(k);
+        } else {
+            state.series.insert(k.clone(), SeriesMeta { jumps, deaths });
+        }
     }
 
     let diseases: Vec<DiseaseRef> = ranked_by(state.diseases.iter().map(|(k, t)| (k, t.n)))

@@ -55,41 +55,71 @@ pub(crate) fn volume_signals<B: EventBackend>(
     }
     let mut out = Vec::new();
     for ((disease, country), days) in by_pair {
-        let (Some(first), Some(last)) = (days.first(), days.last()) else {
-            continue;
-        };
-        let Some(from) = day_offset(first.0, -HISTORY_DAYS) else {
-            continue;
-        };
-        let mut counts: BTreeMap<String, u32> = store
-            .volume(disease, country, &from, last.0)
-            .map_err(backend)?
-            .into_iter()
-            .collect();
-        for (day, n) in &days {
-            *counts.entry((*day).to_string()).or_insert(0) += n;
-        }
-        let series: Vec<(String, u32)> = counts.into_iter().collect();
         let subject = Subject::new(
             Some(disease),
             names.get(disease).map(String::as_str),
             Some(country),
         );
-        // A series the detectors refuse (too long, bad day) raises nothing; say so.
-        let found = match epiwire_signal::detect(&series, &subject) {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::warn!("volume signals of {disease} in {country}: {e}");
-                continue;
+        // Each day is judged on the HISTORY_DAYS before it, so days further apart than that
+        // are judged on separate windows: the cost follows the days a batch touches, not the
+        // span between them (a batch of old and new reports would otherwise run the detectors
+        // over every day of the years between).
+        let mut start = 0;
+        for end in 1..=days.len() {
+            let split = end == days.len()
+                || days_between(days[end - 1].0, days[end].0).is_none_or(|d| d > HISTORY_DAYS);
+            if split {
+                out.extend(window_signals(
+                    store,
+                    disease,
+                    country,
+                    &days[start..end],
+                    &subject,
+                )?);
+                start = end;
             }
-        };
-        out.extend(
-            found
-                .into_iter()
-                .filter(|s| days.iter().any(|(d, _)| *d == s.date)),
-        );
+        }
     }
     Ok(out)
+}
+
+/// Volume signals of the given days (sorted, within HISTORY_DAYS of each other) of one disease
+/// × country, judged on the stored daily counts from HISTORY_DAYS before the first plus the
+/// batch's.
+fn window_signals<B: EventBackend>(
+    store: &B,
+    disease: &str,
+    country: &str,
+    days: &[(&str, u32)],
+    subject: &Subject,
+) -> Result<Vec<Signal>> {
+    let (Some(first), Some(last)) = (days.first(), days.last()) else {
+        return Ok(Vec::new());
+    };
+    let Some(from) = day_offset(first.0, -HISTORY_DAYS) else {
+        return Ok(Vec::new());
+    };
+    let mut counts: BTreeMap<String, u32> = store
+        .volume(disease, country, &from, last.0)
+        .map_err(backend)?
+        .into_iter()
+        .collect();
+    for (day, n) in days {
+        *counts.entry((*day).to_string()).or_insert(0) += n;
+    }
+    let series: Vec<(String, u32)> = counts.into_iter().collect();
+    // A series the detectors refuse (bad day) raises nothing; say so.
+    let found = match epiwire_signal::detect(&series, subject) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!("volume signals of {disease} in {country}: {e}");
+            return Ok(Vec::new());
+        }
+    };
+    Ok(found
+        .into_iter()
+        .filter(|s| days.iter().any(|(d, _)| *d == s.date))
+        .collect())
 }
 
 /// The event's own signals (new event, its `jumps`), the volume signals of its main disease ×

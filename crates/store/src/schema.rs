@@ -231,6 +231,8 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (event, key)
     ) WITHOUT ROWID;
     CREATE INDEX event_series_by_subject ON event_series (event, disease, country);
+    -- Volume signals of one disease x country by date (read for every event a batch touches).
+    CREATE INDEX signals_by_subject ON signals (disease, country, date);
     ",
 ];
 
