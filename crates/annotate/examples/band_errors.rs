@@ -91,7 +91,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 other => other,
             };
             for m in &p.mentions {
-                if !g.is_demonym(&m.text, p.geonameid) {
+                let letters = m.text.chars().filter(|c| *c != '.' && *c != ' ');
+                // As the BAND evaluation: abbreviations (US, DRC) are not predictions.
+                let abbreviation = letters.clone().all(|c| c.is_ascii_uppercase())
+                    && letters.count() <= 4
+                    && !m.text.eq_ignore_ascii_case(&p.name);
+                if !g.is_demonym(&m.text, p.geonameid) && !abbreviation {
                     pred_p.push((m.start, m.end, label.to_string()));
                 }
             }
