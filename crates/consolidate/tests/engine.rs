@@ -506,3 +506,44 @@ fn incremental_events_equal_a_rebuild() {
         }
     }
 }
+
+/// Regression: an event ranked its diseases by the documents naming them, ties by id, so the
+/// WHO report on monkeypox in the DRC (mpox named 30 times and in the title, COVID-19 three
+/// times in passing) made an event listed under COVID-19. Mentions weighted by title and lead
+/// put mpox first.
+#[test]
+fn the_disease_a_report_is_about_comes_first() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/don-monkeypox-drc.json");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let s = |k: &str| v[k].as_str().map(str::to_string);
+    let mut d = Document {
+        id: s("id").unwrap(),
+        url: s("url"),
+        title: s("title"),
+        published: s("published"),
+        text: s("text").unwrap(),
+        ..Document::default()
+    };
+    epiwire_annotate::annotate(&mut d);
+    let id_of = |name: &str| {
+        d.diseases
+            .iter()
+            .find(|x| x.name == name)
+            .map(|x| x.id.clone())
+            .unwrap_or_else(|| panic!("{name} not found"))
+    };
+    // The trap: with one document per disease, the id breaks the tie in COVID-19's favour.
+    assert!(id_of("COVID-19") < id_of("mpox"));
+    let mut m = Mem {
+        docs: vec![(1, d)],
+        ..Mem::default()
+    };
+    Consolidator::default().run(&mut m, |_| {}).unwrap();
+    let e = m.events.values().next().unwrap().summary().clone();
+    let names: Vec<&str> = e.diseases.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(names.first(), Some(&"mpox"), "{names:?}");
+    assert!(names.contains(&"COVID-19"), "{names:?}");
+    assert_eq!(e.countries.first().map(String::as_str), Some("CD"));
+}
