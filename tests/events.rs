@@ -245,3 +245,96 @@ fn stored_documents_keep_every_annotation() {
         assert_eq!(&shown[key], value, "field {key} differs after the store");
     }
 }
+
+/// Events built by several ingests (each consolidating what it added, so events grow from their
+/// new documents only) equal those of one ingest of everything: the same events with the same
+/// documents, sources, figures, reconciled series, conflicts, response, headline and signals
+/// (but `new_event`, which depends on the events stored when an event was last touched, and the
+/// relevance that counts it). The WHO Disease Outbreak News of 1996–1997 (../shared/data) grow
+/// events over weeks of updates.
+#[test]
+fn several_ingests_equal_one() {
+    use std::io::BufRead;
+    let path = common::repo("../shared/data/who-don/dons-1996-2012.jsonl");
+    let Ok(file) = std::fs::File::open(&path) else {
+        eprintln!("SKIPPED: {} not found", path.display());
+        return;
+    };
+    let records: Vec<String> = std::io::BufReader::new(file)
+        .lines()
+        .take(200)
+        .map(Result::unwrap)
+        .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let ingest = |data: &str, records: &[String], name: &str| {
+        let input = tmp.path().join(name);
+        std::fs::write(&input, records.join("\n") + "\n").unwrap();
+        let data = tmp.path().join(data);
+        let out = epiwire(
+            &[
+                "ingest",
+                "--data",
+                data.to_str().unwrap(),
+                input.to_str().unwrap(),
+            ],
+            b"",
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    ingest("one", &records, "all.jsonl");
+    for (i, part) in records.chunks(45).enumerate() {
+        ingest("several", part, &format!("part-{i}.jsonl"));
+    }
+    let list = |data: &str| {
+        let data = tmp.path().join(data);
+        lines(&epiwire(
+            &[
+                "events",
+                "--data",
+                data.to_str().unwrap(),
+                "--format",
+                "jsonl",
+                "-n",
+                "10000",
+            ],
+            b"",
+        ))
+    };
+    let detail = |data: &str, id: &str| -> Value {
+        let data = tmp.path().join(data);
+        let out = epiwire(
+            &["event", "--data", data.to_str().unwrap(), "--json", id],
+            b"",
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let mut v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let o = v.as_object_mut().unwrap();
+        o.remove("relevance");
+        if let Some(Value::Array(signals)) = o.get_mut("signals") {
+            signals.retain(|s| s["kind"] != "new_event");
+        }
+        v
+    };
+    let ids = |events: &[Value]| {
+        let mut v: Vec<(String, u64)> = events
+            .iter()
+            .map(|e| {
+                (
+                    e["id"].as_str().unwrap().to_string(),
+                    e["documents"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let (one, several) = (ids(&list("one")), ids(&list("several")));
+    assert_eq!(one, several);
+    assert!(
+        one.iter().any(|(_, n)| *n >= 5),
+        "an event grows over several ingests: {one:?}"
+    );
+    for (id, _) in &one {
+        assert_eq!(detail("several", id), detail("one", id), "event {id}");
+    }
+}

@@ -499,10 +499,15 @@ fn incremental_events_equal_a_rebuild() {
                 (&t.series, &t.conflicts, &t.figures),
                 (&d.series, &d.conflicts, &d.figures)
             );
-            let jumps: Vec<&Signal> = s.signals.iter().filter(|x| x.kind == "jump").collect();
-            let whole_jumps: Vec<&Signal> =
-                ws.signals.iter().filter(|x| x.kind == "jump").collect();
-            assert_eq!(jumps, whole_jumps, "{id}");
+            // Every signal but new_event: whether an event is new depends on which events of its
+            // disease x country the store held when it was last touched, so on batch boundaries.
+            let kept = |v: &[Signal]| -> Vec<Signal> {
+                v.iter()
+                    .filter(|x| x.kind != "new_event")
+                    .cloned()
+                    .collect()
+            };
+            assert_eq!(kept(&s.signals), kept(&ws.signals), "{id}");
         }
     }
 }
