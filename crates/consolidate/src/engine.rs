@@ -53,6 +53,18 @@ fn backend<E: std::error::Error + Send + Sync + 'static>(e: E) -> Error {
     Error::Backend(Box::new(e))
 }
 
+/// Where a batch's time goes, in milliseconds (for the log).
+#[derive(Debug, Default)]
+struct Timings {
+    clustering: f64,
+    volume: f64,
+    events: f64,
+}
+
+fn ms_since(t: std::time::Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
 /// An event touched in the current batch.
 struct Work {
     profile: EventProfile,
@@ -181,16 +193,23 @@ impl Consolidator {
             let Some(&(last, _)) = docs.last() else { break };
             let started = std::time::Instant::now();
             let candidates_before = done.candidates;
-            let changes = self.batch_changes(store, &mut clusterer, &docs, last, &mut done)?;
+            let mut time = Timings::default();
+            let changes =
+                self.batch_changes(store, &mut clusterer, &docs, last, &mut done, &mut time)?;
+            let write = std::time::Instant::now();
             store.apply(&changes).map_err(backend)?;
-            let ms = started.elapsed().as_secs_f64() * 1000.0;
+            let write = ms_since(write);
+            let ms = ms_since(started);
             tracing::info!(
-                "consolidated documents {}..={last}: {} in {ms:.0} ms ({:.2} ms/doc, {:.1} candidate events/doc, {} events touched)",
+                "consolidated documents {}..={last}: {} in {ms:.0} ms ({:.2} ms/doc, {:.1} candidate events/doc, {} events touched; clustering {:.0} ms, volume signals {:.0} ms, events {:.0} ms, write {write:.0} ms)",
                 docs.first().map_or(last, |d| d.0),
                 docs.len(),
                 ms / docs.len() as f64,
                 (done.candidates - candidates_before) as f64 / docs.len() as f64,
                 changes.events.len(),
+                time.clustering,
+                time.volume,
+                time.events,
             );
             watermark = last;
             done.watermark = last;
@@ -248,7 +267,9 @@ impl Consolidator {
         docs: &[(u64, Document)],
         last: u64,
         done: &mut Progress,
+        time: &mut Timings,
     ) -> Result<Changes> {
+        let started = std::time::Instant::now();
         let mut work: BTreeMap<String, Work> = BTreeMap::new();
         // Events of this batch under each key, so later documents of the batch find them.
         let mut batch_keys: HashMap<String, BTreeSet<String>> = HashMap::new();
@@ -408,7 +429,11 @@ impl Consolidator {
                     .map(|(d, _)| (d.id.clone(), d.name.clone()))
             })
             .collect();
+        time.clustering = ms_since(started);
+        let started = std::time::Instant::now();
         let signals = volume_signals(store, &volume, &names)?;
+        time.volume = ms_since(started);
+        let started = std::time::Instant::now();
 
         let ctx = Context {
             store,
@@ -483,6 +508,7 @@ impl Consolidator {
                 series,
             });
         }
+        time.events = ms_since(started);
         if clusterer.df().df.len() > DF_MAX_KEYS {
             let mut pruned = clusterer.df().clone();
             pruned.prune(2);
