@@ -74,7 +74,8 @@ impl ResumableWarc {
             return Err(bad_offset(offset, "beyond the end of the file"));
         }
         file.seek(SeekFrom::Start(offset)).map_err(Error::Io)?;
-        if offset < len {
+        // From the start, the parser reports whatever is there (as for any WARC input).
+        if offset > 0 && offset < len {
             let mut head = [0u8; 5];
             let got = read_head(&mut file, &mut head)?;
             let ok = if gzip {
@@ -413,6 +414,24 @@ mod tests {
         assert_eq!(end.count(), 0);
         // An offset inside a record is refused.
         assert!(ResumableWarc::open(&path, "a".into(), &opts, starts[1] + 3).is_err());
+    }
+
+    #[test]
+    fn bytes_before_the_first_record_are_reported_as_usual() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.warc");
+        let (records, _) = warc(2, false);
+        let mut bytes = b"not a record\r\n".to_vec();
+        bytes.extend(records);
+        std::fs::write(&path, &bytes).unwrap();
+        let all: Vec<Positioned> = ResumableWarc::open(&path, "a".into(), &Options::default(), 0)
+            .unwrap()
+            .collect();
+        let got = ids(&all);
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(got[0].starts_with("error"), "{got:?}");
+        assert_eq!(got[1..], ["urn:uuid:0", "urn:uuid:1"]);
+        assert_eq!(all[2].resume_at, Some(bytes.len() as u64));
     }
 
     #[test]
