@@ -725,6 +725,12 @@ fn crash_loop(shape: &Shape) {
                     "a completed run consolidates:\n{}",
                     run.stderr
                 );
+                // The checks above lean on the progress lines: they must still parse.
+                assert!(
+                    run.times.first_progress.is_some() && run.times.ingest_done.is_some(),
+                    "no progress line parsed (has its format changed?):\n{}",
+                    run.stderr
+                );
                 assert!(
                     !run.stderr.contains("search index not updated"),
                     "{}",
