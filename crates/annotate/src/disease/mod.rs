@@ -265,8 +265,14 @@ impl DiseaseMatcher {
                     norm.to_ascii_lowercase()
                 };
                 if context.is_none() {
+                    // `African swine fever` names the disease, not the pathogen: no phrase.
+                    let names_disease = term
+                        .rsplit(|c: char| !c.is_alphanumeric())
+                        .next()
+                        .is_some_and(|w| DISEASE_WORDS.iter().any(|d| w.eq_ignore_ascii_case(d)));
                     let proper = term.chars().next().is_some_and(char::is_uppercase)
-                        && term.chars().any(char::is_lowercase);
+                        && term.chars().any(char::is_lowercase)
+                        && !names_disease;
                     whole_terms
                         .entry(norm.to_ascii_lowercase())
                         .or_insert((entry_index, proper));
@@ -607,6 +613,20 @@ pub struct NestedMention {
     /// entry (`Lassa` in `Lassa fever`, `dengue` in `dengue fever`).
     pub pathogen: Option<Span>,
 }
+
+/// Last words that make a capitalised term the name of a disease (`African swine fever`,
+/// `Japanese encephalitis`) rather than of a pathogen (`West Nile`, `Hendra`).
+const DISEASE_WORDS: &[&str] = &[
+    "fever",
+    "disease",
+    "encephalitis",
+    "syndrome",
+    "influenza",
+    "flu",
+    "plague",
+    "infection",
+    "pox",
+];
 
 /// Normalised, lower-case endings after a pathogen name, and how many words each has.
 const PATHOGEN_SUFFIXES: [(&str, usize); 4] = [

@@ -547,6 +547,11 @@ fn nested_phrases_and_pathogens() {
     // A disease name is not a proper name: `rabies virus` stays `rabies`; a compound is no phrase.
     assert_eq!(nested("rabies virus"), vec![("rabies".into(), None, None)]);
     assert_eq!(nested("Zika virus-like"), vec![("Zika".into(), None, None)]);
+    // A capitalised disease name is not a pathogen's name either.
+    assert_eq!(
+        nested("African swine fever virus"),
+        vec![("African swine fever".into(), None, None)]
+    );
     // The pathogen inside a disease name, when it is a term of the same entry.
     assert_eq!(
         nested("Lassa fever and dengue fever, not yellow fever."),
