@@ -37,7 +37,7 @@ def pages():
     tdir = os.path.join(SHARED, "trafilatura-eval", "html")
     for name in sorted(os.listdir(tdir))[:120]:
         with gzip.open(os.path.join(tdir, name)) as f:
-            out.append(("tr-" + name.split(".")[0][:12], f.read()[:CAP]))
+            out.append(("tr-" + name.removesuffix(".html.gz")[:80], f.read()[:CAP]))
     tar = os.path.join(SHARED, "who-don-html", "DONs_full_pages.tar.xz")
     with tarfile.open(tar) as t:
         n = 0
