@@ -171,7 +171,7 @@ fn corpus(dir: &Path, shape: &Shape) -> Vec<Part> {
 enum Aim {
     /// While the documents of a chunk are extracted.
     Extract,
-    /// Among the batch commits (a few milliseconds after the first progress line).
+    /// Among the batch commits (once a random share of the new documents is committed).
     Commit,
     /// After the ingest totals, during consolidation.
     Consolidate,
@@ -239,8 +239,8 @@ fn progress(line: &str) -> Option<(usize, usize, usize, usize)> {
 /// What a line of the run's stderr marks.
 #[derive(Debug, PartialEq, Eq)]
 enum Mark {
-    /// A progress line with documents stored: batches are being committed.
-    Committed,
+    /// A progress line with this many documents stored: batches are being committed.
+    Committed(usize),
     /// Every input item handled and committed: consolidation comes next.
     IngestDone,
     /// Consolidation finished: the search-index sync comes next.
@@ -266,7 +266,7 @@ impl Run {
                 return Mark::IngestDone;
             }
             if stored > 0 {
-                return Mark::Committed;
+                return Mark::Committed(stored);
             }
         } else if line.starts_with("epiwire: events: ") {
             self.times.events.get_or_insert(at);
@@ -281,12 +281,13 @@ impl Run {
     }
 }
 
-/// Runs `epiwire ingest` over `inputs`, killing it as `aim` and `frac` say; `est` holds the
-/// phase durations seen so far.
+/// Runs `epiwire ingest` over `inputs` (at least `least` items read, `fresh` documents not
+/// stored yet), killing it as `aim` and `frac` say; `est` holds the phase durations seen so far.
 fn run_ingest(
     data: &Path,
     inputs: &[PathBuf],
     least: usize,
+    fresh: usize,
     aim: Aim,
     frac: f64,
     est: &Timeline,
@@ -357,9 +358,14 @@ fn run_ingest(
         });
         match rx.recv_timeout(wait) {
             Ok((at, line)) => match run.observe(at, &line, least) {
-                // The first commits of the run: the next ones follow within milliseconds.
-                Mark::Committed if aim == Aim::Commit && deadline.is_none() => {
-                    deadline = Some(at + Duration::from_millis((frac * 12.0) as u64));
+                // Kill as soon as the aimed-at share of the new documents is committed: the
+                // next transaction is then under way.
+                Mark::Committed(stored)
+                    if aim == Aim::Commit
+                        && deadline.is_none()
+                        && stored as f64 >= frac * fresh as f64 =>
+                {
+                    deadline = Some(at);
                 }
                 Mark::IngestDone if aim == Aim::Consolidate => {
                     let span = ms(
@@ -614,6 +620,7 @@ fn crash_loop(shape: &Shape) {
     let mut kills = 0;
     let mut landed: BTreeMap<Landed, usize> = BTreeMap::new();
     let mut completed = 0;
+    let mut resumes = 0;
     let mut pass = 0;
     let mut est = Timeline::default();
     let mut errors: HashSet<String> = HashSet::new();
@@ -636,16 +643,28 @@ fn crash_loop(shape: &Shape) {
                 } else {
                     [
                         Aim::Extract,
+                        Aim::Extract,
+                        Aim::Commit,
                         Aim::Commit,
                         Aim::Commit,
                         Aim::Consolidate,
                         Aim::Sync,
-                    ][rng.below(5)]
+                    ][rng.below(7)]
                 };
                 let frac = rng.unit();
                 let warc: usize = parts[..=round].iter().map(|p| p.warc).sum();
-                let run = run_ingest(&data, &inputs, items.len() - warc, aim, frac, &est);
+                let new = items
+                    .iter()
+                    .filter(|id| !prior.contains(*id) && !errors.contains(*id))
+                    .count();
+                let run = run_ingest(&data, &inputs, items.len() - warc, new, aim, frac, &est);
                 errors.extend(run.errors.iter().cloned());
+                // Runs that picked a WARC file up in the middle, at a checkpoint.
+                resumes += run
+                    .stderr
+                    .lines()
+                    .filter(|l| l.contains("(checkpoint)") && !l.contains("nothing left"))
+                    .count();
                 // Reported stored: what was stored before, and the first `run.stored` new
                 // documents in input order (batches commit in input order).
                 let fresh: Vec<&String> = items
@@ -765,7 +784,7 @@ fn crash_loop(shape: &Shape) {
         pass += 1;
     }
     eprintln!(
-        "crash: seed {seed}: {kills} kills ({landed:?}), {completed} completed runs, {pass} passes, {:.1} s",
+        "crash: seed {seed}: {kills} kills ({landed:?}), {completed} completed runs, {resumes} WARC files resumed mid-file at a checkpoint, {pass} passes, {:.1} s",
         started.elapsed().as_secs_f64()
     );
     assert!(kills >= shape.kills);
