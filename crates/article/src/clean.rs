@@ -33,10 +33,12 @@ const PROMO: &[&str] = &[
     "leggi anche",
 ];
 
-/// Section headings after which the rest of the text is boilerplate (only in the last 40%).
+/// Section headings after which the rest of the text is boilerplate (only in the last 40%):
+/// the whole line, without a final colon, lowercased.
 const TRAILING_HEADINGS: &[&str] = &[
     "contenido relacionado",
     "noticias relacionadas",
+    "related",
     "related articles",
     "related stories",
     "related posts",
@@ -53,14 +55,25 @@ const TRAILING_HEADINGS: &[&str] = &[
     "ähnliche beiträge",
     "ähnliche artikel",
     "weitere artikel",
+    "weitere themen",
+    "mehr themen",
     "mehr zum thema",
+    "empfohlene beiträge",
+    "empfohlene artikel",
+    "kommentierte artikel",
+    "keine kommentare",
     "más noticias",
+    "otras noticias",
+    "temas",
     "te puede interesar",
     "también te puede interesar",
     "articles similaires",
     "à lire aussi",
+    "lire aussi",
     "sur le même sujet",
     "leia também",
+    "leia mais",
+    "veja também",
     "most read",
     "most popular",
     "trending",
@@ -72,9 +85,73 @@ const TRAILING_HEADINGS: &[&str] = &[
     "share this article",
     "teilen",
     "tags",
+    "tagged",
     "schlagwörter",
     "schlagworte",
+    "newsletter",
 ];
+
+/// Prefixes of short section headings (≤ 60 characters) that open a trailing boilerplate
+/// section: "Weitere Artikel zum Thema", "More from …", "Das könnte Sie auch interessieren:".
+const TRAILING_HEADING_PREFIXES: &[&str] = &[
+    "weitere artikel",
+    "weitere beiträge",
+    "weitere meldungen",
+    "weitere nachrichten",
+    "mehr aus ",
+    "mehr von ",
+    "mehr artikel",
+    "mehr zum thema",
+    "empfohlene ",
+    "auch lesen:",
+    "lesen sie auch",
+    "das könnte ",
+    "zum weiterlesen",
+    "entdecke weitere",
+    "vorschau auf den nächsten",
+    "keine kommentare",
+    "kommentar schreiben",
+    "schreiben sie einen kommentar",
+    "ihre meinung",
+    "deine meinung",
+    "diesen artikel teilen",
+    "sie sind aktuell nicht eingeloggt",
+    "more from ",
+    "more on ",
+    "more stories",
+    "most read",
+    "recommended for",
+    "read more",
+    "read next",
+    "related ",
+    "share this",
+    "you may also",
+    "you might also",
+    "leave a reply",
+    "leave a comment",
+    "lo más ",
+    "noticias relacionadas",
+    "también te puede",
+    "te puede interesar",
+    "otras noticias",
+    "leia também",
+    "leia mais",
+    "veja também",
+    "à lire ",
+    "lire aussi",
+    "articles similaires",
+    "sur le même sujet",
+    "ähnliche beiträge",
+    "ähnliche artikel",
+];
+
+/// Whether `line` is a heading that opens a trailing boilerplate section.
+fn is_trailing_heading(line: &str) -> bool {
+    let k = line.trim().to_lowercase();
+    let k = k.trim_end_matches(':').trim();
+    TRAILING_HEADINGS.contains(&k)
+        || (k.chars().count() <= 60 && TRAILING_HEADING_PREFIXES.iter().any(|p| k.starts_with(p)))
+}
 
 /// Prefixes of closing lines dropped from the end.
 const TRAILER_PREFIXES: &[&str] = &[
@@ -115,13 +192,7 @@ pub(crate) fn drop_boilerplate_lines(text: &str) -> String {
     let n = lines.len();
     if n >= 4 {
         let from = (n * 3 / 5).max(1);
-        if let Some(i) = (from..n).find(|&i| {
-            lines.get(i).is_some_and(|l| {
-                let k = l.trim().to_lowercase();
-                let k = k.trim_end_matches(':').trim();
-                TRAILING_HEADINGS.contains(&k)
-            })
-        }) {
+        if let Some(i) = (from..n).find(|&i| lines.get(i).is_some_and(|l| is_trailing_heading(l))) {
             lines.truncate(i);
         }
     }

@@ -16,6 +16,7 @@ mod clean;
 mod dates;
 pub mod eval;
 mod meta;
+mod prune;
 mod scan;
 mod text;
 
@@ -285,12 +286,18 @@ fn main_text(
     extractor: Extractor,
     need_date: bool,
 ) -> Option<MainText> {
+    // Both libraries get the markup without scripts, styles, SVG and comments; trafilatura's
+    // copy also loses the elements its own cleaning would delete (navigation, asides, footers,
+    // forms' controls …), so none of its many tree walks visits them.
+    let light = prune::preclean(html);
+    let for_traf = || prune::preclean_for_trafilatura(&light);
+    let html: &str = &light;
     match extractor {
         Extractor::DomSmoothie => run_dom_smoothie(html, url),
-        Extractor::Trafilatura => run_trafilatura(html, false, need_date),
-        Extractor::TrafilaturaFallback => run_trafilatura(html, true, need_date),
+        Extractor::Trafilatura => run_trafilatura(&for_traf(), false, need_date),
+        Extractor::TrafilaturaFallback => run_trafilatura(&for_traf(), true, need_date),
         Extractor::Combined => {
-            let t = run_trafilatura(html, false, need_date);
+            let t = run_trafilatura(&for_traf(), false, need_date);
             let t_len = t.as_ref().map_or(0, |m| m.text.chars().count());
             if t_len >= COMBINE_SHORT_CHARS {
                 return t;

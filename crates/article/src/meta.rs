@@ -716,8 +716,14 @@ impl HtmlMeta {
             self.title_tag.as_deref(),
         ];
         if let Some(h) = h1 {
+            // The h1 is the headline when a title tag holds it and it is not a small part of
+            // that title (a section name such as "News" or "Aktuell" in a long title).
             let hk = title_key(h);
-            if !hk.is_empty() && tagged.iter().flatten().any(|t| title_key(t).contains(&hk)) {
+            let headline = |t: &&str| {
+                let tk = title_key(&trim_site_name(t, site, host.as_deref(), false));
+                title_key(t).contains(&hk) && hk.chars().count() * 2 >= tk.chars().count()
+            };
+            if !hk.is_empty() && tagged.iter().flatten().any(headline) {
                 return Some(h.to_string());
             }
         }

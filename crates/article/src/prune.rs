@@ -1,0 +1,151 @@
+//! Pre-cleaning of the markup handed to the DOM extractors: elements that never hold article
+//! text (`script` except JSON-LD, `style`, `svg`, `template`) and comments are cut out in one
+//! linear pass before parsing. About half the bytes of a news page are such elements; both
+//! extractor libraries would parse them into nodes and walk them again in every selector pass,
+//! only to delete them.
+
+use std::borrow::Cow;
+
+/// Elements removed with their content. Not `noscript`: some pages (Blogger) hold their whole
+/// text there, and dom_smoothie reads it.
+const DROPPED: &[&str] = &["script", "style", "svg", "template"];
+
+/// Elements trafilatura deletes with their content in its own cleaning (its `TAGS_TO_CLEAN`):
+/// removed from its input too, so that none of its passes walks them. Not `form` (some sites
+/// wrap the whole page in one, and trafilatura's whole-page fallback then needs it), not
+/// `figure` (trafilatura keeps figures holding tables) and not `head` (metadata).
+const DROPPED_FOR_TRAFILATURA: &[&str] = &[
+    "script", "style", "svg", "template", "noscript", "nav", "aside", "footer", "iframe", "select",
+    "button", "textarea", "menu", "video", "audio", "canvas", "math", "object",
+];
+
+fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let first = needle.first()?.to_ascii_lowercase();
+    let upper = first.to_ascii_uppercase();
+    let mut i = from;
+    loop {
+        let rest = hay.get(i..)?;
+        let off = memchr::memchr2(first, upper, rest)?;
+        let at = i + off;
+        if hay
+            .get(at..at + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+        {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+}
+
+/// `html` without comments and without the [`DROPPED`] elements (JSON-LD scripts are kept for
+/// the libraries' metadata). An element whose end tag is missing is kept as it is.
+pub(crate) fn preclean(html: &str) -> Cow<'_, str> {
+    preclean_with(html, DROPPED)
+}
+
+/// [`preclean`] for trafilatura's input: also the elements of [`DROPPED_FOR_TRAFILATURA`].
+pub(crate) fn preclean_for_trafilatura(html: &str) -> Cow<'_, str> {
+    preclean_with(html, DROPPED_FOR_TRAFILATURA)
+}
+
+fn preclean_with<'a>(html: &'a str, dropped_names: &[&str]) -> Cow<'a, str> {
+    let b = html.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0usize;
+    let mut i = 0usize;
+    while let Some(off) = b.get(i..).and_then(|r| memchr::memchr(b'<', r)) {
+        let at = i + off;
+        let rest = b.get(at..).unwrap_or_default();
+        if rest.starts_with(b"<!--") {
+            let end = memchr::memmem::find(rest.get(4..).unwrap_or_default(), b"-->")
+                .map_or(b.len(), |o| at + 4 + o + 3);
+            out.push_str(html.get(copied..at).unwrap_or_default());
+            copied = end;
+            i = end;
+            continue;
+        }
+        let name_len = rest
+            .iter()
+            .skip(1)
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        let name = rest.get(1..1 + name_len).unwrap_or_default();
+        let Some(dropped) = dropped_names
+            .iter()
+            .find(|d| name.eq_ignore_ascii_case(d.as_bytes()))
+        else {
+            i = at + 1;
+            continue;
+        };
+        let tag_end = memchr::memchr(b'>', rest).map_or(b.len(), |o| at + o + 1);
+        let open = html.get(at..tag_end).unwrap_or_default();
+        if open.ends_with("/>") {
+            i = tag_end;
+            continue;
+        }
+        let mut close_pat = Vec::with_capacity(name.len() + 2);
+        close_pat.extend_from_slice(b"</");
+        close_pat.extend_from_slice(dropped.as_bytes());
+        let close = find_ci(b, tag_end, &close_pat);
+        let keep = *dropped == "script" && open.to_ascii_lowercase().contains("ld+json");
+        match close {
+            Some(c) if !keep => {
+                let end = b
+                    .get(c..)
+                    .and_then(|r| memchr::memchr(b'>', r))
+                    .map_or(b.len(), |o| c + o + 1);
+                out.push_str(html.get(copied..at).unwrap_or_default());
+                copied = end;
+                i = end;
+            }
+            Some(c) => i = c,
+            None => i = tag_end,
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(html);
+    }
+    out.push_str(html.get(copied..).unwrap_or_default());
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drops_scripts_styles_svg_and_comments() {
+        let html = "<html><head><style>p{x}</style><SCRIPT src=a.js></SCRIPT>\
+            <script type=\"application/ld+json\">{\"a\":1}</script></head><body><!-- c -->\
+            <p>One<svg><path d=\"M0\"/><text>no</text></svg> two</p><script>var x='</p>';</script>\
+            <template><p>t</p></template><scripts>kept</scripts></body></html>";
+        assert_eq!(
+            preclean(html),
+            "<html><head><script type=\"application/ld+json\">{\"a\":1}</script></head><body>\
+             <p>One two</p><scripts>kept</scripts></body></html>"
+        );
+    }
+
+    #[test]
+    fn trafilatura_input_also_loses_navigation_and_asides() {
+        let html = "<body><nav><a>Home</a></nav><article><p>Text</p><noscript>x</noscript>\
+                    </article><aside>More</aside><form><input><p>In form</p></form>\
+                    <footer>(c)</footer></body>";
+        assert_eq!(
+            preclean_for_trafilatura(html),
+            "<body><article><p>Text</p></article><form><input><p>In form</p></form></body>"
+        );
+        // The light pass keeps them (and noscript, which some pages fill with their text).
+        assert_eq!(preclean(html), html);
+    }
+
+    #[test]
+    fn unclosed_elements_are_kept_and_clean_pages_borrowed() {
+        let html = "<p>a</p><svg><path/> tail";
+        assert_eq!(preclean(html), html);
+        assert!(matches!(preclean("<p>plain</p>"), Cow::Borrowed(_)));
+        assert_eq!(preclean("<p>a<!-- unclosed"), "<p>a");
+        assert_eq!(preclean("<"), "<");
+        assert_eq!(preclean("é<svg/>ü"), "é<svg/>ü");
+    }
+}
