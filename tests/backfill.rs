@@ -11,7 +11,7 @@ use common::*;
 
 /// Records in the test WARC: several pipeline chunks (256 documents each), so that a kill after
 /// the first commits lands in the middle of the file.
-const RECORDS: usize = 600;
+const RECORDS: usize = 400;
 
 /// A CC-NEWS-style WARC: one gzip member per `response` record, each page one of the two seed
 /// articles as HTML with a paragraph that makes every copy distinct content. Returns the file

@@ -266,6 +266,17 @@ impl Ingest {
     }
 }
 
+impl Ingest {
+    /// Adds the counts of the documents handed over since the last call to the tally (before a
+    /// flush, so that progress lines count what was read up to the batch).
+    fn count(&self, seen: &mut u64, failed: &mut u64, already: &mut u64) {
+        let mut t = self.tally.lock();
+        t.seen += std::mem::take(seen);
+        t.failed += std::mem::take(failed);
+        t.already += std::mem::take(already);
+    }
+}
+
 impl Sink for Ingest {
     type Error = anyhow::Error;
 
@@ -325,15 +336,11 @@ impl Sink for Ingest {
                 *slot = Some(m.offset);
             }
             if self.pending.len() >= self.batch {
+                self.count(&mut seen, &mut failed, &mut already);
                 self.flush()?;
             }
         }
-        {
-            let mut t = self.tally.lock();
-            t.seen += seen;
-            t.failed += failed;
-            t.already += already;
-        }
+        self.count(&mut seen, &mut failed, &mut already);
         self.flush()
     }
 }
