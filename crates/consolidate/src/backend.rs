@@ -156,6 +156,20 @@ pub trait EventBackend {
     /// Events indexed under any of these blocking keys, with their profiles.
     fn candidates(&self, keys: &[String]) -> Result<Vec<(String, EventProfile)>, Self::Error>;
 
+    /// Ids of the events indexed under any of these blocking keys (those of
+    /// [`EventBackend::candidates`], without decoding their profiles).
+    fn candidate_ids(&self, keys: &[String]) -> Result<Vec<String>, Self::Error> {
+        Ok(self
+            .candidates(keys)?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect())
+    }
+
+    /// The profiles of these events (those that exist). Consolidation decodes a stored profile
+    /// once per batch however many documents meet its event.
+    fn profiles(&self, ids: &[String]) -> Result<Vec<(String, EventProfile)>, Self::Error>;
+
     /// The members of an event, oldest first (to show an event; consolidation reads none).
     fn members(&self, event: &str) -> Result<Vec<Member>, Self::Error>;
 

@@ -276,6 +276,9 @@ impl Consolidator {
         let mut merged_into: HashMap<String, String> = HashMap::new();
         let mut members: Vec<(String, Member)> = Vec::new();
         let mut volume: BTreeMap<VolumeKey, u32> = BTreeMap::new();
+        // Profiles of stored events not touched in this batch, decoded once per batch (an
+        // event's profile moves into its work when a document joins it).
+        let mut stored: HashMap<String, EventProfile> = HashMap::new();
         let resolve = |merged_into: &HashMap<String, String>, id: &str| -> String {
             let mut id = id.to_string();
             while let Some(next) = merged_into.get(&id) {
@@ -294,19 +297,27 @@ impl Consolidator {
             // and back (never cloned: a large event's profile is large).
             let mut cands: BTreeMap<String, EventProfile> = BTreeMap::new();
             let mut taken: BTreeSet<String> = BTreeSet::new();
-            for (id, profile) in store.candidates(&query).map_err(backend)? {
+            let ids = store.candidate_ids(&query).map_err(backend)?;
+            let missing: Vec<String> = ids
+                .iter()
+                .filter(|id| {
+                    !work.contains_key(&resolve(&merged_into, id)) && !stored.contains_key(*id)
+                })
+                .cloned()
+                .collect();
+            if !missing.is_empty() {
+                stored.extend(store.profiles(&missing).map_err(backend)?);
+            }
+            for id in ids {
                 let id = resolve(&merged_into, &id);
                 if cands.contains_key(&id) {
                     continue;
                 }
-                match work.get_mut(&id) {
-                    Some(w) => {
-                        cands.insert(id.clone(), std::mem::take(&mut w.profile));
-                        taken.insert(id);
-                    }
-                    None => {
-                        cands.insert(id, profile);
-                    }
+                if let Some(w) = work.get_mut(&id) {
+                    cands.insert(id.clone(), std::mem::take(&mut w.profile));
+                    taken.insert(id);
+                } else if let Some(p) = stored.remove(&id) {
+                    cands.insert(id, p);
                 }
             }
             for k in &query {
@@ -324,7 +335,6 @@ impl Consolidator {
             let cands: Vec<(String, EventProfile)> = cands.into_iter().collect();
             done.candidates += cands.len() as u64;
             let decision = clusterer.assign(&features, &cands);
-            let mut stored: BTreeMap<String, EventProfile> = BTreeMap::new();
             for (id, p) in cands {
                 match work.get_mut(&id).filter(|_| taken.contains(&id)) {
                     Some(w) => w.profile = p,

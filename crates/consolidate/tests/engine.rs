@@ -62,6 +62,12 @@ impl EventBackend for Mem {
             .filter_map(|id| self.events.get(id).map(|e| (id.clone(), e.profile.clone())))
             .collect())
     }
+    fn profiles(&self, ids: &[String]) -> Result<Vec<(String, EventProfile)>, Killed> {
+        Ok(ids
+            .iter()
+            .filter_map(|id| self.events.get(id).map(|e| (id.clone(), e.profile.clone())))
+            .collect())
+    }
     fn members(&self, event: &str) -> Result<Vec<Member>, Killed> {
         Ok(self
             .members

@@ -48,28 +48,35 @@ impl EventBackend for SqliteStore {
     }
 
     fn candidates(&self, keys: &[String]) -> Result<Vec<(String, EventProfile)>> {
+        let ids = self.candidate_ids(keys)?;
+        self.profiles(&ids)
+    }
+
+    fn candidate_ids(&self, keys: &[String]) -> Result<Vec<String>> {
         let mut ids: Vec<String> = Vec::new();
-        {
-            let mut stmt = self
-                .conn
-                .prepare_cached("SELECT event FROM event_keys WHERE key = ?1")?;
-            for k in keys {
-                for id in stmt.query_map([k], |r| r.get::<_, String>(0))? {
-                    ids.push(id?);
-                }
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT event FROM event_keys WHERE key = ?1")?;
+        for k in keys {
+            for id in stmt.query_map([k], |r| r.get::<_, String>(0))? {
+                ids.push(id?);
             }
         }
         ids.sort();
         ids.dedup();
+        Ok(ids)
+    }
+
+    fn profiles(&self, ids: &[String]) -> Result<Vec<(String, EventProfile)>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT profile FROM events WHERE id = ?1")?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            let profile: Option<String> = stmt.query_row([&id], |r| r.get(0)).optional()?;
+            let profile: Option<String> = stmt.query_row([id], |r| r.get(0)).optional()?;
             if let Some(p) = profile {
                 let p: EventProfile = json(&p, "event profile")?;
-                out.push((id, p));
+                out.push((id.clone(), p));
             }
         }
         Ok(out)
