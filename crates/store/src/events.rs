@@ -287,8 +287,12 @@ impl EventBackend for SqliteStore {
                 for c in &s.countries {
                     put_tag.execute(params!["country", c, s.id])?;
                 }
+                let kinds: std::collections::BTreeSet<&str> =
+                    s.signals.iter().map(|sig| sig.kind.as_str()).collect();
+                for kind in kinds {
+                    put_tag.execute(params!["signal", kind, s.id])?;
+                }
                 for sig in &s.signals {
-                    put_tag.execute(params!["signal", sig.kind, s.id])?;
                     if EVENT_SIGNAL_KINDS.contains(&sig.kind.as_str()) {
                         put_signal.execute(params![
                             sig.kind,
