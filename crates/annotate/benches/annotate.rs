@@ -7,13 +7,22 @@
 //! ```
 //!
 //! Without the dev set it measures the two seed articles instead.
+//!
+//! With `EPIWIRE_PROFILE` set to a step (`annotate`, `core`, `diseases`, `dates`, `counts`,
+//! `places`, `response`) the binary runs that step once over the corpus and exits, without
+//! criterion: a fixed amount of work for an instruction-counting profiler, e.g.
+//!
+//! ```text
+//! cargo bench -p epiwire-annotate --bench annotate --no-run
+//! EPIWIRE_PROFILE=places valgrind --tool=callgrind target/release/deps/annotate-<hash>
+//! ```
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
 use std::path::Path;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use epiwire_model::Document;
 
 /// The texts to annotate, with their publication dates and titles.
@@ -46,8 +55,76 @@ fn corpus() -> Vec<Document> {
     docs
 }
 
+/// A fresh document to annotate: the text, title and date of `d`.
+fn fresh(d: &Document) -> Document {
+    Document {
+        title: d.title.clone(),
+        published: d.published.clone(),
+        text: d.text.clone(),
+        ..Document::default()
+    }
+}
+
+/// The steps of `annotate()` without the response and quote passes.
+fn core(doc: &mut Document) {
+    let published = epiwire_annotate::publication_date(doc);
+    doc.diseases = epiwire_annotate::disease::DiseaseMatcher::global().find(&doc.text);
+    doc.places = epiwire_annotate::place::Gazetteer::global().find(&doc.text);
+    (doc.dates, doc.counts) = epiwire_annotate::count::find_dates_and_counts(&doc.text, published);
+    epiwire_annotate::link::attach(doc);
+    doc.facts = epiwire_annotate::facts::headline(doc);
+}
+
+/// Runs one step once over `docs` (see the module docs); false when `step` is unknown.
+fn profile(step: &str, docs: &[Document]) -> bool {
+    // Load the lexicons once, before the step.
+    let mut warm = Document {
+        text: "Cholera in Chad: 12 cases.".into(),
+        ..Document::default()
+    };
+    epiwire_annotate::annotate(&mut warm);
+    for d in docs {
+        match step {
+            "annotate" => {
+                let mut doc = fresh(d);
+                epiwire_annotate::annotate(&mut doc);
+                black_box(&doc);
+            }
+            "core" => {
+                let mut doc = fresh(d);
+                core(&mut doc);
+                black_box(&doc);
+            }
+            "response" => {
+                let mut doc = fresh(d);
+                core(&mut doc);
+                epiwire_annotate::response::annotate(&mut doc);
+                black_box(&doc);
+            }
+            "diseases" => {
+                black_box(epiwire_annotate::disease::DiseaseMatcher::global().find(&d.text));
+            }
+            "dates" => {
+                black_box(epiwire_annotate::date::find(&d.text, None));
+            }
+            "counts" => {
+                black_box(epiwire_annotate::count::find(&d.text, None));
+            }
+            "places" => {
+                black_box(epiwire_annotate::place::find(&d.text));
+            }
+            _ => return false,
+        }
+    }
+    true
+}
+
 fn bench(c: &mut Criterion) {
     let docs = corpus();
+    if let Ok(step) = std::env::var("EPIWIRE_PROFILE") {
+        assert!(profile(&step, &docs), "unknown EPIWIRE_PROFILE step {step}");
+        std::process::exit(0);
+    }
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
     // Load the lexicons outside the measurement.
     let mut warm = Document {
@@ -62,12 +139,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("annotate", |b| {
         b.iter(|| {
             for d in &docs {
-                let mut doc = Document {
-                    title: d.title.clone(),
-                    published: d.published.clone(),
-                    text: d.text.clone(),
-                    ..Document::default()
-                };
+                let mut doc = fresh(d);
                 epiwire_annotate::annotate(&mut doc);
                 black_box(&doc);
             }
@@ -79,22 +151,33 @@ fn bench(c: &mut Criterion) {
     g.bench_function("annotate-core", |b| {
         b.iter(|| {
             for d in &docs {
-                let mut doc = Document {
-                    title: d.title.clone(),
-                    published: d.published.clone(),
-                    text: d.text.clone(),
-                    ..Document::default()
-                };
-                let published = epiwire_annotate::publication_date(&doc);
-                doc.diseases = epiwire_annotate::disease::DiseaseMatcher::global().find(&doc.text);
-                doc.places = epiwire_annotate::place::Gazetteer::global().find(&doc.text);
-                (doc.dates, doc.counts) =
-                    epiwire_annotate::count::find_dates_and_counts(&doc.text, published);
-                epiwire_annotate::link::attach(&mut doc);
-                doc.facts = epiwire_annotate::facts::headline(&doc);
+                let mut doc = fresh(d);
+                core(&mut doc);
                 black_box(&doc);
             }
         });
+    });
+    // The response and quote pass alone, on documents the core steps have annotated (the
+    // copies are made outside the measurement).
+    let annotated: Vec<Document> = docs
+        .iter()
+        .map(|d| {
+            let mut doc = fresh(d);
+            core(&mut doc);
+            doc
+        })
+        .collect();
+    g.bench_function("response", |b| {
+        b.iter_batched(
+            || annotated.clone(),
+            |mut batch| {
+                for doc in &mut batch {
+                    epiwire_annotate::response::annotate(doc);
+                }
+                batch
+            },
+            BatchSize::LargeInput,
+        );
     });
     g.bench_function("diseases", |b| {
         b.iter(|| {

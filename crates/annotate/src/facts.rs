@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use epiwire_model::{Count, Document, Fact, Range};
 
-use crate::sentence::{sentence_of, sentences};
+use crate::sentence::{Sentences, sentence_of, split};
 
 /// How much a scope is preferred as a headline (higher is better).
 fn scope_rank(scope: &str) -> u8 {
@@ -25,7 +25,15 @@ fn scope_rank(scope: &str) -> u8 {
 
 /// Derives the facts of `doc` from its counts (after [`crate::link::attach`]).
 pub fn headline(doc: &Document) -> Vec<Fact> {
-    let sents = sentences(&doc.text);
+    if doc.counts.is_empty() {
+        return Vec::new();
+    }
+    headline_in(doc, &split(&doc.text))
+}
+
+/// [`headline`] with the sentences of `doc.text` already split.
+pub(crate) fn headline_in(doc: &Document, split: &Sentences) -> Vec<Fact> {
+    let sents = &split.ranges;
     let mut best: BTreeMap<(Option<&str>, Option<u64>, &str), &Count> = BTreeMap::new();
     for count in &doc.counts {
         if count.metric == "other" {
@@ -43,10 +51,11 @@ pub fn headline(doc: &Document) -> Vec<Fact> {
     let mut facts: Vec<Fact> = best
         .into_values()
         .map(|count| {
-            let (start, end) = sents
-                .get(sentence_of(&sents, count.start))
-                .copied()
-                .unwrap_or((count.start, count.end));
+            let i = sentence_of(sents, count.start);
+            let (start, end, byte_start) = match (sents.get(i), split.byte_starts.get(i)) {
+                (Some(&(s, e)), Some(&b)) => (s, e, Some(b)),
+                _ => (count.start, count.end, None),
+            };
             Fact {
                 disease: count.disease.clone(),
                 place: count.place,
@@ -60,7 +69,7 @@ pub fn headline(doc: &Document) -> Vec<Fact> {
                 qualifier: count.qualifier.clone(),
                 as_of: count.date.clone(),
                 evidence: Range {
-                    start: trim_start(&doc.text, start, end),
+                    start: trim_start(&doc.text, start, end, byte_start),
                     end,
                 },
             }
@@ -108,11 +117,15 @@ impl Ord for OrderedValue {
     }
 }
 
-/// Skips leading white space of a sentence range (in code points).
-fn trim_start(text: &str, start: usize, end: usize) -> usize {
-    let skipped = text
-        .chars()
-        .skip(start)
+/// Skips leading white space of a sentence range (in code points) that starts at byte
+/// `byte_start` when it is known (else the text is read from its start).
+fn trim_start(text: &str, start: usize, end: usize, byte_start: Option<usize>) -> usize {
+    let (chars, skip) = match byte_start.and_then(|b| text.get(b..)) {
+        Some(rest) => (rest.chars(), 0),
+        None => (text.chars(), start),
+    };
+    let skipped = chars
+        .skip(skip)
         .take(end.saturating_sub(start))
         .take_while(|c| c.is_whitespace())
         .count();

@@ -15,7 +15,7 @@ pub mod quote;
 pub mod response;
 mod sentence;
 
-use epiwire_model::Document;
+use epiwire_model::{CharIndex, Document};
 
 /// The publication date of `doc` as a calendar date, when it has one.
 pub fn publication_date(doc: &Document) -> Option<jiff::civil::Date> {
@@ -27,11 +27,17 @@ pub fn publication_date(doc: &Document) -> Option<jiff::civil::Date> {
 /// against the publication date; without one they stay unresolved.
 pub fn annotate(doc: &mut Document) {
     let published = publication_date(doc);
+    // One byte → code-point index serves the places, dates, counts and the response pass.
+    let index = CharIndex::new(&doc.text);
     doc.diseases = disease::DiseaseMatcher::global().find(&doc.text);
-    doc.places = place::Gazetteer::global().find(&doc.text);
+    doc.places = place::Gazetteer::global().find_with(&doc.text, Some(&index));
     // One tokenisation and one date pass serve both dates and counts.
-    (doc.dates, doc.counts) = count::find_dates_and_counts(&doc.text, published);
-    link::attach(doc);
-    doc.facts = facts::headline(doc);
-    response::annotate(doc);
+    (doc.dates, doc.counts) = count::find_dates_and_counts_with(&doc.text, published, &index);
+    // One sentence split serves linking and the facts; without counts neither needs one.
+    if !doc.counts.is_empty() {
+        let sents = sentence::split(&doc.text);
+        link::attach_in(doc, &sents);
+        doc.facts = facts::headline_in(doc, &sents);
+    }
+    response::annotate_with(doc, Some(&index));
 }

@@ -18,7 +18,7 @@ use epiwire_model::{Count, DateMention, Disease, Document, Place};
 
 use crate::disease::DiseaseMatcher;
 use crate::place::Gazetteer;
-use crate::sentence::{paragraphs, sentence_of, sentences};
+use crate::sentence::{Sentences, paragraphs, sentence_of, split};
 
 /// Disease ids that name a syndrome rather than a disease.
 const SYNDROMES: &[&str] = &[
@@ -164,9 +164,17 @@ pub fn attach(doc: &mut Document) {
     if doc.counts.is_empty() {
         return;
     }
-    let sents = sentences(&doc.text);
-    let diseases = disease_mentions(&doc.diseases, &sents);
-    let places = place_mentions(&doc.places, &sents);
+    attach_in(doc, &split(&doc.text));
+}
+
+/// [`attach`] with the sentences of `doc.text` already split.
+pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
+    if doc.counts.is_empty() {
+        return;
+    }
+    let sents = &split.ranges;
+    let diseases = disease_mentions(&doc.diseases, sents);
+    let places = place_mentions(&doc.places, sents);
     let (title_places, title_diseases) = match doc.title.as_deref() {
         Some(t) if !t.trim().is_empty() => (
             Gazetteer::global().find(t),
@@ -192,7 +200,7 @@ pub fn attach(doc: &mut Document) {
         .map(|p| p.0)
         .or_else(|| main_place(&doc.places).map(|p| p.geonameid));
     let paras = paragraphs(&doc.text);
-    let dates = dated_mentions(&doc.dates, &sents);
+    let dates = dated_mentions(&doc.dates, sents);
     let published = doc
         .published
         .as_deref()
@@ -200,7 +208,7 @@ pub fn attach(doc: &mut Document) {
         .map(str::to_owned);
 
     for count in &mut doc.counts {
-        let sentence = sentence_of(&sents, count.start);
+        let sentence = sentence_of(sents, count.start);
         if count.disease.is_none() {
             let found = nearest_in_sentence(&diseases, sentence, count.start)
                 .or_else(|| nearest_before(&diseases, sentence, 2))

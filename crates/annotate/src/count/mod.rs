@@ -47,7 +47,7 @@ pub fn find(text: &str, published: Option<Date>) -> Vec<Count> {
     let toks = tokenize(text);
     let low = text.to_ascii_lowercase();
     let dates = date::find_in(text, &low, &toks, published);
-    find_with_dates(text, &low, &toks, &dates)
+    find_with_dates(text, &low, &toks, &dates, &CharIndex::new(text))
 }
 
 /// Finds the dates and the counts of `text` in one pass: the same as [`crate::date::find`] and
@@ -56,20 +56,31 @@ pub fn find_dates_and_counts(
     text: &str,
     published: Option<Date>,
 ) -> (Vec<epiwire_model::DateMention>, Vec<Count>) {
+    find_dates_and_counts_with(text, published, &CharIndex::new(text))
+}
+
+/// [`find_dates_and_counts`] with the code-point index of `text` already built.
+pub(crate) fn find_dates_and_counts_with(
+    text: &str,
+    published: Option<Date>,
+    idx: &CharIndex,
+) -> (Vec<epiwire_model::DateMention>, Vec<Count>) {
     let toks = tokenize(text);
     let low = text.to_ascii_lowercase();
     let hits = date::find_in(text, &low, &toks, published);
-    let counts = find_with_dates(text, &low, &toks, &hits);
-    let dates = date::mentions(text, &CharIndex::new(text), &hits);
+    let counts = find_with_dates(text, &low, &toks, &hits, idx);
+    let dates = date::mentions(text, idx, &hits);
     (dates, counts)
 }
 
-/// Finds counts over an existing token stream and date hits; `low` is `src` ASCII-lower-cased.
+/// Finds counts over an existing token stream and date hits; `low` is `src` ASCII-lower-cased
+/// and `idx` maps its byte offsets to code points.
 pub(crate) fn find_with_dates(
     src: &str,
     low: &str,
     toks: &[Token],
     dates: &[DateHit],
+    idx: &CharIndex,
 ) -> Vec<Count> {
     let nums = number::scan(low, toks);
     let sent = sentences(src, toks);
@@ -130,7 +141,6 @@ pub(crate) fn find_with_dates(
         }
         cands[k].scope = cx.sentence_scope(cands[k].first);
     }
-    let idx = CharIndex::new(src);
     cands
         .into_iter()
         .map(|c| {

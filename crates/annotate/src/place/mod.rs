@@ -186,12 +186,24 @@ impl<'g> Gazetteer<'g> {
     /// Finds the places mentioned in `text`: one [`Place`] per resolved GeoNames id with all its
     /// mentions, in order of first mention. Offsets are code points.
     pub fn find(&self, text: &str) -> Vec<Place> {
+        self.find_with(text, None)
+    }
+
+    /// [`Gazetteer::find`] with the code-point index of `text`, when the caller has built it.
+    pub(crate) fn find_with(&self, text: &str, index: Option<&CharIndex>) -> Vec<Place> {
         let mentions = self.mentions(text);
         if mentions.is_empty() {
             return Vec::new();
         }
         let resolved = self.resolve(&mentions);
-        let index = CharIndex::new(text);
+        let own;
+        let index = match index {
+            Some(index) => index,
+            None => {
+                own = CharIndex::new(text);
+                &own
+            }
+        };
         let mut order: Vec<u32> = Vec::new();
         let mut spans: FxMap<u32, Vec<Span>> = FxMap::default();
         for (m, entry) in mentions.iter().zip(resolved) {
@@ -334,20 +346,32 @@ impl<'g> Gazetteer<'g> {
         let mut after_word = false;
         while at < bytes.len() {
             let b = bytes[at];
-            let (c, len) = if b.is_ascii() {
-                (char::from(b), 1)
+            let start = at;
+            if b.is_ascii() {
+                // The common case without decoding: an ASCII byte.
+                let word_start = !after_word;
+                after_word = b.is_ascii_alphanumeric();
+                at += 1;
+                if !word_start || !b.is_ascii_uppercase() {
+                    // Inside a word: its other ASCII letters and digits start nothing.
+                    if after_word {
+                        while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+                            at += 1;
+                        }
+                    }
+                    continue;
+                }
             } else {
-                match norm.get(at..).and_then(|r| r.chars().next()) {
+                let (c, len) = match norm.get(at..).and_then(|r| r.chars().next()) {
                     Some(c) => (c, c.len_utf8()),
                     None => (' ', 1), // not a character boundary: cannot happen in a str
+                };
+                let word_start = !after_word;
+                after_word = c.is_alphanumeric();
+                at += len;
+                if !word_start || !c.is_uppercase() {
+                    continue;
                 }
-            };
-            let word_start = !after_word;
-            after_word = c.is_alphanumeric();
-            let start = at;
-            at += len;
-            if !word_start || !c.is_uppercase() {
-                continue;
             }
             let rest = &norm[start..];
             let segment = gazetteer::first_segment(rest);

@@ -409,3 +409,23 @@ fn scratch_counts() {
     );
     println!("{:?}", &v[..60]);
 }
+
+#[test]
+fn lookup_in_the_first_segment_run_equals_the_full_search() {
+    let g = Gazetteer::global();
+    let full = |k: &str| g.form_texts.binary_search(&k).ok().map(|i| i as u32);
+    for (i, f) in g.form_texts.iter().enumerate().step_by(7) {
+        assert_eq!(g.lookup(f), Some(i as u32), "{f}");
+    }
+    for k in [
+        "",
+        "Paris, Texas",
+        "North Korean",
+        "Zzyzx Nowhere",
+        "côte",
+        "U.S.",
+        "St. Louis",
+    ] {
+        assert_eq!(g.lookup(k), full(k), "{k}");
+    }
+}

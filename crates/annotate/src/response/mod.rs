@@ -21,7 +21,7 @@ mod tests;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use epiwire_model::{Action, Document, Measure, Party, Shortage};
+use epiwire_model::{Action, CharIndex, Document, Measure, Party, Shortage};
 
 use lexicon::Lists;
 use parties::{ItemAt, PartyAt};
@@ -195,6 +195,11 @@ fn cue_sentences(text: &str, sents: &[(usize, usize)]) -> Vec<[bool; 4]> {
 /// Fills `doc.actions`, `doc.shortages`, `doc.measures` and `doc.quotes` from its text, using
 /// its place and date annotations (run it after them).
 pub fn annotate(doc: &mut Document) {
+    annotate_with(doc, None);
+}
+
+/// [`annotate`] with the code-point index of `doc.text`, when the caller has built it.
+pub(crate) fn annotate_with(doc: &mut Document, idx: Option<&CharIndex>) {
     if doc.text.is_empty() {
         return;
     }
@@ -204,7 +209,10 @@ pub fn annotate(doc: &mut Document) {
         if !flags.iter().any(|f| f.iter().any(|x| *x)) {
             return;
         }
-        let ctx = Ctx::new(doc);
+        let ctx = match idx {
+            Some(idx) => Ctx::with_index(doc, std::borrow::Cow::Borrowed(idx)),
+            None => Ctx::new(doc),
+        };
         let wanted: Vec<bool> = flags.iter().map(|f| f[Family::Quote as usize]).collect();
         (
             find_flagged(&ctx, &sents, &flags),

@@ -172,7 +172,7 @@ pub(crate) struct PlaceAt {
 /// What the response and quote passes need from the rest of the document.
 pub(crate) struct Ctx<'a> {
     pub text: &'a str,
-    pub idx: CharIndex,
+    pub idx: std::borrow::Cow<'a, CharIndex>,
     /// Place mentions sorted by start.
     pub places: Vec<PlaceAt>,
     /// Resolved dates: (start, end, value), sorted by start.
@@ -184,6 +184,11 @@ pub(crate) struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     /// Builds the context of `doc` from its place and date annotations.
     pub fn new(doc: &'a Document) -> Ctx<'a> {
+        Self::with_index(doc, std::borrow::Cow::Owned(CharIndex::new(&doc.text)))
+    }
+
+    /// [`Ctx::new`] with the code-point index of `doc.text` already built.
+    pub fn with_index(doc: &'a Document, idx: std::borrow::Cow<'a, CharIndex>) -> Ctx<'a> {
         let mut places = Vec::new();
         let mut best: Option<(&str, usize)> = None;
         let mut per_country: Vec<(&str, usize)> = Vec::new();
@@ -218,7 +223,7 @@ impl<'a> Ctx<'a> {
         dates.sort_by_key(|d| d.0);
         Ctx {
             text: &doc.text,
-            idx: CharIndex::new(&doc.text),
+            idx,
             places,
             dates,
             main_country: best.map(|(c, _)| c.to_string()),
@@ -299,8 +304,30 @@ pub(crate) fn lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
 
 /// A set of lower-case words, looked up ignoring case (bytes, FNV-style hashing: the sets are
 /// small and fixed, the lookups many).
-#[derive(Debug, Default)]
-pub(crate) struct WordSet(std::collections::HashSet<Box<[u8]>, BuildFnv>);
+///
+/// Most words of a text are in no set: a table of the (first byte, length) shapes of the set's
+/// words rejects them before any hashing.
+#[derive(Debug)]
+pub(crate) struct WordSet {
+    words: std::collections::HashSet<Box<[u8]>, BuildFnv>,
+    /// For each first byte, one bit per length of the words starting with it (bit 63: 63 bytes
+    /// or more).
+    shapes: Box<[u64; 256]>,
+}
+
+impl Default for WordSet {
+    fn default() -> Self {
+        WordSet {
+            words: std::collections::HashSet::default(),
+            shapes: Box::new([0; 256]),
+        }
+    }
+}
+
+/// The bit of a word's length in [`WordSet::shapes`].
+fn length_bit(len: usize) -> u64 {
+    1 << len.min(63)
+}
 
 /// FNV-1a, for short keys.
 #[derive(Debug, Clone, Copy, Default)]
@@ -341,19 +368,26 @@ impl WordSet {
     pub(crate) fn contains(&self, w: &str) -> bool {
         let mut buf = [0u8; 48];
         if w.is_ascii() && w.len() <= buf.len() {
+            // An ASCII word keeps its length and its first byte's place when lower-cased.
+            let first = w.as_bytes().first().map_or(0, u8::to_ascii_lowercase);
+            if self.shapes[usize::from(first)] & length_bit(w.len()) == 0 {
+                return false;
+            }
             let out = &mut buf[..w.len()];
             out.copy_from_slice(w.as_bytes());
             out.make_ascii_lowercase();
-            self.0.contains(&*out)
+            self.words.contains(&*out)
         } else {
-            self.0.contains(w.to_lowercase().as_bytes())
+            self.words.contains(w.to_lowercase().as_bytes())
         }
     }
 
     /// Adds `w` (lower-cased).
     pub(crate) fn insert(&mut self, w: &str) {
-        self.0
-            .insert(w.to_lowercase().into_bytes().into_boxed_slice());
+        let lower = w.to_lowercase().into_bytes().into_boxed_slice();
+        let first = lower.first().copied().unwrap_or(0);
+        self.shapes[usize::from(first)] |= length_bit(lower.len());
+        self.words.insert(lower);
     }
 }
 
