@@ -581,6 +581,12 @@ impl DiseaseMatcher {
                 continue;
             }
             let flags = self.flags.get(entry as usize).copied().unwrap_or_default();
+            // `hantavirus fever`: a syndrome word right after a disease names that disease.
+            if flags.needs_context
+                && prev.is_some_and(|(prev_end, _)| hay.get(prev_end..s) == Some(b" "))
+            {
+                continue;
+            }
             if (flags.needs_context || pattern_context) && !case_context(hay, s, e) {
                 continue;
             }

@@ -576,6 +576,15 @@ fn nested_phrases_and_pathogens() {
 }
 
 #[test]
+fn syndrome_word_after_a_disease_is_part_of_its_name() {
+    let found = m().find_all("3 new hantavirus fever cases");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].mentions[0].text, "hantavirus");
+    // Elsewhere, `fever` with case context is still the syndrome.
+    assert!(ids("hantavirus cases; 500 cases of fever").contains(&"epiwire:fever".to_string()));
+}
+
+#[test]
 fn dropping_last_words() {
     let t = "x Lassa  fever y";
     assert_eq!(super::drop_last_words(t, 2, 14, 1), Some(7));
