@@ -13,10 +13,11 @@ const DROPPED: &[&str] = &["script", "style", "svg", "template"];
 /// Elements trafilatura deletes with their content in its own cleaning (its `TAGS_TO_CLEAN`):
 /// removed from its input too, so that none of its passes walks them. Not `form` (some sites
 /// wrap the whole page in one, and trafilatura's whole-page fallback then needs it), not
-/// `figure` (trafilatura keeps figures holding tables) and not `head` (metadata).
+/// `figure` (trafilatura keeps figures holding tables), not `head` (metadata) and not
+/// `noscript` (on some pages the text is there, and trafilatura's whole-page fallback finds it).
 const DROPPED_FOR_TRAFILATURA: &[&str] = &[
-    "script", "style", "svg", "template", "noscript", "nav", "aside", "footer", "iframe", "select",
-    "button", "textarea", "menu", "video", "audio", "canvas", "math", "object",
+    "script", "style", "svg", "template", "nav", "aside", "footer", "iframe", "select", "button",
+    "textarea", "menu", "video", "audio", "canvas", "math", "object",
 ];
 
 fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
@@ -128,14 +129,14 @@ mod tests {
 
     #[test]
     fn trafilatura_input_also_loses_navigation_and_asides() {
-        let html = "<body><nav><a>Home</a></nav><article><p>Text</p><noscript>x</noscript>\
+        let html = "<body><nav><a>Home</a></nav><article><p>Text</p>\
                     </article><aside>More</aside><form><input><p>In form</p></form>\
                     <footer>(c)</footer></body>";
         assert_eq!(
             preclean_for_trafilatura(html),
             "<body><article><p>Text</p></article><form><input><p>In form</p></form></body>"
         );
-        // The light pass keeps them (and noscript, which some pages fill with their text).
+        // The light pass keeps them.
         assert_eq!(preclean(html), html);
     }
 
