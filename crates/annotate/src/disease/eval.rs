@@ -375,7 +375,7 @@ impl fmt::Display for BandCombinedReport {
         writeln!(
             f,
             "(Disease and Virus: recall only; places scored per label: country = Country, admin1 = \
-             Province, admin2 and city = City, demonyms not predictions)"
+             Province, admin2 and city = City, demonyms and abbreviations not predictions)"
         )
     }
 }

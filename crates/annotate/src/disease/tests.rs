@@ -363,6 +363,10 @@ fn band_dev_score() {
     eprintln!("{report}");
     assert!(report.sentences > 1000);
     assert!(report.overlap.f1() > 0.7, "{report}");
+    // Measured 0.771 nested, 0.766 flat (dev, December 2026): a floor against regressions.
+    assert!(report.exact.f1() > 0.75, "{report}");
+    assert!(report.exact.f1() >= report.exact_flat.f1(), "{report}");
+    assert_eq!(report.exact_flat.gold, report.exact.gold);
 }
 
 #[test]
