@@ -23,6 +23,8 @@ pub const PROFILE_TERMS: usize = 400;
 pub const PROFILE_ENTITIES: usize = 100;
 /// Member signatures kept in a profile for near-duplicate checks (the latest ones).
 pub const PROFILE_SIGNATURES: usize = 16;
+/// Candidate events, after the best, that [`Clusterer::assign`] considers merging with it.
+pub const MERGE_LOOKS: usize = 4;
 
 /// What an event looks like to the clusterer: a compact summary of its members.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -32,7 +34,8 @@ pub struct EventProfile {
     /// Centroid: the sum of the members' unit term vectors (sub-linear counts, title weighted,
     /// no idf), the [`PROFILE_TERMS`] heaviest terms, sorted by term.
     pub terms: Vec<(String, f32)>,
-    /// Summed entity counts of the members, the [`PROFILE_ENTITIES`] heaviest, sorted by key.
+    /// Centroid of the entities: the sum of the members' unit entity vectors (sub-linear
+    /// counts, no idf), the [`PROFILE_ENTITIES`] heaviest, sorted by key.
     pub entities: Vec<(String, f32)>,
     /// Disease ids of the members, sorted.
     pub diseases: Vec<String>,
@@ -101,11 +104,13 @@ impl EventProfile {
                 .collect(),
         );
         add_into(&mut self.terms, unit.0, PROFILE_TERMS);
-        add_into(
-            &mut self.entities,
-            doc.entities.iter().cloned(),
-            PROFILE_ENTITIES,
+        let unit_entities = Sparse::normalized(
+            doc.entities
+                .iter()
+                .map(|(e, n)| (e.clone(), sublinear(*n)))
+                .collect(),
         );
+        add_into(&mut self.entities, unit_entities.0, PROFILE_ENTITIES);
         union_into(&mut self.diseases, &doc.diseases);
         union_into(&mut self.countries, &doc.countries);
         self.first = min_day(self.first.take(), doc.published.as_ref());
@@ -260,14 +265,19 @@ impl Clusterer {
             .collect()
     }
 
-    /// Similarity of a document to an event profile.
+    /// Similarity of a document to an event profile, as [`Clusterer::assign`] compares it
+    /// with [`Params::join_threshold`]: the cosine of the document's tf-idf vectors with the
+    /// event's centroid (idf of now), words plus `entity_weight` × entities, times the date
+    /// and disease factors.
     pub fn similarity(&self, doc: &DocFeatures, event: &EventProfile) -> f32 {
         let words = vector::words(doc, &self.df, &self.params);
         let ents = vector::entities(doc, &self.df);
-        self.similarity_vectors(doc, &words, &ents, event)
+        self.centroid_similarity(doc, &words, &ents, event)
     }
 
-    fn similarity_vectors(
+    /// Cosine of a document's tf-idf vectors with an event's centroid (idf of now), words
+    /// plus `entity_weight` × entities, times the date and disease factors.
+    fn centroid_similarity(
         &self,
         doc: &DocFeatures,
         words: &Sparse,
@@ -306,6 +316,37 @@ impl Clusterer {
         s
     }
 
+    /// The idf-weighted unit direction of a centroid (a sum of members' unit vectors), and
+    /// its cohesion `|sum| / members` (1 for one member; the root of the members' average
+    /// pairwise cosine for many).
+    fn direction(&self, sum: &[(String, f32)], members: u32) -> (Sparse, f32) {
+        let norm = sum.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        let weighted = Sparse::normalized(
+            sum.iter()
+                .map(|(t, w)| (t.clone(), w * self.df.idf(t)))
+                .collect(),
+        );
+        (weighted, norm / members.max(1) as f32)
+    }
+
+    /// Average linkage of two events (a document is an event of one member), estimated from
+    /// their centroids with the idf of now: for unit member vectors the sum of the pairwise
+    /// cosines is the dot product of the sums, so the average is
+    /// `cos(A, B) · cohesion(A) · cohesion(B)`; idf is applied to the sums, which is exact
+    /// when the members' idf norms are alike. Words plus `entity_weight` × entities, times
+    /// the date factor (nearest publication days) and the disease factor.
+    pub fn link(&self, a: &EventProfile, b: &EventProfile) -> f32 {
+        let (wa, ca) = self.direction(&a.terms, a.members);
+        let (wb, cb) = self.direction(&b.terms, b.members);
+        let (ea, cea) = self.direction(&a.entities, a.members);
+        let (eb, ceb) = self.direction(&b.entities, b.members);
+        let mut s =
+            wa.cosine(&wb) * ca * cb + self.params.entity_weight * ea.cosine(&eb) * cea * ceb;
+        s *= date_gap_factor(a, b, &self.params);
+        s *= disease_factor(&a.diseases, &b.diseases, &self.params);
+        s
+    }
+
     /// Decides where `doc` goes among the candidate events (id and profile, as found under
     /// the document's [`Clusterer::block_keys`]).
     pub fn assign(&self, doc: &DocFeatures, candidates: &[(String, EventProfile)]) -> Decision {
@@ -325,23 +366,35 @@ impl Clusterer {
         }
         let words = vector::words(doc, &self.df, &self.params);
         let ents = vector::entities(doc, &self.df);
-        let mut scored: Vec<(f32, &String)> = candidates
+        let mut scored: Vec<(f32, &String, &EventProfile)> = candidates
             .iter()
-            .map(|(id, ev)| (self.similarity_vectors(doc, &words, &ents, ev), id))
-            .filter(|(s, _)| *s >= self.params.join_threshold)
+            .map(|(id, ev)| (self.centroid_similarity(doc, &words, &ents, ev), id, ev))
+            .filter(|(s, _, _)| *s > 0.0)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-        let Some(&(best, best_id)) = scored.first() else {
+        let Some(&(best, best_id, best_event)) = scored
+            .first()
+            .filter(|(s, _, _)| *s >= self.params.join_threshold)
+        else {
             return Decision {
                 action: Action::New,
                 duplicate_of: None,
                 score: 0.0,
             };
         };
+        // A second look: the event grown by this document may now be close enough, on
+        // average, to another candidate (the document links them); merge greedily, nearest
+        // first, while the average linkage stays above `merge_threshold`.
+        let mut grown = best_event.clone();
+        grown.add(doc);
         let mut linked: Vec<String> = vec![best_id.clone()];
-        for (s, id) in scored.iter().skip(1) {
-            if *s >= self.params.merge_threshold && !linked.contains(id) {
-                linked.push((*id).clone());
+        for &(_, id, ev) in scored.iter().skip(1).take(MERGE_LOOKS) {
+            if linked.contains(id) {
+                continue;
+            }
+            if self.link(&grown, ev) >= self.params.merge_threshold {
+                linked.push(id.clone());
+                grown.merge(ev);
             }
         }
         let action = if linked.len() > 1 {
@@ -354,6 +407,29 @@ impl Clusterer {
             duplicate_of: None,
             score: best,
         }
+    }
+}
+
+/// [`Params::date_penalty`] when the publication days of two events lie more than
+/// [`Params::date_window_days`] apart at their nearest ends, else 1 (1 too when one is
+/// undated).
+fn date_gap_factor(a: &EventProfile, b: &EventProfile, params: &Params) -> f32 {
+    let days = |p: &EventProfile| {
+        Some((
+            p.first.as_deref().and_then(day_number)?,
+            p.last.as_deref().and_then(day_number)?,
+        ))
+    };
+    match (days(a), days(b)) {
+        (Some((af, al)), Some((bf, bl))) => {
+            let gap = (bf - al).max(af - bl).max(0);
+            if gap > params.date_window_days {
+                params.date_penalty
+            } else {
+                1.0
+            }
+        }
+        _ => 1.0,
     }
 }
 
@@ -449,5 +525,43 @@ impl Events {
             }
         }
         (event, decision)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, terms: &[&str]) -> DocFeatures {
+        DocFeatures {
+            id: id.into(),
+            terms: terms.iter().map(|t| (t.to_string(), 1.0)).collect(),
+            ..DocFeatures::default()
+        }
+    }
+
+    #[test]
+    fn link_is_the_average_pairwise_cosine() {
+        let c = Clusterer::default();
+        let (a, b) = (doc("a", &["alpha"]), doc("b", &["beta"]));
+        let mut both = EventProfile::of(&a);
+        both.add(&b);
+        // Flat idf: cos(a, a) = 1 and cos(a, b) = 0, so the average is 1/2.
+        assert!((c.link(&EventProfile::of(&a), &EventProfile::of(&a)) - 1.0).abs() < 1e-5);
+        assert!((c.link(&EventProfile::of(&a), &both) - 0.5).abs() < 1e-5);
+        assert!((c.link(&both, &both) - 0.5).abs() < 1e-5);
+    }
+
+    #[test]
+    fn a_document_that_links_two_events_merges_them() {
+        let c = Clusterer::default();
+        let left = EventProfile::of(&doc("l", &["outbreak", "cholera", "haiti"]));
+        let right = EventProfile::of(&doc("r", &["outbreak", "cholera", "port"]));
+        let bridge = doc("x", &["outbreak", "cholera", "haiti", "port"]);
+        let d = c.assign(&bridge, &[("L".into(), left), ("R".into(), right)]);
+        assert_eq!(d.action, Action::Merge(vec!["L".into(), "R".into()]));
+        let far = EventProfile::of(&doc("f", &["election", "vote"]));
+        let d = c.assign(&bridge, &[("F".into(), far)]);
+        assert_eq!(d.action, Action::New);
     }
 }

@@ -77,7 +77,8 @@ pub struct Params {
     pub disease_penalty: f32,
     /// Incremental: similarity to an event's profile from which a document joins it.
     pub join_threshold: f32,
-    /// Incremental: similarity from which a second candidate event is merged with the best.
+    /// Incremental: average linkage ([`Clusterer::link`]) from which another candidate event
+    /// is merged with the best one grown by the document (the document links them).
     pub merge_threshold: f32,
     /// Incremental: width of a blocking time window, in days.
     pub block_days: i64,
@@ -95,7 +96,7 @@ impl Default for Params {
             date_penalty: 0.5,
             disease_penalty: 0.5,
             join_threshold: 0.3,
-            merge_threshold: 0.5,
+            merge_threshold: 0.3,
             block_days: 30,
         }
     }
