@@ -9,17 +9,18 @@ pub struct Sentences {
     pub byte_starts: Vec<usize>,
 }
 
-/// Code-point ranges of the sentences of `text`, in order, covering the whole text.
-///
-/// A sentence ends at a newline, or after `.`, `!` or `?` (and any closing quotes or brackets)
-/// followed by white space, except after a single capital letter ("N. Korea") or a common
-/// abbreviation ("Dr.", "St.", "approx.").
+/// Code-point ranges of the sentences of `text` ([`split`] without the byte offsets).
 #[cfg(test)]
 pub fn sentences(text: &str) -> Vec<(usize, usize)> {
     split(text).ranges
 }
 
-/// [`sentences`] with the byte offset of each sentence's start.
+/// The sentences of `text`, in order, covering the whole text: code-point ranges and the byte
+/// offset of each sentence's start.
+///
+/// A sentence ends at a newline, or after `.`, `!` or `?` (and any closing quotes or brackets)
+/// followed by white space, except after a single capital letter ("N. Korea") or a common
+/// abbreviation ("Dr.", "St.", "approx.").
 ///
 /// One pass over the bytes: `memchr` jumps from one candidate end (`.`, `!`, `?`, newline) to
 /// the next, and the code points are counted once per sentence.
