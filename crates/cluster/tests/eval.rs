@@ -28,5 +28,11 @@ fn batch_beats_the_baseline_on_every_dev_set() {
     let f1 = b3(&cluster_batch(&ecb.docs), &ecb.gold).f1;
     assert!(f1 >= 0.93, "ECB+ B3 F1 {f1:.3}");
     let inc = b3(&eval::incremental(&ecb.docs, &Params::default()), &ecb.gold).f1;
-    assert!(inc >= 0.75, "ECB+ incremental B3 F1 {inc:.3}");
+    assert!(inc >= 0.80, "ECB+ incremental B3 F1 {inc:.3}");
+    // The second look (merging events a document links) must not cost the other sets: the
+    // incremental F1 before it was 0.750 (NewsWCL50) and 0.616 (WikiRef220).
+    for (ds, floor) in sets.iter().skip(1).zip([0.74, 0.62]) {
+        let inc = b3(&eval::incremental(&ds.docs, &Params::default()), &ds.gold).f1;
+        assert!(inc >= floor, "{} incremental B3 F1 {inc:.3}", ds.name);
+    }
 }
