@@ -201,7 +201,7 @@ pub struct InputArgs {
     /// Files or directories to read; `-` or nothing reads standard input.
     pub paths: Vec<PathBuf>,
     /// Largest document accepted, in bytes; larger ones are reported as errors.
-    #[arg(long, default_value_t = 32 * 1024 * 1024)]
+    #[arg(long, default_value_t = 8 * 1024 * 1024)]
     pub max_doc_bytes: u64,
     /// Largest decompressed size of one gzip input, in bytes (guards against gzip bombs).
     #[arg(long, default_value_t = 64 * 1024 * 1024 * 1024)]

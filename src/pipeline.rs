@@ -9,7 +9,7 @@
 //! spent in each stage, over all threads.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc;
+use std::sync::{Mutex, PoisonError, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -20,7 +20,15 @@ use rayon::prelude::*;
 /// Most documents in one chunk.
 const CHUNK_DOCS: usize = 256;
 /// Most body bytes in one chunk.
-const CHUNK_BYTES: usize = 64 * 1024 * 1024;
+const CHUNK_BYTES: usize = 16 * 1024 * 1024;
+
+/// Documents with a larger body are processed one at a time: extraction and annotation take some
+/// 10 to 25 times a document's size in working memory, so several near the `--max-doc-bytes`
+/// limit at once (one per worker) could pass the 1 GB bound that small news pages never approach.
+const LARGE_DOC_BYTES: usize = 2 * 1024 * 1024;
+
+/// Held while a large document is processed (see [`LARGE_DOC_BYTES`]).
+static LARGE_DOC: Mutex<()> = Mutex::new(());
 
 /// Turns one raw document into an annotated document, or the message saying why it cannot.
 pub fn process(raw: &RawDoc) -> Result<Document, String> {
@@ -29,6 +37,8 @@ pub fn process(raw: &RawDoc) -> Result<Document, String> {
 
 /// [`process`], adding the CPU time spent in extraction and annotation to `timings`.
 fn process_timed(raw: &RawDoc, timings: Option<&Timings>) -> Result<Document, String> {
+    let _one_at_a_time = (raw.body.as_str().len() > LARGE_DOC_BYTES)
+        .then(|| LARGE_DOC.lock().unwrap_or_else(PoisonError::into_inner));
     let Some(t) = timings else {
         let article = epiwire_article::extract(raw).map_err(|e| e.to_string())?;
         let mut doc = Document::from_article(raw, article);

@@ -38,7 +38,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
     let ingest_args = IngestArgs {
         input: InputArgs {
             paths: vec![corpus],
-            max_doc_bytes: 32 * 1024 * 1024,
+            max_doc_bytes: 8 * 1024 * 1024,
             max_decompressed_bytes: 1024 * 1024 * 1024,
         },
         data: DataArgs {
