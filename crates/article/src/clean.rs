@@ -211,9 +211,37 @@ fn starts_with_any(line: &str, prefixes: &[&str]) -> bool {
     prefixes.iter().any(|p| head.starts_with(p))
 }
 
+/// Drops a line that repeats the line just before it: the trafilatura crate sometimes gives one
+/// paragraph two or three times (found by the `html` fuzz target; see
+/// `tests/fuzz_regressions.rs`).
+pub(crate) fn drop_repeated_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut prev: Option<&str> = None;
+    for line in text.lines() {
+        if prev == Some(line) {
+            continue;
+        }
+        if prev.is_some() {
+            out.push('\n');
+        }
+        out.push_str(line);
+        prev = Some(line);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_lines_are_dropped_once_adjacent() {
+        assert_eq!(
+            drop_repeated_lines("A para.\nA para.\nA para.\nB para.\nA para."),
+            "A para.\nB para.\nA para."
+        );
+        assert_eq!(drop_repeated_lines(""), "");
+    }
 
     #[test]
     fn drops_promos_related_sections_and_trailers() {

@@ -8,7 +8,8 @@
 //! headline and a "Posted on …" or dateline gives the date.
 //!
 //! Nothing here panics on input: pages over [`MAX_HTML_BYTES`] are cut, and pages nested deeper
-//! than [`MAX_DEPTH`] skip the DOM extractors for a plain tag-strip.
+//! than [`MAX_DEPTH`] or with more than [`MAX_ELEMENTS`] elements skip the DOM extractors for a
+//! plain tag-strip.
 
 use epiwire_model::{Article, Body, RawDoc};
 
@@ -28,6 +29,11 @@ pub const MAX_HTML_BYTES: usize = 8 * 1024 * 1024;
 
 /// Deepest element nesting handed to the DOM extractors; deeper pages are tag-stripped instead.
 pub const MAX_DEPTH: usize = 512;
+
+/// Pages with more elements than this are tag-stripped too: the DOM extractors take time
+/// linear in the element count but with a large constant (50,000 `<p>x</p>` took 5 s), and
+/// no real article comes near it (the most on any trafilatura-eval page is 10,126).
+pub const MAX_ELEMENTS: usize = 50_000;
 
 /// Errors of this crate: why a document yields no article.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -159,7 +165,8 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Article {
 pub fn extract_html_with(html: &str, url: Option<&str>, extractor: Extractor) -> Article {
     let html = cap(html, MAX_HTML_BYTES);
     let m = meta::scan_meta(html);
-    let deep = scan::max_depth(html) > MAX_DEPTH;
+    let shape = scan::shape(html);
+    let deep = shape.depth > MAX_DEPTH || shape.elements > MAX_ELEMENTS;
     // The library's own date is only a last resort: skip its date search when markup gave one.
     let need_date = m.published(url).is_none();
     let main = if deep {
@@ -174,7 +181,10 @@ pub fn extract_html_with(html: &str, url: Option<&str>, extractor: Extractor) ->
         .flatten()
     };
     let (mut text, fallback_meta) = match main {
-        Some(mt) => (clean::drop_boilerplate_lines(&tidy(&mt.text)), mt.meta),
+        Some(mt) => (
+            clean::drop_repeated_lines(&clean::drop_boilerplate_lines(&tidy(&mt.text))),
+            mt.meta,
+        ),
         None => (String::new(), None),
     };
     if text.is_empty() {

@@ -671,9 +671,24 @@ const DEPTH_CAP: usize = 65_536;
 /// text. Unclosed `p`/`li` are not closed by their siblings,
 /// which overcounts.
 pub(crate) fn max_depth(html: &str) -> usize {
+    shape(html).depth
+}
+
+/// What the extraction guard needs to know of a page's element tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shape {
+    /// Maximum nesting depth, as [`max_depth`] estimates it.
+    pub depth: usize,
+    /// Start tags of non-void elements seen (counting may stop early, at [`DEPTH_CAP`] depth).
+    pub elements: usize,
+}
+
+/// [`max_depth`] and the number of elements, in one pass over the tokens.
+pub(crate) fn shape(html: &str) -> Shape {
     // (name, foreign)
     let mut stack: Vec<(&str, bool)> = Vec::new();
     let mut max = 0;
+    let mut elements = 0;
     let mut toks = tokens_strict(html);
     while let Some(tok) = toks.next() {
         match tok {
@@ -696,9 +711,13 @@ pub(crate) fn max_depth(html: &str) -> usize {
                     continue;
                 }
                 stack.push((name, foreign));
+                elements += 1;
                 max = max.max(stack.len());
                 if stack.len() > DEPTH_CAP {
-                    return max;
+                    return Shape {
+                        depth: max,
+                        elements,
+                    };
                 }
             }
             Token::End { name } => {
@@ -725,7 +744,10 @@ pub(crate) fn max_depth(html: &str) -> usize {
             Token::Text(_) => {}
         }
     }
-    max
+    Shape {
+        depth: max,
+        elements,
+    }
 }
 
 #[cfg(test)]
@@ -787,6 +809,13 @@ mod tests {
         let html = "<div>".repeat(1000) + &"</div>".repeat(1000);
         assert_eq!(max_depth(&html), 1000);
         assert_eq!(max_depth("<p>a<br>b<img src=x></p>"), 1);
+        assert_eq!(
+            shape("<div><p>a<br>b</p><p>c</p></div>"),
+            Shape {
+                depth: 2,
+                elements: 3
+            }
+        );
     }
 
     /// `<div/>`, stray end tags and markup the lenient tokenizer swallows passed the depth guard
