@@ -661,6 +661,21 @@ const END_TAG_REACH: usize = 64;
 /// Past this depth counting stops: the page is far deeper than any guard needs to know.
 const DEPTH_CAP: usize = 65_536;
 
+/// The depth alone.
+#[cfg(test)]
+fn max_depth(html: &str) -> usize {
+    shape(html).depth
+}
+
+/// What the extraction guard needs to know of a page's element tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shape {
+    /// Maximum nesting depth (see [`shape`]).
+    pub depth: usize,
+    /// Start tags of non-void elements seen (counting may stop early, at [`DEPTH_CAP`] depth).
+    pub elements: usize,
+}
+
 /// Maximum element nesting depth of `html` as an HTML parser would build it, estimated on the
 /// token stream with a stack of open element names (at most [`DEPTH_CAP`]). It errs on the deep
 /// side: this is a guard, not a parser. As in the HTML parser, `/>` closes an element only
@@ -670,20 +685,8 @@ const DEPTH_CAP: usize = 65_536;
 /// `svg`/`math` ends the foreign content, and there `<style>`, `<title>` … hold markup, not raw
 /// text. Unclosed `p`/`li` are not closed by their siblings,
 /// which overcounts.
-pub(crate) fn max_depth(html: &str) -> usize {
-    shape(html).depth
-}
-
-/// What the extraction guard needs to know of a page's element tree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Shape {
-    /// Maximum nesting depth, as [`max_depth`] estimates it.
-    pub depth: usize,
-    /// Start tags of non-void elements seen (counting may stop early, at [`DEPTH_CAP`] depth).
-    pub elements: usize,
-}
-
-/// [`max_depth`] and the number of elements, in one pass over the tokens.
+///
+/// Counts the elements in the same pass.
 pub(crate) fn shape(html: &str) -> Shape {
     // (name, foreign)
     let mut stack: Vec<(&str, bool)> = Vec::new();
