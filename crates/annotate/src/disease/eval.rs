@@ -375,7 +375,8 @@ impl fmt::Display for BandCombinedReport {
         writeln!(
             f,
             "(Disease and Virus: recall only; places scored per label: country = Country, admin1 = \
-             Province, admin2 and city = City, demonyms and abbreviations not predictions)"
+             Province, admin2 and city = City, demonyms and abbreviations not predictions; places \
+             strict: labels ignored, every place mention a prediction)"
         )
     }
 }
@@ -418,6 +419,11 @@ pub fn eval_band_combined(path: &Path) -> Result<BandCombinedReport> {
         overlap: sum(|r| &r.overlap),
     };
     rows.push(all);
+    rows.push(CombinedRow {
+        label: "places strict".into(),
+        exact: from_places(&places.strict.exact),
+        overlap: from_places(&places.strict.overlap),
+    });
     Ok(BandCombinedReport {
         sentences: diseases.sentences,
         disease_labels: diseases.by_label,

@@ -351,6 +351,9 @@ pub struct BandPlaceReport {
     pub sentences: usize,
     /// All place spans, labels ignored.
     pub overall: BandPlaceScores,
+    /// All place spans, labels ignored, every mention a prediction (demonyms and abbreviations
+    /// too): the strict figure beside [`BandPlaceReport::overall`].
+    pub strict: BandPlaceScores,
     /// One row per label of [`BAND_PLACE_LABELS`]: predictions of the kinds scored as that
     /// label against the gold spans of that label.
     pub by_label: Vec<BandPlaceScores>,
@@ -368,7 +371,7 @@ impl fmt::Display for BandPlaceReport {
             "{:<9} {:<8} {:>6} {:>6} {:>7} {:>6} {:>6} {:>6}",
             "label", "match", "gold", "pred", "correct", "P", "R", "F1"
         )?;
-        for row in std::iter::once(&self.overall).chain(&self.by_label) {
+        for row in [&self.strict, &self.overall].into_iter().chain(&self.by_label) {
             for (name, s) in [("exact", &row.exact), ("overlap", &row.overlap)] {
                 writeln!(
                     f,
@@ -466,6 +469,10 @@ pub fn eval_band_places(path: &Path) -> Result<BandPlaceReport> {
             label: "all".into(),
             ..BandPlaceScores::default()
         },
+        strict: BandPlaceScores {
+            label: "strict".into(),
+            ..BandPlaceScores::default()
+        },
         by_label: BAND_PLACE_LABELS
             .iter()
             .map(|(l, _)| BandPlaceScores {
@@ -490,11 +497,13 @@ pub fn eval_band_places(path: &Path) -> Result<BandPlaceReport> {
         report.sentences += 1;
         // (start, end, label index) of every mention that is not a demonym.
         let mut pred: Vec<(usize, usize, Option<usize>)> = Vec::new();
+        let mut every: Vec<(usize, usize)> = Vec::new();
         for p in g.find(&text) {
             let label = BAND_PLACE_LABELS
                 .iter()
                 .position(|(_, kinds)| kinds.iter().any(|k| k.as_str() == p.kind));
             for m in &p.mentions {
+                every.push((m.start, m.end));
                 if !g.is_demonym(&m.text, p.geonameid) && !is_abbreviation(&m.text, &p.name) {
                     pred.push((m.start, m.end, label));
                 }
@@ -521,6 +530,10 @@ pub fn eval_band_places(path: &Path) -> Result<BandPlaceReport> {
             v
         };
         let (p_all, g_all) = (spans(&|_| true), gold_spans(&|_| true));
+        every.sort_unstable();
+        every.dedup();
+        report.strict.exact.add(&every, &g_all, exact);
+        report.strict.overlap.add(&every, &g_all, overlap);
         report.overall.exact.add(&p_all, &g_all, exact);
         report.overall.overlap.add(&p_all, &g_all, overlap);
         for (li, row) in report.by_label.iter_mut().enumerate() {
