@@ -371,7 +371,10 @@ impl fmt::Display for BandPlaceReport {
             "{:<9} {:<8} {:>6} {:>6} {:>7} {:>6} {:>6} {:>6}",
             "label", "match", "gold", "pred", "correct", "P", "R", "F1"
         )?;
-        for row in [&self.strict, &self.overall].into_iter().chain(&self.by_label) {
+        for row in [&self.strict, &self.overall]
+            .into_iter()
+            .chain(&self.by_label)
+        {
             for (name, s) in [("exact", &row.exact), ("overlap", &row.overlap)] {
                 writeln!(
                     f,
