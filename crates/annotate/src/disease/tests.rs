@@ -381,8 +381,21 @@ fn band_dev_combined_rows_add_up() {
     let labels: Vec<&str> = report.rows.iter().map(|r| r.label.as_str()).collect();
     assert_eq!(
         labels,
-        ["Disease+Virus", "Country", "Province", "City", "all"]
+        [
+            "Disease+Virus",
+            "Country",
+            "Province",
+            "City",
+            "all",
+            "places strict"
+        ]
     );
+    // The strict place row counts every mention: as many right, at least as many predicted.
+    let strict = &report.rows[5];
+    let places_gold: usize = report.rows[1..4].iter().map(|r| r.exact.gold).sum();
+    assert_eq!(strict.exact.gold, places_gold);
+    let places_pred: usize = report.rows[1..4].iter().map(|r| r.exact.predicted).sum();
+    assert!(strict.exact.predicted >= places_pred);
     let all = report.all().unwrap();
     let parts = &report.rows[..4];
     assert_eq!(
