@@ -391,7 +391,9 @@ impl DiseaseMatcher {
         }
         let mut index = CharCounter::new(text);
         let mut out: Vec<Disease> = Vec::new();
-        let mut slot: Vec<Option<usize>> = vec![None; self.entries.len()];
+        // The lexicon entry of each disease in `out`, in the same order (a document names few
+        // diseases; a table the size of the lexicon cost more than the search).
+        let mut seen: Vec<u32> = Vec::new();
         for (entry, start, end) in spans {
             let Some(e) = self.entries.get(entry as usize) else {
                 continue;
@@ -404,10 +406,10 @@ impl DiseaseMatcher {
                 end: index.at(end),
                 text: span_text.to_string(),
             };
-            match slot[entry as usize] {
+            match seen.iter().position(|&x| x == entry) {
                 Some(i) => out[i].mentions.push(span),
                 None => {
-                    slot[entry as usize] = Some(out.len());
+                    seen.push(entry);
                     out.push(Disease {
                         id: e.id.clone(),
                         name: e.name.clone(),
