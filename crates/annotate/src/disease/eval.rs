@@ -22,7 +22,7 @@ use super::{DiseaseMatcher, Error, Result};
 pub const BAND_LABELS: [&str; 2] = ["Disease", "Virus"];
 
 /// Precision, recall and F1 of one way of matching spans.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Scores {
     /// Predictions counted right.
     pub true_pos_pred: usize,
@@ -56,7 +56,7 @@ impl Scores {
 
 impl Scores {
     /// Adds one sentence: `same(p, g)` says whether prediction `p` matches gold span `g`.
-    fn add(
+    pub(crate) fn add(
         &mut self,
         pred: &[(usize, usize)],
         gold: &[(usize, usize)],
@@ -387,12 +387,6 @@ impl fmt::Display for BandCombinedReport {
 pub fn eval_band_combined(path: &Path) -> Result<BandCombinedReport> {
     let diseases = eval_band(path)?;
     let places = crate::place::eval_band_places(path)?;
-    let from_places = |c: &crate::place::SpanCounts| Scores {
-        true_pos_pred: c.true_pos_pred,
-        predicted: c.predicted,
-        true_pos_gold: c.true_pos_gold,
-        gold: c.gold,
-    };
     let mut rows = vec![CombinedRow {
         label: "Disease+Virus".into(),
         exact: diseases.exact,
@@ -400,8 +394,8 @@ pub fn eval_band_combined(path: &Path) -> Result<BandCombinedReport> {
     }];
     rows.extend(places.by_label.iter().map(|l| CombinedRow {
         label: l.label.clone(),
-        exact: from_places(&l.exact),
-        overlap: from_places(&l.overlap),
+        exact: l.exact,
+        overlap: l.overlap,
     }));
     let sum = |pick: fn(&CombinedRow) -> &Scores| {
         rows.iter()
@@ -421,8 +415,8 @@ pub fn eval_band_combined(path: &Path) -> Result<BandCombinedReport> {
     rows.push(all);
     rows.push(CombinedRow {
         label: "places strict".into(),
-        exact: from_places(&places.strict.exact),
-        overlap: from_places(&places.strict.overlap),
+        exact: places.strict.exact,
+        overlap: places.strict.overlap,
     });
     Ok(BandCombinedReport {
         sentences: diseases.sentences,

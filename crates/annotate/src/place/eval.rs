@@ -285,53 +285,10 @@ pub const BAND_PLACE_LABELS: [(&str, &[Kind]); 3] = [
     ("City", &[Kind::City, Kind::Admin2]),
 ];
 
-/// Span counts of one way of matching: right predictions, predictions, gold spans found, gold
-/// spans.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SpanCounts {
-    /// Predictions counted right.
-    pub true_pos_pred: usize,
-    /// All predictions.
-    pub predicted: usize,
-    /// Gold spans found.
-    pub true_pos_gold: usize,
-    /// All gold spans.
-    pub gold: usize,
-}
-
-impl SpanCounts {
-    /// Right predictions over predictions.
-    pub fn precision(&self) -> f64 {
-        GeoReport::ratio(self.true_pos_pred, self.predicted)
-    }
-    /// Found gold spans over gold spans.
-    pub fn recall(&self) -> f64 {
-        GeoReport::ratio(self.true_pos_gold, self.gold)
-    }
-    /// Harmonic mean of precision and recall.
-    pub fn f1(&self) -> f64 {
-        f1(self.precision(), self.recall())
-    }
-
-    /// Adds one sentence: `same(p, g)` says whether prediction `p` matches gold span `g`.
-    fn add(
-        &mut self,
-        pred: &[(usize, usize)],
-        gold: &[(usize, usize)],
-        same: impl Fn((usize, usize), (usize, usize)) -> bool,
-    ) {
-        self.predicted += pred.len();
-        self.gold += gold.len();
-        self.true_pos_pred += pred
-            .iter()
-            .filter(|&&p| gold.iter().any(|&g| same(p, g)))
-            .count();
-        self.true_pos_gold += gold
-            .iter()
-            .filter(|&&g| pred.iter().any(|&p| same(p, g)))
-            .count();
-    }
-}
+/// Span counts of one way of matching: the disease evaluation's [`Scores`](crate::disease::Scores)
+/// (right predictions, predictions, gold spans found, gold spans), shared so the combined BAND
+/// table adds them up directly.
+pub use crate::disease::Scores as SpanCounts;
 
 /// Exact and overlap counts of one BAND place label (or of all of them).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
