@@ -14,6 +14,8 @@ pub mod place;
 pub mod quote;
 pub mod response;
 mod sentence;
+#[cfg(test)]
+mod test_util;
 
 use epiwire_model::{CharIndex, Document};
 

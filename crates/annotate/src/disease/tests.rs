@@ -412,17 +412,6 @@ fn band_dev_combined_rows_add_up() {
     assert!(all.exact.f1() > 0.6, "{report}");
 }
 
-/// CPU time of this process in seconds (Linux `/proc/self/stat`, 100 Hz ticks), so that the
-/// throughput does not depend on how busy a shared machine is.
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let rest = stat.rsplit_once(')')?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
-}
-
 /// Throughput on WHO Disease Outbreak News texts. Run in release:
 /// `cargo test -p epiwire-annotate --release --lib disease::tests::throughput -- --ignored --nocapture`
 #[test]
@@ -446,7 +435,7 @@ fn throughput() {
     let mut trials = Vec::new();
     let mut mentions = 0usize;
     for _ in 0..5 {
-        let (t0, c0) = (std::time::Instant::now(), cpu_seconds());
+        let (t0, c0) = (std::time::Instant::now(), crate::test_util::cpu_seconds());
         mentions = 0;
         for _ in 0..passes {
             for t in &texts {
@@ -458,7 +447,7 @@ fn throughput() {
             }
         }
         let wall = t0.elapsed().as_secs_f64();
-        let cpu = match (c0, cpu_seconds()) {
+        let cpu = match (c0, crate::test_util::cpu_seconds()) {
             (Some(a), Some(b)) if b > a => b - a,
             _ => wall,
         };

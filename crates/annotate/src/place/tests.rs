@@ -325,16 +325,6 @@ fn decompress_time() {
     assert!(g.len() > 200_000);
 }
 
-/// CPU seconds of this process (Linux `/proc/self/stat`, 100 Hz ticks).
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let rest = stat.rsplit_once(')')?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
-}
-
 /// Place finder throughput on the WHO Disease Outbreak News texts (CPU time, best of five
 /// trials). Run in release:
 /// `cargo test -p epiwire-annotate --release --lib place::tests::throughput -- --ignored --nocapture`
@@ -354,7 +344,7 @@ fn throughput() {
     let mut best = 0.0f64;
     let mut mentions = 0usize;
     for _ in 0..5 {
-        let (t0, c0) = (std::time::Instant::now(), cpu_seconds());
+        let (t0, c0) = (std::time::Instant::now(), crate::test_util::cpu_seconds());
         mentions = 0;
         for _ in 0..passes {
             for t in &texts {
@@ -362,7 +352,7 @@ fn throughput() {
             }
         }
         let wall = t0.elapsed().as_secs_f64();
-        let cpu = match (c0, cpu_seconds()) {
+        let cpu = match (c0, crate::test_util::cpu_seconds()) {
             (Some(a), Some(b)) if b > a => b - a,
             _ => wall,
         };

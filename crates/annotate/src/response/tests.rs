@@ -283,16 +283,6 @@ fn dump_response() {
     eprintln!("{}", crate::response::eval_response(&gold).unwrap());
 }
 
-/// CPU seconds of this process (user + system), from /proc.
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let rest = stat.rsplit_once(')')?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
-}
-
 /// Throughput of the response and quote pass alone (documents annotated beforehand) and of the
 /// whole `annotate()`, on WHO DON and the NewsWCL50 news, CPU time, best of three. Run in
 /// release:
@@ -328,10 +318,10 @@ fn throughput() {
     let measure = |f: &mut dyn FnMut()| {
         let mut best = 0.0f64;
         for _ in 0..3 {
-            let (t0, c0) = (std::time::Instant::now(), cpu_seconds());
+            let (t0, c0) = (std::time::Instant::now(), crate::test_util::cpu_seconds());
             f();
             let wall = t0.elapsed().as_secs_f64();
-            let cpu = match (c0, cpu_seconds()) {
+            let cpu = match (c0, crate::test_util::cpu_seconds()) {
                 (Some(a), Some(b)) if b > a => b - a,
                 _ => wall,
             };

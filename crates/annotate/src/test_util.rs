@@ -1,0 +1,12 @@
+//! Helpers shared by the unit tests' throughput measurements.
+
+/// CPU time of this process in seconds (Linux `/proc/self/stat`, 100 Hz ticks), so that a
+/// throughput does not depend on how busy a shared machine is.
+pub(crate) fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
