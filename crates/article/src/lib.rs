@@ -167,15 +167,19 @@ pub fn extract_html_with(html: &str, url: Option<&str>, extractor: Extractor) ->
     let m = meta::scan_meta(html);
     let shape = scan::shape(html);
     let deep = shape.depth > MAX_DEPTH || shape.elements > MAX_ELEMENTS;
-    // The library's own date is only a last resort: skip its date search when markup gave one.
-    let need_date = m.published(url).is_none();
+    // The library's own metadata is only a last resort: it looks only for what markup lacked.
+    let need = Needs {
+        title: m.title(url).is_none(),
+        author: m.author().is_none(),
+        date: m.published(url).is_none(),
+    };
     let main = if deep {
         None
     } else {
         // The extractor libraries are third-party code: a panic inside one of them must cost
         // this page its boilerplate removal, not the run.
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            main_text(html, url, extractor, need_date)
+            main_text(html, url, extractor, need)
         }))
         .ok()
         .flatten()
@@ -260,12 +264,26 @@ fn run_dom_smoothie(html: &str, url: Option<&str>) -> Option<MainText> {
     })
 }
 
-fn run_trafilatura(html: &str, fallback: bool, need_date: bool) -> Option<MainText> {
+/// The metadata our own scan did not find, which an extractor library may supply.
+#[derive(Debug, Clone, Copy)]
+struct Needs {
+    title: bool,
+    author: bool,
+    date: bool,
+}
+
+fn run_trafilatura(html: &str, fallback: bool, need: Needs) -> Option<MainText> {
     let mut opts = trafilatura::Options::default().with_fallback(fallback);
     opts.exclude_comments = true;
-    if !need_date {
+    if !need.date {
         opts.html_date_mode = trafilatura::HtmlDateMode::Disabled;
     }
+    // Only the fields we may use: the vendored trafilatura then skips the rest of its
+    // metadata pass (sitename, categories, tags, license, language).
+    opts.lean_metadata = Some(trafilatura::WantedMetadata {
+        title: need.title,
+        author: need.author,
+    });
     let r = trafilatura::extract(html, &opts).ok()?;
     Some(MainText {
         // content_text runs paragraphs together; the HTML keeps their boundaries.
@@ -290,12 +308,7 @@ const COMBINE_SHORT_CHARS: usize = 1000;
 /// article body rather than trimmed boilerplate).
 const COMBINE_RATIO: usize = 5;
 
-fn main_text(
-    html: &str,
-    url: Option<&str>,
-    extractor: Extractor,
-    need_date: bool,
-) -> Option<MainText> {
+fn main_text(html: &str, url: Option<&str>, extractor: Extractor, need: Needs) -> Option<MainText> {
     // Both libraries get the markup without scripts, styles, SVG and comments; trafilatura's
     // copy also loses the elements its own cleaning would delete (navigation, asides, footers,
     // forms' controls …), so none of its many tree walks visits them.
@@ -304,10 +317,10 @@ fn main_text(
     let html: &str = &light;
     match extractor {
         Extractor::DomSmoothie => run_dom_smoothie(html, url),
-        Extractor::Trafilatura => run_trafilatura(&for_traf(), false, need_date),
-        Extractor::TrafilaturaFallback => run_trafilatura(&for_traf(), true, need_date),
+        Extractor::Trafilatura => run_trafilatura(&for_traf(), false, need),
+        Extractor::TrafilaturaFallback => run_trafilatura(&for_traf(), true, need),
         Extractor::Combined => {
-            let t = run_trafilatura(&for_traf(), false, need_date);
+            let t = run_trafilatura(&for_traf(), false, need);
             let t_len = t.as_ref().map_or(0, |m| m.text.chars().count());
             if t_len >= COMBINE_SHORT_CHARS {
                 return t;
