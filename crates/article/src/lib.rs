@@ -171,7 +171,8 @@ pub fn extract_html_with(html: &str, url: Option<&str>, extractor: Extractor) ->
     let need = Needs {
         title: m.title(url).is_none(),
         author: m.author().is_none(),
-        date: m.published(url).is_none(),
+        // Its date comes after the weak one from markup (see `published` below).
+        date: m.published(url).is_none() && m.weak_date().is_none(),
     };
     let main = if deep {
         None

@@ -4,6 +4,7 @@
 use crate::dates::{find_date, url_date};
 use crate::scan::{Token, attr, decode_entities, tokens};
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// Metadata candidates found in a page, before the final choice.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -129,8 +130,13 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
                 {
                     *depth += 1;
                 }
-                let lname = name.to_ascii_lowercase();
-                match lname.as_str() {
+                // Most names are lower case already: no allocation for them.
+                let lname: Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Owned(name.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(name)
+                };
+                match &*lname {
                     "html" => {
                         m.lang = attr(attrs, "lang")
                             .or_else(|| attr(attrs, "xml:lang"))
@@ -155,16 +161,21 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
                     }
                     "h1" if !seen_h1 && capture.is_none() && !is_site_heading(attrs) => {
                         seen_h1 = true;
-                        capture = Some((Capture::H1, lname.clone(), 1, String::new()));
+                        capture = Some((Capture::H1, lname.to_string(), 1, String::new()));
                     }
                     _ => {}
                 }
+                // The attributes every tag is asked about, split out once.
+                let a = TagAttrs::new(attrs);
+                // The class in lower case, once for the three class tests below.
+                let class = a.get(a.class).map(|c| c.to_ascii_lowercase());
                 if lname != "meta"
-                    && let Some(prop) = attr(attrs, "itemprop")
+                    && let Some(prop) = a.get(a.itemprop)
                 {
                     if prop.eq_ignore_ascii_case("datePublished") {
-                        let v = attr(attrs, "content")
-                            .or_else(|| attr(attrs, "datetime"))
+                        let v = a
+                            .get(a.content)
+                            .or_else(|| a.get(a.datetime))
                             .and_then(|d| crate::normalize_date(&d));
                         set_once(&mut m.itemprop_date, v);
                     } else if prop.eq_ignore_ascii_case("author")
@@ -172,7 +183,8 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
                         && capture.is_none()
                         && !crate::scan::is_void(name)
                     {
-                        capture = Some((Capture::ItempropAuthor, lname.clone(), 1, String::new()));
+                        capture =
+                            Some((Capture::ItempropAuthor, lname.to_string(), 1, String::new()));
                     }
                 }
                 if let Some((tag, depth, _)) = date_cap.as_mut()
@@ -190,35 +202,33 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
                     && !crate::scan::is_void(name)
                     && lname != "body"
                     && lname != "article"
-                    && attr(attrs, "class").is_some_and(|c| is_entry_title_class(&c))
+                    && class.as_deref().is_some_and(is_entry_title_class)
                 {
-                    title_cap = Some((lname.clone(), 1, String::new()));
+                    title_cap = Some((lname.to_string(), 1, String::new()));
                 }
                 if m.class_date.is_none() && date_cap.is_none() && lname != "meta" {
-                    if let Some(p) = attr(attrs, "property")
+                    if let Some(p) = a.get(a.property)
                         && (p.contains("datePublished") || p.contains("dateCreated"))
                     {
-                        m.class_date =
-                            attr(attrs, "content").and_then(|d| crate::normalize_date(&d));
+                        m.class_date = a.get(a.content).and_then(|d| crate::normalize_date(&d));
                     }
-                    if m.class_date.is_none()
-                        && let Some(c) = attr(attrs, "class")
-                        && is_date_class(&c)
-                    {
-                        m.class_date = attr(attrs, "title")
-                            .or_else(|| attr(attrs, "content"))
+                    if m.class_date.is_none() && class.as_deref().is_some_and(is_date_class) {
+                        m.class_date = a
+                            .get(a.title)
+                            .or_else(|| a.get(a.content))
                             .and_then(|d| crate::normalize_date(&d));
                         if m.class_date.is_none() && !crate::scan::is_void(name) {
-                            date_cap = Some((lname.clone(), 1, String::new()));
+                            date_cap = Some((lname.to_string(), 1, String::new()));
                         }
                     }
                 }
                 if capture.is_none() && m.byline.is_none() && !crate::scan::is_void(name) {
-                    let rel_author =
-                        attr(attrs, "rel").is_some_and(|r| r.eq_ignore_ascii_case("author"));
-                    let class_author = attr(attrs, "class").is_some_and(|c| is_byline_class(&c));
+                    let rel_author = a
+                        .get(a.rel)
+                        .is_some_and(|r| r.eq_ignore_ascii_case("author"));
+                    let class_author = class.as_deref().is_some_and(is_byline_class);
                     if rel_author || class_author {
-                        capture = Some((Capture::Byline, lname.clone(), 1, String::new()));
+                        capture = Some((Capture::Byline, lname.to_string(), 1, String::new()));
                     }
                 }
             }
@@ -295,6 +305,46 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
     m
 }
 
+/// The attributes [`scan_meta`] looks at on every start tag, each the first of its name (as
+/// [`attr`] finds it), undecoded: one pass over the attribute text instead of one per question.
+#[derive(Default)]
+struct TagAttrs<'a> {
+    itemprop: Option<&'a str>,
+    class: Option<&'a str>,
+    property: Option<&'a str>,
+    rel: Option<&'a str>,
+    content: Option<&'a str>,
+    datetime: Option<&'a str>,
+    title: Option<&'a str>,
+}
+
+impl<'a> TagAttrs<'a> {
+    fn new(raw: &'a str) -> Self {
+        let mut a = TagAttrs::default();
+        for (name, value) in crate::scan::attrs(raw) {
+            let slot = match name.len() {
+                3 if name.eq_ignore_ascii_case("rel") => &mut a.rel,
+                5 if name.eq_ignore_ascii_case("class") => &mut a.class,
+                5 if name.eq_ignore_ascii_case("title") => &mut a.title,
+                7 if name.eq_ignore_ascii_case("content") => &mut a.content,
+                8 if name.eq_ignore_ascii_case("itemprop") => &mut a.itemprop,
+                8 if name.eq_ignore_ascii_case("property") => &mut a.property,
+                8 if name.eq_ignore_ascii_case("datetime") => &mut a.datetime,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(value);
+            }
+        }
+        a
+    }
+
+    /// The decoded value, as [`attr`] gives it.
+    fn get(&self, value: Option<&'a str>) -> Option<Cow<'a, str>> {
+        value.map(crate::scan::decode_entities)
+    }
+}
+
 /// An `<h1>` that holds the site's name, not the article's (`site-title`, `logo`, …).
 fn is_site_heading(attrs: &str) -> bool {
     let cls = attr(attrs, "class")
@@ -317,9 +367,8 @@ fn is_site_heading(attrs: &str) -> bool {
     .any(|k| cls.contains(k))
 }
 
-/// A class naming the article's title.
+/// A class (in lower case) naming the article's title.
 fn is_entry_title_class(c: &str) -> bool {
-    let c = c.to_ascii_lowercase();
     [
         "entry-title",
         "post-title",
@@ -335,9 +384,8 @@ fn is_entry_title_class(c: &str) -> bool {
     .any(|k| c.contains(k))
 }
 
-/// A class naming a publication date (not an update).
+/// A class (in lower case) naming a publication date (not an update).
 fn is_date_class(c: &str) -> bool {
-    let c = c.to_ascii_lowercase();
     (c.contains("date") || c.contains("publish") || c.contains("posted") || c == "published")
         && !c.contains("update")
         && !c.contains("modif")
@@ -345,8 +393,8 @@ fn is_date_class(c: &str) -> bool {
         && !c.contains("validate")
 }
 
+/// A class (in lower case) naming the byline.
 fn is_byline_class(c: &str) -> bool {
-    let c = c.to_ascii_lowercase();
     (c.contains("byline")
         || c.split_whitespace().any(|w| {
             w == "author"
@@ -780,6 +828,26 @@ impl HtmlMeta {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tag_attrs_agree_with_attr() {
+        let raw = r#" CLASS="Byline &amp; x" class=second itemProp='author' rel=author
+            data-title="no" title="T" content datetime="2020-01-02" property="og:x" /"#;
+        let a = TagAttrs::new(raw);
+        for (key, got) in [
+            ("itemprop", a.itemprop),
+            ("class", a.class),
+            ("property", a.property),
+            ("rel", a.rel),
+            ("content", a.content),
+            ("datetime", a.datetime),
+            ("title", a.title),
+        ] {
+            assert_eq!(a.get(got), attr(raw, key), "{key}");
+        }
+        assert_eq!(a.get(a.class).as_deref(), Some("Byline & x"));
+        assert!(TagAttrs::new("").class.is_none());
+    }
 
     #[test]
     fn meta_tags() {

@@ -98,7 +98,10 @@ use crate::dom::Document;
 use crate::extraction::{
     baseline::{baseline, html2txt_doc},
     external::{compare_external_extraction, justext_rescue},
-    html_processing::{convert_tags, doc_cleaning, post_cleaning, prune_unwanted_nodes},
+    html_processing::{
+        convert_tags, doc_cleaning, post_cleaning, prune_unwanted_nodes,
+        prune_unwanted_nodes_in_place,
+    },
     {extract_comments, extract_content},
 };
 use crate::settings::FORMAT_TAG_CATALOG;
@@ -201,11 +204,12 @@ pub fn extract_document(doc: Document, opts: &Options) -> Result<ExtractResult, 
     // inherits it.
     let is_forum = forum_thread_page(&doc);
     if opts.exclude_comments && (opts.focus == ExtractionFocus::FavorPrecision || !is_forum) {
-        doc = prune_unwanted_nodes(&doc, selector::discard::REMOVED_COMMENTS, false);
+        prune_unwanted_nodes_in_place(&mut doc, selector::discard::REMOVED_COMMENTS);
     }
 
     // Clone the document before destructive cleaning for fallback strategies.
-    let doc_backup1 = doc.clone_document();
+    // epiwire: the first backup only serves the external fallback comparison.
+    let doc_backup1 = opts.enable_fallback.then(|| doc.clone_document());
     let doc_backup2 = doc.clone_document();
 
     // Clean and normalise tags on the main work document.
@@ -236,16 +240,16 @@ pub fn extract_document(doc: Document, opts: &Options) -> Result<ExtractResult, 
     // Precision mode prunes comment containers post-conversion as well (lists are
     // converted elements here and match additional rules) — except on forums.
     if opts.focus == ExtractionFocus::FavorPrecision && !is_forum {
-        doc = prune_unwanted_nodes(&doc, selector::discard::REMOVED_COMMENTS, false);
+        prune_unwanted_nodes_in_place(&mut doc, selector::discard::REMOVED_COMMENTS);
     }
 
     // Main content extraction.
     let (mut content_doc, mut tmp_body_text) = extract_content(&doc, &mut cache, &opts);
 
     // External fallback comparison (readability / justext).
-    if opts.enable_fallback {
+    if let Some(doc_backup1) = &doc_backup1 {
         (content_doc, tmp_body_text) =
-            compare_external_extraction(&doc_backup1, content_doc, &opts);
+            compare_external_extraction(doc_backup1, content_doc, &opts);
     }
 
     // Rescue with baseline if text is still too short and we are not in precision mode.

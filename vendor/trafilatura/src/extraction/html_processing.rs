@@ -110,15 +110,31 @@ pub(crate) fn prune_html(doc: &mut Document, opts: &Options) {
 ///
 /// Port of `pruneUnwantedNodes`.
 pub(crate) fn prune_unwanted_nodes(doc: &Document, rules: &[Rule], with_backup: bool) -> Document {
-    let (backup, old_len) = if with_backup {
-        let text_len = doc.iter_text(doc.root(), " ").chars().count();
-        (Some(doc.clone_document()), text_len)
+    // epiwire: one clone instead of two: `doc` itself is the backup (a clone of it is what
+    // upstream's backup clone was).
+    let old_len = if with_backup {
+        doc.iter_text(doc.root(), " ").chars().count()
     } else {
-        (None, 0)
+        0
     };
 
     let mut work = doc.clone_document();
+    prune_unwanted_nodes_in_place(&mut work, rules);
 
+    if with_backup {
+        let new_len = work.iter_text(work.root(), " ").chars().count();
+        if new_len <= old_len / 7 {
+            return doc.clone_document();
+        }
+    }
+
+    work
+}
+
+/// epiwire: [`prune_unwanted_nodes`] without backup on a document the caller owns, without
+/// cloning it (`clone_document` copies the arena, detached nodes and ids included, so
+/// pruning a clone and pruning in place leave the same tree).
+pub(crate) fn prune_unwanted_nodes_in_place(work: &mut Document, rules: &[Rule]) {
     // Collect all matches upfront, then remove in reverse order. Tail text
     // nodes stay in place (`keep_tail = true`): current Go prunes with
     // `etree.Remove(node, true)`. The older Go tail-juggling (SetTail on the
@@ -126,19 +142,10 @@ pub(crate) fn prune_unwanted_nodes(doc: &Document, rules: &[Rule], with_backup: 
     // parent — e.g. body text after a pruned comment container — and upstream
     // replaced it with keep-tail removal.
     let root = work.root();
-    let matches = query_all(&work, root, rules);
+    let matches = query_all(work, root, rules);
     for &id in matches.iter().rev() {
         work.remove(id, true);
     }
-
-    if with_backup {
-        let new_len = work.iter_text(work.root(), " ").chars().count();
-        if new_len <= old_len / 7 {
-            return backup.expect("backup set when with_backup is true");
-        }
-    }
-
-    work
 }
 
 /// Converts, formats, and probes potential text elements.

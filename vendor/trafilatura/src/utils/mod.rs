@@ -43,13 +43,15 @@ pub fn trim(s: &str) -> String {
         }
         return out;
     }
+    // U+00AD is C2 AD in UTF-8.
+    let soft_hyphens = s.as_bytes().windows(2).any(|w| w == [0xC2, 0xAD]);
     for word in s.split_whitespace() {
         let start = out.len();
         if start > 0 {
             out.push(' ');
         }
         let before = out.len();
-        if word.contains('\u{AD}') {
+        if soft_hyphens {
             out.extend(word.chars().filter(|&c| c != '\u{AD}'));
         } else {
             out.push_str(word);
