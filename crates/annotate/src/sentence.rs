@@ -29,8 +29,14 @@ pub fn split(text: &str) -> Sentences {
     let mut bytes: Vec<(usize, usize)> = Vec::new();
     let mut start = 0usize;
     let mut i = 0usize;
+    // The first `.`, `!` or `?` at or after `i` (`b.len()` when none): found again only once
+    // `i` has passed it, so that lines without one are not each scanned to the next one.
+    let mut punct = memchr::memchr3(b'.', b'!', b'?', b).unwrap_or(b.len());
     while i < b.len() {
-        let Some(p) = next_candidate(b, i) else {
+        if punct < i {
+            punct = memchr::memchr3(b'.', b'!', b'?', &b[i..]).map_or(b.len(), |q| i + q);
+        }
+        let Some(p) = next_candidate(b, i, punct) else {
             break;
         };
         let c = b[p];
@@ -93,12 +99,14 @@ pub fn split(text: &str) -> Sentences {
     }
 }
 
-/// The first byte at or after `from` that may end a sentence: `.`, `!`, `?` or a newline.
-fn next_candidate(b: &[u8], from: usize) -> Option<usize> {
-    let rest = b.get(from..)?;
-    let punct = memchr::memchr3(b'.', b'!', b'?', rest);
-    let nl = memchr::memchr(b'\n', &rest[..punct.unwrap_or(rest.len())]);
-    nl.or(punct).map(|p| from + p)
+/// The first byte at or after `from` that may end a sentence: `.`, `!`, `?` or a newline;
+/// `punct` is the first of `.`, `!`, `?` at or after `from` (`b.len()` when none).
+fn next_candidate(b: &[u8], from: usize, punct: usize) -> Option<usize> {
+    let rest = b.get(from..punct)?;
+    match memchr::memchr(b'\n', rest) {
+        Some(p) => Some(from + p),
+        None => (punct < b.len()).then_some(punct),
+    }
 }
 
 /// True when the word just before a period is an initial or an abbreviation.
@@ -344,5 +352,20 @@ mod tests {
         assert_eq!(sentence_of(&s, 0), 0);
         assert_eq!(sentence_of(&s, 6), 1);
         assert_eq!(sentence_of(&s, 100), 2);
+    }
+
+    /// A million lines without a period before one at the end: each line used to be scanned
+    /// up to that period again (quadratic, minutes); now each byte is read once or twice.
+    #[test]
+    fn many_lines_without_a_period_are_linear() {
+        let text = format!("{}end.", "a\n".repeat(1_000_000));
+        let started = std::time::Instant::now();
+        let s = split(&text);
+        assert_eq!(s.len(), 1_000_001);
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "took {:?}",
+            started.elapsed()
+        );
     }
 }

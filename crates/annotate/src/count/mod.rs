@@ -206,7 +206,8 @@ fn table_columns(
     let mut out = vec![None; nums.len()];
     let header_word = |j: usize| -> Option<&'static str> {
         let t = toks.get(j)?;
-        if !t.is_word() {
+        // "cases" and "deaths": a word of five or six bytes.
+        if !t.is_word() || !(5..=6).contains(&(t.end - t.start)) {
             return None;
         }
         match lw(low, t) {
@@ -1727,6 +1728,10 @@ impl Cx<'_> {
         let toks = self.toks;
         let numbered = cands.len();
         for i in 0..toks.len() {
+            // "a", "an", "the": a word of at most three bytes (most tokens are not).
+            if toks[i].kind != Kind::Word || toks[i].end - toks[i].start > 3 {
+                continue;
+            }
             let w = self.word(i);
             let det = w;
             let the = det == "the";

@@ -18,7 +18,7 @@
 
 use epiwire_model::CharIndex;
 
-use super::token::{Gap, Kind, Token, lw, tokenize};
+use super::token::{Gap, Kind, Token, WordGate, lw, tokenize};
 
 /// A qualifier carried by the number expression itself (not by the words before it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,6 +181,52 @@ fn attached_suffix(w: &str) -> Option<f64> {
 }
 
 /// Can a number expression start with this word? A cheap gate before the word scanners.
+/// Every word [`starts_number`] accepts.
+pub(crate) const NUMBER_START_WORDS: &[&str] = &[
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fourty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "a",
+    "an",
+    "dozens",
+    "scores",
+    "hundreds",
+    "thousands",
+    "millions",
+    "tens",
+    "several",
+    "many",
+];
+
+/// The quick negative test of [`starts_number`].
+static NUMBER_START: WordGate = WordGate::new(&[NUMBER_START_WORDS]);
+
 pub(crate) fn starts_number(w: &str) -> bool {
     // Cheap first-letter gate: no number word starts with another letter.
     if !matches!(
@@ -224,7 +270,7 @@ pub(crate) fn scan(src: &str, toks: &[Token]) -> Vec<NumExpr> {
             },
             Kind::Word => {
                 let w = lw(src, &t);
-                if !starts_number(w) {
+                if !NUMBER_START.may_contain(w) || !starts_number(w) {
                     None
                 } else {
                     scan_vague(src, toks, i).or_else(|| scan_words(src, toks, i))

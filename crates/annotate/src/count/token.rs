@@ -96,12 +96,21 @@ pub(crate) fn tokenize(src: &str) -> Vec<Token> {
             }
             let start = i;
             let kind = if b.is_ascii_digit() {
+                i += 1;
                 while i < bytes.len() && bytes[i].is_ascii_digit() {
                     i += 1;
                 }
                 Kind::Num
             } else if b.is_ascii_alphabetic() {
-                i = word_end(src, i);
+                // ASCII letters without a call; the first other byte ends the word unless it
+                // starts a non-ASCII letter.
+                i += 1;
+                while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                if i < bytes.len() && bytes[i] >= 0x80 {
+                    i = word_end(src, i);
+                }
                 Kind::Word
             } else {
                 i += 1;
@@ -174,6 +183,53 @@ fn word_end(src: &str, mut i: usize) -> usize {
         }
     }
     i
+}
+
+/// A quick negative test for membership in a fixed list of lower-case ASCII words: one bit per
+/// (first letter, last letter, length) of the listed words. A word whose bit is clear is not in
+/// the list; a set bit says nothing (the caller still compares the word). Built at compile time.
+#[derive(Debug)]
+pub(crate) struct WordGate {
+    /// Per first letter × last letter, the lengths (bits 1..=31) of listed words.
+    bits: [u32; 26 * 26],
+}
+
+impl WordGate {
+    /// The gate of the words of `lists` (lower-case ASCII letters, 1 to 31 bytes each).
+    pub(crate) const fn new(lists: &[&[&str]]) -> Self {
+        let mut bits = [0u32; 26 * 26];
+        let mut i = 0;
+        while i < lists.len() {
+            let words = lists[i];
+            let mut k = 0;
+            while k < words.len() {
+                let w = words[k].as_bytes();
+                assert!(!w.is_empty() && w.len() < 32, "word length");
+                let (f, l) = (w[0], w[w.len() - 1]);
+                assert!(
+                    f.is_ascii_lowercase() && l.is_ascii_lowercase(),
+                    "lower-case word"
+                );
+                bits[(f - b'a') as usize * 26 + (l - b'a') as usize] |= 1 << w.len();
+                k += 1;
+            }
+            i += 1;
+        }
+        Self { bits }
+    }
+
+    /// False when `w` is surely not one of the words.
+    #[inline]
+    pub(crate) fn may_contain(&self, w: &str) -> bool {
+        let b = w.as_bytes();
+        let (Some(&f), Some(&l)) = (b.first(), b.last()) else {
+            return false;
+        };
+        if !f.is_ascii_lowercase() || !l.is_ascii_lowercase() || b.len() >= 32 {
+            return false;
+        }
+        self.bits[(f - b'a') as usize * 26 + (l - b'a') as usize] & (1 << b.len()) != 0
+    }
 }
 
 /// The lower-cased text of word token `t`, sliced from `low`, the ASCII-lower-cased copy of

@@ -31,7 +31,7 @@ use jiff::civil::Date;
 
 use crate::count::eval::{Report, Result, doc_date, read_jsonl};
 use crate::count::number;
-use crate::count::token::{Gap, Kind, Token, is_capitalised, lw, tokenize};
+use crate::count::token::{Gap, Kind, Token, WordGate, is_capitalised, lw, tokenize};
 
 /// A date expression in token and byte coordinates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +130,111 @@ struct Cx<'a> {
     low: &'a str,
     toks: &'a [Token],
     published: Option<Date>,
+}
+
+/// Every word [`month_word`] knows.
+const MONTH_WORDS: &[&str] = &[
+    "january",
+    "jan",
+    "february",
+    "feb",
+    "march",
+    "mar",
+    "april",
+    "apr",
+    "may",
+    "june",
+    "jun",
+    "july",
+    "jul",
+    "august",
+    "aug",
+    "september",
+    "sep",
+    "sept",
+    "october",
+    "oct",
+    "november",
+    "nov",
+    "december",
+    "dec",
+];
+
+/// Every word [`weekday_word`] knows.
+const WEEKDAY_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thur",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
+];
+
+/// The other words a date expression may start with.
+const OTHER_START_WORDS: &[&str] = &[
+    "since",
+    "between",
+    "from",
+    "yesterday",
+    "today",
+    "tonight",
+    "tomorrow",
+    "this",
+    "last",
+    "past",
+    "in",
+    "within",
+    "early",
+    "late",
+    "mid",
+    "end",
+    "beginning",
+];
+
+/// The quick negative test of [`date_start_word`]: most words of a text start no date.
+static DATE_START: WordGate = WordGate::new(&[
+    MONTH_WORDS,
+    WEEKDAY_WORDS,
+    number::NUMBER_START_WORDS,
+    OTHER_START_WORDS,
+]);
+
+/// Whether the lower-cased word `w` may start a date expression.
+fn date_start_word(w: &str) -> bool {
+    month_word(w).is_some()
+        || weekday_word(w).is_some()
+        || number::starts_number(w)
+        || matches!(
+            w,
+            "since"
+                | "between"
+                | "from"
+                | "yesterday"
+                | "today"
+                | "tonight"
+                | "tomorrow"
+                | "this"
+                | "last"
+                | "past"
+                | "in"
+                | "within"
+                | "early"
+                | "late"
+                | "mid"
+                | "end"
+                | "beginning"
+        )
 }
 
 fn month_word(w: &str) -> Option<i8> {
@@ -255,7 +360,11 @@ impl Cx<'_> {
         if !t.is_num() || t.end - t.start > 4 {
             return None;
         }
-        let v = t.text(self.src).parse().ok()?;
+        // At most four ASCII digits: the value without `parse`.
+        let digits = self.src.as_bytes().get(t.start..t.end)?;
+        let v = digits
+            .iter()
+            .fold(0u32, |v, &d| v * 10 + u32::from(d.wrapping_sub(b'0')));
         Some((v, t.end - t.start))
     }
 
@@ -1001,29 +1110,7 @@ impl Cx<'_> {
             Kind::Punct(_) => false,
             Kind::Word => {
                 let w = lw(self.low, t);
-                month_word(w).is_some()
-                    || weekday_word(w).is_some()
-                    || number::starts_number(w)
-                    || matches!(
-                        w,
-                        "since"
-                            | "between"
-                            | "from"
-                            | "yesterday"
-                            | "today"
-                            | "tonight"
-                            | "tomorrow"
-                            | "this"
-                            | "last"
-                            | "past"
-                            | "in"
-                            | "within"
-                            | "early"
-                            | "late"
-                            | "mid"
-                            | "end"
-                            | "beginning"
-                    )
+                DATE_START.may_contain(w) && date_start_word(w)
             }
         }
     }
@@ -1340,6 +1427,111 @@ fn range_matches(m: &DateMention, want: &serde_json::Value, published: Option<Da
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Every lower-case word of up to four letters, and every listed word: the gate lets
+    /// through each word that starts a date, and the lists hold exactly those words.
+    #[test]
+    fn date_start_gate_passes_every_start_word() {
+        let mut words: Vec<String> = Vec::new();
+        let mut cur = Vec::new();
+        fn grow(cur: &mut Vec<u8>, out: &mut Vec<String>) {
+            if !cur.is_empty() {
+                out.push(String::from_utf8(cur.clone()).unwrap());
+            }
+            if cur.len() == 4 {
+                return;
+            }
+            for b in b'a'..=b'z' {
+                cur.push(b);
+                grow(cur, out);
+                cur.pop();
+            }
+        }
+        grow(&mut cur, &mut words);
+        for w in &words {
+            if date_start_word(w) {
+                assert!(DATE_START.may_contain(w), "{w}");
+            }
+        }
+        for w in MONTH_WORDS {
+            assert!(month_word(w).is_some() && DATE_START.may_contain(w), "{w}");
+        }
+        for w in WEEKDAY_WORDS {
+            assert!(
+                weekday_word(w).is_some() && DATE_START.may_contain(w),
+                "{w}"
+            );
+        }
+        for w in OTHER_START_WORDS.iter().chain(number::NUMBER_START_WORDS) {
+            assert!(date_start_word(w) && DATE_START.may_contain(w), "{w}");
+        }
+        // Longer words the functions know are all listed.
+        for w in [
+            "january",
+            "february",
+            "march",
+            "april",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+            "thurs",
+            "three",
+            "seven",
+            "eight",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+            "thirty",
+            "forty",
+            "fourty",
+            "fifty",
+            "sixty",
+            "seventy",
+            "eighty",
+            "ninety",
+            "dozens",
+            "scores",
+            "hundreds",
+            "thousands",
+            "millions",
+            "several",
+            "since",
+            "between",
+            "yesterday",
+            "today",
+            "tonight",
+            "tomorrow",
+            "within",
+            "early",
+            "beginning",
+        ] {
+            assert!(date_start_word(w) && DATE_START.may_contain(w), "{w}");
+        }
+        // Common words are turned away without the comparisons.
+        for w in [
+            "cases", "of", "and", "reported", "ministry", "health", "côte", "",
+        ] {
+            assert!(!DATE_START.may_contain(w), "{w}");
+        }
+    }
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()

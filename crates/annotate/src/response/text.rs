@@ -15,9 +15,14 @@ pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0usize;
     let mut i = 0usize;
+    // The first `.`, `!` or `?` at or after `i` (`b.len()` when none): found again only once
+    // `i` has passed it, so that lines without one are not each scanned to the next one.
+    let mut punct = memchr::memchr3(b'.', b'!', b'?', b).unwrap_or(b.len());
     while i < b.len() {
         // Jump to the next candidate end: `.`, `!`, `?` or a newline.
-        let punct = memchr::memchr3(b'.', b'!', b'?', &b[i..]).map_or(b.len(), |p| i + p);
+        if punct < i {
+            punct = memchr::memchr3(b'.', b'!', b'?', &b[i..]).map_or(b.len(), |p| i + p);
+        }
         let nl = memchr::memchr(b'\n', &b[i..punct.min(b.len())]).map(|p| i + p);
         let next = nl.unwrap_or(punct);
         if next - start > MAX_SENTENCE {
@@ -491,6 +496,20 @@ mod tests {
                 "1,000",
                 "."
             ]
+        );
+    }
+
+    /// A million lines without a period before one at the end: each line used to be scanned
+    /// up to that period again (quadratic, minutes); now each byte is read once or twice.
+    #[test]
+    fn many_lines_without_a_period_are_linear() {
+        let text = format!("{}end.", "a\n".repeat(1_000_000));
+        let started = std::time::Instant::now();
+        assert_eq!(sentences(&text).len(), 1_000_001);
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "took {:?}",
+            started.elapsed()
         );
     }
 }
