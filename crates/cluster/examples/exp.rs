@@ -19,6 +19,7 @@ fn halves(ecb: &Dataset) -> (Dataset, Dataset) {
     let mut a = Dataset {
         name: "ECB+ A".into(),
         docs: vec![],
+        cues: vec![],
         gold: vec![],
         annotate_secs: 0.0,
     };
@@ -56,6 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .map(|(name, docs, gold)| Dataset {
                     name,
                     docs,
+                    cues: vec![],
                     gold,
                     annotate_secs: 0.0,
                 })

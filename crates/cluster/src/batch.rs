@@ -4,18 +4,19 @@
 
 use std::collections::HashMap;
 
+use crate::cues::Cues;
 use crate::features::{DfTable, DocFeatures, day_number};
 use crate::vector::{self, Sparse};
-use crate::{Params, minhash};
+use crate::{Params, minhash, split};
 
 /// Most documents [`cluster_batch`] takes in one matrix (its memory is quadratic); larger
 /// inputs should go through the incremental [`crate::Clusterer`].
 pub const MAX_BATCH: usize = 6000;
 
 /// A sparse vector over interned keys, sorted by key.
-type Interned = Vec<(u32, f32)>;
+pub(crate) type Interned = Vec<(u32, f32)>;
 
-fn intern(v: &Sparse, vocab: &mut HashMap<String, u32>) -> Interned {
+pub(crate) fn intern(v: &Sparse, vocab: &mut HashMap<String, u32>) -> Interned {
     let mut out: Interned =
         v.0.iter()
             .map(|(k, w)| {
@@ -27,7 +28,7 @@ fn intern(v: &Sparse, vocab: &mut HashMap<String, u32>) -> Interned {
     out
 }
 
-fn dot(a: &Interned, b: &Interned) -> f32 {
+pub(crate) fn dot(a: &Interned, b: &Interned) -> f32 {
     let (mut i, mut j, mut s) = (0, 0, 0.0);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {
@@ -81,6 +82,18 @@ pub fn cluster_batch_with(
     params: &Params,
     df: Option<&DfTable>,
 ) -> Vec<usize> {
+    cluster_batch_cued(docs, None, params, df)
+}
+
+/// [`cluster_batch_with`] with the documents' event cues (one per document, in order), which
+/// the split pass uses to tell events of one kind apart.
+pub fn cluster_batch_cued(
+    docs: &[DocFeatures],
+    cues: Option<&[Cues]>,
+    params: &Params,
+    df: Option<&DfTable>,
+) -> Vec<usize> {
+    let cues = cues.filter(|c| c.len() == docs.len());
     let own;
     let df = match df {
         Some(df) => df,
@@ -117,7 +130,8 @@ pub fn cluster_batch_with(
     let mut rep_labels = relabel(&average_linkage(&mut sim, n, params.threshold));
     if params.split_threshold > 0.0 {
         let rep_docs: Vec<&DocFeatures> = reps.iter().map(|&i| &docs[i]).collect();
-        rep_labels = split_events(&rep_docs, &rep_labels, df, params);
+        let rep_cues: Option<Vec<&Cues>> = cues.map(|c| reps.iter().map(|&i| &c[i]).collect());
+        rep_labels = split::split_events(&rep_docs, rep_cues.as_deref(), &rep_labels, df, params);
     }
     let mut labels = vec![0usize; docs.len()];
     for (k, &i) in reps.iter().enumerate() {
@@ -129,119 +143,6 @@ pub fn cluster_batch_with(
         }
     }
     relabel(&labels)
-}
-
-/// Second pass: splits a cluster that holds several events of one kind (two boxing title
-/// fights of one champion, two seasons' playoff clinchers).
-///
-/// Inside a cluster the words every member shares (the champion, "heavyweight") say nothing
-/// about which fight a member reports; what tells the events apart are the words only some
-/// members share (the opponent, the venue, the score, the year). So the members are compared
-/// again with each term's weight multiplied by its idf within the cluster, and the cluster is
-/// cut in two at the top of its average-linkage dendrogram when both sides hold at least
-/// `params.split_min` members (and a fifth of the cluster) and their average similarity is
-/// below `params.split_threshold`; each side is then tried again.
-fn split_events(
-    docs: &[&DocFeatures],
-    labels: &[usize],
-    df: &DfTable,
-    params: &Params,
-) -> Vec<usize> {
-    let clusters = labels.iter().copied().max().map_or(0, |m| m + 1);
-    let mut out = labels.to_vec();
-    let mut next = clusters;
-    for c in 0..clusters {
-        let members: Vec<usize> = (0..docs.len()).filter(|&i| labels[i] == c).collect();
-        let mut groups = Vec::new();
-        split_group(docs, members, df, params, 0, &mut groups);
-        for group in groups.iter().skip(1) {
-            for &i in group {
-                out[i] = next;
-            }
-            next += 1;
-        }
-    }
-    relabel(&out)
-}
-
-/// Splits one group in two at the top of its within-group dendrogram when the two sides are
-/// both large enough and their average within-group similarity is below
-/// `params.split_threshold`; then tries again on each side (three levels at most).
-fn split_group(
-    docs: &[&DocFeatures],
-    members: Vec<usize>,
-    df: &DfTable,
-    params: &Params,
-    depth: usize,
-    out: &mut Vec<Vec<usize>>,
-) {
-    let m = members.len();
-    let min = params.split_min.max(1).max(m.div_ceil(5));
-    if depth >= 3 || m < 2 * min {
-        out.push(members);
-        return;
-    }
-    let local: Vec<Vec<(String, f32)>> = members
-        .iter()
-        .map(|&i| {
-            let mut v = vector::words(docs[i], df, params).0;
-            v.extend(
-                vector::entities(docs[i], df)
-                    .0
-                    .into_iter()
-                    .map(|(k, w)| (k, w * params.entity_weight)),
-            );
-            v
-        })
-        .collect();
-    let mut ldf: HashMap<&str, f32> = HashMap::new();
-    for v in &local {
-        for (k, _) in v {
-            *ldf.entry(k.as_str()).or_insert(0.0) += 1.0;
-        }
-    }
-    let mf = m as f32;
-    let mut vocab = HashMap::new();
-    let vecs: Vec<Interned> = local
-        .iter()
-        .map(|v| {
-            let items = v
-                .iter()
-                .map(|(k, w)| {
-                    let d = ldf.get(k.as_str()).copied().unwrap_or(1.0);
-                    (k.clone(), w * ((mf + 1.0) / (d + 0.5)).ln().max(0.0))
-                })
-                .collect();
-            intern(&Sparse::normalized(items), &mut vocab)
-        })
-        .collect();
-    let mut sim = vec![0.0f32; m * m];
-    for a in 0..m {
-        for b in (a + 1)..m {
-            let s = dot(&vecs[a], &vecs[b]);
-            sim[a * m + b] = s;
-            sim[b * m + a] = s;
-        }
-    }
-    let (side, linkage) = top_split(&mut sim, m);
-    let ones = side.iter().filter(|&&s| s == 1).count();
-    if linkage >= params.split_threshold || ones < min || m - ones < min {
-        out.push(members);
-        return;
-    }
-    let (left, right): (Vec<usize>, Vec<usize>) = {
-        let l = (0..m)
-            .filter(|&k| side[k] == 0)
-            .map(|k| members[k])
-            .collect();
-        let r = (0..m)
-            .filter(|&k| side[k] == 1)
-            .map(|k| members[k])
-            .collect();
-        (l, r)
-    };
-    split_group(docs, left, df, params, depth + 1, out);
-    split_group(docs, right, df, params, depth + 1, out);
 }
 
 /// The baseline: plain tf-idf of title and text (title weighed like the text), cosine,
@@ -299,7 +200,7 @@ pub fn average_linkage(sim: &mut [f32], n: usize, threshold: f32) -> Vec<usize> 
     (0..n).map(|i| find(&mut parent, i)).collect()
 }
 
-fn find(parent: &mut [usize], mut x: usize) -> usize {
+pub(crate) fn find(parent: &mut [usize], mut x: usize) -> usize {
     while parent[x] != x {
         parent[x] = parent[parent[x]];
         x = parent[x];
@@ -309,7 +210,7 @@ fn find(parent: &mut [usize], mut x: usize) -> usize {
 
 /// The two-way cut of the average-linkage dendrogram of `n ≥ 2` items: every merge but the
 /// last. Returns the side of each item (0 or 1) and the linkage of the last merge.
-fn top_split(sim: &mut [f32], n: usize) -> (Vec<usize>, f32) {
+pub(crate) fn top_split(sim: &mut [f32], n: usize) -> (Vec<usize>, f32) {
     let mut m = merges(sim, n);
     m.sort_by(|x, y| y.2.total_cmp(&x.2));
     let last = m.pop().map_or(f32::INFINITY, |x| x.2);
@@ -328,7 +229,7 @@ fn top_split(sim: &mut [f32], n: usize) -> (Vec<usize>, f32) {
 
 /// The merges of the average-linkage dendrogram, `(kept slot, merged slot, linkage)`, in the
 /// order the nearest-neighbour chain finds them.
-fn merges(sim: &mut [f32], n: usize) -> Vec<(usize, usize, f32)> {
+pub(crate) fn merges(sim: &mut [f32], n: usize) -> Vec<(usize, usize, f32)> {
     let mut out = Vec::with_capacity(n.saturating_sub(1));
     let mut active = vec![true; n];
     let mut size = vec![1usize; n];

@@ -44,6 +44,8 @@ pub struct Dataset {
     pub name: String,
     /// Features, in file order.
     pub docs: Vec<DocFeatures>,
+    /// Event cues of each document.
+    pub cues: Vec<crate::Cues>,
     /// Gold cluster of each document.
     pub gold: Vec<String>,
     /// Seconds spent reading and annotating.
@@ -63,6 +65,7 @@ pub fn load(path: &Path, name: &str, text_field: &str, gold_field: &str) -> Resu
         source,
     })?;
     let mut docs = Vec::new();
+    let mut cues = Vec::new();
     let mut gold = Vec::new();
     for (i, line) in content.lines().enumerate() {
         if line.trim().is_empty() {
@@ -85,11 +88,13 @@ pub fn load(path: &Path, name: &str, text_field: &str, gold_field: &str) -> Resu
         };
         let doc = annotated(id, field(&v, "title"), text, field(&v, "published"));
         docs.push(DocFeatures::from_document(&doc));
+        cues.push(crate::Cues::from_document(&doc));
         gold.push(label);
     }
     Ok(Dataset {
         name: name.to_string(),
         docs,
+        cues,
         gold,
         annotate_secs: started.elapsed().as_secs_f64(),
     })
@@ -182,7 +187,7 @@ pub fn score(datasets: &[Dataset], params: &Params) -> Report {
         let runs: [(&'static str, &dyn Fn() -> Vec<usize>); 3] = [
             ("baseline", &|| baseline_batch(&ds.docs, BASELINE_THRESHOLD)),
             ("batch", &|| {
-                crate::cluster_batch_with(&ds.docs, params, None)
+                crate::cluster_batch_cued(&ds.docs, Some(&ds.cues), params, None)
             }),
             ("incremental", &|| incremental(&ds.docs, params)),
         ];
