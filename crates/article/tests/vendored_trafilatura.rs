@@ -57,3 +57,43 @@ proptest! {
         prop_assert_eq!(trim_char_count(&s), upstream_trim(&s).chars().count());
     }
 }
+
+/// The page length of the recall escalation, counted without cloning and cleaning the
+/// document, equals upstream's count of the cleaned clone's text.
+#[test]
+fn page_text_length_matches_upstream() {
+    let pages = [
+        "<html><body><p>One</p><div class=\"cookie-consent\">Accept cookies</div>\
+         <p>Two<br>three</p></body></html>",
+        "<html><body id=\"cookie-banner\"><nav>Menu</nav><article><h1>T</h1>\
+         <p>Caf\u{e9} text \u{ad} here</p></article><footer>f</footer></body></html>",
+        "<p>no body tag</p><aside>side</aside>tail <b>bold</b>",
+        "",
+    ];
+    for html in pages {
+        let (ours, upstream) = trafilatura::page_text_lengths(html);
+        assert_eq!(ours, upstream, "{html}");
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/trafilatura-eval/html");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    let mut names: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    names.sort();
+    names.truncate(40);
+    assert!(!names.is_empty());
+    for path in names {
+        let raw = std::fs::read(&path).unwrap();
+        let mut html = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::MultiGzDecoder::new(raw.as_slice()),
+            &mut html,
+        )
+        .unwrap();
+        let html = String::from_utf8_lossy(&html);
+        let (ours, upstream) = trafilatura::page_text_lengths(&html);
+        assert!(upstream > 0, "{}", path.display());
+        assert_eq!(ours, upstream, "{}", path.display());
+    }
+}

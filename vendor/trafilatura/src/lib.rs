@@ -86,6 +86,8 @@ pub mod utils;
 // Convenience re-exports for library users and the CLI binary.
 pub use error::TrafilaturaError;
 pub use extraction::baseline::html2txt;
+#[doc(hidden)]
+pub use extraction::baseline::page_text_lengths;
 pub use options::{
     Config, ExtractionFocus, FallbackCandidates, HtmlDateMode, Options, WantedMetadata,
 };
@@ -96,7 +98,7 @@ pub use html2markdown::Options as MarkdownOptions;
 
 use crate::dom::Document;
 use crate::extraction::{
-    baseline::{baseline, html2txt_doc},
+    baseline::{baseline, html2txt_doc_char_count},
     external::{compare_external_extraction, justext_rescue},
     html_processing::{
         convert_tags, doc_cleaning, post_cleaning, prune_unwanted_nodes,
@@ -265,7 +267,7 @@ pub fn extract_document(doc: Document, opts: &Options) -> Result<ExtractResult, 
     // (non-article layout) — retry in recall mode, keep if clearly bigger.
     let len_text = tmp_body_text.chars().count();
     if opts.focus == ExtractionFocus::Balanced && len_text > 0 && len_text < 3000 {
-        let page_len = html2txt_doc(&doc_backup2).chars().count();
+        let page_len = html2txt_doc_char_count(&doc_backup2);
         if (len_text as f64) < 0.2 * page_len as f64 {
             // Retry on a comment-pruned copy so captured reader comments cannot
             // double into the retry output — except on a thread-forum, where the

@@ -92,10 +92,41 @@ impl Document {
         self.get_attribute(id, "class").unwrap_or_default()
     }
 
+    /// epiwire: [`Self::id_attr`] without a copy.
+    pub fn id_str(&self, id: NodeId) -> &str {
+        self.attr_str(id, "id").unwrap_or_default()
+    }
+
+    /// epiwire: [`Self::class_name`] without a copy.
+    pub fn class_str(&self, id: NodeId) -> &str {
+        self.attr_str(id, "class").unwrap_or_default()
+    }
+
     /// Returns the value of a named attribute, or None if not present.
     pub fn get_attribute(&self, id: NodeId, name: &str) -> Option<String> {
+        self.attr_str(id, name).map(|s| s.to_string())
+    }
+
+    /// epiwire: [`Self::get_attribute`] without a copy, and without interning `name`:
+    /// the same binary search as scraper's `Element::attr` (attributes sorted by
+    /// `QualName`, compared as prefix, namespace, local name; the key has no prefix and
+    /// the empty namespace), comparing the local name as a string (which is how atoms
+    /// order).
+    pub fn attr_str(&self, id: NodeId, name: &str) -> Option<&str> {
         if let Some(Node::Element(e)) = self.tree.get(id).map(|n| n.value()) {
-            return e.attr(name).map(|s| s.to_string());
+            let empty_ns = ns!();
+            return e
+                .attrs
+                .binary_search_by(|(q, _)| match &q.prefix {
+                    Some(_) => std::cmp::Ordering::Greater,
+                    None => q
+                        .ns
+                        .cmp(&empty_ns)
+                        .then_with(|| q.local.as_ref().cmp(name)),
+                })
+                .ok()
+                .and_then(|idx| e.attrs.get(idx))
+                .map(|(_, v)| &**v);
         }
         None
     }

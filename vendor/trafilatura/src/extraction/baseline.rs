@@ -96,22 +96,28 @@ static RX_EMBEDDED_HTML: LazyLock<Regex> = LazyLock::new(|| {
 ///
 /// Port of `basicCleaning`.
 pub(crate) fn basic_cleaning(doc: &mut Document) {
-    let root = doc.root();
-    let mut to_remove = doc.query_selector_all(root, BASIC_CLEANING_SELECTOR);
-    for id in doc.iter(root, &[]) {
-        let consent = RX_COOKIE_CONSENT.is_match(&doc.class_name(id))
-            || doc
-                .get_attribute(id, "id")
-                .is_some_and(|v| RX_COOKIE_CONSENT.is_match(&v));
-        if consent {
-            to_remove.push(id);
-        }
-    }
+    let to_remove = basic_cleaning_targets(doc);
     // Iterate in reverse so removing a parent doesn't invalidate child IDs;
     // duplicates and already-detached nodes are no-ops in `remove`.
     for id in to_remove.into_iter().rev() {
         doc.remove(id, true);
     }
+}
+
+/// epiwire: the elements [`basic_cleaning`] removes (all found before any is removed).
+fn basic_cleaning_targets(doc: &Document) -> Vec<NodeId> {
+    let root = doc.root();
+    let mut to_remove = doc.query_selector_all(root, BASIC_CLEANING_SELECTOR);
+    for id in doc.iter(root, &[]) {
+        let consent = RX_COOKIE_CONSENT.is_match(doc.class_str(id))
+            || doc
+                .attr_str(id, "id")
+                .is_some_and(|v| RX_COOKIE_CONSENT.is_match(v));
+        if consent {
+            to_remove.push(id);
+        }
+    }
+    to_remove
 }
 
 /// Returns the items of a JSON value: arrays as-is, `null` as empty, anything
@@ -512,6 +518,63 @@ pub(crate) fn html2txt_doc(doc: &Document) -> String {
     let mut out = String::new();
     spaced_text(&cleaned, root, 0, &mut out);
     trim(&out)
+}
+
+/// epiwire: `html2txt_doc(doc).chars().count()` without cloning the document: the walk
+/// skips the elements basic cleaning would detach (removal keeps tails, so a detached
+/// element is exactly a skipped subtree; the walk's root is taken before cleaning, as
+/// there).
+pub(crate) fn html2txt_doc_char_count(doc: &Document) -> usize {
+    html2txt_doc_char_count_impl(doc)
+}
+
+/// epiwire: the page text length of [`html2txt_doc_char_count`] and of upstream's
+/// `html2txt_doc(doc).chars().count()`, for tests comparing the two.
+#[doc(hidden)]
+pub fn page_text_lengths(html: &str) -> (usize, usize) {
+    let doc = Document::parse(html);
+    (
+        html2txt_doc_char_count(&doc),
+        html2txt_doc(&doc).chars().count(),
+    )
+}
+
+fn html2txt_doc_char_count_impl(doc: &Document) -> usize {
+    let root = doc.body().unwrap_or_else(|| doc.root());
+    let removed: std::collections::HashSet<NodeId> =
+        basic_cleaning_targets(doc).into_iter().collect();
+    let mut out = String::new();
+    spaced_text_skipping(doc, root, 0, &removed, &mut out);
+    crate::utils::trim_char_count(&out)
+}
+
+/// [`spaced_text`] that does not enter the children in `removed`.
+fn spaced_text_skipping(
+    doc: &Document,
+    id: NodeId,
+    depth: usize,
+    removed: &std::collections::HashSet<NodeId>,
+    out: &mut String,
+) {
+    if depth >= MAX_TREE_DEPTH {
+        return;
+    }
+    let block = TEXT_BLOCK_TAGS.contains(&doc.tag_name(id));
+    if block {
+        out.push(' ');
+    }
+    if doc.is_text(id) {
+        let text = doc.text_content(id);
+        out.push_str(&remove_control_characters(&text));
+    }
+    for child in doc.child_nodes(id) {
+        if !removed.contains(&child) {
+            spaced_text_skipping(doc, child, depth + 1, removed, out);
+        }
+    }
+    if block {
+        out.push(' ');
+    }
 }
 
 /// Appends text content with spaces at block-element boundaries so adjacent

@@ -828,9 +828,10 @@ fn extract_dom_meta_selectors(
     limit: usize,
     rules: &[crate::selector::Rule],
 ) -> String {
-    let root = doc.root();
+    // epiwire: one walk for all the rules (query_all with one rule is this filter).
+    let all = doc.get_elements_by_tag_name(doc.root(), "*");
     for &rule in rules {
-        for node_id in query_all(doc, root, &[rule]) {
+        for node_id in all.iter().copied().filter(|&id| rule(doc, id)) {
             let text = trim(&doc.iter_text(node_id, " "));
             let len = text.chars().count();
             if len > 2 && len < limit {

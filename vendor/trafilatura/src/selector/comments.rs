@@ -21,8 +21,8 @@ fn comments_rule1(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
     let id_class = format!("{elem_id}{class}");
 
     contains(&id_class, "commentlist")
@@ -42,8 +42,8 @@ fn comments_rule2(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
     let id_class = format!("{elem_id}{class}");
 
     starts_with(&id_class, "comments")
@@ -62,7 +62,7 @@ fn comments_rule3(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let elem_id = doc.id_attr(id);
+    let elem_id = doc.id_str(id);
 
     starts_with(&elem_id, "comol")
         || starts_with(&elem_id, "disqus_thread")
@@ -79,8 +79,8 @@ fn comments_rule4(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
 
     starts_with(&elem_id, "social") || contains(&class, "comment")
 }

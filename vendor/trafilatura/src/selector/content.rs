@@ -23,11 +23,11 @@ fn content_rule1(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
-    let item_prop = doc.get_attribute(id, "itemprop").unwrap_or_default();
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
+    let item_prop = doc.attr_str(id, "itemprop").unwrap_or_default();
 
-    matches!(class.as_str(), "post" | "entry")
+    matches!(class, "post" | "entry")
         || contains(&class, "post-text")
         || contains(&class, "post_text")
         || contains(&class, "post-body")
@@ -80,9 +80,9 @@ fn content_rule3(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
-    let role = doc.get_attribute(id, "role").unwrap_or_default();
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
+    let role = doc.attr_str(id, "role").unwrap_or_default();
 
     contains(&class, "post-bodycopy")
         || contains(&class, "storycontent")
@@ -120,8 +120,8 @@ fn content_rule4(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
 
     contains(&elem_id, "content-main")
         || contains(&class, "content-main")
@@ -148,9 +148,9 @@ fn content_rule5(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
-    let role = doc.get_attribute(id, "role").unwrap_or_default();
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
+    let role = doc.attr_str(id, "role").unwrap_or_default();
 
     starts_with(&class, "main") || starts_with(&elem_id, "main") || starts_with(&role, "main")
 }

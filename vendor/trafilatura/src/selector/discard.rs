@@ -67,7 +67,7 @@ fn unlikely_candidates_rule1(doc: &Document, id: NodeId) -> bool {
     if tag == "html" || tag == "body" {
         return false;
     }
-    let attributes = format!("{} {}", doc.class_name(id), doc.id_attr(id));
+    let attributes = format!("{} {}", doc.class_str(id), doc.id_str(id));
     UNLIKELY_TOKENS.is_match(&attributes) && !POSSIBLE_CONTENT_TOKENS.is_match(&attributes)
 }
 
@@ -95,10 +95,10 @@ fn overall_discarded_content_rule1(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
-    let role = doc.get_attribute(id, "role").unwrap_or_default();
-    let data_component = doc.get_attribute(id, "data-component").unwrap_or_default();
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
+    let role = doc.attr_str(id, "role").unwrap_or_default();
+    let data_component = doc.attr_str(id, "data-component").unwrap_or_default();
     let id_class = format!("{elem_id}{class}");
     // Pre-compute lowercased strings to avoid repeated allocations in the conditions.
     let lower_id = lower(&elem_id);
@@ -190,10 +190,10 @@ fn overall_discarded_content_rule1(doc: &Document, id: NodeId) -> bool {
 ///
 /// Port of `overallDiscardedContentRule2`.
 fn overall_discarded_content_rule2(doc: &Document, id: NodeId) -> bool {
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
-    let style = doc.get_attribute(id, "style").unwrap_or_default();
-    let aria_hidden = doc.get_attribute(id, "aria-hidden").unwrap_or_default();
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
+    let style = doc.attr_str(id, "style").unwrap_or_default();
+    let aria_hidden = doc.attr_str(id, "aria-hidden").unwrap_or_default();
     let id_class = format!("{elem_id}{class}");
     let id_style = format!("{elem_id}{style}");
 
@@ -241,9 +241,9 @@ fn precision_discarded_content_rule2(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
-    let style = doc.get_attribute(id, "style").unwrap_or_default();
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
+    let style = doc.attr_str(id, "style").unwrap_or_default();
     let id_class = format!("{elem_id}{class}");
 
     contains(&id_class, "bottom") || contains(&id_class, "link") || contains(&style, "border")
@@ -263,7 +263,7 @@ fn discarded_comments_rule1(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    starts_with(&doc.id_attr(id), "respond")
+    starts_with(&doc.id_str(id), "respond")
 }
 
 /// Matches `<cite>` and `<quote>` elements.
@@ -278,9 +278,9 @@ fn discarded_comments_rule2(doc: &Document, id: NodeId) -> bool {
 ///
 /// Port of `discardedCommentsRule3`.
 fn discarded_comments_rule3(doc: &Document, id: NodeId) -> bool {
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
-    let style = doc.get_attribute(id, "style").unwrap_or_default();
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
+    let style = doc.attr_str(id, "style").unwrap_or_default();
     let id_class = format!("{elem_id}{class}");
 
     class == "comments-title"
@@ -308,8 +308,8 @@ fn removed_comments_rule1(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
 
     starts_with(&elem_id, "comment")
         || starts_with(&elem_id, "Comment")
@@ -336,8 +336,8 @@ fn discarded_image_rule1(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
 
     contains(&elem_id, "caption") || contains(&class, "caption")
 }
@@ -356,8 +356,8 @@ fn discarded_teaser_rule1(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
 
     contains(&lower(&elem_id), "teaser") || contains(&lower(&class), "teaser")
 }

@@ -59,11 +59,11 @@ fn meta_author_rule1(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
-    let rel = doc.get_attribute(id, "rel").unwrap_or_default();
-    let item_prop = doc.get_attribute(id, "itemprop").unwrap_or_default();
-    let data_test_id = doc.get_attribute(id, "data-testid").unwrap_or_default();
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
+    let rel = doc.attr_str(id, "rel").unwrap_or_default();
+    let item_prop = doc.attr_str(id, "itemprop").unwrap_or_default();
+    let data_test_id = doc.attr_str(id, "data-testid").unwrap_or_default();
 
     rel == "author"
         || elem_id == "author"
@@ -88,9 +88,9 @@ fn meta_author_rule2(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
-    let item_prop = doc.get_attribute(id, "itemprop").unwrap_or_default();
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
+    let item_prop = doc.attr_str(id, "itemprop").unwrap_or_default();
 
     contains(&class, "author")
         || contains(&elem_id, "author")
@@ -115,10 +115,10 @@ fn meta_author_rule2(doc: &Document, id: NodeId) -> bool {
 ///
 /// Port of `metaAuthorRule3`.
 fn meta_author_rule3(doc: &Document, id: NodeId) -> bool {
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
-    let data_component = doc.get_attribute(id, "data-component").unwrap_or_default();
-    let item_prop = doc.get_attribute(id, "itemprop").unwrap_or_default();
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
+    let data_component = doc.attr_str(id, "data-component").unwrap_or_default();
+    let item_prop = doc.attr_str(id, "itemprop").unwrap_or_default();
 
     contains(&lower(&elem_id), "author")
         || contains(&lower(&class), "author")
@@ -143,9 +143,9 @@ fn meta_author_discard_rule1(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
-    let data_component = doc.get_attribute(id, "data-component").unwrap_or_default();
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
+    let data_component = doc.attr_str(id, "data-component").unwrap_or_default();
 
     elem_id == "comments"
         || class == "comments"
@@ -194,9 +194,9 @@ fn meta_title_rule1(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
-    let item_prop = doc.get_attribute(id, "itemprop").unwrap_or_default();
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
+    let item_prop = doc.attr_str(id, "itemprop").unwrap_or_default();
 
     contains(&class, "post-title")
         || contains(&class, "entry-title")
@@ -211,7 +211,7 @@ fn meta_title_rule1(doc: &Document, id: NodeId) -> bool {
 ///
 /// Port of `metaTitleRule2`.
 fn meta_title_rule2(doc: &Document, id: NodeId) -> bool {
-    let class = doc.class_name(id);
+    let class = doc.class_str(id);
     class == "entry-title" || class == "post-title"
 }
 
@@ -225,8 +225,8 @@ fn meta_title_rule3(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_name(id);
-    let elem_id = doc.id_attr(id);
+    let class = doc.class_str(id);
+    let elem_id = doc.id_str(id);
 
     contains(&class, "title") || contains(&elem_id, "title")
 }
