@@ -13,6 +13,7 @@ pub mod link;
 pub mod place;
 pub mod quote;
 pub mod response;
+pub mod salience;
 mod sentence;
 #[cfg(test)]
 mod test_util;

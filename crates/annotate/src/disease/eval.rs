@@ -319,6 +319,9 @@ pub struct BandCombinedReport {
     pub disease_labels: Vec<LabelRecall>,
     /// `Disease+Virus`, `Country`, `Province`, `City`, then `all` (the sum of the four rows).
     pub rows: Vec<CombinedRow>,
+    /// The same labels scored again through the learned salience model
+    /// ([`crate::salience`]): every mention, then the salient ones only.
+    pub salience: crate::salience::SalientBandReport,
 }
 
 impl BandCombinedReport {
@@ -377,7 +380,8 @@ impl fmt::Display for BandCombinedReport {
             "(Disease and Virus: recall only; places scored per label: country = Country, admin1 = \
              Province, admin2 and city = City, demonyms and abbreviations not predictions; places \
              strict: labels ignored, every place mention a prediction)"
-        )
+        )?;
+        write!(f, "{}", self.salience)
     }
 }
 
@@ -418,10 +422,16 @@ pub fn eval_band_combined(path: &Path) -> Result<BandCombinedReport> {
         exact: places.strict.exact,
         overlap: places.strict.overlap,
     });
+    let salience = crate::salience::eval_band_salient(path).map_err(|e| Error::Record {
+        path: path.to_path_buf(),
+        line: 0,
+        message: format!("salience: {e}"),
+    })?;
     Ok(BandCombinedReport {
         sentences: diseases.sentences,
         disease_labels: diseases.by_label,
         rows,
+        salience,
     })
 }
 

@@ -401,15 +401,7 @@ fn parse_band(v: &Value) -> std::result::Result<(String, Vec<BandGold>), String>
     Ok((text, gold))
 }
 
-/// True when `mention` abbreviates the place `name`: capitals and full stops only (`US`, `U.S.`,
-/// `UK`, `DRC`, `NSW`), not the name itself in capitals (`IRAQ`).
-fn is_abbreviation(mention: &str, name: &str) -> bool {
-    let letters = mention.chars().filter(|c| *c != '.' && *c != ' ');
-    mention.chars().any(char::is_alphabetic)
-        && letters.clone().all(|c| c.is_ascii_uppercase())
-        && letters.count() <= 4
-        && !mention.eq_ignore_ascii_case(name)
-}
+use crate::salience::is_abbreviation;
 
 /// Scores the place recogniser on the Country, Province and City spans of a BAND JSON Lines file
 /// (`band-ner/dev.jsonl`), one sentence at a time. A mention of kind `country` is scored as
