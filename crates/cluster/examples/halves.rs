@@ -6,8 +6,8 @@
 //!
 //! Environment: `SETS=0,3,4` keeps some sets (0 A, 1 B, 2 ECB+, 3 NewsWCL50, 4 WikiRef220);
 //! `NCUT`, `K`, `NAMES` override `split_ncut`, `split_k`, `names_weight`; `SHOW=1` prints the
-//! clusters that mix gold events. Features are cached in the temp dir
-//! (`epiwire-cluster-halves.json`; delete it after an annotation change).
+//! clusters that mix gold events; `ONLY=<0|1|2>` runs one variant. Features are cached in the
+//! temp dir (`epiwire-cluster-halves.json`; delete it after an annotation change).
 #![allow(clippy::print_stdout)]
 
 use std::collections::BTreeMap;
@@ -91,11 +91,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         split_ncut: 0.0,
         ..p.clone()
     };
-    for (label, params, cued) in [
+    let only: Option<usize> = std::env::var("ONLY").ok().and_then(|s| s.parse().ok());
+    let variants = [
         ("before (dendrogram test only)", &before, false),
         ("words only (no cues)", &p, false),
         ("with cues", &p, true),
-    ] {
+    ];
+    for (v, &(label, params, cued)) in variants.iter().enumerate() {
+        if only.is_some_and(|o| o != v) {
+            continue;
+        }
         println!("{label}:");
         for &i in &which {
             let Some(ds) = all.get(i) else { continue };
