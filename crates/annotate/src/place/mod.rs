@@ -342,36 +342,24 @@ impl<'g> Gazetteer<'g> {
         let forms = &self.form_texts;
         let bytes = norm.as_bytes();
         let mut at = 0usize;
-        // Whether the character before `at` is a letter or digit.
-        let mut after_word = false;
-        while at < bytes.len() {
-            let b = bytes[at];
-            let start = at;
-            if b.is_ascii() {
-                // The common case without decoding: an ASCII byte.
-                let word_start = !after_word;
-                after_word = b.is_ascii_alphanumeric();
-                at += 1;
-                if !word_start || !b.is_ascii_uppercase() {
-                    // Inside a word: its other ASCII letters and digits start nothing.
-                    if after_word {
-                        while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
-                            at += 1;
-                        }
-                    }
-                    continue;
-                }
-            } else {
-                let (c, len) = match norm.get(at..).and_then(|r| r.chars().next()) {
-                    Some(c) => (c, c.len_utf8()),
-                    None => (' ', 1), // not a character boundary: cannot happen in a str
-                };
-                let word_start = !after_word;
-                after_word = c.is_alphanumeric();
-                at += len;
-                if !word_start || !c.is_uppercase() {
-                    continue;
-                }
+        // Only an upper-case letter after a character that is not a letter or digit starts a
+        // window: jump from one A-Z or non-ASCII byte to the next (`at` is always a character
+        // boundary, so a non-ASCII byte found is a character's first byte).
+        while let Some(start) = capital_or_non_ascii(bytes, at) {
+            let c = match norm.get(start..).and_then(|r| r.chars().next()) {
+                Some(c) => c,
+                None => break, // not a character boundary: cannot happen (see above)
+            };
+            at = start + c.len_utf8();
+            if !c.is_uppercase() {
+                continue;
+            }
+            let word_start = norm
+                .get(..start)
+                .and_then(|before| before.chars().next_back())
+                .is_none_or(|p| !p.is_alphanumeric());
+            if !word_start {
+                continue;
             }
             let rest = &norm[start..];
             let segment = gazetteer::first_segment(rest);
@@ -430,12 +418,8 @@ impl<'g> Gazetteer<'g> {
             }
             if let Some((end, idx)) = best {
                 raw.push((start, end, idx));
-                // Resume after the match; the character before is a letter, digit or dot.
+                // Resume after the match.
                 at = end;
-                after_word = norm[..end]
-                    .chars()
-                    .next_back()
-                    .is_some_and(char::is_alphanumeric);
             }
         }
         raw
@@ -712,6 +696,34 @@ impl Context<'_> {
 /// Finds places with the embedded gazetteer ([`Gazetteer::global`]).
 pub fn find(text: &str) -> Vec<Place> {
     Gazetteer::global().find(text)
+}
+
+/// The first byte at or after `from` that is an ASCII capital or not ASCII, eight bytes at a
+/// time: most of a text is lower-case letters, spaces and punctuation, which start no place.
+fn capital_or_non_ascii(b: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Per byte, without carries between bytes (the low seven bits plus at most 0x3f):
+        // the high bit of `low + 0x3f` is set from 'A' (0x41) on, of `low + 0x25` from '['
+        // (0x5b) on.
+        let low = x & !HIGH;
+        let from_a = low.wrapping_add(ONES * 0x3f);
+        let past_z = low.wrapping_add(ONES * 0x25);
+        let hits = (x | (from_a & !past_z)) & HIGH;
+        if hits != 0 {
+            return Some(i + (hits.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b.get(i..)?
+        .iter()
+        .position(|&c| c >= 0x80 || c.is_ascii_uppercase())
+        .map(|p| i + p)
 }
 
 /// The word at `start` begins a sentence, a line or the text.

@@ -419,3 +419,137 @@ fn lookup_in_the_first_segment_run_equals_the_full_search() {
         assert_eq!(g.lookup(k), full(k), "{k}");
     }
 }
+
+/// The window scan before it jumped between capitals (one byte at a time, the state "after a
+/// letter or digit" carried along): kept to check the jumping scan finds the same windows.
+fn scan_bytewise(g: &Gazetteer<'_>, norm: &str) -> Vec<(usize, usize, usize)> {
+    let mut raw = Vec::new();
+    let forms = &g.form_texts;
+    let bytes = norm.as_bytes();
+    let mut at = 0usize;
+    let mut after_word = false;
+    while at < bytes.len() {
+        let b = bytes[at];
+        let start = at;
+        if b.is_ascii() {
+            let word_start = !after_word;
+            after_word = b.is_ascii_alphanumeric();
+            at += 1;
+            if !word_start || !b.is_ascii_uppercase() {
+                continue;
+            }
+        } else {
+            let c = norm[at..].chars().next().unwrap();
+            let word_start = !after_word;
+            after_word = c.is_alphanumeric();
+            at += c.len_utf8();
+            if !word_start || !c.is_uppercase() {
+                continue;
+            }
+        }
+        let rest = &norm[start..];
+        let segment = super::gazetteer::first_segment(rest);
+        let Some(&(run_lo, run_hi)) = g.first_segments.get(segment) else {
+            continue;
+        };
+        let (mut lo, hi) = (run_lo as usize, (run_hi as usize).min(forms.len()));
+        let mut best: Option<(usize, usize)> = None;
+        let mut words = 1usize;
+        let mut last: Option<char> = None;
+        let mut chars = rest.char_indices();
+        let mut first_window = true;
+        loop {
+            let next = chars.next();
+            let boundary = last.is_some_and(|l| l.is_alphanumeric() || l == '.')
+                && next.is_none_or(|(_, ch)| !ch.is_alphanumeric());
+            if boundary {
+                let off = next.map_or(rest.len(), |(o, _)| o);
+                let key = &rest[..off];
+                if !first_window {
+                    lo += forms[lo..hi].partition_point(|f| *f < key);
+                }
+                first_window = false;
+                match forms.get(lo) {
+                    Some(f) if lo < hi && f.as_bytes().starts_with(key.as_bytes()) => {
+                        if *f == key {
+                            best = Some((start + off, lo));
+                        }
+                    }
+                    _ => break,
+                }
+            }
+            let Some((off, ch)) = next else {
+                break;
+            };
+            if off > g.max_form_bytes {
+                break;
+            }
+            if ch == ' ' {
+                words += 1;
+                if words > g.max_form_words {
+                    break;
+                }
+            }
+            last = Some(ch);
+        }
+        if let Some((end, idx)) = best {
+            raw.push((start, end, idx));
+            at = end;
+            after_word = norm[..end]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric);
+        }
+    }
+    raw
+}
+
+#[test]
+fn jumping_scan_equals_the_bytewise_scan() {
+    let g = g();
+    let mut texts: Vec<String> = [
+        "",
+        "A",
+        "Paris",
+        "in Paris, Texas and New York.",
+        "xParis ÉParis Évry Île-de-France Ürümqi, 3Paris _Paris",
+        "São Paulo and Côte d'Ivoire; ĈParis—Kenya «Uganda» “Chad” Chad's",
+        "ÀÉÎ Ω Ωmega Äthiopien naïveParis 1Kenya Kenya1 U.S. St. Louis",
+        "KENYA Kenya kenya NEW YORK New York new york",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect();
+    texts.push(seed("000"));
+    texts.push(seed("004"));
+    if let Ok(data) = std::fs::read_to_string(shared("data/who-don/dons-1996-2012.jsonl")) {
+        for l in data.lines().step_by(3) {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            texts.push(
+                v["text"]
+                    .as_str()
+                    .unwrap_or("")
+                    .replace(['\n', '\r', '\t'], " "),
+            );
+        }
+    }
+    for t in &texts {
+        // Every suffix start of the short texts too (windows at every alignment).
+        assert_eq!(g.scan(t), scan_bytewise(g, t), "{t}");
+    }
+    for t in texts.iter().take(8) {
+        for (i, _) in t.char_indices() {
+            assert_eq!(g.scan(&t[i..]), scan_bytewise(g, &t[i..]), "{}", &t[i..]);
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn jumping_scan_equals_the_bytewise_scan_on_any_text(
+        t in "([A-Za-z0-9 ,.'-]|É|é|Ü|ß|Ω|ω|—|“|\u{a0}|Paris|Kenya|New York|Côte d'Ivoire){0,40}"
+    ) {
+        let g = g();
+        prop_assert_eq!(g.scan(&t), scan_bytewise(g, &t));
+    }
+}
