@@ -175,7 +175,17 @@ impl<'a> Iterator for Tokens<'a> {
             while let Some(&b) = bytes.get(i) {
                 match quote {
                     Some(q) if b == q => quote = None,
-                    Some(_) => {}
+                    Some(q) => {
+                        // Inside a quoted value only its closing quote matters: jump to it.
+                        match bytes.get(i..).and_then(|r| memchr::memchr(q, r)) {
+                            Some(o) => {
+                                i += o + 1;
+                                quote = None;
+                            }
+                            None => i = bytes.len(),
+                        }
+                        continue;
+                    }
                     None if (after_eq || !self.strict) && (b == b'"' || b == b'\'') => {
                         quote = Some(b);
                     }
@@ -775,6 +785,39 @@ mod tests {
                 },
                 Token::Text("if (a<b) x='</p>'"),
                 Token::End { name: "script" },
+                Token::End { name: "p" },
+            ]
+        );
+    }
+
+    #[test]
+    fn quoted_values_hide_their_markup_and_may_stay_open() {
+        // Quotes after a closing quote open again (`a="x"'>'`); an unclosed quote runs to
+        // the end of the input; strict mode ignores a quote not after `=`.
+        let toks: Vec<_> = tokens("<a b=\"x>y\"'>'>t<i c='never closed>z").collect();
+        assert_eq!(
+            toks,
+            vec![
+                Token::Start {
+                    name: "a",
+                    attrs: " b=\"x>y\"'>'"
+                },
+                Token::Text("t"),
+                Token::Start {
+                    name: "i",
+                    attrs: " c='never closed>z"
+                },
+            ]
+        );
+        let strict: Vec<_> = tokens_strict("<p a\">x</p>").collect();
+        assert_eq!(
+            strict,
+            vec![
+                Token::Start {
+                    name: "p",
+                    attrs: " a\""
+                },
+                Token::Text("x"),
                 Token::End { name: "p" },
             ]
         );
