@@ -320,6 +320,20 @@ pub fn extract_metadata(doc: &Document, opts: &Options) -> Metadata {
         metadata.author = remove_excluded_authors(&metadata.author, opts);
     }
 
+    // epiwire: with lean metadata the URL serves only the date search, link
+    // resolution and the essentials check; without them it is not looked for.
+    let date_wanted =
+        opts.html_date_override.is_none() && opts.html_date_mode != HtmlDateMode::Disabled;
+    if lean && !date_wanted && !opts.include_links && !opts.has_essential_metadata {
+        metadata.url = String::new();
+        metadata.image = String::new();
+        metadata.date = opts.html_date_override;
+        metadata.sitename = String::new();
+        metadata.categories = Vec::new();
+        metadata.tags = Vec::new();
+        return metadata;
+    }
+
     // URL fallback via canonical link.
     if metadata.url.is_empty() {
         metadata.url = extract_dom_url(doc);
