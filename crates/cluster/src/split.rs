@@ -322,6 +322,65 @@ mod tests {
         sim
     }
 
+    /// `n` reports of one kind (the same words, and two of four others in turn, whatever the
+    /// event) whose names are `names(i)`.
+    fn reports(
+        n: usize,
+        names: impl Fn(usize) -> Vec<&'static str>,
+    ) -> (Vec<DocFeatures>, Vec<Cues>) {
+        let docs = (0..n)
+            .map(|i| DocFeatures {
+                id: i.to_string(),
+                terms: vec![
+                    ("injured".into(), 2.0),
+                    ("reserve".into(), 2.0),
+                    ("running".into(), 1.0),
+                    (format!("w{}", i % 4), 1.0),
+                    (format!("w{}", (i + 1) % 4), 1.0),
+                ],
+                ..DocFeatures::default()
+            })
+            .collect();
+        let cues = (0..n)
+            .map(|i| Cues {
+                names: names(i).into_iter().map(|k| (k.to_string(), 1.0)).collect(),
+            })
+            .collect();
+        (docs, cues)
+    }
+
+    fn split_all(docs: &[DocFeatures], cues: &[Cues]) -> Vec<usize> {
+        let refs: Vec<&DocFeatures> = docs.iter().collect();
+        let cue_refs: Vec<&Cues> = cues.iter().collect();
+        let df = DfTable::from_docs(docs);
+        let labels = vec![0; docs.len()];
+        split_events(&refs, Some(&cue_refs), &labels, &df, &Params::default())
+    }
+
+    #[test]
+    fn names_tell_two_events_of_one_kind_apart() {
+        // Reggie Bush in 2008 and Pierre Thomas in 2010, told with the same words.
+        let (docs, cues) = reports(16, |i| {
+            if i < 8 {
+                vec!["bush", "reggie", "saints", "y2008"]
+            } else {
+                vec!["pierre", "saints", "thomas", "y2010"]
+            }
+        });
+        let labels = split_all(&docs, &cues);
+        assert!(labels[..8].iter().all(|&l| l == labels[0]), "{labels:?}");
+        assert!(labels[8..].iter().all(|&l| l == labels[8]), "{labels:?}");
+        assert_ne!(labels[0], labels[8], "{labels:?}");
+        // Without the names, the words say nothing of which event.
+        let refs: Vec<&DocFeatures> = docs.iter().collect();
+        let df = DfTable::from_docs(&docs);
+        let words_only = split_events(&refs, None, &[0; 16], &df, &Params::default());
+        assert!(words_only.iter().all(|&l| l == 0), "{words_only:?}");
+        // The same names throughout: one event.
+        let (docs, cues) = reports(16, |_| vec!["bush", "reggie", "saints", "y2008"]);
+        assert!(split_all(&docs, &cues).iter().all(|&l| l == 0));
+    }
+
     #[test]
     fn spectral_cut_finds_two_groups() {
         let sim = two_groups(8, 0.5, 0.1);
