@@ -1,7 +1,7 @@
 //! What clustering knows of a document ([`DocFeatures`]) and the document frequencies that
 //! weight it ([`DfTable`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use epiwire_model::Document;
 use serde::{Deserialize, Serialize};
@@ -36,12 +36,18 @@ pub struct DocFeatures {
     pub minhash: Vec<u32>,
 }
 
+/// Each distinct item with its count, sorted.
 fn counted(items: impl Iterator<Item = String>) -> Vec<(String, f32)> {
-    let mut map: BTreeMap<String, f32> = BTreeMap::new();
+    let mut items: Vec<String> = items.collect();
+    items.sort_unstable();
+    let mut out: Vec<(String, f32)> = Vec::with_capacity(items.len());
     for item in items {
-        *map.entry(item).or_insert(0.0) += 1.0;
+        match out.last_mut() {
+            Some((last, n)) if *last == item => *n += 1.0,
+            _ => out.push((item, 1.0)),
+        }
     }
-    map.into_iter().collect()
+    out
 }
 
 /// The first ten characters of an RFC 3339 date or date-time, when they form `YYYY-MM-DD`.
@@ -112,19 +118,21 @@ impl DocFeatures {
         diseases.dedup();
         countries.sort();
         countries.dedup();
-        let mut shingled = String::with_capacity(title.len() + doc.text.len() + 1);
-        shingled.push_str(title);
-        shingled.push('\n');
-        shingled.push_str(&doc.text);
+        // The words of title and text, split once: the terms come from them, and so does the
+        // signature of the title and the text joined by a line break (which only separates
+        // words, so that its words are the title's then the text's).
+        let mut words: Vec<String> = text::words(title).collect();
+        let title_words = words.len();
+        words.extend(text::words(&doc.text));
         DocFeatures {
             id: doc.id.clone(),
             published: doc.published.as_deref().and_then(day).map(str::to_string),
-            terms: counted(text::terms(&doc.text)),
-            title_terms: counted(text::terms(title)),
+            terms: counted(words[title_words..].iter().filter_map(|w| text::term(w))),
+            title_terms: counted(words[..title_words].iter().filter_map(|w| text::term(w))),
             entities: counted(entities.into_iter()),
             diseases,
             countries,
-            minhash: minhash::signature(&shingled),
+            minhash: minhash::signature_of_words(&words),
         }
     }
 
@@ -211,6 +219,56 @@ mod tests {
         assert_eq!(day_number("2000-03-01"), Some(11_017));
         assert_eq!(day_number("May 2022"), None);
         assert_eq!(day_number("2022-13-01"), None);
+    }
+
+    /// The features as first computed (title and text shingled as one string, terms counted
+    /// in a map), to hold the single-split version equal to them.
+    type Counts = Vec<(String, f32)>;
+
+    fn reference(doc: &Document) -> (Counts, Counts, Vec<u32>) {
+        let counted = |items: &mut dyn Iterator<Item = String>| {
+            let mut map: std::collections::BTreeMap<String, f32> = Default::default();
+            for item in items {
+                *map.entry(item).or_insert(0.0) += 1.0;
+            }
+            map.into_iter().collect::<Vec<_>>()
+        };
+        let title = doc.title.as_deref().unwrap_or("");
+        let shingled = format!("{title}\n{}", doc.text);
+        (
+            counted(&mut text::terms(&doc.text)),
+            counted(&mut text::terms(title)),
+            minhash::signature(&shingled),
+        )
+    }
+
+    #[test]
+    fn features_equal_the_reference() {
+        for (title, text) in [
+            (
+                Some("Cholera in Haiti's north"),
+                "Cases of cholera rose; cases in the north'\nrose again. Cases cases.",
+            ),
+            (
+                None,
+                "Ébola : l’OMS s’inquiète, l’épidémie progresse. Ébola Ébola",
+            ),
+            (Some("one two three four five six seven"), ""),
+            (Some("'quoted'"), "'start with a quote"),
+            (Some(""), "x"),
+        ] {
+            let doc = Document {
+                id: "d".into(),
+                title: title.map(String::from),
+                text: text.into(),
+                ..Document::default()
+            };
+            let f = DocFeatures::from_document(&doc);
+            let (terms, title_terms, sig) = reference(&doc);
+            assert_eq!(f.terms, terms, "{title:?} {text:?}");
+            assert_eq!(f.title_terms, title_terms, "{title:?} {text:?}");
+            assert_eq!(f.minhash, sig, "{title:?} {text:?}");
+        }
     }
 
     #[test]

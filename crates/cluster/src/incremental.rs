@@ -284,21 +284,10 @@ impl Clusterer {
         ents: &Sparse,
         event: &EventProfile,
     ) -> f32 {
-        let centroid = Sparse::normalized(
-            event
-                .terms
-                .iter()
-                .map(|(t, w)| (t.clone(), w * self.df.idf(t)))
-                .collect(),
-        );
-        let event_ents = Sparse::normalized(
-            event
-                .entities
-                .iter()
-                .map(|(e, n)| (e.clone(), sublinear(*n) * self.df.idf(e)))
-                .collect(),
-        );
-        let mut s = words.cosine(&centroid) + self.params.entity_weight * ents.cosine(&event_ents);
+        let word_cosine = cosine_weighted(words, &event.terms, |t, w| w * self.df.idf(t));
+        let entity_cosine =
+            cosine_weighted(ents, &event.entities, |e, n| sublinear(n) * self.df.idf(e));
+        let mut s = word_cosine + self.params.entity_weight * entity_cosine;
         // Date agreement: the document against the event's nearest end.
         let published = doc.published.as_deref();
         let near = match (published.and_then(day_number), &event.first, &event.last) {
@@ -408,6 +397,51 @@ impl Clusterer {
             score: best,
         }
     }
+}
+
+/// The cosine of a unit vector with `items` weighted by `weight` and scaled to unit length:
+/// `unit.cosine(&Sparse::normalized(weighted items))`, computed the same way to the bit, without
+/// copying the keys when `items` is sorted by key without repeats (as a profile's are).
+fn cosine_weighted(
+    unit: &Sparse,
+    items: &[(String, f32)],
+    weight: impl Fn(&str, f32) -> f32,
+) -> f32 {
+    if !items.is_sorted_by(|a, b| a.0 < b.0) {
+        let weighted = items
+            .iter()
+            .map(|(k, w)| (k.clone(), weight(k, *w)))
+            .collect();
+        return unit.cosine(&Sparse::normalized(weighted));
+    }
+    // Sparse::normalized on sorted, distinct keys: drop weights that are not positive and
+    // finite, then divide by the norm.
+    let mut v: Vec<(&str, f32)> = items
+        .iter()
+        .map(|(k, w)| (k.as_str(), weight(k, *w)))
+        .filter(|(_, w)| *w > 0.0 && w.is_finite())
+        .collect();
+    let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for (_, w) in &mut v {
+            *w /= norm;
+        }
+    }
+    // Sparse::cosine.
+    let a = &unit.0;
+    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    while i < a.len() && j < v.len() {
+        match a[i].0.as_str().cmp(v[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += a[i].1 * v[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot
 }
 
 /// [`Params::date_penalty`] when the publication days of two events lie more than
@@ -537,6 +571,34 @@ mod tests {
             id: id.into(),
             terms: terms.iter().map(|t| (t.to_string(), 1.0)).collect(),
             ..DocFeatures::default()
+        }
+    }
+
+    #[test]
+    fn cosine_weighted_equals_the_normalized_cosine() {
+        let unit = Sparse::normalized(vec![
+            ("alpha".into(), 1.0),
+            ("beta".into(), 2.5),
+            ("delta".into(), 0.3),
+            ("zeta".into(), 7.0),
+        ]);
+        let idf = |k: &str| 1.0 + k.len() as f32 / 3.0;
+        let sorted: Vec<(String, f32)> = vec![
+            ("alpha".into(), 0.7),
+            ("beta".into(), 0.0),
+            ("delta".into(), 1.3),
+            ("gamma".into(), f32::INFINITY),
+            ("zeta".into(), 0.11),
+        ];
+        let mut unsorted = sorted.clone();
+        unsorted.reverse();
+        unsorted.push(("alpha".into(), 0.2));
+        for items in [sorted, unsorted, Vec::new()] {
+            let reference = unit.cosine(&Sparse::normalized(
+                items.iter().map(|(k, w)| (k.clone(), w * idf(k))).collect(),
+            ));
+            let fast = cosine_weighted(&unit, &items, |k, w| w * idf(k));
+            assert_eq!(fast.to_bits(), reference.to_bits(), "{items:?}");
         }
     }
 

@@ -240,13 +240,18 @@ pub fn stem(word: &str) -> String {
 /// The content terms of `text`: lower-cased, stemmed, stop words and one-letter words out.
 /// Numbers are kept (years and figures tell events apart).
 pub fn terms(text: &str) -> impl Iterator<Item = String> + '_ {
-    words(text).filter_map(|w| {
-        if w.chars().count() < 2 || is_stop(&w) {
-            None
-        } else {
-            Some(stem(&w))
-        }
-    })
+    words(text).filter_map(|w| term(&w))
+}
+
+/// The content term of one of [`words`]' words: `None` for a stop word or a one-letter word,
+/// else the word stemmed ([`terms`] is `words(text).filter_map(term)`).
+pub fn term(word: &str) -> Option<String> {
+    let mut chars = word.chars();
+    if chars.next().is_none() || chars.next().is_none() || is_stop(word) {
+        None
+    } else {
+        Some(stem(word))
+    }
 }
 
 #[cfg(test)]

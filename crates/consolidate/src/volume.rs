@@ -108,8 +108,10 @@ fn window_signals<B: EventBackend>(
         *counts.entry((*day).to_string()).or_insert(0) += n;
     }
     let series: Vec<(String, u32)> = counts.into_iter().collect();
+    // Only the batch's days are judged (each on the days before it), not the whole window.
+    let judged: Vec<&str> = days.iter().map(|(d, _)| *d).collect();
     // A series the detectors refuse (bad day) raises nothing; say so.
-    let found = match epiwire_signal::detect(&series, subject) {
+    let found = match epiwire_signal::detect_on(&series, subject, &judged) {
         Ok(s) => s,
         Err(e) => {
             tracing::warn!("volume signals of {disease} in {country}: {e}");

@@ -113,6 +113,17 @@ pub fn ears_days<D: AsDate>(
     method: EarsMethod,
     params: &EarsParams,
 ) -> Result<Vec<EarsDay>> {
+    ears_days_on(counts, method, params, None)
+}
+
+/// [`ears_days`], assessing only the days in `only` (sorted) when given: each day's figures
+/// depend on the days before it only, so they are those [`ears_days`] gives for it.
+pub(crate) fn ears_days_on<D: AsDate>(
+    counts: &[(D, u32)],
+    method: EarsMethod,
+    params: &EarsParams,
+    only: Option<&[Date]>,
+) -> Result<Vec<EarsDay>> {
     if params.baseline < 3 {
         return Err(Error::Parameter(format!(
             "the EARS baseline must be at least 3 days, not {}",
@@ -137,6 +148,9 @@ pub fn ears_days<D: AsDate>(
     };
     let mut out = Vec::new();
     for (t, &(date, observed)) in series.iter().enumerate().skip(first) {
+        if only.is_some_and(|o| o.binary_search(&date).is_err()) {
+            continue;
+        }
         let m = if method == EarsMethod::C3 {
             EarsMethod::C2
         } else {
@@ -200,7 +214,18 @@ pub fn ears<D: AsDate>(
     params: &EarsParams,
     subject: &Subject,
 ) -> Result<Vec<Signal>> {
-    let days = ears_days(counts, method, params)?;
+    ears_on(counts, method, params, subject, None)
+}
+
+/// [`ears`], assessing only the days in `only` (sorted) when given.
+pub(crate) fn ears_on<D: AsDate>(
+    counts: &[(D, u32)],
+    method: EarsMethod,
+    params: &EarsParams,
+    subject: &Subject,
+    only: Option<&[Date]>,
+) -> Result<Vec<Signal>> {
+    let days = ears_days_on(counts, method, params, only)?;
     Ok(days
         .iter()
         .filter(|d| d.alarm)

@@ -116,6 +116,17 @@ pub fn farrington_days<D: AsDate>(
     counts: &[(D, u32)],
     params: &FarringtonParams,
 ) -> Result<Vec<FarringtonDay>> {
+    farrington_days_on(counts, params, None)
+}
+
+/// [`farrington_days`], assessing only the days in `only` (sorted) when given: each day's
+/// figures depend on the days before it only, so they are those [`farrington_days`] gives for
+/// it (the fit of a day is most of the cost).
+pub(crate) fn farrington_days_on<D: AsDate>(
+    counts: &[(D, u32)],
+    params: &FarringtonParams,
+    only: Option<&[Date]>,
+) -> Result<Vec<FarringtonDay>> {
     let p = params;
     if p.baseline < 3 || p.min_baseline < 3 || p.min_baseline > p.baseline {
         return Err(Error::Parameter(format!(
@@ -134,6 +145,9 @@ pub fn farrington_days<D: AsDate>(
     let z = qnorm(1.0 - p.alpha);
     let mut out = Vec::new();
     for t in 0..y.len() {
+        if only.is_some_and(|o| o.binary_search(&series[t].0).is_err()) {
+            continue;
+        }
         // Baseline: y[start .. end), end = t - guard.
         let Some(end) = t.checked_sub(p.guard) else {
             continue;
@@ -174,7 +188,17 @@ pub fn farrington<D: AsDate>(
     params: &FarringtonParams,
     subject: &Subject,
 ) -> Result<Vec<Signal>> {
-    let days = farrington_days(counts, params)?;
+    farrington_on(counts, params, subject, None)
+}
+
+/// [`farrington`], assessing only the days in `only` (sorted) when given.
+pub(crate) fn farrington_on<D: AsDate>(
+    counts: &[(D, u32)],
+    params: &FarringtonParams,
+    subject: &Subject,
+    only: Option<&[Date]>,
+) -> Result<Vec<Signal>> {
+    let days = farrington_days_on(counts, params, only)?;
     Ok(days
         .iter()
         .filter(|d| d.alarm)

@@ -156,11 +156,42 @@ impl Subject {
 /// # Errors
 /// [`Error::Date`] / [`Error::TooLong`] for a bad series.
 pub fn detect<D: AsDate>(counts: &[(D, u32)], subject: &Subject) -> Result<Vec<Signal>> {
+    detect_inner(counts, subject, None)
+}
+
+/// The alarms [`detect`] raises on the given days of the series, and only those: every day's
+/// figures depend on the days before it only, so the other days are not assessed (a caller
+/// that judges the few days it added to a long series pays for those days, not the series).
+///
+/// # Errors
+/// As [`detect`], and [`Error::Date`] for a day of `days` that is not an ISO date.
+pub fn detect_on<D: AsDate, E: AsDate>(
+    counts: &[(D, u32)],
+    subject: &Subject,
+    days: &[E],
+) -> Result<Vec<Signal>> {
+    let mut only: Vec<jiff::civil::Date> =
+        days.iter().map(AsDate::as_date).collect::<Result<_>>()?;
+    only.sort_unstable();
+    only.dedup();
+    detect_inner(counts, subject, Some(&only))
+}
+
+fn detect_inner<D: AsDate>(
+    counts: &[(D, u32)],
+    subject: &Subject,
+    only: Option<&[jiff::civil::Date]>,
+) -> Result<Vec<Signal>> {
     let ep = EarsParams::default();
-    let mut out = ears(counts, EarsMethod::C1, &ep, subject)?;
-    out.extend(ears(counts, EarsMethod::C2, &ep, subject)?);
-    out.extend(ears(counts, EarsMethod::C3, &ep, subject)?);
-    out.extend(farrington(counts, &FarringtonParams::default(), subject)?);
+    let mut out = ears::ears_on(counts, EarsMethod::C1, &ep, subject, only)?;
+    out.extend(ears::ears_on(counts, EarsMethod::C2, &ep, subject, only)?);
+    out.extend(ears::ears_on(counts, EarsMethod::C3, &ep, subject, only)?);
+    out.extend(farrington::farrington_on(
+        counts,
+        &FarringtonParams::default(),
+        subject,
+        only,
+    )?);
     out.sort_by(|a, b| a.date.cmp(&b.date).then(a.kind.cmp(&b.kind)));
     Ok(out)
 }
@@ -255,6 +286,51 @@ mod tests {
         let kinds: Vec<&str> = s.iter().map(|s| s.kind.as_str()).collect();
         assert_eq!(kinds, vec!["ears_c1", "ears_c2", "ears_c3", "farrington"]);
         assert!(s.iter().all(|s| s.date == "2022-05-01"));
+    }
+
+    #[test]
+    fn detect_on_gives_the_alarms_of_detect_on_those_days() {
+        // A noisy series with bursts, so that every detector alarms somewhere.
+        let mut counts: Vec<(String, u32)> = Vec::new();
+        let mut x: u32 = 7;
+        for d in 0..120u32 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let base = 2 + (x >> 16) % 4;
+            let burst = if d % 29 == 20 || d % 37 == 30 {
+                25 + d % 7
+            } else {
+                0
+            };
+            let day = jiff::civil::date(2022, 1, 1)
+                .checked_add(jiff::Span::new().days(i64::from(d)))
+                .unwrap();
+            counts.push((day.to_string(), base + burst));
+        }
+        let all = detect(&counts, &Subject::default()).unwrap();
+        let kinds: std::collections::BTreeSet<&str> = all.iter().map(|s| s.kind.as_str()).collect();
+        assert_eq!(kinds.len(), 4, "{kinds:?}");
+        let picks: Vec<&str> = vec![
+            "2022-01-21",
+            "2022-02-05",
+            "2022-03-09",
+            "2022-04-30",
+            "2022-02-18",
+        ];
+        let on = detect_on(&counts, &Subject::default(), &picks).unwrap();
+        let expected: Vec<Signal> = all
+            .iter()
+            .filter(|s| picks.contains(&s.date.as_str()))
+            .cloned()
+            .collect();
+        assert!(!expected.is_empty());
+        assert_eq!(on, expected);
+        // Every day picked gives detect whole.
+        let every: Vec<&str> = counts.iter().map(|(d, _)| d.as_str()).collect();
+        assert_eq!(
+            detect_on(&counts, &Subject::default(), &every).unwrap(),
+            all
+        );
+        assert!(detect_on(&counts, &Subject::default(), &["May"]).is_err());
     }
 
     #[test]
