@@ -6,7 +6,8 @@
 //!
 //! Environment: `SETS=0,3,4` keeps some sets (0 A, 1 B, 2 ECB+, 3 NewsWCL50, 4 WikiRef220);
 //! `NCUT`, `K`, `NAMES` override `split_ncut`, `split_k`, `names_weight`; `SHOW=1` prints the
-//! clusters that mix gold events; `ONLY=<0|1|2>` runs one variant. Features are cached in the
+//! clusters that mix gold events; `ONLY=<0|1|2>` runs one variant; `SHUFFLE=<seed>` shuffles
+//! the input order. Features are cached in the
 //! temp dir (`epiwire-cluster-halves.json`; delete it after an annotation change).
 #![allow(clippy::print_stdout)]
 
@@ -43,6 +44,22 @@ fn halves(ecb: &Dataset) -> (Dataset, Dataset) {
     (a, b)
 }
 
+/// Shuffles a data set's documents (xorshift seeded by `seed`): batch clustering should not
+/// depend on input order.
+fn shuffle(ds: &mut Dataset, seed: u64) {
+    let mut order: Vec<usize> = (0..ds.docs.len()).collect();
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    for i in (1..order.len()).rev() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        order.swap(i, (x % (i as u64 + 1)) as usize);
+    }
+    ds.docs = order.iter().map(|&i| ds.docs[i].clone()).collect();
+    ds.cues = order.iter().map(|&i| ds.cues[i].clone()).collect();
+    ds.gold = order.iter().map(|&i| ds.gold[i].clone()).collect();
+}
+
 type Cached = (String, Vec<DocFeatures>, Vec<Cues>, Vec<String>);
 type CachedRef<'a> = (&'a str, &'a [DocFeatures], &'a [Cues], &'a [String]);
 
@@ -73,6 +90,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             sets
         }
     };
+    let mut sets = sets;
+    if let Some(seed) = std::env::var("SHUFFLE")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+    {
+        for ds in &mut sets {
+            shuffle(ds, seed);
+        }
+    }
     let (a, b) = halves(&sets[0]);
     let all = [a, b, sets[0].clone(), sets[1].clone(), sets[2].clone()];
     let which: Vec<usize> = std::env::var("SETS")
