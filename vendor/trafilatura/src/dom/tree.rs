@@ -853,6 +853,14 @@ impl Document {
         buffer.trim().to_string()
     }
 
+    /// epiwire: `iter_text(id, separator).chars().count()` without copying the text.
+    pub fn iter_text_char_count(&self, id: NodeId, separator: &str) -> usize {
+        let mut buffer = String::new();
+        let mut last_level: usize = 0;
+        self.iter_text_inner(id, 0, separator, &mut buffer, &mut last_level);
+        buffer.trim().chars().count()
+    }
+
     fn iter_text_inner(
         &self,
         id: NodeId,

@@ -113,7 +113,7 @@ pub(crate) fn prune_unwanted_nodes(doc: &Document, rules: &[Rule], with_backup: 
     // epiwire: one clone instead of two: `doc` itself is the backup (a clone of it is what
     // upstream's backup clone was).
     let old_len = if with_backup {
-        doc.iter_text(doc.root(), " ").chars().count()
+        doc.iter_text_char_count(doc.root(), " ")
     } else {
         0
     };
@@ -122,7 +122,7 @@ pub(crate) fn prune_unwanted_nodes(doc: &Document, rules: &[Rule], with_backup: 
     prune_unwanted_nodes_in_place(&mut work, rules);
 
     if with_backup {
-        let new_len = work.iter_text(work.root(), " ").chars().count();
+        let new_len = work.iter_text_char_count(work.root(), " ");
         if new_len <= old_len / 7 {
             return doc.clone_document();
         }
