@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use epiwire_cluster::input::{BadLine, InputDoc, parse_line};
-use epiwire_cluster::{Clusterer, DocFeatures, Events, batch, eval::annotated};
+use epiwire_cluster::{Clusterer, Cues, DocFeatures, Events, Params, batch, eval::annotated};
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -20,14 +20,18 @@ use crate::cli::ClusterArgs;
 /// Lines annotated together.
 const CHUNK: usize = 256;
 
-fn features(doc: &InputDoc) -> DocFeatures {
+/// A document's clustering features and the names and years the batch split pass uses.
+fn features(doc: &InputDoc) -> (DocFeatures, Cues) {
     let annotated = annotated(
         &doc.id,
         doc.title.as_deref(),
         &doc.text,
         doc.published.as_deref(),
     );
-    DocFeatures::from_document(&annotated)
+    (
+        DocFeatures::from_document(&annotated),
+        Cues::from_document(&annotated),
+    )
 }
 
 /// Runs the command.
@@ -40,11 +44,11 @@ pub fn run(args: &ClusterArgs) -> Result<ExitCode> {
         Box::new(BufReader::new(f))
     };
     // One entry per non-blank input line: its features, or why it could not be read.
-    let mut items: Vec<Result<DocFeatures, BadLine>> = Vec::new();
+    let mut items: Vec<Result<(DocFeatures, Cues), BadLine>> = Vec::new();
     let mut pending: Vec<Result<InputDoc, BadLine>> = Vec::with_capacity(CHUNK);
     let flush = |pending: &mut Vec<Result<InputDoc, BadLine>>,
-                 items: &mut Vec<Result<DocFeatures, BadLine>>| {
-        let done: Vec<Result<DocFeatures, BadLine>> = pending
+                 items: &mut Vec<Result<(DocFeatures, Cues), BadLine>>| {
+        let done: Vec<Result<(DocFeatures, Cues), BadLine>> = pending
             .par_drain(..)
             .map(|r| r.map(|d| features(&d)))
             .collect();
@@ -69,13 +73,13 @@ pub fn run(args: &ClusterArgs) -> Result<ExitCode> {
     }
     flush(&mut pending, &mut items);
 
-    let docs: Vec<DocFeatures> = items
+    let (docs, cues): (Vec<DocFeatures>, Vec<Cues>) = items
         .iter()
         .filter_map(|r| r.as_ref().ok().cloned())
-        .collect();
+        .unzip();
     let dups = batch::duplicates(&docs);
     let labels: Vec<usize> = if docs.len() <= batch::MAX_BATCH {
-        epiwire_cluster::cluster_batch(&docs)
+        epiwire_cluster::cluster_batch_cued(&docs, Some(&cues), &Params::default(), None)
     } else {
         tracing::info!(docs = docs.len(), "large input: clustering incrementally");
         let mut events = Events::new(Clusterer::default());
@@ -87,7 +91,7 @@ pub fn run(args: &ClusterArgs) -> Result<ExitCode> {
     let (mut ok, mut failed, mut k) = (0u64, 0u64, 0usize);
     for item in &items {
         let record = match item {
-            Ok(doc) => {
+            Ok((doc, _)) => {
                 let dup = dups[k].map(|j| docs[j].id.as_str());
                 let r = json!({"id": doc.id, "event": format!("E{}", labels[k] + 1), "duplicate_of": dup});
                 k += 1;
