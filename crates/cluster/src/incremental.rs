@@ -196,6 +196,12 @@ impl Clusterer {
         &self.df
     }
 
+    /// The document-frequency table, taken out (to persist it without a copy; give it back
+    /// with [`Clusterer::new`]).
+    pub fn into_df(self) -> DfTable {
+        self.df
+    }
+
     /// The blocking keys of a document. An event is a candidate for a new document when one of
     /// its members had one of the document's keys; index each event under the keys of all its
     /// members.

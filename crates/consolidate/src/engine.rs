@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use epiwire_cluster::{Action, Clusterer, DocFeatures, EventProfile};
+use epiwire_cluster::{Action, Clusterer, DfTable, DocFeatures, EventProfile};
 use epiwire_model::Document;
 use epiwire_timeline::{Figure, SeriesKey, SeriesPart, figures};
 
@@ -194,10 +194,15 @@ impl Consolidator {
             let started = std::time::Instant::now();
             let candidates_before = done.candidates;
             let mut time = Timings::default();
-            let changes =
+            let mut changes =
                 self.batch_changes(store, &mut clusterer, &docs, last, &mut done, &mut time)?;
             let write = std::time::Instant::now();
             store.apply(&changes).map_err(backend)?;
+            // The table went into the changes without a copy; the clusterer takes it back.
+            clusterer = Clusterer::new(
+                clusterer.params.clone(),
+                std::mem::take(&mut changes.state.df),
+            );
             let write = ms_since(write);
             let ms = ms_since(started);
             tracing::info!(
@@ -524,7 +529,10 @@ impl Consolidator {
             pruned.prune(2);
             *clusterer = Clusterer::new(clusterer.params.clone(), pruned);
         }
-        let df = clusterer.df().clone();
+        // The table moves into the changes (it is a few hundred thousand keys: no copy per
+        // batch); `run` gives it back to the clusterer once they are applied.
+        let params = clusterer.params.clone();
+        let df = std::mem::replace(clusterer, Clusterer::new(params, DfTable::new())).into_df();
         Ok(Changes {
             state: State {
                 watermark: last,
