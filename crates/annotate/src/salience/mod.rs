@@ -11,14 +11,18 @@
 //!
 //! The features (see [`candidates`]) are the mention's entity, kind and surface form, its
 //! document statistics (how often the entity is mentioned, its rank among the entities of its
-//! group, whether it is the first named), the words and punctuation around it, its sentence
-//! (figures, other-group mentions) and, for places, population and containment (a country with
-//! places inside it in the document, a place in the country of the document's main place). The
+//! group, whether it is the first named), the words, word shapes and punctuation around it, the
+//! mentions near it (within 150 bytes, about a sentence) and, for places, population,
+//! containment (a country with places inside it in the document, a place in the country of the
+//! document's main place) and whether it is written as a demonym. The
 //! weights, `data/salience.tsv`, are learned from the BAND training split only by
 //! `cargo run --release -p epiwire-annotate --example train_salience` (see that example).
 //!
-//! Cost: one pass of `str::is_ascii` over the text, a scan of each sentence that holds a
-//! mention, and about 25 hashed features per mention; no allocation per byte.
+//! Cost: nothing per byte of text beyond a forward walk to convert the mentions' code-point
+//! offsets; about 25 hashed features per mention (about 4,300 instructions per mention with the
+//! document statistics, measured with callgrind on the WHO Disease Outbreak News: 38
+//! instructions per byte of those dense texts, against 49 for the disease matcher). It is not
+//! run by [`crate::annotate`]: call [`score`] where the ranking is wanted.
 
 mod eval;
 
@@ -291,17 +295,23 @@ impl Model {
             places: places.iter().map(|p| vec![0.0; p.mentions.len()]).collect(),
             threshold: self.threshold,
         };
-        for c in candidates(text, diseases, places, self.bits) {
-            let p = self.probability(&c.features);
-            let slot = match c.group {
-                Group::Disease => out.diseases.get_mut(c.item),
-                Group::Place => out.places.get_mut(c.item),
-            }
-            .and_then(|m| m.get_mut(c.mention));
-            if let Some(s) = slot {
-                *s = p;
-            }
-        }
+        each_candidate(
+            text,
+            diseases,
+            places,
+            self.bits,
+            |group, item, mention, f| {
+                let p = self.probability(f);
+                let slot = match group {
+                    Group::Disease => out.diseases.get_mut(item),
+                    Group::Place => out.places.get_mut(item),
+                }
+                .and_then(|m| m.get_mut(mention));
+                if let Some(s) = slot {
+                    *s = p;
+                }
+            },
+        );
         out
     }
 }
@@ -352,16 +362,13 @@ enum T {
     Prev2,
     Punct,
     Shape,
-    Digit,
     OtherGroup,
     FirstMention,
     Population,
     Inside,
     SameCountry,
     Demonym,
-    RankDigit,
     SameGroupInSentence,
-    SentenceStart,
     Bracket,
     AroundShape,
     NextShape,
@@ -390,9 +397,9 @@ impl Hash {
         self
     }
     fn num(mut self, n: u64) -> Hash {
-        for b in n.to_le_bytes() {
-            self.byte(b);
-        }
+        self.0 = (self.0 ^ n)
+            .wrapping_mul(0x0000_0100_0000_01b3)
+            .rotate_left(23);
         self
     }
     fn bucket(&self, bits: u32) -> u32 {
@@ -478,52 +485,75 @@ fn punct_after(b: &[u8], at: usize) -> u8 {
         .map_or(0, |&c| if c.is_ascii_alphanumeric() { b'a' } else { c })
 }
 
-/// Longest scan each way for a sentence boundary, in bytes.
-const SENTENCE_SCAN: usize = 300;
-
-/// The byte range of the sentence around `start..end`: from after the last `.`/`!`/`?`
-/// followed by a space, or newline, before it, to the next one after it (at most
-/// [`SENTENCE_SCAN`] bytes each way).
-fn sentence_around(b: &[u8], start: usize, end: usize) -> (usize, usize) {
-    let lo = start.saturating_sub(SENTENCE_SCAN);
-    let mut s = start.min(b.len());
-    while s > lo {
-        let c = b[s - 1];
-        if c == b'\n' || (matches!(c, b'.' | b'!' | b'?') && b.get(s) == Some(&b' ')) {
-            break;
-        }
-        s -= 1;
-    }
-    let hi = (end + SENTENCE_SCAN).min(b.len());
-    let mut e = end.min(b.len());
-    while e < hi {
-        let c = b[e];
-        if c == b'\n'
-            || (matches!(c, b'.' | b'!' | b'?') && b.get(e + 1).is_none_or(|&n| n == b' '))
-        {
-            break;
-        }
-        e += 1;
-    }
-    (s, e)
+/// Converts increasing code-point offsets to byte offsets in one forward walk.
+#[derive(Default)]
+struct Utf8Cursor {
+    byte: usize,
+    char: usize,
 }
+
+impl Utf8Cursor {
+    /// The byte offset of code point `target` (the end of `b` past it); `target` must not be
+    /// below the previous call's (it then answers the current position).
+    fn advance(&mut self, b: &[u8], target: usize) -> usize {
+        while self.char < target && self.byte < b.len() {
+            // Eight ASCII bytes at once.
+            if target - self.char >= 8
+                && let Some(chunk) = b.get(self.byte..self.byte + 8)
+                && chunk.iter().all(u8::is_ascii)
+            {
+                self.byte += 8;
+                self.char += 8;
+                continue;
+            }
+            let lead = b[self.byte];
+            self.byte += match lead {
+                0..=0x7f => 1,
+                0xc0..=0xdf => 2,
+                0xe0..=0xef => 3,
+                _ => 4,
+            };
+            self.char += 1;
+        }
+        self.byte.min(b.len())
+    }
+}
+
+/// Mentions whose starts are at most this many bytes apart are neighbours (about a sentence).
+const NEAR: usize = 150;
 
 /// The candidates of a document: every mention of `diseases` and `places` with its features
 /// hashed into `bits` bits. Offsets of the mentions are code points into `text`.
 pub fn candidates(text: &str, diseases: &[Disease], places: &[Place], bits: u32) -> Vec<Candidate> {
-    let b = text.as_bytes();
-    // Code point -> byte, for text that is not ASCII.
-    let byte_at: Option<Vec<usize>> = (!text.is_ascii()).then(|| {
-        text.char_indices()
-            .map(|(i, _)| i)
-            .chain(std::iter::once(text.len()))
-            .collect()
+    let mut out = Vec::new();
+    each_candidate(text, diseases, places, bits, |group, item, mention, f| {
+        out.push(Candidate {
+            group,
+            item,
+            mention,
+            features: f.to_vec(),
+        });
     });
-    let to_byte = |c: usize| match &byte_at {
-        None => c.min(b.len()),
-        Some(v) => v.get(c).copied().unwrap_or(b.len()),
-    };
-    let mut ms: Vec<M> = Vec::new();
+    out
+}
+
+/// Calls `emit(group, item, mention, features)` for every mention, in text order. The features
+/// of a mention are its own (surface, context) followed by its entity's (document statistics,
+/// computed once per disease or place).
+fn each_candidate(
+    text: &str,
+    diseases: &[Disease],
+    places: &[Place],
+    bits: u32,
+    mut emit: impl FnMut(Group, usize, usize, &[u32]),
+) {
+    let b = text.as_bytes();
+    let n_mentions: usize = diseases.iter().map(|d| d.mentions.len()).sum::<usize>()
+        + places.iter().map(|p| p.mentions.len()).sum::<usize>();
+    if n_mentions == 0 {
+        return;
+    }
+    let mut ms: Vec<M> = Vec::with_capacity(n_mentions);
     for (i, d) in diseases.iter().enumerate() {
         for (j, m) in d.mentions.iter().enumerate() {
             ms.push(M {
@@ -531,8 +561,8 @@ pub fn candidates(text: &str, diseases: &[Disease], places: &[Place], bits: u32)
                 item: i,
                 mention: j,
                 kind: KIND_DISEASE,
-                start: to_byte(m.start),
-                end: to_byte(m.end),
+                start: m.start,
+                end: m.end,
             });
         }
     }
@@ -543,108 +573,181 @@ pub fn candidates(text: &str, diseases: &[Disease], places: &[Place], bits: u32)
                 item: i,
                 mention: j,
                 kind: place_kind(&p.kind),
-                start: to_byte(m.start),
-                end: to_byte(m.end),
+                start: m.start,
+                end: m.end,
             });
         }
     }
-    if ms.is_empty() {
-        return Vec::new();
+    ms.sort_unstable_by_key(|m| (m.start, m.end));
+    // Code points to bytes, in one forward walk over the text up to the last mention.
+    let mut ends: Vec<usize> = ms.iter().map(|m| m.end).collect();
+    ends.sort_unstable();
+    let mut cursor = Utf8Cursor::default();
+    let mut end_bytes = Vec::with_capacity(ends.len());
+    for &e in &ends {
+        end_bytes.push(cursor.advance(b, e));
     }
-    ms.sort_by_key(|m| (m.start, m.end));
+    let mut cursor = Utf8Cursor::default();
+    for m in ms.iter_mut() {
+        m.start = cursor.advance(b, m.start);
+        let i = ends.partition_point(|&e| e < m.end);
+        m.end = end_bytes.get(i).copied().unwrap_or(b.len());
+    }
 
-    // Document statistics: mentions per entity, rank by count (ties: first named first), and
-    // order of first mention.
+    // Entity features, once per disease and per place.
     let d_count: Vec<usize> = diseases.iter().map(|d| d.mentions.len()).collect();
     let p_count: Vec<usize> = places.iter().map(|p| p.mentions.len()).collect();
-    let d_first: Vec<usize> = diseases
-        .iter()
-        .map(|d| {
-            d.mentions
-                .iter()
-                .map(|m| m.start)
-                .min()
-                .unwrap_or(usize::MAX)
-        })
-        .collect();
-    let p_first: Vec<usize> = places
-        .iter()
-        .map(|p| {
-            p.mentions
-                .iter()
-                .map(|m| m.start)
-                .min()
-                .unwrap_or(usize::MAX)
-        })
-        .collect();
-    let rank = |count: &[usize], first: &[usize], i: usize| {
-        (0..count.len())
-            .filter(|&k| {
-                (count[k], std::cmp::Reverse(first[k])) > (count[i], std::cmp::Reverse(first[i]))
-            })
-            .count()
-    };
-    let order = |first: &[usize], i: usize| first.iter().filter(|&&f| f < first[i]).count();
-    let d_total: usize = d_count.iter().sum();
-    let p_total: usize = p_count.iter().sum();
-    let g = Gazetteer::global();
-    let entries: Vec<Option<_>> = places.iter().map(|p| g.get(p.geonameid)).collect();
-    let top_place = (0..places.len()).find(|&i| rank(&p_count, &p_first, i) == 0);
-    let top_country = top_place.and_then(|i| places[i].country.as_deref());
-
-    let mut out = Vec::with_capacity(ms.len());
-    let mut sentence = (usize::MAX, 0usize, false); // (start, end, has digit)
-    for (idx, m) in ms.iter().enumerate() {
-        if !(sentence.0 <= m.start && m.end <= sentence.1) {
-            let (s, e) = sentence_around(b, m.start, m.end);
-            let digit = b[s..e].iter().any(u8::is_ascii_digit);
-            sentence = (s, e, digit);
+    let first_of =
+        |ms: &[epiwire_model::Span]| ms.iter().map(|m| m.start).min().unwrap_or(usize::MAX);
+    let d_first: Vec<usize> = diseases.iter().map(|d| first_of(&d.mentions)).collect();
+    let p_first: Vec<usize> = places.iter().map(|p| first_of(&p.mentions)).collect();
+    // Rank by count (ties: first named first) and order of first mention, by sorting once.
+    let ranks = |count: &[usize], first: &[usize]| {
+        let mut idx: Vec<usize> = (0..count.len()).collect();
+        idx.sort_unstable_by_key(|&k| (std::cmp::Reverse(count[k]), first[k], k));
+        let mut rank = vec![0usize; count.len()];
+        for (r, &k) in idx.iter().enumerate() {
+            // Entities with the same count and first mention share a rank.
+            rank[k] = if r > 0 && count[idx[r - 1]] == count[k] && first[idx[r - 1]] == first[k] {
+                rank[idx[r - 1]]
+            } else {
+                r
+            };
         }
-        let (s0, s1, digit) = sentence;
-        let k = m.kind;
-        let (count, rk, share_total, first, distinct, id_hash) = match m.group {
-            Group::Disease => (
-                d_count[m.item],
-                rank(&d_count, &d_first, m.item),
-                d_total,
-                order(&d_first, m.item),
-                diseases.len(),
-                Hash::new(T::Entity, k).bytes(diseases[m.item].id.as_bytes()),
-            ),
-            Group::Place => (
-                p_count[m.item],
-                rank(&p_count, &p_first, m.item),
-                p_total,
-                order(&p_first, m.item),
-                places.len(),
-                Hash::new(T::Entity, k).num(places[m.item].geonameid),
-            ),
-        };
-        let share = (count * 5 / share_total.max(1)).min(4) as u64;
+        let mut sorted = first.to_vec();
+        sorted.sort_unstable();
+        let order: Vec<usize> = first
+            .iter()
+            .map(|f| sorted.partition_point(|x| x < f))
+            .collect();
+        (rank, order)
+    };
+    let (d_rank, d_order) = ranks(&d_count, &d_first);
+    let (p_rank, p_order) = ranks(&p_count, &p_first);
+    let common = |k: u8, count: usize, rk: usize, total: usize, first: usize, distinct: usize| {
+        let share = (count * 5 / total.max(1)).min(4) as u64;
         let rb = rk.min(3) as u64;
         let cb = bucket_count(count);
-        // Mentions of the same and the other group in this sentence.
-        let in_sentence = |grp: Group| {
-            let mut n = 0usize;
-            for o in ms[..idx].iter().rev() {
-                if o.start < s0 {
-                    break;
-                }
-                n += usize::from(o.group == grp);
-            }
-            for o in &ms[idx + 1..] {
-                if o.start >= s1 {
-                    break;
-                }
-                n += usize::from(o.group == grp);
-            }
-            n
+        [
+            Hash::new(T::Count, k).num(cb),
+            Hash::new(T::Rank, k).num(rb),
+            Hash::new(T::Share, k).num(share),
+            Hash::new(T::First, k).num(first.min(3) as u64),
+            Hash::new(T::Distinct, k).num(distinct.min(4) as u64),
+            Hash::new(T::RankCount, k).num(rb * 8 + cb),
+        ]
+    };
+    let d_total: usize = d_count.iter().sum();
+    let p_total: usize = p_count.iter().sum();
+    let d_feats: Vec<Vec<u32>> = (0..diseases.len())
+        .map(|i| {
+            let k = KIND_DISEASE;
+            let mut f: Vec<u32> = common(
+                k,
+                d_count[i],
+                d_rank[i],
+                d_total,
+                d_order[i],
+                diseases.len(),
+            )
+            .iter()
+            .map(|h| h.bucket(bits))
+            .collect();
+            f.push(
+                Hash::new(T::Entity, k)
+                    .bytes(diseases[i].id.as_bytes())
+                    .bucket(bits),
+            );
+            f
+        })
+        .collect();
+    let g = Gazetteer::global();
+    let entries: Vec<Option<_>> = places.iter().map(|p| g.get(p.geonameid)).collect();
+    let top_place = p_rank.iter().position(|&r| r == 0);
+    // Places below a country (any kind but country) and below an admin1 (admin2 and cities).
+    let mut in_country: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut in_admin1: std::collections::HashMap<(&str, &str), usize> =
+        std::collections::HashMap::new();
+    for (o, oe) in places.iter().zip(&entries) {
+        let Some(c) = o.country.as_deref() else {
+            continue;
         };
-        let other = match m.group {
-            Group::Disease => in_sentence(Group::Place),
-            Group::Place => in_sentence(Group::Disease),
+        if o.kind != "country" {
+            *in_country.entry(c).or_default() += 1;
+        }
+        if matches!(o.kind.as_str(), "admin2" | "city")
+            && let Some(oe) = oe
+        {
+            *in_admin1.entry((c, oe.admin1)).or_default() += 1;
+        }
+    }
+    let top_country = top_place.and_then(|i| places[i].country.as_deref());
+    let p_feats: Vec<Vec<u32>> = (0..places.len())
+        .map(|i| {
+            let p = &places[i];
+            let k = place_kind(&p.kind);
+            let e = entries[i].as_ref();
+            let mut f: Vec<u32> =
+                common(k, p_count[i], p_rank[i], p_total, p_order[i], places.len())
+                    .iter()
+                    .map(|h| h.bucket(bits))
+                    .collect();
+            f.push(Hash::new(T::Entity, k).num(p.geonameid).bucket(bits));
+            let pop = e.map_or(0, |e| e.population);
+            let pop_b = if pop == 0 {
+                0
+            } else {
+                u64::from(pop.ilog10()) + 1
+            };
+            f.push(Hash::new(T::Population, k).num(pop_b).bucket(bits));
+            let inside = match k {
+                1 => p
+                    .country
+                    .as_deref()
+                    .and_then(|c| in_country.get(c))
+                    .copied()
+                    .unwrap_or(0),
+                2 => match (p.country.as_deref(), e) {
+                    (Some(c), Some(e)) => in_admin1.get(&(c, e.admin1)).copied().unwrap_or(0),
+                    _ => 0,
+                },
+                _ => 0,
+            };
+            f.push(
+                Hash::new(T::Inside, k)
+                    .num(inside.min(2) as u64)
+                    .bucket(bits),
+            );
+            let same_country = match (top_country, p.country.as_deref()) {
+                (Some(t), Some(c)) => 1 + u64::from(t == c),
+                _ => 0,
+            };
+            f.push(Hash::new(T::SameCountry, k).num(same_country).bucket(bits));
+            f
+        })
+        .collect();
+
+    let mut buf: Vec<u32> = Vec::with_capacity(32);
+    for (idx, m) in ms.iter().enumerate() {
+        let k = m.kind;
+        // Mentions of each group near this one (starts at most NEAR bytes apart).
+        let mut near = [0usize; 2];
+        for o in ms[..idx].iter().rev() {
+            if m.start - o.start > NEAR {
+                break;
+            }
+            near[usize::from(o.group == Group::Place)] += 1;
+        }
+        for o in &ms[idx + 1..] {
+            if o.start - m.start > NEAR {
+                break;
+            }
+            near[usize::from(o.group == Group::Place)] += 1;
+        }
+        let (same, other) = match m.group {
+            Group::Disease => (near[0], near[1]),
+            Group::Place => (near[1], near[0]),
         };
-        let same = in_sentence(m.group);
         let surface = b.get(m.start..m.end).unwrap_or(&[]);
         let shape = if surface.iter().all(|c| !c.is_ascii_lowercase()) {
             2u64
@@ -658,33 +761,6 @@ pub fn candidates(text: &str, diseases: &[Disease], places: &[Place], bits: u32)
         let next = word_after(b, m.end);
         let pb = punct_before(b, m.start);
         let pa = punct_after(b, m.end);
-        let mut f: Vec<Hash> = vec![
-            Hash::new(T::Bias, k),
-            Hash::new(T::Count, k).num(cb),
-            Hash::new(T::Rank, k).num(rb),
-            Hash::new(T::Share, k).num(share),
-            Hash::new(T::First, k).num(first.min(3) as u64),
-            Hash::new(T::Distinct, k).num(distinct.min(4) as u64),
-            Hash::new(T::RankCount, k).num(rb * 8 + cb),
-            Hash::new(T::Surface, k).bytes(surface),
-            id_hash,
-            Hash::new(T::Prev, k).bytes(prev.map_or(b"^" as &[u8], |p| p.0)),
-            Hash::new(T::Next, k).bytes(next.unwrap_or(b"$")),
-            Hash::new(T::Prev2, k)
-                .bytes(prev2.map_or(b"^" as &[u8], |p| p.0))
-                .bytes(prev.map_or(b"^" as &[u8], |p| p.0)),
-            Hash::new(T::Punct, k).num(u64::from(pb) << 8 | u64::from(pa)),
-            Hash::new(T::Shape, k).num(shape),
-            Hash::new(T::Digit, k).num(u64::from(digit)),
-            Hash::new(T::OtherGroup, k).num(other.min(2) as u64),
-            Hash::new(T::FirstMention, k).num(u64::from(m.mention == 0)),
-            Hash::new(T::RankDigit, k).num(rb * 2 + u64::from(digit)),
-            Hash::new(T::SameGroupInSentence, k).num(same.min(3) as u64),
-            Hash::new(T::SentenceStart, k).num(u64::from(m.start <= s0 + 1)),
-            Hash::new(T::Bracket, k).num(u64::from(
-                matches!(pb, b'[' | b'(') && matches!(pa, b']' | b')'),
-            )),
-        ];
         // A capitalised word right before or after (no punctuation between) makes the mention
         // part of a longer name: a person (`Jorge Carmona`), a body (`Windhoek Central
         // Hospital`), a feature (`Compostela Valley`).
@@ -694,52 +770,52 @@ pub fn candidates(text: &str, diseases: &[Disease], places: &[Place], bits: u32)
         let next_adjacent = next.filter(|_| b.get(m.end) == Some(&b' ') && pa == b'a');
         let ps = word_shape(prev_adjacent);
         let ns = word_shape(next_adjacent);
-        f.push(Hash::new(T::PrevShape, k).num(ps));
-        f.push(Hash::new(T::NextShape, k).num(ns));
-        f.push(Hash::new(T::AroundShape, k).num(ps * 8 + ns));
-        if m.group == Group::Place {
-            let e = entries[m.item].as_ref();
-            let pop = e.map_or(0, |e| e.population);
-            let pop_b = if pop == 0 {
-                0
-            } else {
-                u64::from(pop.ilog10()) + 1
-            };
-            f.push(Hash::new(T::Population, k).num(pop_b));
-            let p = &places[m.item];
-            let inside = match k {
-                1 => places
-                    .iter()
-                    .filter(|o| o.kind != "country" && o.country == p.country)
-                    .count(),
-                2 => places
-                    .iter()
-                    .zip(&entries)
-                    .filter(|(o, oe)| {
-                        matches!(o.kind.as_str(), "admin2" | "city")
-                            && o.country == p.country
-                            && oe.as_ref().map(|x| x.admin1) == e.map(|x| x.admin1)
-                    })
-                    .count(),
-                _ => 0,
-            };
-            f.push(Hash::new(T::Inside, k).num(inside.min(2) as u64));
-            let same_country = match (top_country, p.country.as_deref()) {
-                (Some(t), Some(c)) => 1 + u64::from(t == c),
-                _ => 0,
-            };
-            f.push(Hash::new(T::SameCountry, k).num(same_country));
-            let demonym = std::str::from_utf8(surface).is_ok_and(|s| g.is_demonym(s, p.geonameid));
-            f.push(Hash::new(T::Demonym, k).num(u64::from(demonym)));
+        // The kind's bias comes first: the trainer folds per-kind thresholds into it.
+        let own = [
+            Hash::new(T::Bias, k),
+            Hash::new(T::Surface, k).bytes(surface),
+            Hash::new(T::Prev, k).bytes(prev.map_or(b"^" as &[u8], |p| p.0)),
+            Hash::new(T::Next, k).bytes(next.unwrap_or(b"$")),
+            Hash::new(T::Prev2, k)
+                .bytes(prev2.map_or(b"^" as &[u8], |p| p.0))
+                .bytes(prev.map_or(b"^" as &[u8], |p| p.0)),
+            Hash::new(T::Punct, k).num(u64::from(pb) << 8 | u64::from(pa)),
+            Hash::new(T::Shape, k).num(shape),
+            Hash::new(T::FirstMention, k).num(u64::from(m.mention == 0)),
+            Hash::new(T::Bracket, k).num(u64::from(
+                matches!(pb, b'[' | b'(') && matches!(pa, b']' | b')'),
+            )),
+            Hash::new(T::OtherGroup, k).num(other.min(2) as u64),
+            Hash::new(T::SameGroupInSentence, k).num(same.min(3) as u64),
+            Hash::new(T::PrevShape, k).num(ps),
+            Hash::new(T::NextShape, k).num(ns),
+            Hash::new(T::AroundShape, k).num(ps * 8 + ns),
+        ];
+        buf.clear();
+        buf.extend(own.iter().map(|h| h.bucket(bits)));
+        match m.group {
+            Group::Disease => {
+                if let Some(f) = d_feats.get(m.item) {
+                    buf.extend_from_slice(f);
+                }
+            }
+            Group::Place => {
+                if let Some(f) = p_feats.get(m.item) {
+                    buf.extend_from_slice(f);
+                }
+                // A demonym is never written as the place's name (the lookup is skipped then).
+                let p = &places[m.item];
+                let demonym = surface != p.name.as_bytes()
+                    && std::str::from_utf8(surface).is_ok_and(|s| g.is_demonym(s, p.geonameid));
+                buf.push(
+                    Hash::new(T::Demonym, k)
+                        .num(u64::from(demonym))
+                        .bucket(bits),
+                );
+            }
         }
-        out.push(Candidate {
-            group: m.group,
-            item: m.item,
-            mention: m.mention,
-            features: f.iter().map(|h| h.bucket(bits)).collect(),
-        });
+        emit(m.group, m.item, m.mention, &buf);
     }
-    out
 }
 
 /// True when `mention` abbreviates the place `name`: capitals and full stops only (`US`, `U.S.`,

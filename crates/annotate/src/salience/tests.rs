@@ -138,3 +138,21 @@ fn band_dev_salient() {
         assert_eq!(combined.all().map(|a| a.exact), Some(every.exact));
     }
 }
+
+#[test]
+fn utf8_cursor_maps_code_points_to_bytes() {
+    let text = "Côte d'Ivoire: 12 cas de choléra à Abidjan, 0123456789 ŒŒ end";
+    let b = text.as_bytes();
+    let want: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let mut c = Utf8Cursor::default();
+    for (cp, &byte) in want.iter().enumerate() {
+        assert_eq!(c.advance(b, cp), byte, "code point {cp}");
+    }
+    assert_eq!(c.advance(b, want.len() + 5), text.len());
+    let mut c = Utf8Cursor::default();
+    assert_eq!(c.advance(b, 40), want[40]);
+}
