@@ -308,6 +308,27 @@ pub struct CombinedRow {
     pub overlap: Scores,
 }
 
+impl CombinedRow {
+    /// The `all` row: the counts of `rows` summed.
+    pub fn total(rows: &[CombinedRow]) -> CombinedRow {
+        let sum = |pick: fn(&CombinedRow) -> &Scores| {
+            rows.iter()
+                .map(pick)
+                .fold(Scores::default(), |a, s| Scores {
+                    true_pos_pred: a.true_pos_pred + s.true_pos_pred,
+                    predicted: a.predicted + s.predicted,
+                    true_pos_gold: a.true_pos_gold + s.true_pos_gold,
+                    gold: a.gold + s.gold,
+                })
+        };
+        CombinedRow {
+            label: "all".into(),
+            exact: sum(|r| &r.exact),
+            overlap: sum(|r| &r.overlap),
+        }
+    }
+}
+
 /// The result of [`eval_band_combined`]: the disease and the place recognisers on the five BAND
 /// labels epiwire covers.
 #[derive(Debug, Clone, PartialEq)]
@@ -401,22 +422,7 @@ pub fn eval_band_combined(path: &Path) -> Result<BandCombinedReport> {
         exact: l.exact,
         overlap: l.overlap,
     }));
-    let sum = |pick: fn(&CombinedRow) -> &Scores| {
-        rows.iter()
-            .map(pick)
-            .fold(Scores::default(), |a, s| Scores {
-                true_pos_pred: a.true_pos_pred + s.true_pos_pred,
-                predicted: a.predicted + s.predicted,
-                true_pos_gold: a.true_pos_gold + s.true_pos_gold,
-                gold: a.gold + s.gold,
-            })
-    };
-    let all = CombinedRow {
-        label: "all".into(),
-        exact: sum(|r| &r.exact),
-        overlap: sum(|r| &r.overlap),
-    };
-    rows.push(all);
+    rows.push(CombinedRow::total(&rows));
     rows.push(CombinedRow {
         label: "places strict".into(),
         exact: places.strict.exact,

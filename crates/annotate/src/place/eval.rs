@@ -357,6 +357,17 @@ type BandGold = (usize, usize, usize);
 /// One BAND sentence: its text (tokens joined by single spaces) and its place spans as
 /// (start, end, label index into [`BAND_PLACE_LABELS`]) in code points.
 fn parse_band(v: &Value) -> std::result::Result<(String, Vec<BandGold>), String> {
+    parse_band_labelled(v, |label| {
+        BAND_PLACE_LABELS.iter().position(|(l, _)| *l == label)
+    })
+}
+
+/// One BAND sentence: its text (tokens joined by single spaces) and the spans whose type
+/// `label_index` maps to an index, as (start, end, index) in code points; other types are skipped.
+pub(crate) fn parse_band_labelled(
+    v: &Value,
+    label_index: impl Fn(&str) -> Option<usize>,
+) -> std::result::Result<(String, Vec<BandGold>), String> {
     let tokens = v
         .get("tokens")
         .and_then(Value::as_array)
@@ -380,7 +391,7 @@ fn parse_band(v: &Value) -> std::result::Result<(String, Vec<BandGold>), String>
         .unwrap_or(&[])
     {
         let label = e.get("type").and_then(Value::as_str).unwrap_or("");
-        let Some(li) = BAND_PLACE_LABELS.iter().position(|(l, _)| *l == label) else {
+        let Some(li) = label_index(label) else {
             continue;
         };
         let token = |key: &str| {

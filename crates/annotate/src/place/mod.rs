@@ -18,6 +18,7 @@ mod tests;
 
 use epiwire_model::{CharIndex, Place, Span};
 
+pub(crate) use eval::parse_band_labelled;
 pub use eval::{
     BAND_PLACE_LABELS, BandPlaceReport, BandPlaceScores, EpitatorCase, EpitatorReport, GeoReport,
     SpanCounts, eval_band_places, eval_eha_geo, eval_epitator_geonames,

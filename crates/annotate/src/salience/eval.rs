@@ -51,50 +51,9 @@ pub fn read_band(path: &Path) -> Result<Vec<BandSentence>> {
 }
 
 fn parse(v: &Value) -> std::result::Result<BandSentence, String> {
-    let tokens = v
-        .get("tokens")
-        .and_then(Value::as_array)
-        .ok_or("missing `tokens` array")?
-        .iter()
-        .map(|t| t.as_str().ok_or("a token is not a string"))
-        .collect::<std::result::Result<Vec<&str>, _>>()?;
-    let mut bounds = Vec::with_capacity(tokens.len());
-    let mut at = 0usize;
-    for t in &tokens {
-        let len = t.chars().count();
-        bounds.push((at, at + len));
-        at += len + 1;
-    }
-    let mut gold = Vec::new();
-    for e in v
-        .get("entities")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-    {
-        let label = e.get("type").and_then(Value::as_str).unwrap_or("");
-        let Some(li) = LABELS.iter().position(|l| *l == label) else {
-            continue;
-        };
-        let token = |key: &str| {
-            e.get(key)
-                .and_then(Value::as_u64)
-                .and_then(|i| usize::try_from(i).ok())
-                .ok_or_else(|| format!("entity without {key}"))
-        };
-        let (st, en) = (token("start_token")?, token("end_token")?);
-        let (Some(&(start, _)), Some(&(_, end))) = (bounds.get(st), bounds.get(en)) else {
-            return Err(format!("entity tokens {st}..={en} out of range"));
-        };
-        if st > en {
-            return Err(format!("entity tokens {st}..={en} reversed"));
-        }
-        gold.push((start, end, li));
-    }
-    Ok(BandSentence {
-        text: tokens.join(" "),
-        gold,
-    })
+    let (text, gold) =
+        crate::place::parse_band_labelled(v, |label| LABELS.iter().position(|l| *l == label))?;
+    Ok(BandSentence { text, gold })
 }
 
 /// The document read for sentence `i`: sentences `i - k ..= i + k` joined by newlines, and the
@@ -358,22 +317,7 @@ pub fn band_rows(
             row.overlap.add(&p, &g, overlaps);
         }
     }
-    let sum = |pick: fn(&CombinedRow) -> &Scores| {
-        rows.iter()
-            .map(pick)
-            .fold(Scores::default(), |a, s| Scores {
-                true_pos_pred: a.true_pos_pred + s.true_pos_pred,
-                predicted: a.predicted + s.predicted,
-                true_pos_gold: a.true_pos_gold + s.true_pos_gold,
-                gold: a.gold + s.gold,
-            })
-    };
-    let all = CombinedRow {
-        label: "all".into(),
-        exact: sum(|r| &r.exact),
-        overlap: sum(|r| &r.overlap),
-    };
-    rows.push(all);
+    rows.push(CombinedRow::total(&rows));
     rows
 }
 
