@@ -28,7 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for &ex in &chosen {
             let t = std::time::Instant::now();
             let a = extract_html_with(&html, Some(url), ex);
-            rec[ex.name()] = serde_json::json!({"text": a.text, "title": a.title, "published": a.published, "author": a.author, "secs": t.elapsed().as_secs_f64()});
+            rec[ex.name()] = serde_json::json!({"text": a.text, "title": a.title, "published": a.published, "author": a.author, "language": a.language, "secs": t.elapsed().as_secs_f64()});
         }
         writeln!(w, "{rec}")?;
     }

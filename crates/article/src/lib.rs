@@ -13,6 +13,7 @@
 
 use epiwire_model::{Article, Body, RawDoc};
 
+mod bound;
 mod clean;
 mod dates;
 pub mod eval;
@@ -326,6 +327,11 @@ fn main_text(html: &str, url: Option<&str>, extractor: Extractor, need: Needs) -
             if t_len >= COMBINE_SHORT_CHARS {
                 return t;
             }
+            // dom_smoothie's text cannot be longer than this bound: when it is within the ratio,
+            // dom_smoothie cannot win (see bound.rs), and about half its runs are saved.
+            if bound::formatted_text_bound(html) <= COMBINE_RATIO * t_len {
+                return t;
+            }
             let Some(mut d) = run_dom_smoothie(html, url) else {
                 return t;
             };
@@ -340,6 +346,30 @@ fn main_text(html: &str, url: Option<&str>, extractor: Extractor, need: Needs) -
             }
         }
     }
+}
+
+/// For `examples/skip_check.rs`, which checks the bound of `bound.rs` on real pages: for a page
+/// the combined extractor would give to the libraries, the lengths in characters of
+/// trafilatura's text, of dom_smoothie's text and the bound on the latter, as `main_text` sees
+/// them. `None` for pages the depth guard keeps from the libraries.
+#[doc(hidden)]
+pub fn combine_lengths(html: &str, url: Option<&str>) -> Option<(usize, usize, usize)> {
+    let html = cap(html, MAX_HTML_BYTES);
+    let shape = scan::shape(html);
+    if shape.depth > MAX_DEPTH || shape.elements > MAX_ELEMENTS {
+        return None;
+    }
+    let m = meta::scan_meta(html);
+    let need = Needs {
+        title: m.title(url).is_none(),
+        author: m.author().is_none(),
+        date: m.published(url).is_none() && m.weak_date().is_none(),
+    };
+    let light = prune::preclean(html);
+    let t = run_trafilatura(&prune::preclean_for_trafilatura(&light), false, need);
+    let d = run_dom_smoothie(&light, url);
+    let len = |m: Option<MainText>| m.map_or(0, |m| m.text.chars().count());
+    Some((len(t), len(d), bound::formatted_text_bound(&light)))
 }
 
 /// Paragraphs separated by single newlines; whitespace inside a paragraph collapsed.
