@@ -1,5 +1,7 @@
 //! Evaluation on the news-clustering dev sets: B³ of the tf-idf baseline, of batch clustering
-//! and of incremental clustering (documents in publication order, then file order).
+//! and of incremental clustering (documents in publication order, then file order), with the
+//! documents' cues and without them (`incr-nocues`: what `ingest` does while the
+//! consolidation does not pass cues).
 //!
 //! - `ecbplus_odd_topics.jsonl`: ECB+ odd topics, gold `event_id`;
 //! - `newswcl50_docs.jsonl`: NewsWCL50, gold `event_id`, text in `text_detokenized`;
@@ -12,7 +14,7 @@ use std::time::Instant;
 use epiwire_model::Document;
 use serde_json::Value;
 
-use crate::{B3, Clusterer, DocFeatures, Error, Events, Params, Result, b3, baseline_batch};
+use crate::{B3, Clusterer, Cues, DocFeatures, Error, Events, Params, Result, b3, baseline_batch};
 
 /// Threshold of the baseline's average linkage (its best on the ECB+ odd topics).
 pub const BASELINE_THRESHOLD: f32 = 0.2;
@@ -127,6 +129,17 @@ pub fn load_all(dir: &Path) -> Result<Vec<Dataset>> {
 /// Incremental clustering of `docs` in publication order (undated ones keep file order, after
 /// the dated); labels in input order.
 pub fn incremental(docs: &[DocFeatures], params: &Params) -> Vec<usize> {
+    incremental_cued(docs, None, params)
+}
+
+/// [`incremental`] with the documents' cues (one per document, in order; ignored when the
+/// lengths differ).
+pub fn incremental_cued(
+    docs: &[DocFeatures],
+    cues: Option<&[Cues]>,
+    params: &Params,
+) -> Vec<usize> {
+    let cues = cues.filter(|c| c.len() == docs.len());
     let mut order: Vec<usize> = (0..docs.len()).collect();
     order.sort_by(|&a, &b| match (&docs[a].published, &docs[b].published) {
         (Some(x), Some(y)) => x.cmp(y),
@@ -137,7 +150,7 @@ pub fn incremental(docs: &[DocFeatures], params: &Params) -> Vec<usize> {
     let mut events = Events::new(Clusterer::new(params.clone(), crate::DfTable::new()));
     let mut raw = vec![0usize; docs.len()];
     for &i in &order {
-        raw[i] = events.push(&docs[i]).0;
+        raw[i] = events.push_cued(&docs[i], cues.map(|c| &c[i])).0;
     }
     raw.iter().map(|&e| events.resolve(e)).collect()
 }
@@ -147,7 +160,7 @@ pub fn incremental(docs: &[DocFeatures], params: &Params) -> Vec<usize> {
 pub struct Row {
     /// Data set.
     pub dataset: String,
-    /// Method: baseline, batch or incremental.
+    /// Method: baseline, batch, incremental or incr-nocues.
     pub method: &'static str,
     /// Documents.
     pub docs: usize,
@@ -184,12 +197,15 @@ pub fn score(datasets: &[Dataset], params: &Params) -> Report {
     for ds in datasets {
         n += ds.docs.len();
         secs += ds.annotate_secs;
-        let runs: [(&'static str, &dyn Fn() -> Vec<usize>); 3] = [
+        let runs: [(&'static str, &dyn Fn() -> Vec<usize>); 4] = [
             ("baseline", &|| baseline_batch(&ds.docs, BASELINE_THRESHOLD)),
             ("batch", &|| {
                 crate::cluster_batch_cued(&ds.docs, Some(&ds.cues), params, None)
             }),
-            ("incremental", &|| incremental(&ds.docs, params)),
+            ("incremental", &|| {
+                incremental_cued(&ds.docs, Some(&ds.cues), params)
+            }),
+            ("incr-nocues", &|| incremental(&ds.docs, params)),
         ];
         for (method, run) in runs {
             let started = Instant::now();

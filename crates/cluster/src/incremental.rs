@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::batch::{date_factor, disease_factor};
+use crate::cues::Cues;
 use crate::features::{DfTable, DocFeatures, day_number};
 use crate::vector::{self, Sparse, sublinear};
 use crate::{Params, minhash};
@@ -23,6 +24,8 @@ pub const PROFILE_TERMS: usize = 400;
 pub const PROFILE_ENTITIES: usize = 100;
 /// Member signatures kept in a profile for near-duplicate checks (the latest ones).
 pub const PROFILE_SIGNATURES: usize = 16;
+/// Names and years kept in a profile ([`EventProfile::names`]).
+pub const PROFILE_NAMES: usize = 100;
 /// Candidate events, after the best, that [`Clusterer::assign`] considers merging with it.
 pub const MERGE_LOOKS: usize = 4;
 
@@ -47,6 +50,26 @@ pub struct EventProfile {
     pub last: Option<String>,
     /// Ids and MinHash signatures of the latest members, for near-duplicate checks.
     pub signatures: Vec<(String, Vec<u32>)>,
+    /// Centroid of the members' names and years ([`Cues`]): the sum of their unit vectors
+    /// (sub-linear counts, no idf), the [`PROFILE_NAMES`] heaviest, sorted by key; empty when
+    /// the caller gives no cues.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<(String, f32)>,
+}
+
+/// A document's names and years as a unit vector of sub-linear counts (no idf).
+fn unit_names(cues: &Cues) -> Sparse {
+    Sparse::normalized(
+        cues.names
+            .iter()
+            .map(|(k, n)| (k.clone(), sublinear(*n)))
+            .collect(),
+    )
+}
+
+/// The document-frequency key of a name or year (beside terms and entities in one table).
+fn name_key(name: &str) -> String {
+    format!("n:{name}")
 }
 
 fn add_into(
@@ -123,6 +146,15 @@ impl EventProfile {
         self.members = self.members.saturating_add(1);
     }
 
+    /// Adds a member with its names and years, when the caller has them.
+    pub fn add_cued(&mut self, doc: &DocFeatures, cues: Option<&Cues>) {
+        self.add(doc);
+        if let Some(c) = cues {
+            let unit = unit_names(c).0;
+            add_into(&mut self.names, unit, PROFILE_NAMES);
+        }
+    }
+
     /// Takes in another event (both describe one event).
     pub fn merge(&mut self, other: &EventProfile) {
         add_into(&mut self.terms, other.terms.iter().cloned(), PROFILE_TERMS);
@@ -135,6 +167,9 @@ impl EventProfile {
         union_into(&mut self.countries, &other.countries);
         self.first = min_day(self.first.take(), other.first.as_ref());
         self.last = max_day(self.last.take(), other.last.as_ref());
+        if !other.names.is_empty() {
+            add_into(&mut self.names, other.names.iter().cloned(), PROFILE_NAMES);
+        }
         self.signatures.extend(other.signatures.iter().cloned());
         let extra = self.signatures.len().saturating_sub(PROFILE_SIGNATURES);
         self.signatures.drain(..extra);
@@ -189,6 +224,28 @@ impl Clusterer {
     /// Counts a document in the document-frequency table.
     pub fn observe(&mut self, doc: &DocFeatures) {
         self.df.add(doc);
+    }
+
+    /// Counts a document and, when given, its names and years (under `n:<name>`) in the
+    /// document-frequency table.
+    pub fn observe_cued(&mut self, doc: &DocFeatures, cues: Option<&Cues>) {
+        self.df.add(doc);
+        if let Some(c) = cues {
+            for (name, _) in &c.names {
+                let n = self.df.df.entry(name_key(name)).or_insert(0);
+                *n = n.saturating_add(1);
+            }
+        }
+    }
+
+    /// A document's names and years weighted by idf, as a unit vector.
+    fn names_vector(&self, cues: &Cues) -> Sparse {
+        Sparse::normalized(
+            cues.names
+                .iter()
+                .map(|(k, n)| (k.clone(), sublinear(*n) * self.df.idf(&name_key(k))))
+                .collect(),
+        )
     }
 
     /// The document-frequency table, to persist.
@@ -278,7 +335,7 @@ impl Clusterer {
     pub fn similarity(&self, doc: &DocFeatures, event: &EventProfile) -> f32 {
         let words = vector::words(doc, &self.df, &self.params);
         let ents = vector::entities(doc, &self.df);
-        self.centroid_similarity(doc, &words, &ents, event)
+        self.centroid_similarity(doc, &words, &ents, None, event)
     }
 
     /// Cosine of a document's tf-idf vectors with an event's centroid (idf of now), words
@@ -288,12 +345,21 @@ impl Clusterer {
         doc: &DocFeatures,
         words: &Sparse,
         ents: &Sparse,
+        names: Option<&Sparse>,
         event: &EventProfile,
     ) -> f32 {
         let word_cosine = cosine_weighted(words, &event.terms, |t, w| w * self.df.idf(t));
         let entity_cosine =
             cosine_weighted(ents, &event.entities, |e, n| sublinear(n) * self.df.idf(e));
         let mut s = word_cosine + self.params.entity_weight * entity_cosine;
+        let w = self.params.cue_weight;
+        if let Some(names) = names.filter(|n| w > 0.0 && !n.is_empty())
+            && !event.names.is_empty()
+        {
+            let name_cosine =
+                cosine_weighted(names, &event.names, |k, n| n * self.df.idf(&name_key(k)));
+            s = (1.0 - w) * s + w * name_cosine;
+        }
         // Date agreement: the document against the event's nearest end.
         let published = doc.published.as_deref();
         let near = match (published.and_then(day_number), &event.first, &event.last) {
@@ -324,6 +390,38 @@ impl Clusterer {
         (weighted, norm / members.max(1) as f32)
     }
 
+    /// [`Clusterer::direction`] of a names centroid (idf under the `n:` keys).
+    fn names_direction(&self, sum: &[(String, f32)], members: u32) -> (Sparse, f32) {
+        let norm = sum.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        let weighted = Sparse::normalized(
+            sum.iter()
+                .map(|(k, w)| (k.clone(), w * self.df.idf(&name_key(k))))
+                .collect(),
+        );
+        (weighted, norm / members.max(1) as f32)
+    }
+
+    /// The average linkage among an event's members (two or more), estimated like
+    /// [`Clusterer::link`] from its sums: `|sum|² = members + Σ_{i≠j} cos(i, j)` for unit
+    /// member vectors, so the average over pairs is `(members · cohesion² − 1) / (members − 1)`;
+    /// words plus `entity_weight` × entities, names mixed in by `cue_weight`.
+    pub fn within(&self, e: &EventProfile) -> f32 {
+        let n = e.members.max(2) as f32;
+        let pairs = |sum: &[(String, f32)]| {
+            if sum.is_empty() {
+                return 0.0;
+            }
+            let c2 = sum.iter().map(|(_, w)| w * w).sum::<f32>() / (n * n);
+            ((n * c2 - 1.0) / (n - 1.0)).max(0.0)
+        };
+        let mut s = pairs(&e.terms) + self.params.entity_weight * pairs(&e.entities);
+        let w = self.params.cue_weight;
+        if w > 0.0 && !e.names.is_empty() {
+            s = (1.0 - w) * s + w * pairs(&e.names);
+        }
+        s
+    }
+
     /// Average linkage of two events (a document is an event of one member), estimated from
     /// their centroids with the idf of now: for unit member vectors the sum of the pairwise
     /// cosines is the dot product of the sums, so the average is
@@ -337,6 +435,12 @@ impl Clusterer {
         let (eb, ceb) = self.direction(&b.entities, b.members);
         let mut s =
             wa.cosine(&wb) * ca * cb + self.params.entity_weight * ea.cosine(&eb) * cea * ceb;
+        let w = self.params.cue_weight;
+        if w > 0.0 && !a.names.is_empty() && !b.names.is_empty() {
+            let (na, cna) = self.names_direction(&a.names, a.members);
+            let (nb, cnb) = self.names_direction(&b.names, b.members);
+            s = (1.0 - w) * s + w * na.cosine(&nb) * cna * cnb;
+        }
         s *= date_gap_factor(a, b, &self.params);
         s *= disease_factor(&a.diseases, &b.diseases, &self.params);
         s
@@ -345,6 +449,18 @@ impl Clusterer {
     /// Decides where `doc` goes among the candidate events (id and profile, as found under
     /// the document's [`Clusterer::block_keys`]).
     pub fn assign(&self, doc: &DocFeatures, candidates: &[(String, EventProfile)]) -> Decision {
+        self.assign_cued(doc, None, candidates)
+    }
+
+    /// [`Clusterer::assign`] with the document's names and years, which count in the
+    /// similarity with [`Params::cue_weight`] against events whose profiles hold names
+    /// ([`EventProfile::add_cued`]).
+    pub fn assign_cued(
+        &self,
+        doc: &DocFeatures,
+        cues: Option<&Cues>,
+        candidates: &[(String, EventProfile)],
+    ) -> Decision {
         // A near-duplicate decides alone.
         for (id, event) in candidates {
             if let Some((dup, _)) = event
@@ -361,15 +477,22 @@ impl Clusterer {
         }
         let words = vector::words(doc, &self.df, &self.params);
         let ents = vector::entities(doc, &self.df);
+        let names = cues.map(|c| self.names_vector(c));
+        let threshold = if cues.is_some() {
+            self.params.cued_join_threshold
+        } else {
+            self.params.join_threshold
+        };
         let mut scored: Vec<(f32, &String, &EventProfile)> = candidates
             .iter()
-            .map(|(id, ev)| (self.centroid_similarity(doc, &words, &ents, ev), id, ev))
+            .map(|(id, ev)| {
+                let s = self.centroid_similarity(doc, &words, &ents, names.as_ref(), ev);
+                (s, id, ev)
+            })
             .filter(|(s, _, _)| *s > 0.0)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-        let Some(&(best, best_id, best_event)) = scored
-            .first()
-            .filter(|(s, _, _)| *s >= self.params.join_threshold)
+        let Some(&(best, best_id, best_event)) = scored.first().filter(|(s, _, _)| *s >= threshold)
         else {
             return Decision {
                 action: Action::New,
@@ -377,11 +500,25 @@ impl Clusterer {
                 score: 0.0,
             };
         };
+        // With cues, a second test: the document must be about as close to the members as
+        // they are to one another (a report of a like event, other participants, is not).
+        if cues.is_some() && self.params.join_ratio > 0.0 && best_event.members >= 2 {
+            let mut alone = EventProfile::default();
+            alone.add_cued(doc, cues);
+            let between = self.link(&alone, best_event);
+            if between < self.params.join_ratio * self.within(best_event) {
+                return Decision {
+                    action: Action::New,
+                    duplicate_of: None,
+                    score: 0.0,
+                };
+            }
+        }
         // A second look: the event grown by this document may now be close enough, on
         // average, to another candidate (the document links them); merge greedily, nearest
         // first, while the average linkage stays above `merge_threshold`.
         let mut grown = best_event.clone();
-        grown.add(doc);
+        grown.add_cued(doc, cues);
         let mut linked: Vec<String> = vec![best_id.clone()];
         for &(_, id, ev) in scored.iter().skip(1).take(MERGE_LOOKS) {
             if linked.contains(id) {
@@ -508,7 +645,12 @@ impl Events {
 
     /// Adds a document; returns the number of its event and the decision taken.
     pub fn push(&mut self, doc: &DocFeatures) -> (usize, Decision) {
-        self.clusterer.observe(doc);
+        self.push_cued(doc, None)
+    }
+
+    /// [`Events::push`] with the document's names and years.
+    pub fn push_cued(&mut self, doc: &DocFeatures, cues: Option<&Cues>) -> (usize, Decision) {
+        self.clusterer.observe_cued(doc, cues);
         let keys = self.clusterer.block_keys(doc);
         let mut seen: BTreeMap<usize, ()> = BTreeMap::new();
         for k in &keys {
@@ -524,7 +666,7 @@ impl Events {
                     .map(|p| (e.to_string(), p.clone()))
             })
             .collect();
-        let decision = self.clusterer.assign(doc, &candidates);
+        let decision = self.clusterer.assign_cued(doc, cues, &candidates);
         let parse = |id: &str| id.parse::<usize>().ok();
         let event = match &decision.action {
             Action::New => None,
@@ -548,12 +690,14 @@ impl Events {
         let event = match event.filter(|&e| self.profiles.get(e).is_some_and(Option::is_some)) {
             Some(e) => {
                 if let Some(p) = self.profiles[e].as_mut() {
-                    p.add(doc);
+                    p.add_cued(doc, cues);
                 }
                 e
             }
             None => {
-                self.profiles.push(Some(EventProfile::of(doc)));
+                let mut p = EventProfile::default();
+                p.add_cued(doc, cues);
+                self.profiles.push(Some(p));
                 self.merged_into.push(self.profiles.len() - 1);
                 self.profiles.len() - 1
             }
@@ -618,6 +762,96 @@ mod tests {
         assert!((c.link(&EventProfile::of(&a), &EventProfile::of(&a)) - 1.0).abs() < 1e-5);
         assert!((c.link(&EventProfile::of(&a), &both) - 0.5).abs() < 1e-5);
         assert!((c.link(&both, &both) - 0.5).abs() < 1e-5);
+    }
+
+    fn cued(id: &str, words: &[&str], names: &[&str]) -> (DocFeatures, Cues) {
+        let mut terms: Vec<&str> = words.to_vec();
+        terms.push(id);
+        terms.sort_unstable();
+        let mut names: Vec<(String, f32)> = names.iter().map(|n| (n.to_string(), 1.0)).collect();
+        names.sort_by(|a, b| a.0.cmp(&b.0));
+        (doc(id, &terms), Cues { names })
+    }
+
+    /// Three reports of one rehab stay, then three of another (same words, other names).
+    fn two_stays() -> Vec<(DocFeatures, Cues)> {
+        let kind = ["rehab", "actress", "clinic", "enters", "treatment"];
+        let mut docs = Vec::new();
+        for id in ["x1", "x2", "x3"] {
+            docs.push(cued(id, &kind, &["reid", "promises", "malibu"]));
+        }
+        for id in ["y1", "y2", "y3"] {
+            docs.push(cued(id, &kind, &["lohan", "betty", "ford"]));
+        }
+        docs
+    }
+
+    fn cued_params() -> Params {
+        Params {
+            cue_weight: 0.8,
+            cued_join_threshold: 0.15,
+            join_ratio: 0.5,
+            ..Params::default()
+        }
+    }
+
+    #[test]
+    fn names_tell_two_events_of_one_kind_apart() {
+        let docs = two_stays();
+        let mut with = Events::new(Clusterer::new(cued_params(), DfTable::new()));
+        let mut without = Events::new(Clusterer::new(cued_params(), DfTable::new()));
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        for (d, c) in &docs {
+            a.push(with.push_cued(d, Some(c)).0);
+            b.push(without.push(d).0);
+        }
+        let a: Vec<usize> = a.iter().map(|&e| with.resolve(e)).collect();
+        let b: Vec<usize> = b.iter().map(|&e| without.resolve(e)).collect();
+        assert_eq!(a[0], a[1], "{a:?}");
+        assert_eq!(a[1], a[2], "{a:?}");
+        assert_eq!(a[3], a[4], "{a:?}");
+        assert_eq!(a[4], a[5], "{a:?}");
+        assert_ne!(a[0], a[3], "{a:?}");
+        // Without cues the words alone make one event (today's behaviour).
+        assert!(b.iter().all(|&e| e == b[0]), "{b:?}");
+    }
+
+    #[test]
+    fn without_cues_the_cue_parameters_change_nothing() {
+        let docs = two_stays();
+        let mut plain = Events::new(Clusterer::new(Params::default(), DfTable::new()));
+        let mut tuned = Events::new(Clusterer::new(cued_params(), DfTable::new()));
+        for (d, _) in &docs {
+            assert_eq!(plain.push(d), tuned.push(d));
+        }
+    }
+
+    #[test]
+    fn profiles_without_names_serialize_as_before() {
+        let (d, c) = cued("x", &["rehab"], &["reid"]);
+        let plain = EventProfile::of(&d);
+        let json = serde_json::to_string(&plain).unwrap();
+        assert!(!json.contains("names"), "{json}");
+        let back: EventProfile = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, plain);
+        let mut named = EventProfile::default();
+        named.add_cued(&d, Some(&c));
+        assert_eq!(named.names, vec![("reid".to_string(), 1.0)]);
+        let back: EventProfile =
+            serde_json::from_str(&serde_json::to_string(&named).unwrap()).unwrap();
+        assert_eq!(back, named);
+    }
+
+    #[test]
+    fn within_is_the_average_pairwise_cosine_of_the_members() {
+        let c = Clusterer::default();
+        let mut same = EventProfile::of(&doc("a", &["alpha"]));
+        same.add(&doc("b", &["alpha"]));
+        assert!((c.within(&same) - 1.0).abs() < 1e-5);
+        let mut apart = EventProfile::of(&doc("a", &["alpha"]));
+        apart.add(&doc("b", &["beta"]));
+        assert!(c.within(&apart).abs() < 1e-5);
     }
 
     #[test]

@@ -100,6 +100,18 @@ pub struct Params {
     pub merge_threshold: f32,
     /// Incremental: width of a blocking time window, in days.
     pub block_days: i64,
+    /// Incremental, when the caller gives the documents' [`Cues`]: share of the
+    /// names-and-years cosine (document against the event's names, idf of now) in the
+    /// similarity to an event and in the linkage of two events (0: cues unused).
+    pub cue_weight: f32,
+    /// Incremental, with cues: the similarity to an event's profile from which a document
+    /// joins it (in place of `join_threshold`).
+    pub cued_join_threshold: f32,
+    /// Incremental, with cues: a document joins its best event (of two members or more) only
+    /// when its average linkage with the members ([`crate::Clusterer::link`]) is at least this
+    /// share of the members' average linkage among themselves ([`crate::Clusterer::within`])
+    /// (0: no such test).
+    pub join_ratio: f32,
 }
 
 impl Default for Params {
@@ -119,6 +131,9 @@ impl Default for Params {
             join_threshold: 0.3,
             merge_threshold: 0.3,
             block_days: 30,
+            cue_weight: 0.0,
+            cued_join_threshold: 0.3,
+            join_ratio: 0.0,
         }
     }
 }
