@@ -97,3 +97,99 @@ fn page_text_length_matches_upstream() {
         assert_eq!(ours, upstream, "{}", path.display());
     }
 }
+
+/// The DOM author search without cloning and pruning the document finds what upstream's
+/// clone-and-prune search finds.
+#[test]
+fn dom_author_matches_upstream() {
+    let pages = [
+        // A discarded date block nested in the byline: its text is left out.
+        "<html><body><div class=\"byline\">By Jane Roe <span class=\"date\">May 1</span></div>\
+         <p>Text</p></body></html>",
+        // The first rule wins over an earlier element matching only a later rule.
+        "<html><body><p class=\"writer\">Wrong Person</p><a rel=\"author\">Right Person</a></body></html>",
+        // Too long or too short for the limit: the next candidate is tried.
+        "<html><body><span class=\"author\">X</span><div id=\"author-box\">Some Author</div></body></html>",
+        // Candidates inside discarded sections are not seen.
+        "<html><body><section id=\"comments\"><span class=\"author\">Commenter</span></section>\
+         <figure><span class=\"author\">Photographer</span></figure>\
+         <span class=\"author\">Real <time>today</time>Name</span></body></html>",
+        // Separators at level changes and void elements.
+        "<html><body><div class=\"author\"><b>First</b><br>Last<i> <u>Nest</u></i>tail</div></body></html>",
+        "<html><body><author>Tag Author</author><time class=\"author\">t</time></body></html>",
+        "<html><body><p class=\"AUTHOR-Byline\">Upper Case</p></body></html>",
+        "",
+    ];
+    for html in pages {
+        let (ours, upstream) = trafilatura::dom_author_pair(html);
+        assert_eq!(ours, upstream, "{html}");
+    }
+    assert_eq!(trafilatura::dom_author_pair(pages[0]).0, "Jane Roe");
+    assert_eq!(trafilatura::dom_author_pair(pages[1]).0, "Right Person");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/trafilatura-eval/html");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    let mut names: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    names.sort();
+    names.truncate(120);
+    assert!(!names.is_empty());
+    let mut found = 0;
+    for path in names {
+        let raw = std::fs::read(&path).unwrap();
+        let mut html = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::MultiGzDecoder::new(raw.as_slice()),
+            &mut html,
+        )
+        .unwrap();
+        let html = String::from_utf8_lossy(&html);
+        let (ours, upstream) = trafilatura::dom_author_pair(&html);
+        assert_eq!(ours, upstream, "{}", path.display());
+        found += usize::from(!ours.is_empty());
+    }
+    // The comparison is not vacuous: many pages have a DOM author.
+    assert!(found > 20, "{found}");
+}
+
+/// The selector rules' substring tests answer as `str::contains` (on the lower-cased value).
+#[test]
+fn selector_contains_matches_std() {
+    use trafilatura::{selector_contains, selector_contains_lower};
+    let cases = [
+        ("", ""),
+        ("", "a"),
+        ("a", ""),
+        ("author", "author"),
+        ("post-author-name", "author-name"),
+        ("autho", "author"),
+        ("aauthor", "author"),
+        ("AUTHOR", "author"),
+        ("Byline", "byline"),
+        ("écrivain author", "author"),
+        ("İauthor", "author"),
+        ("KAUTHOR", "kauthor"),
+        ("\u{212a}author", "kauthor"),
+        ("main-content", "main-content"),
+        ("x", "X"),
+    ];
+    for (s, p) in cases {
+        assert_eq!(selector_contains(s, p), s.contains(p), "{s:?} {p:?}");
+        assert_eq!(
+            selector_contains_lower(s, p),
+            s.to_lowercase().contains(p),
+            "{s:?} {p:?}"
+        );
+    }
+    // The Kelvin sign lower-cases to an ASCII k: the non-ASCII path must see it.
+    assert!(selector_contains_lower("\u{212a}author", "kauthor"));
+}
+
+proptest! {
+    #[test]
+    fn selector_contains_matches_std_on_random(s in "[aAbButhor\u{e9}\u{130}\u{212a} -]{0,12}", p in "[abuthorkK -]{0,4}") {
+        prop_assert_eq!(trafilatura::selector_contains(&s, &p), s.contains(p.as_str()));
+        prop_assert_eq!(trafilatura::selector_contains_lower(&s, &p), s.to_lowercase().contains(p.as_str()));
+    }
+}

@@ -88,6 +88,11 @@ pub use error::TrafilaturaError;
 pub use extraction::baseline::html2txt;
 #[doc(hidden)]
 pub use extraction::baseline::page_text_lengths;
+#[doc(hidden)]
+pub use metadata::dom_author_pair;
+/// epiwire: the selector rules' substring tests, for tests comparing them with `str::contains`.
+#[doc(hidden)]
+pub use selector::utils::{contains as selector_contains, contains_lower as selector_contains_lower};
 pub use options::{
     Config, ExtractionFocus, FallbackCandidates, HtmlDateMode, Options, WantedMetadata,
 };

@@ -15,7 +15,8 @@ use super::Document;
 pub(crate) const MAX_TREE_DEPTH: usize = 500;
 
 /// HTML void elements — those that cannot have children.
-const VOID_ELEMENTS: &[&str] = &[
+/// epiwire: crate-visible, for metadata::iter_text_pruned.
+pub(crate) const VOID_ELEMENTS: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
     "track", "wbr",
 ];

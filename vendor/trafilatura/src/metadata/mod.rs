@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use chrono::Datelike;
 use regex::Regex;
 
-use crate::dom::Document;
+use crate::dom::{Document, NodeId, MAX_TREE_DEPTH, VOID_ELEMENTS};
 use crate::extraction::html_processing::prune_unwanted_nodes;
 use crate::options::{HtmlDateMode, Options};
 use crate::result::Metadata;
@@ -695,7 +695,19 @@ fn extract_dom_title(doc: &Document) -> String {
 }
 
 /// Port of `extractDomAuthor`.
+///
+/// epiwire: the same result without cloning the document (see [`dom_author_text`]).
 fn extract_dom_author(doc: &Document) -> String {
+    let author = dom_author_text(doc, 120);
+    if !author.is_empty() {
+        return normalize_authors("", &author);
+    }
+
+    String::new()
+}
+
+/// Upstream's `extractDomAuthor`: prunes a clone, then searches it.
+fn extract_dom_author_upstream(doc: &Document) -> String {
     // Prune elements that might confuse author detection.
     let clone = prune_unwanted_nodes(doc, META_AUTHOR_DISCARD, false);
 
@@ -705,6 +717,128 @@ fn extract_dom_author(doc: &Document) -> String {
     }
 
     String::new()
+}
+
+/// epiwire: the DOM author of [`extract_dom_author`] and of upstream's clone-and-prune
+/// version, for tests comparing the two.
+#[doc(hidden)]
+pub fn dom_author_pair(html: &str) -> (String, String) {
+    let doc = Document::parse(html);
+    (extract_dom_author(&doc), extract_dom_author_upstream(&doc))
+}
+
+/// epiwire: `extract_dom_meta_selectors(&prune_unwanted_nodes(doc, META_AUTHOR_DISCARD,
+/// false), limit, META_AUTHOR)` without the clone. Pruning detaches every element a discard
+/// rule matches (searched from the root to `MAX_TREE_DEPTH`, as `query_all` does), keeping
+/// tails, so the pruned tree is the original without those subtrees: one walk in document
+/// order skips them and sorts the remaining elements by the first author rule they match (the
+/// rules read only the element's own tag and attributes); each rule's elements are then tried
+/// in document order with their text collected by `iter_text` minus the skipped subtrees.
+/// An element without attributes can match no rule but by its tag (`author`, `time`,
+/// `figure`), so the attribute lookups are skipped for it.
+fn dom_author_text(doc: &Document, limit: usize) -> String {
+    let mut by_rule: [Vec<(NodeId, usize)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    let root = doc.root();
+    let mut stack: Vec<(NodeId, usize)> = Vec::new();
+    // Children pushed in reverse so that they pop in document order.
+    let push_children = |stack: &mut Vec<(NodeId, usize)>, id: NodeId, depth: usize| {
+        if let Some(node) = doc.tree.get(id) {
+            for child in node.children().rev() {
+                stack.push((child.id(), depth + 1));
+            }
+        }
+    };
+    push_children(&mut stack, root, 0);
+    while let Some((id, depth)) = stack.pop() {
+        if depth >= MAX_TREE_DEPTH {
+            continue;
+        }
+        if doc.is_element(id) {
+            if author_discarded(doc, id) {
+                continue;
+            }
+            if let Some(rule) = author_rule(doc, id) {
+                if let Some(list) = by_rule.get_mut(rule) {
+                    list.push((id, depth));
+                }
+            }
+        }
+        push_children(&mut stack, id, depth);
+    }
+    for list in &by_rule {
+        for &(id, depth) in list {
+            let mut buf = String::new();
+            let mut last_level = 0usize;
+            iter_text_pruned(doc, id, 0, depth, &mut buf, &mut last_level);
+            let text = trim(buf.trim());
+            let len = text.chars().count();
+            if len > 2 && len < limit {
+                return text;
+            }
+        }
+    }
+    String::new()
+}
+
+/// Whether an element has no attributes (then only its tag can match a selector rule).
+fn has_no_attributes(doc: &Document, id: NodeId) -> bool {
+    matches!(doc.tree.get(id).map(|n| n.value()), Some(scraper::Node::Element(e)) if e.attrs.is_empty())
+}
+
+/// Whether a `META_AUTHOR_DISCARD` rule matches the element.
+fn author_discarded(doc: &Document, id: NodeId) -> bool {
+    if has_no_attributes(doc, id) {
+        return matches!(doc.tag_name(id), "time" | "figure");
+    }
+    META_AUTHOR_DISCARD.iter().any(|rule| rule(doc, id))
+}
+
+/// The index of the first `META_AUTHOR` rule matching the element.
+fn author_rule(doc: &Document, id: NodeId) -> Option<usize> {
+    if has_no_attributes(doc, id) {
+        return (doc.tag_name(id) == "author").then_some(0);
+    }
+    META_AUTHOR.iter().position(|rule| rule(doc, id))
+}
+
+/// `Document::iter_text_inner` with `" "` as separator, skipping the elements pruned by
+/// `META_AUTHOR_DISCARD` (`depth` is the node's depth below the root, for `query_all`'s limit).
+fn iter_text_pruned(
+    doc: &Document,
+    id: NodeId,
+    level: usize,
+    depth: usize,
+    buf: &mut String,
+    last_level: &mut usize,
+) {
+    if level >= MAX_TREE_DEPTH {
+        return;
+    }
+    let Some(node) = doc.tree.get(id) else {
+        return;
+    };
+    match node.value() {
+        scraper::Node::Element(e) => {
+            if VOID_ELEMENTS.contains(&e.name.local.as_ref()) {
+                buf.push(' ');
+            }
+        }
+        scraper::Node::Text(t) => {
+            if level != *last_level {
+                buf.push(' ');
+            }
+            buf.push_str(t.as_ref());
+        }
+        _ => {}
+    }
+    *last_level = level;
+    for child in node.children() {
+        let cid = child.id();
+        if depth + 1 < MAX_TREE_DEPTH && doc.is_element(cid) && author_discarded(doc, cid) {
+            continue;
+        }
+        iter_text_pruned(doc, cid, level + 1, depth + 1, buf, last_level);
+    }
 }
 
 /// Port of `extractDomURL`.

@@ -3,7 +3,7 @@
 // comments-discard.go, comments-removed.go
 
 use crate::dom::{Document, NodeId};
-use crate::selector::utils::{contains, lower, starts_with};
+use crate::selector::utils::{contains, contains_lower, lower, starts_with};
 
 /// Rules that discard common boilerplate: footers, nav, sidebars, ads, etc.
 ///
@@ -359,7 +359,7 @@ fn discarded_teaser_rule1(doc: &Document, id: NodeId) -> bool {
     let class = doc.class_str(id);
     let elem_id = doc.id_str(id);
 
-    contains(&lower(&elem_id), "teaser") || contains(&lower(&class), "teaser")
+    contains_lower(&elem_id, "teaser") || contains_lower(&class, "teaser")
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 // meta-author-discard.go, meta-title.go, meta-categories.go, meta-tags.go
 
 use crate::dom::{Document, NodeId};
-use crate::selector::utils::{contains, get_node_ancestors, lower, starts_with};
+use crate::selector::utils::{contains, contains_lower, get_node_ancestors, starts_with};
 
 /// Rules to find author metadata elements.
 ///
@@ -120,13 +120,13 @@ fn meta_author_rule3(doc: &Document, id: NodeId) -> bool {
     let data_component = doc.attr_str(id, "data-component").unwrap_or_default();
     let item_prop = doc.attr_str(id, "itemprop").unwrap_or_default();
 
-    contains(&lower(&elem_id), "author")
-        || contains(&lower(&class), "author")
+    contains_lower(&elem_id, "author")
+        || contains_lower(&class, "author")
         || contains(&class, "screenname")
-        || contains(&lower(&data_component), "byline")
+        || contains_lower(&data_component, "byline")
         || contains(&item_prop, "author")
         || contains(&class, "writer")
-        || contains(&lower(&class), "byline")
+        || contains_lower(&class, "byline")
 }
 
 // ---------------------------------------------------------------------------

@@ -18,9 +18,42 @@ pub(crate) fn get_node_ancestors(doc: &Document, id: NodeId, ancestor_tag: &str)
 }
 
 /// Port of Go's `contains(s, substr)`.
+///
+/// epiwire: `s.contains(substr)` without setting up the two-way searcher on every call (the
+/// rules call this a few dozen times per element, mostly on short or empty attribute
+/// values): a byte-wise search, which finds the same matches since a match of a valid UTF-8
+/// needle in UTF-8 text always starts on a character boundary.
 #[inline]
-pub(crate) fn contains(s: &str, substr: &str) -> bool {
-    s.contains(substr)
+pub fn contains(s: &str, substr: &str) -> bool {
+    let (hay, needle) = (s.as_bytes(), substr.as_bytes());
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    if hay.len() < needle.len() {
+        return false;
+    }
+    let last_start = hay.len() - needle.len();
+    hay.iter()
+        .take(last_start + 1)
+        .enumerate()
+        .any(|(i, &b)| b == first && hay.get(i + 1..i + needle.len()) == Some(rest))
+}
+
+/// epiwire: `contains(&lower(s), lower_substr)` without lower-casing `s` into a new string when
+/// it is ASCII (where `to_lowercase` is `to_ascii_lowercase`); `lower_substr` is a lower-case
+/// literal (else the general path runs).
+#[inline]
+pub fn contains_lower(s: &str, lower_substr: &str) -> bool {
+    let needle = lower_substr.as_bytes();
+    if !s.is_ascii() || needle.iter().any(u8::is_ascii_uppercase) {
+        return contains(&lower(s), lower_substr);
+    }
+    if needle.is_empty() {
+        return true;
+    }
+    s.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Port of Go's `startsWith(s, prefix)`.
