@@ -50,24 +50,26 @@ pub struct EventProfile {
     pub last: Option<String>,
     /// Ids and MinHash signatures of the latest members, for near-duplicate checks.
     pub signatures: Vec<(String, Vec<u32>)>,
-    /// Centroid of the members' names and years ([`Cues`]): the sum of their unit vectors
-    /// (sub-linear counts, no idf), the [`PROFILE_NAMES`] heaviest, sorted by key; empty when
-    /// the caller gives no cues.
+    /// Centroid of the members' names and years ([`Cues`], keyed `n:<name>`): the sum of
+    /// their unit vectors (sub-linear counts, no idf), the [`PROFILE_NAMES`] heaviest, sorted
+    /// by key; empty when the caller gives no cues.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub names: Vec<(String, f32)>,
 }
 
-/// A document's names and years as a unit vector of sub-linear counts (no idf).
+/// A document's names and years as a unit vector of sub-linear counts (no idf), keyed
+/// [`name_key`].
 fn unit_names(cues: &Cues) -> Sparse {
     Sparse::normalized(
         cues.names
             .iter()
-            .map(|(k, n)| (k.clone(), sublinear(*n)))
+            .map(|(k, n)| (name_key(k), sublinear(*n)))
             .collect(),
     )
 }
 
-/// The document-frequency key of a name or year (beside terms and entities in one table).
+/// The key of a name or year in profiles and in the document-frequency table (beside terms and
+/// entities in one table): `n:<name>`.
 fn name_key(name: &str) -> String {
     format!("n:{name}")
 }
@@ -243,7 +245,11 @@ impl Clusterer {
         Sparse::normalized(
             cues.names
                 .iter()
-                .map(|(k, n)| (k.clone(), sublinear(*n) * self.df.idf(&name_key(k))))
+                .map(|(k, n)| {
+                    let key = name_key(k);
+                    let idf = self.df.idf(&key);
+                    (key, sublinear(*n) * idf)
+                })
                 .collect(),
         )
     }
@@ -356,8 +362,7 @@ impl Clusterer {
         if let Some(names) = names.filter(|n| w > 0.0 && !n.is_empty())
             && !event.names.is_empty()
         {
-            let name_cosine =
-                cosine_weighted(names, &event.names, |k, n| n * self.df.idf(&name_key(k)));
+            let name_cosine = cosine_weighted(names, &event.names, |k, n| n * self.df.idf(k));
             s = (1.0 - w) * s + w * name_cosine;
         }
         // Date agreement: the document against the event's nearest end.
@@ -385,17 +390,6 @@ impl Clusterer {
         let weighted = Sparse::normalized(
             sum.iter()
                 .map(|(t, w)| (t.clone(), w * self.df.idf(t)))
-                .collect(),
-        );
-        (weighted, norm / members.max(1) as f32)
-    }
-
-    /// [`Clusterer::direction`] of a names centroid (idf under the `n:` keys).
-    fn names_direction(&self, sum: &[(String, f32)], members: u32) -> (Sparse, f32) {
-        let norm = sum.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-        let weighted = Sparse::normalized(
-            sum.iter()
-                .map(|(k, w)| (k.clone(), w * self.df.idf(&name_key(k))))
                 .collect(),
         );
         (weighted, norm / members.max(1) as f32)
@@ -437,8 +431,8 @@ impl Clusterer {
             wa.cosine(&wb) * ca * cb + self.params.entity_weight * ea.cosine(&eb) * cea * ceb;
         let w = self.params.cue_weight;
         if w > 0.0 && !a.names.is_empty() && !b.names.is_empty() {
-            let (na, cna) = self.names_direction(&a.names, a.members);
-            let (nb, cnb) = self.names_direction(&b.names, b.members);
+            let (na, cna) = self.direction(&a.names, a.members);
+            let (nb, cnb) = self.direction(&b.names, b.members);
             s = (1.0 - w) * s + w * na.cosine(&nb) * cna * cnb;
         }
         s *= date_gap_factor(a, b, &self.params);
@@ -837,7 +831,7 @@ mod tests {
         assert_eq!(back, plain);
         let mut named = EventProfile::default();
         named.add_cued(&d, Some(&c));
-        assert_eq!(named.names, vec![("reid".to_string(), 1.0)]);
+        assert_eq!(named.names, vec![("n:reid".to_string(), 1.0)]);
         let back: EventProfile =
             serde_json::from_str(&serde_json::to_string(&named).unwrap()).unwrap();
         assert_eq!(back, named);
