@@ -7,7 +7,7 @@
 //! Environment: `P_<FIELD>=v1,v2,…` grids a [`Params`] field (any numeric field, e.g.
 //! `P_JOIN_THRESHOLD=0.2,0.3`); `SETS=0,1` keeps some sets (0 A, 1 B, 2 ECB+, 3 NewsWCL50,
 //! 4 WikiRef220); `CUES=0` runs without cues; `SHOW=1` prints the predicted clusters that mix
-//! gold events; `BATCH=1` scores batch clustering instead. Features are cached in `$CACHE` (default
+//! gold events; `SHUFFLE=<seed>` shuffles the arrival order; `BATCH=1` scores batch clustering instead. Features are cached in `$CACHE` (default
 //! `<temp dir>/epiwire-cluster-incr.json`; delete it after an annotation change).
 #![allow(clippy::print_stdout)]
 
@@ -43,6 +43,22 @@ fn halves(ecb: &Dataset) -> (Dataset, Dataset) {
         into.gold.push(g.clone());
     }
     (a, b)
+}
+
+/// Shuffles a data set's documents (xorshift seeded by `seed`; the evaluation's documents
+/// are undated, so this is their arrival order).
+fn shuffle(ds: &mut Dataset, seed: u64) {
+    let mut order: Vec<usize> = (0..ds.docs.len()).collect();
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    for i in (1..order.len()).rev() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        order.swap(i, (x % (i as u64 + 1)) as usize);
+    }
+    ds.docs = order.iter().map(|&i| ds.docs[i].clone()).collect();
+    ds.cues = order.iter().map(|&i| ds.cues[i].clone()).collect();
+    ds.gold = order.iter().map(|&i| ds.gold[i].clone()).collect();
 }
 
 fn set_field(p: &mut Params, field: &str, v: f64) -> bool {
@@ -102,6 +118,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             sets
         }
     };
+    let mut sets = sets;
+    if let Some(seed) = std::env::var("SHUFFLE")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+    {
+        for ds in &mut sets {
+            shuffle(ds, seed);
+        }
+    }
     let (a, b) = halves(&sets[0]);
     let all = [a, b, sets[0].clone(), sets[1].clone(), sets[2].clone()];
     let which: Vec<usize> = std::env::var("SETS")
