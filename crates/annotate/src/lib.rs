@@ -5,6 +5,7 @@
 //! returns spans in code-point offsets. [`link`] attaches every count to its disease, place and
 //! date; [`facts`] derives the headline figures.
 
+mod ascii;
 pub mod count;
 pub mod date;
 pub mod disease;

@@ -104,10 +104,7 @@ pub(crate) fn tokenize(src: &str) -> Vec<Token> {
             } else if b.is_ascii_alphabetic() {
                 // ASCII letters without a call; the first other byte ends the word unless it
                 // starts a non-ASCII letter.
-                i += 1;
-                while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
-                    i += 1;
-                }
+                i = crate::ascii::letters_end(bytes, i + 1);
                 if i < bytes.len() && bytes[i] >= 0x80 {
                     i = word_end(src, i);
                 }

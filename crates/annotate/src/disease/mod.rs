@@ -484,17 +484,22 @@ impl DiseaseMatcher {
         let mut spans = self.match_bytes(text, norm);
         if first_per_sentence && spans.len() > 1 {
             let breaks = sentence_breaks(text.as_bytes());
-            // Per entry, the sentence of its last kept mention.
-            let mut last: Vec<Option<usize>> = vec![None; self.entries.len()];
+            // Per entry met so far, the sentence of its last kept mention: a document names
+            // few diseases, so a short list searched linearly (at most one slot per lexicon
+            // entry) costs less than a zeroed slot for every entry of the lexicon.
+            let mut last: Vec<(u32, usize)> = Vec::new();
             spans.retain(|&(entry, start, _)| {
                 let sentence = breaks.partition_point(|&b| b <= start);
-                match last.get_mut(entry as usize) {
-                    Some(slot) if *slot == Some(sentence) => false,
-                    Some(slot) => {
-                        *slot = Some(sentence);
+                match last.iter_mut().find(|(e, _)| *e == entry) {
+                    Some((_, slot)) if *slot == sentence => false,
+                    Some((_, slot)) => {
+                        *slot = sentence;
                         true
                     }
-                    None => true,
+                    None => {
+                        last.push((entry, sentence));
+                        true
+                    }
                 }
             });
         }
@@ -521,9 +526,10 @@ impl DiseaseMatcher {
             if pos >= n {
                 break;
             }
-            let mut word_end = pos + 1;
+            // Letters and digits eight bytes at a time; `_` and non-ASCII word bytes one by one.
+            let mut word_end = crate::ascii::alnum_end(hay, pos + 1);
             while word_end < n && is_word(hay[word_end]) {
-                word_end += 1;
+                word_end = crate::ascii::alnum_end(hay, word_end + 1);
             }
             // A term starts with a whole word; most words start no term.
             if !self.first_words.may_start(hay, pos, word_end) {

@@ -1,0 +1,111 @@
+//! Byte-run scanning shared by the tokenisers: the end of a run of ASCII letters (or letters and
+//! digits) found eight bytes at a time.
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Per byte of `x`, the high bit set when the byte is an ASCII letter.
+#[inline]
+fn letters(x: u64) -> u64 {
+    // Lower-cased, high bit cleared: adding never carries into the next byte.
+    let low = (x | (0x20 * LO)) & !HI;
+    let ge_a = low + (0x80 - u64::from(b'a')) * LO;
+    let gt_z = low + (0x80 - u64::from(b'z') - 1) * LO;
+    ge_a & !gt_z & !x & HI
+}
+
+/// Per byte of `x`, the high bit set when the byte is an ASCII digit.
+#[inline]
+fn digits(x: u64) -> u64 {
+    let low = x & !HI;
+    let ge_0 = low + (0x80 - u64::from(b'0')) * LO;
+    let gt_9 = low + (0x80 - u64::from(b'9') - 1) * LO;
+    ge_0 & !gt_9 & !x & HI
+}
+
+/// The first index at or after `i` whose byte is not an ASCII letter (`bytes.len()` if none).
+#[inline]
+pub(crate) fn letters_end(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let other = !letters(u64::from_le_bytes(w)) & HI;
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+        i += 1;
+    }
+    i
+}
+
+/// The first index at or after `i` whose byte is not an ASCII letter or digit (`bytes.len()` if
+/// none).
+#[inline]
+pub(crate) fn alnum_end(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(w);
+        let other = !(letters(x) | digits(x)) & HI;
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scalar definitions, for comparison.
+    fn letters_slow(b: &[u8], mut i: usize) -> usize {
+        while i < b.len() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        i
+    }
+
+    fn alnum_slow(b: &[u8], mut i: usize) -> usize {
+        while i < b.len() && b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        i
+    }
+
+    #[test]
+    fn every_byte_value_is_classified_as_the_scalar_test_does() {
+        for v in 0..=255u8 {
+            for pos in 0..12 {
+                let mut b = vec![b'a'; 12];
+                b[pos] = v;
+                for start in 0..=pos {
+                    assert_eq!(letters_end(&b, start), letters_slow(&b, start), "{v} {pos}");
+                    assert_eq!(alnum_end(&b, start), alnum_slow(&b, start), "{v} {pos}");
+                }
+                let mut d = vec![b'7'; 12];
+                d[pos] = v;
+                assert_eq!(alnum_end(&d, 0), alnum_slow(&d, 0), "{v} {pos}");
+                assert_eq!(letters_end(&d, 0), letters_slow(&d, 0), "{v} {pos}");
+            }
+        }
+    }
+
+    #[test]
+    fn runs_across_chunks_and_at_the_end() {
+        let text = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ xyz09AZ";
+        for start in 0..text.len() {
+            assert_eq!(letters_end(text, start), letters_slow(text, start));
+            assert_eq!(alnum_end(text, start), alnum_slow(text, start));
+        }
+        assert_eq!(letters_end(b"", 0), 0);
+        assert_eq!(alnum_end(b"abc", 3), 3);
+    }
+}
