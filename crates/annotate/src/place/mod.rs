@@ -572,7 +572,13 @@ impl<'g> Gazetteer<'g> {
     /// Picks one entry per mention: prior (level, population, preferred name) plus the weight of
     /// the document's other places (their countries and first-order divisions).
     fn resolve(&self, mentions: &[Mention]) -> Vec<u32> {
-        let first: Vec<u32> = mentions.iter().map(|m| self.best(m, None)).collect();
+        // The prior of each candidate, computed once for both rounds.
+        let priors: Vec<Vec<f64>> = mentions.iter().map(|m| self.priors(m)).collect();
+        let first: Vec<u32> = mentions
+            .iter()
+            .zip(&priors)
+            .map(|(m, p)| self.best(m, p, None))
+            .collect();
         let mut countries: FxMap<&str, usize> = FxMap::default();
         let mut admins: FxMap<(&str, &str), usize> = FxMap::default();
         let mut named: FxMap<&str, usize> = FxMap::default();
@@ -590,7 +596,8 @@ impl<'g> Gazetteer<'g> {
         mentions
             .iter()
             .zip(&first)
-            .map(|(m, &own)| {
+            .zip(&priors)
+            .map(|((m, &own), p)| {
                 let ctx = Context {
                     countries: &countries,
                     named: &named,
@@ -598,45 +605,59 @@ impl<'g> Gazetteer<'g> {
                     total,
                     own: self.entry(own),
                 };
-                self.best(m, Some(&ctx))
+                self.best(m, p, Some(&ctx))
             })
             .collect()
     }
 
-    fn best(&self, m: &Mention, ctx: Option<&Context<'_>>) -> u32 {
+    /// The prior score of each candidate of `m`, in order: level, population, preferred name.
+    fn priors(&self, m: &Mention) -> Vec<f64> {
+        m.cands
+            .iter()
+            .map(|c| {
+                let e = self.entry(c.entry);
+                let mut score = match e.kind {
+                    Kind::Country => 5.0,
+                    Kind::Admin1 => 3.0,
+                    Kind::Admin2 => 0.0,
+                    Kind::City => 0.0,
+                };
+                score += 2.0 * ((e.population as f64) + 10.0).log10();
+                // World cities keep their reading against a small namesake in a document's
+                // country.
+                if e.kind == Kind::City && e.population >= 1_000_000 {
+                    score += 3.0;
+                }
+                if c.via == Via::Name {
+                    score += 0.5;
+                }
+                // "Beijing", "Chiang Mai", "Paris": a division is not the reading when a city
+                // of the same name lies inside it.
+                if matches!(e.kind, Kind::Admin1 | Kind::Admin2)
+                    && m.cands.iter().any(|o| {
+                        let oe = self.entry(o.entry);
+                        oe.kind == Kind::City && oe.is_inside(e)
+                    })
+                {
+                    score -= 6.0;
+                }
+                // A division named so only by an alternate name ("Moscow" for Moscow Oblast).
+                if matches!(e.kind, Kind::Admin1 | Kind::Admin2) && c.via == Via::Alt {
+                    score -= 2.0;
+                }
+                score
+            })
+            .collect()
+    }
+
+    /// The candidate of `m` with the best score: its prior (`priors`, from
+    /// [`Self::priors`]) plus, with a context, the weight of the document's other places.
+    fn best(&self, m: &Mention, priors: &[f64], ctx: Option<&Context<'_>>) -> u32 {
         let mut best = (f64::MIN, u32::MAX);
-        for c in &m.cands {
-            let e = self.entry(c.entry);
-            let mut score = match e.kind {
-                Kind::Country => 5.0,
-                Kind::Admin1 => 3.0,
-                Kind::Admin2 => 0.0,
-                Kind::City => 0.0,
-            };
-            score += 2.0 * ((e.population as f64) + 10.0).log10();
-            // World cities keep their reading against a small namesake in a document's country.
-            if e.kind == Kind::City && e.population >= 1_000_000 {
-                score += 3.0;
-            }
-            if c.via == Via::Name {
-                score += 0.5;
-            }
-            // "Beijing", "Chiang Mai", "Paris": a division is not the reading when a city of
-            // the same name lies inside it.
-            if matches!(e.kind, Kind::Admin1 | Kind::Admin2)
-                && m.cands.iter().any(|o| {
-                    let oe = self.entry(o.entry);
-                    oe.kind == Kind::City && oe.is_inside(e)
-                })
-            {
-                score -= 6.0;
-            }
-            // A division named so only by an alternate name ("Moscow" for Moscow Oblast).
-            if matches!(e.kind, Kind::Admin1 | Kind::Admin2) && c.via == Via::Alt {
-                score -= 2.0;
-            }
+        for (c, &prior) in m.cands.iter().zip(priors) {
+            let mut score = prior;
             if let Some(ctx) = ctx {
-                score += ctx.boost(e);
+                score += ctx.boost(self.entry(c.entry));
             }
             if score > best.0 || (score == best.0 && c.entry < best.1) {
                 best = (score, c.entry);
@@ -763,29 +784,61 @@ impl TitleLines {
         let start = start.min(bytes.len());
         let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
         let line_end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        let mut words = 0usize;
-        let mut capitalised = 0usize;
-        for w in text
-            .get(line_start..line_end)
-            .unwrap_or("")
-            .split_whitespace()
-        {
-            let mut letters = w.chars().filter(|c| c.is_alphabetic());
-            let Some(first) = letters.next() else {
-                continue;
-            };
-            if letters.take(3).count() < 3 {
-                continue;
-            }
-            words += 1;
-            if first.is_uppercase() {
-                capitalised += 1;
-            }
-        }
+        let line = text.get(line_start..line_end).unwrap_or("");
+        let (words, capitalised) = if line.is_ascii() {
+            title_words_ascii(line)
+        } else {
+            title_words(line)
+        };
         let verdict = words >= 3 && capitalised * 10 >= words * 7;
         self.last = Some((line_start, line_end, verdict));
         verdict
     }
+}
+
+/// The words of `line` with four letters or more, and how many of them start with a capital
+/// letter (words split at white space; a word's first letter decides).
+fn title_words(line: &str) -> (usize, usize) {
+    let mut words = 0usize;
+    let mut capitalised = 0usize;
+    for w in line.split_whitespace() {
+        let mut letters = w.chars().filter(|c| c.is_alphabetic());
+        let Some(first) = letters.next() else {
+            continue;
+        };
+        if letters.take(3).count() < 3 {
+            continue;
+        }
+        words += 1;
+        if first.is_uppercase() {
+            capitalised += 1;
+        }
+    }
+    (words, capitalised)
+}
+
+/// [`title_words`] of an ASCII line, byte by byte: words split at ASCII white space (where
+/// `split_whitespace` splits an ASCII line), letters counted per word.
+fn title_words_ascii(line: &str) -> (usize, usize) {
+    let mut words = 0usize;
+    let mut capitalised = 0usize;
+    let mut letters = 0usize;
+    let mut upper = false;
+    for &b in line.as_bytes().iter().chain(std::iter::once(&b' ')) {
+        if matches!(b, b' ' | b'\t'..=b'\r') {
+            if letters >= 4 {
+                words += 1;
+                capitalised += usize::from(upper);
+            }
+            letters = 0;
+        } else if b.is_ascii_alphabetic() {
+            if letters == 0 {
+                upper = b.is_ascii_uppercase();
+            }
+            letters += 1;
+        }
+    }
+    (words, capitalised)
 }
 
 fn previous_word(text: &str, start: usize) -> Option<&str> {

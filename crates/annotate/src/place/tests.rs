@@ -553,3 +553,30 @@ proptest! {
         prop_assert_eq!(g.scan(&t), scan_bytewise(g, &t));
     }
 }
+
+proptest! {
+    /// The byte-by-byte title-case count of an ASCII line is the character-by-character one.
+    #[test]
+    fn title_words_ascii_is_title_words(line in "[A-Za-z0-9 \t\x0b\x0c\r.,'-]{0,80}") {
+        prop_assert_eq!(super::title_words_ascii(&line), super::title_words(&line));
+    }
+}
+
+#[test]
+fn title_words_counts_long_words_and_capitals() {
+    for line in [
+        "Cholera Outbreak in Northern Chad",
+        "a bb Ccc dddd Eeee-Ff 12ab3c",
+        "  \x0bWord\x0bword  ",
+    ] {
+        assert_eq!(
+            super::title_words_ascii(line),
+            super::title_words(line),
+            "{line:?}"
+        );
+    }
+    assert_eq!(
+        super::title_words_ascii("Cholera Outbreak in Northern Chad"),
+        (4, 4)
+    );
+}
