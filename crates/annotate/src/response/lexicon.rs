@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::text::{Ctx, Tok};
+use super::text::{BuildFnv, Ctx, Tok};
 
 /// One phrase of a list: its words (lower case) and what it stands for.
 #[derive(Debug)]
@@ -17,7 +17,7 @@ struct Phrase<T> {
 /// A phrase list keyed by first word.
 #[derive(Debug)]
 pub(crate) struct Lexicon<T> {
-    by_first: HashMap<String, Vec<Phrase<T>>>,
+    by_first: HashMap<String, Vec<Phrase<T>>, BuildFnv>,
 }
 
 impl<T> Lexicon<T> {
@@ -53,7 +53,7 @@ fn norm_eq(w: &str, expect: &str) -> bool {
 impl<T> Lexicon<T> {
     /// Builds a lexicon from `(form, value)` pairs.
     fn new(rows: impl IntoIterator<Item = (String, T)>) -> Lexicon<T> {
-        let mut by_first: HashMap<String, Vec<Phrase<T>>> = HashMap::new();
+        let mut by_first: HashMap<String, Vec<Phrase<T>>, BuildFnv> = HashMap::default();
         for (form, value) in rows {
             let words: Vec<String> = form.split_whitespace().map(str::to_lowercase).collect();
             let Some(first) = words.first().cloned() else {
@@ -137,7 +137,11 @@ impl Lists {
     /// True when a phrase of some list may start with token text `w`.
     pub(crate) fn may_start(&self, w: &str) -> bool {
         let w = strip_possessive(w);
-        self.firsts.contains(w) || w.split('-').next().is_some_and(|h| self.firsts.contains(h))
+        // The part before a hyphen is looked up only when there is a hyphen (otherwise it is
+        // `w` itself, already looked up).
+        self.firsts.contains(w)
+            || w.split_once('-')
+                .is_some_and(|(h, _)| self.firsts.contains(h))
     }
 }
 

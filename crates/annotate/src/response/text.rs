@@ -115,23 +115,25 @@ pub(crate) struct Tok {
 pub(crate) fn tokens(text: &str, start: usize, end: usize, out: &mut Vec<Tok>) {
     out.clear();
     let s = &text[start..end];
-    let mut it = s.char_indices().peekable();
-    while let Some((off, ch)) = it.next() {
+    // Characters are read by byte offset, ASCII without decoding (no iterator state).
+    let mut i = 0usize;
+    while let Some(ch) = char_at(s, i) {
+        let len = ch.len_utf8();
         if ch.is_whitespace() {
+            i += len;
             continue;
         }
         if ch.is_alphanumeric() {
-            let mut e = off + ch.len_utf8();
+            let mut e = i + len;
             let mut last = ch;
-            while let Some(&(o2, c2)) = it.peek() {
+            while let Some(c2) = char_at(s, e) {
                 if c2.is_alphanumeric() {
-                    e = o2 + c2.len_utf8();
+                    e += c2.len_utf8();
                     last = c2;
-                    it.next();
                 } else if matches!(c2, '-' | '\'' | '’' | '.' | '&' | ',') {
                     // Inner joiner: keep only when a letter or digit follows (a comma only
                     // between digits: "1,000").
-                    let next = s[o2 + c2.len_utf8()..].chars().next();
+                    let next = char_at(s, e + c2.len_utf8());
                     let ok = if c2 == ',' {
                         last.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit())
                     } else {
@@ -139,8 +141,7 @@ pub(crate) fn tokens(text: &str, start: usize, end: usize, out: &mut Vec<Tok>) {
                     };
                     if ok {
                         last = c2;
-                        e = o2 + c2.len_utf8();
-                        it.next();
+                        e += c2.len_utf8();
                     } else {
                         break;
                     }
@@ -149,19 +150,32 @@ pub(crate) fn tokens(text: &str, start: usize, end: usize, out: &mut Vec<Tok>) {
                 }
             }
             out.push(Tok {
-                s: start + off,
+                s: start + i,
                 e: start + e,
                 word: true,
                 cap: ch.is_uppercase(),
             });
+            i = e;
         } else {
             out.push(Tok {
-                s: start + off,
-                e: start + off + ch.len_utf8(),
+                s: start + i,
+                e: start + i + len,
                 word: false,
                 cap: false,
             });
+            i += len;
         }
+    }
+}
+
+/// The character starting at byte `i` of `s` (a character boundary), `None` at the end.
+#[inline]
+fn char_at(s: &str, i: usize) -> Option<char> {
+    let b = *s.as_bytes().get(i)?;
+    if b < 0x80 {
+        Some(char::from(b))
+    } else {
+        s.get(i..)?.chars().next()
     }
 }
 
@@ -310,14 +324,16 @@ pub(crate) fn lower<R>(w: &str, f: impl FnOnce(&str) -> R) -> R {
 /// A set of lower-case words, looked up ignoring case (bytes, FNV-style hashing: the sets are
 /// small and fixed, the lookups many).
 ///
-/// Most words of a text are in no set: a table of the (first byte, length) shapes of the set's
-/// words rejects them before any hashing.
+/// Most words of a text are in no set: tables of the (first byte, length) and (last byte,
+/// length) shapes of the set's words reject them before any hashing.
 #[derive(Debug)]
 pub(crate) struct WordSet {
     words: std::collections::HashSet<Box<[u8]>, BuildFnv>,
     /// For each first byte, one bit per length of the words starting with it (bit 63: 63 bytes
     /// or more).
     shapes: Box<[u64; 256]>,
+    /// For each last byte, one bit per length of the words ending with it.
+    ends: Box<[u64; 256]>,
 }
 
 impl Default for WordSet {
@@ -325,6 +341,7 @@ impl Default for WordSet {
         WordSet {
             words: std::collections::HashSet::default(),
             shapes: Box::new([0; 256]),
+            ends: Box::new([0; 256]),
         }
     }
 }
@@ -373,9 +390,13 @@ impl WordSet {
     pub(crate) fn contains(&self, w: &str) -> bool {
         let mut buf = [0u8; 48];
         if w.is_ascii() && w.len() <= buf.len() {
-            // An ASCII word keeps its length and its first byte's place when lower-cased.
+            // An ASCII word keeps its length and its first and last bytes' places when
+            // lower-cased.
             let first = w.as_bytes().first().map_or(0, u8::to_ascii_lowercase);
-            if self.shapes[usize::from(first)] & length_bit(w.len()) == 0 {
+            let last = w.as_bytes().last().map_or(0, u8::to_ascii_lowercase);
+            let bit = length_bit(w.len());
+            if self.shapes[usize::from(first)] & bit == 0 || self.ends[usize::from(last)] & bit == 0
+            {
                 return false;
             }
             let out = &mut buf[..w.len()];
@@ -391,7 +412,9 @@ impl WordSet {
     pub(crate) fn insert(&mut self, w: &str) {
         let lower = w.to_lowercase().into_bytes().into_boxed_slice();
         let first = lower.first().copied().unwrap_or(0);
+        let last = lower.last().copied().unwrap_or(0);
         self.shapes[usize::from(first)] |= length_bit(lower.len());
+        self.ends[usize::from(last)] |= length_bit(lower.len());
         self.words.insert(lower);
     }
 }
@@ -473,6 +496,71 @@ mod tests {
         let s = sentences(&text);
         assert!(s.len() > 3);
         assert!(s.iter().all(|(a, b)| b - a <= MAX_SENTENCE + 10));
+    }
+
+    /// The character-iterator tokeniser [`tokens`] replaced, kept as the reference.
+    fn tokens_by_chars(text: &str, start: usize, end: usize, out: &mut Vec<Tok>) {
+        out.clear();
+        let s = &text[start..end];
+        let mut it = s.char_indices().peekable();
+        while let Some((off, ch)) = it.next() {
+            if ch.is_whitespace() {
+                continue;
+            }
+            if ch.is_alphanumeric() {
+                let mut e = off + ch.len_utf8();
+                let mut last = ch;
+                while let Some(&(o2, c2)) = it.peek() {
+                    if c2.is_alphanumeric() {
+                        e = o2 + c2.len_utf8();
+                        last = c2;
+                        it.next();
+                    } else if matches!(c2, '-' | '\'' | '’' | '.' | '&' | ',') {
+                        let next = s[o2 + c2.len_utf8()..].chars().next();
+                        let ok = if c2 == ',' {
+                            last.is_ascii_digit() && next.is_some_and(|n| n.is_ascii_digit())
+                        } else {
+                            next.is_some_and(char::is_alphanumeric)
+                        };
+                        if ok {
+                            last = c2;
+                            e = o2 + c2.len_utf8();
+                            it.next();
+                        } else {
+                            break;
+                        }
+                    } else {
+                        break;
+                    }
+                }
+                out.push(Tok {
+                    s: start + off,
+                    e: start + e,
+                    word: true,
+                    cap: ch.is_uppercase(),
+                });
+            } else {
+                out.push(Tok {
+                    s: start + off,
+                    e: start + off + ch.len_utf8(),
+                    word: false,
+                    cap: false,
+                });
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The byte-offset tokeniser gives the tokens the character-iterator one gave.
+        #[test]
+        fn tokens_equal_the_character_iterator_tokens(
+            text in r"([A-Za-z0-9]|[-'’.&,]|[ \t\n\u{a0}]|é|Ü|ß|“|”|\PC){0,60}"
+        ) {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            tokens(&text, 0, text.len(), &mut a);
+            tokens_by_chars(&text, 0, text.len(), &mut b);
+            proptest::prop_assert_eq!(a, b);
+        }
     }
 
     #[test]
