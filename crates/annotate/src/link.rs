@@ -42,12 +42,15 @@ struct Mention<K> {
     weak: bool,
 }
 
-fn disease_mentions(diseases: &[Disease], sents: &[(usize, usize)]) -> Vec<Mention<String>> {
-    let mut out: Vec<Mention<String>> = diseases
+fn disease_mentions<'d>(
+    diseases: &'d [Disease],
+    sents: &[(usize, usize)],
+) -> Vec<Mention<&'d str>> {
+    let mut out: Vec<Mention<&str>> = diseases
         .iter()
         .flat_map(|d| {
             d.mentions.iter().map(|m| Mention {
-                key: d.id.clone(),
+                key: d.id.as_str(),
                 start: m.start,
                 sentence: sentence_of(sents, m.start),
                 weak: false,
@@ -212,6 +215,7 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
         if count.disease.is_none() {
             let found = nearest_in_sentence(&diseases, sentence, count.start)
                 .or_else(|| nearest_before(&diseases, sentence, 2))
+                .map(str::to_owned)
                 .or_else(|| main_disease.clone());
             count.disease = match found {
                 Some(id) if is_syndrome(&id) => main_specific.clone().or(Some(id)),
@@ -233,18 +237,20 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
                 .or(main_place);
         }
         if count.date.is_none() {
-            count.date = date_for(count, sentence, &dates).or_else(|| published.clone());
+            count.date = date_for(count, sentence, &dates)
+                .map(str::to_owned)
+                .or_else(|| published.clone());
         }
     }
 }
 
 /// Resolved date mentions with their sentence.
-fn dated_mentions(dates: &[DateMention], sents: &[(usize, usize)]) -> Vec<Mention<String>> {
+fn dated_mentions<'d>(dates: &'d [DateMention], sents: &[(usize, usize)]) -> Vec<Mention<&'d str>> {
     dates
         .iter()
         .filter_map(|d| {
             // A range stands for its last day: figures "for 9 October to 5 November" are as of 5 November.
-            let value = d.end_value.clone().or_else(|| d.value.clone())?;
+            let value = d.end_value.as_deref().or(d.value.as_deref())?;
             Some(Mention {
                 key: value,
                 start: d.start,
@@ -255,7 +261,7 @@ fn dated_mentions(dates: &[DateMention], sents: &[(usize, usize)]) -> Vec<Mentio
         .collect()
 }
 
-fn date_for(count: &Count, sentence: usize, dates: &[Mention<String>]) -> Option<String> {
+fn date_for<'d>(count: &Count, sentence: usize, dates: &[Mention<&'d str>]) -> Option<&'d str> {
     nearest_in_sentence(dates, sentence, count.start)
 }
 
