@@ -540,36 +540,84 @@ pub fn page_text_lengths(html: &str) -> (usize, usize) {
 }
 
 fn html2txt_doc_char_count_impl(doc: &Document) -> usize {
-    let root = doc.body().unwrap_or_else(|| doc.root());
-    let removed: std::collections::HashSet<NodeId> =
-        basic_cleaning_targets(doc).into_iter().collect();
+    // The body is the root's grandchild (root → html → body): depth 2 below the root.
+    let (root, root_depth) = match doc.body() {
+        Some(body) => (body, 2),
+        None => (doc.root(), 0),
+    };
     let mut out = String::new();
-    spaced_text_skipping(doc, root, 0, &removed, &mut out);
+    spaced_text_skipping(doc, root, 0, root_depth, &mut out);
     crate::utils::trim_char_count(&out)
 }
 
-/// [`spaced_text`] that does not enter the children in `removed`.
+/// epiwire: whether [`basic_cleaning_targets`] lists the element at `depth` below the root,
+/// decided on the element alone: its searches (`query_selector_all` and `iter` from the root)
+/// stop at `MAX_TREE_DEPTH`; BASIC_CLEANING_SELECTOR is matched as scraper matches it
+/// (lower-case local names of any namespace, `*=` on `id` and `class` case-sensitive, as
+/// neither is in the HTML list of case-insensitive attributes); the cookie-consent pattern
+/// cannot match an empty value.
+fn basic_cleaning_target(doc: &Document, id: NodeId, depth: usize) -> bool {
+    if depth >= MAX_TREE_DEPTH {
+        return false;
+    }
+    let Some(scraper::Node::Element(e)) = doc.tree.get(id).map(|n| n.value()) else {
+        return false;
+    };
+    let tag = e.name.local.as_ref();
+    if matches!(
+        tag,
+        "aside" | "footer" | "script" | "style" | "fencedframe" | "svg" | "template"
+    ) {
+        return true;
+    }
+    if e.attrs.is_empty() {
+        return false;
+    }
+    let class = doc.class_str(id);
+    let elem_id = doc.attr_str(id, "id");
+    if tag == "div"
+        && (elem_id.is_some_and(|v| v.contains("footer")) || class.contains("footer"))
+    {
+        return true;
+    }
+    (!class.is_empty() && RX_COOKIE_CONSENT.is_match(class))
+        || elem_id.is_some_and(|v| !v.is_empty() && RX_COOKIE_CONSENT.is_match(v))
+}
+
+/// [`spaced_text`] that does not enter the children [`basic_cleaning`] would remove, without
+/// copying each text node twice (`text_content` and `remove_control_characters` of a text
+/// node are its text filtered). `abs_depth` is the node's depth below the root.
 fn spaced_text_skipping(
     doc: &Document,
     id: NodeId,
     depth: usize,
-    removed: &std::collections::HashSet<NodeId>,
+    abs_depth: usize,
     out: &mut String,
 ) {
     if depth >= MAX_TREE_DEPTH {
         return;
     }
-    let block = TEXT_BLOCK_TAGS.contains(&doc.tag_name(id));
+    let Some(node) = doc.tree.get(id) else {
+        return;
+    };
+    let block = match node.value() {
+        scraper::Node::Element(e) => TEXT_BLOCK_TAGS.contains(&e.name.local.as_ref()),
+        _ => false,
+    };
     if block {
         out.push(' ');
     }
-    if doc.is_text(id) {
-        let text = doc.text_content(id);
-        out.push_str(&remove_control_characters(&text));
+    if let scraper::Node::Text(t) = node.value() {
+        let text: &str = t.as_ref();
+        if text.bytes().all(|b| (0x20..0x7f).contains(&b) || matches!(b, b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')) {
+            out.push_str(text);
+        } else {
+            out.extend(text.chars().filter(|c| c.is_whitespace() || !c.is_control()));
+        }
     }
-    for child in doc.child_nodes(id) {
-        if !removed.contains(&child) {
-            spaced_text_skipping(doc, child, depth + 1, removed, out);
+    for child in node.children() {
+        if !basic_cleaning_target(doc, child.id(), abs_depth + 1) {
+            spaced_text_skipping(doc, child.id(), depth + 1, abs_depth + 1, out);
         }
     }
     if block {

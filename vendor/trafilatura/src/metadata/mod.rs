@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use chrono::Datelike;
+use html5ever::ns;
 use regex::Regex;
 
 use crate::dom::{Document, NodeId, MAX_TREE_DEPTH, VOID_ELEMENTS};
@@ -734,8 +735,8 @@ pub fn dom_author_pair(html: &str) -> (String, String) {
 /// order skips them and sorts the remaining elements by the first author rule they match (the
 /// rules read only the element's own tag and attributes); each rule's elements are then tried
 /// in document order with their text collected by `iter_text` minus the skipped subtrees.
-/// An element without attributes can match no rule but by its tag (`author`, `time`,
-/// `figure`), so the attribute lookups are skipped for it.
+/// An element without any of the attributes the rules read can match no rule but by its tag
+/// (`author`, `time`, `figure`), so the attribute lookups are skipped for it.
 fn dom_author_text(doc: &Document, limit: usize) -> String {
     let mut by_rule: [Vec<(NodeId, usize)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
     let root = doc.root();
@@ -780,14 +781,27 @@ fn dom_author_text(doc: &Document, limit: usize) -> String {
     String::new()
 }
 
-/// Whether an element has no attributes (then only its tag can match a selector rule).
-fn has_no_attributes(doc: &Document, id: NodeId) -> bool {
-    matches!(doc.tree.get(id).map(|n| n.value()), Some(scraper::Node::Element(e)) if e.attrs.is_empty())
+/// Whether an element has none of the attributes the author and author-discard rules read
+/// (`class`, `id`, `rel`, `itemprop`, `data-testid`, `data-component`, without prefix or
+/// namespace); then they all read as empty and only the tag can match. An attribute that is
+/// absent from the list cannot be found by `attr_str`'s binary search either.
+fn lacks_rule_attributes(doc: &Document, id: NodeId) -> bool {
+    let Some(scraper::Node::Element(e)) = doc.tree.get(id).map(|n| n.value()) else {
+        return false;
+    };
+    !e.attrs.iter().any(|(q, _)| {
+        q.prefix.is_none()
+            && q.ns == ns!()
+            && matches!(
+                q.local.as_ref(),
+                "class" | "id" | "rel" | "itemprop" | "data-testid" | "data-component"
+            )
+    })
 }
 
 /// Whether a `META_AUTHOR_DISCARD` rule matches the element.
 fn author_discarded(doc: &Document, id: NodeId) -> bool {
-    if has_no_attributes(doc, id) {
+    if lacks_rule_attributes(doc, id) {
         return matches!(doc.tag_name(id), "time" | "figure");
     }
     META_AUTHOR_DISCARD.iter().any(|rule| rule(doc, id))
@@ -795,7 +809,7 @@ fn author_discarded(doc: &Document, id: NodeId) -> bool {
 
 /// The index of the first `META_AUTHOR` rule matching the element.
 fn author_rule(doc: &Document, id: NodeId) -> Option<usize> {
-    if has_no_attributes(doc, id) {
+    if lacks_rule_attributes(doc, id) {
         return (doc.tag_name(id) == "author").then_some(0);
     }
     META_AUTHOR.iter().position(|rule| rule(doc, id))
