@@ -3,7 +3,7 @@
 //! Lines are read in chunks and annotated in parallel; only each document's compact features
 //! are kept. Up to `epiwire_cluster::batch::MAX_BATCH` documents are clustered in one batch
 //! (average linkage, then the within-cluster split); beyond that, incrementally in input order,
-//! as `ingest` does.
+//! as `ingest` does, with each document's names and years (`Cues`).
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
@@ -83,7 +83,11 @@ pub fn run(args: &ClusterArgs) -> Result<ExitCode> {
     } else {
         tracing::info!(docs = docs.len(), "large input: clustering incrementally");
         let mut events = Events::new(Clusterer::default());
-        let raw: Vec<usize> = docs.iter().map(|d| events.push(d).0).collect();
+        let raw: Vec<usize> = docs
+            .iter()
+            .zip(&cues)
+            .map(|(d, c)| events.push_cued(d, Some(c)).0)
+            .collect();
         batch::relabel(&raw.iter().map(|&e| events.resolve(e)).collect::<Vec<_>>())
     };
 
