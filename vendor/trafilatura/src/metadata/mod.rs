@@ -15,7 +15,8 @@ use crate::extraction::html_processing::prune_unwanted_nodes;
 use crate::options::{HtmlDateMode, Options};
 use crate::result::Metadata;
 use crate::selector::metadata::{
-    META_AUTHOR, META_AUTHOR_DISCARD, META_CATEGORIES, META_TAGS, META_TITLE,
+    author_discard_rule1, author_discard_rule2, author_rule1, author_rule2, author_rule3,
+    AuthorAttrs, META_AUTHOR, META_AUTHOR_DISCARD, META_CATEGORIES, META_TAGS, META_TITLE,
 };
 use crate::selector::query_all;
 use crate::utils::regex_patterns::{
@@ -755,13 +756,12 @@ fn dom_author_text(doc: &Document, limit: usize) -> String {
             continue;
         }
         if doc.is_element(id) {
-            if author_discarded(doc, id) {
+            let (discarded, rule) = author_rules(doc, id);
+            if discarded {
                 continue;
             }
-            if let Some(rule) = author_rule(doc, id) {
-                if let Some(list) = by_rule.get_mut(rule) {
-                    list.push((id, depth));
-                }
+            if let Some(list) = rule.and_then(|r| by_rule.get_mut(r)) {
+                list.push((id, depth));
             }
         }
         push_children(&mut stack, id, depth);
@@ -799,20 +799,30 @@ fn lacks_rule_attributes(doc: &Document, id: NodeId) -> bool {
     })
 }
 
-/// Whether a `META_AUTHOR_DISCARD` rule matches the element.
-fn author_discarded(doc: &Document, id: NodeId) -> bool {
+/// Whether a `META_AUTHOR_DISCARD` rule matches the element, and the index of the first
+/// `META_AUTHOR` rule that does (the same rules, with the attributes looked up once).
+fn author_rules(doc: &Document, id: NodeId) -> (bool, Option<usize>) {
     if lacks_rule_attributes(doc, id) {
-        return matches!(doc.tag_name(id), "time" | "figure");
+        let tag = doc.tag_name(id);
+        return (
+            matches!(tag, "time" | "figure"),
+            (tag == "author").then_some(0),
+        );
     }
-    META_AUTHOR_DISCARD.iter().any(|rule| rule(doc, id))
-}
-
-/// The index of the first `META_AUTHOR` rule matching the element.
-fn author_rule(doc: &Document, id: NodeId) -> Option<usize> {
-    if lacks_rule_attributes(doc, id) {
-        return (doc.tag_name(id) == "author").then_some(0);
+    let a = AuthorAttrs::of(doc, id);
+    if author_discard_rule1(&a) || author_discard_rule2(&a) {
+        return (true, None);
     }
-    META_AUTHOR.iter().position(|rule| rule(doc, id))
+    let rule = if author_rule1(&a) {
+        Some(0)
+    } else if author_rule2(&a) {
+        Some(1)
+    } else if author_rule3(&a) {
+        Some(2)
+    } else {
+        None
+    };
+    (false, rule)
 }
 
 /// `Document::iter_text_inner` with `" "` as separator, skipping the elements pruned by
@@ -848,7 +858,7 @@ fn iter_text_pruned(
     *last_level = level;
     for child in node.children() {
         let cid = child.id();
-        if depth + 1 < MAX_TREE_DEPTH && doc.is_element(cid) && author_discarded(doc, cid) {
+        if depth + 1 < MAX_TREE_DEPTH && doc.is_element(cid) && author_rules(doc, cid).0 {
             continue;
         }
         iter_text_pruned(doc, cid, level + 1, depth + 1, buf, last_level);

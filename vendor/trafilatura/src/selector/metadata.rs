@@ -48,32 +48,62 @@ pub(crate) const META_TAGS: &[super::Rule] = &[
 // MetaAuthor rules
 // ---------------------------------------------------------------------------
 
+/// epiwire: the tag and the attributes the author and author-discard rules read, looked up
+/// once per element (each rule used to look up its own; absent attributes read as empty, as
+/// `unwrap_or_default` made them). The rules below are defined on it, so the search of
+/// `metadata::dom_author_text` and the rule functions share one definition.
+pub(crate) struct AuthorAttrs<'a> {
+    pub(crate) tag: &'a str,
+    class: &'a str,
+    elem_id: &'a str,
+    rel: &'a str,
+    item_prop: &'a str,
+    data_test_id: &'a str,
+    data_component: &'a str,
+}
+
+impl<'a> AuthorAttrs<'a> {
+    /// The tag and the rules' attributes of `id`.
+    pub(crate) fn of(doc: &'a Document, id: NodeId) -> Self {
+        Self {
+            tag: doc.tag_name(id),
+            class: doc.class_str(id),
+            elem_id: doc.id_str(id),
+            rel: doc.attr_str(id, "rel").unwrap_or_default(),
+            item_prop: doc.attr_str(id, "itemprop").unwrap_or_default(),
+            data_test_id: doc.attr_str(id, "data-testid").unwrap_or_default(),
+            data_component: doc.attr_str(id, "data-component").unwrap_or_default(),
+        }
+    }
+}
+
 /// Matches specific author elements by rel, id, class, itemprop, or data-testid.
 ///
 /// Port of `metaAuthorRule1`.
 fn meta_author_rule1(doc: &Document, id: NodeId) -> bool {
-    let tag = doc.tag_name(id);
-    match tag {
+    author_rule1(&AuthorAttrs::of(doc, id))
+}
+
+/// [`meta_author_rule1`] on looked-up attributes.
+pub(crate) fn author_rule1(a: &AuthorAttrs<'_>) -> bool {
+    match a.tag {
         "a" | "address" | "div" | "link" | "p" | "span" | "strong" => {}
         "author" => return true,
         _ => return false,
     }
 
-    let class = doc.class_str(id);
-    let elem_id = doc.id_str(id);
-    let rel = doc.attr_str(id, "rel").unwrap_or_default();
-    let item_prop = doc.attr_str(id, "itemprop").unwrap_or_default();
-    let data_test_id = doc.attr_str(id, "data-testid").unwrap_or_default();
+    let (class, elem_id, rel, item_prop, data_test_id) =
+        (a.class, a.elem_id, a.rel, a.item_prop, a.data_test_id);
 
     rel == "author"
         || elem_id == "author"
         || class == "author"
         || item_prop == "author name"
         || rel == "me"
-        || contains(&class, "author-name")
-        || contains(&class, "AuthorName")
-        || contains(&class, "authorName")
-        || contains(&class, "author name")
+        || contains(class, "author-name")
+        || contains(class, "AuthorName")
+        || contains(class, "authorName")
+        || contains(class, "author name")
         || data_test_id == "AuthorCard"
         || data_test_id == "AuthorURL"
 }
@@ -82,51 +112,56 @@ fn meta_author_rule1(doc: &Document, id: NodeId) -> bool {
 ///
 /// Port of `metaAuthorRule2`.
 fn meta_author_rule2(doc: &Document, id: NodeId) -> bool {
-    let tag = doc.tag_name(id);
-    match tag {
+    author_rule2(&AuthorAttrs::of(doc, id))
+}
+
+/// [`meta_author_rule2`] on looked-up attributes.
+pub(crate) fn author_rule2(a: &AuthorAttrs<'_>) -> bool {
+    match a.tag {
         "a" | "div" | "h3" | "h4" | "p" | "span" => {}
         _ => return false,
     }
 
-    let class = doc.class_str(id);
-    let elem_id = doc.id_str(id);
-    let item_prop = doc.attr_str(id, "itemprop").unwrap_or_default();
+    let (class, elem_id, item_prop) = (a.class, a.elem_id, a.item_prop);
 
-    contains(&class, "author")
-        || contains(&elem_id, "author")
-        || contains(&item_prop, "author")
+    contains(class, "author")
+        || contains(elem_id, "author")
+        || contains(item_prop, "author")
         || class == "byline"
-        || contains(&class, "channel-name")
-        || contains(&elem_id, "zuozhe")
-        || contains(&class, "zuozhe")
-        || contains(&elem_id, "bianji")
-        || contains(&class, "bianji")
-        || contains(&elem_id, "xiaobian")
-        || contains(&class, "xiaobian")
-        || contains(&class, "submitted-by")
-        || contains(&class, "posted-by")
+        || contains(class, "channel-name")
+        || contains(elem_id, "zuozhe")
+        || contains(class, "zuozhe")
+        || contains(elem_id, "bianji")
+        || contains(class, "bianji")
+        || contains(elem_id, "xiaobian")
+        || contains(class, "xiaobian")
+        || contains(class, "submitted-by")
+        || contains(class, "posted-by")
         || class == "username"
         || class == "byl"
         || class == "BBL"
-        || contains(&class, "journalist-name")
+        || contains(class, "journalist-name")
 }
 
 /// Matches any element with author-related attributes (last-resort).
 ///
 /// Port of `metaAuthorRule3`.
 fn meta_author_rule3(doc: &Document, id: NodeId) -> bool {
-    let class = doc.class_str(id);
-    let elem_id = doc.id_str(id);
-    let data_component = doc.attr_str(id, "data-component").unwrap_or_default();
-    let item_prop = doc.attr_str(id, "itemprop").unwrap_or_default();
+    author_rule3(&AuthorAttrs::of(doc, id))
+}
 
-    contains_lower(&elem_id, "author")
-        || contains_lower(&class, "author")
-        || contains(&class, "screenname")
-        || contains_lower(&data_component, "byline")
-        || contains(&item_prop, "author")
-        || contains(&class, "writer")
-        || contains_lower(&class, "byline")
+/// [`meta_author_rule3`] on looked-up attributes.
+pub(crate) fn author_rule3(a: &AuthorAttrs<'_>) -> bool {
+    let (class, elem_id, data_component, item_prop) =
+        (a.class, a.elem_id, a.data_component, a.item_prop);
+
+    contains_lower(elem_id, "author")
+        || contains_lower(class, "author")
+        || contains(class, "screenname")
+        || contains_lower(data_component, "byline")
+        || contains(item_prop, "author")
+        || contains(class, "writer")
+        || contains_lower(class, "byline")
 }
 
 // ---------------------------------------------------------------------------
@@ -137,47 +172,53 @@ fn meta_author_rule3(doc: &Document, id: NodeId) -> bool {
 ///
 /// Port of `metaAuthorDiscardRule1`.
 fn meta_author_discard_rule1(doc: &Document, id: NodeId) -> bool {
-    let tag = doc.tag_name(id);
-    match tag {
+    author_discard_rule1(&AuthorAttrs::of(doc, id))
+}
+
+/// [`meta_author_discard_rule1`] on looked-up attributes.
+pub(crate) fn author_discard_rule1(a: &AuthorAttrs<'_>) -> bool {
+    match a.tag {
         "a" | "div" | "section" | "span" => {}
         _ => return false,
     }
 
-    let class = doc.class_str(id);
-    let elem_id = doc.id_str(id);
-    let data_component = doc.attr_str(id, "data-component").unwrap_or_default();
+    let (class, elem_id, data_component) = (a.class, a.elem_id, a.data_component);
 
     elem_id == "comments"
         || class == "comments"
         || class == "title"
         || class == "date"
-        || contains(&elem_id, "commentlist")
-        || contains(&class, "commentlist")
-        || contains(&class, "sidebar")
-        || contains(&class, "is-hidden")
-        || contains(&class, "quote")
-        || contains(&elem_id, "comment-list")
-        || contains(&class, "comment-list")
-        || contains(&class, "embedly-instagram")
-        || contains(&elem_id, "ProductReviews")
-        || starts_with(&elem_id, "comments")
-        || contains(&data_component, "Figure")
-        || contains(&class, "article-share")
-        || contains(&class, "article-support")
-        || contains(&class, "print")
-        || contains(&class, "category")
-        || contains(&class, "meta-date")
-        || contains(&class, "meta-reviewer")
-        || starts_with(&class, "comments")
-        || starts_with(&class, "Comments")
+        || contains(elem_id, "commentlist")
+        || contains(class, "commentlist")
+        || contains(class, "sidebar")
+        || contains(class, "is-hidden")
+        || contains(class, "quote")
+        || contains(elem_id, "comment-list")
+        || contains(class, "comment-list")
+        || contains(class, "embedly-instagram")
+        || contains(elem_id, "ProductReviews")
+        || starts_with(elem_id, "comments")
+        || contains(data_component, "Figure")
+        || contains(class, "article-share")
+        || contains(class, "article-support")
+        || contains(class, "print")
+        || contains(class, "category")
+        || contains(class, "meta-date")
+        || contains(class, "meta-reviewer")
+        || starts_with(class, "comments")
+        || starts_with(class, "Comments")
 }
 
 /// Discards `<time>` and `<figure>` elements.
 ///
 /// Port of `metaAuthorDiscardRule2`.
 fn meta_author_discard_rule2(doc: &Document, id: NodeId) -> bool {
-    let tag = doc.tag_name(id);
-    tag == "time" || tag == "figure"
+    author_discard_rule2(&AuthorAttrs::of(doc, id))
+}
+
+/// [`meta_author_discard_rule2`] on looked-up attributes.
+pub(crate) fn author_discard_rule2(a: &AuthorAttrs<'_>) -> bool {
+    a.tag == "time" || a.tag == "figure"
 }
 
 // ---------------------------------------------------------------------------
