@@ -468,6 +468,17 @@ impl<'a> Gazetteer<'a> {
 /// after a letter, a digit or a dot ("Côte" of "Côte d'Ivoire", "St." of "St. Louis", "U.S." of
 /// "U.S."). The scanner's windows end at the same places.
 pub(crate) fn first_segment(name: &str) -> &str {
+    let bytes = name.as_bytes();
+    // A name that starts with an ASCII letter or digit: its segment is the run of ASCII letters
+    // and digits (found eight bytes at a time), unless a non-ASCII byte ends the run (then the
+    // character loop decides).
+    if bytes.first().is_some_and(u8::is_ascii_alphanumeric) {
+        let end = crate::ascii::alnum_end(bytes, 1);
+        return match bytes.get(end) {
+            Some(b) if !b.is_ascii() => first_segment_chars(name),
+            _ => name.get(..end).unwrap_or(name),
+        };
+    }
     // ASCII bytes are read without decoding; the first non-ASCII byte before the segment's end
     // hands over to the character loop.
     let mut last_word = false;
@@ -541,5 +552,36 @@ impl Hasher for FxHasher {
     #[inline]
     fn finish(&self) -> u64 {
         self.hash
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{first_segment, first_segment_chars};
+
+    proptest! {
+        /// The run-based segment of a name is the character loop's.
+        #[test]
+        fn first_segment_is_the_character_loops(name in r"([A-Za-z0-9]|[ .,'\-]|é|Ô|ß|\PC){0,30}") {
+            prop_assert_eq!(first_segment(&name), first_segment_chars(&name));
+        }
+    }
+
+    #[test]
+    fn first_segments_of_known_names() {
+        for (name, seg) in [
+            ("Côte d'Ivoire", "Côte"),
+            ("St. Louis", "St"),
+            ("New York City", "New"),
+            ("Abcdefghijklmnop", "Abcdefghijklmnop"),
+            ("Zürich", "Zürich"),
+            ("A", "A"),
+            ("", ""),
+        ] {
+            assert_eq!(first_segment(name), seg, "{name}");
+            assert_eq!(first_segment_chars(name), seg, "{name}");
+        }
     }
 }

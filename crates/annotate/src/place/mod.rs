@@ -338,6 +338,7 @@ impl<'g> Gazetteer<'g> {
     /// the table. From each start the window grows word by word and the run narrows to the forms
     /// that start with the window; the scan stops as soon as no form does, which for most words
     /// is after the first.
+    #[inline(never)]
     fn scan(&self, norm: &str) -> Vec<(usize, usize, usize)> {
         let mut raw = Vec::new();
         let forms = &self.form_texts;
@@ -579,14 +580,15 @@ impl<'g> Gazetteer<'g> {
             .zip(&priors)
             .map(|(m, p)| self.best(m, p, None))
             .collect();
-        let mut countries: FxMap<&str, usize> = FxMap::default();
+        // Per country: the mentions read in it, and those naming it as a country.
+        let mut countries: FxMap<&str, (usize, usize)> = FxMap::default();
         let mut admins: FxMap<(&str, &str), usize> = FxMap::default();
-        let mut named: FxMap<&str, usize> = FxMap::default();
         for &idx in &first {
             let e = self.entry(idx);
-            *countries.entry(e.country).or_default() += 1;
+            let c = countries.entry(e.country).or_default();
+            c.0 += 1;
             if e.kind == Kind::Country {
-                *named.entry(e.country).or_default() += 1;
+                c.1 += 1;
             }
             if e.kind != Kind::Country && !e.admin1.is_empty() {
                 *admins.entry((e.country, e.admin1)).or_default() += 1;
@@ -600,7 +602,6 @@ impl<'g> Gazetteer<'g> {
             .map(|((m, &own), p)| {
                 let ctx = Context {
                     countries: &countries,
-                    named: &named,
                     admins: &admins,
                     total,
                     own: self.entry(own),
@@ -669,9 +670,8 @@ impl<'g> Gazetteer<'g> {
 
 /// The other places of a document, seen from one mention.
 struct Context<'a> {
-    countries: &'a FxMap<&'a str, usize>,
-    /// Countries named as such in the document ("Portugal").
-    named: &'a FxMap<&'a str, usize>,
+    /// Per country, the mentions read in it and those naming it as such ("Portugal").
+    countries: &'a FxMap<&'a str, (usize, usize)>,
     admins: &'a FxMap<(&'a str, &'a str), usize>,
     total: usize,
     own: &'a Entry<'a>,
@@ -680,7 +680,7 @@ struct Context<'a> {
 impl Context<'_> {
     fn boost(&self, e: &Entry<'_>) -> f64 {
         let others = self.total.saturating_sub(1).max(1) as f64;
-        let mut n = self.countries.get(e.country).copied().unwrap_or(0);
+        let (mut n, mut named) = self.countries.get(e.country).copied().unwrap_or((0, 0));
         if self.own.country == e.country {
             n = n.saturating_sub(1);
         }
@@ -688,7 +688,6 @@ impl Context<'_> {
         if n > 0 {
             boost += 1.0 + 3.0 * (n as f64 / others).min(1.0);
         }
-        let mut named = self.named.get(e.country).copied().unwrap_or(0);
         if self.own.kind == Kind::Country && self.own.country == e.country {
             named = named.saturating_sub(1);
         }
