@@ -287,7 +287,9 @@ fn find_flagged(ctx: &Ctx<'_>, sents: &[(usize, usize)], flags: &[[bool; 4]]) ->
             continue;
         }
         // Parties are the costly part: found only when a rule family has its cue and items.
-        let items = parties::items(ctx, &toks);
+        // Which words may start a listed phrase: looked up once for items and parties.
+        let known = parties::known_words(ctx, &toks);
+        let items = parties::items_known(ctx, &toks, &known);
         let want_actions = f[Family::Action as usize]
             && (!items.is_empty() || toks.iter().any(|t| is(ctx.t(t), "request")));
         let want_shortages = f[Family::Shortage as usize] && !items.is_empty();
@@ -295,7 +297,7 @@ fn find_flagged(ctx: &Ctx<'_>, sents: &[(usize, usize)], flags: &[[bool; 4]]) ->
         if !(want_actions || want_shortages || want_measures) {
             continue;
         }
-        let parties = parties::parties(ctx, &toks);
+        let parties = parties::parties_known(ctx, &toks, &known);
         if want_actions {
             out.actions
                 .extend(actions::find(ctx, &toks, s, e, &parties, &items));

@@ -59,8 +59,22 @@ pub(crate) const DETS: &[&str] = &[
     "the", "a", "an", "its", "their", "his", "her", "our", "this",
 ];
 
+/// Per token of `toks`: a word that may start a phrase of the lists ([`Lists::may_start`]),
+/// looked up once for [`items_known`] and [`parties_known`].
+pub(crate) fn known_words(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<bool> {
+    let lists = Lists::global();
+    toks.iter()
+        .map(|t| t.word && lists.may_start(ctx.t(t)))
+        .collect()
+}
+
 /// Finds the parties of a sentence. `toks` are the sentence's tokens.
 pub(crate) fn parties(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<PartyAt> {
+    parties_known(ctx, toks, &known_words(ctx, toks))
+}
+
+/// [`parties`] with the [`known_words`] of `toks`.
+pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], known: &[bool]) -> Vec<PartyAt> {
     let lists = Lists::global();
     let mut out: Vec<PartyAt> = Vec::new();
     let mut i = 0;
@@ -71,7 +85,7 @@ pub(crate) fn parties(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<PartyAt> {
             continue;
         }
         // Cheap rejection: places are capitalised; organisations and bodies are listed.
-        let known = lists.may_start(ctx.t(t));
+        let known = known.get(i).copied().unwrap_or(false);
         if !t.cap && !known && !is_any(strip(ctx.t(t)), BODY_HEADS) {
             i += 1;
             continue;
@@ -361,7 +375,8 @@ fn amount(ctx: &Ctx<'_>, toks: &[Tok], i: usize) -> Option<(f64, usize)> {
 
 /// Finds the items of a sentence: vaccines (with product names), masks, medicines, supplies,
 /// staff, funds with amount and currency, ….
-pub(crate) fn items(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<ItemAt> {
+/// `known` are the [`known_words`] of `toks`.
+pub(crate) fn items_known(ctx: &Ctx<'_>, toks: &[Tok], known: &[bool]) -> Vec<ItemAt> {
     let lists = Lists::global();
     let mut out: Vec<ItemAt> = Vec::new();
     let mut i = 0;
@@ -371,7 +386,7 @@ pub(crate) fn items(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<ItemAt> {
         // Cheap rejection: a word that starts no listed phrase, no number, no currency.
         if toks[i].word
             && !w.starts_with(|c: char| c.is_ascii_digit())
-            && !lists.may_start(w)
+            && !known.get(i).copied().unwrap_or(false)
             && !is_any(w, &["US", "USD", "EUR", "GBP", "CHF", "RMB", "CFA"])
         {
             i += 1;
