@@ -13,6 +13,7 @@ use std::sync::{Mutex, PoisonError, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use epiwire_consolidate::DocFeatures;
 use epiwire_model::{DocError, Document, RawDoc};
 use epiwire_sources::Item;
 use rayon::prelude::*;
@@ -99,6 +100,8 @@ pub enum Output {
         doc: Box<Document>,
         /// Hash of its content.
         hash: [u8; 32],
+        /// Its clustering features, when the sink asked for them ([`Sink::wants_features`]).
+        features: Option<Box<DocFeatures>>,
     },
     /// A document that could not be read or extracted.
     Error(DocError),
@@ -127,6 +130,8 @@ pub struct Timings {
     extract_ns: AtomicU64,
     /// Annotation (CPU time, all workers).
     annotate_ns: AtomicU64,
+    /// Clustering features (CPU time, all workers).
+    features_ns: AtomicU64,
     /// Handing outputs to the sink.
     sink_ns: AtomicU64,
     /// Body bytes read (decoded HTML or text).
@@ -166,6 +171,11 @@ impl Timings {
         Self::secs(&self.annotate_ns)
     }
 
+    /// CPU seconds spent computing clustering features, summed over workers.
+    pub fn features_secs(&self) -> f64 {
+        Self::secs(&self.features_ns)
+    }
+
     /// Seconds the driver spent handing outputs to the sink.
     pub fn sink_secs(&self) -> f64 {
         Self::secs(&self.sink_ns)
@@ -186,6 +196,13 @@ pub trait Sink {
     /// The default processes everything.
     fn skip(&mut self, chunk: &[Item]) -> Result<Vec<bool>, Self::Error> {
         Ok(vec![false; chunk.len()])
+    }
+
+    /// Whether the workers should compute each document's clustering features
+    /// ([`DocFeatures::from_document`]) beside the document, where its text already is (the
+    /// sink then groups documents into events without tokenising them again). Default: no.
+    fn wants_features(&self) -> bool {
+        false
     }
 
     /// Takes one chunk's outputs, in input order.
@@ -259,6 +276,7 @@ where
             }
             Timings::add(&timings.read_ns, CpuClock::now().since(&started));
         });
+        let wants_features = sink.wants_features();
         for (chunk, marks) in rx {
             let started = Instant::now();
             let skipped = sink.skip(&chunk)?;
@@ -273,10 +291,19 @@ where
                     }),
                     Item::Doc { .. } if skipped.get(i).copied().unwrap_or(false) => Output::Skipped,
                     Item::Doc { raw, hash } => match process_timed(&raw, Some(timings)) {
-                        Ok(doc) => Output::Doc {
-                            doc: Box::new(doc),
-                            hash,
-                        },
+                        Ok(doc) => {
+                            let features = wants_features.then(|| {
+                                let started = CpuClock::now();
+                                let f = DocFeatures::from_document(&doc);
+                                Timings::add(&timings.features_ns, CpuClock::now().since(&started));
+                                Box::new(f)
+                            });
+                            Output::Doc {
+                                doc: Box::new(doc),
+                                hash,
+                                features,
+                            }
+                        }
                         Err(error) => Output::Error(DocError { id: raw.id, error }),
                     },
                 })

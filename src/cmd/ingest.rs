@@ -10,6 +10,7 @@
 //! Batches are written by a writer thread behind a bounded queue, so extraction goes on while a
 //! batch commits.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,7 +20,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow};
-use epiwire_consolidate::Consolidator;
+use epiwire_consolidate::{Consolidator, DocFeatures, Session};
 use epiwire_sources::warc::ResumableWarc;
 use epiwire_sources::{Item, Options, read};
 use epiwire_store::{InputKey, NewDoc, SqliteStore, Store};
@@ -31,6 +32,20 @@ use crate::pipeline::{self, CpuClock, Mark, Output, Sink, Timings};
 
 /// Batches waiting for the writer: one being written, one queued (bounds memory).
 const WRITE_QUEUE: usize = 1;
+
+/// Most documents whose features wait for the consolidator (about 15 KB each); beyond, the
+/// consolidator computes a document's features itself.
+const FEATURES_WAITING: usize = 4096;
+
+/// Clustering features of committed documents by sequence number, from the writer to the
+/// consolidator: computed by the extraction workers, where the text already is, so the
+/// consolidation thread does not tokenise and MinHash every document again.
+type Handoff = Arc<Mutex<HashMap<u64, DocFeatures>>>;
+
+fn lock_handoff(h: &Handoff) -> MutexGuard<'_, HashMap<u64, DocFeatures>> {
+    // A poisoned lock only means the other thread panicked; the map is still usable.
+    h.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// Totals of one ingest run.
 #[derive(Debug, Default)]
@@ -70,9 +85,11 @@ impl Shared {
     }
 }
 
-/// One transaction for the writer: documents, and the checkpoints they bring.
+/// One transaction for the writer: documents (each with its features when computed), and the
+/// checkpoints they bring.
 struct Batch {
     docs: Vec<NewDoc>,
+    features: Vec<Option<Box<DocFeatures>>>,
     checkpoints: Vec<(InputKey, u64)>,
 }
 
@@ -101,6 +118,7 @@ fn spawn_writer(
     tally: Shared,
     report: Report,
     committed: SyncSender<()>,
+    handoff: Handoff,
 ) -> Result<(SyncSender<Batch>, JoinHandle<Result<SqliteStore>>)> {
     let (tx, rx) = mpsc::sync_channel::<Batch>(WRITE_QUEUE);
     let handle = thread::Builder::new()
@@ -108,11 +126,22 @@ fn spawn_writer(
         .spawn(move || {
             for batch in rx {
                 let started = CpuClock::now();
-                let outcome = store
-                    .put_batch_at(&batch.docs, &batch.checkpoints)
+                let (outcome, seqs) = store
+                    .put_batch_seqs(&batch.docs, &batch.checkpoints)
                     .context("cannot write to the store")?;
                 let secs = CpuClock::now().since(&started).as_secs_f64();
-                drop(batch);
+                {
+                    // Before the wake-up below, so that the run it starts finds them.
+                    let mut waiting = lock_handoff(&handoff);
+                    for (seq, features) in seqs.into_iter().zip(batch.features) {
+                        if let (Some(seq), Some(f)) = (seq, features)
+                            && waiting.len() < FEATURES_WAITING
+                        {
+                            waiting.insert(seq, *f);
+                        }
+                    }
+                }
+                drop(batch.docs);
                 let mut t = tally.lock();
                 t.stored += outcome.inserted as u64;
                 t.already += outcome.duplicates as u64;
@@ -145,7 +174,10 @@ struct Grouped {
 /// each of its batches is one transaction, so this changes nothing about what a kill leaves;
 /// it only keeps a core busy with events while the other extracts, instead of grouping
 /// everything after the last document.
-fn spawn_consolidator(dir: &Path) -> Result<(SyncSender<()>, JoinHandle<Result<Grouped>>)> {
+fn spawn_consolidator(
+    dir: &Path,
+    handoff: Handoff,
+) -> Result<(SyncSender<()>, JoinHandle<Result<Grouped>>)> {
     let mut store = SqliteStore::open(dir)
         .with_context(|| format!("cannot open the store in {}", dir.display()))?;
     let (tx, rx) = mpsc::sync_channel::<()>(1);
@@ -153,13 +185,17 @@ fn spawn_consolidator(dir: &Path) -> Result<(SyncSender<()>, JoinHandle<Result<G
         .name("epiwire-consolidate".into())
         .spawn(move || {
             let consolidator = Consolidator::default();
+            // Kept across runs: the document frequencies (not read again from the store at
+            // every commit) and the features the workers computed.
+            let mut session = Session::default();
             let mut grouped = Grouped::default();
             let cpu = CpuClock::now();
             loop {
                 let more = rx.recv().is_ok();
                 let started = Instant::now();
+                session.features.extend(lock_handoff(&handoff).drain());
                 let p = consolidator
-                    .run(&mut store, |_| {})
+                    .run_with(&mut store, &mut session, |_| {})
                     .context("cannot group the documents into events")?;
                 grouped.busy_secs += started.elapsed().as_secs_f64();
                 let d = &mut grouped.done;
@@ -213,6 +249,8 @@ struct Ingest {
     writer: Option<(SyncSender<Batch>, JoinHandle<Result<SqliteStore>>)>,
     batch: usize,
     pending: Vec<NewDoc>,
+    /// The features of the pending documents, in the same order.
+    pending_features: Vec<Option<Box<DocFeatures>>>,
     /// Checkpointed inputs, by input number (`None` for the others).
     inputs: Vec<Option<Checkpointed>>,
     /// The latest mark of each input not yet sent to the writer.
@@ -239,6 +277,7 @@ impl Ingest {
         }
         let batch = Batch {
             docs: std::mem::replace(&mut self.pending, Vec::with_capacity(self.batch)),
+            features: std::mem::replace(&mut self.pending_features, Vec::with_capacity(self.batch)),
             checkpoints,
         };
         let sent = match &self.writer {
@@ -302,6 +341,10 @@ impl Sink for Ingest {
             .collect())
     }
 
+    fn wants_features(&self) -> bool {
+        true
+    }
+
     fn write(&mut self, outputs: Vec<Output>) -> Result<()> {
         let marks = vec![None; outputs.len()];
         self.write_marked(outputs, marks)
@@ -314,13 +357,18 @@ impl Sink for Ingest {
         for (output, mark) in outputs.into_iter().zip(marks) {
             seen += 1;
             match output {
-                Output::Doc { doc, hash } => {
+                Output::Doc {
+                    doc,
+                    hash,
+                    features,
+                } => {
                     let source = doc.url.clone().unwrap_or_else(|| doc.id.clone());
                     self.pending.push(NewDoc {
                         hash,
                         source,
                         doc: *doc,
                     });
+                    self.pending_features.push(features);
                 }
                 Output::Skipped => already += 1,
                 Output::Error(err) => {
@@ -513,7 +561,8 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
         .collect();
     let tally = Shared::default();
     let batch = args.batch.max(1);
-    let (committed, consolidator) = spawn_consolidator(&args.data.dir)?;
+    let handoff = Handoff::default();
+    let (committed, consolidator) = spawn_consolidator(&args.data.dir, handoff.clone())?;
     let mut ingest = Ingest {
         reader,
         writer: Some(spawn_writer(
@@ -521,9 +570,11 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
             tally.clone(),
             report.clone(),
             committed,
+            handoff,
         )?),
         batch,
         pending: Vec::with_capacity(batch),
+        pending_features: Vec::with_capacity(batch),
         marks: vec![None; checkpointed.len()],
         inputs: checkpointed,
         tally: tally.clone(),
@@ -557,7 +608,8 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
     let search_secs = syncing.elapsed().as_secs_f64();
     tracing::info!(
         "ingest time: {ingest_secs:.1} s wall to stored ({:.1} MB of bodies); CPU s: read {:.1} \
-         (reader thread), extraction {:.1}, annotation {:.1} (summed over workers), store writes \
+         (reader thread), extraction {:.1}, annotation {:.1}, clustering features {:.1} (summed \
+         over workers), store writes \
          {store_secs:.1} in {batches} transactions (writer thread); wall s: skip check {:.1}, \
          hand-over {:.1}; consolidation {:.1} s CPU ({:.1} s wall busy, beside the ingest), \
          {tail_secs:.1} s wall after the last commit; search sync {search_secs:.1} s wall; total {:.1} s wall",
@@ -565,6 +617,7 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
         timings.read_secs(),
         timings.extract_secs(),
         timings.annotate_secs(),
+        timings.features_secs(),
         timings.skip_secs(),
         timings.sink_secs(),
         grouped.cpu_secs,

@@ -137,18 +137,33 @@ impl DocFeatures {
     }
 
     /// Every key this document counts once in a [`DfTable`]: its distinct terms (body or
-    /// title) and entities.
-    fn distinct_keys(&self) -> impl Iterator<Item = &str> {
-        let mut keys: Vec<&str> = self
-            .terms
-            .iter()
-            .chain(&self.title_terms)
-            .map(|(t, _)| t.as_str())
-            .collect();
-        keys.sort_unstable();
-        keys.dedup();
+    /// title) and entities, in no particular order.
+    pub fn distinct_keys(&self) -> impl Iterator<Item = &str> {
+        let strictly_sorted = |v: &[(String, f32)]| v.is_sorted_by(|a, b| a.0 < b.0);
+        let mut keys: Vec<&str> =
+            Vec::with_capacity(self.terms.len() + self.title_terms.len() + self.entities.len());
+        if strictly_sorted(&self.terms) && strictly_sorted(&self.title_terms) {
+            // Sorted without repeats (as `from_document` makes them): the title terms the body
+            // lacks are found by binary search, without sorting the union.
+            keys.extend(self.terms.iter().map(|(t, _)| t.as_str()));
+            keys.extend(
+                self.title_terms
+                    .iter()
+                    .filter(|(t, _)| self.terms.binary_search_by(|(b, _)| b.cmp(t)).is_err())
+                    .map(|(t, _)| t.as_str()),
+            );
+        } else {
+            keys.extend(
+                self.terms
+                    .iter()
+                    .chain(&self.title_terms)
+                    .map(|(t, _)| t.as_str()),
+            );
+            keys.sort_unstable();
+            keys.dedup();
+        }
+        keys.extend(self.entities.iter().map(|(e, _)| e.as_str()));
         keys.into_iter()
-            .chain(self.entities.iter().map(|(e, _)| e.as_str()))
     }
 }
 
@@ -268,6 +283,38 @@ mod tests {
             assert_eq!(f.terms, terms, "{title:?} {text:?}");
             assert_eq!(f.title_terms, title_terms, "{title:?} {text:?}");
             assert_eq!(f.minhash, sig, "{title:?} {text:?}");
+        }
+    }
+
+    #[test]
+    fn distinct_keys_are_the_sorted_union_of_terms_and_title_terms_then_the_entities() {
+        fn reference(d: &DocFeatures) -> Vec<&str> {
+            let mut keys: Vec<&str> = d
+                .terms
+                .iter()
+                .chain(&d.title_terms)
+                .map(|(t, _)| t.as_str())
+                .collect();
+            keys.sort_unstable();
+            keys.dedup();
+            keys.extend(d.entities.iter().map(|(e, _)| e.as_str()));
+            keys.sort_unstable();
+            keys
+        }
+        let pairs = |v: &[&str]| v.iter().map(|t| (t.to_string(), 1.0)).collect::<Vec<_>>();
+        let sorted = DocFeatures {
+            terms: pairs(&["case", "cholera", "haiti", "north"]),
+            title_terms: pairs(&["cholera", "haiti", "outbreak"]),
+            entities: pairs(&["c:HT", "d:DOID:1498"]),
+            ..DocFeatures::default()
+        };
+        let mut unsorted = sorted.clone();
+        unsorted.terms.reverse();
+        unsorted.title_terms.push(("case".into(), 1.0));
+        for d in [&sorted, &unsorted, &DocFeatures::default()] {
+            let mut keys: Vec<&str> = d.distinct_keys().collect();
+            keys.sort_unstable();
+            assert_eq!(keys, reference(d), "{d:?}");
         }
     }
 

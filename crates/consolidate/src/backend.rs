@@ -140,6 +140,12 @@ pub struct Changes {
     pub volume: Vec<(String, String, String, u32)>,
     /// Volume signals to insert or replace (keyed by kind, disease, country and date).
     pub signals: Vec<Signal>,
+    /// The keys of [`State::df`] whose counts this batch changed (sorted, without repeats), so
+    /// that a backend writes only those rather than the whole table.
+    pub df_keys: Vec<String>,
+    /// Set when the batch pruned the table ([`DfTable::prune`] with this minimum): keys below
+    /// it are gone from [`State::df`].
+    pub df_pruned: Option<u32>,
 }
 
 /// A store of events. Errors are the store's own.
@@ -149,6 +155,13 @@ pub trait EventBackend {
 
     /// The persisted state (default when never consolidated).
     fn state(&self) -> Result<State, Self::Error>;
+
+    /// The persisted watermark (0 when never consolidated), without the table of
+    /// [`EventBackend::state`]: a caller that kept the state of its last run checks with it that
+    /// the store has not moved on since.
+    fn watermark(&self) -> Result<u64, Self::Error> {
+        Ok(self.state()?.watermark)
+    }
 
     /// Up to `limit` stored documents with a sequence number above `after`, in store order.
     fn pending(&self, after: u64, limit: usize) -> Result<Vec<(u64, Document)>, Self::Error>;

@@ -1,6 +1,6 @@
 //! The consolidation loop: pending documents → events, one batch per transaction.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use epiwire_cluster::{Action, Clusterer, DfTable, DocFeatures, EventProfile};
 use epiwire_model::Document;
@@ -13,6 +13,21 @@ use crate::{DiseaseRef, Error, EventState, EventSummary, PlaceRef, Result, Signa
 
 /// Keys in the document-frequency table beyond which it is pruned (to keys seen twice or more).
 const DF_MAX_KEYS: usize = 300_000;
+/// Documents a key must be seen in to stay in a pruned table.
+const DF_MIN: u32 = 2;
+
+/// What a caller that consolidates again and again keeps between runs (see
+/// [`Consolidator::run_with`]).
+#[derive(Debug, Default)]
+pub struct Session {
+    /// Clustering features of stored documents, by sequence number, computed where the text
+    /// already was (the ingest workers): a document found here is not tokenised again. Each
+    /// must be [`DocFeatures::from_document`] of the document as stored; entries are taken
+    /// when their document is consolidated.
+    pub features: HashMap<u64, DocFeatures>,
+    /// The document frequencies at the end of the last run, with the watermark they hold at.
+    df: Option<(u64, DfTable)>,
+}
 
 /// What a run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -177,11 +192,30 @@ impl Consolidator {
     pub fn run<B: EventBackend>(
         &self,
         store: &mut B,
+        progress: impl FnMut(&Progress),
+    ) -> Result<Progress> {
+        self.run_with(store, &mut Session::default(), progress)
+    }
+
+    /// [`Consolidator::run`] with what a caller that consolidates again and again keeps between
+    /// runs ([`Session`]): the clusterer's document frequencies (read from the store only when
+    /// the store's watermark is not the one the session left), and the features of documents
+    /// computed elsewhere.
+    pub fn run_with<B: EventBackend>(
+        &self,
+        store: &mut B,
+        session: &mut Session,
         mut progress: impl FnMut(&Progress),
     ) -> Result<Progress> {
-        let state = store.state().map_err(backend)?;
-        let mut watermark = state.watermark;
-        let mut clusterer = Clusterer::new(Default::default(), state.df);
+        let stored = store.watermark().map_err(backend)?;
+        let (mut watermark, df) = match session.df.take() {
+            Some((w, df)) if w == stored => (w, df),
+            _ => {
+                let state = store.state().map_err(backend)?;
+                (state.watermark, state.df)
+            }
+        };
+        let mut clusterer = Clusterer::new(Default::default(), df);
         let mut done = Progress {
             watermark,
             ..Progress::default()
@@ -194,8 +228,14 @@ impl Consolidator {
             let started = std::time::Instant::now();
             let candidates_before = done.candidates;
             let mut time = Timings::default();
-            let mut changes =
-                self.batch_changes(store, &mut clusterer, &docs, last, &mut done, &mut time)?;
+            let mut changes = self.batch_changes(
+                store,
+                &mut clusterer,
+                &mut session.features,
+                &docs,
+                &mut done,
+                &mut time,
+            )?;
             let write = std::time::Instant::now();
             store.apply(&changes).map_err(backend)?;
             // The table went into the changes without a copy; the clusterer takes it back.
@@ -221,6 +261,8 @@ impl Consolidator {
             done.documents += docs.len() as u64;
             progress(&done);
         }
+        session.features.retain(|seq, _| *seq > watermark);
+        session.df = Some((watermark, clusterer.into_df()));
         Ok(done)
     }
 
@@ -269,12 +311,13 @@ impl Consolidator {
         &self,
         store: &B,
         clusterer: &mut Clusterer,
+        given: &mut HashMap<u64, DocFeatures>,
         docs: &[(u64, Document)],
-        last: u64,
         done: &mut Progress,
         time: &mut Timings,
     ) -> Result<Changes> {
         let started = std::time::Instant::now();
+        let last = docs.last().map_or(0, |d| d.0);
         let mut work: BTreeMap<String, Work> = BTreeMap::new();
         // Events of this batch under each key, so later documents of the batch find them.
         let mut batch_keys: HashMap<String, BTreeSet<String>> = HashMap::new();
@@ -291,9 +334,19 @@ impl Consolidator {
             }
             id
         };
+        // Keys whose document frequency the batch changes.
+        let mut df_keys: HashSet<String> = HashSet::new();
         for (seq, doc) in docs {
-            let features = DocFeatures::from_document(doc);
+            let features = given
+                .remove(seq)
+                .filter(|f| f.id == doc.id)
+                .unwrap_or_else(|| DocFeatures::from_document(doc));
             clusterer.observe(&features);
+            for k in features.distinct_keys() {
+                if !df_keys.contains(k) {
+                    df_keys.insert(k.to_string());
+                }
+            }
             let (query, keys) = keys_of(clusterer, &features);
             // Candidates: stored events under the keys, with this batch's profile when touched,
             // plus the batch's own events under the keys; merged-away events resolve to their
@@ -411,9 +464,16 @@ impl Consolidator {
                     }
                 }
             }
-            let m = member(*seq, doc, features, decision.duplicate_of.clone());
+            // The member keeps no features: the profile takes them here, and nothing after
+            // reads them (they are not persisted).
+            let m = member(
+                *seq,
+                doc,
+                DocFeatures::default(),
+                decision.duplicate_of.clone(),
+            );
             if let Some(w) = work.get_mut(&target) {
-                w.profile.add(&m.features);
+                epiwire_cluster::vector::add_to_profile(&mut w.profile, &features);
                 for k in &keys {
                     w.keys.insert(k.clone());
                     batch_keys
@@ -524,11 +584,18 @@ impl Consolidator {
             });
         }
         time.events = ms_since(started);
+        let mut df_pruned = None;
         if clusterer.df().df.len() > DF_MAX_KEYS {
-            let mut pruned = clusterer.df().clone();
-            pruned.prune(2);
-            *clusterer = Clusterer::new(clusterer.params.clone(), pruned);
+            let params = clusterer.params.clone();
+            let mut pruned =
+                std::mem::replace(clusterer, Clusterer::new(params.clone(), DfTable::new()))
+                    .into_df();
+            pruned.prune(DF_MIN);
+            *clusterer = Clusterer::new(params, pruned);
+            df_pruned = Some(DF_MIN);
         }
+        let mut df_keys: Vec<String> = df_keys.into_iter().collect();
+        df_keys.sort_unstable();
         // The table moves into the changes (it is a few hundred thousand keys: no copy per
         // batch); `run` gives it back to the clusterer once they are applied.
         let params = clusterer.params.clone();
@@ -546,6 +613,8 @@ impl Consolidator {
                 .map(|((d, c, day), n)| (d, c, day, n))
                 .collect(),
             signals,
+            df_keys,
+            df_pruned,
         })
     }
 }

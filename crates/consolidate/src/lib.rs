@@ -21,7 +21,7 @@ mod types;
 mod volume;
 
 pub use backend::{Changes, EventBackend, EventRecord, Member, SeriesSelect, State};
-pub use engine::{Consolidator, Progress};
+pub use engine::{Consolidator, Progress, Session};
 pub use state::{DayRange, EventState, Headline, SeriesMeta, Tally};
 pub use summary::{LEAD_CHARS, LEAD_WEIGHT, TITLE_WEIGHT, detail, disease_weight};
 pub use types::{
@@ -43,6 +43,6 @@ pub enum Error {
 /// Result type of this crate.
 pub type Result<T> = std::result::Result<T, Error>;
 
-pub use epiwire_cluster::{DocFeatures, EventProfile};
+pub use epiwire_cluster::{DfTable, DocFeatures, EventProfile};
 pub use epiwire_signal::Signal;
 pub use epiwire_timeline::{Conflict, Figure, Series, SeriesKey, SeriesPart, Timeline};

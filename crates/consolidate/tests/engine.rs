@@ -558,3 +558,50 @@ fn the_disease_a_report_is_about_comes_first() {
     assert!(names.contains(&"COVID-19"), "{names:?}");
     assert_eq!(e.countries.first().map(String::as_str), Some("CD"));
 }
+
+/// Consolidating as ingest does (documents arriving a few batches at a time, one session kept
+/// across runs, features computed beforehand) gives the same events, profiles and document
+/// frequencies as one run that computes everything itself; a session whose watermark the
+/// store has moved past reads the state again, and features under the wrong id are not used.
+#[test]
+fn a_session_with_given_features_equals_plain_runs() {
+    use epiwire_consolidate::{DocFeatures, Session};
+    let Some(docs) = who_don(120) else {
+        eprintln!("SKIPPED: ../shared/data/who-don not found");
+        return;
+    };
+    let c = Consolidator {
+        batch: 16,
+        ..Consolidator::default()
+    };
+    let mut plain = Mem {
+        docs: docs.clone(),
+        ..Mem::default()
+    };
+    c.run(&mut plain, |_| {}).unwrap();
+
+    let mut m = Mem::default();
+    let mut session = Session::default();
+    for (step, chunk) in docs.chunks(32).enumerate() {
+        m.docs.extend(chunk.iter().cloned());
+        for (seq, d) in chunk {
+            let mut f = DocFeatures::from_document(d);
+            if *seq == 40 {
+                // Not this document's: ignored.
+                f = DocFeatures::from_document(&docs[0].1);
+            }
+            session.features.insert(*seq, f);
+        }
+        if step == 2 {
+            // Another process consolidates these: the session's table is stale.
+            c.run(&mut m, |_| {}).unwrap();
+        } else {
+            c.run_with(&mut m, &mut session, |_| {}).unwrap();
+        }
+    }
+    assert!(session.features.is_empty());
+    assert_eq!(m.state, plain.state);
+    assert_eq!(m.members, plain.members);
+    assert_eq!(m.events, plain.events);
+    assert_eq!(m.parts, plain.parts);
+}

@@ -2,8 +2,8 @@
 //! queries that list and show events and signals.
 
 use epiwire_consolidate::{
-    Changes, EventBackend, EventDetail, EventFilter, EventProfile, EventState, EventSummary,
-    Member, SeriesPart, SeriesSelect, Signal, State,
+    Changes, DfTable, EventBackend, EventDetail, EventFilter, EventProfile, EventState,
+    EventSummary, Member, SeriesPart, SeriesSelect, Signal, State,
 };
 use epiwire_model::Document;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
@@ -29,18 +29,44 @@ impl EventBackend for SqliteStore {
     type Error = Error;
 
     fn state(&self) -> Result<State> {
-        let row: Option<(i64, String)> = self
-            .conn
-            .prepare_cached("SELECT watermark, df FROM consolidation WHERE id = 1")?
-            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        // One read transaction, so that the counts and the watermark are of one snapshot.
+        let tx = self.conn.unchecked_transaction()?;
+        let row: Option<(i64, i64, String)> = tx
+            .prepare_cached("SELECT watermark, docs, df FROM consolidation WHERE id = 1")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
-        match row {
-            None => Ok(State::default()),
-            Some((watermark, df)) => Ok(State {
-                watermark: u64::try_from(watermark).unwrap_or(0),
-                df: json(&df, "consolidation df")?,
-            }),
+        let Some((watermark, docs, base)) = row else {
+            return Ok(State::default());
+        };
+        // A table from before the log, then the log.
+        let mut df: DfTable = if base.is_empty() {
+            DfTable::new()
+        } else {
+            json(&base, "consolidation df")?
+        };
+        df.docs = u64::try_from(docs).unwrap_or(0);
+        let mut stmt = tx.prepare_cached("SELECT counts FROM consolidation_df ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let blob = r.get_ref(0)?.as_blob().map_err(|_| Error::Corrupt {
+                seq: 0,
+                reason: "consolidation df: counts are not a blob".into(),
+            })?;
+            decode_counts(blob, &mut df.df)?;
         }
+        Ok(State {
+            watermark: u64::try_from(watermark).unwrap_or(0),
+            df,
+        })
+    }
+
+    fn watermark(&self) -> Result<u64> {
+        let w: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT watermark FROM consolidation WHERE id = 1")?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        Ok(w.and_then(|w| u64::try_from(w).ok()).unwrap_or(0))
     }
 
     fn pending(&self, after: u64, limit: usize) -> Result<Vec<(u64, Document)>> {
@@ -206,15 +232,10 @@ impl EventBackend for SqliteStore {
     }
 
     fn apply(&mut self, changes: &Changes) -> Result<()> {
-        let df = serde_json::to_string(&changes.state.df)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT INTO consolidation (id, watermark, df) VALUES (1, ?1, ?2)
-             ON CONFLICT (id) DO UPDATE SET watermark = excluded.watermark, df = excluded.df",
-            params![i64_of(changes.state.watermark), df],
-        )?;
+        write_df(&tx, changes)?;
         for (from, into) in &changes.merged {
             tx.execute(
                 "UPDATE event_docs SET event = ?2 WHERE event = ?1",
@@ -278,8 +299,10 @@ impl EventBackend for SqliteStore {
                 for k in &rec.keys {
                     put_key.execute(params![k, s.id])?;
                 }
-                tx.execute("DELETE FROM event_tags WHERE event = ?1", [&s.id])?;
-                tx.execute("DELETE FROM signals WHERE event = ?1", [&s.id])?;
+                tx.prepare_cached("DELETE FROM event_tags WHERE event = ?1")?
+                    .execute([&s.id])?;
+                tx.prepare_cached("DELETE FROM signals WHERE event = ?1")?
+                    .execute([&s.id])?;
                 for d in &s.diseases {
                     put_tag.execute(params!["disease", d.id, s.id])?;
                     put_tag.execute(params!["disease_name", d.name.to_lowercase(), s.id])?;
@@ -328,6 +351,92 @@ impl EventBackend for SqliteStore {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Appends `(key, count)` to a document-frequency log blob: u32 LE key length, the key's bytes,
+/// u32 LE count.
+fn encode_count(out: &mut Vec<u8>, key: &str, n: u32) {
+    out.extend_from_slice(&u32::try_from(key.len()).unwrap_or(u32::MAX).to_le_bytes());
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(&n.to_le_bytes());
+}
+
+/// Reads a document-frequency log blob into `df` (a later count of a key replaces an earlier
+/// one).
+fn decode_counts(mut blob: &[u8], df: &mut std::collections::HashMap<String, u32>) -> Result<()> {
+    let corrupt = || Error::Corrupt {
+        seq: 0,
+        reason: "consolidation df: truncated or invalid counts".into(),
+    };
+    let u32_at = |blob: &mut &[u8]| -> Result<u32> {
+        let (head, rest) = blob.split_first_chunk::<4>().ok_or_else(corrupt)?;
+        *blob = rest;
+        Ok(u32::from_le_bytes(*head))
+    };
+    while !blob.is_empty() {
+        let len = usize::try_from(u32_at(&mut blob)?).map_err(|_| corrupt())?;
+        let (key, rest) = blob.split_at_checked(len).ok_or_else(corrupt)?;
+        let key = std::str::from_utf8(key).map_err(|_| corrupt())?;
+        blob = rest;
+        let n = u32_at(&mut blob)?;
+        match df.get_mut(key) {
+            Some(v) => *v = n,
+            None => {
+                df.insert(key.to_string(), n);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Smallest log, in bytes, that is compacted: below it the log stays as it is.
+const DF_LOG_MIN_COMPACT: i64 = 4 << 20;
+
+/// Writes a batch's document frequencies: the counts of the keys the batch changed, appended to
+/// the log. The log is rewritten as one entry holding the whole table when the batch pruned the
+/// table, or when the log has grown past twice its largest entry (the last whole table, as a
+/// rule) and [`DF_LOG_MIN_COMPACT`]: so each batch writes what it changed, plus, amortised, a
+/// bounded multiple of it, and the log stays within a few times the table's size.
+fn write_df(tx: &rusqlite::Transaction<'_>, changes: &Changes) -> Result<()> {
+    let df = &changes.state.df;
+    let (total, largest): (i64, i64) = tx
+        .prepare_cached(
+            "SELECT coalesce(sum(length(counts)), 0), coalesce(max(length(counts)), 0)
+             FROM consolidation_df",
+        )?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let mut blob = Vec::new();
+    let whole = changes.df_pruned.is_some() || (total > DF_LOG_MIN_COMPACT && total > 2 * largest);
+    if whole {
+        let mut keys: Vec<(&String, &u32)> = df.df.iter().collect();
+        keys.sort_unstable();
+        for (k, n) in keys {
+            encode_count(&mut blob, k, *n);
+        }
+        tx.prepare_cached("DELETE FROM consolidation_df")?
+            .execute([])?;
+    } else {
+        for k in &changes.df_keys {
+            if let Some(n) = df.df.get(k) {
+                encode_count(&mut blob, k, *n);
+            }
+        }
+    }
+    tx.prepare_cached(
+        "INSERT INTO consolidation (id, watermark, df, docs) VALUES (1, ?1, '', ?2)
+         ON CONFLICT (id) DO UPDATE SET watermark = excluded.watermark, docs = excluded.docs,
+             df = CASE WHEN ?3 THEN '' ELSE df END",
+    )?
+    .execute(params![
+        i64_of(changes.state.watermark),
+        i64_of(df.docs),
+        whole
+    ])?;
+    if !blob.is_empty() || whole {
+        tx.prepare_cached("INSERT INTO consolidation_df (counts) VALUES (?1)")?
+            .execute([blob])?;
+    }
+    Ok(())
 }
 
 impl SqliteStore {

@@ -234,6 +234,19 @@ const MIGRATIONS: &[&str] = &[
     -- Volume signals of one disease x country by date (read for every event a batch touches).
     CREATE INDEX signals_by_subject ON signals (disease, country, date);
     ",
+    // 6: the clusterer's document frequencies as a log of changes, so that a consolidation batch
+    // appends the counts of the keys its documents changed (the whole table was one JSON value,
+    // written at every batch: a few MB once the store is large). A JSON table already in
+    // `consolidation.df` stays there as the base the log applies to, until the next compaction
+    // writes the whole table to the log and empties it.
+    "
+    CREATE TABLE consolidation_df (
+        seq     INTEGER PRIMARY KEY,  -- applied in this order; a key's last count wins
+        counts  BLOB NOT NULL         -- (key, documents) pairs: u32 LE length, UTF-8 key, u32 LE count
+    );
+    ALTER TABLE consolidation ADD COLUMN docs INTEGER NOT NULL DEFAULT 0;  -- documents counted
+    UPDATE consolidation SET docs = coalesce(json_extract(df, '$.docs'), 0) WHERE json_valid(df);
+    ",
 ];
 
 /// The schema version this build creates and understands.

@@ -1242,3 +1242,194 @@ fn checkpoints_advance_with_their_batch_only() {
     assert_eq!(store.checkpoint(&changed).unwrap(), None);
     assert_eq!(count_rows(&store, "SELECT count(*) FROM documents"), 2);
 }
+
+/// A document-frequency table of `keys` keys named `k<i>`, key `i` counted `i % 7 + 1` times.
+fn df_table(keys: usize, docs: u64) -> epiwire_consolidate::DfTable {
+    let mut df = epiwire_consolidate::DfTable::new();
+    df.docs = docs;
+    for i in 0..keys {
+        df.df.insert(format!("k{i}"), (i % 7 + 1) as u32);
+    }
+    df
+}
+
+#[test]
+fn document_frequencies_are_written_as_changes_and_read_back_whole() {
+    use epiwire_consolidate::{Changes, EventBackend, State};
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let mut df = df_table(1_000, 40);
+    let all: Vec<String> = df.df.keys().cloned().collect();
+    let batch = |df: &epiwire_consolidate::DfTable, keys: Vec<String>, pruned| Changes {
+        state: State {
+            watermark: df.docs,
+            df: df.clone(),
+        },
+        df_keys: keys,
+        df_pruned: pruned,
+        ..Changes::default()
+    };
+    store.apply(&batch(&df, all, None)).unwrap();
+    assert_eq!(store.state().unwrap().df, df);
+    assert_eq!(store.watermark().unwrap(), 40);
+    // A batch changes a few keys and adds one: only those are written.
+    for k in ["k3", "k500", "new"] {
+        *df.df.entry(k.to_string()).or_insert(0) += 1;
+    }
+    df.docs = 41;
+    let before = count_rows(&store, "SELECT sum(length(counts)) FROM consolidation_df");
+    store
+        .apply(&batch(
+            &df,
+            vec!["k3".into(), "k500".into(), "new".into()],
+            None,
+        ))
+        .unwrap();
+    let after = count_rows(&store, "SELECT sum(length(counts)) FROM consolidation_df");
+    assert!(after - before < 64, "{before} -> {after} bytes");
+    assert_eq!(store.state().unwrap().df, df);
+    // A pruned table is written whole, without the dropped keys.
+    df.prune(3);
+    df.docs = 42;
+    store
+        .apply(&batch(&df, vec!["k3".into()], Some(3)))
+        .unwrap();
+    assert_eq!(store.state().unwrap().df, df);
+    assert_eq!(
+        count_rows(&store, "SELECT count(*) FROM consolidation_df"),
+        1
+    );
+}
+
+#[test]
+fn the_document_frequency_log_is_compacted_when_it_outgrows_the_table() {
+    use epiwire_consolidate::{Changes, EventBackend, State};
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    // 19 bytes a key: 300,000 keys are 5.7 MB, past the smallest log compacted.
+    let mut df = epiwire_consolidate::DfTable::new();
+    for i in 0..300_000 {
+        df.df.insert(format!("key{i:08}"), 1);
+    }
+    let whole = 300_000 * 19;
+    let keys: Vec<String> = df.df.keys().cloned().collect();
+    let apply = |store: &mut SqliteStore, df: &epiwire_consolidate::DfTable, keys: &[String]| {
+        store
+            .apply(&Changes {
+                state: State {
+                    watermark: df.docs,
+                    df: df.clone(),
+                },
+                df_keys: keys.to_vec(),
+                ..Changes::default()
+            })
+            .unwrap();
+        (
+            count_rows(store, "SELECT count(*) FROM consolidation_df"),
+            count_rows(store, "SELECT sum(length(counts)) FROM consolidation_df"),
+        )
+    };
+    apply(&mut store, &df, &keys);
+    let mut compacted = 0;
+    for round in 0..8usize {
+        // Each batch changes a third of the keys.
+        let third: Vec<String> = keys.iter().skip(round % 3).step_by(3).cloned().collect();
+        for k in &third {
+            *df.df.get_mut(k).unwrap() += 1;
+        }
+        df.docs += 1;
+        let (rows, bytes) = apply(&mut store, &df, &third);
+        if rows == 1 {
+            compacted += 1;
+            assert_eq!(bytes, whole);
+        }
+        // The log stays within about three times the table.
+        assert!(
+            bytes <= 3 * whole + whole / 3 + 19,
+            "{bytes} bytes in {rows} entries"
+        );
+        assert_eq!(store.state().unwrap().df, df, "round {round}");
+    }
+    assert!(compacted >= 1);
+}
+
+#[test]
+fn a_truncated_document_frequency_log_is_reported_corrupt() {
+    use epiwire_consolidate::{Changes, EventBackend, State};
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let df = df_table(3, 3);
+    store
+        .apply(&Changes {
+            state: State { watermark: 3, df },
+            df_keys: vec!["k0".into(), "k1".into(), "k2".into()],
+            ..Changes::default()
+        })
+        .unwrap();
+    store
+        .conn
+        .execute(
+            "UPDATE consolidation_df SET counts = substr(counts, 1, length(counts) - 1)",
+            [],
+        )
+        .unwrap();
+    assert!(matches!(store.state(), Err(Error::Corrupt { .. })));
+}
+
+#[test]
+fn migration_6_keeps_the_document_frequencies_of_a_version_5_store() {
+    use epiwire_consolidate::{Changes, EventBackend, State};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(crate::sqlite::DB_FILE);
+    let df = df_table(50, 9);
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        crate::schema::migrate_to(&mut conn, 5).unwrap();
+        conn.execute(
+            "INSERT INTO consolidation (id, watermark, df) VALUES (1, 9, ?1)",
+            [serde_json::to_string(&df).unwrap()],
+        )
+        .unwrap();
+    }
+    let mut store = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let state = store.state().unwrap();
+    assert_eq!((state.watermark, &state.df), (9, &df));
+    // The next batch's changes apply on top of the table carried over.
+    let mut next = df.clone();
+    next.docs = 10;
+    *next.df.get_mut("k1").unwrap() += 1;
+    next.df.insert("fresh".into(), 1);
+    store
+        .apply(&Changes {
+            state: State {
+                watermark: 10,
+                df: next.clone(),
+            },
+            df_keys: vec!["fresh".into(), "k1".into()],
+            ..Changes::default()
+        })
+        .unwrap();
+    assert_eq!(store.state().unwrap().df, next);
+}
+
+#[test]
+fn put_batch_seqs_gives_each_new_document_its_sequence_number() {
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    let (out, seqs) = store
+        .put_batch_seqs(&[new_doc(1), new_doc(2)], &[])
+        .unwrap();
+    assert_eq!((out.inserted, seqs), (2, vec![Some(1), Some(2)]));
+    let (out, seqs) = store
+        .put_batch_seqs(&[new_doc(2), new_doc(3), new_doc(3)], &[])
+        .unwrap();
+    assert_eq!((out.inserted, out.duplicates), (1, 2));
+    let [None, Some(seq), None] = seqs[..] else {
+        panic!("{seqs:?}")
+    };
+    // The sequence number the document is stored under.
+    let stored: Vec<(u64, String)> = store
+        .documents(0, 10)
+        .unwrap()
+        .into_iter()
+        .map(|(s, d)| (s, d.id))
+        .collect();
+    assert_eq!(stored.last(), Some(&(seq, new_doc(3).doc.id)));
+}
