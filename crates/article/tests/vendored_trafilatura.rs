@@ -200,3 +200,46 @@ proptest! {
         prop_assert_eq!(trafilatura::selector_contains_lower(&s, &p), s.to_lowercase().contains(p.as_str()));
     }
 }
+
+/// The selector queries decided by hand (figures, protected links, head metas, og metas,
+/// typed scripts) find what scraper's CSS matching finds.
+#[test]
+fn hand_written_selectors_match_css() {
+    let pages = [
+        "<html><head><meta content=\"x\" name=\"a\"><meta name=\"b\"><meta property=\"og:title\" \
+         content=\"T\"><meta property=\"OG:x\" content=\"y\"><script type=\"application/ld+json\">{}</script>\
+         <script type=\"APPLICATION/LD+JSON\">{}</script></head><body><meta content=\"in body\">\
+         <div><a href=\"1\">in div</a></div><a href=\"2\">bare</a><table><tr><td><a>cell</a></td></tr></table>\
+         <ul><li><span><a>deep</a></span></li></ul><figure><table></table></figure><FIGURE>f</FIGURE>\
+         <svg><a>svg link</a><script type=\"application/ld+json\">{}</script></svg>\
+         <script type=\"application/settings+json\">{}</script></body></html>",
+        "<p><a>one</a><p><a>two</a>",
+        "",
+    ];
+    for html in pages {
+        assert!(trafilatura::selector_replacements_agree(html).0, "{html}");
+    }
+    assert!(trafilatura::selector_replacements_agree(pages[0]).1 > 10);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/trafilatura-eval/html");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    let mut names: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    names.sort();
+    names.truncate(150);
+    let mut found = 0;
+    for path in names {
+        let raw = std::fs::read(&path).unwrap();
+        let mut html = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::MultiGzDecoder::new(raw.as_slice()),
+            &mut html,
+        )
+        .unwrap();
+        let (agree, n) = trafilatura::selector_replacements_agree(&String::from_utf8_lossy(&html));
+        assert!(agree, "{}", path.display());
+        found += n;
+    }
+    assert!(found > 1000, "{found}");
+}

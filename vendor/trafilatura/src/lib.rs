@@ -90,6 +90,11 @@ pub use extraction::baseline::html2txt;
 pub use extraction::baseline::page_text_lengths;
 #[doc(hidden)]
 pub use metadata::dom_author_pair;
+/// epiwire: for tests of the selector queries decided without CSS matching.
+#[doc(hidden)]
+pub fn selector_replacements_agree(html: &str) -> (bool, usize) {
+    dom::Document::selector_replacements_agree(html)
+}
 /// epiwire: the selector rules' substring tests, for tests comparing them with `str::contains`.
 #[doc(hidden)]
 pub use selector::utils::{contains as selector_contains, contains_lower as selector_contains_lower};

@@ -40,7 +40,20 @@ impl Document {
     /// case-sensitively, and the upstream reference corpus pins
     /// `APPLICATION/LD+JSON` as *not* a JSON-LD script. This helper reproduces
     /// upstream semantics with an exact-value post-filter.
+    ///
+    /// epiwire: the selector match followed by the exact post-filter is an exact match, so the
+    /// elements are found by [`Self::elements_where`] without CSS matching (same order, same
+    /// depth limit); [`Self::scripts_with_type_upstream`] keeps the selector version for tests.
     pub fn scripts_with_type(&self, types: &[&str]) -> Vec<NodeId> {
+        self.elements_where(self.root(), &|doc, id| {
+            doc.tag_name(id) == "script"
+                && doc.attr_str(id, "type").is_some_and(|t| types.contains(&t))
+        })
+    }
+
+    /// epiwire: upstream's [`Self::scripts_with_type`], for tests.
+    #[doc(hidden)]
+    pub fn scripts_with_type_upstream(&self, types: &[&str]) -> Vec<NodeId> {
         let selector = types
             .iter()
             .map(|t| format!(r#"script[type="{t}"]"#))
@@ -55,6 +68,107 @@ impl Document {
                 )
             })
             .collect()
+    }
+
+    /// epiwire: the elements of the subtree of `root` (itself included) for which `pred`
+    /// holds, in document order, visited as `collect_matching` visits them (down to
+    /// `MAX_TREE_DEPTH`): what `query_selector_all` returns for a selector that `pred`
+    /// decides the same way, without CSS selector matching.
+    pub(crate) fn elements_where(
+        &self,
+        root: NodeId,
+        pred: &dyn Fn(&Document, NodeId) -> bool,
+    ) -> Vec<NodeId> {
+        let mut out = Vec::new();
+        let mut stack = vec![(root, 0usize)];
+        while let Some((id, depth)) = stack.pop() {
+            if depth >= MAX_TREE_DEPTH {
+                continue;
+            }
+            let Some(node) = self.tree.get(id) else {
+                continue;
+            };
+            if matches!(node.value(), Node::Element(_)) && pred(self, id) {
+                out.push(id);
+            }
+            for child in node.children().rev() {
+                stack.push((child.id(), depth + 1));
+            }
+        }
+        out
+    }
+
+    /// epiwire: for tests, whether each selector query replaced by [`Self::elements_where`]
+    /// finds the same elements both ways on the document parsed from `html`; also counts the
+    /// elements found, so that a test can tell it compared something.
+    #[doc(hidden)]
+    pub fn selector_replacements_agree(html: &str) -> (bool, usize) {
+        let doc = Document::parse(html);
+        let root = doc.root();
+        let pairs: [(&str, Vec<NodeId>); 6] = [
+            ("figure", doc.elements_where(root, &|d, id| d.tag_name(id) == "figure")),
+            (
+                "div a, ul a, ol a, dl a, p a",
+                doc.elements_where(root, &|d, id| {
+                    d.tag_name(id) == "a" && d.has_ancestor_named(id, &["div", "ul", "ol", "dl", "p"])
+                }),
+            ),
+            (
+                "div a, ul a, ol a, dl a, p a, table a",
+                doc.elements_where(root, &|d, id| {
+                    d.tag_name(id) == "a"
+                        && d.has_ancestor_named(id, &["div", "ul", "ol", "dl", "p", "table"])
+                }),
+            ),
+            (
+                "head meta[content]",
+                doc.elements_where(root, &|d, id| {
+                    d.tag_name(id) == "meta"
+                        && d.attr_str(id, "content").is_some()
+                        && d.has_ancestor_named(id, &["head"])
+                }),
+            ),
+            (
+                r#"meta[property^="og:"]"#,
+                doc.elements_where(root, &|d, id| {
+                    d.tag_name(id) == "meta"
+                        && d.attr_str(id, "property").is_some_and(|p| p.starts_with("og:"))
+                }),
+            ),
+            ("script", doc.elements_where(root, &|d, id| d.tag_name(id) == "script")),
+        ];
+        let mut found = 0;
+        let mut agree = true;
+        for (sel, ours) in &pairs {
+            found += ours.len();
+            agree &= doc.query_selector_all(root, sel) == *ours;
+        }
+        for types in [
+            &["application/ld+json"][..],
+            &["application/ld+json", "application/settings+json"][..],
+        ] {
+            let ours = doc.scripts_with_type(types);
+            found += ours.len();
+            agree &= doc.scripts_with_type_upstream(types) == ours;
+        }
+        (agree, found)
+    }
+
+    /// epiwire: whether an ancestor element of `id` has one of the local names `names`,
+    /// walking parents while they are elements (as a CSS descendant combinator does with
+    /// `parent_element`).
+    pub(crate) fn has_ancestor_named(&self, id: NodeId, names: &[&str]) -> bool {
+        let mut cur = self.tree.get(id).and_then(|n| n.parent());
+        while let Some(node) = cur {
+            let Node::Element(e) = node.value() else {
+                return false;
+            };
+            if names.contains(&e.name.local.as_ref()) {
+                return true;
+            }
+            cur = node.parent();
+        }
+        false
     }
 
     /// Find the first element matching a pre-compiled selector (early termination).

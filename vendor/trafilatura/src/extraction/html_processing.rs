@@ -27,7 +27,8 @@ pub(crate) fn doc_cleaning(doc: &mut Document, opts: &Options) {
         }
     } else {
         // Convert figure elements that contain tables into divs.
-        let figures = doc.query_selector_all(doc.root(), "figure");
+        // epiwire: by name, as the selector `figure` matches.
+        let figures = doc.elements_where(doc.root(), &|d, id| d.tag_name(id) == "figure");
         for figure_id in figures {
             let has_table = doc
                 .get_elements_by_tag_name(figure_id, "*")
@@ -489,13 +490,17 @@ pub(crate) fn delete_by_link_density(
 pub(crate) fn convert_tags(doc: &mut Document, opts: &Options) {
     if !opts.include_links {
         // Protect links inside relevant containers.
-        let css_selector = if opts.exclude_tables {
-            "div a, ul a, ol a, dl a, p a".to_string()
+        // epiwire: the selector "div a, ul a, ol a, dl a, p a[, table a]" decided without CSS
+        // matching: an `a` element with an ancestor element of one of those names.
+        let containers: &[&str] = if opts.exclude_tables {
+            &["div", "ul", "ol", "dl", "p"]
         } else {
-            "div a, ul a, ol a, dl a, p a, table a".to_string()
+            &["div", "ul", "ol", "dl", "p", "table"]
         };
 
-        let important_links = doc.query_selector_all(doc.root(), &css_selector);
+        let important_links = doc.elements_where(doc.root(), &|d, id| {
+            d.tag_name(id) == "a" && d.has_ancestor_named(id, containers)
+        });
         for &id in &important_links {
             doc.set_tag_name(id, "protected-a");
         }

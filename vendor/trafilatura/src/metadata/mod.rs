@@ -470,7 +470,12 @@ fn examine_meta(doc: &Document) -> Metadata {
 
     let mut tmp_sitename = String::new();
 
-    for node_id in doc.query_selector_all(doc.root(), "head meta[content]") {
+    // epiwire: the selector "head meta[content]" decided without CSS matching.
+    for node_id in doc.elements_where(doc.root(), &|d, id| {
+        d.tag_name(id) == "meta"
+            && d.attr_str(id, "content").is_some()
+            && d.has_ancestor_named(id, &["head"])
+    }) {
         let content = doc.get_attribute(node_id, "content").unwrap_or_default();
         let content = HTML_STRIP_TAG.replace_all(&content, "");
         let content = unescape_html(&content);
@@ -564,7 +569,11 @@ fn examine_meta(doc: &Document) -> Metadata {
 fn extract_open_graph_meta(doc: &Document) -> Metadata {
     let mut metadata = Metadata::default();
 
-    for node_id in doc.query_selector_all(doc.root(), r#"meta[property^="og:"]"#) {
+    // epiwire: the selector `meta[property^="og:"]` decided without CSS matching (`property`
+    // is compared case-sensitively: it is not in the HTML list of case-insensitive attributes).
+    for node_id in doc.elements_where(doc.root(), &|d, id| {
+        d.tag_name(id) == "meta" && d.attr_str(id, "property").is_some_and(|p| p.starts_with("og:"))
+    }) {
         let prop = trim(&doc.get_attribute(node_id, "property").unwrap_or_default());
         let content = trim(&unescape_html(
             &doc.get_attribute(node_id, "content").unwrap_or_default(),
