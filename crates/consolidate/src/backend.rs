@@ -192,6 +192,19 @@ pub trait EventBackend {
     /// Stored series parts of an event, in key order.
     fn series(&self, event: &str, which: SeriesSelect<'_>) -> Result<Vec<SeriesPart>, Self::Error>;
 
+    /// [`EventBackend::series`] without the parts whose keys are in `skip` (the caller holds
+    /// them already, so a backend need not decode them).
+    fn series_without(
+        &self,
+        event: &str,
+        which: SeriesSelect<'_>,
+        skip: &[SeriesKey],
+    ) -> Result<Vec<SeriesPart>, Self::Error> {
+        let mut parts = self.series(event, which)?;
+        parts.retain(|p| !skip.contains(&p.key));
+        Ok(parts)
+    }
+
     /// Documents per day about a disease in a country, for days `from..=to` (days without
     /// documents may be left out).
     fn volume(

@@ -338,7 +338,16 @@ pub(crate) fn finish<B: EventBackend>(
         let loaded = if up.complete {
             Vec::new()
         } else {
-            ctx.store.series(id, which).map_err(backend)?
+            // The parts held already win below; they need not be read again.
+            let held: Vec<SeriesKey> = up
+                .parts
+                .keys()
+                .filter(|k| which.matches(k))
+                .cloned()
+                .collect();
+            ctx.store
+                .series_without(id, which, &held)
+                .map_err(backend)?
         };
         let mut chosen: BTreeMap<&SeriesKey, &SeriesPart> =
             up.parts.iter().filter(|(k, _)| which.matches(k)).collect();

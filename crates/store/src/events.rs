@@ -3,7 +3,7 @@
 
 use epiwire_consolidate::{
     Changes, DfTable, EventBackend, EventDetail, EventFilter, EventProfile, EventState,
-    EventSummary, Member, SeriesPart, SeriesSelect, Signal, State,
+    EventSummary, Member, SeriesKey, SeriesPart, SeriesSelect, Signal, State,
 };
 use epiwire_model::Document;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
@@ -128,48 +128,20 @@ impl EventBackend for SqliteStore {
     }
 
     fn series(&self, event: &str, which: SeriesSelect<'_>) -> Result<Vec<SeriesPart>> {
-        let mut rows: Vec<String> = Vec::new();
-        match which {
-            SeriesSelect::All => {
-                let mut stmt = self
-                    .conn
-                    .prepare_cached("SELECT part FROM event_series WHERE event = ?1")?;
-                for r in stmt.query_map([event], |r| r.get::<_, String>(0))? {
-                    rows.push(r?);
-                }
-            }
-            SeriesSelect::Keys(keys) => {
-                let mut stmt = self.conn.prepare_cached(
-                    "SELECT part FROM event_series WHERE event = ?1 AND key = ?2",
-                )?;
-                for k in keys {
-                    let key = serde_json::to_string(k)?;
-                    if let Some(part) = stmt
-                        .query_row(params![event, key], |r| r.get::<_, String>(0))
-                        .optional()?
-                    {
-                        rows.push(part);
-                    }
-                }
-            }
-            SeriesSelect::Of { disease, country } => {
-                let mut stmt = self.conn.prepare_cached(
-                    "SELECT part FROM event_series
-                     WHERE event = ?1 AND disease IS ?2 AND country IS ?3",
-                )?;
-                for r in
-                    stmt.query_map(params![event, disease, country], |r| r.get::<_, String>(0))?
-                {
-                    rows.push(r?);
-                }
-            }
-        }
-        let mut parts: Vec<SeriesPart> = rows
+        self.series_skipping(event, which, &[])
+    }
+
+    fn series_without(
+        &self,
+        event: &str,
+        which: SeriesSelect<'_>,
+        skip: &[SeriesKey],
+    ) -> Result<Vec<SeriesPart>> {
+        let skip = skip
             .iter()
-            .map(|p| json(p, "event series"))
-            .collect::<Result<_>>()?;
-        parts.sort_by(|a, b| a.key.cmp(&b.key));
-        Ok(parts)
+            .map(serde_json::to_string)
+            .collect::<serde_json::Result<Vec<String>>>()?;
+        self.series_skipping(event, which, &skip)
     }
 
     fn volume(
@@ -440,6 +412,63 @@ fn write_df(tx: &rusqlite::Transaction<'_>, changes: &Changes) -> Result<()> {
 }
 
 impl SqliteStore {
+    /// Stored series parts of an event, in key order, without decoding those whose stored key
+    /// (its JSON) is in `skip`.
+    fn series_skipping(
+        &self,
+        event: &str,
+        which: SeriesSelect<'_>,
+        skip: &[String],
+    ) -> Result<Vec<SeriesPart>> {
+        let mut rows: Vec<String> = Vec::new();
+        let mut take = |r: &rusqlite::Row<'_>| -> rusqlite::Result<()> {
+            let key = r.get_ref(0)?.as_str()?;
+            if !skip.iter().any(|s| s == key) {
+                rows.push(r.get(1)?);
+            }
+            Ok(())
+        };
+        match which {
+            SeriesSelect::All => {
+                let mut stmt = self
+                    .conn
+                    .prepare_cached("SELECT key, part FROM event_series WHERE event = ?1")?;
+                let mut found = stmt.query([event])?;
+                while let Some(r) = found.next()? {
+                    take(r)?;
+                }
+            }
+            SeriesSelect::Keys(keys) => {
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT key, part FROM event_series WHERE event = ?1 AND key = ?2",
+                )?;
+                for k in keys {
+                    let key = serde_json::to_string(k)?;
+                    let mut found = stmt.query(params![event, key])?;
+                    if let Some(r) = found.next()? {
+                        take(r)?;
+                    }
+                }
+            }
+            SeriesSelect::Of { disease, country } => {
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT key, part FROM event_series
+                     WHERE event = ?1 AND disease IS ?2 AND country IS ?3",
+                )?;
+                let mut found = stmt.query(params![event, disease, country])?;
+                while let Some(r) = found.next()? {
+                    take(r)?;
+                }
+            }
+        }
+        let mut parts: Vec<SeriesPart> = rows
+            .iter()
+            .map(|p| json(p, "event series"))
+            .collect::<Result<_>>()?;
+        parts.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(parts)
+    }
+
     /// Events matching the filter, most relevant first.
     pub(crate) fn query_events(&self, f: &EventFilter) -> Result<Vec<EventSummary>> {
         self.filtered_json(

@@ -1433,3 +1433,66 @@ fn put_batch_seqs_gives_each_new_document_its_sequence_number() {
         .collect();
     assert_eq!(stored.last(), Some(&(seq, new_doc(3).doc.id)));
 }
+
+#[test]
+fn series_without_leaves_out_the_parts_the_caller_holds() {
+    use epiwire_consolidate::{Changes, EventBackend, SeriesKey, SeriesPart, SeriesSelect, State};
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store.put_batch(&[new_doc(1)]).unwrap();
+    let key = |metric: &str, scope: &str| SeriesKey {
+        disease: Some("DOID:1498".into()),
+        country: Some("NG".into()),
+        place: None,
+        metric: metric.into(),
+        scope: scope.into(),
+    };
+    let keys = [
+        key("cases", "cumulative"),
+        key("cases", "new"),
+        key("deaths", "cumulative"),
+    ];
+    let mut rec = event_record("E1", "doc-1", &[]);
+    rec.series = keys
+        .iter()
+        .map(|k| SeriesPart::new(k.clone(), Vec::new()))
+        .collect();
+    store
+        .apply(&Changes {
+            state: State {
+                watermark: 1,
+                ..State::default()
+            },
+            members: vec![("E1".into(), member(1, "doc-1"))],
+            events: vec![rec],
+            ..Changes::default()
+        })
+        .unwrap();
+    let of = SeriesSelect::Of {
+        disease: Some("DOID:1498"),
+        country: Some("NG"),
+    };
+    let got = |skip: &[SeriesKey], which| -> Vec<SeriesKey> {
+        store
+            .series_without("E1", which, skip)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.key)
+            .collect()
+    };
+    assert_eq!(
+        got(&[], of),
+        store
+            .series("E1", of)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.key)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(got(&[], of).len(), 3);
+    assert_eq!(got(&keys[1..2], of), [keys[0].clone(), keys[2].clone()]);
+    assert_eq!(got(&keys, SeriesSelect::All), Vec::<SeriesKey>::new());
+    assert_eq!(
+        got(&keys[..1], SeriesSelect::Keys(&keys[..2])),
+        [keys[1].clone()]
+    );
+}
