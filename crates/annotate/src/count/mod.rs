@@ -218,6 +218,12 @@ fn table_columns(
     };
     let mut j = 0;
     while j < toks.len() {
+        // Most tokens start no header: step over them without the bookkeeping below (which
+        // would also move on by one).
+        if header_word(j).is_none() {
+            j += 1;
+            continue;
+        }
         // A header: two or more metric nouns in a row.
         let mut cols: Vec<&'static str> = Vec::new();
         let mut e = j;
