@@ -246,7 +246,7 @@ pub(crate) fn parties_in(
         .map(|p| {
             let name = if p.party.kind == "country" {
                 ctx.place_at(toks[p.i].s)
-                    .map_or_else(|| p.party.text.clone(), |pl| pl.name.clone())
+                    .map_or_else(|| p.party.text.clone(), |pl| pl.name.to_string())
             } else {
                 let t = p.party.text.trim_start_matches("the ");
                 t.strip_suffix("'s")

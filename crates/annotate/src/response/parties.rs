@@ -97,7 +97,7 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], known: &[bool]) -> Vec<
             None
         };
         let place = if t.cap { ctx.place_at(t.s) } else { None }
-            .map(|p| (p.country.clone(), p.end))
+            .map(|p| (p.country.to_string(), p.end))
             .filter(|_| org_here.is_none_or(|n| n < 2));
         if let Some((country, end_cp)) = place {
             let mut j = i + 1;
@@ -204,7 +204,7 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], known: &[bool]) -> Vec<
             if k < toks.len()
                 && let Some(p) = ctx.place_at(toks[k].s)
             {
-                country = Some(p.country.clone());
+                country = Some(p.country.to_string());
                 let mut e = k + 1;
                 while e < toks.len() && ctx.cp(toks[e].s) < p.end {
                     e += 1;

@@ -181,11 +181,11 @@ fn char_at(s: &str, i: usize) -> Option<char> {
 
 /// One place mention of the document, in code points, with its country.
 #[derive(Debug, Clone)]
-pub(crate) struct PlaceAt {
-    pub name: String,
+pub(crate) struct PlaceAt<'a> {
+    pub name: &'a str,
     pub start: usize,
     pub end: usize,
-    pub country: String,
+    pub country: &'a str,
 }
 
 /// What the response and quote passes need from the rest of the document.
@@ -193,9 +193,9 @@ pub(crate) struct Ctx<'a> {
     pub text: &'a str,
     pub idx: std::borrow::Cow<'a, CharIndex>,
     /// Place mentions sorted by start.
-    pub places: Vec<PlaceAt>,
+    pub places: Vec<PlaceAt<'a>>,
     /// Resolved dates: (start, end, value), sorted by start.
-    pub dates: Vec<(usize, usize, String)>,
+    pub dates: Vec<(usize, usize, &'a str)>,
     /// The country the document mentions most, for "the North", "the Ministry of Health".
     pub main_country: Option<String>,
 }
@@ -217,10 +217,10 @@ impl<'a> Ctx<'a> {
             };
             for m in &p.mentions {
                 places.push(PlaceAt {
-                    name: p.name.clone(),
+                    name: &p.name,
                     start: m.start,
                     end: m.end,
-                    country: c.to_string(),
+                    country: c,
                 });
             }
             match per_country.iter_mut().find(|(k, _)| *k == c) {
@@ -234,10 +234,10 @@ impl<'a> Ctx<'a> {
             }
         }
         places.sort_by_key(|p| p.start);
-        let mut dates: Vec<(usize, usize, String)> = doc
+        let mut dates: Vec<(usize, usize, &str)> = doc
             .dates
             .iter()
-            .filter_map(|d| Some((d.start, d.end, d.value.clone()?)))
+            .filter_map(|d| Some((d.start, d.end, d.value.as_deref()?)))
             .collect();
         dates.sort_by_key(|d| d.0);
         Ctx {
@@ -277,7 +277,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The place mention starting at byte `b`, if any.
-    pub fn place_at(&self, b: usize) -> Option<&PlaceAt> {
+    pub fn place_at(&self, b: usize) -> Option<&PlaceAt<'a>> {
         let cp = self.cp(b);
         let i = self.places.partition_point(|p| p.start < cp);
         self.places.get(i).filter(|p| p.start == cp)
@@ -287,7 +287,10 @@ impl<'a> Ctx<'a> {
     pub fn date_in(&self, s: usize, e: usize) -> Option<String> {
         let (cs, ce) = (self.cp(s), self.cp(e));
         let i = self.dates.partition_point(|d| d.0 < cs);
-        self.dates.get(i).filter(|d| d.1 <= ce).map(|d| d.2.clone())
+        self.dates
+            .get(i)
+            .filter(|d| d.1 <= ce)
+            .map(|d| d.2.to_string())
     }
 
     /// A party for bytes `s..e` with identifier `id`.
