@@ -688,15 +688,17 @@ impl Events {
                 seen.insert(self.resolve(e), ());
             }
         }
+        // The candidates' profiles move out for the decision and back (never cloned).
         let candidates: Vec<(String, EventProfile)> = seen
             .keys()
-            .filter_map(|&e| {
-                self.profiles[e]
-                    .as_ref()
-                    .map(|p| (e.to_string(), p.clone()))
-            })
+            .filter_map(|&e| self.profiles[e].take().map(|p| (e.to_string(), p)))
             .collect();
         let decision = self.clusterer.assign_cued(doc, cues, &candidates);
+        for (id, p) in candidates {
+            if let Ok(e) = id.parse::<usize>() {
+                self.profiles[e] = Some(p);
+            }
+        }
         let parse = |id: &str| id.parse::<usize>().ok();
         let event = match &decision.action {
             Action::New => None,
