@@ -5,15 +5,23 @@
 use std::path::Path;
 
 use epiwire_cluster::eval::annotated;
-use epiwire_cluster::{Action, Clusterer, DocFeatures, Events, cluster_batch};
+use epiwire_cluster::{
+    Action, Clusterer, Cues, DfTable, DocFeatures, Events, Params, cluster_batch,
+    cluster_batch_cued,
+};
+use epiwire_model::Document;
 
-fn seed(name: &str, published: &str) -> DocFeatures {
+fn seed_doc(name: &str, published: &str) -> Document {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/fixtures/seeds")
         .join(name);
     let raw = std::fs::read_to_string(path).unwrap();
     let (title, text) = raw.split_once('\n').unwrap();
-    DocFeatures::from_document(&annotated(name, Some(title), text, Some(published)))
+    annotated(name, Some(title), text, Some(published))
+}
+
+fn seed(name: &str, published: &str) -> DocFeatures {
+    DocFeatures::from_document(&seed_doc(name, published))
 }
 
 fn cholera() -> DocFeatures {
@@ -77,6 +85,66 @@ fn seeds_are_one_event_incrementally() {
     assert_ne!(events.resolve(other), events.resolve(first));
     let (third, _) = events.push(&cholera());
     assert_ne!(events.resolve(third), events.resolve(first));
+}
+
+fn cholera_doc() -> Document {
+    let text = "Haiti's health ministry said on Thursday that the cholera outbreak in the \
+        Artibonite region has killed 253 people and sickened more than 3,000, and that aid \
+        groups were rushing clean water, oral rehydration salts and doctors to the area north \
+        of Port-au-Prince.";
+    annotated(
+        "cholera",
+        Some("Cholera outbreak in Haiti kills 253"),
+        text,
+        Some("2010-10-22"),
+    )
+}
+
+fn football_doc() -> Document {
+    let text = "Manchester City came from two goals down to beat Aston Villa 3-2 at the \
+        Etihad Stadium on Sunday and retain the Premier League title, with Ilkay Gundogan \
+        scoring twice in the last quarter of an hour.";
+    annotated(
+        "football",
+        Some("Manchester City retain Premier League title"),
+        text,
+        Some("2022-05-22"),
+    )
+}
+
+#[test]
+fn seeds_are_one_event_with_cues() {
+    let docs = [
+        seed_doc("000_c6c40698dd1a2ea1.txt", "2022-05-17T17:36:00+09:00"),
+        football_doc(),
+        seed_doc("004_600c830cdf3f4dc2.txt", "2022-05-18"),
+        cholera_doc(),
+    ];
+    let features: Vec<DocFeatures> = docs.iter().map(DocFeatures::from_document).collect();
+    let cues: Vec<Cues> = docs.iter().map(Cues::from_document).collect();
+    // The defaults since the cue parameters were tuned (spelled out, so that the test holds
+    // whatever the defaults).
+    let params = Params {
+        cue_weight: 0.8,
+        cued_join_threshold: 0.15,
+        join_ratio: 0.5,
+        split_threshold: 0.04,
+        ..Params::default()
+    };
+    let labels = cluster_batch_cued(&features, Some(&cues), &params, None);
+    assert_eq!(labels[0], labels[2], "{labels:?}");
+    assert_ne!(labels[0], labels[1], "{labels:?}");
+    assert_ne!(labels[0], labels[3], "{labels:?}");
+    let mut events = Events::new(Clusterer::new(params, DfTable::new()));
+    let got: Vec<usize> = features
+        .iter()
+        .zip(&cues)
+        .map(|(f, c)| events.push_cued(f, Some(c)).0)
+        .collect();
+    let got: Vec<usize> = got.iter().map(|&e| events.resolve(e)).collect();
+    assert_eq!(got[0], got[2], "{got:?}");
+    assert_ne!(got[0], got[1], "{got:?}");
+    assert_ne!(got[0], got[3], "{got:?}");
 }
 
 #[test]
