@@ -27,7 +27,14 @@ pub struct Session {
     pub features: HashMap<u64, DocFeatures>,
     /// The document frequencies at the end of the last run, with the watermark they hold at.
     df: Option<(u64, DfTable)>,
+    /// Profiles of stored events as this session last wrote or read them, valid with `df`
+    /// (the store has not moved past the session's watermark, so nobody else wrote events):
+    /// a batch takes a candidate's profile from here instead of decoding it again.
+    profiles: HashMap<String, EventProfile>,
 }
+
+/// Most event profiles a [`Session`] keeps (a few MB); when passed, the cache starts over.
+const CACHED_PROFILES: usize = 4096;
 
 /// What a run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -211,6 +218,7 @@ impl Consolidator {
         let (mut watermark, df) = match session.df.take() {
             Some((w, df)) if w == stored => (w, df),
             _ => {
+                session.profiles.clear();
                 let state = store.state().map_err(backend)?;
                 (state.watermark, state.df)
             }
@@ -228,14 +236,8 @@ impl Consolidator {
             let started = std::time::Instant::now();
             let candidates_before = done.candidates;
             let mut time = Timings::default();
-            let mut changes = self.batch_changes(
-                store,
-                &mut clusterer,
-                &mut session.features,
-                &docs,
-                &mut done,
-                &mut time,
-            )?;
+            let mut changes =
+                self.batch_changes(store, &mut clusterer, session, &docs, &mut done, &mut time)?;
             let write = std::time::Instant::now();
             store.apply(&changes).map_err(backend)?;
             // The table went into the changes without a copy; the clusterer takes it back.
@@ -245,13 +247,24 @@ impl Consolidator {
             );
             let write = ms_since(write);
             let ms = ms_since(started);
+            let touched = changes.events.len();
+            // What the store now holds, for the next batch.
+            for (from, _) in &changes.merged {
+                session.profiles.remove(from);
+            }
+            for rec in std::mem::take(&mut changes.events) {
+                session.profiles.insert(rec.summary.id, rec.profile);
+            }
+            if session.profiles.len() > CACHED_PROFILES {
+                session.profiles.clear();
+            }
             tracing::info!(
                 "consolidated documents {}..={last}: {} in {ms:.0} ms ({:.2} ms/doc, {:.1} candidate events/doc, {} events touched; clustering {:.0} ms, volume signals {:.0} ms, events {:.0} ms, write {write:.0} ms)",
                 docs.first().map_or(last, |d| d.0),
                 docs.len(),
                 ms / docs.len() as f64,
                 (done.candidates - candidates_before) as f64 / docs.len() as f64,
-                changes.events.len(),
+                touched,
                 time.clustering,
                 time.volume,
                 time.events,
@@ -311,7 +324,7 @@ impl Consolidator {
         &self,
         store: &B,
         clusterer: &mut Clusterer,
-        given: &mut HashMap<u64, DocFeatures>,
+        session: &mut Session,
         docs: &[(u64, Document)],
         done: &mut Progress,
         time: &mut Timings,
@@ -337,7 +350,8 @@ impl Consolidator {
         // Keys whose document frequency the batch changes.
         let mut df_keys: HashSet<String> = HashSet::new();
         for (seq, doc) in docs {
-            let features = given
+            let features = session
+                .features
                 .remove(seq)
                 .filter(|f| f.id == doc.id)
                 .unwrap_or_else(|| DocFeatures::from_document(doc));
@@ -356,13 +370,20 @@ impl Consolidator {
             let mut cands: BTreeMap<String, EventProfile> = BTreeMap::new();
             let mut taken: BTreeSet<String> = BTreeSet::new();
             let ids = store.candidate_ids(&query).map_err(backend)?;
-            let missing: Vec<String> = ids
+            let mut missing: Vec<String> = ids
                 .iter()
                 .filter(|id| {
                     !work.contains_key(&resolve(&merged_into, id)) && !stored.contains_key(*id)
                 })
                 .cloned()
                 .collect();
+            missing.retain(|id| match session.profiles.remove(id) {
+                Some(p) => {
+                    stored.insert(id.clone(), p);
+                    false
+                }
+                None => true,
+            });
             if !missing.is_empty() {
                 stored.extend(store.profiles(&missing).map_err(backend)?);
             }
@@ -584,6 +605,8 @@ impl Consolidator {
             });
         }
         time.events = ms_since(started);
+        // Profiles read but not touched are as stored.
+        session.profiles.extend(stored);
         let mut df_pruned = None;
         if clusterer.df().df.len() > DF_MAX_KEYS {
             let params = clusterer.params.clone();
