@@ -534,7 +534,10 @@ impl Clusterer {
         };
         // With cues, a second test: the document must be about as close to the members as
         // they are to one another (a report of a like event, other participants, is not).
-        if cues.is_some() && self.params.join_ratio > 0.0 && best_event.members >= 2 {
+        if cues.is_some()
+            && self.params.join_ratio > 0.0
+            && best_event.members >= self.params.ratio_members.max(2)
+        {
             let between = self.link_one(doc, &words, &ents, names.as_ref(), best_event);
             if between < self.params.join_ratio * self.within(best_event) {
                 return Decision {

@@ -112,6 +112,9 @@ pub struct Params {
     /// share of the members' average linkage among themselves ([`crate::Clusterer::within`])
     /// (0: no such test).
     pub join_ratio: f32,
+    /// Incremental, with cues: the fewest members an event needs before `join_ratio` applies
+    /// (2 or more; the members' own average linkage is a poor guide while they are few).
+    pub ratio_members: u32,
 }
 
 impl Default for Params {
@@ -134,6 +137,7 @@ impl Default for Params {
             cue_weight: 0.0,
             cued_join_threshold: 0.3,
             join_ratio: 0.0,
+            ratio_members: 2,
         }
     }
 }
