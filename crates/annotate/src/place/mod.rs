@@ -399,6 +399,11 @@ impl<'g> Gazetteer<'g> {
                         Some(f) if lo < hi && f.as_bytes().starts_with(key.as_bytes()) => {
                             if *f == key {
                                 best = Some((start + off, lo));
+                                // The last form of the run: no longer window can match (the
+                                // next boundary would find no form from `lo + 1` on).
+                                if lo + 1 >= hi {
+                                    break;
+                                }
                             }
                         }
                         _ => break,
