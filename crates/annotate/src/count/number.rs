@@ -18,7 +18,7 @@
 
 use epiwire_model::CharIndex;
 
-use super::token::{Gap, Kind, Token, WordGate, lw, tokenize};
+use super::token::{GATE_NUMBER, Gap, Kind, Token, WordGate, lw, tokenize};
 
 /// A qualifier carried by the number expression itself (not by the words before it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,7 +225,7 @@ pub(crate) const NUMBER_START_WORDS: &[&str] = &[
 ];
 
 /// The quick negative test of [`starts_number`].
-static NUMBER_START: WordGate = WordGate::new(&[NUMBER_START_WORDS]);
+pub(crate) static NUMBER_START: WordGate = WordGate::new(&[NUMBER_START_WORDS]);
 
 pub(crate) fn starts_number(w: &str) -> bool {
     // Cheap first-letter gate: no number word starts with another letter.
@@ -269,8 +269,8 @@ pub(crate) fn scan(src: &str, toks: &[Token]) -> Vec<NumExpr> {
                 }
             },
             Kind::Word => {
-                let w = lw(src, &t);
-                if !NUMBER_START.may_contain(w) || !starts_number(w) {
+                // `NUMBER_START.may_contain(w)`, tested by the tokeniser.
+                if t.gates & GATE_NUMBER == 0 || !starts_number(lw(src, &t)) {
                     None
                 } else {
                     scan_vague(src, toks, i).or_else(|| scan_words(src, toks, i))

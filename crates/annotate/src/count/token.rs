@@ -38,6 +38,39 @@ pub(crate) struct Token {
     pub start: usize,
     pub end: usize,
     pub gap: Gap,
+    /// For a word, which word gates it passes ([`GATE_NUMBER`], [`GATE_DATE`]): the gate
+    /// tests made once here instead of by each scanner.
+    pub gates: u8,
+}
+
+/// [`Token::gates`] bit: the word may start a number word (`NUMBER_START` of the number
+/// scanner).
+pub(crate) const GATE_NUMBER: u8 = 1;
+/// [`Token::gates`] bit: the word may start a date (`DATE_START` of the date scanner).
+pub(crate) const GATE_DATE: u8 = 2;
+
+/// The [`Token::gates`] of the word `src[start..end]`.
+#[inline]
+fn word_gates(bytes: &[u8], start: usize, end: usize) -> u8 {
+    let (Some(&f), Some(&l)) = (
+        bytes.get(start),
+        end.checked_sub(1).and_then(|e| bytes.get(e)),
+    ) else {
+        return 0;
+    };
+    let (f, l, len) = (f.to_ascii_lowercase(), l.to_ascii_lowercase(), end - start);
+    // Both gates' shape tests at once (see `WordGate::may_contain_parts`).
+    let Some(slot) = WordGate::slot(f, l, len) else {
+        return 0;
+    };
+    let mut g = 0;
+    if crate::count::number::NUMBER_START.has(slot, len) {
+        g |= GATE_NUMBER;
+    }
+    if crate::date::DATE_START.has(slot, len) {
+        g |= GATE_DATE;
+    }
+    g
 }
 
 impl Token {
@@ -113,11 +146,17 @@ pub(crate) fn tokenize(src: &str) -> Vec<Token> {
                 i += 1;
                 Kind::Punct(b as char)
             };
+            let gates = if kind == Kind::Word {
+                word_gates(bytes, start, i)
+            } else {
+                0
+            };
             out.push(Token {
                 kind,
                 start,
                 end: i,
                 gap,
+                gates,
             });
             gap = Gap::None;
             continue;
@@ -151,11 +190,17 @@ pub(crate) fn tokenize(src: &str) -> Vec<Token> {
             i += len;
             Kind::Punct(ch)
         };
+        let gates = if kind == Kind::Word {
+            word_gates(bytes, start, i)
+        } else {
+            0
+        };
         out.push(Token {
             kind,
             start,
             end: i,
             gap,
+            gates,
         });
         gap = Gap::None;
     }
@@ -216,16 +261,37 @@ impl WordGate {
     }
 
     /// False when `w` is surely not one of the words.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn may_contain(&self, w: &str) -> bool {
         let b = w.as_bytes();
         let (Some(&f), Some(&l)) = (b.first(), b.last()) else {
             return false;
         };
-        if !f.is_ascii_lowercase() || !l.is_ascii_lowercase() || b.len() >= 32 {
-            return false;
+        self.may_contain_parts(f, l, b.len())
+    }
+
+    /// [`WordGate::may_contain`] of a word of `len` bytes whose first and last bytes are `f`
+    /// and `l`.
+    #[cfg(test)]
+    pub(crate) fn may_contain_parts(&self, f: u8, l: u8, len: usize) -> bool {
+        Self::slot(f, l, len).is_some_and(|slot| self.has(slot, len))
+    }
+
+    /// The slot of [`WordGate::bits`] for a word with first and last bytes `f` and `l` and
+    /// `len` bytes; `None` when no gate holds such a word (not lower-case letters at both
+    /// ends, or 32 bytes or more).
+    #[inline]
+    pub(crate) fn slot(f: u8, l: u8, len: usize) -> Option<usize> {
+        if !f.is_ascii_lowercase() || !l.is_ascii_lowercase() || len >= 32 {
+            return None;
         }
-        self.bits[(f - b'a') as usize * 26 + (l - b'a') as usize] & (1 << b.len()) != 0
+        Some((f - b'a') as usize * 26 + (l - b'a') as usize)
+    }
+
+    /// True when a listed word of `len` bytes has the shape of `slot` (from [`WordGate::slot`]).
+    #[inline]
+    pub(crate) fn has(&self, slot: usize, len: usize) -> bool {
+        self.bits.get(slot).is_some_and(|b| b & (1 << len) != 0)
     }
 }
 
@@ -268,5 +334,34 @@ mod tests {
         let t = tokenize(s);
         assert_eq!(lw(&low, &t[1]), "cases");
         assert_eq!(lw(&low, &t[0]), "côte");
+    }
+
+    /// The gate bits the tokeniser sets are the gates' answers for the lower-cased word.
+    fn gates_agree(s: &str) {
+        let low = s.to_ascii_lowercase();
+        for t in tokenize(s) {
+            let w = lw(&low, &t);
+            let number = t.is_word() && crate::count::number::NUMBER_START.may_contain(w);
+            let date = t.is_word() && crate::date::DATE_START.may_contain(w);
+            assert_eq!(t.gates & GATE_NUMBER != 0, number, "{w:?} in {s:?}");
+            assert_eq!(t.gates & GATE_DATE != 0, date, "{w:?} in {s:?}");
+        }
+    }
+
+    #[test]
+    fn gate_bits_are_the_gates_answers() {
+        gates_agree(
+            "Twenty-Five cases on Monday, 3 March; since JANUARY one Hundred and \
+             éleven Zürich a dozen thirtieth week x",
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn gate_bits_are_the_gates_answers_on_any_text(
+            s in r"([A-Za-z]{1,12}|[0-9]{1,3}|[ ,.\-]|é|ß|Ü|\PC){0,30}"
+        ) {
+            gates_agree(&s);
+        }
     }
 }

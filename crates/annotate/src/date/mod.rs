@@ -31,7 +31,7 @@ use jiff::civil::Date;
 
 use crate::count::eval::{Report, Result, doc_date, read_jsonl};
 use crate::count::number;
-use crate::count::token::{Gap, Kind, Token, WordGate, is_capitalised, lw, tokenize};
+use crate::count::token::{GATE_DATE, Gap, Kind, Token, WordGate, is_capitalised, lw, tokenize};
 
 /// A date expression in token and byte coordinates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,7 +203,7 @@ const OTHER_START_WORDS: &[&str] = &[
 ];
 
 /// The quick negative test of [`date_start_word`]: most words of a text start no date.
-static DATE_START: WordGate = WordGate::new(&[
+pub(crate) static DATE_START: WordGate = WordGate::new(&[
     MONTH_WORDS,
     WEEKDAY_WORDS,
     number::NUMBER_START_WORDS,
@@ -1108,10 +1108,8 @@ impl Cx<'_> {
         match t.kind {
             Kind::Num => true,
             Kind::Punct(_) => false,
-            Kind::Word => {
-                let w = lw(self.low, t);
-                DATE_START.may_contain(w) && date_start_word(w)
-            }
+            // `DATE_START.may_contain(w)`, tested by the tokeniser.
+            Kind::Word => t.gates & GATE_DATE != 0 && date_start_word(lw(self.low, t)),
         }
     }
 
