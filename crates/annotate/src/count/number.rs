@@ -18,7 +18,7 @@
 
 use epiwire_model::CharIndex;
 
-use super::token::{GATE_NUMBER, Gap, Kind, Token, WordGate, lw, tokenize};
+use super::token::{GATE_NUMBER, Gap, Kind, Token, lw, tokenize};
 
 /// A qualifier carried by the number expression itself (not by the words before it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,7 +225,9 @@ pub(crate) const NUMBER_START_WORDS: &[&str] = &[
 ];
 
 /// The quick negative test of [`starts_number`].
-pub(crate) static NUMBER_START: WordGate = WordGate::new(&[NUMBER_START_WORDS]);
+#[cfg(test)]
+pub(crate) static NUMBER_START: super::token::WordGate =
+    super::token::WordGate::new(&[NUMBER_START_WORDS]);
 
 pub(crate) fn starts_number(w: &str) -> bool {
     // Cheap first-letter gate: no number word starts with another letter.

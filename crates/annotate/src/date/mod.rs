@@ -31,7 +31,7 @@ use jiff::civil::Date;
 
 use crate::count::eval::{Report, Result, doc_date, read_jsonl};
 use crate::count::number;
-use crate::count::token::{GATE_DATE, Gap, Kind, Token, WordGate, is_capitalised, lw, tokenize};
+use crate::count::token::{GATE_DATE, Gap, Kind, Token, is_capitalised, lw, tokenize};
 
 /// A date expression in token and byte coordinates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,13 +202,18 @@ const OTHER_START_WORDS: &[&str] = &[
     "beginning",
 ];
 
-/// The quick negative test of [`date_start_word`]: most words of a text start no date.
-pub(crate) static DATE_START: WordGate = WordGate::new(&[
+/// The word lists of [`DATE_START`].
+pub(crate) const DATE_START_LISTS: &[&[&str]] = &[
     MONTH_WORDS,
     WEEKDAY_WORDS,
     number::NUMBER_START_WORDS,
     OTHER_START_WORDS,
-]);
+];
+
+/// The quick negative test of [`date_start_word`]: most words of a text start no date.
+#[cfg(test)]
+pub(crate) static DATE_START: crate::count::token::WordGate =
+    crate::count::token::WordGate::new(DATE_START_LISTS);
 
 /// Whether the lower-cased word `w` may start a date expression.
 fn date_start_word(w: &str) -> bool {
