@@ -70,7 +70,7 @@ fn unit_names(cues: &Cues) -> Sparse {
 
 /// The key of a name or year in profiles and in the document-frequency table (beside terms and
 /// entities in one table): `n:<name>`.
-fn name_key(name: &str) -> String {
+pub fn name_key(name: &str) -> String {
     format!("n:{name}")
 }
 
@@ -152,9 +152,14 @@ impl EventProfile {
     pub fn add_cued(&mut self, doc: &DocFeatures, cues: Option<&Cues>) {
         self.add(doc);
         if let Some(c) = cues {
-            let unit = unit_names(c).0;
-            add_into(&mut self.names, unit, PROFILE_NAMES);
+            self.add_names(c);
         }
+    }
+
+    /// Adds a member's names and years alone (the rest of the member added by
+    /// [`EventProfile::add`] or an equal update); `add` then `add_names` is [`EventProfile::add_cued`].
+    pub fn add_names(&mut self, cues: &Cues) {
+        add_into(&mut self.names, unit_names(cues).0, PROFILE_NAMES);
     }
 
     /// Takes in another event (both describe one event).

@@ -2,7 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use epiwire_cluster::{Action, Clusterer, DfTable, DocFeatures, EventProfile};
+use epiwire_cluster::incremental::name_key;
+use epiwire_cluster::{Action, Clusterer, Cues, DfTable, DocFeatures, EventProfile};
 use epiwire_model::Document;
 use epiwire_timeline::{Figure, SeriesKey, SeriesPart, figures};
 
@@ -355,11 +356,17 @@ impl Consolidator {
                 .remove(seq)
                 .filter(|f| f.id == doc.id)
                 .unwrap_or_else(|| DocFeatures::from_document(doc));
-            clusterer.observe(&features);
+            // Names and years weigh in the decision ([`Clusterer::assign_cued`]); their
+            // document frequencies live in the same table, under `n:<name>`.
+            let cues = Cues::from_document(doc);
+            clusterer.observe_cued(&features, Some(&cues));
             for k in features.distinct_keys() {
                 if !df_keys.contains(k) {
                     df_keys.insert(k.to_string());
                 }
+            }
+            for (name, _) in &cues.names {
+                df_keys.insert(name_key(name));
             }
             let (query, keys) = keys_of(clusterer, &features);
             // Candidates: stored events under the keys, with this batch's profile when touched,
@@ -413,7 +420,7 @@ impl Consolidator {
             }
             let cands: Vec<(String, EventProfile)> = cands.into_iter().collect();
             done.candidates += cands.len() as u64;
-            let decision = clusterer.assign(&features, &cands);
+            let decision = clusterer.assign_cued(&features, Some(&cues), &cands);
             for (id, p) in cands {
                 match work.get_mut(&id).filter(|_| taken.contains(&id)) {
                     Some(w) => w.profile = p,
@@ -495,6 +502,7 @@ impl Consolidator {
             );
             if let Some(w) = work.get_mut(&target) {
                 epiwire_cluster::vector::add_to_profile(&mut w.profile, &features);
+                w.profile.add_names(&cues);
                 for k in &keys {
                     w.keys.insert(k.clone());
                     batch_keys

@@ -605,3 +605,48 @@ fn a_session_with_given_features_equals_plain_runs() {
     assert_eq!(m.events, plain.events);
     assert_eq!(m.parts, plain.parts);
 }
+
+/// The store-backed consolidation decides as the in-memory reference of the cluster crate
+/// (`Events::push_cued`, the one `eval clustering` scores): names and years (cues) included,
+/// the same documents end up together, batch by batch (7 documents a batch) or in one batch.
+#[test]
+fn events_are_the_reference_clustering_with_cues() {
+    let Some(docs) = who_don(160) else {
+        eprintln!("SKIPPED: ../shared/data/who-don not found");
+        return;
+    };
+    // The reference: one document at a time, in store order.
+    let mut reference = epiwire_cluster::Events::new(epiwire_cluster::Clusterer::new(
+        Default::default(),
+        Default::default(),
+    ));
+    let mut want: BTreeMap<usize, BTreeSet<u64>> = BTreeMap::new();
+    let mut labels = Vec::new();
+    for (seq, d) in &docs {
+        let f = epiwire_cluster::DocFeatures::from_document(d);
+        let c = epiwire_cluster::Cues::from_document(d);
+        labels.push((*seq, reference.push_cued(&f, Some(&c)).0));
+    }
+    for (seq, e) in labels {
+        want.entry(reference.resolve(e)).or_default().insert(seq);
+    }
+    let want: BTreeSet<BTreeSet<u64>> = want.into_values().collect();
+    for batch in [7, 10_000] {
+        let mut m = Mem {
+            docs: docs.clone(),
+            ..Mem::default()
+        };
+        Consolidator {
+            batch,
+            ..Consolidator::default()
+        }
+        .run(&mut m, |_| {})
+        .unwrap();
+        let mut got: BTreeMap<String, BTreeSet<u64>> = BTreeMap::new();
+        for (seq, _) in &docs {
+            got.entry(event_of(&m, *seq)).or_default().insert(*seq);
+        }
+        let got: BTreeSet<BTreeSet<u64>> = got.into_values().collect();
+        assert_eq!(got, want, "batch {batch}");
+    }
+}
