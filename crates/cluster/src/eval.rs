@@ -1,7 +1,7 @@
 //! Evaluation on the news-clustering dev sets: B³ of the tf-idf baseline, of batch clustering
 //! and of incremental clustering (documents in publication order, then file order), with the
-//! documents' cues and without them (`incr-nocues`: what `ingest` does while the
-//! consolidation does not pass cues).
+//! documents' cues (what `ingest`'s consolidation does) and without them (`incr-nocues`,
+//! for comparison).
 //!
 //! - `ecbplus_odd_topics.jsonl`: ECB+ odd topics, gold `event_id`;
 //! - `newswcl50_docs.jsonl`: NewsWCL50, gold `event_id`, text in `text_detokenized`;
