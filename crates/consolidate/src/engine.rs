@@ -108,13 +108,9 @@ impl Work {
     }
 }
 
-/// Builds the member record of a document.
-pub(crate) fn member(
-    seq: u64,
-    doc: &Document,
-    features: DocFeatures,
-    duplicate_of: Option<String>,
-) -> Member {
+/// Builds the member record of a document. It keeps no features: the event's profile takes
+/// them when the member joins, and nothing after reads them (they are not persisted).
+pub(crate) fn member(seq: u64, doc: &Document, duplicate_of: Option<String>) -> Member {
     let mut places: Vec<(PlaceRef, u32)> = doc
         .places
         .iter()
@@ -141,7 +137,7 @@ pub(crate) fn member(
         title: doc.title.clone(),
         published: doc.published.clone(),
         duplicate_of,
-        features,
+        features: DocFeatures::default(),
         figures: figures(doc),
         diseases: doc
             .diseases
@@ -492,14 +488,7 @@ impl Consolidator {
                     }
                 }
             }
-            // The member keeps no features: the profile takes them here, and nothing after
-            // reads them (they are not persisted).
-            let m = member(
-                *seq,
-                doc,
-                DocFeatures::default(),
-                decision.duplicate_of.clone(),
-            );
+            let m = member(*seq, doc, decision.duplicate_of.clone());
             if let Some(w) = work.get_mut(&target) {
                 epiwire_cluster::vector::add_to_profile(&mut w.profile, &features);
                 w.profile.add_names(&cues);
