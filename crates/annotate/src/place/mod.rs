@@ -278,14 +278,17 @@ impl<'g> Gazetteer<'g> {
             let only_countries = |c: &mut Vec<Cand>| {
                 c.retain(|c| self.entry(c.entry).kind == Kind::Country);
             };
-            let common_word_here = self.stop.contains(s)
+            // Each word list is asked once per mention.
+            let in_stop = self.stop.contains(s);
+            let in_person = self.person.contains(s);
+            let common_word_here = in_stop
                 && (sentence_initial(text, start)
                     || titles.at(text, start)
                     || next_word(text, end).is_some_and(|w| SPEECH_VERBS.contains(&w))
                     || next_word(text, end).is_some_and(is_capitalised)
                     || previous_word(text, start).is_some_and(is_capitalised));
-            let person_here = self.person.contains(s)
-                && next_word(text, end).is_some_and(|w| SPEECH_VERBS.contains(&w));
+            let person_here =
+                in_person && next_word(text, end).is_some_and(|w| SPEECH_VERBS.contains(&w));
             if self.never.contains(s) || common_word_here || person_here {
                 only_countries(&mut cands);
             }
@@ -298,7 +301,7 @@ impl<'g> Gazetteer<'g> {
             // "Jordan Henderson", "Chad Smith": a place name that is also a first name or a
             // surname, followed by a capitalised word, is a person. Other names before a
             // capitalised word are places named in an organisation ("Ohio Wildlife Center").
-            if self.person.contains(s)
+            if in_person
                 && !s.contains(' ')
                 && !s.contains('.')
                 && s.chars().any(char::is_lowercase)
@@ -310,7 +313,7 @@ impl<'g> Gazetteer<'g> {
                 person_part = Some(end + 1);
                 continue;
             }
-            let doubtful = self.person.contains(s) || self.stop.contains(s);
+            let doubtful = in_person || in_stop;
             // A person's name or a common word needs a stricter cue ("report to Congress").
             let cues: &[&str] = if doubtful {
                 STRICT_LOCATIVES
@@ -348,20 +351,40 @@ impl<'g> Gazetteer<'g> {
         // window: jump from one A-Z or non-ASCII byte to the next (`at` is always a character
         // boundary, so a non-ASCII byte found is a character's first byte).
         while let Some(start) = capital_or_non_ascii(bytes, at) {
-            let c = match norm.get(start..).and_then(|r| r.chars().next()) {
-                Some(c) => c,
-                None => break, // not a character boundary: cannot happen (see above)
+            let Some(&b) = bytes.get(start) else {
+                break;
             };
-            at = start + c.len_utf8();
-            if !c.is_uppercase() {
-                continue;
-            }
-            let word_start = norm
-                .get(..start)
-                .and_then(|before| before.chars().next_back())
-                .is_none_or(|p| !p.is_alphanumeric());
-            if !word_start {
-                continue;
+            if b < 0x80 {
+                // An ASCII capital: a word start unless an ASCII letter or digit, or a
+                // non-ASCII letter or digit, comes before it.
+                at = start + 1;
+                let word_start = match start.checked_sub(1).and_then(|p| bytes.get(p)) {
+                    None => true,
+                    Some(&p) if p < 0x80 => !p.is_ascii_alphanumeric(),
+                    Some(_) => norm
+                        .get(..start)
+                        .and_then(|before| before.chars().next_back())
+                        .is_none_or(|p| !p.is_alphanumeric()),
+                };
+                if !word_start {
+                    continue;
+                }
+            } else {
+                let c = match norm.get(start..).and_then(|r| r.chars().next()) {
+                    Some(c) => c,
+                    None => break, // not a character boundary: cannot happen (see above)
+                };
+                at = start + c.len_utf8();
+                if !c.is_uppercase() {
+                    continue;
+                }
+                let word_start = norm
+                    .get(..start)
+                    .and_then(|before| before.chars().next_back())
+                    .is_none_or(|p| !p.is_alphanumeric());
+                if !word_start {
+                    continue;
+                }
             }
             let rest = &norm[start..];
             let segment = gazetteer::first_segment(rest);
@@ -374,17 +397,26 @@ impl<'g> Gazetteer<'g> {
             let (mut lo, hi) = (run_lo as usize, (run_hi as usize).min(forms.len()));
             let mut best: Option<(usize, usize)> = None;
             let mut words = 1usize;
-            let mut last: Option<char> = None;
-            let mut chars = rest.char_indices();
+            let rb = rest.as_bytes();
+            // The offset of the next character, and whether the character before it is a
+            // letter, a digit or a dot.
+            let mut off = 0usize;
+            let mut last_ok = false;
             let mut first_window = true;
             loop {
-                let next = chars.next();
+                // The next character: is it a letter or a digit, its length, and its byte when
+                // ASCII (none at the text's end).
+                let (alnum, len, ascii) = match rb.get(off) {
+                    None => (false, 0, None),
+                    Some(&b) if b < 0x80 => (b.is_ascii_alphanumeric(), 1, Some(b)),
+                    Some(_) => match rest.get(off..).and_then(|r| r.chars().next()) {
+                        Some(ch) => (ch.is_alphanumeric(), ch.len_utf8(), None),
+                        None => break, // not a character boundary: cannot happen
+                    },
+                };
                 // A window ends before a non-alphanumeric character (or the text's end) that
                 // follows a letter, a digit or a dot ("U.S.").
-                let boundary = last.is_some_and(|l| l.is_alphanumeric() || l == '.')
-                    && next.is_none_or(|(_, ch)| !ch.is_alphanumeric());
-                if boundary {
-                    let off = next.map_or(rest.len(), |(o, _)| o);
+                if last_ok && !alnum {
                     let key = &rest[..off];
                     if !first_window {
                         // Forms before `lo` are shorter or smaller than the window: the first
@@ -409,19 +441,28 @@ impl<'g> Gazetteer<'g> {
                         _ => break,
                     }
                 }
-                let Some((off, ch)) = next else {
-                    break;
-                };
-                if off > self.max_form_bytes {
+                if len == 0 || off > self.max_form_bytes {
                     break;
                 }
-                if ch == ' ' {
+                if ascii == Some(b' ') {
                     words += 1;
                     if words > self.max_form_words {
                         break;
                     }
                 }
-                last = Some(ch);
+                last_ok = alnum || ascii == Some(b'.');
+                off += len;
+                if alnum {
+                    // A run of ASCII letters and digits after a letter or digit holds no window
+                    // end and no space: only the length limit applies to its characters.
+                    let run_end = crate::ascii::alnum_end(rb, off);
+                    if run_end > off {
+                        if run_end - 1 > self.max_form_bytes {
+                            break;
+                        }
+                        off = run_end;
+                    }
+                }
             }
             if let Some((end, idx)) = best {
                 raw.push((start, end, idx));
@@ -789,12 +830,12 @@ impl TitleLines {
         let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
         let line_end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
         let line = text.get(line_start..line_end).unwrap_or("");
-        let (words, capitalised) = if line.is_ascii() {
-            title_words_ascii(line)
+        let verdict = if line.is_ascii() {
+            title_case_ascii(line)
         } else {
-            title_words(line)
+            let (words, capitalised) = title_words(line);
+            title_case(words, capitalised)
         };
-        let verdict = words >= 3 && capitalised * 10 >= words * 7;
         self.last = Some((line_start, line_end, verdict));
         verdict
     }
@@ -821,8 +862,50 @@ fn title_words(line: &str) -> (usize, usize) {
     (words, capitalised)
 }
 
-/// [`title_words`] of an ASCII line, byte by byte: words split at ASCII white space (where
+/// The verdict of [`TitleLines::at`] from a line's counts ([`title_words`]).
+fn title_case(words: usize, capitalised: usize) -> bool {
+    words >= 3 && capitalised * 10 >= words * 7
+}
+
+/// [`title_case`] of the counts of [`title_words_ascii`], stopping as soon as the rest of the
+/// line cannot change a "no": a long paragraph of prose is settled after a part of it.
+fn title_case_ascii(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    let mut words = 0usize;
+    let mut capitalised = 0usize;
+    let mut letters = 0usize;
+    let mut upper = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        if matches!(b, b' ' | b'\t'..=b'\r') {
+            if letters >= 4 {
+                words += 1;
+                capitalised += usize::from(upper);
+                // At most one counted word (four letters) per five of the bytes left (words
+                // are split by white space, the line's end counts as one): even with every one
+                // of them capitalised the line cannot reach seven in ten.
+                let more = (bytes.len() - i) / 5;
+                if 10 * (capitalised + more) < 7 * (words + more) {
+                    return false;
+                }
+            }
+            letters = 0;
+        } else if b.is_ascii_alphabetic() {
+            if letters == 0 {
+                upper = b.is_ascii_uppercase();
+            }
+            letters += 1;
+        }
+    }
+    if letters >= 4 {
+        words += 1;
+        capitalised += usize::from(upper);
+    }
+    title_case(words, capitalised)
+}
+
+/// [`title_words`] of an ASCII line, byte by byte (the reference of [`title_case_ascii`]): words split at ASCII white space (where
 /// `split_whitespace` splits an ASCII line), letters counted per word.
+#[cfg(test)]
 fn title_words_ascii(line: &str) -> (usize, usize) {
     let mut words = 0usize;
     let mut capitalised = 0usize;

@@ -560,6 +560,49 @@ proptest! {
     fn title_words_ascii_is_title_words(line in "[A-Za-z0-9 \t\x0b\x0c\r.,'-]{0,80}") {
         prop_assert_eq!(super::title_words_ascii(&line), super::title_words(&line));
     }
+
+    /// The title-case verdict that stops early is the verdict of the whole line's counts, on
+    /// prose-like and headline-like lines of any length.
+    #[test]
+    fn title_case_ascii_is_the_verdict_of_the_counts(
+        line in "([A-Z][a-z]{0,7}|[a-z]{1,8}|[0-9]{1,3}|[ \t\x0b\x0c\r]{1,2}|[.,'-]){0,60}"
+    ) {
+        let (words, capitalised) = super::title_words(&line);
+        prop_assert_eq!(super::title_case_ascii(&line), super::title_case(words, capitalised));
+    }
+}
+
+/// [`super::title_case_ascii`] gives the whole-line verdict on every line of the seeds and the
+/// WHO DON texts.
+#[test]
+fn title_case_ascii_is_the_verdict_of_the_counts_on_the_texts() {
+    let mut texts = vec![
+        seed("000"),
+        seed("004"),
+        "Cholera Outbreak in Northern Chad\nCholera outbreak in northern Chad\nA Bb Cccc".into(),
+    ];
+    if let Ok(data) = std::fs::read_to_string(shared("data/who-don/dons-1996-2012.jsonl")) {
+        for l in data.lines() {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            texts.push(v["text"].as_str().unwrap_or("").to_string());
+            texts.push(v["title"].as_str().unwrap_or("").to_string());
+        }
+    }
+    let mut lines = 0;
+    let mut titles = 0;
+    for t in &texts {
+        for line in t.split('\n').filter(|l| l.is_ascii()) {
+            let (words, capitalised) = super::title_words(line);
+            let verdict = super::title_case(words, capitalised);
+            assert_eq!(super::title_case_ascii(line), verdict, "{line:?}");
+            lines += 1;
+            titles += usize::from(verdict);
+        }
+    }
+    assert!(
+        lines > 3 && titles > 0,
+        "{lines} lines, {titles} in title case"
+    );
 }
 
 #[test]
