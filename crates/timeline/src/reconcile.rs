@@ -195,30 +195,93 @@ impl SeriesPart {
 
     /// Adds figures of later documents (or of a merged event) and reconciles the series again:
     /// the result equals [`SeriesPart::new`] over all the figures, the earlier ones first.
+    ///
+    /// The part's figures are in [`sort_figures`] order already (as [`SeriesPart::new`] and
+    /// `add` leave them), so the new ones are sorted alone and merged in, each at the place a
+    /// stable sort of the whole would give it (after the earlier figures it ties with): the
+    /// cost of ordering follows the new figures, not the size of the series.
     pub fn add(&mut self, figures: impl IntoIterator<Item = Figure>) {
         let key = &self.key;
-        self.figures.extend(
-            figures
-                .into_iter()
-                .filter(|f| SeriesKey::of(f).as_ref() == Some(key)),
-        );
-        sort_figures(&mut self.figures);
+        let mut new: Vec<Figure> = figures
+            .into_iter()
+            .filter(|f| SeriesKey::of(f).as_ref() == Some(key))
+            .collect();
+        sort_figures(&mut new);
+        merge_sorted(&mut self.figures, new);
         let (series, conflicts) = reconcile_series(&self.key, &self.figures);
         self.series = series;
         self.conflicts = conflicts;
     }
 }
 
+/// Merges `new` (in [`sort_figures`] order) into `figures` (in that order too), as a stable
+/// sort of `figures` followed by `new` orders them: each new figure goes after every figure it
+/// does not sort before. Finds each place by binary search, so it computes the order keys of
+/// O(new × log(figures)) figures.
+fn merge_sorted(figures: &mut Vec<Figure>, new: Vec<Figure>) {
+    if new.is_empty() {
+        return;
+    }
+    let mut places: Vec<usize> = Vec::with_capacity(new.len());
+    let mut from = 0;
+    for f in &new {
+        let key = published_key(f);
+        let upper = figures[from..]
+            .partition_point(|old| figure_order(old, published_key(old), f, key).is_le());
+        from += upper;
+        places.push(from);
+    }
+    let old = std::mem::take(figures);
+    let mut merged = Vec::with_capacity(old.len() + new.len());
+    let mut old = old.into_iter();
+    let mut taken = 0;
+    for (place, f) in places.into_iter().zip(new) {
+        merged.extend(old.by_ref().take(place - taken));
+        taken = place;
+        merged.push(f);
+    }
+    merged.extend(old);
+    *figures = merged;
+}
+
 /// Orders figures as [`Timeline::figures`]: by as-of date (undated last), then publication
 /// time, then document and position; a stable sort, so ties keep their input order.
+///
+/// Each figure's publication time is parsed once (not at every comparison).
 pub fn sort_figures(figures: &mut [Figure]) {
-    figures.sort_by(|a, b| {
-        (a.as_of.is_none(), &a.as_of)
-            .cmp(&(b.as_of.is_none(), &b.as_of))
-            .then(published_key(a).cmp(&published_key(b)))
-            .then(a.doc_id.cmp(&b.doc_id))
-            .then(a.span.start.cmp(&b.span.start))
-    });
+    if figures.len() < 2 {
+        return;
+    }
+    let keys: Vec<i64> = figures.iter().map(published_key).collect();
+    let mut order: Vec<usize> = (0..figures.len()).collect();
+    // A stable sort of the positions with the figures' order is the stable sort of the figures.
+    order.sort_by(|&i, &j| figure_order(&figures[i], keys[i], &figures[j], keys[j]));
+    // Position k takes the figure at order[k]: follow each cycle of the permutation once.
+    let mut done = vec![false; order.len()];
+    for start in 0..order.len() {
+        if done[start] {
+            continue;
+        }
+        let mut at = start;
+        loop {
+            done[at] = true;
+            let from = order[at];
+            if from == start {
+                break;
+            }
+            figures.swap(at, from);
+            at = from;
+        }
+    }
+}
+
+/// The order of [`sort_figures`], given each figure's [`published_key`].
+fn figure_order(a: &Figure, a_published: i64, b: &Figure, b_published: i64) -> Ordering {
+    (a.as_of.is_none(), &a.as_of)
+        .cmp(&(b.as_of.is_none(), &b.as_of))
+        .then(a_published.cmp(&b_published))
+        .then(a.doc_id.cmp(&b.doc_id))
+        .then(a.span.start.cmp(&b.span.start))
 }
 
 /// The series and conflicts of a timeline from its parts: the parts' series in key order with
@@ -300,13 +363,13 @@ pub fn reconcile(figures: &[Figure]) -> Timeline {
 
 /// The reported points and the conflicts of one series from its figures (sorted).
 fn reconcile_series(k: &SeriesKey, figures: &[Figure]) -> (Series, Vec<Conflict>) {
-    let mut days: BTreeMap<&str, Vec<&Figure>> = BTreeMap::new();
+    let mut days: BTreeMap<&str, Vec<Ranked<'_>>> = BTreeMap::new();
     for f in figures {
         if let Some(as_of) = f.as_of.as_deref() {
-            days.entry(as_of).or_default().push(f);
+            days.entry(as_of).or_default().push(Ranked::of(f));
         }
     }
-    let names = Names::of(k, days.values().flatten().copied());
+    let names = Names::of(k, days.values().flatten().map(|r| r.figure));
     let mut conflicts = Vec::new();
     let mut points = Vec::new();
     let mut kept: Vec<&Figure> = Vec::new();
@@ -413,23 +476,44 @@ fn specificity(q: &str) -> u8 {
     }
 }
 
-/// Ordering of candidates for a day, best first.
-fn better(a: &Figure, b: &Figure) -> Ordering {
-    specificity(&b.qualifier)
-        .cmp(&specificity(&a.qualifier))
-        .then(rounding_unit(&a.span.text, a.value).total_cmp(&rounding_unit(&b.span.text, b.value)))
-        .then(published_key(b).cmp(&published_key(a)))
-        .then(b.value.total_cmp(&a.value))
+/// A figure with what [`better`] compares it by, computed once.
+#[derive(Clone, Copy)]
+struct Ranked<'a> {
+    figure: &'a Figure,
+    specificity: u8,
+    unit: f64,
+    published: i64,
+}
+
+impl<'a> Ranked<'a> {
+    fn of(figure: &'a Figure) -> Ranked<'a> {
+        Ranked {
+            figure,
+            specificity: specificity(&figure.qualifier),
+            unit: rounding_unit(&figure.span.text, figure.value),
+            published: published_key(figure),
+        }
+    }
+}
+
+/// Ordering of candidates for a day, best first: the most specific qualifier, then the finest
+/// rounding unit, then the latest published, then the largest value.
+fn better(a: &Ranked<'_>, b: &Ranked<'_>) -> Ordering {
+    b.specificity
+        .cmp(&a.specificity)
+        .then(a.unit.total_cmp(&b.unit))
+        .then(b.published.cmp(&a.published))
+        .then(b.figure.value.total_cmp(&a.figure.value))
 }
 
 /// One figure per document for a day, best first. Within a document the largest cumulative
 /// value stands for it; for other scopes the most specific.
-fn representatives<'a>(figs: &[&'a Figure], scope: &str) -> Vec<&'a Figure> {
-    let mut per_doc: BTreeMap<&str, &'a Figure> = BTreeMap::new();
-    for &f in figs {
-        let slot = per_doc.entry(f.doc_id.as_str()).or_insert(f);
+fn representatives<'a>(figs: &[Ranked<'a>], scope: &str) -> Vec<&'a Figure> {
+    let mut per_doc: BTreeMap<&str, Ranked<'a>> = BTreeMap::new();
+    for f in figs {
+        let slot = per_doc.entry(f.figure.doc_id.as_str()).or_insert(*f);
         let replace = if scope == "cumulative" {
-            match f.value.total_cmp(&slot.value) {
+            match f.figure.value.total_cmp(&slot.figure.value) {
                 Ordering::Greater => true,
                 Ordering::Less => false,
                 Ordering::Equal => better(f, slot).is_lt(),
@@ -438,12 +522,12 @@ fn representatives<'a>(figs: &[&'a Figure], scope: &str) -> Vec<&'a Figure> {
             better(f, slot).is_lt()
         };
         if replace {
-            *slot = f;
+            *slot = *f;
         }
     }
-    let mut reps: Vec<&Figure> = per_doc.into_values().collect();
-    reps.sort_by(|a, b| better(a, b));
-    reps
+    let mut reps: Vec<Ranked<'a>> = per_doc.into_values().collect();
+    reps.sort_by(better);
+    reps.into_iter().map(|r| r.figure).collect()
 }
 
 /// True when two figures count the same thing: their statuses are equal or one is not given
@@ -1187,5 +1271,81 @@ mod tests {
         assert_eq!(v["conflicts"][0]["kind"], "disagreement");
         let back: Timeline = serde_json::from_value(v).unwrap();
         assert_eq!(back, t);
+    }
+
+    /// The stable sort by the order of [`sort_figures`] with each publication time parsed at
+    /// every comparison (the code before the keyed sort), as the reference.
+    fn sorted_by_comparison(figures: &[Figure]) -> Vec<Figure> {
+        let mut v = figures.to_vec();
+        v.sort_by(|a, b| figure_order(a, published_key(a), b, published_key(b)));
+        v
+    }
+
+    fn arb_figure() -> impl proptest::strategy::Strategy<Value = Figure> {
+        use proptest::prelude::*;
+        let as_of = prop_oneof![
+            Just(None),
+            Just(Some("2022-05-17".to_string())),
+            Just(Some("2022-05-18".to_string())),
+            Just(Some("2022-05-20".to_string())),
+        ];
+        let published = prop_oneof![
+            Just(None),
+            Just(Some("2022-05-18".to_string())),
+            Just(Some("2022-05-18T09:00:00+09:00".to_string())),
+            Just(Some("2022-05-18T01:00:00Z".to_string())),
+            Just(Some("not a date".to_string())),
+        ];
+        (as_of, published, 0u8..4, 0usize..3, 0u8..3, 1.0f64..2000.0).prop_map(
+            |(as_of, published, doc, start, q, value)| {
+                let mut f = fig(
+                    &format!("d{doc}"),
+                    "who.int",
+                    "cases",
+                    "cumulative",
+                    ["exact", "more_than", "approximate"][usize::from(q)],
+                    &format!("{}", value.round()),
+                    value.round(),
+                    "2022-05-18",
+                );
+                f.as_of = as_of;
+                f.published = published;
+                f.span.start = start;
+                f
+            },
+        )
+    }
+
+    proptest::proptest! {
+        /// The keyed sort gives the order of the comparison sort, ties in input order.
+        #[test]
+        fn keyed_sort_is_the_comparison_sort(
+            figures in proptest::collection::vec(arb_figure(), 0..40)
+        ) {
+            let mut keyed = figures.clone();
+            sort_figures(&mut keyed);
+            proptest::prop_assert_eq!(keyed, sorted_by_comparison(&figures));
+        }
+
+        /// Adding figures batch by batch (merged into the sorted ones) gives the part of all
+        /// the figures at once, the earlier ones first.
+        #[test]
+        fn adding_in_batches_is_the_part_of_all(
+            first in proptest::collection::vec(arb_figure(), 0..30),
+            batches in proptest::collection::vec(proptest::collection::vec(arb_figure(), 0..10), 0..5)
+        ) {
+            let key = SeriesKey::of(&fig("x", "who.int", "cases", "cumulative", "exact", "1", 1.0, "2022-05-18")).unwrap();
+            let mut part = SeriesPart::new(key.clone(), first.clone());
+            let mut all = first;
+            for b in batches {
+                all.extend(b.iter().cloned());
+                part.add(b);
+            }
+            let whole = SeriesPart::new(key, all.clone());
+            let mut kept: Vec<Figure> = all.into_iter().filter(|f| f.as_of.is_some()).collect();
+            kept = sorted_by_comparison(&kept);
+            proptest::prop_assert_eq!(&whole.figures, &kept);
+            proptest::prop_assert_eq!(part, whole);
+        }
     }
 }
