@@ -308,7 +308,7 @@ fn find_flagged(ctx: &Ctx<'_>, sents: &[(usize, usize)], flags: &[[bool; 4]]) ->
         }
         if want_measures {
             out.measures
-                .extend(find_measures(ctx, &toks, s, e, &parties));
+                .extend(find_measures(ctx, &toks, s, e, &parties, &known));
         }
     }
     out
@@ -448,17 +448,24 @@ pub(crate) fn find_shortages(
 }
 
 /// Measures: the phrases of `data/response/measures.tsv` and "closed/sealed (its) border(s)".
+/// `known` are the [`parties::known_words`] of `toks`: a word they mark false starts no phrase
+/// of any list, so the measure list is not asked about it.
 pub(crate) fn find_measures(
     ctx: &Ctx<'_>,
     toks: &[Tok],
     s: usize,
     e: usize,
     parties: &[PartyAt],
+    known: &[bool],
 ) -> Vec<Measure> {
     let lists = Lists::global();
     let mut out: Vec<Measure> = Vec::new();
     let mut k = 0;
     while k < toks.len() {
+        if toks[k].word && known.get(k) == Some(&false) {
+            k += 1;
+            continue;
+        }
         let Some((n, kind)) = lists.measures.longest(ctx, toks, k) else {
             k += 1;
             continue;

@@ -407,3 +407,46 @@ fn laboratory_isolation_is_no_measure() {
         Some("IQ")
     );
 }
+
+/// The measures found with the known-word gate are those found asking the measure list about
+/// every token, sentence by sentence, on the seeds and the WHO DON texts.
+#[test]
+fn measures_with_the_known_word_gate_are_the_ungated_measures() {
+    use crate::response::text::{Ctx, sentences, tokens};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts: Vec<String> = ["000_c6c40698dd1a2ea1.txt", "004_600c830cdf3f4dc2.txt"]
+        .iter()
+        .map(|f| std::fs::read_to_string(root.join("../../tests/fixtures/seeds").join(f)).unwrap())
+        .collect();
+    texts.push(
+        "Schools were closed in Lagos. The MoH's quarantine, Contact-tracing and culling \
+         continue; travel-restrictions (QUARANTINE) apply. Écoles fermées, QUARANTAINE."
+            .into(),
+    );
+    if let Ok(data) =
+        std::fs::read_to_string(root.join("../../../shared/data/who-don/dons-1996-2012.jsonl"))
+    {
+        texts.extend(
+            data.lines()
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                .filter_map(|v| v["text"].as_str().map(str::to_string)),
+        );
+    }
+    let mut toks = Vec::new();
+    let mut found = 0usize;
+    for t in &texts {
+        let d = doc(t);
+        let ctx = Ctx::new(&d);
+        for (s, e) in sentences(&d.text) {
+            tokens(&d.text, s, e, &mut toks);
+            let known = crate::response::parties::known_words(&ctx, &toks);
+            let parties = crate::response::parties::parties_known(&ctx, &toks, &known);
+            let gated = crate::response::find_measures(&ctx, &toks, s, e, &parties, &known);
+            let all = vec![true; toks.len()];
+            let ungated = crate::response::find_measures(&ctx, &toks, s, e, &parties, &all);
+            assert_eq!(gated, ungated, "{}", &d.text[s..e]);
+            found += gated.len();
+        }
+    }
+    assert!(found > 0);
+}
