@@ -13,7 +13,7 @@ use std::sync::{Mutex, PoisonError, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use epiwire_consolidate::DocFeatures;
+use epiwire_consolidate::{Cues, DocFeatures};
 use epiwire_model::{DocError, Document, RawDoc};
 use epiwire_sources::Item;
 use rayon::prelude::*;
@@ -100,8 +100,9 @@ pub enum Output {
         doc: Box<Document>,
         /// Hash of its content.
         hash: [u8; 32],
-        /// Its clustering features, when the sink asked for them ([`Sink::wants_features`]).
-        features: Option<Box<DocFeatures>>,
+        /// Its clustering features and its names and years, when the sink asked for them
+        /// ([`Sink::wants_features`]).
+        features: Option<Box<(DocFeatures, Cues)>>,
     },
     /// A document that could not be read or extracted.
     Error(DocError),
@@ -130,7 +131,7 @@ pub struct Timings {
     extract_ns: AtomicU64,
     /// Annotation (CPU time, all workers).
     annotate_ns: AtomicU64,
-    /// Clustering features (CPU time, all workers).
+    /// Clustering features and cues (CPU time, all workers).
     features_ns: AtomicU64,
     /// Handing outputs to the sink.
     sink_ns: AtomicU64,
@@ -198,9 +199,10 @@ pub trait Sink {
         Ok(vec![false; chunk.len()])
     }
 
-    /// Whether the workers should compute each document's clustering features
-    /// ([`DocFeatures::from_document`]) beside the document, where its text already is (the
-    /// sink then groups documents into events without tokenising them again). Default: no.
+    /// Whether the workers should compute each document's clustering features and cues
+    /// ([`DocFeatures::from_document`], [`Cues::from_document`]) beside the document, where its
+    /// text already is (the sink then groups documents into events without tokenising them
+    /// again). Default: no.
     fn wants_features(&self) -> bool {
         false
     }
@@ -295,8 +297,9 @@ where
                             let features = wants_features.then(|| {
                                 let started = CpuClock::now();
                                 let f = DocFeatures::from_document(&doc);
+                                let c = Cues::from_document(&doc);
                                 Timings::add(&timings.features_ns, CpuClock::now().since(&started));
-                                Box::new(f)
+                                Box::new((f, c))
                             });
                             Output::Doc {
                                 doc: Box::new(doc),

@@ -20,7 +20,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow};
-use epiwire_consolidate::{Consolidator, DocFeatures, Session};
+use epiwire_consolidate::{Consolidator, Cues, DocFeatures, Session};
 use epiwire_sources::warc::ResumableWarc;
 use epiwire_sources::{Item, Options, read};
 use epiwire_store::{InputKey, NewDoc, SqliteStore, Store};
@@ -37,12 +37,13 @@ const WRITE_QUEUE: usize = 1;
 /// consolidator computes a document's features itself.
 const FEATURES_WAITING: usize = 4096;
 
-/// Clustering features of committed documents by sequence number, from the writer to the
-/// consolidator: computed by the extraction workers, where the text already is, so the
-/// consolidation thread does not tokenise and MinHash every document again.
-type Handoff = Arc<Mutex<HashMap<u64, DocFeatures>>>;
+/// Clustering features and cues (names and years) of committed documents by sequence number,
+/// from the writer to the consolidator: computed by the extraction workers, where the text
+/// already is, so the consolidation thread does not tokenise, scan for names and MinHash every
+/// document again.
+type Handoff = Arc<Mutex<HashMap<u64, (DocFeatures, Cues)>>>;
 
-fn lock_handoff(h: &Handoff) -> MutexGuard<'_, HashMap<u64, DocFeatures>> {
+fn lock_handoff(h: &Handoff) -> MutexGuard<'_, HashMap<u64, (DocFeatures, Cues)>> {
     // A poisoned lock only means the other thread panicked; the map is still usable.
     h.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -89,7 +90,7 @@ impl Shared {
 /// checkpoints they bring.
 struct Batch {
     docs: Vec<NewDoc>,
-    features: Vec<Option<Box<DocFeatures>>>,
+    features: Vec<Option<Box<(DocFeatures, Cues)>>>,
     checkpoints: Vec<(InputKey, u64)>,
 }
 
@@ -193,7 +194,10 @@ fn spawn_consolidator(
             loop {
                 let more = rx.recv().is_ok();
                 let started = Instant::now();
-                session.features.extend(lock_handoff(&handoff).drain());
+                for (seq, (f, c)) in lock_handoff(&handoff).drain() {
+                    session.features.insert(seq, f);
+                    session.cues.insert(seq, c);
+                }
                 let p = consolidator
                     .run_with(&mut store, &mut session, |_| {})
                     .context("cannot group the documents into events")?;
@@ -250,7 +254,7 @@ struct Ingest {
     batch: usize,
     pending: Vec<NewDoc>,
     /// The features of the pending documents, in the same order.
-    pending_features: Vec<Option<Box<DocFeatures>>>,
+    pending_features: Vec<Option<Box<(DocFeatures, Cues)>>>,
     /// Checkpointed inputs, by input number (`None` for the others).
     inputs: Vec<Option<Checkpointed>>,
     /// The latest mark of each input not yet sent to the writer.

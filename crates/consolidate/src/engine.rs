@@ -26,16 +26,29 @@ pub struct Session {
     /// must be [`DocFeatures::from_document`] of the document as stored; entries are taken
     /// when their document is consolidated.
     pub features: HashMap<u64, DocFeatures>,
+    /// Names and years of stored documents, by sequence number, computed with their features
+    /// ([`Cues::from_document`] of the document as stored); used only beside features of the
+    /// same document found in `features`. Taken like them.
+    pub cues: HashMap<u64, Cues>,
     /// The document frequencies at the end of the last run, with the watermark they hold at.
     df: Option<(u64, DfTable)>,
     /// Profiles of stored events as this session last wrote or read them, valid with `df`
     /// (the store has not moved past the session's watermark, so nobody else wrote events):
     /// a batch takes a candidate's profile from here instead of decoding it again.
     profiles: HashMap<String, EventProfile>,
+    /// Series parts of stored events as this session last wrote or read them, valid like
+    /// `profiles`: a batch that touches a large event takes its parts from here instead of
+    /// decoding them again (a part holds every figure of its series, so it grows with the
+    /// event). Not necessarily every part of an event: the others are read from the store.
+    parts: HashMap<String, BTreeMap<SeriesKey, SeriesPart>>,
 }
 
 /// Most event profiles a [`Session`] keeps (a few MB); when passed, the cache starts over.
 const CACHED_PROFILES: usize = 4096;
+
+/// Most figures the series parts a [`Session`] keeps may hold (a figure is about 1 KB with its
+/// sentence); when passed, the cache starts over.
+const CACHED_FIGURES: usize = 40_000;
 
 /// What a run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -225,6 +238,7 @@ impl Consolidator {
             Some((w, df)) if w == stored => (w, df),
             _ => {
                 session.profiles.clear();
+                session.parts.clear();
                 let state = store.state().map_err(backend)?;
                 (state.watermark, state.df)
             }
@@ -262,12 +276,34 @@ impl Consolidator {
             // What the store now holds, for the next batch.
             for (from, _) in &changes.merged {
                 session.profiles.remove(from);
+                session.parts.remove(from);
             }
+            let mut touched_ids: HashSet<String> = HashSet::new();
             for rec in std::mem::take(&mut changes.events) {
+                let parts = session.parts.entry(rec.summary.id.clone()).or_default();
+                for p in rec.series {
+                    parts.insert(p.key.clone(), p);
+                }
+                touched_ids.insert(rec.summary.id.clone());
                 session.profiles.insert(rec.summary.id, rec.profile);
             }
             if session.profiles.len() > CACHED_PROFILES {
                 session.profiles.clear();
+            }
+            // Over the bound, the parts of events this batch did not touch go first (those it
+            // touched are the likeliest to be touched again), then all.
+            let figures = |parts: &HashMap<String, BTreeMap<SeriesKey, SeriesPart>>| -> usize {
+                parts
+                    .values()
+                    .flat_map(|parts| parts.values())
+                    .map(|p| p.figures.len())
+                    .sum()
+            };
+            if figures(&session.parts) > CACHED_FIGURES {
+                session.parts.retain(|id, _| touched_ids.contains(id));
+                if figures(&session.parts) > CACHED_FIGURES {
+                    session.parts.clear();
+                }
             }
             tracing::info!(
                 "consolidated documents {}..={last}: {} in {ms:.0} ms ({:.2} ms/doc, {:.1} candidate events/doc, {} events touched; {cpu}clustering {:.0} ms, volume signals {:.0} ms, events {:.0} ms, write {write:.0} ms)",
@@ -286,6 +322,7 @@ impl Consolidator {
             progress(&done);
         }
         session.features.retain(|seq, _| *seq > watermark);
+        session.cues.retain(|seq, _| *seq > watermark);
         session.df = Some((watermark, clusterer.into_df()));
         Ok(done)
     }
@@ -361,14 +398,15 @@ impl Consolidator {
         // Keys whose document frequency the batch changes.
         let mut df_keys: HashSet<String> = HashSet::new();
         for (seq, doc) in docs {
-            let features = session
-                .features
-                .remove(seq)
-                .filter(|f| f.id == doc.id)
-                .unwrap_or_else(|| DocFeatures::from_document(doc));
+            let given = session.features.remove(seq).filter(|f| f.id == doc.id);
+            let given_cues = session.cues.remove(seq);
             // Names and years weigh in the decision ([`Clusterer::assign_cued`]); their
             // document frequencies live in the same table, under `n:<name>`.
-            let cues = Cues::from_document(doc);
+            let (features, cues) = match (given, given_cues) {
+                (Some(f), Some(c)) => (f, c),
+                (Some(f), None) => (f, Cues::from_document(doc)),
+                (None, _) => (DocFeatures::from_document(doc), Cues::from_document(doc)),
+            };
             clusterer.observe_cued(&features, Some(&cues));
             for k in features.distinct_keys() {
                 if !df_keys.contains(k) {
@@ -550,10 +588,13 @@ impl Consolidator {
         let mut events = Vec::with_capacity(work.len());
         for (id, w) in work {
             let mut state = store.event_state(&id).map_err(backend)?.unwrap_or_default();
+            // The parts of this event the session holds (as stored).
+            let mut cached = session.parts.remove(&id).unwrap_or_default();
             // New figures per series: those of events merged into this one, then those of the
             // new members.
             let mut incoming: BTreeMap<SeriesKey, Vec<Figure>> = BTreeMap::new();
             for other in &w.absorbed {
+                session.parts.remove(other);
                 if let Some(s) = store.event_state(other).map_err(backend)? {
                     state.merge(s);
                 }
@@ -577,6 +618,13 @@ impl Consolidator {
             need.sort();
             need.dedup();
             let mut parts: BTreeMap<SeriesKey, SeriesPart> = BTreeMap::new();
+            need.retain(|k| match cached.remove(k) {
+                Some(p) => {
+                    parts.insert(k.clone(), p);
+                    false
+                }
+                None => true,
+            });
             if !need.is_empty() {
                 for p in store
                     .series(&id, SeriesSelect::Keys(&need))
@@ -593,6 +641,8 @@ impl Consolidator {
                     }
                 }
             }
+            // The other parts held are as stored: the headline need not read them again.
+            parts.append(&mut cached);
             let mut up = Update {
                 id: &id,
                 parts,
@@ -601,12 +651,17 @@ impl Consolidator {
                 force_headline: !w.absorbed.is_empty(),
             };
             let summary = finish(&ctx, &mut state, &mut up)?;
-            let series = up
-                .parts
-                .into_iter()
-                .filter(|(k, _)| up.dirty.contains(k))
-                .map(|(_, p)| p)
-                .collect();
+            // The parts the batch changed are written (and held again once they are); those
+            // only read are held now.
+            let mut series = Vec::new();
+            let held = session.parts.entry(id.clone()).or_default();
+            for (k, p) in up.parts {
+                if up.dirty.contains(&k) {
+                    series.push(p);
+                } else {
+                    held.insert(k, p);
+                }
+            }
             events.push(EventRecord {
                 profile: w.profile,
                 keys: w.keys.into_iter().collect(),

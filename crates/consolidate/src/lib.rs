@@ -43,6 +43,6 @@ pub enum Error {
 /// Result type of this crate.
 pub type Result<T> = std::result::Result<T, Error>;
 
-pub use epiwire_cluster::{DfTable, DocFeatures, EventProfile};
+pub use epiwire_cluster::{Cues, DfTable, DocFeatures, EventProfile};
 pub use epiwire_signal::Signal;
 pub use epiwire_timeline::{Conflict, Figure, Series, SeriesKey, SeriesPart, Timeline};

@@ -38,12 +38,19 @@ fn day(value: Option<&str>) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The headline figures of a timeline for one disease × country: per metric, the latest
-/// cumulative point, else the latest new one, else the latest of any other scope; each as the
-/// figure that reported it.
-fn headline(t: &Timeline, disease: Option<&str>, country: Option<&str>) -> Vec<Figure> {
+/// The headline figures of one disease × country from its series (combined from `parts`, in
+/// key order): per metric, the latest cumulative point, else the latest new one, else the latest
+/// of any other scope; each as the figure that reported it, the first in [`sort_figures`] order
+/// of the parts' figures that gives the point (only those figures are ordered, not every
+/// figure of the series).
+fn headline(
+    parts: &[&SeriesPart],
+    all_series: &[epiwire_timeline::Series],
+    disease: Option<&str>,
+    country: Option<&str>,
+) -> Vec<Figure> {
     let mut by_metric: BTreeMap<&str, Vec<&epiwire_timeline::Series>> = BTreeMap::new();
-    for s in &t.series {
+    for s in all_series {
         if s.disease.as_deref() == disease && s.country.as_deref() == country && s.metric != "other"
         {
             by_metric.entry(s.metric.as_str()).or_default().push(s);
@@ -63,17 +70,25 @@ fn headline(t: &Timeline, disease: Option<&str>, country: Option<&str>) -> Vec<F
         let Some(point) = best.points.iter().rev().find(|p| !p.derived) else {
             continue;
         };
-        let figure = t.figures.iter().find(|f| {
-            f.metric == best.metric
-                && f.scope == best.scope
-                && f.disease == best.disease
-                && f.country == best.country
-                && f.as_of.as_deref() == Some(point.as_of.as_str())
-                && point.doc_ids.contains(&f.doc_id)
-                && (f.value - point.value).abs() < 0.5
-        });
-        if let Some(f) = figure {
-            out.push(f.clone());
+        // The figures that give the point, in the order of the parts then of their figures:
+        // a stable sort of these alone puts first the one a sort of all would.
+        let mut giving: Vec<Figure> = parts
+            .iter()
+            .flat_map(|p| p.figures.iter())
+            .filter(|f| {
+                f.metric == best.metric
+                    && f.scope == best.scope
+                    && f.disease == best.disease
+                    && f.country == best.country
+                    && f.as_of.as_deref() == Some(point.as_of.as_str())
+                    && point.doc_ids.contains(&f.doc_id)
+                    && (f.value - point.value).abs() < 0.5
+            })
+            .cloned()
+            .collect();
+        sort_figures(&mut giving);
+        if let Some(f) = giving.into_iter().next() {
+            out.push(f);
         }
     }
     out
@@ -197,7 +212,8 @@ fn ranked_by<K: Ord + Clone>(counts: impl Iterator<Item = (K, u64)>) -> Vec<K> {
 pub(crate) struct Update<'a> {
     /// The event id.
     pub id: &'a str,
-    /// Series parts in memory: every part the batch touched (updated), plus any read.
+    /// Series parts in memory: every part the batch touched (updated), plus any read (those
+    /// [`finish`] reads are added).
     pub parts: BTreeMap<SeriesKey, SeriesPart>,
     /// Keys of the parts the batch changed.
     pub dirty: BTreeSet<SeriesKey>,
@@ -349,24 +365,24 @@ pub(crate) fn finish<B: EventBackend>(
                 .series_without(id, which, &held)
                 .map_err(backend)?
         };
-        let mut chosen: BTreeMap<&SeriesKey, &SeriesPart> =
-            up.parts.iter().filter(|(k, _)| which.matches(k)).collect();
-        for p in &loaded {
-            chosen.entry(&p.key).or_insert(p);
+        // The parts read join those held (their keys are others), for the caller to keep.
+        for p in loaded {
+            up.parts.entry(p.key.clone()).or_insert(p);
         }
-        let (series, _) = combine(chosen.values().copied());
-        let mut figures: Vec<Figure> = chosen
-            .values()
-            .flat_map(|p| p.figures.iter().cloned())
+        let chosen: Vec<&SeriesPart> = up
+            .parts
+            .iter()
+            .filter(|(k, _)| which.matches(k))
+            .map(|(_, p)| p)
             .collect();
-        sort_figures(&mut figures);
-        let t = Timeline {
-            figures,
-            series,
-            conflicts: Vec::new(),
-        };
+        let (series, _) = combine(chosen.iter().copied());
         state.headline = Some(Headline {
-            figures: headline(&t, main_disease.as_deref(), main_country.as_deref()),
+            figures: headline(
+                &chosen,
+                &series,
+                main_disease.as_deref(),
+                main_country.as_deref(),
+            ),
             disease: main_disease.clone(),
             country: main_country.clone(),
         });

@@ -560,12 +560,13 @@ fn the_disease_a_report_is_about_comes_first() {
 }
 
 /// Consolidating as ingest does (documents arriving a few batches at a time, one session kept
-/// across runs, features computed beforehand) gives the same events, profiles and document
-/// frequencies as one run that computes everything itself; a session whose watermark the
-/// store has moved past reads the state again, and features under the wrong id are not used.
+/// across runs, features and cues computed beforehand) gives the same events, profiles, series
+/// parts and document frequencies as one run that computes everything itself; a session whose
+/// watermark the store has moved past reads the state again, and features under the wrong id
+/// are not used (nor the cues beside them).
 #[test]
 fn a_session_with_given_features_equals_plain_runs() {
-    use epiwire_consolidate::{DocFeatures, Session};
+    use epiwire_consolidate::{Cues, DocFeatures, Session};
     let Some(docs) = who_don(120) else {
         eprintln!("SKIPPED: ../shared/data/who-don not found");
         return;
@@ -586,11 +587,17 @@ fn a_session_with_given_features_equals_plain_runs() {
         m.docs.extend(chunk.iter().cloned());
         for (seq, d) in chunk {
             let mut f = DocFeatures::from_document(d);
+            let mut cues = Cues::from_document(d);
             if *seq == 40 {
-                // Not this document's: ignored.
+                // Not this document's: ignored, and the cues beside them too.
                 f = DocFeatures::from_document(&docs[0].1);
+                cues = Cues::from_document(&docs[0].1);
             }
             session.features.insert(*seq, f);
+            if seq % 3 != 0 {
+                // The others' cues are computed by the run.
+                session.cues.insert(*seq, cues);
+            }
         }
         if step == 2 {
             // Another process consolidates these: the session's table is stale.
@@ -600,6 +607,7 @@ fn a_session_with_given_features_equals_plain_runs() {
         }
     }
     assert!(session.features.is_empty());
+    assert!(session.cues.is_empty());
     assert_eq!(m.state, plain.state);
     assert_eq!(m.members, plain.members);
     assert_eq!(m.events, plain.events);
