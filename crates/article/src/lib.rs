@@ -141,20 +141,88 @@ pub fn extract_with(raw: &RawDoc, extractor: Extractor) -> Result<Article> {
     Ok(article)
 }
 
-/// Rejects binary bodies: more than 10% control or NUL characters among the first 64 KiB.
+/// Characters [`check_text`] samples.
+const TEXT_SAMPLE_CHARS: usize = 65_536;
+
+/// Rejects binary bodies: more than 10% control or NUL characters among the first 64 Ki
+/// characters (U+FFFD counts as one: it stands for undecodable bytes).
 fn check_text(body: &str) -> Result<()> {
-    let mut sampled = 0usize;
-    let mut bad = 0usize;
-    for c in body.chars().take(65_536) {
-        sampled += 1;
-        if (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) || c == '\u{fffd}' {
-            bad += 1;
-        }
-    }
+    let (bad, sampled) = count_bad_chars(body);
     if sampled >= 16 && bad * 10 > sampled {
         return Err(Error::NotText { bad, sampled });
     }
     Ok(())
+}
+
+/// The control characters (but `\n`, `\r`, `\t`, form feed) and U+FFFD among the first
+/// [`TEXT_SAMPLE_CHARS`] characters of `s`, and the characters sampled. Counts on the UTF-8
+/// bytes instead of decoding characters, in loops the compiler vectorises: a character starts
+/// at every byte that is not a continuation byte, the C0 controls and DEL are single bytes,
+/// the C1 controls U+0080–U+009F are `C2 80`–`C2 9F` and U+FFFD is `EF BF BD`; the sample
+/// ends at a character boundary, so no character is cut.
+fn count_bad_chars(s: &str) -> (usize, usize) {
+    let b = s.as_bytes();
+    let sample = b.get(..sample_end(b)).unwrap_or(b);
+    let sampled = char_starts(sample);
+    let c0 = count_bytes(sample, |x| {
+        (x < 0x20 && !matches!(x, b'\t' | b'\n' | 0x0c | b'\r')) || x == 0x7f
+    });
+    let c1 = memchr::memchr_iter(0xc2, sample)
+        .filter(|&i| {
+            sample
+                .get(i + 1)
+                .is_some_and(|&y| (0x80..0xa0).contains(&y))
+        })
+        .count();
+    let replacement = memchr::memmem::find_iter(sample, "\u{fffd}".as_bytes()).count();
+    (c0 + c1 + replacement, sampled)
+}
+
+/// Characters starting in `b` (bytes that are not UTF-8 continuation bytes).
+fn char_starts(b: &[u8]) -> usize {
+    count_bytes(b, |x| x & 0xc0 != 0x80)
+}
+
+/// The bytes of `b` for which `pred` holds, counted in one-byte counters over blocks of 255
+/// bytes, which the compiler turns into 16-byte vector operations.
+#[inline(always)]
+fn count_bytes(b: &[u8], pred: impl Fn(u8) -> bool) -> usize {
+    let mut total = 0usize;
+    for block in b.chunks(255) {
+        let mut n = 0u8;
+        for &x in block {
+            n = n.wrapping_add(u8::from(pred(x)));
+        }
+        total += usize::from(n);
+    }
+    total
+}
+
+/// The byte offset where the character after the first [`TEXT_SAMPLE_CHARS`] starts, or the
+/// length of `b` when it holds no more characters than that.
+fn sample_end(b: &[u8]) -> usize {
+    if b.len() <= TEXT_SAMPLE_CHARS {
+        return b.len();
+    }
+    let mut seen = 0usize;
+    let mut at = 0usize;
+    for chunk in b.chunks(1024) {
+        let n = char_starts(chunk);
+        if seen + n <= TEXT_SAMPLE_CHARS {
+            seen += n;
+            at += chunk.len();
+            continue;
+        }
+        for (i, &x) in chunk.iter().enumerate() {
+            if x & 0xc0 != 0x80 {
+                if seen == TEXT_SAMPLE_CHARS {
+                    return at + i;
+                }
+                seen += 1;
+            }
+        }
+    }
+    b.len()
 }
 
 /// Extracts an article from HTML with the default extractor ([`Extractor::Combined`]).
@@ -635,6 +703,47 @@ mod tests {
         assert!(!dom_smoothie_may_win(&missed, 1000));
     }
 
+    /// The character-decoding count that [`count_bad_chars`] replaces.
+    fn count_bad_chars_by_char(s: &str) -> (usize, usize) {
+        let mut sampled = 0usize;
+        let mut bad = 0usize;
+        for c in s.chars().take(TEXT_SAMPLE_CHARS) {
+            sampled += 1;
+            if (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) || c == '\u{fffd}' {
+                bad += 1;
+            }
+        }
+        (bad, sampled)
+    }
+
+    #[test]
+    fn bad_characters_counted_on_bytes_as_on_chars() {
+        for s in [
+            "",
+            "plain text\n\twith\r\u{c}allowed controls",
+            "\0\u{1}\u{1f}\u{7f}\u{80}\u{9f}\u{a0}\u{fffd}\u{fffe}\u{ff}é€𝄞",
+            "\u{85}\u{c2}\u{2028}",
+        ] {
+            assert_eq!(count_bad_chars(s), count_bad_chars_by_char(s), "{s:?}");
+        }
+        // The sample ends after the 65,536th character, wherever its bytes end.
+        let long = format!("{}\u{1}\u{1}", "é".repeat(TEXT_SAMPLE_CHARS - 1));
+        assert_eq!(count_bad_chars(&long), (1, TEXT_SAMPLE_CHARS));
+        assert_eq!(count_bad_chars(&long), count_bad_chars_by_char(&long));
+        for long in [
+            format!("{}\u{1}", "a".repeat(TEXT_SAMPLE_CHARS)),
+            format!("{}\u{1}", "a".repeat(TEXT_SAMPLE_CHARS - 1)),
+            format!("{}{}", "€".repeat(30_000), "\u{85}\u{fffd}".repeat(20_000)),
+            format!("{}{}", "\u{0}".repeat(70_000), "𝄞"),
+        ] {
+            assert_eq!(count_bad_chars(&long), count_bad_chars_by_char(&long));
+        }
+        assert_eq!(
+            count_bad_chars(&format!("{}\u{1}", "a".repeat(TEXT_SAMPLE_CHARS))),
+            (0, TEXT_SAMPLE_CHARS)
+        );
+    }
+
     #[test]
     fn tidy_collapses_whitespace() {
         assert_eq!(tidy("  a  b \n\n\t c\n"), "a b\nc");
@@ -654,6 +763,11 @@ mod tests {
             let _ = extract_html(&s, Some("http://x/2020/01/02/"));
             let _ = extract_text(&s);
             let _ = normalize_date(&s);
+        }
+
+        #[test]
+        fn bad_characters_on_bytes_match_chars(s in "[\\x00-\\x{ff}\\u{fffd}\\u{2028}a-z]{0,200}") {
+            proptest::prop_assert_eq!(count_bad_chars(&s), count_bad_chars_by_char(&s));
         }
 
         #[test]
