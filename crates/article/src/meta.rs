@@ -168,7 +168,11 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
                 // The attributes every tag is asked about, split out once.
                 let a = TagAttrs::new(attrs);
                 // The class in lower case, once for the three class tests below.
-                let class = a.get(a.class).map(|c| c.to_ascii_lowercase());
+                // Only a class holding one of the words the three tests look for is lowered.
+                let class = a
+                    .get(a.class)
+                    .filter(|c| may_name_a_field(c))
+                    .map(|c| c.to_ascii_lowercase());
                 if lname != "meta"
                     && let Some(prop) = a.get(a.itemprop)
                 {
@@ -365,6 +369,35 @@ fn is_site_heading(attrs: &str) -> bool {
     ]
     .iter()
     .any(|k| cls.contains(k))
+}
+
+/// Words one of which every class that [`is_entry_title_class`], [`is_date_class`] or
+/// [`is_byline_class`] accepts contains (each of their patterns holds one).
+const CLASS_FIELD_WORDS: [&[u8]; 8] = [
+    b"title",
+    b"headline",
+    b"date",
+    b"publish",
+    b"posted",
+    b"byline",
+    b"author",
+    b"autor",
+];
+
+/// Whether `class` contains one of [`CLASS_FIELD_WORDS`], ASCII case-insensitively: one pass
+/// over its bytes, where the three tests lowered it and ran some twenty substring searches on
+/// every tag with a class.
+fn may_name_a_field(class: &str) -> bool {
+    let b = class.as_bytes();
+    (0..b.len()).any(|i| {
+        let first = b.get(i).map_or(0, u8::to_ascii_lowercase);
+        matches!(first, b't' | b'h' | b'd' | b'p' | b'b' | b'a')
+            && CLASS_FIELD_WORDS.iter().any(|w| {
+                w.first() == Some(&first)
+                    && b.get(i..i + w.len())
+                        .is_some_and(|s| s.eq_ignore_ascii_case(w))
+            })
+    })
 }
 
 /// A class (in lower case) naming the article's title.
@@ -982,5 +1015,50 @@ mod tests {
             m.title(None).as_deref(),
             Some("A much longer article title here")
         );
+    }
+
+    fn any_class_test(class: &str) -> bool {
+        let c = class.to_ascii_lowercase();
+        is_entry_title_class(&c) || is_date_class(&c) || is_byline_class(&c)
+    }
+
+    #[test]
+    fn class_filter_keeps_every_class_the_tests_accept() {
+        for c in [
+            "entry-title",
+            "Post__Title big",
+            "HEADLINE",
+            "meta-date",
+            "published",
+            "is-posted",
+            "c-byline",
+            "post-author",
+            "author",
+            "autor",
+        ] {
+            assert!(any_class_test(c), "{c}");
+            assert!(may_name_a_field(c), "{c}");
+        }
+        for c in [
+            "",
+            "nav main",
+            "date-picker",
+            "author-avatar",
+            "ti tle",
+            "é-autho",
+        ] {
+            assert!(!any_class_test(c), "{c}");
+        }
+        assert!(!may_name_a_field("nav main"));
+        assert!(!may_name_a_field("ti tle auth"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn class_filter_never_hides_an_accepted_class(
+            c in "(title|headline|date|publish|posted|byline|author|autor|entry|post|story|update|avatar|bio|name|-|__| |[a-zA-Z]|é){0,8}"
+        ) {
+            proptest::prop_assert!(!any_class_test(&c) || may_name_a_field(&c));
+        }
     }
 }
