@@ -63,17 +63,32 @@ fn disease_mentions<'d>(
 
 fn place_mentions(places: &[Place], sents: &[(usize, usize)]) -> Vec<Mention<u64>> {
     let gazetteer = Gazetteer::global();
-    let mut out: Vec<Mention<u64>> = places
-        .iter()
-        .flat_map(|p| {
-            p.mentions.iter().map(|m| Mention {
+    let mut out: Vec<Mention<u64>> = Vec::new();
+    // A place is written in few ways ("Guinea", "Guinean"): the gazetteer is asked once per way
+    // (for the first few ways of each place; a list is searched, so it stays short).
+    const WAYS: usize = 16;
+    let mut ways: Vec<(&str, bool)> = Vec::with_capacity(WAYS);
+    for p in places {
+        ways.clear();
+        for m in &p.mentions {
+            let weak = match ways.iter().find(|(text, _)| *text == m.text) {
+                Some(&(_, weak)) => weak,
+                None => {
+                    let weak = gazetteer.is_demonym(&m.text, p.geonameid);
+                    if ways.len() < WAYS {
+                        ways.push((&m.text, weak));
+                    }
+                    weak
+                }
+            };
+            out.push(Mention {
                 key: p.geonameid,
                 start: m.start,
                 sentence: sentence_of(sents, m.start),
-                weak: gazetteer.is_demonym(&m.text, p.geonameid),
-            })
-        })
-        .collect();
+                weak,
+            });
+        }
+    }
     out.sort_by_key(|m| m.start);
     out
 }
@@ -267,6 +282,51 @@ fn date_for<'d>(count: &Count, sentence: usize, dates: &[Mention<&'d str>]) -> O
 
 #[cfg(test)]
 mod tests {
+    /// The weak flags of the place mentions are the gazetteer's demonym answers for each
+    /// mention, on the seeds and the WHO DON texts (the answers are shared between mentions
+    /// written alike).
+    #[test]
+    fn place_mention_weak_flags_are_the_demonym_answers() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts: Vec<String> = ["000_c6c40698dd1a2ea1.txt", "004_600c830cdf3f4dc2.txt"]
+            .iter()
+            .map(|f| {
+                std::fs::read_to_string(root.join("../../tests/fixtures/seeds").join(f)).unwrap()
+            })
+            .collect();
+        texts.push("The Colombian border, Colombia and Colombian farms; Colombia.".into());
+        if let Ok(data) =
+            std::fs::read_to_string(root.join("../../../shared/data/who-don/dons-1996-2012.jsonl"))
+        {
+            texts.extend(
+                data.lines()
+                    .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                    .filter_map(|v| v["text"].as_str().map(str::to_string)),
+            );
+        }
+        let g = Gazetteer::global();
+        let (mut weak, mut all) = (0usize, 0usize);
+        for t in &texts {
+            let places = g.find(t);
+            let sents = split(t);
+            let got = place_mentions(&places, &sents.ranges);
+            let mut want: Vec<(usize, u64, bool)> = places
+                .iter()
+                .flat_map(|p| {
+                    p.mentions
+                        .iter()
+                        .map(|m| (m.start, p.geonameid, g.is_demonym(&m.text, p.geonameid)))
+                })
+                .collect();
+            want.sort_by_key(|w| w.0);
+            let got: Vec<(usize, u64, bool)> =
+                got.iter().map(|m| (m.start, m.key, m.weak)).collect();
+            assert_eq!(got, want);
+            weak += got.iter().filter(|m| m.2).count();
+            all += got.len();
+        }
+        assert!(weak > 0 && weak < all, "{weak} of {all}");
+    }
     use super::*;
     use epiwire_model::Span;
 
