@@ -85,6 +85,11 @@ pub struct EventRecord {
     pub state: EventState,
     /// Series parts to insert or replace (those the batch touched; the others stay).
     pub series: Vec<SeriesPart>,
+    /// The figures each part of `series` gained in this batch, by the part's key (those of
+    /// its new members and of the events merged into it), so that a backend stores only them
+    /// beside the figures it has: [`SeriesPart::add`] of the stored part's figures and these
+    /// gives the part. A part of `series` without an entry is replaced whole.
+    pub appended: Vec<(SeriesKey, Vec<Figure>)>,
 }
 
 impl EventRecord {

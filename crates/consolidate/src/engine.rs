@@ -633,7 +633,9 @@ impl Consolidator {
                     parts.insert(p.key.clone(), p);
                 }
             }
+            let mut appended = Vec::with_capacity(incoming.len());
             for (k, figs) in incoming {
+                appended.push((k.clone(), figs.clone()));
                 match parts.get_mut(&k) {
                     Some(p) => p.add(figs),
                     None => {
@@ -668,6 +670,7 @@ impl Consolidator {
                 summary,
                 state,
                 series,
+                appended,
             });
         }
         time.events = ms_since(started);

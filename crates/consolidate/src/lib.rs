@@ -45,4 +45,6 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 pub use epiwire_cluster::{Cues, DfTable, DocFeatures, EventProfile};
 pub use epiwire_signal::Signal;
-pub use epiwire_timeline::{Conflict, Figure, Series, SeriesKey, SeriesPart, Timeline};
+pub use epiwire_timeline::{
+    Conflict, Figure, Series, SeriesKey, SeriesPart, Timeline, sort_figures,
+};

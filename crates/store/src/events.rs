@@ -2,8 +2,8 @@
 //! queries that list and show events and signals.
 
 use epiwire_consolidate::{
-    Changes, DfTable, EventBackend, EventDetail, EventFilter, EventProfile, EventState,
-    EventSummary, Member, SeriesKey, SeriesPart, SeriesSelect, Signal, State,
+    Changes, Conflict, DfTable, EventBackend, EventDetail, EventFilter, EventProfile, EventState,
+    EventSummary, Figure, Member, Series, SeriesKey, SeriesPart, SeriesSelect, Signal, State,
 };
 use epiwire_model::Document;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
@@ -217,7 +217,13 @@ impl EventBackend for SqliteStore {
                 "INSERT OR IGNORE INTO event_keys (key, event) SELECT key, ?2 FROM event_keys WHERE event = ?1",
                 params![from, into],
             )?;
-            for table in ["event_keys", "event_tags", "signals", "event_series"] {
+            for table in [
+                "event_keys",
+                "event_tags",
+                "signals",
+                "event_series",
+                "event_figures",
+            ] {
                 tx.execute(&format!("DELETE FROM {table} WHERE event = ?1"), [from])?;
             }
             tx.execute("DELETE FROM events WHERE id = ?1", [from])?;
@@ -240,6 +246,11 @@ impl EventBackend for SqliteStore {
                 "INSERT OR REPLACE INTO event_series (event, key, disease, country, part)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
+            let mut put_figures = tx.prepare_cached(
+                "INSERT INTO event_figures (event, key, n, figures) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let mut clear_figures =
+                tx.prepare_cached("DELETE FROM event_figures WHERE event = ?1 AND key = ?2")?;
             let mut put_tag = tx.prepare_cached(
                 "INSERT OR IGNORE INTO event_tags (kind, value, event) VALUES (?1, ?2, ?3)",
             )?;
@@ -260,13 +271,41 @@ impl EventBackend for SqliteStore {
                     serde_json::to_string(&rec.state)?,
                 ])?;
                 for part in &rec.series {
+                    let key = serde_json::to_string(&part.key)?;
                     put_series.execute(params![
                         s.id,
-                        serde_json::to_string(&part.key)?,
+                        key,
                         part.key.disease,
                         part.key.country,
-                        serde_json::to_string(part)?,
+                        serde_json::to_string(&StoredPart::of(part))?,
                     ])?;
+                    // Only the figures the batch added are written (the stored ones stay),
+                    // sorted, so the rows merge back cheaply; a part given without them is
+                    // written whole.
+                    let added = rec
+                        .appended
+                        .iter()
+                        .find(|(k, _)| *k == part.key)
+                        .map(|(_, figures)| figures);
+                    let (n, mut figures) = match added {
+                        Some(added) => (
+                            part.figures.len().saturating_sub(added.len()),
+                            added.clone(),
+                        ),
+                        None => {
+                            clear_figures.execute(params![s.id, key])?;
+                            (0, part.figures.clone())
+                        }
+                    };
+                    if !figures.is_empty() {
+                        epiwire_consolidate::sort_figures(&mut figures);
+                        put_figures.execute(params![
+                            s.id,
+                            key,
+                            i64_of(n as u64),
+                            serde_json::to_string(&figures)?,
+                        ])?;
+                    }
                 }
                 for k in &rec.keys {
                     put_key.execute(params![k, s.id])?;
@@ -411,20 +450,40 @@ fn write_df(tx: &rusqlite::Transaction<'_>, changes: &Changes) -> Result<()> {
     Ok(())
 }
 
+/// A series part as `event_series` keeps it: without its figures, which `event_figures` holds.
+#[derive(serde::Serialize)]
+struct StoredPart<'a> {
+    key: &'a SeriesKey,
+    figures: &'a [Figure],
+    series: &'a Series,
+    conflicts: &'a [Conflict],
+}
+
+impl<'a> StoredPart<'a> {
+    fn of(part: &'a SeriesPart) -> StoredPart<'a> {
+        StoredPart {
+            key: &part.key,
+            figures: &[],
+            series: &part.series,
+            conflicts: &part.conflicts,
+        }
+    }
+}
+
 impl SqliteStore {
     /// Stored series parts of an event, in key order, without decoding those whose stored key
-    /// (its JSON) is in `skip`.
+    /// (its JSON) is in `skip`; each with its figures put back from `event_figures`.
     fn series_skipping(
         &self,
         event: &str,
         which: SeriesSelect<'_>,
         skip: &[String],
     ) -> Result<Vec<SeriesPart>> {
-        let mut rows: Vec<String> = Vec::new();
+        let mut rows: Vec<(String, String)> = Vec::new();
         let mut take = |r: &rusqlite::Row<'_>| -> rusqlite::Result<()> {
             let key = r.get_ref(0)?.as_str()?;
             if !skip.iter().any(|s| s == key) {
-                rows.push(r.get(1)?);
+                rows.push((key.to_string(), r.get(1)?));
             }
             Ok(())
         };
@@ -461,10 +520,27 @@ impl SqliteStore {
                 }
             }
         }
-        let mut parts: Vec<SeriesPart> = rows
-            .iter()
-            .map(|p| json(p, "event series"))
-            .collect::<Result<_>>()?;
+        let mut figures = self.conn.prepare_cached(
+            "SELECT figures FROM event_figures WHERE event = ?1 AND key = ?2 ORDER BY n",
+        )?;
+        let mut parts: Vec<SeriesPart> = Vec::with_capacity(rows.len());
+        for (key, part) in &rows {
+            let mut part: SeriesPart = json(part, "event series")?;
+            let mut found = figures.query(params![event, key])?;
+            let mut runs = 0;
+            while let Some(r) = found.next()? {
+                let text = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+                let run: Vec<Figure> = json(text, "event figures")?;
+                part.figures.extend(run);
+                runs += 1;
+            }
+            // Each row is sorted; the stable sort of the rows in order is the part's order
+            // (that of SeriesPart::add, batch after batch).
+            if runs > 1 {
+                epiwire_consolidate::sort_figures(&mut part.figures);
+            }
+            parts.push(part);
+        }
         parts.sort_by(|a, b| a.key.cmp(&b.key));
         Ok(parts)
     }

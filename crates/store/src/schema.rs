@@ -247,6 +247,25 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE consolidation ADD COLUMN docs INTEGER NOT NULL DEFAULT 0;  -- documents counted
     UPDATE consolidation SET docs = coalesce(json_extract(df, '$.docs'), 0) WHERE json_valid(df);
     ",
+    // 7: the figures of a series part apart from it, appended a batch at a time: a part held
+    // every figure of its series (with its sentence), so a batch that added one figure to a
+    // large event rewrote hundreds of KB. `event_series.part` keeps the reconciled series and
+    // its conflicts (its `figures` empty); a reader puts the figures back from the rows in
+    // `event_figures` (in `sort_figures` order). The figures already stored move there.
+    "
+    CREATE TABLE event_figures (
+        event    TEXT NOT NULL,
+        key      TEXT NOT NULL,     -- JSON SeriesKey, as in event_series
+        n        INTEGER NOT NULL,  -- figures of the series stored before this row's
+        figures  TEXT NOT NULL,     -- JSON array of the figures one batch added
+        PRIMARY KEY (event, key, n)
+    ) WITHOUT ROWID;
+    INSERT INTO event_figures (event, key, n, figures)
+        SELECT event, key, 0, json_extract(part, '$.figures') FROM event_series
+        WHERE json_array_length(part, '$.figures') > 0;
+    UPDATE event_series SET part = json_set(part, '$.figures', json('[]'))
+        WHERE json_array_length(part, '$.figures') > 0;
+    ",
 ];
 
 /// The schema version this build creates and understands.

@@ -1086,6 +1086,7 @@ fn event_record(id: &str, doc_id: &str, keys: &[&str]) -> epiwire_consolidate::E
         summary,
         state: epiwire_consolidate::EventState::default(),
         series: Vec::new(),
+        appended: Vec::new(),
     }
 }
 
@@ -1495,4 +1496,170 @@ fn series_without_leaves_out_the_parts_the_caller_holds() {
         got(&keys[..1], SeriesSelect::Keys(&keys[..2])),
         [keys[1].clone()]
     );
+}
+
+/// A figure of cholera cases in Nigeria reported by `doc_id` for `as_of`.
+fn figure(doc_id: &str, as_of: &str, value: f64) -> epiwire_consolidate::Figure {
+    serde_json::from_value(serde_json::json!({
+        "doc_id": doc_id, "url": null, "outlet": "who.int", "title": "Cholera in Nigeria",
+        "published": as_of, "disease": "DOID:1498", "disease_name": "cholera",
+        "place": 2328926, "place_name": "Nigeria", "place_kind": "country", "country": "NG",
+        "metric": "cases", "scope": "cumulative", "qualifier": "exact", "value": value,
+        "min": null, "max": null, "status": null, "as_of": as_of, "as_of_source": "published",
+        "headline": true, "span": {"start": 10, "end": 13, "text": format!("{value}")},
+        "evidence": {"start": 0, "end": 20, "text": format!("{value} cases of cholera.")}
+    }))
+    .unwrap()
+}
+
+/// Batches that each add figures to one series part: the store writes only the added figures
+/// (one row a batch), and reading the part back gives the part built in memory, figures in
+/// order; a merge takes the figures of the event merged away.
+#[test]
+fn series_parts_keep_their_figures_apart_and_append_them() {
+    use epiwire_consolidate::{Changes, EventBackend, SeriesKey, SeriesPart, SeriesSelect, State};
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store
+        .put_batch(&[new_doc(1), new_doc(2), new_doc(3)])
+        .unwrap();
+    let first = vec![
+        figure("d2", "2022-05-12", 30.0),
+        figure("d1", "2022-05-10", 10.0),
+    ];
+    let key = SeriesKey::of(&first[0]).unwrap();
+    let mut part = SeriesPart::new(key.clone(), first.clone());
+    let batch = |store: &mut SqliteStore, watermark, rec, merged: Vec<(String, String)>| {
+        store
+            .apply(&Changes {
+                state: State {
+                    watermark,
+                    ..State::default()
+                },
+                events: vec![rec],
+                merged,
+                ..Changes::default()
+            })
+            .unwrap();
+    };
+    let mut rec = event_record("E1", "d1", &[]);
+    rec.series = vec![part.clone()];
+    rec.appended = vec![(key.clone(), first)];
+    batch(&mut store, 1, rec, Vec::new());
+    // Ties go after the figures stored (same day, same publication time, same document).
+    let more = vec![
+        figure("d1", "2022-05-10", 10.0),
+        figure("d3", "2022-05-11", 20.0),
+    ];
+    part.add(more.clone());
+    let mut rec = event_record("E1", "d1", &[]);
+    rec.series = vec![part.clone()];
+    rec.appended = vec![(key.clone(), more)];
+    batch(&mut store, 2, rec, Vec::new());
+    let rows: i64 = store
+        .conn
+        .query_row(
+            "SELECT count(*) FROM event_figures WHERE event = 'E1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(rows, 2, "one row a batch");
+    let stored_part: String = store
+        .conn
+        .query_row(
+            "SELECT part FROM event_series WHERE event = 'E1'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(!stored_part.contains("cases of cholera"), "{stored_part}");
+    assert_eq!(
+        store.series("E1", SeriesSelect::All).unwrap(),
+        vec![part.clone()]
+    );
+    assert_eq!(part.figures.len(), 4);
+
+    // E2 with a figure of its own merges into E1.
+    let other = vec![figure("d3", "2022-05-09", 5.0)];
+    let mut rec = event_record("E2", "d3", &[]);
+    rec.series = vec![SeriesPart::new(key.clone(), other.clone())];
+    rec.appended = vec![(key.clone(), other.clone())];
+    batch(&mut store, 3, rec, Vec::new());
+    part.add(other.clone());
+    let mut rec = event_record("E1", "d1", &[]);
+    rec.series = vec![part.clone()];
+    rec.appended = vec![(key.clone(), other)];
+    batch(&mut store, 3, rec, vec![("E2".into(), "E1".into())]);
+    assert_eq!(
+        store.series("E1", SeriesSelect::All).unwrap(),
+        vec![part.clone()]
+    );
+    assert_eq!(store.series("E2", SeriesSelect::All).unwrap(), Vec::new());
+    let left: i64 = store
+        .conn
+        .query_row(
+            "SELECT count(*) FROM event_figures WHERE event = 'E2'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0);
+
+    // A part given without its added figures is written whole.
+    let mut rec = event_record("E1", "d1", &[]);
+    rec.series = vec![part.clone()];
+    batch(&mut store, 3, rec, Vec::new());
+    assert_eq!(store.series("E1", SeriesSelect::All).unwrap(), vec![part]);
+}
+
+#[test]
+fn migration_7_moves_the_figures_of_a_version_6_store_out_of_its_parts() {
+    use epiwire_consolidate::{EventBackend, SeriesKey, SeriesPart, SeriesSelect};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(crate::sqlite::DB_FILE);
+    let figures = vec![
+        figure("d1", "2022-05-10", 10.0),
+        figure("d2", "2022-05-12", 1_250_000.5),
+        figure("d3", "2022-05-11", 20.0),
+    ];
+    let key = SeriesKey::of(&figures[0]).unwrap();
+    let part = SeriesPart::new(key.clone(), figures);
+    let empty = SeriesPart::new(
+        SeriesKey {
+            scope: "new".into(),
+            ..key.clone()
+        },
+        Vec::new(),
+    );
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        crate::schema::migrate_to(&mut conn, 6).unwrap();
+        for p in [&part, &empty] {
+            conn.execute(
+                "INSERT INTO event_series (event, key, disease, country, part)
+                 VALUES ('E1', ?1, ?2, ?3, ?4)",
+                rusqlite::params![
+                    serde_json::to_string(&p.key).unwrap(),
+                    p.key.disease,
+                    p.key.country,
+                    serde_json::to_string(p).unwrap()
+                ],
+            )
+            .unwrap();
+        }
+    }
+    let store = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let stored_part: String = store
+        .conn
+        .query_row(
+            "SELECT part FROM event_series WHERE key = ?1",
+            [serde_json::to_string(&key).unwrap()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(!stored_part.contains("cases of cholera"), "{stored_part}");
+    let mut want = vec![part, empty];
+    want.sort_by(|a, b| a.key.cmp(&b.key));
+    assert_eq!(store.series("E1", SeriesSelect::All).unwrap(), want);
 }
