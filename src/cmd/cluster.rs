@@ -83,12 +83,13 @@ pub fn run(args: &ClusterArgs) -> Result<ExitCode> {
     } else {
         tracing::info!(docs = docs.len(), "large input: clustering incrementally");
         let mut events = Events::new(Clusterer::default());
-        let raw: Vec<usize> = docs
-            .iter()
-            .zip(&cues)
-            .map(|(d, c)| events.push_cued(d, Some(c)).0)
+        for (d, c) in docs.iter().zip(&cues) {
+            events.push_cued(d, Some(c));
+        }
+        let live: Vec<usize> = (0..docs.len())
+            .map(|k| events.event_of(k).unwrap_or(usize::MAX))
             .collect();
-        batch::relabel(&raw.iter().map(|&e| events.resolve(e)).collect::<Vec<_>>())
+        batch::relabel(&live)
     };
 
     let mut out = BufWriter::new(io::stdout().lock());

@@ -28,6 +28,9 @@ pub const PROFILE_SIGNATURES: usize = 16;
 pub const PROFILE_NAMES: usize = 100;
 /// Candidate events, after the best, that [`Clusterer::assign`] considers merging with it.
 pub const MERGE_LOOKS: usize = 4;
+/// Most members an event may have and still be re-examined ([`Params::resplit_from`]); a
+/// larger event keeps its members (the reference [`Events`] stops keeping their features).
+pub const RESPLIT_MEMBERS: usize = 64;
 
 /// What an event looks like to the clusterer: a compact summary of its members.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -483,6 +486,124 @@ impl Clusterer {
         s
     }
 
+    /// Whether an event that had `before` members and now has `after` is due for a
+    /// re-examination ([`Clusterer::split_event`]): its count reached [`Params::resplit_from`]
+    /// times a power of two, and it has at most [`RESPLIT_MEMBERS`] members. Never when
+    /// `resplit_from` is 0. Each event is re-examined about log₂(64 / `resplit_from`) times,
+    /// so the work per document stays bounded (see [`Clusterer::split_event`]).
+    pub fn resplit_due(&self, before: u32, after: u32) -> bool {
+        let from = f64::from(self.params.resplit_from);
+        if from == 0.0 || after as usize > RESPLIT_MEMBERS {
+            return false;
+        }
+        let growth = f64::from(self.params.resplit_growth).max(1.01);
+        let mut c = from.max(2.0);
+        while c.ceil() <= f64::from(after) {
+            if c.ceil() > f64::from(before) {
+                return true;
+            }
+            c *= growth;
+        }
+        false
+    }
+
+    /// Re-examines an event: its members (features and, when the caller has them, cues, in
+    /// arrival order) go through one cut of the batch split pass ([`crate::split::bisect`]:
+    /// terms re-weighted by their idf within the event, the spectral test at
+    /// [`Params::resplit_ncut`], each member then moved to the part it is nearer on average
+    /// when [`Params::resplit_refine`]). When it finds two parts, the part without the first
+    /// member would leave to form a new event; the verdict says whether it should
+    /// ([`SplitCheck::accepted`]): the parts' average linkage ([`Clusterer::link`] of their
+    /// profiles) is below [`Params::resplit_ratio`] × the lower of their average linkages
+    /// within ([`Clusterer::within`]), and the leaving part is mostly the latest arrivals (at
+    /// most [`Params::resplit_order`] of the pairs (stays, leaves) have the leaving member
+    /// first): a second event of one kind is reported after the first.
+    ///
+    /// Near-duplicates ([`minhash::duplicates`] among the members) are one story: only the
+    /// originals are cut and measured, and each copy follows its original.
+    ///
+    /// Work: quadratic in the members (their pairwise similarities, then a spectral
+    /// bisection of their 5-nearest-neighbour graph), so at most [`RESPLIT_MEMBERS`]² pairs.
+    pub fn split_event(&self, members: &[(&DocFeatures, Option<&Cues>)]) -> Option<SplitCheck> {
+        // Near-duplicates are one story: the originals are examined, and each copy follows
+        // its original (as in batch clustering).
+        let sigs: Vec<&[u32]> = members.iter().map(|(d, _)| d.minhash.as_slice()).collect();
+        let dup = minhash::duplicates(&sigs);
+        let reps: Vec<usize> = (0..members.len()).filter(|&i| dup[i].is_none()).collect();
+        let docs: Vec<&DocFeatures> = reps.iter().map(|&i| members[i].0).collect();
+        let cues: Option<Vec<&Cues>> = reps.iter().map(|&i| members[i].1).collect();
+        let params = Params {
+            split_ncut: self.params.resplit_ncut,
+            ..self.params.clone()
+        };
+        let side = crate::split::bisect(
+            &docs,
+            cues.as_deref(),
+            &self.df,
+            &params,
+            self.params.resplit_refine,
+        )?;
+        let first = side.first().copied().unwrap_or(0);
+        let rep_leaves: Vec<bool> = side.iter().map(|&s| s != first).collect();
+        let mut leaves = vec![false; members.len()];
+        for (k, &i) in reps.iter().enumerate() {
+            leaves[i] = rep_leaves[k];
+        }
+        for i in 0..members.len() {
+            if let Some(j) = dup[i] {
+                leaves[i] = leaves[j];
+            }
+        }
+        let (mut stay, mut go) = (EventProfile::default(), EventProfile::default());
+        for (k, &i) in reps.iter().enumerate() {
+            let (d, c) = members[i];
+            if rep_leaves[k] {
+                go.add_cued(d, c);
+            } else {
+                stay.add_cued(d, c);
+            }
+        }
+        let between = self.link(&stay, &go);
+        let within = self.within(&stay).min(self.within(&go));
+        let names_between = self.names_link(&stay, &go);
+        let names_within =
+            pair_average(&stay.names, stay.members).min(pair_average(&go.names, go.members));
+        // Pairs (stays, leaves) of originals in which the leaving one arrived first.
+        let (mut stays, mut inverted, mut pairs) = (0u64, 0u64, 0u64);
+        for &l in rep_leaves.iter().rev() {
+            if l {
+                inverted += stays;
+            } else {
+                stays += 1;
+            }
+        }
+        let go_count = rep_leaves.iter().filter(|&&l| l).count() as u64;
+        pairs += stays * go_count;
+        let order = inverted as f32 / pairs.max(1) as f32;
+        let accepted =
+            between < self.params.resplit_ratio * within && order <= self.params.resplit_order;
+        Some(SplitCheck {
+            leaves,
+            order,
+            between,
+            within,
+            names_between,
+            names_within,
+            accepted,
+        })
+    }
+
+    /// The average pairwise cosine of two events' names and years (idf of now), estimated
+    /// from their sums like [`Clusterer::link`]; 0 when either has none.
+    fn names_link(&self, a: &EventProfile, b: &EventProfile) -> f32 {
+        if a.names.is_empty() || b.names.is_empty() {
+            return 0.0;
+        }
+        let (na, ca) = self.direction(&a.names, a.members);
+        let (nb, cb) = self.direction(&b.names, b.members);
+        na.cosine(&nb) * ca * cb
+    }
+
     /// Decides where `doc` goes among the candidate events (id and profile, as found under
     /// the document's [`Clusterer::block_keys`]).
     pub fn assign(&self, doc: &DocFeatures, candidates: &[(String, EventProfile)]) -> Decision {
@@ -562,7 +683,12 @@ impl Clusterer {
             if linked.contains(id) {
                 continue;
             }
-            if self.link(&grown, ev) >= self.params.merge_threshold {
+            let link = self.link(&grown, ev);
+            // With re-examination on, no merge that a re-examination would undo: the link must
+            // also reach `resplit_ratio` × the lower linkage within.
+            let undone = self.params.resplit_from > 0
+                && link < self.params.resplit_ratio * self.within(&grown).min(self.within(ev));
+            if link >= self.params.merge_threshold && !undone {
                 linked.push(id.clone());
                 grown.merge(ev);
             }
@@ -578,6 +704,38 @@ impl Clusterer {
             score: best,
         }
     }
+}
+
+/// The average pairwise cosine of the unit vectors of `members` members whose sum is `sum`
+/// (`|sum|² = members + Σ_{i≠j} cos(i, j)`), 0 for an empty sum.
+fn pair_average(sum: &[(String, f32)], members: u32) -> f32 {
+    if sum.is_empty() {
+        return 0.0;
+    }
+    let n = members.max(2) as f32;
+    let c2 = sum.iter().map(|(_, w)| w * w).sum::<f32>() / (n * n);
+    ((n * c2 - 1.0) / (n - 1.0)).max(0.0)
+}
+
+/// What [`Clusterer::split_event`] found in an event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SplitCheck {
+    /// For each member (in the order given): whether it is in the part that would leave (the
+    /// part without the first member).
+    pub leaves: Vec<bool>,
+    /// Average linkage of the two parts ([`Clusterer::link`]).
+    pub between: f32,
+    /// The lower of the parts' average linkages within ([`Clusterer::within`]).
+    pub within: f32,
+    /// Average linkage of the parts' names and years alone (for diagnostics).
+    pub names_between: f32,
+    /// The lower of the parts' names-and-years linkages within (for diagnostics).
+    pub names_within: f32,
+    /// Share of the pairs (a member that stays, one that leaves) in which the one that
+    /// leaves arrived first: 0 when the leaving part is the latest arrivals.
+    pub order: f32,
+    /// Whether the event should split ([`Params::resplit_ratio`], [`Params::resplit_order`]).
+    pub accepted: bool,
 }
 
 /// The cosine of a unit vector with `items` weighted by `weight` and scaled to unit length:
@@ -648,6 +806,39 @@ fn date_gap_factor(a: &EventProfile, b: &EventProfile, params: &Params) -> f32 {
     }
 }
 
+/// A member kept for re-examination: what [`Clusterer::split_event`] reads of it.
+#[derive(Debug, Clone)]
+struct Kept {
+    /// Push number of the document.
+    doc: usize,
+    features: DocFeatures,
+    cues: Option<Cues>,
+}
+
+/// A split of an event ([`Events::push_split`]): some of its members left to form a new event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split {
+    /// The event re-examined; it keeps its first member and the others that stay.
+    pub event: usize,
+    /// The new event.
+    pub new_event: usize,
+    /// Push numbers of the documents that moved to the new event, in arrival order.
+    pub moved: Vec<usize>,
+    /// What the re-examination found.
+    pub check: SplitCheck,
+}
+
+/// One re-examination of an event, for diagnostics ([`Events::trace`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reexam {
+    /// The event.
+    pub event: usize,
+    /// Push numbers of its members, in arrival order.
+    pub members: Vec<usize>,
+    /// What [`Clusterer::split_event`] found (`None`: no two parts).
+    pub check: Option<SplitCheck>,
+}
+
 /// Incremental clustering held in memory: the reference for a store-backed version, and what
 /// `epiwire cluster` and the evaluation use for streams.
 #[derive(Debug, Default)]
@@ -659,6 +850,13 @@ pub struct Events {
     merged_into: Vec<usize>,
     /// Blocking key → event numbers.
     index: HashMap<String, Vec<usize>>,
+    /// The event each document (by push number) went to; a split updates its movers.
+    doc_event: Vec<usize>,
+    /// With [`Params::resplit_from`] > 0: the members of each event in arrival order while it
+    /// has at most [`RESPLIT_MEMBERS`] (`None` after, or when merged away).
+    kept: Vec<Option<Vec<Kept>>>,
+    /// Re-examinations (kept when [`Events::trace`] is on).
+    checks: Option<Vec<Reexam>>,
 }
 
 impl Events {
@@ -668,6 +866,16 @@ impl Events {
             clusterer,
             ..Events::default()
         }
+    }
+
+    /// Keeps every re-examination from now on ([`Events::checks`]); for diagnostics.
+    pub fn trace(&mut self) {
+        self.checks.get_or_insert_with(Vec::new);
+    }
+
+    /// The re-examinations kept since [`Events::trace`].
+    pub fn checks(&self) -> &[Reexam] {
+        self.checks.as_deref().unwrap_or(&[])
     }
 
     /// The live event an event number now belongs to (following merges).
@@ -681,6 +889,17 @@ impl Events {
         event
     }
 
+    /// The profile of a live event.
+    pub fn profile(&self, event: usize) -> Option<&EventProfile> {
+        self.profiles.get(event).and_then(Option::as_ref)
+    }
+
+    /// The live event of a document, by its push number (0 for the first pushed), following
+    /// merges and splits.
+    pub fn event_of(&self, doc: usize) -> Option<usize> {
+        self.doc_event.get(doc).map(|&e| self.resolve(e))
+    }
+
     /// Adds a document; returns the number of its event and the decision taken.
     pub fn push(&mut self, doc: &DocFeatures) -> (usize, Decision) {
         self.push_cued(doc, None)
@@ -688,6 +907,23 @@ impl Events {
 
     /// [`Events::push`] with the document's names and years.
     pub fn push_cued(&mut self, doc: &DocFeatures, cues: Option<&Cues>) -> (usize, Decision) {
+        let (event, decision, _) = self.push_split(doc, cues);
+        (event, decision)
+    }
+
+    /// [`Events::push_cued`], then, when [`Params::resplit_from`] says the event the document
+    /// went to is due ([`Clusterer::resplit_due`]), its re-examination
+    /// ([`Clusterer::split_event`]); returns the document's event (after a split, the part
+    /// it is in), the decision, and the split when the event split. A split rebuilds both
+    /// parts' profiles from their members in arrival order and indexes the new event under
+    /// its members' keys (computed again, with the document frequencies of now).
+    pub fn push_split(
+        &mut self,
+        doc: &DocFeatures,
+        cues: Option<&Cues>,
+    ) -> (usize, Decision, Option<Split>) {
+        let number = self.doc_event.len();
+        let keeping = self.clusterer.params.resplit_from > 0;
         self.clusterer.observe_cued(doc, cues);
         let keys = self.clusterer.block_keys(doc);
         let mut seen: BTreeMap<usize, ()> = BTreeMap::new();
@@ -708,13 +944,25 @@ impl Events {
             }
         }
         let parse = |id: &str| id.parse::<usize>().ok();
+        let members_of = |profiles: &[Option<EventProfile>], e: usize| {
+            profiles
+                .get(e)
+                .and_then(Option::as_ref)
+                .map_or(0, |p| p.members)
+        };
+        let mut before = 0;
         let event = match &decision.action {
             Action::New => None,
-            Action::Join(id) => parse(id),
+            Action::Join(id) => {
+                let e = parse(id);
+                before = e.map_or(0, |e| members_of(&self.profiles, e));
+                e
+            }
             Action::Merge(ids) => {
                 let mut ids = ids.iter().filter_map(|i| parse(i));
                 let target = ids.next();
                 if let Some(t) = target {
+                    before = members_of(&self.profiles, t);
                     for other in ids {
                         if let Some(p) = self.profiles[other].take()
                             && let Some(tp) = self.profiles[t].as_mut()
@@ -722,6 +970,16 @@ impl Events {
                             tp.merge(&p);
                         }
                         self.merged_into[other] = t;
+                        let theirs = self.kept.get_mut(other).and_then(Option::take);
+                        if let Some(Some(mine)) = self.kept.get_mut(t) {
+                            match theirs {
+                                Some(theirs) => {
+                                    mine.extend(theirs);
+                                    mine.sort_by_key(|k| k.doc);
+                                }
+                                None => self.kept[t] = None,
+                            }
+                        }
                     }
                 }
                 target
@@ -739,16 +997,95 @@ impl Events {
                 p.add_cued(doc, cues);
                 self.profiles.push(Some(p));
                 self.merged_into.push(self.profiles.len() - 1);
+                self.kept.push(keeping.then(Vec::new));
                 self.profiles.len() - 1
             }
         };
+        self.doc_event.push(event);
         for k in keys {
             let list = self.index.entry(k).or_default();
             if !list.contains(&event) {
                 list.push(event);
             }
         }
-        (event, decision)
+        let after = members_of(&self.profiles, event);
+        if let Some(slot) = self.kept.get_mut(event)
+            && let Some(kept) = slot
+        {
+            if after as usize > RESPLIT_MEMBERS {
+                *slot = None;
+            } else {
+                kept.push(Kept {
+                    doc: number,
+                    features: doc.clone(),
+                    cues: cues.cloned(),
+                });
+            }
+        }
+        let split = if self.clusterer.resplit_due(before, after) {
+            self.reexamine(event)
+        } else {
+            None
+        };
+        (self.doc_event[number], decision, split)
+    }
+
+    /// Re-examines an event; splits it when [`Clusterer::split_event`] says so.
+    fn reexamine(&mut self, event: usize) -> Option<Split> {
+        let kept = self.kept.get(event)?.as_ref()?;
+        let members: Vec<(&DocFeatures, Option<&Cues>)> = kept
+            .iter()
+            .map(|k| (&k.features, k.cues.as_ref()))
+            .collect();
+        let check = self.clusterer.split_event(&members);
+        if let Some(c) = self.checks.as_mut() {
+            c.push(Reexam {
+                event,
+                members: kept.iter().map(|k| k.doc).collect(),
+                check: check.clone(),
+            });
+        }
+        let check = check.filter(|c| c.accepted)?;
+        let new_event = self.profiles.len();
+        let moved: Vec<usize> = kept
+            .iter()
+            .zip(&check.leaves)
+            .filter(|(_, l)| **l)
+            .map(|(k, _)| k.doc)
+            .collect();
+        let split = Split {
+            event,
+            new_event,
+            moved,
+            check,
+        };
+        let kept = self.kept[event].take().unwrap_or_default();
+        let (mut stay, mut go) = (Vec::new(), Vec::new());
+        for (k, &l) in kept.into_iter().zip(&split.check.leaves) {
+            if l { go.push(k) } else { stay.push(k) }
+        }
+        let profile = |part: &[Kept]| {
+            let mut p = EventProfile::default();
+            for k in part {
+                p.add_cued(&k.features, k.cues.as_ref());
+            }
+            p
+        };
+        self.profiles[event] = Some(profile(&stay));
+        self.profiles.push(Some(profile(&go)));
+        self.merged_into.push(new_event);
+        for k in &go {
+            self.doc_event[k.doc] = new_event;
+            for key in self.clusterer.block_keys(&k.features) {
+                let list = self.index.entry(key).or_default();
+                if !list.contains(&new_event) {
+                    list.push(new_event);
+                }
+            }
+        }
+        self.kept[event] = Some(stay);
+        self.kept.push(Some(go));
+        Some(split)
     }
 }
 
@@ -922,6 +1259,165 @@ mod tests {
         let mut apart = EventProfile::of(&doc("a", &["alpha"]));
         apart.add(&doc("b", &["beta"]));
         assert!(c.within(&apart).abs() < 1e-5);
+    }
+
+    /// `n` reports of one kind (the same words, two of four others in turn) about a first
+    /// event, then `n` about a second one of the same kind (other names, another year).
+    fn two_of_a_kind(n: usize) -> Vec<(DocFeatures, Cues)> {
+        (0..2 * n)
+            .map(|i| {
+                let (w1, w2) = (format!("w{}", i % 4), format!("w{}", (i + 1) % 4));
+                let mut terms: Vec<(String, f32)> = ["actress", "clinic", "enters", "rehab"]
+                    .iter()
+                    .map(|t| (t.to_string(), 2.0))
+                    .chain([(w1, 1.0), (w2, 1.0)])
+                    .collect();
+                terms.sort_by(|a, b| a.0.cmp(&b.0));
+                let names: &[&str] = if i < n {
+                    &["malibu", "promises", "reid", "y2007"]
+                } else {
+                    &["betty", "ford", "lohan", "y2010"]
+                };
+                let doc = DocFeatures {
+                    id: format!("d{i}"),
+                    terms,
+                    ..DocFeatures::default()
+                };
+                let names = names.iter().map(|n| (n.to_string(), 1.0)).collect();
+                (doc, Cues { names })
+            })
+            .collect()
+    }
+
+    /// Cue parameters under which every report of [`two_of_a_kind`] joins one event (names
+    /// weigh little, no ratio test).
+    fn joining_params() -> Params {
+        Params {
+            cue_weight: 0.5,
+            cued_join_threshold: 0.15,
+            join_ratio: 0.0,
+            ..Params::default()
+        }
+    }
+
+    fn resplit_params() -> Params {
+        joining_params().resplitting()
+    }
+
+    fn events_of(params: Params, docs: &[(DocFeatures, Cues)]) -> (Events, Vec<Option<Split>>) {
+        let mut events = Events::new(Clusterer::new(params, DfTable::new()));
+        let splits = docs
+            .iter()
+            .map(|(d, c)| events.push_split(d, Some(c)).2)
+            .collect();
+        (events, splits)
+    }
+
+    #[test]
+    fn resplit_is_due_at_geometric_member_counts() {
+        let mut c = Clusterer::new(resplit_params(), DfTable::new());
+        // 8, 10, 12.5 → 13, 15.6 → 16, 19.5 → 20, 24.4 → 25, 31, 39, 48, 60; none past 64.
+        let due: Vec<u32> = (1..=70).filter(|&n| c.resplit_due(n - 1, n)).collect();
+        assert_eq!(due, vec![8, 10, 13, 16, 20, 25, 31, 39, 48, 60]);
+        // A merge that jumps past a checkpoint is due once.
+        assert!(c.resplit_due(5, 11));
+        assert!(!c.resplit_due(10, 12));
+        c.params.resplit_growth = 2.0;
+        let due: Vec<u32> = (1..=70).filter(|&n| c.resplit_due(n - 1, n)).collect();
+        assert_eq!(due, vec![8, 16, 32, 64]);
+        c.params.resplit_from = 0;
+        assert!((1..=70).all(|n| !c.resplit_due(n - 1, n)));
+    }
+
+    #[test]
+    fn an_event_holding_two_of_a_kind_splits_when_re_examined() {
+        let docs = two_of_a_kind(8);
+        // Without the re-examination every report joins the first event.
+        let (plain, splits) = events_of(joining_params(), &docs);
+        assert!(splits.iter().all(Option::is_none));
+        let labels: Vec<usize> = (0..16).map(|k| plain.event_of(k).unwrap()).collect();
+        assert!(labels.iter().all(|&e| e == labels[0]), "{labels:?}");
+        // With it, the second event leaves once it is large enough to tell apart.
+        let (events, splits) = events_of(resplit_params(), &docs);
+        let labels: Vec<usize> = (0..16).map(|k| events.event_of(k).unwrap()).collect();
+        assert!(labels[..8].iter().all(|&e| e == labels[0]), "{labels:?}");
+        assert!(labels[8..].iter().all(|&e| e == labels[8]), "{labels:?}");
+        assert_ne!(labels[0], labels[8], "{labels:?}");
+        let split = splits.iter().flatten().next().unwrap();
+        assert_eq!(split.event, labels[0]);
+        assert_eq!(split.new_event, labels[8]);
+        assert!(split.moved.iter().all(|&k| k >= 8), "{split:?}");
+        assert!(split.check.between < split.check.within, "{split:?}");
+        assert_eq!(split.check.order, 0.0);
+        // Both profiles are their members' sums in arrival order.
+        for event in [labels[0], labels[8]] {
+            let mut p = EventProfile::default();
+            for (k, (d, c)) in docs.iter().enumerate() {
+                if labels[k] == event {
+                    p.add_cued(d, Some(c));
+                }
+            }
+            assert_eq!(events.profile(event), Some(&p));
+        }
+    }
+
+    #[test]
+    fn a_split_event_is_not_merged_back() {
+        // The reports after the split join the new event; without the rule that a merge must
+        // reach `resplit_ratio` of the linkage within, the second look would merge the two
+        // events again (their linkage is above `merge_threshold`).
+        let docs = two_of_a_kind(12);
+        let (events, splits) = events_of(resplit_params(), &docs);
+        let first = splits.iter().position(Option::is_some).unwrap();
+        assert!(first < 23, "{first}");
+        let labels: Vec<usize> = (0..24).map(|k| events.event_of(k).unwrap()).collect();
+        assert!(labels[12..].iter().all(|&e| e == labels[12]), "{labels:?}");
+        assert_ne!(labels[0], labels[12]);
+        let c = Clusterer::new(resplit_params(), DfTable::new());
+        let (a, b) = (
+            events.profile(labels[0]).unwrap(),
+            events.profile(labels[12]).unwrap(),
+        );
+        assert!(c.link(a, b) >= c.params.merge_threshold, "{}", c.link(a, b));
+    }
+
+    #[test]
+    fn one_event_of_many_reports_does_not_split() {
+        let mut docs = two_of_a_kind(16);
+        docs.truncate(16);
+        let (events, splits) = events_of(resplit_params(), &docs);
+        assert!(splits.iter().all(Option::is_none));
+        let labels: Vec<usize> = (0..16).map(|k| events.event_of(k).unwrap()).collect();
+        assert!(labels.iter().all(|&e| e == labels[0]), "{labels:?}");
+    }
+
+    #[test]
+    fn a_split_waits_for_the_later_part_to_be_the_latest_arrivals() {
+        // The same reports, the two events interleaved: no part is the latest arrivals, so
+        // with `resplit_order` 0.2 the event stays whole; at 1 it splits.
+        let docs = two_of_a_kind(8);
+        let mixed: Vec<(DocFeatures, Cues)> = (0..8)
+            .flat_map(|i| [docs[i].clone(), docs[i + 8].clone()])
+            .collect();
+        let mut found = false;
+        let mut events = Events::new(Clusterer::new(resplit_params(), DfTable::new()));
+        events.trace();
+        for (d, c) in &mixed {
+            assert!(events.push_split(d, Some(c)).2.is_none());
+        }
+        for r in events.checks() {
+            if let Some(c) = &r.check {
+                found = true;
+                assert!(c.order > 0.2, "{c:?}");
+            }
+        }
+        assert!(found);
+        let params = Params {
+            resplit_order: 1.0,
+            ..resplit_params()
+        };
+        let (_, splits) = events_of(params, &mixed);
+        assert!(splits.iter().any(Option::is_some));
     }
 
     #[test]

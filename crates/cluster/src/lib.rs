@@ -34,7 +34,9 @@ pub use batch::{
 };
 pub use cues::Cues;
 pub use features::{DfTable, DocFeatures};
-pub use incremental::{Action, Clusterer, Decision, EventProfile, Events};
+pub use incremental::{
+    Action, Clusterer, Decision, EventProfile, Events, Reexam, Split, SplitCheck,
+};
 
 /// Errors of this crate (the evaluation's input).
 #[derive(Debug, thiserror::Error)]
@@ -116,6 +118,39 @@ pub struct Params {
     /// Incremental, with cues: the fewest members an event needs before `join_ratio` applies
     /// (2 or more; the members' own average linkage is a poor guide while they are few).
     pub ratio_members: u32,
+    /// Incremental: an event is re-examined, and may split in two ([`Events`],
+    /// [`Clusterer::split_event`]), when its member count reaches this number times a power
+    /// of `resplit_growth` (rounded up), up to [`incremental::RESPLIT_MEMBERS`] members (0:
+    /// never, today's behaviour; [`Params::resplitting`] sets 8). The `resplit_*` values
+    /// were tuned on the ECB+ halves, each reported on the other (see the README).
+    pub resplit_from: u32,
+    /// Incremental re-examination: the factor between two member counts at which an event is
+    /// re-examined (more than 1).
+    pub resplit_growth: f32,
+    /// Incremental re-examination: the normalised cut below which the spectral test of the
+    /// split pass finds two parts in an event (in place of `split_ncut`).
+    pub resplit_ncut: f32,
+    /// Incremental re-examination: the two parts the split pass finds in an event split only
+    /// when their average linkage ([`Clusterer::link`]) is below this share of the lower of
+    /// their average linkages within ([`Clusterer::within`]).
+    pub resplit_ratio: f32,
+    /// Incremental re-examination: … and when at most this share of the pairs (a member that
+    /// stays, one that leaves) have the leaving one arriving first (1: no such test).
+    pub resplit_order: f32,
+    /// Incremental re-examination: each member then goes to the part it is more similar to
+    /// on average ([`split::bisect`]'s `refine`).
+    pub resplit_refine: bool,
+}
+
+impl Params {
+    /// These parameters with the incremental re-examination on: [`Params::resplit_from`] at
+    /// twice `split_min` (8), the fewest members the split pass can cut in two.
+    pub fn resplitting(&self) -> Params {
+        Params {
+            resplit_from: u32::try_from(2 * self.split_min.max(1)).unwrap_or(u32::MAX),
+            ..self.clone()
+        }
+    }
 }
 
 impl Default for Params {
@@ -139,6 +174,12 @@ impl Default for Params {
             cued_join_threshold: 0.15,
             join_ratio: 0.5,
             ratio_members: 2,
+            resplit_from: 0,
+            resplit_growth: 1.25,
+            resplit_ncut: 0.45,
+            resplit_ratio: 0.8,
+            resplit_order: 0.2,
+            resplit_refine: true,
         }
     }
 }

@@ -80,32 +80,11 @@ impl Group<'_> {
     /// Splits `members` in two when one of the two tests finds two events, then each side
     /// again; pushes the final groups to `out`.
     fn split(&self, members: Vec<usize>, depth: usize, out: &mut Vec<Vec<usize>>) {
-        let m = members.len();
-        let min = self.params.split_min.max(1).max(m.div_ceil(5));
-        if depth >= 3 || m < 2 * min {
+        if depth >= 3 {
             out.push(members);
             return;
         }
-        let mut sim = word_similarity(self.docs, &members, self.df, self.params);
-        let mut side = None;
-        let (top, linkage) = top_split(&mut sim.clone(), m);
-        let ones = top.iter().filter(|&&s| s == 1).count();
-        if linkage < self.params.split_threshold && ones >= min && m - ones >= min {
-            side = Some(top);
-        } else if self.params.split_ncut > 0.0 {
-            if let Some(cues) = self.cues
-                && self.params.names_weight > 0.0
-            {
-                let w = self.params.names_weight;
-                for (s, n) in sim.iter_mut().zip(name_similarity(cues, &members)) {
-                    *s = (1.0 - w) * *s + w * n;
-                }
-            }
-            side = spectral_cut(&sim, m, self.params.split_k, min)
-                .filter(|(_, ncut)| *ncut < self.params.split_ncut)
-                .map(|(side, _)| side);
-        }
-        let Some(side) = side else {
+        let Some(side) = self.cut(&members) else {
             out.push(members);
             return;
         };
@@ -120,6 +99,99 @@ impl Group<'_> {
         self.split(left, depth + 1, out);
         self.split(right, depth + 1, out);
     }
+
+    /// The side (0 or 1) of each of `members` when one of the two tests finds two events in
+    /// them; `None` when neither does (or they are too few).
+    fn cut(&self, members: &[usize]) -> Option<Vec<usize>> {
+        self.cut_with(members).map(|(side, _)| side)
+    }
+
+    /// [`Group::cut`] with the similarity matrix the cut was made on.
+    fn cut_with(&self, members: &[usize]) -> Option<(Vec<usize>, Vec<f32>)> {
+        let m = members.len();
+        let min = self.params.split_min.max(1).max(m.div_ceil(5));
+        if m < 2 * min {
+            return None;
+        }
+        let mut sim = word_similarity(self.docs, members, self.df, self.params);
+        let (top, linkage) = top_split(&mut sim.clone(), m);
+        let ones = top.iter().filter(|&&s| s == 1).count();
+        if linkage < self.params.split_threshold && ones >= min && m - ones >= min {
+            return Some((top, sim));
+        }
+        if self.params.split_ncut <= 0.0 {
+            return None;
+        }
+        if let Some(cues) = self.cues
+            && self.params.names_weight > 0.0
+        {
+            let w = self.params.names_weight;
+            for (s, n) in sim.iter_mut().zip(name_similarity(cues, members)) {
+                *s = (1.0 - w) * *s + w * n;
+            }
+        }
+        let side = spectral_cut(&sim, m, self.params.split_k, min)
+            .filter(|(_, ncut)| *ncut < self.params.split_ncut)
+            .map(|(side, _)| side)?;
+        Some((side, sim))
+    }
+}
+
+/// One cut of the split pass over a group of documents (with their `cues` when given): the
+/// side (0 or 1) of each document when the dendrogram or the spectral test finds two events
+/// in the group, `None` when neither does. The incremental re-examination of an event
+/// ([`crate::Clusterer::split_event`]) asks this of the event's members. With `refine`, each
+/// document then goes to the side it is more similar to on average (in the similarity the cut
+/// was made on; one pass, all at once), unless that leaves a side empty.
+pub fn bisect(
+    docs: &[&DocFeatures],
+    cues: Option<&[&Cues]>,
+    df: &DfTable,
+    params: &Params,
+    refine: bool,
+) -> Option<Vec<usize>> {
+    let group = Group {
+        docs,
+        cues: cues.filter(|c| c.len() == docs.len()),
+        df,
+        params,
+    };
+    let members: Vec<usize> = (0..docs.len()).collect();
+    let (side, sim) = group.cut_with(&members)?;
+    if !refine {
+        return Some(side);
+    }
+    let n = side.len();
+    let sizes = [
+        side.iter().filter(|&&s| s == 0).count(),
+        side.iter().filter(|&&s| s == 1).count(),
+    ];
+    let refined: Vec<usize> = (0..n)
+        .map(|a| {
+            let mut sum = [0.0f32; 2];
+            for b in (0..n).filter(|&b| b != a) {
+                sum[side[b]] += sim[a * n + b];
+            }
+            let own = side[a];
+            let avg = |s: usize| {
+                let others = sizes[s] - usize::from(s == own);
+                if others == 0 {
+                    0.0
+                } else {
+                    sum[s] / others as f32
+                }
+            };
+            if avg(1 - own) > avg(own) {
+                1 - own
+            } else {
+                own
+            }
+        })
+        .collect();
+    if refined.iter().all(|&s| s == refined[0]) {
+        return Some(side);
+    }
+    Some(refined)
 }
 
 /// Pairwise similarity (row-major `m × m`, zero diagonal) of unit vectors.

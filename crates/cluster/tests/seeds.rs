@@ -148,6 +148,45 @@ fn seeds_are_one_event_with_cues() {
 }
 
 #[test]
+fn seeds_stay_one_event_when_re_examined() {
+    // The two seed articles, then three copies of each (syndicated), one outlet's after the
+    // other's, and the other stories: the event reaches 8 members and is re-examined; it
+    // must not split.
+    let seeds = [
+        seed_doc("000_c6c40698dd1a2ea1.txt", "2022-05-17T17:36:00+09:00"),
+        seed_doc("004_600c830cdf3f4dc2.txt", "2022-05-18"),
+    ];
+    let mut docs = vec![seeds[0].clone(), football_doc(), seeds[1].clone()];
+    for s in &seeds {
+        for k in 1..4 {
+            let mut d = s.clone();
+            d.id = format!("{}-{k}", s.id);
+            docs.push(d);
+        }
+    }
+    docs.push(cholera_doc());
+    let params = Params::default().resplitting();
+    let mut events = Events::new(Clusterer::new(params, DfTable::new()));
+    events.trace();
+    for d in &docs {
+        let (f, c) = (DocFeatures::from_document(d), Cues::from_document(d));
+        assert!(events.push_split(&f, Some(&c)).2.is_none(), "{}", d.id);
+    }
+    let got: Vec<usize> = (0..docs.len())
+        .map(|k| events.event_of(k).unwrap())
+        .collect();
+    assert!(
+        events.checks().iter().any(|r| r.members.len() >= 8),
+        "{:?} {got:?}",
+        events.checks()
+    );
+    for (k, d) in docs.iter().enumerate() {
+        let is_seed = d.id.starts_with("00");
+        assert_eq!(got[k] == got[0], is_seed, "{} {got:?}", d.id);
+    }
+}
+
+#[test]
 fn a_copy_is_a_duplicate_of_its_original() {
     let original = seed("004_600c830cdf3f4dc2.txt", "2022-05-18");
     let mut copy = original.clone();

@@ -1,0 +1,151 @@
+//! Diagnostics of the incremental re-examination ([`epiwire_cluster::Params::resplit_from`]):
+//! every re-examination of an event on one set, with the gold events of its members, the two
+//! parts the split pass found, their linkages and whether the event split.
+//!
+//! `CACHE=… SET=2 P_RESPLIT_FROM=8 cargo run --release -p epiwire-cluster --example recheck`
+//! (sets: 0 ECB+ A, 1 ECB+ B, 2 ECB+ odd, 3 NewsWCL50, 4 WikiRef220; the cache of `incr`).
+#![allow(clippy::print_stdout)]
+
+use std::collections::BTreeMap;
+
+use epiwire_cluster::{Clusterer, Cues, DfTable, DocFeatures, Events, Params, b3};
+
+type Cached = (String, Vec<DocFeatures>, Vec<Cues>, Vec<String>);
+
+fn env(k: &str) -> Option<f64> {
+    std::env::var(k).ok().and_then(|s| s.parse().ok())
+}
+
+fn composition(members: &[usize], gold: &[String]) -> String {
+    let mut m: BTreeMap<&str, usize> = BTreeMap::new();
+    for &i in members {
+        *m.entry(gold[i].as_str()).or_default() += 1;
+    }
+    m.iter()
+        .map(|(g, n)| format!("{g}:{n}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The names most shared in `a` and least in `b`: name, share of `a`, share of `b`.
+fn exclusive(a: &[usize], b: &[usize], cues: &[&Cues]) -> String {
+    let share = |part: &[usize]| {
+        let mut m: BTreeMap<&str, f32> = BTreeMap::new();
+        for &i in part {
+            for (k, _) in &cues[i].names {
+                *m.entry(k.as_str()).or_default() += 1.0 / part.len() as f32;
+            }
+        }
+        m
+    };
+    let (sa, sb) = (share(a), share(b));
+    let mut v: Vec<(f32, &str, f32, f32)> = sa
+        .iter()
+        .map(|(k, x)| {
+            let y = sb.get(k).copied().unwrap_or(0.0);
+            (x - y, *k, *x, y)
+        })
+        .collect();
+    v.sort_by(|p, q| q.0.total_cmp(&p.0));
+    v.iter()
+        .take(6)
+        .map(|(_, k, x, y)| format!("{k} {x:.2}/{y:.2}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let cache = std::env::var("CACHE")?;
+    let sets: Vec<Cached> = serde_json::from_str(&std::fs::read_to_string(cache)?)?;
+    let which = env("SET").map_or(2, |s| s as usize);
+    let (docs, cues, gold): (Vec<DocFeatures>, Vec<Cues>, Vec<String>) = if which < 2 {
+        let (_, d, c, g) = &sets[0];
+        let half = if which == 0 { 1 } else { 3 };
+        let keep: Vec<usize> = (0..d.len())
+            .filter(|&i| {
+                g[i].trim_end_matches(|c: char| !c.is_ascii_digit())
+                    .parse::<u32>()
+                    .is_ok_and(|t| t % 4 == half)
+            })
+            .collect();
+        (
+            keep.iter().map(|&i| d[i].clone()).collect(),
+            keep.iter().map(|&i| c[i].clone()).collect(),
+            keep.iter().map(|&i| g[i].clone()).collect(),
+        )
+    } else {
+        let (_, d, c, g) = &sets[which - 2];
+        (d.clone(), c.clone(), g.clone())
+    };
+    let d = Params::default();
+    let p = Params {
+        resplit_from: env("P_RESPLIT_FROM").map_or(8, |v| v as u32),
+        resplit_ratio: env("P_RESPLIT_RATIO").map_or(d.resplit_ratio, |v| v as f32),
+        resplit_order: env("P_RESPLIT_ORDER").map_or(d.resplit_order, |v| v as f32),
+        resplit_growth: env("P_RESPLIT_GROWTH").map_or(d.resplit_growth, |v| v as f32),
+        resplit_ncut: env("P_RESPLIT_NCUT").map_or(d.resplit_ncut, |v| v as f32),
+        ..d
+    };
+    // Publication order, undated after (as `eval::incremental_cued`).
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_by(|&a, &b| match (&docs[a].published, &docs[b].published) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    let mut events = Events::new(Clusterer::new(p, DfTable::new()));
+    events.trace();
+    for &i in &order {
+        events.push_cued(&docs[i], Some(&cues[i]));
+    }
+    let g: Vec<String> = order.iter().map(|&i| gold[i].clone()).collect();
+    let cu: Vec<&Cues> = order.iter().map(|&i| &cues[i]).collect();
+    let verbose = std::env::var_os("NAMES").is_some();
+    for r in events.checks() {
+        let all = composition(&r.members, &g);
+        match &r.check {
+            None => println!("e{:<4} n{:<3} [{all}] no cut", r.event, r.members.len()),
+            Some(c) => {
+                let go: Vec<usize> = r
+                    .members
+                    .iter()
+                    .zip(&c.leaves)
+                    .filter(|(_, l)| **l)
+                    .map(|(m, _)| *m)
+                    .collect();
+                println!(
+                    "e{:<4} n{:<3} [{all}] leave [{}] link {:.3}/{:.3}={:.2} names {:.3}/{:.3}={:.2} order {:.2} {}",
+                    r.event,
+                    r.members.len(),
+                    composition(&go, &g),
+                    c.between,
+                    c.within,
+                    c.between / c.within.max(1e-6),
+                    c.names_between,
+                    c.names_within,
+                    c.names_between / c.names_within.max(1e-6),
+                    c.order,
+                    if c.accepted { "SPLIT" } else { "" }
+                );
+                if verbose {
+                    let stay: Vec<usize> = r
+                        .members
+                        .iter()
+                        .zip(&c.leaves)
+                        .filter(|(_, l)| !**l)
+                        .map(|(m, _)| *m)
+                        .collect();
+                    println!("    stay: {}", exclusive(&stay, &go, &cu));
+                    println!("    go:   {}", exclusive(&go, &stay, &cu));
+                }
+            }
+        }
+    }
+    let labels: Vec<usize> = (0..order.len())
+        .map(|k| events.event_of(k).unwrap_or(usize::MAX))
+        .collect();
+    let s = b3(&labels, &g);
+    println!("B3 {:.3}/{:.3}/{:.3}", s.precision, s.recall, s.f1);
+    Ok(())
+}
