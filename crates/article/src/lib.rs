@@ -389,14 +389,15 @@ const COMBINE_PARA_RATIO: usize = 2;
 /// Whether dom_smoothie, on the pre-cleaned `html`, may return more than [`COMBINE_RATIO`]
 /// times trafilatura's `t_len` characters, so that the combined extractor must run it.
 fn dom_smoothie_may_win(html: &str, t_len: usize) -> bool {
-    // dom_smoothie's text cannot be longer than this bound: when it is within the ratio,
-    // dom_smoothie cannot win (see bound.rs).
-    if bound::formatted_text_bound(html) <= COMBINE_RATIO * t_len {
+    // A page without much more paragraph text than trafilatura found has no body that
+    // trafilatura missed (para.rs). Asked first: it rules out more pages (every short WHO DON
+    // page) than the bound below.
+    if para::paragraph_chars(html) <= COMBINE_PARA_RATIO * t_len {
         return false;
     }
-    // A page without much more paragraph text than trafilatura found has no body that
-    // trafilatura missed (para.rs).
-    para::paragraph_chars(html) > COMBINE_PARA_RATIO * t_len
+    // dom_smoothie's text cannot be longer than this bound: when it is within the ratio,
+    // dom_smoothie cannot win (see bound.rs).
+    bound::formatted_text_bound(html) > COMBINE_RATIO * t_len
 }
 
 fn main_text(html: &str, url: Option<&str>, extractor: Extractor, need: Needs) -> Option<MainText> {
