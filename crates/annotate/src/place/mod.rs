@@ -833,8 +833,7 @@ impl TitleLines {
         let verdict = if line.is_ascii() {
             title_case_ascii(line)
         } else {
-            let (words, capitalised) = title_words(line);
-            title_case(words, capitalised)
+            title_case_chars(line)
         };
         self.last = Some((line_start, line_end, verdict));
         verdict
@@ -842,7 +841,9 @@ impl TitleLines {
 }
 
 /// The words of `line` with four letters or more, and how many of them start with a capital
-/// letter (words split at white space; a word's first letter decides).
+/// letter (words split at white space; a word's first letter decides): the reference of the
+/// tests for [`title_case_chars`] and [`title_case_ascii`].
+#[cfg(test)]
 fn title_words(line: &str) -> (usize, usize) {
     let mut words = 0usize;
     let mut capitalised = 0usize;
@@ -899,6 +900,34 @@ fn title_case_ascii(line: &str) -> bool {
     if letters >= 4 {
         words += 1;
         capitalised += usize::from(upper);
+    }
+    title_case(words, capitalised)
+}
+
+/// [`title_case`] of the counts of [`title_words`], stopping as soon as the rest of the line
+/// cannot change a "no" (see [`title_case_ascii`]: a counted word takes four bytes or more and
+/// a white-space character before it).
+fn title_case_chars(line: &str) -> bool {
+    let mut words = 0usize;
+    let mut capitalised = 0usize;
+    for w in line.split_whitespace() {
+        let mut letters = w.chars().filter(|c| c.is_alphabetic());
+        let Some(first) = letters.next() else {
+            continue;
+        };
+        if letters.take(3).count() < 3 {
+            continue;
+        }
+        words += 1;
+        if first.is_uppercase() {
+            capitalised += 1;
+        }
+        // The bytes of the line after this word.
+        let end = (w.as_ptr() as usize - line.as_ptr() as usize) + w.len();
+        let more = line.len().saturating_sub(end) / 5;
+        if 10 * (capitalised + more) < 7 * (words + more) {
+            return false;
+        }
     }
     title_case(words, capitalised)
 }

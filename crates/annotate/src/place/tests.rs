@@ -569,11 +569,22 @@ proptest! {
     ) {
         let (words, capitalised) = super::title_words(&line);
         prop_assert_eq!(super::title_case_ascii(&line), super::title_case(words, capitalised));
+        prop_assert_eq!(super::title_case_chars(&line), super::title_case(words, capitalised));
+    }
+
+    /// The same for the character-by-character verdict on lines with non-ASCII letters, white
+    /// space and marks.
+    #[test]
+    fn title_case_chars_is_the_verdict_of_the_counts(
+        line in "([A-Z][a-z]{0,7}|[a-z]{1,8}|É[a-zé]{0,6}|é[a-z]{0,6}|Ωmega|ß{1,3}|[0-9]{1,3}|[ \t\u{a0}\u{2003}\u{3000}]{1,2}|[.,'’“”-]){0,60}"
+    ) {
+        let (words, capitalised) = super::title_words(&line);
+        prop_assert_eq!(super::title_case_chars(&line), super::title_case(words, capitalised));
     }
 }
 
-/// [`super::title_case_ascii`] gives the whole-line verdict on every line of the seeds and the
-/// WHO DON texts.
+/// [`super::title_case_ascii`] (on the ASCII lines) and [`super::title_case_chars`] give the
+/// whole-line verdict on every line of the seeds and the WHO DON texts and titles.
 #[test]
 fn title_case_ascii_is_the_verdict_of_the_counts_on_the_texts() {
     let mut texts = vec![
@@ -591,10 +602,13 @@ fn title_case_ascii_is_the_verdict_of_the_counts_on_the_texts() {
     let mut lines = 0;
     let mut titles = 0;
     for t in &texts {
-        for line in t.split('\n').filter(|l| l.is_ascii()) {
+        for line in t.split('\n') {
             let (words, capitalised) = super::title_words(line);
             let verdict = super::title_case(words, capitalised);
-            assert_eq!(super::title_case_ascii(line), verdict, "{line:?}");
+            if line.is_ascii() {
+                assert_eq!(super::title_case_ascii(line), verdict, "{line:?}");
+            }
+            assert_eq!(super::title_case_chars(line), verdict, "{line:?}");
             lines += 1;
             titles += usize::from(verdict);
         }
