@@ -194,10 +194,7 @@ fn spawn_consolidator(
             loop {
                 let more = rx.recv().is_ok();
                 let started = Instant::now();
-                for (seq, (f, c)) in lock_handoff(&handoff).drain() {
-                    session.features.insert(seq, f);
-                    session.cues.insert(seq, c);
-                }
+                session.features.extend(lock_handoff(&handoff).drain());
                 let p = consolidator
                     .run_with(&mut store, &mut session, |_| {})
                     .context("cannot group the documents into events")?;

@@ -21,15 +21,12 @@ const DF_MIN: u32 = 2;
 /// [`Consolidator::run_with`]).
 #[derive(Debug, Default)]
 pub struct Session {
-    /// Clustering features of stored documents, by sequence number, computed where the text
-    /// already was (the ingest workers): a document found here is not tokenised again. Each
-    /// must be [`DocFeatures::from_document`] of the document as stored; entries are taken
-    /// when their document is consolidated.
-    pub features: HashMap<u64, DocFeatures>,
-    /// Names and years of stored documents, by sequence number, computed with their features
-    /// ([`Cues::from_document`] of the document as stored); used only beside features of the
-    /// same document found in `features`. Taken like them.
-    pub cues: HashMap<u64, Cues>,
+    /// Clustering features and names and years of stored documents, by sequence number,
+    /// computed where the text already was (the ingest workers): a document found here is not
+    /// tokenised or scanned again. Each pair must be [`DocFeatures::from_document`] and
+    /// [`Cues::from_document`] of the document as stored (a pair whose features name another
+    /// document is ignored); entries are taken when their document is consolidated.
+    pub features: HashMap<u64, (DocFeatures, Cues)>,
     /// The document frequencies at the end of the last run, with the watermark they hold at.
     df: Option<(u64, DfTable)>,
     /// Profiles of stored events as this session last wrote or read them, valid with `df`
@@ -322,7 +319,6 @@ impl Consolidator {
             progress(&done);
         }
         session.features.retain(|seq, _| *seq > watermark);
-        session.cues.retain(|seq, _| *seq > watermark);
         session.df = Some((watermark, clusterer.into_df()));
         Ok(done)
     }
@@ -398,15 +394,13 @@ impl Consolidator {
         // Keys whose document frequency the batch changes.
         let mut df_keys: HashSet<String> = HashSet::new();
         for (seq, doc) in docs {
-            let given = session.features.remove(seq).filter(|f| f.id == doc.id);
-            let given_cues = session.cues.remove(seq);
             // Names and years weigh in the decision ([`Clusterer::assign_cued`]); their
             // document frequencies live in the same table, under `n:<name>`.
-            let (features, cues) = match (given, given_cues) {
-                (Some(f), Some(c)) => (f, c),
-                (Some(f), None) => (f, Cues::from_document(doc)),
-                (None, _) => (DocFeatures::from_document(doc), Cues::from_document(doc)),
-            };
+            let (features, cues) = session
+                .features
+                .remove(seq)
+                .filter(|(f, _)| f.id == doc.id)
+                .unwrap_or_else(|| (DocFeatures::from_document(doc), Cues::from_document(doc)));
             clusterer.observe_cued(&features, Some(&cues));
             for k in features.distinct_keys() {
                 if !df_keys.contains(k) {
