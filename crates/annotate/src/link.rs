@@ -287,23 +287,8 @@ mod tests {
     /// written alike).
     #[test]
     fn place_mention_weak_flags_are_the_demonym_answers() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut texts: Vec<String> = ["000_c6c40698dd1a2ea1.txt", "004_600c830cdf3f4dc2.txt"]
-            .iter()
-            .map(|f| {
-                std::fs::read_to_string(root.join("../../tests/fixtures/seeds").join(f)).unwrap()
-            })
-            .collect();
+        let mut texts = crate::test_util::seed_and_don_texts();
         texts.push("The Colombian border, Colombia and Colombian farms; Colombia.".into());
-        if let Ok(data) =
-            std::fs::read_to_string(root.join("../../../shared/data/who-don/dons-1996-2012.jsonl"))
-        {
-            texts.extend(
-                data.lines()
-                    .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-                    .filter_map(|v| v["text"].as_str().map(str::to_string)),
-            );
-        }
         let g = Gazetteer::global();
         let (mut weak, mut all) = (0usize, 0usize);
         for t in &texts {

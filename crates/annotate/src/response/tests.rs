@@ -413,25 +413,12 @@ fn laboratory_isolation_is_no_measure() {
 #[test]
 fn measures_with_the_known_word_gate_are_the_ungated_measures() {
     use crate::response::text::{Ctx, sentences, tokens};
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut texts: Vec<String> = ["000_c6c40698dd1a2ea1.txt", "004_600c830cdf3f4dc2.txt"]
-        .iter()
-        .map(|f| std::fs::read_to_string(root.join("../../tests/fixtures/seeds").join(f)).unwrap())
-        .collect();
+    let mut texts = crate::test_util::seed_and_don_texts();
     texts.push(
         "Schools were closed in Lagos. The MoH's quarantine, Contact-tracing and culling \
          continue; travel-restrictions (QUARANTINE) apply. Écoles fermées, QUARANTAINE."
             .into(),
     );
-    if let Ok(data) =
-        std::fs::read_to_string(root.join("../../../shared/data/who-don/dons-1996-2012.jsonl"))
-    {
-        texts.extend(
-            data.lines()
-                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-                .filter_map(|v| v["text"].as_str().map(str::to_string)),
-        );
-    }
     let mut toks = Vec::new();
     let mut found = 0usize;
     for t in &texts {
