@@ -5,6 +5,8 @@
 //! returns spans in code-point offsets. [`link`] attaches every count to its disease, place and
 //! date; [`facts`] derives the headline figures.
 
+#[macro_use]
+mod tokens;
 mod ascii;
 pub mod count;
 pub mod date;
