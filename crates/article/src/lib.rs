@@ -18,6 +18,7 @@ mod clean;
 mod dates;
 pub mod eval;
 mod meta;
+mod names;
 mod para;
 mod prune;
 mod scan;
@@ -234,8 +235,8 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Article {
 /// Extracts an article from HTML with a chosen main-text extractor.
 pub fn extract_html_with(html: &str, url: Option<&str>, extractor: Extractor) -> Article {
     let html = cap(html, MAX_HTML_BYTES);
-    let m = meta::scan_meta(html);
-    let shape = scan::shape(html);
+    // One pass over the markup for the metadata and the depth guard.
+    let (m, shape) = meta::scan_meta_and_shape(html);
     let deep = shape.depth > MAX_DEPTH || shape.elements > MAX_ELEMENTS;
     // The library's own metadata is only a last resort: it looks only for what markup lacked.
     let need = Needs {
@@ -443,11 +444,10 @@ fn main_text(html: &str, url: Option<&str>, extractor: Extractor, need: Needs) -
 #[doc(hidden)]
 pub fn combine_lengths(html: &str, url: Option<&str>) -> Option<(usize, usize, usize)> {
     let html = cap(html, MAX_HTML_BYTES);
-    let shape = scan::shape(html);
+    let (m, shape) = meta::scan_meta_and_shape(html);
     if shape.depth > MAX_DEPTH || shape.elements > MAX_ELEMENTS {
         return None;
     }
-    let m = meta::scan_meta(html);
     let need = Needs {
         title: m.title(url).is_none(),
         author: m.author().is_none(),
@@ -458,6 +458,13 @@ pub fn combine_lengths(html: &str, url: Option<&str>) -> Option<(usize, usize, u
     let d = run_dom_smoothie(&light, url);
     let len = |m: Option<MainText>| m.map_or(0, |m| m.text.chars().count());
     Some((len(t), len(d), bound::formatted_text_bound(&light)))
+}
+
+/// For the development examples: the markup trafilatura is given for `html` (pre-cleaned).
+#[doc(hidden)]
+pub fn trafilatura_markup(html: &str) -> String {
+    let light = prune::preclean(cap(html, MAX_HTML_BYTES));
+    prune::preclean_for_trafilatura(&light).into_owned()
 }
 
 /// For the development examples: [`para::paragraph_chars`] of the markup dom_smoothie would get.
