@@ -56,18 +56,19 @@ pub fn find_dates_and_counts(
     text: &str,
     published: Option<Date>,
 ) -> (Vec<epiwire_model::DateMention>, Vec<Count>) {
-    find_dates_and_counts_with(text, published, &CharIndex::new(text))
+    find_dates_and_counts_with(text, published, &CharIndex::new(text), &Tokens::new(text))
 }
 
-/// [`find_dates_and_counts`] with the code-point index of `text` already built.
+/// [`find_dates_and_counts`] with the code-point index and the token stream of `text` already
+/// built.
 pub(crate) fn find_dates_and_counts_with(
     text: &str,
     published: Option<Date>,
     idx: &CharIndex,
+    tk: &Tokens,
 ) -> (Vec<epiwire_model::DateMention>, Vec<Count>) {
-    let tk = Tokens::new(text);
     let hits = date::find_in(text, &tk.low, &tk.toks, published);
-    let counts = find_with_dates(text, &tk, &hits, idx);
+    let counts = find_with_dates(text, tk, &hits, idx);
     let dates = date::mentions(text, idx, &hits);
     (dates, counts)
 }
@@ -82,13 +83,18 @@ pub(crate) fn find_with_dates(
 ) -> Vec<Count> {
     let (low, toks, sent) = (tk.low.as_str(), tk.toks.as_slice(), tk.sent.as_slice());
     let nums = number::scan(low, toks);
-    let death_marks: Vec<usize> = (1..toks.len().saturating_sub(1))
-        .filter(|&j| {
-            toks[j - 1].is_punct('(')
-                && matches!(lw(low, &toks[j]), "deaths" | "death" | "fatalities")
-                && toks[j + 1].is_punct(')')
-        })
-        .collect();
+    // Only metric words ("deaths", "death", "fatalities") are looked at.
+    let mut death_marks: Vec<usize> = Vec::new();
+    for (j, w) in toks.windows(3).enumerate() {
+        if let [open, t, close] = w
+            && t.has(token::class::METRIC)
+            && matches!(lw(low, t), "deaths" | "death" | "fatalities")
+            && open.is_punct('(')
+            && close.is_punct(')')
+        {
+            death_marks.push(j + 1);
+        }
+    }
     let columns = table_columns(low, toks, sent, &nums);
     let mut in_date = vec![false; toks.len()];
     for d in dates {
@@ -204,8 +210,8 @@ fn table_columns(
     let mut out = vec![None; nums.len()];
     let header_word = |j: usize| -> Option<&'static str> {
         let t = toks.get(j)?;
-        // "cases" and "deaths": a word of five or six bytes.
-        if !t.is_word() || !(5..=6).contains(&(t.end - t.start)) {
+        // "cases" and "deaths": head nouns of five or six bytes.
+        if !t.has(token::class::HEAD) || !(5..=6).contains(&(t.end - t.start)) {
             return None;
         }
         match lw(low, t) {
@@ -1692,8 +1698,8 @@ impl Cx<'_> {
         let toks = self.toks;
         let numbered = cands.len();
         for i in 0..toks.len() {
-            // "a", "an", "the": a word of at most three bytes (most tokens are not).
-            if toks[i].kind != Kind::Word || toks[i].end - toks[i].start > 3 {
+            // "a", "an", "the" (most tokens are not).
+            if !toks[i].has(token::class::ARTICLE) {
                 continue;
             }
             let w = self.word(i);
