@@ -351,6 +351,119 @@ fn decode_one(ent: &str) -> Option<char> {
     Some(c)
 }
 
+/// [`strip_tags`] of the markup trafilatura would serialise for the children of `id` in `doc`
+/// (its `content_html`), read off the tree without serialising it; `None` when that markup
+/// is empty (no children, or only empty text nodes). The serialiser escapes `&`, `<`, `>` and
+/// U+00A0 in text, which the tag-strip decodes back (U+00A0 as a space), and writes no end tag
+/// and no children for void elements; a tree holding anything else the tag-strip could read
+/// differently (comments, raw-text elements, `template`, children of void elements, odd names,
+/// great depth) is serialised and stripped as before.
+pub(crate) fn strip_tree(
+    doc: &trafilatura::dom::Document,
+    id: trafilatura::dom::NodeId,
+) -> Option<String> {
+    if !doc.is_element(id) {
+        return None;
+    }
+    let children = doc.child_nodes(id);
+    if children.iter().all(|&c| doc.text_node_str(c) == Some("")) {
+        return None;
+    }
+    let mut w = StripWalk::default();
+    for c in children {
+        if !w.walk(doc, c, 0) {
+            return Some(strip_tags(&doc.inner_html(id)));
+        }
+    }
+    w.flush();
+    Some(w.out)
+}
+
+/// The state of [`strip_tags`], fed from a tree (see [`strip_tree`]).
+#[derive(Default)]
+struct StripWalk {
+    out: String,
+    line: String,
+    hidden: usize,
+}
+
+/// Elements the HTML serialiser writes without end tag and children.
+const SERIALIZER_VOID: &[&str] = &[
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
+    "keygen", "link", "meta", "param", "source", "track", "wbr",
+];
+
+/// Deeper trees take the serialising path.
+const STRIP_WALK_DEPTH: usize = 256;
+
+impl StripWalk {
+    fn flush(&mut self) {
+        let t = self.line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !t.is_empty() {
+            if !self.out.is_empty() {
+                self.out.push('\n');
+            }
+            self.out.push_str(&t);
+        }
+        self.line.clear();
+    }
+
+    /// Feeds node `id`; false when the tree needs the serialising path.
+    fn walk(
+        &mut self,
+        doc: &trafilatura::dom::Document,
+        id: trafilatura::dom::NodeId,
+        depth: usize,
+    ) -> bool {
+        if let Some(t) = doc.text_node_str(id) {
+            if self.hidden == 0 {
+                if t.contains('\u{a0}') {
+                    self.line.push_str(&t.replace('\u{a0}', " "));
+                } else {
+                    self.line.push_str(t);
+                }
+            }
+            return true;
+        }
+        if depth > STRIP_WALK_DEPTH || !doc.is_element(id) {
+            return false;
+        }
+        let name = doc.tag_name(id);
+        let plain_name = name.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+            && !name
+                .bytes()
+                .any(|b| b.is_ascii_whitespace() || b == b'/' || b == b'>');
+        let class = names::class(name);
+        if !plain_name
+            || class & names::RAW_TEXT != 0
+            || name.eq_ignore_ascii_case("template")
+            || name.eq_ignore_ascii_case("noframes")
+        {
+            return false;
+        }
+        if class & names::STRIP_HIDDEN != 0 {
+            self.hidden += 1;
+        } else if class & names::STRIP_BLOCK != 0 {
+            self.flush();
+        }
+        let children = doc.child_nodes(id);
+        if SERIALIZER_VOID.contains(&name) {
+            return children.is_empty();
+        }
+        for c in children {
+            if !self.walk(doc, c, depth + 1) {
+                return false;
+            }
+        }
+        if class & names::STRIP_HIDDEN != 0 {
+            self.hidden = self.hidden.saturating_sub(1);
+        } else if class & names::STRIP_BLOCK != 0 {
+            self.flush();
+        }
+        true
+    }
+}
+
 /// Plain tag-strip: the visible text of `html` (body, no scripts or styles), one block per line,
 /// whitespace collapsed. Used when a page is too deep or too odd for the DOM extractors.
 pub(crate) fn strip_tags(html: &str) -> String {
