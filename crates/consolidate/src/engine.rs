@@ -71,6 +71,8 @@ pub struct Consolidator {
     pub batch: usize,
     /// Days without a report of a disease × country after which an event there is new.
     pub new_event_days: i64,
+    /// The clusterer's thresholds and weights.
+    pub params: epiwire_cluster::Params,
 }
 
 impl Default for Consolidator {
@@ -78,6 +80,7 @@ impl Default for Consolidator {
         Consolidator {
             batch: 256,
             new_event_days: 30,
+            params: epiwire_cluster::Params::default(),
         }
     }
 }
@@ -240,7 +243,7 @@ impl Consolidator {
                 (state.watermark, state.df)
             }
         };
-        let mut clusterer = Clusterer::new(Default::default(), df);
+        let mut clusterer = Clusterer::new(self.params.clone(), df);
         let mut done = Progress {
             watermark,
             ..Progress::default()

@@ -612,6 +612,82 @@ fn a_session_with_given_features_equals_plain_runs() {
     assert_eq!(m.parts, plain.parts);
 }
 
+/// The partition the in-memory reference of the cluster crate (`Events::push_split`, what
+/// `eval clustering` scores) makes of `docs` pushed in store order with `params`.
+fn reference_partition(
+    docs: &[(u64, Document)],
+    params: &epiwire_cluster::Params,
+) -> BTreeSet<BTreeSet<u64>> {
+    let mut reference = epiwire_cluster::Events::new(epiwire_cluster::Clusterer::new(
+        params.clone(),
+        Default::default(),
+    ));
+    for (_, d) in docs {
+        let f = epiwire_cluster::DocFeatures::from_document(d);
+        let c = epiwire_cluster::Cues::from_document(d);
+        reference.push_split(&f, Some(&c));
+    }
+    let mut want: BTreeMap<usize, BTreeSet<u64>> = BTreeMap::new();
+    for (k, (seq, _)) in docs.iter().enumerate() {
+        want.entry(reference.event_of(k).unwrap())
+            .or_default()
+            .insert(*seq);
+    }
+    want.into_values().collect()
+}
+
+/// The partition the engine makes of `docs` (batch by batch), and the store it leaves.
+fn engine_partition(
+    docs: &[(u64, Document)],
+    params: &epiwire_cluster::Params,
+    batch: usize,
+) -> (BTreeSet<BTreeSet<u64>>, Mem) {
+    let mut m = Mem {
+        docs: docs.to_vec(),
+        ..Mem::default()
+    };
+    Consolidator {
+        batch,
+        params: params.clone(),
+        ..Consolidator::default()
+    }
+    .run(&mut m, |_| {})
+    .unwrap();
+    let mut got: BTreeMap<String, BTreeSet<u64>> = BTreeMap::new();
+    for (seq, _) in docs {
+        got.entry(event_of(&m, *seq)).or_default().insert(*seq);
+    }
+    (got.into_values().collect(), m)
+}
+
+/// The first `n` documents of the ECB+ odd topics (../shared/data/news-clustering), annotated
+/// as `eval clustering` annotates them, in the order its incremental rows push them; `None`
+/// when the data is not there.
+fn ecb(n: usize) -> Option<Vec<(u64, Document)>> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/news-clustering/ecbplus_odd_topics.jsonl");
+    let text = std::fs::read_to_string(&path).ok()?;
+    let mut out = Vec::new();
+    for (i, line) in text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(n)
+        .enumerate()
+    {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let d = epiwire_cluster::eval::annotated(
+            v["doc_id"].as_str().unwrap(),
+            v["title"].as_str(),
+            v["text"].as_str().unwrap(),
+            v["published"].as_str(),
+        );
+        out.push((i as u64 + 1, d));
+    }
+    // ECB+ is undated: publication order is file order.
+    assert!(out.iter().all(|(_, d)| d.published.is_none()));
+    Some(out)
+}
+
 /// The store-backed consolidation decides as the in-memory reference of the cluster crate
 /// (`Events::push_cued`, the one `eval clustering` scores): names and years (cues) included,
 /// the same documents end up together, batch by batch (7 documents a batch) or in one batch.
@@ -621,38 +697,33 @@ fn events_are_the_reference_clustering_with_cues() {
         eprintln!("SKIPPED: ../shared/data/who-don not found");
         return;
     };
-    // The reference: one document at a time, in store order.
-    let mut reference = epiwire_cluster::Events::new(epiwire_cluster::Clusterer::new(
-        Default::default(),
-        Default::default(),
-    ));
-    let mut want: BTreeMap<usize, BTreeSet<u64>> = BTreeMap::new();
-    let mut labels = Vec::new();
-    for (seq, d) in &docs {
-        let f = epiwire_cluster::DocFeatures::from_document(d);
-        let c = epiwire_cluster::Cues::from_document(d);
-        labels.push((*seq, reference.push_cued(&f, Some(&c)).0));
-    }
-    for (seq, e) in labels {
-        want.entry(reference.resolve(e)).or_default().insert(seq);
-    }
-    let want: BTreeSet<BTreeSet<u64>> = want.into_values().collect();
+    let params = epiwire_cluster::Params::default();
+    let want = reference_partition(&docs, &params);
     for batch in [7, 10_000] {
-        let mut m = Mem {
-            docs: docs.clone(),
-            ..Mem::default()
-        };
-        Consolidator {
-            batch,
-            ..Consolidator::default()
-        }
-        .run(&mut m, |_| {})
-        .unwrap();
-        let mut got: BTreeMap<String, BTreeSet<u64>> = BTreeMap::new();
-        for (seq, _) in &docs {
-            got.entry(event_of(&m, *seq)).or_default().insert(*seq);
-        }
-        let got: BTreeSet<BTreeSet<u64>> = got.into_values().collect();
-        assert_eq!(got, want, "batch {batch}");
+        assert_eq!(
+            engine_partition(&docs, &params, batch).0,
+            want,
+            "batch {batch}"
+        );
+    }
+}
+
+/// The same on a slice of the ECB+ odd topics (the first 13 topics' 150 documents, pairs of
+/// events of one kind), with the default batch and one of 7 documents.
+#[test]
+fn ecb_events_are_the_reference_clustering() {
+    let Some(docs) = ecb(150) else {
+        eprintln!("SKIPPED: ../shared/data/news-clustering not found");
+        return;
+    };
+    let params = epiwire_cluster::Params::default();
+    let want = reference_partition(&docs, &params);
+    assert!(want.len() > 5, "{}", want.len());
+    for batch in [7, 256] {
+        assert_eq!(
+            engine_partition(&docs, &params, batch).0,
+            want,
+            "batch {batch}"
+        );
     }
 }
