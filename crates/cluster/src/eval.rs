@@ -300,13 +300,13 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "{:<11} {:<12} {:>5} {:>5} {:>6} {:>7} {:>7} {:>7} {:>9}",
+            "{:<11} {:<14} {:>5} {:>5} {:>6} {:>7} {:>7} {:>7} {:>9}",
             "dataset", "method", "docs", "gold", "found", "B3 P", "B3 R", "B3 F1", "docs/s"
         )?;
         for r in &self.rows {
             writeln!(
                 f,
-                "{:<11} {:<12} {:>5} {:>5} {:>6} {:>7.3} {:>7.3} {:>7.3} {:>9.0}",
+                "{:<11} {:<14} {:>5} {:>5} {:>6} {:>7.3} {:>7.3} {:>7.3} {:>9.0}",
                 r.dataset,
                 r.method,
                 r.docs,

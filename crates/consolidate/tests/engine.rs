@@ -172,6 +172,9 @@ impl EventBackend for Mem {
             }
             self.events.insert(rec.summary().id.clone(), rec.clone());
         }
+        for (e, k) in &ch.dropped_series {
+            self.parts.remove(&(e.clone(), k.clone()));
+        }
         for (d, c, day, n) in &ch.volume {
             *self
                 .volume
@@ -194,10 +197,13 @@ impl Mem {
                 .filter(|(_, into)| into == id)
                 .map(|(f, _)| f)
                 .collect();
+            // Members written again in this batch (moved by a split) count where they go.
+            let rewritten: BTreeSet<u64> = ch.members.iter().map(|(_, m)| m.seq).collect();
             let mut members: Vec<Member> = self
                 .members
                 .values()
                 .filter(|(e, _)| e == id || from.contains(&e))
+                .filter(|(_, m)| !rewritten.contains(&m.seq))
                 .map(|(_, m)| m.clone())
                 .chain(
                     ch.members
@@ -215,7 +221,9 @@ impl Mem {
             let mut kept: BTreeMap<SeriesKey, SeriesPart> = self
                 .parts
                 .iter()
-                .filter(|((e, _), _)| e == id)
+                .filter(|((e, k), _)| {
+                    e == id && !ch.dropped_series.contains(&(e.clone(), k.clone()))
+                })
                 .map(|((_, k), p)| (k.clone(), p.clone()))
                 .collect();
             for p in &rec.series {
@@ -618,14 +626,23 @@ fn reference_partition(
     docs: &[(u64, Document)],
     params: &epiwire_cluster::Params,
 ) -> BTreeSet<BTreeSet<u64>> {
+    reference_splits(docs, params).0
+}
+
+/// [`reference_partition`] and the number of splits the reference made.
+fn reference_splits(
+    docs: &[(u64, Document)],
+    params: &epiwire_cluster::Params,
+) -> (BTreeSet<BTreeSet<u64>>, usize) {
     let mut reference = epiwire_cluster::Events::new(epiwire_cluster::Clusterer::new(
         params.clone(),
         Default::default(),
     ));
+    let mut splits = 0;
     for (_, d) in docs {
         let f = epiwire_cluster::DocFeatures::from_document(d);
         let c = epiwire_cluster::Cues::from_document(d);
-        reference.push_split(&f, Some(&c));
+        splits += usize::from(reference.push_split(&f, Some(&c)).2.is_some());
     }
     let mut want: BTreeMap<usize, BTreeSet<u64>> = BTreeMap::new();
     for (k, (seq, _)) in docs.iter().enumerate() {
@@ -633,7 +650,7 @@ fn reference_partition(
             .or_default()
             .insert(*seq);
     }
-    want.into_values().collect()
+    (want.into_values().collect(), splits)
 }
 
 /// The partition the engine makes of `docs` (batch by batch), and the store it leaves.
@@ -644,6 +661,7 @@ fn engine_partition(
 ) -> (BTreeSet<BTreeSet<u64>>, Mem) {
     let mut m = Mem {
         docs: docs.to_vec(),
+        verify: true,
         ..Mem::default()
     };
     Consolidator {
@@ -726,4 +744,75 @@ fn ecb_events_are_the_reference_clustering() {
             "batch {batch}"
         );
     }
+}
+
+/// With the re-examination on (`Params::resplitting`), the engine splits events as the
+/// reference does: on the ECB+ slice the reference splits events, and the engine's partition is
+/// the reference's, batch by batch (7 documents, so splits meet events stored by earlier
+/// batches) or in batches of 256 (splits of events made in the batch); every event record
+/// written equals one rebuilt from its members (the check of `verify`), members moved by a
+/// split included.
+#[test]
+fn ecb_events_split_as_the_reference() {
+    let Some(docs) = ecb(150) else {
+        eprintln!("SKIPPED: ../shared/data/news-clustering not found");
+        return;
+    };
+    let params = epiwire_cluster::Params::default().resplitting();
+    let (want, splits) = reference_splits(&docs, &params);
+    assert!(splits > 0, "the slice must make the reference split");
+    assert_ne!(
+        want,
+        reference_partition(&docs, &epiwire_cluster::Params::default())
+    );
+    for batch in [7, 256] {
+        let (got, m) = engine_partition(&docs, &params, batch);
+        assert_eq!(got, want, "batch {batch}");
+        assert!(m.verified > 0);
+        // Every stored member's event exists and lists it; no series part of a gone event.
+        for (e, _) in m.members.values() {
+            assert!(m.events.contains_key(e), "{e}");
+        }
+        for (e, _) in m.parts.keys() {
+            assert!(m.events.contains_key(e), "{e}");
+        }
+        let documents: usize = m.events.values().map(|r| r.summary().documents).sum();
+        assert_eq!(documents, docs.len());
+    }
+}
+
+/// A run with re-examinations killed between batches resumes to the same events, members and
+/// series as an uninterrupted run.
+#[test]
+fn a_killed_run_with_splits_resumes_exactly() {
+    let Some(docs) = ecb(150) else {
+        eprintln!("SKIPPED: ../shared/data/news-clustering not found");
+        return;
+    };
+    let c = Consolidator {
+        batch: 7,
+        params: epiwire_cluster::Params::default().resplitting(),
+        ..Consolidator::default()
+    };
+    let mut whole = Mem {
+        docs: docs.clone(),
+        ..Mem::default()
+    };
+    let done = c.run(&mut whole, |_| {}).unwrap();
+    assert!(done.splits > 0);
+    let mut m = Mem {
+        docs,
+        ..Mem::default()
+    };
+    for kill in [3, 9, 15] {
+        m.fail_after = Some(kill);
+        assert!(c.run(&mut m, |_| {}).is_err());
+    }
+    m.fail_after = None;
+    c.run(&mut m, |_| {}).unwrap();
+    assert_eq!(m.state, whole.state);
+    assert_eq!(m.members, whole.members);
+    assert_eq!(m.events, whole.events);
+    assert_eq!(m.parts, whole.parts);
+    assert_eq!(m.keys, whole.keys);
 }
