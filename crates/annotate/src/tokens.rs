@@ -299,16 +299,22 @@ impl Tokens {
     /// (after a token that is neither a word nor a comma).
     pub(crate) fn new(src: &str) -> Self {
         let low = src.to_ascii_lowercase();
-        let toks = tokenize(src, low.as_bytes());
-        let sent = sentences(&toks);
+        let (toks, sent) = tokenize(src, low.as_bytes());
         Self { low, toks, sent }
     }
 }
 
-/// Splits `src` into tokens; `low` is `src` ASCII-lower-cased.
-fn tokenize(src: &str, low: &[u8]) -> Vec<Token> {
+/// Splits `src` into tokens and numbers their sentences (the rule of [`Tokens::new`]) in the
+/// same pass; `low` is `src` ASCII-lower-cased.
+fn tokenize(src: &str, low: &[u8]) -> (Vec<Token>, Vec<u32>) {
     let lex = &*LEXICON;
     let mut out = Vec::with_capacity(src.len() / 4 + 4);
+    let mut split = Split {
+        sent: Vec::with_capacity(src.len() / 4 + 4),
+        s: 0,
+        prev_end: false,
+        prev: None,
+    };
     let bytes = src.as_bytes();
     let mut i = 0usize;
     let mut gap = Gap::None;
@@ -355,13 +361,15 @@ fn tokenize(src: &str, low: &[u8]) -> Vec<Token> {
                 i += 1;
                 (Kind::Punct(b as char), 0)
             };
-            out.push(Token {
+            let t = Token {
                 kind,
                 start,
                 end: i,
                 gap,
                 class,
-            });
+            };
+            split.push(&t);
+            out.push(t);
             gap = Gap::None;
             continue;
         }
@@ -394,37 +402,46 @@ fn tokenize(src: &str, low: &[u8]) -> Vec<Token> {
             i += len;
             (Kind::Punct(ch), 0)
         };
-        out.push(Token {
+        let t = Token {
             kind,
             start,
             end: i,
             gap,
             class,
-        });
+        };
+        split.push(&t);
+        out.push(t);
         gap = Gap::None;
     }
-    out
+    (out, split.sent)
 }
 
-/// The sentence number of every token (the rule of [`Tokens::new`]).
-fn sentences(toks: &[Token]) -> Vec<u32> {
-    let mut out = Vec::with_capacity(toks.len());
-    let mut s = 0u32;
-    let mut prev_end = false;
-    let mut prev: Option<&Token> = None;
-    for t in toks {
+/// The sentence split of [`Tokens::new`], one token at a time.
+struct Split {
+    sent: Vec<u32>,
+    s: u32,
+    /// The previous token ends a sentence ('.', '!', '?' or ';').
+    prev_end: bool,
+    /// The previous token's kind.
+    prev: Option<Kind>,
+}
+
+impl Split {
+    /// Numbers the sentence of the next token `t`.
+    #[inline(always)]
+    fn push(&mut self, t: &Token) {
         let line_break = t.gap == Gap::Line
-            && prev.is_some_and(|p| {
-                p.is_num() || (t.class & class::CAP != 0 && !p.is_word() && !p.is_punct(','))
+            && self.prev.is_some_and(|p| {
+                p == Kind::Num
+                    || (t.class & class::CAP != 0 && p != Kind::Word && p != Kind::Punct(','))
             });
-        if prev_end && t.gap != Gap::None || t.gap == Gap::Blank || line_break {
-            s += 1;
+        if self.prev_end && t.gap != Gap::None || t.gap == Gap::Blank || line_break {
+            self.s += 1;
         }
-        out.push(s);
-        prev_end = matches!(t.kind, Kind::Punct('.' | '!' | '?' | ';'));
-        prev = Some(t);
+        self.sent.push(self.s);
+        self.prev_end = matches!(t.kind, Kind::Punct('.' | '!' | '?' | ';'));
+        self.prev = Some(t.kind);
     }
-    out
 }
 
 impl Token {
