@@ -1,5 +1,7 @@
 //! What consolidation needs from a store, as a trait the store implements.
 
+use std::collections::BTreeSet;
+
 use epiwire_cluster::{DfTable, DocFeatures, EventProfile};
 use epiwire_model::Document;
 use epiwire_signal::Signal;
@@ -143,8 +145,14 @@ pub struct Changes {
     pub events: Vec<EventRecord>,
     /// Article volume increments: (disease id, ISO2 country, day `YYYY-MM-DD`, documents).
     pub volume: Vec<(String, String, String, u32)>,
-    /// Volume signals to insert or replace (keyed by kind, disease, country and date).
+    /// Volume signals of the days in `rejudged` (keyed by kind, disease, country and date).
     pub signals: Vec<Signal>,
+    /// The (disease id, ISO2 country, day) the batch judged again: every volume signal stored
+    /// on such a day is replaced by those of `signals` on it (none: withdrawn).
+    pub rejudged: BTreeSet<(String, String, String)>,
+    /// List records of events the batch did not otherwise change whose volume signals (and so
+    /// relevance) it changed: replace the stored list record (its signals and relevance).
+    pub refreshed: Vec<EventSummary>,
     /// The keys of [`State::df`] whose counts this batch changed (sorted, without repeats), so
     /// that a backend writes only those rather than the whole table.
     pub df_keys: Vec<String>,
@@ -228,6 +236,15 @@ pub trait EventBackend {
         from: &str,
         to: &str,
     ) -> Result<Vec<Signal>, Self::Error>;
+
+    /// List records of the events tagged with this disease and this country that ran on
+    /// `day` (first seen on or before it, last seen on or after it).
+    fn events_running(
+        &self,
+        disease: &str,
+        country: &str,
+        day: &str,
+    ) -> Result<Vec<EventSummary>, Self::Error>;
 
     /// Whether an event other than `except` about this disease in this country was last seen
     /// within `from..to` (to exclusive).

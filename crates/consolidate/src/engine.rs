@@ -334,6 +334,20 @@ impl Consolidator {
         id: &str,
         members: &[Member],
     ) -> Result<(EventSummary, EventState, Vec<SeriesPart>)> {
+        self.rebuild_judged(store, batch_signals, &BTreeSet::new(), id, members)
+    }
+
+    /// [`Consolidator::rebuild`] in the context of a batch that judged the volume of these
+    /// (disease, country, day) again ([`Changes::rejudged`]): the stored volume signals of
+    /// those days are replaced by the batch's.
+    pub fn rebuild_judged<B: EventBackend>(
+        &self,
+        store: &B,
+        batch_signals: &[Signal],
+        rejudged: &BTreeSet<(String, String, String)>,
+        id: &str,
+        members: &[Member],
+    ) -> Result<(EventSummary, EventState, Vec<SeriesPart>)> {
         let mut state = EventState::default();
         let mut by_key: BTreeMap<SeriesKey, Vec<Figure>> = BTreeMap::new();
         for m in members {
@@ -351,6 +365,7 @@ impl Consolidator {
         let ctx = Context {
             store,
             batch_signals,
+            rejudged,
             new_event_days: self.new_event_days,
         };
         let mut up = Update {
@@ -570,13 +585,14 @@ impl Consolidator {
             .collect();
         time.clustering = ms_since(started);
         let started = std::time::Instant::now();
-        let signals = volume_signals(store, &volume, &names)?;
+        let judged = volume_signals(store, &volume, &names)?;
         time.volume = ms_since(started);
         let started = std::time::Instant::now();
 
         let ctx = Context {
             store,
-            batch_signals: &signals,
+            batch_signals: &judged.signals,
+            rejudged: &judged.rejudged,
             new_event_days: self.new_event_days,
         };
         let mut events = Vec::with_capacity(work.len());
@@ -667,6 +683,12 @@ impl Consolidator {
                 appended,
             });
         }
+        let refreshed = crate::volume::refreshed(
+            &ctx,
+            &judged,
+            |id| events.iter().any(|e| e.summary.id == id) || merged_into.contains_key(id),
+            |id| store.event_state(id).map_err(backend),
+        )?;
         time.events = ms_since(started);
         // Profiles read but not touched are as stored.
         session.profiles.extend(stored);
@@ -698,7 +720,9 @@ impl Consolidator {
                 .into_iter()
                 .map(|((d, c, day), n)| (d, c, day, n))
                 .collect(),
-            signals,
+            signals: judged.signals,
+            rejudged: judged.rejudged,
+            refreshed,
             df_keys,
             df_pruned,
         })

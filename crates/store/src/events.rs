@@ -183,6 +183,20 @@ impl EventBackend for SqliteStore {
         rows.iter().map(|s| json(s, "signal")).collect()
     }
 
+    fn events_running(&self, disease: &str, country: &str, day: &str) -> Result<Vec<EventSummary>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.summary FROM events e
+             JOIN event_tags d ON d.event = e.id AND d.kind = 'disease' AND d.value = ?1
+             JOIN event_tags c ON c.event = e.id AND c.kind = 'country' AND c.value = ?2
+             WHERE e.first_seen <= ?3 AND coalesce(e.last_seen, e.first_seen) >= ?3
+             ORDER BY e.id",
+        )?;
+        let rows = stmt
+            .query_map(params![disease, country, day], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        rows.iter().map(|s| json(s, "event summary")).collect()
+    }
+
     fn seen_between(
         &self,
         disease: &str,
@@ -346,6 +360,28 @@ impl EventBackend for SqliteStore {
             )?;
             for (d, c, day, n) in &changes.volume {
                 add_volume.execute(params![d, c, day, n])?;
+            }
+            // The days judged again lose what they had: an alarm the batch no longer raises is
+            // withdrawn.
+            let mut clear_day = tx.prepare_cached(
+                "DELETE FROM signals WHERE event = '' AND disease = ?1 AND country = ?2 AND date = ?3",
+            )?;
+            for (d, c, day) in &changes.rejudged {
+                clear_day.execute(params![d, c, day])?;
+            }
+            // Events whose volume signals changed: their list record and signal tags.
+            let mut put_summary =
+                tx.prepare_cached("UPDATE events SET relevance = ?2, summary = ?3 WHERE id = ?1")?;
+            let mut clear_signal_tags =
+                tx.prepare_cached("DELETE FROM event_tags WHERE event = ?1 AND kind = 'signal'")?;
+            for s in &changes.refreshed {
+                put_summary.execute(params![s.id, s.relevance, serde_json::to_string(s)?])?;
+                clear_signal_tags.execute([&s.id])?;
+                let kinds: std::collections::BTreeSet<&str> =
+                    s.signals.iter().map(|sig| sig.kind.as_str()).collect();
+                for kind in kinds {
+                    put_tag.execute(params!["signal", kind, s.id])?;
+                }
             }
             for sig in &changes.signals {
                 put_signal.execute(params![

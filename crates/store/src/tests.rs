@@ -1110,6 +1110,104 @@ fn member(seq: u64, doc_id: &str) -> epiwire_consolidate::Member {
     }
 }
 
+/// A volume signal about cholera in NG on `day`.
+fn volume_signal(kind: &str, day: &str) -> epiwire_consolidate::Signal {
+    serde_json::from_value(serde_json::json!({
+        "kind": kind, "date": day, "disease": "DOID:1498", "disease_name": "cholera",
+        "country": "NG", "event": null, "value": 3.0, "threshold": 1.0, "score": 0.5,
+        "reason": "test"
+    }))
+    .unwrap()
+}
+
+/// Regression: a batch that judged a day again only inserted or replaced its signals, so an
+/// alarm raised on a partial day stayed when the full count no longer raised it. The days of
+/// `rejudged` lose what they had; a refreshed list record replaces the stored one with its
+/// signal tags; `events_running` finds the events of a disease × country that ran on a day.
+#[test]
+fn a_day_judged_again_replaces_its_volume_signals() {
+    use epiwire_consolidate::{Changes, EventBackend, EventFilter, State};
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store.put_batch(&[new_doc(1)]).unwrap();
+    let key = |day: &str| ("DOID:1498".to_string(), "NG".to_string(), day.to_string());
+    let first = Changes {
+        state: State {
+            watermark: 1,
+            ..State::default()
+        },
+        members: vec![("E1".into(), member(1, "doc-1"))],
+        events: vec![event_record("E1", "doc-1", &["k1"])],
+        signals: vec![
+            volume_signal("ears_c1", "2022-05-12"),
+            volume_signal("ears_c2", "2022-05-12"),
+            volume_signal("ears_c1", "2022-05-13"),
+        ],
+        rejudged: [key("2022-05-12"), key("2022-05-13")].into_iter().collect(),
+        ..Changes::default()
+    };
+    store.apply(&first).unwrap();
+    let kinds = |store: &SqliteStore| -> Vec<(String, String)> {
+        store
+            .volume_signals("DOID:1498", "NG", "2022-05-01", "2022-05-31")
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.date, s.kind))
+            .collect()
+    };
+    assert_eq!(kinds(&store).len(), 3);
+    let running = store
+        .events_running("DOID:1498", "NG", "2022-05-12")
+        .unwrap();
+    assert_eq!(running.len(), 1);
+    assert!(
+        store
+            .events_running("DOID:1498", "NG", "2022-05-13")
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .events_running("DOID:1498", "KP", "2022-05-12")
+            .unwrap()
+            .is_empty()
+    );
+    // The 12th judged again raises C2 only; the 13th is not judged again and keeps its C1.
+    let mut refreshed = event_record("E1", "doc-1", &[]).summary;
+    refreshed.signals = vec![volume_signal("ears_c2", "2022-05-12")];
+    refreshed.relevance = 0.75;
+    let again = Changes {
+        state: State {
+            watermark: 1,
+            ..State::default()
+        },
+        signals: vec![volume_signal("ears_c2", "2022-05-12")],
+        rejudged: [key("2022-05-12")].into_iter().collect(),
+        refreshed: vec![refreshed],
+        ..Changes::default()
+    };
+    store.apply(&again).unwrap();
+    assert_eq!(
+        kinds(&store),
+        [
+            ("2022-05-12".to_string(), "ears_c2".to_string()),
+            ("2022-05-13".to_string(), "ears_c1".to_string())
+        ]
+    );
+    let e = store.event("E1").unwrap().unwrap();
+    assert_eq!(e.summary.relevance, 0.75);
+    assert_eq!(e.summary.signals.len(), 1);
+    let tagged = |kind: &str| {
+        store
+            .events(&EventFilter {
+                signal: Some(kind.into()),
+                ..EventFilter::default()
+            })
+            .unwrap()
+            .len()
+    };
+    assert_eq!((tagged("ears_c2"), tagged("ears_c1")), (1, 0));
+}
+
 #[test]
 fn events_apply_merge_and_filter() {
     use epiwire_consolidate::{Changes, EventBackend, EventFilter, State};
