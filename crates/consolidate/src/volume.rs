@@ -215,10 +215,10 @@ fn window_signals<B: EventBackend>(
     for judged in groups.values() {
         for &i in judged {
             let day = days[i].0.as_str();
-            let now = found.iter().filter(|s| s.date == day);
+            let now = found.iter().filter(|s| s.date == day).map(as_stored);
             let before = stored.iter().filter(|s| s.date == day);
             let key = (disease.to_string(), country.to_string(), day.to_string());
-            if !now.eq(before) {
+            if !now.eq(before.cloned()) {
                 out.changed.insert(key.clone());
             }
             out.rejudged.insert(key);
@@ -308,7 +308,7 @@ fn with_volume<B: EventBackend>(
                         && s.date.as_str() >= first
                         && s.date.as_str() <= last
                 })
-                .cloned(),
+                .map(as_stored),
         );
         volume.sort_by(|a, b| (&a.date, &a.kind).cmp(&(&b.date, &b.kind)));
         volume.dedup_by(|a, b| a.date == b.date && a.kind == b.kind);
@@ -339,6 +339,17 @@ fn with_volume<B: EventBackend>(
         signals: &recent,
     });
     Ok((signals, (relevance * 1000.0).round() / 1000.0))
+}
+
+/// A signal as the store gives it back: the JSON text it is stored as, read again. Reading a
+/// float back may change its last bit, so an event carries a batch's volume signal as it
+/// carries the stored ones (the same whichever batch judged the day), and a day judged again
+/// compares its signals with the stored ones as they would be stored.
+fn as_stored(s: &Signal) -> Signal {
+    serde_json::to_string(s)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_else(|| s.clone())
 }
 
 /// Whether `(disease, country, day)` is in the set (without building the key).
