@@ -85,6 +85,10 @@ pub struct EventRecord {
     pub summary: EventSummary,
     /// The running aggregates after the batch.
     pub state: EventState,
+    /// The keys of `state.series` the batch changed (set, replaced or removed), so that a
+    /// backend that keeps the series metas apart writes only those; `None`: any may have
+    /// changed (after a merge), write them all.
+    pub metas: Option<BTreeSet<SeriesKey>>,
     /// Series parts to insert or replace (those the batch touched; the others stay).
     pub series: Vec<SeriesPart>,
     /// The figures each part of `series` gained in this batch, by the part's key (those of
@@ -238,7 +242,8 @@ pub trait EventBackend {
     ) -> Result<Vec<Signal>, Self::Error>;
 
     /// List records of the events tagged with this disease and this country that ran on
-    /// `day` (first seen on or before it, last seen on or after it).
+    /// `day` (first seen on or before it, last seen on or after it). A backend may leave out
+    /// those whose main (first) disease or country is another.
     fn events_running(
         &self,
         disease: &str,

@@ -374,6 +374,7 @@ impl Consolidator {
             parts,
             complete: true,
             force_headline: true,
+            metas: BTreeSet::new(),
         };
         let summary = finish(&ctx, &mut state, &mut up)?;
         Ok((summary, state, up.parts.into_values().collect()))
@@ -661,6 +662,7 @@ impl Consolidator {
                 dirty,
                 complete: false,
                 force_headline: !w.absorbed.is_empty(),
+                metas: BTreeSet::new(),
             };
             let summary = finish(&ctx, &mut state, &mut up)?;
             // The parts the batch changed are written (and held again once they are); those
@@ -679,6 +681,7 @@ impl Consolidator {
                 keys: w.keys.into_iter().collect(),
                 summary,
                 state,
+                metas: w.absorbed.is_empty().then_some(up.metas),
                 series,
                 appended,
             });

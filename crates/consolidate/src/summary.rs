@@ -224,6 +224,8 @@ pub(crate) struct Update<'a> {
     pub complete: bool,
     /// Choose the headline again even when its series are untouched (after a merge).
     pub force_headline: bool,
+    /// Set by [`finish`]: the keys of the series metas it set or removed.
+    pub metas: BTreeSet<SeriesKey>,
 }
 
 /// Finishes an event's record after its aggregates took the batch's members: series metas of
@@ -294,6 +296,7 @@ pub(crate) fn finish<B: EventBackend>(
         } else {
             None
         };
+        up.metas.insert(k.clone());
         // Only series with something to say are kept (an event may have hundreds).
         if jumps.is_empty() && deaths.is_none() {
             state.series.remove(k);

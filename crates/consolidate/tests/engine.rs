@@ -24,6 +24,9 @@ struct Mem {
     volume: BTreeMap<(String, String, String), u32>,
     signals: Vec<Signal>,
     parts: BTreeMap<(String, SeriesKey), SeriesPart>,
+    /// The series metas as a backend that keeps them apart and writes only those a record
+    /// names as changed ([`EventRecord::metas`]) has them; checked against every state.
+    metas: BTreeMap<(String, SeriesKey), epiwire_consolidate::SeriesMeta>,
     applied: usize,
     fail_after: Option<usize>,
     /// Check every event record of every batch against one computed from scratch from all its
@@ -171,6 +174,7 @@ impl EventBackend for Mem {
             }
             self.events.remove(from);
             self.parts.retain(|(e, _), _| e != from);
+            self.metas.retain(|(e, _), _| e != from);
         }
         for (e, m) in &ch.members {
             self.members.insert(m.seq, (e.clone(), m.clone()));
@@ -186,6 +190,38 @@ impl EventBackend for Mem {
                 self.parts
                     .insert((rec.summary().id.clone(), p.key.clone()), p.clone());
             }
+            let id = &rec.summary().id;
+            match &rec.metas {
+                Some(keys) => {
+                    for k in keys {
+                        match rec.state.series.get(k) {
+                            Some(m) => {
+                                self.metas.insert((id.clone(), k.clone()), m.clone());
+                            }
+                            None => {
+                                self.metas.remove(&(id.clone(), k.clone()));
+                            }
+                        }
+                    }
+                }
+                None => {
+                    self.metas.retain(|(e, _), _| e != id);
+                    for (k, m) in &rec.state.series {
+                        self.metas.insert((id.clone(), k.clone()), m.clone());
+                    }
+                }
+            }
+            let kept: BTreeMap<&SeriesKey, &epiwire_consolidate::SeriesMeta> = self
+                .metas
+                .iter()
+                .filter(|((e, _), _)| e == id)
+                .map(|((_, k), m)| (k, m))
+                .collect();
+            assert_eq!(
+                kept,
+                rec.state.series.iter().collect::<BTreeMap<_, _>>(),
+                "series metas written of {id}"
+            );
             self.events.insert(rec.summary().id.clone(), rec.clone());
         }
         for (d, c, day, n) in &ch.volume {

@@ -124,7 +124,22 @@ impl EventBackend for SqliteStore {
             .prepare_cached("SELECT state FROM events WHERE id = ?1")?
             .query_row([event], |r| r.get(0))
             .optional()?;
-        state.map(|s| json(&s, "event state")).transpose()
+        let Some(state) = state else { return Ok(None) };
+        let mut state: EventState = json(&state, "event state")?;
+        // The series metas live apart, one row each.
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, meta FROM event_metas WHERE event = ?1")?;
+        let mut rows = stmt.query([event])?;
+        while let Some(r) = rows.next()? {
+            let key = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            let meta = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            state.series.insert(
+                json(key, "event series meta key")?,
+                json(meta, "event series meta")?,
+            );
+        }
+        Ok(Some(state))
     }
 
     fn series(&self, event: &str, which: SeriesSelect<'_>) -> Result<Vec<SeriesPart>> {
@@ -189,6 +204,8 @@ impl EventBackend for SqliteStore {
              JOIN event_tags d ON d.event = e.id AND d.kind = 'disease' AND d.value = ?1
              JOIN event_tags c ON c.event = e.id AND c.kind = 'country' AND c.value = ?2
              WHERE e.first_seen <= ?3 AND coalesce(e.last_seen, e.first_seen) >= ?3
+               AND json_extract(e.summary, '$.diseases[0].id') = ?1
+               AND json_extract(e.summary, '$.countries[0]') = ?2
              ORDER BY e.id",
         )?;
         let rows = stmt
@@ -237,6 +254,7 @@ impl EventBackend for SqliteStore {
                 "signals",
                 "event_series",
                 "event_figures",
+                "event_metas",
             ] {
                 tx.execute(&format!("DELETE FROM {table} WHERE event = ?1"), [from])?;
             }
@@ -256,6 +274,12 @@ impl EventBackend for SqliteStore {
             )?;
             let mut put_key =
                 tx.prepare_cached("INSERT OR IGNORE INTO event_keys (key, event) VALUES (?1, ?2)")?;
+            let mut put_meta = tx.prepare_cached(
+                "INSERT OR REPLACE INTO event_metas (event, key, meta) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut clear_meta =
+                tx.prepare_cached("DELETE FROM event_metas WHERE event = ?1 AND key = ?2")?;
+            let mut clear_metas = tx.prepare_cached("DELETE FROM event_metas WHERE event = ?1")?;
             let mut put_series = tx.prepare_cached(
                 "INSERT OR REPLACE INTO event_series (event, key, disease, country, part)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -282,8 +306,38 @@ impl EventBackend for SqliteStore {
                     i64_of(s.documents as u64),
                     serde_json::to_string(&rec.profile)?,
                     serde_json::to_string(s)?,
-                    serde_json::to_string(&rec.state)?,
+                    serde_json::to_string(&rec.state.head())?,
                 ])?;
+                // The series metas the batch changed (all of them when it does not say).
+                match &rec.metas {
+                    Some(keys) => {
+                        for k in keys {
+                            let key = serde_json::to_string(k)?;
+                            match rec.state.series.get(k) {
+                                Some(m) => {
+                                    put_meta.execute(params![
+                                        s.id,
+                                        key,
+                                        serde_json::to_string(m)?
+                                    ])?;
+                                }
+                                None => {
+                                    clear_meta.execute(params![s.id, key])?;
+                                }
+                            }
+                        }
+                    }
+                    None => {
+                        clear_metas.execute([&s.id])?;
+                        for (k, m) in &rec.state.series {
+                            put_meta.execute(params![
+                                s.id,
+                                serde_json::to_string(k)?,
+                                serde_json::to_string(m)?
+                            ])?;
+                        }
+                    }
+                }
                 for part in &rec.series {
                     let key = serde_json::to_string(&part.key)?;
                     put_series.execute(params![

@@ -1085,6 +1085,7 @@ fn event_record(id: &str, doc_id: &str, keys: &[&str]) -> epiwire_consolidate::E
         keys: keys.iter().map(|k| k.to_string()).collect(),
         summary,
         state: epiwire_consolidate::EventState::default(),
+        metas: None,
         series: Vec::new(),
         appended: Vec::new(),
     }
@@ -1507,6 +1508,130 @@ fn migration_6_keeps_the_document_frequencies_of_a_version_5_store() {
         })
         .unwrap();
     assert_eq!(store.state().unwrap().df, next);
+}
+
+/// A series meta with one jump signal dated `day`.
+fn series_meta(
+    metric: &str,
+    day: &str,
+) -> (
+    epiwire_consolidate::SeriesKey,
+    epiwire_consolidate::SeriesMeta,
+) {
+    let key = epiwire_consolidate::SeriesKey {
+        disease: Some("DOID:1498".into()),
+        country: Some("NG".into()),
+        place: None,
+        metric: metric.into(),
+        scope: "cumulative".into(),
+    };
+    let mut jump = volume_signal("jump", day);
+    jump.event = Some("E1".into());
+    let meta = epiwire_consolidate::SeriesMeta {
+        jumps: vec![jump],
+        deaths: None,
+    };
+    (key, meta)
+}
+
+/// The series metas of an event's aggregates are kept one row each: a batch writes those it
+/// says it changed (set or removed), a record that does not say rewrites them all, and the
+/// state read back has every meta.
+#[test]
+fn series_metas_are_written_apart_and_read_back_into_the_state() {
+    use epiwire_consolidate::{Changes, EventBackend, State};
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store.put_batch(&[new_doc(1)]).unwrap();
+    let (cases, m1) = series_meta("cases", "2022-05-12");
+    let (deaths, m2) = series_meta("deaths", "2022-05-13");
+    let mut rec = event_record("E1", "doc-1", &["k1"]);
+    rec.state.documents = 1;
+    rec.state.series.insert(cases.clone(), m1.clone());
+    rec.state.series.insert(deaths.clone(), m2.clone());
+    let apply = |store: &mut SqliteStore, rec: &epiwire_consolidate::EventRecord| {
+        store
+            .apply(&Changes {
+                state: State {
+                    watermark: 1,
+                    ..State::default()
+                },
+                events: vec![rec.clone()],
+                ..Changes::default()
+            })
+            .unwrap();
+    };
+    apply(&mut store, &rec);
+    assert_eq!(store.event_state("E1").unwrap().as_ref(), Some(&rec.state));
+    let stored: String = store
+        .conn
+        .query_row("SELECT state FROM events WHERE id = 'E1'", [], |r| r.get(0))
+        .unwrap();
+    assert!(!stored.contains("series"), "{stored}");
+    // The batch changed the deaths meta only (and removed the cases one): the others stay.
+    let (_, m3) = series_meta("deaths", "2022-05-20");
+    rec.state.series.insert(deaths.clone(), m3);
+    rec.state.series.remove(&cases);
+    rec.metas = Some([deaths.clone(), cases.clone()].into_iter().collect());
+    apply(&mut store, &rec);
+    assert_eq!(store.event_state("E1").unwrap().as_ref(), Some(&rec.state));
+    // A record that names no meta as changed leaves a stale one as stored: the backend trusts
+    // it (here the cases meta comes back only when named).
+    let mut with_cases = rec.clone();
+    with_cases.state.series.insert(cases.clone(), m1);
+    with_cases.metas = Some(std::collections::BTreeSet::new());
+    apply(&mut store, &with_cases);
+    assert_eq!(store.event_state("E1").unwrap().as_ref(), Some(&rec.state));
+    with_cases.metas = None;
+    apply(&mut store, &with_cases);
+    assert_eq!(
+        store.event_state("E1").unwrap().as_ref(),
+        Some(&with_cases.state)
+    );
+}
+
+/// Migration 8 moves the series metas of a version-7 store's event states into their rows:
+/// the state read back is the one stored.
+#[test]
+fn migration_8_moves_the_series_metas_apart() {
+    use epiwire_consolidate::EventBackend;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(crate::sqlite::DB_FILE);
+    let (cases, m1) = series_meta("cases", "2022-05-12");
+    let (deaths, m2) = series_meta("deaths", "2022-05-13");
+    let mut state = epiwire_consolidate::EventState {
+        documents: 3,
+        ..Default::default()
+    };
+    state.outlets.insert("a.org".into());
+    state.series.insert(cases, m1);
+    state.series.insert(deaths, m2);
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        crate::schema::migrate_to(&mut conn, 7).unwrap();
+        for (id, state) in [
+            ("E1", &state),
+            ("E2", &epiwire_consolidate::EventState::default()),
+        ] {
+            conn.execute(
+                "INSERT INTO events (id, relevance, first_seen, last_seen, documents, profile, summary, state)
+                 VALUES (?1, 0.5, NULL, NULL, 3, '{}', '{}', ?2)",
+                rusqlite::params![id, serde_json::to_string(state).unwrap()],
+            )
+            .unwrap();
+        }
+    }
+    let store = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(store.event_state("E1").unwrap(), Some(state));
+    assert_eq!(
+        store.event_state("E2").unwrap(),
+        Some(epiwire_consolidate::EventState::default())
+    );
+    let rows: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM event_metas", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 2);
 }
 
 #[test]
