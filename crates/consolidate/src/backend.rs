@@ -241,15 +241,19 @@ pub trait EventBackend {
         to: &str,
     ) -> Result<Vec<Signal>, Self::Error>;
 
-    /// List records of the events tagged with this disease and this country that ran on
-    /// `day` (first seen on or before it, last seen on or after it). A backend may leave out
-    /// those whose main (first) disease or country is another.
+    /// The events whose main (first) disease and country are these that ran within
+    /// `from..=to` (first seen on or before `to`, last seen on or after `from`): their ids
+    /// with their first and last days.
     fn events_running(
         &self,
         disease: &str,
         country: &str,
-        day: &str,
-    ) -> Result<Vec<EventSummary>, Self::Error>;
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, String, String)>, Self::Error>;
+
+    /// The list record of an event as stored (`None` for an unknown event).
+    fn summary(&self, event: &str) -> Result<Option<EventSummary>, Self::Error>;
 
     /// Whether an event other than `except` about this disease in this country was last seen
     /// within `from..to` (to exclusive).

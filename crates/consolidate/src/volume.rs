@@ -375,23 +375,30 @@ pub(crate) fn refreshed<B: EventBackend>(
     skip: impl Fn(&str) -> bool,
     state_of: impl Fn(&str) -> Result<Option<EventState>>,
 ) -> Result<Vec<EventSummary>> {
-    let mut found: BTreeMap<String, EventSummary> = BTreeMap::new();
+    // The changed days of each disease × country: one look-up per pair.
+    let mut by_pair: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
     for (d, c, day) in &judged.changed {
-        for s in ctx.store.events_running(d, c, day).map_err(backend)? {
-            let main = s.diseases.first().is_some_and(|x| &x.id == d)
-                && s.countries.first().is_some_and(|x| x == c);
-            let ran = s.first_seen.as_deref().is_some_and(|f| f <= day.as_str())
-                && s.last_seen
-                    .as_deref()
-                    .or(s.first_seen.as_deref())
-                    .is_some_and(|l| l >= day.as_str());
-            if main && ran && !skip(&s.id) {
-                found.entry(s.id.clone()).or_insert(s);
+        by_pair.entry((d, c)).or_default().push(day);
+    }
+    let mut found: BTreeSet<String> = BTreeSet::new();
+    for ((d, c), days) in by_pair {
+        let (Some(from), Some(to)) = (days.iter().min(), days.iter().max()) else {
+            continue;
+        };
+        for (id, first, last) in ctx.store.events_running(d, c, from, to).map_err(backend)? {
+            let ran = days
+                .iter()
+                .any(|day| first.as_str() <= *day && *day <= last.as_str());
+            if ran && !skip(&id) {
+                found.insert(id);
             }
         }
     }
     let mut out = Vec::with_capacity(found.len());
-    for (id, mut summary) in found {
+    for id in found {
+        let Some(mut summary) = ctx.store.summary(&id).map_err(backend)? else {
+            continue;
+        };
         let Some(state) = state_of(&id)? else {
             continue;
         };

@@ -119,21 +119,30 @@ impl EventBackend for Mem {
             .cloned()
             .collect())
     }
-    fn events_running(&self, d: &str, c: &str, day: &str) -> Result<Vec<EventSummary>, Killed> {
+    fn events_running(
+        &self,
+        d: &str,
+        c: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, String, String)>, Killed> {
         Ok(self
             .events
             .values()
-            .map(|e| e.summary().clone())
+            .map(|e| e.summary())
             .filter(|s| {
-                s.diseases.iter().any(|x| x.id == d)
-                    && s.countries.iter().any(|x| x == c)
-                    && s.first_seen.as_deref().is_some_and(|f| f <= day)
-                    && s.last_seen
-                        .as_deref()
-                        .or(s.first_seen.as_deref())
-                        .is_some_and(|l| l >= day)
+                s.diseases.first().is_some_and(|x| x.id == d)
+                    && s.countries.first().is_some_and(|x| x == c)
+            })
+            .filter_map(|s| {
+                let first = s.first_seen.clone()?;
+                let last = s.last_seen.clone().unwrap_or_else(|| first.clone());
+                (first.as_str() <= to && last.as_str() >= from).then(|| (s.id.clone(), first, last))
             })
             .collect())
+    }
+    fn summary(&self, event: &str) -> Result<Option<EventSummary>, Killed> {
+        Ok(self.events.get(event).map(|e| e.summary().clone()))
     }
     fn seen_between(
         &self,

@@ -16,8 +16,8 @@
 use std::path::PathBuf;
 
 use epiwire_consolidate::{
-    Changes, Consolidator, EventBackend, EventProfile, EventState, EventSummary, Member, SeriesKey,
-    SeriesPart, SeriesSelect, Signal, State,
+    Changes, Consolidator, Cues, DocFeatures, EventBackend, EventProfile, EventState, EventSummary,
+    Member, SeriesKey, SeriesPart, SeriesSelect, Session, Signal, State,
 };
 use epiwire_model::Document;
 use epiwire_store::{Error, SqliteStore};
@@ -75,8 +75,17 @@ impl EventBackend for UpTo {
     fn volume_signals(&self, d: &str, c: &str, from: &str, to: &str) -> R<Vec<Signal>> {
         self.store.volume_signals(d, c, from, to)
     }
-    fn events_running(&self, d: &str, c: &str, day: &str) -> R<Vec<EventSummary>> {
-        self.store.events_running(d, c, day)
+    fn events_running(
+        &self,
+        d: &str,
+        c: &str,
+        from: &str,
+        to: &str,
+    ) -> R<Vec<(String, String, String)>> {
+        self.store.events_running(d, c, from, to)
+    }
+    fn summary(&self, event: &str) -> R<Option<EventSummary>> {
+        self.store.summary(event)
     }
     fn seen_between(&self, d: &str, c: &str, from: &str, to: &str, except: &str) -> R<bool> {
         self.store.seen_between(d, c, from, to, except)
@@ -102,12 +111,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         store: SqliteStore::open(&dir)?,
         upto,
     };
+    // As ingest does, the documents' clustering features are computed beforehand (by its
+    // workers), so that consolidation alone is timed (callgrind: --toggle-collect='*run_with*').
+    let mut session = Session::default();
+    let mut after = store.watermark()?;
+    loop {
+        let docs = store.pending(after, 1024)?;
+        let Some(&(last, _)) = docs.last() else { break };
+        for (seq, doc) in &docs {
+            let pair = (DocFeatures::from_document(doc), Cues::from_document(doc));
+            session.features.insert(*seq, pair);
+        }
+        after = last;
+    }
     let started = std::time::Instant::now();
     let done = Consolidator {
         batch,
         ..Consolidator::default()
     }
-    .run(&mut store, |_| {})?;
+    .run_with(&mut store, &mut session, |_| {})?;
     println!(
         "{} documents in batches of {batch} up to {}: {} candidate events, {} events stored, {:.1} s",
         done.documents,

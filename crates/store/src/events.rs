@@ -198,20 +198,39 @@ impl EventBackend for SqliteStore {
         rows.iter().map(|s| json(s, "signal")).collect()
     }
 
-    fn events_running(&self, disease: &str, country: &str, day: &str) -> Result<Vec<EventSummary>> {
+    fn events_running(
+        &self,
+        disease: &str,
+        country: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, String, String)>> {
+        // The tags narrow the events down; only those left have their main disease and
+        // country read from the list record.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT e.summary FROM events e
+            "SELECT e.id, e.first_seen, coalesce(e.last_seen, e.first_seen) FROM events e
              JOIN event_tags d ON d.event = e.id AND d.kind = 'disease' AND d.value = ?1
              JOIN event_tags c ON c.event = e.id AND c.kind = 'country' AND c.value = ?2
-             WHERE e.first_seen <= ?3 AND coalesce(e.last_seen, e.first_seen) >= ?3
+             WHERE e.first_seen <= ?4 AND coalesce(e.last_seen, e.first_seen) >= ?3
                AND json_extract(e.summary, '$.diseases[0].id') = ?1
                AND json_extract(e.summary, '$.countries[0]') = ?2
              ORDER BY e.id",
         )?;
         let rows = stmt
-            .query_map(params![disease, country, day], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        rows.iter().map(|s| json(s, "event summary")).collect()
+            .query_map(params![disease, country, from, to], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<Vec<(String, String, String)>>>()?;
+        Ok(rows)
+    }
+
+    fn summary(&self, event: &str) -> Result<Option<EventSummary>> {
+        let summary: Option<String> = self
+            .conn
+            .prepare_cached("SELECT summary FROM events WHERE id = ?1")?
+            .query_row([event], |r| r.get(0))
+            .optional()?;
+        summary.map(|s| json(&s, "event summary")).transpose()
     }
 
     fn seen_between(

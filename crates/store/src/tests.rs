@@ -1124,7 +1124,7 @@ fn volume_signal(kind: &str, day: &str) -> epiwire_consolidate::Signal {
 /// Regression: a batch that judged a day again only inserted or replaced its signals, so an
 /// alarm raised on a partial day stayed when the full count no longer raised it. The days of
 /// `rejudged` lose what they had; a refreshed list record replaces the stored one with its
-/// signal tags; `events_running` finds the events of a disease × country that ran on a day.
+/// signal tags; `events_running` finds the events of a disease × country that ran in a span.
 #[test]
 fn a_day_judged_again_replaces_its_volume_signals() {
     use epiwire_consolidate::{Changes, EventBackend, EventFilter, State};
@@ -1156,22 +1156,24 @@ fn a_day_judged_again_replaces_its_volume_signals() {
             .collect()
     };
     assert_eq!(kinds(&store).len(), 3);
-    let running = store
-        .events_running("DOID:1498", "NG", "2022-05-12")
-        .unwrap();
-    assert_eq!(running.len(), 1);
-    assert!(
+    let running = |d: &str, c: &str, from: &str, to: &str| {
         store
-            .events_running("DOID:1498", "NG", "2022-05-13")
+            .events_running(d, c, from, to)
             .unwrap()
-            .is_empty()
+            .into_iter()
+            .map(|(id, _, _)| id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        running("DOID:1498", "NG", "2022-05-12", "2022-05-12"),
+        ["E1"]
     );
-    assert!(
-        store
-            .events_running("DOID:1498", "KP", "2022-05-12")
-            .unwrap()
-            .is_empty()
+    assert_eq!(
+        running("DOID:1498", "NG", "2022-05-01", "2022-05-31"),
+        ["E1"]
     );
+    assert!(running("DOID:1498", "NG", "2022-05-13", "2022-05-20").is_empty());
+    assert!(running("DOID:1498", "KP", "2022-05-12", "2022-05-12").is_empty());
     // The 12th judged again raises C2 only; the 13th is not judged again and keeps its C1.
     let mut refreshed = event_record("E1", "doc-1", &[]).summary;
     refreshed.signals = vec![volume_signal("ears_c2", "2022-05-12")];
