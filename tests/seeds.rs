@@ -144,3 +144,57 @@ fn voi_18_may() {
     assert_eq!(q["value"].as_f64(), Some(691_170.0));
     assert_eq!(q["qualifier"], "at_least");
 }
+
+/// Ingest: four syndicated copies of the Hankyoreh seed (other outlets, same text) stored
+/// before the VOI seed must not keep the VOI report out of the event. While copies were summed
+/// into the event's profile and counted as members, the join-ratio test measured the VOI report
+/// against an event as cohesive as copies are, and it opened an event of its own.
+#[test]
+fn copies_do_not_keep_the_second_seed_out_of_the_event() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = std::fs::read_to_string(repo("data/demo/seeds.jsonl")).unwrap();
+    let records: Vec<Value> = seeds
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2);
+    let mut input = String::new();
+    input.push_str(&records[0].to_string());
+    input.push('\n');
+    for k in 1..=4 {
+        let mut copy = records[0].clone();
+        copy["id"] = format!("copy-{k}").into();
+        copy["url"] = format!("https://outlet{k}.example/news/1").into();
+        input.push_str(&copy.to_string());
+        input.push('\n');
+    }
+    input.push_str(&records[1].to_string());
+    input.push('\n');
+    let path = tmp.path().join("copies.jsonl");
+    std::fs::write(&path, input).unwrap();
+    let data = tmp.path().join("data");
+    let out = epiwire(
+        &[
+            "ingest",
+            "--data",
+            data.to_str().unwrap(),
+            path.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = epiwire(
+        &[
+            "events",
+            "--data",
+            data.to_str().unwrap(),
+            "--format",
+            "jsonl",
+        ],
+        b"",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let events = lines(&out);
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["documents"], 6, "{}", events[0]);
+}

@@ -5,6 +5,8 @@
 //! returns spans in code-point offsets. [`link`] attaches every count to its disease, place and
 //! date; [`facts`] derives the headline figures.
 
+#[macro_use]
+mod tokens;
 mod ascii;
 pub mod count;
 pub mod date;
@@ -34,9 +36,10 @@ pub fn annotate(doc: &mut Document) {
     // One byte → code-point index serves the places, dates, counts and the response pass.
     let index = CharIndex::new(&doc.text);
     doc.diseases = disease::DiseaseMatcher::global().find(&doc.text);
-    doc.places = place::Gazetteer::global().find_with(&doc.text, Some(&index));
-    // One tokenisation and one date pass serve both dates and counts.
-    (doc.dates, doc.counts) = count::find_dates_and_counts_with(&doc.text, published, &index);
+    // One token stream serves places, dates and counts; one date pass both dates and counts.
+    let tk = tokens::Tokens::new(&doc.text);
+    doc.places = place::Gazetteer::global().find_with(&doc.text, &tk, Some(&index));
+    (doc.dates, doc.counts) = count::find_dates_and_counts_with(&doc.text, published, &index, &tk);
     // One sentence split serves linking and the facts; without counts neither needs one.
     if !doc.counts.is_empty() {
         let sents = sentence::split(&doc.text);

@@ -18,6 +18,7 @@ mod clean;
 mod dates;
 pub mod eval;
 mod meta;
+mod names;
 mod para;
 mod prune;
 mod scan;
@@ -234,8 +235,8 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Article {
 /// Extracts an article from HTML with a chosen main-text extractor.
 pub fn extract_html_with(html: &str, url: Option<&str>, extractor: Extractor) -> Article {
     let html = cap(html, MAX_HTML_BYTES);
-    let m = meta::scan_meta(html);
-    let shape = scan::shape(html);
+    // One pass over the markup for the metadata and the depth guard.
+    let (m, shape) = meta::scan_meta_and_shape(html);
     let deep = shape.depth > MAX_DEPTH || shape.elements > MAX_ELEMENTS;
     // The library's own metadata is only a last resort: it looks only for what markup lacked.
     let need = Needs {
@@ -355,14 +356,12 @@ fn run_trafilatura(html: &str, fallback: bool, need: Needs) -> Option<MainText> 
         title: need.title,
         author: need.author,
     });
+    // content_text runs paragraphs together; the HTML keeps their boundaries: the content's
+    // tag-strip, read off the tree instead of serialising it (scan::strip_tree).
+    opts.render_content = Some(scan::strip_tree);
     let r = trafilatura::extract(html, &opts).ok()?;
     Some(MainText {
-        // content_text runs paragraphs together; the HTML keeps their boundaries.
-        text: if r.content_html.is_empty() {
-            r.content_text
-        } else {
-            scan::strip_tags(&r.content_html)
-        },
+        text: r.rendered.unwrap_or(r.content_text),
         meta: Some(LibMeta {
             title: non_empty(&r.metadata.title),
             date: r.metadata.date.map(|d| d.format("%Y-%m-%d").to_string()),
@@ -443,11 +442,10 @@ fn main_text(html: &str, url: Option<&str>, extractor: Extractor, need: Needs) -
 #[doc(hidden)]
 pub fn combine_lengths(html: &str, url: Option<&str>) -> Option<(usize, usize, usize)> {
     let html = cap(html, MAX_HTML_BYTES);
-    let shape = scan::shape(html);
+    let (m, shape) = meta::scan_meta_and_shape(html);
     if shape.depth > MAX_DEPTH || shape.elements > MAX_ELEMENTS {
         return None;
     }
-    let m = meta::scan_meta(html);
     let need = Needs {
         title: m.title(url).is_none(),
         author: m.author().is_none(),
@@ -458,6 +456,13 @@ pub fn combine_lengths(html: &str, url: Option<&str>) -> Option<(usize, usize, u
     let d = run_dom_smoothie(&light, url);
     let len = |m: Option<MainText>| m.map_or(0, |m| m.text.chars().count());
     Some((len(t), len(d), bound::formatted_text_bound(&light)))
+}
+
+/// For the development examples: the markup trafilatura is given for `html` (pre-cleaned).
+#[doc(hidden)]
+pub fn trafilatura_markup(html: &str) -> String {
+    let light = prune::preclean(cap(html, MAX_HTML_BYTES));
+    prune::preclean_for_trafilatura(&light).into_owned()
 }
 
 /// For the development examples: [`para::paragraph_chars`] of the markup dom_smoothie would get.
@@ -743,6 +748,67 @@ mod tests {
             count_bad_chars(&format!("{}\u{1}", "a".repeat(TEXT_SAMPLE_CHARS))),
             (0, TEXT_SAMPLE_CHARS)
         );
+    }
+
+    /// trafilatura's text as run_trafilatura took it before the tree renderer: the tag-strip of
+    /// the serialised content (`content_text` when that is empty).
+    fn serialised_text(html: &str) -> Option<String> {
+        let mut opts = trafilatura::Options::default().with_fallback(false);
+        opts.exclude_comments = true;
+        let r = trafilatura::extract(html, &opts).ok()?;
+        Some(if r.content_html.is_empty() {
+            r.content_text
+        } else {
+            scan::strip_tags(&r.content_html)
+        })
+    }
+
+    fn rendered_text(html: &str) -> Option<String> {
+        let mut opts = trafilatura::Options::default().with_fallback(false);
+        opts.exclude_comments = true;
+        opts.render_content = Some(scan::strip_tree);
+        let r = trafilatura::extract(html, &opts).ok()?;
+        Some(r.rendered.unwrap_or(r.content_text))
+    }
+
+    #[test]
+    fn content_read_off_the_tree_as_from_its_serialisation() {
+        let body = "<p>North Korea reported more than 1.2 million fever cases on Tuesday, state \
+                    media said, as the country battles its first acknowledged outbreak.</p>";
+        let mut pages: Vec<String> = [
+            "<p>a &amp;amp; b&nbsp;c \u{a0}d &lt;e&gt; <b>bold</b><br>next<img src=x>line</p>",
+            "<ul><li>one &amp; two</li><li>three<hr>four</li></ul><table><tr><td>x</td></tr></table>",
+            "<h2>Head</h2><blockquote>quote <i>it</i></blockquote><pre>  code\n  more</pre>",
+            "<p>with a <noscript>hidden</noscript> and <textarea>t</textarea> raw text</p>",
+            "<div><p>x<!-- c --></p><select><option>o</option></select><template>t</template></div>",
+            "",
+            "<html><body></body></html>",
+        ]
+        .iter()
+        .map(|p| format!("<html><body><article>{body}{p}{body}</article></body></html>"))
+        .collect();
+        pages.push(PAGE.to_string());
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/data/trafilatura-eval/html");
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            let mut names: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+            names.sort();
+            for path in names.iter().step_by(25) {
+                let raw = std::fs::read(path).unwrap();
+                let mut html = Vec::new();
+                std::io::Read::read_to_end(
+                    &mut flate2::read::MultiGzDecoder::new(raw.as_slice()),
+                    &mut html,
+                )
+                .unwrap();
+                pages.push(String::from_utf8_lossy(&html).into_owned());
+            }
+        }
+        for html in &pages {
+            let light = prune::preclean(html);
+            let html = prune::preclean_for_trafilatura(&light);
+            assert_eq!(rendered_text(&html), serialised_text(&html), "{html}");
+        }
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! `<time>`, `itemprop`, `<title>`, the first `<h1>`, `<html lang>` and bylines.
 
 use crate::dates::{find_date, url_date};
-use crate::scan::{Token, attr, decode_entities, tokens};
+use crate::names;
+use crate::scan::{Shape, ShapeScan, Token, attr, decode_entities, tokens};
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -112,7 +113,23 @@ fn set_once(slot: &mut Option<String>, v: Option<String>) {
 }
 
 /// Scans `html` once for metadata candidates.
+#[cfg(test)]
 pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
+    scan_meta_and_shape(html).0
+}
+
+/// Scans `html` once for metadata candidates and for the shape of its element tree (the depth
+/// guard's [`crate::scan::shape`]). The guard reads the strict tokens, with the content of
+/// `svg`/`math` as markup; the metadata, the lenient ones. They are the same tokens unless the
+/// lenient tokenizer meets `<!-->`, `<!--->` or a quote not after `=`
+/// ([`crate::scan::Tokens::diverged`]),
+/// or a raw-text element inside foreign content holds a `<` (read as markup there): only then
+/// does the guard get a pass of its own.
+pub(crate) fn scan_meta_and_shape(html: &str) -> (HtmlMeta, Shape) {
+    let mut shape = ShapeScan::default();
+    // The next token is the raw text of an element the guard reads as markup.
+    let mut foreign_raw = false;
+    let mut raw_diverged = false;
     let mut m = HtmlMeta::default();
     let mut in_title = false;
     let mut in_ld = false;
@@ -120,9 +137,21 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
     let mut seen_h1 = false;
     let mut date_cap: Option<(String, usize, String)> = None; // tag, depth, text
     let mut title_cap: Option<(String, usize, String)> = None;
-    for tok in tokens(html) {
+    let mut toks = tokens(html);
+    for tok in toks.by_ref() {
+        if foreign_raw {
+            foreign_raw = false;
+            raw_diverged |= matches!(tok, Token::Text(t) if t.contains('<'));
+        }
         match tok {
             Token::Start { name, attrs } => {
+                let name_class = names::class(name);
+                // Raw text in foreign content: markup for the guard (the strict tokens), raw
+                // text here; the same tokens unless the text holds a tag.
+                foreign_raw = shape.start(name, name_class, attrs)
+                    && name_class & names::RAW_TEXT != 0
+                    && !attrs.trim_end().ends_with('/');
+                let void = name_class & names::VOID != 0;
                 in_title = false;
                 in_ld = false;
                 if let Some((_, tag, depth, _)) = capture.as_mut()
@@ -185,7 +214,7 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
                     } else if prop.eq_ignore_ascii_case("author")
                         && m.byline.is_none()
                         && capture.is_none()
-                        && !crate::scan::is_void(name)
+                        && !void
                     {
                         capture =
                             Some((Capture::ItempropAuthor, lname.to_string(), 1, String::new()));
@@ -203,7 +232,7 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
                 }
                 if m.entry_title.is_none()
                     && title_cap.is_none()
-                    && !crate::scan::is_void(name)
+                    && !void
                     && lname != "body"
                     && lname != "article"
                     && class.as_deref().is_some_and(is_entry_title_class)
@@ -221,12 +250,12 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
                             .get(a.title)
                             .or_else(|| a.get(a.content))
                             .and_then(|d| crate::normalize_date(&d));
-                        if m.class_date.is_none() && !crate::scan::is_void(name) {
+                        if m.class_date.is_none() && !void {
                             date_cap = Some((lname.to_string(), 1, String::new()));
                         }
                     }
                 }
-                if capture.is_none() && m.byline.is_none() && !crate::scan::is_void(name) {
+                if capture.is_none() && m.byline.is_none() && !void {
                     let rel_author = a
                         .get(a.rel)
                         .is_some_and(|r| r.eq_ignore_ascii_case("author"));
@@ -237,6 +266,7 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
                 }
             }
             Token::End { name } => {
+                shape.end(name);
                 in_title = false;
                 in_ld = false;
                 let mut title_done = false;
@@ -306,10 +336,15 @@ pub(crate) fn scan_meta(html: &str) -> HtmlMeta {
             }
         }
     }
-    m
+    let shape = if toks.diverged() || raw_diverged {
+        crate::scan::shape(html)
+    } else {
+        shape.shape()
+    };
+    (m, shape)
 }
 
-/// The attributes [`scan_meta`] looks at on every start tag, each the first of its name (as
+/// The attributes [`scan_meta_and_shape`] looks at on every start tag, each the first of its name (as
 /// [`attr`] finds it), undecoded: one pass over the attribute text instead of one per question.
 #[derive(Default)]
 struct TagAttrs<'a> {
@@ -1059,6 +1094,33 @@ mod tests {
             c in "(title|headline|date|publish|posted|byline|author|autor|entry|post|story|update|avatar|bio|name|-|__| |[a-zA-Z]|é){0,8}"
         ) {
             proptest::prop_assert!(!any_class_test(&c) || may_name_a_field(&c));
+        }
+
+        /// The metadata scan's shape is the depth guard's (`scan::shape`) on tag soup with
+        /// foreign content, raw-text elements, short comments and stray quotes.
+        #[test]
+        fn merged_shape_is_the_guards(
+            s in "(<(/?)(div|p|svg|math|style|title|script|b|table|td|li|br|img|span|foreignObject)( a=\"x\"| b| c'd)?( /)?>|<!-->|<!--->|<!--|-->|x|\"|'){0,80}"
+        ) {
+            proptest::prop_assert_eq!(scan_meta_and_shape(&s).1, crate::scan::shape(&s));
+        }
+    }
+
+    #[test]
+    fn merged_shape_on_deep_and_odd_markup() {
+        let n = 5000;
+        for html in [
+            "<div/>".repeat(n),
+            "<div></i>".repeat(n),
+            "<svg><div/>".repeat(n),
+            format!("<!-->{}", "<div>".repeat(n)),
+            format!("<p a\">{}", "<div>".repeat(n)),
+            format!("<svg><style>{}", "<div>".repeat(n)),
+            "<div>".repeat(70_000),
+            format!("<svg>{}</svg>", "<path d='M0'/>".repeat(2000)),
+            "<div><p>one<p>two<span>three</div>".repeat(1000),
+        ] {
+            assert_eq!(scan_meta_and_shape(&html).1, crate::scan::shape(&html));
         }
     }
 }

@@ -14,6 +14,7 @@
 //! This is a heuristic, not a bound: `lib.rs` uses it with a wide margin (see
 //! `COMBINE_PARA_RATIO`), and the crate README gives the measurement that chose it.
 
+use crate::names;
 use crate::scan::{Token, tokens};
 
 /// Shortest run that counts as a paragraph (readability's minimum paragraph length).
@@ -21,98 +22,22 @@ const MIN_RUN: usize = 25;
 
 /// Block elements: each start or end tag ends a text run.
 fn is_block(name: &str) -> bool {
-    one_of(
-        name,
-        &[
-            "p",
-            "div",
-            "section",
-            "article",
-            "td",
-            "th",
-            "pre",
-            "blockquote",
-            "main",
-            "body",
-            "center",
-            "li",
-            "ul",
-            "ol",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "table",
-            "tbody",
-            "thead",
-            "tfoot",
-            "tr",
-            "header",
-            "footer",
-            "nav",
-            "aside",
-            "form",
-            "figure",
-            "figcaption",
-            "dl",
-            "dd",
-            "dt",
-            "address",
-            "fieldset",
-            "details",
-            "summary",
-            "menu",
-            "html",
-        ],
-    )
+    names::class(name) & names::PARA_BLOCK != 0
 }
 
 /// Blocks whose own text counts as paragraph text.
 fn is_para(name: &str) -> bool {
-    one_of(
-        name,
-        &[
-            "p",
-            "div",
-            "section",
-            "article",
-            "td",
-            "pre",
-            "blockquote",
-            "main",
-            "body",
-            "center",
-            "html",
-        ],
-    )
+    names::class(name) & names::PARA != 0
 }
 
 /// Blocks whose start tag closes an open `p` (the HTML parser's implicit end).
 fn closes_p(name: &str) -> bool {
-    is_block(name)
-        && !one_of(
-            name,
-            &[
-                "td", "th", "tr", "tbody", "thead", "tfoot", "li", "dd", "dt",
-            ],
-        )
+    names::class(name) & (names::PARA_BLOCK | names::PARA_KEEPS_P) == names::PARA_BLOCK
 }
 
 /// Elements whose content is never text for a reader.
 fn is_hidden(name: &str) -> bool {
-    one_of(
-        name,
-        &[
-            "head", "title", "script", "style", "template", "svg", "textarea", "iframe", "select",
-            "button", "object",
-        ],
-    )
-}
-
-fn one_of(name: &str, set: &[&str]) -> bool {
-    set.iter().any(|n| name.eq_ignore_ascii_case(n))
+    names::class(name) & names::PARA_HIDDEN != 0
 }
 
 /// A text run being measured.

@@ -6,19 +6,17 @@
 
 use std::borrow::Cow;
 
-/// Elements removed with their content. Not `noscript`: some pages (Blogger) hold their whole
-/// text there, and dom_smoothie reads it.
-const DROPPED: &[&str] = &["script", "style", "svg", "template"];
+use crate::names;
 
-/// Elements trafilatura deletes with their content in its own cleaning (its `TAGS_TO_CLEAN`):
-/// removed from its input too, so that none of its passes walks them. Not `form` (some sites
-/// wrap the whole page in one, and trafilatura's whole-page fallback then needs it), not
-/// `figure` (trafilatura keeps figures holding tables), not `head` (metadata) and not
-/// `noscript` (on some pages the text is there, and trafilatura's whole-page fallback finds it).
-const DROPPED_FOR_TRAFILATURA: &[&str] = &[
-    "script", "style", "svg", "template", "nav", "aside", "footer", "iframe", "select", "button",
-    "textarea", "menu", "video", "audio", "canvas", "math", "object",
-];
+// The elements removed with their content are the lists `names::DROPPED` (`script` except
+// JSON-LD, `style`, `svg`, `template`) and `names::DROPPED_FOR_TRAFILATURA`. Not `noscript`:
+// some pages (Blogger) hold their whole text there, and dom_smoothie reads it. trafilatura's
+// copy also loses the elements it deletes with their content in its own cleaning (its
+// `TAGS_TO_CLEAN`), so that none of its passes walks them: `nav`, `aside`, `footer`, `iframe`,
+// form controls, media. Not `form` (some sites wrap the whole page in one, and trafilatura's
+// whole-page fallback then needs it), not `figure` (trafilatura keeps figures holding tables),
+// not `head` (metadata) and not `noscript` (on some pages the text is there, and trafilatura's
+// whole-page fallback finds it).
 
 fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     let first = needle.first()?.to_ascii_lowercase();
@@ -38,18 +36,19 @@ fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     }
 }
 
-/// `html` without comments and without the [`DROPPED`] elements (JSON-LD scripts are kept for
+/// `html` without comments and without the `names::DROPPED` elements (JSON-LD scripts are kept for
 /// the libraries' metadata). An element whose end tag is missing is kept as it is.
 pub(crate) fn preclean(html: &str) -> Cow<'_, str> {
-    preclean_with(html, DROPPED)
+    preclean_with(html, names::DROPPED)
 }
 
-/// [`preclean`] for trafilatura's input: also the elements of [`DROPPED_FOR_TRAFILATURA`].
+/// [`preclean`] for trafilatura's input: also the elements of `names::DROPPED_FOR_TRAFILATURA`.
 pub(crate) fn preclean_for_trafilatura(html: &str) -> Cow<'_, str> {
-    preclean_with(html, DROPPED_FOR_TRAFILATURA)
+    preclean_with(html, names::DROPPED_FOR_TRAFILATURA)
 }
 
-fn preclean_with<'a>(html: &'a str, dropped_names: &[&str]) -> Cow<'a, str> {
+/// `html` without comments and the elements of class `dropped` ([`names::class`]).
+fn preclean_with(html: &str, dropped: u32) -> Cow<'_, str> {
     let b = html.as_bytes();
     let mut out = String::new();
     let mut copied = 0usize;
@@ -70,14 +69,11 @@ fn preclean_with<'a>(html: &'a str, dropped_names: &[&str]) -> Cow<'a, str> {
             .skip(1)
             .take_while(|c| c.is_ascii_alphanumeric())
             .count();
-        let name = rest.get(1..1 + name_len).unwrap_or_default();
-        let Some(dropped) = dropped_names
-            .iter()
-            .find(|d| name.eq_ignore_ascii_case(d.as_bytes()))
-        else {
+        let name = html.get(at + 1..at + 1 + name_len).unwrap_or_default();
+        if names::class(name) & dropped == 0 {
             i = at + 1;
             continue;
-        };
+        }
         let tag_end = memchr::memchr(b'>', rest).map_or(b.len(), |o| at + o + 1);
         let open = html.get(at..tag_end).unwrap_or_default();
         if open.ends_with("/>") {
@@ -86,9 +82,10 @@ fn preclean_with<'a>(html: &'a str, dropped_names: &[&str]) -> Cow<'a, str> {
         }
         let mut close_pat = Vec::with_capacity(name.len() + 2);
         close_pat.extend_from_slice(b"</");
-        close_pat.extend_from_slice(dropped.as_bytes());
+        close_pat.extend_from_slice(name.as_bytes());
         let close = find_ci(b, tag_end, &close_pat);
-        let keep = *dropped == "script" && open.to_ascii_lowercase().contains("ld+json");
+        let keep =
+            name.eq_ignore_ascii_case("script") && open.to_ascii_lowercase().contains("ld+json");
         match close {
             Some(c) if !keep => {
                 let end = b

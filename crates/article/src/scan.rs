@@ -7,6 +7,8 @@
 
 use std::borrow::Cow;
 
+use crate::names;
+
 /// One piece of markup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Token<'a> {
@@ -19,33 +21,6 @@ pub(crate) enum Token<'a> {
     Text(&'a str),
 }
 
-/// Elements whose content is raw text up to the matching end tag.
-fn is_raw_text(name: &str) -> bool {
-    [
-        "script",
-        "style",
-        "textarea",
-        "title",
-        "xmp",
-        "noscript",
-        "iframe",
-        "noembed",
-        "plaintext",
-    ]
-    .iter()
-    .any(|n| name.eq_ignore_ascii_case(n))
-}
-
-/// Void elements: never have an end tag, never increase the depth.
-pub(crate) fn is_void(name: &str) -> bool {
-    [
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-        "source", "track", "wbr", "keygen",
-    ]
-    .iter()
-    .any(|n| name.eq_ignore_ascii_case(n))
-}
-
 /// Iterator over the [`Token`]s of an HTML string.
 #[derive(Debug, Clone)]
 pub(crate) struct Tokens<'a> {
@@ -56,6 +31,9 @@ pub(crate) struct Tokens<'a> {
     /// Follow the HTML parser where this tokenizer is otherwise lenient: `<!-->` is a whole
     /// comment, and a quote opens an attribute value only after `=`.
     strict: bool,
+    /// Lenient mode met a construct where the strict tokenizer splits the markup differently
+    /// (`<!-->`, `<!--->`, a quote not after `=`).
+    diverged: bool,
 }
 
 /// Tokenizes `html`.
@@ -65,6 +43,7 @@ pub(crate) fn tokens(html: &str) -> Tokens<'_> {
         pos: 0,
         raw_until: None,
         strict: false,
+        diverged: false,
     }
 }
 
@@ -100,6 +79,12 @@ impl Tokens<'_> {
     pub(crate) fn markup_content(&mut self) {
         self.raw_until = None;
     }
+
+    /// Whether the tokens so far may differ from those of [`tokens_strict`] (always false in
+    /// strict mode): the lenient tokenizer met `<!-->`, `<!--->` or a quote not after `=`.
+    pub(crate) fn diverged(&self) -> bool {
+        self.diverged
+    }
 }
 
 impl<'a> Iterator for Tokens<'a> {
@@ -132,6 +117,9 @@ impl<'a> Iterator for Tokens<'a> {
             }
             // rest starts with '<'
             if rest.starts_with(b"<!--") {
+                if !self.strict && (rest[4..].starts_with(b">") || rest[4..].starts_with(b"->")) {
+                    self.diverged = true;
+                }
                 // Strict: `<!-->` and `<!--->` are whole (empty) comments.
                 self.pos = if self.strict && rest[4..].starts_with(b">") {
                     self.pos + 5
@@ -187,6 +175,9 @@ impl<'a> Iterator for Tokens<'a> {
                         continue;
                     }
                     None if (after_eq || !self.strict) && (b == b'"' || b == b'\'') => {
+                        if !after_eq {
+                            self.diverged = true;
+                        }
                         quote = Some(b);
                     }
                     None if b == b'>' => break,
@@ -202,7 +193,7 @@ impl<'a> Iterator for Tokens<'a> {
             if is_end {
                 return Some(Token::End { name });
             }
-            if is_raw_text(name) && !attrs.trim_end().ends_with('/') {
+            if names::class(name) & names::RAW_TEXT != 0 && !attrs.trim_end().ends_with('/') {
                 self.raw_until = Some(name);
             }
             return Some(Token::Start { name, attrs });
@@ -360,54 +351,117 @@ fn decode_one(ent: &str) -> Option<char> {
     Some(c)
 }
 
-/// Block-level elements: a tag-strip breaks lines around them.
-fn is_block(name: &str) -> bool {
-    [
-        "p",
-        "div",
-        "br",
-        "li",
-        "ul",
-        "ol",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "tr",
-        "table",
-        "section",
-        "article",
-        "header",
-        "footer",
-        "blockquote",
-        "pre",
-        "dd",
-        "dt",
-        "dl",
-        "hr",
-        "main",
-        "aside",
-        "nav",
-        "figure",
-        "figcaption",
-        "form",
-        "td",
-        "th",
-    ]
-    .iter()
-    .any(|n| name.eq_ignore_ascii_case(n))
+/// [`strip_tags`] of the markup trafilatura would serialise for the children of `id` in `doc`
+/// (its `content_html`), read off the tree without serialising it; `None` when that markup
+/// is empty (no children, or only empty text nodes). The serialiser escapes `&`, `<`, `>` and
+/// U+00A0 in text, which the tag-strip decodes back (U+00A0 as a space), and writes no end tag
+/// and no children for void elements; a tree holding anything else the tag-strip could read
+/// differently (comments, raw-text elements, `template`, children of void elements, odd names,
+/// great depth) is serialised and stripped as before.
+pub(crate) fn strip_tree(
+    doc: &trafilatura::dom::Document,
+    id: trafilatura::dom::NodeId,
+) -> Option<String> {
+    if !doc.is_element(id) {
+        return None;
+    }
+    let children = doc.child_nodes(id);
+    if children.iter().all(|&c| doc.text_node_str(c) == Some("")) {
+        return None;
+    }
+    let mut w = StripWalk::default();
+    for c in children {
+        if !w.walk(doc, c, 0) {
+            return Some(strip_tags(&doc.inner_html(id)));
+        }
+    }
+    w.flush();
+    Some(w.out)
 }
 
-/// Elements whose content is never text for a reader.
-fn is_hidden(name: &str) -> bool {
-    [
-        "script", "style", "noscript", "template", "svg", "head", "textarea", "iframe", "object",
-        "select", "button",
-    ]
-    .iter()
-    .any(|n| name.eq_ignore_ascii_case(n))
+/// The state of [`strip_tags`], fed from a tree (see [`strip_tree`]).
+#[derive(Default)]
+struct StripWalk {
+    out: String,
+    line: String,
+    hidden: usize,
+}
+
+/// Elements the HTML serialiser writes without end tag and children.
+const SERIALIZER_VOID: &[&str] = &[
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
+    "keygen", "link", "meta", "param", "source", "track", "wbr",
+];
+
+/// Deeper trees take the serialising path.
+const STRIP_WALK_DEPTH: usize = 256;
+
+impl StripWalk {
+    fn flush(&mut self) {
+        let t = self.line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !t.is_empty() {
+            if !self.out.is_empty() {
+                self.out.push('\n');
+            }
+            self.out.push_str(&t);
+        }
+        self.line.clear();
+    }
+
+    /// Feeds node `id`; false when the tree needs the serialising path.
+    fn walk(
+        &mut self,
+        doc: &trafilatura::dom::Document,
+        id: trafilatura::dom::NodeId,
+        depth: usize,
+    ) -> bool {
+        if let Some(t) = doc.text_node_str(id) {
+            if self.hidden == 0 {
+                if t.contains('\u{a0}') {
+                    self.line.push_str(&t.replace('\u{a0}', " "));
+                } else {
+                    self.line.push_str(t);
+                }
+            }
+            return true;
+        }
+        if depth > STRIP_WALK_DEPTH || !doc.is_element(id) {
+            return false;
+        }
+        let name = doc.tag_name(id);
+        let plain_name = name.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+            && !name
+                .bytes()
+                .any(|b| b.is_ascii_whitespace() || b == b'/' || b == b'>');
+        let class = names::class(name);
+        if !plain_name
+            || class & names::RAW_TEXT != 0
+            || name.eq_ignore_ascii_case("template")
+            || name.eq_ignore_ascii_case("noframes")
+        {
+            return false;
+        }
+        if class & names::STRIP_HIDDEN != 0 {
+            self.hidden += 1;
+        } else if class & names::STRIP_BLOCK != 0 {
+            self.flush();
+        }
+        let children = doc.child_nodes(id);
+        if SERIALIZER_VOID.contains(&name) {
+            return children.is_empty();
+        }
+        for c in children {
+            if !self.walk(doc, c, depth + 1) {
+                return false;
+            }
+        }
+        if class & names::STRIP_HIDDEN != 0 {
+            self.hidden = self.hidden.saturating_sub(1);
+        } else if class & names::STRIP_BLOCK != 0 {
+            self.flush();
+        }
+        true
+    }
 }
 
 /// Plain tag-strip: the visible text of `html` (body, no scripts or styles), one block per line,
@@ -429,16 +483,18 @@ pub(crate) fn strip_tags(html: &str) -> String {
     for tok in tokens(html) {
         match tok {
             Token::Start { name, attrs } => {
-                if is_hidden(name) && !attrs.trim_end().ends_with('/') {
+                let class = names::class(name);
+                if class & names::STRIP_HIDDEN != 0 && !attrs.trim_end().ends_with('/') {
                     hidden += 1;
-                } else if is_block(name) {
+                } else if class & names::STRIP_BLOCK != 0 {
                     flush(&mut line, &mut out);
                 }
             }
             Token::End { name } => {
-                if is_hidden(name) {
+                let class = names::class(name);
+                if class & names::STRIP_HIDDEN != 0 {
                     hidden = hidden.saturating_sub(1);
-                } else if is_block(name) {
+                } else if class & names::STRIP_BLOCK != 0 {
                     flush(&mut line, &mut out);
                 }
             }
@@ -451,217 +507,6 @@ pub(crate) fn strip_tags(html: &str) -> String {
     }
     flush(&mut line, &mut out);
     out
-}
-
-/// Any-case membership of `name` in `set`.
-fn one_of(name: &str, set: &[&str]) -> bool {
-    set.iter().any(|n| name.eq_ignore_ascii_case(n))
-}
-
-/// The HTML parser's "special" elements: an end tag of another name that is not one of the
-/// in-scope tags below does not close across them (the parser ignores it).
-fn is_special(name: &str) -> bool {
-    one_of(
-        name,
-        &[
-            "address",
-            "applet",
-            "article",
-            "aside",
-            "blockquote",
-            "body",
-            "button",
-            "caption",
-            "center",
-            "colgroup",
-            "dd",
-            "details",
-            "dialog",
-            "dir",
-            "div",
-            "dl",
-            "dt",
-            "fieldset",
-            "figcaption",
-            "figure",
-            "footer",
-            "form",
-            "frameset",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "head",
-            "header",
-            "hgroup",
-            "html",
-            "li",
-            "listing",
-            "main",
-            "marquee",
-            "menu",
-            "nav",
-            "object",
-            "ol",
-            "p",
-            "pre",
-            "search",
-            "section",
-            "select",
-            "summary",
-            "table",
-            "tbody",
-            "td",
-            "template",
-            "tfoot",
-            "th",
-            "thead",
-            "tr",
-            "ul",
-            "xmp",
-        ],
-    )
-}
-
-/// End tags the parser closes whenever their element is in scope, across everything but the
-/// scope boundaries (block elements, list items, headings, formatting elements, tables).
-fn closes_in_scope(name: &str) -> bool {
-    one_of(
-        name,
-        &[
-            "address",
-            "article",
-            "aside",
-            "blockquote",
-            "button",
-            "center",
-            "details",
-            "dialog",
-            "dir",
-            "div",
-            "dl",
-            "fieldset",
-            "figcaption",
-            "figure",
-            "footer",
-            "header",
-            "hgroup",
-            "listing",
-            "main",
-            "menu",
-            "nav",
-            "ol",
-            "pre",
-            "search",
-            "section",
-            "summary",
-            "ul",
-            "form",
-            "p",
-            "li",
-            "dd",
-            "dt",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "applet",
-            "marquee",
-            "object",
-            "a",
-            "b",
-            "big",
-            "code",
-            "em",
-            "font",
-            "i",
-            "nobr",
-            "s",
-            "small",
-            "strike",
-            "strong",
-            "tt",
-            "u",
-            "table",
-            "tbody",
-            "thead",
-            "tfoot",
-            "tr",
-            "td",
-            "th",
-            "caption",
-            "select",
-            "body",
-            "html",
-        ],
-    )
-}
-
-/// The parser's scope boundaries.
-fn is_scope_boundary(name: &str) -> bool {
-    one_of(
-        name,
-        &[
-            "applet", "caption", "html", "table", "td", "th", "marquee", "object", "template",
-        ],
-    )
-}
-
-/// HTML start tags that end foreign (`svg`, `math`) content.
-fn breaks_out_of_foreign(name: &str) -> bool {
-    one_of(
-        name,
-        &[
-            "b",
-            "big",
-            "blockquote",
-            "body",
-            "br",
-            "center",
-            "code",
-            "dd",
-            "div",
-            "dl",
-            "dt",
-            "em",
-            "embed",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "head",
-            "hr",
-            "i",
-            "img",
-            "li",
-            "listing",
-            "menu",
-            "meta",
-            "nobr",
-            "ol",
-            "p",
-            "pre",
-            "ruby",
-            "s",
-            "small",
-            "span",
-            "strong",
-            "strike",
-            "sub",
-            "sup",
-            "table",
-            "tt",
-            "u",
-            "ul",
-            "var",
-        ],
-    )
 }
 
 /// How far down the open elements an end tag looks for its element; beyond, it is taken as
@@ -696,70 +541,101 @@ pub(crate) struct Shape {
 /// text. Unclosed `p`/`li` are not closed by their siblings,
 /// which overcounts.
 ///
-/// Counts the elements in the same pass.
+/// Counts the elements in the same pass. (The extractor gets it from the metadata scan's
+/// tokens, `meta::scan_meta_and_shape`, except on pages where those differ from the strict
+/// tokens.)
 pub(crate) fn shape(html: &str) -> Shape {
-    // (name, foreign)
-    let mut stack: Vec<(&str, bool)> = Vec::new();
-    let mut max = 0;
-    let mut elements = 0;
+    let mut scan = ShapeScan::default();
     let mut toks = tokens_strict(html);
     while let Some(tok) = toks.next() {
         match tok {
             Token::Start { name, attrs } => {
-                if is_void(name) {
-                    continue;
-                }
-                let in_foreign = stack.last().is_some_and(|&(_, f)| f);
-                let mut foreign = in_foreign || one_of(name, &["svg", "math"]);
-                if in_foreign && breaks_out_of_foreign(name) {
-                    while stack.last().is_some_and(|&(_, f)| f) {
-                        stack.pop();
-                    }
-                    foreign = false;
-                }
-                if foreign {
+                if scan.start(name, names::class(name), attrs) {
                     toks.markup_content();
                 }
-                if foreign && attrs.trim_end().ends_with('/') {
-                    continue;
-                }
-                stack.push((name, foreign));
-                elements += 1;
-                max = max.max(stack.len());
-                if stack.len() > DEPTH_CAP {
-                    return Shape {
-                        depth: max,
-                        elements,
-                    };
-                }
             }
-            Token::End { name } => {
-                let scoped = closes_in_scope(name);
-                let mut hit = None;
-                for (i, &(open, foreign)) in stack.iter().enumerate().rev().take(END_TAG_REACH) {
-                    if open.eq_ignore_ascii_case(name) {
-                        hit = Some(i);
-                        break;
-                    }
-                    let barrier = if scoped {
-                        is_scope_boundary(open)
-                    } else {
-                        is_special(open)
-                    };
-                    if barrier && !foreign {
-                        break;
-                    }
-                }
-                if let Some(i) = hit {
-                    stack.truncate(i);
-                }
-            }
+            Token::End { name } => scan.end(name),
             Token::Text(_) => {}
         }
+        if scan.capped {
+            break;
+        }
     }
-    Shape {
-        depth: max,
-        elements,
+    scan.shape()
+}
+
+/// The state of [`shape`] over a [`tokens_strict`] stream, for passes that read the tokens for
+/// other purposes too (the metadata scan).
+#[derive(Debug, Default)]
+pub(crate) struct ShapeScan<'a> {
+    /// Open elements, innermost last: name, [`names::class`], foreign.
+    stack: Vec<(&'a str, u32, bool)>,
+    max: usize,
+    elements: usize,
+    /// Past [`DEPTH_CAP`]: the shape is final, the rest of the tokens change nothing.
+    capped: bool,
+}
+
+impl<'a> ShapeScan<'a> {
+    /// A start tag (`class` = [`names::class`] of `name`). Returns whether the tokenizer must
+    /// read the element's content as markup ([`Tokens::markup_content`]): inside `svg`/`math`.
+    pub(crate) fn start(&mut self, name: &'a str, class: u32, attrs: &str) -> bool {
+        if self.capped || class & names::VOID != 0 {
+            return false;
+        }
+        let stack = &mut self.stack;
+        let in_foreign = stack.last().is_some_and(|&(_, _, f)| f);
+        let mut foreign = in_foreign || class & names::FOREIGN != 0;
+        if in_foreign && class & names::BREAKS_FOREIGN != 0 {
+            while stack.last().is_some_and(|&(_, _, f)| f) {
+                stack.pop();
+            }
+            foreign = false;
+        }
+        if foreign && attrs.trim_end().ends_with('/') {
+            return foreign;
+        }
+        stack.push((name, class, foreign));
+        self.elements += 1;
+        self.max = self.max.max(stack.len());
+        if stack.len() > DEPTH_CAP {
+            self.capped = true;
+        }
+        foreign
+    }
+
+    /// An end tag.
+    pub(crate) fn end(&mut self, name: &str) {
+        if self.capped {
+            return;
+        }
+        let barrier_class = if names::class(name) & names::CLOSES_IN_SCOPE != 0 {
+            names::SCOPE_BOUNDARY
+        } else {
+            names::SPECIAL
+        };
+        let mut hit = None;
+        for (i, &(open, class, foreign)) in self.stack.iter().enumerate().rev().take(END_TAG_REACH)
+        {
+            if open.eq_ignore_ascii_case(name) {
+                hit = Some(i);
+                break;
+            }
+            if class & barrier_class != 0 && !foreign {
+                break;
+            }
+        }
+        if let Some(i) = hit {
+            self.stack.truncate(i);
+        }
+    }
+
+    /// The shape of the tokens seen.
+    pub(crate) fn shape(&self) -> Shape {
+        Shape {
+            depth: self.max,
+            elements: self.elements,
+        }
     }
 }
 
@@ -821,6 +697,34 @@ mod tests {
                 Token::End { name: "p" },
             ]
         );
+    }
+
+    proptest::proptest! {
+        /// Where the lenient tokenizer does not report a divergence, its tokens are the strict
+        /// ones (what lets the metadata scan feed the depth guard).
+        #[test]
+        fn lenient_tokens_are_strict_unless_diverged(
+            s in "(<(/?)(div|p|a|title|script)( a=\"x>\"| b| c'd| e=f'g'| h=\"i| j='k')?( /)?>|<!-->|<!--->|<!--|-->|<!x>|x|>|\"|'){0,40}"
+        ) {
+            let mut lenient = tokens(&s);
+            let toks: Vec<_> = lenient.by_ref().collect();
+            if !lenient.diverged() {
+                let strict: Vec<_> = tokens_strict(&s).collect();
+                proptest::prop_assert_eq!(toks, strict);
+            }
+        }
+    }
+
+    #[test]
+    fn divergence_is_reported() {
+        for s in ["<!-->x", "<!--->x", "<p a\">x</p>", "<p 'b'>x"] {
+            let mut t = tokens(s);
+            t.by_ref().for_each(drop);
+            assert!(t.diverged(), "{s}");
+        }
+        let mut t = tokens("<p a=\"b\" c='d'>x<!-- c --></p>");
+        t.by_ref().for_each(drop);
+        assert!(!t.diverged());
     }
 
     #[test]

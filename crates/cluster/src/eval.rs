@@ -59,16 +59,57 @@ fn field<'a>(v: &'a Value, name: &str) -> Option<&'a str> {
     v.get(name).and_then(Value::as_str)
 }
 
+/// One labelled data set as annotated documents (what a store would hold), before features.
+#[derive(Debug, Clone)]
+pub struct Labelled {
+    /// Short name.
+    pub name: String,
+    /// Annotated documents, in file order.
+    pub documents: Vec<Document>,
+    /// Gold cluster of each document.
+    pub gold: Vec<String>,
+    /// Seconds spent reading and annotating.
+    pub annotate_secs: f64,
+}
+
+impl Dataset {
+    /// The features and cues of a labelled set's documents.
+    pub fn of(set: &Labelled) -> Dataset {
+        Dataset {
+            name: set.name.clone(),
+            docs: set
+                .documents
+                .iter()
+                .map(DocFeatures::from_document)
+                .collect(),
+            cues: set.documents.iter().map(Cues::from_document).collect(),
+            gold: set.gold.clone(),
+            annotate_secs: set.annotate_secs,
+        }
+    }
+}
+
 /// Reads and annotates one data set: `text_field` holds the text, `gold_field` the label.
 pub fn load(path: &Path, name: &str, text_field: &str, gold_field: &str) -> Result<Dataset> {
+    Ok(Dataset::of(&load_documents(
+        path, name, text_field, gold_field,
+    )?))
+}
+
+/// [`load`] without the features: the annotated documents and their labels.
+pub fn load_documents(
+    path: &Path,
+    name: &str,
+    text_field: &str,
+    gold_field: &str,
+) -> Result<Labelled> {
     let shown = path.display().to_string();
     let started = Instant::now();
     let content = std::fs::read_to_string(path).map_err(|source| Error::Io {
         path: shown.clone(),
         source,
     })?;
-    let mut docs = Vec::new();
-    let mut cues = Vec::new();
+    let mut documents = Vec::new();
     let mut gold = Vec::new();
     for (i, line) in content.lines().enumerate() {
         if line.trim().is_empty() {
@@ -89,42 +130,63 @@ pub fn load(path: &Path, name: &str, text_field: &str, gold_field: &str) -> Resu
             Some(Value::Number(n)) => n.to_string(),
             _ => return Err(bad(format!("no {gold_field}"))),
         };
-        let doc = annotated(id, field(&v, "title"), text, field(&v, "published"));
-        docs.push(DocFeatures::from_document(&doc));
-        cues.push(crate::Cues::from_document(&doc));
+        documents.push(annotated(
+            id,
+            field(&v, "title"),
+            text,
+            field(&v, "published"),
+        ));
         gold.push(label);
     }
-    Ok(Dataset {
+    Ok(Labelled {
         name: name.to_string(),
-        docs,
-        cues,
+        documents,
         gold,
         annotate_secs: started.elapsed().as_secs_f64(),
     })
 }
 
-/// Loads the three dev sets from the `news-clustering` directory.
-pub fn load_all(dir: &Path) -> Result<Vec<Dataset>> {
+/// The three dev sets of the `news-clustering` directory as annotated documents.
+pub fn load_all_documents(dir: &Path) -> Result<Vec<Labelled>> {
     Ok(vec![
-        load(
+        load_documents(
             &dir.join("ecbplus_odd_topics.jsonl"),
             "ECB+ odd",
             "text",
             "event_id",
         )?,
-        load(
+        load_documents(
             &dir.join("newswcl50_docs.jsonl"),
             "NewsWCL50",
             "text_detokenized",
             "event_id",
         )?,
-        load(
+        load_documents(
             &dir.join("wikiref220_docs.jsonl"),
             "WikiRef220",
             "text",
             "topic_label",
         )?,
     ])
+}
+
+/// Loads the three dev sets from the `news-clustering` directory.
+pub fn load_all(dir: &Path) -> Result<Vec<Dataset>> {
+    Ok(load_all_documents(dir)?.iter().map(Dataset::of).collect())
+}
+
+/// The order in which the incremental rows feed documents: by publication date (undated ones
+/// keep file order, after the dated). A store-backed run must store them in this order to be
+/// compared with them.
+pub fn publication_order(docs: &[DocFeatures]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_by(|&a, &b| match (&docs[a].published, &docs[b].published) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    order
 }
 
 /// Incremental clustering of `docs` in publication order (undated ones keep file order, after
@@ -141,13 +203,7 @@ pub fn incremental_cued(
     params: &Params,
 ) -> Vec<usize> {
     let cues = cues.filter(|c| c.len() == docs.len());
-    let mut order: Vec<usize> = (0..docs.len()).collect();
-    order.sort_by(|&a, &b| match (&docs[a].published, &docs[b].published) {
-        (Some(x), Some(y)) => x.cmp(y),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    });
+    let order = publication_order(docs);
     let mut events = Events::new(Clusterer::new(params.clone(), crate::DfTable::new()));
     for &i in &order {
         events.push_cued(&docs[i], cues.map(|c| &c[i]));
@@ -244,13 +300,13 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "{:<11} {:<12} {:>5} {:>5} {:>6} {:>7} {:>7} {:>7} {:>9}",
+            "{:<11} {:<14} {:>5} {:>5} {:>6} {:>7} {:>7} {:>7} {:>9}",
             "dataset", "method", "docs", "gold", "found", "B3 P", "B3 R", "B3 F1", "docs/s"
         )?;
         for r in &self.rows {
             writeln!(
                 f,
-                "{:<11} {:<12} {:>5} {:>5} {:>6} {:>7.3} {:>7.3} {:>7.3} {:>9.0}",
+                "{:<11} {:<14} {:>5} {:>5} {:>6} {:>7.3} {:>7.3} {:>7.3} {:>9.0}",
                 r.dataset,
                 r.method,
                 r.docs,

@@ -31,11 +31,18 @@ pub const MERGE_LOOKS: usize = 4;
 /// Most members an event may have and still be re-examined ([`Params::resplit_from`]); a
 /// larger event keeps its members (the reference [`Events`] stops keeping their features).
 pub const RESPLIT_MEMBERS: usize = 64;
+/// Most members, originals and near-duplicates together, an event may have and still be
+/// re-examined (copies are not counted in [`EventProfile::members`] but are read with their
+/// originals): this bounds the work of a re-examination whatever the copies.
+pub const RESPLIT_KEPT: usize = 4 * RESPLIT_MEMBERS;
 
 /// What an event looks like to the clusterer: a compact summary of its members.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EventProfile {
-    /// Documents in the event.
+    /// Original documents in the event: the members the sums below are of. A near-duplicate
+    /// of a member (a syndicated copy, a re-post: [`Decision::duplicate_of`]) is the same
+    /// story and is neither counted nor summed ([`EventProfile::add_copy`]), so that copies
+    /// do not make an event look more cohesive than its reports are ([`Clusterer::within`]).
     pub members: u32,
     /// Centroid: the sum of the members' unit term vectors (sub-linear counts, title weighted,
     /// no idf), the [`PROFILE_TERMS`] heaviest terms, sorted by term.
@@ -163,6 +170,28 @@ impl EventProfile {
     /// [`EventProfile::add`] or an equal update); `add` then `add_names` is [`EventProfile::add_cued`].
     pub fn add_names(&mut self, cues: &Cues) {
         add_into(&mut self.names, unit_names(cues).0, PROFILE_NAMES);
+    }
+
+    /// Adds a near-duplicate of a member ([`Decision::duplicate_of`]): the same story, so its
+    /// words, entities and names are not summed again and it is not counted in
+    /// [`EventProfile::members`]; only the days, diseases and countries it names are taken
+    /// (a copy posted later extends the event's days). Its signature is not kept either: the
+    /// original's, which it matched, stands for both.
+    pub fn add_copy(&mut self, doc: &DocFeatures) {
+        union_into(&mut self.diseases, &doc.diseases);
+        union_into(&mut self.countries, &doc.countries);
+        self.first = min_day(self.first.take(), doc.published.as_ref());
+        self.last = max_day(self.last.take(), doc.published.as_ref());
+    }
+
+    /// [`EventProfile::add_cued`] for an original, [`EventProfile::add_copy`] for a
+    /// near-duplicate (`duplicate`: [`Decision::duplicate_of`] is set).
+    pub fn add_member(&mut self, doc: &DocFeatures, cues: Option<&Cues>, duplicate: bool) {
+        if duplicate {
+            self.add_copy(doc);
+        } else {
+            self.add_cued(doc, cues);
+        }
     }
 
     /// Takes in another event (both describe one event).
@@ -813,6 +842,8 @@ struct Kept {
     doc: usize,
     features: DocFeatures,
     cues: Option<Cues>,
+    /// Whether it joined as a near-duplicate of a member ([`EventProfile::add_copy`]).
+    duplicate: bool,
 }
 
 /// A split of an event ([`Events::push_split`]): some of its members left to form a new event.
@@ -985,10 +1016,11 @@ impl Events {
                 target
             }
         };
+        let duplicate = decision.duplicate_of.is_some();
         let event = match event.filter(|&e| self.profiles.get(e).is_some_and(Option::is_some)) {
             Some(e) => {
                 if let Some(p) = self.profiles[e].as_mut() {
-                    p.add_cued(doc, cues);
+                    p.add_member(doc, cues, duplicate);
                 }
                 e
             }
@@ -1012,13 +1044,14 @@ impl Events {
         if let Some(slot) = self.kept.get_mut(event)
             && let Some(kept) = slot
         {
-            if after as usize > RESPLIT_MEMBERS {
+            if after as usize > RESPLIT_MEMBERS || kept.len() >= RESPLIT_KEPT {
                 *slot = None;
             } else {
                 kept.push(Kept {
                     doc: number,
                     features: doc.clone(),
                     cues: cues.cloned(),
+                    duplicate,
                 });
             }
         }
@@ -1067,7 +1100,7 @@ impl Events {
         let profile = |part: &[Kept]| {
             let mut p = EventProfile::default();
             for k in part {
-                p.add_cued(&k.features, k.cues.as_ref());
+                p.add_member(&k.features, k.cues.as_ref(), k.duplicate);
             }
             p
         };

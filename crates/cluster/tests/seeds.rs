@@ -150,8 +150,10 @@ fn seeds_are_one_event_with_cues() {
 #[test]
 fn seeds_stay_one_event_when_re_examined() {
     // The two seed articles, then three copies of each (syndicated), one outlet's after the
-    // other's, and the other stories: the event reaches 8 members and is re-examined; it
-    // must not split.
+    // other's, and the other stories. Copies are not counted (the event's profile is of its two
+    // originals), so no re-examination is due; run on all eight members, the re-examination
+    // keeps them together (each copy follows its original: without that the seed event split
+    // into its two outlets' copies).
     let seeds = [
         seed_doc("000_c6c40698dd1a2ea1.txt", "2022-05-17T17:36:00+09:00"),
         seed_doc("004_600c830cdf3f4dc2.txt", "2022-05-18"),
@@ -166,24 +168,38 @@ fn seeds_stay_one_event_when_re_examined() {
     }
     docs.push(cholera_doc());
     let params = Params::default().resplitting();
-    let mut events = Events::new(Clusterer::new(params, DfTable::new()));
+    let mut events = Events::new(Clusterer::new(params.clone(), DfTable::new()));
     events.trace();
+    let mut clusterer = Clusterer::new(params, DfTable::new());
     for d in &docs {
         let (f, c) = (DocFeatures::from_document(d), Cues::from_document(d));
+        clusterer.observe_cued(&f, Some(&c));
         assert!(events.push_split(&f, Some(&c)).2.is_none(), "{}", d.id);
     }
     let got: Vec<usize> = (0..docs.len())
         .map(|k| events.event_of(k).unwrap())
         .collect();
-    assert!(
-        events.checks().iter().any(|r| r.members.len() >= 8),
-        "{:?} {got:?}",
-        events.checks()
-    );
     for (k, d) in docs.iter().enumerate() {
         let is_seed = d.id.starts_with("00");
         assert_eq!(got[k] == got[0], is_seed, "{} {got:?}", d.id);
     }
+    assert_eq!(events.profile(got[0]).unwrap().members, 2);
+    assert!(events.checks().is_empty(), "{:?}", events.checks());
+    let members: Vec<(DocFeatures, Cues)> = docs
+        .iter()
+        .filter(|d| d.id.starts_with("00"))
+        .map(|d| (DocFeatures::from_document(d), Cues::from_document(d)))
+        .collect();
+    assert_eq!(members.len(), 8);
+    let view: Vec<(&DocFeatures, Option<&Cues>)> =
+        members.iter().map(|(f, c)| (f, Some(c))).collect();
+    let check = clusterer.split_event(&view);
+    assert!(
+        check
+            .as_ref()
+            .is_none_or(|c| !c.accepted || c.leaves.iter().all(|l| !l)),
+        "{check:?}"
+    );
 }
 
 #[test]
@@ -212,4 +228,46 @@ fn features_round_trip_through_json() {
     let back: epiwire_cluster::EventProfile =
         serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
     assert_eq!(back, p);
+}
+
+/// Syndicated copies are one story: with four copies of the first seed article in its event,
+/// the second seed article (another outlet's report) still joins it. While copies were summed
+/// into the event's profile and counted as members, they made the event look as cohesive as a
+/// copy is to its original, and the join-ratio test (`join_ratio` × `Clusterer::within`) sent
+/// the second report to an event of its own.
+#[test]
+fn copies_do_not_keep_a_second_report_out() {
+    let first = seed_doc("000_c6c40698dd1a2ea1.txt", "2022-05-17T17:36:00+09:00");
+    let second = seed_doc("004_600c830cdf3f4dc2.txt", "2022-05-18");
+    let mut docs = vec![first.clone()];
+    for k in 1..=4 {
+        let mut d = first.clone();
+        d.id = format!("copy-{k}");
+        docs.push(d);
+    }
+    docs.push(second);
+    for params in [Params::default(), Params::default().resplitting()] {
+        let mut events = Events::new(Clusterer::new(params.clone(), DfTable::new()));
+        for (k, d) in docs.iter().enumerate() {
+            let (f, c) = (DocFeatures::from_document(d), Cues::from_document(d));
+            let decision = events.push_split(&f, Some(&c)).1;
+            assert_eq!(decision.duplicate_of.is_some(), (1..=4).contains(&k), "{k}");
+        }
+        let got: Vec<usize> = (0..docs.len())
+            .map(|k| events.event_of(k).unwrap())
+            .collect();
+        assert!(got.iter().all(|&e| e == got[0]), "{params:?}: {got:?}");
+        // The profile is of the two originals.
+        let profile = events.profile(got[0]).unwrap();
+        assert_eq!(profile.members, 2);
+        let mut originals = epiwire_cluster::EventProfile::default();
+        for d in [&docs[0], &docs[5]] {
+            originals.add_cued(
+                &DocFeatures::from_document(d),
+                Some(&Cues::from_document(d)),
+            );
+        }
+        assert_eq!(profile.terms, originals.terms);
+        assert_eq!(profile.names, originals.names);
+    }
 }

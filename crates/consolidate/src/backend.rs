@@ -160,6 +160,9 @@ pub struct Changes {
     /// The keys of [`State::df`] whose counts this batch changed (sorted, without repeats), so
     /// that a backend writes only those rather than the whole table.
     pub df_keys: Vec<String>,
+    /// Series parts to delete, `(event, key)`: parts an event no longer has after some of its
+    /// members left it (a split), its other parts given whole in [`Changes::events`].
+    pub dropped_series: Vec<(String, SeriesKey)>,
     /// Set when the batch pruned the table ([`DfTable::prune`] with this minimum): keys below
     /// it are gone from [`State::df`].
     pub df_pruned: Option<u32>,
@@ -194,6 +197,16 @@ pub trait EventBackend {
             .into_iter()
             .map(|(id, _)| id)
             .collect())
+    }
+
+    /// The stored document with this sequence number (a re-examination reads the texts of an
+    /// event's members, [`epiwire_cluster::Params::resplit_from`]).
+    fn document(&self, seq: u64) -> Result<Option<Document>, Self::Error> {
+        Ok(self
+            .pending(seq.saturating_sub(1), 1)?
+            .into_iter()
+            .find(|(s, _)| *s == seq)
+            .map(|(_, d)| d))
     }
 
     /// The profiles of these events (those that exist). Consolidation decodes a stored profile

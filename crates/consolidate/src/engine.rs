@@ -62,6 +62,8 @@ pub struct Progress {
     pub watermark: u64,
     /// Candidate events compared, summed over documents (the cost of clustering).
     pub candidates: u64,
+    /// Events that split in two on re-examination ([`epiwire_cluster::Params::resplit_from`]).
+    pub splits: u64,
 }
 
 /// Consolidates the documents a store holds into events, incrementally.
@@ -71,6 +73,8 @@ pub struct Consolidator {
     pub batch: usize,
     /// Days without a report of a disease × country after which an event there is new.
     pub new_event_days: i64,
+    /// The clusterer's thresholds and weights.
+    pub params: epiwire_cluster::Params,
 }
 
 impl Default for Consolidator {
@@ -78,11 +82,12 @@ impl Default for Consolidator {
         Consolidator {
             batch: 256,
             new_event_days: 30,
+            params: epiwire_cluster::Params::default(),
         }
     }
 }
 
-fn backend<E: std::error::Error + Send + Sync + 'static>(e: E) -> Error {
+pub(crate) fn backend<E: std::error::Error + Send + Sync + 'static>(e: E) -> Error {
     Error::Backend(Box::new(e))
 }
 
@@ -108,21 +113,25 @@ fn thread_cpu_ms() -> Option<f64> {
 }
 
 /// An event touched in the current batch.
-struct Work {
-    profile: EventProfile,
-    keys: BTreeSet<String>,
-    new_members: Vec<Member>,
+pub(crate) struct Work {
+    pub(crate) profile: EventProfile,
+    pub(crate) keys: BTreeSet<String>,
+    pub(crate) new_members: Vec<Member>,
     /// Events merged into this one in this batch (their stored members come along).
-    absorbed: Vec<String>,
+    pub(crate) absorbed: Vec<String>,
+    /// Members left it in this batch (a split, [`crate::resplit`]): its record, aggregates
+    /// and series are rebuilt from its members instead of updated from the new ones.
+    pub(crate) rebuild: bool,
 }
 
 impl Work {
-    fn new(profile: EventProfile) -> Work {
+    pub(crate) fn new(profile: EventProfile) -> Work {
         Work {
             profile,
             keys: BTreeSet::new(),
             new_members: Vec::new(),
             absorbed: Vec::new(),
+            rebuild: false,
         }
     }
 }
@@ -186,7 +195,7 @@ pub(crate) fn member(seq: u64, doc: &Document, duplicate_of: Option<String>) -> 
 /// events of its disease × country: every event is also indexed under `u:<disease>:<country>`,
 /// which only undated documents look up; a dated document also looks up the undated key
 /// `d:<disease>:<country>:-` of events opened by undated documents.
-fn keys_of(clusterer: &Clusterer, f: &DocFeatures) -> (Vec<String>, Vec<String>) {
+pub(crate) fn keys_of(clusterer: &Clusterer, f: &DocFeatures) -> (Vec<String>, Vec<String>) {
     let mut keys = clusterer.block_keys(f);
     let dash = ["-".to_string()];
     let countries: &[String] = if f.countries.is_empty() {
@@ -207,6 +216,18 @@ fn keys_of(clusterer: &Clusterer, f: &DocFeatures) -> (Vec<String>, Vec<String>)
         }
     }
     (query, keys)
+}
+
+/// The members count of an event's profile as the batch holds it (0 when unknown).
+fn members_of(
+    work: &BTreeMap<String, Work>,
+    stored: &HashMap<String, EventProfile>,
+    id: &str,
+) -> u32 {
+    work.get(id)
+        .map(|w| w.profile.members)
+        .or_else(|| stored.get(id).map(|p| p.members))
+        .unwrap_or(0)
 }
 
 impl Consolidator {
@@ -240,7 +261,7 @@ impl Consolidator {
                 (state.watermark, state.df)
             }
         };
-        let mut clusterer = Clusterer::new(Default::default(), df);
+        let mut clusterer = Clusterer::new(self.params.clone(), df);
         let mut done = Progress {
             watermark,
             ..Progress::default()
@@ -253,6 +274,7 @@ impl Consolidator {
             let started = std::time::Instant::now();
             let cpu_started = thread_cpu_ms();
             let candidates_before = done.candidates;
+            let splits_before = done.splits;
             let mut time = Timings::default();
             let mut changes =
                 self.batch_changes(store, &mut clusterer, session, &docs, &mut done, &mut time)?;
@@ -303,12 +325,13 @@ impl Consolidator {
                 }
             }
             tracing::info!(
-                "consolidated documents {}..={last}: {} in {ms:.0} ms ({:.2} ms/doc, {:.1} candidate events/doc, {} events touched; {cpu}clustering {:.0} ms, volume signals {:.0} ms, events {:.0} ms, write {write:.0} ms)",
+                "consolidated documents {}..={last}: {} in {ms:.0} ms ({:.2} ms/doc, {:.1} candidate events/doc, {} events touched, {} split; {cpu}clustering {:.0} ms, volume signals {:.0} ms, events {:.0} ms, write {write:.0} ms)",
                 docs.first().map_or(last, |d| d.0),
                 docs.len(),
                 ms / docs.len() as f64,
                 (done.candidates - candidates_before) as f64 / docs.len() as f64,
                 touched,
+                done.splits - splits_before,
                 time.clustering,
                 time.volume,
                 time.events,
@@ -409,6 +432,13 @@ impl Consolidator {
         };
         // Keys whose document frequency the batch changes.
         let mut df_keys: HashSet<String> = HashSet::new();
+        // For re-examinations ([`crate::resplit`]): the batch's documents, the features
+        // computed for them (kept only when re-examinations are on), the stored members a
+        // split wrote again under another event.
+        let by_seq: HashMap<u64, &Document> = docs.iter().map(|(s, d)| (*s, d)).collect();
+        let mut batch_features: HashMap<u64, (DocFeatures, Cues)> = HashMap::new();
+        let mut relocated = crate::resplit::Relocated::new();
+        let splits_before = done.splits;
         for (seq, doc) in docs {
             // Names and years weigh in the decision ([`Clusterer::assign_cued`]); their
             // document frequencies live in the same table, under `n:<name>`.
@@ -418,6 +448,9 @@ impl Consolidator {
                 .filter(|(f, _)| f.id == doc.id)
                 .unwrap_or_else(|| (DocFeatures::from_document(doc), Cues::from_document(doc)));
             clusterer.observe_cued(&features, Some(&cues));
+            if clusterer.params.resplit_from > 0 {
+                batch_features.insert(*seq, (features.clone(), cues.clone()));
+            }
             for k in features.distinct_keys() {
                 if !df_keys.contains(k) {
                     df_keys.insert(k.to_string());
@@ -487,6 +520,15 @@ impl Consolidator {
                     }
                 }
             }
+            // The members of the event the document goes to (the best), before it: a
+            // re-examination is due when the count passes a checkpoint.
+            let before = match &decision.action {
+                Action::New => 0,
+                Action::Join(id) => members_of(&work, &stored, &resolve(&merged_into, id)),
+                Action::Merge(ids) => ids.first().map_or(0, |id| {
+                    members_of(&work, &stored, &resolve(&merged_into, id))
+                }),
+            };
             let mut profile_of = |id: &str| stored.remove(id);
             let target = match &decision.action {
                 Action::New => {
@@ -525,6 +567,7 @@ impl Consolidator {
                             w.keys.extend(o.keys);
                             w.new_members.extend(o.new_members);
                             w.absorbed.extend(o.absorbed);
+                            w.rebuild |= o.rebuild;
                         } else if let Some(p) = profile_of(other) {
                             w.profile.merge(&p);
                         }
@@ -552,8 +595,13 @@ impl Consolidator {
             }
             let m = member(*seq, doc, decision.duplicate_of.clone());
             if let Some(w) = work.get_mut(&target) {
-                epiwire_cluster::vector::add_to_profile(&mut w.profile, &features);
-                w.profile.add_names(&cues);
+                if decision.duplicate_of.is_some() {
+                    // A copy is the same story: the profile sums and counts originals only.
+                    w.profile.add_copy(&features);
+                } else {
+                    epiwire_cluster::vector::add_to_profile(&mut w.profile, &features);
+                    w.profile.add_names(&cues);
+                }
                 for k in &keys {
                     w.keys.insert(k.clone());
                     batch_keys
@@ -563,12 +611,41 @@ impl Consolidator {
                 }
                 w.new_members.push(m.clone());
             }
-            members.push((target, m));
+            members.push((target.clone(), m));
+            let after = work.get(&target).map_or(0, |w| w.profile.members);
+            if clusterer.resplit_due(before, after) {
+                let inputs = crate::resplit::Inputs {
+                    docs: &by_seq,
+                    features: &batch_features,
+                };
+                if crate::resplit::reexamine(
+                    store,
+                    clusterer,
+                    &inputs,
+                    &mut work,
+                    &mut batch_keys,
+                    &mut relocated,
+                    &target,
+                    format!("E{seq}"),
+                )? {
+                    done.splits += 1;
+                }
+            }
         }
         // Members recorded against an event merged later in the batch go to its survivor.
         for (event, _) in &mut members {
             *event = resolve(&merged_into, event);
         }
+        if done.splits > splits_before {
+            // Members moved by a split: each member written in this batch is in the work of
+            // the event it ends in.
+            members = work
+                .iter()
+                .flat_map(|(id, w)| w.new_members.iter().map(|m| (id.clone(), m.clone())))
+                .collect();
+            members.sort_by_key(|(_, m)| m.seq);
+        }
+        let mut dropped_series = Vec::new();
         let mut merged: Vec<(String, String)> = merged_into
             .keys()
             .map(|from| (from.clone(), resolve(&merged_into, from)))
@@ -598,6 +675,28 @@ impl Consolidator {
         };
         let mut events = Vec::with_capacity(work.len());
         for (id, w) in work {
+            if w.rebuild {
+                let members = crate::resplit::final_members(store, &id, &w, &relocated)?;
+                let (summary, state, parts) =
+                    self.rebuild_judged(store, &judged.signals, &judged.rejudged, &id, &members)?;
+                session.parts.remove(&id);
+                let keep: BTreeSet<&SeriesKey> = parts.iter().map(|p| &p.key).collect();
+                for p in store.series(&id, SeriesSelect::All).map_err(backend)? {
+                    if !keep.contains(&p.key) {
+                        dropped_series.push((id.clone(), p.key));
+                    }
+                }
+                events.push(EventRecord {
+                    profile: w.profile,
+                    keys: w.keys.into_iter().collect(),
+                    summary,
+                    state,
+                    metas: None,
+                    series: parts,
+                    appended: Vec::new(),
+                });
+                continue;
+            }
             let mut state = store.event_state(&id).map_err(backend)?.unwrap_or_default();
             // The parts of this event the session holds (as stored).
             let mut cached = session.parts.remove(&id).unwrap_or_default();
@@ -728,6 +827,7 @@ impl Consolidator {
             refreshed,
             df_keys,
             df_pruned,
+            dropped_series,
         })
     }
 }

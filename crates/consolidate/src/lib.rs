@@ -15,6 +15,7 @@
 
 mod backend;
 mod engine;
+mod resplit;
 mod state;
 mod summary;
 mod types;

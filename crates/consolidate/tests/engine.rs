@@ -233,6 +233,9 @@ impl EventBackend for Mem {
             );
             self.events.insert(rec.summary().id.clone(), rec.clone());
         }
+        for (e, k) in &ch.dropped_series {
+            self.parts.remove(&(e.clone(), k.clone()));
+        }
         for (d, c, day, n) in &ch.volume {
             *self
                 .volume
@@ -268,10 +271,13 @@ impl Mem {
                 .filter(|(_, into)| into == id)
                 .map(|(f, _)| f)
                 .collect();
+            // Members written again in this batch (moved by a split) count where they go.
+            let rewritten: BTreeSet<u64> = ch.members.iter().map(|(_, m)| m.seq).collect();
             let mut members: Vec<Member> = self
                 .members
                 .values()
                 .filter(|(e, _)| e == id || from.contains(&e))
+                .filter(|(_, m)| !rewritten.contains(&m.seq))
                 .map(|(_, m)| m.clone())
                 .chain(
                     ch.members
@@ -289,7 +295,9 @@ impl Mem {
             let mut kept: BTreeMap<SeriesKey, SeriesPart> = self
                 .parts
                 .iter()
-                .filter(|((e, _), _)| e == id)
+                .filter(|((e, k), _)| {
+                    e == id && !ch.dropped_series.contains(&(e.clone(), k.clone()))
+                })
                 .map(|((_, k), p)| (k.clone(), p.clone()))
                 .collect();
             for p in &rec.series {
@@ -686,6 +694,92 @@ fn a_session_with_given_features_equals_plain_runs() {
     assert_eq!(m.parts, plain.parts);
 }
 
+/// The partition the in-memory reference of the cluster crate (`Events::push_split`, what
+/// `eval clustering` scores) makes of `docs` pushed in store order with `params`.
+fn reference_partition(
+    docs: &[(u64, Document)],
+    params: &epiwire_cluster::Params,
+) -> BTreeSet<BTreeSet<u64>> {
+    reference_splits(docs, params).0
+}
+
+/// [`reference_partition`] and the number of splits the reference made.
+fn reference_splits(
+    docs: &[(u64, Document)],
+    params: &epiwire_cluster::Params,
+) -> (BTreeSet<BTreeSet<u64>>, usize) {
+    let mut reference = epiwire_cluster::Events::new(epiwire_cluster::Clusterer::new(
+        params.clone(),
+        Default::default(),
+    ));
+    let mut splits = 0;
+    for (_, d) in docs {
+        let f = epiwire_cluster::DocFeatures::from_document(d);
+        let c = epiwire_cluster::Cues::from_document(d);
+        splits += usize::from(reference.push_split(&f, Some(&c)).2.is_some());
+    }
+    let mut want: BTreeMap<usize, BTreeSet<u64>> = BTreeMap::new();
+    for (k, (seq, _)) in docs.iter().enumerate() {
+        want.entry(reference.event_of(k).unwrap())
+            .or_default()
+            .insert(*seq);
+    }
+    (want.into_values().collect(), splits)
+}
+
+/// The partition the engine makes of `docs` (batch by batch), and the store it leaves.
+fn engine_partition(
+    docs: &[(u64, Document)],
+    params: &epiwire_cluster::Params,
+    batch: usize,
+) -> (BTreeSet<BTreeSet<u64>>, Mem) {
+    let mut m = Mem {
+        docs: docs.to_vec(),
+        verify: true,
+        ..Mem::default()
+    };
+    Consolidator {
+        batch,
+        params: params.clone(),
+        ..Consolidator::default()
+    }
+    .run(&mut m, |_| {})
+    .unwrap();
+    let mut got: BTreeMap<String, BTreeSet<u64>> = BTreeMap::new();
+    for (seq, _) in docs {
+        got.entry(event_of(&m, *seq)).or_default().insert(*seq);
+    }
+    (got.into_values().collect(), m)
+}
+
+/// The first `n` documents of the ECB+ odd topics (../shared/data/news-clustering), annotated
+/// as `eval clustering` annotates them, in the order its incremental rows push them; `None`
+/// when the data is not there.
+fn ecb(n: usize) -> Option<Vec<(u64, Document)>> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/news-clustering/ecbplus_odd_topics.jsonl");
+    let text = std::fs::read_to_string(&path).ok()?;
+    let mut out = Vec::new();
+    for (i, line) in text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(n)
+        .enumerate()
+    {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let d = epiwire_cluster::eval::annotated(
+            v["doc_id"].as_str().unwrap(),
+            v["title"].as_str(),
+            v["text"].as_str().unwrap(),
+            v["published"].as_str(),
+        );
+        out.push((i as u64 + 1, d));
+    }
+    // ECB+ is undated: publication order is file order.
+    assert!(out.iter().all(|(_, d)| d.published.is_none()));
+    Some(out)
+}
+
 /// The store-backed consolidation decides as the in-memory reference of the cluster crate
 /// (`Events::push_cued`, the one `eval clustering` scores): names and years (cues) included,
 /// the same documents end up together, batch by batch (7 documents a batch) or in one batch.
@@ -695,39 +789,14 @@ fn events_are_the_reference_clustering_with_cues() {
         eprintln!("SKIPPED: ../shared/data/who-don not found");
         return;
     };
-    // The reference: one document at a time, in store order.
-    let mut reference = epiwire_cluster::Events::new(epiwire_cluster::Clusterer::new(
-        Default::default(),
-        Default::default(),
-    ));
-    let mut want: BTreeMap<usize, BTreeSet<u64>> = BTreeMap::new();
-    let mut labels = Vec::new();
-    for (seq, d) in &docs {
-        let f = epiwire_cluster::DocFeatures::from_document(d);
-        let c = epiwire_cluster::Cues::from_document(d);
-        labels.push((*seq, reference.push_cued(&f, Some(&c)).0));
-    }
-    for (seq, e) in labels {
-        want.entry(reference.resolve(e)).or_default().insert(seq);
-    }
-    let want: BTreeSet<BTreeSet<u64>> = want.into_values().collect();
+    let params = epiwire_cluster::Params::default();
+    let want = reference_partition(&docs, &params);
     for batch in [7, 10_000] {
-        let mut m = Mem {
-            docs: docs.clone(),
-            ..Mem::default()
-        };
-        Consolidator {
-            batch,
-            ..Consolidator::default()
-        }
-        .run(&mut m, |_| {})
-        .unwrap();
-        let mut got: BTreeMap<String, BTreeSet<u64>> = BTreeMap::new();
-        for (seq, _) in &docs {
-            got.entry(event_of(&m, *seq)).or_default().insert(*seq);
-        }
-        let got: BTreeSet<BTreeSet<u64>> = got.into_values().collect();
-        assert_eq!(got, want, "batch {batch}");
+        assert_eq!(
+            engine_partition(&docs, &params, batch).0,
+            want,
+            "batch {batch}"
+        );
     }
 }
 
@@ -818,4 +887,95 @@ fn volume_signals_do_not_depend_on_batches() {
             }
         }
     }
+}
+
+/// The same on a slice of the ECB+ odd topics (the first 13 topics' 150 documents, pairs of
+/// events of one kind), with the default batch and one of 7 documents.
+#[test]
+fn ecb_events_are_the_reference_clustering() {
+    let Some(docs) = ecb(150) else {
+        eprintln!("SKIPPED: ../shared/data/news-clustering not found");
+        return;
+    };
+    let params = epiwire_cluster::Params::default();
+    let want = reference_partition(&docs, &params);
+    assert!(want.len() > 5, "{}", want.len());
+    for batch in [7, 256] {
+        assert_eq!(
+            engine_partition(&docs, &params, batch).0,
+            want,
+            "batch {batch}"
+        );
+    }
+}
+
+/// With the re-examination on (`Params::resplitting`), the engine splits events as the
+/// reference does: on the ECB+ slice the reference splits events, and the engine's partition is
+/// the reference's, batch by batch (7 documents, so splits meet events stored by earlier
+/// batches) or in batches of 256 (splits of events made in the batch); every event record
+/// written equals one rebuilt from its members (the check of `verify`), members moved by a
+/// split included.
+#[test]
+fn ecb_events_split_as_the_reference() {
+    let Some(docs) = ecb(150) else {
+        eprintln!("SKIPPED: ../shared/data/news-clustering not found");
+        return;
+    };
+    let params = epiwire_cluster::Params::default().resplitting();
+    let (want, splits) = reference_splits(&docs, &params);
+    assert!(splits > 0, "the slice must make the reference split");
+    assert_ne!(
+        want,
+        reference_partition(&docs, &epiwire_cluster::Params::default())
+    );
+    for batch in [7, 256] {
+        let (got, m) = engine_partition(&docs, &params, batch);
+        assert_eq!(got, want, "batch {batch}");
+        assert!(m.verified > 0);
+        // Every stored member's event exists and lists it; no series part of a gone event.
+        for (e, _) in m.members.values() {
+            assert!(m.events.contains_key(e), "{e}");
+        }
+        for (e, _) in m.parts.keys() {
+            assert!(m.events.contains_key(e), "{e}");
+        }
+        let documents: usize = m.events.values().map(|r| r.summary().documents).sum();
+        assert_eq!(documents, docs.len());
+    }
+}
+
+/// A run with re-examinations killed between batches resumes to the same events, members and
+/// series as an uninterrupted run.
+#[test]
+fn a_killed_run_with_splits_resumes_exactly() {
+    let Some(docs) = ecb(150) else {
+        eprintln!("SKIPPED: ../shared/data/news-clustering not found");
+        return;
+    };
+    let c = Consolidator {
+        batch: 7,
+        params: epiwire_cluster::Params::default().resplitting(),
+        ..Consolidator::default()
+    };
+    let mut whole = Mem {
+        docs: docs.clone(),
+        ..Mem::default()
+    };
+    let done = c.run(&mut whole, |_| {}).unwrap();
+    assert!(done.splits > 0);
+    let mut m = Mem {
+        docs,
+        ..Mem::default()
+    };
+    for kill in [3, 9, 15] {
+        m.fail_after = Some(kill);
+        assert!(c.run(&mut m, |_| {}).is_err());
+    }
+    m.fail_after = None;
+    c.run(&mut m, |_| {}).unwrap();
+    assert_eq!(m.state, whole.state);
+    assert_eq!(m.members, whole.members);
+    assert_eq!(m.events, whole.events);
+    assert_eq!(m.parts, whole.parts);
+    assert_eq!(m.keys, whole.keys);
 }

@@ -427,6 +427,16 @@ impl EventBackend for SqliteStore {
                     }
                 }
             }
+            // Parts an event lost with members that left it (a split).
+            for (event, key) in &changes.dropped_series {
+                let key = serde_json::to_string(key)?;
+                for table in ["event_series", "event_figures"] {
+                    tx.prepare_cached(&format!(
+                        "DELETE FROM {table} WHERE event = ?1 AND key = ?2"
+                    ))?
+                    .execute(params![event, key])?;
+                }
+            }
             let mut add_volume = tx.prepare_cached(
                 "INSERT INTO volume (disease, country, day, n) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (disease, country, day) DO UPDATE SET n = n + excluded.n",

@@ -99,7 +99,7 @@ pub fn selector_replacements_agree(html: &str) -> (bool, usize) {
 #[doc(hidden)]
 pub use selector::utils::{contains as selector_contains, contains_lower as selector_contains_lower};
 pub use options::{
-    Config, ExtractionFocus, FallbackCandidates, HtmlDateMode, Options, WantedMetadata,
+    Config, ContentRenderer, ExtractionFocus, FallbackCandidates, HtmlDateMode, Options, WantedMetadata,
 };
 pub use result::{ExtractResult, Metadata};
 
@@ -401,7 +401,11 @@ pub fn extract_document(doc: Document, opts: &Options) -> Result<ExtractResult, 
 
     // Serialise to HTML strings for the result.
     let content_body = content_doc.body().unwrap_or_else(|| content_doc.root());
-    let content_html = content_doc.inner_html(content_body);
+    // epiwire: a renderer given in the options replaces the serialisation.
+    let (content_html, rendered) = match opts.render_content {
+        Some(render) => (String::new(), render(&content_doc, content_body)),
+        None => (content_doc.inner_html(content_body), None),
+    };
 
     let comments_html = if let Some(ref cd) = comments_doc {
         let comments_body = cd.body().unwrap_or_else(|| cd.root());
@@ -415,6 +419,7 @@ pub fn extract_document(doc: Document, opts: &Options) -> Result<ExtractResult, 
         comments_text: tmp_comments,
         content_html,
         comments_html,
+        rendered,
         metadata: meta,
     })
 }
@@ -1108,6 +1113,7 @@ mod tests {
             comments_text: String::new(),
             content_html: "<p>Hello world</p>".into(),
             comments_html: String::new(),
+            rendered: None,
             metadata: crate::result::Metadata {
                 title: "My Title".into(),
                 author: "Jane Doe".into(),
@@ -1160,6 +1166,7 @@ mod tests {
         let result = ExtractResult {
             content_html: "<p>Article</p>".into(),
             comments_html: "<p>A comment</p>".into(),
+            rendered: None,
             ..Default::default()
         };
 
@@ -1209,6 +1216,7 @@ mod tests {
             content_text: "Hello world".into(),
             content_html: "<p>Hello world</p>".into(),
             comments_html: String::new(),
+            rendered: None,
             metadata: crate::result::Metadata {
                 title: "My Title".into(),
                 author: "Jane Doe".into(),
@@ -1273,6 +1281,7 @@ mod tests {
         let result = ExtractResult {
             content_html: "<p>Article</p>".into(),
             comments_html: "<p>A comment</p>".into(),
+            rendered: None,
             ..Default::default()
         };
 

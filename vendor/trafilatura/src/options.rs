@@ -170,6 +170,11 @@ pub struct Options {
     /// classified; sitename, categories, tags, license and language stay empty.
     /// `None` (the default) extracts everything, as upstream does.
     pub lean_metadata: Option<WantedMetadata>,
+
+    /// epiwire: when set, the content is not serialised: [`crate::ExtractResult::content_html`]
+    /// stays empty and [`crate::ExtractResult::rendered`] holds what this function makes of the
+    /// content document and its body (the node upstream serialises the children of).
+    pub render_content: Option<ContentRenderer>,
 }
 
 /// epiwire: the metadata fields [`Options::lean_metadata`] asks for.
@@ -294,3 +299,7 @@ impl Options {
         self
     }
 }
+
+/// epiwire: a renderer of the extracted content for [`Options::render_content`]: the content
+/// document and the node whose children upstream serialises into `content_html`.
+pub type ContentRenderer = fn(&crate::dom::Document, crate::dom::NodeId) -> Option<String>;

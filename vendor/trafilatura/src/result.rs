@@ -19,6 +19,9 @@ pub struct ExtractResult {
     /// Extracted comments as serialized HTML.
     pub comments_html: String,
 
+    /// epiwire: the content rendered by `Options::render_content`, when set.
+    pub rendered: Option<String>,
+
     /// Metadata extracted from the document.
     pub metadata: Metadata,
 }

@@ -28,7 +28,7 @@ mod don;
 pub mod eval;
 mod iso3;
 pub mod number;
-pub(crate) mod token;
+pub(crate) use crate::tokens as token;
 
 use std::path::Path;
 
@@ -36,18 +36,18 @@ use epiwire_model::{CharIndex, Count};
 use jiff::civil::Date;
 
 use crate::date::{self, DateHit};
+use crate::tokens::Tokens;
 pub use don::eval_who_don_facts;
 use eval::{Report, Result, doc_date, read_jsonl};
 use number::{Form, NumExpr, Vague};
-use token::{Gap, Kind, Token, lw, tokenize};
+use token::{Gap, Kind, Token, lw};
 
 /// Finds the counts of `text`. Relative dates in the same sentence are resolved against
 /// `published` to fill [`Count::date`]; disease and place are left for the integration step.
 pub fn find(text: &str, published: Option<Date>) -> Vec<Count> {
-    let toks = tokenize(text);
-    let low = text.to_ascii_lowercase();
-    let dates = date::find_in(text, &low, &toks, published);
-    find_with_dates(text, &low, &toks, &dates, &CharIndex::new(text))
+    let tk = Tokens::new(text);
+    let dates = date::find_in(text, &tk.low, &tk.toks, published);
+    find_with_dates(text, &tk, &dates, &CharIndex::new(text))
 }
 
 /// Finds the dates and the counts of `text` in one pass: the same as [`crate::date::find`] and
@@ -56,42 +56,46 @@ pub fn find_dates_and_counts(
     text: &str,
     published: Option<Date>,
 ) -> (Vec<epiwire_model::DateMention>, Vec<Count>) {
-    find_dates_and_counts_with(text, published, &CharIndex::new(text))
+    find_dates_and_counts_with(text, published, &CharIndex::new(text), &Tokens::new(text))
 }
 
-/// [`find_dates_and_counts`] with the code-point index of `text` already built.
+/// [`find_dates_and_counts`] with the code-point index and the token stream of `text` already
+/// built.
 pub(crate) fn find_dates_and_counts_with(
     text: &str,
     published: Option<Date>,
     idx: &CharIndex,
+    tk: &Tokens,
 ) -> (Vec<epiwire_model::DateMention>, Vec<Count>) {
-    let toks = tokenize(text);
-    let low = text.to_ascii_lowercase();
-    let hits = date::find_in(text, &low, &toks, published);
-    let counts = find_with_dates(text, &low, &toks, &hits, idx);
+    let hits = date::find_in(text, &tk.low, &tk.toks, published);
+    let counts = find_with_dates(text, tk, &hits, idx);
     let dates = date::mentions(text, idx, &hits);
     (dates, counts)
 }
 
-/// Finds counts over an existing token stream and date hits; `low` is `src` ASCII-lower-cased
-/// and `idx` maps its byte offsets to code points.
+/// Finds counts over the token stream `tk` of `src` and its date hits; `idx` maps the byte
+/// offsets of `src` to code points.
 pub(crate) fn find_with_dates(
     src: &str,
-    low: &str,
-    toks: &[Token],
+    tk: &Tokens,
     dates: &[DateHit],
     idx: &CharIndex,
 ) -> Vec<Count> {
+    let (low, toks, sent) = (tk.low.as_str(), tk.toks.as_slice(), tk.sent.as_slice());
     let nums = number::scan(low, toks);
-    let sent = sentences(src, toks);
-    let death_marks: Vec<usize> = (1..toks.len().saturating_sub(1))
-        .filter(|&j| {
-            toks[j - 1].is_punct('(')
-                && matches!(lw(low, &toks[j]), "deaths" | "death" | "fatalities")
-                && toks[j + 1].is_punct(')')
-        })
-        .collect();
-    let columns = table_columns(low, toks, &sent, &nums);
+    // Only metric words ("deaths", "death", "fatalities") are looked at.
+    let mut death_marks: Vec<usize> = Vec::new();
+    for (j, w) in toks.windows(3).enumerate() {
+        if let [open, t, close] = w
+            && t.has(token::class::METRIC)
+            && matches!(lw(low, t), "deaths" | "death" | "fatalities")
+            && open.is_punct('(')
+            && close.is_punct(')')
+        {
+            death_marks.push(j + 1);
+        }
+    }
+    let columns = table_columns(low, toks, sent, &nums);
     let mut in_date = vec![false; toks.len()];
     for d in dates {
         for slot in in_date.iter_mut().take(d.last + 1).skip(d.first) {
@@ -102,7 +106,7 @@ pub(crate) fn find_with_dates(
         src,
         low,
         toks,
-        sent: &sent,
+        sent,
         in_date: &in_date,
         nums: &nums,
         death_marks: &death_marks,
@@ -206,8 +210,8 @@ fn table_columns(
     let mut out = vec![None; nums.len()];
     let header_word = |j: usize| -> Option<&'static str> {
         let t = toks.get(j)?;
-        // "cases" and "deaths": a word of five or six bytes.
-        if !t.is_word() || !(5..=6).contains(&(t.end - t.start)) {
+        // "cases" and "deaths": head nouns of five or six bytes.
+        if !t.has(token::class::HEAD) || !(5..=6).contains(&(t.end - t.start)) {
             return None;
         }
         match lw(low, t) {
@@ -288,53 +292,18 @@ fn table_columns(
     out
 }
 
-/// Sentence number of every token: a new sentence starts after '.', '!', '?' or ';' followed
-/// by whitespace, and at a paragraph break.
-fn sentences(src: &str, toks: &[Token]) -> Vec<u32> {
-    let mut out = Vec::with_capacity(toks.len());
-    let mut s = 0u32;
-    let mut prev_end = false;
-    let mut prev: Option<&Token> = None;
-    for t in toks {
-        // A line break ends a sentence after a number ("Deaths: 2\nHospitalizations: 5") or
-        // before a capitalised line that does not continue a phrase.
-        let line_break = t.gap == Gap::Line
-            && prev.is_some_and(|p| {
-                p.is_num()
-                    || (t.is_word()
-                        && token::is_capitalised(src, t)
-                        && !p.is_word()
-                        && !p.is_punct(','))
-            });
-        if prev_end && t.gap != Gap::None || t.gap == Gap::Blank || line_break {
-            s += 1;
-        }
-        out.push(s);
-        prev_end = matches!(t.kind, Kind::Punct('.' | '!' | '?' | ';'));
-        prev = Some(t);
-    }
-    out
-}
-
-/// Metric implied by a word, and whether it is a noun that heads the phrase (as opposed to a
-/// verb or adjective after a person noun).
-pub(crate) fn metric_word(w: &str) -> Option<&'static str> {
-    Some(match w {
-        "case" | "cases" | "infection" | "infections" | "infected" | "positives" | "ill"
-        | "illnesses" | "sick" | "sickened" | "afflicted" | "stricken" | "sufferers"
-        | "contracted" | "diagnosed" => "cases",
-        "death" | "deaths" | "died" | "dead" | "deceased" | "fatalities" | "killed" | "lives"
-        | "succumbed" | "perished" | "toll" | "fatal" => "deaths",
-        "hospitalized" | "hospitalised" | "hospitalizations" | "hospitalisations" | "admitted"
-        | "admissions" | "hospitalization" | "hospitalisation" => "hospitalizations",
+word_map! {
+    /// Metric implied by a word, and whether it is a noun that heads the phrase (as opposed to a
+    /// verb or adjective after a person noun).
+    pub(crate) fn metric_word / METRIC_WORDS -> &'static str {
+        "case" | "cases" | "infection" | "infections" | "infected" | "positives" | "ill" | "illnesses" | "sick" | "sickened" | "afflicted" | "stricken" | "sufferers" | "contracted" | "diagnosed" => "cases",
+        "death" | "deaths" | "died" | "dead" | "deceased" | "fatalities" | "killed" | "lives" | "succumbed" | "perished" | "toll" | "fatal" => "deaths",
+        "hospitalized" | "hospitalised" | "hospitalizations" | "hospitalisations" | "admitted" | "admissions" | "hospitalization" | "hospitalisation" => "hospitalizations",
         "recovered" | "recoveries" | "discharged" | "cured" | "recovery" => "recoveries",
         "quarantined" | "quarantine" | "isolated" | "isolation" => "quarantined",
-        "tested" | "tests" | "samples" | "sample" | "specimens" | "specimen" | "screened" => {
-            "tested"
-        }
+        "tested" | "tests" | "samples" | "sample" | "specimens" | "specimen" | "screened" => "tested",
         "vaccinated" | "immunized" | "immunised" | "inoculated" | "vaccinations" => "vaccinated",
-        _ => return None,
-    })
+    }
 }
 
 /// Modifiers that give "case" a sense other than a person who is ill ("an emergency case of
@@ -384,407 +353,402 @@ fn sample_word(w: &str) -> bool {
     )
 }
 
-/// Nouns that head a count phrase and may follow a name ("SARS cases", "cholera deaths").
-fn head_noun(w: &str) -> bool {
-    matches!(
-        w,
-        "case" | "cases" | "death" | "deaths" | "infection" | "infections" | "fatalities"
-    )
+word_set! {
+    /// Nouns that head a count phrase and may follow a name ("SARS cases", "cholera deaths").
+    pub(crate) fn head_noun / HEAD_WORDS = [
+        "case",
+        "cases",
+        "death",
+        "deaths",
+        "infection",
+        "infections",
+        "fatalities",
+    ]
 }
 
-/// Nouns for people; "patients", "victims" and "sufferers" are cases by themselves.
-fn person_word(w: &str) -> Option<bool> {
-    Some(match w {
+word_map! {
+    /// Nouns for people; "patients", "victims" and "sufferers" are cases by themselves.
+    pub(crate) fn person_word / PERSON_WORDS -> bool {
         "patients" | "patient" | "victims" | "sufferers" => true,
-        "people" | "persons" | "person" | "individuals" | "children" | "adults" | "men"
-        | "women" | "males" | "females" | "boys" | "girls" | "infants" | "babies" | "residents"
-        | "students" | "pupils" | "workers" | "villagers" | "inhabitants" | "travellers"
-        | "travelers" | "pilgrims" | "soldiers" | "prisoners" | "inmates" | "contacts"
-        | "others" | "nurses" | "doctors" | "staff" | "citizens" | "nationals" | "migrants"
-        | "refugees" | "farmers" | "passengers" | "tourists" | "visitors" | "guests"
-        | "employees" | "household" | "family" | "members" => false,
-        _ => return None,
-    })
+        "people" | "persons" | "person" | "individuals" | "children" | "adults" | "men" | "women" | "males" | "females" | "boys" | "girls" | "infants" | "babies" | "residents" | "students" | "pupils" | "workers" | "villagers" | "inhabitants" | "travellers" | "travelers" | "pilgrims" | "soldiers" | "prisoners" | "inmates" | "contacts" | "others" | "nurses" | "doctors" | "staff" | "citizens" | "nationals" | "migrants" | "refugees" | "farmers" | "passengers" | "tourists" | "visitors" | "guests" | "employees" | "household" | "family" | "members" => false,
+    }
 }
 
-/// Words that may stand between a number and its head noun or verb.
-fn filler_word(w: &str) -> bool {
-    matches!(
-        w,
-        "new"
-            | "additional"
-            | "more"
-            | "further"
-            | "fresh"
-            | "other"
-            | "suspected"
-            | "suspect"
-            | "probable"
-            | "possible"
-            | "confirmed"
-            | "laboratory"
-            | "lab"
-            | "reported"
-            | "notified"
-            | "human"
-            | "imported"
-            | "local"
-            | "locally"
-            | "acquired"
-            | "related"
-            | "linked"
-            | "associated"
-            | "severe"
-            | "mild"
-            | "total"
-            | "cumulative"
-            | "active"
-            | "current"
-            | "recorded"
-            | "known"
-            | "documented"
-            | "clinical"
-            | "clinically"
-            | "symptomatic"
-            | "asymptomatic"
-            | "were"
-            | "was"
-            | "are"
-            | "is"
-            | "have"
-            | "has"
-            | "had"
-            | "been"
-            | "already"
-            | "still"
-            | "reportedly"
-            | "also"
-            | "being"
-            | "now"
-            | "currently"
-            | "who"
-            | "that"
-            | "which"
-            | "the"
-            | "number"
-            | "ongoing"
-            | "daily"
-            | "officially"
-            | "positive"
-            | "in"
-            | "under"
-            | "of"
-            | "serious"
-            | "critically"
-            | "seriously"
-            | "subsequently"
-            | "later"
-            | "since"
-            | "then"
-            | "so"
-            | "far"
-            | "infectious"
-            | "sporadic"
-            | "fatal"
-            | "tested"
-            | "test"
-            | "laboratories"
-            | "due"
-            | "to"
-            | "from"
-            | "with"
-    )
+word_set! {
+    /// Words that may stand between a number and its head noun or verb.
+    pub(crate) fn filler_word / FILLER_WORDS = [
+        "new",
+        "additional",
+        "more",
+        "further",
+        "fresh",
+        "other",
+        "suspected",
+        "suspect",
+        "probable",
+        "possible",
+        "confirmed",
+        "laboratory",
+        "lab",
+        "reported",
+        "notified",
+        "human",
+        "imported",
+        "local",
+        "locally",
+        "acquired",
+        "related",
+        "linked",
+        "associated",
+        "severe",
+        "mild",
+        "total",
+        "cumulative",
+        "active",
+        "current",
+        "recorded",
+        "known",
+        "documented",
+        "clinical",
+        "clinically",
+        "symptomatic",
+        "asymptomatic",
+        "were",
+        "was",
+        "are",
+        "is",
+        "have",
+        "has",
+        "had",
+        "been",
+        "already",
+        "still",
+        "reportedly",
+        "also",
+        "being",
+        "now",
+        "currently",
+        "who",
+        "that",
+        "which",
+        "the",
+        "number",
+        "ongoing",
+        "daily",
+        "officially",
+        "positive",
+        "in",
+        "under",
+        "of",
+        "serious",
+        "critically",
+        "seriously",
+        "subsequently",
+        "later",
+        "since",
+        "then",
+        "so",
+        "far",
+        "infectious",
+        "sporadic",
+        "fatal",
+        "tested",
+        "test",
+        "laboratories",
+        "due",
+        "to",
+        "from",
+        "with",
+    ]
 }
 
 /// Words after a number that show it has no head noun of its own ("28 in Jeddah", "is 30.").
-fn function_word(w: &str) -> bool {
-    matches!(
-        w,
-        "in" | "on"
-            | "at"
-            | "from"
-            | "for"
-            | "with"
-            | "since"
-            | "as"
-            | "by"
-            | "and"
-            | "or"
-            | "to"
-            | "among"
-            | "during"
-            | "across"
-            | "nationwide"
-            | "so"
-            | "this"
-            | "last"
-            | "while"
-            | "but"
-            | "including"
-            | "compared"
-            | "against"
-            | "according"
-            | "were"
-            | "was"
-            | "have"
-            | "has"
-            | "had"
-            | "are"
-            | "is"
-            | "of"
-            | "more"
-            | "new"
-            | "additional"
-            | "globally"
-            | "worldwide"
-            | "overall"
-            | "altogether"
-            | "until"
-            | "up"
-            | "between"
-            | "after"
-            | "before"
-            | "within"
-            | "out"
-            | "respectively"
-            | "countrywide"
-            | "yesterday"
-            | "today"
-    ) || (w.len() > 4 && w.ends_with("ly"))
+pub(crate) fn function_word(w: &str) -> bool {
+    function_list_word(w) || (w.len() > 4 && w.ends_with("ly"))
 }
 
-fn unit_word(w: &str) -> bool {
-    matches!(
-        w,
-        "km" | "kms"
-            | "kilometers"
-            | "kilometres"
-            | "kilometer"
-            | "kilometre"
-            | "miles"
-            | "mile"
-            | "m"
-            | "metres"
-            | "meters"
-            | "metre"
-            | "meter"
-            | "cm"
-            | "mm"
-            | "kg"
-            | "kilograms"
-            | "g"
-            | "grams"
-            | "mg"
-            | "mcg"
-            | "ml"
-            | "l"
-            | "litres"
-            | "liters"
-            | "tonnes"
-            | "tons"
-            | "tonne"
-            | "ton"
-            | "hectares"
-            | "ha"
-            | "acres"
-            | "degrees"
-            | "hours"
-            | "hour"
-            | "hrs"
-            | "h"
-            | "minutes"
-            | "minute"
-            | "mins"
-            | "seconds"
-            | "days"
-            | "day"
-            | "weeks"
-            | "week"
-            | "months"
-            | "month"
-            | "years"
-            | "year"
-            | "decades"
-            | "centuries"
-            | "am"
-            | "pm"
-            | "gmt"
-            | "utc"
-            | "doses"
-            | "dose"
-            | "times"
-            | "fold"
-            | "beds"
-            | "bed"
-            | "percent"
-            | "per"
-            | "pc"
-            | "percentage"
-            | "dollars"
-            | "euros"
-            | "pounds"
-            | "francs"
-            | "yuan"
-            | "naira"
-            | "rupees"
-            | "shillings"
-            | "usd"
-            | "eur"
-            | "cfa"
-            | "fcfa"
-            | "km2"
-            | "sq"
-            | "square"
-            | "feet"
-            | "ft"
-            | "inches"
-            | "lbs"
-            | "ppm"
-            | "ppb"
-            | "mmol"
-            | "iu"
-            | "units"
-            | "vials"
-            | "tablets"
-            | "kits"
-            | "metric"
-            | "mb"
-            | "gb"
-            | "nights"
-            | "storeys"
-            | "floors"
-            | "points"
-            | "mph"
-            | "kph"
-            | "celsius"
-            | "fahrenheit"
-            | "c"
-            | "f"
-            | "sec"
-            | "min"
-            | "yrs"
-            | "yr"
-            | "mos"
-            | "wks"
-            | "bp"
-            | "kb"
-            | "nm"
-    )
+word_set! {
+    /// The listed words of [`function_word`].
+    fn function_list_word / FUNCTION_WORDS = [
+        "in",
+        "on",
+        "at",
+        "from",
+        "for",
+        "with",
+        "since",
+        "as",
+        "by",
+        "and",
+        "or",
+        "to",
+        "among",
+        "during",
+        "across",
+        "nationwide",
+        "so",
+        "this",
+        "last",
+        "while",
+        "but",
+        "including",
+        "compared",
+        "against",
+        "according",
+        "were",
+        "was",
+        "have",
+        "has",
+        "had",
+        "are",
+        "is",
+        "of",
+        "more",
+        "new",
+        "additional",
+        "globally",
+        "worldwide",
+        "overall",
+        "altogether",
+        "until",
+        "up",
+        "between",
+        "after",
+        "before",
+        "within",
+        "out",
+        "respectively",
+        "countrywide",
+        "yesterday",
+        "today",
+    ]
 }
 
-fn id_prefix(w: &str) -> bool {
-    matches!(
-        w,
-        "update"
-            | "no"
-            | "nos"
-            | "week"
-            | "weeks"
-            | "phase"
-            | "level"
-            | "grade"
-            | "type"
-            | "day"
-            | "room"
-            | "ward"
-            | "chapter"
-            | "article"
-            | "section"
-            | "page"
-            | "vol"
-            | "volume"
-            | "issue"
-            | "figure"
-            | "fig"
-            | "table"
-            | "annex"
-            | "resolution"
-            | "report"
-            | "wave"
-            | "step"
-            | "category"
-            | "stage"
-            | "route"
-            | "flight"
-            | "lineage"
-            | "clade"
-            | "genotype"
-            | "serotype"
-            | "strain"
-            | "code"
-            | "tel"
-            | "phone"
-            | "fax"
-            | "hotline"
-            | "p"
-            | "pp"
-            | "pages"
-            | "version"
-            | "v"
-            | "line"
-            | "ref"
-            | "id"
-            | "box"
-            | "aged"
-            | "age"
-            | "ages"
-            | "year"
-            | "years"
-            | "covid"
-            | "sars"
-            | "mers"
-            | "h"
-            | "n"
-            | "epiweek"
-            | "ew"
-            | "wk"
-            | "cluster"
-            | "bulletin"
-            | "sitrep"
-            | "number"
-            | "appendix"
-            | "paragraph"
-            | "item"
-            | "decree"
-            | "law"
-            | "act"
-            | "order"
-            | "ordinance"
-            | "circular"
-            | "highway"
-            | "lot"
-            | "batch"
-            | "gate"
-            | "terminal"
-            | "building"
-            | "block"
-            | "apartment"
-            | "unit"
-            | "district"
-            | "zone"
-    )
+word_set! {
+    pub(crate) fn unit_word / UNIT_WORDS = [
+        "km",
+        "kms",
+        "kilometers",
+        "kilometres",
+        "kilometer",
+        "kilometre",
+        "miles",
+        "mile",
+        "m",
+        "metres",
+        "meters",
+        "metre",
+        "meter",
+        "cm",
+        "mm",
+        "kg",
+        "kilograms",
+        "g",
+        "grams",
+        "mg",
+        "mcg",
+        "ml",
+        "l",
+        "litres",
+        "liters",
+        "tonnes",
+        "tons",
+        "tonne",
+        "ton",
+        "hectares",
+        "ha",
+        "acres",
+        "degrees",
+        "hours",
+        "hour",
+        "hrs",
+        "h",
+        "minutes",
+        "minute",
+        "mins",
+        "seconds",
+        "days",
+        "day",
+        "weeks",
+        "week",
+        "months",
+        "month",
+        "years",
+        "year",
+        "decades",
+        "centuries",
+        "am",
+        "pm",
+        "gmt",
+        "utc",
+        "doses",
+        "dose",
+        "times",
+        "fold",
+        "beds",
+        "bed",
+        "percent",
+        "per",
+        "pc",
+        "percentage",
+        "dollars",
+        "euros",
+        "pounds",
+        "francs",
+        "yuan",
+        "naira",
+        "rupees",
+        "shillings",
+        "usd",
+        "eur",
+        "cfa",
+        "fcfa",
+        "km2",
+        "sq",
+        "square",
+        "feet",
+        "ft",
+        "inches",
+        "lbs",
+        "ppm",
+        "ppb",
+        "mmol",
+        "iu",
+        "units",
+        "vials",
+        "tablets",
+        "kits",
+        "metric",
+        "mb",
+        "gb",
+        "nights",
+        "storeys",
+        "floors",
+        "points",
+        "mph",
+        "kph",
+        "celsius",
+        "fahrenheit",
+        "c",
+        "f",
+        "sec",
+        "min",
+        "yrs",
+        "yr",
+        "mos",
+        "wks",
+        "bp",
+        "kb",
+        "nm",
+    ]
 }
 
-fn scope_cue(w: &str) -> Option<&'static str> {
-    Some(match w {
-        "total" | "cumulative" | "cumulatively" | "overall" | "altogether" | "already"
-        | "tally" | "surpassed" | "reached" | "exceeded" | "totalled" | "totaled" | "totalling"
-        | "totaling" | "bringing" => "cumulative",
-        "new" | "additional" | "daily" | "another" | "fresh" | "further" | "newly"
-        | "overnight" => "new",
-        "currently" | "active" | "still" | "remain" | "remains" | "remaining" | "ongoing"
-        | "presently" => "current",
-        _ => return None,
-    })
+word_set! {
+    pub(crate) fn id_prefix / ID_PREFIX_WORDS = [
+        "update",
+        "no",
+        "nos",
+        "week",
+        "weeks",
+        "phase",
+        "level",
+        "grade",
+        "type",
+        "day",
+        "room",
+        "ward",
+        "chapter",
+        "article",
+        "section",
+        "page",
+        "vol",
+        "volume",
+        "issue",
+        "figure",
+        "fig",
+        "table",
+        "annex",
+        "resolution",
+        "report",
+        "wave",
+        "step",
+        "category",
+        "stage",
+        "route",
+        "flight",
+        "lineage",
+        "clade",
+        "genotype",
+        "serotype",
+        "strain",
+        "code",
+        "tel",
+        "phone",
+        "fax",
+        "hotline",
+        "p",
+        "pp",
+        "pages",
+        "version",
+        "v",
+        "line",
+        "ref",
+        "id",
+        "box",
+        "aged",
+        "age",
+        "ages",
+        "year",
+        "years",
+        "covid",
+        "sars",
+        "mers",
+        "h",
+        "n",
+        "epiweek",
+        "ew",
+        "wk",
+        "cluster",
+        "bulletin",
+        "sitrep",
+        "number",
+        "appendix",
+        "paragraph",
+        "item",
+        "decree",
+        "law",
+        "act",
+        "order",
+        "ordinance",
+        "circular",
+        "highway",
+        "lot",
+        "batch",
+        "gate",
+        "terminal",
+        "building",
+        "block",
+        "apartment",
+        "unit",
+        "district",
+        "zone",
+    ]
 }
 
-fn status_word(w: &str) -> Option<&'static str> {
-    Some(match w {
+word_map! {
+    pub(crate) fn scope_cue / SCOPE_WORDS -> &'static str {
+        "total" | "cumulative" | "cumulatively" | "overall" | "altogether" | "already" | "tally" | "surpassed" | "reached" | "exceeded" | "totalled" | "totaled" | "totalling" | "totaling" | "bringing" => "cumulative",
+        "new" | "additional" | "daily" | "another" | "fresh" | "further" | "newly" | "overnight" => "new",
+        "currently" | "active" | "still" | "remain" | "remains" | "remaining" | "ongoing" | "presently" => "current",
+    }
+}
+
+word_map! {
+    pub(crate) fn status_word / STATUS_WORDS -> &'static str {
         "confirmed" => "confirmed",
         "suspected" | "suspect" | "possible" => "suspected",
         "probable" => "probable",
-        _ => None?,
-    })
+    }
 }
 
 impl Cx<'_> {
@@ -1344,7 +1308,7 @@ impl Cx<'_> {
         let placed = self.word(at) == "in"
             && self
                 .tok(at + 1)
-                .is_some_and(|t| t.is_word() && token::is_capitalised(self.src, t))
+                .is_some_and(|t| t.is_word() && token::is_capitalised(t))
             && !self.in_date.get(at + 1).copied().unwrap_or(true);
         if !opens || !placed {
             return false;
@@ -1366,7 +1330,7 @@ impl Cx<'_> {
             return None;
         }
         let name = self.tok(open.checked_sub(1)?)?;
-        if !name.is_word() || !token::is_capitalised(self.src, name) {
+        if !name.is_word() || !token::is_capitalised(name) {
             return None;
         }
         (open.saturating_sub(80)..open)
@@ -1447,7 +1411,7 @@ impl Cx<'_> {
     /// "cholera", "measles-associated")? Plural common nouns ("hospitals") are not.
     fn name_like(&self, j: usize, w: &str) -> bool {
         let Some(t) = self.tok(j) else { return false };
-        token::is_capitalised(self.src, t)
+        token::is_capitalised(t)
             || !w.ends_with('s')
             || self
                 .tok(j + 1)
@@ -1734,8 +1698,8 @@ impl Cx<'_> {
         let toks = self.toks;
         let numbered = cands.len();
         for i in 0..toks.len() {
-            // "a", "an", "the": a word of at most three bytes (most tokens are not).
-            if toks[i].kind != Kind::Word || toks[i].end - toks[i].start > 3 {
+            // "a", "an", "the" (most tokens are not).
+            if !toks[i].has(token::class::ARTICLE) {
                 continue;
             }
             let w = self.word(i);

@@ -18,7 +18,8 @@
 
 use epiwire_model::CharIndex;
 
-use super::token::{GATE_NUMBER, Gap, Kind, Token, lw, tokenize};
+use super::token::{Gap, Kind, Token, class, lw};
+use crate::tokens::Tokens;
 
 /// A qualifier carried by the number expression itself (not by the words before it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,21 +92,19 @@ pub struct NumberMention {
 /// "a dozen". Ranges and text with anything else around the number give `None`; so does
 /// "1,2 million" (see the module notes).
 pub fn parse_number(s: &str) -> Option<f64> {
-    let toks = tokenize(s);
-    let low = s.to_ascii_lowercase();
-    let nums = scan(&low, &toks);
+    let tk = Tokens::new(s);
+    let nums = scan(&tk.low, &tk.toks);
     match nums.as_slice() {
-        [n] if n.first == 0 && n.last + 1 == toks.len() && n.range.is_none() => Some(n.value),
+        [n] if n.first == 0 && n.last + 1 == tk.toks.len() && n.range.is_none() => Some(n.value),
         _ => None,
     }
 }
 
 /// All number expressions in `text`, with code-point spans.
 pub fn find_numbers(text: &str) -> Vec<NumberMention> {
-    let toks = tokenize(text);
+    let tk = Tokens::new(text);
     let idx = CharIndex::new(text);
-    let low = text.to_ascii_lowercase();
-    scan(&low, &toks)
+    scan(&tk.low, &tk.toks)
         .into_iter()
         .map(|n| NumberMention {
             start: idx.char_offset(n.start),
@@ -224,11 +223,6 @@ pub(crate) const NUMBER_START_WORDS: &[&str] = &[
     "many",
 ];
 
-/// The quick negative test of [`starts_number`].
-#[cfg(test)]
-pub(crate) static NUMBER_START: super::token::WordGate =
-    super::token::WordGate::new(&[NUMBER_START_WORDS]);
-
 pub(crate) fn starts_number(w: &str) -> bool {
     // Cheap first-letter gate: no number word starts with another letter.
     if !matches!(
@@ -271,8 +265,8 @@ pub(crate) fn scan(src: &str, toks: &[Token]) -> Vec<NumExpr> {
                 }
             },
             Kind::Word => {
-                // `NUMBER_START.may_contain(w)`, tested by the tokeniser.
-                if t.gates & GATE_NUMBER == 0 || !starts_number(lw(src, &t)) {
+                // `starts_number(w)`, tested by the tokeniser.
+                if !t.has(class::NUMBER_START) {
                     None
                 } else {
                     scan_vague(src, toks, i).or_else(|| scan_words(src, toks, i))

@@ -31,7 +31,8 @@ use jiff::civil::Date;
 
 use crate::count::eval::{Report, Result, doc_date, read_jsonl};
 use crate::count::number;
-use crate::count::token::{GATE_DATE, Gap, Kind, Token, is_capitalised, lw, tokenize};
+use crate::count::token::{Gap, Kind, Token, class, is_capitalised, lw};
+use crate::tokens::Tokens;
 
 /// A date expression in token and byte coordinates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,10 +53,9 @@ pub(crate) struct DateHit {
 
 /// Finds the date expressions of `text` and resolves them against `published`.
 pub fn find(text: &str, published: Option<Date>) -> Vec<DateMention> {
-    let toks = tokenize(text);
+    let tk = Tokens::new(text);
     let idx = CharIndex::new(text);
-    let low = text.to_ascii_lowercase();
-    mentions(text, &idx, &find_in(text, &low, &toks, published))
+    mentions(text, &idx, &find_in(text, &tk.low, &tk.toks, published))
 }
 
 /// The output records of date hits of `text`.
@@ -133,7 +133,7 @@ struct Cx<'a> {
 }
 
 /// Every word [`month_word`] knows.
-const MONTH_WORDS: &[&str] = &[
+pub(crate) const MONTH_WORDS: &[&str] = &[
     "january",
     "jan",
     "february",
@@ -161,7 +161,7 @@ const MONTH_WORDS: &[&str] = &[
 ];
 
 /// Every word [`weekday_word`] knows.
-const WEEKDAY_WORDS: &[&str] = &[
+pub(crate) const WEEKDAY_WORDS: &[&str] = &[
     "monday",
     "tuesday",
     "wednesday",
@@ -202,7 +202,7 @@ const OTHER_START_WORDS: &[&str] = &[
     "beginning",
 ];
 
-/// The word lists of [`DATE_START`].
+/// The word lists of [`date_start_word`].
 pub(crate) const DATE_START_LISTS: &[&[&str]] = &[
     MONTH_WORDS,
     WEEKDAY_WORDS,
@@ -210,13 +210,10 @@ pub(crate) const DATE_START_LISTS: &[&[&str]] = &[
     OTHER_START_WORDS,
 ];
 
-/// The quick negative test of [`date_start_word`]: most words of a text start no date.
+/// Whether the lower-cased word `w` may start a date expression (the tokeniser's
+/// [`class::DATE_START`]).
 #[cfg(test)]
-pub(crate) static DATE_START: crate::count::token::WordGate =
-    crate::count::token::WordGate::new(DATE_START_LISTS);
-
-/// Whether the lower-cased word `w` may start a date expression.
-fn date_start_word(w: &str) -> bool {
+pub(crate) fn date_start_word(w: &str) -> bool {
     month_word(w).is_some()
         || weekday_word(w).is_some()
         || number::starts_number(w)
@@ -242,7 +239,7 @@ fn date_start_word(w: &str) -> bool {
         )
 }
 
-fn month_word(w: &str) -> Option<i8> {
+pub(crate) fn month_word(w: &str) -> Option<i8> {
     Some(match w {
         "january" | "jan" => 1,
         "february" | "feb" => 2,
@@ -261,7 +258,7 @@ fn month_word(w: &str) -> Option<i8> {
 }
 
 /// Weekday as a Monday-zero offset, and whether the name is written in full.
-fn weekday_word(w: &str) -> Option<(i8, bool)> {
+pub(crate) fn weekday_word(w: &str) -> Option<(i8, bool)> {
     Some(match w {
         "monday" => (0, true),
         "tuesday" => (1, true),
@@ -388,7 +385,7 @@ impl Cx<'_> {
     /// A capitalised month name at `j` (with an optional attached '.'): (month, last index).
     fn month(&self, j: usize) -> Option<(i8, usize)> {
         let t = self.toks.get(j)?;
-        if !t.is_word() || !is_capitalised(self.src, t) {
+        if !t.is_word() || !is_capitalised(t) {
             return None;
         }
         let m = month_word(lw(self.low, t))?;
@@ -539,7 +536,7 @@ impl Cx<'_> {
     fn absolute(&self, j: usize) -> Option<P> {
         let t = self.toks.get(j)?;
         // Weekday prefix before an absolute date: "Friday, October 7th 2010", "Sat 19 Aug 2017".
-        if t.is_word() && is_capitalised(self.src, t) && weekday_word(lw(self.low, t)).is_some() {
+        if t.is_word() && is_capitalised(t) && weekday_word(lw(self.low, t)).is_some() {
             let mut k = j + 1;
             if self.punct(k, ',') || self.punct(k, '.') {
                 k += 1;
@@ -991,7 +988,7 @@ impl Cx<'_> {
 
     fn full_weekday(&self, j: usize) -> Option<i8> {
         let t = self.toks.get(j)?;
-        if !t.is_word() || !is_capitalised(self.src, t) {
+        if !t.is_word() || !is_capitalised(t) {
             return None;
         }
         match weekday_word(lw(self.low, t)) {
@@ -1113,8 +1110,8 @@ impl Cx<'_> {
         match t.kind {
             Kind::Num => true,
             Kind::Punct(_) => false,
-            // `DATE_START.may_contain(w)`, tested by the tokeniser.
-            Kind::Word => t.gates & GATE_DATE != 0 && date_start_word(lw(self.low, t)),
+            // `date_start_word(w)`, tested by the tokeniser.
+            Kind::Word => t.has(class::DATE_START),
         }
     }
 
@@ -1431,10 +1428,12 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Every lower-case word of up to four letters, and every listed word: the gate lets
-    /// through each word that starts a date, and the lists hold exactly those words.
+    /// Every lower-case word of up to four letters, and every listed word: the tokeniser's
+    /// date-start bit is exactly `date_start_word`, and the lists hold exactly those words.
     #[test]
-    fn date_start_gate_passes_every_start_word() {
+    fn date_start_bit_is_exactly_the_start_words() {
+        use crate::tokens::word_class;
+        let start = |w: &str| word_class(w) & class::DATE_START != 0;
         let mut words: Vec<String> = Vec::new();
         let mut cur = Vec::new();
         fn grow(cur: &mut Vec<u8>, out: &mut Vec<String>) {
@@ -1452,21 +1451,16 @@ mod tests {
         }
         grow(&mut cur, &mut words);
         for w in &words {
-            if date_start_word(w) {
-                assert!(DATE_START.may_contain(w), "{w}");
-            }
+            assert_eq!(start(w), date_start_word(w), "{w}");
         }
         for w in MONTH_WORDS {
-            assert!(month_word(w).is_some() && DATE_START.may_contain(w), "{w}");
+            assert!(month_word(w).is_some() && start(w), "{w}");
         }
         for w in WEEKDAY_WORDS {
-            assert!(
-                weekday_word(w).is_some() && DATE_START.may_contain(w),
-                "{w}"
-            );
+            assert!(weekday_word(w).is_some() && start(w), "{w}");
         }
         for w in OTHER_START_WORDS.iter().chain(number::NUMBER_START_WORDS) {
-            assert!(date_start_word(w) && DATE_START.may_contain(w), "{w}");
+            assert!(date_start_word(w) && start(w), "{w}");
         }
         // Longer words the functions know are all listed.
         for w in [
@@ -1526,13 +1520,13 @@ mod tests {
             "early",
             "beginning",
         ] {
-            assert!(date_start_word(w) && DATE_START.may_contain(w), "{w}");
+            assert!(date_start_word(w) && start(w), "{w}");
         }
-        // Common words are turned away without the comparisons.
+        // Common words start no date.
         for w in [
             "cases", "of", "and", "reported", "ministry", "health", "côte", "",
         ] {
-            assert!(!DATE_START.may_contain(w), "{w}");
+            assert!(!start(w) && !date_start_word(w), "{w}");
         }
     }
 

@@ -24,6 +24,8 @@ pub use eval::{
     SpanCounts, eval_band_places, eval_eha_geo, eval_epitator_geonames,
 };
 use gazetteer::{Cand, FxMap, Via};
+
+use crate::tokens::{Gap, Kind as TokKind, Token, Tokens, class};
 pub use gazetteer::{Entry, Gazetteer, Kind, decompress};
 
 /// Errors of the place module.
@@ -187,12 +189,18 @@ impl<'g> Gazetteer<'g> {
     /// Finds the places mentioned in `text`: one [`Place`] per resolved GeoNames id with all its
     /// mentions, in order of first mention. Offsets are code points.
     pub fn find(&self, text: &str) -> Vec<Place> {
-        self.find_with(text, None)
+        self.find_with(text, &Tokens::new(text), None)
     }
 
-    /// [`Gazetteer::find`] with the code-point index of `text`, when the caller has built it.
-    pub(crate) fn find_with(&self, text: &str, index: Option<&CharIndex>) -> Vec<Place> {
-        let mentions = self.mentions(text);
+    /// [`Gazetteer::find`] over the shared token stream `tk` of `text`, with the code-point index
+    /// of `text` when the caller has built it.
+    pub(crate) fn find_with(
+        &self,
+        text: &str,
+        tk: &Tokens,
+        index: Option<&CharIndex>,
+    ) -> Vec<Place> {
+        let mentions = self.mentions(text, &tk.toks);
         if mentions.is_empty() {
             return Vec::new();
         }
@@ -242,7 +250,7 @@ impl<'g> Gazetteer<'g> {
     }
 
     /// Candidate mentions after filtering and merging, in text order (byte offsets).
-    fn mentions(&self, text: &str) -> Vec<Mention> {
+    fn mentions(&self, text: &str, toks: &[Token]) -> Vec<Mention> {
         if self.forms.is_empty() {
             return Vec::new();
         }
@@ -257,7 +265,7 @@ impl<'g> Gazetteer<'g> {
         let Ok(norm) = String::from_utf8(bytes) else {
             return Vec::new();
         };
-        let raw = self.scan(&norm);
+        let raw = self.scan(&norm, toks);
         let mut out: Vec<Mention> = Vec::new();
         let mut person_part: Option<usize> = None;
         let mut titles = TitleLines::default();
@@ -335,57 +343,36 @@ impl<'g> Gazetteer<'g> {
     }
 
     /// Longest known forms, left to right, starting at capitalised word starts and ending at word
-    /// ends: `(start, end, form index)` in bytes.
+    /// ends: `(start, end, form index)` in bytes. `toks` are the tokens of the text (`norm` has
+    /// the same tokens: only whitespace differs).
     ///
     /// The forms are sorted by bytes, so the forms that start with a given prefix are one run of
     /// the table. From each start the window grows word by word and the run narrows to the forms
     /// that start with the window; the scan stops as soon as no form does, which for most words
     /// is after the first.
     #[inline(never)]
-    fn scan(&self, norm: &str) -> Vec<(usize, usize, usize)> {
+    fn scan(&self, norm: &str, toks: &[Token]) -> Vec<(usize, usize, usize)> {
         let mut raw = Vec::new();
         let forms = &self.form_texts;
-        let bytes = norm.as_bytes();
         let mut at = 0usize;
-        // Only an upper-case letter after a character that is not a letter or digit starts a
-        // window: jump from one A-Z or non-ASCII byte to the next (`at` is always a character
-        // boundary, so a non-ASCII byte found is a character's first byte).
-        while let Some(start) = capital_or_non_ascii(bytes, at) {
-            let Some(&b) = bytes.get(start) else {
-                break;
-            };
-            if b < 0x80 {
-                // An ASCII capital: a word start unless an ASCII letter or digit, or a
-                // non-ASCII letter or digit, comes before it.
-                at = start + 1;
-                let word_start = match start.checked_sub(1).and_then(|p| bytes.get(p)) {
-                    None => true,
-                    Some(&p) if p < 0x80 => !p.is_ascii_alphanumeric(),
-                    Some(_) => norm
-                        .get(..start)
-                        .and_then(|before| before.chars().next_back())
-                        .is_none_or(|p| !p.is_alphanumeric()),
-                };
-                if !word_start {
-                    continue;
-                }
-            } else {
-                let c = match norm.get(start..).and_then(|r| r.chars().next()) {
-                    Some(c) => c,
-                    None => break, // not a character boundary: cannot happen (see above)
-                };
-                at = start + c.len_utf8();
-                if !c.is_uppercase() {
-                    continue;
-                }
-                let word_start = norm
-                    .get(..start)
-                    .and_then(|before| before.chars().next_back())
-                    .is_none_or(|p| !p.is_alphanumeric());
-                if !word_start {
-                    continue;
-                }
+        // A window starts at an upper-case letter after a character that is not a letter or
+        // digit: the first character of a capitalised word token (`class::CAP`; upper-case
+        // letters are alphabetic, and a word token is a whole run of letters), unless a digit
+        // or another alphanumeric character is attached before it.
+        let mut prev: Option<&Token> = None;
+        for t in toks {
+            let before = prev.replace(t);
+            if !t.has(class::CAP) || t.start < at {
+                continue;
             }
+            if t.gap == Gap::None
+                && before.is_some_and(|p| {
+                    p.is_num() || matches!(p.kind, TokKind::Punct(c) if c.is_alphanumeric())
+                })
+            {
+                continue;
+            }
+            let start = t.start;
             let rest = &norm[start..];
             let segment = gazetteer::first_segment(rest);
             let Some(&(run_lo, run_hi)) = self.first_segments.get(segment) else {
@@ -763,34 +750,6 @@ impl Context<'_> {
 /// Finds places with the embedded gazetteer ([`Gazetteer::global`]).
 pub fn find(text: &str) -> Vec<Place> {
     Gazetteer::global().find(text)
-}
-
-/// The first byte at or after `from` that is an ASCII capital or not ASCII, eight bytes at a
-/// time: most of a text is lower-case letters, spaces and punctuation, which start no place.
-fn capital_or_non_ascii(b: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut i = from;
-    while let Some(chunk) = b.get(i..i + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // Per byte, without carries between bytes (the low seven bits plus at most 0x3f):
-        // the high bit of `low + 0x3f` is set from 'A' (0x41) on, of `low + 0x25` from '['
-        // (0x5b) on.
-        let low = x & !HIGH;
-        let from_a = low.wrapping_add(ONES * 0x3f);
-        let past_z = low.wrapping_add(ONES * 0x25);
-        let hits = (x | (from_a & !past_z)) & HIGH;
-        if hits != 0 {
-            return Some(i + (hits.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    b.get(i..)?
-        .iter()
-        .position(|&c| c >= 0x80 || c.is_ascii_uppercase())
-        .map(|p| i + p)
 }
 
 /// The word at `start` begins a sentence, a line or the text.

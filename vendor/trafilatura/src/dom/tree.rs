@@ -55,6 +55,14 @@ impl Document {
         matches!(self.tree.get(id).map(|n| n.value()), Some(Node::Text(_)))
     }
 
+    /// epiwire: the text of a text node, borrowed; `None` for other nodes.
+    pub fn text_node_str(&self, id: NodeId) -> Option<&str> {
+        match self.tree.get(id).map(|n| n.value()) {
+            Some(Node::Text(t)) => Some(t.as_ref()),
+            _ => None,
+        }
+    }
+
     /// Returns true if the element is a void element (cannot have children).
     pub fn is_void_element(&self, id: NodeId) -> bool {
         if let Some(Node::Element(e)) = self.tree.get(id).map(|n| n.value()) {

@@ -1,0 +1,516 @@
+//! The token stream every recogniser shares, built once per document.
+//!
+//! Tokens are words (runs of alphabetic characters), numbers (runs of ASCII digits) and single
+//! punctuation characters. Whitespace is not a token; each token records what kind of gap
+//! precedes it, which the number scanner needs for "12 344" and the sentence logic for blank
+//! lines. Each word token carries a class bitset ([`Token::class`]) found by ONE lookup of its
+//! ASCII-lower-cased bytes in a table of the recognisers' word lists (metric, person, scope,
+//! status, filler, function, unit, identifier-prefix words, number and date starts, month and
+//! weekday names, articles) plus its capitalisation: a recogniser visits the tokens whose bits
+//! concern it and compares strings only there. [`Tokens`] also holds the ASCII-lower-cased copy
+//! of the text (same byte offsets) and one sentence number per token. Building it allocates the
+//! token, sentence and lower-case vectors and nothing per token.
+
+use std::sync::LazyLock;
+
+/// A word predicate and the list of its words, from one list: `fn name(w: &str) -> bool` (a
+/// `matches!`) and `pub(crate) const LIST: &[&str]`, so the class table of [`Tokens`] and the
+/// predicate cannot disagree.
+macro_rules! word_set {
+    ($(#[$m:meta])* $vis:vis fn $name:ident / $list:ident = [$($w:literal),+ $(,)?]) => {
+        #[doc = concat!("Every word [`", stringify!($name), "`] accepts.")]
+        pub(crate) const $list: &[&str] = &[$($w),+];
+        $(#[$m])*
+        $vis fn $name(w: &str) -> bool {
+            matches!(w, $($w)|+)
+        }
+    };
+}
+
+/// A word map and the list of its words, from one list: `fn name(w: &str) -> Option<T>` and
+/// `pub(crate) const LIST: &[&str]` (see [`word_set`]).
+macro_rules! word_map {
+    ($(#[$m:meta])* $vis:vis fn $name:ident / $list:ident -> $ret:ty {
+        $($($w:literal)|+ => $v:expr),+ $(,)?
+    }) => {
+        #[doc = concat!("Every word [`", stringify!($name), "`] knows.")]
+        pub(crate) const $list: &[&str] = &[$($($w),+),+];
+        $(#[$m])*
+        $vis fn $name(w: &str) -> Option<$ret> {
+            Some(match w {
+                $($($w)|+ => $v,)+
+                _ => return None,
+            })
+        }
+    };
+}
+
+/// What a token is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A run of alphabetic characters.
+    Word,
+    /// A run of ASCII digits.
+    Num,
+    /// One other non-whitespace character.
+    Punct(char),
+}
+
+/// The whitespace before a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Gap {
+    /// Directly attached to the previous token (or the start of the text).
+    None,
+    /// One space-like character: space, no-break space, thin or narrow no-break space.
+    Space,
+    /// Other whitespace without a line break (several spaces, tabs).
+    Wide,
+    /// Whitespace with one line break.
+    Line,
+    /// Whitespace with two or more line breaks (a paragraph break).
+    Blank,
+}
+
+/// One token: its kind, byte range, preceding gap and class bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Token {
+    pub kind: Kind,
+    pub start: usize,
+    pub end: usize,
+    pub gap: Gap,
+    /// For a word, the [`class`] bits of its lower-cased text and [`class::CAP`]; 0 for other
+    /// tokens.
+    pub class: u32,
+}
+
+/// The class bits of [`Token::class`]: each bit is one word list's answer for the word, tested
+/// once when the text is tokenised (proptests hold each to its predicate).
+pub(crate) mod class {
+    /// "a", "an", "the".
+    pub(crate) const ARTICLE: u32 = 1;
+    /// `count::metric_word`.
+    pub(crate) const METRIC: u32 = 1 << 1;
+    /// `count::person_word`.
+    pub(crate) const PERSON: u32 = 1 << 2;
+    /// `count::scope_cue`.
+    pub(crate) const SCOPE: u32 = 1 << 3;
+    /// `count::status_word`.
+    pub(crate) const STATUS: u32 = 1 << 4;
+    /// `count::filler_word`.
+    pub(crate) const FILLER: u32 = 1 << 5;
+    /// `count::function_word` (the list and the "-ly" rule).
+    pub(crate) const FUNCTION: u32 = 1 << 6;
+    /// `count::unit_word`.
+    pub(crate) const UNIT: u32 = 1 << 7;
+    /// `count::id_prefix`.
+    pub(crate) const ID_PREFIX: u32 = 1 << 8;
+    /// `count::head_noun`.
+    pub(crate) const HEAD: u32 = 1 << 9;
+    /// `count::number::starts_number`.
+    pub(crate) const NUMBER_START: u32 = 1 << 10;
+    /// `date::date_start_word`.
+    pub(crate) const DATE_START: u32 = 1 << 11;
+    /// `date::month_word`.
+    pub(crate) const MONTH: u32 = 1 << 12;
+    /// `date::weekday_word`.
+    pub(crate) const WEEKDAY: u32 = 1 << 13;
+    /// The word starts with an upper-case letter (`char::is_uppercase`).
+    pub(crate) const CAP: u32 = 1 << 14;
+}
+
+/// The word lists of the class table and their bits.
+fn class_lists() -> [(&'static [&'static str], u32); 13] {
+    use crate::count::{self, number};
+    use crate::date;
+    [
+        (&["a", "an", "the"], class::ARTICLE),
+        (count::METRIC_WORDS, class::METRIC),
+        (count::PERSON_WORDS, class::PERSON),
+        (count::SCOPE_WORDS, class::SCOPE),
+        (count::STATUS_WORDS, class::STATUS),
+        (count::FILLER_WORDS, class::FILLER),
+        (count::FUNCTION_WORDS, class::FUNCTION),
+        (count::UNIT_WORDS, class::UNIT),
+        (count::ID_PREFIX_WORDS, class::ID_PREFIX),
+        (count::HEAD_WORDS, class::HEAD),
+        (number::NUMBER_START_WORDS, class::NUMBER_START),
+        (date::MONTH_WORDS, class::MONTH),
+        (date::WEEKDAY_WORDS, class::WEEKDAY),
+    ]
+}
+
+/// The longest listed word, in bytes: longer words are in no list.
+const MAX_WORD: usize = 16;
+
+/// Slots of the class table (a power of two, at least four times the listed words).
+const TABLE_BITS: u32 = 12;
+
+/// One slot of the class table: a listed word (its bytes packed, at most [`MAX_WORD`]) and its
+/// class bits; `len` 0 for an empty slot.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    w0: u64,
+    w1: u64,
+    len: usize,
+    class: u32,
+}
+
+/// The class table: open addressing over the packed bytes of the listed words. The packed
+/// bytes are the key itself, so a hit is exact (no hash collision can misclass a word).
+struct Lexicon {
+    slots: Vec<Slot>,
+}
+
+static LEXICON: LazyLock<Lexicon> = LazyLock::new(Lexicon::new);
+
+impl Lexicon {
+    fn new() -> Self {
+        let mut slots = vec![Slot::default(); 1 << TABLE_BITS];
+        let date_start: &[&[&str]] = crate::date::DATE_START_LISTS;
+        let lists = class_lists();
+        let all = lists
+            .iter()
+            .map(|&(l, c)| (l, c))
+            .chain(date_start.iter().map(|&l| (l, class::DATE_START)));
+        for (list, bits) in all {
+            for w in list {
+                let b = w.as_bytes();
+                if b.is_empty() || b.len() > MAX_WORD {
+                    continue; // held by a test: no listed word is longer
+                }
+                let (w0, w1) = pack(b, 0, b.len());
+                let mut at = slot_of(w0, w1, b.len());
+                while let Some(s) = slots.get_mut(at) {
+                    if s.len == 0 {
+                        *s = Slot {
+                            w0,
+                            w1,
+                            len: b.len(),
+                            class: bits,
+                        };
+                        break;
+                    }
+                    if s.len == b.len() && s.w0 == w0 && s.w1 == w1 {
+                        s.class |= bits;
+                        break;
+                    }
+                    at = (at + 1) & ((1 << TABLE_BITS) - 1);
+                }
+            }
+        }
+        Self { slots }
+    }
+
+    /// The class bits of the word `low[start..end]` (lower-cased), without [`class::CAP`] and
+    /// the "-ly" rule of [`class::FUNCTION`].
+    #[inline(always)]
+    fn lookup(&self, low: &[u8], start: usize, end: usize) -> u32 {
+        let len = end - start;
+        if len == 0 || len > MAX_WORD {
+            return 0;
+        }
+        let (w0, w1) = pack(low, start, len);
+        let mut at = slot_of(w0, w1, len);
+        while let Some(s) = self.slots.get(at) {
+            if s.len == 0 {
+                return 0;
+            }
+            if s.w0 == w0 && s.w1 == w1 && s.len == len {
+                return s.class;
+            }
+            at = (at + 1) & ((1 << TABLE_BITS) - 1);
+        }
+        0
+    }
+}
+
+/// The `len` (1 to [`MAX_WORD`]) bytes of `b` from `start`, little-endian in two words, the
+/// bytes past `len` zero.
+#[inline(always)]
+fn pack(b: &[u8], start: usize, len: usize) -> (u64, u64) {
+    if len <= 8 {
+        (load8(b, start) & (u64::MAX >> (64 - 8 * len)), 0)
+    } else {
+        (
+            load8(b, start),
+            load8(b, start + 8) & (u64::MAX >> (128 - 8 * len)),
+        )
+    }
+}
+
+/// The eight bytes of `b` from `at`, little-endian, zero past the end of `b`.
+#[inline(always)]
+fn load8(b: &[u8], at: usize) -> u64 {
+    match b.get(at..at + 8) {
+        Some(c) => c.try_into().map_or(0, u64::from_le_bytes),
+        None => {
+            let mut a = [0u8; 8];
+            for (d, s) in a.iter_mut().zip(b.get(at..).unwrap_or(&[])) {
+                *d = *s;
+            }
+            u64::from_le_bytes(a)
+        }
+    }
+}
+
+/// The first slot to probe for a packed word.
+#[inline(always)]
+fn slot_of(w0: u64, w1: u64, len: usize) -> usize {
+    let h = (w0 ^ w1.rotate_left(29) ^ ((len as u64) << 56)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> (64 - TABLE_BITS)) as usize
+}
+
+/// The class bits of the word token `start..end` of `src` (`low` its lower-cased copy),
+/// `upper` whether its first character is upper-case.
+#[inline(always)]
+fn class_at(lex: &Lexicon, low: &[u8], start: usize, end: usize, upper: bool) -> u32 {
+    let mut c = lex.lookup(low, start, end);
+    // `function_word`'s rule: a word of more than four bytes ending in "ly".
+    if end - start > 4 && low.get(end - 2..end) == Some(b"ly") {
+        c |= class::FUNCTION;
+    }
+    if upper {
+        c |= class::CAP;
+    }
+    c
+}
+
+/// The class bits of the lower-cased word `w` (without [`class::CAP`]).
+#[cfg(test)]
+pub(crate) fn word_class(w: &str) -> u32 {
+    class_at(&LEXICON, w.as_bytes(), 0, w.len(), false)
+}
+
+/// The tokens of one text with their sentences and the lower-cased text.
+#[derive(Debug)]
+pub(crate) struct Tokens {
+    /// The text ASCII-lower-cased (same byte offsets).
+    pub low: String,
+    /// The tokens in text order.
+    pub toks: Vec<Token>,
+    /// The sentence number of each token (see [`Tokens::new`]).
+    pub sent: Vec<u32>,
+}
+
+impl Tokens {
+    /// Tokenises `src`. A new sentence starts after '.', '!', '?' or ';' followed by
+    /// whitespace, at a paragraph break, and at a line break after a number ("Deaths:
+    /// 2\nHospitalizations: 5") or before a capitalised word that does not continue a phrase
+    /// (after a token that is neither a word nor a comma).
+    pub(crate) fn new(src: &str) -> Self {
+        let low = src.to_ascii_lowercase();
+        let (toks, sent) = tokenize(src, low.as_bytes());
+        Self { low, toks, sent }
+    }
+}
+
+/// Splits `src` into tokens and numbers their sentences (the rule of [`Tokens::new`]) in the
+/// same pass; `low` is `src` ASCII-lower-cased.
+fn tokenize(src: &str, low: &[u8]) -> (Vec<Token>, Vec<u32>) {
+    let lex = &*LEXICON;
+    let mut out = Vec::with_capacity(src.len() / 4 + 4);
+    let mut split = Split {
+        sent: Vec::with_capacity(src.len() / 4 + 4),
+        s: 0,
+        prev_end: false,
+        prev: None,
+    };
+    let bytes = src.as_bytes();
+    let mut i = 0usize;
+    let mut gap = Gap::None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b == b'\n' {
+                gap = if gap >= Gap::Line {
+                    Gap::Blank
+                } else {
+                    Gap::Line
+                };
+                i += 1;
+                continue;
+            }
+            if b == b' ' || b == b'\t' || b == b'\r' || b == 0x0b || b == 0x0c {
+                gap = match gap {
+                    Gap::None if b == b' ' => Gap::Space,
+                    Gap::None | Gap::Space => Gap::Wide,
+                    g => g,
+                };
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let (kind, class) = if b.is_ascii_digit() {
+                i += 1;
+                while i < bytes.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+                (Kind::Num, 0)
+            } else if b.is_ascii_alphabetic() {
+                // ASCII letters without a call; the first other byte ends the word unless it
+                // starts a non-ASCII letter.
+                i = crate::ascii::letters_end(bytes, i + 1);
+                if i < bytes.len() && bytes[i] >= 0x80 {
+                    i = word_end(src, i);
+                }
+                (
+                    Kind::Word,
+                    class_at(lex, low, start, i, b.is_ascii_uppercase()),
+                )
+            } else {
+                i += 1;
+                (Kind::Punct(b as char), 0)
+            };
+            let t = Token {
+                kind,
+                start,
+                end: i,
+                gap,
+                class,
+            };
+            split.push(&t);
+            out.push(t);
+            gap = Gap::None;
+            continue;
+        }
+        // Non-ASCII: decode one character.
+        let Some(ch) = src.get(i..).and_then(|s| s.chars().next()) else {
+            break;
+        };
+        let len = ch.len_utf8();
+        if ch.is_whitespace() {
+            let spacey = matches!(ch, '\u{a0}' | '\u{2009}' | '\u{202f}' | '\u{2007}');
+            gap = match gap {
+                Gap::None if spacey => Gap::Space,
+                Gap::None | Gap::Space => {
+                    if ch == '\u{2028}' || ch == '\u{2029}' || ch == '\u{85}' {
+                        Gap::Line
+                    } else {
+                        Gap::Wide
+                    }
+                }
+                g => g,
+            };
+            i += len;
+            continue;
+        }
+        let start = i;
+        let (kind, class) = if ch.is_alphabetic() {
+            i = word_end(src, i);
+            (Kind::Word, class_at(lex, low, start, i, ch.is_uppercase()))
+        } else {
+            i += len;
+            (Kind::Punct(ch), 0)
+        };
+        let t = Token {
+            kind,
+            start,
+            end: i,
+            gap,
+            class,
+        };
+        split.push(&t);
+        out.push(t);
+        gap = Gap::None;
+    }
+    (out, split.sent)
+}
+
+/// The sentence split of [`Tokens::new`], one token at a time.
+struct Split {
+    sent: Vec<u32>,
+    s: u32,
+    /// The previous token ends a sentence ('.', '!', '?' or ';').
+    prev_end: bool,
+    /// The previous token's kind.
+    prev: Option<Kind>,
+}
+
+impl Split {
+    /// Numbers the sentence of the next token `t`.
+    #[inline(always)]
+    fn push(&mut self, t: &Token) {
+        let line_break = t.gap == Gap::Line
+            && self.prev.is_some_and(|p| {
+                p == Kind::Num
+                    || (t.class & class::CAP != 0 && p != Kind::Word && p != Kind::Punct(','))
+            });
+        if self.prev_end && t.gap != Gap::None || t.gap == Gap::Blank || line_break {
+            self.s += 1;
+        }
+        self.sent.push(self.s);
+        self.prev_end = matches!(t.kind, Kind::Punct('.' | '!' | '?' | ';'));
+        self.prev = Some(t.kind);
+    }
+}
+
+impl Token {
+    /// True for a word with any of the class bits `bits`.
+    #[inline]
+    pub fn has(&self, bits: u32) -> bool {
+        self.class & bits != 0
+    }
+
+    /// The token's text.
+    pub fn text<'a>(&self, src: &'a str) -> &'a str {
+        src.get(self.start..self.end).unwrap_or("")
+    }
+
+    /// True for a word token.
+    pub fn is_word(&self) -> bool {
+        self.kind == Kind::Word
+    }
+
+    /// True for a digit token.
+    pub fn is_num(&self) -> bool {
+        self.kind == Kind::Num
+    }
+
+    /// True for the punctuation character `c`.
+    pub fn is_punct(&self, c: char) -> bool {
+        self.kind == Kind::Punct(c)
+    }
+
+    /// True for a dash-like character: hyphen-minus, en dash, em dash, minus, hyphen.
+    pub fn is_dash(&self) -> bool {
+        matches!(self.kind, Kind::Punct('-' | '–' | '—' | '−' | '‐' | '‑'))
+    }
+}
+
+/// End of the alphabetic run starting at byte `i`.
+fn word_end(src: &str, mut i: usize) -> usize {
+    let bytes = src.as_bytes();
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_alphabetic() {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        match src.get(i..).and_then(|s| s.chars().next()) {
+            Some(ch) if ch.is_alphabetic() => i += ch.len_utf8(),
+            _ => break,
+        }
+    }
+    i
+}
+
+/// The lower-cased text of word token `t`, sliced from `low`, the ASCII-lower-cased copy of
+/// the source (same byte offsets); empty for non-words.
+pub(crate) fn lw<'a>(low: &'a str, t: &Token) -> &'a str {
+    if !t.is_word() {
+        return "";
+    }
+    low.get(t.start..t.end).unwrap_or("")
+}
+
+/// True when `t` is a word that starts with an upper-case letter.
+#[inline]
+pub(crate) fn is_capitalised(t: &Token) -> bool {
+    t.class & class::CAP != 0
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,292 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::count::{self, number};
+use crate::date;
+
+/// The tokeniser before the class table (kind, span and gap of each token), for comparison.
+fn reference_tokens(src: &str) -> Vec<(Kind, usize, usize, Gap)> {
+    let mut out = Vec::new();
+    let bytes = src.as_bytes();
+    let mut i = 0usize;
+    let mut gap = Gap::None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b == b'\n' {
+                gap = if gap >= Gap::Line {
+                    Gap::Blank
+                } else {
+                    Gap::Line
+                };
+                i += 1;
+                continue;
+            }
+            if b == b' ' || b == b'\t' || b == b'\r' || b == 0x0b || b == 0x0c {
+                gap = match gap {
+                    Gap::None if b == b' ' => Gap::Space,
+                    Gap::None | Gap::Space => Gap::Wide,
+                    g => g,
+                };
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let kind = if b.is_ascii_digit() {
+                while i < bytes.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+                Kind::Num
+            } else if b.is_ascii_alphabetic() {
+                i = word_end(src, i);
+                Kind::Word
+            } else {
+                i += 1;
+                Kind::Punct(b as char)
+            };
+            out.push((kind, start, i, gap));
+            gap = Gap::None;
+            continue;
+        }
+        let ch = src[i..].chars().next().unwrap();
+        let len = ch.len_utf8();
+        if ch.is_whitespace() {
+            let spacey = matches!(ch, '\u{a0}' | '\u{2009}' | '\u{202f}' | '\u{2007}');
+            gap = match gap {
+                Gap::None if spacey => Gap::Space,
+                Gap::None | Gap::Space => {
+                    if ch == '\u{2028}' || ch == '\u{2029}' || ch == '\u{85}' {
+                        Gap::Line
+                    } else {
+                        Gap::Wide
+                    }
+                }
+                g => g,
+            };
+            i += len;
+            continue;
+        }
+        let start = i;
+        let kind = if ch.is_alphabetic() {
+            i = word_end(src, i);
+            Kind::Word
+        } else {
+            i += len;
+            Kind::Punct(ch)
+        };
+        out.push((kind, start, i, gap));
+        gap = Gap::None;
+    }
+    out
+}
+
+/// The sentence split of the count recogniser before the shared stream (capitalisation read
+/// from the text), for comparison.
+fn reference_sentences(src: &str, toks: &[Token]) -> Vec<u32> {
+    let cap = |t: &Token| t.text(src).chars().next().is_some_and(char::is_uppercase);
+    let mut out = Vec::with_capacity(toks.len());
+    let mut s = 0u32;
+    let mut prev_end = false;
+    let mut prev: Option<&Token> = None;
+    for t in toks {
+        let line_break = t.gap == Gap::Line
+            && prev.is_some_and(|p| {
+                p.is_num() || (t.is_word() && cap(t) && !p.is_word() && !p.is_punct(','))
+            });
+        if prev_end && t.gap != Gap::None || t.gap == Gap::Blank || line_break {
+            s += 1;
+        }
+        out.push(s);
+        prev_end = matches!(t.kind, Kind::Punct('.' | '!' | '?' | ';'));
+        prev = Some(t);
+    }
+    out
+}
+
+/// Each class bit of each word token is its predicate's answer for the lower-cased word, and
+/// other tokens have no bits.
+fn classes_agree(src: &str, tk: &Tokens) {
+    for t in &tk.toks {
+        if !t.is_word() {
+            assert_eq!(t.class, 0, "{:?} in {src:?}", t.text(src));
+            continue;
+        }
+        let w = lw(&tk.low, t);
+        let expect = [
+            (class::ARTICLE, matches!(w, "a" | "an" | "the")),
+            (class::METRIC, count::metric_word(w).is_some()),
+            (class::PERSON, count::person_word(w).is_some()),
+            (class::SCOPE, count::scope_cue(w).is_some()),
+            (class::STATUS, count::status_word(w).is_some()),
+            (class::FILLER, count::filler_word(w)),
+            (class::FUNCTION, count::function_word(w)),
+            (class::UNIT, count::unit_word(w)),
+            (class::ID_PREFIX, count::id_prefix(w)),
+            (class::HEAD, count::head_noun(w)),
+            (class::NUMBER_START, number::starts_number(w)),
+            (class::DATE_START, date::date_start_word(w)),
+            (class::MONTH, date::month_word(w).is_some()),
+            (class::WEEKDAY, date::weekday_word(w).is_some()),
+            (
+                class::CAP,
+                t.text(src).chars().next().is_some_and(char::is_uppercase),
+            ),
+        ];
+        let mut all = 0;
+        for (bit, want) in expect {
+            assert_eq!(t.class & bit != 0, want, "bit {bit:#x} of {w:?} in {src:?}");
+            all |= bit;
+        }
+        assert_eq!(t.class & !all, 0, "{w:?}");
+    }
+}
+
+/// The stream of `src` against the references: same tokens, spans that cover every
+/// non-whitespace character once and no whitespace, classes, sentences.
+fn check(src: &str) {
+    let tk = Tokens::new(src);
+    let got: Vec<(Kind, usize, usize, Gap)> = tk
+        .toks
+        .iter()
+        .map(|t| (t.kind, t.start, t.end, t.gap))
+        .collect();
+    assert_eq!(got, reference_tokens(src), "{src:?}");
+    let mut at = 0;
+    for t in &tk.toks {
+        assert!(t.start >= at && t.end > t.start, "{src:?}");
+        let between = &src[at..t.start];
+        assert!(
+            between.chars().all(char::is_whitespace),
+            "{between:?} in {src:?}"
+        );
+        let text = &src[t.start..t.end];
+        assert!(!text.chars().any(char::is_whitespace), "{text:?}");
+        at = t.end;
+    }
+    assert!(src[at..].chars().all(char::is_whitespace), "{src:?}");
+    assert_eq!(tk.low, src.to_ascii_lowercase());
+    assert_eq!(tk.sent, reference_sentences(src, &tk.toks), "{src:?}");
+    classes_agree(src, &tk);
+}
+
+/// Every word of every list, as written and capitalised.
+fn listed_words() -> Vec<String> {
+    let mut out = Vec::new();
+    for (list, _) in class_lists() {
+        for w in list {
+            out.push((*w).to_string());
+            let mut c = w.chars();
+            if let Some(f) = c.next() {
+                out.push(f.to_uppercase().chain(c).collect());
+            }
+            out.push(w.to_uppercase());
+        }
+    }
+    for list in date::DATE_START_LISTS {
+        out.extend(list.iter().map(|w| (*w).to_string()));
+    }
+    out
+}
+
+#[test]
+fn splits_words_numbers_punct() {
+    let s = "COVID-19: 12\u{202f}344 cases.\n\nNext";
+    let t = Tokens::new(s).toks;
+    let texts: Vec<&str> = t.iter().map(|t| t.text(s)).collect();
+    assert_eq!(
+        texts,
+        ["COVID", "-", "19", ":", "12", "344", "cases", ".", "Next"]
+    );
+    assert_eq!(t[5].gap, Gap::Space);
+    assert_eq!(t[8].gap, Gap::Blank);
+    assert_eq!(t[1].gap, Gap::None);
+    assert!(t[0].has(class::CAP) && t[6].has(class::METRIC | class::HEAD));
+    check(s);
+}
+
+#[test]
+fn lower_slices_keep_offsets() {
+    let s = "Côte CaSeS";
+    let tk = Tokens::new(s);
+    assert_eq!(lw(&tk.low, &tk.toks[1]), "cases");
+    assert_eq!(lw(&tk.low, &tk.toks[0]), "côte");
+    assert!(tk.toks[1].has(class::METRIC));
+}
+
+/// (A listed word with a digit, "km2", is never one word token: the bit and the predicate
+/// still agree on every token.)
+#[test]
+fn every_listed_word_fits_the_table() {
+    for (list, _) in class_lists() {
+        for w in list {
+            assert!(
+                !w.is_empty()
+                    && w.len() <= MAX_WORD
+                    && w.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+                "{w}"
+            );
+        }
+    }
+    let n: usize = class_lists().iter().map(|(l, _)| l.len()).sum();
+    assert!(4 * n <= 1 << TABLE_BITS, "{n} words");
+}
+
+#[test]
+fn listed_words_and_their_neighbours_get_their_classes() {
+    let words = listed_words();
+    // Each word alone, and the words run together with separators, prefixes and suffixes
+    // (a listed word with one more letter, or one less, is another word).
+    let mut text = String::new();
+    for w in &words {
+        check(w);
+        text.push_str(w);
+        text.push(' ');
+        text.push_str(&w[..w.len() - 1]);
+        text.push_str(", x");
+        text.push_str(w);
+        text.push(' ');
+        text.push_str(w);
+        text.push_str("s.\n");
+    }
+    check(&text);
+}
+
+#[test]
+fn the_seed_and_don_texts_agree() {
+    for text in crate::test_util::seed_and_don_texts() {
+        check(&text);
+    }
+}
+
+#[test]
+fn words_longer_than_the_table_have_no_list_bits() {
+    let s = "hospitalisationsx Immunisationsly quarantinedly";
+    let tk = Tokens::new(s);
+    assert_eq!(tk.toks[0].class, 0);
+    assert_eq!(tk.toks[1].class, class::CAP | class::FUNCTION);
+    check(s);
+}
+
+proptest! {
+    #[test]
+    fn any_text_agrees_with_the_references(
+        s in r"([A-Za-z]{1,12}|[0-9]{1,3}|[ ,.;:()\-]|\n|\n\n|\u{a0}|é|ß|Ü|\PC){0,40}"
+    ) {
+        check(&s);
+    }
+
+    #[test]
+    fn listed_words_in_random_text_agree(
+        picks in proptest::collection::vec((0usize..2000, 0usize..6), 0..30)
+    ) {
+        let words = listed_words();
+        let seps = [" ", ", ", "\n", "-", "é", ". "];
+        let mut s = String::new();
+        for (w, sep) in picks {
+            s.push_str(&words[w % words.len()]);
+            s.push_str(seps[sep]);
+        }
+        check(&s);
+    }
+}
