@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Incremental event clustering as the store grows (issue 4): ingest the 1,667 WHO DON dev
 # reports, then the 2,868 WHO DON HTML pages, into a fresh store; print the event count and the
-# consolidation time per document for each batch, and for the first and the last thousand.
+# consolidation time per document for each batch, and for the first and the last thousand;
+# then ingest the pages of the last thousand alone into an empty store ("last alone"), so that
+# the last thousand's cost at the end of the run compares with the same documents' in an empty
+# store (the first thousand are texts, the last pages whose reports are already stored).
 #
 #   cargo build --release && scripts/bench_events.sh [SHARED_DATA_DIR (default ../shared/data)]
 #
 # Environment: EPIWIRE (binary, default target/release/epiwire; copy it elsewhere to compare
 # builds while others rebuild), KEEP (a directory: the store and the log are kept there
-# instead of being deleted).
+# instead of being deleted), EMPTY_VIEW=0 (skip the empty-store view).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-../shared/data}
@@ -28,13 +31,34 @@ for input in "$data/who-don/dons-1996-2012.jsonl" "$tmp/html"; do
         | grep -E "consolidated documents|epiwire: (ingest|events)|peak RSS" | tee -a "$log"
 done
 echo "events stored: $("$bin" events --data "$out/store" --format jsonl -n 10000 | wc -l)"
+# The second view isolates the size of the store: the pages of the last ~1000 documents
+# ingested again, alone, into an empty store (their CPU ms/doc there against at the end of the
+# full run). EMPTY_VIEW=0 skips it.
+if [[ ${EMPTY_VIEW:-1} != 0 ]]; then
+    last=$(python3 - "$out/store/epiwire.sqlite" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+for (s,) in c.execute("SELECT source FROM documents ORDER BY seq DESC LIMIT 1000"):
+    print(s)
+PY
+)
+    mkdir -p "$tmp/last"
+    while IFS= read -r f; do
+        [[ -f $f ]] && cp "$f" "$tmp/last/"
+    done <<<"$last"
+    echo "empty-store view: $(ls "$tmp/last" | wc -l) pages of the last documents, alone" | tee -a "$log"
+    rm -rf "$tmp/alone"
+    "$bin" -v ingest --data "$tmp/alone" "$tmp/last" 2>&1 \
+        | grep -E "consolidated documents|epiwire: (ingest|events)" | sed 's/^/alone: /' | tee -a "$log"
+fi
 python3 - "$log" <<'PY'
 import re, sys
-rows = []
+rows, alone = [], []
 for line in open(sys.argv[1]):
+    into = alone if line.startswith("alone: ") else rows
     m = re.search(r"consolidated documents \d+..=\d+: (\d+) in (\d+) ms .*?([\d.]+) candidate events/doc.*?; (?:cpu (\d+) ms)?", line)
     if m:
-        rows.append((int(m.group(1)), float(m.group(2)), float(m.group(3)), m.group(4)))
+        into.append((int(m.group(1)), float(m.group(2)), float(m.group(3)), m.group(4)))
 def window(rs):
     n = sum(r[0] for r in rs); ms = sum(r[1] for r in rs)
     cand = sum(r[0] * r[2] for r in rs) / max(n, 1)
@@ -48,7 +72,10 @@ def take(rs, k, first=True):
     return out
 # Wall time counts the waits for a core on a shared machine; the consolidation thread's CPU time
 # (logged per batch) does not.
-for name, rs in [("first ~1000", take(rows, 1000)), ("last ~1000", take(rows, 1000, False)), ("all", rows)]:
+views = [("first ~1000", take(rows, 1000)), ("last ~1000", take(rows, 1000, False)), ("all", rows)]
+if alone:
+    views.append(("last alone", alone))
+for name, rs in views:
     n, ms, cand, cpu = window(rs)
     cpu = f"{cpu:6.2f} ms/doc CPU" if cpu is not None else "   (no CPU time)"
     print(f"{name:12} {n:6} documents  {ms:6.2f} ms/doc wall  {cpu}  {cand:5.1f} candidate events/doc")

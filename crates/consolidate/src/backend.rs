@@ -1,5 +1,7 @@
 //! What consolidation needs from a store, as a trait the store implements.
 
+use std::collections::BTreeSet;
+
 use epiwire_cluster::{DfTable, DocFeatures, EventProfile};
 use epiwire_model::Document;
 use epiwire_signal::Signal;
@@ -83,6 +85,10 @@ pub struct EventRecord {
     pub summary: EventSummary,
     /// The running aggregates after the batch.
     pub state: EventState,
+    /// The keys of `state.series` the batch changed (set, replaced or removed), so that a
+    /// backend that keeps the series metas apart writes only those; `None`: any may have
+    /// changed (after a merge), write them all.
+    pub metas: Option<BTreeSet<SeriesKey>>,
     /// Series parts to insert or replace (those the batch touched; the others stay).
     pub series: Vec<SeriesPart>,
     /// The figures each part of `series` gained in this batch, by the part's key (those of
@@ -143,8 +149,14 @@ pub struct Changes {
     pub events: Vec<EventRecord>,
     /// Article volume increments: (disease id, ISO2 country, day `YYYY-MM-DD`, documents).
     pub volume: Vec<(String, String, String, u32)>,
-    /// Volume signals to insert or replace (keyed by kind, disease, country and date).
+    /// Volume signals of the days in `rejudged` (keyed by kind, disease, country and date).
     pub signals: Vec<Signal>,
+    /// The (disease id, ISO2 country, day) the batch judged again: every volume signal stored
+    /// on such a day is replaced by those of `signals` on it (none: withdrawn).
+    pub rejudged: BTreeSet<(String, String, String)>,
+    /// List records of events the batch did not otherwise change whose volume signals (and so
+    /// relevance) it changed: replace the stored list record (its signals and relevance).
+    pub refreshed: Vec<EventSummary>,
     /// The keys of [`State::df`] whose counts this batch changed (sorted, without repeats), so
     /// that a backend writes only those rather than the whole table.
     pub df_keys: Vec<String>,
@@ -241,6 +253,20 @@ pub trait EventBackend {
         from: &str,
         to: &str,
     ) -> Result<Vec<Signal>, Self::Error>;
+
+    /// The events whose main (first) disease and country are these that ran within
+    /// `from..=to` (first seen on or before `to`, last seen on or after `from`): their ids
+    /// with their first and last days.
+    fn events_running(
+        &self,
+        disease: &str,
+        country: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, String, String)>, Self::Error>;
+
+    /// The list record of an event as stored (`None` for an unknown event).
+    fn summary(&self, event: &str) -> Result<Option<EventSummary>, Self::Error>;
 
     /// Whether an event other than `except` about this disease in this country was last seen
     /// within `from..to` (to exclusive).

@@ -361,6 +361,20 @@ impl Consolidator {
         id: &str,
         members: &[Member],
     ) -> Result<(EventSummary, EventState, Vec<SeriesPart>)> {
+        self.rebuild_judged(store, batch_signals, &BTreeSet::new(), id, members)
+    }
+
+    /// [`Consolidator::rebuild`] in the context of a batch that judged the volume of these
+    /// (disease, country, day) again ([`Changes::rejudged`]): the stored volume signals of
+    /// those days are replaced by the batch's.
+    pub fn rebuild_judged<B: EventBackend>(
+        &self,
+        store: &B,
+        batch_signals: &[Signal],
+        rejudged: &BTreeSet<(String, String, String)>,
+        id: &str,
+        members: &[Member],
+    ) -> Result<(EventSummary, EventState, Vec<SeriesPart>)> {
         let mut state = EventState::default();
         let mut by_key: BTreeMap<SeriesKey, Vec<Figure>> = BTreeMap::new();
         for m in members {
@@ -378,6 +392,7 @@ impl Consolidator {
         let ctx = Context {
             store,
             batch_signals,
+            rejudged,
             new_event_days: self.new_event_days,
         };
         let mut up = Update {
@@ -386,6 +401,7 @@ impl Consolidator {
             parts,
             complete: true,
             force_headline: true,
+            metas: BTreeSet::new(),
         };
         let summary = finish(&ctx, &mut state, &mut up)?;
         Ok((summary, state, up.parts.into_values().collect()))
@@ -651,20 +667,22 @@ impl Consolidator {
             .collect();
         time.clustering = ms_since(started);
         let started = std::time::Instant::now();
-        let signals = volume_signals(store, &volume, &names)?;
+        let judged = volume_signals(store, &volume, &names)?;
         time.volume = ms_since(started);
         let started = std::time::Instant::now();
 
         let ctx = Context {
             store,
-            batch_signals: &signals,
+            batch_signals: &judged.signals,
+            rejudged: &judged.rejudged,
             new_event_days: self.new_event_days,
         };
         let mut events = Vec::with_capacity(work.len());
         for (id, w) in work {
             if w.rebuild {
                 let members = crate::resplit::final_members(store, &id, &w, &relocated)?;
-                let (summary, state, parts) = self.rebuild(store, &signals, &id, &members)?;
+                let (summary, state, parts) =
+                    self.rebuild_judged(store, &judged.signals, &judged.rejudged, &id, &members)?;
                 session.parts.remove(&id);
                 let keep: BTreeSet<&SeriesKey> = parts.iter().map(|p| &p.key).collect();
                 for p in store.series(&id, SeriesSelect::All).map_err(backend)? {
@@ -677,6 +695,7 @@ impl Consolidator {
                     keys: w.keys.into_iter().collect(),
                     summary,
                     state,
+                    metas: None,
                     series: parts,
                     appended: Vec::new(),
                 });
@@ -746,6 +765,7 @@ impl Consolidator {
                 dirty,
                 complete: false,
                 force_headline: !w.absorbed.is_empty(),
+                metas: BTreeSet::new(),
             };
             let summary = finish(&ctx, &mut state, &mut up)?;
             // The parts the batch changed are written (and held again once they are); those
@@ -764,10 +784,17 @@ impl Consolidator {
                 keys: w.keys.into_iter().collect(),
                 summary,
                 state,
+                metas: w.absorbed.is_empty().then_some(up.metas),
                 series,
                 appended,
             });
         }
+        let refreshed = crate::volume::refreshed(
+            &ctx,
+            &judged,
+            |id| events.iter().any(|e| e.summary.id == id) || merged_into.contains_key(id),
+            |id| store.event_state(id).map_err(backend),
+        )?;
         time.events = ms_since(started);
         // Profiles read but not touched are as stored.
         session.profiles.extend(stored);
@@ -799,7 +826,9 @@ impl Consolidator {
                 .into_iter()
                 .map(|((d, c, day), n)| (d, c, day, n))
                 .collect(),
-            signals,
+            signals: judged.signals,
+            rejudged: judged.rejudged,
+            refreshed,
             df_keys,
             df_pruned,
             dropped_series,

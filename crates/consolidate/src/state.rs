@@ -94,11 +94,29 @@ pub struct EventState {
     pub title: Option<(u64, String)>,
     /// Sequence number and title of the earliest document with a title.
     pub any_title: Option<(u64, String)>,
-    /// Per series key, what the signals need.
-    #[serde(with = "pairs")]
+    /// Per series key, what the signals need. A store may keep them apart ([`StateHead`]);
+    /// missing, there are none.
+    #[serde(with = "pairs", default)]
     pub series: BTreeMap<SeriesKey, SeriesMeta>,
     /// The headline figures, with the disease × country they were chosen for.
     pub headline: Option<Headline>,
+}
+
+/// An [`EventState`] without its series metas, to serialize: a store that keeps the metas
+/// apart (one row each, so that a batch writes only those it changed, not every series of a
+/// large event) writes this, and reads it back as an [`EventState`] whose `series` it fills.
+#[derive(Debug, Serialize)]
+pub struct StateHead<'a> {
+    documents: usize,
+    diseases: &'a BTreeMap<String, Tally<String>>,
+    countries: &'a BTreeMap<String, u64>,
+    places: &'a BTreeMap<u64, Tally<PlaceRef>>,
+    published: &'a Option<DayRange>,
+    as_of: &'a Option<DayRange>,
+    outlets: &'a BTreeSet<String>,
+    title: &'a Option<(u64, String)>,
+    any_title: &'a Option<(u64, String)>,
+    headline: &'a Option<Headline>,
 }
 
 fn day(value: Option<&str>) -> Option<&str> {
@@ -112,6 +130,35 @@ fn earliest(slot: &mut Option<(u64, String)>, seq: u64, title: &str) {
 }
 
 impl EventState {
+    /// Everything but the series metas, to serialize apart from them.
+    pub fn head(&self) -> StateHead<'_> {
+        let EventState {
+            documents,
+            diseases,
+            countries,
+            places,
+            published,
+            as_of,
+            outlets,
+            title,
+            any_title,
+            series: _,
+            headline,
+        } = self;
+        StateHead {
+            documents: *documents,
+            diseases,
+            countries,
+            places,
+            published,
+            as_of,
+            outlets,
+            title,
+            any_title,
+            headline,
+        }
+    }
+
     /// Adds one member.
     pub fn add(&mut self, m: &Member) {
         self.documents += 1;
@@ -252,6 +299,30 @@ mod tests {
             quotes: Vec::new(),
             measures: Vec::new(),
         }
+    }
+
+    #[test]
+    fn the_head_is_the_state_without_its_series() {
+        let mut state = EventState::default();
+        state.add(&member(1, Some("a.org"), false, "Cholera", "2024-01-02"));
+        state.add(&member(2, None, true, "Cholera again", "2024-01-05"));
+        state.series.insert(
+            SeriesKey {
+                disease: Some("DOID:1498".into()),
+                country: Some("NG".into()),
+                place: None,
+                metric: "cases".into(),
+                scope: "cumulative".into(),
+            },
+            SeriesMeta::default(),
+        );
+        let text = serde_json::to_string(&state.head()).unwrap();
+        let back: EventState = serde_json::from_str(&text).unwrap();
+        assert!(back.series.is_empty());
+        let mut without = state.clone();
+        without.series.clear();
+        assert_eq!(back, without);
+        assert_ne!(back, state);
     }
 
     #[test]

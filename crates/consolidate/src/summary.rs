@@ -28,6 +28,9 @@ pub(crate) struct Context<'a, B> {
     pub store: &'a B,
     /// Volume signals computed in the current batch (not stored yet).
     pub batch_signals: &'a [Signal],
+    /// The disease × country × days the batch judged again: their stored volume signals are
+    /// replaced by the batch's.
+    pub rejudged: &'a BTreeSet<crate::volume::VolumeKey>,
     /// Days without an event of a disease × country after which a new one is "new".
     pub new_event_days: i64,
 }
@@ -221,6 +224,8 @@ pub(crate) struct Update<'a> {
     pub complete: bool,
     /// Choose the headline again even when its series are untouched (after a merge).
     pub force_headline: bool,
+    /// Set by [`finish`]: the keys of the series metas it set or removed.
+    pub metas: BTreeSet<SeriesKey>,
 }
 
 /// Finishes an event's record after its aggregates took the batch's members: series metas of
@@ -291,6 +296,7 @@ pub(crate) fn finish<B: EventBackend>(
         } else {
             None
         };
+        up.metas.insert(k.clone());
         // Only series with something to say are kept (an event may have hundreds).
         if jumps.is_empty() && deaths.is_none() {
             state.series.remove(k);
@@ -410,6 +416,15 @@ pub(crate) fn finish<B: EventBackend>(
         relevance: 0.0,
         triage: None,
     };
+    let (jumps, deaths) = jumps_and_deaths(state);
+    let (signals, relevance) = event_signals(ctx, &summary, jumps, deaths, state.outlets.len())?;
+    summary.signals = signals;
+    summary.relevance = relevance;
+    Ok(summary)
+}
+
+/// The jump signals of an event's series (by date) and its death toll, from its aggregates.
+pub(crate) fn jumps_and_deaths(state: &EventState) -> (Vec<Signal>, f64) {
     let mut jumps: Vec<Signal> = state
         .series
         .values()
@@ -425,8 +440,5 @@ pub(crate) fn finish<B: EventBackend>(
             .collect(),
         conflicts: Vec::new(),
     });
-    let (signals, relevance) = event_signals(ctx, &summary, jumps, deaths, state.outlets.len())?;
-    summary.signals = signals;
-    summary.relevance = relevance;
-    Ok(summary)
+    (jumps, deaths)
 }

@@ -3,7 +3,7 @@
 //! the disease × country in the store in the 30 days before), jumps in reported figures, and the
 //! event's relevance.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use epiwire_signal::{RelevanceInput, Subject};
 use jiff::ToSpan;
@@ -11,7 +11,7 @@ use jiff::civil::Date;
 
 use crate::backend::EventBackend;
 use crate::summary::Context;
-use crate::{Error, EventSummary, Result, Signal};
+use crate::{Error, EventState, EventSummary, Result, Signal};
 
 /// (disease id, ISO2 country, day `YYYY-MM-DD`).
 pub(crate) type VolumeKey = (String, String, String);
@@ -38,44 +38,81 @@ fn days_between(a: &str, b: &str) -> Option<i64> {
     Some(day_number(b)? - day_number(a)?)
 }
 
-/// Volume signals for every disease × country × day this batch added documents to, judged on
-/// the stored daily counts plus this batch's (EARS C1, C2, C3 and Farrington-style, with
-/// `epiwire_signal`'s documented defaults).
+/// Volume signals of a batch: the days it judged (again) and the signals they raise.
+///
+/// A day's volume signals are a function of the stored documents, not of the batches they came
+/// in: the detectors judge a day on the HISTORY_DAYS before it, so a batch that adds documents
+/// to a day judges again every day with documents from that day to [`REJUDGE_DAYS`] after it
+/// (its own count, its baseline or the start of its series changed), and what it finds replaces
+/// everything those days had ([`crate::Changes::rejudged`]): an alarm raised on a partial day
+/// is withdrawn when the full count no longer raises it.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) struct Judged {
+    /// The signals of the judged days.
+    pub signals: Vec<Signal>,
+    /// Every (disease, country, day) judged: its stored volume signals are replaced by those
+    /// of `signals` on that day.
+    pub rejudged: BTreeSet<VolumeKey>,
+    /// The judged days whose signals differ from the stored ones: the events of their disease ×
+    /// country that ran on that day carry other volume signals now.
+    pub changed: BTreeSet<VolumeKey>,
+}
+
+/// A day a batch added documents to: the day, its day number, the documents.
+type Added<'a> = (&'a str, i64, u32);
+
+/// Days after a day whose judgement its count enters: the detectors look back at most
+/// HISTORY_DAYS, and whether a day's series starts within them (too short a history raises
+/// nothing) depends on the HISTORY_DAYS before that.
+pub(crate) const REJUDGE_DAYS: i64 = 2 * HISTORY_DAYS;
+
+/// Volume signals for every disease × country × day this batch added documents to, and every
+/// day with documents up to [`REJUDGE_DAYS`] after one, judged on the stored daily counts plus
+/// this batch's (EARS C1, C2, C3 and Farrington-style, with `epiwire_signal`'s documented
+/// defaults).
+///
+/// Each day is judged on the daily counts of its *run*: the days with documents of its disease
+/// × country, each within HISTORY_DAYS of the one before, from the first of the run (a day
+/// more than HISTORY_DAYS after the previous one starts a run afresh, so a disease × country's
+/// first reports after a long silence have no baseline and raise nothing). The detectors look
+/// back less than HISTORY_DAYS, so a run that started earlier than that is read from
+/// HISTORY_DAYS before the day. This is what one batch of every document gives, and the result
+/// does not depend on how the documents are split into batches.
 pub(crate) fn volume_signals<B: EventBackend>(
     store: &B,
     added: &BTreeMap<VolumeKey, u32>,
     names: &BTreeMap<String, String>,
-) -> Result<Vec<Signal>> {
-    let mut by_pair: BTreeMap<(&str, &str), Vec<(&str, u32)>> = BTreeMap::new();
+) -> Result<Judged> {
+    use epiwire_cluster::features::day_number;
+    let mut by_pair: BTreeMap<(&str, &str), Vec<Added<'_>>> = BTreeMap::new();
     for ((d, c, day), n) in added {
+        // A day that is no day raises nothing (the detectors refuse it).
+        let Some(num) = day_number(day) else { continue };
         by_pair
             .entry((d.as_str(), c.as_str()))
             .or_default()
-            .push((day.as_str(), *n));
+            .push((day.as_str(), num, *n));
     }
-    let mut out = Vec::new();
+    let mut out = Judged::default();
     for ((disease, country), days) in by_pair {
         let subject = Subject::new(
             Some(disease),
             names.get(disease).map(String::as_str),
             Some(country),
         );
-        // Each day is judged on the HISTORY_DAYS before it, so days further apart than that
-        // are judged on separate windows: the cost follows the days a batch touches, not the
-        // span between them (a batch of old and new reports would otherwise run the detectors
-        // over every day of the years between).
+        // Days further apart than the span a day's judgement reads are judged on separate
+        // windows: the cost follows the days a batch touches, not the span between them.
         let mut start = 0;
         for end in 1..=days.len() {
-            let split = end == days.len()
-                || days_between(days[end - 1].0, days[end].0).is_none_or(|d| d > HISTORY_DAYS);
-            if split {
-                out.extend(window_signals(
+            if end == days.len() || days[end].1 - days[end - 1].1 > 2 * REJUDGE_DAYS {
+                window_signals(
                     store,
                     disease,
                     country,
                     &days[start..end],
                     &subject,
-                )?);
+                    &mut out,
+                )?;
                 start = end;
             }
         }
@@ -83,45 +120,112 @@ pub(crate) fn volume_signals<B: EventBackend>(
     Ok(out)
 }
 
-/// Volume signals of the given days (sorted, within HISTORY_DAYS of each other) of one disease
-/// × country, judged on the stored daily counts from HISTORY_DAYS before the first plus the
-/// batch's.
+/// Judges again the days of one disease × country that the batch's `added` days (sorted,
+/// within 2 × REJUDGE_DAYS of each other) change: reads the stored counts from REJUDGE_DAYS
+/// before the first to REJUDGE_DAYS after the last, adds the batch's, and judges each day with
+/// documents in `[added, added + REJUDGE_DAYS]` on its run (see [`volume_signals`]).
 fn window_signals<B: EventBackend>(
     store: &B,
     disease: &str,
     country: &str,
-    days: &[(&str, u32)],
+    added: &[Added<'_>],
     subject: &Subject,
-) -> Result<Vec<Signal>> {
-    let (Some(first), Some(last)) = (days.first(), days.last()) else {
-        return Ok(Vec::new());
+    out: &mut Judged,
+) -> Result<()> {
+    let (Some(first), Some(last)) = (added.first(), added.last()) else {
+        return Ok(());
     };
-    let Some(from) = day_offset(first.0, -HISTORY_DAYS) else {
-        return Ok(Vec::new());
+    let (Some(from), Some(to)) = (
+        day_offset(first.0, -REJUDGE_DAYS),
+        day_offset(last.0, REJUDGE_DAYS),
+    ) else {
+        return Ok(());
     };
     let mut counts: BTreeMap<String, u32> = store
-        .volume(disease, country, &from, last.0)
+        .volume(disease, country, &from, &to)
         .map_err(backend)?
         .into_iter()
         .collect();
-    for (day, n) in days {
+    for (day, _, n) in added {
         *counts.entry((*day).to_string()).or_insert(0) += n;
     }
-    let series: Vec<(String, u32)> = counts.into_iter().collect();
-    // Only the batch's days are judged (each on the days before it), not the whole window.
-    let judged: Vec<&str> = days.iter().map(|(d, _)| *d).collect();
-    // A series the detectors refuse (bad day) raises nothing; say so.
-    let found = match epiwire_signal::detect_on(&series, subject, &judged) {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::warn!("volume signals of {disease} in {country}: {e}");
-            return Ok(Vec::new());
-        }
-    };
-    Ok(found
+    // The days with documents, with their day numbers.
+    let days: Vec<(String, i64, u32)> = counts
         .into_iter()
-        .filter(|s| days.iter().any(|(d, _)| *d == s.date))
-        .collect())
+        .filter(|(_, n)| *n > 0)
+        .filter_map(|(d, n)| Some((d.clone(), epiwire_cluster::features::day_number(&d)?, n)))
+        .collect();
+    // The days to judge, grouped by where their series starts: the first day of their run
+    // (an index in `days`), or None for a run that started HISTORY_DAYS or more before the
+    // day (read from `from`, REJUDGE_DAYS before the first added day: the detectors see the
+    // same HISTORY_DAYS before each judged day).
+    let mut groups: BTreeMap<Option<usize>, Vec<usize>> = BTreeMap::new();
+    let mut next_added = 0;
+    for (i, (_, num, _)) in days.iter().enumerate() {
+        while next_added < added.len() && added[next_added].1 + REJUDGE_DAYS < *num {
+            next_added += 1;
+        }
+        let judged = added
+            .get(next_added)
+            .is_some_and(|a| a.1 <= *num && *num <= a.1 + REJUDGE_DAYS);
+        if !judged {
+            continue;
+        }
+        // Walk back over the run. The day is at least REJUDGE_DAYS after `from`, so the
+        // HISTORY_DAYS before every day of the walk are read.
+        let mut s = i;
+        let start = loop {
+            if s == 0 || days[s].1 - days[s - 1].1 > HISTORY_DAYS {
+                break Some(s);
+            }
+            if num - days[s - 1].1 > HISTORY_DAYS {
+                break None;
+            }
+            s -= 1;
+        };
+        groups.entry(start).or_default().push(i);
+    }
+    if groups.is_empty() {
+        return Ok(());
+    }
+    let mut found: Vec<Signal> = Vec::new();
+    for (start, judged) in &groups {
+        let Some(&end) = judged.last() else { continue };
+        let mut series: Vec<(&str, u32)> = Vec::new();
+        let begin = match start {
+            Some(s) => *s,
+            None => {
+                series.push((from.as_str(), 0));
+                0
+            }
+        };
+        series.extend(days[begin..=end].iter().map(|(d, _, n)| (d.as_str(), *n)));
+        let when: Vec<&str> = judged.iter().map(|&i| days[i].0.as_str()).collect();
+        // A series the detectors refuse (bad day) raises nothing; say so.
+        match epiwire_signal::detect_on(&series, subject, &when) {
+            Ok(s) => found.extend(s.into_iter().filter(|s| when.contains(&s.date.as_str()))),
+            Err(e) => tracing::warn!("volume signals of {disease} in {country}: {e}"),
+        }
+    }
+    found.sort_by(|a, b| (&a.date, &a.kind).cmp(&(&b.date, &b.kind)));
+    // What the judged days had, to tell the days whose signals changed.
+    let stored = store
+        .volume_signals(disease, country, &from, &to)
+        .map_err(backend)?;
+    for judged in groups.values() {
+        for &i in judged {
+            let day = days[i].0.as_str();
+            let now = found.iter().filter(|s| s.date == day).map(as_stored);
+            let before = stored.iter().filter(|s| s.date == day);
+            let key = (disease.to_string(), country.to_string(), day.to_string());
+            if !now.eq(before.cloned()) {
+                out.changed.insert(key.clone());
+            }
+            out.rejudged.insert(key);
+        }
+    }
+    out.signals.extend(found);
+    Ok(())
 }
 
 /// The event's own signals (new event, its `jumps`), the volume signals of its main disease ×
@@ -133,38 +237,68 @@ pub(crate) fn event_signals<B: EventBackend>(
     deaths: f64,
     outlets: usize,
 ) -> Result<(Vec<Signal>, f64)> {
+    let new = new_event(ctx, summary)?;
+    with_volume(ctx, summary, new, jumps, deaths, outlets)
+}
+
+/// The `new_event` signal of an event: no other event of its main disease × country in the
+/// store was seen in the `new_event_days` before it.
+fn new_event<B: EventBackend>(
+    ctx: &Context<'_, B>,
+    summary: &EventSummary,
+) -> Result<Option<Signal>> {
+    let disease = summary.diseases.first();
+    let country = summary.countries.first();
+    let (Some(d), Some(c), Some(first)) = (disease, country, summary.first_seen.as_deref()) else {
+        return Ok(None);
+    };
+    let Some(since) = day_offset(first, -ctx.new_event_days) else {
+        return Ok(None);
+    };
+    let seen = ctx
+        .store
+        .seen_between(&d.id, c, &since, first, &summary.id)
+        .map_err(backend)?;
+    Ok((!seen).then(|| Signal {
+        kind: "new_event".to_string(),
+        date: first.to_string(),
+        disease: Some(d.id.clone()),
+        disease_name: Some(d.name.clone()),
+        country: Some(c.clone()),
+        event: Some(summary.id.clone()),
+        value: 1.0,
+        threshold: ctx.new_event_days as f64,
+        score: 1.0,
+        reason: format!(
+            "first report of {} in {c} for {} days ({first})",
+            d.name, ctx.new_event_days
+        ),
+    }))
+}
+
+/// The signals of an event: its `new_event` signal, the volume signals of its main disease ×
+/// country while it ran (those stored on days the batch did not judge again, and the batch's),
+/// its `jumps`; and its relevance.
+fn with_volume<B: EventBackend>(
+    ctx: &Context<'_, B>,
+    summary: &EventSummary,
+    new: Option<Signal>,
+    jumps: Vec<Signal>,
+    deaths: f64,
+    outlets: usize,
+) -> Result<(Vec<Signal>, f64)> {
     let mut signals: Vec<Signal> = Vec::new();
     let disease = summary.diseases.first();
     let country = summary.countries.first();
     if let (Some(d), Some(c), Some(first)) = (disease, country, summary.first_seen.as_deref()) {
-        if let Some(since) = day_offset(first, -ctx.new_event_days) {
-            let seen = ctx
-                .store
-                .seen_between(&d.id, c, &since, first, &summary.id)
-                .map_err(backend)?;
-            if !seen {
-                signals.push(Signal {
-                    kind: "new_event".to_string(),
-                    date: first.to_string(),
-                    disease: Some(d.id.clone()),
-                    disease_name: Some(d.name.clone()),
-                    country: Some(c.clone()),
-                    event: Some(summary.id.clone()),
-                    value: 1.0,
-                    threshold: ctx.new_event_days as f64,
-                    score: 1.0,
-                    reason: format!(
-                        "first report of {} in {c} for {} days ({first})",
-                        d.name, ctx.new_event_days
-                    ),
-                });
-            }
-        }
+        signals.extend(new);
         let last = summary.last_seen.as_deref().unwrap_or(first);
         let mut volume = ctx
             .store
             .volume_signals(&d.id, c, first, last)
             .map_err(backend)?;
+        // A day the batch judged again has the batch's signals only.
+        volume.retain(|s| !rejudged(ctx.rejudged, &d.id, c, &s.date));
         volume.extend(
             ctx.batch_signals
                 .iter()
@@ -174,7 +308,7 @@ pub(crate) fn event_signals<B: EventBackend>(
                         && s.date.as_str() >= first
                         && s.date.as_str() <= last
                 })
-                .cloned(),
+                .map(as_stored),
         );
         volume.sort_by(|a, b| (&a.date, &a.kind).cmp(&(&b.date, &b.kind)));
         volume.dedup_by(|a, b| a.date == b.date && a.kind == b.kind);
@@ -205,4 +339,82 @@ pub(crate) fn event_signals<B: EventBackend>(
         signals: &recent,
     });
     Ok((signals, (relevance * 1000.0).round() / 1000.0))
+}
+
+/// A signal as the store gives it back: the JSON text it is stored as, read again. Reading a
+/// float back may change its last bit, so an event carries a batch's volume signal as it
+/// carries the stored ones (the same whichever batch judged the day), and a day judged again
+/// compares its signals with the stored ones as they would be stored.
+fn as_stored(s: &Signal) -> Signal {
+    serde_json::to_string(s)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_else(|| s.clone())
+}
+
+/// Whether `(disease, country, day)` is in the set (without building the key).
+pub(crate) fn rejudged(set: &BTreeSet<VolumeKey>, disease: &str, country: &str, day: &str) -> bool {
+    if set.is_empty() {
+        return false;
+    }
+    set.range::<VolumeKey, _>((
+        std::ops::Bound::Included((disease.to_string(), country.to_string(), day.to_string())),
+        std::ops::Bound::Unbounded,
+    ))
+    .next()
+    .is_some_and(|(d, c, t)| d == disease && c == country && t == day)
+}
+
+/// The list records of stored events the batch did not touch whose volume signals the batch
+/// changed (their main disease × country had a day judged otherwise while they ran), with
+/// those signals and their relevance again; their own signals (new event, jumps) stay. `skip`
+/// tells the events the batch writes anyway (touched or merged away).
+pub(crate) fn refreshed<B: EventBackend>(
+    ctx: &Context<'_, B>,
+    judged: &Judged,
+    skip: impl Fn(&str) -> bool,
+    state_of: impl Fn(&str) -> Result<Option<EventState>>,
+) -> Result<Vec<EventSummary>> {
+    // The changed days of each disease × country: one look-up per pair.
+    let mut by_pair: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
+    for (d, c, day) in &judged.changed {
+        by_pair.entry((d, c)).or_default().push(day);
+    }
+    let mut found: BTreeSet<String> = BTreeSet::new();
+    for ((d, c), days) in by_pair {
+        let (Some(from), Some(to)) = (days.iter().min(), days.iter().max()) else {
+            continue;
+        };
+        for (id, first, last) in ctx.store.events_running(d, c, from, to).map_err(backend)? {
+            let ran = days
+                .iter()
+                .any(|day| first.as_str() <= *day && *day <= last.as_str());
+            if ran && !skip(&id) {
+                found.insert(id);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(found.len());
+    for id in found {
+        let Some(mut summary) = ctx.store.summary(&id).map_err(backend)? else {
+            continue;
+        };
+        let Some(state) = state_of(&id)? else {
+            continue;
+        };
+        let new = summary
+            .signals
+            .iter()
+            .find(|s| s.kind == "new_event")
+            .cloned();
+        let (jumps, deaths) = crate::summary::jumps_and_deaths(&state);
+        let (signals, relevance) =
+            with_volume(ctx, &summary, new, jumps, deaths, state.outlets.len())?;
+        if signals != summary.signals || relevance != summary.relevance {
+            summary.signals = signals;
+            summary.relevance = relevance;
+            out.push(summary);
+        }
+    }
+    Ok(out)
 }

@@ -124,7 +124,22 @@ impl EventBackend for SqliteStore {
             .prepare_cached("SELECT state FROM events WHERE id = ?1")?
             .query_row([event], |r| r.get(0))
             .optional()?;
-        state.map(|s| json(&s, "event state")).transpose()
+        let Some(state) = state else { return Ok(None) };
+        let mut state: EventState = json(&state, "event state")?;
+        // The series metas live apart, one row each.
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, meta FROM event_metas WHERE event = ?1")?;
+        let mut rows = stmt.query([event])?;
+        while let Some(r) = rows.next()? {
+            let key = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            let meta = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            state.series.insert(
+                json(key, "event series meta key")?,
+                json(meta, "event series meta")?,
+            );
+        }
+        Ok(Some(state))
     }
 
     fn series(&self, event: &str, which: SeriesSelect<'_>) -> Result<Vec<SeriesPart>> {
@@ -183,6 +198,41 @@ impl EventBackend for SqliteStore {
         rows.iter().map(|s| json(s, "signal")).collect()
     }
 
+    fn events_running(
+        &self,
+        disease: &str,
+        country: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, String, String)>> {
+        // The tags narrow the events down; only those left have their main disease and
+        // country read from the list record.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.id, e.first_seen, coalesce(e.last_seen, e.first_seen) FROM events e
+             JOIN event_tags d ON d.event = e.id AND d.kind = 'disease' AND d.value = ?1
+             JOIN event_tags c ON c.event = e.id AND c.kind = 'country' AND c.value = ?2
+             WHERE e.first_seen <= ?4 AND coalesce(e.last_seen, e.first_seen) >= ?3
+               AND json_extract(e.summary, '$.diseases[0].id') = ?1
+               AND json_extract(e.summary, '$.countries[0]') = ?2
+             ORDER BY e.id",
+        )?;
+        let rows = stmt
+            .query_map(params![disease, country, from, to], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<Vec<(String, String, String)>>>()?;
+        Ok(rows)
+    }
+
+    fn summary(&self, event: &str) -> Result<Option<EventSummary>> {
+        let summary: Option<String> = self
+            .conn
+            .prepare_cached("SELECT summary FROM events WHERE id = ?1")?
+            .query_row([event], |r| r.get(0))
+            .optional()?;
+        summary.map(|s| json(&s, "event summary")).transpose()
+    }
+
     fn seen_between(
         &self,
         disease: &str,
@@ -223,6 +273,7 @@ impl EventBackend for SqliteStore {
                 "signals",
                 "event_series",
                 "event_figures",
+                "event_metas",
             ] {
                 tx.execute(&format!("DELETE FROM {table} WHERE event = ?1"), [from])?;
             }
@@ -242,6 +293,12 @@ impl EventBackend for SqliteStore {
             )?;
             let mut put_key =
                 tx.prepare_cached("INSERT OR IGNORE INTO event_keys (key, event) VALUES (?1, ?2)")?;
+            let mut put_meta = tx.prepare_cached(
+                "INSERT OR REPLACE INTO event_metas (event, key, meta) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut clear_meta =
+                tx.prepare_cached("DELETE FROM event_metas WHERE event = ?1 AND key = ?2")?;
+            let mut clear_metas = tx.prepare_cached("DELETE FROM event_metas WHERE event = ?1")?;
             let mut put_series = tx.prepare_cached(
                 "INSERT OR REPLACE INTO event_series (event, key, disease, country, part)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -268,8 +325,38 @@ impl EventBackend for SqliteStore {
                     i64_of(s.documents as u64),
                     serde_json::to_string(&rec.profile)?,
                     serde_json::to_string(s)?,
-                    serde_json::to_string(&rec.state)?,
+                    serde_json::to_string(&rec.state.head())?,
                 ])?;
+                // The series metas the batch changed (all of them when it does not say).
+                match &rec.metas {
+                    Some(keys) => {
+                        for k in keys {
+                            let key = serde_json::to_string(k)?;
+                            match rec.state.series.get(k) {
+                                Some(m) => {
+                                    put_meta.execute(params![
+                                        s.id,
+                                        key,
+                                        serde_json::to_string(m)?
+                                    ])?;
+                                }
+                                None => {
+                                    clear_meta.execute(params![s.id, key])?;
+                                }
+                            }
+                        }
+                    }
+                    None => {
+                        clear_metas.execute([&s.id])?;
+                        for (k, m) in &rec.state.series {
+                            put_meta.execute(params![
+                                s.id,
+                                serde_json::to_string(k)?,
+                                serde_json::to_string(m)?
+                            ])?;
+                        }
+                    }
+                }
                 for part in &rec.series {
                     let key = serde_json::to_string(&part.key)?;
                     put_series.execute(params![
@@ -356,6 +443,28 @@ impl EventBackend for SqliteStore {
             )?;
             for (d, c, day, n) in &changes.volume {
                 add_volume.execute(params![d, c, day, n])?;
+            }
+            // The days judged again lose what they had: an alarm the batch no longer raises is
+            // withdrawn.
+            let mut clear_day = tx.prepare_cached(
+                "DELETE FROM signals WHERE event = '' AND disease = ?1 AND country = ?2 AND date = ?3",
+            )?;
+            for (d, c, day) in &changes.rejudged {
+                clear_day.execute(params![d, c, day])?;
+            }
+            // Events whose volume signals changed: their list record and signal tags.
+            let mut put_summary =
+                tx.prepare_cached("UPDATE events SET relevance = ?2, summary = ?3 WHERE id = ?1")?;
+            let mut clear_signal_tags =
+                tx.prepare_cached("DELETE FROM event_tags WHERE event = ?1 AND kind = 'signal'")?;
+            for s in &changes.refreshed {
+                put_summary.execute(params![s.id, s.relevance, serde_json::to_string(s)?])?;
+                clear_signal_tags.execute([&s.id])?;
+                let kinds: std::collections::BTreeSet<&str> =
+                    s.signals.iter().map(|sig| sig.kind.as_str()).collect();
+                for kind in kinds {
+                    put_tag.execute(params!["signal", kind, s.id])?;
+                }
             }
             for sig in &changes.signals {
                 put_signal.execute(params![

@@ -1085,6 +1085,7 @@ fn event_record(id: &str, doc_id: &str, keys: &[&str]) -> epiwire_consolidate::E
         keys: keys.iter().map(|k| k.to_string()).collect(),
         summary,
         state: epiwire_consolidate::EventState::default(),
+        metas: None,
         series: Vec::new(),
         appended: Vec::new(),
     }
@@ -1108,6 +1109,106 @@ fn member(seq: u64, doc_id: &str) -> epiwire_consolidate::Member {
         quotes: Vec::new(),
         measures: Vec::new(),
     }
+}
+
+/// A volume signal about cholera in NG on `day`.
+fn volume_signal(kind: &str, day: &str) -> epiwire_consolidate::Signal {
+    serde_json::from_value(serde_json::json!({
+        "kind": kind, "date": day, "disease": "DOID:1498", "disease_name": "cholera",
+        "country": "NG", "event": null, "value": 3.0, "threshold": 1.0, "score": 0.5,
+        "reason": "test"
+    }))
+    .unwrap()
+}
+
+/// Regression: a batch that judged a day again only inserted or replaced its signals, so an
+/// alarm raised on a partial day stayed when the full count no longer raised it. The days of
+/// `rejudged` lose what they had; a refreshed list record replaces the stored one with its
+/// signal tags; `events_running` finds the events of a disease × country that ran in a span.
+#[test]
+fn a_day_judged_again_replaces_its_volume_signals() {
+    use epiwire_consolidate::{Changes, EventBackend, EventFilter, State};
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store.put_batch(&[new_doc(1)]).unwrap();
+    let key = |day: &str| ("DOID:1498".to_string(), "NG".to_string(), day.to_string());
+    let first = Changes {
+        state: State {
+            watermark: 1,
+            ..State::default()
+        },
+        members: vec![("E1".into(), member(1, "doc-1"))],
+        events: vec![event_record("E1", "doc-1", &["k1"])],
+        signals: vec![
+            volume_signal("ears_c1", "2022-05-12"),
+            volume_signal("ears_c2", "2022-05-12"),
+            volume_signal("ears_c1", "2022-05-13"),
+        ],
+        rejudged: [key("2022-05-12"), key("2022-05-13")].into_iter().collect(),
+        ..Changes::default()
+    };
+    store.apply(&first).unwrap();
+    let kinds = |store: &SqliteStore| -> Vec<(String, String)> {
+        store
+            .volume_signals("DOID:1498", "NG", "2022-05-01", "2022-05-31")
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.date, s.kind))
+            .collect()
+    };
+    assert_eq!(kinds(&store).len(), 3);
+    let running = |d: &str, c: &str, from: &str, to: &str| {
+        store
+            .events_running(d, c, from, to)
+            .unwrap()
+            .into_iter()
+            .map(|(id, _, _)| id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        running("DOID:1498", "NG", "2022-05-12", "2022-05-12"),
+        ["E1"]
+    );
+    assert_eq!(
+        running("DOID:1498", "NG", "2022-05-01", "2022-05-31"),
+        ["E1"]
+    );
+    assert!(running("DOID:1498", "NG", "2022-05-13", "2022-05-20").is_empty());
+    assert!(running("DOID:1498", "KP", "2022-05-12", "2022-05-12").is_empty());
+    // The 12th judged again raises C2 only; the 13th is not judged again and keeps its C1.
+    let mut refreshed = event_record("E1", "doc-1", &[]).summary;
+    refreshed.signals = vec![volume_signal("ears_c2", "2022-05-12")];
+    refreshed.relevance = 0.75;
+    let again = Changes {
+        state: State {
+            watermark: 1,
+            ..State::default()
+        },
+        signals: vec![volume_signal("ears_c2", "2022-05-12")],
+        rejudged: [key("2022-05-12")].into_iter().collect(),
+        refreshed: vec![refreshed],
+        ..Changes::default()
+    };
+    store.apply(&again).unwrap();
+    assert_eq!(
+        kinds(&store),
+        [
+            ("2022-05-12".to_string(), "ears_c2".to_string()),
+            ("2022-05-13".to_string(), "ears_c1".to_string())
+        ]
+    );
+    let e = store.event("E1").unwrap().unwrap();
+    assert_eq!(e.summary.relevance, 0.75);
+    assert_eq!(e.summary.signals.len(), 1);
+    let tagged = |kind: &str| {
+        store
+            .events(&EventFilter {
+                signal: Some(kind.into()),
+                ..EventFilter::default()
+            })
+            .unwrap()
+            .len()
+    };
+    assert_eq!((tagged("ears_c2"), tagged("ears_c1")), (1, 0));
 }
 
 #[test]
@@ -1409,6 +1510,130 @@ fn migration_6_keeps_the_document_frequencies_of_a_version_5_store() {
         })
         .unwrap();
     assert_eq!(store.state().unwrap().df, next);
+}
+
+/// A series meta with one jump signal dated `day`.
+fn series_meta(
+    metric: &str,
+    day: &str,
+) -> (
+    epiwire_consolidate::SeriesKey,
+    epiwire_consolidate::SeriesMeta,
+) {
+    let key = epiwire_consolidate::SeriesKey {
+        disease: Some("DOID:1498".into()),
+        country: Some("NG".into()),
+        place: None,
+        metric: metric.into(),
+        scope: "cumulative".into(),
+    };
+    let mut jump = volume_signal("jump", day);
+    jump.event = Some("E1".into());
+    let meta = epiwire_consolidate::SeriesMeta {
+        jumps: vec![jump],
+        deaths: None,
+    };
+    (key, meta)
+}
+
+/// The series metas of an event's aggregates are kept one row each: a batch writes those it
+/// says it changed (set or removed), a record that does not say rewrites them all, and the
+/// state read back has every meta.
+#[test]
+fn series_metas_are_written_apart_and_read_back_into_the_state() {
+    use epiwire_consolidate::{Changes, EventBackend, State};
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store.put_batch(&[new_doc(1)]).unwrap();
+    let (cases, m1) = series_meta("cases", "2022-05-12");
+    let (deaths, m2) = series_meta("deaths", "2022-05-13");
+    let mut rec = event_record("E1", "doc-1", &["k1"]);
+    rec.state.documents = 1;
+    rec.state.series.insert(cases.clone(), m1.clone());
+    rec.state.series.insert(deaths.clone(), m2.clone());
+    let apply = |store: &mut SqliteStore, rec: &epiwire_consolidate::EventRecord| {
+        store
+            .apply(&Changes {
+                state: State {
+                    watermark: 1,
+                    ..State::default()
+                },
+                events: vec![rec.clone()],
+                ..Changes::default()
+            })
+            .unwrap();
+    };
+    apply(&mut store, &rec);
+    assert_eq!(store.event_state("E1").unwrap().as_ref(), Some(&rec.state));
+    let stored: String = store
+        .conn
+        .query_row("SELECT state FROM events WHERE id = 'E1'", [], |r| r.get(0))
+        .unwrap();
+    assert!(!stored.contains("series"), "{stored}");
+    // The batch changed the deaths meta only (and removed the cases one): the others stay.
+    let (_, m3) = series_meta("deaths", "2022-05-20");
+    rec.state.series.insert(deaths.clone(), m3);
+    rec.state.series.remove(&cases);
+    rec.metas = Some([deaths.clone(), cases.clone()].into_iter().collect());
+    apply(&mut store, &rec);
+    assert_eq!(store.event_state("E1").unwrap().as_ref(), Some(&rec.state));
+    // A record that names no meta as changed leaves a stale one as stored: the backend trusts
+    // it (here the cases meta comes back only when named).
+    let mut with_cases = rec.clone();
+    with_cases.state.series.insert(cases.clone(), m1);
+    with_cases.metas = Some(std::collections::BTreeSet::new());
+    apply(&mut store, &with_cases);
+    assert_eq!(store.event_state("E1").unwrap().as_ref(), Some(&rec.state));
+    with_cases.metas = None;
+    apply(&mut store, &with_cases);
+    assert_eq!(
+        store.event_state("E1").unwrap().as_ref(),
+        Some(&with_cases.state)
+    );
+}
+
+/// Migration 8 moves the series metas of a version-7 store's event states into their rows:
+/// the state read back is the one stored.
+#[test]
+fn migration_8_moves_the_series_metas_apart() {
+    use epiwire_consolidate::EventBackend;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(crate::sqlite::DB_FILE);
+    let (cases, m1) = series_meta("cases", "2022-05-12");
+    let (deaths, m2) = series_meta("deaths", "2022-05-13");
+    let mut state = epiwire_consolidate::EventState {
+        documents: 3,
+        ..Default::default()
+    };
+    state.outlets.insert("a.org".into());
+    state.series.insert(cases, m1);
+    state.series.insert(deaths, m2);
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        crate::schema::migrate_to(&mut conn, 7).unwrap();
+        for (id, state) in [
+            ("E1", &state),
+            ("E2", &epiwire_consolidate::EventState::default()),
+        ] {
+            conn.execute(
+                "INSERT INTO events (id, relevance, first_seen, last_seen, documents, profile, summary, state)
+                 VALUES (?1, 0.5, NULL, NULL, 3, '{}', '{}', ?2)",
+                rusqlite::params![id, serde_json::to_string(state).unwrap()],
+            )
+            .unwrap();
+        }
+    }
+    let store = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(store.event_state("E1").unwrap(), Some(state));
+    assert_eq!(
+        store.event_state("E2").unwrap(),
+        Some(epiwire_consolidate::EventState::default())
+    );
+    let rows: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM event_metas", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 2);
 }
 
 #[test]
