@@ -38,10 +38,20 @@ pub struct Session {
     /// decoding them again (a part holds every figure of its series, so it grows with the
     /// event). Not necessarily every part of an event: the others are read from the store.
     parts: HashMap<String, BTreeMap<SeriesKey, SeriesPart>>,
+    /// Features and cues of documents consolidated by this session, by sequence number, for
+    /// the re-examinations of events ([`crate::resplit`]): a member found here is not read from
+    /// the store and tokenised again. They are functions of the stored document alone (no
+    /// document frequencies), so a cached pair equals a recomputed one. Only kept when
+    /// re-examinations are on; bounded by [`CACHED_MEMBER_FEATURES`].
+    pub(crate) member_features: HashMap<u64, (DocFeatures, Cues)>,
 }
 
 /// Most event profiles a [`Session`] keeps (a few MB); when passed, the cache starts over.
 const CACHED_PROFILES: usize = 4096;
+
+/// Most documents whose features a [`Session`] keeps for re-examinations (a few KB each);
+/// over it, those of the older half go.
+const CACHED_MEMBER_FEATURES: usize = 16_384;
 
 /// Most figures the series parts a [`Session`] keeps may hold (a figure is about 1 KB with its
 /// sentence); when passed, the cache starts over.
@@ -261,6 +271,7 @@ impl Consolidator {
             _ => {
                 session.profiles.clear();
                 session.parts.clear();
+                session.member_features.clear();
                 let state = store.state().map_err(backend)?;
                 (state.watermark, state.df)
             }
@@ -440,7 +451,6 @@ impl Consolidator {
         // computed for them (kept only when re-examinations are on), the stored members a
         // split wrote again under another event.
         let by_seq: HashMap<u64, &Document> = docs.iter().map(|(s, d)| (*s, d)).collect();
-        let mut batch_features: HashMap<u64, (DocFeatures, Cues)> = HashMap::new();
         let mut relocated = crate::resplit::Relocated::new();
         let splits_before = done.splits;
         for (seq, doc) in docs {
@@ -453,7 +463,9 @@ impl Consolidator {
                 .unwrap_or_else(|| (DocFeatures::from_document(doc), Cues::from_document(doc)));
             clusterer.observe_cued(&features, Some(&cues));
             if clusterer.params.resplit_from > 0 {
-                batch_features.insert(*seq, (features.clone(), cues.clone()));
+                session
+                    .member_features
+                    .insert(*seq, (features.clone(), cues.clone()));
             }
             for k in features.distinct_keys() {
                 if !df_keys.contains(k) {
@@ -618,14 +630,14 @@ impl Consolidator {
             members.push((target.clone(), m));
             let after = work.get(&target).map_or(0, |w| w.profile.members);
             if clusterer.resplit_due(before, after) {
-                let inputs = crate::resplit::Inputs {
+                let mut inputs = crate::resplit::Inputs {
                     docs: &by_seq,
-                    features: &batch_features,
+                    features: &mut session.member_features,
                 };
                 if crate::resplit::reexamine(
                     store,
                     clusterer,
-                    &inputs,
+                    &mut inputs,
                     &mut work,
                     &mut batch_keys,
                     &mut relocated,
@@ -665,6 +677,13 @@ impl Consolidator {
                     .map(|(d, _)| (d.id.clone(), d.name.clone()))
             })
             .collect();
+        if session.member_features.len() > CACHED_MEMBER_FEATURES {
+            // The latest documents are the likeliest members of events still re-examined.
+            let keep = (CACHED_MEMBER_FEATURES / 2) as u64;
+            session
+                .member_features
+                .retain(|seq, _| seq.saturating_add(keep) > last);
+        }
         time.clustering = ms_since(started);
         let started = std::time::Instant::now();
         let judged = volume_signals(store, &volume, &names)?;

@@ -36,13 +36,15 @@ use crate::engine::{Work, backend, keys_of};
 /// when an event's stored members are read.
 pub(crate) type Relocated = HashSet<u64>;
 
-/// What a re-examination reads: the batch's documents and the features already computed for
-/// them, by sequence number.
+/// What a re-examination reads: the batch's documents and the features already computed, by
+/// sequence number.
 pub(crate) struct Inputs<'a> {
     /// The batch's documents.
     pub docs: &'a HashMap<u64, &'a Document>,
-    /// Features and cues computed for the batch's documents so far.
-    pub features: &'a HashMap<u64, (DocFeatures, Cues)>,
+    /// Features and cues computed so far: the batch's documents' and those the session keeps
+    /// of earlier ones ([`crate::Session`]); a member's features computed again from its stored
+    /// document are added.
+    pub features: &'a mut HashMap<u64, (DocFeatures, Cues)>,
 }
 
 /// The members of an event as it stands in the batch, oldest first: its stored members and
@@ -72,7 +74,7 @@ fn members_now<B: EventBackend>(
 pub(crate) fn reexamine<B: EventBackend>(
     store: &B,
     clusterer: &Clusterer,
-    inputs: &Inputs<'_>,
+    inputs: &mut Inputs<'_>,
     work: &mut BTreeMap<String, Work>,
     batch_keys: &mut HashMap<String, BTreeSet<String>>,
     relocated: &mut Relocated,
@@ -101,7 +103,9 @@ pub(crate) fn reexamine<B: EventBackend>(
                 None => return Ok(false),
             },
         };
-        computed.push((DocFeatures::from_document(&doc), Cues::from_document(&doc)));
+        let pair = (DocFeatures::from_document(&doc), Cues::from_document(&doc));
+        inputs.features.insert(m.seq, pair.clone());
+        computed.push(pair);
     }
     let view: Vec<(&DocFeatures, Option<&Cues>)> =
         computed.iter().map(|(f, c)| (f, Some(c))).collect();
