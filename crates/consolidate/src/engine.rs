@@ -462,11 +462,6 @@ impl Consolidator {
                 .filter(|(f, _)| f.id == doc.id)
                 .unwrap_or_else(|| (DocFeatures::from_document(doc), Cues::from_document(doc)));
             clusterer.observe_cued(&features, Some(&cues));
-            if clusterer.params.resplit_from > 0 {
-                session
-                    .member_features
-                    .insert(*seq, (features.clone(), cues.clone()));
-            }
             for k in features.distinct_keys() {
                 if !df_keys.contains(k) {
                     df_keys.insert(k.to_string());
@@ -628,6 +623,10 @@ impl Consolidator {
                 w.new_members.push(m.clone());
             }
             members.push((target.clone(), m));
+            if clusterer.params.resplit_from > 0 {
+                // Kept for the re-examinations of its event (this document's first).
+                session.member_features.insert(*seq, (features, cues));
+            }
             let after = work.get(&target).map_or(0, |w| w.profile.members);
             if clusterer.resplit_due(before, after) {
                 let mut inputs = crate::resplit::Inputs {
