@@ -84,6 +84,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         resplit_order: env("P_RESPLIT_ORDER").map_or(d.resplit_order, |v| v as f32),
         resplit_growth: env("P_RESPLIT_GROWTH").map_or(d.resplit_growth, |v| v as f32),
         resplit_ncut: env("P_RESPLIT_NCUT").map_or(d.resplit_ncut, |v| v as f32),
+        remerge_link: env("P_REMERGE_LINK").map_or(d.remerge_link, |v| v as f32),
         ..d
     };
     // Publication order, undated after (as `eval::incremental_cued`).
@@ -104,6 +105,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let verbose = std::env::var_os("NAMES").is_some();
     for r in events.checks() {
         let all = composition(&r.members, &g);
+        if let Some(other) = r.pair {
+            print!("PAIR with e{other}: ");
+        }
         match &r.check {
             None => println!("e{:<4} n{:<3} [{all}] no cut", r.event, r.members.len()),
             Some(c) => {

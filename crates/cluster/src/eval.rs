@@ -221,7 +221,7 @@ pub fn incremental_cued(
 pub struct Row {
     /// Data set.
     pub dataset: String,
-    /// Method: baseline, batch, incremental, incr-nocues or incr-resplit.
+    /// Method: baseline, batch, incremental, incr-nocues, incr-resplit or incr-remerge.
     pub method: &'static str,
     /// Documents.
     pub docs: usize,
@@ -258,7 +258,7 @@ pub fn score(datasets: &[Dataset], params: &Params) -> Report {
     for ds in datasets {
         n += ds.docs.len();
         secs += ds.annotate_secs;
-        let runs: [(&'static str, &dyn Fn() -> Vec<usize>); 5] = [
+        let runs: [(&'static str, &dyn Fn() -> Vec<usize>); 6] = [
             ("baseline", &|| baseline_batch(&ds.docs, BASELINE_THRESHOLD)),
             ("batch", &|| {
                 crate::cluster_batch_cued(&ds.docs, Some(&ds.cues), params, None)
@@ -269,6 +269,9 @@ pub fn score(datasets: &[Dataset], params: &Params) -> Report {
             ("incr-nocues", &|| incremental(&ds.docs, params)),
             ("incr-resplit", &|| {
                 incremental_cued(&ds.docs, Some(&ds.cues), &params.resplitting())
+            }),
+            ("incr-remerge", &|| {
+                incremental_cued(&ds.docs, Some(&ds.cues), &params.remerging())
             }),
         ];
         for (method, run) in runs {

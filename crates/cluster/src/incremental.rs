@@ -633,6 +633,44 @@ impl Clusterer {
         na.cosine(&nb) * ca * cb
     }
 
+    /// The candidates (id and profile) a re-examination of `target` examines with it as one
+    /// event ([`Params::remerge_link`]): those whose average linkage with it
+    /// ([`Clusterer::link`]) reaches `remerge_link`, nearest first, at most [`MERGE_LOOKS`].
+    pub fn remerge_candidates(
+        &self,
+        target: &EventProfile,
+        candidates: &[(&str, &EventProfile)],
+    ) -> Vec<String> {
+        let threshold = self.params.remerge_link;
+        if threshold <= 0.0 {
+            return Vec::new();
+        }
+        let mut scored: Vec<(f32, &str)> = candidates
+            .iter()
+            .map(|(id, p)| (self.link(target, p), *id))
+            .filter(|(l, _)| *l >= threshold)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        scored
+            .into_iter()
+            .take(MERGE_LOOKS)
+            .map(|(_, id)| id.to_string())
+            .collect()
+    }
+
+    /// What two events examined as one ([`Params::remerge_link`]) become, from
+    /// [`Clusterer::split_event`] of their members in arrival order: `None` when they are one
+    /// event (no two parts, or parts that link as closely as their members do), else which
+    /// members leave the first member's part (the parts' linkage is below
+    /// [`Params::resplit_ratio`] × the lower linkage within). The order test of a
+    /// re-examination ([`Params::resplit_order`]) does not apply: both events exist already,
+    /// and which reports came first says nothing of which event they are about.
+    pub fn pair_split(&self, check: Option<SplitCheck>) -> Option<Vec<bool>> {
+        check
+            .filter(|c| c.between < self.params.resplit_ratio * c.within)
+            .map(|c| c.leaves)
+    }
+
     /// Decides where `doc` goes among the candidate events (id and profile, as found under
     /// the document's [`Clusterer::block_keys`]).
     pub fn assign(&self, doc: &DocFeatures, candidates: &[(String, EventProfile)]) -> Decision {
@@ -868,6 +906,9 @@ pub struct Reexam {
     pub members: Vec<usize>,
     /// What [`Clusterer::split_event`] found (`None`: no two parts).
     pub check: Option<SplitCheck>,
+    /// For an examination of two events as one ([`Params::remerge_link`]): the other event
+    /// (`event` is the one examined with it).
+    pub pair: Option<usize>,
 }
 
 /// Incremental clustering held in memory: the reference for a store-backed version, and what
@@ -1055,12 +1096,146 @@ impl Events {
                 });
             }
         }
-        let split = if self.clusterer.resplit_due(before, after) {
-            self.reexamine(event)
-        } else {
-            None
+        let due = self.clusterer.resplit_due(before, after);
+        let split = if due { self.reexamine(event) } else { None };
+        // The merge side ([`Params::remerge_link`]): an event just re-examined (both parts
+        // after a split), or just opened, is examined with each of the document's candidates
+        // it links to.
+        let opened = matches!(decision.action, Action::New);
+        if self.clusterer.params.remerge_link > 0.0 && (due || opened) {
+            let target = self.resolve(self.doc_event[number]);
+            let cands: Vec<usize> = seen.keys().copied().collect();
+            self.remerge(target, &cands);
+            if let Some(sp) = &split {
+                let other = if self.resolve(sp.event) == target {
+                    sp.new_event
+                } else {
+                    sp.event
+                };
+                let other = self.resolve(other);
+                if other != self.resolve(target) {
+                    self.remerge(other, &cands);
+                }
+            }
+        }
+        (self.resolve(self.doc_event[number]), decision, split)
+    }
+
+    /// The merge side of a re-examination ([`Params::remerge_link`]): the candidates linked to
+    /// `target` closely enough, nearest first, each examined with it as one event.
+    fn remerge(&mut self, target: usize, candidates: &[usize]) {
+        let Some(pt) = self.profile(target) else {
+            return;
         };
-        (self.doc_event[number], decision, split)
+        let mut others: Vec<usize> = candidates
+            .iter()
+            .map(|&c| self.resolve(c))
+            .filter(|&c| c != target)
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        let ids: Vec<String> = others.iter().map(usize::to_string).collect();
+        let cands: Vec<(&str, &EventProfile)> = others
+            .iter()
+            .zip(&ids)
+            .filter_map(|(&c, id)| Some((id.as_str(), self.profile(c)?)))
+            .collect();
+        let chosen: Vec<usize> = self
+            .clusterer
+            .remerge_candidates(pt, &cands)
+            .into_iter()
+            .filter_map(|id| id.parse().ok())
+            .collect();
+        for c in chosen {
+            let t = self.resolve(target);
+            let c = self.resolve(c);
+            if t != c {
+                self.examine_pair(t, c);
+            }
+        }
+    }
+
+    /// Examines two events as one ([`Clusterer::split_event`] of their members in arrival
+    /// order): merges them when no split is accepted, else gives each the part it holds the
+    /// first member of.
+    fn examine_pair(&mut self, t: usize, c: usize) {
+        let (Some(Some(kt)), Some(Some(kc))) = (self.kept.get(t), self.kept.get(c)) else {
+            return;
+        };
+        let mut union: Vec<&Kept> = kt.iter().chain(kc.iter()).collect();
+        union.sort_by_key(|k| k.doc);
+        let originals = union.iter().filter(|k| !k.duplicate).count();
+        if originals > RESPLIT_MEMBERS || union.len() > RESPLIT_KEPT {
+            return;
+        }
+        let members: Vec<(&DocFeatures, Option<&Cues>)> = union
+            .iter()
+            .map(|k| (&k.features, k.cues.as_ref()))
+            .collect();
+        let check = self.clusterer.split_event(&members);
+        if let Some(cs) = self.checks.as_mut() {
+            cs.push(Reexam {
+                event: t,
+                members: union.iter().map(|k| k.doc).collect(),
+                check: check.clone(),
+                pair: Some(c),
+            });
+        }
+        let leaves = self.clusterer.pair_split(check);
+        let owner = |doc: usize| self.resolve(self.doc_event[doc]);
+        let first = union.first().map_or(t, |k| owner(k.doc));
+        let second = if first == t { c } else { t };
+        if let Some(leaves) = &leaves
+            && union
+                .iter()
+                .zip(leaves)
+                .all(|(k, &l)| owner(k.doc) == if l { second } else { first })
+        {
+            // The two events are the two parts already.
+            return;
+        }
+        let mut kept_t = self.kept[t].take().unwrap_or_default();
+        kept_t.extend(self.kept[c].take().unwrap_or_default());
+        kept_t.sort_by_key(|k| k.doc);
+        let profile = |part: &[Kept]| {
+            let mut p = EventProfile::default();
+            for k in part {
+                p.add_member(&k.features, k.cues.as_ref(), k.duplicate);
+            }
+            p
+        };
+        match leaves {
+            None => {
+                // One event: `t` takes `c` in.
+                self.profiles[t] = Some(profile(&kept_t));
+                self.profiles[c] = None;
+                self.merged_into[c] = t;
+                self.kept[t] = Some(kept_t);
+            }
+            Some(leaves) => {
+                let (mut stay, mut go) = (Vec::new(), Vec::new());
+                for (k, l) in kept_t.into_iter().zip(leaves) {
+                    if l { go.push(k) } else { stay.push(k) }
+                }
+                for (part, e) in [(&stay, first), (&go, second)] {
+                    for k in part {
+                        if self.resolve(self.doc_event[k.doc]) != e {
+                            self.doc_event[k.doc] = e;
+                            for key in self.clusterer.block_keys(&k.features) {
+                                let list = self.index.entry(key).or_default();
+                                if !list.contains(&e) {
+                                    list.push(e);
+                                }
+                            }
+                        }
+                    }
+                }
+                self.profiles[first] = Some(profile(&stay));
+                self.profiles[second] = Some(profile(&go));
+                self.kept[first] = Some(stay);
+                self.kept[second] = Some(go);
+            }
+        }
     }
 
     /// Re-examines an event; splits it when [`Clusterer::split_event`] says so.
@@ -1076,6 +1251,7 @@ impl Events {
                 event,
                 members: kept.iter().map(|k| k.doc).collect(),
                 check: check.clone(),
+                pair: None,
             });
         }
         let check = check.filter(|c| c.accepted)?;
@@ -1452,6 +1628,67 @@ mod tests {
         let (_, splits) = events_of(params, &mixed);
         assert!(splits.iter().any(Option::is_some));
     }
+
+    #[test]
+    fn two_events_examined_as_one_split_without_the_order_test() {
+        let c = Clusterer::new(resplit_params(), DfTable::new());
+        let check = |between: f32, order: f32| SplitCheck {
+            leaves: vec![false, true],
+            between,
+            within: 0.5,
+            names_between: 0.0,
+            names_within: 0.0,
+            order,
+            accepted: false,
+        };
+        // Below `resplit_ratio` (0.8) × within: two events, whatever the order of arrival.
+        assert_eq!(c.pair_split(Some(check(0.3, 1.0))), Some(vec![false, true]));
+        // As close as their members are: one event; no two parts: one event.
+        assert_eq!(c.pair_split(Some(check(0.45, 0.0))), None);
+        assert_eq!(c.pair_split(None), None);
+    }
+
+    /// Parameters under which no report joins an event (each opens its own), so that only the
+    /// merge examination ([`Params::remerge_link`]) gathers them.
+    fn apart_params(remerge_link: f32) -> Params {
+        Params {
+            cued_join_threshold: 2.0,
+            remerge_link,
+            ..joining_params().remerging()
+        }
+    }
+
+    #[test]
+    fn reports_cut_apart_in_the_first_pass_are_merged_on_examination() {
+        let mut docs = two_of_a_kind(12);
+        docs.truncate(12);
+        let (apart, _) = events_of(apart_params(0.0), &docs);
+        let labels: Vec<usize> = (0..12).map(|k| apart.event_of(k).unwrap()).collect();
+        assert_eq!(labels, (0..12).collect::<Vec<_>>());
+        let (events, _) = events_of(apart_params(REMERGE), &docs);
+        let labels: Vec<usize> = (0..12).map(|k| events.event_of(k).unwrap()).collect();
+        assert!(labels.iter().all(|&e| e == labels[0]), "{labels:?}");
+        // The merged profile is its members' sums in arrival order.
+        let mut p = EventProfile::default();
+        for (d, c) in &docs {
+            p.add_cued(d, Some(c));
+        }
+        assert_eq!(events.profile(labels[0]), Some(&p));
+    }
+
+    #[test]
+    fn examined_as_one_two_events_of_one_kind_stay_two() {
+        // Every report opens an event and is examined with the others: the reports of the
+        // first stay gather, and so do the second's once they are enough to be told apart.
+        let docs = two_of_a_kind(12);
+        let (events, _) = events_of(apart_params(REMERGE), &docs);
+        let labels: Vec<usize> = (0..24).map(|k| events.event_of(k).unwrap()).collect();
+        assert!(labels[..12].iter().all(|&e| e == labels[0]), "{labels:?}");
+        assert!(labels[12..].iter().all(|&e| e == labels[12]), "{labels:?}");
+        assert_ne!(labels[0], labels[12], "{labels:?}");
+    }
+
+    const REMERGE: f32 = crate::REMERGE_LINK;
 
     #[test]
     fn a_document_that_links_two_events_merges_them() {

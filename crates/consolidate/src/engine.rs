@@ -450,6 +450,8 @@ impl Consolidator {
         let by_seq: HashMap<u64, &Document> = docs.iter().map(|(s, d)| (*s, d)).collect();
         let mut relocated = crate::resplit::Relocated::new();
         let splits_before = done.splits;
+        // Whether a merge examination moved members between events ([`crate::resplit::remerge`]).
+        let mut repartitioned = false;
         for (seq, doc) in docs {
             // Names and years weigh in the decision ([`Clusterer::assign_cued`]); their
             // document frequencies live in the same table, under `n:<name>`.
@@ -519,6 +521,11 @@ impl Consolidator {
             }
             let cands: Vec<(String, EventProfile)> = cands.into_iter().collect();
             done.candidates += cands.len() as u64;
+            let cand_ids: Vec<String> = if clusterer.params.remerge_link > 0.0 {
+                cands.iter().map(|(id, _)| id.clone()).collect()
+            } else {
+                Vec::new()
+            };
             let decision = clusterer.assign_cued(&features, Some(&cues), &cands);
             for (id, p) in cands {
                 match work.get_mut(&id).filter(|_| taken.contains(&id)) {
@@ -623,18 +630,21 @@ impl Consolidator {
             let after = work.get(&target).map_or(0, |w| w.profile.members);
             // Kept for the re-examinations of its event (this document's first), unless the
             // event has grown past them (it only grows: merges add, and only a re-examination
-            // splits).
-            if clusterer.params.resplit_from > 0
+            // splits; a merge examination past them reads the stored documents).
+            if (clusterer.params.resplit_from > 0 || clusterer.params.remerge_link > 0.0)
                 && after as usize <= epiwire_cluster::incremental::RESPLIT_MEMBERS
             {
                 session.member_features.insert(*seq, (features, cues));
             }
-            if clusterer.resplit_due(before, after) {
-                let mut inputs = crate::resplit::Inputs {
-                    docs: &by_seq,
-                    features: &mut session.member_features,
-                };
-                if crate::resplit::reexamine(
+            let due = clusterer.resplit_due(before, after);
+            let mut inputs = crate::resplit::Inputs {
+                docs: &by_seq,
+                features: &mut session.member_features,
+            };
+            let new_id = format!("E{seq}");
+            let mut split = false;
+            if due
+                && crate::resplit::reexamine(
                     store,
                     clusterer,
                     &mut inputs,
@@ -642,17 +652,65 @@ impl Consolidator {
                     &mut batch_keys,
                     &mut relocated,
                     &target,
-                    format!("E{seq}"),
-                )? {
-                    done.splits += 1;
+                    new_id.clone(),
+                )?
+            {
+                done.splits += 1;
+                split = true;
+            }
+            // The merge side: the event just re-examined (both parts after a split), or just
+            // opened, is examined with each of the document's candidates it links to.
+            if clusterer.params.remerge_link > 0.0
+                && (due || matches!(decision.action, Action::New))
+            {
+                let moved = split
+                    && work
+                        .get(&new_id)
+                        .is_some_and(|w| w.new_members.iter().any(|m| m.seq == *seq));
+                let (mine, other) = if moved {
+                    (new_id.clone(), target.clone())
+                } else {
+                    (target.clone(), new_id.clone())
+                };
+                let mut pairing = crate::resplit::Pairing {
+                    work: &mut work,
+                    batch_keys: &mut batch_keys,
+                    relocated: &mut relocated,
+                    merged_into: &mut merged_into,
+                    stored: &mut stored,
+                    merged: 0,
+                    moved: false,
+                };
+                crate::resplit::remerge(
+                    store,
+                    clusterer,
+                    &mut inputs,
+                    &mut pairing,
+                    &mine,
+                    &cand_ids,
+                )?;
+                if split {
+                    let mine = resolve(pairing.merged_into, &mine);
+                    if resolve(pairing.merged_into, &other) != mine {
+                        crate::resplit::remerge(
+                            store,
+                            clusterer,
+                            &mut inputs,
+                            &mut pairing,
+                            &other,
+                            &cand_ids,
+                        )?;
+                    }
                 }
+                done.merged += pairing.merged;
+                repartitioned |= pairing.moved;
             }
         }
         // Members recorded against an event merged later in the batch go to its survivor.
         for (event, _) in &mut members {
             *event = resolve(&merged_into, event);
         }
-        if done.splits > splits_before {
+        if done.splits > splits_before || repartitioned {
             // Members moved by a split: each member written in this batch is in the work of
             // the event it ends in.
             members = work

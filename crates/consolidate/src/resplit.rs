@@ -23,7 +23,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use epiwire_cluster::incremental::RESPLIT_KEPT;
+use epiwire_cluster::incremental::{RESPLIT_KEPT, RESPLIT_MEMBERS};
 use epiwire_cluster::{Clusterer, Cues, DocFeatures, EventProfile};
 use epiwire_model::Document;
 
@@ -85,6 +85,34 @@ fn member_seqs_now<B: EventBackend>(
     Ok(seqs)
 }
 
+/// Features and cues of each member: the batch's as computed, the others from the stored
+/// document (deterministic: the same as when it joined). `None` when a member's document is
+/// not in the store.
+fn features_of<B: EventBackend>(
+    store: &B,
+    inputs: &mut Inputs<'_>,
+    seqs: &[u64],
+) -> Result<Option<Vec<(DocFeatures, Cues)>>> {
+    let mut computed: Vec<(DocFeatures, Cues)> = Vec::with_capacity(seqs.len());
+    for seq in seqs {
+        if let Some((f, c)) = inputs.features.get(seq) {
+            computed.push((f.clone(), c.clone()));
+            continue;
+        }
+        let doc = match inputs.docs.get(seq) {
+            Some(d) => (*d).clone(),
+            None => match store.document(*seq).map_err(backend)? {
+                Some(d) => d,
+                None => return Ok(None),
+            },
+        };
+        let pair = (DocFeatures::from_document(&doc), Cues::from_document(&doc));
+        inputs.features.insert(*seq, pair.clone());
+        computed.push(pair);
+    }
+    Ok(Some(computed))
+}
+
 /// Re-examines the event `target` of the batch's work; when [`Clusterer::split_event`] accepts
 /// a split, moves the leaving members to a new event `new_id` (see the module). Returns
 /// whether the event split.
@@ -108,25 +136,9 @@ pub(crate) fn reexamine<B: EventBackend>(
     if seqs.len() > RESPLIT_KEPT {
         return Ok(false);
     }
-    // Features and cues of each member: the batch's as computed, the others from the stored
-    // document (deterministic: the same as when it joined).
-    let mut computed: Vec<(DocFeatures, Cues)> = Vec::with_capacity(seqs.len());
-    for seq in &seqs {
-        if let Some((f, c)) = inputs.features.get(seq) {
-            computed.push((f.clone(), c.clone()));
-            continue;
-        }
-        let doc = match inputs.docs.get(seq) {
-            Some(d) => (*d).clone(),
-            None => match store.document(*seq).map_err(backend)? {
-                Some(d) => d,
-                None => return Ok(false),
-            },
-        };
-        let pair = (DocFeatures::from_document(&doc), Cues::from_document(&doc));
-        inputs.features.insert(*seq, pair.clone());
-        computed.push(pair);
-    }
+    let Some(computed) = features_of(store, inputs, &seqs)? else {
+        return Ok(false);
+    };
     let view: Vec<(&DocFeatures, Option<&Cues>)> =
         computed.iter().map(|(f, c)| (f, Some(c))).collect();
     let Some(check) = clusterer.split_event(&view).filter(|c| c.accepted) else {
@@ -189,4 +201,211 @@ pub(crate) fn final_members<B: EventBackend>(
     relocated: &Relocated,
 ) -> Result<Vec<Member>> {
     members_now(store, id, w, relocated)
+}
+
+/// What the merge side of a re-examination changes in a batch besides its work: the events
+/// merged away, the stored profiles read for the batch, the stored members written again
+/// elsewhere, the keys of the batch's events.
+pub(crate) struct Pairing<'a> {
+    pub work: &'a mut BTreeMap<String, Work>,
+    pub batch_keys: &'a mut HashMap<String, BTreeSet<String>>,
+    pub relocated: &'a mut Relocated,
+    pub merged_into: &'a mut HashMap<String, String>,
+    pub stored: &'a mut HashMap<String, EventProfile>,
+    /// Events merged away by it.
+    pub merged: u64,
+    /// Whether members moved between events.
+    pub moved: bool,
+}
+
+impl Pairing<'_> {
+    fn resolve(&self, id: &str) -> String {
+        let mut id = id.to_string();
+        while let Some(next) = self.merged_into.get(&id) {
+            id = next.clone();
+        }
+        id
+    }
+
+    /// The work of an event, made from its stored profile when the batch has not touched it.
+    fn work_of(&mut self, id: &str) -> &mut Work {
+        if !self.work.contains_key(id) {
+            let profile = self.stored.remove(id).unwrap_or_default();
+            self.work.insert(id.to_string(), Work::new(profile));
+        }
+        self.work
+            .entry(id.to_string())
+            .or_insert_with(|| Work::new(EventProfile::default()))
+    }
+}
+
+/// The merge side of a re-examination ([`epiwire_cluster::Params::remerge_link`], the
+/// store-backed form of `Events`' `remerge`): the document's `candidates` that link to
+/// `target` closely enough ([`Clusterer::remerge_candidates`]), nearest first, are each
+/// examined with it as one event: merged when [`Clusterer::pair_split`] finds one event, else
+/// each event takes the part it holds the first member of.
+pub(crate) fn remerge<B: EventBackend>(
+    store: &B,
+    clusterer: &Clusterer,
+    inputs: &mut Inputs<'_>,
+    st: &mut Pairing<'_>,
+    target: &str,
+    candidates: &[String],
+) -> Result<()> {
+    let t = st.resolve(target);
+    let mut others: Vec<String> = candidates
+        .iter()
+        .map(|c| st.resolve(c))
+        .filter(|c| *c != t)
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    let chosen = {
+        let Some(pt) = st.work.get(&t).map(|w| &w.profile) else {
+            return Ok(());
+        };
+        let cands: Vec<(&str, &EventProfile)> = others
+            .iter()
+            .filter_map(|id| {
+                let p = st
+                    .work
+                    .get(id)
+                    .map(|w| &w.profile)
+                    .or_else(|| st.stored.get(id))?;
+                Some((id.as_str(), p))
+            })
+            .collect();
+        clusterer.remerge_candidates(pt, &cands)
+    };
+    for c in chosen {
+        let (t, c) = (st.resolve(target), st.resolve(&c));
+        if t != c {
+            examine_pair(store, clusterer, inputs, st, &t, &c)?;
+        }
+    }
+    Ok(())
+}
+
+/// The founding sequence number of an event id (`E<seq>`).
+fn founded(id: &str) -> u64 {
+    id.trim_start_matches('E').parse().unwrap_or(u64::MAX)
+}
+
+/// Examines two events as one (see [`remerge`]).
+fn examine_pair<B: EventBackend>(
+    store: &B,
+    clusterer: &Clusterer,
+    inputs: &mut Inputs<'_>,
+    st: &mut Pairing<'_>,
+    t: &str,
+    c: &str,
+) -> Result<()> {
+    let untouched = Work::new(EventProfile::default());
+    let of = |id: &str, st: &Pairing<'_>| -> Result<Vec<Member>> {
+        members_now(
+            store,
+            id,
+            st.work.get(id).unwrap_or(&untouched),
+            st.relocated,
+        )
+    };
+    let mut union: Vec<(Member, bool)> = of(t, st)?
+        .into_iter()
+        .map(|m| (m, true))
+        .chain(of(c, st)?.into_iter().map(|m| (m, false)))
+        .collect();
+    union.sort_by_key(|(m, _)| m.seq);
+    let originals = union
+        .iter()
+        .filter(|(m, _)| m.duplicate_of.is_none())
+        .count();
+    if originals > RESPLIT_MEMBERS || union.len() > RESPLIT_KEPT {
+        return Ok(());
+    }
+    let members: Vec<Member> = union.iter().map(|(m, _)| m.clone()).collect();
+    let seqs: Vec<u64> = members.iter().map(|m| m.seq).collect();
+    let Some(computed) = features_of(store, inputs, &seqs)? else {
+        return Ok(());
+    };
+    let view: Vec<(&DocFeatures, Option<&Cues>)> =
+        computed.iter().map(|(f, c)| (f, Some(c))).collect();
+    let leaves = clusterer.pair_split(clusterer.split_event(&view));
+    let profile = |keep: &dyn Fn(usize) -> bool| {
+        let mut p = EventProfile::default();
+        for (i, (m, (f, c))) in members.iter().zip(&computed).enumerate() {
+            if keep(i) {
+                p.add_member(f, Some(c), m.duplicate_of.is_some());
+            }
+        }
+        p
+    };
+    let first_in_t = union.first().is_none_or(|(_, in_t)| *in_t);
+    let (first, second) = if first_in_t { (t, c) } else { (c, t) };
+    let Some(leaves) = leaves else {
+        // One event: the older id takes the other in.
+        let (into, other) = if founded(t) <= founded(c) {
+            (t, c)
+        } else {
+            (c, t)
+        };
+        let merged = profile(&|_| true);
+        let absorbed = st.work.remove(other);
+        st.stored.remove(other);
+        let w = st.work_of(into);
+        if let Some(o) = absorbed {
+            w.keys.extend(o.keys);
+            w.new_members.extend(o.new_members);
+            w.absorbed.extend(o.absorbed);
+            w.rebuild |= o.rebuild;
+        }
+        w.absorbed.push(other.to_string());
+        w.profile = merged;
+        st.merged_into.insert(other.to_string(), into.to_string());
+        st.merged += 1;
+        return Ok(());
+    };
+    let side = |in_t: bool| if in_t { t } else { c };
+    let part = |l: bool| if l { second } else { first };
+    if union
+        .iter()
+        .zip(&leaves)
+        .all(|((_, in_t), &l)| side(*in_t) == part(l))
+    {
+        // The two events are the two parts already.
+        return Ok(());
+    }
+    let stays = profile(&|i| !leaves[i]);
+    let goes = profile(&|i| leaves[i]);
+    for (((m, in_t), (f, _)), &l) in union.iter().zip(&computed).zip(&leaves) {
+        let (from, to) = (side(*in_t), part(l));
+        if from == to {
+            continue;
+        }
+        let src = st.work_of(from);
+        match src.new_members.iter().position(|x| x.seq == m.seq) {
+            Some(pos) => {
+                src.new_members.remove(pos);
+            }
+            None => {
+                st.relocated.insert(m.seq);
+            }
+        }
+        let keys = keys_of(clusterer, f).1;
+        for k in &keys {
+            st.batch_keys
+                .entry(k.clone())
+                .or_default()
+                .insert(to.to_string());
+        }
+        let dst = st.work_of(to);
+        dst.keys.extend(keys);
+        dst.new_members.push(m.clone());
+    }
+    for (id, p) in [(first, stays), (second, goes)] {
+        let w = st.work_of(id);
+        w.profile = p;
+        w.rebuild = true;
+    }
+    st.moved = true;
+    Ok(())
 }

@@ -1037,6 +1037,37 @@ fn ecb_events_split_as_the_reference() {
     }
 }
 
+/// With the merge side of the re-examination on too (`Params::remerging`: events examined as
+/// one merge, or take the two parts the split pass finds), the engine's partition is still the
+/// reference's, batch by batch (7: events of earlier batches, stored, merged and re-cut) or in
+/// batches of 256, and every record written equals one rebuilt from its members.
+#[test]
+fn ecb_events_remerge_as_the_reference() {
+    let Some(docs) = ecb(150) else {
+        eprintln!("SKIPPED: ../shared/data/news-clustering not found");
+        return;
+    };
+    let params = epiwire_cluster::Params::default().remerging();
+    let want = reference_partition(&docs, &params);
+    assert_ne!(
+        want,
+        reference_partition(&docs, &epiwire_cluster::Params::default().resplitting())
+    );
+    for batch in [7, 256] {
+        let (got, m) = engine_partition(&docs, &params, batch);
+        assert_eq!(got, want, "batch {batch}");
+        assert!(m.verified > 0);
+        for (e, _) in m.members.values() {
+            assert!(m.events.contains_key(e), "{e}");
+        }
+        for (e, _) in m.parts.keys() {
+            assert!(m.events.contains_key(e), "{e}");
+        }
+        let documents: usize = m.events.values().map(|r| r.summary().documents).sum();
+        assert_eq!(documents, docs.len());
+    }
+}
+
 /// A run with re-examinations killed between batches resumes to the same events, members and
 /// series as an uninterrupted run.
 #[test]
