@@ -43,7 +43,8 @@ fn days_between(a: &str, b: &str) -> Option<i64> {
 /// A day's volume signals are a function of the stored documents, not of the batches they came
 /// in: the detectors judge a day on the HISTORY_DAYS before it, so a batch that adds documents
 /// to a day judges again the days with documents whose inputs that changes: every one from that
-/// day to HISTORY_DAYS after it (its own count or its baseline changed), and those up to
+/// day to [`epiwire_signal::lookback_days`] after it (its own count or its baseline changed),
+/// and those up to
 /// [`REJUDGE_DAYS`] after it whose run now starts elsewhere (a day new to the series can join
 /// two runs); what it finds replaces
 /// everything those days had ([`crate::Changes::rejudged`]): an alarm raised on a partial day
@@ -69,7 +70,7 @@ type Added<'a> = (&'a str, i64, u32);
 pub(crate) const REJUDGE_DAYS: i64 = 2 * HISTORY_DAYS;
 
 /// Volume signals for every disease × country × day this batch added documents to, and every
-/// day with documents up to HISTORY_DAYS after one or up to [`REJUDGE_DAYS`] after one when
+/// day with documents up to the detectors' look-back after one or up to [`REJUDGE_DAYS`] after one when
 /// the start of its run moved ([`Judged`]), judged on the stored daily counts plus
 /// this batch's (EARS C1, C2, C3 and Farrington-style, with `epiwire_signal`'s documented
 /// defaults).
@@ -170,12 +171,17 @@ fn window_signals<B: EventBackend>(
     // day (read from `from`, REJUDGE_DAYS before the first added day: the detectors see the
     // same HISTORY_DAYS before each judged day).
     //
-    // A day's judgement is a function of the counts of the HISTORY_DAYS up to it and of where
-    // its run starts (see [`run_start`]); a day within REJUDGE_DAYS after an added one whose
+    // A day's judgement is a function of the counts of the days up to it that the detectors
+    // read ([`epiwire_signal::lookback_days`], 35) and of where its run starts (see
+    // [`run_start`]); a day within REJUDGE_DAYS after an added one whose
     // counts and run start are both as before keeps what it has, so it is not judged again
     // (its stored signals are those a judgement now would give). Only a day with documents
-    // new to it can move the start of a later run, so most days after HISTORY_DAYS are kept.
+    // new to it can move the start of a later run, so most days after the look-back are kept.
     let mut groups: BTreeMap<Option<usize>, Vec<usize>> = BTreeMap::new();
+    // The days before a day its judgement reads (at most HISTORY_DAYS).
+    let lookback = i64::try_from(epiwire_signal::lookback_days())
+        .unwrap_or(HISTORY_DAYS)
+        .min(HISTORY_DAYS);
     let mut next_added = 0;
     for (i, (_, num, _)) in days.iter().enumerate() {
         while next_added < added.len() && added[next_added].1 + REJUDGE_DAYS < *num {
@@ -192,7 +198,7 @@ fn window_signals<B: EventBackend>(
         let start = run_start(&nums, i);
         // The latest added day on or before this one.
         let latest = added.partition_point(|a| a.1 <= *num);
-        let counts_changed = latest > 0 && added[latest - 1].1 + HISTORY_DAYS >= *num;
+        let counts_changed = latest > 0 && added[latest - 1].1 + lookback >= *num;
         if !counts_changed {
             let was = before
                 .binary_search(num)

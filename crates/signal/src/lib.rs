@@ -177,6 +177,20 @@ pub fn detect_on<D: AsDate, E: AsDate>(
     detect_inner(counts, subject, Some(&only))
 }
 
+/// Days before a day that [`detect_on`]'s judgement of it reads (with the documented default
+/// parameters): the counts of the day and of the `lookback_days()` days before it, and where
+/// the series starts when it starts within them. A caller that keeps judgements need judge a
+/// day again only when one of these changed. The Farrington-style baseline reaches furthest
+/// (28 days ending a 7-day guard before the day: 35); EARS C3 reads C2's 7 days before a 2-day
+/// guard for the day and the two before it (11).
+pub fn lookback_days() -> usize {
+    let f = FarringtonParams::default();
+    let e = EarsParams::default();
+    (f.baseline + f.guard)
+        .max(f.recent_days.saturating_sub(1))
+        .max(e.baseline + 4)
+}
+
 fn detect_inner<D: AsDate>(
     counts: &[(D, u32)],
     subject: &Subject,
@@ -257,6 +271,41 @@ pub fn qnorm(p: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    /// A judgement reads the counts of [`super::lookback_days`] days before the day and no
+    /// more: a change just beyond changes nothing, one at the edge changes the alarm's figures.
+    #[test]
+    fn judgements_read_lookback_days_back() {
+        let l = super::lookback_days();
+        assert_eq!(l, 35);
+        let start: jiff::civil::Date = "2021-01-01".parse().unwrap();
+        let days = 120;
+        let series = |bump: Option<usize>| -> Vec<(String, u32)> {
+            (0..days)
+                .map(|i| {
+                    let d = start.checked_add(jiff::Span::new().days(i as i64)).unwrap();
+                    let mut n = 1 + (i as u32 * 7) % 3;
+                    if i == days - 1 {
+                        n = 30;
+                    }
+                    if bump == Some(i) {
+                        n += 6;
+                    }
+                    (d.to_string(), n)
+                })
+                .collect()
+        };
+        let subject = super::Subject::new(Some("d"), Some("disease"), Some("FR"));
+        let last = series(None)[days - 1].0.clone();
+        let judge = |s: &[(String, u32)]| super::detect_on(s, &subject, &[last.as_str()]).unwrap();
+        let plain = judge(&series(None));
+        assert!(plain.iter().any(|s| s.kind == "farrington"), "{plain:?}");
+        assert_eq!(judge(&series(Some(days - 1 - l - 1))), plain);
+        assert_ne!(judge(&series(Some(days - 1 - l))), plain);
+        // The start of the series matters within the look-back only.
+        assert_eq!(judge(&series(None)[days - 1 - l - 1..]), plain);
+        assert_ne!(judge(&series(None)[days - 1 - l + 1..]), plain);
+    }
+
     use super::*;
 
     #[test]
