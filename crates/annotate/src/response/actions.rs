@@ -144,8 +144,10 @@ pub(crate) fn cue_words() -> impl Iterator<Item = &'static str> {
 }
 
 fn cue(w: &str) -> Option<(Act, Form)> {
-    static MAP: std::sync::OnceLock<std::collections::HashMap<&'static str, (Act, Form)>> =
-        std::sync::OnceLock::new();
+    // FNV, not SipHash: the keys are short fixed words, the lookups one per word of a read
+    // sentence.
+    type Map = std::collections::HashMap<&'static str, (Act, Form), super::text::BuildFnv>;
+    static MAP: std::sync::OnceLock<Map> = std::sync::OnceLock::new();
     let map = MAP.get_or_init(|| CUES.iter().map(|c| (c.0, (c.1, c.2))).collect());
     super::text::lower(w, |k| map.get(k).copied())
 }
