@@ -15,7 +15,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-../shared/data}
 bin=${EPIWIRE:-target/release/epiwire}
-tmp=$(mktemp -d)
+# Not /tmp/tmp.*: a run lost its extracted pages to a clean-up of those on a shared machine
+# (369 "errors", an empty last-alone view).
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench_events.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 out=$tmp
 if [[ -n ${KEEP:-} ]]; then
