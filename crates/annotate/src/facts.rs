@@ -8,6 +8,7 @@
 //! evidence is the sentence it stands in.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 use epiwire_model::{Count, Document, Fact, Range};
 
@@ -40,12 +41,16 @@ pub(crate) fn headline_in(doc: &Document, split: &Sentences) -> Vec<Fact> {
             continue;
         }
         let key = (count.disease.as_deref(), count.place, count.metric.as_str());
-        let better = match best.get(&key) {
-            None => true,
-            Some(old) => rank(count) >= rank(old),
-        };
-        if better {
-            best.insert(key, count);
+        // One search of the map per count (the entry keeps the first key, as `insert` did).
+        match best.entry(key) {
+            Entry::Vacant(v) => {
+                v.insert(count);
+            }
+            Entry::Occupied(mut o) => {
+                if rank(count) >= rank(o.get()) {
+                    o.insert(count);
+                }
+            }
         }
     }
     let mut facts: Vec<Fact> = best
