@@ -10,7 +10,8 @@
 //! the others, `all` everything. Causes of a missed gold place: `label` (a prediction with the
 //! exact span but another label), `not salient` (the right prediction scored below the
 //! threshold), `boundary` (a prediction overlapping it), `unknown form` (its text is no form of
-//! the gazetteer), `filtered` (a form the recogniser dropped). Causes of a false salient place:
+//! the gazetteer, not even after "in"), `small, no evidence` (found after "in": a small place
+//! without a cue in the sentence), `filtered` (a form the recogniser dropped). Causes of a false salient place:
 //! `label`, `boundary`, `disease` (overlaps a gold Disease or Virus), `unmarked` (BAND marks
 //! nothing there: an aside, an organisation or a person).
 
@@ -72,9 +73,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "boundary".to_string()
             } else {
                 let text = slice(a, b);
-                let known = !g.find(&text).is_empty();
-                if known {
+                // With a locative cue before it a small place needs no other evidence.
+                if !g.find(&text).is_empty() {
                     "filtered".to_string()
+                } else if !g.find(&format!("in {text}")).is_empty() {
+                    "small, no evidence".to_string()
                 } else {
                     "unknown form".to_string()
                 }
