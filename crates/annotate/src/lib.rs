@@ -46,5 +46,5 @@ pub fn annotate(doc: &mut Document) {
         link::attach_in(doc, &sents);
         doc.facts = facts::headline_in(doc, &sents);
     }
-    response::annotate_with(doc, Some(&index));
+    response::annotate_tokens(doc, Some(&index), Some(&tk));
 }

@@ -116,6 +116,10 @@ pub(crate) mod class {
     pub(crate) const WEEKDAY: u32 = 1 << 13;
     /// The word starts with an upper-case letter (`char::is_uppercase`).
     pub(crate) const CAP: u32 = 1 << 14;
+    /// The first word of a cue of the response prefilter (`response::cue_first_words`).
+    pub(crate) const CUE: u32 = 1 << 15;
+    /// The word holds a non-ASCII letter.
+    pub(crate) const NON_ASCII: u32 = 1 << 16;
 }
 
 /// The word lists of the class table and their bits.
@@ -140,7 +144,7 @@ fn class_lists() -> [(&'static [&'static str], u32); 13] {
 }
 
 /// The longest listed word, in bytes: longer words are in no list.
-const MAX_WORD: usize = 16;
+pub(crate) const MAX_WORD: usize = 16;
 
 /// Slots of the class table (a power of two, at least four times the listed words).
 const TABLE_BITS: u32 = 12;
@@ -168,15 +172,20 @@ impl Lexicon {
         let mut slots = vec![Slot::default(); 1 << TABLE_BITS];
         let date_start: &[&[&str]] = crate::date::DATE_START_LISTS;
         let lists = class_lists();
+        let cues = crate::response::cue_first_words();
+        let cues: Vec<&str> = cues.iter().map(String::as_str).collect();
         let all = lists
             .iter()
             .map(|&(l, c)| (l, c))
-            .chain(date_start.iter().map(|&l| (l, class::DATE_START)));
+            .chain(date_start.iter().map(|&l| (l, class::DATE_START)))
+            .chain(std::iter::once((cues.as_slice(), class::CUE)));
         for (list, bits) in all {
             for w in list {
                 let b = w.as_bytes();
                 if b.is_empty() || b.len() > MAX_WORD {
-                    continue; // held by a test: no listed word is longer
+                    // Held by a test: no listed word is longer (the response prefilter reads
+                    // every sentence if a cue's first word were).
+                    continue;
                 }
                 let (w0, w1) = pack(b, 0, b.len());
                 let mut at = slot_of(w0, w1, b.len());
@@ -261,10 +270,13 @@ fn slot_of(w0: u64, w1: u64, len: usize) -> usize {
 }
 
 /// The class bits of the word token `start..end` of `src` (`low` its lower-cased copy),
-/// `upper` whether its first character is upper-case.
+/// `upper` whether its first character is upper-case, `ascii` whether it is all ASCII.
 #[inline(always)]
-fn class_at(lex: &Lexicon, low: &[u8], start: usize, end: usize, upper: bool) -> u32 {
+fn class_at(lex: &Lexicon, low: &[u8], start: usize, end: usize, upper: bool, ascii: bool) -> u32 {
     let mut c = lex.lookup(low, start, end);
+    if !ascii {
+        c |= class::NON_ASCII;
+    }
     // `function_word`'s rule: a word of more than four bytes ending in "ly".
     if end - start > 4 && low.get(end - 2..end) == Some(b"ly") {
         c |= class::FUNCTION;
@@ -278,7 +290,7 @@ fn class_at(lex: &Lexicon, low: &[u8], start: usize, end: usize, upper: bool) ->
 /// The class bits of the lower-cased word `w` (without [`class::CAP`]).
 #[cfg(test)]
 pub(crate) fn word_class(w: &str) -> u32 {
-    class_at(&LEXICON, w.as_bytes(), 0, w.len(), false)
+    class_at(&LEXICON, w.as_bytes(), 0, w.len(), false, w.is_ascii())
 }
 
 /// The tokens of one text with their sentences and the lower-cased text.
@@ -350,12 +362,15 @@ fn tokenize(src: &str, low: &[u8]) -> (Vec<Token>, Vec<u32>) {
                 // ASCII letters without a call; the first other byte ends the word unless it
                 // starts a non-ASCII letter.
                 i = crate::ascii::letters_end(bytes, i + 1);
+                let mut ascii = true;
                 if i < bytes.len() && bytes[i] >= 0x80 {
-                    i = word_end(src, i);
+                    let e = word_end(src, i);
+                    ascii = e == i;
+                    i = e;
                 }
                 (
                     Kind::Word,
-                    class_at(lex, low, start, i, b.is_ascii_uppercase()),
+                    class_at(lex, low, start, i, b.is_ascii_uppercase(), ascii),
                 )
             } else {
                 i += 1;
@@ -397,7 +412,10 @@ fn tokenize(src: &str, low: &[u8]) -> (Vec<Token>, Vec<u32>) {
         let start = i;
         let (kind, class) = if ch.is_alphabetic() {
             i = word_end(src, i);
-            (Kind::Word, class_at(lex, low, start, i, ch.is_uppercase()))
+            (
+                Kind::Word,
+                class_at(lex, low, start, i, ch.is_uppercase(), false),
+            )
         } else {
             i += len;
             (Kind::Punct(ch), 0)

@@ -23,6 +23,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use epiwire_model::{Action, CharIndex, Document, Measure, Party, Shortage};
 
+use crate::tokens::{Kind as TokKind, Tokens, class};
 use lexicon::Lists;
 use parties::{ItemAt, PartyAt};
 use text::{Ctx, Tok, hedged, is, is_any};
@@ -129,50 +130,157 @@ fn measure_cues() -> Vec<String> {
         .collect()
 }
 
-/// The prefilter: every cue word, ASCII case-insensitive, with its family. `None` only if the
-/// automaton could not be built (it is a fixed list of words): then every sentence is read.
-fn prefilter() -> Option<&'static (AhoCorasick, Vec<Family>)> {
-    static PRE: OnceLock<Option<(AhoCorasick, Vec<Family>)>> = OnceLock::new();
+/// Every cue of the prefilter with the family it wakes.
+fn cue_patterns() -> Vec<(String, Family)> {
+    let mut pats: Vec<(String, Family)> = Vec::new();
+    pats.extend(actions::cue_words().map(|w| (w.to_string(), Family::Action)));
+    pats.extend(
+        SHORTAGE_CUES
+            .iter()
+            .map(|w| ((*w).to_string(), Family::Shortage)),
+    );
+    pats.extend(measure_cues().into_iter().map(|w| (w, Family::Measure)));
+    pats.extend(QUOTE_CUES.iter().map(|w| ((*w).to_string(), Family::Quote)));
+    pats
+}
+
+/// The first words of the cues that start with an ASCII letter, lower-cased: the letters up to
+/// the first other character. The token stream marks them ([`crate::tokens::class::CUE`]) so
+/// that the prefilter reads only the sentences that may hold a cue.
+pub(crate) fn cue_first_words() -> Vec<String> {
+    let mut out: Vec<String> = cue_patterns()
+        .iter()
+        .filter_map(|(p, _)| first_word(p))
+        .map(str::to_ascii_lowercase)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The ASCII letters that start `p`, if it starts with one.
+fn first_word(p: &str) -> Option<&str> {
+    let n = p.bytes().take_while(u8::is_ascii_alphabetic).count();
+    (n > 0).then(|| &p[..n])
+}
+
+/// The prefilter: every cue word, ASCII case-insensitive, with its family, and what the token
+/// gate of [`cue_sentences_gated`] needs to know about the cues.
+struct Prefilter {
+    ac: AhoCorasick,
+    fam: Vec<Family>,
+    /// One bit per byte pair `(a, b)` (index `a * 256 + b`) that occurs in a cue, in any ASCII
+    /// case: a match can run across a sentence boundary only where the two bytes around it
+    /// are such a pair.
+    pairs: Box<[u64; 1024]>,
+    /// The cues that start with a character that is neither an ASCII letter nor a digit nor
+    /// alphabetic (quotation marks): a match starts where the token stream has that character
+    /// as a punctuation token.
+    punct: Vec<(char, Vec<u8>)>,
+    /// The first characters of [`Prefilter::punct`]: one bit per ASCII character, bit 127
+    /// for any non-ASCII one (a quick test before the list).
+    punct_first: u128,
+    /// Some cue starts with an ASCII digit.
+    digit: bool,
+    /// The token gate is exact for these cues: every cue's first word is in the token table
+    /// and no cue starts with white space. Else every sentence is scanned.
+    gate: bool,
+}
+
+impl Prefilter {
+    /// True when no match of a cue can hold both byte `at - 1` and byte `at` of `b`: a scan
+    /// may stop before `at` and start again there and find the same matches.
+    fn cut_ok(&self, b: &[u8], at: usize) -> bool {
+        match (at.checked_sub(1).and_then(|p| b.get(p)), b.get(at)) {
+            (Some(&x), Some(&y)) => {
+                let k = usize::from(x) * 256 + usize::from(y);
+                self.pairs[k / 64] & (1 << (k % 64)) == 0
+            }
+            _ => true,
+        }
+    }
+}
+
+/// The bit of character `c` in [`Prefilter::punct_first`].
+fn punct_bit(c: char) -> u128 {
+    1 << (c as u32).min(127)
+}
+
+/// The prefilter, built once. `None` only if the automaton could not be built (it is a fixed
+/// list of words): then every sentence is read.
+fn prefilter() -> Option<&'static Prefilter> {
+    static PRE: OnceLock<Option<Prefilter>> = OnceLock::new();
     PRE.get_or_init(|| {
-        let mut pats: Vec<String> = Vec::new();
-        let mut fam = Vec::new();
-        for w in actions::cue_words() {
-            pats.push(w.to_string());
-            fam.push(Family::Action);
-        }
-        for w in SHORTAGE_CUES {
-            pats.push((*w).to_string());
-            fam.push(Family::Shortage);
-        }
-        for w in measure_cues() {
-            pats.push(w);
-            fam.push(Family::Measure);
-        }
-        for w in QUOTE_CUES {
-            pats.push((*w).to_string());
-            fam.push(Family::Quote);
+        let cues = cue_patterns();
+        let mut pairs = Box::new([0u64; 1024]);
+        let mut punct = Vec::new();
+        let mut punct_first = 0u128;
+        let mut digit = false;
+        let mut gate = true;
+        for (p, _) in &cues {
+            let b = p.as_bytes();
+            for w in b.windows(2) {
+                for x in [w[0].to_ascii_lowercase(), w[0].to_ascii_uppercase()] {
+                    for y in [w[1].to_ascii_lowercase(), w[1].to_ascii_uppercase()] {
+                        let k = usize::from(x) * 256 + usize::from(y);
+                        pairs[k / 64] |= 1 << (k % 64);
+                    }
+                }
+            }
+            match (first_word(p), p.chars().next()) {
+                (Some(w), _) => gate &= w.len() <= crate::tokens::MAX_WORD,
+                (None, Some(c)) if c.is_ascii_digit() => digit = true,
+                // A non-ASCII letter is inside a word token marked `NON_ASCII`.
+                (None, Some(c)) if c.is_alphabetic() && !c.is_ascii() => {}
+                (None, Some(c)) if !c.is_whitespace() && !c.is_alphanumeric() => {
+                    punct.push((c, b.to_vec()));
+                    punct_first |= punct_bit(c);
+                }
+                _ => gate = false,
+            }
         }
         // A full DFA: the fastest scan, and small for a few hundred words.
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))
-            .build(&pats)
+            .build(cues.iter().map(|(p, _)| p))
             .ok()?;
-        Some((ac, fam))
+        Some(Prefilter {
+            ac,
+            fam: cues.iter().map(|&(_, f)| f).collect(),
+            pairs,
+            punct,
+            punct_first,
+            digit,
+            gate,
+        })
     })
     .as_ref()
 }
 
 /// Per-sentence flags from the prefilter: which families have a whole-word cue.
 fn cue_sentences(text: &str, sents: &[(usize, usize)]) -> Vec<[bool; 4]> {
-    let Some((ac, fam)) = prefilter() else {
+    let Some(pre) = prefilter() else {
         return vec![[true; 4]; sents.len()];
     };
-    let b = text.as_bytes();
     let mut flags = vec![[false; 4]; sents.len()];
-    let mut si = 0usize;
-    for m in ac.find_iter(text) {
+    mark_cues(pre, text, 0..text.len(), sents, 0, &mut flags);
+    flags
+}
+
+/// Scans `text[span]` for cues and sets the flags of the sentences holding a whole-word cue;
+/// `si` is the first sentence that may hold one.
+fn mark_cues(
+    pre: &Prefilter,
+    text: &str,
+    span: std::ops::Range<usize>,
+    sents: &[(usize, usize)],
+    mut si: usize,
+    flags: &mut [[bool; 4]],
+) {
+    let b = text.as_bytes();
+    for m in pre.ac.find_iter(aho_corasick::Input::new(text).span(span)) {
         let (s, e) = (m.start(), m.end());
         let word = b[s].is_ascii_alphanumeric();
         let left_ok = s == 0 || !b[s - 1].is_ascii_alphanumeric();
@@ -183,11 +291,77 @@ fn cue_sentences(text: &str, sents: &[(usize, usize)]) -> Vec<[bool; 4]> {
         while si < sents.len() && sents[si].1 <= s {
             si += 1;
         }
-        if si == sents.len() {
+        let (Some(f), Some(fl)) = (pre.fam.get(m.pattern().as_usize()), flags.get_mut(si)) else {
             break;
+        };
+        fl[*f as usize] = true;
+    }
+}
+
+/// [`cue_sentences`] reading only the sentences the token stream `tk` of `text` says may hold
+/// a cue, with the same flags.
+///
+/// A whole-word match of a cue that starts with ASCII letters begins a word token that is the
+/// cue's first word ([`class::CUE`]), unless a non-ASCII letter joins it to its neighbours
+/// ([`class::NON_ASCII`]); a cue that starts with a quotation mark begins at a punctuation
+/// token. A sentence without such a token holds no cue. The automaton runs over each stretch
+/// of consecutive sentences that has one, from the stretch's start: where no cue can hold the
+/// two bytes around a sentence boundary (see [`Prefilter::cut_ok`]), no match of the whole
+/// text runs across it, so a scan that starts there finds the matches after it that the scan
+/// of the whole text found. Stretches are joined across boundaries a cue could run over.
+fn cue_sentences_gated(text: &str, sents: &[(usize, usize)], tk: &Tokens) -> Vec<[bool; 4]> {
+    let Some(pre) = prefilter() else {
+        return vec![[true; 4]; sents.len()];
+    };
+    if !pre.gate {
+        return cue_sentences(text, sents);
+    }
+    let b = text.as_bytes();
+    let mut maybe = vec![false; sents.len()];
+    let mut si = 0usize;
+    for t in &tk.toks {
+        let hit = match t.kind {
+            TokKind::Word => t.class & (class::CUE | class::NON_ASCII) != 0,
+            TokKind::Num => pre.digit,
+            TokKind::Punct(c) => {
+                pre.punct_first & punct_bit(c) != 0
+                    && pre.punct.iter().any(|(pc, p)| {
+                        *pc == c
+                            && b.get(t.start..t.start + p.len())
+                                .is_some_and(|w| w.eq_ignore_ascii_case(p))
+                    })
+            }
+        };
+        if !hit {
+            continue;
         }
-        let f = fam[m.pattern().as_usize()];
-        flags[si][f as usize] = true;
+        while si < sents.len() && sents[si].1 <= t.start {
+            si += 1;
+        }
+        // Every sentence the token overlaps (a sentence cut inside a long word).
+        let mut sj = si;
+        while let Some(m) = maybe.get_mut(sj) {
+            *m = true;
+            if sents[sj].1 >= t.end {
+                break;
+            }
+            sj += 1;
+        }
+    }
+    let mut flags = vec![[false; 4]; sents.len()];
+    let mut k = 0usize;
+    while k < sents.len() {
+        let first = k;
+        let mut any = maybe[k];
+        k += 1;
+        while k < sents.len() && !pre.cut_ok(b, sents[k].0) {
+            any |= maybe[k];
+            k += 1;
+        }
+        if any {
+            let span = sents[first].0..sents[k - 1].1;
+            mark_cues(pre, text, span, sents, first, &mut flags);
+        }
     }
     flags
 }
@@ -200,12 +374,21 @@ pub fn annotate(doc: &mut Document) {
 
 /// [`annotate`] with the code-point index of `doc.text`, when the caller has built it.
 pub(crate) fn annotate_with(doc: &mut Document, idx: Option<&CharIndex>) {
+    annotate_tokens(doc, idx, None);
+}
+
+/// [`annotate_with`] with the token stream of `doc.text`, when the caller has built it: the
+/// prefilter then reads only the sentences that may hold a cue.
+pub(crate) fn annotate_tokens(doc: &mut Document, idx: Option<&CharIndex>, tk: Option<&Tokens>) {
     if doc.text.is_empty() {
         return;
     }
     let (response, quotes) = {
         let sents = text::sentences(&doc.text);
-        let flags = cue_sentences(&doc.text, &sents);
+        let flags = match tk {
+            Some(tk) => cue_sentences_gated(&doc.text, &sents, tk),
+            None => cue_sentences(&doc.text, &sents),
+        };
         if !flags.iter().any(|f| f.iter().any(|x| *x)) {
             return;
         }

@@ -437,3 +437,81 @@ fn measures_with_the_known_word_gate_are_the_ungated_measures() {
     }
     assert!(found > 0);
 }
+
+/// The cue flags of the gated prefilter (only the sentences the token stream marks, each
+/// stretch scanned from its start) against those of one scan over the whole text.
+fn gated_flags_agree(text: &str) {
+    let sents = super::text::sentences(text);
+    let tk = crate::tokens::Tokens::new(text);
+    assert_eq!(
+        super::cue_sentences_gated(text, &sents, &tk),
+        super::cue_sentences(text, &sents),
+        "{text:?}"
+    );
+}
+
+#[test]
+fn gated_cue_flags_agree_on_the_seed_and_don_texts() {
+    for text in crate::test_util::seed_and_don_texts() {
+        gated_flags_agree(&text);
+    }
+}
+
+#[test]
+fn gated_cue_flags_agree_on_edge_cases() {
+    for text in [
+        "He said so.",
+        "ésaid it. Saidé. said2 2said _said_ “quoted” ''a'' ``b``",
+        "They ran out. Ran\nout of masks; running  out.",
+        "School closures and travel bans. QUARANTINE! border-closure",
+        "x's 'tis “ ”",
+        "",
+    ] {
+        gated_flags_agree(text);
+    }
+    // Sentences cut inside a long run without a space (`text::sentences` caps them).
+    let long = format!("{}ran out{} said", "a,".repeat(999), "é".repeat(1500));
+    gated_flags_agree(&long);
+    let long = format!("{}said, {}", "x".repeat(1998), "ö".repeat(3000));
+    gated_flags_agree(&long);
+}
+
+/// Every cue as written, capitalised and upper-cased.
+fn cue_variants() -> Vec<String> {
+    let mut out = Vec::new();
+    for (p, _) in super::cue_patterns() {
+        out.push(p.to_uppercase());
+        let mut c = p.chars();
+        if let Some(f) = c.next() {
+            out.push(f.to_uppercase().chain(c).collect());
+        }
+        out.push(p);
+    }
+    out
+}
+
+proptest::proptest! {
+    #[test]
+    fn gated_cue_flags_agree_on_random_text(
+        picks in proptest::collection::vec((0usize..2000, 0usize..16), 0..40)
+    ) {
+        let cues = cue_variants();
+        let seps = [
+            " ", ", ", "\n", "-", "é", ". ", "x", "2", "'", "\"", "”. ", "? ", "ß", ".\n", "",
+            "  ",
+        ];
+        let mut s = String::new();
+        for (w, sep) in picks {
+            s.push_str(&cues[w % cues.len()]);
+            s.push_str(seps[sep]);
+        }
+        gated_flags_agree(&s);
+    }
+
+    #[test]
+    fn gated_cue_flags_agree_on_any_text(
+        s in r"([A-Za-z]{1,8}|said|ran out|run|out|[0-9]{1,3}|[ ,.;:!?()'`\-]|\n|“|”|’|é|ß|\PC){0,40}"
+    ) {
+        gated_flags_agree(&s);
+    }
+}

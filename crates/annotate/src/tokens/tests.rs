@@ -106,6 +106,7 @@ fn reference_sentences(src: &str, toks: &[Token]) -> Vec<u32> {
 /// Each class bit of each word token is its predicate's answer for the lower-cased word, and
 /// other tokens have no bits.
 fn classes_agree(src: &str, tk: &Tokens) {
+    let cues = crate::response::cue_first_words();
     for t in &tk.toks {
         if !t.is_word() {
             assert_eq!(t.class, 0, "{:?} in {src:?}", t.text(src));
@@ -131,6 +132,8 @@ fn classes_agree(src: &str, tk: &Tokens) {
                 class::CAP,
                 t.text(src).chars().next().is_some_and(char::is_uppercase),
             ),
+            (class::CUE, cues.iter().any(|c| c == w)),
+            (class::NON_ASCII, !t.text(src).is_ascii()),
         ];
         let mut all = 0;
         for (bit, want) in expect {
@@ -185,6 +188,10 @@ fn listed_words() -> Vec<String> {
     for list in date::DATE_START_LISTS {
         out.extend(list.iter().map(|w| (*w).to_string()));
     }
+    for w in crate::response::cue_first_words() {
+        out.push(w.to_uppercase());
+        out.push(w);
+    }
     out
 }
 
@@ -228,7 +235,14 @@ fn every_listed_word_fits_the_table() {
             );
         }
     }
-    let n: usize = class_lists().iter().map(|(l, _)| l.len()).sum();
+    let cues = crate::response::cue_first_words();
+    for w in &cues {
+        assert!(
+            !w.is_empty() && w.len() <= MAX_WORD && w.bytes().all(|b| b.is_ascii_lowercase()),
+            "{w}"
+        );
+    }
+    let n: usize = class_lists().iter().map(|(l, _)| l.len()).sum::<usize>() + cues.len();
     assert!(4 * n <= 1 << TABLE_BITS, "{n} words");
 }
 
