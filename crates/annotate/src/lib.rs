@@ -40,11 +40,12 @@ pub fn annotate(doc: &mut Document) {
     let tk = tokens::Tokens::new(&doc.text);
     doc.places = place::Gazetteer::global().find_with(&doc.text, &tk, Some(&index));
     (doc.dates, doc.counts) = count::find_dates_and_counts_with(&doc.text, published, &index, &tk);
-    // One sentence split serves linking and the facts; without counts neither needs one.
-    if !doc.counts.is_empty() {
-        let sents = sentence::split(&doc.text);
+    // One pass splits the sentences by the rules of linking and the facts (needed only with
+    // counts) and by those of the response and quote passes.
+    let (sents, response_sents) = sentence::split_both(&doc.text, !doc.counts.is_empty());
+    if let Some(sents) = sents {
         link::attach_in(doc, &sents);
         doc.facts = facts::headline_in(doc, &sents);
     }
-    response::annotate_tokens(doc, Some(&index), Some(&tk));
+    response::annotate_tokens(doc, Some(&index), Some((&tk, response_sents)));
 }

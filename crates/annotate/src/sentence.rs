@@ -99,6 +99,127 @@ pub fn split(text: &str) -> Sentences {
     }
 }
 
+/// The sentences of `text` by both rules, in one pass over the bytes: [`split`]'s (for
+/// linking and the facts; code points counted only if `link` is true, else `None`) and the
+/// byte ranges of `response::text::sentences` (the response and quote passes).
+///
+/// The two rules visit the same candidate ends (`.`, `!`, `?`, newline) in the same order:
+/// an end one of them takes lies past closing quotes and brackets, which are not candidates,
+/// and the response rule's cut of a run longer than its limit falls before the next
+/// candidate. So one walk over the candidates decides each for both: the link rule reads
+/// Unicode white space after the end and its abbreviation list; the response rule ASCII white
+/// space, its list (with "Jr") and the cut. Each keeps its own sentence start.
+pub(crate) fn split_both(text: &str, link: bool) -> (Option<Sentences>, Vec<(usize, usize)>) {
+    use crate::response::text::{MAX_SENTENCE, abbreviation_before};
+    let b = text.as_bytes();
+    let mut link_bytes: Vec<(usize, usize)> = Vec::new();
+    let mut resp: Vec<(usize, usize)> = Vec::new();
+    let (mut start, mut rstart) = (0usize, 0usize);
+    let mut i = 0usize;
+    // The response rule's walk has stopped (its last candidate end or the byte after it
+    // reached the end of the text): it cuts no more runs.
+    let mut rdone = false;
+    let mut punct = memchr::memchr3(b'.', b'!', b'?', b).unwrap_or(b.len());
+    loop {
+        if punct < i {
+            punct = memchr::memchr3(b'.', b'!', b'?', b.get(i..).unwrap_or(&[]))
+                .map_or(b.len(), |q| i + q);
+        }
+        let next = next_candidate(b, i, punct).unwrap_or(b.len());
+        // The response rule: a run with no end is cut at a space.
+        while !rdone && next - rstart > MAX_SENTENCE {
+            let lim = rstart + MAX_SENTENCE;
+            let cut = memchr::memrchr(b' ', b.get(rstart..lim).unwrap_or(&[]))
+                .map_or(lim, |q| rstart + q + 1);
+            let cut = if cut > rstart { cut } else { lim };
+            let cut = (cut..b.len())
+                .find(|&k| text.is_char_boundary(k))
+                .unwrap_or(b.len());
+            resp.push((rstart, cut));
+            rstart = cut;
+        }
+        let Some(&c) = b.get(next) else {
+            break;
+        };
+        let (end, rend) = if c == b'\n' {
+            (Some(next + 1), Some(next + 1))
+        } else {
+            let mut j = next + 1;
+            loop {
+                if j < b.len() && matches!(b[j], b'"' | b'\'' | b')' | b']') {
+                    j += 1;
+                } else if b[j..].starts_with("\u{201d}".as_bytes())
+                    || b[j..].starts_with("\u{2019}".as_bytes())
+                {
+                    j += 3;
+                } else {
+                    break;
+                }
+            }
+            let end = (link
+                && text
+                    .get(j..)
+                    .and_then(|r| r.chars().next())
+                    .is_none_or(char::is_whitespace)
+                && !(c == b'.' && is_abbreviation(text.get(start..next).unwrap_or(""))))
+            .then_some(j);
+            let spaced = j >= b.len() || b[j].is_ascii_whitespace();
+            let rend =
+                (spaced && !(c == b'.' && abbreviation_before(b, rstart, next))).then_some(j);
+            (end, rend)
+        };
+        if link && let Some(e) = end {
+            if e > start {
+                link_bytes.push((start, e));
+            }
+            start = e;
+        }
+        if let Some(e) = rend {
+            if e > rstart {
+                resp.push((rstart, e));
+            }
+            rstart = e;
+        }
+        rdone = rend.unwrap_or(next + 1) >= b.len();
+        i = match (end.filter(|_| link), rend) {
+            (Some(e), _) | (None, Some(e)) => e,
+            (None, None) => next + 1,
+        };
+    }
+    if rstart < b.len() {
+        resp.push((rstart, b.len()));
+    }
+    let sentences = link.then(|| {
+        if start < b.len() {
+            link_bytes.push((start, b.len()));
+        }
+        from_bytes(text, &link_bytes)
+    });
+    (sentences, resp)
+}
+
+/// [`Sentences`] from the byte ranges of the sentences.
+fn from_bytes(text: &str, bytes: &[(usize, usize)]) -> Sentences {
+    let ascii = text.is_ascii();
+    let mut cp = 0usize;
+    let mut ranges = Vec::with_capacity(bytes.len());
+    let mut byte_starts = Vec::with_capacity(bytes.len());
+    for &(s, e) in bytes {
+        let len = if ascii {
+            e - s
+        } else {
+            text.get(s..e).map_or(0, |t| t.chars().count())
+        };
+        ranges.push((cp, cp + len));
+        byte_starts.push(s);
+        cp += len;
+    }
+    Sentences {
+        ranges,
+        byte_starts,
+    }
+}
+
 /// The first byte at or after `from` that may end a sentence: `.`, `!`, `?` or a newline;
 /// `punct` is the first of `.`, `!`, `?` at or after `from` (`b.len()` when none).
 fn next_candidate(b: &[u8], from: usize, punct: usize) -> Option<usize> {
@@ -111,11 +232,6 @@ fn next_candidate(b: &[u8], from: usize, punct: usize) -> Option<usize> {
 
 /// True when the word just before a period is an initial or an abbreviation.
 fn is_abbreviation(before: &str) -> bool {
-    const ABBREVIATIONS: &[&str] = &[
-        "Dr", "Mr", "Mrs", "Ms", "Prof", "St", "Gen", "Col", "Lt", "Sgt", "Rep", "Sen", "Gov",
-        "approx", "vs", "etc", "e.g", "i.e", "No", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
-        "Sep", "Sept", "Oct", "Nov", "Dec", "U.S", "U.K", "U.N", "Inc", "Ltd", "Co",
-    ];
     // Longer than every abbreviation: no need to read further back (keeps the split linear).
     const LONGEST: usize = 6;
     let mut word_start = before.len();
@@ -135,7 +251,45 @@ fn is_abbreviation(before: &str) -> bool {
     if count == 1 && last.is_uppercase() {
         return true;
     }
-    ABBREVIATIONS.contains(&before.get(word_start..).unwrap_or(""))
+    matches!(
+        before.get(word_start..).unwrap_or(""),
+        "Dr" | "Mr"
+            | "Mrs"
+            | "Ms"
+            | "Prof"
+            | "St"
+            | "Gen"
+            | "Col"
+            | "Lt"
+            | "Sgt"
+            | "Rep"
+            | "Sen"
+            | "Gov"
+            | "approx"
+            | "vs"
+            | "etc"
+            | "e.g"
+            | "i.e"
+            | "No"
+            | "Jan"
+            | "Feb"
+            | "Mar"
+            | "Apr"
+            | "Jun"
+            | "Jul"
+            | "Aug"
+            | "Sep"
+            | "Sept"
+            | "Oct"
+            | "Nov"
+            | "Dec"
+            | "U.S"
+            | "U.K"
+            | "U.N"
+            | "Inc"
+            | "Ltd"
+            | "Co"
+    )
 }
 
 /// Code-point starts of the paragraphs of `text`, in order; the first is 0.
@@ -367,5 +521,72 @@ mod tests {
             "took {:?}",
             started.elapsed()
         );
+    }
+
+    /// [`split_both`] against [`split`] and `response::text::sentences`.
+    fn both_agree(t: &str) {
+        let (link, resp) = split_both(t, true);
+        let link = link.unwrap();
+        let old = super::split(t);
+        assert_eq!(link.ranges, old.ranges, "{t:?}");
+        assert_eq!(link.byte_starts, old.byte_starts, "{t:?}");
+        assert_eq!(resp, crate::response::text::sentences(t), "{t:?}");
+        let (none, resp2) = split_both(t, false);
+        assert!(none.is_none());
+        assert_eq!(resp2, resp, "{t:?}");
+    }
+
+    #[test]
+    fn both_rules_agree_on_edge_cases() {
+        for t in [
+            "",
+            "N. Korea said so. Dr. Ryan spoke.\nNext",
+            "He said \u{201c}it is bad.\u{201d} Then. Jr. Smith? Yes! (No.) [a.] 'b.' \"c.\"",
+            "End.\u{a0}Next. End.\u{2003}x Prof. É. Öst. e.g. i.e. U.S. approx. abcdefg. Sept.",
+            "a.\x0bb. c.\x0cd\r\n\n\n.",
+            "Mr.Smith 3.5 \u{2019}. \u{201d}.",
+        ] {
+            both_agree(t);
+        }
+        both_agree(&"said ".repeat(2000));
+        // A text ending in a period that ends no sentence, just past the response rule's limit.
+        for n in 1990..2010 {
+            both_agree(&format!("{}Dr.", "x".repeat(n)));
+            both_agree(&format!("{}Dr.", "x ".repeat(n / 2)));
+            both_agree(&format!("{}a.b", "x".repeat(n)));
+        }
+        both_agree(&format!("{}. Next", "x".repeat(4100)));
+        both_agree(&format!("{}. Next", "\u{e9}".repeat(2500)));
+        both_agree(&format!("{}\nNext", "ab ".repeat(1400)));
+    }
+
+    #[test]
+    fn both_rules_agree_on_the_seed_and_don_texts() {
+        for t in crate::test_util::seed_and_don_texts() {
+            both_agree(&t);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn both_rules_agree_on_any_text(
+            t in r"([A-Za-z]{1,6}|Dr|Jr|St|No|U\.S|e\.g|[A-Z]|[0-9]{1,3}|[ .!?\n\t\r\x0b\x0c()\[\]'\x22]|\u{a0}|\u{2003}|\u{201d}|\u{2019}|\u{e9}|\PC){0,50}"
+        ) {
+            both_agree(&t);
+        }
+
+        #[test]
+        fn both_rules_agree_on_long_runs(
+            parts in proptest::collection::vec((0usize..700, 0usize..6), 1..8)
+        ) {
+            let fills = ["x", "a ", "\u{e9}", "Dr. ", ". ", "\n"];
+            let ends = [". ", "\n", "! ", "Jr. ", "", "\u{a0}"];
+            let mut t = String::new();
+            for (n, k) in parts {
+                t.push_str(&fills[k].repeat(n));
+                t.push_str(ends[k]);
+            }
+            both_agree(&t);
+        }
     }
 }

@@ -216,6 +216,13 @@ pub trait EventBackend {
     /// The members of an event, oldest first (to show an event; consolidation reads none).
     fn members(&self, event: &str) -> Result<Vec<Member>, Self::Error>;
 
+    /// The sequence numbers of an event's members, ascending: those of
+    /// [`EventBackend::members`], without decoding the members (a re-examination reads the
+    /// members' features, and their records only when the event splits).
+    fn member_seqs(&self, event: &str) -> Result<Vec<u64>, Self::Error> {
+        Ok(self.members(event)?.into_iter().map(|m| m.seq).collect())
+    }
+
     /// The running aggregates of a stored event (`None` for an unknown event).
     fn event_state(&self, event: &str) -> Result<Option<EventState>, Self::Error>;
 

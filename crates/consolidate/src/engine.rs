@@ -42,16 +42,13 @@ pub struct Session {
     /// the re-examinations of events ([`crate::resplit`]): a member found here is not read from
     /// the store and tokenised again. They are functions of the stored document alone (no
     /// document frequencies), so a cached pair equals a recomputed one. Only kept when
-    /// re-examinations are on; bounded by [`CACHED_MEMBER_FEATURES`].
-    pub(crate) member_features: HashMap<u64, (DocFeatures, Cues)>,
+    /// re-examinations are on, and only for documents whose event can still be re-examined;
+    /// bounded in bytes ([`crate::cache::MEMBER_FEATURES_BYTES`]).
+    pub(crate) member_features: crate::cache::FeatureCache,
 }
 
 /// Most event profiles a [`Session`] keeps (a few MB); when passed, the cache starts over.
 const CACHED_PROFILES: usize = 4096;
-
-/// Most documents whose features a [`Session`] keeps for re-examinations (a few KB each);
-/// over it, those of the older half go.
-const CACHED_MEMBER_FEATURES: usize = 16_384;
 
 /// Most figures the series parts a [`Session`] keeps may hold (a figure is about 1 KB with its
 /// sentence); when passed, the cache starts over.
@@ -623,11 +620,15 @@ impl Consolidator {
                 w.new_members.push(m.clone());
             }
             members.push((target.clone(), m));
-            if clusterer.params.resplit_from > 0 {
-                // Kept for the re-examinations of its event (this document's first).
+            let after = work.get(&target).map_or(0, |w| w.profile.members);
+            // Kept for the re-examinations of its event (this document's first), unless the
+            // event has grown past them (it only grows: merges add, and only a re-examination
+            // splits).
+            if clusterer.params.resplit_from > 0
+                && after as usize <= epiwire_cluster::incremental::RESPLIT_MEMBERS
+            {
                 session.member_features.insert(*seq, (features, cues));
             }
-            let after = work.get(&target).map_or(0, |w| w.profile.members);
             if clusterer.resplit_due(before, after) {
                 let mut inputs = crate::resplit::Inputs {
                     docs: &by_seq,
@@ -676,13 +677,9 @@ impl Consolidator {
                     .map(|(d, _)| (d.id.clone(), d.name.clone()))
             })
             .collect();
-        if session.member_features.len() > CACHED_MEMBER_FEATURES {
-            // The latest documents are the likeliest members of events still re-examined.
-            let keep = (CACHED_MEMBER_FEATURES / 2) as u64;
-            session
-                .member_features
-                .retain(|seq, _| seq.saturating_add(keep) > last);
-        }
+        session
+            .member_features
+            .trim(crate::cache::MEMBER_FEATURES_BYTES);
         time.clustering = ms_since(started);
         let started = std::time::Instant::now();
         let judged = volume_signals(store, &volume, &names)?;

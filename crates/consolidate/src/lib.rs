@@ -14,6 +14,7 @@
 //! SQLite store does), so the flow stays one-way (consolidate → store).
 
 mod backend;
+mod cache;
 mod engine;
 mod resplit;
 mod state;

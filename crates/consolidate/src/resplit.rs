@@ -44,7 +44,7 @@ pub(crate) struct Inputs<'a> {
     /// Features and cues computed so far: the batch's documents' and those the session keeps
     /// of earlier ones ([`crate::Session`]); a member's features computed again from its stored
     /// document are added.
-    pub features: &'a mut HashMap<u64, (DocFeatures, Cues)>,
+    pub features: &'a mut crate::cache::FeatureCache,
 }
 
 /// The members of an event as it stands in the batch, oldest first: its stored members and
@@ -67,6 +67,24 @@ fn members_now<B: EventBackend>(
     Ok(members)
 }
 
+/// The sequence numbers of [`members_now`], without decoding any stored member.
+fn member_seqs_now<B: EventBackend>(
+    store: &B,
+    id: &str,
+    w: &Work,
+    relocated: &Relocated,
+) -> Result<Vec<u64>> {
+    let mut seqs = store.member_seqs(id).map_err(backend)?;
+    for other in &w.absorbed {
+        seqs.extend(store.member_seqs(other).map_err(backend)?);
+    }
+    seqs.retain(|s| !relocated.contains(s));
+    seqs.extend(w.new_members.iter().map(|m| m.seq));
+    seqs.sort_unstable();
+    seqs.dedup();
+    Ok(seqs)
+}
+
 /// Re-examines the event `target` of the batch's work; when [`Clusterer::split_event`] accepts
 /// a split, moves the leaving members to a new event `new_id` (see the module). Returns
 /// whether the event split.
@@ -84,27 +102,29 @@ pub(crate) fn reexamine<B: EventBackend>(
     let Some(w) = work.get(target) else {
         return Ok(false);
     };
-    let members = members_now(store, target, w, relocated)?;
-    if members.len() > RESPLIT_KEPT {
+    // The members' records are read only when the event splits: most re-examinations find
+    // nothing, and they need the members' features alone.
+    let seqs = member_seqs_now(store, target, w, relocated)?;
+    if seqs.len() > RESPLIT_KEPT {
         return Ok(false);
     }
     // Features and cues of each member: the batch's as computed, the others from the stored
     // document (deterministic: the same as when it joined).
-    let mut computed: Vec<(DocFeatures, Cues)> = Vec::with_capacity(members.len());
-    for m in &members {
-        if let Some((f, c)) = inputs.features.get(&m.seq) {
+    let mut computed: Vec<(DocFeatures, Cues)> = Vec::with_capacity(seqs.len());
+    for seq in &seqs {
+        if let Some((f, c)) = inputs.features.get(seq) {
             computed.push((f.clone(), c.clone()));
             continue;
         }
-        let doc = match inputs.docs.get(&m.seq) {
+        let doc = match inputs.docs.get(seq) {
             Some(d) => (*d).clone(),
-            None => match store.document(m.seq).map_err(backend)? {
+            None => match store.document(*seq).map_err(backend)? {
                 Some(d) => d,
                 None => return Ok(false),
             },
         };
         let pair = (DocFeatures::from_document(&doc), Cues::from_document(&doc));
-        inputs.features.insert(m.seq, pair.clone());
+        inputs.features.insert(*seq, pair.clone());
         computed.push(pair);
     }
     let view: Vec<(&DocFeatures, Option<&Cues>)> =
@@ -112,6 +132,11 @@ pub(crate) fn reexamine<B: EventBackend>(
     let Some(check) = clusterer.split_event(&view).filter(|c| c.accepted) else {
         return Ok(false);
     };
+    let members = members_now(store, target, w, relocated)?;
+    if members.iter().map(|m| m.seq).ne(seqs.iter().copied()) {
+        // The store's members and their sequence numbers disagree: no split.
+        return Ok(false);
+    }
     let profile = |leave: bool| {
         let mut p = EventProfile::default();
         for ((m, (f, c)), &l) in members.iter().zip(&computed).zip(&check.leaves) {

@@ -42,8 +42,10 @@ fn days_between(a: &str, b: &str) -> Option<i64> {
 ///
 /// A day's volume signals are a function of the stored documents, not of the batches they came
 /// in: the detectors judge a day on the HISTORY_DAYS before it, so a batch that adds documents
-/// to a day judges again every day with documents from that day to [`REJUDGE_DAYS`] after it
-/// (its own count, its baseline or the start of its series changed), and what it finds replaces
+/// to a day judges again the days with documents whose inputs that changes: every one from that
+/// day to HISTORY_DAYS after it (its own count or its baseline changed), and those up to
+/// [`REJUDGE_DAYS`] after it whose run now starts elsewhere (a day new to the series can join
+/// two runs); what it finds replaces
 /// everything those days had ([`crate::Changes::rejudged`]): an alarm raised on a partial day
 /// is withdrawn when the full count no longer raises it.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -67,7 +69,8 @@ type Added<'a> = (&'a str, i64, u32);
 pub(crate) const REJUDGE_DAYS: i64 = 2 * HISTORY_DAYS;
 
 /// Volume signals for every disease × country × day this batch added documents to, and every
-/// day with documents up to [`REJUDGE_DAYS`] after one, judged on the stored daily counts plus
+/// day with documents up to HISTORY_DAYS after one or up to [`REJUDGE_DAYS`] after one when
+/// the start of its run moved ([`Judged`]), judged on the stored daily counts plus
 /// this batch's (EARS C1, C2, C3 and Farrington-style, with `epiwire_signal`'s documented
 /// defaults).
 ///
@@ -141,11 +144,17 @@ fn window_signals<B: EventBackend>(
     ) else {
         return Ok(());
     };
-    let mut counts: BTreeMap<String, u32> = store
+    let stored_counts = store
         .volume(disease, country, &from, &to)
-        .map_err(backend)?
-        .into_iter()
+        .map_err(backend)?;
+    // The days with documents before the batch (day numbers, in order): a day whose inputs
+    // are the same as then keeps its stored judgement.
+    let before: Vec<i64> = stored_counts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .filter_map(|(d, _)| epiwire_cluster::features::day_number(d))
         .collect();
+    let mut counts: BTreeMap<String, u32> = stored_counts.into_iter().collect();
     for (day, _, n) in added {
         *counts.entry((*day).to_string()).or_insert(0) += n;
     }
@@ -155,34 +164,44 @@ fn window_signals<B: EventBackend>(
         .filter(|(_, n)| *n > 0)
         .filter_map(|(d, n)| Some((d.clone(), epiwire_cluster::features::day_number(&d)?, n)))
         .collect();
+    let nums: Vec<i64> = days.iter().map(|d| d.1).collect();
     // The days to judge, grouped by where their series starts: the first day of their run
     // (an index in `days`), or None for a run that started HISTORY_DAYS or more before the
     // day (read from `from`, REJUDGE_DAYS before the first added day: the detectors see the
     // same HISTORY_DAYS before each judged day).
+    //
+    // A day's judgement is a function of the counts of the HISTORY_DAYS up to it and of where
+    // its run starts (see [`run_start`]); a day within REJUDGE_DAYS after an added one whose
+    // counts and run start are both as before keeps what it has, so it is not judged again
+    // (its stored signals are those a judgement now would give). Only a day with documents
+    // new to it can move the start of a later run, so most days after HISTORY_DAYS are kept.
     let mut groups: BTreeMap<Option<usize>, Vec<usize>> = BTreeMap::new();
     let mut next_added = 0;
     for (i, (_, num, _)) in days.iter().enumerate() {
         while next_added < added.len() && added[next_added].1 + REJUDGE_DAYS < *num {
             next_added += 1;
         }
-        let judged = added
+        let near = added
             .get(next_added)
             .is_some_and(|a| a.1 <= *num && *num <= a.1 + REJUDGE_DAYS);
-        if !judged {
+        if !near {
             continue;
         }
-        // Walk back over the run. The day is at least REJUDGE_DAYS after `from`, so the
-        // HISTORY_DAYS before every day of the walk are read.
-        let mut s = i;
-        let start = loop {
-            if s == 0 || days[s].1 - days[s - 1].1 > HISTORY_DAYS {
-                break Some(s);
+        // The day is at least REJUDGE_DAYS after `from`, so the HISTORY_DAYS before every day
+        // of the walk are read.
+        let start = run_start(&nums, i);
+        // The latest added day on or before this one.
+        let latest = added.partition_point(|a| a.1 <= *num);
+        let counts_changed = latest > 0 && added[latest - 1].1 + HISTORY_DAYS >= *num;
+        if !counts_changed {
+            let was = before
+                .binary_search(num)
+                .ok()
+                .map(|b| run_start(&before, b).map(|s| before[s]));
+            if was == Some(start.map(|s| nums[s])) {
+                continue;
             }
-            if num - days[s - 1].1 > HISTORY_DAYS {
-                break None;
-            }
-            s -= 1;
-        };
+        }
         groups.entry(start).or_default().push(i);
     }
     if groups.is_empty() {
@@ -226,6 +245,24 @@ fn window_signals<B: EventBackend>(
     }
     out.signals.extend(found);
     Ok(())
+}
+
+/// Where the run of the day `nums[i]` starts (see [`volume_signals`]), walking back over the
+/// days with documents `nums` (day numbers, ascending): the index of its first day, or `None`
+/// when the run started HISTORY_DAYS or more before the day. Reads the days back to
+/// 2 × HISTORY_DAYS before it.
+fn run_start(nums: &[i64], i: usize) -> Option<usize> {
+    let num = nums[i];
+    let mut s = i;
+    loop {
+        if s == 0 || nums[s] - nums[s - 1] > HISTORY_DAYS {
+            return Some(s);
+        }
+        if num - nums[s - 1] > HISTORY_DAYS {
+            return None;
+        }
+        s -= 1;
+    }
 }
 
 /// The event's own signals (new event, its `jumps`), the volume signals of its main disease ×

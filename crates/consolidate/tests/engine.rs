@@ -889,6 +889,99 @@ fn volume_signals_do_not_depend_on_batches() {
     }
 }
 
+/// A day with documents new to a disease × country can join two runs, and so change how days
+/// more than HISTORY_DAYS after it are judged (their series no longer starts within the
+/// detectors' look-back): a batch that adds such a day judges them again. Here cholera in Haiti
+/// is reported daily from 20 February 2020 for 26 days, ten reports on 11 March; alone, that
+/// run starts 20 days before the 11th and the Farrington-style detector has no baseline then.
+/// A report of 1 January 2020 arriving last makes the run one that started long before (its
+/// days are judged on a full baseline, and the 11th raises an alarm), though the 11th is 70
+/// days after it: batches of 1 must find what one batch finds (regression: only the 60 days
+/// after an added day were judged again). Late reports of a day that had some change the
+/// baseline of the days after it, which are judged again.
+#[test]
+fn a_new_day_that_joins_runs_judges_the_later_run_again() {
+    let text = |day: &str, k: usize| {
+        format!(
+            "Cholera in Haiti\nThe Ministry of Health of Haiti reported new cholera cases in \
+             Port-au-Prince on {day} (report {k})."
+        )
+    };
+    let start: jiff::civil::Date = "2020-02-20".parse().unwrap();
+    let mut docs: Vec<(u64, Document)> = Vec::new();
+    for d in 0..26 {
+        let day = start
+            .checked_add(jiff::Span::new().days(d))
+            .unwrap()
+            .to_string();
+        let n = if d == 20 { 10 } else { 1 };
+        for k in 0..n {
+            let seq = docs.len() as u64 + 1;
+            docs.push((seq, doc(&format!("r{seq}"), None, &day, &text(&day, k))));
+        }
+    }
+    // The run in date order, then reversed (each day's baseline arrives after it: every day
+    // within HISTORY_DAYS of an added one is judged again); the report of 1 January last.
+    let mut reversed: Vec<(u64, Document)> = docs
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, (_, d))| (i as u64 + 1, d.clone()))
+        .collect();
+    // Then five late reports of 4 March, a day that had one: the days up to HISTORY_DAYS
+    // after it are judged on another baseline (the 11th's EARS bounds change).
+    for docs in [&mut docs, &mut reversed] {
+        let seq = docs.len() as u64 + 1;
+        docs.push((
+            seq,
+            doc("bridge", None, "2020-01-01", &text("2020-01-01", 0)),
+        ));
+        for k in 1..=5 {
+            let seq = docs.len() as u64 + 1;
+            docs.push((
+                seq,
+                doc(
+                    &format!("late{k}"),
+                    None,
+                    "2020-03-04",
+                    &text("2020-03-04", k),
+                ),
+            ));
+        }
+    }
+    let run = |docs: &[(u64, Document)], batch: usize| {
+        let mut m = Mem {
+            docs: docs.to_vec(),
+            ..Mem::default()
+        };
+        Consolidator {
+            batch,
+            ..Consolidator::default()
+        }
+        .run(&mut m, |_| {})
+        .unwrap();
+        let mut v: Vec<String> = m
+            .signals
+            .iter()
+            .map(|s| serde_json::to_string(s).unwrap())
+            .collect();
+        v.sort();
+        v
+    };
+    let whole = run(&docs, 10_000);
+    assert!(
+        whole
+            .iter()
+            .any(|s| s.contains("\"farrington\"") && s.contains("\"2020-03-11\"")),
+        "{whole:#?}"
+    );
+    for order in [&docs, &reversed] {
+        for batch in [1, 26] {
+            assert_eq!(run(order, batch), whole, "batches of {batch}");
+        }
+    }
+}
+
 /// The same on a slice of the ECB+ odd topics (the first 13 topics' 150 documents, pairs of
 /// events of one kind), with the default batch and one of 7 documents.
 #[test]

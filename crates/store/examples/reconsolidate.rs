@@ -55,6 +55,9 @@ impl EventBackend for UpTo {
     fn members(&self, event: &str) -> R<Vec<Member>> {
         self.store.members(event)
     }
+    fn member_seqs(&self, event: &str) -> R<Vec<u64>> {
+        self.store.member_seqs(event)
+    }
     fn event_state(&self, event: &str) -> R<Option<EventState>> {
         self.store.event_state(event)
     }

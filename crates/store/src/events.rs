@@ -118,6 +118,19 @@ impl EventBackend for SqliteStore {
         rows.iter().map(|m| json(m, "event member")).collect()
     }
 
+    fn member_seqs(&self, event: &str) -> Result<Vec<u64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT doc_seq FROM event_docs WHERE event = ?1 ORDER BY doc_seq")?;
+        let rows = stmt
+            .query_map([event], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|s| u64::try_from(s).ok())
+            .collect())
+    }
+
     fn event_state(&self, event: &str) -> Result<Option<EventState>> {
         let state: Option<String> = self
             .conn

@@ -377,17 +377,28 @@ pub(crate) fn annotate_with(doc: &mut Document, idx: Option<&CharIndex>) {
     annotate_tokens(doc, idx, None);
 }
 
-/// [`annotate_with`] with the token stream of `doc.text`, when the caller has built it: the
-/// prefilter then reads only the sentences that may hold a cue.
-pub(crate) fn annotate_tokens(doc: &mut Document, idx: Option<&CharIndex>, tk: Option<&Tokens>) {
+/// [`annotate_with`] with the token stream of `doc.text` and its sentences (as
+/// [`text::sentences`] splits them), when the caller has them: the prefilter then reads only
+/// the sentences that may hold a cue.
+pub(crate) fn annotate_tokens(
+    doc: &mut Document,
+    idx: Option<&CharIndex>,
+    shared: Option<(&Tokens, Vec<(usize, usize)>)>,
+) {
     if doc.text.is_empty() {
         return;
     }
     let (response, quotes) = {
-        let sents = text::sentences(&doc.text);
-        let flags = match tk {
-            Some(tk) => cue_sentences_gated(&doc.text, &sents, tk),
-            None => cue_sentences(&doc.text, &sents),
+        let (sents, flags) = match shared {
+            Some((tk, sents)) => {
+                let flags = cue_sentences_gated(&doc.text, &sents, tk);
+                (sents, flags)
+            }
+            None => {
+                let sents = text::sentences(&doc.text);
+                let flags = cue_sentences(&doc.text, &sents);
+                (sents, flags)
+            }
         };
         if !flags.iter().any(|f| f.iter().any(|x| *x)) {
             return;

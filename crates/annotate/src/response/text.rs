@@ -5,7 +5,7 @@ use epiwire_model::{CharIndex, Document, Party, Span};
 
 /// Longest sentence handled as one unit, in bytes; longer runs are cut at a space so that every
 /// pass stays linear whatever the input.
-const MAX_SENTENCE: usize = 2000;
+pub(crate) const MAX_SENTENCE: usize = 2000;
 
 /// Byte ranges of the sentences of `text`, in order. A sentence ends at a newline, or after
 /// `.`, `!`, `?` (and closing quotes or brackets) followed by white space, unless the period
@@ -79,22 +79,61 @@ pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// True when the word ending at byte `dot` (exclusive) is an initial or an abbreviation.
-fn abbreviation_before(b: &[u8], start: usize, dot: usize) -> bool {
+pub(crate) fn abbreviation_before(b: &[u8], start: usize, dot: usize) -> bool {
+    // Longer than every abbreviation: no need to read further back (keeps the test cheap).
+    const LONGEST: usize = 6;
     let mut k = dot;
     while k > start && (b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'.') {
         k -= 1;
+        if dot - k > LONGEST {
+            return false;
+        }
     }
     let word = &b[k..dot];
     if word.len() == 1 && word[0].is_ascii_uppercase() {
         return true;
     }
-    const ABBR: &[&[u8]] = &[
-        b"Dr", b"Mr", b"Mrs", b"Ms", b"Prof", b"St", b"Gen", b"Col", b"Lt", b"Sgt", b"Rep", b"Sen",
-        b"Gov", b"approx", b"vs", b"etc", b"e.g", b"i.e", b"No", b"Jan", b"Feb", b"Mar", b"Apr",
-        b"Jun", b"Jul", b"Aug", b"Sep", b"Sept", b"Oct", b"Nov", b"Dec", b"U.S", b"U.K", b"U.N",
-        b"Inc", b"Ltd", b"Co", b"Jr",
-    ];
-    ABBR.contains(&word)
+    matches!(
+        word,
+        b"Dr"
+            | b"Mr"
+            | b"Mrs"
+            | b"Ms"
+            | b"Prof"
+            | b"St"
+            | b"Gen"
+            | b"Col"
+            | b"Lt"
+            | b"Sgt"
+            | b"Rep"
+            | b"Sen"
+            | b"Gov"
+            | b"approx"
+            | b"vs"
+            | b"etc"
+            | b"e.g"
+            | b"i.e"
+            | b"No"
+            | b"Jan"
+            | b"Feb"
+            | b"Mar"
+            | b"Apr"
+            | b"Jun"
+            | b"Jul"
+            | b"Aug"
+            | b"Sep"
+            | b"Sept"
+            | b"Oct"
+            | b"Nov"
+            | b"Dec"
+            | b"U.S"
+            | b"U.K"
+            | b"U.N"
+            | b"Inc"
+            | b"Ltd"
+            | b"Co"
+            | b"Jr"
+    )
 }
 
 /// A token: a word (letters, digits and inner `-`, `'`, `’`, `.`, `&`) or one punctuation
@@ -563,6 +602,43 @@ mod tests {
             tokens(&text, 0, text.len(), &mut a);
             tokens_by_chars(&text, 0, text.len(), &mut b);
             proptest::prop_assert_eq!(a, b);
+        }
+    }
+
+    /// The abbreviation test before its early stop and `matches!`, kept as the reference.
+    fn abbreviation_by_list(b: &[u8], start: usize, dot: usize) -> bool {
+        let mut k = dot;
+        while k > start && (b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'.') {
+            k -= 1;
+        }
+        let word = &b[k..dot];
+        if word.len() == 1 && word[0].is_ascii_uppercase() {
+            return true;
+        }
+        const ABBR: &[&[u8]] = &[
+            b"Dr", b"Mr", b"Mrs", b"Ms", b"Prof", b"St", b"Gen", b"Col", b"Lt", b"Sgt", b"Rep",
+            b"Sen", b"Gov", b"approx", b"vs", b"etc", b"e.g", b"i.e", b"No", b"Jan", b"Feb",
+            b"Mar", b"Apr", b"Jun", b"Jul", b"Aug", b"Sep", b"Sept", b"Oct", b"Nov", b"Dec",
+            b"U.S", b"U.K", b"U.N", b"Inc", b"Ltd", b"Co", b"Jr",
+        ];
+        ABBR.contains(&word)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn abbreviations_equal_the_list_test(
+            t in r"(Dr|Mr|Mrs|Prof|approx|e\.g|U\.S|Jr|Sept|[A-Za-z]{1,3}|[0-9]|[ .]|é){0,8}",
+            start in 0usize..4,
+        ) {
+            let b = t.as_bytes();
+            for dot in 0..=b.len() {
+                let start = start.min(dot);
+                proptest::prop_assert_eq!(
+                    abbreviation_before(b, start, dot),
+                    abbreviation_by_list(b, start, dot),
+                    "{:?} {} {}", t, start, dot
+                );
+            }
         }
     }
 
