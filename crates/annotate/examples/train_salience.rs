@@ -283,8 +283,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         best_f.1, best_f.2, best_f.0
     );
     let logit = |p: f32| (p / (1.0 - p)).ln();
-    let all = predictions(&train, k);
-    let mut w = fit(&examples(&all, &train, None), l2, epochs);
+    // SALIENCE_STUDY_ONLY=1: the model written is fitted on the `study` part only (to measure it
+    // on `check`); otherwise on the whole split.
+    let fit_on = if std::env::var("SALIENCE_STUDY_ONLY").is_ok_and(|v| v == "1") {
+        study.clone()
+    } else {
+        train.clone()
+    };
+    let all = predictions(&fit_on, k);
+    let mut w = fit(&examples(&all, &fit_on, None), l2, epochs);
     for (b, tk) in kinds.iter().zip(&per_kind) {
         if let Some(x) = w.get_mut(*b as usize) {
             *x += logit(t) - logit(*tk);

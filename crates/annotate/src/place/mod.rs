@@ -13,6 +13,7 @@
 
 mod eval;
 mod gazetteer;
+mod reading;
 #[cfg(test)]
 mod tests;
 
@@ -204,7 +205,8 @@ impl<'g> Gazetteer<'g> {
         if mentions.is_empty() {
             return Vec::new();
         }
-        let resolved = self.resolve(&mentions);
+        let mut resolved = self.resolve(&mentions);
+        self.choose_readings(text, &mentions, &mut resolved);
         let own;
         let index = match index {
             Some(index) => index,
