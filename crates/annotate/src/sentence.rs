@@ -79,24 +79,7 @@ pub fn split(text: &str) -> Sentences {
     if start < b.len() {
         bytes.push((start, b.len()));
     }
-    let ascii = text.is_ascii();
-    let mut cp = 0usize;
-    let mut ranges = Vec::with_capacity(bytes.len());
-    let mut byte_starts = Vec::with_capacity(bytes.len());
-    for &(s, e) in &bytes {
-        let len = if ascii {
-            e - s
-        } else {
-            text.get(s..e).map_or(0, |t| t.chars().count())
-        };
-        ranges.push((cp, cp + len));
-        byte_starts.push(s);
-        cp += len;
-    }
-    Sentences {
-        ranges,
-        byte_starts,
-    }
+    from_bytes(text, &bytes)
 }
 
 /// The sentences of `text` by both rules, in one pass over the bytes: [`split`]'s (for

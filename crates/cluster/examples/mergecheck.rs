@@ -9,37 +9,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use epiwire_cluster::{Clusterer, Cues, DfTable, DocFeatures, Events, Params, b3};
+use epiwire_cluster::{Clusterer, DfTable, Events, Params, b3};
 
-type Cached = (String, Vec<DocFeatures>, Vec<Cues>, Vec<String>);
-
-fn env(k: &str) -> Option<f64> {
-    std::env::var(k).ok().and_then(|s| s.parse().ok())
-}
+mod support;
+use support::env;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let cache = std::env::var("CACHE")?;
-    let sets: Vec<Cached> = serde_json::from_str(&std::fs::read_to_string(cache)?)?;
-    let which = env("SET").map_or(2, |s| s as usize);
-    let (docs, cues, gold): (Vec<DocFeatures>, Vec<Cues>, Vec<String>) = if which < 2 {
-        let (_, d, c, g) = &sets[0];
-        let half = if which == 0 { 1 } else { 3 };
-        let keep: Vec<usize> = (0..d.len())
-            .filter(|&i| {
-                g[i].trim_end_matches(|c: char| !c.is_ascii_digit())
-                    .parse::<u32>()
-                    .is_ok_and(|t| t % 4 == half)
-            })
-            .collect();
-        (
-            keep.iter().map(|&i| d[i].clone()).collect(),
-            keep.iter().map(|&i| c[i].clone()).collect(),
-            keep.iter().map(|&i| g[i].clone()).collect(),
-        )
-    } else {
-        let (_, d, c, g) = &sets[which - 2];
-        (d.clone(), c.clone(), g.clone())
-    };
+    let (docs, cues, gold) = support::load_set()?;
     let p = Params {
         remerge_link: env("P_REMERGE_LINK").map_or(0.0, |v| v as f32),
         ..Params::default().resplitting()

@@ -16,7 +16,9 @@ use epiwire_cluster::{
     Action, Clusterer, Cues, DfTable, DocFeatures, EventProfile, Params, b3, split,
 };
 
-type Cached = (String, Vec<DocFeatures>, Vec<Cues>, Vec<String>);
+#[allow(dead_code)] // this example reads the cache itself and uses only the halves
+mod support;
+use support::Cached;
 
 fn run(
     docs: &[DocFeatures],
@@ -146,20 +148,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (name, docs, cues, gold) = &sets[0];
     let mut all: Vec<Cached> = Vec::new();
     for half in [1u32, 3] {
-        let keep: Vec<usize> = (0..docs.len())
-            .filter(|&i| {
-                gold[i]
-                    .trim_end_matches(|c: char| !c.is_ascii_digit())
-                    .parse::<u32>()
-                    .is_ok_and(|t| t % 4 == half)
-            })
-            .collect();
-        all.push((
-            format!("half {half}"),
-            keep.iter().map(|&i| docs[i].clone()).collect(),
-            keep.iter().map(|&i| cues[i].clone()).collect(),
-            keep.iter().map(|&i| gold[i].clone()).collect(),
-        ));
+        let (d, c, g) = support::ecb_half(&sets[0], half);
+        all.push((format!("half {half}"), d, c, g));
     }
     all.push((name.clone(), docs.clone(), cues.clone(), gold.clone()));
     all.extend(sets.iter().skip(1).cloned());
