@@ -44,18 +44,7 @@ pub fn split(text: &str) -> Sentences {
         if c == b'\n' {
             end = Some(p + 1);
         } else {
-            let mut j = p + 1;
-            loop {
-                if j < b.len() && matches!(b[j], b'"' | b'\'' | b')' | b']') {
-                    j += 1;
-                } else if b[j..].starts_with("\u{201d}".as_bytes())
-                    || b[j..].starts_with("\u{2019}".as_bytes())
-                {
-                    j += 3;
-                } else {
-                    break;
-                }
-            }
+            let j = past_closers(b, p + 1);
             let followed_by_space = text
                 .get(j..)
                 .and_then(|r| r.chars().next())
@@ -127,18 +116,7 @@ pub(crate) fn split_both(text: &str, link: bool) -> (Option<Sentences>, Vec<(usi
         let (end, rend) = if c == b'\n' {
             (Some(next + 1), Some(next + 1))
         } else {
-            let mut j = next + 1;
-            loop {
-                if j < b.len() && matches!(b[j], b'"' | b'\'' | b')' | b']') {
-                    j += 1;
-                } else if b[j..].starts_with("\u{201d}".as_bytes())
-                    || b[j..].starts_with("\u{2019}".as_bytes())
-                {
-                    j += 3;
-                } else {
-                    break;
-                }
-            }
+            let j = past_closers(b, next + 1);
             let end = (link
                 && text
                     .get(j..)
@@ -179,6 +157,22 @@ pub(crate) fn split_both(text: &str, link: bool) -> (Option<Sentences>, Vec<(usi
         from_bytes(text, &link_bytes)
     });
     (sentences, resp)
+}
+
+/// The byte after the closing quotes and brackets (`"`, `'`, `)`, `]`, `”`, `’`) that start at
+/// `j`: a sentence end takes them with it.
+fn past_closers(b: &[u8], mut j: usize) -> usize {
+    loop {
+        if j < b.len() && matches!(b[j], b'"' | b'\'' | b')' | b']') {
+            j += 1;
+        } else if b[j..].starts_with("\u{201d}".as_bytes())
+            || b[j..].starts_with("\u{2019}".as_bytes())
+        {
+            j += 3;
+        } else {
+            return j;
+        }
+    }
 }
 
 /// [`Sentences`] from the byte ranges of the sentences.
