@@ -266,6 +266,27 @@ impl EventBackend for SqliteStore {
             .exists(params![disease, country, from, to, except])?)
     }
 
+    fn new_event_signals(
+        &self,
+        disease: &str,
+        country: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT event, date FROM signals
+             WHERE kind = 'new_event' AND disease = ?1 AND country = ?2 AND date BETWEEN ?3 AND ?4
+               AND event <> ''
+             ORDER BY date, event",
+        )?;
+        let rows = stmt
+            .query_map(params![disease, country, from, to], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
+        Ok(rows)
+    }
+
     fn apply(&mut self, changes: &Changes) -> Result<()> {
         let tx = self
             .conn
@@ -441,6 +462,8 @@ impl EventBackend for SqliteStore {
             for s in &changes.refreshed {
                 put_summary.execute(params![s.id, s.relevance, serde_json::to_string(s)?])?;
                 write_tags(&tx, s, true)?;
+                // A refreshed record may have lost its new_event signal.
+                write_event_signals(&tx, s)?;
             }
             for sig in &changes.signals {
                 put_signal.execute(params![

@@ -1992,3 +1992,55 @@ fn a_touch_writes_the_tags_and_signals_of_its_record_only() {
     want.sort();
     assert_eq!(after, want);
 }
+
+/// `new_event_signals` finds the events' own new_event rows of a disease × country by date;
+/// a refreshed list record without its new_event signal (a later batch reported the disease
+/// × country in the days before the event) loses the row.
+#[test]
+fn a_refreshed_record_drops_its_new_event_row() {
+    use epiwire_consolidate::{Changes, EventBackend, State};
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store.put_batch(&[new_doc(1)]).unwrap();
+    let mut rec = event_record("E1", "doc-1", &[]);
+    rec.summary.signals = vec![event_signal("E1", "new_event", "2022-05-12", 1.0)];
+    let state = State {
+        watermark: 1,
+        ..State::default()
+    };
+    store
+        .apply(&Changes {
+            state: state.clone(),
+            events: vec![rec.clone()],
+            ..Changes::default()
+        })
+        .unwrap();
+    let found = |store: &SqliteStore, from: &str, to: &str| {
+        store
+            .new_event_signals("DOID:1498", "NG", from, to)
+            .unwrap()
+    };
+    assert_eq!(
+        found(&store, "2022-05-01", "2022-05-31"),
+        [("E1".to_string(), "2022-05-12".to_string())]
+    );
+    assert!(found(&store, "2022-05-13", "2022-05-31").is_empty());
+    assert!(
+        store
+            .new_event_signals("DOID:1498", "KP", "2022-05-01", "2022-05-31")
+            .unwrap()
+            .is_empty()
+    );
+    let mut refreshed = rec.summary.clone();
+    refreshed.signals.clear();
+    store
+        .apply(&Changes {
+            state,
+            refreshed: vec![refreshed],
+            ..Changes::default()
+        })
+        .unwrap();
+    assert!(found(&store, "2022-05-01", "2022-05-31").is_empty());
+    let (tags, signals) = tag_and_signal_rows(&store);
+    assert!(signals.is_empty());
+    assert!(!tags.iter().any(|t| t.starts_with("signal|")));
+}
