@@ -1,7 +1,7 @@
 //! Signals of an event and of article volume, from `epiwire_signal`: EARS C1–C3 and the
-//! Farrington-style detector on daily documents per disease × country, new events (no event of
-//! the disease × country in the store in the 30 days before), jumps in reported figures, and the
-//! event's relevance.
+//! Farrington-style detector on daily documents per disease × country, new events (no document
+//! of the disease × country in the store in the 30 days before; a function of the stored
+//! documents, not of the batches), jumps in reported figures, and the event's relevance.
 
 use std::collections::{BTreeMap, BTreeSet};
 
