@@ -107,6 +107,11 @@ impl SqliteStore {
         // journal.
         conn.pragma_update(None, "synchronous", if wal { "NORMAL" } else { "FULL" })?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        // A page cache of up to 64 MiB per connection (SQLite's default is 2 MiB): consolidation
+        // reads the events tables' B-trees (keys, events, signals, volume, series) all over, and
+        // once they outgrow the cache every page read is a read() of the OS cache; its CPU
+        // (system time, invisible to callgrind) grew with the store.
+        conn.pragma_update(None, "cache_size", -65536)?;
         // Query plans that do not depend on bound values: otherwise SQLite marks some cached
         // statements (`LIMIT ?`, comparisons it could fold) to be compiled again whenever a
         // parameter is bound anew, which every reuse does (a consolidation run spent about 5 %

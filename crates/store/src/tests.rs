@@ -2044,3 +2044,20 @@ fn a_refreshed_record_drops_its_new_event_row() {
     assert!(signals.is_empty());
     assert!(!tags.iter().any(|t| t.starts_with("signal|")));
 }
+
+/// Every connection gets a page cache of up to 64 MiB (SQLite's default, 2 MiB, is smaller than
+/// the events tables consolidation reads all over once the store is large).
+#[test]
+fn connections_have_a_64_mib_page_cache() {
+    let tmp = tempfile::tempdir().unwrap();
+    for store in [
+        SqliteStore::open_in_memory().unwrap(),
+        SqliteStore::open(tmp.path()).unwrap(),
+    ] {
+        let kib: i64 = store
+            .conn
+            .pragma_query_value(None, "cache_size", |r| r.get(0))
+            .unwrap();
+        assert_eq!(kib, -65536);
+    }
+}
