@@ -683,8 +683,10 @@ impl Clusterer {
     }
 
     /// The candidates (id and profile) a re-examination of `target` examines with it as one
-    /// event ([`Params::remerge_link`]): those whose average linkage with it
-    /// ([`Clusterer::link`]) reaches `remerge_link`, nearest first, at most [`MERGE_LOOKS`].
+    /// event ([`Params::remerge_link`]): those not kept apart ([`Clusterer::apart`]) whose
+    /// average linkage with it ([`Clusterer::link`]) reaches `remerge_link` (and
+    /// [`Params::remerge_small_link`] when the two together are too few to cut), nearest
+    /// first, at most [`MERGE_LOOKS`].
     pub fn remerge_candidates(
         &self,
         target: &EventProfile,
@@ -698,8 +700,19 @@ impl Clusterer {
         let mut scored: Vec<(f32, &str)> = candidates
             .iter()
             .filter(|(_, p)| !self.apart(target, p))
-            .map(|(id, p)| (self.link_from(&directions, target, p), *id))
-            .filter(|(l, _)| *l >= threshold)
+            .map(|(id, p)| {
+                // Too few to cut: the examination would merge them whatever they are.
+                let small =
+                    (target.members.saturating_add(p.members) as usize) < 2 * self.params.split_min;
+                let floor = if small {
+                    threshold.max(self.params.remerge_small_link)
+                } else {
+                    threshold
+                };
+                (self.link_from(&directions, target, p), floor, *id)
+            })
+            .filter(|(l, floor, _)| *l >= *floor)
+            .map(|(l, _, id)| (l, id))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         scored
@@ -1844,6 +1857,38 @@ mod tests {
             c.remerge_candidates(&uganda, &[("kh", &of("c", "cholera", "KH"))])
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn events_too_few_to_cut_need_a_close_link_to_be_examined_as_one() {
+        let c = Clusterer::new(Params::default().remerging(), DfTable::new());
+        let a = EventProfile::of(&doc("a", &["storm", "coast", "power", "school"]));
+        let b = EventProfile::of(&doc("b", &["storm", "bridge", "river", "train"]));
+        let link = c.link(&a, &b);
+        assert!(
+            (crate::REMERGE_LINK..crate::REMERGE_SMALL_LINK).contains(&link),
+            "{link}"
+        );
+        // Two reports are too few to cut: not examined at this linkage.
+        assert!(c.remerge_candidates(&a, &[("b", &b)]).is_empty());
+        let loose = Clusterer::new(
+            Params {
+                remerge_small_link: 0.0,
+                ..Params::default().remerging()
+            },
+            DfTable::new(),
+        );
+        assert_eq!(loose.remerge_candidates(&a, &[("b", &b)]), vec!["b"]);
+        // With enough members to be cut, `remerge_link` alone decides.
+        let mut many = b.clone();
+        for i in 0..7 {
+            many.add(&doc(
+                &format!("b{i}"),
+                &["storm", "bridge", "river", "train"],
+            ));
+        }
+        assert!(c.link(&a, &many) >= crate::REMERGE_LINK);
+        assert_eq!(c.remerge_candidates(&a, &[("m", &many)]), vec!["m"]);
     }
 
     #[test]

@@ -74,6 +74,11 @@ pub const REMERGE_LINK: f32 = 0.05;
 /// 0.05 to 0.15 (see the README).
 pub const REMERGE_OUTBREAK: f32 = 0.1;
 
+/// [`Params::remerge_small_link`] of [`Params::remerging`]: the middle of the range (0.35–0.6)
+/// where every set and order reads the same; ECB+ half A reads 0.963 at ≤ 0.3 and 0.961 there,
+/// NewsWCL50 1.000 there and 0.947–0.967 at 0.15–0.3 (see the README).
+pub const REMERGE_SMALL_LINK: f32 = 0.4;
+
 /// Weights and thresholds, tuned on the ECB+ odd topics, NewsWCL50 and WikiRef220 (the split
 /// pass's spectral test on half of the ECB+ topics only; the split threshold and the
 /// incremental cue parameters on both halves, each reported on the other; see the README).
@@ -162,6 +167,13 @@ pub struct Params {
     /// ([`Clusterer::apart`]; 0: no such test; [`Params::remerging`] sets
     /// [`REMERGE_OUTBREAK`]).
     pub remerge_outbreak: f32,
+    /// Merge side: the average linkage ([`Clusterer::link`]) two events whose originals
+    /// together are too few for the split pass to cut (fewer than 2 × `split_min`) need to be
+    /// examined as one, in place of `remerge_link` when higher: such an examination cannot
+    /// tell them apart, so it would merge whatever links at `remerge_link` (in a shuffled
+    /// order, the interleaved reports of several events snowball into one). [`Params::remerging`]
+    /// sets [`REMERGE_SMALL_LINK`].
+    pub remerge_small_link: f32,
 }
 
 impl Params {
@@ -176,12 +188,14 @@ impl Params {
 
     /// [`Params::resplitting`] with the merge side of the re-examination on
     /// ([`Params::remerge_link`] at [`REMERGE_LINK`]), kept to one outbreak
-    /// ([`Params::remerge_outbreak`] at [`REMERGE_OUTBREAK`]). Not what `ingest` runs (see the
-    /// README: NewsWCL50 loses two of its events to one merge, and in shuffled orders collapses).
+    /// ([`Params::remerge_outbreak`] at [`REMERGE_OUTBREAK`]) and, for events too small to be
+    /// cut, to close links ([`Params::remerge_small_link`] at [`REMERGE_SMALL_LINK`]). What
+    /// `ingest` runs (the consolidation engine's default).
     pub fn remerging(&self) -> Params {
         Params {
             remerge_link: REMERGE_LINK,
             remerge_outbreak: REMERGE_OUTBREAK,
+            remerge_small_link: REMERGE_SMALL_LINK,
             ..self.resplitting()
         }
     }
@@ -216,6 +230,7 @@ impl Default for Params {
             resplit_refine: true,
             remerge_link: 0.0,
             remerge_outbreak: 0.0,
+            remerge_small_link: 0.0,
         }
     }
 }
