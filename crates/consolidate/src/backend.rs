@@ -286,6 +286,36 @@ pub trait EventBackend {
         except: &str,
     ) -> Result<bool, Self::Error>;
 
+    /// The `new_event` signals of events whose main disease and country are these, dated
+    /// `from..=to`: the events' ids with the dates (their first days). A store that keeps the
+    /// events' own signals apart answers from them; this default reads the list records of the
+    /// events that ran then.
+    fn new_event_signals(
+        &self,
+        disease: &str,
+        country: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, String)>, Self::Error> {
+        let mut out = Vec::new();
+        for (id, first, _) in self.events_running(disease, country, from, to)? {
+            if first.as_str() < from || first.as_str() > to {
+                continue;
+            }
+            let Some(summary) = self.summary(&id)? else {
+                continue;
+            };
+            out.extend(
+                summary
+                    .signals
+                    .iter()
+                    .filter(|s| s.kind == "new_event" && s.event.as_deref() == Some(id.as_str()))
+                    .map(|s| (id.clone(), s.date.clone())),
+            );
+        }
+        Ok(out)
+    }
+
     /// Applies one batch atomically.
     fn apply(&mut self, changes: &Changes) -> Result<(), Self::Error>;
 }

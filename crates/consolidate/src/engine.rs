@@ -375,12 +375,59 @@ impl Consolidator {
 
     /// [`Consolidator::rebuild`] in the context of a batch that judged the volume of these
     /// (disease, country, day) again ([`Changes::rejudged`]): the stored volume signals of
-    /// those days are replaced by the batch's.
+    /// those days are replaced by the batch's. The batch adds no documents to the volume (see
+    /// [`Consolidator::rebuild_in`]).
     pub fn rebuild_judged<B: EventBackend>(
         &self,
         store: &B,
         batch_signals: &[Signal],
         rejudged: &BTreeSet<(String, String, String)>,
+        id: &str,
+        members: &[Member],
+    ) -> Result<(EventSummary, EventState, Vec<SeriesPart>)> {
+        self.rebuild_with(
+            store,
+            batch_signals,
+            rejudged,
+            &BTreeMap::new(),
+            id,
+            members,
+        )
+    }
+
+    /// [`Consolidator::rebuild`] in the context of a batch's changes not applied yet: its
+    /// volume signals and the days it judged again ([`Changes::signals`],
+    /// [`Changes::rejudged`]), and the documents it adds to the volume ([`Changes::volume`],
+    /// which an event's `new_event` signal counts).
+    pub fn rebuild_in<B: EventBackend>(
+        &self,
+        store: &B,
+        changes: &Changes,
+        id: &str,
+        members: &[Member],
+    ) -> Result<(EventSummary, EventState, Vec<SeriesPart>)> {
+        let mut volume: BTreeMap<VolumeKey, u32> = BTreeMap::new();
+        for (d, c, day, n) in &changes.volume {
+            *volume
+                .entry((d.clone(), c.clone(), day.clone()))
+                .or_insert(0) += n;
+        }
+        self.rebuild_with(
+            store,
+            &changes.signals,
+            &changes.rejudged,
+            &volume,
+            id,
+            members,
+        )
+    }
+
+    fn rebuild_with<B: EventBackend>(
+        &self,
+        store: &B,
+        batch_signals: &[Signal],
+        rejudged: &BTreeSet<(String, String, String)>,
+        batch_volume: &BTreeMap<VolumeKey, u32>,
         id: &str,
         members: &[Member],
     ) -> Result<(EventSummary, EventState, Vec<SeriesPart>)> {
@@ -403,6 +450,7 @@ impl Consolidator {
             batch_signals,
             rejudged,
             new_event_days: self.new_event_days,
+            batch_volume,
         };
         let mut up = Update {
             id,
@@ -750,13 +798,20 @@ impl Consolidator {
             batch_signals: &judged.signals,
             rejudged: &judged.rejudged,
             new_event_days: self.new_event_days,
+            batch_volume: &volume,
         };
         let mut events = Vec::with_capacity(work.len());
         for (id, w) in work {
             if w.rebuild {
                 let members = crate::resplit::final_members(store, &id, &w, &relocated)?;
-                let (summary, state, parts) =
-                    self.rebuild_judged(store, &judged.signals, &judged.rejudged, &id, &members)?;
+                let (summary, state, parts) = self.rebuild_with(
+                    store,
+                    &judged.signals,
+                    &judged.rejudged,
+                    &volume,
+                    &id,
+                    &members,
+                )?;
                 session.parts.remove(&id);
                 let keep: BTreeSet<&SeriesKey> = parts.iter().map(|p| &p.key).collect();
                 for p in store.series(&id, SeriesSelect::All).map_err(backend)? {

@@ -31,8 +31,11 @@ pub(crate) struct Context<'a, B> {
     /// The disease × country × days the batch judged again: their stored volume signals are
     /// replaced by the batch's.
     pub rejudged: &'a BTreeSet<crate::volume::VolumeKey>,
-    /// Days without an event of a disease × country after which a new one is "new".
+    /// Days without a report of a disease × country after which an event there is "new".
     pub new_event_days: i64,
+    /// Documents the batch adds per (disease, country, day) (not stored yet): an event's
+    /// `new_event` signal counts them beside the stored volume.
+    pub batch_volume: &'a BTreeMap<crate::volume::VolumeKey, u32>,
 }
 
 fn day(value: Option<&str>) -> Option<String> {

@@ -1,7 +1,7 @@
 //! Signals of an event and of article volume, from `epiwire_signal`: EARS C1–C3 and the
-//! Farrington-style detector on daily documents per disease × country, new events (no event of
-//! the disease × country in the store in the 30 days before), jumps in reported figures, and the
-//! event's relevance.
+//! Farrington-style detector on daily documents per disease × country, new events (no document
+//! of the disease × country in the store in the 30 days before; a function of the stored
+//! documents, not of the batches), jumps in reported figures, and the event's relevance.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -284,8 +284,16 @@ pub(crate) fn event_signals<B: EventBackend>(
     with_volume(ctx, summary, new, jumps, deaths, outlets)
 }
 
-/// The `new_event` signal of an event: no other event of its main disease × country in the
-/// store was seen in the `new_event_days` before it.
+/// The `new_event` signal of an event: no document of its main disease × country was published
+/// in the `new_event_days` before its first day (the store's daily volume plus the batch's).
+///
+/// A function of the stored documents and of the event, not of the batches they came in: a
+/// later batch that adds a document in those days takes the signal away from an event it does
+/// not touch ([`refreshed`]), so it does not matter whether that document came in the event's
+/// batch, before it or after it. (It asked whether another *event* of the disease × country in
+/// the store was seen in those days, so it depended on which events the store held when the
+/// event was last touched: on batch boundaries.) The event's own documents never count: they
+/// are published on or after its first day.
 fn new_event<B: EventBackend>(
     ctx: &Context<'_, B>,
     summary: &EventSummary,
@@ -295,13 +303,26 @@ fn new_event<B: EventBackend>(
     let (Some(d), Some(c), Some(first)) = (disease, country, summary.first_seen.as_deref()) else {
         return Ok(None);
     };
-    let Some(since) = day_offset(first, -ctx.new_event_days) else {
+    let (Some(since), Some(before)) = (
+        day_offset(first, -ctx.new_event_days),
+        day_offset(first, -1),
+    ) else {
         return Ok(None);
     };
-    let seen = ctx
-        .store
-        .seen_between(&d.id, c, &since, first, &summary.id)
-        .map_err(backend)?;
+    let in_batch = ctx
+        .batch_volume
+        .range::<VolumeKey, _>((
+            std::ops::Bound::Included((d.id.clone(), c.clone(), since.clone())),
+            std::ops::Bound::Included((d.id.clone(), c.clone(), before.clone())),
+        ))
+        .any(|(_, n)| *n > 0);
+    let seen = in_batch
+        || ctx
+            .store
+            .volume(&d.id, c, &since, &before)
+            .map_err(backend)?
+            .iter()
+            .any(|(_, n)| *n > 0);
     Ok((!seen).then(|| Signal {
         kind: "new_event".to_string(),
         date: first.to_string(),
@@ -409,21 +430,57 @@ pub(crate) fn rejudged(set: &BTreeSet<VolumeKey>, disease: &str, country: &str, 
 }
 
 /// The list records of stored events the batch did not touch whose volume signals the batch
-/// changed (their main disease × country had a day judged otherwise while they ran), with
-/// those signals and their relevance again; their own signals (new event, jumps) stay. `skip`
-/// tells the events the batch writes anyway (touched or merged away).
+/// changed (their main disease × country had a day judged otherwise while they ran), or whose
+/// `new_event` signal it takes away (it adds a document of their main disease × country in
+/// the `new_event_days` before their first day, see [`new_event`]), with those signals and
+/// their relevance again; their other own signals (jumps) stay. `skip` tells the events the
+/// batch writes anyway (touched or merged away).
 pub(crate) fn refreshed<B: EventBackend>(
     ctx: &Context<'_, B>,
     judged: &Judged,
     skip: impl Fn(&str) -> bool,
     state_of: impl Fn(&str) -> Result<Option<EventState>>,
 ) -> Result<Vec<EventSummary>> {
+    // Events no longer new: their new_event signal is dated within new_event_days after a day
+    // the batch adds documents to (one look-up per disease × country over the span).
+    let mut not_new: BTreeSet<String> = BTreeSet::new();
+    // The days with documents added, in order, per disease × country.
+    let mut added: BTreeMap<(&str, &str), Vec<(&str, i64)>> = BTreeMap::new();
+    for ((d, c, day), n) in ctx.batch_volume {
+        if let (true, Some(num)) = (*n > 0, epiwire_cluster::features::day_number(day)) {
+            added.entry((d, c)).or_default().push((day, num));
+        }
+    }
+    for ((d, c), days) in &added {
+        let (Some(lo), Some(hi)) = (days.first(), days.last()) else {
+            continue;
+        };
+        let (Some(from), Some(to)) = (day_offset(lo.0, 1), day_offset(hi.0, ctx.new_event_days))
+        else {
+            continue;
+        };
+        for (id, date) in ctx
+            .store
+            .new_event_signals(d, c, &from, &to)
+            .map_err(backend)?
+        {
+            let Some(first) = epiwire_cluster::features::day_number(&date) else {
+                continue;
+            };
+            let hit = days
+                .iter()
+                .any(|(_, day)| *day < first && first - day <= ctx.new_event_days);
+            if hit && !skip(&id) {
+                not_new.insert(id);
+            }
+        }
+    }
     // The changed days of each disease × country: one look-up per pair.
     let mut by_pair: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
     for (d, c, day) in &judged.changed {
         by_pair.entry((d, c)).or_default().push(day);
     }
-    let mut found: BTreeSet<String> = BTreeSet::new();
+    let mut found: BTreeSet<String> = not_new.clone();
     for ((d, c), days) in by_pair {
         let (Some(from), Some(to)) = (days.iter().min(), days.iter().max()) else {
             continue;
@@ -448,7 +505,7 @@ pub(crate) fn refreshed<B: EventBackend>(
         let new = summary
             .signals
             .iter()
-            .find(|s| s.kind == "new_event")
+            .find(|s| s.kind == "new_event" && !not_new.contains(&id))
             .cloned();
         let (jumps, deaths) = crate::summary::jumps_and_deaths(&state);
         let (signals, relevance) =

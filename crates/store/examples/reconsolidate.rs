@@ -93,6 +93,15 @@ impl EventBackend for UpTo {
     fn seen_between(&self, d: &str, c: &str, from: &str, to: &str, except: &str) -> R<bool> {
         self.store.seen_between(d, c, from, to, except)
     }
+    fn new_event_signals(
+        &self,
+        d: &str,
+        c: &str,
+        from: &str,
+        to: &str,
+    ) -> R<Vec<(String, String)>> {
+        self.store.new_event_signals(d, c, from, to)
+    }
     fn apply(&mut self, changes: &Changes) -> R<()> {
         self.store.apply(changes)
     }

@@ -266,6 +266,27 @@ impl EventBackend for SqliteStore {
             .exists(params![disease, country, from, to, except])?)
     }
 
+    fn new_event_signals(
+        &self,
+        disease: &str,
+        country: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT event, date FROM signals
+             WHERE kind = 'new_event' AND disease = ?1 AND country = ?2 AND date BETWEEN ?3 AND ?4
+               AND event <> ''
+             ORDER BY date, event",
+        )?;
+        let rows = stmt
+            .query_map(params![disease, country, from, to], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
+        Ok(rows)
+    }
+
     fn apply(&mut self, changes: &Changes) -> Result<()> {
         let tx = self
             .conn
@@ -321,9 +342,6 @@ impl EventBackend for SqliteStore {
             )?;
             let mut clear_figures =
                 tx.prepare_cached("DELETE FROM event_figures WHERE event = ?1 AND key = ?2")?;
-            let mut put_tag = tx.prepare_cached(
-                "INSERT OR IGNORE INTO event_tags (kind, value, event) VALUES (?1, ?2, ?3)",
-            )?;
             let mut put_signal = tx.prepare_cached(
                 "INSERT OR REPLACE INTO signals (kind, disease, country, date, event, score, signal)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -410,35 +428,8 @@ impl EventBackend for SqliteStore {
                 for k in &rec.keys {
                     put_key.execute(params![k, s.id])?;
                 }
-                tx.prepare_cached("DELETE FROM event_tags WHERE event = ?1")?
-                    .execute([&s.id])?;
-                tx.prepare_cached("DELETE FROM signals WHERE event = ?1")?
-                    .execute([&s.id])?;
-                for d in &s.diseases {
-                    put_tag.execute(params!["disease", d.id, s.id])?;
-                    put_tag.execute(params!["disease_name", d.name.to_lowercase(), s.id])?;
-                }
-                for c in &s.countries {
-                    put_tag.execute(params!["country", c, s.id])?;
-                }
-                let kinds: std::collections::BTreeSet<&str> =
-                    s.signals.iter().map(|sig| sig.kind.as_str()).collect();
-                for kind in kinds {
-                    put_tag.execute(params!["signal", kind, s.id])?;
-                }
-                for sig in &s.signals {
-                    if EVENT_SIGNAL_KINDS.contains(&sig.kind.as_str()) {
-                        put_signal.execute(params![
-                            sig.kind,
-                            sig.disease.as_deref().unwrap_or(""),
-                            sig.country.as_deref().unwrap_or(""),
-                            sig.date,
-                            s.id,
-                            sig.score,
-                            serde_json::to_string(sig)?,
-                        ])?;
-                    }
-                }
+                write_tags(&tx, s, false)?;
+                write_event_signals(&tx, s)?;
             }
             // Parts an event lost with members that left it (a split).
             for (event, key) in &changes.dropped_series {
@@ -468,16 +459,11 @@ impl EventBackend for SqliteStore {
             // Events whose volume signals changed: their list record and signal tags.
             let mut put_summary =
                 tx.prepare_cached("UPDATE events SET relevance = ?2, summary = ?3 WHERE id = ?1")?;
-            let mut clear_signal_tags =
-                tx.prepare_cached("DELETE FROM event_tags WHERE event = ?1 AND kind = 'signal'")?;
             for s in &changes.refreshed {
                 put_summary.execute(params![s.id, s.relevance, serde_json::to_string(s)?])?;
-                clear_signal_tags.execute([&s.id])?;
-                let kinds: std::collections::BTreeSet<&str> =
-                    s.signals.iter().map(|sig| sig.kind.as_str()).collect();
-                for kind in kinds {
-                    put_tag.execute(params!["signal", kind, s.id])?;
-                }
+                write_tags(&tx, s, true)?;
+                // A refreshed record may have lost its new_event signal.
+                write_event_signals(&tx, s)?;
             }
             for sig in &changes.signals {
                 put_signal.execute(params![
@@ -494,6 +480,121 @@ impl EventBackend for SqliteStore {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Writes an event's filter tags (disease ids, lower-case disease names, countries, signal
+/// kinds; only the signal kinds when `signals_only`) as its list record gives them: the stored
+/// tags are read and only those that differ are deleted or inserted, so that a touch that
+/// changes no tag writes none (most touches: they were deleted and inserted again each time).
+fn write_tags(tx: &rusqlite::Transaction<'_>, s: &EventSummary, signals_only: bool) -> Result<()> {
+    use std::collections::BTreeSet;
+    let mut want: BTreeSet<(&str, String)> = BTreeSet::new();
+    if !signals_only {
+        for d in &s.diseases {
+            want.insert(("disease", d.id.clone()));
+            want.insert(("disease_name", d.name.to_lowercase()));
+        }
+        for c in &s.countries {
+            want.insert(("country", c.clone()));
+        }
+    }
+    for sig in &s.signals {
+        want.insert(("signal", sig.kind.clone()));
+    }
+    let mut stored: Vec<(String, String)> = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached("SELECT kind, value FROM event_tags WHERE event = ?1")?;
+        let mut rows = stmt.query([&s.id])?;
+        while let Some(r) = rows.next()? {
+            let kind = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            if signals_only && kind != "signal" {
+                continue;
+            }
+            let value = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            let found = want.iter().find(|(k, v)| *k == kind && v == value).cloned();
+            match found {
+                Some(tag) => {
+                    want.remove(&tag);
+                }
+                None => stored.push((kind.to_string(), value.to_string())),
+            }
+        }
+    }
+    let mut drop_tag =
+        tx.prepare_cached("DELETE FROM event_tags WHERE kind = ?1 AND value = ?2 AND event = ?3")?;
+    for (kind, value) in &stored {
+        drop_tag.execute(params![kind, value, s.id])?;
+    }
+    let mut put_tag = tx.prepare_cached(
+        "INSERT OR IGNORE INTO event_tags (kind, value, event) VALUES (?1, ?2, ?3)",
+    )?;
+    for (kind, value) in &want {
+        put_tag.execute(params![kind, value, s.id])?;
+    }
+    Ok(())
+}
+
+/// Writes an event's own signals (new event, jumps) as its list record gives them, keyed like
+/// the table (kind, disease, country, date; a later one of a key wins, as a replace would):
+/// the stored rows are read and only those that differ are deleted, inserted or replaced (a
+/// large event carries hundreds of jumps, which were all deleted and inserted again at each
+/// touch).
+fn write_event_signals(tx: &rusqlite::Transaction<'_>, s: &EventSummary) -> Result<()> {
+    use std::collections::BTreeMap;
+    type Key = [String; 4];
+    let mut want: BTreeMap<Key, (f64, String)> = BTreeMap::new();
+    for sig in &s.signals {
+        if EVENT_SIGNAL_KINDS.contains(&sig.kind.as_str()) {
+            want.insert(
+                [
+                    sig.kind.clone(),
+                    sig.disease.clone().unwrap_or_default(),
+                    sig.country.clone().unwrap_or_default(),
+                    sig.date.clone(),
+                ],
+                (sig.score, serde_json::to_string(sig)?),
+            );
+        }
+    }
+    let mut gone: Vec<[String; 4]> = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT kind, disease, country, date, score, signal FROM signals WHERE event = ?1",
+        )?;
+        let mut rows = stmt.query([&s.id])?;
+        while let Some(r) = rows.next()? {
+            let text = |i: usize| -> Result<&str> {
+                Ok(r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?)
+            };
+            let key: Key = [text(0)?, text(1)?, text(2)?, text(3)?].map(str::to_string);
+            let score: f64 = r.get(4)?;
+            let stored = text(5)?;
+            match want.get(&key) {
+                // Stored as wanted: nothing to write.
+                Some((sc, json)) if sc.to_bits() == score.to_bits() && json == stored => {
+                    want.remove(&key);
+                }
+                // Replaced below.
+                Some(_) => {}
+                None => gone.push(key),
+            }
+        }
+    }
+    let mut drop_signal = tx.prepare_cached(
+        "DELETE FROM signals WHERE kind = ?1 AND disease = ?2 AND country = ?3 AND date = ?4
+         AND event = ?5",
+    )?;
+    for [kind, disease, country, date] in &gone {
+        drop_signal.execute(params![kind, disease, country, date, s.id])?;
+    }
+    let mut put_signal = tx.prepare_cached(
+        "INSERT OR REPLACE INTO signals (kind, disease, country, date, event, score, signal)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for ([kind, disease, country, date], (score, json)) in &want {
+        put_signal.execute(params![kind, disease, country, date, s.id, score, json])?;
+    }
+    Ok(())
 }
 
 /// Appends `(key, count)` to a document-frequency log blob: u32 LE key length, the key's bytes,

@@ -1888,3 +1888,159 @@ fn migration_7_moves_the_figures_of_a_version_6_store_out_of_its_parts() {
     want.sort_by(|a, b| a.key.cmp(&b.key));
     assert_eq!(store.series("E1", SeriesSelect::All).unwrap(), want);
 }
+
+/// An event's own signal (new event, jump) as its list record carries it.
+fn event_signal(id: &str, kind: &str, day: &str, score: f64) -> epiwire_consolidate::Signal {
+    serde_json::from_value(serde_json::json!({
+        "kind": kind, "date": day, "disease": "DOID:1498", "disease_name": "cholera",
+        "country": "NG", "event": id, "value": 3.0, "threshold": 1.0, "score": score,
+        "reason": "test"
+    }))
+    .unwrap()
+}
+
+/// The tags and own-signal rows of the events tables, in key order.
+fn tag_and_signal_rows(store: &SqliteStore) -> (Vec<String>, Vec<String>) {
+    let rows = |sql: &str| -> Vec<String> {
+        let mut stmt = store.conn.prepare(sql).unwrap();
+        stmt.query_map([], |r| r.get::<_, String>(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    (
+        rows("SELECT kind || '|' || value || '|' || event FROM event_tags ORDER BY 1"),
+        rows(
+            "SELECT kind || '|' || disease || '|' || country || '|' || date || '|' || event || '|'
+             || score || '|' || signal FROM signals ORDER BY 1",
+        ),
+    )
+}
+
+/// The tags and own signals of a touched event are written as a diff against the stored rows
+/// (they were deleted and inserted again at every touch): after a second touch that drops a
+/// country, a disease and a jump, changes the score of another and adds one, the rows equal
+/// those of the second record written into an empty store, and a refreshed record changes the
+/// signal tags only.
+#[test]
+fn a_touch_writes_the_tags_and_signals_of_its_record_only() {
+    use epiwire_consolidate::{Changes, DiseaseRef, EventBackend, State};
+    let changes = |rec: epiwire_consolidate::EventRecord| Changes {
+        state: State {
+            watermark: 1,
+            ..State::default()
+        },
+        events: vec![rec],
+        ..Changes::default()
+    };
+    let mut first = event_record("E1", "doc-1", &[]);
+    first.summary.countries = vec!["NG".into(), "BJ".into()];
+    first.summary.diseases.push(DiseaseRef {
+        id: "DOID:0050117".into(),
+        name: "Lassa fever".into(),
+    });
+    first.summary.signals = vec![
+        event_signal("E1", "new_event", "2022-05-12", 1.0),
+        event_signal("E1", "jump", "2022-05-13", 0.5),
+        event_signal("E1", "jump", "2022-05-14", 0.5),
+        volume_signal("ears_c1", "2022-05-12"),
+    ];
+    let mut second = event_record("E1", "doc-1", &[]);
+    second.summary.signals = vec![
+        event_signal("E1", "new_event", "2022-05-12", 1.0),
+        event_signal("E1", "jump", "2022-05-14", 0.75),
+        event_signal("E1", "jump", "2022-05-20", 0.5),
+        // A later signal of the same key wins, as a replace would.
+        event_signal("E1", "jump", "2022-05-20", 0.25),
+    ];
+    let mut touched = SqliteStore::open_in_memory().unwrap();
+    touched.put_batch(&[new_doc(1)]).unwrap();
+    touched.apply(&changes(first)).unwrap();
+    touched.apply(&changes(second.clone())).unwrap();
+    let mut fresh = SqliteStore::open_in_memory().unwrap();
+    fresh.put_batch(&[new_doc(1)]).unwrap();
+    fresh.apply(&changes(second.clone())).unwrap();
+    let (tags, signals) = tag_and_signal_rows(&touched);
+    assert_eq!((tags.clone(), signals.clone()), tag_and_signal_rows(&fresh));
+    assert!(tags.contains(&"signal|jump|E1".to_string()));
+    assert!(
+        !tags
+            .iter()
+            .any(|t| t.contains("BJ") || t.contains("ears_c1"))
+    );
+    assert_eq!(signals.len(), 3);
+    assert!(signals.iter().any(|s| s.contains("2022-05-20|E1|0.25|")));
+    // A refreshed record (volume signals changed) changes the signal tags, not the others.
+    let mut refreshed = second.summary.clone();
+    refreshed
+        .signals
+        .push(volume_signal("ears_c2", "2022-05-14"));
+    refreshed.countries = vec!["KP".into()];
+    touched
+        .apply(&Changes {
+            state: State {
+                watermark: 1,
+                ..State::default()
+            },
+            refreshed: vec![refreshed],
+            ..Changes::default()
+        })
+        .unwrap();
+    let (after, _) = tag_and_signal_rows(&touched);
+    let mut want = tags.clone();
+    want.push("signal|ears_c2|E1".to_string());
+    want.sort();
+    assert_eq!(after, want);
+}
+
+/// `new_event_signals` finds the events' own new_event rows of a disease × country by date;
+/// a refreshed list record without its new_event signal (a later batch reported the disease
+/// × country in the days before the event) loses the row.
+#[test]
+fn a_refreshed_record_drops_its_new_event_row() {
+    use epiwire_consolidate::{Changes, EventBackend, State};
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store.put_batch(&[new_doc(1)]).unwrap();
+    let mut rec = event_record("E1", "doc-1", &[]);
+    rec.summary.signals = vec![event_signal("E1", "new_event", "2022-05-12", 1.0)];
+    let state = State {
+        watermark: 1,
+        ..State::default()
+    };
+    store
+        .apply(&Changes {
+            state: state.clone(),
+            events: vec![rec.clone()],
+            ..Changes::default()
+        })
+        .unwrap();
+    let found = |store: &SqliteStore, from: &str, to: &str| {
+        store
+            .new_event_signals("DOID:1498", "NG", from, to)
+            .unwrap()
+    };
+    assert_eq!(
+        found(&store, "2022-05-01", "2022-05-31"),
+        [("E1".to_string(), "2022-05-12".to_string())]
+    );
+    assert!(found(&store, "2022-05-13", "2022-05-31").is_empty());
+    assert!(
+        store
+            .new_event_signals("DOID:1498", "KP", "2022-05-01", "2022-05-31")
+            .unwrap()
+            .is_empty()
+    );
+    let mut refreshed = rec.summary.clone();
+    refreshed.signals.clear();
+    store
+        .apply(&Changes {
+            state,
+            refreshed: vec![refreshed],
+            ..Changes::default()
+        })
+        .unwrap();
+    assert!(found(&store, "2022-05-01", "2022-05-31").is_empty());
+    let (tags, signals) = tag_and_signal_rows(&store);
+    assert!(signals.is_empty());
+    assert!(!tags.iter().any(|t| t.starts_with("signal|")));
+}

@@ -1689,7 +1689,7 @@ impl Cx<'_> {
             .filter(|d| self.sent.get(d.first) == Some(s) && d.value.is_some())
             .min_by_key(|d| d.first.abs_diff(first))
             .and_then(|d| d.end_value.or(d.value))
-            .map(|d| d.to_string())
+            .map(date::iso)
     }
 
     /// Singular cases: "a lassa fever case", "the index case", "a patient", "a 27-year-old

@@ -256,18 +256,7 @@ impl<'g> Gazetteer<'g> {
         if self.forms.is_empty() {
             return Vec::new();
         }
-        // Line breaks inside a name ("West\nVirginia") match as spaces; same byte length.
-        let mut bytes = text.as_bytes().to_vec();
-        for b in &mut bytes {
-            if matches!(*b, b'\n' | b'\r' | b'\t') {
-                *b = b' ';
-            }
-        }
-        // ASCII bytes replaced by ASCII bytes: still UTF-8.
-        let Ok(norm) = String::from_utf8(bytes) else {
-            return Vec::new();
-        };
-        let raw = self.scan(&norm, toks);
+        let raw = self.scan(text, toks);
         let mut out: Vec<Mention> = Vec::new();
         let mut person_part: Option<usize> = None;
         let mut titles = TitleLines::default();
@@ -345,16 +334,20 @@ impl<'g> Gazetteer<'g> {
     }
 
     /// Longest known forms, left to right, starting at capitalised word starts and ending at word
-    /// ends: `(start, end, form index)` in bytes. `toks` are the tokens of the text (`norm` has
-    /// the same tokens: only whitespace differs).
+    /// ends: `(start, end, form index)` in bytes. `toks` are the tokens of `text`. Line breaks
+    /// and tabs inside a name ("West\nVirginia") match as spaces: a window holding one is
+    /// compared with the forms in a copy with spaces (most windows hold none, so the text
+    /// itself is not copied).
     ///
     /// The forms are sorted by bytes, so the forms that start with a given prefix are one run of
     /// the table. From each start the window grows word by word and the run narrows to the forms
     /// that start with the window; the scan stops as soon as no form does, which for most words
     /// is after the first.
     #[inline(never)]
-    fn scan(&self, norm: &str, toks: &[Token]) -> Vec<(usize, usize, usize)> {
+    fn scan(&self, text: &str, toks: &[Token]) -> Vec<(usize, usize, usize)> {
         let mut raw = Vec::new();
+        // The window with its line breaks and tabs as spaces, when it holds one.
+        let mut spaced = String::new();
         let forms = &self.form_texts;
         let mut at = 0usize;
         // A window starts at an upper-case letter after a character that is not a letter or
@@ -375,7 +368,7 @@ impl<'g> Gazetteer<'g> {
                 continue;
             }
             let start = t.start;
-            let rest = &norm[start..];
+            let rest = text.get(start..).unwrap_or("");
             let segment = gazetteer::first_segment(rest);
             let Some(&(run_lo, run_hi)) = self.first_segments.get(segment) else {
                 continue;
@@ -392,6 +385,8 @@ impl<'g> Gazetteer<'g> {
             let mut off = 0usize;
             let mut last_ok = false;
             let mut first_window = true;
+            // The window so far holds a line break or a tab.
+            let mut broken = false;
             loop {
                 // The next character: is it a letter or a digit, its length, and its byte when
                 // ASCII (none at the text's end).
@@ -406,7 +401,18 @@ impl<'g> Gazetteer<'g> {
                 // A window ends before a non-alphanumeric character (or the text's end) that
                 // follows a letter, a digit or a dot ("U.S.").
                 if last_ok && !alnum {
-                    let key = &rest[..off];
+                    let key = match (broken, rest.get(..off)) {
+                        (_, None) => break, // not a character boundary: cannot happen
+                        (false, Some(key)) => key,
+                        (true, Some(key)) => {
+                            spaced.clear();
+                            spaced.extend(key.chars().map(|c| match c {
+                                '\n' | '\r' | '\t' => ' ',
+                                c => c,
+                            }));
+                            spaced.as_str()
+                        }
+                    };
                     if !first_window {
                         // Forms before `lo` are shorter or smaller than the window: the first
                         // form not smaller than it starts the forms that start with it.
@@ -433,7 +439,10 @@ impl<'g> Gazetteer<'g> {
                 if len == 0 || off > self.max_form_bytes {
                     break;
                 }
-                if ascii == Some(b' ') {
+                if matches!(ascii, Some(b'\n' | b'\r' | b'\t')) {
+                    broken = true;
+                }
+                if matches!(ascii, Some(b' ' | b'\n' | b'\r' | b'\t')) {
                     words += 1;
                     if words > self.max_form_words {
                         break;
@@ -608,13 +617,15 @@ impl<'g> Gazetteer<'g> {
     /// Picks one entry per mention: prior (level, population, preferred name) plus the weight of
     /// the document's other places (their countries and first-order divisions).
     fn resolve(&self, mentions: &[Mention]) -> Vec<u32> {
-        // The prior of each candidate, computed once for both rounds.
-        let priors: Vec<Vec<f64>> = mentions.iter().map(|m| self.priors(m)).collect();
-        let first: Vec<u32> = mentions
-            .iter()
-            .zip(&priors)
-            .map(|(m, p)| self.best(m, p, None))
-            .collect();
+        // The prior of each candidate, computed once for both rounds: the mentions' priors one
+        // after the other in one vector (one allocation, not one per mention).
+        let mut priors: Vec<f64> = Vec::with_capacity(mentions.iter().map(|m| m.cands.len()).sum());
+        let mut first: Vec<u32> = Vec::with_capacity(mentions.len());
+        for m in mentions {
+            let from = priors.len();
+            self.priors_into(m, &mut priors);
+            first.push(self.best(m, priors.get(from..).unwrap_or(&[]), None));
+        }
         // Per country: the mentions read in it, and those naming it as a country.
         let mut countries: FxMap<&str, (usize, usize)> = FxMap::default();
         let mut admins: FxMap<(&str, &str), usize> = FxMap::default();
@@ -630,64 +641,64 @@ impl<'g> Gazetteer<'g> {
             }
         }
         let total = mentions.len();
+        let mut from = 0;
         mentions
             .iter()
             .zip(&first)
-            .zip(&priors)
-            .map(|((m, &own), p)| {
+            .map(|(m, &own)| {
                 let ctx = Context {
                     countries: &countries,
                     admins: &admins,
                     total,
                     own: self.entry(own),
                 };
+                let p = priors.get(from..from + m.cands.len()).unwrap_or(&[]);
+                from += m.cands.len();
                 self.best(m, p, Some(&ctx))
             })
             .collect()
     }
 
-    /// The prior score of each candidate of `m`, in order: level, population, preferred name.
-    fn priors(&self, m: &Mention) -> Vec<f64> {
-        m.cands
-            .iter()
-            .map(|c| {
-                let e = self.entry(c.entry);
-                let mut score = match e.kind {
-                    Kind::Country => 5.0,
-                    Kind::Admin1 => 3.0,
-                    Kind::Admin2 => 0.0,
-                    Kind::City => 0.0,
-                };
-                score += 2.0 * ((e.population as f64) + 10.0).log10();
-                // World cities keep their reading against a small namesake in a document's
-                // country.
-                if e.kind == Kind::City && e.population >= 1_000_000 {
-                    score += 3.0;
-                }
-                if c.via == Via::Name {
-                    score += 0.5;
-                }
-                // "Beijing", "Chiang Mai", "Paris": a division is not the reading when a city
-                // of the same name lies inside it.
-                if matches!(e.kind, Kind::Admin1 | Kind::Admin2)
-                    && m.cands.iter().any(|o| {
-                        let oe = self.entry(o.entry);
-                        oe.kind == Kind::City && oe.is_inside(e)
-                    })
-                {
-                    score -= 6.0;
-                }
-                // A division named so only by an alternate name ("Moscow" for Moscow Oblast).
-                if matches!(e.kind, Kind::Admin1 | Kind::Admin2) && c.via == Via::Alt {
-                    score -= 2.0;
-                }
-                score
-            })
-            .collect()
+    /// Appends the prior score of each candidate of `m` to `out`, in order: level, population,
+    /// preferred name.
+    fn priors_into(&self, m: &Mention, out: &mut Vec<f64>) {
+        out.extend(m.cands.iter().map(|c| {
+            let e = self.entry(c.entry);
+            let mut score = match e.kind {
+                Kind::Country => 5.0,
+                Kind::Admin1 => 3.0,
+                Kind::Admin2 => 0.0,
+                Kind::City => 0.0,
+            };
+            score += 2.0 * ((e.population as f64) + 10.0).log10();
+            // World cities keep their reading against a small namesake in a document's
+            // country.
+            if e.kind == Kind::City && e.population >= 1_000_000 {
+                score += 3.0;
+            }
+            if c.via == Via::Name {
+                score += 0.5;
+            }
+            // "Beijing", "Chiang Mai", "Paris": a division is not the reading when a city
+            // of the same name lies inside it.
+            if matches!(e.kind, Kind::Admin1 | Kind::Admin2)
+                && m.cands.iter().any(|o| {
+                    let oe = self.entry(o.entry);
+                    oe.kind == Kind::City && oe.is_inside(e)
+                })
+            {
+                score -= 6.0;
+            }
+            // A division named so only by an alternate name ("Moscow" for Moscow Oblast).
+            if matches!(e.kind, Kind::Admin1 | Kind::Admin2) && c.via == Via::Alt {
+                score -= 2.0;
+            }
+            score
+        }));
     }
 
     /// The candidate of `m` with the best score: its prior (`priors`, from
-    /// [`Self::priors`]) plus, with a context, the weight of the document's other places.
+    /// [`Self::priors_into`]) plus, with a context, the weight of the document's other places.
     fn best(&self, m: &Mention, priors: &[f64], ctx: Option<&Context<'_>>) -> u32 {
         let mut best = (f64::MIN, u32::MAX);
         for (c, &prior) in m.cands.iter().zip(priors) {

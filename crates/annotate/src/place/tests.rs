@@ -551,7 +551,47 @@ fn jumping_scan_equals_the_bytewise_scan() {
     }
 }
 
+/// Line breaks and tabs inside a name match as spaces: the scan of a text equals the bytewise
+/// scan of the text with them written as spaces (the scan once ran on such a copy).
+#[test]
+fn line_breaks_scan_as_spaces() {
+    let g = g();
+    let mut texts: Vec<String> = [
+        "West\nVirginia and New\r\nYork, in\tParis,\nTexas",
+        "New\n\nYork\tCity\r",
+        "São\nPaulo; Côte\td'Ivoire\n",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect();
+    texts.push(seed("000"));
+    texts.push(seed("004"));
+    if let Ok(data) = std::fs::read_to_string(shared("data/who-don/dons-1996-2012.jsonl")) {
+        for l in data.lines() {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            texts.push(v["text"].as_str().unwrap_or("").to_string());
+        }
+    }
+    for t in &texts {
+        let spaced = t.replace(['\n', '\r', '\t'], " ");
+        assert_eq!(
+            g.scan(t, &Tokens::new(t).toks),
+            scan_bytewise(g, &spaced),
+            "{t}"
+        );
+    }
+}
+
 proptest! {
+    #[test]
+    fn line_breaks_scan_as_spaces_on_any_text(
+        t in "([A-Za-z ,.'-]|\n|\r|\t|é|Ω|West|Virginia|New|York|City|Paris|Texas|São|Paulo){0,40}"
+    ) {
+        let g = g();
+        let spaced = t.replace(['\n', '\r', '\t'], " ");
+        prop_assert_eq!(g.scan(&t, &Tokens::new(&t).toks), scan_bytewise(g, &spaced));
+    }
+
     #[test]
     fn jumping_scan_equals_the_bytewise_scan_on_any_text(
         t in "([A-Za-z0-9 ,.'-]|É|é|Ü|ß|Ω|ω|—|“|\u{a0}|²|٣|Ⅻ|Ⓐ|½|\\PC|Paris|Kenya|New York|Côte d'Ivoire){0,40}"
