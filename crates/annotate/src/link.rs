@@ -193,12 +193,14 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
     let sents = &split.ranges;
     let diseases = disease_mentions(&doc.diseases, sents);
     let places = place_mentions(&doc.places, sents);
-    let (title_places, title_diseases) = match doc.title.as_deref() {
+    let (title_place, title_diseases) = match doc.title.as_deref() {
         Some(t) if !t.trim().is_empty() => (
-            Gazetteer::global().find(t),
+            Gazetteer::global()
+                .main_place_of(t)
+                .map(|(id, country)| (id, Some(country.to_string()))),
             DiseaseMatcher::global().find(t),
         ),
-        _ => (Vec::new(), Vec::new()),
+        _ => (None, Vec::new()),
     };
     let main_disease = main_disease(&title_diseases)
         .filter(|d| !is_syndrome(&d.id))
@@ -212,7 +214,6 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
                 .map(|d| d.id.clone())
                 .filter(|id| !is_syndrome(id))
         });
-    let title_place = main_place(&title_places).map(|p| (p.geonameid, p.country.clone()));
     let main_place = title_place
         .as_ref()
         .map(|p| p.0)
@@ -282,6 +283,39 @@ fn date_for<'d>(count: &Count, sentence: usize, dates: &[Mention<&'d str>]) -> O
 
 #[cfg(test)]
 mod tests {
+    /// The title's main place read without building its places is the main place of its
+    /// places: on the DON titles and texts, the seeds and a few titles.
+    #[test]
+    fn main_place_of_is_main_place_of_find() {
+        let g = crate::place::Gazetteer::global();
+        let mut texts = crate::test_util::seed_and_don_texts();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        if let Ok(data) =
+            std::fs::read_to_string(root.join("../../../shared/data/who-don/dons-1996-2012.jsonl"))
+        {
+            texts.extend(
+                data.lines()
+                    .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                    .filter_map(|v| v["title"].as_str().map(str::to_string)),
+            );
+        }
+        texts.extend(
+            [
+                "",
+                "Cholera in Chad",
+                "Paris, Texas: Paris reports two cases; Texas and Paris",
+                "Ebola in Guinea, Liberia and Sierra Leone (Guinea update)",
+                "Georgia: Tbilisi and Atlanta, Georgia",
+            ]
+            .map(str::to_string),
+        );
+        for t in &texts {
+            let want = super::main_place(&g.find(t)).map(|p| (p.geonameid, p.country.clone()));
+            let got = g.main_place_of(t).map(|(id, c)| (id, Some(c.to_string())));
+            assert_eq!(got, want, "{t}");
+        }
+    }
+
     /// The weak flags of the place mentions are the gazetteer's demonym answers for each
     /// mention, on the seeds and the WHO DON texts (the answers are shared between mentions
     /// written alike).

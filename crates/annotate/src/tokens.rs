@@ -309,20 +309,78 @@ impl Tokens {
     /// whitespace, at a paragraph break, and at a line break after a number ("Deaths:
     /// 2\nHospitalizations: 5") or before a capitalised word that does not continue a phrase
     /// (after a token that is neither a word nor a comma).
+    ///
+    /// The buffers come from this thread's spares when a dropped stream left some: a document's
+    /// token vector takes eight bytes per byte of text, and allocating and freeing it (with the
+    /// lower-cased copy and the sentence numbers) for every document cost more in `malloc` and
+    /// `free` than tokenising a short text.
     pub(crate) fn new(src: &str) -> Self {
-        let low = src.to_ascii_lowercase();
-        let (toks, sent) = tokenize(src, low.as_bytes());
+        let (mut low, toks, sent) = SPARE
+            .try_with(|spare| spare.try_borrow_mut().ok().and_then(|mut s| s.pop()))
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        low.clear();
+        low.push_str(src);
+        low.make_ascii_lowercase();
+        let (toks, sent) = tokenize(src, low.as_bytes(), toks, sent);
         Self { low, toks, sent }
     }
 }
 
+/// Buffers of dropped token streams, kept for the next ones of this thread: (lower-cased text,
+/// tokens, sentence numbers). A document and its title are tokenised while the other's stream
+/// lives, so a few are kept, the most recently dropped taken first.
+type Spare = (String, Vec<Token>, Vec<u32>);
+
+thread_local! {
+    static SPARE: std::cell::RefCell<Vec<Spare>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// At most this many spare buffer sets per thread.
+const SPARES: usize = 4;
+
+/// Buffers of a text longer than this are freed, not kept (the token vector holds eight bytes
+/// per byte of text).
+const KEEP_BYTES: usize = 256 * 1024;
+
+impl Drop for Tokens {
+    fn drop(&mut self) {
+        if self.low.capacity() > KEEP_BYTES {
+            return;
+        }
+        let spare = (
+            std::mem::take(&mut self.low),
+            std::mem::take(&mut self.toks),
+            std::mem::take(&mut self.sent),
+        );
+        // During the thread's exit the spares are gone: the buffers are simply freed.
+        let _ = SPARE.try_with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut()
+                && s.len() < SPARES
+            {
+                s.push(spare);
+            }
+        });
+    }
+}
+
 /// Splits `src` into tokens and numbers their sentences (the rule of [`Tokens::new`]) in the
-/// same pass; `low` is `src` ASCII-lower-cased.
-fn tokenize(src: &str, low: &[u8]) -> (Vec<Token>, Vec<u32>) {
+/// same pass; `low` is `src` ASCII-lower-cased. `out` and `sent` are emptied and filled (their
+/// buffers reused).
+fn tokenize(
+    src: &str,
+    low: &[u8],
+    mut out: Vec<Token>,
+    mut sent: Vec<u32>,
+) -> (Vec<Token>, Vec<u32>) {
     let lex = &*LEXICON;
-    let mut out = Vec::with_capacity(src.len() / 4 + 4);
+    out.clear();
+    out.reserve(src.len() / 4 + 4);
+    sent.clear();
+    sent.reserve(src.len() / 4 + 4);
     let mut split = Split {
-        sent: Vec::with_capacity(src.len() / 4 + 4),
+        sent,
         s: 0,
         prev_end: false,
         prev: None,

@@ -138,6 +138,9 @@ pub struct Gazetteer<'a> {
     pub(crate) never: FxSet<&'a str>,
     /// Person names that are also place names: such a place needs a cue unless it is large.
     pub(crate) person: FxSet<&'a str>,
+    /// The three lists above in one map, for one lookup per mention: the [`lists`] bits of
+    /// each word in any of them.
+    pub(crate) listed: FxMap<&'a str, u8>,
     /// Short codes of admin1 entries usable after a comma ("Seattle, WA").
     pub(crate) qualifier_codes: FxMap<&'a str, Vec<u32>>,
     load_time: Duration,
@@ -254,6 +257,7 @@ impl<'a> Gazetteer<'a> {
             stop: FxSet::default(),
             never: FxSet::default(),
             person: FxSet::default(),
+            listed: FxMap::default(),
             qualifier_codes: FxMap::default(),
             load_time: Duration::ZERO,
         }
@@ -372,6 +376,15 @@ impl<'a> Gazetteer<'a> {
         g.stop = stop_text.split_terminator('\n').collect();
         g.never = never_text.split_terminator('\n').collect();
         g.person = person_text.split_terminator('\n').collect();
+        for (set, bit) in [
+            (&g.stop, lists::STOP),
+            (&g.never, lists::NEVER),
+            (&g.person, lists::PERSON),
+        ] {
+            for &w in set {
+                *g.listed.entry(w).or_default() |= bit;
+            }
+        }
         for line in codes_text.split_terminator('\n') {
             let (code, idx) = line
                 .split_once('\t')
@@ -462,6 +475,16 @@ impl<'a> Gazetteer<'a> {
     pub(crate) fn entry(&self, idx: u32) -> &Entry<'a> {
         &self.entries[idx as usize]
     }
+}
+
+/// The bits of [`Gazetteer::listed`].
+pub(crate) mod lists {
+    /// In [`super::Gazetteer::stop`].
+    pub(crate) const STOP: u8 = 1;
+    /// In [`super::Gazetteer::never`].
+    pub(crate) const NEVER: u8 = 2;
+    /// In [`super::Gazetteer::person`].
+    pub(crate) const PERSON: u8 = 4;
 }
 
 /// The first segment of a name: up to the first character that is neither a letter nor a digit

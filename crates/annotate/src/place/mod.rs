@@ -24,7 +24,7 @@ pub use eval::{
     BAND_PLACE_LABELS, BandPlaceReport, BandPlaceScores, EpitatorCase, EpitatorReport, GeoReport,
     SpanCounts, eval_band_places, eval_eha_geo, eval_epitator_geonames,
 };
-use gazetteer::{Cand, FxMap, Via};
+use gazetteer::{Cand, FxMap, Via, lists};
 
 use crate::tokens::{Gap, Kind as TokKind, Token, Tokens, class};
 pub use gazetteer::{Entry, Gazetteer, Kind, decompress};
@@ -251,6 +251,44 @@ impl<'g> Gazetteer<'g> {
             .collect()
     }
 
+    /// The main place of `text` as [`crate::link::main_place`] picks it from
+    /// [`Gazetteer::find`]'s places (the most mentioned country, earliest on ties, else the
+    /// most mentioned place), as its GeoNames id and country code, without building the places
+    /// (their names, spans and code-point offsets): linking asks this of every title.
+    pub(crate) fn main_place_of(&self, text: &str) -> Option<(u64, &'g str)> {
+        let tk = Tokens::new(text);
+        let mentions = self.mentions(text, &tk.toks);
+        if mentions.is_empty() {
+            return None;
+        }
+        let mut resolved = self.resolve(&mentions);
+        self.choose_readings(text, &mentions, &mut resolved);
+        // Per entry, in order of first mention: (entry, mentions, first start).
+        let mut seen: Vec<(u32, usize, usize)> = Vec::new();
+        for (m, entry) in mentions.iter().zip(resolved) {
+            if text.get(m.start..m.end).is_none() {
+                continue;
+            }
+            match seen.iter_mut().find(|s| s.0 == entry) {
+                Some(s) => s.1 += 1,
+                None => seen.push((entry, 1, m.start)),
+            }
+        }
+        // `max_by_key` as `main_place` ranks (byte offsets order mentions as code points do).
+        seen.iter()
+            .max_by_key(|&&(entry, n, first)| {
+                (
+                    self.entry(entry).kind == Kind::Country,
+                    n,
+                    std::cmp::Reverse(first),
+                )
+            })
+            .map(|&(entry, _, _)| {
+                let e = self.entry(entry);
+                (e.geonameid, e.country)
+            })
+    }
+
     /// Candidate mentions after filtering and merging, in text order (byte offsets).
     fn mentions(&self, text: &str, toks: &[Token]) -> Vec<Mention> {
         if self.forms.is_empty() {
@@ -277,24 +315,31 @@ impl<'g> Gazetteer<'g> {
             let only_countries = |c: &mut Vec<Cand>| {
                 c.retain(|c| self.entry(c.entry).kind == Kind::Country);
             };
-            // Each word list is asked once per mention.
-            let in_stop = self.stop.contains(s);
-            let in_person = self.person.contains(s);
+            // The word lists are asked once per mention (one lookup for the three), the words
+            // around it once.
+            let listed = self.listed.get(s).copied().unwrap_or(0);
+            let in_stop = listed & lists::STOP != 0;
+            let in_person = listed & lists::PERSON != 0;
+            let next = if in_stop || in_person {
+                next_word(text, end)
+            } else {
+                None
+            };
+            let previous = previous_word(text, start);
             let common_word_here = in_stop
                 && (sentence_initial(text, start)
                     || titles.at(text, start)
-                    || next_word(text, end).is_some_and(|w| SPEECH_VERBS.contains(&w))
-                    || next_word(text, end).is_some_and(is_capitalised)
-                    || previous_word(text, start).is_some_and(is_capitalised));
-            let person_here =
-                in_person && next_word(text, end).is_some_and(|w| SPEECH_VERBS.contains(&w));
-            if self.never.contains(s) || common_word_here || person_here {
+                    || next.is_some_and(|w| SPEECH_VERBS.contains(&w))
+                    || next.is_some_and(is_capitalised)
+                    || previous.is_some_and(is_capitalised));
+            let person_here = in_person && next.is_some_and(|w| SPEECH_VERBS.contains(&w));
+            if listed & lists::NEVER != 0 || common_word_here || person_here {
                 only_countries(&mut cands);
             }
             if cands.is_empty() || followed_by_disease_word(text, end) {
                 continue;
             }
-            if preceded_by_title(text, start) {
+            if previous.is_some_and(|w| TITLES.contains(&w)) {
                 continue;
             }
             // "Jordan Henderson", "Chad Smith": a place name that is also a first name or a
@@ -319,8 +364,7 @@ impl<'g> Gazetteer<'g> {
             } else {
                 LOCATIVES
             };
-            let cue = previous_word(text, start)
-                .is_some_and(|w| cues.iter().any(|c| c.eq_ignore_ascii_case(w)));
+            let cue = previous.is_some_and(|w| cues.iter().any(|c| c.eq_ignore_ascii_case(w)));
             out.push(Mention {
                 start,
                 end,
@@ -947,10 +991,6 @@ fn next_word(text: &str, end: usize) -> Option<&str> {
 
 fn is_capitalised(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase)
-}
-
-fn preceded_by_title(text: &str, start: usize) -> bool {
-    previous_word(text, start).is_some_and(|w| TITLES.contains(&w))
 }
 
 fn followed_by_disease_word(text: &str, end: usize) -> bool {

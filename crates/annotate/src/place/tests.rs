@@ -389,7 +389,7 @@ fn scratch_counts() {
                 }
             }
         }
-        let toks = Tokens::new(t).toks;
+        let toks = Tokens::new(t).toks.clone();
         raw += g().scan(t, &toks).len();
         ments += g().mentions(t, &toks).len();
     }
@@ -683,4 +683,22 @@ fn title_words_counts_long_words_and_capitals() {
         super::title_words_ascii("Cholera Outbreak in Northern Chad"),
         (4, 4)
     );
+}
+
+/// The combined word-list map holds exactly the words of the three lists, each with the bits of
+/// the lists it is in.
+#[test]
+fn listed_is_the_three_word_lists() {
+    use super::gazetteer::lists;
+    let g = g();
+    assert!(!g.listed.is_empty());
+    for (&w, &bits) in &g.listed {
+        let want = (u8::from(g.stop.contains(w)) * lists::STOP)
+            | (u8::from(g.never.contains(w)) * lists::NEVER)
+            | (u8::from(g.person.contains(w)) * lists::PERSON);
+        assert_eq!(bits, want, "{w}");
+    }
+    for w in g.stop.iter().chain(&g.never).chain(&g.person) {
+        assert!(g.listed.contains_key(w), "{w}");
+    }
 }

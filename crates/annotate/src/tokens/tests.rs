@@ -198,7 +198,7 @@ fn listed_words() -> Vec<String> {
 #[test]
 fn splits_words_numbers_punct() {
     let s = "COVID-19: 12\u{202f}344 cases.\n\nNext";
-    let t = Tokens::new(s).toks;
+    let t = Tokens::new(s).toks.clone();
     let texts: Vec<&str> = t.iter().map(|t| t.text(s)).collect();
     assert_eq!(
         texts,
