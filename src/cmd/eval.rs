@@ -113,9 +113,10 @@ fn section<R: Display>(
 /// The clustering report: [`epiwire_cluster::eval::score`]'s rows (batch, and the in-memory
 /// incremental reference `Events`), and per data set the rows `engine`, `engine-resplit`
 /// (with the re-examination that can split an event, `Params::resplitting`) and
-/// `engine-remerge` (with its merge side too, `Params::remerging`): the documents
-/// stored, in the incremental rows' order, in a temporary SQLite store and consolidated by the
-/// engine `ingest` runs (default batch size), each scored by the event the store holds it in.
+/// `engine-remerge` (with its merge side too, `Params::remerging`: what `ingest` runs): the
+/// documents stored, in the incremental rows' order, in a temporary SQLite store and
+/// consolidated by the engine `ingest` runs (default batch size), each scored by the event the
+/// store holds it in.
 /// Beside the whole ECB+ file, its halves A (topics ≡ 1 mod 4) and B (≡ 3 mod 4), each alone
 /// (the halves the incremental parameters were tuned on, each reported on the other).
 fn clustering(dir: &Path) -> Result<epiwire_cluster::eval::Report> {

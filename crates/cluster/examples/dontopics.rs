@@ -7,11 +7,18 @@
 //! comparing settings, not an accuracy.
 //!
 //! `CACHE=/tmp/don.json P_REMERGE_LINK=0,0.05 cargo run --release -p epiwire-cluster --example dontopics`
+//!
+//! Any `P_<FIELD>=v1,v2` grids a [`Params`] field (over `Params::default().resplitting()`);
+//! `SHOW=n` prints the n events holding the most title topics, with their topics.
 #![allow(clippy::print_stdout)]
+
+use std::collections::BTreeMap;
 
 use epiwire_cluster::{Cues, DocFeatures, Params, b3, eval};
 
 type Cached = (Vec<DocFeatures>, Vec<Cues>, Vec<String>);
+/// Title topics and their counts, by event of the partition without the merge side.
+type Parts<'a> = BTreeMap<usize, BTreeMap<&'a str, usize>>;
 
 fn topic(title: &str) -> String {
     let t = title.trim();
@@ -26,6 +33,34 @@ fn topic(title: &str) -> String {
         .min()
         .unwrap_or(t.len());
     t[..cut].trim().to_string()
+}
+
+/// Sets a numeric or boolean field of `p` by name (as `examples/incr.rs`).
+fn set_field(p: &mut Params, field: &str, v: f64) -> bool {
+    let Ok(mut json) = serde_json::to_value(&*p) else {
+        return false;
+    };
+    let Some(obj) = json.as_object_mut() else {
+        return false;
+    };
+    let Some(old) = obj.get(field) else {
+        return false;
+    };
+    let new = if old.is_u64() || old.is_i64() {
+        serde_json::Value::from(v.round() as i64)
+    } else if old.is_boolean() {
+        serde_json::Value::from(v != 0.0)
+    } else {
+        serde_json::Value::from(v)
+    };
+    obj.insert(field.to_string(), new);
+    match serde_json::from_value(json) {
+        Ok(q) => {
+            *p = q;
+            true
+        }
+        Err(_) => false,
+    }
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -52,16 +87,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             (docs, cues, gold)
         }
     };
-    let links: Vec<f32> = std::env::var("P_REMERGE_LINK")
-        .unwrap_or_else(|_| "0,0.05".into())
-        .split(',')
-        .filter_map(|x| x.parse().ok())
+    // The grid: every P_<FIELD> variable, crossed (default: remerge_link 0 and 0.05).
+    let mut grid: Vec<(String, Params)> = vec![(String::new(), Params::default().resplitting())];
+    let mut vars: Vec<(String, String)> = std::env::vars()
+        .filter(|(k, _)| k.starts_with("P_"))
         .collect();
-    for l in links {
-        let p = Params {
-            remerge_link: l,
-            ..Params::default().resplitting()
-        };
+    if vars.is_empty() {
+        vars.push(("P_REMERGE_LINK".into(), "0,0.05".into()));
+    }
+    vars.sort();
+    for (k, vs) in vars {
+        let field = k.trim_start_matches("P_").to_lowercase();
+        let mut next = Vec::new();
+        for (label, p) in &grid {
+            for v in vs.split(',').filter_map(|x| x.parse::<f64>().ok()) {
+                let mut q = p.clone();
+                if set_field(&mut q, &field, v) {
+                    next.push((format!("{label}{field}={v} "), q));
+                }
+            }
+        }
+        grid = next;
+    }
+    let show: usize = std::env::var("SHOW")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    // The partition without the merge side, to show what the merge side joins.
+    let off = eval::incremental_cued(&docs, Some(&cues), &Params::default().resplitting());
+    for (label, p) in grid {
         let labels = eval::incremental_cued(&docs, Some(&cues), &p);
         let events = labels
             .iter()
@@ -69,9 +123,61 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .len();
         let s = b3(&labels, &gold);
         println!(
-            "remerge_link {l}: {events} events, topic B3 {:.3}/{:.3}/{:.3}",
+            "{label}: {events} events, topic B3 {:.3}/{:.3}/{:.3}",
             s.precision, s.recall, s.f1
         );
+        // The events holding the most title topics, with their topics' counts.
+        let mut by_event: BTreeMap<usize, BTreeMap<&str, usize>> = BTreeMap::new();
+        for (l, g) in labels.iter().zip(&gold) {
+            *by_event
+                .entry(*l)
+                .or_default()
+                .entry(g.as_str())
+                .or_default() += 1;
+        }
+        let mut mixed: Vec<(usize, usize, usize, &BTreeMap<&str, usize>)> = by_event
+            .iter()
+            .map(|(e, t)| (t.len(), t.values().sum::<usize>(), *e, t))
+            .filter(|(n, _, _, _)| *n > 1)
+            .collect();
+        mixed.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        for (n, size, e, t) in mixed.into_iter().take(show) {
+            let mut t: Vec<(&&str, &usize)> = t.iter().collect();
+            t.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let list: Vec<String> = t.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+            println!("  e{e} {size} docs, {n} topics: {}", list.join(", "));
+        }
+        // The events that join two or more events of the partition without the merge side
+        // (largest first), each of those with its title topics.
+        let mut parts: BTreeMap<usize, Parts<'_>> = BTreeMap::new();
+        for ((l, o), g) in labels.iter().zip(&off).zip(&gold) {
+            *parts
+                .entry(*l)
+                .or_default()
+                .entry(*o)
+                .or_default()
+                .entry(g.as_str())
+                .or_default() += 1;
+        }
+        let mut joined: Vec<(usize, usize, &Parts<'_>)> = parts
+            .iter()
+            .filter(|(_, p)| p.len() > 1)
+            .map(|(e, p)| (p.values().map(|t| t.values().sum::<usize>()).sum(), *e, p))
+            .collect();
+        joined.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        if show > 0 {
+            println!("  {} events join events of remerge_link 0", joined.len());
+        }
+        for (size, e, p) in joined.into_iter().take(show) {
+            let list: Vec<String> = p
+                .values()
+                .map(|t| {
+                    let v: Vec<String> = t.iter().map(|(k, n)| format!("{k}:{n}")).collect();
+                    format!("[{}]", v.join(", "))
+                })
+                .collect();
+            println!("  joins e{e} {size} docs: {}", list.join(" + "));
+        }
     }
     Ok(())
 }

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use epiwire_cluster::{Clusterer, Cues, DfTable, Events, Params, b3};
+use epiwire_cluster::{Clusterer, Cues, DfTable, EventProfile, Events, Params, b3};
 
 mod support;
 use support::env;
@@ -61,6 +61,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         resplit_growth: env("P_RESPLIT_GROWTH").map_or(d.resplit_growth, |v| v as f32),
         resplit_ncut: env("P_RESPLIT_NCUT").map_or(d.resplit_ncut, |v| v as f32),
         remerge_link: env("P_REMERGE_LINK").map_or(d.remerge_link, |v| v as f32),
+        remerge_outbreak: env("P_REMERGE_OUTBREAK").map_or(d.remerge_outbreak, |v| v as f32),
         ..d
     };
     // Publication order, undated after (as `eval::incremental_cued`).
@@ -78,11 +79,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let g: Vec<String> = order.iter().map(|&i| gold[i].clone()).collect();
     let cu: Vec<&Cues> = order.iter().map(|&i| &cues[i]).collect();
+    let dd: Vec<&epiwire_cluster::DocFeatures> = order.iter().map(|&i| &docs[i]).collect();
     let verbose = std::env::var_os("NAMES").is_some();
     for r in events.checks() {
         let all = composition(&r.members, &g);
         if let Some(other) = r.pair {
             print!("PAIR with e{other}: ");
+            if std::env::var_os("IDENT").is_some() {
+                // Each member's own outbreak identity (dominant disease, country).
+                let ids: Vec<String> = r
+                    .members
+                    .iter()
+                    .map(|&m| {
+                        let one = EventProfile::of(dd[m]);
+                        let (d, c) = one.outbreak(0.01);
+                        format!("{}/{}", d.unwrap_or("-"), c.unwrap_or("-"))
+                    })
+                    .collect();
+                print!("{{{}}} ", ids.join(" "));
+            }
         }
         match &r.check {
             None => println!("e{:<4} n{:<3} [{all}] no cut", r.event, r.members.len()),

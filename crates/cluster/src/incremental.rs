@@ -194,6 +194,36 @@ impl EventProfile {
         }
     }
 
+    /// The outbreak the event is about, as its members' entity sums say: its dominant disease
+    /// and its dominant country (`d:` and `c:` keys without the prefix), each the heaviest of
+    /// its kind (alone at the top) when its weight reaches `floor` per member. Each member adds
+    /// its unit entity vector (mention counts, sub-linear), so the disease and country a report
+    /// is about, mentioned again and again, outweigh those named once, and a disease one member
+    /// of twenty names in passing is no identity.
+    pub fn outbreak(&self, floor: f32) -> (Option<&str>, Option<&str>) {
+        let least = floor * self.members.max(1) as f32;
+        let dominant = |prefix: &str| {
+            let (mut best, mut second) = (None::<(&str, f32)>, 0.0f32);
+            for (k, w) in &self.entities {
+                let Some(key) = k.strip_prefix(prefix) else {
+                    continue;
+                };
+                match best {
+                    Some((_, b)) if *w <= b => second = second.max(*w),
+                    _ => {
+                        if let Some((_, b)) = best {
+                            second = second.max(b);
+                        }
+                        best = Some((key, *w));
+                    }
+                }
+            }
+            best.filter(|(_, b)| *b > second && *b >= least)
+                .map(|(k, _)| k)
+        };
+        (dominant("d:"), dominant("c:"))
+    }
+
     /// Takes in another event (both describe one event).
     pub fn merge(&mut self, other: &EventProfile) {
         add_into(&mut self.terms, other.terms.iter().cloned(), PROFILE_TERMS);
@@ -498,15 +528,34 @@ impl Clusterer {
     /// when the members' idf norms are alike. Words plus `entity_weight` × entities, times
     /// the date factor (nearest publication days) and the disease factor.
     pub fn link(&self, a: &EventProfile, b: &EventProfile) -> f32 {
-        let (wa, ca) = self.direction(&a.terms, a.members);
+        self.link_from(&self.directions(a), a, b)
+    }
+
+    /// The idf-weighted directions and cohesions of an event's terms, entities and names
+    /// ([`Clusterer::direction`]), to compute its linkage with several events once.
+    fn directions(&self, a: &EventProfile) -> Directions {
+        let w = self.params.cue_weight;
+        Directions {
+            terms: self.direction(&a.terms, a.members),
+            entities: self.direction(&a.entities, a.members),
+            names: (w > 0.0 && !a.names.is_empty()).then(|| self.direction(&a.names, a.members)),
+        }
+    }
+
+    /// [`Clusterer::link`] of `a`, whose [`Clusterer::directions`] are `da`, with `b`: the same
+    /// figure to the bit.
+    fn link_from(&self, da: &Directions, a: &EventProfile, b: &EventProfile) -> f32 {
+        let (wa, ca) = &da.terms;
+        let (ea, cea) = &da.entities;
         let (wb, cb) = self.direction(&b.terms, b.members);
-        let (ea, cea) = self.direction(&a.entities, a.members);
         let (eb, ceb) = self.direction(&b.entities, b.members);
         let mut s =
             wa.cosine(&wb) * ca * cb + self.params.entity_weight * ea.cosine(&eb) * cea * ceb;
         let w = self.params.cue_weight;
-        if w > 0.0 && !a.names.is_empty() && !b.names.is_empty() {
-            let (na, cna) = self.direction(&a.names, a.members);
+        if let Some((na, cna)) = &da.names
+            && w > 0.0
+            && !b.names.is_empty()
+        {
             let (nb, cnb) = self.direction(&b.names, b.members);
             s = (1.0 - w) * s + w * na.cosine(&nb) * cna * cnb;
         }
@@ -634,8 +683,10 @@ impl Clusterer {
     }
 
     /// The candidates (id and profile) a re-examination of `target` examines with it as one
-    /// event ([`Params::remerge_link`]): those whose average linkage with it
-    /// ([`Clusterer::link`]) reaches `remerge_link`, nearest first, at most [`MERGE_LOOKS`].
+    /// event ([`Params::remerge_link`]): those not kept apart ([`Clusterer::apart`]) whose
+    /// average linkage with it ([`Clusterer::link`]) reaches `remerge_link` (and
+    /// [`Params::remerge_small_link`] when the two together are too few to cut), nearest
+    /// first, at most [`MERGE_LOOKS`].
     pub fn remerge_candidates(
         &self,
         target: &EventProfile,
@@ -645,10 +696,23 @@ impl Clusterer {
         if threshold <= 0.0 {
             return Vec::new();
         }
+        let directions = self.directions(target);
         let mut scored: Vec<(f32, &str)> = candidates
             .iter()
-            .map(|(id, p)| (self.link(target, p), *id))
-            .filter(|(l, _)| *l >= threshold)
+            .filter(|(_, p)| !self.apart(target, p))
+            .map(|(id, p)| {
+                // Too few to cut: the examination would merge them whatever they are.
+                let small =
+                    (target.members.saturating_add(p.members) as usize) < 2 * self.params.split_min;
+                let floor = if small {
+                    threshold.max(self.params.remerge_small_link)
+                } else {
+                    threshold
+                };
+                (self.link_from(&directions, target, p), floor, *id)
+            })
+            .filter(|(l, floor, _)| *l >= *floor)
+            .map(|(l, _, id)| (l, id))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         scored
@@ -656,6 +720,24 @@ impl Clusterer {
             .take(MERGE_LOOKS)
             .map(|(_, id)| id.to_string())
             .collect()
+    }
+
+    /// Whether the merge side keeps two events apart whatever their linkage (never examines
+    /// them as one): with [`Params::remerge_outbreak`] > 0, when either has a dominant disease
+    /// ([`EventProfile::outbreak`]) and they are not one outbreak, one disease in one country:
+    /// the same dominant disease and the same dominant country, both known. Events without a
+    /// dominant disease (most news, all of ECB+) have no outbreak identity and are not kept
+    /// apart; an event of a disease is kept apart from one without (a report naming no disease
+    /// or no country of its own is a poor link between outbreaks: a roundup of cholera in many
+    /// countries linked the cholera events of four of them).
+    pub fn apart(&self, a: &EventProfile, b: &EventProfile) -> bool {
+        let floor = self.params.remerge_outbreak;
+        if floor <= 0.0 {
+            return false;
+        }
+        let (da, ca) = a.outbreak(floor);
+        let (db, cb) = b.outbreak(floor);
+        (da.is_some() || db.is_some()) && (da != db || ca.is_none() || ca != cb)
     }
 
     /// What two events examined as one ([`Params::remerge_link`]) become, from
@@ -782,6 +864,13 @@ fn pair_average(sum: &[(String, f32)], members: u32) -> f32 {
     let n = members.max(2) as f32;
     let c2 = sum.iter().map(|(_, w)| w * w).sum::<f32>() / (n * n);
     ((n * c2 - 1.0) / (n - 1.0)).max(0.0)
+}
+
+/// An event's idf-weighted unit directions and cohesions ([`Clusterer::directions`]).
+struct Directions {
+    terms: (Sparse, f32),
+    entities: (Sparse, f32),
+    names: Option<(Sparse, f32)>,
 }
 
 /// What [`Clusterer::split_event`] found in an event.
@@ -1689,6 +1778,147 @@ mod tests {
     }
 
     const REMERGE: f32 = crate::REMERGE_LINK;
+
+    /// A report of `disease` in `country` (each mentioned `n` times), naming `other` once.
+    fn outbreak_doc(id: &str, disease: &str, country: &str, other: &str, n: f32) -> DocFeatures {
+        let mut entities = vec![
+            (format!("c:{country}"), n),
+            (format!("c:{other}"), 1.0),
+            (format!("d:{disease}"), n),
+        ];
+        entities.sort_by(|a, b| a.0.cmp(&b.0));
+        DocFeatures {
+            id: id.into(),
+            terms: ["outbreak", "cases", "deaths", "ministry", "health", id]
+                .iter()
+                .map(|t| (t.to_string(), 1.0))
+                .collect(),
+            entities,
+            diseases: vec![disease.into()],
+            countries: vec![country.into(), other.into()],
+            ..DocFeatures::default()
+        }
+    }
+
+    #[test]
+    fn an_events_outbreak_is_its_dominant_disease_and_country() {
+        let mut e = EventProfile::of(&outbreak_doc("a", "cholera", "UG", "KE", 6.0));
+        assert_eq!(e.outbreak(0.1), (Some("cholera"), Some("UG")));
+        e.add(&outbreak_doc("b", "cholera", "UG", "TZ", 4.0));
+        assert_eq!(e.outbreak(0.1), (Some("cholera"), Some("UG")));
+        // A tie at the top is no identity.
+        let mut tie = EventProfile::of(&outbreak_doc("c", "cholera", "UG", "KE", 1.0));
+        assert_eq!(tie.outbreak(0.1), (Some("cholera"), None));
+        // A disease one member of many names in passing is none either.
+        let mut news = EventProfile::default();
+        for i in 0..20 {
+            news.add(&doc(&format!("n{i}"), &["storm", "coast"]));
+        }
+        news.add(&DocFeatures {
+            entities: vec![
+                ("d:ppr".into(), 1.0),
+                ("p:1".into(), 1.0),
+                ("p:2".into(), 1.0),
+            ],
+            ..doc("p", &["storm"])
+        });
+        assert_eq!(news.outbreak(0.1), (None, None));
+        assert_eq!(news.outbreak(0.001).0, Some("ppr"));
+        tie.merge(&e);
+        assert_eq!(tie.outbreak(0.1), (Some("cholera"), Some("UG")));
+    }
+
+    #[test]
+    fn the_merge_side_keeps_outbreaks_apart() {
+        let c = Clusterer::new(Params::default().remerging(), DfTable::new());
+        let of = |id, d, country| EventProfile::of(&outbreak_doc(id, d, country, "ZZ", 5.0));
+        let uganda = of("a", "cholera", "UG");
+        assert!(!c.apart(&uganda, &of("b", "cholera", "UG")));
+        assert!(c.apart(&uganda, &of("c", "cholera", "KH")));
+        assert!(c.apart(&uganda, &of("d", "ebola", "UG")));
+        // A report of a disease without a country of its own, or news of no disease: apart
+        // from an outbreak; news and news: not.
+        let mut roundup = EventProfile::of(&outbreak_doc("e", "cholera", "UG", "KH", 1.0));
+        roundup.entities.retain(|(k, _)| !k.starts_with("c:"));
+        assert!(c.apart(&uganda, &roundup));
+        let news = EventProfile::of(&doc("f", &["storm"]));
+        assert!(c.apart(&uganda, &news));
+        assert!(!c.apart(&news, &EventProfile::of(&doc("g", &["storm"]))));
+        // Off: nothing is kept apart.
+        let off = Clusterer::new(
+            Params {
+                remerge_outbreak: 0.0,
+                ..Params::default().remerging()
+            },
+            DfTable::new(),
+        );
+        assert!(!off.apart(&uganda, &of("c", "cholera", "KH")));
+        assert!(
+            c.remerge_candidates(&uganda, &[("kh", &of("c", "cholera", "KH"))])
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn events_too_few_to_cut_need_a_close_link_to_be_examined_as_one() {
+        let c = Clusterer::new(Params::default().remerging(), DfTable::new());
+        let a = EventProfile::of(&doc("a", &["storm", "coast", "power", "school"]));
+        let b = EventProfile::of(&doc("b", &["storm", "bridge", "river", "train"]));
+        let link = c.link(&a, &b);
+        assert!(
+            (crate::REMERGE_LINK..crate::REMERGE_SMALL_LINK).contains(&link),
+            "{link}"
+        );
+        // Two reports are too few to cut: not examined at this linkage.
+        assert!(c.remerge_candidates(&a, &[("b", &b)]).is_empty());
+        let loose = Clusterer::new(
+            Params {
+                remerge_small_link: 0.0,
+                ..Params::default().remerging()
+            },
+            DfTable::new(),
+        );
+        assert_eq!(loose.remerge_candidates(&a, &[("b", &b)]), vec!["b"]);
+        // With enough members to be cut, `remerge_link` alone decides.
+        let mut many = b.clone();
+        for i in 0..7 {
+            many.add(&doc(
+                &format!("b{i}"),
+                &["storm", "bridge", "river", "train"],
+            ));
+        }
+        assert!(c.link(&a, &many) >= crate::REMERGE_LINK);
+        assert_eq!(c.remerge_candidates(&a, &[("m", &many)]), vec!["m"]);
+    }
+
+    #[test]
+    fn cholera_in_two_countries_is_not_merged_on_examination() {
+        // Reports that each open an event (no joins): the merge examination gathers those of
+        // one outbreak and, with the outbreak identity, not those of another country (without
+        // it, six like reports are one event to the examination).
+        let docs: Vec<(DocFeatures, Cues)> = (0..6)
+            .map(|i| {
+                let country = if i % 2 == 0 { "UG" } else { "KH" };
+                let d = outbreak_doc(&format!("r{i}"), "cholera", country, "ZZ", 5.0);
+                (d, Cues::default())
+            })
+            .collect();
+        let labels = |p: Params| {
+            let (events, _) = events_of(p, &docs);
+            (0..6)
+                .map(|k| events.event_of(k).unwrap())
+                .collect::<Vec<_>>()
+        };
+        let kept = labels(apart_params(REMERGE));
+        assert!(kept[0] == kept[2] && kept[2] == kept[4], "{kept:?}");
+        assert!(kept[1] == kept[3] && kept[3] == kept[5], "{kept:?}");
+        assert_ne!(kept[0], kept[1], "{kept:?}");
+        let joined = labels(Params {
+            remerge_outbreak: 0.0,
+            ..apart_params(REMERGE)
+        });
+        assert!(joined.iter().all(|&e| e == joined[0]), "{joined:?}");
+    }
 
     #[test]
     fn a_document_that_links_two_events_merges_them() {

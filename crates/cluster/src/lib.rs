@@ -68,6 +68,17 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// alone, half B held out (see the README).
 pub const REMERGE_LINK: f32 = 0.05;
 
+/// [`Params::remerge_outbreak`] of [`Params::remerging`]: a member's unit entity vector gives
+/// the disease a WHO DON report is about 0.42 (median; 0.23 at the 5th percentile), a disease
+/// one member of twenty names in passing 0.01 per member; ECB+ half A reads the same from
+/// 0.05 to 0.15 (see the README).
+pub const REMERGE_OUTBREAK: f32 = 0.1;
+
+/// [`Params::remerge_small_link`] of [`Params::remerging`]: the middle of the range (0.35–0.6)
+/// where every set and order reads the same; ECB+ half A reads 0.963 at ≤ 0.3 and 0.961 there,
+/// NewsWCL50 1.000 there and 0.947–0.967 at 0.15–0.3 (see the README).
+pub const REMERGE_SMALL_LINK: f32 = 0.4;
+
 /// Weights and thresholds, tuned on the ECB+ odd topics, NewsWCL50 and WikiRef220 (the split
 /// pass's spectral test on half of the ECB+ topics only; the split threshold and the
 /// incremental cue parameters on both halves, each reported on the other; see the README).
@@ -150,6 +161,19 @@ pub struct Params {
     /// ([`Clusterer::split_event`] of both events' members): no split accepted, they merge;
     /// a split accepted, the two events take the two parts (0: off).
     pub remerge_link: f32,
+    /// Merge side: the weight per member a disease or country needs in an event's entity sums
+    /// to be its dominant one ([`EventProfile::outbreak`]); two events that are not one
+    /// outbreak (one disease in one country) are then never examined as one
+    /// ([`Clusterer::apart`]; 0: no such test; [`Params::remerging`] sets
+    /// [`REMERGE_OUTBREAK`]).
+    pub remerge_outbreak: f32,
+    /// Merge side: the average linkage ([`Clusterer::link`]) two events whose originals
+    /// together are too few for the split pass to cut (fewer than 2 × `split_min`) need to be
+    /// examined as one, in place of `remerge_link` when higher: such an examination cannot
+    /// tell them apart, so it would merge whatever links at `remerge_link` (in a shuffled
+    /// order, the interleaved reports of several events snowball into one). [`Params::remerging`]
+    /// sets [`REMERGE_SMALL_LINK`].
+    pub remerge_small_link: f32,
 }
 
 impl Params {
@@ -163,11 +187,15 @@ impl Params {
     }
 
     /// [`Params::resplitting`] with the merge side of the re-examination on
-    /// ([`Params::remerge_link`] at [`REMERGE_LINK`]). Not what `ingest` runs (see the README:
-    /// on the WHO DON reports it merges outbreaks of one disease in several countries).
+    /// ([`Params::remerge_link`] at [`REMERGE_LINK`]), kept to one outbreak
+    /// ([`Params::remerge_outbreak`] at [`REMERGE_OUTBREAK`]) and, for events too small to be
+    /// cut, to close links ([`Params::remerge_small_link`] at [`REMERGE_SMALL_LINK`]). What
+    /// `ingest` runs (the consolidation engine's default).
     pub fn remerging(&self) -> Params {
         Params {
             remerge_link: REMERGE_LINK,
+            remerge_outbreak: REMERGE_OUTBREAK,
+            remerge_small_link: REMERGE_SMALL_LINK,
             ..self.resplitting()
         }
     }
@@ -201,6 +229,8 @@ impl Default for Params {
             resplit_order: 0.2,
             resplit_refine: true,
             remerge_link: 0.0,
+            remerge_outbreak: 0.0,
+            remerge_small_link: 0.0,
         }
     }
 }

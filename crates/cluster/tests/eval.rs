@@ -57,10 +57,11 @@ fn batch_beats_the_baseline_on_every_dev_set() {
         let inc = b3(&labels, &ds.gold).f1;
         assert!(inc >= floor, "{} incr-resplit B3 F1 {inc:.3}", ds.name);
     }
-    // With its merge side too (`remerge_link`, two events examined as one): 0.954, 0.947 and
-    // 0.901 (NewsWCL50 loses two of its five-report events to one: ten reports are too few for
-    // the split pass to cut, so the examination merges them).
-    for (ds, floor) in sets.iter().zip([0.95, 0.94, 0.89]) {
+    // With its merge side too (`remerging`: two events examined as one, kept to one outbreak,
+    // and events too few to be cut examined only at a close link): 0.953, 1.000 and 0.938
+    // (0.954, 0.947 and 0.901 before the small-event link: NewsWCL50 lost two of its
+    // five-report events to one, too few for the split pass to cut).
+    for (ds, floor) in sets.iter().zip([0.95, 0.99, 0.93]) {
         let params = Params::default().remerging();
         let labels = eval::incremental_cued(&ds.docs, Some(&ds.cues), &params);
         let inc = b3(&labels, &ds.gold).f1;

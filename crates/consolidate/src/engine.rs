@@ -81,10 +81,11 @@ pub struct Consolidator {
     /// Days without a report of a disease × country after which an event there is new.
     pub new_event_days: i64,
     /// The clusterer's thresholds and weights: by default [`epiwire_cluster::Params`] with
-    /// the re-examination that can split an event ([`epiwire_cluster::Params::resplitting`]):
-    /// measured through this engine (`epiwire eval clustering`, rows `engine` and
-    /// `engine-resplit`), B³ F1 ECB+ 0.861 → 0.913 (halves A 0.899 → 0.920, B 0.851 → 0.885),
-    /// NewsWCL50 0.824 → 1.000, WikiRef220 0.802 → 0.802.
+    /// the re-examination that can split an event and merge two
+    /// ([`epiwire_cluster::Params::remerging`]): measured through this engine (`epiwire eval
+    /// clustering`, rows `engine`, `engine-resplit`, `engine-remerge`), B³ F1 ECB+ 0.861 →
+    /// 0.913 → 0.953 (halves A 0.899 → 0.920 → 0.961, B 0.851 → 0.885 → 0.945), NewsWCL50
+    /// 0.824 → 1.000 → 1.000, WikiRef220 0.802 → 0.802 → 0.938.
     pub params: epiwire_cluster::Params,
 }
 
@@ -93,7 +94,7 @@ impl Default for Consolidator {
         Consolidator {
             batch: 256,
             new_event_days: 30,
-            params: epiwire_cluster::Params::default().resplitting(),
+            params: epiwire_cluster::Params::default().remerging(),
         }
     }
 }

@@ -1058,6 +1058,28 @@ fn ecb_events_remerge_as_the_reference() {
     engine_equals_reference(&docs, &params, &want);
 }
 
+/// On WHO DON reports, with the merge side kept to one outbreak (`Params::remerging`: events
+/// examined as one only when they are one disease in one country, `remerge_outbreak`), the
+/// engine's partition is the reference's, and differs from the one without that test (which
+/// joins cholera events of several countries through roundup reports).
+#[test]
+fn who_don_events_remerge_as_the_reference() {
+    let Some(docs) = who_don(200) else {
+        eprintln!("SKIPPED: ../shared/data/who-don not found");
+        return;
+    };
+    let params = epiwire_cluster::Params::default().remerging();
+    let want = reference_partition(&docs, &params);
+    let ungated = epiwire_cluster::Params {
+        remerge_outbreak: 0.0,
+        ..params.clone()
+    };
+    let loose = reference_partition(&docs, &ungated);
+    assert_ne!(want, loose);
+    assert!(want.len() > loose.len(), "{} {}", want.len(), loose.len());
+    engine_equals_reference(&docs, &params, &want);
+}
+
 /// A run with re-examinations killed between batches resumes to the same events, members and
 /// series as an uninterrupted run.
 #[test]
