@@ -12,6 +12,8 @@
 //! `SHOW=n` prints the n events holding the most title topics, with their topics.
 #![allow(clippy::print_stdout)]
 
+mod support;
+
 use std::collections::BTreeMap;
 
 use epiwire_cluster::{Cues, DocFeatures, Params, b3, eval};
@@ -33,34 +35,6 @@ fn topic(title: &str) -> String {
         .min()
         .unwrap_or(t.len());
     t[..cut].trim().to_string()
-}
-
-/// Sets a numeric or boolean field of `p` by name (as `examples/incr.rs`).
-fn set_field(p: &mut Params, field: &str, v: f64) -> bool {
-    let Ok(mut json) = serde_json::to_value(&*p) else {
-        return false;
-    };
-    let Some(obj) = json.as_object_mut() else {
-        return false;
-    };
-    let Some(old) = obj.get(field) else {
-        return false;
-    };
-    let new = if old.is_u64() || old.is_i64() {
-        serde_json::Value::from(v.round() as i64)
-    } else if old.is_boolean() {
-        serde_json::Value::from(v != 0.0)
-    } else {
-        serde_json::Value::from(v)
-    };
-    obj.insert(field.to_string(), new);
-    match serde_json::from_value(json) {
-        Ok(q) => {
-            *p = q;
-            true
-        }
-        Err(_) => false,
-    }
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -102,7 +76,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for (label, p) in &grid {
             for v in vs.split(',').filter_map(|x| x.parse::<f64>().ok()) {
                 let mut q = p.clone();
-                if set_field(&mut q, &field, v) {
+                if support::set_field(&mut q, &field, v) {
                     next.push((format!("{label}{field}={v} "), q));
                 }
             }

@@ -11,6 +11,8 @@
 //! `<temp dir>/epiwire-cluster-incr.json`; delete it after an annotation change).
 #![allow(clippy::print_stdout)]
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -59,34 +61,6 @@ fn shuffle(ds: &mut Dataset, seed: u64) {
     ds.docs = order.iter().map(|&i| ds.docs[i].clone()).collect();
     ds.cues = order.iter().map(|&i| ds.cues[i].clone()).collect();
     ds.gold = order.iter().map(|&i| ds.gold[i].clone()).collect();
-}
-
-fn set_field(p: &mut Params, field: &str, v: f64) -> bool {
-    let mut json = match serde_json::to_value(&*p) {
-        Ok(j) => j,
-        Err(_) => return false,
-    };
-    let Some(obj) = json.as_object_mut() else {
-        return false;
-    };
-    let Some(old) = obj.get(field) else {
-        return false;
-    };
-    let new = if old.is_u64() || old.is_i64() {
-        serde_json::Value::from(v.round() as i64)
-    } else if old.is_boolean() {
-        serde_json::Value::from(v != 0.0)
-    } else {
-        serde_json::Value::from(v)
-    };
-    obj.insert(field.to_string(), new);
-    match serde_json::from_value(json) {
-        Ok(q) => {
-            *p = q;
-            true
-        }
-        Err(_) => false,
-    }
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -147,7 +121,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for (label, p) in &grid {
             for v in vals.split(',').filter_map(|x| x.parse::<f64>().ok()) {
                 let mut q = p.clone();
-                if !set_field(&mut q, &field, v) {
+                if !support::set_field(&mut q, &field, v) {
                     return Err(format!("no numeric Params field {field}").into());
                 }
                 next.push((format!("{label} {field}={v}"), q));

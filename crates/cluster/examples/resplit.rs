@@ -16,7 +16,6 @@ use epiwire_cluster::{
     Action, Clusterer, Cues, DfTable, DocFeatures, EventProfile, Params, b3, split,
 };
 
-#[allow(dead_code)] // this example reads the cache itself and uses only the halves
 mod support;
 use support::Cached;
 

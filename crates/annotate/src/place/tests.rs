@@ -524,17 +524,12 @@ fn jumping_scan_equals_the_bytewise_scan() {
     .collect();
     texts.push(seed("000"));
     texts.push(seed("004"));
-    if let Ok(data) = std::fs::read_to_string(shared("data/who-don/dons-1996-2012.jsonl")) {
-        for l in data.lines().step_by(3) {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            texts.push(
-                v["text"]
-                    .as_str()
-                    .unwrap_or("")
-                    .replace(['\n', '\r', '\t'], " "),
-            );
-        }
-    }
+    texts.extend(
+        don_texts()
+            .iter()
+            .step_by(3)
+            .map(|t| t.replace(['\n', '\r', '\t'], " ")),
+    );
     for t in &texts {
         // Every suffix start of the short texts too (windows at every alignment).
         assert_eq!(g.scan(t, &Tokens::new(t).toks), scan_bytewise(g, t), "{t}");
@@ -549,6 +544,19 @@ fn jumping_scan_equals_the_bytewise_scan() {
             );
         }
     }
+}
+
+/// The WHO DON dev texts, when `../shared` is there (empty otherwise).
+fn don_texts() -> Vec<String> {
+    let Ok(data) = std::fs::read_to_string(shared("data/who-don/dons-1996-2012.jsonl")) else {
+        return Vec::new();
+    };
+    data.lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["text"].as_str().unwrap_or("").to_string()
+        })
+        .collect()
 }
 
 /// Line breaks and tabs inside a name match as spaces: the scan of a text equals the bytewise
@@ -566,12 +574,7 @@ fn line_breaks_scan_as_spaces() {
     .collect();
     texts.push(seed("000"));
     texts.push(seed("004"));
-    if let Ok(data) = std::fs::read_to_string(shared("data/who-don/dons-1996-2012.jsonl")) {
-        for l in data.lines() {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            texts.push(v["text"].as_str().unwrap_or("").to_string());
-        }
-    }
+    texts.extend(don_texts());
     for t in &texts {
         let spaced = t.replace(['\n', '\r', '\t'], " ");
         assert_eq!(

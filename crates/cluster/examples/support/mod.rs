@@ -1,7 +1,11 @@
-//! What the cluster diagnostics share (`recheck`, `mergecheck`, `resplit`): the feature cache
-//! the `incr` example writes, and the choice of one of its sets.
+//! What the cluster diagnostics share (`recheck`, `mergecheck`, `resplit`, `incr`, `dontopics`):
+//! the feature cache the `incr` example writes, the choice of one of its sets, and setting a
+//! parameter by name.
 
-use epiwire_cluster::{Cues, DocFeatures};
+// Each example compiles this module on its own and uses only part of it.
+#![allow(dead_code)]
+
+use epiwire_cluster::{Cues, DocFeatures, Params};
 
 /// One set of the cache: its name, each document's features and cues, and its gold event.
 pub type Cached = (String, Vec<DocFeatures>, Vec<Cues>, Vec<String>);
@@ -43,4 +47,33 @@ pub fn load_set() -> Result<Set, Box<dyn std::error::Error>> {
     }
     let (_, d, c, g) = sets.get(which - 2).ok_or("SET names no set of the cache")?;
     Ok((d.clone(), c.clone(), g.clone()))
+}
+
+/// Sets a numeric or boolean field of `p` by name (its serde name); false when `p` has no such
+/// field or the value does not fit it.
+pub fn set_field(p: &mut Params, field: &str, v: f64) -> bool {
+    let Ok(mut json) = serde_json::to_value(&*p) else {
+        return false;
+    };
+    let Some(obj) = json.as_object_mut() else {
+        return false;
+    };
+    let Some(old) = obj.get(field) else {
+        return false;
+    };
+    let new = if old.is_u64() || old.is_i64() {
+        serde_json::Value::from(v.round() as i64)
+    } else if old.is_boolean() {
+        serde_json::Value::from(v != 0.0)
+    } else {
+        serde_json::Value::from(v)
+    };
+    obj.insert(field.to_string(), new);
+    match serde_json::from_value(json) {
+        Ok(q) => {
+            *p = q;
+            true
+        }
+        Err(_) => false,
+    }
 }
