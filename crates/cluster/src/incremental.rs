@@ -102,6 +102,16 @@ fn add_into(
     *into = v;
 }
 
+/// [`add_into`] as a merge of two lists sorted by key without repeats
+/// ([`vector::merge_into`], the same sums and the same cut to the bit), else [`add_into`].
+fn add_sorted(into: &mut Vec<(String, f32)>, from: Vec<(String, f32)>, keep: usize) {
+    if vector::strictly_sorted(into) && vector::strictly_sorted(&from) {
+        vector::merge_into(into, from, keep);
+    } else {
+        add_into(into, from, keep);
+    }
+}
+
 fn union_into(into: &mut Vec<String>, from: &[String]) {
     into.extend(from.iter().cloned());
     into.sort();
@@ -130,8 +140,17 @@ impl EventProfile {
         p
     }
 
-    /// Adds a member.
+    /// Adds a member. Through [`vector::add_to_profile`] (sorted merges, the same profile to
+    /// the bit as [`EventProfile::add_by_map`], the reference, which it falls back to when an
+    /// input is not sorted by key).
     pub fn add(&mut self, doc: &DocFeatures) {
+        vector::add_to_profile(self, doc);
+    }
+
+    /// [`EventProfile::add`] through hash maps and sorts: the reference that the sorted merge
+    /// of [`vector::add_to_profile`] equals to the bit (tests hold them equal), and what it
+    /// does with input that is not sorted by key.
+    pub fn add_by_map(&mut self, doc: &DocFeatures) {
         let unit = Sparse::normalized(
             vector::term_counts(doc, Params::default().title_weight)
                 .into_iter()
@@ -169,7 +188,7 @@ impl EventProfile {
     /// Adds a member's names and years alone (the rest of the member added by
     /// [`EventProfile::add`] or an equal update); `add` then `add_names` is [`EventProfile::add_cued`].
     pub fn add_names(&mut self, cues: &Cues) {
-        add_into(&mut self.names, unit_names(cues).0, PROFILE_NAMES);
+        add_sorted(&mut self.names, unit_names(cues).0, PROFILE_NAMES);
     }
 
     /// Adds a near-duplicate of a member ([`Decision::duplicate_of`]): the same story, so its
@@ -226,18 +245,14 @@ impl EventProfile {
 
     /// Takes in another event (both describe one event).
     pub fn merge(&mut self, other: &EventProfile) {
-        add_into(&mut self.terms, other.terms.iter().cloned(), PROFILE_TERMS);
-        add_into(
-            &mut self.entities,
-            other.entities.iter().cloned(),
-            PROFILE_ENTITIES,
-        );
+        add_sorted(&mut self.terms, other.terms.clone(), PROFILE_TERMS);
+        add_sorted(&mut self.entities, other.entities.clone(), PROFILE_ENTITIES);
         union_into(&mut self.diseases, &other.diseases);
         union_into(&mut self.countries, &other.countries);
         self.first = min_day(self.first.take(), other.first.as_ref());
         self.last = max_day(self.last.take(), other.last.as_ref());
         if !other.names.is_empty() {
-            add_into(&mut self.names, other.names.iter().cloned(), PROFILE_NAMES);
+            add_sorted(&mut self.names, other.names.clone(), PROFILE_NAMES);
         }
         self.signatures.extend(other.signatures.iter().cloned());
         let extra = self.signatures.len().saturating_sub(PROFILE_SIGNATURES);
@@ -491,13 +506,12 @@ impl Clusterer {
     /// its cohesion `|sum| / members` (1 for one member; the root of the members' average
     /// pairwise cosine for many).
     fn direction(&self, sum: &[(String, f32)], members: u32) -> (Sparse, f32) {
-        let norm = sum.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         let weighted = Sparse::normalized(
             sum.iter()
                 .map(|(t, w)| (t.clone(), w * self.df.idf(t)))
                 .collect(),
         );
-        (weighted, norm / members.max(1) as f32)
+        (weighted, cohesion(sum, members))
     }
 
     /// The average linkage among an event's members (two or more), estimated like
@@ -544,20 +558,26 @@ impl Clusterer {
 
     /// [`Clusterer::link`] of `a`, whose [`Clusterer::directions`] are `da`, with `b`: the same
     /// figure to the bit.
+    ///
+    /// `b`'s directions are not built: the cosine of `a`'s with them is [`cosine_weighted`] of
+    /// `a`'s with `b`'s sums weighted by idf (the same to the bit, without copying its keys).
     fn link_from(&self, da: &Directions, a: &EventProfile, b: &EventProfile) -> f32 {
         let (wa, ca) = &da.terms;
         let (ea, cea) = &da.entities;
-        let (wb, cb) = self.direction(&b.terms, b.members);
-        let (eb, ceb) = self.direction(&b.entities, b.members);
-        let mut s =
-            wa.cosine(&wb) * ca * cb + self.params.entity_weight * ea.cosine(&eb) * cea * ceb;
+        let idf = |k: &str, w: f32| w * self.df.idf(k);
+        let (cb, ceb) = (
+            cohesion(&b.terms, b.members),
+            cohesion(&b.entities, b.members),
+        );
+        let mut s = cosine_weighted(wa, &b.terms, idf) * ca * cb
+            + self.params.entity_weight * cosine_weighted(ea, &b.entities, idf) * cea * ceb;
         let w = self.params.cue_weight;
         if let Some((na, cna)) = &da.names
             && w > 0.0
             && !b.names.is_empty()
         {
-            let (nb, cnb) = self.direction(&b.names, b.members);
-            s = (1.0 - w) * s + w * na.cosine(&nb) * cna * cnb;
+            let cnb = cohesion(&b.names, b.members);
+            s = (1.0 - w) * s + w * cosine_weighted(na, &b.names, idf) * cna * cnb;
         }
         s *= date_gap_factor(a, b, &self.params);
         s *= disease_factor(&a.diseases, &b.diseases, &self.params);
@@ -864,6 +884,12 @@ fn pair_average(sum: &[(String, f32)], members: u32) -> f32 {
     let n = members.max(2) as f32;
     let c2 = sum.iter().map(|(_, w)| w * w).sum::<f32>() / (n * n);
     ((n * c2 - 1.0) / (n - 1.0)).max(0.0)
+}
+
+/// The cohesion of a centroid, a sum of `members` members' unit vectors: `|sum| / members` (1
+/// for one member; the root of the members' average pairwise cosine for many).
+fn cohesion(sum: &[(String, f32)], members: u32) -> f32 {
+    sum.iter().map(|(_, w)| w * w).sum::<f32>().sqrt() / members.max(1) as f32
 }
 
 /// An event's idf-weighted unit directions and cohesions ([`Clusterer::directions`]).

@@ -95,7 +95,7 @@ pub fn entities(doc: &DocFeatures, df: &DfTable) -> Sparse {
 }
 
 /// Strictly increasing keys (sorted, no repeats).
-fn strictly_sorted(items: &[(String, f32)]) -> bool {
+pub(crate) fn strictly_sorted(items: &[(String, f32)]) -> bool {
     items.is_sorted_by(|a, b| a.0 < b.0)
 }
 
@@ -117,7 +117,7 @@ fn normalized_sorted(mut items: Vec<(String, f32)>) -> Vec<(String, f32)> {
 /// `keep` heaviest: what `EventProfile::add` does through a hash map, as a merge of two sorted
 /// lists. Each sum is the one the map makes (`into`'s weight plus `from`'s, or `from`'s alone),
 /// so the result is the same to the bit.
-fn merge_into(into: &mut Vec<(String, f32)>, from: Vec<(String, f32)>, keep: usize) {
+pub(crate) fn merge_into(into: &mut Vec<(String, f32)>, from: Vec<(String, f32)>, keep: usize) {
     let old = std::mem::take(into);
     let mut out: Vec<(String, f32)> = Vec::with_capacity(old.len() + from.len());
     let mut a = old.into_iter().peekable();
@@ -180,10 +180,10 @@ fn union_sorted(into: &mut Vec<String>, from: &[String]) {
     into.dedup();
 }
 
-/// Adds a member to an event profile: the same profile as [`EventProfile::add`], to the bit,
+/// Adds a member to an event profile: the same profile as [`EventProfile::add_by_map`], to the bit,
 /// without its hash maps and sorts when the document's terms and entities and the profile's
 /// centroids are sorted by key without repeats (as [`DocFeatures::from_document`] and
-/// [`EventProfile`] keep them); otherwise it is [`EventProfile::add`].
+/// [`EventProfile`] keep them); otherwise it is [`EventProfile::add_by_map`].
 pub fn add_to_profile(profile: &mut EventProfile, doc: &DocFeatures) {
     let sorted = strictly_sorted(&doc.terms)
         && strictly_sorted(&doc.title_terms)
@@ -195,7 +195,7 @@ pub fn add_to_profile(profile: &mut EventProfile, doc: &DocFeatures) {
         && profile.diseases.is_sorted_by(|a, b| a < b)
         && profile.countries.is_sorted_by(|a, b| a < b);
     if !sorted {
-        profile.add(doc);
+        profile.add_by_map(doc);
         return;
     }
     // term_counts: body counts, plus title counts times the title weight, per term.
@@ -353,7 +353,7 @@ mod tests {
         for seed in 0..60 {
             let d = doc(seed, 40 + (seed as usize * 7) % 120);
             add_to_profile(&mut fast, &d);
-            reference.add(&d);
+            reference.add_by_map(&d);
             assert_eq!(bits(&fast), bits(&reference), "after {seed}");
         }
         assert_eq!(reference.terms.len(), PROFILE_TERMS);
@@ -362,7 +362,7 @@ mod tests {
         let mut d = doc(99, 30);
         d.terms.reverse();
         add_to_profile(&mut fast, &d);
-        reference.add(&d);
+        reference.add_by_map(&d);
         assert_eq!(bits(&fast), bits(&reference));
     }
 }

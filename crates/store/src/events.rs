@@ -607,7 +607,10 @@ fn encode_count(out: &mut Vec<u8>, key: &str, n: u32) {
 
 /// Reads a document-frequency log blob into `df` (a later count of a key replaces an earlier
 /// one).
-fn decode_counts(mut blob: &[u8], df: &mut std::collections::HashMap<String, u32>) -> Result<()> {
+fn decode_counts<S: std::hash::BuildHasher>(
+    mut blob: &[u8],
+    df: &mut std::collections::HashMap<String, u32, S>,
+) -> Result<()> {
     let corrupt = || Error::Corrupt {
         seq: 0,
         reason: "consolidation df: truncated or invalid counts".into(),
