@@ -1465,6 +1465,99 @@ mod tests {
         assert!((c.link(&both, &both) - 0.5).abs() < 1e-5);
     }
 
+    /// Pseudo-random centroid sums, sorted by key without repeats, with keys shared between
+    /// calls (so that sums meet) and more of them than a profile keeps.
+    fn sums(seed: u64, n: usize) -> Vec<(String, f32)> {
+        let mut x = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let mut v: Vec<(String, f32)> = (0..n)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                (
+                    format!("k{}", (x >> 33) % 700),
+                    ((x >> 40) % 1000) as f32 / 997.0 + 0.001,
+                )
+            })
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v.dedup_by(|a, b| a.0 == b.0);
+        v
+    }
+
+    fn bits(v: &[(String, f32)]) -> Vec<(String, u32)> {
+        v.iter().map(|(k, w)| (k.clone(), w.to_bits())).collect()
+    }
+
+    #[test]
+    fn add_sorted_equals_the_hash_map_sum_to_the_bit() {
+        for keep in [PROFILE_NAMES, PROFILE_TERMS, 3] {
+            let (mut fast, mut reference) = (Vec::new(), Vec::new());
+            for seed in 0..40 {
+                let from = sums(seed, 50 + (seed as usize * 37) % 300);
+                add_sorted(&mut fast, from.clone(), keep);
+                add_into(&mut reference, from, keep);
+                assert_eq!(bits(&fast), bits(&reference), "keep {keep}, after {seed}");
+            }
+            assert_eq!(fast.len(), keep);
+        }
+        // Unsorted input takes the hash map itself.
+        let (mut fast, mut reference) = (sums(1, 80), sums(1, 80));
+        let mut from = sums(2, 80);
+        from.reverse();
+        add_sorted(&mut fast, from.clone(), 30);
+        add_into(&mut reference, from, 30);
+        assert_eq!(bits(&fast), bits(&reference));
+    }
+
+    #[test]
+    fn link_from_equals_the_link_of_built_directions_to_the_bit() {
+        let docs: Vec<(DocFeatures, Cues)> = (0..12)
+            .map(|i| {
+                let words: Vec<String> = (0..30)
+                    .map(|j| format!("w{}", (i * 7 + j * 3) % 45))
+                    .collect();
+                let names: Vec<String> = (0..4).map(|j| format!("N{}", (i + j) % 9)).collect();
+                let w: Vec<&str> = words.iter().map(String::as_str).collect();
+                let n: Vec<&str> = names.iter().map(String::as_str).collect();
+                cued(&format!("d{i}"), &w, &n)
+            })
+            .collect();
+        let mut c = Clusterer::new(cued_params(), DfTable::new());
+        let (mut a, mut b) = (EventProfile::default(), EventProfile::default());
+        for (i, (f, q)) in docs.iter().enumerate() {
+            c.observe_cued(f, Some(q));
+            if i % 3 == 0 {
+                a.add_cued(f, Some(q))
+            } else {
+                b.add_cued(f, Some(q))
+            }
+        }
+        // What link_from computed before: b's directions built.
+        let reference = |a: &EventProfile, b: &EventProfile| {
+            let da = c.directions(a);
+            let (wb, cb) = c.direction(&b.terms, b.members);
+            let (eb, ceb) = c.direction(&b.entities, b.members);
+            let mut s = da.terms.0.cosine(&wb) * da.terms.1 * cb
+                + c.params.entity_weight * da.entities.0.cosine(&eb) * da.entities.1 * ceb;
+            let w = c.params.cue_weight;
+            if let Some((na, cna)) = &da.names
+                && w > 0.0
+                && !b.names.is_empty()
+            {
+                let (nb, cnb) = c.direction(&b.names, b.members);
+                s = (1.0 - w) * s + w * na.cosine(&nb) * cna * cnb;
+            }
+            s * date_gap_factor(a, b, &c.params)
+                * disease_factor(&a.diseases, &b.diseases, &c.params)
+        };
+        for (x, y) in [(&a, &b), (&b, &a), (&a, &a)] {
+            let link = c.link(x, y);
+            assert!(link > 0.0);
+            assert_eq!(link.to_bits(), reference(x, y).to_bits());
+        }
+    }
+
     fn cued(id: &str, words: &[&str], names: &[&str]) -> (DocFeatures, Cues) {
         let mut terms: Vec<&str> = words.to_vec();
         terms.push(id);
