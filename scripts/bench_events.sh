@@ -12,13 +12,16 @@
 #        the last pages whose reports are already stored, so the two are different documents.
 #   date all 4,535 documents in one ingest in publication-date order (the report of a day
 #        before its page): each report is its own one-line JSONL file and each page a link,
-#        named by date in one directory (ingest reads a directory in name order). The first
+#        named by position in one directory (ingest reads a directory in name order). The first
 #        thousand (1996 - 2001) are 473 reports and 527 pages, the last (Nov 2012 - 2020) 7
 #        and 993: alike in kind, each mostly new to the store.
+#   shuffle  the same 4,535 in one ingest in a seeded random order (SEED, default 1): the
+#        first and the last thousand are drawn from the same mix of years and kinds, so the
+#        two differ only by the store they meet.
 #
 # Environment: EPIWIRE (binary, default target/release/epiwire; copy it elsewhere to compare
 # builds while others rebuild), KEEP (a directory: the store and the log are kept there
-# instead of being deleted), EMPTY_VIEW=0 (skip the empty-store view), ORDER (above).
+# instead of being deleted), EMPTY_VIEW=0 (skip the empty-store view), ORDER and SEED (above).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-../shared/data}
@@ -38,27 +41,38 @@ tar -xJf "$data/who-don-html/DONs_full_pages.tar.xz" -C "$tmp/html"
 log="$out/log"
 case ${ORDER:-seq} in
     seq) inputs=("$data/who-don/dons-1996-2012.jsonl" "$tmp/html") ;;
-    date)
+    date | shuffle)
         mkdir -p "$tmp/bydate"
-        python3 - "$data" "$tmp/html/DONs" "$tmp/bydate" <<'PY'
-import csv, datetime, json, os, sys
-data, pages, out = sys.argv[1:]
-# "a" before "b": on one date the report comes before the page that retells it.
+        python3 - "$data" "$tmp/html/DONs" "$tmp/bydate" "$ORDER" "${SEED:-1}" <<'PY'
+import csv, datetime, json, os, random, sys
+data, pages, out, order, seed = sys.argv[1:]
+items = []  # (date, "a" report | "b" page, name, JSONL line | page path)
 with open(f"{data}/who-don/dons-1996-2012.jsonl", encoding="utf-8") as f:
     for line in f:
         rec = json.loads(line)
-        with open(f"{out}/{rec['date']}_a_{rec['id']}.jsonl", "w", encoding="utf-8") as g:
-            g.write(line)
+        items.append((rec["date"], "a", f"{rec['id']}.jsonl", line))
 with open(f"{data}/who-don-html/index_save.csv", encoding="utf-8") as f:
     for row in csv.DictReader(f):
         page = f"{pages}/{row['']}.html"
         if os.path.exists(page):
             day = datetime.datetime.strptime(row["date"].strip(), "%d %B %Y").date()
-            os.symlink(page, f"{out}/{day.isoformat()}_b_{int(row['']):05}.html")
+            items.append((day.isoformat(), "b", f"{int(row['']):05}.html", page))
+# By date, "a" before "b": on one date the report comes before the page that retells it.
+items.sort()
+if order == "shuffle":
+    random.Random(int(seed)).shuffle(items)
+for rank, (day, kind, name, what) in enumerate(items):
+    # The position first: ingest reads the directory in name order.
+    path = f"{out}/{rank:05}_{day}_{kind}_{name}"
+    if kind == "a":
+        with open(path, "w", encoding="utf-8") as g:
+            g.write(what)
+    else:
+        os.symlink(what, path)
 PY
         inputs=("$tmp/bydate")
         ;;
-    *) echo "ORDER must be seq or date" >&2; exit 2 ;;
+    *) echo "ORDER must be seq, date or shuffle" >&2; exit 2 ;;
 esac
 echo "order: ${ORDER:-seq}" | tee -a "$log"
 for input in "${inputs[@]}"; do
@@ -70,11 +84,13 @@ echo "events stored: $("$bin" events --data "$out/store" --format jsonl -n 10000
 # ingested again, alone, into an empty store (their CPU ms/doc there against at the end of the
 # full run). EMPTY_VIEW=0 skips it.
 if [[ ${EMPTY_VIEW:-1} != 0 ]]; then
-    last=$(python3 - "$out/store/epiwire.sqlite" <<'PY'
-import sqlite3, sys
+    last=$(python3 - "$out/store/epiwire.sqlite" "$tmp/bydate" <<'PY'
+import glob, os, sqlite3, sys
 c = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
-for (s,) in c.execute("SELECT source FROM documents ORDER BY seq DESC LIMIT 1000"):
-    print(s)
+for s, i in c.execute("SELECT source, id FROM documents ORDER BY seq DESC LIMIT 1000"):
+    # A JSONL record's source is its URL: its one-line file of the date order instead.
+    found = [s] if os.path.isfile(s) else glob.glob(f"{glob.escape(sys.argv[2])}/*_a_{glob.escape(i)}.jsonl")
+    print("\n".join(found))
 PY
 )
     mkdir -p "$tmp/last"

@@ -32,7 +32,7 @@ pub struct Session {
     /// `features`): drained into `features` before each batch, so that the documents committed
     /// while a run goes on find theirs too. (Drained only once per run, a consolidator that
     /// lagged behind the writer computed again the features of every document committed
-    /// after its run started: most of the documents at the end of a large ingest.)
+    /// after its run started.)
     pub inbox: Option<FeatureInbox>,
     /// The document frequencies at the end of the last run, with the watermark they hold at.
     df: Option<(u64, DfTable)>,
