@@ -20,7 +20,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow};
-use epiwire_consolidate::{Consolidator, Cues, DocFeatures, Session};
+use epiwire_consolidate::{Consolidator, Cues, DocFeatures, FeatureInbox, Session};
 use epiwire_sources::warc::ResumableWarc;
 use epiwire_sources::{Item, Options, read};
 use epiwire_store::{InputKey, NewDoc, SqliteStore, Store};
@@ -41,7 +41,8 @@ const FEATURES_WAITING: usize = 4096;
 /// from the writer to the consolidator: computed by the extraction workers, where the text
 /// already is, so the consolidation thread does not tokenise, scan for names and MinHash every
 /// document again.
-type Handoff = Arc<Mutex<HashMap<u64, (DocFeatures, Cues)>>>;
+/// The consolidator drains it before each of its batches ([`Session::inbox`]).
+type Handoff = FeatureInbox;
 
 fn lock_handoff(h: &Handoff) -> MutexGuard<'_, HashMap<u64, (DocFeatures, Cues)>> {
     // A poisoned lock only means the other thread panicked; the map is still usable.
@@ -188,13 +189,12 @@ fn spawn_consolidator(
             let consolidator = Consolidator::default();
             // Kept across runs: the document frequencies (not read again from the store at
             // every commit) and the features the workers computed.
-            let mut session = Session::default();
+            let mut session = Session::with_inbox(handoff);
             let mut grouped = Grouped::default();
             let cpu = CpuClock::now();
             loop {
                 let more = rx.recv().is_ok();
                 let started = Instant::now();
-                session.features.extend(lock_handoff(&handoff).drain());
                 let p = consolidator
                     .run_with(&mut store, &mut session, |_| {})
                     .context("cannot group the documents into events")?;

@@ -1,6 +1,7 @@
 //! The consolidation loop: pending documents → events, one batch per transaction.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use epiwire_cluster::incremental::name_key;
 use epiwire_cluster::{Action, Clusterer, Cues, DfTable, DocFeatures, EventProfile};
@@ -27,6 +28,12 @@ pub struct Session {
     /// [`Cues::from_document`] of the document as stored (a pair whose features name another
     /// document is ignored); entries are taken when their document is consolidated.
     pub features: HashMap<u64, (DocFeatures, Cues)>,
+    /// Where another thread hands over features and cues as it stores documents (pairs as in
+    /// `features`): drained into `features` before each batch, so that the documents committed
+    /// while a run goes on find theirs too. (Drained only once per run, a consolidator that
+    /// lagged behind the writer computed again the features of every document committed
+    /// after its run started.)
+    pub inbox: Option<FeatureInbox>,
     /// The document frequencies at the end of the last run, with the watermark they hold at.
     df: Option<(u64, DfTable)>,
     /// Profiles of stored events as this session last wrote or read them, valid with `df`
@@ -45,6 +52,29 @@ pub struct Session {
     /// re-examinations are on, and only for documents whose event can still be re-examined;
     /// bounded in bytes ([`crate::cache::MEMBER_FEATURES_BYTES`]).
     pub(crate) member_features: crate::cache::FeatureCache,
+}
+
+/// Features and cues of stored documents by sequence number, handed over from another thread
+/// ([`Session::inbox`]).
+pub type FeatureInbox = Arc<Mutex<HashMap<u64, (DocFeatures, Cues)>>>;
+
+impl Session {
+    /// A session whose features come from `inbox` as another thread stores documents.
+    pub fn with_inbox(inbox: FeatureInbox) -> Session {
+        Session {
+            inbox: Some(inbox),
+            ..Session::default()
+        }
+    }
+
+    /// Moves the pairs waiting in the inbox into `features`.
+    fn take_inbox(&mut self) {
+        if let Some(inbox) = &self.inbox {
+            // A poisoned lock only means the other thread panicked; the map is still usable.
+            let mut waiting = inbox.lock().unwrap_or_else(|e| e.into_inner());
+            self.features.extend(waiting.drain());
+        }
+    }
 }
 
 /// Most event profiles a [`Session`] keeps (a few MB); when passed, the cache starts over.
@@ -71,6 +101,9 @@ pub struct Progress {
     pub candidates: u64,
     /// Events that split in two on re-examination ([`epiwire_cluster::Params::resplit_from`]).
     pub splits: u64,
+    /// Documents whose features and cues the run computed itself (none were handed over in
+    /// [`Session::features`] or [`Session::inbox`]).
+    pub computed: u64,
 }
 
 /// Consolidates the documents a store holds into events, incrementally.
@@ -122,6 +155,20 @@ fn thread_cpu_ms() -> Option<f64> {
     let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     let ns: u64 = text.split_ascii_whitespace().next()?.parse().ok()?;
     Some(ns as f64 / 1e6)
+}
+
+/// User and system CPU time of the calling thread in milliseconds (`/proc/thread-self/stat`,
+/// fields 14 and 15, in the kernel's fixed USER_HZ of 100 ticks a second): the system part is
+/// what the thread spends in the kernel (the store's page reads and writes), which instruction
+/// counts of our code do not see.
+fn thread_user_sys_ms() -> Option<(f64, f64)> {
+    let text = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    let rest = &text[text.rfind(')')? + 1..];
+    let mut fields = rest.split_ascii_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let sys: u64 = fields.next()?.parse().ok()?;
+    Some((user as f64 * 10.0, sys as f64 * 10.0))
 }
 
 /// An event touched in the current batch.
@@ -284,9 +331,12 @@ impl Consolidator {
                 .pending(watermark, self.batch.max(1))
                 .map_err(backend)?;
             let Some(&(last, _)) = docs.last() else { break };
+            session.take_inbox();
             let started = std::time::Instant::now();
             let cpu_started = thread_cpu_ms();
+            let split_started = thread_user_sys_ms();
             let candidates_before = done.candidates;
+            let computed_before = done.computed;
             let splits_before = done.splits;
             let mut time = Timings::default();
             let mut changes =
@@ -302,6 +352,12 @@ impl Consolidator {
             let ms = ms_since(started);
             let cpu = match (cpu_started, thread_cpu_ms()) {
                 (Some(a), Some(b)) => format!("cpu {:.0} ms, ", b - a),
+                _ => String::new(),
+            };
+            let split = match (split_started, thread_user_sys_ms()) {
+                (Some((u0, s0)), Some((u1, s1))) => {
+                    format!("user {:.0} ms, sys {:.0} ms, ", u1 - u0, s1 - s0)
+                }
                 _ => String::new(),
             };
             let touched = changes.events.len();
@@ -338,13 +394,14 @@ impl Consolidator {
                 }
             }
             tracing::info!(
-                "consolidated documents {}..={last}: {} in {ms:.0} ms ({:.2} ms/doc, {:.1} candidate events/doc, {} events touched, {} split; {cpu}clustering {:.0} ms, volume signals {:.0} ms, events {:.0} ms, write {write:.0} ms)",
+                "consolidated documents {}..={last}: {} in {ms:.0} ms ({:.2} ms/doc, {:.1} candidate events/doc, {} events touched, {} split, {} features computed; {cpu}{split}clustering {:.0} ms, volume signals {:.0} ms, events {:.0} ms, write {write:.0} ms)",
                 docs.first().map_or(last, |d| d.0),
                 docs.len(),
                 ms / docs.len() as f64,
                 (done.candidates - candidates_before) as f64 / docs.len() as f64,
                 touched,
                 done.splits - splits_before,
+                done.computed - computed_before,
                 time.clustering,
                 time.volume,
                 time.events,
@@ -504,11 +561,14 @@ impl Consolidator {
         for (seq, doc) in docs {
             // Names and years weigh in the decision ([`Clusterer::assign_cued`]); their
             // document frequencies live in the same table, under `n:<name>`.
-            let (features, cues) = session
-                .features
-                .remove(seq)
-                .filter(|(f, _)| f.id == doc.id)
-                .unwrap_or_else(|| (DocFeatures::from_document(doc), Cues::from_document(doc)));
+            let (features, cues) =
+                match session.features.remove(seq).filter(|(f, _)| f.id == doc.id) {
+                    Some(pair) => pair,
+                    None => {
+                        done.computed += 1;
+                        (DocFeatures::from_document(doc), Cues::from_document(doc))
+                    }
+                };
             clusterer.observe_cued(&features, Some(&cues));
             for k in features.distinct_keys() {
                 if !df_keys.contains(k) {

@@ -689,6 +689,57 @@ fn a_session_with_given_features_equals_plain_runs() {
     assert_eq!(m.parts, plain.parts);
 }
 
+/// Features handed over through a session's inbox while a run goes on (as the ingest writer
+/// does after each commit) are taken before each batch, not only when the run starts: no
+/// document's features are computed again, and the events are those of a plain run.
+#[test]
+fn features_handed_over_during_a_run_are_used() {
+    use epiwire_consolidate::{Cues, DocFeatures, FeatureInbox, Session};
+    let docs = corpus();
+    let c = Consolidator {
+        batch: 1,
+        ..Consolidator::default()
+    };
+    let mut plain = Mem {
+        docs: docs.clone(),
+        ..Mem::default()
+    };
+    let plain_done = c.run(&mut plain, |_| {}).unwrap();
+    assert_eq!(plain_done.computed, docs.len() as u64);
+
+    let pair = |i: usize| {
+        let d = &docs[i].1;
+        (
+            docs[i].0,
+            (DocFeatures::from_document(d), Cues::from_document(d)),
+        )
+    };
+    let inbox = FeatureInbox::default();
+    inbox.lock().unwrap().extend([pair(0)]);
+    let mut m = Mem {
+        docs: docs.clone(),
+        ..Mem::default()
+    };
+    let mut session = Session::with_inbox(inbox.clone());
+    // After each batch, the next document's pair arrives.
+    let mut next = 1;
+    let done = c
+        .run_with(&mut m, &mut session, |_| {
+            if next < docs.len() {
+                inbox.lock().unwrap().extend([pair(next)]);
+                next += 1;
+            }
+        })
+        .unwrap();
+    assert_eq!(done.documents, docs.len() as u64);
+    assert_eq!(done.computed, 0);
+    assert!(inbox.lock().unwrap().is_empty());
+    assert_eq!(m.state, plain.state);
+    assert_eq!(m.members, plain.members);
+    assert_eq!(m.events, plain.events);
+    assert_eq!(m.parts, plain.parts);
+}
+
 /// The partition the in-memory reference of the cluster crate (`Events::push_split`, what
 /// `eval clustering` scores) makes of `docs` pushed in store order with `params`.
 fn reference_partition(
