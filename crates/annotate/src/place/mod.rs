@@ -278,7 +278,7 @@ impl<'g> Gazetteer<'g> {
         seen.iter()
             .max_by_key(|&&(entry, n, first)| {
                 (
-                    self.entry(entry).kind == Kind::Country,
+                    self.kind(entry) == Kind::Country,
                     n,
                     std::cmp::Reverse(first),
                 )
@@ -291,7 +291,7 @@ impl<'g> Gazetteer<'g> {
 
     /// Candidate mentions after filtering and merging, in text order (byte offsets).
     fn mentions(&self, text: &str, toks: &[Token]) -> Vec<Mention> {
-        if self.forms.is_empty() {
+        if self.form_count() == 0 {
             return Vec::new();
         }
         let raw = self.scan(text, toks);
@@ -302,7 +302,7 @@ impl<'g> Gazetteer<'g> {
             if person_part == Some(start) {
                 continue;
             }
-            let Some(form) = self.forms.get(form_idx) else {
+            let Some(form) = self.form(form_idx) else {
                 continue;
             };
             if form.block {
@@ -311,9 +311,9 @@ impl<'g> Gazetteer<'g> {
             let Some(s) = text.get(start..end) else {
                 continue;
             };
-            let mut cands = self.cands(form).to_vec();
+            let mut cands: Vec<Cand> = self.cands(&form).collect();
             let only_countries = |c: &mut Vec<Cand>| {
-                c.retain(|c| self.entry(c.entry).kind == Kind::Country);
+                c.retain(|c| self.kind(c.entry) == Kind::Country);
             };
             // The word lists are asked once per mention (one lookup for the three), the words
             // around it once.
@@ -392,7 +392,6 @@ impl<'g> Gazetteer<'g> {
         let mut raw = Vec::new();
         // The window with its line breaks and tabs as spaces, when it holds one.
         let mut spaced = String::new();
-        let forms = &self.form_texts;
         let mut at = 0usize;
         // A window starts at an upper-case letter after a character that is not a letter or
         // digit: the first character of a capitalised word token (`class::CAP`; upper-case
@@ -414,13 +413,13 @@ impl<'g> Gazetteer<'g> {
             let start = t.start;
             let rest = text.get(start..).unwrap_or("");
             let segment = gazetteer::first_segment(rest);
-            let Some(&(run_lo, run_hi)) = self.first_segments.get(segment) else {
+            let Some((run_lo, run_hi)) = self.segment_run(segment) else {
                 continue;
             };
             // Forms from `lo` on (up to `hi`) that start with the window, and the longest exact
             // form so far. The run of the first segment holds every form that starts with it,
             // the shortest first: the segment itself when it is a form.
-            let (mut lo, hi) = (run_lo as usize, (run_hi as usize).min(forms.len()));
+            let (mut lo, hi) = (run_lo as usize, (run_hi as usize).min(self.form_count()));
             let mut best: Option<(usize, usize)> = None;
             let mut words = 1usize;
             let rb = rest.as_bytes();
@@ -460,24 +459,20 @@ impl<'g> Gazetteer<'g> {
                     if !first_window {
                         // Forms before `lo` are shorter or smaller than the window: the first
                         // form not smaller than it starts the forms that start with it.
-                        lo += forms
-                            .get(lo..hi)
-                            .unwrap_or(&[])
-                            .partition_point(|f| *f < key);
+                        lo = self.forms_below(lo, hi, key.as_bytes());
                     }
                     first_window = false;
-                    match forms.get(lo) {
-                        Some(f) if lo < hi && f.as_bytes().starts_with(key.as_bytes()) => {
-                            if *f == key {
-                                best = Some((start + off, lo));
-                                // The last form of the run: no longer window can match (the
-                                // next boundary would find no form from `lo + 1` on).
-                                if lo + 1 >= hi {
-                                    break;
-                                }
-                            }
+                    let f = self.form_bytes(lo);
+                    if lo >= hi || !f.starts_with(key.as_bytes()) {
+                        break;
+                    }
+                    if f == key.as_bytes() {
+                        best = Some((start + off, lo));
+                        // The last form of the run: no longer window can match (the next
+                        // boundary would find no form from `lo + 1` on).
+                        if lo + 1 >= hi {
+                            break;
                         }
-                        _ => break,
                     }
                 }
                 if len == 0 || off > self.max_form_bytes {
@@ -636,16 +631,14 @@ impl<'g> Gazetteer<'g> {
             .iter()
             .filter(|c| {
                 let e = self.entry(c.entry);
-                outer.iter().any(|o| e.is_inside(self.entry(o.entry)))
+                outer.iter().any(|o| e.is_inside(&self.entry(o.entry)))
             })
             .copied()
             .collect();
         if inside.is_empty() {
             return None;
         }
-        let has_country = inner
-            .iter()
-            .any(|c| self.entry(c.entry).kind == Kind::Country);
+        let has_country = inner.iter().any(|c| self.kind(c.entry) == Kind::Country);
         if has_country {
             let strong = inside.iter().any(|c| {
                 let e = self.entry(c.entry);
@@ -728,7 +721,7 @@ impl<'g> Gazetteer<'g> {
             if matches!(e.kind, Kind::Admin1 | Kind::Admin2)
                 && m.cands.iter().any(|o| {
                     let oe = self.entry(o.entry);
-                    oe.kind == Kind::City && oe.is_inside(e)
+                    oe.kind == Kind::City && oe.is_inside(&e)
                 })
             {
                 score -= 6.0;
@@ -748,7 +741,7 @@ impl<'g> Gazetteer<'g> {
         for (c, &prior) in m.cands.iter().zip(priors) {
             let mut score = prior;
             if let Some(ctx) = ctx {
-                score += ctx.boost(self.entry(c.entry));
+                score += ctx.boost(&self.entry(c.entry));
             }
             if score > best.0 || (score == best.0 && c.entry < best.1) {
                 best = (score, c.entry);
@@ -764,7 +757,7 @@ struct Context<'a> {
     countries: &'a FxMap<&'a str, (usize, usize)>,
     admins: &'a FxMap<(&'a str, &'a str), usize>,
     total: usize,
-    own: &'a Entry<'a>,
+    own: Entry<'a>,
 }
 
 impl Context<'_> {

@@ -98,7 +98,7 @@ impl Gazetteer<'_> {
             }
             if let Some(division) = m.cands.iter().map(|c| c.entry).find(|&c| {
                 let e = self.entry(c);
-                e.kind == Kind::Admin1 && city.is_inside(e)
+                e.kind == Kind::Admin1 && city.is_inside(&e)
             }) {
                 *r = division;
             }
