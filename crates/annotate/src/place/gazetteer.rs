@@ -68,22 +68,82 @@ pub struct Entry<'a> {
 impl Entry<'_> {
     /// True when `self` lies strictly inside `outer` (a city in its admin1 or country, …).
     pub fn is_inside(&self, outer: &Entry<'_>) -> bool {
-        if self.geonameid == outer.geonameid || self.country != outer.country {
-            return false;
+        inside(self, outer)
+    }
+}
+
+/// The fields that containment compares, from an [`Entry`] or straight from the gazetteer's
+/// columns ([`At`]: only the fields asked for are read).
+trait Fields<'a> {
+    /// The same entry.
+    fn same(&self, other: &Self) -> bool;
+    fn kind(&self) -> Kind;
+    fn country(&self) -> &'a str;
+    fn admin1(&self) -> &'a str;
+    fn admin2(&self) -> &'a str;
+}
+
+impl<'a> Fields<'a> for Entry<'a> {
+    fn same(&self, other: &Self) -> bool {
+        self.geonameid == other.geonameid
+    }
+    fn kind(&self) -> Kind {
+        self.kind
+    }
+    fn country(&self) -> &'a str {
+        self.country
+    }
+    fn admin1(&self) -> &'a str {
+        self.admin1
+    }
+    fn admin2(&self) -> &'a str {
+        self.admin2
+    }
+}
+
+/// Entry `idx` of a gazetteer, its fields read on demand.
+struct At<'g, 'a> {
+    g: &'g Gazetteer<'a>,
+    idx: u32,
+}
+
+impl<'a> Fields<'a> for At<'_, 'a> {
+    /// Entries have distinct GeoNames ids (checked when loading): the same index.
+    fn same(&self, other: &Self) -> bool {
+        self.idx == other.idx
+    }
+    fn kind(&self) -> Kind {
+        self.g.kind(self.idx)
+    }
+    fn country(&self) -> &'a str {
+        self.g.country_of(self.idx)
+    }
+    fn admin1(&self) -> &'a str {
+        self.g.admin1_of(self.idx)
+    }
+    fn admin2(&self) -> &'a str {
+        self.g.entry_str(self.idx, 4)
+    }
+}
+
+/// True when `inner` lies strictly inside `outer` (a city in its admin1 or country, …).
+#[inline]
+fn inside<'a, F: Fields<'a>>(inner: &F, outer: &F) -> bool {
+    if inner.same(outer) || inner.country() != outer.country() {
+        return false;
+    }
+    match outer.kind() {
+        Kind::Country => inner.kind() != Kind::Country,
+        Kind::Admin1 => {
+            matches!(inner.kind(), Kind::Admin2 | Kind::City) && inner.admin1() == outer.admin1()
         }
-        match outer.kind {
-            Kind::Country => self.kind != Kind::Country,
-            Kind::Admin1 => {
-                matches!(self.kind, Kind::Admin2 | Kind::City) && self.admin1 == outer.admin1
-            }
-            Kind::Admin2 => {
-                self.kind == Kind::City
-                    && self.admin1 == outer.admin1
-                    && !outer.admin2.is_empty()
-                    && self.admin2 == outer.admin2
-            }
-            Kind::City => false,
+        Kind::Admin2 => {
+            inner.kind() == Kind::City
+                && inner.admin1() == outer.admin1()
+                && !outer.admin2().is_empty()
+                && inner.admin2() == outer.admin2()
         }
+        Kind::City => false,
     }
 }
 
@@ -634,8 +694,56 @@ impl<'a> Gazetteer<'a> {
             admin2,
             lat: f64::from(u32_at(self.lats, i) as i32) / 1e5,
             lon: f64::from(u32_at(self.lons, i) as i32) / 1e5,
-            population: u64::from(u32_at(self.pops, i)),
+            population: self.population(idx),
         }
+    }
+
+    /// String `field` of entry `idx` (0 name, 1 ASCII name or empty, 2 country, 3 admin1,
+    /// 4 admin2), read alone.
+    #[inline]
+    fn entry_str(&self, idx: u32, field: usize) -> &'a str {
+        let i = idx as usize;
+        let (Some(&start), Some(lens)) = (self.entry_starts.get(i), self.entry_lens.get(i)) else {
+            return "";
+        };
+        let before: usize = lens.iter().take(field).map(|&l| usize::from(l)).sum();
+        let at = start as usize + before;
+        let len = lens.get(field).map_or(0, |&l| usize::from(l));
+        self.entry_text.get(at..at + len).unwrap_or("")
+    }
+
+    /// The country code of entry `idx` ([`Entry::country`]).
+    #[inline]
+    pub(crate) fn country_of(&self, idx: u32) -> &'a str {
+        self.entry_str(idx, 2)
+    }
+
+    /// The admin1 code of entry `idx` ([`Entry::admin1`]).
+    #[inline]
+    pub(crate) fn admin1_of(&self, idx: u32) -> &'a str {
+        self.entry_str(idx, 3)
+    }
+
+    /// The population of entry `idx`.
+    #[inline]
+    pub(crate) fn population(&self, idx: u32) -> u64 {
+        u64::from(u32_at(self.pops, idx as usize))
+    }
+
+    /// Entry `inner` lies strictly inside entry `outer` ([`Entry::is_inside`], reading only the
+    /// fields it compares).
+    #[inline]
+    pub(crate) fn is_inside(&self, inner: u32, outer: u32) -> bool {
+        inside(
+            &At {
+                g: self,
+                idx: inner,
+            },
+            &At {
+                g: self,
+                idx: outer,
+            },
+        )
     }
 
     /// The GeoNames id of entry `idx`.

@@ -592,21 +592,21 @@ impl<'g> Gazetteer<'g> {
             }
         }
         let strong = |c: &Cand, doubtful: bool| {
-            let e = self.entry(c.entry);
             let big = if doubtful { 100_000 } else { 50_000 };
-            match e.kind {
+            match self.kind(c.entry) {
                 Kind::Country => true,
-                Kind::Admin1 | Kind::City => e.population >= big,
-                Kind::Admin2 => e.name.contains(' ') && e.population >= big,
+                Kind::Admin1 | Kind::City => self.population(c.entry) >= big,
+                Kind::Admin2 => {
+                    self.population(c.entry) >= big && self.entry(c.entry).name.contains(' ')
+                }
             }
         };
         // First-order divisions holding a large place of the document (or named themselves).
         let mut admins: FxMap<(&str, &str), ()> = FxMap::default();
         for m in &mentions {
             for c in &m.cands {
-                let e = self.entry(c.entry);
-                if strong(c, m.doubtful) && e.kind != Kind::Country {
-                    admins.insert((e.country, e.admin1), ());
+                if strong(c, m.doubtful) && self.kind(c.entry) != Kind::Country {
+                    admins.insert((self.country_of(c.entry), self.admin1_of(c.entry)), ());
                 }
             }
         }
@@ -616,8 +616,10 @@ impl<'g> Gazetteer<'g> {
             }
             let doubtful = m.doubtful;
             m.cands.retain(|c| {
-                let e = self.entry(c.entry);
-                strong(c, doubtful) || (!doubtful && admins.contains_key(&(e.country, e.admin1)))
+                strong(c, doubtful)
+                    || (!doubtful
+                        && admins
+                            .contains_key(&(self.country_of(c.entry), self.admin1_of(c.entry))))
             });
         }
         mentions.retain(|m| !m.cands.is_empty());
@@ -629,10 +631,7 @@ impl<'g> Gazetteer<'g> {
     fn restrict(&self, inner: &[Cand], outer: &[Cand]) -> Option<Vec<Cand>> {
         let inside: Vec<Cand> = inner
             .iter()
-            .filter(|c| {
-                let e = self.entry(c.entry);
-                outer.iter().any(|o| e.is_inside(&self.entry(o.entry)))
-            })
+            .filter(|c| outer.iter().any(|o| self.is_inside(c.entry, o.entry)))
             .copied()
             .collect();
         if inside.is_empty() {
@@ -640,10 +639,9 @@ impl<'g> Gazetteer<'g> {
         }
         let has_country = inner.iter().any(|c| self.kind(c.entry) == Kind::Country);
         if has_country {
-            let strong = inside.iter().any(|c| {
-                let e = self.entry(c.entry);
-                e.kind == Kind::Admin1 || e.population >= 100_000
-            });
+            let strong = inside
+                .iter()
+                .any(|c| self.kind(c.entry) == Kind::Admin1 || self.population(c.entry) >= 100_000);
             if !strong {
                 return None;
             }
@@ -667,14 +665,15 @@ impl<'g> Gazetteer<'g> {
         let mut countries: FxMap<&str, (usize, usize)> = FxMap::default();
         let mut admins: FxMap<(&str, &str), usize> = FxMap::default();
         for &idx in &first {
-            let e = self.entry(idx);
-            let c = countries.entry(e.country).or_default();
+            let (kind, country, admin1) =
+                (self.kind(idx), self.country_of(idx), self.admin1_of(idx));
+            let c = countries.entry(country).or_default();
             c.0 += 1;
-            if e.kind == Kind::Country {
+            if kind == Kind::Country {
                 c.1 += 1;
             }
-            if e.kind != Kind::Country && !e.admin1.is_empty() {
-                *admins.entry((e.country, e.admin1)).or_default() += 1;
+            if kind != Kind::Country && !admin1.is_empty() {
+                *admins.entry((country, admin1)).or_default() += 1;
             }
         }
         let total = mentions.len();
@@ -687,7 +686,7 @@ impl<'g> Gazetteer<'g> {
                     countries: &countries,
                     admins: &admins,
                     total,
-                    own: self.entry(own),
+                    own: (self.kind(own), self.country_of(own), self.admin1_of(own)),
                 };
                 let p = priors.get(from..from + m.cands.len()).unwrap_or(&[]);
                 from += m.cands.len();
@@ -700,17 +699,17 @@ impl<'g> Gazetteer<'g> {
     /// preferred name.
     fn priors_into(&self, m: &Mention, out: &mut Vec<f64>) {
         out.extend(m.cands.iter().map(|c| {
-            let e = self.entry(c.entry);
-            let mut score = match e.kind {
+            let (kind, population) = (self.kind(c.entry), self.population(c.entry));
+            let mut score = match kind {
                 Kind::Country => 5.0,
                 Kind::Admin1 => 3.0,
                 Kind::Admin2 => 0.0,
                 Kind::City => 0.0,
             };
-            score += 2.0 * ((e.population as f64) + 10.0).log10();
+            score += 2.0 * ((population as f64) + 10.0).log10();
             // World cities keep their reading against a small namesake in a document's
             // country.
-            if e.kind == Kind::City && e.population >= 1_000_000 {
+            if kind == Kind::City && population >= 1_000_000 {
                 score += 3.0;
             }
             if c.via == Via::Name {
@@ -718,16 +717,15 @@ impl<'g> Gazetteer<'g> {
             }
             // "Beijing", "Chiang Mai", "Paris": a division is not the reading when a city
             // of the same name lies inside it.
-            if matches!(e.kind, Kind::Admin1 | Kind::Admin2)
-                && m.cands.iter().any(|o| {
-                    let oe = self.entry(o.entry);
-                    oe.kind == Kind::City && oe.is_inside(&e)
-                })
+            if matches!(kind, Kind::Admin1 | Kind::Admin2)
+                && m.cands
+                    .iter()
+                    .any(|o| self.kind(o.entry) == Kind::City && self.is_inside(o.entry, c.entry))
             {
                 score -= 6.0;
             }
             // A division named so only by an alternate name ("Moscow" for Moscow Oblast).
-            if matches!(e.kind, Kind::Admin1 | Kind::Admin2) && c.via == Via::Alt {
+            if matches!(kind, Kind::Admin1 | Kind::Admin2) && c.via == Via::Alt {
                 score -= 2.0;
             }
             score
@@ -741,7 +739,7 @@ impl<'g> Gazetteer<'g> {
         for (c, &prior) in m.cands.iter().zip(priors) {
             let mut score = prior;
             if let Some(ctx) = ctx {
-                score += ctx.boost(&self.entry(c.entry));
+                score += ctx.boost(self, c.entry);
             }
             if score > best.0 || (score == best.0 && c.entry < best.1) {
                 best = (score, c.entry);
@@ -757,39 +755,37 @@ struct Context<'a> {
     countries: &'a FxMap<&'a str, (usize, usize)>,
     admins: &'a FxMap<(&'a str, &'a str), usize>,
     total: usize,
-    own: Entry<'a>,
+    /// The mention's own first reading: its kind, country and admin1 code.
+    own: (Kind, &'a str, &'a str),
 }
 
 impl Context<'_> {
-    fn boost(&self, e: &Entry<'_>) -> f64 {
+    /// The weight of the document's other places for entry `idx` of `g`.
+    fn boost(&self, g: &Gazetteer<'_>, idx: u32) -> f64 {
+        let (own_kind, own_country, own_admin1) = self.own;
+        let (kind, country) = (g.kind(idx), g.country_of(idx));
         let others = self.total.saturating_sub(1).max(1) as f64;
-        let (mut n, mut named) = self.countries.get(e.country).copied().unwrap_or((0, 0));
-        if self.own.country == e.country {
+        let (mut n, mut named) = self.countries.get(country).copied().unwrap_or((0, 0));
+        if own_country == country {
             n = n.saturating_sub(1);
         }
         let mut boost = 0.0;
         if n > 0 {
             boost += 1.0 + 3.0 * (n as f64 / others).min(1.0);
         }
-        if self.own.kind == Kind::Country && self.own.country == e.country {
+        if own_kind == Kind::Country && own_country == country {
             named = named.saturating_sub(1);
         }
-        if named > 0 && e.kind != Kind::Country {
+        if named > 0 && kind != Kind::Country {
             boost += 2.5;
         }
-        if !e.admin1.is_empty() {
-            let mut a = self
-                .admins
-                .get(&(e.country, e.admin1))
-                .copied()
-                .unwrap_or(0);
-            if self.own.kind != Kind::Country
-                && self.own.country == e.country
-                && self.own.admin1 == e.admin1
-            {
+        let admin1 = g.admin1_of(idx);
+        if !admin1.is_empty() {
+            let mut a = self.admins.get(&(country, admin1)).copied().unwrap_or(0);
+            if own_kind != Kind::Country && own_country == country && own_admin1 == admin1 {
                 a = a.saturating_sub(1);
             }
-            if a > 0 && e.kind != Kind::Country {
+            if a > 0 && kind != Kind::Country {
                 boost += 1.5 * a.min(2) as f64;
             }
         }

@@ -882,3 +882,41 @@ fn listed_is_the_three_word_lists() {
         assert!(g.listed.contains_key(w), "{w}");
     }
 }
+
+/// Containment and the single fields read from the columns agree with the whole entries, over
+/// the candidates of every 97th form against each other and against a few countries and
+/// divisions.
+#[test]
+fn column_fields_are_the_entrys() {
+    let g = g();
+    let mut idx: Vec<u32> = Vec::new();
+    for i in (0..g.form_count()).step_by(97) {
+        if let Some(f) = g.form(i) {
+            idx.extend(g.cands(&f).map(|c| c.entry));
+        }
+    }
+    for k in ["US", "KP", "FR"] {
+        let c = g.country(k).unwrap();
+        idx.push(g.lookup(c.name).map_or(0, |f| {
+            g.cands(&g.form(f as usize).unwrap()).next().unwrap().entry
+        }));
+    }
+    idx.sort_unstable();
+    idx.dedup();
+    assert!(idx.len() > 3000, "{}", idx.len());
+    let mut inside = 0usize;
+    for &a in &idx {
+        let e = g.entry(a);
+        assert_eq!(g.kind(a), e.kind);
+        assert_eq!(g.country_of(a), e.country);
+        assert_eq!(g.admin1_of(a), e.admin1);
+        assert_eq!(g.population(a), e.population);
+        assert_eq!(g.get(e.geonameid), Some(e));
+        for &b in idx.iter().step_by(13).chain(&[a]) {
+            let want = e.is_inside(&g.entry(b));
+            assert_eq!(g.is_inside(a, b), want, "{a} in {b}");
+            inside += usize::from(want);
+        }
+    }
+    assert!(inside > 0);
+}
