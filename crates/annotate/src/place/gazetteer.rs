@@ -473,7 +473,10 @@ impl<'a> Gazetteer<'a> {
             let c = u32::from(u16::from_le_bytes(*c));
             let block = if c & 0x8000 != 0 { BLOCK } else { 0 };
             cand_starts.push(total | block);
-            total += c & 0x7fff;
+            total = total
+                .checked_add(c & 0x7fff)
+                .filter(|&t| t < BLOCK)
+                .ok_or_else(|| r.bad("too many candidates"))?;
         }
         cand_starts.push(total);
         if total as usize != ncands {

@@ -190,6 +190,27 @@ fn corrupt_data_is_an_error_or_harmless() {
 
 const MAGIC_LEN: usize = 20;
 
+/// Candidate counts that add up past `u32` (every form claiming 32,767 candidates) are an error,
+/// not an overflow.
+#[test]
+fn candidate_counts_past_u32_are_an_error() {
+    let data = raw();
+    let starts = block_starts(data);
+    // Blocks: counts, entry text, entry lengths, ids, kinds, lats, lons, populations, form
+    // text, form lengths, segment lengths, candidate counts.
+    let (s, e) = (starts[11] + 4, starts[12]);
+    let mut copy = data.to_vec();
+    for pair in copy[s..e].chunks_exact_mut(2) {
+        pair.copy_from_slice(&0x7fffu16.to_le_bytes());
+    }
+    let err = Gazetteer::from_bytes(&copy).err().map(|e| e.to_string());
+    assert!(
+        err.as_ref()
+            .is_some_and(|e| e.contains("too many candidates")),
+        "{err:?}"
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
     /// Random byte changes anywhere in the raw file: an error or a working gazetteer.
