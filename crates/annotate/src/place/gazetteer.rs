@@ -1,4 +1,4 @@
-//! The embedded GeoNames gazetteer: parsing, lookup tables and the name automaton.
+//! The embedded GeoNames gazetteer: its layout, read in place, and the lookup tables.
 
 use std::collections::{HashMap, HashSet};
 
@@ -7,16 +7,13 @@ pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 /// A hash set with the fast [`FxHasher`].
 pub(crate) type FxSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io::Read;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-
-use flate2::read::MultiGzDecoder;
 
 use super::{Error, Result};
 
 /// The compressed gazetteer built by `scripts/build_gazetteer.py`.
-static GAZETTEER_GZ: &[u8] = include_bytes!("../../data/gazetteer.bin.gz");
+static GAZETTEER_ZST: &[u8] = include_bytes!("../../data/gazetteer.bin.zst");
 
 /// Administrative level of a gazetteer entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,8 +40,8 @@ impl Kind {
     }
 }
 
-/// One place of the gazetteer.
-#[derive(Debug, Clone, PartialEq)]
+/// One place of the gazetteer (read from the gazetteer's columns on demand).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Entry<'a> {
     /// GeoNames id.
     pub geonameid: u64,
@@ -71,22 +68,82 @@ pub struct Entry<'a> {
 impl Entry<'_> {
     /// True when `self` lies strictly inside `outer` (a city in its admin1 or country, …).
     pub fn is_inside(&self, outer: &Entry<'_>) -> bool {
-        if self.geonameid == outer.geonameid || self.country != outer.country {
-            return false;
+        inside(self, outer)
+    }
+}
+
+/// The fields that containment compares, from an [`Entry`] or straight from the gazetteer's
+/// columns ([`At`]: only the fields asked for are read).
+trait Fields<'a> {
+    /// The same entry.
+    fn same(&self, other: &Self) -> bool;
+    fn kind(&self) -> Kind;
+    fn country(&self) -> &'a str;
+    fn admin1(&self) -> &'a str;
+    fn admin2(&self) -> &'a str;
+}
+
+impl<'a> Fields<'a> for Entry<'a> {
+    fn same(&self, other: &Self) -> bool {
+        self.geonameid == other.geonameid
+    }
+    fn kind(&self) -> Kind {
+        self.kind
+    }
+    fn country(&self) -> &'a str {
+        self.country
+    }
+    fn admin1(&self) -> &'a str {
+        self.admin1
+    }
+    fn admin2(&self) -> &'a str {
+        self.admin2
+    }
+}
+
+/// Entry `idx` of a gazetteer, its fields read on demand.
+struct At<'g, 'a> {
+    g: &'g Gazetteer<'a>,
+    idx: u32,
+}
+
+impl<'a> Fields<'a> for At<'_, 'a> {
+    /// Entries have distinct GeoNames ids (checked when loading): the same index.
+    fn same(&self, other: &Self) -> bool {
+        self.idx == other.idx
+    }
+    fn kind(&self) -> Kind {
+        self.g.kind(self.idx)
+    }
+    fn country(&self) -> &'a str {
+        self.g.country_of(self.idx)
+    }
+    fn admin1(&self) -> &'a str {
+        self.g.admin1_of(self.idx)
+    }
+    fn admin2(&self) -> &'a str {
+        self.g.entry_str(self.idx, 4)
+    }
+}
+
+/// True when `inner` lies strictly inside `outer` (a city in its admin1 or country, …).
+#[inline]
+fn inside<'a, F: Fields<'a>>(inner: &F, outer: &F) -> bool {
+    if inner.same(outer) || inner.country() != outer.country() {
+        return false;
+    }
+    match outer.kind() {
+        Kind::Country => inner.kind() != Kind::Country,
+        Kind::Admin1 => {
+            matches!(inner.kind(), Kind::Admin2 | Kind::City) && inner.admin1() == outer.admin1()
         }
-        match outer.kind {
-            Kind::Country => self.kind != Kind::Country,
-            Kind::Admin1 => {
-                matches!(self.kind, Kind::Admin2 | Kind::City) && self.admin1 == outer.admin1
-            }
-            Kind::Admin2 => {
-                self.kind == Kind::City
-                    && self.admin1 == outer.admin1
-                    && !outer.admin2.is_empty()
-                    && self.admin2 == outer.admin2
-            }
-            Kind::City => false,
+        Kind::Admin2 => {
+            inner.kind() == Kind::City
+                && inner.admin1() == outer.admin1()
+                && !outer.admin2().is_empty()
+                && inner.admin2() == outer.admin2()
         }
+        Kind::City => false,
     }
 }
 
@@ -108,7 +165,27 @@ pub(crate) struct Cand {
     pub(crate) via: Via,
 }
 
-/// A written form: its candidate readings (a range of `Gazetteer::cand_pool`).
+impl Cand {
+    /// The candidate stored as `u32`: the entry index in bits 0-29, how the form names it in
+    /// bits 30-31 (0 name, 1 alternate name, 2 demonym).
+    fn from_u32(v: u32) -> Cand {
+        Cand {
+            entry: v & CAND_ENTRY,
+            via: match v >> 30 {
+                0 => Via::Name,
+                1 => Via::Alt,
+                _ => Via::Demonym,
+            },
+        }
+    }
+}
+
+/// The entry bits of a stored candidate.
+const CAND_ENTRY: u32 = (1 << 30) - 1;
+/// The block bit of a stored candidate count (and of [`Gazetteer::cand_starts`]).
+const BLOCK: u32 = 1 << 31;
+
+/// A written form: its candidate readings (a range of the candidate pool).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Form {
     pub(crate) cands: std::ops::Range<u32>,
@@ -117,21 +194,44 @@ pub(crate) struct Form {
 }
 
 /// The place gazetteer: GeoNames countries, admin1, admin2 and cities ≥ 1,000 inhabitants.
+///
+/// The gazetteer reads its data in place: the columns of the entries, the text of the forms
+/// and the candidate pool are slices of the decompressed file, read through accessors. Loading
+/// checks the blocks and sums the string lengths into start tables (one vector each for the
+/// entries, the forms and the candidates), and builds the first-segment table and the small
+/// word-list maps.
 pub struct Gazetteer<'a> {
-    pub(crate) entries: Vec<Entry<'a>>,
+    /// Number of entries.
+    n: usize,
+    ids: &'a [[u8; 4]],
+    kinds: &'a [u8],
+    lats: &'a [[u8; 4]],
+    lons: &'a [[u8; 4]],
+    pops: &'a [[u8; 4]],
+    /// The strings of all entries, one after the other.
+    entry_text: &'a str,
+    /// Per entry the byte lengths of its name, ASCII name (0: the name), country, admin1 and
+    /// admin2 code.
+    entry_lens: &'a [[u8; 5]],
+    /// Per entry the start of its strings in `entry_text`, and the end of the last.
+    entry_starts: Vec<u32>,
+    /// Every written form (exact case), sorted by bytes, one after the other.
+    form_text: &'a str,
+    /// Per form its start in `form_text`, and the end of the last.
+    form_starts: Vec<u32>,
+    /// Per form the start of its candidates in `cand_pool` (bit 31: the form is a blocked
+    /// phrase), and the end of the last.
+    cand_starts: Vec<u32>,
+    /// The candidates of all forms, grouped by form (see [`Cand::from_u32`]).
+    cand_pool: &'a [[u8; 4]],
     by_country: HashMap<&'a str, u32>,
-    pub(crate) forms: Vec<Form>,
-    /// Every written form (exact case), sorted by bytes; parallel to `forms`.
-    pub(crate) form_texts: Vec<&'a str>,
-    /// The candidates of all forms, grouped by form.
-    pub(crate) cand_pool: Vec<Cand>,
     /// Longest form in bytes, and the most words in a form: the lookup window.
     pub(crate) max_form_bytes: usize,
     pub(crate) max_form_words: usize,
-    /// For the first segment of every form (see [`first_segment`]), the range of `form_texts`
-    /// that holds all the forms starting with that segment: a capitalised word of a text that
-    /// is no first segment starts no place name, and costs one hash lookup.
-    pub(crate) first_segments: FxMap<&'a str, (u32, u32)>,
+    /// For the first segment of every form (see [`first_segment`]), the range of forms that
+    /// holds all the forms starting with that segment: a capitalised word of a text that is no
+    /// first segment starts no place name, and costs one hash lookup.
+    segments: Segments,
     /// Common lowercase English words that are also place names: a place only mid-sentence.
     pub(crate) stop: FxSet<&'a str>,
     /// Words never taken as a place (except as a country name).
@@ -149,8 +249,8 @@ pub struct Gazetteer<'a> {
 impl std::fmt::Debug for Gazetteer<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Gazetteer")
-            .field("entries", &self.entries.len())
-            .field("forms", &self.forms.len())
+            .field("entries", &self.n)
+            .field("forms", &self.form_count())
             .field("load_time", &self.load_time)
             .finish()
     }
@@ -176,9 +276,9 @@ impl Gazetteer<'static> {
         GLOBAL
             .get_or_init(|| {
                 let started = Instant::now();
-                // The global gazetteer lives as long as the process: its text is leaked once so
+                // The global gazetteer lives as long as the process: its data is leaked once so
                 // that every name is borrowed from it instead of copied.
-                let data: &'static [u8] = Box::leak(decompress(GAZETTEER_GZ)?.into_boxed_slice());
+                let data: &'static [u8] = Box::leak(decompress(GAZETTEER_ZST)?.into_boxed_slice());
                 let mut g = Gazetteer::from_bytes(data)?;
                 g.load_time = started.elapsed();
                 Ok(g)
@@ -187,23 +287,37 @@ impl Gazetteer<'static> {
     }
 }
 
-/// Decompresses the gzip-compressed gazetteer (one or more gzip members).
+/// The largest decompressed gazetteer accepted (the frame header says the size; a corrupt
+/// header must not make the loader allocate without bound).
+const MAX_DECOMPRESSED: u64 = 1 << 30;
+
+/// Decompresses the zstd-compressed gazetteer (one frame that records its size; the frame's
+/// checksum is verified).
 pub fn decompress(bytes: &[u8]) -> Result<Vec<u8>> {
-    let mut data = Vec::with_capacity(bytes.len() * 3);
-    MultiGzDecoder::new(bytes)
-        .read_to_end(&mut data)
-        .map_err(Error::Io)?;
+    let bad = |message: &str| Error::Parse {
+        offset: 0,
+        message: message.to_string(),
+    };
+    let size = match zstd::zstd_safe::get_frame_content_size(bytes) {
+        Ok(Some(size)) if size <= MAX_DECOMPRESSED => size,
+        Ok(Some(_)) => return Err(bad("zstd frame too large")),
+        Ok(None) => return Err(bad("zstd frame without its size")),
+        Err(_) => return Err(bad("not a zstd frame")),
+    };
+    let size = usize::try_from(size).map_err(|_| bad("zstd frame too large"))?;
+    let data = zstd::bulk::decompress(bytes, size).map_err(Error::Io)?;
+    if data.len() != size {
+        return Err(bad("zstd frame shorter than its size"));
+    }
     Ok(data)
 }
 
-const MAGIC: &[u8] = b"EPIWIRE-GAZETTEER 1\n";
+const MAGIC: &[u8] = b"EPIWIRE-GAZETTEER 2\n";
 
-fn u32_at(bytes: &[u8], i: usize) -> u32 {
-    let mut b = [0u8; 4];
-    if let Some(s) = bytes.get(4 * i..4 * i + 4) {
-        b.copy_from_slice(s);
-    }
-    u32::from_le_bytes(b)
+/// The little-endian `u32` at `i` of a column.
+#[inline]
+fn u32_at(col: &[[u8; 4]], i: usize) -> u32 {
+    col.get(i).map_or(0, |b| u32::from_le_bytes(*b))
 }
 
 /// Reads the length-prefixed blocks of the binary gazetteer.
@@ -223,11 +337,11 @@ impl<'a> Reader<'a> {
     fn block(&mut self) -> Result<&'a [u8]> {
         let len_bytes = self
             .data
-            .get(self.pos..self.pos + 4)
+            .get(self.pos..self.pos.saturating_add(4))
             .ok_or_else(|| self.bad("truncated block length"))?;
         let len = u32::from_le_bytes([len_bytes[0], len_bytes[1], len_bytes[2], len_bytes[3]]);
         let start = self.pos + 4;
-        let end = start + len as usize;
+        let end = start.saturating_add(len as usize);
         let block = self
             .data
             .get(start..end)
@@ -240,20 +354,38 @@ impl<'a> Reader<'a> {
         let b = self.block()?;
         std::str::from_utf8(b).map_err(|_| self.bad("block is not UTF-8"))
     }
+
+    /// A block of `len` records of `N` bytes each.
+    fn records<const N: usize>(&mut self, len: usize, what: &str) -> Result<&'a [[u8; N]]> {
+        let b = self.block()?;
+        match b.as_chunks::<N>() {
+            (records, []) if records.len() == len => Ok(records),
+            _ => Err(self.bad(&format!("{what}: wrong length"))),
+        }
+    }
 }
 
 impl<'a> Gazetteer<'a> {
     /// A gazetteer with no entries (finds nothing).
     pub fn empty() -> Gazetteer<'a> {
         Gazetteer {
-            entries: Vec::new(),
+            n: 0,
+            ids: &[],
+            kinds: &[],
+            lats: &[],
+            lons: &[],
+            pops: &[],
+            entry_text: "",
+            entry_lens: &[],
+            entry_starts: vec![0],
+            form_text: "",
+            form_starts: vec![0],
+            cand_starts: vec![0],
+            cand_pool: &[],
             by_country: HashMap::new(),
-            forms: Vec::new(),
-            form_texts: Vec::new(),
-            cand_pool: Vec::new(),
             max_form_bytes: 0,
             max_form_words: 0,
-            first_segments: HashMap::default(),
+            segments: Segments::default(),
             stop: FxSet::default(),
             never: FxSet::default(),
             person: FxSet::default(),
@@ -263,9 +395,9 @@ impl<'a> Gazetteer<'a> {
         }
     }
 
-    /// Loads a gazetteer from its gzip-compressed form: `buf` receives the bytes the entries
-    /// borrow.
-    pub fn from_gz(bytes: &[u8], buf: &'a mut Vec<u8>) -> Result<Gazetteer<'a>> {
+    /// Loads a gazetteer from its zstd-compressed form: `buf` receives the bytes the gazetteer
+    /// reads.
+    pub fn from_zst(bytes: &[u8], buf: &'a mut Vec<u8>) -> Result<Gazetteer<'a>> {
         let started = Instant::now();
         *buf = decompress(bytes)?;
         let mut g = Gazetteer::from_bytes(buf)?;
@@ -274,11 +406,12 @@ impl<'a> Gazetteer<'a> {
     }
 
     /// Loads a gazetteer from its uncompressed binary form (layout in the build script and in
-    /// the file's own header).
+    /// the file's own header). Every length, start and index is checked here, so that a corrupt
+    /// file is an error, not a wrong answer or a panic later.
     pub fn from_bytes(data: &'a [u8]) -> Result<Gazetteer<'a>> {
         let mut r = Reader { data, pos: 0 };
         if !data.starts_with(MAGIC) {
-            return Err(r.bad("not an epiwire gazetteer (bad magic)"));
+            return Err(r.bad("not an epiwire gazetteer (bad magic or version)"));
         }
         r.pos = MAGIC.len();
         let header_len = data[r.pos..]
@@ -286,92 +419,103 @@ impl<'a> Gazetteer<'a> {
             .position(|&b| b == 0)
             .ok_or_else(|| r.bad("header without NUL"))?;
         r.pos += header_len + 1;
-        let strings = r.text()?;
-        let forms_text = r.text()?;
+        let counts = r.records::<4>(4, "counts")?;
+        let [n, nf, ncands, max_words] = [0, 1, 2, 3].map(|i| u32_at(counts, i) as usize);
+        if n >= CAND_ENTRY as usize {
+            return Err(r.bad("too many entries"));
+        }
+        let entry_text = r.text()?;
+        let entry_lens = r.records::<5>(n, "entry string lengths")?;
+        let ids = r.records::<4>(n, "geonameids")?;
+        let kinds = r.records::<1>(n, "kinds")?.as_flattened();
+        let lats = r.records::<4>(n, "latitudes")?;
+        let lons = r.records::<4>(n, "longitudes")?;
+        let pops = r.records::<4>(n, "populations")?;
+        let form_text = r.text()?;
+        let form_lens = r.records::<1>(nf, "form lengths")?.as_flattened();
+        let segment_lens = r.records::<1>(nf, "segment lengths")?.as_flattened();
+        let form_counts = r.records::<2>(nf, "candidate counts")?;
+        let cand_pool = r.records::<4>(ncands, "candidates")?;
+        let countries = r.block()?;
         let stop_text = r.text()?;
         let never_text = r.text()?;
         let codes_text = r.text()?;
         let person_text = r.text()?;
-        let ids = r.block()?;
-        let kinds = r.block()?;
-        let lats = r.block()?;
-        let lons = r.block()?;
-        let pops = r.block()?;
-        let counts = r.block()?;
-        let blocks = r.block()?;
-        let cand_entries = r.block()?;
-        let cand_vias = r.block()?;
+        if r.pos != data.len() {
+            return Err(r.bad("trailing bytes"));
+        }
 
-        let n = kinds.len();
-        if ids.len() != 4 * n || lats.len() != 4 * n || lons.len() != 4 * n || pops.len() != 4 * n {
-            return Err(r.bad("entry arrays of different lengths"));
+        if nf >= 1 << 24 {
+            return Err(r.bad("too many forms"));
         }
-        let mut g = Gazetteer::empty();
-        g.entries.reserve(n);
-        let mut lines = strings.split_terminator('\n');
-        for (i, &kind_code) in kinds.iter().enumerate() {
-            let mut next = || lines.next().ok_or_else(|| r.bad("too few entry strings"));
-            let (name, ascii, country, admin1, admin2) =
-                (next()?, next()?, next()?, next()?, next()?);
-            let kind = match kind_code {
-                0 => Kind::Country,
-                1 => Kind::Admin1,
-                2 => Kind::Admin2,
-                3 => Kind::City,
-                _ => return Err(r.bad("bad kind")),
-            };
-            let geonameid = u64::from(u32_at(ids, i));
-            let idx = i as u32;
-            if g.entries.last().is_some_and(|e| e.geonameid >= geonameid) {
-                return Err(r.bad("entries not sorted by geonameid"));
-            }
-            if kind == Kind::Country {
-                g.by_country.insert(country, idx);
-            }
-            g.entries.push(Entry {
-                geonameid,
-                name,
-                ascii_name: if ascii.is_empty() { name } else { ascii },
-                kind,
-                country,
-                admin1,
-                admin2,
-                lat: f64::from(u32_at(lats, i) as i32) / 1e5,
-                lon: f64::from(u32_at(lons, i) as i32) / 1e5,
-                population: u64::from(u32_at(pops, i)),
-            });
+        if segment_lens.iter().zip(form_lens).any(|(s, f)| s > f) {
+            return Err(r.bad("segment longer than its form"));
         }
-        let form_texts: Vec<&'a str> = forms_text.split_terminator('\n').collect();
-        let nf = form_texts.len();
-        if counts.len() != 2 * nf || blocks.len() != nf || cand_entries.len() != 4 * cand_vias.len()
+        if kinds.iter().any(|&k| k > 3) {
+            return Err(r.bad("bad kind"));
+        }
+        if ids
+            .windows(2)
+            .any(|w| u32::from_le_bytes(w[0]) >= u32::from_le_bytes(w[1]))
         {
-            return Err(r.bad("form arrays of different lengths"));
+            return Err(r.bad("entries not sorted by geonameid"));
         }
-        let mut forms = Vec::with_capacity(nf);
-        let mut start = 0u32;
-        for i in 0..nf {
-            let count = u32::from(u16::from_le_bytes([counts[2 * i], counts[2 * i + 1]]));
-            forms.push(Form {
-                cands: start..start + count,
-                block: blocks[i] != 0,
-            });
-            start += count;
+        let entry_starts = starts(
+            entry_text,
+            entry_lens.iter().map(|l| l.iter().map(|&b| usize::from(b))),
+        )
+        .ok_or_else(|| r.bad("entry strings do not match their lengths"))?;
+        let form_starts = starts(form_text, form_lens.iter().map(|&b| [usize::from(b)]))
+            .ok_or_else(|| r.bad("forms do not match their lengths"))?;
+        let mut cand_starts = Vec::with_capacity(nf + 1);
+        let mut total = 0u32;
+        for c in form_counts {
+            let c = u32::from(u16::from_le_bytes(*c));
+            let block = if c & 0x8000 != 0 { BLOCK } else { 0 };
+            cand_starts.push(total | block);
+            total = total
+                .checked_add(c & 0x7fff)
+                .filter(|&t| t < BLOCK)
+                .ok_or_else(|| r.bad("too many candidates"))?;
         }
-        if start as usize != cand_vias.len() {
+        cand_starts.push(total);
+        if total as usize != ncands {
             return Err(r.bad("candidate counts do not add up"));
         }
-        let mut pool = Vec::with_capacity(cand_vias.len());
-        for (i, &v) in cand_vias.iter().enumerate() {
-            let entry = u32_at(cand_entries, i);
-            if entry as usize >= n {
-                return Err(r.bad("candidate entry out of range"));
+        if cand_pool
+            .iter()
+            .any(|c| (u32::from_le_bytes(*c) & CAND_ENTRY) as usize >= n || c[3] >> 6 == 3)
+        {
+            return Err(r.bad("candidate entry out of range"));
+        }
+
+        let mut g = Gazetteer {
+            n,
+            ids,
+            kinds,
+            lats,
+            lons,
+            pops,
+            entry_text,
+            entry_lens,
+            entry_starts,
+            form_text,
+            form_starts,
+            cand_starts,
+            cand_pool,
+            max_form_words: max_words,
+            ..Gazetteer::empty()
+        };
+        g.max_form_bytes = form_lens.iter().copied().max().map_or(0, usize::from);
+        let (countries, []) = countries.as_chunks::<4>() else {
+            return Err(r.bad("country entries: wrong length"));
+        };
+        for c in countries {
+            let idx = u32::from_le_bytes(*c);
+            if idx as usize >= n || g.kind(idx) != Kind::Country {
+                return Err(r.bad("country entry out of range"));
             }
-            let via = match v {
-                0 => Via::Name,
-                1 => Via::Alt,
-                _ => Via::Demonym,
-            };
-            pool.push(Cand { entry, via });
+            g.by_country.insert(g.entry(idx).country, idx);
         }
         g.stop = stop_text.split_terminator('\n').collect();
         g.never = never_text.split_terminator('\n').collect();
@@ -395,86 +539,352 @@ impl<'a> Gazetteer<'a> {
             }
             g.qualifier_codes.entry(code).or_default().push(idx);
         }
-        g.max_form_bytes = form_texts.iter().map(|f| f.len()).max().unwrap_or(0);
-        g.max_form_words = form_texts
-            .iter()
-            .map(|f| f.split(' ').count())
-            .max()
-            .unwrap_or(0);
-        for (i, f) in form_texts.iter().enumerate() {
-            let i = u32::try_from(i).map_err(|_| r.bad("too many forms"))?;
-            g.first_segments
-                .entry(first_segment(f))
-                .and_modify(|run| *run = (run.0.min(i), run.1.max(i + 1)))
-                .or_insert((i, i + 1));
-        }
-        g.form_texts = form_texts;
-        g.forms = forms;
-        g.cand_pool = pool;
+        g.segments = Segments::build(&g, segment_lens);
         Ok(g)
     }
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.n
     }
 
     /// True when the gazetteer has no entries.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.n == 0
     }
 
-    /// How long loading took (decompression, parsing and building the automaton).
+    /// How long loading took (decompression, checks and the lookup tables).
     pub fn load_time(&self) -> Duration {
         self.load_time
     }
 
     /// The country with ISO 3166-1 alpha-2 code `iso2` (case-insensitive).
-    pub fn country(&self, iso2: &str) -> Option<&Entry<'a>> {
+    pub fn country(&self, iso2: &str) -> Option<Entry<'a>> {
         let key = iso2.to_ascii_uppercase();
-        self.by_country
-            .get(key.as_str())
-            .map(|&i| &self.entries[i as usize])
+        self.by_country.get(key.as_str()).map(|&i| self.entry(i))
     }
 
     /// The entry with GeoNames id `geonameid`.
-    pub fn get(&self, geonameid: u64) -> Option<&Entry<'a>> {
-        self.entries
-            .binary_search_by_key(&geonameid, |e| e.geonameid)
-            .ok()
-            .map(|i| &self.entries[i])
+    pub fn get(&self, geonameid: u64) -> Option<Entry<'a>> {
+        let id = u32::try_from(geonameid).ok()?;
+        let i = self.ids.partition_point(|b| u32::from_le_bytes(*b) < id);
+        (u32_at(self.ids, i) == id && i < self.n).then(|| self.entry(i as u32))
+    }
+
+    /// Number of written forms.
+    pub(crate) fn form_count(&self) -> usize {
+        self.form_starts.len() - 1
+    }
+
+    /// The bytes of form `i` (empty past the end).
+    #[inline]
+    pub(crate) fn form_bytes(&self, i: usize) -> &'a [u8] {
+        match self.form_starts.get(i..i + 2) {
+            Some(&[s, e]) => self
+                .form_text
+                .as_bytes()
+                .get(s as usize..e as usize)
+                .unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// The text of form `i` (empty past the end).
+    #[cfg(test)]
+    pub(crate) fn form_text(&self, i: usize) -> &'a str {
+        match self.form_starts.get(i..i + 2) {
+            Some(&[s, e]) => self.form_text.get(s as usize..e as usize).unwrap_or(""),
+            _ => "",
+        }
+    }
+
+    /// The first form from `lo` on (up to `hi`) that is not smaller than `key`: the forms of
+    /// `lo..hi` that start with `key` begin there.
+    #[inline]
+    pub(crate) fn forms_below(&self, mut lo: usize, mut hi: usize, key: &[u8]) -> usize {
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.form_bytes(mid) < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// Form `i`: its candidates and whether it is blocked.
+    #[inline]
+    pub(crate) fn form(&self, i: usize) -> Option<Form> {
+        match self.cand_starts.get(i..i + 2) {
+            Some(&[s, e]) => Some(Form {
+                cands: (s & !BLOCK)..(e & !BLOCK),
+                block: s & BLOCK != 0,
+            }),
+            _ => None,
+        }
     }
 
     /// The candidate readings of form `form`.
-    pub(crate) fn cands(&self, form: &Form) -> &[Cand] {
+    pub(crate) fn cands(&self, form: &Form) -> impl Iterator<Item = Cand> {
         self.cand_pool
             .get(form.cands.start as usize..form.cands.end as usize)
             .unwrap_or(&[])
+            .iter()
+            .map(|b| Cand::from_u32(u32::from_le_bytes(*b)))
     }
 
     /// True when `text` is written as a demonym of `geonameid` ("North Korean").
     pub fn is_demonym(&self, text: &str, geonameid: u64) -> bool {
         self.lookup(text)
-            .and_then(|f| self.forms.get(f as usize))
+            .and_then(|f| self.form(f as usize))
             .is_some_and(|f| {
-                self.cands(f)
-                    .iter()
-                    .any(|c| c.via == Via::Demonym && self.entry(c.entry).geonameid == geonameid)
+                self.cands(&f)
+                    .any(|c| c.via == Via::Demonym && self.geonameid(c.entry) == geonameid)
             })
+    }
+
+    /// The range of forms that holds every form whose first segment is `segment`.
+    #[inline]
+    pub(crate) fn segment_run(&self, segment: &str) -> Option<(u32, u32)> {
+        self.segments.get(self, segment.as_bytes())
+    }
+
+    /// Number of first segments in the table.
+    #[cfg(test)]
+    pub(crate) fn segment_count(&self) -> usize {
+        self.segments.slots.iter().filter(|s| s[0] != 0).count()
     }
 
     /// The form written exactly as `key`: a binary search in the run of forms that share its
     /// first segment (one hash lookup, then a few comparisons instead of about twenty).
     pub(crate) fn lookup(&self, key: &str) -> Option<u32> {
-        let &(lo, hi) = self.first_segments.get(first_segment(key))?;
-        let (lo, hi) = (lo as usize, (hi as usize).min(self.form_texts.len()));
-        let run = self.form_texts.get(lo..hi)?;
-        run.binary_search(&key).ok().map(|i| (lo + i) as u32)
+        let (lo, hi) = self.segment_run(first_segment(key))?;
+        let (lo, hi) = (lo as usize, (hi as usize).min(self.form_count()));
+        let i = self.forms_below(lo, hi, key.as_bytes());
+        (i < hi && self.form_bytes(i) == key.as_bytes()).then_some(i as u32)
     }
 
-    pub(crate) fn entry(&self, idx: u32) -> &Entry<'a> {
-        &self.entries[idx as usize]
+    /// Entry `idx` (an entry with empty strings past the end: indices come from the checked
+    /// candidate pool, so that does not happen).
+    #[inline]
+    pub(crate) fn entry(&self, idx: u32) -> Entry<'a> {
+        let i = idx as usize;
+        let mut at = self.entry_starts.get(i).map_or(0, |&s| s as usize);
+        let lens = self.entry_lens.get(i).copied().unwrap_or_default();
+        let mut next = |len: u8| {
+            let end = at + usize::from(len);
+            let s = self.entry_text.get(at..end).unwrap_or("");
+            at = end;
+            s
+        };
+        let name = next(lens[0]);
+        let ascii_name = next(lens[1]);
+        let country = next(lens[2]);
+        let admin1 = next(lens[3]);
+        let admin2 = next(lens[4]);
+        Entry {
+            geonameid: self.geonameid(idx),
+            name,
+            ascii_name: if ascii_name.is_empty() {
+                name
+            } else {
+                ascii_name
+            },
+            kind: self.kind(idx),
+            country,
+            admin1,
+            admin2,
+            lat: f64::from(u32_at(self.lats, i) as i32) / 1e5,
+            lon: f64::from(u32_at(self.lons, i) as i32) / 1e5,
+            population: self.population(idx),
+        }
     }
+
+    /// String `field` of entry `idx` (0 name, 1 ASCII name or empty, 2 country, 3 admin1,
+    /// 4 admin2), read alone.
+    #[inline]
+    fn entry_str(&self, idx: u32, field: usize) -> &'a str {
+        let i = idx as usize;
+        let (Some(&start), Some(lens)) = (self.entry_starts.get(i), self.entry_lens.get(i)) else {
+            return "";
+        };
+        let before: usize = lens.iter().take(field).map(|&l| usize::from(l)).sum();
+        let at = start as usize + before;
+        let len = lens.get(field).map_or(0, |&l| usize::from(l));
+        self.entry_text.get(at..at + len).unwrap_or("")
+    }
+
+    /// The country code of entry `idx` ([`Entry::country`]).
+    #[inline]
+    pub(crate) fn country_of(&self, idx: u32) -> &'a str {
+        self.entry_str(idx, 2)
+    }
+
+    /// The admin1 code of entry `idx` ([`Entry::admin1`]).
+    #[inline]
+    pub(crate) fn admin1_of(&self, idx: u32) -> &'a str {
+        self.entry_str(idx, 3)
+    }
+
+    /// The population of entry `idx`.
+    #[inline]
+    pub(crate) fn population(&self, idx: u32) -> u64 {
+        u64::from(u32_at(self.pops, idx as usize))
+    }
+
+    /// Entry `inner` lies strictly inside entry `outer` ([`Entry::is_inside`], reading only the
+    /// fields it compares).
+    #[inline]
+    pub(crate) fn is_inside(&self, inner: u32, outer: u32) -> bool {
+        inside(
+            &At {
+                g: self,
+                idx: inner,
+            },
+            &At {
+                g: self,
+                idx: outer,
+            },
+        )
+    }
+
+    /// The GeoNames id of entry `idx`.
+    #[inline]
+    pub(crate) fn geonameid(&self, idx: u32) -> u64 {
+        u64::from(u32_at(self.ids, idx as usize))
+    }
+
+    /// The kind of entry `idx`.
+    #[inline]
+    pub(crate) fn kind(&self, idx: u32) -> Kind {
+        match self.kinds.get(idx as usize) {
+            Some(0) => Kind::Country,
+            Some(1) => Kind::Admin1,
+            Some(2) => Kind::Admin2,
+            _ => Kind::City,
+        }
+    }
+}
+
+/// The start of each record's strings in `text` from their lengths (`lens`, one list per
+/// record), and the end of the last; `None` unless they add up to `text` and every string
+/// starts and ends on a character boundary.
+fn starts<L: IntoIterator<Item = usize>>(
+    text: &str,
+    lens: impl ExactSizeIterator<Item = L>,
+) -> Option<Vec<u32>> {
+    let mut out = Vec::with_capacity(lens.len() + 1);
+    let mut at = 0usize;
+    for record in lens {
+        out.push(u32::try_from(at).ok()?);
+        for len in record {
+            at += len;
+            if !text.is_char_boundary(at) {
+                return None;
+            }
+        }
+    }
+    out.push(u32::try_from(at).ok()?);
+    (at == text.len()).then_some(out)
+}
+
+/// The first-segment table: open addressing with linear probing, a slot per power of two at
+/// least twice the number of segments. A slot holds the first form of its run plus one (0: an
+/// empty slot), and the run's end with the segment's length in the top eight bits (the segment
+/// is the first form's prefix of that length).
+#[derive(Debug, Default)]
+struct Segments {
+    slots: Vec<[u32; 2]>,
+    /// 64 minus the number of bits of a slot index.
+    shift: u32,
+}
+
+impl Segments {
+    /// The table of `g`'s forms: for each first segment, the smallest and one past the largest
+    /// index of a form that starts with it. `lens` are the lengths of the forms' first segments
+    /// (stored in the file; each at most its form's length).
+    fn build(g: &Gazetteer<'_>, lens: &[u8]) -> Segments {
+        // Forms that share a first segment are mostly neighbours: the runs of equal segments,
+        // merged in the table when a segment comes back after others.
+        let mut segs: Vec<(u32, u32, u8)> = Vec::new();
+        let mut prev: &[u8] = &[];
+        for (i, &len) in lens.iter().enumerate() {
+            let seg = g.form_bytes(i).get(..usize::from(len)).unwrap_or(&[]);
+            if seg == prev
+                && let Some(last) = segs.last_mut()
+            {
+                last.1 = i as u32 + 1;
+                continue;
+            }
+            prev = seg;
+            segs.push((i as u32, i as u32 + 1, len));
+        }
+        let bits = (2 * segs.len()).next_power_of_two().trailing_zeros().max(4);
+        let mut table = Segments {
+            slots: vec![[0, 0]; 1 << bits],
+            shift: 64 - bits,
+        };
+        let mask = table.slots.len() - 1;
+        for (lo, hi, len) in segs {
+            let seg = g
+                .form_bytes(lo as usize)
+                .get(..usize::from(len))
+                .unwrap_or(&[]);
+            let mut slot = table.home(seg);
+            loop {
+                let [first, end] = table.slots[slot];
+                if first == 0 {
+                    table.slots[slot] = [lo + 1, hi | u32::from(len) << 24];
+                    break;
+                }
+                if g.form_bytes(first as usize - 1).get(..(end >> 24) as usize) == Some(seg) {
+                    // A segment seen before, further up: widen its run.
+                    let run_hi = (end & 0x00ff_ffff).max(hi);
+                    table.slots[slot] = [(first - 1).min(lo) + 1, run_hi | end & 0xff00_0000];
+                    break;
+                }
+                slot = (slot + 1) & mask;
+            }
+        }
+        table
+    }
+
+    /// The home slot of `seg`.
+    #[inline]
+    fn home(&self, seg: &[u8]) -> usize {
+        (segment_hash(seg) >> self.shift) as usize
+    }
+
+    /// The run of `seg`, when it is the first segment of some form.
+    #[inline]
+    fn get(&self, g: &Gazetteer<'_>, seg: &[u8]) -> Option<(u32, u32)> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut slot = self.home(seg);
+        loop {
+            let [first, end] = *self.slots.get(slot)?;
+            if first == 0 {
+                return None;
+            }
+            let len = (end >> 24) as usize;
+            if len == seg.len() && g.form_bytes(first as usize - 1).get(..len) == Some(seg) {
+                return Some((first - 1, end & 0x00ff_ffff));
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+}
+
+/// The multiplicative hash of rustc's `FxHasher` over the bytes of `seg`, eight at a time
+/// (little-endian, the last word zero-padded).
+#[inline]
+fn segment_hash(seg: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(seg);
+    h.finish()
 }
 
 /// The bits of [`Gazetteer::listed`].

@@ -278,7 +278,7 @@ impl<'g> Gazetteer<'g> {
         seen.iter()
             .max_by_key(|&&(entry, n, first)| {
                 (
-                    self.entry(entry).kind == Kind::Country,
+                    self.kind(entry) == Kind::Country,
                     n,
                     std::cmp::Reverse(first),
                 )
@@ -291,7 +291,7 @@ impl<'g> Gazetteer<'g> {
 
     /// Candidate mentions after filtering and merging, in text order (byte offsets).
     fn mentions(&self, text: &str, toks: &[Token]) -> Vec<Mention> {
-        if self.forms.is_empty() {
+        if self.form_count() == 0 {
             return Vec::new();
         }
         let raw = self.scan(text, toks);
@@ -302,7 +302,7 @@ impl<'g> Gazetteer<'g> {
             if person_part == Some(start) {
                 continue;
             }
-            let Some(form) = self.forms.get(form_idx) else {
+            let Some(form) = self.form(form_idx) else {
                 continue;
             };
             if form.block {
@@ -311,9 +311,9 @@ impl<'g> Gazetteer<'g> {
             let Some(s) = text.get(start..end) else {
                 continue;
             };
-            let mut cands = self.cands(form).to_vec();
+            let mut cands: Vec<Cand> = self.cands(&form).collect();
             let only_countries = |c: &mut Vec<Cand>| {
-                c.retain(|c| self.entry(c.entry).kind == Kind::Country);
+                c.retain(|c| self.kind(c.entry) == Kind::Country);
             };
             // The word lists are asked once per mention (one lookup for the three), the words
             // around it once.
@@ -392,7 +392,6 @@ impl<'g> Gazetteer<'g> {
         let mut raw = Vec::new();
         // The window with its line breaks and tabs as spaces, when it holds one.
         let mut spaced = String::new();
-        let forms = &self.form_texts;
         let mut at = 0usize;
         // A window starts at an upper-case letter after a character that is not a letter or
         // digit: the first character of a capitalised word token (`class::CAP`; upper-case
@@ -414,13 +413,13 @@ impl<'g> Gazetteer<'g> {
             let start = t.start;
             let rest = text.get(start..).unwrap_or("");
             let segment = gazetteer::first_segment(rest);
-            let Some(&(run_lo, run_hi)) = self.first_segments.get(segment) else {
+            let Some((run_lo, run_hi)) = self.segment_run(segment) else {
                 continue;
             };
             // Forms from `lo` on (up to `hi`) that start with the window, and the longest exact
             // form so far. The run of the first segment holds every form that starts with it,
             // the shortest first: the segment itself when it is a form.
-            let (mut lo, hi) = (run_lo as usize, (run_hi as usize).min(forms.len()));
+            let (mut lo, hi) = (run_lo as usize, (run_hi as usize).min(self.form_count()));
             let mut best: Option<(usize, usize)> = None;
             let mut words = 1usize;
             let rb = rest.as_bytes();
@@ -460,24 +459,20 @@ impl<'g> Gazetteer<'g> {
                     if !first_window {
                         // Forms before `lo` are shorter or smaller than the window: the first
                         // form not smaller than it starts the forms that start with it.
-                        lo += forms
-                            .get(lo..hi)
-                            .unwrap_or(&[])
-                            .partition_point(|f| *f < key);
+                        lo = self.forms_below(lo, hi, key.as_bytes());
                     }
                     first_window = false;
-                    match forms.get(lo) {
-                        Some(f) if lo < hi && f.as_bytes().starts_with(key.as_bytes()) => {
-                            if *f == key {
-                                best = Some((start + off, lo));
-                                // The last form of the run: no longer window can match (the
-                                // next boundary would find no form from `lo + 1` on).
-                                if lo + 1 >= hi {
-                                    break;
-                                }
-                            }
+                    let f = self.form_bytes(lo);
+                    if lo >= hi || !f.starts_with(key.as_bytes()) {
+                        break;
+                    }
+                    if f == key.as_bytes() {
+                        best = Some((start + off, lo));
+                        // The last form of the run: no longer window can match (the next
+                        // boundary would find no form from `lo + 1` on).
+                        if lo + 1 >= hi {
+                            break;
                         }
-                        _ => break,
                     }
                 }
                 if len == 0 || off > self.max_form_bytes {
@@ -597,21 +592,21 @@ impl<'g> Gazetteer<'g> {
             }
         }
         let strong = |c: &Cand, doubtful: bool| {
-            let e = self.entry(c.entry);
             let big = if doubtful { 100_000 } else { 50_000 };
-            match e.kind {
+            match self.kind(c.entry) {
                 Kind::Country => true,
-                Kind::Admin1 | Kind::City => e.population >= big,
-                Kind::Admin2 => e.name.contains(' ') && e.population >= big,
+                Kind::Admin1 | Kind::City => self.population(c.entry) >= big,
+                Kind::Admin2 => {
+                    self.population(c.entry) >= big && self.entry(c.entry).name.contains(' ')
+                }
             }
         };
         // First-order divisions holding a large place of the document (or named themselves).
         let mut admins: FxMap<(&str, &str), ()> = FxMap::default();
         for m in &mentions {
             for c in &m.cands {
-                let e = self.entry(c.entry);
-                if strong(c, m.doubtful) && e.kind != Kind::Country {
-                    admins.insert((e.country, e.admin1), ());
+                if strong(c, m.doubtful) && self.kind(c.entry) != Kind::Country {
+                    admins.insert((self.country_of(c.entry), self.admin1_of(c.entry)), ());
                 }
             }
         }
@@ -621,8 +616,10 @@ impl<'g> Gazetteer<'g> {
             }
             let doubtful = m.doubtful;
             m.cands.retain(|c| {
-                let e = self.entry(c.entry);
-                strong(c, doubtful) || (!doubtful && admins.contains_key(&(e.country, e.admin1)))
+                strong(c, doubtful)
+                    || (!doubtful
+                        && admins
+                            .contains_key(&(self.country_of(c.entry), self.admin1_of(c.entry))))
             });
         }
         mentions.retain(|m| !m.cands.is_empty());
@@ -634,23 +631,17 @@ impl<'g> Gazetteer<'g> {
     fn restrict(&self, inner: &[Cand], outer: &[Cand]) -> Option<Vec<Cand>> {
         let inside: Vec<Cand> = inner
             .iter()
-            .filter(|c| {
-                let e = self.entry(c.entry);
-                outer.iter().any(|o| e.is_inside(self.entry(o.entry)))
-            })
+            .filter(|c| outer.iter().any(|o| self.is_inside(c.entry, o.entry)))
             .copied()
             .collect();
         if inside.is_empty() {
             return None;
         }
-        let has_country = inner
-            .iter()
-            .any(|c| self.entry(c.entry).kind == Kind::Country);
+        let has_country = inner.iter().any(|c| self.kind(c.entry) == Kind::Country);
         if has_country {
-            let strong = inside.iter().any(|c| {
-                let e = self.entry(c.entry);
-                e.kind == Kind::Admin1 || e.population >= 100_000
-            });
+            let strong = inside
+                .iter()
+                .any(|c| self.kind(c.entry) == Kind::Admin1 || self.population(c.entry) >= 100_000);
             if !strong {
                 return None;
             }
@@ -674,14 +665,15 @@ impl<'g> Gazetteer<'g> {
         let mut countries: FxMap<&str, (usize, usize)> = FxMap::default();
         let mut admins: FxMap<(&str, &str), usize> = FxMap::default();
         for &idx in &first {
-            let e = self.entry(idx);
-            let c = countries.entry(e.country).or_default();
+            let (kind, country, admin1) =
+                (self.kind(idx), self.country_of(idx), self.admin1_of(idx));
+            let c = countries.entry(country).or_default();
             c.0 += 1;
-            if e.kind == Kind::Country {
+            if kind == Kind::Country {
                 c.1 += 1;
             }
-            if e.kind != Kind::Country && !e.admin1.is_empty() {
-                *admins.entry((e.country, e.admin1)).or_default() += 1;
+            if kind != Kind::Country && !admin1.is_empty() {
+                *admins.entry((country, admin1)).or_default() += 1;
             }
         }
         let total = mentions.len();
@@ -694,7 +686,7 @@ impl<'g> Gazetteer<'g> {
                     countries: &countries,
                     admins: &admins,
                     total,
-                    own: self.entry(own),
+                    own: (self.kind(own), self.country_of(own), self.admin1_of(own)),
                 };
                 let p = priors.get(from..from + m.cands.len()).unwrap_or(&[]);
                 from += m.cands.len();
@@ -707,17 +699,17 @@ impl<'g> Gazetteer<'g> {
     /// preferred name.
     fn priors_into(&self, m: &Mention, out: &mut Vec<f64>) {
         out.extend(m.cands.iter().map(|c| {
-            let e = self.entry(c.entry);
-            let mut score = match e.kind {
+            let (kind, population) = (self.kind(c.entry), self.population(c.entry));
+            let mut score = match kind {
                 Kind::Country => 5.0,
                 Kind::Admin1 => 3.0,
                 Kind::Admin2 => 0.0,
                 Kind::City => 0.0,
             };
-            score += 2.0 * ((e.population as f64) + 10.0).log10();
+            score += 2.0 * ((population as f64) + 10.0).log10();
             // World cities keep their reading against a small namesake in a document's
             // country.
-            if e.kind == Kind::City && e.population >= 1_000_000 {
+            if kind == Kind::City && population >= 1_000_000 {
                 score += 3.0;
             }
             if c.via == Via::Name {
@@ -725,16 +717,15 @@ impl<'g> Gazetteer<'g> {
             }
             // "Beijing", "Chiang Mai", "Paris": a division is not the reading when a city
             // of the same name lies inside it.
-            if matches!(e.kind, Kind::Admin1 | Kind::Admin2)
-                && m.cands.iter().any(|o| {
-                    let oe = self.entry(o.entry);
-                    oe.kind == Kind::City && oe.is_inside(e)
-                })
+            if matches!(kind, Kind::Admin1 | Kind::Admin2)
+                && m.cands
+                    .iter()
+                    .any(|o| self.kind(o.entry) == Kind::City && self.is_inside(o.entry, c.entry))
             {
                 score -= 6.0;
             }
             // A division named so only by an alternate name ("Moscow" for Moscow Oblast).
-            if matches!(e.kind, Kind::Admin1 | Kind::Admin2) && c.via == Via::Alt {
+            if matches!(kind, Kind::Admin1 | Kind::Admin2) && c.via == Via::Alt {
                 score -= 2.0;
             }
             score
@@ -748,7 +739,7 @@ impl<'g> Gazetteer<'g> {
         for (c, &prior) in m.cands.iter().zip(priors) {
             let mut score = prior;
             if let Some(ctx) = ctx {
-                score += ctx.boost(self.entry(c.entry));
+                score += ctx.boost(self, c.entry);
             }
             if score > best.0 || (score == best.0 && c.entry < best.1) {
                 best = (score, c.entry);
@@ -764,39 +755,37 @@ struct Context<'a> {
     countries: &'a FxMap<&'a str, (usize, usize)>,
     admins: &'a FxMap<(&'a str, &'a str), usize>,
     total: usize,
-    own: &'a Entry<'a>,
+    /// The mention's own first reading: its kind, country and admin1 code.
+    own: (Kind, &'a str, &'a str),
 }
 
 impl Context<'_> {
-    fn boost(&self, e: &Entry<'_>) -> f64 {
+    /// The weight of the document's other places for entry `idx` of `g`.
+    fn boost(&self, g: &Gazetteer<'_>, idx: u32) -> f64 {
+        let (own_kind, own_country, own_admin1) = self.own;
+        let (kind, country) = (g.kind(idx), g.country_of(idx));
         let others = self.total.saturating_sub(1).max(1) as f64;
-        let (mut n, mut named) = self.countries.get(e.country).copied().unwrap_or((0, 0));
-        if self.own.country == e.country {
+        let (mut n, mut named) = self.countries.get(country).copied().unwrap_or((0, 0));
+        if own_country == country {
             n = n.saturating_sub(1);
         }
         let mut boost = 0.0;
         if n > 0 {
             boost += 1.0 + 3.0 * (n as f64 / others).min(1.0);
         }
-        if self.own.kind == Kind::Country && self.own.country == e.country {
+        if own_kind == Kind::Country && own_country == country {
             named = named.saturating_sub(1);
         }
-        if named > 0 && e.kind != Kind::Country {
+        if named > 0 && kind != Kind::Country {
             boost += 2.5;
         }
-        if !e.admin1.is_empty() {
-            let mut a = self
-                .admins
-                .get(&(e.country, e.admin1))
-                .copied()
-                .unwrap_or(0);
-            if self.own.kind != Kind::Country
-                && self.own.country == e.country
-                && self.own.admin1 == e.admin1
-            {
+        let admin1 = g.admin1_of(idx);
+        if !admin1.is_empty() {
+            let mut a = self.admins.get(&(country, admin1)).copied().unwrap_or(0);
+            if own_kind != Kind::Country && own_country == country && own_admin1 == admin1 {
                 a = a.saturating_sub(1);
             }
-            if a > 0 && e.kind != Kind::Country {
+            if a > 0 && kind != Kind::Country {
                 boost += 1.5 * a.min(2) as f64;
             }
         }

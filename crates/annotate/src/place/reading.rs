@@ -92,14 +92,16 @@ impl Gazetteer<'_> {
     pub(super) fn choose_readings(&self, text: &str, mentions: &[Mention], resolved: &mut [u32]) {
         let b = text.as_bytes();
         for (m, r) in mentions.iter().zip(resolved.iter_mut()) {
-            let city = self.entry(*r);
-            if city.kind != Kind::City || !division_cue(b, m.start, m.end) {
+            let city = *r;
+            if self.kind(city) != Kind::City || !division_cue(b, m.start, m.end) {
                 continue;
             }
-            if let Some(division) = m.cands.iter().map(|c| c.entry).find(|&c| {
-                let e = self.entry(c);
-                e.kind == Kind::Admin1 && city.is_inside(e)
-            }) {
+            if let Some(division) = m
+                .cands
+                .iter()
+                .map(|c| c.entry)
+                .find(|&c| self.kind(c) == Kind::Admin1 && self.is_inside(city, c))
+            {
                 *r = division;
             }
         }

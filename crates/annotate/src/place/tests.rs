@@ -64,14 +64,212 @@ fn embedded_gazetteer_loads() {
     assert!(g.get(1).is_none());
 }
 
+/// The embedded file, compressed.
+const ZST: &[u8] = include_bytes!("../../data/gazetteer.bin.zst");
+
+/// The embedded file, decompressed.
+fn raw() -> &'static [u8] {
+    static RAW: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    RAW.get_or_init(|| super::decompress(ZST).unwrap())
+}
+
+/// Every form of the embedded gazetteer, in order.
+fn all_forms() -> &'static [&'static str] {
+    static FORMS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    FORMS.get_or_init(|| (0..g().form_count()).map(|i| g().form_text(i)).collect())
+}
+
 #[test]
 fn malformed_data_is_an_error() {
     assert!(Gazetteer::from_bytes(b"not a gazetteer").is_err());
-    let data = super::decompress(include_bytes!("../../data/gazetteer.bin.gz")).unwrap();
+    assert!(Gazetteer::from_bytes(b"EPIWIRE-GAZETTEER 1\n\0").is_err());
+    let data = raw();
     for cut in [30, 1000, data.len() / 2, data.len() - 1] {
         assert!(Gazetteer::from_bytes(&data[..cut]).is_err(), "cut at {cut}");
     }
     assert!(super::decompress(b"\x1f\x8b garbage").is_err());
+    assert!(super::decompress(b"").is_err());
+}
+
+/// The offsets where the blocks of the raw file start (their length fields), and the end.
+fn block_starts(data: &[u8]) -> Vec<usize> {
+    let mut at = data.iter().position(|&b| b == 0).unwrap() + 1;
+    let mut out = vec![at];
+    while at < data.len() {
+        let len = u32::from_le_bytes(data[at..at + 4].try_into().unwrap()) as usize;
+        at += 4 + len;
+        out.push(at);
+    }
+    out
+}
+
+/// A file cut anywhere is an error, never a panic: at every block boundary and a byte on
+/// either side, and at 500 points spread over the file.
+#[test]
+fn truncated_data_is_an_error() {
+    let data = raw();
+    let mut cuts: Vec<usize> = block_starts(data)
+        .into_iter()
+        .flat_map(|b| [b.saturating_sub(1), b, b + 1, b + 4, b + 5])
+        .chain((0..500).map(|i| i * data.len() / 500))
+        .filter(|&c| c < data.len())
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    assert!(cuts.len() > 500);
+    for cut in cuts {
+        assert!(Gazetteer::from_bytes(&data[..cut]).is_err(), "cut at {cut}");
+    }
+    let zst = ZST;
+    for cut in (0..200).map(|i| i * zst.len() / 200) {
+        assert!(
+            super::decompress(&zst[..cut]).is_err(),
+            "compressed cut at {cut}"
+        );
+    }
+}
+
+/// Runs the place finder on a text naming places of every kind (it must not panic, whatever
+/// the gazetteer holds).
+fn exercise(g: &Gazetteer<'_>) -> usize {
+    let text = "Cases in Paris, Texas, and in North Korea (Pyongyang); Seattle, WA; Côte d'Ivoire, \
+                the DRC, Georgia and São Paulo. Nice said. Mobile, Alabama.";
+    let n = g.find(text).len();
+    for id in [2_988_507, 1_873_107, 0, u64::MAX] {
+        let _ = g.get(id);
+    }
+    let _ = g.country("KP");
+    n + usize::from(g.is_demonym("North Korean", 1_873_107))
+}
+
+/// Changed bytes inside any block (lengths, starts, counts, indices, text): loading is an error
+/// or gives a gazetteer that answers without panicking. One byte in each block's length field
+/// and first, middle and last bytes, set to 0x00, 0xff, and the byte plus one.
+#[test]
+fn corrupt_data_is_an_error_or_harmless() {
+    let data = raw();
+    let starts = block_starts(data);
+    let mut points: Vec<usize> = Vec::new();
+    for w in starts.windows(2) {
+        let (s, e) = (w[0], w[1]);
+        points.extend([
+            s,
+            s + 1,
+            s + 3,
+            s + 4,
+            s + 5,
+            (s + e) / 2,
+            e.saturating_sub(1),
+        ]);
+    }
+    points.extend([0, 5, MAGIC_LEN]);
+    let mut copy = data.to_vec();
+    let mut loaded = 0usize;
+    for &p in points.iter().filter(|&&p| p < data.len()) {
+        for v in [0x00, 0xff, data[p].wrapping_add(1)] {
+            copy[p] = v;
+            if let Ok(g) = Gazetteer::from_bytes(&copy) {
+                exercise(&g);
+                loaded += 1;
+            }
+            copy[p] = data[p];
+        }
+    }
+    // Text bytes changed into other text load; lengths and counts changed do not.
+    assert!(loaded > 0);
+    let mut zst = ZST.to_vec();
+    for p in (0..100).map(|i| i * ZST.len() / 100) {
+        zst[p] ^= 0x55;
+        assert!(
+            super::decompress(&zst).is_err(),
+            "compressed byte {p} changed"
+        );
+        zst[p] ^= 0x55;
+    }
+}
+
+const MAGIC_LEN: usize = 20;
+
+/// Candidate counts that add up past `u32` (every form claiming 32,767 candidates) are an error,
+/// not an overflow.
+#[test]
+fn candidate_counts_past_u32_are_an_error() {
+    let data = raw();
+    let starts = block_starts(data);
+    // Blocks: counts, entry text, entry lengths, ids, kinds, lats, lons, populations, form
+    // text, form lengths, segment lengths, candidate counts.
+    let (s, e) = (starts[11] + 4, starts[12]);
+    let mut copy = data.to_vec();
+    for pair in copy[s..e].chunks_exact_mut(2) {
+        pair.copy_from_slice(&0x7fffu16.to_le_bytes());
+    }
+    let err = Gazetteer::from_bytes(&copy).err().map(|e| e.to_string());
+    assert!(
+        err.as_ref()
+            .is_some_and(|e| e.contains("too many candidates")),
+        "{err:?}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Random byte changes anywhere in the raw file: an error or a working gazetteer.
+    #[test]
+    fn random_corruption_never_panics(
+        edits in proptest::collection::vec((0.0f64..1.0, any::<u8>()), 1..4),
+    ) {
+        let mut copy = raw().to_vec();
+        for (at, v) in edits {
+            let p = ((at * copy.len() as f64) as usize).min(copy.len() - 1);
+            copy[p] = v;
+        }
+        if let Ok(g) = Gazetteer::from_bytes(&copy) {
+            exercise(&g);
+        }
+    }
+}
+
+/// The first-segment table gives, for every form's first segment, the smallest and one past
+/// the largest index of a form with that segment (the map the loader built before the table),
+/// and nothing for words that are no first segment.
+#[test]
+fn segment_table_is_the_first_segment_map() {
+    let g = g();
+    let mut want: std::collections::HashMap<&str, (u32, u32)> = std::collections::HashMap::new();
+    for (i, f) in all_forms().iter().enumerate() {
+        let i = i as u32;
+        want.entry(super::gazetteer::first_segment(f))
+            .and_modify(|run| *run = (run.0.min(i), run.1.max(i + 1)))
+            .or_insert((i, i + 1));
+    }
+    assert!(want.len() > 200_000, "{}", want.len());
+    // The stored segment lengths are the reader's: no other segment is in the table.
+    assert_eq!(g.segment_count(), want.len());
+    for (seg, run) in &want {
+        assert_eq!(g.segment_run(seg), Some(*run), "{seg}");
+    }
+    for w in ["Zzyzxq", "Parisx", "", "côte", "ST", "Paris Texas"] {
+        assert_eq!(g.segment_run(w), want.get(w).copied(), "{w}");
+    }
+}
+
+/// The stored lookup window is the forms' own.
+#[test]
+fn window_limits_are_the_forms() {
+    let g = g();
+    let forms = all_forms();
+    assert_eq!(
+        g.max_form_bytes,
+        forms.iter().map(|f| f.len()).max().unwrap()
+    );
+    assert_eq!(
+        g.max_form_words,
+        forms.iter().map(|f| f.split(' ').count()).max().unwrap()
+    );
+    assert!(
+        forms.windows(2).all(|w| w[0] < w[1]),
+        "forms sorted, no repeats"
+    );
 }
 
 #[test]
@@ -279,11 +477,11 @@ fn epitator_figures() {
 #[ignore = "timing figure; run with --release -- --ignored --nocapture"]
 fn load_time() {
     let mut buf = Vec::new();
-    let g = Gazetteer::from_gz(include_bytes!("../../data/gazetteer.bin.gz"), &mut buf).unwrap();
+    let g = Gazetteer::from_zst(ZST, &mut buf).unwrap();
     println!(
         "gazetteer: {} entries, {} forms, loaded in {:?}",
         g.len(),
-        g.forms.len(),
+        g.form_count(),
         g.load_time()
     );
     let text = seed("000").repeat(20);
@@ -318,7 +516,7 @@ proptest! {
 #[ignore = "timing figure; run with --release -- --ignored --nocapture"]
 fn decompress_time() {
     let t = std::time::Instant::now();
-    let data = super::decompress(include_bytes!("../../data/gazetteer.bin.gz")).unwrap();
+    let data = super::decompress(ZST).unwrap();
     println!("decompress {} bytes: {:?}", data.len(), t.elapsed());
     let t = std::time::Instant::now();
     let g = Gazetteer::from_bytes(&data).unwrap();
@@ -384,7 +582,7 @@ fn scratch_counts() {
         for w in t.split(|c: char| !c.is_alphanumeric()) {
             if w.chars().next().is_some_and(char::is_uppercase) {
                 caps += 1;
-                if g().first_segments.contains_key(w) {
+                if g().segment_run(w).is_some() {
                     *seg_hits.entry(w.to_string()).or_default() += 1;
                 }
             }
@@ -405,8 +603,8 @@ fn scratch_counts() {
 #[test]
 fn lookup_in_the_first_segment_run_equals_the_full_search() {
     let g = Gazetteer::global();
-    let full = |k: &str| g.form_texts.binary_search(&k).ok().map(|i| i as u32);
-    for (i, f) in g.form_texts.iter().enumerate().step_by(7) {
+    let full = |k: &str| all_forms().binary_search(&k).ok().map(|i| i as u32);
+    for (i, f) in all_forms().iter().enumerate().step_by(7) {
         assert_eq!(g.lookup(f), Some(i as u32), "{f}");
     }
     for k in [
@@ -426,7 +624,7 @@ fn lookup_in_the_first_segment_run_equals_the_full_search() {
 /// "after a letter or digit" carried along): kept to check the token scan finds the same windows.
 fn scan_bytewise(g: &Gazetteer<'_>, norm: &str) -> Vec<(usize, usize, usize)> {
     let mut raw = Vec::new();
-    let forms = &g.form_texts;
+    let forms = all_forms();
     let bytes = norm.as_bytes();
     let mut at = 0usize;
     let mut after_word = false;
@@ -451,7 +649,7 @@ fn scan_bytewise(g: &Gazetteer<'_>, norm: &str) -> Vec<(usize, usize, usize)> {
         }
         let rest = &norm[start..];
         let segment = super::gazetteer::first_segment(rest);
-        let Some(&(run_lo, run_hi)) = g.first_segments.get(segment) else {
+        let Some((run_lo, run_hi)) = g.segment_run(segment) else {
             continue;
         };
         let (mut lo, hi) = (run_lo as usize, (run_hi as usize).min(forms.len()));
@@ -704,4 +902,42 @@ fn listed_is_the_three_word_lists() {
     for w in g.stop.iter().chain(&g.never).chain(&g.person) {
         assert!(g.listed.contains_key(w), "{w}");
     }
+}
+
+/// Containment and the single fields read from the columns agree with the whole entries, over
+/// the candidates of every 97th form against each other and against a few countries and
+/// divisions.
+#[test]
+fn column_fields_are_the_entrys() {
+    let g = g();
+    let mut idx: Vec<u32> = Vec::new();
+    for i in (0..g.form_count()).step_by(97) {
+        if let Some(f) = g.form(i) {
+            idx.extend(g.cands(&f).map(|c| c.entry));
+        }
+    }
+    for k in ["US", "KP", "FR"] {
+        let c = g.country(k).unwrap();
+        idx.push(g.lookup(c.name).map_or(0, |f| {
+            g.cands(&g.form(f as usize).unwrap()).next().unwrap().entry
+        }));
+    }
+    idx.sort_unstable();
+    idx.dedup();
+    assert!(idx.len() > 3000, "{}", idx.len());
+    let mut inside = 0usize;
+    for &a in &idx {
+        let e = g.entry(a);
+        assert_eq!(g.kind(a), e.kind);
+        assert_eq!(g.country_of(a), e.country);
+        assert_eq!(g.admin1_of(a), e.admin1);
+        assert_eq!(g.population(a), e.population);
+        assert_eq!(g.get(e.geonameid), Some(e));
+        for &b in idx.iter().step_by(13).chain(&[a]) {
+            let want = e.is_inside(&g.entry(b));
+            assert_eq!(g.is_inside(a, b), want, "{a} in {b}");
+            inside += usize::from(want);
+        }
+    }
+    assert!(inside > 0);
 }
