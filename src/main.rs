@@ -17,6 +17,11 @@ use tracing_subscriber::EnvFilter;
 
 use crate::cli::{Cli, Command};
 
+/// mimalloc instead of the system allocator: extraction (html5ever's tree, trafilatura's
+/// strings) and annotation allocate and free many small objects; see the README, "Measuring".
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);

@@ -59,6 +59,7 @@ fn preclean_with(html: &str, dropped: u32) -> Cow<'_, str> {
         if rest.starts_with(b"<!--") {
             let end = memchr::memmem::find(rest.get(4..).unwrap_or_default(), b"-->")
                 .map_or(b.len(), |o| at + 4 + o + 3);
+            reserve_once(&mut out, html.len());
             out.push_str(html.get(copied..at).unwrap_or_default());
             copied = end;
             i = end;
@@ -92,6 +93,7 @@ fn preclean_with(html: &str, dropped: u32) -> Cow<'_, str> {
                     .get(c..)
                     .and_then(|r| memchr::memchr(b'>', r))
                     .map_or(b.len(), |o| c + o + 1);
+                reserve_once(&mut out, html.len());
                 out.push_str(html.get(copied..at).unwrap_or_default());
                 copied = end;
                 i = end;
@@ -105,6 +107,14 @@ fn preclean_with(html: &str, dropped: u32) -> Cow<'_, str> {
     }
     out.push_str(html.get(copied..).unwrap_or_default());
     Cow::Owned(out)
+}
+
+/// Makes room for the whole input in `out` before its first piece: the output is never
+/// longer than the input, so it is then never regrown and copied while it fills.
+fn reserve_once(out: &mut String, len: usize) {
+    if out.capacity() == 0 {
+        out.reserve_exact(len);
+    }
 }
 
 #[cfg(test)]
@@ -135,6 +145,17 @@ mod tests {
         );
         // The light pass keeps them.
         assert_eq!(preclean(html), html);
+    }
+
+    #[test]
+    fn cut_output_is_allocated_once() {
+        let html = format!("<p>a</p><script>{}</script><p>b</p>", "x".repeat(1000));
+        let Cow::Owned(out) = preclean(&html) else {
+            panic!("nothing was cut");
+        };
+        assert_eq!(out, "<p>a</p><p>b</p>");
+        // Room for the whole input from the first piece on, so it was never regrown.
+        assert_eq!(out.capacity(), html.len());
     }
 
     #[test]
