@@ -300,9 +300,8 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
             self.reconsume.set(false);
             Some(self.current_char.get())
         } else {
-            input
-                .next()
-                .and_then(|c| self.get_preprocessed_char(c, input))
+            // epiwire: next_input_char instead of input.next() (same character).
+            next_input_char(input).and_then(|c| self.get_preprocessed_char(c, input))
         }
     }
 
@@ -314,14 +313,18 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
     /// the state machine then sees the same next character as before. Runs stop only at ASCII
     /// bytes, so at character boundaries. Nothing is done where `pop_except_from` would take
     /// its slow path (exact errors, a character to reconsume, a '\n' to ignore).
-    fn push_name_run(&self, input: &BufferQueue, target: &RefCell<StrTendril>, ends: fn(u8) -> bool) {
+    fn push_name_run(&self, input: &BufferQueue, target: &RefCell<StrTendril>, ends: u8) {
         if self.opts.exact_errors || self.reconsume.get() || self.ignore_lf.get() {
             return;
         }
         let Some(mut front) = input.peek_front_chunk_mut() else {
             return;
         };
-        let n = front.as_bytes().iter().position(|&b| ends(b)).unwrap_or(front.len());
+        let n = front
+            .as_bytes()
+            .iter()
+            .position(|&b| RUN_ENDS[b as usize] & ends != 0)
+            .unwrap_or(front.len());
         if n == 0 {
             return;
         }
@@ -648,7 +651,8 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
         if self.reconsume.get() {
             self.reconsume.set(false);
         } else {
-            input.next();
+            // epiwire: next_input_char instead of input.next() (same character).
+            next_input_char(input);
         }
     }
 
@@ -658,19 +662,50 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
 }
 //§ END
 
-/// epiwire: the bytes at which a run of the tag-name state ends: those its match arms do not
-/// push unchanged (whitespace, '/', '>', NUL, ASCII upper case) and '\r' (newline handling).
-fn tag_name_run_ends(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | b'\x0C' | b' ' | b'/' | b'>' | b'\0' | b'\r') || b.is_ascii_uppercase()
-}
+/// epiwire: bit of [`RUN_ENDS`] for the bytes at which a run of the tag-name state ends: those
+/// its match arms do not push unchanged (whitespace, '/', '>', NUL, ASCII upper case) and '\r'
+/// (newline handling).
+const TAG_NAME_RUN_END: u8 = 1;
 
 /// epiwire: likewise for the attribute-name state, which also ends at '=' and reports a parse
 /// error for '"', '\'' and '<' (left to its match arms).
-fn attribute_name_run_ends(b: u8) -> bool {
-    matches!(
-        b,
-        b'\t' | b'\n' | b'\x0C' | b' ' | b'/' | b'=' | b'>' | b'\0' | b'\r' | b'"' | b'\'' | b'<'
-    ) || b.is_ascii_uppercase()
+const ATTRIBUTE_NAME_RUN_END: u8 = 2;
+
+/// epiwire: per byte, the runs ([`TAG_NAME_RUN_END`], [`ATTRIBUTE_NAME_RUN_END`]) it ends.
+static RUN_ENDS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let both = TAG_NAME_RUN_END | ATTRIBUTE_NAME_RUN_END;
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if matches!(c, b'\t' | b'\n' | b'\x0C' | b' ' | b'/' | b'>' | b'\0' | b'\r') || c.is_ascii_uppercase() {
+            t[b] = both;
+        } else if matches!(c, b'=' | b'"' | b'\'' | b'<') {
+            t[b] = ATTRIBUTE_NAME_RUN_END;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// epiwire: `input.next()` without tendril's `pop_front_char` when the next character is
+/// ASCII (one byte off the front of the first buffer); the same character is taken and the
+/// queue keeps no empty buffer.
+fn next_input_char(input: &BufferQueue) -> Option<char> {
+    let mut front = input.peek_front_chunk_mut()?;
+    let b = *front.as_bytes().first()?;
+    if !b.is_ascii() {
+        drop(front);
+        return input.next();
+    }
+    if front.len32() == 1 {
+        drop(front);
+        input.pop_front();
+    } else {
+        // SAFETY: the first byte is ASCII, so one byte is one whole character.
+        unsafe { front.unsafe_pop_front(1) };
+    }
+    Some(b as char)
 }
 
 // Shorthand for common state machine behaviors.
@@ -977,7 +1012,7 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
             //§ tag-name-state
             states::TagName => loop {
                 // epiwire: the characters this state pushes unchanged, as one run.
-                self.push_name_run(input, &self.current_tag_name, tag_name_run_ends);
+                self.push_name_run(input, &self.current_tag_name, TAG_NAME_RUN_END);
                 match get_char!(self, input) {
                     '\t' | '\n' | '\x0C' | ' ' => go!(self: to BeforeAttributeName),
                     '/' => go!(self: to SelfClosingStartTag),
@@ -1223,7 +1258,7 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
             states::AttributeName => loop {
                 // epiwire: the characters this state pushes unchanged (and without a parse
                 // error), as one run.
-                self.push_name_run(input, &self.current_attr_name, attribute_name_run_ends);
+                self.push_name_run(input, &self.current_attr_name, ATTRIBUTE_NAME_RUN_END);
                 match get_char!(self, input) {
                     '\t' | '\n' | '\x0C' | ' ' => go!(self: to AfterAttributeName),
                     '/' => go!(self: to SelfClosingStartTag),
