@@ -83,10 +83,9 @@ pub(crate) fn find_with_dates(
 ) -> Vec<Count> {
     let (low, toks, sent) = (tk.low.as_str(), tk.toks.as_slice(), tk.sent.as_slice());
     let nums = number::scan(low, toks);
-    // The head nouns: the "(deaths)" marks and the table headers are made of them.
-    let heads = head_nouns(toks);
-    let death_marks = death_marks(low, toks, &heads);
-    let columns = table_columns(low, toks, sent, &nums, &heads);
+    let starts = Starts::new(toks);
+    let death_marks = death_marks(low, toks, &starts.heads);
+    let columns = table_columns(low, toks, sent, &nums, &starts.heads);
     let in_date = in_date(toks.len(), dates);
     let cx = Cx {
         src,
@@ -108,8 +107,8 @@ pub(crate) fn find_with_dates(
         }
     }
     // Singular and ordinal cases between the numbers.
-    cx.singulars(&mut cands, true);
-    cx.ordinals(&mut cands);
+    cx.singulars(&mut cands, &starts.articles, true);
+    cx.ordinals(&mut cands, &starts.ordinals);
     cands.sort_by_key(|c| c.first);
     // Scope: sibling "new" and sentence-level cues.
     let n = cands.len();
@@ -193,19 +192,43 @@ fn in_date(n: usize, dates: &[DateHit]) -> Vec<bool> {
     in_date
 }
 
-/// The indices of the tokens with the [`token::class::HEAD`] bit ("cases", "deaths", …), in
-/// text order: one pass over the class bits, so that the passes looking for "(deaths)" marks and
-/// table headers visit only these.
-fn head_nouns(toks: &[Token]) -> Vec<usize> {
-    toks.iter()
-        .enumerate()
-        .filter(|(_, t)| t.has(token::class::HEAD))
-        .map(|(j, _)| j)
-        .collect()
+/// The tokens the passes after the candidates start from, in text order, found in one pass
+/// over the class bits (each of those passes walking every token cost more than its own work):
+/// articles (singular cases), head nouns ("(deaths)" marks and table headers are made of them)
+/// and numbers of at most six digits with an attached two-letter word (ordinal cases).
+#[derive(Debug, Default, PartialEq)]
+struct Starts {
+    articles: Vec<usize>,
+    heads: Vec<usize>,
+    ordinals: Vec<usize>,
+}
+
+impl Starts {
+    fn new(toks: &[Token]) -> Self {
+        let mut s = Self::default();
+        for (i, t) in toks.iter().enumerate() {
+            if t.class & (token::class::ARTICLE | token::class::HEAD) != 0 {
+                if t.has(token::class::ARTICLE) {
+                    s.articles.push(i);
+                }
+                if t.has(token::class::HEAD) {
+                    s.heads.push(i);
+                }
+            } else if t.kind == Kind::Num
+                && t.end - t.start <= 6
+                && toks
+                    .get(i + 1)
+                    .is_some_and(|u| u.gap == Gap::None && u.is_word() && u.end - u.start == 2)
+            {
+                s.ordinals.push(i);
+            }
+        }
+        s
+    }
 }
 
 /// Token indices of "(deaths)" marks: "deaths", "death" or "fatalities" (head nouns, so
-/// `heads` holds them) between brackets.
+/// `heads`, the head noun tokens, holds them) between brackets.
 fn death_marks(low: &str, toks: &[Token], heads: &[usize]) -> Vec<usize> {
     heads
         .iter()
@@ -1281,8 +1304,10 @@ impl Cx<'_> {
 
     /// Ordinal cases: "the country's 59th case", "the 12th fatality", "the 19th person to
     /// become infected" give the cumulative count.
-    fn ordinals(&self, cands: &mut Vec<Cand>) {
-        for (i, t) in self.toks.iter().enumerate() {
+    /// Only the tokens `at` are looked at (every other token starts none).
+    fn ordinals(&self, cands: &mut Vec<Cand>, at: &[usize]) {
+        for &i in at {
+            let Some(t) = self.tok(i) else { continue };
             if !t.is_num() || t.end - t.start > 6 || self.in_date[i] {
                 continue;
             }
@@ -1772,12 +1797,13 @@ impl Cx<'_> {
     /// Singular cases: "a lassa fever case", "the index case", "a patient", "a 27-year-old
     /// woman" in a sentence about cases. Articles go through [`Cx::may_head_singular`] first
     /// (`gated` false skips it: the reference the tests hold the gate to).
-    fn singulars(&self, cands: &mut Vec<Cand>, gated: bool) {
+    /// Only the tokens `at` are looked at (every other token starts none).
+    fn singulars(&self, cands: &mut Vec<Cand>, at: &[usize], gated: bool) {
         let toks = self.toks;
         let numbered = cands.len();
-        for i in 0..toks.len() {
-            // "a", "an", "the" (most tokens are not).
-            if !toks[i].has(token::class::ARTICLE) {
+        for &i in at {
+            // "a", "an", "the".
+            if !toks.get(i).is_some_and(|t| t.has(token::class::ARTICLE)) {
                 continue;
             }
             let w = self.word(i);

@@ -500,17 +500,27 @@ fn death_marks_every_window(low: &str, toks: &[Token]) -> Vec<usize> {
 
 /// Holds the gates of the count pass on `text` to the scans they replace: the "(deaths)" marks
 /// and table headers found from the head nouns to those of every token, every token's sentence
-/// scope to the ungated one, and the singular cases to the ungated loop.
+/// scope to the ungated one, and the singular and ordinal cases to the loops over every token.
 fn gates_are_exact(text: &str) {
     let tk = Tokens::new(text);
     let (low, toks, sent) = (tk.low.as_str(), tk.toks.as_slice(), tk.sent.as_slice());
     let dates = date::find_in(text, low, toks, None);
     let nums = number::scan(low, toks);
-    let heads = head_nouns(toks);
+    let starts = Starts::new(toks);
+    let heads = &starts.heads;
     let every: Vec<usize> = (0..toks.len()).collect();
-    let death_marks = death_marks(low, toks, &heads);
+    let with = |bits: u32| -> Vec<usize> {
+        every
+            .iter()
+            .copied()
+            .filter(|&i| toks[i].has(bits))
+            .collect()
+    };
+    assert_eq!(starts.articles, with(token::class::ARTICLE));
+    assert_eq!(*heads, with(token::class::HEAD));
+    let death_marks = death_marks(low, toks, heads);
     assert_eq!(death_marks, death_marks_every_window(low, toks), "{text:?}");
-    let columns = table_columns(low, toks, sent, &nums, &heads);
+    let columns = table_columns(low, toks, sent, &nums, heads);
     assert_eq!(
         columns,
         table_columns(low, toks, sent, &nums, &every),
@@ -535,14 +545,16 @@ fn gates_are_exact(text: &str) {
         );
     }
     let numbered: Vec<Cand> = (0..nums.len()).filter_map(|k| cx.candidate(k)).collect();
-    let (mut gated, mut every) = (numbered.clone(), numbered);
-    cx.singulars(&mut gated, true);
-    cx.singulars(&mut every, false);
+    let (mut gated, mut all) = (numbered.clone(), numbered);
+    cx.singulars(&mut gated, &starts.articles, true);
+    cx.singulars(&mut all, &every, false);
+    cx.ordinals(&mut gated, &starts.ordinals);
+    cx.ordinals(&mut all, &every);
     let firsts = |c: &[Cand]| -> Vec<(usize, usize, &'static str)> {
         c.iter().map(|c| (c.first, c.end, c.metric)).collect()
     };
-    assert_eq!(firsts(&gated), firsts(&every), "{text:?}");
-    assert_eq!(format!("{gated:?}"), format!("{every:?}"), "{text:?}");
+    assert_eq!(firsts(&gated), firsts(&all), "{text:?}");
+    assert_eq!(format!("{gated:?}"), format!("{all:?}"), "{text:?}");
 }
 
 #[test]
@@ -569,7 +581,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
     #[test]
     fn gates_are_exact_on_count_pieces(pieces in proptest::collection::vec(
-        "(a|an|the|An|The|index|first|primary|case|cases|Case|patient|patients|death|deaths|fatalities|\\(|\\)|-|–|27|2|1,200|year|month|old|woman|man|died|court|number|so|far|to|date|as|of|since|total|new|still|cumulative|today|May|Chad|Cases|Deaths|Newly|confirmed|in|and|\\.|,|;|\n|\n\n|x|people|were|reported)",
+        "(a|an|the|An|The|59th|3rd|12|th|nd|index|first|primary|case|cases|Case|patient|patients|death|deaths|fatalities|\\(|\\)|-|–|27|2|1,200|year|month|old|woman|man|died|court|number|so|far|to|date|as|of|since|total|new|still|cumulative|today|May|Chad|Cases|Deaths|Newly|confirmed|in|and|\\.|,|;|\n|\n\n|x|people|were|reported)",
         0..40,
     ), seps in proptest::collection::vec("( |  |\n|)", 40)) {
         let mut text = String::new();
