@@ -34,9 +34,54 @@ pub fn headline(doc: &Document) -> Vec<Fact> {
 
 /// [`headline`] with the sentences of `doc.text` already split.
 pub(crate) fn headline_in(doc: &Document, split: &Sentences) -> Vec<Fact> {
+    let best = best_by_keys(&doc.counts).unwrap_or_else(|| best_by_map(&doc.counts));
     let sents = &split.ranges;
+    // The country of the last place asked (the facts of one place are mostly adjacent).
+    let mut country: Option<(u64, Option<&str>)> = None;
+    let mut facts: Vec<Fact> = Vec::with_capacity(best.len());
+    for count in best {
+        let i = sentence_of(sents, count.start);
+        let (start, end, byte_start) = match (sents.get(i), split.byte_starts.get(i)) {
+            (Some(&(s, e)), Some(&b)) => (s, e, Some(b)),
+            _ => (count.start, count.end, None),
+        };
+        let country = count.place.and_then(|id| match country {
+            Some((p, c)) if p == id => c,
+            _ => {
+                let c = crate::link::country_of(&doc.places, id);
+                country = Some((id, c));
+                c
+            }
+        });
+        facts.push(Fact {
+            disease: count.disease.clone(),
+            place: count.place,
+            country: country.map(str::to_owned),
+            metric: count.metric.clone(),
+            value: count.value,
+            scope: count.scope.clone(),
+            qualifier: count.qualifier.clone(),
+            as_of: count.date.clone(),
+            evidence: Range {
+                start: trim_start(&doc.text, start, end, byte_start),
+                end,
+            },
+        });
+    }
+    facts.sort_by(|a, b| {
+        a.evidence
+            .start
+            .cmp(&b.evidence.start)
+            .then_with(|| a.metric.cmp(&b.metric))
+    });
+    facts
+}
+
+/// The headline count of each (disease, place, metric) in the order of that key: the count of
+/// the best [`rank`], the last written among equals. Counts of the metric "other" have none.
+fn best_by_map(counts: &[Count]) -> Vec<&Count> {
     let mut best: BTreeMap<(Option<&str>, Option<u64>, &str), &Count> = BTreeMap::new();
-    for count in &doc.counts {
+    for count in counts {
         if count.metric == "other" {
             continue;
         }
@@ -53,40 +98,80 @@ pub(crate) fn headline_in(doc: &Document, split: &Sentences) -> Vec<Fact> {
             }
         }
     }
-    let mut facts: Vec<Fact> = best
-        .into_values()
-        .map(|count| {
-            let i = sentence_of(sents, count.start);
-            let (start, end, byte_start) = match (sents.get(i), split.byte_starts.get(i)) {
-                (Some(&(s, e)), Some(&b)) => (s, e, Some(b)),
-                _ => (count.start, count.end, None),
-            };
-            Fact {
-                disease: count.disease.clone(),
-                place: count.place,
-                country: count
-                    .place
-                    .and_then(|id| crate::link::country_of(&doc.places, id))
-                    .map(str::to_owned),
-                metric: count.metric.clone(),
-                value: count.value,
-                scope: count.scope.clone(),
-                qualifier: count.qualifier.clone(),
-                as_of: count.date.clone(),
-                evidence: Range {
-                    start: trim_start(&doc.text, start, end, byte_start),
-                    end,
-                },
-            }
-        })
-        .collect();
-    facts.sort_by(|a, b| {
-        a.evidence
-            .start
-            .cmp(&b.evidence.start)
-            .then(a.metric.cmp(&b.metric))
-    });
-    facts
+    best.into_values().collect()
+}
+
+/// The metrics of the contract but "other", in byte order.
+const METRICS: [&str; 7] = [
+    "cases",
+    "deaths",
+    "hospitalizations",
+    "quarantined",
+    "recoveries",
+    "tested",
+    "vaccinated",
+];
+
+/// At most this many distinct diseases take [`best_by_keys`] (it searches them linearly).
+const MAX_DISEASES: usize = 16;
+
+/// [`best_by_map`] without a map of string keys, for counts whose metrics are those of the
+/// contract and that name at most [`MAX_DISEASES`] diseases (else `None`): each count gets one
+/// integer key, the rank of its disease among the distinct ones (in byte order, none first), its
+/// place and the rank of its metric; a stable sort by key puts each group's counts in text order
+/// and the groups in the map's order.
+fn best_by_keys(counts: &[Count]) -> Option<Vec<&Count>> {
+    let mut diseases: Vec<&str> = Vec::new();
+    let mut keyed: Vec<(u128, &Count)> = Vec::with_capacity(counts.len());
+    for count in counts {
+        let metric = match count.metric.as_str() {
+            "other" => continue,
+            m => METRICS.iter().position(|&k| k == m)?,
+        };
+        // The disease's place among the distinct ones as first seen, plus one (0: none).
+        let disease = match count.disease.as_deref() {
+            None => 0,
+            Some(d) => match diseases.iter().position(|&k| k == d) {
+                Some(at) => at + 1,
+                None if diseases.len() < MAX_DISEASES => {
+                    diseases.push(d);
+                    diseases.len()
+                }
+                None => return None,
+            },
+        };
+        let place = count.place.map_or(0, |p| (1u128 << 64) | u128::from(p));
+        keyed.push((
+            ((disease as u128) << 72) | (place << 4) | metric as u128,
+            count,
+        ));
+    }
+    // The first-seen places of the diseases, replaced by their ranks in byte order.
+    let mut order: Vec<usize> = (0..diseases.len()).collect();
+    order.sort_by_key(|&i| diseases[i]);
+    let mut rank_of = vec![0u128; diseases.len() + 1];
+    for (r, &i) in order.iter().enumerate() {
+        rank_of[i + 1] = r as u128 + 1;
+    }
+    for (key, _) in &mut keyed {
+        let seen = (*key >> 72) as usize;
+        *key = (rank_of[seen] << 72) | (*key & ((1u128 << 72) - 1));
+    }
+    keyed.sort_by_key(|&(k, _)| k);
+    Some(
+        keyed
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter_map(|group| {
+                let (&(_, first), rest) = group.split_first()?;
+                Some(rest.iter().fold(
+                    first,
+                    |best, &(_, c)| {
+                        if rank(c) >= rank(best) { c } else { best }
+                    },
+                ))
+            })
+            .collect(),
+    )
 }
 
 /// Ordering key of a candidate headline; `>=` in the caller makes the last written win ties.
@@ -179,6 +264,82 @@ mod tests {
         assert_eq!(cases.as_of.as_deref(), Some("2022-05-18"));
         let deaths = facts.iter().find(|f| f.metric == "deaths").unwrap();
         assert_eq!((deaths.value, deaths.scope.as_str()), (6.0, "new"));
+    }
+
+    /// The headline counts of `counts` by the sort of small keys are those of the map (same
+    /// counts, same order), whenever the keys apply.
+    fn keys_equal_the_map(counts: &[Count]) -> bool {
+        match best_by_keys(counts) {
+            Some(keyed) => {
+                let map = best_by_map(counts);
+                keyed.len() == map.len()
+                    && keyed.iter().zip(&map).all(|(a, b)| std::ptr::eq(*a, *b))
+            }
+            None => true,
+        }
+    }
+
+    #[test]
+    fn grouping_equals_the_map_on_seeds_and_don_texts() {
+        for text in crate::test_util::seed_and_don_texts() {
+            let mut doc = Document {
+                text,
+                published: Some("2012-06-01".into()),
+                ..Document::default()
+            };
+            crate::annotate(&mut doc);
+            assert!(best_by_keys(&doc.counts).is_some(), "{}", doc.text);
+            assert!(keys_equal_the_map(&doc.counts), "{}", doc.text);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn grouping_equals_the_map(
+            counts in proptest::collection::vec(
+                (
+                    0usize..6, 0usize..4, 0usize..9, 0usize..5, 0usize..4, 0usize..3, 0u8..4, 0usize..90,
+                ),
+                0..30,
+            )
+        ) {
+            let diseases = [None, Some("DOID:1"), Some("DOID:10"), Some("A"), Some(""), Some("é")];
+            let places = [None, Some(7), Some(3), Some(u64::MAX)];
+            let metrics = ["cases", "deaths", "other", "tested", "vaccinated", "hospitalizations", "quarantined", "recoveries", "other"];
+            let scopes = ["cumulative", "new", "unknown", "current", "x"];
+            let dates = [None, Some("2022-05-17"), Some("2022-05-18"), Some("2021-12-31")];
+            let qualifiers = ["exact", "about", "more_than"];
+            let text = "Intro here. As of today 12 cases were seen. End. \u{e9}t\u{e9} 3 deaths.\n\n"
+                .repeat(2);
+            let mut doc = Document { text, ..Document::default() };
+            for (d, p, m, sc, dt, q, v, start) in counts {
+                let mut c = count(f64::from(v), metrics[m], scopes[sc], "x", start);
+                c.disease = diseases[d].map(str::to_owned);
+                c.place = places[p];
+                c.date = dates[dt].map(str::to_owned);
+                c.qualifier = qualifiers[q].into();
+                doc.counts.push(c);
+            }
+            proptest::prop_assert!(keys_equal_the_map(&doc.counts));
+        }
+    }
+
+    #[test]
+    fn keys_give_way_to_the_map() {
+        // A metric outside the contract, and more diseases than the linear search takes.
+        let odd = vec![count(1.0, "Cases", "new", "2022-05-17", 0)];
+        assert!(best_by_keys(&odd).is_none());
+        assert_eq!(best_by_map(&odd).len(), 1);
+        let many: Vec<Count> = (0..=MAX_DISEASES)
+            .map(|d| Count {
+                disease: Some(format!("D{d}")),
+                ..count(1.0, "cases", "new", "2022-05-17", d)
+            })
+            .collect();
+        assert!(best_by_keys(&many).is_none());
+        assert!(best_by_keys(&many[1..]).is_some());
+        assert!(keys_equal_the_map(&many[1..]));
     }
 
     #[test]

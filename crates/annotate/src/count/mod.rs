@@ -83,25 +83,10 @@ pub(crate) fn find_with_dates(
 ) -> Vec<Count> {
     let (low, toks, sent) = (tk.low.as_str(), tk.toks.as_slice(), tk.sent.as_slice());
     let nums = number::scan(low, toks);
-    // Only metric words ("deaths", "death", "fatalities") are looked at.
-    let mut death_marks: Vec<usize> = Vec::new();
-    for (j, w) in toks.windows(3).enumerate() {
-        if let [open, t, close] = w
-            && t.has(token::class::METRIC)
-            && matches!(lw(low, t), "deaths" | "death" | "fatalities")
-            && open.is_punct('(')
-            && close.is_punct(')')
-        {
-            death_marks.push(j + 1);
-        }
-    }
-    let columns = table_columns(low, toks, sent, &nums);
-    let mut in_date = vec![false; toks.len()];
-    for d in dates {
-        for slot in in_date.iter_mut().take(d.last + 1).skip(d.first) {
-            *slot = true;
-        }
-    }
+    let starts = Starts::new(toks);
+    let death_marks = death_marks(low, toks, &starts.heads);
+    let columns = table_columns(low, toks, sent, &nums, &starts.heads);
+    let in_date = in_date(toks.len(), dates);
     let cx = Cx {
         src,
         low,
@@ -122,8 +107,8 @@ pub(crate) fn find_with_dates(
         }
     }
     // Singular and ordinal cases between the numbers.
-    cx.singulars(&mut cands);
-    cx.ordinals(&mut cands);
+    cx.singulars(&mut cands, &starts.articles, true);
+    cx.ordinals(&mut cands, &starts.ordinals);
     cands.sort_by_key(|c| c.first);
     // Scope: sibling "new" and sentence-level cues.
     let n = cands.len();
@@ -143,7 +128,7 @@ pub(crate) fn find_with_dates(
             cands[k].scope = Some("new");
             continue;
         }
-        cands[k].scope = cx.sentence_scope(cands[k].first);
+        cands[k].scope = cx.sentence_scope(cands[k].first, true);
     }
     cands
         .into_iter()
@@ -196,6 +181,67 @@ struct Cx<'a> {
     columns: &'a [Option<(&'static str, Option<&'static str>)>],
 }
 
+/// Which of `n` tokens are inside one of the `dates`.
+fn in_date(n: usize, dates: &[DateHit]) -> Vec<bool> {
+    let mut in_date = vec![false; n];
+    for d in dates {
+        for slot in in_date.iter_mut().take(d.last + 1).skip(d.first) {
+            *slot = true;
+        }
+    }
+    in_date
+}
+
+/// The tokens the passes after the candidates start from, in text order, found in one pass
+/// over the class bits (each of those passes walking every token cost more than its own work):
+/// articles (singular cases), head nouns ("(deaths)" marks and table headers are made of them)
+/// and numbers of at most six digits with an attached two-letter word (ordinal cases).
+#[derive(Debug, Default, PartialEq)]
+struct Starts {
+    articles: Vec<usize>,
+    heads: Vec<usize>,
+    ordinals: Vec<usize>,
+}
+
+impl Starts {
+    fn new(toks: &[Token]) -> Self {
+        let mut s = Self::default();
+        for (i, t) in toks.iter().enumerate() {
+            if t.class & (token::class::ARTICLE | token::class::HEAD) != 0 {
+                if t.has(token::class::ARTICLE) {
+                    s.articles.push(i);
+                }
+                if t.has(token::class::HEAD) {
+                    s.heads.push(i);
+                }
+            } else if t.kind == Kind::Num
+                && t.end - t.start <= 6
+                && toks
+                    .get(i + 1)
+                    .is_some_and(|u| u.gap == Gap::None && u.is_word() && u.end - u.start == 2)
+            {
+                s.ordinals.push(i);
+            }
+        }
+        s
+    }
+}
+
+/// Token indices of "(deaths)" marks: "deaths", "death" or "fatalities" (head nouns, so
+/// `heads`, the head noun tokens, holds them) between brackets.
+fn death_marks(low: &str, toks: &[Token], heads: &[usize]) -> Vec<usize> {
+    heads
+        .iter()
+        .copied()
+        .filter(|&j| {
+            j > 0
+                && matches!(lw(low, &toks[j]), "deaths" | "death" | "fatalities")
+                && toks[j - 1].is_punct('(')
+                && toks.get(j + 1).is_some_and(|t| t.is_punct(')'))
+        })
+        .collect()
+}
+
 /// Column metrics of flattened tables: a header of metric nouns ("Cases Deaths Cases Deaths",
 /// after "Cumulative total … Newly confirmed …") followed in its paragraph by rows of a label
 /// and exactly one number per column ("Argentina 733 1 390 1"). When the header repeats one
@@ -206,8 +252,11 @@ fn table_columns(
     toks: &[Token],
     sent: &[u32],
     nums: &[NumExpr],
+    heads: &[usize],
 ) -> Vec<Option<(&'static str, Option<&'static str>)>> {
     let mut out = vec![None; nums.len()];
+    // The next head noun at or after a token (every header word is one).
+    let mut h = 0;
     let header_word = |j: usize| -> Option<&'static str> {
         let t = toks.get(j)?;
         // "cases" and "deaths": head nouns of five or six bytes.
@@ -222,8 +271,12 @@ fn table_columns(
     };
     let mut j = 0;
     while j < toks.len() {
-        // Most tokens start no header: step over them without the bookkeeping below (which
-        // would also move on by one).
+        // Most tokens start no header: only head nouns may (`header_word` needs the bit).
+        while heads.get(h).is_some_and(|&x| x < j) {
+            h += 1;
+        }
+        let Some(&next) = heads.get(h) else { break };
+        j = next;
         if header_word(j).is_none() {
             j += 1;
             continue;
@@ -734,6 +787,10 @@ word_set! {
         "zone",
     ]
 }
+
+/// The class bits of every word [`Cx::sentence_scope`] tests but "date": the scope cues, and
+/// "so", "far", "as", "of", "since", "to" (filler or function words).
+const SCOPE_GATE: u32 = token::class::SCOPE | token::class::FILLER | token::class::FUNCTION;
 
 word_map! {
     pub(crate) fn scope_cue / SCOPE_WORDS -> &'static str {
@@ -1247,8 +1304,10 @@ impl Cx<'_> {
 
     /// Ordinal cases: "the country's 59th case", "the 12th fatality", "the 19th person to
     /// become infected" give the cumulative count.
-    fn ordinals(&self, cands: &mut Vec<Cand>) {
-        for (i, t) in self.toks.iter().enumerate() {
+    /// Only the tokens `at` are looked at (every other token starts none).
+    fn ordinals(&self, cands: &mut Vec<Cand>, at: &[usize]) {
+        for &i in at {
+            let Some(t) = self.tok(i) else { continue };
             if !t.is_num() || t.end - t.start > 6 || self.in_date[i] {
                 continue;
             }
@@ -1581,8 +1640,11 @@ impl Cx<'_> {
         (found, new_adjacent || (found == Some("new")))
     }
 
-    /// Nearest scope cue in the sentence (left first), then the weak cues.
-    fn sentence_scope(&self, first: usize) -> Option<&'static str> {
+    /// Nearest scope cue in the sentence (left first), then the weak cues. It visits only the
+    /// words of [`SCOPE_GATE`] (and on the right the four-byte ones, for "date"): every word it
+    /// tests is one of them.
+    /// (`gated` false visits every word: the reference the tests hold the gate to.)
+    fn sentence_scope(&self, first: usize, gated: bool) -> Option<&'static str> {
         let s = self.sent[first];
         let mut j = first;
         let mut weak = None;
@@ -1590,6 +1652,10 @@ impl Cx<'_> {
             j -= 1;
             if self.sent[j] != s {
                 break;
+            }
+            // Every word tested below is a scope cue, a filler or a function word.
+            if gated && !self.toks[j].has(SCOPE_GATE) {
+                continue;
             }
             let w = self.word(j);
             if let Some(c) = scope_cue(w) {
@@ -1605,6 +1671,11 @@ impl Cx<'_> {
         let mut j = first;
         while j + 1 < self.toks.len() && self.sent[j + 1] == s && j < first + 40 {
             j += 1;
+            // As on the left, and "date" (in no word list).
+            let t = &self.toks[j];
+            if gated && !t.has(SCOPE_GATE) && t.end - t.start != 4 {
+                continue;
+            }
             let w = self.word(j);
             if let Some(c) = scope_cue(w)
                 && c != "new"
@@ -1692,14 +1763,47 @@ impl Cx<'_> {
             .map(date::iso)
     }
 
+    /// A cheap gate for [`Cx::singulars`] at the article `i`: false only where its word loop
+    /// finds no head. The loop finds "case" (a [`token::class::HEAD`] word) or "patient" (a
+    /// [`token::class::PERSON`] word) before it stops, or an aged person after a number right
+    /// after the article; the gate walks the same tokens under the loop's structural stops
+    /// (sentence end, five words, a number past the first token, a punctuation mark other than
+    /// an attached dash) and compares no strings. The loop's word stops only end it earlier.
+    fn may_head_singular(&self, i: usize) -> bool {
+        let toks = self.toks;
+        if toks.get(i + 1).is_some_and(Token::is_num) {
+            return true;
+        }
+        let s = self.sent.get(i);
+        let mut words = 0;
+        for (t, ts) in toks.iter().zip(self.sent).skip(i + 1) {
+            if Some(ts) != s || words > 4 {
+                return false;
+            }
+            match t.kind {
+                Kind::Word => {
+                    if t.has(token::class::HEAD | token::class::PERSON) {
+                        return true;
+                    }
+                    words += 1;
+                }
+                Kind::Punct(_) if t.is_dash() && t.gap == Gap::None => {}
+                _ => return false,
+            }
+        }
+        false
+    }
+
     /// Singular cases: "a lassa fever case", "the index case", "a patient", "a 27-year-old
-    /// woman" in a sentence about cases.
-    fn singulars(&self, cands: &mut Vec<Cand>) {
+    /// woman" in a sentence about cases. Articles go through [`Cx::may_head_singular`] first
+    /// (`gated` false skips it: the reference the tests hold the gate to).
+    /// Only the tokens `at` are looked at (every other token starts none).
+    fn singulars(&self, cands: &mut Vec<Cand>, at: &[usize], gated: bool) {
         let toks = self.toks;
         let numbered = cands.len();
-        for i in 0..toks.len() {
-            // "a", "an", "the" (most tokens are not).
-            if !toks[i].has(token::class::ARTICLE) {
+        for &i in at {
+            // "a", "an", "the".
+            if !toks.get(i).is_some_and(|t| t.has(token::class::ARTICLE)) {
                 continue;
             }
             let w = self.word(i);
@@ -1709,6 +1813,9 @@ impl Cx<'_> {
                 continue;
             }
             if the && !matches!(self.word(i + 1), "index" | "first" | "primary") {
+                continue;
+            }
+            if gated && !self.may_head_singular(i) {
                 continue;
             }
             // Up to four modifier words (with hyphens and an age) before the noun.

@@ -481,3 +481,114 @@ fn one_pass_equals_two() {
     assert_eq!(dates, crate::date::find(&text, published));
     assert_eq!(counts, find(&text, published));
 }
+
+/// The "(deaths)" mark scan as it was: every window of three tokens.
+fn death_marks_every_window(low: &str, toks: &[Token]) -> Vec<usize> {
+    let mut marks = Vec::new();
+    for (j, w) in toks.windows(3).enumerate() {
+        if let [open, t, close] = w
+            && t.has(token::class::METRIC)
+            && matches!(lw(low, t), "deaths" | "death" | "fatalities")
+            && open.is_punct('(')
+            && close.is_punct(')')
+        {
+            marks.push(j + 1);
+        }
+    }
+    marks
+}
+
+/// Holds the gates of the count pass on `text` to the scans they replace: the "(deaths)" marks
+/// and table headers found from the head nouns to those of every token, every token's sentence
+/// scope to the ungated one, and the singular and ordinal cases to the loops over every token.
+fn gates_are_exact(text: &str) {
+    let tk = Tokens::new(text);
+    let (low, toks, sent) = (tk.low.as_str(), tk.toks.as_slice(), tk.sent.as_slice());
+    let dates = date::find_in(text, low, toks, None);
+    let nums = number::scan(low, toks);
+    let starts = Starts::new(toks);
+    let heads = &starts.heads;
+    let every: Vec<usize> = (0..toks.len()).collect();
+    let with = |bits: u32| -> Vec<usize> {
+        every
+            .iter()
+            .copied()
+            .filter(|&i| toks[i].has(bits))
+            .collect()
+    };
+    assert_eq!(starts.articles, with(token::class::ARTICLE));
+    assert_eq!(*heads, with(token::class::HEAD));
+    let death_marks = death_marks(low, toks, heads);
+    assert_eq!(death_marks, death_marks_every_window(low, toks), "{text:?}");
+    let columns = table_columns(low, toks, sent, &nums, heads);
+    assert_eq!(
+        columns,
+        table_columns(low, toks, sent, &nums, &every),
+        "{text:?}"
+    );
+    let in_date = in_date(toks.len(), &dates);
+    let cx = Cx {
+        src: text,
+        low,
+        toks,
+        sent,
+        in_date: &in_date,
+        nums: &nums,
+        death_marks: &death_marks,
+        columns: &columns,
+    };
+    for i in 0..toks.len() {
+        assert_eq!(
+            cx.sentence_scope(i, true),
+            cx.sentence_scope(i, false),
+            "token {i} of {text:?}"
+        );
+    }
+    let numbered: Vec<Cand> = (0..nums.len()).filter_map(|k| cx.candidate(k)).collect();
+    let (mut gated, mut all) = (numbered.clone(), numbered);
+    cx.singulars(&mut gated, &starts.articles, true);
+    cx.singulars(&mut all, &every, false);
+    cx.ordinals(&mut gated, &starts.ordinals);
+    cx.ordinals(&mut all, &every);
+    let firsts = |c: &[Cand]| -> Vec<(usize, usize, &'static str)> {
+        c.iter().map(|c| (c.first, c.end, c.metric)).collect()
+    };
+    assert_eq!(firsts(&gated), firsts(&all), "{text:?}");
+    assert_eq!(format!("{gated:?}"), format!("{all:?}"), "{text:?}");
+}
+
+#[test]
+fn gates_are_exact_on_seeds_and_don_texts() {
+    for text in crate::test_util::seed_and_don_texts() {
+        gates_are_exact(&text);
+    }
+    for text in [
+        "",
+        "a",
+        "the index case",
+        "A 27-year-old woman died. 3 cases",
+        "a -- case",
+        "an ill-fated case",
+        "a 5 case",
+        "Cases Deaths Cases Deaths\nChad 3 1 4 2\n(deaths) (death)",
+        "12 cases so far; 3 to date, as of May 2 since then",
+    ] {
+        gates_are_exact(text);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #[test]
+    fn gates_are_exact_on_count_pieces(pieces in proptest::collection::vec(
+        "(a|an|the|An|The|59th|3rd|12|th|nd|index|first|primary|case|cases|Case|patient|patients|death|deaths|fatalities|\\(|\\)|-|–|27|2|1,200|year|month|old|woman|man|died|court|number|so|far|to|date|as|of|since|total|new|still|cumulative|today|May|Chad|Cases|Deaths|Newly|confirmed|in|and|\\.|,|;|\n|\n\n|x|people|were|reported)",
+        0..40,
+    ), seps in proptest::collection::vec("( |  |\n|)", 40)) {
+        let mut text = String::new();
+        for (p, s) in pieces.iter().zip(&seps) {
+            text.push_str(p);
+            text.push_str(s);
+        }
+        gates_are_exact(&text);
+    }
+}
