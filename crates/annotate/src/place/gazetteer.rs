@@ -608,25 +608,40 @@ impl<'a> Gazetteer<'a> {
     /// (zero-padded past their ends), read in place, and the whole bytes only when those are
     /// equal: where the words differ they order the two as the bytes do (a zero byte of padding
     /// is below every byte the longer one has there, as its end is).
-    #[inline]
+    ///
+    /// In a long range the search first gallops from `lo` (one, two, four … forms on): the
+    /// runs of the most frequent capitalised words ("A", "To", "He") span thousands of forms
+    /// that start with other segments, while the forms that continue such a word ("A Coruña")
+    /// follow it closely.
+    #[inline(never)]
     pub(crate) fn forms_below(&self, mut lo: usize, mut hi: usize, key: &[u8]) -> usize {
         let k = word_at(key, 0, key.len().min(8)).swap_bytes();
         let text = self.form_text.as_bytes();
+        let less = |i: usize| match self.form_starts.get(i..i + 2) {
+            Some(&[s, e]) => {
+                let (s, e) = (s as usize, e as usize);
+                let f = word_at(text, s, (e - s).min(8)).swap_bytes();
+                if f == k {
+                    text.get(s..e).unwrap_or(&[]) < key
+                } else {
+                    f < k
+                }
+            }
+            _ => &[][..] < key,
+        };
+        if hi.saturating_sub(lo) > GALLOP_FROM {
+            let mut step = 1usize;
+            while lo + step < hi && less(lo + step) {
+                lo += step;
+                step *= 2;
+            }
+            // Every form before `lo` and `lo` itself (unless it is the range's first, not
+            // asked) are smaller than the key; the answer is in `lo..=lo + step`.
+            hi = hi.min(lo + step + 1);
+        }
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            let less = match self.form_starts.get(mid..mid + 2) {
-                Some(&[s, e]) => {
-                    let (s, e) = (s as usize, e as usize);
-                    let f = word_at(text, s, (e - s).min(8)).swap_bytes();
-                    if f == k {
-                        text.get(s..e).unwrap_or(&[]) < key
-                    } else {
-                        f < k
-                    }
-                }
-                _ => &[][..] < key,
-            };
-            if less {
+            if less(mid) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -925,7 +940,10 @@ impl Segments {
                 return None;
             }
             if (end >> 24) as usize == len {
-                let at = g.form_starts.get(first as usize - 1).map_or(0, |&s| s as usize);
+                let at = g
+                    .form_starts
+                    .get(first as usize - 1)
+                    .map_or(0, |&s| s as usize);
                 if packed_at(forms, at, len) == (w0, w1) {
                     return Some((first - 1, end & 0x00ff_ffff));
                 }
@@ -964,6 +982,9 @@ fn segment_hash(seg: &[u8]) -> u64 {
     h.write(seg);
     h.finish()
 }
+
+/// Ranges of more forms than this are searched galloping ([`Gazetteer::forms_below`]).
+const GALLOP_FROM: usize = 512;
 
 /// The `len` bytes of `b` from `at` (`len` at most 8), little-endian in one word, the bytes past
 /// `len` (and past the end of `b`) zero.

@@ -61,144 +61,138 @@ pub type Result<T> = std::result::Result<T, Error>;
 fn is_title(w: &str) -> bool {
     matches!(
         w,
-        "Mr"
-        | "Mr."
-        | "Mrs"
-        | "Mrs."
-        | "Ms"
-        | "Ms."
-        | "Dr"
-        | "Dr."
-        | "Sir"
-        | "Dame"
-        | "President"
-        | "Minister"
-        | "Senator"
-        | "Sen."
-        | "Rep."
-        | "Gov."
-        | "Governor"
-        | "King"
-        | "Queen"
-        | "Prince"
-        | "Princess"
-        | "General"
-        | "Gen."
-        | "Judge"
-        | "Justice"
-        | "Professor"
-        | "Prof."
-        | "Mayor"
-        | "Secretary"
-        | "Chairman"
-        | "Lord"
-        | "Lady"
-        | "Sheikh"
-        | "Emir"
-        | "Coach"
-        | "Captain"
-        | "Capt."
-        | "Col."
-        | "Colonel"
-        | "spokesman"
-        | "spokeswoman"
-        | "actor"
-        | "actress"
-        | "singer"
+        "Mr" | "Mr."
+            | "Mrs"
+            | "Mrs."
+            | "Ms"
+            | "Ms."
+            | "Dr"
+            | "Dr."
+            | "Sir"
+            | "Dame"
+            | "President"
+            | "Minister"
+            | "Senator"
+            | "Sen."
+            | "Rep."
+            | "Gov."
+            | "Governor"
+            | "King"
+            | "Queen"
+            | "Prince"
+            | "Princess"
+            | "General"
+            | "Gen."
+            | "Judge"
+            | "Justice"
+            | "Professor"
+            | "Prof."
+            | "Mayor"
+            | "Secretary"
+            | "Chairman"
+            | "Lord"
+            | "Lady"
+            | "Sheikh"
+            | "Emir"
+            | "Coach"
+            | "Captain"
+            | "Capt."
+            | "Col."
+            | "Colonel"
+            | "spokesman"
+            | "spokeswoman"
+            | "actor"
+            | "actress"
+            | "singer"
     )
 }
 
 /// Words before a name that mark it as a place ("in Lagos").
-fn is_locative(low: &str) -> bool {
+fn is_locative(low: &[u8]) -> bool {
     matches!(
         low,
-        "in"
-        | "at"
-        | "from"
-        | "to"
-        | "near"
-        | "of"
-        | "outside"
-        | "around"
-        | "into"
-        | "across"
-        | "throughout"
-        | "between"
-        | "via"
-        | "toward"
-        | "towards"
-        | "through"
-        | "visit"
-        | "visited"
-        | "visiting"
-        | "inside"
-        | "within"
-        | "beyond"
-        | "north"
-        | "south"
-        | "east"
-        | "west"
-        | "northern"
-        | "southern"
-        | "eastern"
-        | "western"
-        | "central"
-        | "downtown"
-        | "suburban"
-        | "rural"
+        b"in"
+            | b"at"
+            | b"from"
+            | b"to"
+            | b"near"
+            | b"of"
+            | b"outside"
+            | b"around"
+            | b"into"
+            | b"across"
+            | b"throughout"
+            | b"between"
+            | b"via"
+            | b"toward"
+            | b"towards"
+            | b"through"
+            | b"visit"
+            | b"visited"
+            | b"visiting"
+            | b"inside"
+            | b"within"
+            | b"beyond"
+            | b"north"
+            | b"south"
+            | b"east"
+            | b"west"
+            | b"northern"
+            | b"southern"
+            | b"eastern"
+            | b"western"
+            | b"central"
+            | b"downtown"
+            | b"suburban"
+            | b"rural"
     )
 }
 
 /// Locative words strong enough for a name that is also a person's name or a common word.
-fn is_strict_locative(low: &str) -> bool {
-    matches!(low, "in" | "near" | "outside" | "visiting" | "visited")
+fn is_strict_locative(low: &[u8]) -> bool {
+    matches!(low, b"in" | b"near" | b"outside" | b"visiting" | b"visited")
 }
 
 /// Verbs after a capitalised common word that make it a person ("Best said").
 fn is_speech_verb(w: &str) -> bool {
     matches!(
         w,
-        "said"
-        | "says"
-        | "told"
-        | "added"
-        | "explained"
-        | "wrote"
-        | "asked"
+        "said" | "says" | "told" | "added" | "explained" | "wrote" | "asked"
     )
 }
 
 /// Words after a name that make it a disease or pathogen name, not a place ("Marburg virus").
-fn is_disease_next(low: &str) -> bool {
+fn is_disease_next(low: &[u8]) -> bool {
     matches!(
         low,
-        "virus"
-        | "viruses"
-        | "fever"
-        | "disease"
-        | "flu"
-        | "influenza"
-        | "encephalitis"
-        | "variant"
-        | "strain"
-        | "syndrome"
-        | "hemorrhagic"
-        | "haemorrhagic"
-        | "orthohantavirus"
-        | "ebolavirus"
+        b"virus"
+            | b"viruses"
+            | b"fever"
+            | b"disease"
+            | b"flu"
+            | b"influenza"
+            | b"encephalitis"
+            | b"variant"
+            | b"strain"
+            | b"syndrome"
+            | b"hemorrhagic"
+            | b"haemorrhagic"
+            | b"orthohantavirus"
+            | b"ebolavirus"
     )
 }
 
 /// The longest word of the lists compared without regard to ASCII case.
 const LOWER_MAX: usize = 16;
 
-/// `w` ASCII-lower-cased in `buf`, or `None` when it is longer than [`LOWER_MAX`] (no listed
-/// word is): `f(lower)` then answers as a comparison ignoring ASCII case with each listed word.
-fn ascii_lower<'b>(w: &str, buf: &'b mut [u8; LOWER_MAX]) -> Option<&'b str> {
+/// The bytes of `w` ASCII-lower-cased in `buf`, or `None` when it is longer than [`LOWER_MAX`]
+/// (no listed word is): `f(lower)` then answers as a comparison ignoring ASCII case with each
+/// listed word.
+fn ascii_lower<'b>(w: &str, buf: &'b mut [u8; LOWER_MAX]) -> Option<&'b [u8]> {
     let b = buf.get_mut(..w.len())?;
     b.copy_from_slice(w.as_bytes());
     b.make_ascii_lowercase();
-    std::str::from_utf8(b).ok()
+    Some(b)
 }
 
 /// One mention with its remaining candidate readings (byte offsets).
@@ -504,7 +498,10 @@ impl<'g> Gazetteer<'g> {
         for m in &mentions {
             for c in &m.cands {
                 if strong(c, m.doubtful) && self.kind(c.entry) != Kind::Country {
-                    admins.insert(Code::new(self.country_of(c.entry), self.admin1_of(c.entry)), ());
+                    admins.insert(
+                        Code::new(self.country_of(c.entry), self.admin1_of(c.entry)),
+                        (),
+                    );
                 }
             }
         }
@@ -669,10 +666,7 @@ impl<'a> Code<'a> {
             return Code::Long(country, admin1);
         }
         let pack = |b: &[u8]| {
-            b.iter()
-                .rev()
-                .fold(0u64, |w, &x| (w << 8) | u64::from(x))
-                | (b.len() as u64) << 24
+            b.iter().rev().fold(0u64, |w, &x| (w << 8) | u64::from(x)) | (b.len() as u64) << 24
         };
         Code::Packed(pack(c) | pack(a) << 32)
     }
@@ -814,7 +808,8 @@ fn title_case_tokens(text: &str, toks: &[Token], line_end: usize) -> bool {
                 upper = t.has(class::CAP);
             }
             letters += if t.has(class::NON_ASCII) {
-                text.get(t.start..t.end).map_or(0, |w| w.chars().take(4).count())
+                text.get(t.start..t.end)
+                    .map_or(0, |w| w.chars().take(4).count())
             } else {
                 t.end - t.start
             };

@@ -94,10 +94,7 @@ impl Gazetteer<'_> {
                 if !end_ok {
                     continue;
                 }
-                if toks
-                    .get(j)
-                    .is_some_and(|n| n.gap == Gap::None && alnum(n))
-                {
+                if toks.get(j).is_some_and(|n| n.gap == Gap::None && alnum(n)) {
                     continue;
                 }
                 let end = tj.end;

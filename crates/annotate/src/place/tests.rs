@@ -624,7 +624,11 @@ fn lookup_in_the_first_segment_run_equals_the_full_search() {
 fn checked_scan(g: &Gazetteer<'_>, t: &str) -> Vec<(usize, usize, usize)> {
     let toks = Tokens::new(t).toks.clone();
     let got = g.scan(t, &toks);
-    assert_eq!(got, g.scan_chars(t, &toks), "token walk and character walk: {t:?}");
+    assert_eq!(
+        got,
+        g.scan_chars(t, &toks),
+        "token walk and character walk: {t:?}"
+    );
     got
 }
 
@@ -783,11 +787,7 @@ fn line_breaks_scan_as_spaces() {
     texts.extend(don_texts());
     for t in &texts {
         let spaced = t.replace(['\n', '\r', '\t'], " ");
-        assert_eq!(
-            checked_scan(g, t),
-            scan_bytewise(g, &spaced),
-            "{t}"
-        );
+        assert_eq!(checked_scan(g, t), scan_bytewise(g, &spaced), "{t}");
     }
 }
 
@@ -858,7 +858,10 @@ proptest! {
 fn token_title_case(text: &str, toks: &[Token], at: usize) -> bool {
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     let mut verdicts = [at, at + (end - at) / 2, end].map(|p| {
-        let p = (0..=p).rev().find(|&p| text.is_char_boundary(p)).unwrap_or(0);
+        let p = (0..=p)
+            .rev()
+            .find(|&p| text.is_char_boundary(p))
+            .unwrap_or(0);
         super::TitleLines::default().at(text, toks, p)
     });
     verdicts.sort();
@@ -1116,7 +1119,6 @@ impl Gazetteer<'_> {
         }
         raw
     }
-
 }
 
 /// A text of gazetteer forms (random ones and some of many words, dots or non-ASCII letters),
@@ -1215,7 +1217,7 @@ proptest! {
 fn word_lists_and_their_case() {
     let low = |w: &str| {
         let mut buf = [0u8; super::LOWER_MAX];
-        super::ascii_lower(w, &mut buf).map(str::to_string)
+        super::ascii_lower(w, &mut buf).map(<[u8]>::to_vec)
     };
     for (w, locative, strict, disease) in [
         ("in", true, true, false),
@@ -1234,9 +1236,21 @@ fn word_lists_and_their_case() {
         ("", false, false, false),
     ] {
         let l = low(w);
-        assert_eq!(l.as_deref().is_some_and(super::is_locative), locative, "{w}");
-        assert_eq!(l.as_deref().is_some_and(super::is_strict_locative), strict, "{w}");
-        assert_eq!(l.as_deref().is_some_and(super::is_disease_next), disease, "{w}");
+        assert_eq!(
+            l.as_deref().is_some_and(super::is_locative),
+            locative,
+            "{w}"
+        );
+        assert_eq!(
+            l.as_deref().is_some_and(super::is_strict_locative),
+            strict,
+            "{w}"
+        );
+        assert_eq!(
+            l.as_deref().is_some_and(super::is_disease_next),
+            disease,
+            "{w}"
+        );
     }
     assert!(super::is_title("Mr.") && super::is_title("President") && super::is_title("actor"));
     assert!(!super::is_title("mr.") && !super::is_title("Actor") && !super::is_title("Mr.."));
