@@ -2,8 +2,8 @@ use std::path::PathBuf;
 
 use proptest::prelude::*;
 
-use super::{Gazetteer, Kind};
-use crate::tokens::Tokens;
+use super::{Gazetteer, Kind, gazetteer};
+use crate::tokens::{Gap, Kind as TokKind, Token, Tokens, class};
 
 fn g() -> &'static Gazetteer<'static> {
     match Gazetteer::global_result() {
@@ -238,7 +238,7 @@ fn segment_table_is_the_first_segment_map() {
     let mut want: std::collections::HashMap<&str, (u32, u32)> = std::collections::HashMap::new();
     for (i, f) in all_forms().iter().enumerate() {
         let i = i as u32;
-        want.entry(super::gazetteer::first_segment(f))
+        want.entry(gazetteer::first_segment(f))
             .and_modify(|run| *run = (run.0.min(i), run.1.max(i + 1)))
             .or_insert((i, i + 1));
     }
@@ -620,6 +620,18 @@ fn lookup_in_the_first_segment_run_equals_the_full_search() {
     }
 }
 
+/// The token walk's windows of `t`, held to the character walk's (`scan_chars`).
+fn checked_scan(g: &Gazetteer<'_>, t: &str) -> Vec<(usize, usize, usize)> {
+    let toks = Tokens::new(t).toks.clone();
+    let got = g.scan(t, &toks);
+    assert_eq!(
+        got,
+        g.scan_chars(t, &toks),
+        "token walk and character walk: {t:?}"
+    );
+    got
+}
+
 /// The window scan before it took its starts from the token stream (one byte at a time, the state
 /// "after a letter or digit" carried along): kept to check the token scan finds the same windows.
 fn scan_bytewise(g: &Gazetteer<'_>, norm: &str) -> Vec<(usize, usize, usize)> {
@@ -648,7 +660,7 @@ fn scan_bytewise(g: &Gazetteer<'_>, norm: &str) -> Vec<(usize, usize, usize)> {
             }
         }
         let rest = &norm[start..];
-        let segment = super::gazetteer::first_segment(rest);
+        let segment = gazetteer::first_segment(rest);
         let Some((run_lo, run_hi)) = g.segment_run(segment) else {
             continue;
         };
@@ -730,12 +742,12 @@ fn jumping_scan_equals_the_bytewise_scan() {
     );
     for t in &texts {
         // Every suffix start of the short texts too (windows at every alignment).
-        assert_eq!(g.scan(t, &Tokens::new(t).toks), scan_bytewise(g, t), "{t}");
+        assert_eq!(checked_scan(g, t), scan_bytewise(g, t), "{t}");
     }
     for t in texts.iter().take(8) {
         for (i, _) in t.char_indices() {
             assert_eq!(
-                g.scan(&t[i..], &Tokens::new(&t[i..]).toks),
+                checked_scan(g, &t[i..]),
                 scan_bytewise(g, &t[i..]),
                 "{}",
                 &t[i..]
@@ -775,11 +787,7 @@ fn line_breaks_scan_as_spaces() {
     texts.extend(don_texts());
     for t in &texts {
         let spaced = t.replace(['\n', '\r', '\t'], " ");
-        assert_eq!(
-            g.scan(t, &Tokens::new(t).toks),
-            scan_bytewise(g, &spaced),
-            "{t}"
-        );
+        assert_eq!(checked_scan(g, t), scan_bytewise(g, &spaced), "{t}");
     }
 }
 
@@ -790,7 +798,7 @@ proptest! {
     ) {
         let g = g();
         let spaced = t.replace(['\n', '\r', '\t'], " ");
-        prop_assert_eq!(g.scan(&t, &Tokens::new(&t).toks), scan_bytewise(g, &spaced));
+        prop_assert_eq!(checked_scan(g, &t), scan_bytewise(g, &spaced));
     }
 
     #[test]
@@ -798,7 +806,7 @@ proptest! {
         t in "([A-Za-z0-9 ,.'-]|É|é|Ü|ß|Ω|ω|—|“|\u{a0}|²|٣|Ⅻ|Ⓐ|½|\\PC|Paris|Kenya|New York|Côte d'Ivoire){0,40}"
     ) {
         let g = g();
-        prop_assert_eq!(g.scan(&t, &Tokens::new(&t).toks), scan_bytewise(g, &t));
+        prop_assert_eq!(checked_scan(g, &t), scan_bytewise(g, &t));
     }
 }
 
@@ -822,6 +830,20 @@ proptest! {
 
     /// The same for the character-by-character verdict on lines with non-ASCII letters, white
     /// space and marks.
+    /// The token stream's verdict is the whole-line one on texts of several such lines.
+    #[test]
+    fn token_title_case_is_the_verdict_of_the_counts(
+        text in "([A-Z][a-z]{0,7}|[a-z]{1,8}|[0-9]{1,3}|[ \t\x0b\x0c\r]{1,2}|\n|[.,'-]|É|é|Ωmega|ßa|\u{a0}|\u{2028}|²|’){0,80}"
+    ) {
+        let toks = Tokens::new(&text).toks.clone();
+        let mut at = 0;
+        for line in text.split('\n') {
+            let (words, capitalised) = super::title_words(line);
+            prop_assert_eq!(token_title_case(&text, &toks, at), super::title_case(words, capitalised));
+            at += line.len() + 1;
+        }
+    }
+
     #[test]
     fn title_case_chars_is_the_verdict_of_the_counts(
         line in "([A-Z][a-z]{0,7}|[a-z]{1,8}|É[a-zé]{0,6}|é[a-z]{0,6}|Ωmega|ß{1,3}|[0-9]{1,3}|[ \t\u{a0}\u{2003}\u{3000}]{1,2}|[.,'’“”-]){0,60}"
@@ -831,8 +853,24 @@ proptest! {
     }
 }
 
-/// [`super::title_case_ascii`] (on the ASCII lines) and [`super::title_case_chars`] give the
-/// whole-line verdict on every line of the seeds and the WHO DON texts and titles.
+/// The token stream's verdict ([`super::TitleLines::at`]) for the line of `text` that holds
+/// byte `at`, asked at its start, middle and end (a fresh cache each time).
+fn token_title_case(text: &str, toks: &[Token], at: usize) -> bool {
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let mut verdicts = [at, at + (end - at) / 2, end].map(|p| {
+        let p = (0..=p)
+            .rev()
+            .find(|&p| text.is_char_boundary(p))
+            .unwrap_or(0);
+        super::TitleLines::default().at(text, toks, p)
+    });
+    verdicts.sort();
+    assert_eq!(verdicts[0], verdicts[2], "{:?}", &text[at..end]);
+    verdicts[0]
+}
+
+/// [`super::title_case_ascii`] (on the ASCII lines), [`super::title_case_chars`] and the token
+/// stream's verdict give the whole-line verdict on every line of the seeds and the WHO DON texts and titles.
 #[test]
 fn title_case_ascii_is_the_verdict_of_the_counts_on_the_texts() {
     let mut texts = vec![
@@ -850,6 +888,8 @@ fn title_case_ascii_is_the_verdict_of_the_counts_on_the_texts() {
     let mut lines = 0;
     let mut titles = 0;
     for t in &texts {
+        let toks = Tokens::new(t).toks.clone();
+        let mut at = 0;
         for line in t.split('\n') {
             let (words, capitalised) = super::title_words(line);
             let verdict = super::title_case(words, capitalised);
@@ -857,6 +897,8 @@ fn title_case_ascii_is_the_verdict_of_the_counts_on_the_texts() {
                 assert_eq!(super::title_case_ascii(line), verdict, "{line:?}");
             }
             assert_eq!(super::title_case_chars(line), verdict, "{line:?}");
+            assert_eq!(token_title_case(t, &toks, at), verdict, "{line:?}");
+            at += line.len() + 1;
             lines += 1;
             titles += usize::from(verdict);
         }
@@ -930,6 +972,7 @@ fn column_fields_are_the_entrys() {
         let e = g.entry(a);
         assert_eq!(g.kind(a), e.kind);
         assert_eq!(g.country_of(a), e.country);
+        assert_eq!(g.name_of(a), e.name);
         assert_eq!(g.admin1_of(a), e.admin1);
         assert_eq!(g.population(a), e.population);
         assert_eq!(g.get(e.geonameid), Some(e));
@@ -940,4 +983,276 @@ fn column_fields_are_the_entrys() {
         }
     }
     assert!(inside > 0);
+}
+
+/// The window scan before it walked tokens (the token starts, then character by character):
+/// kept to check the token walk finds the same windows.
+impl Gazetteer<'_> {
+    /// Longest known forms, left to right, starting at capitalised word starts and ending at word
+    /// ends: `(start, end, form index)` in bytes. `toks` are the tokens of `text`. Line breaks
+    /// and tabs inside a name ("West\nVirginia") match as spaces: a window holding one is
+    /// compared with the forms in a copy with spaces (most windows hold none, so the text
+    /// itself is not copied).
+    ///
+    /// The forms are sorted by bytes, so the forms that start with a given prefix are one run of
+    /// the table. From each start the window grows word by word and the run narrows to the forms
+    /// that start with the window; the scan stops as soon as no form does, which for most words
+    /// is after the first.
+    pub(super) fn scan_chars(&self, text: &str, toks: &[Token]) -> Vec<(usize, usize, usize)> {
+        let mut raw = Vec::new();
+        // The window with its line breaks and tabs as spaces, when it holds one.
+        let mut spaced = String::new();
+        let mut at = 0usize;
+        // A window starts at an upper-case letter after a character that is not a letter or
+        // digit: the first character of a capitalised word token (`class::CAP`; upper-case
+        // letters are alphabetic, and a word token is a whole run of letters), unless a digit
+        // or another alphanumeric character is attached before it.
+        let mut prev: Option<&Token> = None;
+        for t in toks {
+            let before = prev.replace(t);
+            if !t.has(class::CAP) || t.start < at {
+                continue;
+            }
+            if t.gap == Gap::None
+                && before.is_some_and(|p| {
+                    p.is_num() || matches!(p.kind, TokKind::Punct(c) if c.is_alphanumeric())
+                })
+            {
+                continue;
+            }
+            let start = t.start;
+            let rest = text.get(start..).unwrap_or("");
+            let segment = gazetteer::first_segment(rest);
+            let Some((run_lo, run_hi)) = self.segment_run(segment) else {
+                continue;
+            };
+            // Forms from `lo` on (up to `hi`) that start with the window, and the longest exact
+            // form so far. The run of the first segment holds every form that starts with it,
+            // the shortest first: the segment itself when it is a form.
+            let (mut lo, hi) = (run_lo as usize, (run_hi as usize).min(self.form_count()));
+            let mut best: Option<(usize, usize)> = None;
+            let mut words = 1usize;
+            let rb = rest.as_bytes();
+            // The offset of the next character, and whether the character before it is a
+            // letter, a digit or a dot.
+            let mut off = 0usize;
+            let mut last_ok = false;
+            let mut first_window = true;
+            // The window so far holds a line break or a tab.
+            let mut broken = false;
+            loop {
+                // The next character: is it a letter or a digit, its length, and its byte when
+                // ASCII (none at the text's end).
+                let (alnum, len, ascii) = match rb.get(off) {
+                    None => (false, 0, None),
+                    Some(&b) if b < 0x80 => (b.is_ascii_alphanumeric(), 1, Some(b)),
+                    Some(_) => match rest.get(off..).and_then(|r| r.chars().next()) {
+                        Some(ch) => (ch.is_alphanumeric(), ch.len_utf8(), None),
+                        None => break, // not a character boundary: cannot happen
+                    },
+                };
+                // A window ends before a non-alphanumeric character (or the text's end) that
+                // follows a letter, a digit or a dot ("U.S.").
+                if last_ok && !alnum {
+                    let key = match (broken, rest.get(..off)) {
+                        (_, None) => break, // not a character boundary: cannot happen
+                        (false, Some(key)) => key,
+                        (true, Some(key)) => {
+                            spaced.clear();
+                            spaced.extend(key.chars().map(|c| match c {
+                                '\n' | '\r' | '\t' => ' ',
+                                c => c,
+                            }));
+                            spaced.as_str()
+                        }
+                    };
+                    if !first_window {
+                        // Forms before `lo` are shorter or smaller than the window: the first
+                        // form not smaller than it starts the forms that start with it.
+                        lo = self.forms_below(lo, hi, key.as_bytes());
+                    }
+                    first_window = false;
+                    let f = self.form_bytes(lo);
+                    if lo >= hi || !f.starts_with(key.as_bytes()) {
+                        break;
+                    }
+                    if f == key.as_bytes() {
+                        best = Some((start + off, lo));
+                        // The last form of the run: no longer window can match (the next
+                        // boundary would find no form from `lo + 1` on).
+                        if lo + 1 >= hi {
+                            break;
+                        }
+                    }
+                }
+                if len == 0 || off > self.max_form_bytes {
+                    break;
+                }
+                if matches!(ascii, Some(b'\n' | b'\r' | b'\t')) {
+                    broken = true;
+                }
+                if matches!(ascii, Some(b' ' | b'\n' | b'\r' | b'\t')) {
+                    words += 1;
+                    if words > self.max_form_words {
+                        break;
+                    }
+                }
+                last_ok = alnum || ascii == Some(b'.');
+                off += len;
+                if alnum {
+                    // A run of ASCII letters and digits after a letter or digit holds no window
+                    // end and no space: only the length limit applies to its characters.
+                    let run_end = crate::ascii::alnum_end(rb, off);
+                    if run_end > off {
+                        if run_end - 1 > self.max_form_bytes {
+                            break;
+                        }
+                        off = run_end;
+                    }
+                }
+            }
+            if let Some((end, idx)) = best {
+                raw.push((start, end, idx));
+                // Resume after the match.
+                at = end;
+            }
+        }
+        raw
+    }
+}
+
+/// A text of gazetteer forms (random ones and some of many words, dots or non-ASCII letters),
+/// each written as stored, upper-cased, lower-cased or with its spaces as line breaks, tabs or
+/// two spaces, with text attached before or after and separators between.
+fn forms_text(picks: &[(usize, u8, u8, u8)]) -> String {
+    let forms = all_forms();
+    let extra = [
+        "St. Louis",
+        "U.S.",
+        "Côte d'Ivoire",
+        "Hong Kong",
+        "Democratic Republic of the Congo",
+        "Bosnia and Herzegovina",
+        "Washington, D.C.",
+        "A Coruña",
+        "The Hague",
+    ];
+    let seps = [
+        " ", ", ", ". ", "\n", " (", ") ", "-", "'", "’", "²", "3", " 3", "\u{a0}", "\t", " . ",
+        "..", "", "“", " and ",
+    ];
+    let mut t = String::new();
+    for &(pick, variant, before, after) in picks {
+        let f = if pick % 5 == 0 {
+            extra[pick / 5 % extra.len()]
+        } else {
+            forms[pick % forms.len()]
+        };
+        t.push_str(seps[usize::from(before) % seps.len()]);
+        match variant % 6 {
+            0 => t.push_str(&f.to_uppercase()),
+            1 => t.push_str(&f.to_lowercase()),
+            2 => t.push_str(&f.replace(' ', "\n")),
+            3 => t.push_str(&f.replace(' ', "  ")),
+            4 => t.push_str(&f.replace(' ', "\t")),
+            _ => t.push_str(f),
+        }
+        t.push_str(seps[usize::from(after) % seps.len()]);
+    }
+    t
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    /// On texts of gazetteer forms and their variants the token walk finds the character walk's
+    /// windows, and with line breaks and tabs as spaces the bytewise scan's.
+    #[test]
+    fn token_scan_is_the_character_scan_on_forms(
+        picks in proptest::collection::vec((any::<usize>(), any::<u8>(), any::<u8>(), any::<u8>()), 0..12)
+    ) {
+        let g = g();
+        let t = forms_text(&picks);
+        let spaced = t.replace(['\n', '\r', '\t'], " ");
+        prop_assert_eq!(checked_scan(g, &t), scan_bytewise(g, &spaced));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+    /// The binary search that compares eight-byte words first finds the slices' answer, for
+    /// keys near forms (a form cut, extended or with a byte changed, zero bytes included) in
+    /// any range of the table.
+    #[test]
+    fn forms_below_is_the_slice_search(
+        pick in any::<usize>(), cut in 0usize..24, edit in any::<(usize, u8)>(),
+        tail in "(|\0|[ a-z]{1,3}|é)", span in any::<(usize, usize)>()
+    ) {
+        let g = g();
+        let forms = all_forms();
+        let f = forms[pick % forms.len()].as_bytes();
+        let mut key = f[..cut.min(f.len())].to_vec();
+        key.extend_from_slice(tail.as_bytes());
+        if !key.is_empty() && edit.0 % 3 == 0 {
+            let i = edit.0 % key.len();
+            key[i] = edit.1;
+        }
+        let n = forms.len();
+        let at = pick % n;
+        let (lo, hi) = match span.0 % 3 {
+            0 => (0, n),
+            1 => (at.saturating_sub(span.1 % 64), (at + span.1 % 64).min(n)),
+            _ => (at.saturating_sub(span.1 % 30_000), (at + span.1 % 30_000).min(n)),
+        };
+        prop_assert_eq!(g.forms_below(lo, hi, &key), g.forms_below_slices(lo, hi, &key));
+        prop_assert_eq!(
+            g.forms_below(0, n, &key),
+            forms.partition_point(|x| x.as_bytes() < &key[..])
+        );
+    }
+}
+
+/// The cue lists answer without regard to ASCII case, the title and speech lists exactly, and
+/// words longer than any listed one are in none.
+#[test]
+fn word_lists_and_their_case() {
+    let low = |w: &str| {
+        let mut buf = [0u8; super::LOWER_MAX];
+        super::ascii_lower(w, &mut buf).map(<[u8]>::to_vec)
+    };
+    for (w, locative, strict, disease) in [
+        ("in", true, true, false),
+        ("In", true, true, false),
+        ("IN", true, true, false),
+        ("Inn", false, false, false),
+        ("from", true, false, false),
+        ("Throughout", true, false, false),
+        ("Visited", true, true, false),
+        ("virus", false, false, true),
+        ("Haemorrhagic", false, false, true),
+        ("ORTHOHANTAVIRUS", false, false, true),
+        ("orthohantavirusx", false, false, false),
+        ("throughoutthroughout", false, false, false),
+        ("ïn", false, false, false),
+        ("", false, false, false),
+    ] {
+        let l = low(w);
+        assert_eq!(
+            l.as_deref().is_some_and(super::is_locative),
+            locative,
+            "{w}"
+        );
+        assert_eq!(
+            l.as_deref().is_some_and(super::is_strict_locative),
+            strict,
+            "{w}"
+        );
+        assert_eq!(
+            l.as_deref().is_some_and(super::is_disease_next),
+            disease,
+            "{w}"
+        );
+    }
+    assert!(super::is_title("Mr.") && super::is_title("President") && super::is_title("actor"));
+    assert!(!super::is_title("mr.") && !super::is_title("Actor") && !super::is_title("Mr.."));
+    assert!(super::is_speech_verb("said") && !super::is_speech_verb("Said"));
 }
