@@ -373,19 +373,7 @@ impl DiseaseMatcher {
 
     /// Runs [`find_with`](Self::find_with) with this thread's normalisation buffer.
     fn find_buffered(&self, text: &str, first_per_sentence: bool) -> Vec<Disease> {
-        thread_local! {
-            static BUFFER: RefCell<Normalized> = RefCell::new(Normalized::default());
-        }
-        BUFFER.with(|buf| match buf.try_borrow_mut() {
-            Ok(mut norm) => {
-                let out = self.find_with(text, &mut norm, first_per_sentence);
-                if norm.bytes.capacity() > KEEP_BUFFER {
-                    *norm = Normalized::default(); // do not hold on to a huge document's buffer
-                }
-                out
-            }
-            Err(_) => self.find_with(text, &mut Normalized::default(), first_per_sentence),
-        })
+        with_buffer(|norm| self.find_with(text, norm, first_per_sentence))
     }
 
     fn find_with(
@@ -459,6 +447,38 @@ impl DiseaseMatcher {
             }
         }
         out
+    }
+
+    /// The identifier of the main disease of `text` as [`crate::link::main_disease`] picks it
+    /// from [`find`](Self::find): the most mentioned specific disease, earliest on ties, else
+    /// the most mentioned syndrome. Read from the matches, without building the diseases (a
+    /// title's, for linking).
+    pub(crate) fn main_disease_of(&self, text: &str) -> Option<&str> {
+        let spans = self.find_buffered_spans(text);
+        // Per entry, in order of first mention: (entry, mentions, first start).
+        let mut seen: Vec<(u32, usize, usize)> = Vec::new();
+        for (entry, start, _) in spans {
+            match seen.iter_mut().find(|(e, _, _)| *e == entry) {
+                Some((_, n, _)) => *n += 1,
+                None => seen.push((entry, 1, start)),
+            }
+        }
+        let id = |entry: u32| self.entries.get(entry as usize).map(|e| e.id.as_str());
+        seen.iter()
+            .filter_map(|&(entry, n, first)| {
+                let id = id(entry)?;
+                Some((
+                    (!crate::link::is_syndrome(id), n, std::cmp::Reverse(first)),
+                    id,
+                ))
+            })
+            .max_by_key(|&(rank, _)| rank)
+            .map(|(_, id)| id)
+    }
+
+    /// The accepted matches of [`find`](Self::find), with this thread's normalisation buffer.
+    fn find_buffered_spans(&self, text: &str) -> Vec<(u32, usize, usize)> {
+        with_buffer(|norm| self.accepted(text, norm, true))
     }
 
     /// The mentions [`find`](Self::find) reports, each with the spans a nested annotation marks
@@ -632,6 +652,23 @@ impl DiseaseMatcher {
         }
         out
     }
+}
+
+/// Runs `f` with this thread's normalisation buffer (a fresh one when it is in use).
+fn with_buffer<R>(f: impl FnOnce(&mut Normalized) -> R) -> R {
+    thread_local! {
+        static BUFFER: RefCell<Normalized> = RefCell::new(Normalized::default());
+    }
+    BUFFER.with(|buf| match buf.try_borrow_mut() {
+        Ok(mut norm) => {
+            let out = f(&mut norm);
+            if norm.bytes.capacity() > KEEP_BUFFER {
+                *norm = Normalized::default(); // do not hold on to a huge document's buffer
+            }
+            out
+        }
+        Err(_) => f(&mut Normalized::default()),
+    })
 }
 
 /// The leading ASCII letters, lower-cased, of every term of the lexicon `tsv` once normalised
