@@ -35,9 +35,10 @@ pub fn annotate(doc: &mut Document) {
     let published = publication_date(doc);
     // One byte → code-point index serves the places, dates, counts and the response pass.
     let index = CharIndex::new(&doc.text);
-    doc.diseases = disease::DiseaseMatcher::global().find(&doc.text);
-    // One token stream serves places, dates and counts; one date pass both dates and counts.
+    // One token stream serves diseases, places, dates and counts; one date pass both dates and
+    // counts.
     let tk = tokens::Tokens::new(&doc.text);
+    doc.diseases = disease::DiseaseMatcher::global().find_in(&doc.text, &tk, &index);
     doc.places = place::Gazetteer::global().find_with(&doc.text, &tk, Some(&index));
     (doc.dates, doc.counts) = count::find_dates_and_counts_with(&doc.text, published, &index, &tk);
     // One pass splits the sentences by the rules of linking and the facts (needed only with

@@ -193,19 +193,19 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
     let sents = &split.ranges;
     let diseases = disease_mentions(&doc.diseases, sents);
     let places = place_mentions(&doc.places, sents);
-    let (title_place, title_diseases) = match doc.title.as_deref() {
+    let (title_place, title_disease) = match doc.title.as_deref() {
         Some(t) if !t.trim().is_empty() => (
             Gazetteer::global()
                 .main_place_of(t)
                 .map(|(id, country)| (id, Some(country.to_string()))),
-            DiseaseMatcher::global().find(t),
+            DiseaseMatcher::global().main_disease_of(t),
         ),
-        _ => (None, Vec::new()),
+        _ => (None, None),
     };
-    let main_disease = main_disease(&title_diseases)
-        .filter(|d| !is_syndrome(&d.id))
-        .or_else(|| main_disease(&doc.diseases))
-        .map(|d| d.id.clone());
+    let main_disease = title_disease
+        .filter(|id| !is_syndrome(id))
+        .map(str::to_owned)
+        .or_else(|| main_disease(&doc.diseases).map(|d| d.id.clone()));
     let main_specific = main_disease
         .clone()
         .filter(|id| !is_syndrome(id))
@@ -314,6 +314,42 @@ mod tests {
             let got = g.main_place_of(t).map(|(id, c)| (id, Some(c.to_string())));
             assert_eq!(got, want, "{t}");
         }
+    }
+
+    /// The title's main disease read from the matches is the main disease of its diseases: on
+    /// the DON titles and texts, the seeds and a few titles.
+    #[test]
+    fn main_disease_of_is_main_disease_of_find() {
+        let m = DiseaseMatcher::global();
+        let mut texts = crate::test_util::seed_and_don_texts();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        if let Ok(data) =
+            std::fs::read_to_string(root.join("../../../shared/data/who-don/dons-1996-2012.jsonl"))
+        {
+            texts.extend(
+                data.lines()
+                    .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                    .filter_map(|v| v["title"].as_str().map(str::to_string)),
+            );
+        }
+        texts.extend(
+            [
+                "",
+                "Fever in Chad",
+                "Fever and cholera in Chad; cholera",
+                "Cholera and fever, then Ebola. Ebola and cholera.",
+                "Dengue fever? Fever. Fever. Measles",
+            ]
+            .map(str::to_string),
+        );
+        let mut syndromes = 0;
+        for t in &texts {
+            let found = m.find(t);
+            let want = main_disease(&found).map(|d| d.id.as_str());
+            syndromes += usize::from(want.is_some_and(is_syndrome));
+            assert_eq!(m.main_disease_of(t), want, "{t}");
+        }
+        assert!(syndromes > 0);
     }
 
     /// The weak flags of the place mentions are the gazetteer's demonym answers for each

@@ -537,6 +537,25 @@ mod tests {
         both_agree(&format!("{}\nNext", "ab ".repeat(1400)));
     }
 
+    /// The one-pass paragraph starts are the char-by-char ones on every seed and DON text.
+    #[test]
+    fn paragraphs_are_the_reference_on_the_seed_and_don_texts() {
+        for t in crate::test_util::seed_and_don_texts() {
+            assert_eq!(paragraphs(&t), reference_paragraphs(&t));
+        }
+        for t in [
+            "a\n",
+            "a\n\r",
+            "\n",
+            " \nx",
+            "x\n \t",
+            "x\n\ny\n",
+            "\u{a0}\nx\n\u{2003}",
+        ] {
+            assert_eq!(paragraphs(t), reference_paragraphs(t), "{t:?}");
+        }
+    }
+
     #[test]
     fn both_rules_agree_on_the_seed_and_don_texts() {
         for t in crate::test_util::seed_and_don_texts() {
@@ -550,6 +569,11 @@ mod tests {
             t in r"([A-Za-z]{1,6}|Dr|Jr|St|No|U\.S|e\.g|[A-Z]|[0-9]{1,3}|[ .!?\n\t\r\x0b\x0c()\[\]'\x22]|\u{a0}|\u{2003}|\u{201d}|\u{2019}|\u{e9}|\PC){0,50}"
         ) {
             both_agree(&t);
+        }
+
+        #[test]
+        fn paragraphs_are_the_reference(t in r"([a-z]{1,3}|\n|\r|\t| |\u{a0}|\u{2003}|\u{e9})*") {
+            proptest::prop_assert_eq!(paragraphs(&t), reference_paragraphs(&t));
         }
 
         #[test]

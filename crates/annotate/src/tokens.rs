@@ -120,6 +120,9 @@ pub(crate) mod class {
     pub(crate) const CUE: u32 = 1 << 15;
     /// The word holds a non-ASCII letter.
     pub(crate) const NON_ASCII: u32 = 1 << 16;
+    /// The leading letters of a term of the embedded disease lexicon, normalised
+    /// (`disease::first_letter_runs`). A high bit, clear of the bits other branches append.
+    pub(crate) const DISEASE: u32 = 1 << 24;
 }
 
 /// The word lists of the class table and their bits.
@@ -146,8 +149,9 @@ fn class_lists() -> [(&'static [&'static str], u32); 13] {
 /// The longest listed word, in bytes: longer words are in no list.
 pub(crate) const MAX_WORD: usize = 16;
 
-/// Slots of the class table (a power of two, at least four times the listed words).
-const TABLE_BITS: u32 = 12;
+/// Slots of the class table (a power of two, at least four times the listed words; 8,192 since
+/// the first words of the disease lexicon joined them).
+const TABLE_BITS: u32 = 13;
 
 /// One slot of the class table: a listed word (its bytes packed, at most [`MAX_WORD`]) and its
 /// class bits; `len` 0 for an empty slot.
@@ -174,11 +178,14 @@ impl Lexicon {
         let lists = class_lists();
         let cues = crate::response::cue_first_words();
         let cues: Vec<&str> = cues.iter().map(String::as_str).collect();
+        let diseases = crate::disease::first_letter_runs(crate::disease::EMBEDDED_LEXICON);
+        let diseases: Vec<&str> = diseases.iter().map(String::as_str).collect();
         let all = lists
             .iter()
             .map(|&(l, c)| (l, c))
             .chain(date_start.iter().map(|&l| (l, class::DATE_START)))
-            .chain(std::iter::once((cues.as_slice(), class::CUE)));
+            .chain(std::iter::once((cues.as_slice(), class::CUE)))
+            .chain(std::iter::once((diseases.as_slice(), class::DISEASE)));
         for (list, bits) in all {
             for w in list {
                 let b = w.as_bytes();
@@ -285,6 +292,12 @@ fn class_at(lex: &Lexicon, low: &[u8], start: usize, end: usize, upper: bool, as
         c |= class::CAP;
     }
     c
+}
+
+/// The bits the class table holds for the lower-cased word `w` (without the rules for
+/// [`class::CAP`], [`class::NON_ASCII`] and the "-ly" words of [`class::FUNCTION`]).
+pub(crate) fn listed_class(w: &str) -> u32 {
+    LEXICON.lookup(w.as_bytes(), 0, w.len())
 }
 
 /// The class bits of the lower-cased word `w` (without [`class::CAP`]).

@@ -26,11 +26,14 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
-use epiwire_model::{Disease, Span};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{Anchored, Input, MatchKind, StartKind};
+use epiwire_model::{CharIndex, Disease, Span};
 
 mod eval;
 mod normalize;
+mod stream;
 
 pub use eval::{
     BAND_LABELS, BandCombinedReport, BandReport, CombinedRow, LabelRecall, Scores, eval_band,
@@ -154,7 +157,11 @@ pub struct DiseaseMatcher {
     /// Every whole term, normalised and lower-cased: its entry, and whether the lexicon writes
     /// it as a proper name (`West Nile`, `Hendra`, `MERS-CoV`: capitalised, not all capitals).
     terms: std::collections::HashMap<Vec<u8>, (u32, bool)>,
-    automaton: AhoCorasick,
+    /// The anchored, ASCII case-insensitive, leftmost-longest DFA of the normalised patterns.
+    automaton: DFA,
+    /// How the token stream's words gate the search (see `stream`); `None` when the class
+    /// table of the token stream does not cover this lexicon's first words.
+    gate: Option<stream::Gate>,
 }
 
 impl fmt::Debug for DiseaseMatcher {
@@ -310,12 +317,13 @@ impl DiseaseMatcher {
                 terms: term_list,
             });
         }
-        let automaton = AhoCorasick::builder()
+        let automaton = DFA::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
-            .kind(Some(AhoCorasickKind::DFA))
+            .prefilter(false)
             .start_kind(StartKind::Anchored)
             .build(&bytes)?;
+        let gate = stream::Gate::new(&bytes);
         let flags = entries
             .iter()
             .map(|e| Flags {
@@ -334,6 +342,7 @@ impl DiseaseMatcher {
             exact,
             terms: whole_terms,
             automaton,
+            gate,
         })
     }
 
@@ -364,19 +373,7 @@ impl DiseaseMatcher {
 
     /// Runs [`find_with`](Self::find_with) with this thread's normalisation buffer.
     fn find_buffered(&self, text: &str, first_per_sentence: bool) -> Vec<Disease> {
-        thread_local! {
-            static BUFFER: RefCell<Normalized> = RefCell::new(Normalized::default());
-        }
-        BUFFER.with(|buf| match buf.try_borrow_mut() {
-            Ok(mut norm) => {
-                let out = self.find_with(text, &mut norm, first_per_sentence);
-                if norm.bytes.capacity() > KEEP_BUFFER {
-                    *norm = Normalized::default(); // do not hold on to a huge document's buffer
-                }
-                out
-            }
-            Err(_) => self.find_with(text, &mut Normalized::default(), first_per_sentence),
-        })
+        with_buffer(|norm| self.find_with(text, norm, first_per_sentence))
     }
 
     fn find_with(
@@ -390,6 +387,36 @@ impl DiseaseMatcher {
             return Vec::new();
         }
         let mut index = CharCounter::new(text);
+        self.diseases(text, spans, |b| index.at(b))
+    }
+
+    /// [`find`](Self::find) on the token stream `tk` of `text`, with its code-point index: only
+    /// the words the stream marks as possible first words of a term are searched (see
+    /// `stream`); the same diseases, mentions and spans as `find`.
+    pub(crate) fn find_in(
+        &self,
+        text: &str,
+        tk: &crate::tokens::Tokens,
+        index: &CharIndex,
+    ) -> Vec<Disease> {
+        let Some(spans) = self.match_tokens(text, tk) else {
+            return self.find(text);
+        };
+        let spans = first_per_sentence(text, spans);
+        if spans.is_empty() {
+            return Vec::new();
+        }
+        self.diseases(text, spans, |b| index.char_offset(b))
+    }
+
+    /// The diseases of the accepted matches `spans` of `text`, `chars` mapping a byte offset
+    /// to its code-point offset (asked in increasing order).
+    fn diseases(
+        &self,
+        text: &str,
+        spans: Vec<(u32, usize, usize)>,
+        mut chars: impl FnMut(usize) -> usize,
+    ) -> Vec<Disease> {
         let mut out: Vec<Disease> = Vec::new();
         // The lexicon entry of each disease in `out`, in the same order (a document names few
         // diseases; a table the size of the lexicon cost more than the search).
@@ -402,8 +429,8 @@ impl DiseaseMatcher {
                 continue;
             };
             let span = Span {
-                start: index.at(start),
-                end: index.at(end),
+                start: chars(start),
+                end: chars(end),
                 text: span_text.to_string(),
             };
             match seen.iter().position(|&x| x == entry) {
@@ -420,6 +447,38 @@ impl DiseaseMatcher {
             }
         }
         out
+    }
+
+    /// The identifier of the main disease of `text` as [`crate::link::main_disease`] picks it
+    /// from [`find`](Self::find): the most mentioned specific disease, earliest on ties, else
+    /// the most mentioned syndrome. Read from the matches, without building the diseases (a
+    /// title's, for linking).
+    pub(crate) fn main_disease_of(&self, text: &str) -> Option<&str> {
+        let spans = self.find_buffered_spans(text);
+        // Per entry, in order of first mention: (entry, mentions, first start).
+        let mut seen: Vec<(u32, usize, usize)> = Vec::new();
+        for (entry, start, _) in spans {
+            match seen.iter_mut().find(|(e, _, _)| *e == entry) {
+                Some((_, n, _)) => *n += 1,
+                None => seen.push((entry, 1, start)),
+            }
+        }
+        let id = |entry: u32| self.entries.get(entry as usize).map(|e| e.id.as_str());
+        seen.iter()
+            .filter_map(|&(entry, n, first)| {
+                let id = id(entry)?;
+                Some((
+                    (!crate::link::is_syndrome(id), n, std::cmp::Reverse(first)),
+                    id,
+                ))
+            })
+            .max_by_key(|&(rank, _)| rank)
+            .map(|(_, id)| id)
+    }
+
+    /// The accepted matches of [`find`](Self::find), with this thread's normalisation buffer.
+    fn find_buffered_spans(&self, text: &str) -> Vec<(u32, usize, usize)> {
+        with_buffer(|norm| self.accepted(text, norm, true))
     }
 
     /// The mentions [`find`](Self::find) reports, each with the spans a nested annotation marks
@@ -481,29 +540,12 @@ impl DiseaseMatcher {
         if u32::try_from(text.len()).is_err() {
             return Vec::new(); // offsets are kept as u32; no article is 4 GiB
         }
-        let mut spans = self.match_bytes(text, norm);
-        if first_per_sentence && spans.len() > 1 {
-            let breaks = sentence_breaks(text.as_bytes());
-            // Per entry met so far, the sentence of its last kept mention: a document names
-            // few diseases, so a short list searched linearly (at most one slot per lexicon
-            // entry) costs less than a zeroed slot for every entry of the lexicon.
-            let mut last: Vec<(u32, usize)> = Vec::new();
-            spans.retain(|&(entry, start, _)| {
-                let sentence = breaks.partition_point(|&b| b <= start);
-                match last.iter_mut().find(|(e, _)| *e == entry) {
-                    Some((_, slot)) if *slot == sentence => false,
-                    Some((_, slot)) => {
-                        *slot = sentence;
-                        true
-                    }
-                    None => {
-                        last.push((entry, sentence));
-                        true
-                    }
-                }
-            });
+        let spans = self.match_bytes(text, norm);
+        if first_per_sentence {
+            self::first_per_sentence(text, spans)
+        } else {
+            spans
         }
-        spans
     }
 
     /// The accepted matches as `(entry, start byte, end byte)` in the original, in text order.
@@ -544,7 +586,7 @@ impl DiseaseMatcher {
             let mut consumed = pos;
             while limit > pos {
                 let input = Input::new(hay).range(pos..limit).anchored(Anchored::Yes);
-                let Some(m) = self.automaton.find(input) else {
+                let Ok(Some(m)) = self.automaton.try_find(&input) else {
                     break;
                 };
                 let (s, e) = (m.start(), m.end());
@@ -610,6 +652,49 @@ impl DiseaseMatcher {
         }
         out
     }
+}
+
+/// Runs `f` with this thread's normalisation buffer (a fresh one when it is in use).
+fn with_buffer<R>(f: impl FnOnce(&mut Normalized) -> R) -> R {
+    thread_local! {
+        static BUFFER: RefCell<Normalized> = RefCell::new(Normalized::default());
+    }
+    BUFFER.with(|buf| match buf.try_borrow_mut() {
+        Ok(mut norm) => {
+            let out = f(&mut norm);
+            if norm.bytes.capacity() > KEEP_BUFFER {
+                *norm = Normalized::default(); // do not hold on to a huge document's buffer
+            }
+            out
+        }
+        Err(_) => f(&mut Normalized::default()),
+    })
+}
+
+/// The leading ASCII letters, lower-cased, of every term of the lexicon `tsv` once normalised
+/// (none for a term that starts with a digit), sorted and without repeats: the words the token
+/// stream marks as possible first words of a term.
+pub(crate) fn first_letter_runs(tsv: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in tsv.lines() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some(terms) = line.trim_end_matches('\r').split('\t').nth(5) else {
+            continue;
+        };
+        for raw in terms.split('|') {
+            let raw = raw.trim();
+            let norm = normalize_term(raw.strip_prefix('=').unwrap_or(raw));
+            let run = stream::letter_run(&norm);
+            if !run.is_empty() {
+                out.push(String::from_utf8_lossy(run).to_ascii_lowercase());
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// A mention with the nested spans of [`DiseaseMatcher::find_nested`].
@@ -833,14 +918,21 @@ impl Hasher for FxHasher {
 
 /// True when `hay[s..e]` is enclosed in brackets that open right after `prev_end`.
 fn is_restatement(hay: &[u8], prev_end: usize, s: usize, e: usize) -> bool {
-    let between = hay.get(prev_end..s).unwrap_or(b"x");
+    restates(
+        hay.get(prev_end..s).unwrap_or(b"x"),
+        hay.get(e..).unwrap_or(b""),
+    )
+}
+
+/// True when the normalised bytes `between` a mention and the one before it open a bracket
+/// and those `after` it close it (see [`is_restatement`]).
+fn restates(between: &[u8], after: &[u8]) -> bool {
     let between = between.strip_prefix(b" ").unwrap_or(between);
     let open = matches!(between, b"(" | b"[" | b"[ ");
-    let close = hay.get(e..).is_some_and(|r| {
-        let r = r.strip_prefix(b" ").unwrap_or(r);
-        r.first()
-            .is_some_and(|&b| b == b')' || b == b']' || b == b';' || b == b',')
-    });
+    let after = after.strip_prefix(b" ").unwrap_or(after);
+    let close = after
+        .first()
+        .is_some_and(|&b| b == b')' || b == b']' || b == b';' || b == b',');
     open && close
 }
 
@@ -959,36 +1051,115 @@ fn starts_compound(rest: &str) -> bool {
         && chars.next().is_some_and(char::is_lowercase)
 }
 
+/// The matches `spans` (`(entry, start byte, end byte)`, in text order) of `text` without the
+/// repeats of an entry within one sentence.
+fn first_per_sentence(text: &str, mut spans: Vec<(u32, usize, usize)>) -> Vec<(u32, usize, usize)> {
+    if spans.len() > 1 {
+        let mut sentences = SentenceCounter::new(text.as_bytes());
+        // Per entry met so far, the sentence of its last kept mention: a document names
+        // few diseases, so a short list searched linearly (at most one slot per lexicon
+        // entry) costs less than a zeroed slot for every entry of the lexicon.
+        let mut last: Vec<(u32, usize)> = Vec::new();
+        spans.retain(|&(entry, start, _)| {
+            let sentence = sentences.at(start);
+            match last.iter_mut().find(|(e, _)| *e == entry) {
+                Some((_, slot)) if *slot == sentence => false,
+                Some((_, slot)) => {
+                    *slot = sentence;
+                    true
+                }
+                None => {
+                    last.push((entry, sentence));
+                    true
+                }
+            }
+        });
+    }
+    spans
+}
+
 /// Byte offsets where a new sentence starts: after a newline, or after `.`, `!` or `?` (and any
 /// closing quotes or brackets) followed by white space, except after a single capital letter
 /// (`N. Korea`, `E. coli`) or a short lower-case abbreviation (`approx.`, `vs.`).
+#[cfg(test)]
 fn sentence_breaks(bytes: &[u8]) -> Vec<usize> {
     let mut out: Vec<usize> = memchr::memchr_iter(b'\n', bytes).map(|i| i + 1).collect();
-    for i in memchr::memchr3_iter(b'.', b'!', b'?', bytes) {
-        let mut j = i + 1;
-        while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b')' | b']') {
-            j += 1;
-        }
-        if j < bytes.len() && !bytes[j].is_ascii_whitespace() {
-            continue;
-        }
-        let mut w = i;
-        while w > 0 && bytes[w - 1].is_ascii_alphabetic() {
-            w -= 1;
-        }
-        let word = &bytes[w..i];
-        let initial = word.len() == 1 && word[0].is_ascii_uppercase();
-        let abbrev = bytes[i] == b'.'
-            && matches!(
-                word,
-                b"approx" | b"vs" | b"etc" | b"Dr" | b"Mr" | b"Mrs" | b"St" | b"No"
-            );
-        if !initial && !abbrev {
-            out.push(j);
-        }
-    }
+    out.extend(memchr::memchr3_iter(b'.', b'!', b'?', bytes).filter_map(|i| end_break(bytes, i)));
     out.sort_unstable();
     out
+}
+
+/// The sentence break after the `.`, `!` or `?` at `i` of `bytes`, if it ends a sentence (the
+/// rule of `sentence_breaks`).
+#[inline]
+fn end_break(bytes: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b')' | b']') {
+        j += 1;
+    }
+    if j < bytes.len() && !bytes[j].is_ascii_whitespace() {
+        return None;
+    }
+    let mut w = i;
+    while w > 0 && bytes[w - 1].is_ascii_alphabetic() {
+        w -= 1;
+    }
+    let word = &bytes[w..i];
+    let initial = word.len() == 1 && word[0].is_ascii_uppercase();
+    let abbrev = bytes[i] == b'.'
+        && matches!(
+            word,
+            b"approx" | b"vs" | b"etc" | b"Dr" | b"Mr" | b"Mrs" | b"St" | b"No"
+        );
+    (!initial && !abbrev).then_some(j)
+}
+
+/// The sentence of byte offsets asked in increasing order: the number of sentence breaks (a
+/// newline, or [`end_break`]) at or before the offset, found by reading the text only up to it. The
+/// newline breaks and the breaks after an end mark each come in increasing order, so they
+/// are counted apart.
+struct SentenceCounter<'a> {
+    bytes: &'a [u8],
+    lines: memchr::Memchr<'a>,
+    ends: memchr::Memchr3<'a>,
+    next_line: Option<usize>,
+    next_end: Option<usize>,
+    count: usize,
+}
+
+impl<'a> SentenceCounter<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        let mut lines = memchr::memchr_iter(b'\n', bytes);
+        let mut ends = memchr::memchr3_iter(b'.', b'!', b'?', bytes);
+        let next_line = lines.next().map(|i| i + 1);
+        let next_end = ends.find_map(|i| end_break(bytes, i));
+        SentenceCounter {
+            bytes,
+            lines,
+            ends,
+            next_line,
+            next_end,
+            count: 0,
+        }
+    }
+
+    /// The sentence of byte offset `pos`, at or after the offsets asked before.
+    fn at(&mut self, pos: usize) -> usize {
+        while let Some(b) = self.next_line
+            && b <= pos
+        {
+            self.count += 1;
+            self.next_line = self.lines.next().map(|i| i + 1);
+        }
+        while let Some(b) = self.next_end
+            && b <= pos
+        {
+            self.count += 1;
+            let bytes = self.bytes;
+            self.next_end = self.ends.find_map(|i| end_break(bytes, i));
+        }
+        self.count
+    }
 }
 
 /// Byte offsets to code-point offsets for offsets asked in increasing order: counts the

@@ -240,6 +240,36 @@ pub(crate) fn normalize_into(text: &str, out: &mut Normalized) {
     }
 }
 
+/// What the character `c` adds to normalised text: `Some(true)` a word byte, `Some(false)` a
+/// byte that is not part of a word or a separator or parenthesis, `None` nothing (combining
+/// marks, soft hyphens, zero-width characters).
+pub(crate) fn emits_word(c: char) -> Option<bool> {
+    let out = if c.is_ascii() {
+        classify_ascii(c as u8)
+    } else {
+        classify_other(c)
+    };
+    match out {
+        Out::Byte(b) => Some(is_word(b)),
+        Out::Paren(_) | Out::Sep => Some(false),
+        Out::Skip => None,
+    }
+}
+
+/// True for the ASCII bytes normalisation copies as they are (not white space, a hyphen, an
+/// apostrophe or a parenthesis): a run of them, with single spaces between, is its own
+/// normalisation.
+#[inline]
+pub(crate) fn is_plain(b: u8) -> bool {
+    CLASS[b as usize] == PLAIN
+}
+
+/// True for the ASCII bytes that normalise to a separator (white space, hyphen, apostrophes).
+#[inline]
+pub(crate) fn is_ascii_separator(b: u8) -> bool {
+    b < 0x80 && matches!(classify_ascii(b), Out::Sep)
+}
+
 /// Normalises one lexicon term the way [`normalize_into`] normalises text.
 pub(crate) fn normalize_term(term: &str) -> Vec<u8> {
     let mut n = Normalized::default();

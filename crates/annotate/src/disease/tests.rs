@@ -600,3 +600,163 @@ fn dropping_last_words() {
     assert_eq!(super::phrase_end("Hendra virusdisease", 6), None);
     assert_eq!(super::phrase_end("Hendra infections.", 6), Some(17));
 }
+
+/// The search on the token stream and the whole-text search agree on `text`: the same
+/// accepted matches, and `find_in` gives what `find` gives.
+fn stream_agrees(text: &str) -> usize {
+    let tk = crate::tokens::Tokens::new(text);
+    let whole = m().match_bytes(text, &mut Normalized::default());
+    let stream = m().match_tokens(text, &tk);
+    assert_eq!(stream.as_ref(), Some(&whole), "{text:?}");
+    let index = CharIndex::new(text);
+    assert_eq!(m().find_in(text, &tk, &index), m().find(text), "{text:?}");
+    whole.len()
+}
+
+#[test]
+fn stream_search_is_the_whole_text_search_on_the_seeds_and_dons() {
+    let texts = crate::test_util::seed_and_don_texts();
+    let found: usize = texts.iter().map(|t| stream_agrees(t)).sum();
+    assert!(
+        found > texts.len(),
+        "{found} matches in {} texts",
+        texts.len()
+    );
+}
+
+#[test]
+fn stream_search_edge_cases() {
+    for t in [
+        "",
+        "Ebola",
+        "Ebolaville and Ebola-like; ebola_ and Ebola2",
+        "fe\u{AD}ver cases; cholera\u{AD} cases; chol\u{301}era; \u{345}cholera; x\u{AD}cholera",
+        "A (H5N1) and A ( H5N1 ) and a(h5n1), a h5n1, H5N1-virus, 2019-nCoV and 2019nCoV",
+        "Fièvre jaune, fi\u{300}evre, CHOLÉRA, Choléra, ЭболаEbola, Ebolaд, ²cholera, cholera²",
+        "African swine fever (ASF) and ASF; Ebola (Ebola) Ebola [ Ebola ] Ebola   \n (Ebola)",
+        "hantavirus fever; cases of fever; fever, headache; people with \u{2003} fever",
+        "showcases of fever; the number of fever cases; AFP reports; cases of AFP; afp",
+        "yellow          fever and yellow\n\nfever and yellow-\u{2010}fever, Legionnaires\u{2019} disease",
+        "unknown disease, unknown diseases, unknown illness, flu like illness, flu-like",
+        "hepatitis cases and hepatitis C and hepatitis c-related",
+    ] {
+        stream_agrees(t);
+    }
+    // Long stretches: windows grow until the automaton dies and the context fits.
+    let spaces = " ".repeat(5000);
+    stream_agrees(&format!("yellow{spaces}fever{spaces}cases of{spaces}fever"));
+    stream_agrees(&format!(
+        "Ebola{spaces}(Ebola) and cases of {}fever",
+        "\u{AD}".repeat(300)
+    ));
+    stream_agrees(&format!("{}cholera", "x".repeat(70)));
+}
+
+/// A lexicon whose first words the class table does not hold is searched on the whole text.
+#[test]
+fn other_lexicons_fall_back_to_the_whole_text_search() {
+    assert!(m().gate.is_some());
+    let tsv = "x:1\tZyx\t\t\t\tzyxqv fever|cholera\n";
+    let other = DiseaseMatcher::new(tsv).unwrap();
+    assert!(other.gate.is_none());
+    let text = "Zyxqv fever. And cholera.";
+    let tk = crate::tokens::Tokens::new(text);
+    assert_eq!(other.match_tokens(text, &tk), None);
+    let found = other.find_in(text, &tk, &CharIndex::new(text));
+    assert_eq!(found, other.find(text));
+    assert_eq!(found[0].mentions.len(), 2);
+    // A subset of the embedded first words gates.
+    let sub = DiseaseMatcher::new("x:2\tCholera\t\t\t\tcholera|=TB|2019-nCoV\n").unwrap();
+    assert!(sub.gate.is_some());
+    let text = "cholera, TB, tb and 2019-nCoV";
+    let tk = crate::tokens::Tokens::new(text);
+    assert_eq!(
+        sub.match_tokens(text, &tk),
+        Some(sub.match_bytes(text, &mut Normalized::default()))
+    );
+}
+
+/// Every term of the lexicon in a few spellings: as written, upper case, lower case, with
+/// separators and accents varied.
+fn term_variants() -> Vec<String> {
+    let mut out = Vec::new();
+    for e in m().entries() {
+        for t in &e.terms {
+            let t = t.trim_start_matches('=').replace(['{', '}'], "");
+            out.push(t.to_uppercase());
+            out.push(t.to_lowercase());
+            out.push(t.replace(' ', "-"));
+            out.push(t.replace(' ', "\u{2013}").replace('-', " "));
+            out.push(t.replacen('e', "é", 1).replacen('o', "o\u{301}", 1));
+            out.push(t.replacen(' ', "\u{AD}", 1).replace('(', " ( "));
+            out.push(t);
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+    #[test]
+    fn stream_search_is_the_whole_text_search(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                4 => (0usize..100_000).prop_map(|i| {
+                    static TERMS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+                    let terms = TERMS.get_or_init(term_variants);
+                    terms[i % terms.len()].clone()
+                }),
+                1 => prop::sample::select(vec![
+                    " ", "  ", "-", "\u{2010}", "’", "'", "(", ")", "[", "]", ". ", ", ", "; ",
+                    "\n", "\n\n", "\u{AD}", "\u{301}", "\u{345}", "_", "x", "ville", "2", "²",
+                    "é", "д", "like", " like", "-like", " cases", "cases of ", "people with ",
+                    "a", "A (", "h5n1", "2019", "\u{a0}", "\u{200B}", "“", "”",
+                ]).prop_map(str::to_string),
+                1 => "\\PC{0,4}",
+            ],
+            0..24,
+        )
+    ) {
+        let text: String = parts.concat();
+        stream_agrees(&text);
+    }
+}
+
+/// The sentence counter gives every offset of `text` the number of breaks of
+/// `sentence_breaks` at or before it.
+fn sentences_agree(text: &str) {
+    let bytes = text.as_bytes();
+    let breaks = sentence_breaks(bytes);
+    let mut counter = SentenceCounter::new(bytes);
+    for pos in 0..=bytes.len() + 1 {
+        assert_eq!(
+            counter.at(pos),
+            breaks.partition_point(|&b| b <= pos),
+            "{pos} in {text:?}"
+        );
+    }
+}
+
+#[test]
+fn sentence_counter_is_the_break_list_on_the_seeds_and_dons() {
+    for t in crate::test_util::seed_and_don_texts() {
+        sentences_agree(&t);
+    }
+    sentences_agree("");
+    sentences_agree("Dr. No. N. Korea.\n\n?!\"). x.) y etc. z.");
+}
+
+proptest! {
+    #[test]
+    fn sentence_counter_is_the_break_list(
+        parts in proptest::collection::vec(
+            prop::sample::select(vec![
+                ". ", ".", "\n", "Dr.", "N. ", "\"", ")", "]", "'", "?", "!", "x", " ", "\t",
+                "etc.", "e.g.", "approx. ", "A.", "é.", "\u{a0}",
+            ]),
+            0..40,
+        )
+    ) {
+        sentences_agree(&parts.concat());
+    }
+}

@@ -107,6 +107,9 @@ fn reference_sentences(src: &str, toks: &[Token]) -> Vec<u32> {
 /// other tokens have no bits.
 fn classes_agree(src: &str, tk: &Tokens) {
     let cues = crate::response::cue_first_words();
+    static DISEASES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let diseases = DISEASES
+        .get_or_init(|| crate::disease::first_letter_runs(crate::disease::EMBEDDED_LEXICON));
     for t in &tk.toks {
         if !t.is_word() {
             assert_eq!(t.class, 0, "{:?} in {src:?}", t.text(src));
@@ -134,6 +137,11 @@ fn classes_agree(src: &str, tk: &Tokens) {
             ),
             (class::CUE, cues.iter().any(|c| c == w)),
             (class::NON_ASCII, !t.text(src).is_ascii()),
+            // Longer words are in no list: the disease search visits them all.
+            (
+                class::DISEASE,
+                w.len() <= MAX_WORD && diseases.binary_search_by(|d| d.as_str().cmp(w)).is_ok(),
+            ),
         ];
         let mut all = 0;
         for (bit, want) in expect {
@@ -242,7 +250,9 @@ fn every_listed_word_fits_the_table() {
             "{w}"
         );
     }
-    let n: usize = class_lists().iter().map(|(l, _)| l.len()).sum::<usize>() + cues.len();
+    let diseases = crate::disease::first_letter_runs(crate::disease::EMBEDDED_LEXICON);
+    let n: usize =
+        class_lists().iter().map(|(l, _)| l.len()).sum::<usize>() + cues.len() + diseases.len();
     assert!(4 * n <= 1 << TABLE_BITS, "{n} words");
 }
 

@@ -1,0 +1,405 @@
+//! The disease search on the token stream.
+//!
+//! [`DiseaseMatcher::find`] normalises the whole text and visits every word of it. On the
+//! token stream only the words that can begin a term are visited. A term's normalised first
+//! word begins with a run of ASCII letters (or of digits: `2019-nCoV`), and the class table of
+//! the token stream marks every word that is such a run (`class::DISEASE`). So a word of the
+//! normalised text that can begin a match starts at a token that is
+//! - a word marked `DISEASE`, a word holding a non-ASCII letter (accents fold: `Fièvre`), or a
+//!   word longer than the table's longest;
+//! - a number that is the leading digits of a term;
+//! - in a text with non-ASCII characters, a word or number joined to a non-ASCII punctuation
+//!   token (a soft hyphen or a combining mark vanishes: `fe\u{AD}ver` reads `fever`).
+//!
+//! At each such token the text is normalised from the token on, a window at a time: normalising
+//! from any character that adds a byte gives the whole text's normalisation from that byte on.
+//! The automaton is stepped byte by byte until it dies, recording the matches that start at
+//! the token; the longest that ends on a word boundary in the right case is the match, as in
+//! the whole-text search (which searches again in a shorter haystack for the next longest).
+//! The checks that read before a match (the case context of a syndrome, the bracket before a
+//! restatement) normalise the stretch they read. Tests hold the result to the whole-text
+//! search on random text made of lexicon terms and on every seed and DON text.
+
+use aho_corasick::Anchored;
+use aho_corasick::automaton::Automaton;
+
+use super::normalize::{
+    Normalized, emits_word, is_ascii_separator, is_plain, is_word, normalize_into,
+};
+use super::{DiseaseMatcher, case_context, end_of_char, restates, starts_compound, word_after};
+use crate::tokens::{Gap, Kind, MAX_WORD, Token, Tokens, class, listed_class};
+
+/// Original bytes normalised at first from a candidate token; doubled while more are needed.
+const WINDOW: usize = 48;
+
+/// Normalised bytes after a match that its checks read: the next word (compared with words of
+/// at most ten bytes) or a closing bracket after a space.
+const AFTER: usize = 24;
+
+/// Normalised bytes before a match that its case context reads: two words (compared with words
+/// of at most twelve bytes) and the spaces after them.
+const BEFORE: usize = 40;
+
+/// The leading ASCII letters of the normalised bytes `norm`.
+pub(crate) fn letter_run(norm: &[u8]) -> &[u8] {
+    let n = norm
+        .iter()
+        .position(|b| !b.is_ascii_alphabetic())
+        .unwrap_or(norm.len());
+    &norm[..n]
+}
+
+/// What the search on the token stream needs besides the class table: the leading digits of
+/// the patterns that start with a digit.
+#[derive(Debug, Clone)]
+pub(super) struct Gate {
+    digits: Vec<Vec<u8>>,
+}
+
+impl Gate {
+    /// The gate for the normalised `patterns`, or `None` when the token stream cannot gate them:
+    /// a pattern starts with neither an ASCII letter nor a digit, or its leading letters (at
+    /// most [`MAX_WORD`]) are not marked `DISEASE` (a lexicon other than the embedded one).
+    pub(super) fn new(patterns: &[Vec<u8>]) -> Option<Gate> {
+        let mut digits: Vec<Vec<u8>> = Vec::new();
+        for p in patterns {
+            let first = *p.first()?;
+            if first.is_ascii_digit() {
+                let n = p
+                    .iter()
+                    .position(|b| !b.is_ascii_digit())
+                    .unwrap_or(p.len());
+                if !digits.iter().any(|d| d.as_slice() == &p[..n]) {
+                    digits.push(p[..n].to_vec());
+                }
+                continue;
+            }
+            if !first.is_ascii_alphabetic() {
+                return None;
+            }
+            let run = letter_run(p).to_ascii_lowercase();
+            if run.len() > MAX_WORD {
+                continue; // every longer word is a candidate
+            }
+            let run = std::str::from_utf8(&run).ok()?;
+            if listed_class(run) & class::DISEASE == 0 {
+                return None;
+            }
+        }
+        Some(Gate { digits })
+    }
+
+    /// True when token `i` of `toks` may start a normalised word that begins a term (`joins`:
+    /// the text has non-ASCII characters, which may join tokens).
+    #[inline]
+    fn admits(&self, text: &[u8], toks: &[Token], i: usize, joins: bool) -> bool {
+        let Some(t) = toks.get(i) else {
+            return false;
+        };
+        let joined = || {
+            joins
+                && toks.get(i + 1).is_some_and(|n| {
+                    n.gap == Gap::None && matches!(n.kind, Kind::Punct(c) if !c.is_ascii())
+                })
+        };
+        match t.kind {
+            Kind::Word => {
+                t.class & (class::DISEASE | class::NON_ASCII) != 0
+                    || t.end - t.start > MAX_WORD
+                    || joined()
+            }
+            Kind::Num => {
+                self.digits
+                    .iter()
+                    .any(|d| text.get(t.start..t.end) == Some(d.as_slice()))
+                    || joined()
+            }
+            Kind::Punct(_) => false,
+        }
+    }
+}
+
+/// A match found at a candidate token, in the window normalised from it.
+struct Hit {
+    /// Original byte where the match starts (the window's first byte).
+    start: usize,
+    /// The pattern.
+    pid: usize,
+    /// Normalised end of the match in the window.
+    end: usize,
+    /// Original byte where the window ends.
+    window_end: usize,
+}
+
+/// The first character boundary of `text` at or after `i` (its length past the end).
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    if i >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// True when the normalised byte before the character at `at` is not a word byte: the first
+/// character before it that normalisation keeps is a separator, a parenthesis or a byte that is
+/// not part of a word, or there is none.
+fn word_starts_at(text: &str, at: usize) -> bool {
+    for c in text.get(..at).unwrap_or("").chars().rev() {
+        if let Some(word) = emits_word(c) {
+            return !word;
+        }
+    }
+    true
+}
+
+/// The normalised bytes between a match whose last normalised byte comes from the character at
+/// `last` and a match starting at `start`, when there are at most three (the checks of a repeat
+/// ask for `" "` or an opening bracket); `None` when there are more.
+fn short_gap<'a>(
+    text: &str,
+    last: usize,
+    start: usize,
+    scratch: &'a mut Normalized,
+) -> Option<&'a [u8]> {
+    let from = last + text.get(last..)?.chars().next()?.len_utf8();
+    // Each ASCII character but a separator adds a byte: most gaps are long after a few bytes.
+    let gap = text.as_bytes().get(from..start)?;
+    if gap
+        .iter()
+        .filter(|&&b| b < 0x80 && !is_ascii_separator(b))
+        .nth(3)
+        .is_some()
+    {
+        return None;
+    }
+    let first = text.get(start..)?.chars().next()?.len_utf8();
+    // From the last byte of the one to the first of the other: both are kept as they are.
+    normalize_into(text.get(last..start + first)?, scratch);
+    let b = scratch.bytes.as_slice();
+    let between = b.get(1..b.len().checked_sub(1)?)?;
+    (between.len() <= 3).then_some(between)
+}
+
+impl DiseaseMatcher {
+    /// The accepted matches of `text` as `(entry, start byte, end byte)`, in text order, found
+    /// on its token stream `tk`: the same as `match_bytes`. `None` when this matcher's lexicon
+    /// cannot be gated by the stream.
+    pub(super) fn match_tokens(&self, text: &str, tk: &Tokens) -> Option<Vec<(u32, usize, usize)>> {
+        let gate = self.gate.as_ref()?;
+        let joins = !text.is_ascii();
+        let bytes = text.as_bytes();
+        let mut win = Normalized::default();
+        let mut scratch = Normalized::default();
+        let mut events: Vec<(usize, usize)> = Vec::new();
+        let mut out = Vec::new();
+        // Tokens before this original byte lie inside the last match (its bytes are consumed).
+        let mut consumed = 0usize;
+        // The last kept mention: where the character of its last normalised byte starts, and
+        // its entry.
+        let mut prev: Option<(usize, u32)> = None;
+        for (i, t) in tk.toks.iter().enumerate() {
+            if t.start < consumed || !gate.admits(bytes, &tk.toks, i, joins) {
+                continue;
+            }
+            let Some(hit) = self.search_at(text, t.start, consumed, &mut win, &mut events) else {
+                continue;
+            };
+            let (s, e) = (hit.start, hit.end);
+            let Some(p) = self.patterns.get(hit.pid) else {
+                continue;
+            };
+            let hay = win.bytes.as_slice();
+            let last = t.start + win.origin(e - 1);
+            consumed = last + 1;
+            let kept_end = (p.kept as usize).min(e);
+            let end = end_of_char(text, t.start + win.origin(kept_end - 1));
+            // `flu-like`, `malaria-endemic`, `flu like`: a modifier, not a mention.
+            if starts_compound(text.get(end..).unwrap_or(""))
+                || word_after(hay, e).is_some_and(|w| w.eq_ignore_ascii_case(b"like"))
+            {
+                continue;
+            }
+            let entry = p.entry;
+            let flags = self.flags.get(entry as usize).copied().unwrap_or_default();
+            // `hantavirus fever`: a syndrome word right after a disease names that disease.
+            if flags.needs_context
+                && prev.is_some_and(|(prev_last, _)| {
+                    short_gap(text, prev_last, s, &mut scratch) == Some(&b" "[..])
+                })
+            {
+                continue;
+            }
+            if (flags.needs_context || p.needs_context)
+                && !self.case_context_at(text, t.start, &hit, hay.len(), &mut scratch)
+            {
+                continue;
+            }
+            // `African swine fever (ASF)`: the bracketed abbreviation restates the name.
+            if let Some((prev_last, prev_entry)) = prev
+                && prev_entry == entry
+                && short_gap(text, prev_last, s, &mut scratch)
+                    .is_some_and(|between| restates(between, hay.get(e..).unwrap_or(b"")))
+            {
+                continue;
+            }
+            prev = Some((last, entry));
+            out.push((entry, s, end));
+        }
+        Some(out)
+    }
+
+    /// Searches at the token starting at original byte `p`: normalises a window from it into
+    /// `win`, grown until the answer cannot change, and returns the longest match starting
+    /// there that ends on a word boundary in the right case, with [`AFTER`] bytes after it in
+    /// the window (or the end of the text). `None` when the token starts no normalised word,
+    /// starts one before `consumed`, or no term starts there.
+    fn search_at(
+        &self,
+        text: &str,
+        p: usize,
+        consumed: usize,
+        win: &mut Normalized,
+        events: &mut Vec<(usize, usize)>,
+    ) -> Option<Hit> {
+        let dfa = &self.automaton;
+        if self.dies_plain(text.as_bytes(), p) {
+            return None;
+        }
+        let mut size = WINDOW;
+        loop {
+            let window_end = ceil_boundary(text, p.saturating_add(size));
+            let complete = window_end >= text.len();
+            size = size.saturating_mul(2);
+            normalize_into(text.get(p..window_end)?, win);
+            let hay = win.bytes.as_slice();
+            let Some(&first) = hay.first() else {
+                if complete {
+                    return None;
+                }
+                continue;
+            };
+            if !is_word(first) {
+                return None;
+            }
+            let start = p + win.origin(0);
+            if start < consumed || !word_starts_at(text, start) {
+                return None;
+            }
+            // The matches starting at the window's first byte, by end, until the automaton dies.
+            events.clear();
+            let mut sid = dfa.start_state(Anchored::Yes).ok()?;
+            let mut dead = false;
+            for (k, &b) in hay.iter().enumerate() {
+                sid = dfa.next_state(Anchored::Yes, sid, b);
+                if dfa.is_special(sid) {
+                    if dfa.is_dead(sid) {
+                        dead = true;
+                        break;
+                    }
+                    if dfa.is_match(sid) {
+                        let pid = dfa.match_pattern(sid, 0);
+                        if dfa.pattern_len(pid) == k + 1 {
+                            events.push((k + 1, pid.as_usize()));
+                        }
+                    }
+                }
+            }
+            if !dead && !complete {
+                continue;
+            }
+            // The longest that ends on a word boundary in the right case.
+            let mut found = None;
+            let mut more = false;
+            for &(e, pid) in events.iter().rev() {
+                let Some(pat) = self.patterns.get(pid) else {
+                    break;
+                };
+                if pat.word_end && e >= hay.len() && !complete {
+                    more = true;
+                    break;
+                }
+                let boundary = !pat.word_end || e >= hay.len() || !is_word(hay[e]);
+                let case_ok =
+                    !pat.case_sensitive || hay.get(..e) == self.exact.get(pid).map(Vec::as_slice);
+                if boundary && case_ok {
+                    found = Some((e, pid));
+                    break;
+                }
+            }
+            if more {
+                continue;
+            }
+            let (end, pid) = found?;
+            if end + AFTER > hay.len() && !complete {
+                continue;
+            }
+            return Some(Hit {
+                start,
+                pid,
+                end,
+                window_end,
+            });
+        }
+    }
+
+    /// True when the automaton dies without a match within the bytes from `p` that are their
+    /// own normalisation (plain ASCII bytes and single spaces between them): then no term
+    /// starts at `p`, and most candidates are turned down without normalising anything.
+    #[inline]
+    fn dies_plain(&self, bytes: &[u8], p: usize) -> bool {
+        let dfa = &self.automaton;
+        let Ok(mut sid) = dfa.start_state(Anchored::Yes) else {
+            return false;
+        };
+        let mut k = p;
+        while let Some(&b) = bytes.get(k) {
+            let plain = is_plain(b)
+                || (b == b' ' && k > p && bytes.get(k + 1).is_some_and(|&n| is_plain(n)));
+            if !plain {
+                return false;
+            }
+            sid = dfa.next_state(Anchored::Yes, sid, b);
+            if dfa.is_special(sid) {
+                // A match (even one that starts later) needs the whole search.
+                return dfa.is_dead(sid);
+            }
+            k += 1;
+        }
+        false
+    }
+
+    /// [`case_context`] of `hit`, found in a window of `len` normalised bytes from original
+    /// byte `p`: read in a normalisation that starts at least [`BEFORE`] bytes before the match
+    /// (or at the start of the text).
+    fn case_context_at(
+        &self,
+        text: &str,
+        p: usize,
+        hit: &Hit,
+        len: usize,
+        scratch: &mut Normalized,
+    ) -> bool {
+        let mut back = 64usize;
+        loop {
+            let mut q = p.saturating_sub(back);
+            while !text.is_char_boundary(q) {
+                q -= 1;
+            }
+            let Some(slice) = text.get(q..hit.window_end) else {
+                return false;
+            };
+            normalize_into(slice, scratch);
+            // The normalisation from `q` ends like the window: the match starts `len` bytes
+            // before its end.
+            let Some(s) = scratch.bytes.len().checked_sub(len) else {
+                return false;
+            };
+            if s >= BEFORE || q == 0 {
+                return case_context(&scratch.bytes, s, s + hit.end);
+            }
+            back = back.saturating_mul(2);
+        }
+    }
+}
