@@ -1121,6 +1121,34 @@ fn volume_signal(kind: &str, day: &str) -> epiwire_consolidate::Signal {
     .unwrap()
 }
 
+/// `events_running` reads the event (and parses its list record's JSON) only after both tags
+/// matched: the plan visits the disease tag, then the country tag, then the event. (The
+/// planner's own order put the event before the country tag, so every event of the disease in
+/// the date range had its JSON parsed.)
+#[test]
+fn events_running_reads_the_event_after_both_tags() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let mut stmt = store
+        .conn
+        .prepare(&format!(
+            "EXPLAIN QUERY PLAN {}",
+            crate::events::EVENTS_RUNNING
+        ))
+        .unwrap();
+    let plan: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let at = |what: &str| {
+        plan.iter()
+            .position(|l| l.starts_with(what))
+            .unwrap_or_else(|| panic!("no {what} in {plan:?}"))
+    };
+    assert!(at("SEARCH d") < at("SEARCH c"), "{plan:?}");
+    assert!(at("SEARCH c") < at("SEARCH e"), "{plan:?}");
+}
+
 /// Regression: a batch that judged a day again only inserted or replaced its signals, so an
 /// alarm raised on a partial day stayed when the full count no longer raised it. The days of
 /// `rejudged` lose what they had; a refreshed list record replaces the stored one with its
