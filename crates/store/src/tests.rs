@@ -1121,32 +1121,76 @@ fn volume_signal(kind: &str, day: &str) -> epiwire_consolidate::Signal {
     .unwrap()
 }
 
-/// `events_running` reads the event (and parses its list record's JSON) only after both tags
-/// matched: the plan visits the disease tag, then the country tag, then the event. (The
-/// planner's own order put the event before the country tag, so every event of the disease in
-/// the date range had its JSON parsed.)
+/// Migration 9 copies each stored event's main disease and country (the first of its list
+/// record's) to their columns, which `events_running` compares: an event tagged with a
+/// disease and a country that are not its main ones is not found.
 #[test]
-fn events_running_reads_the_event_after_both_tags() {
-    let store = SqliteStore::open_in_memory().unwrap();
-    let mut stmt = store
+fn migration_9_copies_the_main_disease_and_country() {
+    use epiwire_consolidate::EventBackend;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(crate::sqlite::DB_FILE);
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        crate::schema::migrate_to(&mut conn, 8).unwrap();
+        for (id, summary) in [
+            (
+                "E1",
+                r#"{"diseases":[{"id":"DOID:1498","name":"cholera"}],"countries":["NG","NE"]}"#,
+            ),
+            (
+                "E2",
+                r#"{"diseases":[{"id":"DOID:1498","name":"cholera"}],"countries":["NE","NG"]}"#,
+            ),
+            ("E3", r#"{"diseases":[],"countries":[]}"#),
+        ] {
+            conn.execute(
+                "INSERT INTO events (id, relevance, first_seen, last_seen, documents, profile, summary, state)
+                 VALUES (?1, 0.5, '2022-05-01', '2022-05-20', 1, '{}', ?2, '{}')",
+                rusqlite::params![id, summary],
+            )
+            .unwrap();
+            for (kind, value) in [
+                ("disease", "DOID:1498"),
+                ("country", "NG"),
+                ("country", "NE"),
+            ] {
+                conn.execute(
+                    "INSERT INTO event_tags (kind, value, event) VALUES (?1, ?2, ?3)",
+                    rusqlite::params![kind, value, id],
+                )
+                .unwrap();
+            }
+        }
+    }
+    let store = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let main: Vec<(String, Option<String>, Option<String>)> = store
         .conn
-        .prepare(&format!(
-            "EXPLAIN QUERY PLAN {}",
-            crate::events::EVENTS_RUNNING
-        ))
-        .unwrap();
-    let plan: Vec<String> = stmt
-        .query_map([], |r| r.get::<_, String>(3))
+        .prepare("SELECT id, main_disease, main_country FROM events ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .unwrap()
         .collect::<rusqlite::Result<_>>()
         .unwrap();
-    let at = |what: &str| {
-        plan.iter()
-            .position(|l| l.starts_with(what))
-            .unwrap_or_else(|| panic!("no {what} in {plan:?}"))
+    let some = |s: &str| Some(s.to_string());
+    assert_eq!(
+        main,
+        [
+            ("E1".into(), some("DOID:1498"), some("NG")),
+            ("E2".into(), some("DOID:1498"), some("NE")),
+            ("E3".into(), None, None),
+        ]
+    );
+    let running = |c: &str| -> Vec<String> {
+        store
+            .events_running("DOID:1498", c, "2022-05-10", "2022-05-10")
+            .unwrap()
+            .into_iter()
+            .map(|(id, _, _)| id)
+            .collect()
     };
-    assert!(at("SEARCH d") < at("SEARCH c"), "{plan:?}");
-    assert!(at("SEARCH c") < at("SEARCH e"), "{plan:?}");
+    assert_eq!(running("NG"), ["E1"]);
+    assert_eq!(running("NE"), ["E2"]);
 }
 
 /// Regression: a batch that judged a day again only inserted or replaced its signals, so an
