@@ -16,12 +16,24 @@ pub const MAX_BATCH: usize = 6000;
 /// A sparse vector over interned keys, sorted by key.
 pub(crate) type Interned = Vec<(u32, f32)>;
 
-pub(crate) fn intern(v: &Sparse, vocab: &mut HashMap<String, u32>) -> Interned {
+/// Key ids of a batch's vectors (FxHash: the keys are short strings looked up once per
+/// member and key; ids are given in order of first appearance, whatever the hasher).
+pub(crate) type Vocab = HashMap<String, u32, rustc_hash::FxBuildHasher>;
+
+pub(crate) fn intern(v: &Sparse, vocab: &mut Vocab) -> Interned {
     let mut out: Interned =
         v.0.iter()
             .map(|(k, w)| {
-                let next = vocab.len() as u32;
-                (*vocab.entry(k.clone()).or_insert(next), *w)
+                // A key seen before is looked up without a copy of it.
+                let id = match vocab.get(k.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let next = vocab.len() as u32;
+                        vocab.insert(k.clone(), next);
+                        next
+                    }
+                };
+                (id, *w)
             })
             .collect();
     out.sort_by_key(|(k, _)| *k);
@@ -106,7 +118,7 @@ pub fn cluster_batch_cued(
     let dup = duplicates(docs);
     let reps: Vec<usize> = (0..docs.len()).filter(|&i| dup[i].is_none()).collect();
 
-    let mut vocab = HashMap::new();
+    let mut vocab = Vocab::default();
     let words: Vec<Interned> = reps
         .iter()
         .map(|&i| intern(&vector::words(&docs[i], df, params), &mut vocab))
@@ -153,7 +165,7 @@ pub fn baseline_batch(docs: &[DocFeatures], threshold: f32) -> Vec<usize> {
         title_weight: 1.0,
         ..Params::default()
     };
-    let mut vocab = HashMap::new();
+    let mut vocab = Vocab::default();
     let words: Vec<Interned> = docs
         .iter()
         .map(|d| intern(&vector::words(d, &df, &params), &mut vocab))

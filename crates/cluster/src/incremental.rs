@@ -845,18 +845,24 @@ impl Clusterer {
         // A second look: the event grown by this document may now be close enough, on
         // average, to another candidate (the document links them); merge greedily, nearest
         // first, while the average linkage stays above `merge_threshold`.
-        let mut grown = best_event.clone();
-        grown.add_cued(doc, cues);
+        // The grown event is made only when there is another candidate to look at (a copy of
+        // a large profile, for nothing when the best is the only one).
+        let mut grown: Option<EventProfile> = None;
         let mut linked: Vec<String> = vec![best_id.clone()];
         for &(_, id, ev) in scored.iter().skip(1).take(MERGE_LOOKS) {
             if linked.contains(id) {
                 continue;
             }
-            let link = self.link(&grown, ev);
+            let grown = grown.get_or_insert_with(|| {
+                let mut g = best_event.clone();
+                g.add_cued(doc, cues);
+                g
+            });
+            let link = self.link(grown, ev);
             // With re-examination on, no merge that a re-examination would undo: the link must
             // also reach `resplit_ratio` × the lower linkage within.
             let undone = self.params.resplit_from > 0
-                && link < self.params.resplit_ratio * self.within(&grown).min(self.within(ev));
+                && link < self.params.resplit_ratio * self.within(grown).min(self.within(ev));
             if link >= self.params.merge_threshold && !undone {
                 linked.push(id.clone());
                 grown.merge(ev);

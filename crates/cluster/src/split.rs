@@ -24,10 +24,10 @@
 //! member has the same number of edges, and two events show as two groups with few edges
 //! between them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::Params;
-use crate::batch::{Interned, dot, intern, relabel, top_split};
+use crate::batch::{Interned, Vocab, dot, intern, relabel, top_split};
 use crate::cues::Cues;
 use crate::features::{DfTable, DocFeatures};
 use crate::vector::{self, Sparse};
@@ -234,14 +234,14 @@ fn word_similarity(
             v
         })
         .collect();
-    let mut ldf: HashMap<&str, f32> = HashMap::new();
+    let mut ldf: FxHashMap<&str, f32> = FxHashMap::default();
     for v in &local {
         for (k, _) in v {
             *ldf.entry(k.as_str()).or_insert(0.0) += 1.0;
         }
     }
     let mf = members.len() as f32;
-    let mut vocab = HashMap::new();
+    let mut vocab = Vocab::default();
     let vecs: Vec<Interned> = local
         .iter()
         .map(|v| {
@@ -261,14 +261,14 @@ fn word_similarity(
 /// Within-group similarity of names and years: sub-linear counts times the idf within the
 /// group.
 fn name_similarity(cues: &[&Cues], members: &[usize]) -> Vec<f32> {
-    let mut ldf: HashMap<&str, f32> = HashMap::new();
+    let mut ldf: FxHashMap<&str, f32> = FxHashMap::default();
     for &i in members {
         for (k, _) in &cues[i].names {
             *ldf.entry(k.as_str()).or_insert(0.0) += 1.0;
         }
     }
     let mf = members.len() as f32;
-    let mut vocab = HashMap::new();
+    let mut vocab = Vocab::default();
     let vecs: Vec<Interned> = members
         .iter()
         .map(|&i| {

@@ -62,7 +62,10 @@ pub fn sublinear(tf: f32) -> f32 {
 
 /// The term counts of a document, title terms counted `title_weight` times.
 pub fn term_counts(doc: &DocFeatures, title_weight: f32) -> Vec<(String, f32)> {
-    let mut map: HashMap<&str, f32> = HashMap::with_capacity(doc.terms.len());
+    // FxHash (the keys are short words; the order of the map does not reach the result:
+    // every user sorts the terms, `Sparse::normalized`).
+    let mut map: HashMap<&str, f32, rustc_hash::FxBuildHasher> =
+        HashMap::with_capacity_and_hasher(doc.terms.len(), rustc_hash::FxBuildHasher);
     for (t, n) in &doc.terms {
         *map.entry(t).or_insert(0.0) += n;
     }

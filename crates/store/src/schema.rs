@@ -283,6 +283,17 @@ const MIGRATIONS: &[&str] = &[
     UPDATE events SET state = json_remove(state, '$.series')
         WHERE json_type(state, '$.series') IS NOT NULL;
     ",
+    // 9: an event's main disease and country (the first of its list record's) as columns, so
+    // that a batch that changed the volume signals of a disease x country finds the events
+    // that ran there without parsing their list records' JSON (`events_running`: 3.4 % of
+    // consolidation's instructions on the 200 MB backfill, the JSON parse of ~45 list records
+    // per look-up).
+    "
+    ALTER TABLE events ADD COLUMN main_disease TEXT;
+    ALTER TABLE events ADD COLUMN main_country TEXT;
+    UPDATE events SET main_disease = json_extract(summary, '$.diseases[0].id'),
+                      main_country = json_extract(summary, '$.countries[0]');
+    ",
 ];
 
 /// The schema version this build creates and understands.

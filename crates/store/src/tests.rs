@@ -1121,6 +1121,78 @@ fn volume_signal(kind: &str, day: &str) -> epiwire_consolidate::Signal {
     .unwrap()
 }
 
+/// Migration 9 copies each stored event's main disease and country (the first of its list
+/// record's) to their columns, which `events_running` compares: an event tagged with a
+/// disease and a country that are not its main ones is not found.
+#[test]
+fn migration_9_copies_the_main_disease_and_country() {
+    use epiwire_consolidate::EventBackend;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(crate::sqlite::DB_FILE);
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        crate::schema::migrate_to(&mut conn, 8).unwrap();
+        for (id, summary) in [
+            (
+                "E1",
+                r#"{"diseases":[{"id":"DOID:1498","name":"cholera"}],"countries":["NG","NE"]}"#,
+            ),
+            (
+                "E2",
+                r#"{"diseases":[{"id":"DOID:1498","name":"cholera"}],"countries":["NE","NG"]}"#,
+            ),
+            ("E3", r#"{"diseases":[],"countries":[]}"#),
+        ] {
+            conn.execute(
+                "INSERT INTO events (id, relevance, first_seen, last_seen, documents, profile, summary, state)
+                 VALUES (?1, 0.5, '2022-05-01', '2022-05-20', 1, '{}', ?2, '{}')",
+                rusqlite::params![id, summary],
+            )
+            .unwrap();
+            for (kind, value) in [
+                ("disease", "DOID:1498"),
+                ("country", "NG"),
+                ("country", "NE"),
+            ] {
+                conn.execute(
+                    "INSERT INTO event_tags (kind, value, event) VALUES (?1, ?2, ?3)",
+                    rusqlite::params![kind, value, id],
+                )
+                .unwrap();
+            }
+        }
+    }
+    let store = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let main: Vec<(String, Option<String>, Option<String>)> = store
+        .conn
+        .prepare("SELECT id, main_disease, main_country FROM events ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let some = |s: &str| Some(s.to_string());
+    assert_eq!(
+        main,
+        [
+            ("E1".into(), some("DOID:1498"), some("NG")),
+            ("E2".into(), some("DOID:1498"), some("NE")),
+            ("E3".into(), None, None),
+        ]
+    );
+    let running = |c: &str| -> Vec<String> {
+        store
+            .events_running("DOID:1498", c, "2022-05-10", "2022-05-10")
+            .unwrap()
+            .into_iter()
+            .map(|(id, _, _)| id)
+            .collect()
+    };
+    assert_eq!(running("NG"), ["E1"]);
+    assert_eq!(running("NE"), ["E2"]);
+}
+
 /// Regression: a batch that judged a day again only inserted or replaced its signals, so an
 /// alarm raised on a partial day stayed when the full count no longer raised it. The days of
 /// `rejudged` lose what they had; a refreshed list record replaces the stored one with its
