@@ -289,16 +289,7 @@ mod tests {
     fn main_place_of_is_main_place_of_find() {
         let g = crate::place::Gazetteer::global();
         let mut texts = crate::test_util::seed_and_don_texts();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        if let Ok(data) =
-            std::fs::read_to_string(root.join("../../../shared/data/who-don/dons-1996-2012.jsonl"))
-        {
-            texts.extend(
-                data.lines()
-                    .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-                    .filter_map(|v| v["title"].as_str().map(str::to_string)),
-            );
-        }
+        texts.extend(crate::test_util::don_titles());
         texts.extend(
             [
                 "",
@@ -322,16 +313,7 @@ mod tests {
     fn main_disease_of_is_main_disease_of_find() {
         let m = DiseaseMatcher::global();
         let mut texts = crate::test_util::seed_and_don_texts();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        if let Ok(data) =
-            std::fs::read_to_string(root.join("../../../shared/data/who-don/dons-1996-2012.jsonl"))
-        {
-            texts.extend(
-                data.lines()
-                    .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-                    .filter_map(|v| v["title"].as_str().map(str::to_string)),
-            );
-        }
+        texts.extend(crate::test_util::don_titles());
         texts.extend(
             [
                 "",

@@ -22,6 +22,20 @@ fn stat_seconds(path: &str) -> Option<f64> {
     Some((utime + stime) / 100.0)
 }
 
+/// The titles of the WHO DON dev reports (empty where the shared data is not beside the
+/// checkout).
+pub(crate) fn don_titles() -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(root.join("../../../shared/data/who-don/dons-1996-2012.jsonl"))
+        .map(|data| {
+            data.lines()
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                .filter_map(|v| v["title"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The texts of the two seed articles (`tests/fixtures/seeds`) and of the WHO DON dev reports
 /// (`../shared/data/who-don/dons-1996-2012.jsonl`, left out where the shared data is not beside
 /// the checkout): the corpus the tests holding a rewrite to its old code run on.
