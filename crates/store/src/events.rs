@@ -34,6 +34,25 @@ fn json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {
     })
 }
 
+/// A stored profile: binary ([`crate::profile`], schema 10) or, written before it, JSON text.
+fn read_profile(v: rusqlite::types::ValueRef<'_>) -> Result<EventProfile> {
+    use rusqlite::types::ValueRef;
+    match v {
+        ValueRef::Blob(b) => crate::profile::decode(b),
+        ValueRef::Text(t) => {
+            let t = std::str::from_utf8(t).map_err(|_| Error::Corrupt {
+                seq: 0,
+                reason: "event profile: not UTF-8".into(),
+            })?;
+            json(t, "event profile")
+        }
+        _ => Err(Error::Corrupt {
+            seq: 0,
+            reason: "event profile: neither a blob nor text".into(),
+        }),
+    }
+}
+
 fn i64_of(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
@@ -112,10 +131,9 @@ impl EventBackend for SqliteStore {
             .prepare_cached("SELECT profile FROM events WHERE id = ?1")?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            let profile: Option<String> = stmt.query_row([id], |r| r.get(0)).optional()?;
-            if let Some(p) = profile {
-                let p: EventProfile = json(&p, "event profile")?;
-                out.push((id.clone(), p));
+            let mut rows = stmt.query([id])?;
+            if let Some(r) = rows.next()? {
+                out.push((id.clone(), read_profile(r.get_ref(0)?)?));
             }
         }
         Ok(out)
@@ -358,7 +376,7 @@ impl EventBackend for SqliteStore {
                     s.first_seen,
                     s.last_seen,
                     i64_of(s.documents as u64),
-                    serde_json::to_string(&rec.profile)?,
+                    crate::profile::encode(&rec.profile)?,
                     serde_json::to_string(s)?,
                     serde_json::to_string(&rec.state.head())?,
                     s.diseases.first().map(|d| d.id.as_str()),
@@ -431,9 +449,7 @@ impl EventBackend for SqliteStore {
                         ])?;
                     }
                 }
-                for k in &rec.keys {
-                    put_key.execute(params![k, s.id])?;
-                }
+                put_keys(&tx, &mut put_key, &s.id, &rec.keys)?;
                 write_tags(&tx, s, false)?;
                 write_event_signals(&tx, s)?;
             }
@@ -494,6 +510,57 @@ impl EventBackend for SqliteStore {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Rows of the multi-row inserts of [`put_keys`], largest first (the last is the one-row
+/// statement the caller holds).
+const KEY_ROWS: [usize; 2] = [32, 8];
+
+/// The statements of [`KEY_ROWS`], built once.
+static INSERT_KEYS: std::sync::LazyLock<[String; 2]> =
+    std::sync::LazyLock::new(|| KEY_ROWS.map(insert_keys_sql));
+
+/// `INSERT OR IGNORE` of `rows` (key, event) rows into `event_keys`.
+fn insert_keys_sql(rows: usize) -> String {
+    let mut sql = String::from("INSERT OR IGNORE INTO event_keys (key, event) VALUES ");
+    for i in 0..rows {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("(?{}, ?{})", 2 * i + 1, 2 * i + 2));
+    }
+    sql
+}
+
+/// Indexes an event under its keys (those it has already stay): the same rows as one
+/// `INSERT OR IGNORE` per key (`one`, the reference the tests hold this to), in statements of
+/// [`KEY_ROWS`] rows while as many are left. Most of a batch's statements were these (a
+/// document brings ~30 keys, its 16 MinHash band keys its own), and a statement's own cost
+/// (binding, starting the program, opening the table and its index) was about half of a row's.
+pub(crate) fn put_keys(
+    tx: &rusqlite::Transaction<'_>,
+    one: &mut rusqlite::CachedStatement<'_>,
+    event: &str,
+    keys: &[String],
+) -> Result<()> {
+    let mut rest = keys;
+    for (rows, sql) in KEY_ROWS.iter().copied().zip(INSERT_KEYS.iter()) {
+        if rest.len() < rows {
+            continue;
+        }
+        let mut stmt = tx.prepare_cached(sql)?;
+        while rest.len() >= rows {
+            let (chunk, tail) = rest.split_at(rows);
+            stmt.execute(rusqlite::params_from_iter(
+                chunk.iter().flat_map(|k| [k.as_str(), event]),
+            ))?;
+            rest = tail;
+        }
+    }
+    for k in rest {
+        one.execute(params![k, event])?;
+    }
+    Ok(())
 }
 
 /// Writes an event's filter tags (disease ids, lower-case disease names, countries, signal

@@ -16,6 +16,7 @@ use epiwire_model::Document;
 
 mod events;
 mod feeds;
+mod profile;
 mod schema;
 mod sqlite;
 mod stats;

@@ -294,6 +294,16 @@ const MIGRATIONS: &[&str] = &[
     UPDATE events SET main_disease = json_extract(summary, '$.diseases[0].id'),
                       main_country = json_extract(summary, '$.countries[0]');
     ",
+    // 10: an event's clustering profile in a binary encoding (`crate::profile`) instead of
+    // JSON: ~30 KB of JSON (16 MinHash signatures of 128 numbers, up to 600 weighted keys)
+    // written at every touch of its event and parsed whenever a batch meets it as a candidate.
+    // The column keeps its declared type (SQLite stores a blob as given); a reader tells the
+    // forms apart by the value's type, so the JSON profiles stored before stay readable and are
+    // replaced when their event is written again. Nothing in the data changes here: the version
+    // keeps older builds, which read a profile as text, from opening the store.
+    "
+    -- events.profile: BLOB (binary EventProfile, from version 10) or TEXT (JSON, before)
+    ",
 ];
 
 /// The schema version this build creates and understands.

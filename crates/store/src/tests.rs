@@ -1193,6 +1193,144 @@ fn migration_9_copies_the_main_disease_and_country() {
     assert_eq!(running("NE"), ["E2"]);
 }
 
+/// A profile with every field set, its weights not round decimals.
+fn sample_profile() -> epiwire_consolidate::EventProfile {
+    epiwire_consolidate::EventProfile {
+        members: 3,
+        terms: vec![("cholera".into(), 1.0 / 3.0), ("kano".into(), 0.1 + 0.2)],
+        entities: vec![("p:2335204".into(), 2.718_281_7)],
+        diseases: vec!["DOID:1498".into()],
+        countries: vec!["NE".into(), "NG".into()],
+        first: Some("2022-05-01".into()),
+        last: Some("2022-05-20".into()),
+        signatures: vec![(
+            "doc-1".into(),
+            (0..128).map(|i| i * 2_654_435_761).collect(),
+        )],
+        names: vec![("n:Kano".into(), 0.707_106_77)],
+    }
+}
+
+/// Schema 10 stores a profile in its binary form; the JSON profiles of a version-9 store stay
+/// readable after the migration, as they were, and become binary when their event is written
+/// again.
+#[test]
+fn migration_10_keeps_json_profiles_readable_and_writes_binary_ones() {
+    use epiwire_consolidate::{Changes, EventBackend};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(crate::sqlite::DB_FILE);
+    let profile = sample_profile();
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        crate::schema::migrate_to(&mut conn, 9).unwrap();
+        conn.execute(
+            "INSERT INTO events (id, relevance, first_seen, last_seen, documents, profile, summary, state)
+             VALUES ('E1', 0.5, '2022-05-01', '2022-05-20', 3, ?1, '{}', '{}')",
+            [serde_json::to_string(&profile).unwrap()],
+        )
+        .unwrap();
+    }
+    let mut store = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let stored_type = |store: &SqliteStore| -> String {
+        store
+            .conn
+            .query_row(
+                "SELECT typeof(profile) FROM events WHERE id = 'E1'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(stored_type(&store), "text");
+    let read = store.profiles(&["E1".into(), "E9".into()]).unwrap();
+    assert_eq!(read, [("E1".to_string(), profile.clone())]);
+    let mut rec = event_record("E1", "doc-1", &["k1"]);
+    rec.profile = profile.clone();
+    store
+        .apply(&Changes {
+            events: vec![rec],
+            ..Changes::default()
+        })
+        .unwrap();
+    assert_eq!(stored_type(&store), "blob");
+    let read = store.profiles(&["E1".into()]).unwrap();
+    assert_eq!(read, [("E1".to_string(), profile.clone())]);
+    assert_eq!(
+        store.candidates(&["k1".into()]).unwrap(),
+        [("E1".to_string(), profile)]
+    );
+    // A blob that is not a profile is reported, not decoded.
+    store
+        .conn
+        .execute("UPDATE events SET profile = x'7b7d' WHERE id = 'E1'", [])
+        .unwrap();
+    assert!(matches!(
+        store.profiles(&["E1".into()]),
+        Err(Error::Corrupt { .. })
+    ));
+}
+
+/// The rows of `event_keys`, sorted.
+fn key_rows(store: &SqliteStore) -> Vec<(String, String)> {
+    store
+        .conn
+        .prepare("SELECT key, event FROM event_keys ORDER BY key, event")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+
+    /// `put_keys` (multi-row inserts) leaves the rows one `INSERT OR IGNORE` per key (the
+    /// reference) leaves, whatever the number of keys, keys already stored, repeats.
+    #[test]
+    fn multi_row_key_inserts_leave_what_one_row_inserts_leave(
+        stored in proptest::collection::vec(("[a-e]{1,3}", "E[12]"), 0..30),
+        keys in proptest::collection::vec("[a-e]{1,3}", 0..90),
+        event in "E[12]",
+    ) {
+        let fill = |store: &mut SqliteStore| {
+            for (k, e) in &stored {
+                store
+                    .conn
+                    .execute(
+                        "INSERT OR IGNORE INTO event_keys (key, event) VALUES (?1, ?2)",
+                        [k, e],
+                    )
+                    .unwrap();
+            }
+        };
+        let mut reference = SqliteStore::open_in_memory().unwrap();
+        fill(&mut reference);
+        for k in &keys {
+            reference
+                .conn
+                .execute(
+                    "INSERT OR IGNORE INTO event_keys (key, event) VALUES (?1, ?2)",
+                    [k, &event],
+                )
+                .unwrap();
+        }
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        fill(&mut store);
+        {
+            let tx = store.conn.transaction().unwrap();
+            let mut one = tx
+                .prepare_cached("INSERT OR IGNORE INTO event_keys (key, event) VALUES (?1, ?2)")
+                .unwrap();
+            crate::events::put_keys(&tx, &mut one, &event, &keys).unwrap();
+            drop(one);
+            tx.commit().unwrap();
+        }
+        proptest::prop_assert_eq!(key_rows(&store), key_rows(&reference));
+    }
+}
+
 /// Regression: a batch that judged a day again only inserted or replaced its signals, so an
 /// alarm raised on a partial day stayed when the full count no longer raised it. The days of
 /// `rejudged` lose what they had; a refreshed list record replaces the stored one with its
