@@ -85,32 +85,31 @@ fn member_seqs_now<B: EventBackend>(
     Ok(seqs)
 }
 
-/// Features and cues of each member: the batch's as computed, the others from the stored
-/// document (deterministic: the same as when it joined). `None` when a member's document is
-/// not in the store.
-fn features_of<B: EventBackend>(
+/// Features and cues of each member, in the order of `seqs`: the batch's as computed, the
+/// others from the stored document (deterministic: the same as when it joined), put in the
+/// cache first, so that every member's are borrowed from it (they were cloned, a term vector
+/// each). `None` when a member's document is not in the store.
+fn features_of<'c, B: EventBackend>(
     store: &B,
-    inputs: &mut Inputs<'_>,
+    docs: &HashMap<u64, &Document>,
+    cache: &'c mut crate::cache::FeatureCache,
     seqs: &[u64],
-) -> Result<Option<Vec<(DocFeatures, Cues)>>> {
-    let mut computed: Vec<(DocFeatures, Cues)> = Vec::with_capacity(seqs.len());
+) -> Result<Option<Vec<&'c (DocFeatures, Cues)>>> {
     for seq in seqs {
-        if let Some((f, c)) = inputs.features.get(seq) {
-            computed.push((f.clone(), c.clone()));
+        if cache.get(seq).is_some() {
             continue;
         }
-        let doc = match inputs.docs.get(seq) {
-            Some(d) => (*d).clone(),
+        let pair = match docs.get(seq) {
+            Some(d) => (DocFeatures::from_document(d), Cues::from_document(d)),
             None => match store.document(*seq).map_err(backend)? {
-                Some(d) => d,
+                Some(d) => (DocFeatures::from_document(&d), Cues::from_document(&d)),
                 None => return Ok(None),
             },
         };
-        let pair = (DocFeatures::from_document(&doc), Cues::from_document(&doc));
-        inputs.features.insert(*seq, pair.clone());
-        computed.push(pair);
+        cache.insert(*seq, pair);
     }
-    Ok(Some(computed))
+    let cache: &'c crate::cache::FeatureCache = cache;
+    Ok(seqs.iter().map(|seq| cache.get(seq)).collect())
 }
 
 /// Re-examines the event `target` of the batch's work; when [`Clusterer::split_event`] accepts
@@ -136,7 +135,7 @@ pub(crate) fn reexamine<B: EventBackend>(
     if seqs.len() > RESPLIT_KEPT {
         return Ok(false);
     }
-    let Some(computed) = features_of(store, inputs, &seqs)? else {
+    let Some(computed) = features_of(store, inputs.docs, inputs.features, &seqs)? else {
         return Ok(false);
     };
     let view: Vec<(&DocFeatures, Option<&Cues>)> =
@@ -324,7 +323,7 @@ fn examine_pair<B: EventBackend>(
     }
     let members: Vec<Member> = union.iter().map(|(m, _)| m.clone()).collect();
     let seqs: Vec<u64> = members.iter().map(|m| m.seq).collect();
-    let Some(computed) = features_of(store, inputs, &seqs)? else {
+    let Some(computed) = features_of(store, inputs.docs, inputs.features, &seqs)? else {
         return Ok(());
     };
     let view: Vec<(&DocFeatures, Option<&Cues>)> =
