@@ -1,7 +1,9 @@
 //! The vendored html5ever (vendor/html5ever, see its NOTICE) consumes runs of characters in
-//! the tag-name and attribute-name states and takes its data-state fast path for text that
-//! starts with a newline. With `exact_errors` set, the tokenizer takes none of those paths and
-//! reads every character one at a time, as upstream did: the tree built either way must be
+//! the tag-name and attribute-name states, takes its data-state fast path for text that
+//! starts with a newline and makes an attribute value that starts with a run of the input a
+//! shared slice of the input instead of a copy. With `exact_errors` set, the tokenizer takes
+//! none of those paths and reads every character one at a time (and copies every attribute
+//! value), as upstream did: the tree built either way must be
 //! the same, node for node (text nodes included, unmerged: trafilatura's text/tail reading
 //! depends on how text is split into nodes).
 use html5ever::driver::ParseOpts;
@@ -51,6 +53,28 @@ fn runs_build_the_same_tree_as_one_character_at_a_time() {
     }
 }
 
+/// Attribute values: long and short runs, runs broken by character references, CR LF, NUL
+/// and quotes, empty values, duplicates (the second value is dropped) and unquoted values.
+#[test]
+fn attribute_values_are_the_same_as_copied_ones() {
+    for html in [
+        "<a href=\"https://www.who.int/emergencies/disease-outbreak-news/item/2024-DON500\">x</a>",
+        "<a href='/csr/don/archive/year/2012/en/index.html' title='Disease outbreak news'>y</a>",
+        "<img src=/images/a-rather-long-file-name.jpg alt=unquoted-long-value width=100>",
+        "<p title=\"fish &amp; chips &amp chips &#x41;&#66; end of a long value\">t</p>",
+        "<p title=\"&amp; starts with a reference and goes on for a while\" data-x=\"ends &lt;\">",
+        "<p title=\"line one of the value\r\nline two of the value\rline three\nfour\">",
+        "<p title=\"a NUL \0 inside a long attribute value\" class=\"\" id=''>n</p>",
+        "<p class=\"first long class value\" class=\"second long class value\">dup</p>",
+        "<p data-json='{\"k\": \"a long value with \\\"quotes\\\" inside\"}'>j</p>",
+        "<p a=\"12345678\" b=\"123456789\" c=\"1234567\" d=1234567890 e=\"\">short</p>",
+        "<p title=\"unterminated long attribute value that runs to the end of the input",
+        "<svg viewBox=\"0 0 100 100\"><path d=\"M0 0L100 100Z and more path data\"/></svg>",
+    ] {
+        assert_same_tree(html);
+    }
+}
+
 /// Every 10th trafilatura-eval page, when the shared data is there (the test cannot fetch it).
 #[test]
 fn runs_build_the_same_tree_on_eval_pages() {
@@ -84,6 +108,13 @@ proptest! {
     #[test]
     fn runs_build_the_same_tree_on_tag_soup(
         s in "(<[a-zA-Z/!]{0,3}[a-zA-Z\"'<=\\- \n\r\t/\u{e9}]{0,8}>?|[a-z \n\r&;#0-9\u{e9}]{0,6}){0,40}"
+    ) {
+        assert_same_tree(&s);
+    }
+
+    #[test]
+    fn attribute_values_are_the_same_on_soup(
+        s in "(<[a-z]{1,3}( [a-z]{1,4}(=\"[a-z &;#0-9\r\n'<\u{e9}\0]{0,20}\"?|='[a-z &;\"]{0,12}'|=[a-z&;#0-9]{0,12})?){0,3}/?>|[a-z &;]{0,6}){0,20}"
     ) {
         assert_same_tree(&s);
     }

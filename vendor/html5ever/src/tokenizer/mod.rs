@@ -142,7 +142,8 @@ pub struct Tokenizer<Sink> {
     current_tag_kind: Cell<TagKind>,
 
     /// Current tag name.
-    current_tag_name: RefCell<StrTendril>,
+    /// epiwire: a `String` (upstream: `StrTendril`); the name only becomes an atom.
+    current_tag_name: RefCell<String>,
 
     /// Current tag is self-closing?
     current_tag_self_closing: Cell<bool>,
@@ -154,7 +155,8 @@ pub struct Tokenizer<Sink> {
     current_tag_attrs: RefCell<Vec<Attribute>>,
 
     /// Current attribute name.
-    current_attr_name: RefCell<StrTendril>,
+    /// epiwire: a `String` (upstream: `StrTendril`); the name only becomes an atom.
+    current_attr_name: RefCell<String>,
 
     /// Current attribute value.
     current_attr_value: RefCell<StrTendril>,
@@ -201,11 +203,11 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
             ignore_lf: Cell::new(false),
             discard_bom: Cell::new(discard_bom),
             current_tag_kind: Cell::new(StartTag),
-            current_tag_name: RefCell::new(StrTendril::new()),
+            current_tag_name: RefCell::new(String::new()),
             current_tag_self_closing: Cell::new(false),
             current_tag_had_duplicate_attributes: Cell::new(false),
             current_tag_attrs: RefCell::new(vec![]),
-            current_attr_name: RefCell::new(StrTendril::new()),
+            current_attr_name: RefCell::new(String::new()),
             current_attr_value: RefCell::new(StrTendril::new()),
             current_comment: RefCell::new(StrTendril::new()),
             current_doctype: RefCell::new(Doctype::default()),
@@ -313,7 +315,7 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
     /// the state machine then sees the same next character as before. Runs stop only at ASCII
     /// bytes, so at character boundaries. Nothing is done where `pop_except_from` would take
     /// its slow path (exact errors, a character to reconsume, a '\n' to ignore).
-    fn push_name_run(&self, input: &BufferQueue, target: &RefCell<StrTendril>, ends: u8) {
+    fn push_name_run(&self, input: &BufferQueue, target: &RefCell<String>, ends: u8) {
         if self.opts.exact_errors || self.reconsume.get() || self.ignore_lf.get() {
             return;
         }
@@ -328,7 +330,7 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
         if n == 0 {
             return;
         }
-        target.borrow_mut().push_slice(&front[..n]);
+        target.borrow_mut().push_str(&front[..n]);
         if n == front.len() {
             // The queue holds no empty buffers.
             drop(front);
@@ -474,7 +476,7 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
     fn emit_current_tag(&self) -> ProcessResult<Sink::Handle> {
         self.finish_attribute();
 
-        let name = LocalName::from(&**self.current_tag_name.borrow());
+        let name = LocalName::from(self.current_tag_name.borrow().as_str());
         self.current_tag_name.borrow_mut().clear();
 
         match self.current_tag_kind.get() {
@@ -547,7 +549,7 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
 
     fn create_tag(&self, kind: TagKind, c: char) {
         self.discard_tag();
-        self.current_tag_name.borrow_mut().push_char(c);
+        self.current_tag_name.borrow_mut().push(c);
         self.current_tag_kind.set(kind);
     }
 
@@ -555,7 +557,7 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
         match self.last_start_tag_name.borrow().as_ref() {
             Some(last) => {
                 (self.current_tag_kind.get() == EndTag)
-                    && (**self.current_tag_name.borrow() == **last)
+                    && (*self.current_tag_name.borrow().as_str() == **last)
             },
             None => false,
         }
@@ -564,7 +566,22 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
     fn create_attribute(&self, c: char) {
         self.finish_attribute();
 
-        self.current_attr_name.borrow_mut().push_char(c);
+        self.current_attr_name.borrow_mut().push(c);
+    }
+
+    /// epiwire: appends a run of the input to the current attribute value. A run that starts
+    /// the value becomes the value itself: a clone of the run, which for runs over 8 bytes is a
+    /// shared subtendril of the input buffer (a reference count, no copy), where upstream's
+    /// `push_tendril` onto the empty value allocated and copied the bytes. A later run that
+    /// continues it in the same buffer only extends it (tendril's own rule), anything else
+    /// copies as before. Same characters either way; with `exact_errors`, upstream's push.
+    fn append_attr_value(&self, run: &StrTendril) {
+        let mut value = self.current_attr_value.borrow_mut();
+        if value.is_empty() && !self.opts.exact_errors {
+            *value = run.clone();
+        } else {
+            value.push_tendril(run);
+        }
     }
 
     fn finish_attribute(&self) {
@@ -575,11 +592,11 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
         // Check for a duplicate attribute.
         // FIXME: the spec says we should error as soon as the name is finished.
         let dup = {
-            let name = &*self.current_attr_name.borrow();
+            let name = self.current_attr_name.borrow();
             self.current_tag_attrs
                 .borrow()
                 .iter()
-                .any(|a| *a.name.local == **name)
+                .any(|a| *a.name.local == *name.as_str())
         };
 
         if dup {
@@ -588,7 +605,7 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
             self.current_attr_name.borrow_mut().clear();
             self.current_attr_value.borrow_mut().clear();
         } else {
-            let name = LocalName::from(&**self.current_attr_name.borrow());
+            let name = LocalName::from(self.current_attr_name.borrow().as_str());
             self.current_attr_name.borrow_mut().clear();
             self.current_tag_attrs.borrow_mut().push(Attribute {
                 // The tree builder will adjust the namespace if necessary.
@@ -711,15 +728,15 @@ fn next_input_char(input: &BufferQueue) -> Option<char> {
 // Shorthand for common state machine behaviors.
 macro_rules! shorthand (
     ( $me:ident : create_tag $kind:ident $c:expr   ) => ( $me.create_tag($kind, $c)                           );
-    ( $me:ident : push_tag $c:expr                 ) => ( $me.current_tag_name.borrow_mut().push_char($c)     );
+    ( $me:ident : push_tag $c:expr                 ) => ( $me.current_tag_name.borrow_mut().push($c)          );
     ( $me:ident : discard_tag                      ) => ( $me.discard_tag()                                   );
     ( $me:ident : discard_char $input:expr         ) => ( $me.discard_char($input)                            );
     ( $me:ident : push_temp $c:expr                ) => ( $me.temp_buf.borrow_mut().push_char($c)             );
     ( $me:ident : clear_temp                       ) => ( $me.clear_temp_buf()                                );
     ( $me:ident : create_attr $c:expr              ) => ( $me.create_attribute($c)                            );
-    ( $me:ident : push_name $c:expr                ) => ( $me.current_attr_name.borrow_mut().push_char($c)    );
+    ( $me:ident : push_name $c:expr                ) => ( $me.current_attr_name.borrow_mut().push($c)         );
     ( $me:ident : push_value $c:expr               ) => ( $me.current_attr_value.borrow_mut().push_char($c)   );
-    ( $me:ident : append_value $c:expr             ) => ( $me.current_attr_value.borrow_mut().push_tendril($c));
+    ( $me:ident : append_value $c:expr             ) => ( $me.append_attr_value($c)                           );
     ( $me:ident : push_comment $c:expr             ) => ( $me.current_comment.borrow_mut().push_char($c)      );
     ( $me:ident : append_comment $c:expr           ) => ( $me.current_comment.borrow_mut().push_slice($c)     );
     ( $me:ident : emit_comment                     ) => ( $me.emit_current_comment()                          );

@@ -6,7 +6,7 @@ mod tree;
 pub use ego_tree::NodeId;
 
 use scraper::Node;
-pub(crate) use tree::{MAX_TREE_DEPTH, VOID_ELEMENTS};
+pub(crate) use tree::{TagSet, MAX_TREE_DEPTH, VOID_ELEMENTS};
 
 /// A parsed HTML document backed by an ego-tree.
 ///

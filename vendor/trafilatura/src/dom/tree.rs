@@ -14,6 +14,32 @@ use super::Document;
 /// with this cap.
 pub(crate) const MAX_TREE_DEPTH: usize = 500;
 
+/// epiwire: the hasher of the tag-name sets [`Document::strip_tags`] and
+/// [`Document::strip_elements`] filter every element of a subtree by (FxHash's
+/// rotate-xor-multiply, a byte at a time): those sets are only asked whether they hold a name,
+/// which does not depend on the hasher, and std's SipHash cost ~160 instructions per element.
+/// Their few entries are fixed by the caller, so colliding names cannot slow them down much.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct TagHasher(u64);
+
+impl std::hash::Hasher for TagHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// epiwire: a set of tag names hashed with [`TagHasher`].
+pub(crate) type TagSet<'a> =
+    std::collections::HashSet<&'a str, std::hash::BuildHasherDefault<TagHasher>>;
+
 /// HTML void elements — those that cannot have children.
 /// epiwire: crate-visible, for metadata::iter_text_pruned.
 pub(crate) const VOID_ELEMENTS: &[&str] = &[
@@ -566,7 +592,8 @@ impl Document {
             return;
         }
         // Multi-tag: one full traversal, filter by HashSet — O(N) instead of O(T*N).
-        let tag_set: std::collections::HashSet<&str> = tags.iter().copied().collect();
+        // epiwire: hashed with TagHasher instead of SipHash (same members).
+        let tag_set: TagSet<'_> = tags.iter().copied().collect();
         let all = self.get_elements_by_tag_name(root, "*");
         let mut to_strip = Vec::new();
         for id in all {
@@ -635,7 +662,8 @@ impl Document {
             return;
         }
         // Multi-tag: one full traversal, filter by HashSet — O(N) instead of O(T*N).
-        let tag_set: std::collections::HashSet<&str> = tags.iter().copied().collect();
+        // epiwire: hashed with TagHasher instead of SipHash (same members).
+        let tag_set: TagSet<'_> = tags.iter().copied().collect();
         let all = self.get_elements_by_tag_name(root, "*");
         let mut to_remove = Vec::new();
         for id in all {

@@ -1,6 +1,6 @@
 // Port of go-trafilatura/main-extractor.go (element handler functions)
 
-use std::collections::HashSet;
+use crate::dom::TagSet;
 
 use crate::dom::{Document, NodeId};
 use crate::options::{ExtractionFocus, Options};
@@ -543,7 +543,7 @@ fn transform_image_in_place(doc: &mut Document, id: NodeId) {
 pub(crate) fn handle_other_elements(
     doc: &mut Document,
     id: NodeId,
-    potential_tags: &HashSet<&str>,
+    potential_tags: &TagSet<'_>,
     cache: &mut LruCache,
     opts: &Options,
 ) -> Option<String> {
@@ -590,7 +590,7 @@ pub(crate) fn handle_other_elements(
 pub(crate) fn handle_paragraphs(
     doc: &mut Document,
     id: NodeId,
-    potential_tags: &HashSet<&str>,
+    potential_tags: &TagSet<'_>,
     cache: &mut LruCache,
     opts: &Options,
 ) -> Option<String> {
@@ -758,7 +758,7 @@ pub(crate) fn handle_paragraphs(
 pub(crate) fn handle_table(
     doc: &mut Document,
     id: NodeId,
-    potential_tags: &HashSet<&str>,
+    potential_tags: &TagSet<'_>,
     cache: &mut LruCache,
     opts: &Options,
 ) -> Option<String> {
@@ -813,7 +813,7 @@ pub(crate) fn handle_table(
 fn build_cell_content(
     doc: &mut Document,
     cell_id: NodeId,
-    potential_tags: &HashSet<&str>,
+    potential_tags: &TagSet<'_>,
     cache: &mut LruCache,
     opts: &Options,
 ) -> Option<String> {
@@ -903,7 +903,7 @@ fn build_cell_content(
 pub(crate) fn handle_text_elem(
     doc: &mut Document,
     id: NodeId,
-    potential_tags: &HashSet<&str>,
+    potential_tags: &TagSet<'_>,
     cache: &mut LruCache,
     opts: &Options,
 ) -> Option<String> {
@@ -1089,7 +1089,7 @@ mod tests {
         let (mut doc, id) = parse_elem("<p>Hello world of content.</p>");
         let opts = Options::default();
         let mut cache = make_cache();
-        let potential_tags: HashSet<&str> = crate::settings::TAG_CATALOG.iter().copied().collect();
+        let potential_tags: TagSet<'_> = crate::settings::TAG_CATALOG.iter().copied().collect();
         let html = handle_paragraphs(&mut doc, id, &potential_tags, &mut cache, &opts)
             .expect("expected Some");
         assert!(html.contains("Hello world"), "got: {html}");
@@ -1101,7 +1101,7 @@ mod tests {
             parse_elem(r#"<p>Read <a href="http://example.com" class="x">more</a> here.</p>"#);
         let opts = Options::default();
         let mut cache = make_cache();
-        let mut potential_tags: HashSet<&str> =
+        let mut potential_tags: TagSet<'_> =
             crate::settings::TAG_CATALOG.iter().copied().collect();
         potential_tags.insert("a");
         let html = handle_paragraphs(&mut doc, id, &potential_tags, &mut cache, &opts)
@@ -1145,7 +1145,7 @@ mod tests {
         let (mut doc, id) = parse_elem("<h2>Section Title</h2>");
         let opts = Options::default();
         let mut cache = make_cache();
-        let tags: HashSet<&str> = crate::settings::TAG_CATALOG.iter().copied().collect();
+        let tags: TagSet<'_> = crate::settings::TAG_CATALOG.iter().copied().collect();
         let html = handle_text_elem(&mut doc, id, &tags, &mut cache, &opts).expect("expected Some");
         assert!(html.contains("Section Title"), "got: {html}");
     }
@@ -1155,7 +1155,7 @@ mod tests {
         let (mut doc, id) = parse_elem("<ul><li>Apple</li><li>Banana</li></ul>");
         let opts = Options::default();
         let mut cache = make_cache();
-        let tags: HashSet<&str> = crate::settings::TAG_CATALOG.iter().copied().collect();
+        let tags: TagSet<'_> = crate::settings::TAG_CATALOG.iter().copied().collect();
         let html = handle_text_elem(&mut doc, id, &tags, &mut cache, &opts).expect("expected Some");
         assert!(html.contains("Apple"), "got: {html}");
     }
@@ -1166,7 +1166,7 @@ mod tests {
         doc.set_tag_name(id, "done");
         let opts = Options::default();
         let mut cache = make_cache();
-        let tags: HashSet<&str> = crate::settings::TAG_CATALOG.iter().copied().collect();
+        let tags: TagSet<'_> = crate::settings::TAG_CATALOG.iter().copied().collect();
         assert!(handle_text_elem(&mut doc, id, &tags, &mut cache, &opts).is_none());
     }
 
@@ -1247,7 +1247,7 @@ mod tests {
         );
         let opts = Options::default();
         let mut cache = make_cache();
-        let potential_tags: HashSet<&str> = crate::settings::TAG_CATALOG.iter().copied().collect();
+        let potential_tags: TagSet<'_> = crate::settings::TAG_CATALOG.iter().copied().collect();
         let html =
             handle_table(&mut doc, id, &potential_tags, &mut cache, &opts).expect("expected Some");
         assert!(html.starts_with("<table>"), "got: {html}");
@@ -1263,7 +1263,7 @@ mod tests {
         let (mut doc, id) = parse_elem("<table><tr><td>  </td></tr></table>");
         let opts = Options::default();
         let mut cache = make_cache();
-        let potential_tags: HashSet<&str> = crate::settings::TAG_CATALOG.iter().copied().collect();
+        let potential_tags: TagSet<'_> = crate::settings::TAG_CATALOG.iter().copied().collect();
         assert!(handle_table(&mut doc, id, &potential_tags, &mut cache, &opts).is_none());
     }
 

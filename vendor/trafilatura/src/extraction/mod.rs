@@ -5,7 +5,7 @@ pub(crate) mod elements;
 pub(crate) mod external;
 pub(crate) mod html_processing;
 
-use std::collections::HashSet;
+use crate::dom::TagSet;
 
 use crate::dom::{Document, NodeId};
 use crate::options::{ExtractionFocus, Options};
@@ -31,7 +31,7 @@ use html_processing::{
 /// Port of `pruneUnwantedSections`.
 pub(crate) fn prune_unwanted_sections(
     doc: &Document,
-    potential_tags: &HashSet<&str>,
+    potential_tags: &TagSet<'_>,
     opts: &Options,
 ) -> Document {
     // Prune overall discarded content (with backup in case too many nodes removed).
@@ -107,7 +107,7 @@ pub(crate) fn prune_unwanted_sections(
 fn recover_wild_text(
     doc: &Document,
     result_elems: &mut Vec<(String, String)>,
-    potential_tags: &mut HashSet<&'static str>,
+    potential_tags: &mut TagSet<'static>,
     cache: &mut LruCache,
     opts: &Options,
 ) {
@@ -173,7 +173,7 @@ pub(crate) fn extract_content(
     opts: &Options,
 ) -> (Document, String) {
     // Prepare potential tags.
-    let mut potential_tags: HashSet<&'static str> = TAG_CATALOG.iter().copied().collect();
+    let mut potential_tags: TagSet<'static> = TAG_CATALOG.iter().copied().collect();
 
     if !opts.exclude_tables {
         potential_tags.insert("table");
@@ -245,7 +245,7 @@ pub(crate) fn extract_content(
         let mut sub_elements = work.get_elements_by_tag_name(work_body, "*");
 
         // If the only sub-elements are <br>, process the subtree root directly.
-        let tag_set: HashSet<&str> = sub_elements.iter().map(|&id| work.tag_name(id)).collect();
+        let tag_set: TagSet<'_> = sub_elements.iter().map(|&id| work.tag_name(id)).collect();
         if tag_set.len() == 1 && tag_set.contains("br") {
             sub_elements = vec![work_body];
         }
@@ -308,7 +308,7 @@ pub(crate) fn extract_content(
 pub(crate) fn process_comments_node(
     doc: &mut Document,
     id: NodeId,
-    potential_tags: &HashSet<&str>,
+    potential_tags: &TagSet<'_>,
     cache: &mut LruCache,
     opts: &Options,
 ) -> Option<String> {
@@ -338,7 +338,7 @@ pub(crate) fn extract_comments(
     cache: &mut LruCache,
     opts: &Options,
 ) -> (Option<Document>, String) {
-    let potential_tags: HashSet<&str> = TAG_CATALOG.iter().copied().collect();
+    let potential_tags: TagSet<'_> = TAG_CATALOG.iter().copied().collect();
     let mut result_elems: Vec<String> = Vec::new();
 
     'comment_loop: for &rule in selector::comments::COMMENTS {
@@ -418,7 +418,7 @@ mod tests {
             <footer>Footer text</footer>
         </body></html>"#;
         let doc = Document::parse(html);
-        let potential_tags: HashSet<&str> = TAG_CATALOG.iter().copied().collect();
+        let potential_tags: TagSet<'_> = TAG_CATALOG.iter().copied().collect();
         let pruned = prune_unwanted_sections(&doc, &potential_tags, &default_opts());
         let text = pruned.iter_text(pruned.root(), " ");
         // Navigation and footer should be removed by OverallDiscardedContent rules.
@@ -437,7 +437,7 @@ mod tests {
             <p>Short article.</p>
         </body></html>"#;
         let doc = Document::parse(html);
-        let potential_tags: HashSet<&str> = TAG_CATALOG.iter().copied().collect();
+        let potential_tags: TagSet<'_> = TAG_CATALOG.iter().copied().collect();
         let pruned = prune_unwanted_sections(&doc, &potential_tags, &default_opts());
         let text = pruned.iter_text(pruned.root(), " ");
         assert!(text.contains("Short article"), "content lost: {text}");
@@ -453,7 +453,7 @@ mod tests {
             <p>main content here that should survive</p>
         </body></html>"#;
         let doc = Document::parse(html);
-        let potential_tags: HashSet<&str> = HashSet::new();
+        let potential_tags: TagSet<'_> = TagSet::default();
         let result = prune_unwanted_sections(&doc, &potential_tags, &default_opts());
         assert!(
             result.query_selector(result.root(), "p").is_some(),
@@ -470,7 +470,7 @@ mod tests {
             <p>article text here is long enough to pass the threshold</p>
         </body></html>"#;
         let doc = Document::parse(html);
-        let potential_tags: HashSet<&str> = HashSet::new();
+        let potential_tags: TagSet<'_> = TagSet::default();
         let opts = Options {
             include_images: false,
             ..Options::default()
@@ -548,7 +548,7 @@ mod tests {
         let mut doc = Document::parse(html);
         let body = doc.body().unwrap();
         let p_id = doc.children(body)[0];
-        let potential_tags: HashSet<&str> = TAG_CATALOG.iter().copied().collect();
+        let potential_tags: TagSet<'_> = TAG_CATALOG.iter().copied().collect();
         let mut cache = make_cache();
         let result =
             process_comments_node(&mut doc, p_id, &potential_tags, &mut cache, &default_opts());
@@ -563,7 +563,7 @@ mod tests {
         let mut doc = Document::parse(html);
         let body = doc.body().unwrap();
         let nav_id = doc.children(body)[0];
-        let potential_tags: HashSet<&str> = TAG_CATALOG.iter().copied().collect();
+        let potential_tags: TagSet<'_> = TAG_CATALOG.iter().copied().collect();
         let mut cache = make_cache();
         // "nav" is not in TAG_CATALOG (potential_tags), so it should return None.
         let result = process_comments_node(
