@@ -18,7 +18,7 @@ use epiwire_model::{Count, DateMention, Disease, Document, Place};
 
 use crate::disease::DiseaseMatcher;
 use crate::place::Gazetteer;
-use crate::sentence::{Sentences, paragraphs, sentence_of, split};
+use crate::sentence::{Sentences, paragraphs_in, sentence_of, split};
 
 /// Disease ids that name a syndrome rather than a disease.
 const SYNDROMES: &[&str] = &[
@@ -218,7 +218,8 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
         .as_ref()
         .map(|p| p.0)
         .or_else(|| main_place(&doc.places).map(|p| p.geonameid));
-    let paras = paragraphs(&doc.text);
+    // The paragraph starts, read only once a count without a place in its sentence needs them.
+    let mut paras: Option<Vec<usize>> = None;
     let dates = dated_mentions(&doc.dates, sents);
     let published = doc
         .published
@@ -239,17 +240,24 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
             };
         }
         if count.place.is_none() {
-            let para_start = paras[paras
-                .partition_point(|&p| p <= count.start)
-                .saturating_sub(1)];
-            let in_para = last_in_paragraph(&places, para_start, count.start)
-                .map(|m| m.key)
-                .filter(|&id| match &title_place {
-                    Some((_, Some(cc))) => country_of(&doc.places, id) == Some(cc.as_str()),
-                    _ => true,
-                });
             count.place = nearest_in_sentence(&places, sentence, count.start)
-                .or(in_para)
+                .or_else(|| {
+                    let paras = paras.get_or_insert_with(|| paragraphs_in(&doc.text, split));
+                    let para_start = paras
+                        .get(
+                            paras
+                                .partition_point(|&p| p <= count.start)
+                                .saturating_sub(1),
+                        )
+                        .copied()
+                        .unwrap_or(0);
+                    last_in_paragraph(&places, para_start, count.start)
+                        .map(|m| m.key)
+                        .filter(|&id| match &title_place {
+                            Some((_, Some(cc))) => country_of(&doc.places, id) == Some(cc.as_str()),
+                            _ => true,
+                        })
+                })
                 .or(main_place);
         }
         if count.date.is_none() {

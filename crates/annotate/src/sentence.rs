@@ -272,7 +272,9 @@ fn is_abbreviation(before: &str) -> bool {
 /// Code-point starts of the paragraphs of `text`, in order; the first is 0.
 ///
 /// Paragraphs are separated by a blank line; a text without blank lines has one paragraph per
-/// line.
+/// line. (Linking reads them with [`paragraphs_in`]; this counts each line's code points and is
+/// kept as its reference.)
+#[cfg(test)]
 pub fn paragraphs(text: &str) -> Vec<usize> {
     let blank_lines = text.lines().skip(1).any(|l| l.trim().is_empty());
     let ascii = text.is_ascii();
@@ -293,6 +295,55 @@ pub fn paragraphs(text: &str) -> Vec<usize> {
         cp += 1;
         line_start = nl + 1;
     }
+    out.dedup();
+    out
+}
+
+/// [`paragraphs`] of `text` read with its sentences `s` (the [`split`] of `text`): the code
+/// point of a line start is that of the sentence starting there (a newline always ends a
+/// sentence), so no line's characters are counted. Any byte offset is converted exactly (the
+/// characters between the last sentence start at or before it and it are counted).
+pub(crate) fn paragraphs_in(text: &str, s: &Sentences) -> Vec<usize> {
+    let b = text.as_bytes();
+    // Every line start, and those after a whitespace-only line (the first line included).
+    let mut all = vec![0];
+    let mut after_blank = vec![0];
+    // A whitespace-only line other than the first (as `str::lines` yields them: the piece
+    // after a final newline only when it is not empty).
+    let mut blank_lines = false;
+    let mut line_start = 0usize;
+    // The last sentence starting at or before the byte converted last.
+    let mut si = 0usize;
+    for nl in memchr::memchr_iter(b'\n', b) {
+        let blank = text
+            .get(line_start..nl)
+            .is_none_or(|l| l.trim_start().is_empty());
+        blank_lines |= blank && line_start > 0;
+        let q = nl + 1;
+        while s.byte_starts.get(si + 1).is_some_and(|&st| st <= q) {
+            si += 1;
+        }
+        let cp = match (s.byte_starts.get(si), s.ranges.get(si)) {
+            (Some(&st), Some(&(cs, _))) if st <= q => {
+                cs + text.get(st..q).map_or(0, |t| t.chars().count())
+            }
+            _ => text.get(..q).map_or(0, |t| t.chars().count()),
+        };
+        all.push(cp);
+        if blank {
+            after_blank.push(cp);
+        }
+        line_start = q;
+    }
+    if line_start > 0
+        && line_start < b.len()
+        && text
+            .get(line_start..)
+            .is_none_or(|l| l.trim_start().is_empty())
+    {
+        blank_lines = true;
+    }
+    let mut out = if blank_lines { after_blank } else { all };
     out.dedup();
     out
 }
@@ -541,7 +592,9 @@ mod tests {
     #[test]
     fn paragraphs_are_the_reference_on_the_seed_and_don_texts() {
         for t in crate::test_util::seed_and_don_texts() {
-            assert_eq!(paragraphs(&t), reference_paragraphs(&t));
+            let want = reference_paragraphs(&t);
+            assert_eq!(paragraphs(&t), want);
+            assert_eq!(paragraphs_in(&t, &super::split(&t)), want);
         }
         for t in [
             "a\n",
@@ -553,6 +606,11 @@ mod tests {
             "\u{a0}\nx\n\u{2003}",
         ] {
             assert_eq!(paragraphs(t), reference_paragraphs(t), "{t:?}");
+            assert_eq!(
+                paragraphs_in(t, &super::split(t)),
+                reference_paragraphs(t),
+                "{t:?}"
+            );
         }
     }
 
@@ -574,6 +632,20 @@ mod tests {
         #[test]
         fn paragraphs_are_the_reference(t in r"([a-z]{1,3}|\n|\r|\t| |\u{a0}|\u{2003}|\u{e9})*") {
             proptest::prop_assert_eq!(paragraphs(&t), reference_paragraphs(&t));
+        }
+
+        /// The line starts read from the sentences, on text with sentence ends, abbreviations,
+        /// closing quotes and blank lines.
+        #[test]
+        fn paragraphs_from_the_sentences_are_the_reference(
+            t in r"([a-z]{1,3}|Dr|[A-Z]|\n|\n\n|\r|\t| |[.!?]|\u{201d}|\u{a0}|\u{2003}|\u{e9}|\u{1f600})*"
+        ) {
+            proptest::prop_assert_eq!(paragraphs_in(&t, &super::split(&t)), reference_paragraphs(&t));
+            // Sentences that do not start at the line starts (here: none) convert exactly too.
+            proptest::prop_assert_eq!(
+                paragraphs_in(&t, &Sentences::default()),
+                reference_paragraphs(&t)
+            );
         }
 
         #[test]

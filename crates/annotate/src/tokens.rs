@@ -521,8 +521,10 @@ impl Split {
     fn push(&mut self, t: &Token) {
         let line_break = t.gap == Gap::Line
             && self.prev.is_some_and(|p| {
-                p == Kind::Num
-                    || (t.class & class::CAP != 0 && p != Kind::Word && p != Kind::Punct(','))
+                // `matches!`, not the derived `==` (which compares the characters of any two
+                // punctuation kinds).
+                matches!(p, Kind::Num)
+                    || (t.class & class::CAP != 0 && !matches!(p, Kind::Word | Kind::Punct(',')))
             });
         if self.prev_end && t.gap != Gap::None || t.gap == Gap::Blank || line_break {
             self.s += 1;

@@ -276,6 +276,24 @@ fn listed_words_and_their_neighbours_get_their_classes() {
     check(&text);
 }
 
+/// The code-point index (`epiwire_model::CharIndex`, its 64-byte blocks) maps every byte of
+/// every seed and DON text as counting the characters does.
+#[test]
+fn the_code_point_index_counts_characters_on_the_seed_and_don_texts() {
+    for text in crate::test_util::seed_and_don_texts() {
+        let idx = epiwire_model::CharIndex::new(&text);
+        let mut n = 0;
+        for (byte, ch) in text.char_indices() {
+            for b in byte..byte + ch.len_utf8() {
+                assert_eq!(idx.char_offset(b), n, "byte {b}");
+            }
+            n += 1;
+        }
+        assert_eq!(idx.char_offset(text.len()), n);
+        assert_eq!(idx.char_offset(text.len() + 100), n);
+    }
+}
+
 #[test]
 fn the_seed_and_don_texts_agree() {
     for text in crate::test_util::seed_and_don_texts() {
