@@ -46,8 +46,9 @@ use token::{Gap, Kind, Token, lw};
 /// `published` to fill [`Count::date`]; disease and place are left for the integration step.
 pub fn find(text: &str, published: Option<Date>) -> Vec<Count> {
     let tk = Tokens::new(text);
-    let dates = date::find_in(text, &tk.low, &tk.toks, published);
-    find_with_dates(text, &tk, &dates, &CharIndex::new(text))
+    let starts = Starts::new(&tk.toks);
+    let dates = date::find_in_at(text, &tk.low, &tk.toks, published, &starts.scan);
+    find_with_dates(text, &tk, &dates, &CharIndex::new(text), &starts)
 }
 
 /// Finds the dates and the counts of `text` in one pass: the same as [`crate::date::find`] and
@@ -67,26 +68,28 @@ pub(crate) fn find_dates_and_counts_with(
     idx: &CharIndex,
     tk: &Tokens,
 ) -> (Vec<epiwire_model::DateMention>, Vec<Count>) {
-    let hits = date::find_in(text, &tk.low, &tk.toks, published);
-    let counts = find_with_dates(text, tk, &hits, idx);
+    // One pass over the tokens lists where the date, number and later scans start.
+    let starts = Starts::new(&tk.toks);
+    let hits = date::find_in_at(text, &tk.low, &tk.toks, published, &starts.scan);
+    let counts = find_with_dates(text, tk, &hits, idx, &starts);
     let dates = date::mentions(text, idx, &hits);
     (dates, counts)
 }
 
 /// Finds counts over the token stream `tk` of `src` and its date hits; `idx` maps the byte
-/// offsets of `src` to code points.
-pub(crate) fn find_with_dates(
+/// offsets of `src` to code points; `starts` are the tokens' [`Starts`].
+fn find_with_dates(
     src: &str,
     tk: &Tokens,
     dates: &[DateHit],
     idx: &CharIndex,
+    starts: &Starts,
 ) -> Vec<Count> {
     let (low, toks, sent) = (tk.low.as_str(), tk.toks.as_slice(), tk.sent.as_slice());
-    let nums = number::scan(low, toks);
-    let starts = Starts::new(toks);
+    let nums = number::scan_at(low, toks, &starts.scan, spare::take(&spare::NUMS));
     let death_marks = death_marks(low, toks, &starts.heads);
     let columns = table_columns(low, toks, sent, &nums, &starts.heads);
-    let in_date = in_date(toks.len(), dates);
+    let in_date = in_date(toks.len(), dates, spare::take(&spare::FLAGS));
     let cx = Cx {
         src,
         low,
@@ -97,7 +100,8 @@ pub(crate) fn find_with_dates(
         death_marks: &death_marks,
         columns: &columns,
     };
-    let mut cands: Vec<Cand> = Vec::new();
+    let mut cands: Vec<Cand> = spare::take(&spare::CANDS);
+    cands.clear();
     for (k, n) in nums.iter().enumerate() {
         if in_date[n.first] || in_date[n.last] {
             continue;
@@ -130,8 +134,8 @@ pub(crate) fn find_with_dates(
         }
         cands[k].scope = cx.sentence_scope(cands[k].first, true);
     }
-    cands
-        .into_iter()
+    let counts = cands
+        .drain(..)
         .map(|c| {
             let date = cx.nearest_date(dates, c.first);
             Count {
@@ -150,7 +154,11 @@ pub(crate) fn find_with_dates(
                 date,
             }
         })
-        .collect()
+        .collect();
+    spare::give(&spare::CANDS, cands);
+    spare::give(&spare::NUMS, nums);
+    spare::give(&spare::FLAGS, in_date);
+    counts
 }
 
 #[derive(Debug, Clone)]
@@ -181,9 +189,10 @@ struct Cx<'a> {
     columns: &'a [Option<(&'static str, Option<&'static str>)>],
 }
 
-/// Which of `n` tokens are inside one of the `dates`.
-fn in_date(n: usize, dates: &[DateHit]) -> Vec<bool> {
-    let mut in_date = vec![false; n];
+/// Which of `n` tokens are inside one of the `dates` (in the buffer `in_date`, emptied first).
+fn in_date(n: usize, dates: &[DateHit], mut in_date: Vec<bool>) -> Vec<bool> {
+    in_date.clear();
+    in_date.resize(n, false);
     for d in dates {
         for slot in in_date.iter_mut().take(d.last + 1).skip(d.first) {
             *slot = true;
@@ -192,38 +201,132 @@ fn in_date(n: usize, dates: &[DateHit]) -> Vec<bool> {
     in_date
 }
 
-/// The tokens the passes after the candidates start from, in text order, found in one pass
-/// over the class bits (each of those passes walking every token cost more than its own work):
+/// The tokens the scans and passes of the count pass start from, in text order, found in one
+/// pass over the class bits (each of those scans walking every token cost more than its own
+/// work): numbers and the words a number or a date may start with (the number and date scans),
 /// articles (singular cases), head nouns ("(deaths)" marks and table headers are made of them)
 /// and numbers of at most six digits with an attached two-letter word (ordinal cases).
 #[derive(Debug, Default, PartialEq)]
-struct Starts {
+pub(crate) struct Starts {
+    /// Number tokens and words with [`token::class::NUMBER_START`] or
+    /// [`token::class::DATE_START`]: every token where [`number::scan`] or the date scan
+    /// ([`date::find_in`]) may find something.
+    scan: Vec<usize>,
     articles: Vec<usize>,
     heads: Vec<usize>,
     ordinals: Vec<usize>,
 }
 
+/// The class bits that put a word in one of the lists of [`Starts`].
+const START_BITS: u32 = token::class::ARTICLE
+    | token::class::HEAD
+    | token::class::NUMBER_START
+    | token::class::DATE_START;
+
 impl Starts {
     fn new(toks: &[Token]) -> Self {
-        let mut s = Self::default();
+        let [scan, articles, heads, ordinals] = spare::take(&spare::LISTS);
+        let mut s = Self {
+            scan,
+            articles,
+            heads,
+            ordinals,
+        };
+        s.scan.clear();
+        s.articles.clear();
+        s.heads.clear();
+        s.ordinals.clear();
         for (i, t) in toks.iter().enumerate() {
-            if t.class & (token::class::ARTICLE | token::class::HEAD) != 0 {
+            if t.class & START_BITS != 0 {
+                if t.has(token::class::NUMBER_START | token::class::DATE_START) {
+                    s.scan.push(i);
+                }
                 if t.has(token::class::ARTICLE) {
                     s.articles.push(i);
                 }
                 if t.has(token::class::HEAD) {
                     s.heads.push(i);
                 }
-            } else if t.kind == Kind::Num
-                && t.end - t.start <= 6
-                && toks
-                    .get(i + 1)
-                    .is_some_and(|u| u.gap == Gap::None && u.is_word() && u.end - u.start == 2)
-            {
-                s.ordinals.push(i);
+            } else if t.kind == Kind::Num {
+                s.scan.push(i);
+                if t.end - t.start <= 6
+                    && toks
+                        .get(i + 1)
+                        .is_some_and(|u| u.gap == Gap::None && u.is_word() && u.end - u.start == 2)
+                {
+                    s.ordinals.push(i);
+                }
             }
         }
         s
+    }
+}
+
+impl Drop for Starts {
+    fn drop(&mut self) {
+        let lists = [
+            std::mem::take(&mut self.scan),
+            std::mem::take(&mut self.articles),
+            std::mem::take(&mut self.heads),
+            std::mem::take(&mut self.ordinals),
+        ];
+        spare::give(&spare::LISTS, lists);
+    }
+}
+
+/// Buffers of the count pass kept per thread between documents: each grew by doubling for
+/// every document (a `malloc` and a copy each time and, past 1 KiB, a consolidation of the
+/// allocator's fast bins), which cost more than filling them.
+mod spare {
+    use std::cell::Cell;
+    use std::thread::LocalKey;
+
+    use super::Cand;
+    use super::number::NumExpr;
+
+    /// A buffer past this many bytes is freed, not kept.
+    const KEEP_BYTES: usize = 1 << 20;
+
+    /// Buffers of several vectors of one type.
+    pub(super) trait Buffers: Default {
+        /// The bytes the buffers hold.
+        fn bytes(&self) -> usize;
+    }
+
+    impl<T> Buffers for Vec<T> {
+        fn bytes(&self) -> usize {
+            self.capacity() * size_of::<T>()
+        }
+    }
+
+    impl<T> Buffers for [Vec<T>; 4] {
+        fn bytes(&self) -> usize {
+            self.iter().map(Buffers::bytes).sum()
+        }
+    }
+
+    thread_local! {
+        /// The lists of `Starts`.
+        pub(super) static LISTS: Cell<[Vec<usize>; 4]> = Cell::default();
+        /// The number expressions.
+        pub(super) static NUMS: Cell<Vec<NumExpr>> = Cell::default();
+        /// The tokens inside dates.
+        pub(super) static FLAGS: Cell<Vec<bool>> = Cell::default();
+        /// The candidates.
+        pub(super) static CANDS: Cell<Vec<Cand>> = Cell::default();
+    }
+
+    /// This thread's spare buffer (empty ones when there is none; the contents are stale).
+    pub(super) fn take<T: Buffers>(key: &'static LocalKey<Cell<T>>) -> T {
+        key.try_with(Cell::take).unwrap_or_default()
+    }
+
+    /// Keeps `buf` as this thread's spare unless it is large (during the thread's exit it is
+    /// simply freed).
+    pub(super) fn give<T: Buffers>(key: &'static LocalKey<Cell<T>>, buf: T) {
+        if buf.bytes() <= KEEP_BYTES {
+            let _ = key.try_with(|c| c.set(buf));
+        }
     }
 }
 
@@ -1392,10 +1495,14 @@ impl Cx<'_> {
         if !name.is_word() || !token::is_capitalised(name) {
             return None;
         }
+        // Only head nouns ([`token::class::HEAD`]) can give the metric.
         (open.saturating_sub(80)..open)
             .rev()
             .take_while(|&j| !self.is_boundary(j, n.first))
             .find_map(|j| {
+                if !self.toks[j].has(token::class::HEAD) {
+                    return None;
+                }
                 let w = self.word(j);
                 let negated = matches!(self.word(j.wrapping_sub(1)), "no" | "without");
                 (head_noun(w) && !negated).then(|| metric_word(w)).flatten()

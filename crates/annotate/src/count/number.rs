@@ -252,6 +252,11 @@ fn is_number_word(w: &str) -> bool {
 
 /// Scans all number expressions. `src` is the ASCII-lower-cased text.
 pub(crate) fn scan(src: &str, toks: &[Token]) -> Vec<NumExpr> {
+    merge_ranges(src, toks, scan_unmerged(src, toks))
+}
+
+/// The number expressions of [`scan`] before ranges are joined.
+fn scan_unmerged(src: &str, toks: &[Token]) -> Vec<NumExpr> {
     let mut out: Vec<NumExpr> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -282,7 +287,72 @@ pub(crate) fn scan(src: &str, toks: &[Token]) -> Vec<NumExpr> {
             None => i += 1,
         }
     }
+    out
+}
+
+/// [`scan`] visiting only the tokens `at` (in text order): it finds the same expressions when
+/// `at` holds every number token and every word with [`class::NUMBER_START`], the only tokens
+/// where [`scan`] may find one (`count::Starts::scan` lists them). `out` is a buffer to fill
+/// (emptied first).
+pub(crate) fn scan_at(
+    src: &str,
+    toks: &[Token],
+    at: &[usize],
+    mut out: Vec<NumExpr>,
+) -> Vec<NumExpr> {
+    out.clear();
+    // The first token a new expression may start at.
+    let mut next = 0;
+    for &i in at {
+        if i < next {
+            continue;
+        }
+        let Some(&t) = toks.get(i) else { break };
+        let found = match t.kind {
+            Kind::Num => match scan_digits(src, toks, i) {
+                DigitScan::Number(n) => Some(n),
+                DigitScan::Skip(last) => {
+                    next = last + 1;
+                    continue;
+                }
+            },
+            // "a" and "an" (the articles among the start words) start an expression only
+            // before a scale word or "handful": the only case where either scanner goes on.
+            Kind::Word if t.has(class::NUMBER_START) => {
+                if t.has(class::ARTICLE) && !article_may_start(src, toks, i) {
+                    None
+                } else {
+                    scan_vague(src, toks, i).or_else(|| scan_words(src, toks, i))
+                }
+            }
+            _ => None,
+        };
+        if let Some(n) = found {
+            next = n.last + 1;
+            out.push(n);
+        }
+    }
     merge_ranges(src, toks, out)
+}
+
+/// Can the number expression of [`scan_vague`] or [`scan_words`] start at the article "a" or
+/// "an" at `i`? Only before "handful" ("a handful") or a scale word other than "mn" and "bn"
+/// ("a hundred", "a dozen", "a thousand"); false where both find nothing.
+fn article_may_start(src: &str, toks: &[Token], i: usize) -> bool {
+    let next = toks.get(i + 1).map_or("", |t| lw(src, t));
+    matches!(
+        next,
+        "handful"
+            | "hundred"
+            | "dozen"
+            | "thousand"
+            | "lakh"
+            | "lakhs"
+            | "million"
+            | "crore"
+            | "crores"
+            | "billion"
+    )
 }
 
 enum DigitScan {
@@ -658,9 +728,11 @@ pub(crate) fn scan_words(src: &str, toks: &[Token], i: usize) -> Option<NumExpr>
     })
 }
 
-/// Joins "A-B", "A to B" and "between A and B" into ranges.
-fn merge_ranges(src: &str, toks: &[Token], nums: Vec<NumExpr>) -> Vec<NumExpr> {
-    let mut out: Vec<NumExpr> = Vec::with_capacity(nums.len());
+/// Joins "A-B", "A to B" and "between A and B" into ranges (in place: the joined list is never
+/// longer than the read part of `nums`).
+fn merge_ranges(src: &str, toks: &[Token], mut nums: Vec<NumExpr>) -> Vec<NumExpr> {
+    // Entries before `w` are the output; entries from `k` on are still to read.
+    let mut w = 0;
     let mut k = 0;
     while k < nums.len() {
         let a = nums[k];
@@ -695,7 +767,7 @@ fn merge_ranges(src: &str, toks: &[Token], nums: Vec<NumExpr>) -> Vec<NumExpr> {
                     lo = a.value * b.mult;
                 }
                 if lo < b.value {
-                    out.push(NumExpr {
+                    nums[w] = NumExpr {
                         first: a.first,
                         last: b.last,
                         start: a.start,
@@ -706,16 +778,19 @@ fn merge_ranges(src: &str, toks: &[Token], nums: Vec<NumExpr>) -> Vec<NumExpr> {
                         form: b.form,
                         plain_digits: 0,
                         mult: b.mult,
-                    });
+                    };
+                    w += 1;
                     k += 2;
                     continue;
                 }
             }
         }
-        out.push(a);
+        nums[w] = a;
+        w += 1;
         k += 1;
     }
-    out
+    nums.truncate(w);
+    nums
 }
 
 #[cfg(test)]
@@ -878,6 +953,113 @@ mod tests {
                 U[(n / 100) as usize],
                 below_100(n % 100)
             )
+        }
+    }
+
+    /// [`merge_ranges`] as it was: the joined list copied into a new vector.
+    fn merge_ranges_copying(src: &str, toks: &[Token], nums: &[NumExpr]) -> Vec<NumExpr> {
+        let mut out: Vec<NumExpr> = Vec::with_capacity(nums.len());
+        let mut k = 0;
+        while k < nums.len() {
+            let a = nums[k];
+            if let Some(&b) = nums.get(k + 1) {
+                let rangeable = |n: &NumExpr| matches!(n.form, Form::Digits | Form::Words);
+                let between = a.last + 2 == b.first;
+                let sep = toks.get(a.last + 1);
+                let joiner = sep.map_or("", |t| lw(src, t));
+                let before = if a.first > 0 {
+                    lw(src, &toks[a.first - 1])
+                } else {
+                    ""
+                };
+                let is_dash = sep.is_some_and(Token::is_dash);
+                let sep_ok = is_dash
+                    || joiner == "to"
+                    || (joiner == "and" && before == "between")
+                    || (joiner == "or" && a.form == Form::Words);
+                let chained = toks
+                    .get(b.last + 1)
+                    .is_some_and(|t| t.is_dash() && t.gap == Gap::None)
+                    && toks.get(b.last + 2).is_some_and(Token::is_num)
+                    || (a.first >= 2
+                        && toks[a.first - 1].is_dash()
+                        && toks[a.first - 1].gap == Gap::None
+                        && toks[a.first - 2].is_num());
+                let a_ok = rangeable(&a) || (a.form == Form::Decimal && b.mult > 1.0);
+                if between && sep_ok && a_ok && rangeable(&b) && !chained {
+                    let mut lo = a.value;
+                    if a.mult == 1.0 && b.mult > 1.0 && a.value * b.mult <= b.value {
+                        lo = a.value * b.mult;
+                    }
+                    if lo < b.value {
+                        out.push(NumExpr {
+                            first: a.first,
+                            last: b.last,
+                            start: a.start,
+                            end: b.end,
+                            value: lo,
+                            range: Some((lo, b.value)),
+                            vague: None,
+                            form: b.form,
+                            plain_digits: 0,
+                            mult: b.mult,
+                        });
+                        k += 2;
+                        continue;
+                    }
+                }
+            }
+            out.push(a);
+            k += 1;
+        }
+        out
+    }
+
+    /// The listed scan is the scan of every token, and the ranges joined in place are those
+    /// joined into a copy, on `text`.
+    pub(crate) fn listed_scan_is_exact(text: &str) {
+        let tk = Tokens::new(text);
+        let (low, toks) = (tk.low.as_str(), tk.toks.as_slice());
+        let raw = scan_unmerged(low, toks);
+        let all = scan(low, toks);
+        assert_eq!(all, merge_ranges_copying(low, toks, &raw), "{text:?}");
+        let at: Vec<usize> = (0..toks.len())
+            .filter(|&i| toks[i].is_num() || toks[i].has(class::NUMBER_START))
+            .collect();
+        assert_eq!(scan_at(low, toks, &at, Vec::new()), all, "{text:?}");
+    }
+
+    #[test]
+    fn listed_scan_is_exact_on_seeds_and_don_texts() {
+        for text in crate::test_util::seed_and_don_texts() {
+            listed_scan_is_exact(&text);
+        }
+        for text in [
+            "",
+            "1",
+            "a",
+            "10-15 and 3 to 4, between 5 and 6 or seven or eight",
+            "555-123-4567 and 1.5 to 2 million; 2-3-4",
+            "a hundred and one to two thousand",
+            "H5N1 12,34 1,2 million 17.05.2018 3.5bn 19th",
+        ] {
+            listed_scan_is_exact(text);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        #[test]
+        fn listed_scan_is_exact_on_number_pieces(pieces in proptest::collection::vec(
+            "(1|12|123|1,200|1 200|3.5|2|7|-|–|to|and|or|between|a|an|A|An|the|one|two|twenty|hundred|thousand|million|billion|lakh|crores|mn|bn|m|k|th|dozen|dozens|hundreds|of|several|many|handful|tens|thousands|cases|H|N|\\.|,|/|:|\\(|\\)|\n|\n\n)",
+            0..30,
+        ), seps in proptest::collection::vec("( |  |)", 30)) {
+            let mut text = String::new();
+            for (p, s) in pieces.iter().zip(&seps) {
+                text.push_str(p);
+                text.push_str(s);
+            }
+            listed_scan_is_exact(&text);
         }
     }
 

@@ -516,6 +516,31 @@ fn gates_are_exact(text: &str) {
             .filter(|&i| toks[i].has(bits))
             .collect()
     };
+    let scan: Vec<usize> = every
+        .iter()
+        .copied()
+        .filter(|&i| {
+            toks[i].is_num() || toks[i].has(token::class::NUMBER_START | token::class::DATE_START)
+        })
+        .collect();
+    assert_eq!(starts.scan, scan);
+    // Into an empty buffer and into a stale one.
+    let other = Tokens::new("12 cases and 3 to 4 deaths");
+    let stale = number::scan(&other.low, &other.toks);
+    for buf in [Vec::new(), stale] {
+        assert_eq!(
+            number::scan_at(low, toks, &starts.scan, buf),
+            nums,
+            "{text:?}"
+        );
+    }
+    for published in [None, Some(d("2012-06-01"))] {
+        assert_eq!(
+            date::find_in_at(text, low, toks, published, &starts.scan),
+            date::find_in(text, low, toks, published),
+            "{text:?}"
+        );
+    }
     assert_eq!(starts.articles, with(token::class::ARTICLE));
     assert_eq!(*heads, with(token::class::HEAD));
     let death_marks = death_marks(low, toks, heads);
@@ -526,7 +551,7 @@ fn gates_are_exact(text: &str) {
         table_columns(low, toks, sent, &nums, &every),
         "{text:?}"
     );
-    let in_date = in_date(toks.len(), &dates);
+    let in_date = in_date(toks.len(), &dates, vec![true; 3]);
     let cx = Cx {
         src: text,
         low,
@@ -581,7 +606,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
     #[test]
     fn gates_are_exact_on_count_pieces(pieces in proptest::collection::vec(
-        "(a|an|the|An|The|59th|3rd|12|th|nd|index|first|primary|case|cases|Case|patient|patients|death|deaths|fatalities|\\(|\\)|-|–|27|2|1,200|year|month|old|woman|man|died|court|number|so|far|to|date|as|of|since|total|new|still|cumulative|today|May|Chad|Cases|Deaths|Newly|confirmed|in|and|\\.|,|;|\n|\n\n|x|people|were|reported)",
+        "(one|two|hundreds|of|1-5|between|last|week|since|a|an|the|An|The|59th|3rd|12|th|nd|index|first|primary|case|cases|Case|patient|patients|death|deaths|fatalities|\\(|\\)|-|–|27|2|1,200|year|month|old|woman|man|died|court|number|so|far|to|date|as|of|since|total|new|still|cumulative|today|May|Chad|Cases|Deaths|Newly|confirmed|in|and|\\.|,|;|\n|\n\n|x|people|were|reported)",
         0..40,
     ), seps in proptest::collection::vec("( |  |\n|)", 40)) {
         let mut text = String::new();

@@ -129,6 +129,37 @@ pub(crate) fn find_in(
     out
 }
 
+/// [`find_in`] visiting only the tokens `at` (in text order): it finds the same dates when `at`
+/// holds every number token and every word with [`class::DATE_START`], the only tokens where
+/// a date may start (`count::Starts::scan` lists them).
+pub(crate) fn find_in_at(
+    src: &str,
+    low: &str,
+    toks: &[Token],
+    published: Option<Date>,
+    at: &[usize],
+) -> Vec<DateHit> {
+    let mut out = Vec::new();
+    let cx = Cx {
+        src,
+        low,
+        toks,
+        published,
+    };
+    // The first token a new date may start at.
+    let mut next = 0;
+    for &i in at {
+        if i < next || !cx.may_start(i) {
+            continue;
+        }
+        if let Some(h) = cx.parse_at(i) {
+            next = h.last + 1;
+            out.push(h);
+        }
+    }
+    out
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Pt {
     /// A partial absolute date.
@@ -1782,9 +1813,22 @@ mod tests {
         out
     }
 
+    /// The dates of `src` by [`find_in`], held to [`find_in_at`] over the listed starts (every
+    /// number and every word with [`class::DATE_START`] or [`class::NUMBER_START`]).
     fn hits(src: &str, published: Option<Date>) -> Vec<DateHit> {
         let tk = Tokens::new(src);
-        find_in(src, &tk.low, &tk.toks, published)
+        let all = find_in(src, &tk.low, &tk.toks, published);
+        let at: Vec<usize> = (0..tk.toks.len())
+            .filter(|&i| {
+                tk.toks[i].is_num() || tk.toks[i].has(class::DATE_START | class::NUMBER_START)
+            })
+            .collect();
+        assert_eq!(
+            find_in_at(src, &tk.low, &tk.toks, published, &at),
+            all,
+            "{src:?}"
+        );
+        all
     }
 
     /// The pieces dates are made of, and words next to them.
