@@ -548,7 +548,85 @@ impl<'g> Gazetteer<'g> {
 
     /// Picks one entry per mention: prior (level, population, preferred name) plus the weight of
     /// the document's other places (their countries and first-order divisions).
+    ///
+    /// A mention's reading depends on its candidate list and on the document's counts alone
+    /// (the priors, the first reading and the context's own reading are functions of the list),
+    /// so mentions with equal lists read alike: each distinct list is resolved once. Lists are
+    /// told apart by their first entry and length (one word hashed), then compared whole; a
+    /// list whose key another list holds is resolved on its own. [`Self::resolve_each`] is the
+    /// reference of the tests.
     fn resolve(&self, mentions: &[Mention]) -> Vec<u32> {
+        // The distinct lists: (mention holding it, start of its priors, first reading, mentions).
+        let mut reps: Vec<(usize, usize, u32, usize)> = Vec::new();
+        // Per mention, the index of its list in `reps`.
+        let mut of: Vec<usize> = Vec::with_capacity(mentions.len());
+        let mut seen: FxMap<u64, usize> = FxMap::default();
+        // The prior of each candidate of each distinct list, one list after the other.
+        let mut priors: Vec<f64> = Vec::new();
+        for (i, m) in mentions.iter().enumerate() {
+            let key = m
+                .cands
+                .first()
+                .map_or(u64::from(u32::MAX), |c| u64::from(c.entry))
+                << 32
+                | m.cands.len() as u64;
+            if let Some(&r) = seen.get(&key)
+                && let Some(rep) = reps.get_mut(r)
+                && mentions.get(rep.0).is_some_and(|o| o.cands == m.cands)
+            {
+                rep.3 += 1;
+                of.push(r);
+                continue;
+            }
+            let from = priors.len();
+            self.priors_into(m, &mut priors);
+            let first = self.best(m, priors.get(from..).unwrap_or(&[]), None);
+            let r = reps.len();
+            reps.push((i, from, first, 1));
+            seen.entry(key).or_insert(r);
+            of.push(r);
+        }
+        // Per country: the mentions read in it, and those naming it as a country.
+        let mut countries: FxMap<Code<'_>, (usize, usize)> = FxMap::default();
+        let mut admins: FxMap<Code<'_>, usize> = FxMap::default();
+        for &(_, _, idx, n) in &reps {
+            let (kind, country, admin1) =
+                (self.kind(idx), self.country_of(idx), self.admin1_of(idx));
+            let c = countries.entry(Code::new(country, "")).or_default();
+            c.0 += n;
+            if kind == Kind::Country {
+                c.1 += n;
+            }
+            if kind != Kind::Country && !admin1.is_empty() {
+                *admins.entry(Code::new(country, admin1)).or_default() += n;
+            }
+        }
+        let total = mentions.len();
+        let chosen: Vec<u32> = reps
+            .iter()
+            .map(|&(i, from, own, _)| {
+                let Some(m) = mentions.get(i) else {
+                    return own;
+                };
+                let ctx = Context {
+                    countries: &countries,
+                    admins: &admins,
+                    total,
+                    own: (self.kind(own), self.country_of(own), self.admin1_of(own)),
+                };
+                let p = priors.get(from..from + m.cands.len()).unwrap_or(&[]);
+                self.best(m, p, Some(&ctx))
+            })
+            .collect();
+        of.iter()
+            .map(|&r| chosen.get(r).copied().unwrap_or(u32::MAX))
+            .collect()
+    }
+
+    /// [`Self::resolve`] mention by mention, every mention's list resolved on its own (the
+    /// reference of the tests).
+    #[cfg(test)]
+    fn resolve_each(&self, mentions: &[Mention]) -> Vec<u32> {
         // The prior of each candidate, computed once for both rounds: the mentions' priors one
         // after the other in one vector (one allocation, not one per mention).
         let mut priors: Vec<f64> = Vec::with_capacity(mentions.iter().map(|m| m.cands.len()).sum());
