@@ -236,28 +236,28 @@ impl<'g> Gazetteer<'g> {
                 &own
             }
         };
-        let mut order: Vec<u32> = Vec::new();
-        let mut spans: FxMap<u32, Vec<Span>> = FxMap::default();
-        for (m, entry) in mentions.iter().zip(resolved) {
-            let Some(span_text) = text.get(m.start..m.end) else {
+        // The places in order of first mention with their number of mentions, and each
+        // mention's place: every place's span vector is allocated once, at its size.
+        let mut slot_of: FxMap<u32, usize> = FxMap::default();
+        let mut order: Vec<(u32, usize)> = Vec::new();
+        let mut slots: Vec<usize> = Vec::with_capacity(mentions.len());
+        for (m, &entry) in mentions.iter().zip(&resolved) {
+            if text.get(m.start..m.end).is_none() {
+                slots.push(usize::MAX);
                 continue;
-            };
-            let span = Span {
-                start: index.char_offset(m.start),
-                end: index.char_offset(m.end),
-                text: span_text.to_string(),
-            };
-            spans
-                .entry(entry)
-                .or_insert_with(|| {
-                    order.push(entry);
-                    Vec::new()
-                })
-                .push(span);
+            }
+            let slot = *slot_of.entry(entry).or_insert_with(|| {
+                order.push((entry, 0));
+                order.len() - 1
+            });
+            if let Some(o) = order.get_mut(slot) {
+                o.1 += 1;
+            }
+            slots.push(slot);
         }
-        order
-            .into_iter()
-            .map(|idx| {
+        let mut places: Vec<Place> = order
+            .iter()
+            .map(|&(idx, n)| {
                 let e = self.entry(idx);
                 Place {
                     geonameid: e.geonameid,
@@ -266,10 +266,22 @@ impl<'g> Gazetteer<'g> {
                     country: Some(e.country.to_string()),
                     lat: e.lat,
                     lon: e.lon,
-                    mentions: spans.remove(&idx).unwrap_or_default(),
+                    mentions: Vec::with_capacity(n),
                 }
             })
-            .collect()
+            .collect();
+        for (m, slot) in mentions.iter().zip(slots) {
+            let (Some(place), Some(span_text)) = (places.get_mut(slot), text.get(m.start..m.end))
+            else {
+                continue;
+            };
+            place.mentions.push(Span {
+                start: index.char_offset(m.start),
+                end: index.char_offset(m.end),
+                text: span_text.to_string(),
+            });
+        }
+        places
     }
 
     /// The main place of `text` as [`crate::link::main_place`] picks it from
@@ -316,7 +328,7 @@ impl<'g> Gazetteer<'g> {
             return Vec::new();
         }
         let raw = self.scan(text, toks);
-        let mut out: Vec<Mention> = Vec::new();
+        let mut out: Vec<Mention> = Vec::with_capacity(raw.len());
         let mut person_part: Option<usize> = None;
         let mut titles = TitleLines::default();
         for &(start, end, form_idx) in &raw {
@@ -332,10 +344,8 @@ impl<'g> Gazetteer<'g> {
             let Some(s) = text.get(start..end) else {
                 continue;
             };
-            let mut cands: Vec<Cand> = self.cands(&form).collect();
-            let only_countries = |c: &mut Vec<Cand>| {
-                c.retain(|c| self.kind(c.entry) == Kind::Country);
-            };
+            // The candidates are read in place and collected only for the windows kept (most
+            // are dropped before): `kept` is the filter of the common-word rules.
             // The word lists are asked once per mention (one lookup for the three), the words
             // around it once.
             let listed = self.listed.get(s).copied().unwrap_or(0);
@@ -354,10 +364,9 @@ impl<'g> Gazetteer<'g> {
                     || next.is_some_and(is_capitalised)
                     || previous.is_some_and(is_capitalised));
             let person_here = in_person && next.is_some_and(is_speech_verb);
-            if listed & lists::NEVER != 0 || common_word_here || person_here {
-                only_countries(&mut cands);
-            }
-            if cands.is_empty() || followed_by_disease_word(text, end) {
+            let countries_only = listed & lists::NEVER != 0 || common_word_here || person_here;
+            let kept = |c: &Cand| !countries_only || self.kind(c.entry) == Kind::Country;
+            if !self.cands(&form).any(|c| kept(&c)) || followed_by_disease_word(text, end) {
                 continue;
             }
             if previous.is_some_and(is_title) {
@@ -372,7 +381,7 @@ impl<'g> Gazetteer<'g> {
                 && s.chars().any(char::is_lowercase)
                 && !titles.at(text, toks, start)
                 && followed_by_surname(self, text, end)
-                && !cands.iter().any(|c| c.via == Via::Demonym)
+                && !self.cands(&form).any(|c| kept(&c) && c.via == Via::Demonym)
             {
                 // "Jordan Henderson": neither word is a place.
                 person_part = Some(end + 1);
@@ -393,7 +402,7 @@ impl<'g> Gazetteer<'g> {
             out.push(Mention {
                 start,
                 end,
-                cands,
+                cands: self.cands(&form).filter(|c| kept(c)).collect(),
                 cue,
                 doubtful,
             });
@@ -548,7 +557,100 @@ impl<'g> Gazetteer<'g> {
 
     /// Picks one entry per mention: prior (level, population, preferred name) plus the weight of
     /// the document's other places (their countries and first-order divisions).
+    ///
+    /// A mention's reading depends on its candidate list and on the document's counts alone
+    /// (the priors, the first reading and the context's own reading are functions of the list),
+    /// so mentions with equal lists read alike: each distinct list is resolved once. Lists are
+    /// told apart by their first entry and length (one word; a linear search among the lists of
+    /// a short text, a hash map in a long one), then compared whole; a list whose key an earlier
+    /// list holds is resolved on its own. [`Self::resolve_each`] is the reference of the tests.
     fn resolve(&self, mentions: &[Mention]) -> Vec<u32> {
+        // The distinct lists: (key, mention holding it, start of its priors, first reading,
+        // mentions).
+        let mut reps: Vec<(u64, usize, usize, u32, usize)> = Vec::with_capacity(mentions.len());
+        // Per mention, the index of its list in `reps` (then its reading).
+        let mut of: Vec<u32> = Vec::with_capacity(mentions.len());
+        // The first list of each key, in a long text.
+        let small = mentions.len() <= SHORT_RESOLVE;
+        let mut seen: FxMap<u64, usize> = if small {
+            FxMap::default()
+        } else {
+            FxMap::with_capacity_and_hasher(mentions.len(), Default::default())
+        };
+        // The prior of each candidate of each distinct list, one list after the other.
+        let mut priors: Vec<f64> = Vec::with_capacity(mentions.iter().map(|m| m.cands.len()).sum());
+        for (i, m) in mentions.iter().enumerate() {
+            let key = m
+                .cands
+                .first()
+                .map_or(u64::from(u32::MAX), |c| u64::from(c.entry))
+                << 32
+                | m.cands.len() as u64;
+            let holder = if small {
+                reps.iter().position(|r| r.0 == key)
+            } else {
+                seen.get(&key).copied()
+            };
+            if let Some(r) = holder
+                && let Some(rep) = reps.get_mut(r)
+                && mentions.get(rep.1).is_some_and(|o| o.cands == m.cands)
+            {
+                rep.4 += 1;
+                of.push(r as u32);
+                continue;
+            }
+            let from = priors.len();
+            self.priors_into(m, &mut priors);
+            let first = self.best(m, priors.get(from..).unwrap_or(&[]), None);
+            let r = reps.len();
+            reps.push((key, i, from, first, 1));
+            if !small && holder.is_none() {
+                seen.insert(key, r);
+            }
+            of.push(r as u32);
+        }
+        // Per country: the mentions read in it, and those naming it as a country.
+        let mut countries: FxMap<Code<'_>, (usize, usize)> = FxMap::default();
+        let mut admins: FxMap<Code<'_>, usize> = FxMap::default();
+        for &(_, _, _, idx, n) in &reps {
+            let (kind, country, admin1) =
+                (self.kind(idx), self.country_of(idx), self.admin1_of(idx));
+            let c = countries.entry(Code::new(country, "")).or_default();
+            c.0 += n;
+            if kind == Kind::Country {
+                c.1 += n;
+            }
+            if kind != Kind::Country && !admin1.is_empty() {
+                *admins.entry(Code::new(country, admin1)).or_default() += n;
+            }
+        }
+        let total = mentions.len();
+        let chosen: Vec<u32> = reps
+            .iter()
+            .map(|&(_, i, from, own, _)| {
+                let Some(m) = mentions.get(i) else {
+                    return own;
+                };
+                let ctx = Context {
+                    countries: &countries,
+                    admins: &admins,
+                    total,
+                    own: (self.kind(own), self.country_of(own), self.admin1_of(own)),
+                };
+                let p = priors.get(from..from + m.cands.len()).unwrap_or(&[]);
+                self.best(m, p, Some(&ctx))
+            })
+            .collect();
+        for r in &mut of {
+            *r = chosen.get(*r as usize).copied().unwrap_or(u32::MAX);
+        }
+        of
+    }
+
+    /// [`Self::resolve`] mention by mention, every mention's list resolved on its own (the
+    /// reference of the tests).
+    #[cfg(test)]
+    fn resolve_each(&self, mentions: &[Mention]) -> Vec<u32> {
         // The prior of each candidate, computed once for both rounds: the mentions' priors one
         // after the other in one vector (one allocation, not one per mention).
         let mut priors: Vec<f64> = Vec::with_capacity(mentions.iter().map(|m| m.cands.len()).sum());
@@ -645,6 +747,10 @@ impl<'g> Gazetteer<'g> {
         best.1
     }
 }
+
+/// Up to this many mentions [`Gazetteer::resolve`] finds a repeated candidate list by a linear
+/// search (no map to allocate); beyond, by a hash map.
+const SHORT_RESOLVE: usize = 16;
 
 /// A country code with an admin1 code (empty for the country itself) as a map key: short codes
 /// (every GeoNames code is) packed with their lengths into one word, hashed and compared

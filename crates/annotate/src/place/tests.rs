@@ -1256,3 +1256,82 @@ fn word_lists_and_their_case() {
     assert!(!super::is_title("mr.") && !super::is_title("Actor") && !super::is_title("Mr.."));
     assert!(super::is_speech_verb("said") && !super::is_speech_verb("Said"));
 }
+
+/// The mentions of `t` resolved list by list equal them resolved mention by mention.
+fn check_resolve(g: &Gazetteer<'_>, t: &str) {
+    let tk = Tokens::new(t);
+    let ms = g.mentions(t, &tk.toks);
+    assert_eq!(g.resolve(&ms), g.resolve_each(&ms), "{t}");
+}
+
+/// Resolving each distinct candidate list once (`resolve`) reads every mention as resolving
+/// each mention alone did, on every seed and DON text.
+#[test]
+fn resolving_each_list_once_is_resolving_each_mention() {
+    let g = g();
+    let mut texts = don_texts();
+    texts.push(seed("000"));
+    texts.push(seed("004"));
+    texts.push("Paris, Texas. Paris. Paris, France; Georgia, Atlanta, Georgia and Tbilisi.".into());
+    for t in &texts {
+        check_resolve(g, t);
+    }
+}
+
+/// Mentions made up from candidate lists that share their first entry and length but differ
+/// after it (the key `resolve` hashes), and equal lists far apart, in random order.
+fn made_up_mentions(picks: &[(usize, u8, bool)]) -> Vec<super::Mention> {
+    let g = g();
+    // Lists of the forms "Paris", "Georgia", "Santiago", "Victoria", "Kenya" and variants.
+    let lists: Vec<Vec<super::Cand>> = ["Paris", "Georgia", "Santiago", "Victoria", "Kenya"]
+        .iter()
+        .filter_map(|f| g.lookup(f))
+        .filter_map(|i| g.form(i as usize))
+        .map(|f| g.cands(&f).collect::<Vec<_>>())
+        .collect();
+    let mut out = Vec::new();
+    for (k, &(pick, variant, cue)) in picks.iter().enumerate() {
+        let Some(base) = lists.get(pick % lists.len().max(1)) else {
+            continue;
+        };
+        let mut cands = base.clone();
+        match variant % 4 {
+            // Another candidate after the first: same key, another list.
+            0 if cands.len() > 2 => {
+                let last = cands.len() - 1;
+                cands.swap(1, last);
+            }
+            1 if cands.len() > 1 => {
+                let other = lists[(pick + 1) % lists.len()][0];
+                let last = cands.len() - 1;
+                cands[last] = other;
+            }
+            2 => cands.truncate(1 + usize::from(variant) % cands.len().max(1)),
+            _ => {}
+        }
+        out.push(super::Mention {
+            start: 10 * k,
+            end: 10 * k + 5,
+            cands,
+            cue,
+            doubtful: false,
+        });
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    /// On texts of gazetteer forms and on made-up mention lists (lists with equal keys that
+    /// differ), resolving each list once reads as resolving each mention.
+    #[test]
+    fn resolving_each_list_once_on_any_forms(
+        picks in proptest::collection::vec((any::<usize>(), any::<u8>(), any::<u8>(), any::<u8>()), 0..16),
+        made in proptest::collection::vec((any::<usize>(), any::<u8>(), any::<bool>()), 0..24),
+    ) {
+        let g = g();
+        check_resolve(g, &forms_text(&picks));
+        let ms = made_up_mentions(&made);
+        prop_assert_eq!(g.resolve(&ms), g.resolve_each(&ms));
+    }
+}
