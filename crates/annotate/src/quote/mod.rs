@@ -303,18 +303,76 @@ pub fn find(doc: &epiwire_model::Document) -> Vec<Quote> {
 /// Finds the quotes of the document behind `ctx`, whose sentences are `sentences`; only the
 /// lines holding a sentence flagged in `wanted` (a quotation mark or a speech verb) are read.
 pub(crate) fn find_in(ctx: &Ctx<'_>, sentences: &[(usize, usize)], wanted: &[bool]) -> Vec<Quote> {
-    let text = ctx.text;
     let mut found: Vec<Found> = Vec::new();
     let mut toks: Vec<Tok> = Vec::new();
-    let mut line_start = 0usize;
-    let mut si = 0usize;
-    for line in text.split_inclusive('\n') {
-        let ls = line_start;
-        let le = ls + line.len();
-        line_start = le;
-        while si < sentences.len() && sentences[si].1 <= ls {
-            si += 1;
+    for (ls, le) in wanted_lines(ctx.text, sentences, wanted) {
+        read_line(ctx, sentences, wanted, (ls, le), &mut toks, &mut found);
+    }
+    resolve(ctx, &mut found);
+    found
+        .into_iter()
+        .map(|f| Quote {
+            kind: f.kind.to_string(),
+            speaker: f.speaker,
+            content: ctx.span(f.content.0, f.content.1),
+            date: ctx.date_in(f.sent.0, f.sent.1),
+        })
+        .collect()
+}
+
+/// The lines (byte ranges, each with its line break) of `text` that overlap a sentence
+/// flagged in `wanted` (a missing flag counts as set), in order: the lines [`read_line`]
+/// reads, found from the flagged sentences instead of walking every line of the text.
+fn wanted_lines(
+    text: &str,
+    sentences: &[(usize, usize)],
+    wanted: &[bool],
+) -> impl Iterator<Item = (usize, usize)> {
+    let b = text.as_bytes();
+    // The end of the last line given: a line is given once.
+    let mut done = 0usize;
+    let mut sj = 0usize;
+    let mut pos: Option<(usize, usize)> = None;
+    std::iter::from_fn(move || {
+        loop {
+            // The next position to give the line of, within the flagged sentence `s..e`.
+            let (at, e) = match pos {
+                Some(p) => p,
+                None => {
+                    while sj < sentences.len() && !wanted.get(sj).copied().unwrap_or(true) {
+                        sj += 1;
+                    }
+                    let &(s, e) = sentences.get(sj)?;
+                    sj += 1;
+                    (s, e)
+                }
+            };
+            let ls = memchr::memrchr(b'\n', b.get(..at)?).map_or(0, |p| p + 1);
+            let le = memchr::memchr(b'\n', b.get(at..)?).map_or(b.len(), |p| at + p + 1);
+            pos = (le < e).then_some((le, e));
+            // A line overlaps the sentence when it starts before its end (and holds `at`).
+            if ls < e && ls >= done && le > ls {
+                done = le;
+                return Some((ls, le));
+            }
         }
+    })
+}
+
+/// Reads the line `ls..le` of the document behind `ctx` (the body of [`find_in`]'s loop over
+/// the lines): its quotes go to `found`; `toks` is a buffer.
+fn read_line(
+    ctx: &Ctx<'_>,
+    sentences: &[(usize, usize)],
+    wanted: &[bool],
+    (ls, le): (usize, usize),
+    toks: &mut Vec<Tok>,
+    found: &mut Vec<Found>,
+) {
+    let text = ctx.text;
+    let line = &text[ls..le];
+    {
+        let si = sentences.partition_point(|s| s.1 <= ls);
         let mut any = false;
         let mut sj = si;
         while sj < sentences.len() && sentences[sj].0 < le {
@@ -322,7 +380,7 @@ pub(crate) fn find_in(ctx: &Ctx<'_>, sentences: &[(usize, usize)], wanted: &[boo
             sj += 1;
         }
         if !any {
-            continue;
+            return;
         }
         // Without quotation marks only reported speech is possible: read just the flagged
         // sentences.
@@ -332,20 +390,20 @@ pub(crate) fn find_in(ctx: &Ctx<'_>, sentences: &[(usize, usize)], wanted: &[boo
             while sj < sentences.len() && sentences[sj].0 < le {
                 if wanted.get(sj).copied().unwrap_or(true) {
                     let (s, e) = sentences[sj];
-                    tokens(text, s, e, &mut toks);
+                    tokens(text, s, e, toks);
                     if !toks.is_empty()
-                        && let Some(q) = reported(ctx, &toks, 0, toks.len())
+                        && let Some(q) = reported(ctx, toks, 0, toks.len())
                     {
                         found.push(q);
                     }
                 }
                 sj += 1;
             }
-            continue;
+            return;
         }
-        tokens(text, ls, le, &mut toks);
+        tokens(text, ls, le, toks);
         if toks.is_empty() {
-            continue;
+            return;
         }
         // Sentences of this line, as token ranges.
         let mut sent_tok: Vec<(usize, usize)> = Vec::new();
@@ -366,7 +424,7 @@ pub(crate) fn find_in(ctx: &Ctx<'_>, sentences: &[(usize, usize)], wanted: &[boo
         if sent_tok.is_empty() {
             sent_tok.push((0, toks.len()));
         }
-        let direct = direct_quotes(ctx, &toks, &sent_tok);
+        let direct = direct_quotes(ctx, toks, &sent_tok);
         let mut covered: Vec<(usize, usize)> = Vec::new();
         for (a, b, q) in direct {
             covered.push((a, b));
@@ -381,21 +439,11 @@ pub(crate) fn find_in(ctx: &Ctx<'_>, sentences: &[(usize, usize)], wanted: &[boo
             if covered.get(ci).is_some_and(|&(x, _)| x < b) {
                 continue;
             }
-            if let Some(q) = reported(ctx, &toks, a, b) {
+            if let Some(q) = reported(ctx, toks, a, b) {
                 found.push(q);
             }
         }
     }
-    resolve(ctx, &mut found);
-    found
-        .into_iter()
-        .map(|f| Quote {
-            kind: f.kind.to_string(),
-            speaker: f.speaker,
-            content: ctx.span(f.content.0, f.content.1),
-            date: ctx.date_in(f.sent.0, f.sent.1),
-        })
-        .collect()
 }
 
 /// The sentence (token range) holding token `k`.

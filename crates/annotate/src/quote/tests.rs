@@ -117,3 +117,80 @@ fn said_said_said_is_linear() {
         started.elapsed()
     );
 }
+
+/// The lines [`super::find_in`] read before `wanted_lines`: every line of the text, walked
+/// in order, kept when a flagged sentence overlaps it.
+fn lines_by_walk(text: &str, sentences: &[(usize, usize)], wanted: &[bool]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut line_start = 0usize;
+    let mut si = 0usize;
+    for line in text.split_inclusive('\n') {
+        let ls = line_start;
+        let le = ls + line.len();
+        line_start = le;
+        while si < sentences.len() && sentences[si].1 <= ls {
+            si += 1;
+        }
+        let mut any = false;
+        let mut sj = si;
+        while sj < sentences.len() && sentences[sj].0 < le {
+            any |= wanted.get(sj).copied().unwrap_or(true);
+            sj += 1;
+        }
+        if any {
+            out.push((ls, le));
+        }
+    }
+    out
+}
+
+fn lines_agree(text: &str, pick: &[bool]) {
+    let sents = crate::response::text::sentences(text);
+    let mut wanted: Vec<bool> = crate::response::quote_sentences(text, &sents);
+    // Other flags too: every k-th sentence, and a list too short (missing flags count as set).
+    for (k, w) in wanted.iter_mut().enumerate() {
+        if pick.get(k % pick.len().max(1)).copied().unwrap_or(false) {
+            *w = !*w;
+        }
+    }
+    for w in [&wanted[..], &wanted[..wanted.len() / 2]] {
+        assert_eq!(
+            super::wanted_lines(text, &sents, w).collect::<Vec<_>>(),
+            lines_by_walk(text, &sents, w),
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
+fn wanted_lines_are_the_walked_lines_on_the_seed_and_don_texts() {
+    for text in crate::test_util::seed_and_don_texts() {
+        lines_agree(&text, &[]);
+        lines_agree(&text, &[true, false, false]);
+    }
+    for text in [
+        "",
+        "\n",
+        "\n\n",
+        "a",
+        "said\n\nsaid",
+        "x. y said.\n",
+        "“a”\n",
+    ] {
+        lines_agree(text, &[]);
+        lines_agree(text, &[true]);
+    }
+    let long = format!("{} said.\n{}", "word ".repeat(900), "a b\n".repeat(3));
+    lines_agree(&long, &[]);
+    lines_agree(&long, &[false, true]);
+}
+
+proptest::proptest! {
+    #[test]
+    fn wanted_lines_are_the_walked_lines_on_random_text(
+        s in r"([A-Za-z]{1,8}|said|told|\x22|“|”|[0-9]{1,3}|[ ,.;:!?]|\n|\n\n|é){0,60}",
+        pick in proptest::collection::vec(proptest::bool::ANY, 0..5),
+    ) {
+        lines_agree(&s, &pick);
+    }
+}

@@ -3,8 +3,9 @@
 
 use epiwire_model::{Action, Item, Party, Span};
 
-use super::parties::{DETS, ItemAt, PartyAt};
-use super::text::{Ctx, Tok, hedged, is, is_any};
+use super::lexicon::{SPEECH as SPEECH_BIT, WordInfo};
+use super::parties::{DETS, ItemAt, LazyParties, PartyAt};
+use super::text::{Ctx, Tok, hedged_in, is, is_any};
 
 /// The action kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +36,7 @@ impl Act {
 /// How a cue word is inflected: a bare form (also a noun: "request", "offers"), a past
 /// participle, a gerund, or a finite verb.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Form {
+pub(crate) enum Form {
     Bare,
     Past,
     Ing,
@@ -143,7 +144,8 @@ pub(crate) fn cue_words() -> impl Iterator<Item = &'static str> {
     CUES.iter().map(|c| c.0)
 }
 
-fn cue(w: &str) -> Option<(Act, Form)> {
+/// The action cue of token text `w` (any case); [`super::lexicon::WordInfo::cue`] holds it.
+pub(crate) fn cue(w: &str) -> Option<(Act, Form)> {
     // FNV, not SipHash: the keys are short fixed words, the lookups one per word of a read
     // sentence.
     type Map = std::collections::HashMap<&'static str, (Act, Form), super::text::BuildFnv>;
@@ -182,7 +184,7 @@ const PREPS: &[&str] = &[
     "in", "to", "from", "with", "for", "of", "at", "by", "on", "into", "through", "via", "under",
     "about", "between", "among", "against", "toward", "towards", "like",
 ];
-const SPEECH: &[&str] = &[
+pub(crate) const SPEECH: &[&str] = &[
     "said",
     "says",
     "say",
@@ -244,8 +246,8 @@ const LIST_GAP: &[&str] = &[
 ];
 
 /// One cue occurrence in a sentence.
-#[derive(Debug, Clone, Copy)]
-struct Cue {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Cue {
     at: usize,
     /// Last token of a multi-word cue ("in talks", "turned to … for help").
     end: usize,
@@ -257,21 +259,22 @@ struct Cue {
     request_of: bool,
 }
 
-/// Finds the actions of one sentence (`toks`, bytes `s..e`).
+/// Finds the actions of one sentence (`toks`, bytes `s..e`, `infos` the [`WordInfo`] of each
+/// token); its parties are found only if a cue with items needs them.
 pub(crate) fn find(
     ctx: &Ctx<'_>,
     toks: &[Tok],
-    s: usize,
-    e: usize,
-    parties: &[PartyAt],
+    infos: &[WordInfo],
+    (s, e): (usize, usize),
+    lazy: &LazyParties<'_, '_>,
     items: &[ItemAt],
 ) -> Vec<Action> {
-    let cues = cues(ctx, toks);
+    let cues = cues(ctx, toks, infos);
     if cues.is_empty() {
         return Vec::new();
     }
-    let hedge = hedged(ctx, toks);
-    let speech = toks.iter().any(|t| is_any(ctx.t(t), SPEECH));
+    let hedge = hedged_in(ctx, toks, infos);
+    let speech = infos.iter().any(|i| i.bits & SPEECH_BIT != 0);
     let evidence = ctx.trimmed_span(s, e);
     let date = ctx.date_in(s, e);
     let quoted = quoted_ranges(ctx, toks);
@@ -329,6 +332,7 @@ pub(crate) fn find(
         {
             continue;
         }
+        let parties = lazy.get();
         let (mut actors, mut recipients) = if c.request_of {
             // "at the request of X": X requests from the main actor.
             let (mut list, end) = list_after_end(
@@ -535,8 +539,10 @@ fn dedup_items(mut acc: Vec<Item>, it: Item) -> Vec<Item> {
     acc
 }
 
-/// The cues of a sentence, with noun readings and non-aid uses removed.
-fn cues(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<Cue> {
+/// The cues of a sentence, with noun readings and non-aid uses removed. `infos` are the
+/// [`WordInfo`] of `toks`; without them (empty) every word is looked up and read by every
+/// rule (the reference the tests hold the gate to).
+pub(crate) fn cues(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> Vec<Cue> {
     let mut out: Vec<Cue> = Vec::new();
     let mut skip_until = 0usize;
     for (k, t) in toks.iter().enumerate() {
@@ -544,6 +550,12 @@ fn cues(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<Cue> {
             continue;
         }
         let w = ctx.t(t);
+        // Every rule below but "appeals" reads a cue word (`cue(w)` is some): the others are
+        // skipped without reading their neighbours.
+        let info = infos.get(k).map_or_else(|| cue(w), |i| i.cue);
+        if !infos.is_empty() && info.is_none() && !is(w, "appeals") {
+            continue;
+        }
         let prev = k.checked_sub(1).map(|p| ctx.t(&toks[p])).unwrap_or("");
         let next = toks.get(k + 1).map(|n| ctx.t(n)).unwrap_or("");
         // "at the request of X", "following a request by X", "in response to a request from X".
@@ -617,14 +629,20 @@ fn cues(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<Cue> {
             });
             continue;
         }
-        let Some((act, form)) = cue(w) else {
+        let Some((act, form)) = info else {
             continue;
         };
         // "donations of vaccine … were received from Brazil": the verb tells.
         if form == Form::Noun
             && toks[k + 1..toks.len().min(k + 10)]
                 .iter()
-                .any(|t| cue(ctx.t(t)).is_some_and(|(_, f)| f != Form::Noun))
+                .enumerate()
+                .any(|(d, t)| {
+                    infos
+                        .get(k + 1 + d)
+                        .map_or_else(|| cue(ctx.t(t)), |i| i.cue)
+                        .is_some_and(|(_, f)| f != Form::Noun)
+                })
         {
             continue;
         }

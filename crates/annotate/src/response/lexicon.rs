@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::actions::{Act, Form};
 use super::text::{BuildFnv, Ctx, Tok};
 
 /// One phrase of a list: its words (lower case) and what it stands for.
@@ -17,8 +18,14 @@ struct Phrase<T> {
 /// A phrase list keyed by first word.
 #[derive(Debug)]
 pub(crate) struct Lexicon<T> {
-    by_first: HashMap<String, Vec<Phrase<T>>, BuildFnv>,
+    /// The group of [`Lexicon::groups`] of each first word.
+    by_first: HashMap<String, u16, BuildFnv>,
+    /// The phrases of each first word, longest first.
+    groups: Vec<Vec<Phrase<T>>>,
 }
+
+/// No group: the word starts no phrase of a lexicon.
+pub(crate) const NO_GROUP: u16 = u16::MAX;
 
 impl<T> Lexicon<T> {
     /// The first words of the phrases (and their parts before a hyphen).
@@ -53,7 +60,8 @@ fn norm_eq(w: &str, expect: &str) -> bool {
 impl<T> Lexicon<T> {
     /// Builds a lexicon from `(form, value)` pairs.
     fn new(rows: impl IntoIterator<Item = (String, T)>) -> Lexicon<T> {
-        let mut by_first: HashMap<String, Vec<Phrase<T>>, BuildFnv> = HashMap::default();
+        let mut by_first: HashMap<String, u16, BuildFnv> = HashMap::default();
+        let mut groups: Vec<Vec<Phrase<T>>> = Vec::new();
         for (form, value) in rows {
             let words: Vec<String> = form.split_whitespace().map(str::to_lowercase).collect();
             let Some(first) = words.first().cloned() else {
@@ -64,22 +72,30 @@ impl<T> Lexicon<T> {
                 && !letters.is_empty()
                 && letters.iter().all(|c| c.is_uppercase()))
             .then(|| form.clone());
-            by_first.entry(first).or_default().push(Phrase {
-                words,
-                exact,
-                value,
-            });
+            let next = u16::try_from(groups.len()).unwrap_or(NO_GROUP);
+            let g = *by_first.entry(first).or_insert(next);
+            if g == next && g != NO_GROUP {
+                groups.push(Vec::new());
+            }
+            if let Some(v) = groups.get_mut(usize::from(g)) {
+                v.push(Phrase {
+                    words,
+                    exact,
+                    value,
+                });
+            }
         }
-        for v in by_first.values_mut() {
+        for v in &mut groups {
             v.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
         }
-        Lexicon { by_first }
+        Lexicon { by_first, groups }
     }
 
-    /// The longest phrase starting at token `i` of `toks`: (number of tokens, value).
-    pub(crate) fn longest(&self, ctx: &Ctx<'_>, toks: &[Tok], i: usize) -> Option<(usize, &T)> {
-        let first = ctx.t(&toks[i]);
-        let cands = with_norm(first, |key| {
+    /// The group of the phrases that may start with token text `first` (by its
+    /// [`with_norm`] form, or the part of it before a hyphen), [`NO_GROUP`] for none: what
+    /// [`WordInfo::groups`] holds, found by hashing the word.
+    pub(crate) fn group_of(&self, first: &str) -> u16 {
+        with_norm(first, |key| {
             self.by_first.get(key).or_else(|| {
                 // "MSF-Belgium", "WHO-Ministry": the part before the hyphen.
                 let head = key.split('-').next()?;
@@ -89,7 +105,22 @@ impl<T> Lexicon<T> {
                     None
                 }
             })
-        })?;
+        })
+        .copied()
+        .unwrap_or(NO_GROUP)
+    }
+
+    /// The longest phrase of group `g` (the [`Lexicon::group_of`] token `i`) starting at token
+    /// `i` of `toks`: (number of tokens, value).
+    pub(crate) fn longest_in(
+        &self,
+        ctx: &Ctx<'_>,
+        toks: &[Tok],
+        i: usize,
+        g: u16,
+    ) -> Option<(usize, &T)> {
+        let cands = self.groups.get(usize::from(g))?;
+        let first = ctx.t(&toks[i]);
         'phrase: for p in cands {
             if toks.len() < i + p.words.len() {
                 continue;
@@ -131,6 +162,188 @@ pub(crate) struct Lists {
     pub measures: Lexicon<String>,
     /// Every word that starts a phrase of the lists above: a token not in it starts none.
     pub firsts: super::text::WordSet,
+    /// The [`WordInfo`] of every listed word, for one lookup per token.
+    table: WordTable,
+}
+
+/// Index of the organisations in [`WordInfo::groups`].
+pub(crate) const ORGS: usize = 0;
+/// Index of the items in [`WordInfo::groups`].
+pub(crate) const ITEMS: usize = 1;
+/// Index of the vaccines in [`WordInfo::groups`].
+pub(crate) const VACCINES: usize = 2;
+/// Index of the measures in [`WordInfo::groups`].
+pub(crate) const MEASURES: usize = 3;
+
+/// [`WordInfo::bits`]: one of [`super::text::HEDGES`].
+pub(crate) const HEDGE: u8 = 1;
+/// [`WordInfo::bits`]: "reports".
+pub(crate) const REPORTS: u8 = 2;
+/// [`WordInfo::bits`]: one of the speech verbs of the action rules (`actions::SPEECH`).
+pub(crate) const SPEECH: u8 = 4;
+/// [`WordInfo::bits`]: one of `parties::BODY_HEADS`, possessive `'s` dropped.
+pub(crate) const BODY: u8 = 8;
+/// [`WordInfo::bits`]: one of `parties::CURRENCY_WORDS`.
+pub(crate) const CURRENCY: u8 = 16;
+
+/// What the response rules ask about one token, answered by one lookup
+/// ([`Lists::infos`]) instead of a hash of the word per list and question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WordInfo {
+    /// A word that may start a phrase of the lists ([`Lists::may_start`]); false for
+    /// punctuation.
+    pub known: bool,
+    /// The [`Lexicon::group_of`] the token in the organisations, items, vaccines and measures
+    /// ([`ORGS`], [`ITEMS`], [`VACCINES`], [`MEASURES`]).
+    pub groups: [u16; 4],
+    /// The action cue of the word (`actions::cue`).
+    pub cue: Option<(Act, Form)>,
+    /// [`HEDGE`], [`REPORTS`], [`SPEECH`], [`BODY`], [`CURRENCY`].
+    pub bits: u8,
+}
+
+impl WordInfo {
+    /// A token no list knows.
+    const NONE: WordInfo = WordInfo {
+        known: false,
+        groups: [NO_GROUP; 4],
+        cue: None,
+        bits: 0,
+    };
+}
+
+/// Slots of [`WordTable`] (a power of two, more than four times the listed words).
+const TABLE_BITS: u32 = 11;
+
+/// One slot of [`WordTable`]: the packed lower-cased bytes of a listed word, its length (0:
+/// empty slot) and its [`WordInfo`].
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    w0: u64,
+    w1: u64,
+    len: usize,
+    info: WordInfo,
+}
+
+/// Open addressing over the packed bytes of the listed words (exact: the key is the word).
+#[derive(Debug)]
+struct WordTable {
+    slots: Vec<Slot>,
+}
+
+/// The ASCII-lower-cased bytes of `w`, packed little-endian in two words, when the table
+/// answers for it: 1 to 16 ASCII bytes, no hyphen and no apostrophe (a word with one is read
+/// by the possessive and hyphen rules of [`Lists::info_slow`]).
+///
+/// Eight bytes at a time: the high bits tell non-ASCII bytes, a zero-byte test finds hyphens
+/// and apostrophes, and the bytes from 'A' to 'Z' get their 0x20 bit from two additions
+/// (no carry crosses a byte below 0x80). [`table_key_bytewise`] is the reference.
+#[inline]
+fn table_key(w: &[u8]) -> Option<(u64, u64)> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    if w.is_empty() || w.len() > 16 {
+        return None;
+    }
+    let mut k = [0u8; 16];
+    k.get_mut(..w.len())?.copy_from_slice(w);
+    let (a, b) = k.split_at(8);
+    let a = u64::from_le_bytes(a.try_into().ok()?);
+    let b = u64::from_le_bytes(b.try_into().ok()?);
+    if (a | b) & HI != 0 {
+        return None;
+    }
+    // A zero byte in `x ^ c·LO` (the padding bytes are 0, never `c`).
+    let has = |x: u64, c: u8| {
+        let v = x ^ (LO * u64::from(c));
+        v.wrapping_sub(LO) & !v & HI != 0
+    };
+    if has(a, b'-') || has(b, b'-') || has(a, b'\'') || has(b, b'\'') {
+        return None;
+    }
+    let lower = |x: u64| {
+        let ge_a = x + LO * u64::from(0x80 - b'A');
+        let gt_z = x + LO * u64::from(0x80 - b'Z' - 1);
+        x | ((ge_a & !gt_z & HI) >> 2)
+    };
+    Some((lower(a), lower(b)))
+}
+
+/// [`table_key`] byte by byte.
+#[cfg(test)]
+fn table_key_bytewise(w: &[u8]) -> Option<(u64, u64)> {
+    if w.is_empty() || w.len() > 16 {
+        return None;
+    }
+    let mut k = [0u8; 16];
+    for (d, &b) in k.iter_mut().zip(w) {
+        if b >= 0x80 || b == b'-' || b == b'\'' {
+            return None;
+        }
+        *d = b.to_ascii_lowercase();
+    }
+    let (a, b) = k.split_at(8);
+    Some((
+        u64::from_le_bytes(a.try_into().ok()?),
+        u64::from_le_bytes(b.try_into().ok()?),
+    ))
+}
+
+/// The first slot to probe for a packed word.
+#[inline]
+fn slot_of(w0: u64, w1: u64, len: usize) -> usize {
+    let h = (w0 ^ w1.rotate_left(29) ^ ((len as u64) << 56)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> (64 - TABLE_BITS)) as usize
+}
+
+impl WordTable {
+    /// The table of `words` (lower case) with their infos; words [`table_key`] refuses are
+    /// left out (the slow path answers for them).
+    fn new(words: impl IntoIterator<Item = (String, WordInfo)>) -> WordTable {
+        let mut slots = vec![
+            Slot {
+                w0: 0,
+                w1: 0,
+                len: 0,
+                info: WordInfo::NONE,
+            };
+            1 << TABLE_BITS
+        ];
+        let mask = (1usize << TABLE_BITS) - 1;
+        for (w, info) in words {
+            let Some((w0, w1)) = table_key(w.as_bytes()) else {
+                continue;
+            };
+            let len = w.len();
+            let mut at = slot_of(w0, w1, len);
+            for _ in 0..slots.len() {
+                let Some(s) = slots.get_mut(at) else { break };
+                if s.len == 0 || (s.len == len && s.w0 == w0 && s.w1 == w1) {
+                    *s = Slot { w0, w1, len, info };
+                    break;
+                }
+                at = (at + 1) & mask;
+            }
+        }
+        WordTable { slots }
+    }
+
+    /// The info of the word whose [`table_key`] is `(w0, w1)` and length `len`.
+    #[inline]
+    fn get(&self, w0: u64, w1: u64, len: usize) -> WordInfo {
+        let mask = (1usize << TABLE_BITS) - 1;
+        let mut at = slot_of(w0, w1, len);
+        while let Some(s) = self.slots.get(at) {
+            if s.len == 0 {
+                break;
+            }
+            if s.w0 == w0 && s.w1 == w1 && s.len == len {
+                return s.info;
+            }
+            at = (at + 1) & mask;
+        }
+        WordInfo::NONE
+    }
 }
 
 impl Lists {
@@ -142,6 +355,74 @@ impl Lists {
         self.firsts.contains(w)
             || w.split_once('-')
                 .is_some_and(|(h, _)| self.firsts.contains(h))
+    }
+
+    /// The [`WordInfo`] of token text `w` (`word`: a word token) by the rules themselves: a
+    /// hash per list and question. The reference of [`Lists::info`], and its answer for the
+    /// words the table does not hold.
+    pub(crate) fn info_slow(&self, word: bool, w: &str) -> WordInfo {
+        use super::text::{HEDGES, is, is_any};
+        let mut bits = 0;
+        if is_any(w, HEDGES) {
+            bits |= HEDGE;
+        }
+        if is(w, "reports") {
+            bits |= REPORTS;
+        }
+        if is_any(w, super::actions::SPEECH) {
+            bits |= SPEECH;
+        }
+        if is_any(strip_possessive(w), super::parties::BODY_HEADS) {
+            bits |= BODY;
+        }
+        if is_any(w, super::parties::CURRENCY_WORDS) {
+            bits |= CURRENCY;
+        }
+        WordInfo {
+            known: word && self.may_start(w),
+            groups: [
+                self.orgs.group_of(w),
+                self.items.group_of(w),
+                self.vaccines.group_of(w),
+                self.measures.group_of(w),
+            ],
+            cue: super::actions::cue(w),
+            bits,
+        }
+    }
+
+    /// The [`WordInfo`] of token `t` (text `w`): one lookup of its lower-cased bytes in the
+    /// table of the listed words when it is 1 to 16 ASCII bytes without hyphen or apostrophe
+    /// (each answer depends only on the lower-cased word, and a word not in the table is in no
+    /// list), else [`Lists::info_slow`].
+    #[inline]
+    pub(crate) fn info(&self, t: &Tok, w: &str) -> WordInfo {
+        match table_key(w.as_bytes()) {
+            Some((w0, w1)) => {
+                let mut i = self.table.get(w0, w1, w.len());
+                i.known &= t.word;
+                i
+            }
+            None => self.info_slow(t.word, w),
+        }
+    }
+
+    /// The first words of the phrases of every list.
+    #[cfg(test)]
+    pub(crate) fn firsts_for_tests(&self) -> Vec<String> {
+        self.orgs
+            .firsts()
+            .chain(self.items.firsts())
+            .chain(self.vaccines.firsts())
+            .chain(self.measures.firsts())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The [`WordInfo`] of every token of `toks` into `out` (cleared first).
+    pub(crate) fn infos(&self, ctx: &Ctx<'_>, toks: &[Tok], out: &mut Vec<WordInfo>) {
+        out.clear();
+        out.extend(toks.iter().map(|t| self.info(t, ctx.t(t))));
     }
 }
 
@@ -190,13 +471,77 @@ impl Lists {
             {
                 firsts.insert(w);
             }
-            Lists {
+            let mut lists = Lists {
                 orgs,
                 items,
                 vaccines,
                 measures,
                 firsts,
-            }
+                table: WordTable::new([]),
+            };
+            // Every word some answer of `info_slow` depends on, with that answer.
+            let mut words: Vec<String> = [&lists.orgs.by_first, &lists.items.by_first]
+                .into_iter()
+                .chain([&lists.vaccines.by_first, &lists.measures.by_first])
+                .flat_map(|m| m.keys().cloned())
+                .chain(super::actions::cue_words().map(str::to_string))
+                .chain(super::text::HEDGES.iter().map(|w| (*w).to_string()))
+                .chain(super::actions::SPEECH.iter().map(|w| (*w).to_string()))
+                .chain(super::parties::BODY_HEADS.iter().map(|w| (*w).to_string()))
+                .chain(
+                    super::parties::CURRENCY_WORDS
+                        .iter()
+                        .map(|w| (*w).to_string()),
+                )
+                .chain(std::iter::once("reports".to_string()))
+                .map(|w| w.to_ascii_lowercase())
+                .collect();
+            words.sort();
+            words.dedup();
+            let table = WordTable::new(
+                words
+                    .into_iter()
+                    .map(|w| {
+                        let info = lists.info_slow(true, &w);
+                        (w, info)
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            lists.table = table;
+            lists
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    proptest::proptest! {
+        /// The eight-bytes-at-a-time key is the bytewise one (every byte value, lengths 0 to
+        /// 18).
+        #[test]
+        fn table_key_equals_the_bytewise_key(
+            w in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..18),
+            ascii in proptest::collection::vec(0u8..0x80, 0..18),
+        ) {
+            proptest::prop_assert_eq!(super::table_key(&w), super::table_key_bytewise(&w));
+            proptest::prop_assert_eq!(
+                super::table_key(&ascii),
+                super::table_key_bytewise(&ascii)
+            );
+        }
+    }
+
+    #[test]
+    fn table_key_edge_bytes() {
+        for c in 0u8..=255 {
+            for n in 1..=16 {
+                let w = vec![c; n];
+                assert_eq!(
+                    super::table_key(&w),
+                    super::table_key_bytewise(&w),
+                    "{c} {n}"
+                );
+            }
+        }
     }
 }

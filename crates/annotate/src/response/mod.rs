@@ -24,9 +24,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use epiwire_model::{Action, CharIndex, Document, Measure, Party, Shortage};
 
 use crate::tokens::{Kind as TokKind, Tokens, class};
-use lexicon::Lists;
-use parties::{ItemAt, PartyAt};
-use text::{Ctx, Tok, hedged, is, is_any};
+use lexicon::{Lists, MEASURES, WordInfo};
+use parties::{ItemAt, LazyParties, PartyAt};
+use text::{Ctx, Tok, hedged_in, is, is_any};
 
 pub use eval::{ResponseReport, eval_response};
 
@@ -470,8 +470,10 @@ fn find_in(ctx: &Ctx<'_>, sents: &[(usize, usize)]) -> Response {
 /// [`find_in`] with the prefilter's flags computed.
 fn find_flagged(ctx: &Ctx<'_>, sents: &[(usize, usize)], flags: &[[bool; 4]]) -> Response {
     let doc_text = ctx.text;
+    let lists = Lists::global();
     let mut out = Response::default();
     let mut toks: Vec<Tok> = Vec::new();
+    let mut infos: Vec<WordInfo> = Vec::new();
     for (&(s, e), f) in sents.iter().zip(flags) {
         if !f[..3].iter().any(|x| *x) {
             continue;
@@ -480,10 +482,10 @@ fn find_flagged(ctx: &Ctx<'_>, sents: &[(usize, usize)], flags: &[[bool; 4]]) ->
         if toks.is_empty() {
             continue;
         }
-        // Parties are the costly part: found only when a rule family has its cue and items.
-        // Which words may start a listed phrase: looked up once for items and parties.
-        let known = parties::known_words(ctx, &toks);
-        let items = parties::items_known(ctx, &toks, &known);
+        // What the lists say about each token: one lookup, read by items, parties and the
+        // finders.
+        lists.infos(ctx, &toks, &mut infos);
+        let items = parties::items_known(ctx, &toks, &infos);
         let want_actions = f[Family::Action as usize]
             && (!items.is_empty() || toks.iter().any(|t| is(ctx.t(t), "request")));
         let want_shortages = f[Family::Shortage as usize] && !items.is_empty();
@@ -491,18 +493,19 @@ fn find_flagged(ctx: &Ctx<'_>, sents: &[(usize, usize)], flags: &[[bool; 4]]) ->
         if !(want_actions || want_shortages || want_measures) {
             continue;
         }
-        let parties = parties::parties_known(ctx, &toks, &known);
+        // Parties are the costly part: found only when a finder asks for them.
+        let parties = LazyParties::new(ctx, &toks, &infos);
         if want_actions {
             out.actions
-                .extend(actions::find(ctx, &toks, s, e, &parties, &items));
+                .extend(actions::find(ctx, &toks, &infos, (s, e), &parties, &items));
         }
         if want_shortages {
             out.shortages
-                .extend(find_shortages(ctx, &toks, s, e, &parties, &items));
+                .extend(find_shortages(ctx, &toks, &infos, (s, e), &parties, &items));
         }
         if want_measures {
             out.measures
-                .extend(find_measures(ctx, &toks, s, e, &parties, &known));
+                .extend(find_measures(ctx, &toks, &infos, (s, e), &parties));
         }
     }
     out
@@ -564,9 +567,9 @@ fn place_of(
 pub(crate) fn find_shortages(
     ctx: &Ctx<'_>,
     toks: &[Tok],
-    s: usize,
-    e: usize,
-    parties: &[PartyAt],
+    infos: &[WordInfo],
+    (s, e): (usize, usize),
+    parties: &LazyParties<'_, '_>,
     items: &[ItemAt],
 ) -> Vec<Shortage> {
     let mut out = Vec::new();
@@ -630,8 +633,8 @@ pub(crate) fn find_shortages(
         if !its.is_empty() {
             out.push(Shortage {
                 items: its,
-                place: place_of(ctx, toks, parties, k, end),
-                hedged: hedged(ctx, toks),
+                place: place_of(ctx, toks, parties.get(), k, end),
+                hedged: hedged_in(ctx, toks, infos),
                 date: ctx.date_in(s, e),
                 evidence: ctx.trimmed_span(s, e),
             });
@@ -642,25 +645,31 @@ pub(crate) fn find_shortages(
 }
 
 /// Measures: the phrases of `data/response/measures.tsv` and "closed/sealed (its) border(s)".
-/// `known` are the [`parties::known_words`] of `toks`: a word they mark false starts no phrase
-/// of any list, so the measure list is not asked about it.
+/// `infos` are the [`WordInfo`] of `toks`: a word they mark not known starts no phrase of any
+/// list, and the others name their group of measures.
 pub(crate) fn find_measures(
     ctx: &Ctx<'_>,
     toks: &[Tok],
-    s: usize,
-    e: usize,
-    parties: &[PartyAt],
-    known: &[bool],
+    infos: &[WordInfo],
+    (s, e): (usize, usize),
+    parties: &LazyParties<'_, '_>,
 ) -> Vec<Measure> {
     let lists = Lists::global();
     let mut out: Vec<Measure> = Vec::new();
     let mut k = 0;
     while k < toks.len() {
-        if toks[k].word && known.get(k) == Some(&false) {
+        let info = infos
+            .get(k)
+            .copied()
+            .unwrap_or_else(|| lists.info(&toks[k], ctx.t(&toks[k])));
+        if toks[k].word && !info.known {
             k += 1;
             continue;
         }
-        let Some((n, kind)) = lists.measures.longest(ctx, toks, k) else {
+        let Some((n, kind)) = lists
+            .measures
+            .longest_in(ctx, toks, k, info.groups[MEASURES])
+        else {
             k += 1;
             continue;
         };
@@ -707,10 +716,10 @@ pub(crate) fn find_measures(
         out.push(Measure {
             kind: kind.clone(),
             mention: ctx.span(toks[k].s, toks[j - 1].e),
-            place: place_of(ctx, toks, parties, k, end),
+            place: place_of(ctx, toks, parties.get(), k, end),
             date: ctx.date_in(s, e),
             modality: modality.to_string(),
-            hedged: hedged(ctx, toks),
+            hedged: hedged_in(ctx, toks, infos),
             evidence: ctx.trimmed_span(s, e),
         });
         k = j;

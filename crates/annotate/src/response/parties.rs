@@ -3,7 +3,7 @@
 
 use epiwire_model::{Item, Party};
 
-use super::lexicon::{Lists, with_norm};
+use super::lexicon::{BODY, CURRENCY, ITEMS, Lists, ORGS, VACCINES, WordInfo, with_norm};
 use super::text::{Ctx, Tok, is, is_any};
 
 /// A party found in a sentence, by token range.
@@ -32,7 +32,7 @@ fn strip(w: &str) -> &str {
 }
 
 /// Heads of a government body ("Chinese Foreign Ministry", "Ministry of Health").
-const BODY_HEADS: &[&str] = &[
+pub(crate) const BODY_HEADS: &[&str] = &[
     "ministry",
     "ministries",
     "government",
@@ -59,22 +59,42 @@ pub(crate) const DETS: &[&str] = &[
     "the", "a", "an", "its", "their", "his", "her", "our", "this",
 ];
 
-/// Per token of `toks`: a word that may start a phrase of the lists ([`Lists::may_start`]),
-/// looked up once for [`items_known`] and [`parties_known`].
-pub(crate) fn known_words(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<bool> {
-    let lists = Lists::global();
-    toks.iter()
-        .map(|t| t.word && lists.may_start(ctx.t(t)))
-        .collect()
-}
-
 /// Finds the parties of a sentence. `toks` are the sentence's tokens.
 pub(crate) fn parties(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<PartyAt> {
-    parties_known(ctx, toks, &known_words(ctx, toks))
+    let mut infos = Vec::new();
+    Lists::global().infos(ctx, toks, &mut infos);
+    parties_known(ctx, toks, &infos)
 }
 
-/// [`parties`] with the [`known_words`] of `toks`.
-pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], known: &[bool]) -> Vec<PartyAt> {
+/// The parties of a sentence, found when first asked for ([`LazyParties::get`]): most
+/// sentences a rule family reads yield no action, shortage or measure that needs them.
+pub(crate) struct LazyParties<'s, 'a> {
+    ctx: &'s Ctx<'a>,
+    toks: &'s [Tok],
+    infos: &'s [WordInfo],
+    parties: std::cell::OnceCell<Vec<PartyAt>>,
+}
+
+impl<'s, 'a> LazyParties<'s, 'a> {
+    /// The parties of `toks` (with their `infos`), not found yet.
+    pub(crate) fn new(ctx: &'s Ctx<'a>, toks: &'s [Tok], infos: &'s [WordInfo]) -> Self {
+        LazyParties {
+            ctx,
+            toks,
+            infos,
+            parties: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The [`parties_known`] of the sentence, found on the first call.
+    pub(crate) fn get(&self) -> &[PartyAt] {
+        self.parties
+            .get_or_init(|| parties_known(self.ctx, self.toks, self.infos))
+    }
+}
+
+/// [`parties`] with the [`WordInfo`] of `toks` (`infos`, one per token).
+pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> Vec<PartyAt> {
     let lists = Lists::global();
     let mut out: Vec<PartyAt> = Vec::new();
     let mut i = 0;
@@ -85,14 +105,23 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], known: &[bool]) -> Vec<
             continue;
         }
         // Cheap rejection: places are capitalised; organisations and bodies are listed.
-        let known = known.get(i).copied().unwrap_or(false);
-        if !t.cap && !known && !is_any(strip(ctx.t(t)), BODY_HEADS) {
+        let info = infos
+            .get(i)
+            .copied()
+            .unwrap_or_else(|| lists.info(t, ctx.t(t)));
+        let known = info.known;
+        // `info.bits` has BODY when `is_any(strip(ctx.t(t)), BODY_HEADS)`.
+        let body = info.bits & BODY != 0;
+        if !t.cap && !known && !body {
             i += 1;
             continue;
         }
         // A country (place) possibly heading a body: "Chinese Foreign Ministry".
         let org_here = if known {
-            lists.orgs.longest(ctx, toks, i).map(|(n, _)| n)
+            lists
+                .orgs
+                .longest_in(ctx, toks, i, info.groups[ORGS])
+                .map(|(n, _)| n)
         } else {
             None
         };
@@ -132,7 +161,10 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], known: &[bool]) -> Vec<
                 continue;
             }
             let modifier = j < toks.len()
-                && lists.items.longest(ctx, toks, j).is_some()
+                && lists
+                    .items
+                    .longest_in(ctx, toks, j, group(lists, ctx, toks, infos, j, ITEMS))
+                    .is_some()
                 && !is(ctx.t(&toks[j]), "help");
             out.push(PartyAt {
                 i,
@@ -161,7 +193,7 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], known: &[bool]) -> Vec<
             continue;
         }
         if let Some((n, org)) = if known {
-            lists.orgs.longest(ctx, toks, i)
+            lists.orgs.longest_in(ctx, toks, i, info.groups[ORGS])
         } else {
             None
         } {
@@ -192,7 +224,7 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], known: &[bool]) -> Vec<
             continue;
         }
         // A body with no country before it: "the Ministry of Health [of X]", "the government".
-        if is_any(strip(ctx.t(t)), BODY_HEADS) && body_context(ctx, toks, i) {
+        if body && body_context(ctx, toks, i) {
             let mut j = extend_of_health(ctx, toks, i + 1);
             let mut country = None;
             // "Government of Bangladesh", "Ministry of Health Rwanda".
@@ -328,6 +360,9 @@ fn extend_of_health(ctx: &Ctx<'_>, toks: &[Tok], j: usize) -> usize {
     j
 }
 
+/// Words that may start an amount of money without a digit ("US$", "USD 5,000").
+pub(crate) const CURRENCY_WORDS: &[&str] = &["US", "USD", "EUR", "GBP", "CHF", "RMB", "CFA"];
+
 /// Currency words and symbols with their ISO 4217 codes.
 const CURRENCIES: &[(&str, &str)] = &[
     ("$", "USD"),
@@ -373,10 +408,26 @@ fn amount(ctx: &Ctx<'_>, toks: &[Tok], i: usize) -> Option<(f64, usize)> {
     }
 }
 
+/// The lexicon group `list` ([`ORGS`], [`ITEMS`], …) of token `i`: from its [`WordInfo`], or
+/// looked up when `infos` lacks it.
+fn group(
+    lists: &Lists,
+    ctx: &Ctx<'_>,
+    toks: &[Tok],
+    infos: &[WordInfo],
+    i: usize,
+    list: usize,
+) -> u16 {
+    infos.get(i).map_or_else(
+        || lists.info(&toks[i], ctx.t(&toks[i])).groups[list],
+        |info| info.groups[list],
+    )
+}
+
 /// Finds the items of a sentence: vaccines (with product names), masks, medicines, supplies,
 /// staff, funds with amount and currency, ….
-/// `known` are the [`known_words`] of `toks`.
-pub(crate) fn items_known(ctx: &Ctx<'_>, toks: &[Tok], known: &[bool]) -> Vec<ItemAt> {
+/// `infos` are the [`WordInfo`] of `toks`.
+pub(crate) fn items_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> Vec<ItemAt> {
     let lists = Lists::global();
     let mut out: Vec<ItemAt> = Vec::new();
     let mut i = 0;
@@ -386,8 +437,10 @@ pub(crate) fn items_known(ctx: &Ctx<'_>, toks: &[Tok], known: &[bool]) -> Vec<It
         // Cheap rejection: a word that starts no listed phrase, no number, no currency.
         if toks[i].word
             && !w.starts_with(|c: char| c.is_ascii_digit())
-            && !known.get(i).copied().unwrap_or(false)
-            && !is_any(w, &["US", "USD", "EUR", "GBP", "CHF", "RMB", "CFA"])
+            && !infos.get(i).map_or_else(
+                || is_any(w, CURRENCY_WORDS),
+                |x| x.known || x.bits & CURRENCY != 0,
+            )
         {
             i += 1;
             continue;
@@ -414,7 +467,11 @@ pub(crate) fn items_known(ctx: &Ctx<'_>, toks: &[Tok], known: &[bool]) -> Vec<It
             i = end + 1;
             continue;
         }
-        if let Some((n, name)) = lists.vaccines.longest(ctx, toks, i) {
+        if let Some((n, name)) =
+            lists
+                .vaccines
+                .longest_in(ctx, toks, i, group(lists, ctx, toks, infos, i, VACCINES))
+        {
             let mut j = i + n;
             // "Sputnik V COVID-19 vaccine": one item.
             let mut k = j;
@@ -445,7 +502,11 @@ pub(crate) fn items_known(ctx: &Ctx<'_>, toks: &[Tok], known: &[bool]) -> Vec<It
             i = j;
             continue;
         }
-        if let Some((n, kind)) = lists.items.longest(ctx, toks, i) {
+        if let Some((n, kind)) =
+            lists
+                .items
+                .longest_in(ctx, toks, i, group(lists, ctx, toks, infos, i, ITEMS))
+        {
             let j = i + n;
             let word = with_norm(ctx.t(&toks[i]), str::to_string);
             // "doses of oily chloramphenicol": the drug, not vaccine doses.
@@ -459,7 +520,12 @@ pub(crate) fn items_known(ctx: &Ctx<'_>, toks: &[Tok], known: &[bool]) -> Vec<It
                 && after_of < toks.len()
                 && lists
                     .items
-                    .longest(ctx, toks, after_of)
+                    .longest_in(
+                        ctx,
+                        toks,
+                        after_of,
+                        group(lists, ctx, toks, infos, after_of, ITEMS),
+                    )
                     .is_some_and(|(_, k)| k != "vaccines");
             // "support" as a verb after "to" ("to support the MoH"), "help" as a verb.
             let verb_use = matches!(word.as_str(), "support" | "help" | "aid")

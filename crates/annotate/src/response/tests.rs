@@ -412,6 +412,8 @@ fn laboratory_isolation_is_no_measure() {
 /// every token, sentence by sentence, on the seeds and the WHO DON texts.
 #[test]
 fn measures_with_the_known_word_gate_are_the_ungated_measures() {
+    use crate::response::lexicon::Lists;
+    use crate::response::parties::LazyParties;
     use crate::response::text::{Ctx, sentences, tokens};
     let mut texts = crate::test_util::seed_and_don_texts();
     texts.push(
@@ -420,22 +422,140 @@ fn measures_with_the_known_word_gate_are_the_ungated_measures() {
             .into(),
     );
     let mut toks = Vec::new();
+    let mut infos = Vec::new();
     let mut found = 0usize;
     for t in &texts {
         let d = doc(t);
         let ctx = Ctx::new(&d);
         for (s, e) in sentences(&d.text) {
             tokens(&d.text, s, e, &mut toks);
-            let known = crate::response::parties::known_words(&ctx, &toks);
-            let parties = crate::response::parties::parties_known(&ctx, &toks, &known);
-            let gated = crate::response::find_measures(&ctx, &toks, s, e, &parties, &known);
-            let all = vec![true; toks.len()];
-            let ungated = crate::response::find_measures(&ctx, &toks, s, e, &parties, &all);
+            Lists::global().infos(&ctx, &toks, &mut infos);
+            let parties = LazyParties::new(&ctx, &toks, &infos);
+            let gated = crate::response::find_measures(&ctx, &toks, &infos, (s, e), &parties);
+            let all: Vec<_> = infos
+                .iter()
+                .map(|i| crate::response::lexicon::WordInfo { known: true, ..*i })
+                .collect();
+            let ungated = crate::response::find_measures(&ctx, &toks, &all, (s, e), &parties);
             assert_eq!(gated, ungated, "{}", &d.text[s..e]);
             found += gated.len();
         }
     }
     assert!(found > 0);
+}
+
+/// The word infos of the table lookup against the slow lookups (a hash per list and question)
+/// for every token of `text`, and the rules that read them against their old forms: the hedge
+/// test against `hedged`, the action cues against the ungated cue scan.
+fn infos_agree(text: &str) -> usize {
+    use crate::response::lexicon::Lists;
+    use crate::response::text::{hedged, hedged_in, sentences, tokens};
+    let lists = Lists::global();
+    let d = Document {
+        text: text.into(),
+        ..Document::default()
+    };
+    let ctx = crate::response::text::Ctx::new(&d);
+    let mut toks = Vec::new();
+    let mut infos = Vec::new();
+    let mut cues = 0;
+    for (s, e) in sentences(text) {
+        tokens(text, s, e, &mut toks);
+        lists.infos(&ctx, &toks, &mut infos);
+        for (t, i) in toks.iter().zip(&infos) {
+            let w = ctx.t(t);
+            assert_eq!(*i, lists.info_slow(t.word, w), "{w:?}");
+        }
+        assert_eq!(hedged_in(&ctx, &toks, &infos), hedged(&ctx, &toks));
+        let found = super::actions::cues(&ctx, &toks, &infos);
+        assert_eq!(
+            found,
+            super::actions::cues(&ctx, &toks, &[]),
+            "{}",
+            &text[s..e]
+        );
+        cues += found.len();
+    }
+    cues
+}
+
+#[test]
+fn word_infos_agree_on_the_seed_and_don_texts() {
+    let mut cues = 0;
+    for text in crate::test_util::seed_and_don_texts() {
+        cues += infos_agree(&text);
+    }
+    assert!(cues > 0);
+}
+
+/// Every listed word in case, possessive, hyphen and non-ASCII variants.
+fn listed_variants() -> Vec<String> {
+    use crate::response::lexicon::Lists;
+    let lists = Lists::global();
+    let mut words: Vec<String> = super::cue_patterns().into_iter().map(|(p, _)| p).collect();
+    words.extend(lists.firsts_for_tests());
+    words.extend(super::text::HEDGES.iter().map(|w| (*w).to_string()));
+    words.extend(super::actions::SPEECH.iter().map(|w| (*w).to_string()));
+    words.extend(super::parties::BODY_HEADS.iter().map(|w| (*w).to_string()));
+    words.extend(
+        super::parties::CURRENCY_WORDS
+            .iter()
+            .map(|w| (*w).to_string()),
+    );
+    let mut out = Vec::new();
+    for w in words {
+        for v in [
+            w.clone(),
+            w.to_uppercase(),
+            format!("{w}'s"),
+            format!("{w}’s"),
+            format!("{w}-x"),
+            format!("x-{w}"),
+            format!("{w}é"),
+            format!("{w}s"),
+            format!("{w}{w}"),
+        ] {
+            out.push(v);
+        }
+        let mut c = w.chars();
+        if let Some(f) = c.next() {
+            out.push(f.to_uppercase().chain(c).collect());
+        }
+    }
+    out
+}
+
+#[test]
+fn word_infos_agree_on_every_listed_word() {
+    let words = listed_variants();
+    infos_agree(&words.join(" "));
+    infos_agree(
+        "Appeals for help. Talks held; in talks. At the request of the MoH, WHO sent teams. \
+         A donation of masks was received from Japan. WHO-Belgium's AID, RÉQUEST, request’s",
+    );
+}
+
+proptest::proptest! {
+    #[test]
+    fn word_infos_agree_on_random_text(
+        picks in proptest::collection::vec((0usize..5000, 0usize..10), 0..40)
+    ) {
+        let words = listed_variants();
+        let seps = [" ", ", ", "-", "'", "’", ". ", "é", "\n", "", " & "];
+        let mut s = String::new();
+        for (w, sep) in picks {
+            s.push_str(&words[w % words.len()]);
+            s.push_str(seps[sep]);
+        }
+        infos_agree(&s);
+    }
+
+    #[test]
+    fn word_infos_agree_on_any_text(
+        s in r"([A-Za-z]{1,20}|said|aid|[0-9]{1,3}|[ ,.;:!?()'`&\-]|\n|“|”|’|é|ß|\PC){0,40}"
+    ) {
+        infos_agree(&s);
+    }
 }
 
 /// The cue flags of the gated prefilter (only the sentences the token stream marks, each
