@@ -305,15 +305,21 @@ mod tests {
         facts
     }
 
+    /// `text` annotated as a document published on 1 June 2012.
+    fn annotated_2012(text: String) -> Document {
+        let mut doc = Document {
+            text,
+            published: Some("2012-06-01".into()),
+            ..Document::default()
+        };
+        crate::annotate(&mut doc);
+        doc
+    }
+
     #[test]
     fn facts_in_order_equal_the_sorted_facts_on_seeds_and_don_texts() {
         for text in crate::test_util::seed_and_don_texts() {
-            let mut doc = Document {
-                text,
-                published: Some("2012-06-01".into()),
-                ..Document::default()
-            };
-            crate::annotate(&mut doc);
+            let doc = annotated_2012(text);
             let sents = split(&doc.text);
             assert_eq!(
                 headline_in(&doc, &sents),
@@ -338,12 +344,7 @@ mod tests {
     #[test]
     fn grouping_equals_the_map_on_seeds_and_don_texts() {
         for text in crate::test_util::seed_and_don_texts() {
-            let mut doc = Document {
-                text,
-                published: Some("2012-06-01".into()),
-                ..Document::default()
-            };
-            crate::annotate(&mut doc);
+            let doc = annotated_2012(text);
             assert!(best_by_keys(&doc.counts).is_some(), "{}", doc.text);
             assert!(keys_equal_the_map(&doc.counts), "{}", doc.text);
         }

@@ -728,6 +728,54 @@ pub(crate) fn scan_words(src: &str, toks: &[Token], i: usize) -> Option<NumExpr>
     })
 }
 
+/// The range "A-B", "A to B", "between A and B" (or "A or B" in words) that `a` and the next
+/// number `b` form, if they form one.
+fn joined(src: &str, toks: &[Token], a: &NumExpr, b: &NumExpr) -> Option<NumExpr> {
+    let rangeable = |n: &NumExpr| matches!(n.form, Form::Digits | Form::Words);
+    let between = a.last + 2 == b.first;
+    let sep = toks.get(a.last + 1);
+    let joiner = sep.map_or("", |t| lw(src, t));
+    let before = if a.first > 0 {
+        lw(src, &toks[a.first - 1])
+    } else {
+        ""
+    };
+    let is_dash = sep.is_some_and(Token::is_dash);
+    let sep_ok = is_dash
+        || joiner == "to"
+        || (joiner == "and" && before == "between")
+        || (joiner == "or" && a.form == Form::Words);
+    // No third element: "555-123-4567" is not a range.
+    let chained = toks
+        .get(b.last + 1)
+        .is_some_and(|t| t.is_dash() && t.gap == Gap::None)
+        && toks.get(b.last + 2).is_some_and(Token::is_num)
+        || (a.first >= 2
+            && toks[a.first - 1].is_dash()
+            && toks[a.first - 1].gap == Gap::None
+            && toks[a.first - 2].is_num());
+    let a_ok = rangeable(a) || (a.form == Form::Decimal && b.mult > 1.0);
+    if !(between && sep_ok && a_ok && rangeable(b) && !chained) {
+        return None;
+    }
+    let mut lo = a.value;
+    if a.mult == 1.0 && b.mult > 1.0 && a.value * b.mult <= b.value {
+        lo = a.value * b.mult;
+    }
+    (lo < b.value).then_some(NumExpr {
+        first: a.first,
+        last: b.last,
+        start: a.start,
+        end: b.end,
+        value: lo,
+        range: Some((lo, b.value)),
+        vague: None,
+        form: b.form,
+        plain_digits: 0,
+        mult: b.mult,
+    })
+}
+
 /// Joins "A-B", "A to B" and "between A and B" into ranges (in place: the joined list is never
 /// longer than the read part of `nums`).
 fn merge_ranges(src: &str, toks: &[Token], mut nums: Vec<NumExpr>) -> Vec<NumExpr> {
@@ -736,54 +784,11 @@ fn merge_ranges(src: &str, toks: &[Token], mut nums: Vec<NumExpr>) -> Vec<NumExp
     let mut k = 0;
     while k < nums.len() {
         let a = nums[k];
-        if let Some(&b) = nums.get(k + 1) {
-            let rangeable = |n: &NumExpr| matches!(n.form, Form::Digits | Form::Words);
-            let between = a.last + 2 == b.first;
-            let sep = toks.get(a.last + 1);
-            let joiner = sep.map_or("", |t| lw(src, t));
-            let before = if a.first > 0 {
-                lw(src, &toks[a.first - 1])
-            } else {
-                ""
-            };
-            let is_dash = sep.is_some_and(Token::is_dash);
-            let sep_ok = is_dash
-                || joiner == "to"
-                || (joiner == "and" && before == "between")
-                || (joiner == "or" && a.form == Form::Words);
-            // No third element: "555-123-4567" is not a range.
-            let chained = toks
-                .get(b.last + 1)
-                .is_some_and(|t| t.is_dash() && t.gap == Gap::None)
-                && toks.get(b.last + 2).is_some_and(Token::is_num)
-                || (a.first >= 2
-                    && toks[a.first - 1].is_dash()
-                    && toks[a.first - 1].gap == Gap::None
-                    && toks[a.first - 2].is_num());
-            let a_ok = rangeable(&a) || (a.form == Form::Decimal && b.mult > 1.0);
-            if between && sep_ok && a_ok && rangeable(&b) && !chained {
-                let mut lo = a.value;
-                if a.mult == 1.0 && b.mult > 1.0 && a.value * b.mult <= b.value {
-                    lo = a.value * b.mult;
-                }
-                if lo < b.value {
-                    nums[w] = NumExpr {
-                        first: a.first,
-                        last: b.last,
-                        start: a.start,
-                        end: b.end,
-                        value: lo,
-                        range: Some((lo, b.value)),
-                        vague: None,
-                        form: b.form,
-                        plain_digits: 0,
-                        mult: b.mult,
-                    };
-                    w += 1;
-                    k += 2;
-                    continue;
-                }
-            }
+        if let Some(r) = nums.get(k + 1).and_then(|b| joined(src, toks, &a, b)) {
+            nums[w] = r;
+            w += 1;
+            k += 2;
+            continue;
         }
         nums[w] = a;
         w += 1;
@@ -961,56 +966,13 @@ mod tests {
         let mut out: Vec<NumExpr> = Vec::with_capacity(nums.len());
         let mut k = 0;
         while k < nums.len() {
-            let a = nums[k];
-            if let Some(&b) = nums.get(k + 1) {
-                let rangeable = |n: &NumExpr| matches!(n.form, Form::Digits | Form::Words);
-                let between = a.last + 2 == b.first;
-                let sep = toks.get(a.last + 1);
-                let joiner = sep.map_or("", |t| lw(src, t));
-                let before = if a.first > 0 {
-                    lw(src, &toks[a.first - 1])
-                } else {
-                    ""
-                };
-                let is_dash = sep.is_some_and(Token::is_dash);
-                let sep_ok = is_dash
-                    || joiner == "to"
-                    || (joiner == "and" && before == "between")
-                    || (joiner == "or" && a.form == Form::Words);
-                let chained = toks
-                    .get(b.last + 1)
-                    .is_some_and(|t| t.is_dash() && t.gap == Gap::None)
-                    && toks.get(b.last + 2).is_some_and(Token::is_num)
-                    || (a.first >= 2
-                        && toks[a.first - 1].is_dash()
-                        && toks[a.first - 1].gap == Gap::None
-                        && toks[a.first - 2].is_num());
-                let a_ok = rangeable(&a) || (a.form == Form::Decimal && b.mult > 1.0);
-                if between && sep_ok && a_ok && rangeable(&b) && !chained {
-                    let mut lo = a.value;
-                    if a.mult == 1.0 && b.mult > 1.0 && a.value * b.mult <= b.value {
-                        lo = a.value * b.mult;
-                    }
-                    if lo < b.value {
-                        out.push(NumExpr {
-                            first: a.first,
-                            last: b.last,
-                            start: a.start,
-                            end: b.end,
-                            value: lo,
-                            range: Some((lo, b.value)),
-                            vague: None,
-                            form: b.form,
-                            plain_digits: 0,
-                            mult: b.mult,
-                        });
-                        k += 2;
-                        continue;
-                    }
-                }
+            if let Some(r) = nums.get(k + 1).and_then(|b| joined(src, toks, &nums[k], b)) {
+                out.push(r);
+                k += 2;
+            } else {
+                out.push(nums[k]);
+                k += 1;
             }
-            out.push(a);
-            k += 1;
         }
         out
     }

@@ -613,16 +613,7 @@ impl<'g> Gazetteer<'g> {
         let mut countries: FxMap<Code<'_>, (usize, usize)> = FxMap::default();
         let mut admins: FxMap<Code<'_>, usize> = FxMap::default();
         for &(_, _, _, idx, n) in &reps {
-            let (kind, country, admin1) =
-                (self.kind(idx), self.country_of(idx), self.admin1_of(idx));
-            let c = countries.entry(Code::new(country, "")).or_default();
-            c.0 += n;
-            if kind == Kind::Country {
-                c.1 += n;
-            }
-            if kind != Kind::Country && !admin1.is_empty() {
-                *admins.entry(Code::new(country, admin1)).or_default() += n;
-            }
+            tally(self, &mut countries, &mut admins, idx, n);
         }
         let total = mentions.len();
         let chosen: Vec<u32> = reps
@@ -664,16 +655,7 @@ impl<'g> Gazetteer<'g> {
         let mut countries: FxMap<Code<'_>, (usize, usize)> = FxMap::default();
         let mut admins: FxMap<Code<'_>, usize> = FxMap::default();
         for &idx in &first {
-            let (kind, country, admin1) =
-                (self.kind(idx), self.country_of(idx), self.admin1_of(idx));
-            let c = countries.entry(Code::new(country, "")).or_default();
-            c.0 += 1;
-            if kind == Kind::Country {
-                c.1 += 1;
-            }
-            if kind != Kind::Country && !admin1.is_empty() {
-                *admins.entry(Code::new(country, admin1)).or_default() += 1;
-            }
+            tally(self, &mut countries, &mut admins, idx, 1);
         }
         let total = mentions.len();
         let mut from = 0;
@@ -775,6 +757,26 @@ impl<'a> Code<'a> {
             b.iter().rev().fold(0u64, |w, &x| (w << 8) | u64::from(x)) | (b.len() as u64) << 24
         };
         Code::Packed(pack(c) | pack(a) << 32)
+    }
+}
+
+/// Counts `n` mentions first read as entry `idx` of `g` in the tallies a [`Context`] reads:
+/// per country (mentions read in it, those naming it as a country) and per first-order division.
+fn tally<'a>(
+    g: &Gazetteer<'a>,
+    countries: &mut FxMap<Code<'a>, (usize, usize)>,
+    admins: &mut FxMap<Code<'a>, usize>,
+    idx: u32,
+    n: usize,
+) {
+    let (kind, country, admin1) = (g.kind(idx), g.country_of(idx), g.admin1_of(idx));
+    let c = countries.entry(Code::new(country, "")).or_default();
+    c.0 += n;
+    if kind == Kind::Country {
+        c.1 += n;
+    }
+    if kind != Kind::Country && !admin1.is_empty() {
+        *admins.entry(Code::new(country, admin1)).or_default() += n;
     }
 }
 
