@@ -10,7 +10,6 @@
 //! Batches are written by a writer thread behind a bounded queue, so extraction goes on while a
 //! batch commits.
 
-use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -20,7 +19,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow};
-use epiwire_consolidate::{Consolidator, Cues, DocFeatures, FeatureInbox, Session};
+use epiwire_consolidate::{Consolidator, Cues, DocFeatures, FeatureInbox, Session, lock_inbox};
 use epiwire_sources::warc::ResumableWarc;
 use epiwire_sources::{Item, Options, read};
 use epiwire_store::{InputKey, NewDoc, SqliteStore, Store};
@@ -43,11 +42,6 @@ const FEATURES_WAITING: usize = 4096;
 /// document again.
 /// The consolidator drains it before each of its batches ([`Session::inbox`]).
 type Handoff = FeatureInbox;
-
-fn lock_handoff(h: &Handoff) -> MutexGuard<'_, HashMap<u64, (DocFeatures, Cues)>> {
-    // A poisoned lock only means the other thread panicked; the map is still usable.
-    h.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 /// Totals of one ingest run.
 #[derive(Debug, Default)]
@@ -134,7 +128,7 @@ fn spawn_writer(
                 let secs = CpuClock::now().since(&started).as_secs_f64();
                 {
                     // Before the wake-up below, so that the run it starts finds them.
-                    let mut waiting = lock_handoff(&handoff);
+                    let mut waiting = lock_inbox(&handoff);
                     for (seq, features) in seqs.into_iter().zip(batch.features) {
                         if let (Some(seq), Some(f)) = (seq, features)
                             && waiting.len() < FEATURES_WAITING

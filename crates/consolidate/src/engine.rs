@@ -1,7 +1,7 @@
 //! The consolidation loop: pending documents → events, one batch per transaction.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use epiwire_cluster::incremental::name_key;
 use epiwire_cluster::{Action, Clusterer, Cues, DfTable, DocFeatures, EventProfile};
@@ -58,6 +58,12 @@ pub struct Session {
 /// ([`Session::inbox`]).
 pub type FeatureInbox = Arc<Mutex<HashMap<u64, (DocFeatures, Cues)>>>;
 
+/// The map behind `inbox`, locked. A poisoned lock only means the other thread panicked; the
+/// map is still usable, so it is taken as it is.
+pub fn lock_inbox(inbox: &FeatureInbox) -> MutexGuard<'_, HashMap<u64, (DocFeatures, Cues)>> {
+    inbox.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl Session {
     /// A session whose features come from `inbox` as another thread stores documents.
     pub fn with_inbox(inbox: FeatureInbox) -> Session {
@@ -70,8 +76,7 @@ impl Session {
     /// Moves the pairs waiting in the inbox into `features`.
     fn take_inbox(&mut self) {
         if let Some(inbox) = &self.inbox {
-            // A poisoned lock only means the other thread panicked; the map is still usable.
-            let mut waiting = inbox.lock().unwrap_or_else(|e| e.into_inner());
+            let mut waiting = lock_inbox(inbox);
             self.features.extend(waiting.drain());
         }
     }
@@ -1022,5 +1027,29 @@ impl Consolidator {
             df_pruned,
             dropped_series,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A thread that panics while holding the inbox leaves it poisoned; the pairs it holds are
+    /// still handed over.
+    #[test]
+    fn a_poisoned_inbox_is_still_read() {
+        let inbox = FeatureInbox::default();
+        lock_inbox(&inbox).insert(7, (DocFeatures::default(), Cues::default()));
+        let other = Arc::clone(&inbox);
+        let joined = std::thread::spawn(move || {
+            let _held = lock_inbox(&other);
+            panic!("the writer fails while holding the inbox");
+        })
+        .join();
+        assert!(joined.is_err());
+        assert!(inbox.is_poisoned());
+        let mut session = Session::with_inbox(inbox);
+        session.take_inbox();
+        assert!(session.features.contains_key(&7));
     }
 }
