@@ -1205,7 +1205,7 @@ fn sample_profile() -> epiwire_consolidate::EventProfile {
         last: Some("2022-05-20".into()),
         signatures: vec![(
             "doc-1".into(),
-            (0..128).map(|i| i * 2_654_435_761).collect(),
+            (0u32..128).map(|i| i.wrapping_mul(2_654_435_761)).collect(),
         )],
         names: vec![("n:Kano".into(), 0.707_106_77)],
     }
