@@ -213,11 +213,15 @@ impl DiseaseMatcher {
             let hay = win.bytes.as_slice();
             let last = t.start + win.origin(e - 1);
             consumed = last + 1;
+            // The mention ends where its kept part ends (`unknown` of `unknown{ disease}`): the
+            // rules below read the text around the kept part, as `match_bytes` does; the
+            // context is only consumed.
             let kept_end = (p.kept as usize).min(e);
-            let end = end_of_char(text, t.start + win.origin(kept_end - 1));
+            let kept_last = t.start + win.origin(kept_end - 1);
+            let end = end_of_char(text, kept_last);
             // `flu-like`, `malaria-endemic`, `flu like`: a modifier, not a mention.
             if starts_compound(text.get(end..).unwrap_or(""))
-                || word_after(hay, e).is_some_and(|w| w.eq_ignore_ascii_case(b"like"))
+                || word_after(hay, kept_end).is_some_and(|w| w.eq_ignore_ascii_case(b"like"))
             {
                 continue;
             }
@@ -232,7 +236,7 @@ impl DiseaseMatcher {
                 continue;
             }
             if (flags.needs_context || p.needs_context)
-                && !self.case_context_at(text, t.start, &hit, hay.len(), &mut scratch)
+                && !self.case_context_at(text, t.start, &hit, kept_end, hay.len(), &mut scratch)
             {
                 continue;
             }
@@ -240,11 +244,11 @@ impl DiseaseMatcher {
             if let Some((prev_last, prev_entry)) = prev
                 && prev_entry == entry
                 && short_gap(text, prev_last, s, &mut scratch)
-                    .is_some_and(|between| restates(between, hay.get(e..).unwrap_or(b"")))
+                    .is_some_and(|between| restates(between, hay.get(kept_end..).unwrap_or(b"")))
             {
                 continue;
             }
-            prev = Some((last, entry));
+            prev = Some((kept_last, entry));
             out.push((entry, s, end));
         }
         Some(out)
@@ -370,14 +374,15 @@ impl DiseaseMatcher {
         false
     }
 
-    /// [`case_context`] of `hit`, found in a window of `len` normalised bytes from original
-    /// byte `p`: read in a normalisation that starts at least [`BEFORE`] bytes before the match
-    /// (or at the start of the text).
+    /// [`case_context`] of `hit`, its mention ending at `kept_end` in the window of `len`
+    /// normalised bytes from original byte `p`: read in a normalisation that starts at least
+    /// [`BEFORE`] bytes before the match (or at the start of the text).
     fn case_context_at(
         &self,
         text: &str,
         p: usize,
         hit: &Hit,
+        kept_end: usize,
         len: usize,
         scratch: &mut Normalized,
     ) -> bool {
@@ -397,7 +402,7 @@ impl DiseaseMatcher {
                 return false;
             };
             if s >= BEFORE || q == 0 {
-                return case_context(&scratch.bytes, s, s + hit.end);
+                return case_context(&scratch.bytes, s, s + kept_end);
             }
             back = back.saturating_mul(2);
         }

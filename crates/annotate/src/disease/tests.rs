@@ -613,6 +613,20 @@ fn stream_agrees(text: &str) -> usize {
     whole.len()
 }
 
+/// Regression (found by the proptest below): a context term whose context is followed by a
+/// word that a plural ending and "like" extend ("unknown diseases like").
+#[test]
+fn stream_search_agrees_on_a_context_term_before_like() {
+    for text in [
+        "UNKNOWN DISEASES like",
+        "unknown–disease\u{a0}-like",
+        "unknown disease like",
+        "unknown diseases",
+    ] {
+        stream_agrees(text);
+    }
+}
+
 #[test]
 fn stream_search_is_the_whole_text_search_on_the_seeds_and_dons() {
     let texts = crate::test_util::seed_and_don_texts();
