@@ -622,12 +622,7 @@ impl<'g> Gazetteer<'g> {
                 let Some(m) = mentions.get(i) else {
                     return own;
                 };
-                let ctx = Context {
-                    countries: &countries,
-                    admins: &admins,
-                    total,
-                    own: (self.kind(own), self.country_of(own), self.admin1_of(own)),
-                };
+                let ctx = Context::new(self, &countries, &admins, total, own);
                 let p = priors.get(from..from + m.cands.len()).unwrap_or(&[]);
                 self.best(m, p, Some(&ctx))
             })
@@ -663,12 +658,7 @@ impl<'g> Gazetteer<'g> {
             .iter()
             .zip(&first)
             .map(|(m, &own)| {
-                let ctx = Context {
-                    countries: &countries,
-                    admins: &admins,
-                    total,
-                    own: (self.kind(own), self.country_of(own), self.admin1_of(own)),
-                };
+                let ctx = Context::new(self, &countries, &admins, total, own);
                 let p = priors.get(from..from + m.cands.len()).unwrap_or(&[]);
                 from += m.cands.len();
                 self.best(m, p, Some(&ctx))
@@ -791,7 +781,24 @@ struct Context<'a> {
     own: (Kind, &'a str, &'a str),
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// The context of a mention first read as entry `own` of `g`, among the tallies of
+    /// [`tally`] over `total` mentions.
+    fn new(
+        g: &Gazetteer<'a>,
+        countries: &'a FxMap<Code<'a>, (usize, usize)>,
+        admins: &'a FxMap<Code<'a>, usize>,
+        total: usize,
+        own: u32,
+    ) -> Self {
+        Context {
+            countries,
+            admins,
+            total,
+            own: (g.kind(own), g.country_of(own), g.admin1_of(own)),
+        }
+    }
+
     /// The weight of the document's other places for entry `idx` of `g`.
     fn boost(&self, g: &Gazetteer<'_>, idx: u32) -> f64 {
         let (own_kind, own_country, own_admin1) = self.own;
