@@ -13,7 +13,7 @@ mod tests;
 
 use epiwire_model::{Quote, Span, Speaker};
 
-use crate::response::text::{Ctx, Tok, is, is_any, tokens};
+use crate::response::text::{Ctx, Tok, is, is_any, tokens, tokens_of};
 
 /// Verbs that introduce speech.
 pub(crate) const SPEECH: &[&str] = &[
@@ -297,16 +297,31 @@ pub fn find(doc: &epiwire_model::Document) -> Vec<Quote> {
     let ctx = Ctx::new(doc);
     let sents = crate::response::text::sentences(&doc.text);
     let wanted = crate::response::quote_sentences(&doc.text, &sents);
-    find_in(&ctx, &sents, &wanted)
+    find_in(&ctx, &sents, &wanted, None)
 }
 
 /// Finds the quotes of the document behind `ctx`, whose sentences are `sentences`; only the
 /// lines holding a sentence flagged in `wanted` (a quotation mark or a speech verb) are read.
-pub(crate) fn find_in(ctx: &Ctx<'_>, sentences: &[(usize, usize)], wanted: &[bool]) -> Vec<Quote> {
+/// `stream` is the shared token stream of the text, when the caller has it (lines and sentences
+/// are then tokenised from it).
+pub(crate) fn find_in(
+    ctx: &Ctx<'_>,
+    sentences: &[(usize, usize)],
+    wanted: &[bool],
+    stream: Option<&[crate::tokens::Token]>,
+) -> Vec<Quote> {
     let mut found: Vec<Found> = Vec::new();
     let mut toks: Vec<Tok> = Vec::new();
     for (ls, le) in wanted_lines(ctx.text, sentences, wanted) {
-        read_line(ctx, sentences, wanted, (ls, le), &mut toks, &mut found);
+        read_line(
+            ctx,
+            sentences,
+            wanted,
+            (ls, le),
+            stream,
+            &mut toks,
+            &mut found,
+        );
     }
     resolve(ctx, &mut found);
     found
@@ -366,6 +381,7 @@ fn read_line(
     sentences: &[(usize, usize)],
     wanted: &[bool],
     (ls, le): (usize, usize),
+    stream: Option<&[crate::tokens::Token]>,
     toks: &mut Vec<Tok>,
     found: &mut Vec<Found>,
 ) {
@@ -390,7 +406,7 @@ fn read_line(
             while sj < sentences.len() && sentences[sj].0 < le {
                 if wanted.get(sj).copied().unwrap_or(true) {
                     let (s, e) = sentences[sj];
-                    tokens(text, s, e, toks);
+                    tokens_of(text, stream, (s, e), toks);
                     if !toks.is_empty()
                         && let Some(q) = reported(ctx, toks, 0, toks.len())
                     {
@@ -401,7 +417,7 @@ fn read_line(
             }
             return;
         }
-        tokens(text, ls, le, toks);
+        tokens_of(text, stream, (ls, le), toks);
         if toks.is_empty() {
             return;
         }

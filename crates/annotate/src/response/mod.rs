@@ -388,6 +388,11 @@ pub(crate) fn annotate_tokens(
     if doc.text.is_empty() {
         return;
     }
+    // The sentences are tokenised from the shared stream (`text::tokens_from_stream`).
+    let stream = shared
+        .as_ref()
+        .map(|&(tk, _)| tk)
+        .map(|tk| tk.toks.as_slice());
     let (response, quotes) = {
         let (sents, flags) = match shared {
             Some((tk, sents)) => {
@@ -409,8 +414,8 @@ pub(crate) fn annotate_tokens(
         };
         let wanted: Vec<bool> = flags.iter().map(|f| f[Family::Quote as usize]).collect();
         (
-            find_flagged(&ctx, &sents, &flags),
-            crate::quote::find_in(&ctx, &sents, &wanted),
+            find_flagged(&ctx, &sents, &flags, stream),
+            crate::quote::find_in(&ctx, &sents, &wanted, stream),
         )
     };
     doc.actions = response.actions;
@@ -464,11 +469,17 @@ pub(crate) fn quote_sentences(text: &str, sents: &[(usize, usize)]) -> Vec<bool>
 /// [`find`] over a prepared context and its sentences.
 fn find_in(ctx: &Ctx<'_>, sents: &[(usize, usize)]) -> Response {
     let flags = cue_sentences(ctx.text, sents);
-    find_flagged(ctx, sents, &flags)
+    find_flagged(ctx, sents, &flags, None)
 }
 
-/// [`find_in`] with the prefilter's flags computed.
-fn find_flagged(ctx: &Ctx<'_>, sents: &[(usize, usize)], flags: &[[bool; 4]]) -> Response {
+/// [`find_in`] with the prefilter's flags computed; `stream` is the shared token stream of the
+/// text, when the caller has it (the sentences are tokenised from it).
+fn find_flagged(
+    ctx: &Ctx<'_>,
+    sents: &[(usize, usize)],
+    flags: &[[bool; 4]],
+    stream: Option<&[crate::tokens::Token]>,
+) -> Response {
     let doc_text = ctx.text;
     let lists = Lists::global();
     let mut out = Response::default();
@@ -478,7 +489,7 @@ fn find_flagged(ctx: &Ctx<'_>, sents: &[(usize, usize)], flags: &[[bool; 4]]) ->
         if !f[..3].iter().any(|x| *x) {
             continue;
         }
-        text::tokens(doc_text, s, e, &mut toks);
+        text::tokens_of(doc_text, stream, (s, e), &mut toks);
         if toks.is_empty() {
             continue;
         }

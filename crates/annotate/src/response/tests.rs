@@ -635,3 +635,131 @@ proptest::proptest! {
         gated_flags_agree(&s);
     }
 }
+
+/// The tokens read off the shared stream ([`super::text::tokens_from_stream`]) against the
+/// response tokeniser ([`super::text::tokens`]) on every sentence and line of `text` and on
+/// ranges cut inside runs (every character boundary as a start or end, for short texts).
+/// Returns the number of tokens compared.
+fn stream_tokens_agree(text: &str) -> usize {
+    use super::text::{sentences, tokens, tokens_from_stream};
+    let tk = crate::tokens::Tokens::new(text);
+    let (mut old, mut new) = (Vec::new(), Vec::new());
+    let mut n = 0;
+    let mut check = |s: usize, e: usize| {
+        tokens(text, s, e, &mut old);
+        tokens_from_stream(text, &tk.toks, (s, e), &mut new);
+        assert_eq!(old, new, "{:?} in {text:?}", &text[s..e]);
+        n += old.len();
+    };
+    let mut ranges = sentences(text);
+    let mut ls = 0;
+    for (i, _) in text.match_indices('\n') {
+        ranges.push((ls, i + 1));
+        ls = i + 1;
+    }
+    ranges.push((ls, text.len()));
+    for (s, e) in ranges {
+        check(s, e);
+    }
+    if text.len() <= 200 {
+        let bounds: Vec<usize> = (0..=text.len())
+            .filter(|&k| text.is_char_boundary(k))
+            .collect();
+        for &s in &bounds {
+            check(s, text.len());
+            check(0, s);
+            if let Some(&e) = bounds.iter().find(|&&e| e >= s + 7) {
+                check(s, e);
+            }
+        }
+    }
+    n
+}
+
+#[test]
+fn stream_tokens_agree_on_the_seed_and_don_texts() {
+    let mut n = 0;
+    for text in crate::test_util::seed_and_don_texts() {
+        n += stream_tokens_agree(&text);
+    }
+    assert!(n > 100_000, "{n}");
+}
+
+#[test]
+fn stream_tokens_agree_on_edge_cases() {
+    for text in [
+        "H5N1 and 1,000,000 cases; 2,5 a,1 1, 2 x-ray Dr.Who AT&T 'tis rock'n'roll",
+        "“quoted” it’s O’Neil l’Aquila côte-d’Ivoire Ⅻ Ⅻb x² ²x 2² ½-dose ٣٤ 3٤ a٣",
+        "e\u{301}t\u{301}e\u{301} n\u{303}o a\u{a0}b c\u{2009}d 1\u{202f}000 tab\tx\r\ny",
+        "- . & , ' ’ -x x- x-- x-.y x.-y 1,,2 1,-2 ,1 1, .5 5. a.b.c. U.S.-led",
+        "ÉTAT Ärzte ßig ǅemal ΣΟΦΙΑ İstanbul 北京市 한국 x\u{200b}y",
+        "",
+        " ",
+    ] {
+        stream_tokens_agree(text);
+    }
+    // Sentences cut inside a long run without a space (`text::sentences` caps them).
+    let long = format!("{}ran out{} said", "a,".repeat(999), "é".repeat(1500));
+    stream_tokens_agree(&long);
+    let long = format!("{}said, {}", "x1-".repeat(900), "ö".repeat(3000));
+    stream_tokens_agree(&long);
+}
+
+proptest::proptest! {
+    #[test]
+    fn stream_tokens_agree_on_any_text(
+        s in r"([A-Za-z]{1,6}|[0-9]{1,4}|[ ,.;:!?()'`&\-]|\n|\t|“|”|’|é|ß|²|½|Ⅻ|٣|\u{301}|\u{a0}|\PC){0,40}"
+    ) {
+        stream_tokens_agree(&s);
+    }
+
+    #[test]
+    fn stream_tokens_agree_on_joined_pieces(
+        picks in proptest::collection::vec((0usize..12, 0usize..12), 0..40)
+    ) {
+        let pieces = ["a", "B", "1", "23", "é", "²", "Ⅻ", "٣", "x1", "É", "ǅ", "\u{301}"];
+        let seps = ["", "-", ",", ".", "'", "’", "&", " ", ", ", "-,", ".\n", "--"];
+        let mut s = String::new();
+        for (p, sep) in picks {
+            s.push_str(pieces[p]);
+            s.push_str(seps[sep]);
+        }
+        stream_tokens_agree(&s);
+    }
+}
+
+/// The response and quote passes with the sentences tokenised from the shared stream against
+/// the same passes with the response tokeniser, on the annotated document of `text`.
+fn stream_passes_agree(text: &str) -> usize {
+    let mut d = Document {
+        id: "t".into(),
+        text: text.into(),
+        published: Some("2022-05-17".into()),
+        ..Document::default()
+    };
+    crate::annotate(&mut d);
+    let tk = crate::tokens::Tokens::new(text);
+    let ctx = super::text::Ctx::new(&d);
+    let sents = super::text::sentences(text);
+    let flags = super::cue_sentences(text, &sents);
+    let wanted: Vec<bool> = flags
+        .iter()
+        .map(|f| f[super::Family::Quote as usize])
+        .collect();
+    let new = super::find_flagged(&ctx, &sents, &flags, Some(&tk.toks));
+    let old = super::find_flagged(&ctx, &sents, &flags, None);
+    assert_eq!(new, old, "{text:?}");
+    let new_q = crate::quote::find_in(&ctx, &sents, &wanted, Some(&tk.toks));
+    let old_q = crate::quote::find_in(&ctx, &sents, &wanted, None);
+    assert_eq!(new_q, old_q, "{text:?}");
+    new.actions.len() + new.shortages.len() + new.measures.len() + new_q.len()
+}
+
+#[test]
+fn stream_passes_agree_on_the_seed_and_don_texts() {
+    let mut n = 0;
+    for text in crate::test_util::seed_and_don_texts() {
+        n += stream_passes_agree(&text);
+    }
+    assert!(n > 1000, "{n}");
+}
