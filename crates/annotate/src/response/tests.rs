@@ -586,6 +586,10 @@ fn gated_cue_flags_agree_on_edge_cases() {
         "School closures and travel bans. QUARANTINE! border-closure",
         "x's 'tis “ ”",
         "",
+        // Matches inside words before the first hit and after the last (the scan's bounds).
+        "brun outbreak said. Xran outsaid, ran outran out of masks; xxsaidxx said",
+        "Supplies ran out\nof stock; ésaid éran out travel bansé travel bans",
+        "a b c d e f g h i j k l m n o p q r s t u v w x y z said a b c d e f g h",
     ] {
         gated_flags_agree(text);
     }
@@ -728,6 +732,86 @@ proptest::proptest! {
     }
 }
 
+/// The places, dates and main country of `ctx` (built from `d`) against the old construction
+/// of [`super::text::Ctx::with_index`] (one `push` a mention, countries compared with `==`).
+fn ctx_agrees(d: &Document, ctx: &super::text::Ctx<'_>) {
+    let mut places = Vec::new();
+    let mut best: Option<(&str, usize)> = None;
+    let mut per_country: Vec<(&str, usize)> = Vec::new();
+    for p in &d.places {
+        let Some(c) = p.country.as_deref() else {
+            continue;
+        };
+        for m in &p.mentions {
+            places.push((p.name.as_str(), m.start, m.end, c));
+        }
+        match per_country.iter_mut().find(|(k, _)| *k == c) {
+            Some(e) => e.1 += p.mentions.len(),
+            None => per_country.push((c, p.mentions.len())),
+        }
+    }
+    for &(c, n) in &per_country {
+        if best.is_none_or(|(_, m)| n > m) {
+            best = Some((c, n));
+        }
+    }
+    places.sort_by_key(|p| p.1);
+    let got: Vec<_> = ctx
+        .places
+        .iter()
+        .map(|p| (p.name, p.start, p.end, p.country))
+        .collect();
+    assert_eq!(got, places);
+    assert_eq!(ctx.main_country.as_deref(), best.map(|(c, _)| c));
+    let mut dates: Vec<(usize, usize, &str)> = d
+        .dates
+        .iter()
+        .filter_map(|x| Some((x.start, x.end, x.value.as_deref()?)))
+        .collect();
+    dates.sort_by_key(|x| x.0);
+    assert_eq!(ctx.dates, dates);
+}
+
+#[test]
+fn ctx_agrees_on_made_up_places() {
+    use epiwire_model::{Place, Span};
+    let place = |name: &str, country: Option<&str>, starts: &[usize]| Place {
+        geonameid: 1,
+        name: name.into(),
+        kind: "city".into(),
+        country: country.map(str::to_string),
+        lat: 0.0,
+        lon: 0.0,
+        mentions: starts
+            .iter()
+            .map(|&s| Span {
+                start: s,
+                end: s + 3,
+                text: "xxx".into(),
+            })
+            .collect(),
+    };
+    // Ties between countries go to the first named; a longer code is another country.
+    for places in [
+        vec![
+            place("A", Some("CN"), &[9, 1]),
+            place("B", Some("KP"), &[5, 2]),
+            place("C", None, &[0]),
+            place("D", Some("CN"), &[7]),
+            place("E", Some("CNX"), &[3, 4, 6, 8]),
+        ],
+        vec![place("B", Some("KP"), &[5]), place("A", Some("CN"), &[5])],
+        vec![],
+    ] {
+        let d = Document {
+            text: "x".repeat(20),
+            places,
+            ..Document::default()
+        };
+        ctx_agrees(&d, &super::text::Ctx::new(&d));
+    }
+}
+
 /// The response and quote passes with the sentences tokenised from the shared stream against
 /// the same passes with the response tokeniser, on the annotated document of `text`.
 fn stream_passes_agree(text: &str) -> usize {
@@ -740,6 +824,7 @@ fn stream_passes_agree(text: &str) -> usize {
     crate::annotate(&mut d);
     let tk = crate::tokens::Tokens::new(text);
     let ctx = super::text::Ctx::new(&d);
+    ctx_agrees(&d, &ctx);
     let sents = super::text::sentences(text);
     let flags = super::cue_sentences(text, &sents);
     let wanted: Vec<bool> = flags
