@@ -848,3 +848,51 @@ fn stream_passes_agree_on_the_seed_and_don_texts() {
     }
     assert!(n > 1000, "{n}");
 }
+
+/// Every token of `text` read as an amount, against the old `amount` (a copy without commas
+/// and a lower-cased copy of the scale word). Returns the number of amounts.
+fn amounts_agree(text: &str) -> usize {
+    use super::parties::{amount, amount_reference};
+    let d = Document {
+        text: text.into(),
+        ..Document::default()
+    };
+    let ctx = super::text::Ctx::new(&d);
+    let mut toks = Vec::new();
+    super::text::tokens(text, 0, text.len(), &mut toks);
+    let mut n = 0;
+    for i in 0..=toks.len() {
+        let got = amount(&ctx, &toks, i);
+        let want = amount_reference(&ctx, &toks, i);
+        assert_eq!(
+            got.map(|(v, e)| (v.to_bits(), e)),
+            want.map(|(v, e)| (v.to_bits(), e)),
+            "{:?}",
+            toks.get(i).map(|t| ctx.t(t))
+        );
+        n += usize::from(got.is_some());
+    }
+    n
+}
+
+#[test]
+fn amounts_agree_on_the_seed_and_don_texts_and_edge_cases() {
+    let mut n = 0;
+    for text in crate::test_util::seed_and_don_texts() {
+        n += amounts_agree(&text);
+    }
+    assert!(n > 10_000, "{n}");
+    amounts_agree(
+        "1,000 MILLION 2 Billion 3 thousand 4 thousands 5 MİLLION 6 mil\u{212a}ion 1,2,3 billion \
+         7.5 million 8e3 9,000.5 10 ,",
+    );
+}
+
+proptest::proptest! {
+    #[test]
+    fn amounts_agree_on_any_text(
+        s in r"([0-9]{1,4}|[0-9],[0-9]{3}|[0-9]\.[0-9]|million|Billion|THOUSAND|e|[ ,.]|\PC){0,30}"
+    ) {
+        amounts_agree(&s);
+    }
+}
