@@ -13,7 +13,7 @@ mod tests;
 
 use epiwire_model::{Quote, Span, Speaker};
 
-use crate::response::text::{Ctx, Tok, is, is_any, tokens};
+use crate::response::text::{Ctx, Tok, is, is_any, tokens, tokens_of};
 
 /// Verbs that introduce speech.
 pub(crate) const SPEECH: &[&str] = &[
@@ -177,6 +177,17 @@ const ROLES: &[&str] = &[
     "economist",
 ];
 
+/// True when `w` is one of [`ROLES`] (ASCII case-insensitive, as `is_any(w, ROLES)`): one
+/// hash lookup instead of a comparison with each of the hundred roles. The roles are ASCII,
+/// so only an ASCII word can be one; an ASCII word is looked up lower-cased.
+fn is_role(w: &str) -> bool {
+    static SET: std::sync::OnceLock<crate::response::text::WordSet> = std::sync::OnceLock::new();
+    w.is_ascii()
+        && SET
+            .get_or_init(|| crate::response::text::WordSet::new(ROLES.iter().copied()))
+            .contains(w)
+}
+
 /// Words that make an unnamed speaker anonymous.
 const ANONYMOUS: &[&str] = &[
     "source",
@@ -297,16 +308,31 @@ pub fn find(doc: &epiwire_model::Document) -> Vec<Quote> {
     let ctx = Ctx::new(doc);
     let sents = crate::response::text::sentences(&doc.text);
     let wanted = crate::response::quote_sentences(&doc.text, &sents);
-    find_in(&ctx, &sents, &wanted)
+    find_in(&ctx, &sents, &wanted, None)
 }
 
 /// Finds the quotes of the document behind `ctx`, whose sentences are `sentences`; only the
 /// lines holding a sentence flagged in `wanted` (a quotation mark or a speech verb) are read.
-pub(crate) fn find_in(ctx: &Ctx<'_>, sentences: &[(usize, usize)], wanted: &[bool]) -> Vec<Quote> {
+/// `stream` is the shared token stream of the text, when the caller has it (lines and sentences
+/// are then tokenised from it).
+pub(crate) fn find_in(
+    ctx: &Ctx<'_>,
+    sentences: &[(usize, usize)],
+    wanted: &[bool],
+    stream: Option<&[crate::tokens::Token]>,
+) -> Vec<Quote> {
     let mut found: Vec<Found> = Vec::new();
     let mut toks: Vec<Tok> = Vec::new();
     for (ls, le) in wanted_lines(ctx.text, sentences, wanted) {
-        read_line(ctx, sentences, wanted, (ls, le), &mut toks, &mut found);
+        read_line(
+            ctx,
+            sentences,
+            wanted,
+            (ls, le),
+            stream,
+            &mut toks,
+            &mut found,
+        );
     }
     resolve(ctx, &mut found);
     found
@@ -366,6 +392,7 @@ fn read_line(
     sentences: &[(usize, usize)],
     wanted: &[bool],
     (ls, le): (usize, usize),
+    stream: Option<&[crate::tokens::Token]>,
     toks: &mut Vec<Tok>,
     found: &mut Vec<Found>,
 ) {
@@ -390,7 +417,7 @@ fn read_line(
             while sj < sentences.len() && sentences[sj].0 < le {
                 if wanted.get(sj).copied().unwrap_or(true) {
                     let (s, e) = sentences[sj];
-                    tokens(text, s, e, toks);
+                    tokens_of(text, stream, (s, e), toks);
                     if !toks.is_empty()
                         && let Some(q) = reported(ctx, toks, 0, toks.len())
                     {
@@ -401,7 +428,7 @@ fn read_line(
             }
             return;
         }
-        tokens(text, ls, le, toks);
+        tokens_of(text, stream, (ls, le), toks);
         if toks.is_empty() {
             return;
         }
@@ -792,7 +819,7 @@ fn left_phrase_start(ctx: &Ctx<'_>, toks: &[Tok], lo: usize, v: usize) -> usize 
             ));
         // A sentence adverb ("Separately,") is no speaker.
         let adverb = seg.len() == 1 && first.ends_with("ly");
-        let has_role = seg.iter().any(|t| is_any(ctx.t(t), ROLES));
+        let has_role = seg.iter().any(|t| is_role(ctx.t(t)));
         let speakerish = !seg.is_empty()
             && !adverb
             && seg.len() <= 16
@@ -802,7 +829,7 @@ fn left_phrase_start(ctx: &Ctx<'_>, toks: &[Tok], lo: usize, v: usize) -> usize 
                         let w = ctx.t(t);
                         t.cap
                             || !t.word
-                            || is_any(w, ROLES)
+                            || is_role(w)
                             || is_any(w, ANONYMOUS)
                             || is_any(w, PRONOUNS)
                             || is_any(w, MODIFIERS)
@@ -989,7 +1016,7 @@ fn speaker(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> (Option<Speaker>,
         let nameish = t.word
             && t.cap
             && !in_party(k)
-            && !is_any(w, ROLES)
+            && !is_role(w)
             && !is_any(w, ANONYMOUS)
             && !TITLE_WORDS.contains(&w);
         if !nameish {
@@ -1001,7 +1028,7 @@ fn speaker(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> (Option<Speaker>,
             && toks[k].word
             && toks[k].cap
             && !in_party(k)
-            && !is_any(ctx.t(&toks[k]), ROLES)
+            && !is_role(ctx.t(&toks[k]))
             && !TITLE_WORDS.contains(&ctx.t(&toks[k]))
         {
             k += 1;
@@ -1012,7 +1039,7 @@ fn speaker(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> (Option<Speaker>,
         let score = match before.map(|p| ctx.t(&toks[p])) {
             _ if possessor => 0,
             Some(w) if is_any(w, &["of", "at", "for", "with", "from", "in", "by"]) => 0,
-            Some(w) if is_any(w, ROLES) || NAME_TITLES.contains(&w) => 3,
+            Some(w) if is_role(w) || NAME_TITLES.contains(&w) => 3,
             _ if name.is_none() => 2,
             _ => 1,
         };
@@ -1026,7 +1053,7 @@ fn speaker(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> (Option<Speaker>,
     // organisation's capitalised name ("Sixers chairman" → chairman).
     let mut role: Option<(usize, usize)> = None;
     for k in a..b {
-        if !is_any(ctx.t(&toks[k]), ROLES) || in_party(k) || in_name(k) {
+        if !is_role(ctx.t(&toks[k])) || in_party(k) || in_name(k) {
             continue;
         }
         let mut s = k;
@@ -1044,7 +1071,7 @@ fn speaker(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> (Option<Speaker>,
                     ],
                 )
                 || possessive(pw)
-                || p.cap && !TITLE_WORDS.contains(&pw) && !is_any(pw, ROLES);
+                || p.cap && !TITLE_WORDS.contains(&pw) && !is_role(pw);
             if stop {
                 break;
             }
@@ -1053,10 +1080,9 @@ fn speaker(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> (Option<Speaker>,
         let mut e = k + 1;
         // "executive director and CEO", "chief technology officer".
         loop {
-            if e < b && is_any(ctx.t(&toks[e]), ROLES) && !in_name(e) && !in_party(e) {
+            if e < b && is_role(ctx.t(&toks[e])) && !in_name(e) && !in_party(e) {
                 e += 1;
-            } else if e + 1 < b && is(ctx.t(&toks[e]), "and") && is_any(ctx.t(&toks[e + 1]), ROLES)
-            {
+            } else if e + 1 < b && is(ctx.t(&toks[e]), "and") && is_role(ctx.t(&toks[e + 1])) {
                 e += 2;
             } else {
                 break;
@@ -1234,7 +1260,7 @@ fn enrich_from_text(ctx: &Ctx<'_>, sp: &mut Speaker) {
         let mut k = s;
         while k > 0 {
             let w = ctx.t(&toks[k - 1]);
-            if !(toks[k - 1].cap || is_any(w, ROLES) || is_any(w, &["foreign", "deputy", "senior"]))
+            if !(toks[k - 1].cap || is_role(w) || is_any(w, &["foreign", "deputy", "senior"]))
                 || !toks[k - 1].word
             {
                 break;

@@ -194,3 +194,48 @@ proptest::proptest! {
         lines_agree(&s, &pick);
     }
 }
+
+/// `is_role` against the list scan it replaced, `is_any(w, ROLES)`.
+fn role_agrees(w: &str) {
+    use crate::response::text::is_any;
+    assert_eq!(super::is_role(w), is_any(w, super::ROLES), "{w:?}");
+}
+
+#[test]
+fn is_role_agrees_on_every_token_and_role_variant() {
+    let mut toks = Vec::new();
+    let mut roles = 0;
+    for text in crate::test_util::seed_and_don_texts() {
+        crate::response::text::tokens(&text, 0, text.len(), &mut toks);
+        for t in &toks {
+            let w = &text[t.s..t.e];
+            role_agrees(w);
+            roles += usize::from(super::is_role(w));
+        }
+    }
+    assert!(roles > 100, "{roles}");
+    for r in super::ROLES {
+        for v in [
+            r.to_string(),
+            r.to_uppercase(),
+            format!("{r}s"),
+            format!("{r}'s"),
+            format!("x{r}"),
+            r.replace('k', "\u{212a}"),
+            r.replace('i', "İ"),
+            r.replace('s', "ſ"),
+            r[..r.len() - 1].to_string(),
+        ] {
+            role_agrees(&v);
+        }
+    }
+    role_agrees("");
+    role_agrees(&"director".repeat(10));
+}
+
+proptest::proptest! {
+    #[test]
+    fn is_role_agrees_on_any_word(w in r"([a-zA-Z]{0,12}|\PC{0,6}|[a-z]{50,60})") {
+        role_agrees(&w);
+    }
+}

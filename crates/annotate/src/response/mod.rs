@@ -185,6 +185,8 @@ struct Prefilter {
     /// The token gate is exact for these cues: every cue's first word is in the token table
     /// and no cue starts with white space. Else every sentence is scanned.
     gate: bool,
+    /// The length of the longest cue in bytes.
+    longest: usize,
 }
 
 impl Prefilter {
@@ -254,6 +256,7 @@ fn prefilter() -> Option<&'static Prefilter> {
             punct_first,
             digit,
             gate,
+            longest: cues.iter().map(|(p, _)| p.len()).max().unwrap_or(0),
         })
     })
     .as_ref()
@@ -304,11 +307,16 @@ fn mark_cues(
 /// A whole-word match of a cue that starts with ASCII letters begins a word token that is the
 /// cue's first word ([`class::CUE`]), unless a non-ASCII letter joins it to its neighbours
 /// ([`class::NON_ASCII`]); a cue that starts with a quotation mark begins at a punctuation
-/// token. A sentence without such a token holds no cue. The automaton runs over each stretch
-/// of consecutive sentences that has one, from the stretch's start: where no cue can hold the
-/// two bytes around a sentence boundary (see [`Prefilter::cut_ok`]), no match of the whole
-/// text runs across it, so a scan that starts there finds the matches after it that the scan
-/// of the whole text found. Stretches are joined across boundaries a cue could run over.
+/// token. So every match that sets a flag starts inside such a token (a hit). A sentence
+/// without one holds no cue. The automaton runs over each stretch of consecutive sentences
+/// that has one: where no cue can hold the two bytes around a position (see
+/// [`Prefilter::cut_ok`]), no match of the whole text runs across it, so a scan that starts
+/// there finds the matches after it that the scan of the whole text found. Stretches are
+/// joined across sentence boundaries a cue could run over. In a stretch, the scan starts at
+/// the last such position at or before its first hit (the stretch's start at the latest), and
+/// ends a longest cue after the end of its last hit: every match that starts inside a hit then
+/// lies inside the scanned bytes and is found as before, and a match after the last hit sets
+/// no flag.
 fn cue_sentences_gated(text: &str, sents: &[(usize, usize)], tk: &Tokens) -> Vec<[bool; 4]> {
     let Some(pre) = prefilter() else {
         return vec![[true; 4]; sents.len()];
@@ -317,7 +325,10 @@ fn cue_sentences_gated(text: &str, sents: &[(usize, usize)], tk: &Tokens) -> Vec
         return cue_sentences(text, sents);
     }
     let b = text.as_bytes();
-    let mut maybe = vec![false; sents.len()];
+    // Per sentence, the start of its first hit and the end of its last (`usize::MAX` and 0:
+    // none).
+    let mut first_hit = vec![usize::MAX; sents.len()];
+    let mut last_end = vec![0usize; sents.len()];
     let mut si = 0usize;
     for t in &tk.toks {
         let hit = match t.kind {
@@ -340,8 +351,9 @@ fn cue_sentences_gated(text: &str, sents: &[(usize, usize)], tk: &Tokens) -> Vec
         }
         // Every sentence the token overlaps (a sentence cut inside a long word).
         let mut sj = si;
-        while let Some(m) = maybe.get_mut(sj) {
-            *m = true;
+        while let (Some(f), Some(l)) = (first_hit.get_mut(sj), last_end.get_mut(sj)) {
+            *f = (*f).min(t.start);
+            *l = t.end;
             if sents[sj].1 >= t.end {
                 break;
             }
@@ -352,15 +364,26 @@ fn cue_sentences_gated(text: &str, sents: &[(usize, usize)], tk: &Tokens) -> Vec
     let mut k = 0usize;
     while k < sents.len() {
         let first = k;
-        let mut any = maybe[k];
+        let mut lo = first_hit[k];
+        let mut hi = last_end[k];
         k += 1;
         while k < sents.len() && !pre.cut_ok(b, sents[k].0) {
-            any |= maybe[k];
+            lo = lo.min(first_hit[k]);
+            hi = hi.max(last_end[k]);
             k += 1;
         }
-        if any {
-            let span = sents[first].0..sents[k - 1].1;
-            mark_cues(pre, text, span, sents, first, &mut flags);
+        if lo == usize::MAX {
+            continue;
+        }
+        let (s0, e0) = (sents[first].0, sents[k - 1].1);
+        // Back from the first hit to a position no cue runs across.
+        let mut from = lo.clamp(s0, e0);
+        while from > s0 && !pre.cut_ok(b, from) {
+            from -= 1;
+        }
+        let to = hi.saturating_add(pre.longest).min(e0);
+        if from < to {
+            mark_cues(pre, text, from..to, sents, first, &mut flags);
         }
     }
     flags
@@ -388,6 +411,11 @@ pub(crate) fn annotate_tokens(
     if doc.text.is_empty() {
         return;
     }
+    // The sentences are tokenised from the shared stream (`text::tokens_from_stream`).
+    let stream = shared
+        .as_ref()
+        .map(|&(tk, _)| tk)
+        .map(|tk| tk.toks.as_slice());
     let (response, quotes) = {
         let (sents, flags) = match shared {
             Some((tk, sents)) => {
@@ -409,8 +437,8 @@ pub(crate) fn annotate_tokens(
         };
         let wanted: Vec<bool> = flags.iter().map(|f| f[Family::Quote as usize]).collect();
         (
-            find_flagged(&ctx, &sents, &flags),
-            crate::quote::find_in(&ctx, &sents, &wanted),
+            find_flagged(&ctx, &sents, &flags, stream),
+            crate::quote::find_in(&ctx, &sents, &wanted, stream),
         )
     };
     doc.actions = response.actions;
@@ -464,11 +492,17 @@ pub(crate) fn quote_sentences(text: &str, sents: &[(usize, usize)]) -> Vec<bool>
 /// [`find`] over a prepared context and its sentences.
 fn find_in(ctx: &Ctx<'_>, sents: &[(usize, usize)]) -> Response {
     let flags = cue_sentences(ctx.text, sents);
-    find_flagged(ctx, sents, &flags)
+    find_flagged(ctx, sents, &flags, None)
 }
 
-/// [`find_in`] with the prefilter's flags computed.
-fn find_flagged(ctx: &Ctx<'_>, sents: &[(usize, usize)], flags: &[[bool; 4]]) -> Response {
+/// [`find_in`] with the prefilter's flags computed; `stream` is the shared token stream of the
+/// text, when the caller has it (the sentences are tokenised from it).
+fn find_flagged(
+    ctx: &Ctx<'_>,
+    sents: &[(usize, usize)],
+    flags: &[[bool; 4]],
+    stream: Option<&[crate::tokens::Token]>,
+) -> Response {
     let doc_text = ctx.text;
     let lists = Lists::global();
     let mut out = Response::default();
@@ -478,7 +512,7 @@ fn find_flagged(ctx: &Ctx<'_>, sents: &[(usize, usize)], flags: &[[bool; 4]]) ->
         if !f[..3].iter().any(|x| *x) {
             continue;
         }
-        text::tokens(doc_text, s, e, &mut toks);
+        text::tokens_of(doc_text, stream, (s, e), &mut toks);
         if toks.is_empty() {
             continue;
         }

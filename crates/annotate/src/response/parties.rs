@@ -393,7 +393,33 @@ fn currency(w: &str) -> Option<&'static str> {
 }
 
 /// A number token's value ("380,000", "2.9"), with a following "million"/"billion".
-fn amount(ctx: &Ctx<'_>, toks: &[Tok], i: usize) -> Option<(f64, usize)> {
+pub(crate) fn amount(ctx: &Ctx<'_>, toks: &[Tok], i: usize) -> Option<(f64, usize)> {
+    let w = ctx.t(toks.get(i)?);
+    if !w.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    // Without a comma the text parses as it is (no copy); the scale word is compared without
+    // a lower-cased copy.
+    let v: f64 = if w.contains(',') {
+        w.replace(',', "").parse().ok()?
+    } else {
+        w.parse().ok()?
+    };
+    let scale = toks.get(i + 1).map(|t| ctx.t(t)).unwrap_or("");
+    if scale.eq_ignore_ascii_case("million") {
+        Some((v * 1e6, i + 2))
+    } else if scale.eq_ignore_ascii_case("billion") {
+        Some((v * 1e9, i + 2))
+    } else if scale.eq_ignore_ascii_case("thousand") {
+        Some((v * 1e3, i + 2))
+    } else {
+        Some((v, i + 1))
+    }
+}
+
+/// [`amount`] as it was: the test reference.
+#[cfg(test)]
+pub(crate) fn amount_reference(ctx: &Ctx<'_>, toks: &[Tok], i: usize) -> Option<(f64, usize)> {
     let w = ctx.t(toks.get(i)?);
     if !w.starts_with(|c: char| c.is_ascii_digit()) {
         return None;

@@ -586,6 +586,10 @@ fn gated_cue_flags_agree_on_edge_cases() {
         "School closures and travel bans. QUARANTINE! border-closure",
         "x's 'tis “ ”",
         "",
+        // Matches inside words before the first hit and after the last (the scan's bounds).
+        "brun outbreak said. Xran outsaid, ran outran out of masks; xxsaidxx said",
+        "Supplies ran out\nof stock; ésaid éran out travel bansé travel bans",
+        "a b c d e f g h i j k l m n o p q r s t u v w x y z said a b c d e f g h",
     ] {
         gated_flags_agree(text);
     }
@@ -633,5 +637,262 @@ proptest::proptest! {
         s in r"([A-Za-z]{1,8}|said|ran out|run|out|[0-9]{1,3}|[ ,.;:!?()'`\-]|\n|“|”|’|é|ß|\PC){0,40}"
     ) {
         gated_flags_agree(&s);
+    }
+}
+
+/// The tokens read off the shared stream ([`super::text::tokens_from_stream`]) against the
+/// response tokeniser ([`super::text::tokens`]) on every sentence and line of `text` and on
+/// ranges cut inside runs (every character boundary as a start or end, for short texts).
+/// Returns the number of tokens compared.
+fn stream_tokens_agree(text: &str) -> usize {
+    use super::text::{sentences, tokens, tokens_from_stream};
+    let tk = crate::tokens::Tokens::new(text);
+    let (mut old, mut new) = (Vec::new(), Vec::new());
+    let mut n = 0;
+    let mut check = |s: usize, e: usize| {
+        tokens(text, s, e, &mut old);
+        tokens_from_stream(text, &tk.toks, (s, e), &mut new);
+        assert_eq!(old, new, "{:?} in {text:?}", &text[s..e]);
+        n += old.len();
+    };
+    let mut ranges = sentences(text);
+    let mut ls = 0;
+    for (i, _) in text.match_indices('\n') {
+        ranges.push((ls, i + 1));
+        ls = i + 1;
+    }
+    ranges.push((ls, text.len()));
+    for (s, e) in ranges {
+        check(s, e);
+    }
+    if text.len() <= 200 {
+        let bounds: Vec<usize> = (0..=text.len())
+            .filter(|&k| text.is_char_boundary(k))
+            .collect();
+        for &s in &bounds {
+            check(s, text.len());
+            check(0, s);
+            if let Some(&e) = bounds.iter().find(|&&e| e >= s + 7) {
+                check(s, e);
+            }
+        }
+    }
+    n
+}
+
+#[test]
+fn stream_tokens_agree_on_the_seed_and_don_texts() {
+    let mut n = 0;
+    for text in crate::test_util::seed_and_don_texts() {
+        n += stream_tokens_agree(&text);
+    }
+    assert!(n > 100_000, "{n}");
+}
+
+#[test]
+fn stream_tokens_agree_on_edge_cases() {
+    for text in [
+        "H5N1 and 1,000,000 cases; 2,5 a,1 1, 2 x-ray Dr.Who AT&T 'tis rock'n'roll",
+        "“quoted” it’s O’Neil l’Aquila côte-d’Ivoire Ⅻ Ⅻb x² ²x 2² ½-dose ٣٤ 3٤ a٣",
+        "e\u{301}t\u{301}e\u{301} n\u{303}o a\u{a0}b c\u{2009}d 1\u{202f}000 tab\tx\r\ny",
+        "- . & , ' ’ -x x- x-- x-.y x.-y 1,,2 1,-2 ,1 1, .5 5. a.b.c. U.S.-led",
+        "ÉTAT Ärzte ßig ǅemal ΣΟΦΙΑ İstanbul 北京市 한국 x\u{200b}y",
+        "",
+        " ",
+    ] {
+        stream_tokens_agree(text);
+    }
+    // Sentences cut inside a long run without a space (`text::sentences` caps them).
+    let long = format!("{}ran out{} said", "a,".repeat(999), "é".repeat(1500));
+    stream_tokens_agree(&long);
+    let long = format!("{}said, {}", "x1-".repeat(900), "ö".repeat(3000));
+    stream_tokens_agree(&long);
+}
+
+proptest::proptest! {
+    #[test]
+    fn stream_tokens_agree_on_any_text(
+        s in r"([A-Za-z]{1,6}|[0-9]{1,4}|[ ,.;:!?()'`&\-]|\n|\t|“|”|’|é|ß|²|½|Ⅻ|٣|\u{301}|\u{a0}|\PC){0,40}"
+    ) {
+        stream_tokens_agree(&s);
+    }
+
+    #[test]
+    fn stream_tokens_agree_on_joined_pieces(
+        picks in proptest::collection::vec((0usize..12, 0usize..12), 0..40)
+    ) {
+        let pieces = ["a", "B", "1", "23", "é", "²", "Ⅻ", "٣", "x1", "É", "ǅ", "\u{301}"];
+        let seps = ["", "-", ",", ".", "'", "’", "&", " ", ", ", "-,", ".\n", "--"];
+        let mut s = String::new();
+        for (p, sep) in picks {
+            s.push_str(pieces[p]);
+            s.push_str(seps[sep]);
+        }
+        stream_tokens_agree(&s);
+    }
+}
+
+/// The places, dates and main country of `ctx` (built from `d`) against the old construction
+/// of [`super::text::Ctx::with_index`] (one `push` a mention, countries compared with `==`).
+fn ctx_agrees(d: &Document, ctx: &super::text::Ctx<'_>) {
+    let mut places = Vec::new();
+    let mut best: Option<(&str, usize)> = None;
+    let mut per_country: Vec<(&str, usize)> = Vec::new();
+    for p in &d.places {
+        let Some(c) = p.country.as_deref() else {
+            continue;
+        };
+        for m in &p.mentions {
+            places.push((p.name.as_str(), m.start, m.end, c));
+        }
+        match per_country.iter_mut().find(|(k, _)| *k == c) {
+            Some(e) => e.1 += p.mentions.len(),
+            None => per_country.push((c, p.mentions.len())),
+        }
+    }
+    for &(c, n) in &per_country {
+        if best.is_none_or(|(_, m)| n > m) {
+            best = Some((c, n));
+        }
+    }
+    places.sort_by_key(|p| p.1);
+    let got: Vec<_> = ctx
+        .places
+        .iter()
+        .map(|p| (p.name, p.start, p.end, p.country))
+        .collect();
+    assert_eq!(got, places);
+    assert_eq!(ctx.main_country.as_deref(), best.map(|(c, _)| c));
+    let mut dates: Vec<(usize, usize, &str)> = d
+        .dates
+        .iter()
+        .filter_map(|x| Some((x.start, x.end, x.value.as_deref()?)))
+        .collect();
+    dates.sort_by_key(|x| x.0);
+    assert_eq!(ctx.dates, dates);
+}
+
+#[test]
+fn ctx_agrees_on_made_up_places() {
+    use epiwire_model::{Place, Span};
+    let place = |name: &str, country: Option<&str>, starts: &[usize]| Place {
+        geonameid: 1,
+        name: name.into(),
+        kind: "city".into(),
+        country: country.map(str::to_string),
+        lat: 0.0,
+        lon: 0.0,
+        mentions: starts
+            .iter()
+            .map(|&s| Span {
+                start: s,
+                end: s + 3,
+                text: "xxx".into(),
+            })
+            .collect(),
+    };
+    // Ties between countries go to the first named; a longer code is another country.
+    for places in [
+        vec![
+            place("A", Some("CN"), &[9, 1]),
+            place("B", Some("KP"), &[5, 2]),
+            place("C", None, &[0]),
+            place("D", Some("CN"), &[7]),
+            place("E", Some("CNX"), &[3, 4, 6, 8]),
+        ],
+        vec![place("B", Some("KP"), &[5]), place("A", Some("CN"), &[5])],
+        vec![],
+    ] {
+        let d = Document {
+            text: "x".repeat(20),
+            places,
+            ..Document::default()
+        };
+        ctx_agrees(&d, &super::text::Ctx::new(&d));
+    }
+}
+
+/// The response and quote passes with the sentences tokenised from the shared stream against
+/// the same passes with the response tokeniser, on the annotated document of `text`.
+fn stream_passes_agree(text: &str) -> usize {
+    let mut d = Document {
+        id: "t".into(),
+        text: text.into(),
+        published: Some("2022-05-17".into()),
+        ..Document::default()
+    };
+    crate::annotate(&mut d);
+    let tk = crate::tokens::Tokens::new(text);
+    let ctx = super::text::Ctx::new(&d);
+    ctx_agrees(&d, &ctx);
+    let sents = super::text::sentences(text);
+    let flags = super::cue_sentences(text, &sents);
+    let wanted: Vec<bool> = flags
+        .iter()
+        .map(|f| f[super::Family::Quote as usize])
+        .collect();
+    let new = super::find_flagged(&ctx, &sents, &flags, Some(&tk.toks));
+    let old = super::find_flagged(&ctx, &sents, &flags, None);
+    assert_eq!(new, old, "{text:?}");
+    let new_q = crate::quote::find_in(&ctx, &sents, &wanted, Some(&tk.toks));
+    let old_q = crate::quote::find_in(&ctx, &sents, &wanted, None);
+    assert_eq!(new_q, old_q, "{text:?}");
+    new.actions.len() + new.shortages.len() + new.measures.len() + new_q.len()
+}
+
+#[test]
+fn stream_passes_agree_on_the_seed_and_don_texts() {
+    let mut n = 0;
+    for text in crate::test_util::seed_and_don_texts() {
+        n += stream_passes_agree(&text);
+    }
+    assert!(n > 1000, "{n}");
+}
+
+/// Every token of `text` read as an amount, against the old `amount` (a copy without commas
+/// and a lower-cased copy of the scale word). Returns the number of amounts.
+fn amounts_agree(text: &str) -> usize {
+    use super::parties::{amount, amount_reference};
+    let d = Document {
+        text: text.into(),
+        ..Document::default()
+    };
+    let ctx = super::text::Ctx::new(&d);
+    let mut toks = Vec::new();
+    super::text::tokens(text, 0, text.len(), &mut toks);
+    let mut n = 0;
+    for i in 0..=toks.len() {
+        let got = amount(&ctx, &toks, i);
+        let want = amount_reference(&ctx, &toks, i);
+        assert_eq!(
+            got.map(|(v, e)| (v.to_bits(), e)),
+            want.map(|(v, e)| (v.to_bits(), e)),
+            "{:?}",
+            toks.get(i).map(|t| ctx.t(t))
+        );
+        n += usize::from(got.is_some());
+    }
+    n
+}
+
+#[test]
+fn amounts_agree_on_the_seed_and_don_texts_and_edge_cases() {
+    let mut n = 0;
+    for text in crate::test_util::seed_and_don_texts() {
+        n += amounts_agree(&text);
+    }
+    assert!(n > 10_000, "{n}");
+    amounts_agree(
+        "1,000 MILLION 2 Billion 3 thousand 4 thousands 5 MİLLION 6 mil\u{212a}ion 1,2,3 billion \
+         7.5 million 8e3 9,000.5 10 ,",
+    );
+}
+
+proptest::proptest! {
+    #[test]
+    fn amounts_agree_on_any_text(
+        s in r"([0-9]{1,4}|[0-9],[0-9]{3}|[0-9]\.[0-9]|million|Billion|THOUSAND|e|[ ,.]|\PC){0,30}"
+    ) {
+        amounts_agree(&s);
     }
 }
