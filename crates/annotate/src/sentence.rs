@@ -305,8 +305,10 @@ pub fn paragraphs(text: &str) -> Vec<usize> {
 /// characters between the last sentence start at or before it and it are counted).
 pub(crate) fn paragraphs_in(text: &str, s: &Sentences) -> Vec<usize> {
     let b = text.as_bytes();
-    // Every line start, and those after a whitespace-only line (the first line included).
-    let mut all = vec![0];
+    // Every line start, and those after a whitespace-only line (the first line included). A
+    // line break ends a sentence, so there are about as many lines as sentences.
+    let mut all = Vec::with_capacity(s.ranges.len() + 2);
+    all.push(0);
     let mut after_blank = vec![0];
     // A whitespace-only line other than the first (as `str::lines` yields them: the piece
     // after a final newline only when it is not empty).
