@@ -14,11 +14,11 @@
 //! writes "cases of fever" for the outbreak it is about. A count's date, when the count finder
 //! found none in its clause, is a date written in the same sentence, else the publication date.
 
-use epiwire_model::{Count, DateMention, Disease, Document, Place};
+use epiwire_model::{CharIndex, Count, DateMention, Disease, Document, Place};
 
 use crate::disease::DiseaseMatcher;
 use crate::place::Gazetteer;
-use crate::sentence::{Sentences, paragraphs_in, sentence_of, split};
+use crate::sentence::{Sentences, paragraphs_in, paragraphs_indexed, sentence_of, split};
 
 /// Disease ids that name a syndrome rather than a disease.
 const SYNDROMES: &[&str] = &[
@@ -192,11 +192,12 @@ pub fn attach(doc: &mut Document) {
     if doc.counts.is_empty() {
         return;
     }
-    attach_in(doc, &split(&doc.text));
+    attach_in(doc, &split(&doc.text), None);
 }
 
-/// [`attach`] with the sentences of `doc.text` already split.
-pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
+/// [`attach`] with the sentences of `doc.text` already split, and its code-point index when
+/// the caller has built it.
+pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, index: Option<&CharIndex>) {
     if doc.counts.is_empty() {
         return;
     }
@@ -254,7 +255,10 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
             count.place = nearest_in_sentence(&places, sentence, count.start)
                 .map(|(id, _)| id)
                 .or_else(|| {
-                    let paras = paras.get_or_insert_with(|| paragraphs_in(&doc.text, split));
+                    let paras = paras.get_or_insert_with(|| match index {
+                        Some(index) => paragraphs_indexed(&doc.text, index, split.ranges.len() + 2),
+                        None => paragraphs_in(&doc.text, split),
+                    });
                     let para_start = paras
                         .get(
                             paras
@@ -443,8 +447,15 @@ mod tests {
                 want.title = title;
                 let mut got = want.clone();
                 reference::attach_in_reference(&mut want, &sents);
-                attach_in(&mut got, &sents);
+                let mut unindexed = got.clone();
+                attach_in(
+                    &mut got,
+                    &sents,
+                    Some(&epiwire_model::CharIndex::new(&doc.text)),
+                );
+                attach_in(&mut unindexed, &sents, None);
                 assert_eq!(got.counts, want.counts, "{:?}", got.title);
+                assert_eq!(unindexed.counts, want.counts, "{:?}", got.title);
                 linked += got.counts.len();
                 placed += got.counts.iter().filter(|c| c.place.is_some()).count();
             }
