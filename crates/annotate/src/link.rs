@@ -14,6 +14,8 @@
 //! writes "cases of fever" for the outbreak it is about. A count's date, when the count finder
 //! found none in its clause, is a date written in the same sentence, else the publication date.
 
+use std::cell::OnceCell;
+
 use epiwire_model::{CharIndex, Count, DateMention, Disease, Document, Place};
 
 use crate::disease::DiseaseMatcher;
@@ -204,31 +206,45 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, index: Option<&Ch
     let sents = &split.ranges;
     let diseases = disease_mentions(&doc.diseases, sents);
     let places = place_mentions(&doc.places, sents);
-    let (title_place, title_disease) = match doc.title.as_deref() {
-        Some(t) if !t.trim().is_empty() => (
-            Gazetteer::global()
-                .main_place_of(t)
-                .map(|(id, country)| (id, Some(country.to_string()))),
-            DiseaseMatcher::global().main_disease_of(t),
-        ),
-        _ => (None, None),
+    // The fallbacks (the title's main place and disease, the document's main disease, specific
+    // disease and place) are read only once a count needs one: most counts find their disease
+    // and place near them, and reading a title's places and diseases is a small annotation.
+    let title = doc.title.as_deref().filter(|t| !t.trim().is_empty());
+    let title_place_cell: OnceCell<Option<(u64, &str)>> = OnceCell::new();
+    let title_place = || {
+        *title_place_cell.get_or_init(|| title.and_then(|t| Gazetteer::global().main_place_of(t)))
     };
-    let main_disease = title_disease
-        .filter(|id| !is_syndrome(id))
-        .map(str::to_owned)
-        .or_else(|| main_disease(&doc.diseases).map(|d| d.id.clone()));
-    let main_specific = main_disease
-        .clone()
-        .filter(|id| !is_syndrome(id))
-        .or_else(|| {
-            self::main_disease(&doc.diseases)
-                .map(|d| d.id.clone())
+    let main_disease_cell: OnceCell<Option<String>> = OnceCell::new();
+    let main_disease = || {
+        main_disease_cell.get_or_init(|| {
+            title
+                .and_then(|t| DiseaseMatcher::global().main_disease_of(t))
                 .filter(|id| !is_syndrome(id))
-        });
-    let main_place = title_place
-        .as_ref()
-        .map(|p| p.0)
-        .or_else(|| main_place(&doc.places).map(|p| p.geonameid));
+                .map(str::to_owned)
+                .or_else(|| self::main_disease(&doc.diseases).map(|d| d.id.clone()))
+        })
+    };
+    let main_specific_cell: OnceCell<Option<String>> = OnceCell::new();
+    let main_specific = || {
+        main_specific_cell.get_or_init(|| {
+            main_disease()
+                .clone()
+                .filter(|id| !is_syndrome(id))
+                .or_else(|| {
+                    self::main_disease(&doc.diseases)
+                        .map(|d| d.id.clone())
+                        .filter(|id| !is_syndrome(id))
+                })
+        })
+    };
+    let main_place_cell: OnceCell<Option<u64>> = OnceCell::new();
+    let main_place = || {
+        *main_place_cell.get_or_init(|| {
+            title_place()
+                .map(|p| p.0)
+                .or_else(|| self::main_place(&doc.places).map(|p| p.geonameid))
+        })
+    };
     // The paragraph starts, read only once a count without a place in its sentence needs them.
     let mut paras: Option<Vec<usize>> = None;
     let mut demonyms = Demonyms::default();
@@ -245,9 +261,9 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, index: Option<&Ch
             let found = nearest_in_sentence(&diseases, sentence, count.start)
                 .or_else(|| nearest_before(&diseases, sentence, 2))
                 .map(str::to_owned)
-                .or_else(|| main_disease.clone());
+                .or_else(|| main_disease().clone());
             count.disease = match found {
-                Some(id) if is_syndrome(&id) => main_specific.clone().or(Some(id)),
+                Some(id) if is_syndrome(&id) => main_specific().clone().or(Some(id)),
                 other => other,
             };
         }
@@ -269,12 +285,12 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, index: Option<&Ch
                         .unwrap_or(0);
                     last_in_paragraph(&places, para_start, count.start, &mut demonyms)
                         .map(|m| m.key.0)
-                        .filter(|&id| match &title_place {
-                            Some((_, Some(cc))) => country_of(&doc.places, id) == Some(cc.as_str()),
-                            _ => true,
+                        .filter(|&id| match title_place() {
+                            Some((_, cc)) => country_of(&doc.places, id) == Some(cc),
+                            None => true,
                         })
                 })
-                .or(main_place);
+                .or_else(main_place);
         }
         if count.date.is_none() {
             count.date = date_for(count, sentence, &dates)
