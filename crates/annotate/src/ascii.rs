@@ -23,6 +23,13 @@ fn digits(x: u64) -> u64 {
     ge_0 & !gt_9 & !x & HI
 }
 
+/// How many of the eight bytes of `x` (the first byte lowest, as `u64::from_le_bytes` reads
+/// them) are ASCII letters before the first byte that is not: 0 to 8.
+#[inline]
+pub(crate) fn leading_letters(x: u64) -> usize {
+    ((!letters(x) & HI).trailing_zeros() / 8) as usize
+}
+
 /// The first index at or after `i` whose byte is not an ASCII letter (`bytes.len()` if none).
 #[inline]
 pub(crate) fn letters_end(bytes: &[u8], mut i: usize) -> usize {
@@ -94,6 +101,22 @@ mod tests {
                 d[pos] = v;
                 assert_eq!(alnum_end(&d, 0), alnum_slow(&d, 0), "{v} {pos}");
                 assert_eq!(letters_end(&d, 0), letters_slow(&d, 0), "{v} {pos}");
+            }
+        }
+    }
+
+    /// `leading_letters` of eight bytes is the run `letters_end` finds in them, for every byte
+    /// value at every position after a run of every length.
+    #[test]
+    fn leading_letters_is_the_run_of_letters() {
+        for v in 0..=255u8 {
+            for pos in 0..8 {
+                for fill in [b'a', b'Z', b'q'] {
+                    let mut b = [fill; 8];
+                    b[pos] = v;
+                    let want = letters_slow(&b, 0);
+                    assert_eq!(leading_letters(u64::from_le_bytes(b)), want, "{v} {pos}");
+                }
             }
         }
     }

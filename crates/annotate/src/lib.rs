@@ -45,7 +45,7 @@ pub fn annotate(doc: &mut Document) {
     // counts) and by those of the response and quote passes.
     let (sents, response_sents) = sentence::split_both(&doc.text, !doc.counts.is_empty());
     if let Some(sents) = sents {
-        link::attach_in(doc, &sents);
+        link::attach_in(doc, &sents, Some(&index));
         doc.facts = facts::headline_in(doc, &sents);
     }
     response::annotate_tokens(doc, Some(&index), Some((&tk, response_sents)));

@@ -14,11 +14,13 @@
 //! writes "cases of fever" for the outbreak it is about. A count's date, when the count finder
 //! found none in its clause, is a date written in the same sentence, else the publication date.
 
-use epiwire_model::{Count, DateMention, Disease, Document, Place};
+use std::cell::OnceCell;
+
+use epiwire_model::{CharIndex, Count, DateMention, Disease, Document, Place};
 
 use crate::disease::DiseaseMatcher;
 use crate::place::Gazetteer;
-use crate::sentence::{Sentences, paragraphs_in, sentence_of, split};
+use crate::sentence::{Sentences, paragraphs_in, paragraphs_indexed, sentence_of, split};
 
 /// Disease ids that name a syndrome rather than a disease.
 const SYNDROMES: &[&str] = &[
@@ -38,59 +40,67 @@ struct Mention<K> {
     key: K,
     start: usize,
     sentence: usize,
-    /// A weak reference (a demonym: "the Colombian border").
-    weak: bool,
 }
 
 fn disease_mentions<'d>(
     diseases: &'d [Disease],
     sents: &[(usize, usize)],
 ) -> Vec<Mention<&'d str>> {
-    let mut out: Vec<Mention<&str>> = diseases
-        .iter()
-        .flat_map(|d| {
-            d.mentions.iter().map(|m| Mention {
-                key: d.id.as_str(),
-                start: m.start,
-                sentence: sentence_of(sents, m.start),
-                weak: false,
-            })
-        })
-        .collect();
+    let mut out: Vec<Mention<&str>> =
+        Vec::with_capacity(diseases.iter().map(|d| d.mentions.len()).sum());
+    for d in diseases {
+        out.extend(d.mentions.iter().map(|m| Mention {
+            key: d.id.as_str(),
+            start: m.start,
+            sentence: sentence_of(sents, m.start),
+        }));
+    }
     out.sort_by_key(|m| m.start);
     out
 }
 
-fn place_mentions(places: &[Place], sents: &[(usize, usize)]) -> Vec<Mention<u64>> {
-    let gazetteer = Gazetteer::global();
-    let mut out: Vec<Mention<u64>> = Vec::new();
-    // A place is written in few ways ("Guinea", "Guinean"): the gazetteer is asked once per way
-    // (for the first few ways of each place; a list is searched, so it stays short).
-    const WAYS: usize = 16;
-    let mut ways: Vec<(&str, bool)> = Vec::with_capacity(WAYS);
+/// The place mentions, keyed by place id and the mention's text. Whether a mention is a demonym
+/// ("the Colombian border") is asked only by [`last_in_paragraph`], of the mentions it reads
+/// ([`Demonyms`]).
+fn place_mentions<'p>(
+    places: &'p [Place],
+    sents: &[(usize, usize)],
+) -> Vec<Mention<(u64, &'p str)>> {
+    let mut out: Vec<Mention<(u64, &str)>> =
+        Vec::with_capacity(places.iter().map(|p| p.mentions.len()).sum());
     for p in places {
-        ways.clear();
-        for m in &p.mentions {
-            let weak = match ways.iter().find(|(text, _)| *text == m.text) {
-                Some(&(_, weak)) => weak,
-                None => {
-                    let weak = gazetteer.is_demonym(&m.text, p.geonameid);
-                    if ways.len() < WAYS {
-                        ways.push((&m.text, weak));
-                    }
-                    weak
-                }
-            };
-            out.push(Mention {
-                key: p.geonameid,
-                start: m.start,
-                sentence: sentence_of(sents, m.start),
-                weak,
-            });
-        }
+        out.extend(p.mentions.iter().map(|m| Mention {
+            key: (p.geonameid, m.text.as_str()),
+            start: m.start,
+            sentence: sentence_of(sents, m.start),
+        }));
     }
     out.sort_by_key(|m| m.start);
     out
+}
+
+/// The gazetteer's demonym answers ([`Gazetteer::is_demonym`]) for place mentions, each
+/// (place, text) asked once: a place is written in few ways ("Guinea", "Guinean"). The first
+/// [`Demonyms::KEPT`] answers are kept (a list is searched, so it stays short).
+#[derive(Debug, Default)]
+struct Demonyms<'p> {
+    known: Vec<(u64, &'p str, bool)>,
+}
+
+impl<'p> Demonyms<'p> {
+    const KEPT: usize = 32;
+
+    /// True when the mention `text` of place `id` is written as a demonym of it.
+    fn weak(&mut self, id: u64, text: &'p str) -> bool {
+        if let Some(&(_, _, weak)) = self.known.iter().find(|k| k.0 == id && k.1 == text) {
+            return weak;
+        }
+        let weak = Gazetteer::global().is_demonym(text, id);
+        if self.known.len() < Self::KEPT {
+            self.known.push((id, text, weak));
+        }
+        weak
+    }
 }
 
 /// The mention nearest to `pos` in sentence `sentence`: the closest preceding one, else the
@@ -117,18 +127,20 @@ fn nearest_before<K: Clone>(mentions: &[Mention<K>], sentence: usize, back: usiz
         .map(|m| m.key.clone())
 }
 
-/// The last strong mention before `pos` in the paragraph `[para_start, pos)`.
-fn last_in_paragraph<K: Clone>(
-    mentions: &[Mention<K>],
+/// The last strong place mention (not a demonym) before `pos` in the paragraph
+/// `[para_start, pos)`.
+fn last_in_paragraph<'m, 'p>(
+    mentions: &'m [Mention<(u64, &'p str)>],
     para_start: usize,
     pos: usize,
-) -> Option<&Mention<K>> {
+    demonyms: &mut Demonyms<'p>,
+) -> Option<&'m Mention<(u64, &'p str)>> {
     let end = mentions.partition_point(|m| m.start < pos);
     mentions[..end]
         .iter()
         .rev()
         .take_while(|m| m.start >= para_start)
-        .find(|m| !m.weak)
+        .find(|m| !demonyms.weak(m.key.0, m.key.1))
 }
 
 /// The country code of a place id, from the document's places or the gazetteer.
@@ -182,44 +194,60 @@ pub fn attach(doc: &mut Document) {
     if doc.counts.is_empty() {
         return;
     }
-    attach_in(doc, &split(&doc.text));
+    attach_in(doc, &split(&doc.text), None);
 }
 
-/// [`attach`] with the sentences of `doc.text` already split.
-pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
+/// [`attach`] with the sentences of `doc.text` already split, and its code-point index when
+/// the caller has built it.
+pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, index: Option<&CharIndex>) {
     if doc.counts.is_empty() {
         return;
     }
     let sents = &split.ranges;
     let diseases = disease_mentions(&doc.diseases, sents);
     let places = place_mentions(&doc.places, sents);
-    let (title_place, title_disease) = match doc.title.as_deref() {
-        Some(t) if !t.trim().is_empty() => (
-            Gazetteer::global()
-                .main_place_of(t)
-                .map(|(id, country)| (id, Some(country.to_string()))),
-            DiseaseMatcher::global().main_disease_of(t),
-        ),
-        _ => (None, None),
+    // The fallbacks (the title's main place and disease, the document's main disease, specific
+    // disease and place) are read only once a count needs one: most counts find their disease
+    // and place near them, and reading a title's places and diseases is a small annotation.
+    let title = doc.title.as_deref().filter(|t| !t.trim().is_empty());
+    let title_place_cell: OnceCell<Option<(u64, &str)>> = OnceCell::new();
+    let title_place = || {
+        *title_place_cell.get_or_init(|| title.and_then(|t| Gazetteer::global().main_place_of(t)))
     };
-    let main_disease = title_disease
-        .filter(|id| !is_syndrome(id))
-        .map(str::to_owned)
-        .or_else(|| main_disease(&doc.diseases).map(|d| d.id.clone()));
-    let main_specific = main_disease
-        .clone()
-        .filter(|id| !is_syndrome(id))
-        .or_else(|| {
-            self::main_disease(&doc.diseases)
-                .map(|d| d.id.clone())
+    let main_disease_cell: OnceCell<Option<String>> = OnceCell::new();
+    let main_disease = || {
+        main_disease_cell.get_or_init(|| {
+            title
+                .and_then(|t| DiseaseMatcher::global().main_disease_of(t))
                 .filter(|id| !is_syndrome(id))
-        });
-    let main_place = title_place
-        .as_ref()
-        .map(|p| p.0)
-        .or_else(|| main_place(&doc.places).map(|p| p.geonameid));
+                .map(str::to_owned)
+                .or_else(|| self::main_disease(&doc.diseases).map(|d| d.id.clone()))
+        })
+    };
+    let main_specific_cell: OnceCell<Option<String>> = OnceCell::new();
+    let main_specific = || {
+        main_specific_cell.get_or_init(|| {
+            main_disease()
+                .clone()
+                .filter(|id| !is_syndrome(id))
+                .or_else(|| {
+                    self::main_disease(&doc.diseases)
+                        .map(|d| d.id.clone())
+                        .filter(|id| !is_syndrome(id))
+                })
+        })
+    };
+    let main_place_cell: OnceCell<Option<u64>> = OnceCell::new();
+    let main_place = || {
+        *main_place_cell.get_or_init(|| {
+            title_place()
+                .map(|p| p.0)
+                .or_else(|| self::main_place(&doc.places).map(|p| p.geonameid))
+        })
+    };
     // The paragraph starts, read only once a count without a place in its sentence needs them.
     let mut paras: Option<Vec<usize>> = None;
+    let mut demonyms = Demonyms::default();
     let dates = dated_mentions(&doc.dates, sents);
     let published = doc
         .published
@@ -233,16 +261,20 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
             let found = nearest_in_sentence(&diseases, sentence, count.start)
                 .or_else(|| nearest_before(&diseases, sentence, 2))
                 .map(str::to_owned)
-                .or_else(|| main_disease.clone());
+                .or_else(|| main_disease().clone());
             count.disease = match found {
-                Some(id) if is_syndrome(&id) => main_specific.clone().or(Some(id)),
+                Some(id) if is_syndrome(&id) => main_specific().clone().or(Some(id)),
                 other => other,
             };
         }
         if count.place.is_none() {
             count.place = nearest_in_sentence(&places, sentence, count.start)
+                .map(|(id, _)| id)
                 .or_else(|| {
-                    let paras = paras.get_or_insert_with(|| paragraphs_in(&doc.text, split));
+                    let paras = paras.get_or_insert_with(|| match index {
+                        Some(index) => paragraphs_indexed(&doc.text, index, split.ranges.len() + 2),
+                        None => paragraphs_in(&doc.text, split),
+                    });
                     let para_start = paras
                         .get(
                             paras
@@ -251,14 +283,14 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
                         )
                         .copied()
                         .unwrap_or(0);
-                    last_in_paragraph(&places, para_start, count.start)
-                        .map(|m| m.key)
-                        .filter(|&id| match &title_place {
-                            Some((_, Some(cc))) => country_of(&doc.places, id) == Some(cc.as_str()),
-                            _ => true,
+                    last_in_paragraph(&places, para_start, count.start, &mut demonyms)
+                        .map(|m| m.key.0)
+                        .filter(|&id| match title_place() {
+                            Some((_, cc)) => country_of(&doc.places, id) == Some(cc),
+                            None => true,
                         })
                 })
-                .or(main_place);
+                .or_else(main_place);
         }
         if count.date.is_none() {
             count.date = date_for(count, sentence, &dates)
@@ -270,24 +302,25 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
 
 /// Resolved date mentions with their sentence.
 fn dated_mentions<'d>(dates: &'d [DateMention], sents: &[(usize, usize)]) -> Vec<Mention<&'d str>> {
-    dates
-        .iter()
-        .filter_map(|d| {
-            // A range stands for its last day: figures "for 9 October to 5 November" are as of 5 November.
-            let value = d.end_value.as_deref().or(d.value.as_deref())?;
-            Some(Mention {
-                key: value,
-                start: d.start,
-                sentence: sentence_of(sents, d.start),
-                weak: false,
-            })
+    let mut out = Vec::with_capacity(dates.len());
+    out.extend(dates.iter().filter_map(|d| {
+        // A range stands for its last day: figures "for 9 October to 5 November" are as of 5 November.
+        let value = d.end_value.as_deref().or(d.value.as_deref())?;
+        Some(Mention {
+            key: value,
+            start: d.start,
+            sentence: sentence_of(sents, d.start),
         })
-        .collect()
+    }));
+    out
 }
 
 fn date_for<'d>(count: &Count, sentence: usize, dates: &[Mention<&'d str>]) -> Option<&'d str> {
     nearest_in_sentence(dates, sentence, count.start)
 }
+
+#[cfg(test)]
+mod reference;
 
 #[cfg(test)]
 mod tests {
@@ -342,35 +375,110 @@ mod tests {
         assert!(syndromes > 0);
     }
 
-    /// The weak flags of the place mentions are the gazetteer's demonym answers for each
-    /// mention, on the seeds and the WHO DON texts (the answers are shared between mentions
-    /// written alike).
+    /// The place mentions are the reference's (place, start, sentence), in the same order, and
+    /// the lazily asked demonym answers are the reference's weak flags, on the seeds and the
+    /// WHO DON texts.
     #[test]
-    fn place_mention_weak_flags_are_the_demonym_answers() {
+    fn place_mention_demonym_answers_are_the_reference_weak_flags() {
         let mut texts = crate::test_util::seed_and_don_texts();
         texts.push("The Colombian border, Colombia and Colombian farms; Colombia.".into());
         let g = Gazetteer::global();
         let (mut weak, mut all) = (0usize, 0usize);
         for t in &texts {
             let places = g.find(t);
+            let mut demonyms = Demonyms::default();
             let sents = split(t);
-            let got = place_mentions(&places, &sents.ranges);
-            let mut want: Vec<(usize, u64, bool)> = places
+            let want: Vec<(usize, u64, usize, bool)> =
+                reference::place_mentions(&places, &sents.ranges)
+                    .iter()
+                    .map(|m| (m.start, m.key, m.sentence, m.weak))
+                    .collect();
+            let got: Vec<(usize, u64, usize, bool)> = place_mentions(&places, &sents.ranges)
                 .iter()
-                .flat_map(|p| {
-                    p.mentions
-                        .iter()
-                        .map(|m| (m.start, p.geonameid, g.is_demonym(&m.text, p.geonameid)))
+                .map(|m| {
+                    let w = demonyms.weak(m.key.0, m.key.1);
+                    assert_eq!(w, g.is_demonym(m.key.1, m.key.0));
+                    (m.start, m.key.0, m.sentence, w)
                 })
                 .collect();
-            want.sort_by_key(|w| w.0);
-            let got: Vec<(usize, u64, bool)> =
-                got.iter().map(|m| (m.start, m.key, m.weak)).collect();
             assert_eq!(got, want);
-            weak += got.iter().filter(|m| m.2).count();
+            weak += got.iter().filter(|m| m.3).count();
             all += got.len();
         }
         assert!(weak > 0 && weak < all, "{weak} of {all}");
+    }
+
+    /// The WHO DON reports as `annotate` has them when it links: text, title, publication
+    /// date, diseases, places, dates and counts (empty where the shared data is missing).
+    fn don_docs_before_linking() -> Vec<Document> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let Ok(data) =
+            std::fs::read_to_string(root.join("../../../shared/data/who-don/dons-1996-2012.jsonl"))
+        else {
+            return Vec::new();
+        };
+        data.lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .map(|v| {
+                let mut doc = Document {
+                    text: v["text"].as_str().unwrap_or("").to_string(),
+                    title: v["title"].as_str().map(str::to_string),
+                    published: v["published"]
+                        .as_str()
+                        .or(v["date"].as_str())
+                        .map(str::to_string),
+                    ..Document::default()
+                };
+                let published = crate::publication_date(&doc);
+                let index = epiwire_model::CharIndex::new(&doc.text);
+                let tk = crate::tokens::Tokens::new(&doc.text);
+                doc.diseases = DiseaseMatcher::global().find_in(&doc.text, &tk, &index);
+                doc.places = Gazetteer::global().find_with(&doc.text, &tk, Some(&index));
+                (doc.dates, doc.counts) =
+                    crate::count::find_dates_and_counts_with(&doc.text, published, &index, &tk);
+                doc
+            })
+            .collect()
+    }
+
+    /// `attach_in` links every count as the reference does: on the WHO DON reports with their
+    /// titles, with no title, and with the title of another report (a title naming another
+    /// country keeps out the paragraph places of other countries).
+    #[test]
+    fn attach_in_equals_the_reference_on_the_don_reports() {
+        let docs = don_docs_before_linking();
+        let titles: Vec<Option<String>> = docs.iter().map(|d| d.title.clone()).collect();
+        let (mut linked, mut placed) = (0usize, 0usize);
+        for (i, doc) in docs.iter().enumerate() {
+            if doc.counts.is_empty() {
+                continue;
+            }
+            let sents = split(&doc.text);
+            let other = titles
+                .get((i * 7 + 3) % titles.len().max(1))
+                .cloned()
+                .flatten();
+            for title in [doc.title.clone(), None, other] {
+                let mut want = doc.clone();
+                want.title = title;
+                let mut got = want.clone();
+                reference::attach_in_reference(&mut want, &sents);
+                let mut unindexed = got.clone();
+                attach_in(
+                    &mut got,
+                    &sents,
+                    Some(&epiwire_model::CharIndex::new(&doc.text)),
+                );
+                attach_in(&mut unindexed, &sents, None);
+                assert_eq!(got.counts, want.counts, "{:?}", got.title);
+                assert_eq!(unindexed.counts, want.counts, "{:?}", got.title);
+                linked += got.counts.len();
+                placed += got.counts.iter().filter(|c| c.place.is_some()).count();
+            }
+        }
+        if !docs.is_empty() {
+            assert!(linked > 1000 && placed > 0, "{linked} {placed}");
+        }
     }
     use super::*;
     use epiwire_model::Span;

@@ -1,5 +1,7 @@
 //! Sentence boundaries, in code points, for attaching counts to the mentions around them.
 
+use epiwire_model::CharIndex;
+
 /// The sentences of a text, split once per document and shared by linking and the facts.
 #[derive(Debug, Clone, Default)]
 pub struct Sentences {
@@ -304,31 +306,49 @@ pub fn paragraphs(text: &str) -> Vec<usize> {
 /// sentence), so no line's characters are counted. Any byte offset is converted exactly (the
 /// characters between the last sentence start at or before it and it are counted).
 pub(crate) fn paragraphs_in(text: &str, s: &Sentences) -> Vec<usize> {
+    // The last sentence starting at or before the byte converted last.
+    let mut si = 0usize;
+    paragraph_starts(text, s.ranges.len() + 2, |q| {
+        while s.byte_starts.get(si + 1).is_some_and(|&st| st <= q) {
+            si += 1;
+        }
+        match (s.byte_starts.get(si), s.ranges.get(si)) {
+            (Some(&st), Some(&(cs, _))) if st <= q => {
+                cs + text.get(st..q).map_or(0, |t| t.chars().count())
+            }
+            _ => text.get(..q).map_or(0, |t| t.chars().count()),
+        }
+    })
+}
+
+/// [`paragraphs`] of `text` read with its code-point index (`lines`: about how many lines it
+/// has, the vector's first capacity): no character is counted.
+pub(crate) fn paragraphs_indexed(text: &str, index: &CharIndex, lines: usize) -> Vec<usize> {
+    paragraph_starts(text, lines, |q| index.char_offset(q))
+}
+
+/// [`paragraphs`] of `text`, with `code_point` converting the byte offset of a line start.
+fn paragraph_starts(
+    text: &str,
+    lines: usize,
+    mut code_point: impl FnMut(usize) -> usize,
+) -> Vec<usize> {
     let b = text.as_bytes();
     // Every line start, and those after a whitespace-only line (the first line included).
-    let mut all = vec![0];
+    let mut all = Vec::with_capacity(lines);
+    all.push(0);
     let mut after_blank = vec![0];
     // A whitespace-only line other than the first (as `str::lines` yields them: the piece
     // after a final newline only when it is not empty).
     let mut blank_lines = false;
     let mut line_start = 0usize;
-    // The last sentence starting at or before the byte converted last.
-    let mut si = 0usize;
     for nl in memchr::memchr_iter(b'\n', b) {
         let blank = text
             .get(line_start..nl)
             .is_none_or(|l| l.trim_start().is_empty());
         blank_lines |= blank && line_start > 0;
         let q = nl + 1;
-        while s.byte_starts.get(si + 1).is_some_and(|&st| st <= q) {
-            si += 1;
-        }
-        let cp = match (s.byte_starts.get(si), s.ranges.get(si)) {
-            (Some(&st), Some(&(cs, _))) if st <= q => {
-                cs + text.get(st..q).map_or(0, |t| t.chars().count())
-            }
-            _ => text.get(..q).map_or(0, |t| t.chars().count()),
-        };
+        let cp = code_point(q);
         all.push(cp);
         if blank {
             after_blank.push(cp);
@@ -595,6 +615,7 @@ mod tests {
             let want = reference_paragraphs(&t);
             assert_eq!(paragraphs(&t), want);
             assert_eq!(paragraphs_in(&t, &super::split(&t)), want);
+            assert_eq!(paragraphs_indexed(&t, &CharIndex::new(&t), 1), want);
         }
         for t in [
             "a\n",
@@ -608,6 +629,11 @@ mod tests {
             assert_eq!(paragraphs(t), reference_paragraphs(t), "{t:?}");
             assert_eq!(
                 paragraphs_in(t, &super::split(t)),
+                reference_paragraphs(t),
+                "{t:?}"
+            );
+            assert_eq!(
+                paragraphs_indexed(t, &CharIndex::new(t), 0),
                 reference_paragraphs(t),
                 "{t:?}"
             );
@@ -644,6 +670,10 @@ mod tests {
             // Sentences that do not start at the line starts (here: none) convert exactly too.
             proptest::prop_assert_eq!(
                 paragraphs_in(&t, &Sentences::default()),
+                reference_paragraphs(&t)
+            );
+            proptest::prop_assert_eq!(
+                paragraphs_indexed(&t, &CharIndex::new(&t), 4),
                 reference_paragraphs(&t)
             );
         }

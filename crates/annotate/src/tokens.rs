@@ -226,6 +226,12 @@ impl Lexicon {
             return 0;
         }
         let (w0, w1) = pack(low, start, len);
+        self.lookup_packed(w0, w1, len)
+    }
+
+    /// The class bits of the word of `len` bytes (1 to [`MAX_WORD`]) packed as [`pack`] does.
+    #[inline(always)]
+    fn lookup_packed(&self, w0: u64, w1: u64, len: usize) -> u32 {
         let mut at = slot_of(w0, w1, len);
         while let Some(s) = self.slots.get(at) {
             if s.len == 0 {
@@ -381,6 +387,11 @@ impl Drop for Tokens {
 /// Splits `src` into tokens and numbers their sentences (the rule of [`Tokens::new`]) in the
 /// same pass; `low` is `src` ASCII-lower-cased. `out` and `sent` are emptied and filled (their
 /// buffers reused).
+///
+/// An ASCII word of at most 16 letters is read from eight-byte loads of `low`: the run of
+/// letters and the packed key of the class table come from the same loads. One space after a
+/// token is read with the token. `tokenize_reference` (the tests) is the byte loop this
+/// replaced.
 fn tokenize(
     src: &str,
     low: &[u8],
@@ -396,7 +407,7 @@ fn tokenize(
         sent,
         s: 0,
         prev_end: false,
-        prev: None,
+        prev: Prev::None,
     };
     let bytes = src.as_bytes();
     let mut i = 0usize;
@@ -423,29 +434,20 @@ fn tokenize(
                 continue;
             }
             let start = i;
-            let (kind, class) = if b.is_ascii_digit() {
+            let (kind, class, prev) = if b.is_ascii_digit() {
                 i += 1;
                 while i < bytes.len() && bytes[i].is_ascii_digit() {
                     i += 1;
                 }
-                (Kind::Num, 0)
+                (Kind::Num, 0, Prev::Num)
             } else if b.is_ascii_alphabetic() {
-                // ASCII letters without a call; the first other byte ends the word unless it
-                // starts a non-ASCII letter.
-                i = crate::ascii::letters_end(bytes, i + 1);
-                let mut ascii = true;
-                if i < bytes.len() && bytes[i] >= 0x80 {
-                    let e = word_end(src, i);
-                    ascii = e == i;
-                    i = e;
-                }
-                (
-                    Kind::Word,
-                    class_at(lex, low, start, i, b.is_ascii_uppercase(), ascii),
-                )
+                let (end, class) = ascii_word(src, low, lex, start, b.is_ascii_uppercase());
+                i = end;
+                (Kind::Word, class, Prev::Join)
             } else {
                 i += 1;
-                (Kind::Punct(b as char), 0)
+                let prev = if b == b',' { Prev::Join } else { Prev::Other };
+                (Kind::Punct(b as char), 0, prev)
             };
             let t = Token {
                 kind,
@@ -454,9 +456,15 @@ fn tokenize(
                 gap,
                 class,
             };
-            split.push(&t);
+            split.push(&t, prev, matches!(b, b'.' | b'!' | b'?' | b';'));
             out.push(t);
-            gap = Gap::None;
+            // One space after the token: the gap of the next one, as the loop would read it.
+            if bytes.get(i) == Some(&b' ') {
+                gap = Gap::Space;
+                i += 1;
+            } else {
+                gap = Gap::None;
+            }
             continue;
         }
         // Non-ASCII: decode one character.
@@ -481,15 +489,16 @@ fn tokenize(
             continue;
         }
         let start = i;
-        let (kind, class) = if ch.is_alphabetic() {
+        let (kind, class, prev) = if ch.is_alphabetic() {
             i = word_end(src, i);
             (
                 Kind::Word,
                 class_at(lex, low, start, i, ch.is_uppercase(), false),
+                Prev::Join,
             )
         } else {
             i += len;
-            (Kind::Punct(ch), 0)
+            (Kind::Punct(ch), 0, Prev::Other)
         };
         let t = Token {
             kind,
@@ -498,11 +507,76 @@ fn tokenize(
             gap,
             class,
         };
-        split.push(&t);
+        split.push(&t, prev, false);
         out.push(t);
         gap = Gap::None;
     }
     (out, split.sent)
+}
+
+/// The end and class bits of the word token starting with the ASCII letter at `start` of `src`
+/// (`low` its lower-cased copy, `upper` whether that letter is upper-case).
+#[inline(always)]
+fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize, upper: bool) -> (usize, u32) {
+    let cap = if upper { class::CAP } else { 0 };
+    if let Some(c) = low.get(start..).and_then(|s| s.first_chunk::<8>()) {
+        let x = u64::from_le_bytes(*c);
+        let n = crate::ascii::leading_letters(x);
+        // A run that ends inside the chunk at a byte that starts no non-ASCII letter: the word
+        // is the run, its key the run's bytes.
+        if n < 8 && low.get(start + n).is_some_and(|&e| e < 0x80) {
+            let w0 = x & (u64::MAX >> (64 - 8 * n));
+            let mut c = lex.lookup_packed(w0, 0, n) | cap;
+            // `function_word`'s rule: a word of more than four bytes ending in "ly".
+            if n > 4 && (w0 >> (8 * (n - 2))) as u16 == u16::from_le_bytes(*b"ly") {
+                c |= class::FUNCTION;
+            }
+            return (start + n, c);
+        }
+        // Eight letters: a word of up to 16 ends in the next chunk.
+        if n == 8
+            && let Some(d) = low.get(start + 8..).and_then(|s| s.first_chunk::<8>())
+        {
+            let y = u64::from_le_bytes(*d);
+            let m = crate::ascii::leading_letters(y);
+            let end = start + 8 + m;
+            if m < 8 && low.get(end).is_some_and(|&e| e < 0x80) {
+                let w1 = if m == 0 {
+                    0
+                } else {
+                    y & (u64::MAX >> (64 - 8 * m))
+                };
+                let mut c = lex.lookup_packed(x, w1, 8 + m) | cap;
+                if low.get(end - 2..end) == Some(b"ly") {
+                    c |= class::FUNCTION;
+                }
+                return (end, c);
+            }
+        }
+    }
+    // Near the end of the text, past 16 letters, or joined to a non-ASCII letter.
+    let bytes = src.as_bytes();
+    let mut i = crate::ascii::letters_end(bytes, start + 1);
+    let mut ascii = true;
+    if i < bytes.len() && bytes[i] >= 0x80 {
+        let e = word_end(src, i);
+        ascii = e == i;
+        i = e;
+    }
+    (i, class_at(lex, low, start, i, upper, ascii))
+}
+
+/// What the sentence split needs of the previous token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Prev {
+    /// No token yet.
+    None,
+    /// A number.
+    Num,
+    /// A word or a comma (a line break after one continues the phrase).
+    Join,
+    /// Other punctuation.
+    Other,
 }
 
 /// The sentence split of [`Tokens::new`], one token at a time.
@@ -511,27 +585,34 @@ struct Split {
     s: u32,
     /// The previous token ends a sentence ('.', '!', '?' or ';').
     prev_end: bool,
-    /// The previous token's kind.
-    prev: Option<Kind>,
+    /// The previous token.
+    prev: Prev,
 }
 
 impl Split {
-    /// Numbers the sentence of the next token `t`.
+    /// Numbers the sentence of the next token `t`: `prev` is what it is to the token after
+    /// it, `ends` whether it is '.', '!', '?' or ';'.
     #[inline(always)]
-    fn push(&mut self, t: &Token) {
-        let line_break = t.gap == Gap::Line
-            && self.prev.is_some_and(|p| {
-                // `matches!`, not the derived `==` (which compares the characters of any two
-                // punctuation kinds).
-                matches!(p, Kind::Num)
-                    || (t.class & class::CAP != 0 && !matches!(p, Kind::Word | Kind::Punct(',')))
-            });
-        if self.prev_end && t.gap != Gap::None || t.gap == Gap::Blank || line_break {
+    fn push(&mut self, t: &Token, prev: Prev, ends: bool) {
+        let new = if t.gap >= Gap::Line {
+            // A paragraph break, a line break after a sentence end or a number, or before a
+            // capitalised word that does not continue a phrase.
+            t.gap == Gap::Blank
+                || self.prev_end
+                || match self.prev {
+                    Prev::Num => true,
+                    Prev::Other => t.class & class::CAP != 0,
+                    Prev::None | Prev::Join => false,
+                }
+        } else {
+            self.prev_end && t.gap != Gap::None
+        };
+        if new {
             self.s += 1;
         }
         self.sent.push(self.s);
-        self.prev_end = matches!(t.kind, Kind::Punct('.' | '!' | '?' | ';'));
-        self.prev = Some(t.kind);
+        self.prev_end = ends;
+        self.prev = prev;
     }
 }
 

@@ -4,6 +4,163 @@ use super::*;
 use crate::count::{self, number};
 use crate::date;
 
+/// The tokeniser before the eighth round (tok10), kept as the reference of the tests: splits
+/// `src` into tokens and numbers their sentences (the rule of [`Tokens::new`]) in the same pass; `low` is `src` ASCII-lower-cased. `out` and `sent` are emptied and filled (their
+/// buffers reused).
+fn tokenize_reference(
+    src: &str,
+    low: &[u8],
+    mut out: Vec<Token>,
+    mut sent: Vec<u32>,
+) -> (Vec<Token>, Vec<u32>) {
+    let lex = &*LEXICON;
+    out.clear();
+    out.reserve(src.len() / 4 + 4);
+    sent.clear();
+    sent.reserve(src.len() / 4 + 4);
+    let mut split = SplitReference {
+        sent,
+        s: 0,
+        prev_end: false,
+        prev: None,
+    };
+    let bytes = src.as_bytes();
+    let mut i = 0usize;
+    let mut gap = Gap::None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if b == b'\n' {
+                gap = if gap >= Gap::Line {
+                    Gap::Blank
+                } else {
+                    Gap::Line
+                };
+                i += 1;
+                continue;
+            }
+            if b == b' ' || b == b'\t' || b == b'\r' || b == 0x0b || b == 0x0c {
+                gap = match gap {
+                    Gap::None if b == b' ' => Gap::Space,
+                    Gap::None | Gap::Space => Gap::Wide,
+                    g => g,
+                };
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let (kind, class) = if b.is_ascii_digit() {
+                i += 1;
+                while i < bytes.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+                (Kind::Num, 0)
+            } else if b.is_ascii_alphabetic() {
+                // ASCII letters without a call; the first other byte ends the word unless it
+                // starts a non-ASCII letter.
+                i = crate::ascii::letters_end(bytes, i + 1);
+                let mut ascii = true;
+                if i < bytes.len() && bytes[i] >= 0x80 {
+                    let e = word_end(src, i);
+                    ascii = e == i;
+                    i = e;
+                }
+                (
+                    Kind::Word,
+                    class_at(lex, low, start, i, b.is_ascii_uppercase(), ascii),
+                )
+            } else {
+                i += 1;
+                (Kind::Punct(b as char), 0)
+            };
+            let t = Token {
+                kind,
+                start,
+                end: i,
+                gap,
+                class,
+            };
+            split.push(&t);
+            out.push(t);
+            gap = Gap::None;
+            continue;
+        }
+        // Non-ASCII: decode one character.
+        let Some(ch) = src.get(i..).and_then(|s| s.chars().next()) else {
+            break;
+        };
+        let len = ch.len_utf8();
+        if ch.is_whitespace() {
+            let spacey = matches!(ch, '\u{a0}' | '\u{2009}' | '\u{202f}' | '\u{2007}');
+            gap = match gap {
+                Gap::None if spacey => Gap::Space,
+                Gap::None | Gap::Space => {
+                    if ch == '\u{2028}' || ch == '\u{2029}' || ch == '\u{85}' {
+                        Gap::Line
+                    } else {
+                        Gap::Wide
+                    }
+                }
+                g => g,
+            };
+            i += len;
+            continue;
+        }
+        let start = i;
+        let (kind, class) = if ch.is_alphabetic() {
+            i = word_end(src, i);
+            (
+                Kind::Word,
+                class_at(lex, low, start, i, ch.is_uppercase(), false),
+            )
+        } else {
+            i += len;
+            (Kind::Punct(ch), 0)
+        };
+        let t = Token {
+            kind,
+            start,
+            end: i,
+            gap,
+            class,
+        };
+        split.push(&t);
+        out.push(t);
+        gap = Gap::None;
+    }
+    (out, split.sent)
+}
+
+/// The sentence split of [`tokenize_reference`], one token at a time.
+struct SplitReference {
+    sent: Vec<u32>,
+    s: u32,
+    /// The previous token ends a sentence ('.', '!', '?' or ';').
+    prev_end: bool,
+    /// The previous token's kind.
+    prev: Option<Kind>,
+}
+
+impl SplitReference {
+    /// Numbers the sentence of the next token `t`.
+    #[inline(always)]
+    fn push(&mut self, t: &Token) {
+        let line_break = t.gap == Gap::Line
+            && self.prev.is_some_and(|p| {
+                // `matches!`, not the derived `==` (which compares the characters of any two
+                // punctuation kinds).
+                matches!(p, Kind::Num)
+                    || (t.class & class::CAP != 0 && !matches!(p, Kind::Word | Kind::Punct(',')))
+            });
+        if self.prev_end && t.gap != Gap::None || t.gap == Gap::Blank || line_break {
+            self.s += 1;
+        }
+        self.sent.push(self.s);
+        self.prev_end = matches!(t.kind, Kind::Punct('.' | '!' | '?' | ';'));
+        self.prev = Some(t.kind);
+    }
+}
+
 /// The tokeniser before the class table (kind, span and gap of each token), for comparison.
 fn reference_tokens(src: &str) -> Vec<(Kind, usize, usize, Gap)> {
     let mut out = Vec::new();
@@ -178,6 +335,16 @@ fn check(src: &str) {
     assert_eq!(tk.low, src.to_ascii_lowercase());
     assert_eq!(tk.sent, reference_sentences(src, &tk.toks), "{src:?}");
     classes_agree(src, &tk);
+    same_as_the_reference_tokeniser(src);
+}
+
+/// The tokens (kinds, spans, gaps, class bits) and sentence numbers of `src` are those of
+/// `tokenize_reference`, the loop the chunked word reading replaced.
+fn same_as_the_reference_tokeniser(src: &str) {
+    let tk = Tokens::new(src);
+    let (toks, sent) = tokenize_reference(src, tk.low.as_bytes(), Vec::new(), Vec::new());
+    assert_eq!(tk.toks, toks, "{src:?}");
+    assert_eq!(tk.sent, sent, "{src:?}");
 }
 
 /// Every word of every list, as written and capitalised.
@@ -310,7 +477,55 @@ fn words_longer_than_the_table_have_no_list_bits() {
     check(s);
 }
 
+/// Words of every length from 1 to 20 letters (across the two eight-byte chunks and past the
+/// table's 16), in any case, ending in "ly" or not, before every kind of byte that can end
+/// them (ASCII, a non-ASCII letter, non-ASCII punctuation, the end of the text), at every
+/// distance from the end of the text.
+#[test]
+fn tokens_equal_the_reference_tokeniser_on_words_of_every_length() {
+    let ends = [
+        "", " ", "  ", ".", ",", "\n", "\n\n", "é", "’", "\u{a0}", "7", "-x", " Ab", "ly",
+    ];
+    for len in 1..=20 {
+        for stem in [
+            "abcdefghijklmnopqrstuvwxyz",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+            "Monthly",
+        ] {
+            let mut w: String = stem.chars().cycle().take(len).collect();
+            for suffix in ["", "ly"] {
+                w.push_str(suffix);
+                for end in ends {
+                    for pre in ["", "x ", "12 ", "3. ", "\n"] {
+                        check(&format!("{pre}{w}{end}"));
+                        same_as_the_reference_tokeniser(&format!(
+                            "{pre}{w}{end} and then some more words here"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn tokens_equal_the_reference_tokeniser_on_the_seed_and_don_texts() {
+    for text in crate::test_util::seed_and_don_texts() {
+        same_as_the_reference_tokeniser(&text);
+    }
+    for text in crate::test_util::don_titles() {
+        same_as_the_reference_tokeniser(&text);
+    }
+}
+
 proptest! {
+    #[test]
+    fn tokens_equal_the_reference_tokeniser_on_random_text(
+        s in r"([A-Za-z]{1,20}|[0-9]{1,3}|[ ,.;:!?()\-]|  |\n|\n\n|\t|\u{a0}|é|ß|Ü|’|\u{2028}|\PC){0,40}"
+    ) {
+        check(&s);
+    }
+
     #[test]
     fn any_text_agrees_with_the_references(
         s in r"([A-Za-z]{1,12}|[0-9]{1,3}|[ ,.;:()\-]|\n|\n\n|\u{a0}|é|ß|Ü|\PC){0,40}"
