@@ -255,3 +255,62 @@ fn hand_written_selectors_match_css() {
     }
     assert!(found > 1000, "{found}");
 }
+
+/// The element walk of `get_elements_by_tag_name` (parent and sibling links) finds the same
+/// elements in the same order as upstream's recursion, from every root and up to its depth
+/// limit (500 levels below the root).
+#[test]
+fn elements_by_tag_match_upstream() {
+    let tags = ["*", "p", "div", "a", "li", "span", "html", "zz"];
+    let deep = |n: usize| {
+        format!(
+            "<html><body>{}<p>deep</p>{}<p>after</p></body></html>",
+            "<div><span>x</span>".repeat(n),
+            "</div>".repeat(n)
+        )
+    };
+    let pages = [
+        String::new(),
+        "<p>one".to_string(),
+        "<html><body><div><p>a<a href=x>l</a>b</p><ul><li>1<li>2</ul></div><p>c</p>\
+         <!-- note --><table><tr><td><a>t</a></td></tr></table><div></div></body></html>"
+            .to_string(),
+        "<html><head><title>T</title></head><body><template><p>in</p></template>\
+         <svg><a>s</a></svg><div><div><div><p>x</p></div></div><p>y</p></div><span>z</span></body></html>"
+            .to_string(),
+        deep(10),
+        deep(495),
+        deep(520),
+    ];
+    for (i, html) in pages.iter().enumerate() {
+        let (agree, found) = trafilatura::elements_by_tag_agree(html, &tags, 1);
+        assert!(agree, "page {i}");
+        // The walk finds elements (the empty page still has html, head and body).
+        assert!(found > 0, "page {i}");
+    }
+    // Past the depth limit the walk stops: fewer `p` from the document root than exist.
+    let (_, found_shallow) = trafilatura::elements_by_tag_agree(&deep(10), &["p"], 1_000_000);
+    let (_, found_deep) = trafilatura::elements_by_tag_agree(&deep(520), &["p"], 1_000_000);
+    assert_eq!(found_shallow, 2);
+    assert_eq!(found_deep, 1);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/trafilatura-eval/html");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    let mut names: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    names.sort();
+    for path in names.iter().step_by(25) {
+        let raw = std::fs::read(path).unwrap();
+        let mut html = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::MultiGzDecoder::new(raw.as_slice()),
+            &mut html,
+        )
+        .unwrap();
+        let html = String::from_utf8_lossy(&html);
+        let (agree, found) = trafilatura::elements_by_tag_agree(&html, &["*", "p", "a"], 97);
+        assert!(agree, "{}", path.display());
+        assert!(found > 0, "{}", path.display());
+    }
+}
