@@ -32,6 +32,20 @@ fn trim_matches_upstream_on_edge_cases() {
         "e\u{323}\u{302} \u{301}",
         "ascii only, with    runs of   spaces\n\n\tand tabs",
     ];
+    // The count without building the string answers on NFC text and declines where trim
+    // must normalise (decomposed, misordered marks, a composition exclusion, Hangul jamo).
+    let nfc_count = trafilatura::utils::trim_char_count_nfc;
+    assert_eq!(nfc_count("caf\u{E9} \u{2019}na\u{EF}ve\u{2019}\u{A0}x"), Some(14));
+    assert_eq!(nfc_count("\u{AD}\u{E9} \u{AD} b"), Some(3));
+    assert_eq!(nfc_count("cafe\u{301}"), None);
+    // U+0301 may compose (quick check Maybe), U+0316 may not; U+0345 then U+0316 is
+    // misordered (240 > 220).
+    assert_eq!(nfc_count("a\u{316}\u{301}"), None);
+    assert_eq!(nfc_count("\u{2019}a\u{316} \u{316}"), Some(5));
+    assert_eq!(nfc_count("a\u{345}\u{316}"), None);
+    assert_eq!(nfc_count("a\u{301}\u{316}"), None);
+    assert_eq!(nfc_count("\u{958}"), None);
+    assert_eq!(nfc_count("\u{1100}\u{1161}"), None);
     for s in cases {
         assert_eq!(trim(s), upstream_trim(s), "{s:?}");
         assert_eq!(
@@ -49,6 +63,18 @@ proptest! {
     ) {
         prop_assert_eq!(trim(&s), upstream_trim(&s));
         prop_assert_eq!(trim_char_count(&s), upstream_trim(&s).chars().count());
+    }
+
+    /// The count without building the string: where it answers it equals upstream's count.
+    #[test]
+    fn trim_char_count_nfc_matches_upstream(
+        s in "[a-z \t\u{AD}\u{A0}\u{85}\u{2000}\u{2019}\u{3000}\u{301}\u{316}\u{345}\u{958}\u{1161}\u{E9}\u{FC}.]{0,40}"
+    ) {
+        let upstream = upstream_trim(&s).chars().count();
+        prop_assert_eq!(trim_char_count(&s), upstream);
+        if let Some(n) = trafilatura::utils::trim_char_count_nfc(&s) {
+            prop_assert_eq!(n, upstream);
+        }
     }
 
     #[test]

@@ -74,10 +74,11 @@ pub(crate) fn is_ascii_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
 }
 
-/// `trim(s).chars().count()` without building the string when `s` is ASCII.
+/// `trim(s).chars().count()` without building the string when `s` is ASCII, or when the
+/// trimmed text passes the NFC quick check (epiwire: `trim_char_count_nfc`).
 pub fn trim_char_count(s: &str) -> usize {
     if !s.is_ascii() {
-        return trim(s).chars().count();
+        return trim_char_count_nfc(s).unwrap_or_else(|| trim(s).chars().count());
     }
     let mut n = 0usize;
     for word in s
@@ -91,6 +92,54 @@ pub fn trim_char_count(s: &str) -> usize {
         n += word.len();
     }
     n
+}
+
+/// epiwire: `trim(s).chars().count()` for any `s` without building the string, or `None`
+/// when `trim` would have to normalise (the NFC quick check of its text is not `Yes`).
+/// `trim`'s text before the NFC step is the words of `split_whitespace` without U+00AD,
+/// the empty ones dropped, joined by one space; its quick check is `Yes` exactly when every
+/// non-ASCII character has the NFC quick-check property `Yes` and no non-zero combining class
+/// follows a larger one since the last ASCII character. The space between two words is
+/// ASCII, so the combining class is reset at the start of every word; an ASCII word holds no
+/// U+00AD and counts its bytes.
+#[doc(hidden)]
+pub fn trim_char_count_nfc(s: &str) -> Option<usize> {
+    let mut n = 0usize;
+    for word in s.split_whitespace() {
+        let mut word_chars = 0usize;
+        if word.is_ascii() {
+            word_chars = word.len();
+        } else {
+            let mut last_cc = 0u8;
+            for c in word.chars() {
+                if c == '\u{AD}' {
+                    continue;
+                }
+                word_chars += 1;
+                if c.is_ascii() {
+                    last_cc = 0;
+                    continue;
+                }
+                let cc = unicode_normalization::char::canonical_combining_class(c);
+                if last_cc > cc && cc != 0 {
+                    return None;
+                }
+                if unicode_normalization::is_nfc_quick(std::iter::once(c))
+                    != unicode_normalization::IsNormalized::Yes
+                {
+                    return None;
+                }
+                last_cc = cc;
+            }
+        }
+        if word_chars > 0 {
+            if n > 0 {
+                n += 1;
+            }
+            n += word_chars;
+        }
+    }
+    Some(n)
 }
 
 /// Counts words (whitespace-delimited tokens) in a string.
