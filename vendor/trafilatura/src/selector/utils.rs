@@ -36,7 +36,7 @@ pub fn contains(s: &str, substr: &str) -> bool {
     // at a time; the same starts are tried in the same order.
     let starts = &hay[..=hay.len() - needle.len()];
     let mut from = 0;
-    while let Some(at) = starts.get(from..).and_then(|s| memchr::memchr(first, s)) {
+    while let Some(at) = starts.get(from..).and_then(|s| find_byte(first, s)) {
         let i = from + at;
         if hay.get(i + 1..i + needle.len()) == Some(rest) {
             return true;
@@ -44,6 +44,27 @@ pub fn contains(s: &str, substr: &str) -> bool {
         from = i + 1;
     }
     false
+}
+
+/// epiwire: the first position of `b` in `s`: a plain loop below 32 bytes (most attribute
+/// values), where memchr's dispatch costs more than the search, else memchr.
+#[inline]
+fn find_byte(b: u8, s: &[u8]) -> Option<usize> {
+    if s.len() < 32 {
+        s.iter().position(|&x| x == b)
+    } else {
+        memchr::memchr(b, s)
+    }
+}
+
+/// epiwire: the first position of `b1` or `b2` in `s`, as `find_byte`.
+#[inline]
+fn find_byte2(b1: u8, b2: u8, s: &[u8]) -> Option<usize> {
+    if s.len() < 32 {
+        s.iter().position(|&x| x == b1 || x == b2)
+    } else {
+        memchr::memchr2(b1, b2, s)
+    }
 }
 
 /// epiwire: `contains(&lower(s), lower_substr)` without lower-casing `s` into a new string when
@@ -67,7 +88,7 @@ pub fn contains_lower(s: &str, lower_substr: &str) -> bool {
     let starts = &hay[..=hay.len() - needle.len()];
     let (lo, up) = (first, first.to_ascii_uppercase());
     let mut from = 0;
-    while let Some(at) = starts.get(from..).and_then(|s| memchr::memchr2(lo, up, s)) {
+    while let Some(at) = starts.get(from..).and_then(|s| find_byte2(lo, up, s)) {
         let i = from + at;
         if hay
             .get(i..i + needle.len())
