@@ -282,9 +282,9 @@ fn hand_written_selectors_match_css() {
     assert!(found > 1000, "{found}");
 }
 
-/// The element walk of `get_elements_by_tag_name` (parent and sibling links) finds the same
-/// elements in the same order as upstream's recursion, from every root and up to its depth
-/// limit (500 levels below the root).
+/// The element walk by parent and sibling links (`get_elements_by_tag_name`, `iter`,
+/// `iter_descendants`, `elements_where`) finds the same elements in the same order as the
+/// walks it replaced, from every root and up to the depth limit (500 levels below the root).
 #[test]
 fn elements_by_tag_match_upstream() {
     let tags = ["*", "p", "div", "a", "li", "span", "html", "zz"];
