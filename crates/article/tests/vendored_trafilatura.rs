@@ -35,7 +35,10 @@ fn trim_matches_upstream_on_edge_cases() {
     // The count without building the string answers on NFC text and declines where trim
     // must normalise (decomposed, misordered marks, a composition exclusion, Hangul jamo).
     let nfc_count = trafilatura::utils::trim_char_count_nfc;
-    assert_eq!(nfc_count("caf\u{E9} \u{2019}na\u{EF}ve\u{2019}\u{A0}x"), Some(14));
+    assert_eq!(
+        nfc_count("caf\u{E9} \u{2019}na\u{EF}ve\u{2019}\u{A0}x"),
+        Some(14)
+    );
     assert_eq!(nfc_count("\u{AD}\u{E9} \u{AD} b"), Some(3));
     assert_eq!(nfc_count("cafe\u{301}"), None);
     // U+0301 may compose (quick check Maybe), U+0316 may not; U+0345 then U+0316 is
