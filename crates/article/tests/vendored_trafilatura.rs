@@ -32,6 +32,23 @@ fn trim_matches_upstream_on_edge_cases() {
         "e\u{323}\u{302} \u{301}",
         "ascii only, with    runs of   spaces\n\n\tand tabs",
     ];
+    // The count without building the string answers on NFC text and declines where trim
+    // must normalise (decomposed, misordered marks, a composition exclusion, Hangul jamo).
+    let nfc_count = trafilatura::utils::trim_char_count_nfc;
+    assert_eq!(
+        nfc_count("caf\u{E9} \u{2019}na\u{EF}ve\u{2019}\u{A0}x"),
+        Some(14)
+    );
+    assert_eq!(nfc_count("\u{AD}\u{E9} \u{AD} b"), Some(3));
+    assert_eq!(nfc_count("cafe\u{301}"), None);
+    // U+0301 may compose (quick check Maybe), U+0316 may not; U+0345 then U+0316 is
+    // misordered (240 > 220).
+    assert_eq!(nfc_count("a\u{316}\u{301}"), None);
+    assert_eq!(nfc_count("\u{2019}a\u{316} \u{316}"), Some(5));
+    assert_eq!(nfc_count("a\u{345}\u{316}"), None);
+    assert_eq!(nfc_count("a\u{301}\u{316}"), None);
+    assert_eq!(nfc_count("\u{958}"), None);
+    assert_eq!(nfc_count("\u{1100}\u{1161}"), None);
     for s in cases {
         assert_eq!(trim(s), upstream_trim(s), "{s:?}");
         assert_eq!(
@@ -49,6 +66,18 @@ proptest! {
     ) {
         prop_assert_eq!(trim(&s), upstream_trim(&s));
         prop_assert_eq!(trim_char_count(&s), upstream_trim(&s).chars().count());
+    }
+
+    /// The count without building the string: where it answers it equals upstream's count.
+    #[test]
+    fn trim_char_count_nfc_matches_upstream(
+        s in "[a-z \t\u{AD}\u{A0}\u{85}\u{2000}\u{2019}\u{3000}\u{301}\u{316}\u{345}\u{958}\u{1161}\u{E9}\u{FC}.]{0,40}"
+    ) {
+        let upstream = upstream_trim(&s).chars().count();
+        prop_assert_eq!(trim_char_count(&s), upstream);
+        if let Some(n) = trafilatura::utils::trim_char_count_nfc(&s) {
+            prop_assert_eq!(n, upstream);
+        }
     }
 
     #[test]
@@ -254,4 +283,63 @@ fn hand_written_selectors_match_css() {
         found += n;
     }
     assert!(found > 1000, "{found}");
+}
+
+/// The element walk by parent and sibling links (`get_elements_by_tag_name`, `iter`,
+/// `iter_descendants`, `elements_where`) finds the same elements in the same order as the
+/// walks it replaced, from every root and up to the depth limit (500 levels below the root).
+#[test]
+fn elements_by_tag_match_upstream() {
+    let tags = ["*", "p", "div", "a", "li", "span", "html", "zz"];
+    let deep = |n: usize| {
+        format!(
+            "<html><body>{}<p>deep</p>{}<p>after</p></body></html>",
+            "<div><span>x</span>".repeat(n),
+            "</div>".repeat(n)
+        )
+    };
+    let pages = [
+        String::new(),
+        "<p>one".to_string(),
+        "<html><body><div><p>a<a href=x>l</a>b</p><ul><li>1<li>2</ul></div><p>c</p>\
+         <!-- note --><table><tr><td><a>t</a></td></tr></table><div></div></body></html>"
+            .to_string(),
+        "<html><head><title>T</title></head><body><template><p>in</p></template>\
+         <svg><a>s</a></svg><div><div><div><p>x</p></div></div><p>y</p></div><span>z</span></body></html>"
+            .to_string(),
+        deep(10),
+        deep(495),
+        deep(520),
+    ];
+    for (i, html) in pages.iter().enumerate() {
+        let (agree, found) = trafilatura::elements_by_tag_agree(html, &tags, 1);
+        assert!(agree, "page {i}");
+        // The walk finds elements (the empty page still has html, head and body).
+        assert!(found > 0, "page {i}");
+    }
+    // Past the depth limit the walk stops: fewer `p` from the document root than exist.
+    let (_, found_shallow) = trafilatura::elements_by_tag_agree(&deep(10), &["p"], 1_000_000);
+    let (_, found_deep) = trafilatura::elements_by_tag_agree(&deep(520), &["p"], 1_000_000);
+    assert_eq!(found_shallow, 2);
+    assert_eq!(found_deep, 1);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/trafilatura-eval/html");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    let mut names: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    names.sort();
+    for path in names.iter().step_by(25) {
+        let raw = std::fs::read(path).unwrap();
+        let mut html = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::MultiGzDecoder::new(raw.as_slice()),
+            &mut html,
+        )
+        .unwrap();
+        let html = String::from_utf8_lossy(&html);
+        let (agree, found) = trafilatura::elements_by_tag_agree(&html, &["*", "p", "a"], 97);
+        assert!(agree, "{}", path.display());
+        assert!(found > 0, "{}", path.display());
+    }
 }

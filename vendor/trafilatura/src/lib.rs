@@ -95,6 +95,11 @@ pub use metadata::dom_author_pair;
 pub fn selector_replacements_agree(html: &str) -> (bool, usize) {
     dom::Document::selector_replacements_agree(html)
 }
+/// epiwire: for tests of the element walk `get_elements_by_tag_name` against upstream's recursion.
+#[doc(hidden)]
+pub fn elements_by_tag_agree(html: &str, tags: &[&str], root_step: usize) -> (bool, usize) {
+    dom::Document::elements_by_tag_agree(html, tags, root_step)
+}
 /// epiwire: the selector rules' substring tests, for tests comparing them with `str::contains`.
 #[doc(hidden)]
 pub use selector::utils::{contains as selector_contains, contains_lower as selector_contains_lower};

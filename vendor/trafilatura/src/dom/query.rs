@@ -79,6 +79,22 @@ impl Document {
         root: NodeId,
         pred: &dyn Fn(&Document, NodeId) -> bool,
     ) -> Vec<NodeId> {
+        // epiwire: the walk by links (`walk_subtree`), root included, as the stack below.
+        let mut out = Vec::new();
+        self.walk_subtree(root, true, MAX_TREE_DEPTH, |node| {
+            if matches!(node.value(), Node::Element(_)) && pred(self, node.id()) {
+                out.push(node.id());
+            }
+        });
+        out
+    }
+
+    /// The explicit-stack walk `elements_where` used before `walk_subtree`, its reference.
+    fn elements_where_stack(
+        &self,
+        root: NodeId,
+        pred: &dyn Fn(&Document, NodeId) -> bool,
+    ) -> Vec<NodeId> {
         let mut out = Vec::new();
         let mut stack = vec![(root, 0usize)];
         while let Some((id, depth)) = stack.pop() {
@@ -226,11 +242,81 @@ impl Document {
     /// Port of `dom.GetElementsByTagName`.
     pub fn get_elements_by_tag_name(&self, root: NodeId, tag: &str) -> Vec<NodeId> {
         let mut result = Vec::new();
-        self.collect_by_tag(root, tag, false, &mut result, 0);
+        self.collect_by_tag(root, tag, &mut result);
         result
     }
 
-    fn collect_by_tag(
+    /// epiwire: the elements named `tag` (any for `"*"`) below `root` up to `MAX_TREE_DEPTH`,
+    /// by `walk_subtree` instead of one recursive call and one id lookup per node; the same
+    /// nodes in the same order as upstream's recursion (`collect_by_tag_recursive`, compared
+    /// by `elements_by_tag_agree`).
+    fn collect_by_tag(&self, root: NodeId, tag: &str, out: &mut Vec<NodeId>) {
+        let any = tag == "*";
+        self.walk_subtree(root, false, MAX_TREE_DEPTH, |node| {
+            if let Node::Element(e) = node.value() {
+                if any || e.name.local.as_ref() == tag {
+                    out.push(node.id());
+                }
+            }
+        });
+    }
+
+    /// epiwire: calls `f` on `root` (when `include_root`) and on its descendants in document
+    /// order down to `limit` levels (the root at depth 0; a node at depth `d` is visited when
+    /// `d < limit`, as the recursive walks that return at `depth >= limit`), walking the
+    /// tree's first-child, next-sibling and parent links.
+    #[inline]
+    pub(crate) fn walk_subtree<'a>(
+        &'a self,
+        root: NodeId,
+        include_root: bool,
+        limit: usize,
+        mut f: impl FnMut(ego_tree::NodeRef<'a, Node>),
+    ) {
+        let Some(root_ref) = self.tree.get(root) else {
+            return;
+        };
+        if limit == 0 {
+            return;
+        }
+        if include_root {
+            f(root_ref);
+        }
+        let mut depth = 1usize;
+        let mut next = if depth < limit {
+            root_ref.first_child()
+        } else {
+            None
+        };
+        while let Some(node) = next {
+            f(node);
+            if depth + 1 < limit {
+                if let Some(child) = node.first_child() {
+                    next = Some(child);
+                    depth += 1;
+                    continue;
+                }
+            }
+            // No child to descend into: the next sibling of the node or of its nearest
+            // ancestor below the root that has one.
+            let mut at = node;
+            next = loop {
+                if let Some(sibling) = at.next_sibling() {
+                    break Some(sibling);
+                }
+                match at.parent() {
+                    Some(parent) if parent.id() != root => {
+                        at = parent;
+                        depth -= 1;
+                    }
+                    _ => break None,
+                }
+            };
+        }
+    }
+
+    /// Upstream's recursive walk, the reference for `collect_by_tag`.
+    fn collect_by_tag_recursive(
         &self,
         id: NodeId,
         tag: &str,
@@ -253,8 +339,47 @@ impl Document {
         }
 
         for child in node.children() {
-            self.collect_by_tag(child.id(), tag, true, out, depth + 1);
+            self.collect_by_tag_recursive(child.id(), tag, true, out, depth + 1);
         }
+    }
+
+    /// epiwire: for the test of `walk_subtree`: parses `html` and, for every `root_step`-th
+    /// node of the tree (from the first) as the root and each of `tags`, compares
+    /// `get_elements_by_tag_name`, `iter`, `iter_descendants` and `elements_where` with the
+    /// walks they replaced. Returns whether all agree and the number of elements found.
+    pub(crate) fn elements_by_tag_agree(html: &str, tags: &[&str], root_step: usize) -> (bool, usize) {
+        let doc = Document::parse(html);
+        let mut found = 0;
+        for root in doc.tree.nodes().map(|n| n.id()).step_by(root_step.max(1)) {
+            for tag in tags {
+                let ours = doc.get_elements_by_tag_name(root, tag);
+                let mut upstream = Vec::new();
+                doc.collect_by_tag_recursive(root, tag, false, &mut upstream, 0);
+                if ours != upstream {
+                    return (false, found);
+                }
+                found += ours.len();
+                // `iter` / `iter_descendants` (a tag list, empty for all) and `elements_where`.
+                let list: &[&str] = if *tag == "*" { &[] } else { std::slice::from_ref(tag) };
+                for include_self in [true, false] {
+                    let ours = if include_self {
+                        doc.iter(root, list)
+                    } else {
+                        doc.iter_descendants(root, list)
+                    };
+                    let mut upstream = Vec::new();
+                    doc.collect_iter_recursive(root, list, include_self, &mut upstream, 0);
+                    if ours != upstream {
+                        return (false, found);
+                    }
+                }
+                let pred = |d: &Document, id: NodeId| *tag == "*" || d.tag_name(id) == *tag;
+                if doc.elements_where(root, &pred) != doc.elements_where_stack(root, &pred) {
+                    return (false, found);
+                }
+            }
+        }
+        (true, found)
     }
 
     /// Replaces the inner content of an element by parsing `html` as a fragment

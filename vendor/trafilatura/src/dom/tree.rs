@@ -839,7 +839,7 @@ impl Document {
     /// Port of `etree.Iter`.
     pub fn iter(&self, id: NodeId, tags: &[&str]) -> Vec<NodeId> {
         let mut result = Vec::new();
-        self.collect_iter(id, tags, true, &mut result, 0);
+        self.collect_iter(id, tags, true, &mut result);
         result
     }
 
@@ -848,11 +848,23 @@ impl Document {
     /// Port of `etree.IterDescendants`.
     pub fn iter_descendants(&self, id: NodeId, tags: &[&str]) -> Vec<NodeId> {
         let mut result = Vec::new();
-        self.collect_iter(id, tags, false, &mut result, 0);
+        self.collect_iter(id, tags, false, &mut result);
         result
     }
 
-    fn collect_iter(
+    /// epiwire: `collect_iter_recursive` by `walk_subtree` (same nodes, same order).
+    fn collect_iter(&self, id: NodeId, tags: &[&str], include_self: bool, out: &mut Vec<NodeId>) {
+        self.walk_subtree(id, include_self, MAX_TREE_DEPTH, |node| {
+            if let Node::Element(e) = node.value() {
+                if tags.is_empty() || tags.contains(&e.name.local.as_ref()) {
+                    out.push(node.id());
+                }
+            }
+        });
+    }
+
+    /// Upstream's recursive walk, the reference for `collect_iter`.
+    pub(crate) fn collect_iter_recursive(
         &self,
         id: NodeId,
         tags: &[&str],
@@ -876,7 +888,7 @@ impl Document {
         }
 
         for child in node.children() {
-            self.collect_iter(child.id(), tags, true, out, depth + 1);
+            self.collect_iter_recursive(child.id(), tags, true, out, depth + 1);
         }
     }
 

@@ -235,8 +235,8 @@ pub(crate) fn link_density_test(
         return (Vec::new(), false);
     }
 
-    let text = trim(&doc.text_content(element));
-    let text_length = text.chars().count();
+    // epiwire: only the length of the trimmed text is used.
+    let text_length = crate::utils::trim_char_count(&doc.text_content(element));
 
     // Shortcut for single-link elements.
     if n_links == 1 {
@@ -245,8 +245,7 @@ pub(crate) fn link_density_test(
         } else {
             100
         };
-        let link_text = trim(&doc.text_content(links[0]));
-        let link_text_length = link_text.chars().count();
+        let link_text_length = crate::utils::trim_char_count(&doc.text_content(links[0]));
         if link_text_length > threshold && link_text_length as f64 > text_length as f64 * 0.9 {
             return (Vec::new(), true);
         }
@@ -294,8 +293,7 @@ pub(crate) fn link_density_test_tables(doc: &Document, table: NodeId, _opts: &Op
         return false;
     }
 
-    let text = trim(&doc.text_content(table));
-    let text_length = text.chars().count();
+    let text_length = crate::utils::trim_char_count(&doc.text_content(table));
     if text_length < 200 {
         return false;
     }
@@ -325,8 +323,7 @@ pub(crate) fn collect_link_info(doc: &Document, links: &[NodeId]) -> (usize, usi
     let mut non_empty_links = Vec::new();
 
     for &link in links {
-        let text = trim(&doc.text_content(link));
-        let text_length = text.chars().count();
+        let text_length = crate::utils::trim_char_count(&doc.text_content(link));
         if text_length == 0 {
             continue;
         }

@@ -74,10 +74,11 @@ pub(crate) fn is_ascii_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
 }
 
-/// `trim(s).chars().count()` without building the string when `s` is ASCII.
+/// `trim(s).chars().count()` without building the string when `s` is ASCII, or when the
+/// trimmed text passes the NFC quick check (epiwire: `trim_char_count_nfc`).
 pub fn trim_char_count(s: &str) -> usize {
     if !s.is_ascii() {
-        return trim(s).chars().count();
+        return trim_char_count_nfc(s).unwrap_or_else(|| trim(s).chars().count());
     }
     let mut n = 0usize;
     for word in s
@@ -91,6 +92,75 @@ pub fn trim_char_count(s: &str) -> usize {
         n += word.len();
     }
     n
+}
+
+/// epiwire: `trim(s).chars().count()` for any `s` without building the string, or `None`
+/// when `trim` would have to normalise (the NFC quick check of its text is not `Yes`).
+/// `trim`'s text before the NFC step is the words of `split_whitespace` without U+00AD,
+/// the empty ones dropped, joined by one space; its quick check is `Yes` exactly when every
+/// non-ASCII character has the NFC quick-check property `Yes` and no non-zero combining class
+/// follows a larger one since the last ASCII character. The space between two words is
+/// ASCII, so the combining class is reset at the start of every word.
+#[doc(hidden)]
+pub fn trim_char_count_nfc(s: &str) -> Option<usize> {
+    // One pass over the bytes: ASCII bytes directly, other characters decoded. `n` counts
+    // the finished words and the spaces between them, `word` the characters of the current
+    // word (soft hyphens left out).
+    let bytes = s.as_bytes();
+    let (mut n, mut word, mut last_cc) = (0usize, 0usize, 0u8);
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let c = if b.is_ascii() {
+            i += 1;
+            if is_ascii_space(b) {
+                finish_word(&mut n, &mut word, &mut last_cc);
+            } else {
+                word += 1;
+                last_cc = 0;
+            }
+            continue;
+        } else {
+            match s.get(i..).and_then(|t| t.chars().next()) {
+                Some(c) => c,
+                None => return None,
+            }
+        };
+        i += c.len_utf8();
+        if c.is_whitespace() {
+            finish_word(&mut n, &mut word, &mut last_cc);
+            continue;
+        }
+        if c == '\u{AD}' {
+            continue;
+        }
+        word += 1;
+        let cc = unicode_normalization::char::canonical_combining_class(c);
+        if last_cc > cc && cc != 0 {
+            return None;
+        }
+        if unicode_normalization::is_nfc_quick(std::iter::once(c))
+            != unicode_normalization::IsNormalized::Yes
+        {
+            return None;
+        }
+        last_cc = cc;
+    }
+    finish_word(&mut n, &mut word, &mut last_cc);
+    Some(n)
+}
+
+/// Ends a word of `trim_char_count_nfc` at whitespace: a non-empty word counts, after a
+/// joining space when one came before; the next word starts after that (ASCII) space.
+#[inline]
+fn finish_word(n: &mut usize, word: &mut usize, last_cc: &mut u8) {
+    if *word > 0 {
+        if *n > 0 {
+            *n += 1;
+        }
+        *n += *word;
+        *word = 0;
+    }
+    *last_cc = 0;
 }
 
 /// Counts words (whitespace-delimited tokens) in a string.
