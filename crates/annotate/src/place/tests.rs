@@ -400,6 +400,24 @@ fn person_names_are_skipped() {
 }
 
 #[test]
+fn a_small_county_written_with_county_needs_no_cue() {
+    // No locative word before the name and a population under the size that counts as
+    // evidence: the word "County" itself says it is a division.
+    let f = found("Two Kinney County horses tested positive for anthrax.");
+    assert!(
+        f.iter()
+            .any(|(_, kind, ms)| kind == "admin2" && ms == &["Kinney County"]),
+        "{f:?}"
+    );
+    // Without the word, the small place still needs its cue.
+    let f = found("Two Kinney horses tested positive for anthrax.");
+    assert!(f.iter().all(|(_, _, ms)| ms != &["Kinney"]), "{f:?}");
+    assert!(!super::designated("County"));
+    assert!(!super::designated("Kinney Counties"));
+    assert!(super::designated("Kinney county"));
+}
+
+#[test]
 fn demonyms_resolve_to_countries() {
     let f = found("Nigerian authorities and the Russian embassy responded.");
     let got: Vec<u64> = f.iter().map(|x| x.0).collect();
