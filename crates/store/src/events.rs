@@ -308,6 +308,23 @@ impl EventBackend for SqliteStore {
         Ok(rows)
     }
 
+    fn begin_reads(&self) -> Result<()> {
+        // Inside a transaction of the caller's, the reads are in its snapshot already.
+        if !self.reads.get() && self.conn.is_autocommit() {
+            self.conn.prepare_cached("BEGIN DEFERRED")?.execute([])?;
+            self.reads.set(true);
+        }
+        Ok(())
+    }
+
+    fn end_reads(&self) -> Result<()> {
+        if self.reads.replace(false) && !self.conn.is_autocommit() {
+            // Nothing was written: the commit only drops the snapshot and its lock.
+            self.conn.prepare_cached("COMMIT")?.execute([])?;
+        }
+        Ok(())
+    }
+
     fn apply(&mut self, changes: &Changes) -> Result<()> {
         let tx = self
             .conn

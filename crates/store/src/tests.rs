@@ -1331,6 +1331,44 @@ proptest::proptest! {
     }
 }
 
+/// A read snapshot (`begin_reads` .. `end_reads`) is one: a document another connection
+/// commits in between is not seen until it ends; it ends in autocommit, ready for `apply`;
+/// inside a caller's transaction it neither begins nor ends anything; consolidation leaves no
+/// snapshot open.
+#[test]
+fn a_read_snapshot_is_one_and_ends_in_autocommit() {
+    use epiwire_consolidate::{Consolidator, EventBackend};
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SqliteStore::open(dir.path()).unwrap();
+    let mut writer = SqliteStore::open(dir.path()).unwrap();
+    store.put_batch(&[new_doc(1)]).unwrap();
+    store.begin_reads().unwrap();
+    assert!(!store.conn.is_autocommit());
+    assert_eq!(store.pending(0, 10).unwrap().len(), 1);
+    writer.put_batch(&[new_doc(2)]).unwrap();
+    assert_eq!(store.pending(0, 10).unwrap().len(), 1, "the snapshot moved");
+    store.end_reads().unwrap();
+    assert!(store.conn.is_autocommit());
+    assert_eq!(store.pending(0, 10).unwrap().len(), 2);
+    // Ending without a snapshot does nothing.
+    store.end_reads().unwrap();
+    // Inside the caller's transaction: its write is neither committed nor lost by the pair.
+    store.conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    store
+        .conn
+        .execute("UPDATE totals SET documents = documents + 100", [])
+        .unwrap();
+    store.begin_reads().unwrap();
+    store.end_reads().unwrap();
+    assert!(!store.conn.is_autocommit());
+    store.conn.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(store.stats().unwrap().documents, 2);
+    let done = Consolidator::default().run(&mut store, |_| {}).unwrap();
+    assert_eq!(done.documents, 2);
+    assert!(store.conn.is_autocommit());
+    assert!(!store.reads.get());
+}
+
 /// Regression: a batch that judged a day again only inserted or replaced its signals, so an
 /// alarm raised on a partial day stayed when the full count no longer raised it. The days of
 /// `rejudged` lose what they had; a refreshed list record replaces the stored one with its
