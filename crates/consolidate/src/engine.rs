@@ -564,8 +564,9 @@ impl Consolidator {
             }
             id
         };
-        // Keys whose document frequency the batch changes.
-        let mut df_keys: HashSet<String> = HashSet::new();
+        // Keys whose document frequency the batch changes (hashed with FxHash: every key of
+        // every document is looked up, and SipHash was most of it; they are sorted before use).
+        let mut df_keys: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
         // For re-examinations ([`crate::resplit`]): the batch's documents, the features
         // computed for them (kept only when re-examinations are on), the stored members a
         // split wrote again under another event.
