@@ -316,6 +316,23 @@ pub trait EventBackend {
         Ok(out)
     }
 
+    /// Starts one read snapshot that the reads up to [`EventBackend::end_reads`] share.
+    /// Consolidation reads a batch (its documents, then the events, series, volumes and signals
+    /// it meets, dozens of queries a document) between the two, and writes nothing there; a
+    /// store whose every query otherwise takes and drops a read lock of its own (SQLite's WAL:
+    /// two `fcntl` calls a query) takes it once a batch. Only this consolidator writes the
+    /// event tables, so a snapshot reads of them what the queries would read one by one. The
+    /// default does nothing.
+    fn begin_reads(&self) -> Result<(), Self::Error> {
+        Ok(())
+    }
+
+    /// Ends the snapshot of [`EventBackend::begin_reads`] (nothing when none is open). Called
+    /// before [`EventBackend::apply`], whatever the reads returned.
+    fn end_reads(&self) -> Result<(), Self::Error> {
+        Ok(())
+    }
+
     /// Applies one batch atomically.
     fn apply(&mut self, changes: &Changes) -> Result<(), Self::Error>;
 }

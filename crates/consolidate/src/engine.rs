@@ -332,10 +332,18 @@ impl Consolidator {
             ..Progress::default()
         };
         loop {
-            let docs = store
-                .pending(watermark, self.batch.max(1))
-                .map_err(backend)?;
-            let Some(&(last, _)) = docs.last() else { break };
+            // The batch's reads share one snapshot, ended before its write.
+            store.begin_reads().map_err(backend)?;
+            let docs = store.pending(watermark, self.batch.max(1)).map_err(backend);
+            let docs = match docs {
+                Ok(docs) if !docs.is_empty() => docs,
+                other => {
+                    store.end_reads().map_err(backend)?;
+                    other?;
+                    break;
+                }
+            };
+            let last = docs.last().map_or(watermark, |d| d.0);
             session.take_inbox();
             let started = std::time::Instant::now();
             let cpu_started = thread_cpu_ms();
@@ -344,8 +352,11 @@ impl Consolidator {
             let computed_before = done.computed;
             let splits_before = done.splits;
             let mut time = Timings::default();
-            let mut changes =
-                self.batch_changes(store, &mut clusterer, session, &docs, &mut done, &mut time)?;
+            let changes =
+                self.batch_changes(store, &mut clusterer, session, &docs, &mut done, &mut time);
+            let ended = store.end_reads().map_err(backend);
+            let mut changes = changes?;
+            ended?;
             let write = std::time::Instant::now();
             store.apply(&changes).map_err(backend)?;
             // The table went into the changes without a copy; the clusterer takes it back.
@@ -553,8 +564,9 @@ impl Consolidator {
             }
             id
         };
-        // Keys whose document frequency the batch changes.
-        let mut df_keys: HashSet<String> = HashSet::new();
+        // Keys whose document frequency the batch changes (hashed with FxHash: every key of
+        // every document is looked up, and SipHash was most of it; they are sorted before use).
+        let mut df_keys: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
         // For re-examinations ([`crate::resplit`]): the batch's documents, the features
         // computed for them (kept only when re-examinations are on), the stored members a
         // split wrote again under another event.

@@ -233,9 +233,16 @@ fn window_signals<B: EventBackend>(
         }
     }
     found.sort_by(|a, b| (&a.date, &a.kind).cmp(&(&b.date, &b.kind)));
-    // What the judged days had, to tell the days whose signals changed.
+    // What the judged days had, to tell the days whose signals changed: read from the first
+    // judged day to the last (not the whole window read for the counts, whose signals before
+    // the first added day were decoded for nothing).
+    let judged_days = groups.values().flatten().map(|&i| days[i].0.as_str());
+    let (Some(first_judged), Some(last_judged)) = (judged_days.clone().min(), judged_days.max())
+    else {
+        return Ok(());
+    };
     let stored = store
-        .volume_signals(disease, country, &from, &to)
+        .volume_signals(disease, country, first_judged, last_judged)
         .map_err(backend)?;
     for judged in groups.values() {
         for &i in judged {

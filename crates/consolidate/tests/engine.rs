@@ -34,6 +34,12 @@ struct Mem {
     verify: bool,
     /// Events checked that way.
     verified: usize,
+    /// Whether a read snapshot ([`EventBackend::begin_reads`]) is open.
+    reads_open: std::cell::Cell<bool>,
+    /// Snapshots opened.
+    snapshots: std::cell::Cell<usize>,
+    /// Make `volume` fail (a read failing in the middle of a batch).
+    fail_volume: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -91,6 +97,9 @@ impl EventBackend for Mem {
             .collect())
     }
     fn volume(&self, d: &str, c: &str, from: &str, to: &str) -> Result<Vec<(String, u32)>, Killed> {
+        if self.fail_volume {
+            return Err(Killed);
+        }
         Ok(self
             .volume
             .iter()
@@ -161,7 +170,21 @@ impl EventBackend for Mem {
                 && s.first_seen.as_deref().is_some_and(|f| f < to)
         }))
     }
+    fn begin_reads(&self) -> Result<(), Killed> {
+        assert!(!self.reads_open.get(), "a snapshot opened inside another");
+        self.reads_open.set(true);
+        self.snapshots.set(self.snapshots.get() + 1);
+        Ok(())
+    }
+    fn end_reads(&self) -> Result<(), Killed> {
+        self.reads_open.set(false);
+        Ok(())
+    }
     fn apply(&mut self, ch: &Changes) -> Result<(), Killed> {
+        assert!(
+            !self.reads_open.get(),
+            "a batch written inside its read snapshot"
+        );
         if self.fail_after.is_some_and(|n| self.applied >= n) {
             return Err(Killed);
         }
@@ -473,6 +496,33 @@ fn a_killed_run_resumes_without_loss_or_repeats() {
     assert_eq!(groups(&m), groups(&whole));
     // Nothing pending: a further run does nothing.
     assert_eq!(batch1.run(&mut m, |_| {}).unwrap().documents, 0);
+}
+
+/// A batch's reads share one snapshot of the backend, closed before the batch is written, and
+/// closed too when a read fails in the middle of the batch.
+#[test]
+fn a_batch_reads_in_one_snapshot_closed_before_its_write() {
+    let batch1 = Consolidator {
+        batch: 1,
+        ..Consolidator::default()
+    };
+    let mut m = Mem {
+        docs: corpus(),
+        ..Mem::default()
+    };
+    batch1.run(&mut m, |_| {}).unwrap();
+    assert_eq!(m.applied, 4);
+    // One a batch, and the one that found nothing pending.
+    assert_eq!(m.snapshots.get(), 5);
+    assert!(!m.reads_open.get());
+    let mut failing = Mem {
+        docs: corpus(),
+        fail_volume: true,
+        ..Mem::default()
+    };
+    assert!(batch1.run(&mut failing, |_| {}).is_err());
+    assert_eq!((failing.applied, failing.snapshots.get()), (0, 1));
+    assert!(!failing.reads_open.get());
 }
 
 /// The first WHO Disease Outbreak News reports (1996–1997: cholera, Ebola, meningitis, yellow

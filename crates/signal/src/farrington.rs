@@ -157,10 +157,12 @@ pub(crate) fn farrington_days_on<D: AsDate>(
             continue;
         }
         let window = &y[start..end];
-        // Days relative to the assessed day (t is at 0, the baseline at negative days).
-        let x: Vec<f64> = (start..end).map(|i| i as f64 - t as f64).collect();
-        let (expected, dispersion, trend) = predict(window, &x, p);
-        let threshold = nb_quantile(expected, dispersion, 1.0 - p.alpha, z);
+        let Judgement {
+            expected,
+            dispersion,
+            trend,
+            threshold,
+        } = judge(window, p, z);
         let recent: f64 = y[t.saturating_sub(p.recent_days - 1)..=t].iter().sum();
         let observed = y[t];
         out.push(FarringtonDay {
@@ -226,6 +228,89 @@ pub(crate) fn farrington_on<D: AsDate>(
             subject.signal("farrington", d.date, d.observed, d.threshold, score, reason)
         })
         .collect())
+}
+
+/// What the baseline of a day gives: the prediction and the threshold the day's count is held
+/// against (a function of the baseline counts and the parameters alone).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Judgement {
+    expected: f64,
+    dispersion: f64,
+    trend: bool,
+    threshold: f64,
+}
+
+/// Judgements of baselines already fitted on this thread, by the parameters and the baseline
+/// counts (their bits). Consolidation judges the days after every day a batch adds documents
+/// to, again at every batch, and news counts per disease × country are sparse: three baselines
+/// in four are one already fitted (the same counts in another series, or the same days of the
+/// series judged again after a day whose own count changed). The fits are most of the volume
+/// signals' cost, and a judgement found here is the one [`predict`] would give again, bit for
+/// bit (the same function of the same inputs).
+struct Judged {
+    by_baseline: std::collections::HashMap<(ParamsKey, Vec<u64>), Judgement>,
+}
+
+/// [`FarringtonParams`] as a hashable key (floats by their bits).
+type ParamsKey = [u64; 9];
+
+/// Most baselines [`Judged`] keeps; past it the table starts over (a judgement costs a fit,
+/// about 10⁵ instructions; an entry about 300 bytes).
+const JUDGED_MAX: usize = 1 << 16;
+
+thread_local! {
+    static JUDGED: std::cell::RefCell<Judged> = std::cell::RefCell::new(Judged {
+        by_baseline: std::collections::HashMap::new(),
+    });
+}
+
+fn params_key(p: &FarringtonParams) -> ParamsKey {
+    [
+        p.baseline as u64,
+        p.guard as u64,
+        p.min_baseline as u64,
+        p.alpha.to_bits(),
+        u64::from(p.trend),
+        p.reweight_above.to_bits(),
+        p.reweight_rounds as u64,
+        u64::from(p.min_recent),
+        p.recent_days as u64,
+    ]
+}
+
+/// The judgement of a baseline (`window`, the counts of the baseline days, oldest first, the
+/// last one `guard + 1` days before the judged day), from [`Judged`] or fitted.
+fn judge(window: &[f64], p: &FarringtonParams, z: f64) -> Judgement {
+    let key = (params_key(p), window.iter().map(|v| v.to_bits()).collect());
+    if let Some(j) = JUDGED.with(|m| m.borrow().by_baseline.get(&key).copied()) {
+        return j;
+    }
+    let j = fit_judgement(window, p, z);
+    JUDGED.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.by_baseline.len() >= JUDGED_MAX {
+            m.by_baseline.clear();
+        }
+        m.by_baseline.insert(key, j);
+    });
+    j
+}
+
+/// [`judge`] without the table: fit the baseline and take the threshold.
+fn fit_judgement(window: &[f64], p: &FarringtonParams, z: f64) -> Judgement {
+    // Days relative to the judged day (it is at 0, the baseline at negative days): the
+    // baseline ends `guard` days before it.
+    let end = -(p.guard as f64);
+    let n = window.len() as f64;
+    let x: Vec<f64> = (0..window.len()).map(|i| end - n + i as f64).collect();
+    let (expected, dispersion, trend) = predict(window, &x, p);
+    let threshold = nb_quantile(expected, dispersion, 1.0 - p.alpha, z);
+    Judgement {
+        expected,
+        dispersion,
+        trend,
+        threshold,
+    }
 }
 
 /// A Poisson regression fit: coefficients, fitted means, and the unscaled covariance
@@ -470,6 +555,87 @@ mod tests {
     fn steady(n: usize) -> Vec<u32> {
         const PATTERN: [u32; 10] = [3, 5, 4, 6, 2, 4, 5, 3, 4, 5];
         (0..n).map(|i| PATTERN[i % PATTERN.len()]).collect()
+    }
+
+    /// The judgement of day `t` of `y` as it was computed before the table of judgements: the
+    /// days relative to `t`, the fit, the threshold.
+    fn judgement_of_day(y: &[f64], t: usize, p: &FarringtonParams) -> Option<Judgement> {
+        let end = t.checked_sub(p.guard)?;
+        let start = end.saturating_sub(p.baseline);
+        if end - start < p.min_baseline {
+            return None;
+        }
+        let x: Vec<f64> = (start..end).map(|i| i as f64 - t as f64).collect();
+        let (expected, dispersion, trend) = predict(&y[start..end], &x, p);
+        let z = qnorm(1.0 - p.alpha);
+        Some(Judgement {
+            expected,
+            dispersion,
+            trend,
+            threshold: nb_quantile(expected, dispersion, 1.0 - p.alpha, z),
+        })
+    }
+
+    fn bits(j: &Judgement) -> (u64, u64, bool, u64) {
+        (
+            j.expected.to_bits(),
+            j.dispersion.to_bits(),
+            j.trend,
+            j.threshold.to_bits(),
+        )
+    }
+
+    proptest::proptest! {
+        /// Every judgement, fitted or found in the table (each day is judged twice, and sparse
+        /// series repeat baselines), is bit for bit the fit of the day's baseline; a table
+        /// filled under other parameters answers nothing for these.
+        #[test]
+        fn judgements_from_the_table_are_the_fits(
+            counts in proptest::collection::vec(
+                proptest::prop_oneof![6 => 0u32..3, 3 => 0u32..8, 1 => 0u32..60],
+                20..90,
+            ),
+            trend in proptest::bool::ANY,
+            guard in 5usize..9,
+        ) {
+            let p = FarringtonParams { trend, guard, ..FarringtonParams::default() };
+            let other = FarringtonParams { reweight_above: 2.58, ..p };
+            let y: Vec<f64> = counts.iter().map(|&n| f64::from(n)).collect();
+            let z = qnorm(1.0 - p.alpha);
+            for round in 0..2 {
+                for t in 0..y.len() {
+                    let Some(want) = judgement_of_day(&y, t, &p) else { continue };
+                    let end = t - p.guard;
+                    let window = &y[end.saturating_sub(p.baseline)..end];
+                    if round == 0 {
+                        // The same baseline under other parameters, first.
+                        let _ = judge(window, &other, z);
+                    }
+                    proptest::prop_assert_eq!(bits(&judge(window, &p, z)), bits(&want));
+                }
+            }
+        }
+    }
+
+    /// A table at its bound starts over, and judges as before.
+    #[test]
+    fn a_full_table_starts_over() {
+        let p = FarringtonParams::default();
+        let z = qnorm(1.0 - p.alpha);
+        let y: Vec<f64> = steady(40).iter().map(|&n| f64::from(n)).collect();
+        let want = judgement_of_day(&y, 35, &p).unwrap();
+        JUDGED.with(|m| {
+            let mut m = m.borrow_mut();
+            m.by_baseline.clear();
+            for i in 0..JUDGED_MAX as u64 {
+                m.by_baseline
+                    .insert((params_key(&p), vec![i]), fit_judgement(&[0.0; 3], &p, z));
+            }
+        });
+        let window = &y[35 - 7 - 28..35 - 7];
+        assert_eq!(bits(&judge(window, &p, z)), bits(&want));
+        JUDGED.with(|m| assert_eq!(m.borrow().by_baseline.len(), 1));
+        assert_eq!(bits(&judge(window, &p, z)), bits(&want));
     }
 
     /// The kept powers of a mean are those `powf` gives, for a repeated mean and a new one.

@@ -102,6 +102,12 @@ impl EventBackend for UpTo {
     ) -> R<Vec<(String, String)>> {
         self.store.new_event_signals(d, c, from, to)
     }
+    fn begin_reads(&self) -> R<()> {
+        self.store.begin_reads()
+    }
+    fn end_reads(&self) -> R<()> {
+        self.store.end_reads()
+    }
     fn apply(&mut self, changes: &Changes) -> R<()> {
         self.store.apply(changes)
     }

@@ -308,6 +308,23 @@ impl EventBackend for SqliteStore {
         Ok(rows)
     }
 
+    fn begin_reads(&self) -> Result<()> {
+        // Inside a transaction of the caller's, the reads are in its snapshot already.
+        if !self.reads.get() && self.conn.is_autocommit() {
+            self.conn.prepare_cached("BEGIN DEFERRED")?.execute([])?;
+            self.reads.set(true);
+        }
+        Ok(())
+    }
+
+    fn end_reads(&self) -> Result<()> {
+        if self.reads.replace(false) && !self.conn.is_autocommit() {
+            // Nothing was written: the commit only drops the snapshot and its lock.
+            self.conn.prepare_cached("COMMIT")?.execute([])?;
+        }
+        Ok(())
+    }
+
     fn apply(&mut self, changes: &Changes) -> Result<()> {
         let tx = self
             .conn
@@ -364,10 +381,6 @@ impl EventBackend for SqliteStore {
             )?;
             let mut clear_figures =
                 tx.prepare_cached("DELETE FROM event_figures WHERE event = ?1 AND key = ?2")?;
-            let mut put_signal = tx.prepare_cached(
-                "INSERT OR REPLACE INTO signals (kind, disease, country, date, event, score, signal)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
             for rec in &changes.events {
                 let s = rec.summary();
                 put_event.execute(params![
@@ -470,14 +483,9 @@ impl EventBackend for SqliteStore {
             for (d, c, day, n) in &changes.volume {
                 add_volume.execute(params![d, c, day, n])?;
             }
-            // The days judged again lose what they had: an alarm the batch no longer raises is
-            // withdrawn.
-            let mut clear_day = tx.prepare_cached(
-                "DELETE FROM signals WHERE event = '' AND disease = ?1 AND country = ?2 AND date = ?3",
-            )?;
-            for (d, c, day) in &changes.rejudged {
-                clear_day.execute(params![d, c, day])?;
-            }
+            // The days judged again get the batch's volume signals, and lose what they had (an
+            // alarm the batch no longer raises is withdrawn).
+            write_volume_signals(&tx, changes)?;
             // Events whose volume signals changed: their list record and signal tags.
             let mut put_summary = tx.prepare_cached(
                 "UPDATE events SET relevance = ?2, summary = ?3, main_disease = ?4,
@@ -495,21 +503,90 @@ impl EventBackend for SqliteStore {
                 // A refreshed record may have lost its new_event signal.
                 write_event_signals(&tx, s)?;
             }
-            for sig in &changes.signals {
-                put_signal.execute(params![
-                    sig.kind,
-                    sig.disease.as_deref().unwrap_or(""),
-                    sig.country.as_deref().unwrap_or(""),
-                    sig.date,
-                    "",
-                    sig.score,
-                    serde_json::to_string(sig)?,
-                ])?;
-            }
         }
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Writes a batch's volume signals ([`Changes::signals`]): every day of
+/// [`Changes::rejudged`] ends up with the batch's signals of that day and no other volume
+/// signal, as if it were cleared and they were inserted (`INSERT OR REPLACE`, a later signal of
+/// a kind replacing an earlier one). A day whose stored rows are already those (the same kinds,
+/// the same score and the same JSON, byte for byte) is left as it is: most days a batch judges
+/// again are judged as before, and clearing and inserting them again was half of a batch's
+/// statements and a good part of the pages it wrote. Signals on days not in `rejudged` are
+/// inserted or replaced.
+pub(crate) fn write_volume_signals(
+    tx: &rusqlite::Transaction<'_>,
+    changes: &Changes,
+) -> Result<()> {
+    use std::collections::BTreeMap;
+    type Day<'a> = (&'a str, &'a str, &'a str);
+    // The rows each day should hold, by kind (the last of a kind wins, as a replace would).
+    let mut wanted: BTreeMap<Day<'_>, BTreeMap<&str, (f64, String)>> = BTreeMap::new();
+    for sig in &changes.signals {
+        let day = (
+            sig.disease.as_deref().unwrap_or(""),
+            sig.country.as_deref().unwrap_or(""),
+            sig.date.as_str(),
+        );
+        wanted
+            .entry(day)
+            .or_default()
+            .insert(sig.kind.as_str(), (sig.score, serde_json::to_string(sig)?));
+    }
+    let mut stored = tx.prepare_cached(
+        "SELECT kind, score, signal FROM signals
+         WHERE event = '' AND disease = ?1 AND country = ?2 AND date = ?3",
+    )?;
+    let mut clear_day = tx.prepare_cached(
+        "DELETE FROM signals WHERE event = '' AND disease = ?1 AND country = ?2 AND date = ?3",
+    )?;
+    let mut put_signal = tx.prepare_cached(
+        "INSERT OR REPLACE INTO signals (kind, disease, country, date, event, score, signal)
+         VALUES (?1, ?2, ?3, ?4, '', ?5, ?6)",
+    )?;
+    let empty = BTreeMap::new();
+    for (d, c, day) in &changes.rejudged {
+        let key = (d.as_str(), c.as_str(), day.as_str());
+        let want = wanted.remove(&key);
+        let want = want.as_ref().unwrap_or(&empty);
+        let mut same = true;
+        let mut rows = 0;
+        let mut found = stored.query(params![d, c, day])?;
+        while let Some(r) = found.next()? {
+            rows += 1;
+            let kind = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            let score: f64 = r.get(1)?;
+            let json = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+            same = same
+                && want.get(kind).is_some_and(|(sc, text)| {
+                    sc.to_bits() == score.to_bits() && text.as_str() == json
+                });
+            if !same {
+                break;
+            }
+        }
+        drop(found);
+        if same && rows == want.len() {
+            continue;
+        }
+        if rows > 0 {
+            clear_day.execute(params![d, c, day])?;
+        }
+        for (kind, (score, json)) in want {
+            put_signal.execute(params![kind, d, c, day, score, json])?;
+        }
+    }
+    // Signals of days the batch did not say it judged again (none, as consolidation builds a
+    // batch) are inserted or replaced.
+    for ((d, c, day), want) in &wanted {
+        for (kind, (score, json)) in want {
+            put_signal.execute(params![kind, d, c, day, score, json])?;
+        }
+    }
+    Ok(())
 }
 
 /// Rows of the multi-row inserts of [`put_keys`], largest first (the last is the one-row

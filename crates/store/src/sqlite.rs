@@ -44,6 +44,10 @@ pub struct SqliteStore {
     pub(crate) conn: Connection,
     /// The database file, `None` in memory.
     db_path: Option<PathBuf>,
+    /// Whether a read snapshot of [`EventBackend::begin_reads`] is open.
+    ///
+    /// [`EventBackend::begin_reads`]: epiwire_consolidate::EventBackend::begin_reads
+    pub(crate) reads: std::cell::Cell<bool>,
 }
 
 impl SqliteStore {
@@ -125,7 +129,11 @@ impl SqliteStore {
         // evicted and compiled again within a batch (the default holds 16).
         conn.set_prepared_statement_cache_capacity(64);
         schema::migrate(&mut conn)?;
-        Ok(SqliteStore { conn, db_path })
+        Ok(SqliteStore {
+            conn,
+            db_path,
+            reads: std::cell::Cell::new(false),
+        })
     }
 
     /// The database file, `None` for a store in memory.

@@ -1331,6 +1331,225 @@ proptest::proptest! {
     }
 }
 
+/// A read snapshot (`begin_reads` .. `end_reads`) is one: a document another connection
+/// commits in between is not seen until it ends; it ends in autocommit, ready for `apply`;
+/// inside a caller's transaction it neither begins nor ends anything; consolidation leaves no
+/// snapshot open.
+#[test]
+fn a_read_snapshot_is_one_and_ends_in_autocommit() {
+    use epiwire_consolidate::{Consolidator, EventBackend};
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SqliteStore::open(dir.path()).unwrap();
+    let mut writer = SqliteStore::open(dir.path()).unwrap();
+    store.put_batch(&[new_doc(1)]).unwrap();
+    store.begin_reads().unwrap();
+    assert!(!store.conn.is_autocommit());
+    assert_eq!(store.pending(0, 10).unwrap().len(), 1);
+    writer.put_batch(&[new_doc(2)]).unwrap();
+    assert_eq!(store.pending(0, 10).unwrap().len(), 1, "the snapshot moved");
+    store.end_reads().unwrap();
+    assert!(store.conn.is_autocommit());
+    assert_eq!(store.pending(0, 10).unwrap().len(), 2);
+    // Ending without a snapshot does nothing.
+    store.end_reads().unwrap();
+    // Inside the caller's transaction: its write is neither committed nor lost by the pair.
+    store.conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    store
+        .conn
+        .execute("UPDATE totals SET documents = documents + 100", [])
+        .unwrap();
+    store.begin_reads().unwrap();
+    store.end_reads().unwrap();
+    assert!(!store.conn.is_autocommit());
+    store.conn.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(store.stats().unwrap().documents, 2);
+    let done = Consolidator::default().run(&mut store, |_| {}).unwrap();
+    assert_eq!(done.documents, 2);
+    assert!(store.conn.is_autocommit());
+    assert!(!store.reads.get());
+}
+
+/// Every row of `signals`, with the stored type and exact text of the score.
+fn signal_rows(store: &SqliteStore) -> Vec<[String; 8]> {
+    store
+        .conn
+        .prepare(
+            "SELECT kind, disease, country, date, event, typeof(score), quote(score), signal
+             FROM signals ORDER BY kind, disease, country, date, event",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            Ok([
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ])
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+/// A volume signal of the small alphabet the test below draws from.
+fn drawn_signal(
+    (kind, disease, country, day, score, reason): (usize, usize, usize, usize, usize, usize),
+) -> epiwire_consolidate::Signal {
+    let mut s = volume_signal(
+        ["ears_c1", "ears_c2", "farrington"][kind],
+        ["2022-05-10", "2022-05-11", "2022-05-12"][day],
+    );
+    s.disease = Some(["DOID:1498", "DOID:4325"][disease].to_string());
+    s.country = Some(["NG", "KP"][country].to_string());
+    s.score = [0.5, 1.0, 0.0, -0.0, 0.1 + 0.2][score];
+    s.reason = ["a", "b"][reason].to_string();
+    s
+}
+
+/// The volume-signal writes before `write_volume_signals`: every day judged again cleared,
+/// then every signal of the batch inserted or replaced.
+fn clear_and_insert(store: &mut SqliteStore, changes: &epiwire_consolidate::Changes) {
+    let tx = store.conn.transaction().unwrap();
+    for (d, c, day) in &changes.rejudged {
+        tx.execute(
+            "DELETE FROM signals WHERE event = '' AND disease = ?1 AND country = ?2 AND date = ?3",
+            [d, c, day],
+        )
+        .unwrap();
+    }
+    for sig in &changes.signals {
+        tx.execute(
+            "INSERT OR REPLACE INTO signals (kind, disease, country, date, event, score, signal)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            rusqlite::params![
+                sig.kind,
+                sig.disease.as_deref().unwrap_or(""),
+                sig.country.as_deref().unwrap_or(""),
+                sig.date,
+                "",
+                sig.score,
+                serde_json::to_string(sig).unwrap(),
+            ],
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(128))]
+
+    /// `write_volume_signals` leaves the rows that clearing the days judged again and inserting
+    /// the batch's signals leaves (the reference), whatever was stored, with event signals on
+    /// the same days, repeated kinds, signals on days not judged again, scores of -0.0; and
+    /// writes nothing when every day judged again already holds its signals.
+    #[test]
+    fn volume_signal_writes_leave_what_clearing_and_inserting_leaves(
+        stored in proptest::collection::vec((0..3usize, 0..2usize, 0..2usize, 0..3usize, 0..5usize, 0..2usize), 0..12),
+        signals in proptest::collection::vec((0..3usize, 0..2usize, 0..2usize, 0..3usize, 0..5usize, 0..2usize), 0..12),
+        rejudged in proptest::collection::vec((0..2usize, 0..2usize, 0..3usize), 0..8),
+        judge_every_signal_day in proptest::bool::ANY,
+        // The batch's signals: those drawn, or the stored ones with these reasons and values
+        // changed (a day judged again to the same kinds and scores, another text).
+        restated in proptest::option::of(proptest::collection::vec(0..3u8, 12)),
+    ) {
+        use epiwire_consolidate::Changes;
+        let days = ["2022-05-10", "2022-05-11", "2022-05-12"];
+        let signals: Vec<epiwire_consolidate::Signal> = match &restated {
+            None => signals.iter().copied().map(drawn_signal).collect(),
+            Some(change) => stored
+                .iter()
+                .copied()
+                .map(drawn_signal)
+                .zip(change)
+                .map(|(mut s, change)| {
+                    match change {
+                        1 => s.reason.push_str(" again"),
+                        2 => s.value += 1.0,
+                        _ => {}
+                    }
+                    s
+                })
+                .collect(),
+        };
+        let mut changes = Changes {
+            signals,
+            rejudged: rejudged
+                .iter()
+                .map(|&(d, c, day)| {
+                    (
+                        ["DOID:1498", "DOID:4325"][d].to_string(),
+                        ["NG", "KP"][c].to_string(),
+                        days[day].to_string(),
+                    )
+                })
+                .collect(),
+            ..Changes::default()
+        };
+        if judge_every_signal_day {
+            for s in &changes.signals {
+                changes.rejudged.insert((
+                    s.disease.clone().unwrap(),
+                    s.country.clone().unwrap(),
+                    s.date.clone(),
+                ));
+            }
+        }
+        let fill = |store: &mut SqliteStore| {
+            let first = Changes {
+                signals: stored.iter().copied().map(drawn_signal).collect(),
+                ..Changes::default()
+            };
+            clear_and_insert(store, &first);
+            // An event's own signal on every day: never a volume signal's business.
+            for day in days {
+                store
+                    .conn
+                    .execute(
+                        "INSERT INTO signals (kind, disease, country, date, event, score, signal)
+                         VALUES ('new_event', 'DOID:1498', 'NG', ?1, 'E1', 1.0, '{}')",
+                        [day],
+                    )
+                    .unwrap();
+            }
+        };
+        let mut reference = SqliteStore::open_in_memory().unwrap();
+        fill(&mut reference);
+        clear_and_insert(&mut reference, &changes);
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        fill(&mut store);
+        let write = |store: &mut SqliteStore| -> u64 {
+            let before = store.conn.total_changes();
+            let tx = store.conn.transaction().unwrap();
+            crate::events::write_volume_signals(&tx, &changes).unwrap();
+            tx.commit().unwrap();
+            store.conn.total_changes() - before
+        };
+        write(&mut store);
+        proptest::prop_assert_eq!(signal_rows(&store), signal_rows(&reference));
+        // The same batch again: every day judged again holds its signals already, and is not
+        // written (a signal on a day not judged again is replaced anyway; a score of -0.0 is
+        // read back as 0.0, and a day with one is written again, to the same rows).
+        let changes_written = write(&mut store);
+        let all_judged = changes.signals.iter().all(|s| {
+            changes.rejudged.contains(&(
+                s.disease.clone().unwrap(),
+                s.country.clone().unwrap(),
+                s.date.clone(),
+            ))
+        });
+        let negative_zero = changes.signals.iter().any(|s| s.score.to_bits() == (-0.0f64).to_bits());
+        if all_judged && !negative_zero {
+            proptest::prop_assert_eq!(changes_written, 0);
+        }
+        proptest::prop_assert_eq!(signal_rows(&store), signal_rows(&reference));
+    }
+}
+
 /// Regression: a batch that judged a day again only inserted or replaced its signals, so an
 /// alarm raised on a partial day stayed when the full count no longer raised it. The days of
 /// `rejudged` lose what they had; a refreshed list record replaces the stored one with its
