@@ -5,6 +5,29 @@ use proptest::prelude::*;
 use trafilatura::utils::{trim, trim_char_count};
 use unicode_normalization::UnicodeNormalization;
 
+/// The trafilatura-eval pages in `../shared/data`, sorted by name; `None` where the data is not
+/// beside the checkout.
+fn eval_pages() -> Option<Vec<std::path::PathBuf>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/trafilatura-eval/html");
+    let entries = std::fs::read_dir(&dir).ok()?;
+    let mut names: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    names.sort();
+    Some(names)
+}
+
+/// One gzipped eval page as text (invalid UTF-8 replaced, as the extractor reads it).
+fn read_page(path: &std::path::Path) -> String {
+    let raw = std::fs::read(path).unwrap();
+    let mut html = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::MultiGzDecoder::new(raw.as_slice()),
+        &mut html,
+    )
+    .unwrap();
+    String::from_utf8_lossy(&html).into_owned()
+}
+
 /// trafilatura 0.6.0's `trim`, as published.
 fn upstream_trim(s: &str) -> String {
     let no_soft_hyphen: String = s.chars().filter(|&c| c != '\u{00AD}').collect();
@@ -110,24 +133,13 @@ fn page_text_length_matches_upstream() {
         let (ours, upstream) = trafilatura::page_text_lengths(html);
         assert_eq!(ours, upstream, "{html}");
     }
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/trafilatura-eval/html");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
+    let Some(mut names) = eval_pages() else {
         return;
     };
-    let mut names: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    names.sort();
     names.truncate(150);
     assert!(!names.is_empty());
     for path in names {
-        let raw = std::fs::read(&path).unwrap();
-        let mut html = Vec::new();
-        std::io::Read::read_to_end(
-            &mut flate2::read::MultiGzDecoder::new(raw.as_slice()),
-            &mut html,
-        )
-        .unwrap();
-        let html = String::from_utf8_lossy(&html);
+        let html = read_page(&path);
         let (ours, upstream) = trafilatura::page_text_lengths(&html);
         assert!(upstream > 0, "{}", path.display());
         assert_eq!(ours, upstream, "{}", path.display());
@@ -162,25 +174,14 @@ fn dom_author_matches_upstream() {
     }
     assert_eq!(trafilatura::dom_author_pair(pages[0]).0, "Jane Roe");
     assert_eq!(trafilatura::dom_author_pair(pages[1]).0, "Right Person");
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/trafilatura-eval/html");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
+    let Some(mut names) = eval_pages() else {
         return;
     };
-    let mut names: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    names.sort();
     names.truncate(120);
     assert!(!names.is_empty());
     let mut found = 0;
     for path in names {
-        let raw = std::fs::read(&path).unwrap();
-        let mut html = Vec::new();
-        std::io::Read::read_to_end(
-            &mut flate2::read::MultiGzDecoder::new(raw.as_slice()),
-            &mut html,
-        )
-        .unwrap();
-        let html = String::from_utf8_lossy(&html);
+        let html = read_page(&path);
         let (ours, upstream) = trafilatura::dom_author_pair(&html);
         assert_eq!(ours, upstream, "{}", path.display());
         found += usize::from(!ours.is_empty());
@@ -261,24 +262,13 @@ fn hand_written_selectors_match_css() {
         assert!(trafilatura::selector_replacements_agree(html).0, "{html}");
     }
     assert!(trafilatura::selector_replacements_agree(pages[0]).1 > 10);
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/trafilatura-eval/html");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
+    let Some(mut names) = eval_pages() else {
         return;
     };
-    let mut names: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    names.sort();
     names.truncate(150);
     let mut found = 0;
     for path in names {
-        let raw = std::fs::read(&path).unwrap();
-        let mut html = Vec::new();
-        std::io::Read::read_to_end(
-            &mut flate2::read::MultiGzDecoder::new(raw.as_slice()),
-            &mut html,
-        )
-        .unwrap();
-        let (agree, n) = trafilatura::selector_replacements_agree(&String::from_utf8_lossy(&html));
+        let (agree, n) = trafilatura::selector_replacements_agree(&read_page(&path));
         assert!(agree, "{}", path.display());
         found += n;
     }
@@ -322,22 +312,11 @@ fn elements_by_tag_match_upstream() {
     let (_, found_deep) = trafilatura::elements_by_tag_agree(&deep(520), &["p"], 1_000_000);
     assert_eq!(found_shallow, 2);
     assert_eq!(found_deep, 1);
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/trafilatura-eval/html");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
+    let Some(names) = eval_pages() else {
         return;
     };
-    let mut names: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    names.sort();
     for path in names.iter().step_by(25) {
-        let raw = std::fs::read(path).unwrap();
-        let mut html = Vec::new();
-        std::io::Read::read_to_end(
-            &mut flate2::read::MultiGzDecoder::new(raw.as_slice()),
-            &mut html,
-        )
-        .unwrap();
-        let html = String::from_utf8_lossy(&html);
+        let html = read_page(path);
         let (agree, found) = trafilatura::elements_by_tag_agree(&html, &["*", "p", "a"], 97);
         assert!(agree, "{}", path.display());
         assert!(found > 0, "{}", path.display());
