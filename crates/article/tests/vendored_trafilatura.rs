@@ -17,6 +17,10 @@ fn eval_pages() -> Option<Vec<std::path::PathBuf>> {
 }
 
 /// One gzipped eval page as text (invalid UTF-8 replaced, as the extractor reads it).
+#[allow(
+    clippy::unwrap_used,
+    reason = "a test fixture: an unreadable page fails the test that reads it"
+)]
 fn read_page(path: &std::path::Path) -> String {
     let raw = std::fs::read(path).unwrap();
     let mut html = Vec::new();
