@@ -265,16 +265,28 @@ thread_local! {
 }
 
 fn params_key(p: &FarringtonParams) -> ParamsKey {
+    // Destructured without `..`: a field added to the parameters cannot be left out of the key.
+    let FarringtonParams {
+        baseline,
+        guard,
+        min_baseline,
+        alpha,
+        trend,
+        reweight_above,
+        reweight_rounds,
+        min_recent,
+        recent_days,
+    } = *p;
     [
-        p.baseline as u64,
-        p.guard as u64,
-        p.min_baseline as u64,
-        p.alpha.to_bits(),
-        u64::from(p.trend),
-        p.reweight_above.to_bits(),
-        p.reweight_rounds as u64,
-        u64::from(p.min_recent),
-        p.recent_days as u64,
+        baseline as u64,
+        guard as u64,
+        min_baseline as u64,
+        alpha.to_bits(),
+        u64::from(trend),
+        reweight_above.to_bits(),
+        reweight_rounds as u64,
+        u64::from(min_recent),
+        recent_days as u64,
     ]
 }
 
