@@ -1353,3 +1353,61 @@ proptest! {
         prop_assert_eq!(g.resolve(&ms), g.resolve_each(&ms));
     }
 }
+
+/// The county test read from the end equals the split at the last space: on every window the
+/// scan finds in the seeds and DON texts (and those windows with " County" after them), on edge
+/// cases and on random strings of name, space and county pieces.
+#[test]
+fn designated_equals_the_split_on_windows_and_edge_cases() {
+    let g = g();
+    let mut n = 0usize;
+    for t in crate::test_util::seed_and_don_texts() {
+        let toks = Tokens::new(&t).toks.clone();
+        for (start, end, _) in g.scan(&t, &toks) {
+            let w = &t[start..end];
+            for s in [w.to_string(), format!("{w} County"), format!("{w} COUNTY")] {
+                assert_eq!(
+                    super::designated(&s),
+                    super::designated_reference(&s),
+                    "{s:?}"
+                );
+                n += usize::from(super::designated(&s));
+            }
+        }
+    }
+    for s in [
+        "",
+        "county",
+        " county",
+        "  county",
+        "\u{a0} county",
+        "x county",
+        "x  county",
+        "x\tcounty",
+        "é county",
+        "x counties",
+        "x ccounty",
+        "Sutton County ",
+        "a b County",
+        "x cOuNtY",
+    ] {
+        assert_eq!(
+            super::designated(s),
+            super::designated_reference(s),
+            "{s:?}"
+        );
+    }
+    assert!(n > 0, "no window read as a county");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+    #[test]
+    fn designated_equals_the_split(
+        pieces in proptest::collection::vec(
+            "(county|County|COUNTY|counties| |  |\u{a0}|\t|x|Kinney|é|[a-z]{1,3})", 0..6)
+    ) {
+        let s: String = pieces.concat();
+        prop_assert_eq!(super::designated(&s), super::designated_reference(&s), "{:?}", s);
+    }
+}
