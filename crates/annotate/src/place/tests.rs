@@ -1411,3 +1411,44 @@ proptest! {
         prop_assert_eq!(super::designated(&s), super::designated_reference(&s), "{:?}", s);
     }
 }
+
+/// The prefix filter never rules out a key that some form starts with: every prefix of every
+/// form (each length to 20 bytes and the whole form) may start one. And it is no filter that
+/// lets everything through: most windows of running text that no form starts with are ruled out.
+#[test]
+fn prefix_filter_keeps_every_form_prefix() {
+    let g = g();
+    for f in all_forms() {
+        let f = f.as_bytes();
+        for len in 1..=f.len().min(20) {
+            assert!(
+                g.may_start(&f[..len]),
+                "{:?}",
+                String::from_utf8_lossy(&f[..len])
+            );
+        }
+        assert!(g.may_start(f), "{:?}", String::from_utf8_lossy(f));
+    }
+    let prose = [
+        "The outbreak",
+        "The Ministry",
+        "As of",
+        "Of the",
+        "In the",
+        "For more",
+        "The case",
+        "She developed",
+        "It is",
+        "To date",
+        "The first",
+        "He developed",
+        "In addition",
+        "Of these",
+        "National Institute",
+        "The WHO",
+    ];
+    let ruled_out = prose.iter().filter(|k| !g.may_start(k.as_bytes())).count();
+    assert!(ruled_out * 2 > prose.len(), "{ruled_out} of {}", prose.len());
+    // An empty gazetteer's filter rules nothing out.
+    assert!(Gazetteer::empty().may_start(b"The outbreak"));
+}
