@@ -1092,7 +1092,29 @@ fn title_words_ascii(line: &str) -> (usize, usize) {
     (words, capitalised)
 }
 
+/// The word before `start` when a space precedes it: back to the white space before it. Read
+/// byte by byte while the bytes are ASCII (an ASCII byte is white space for
+/// `char::is_whitespace` when it is a space or one of tab to carriage return); at a non-ASCII
+/// byte the character search decides ([`previous_word_chars`]).
 fn previous_word(text: &str, start: usize) -> Option<&str> {
+    let before = text.get(..start)?.strip_suffix(' ')?;
+    let b = before.as_bytes();
+    let mut from = b.len();
+    while let Some(&c) = from.checked_sub(1).and_then(|i| b.get(i)) {
+        if c >= 0x80 {
+            return previous_word_chars(text, start);
+        }
+        if matches!(c, b' ' | b'\t'..=b'\r') {
+            break;
+        }
+        from -= 1;
+    }
+    before.get(from..)
+}
+
+/// [`previous_word`] by a search over characters (its fallback at non-ASCII text, and the
+/// reference of the tests).
+fn previous_word_chars(text: &str, start: usize) -> Option<&str> {
     let before = text[..start].strip_suffix(' ')?;
     let from = before
         .rfind(|c: char| c.is_whitespace())
@@ -1100,7 +1122,28 @@ fn previous_word(text: &str, start: usize) -> Option<&str> {
     before.get(from..)
 }
 
+/// The word after `end` when a space follows it: letters, digits, hyphens and apostrophes.
+/// Read byte by byte while the bytes are ASCII; at a non-ASCII byte the character search
+/// decides ([`next_word_chars`]).
 fn next_word(text: &str, end: usize) -> Option<&str> {
+    let after = text.get(end..)?.strip_prefix(' ')?;
+    let b = after.as_bytes();
+    let mut to = 0;
+    while let Some(&c) = b.get(to) {
+        if c >= 0x80 {
+            return next_word_chars(text, end);
+        }
+        if !(c.is_ascii_alphanumeric() || c == b'-' || c == b'\'') {
+            break;
+        }
+        to += 1;
+    }
+    after.get(..to)
+}
+
+/// [`next_word`] by a search over characters (its fallback at non-ASCII text, and the
+/// reference of the tests).
+fn next_word_chars(text: &str, end: usize) -> Option<&str> {
     let after = text.get(end..)?.strip_prefix(' ')?;
     let to = after
         .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '\''))

@@ -1452,3 +1452,56 @@ fn prefix_filter_keeps_every_form_prefix() {
     // An empty gazetteer's filter rules nothing out.
     assert!(Gazetteer::empty().may_start(b"The outbreak"));
 }
+
+/// The words before and after a position read byte by byte equal the character searches: at
+/// every character boundary of the seeds and DON texts, and of random text (every ASCII byte,
+/// Unicode white space, letters and marks).
+#[test]
+fn neighbour_words_equal_the_character_searches() {
+    let check = |t: &str| {
+        for at in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
+            assert_eq!(
+                super::previous_word(t, at),
+                super::previous_word_chars(t, at),
+                "{at} {t:?}"
+            );
+            assert_eq!(
+                super::next_word(t, at),
+                super::next_word_chars(t, at),
+                "{at} {t:?}"
+            );
+        }
+    };
+    for t in crate::test_util::seed_and_don_texts() {
+        check(&t);
+    }
+    let all_ascii: String = (0u8..0x80).map(char::from).collect();
+    for t in [
+        "",
+        " ",
+        "a b",
+        " x",
+        "x ",
+        "in  Lagos",
+        "in\u{0b}Lagos x",
+        "de\u{a0}la Paz y",
+        "Côte d'Ivoire Aïn x",
+        "São Paulo-state's",
+        all_ascii.as_str(),
+    ] {
+        check(t);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #[test]
+    fn neighbour_words_equal_the_character_searches_on_random_text(
+        t in "([\\x00-\\x7f]|\u{a0}|\u{2009}|\u{85}|é|Ö|ß|\u{301}|\u{2028}| ){0,40}"
+    ) {
+        for at in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
+            prop_assert_eq!(super::previous_word(&t, at), super::previous_word_chars(&t, at));
+            prop_assert_eq!(super::next_word(&t, at), super::next_word_chars(&t, at));
+        }
+    }
+}
