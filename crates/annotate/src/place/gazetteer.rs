@@ -934,7 +934,9 @@ impl Prefixes {
             return true;
         }
         let b = prefix_bit(key, len);
-        self.bits.get(b >> 6).is_none_or(|w| w & (1 << (b & 63)) != 0)
+        self.bits
+            .get(b >> 6)
+            .is_none_or(|w| w & (1 << (b & 63)) != 0)
     }
 }
 
