@@ -1448,7 +1448,11 @@ fn prefix_filter_keeps_every_form_prefix() {
         "The WHO",
     ];
     let ruled_out = prose.iter().filter(|k| !g.may_start(k.as_bytes())).count();
-    assert!(ruled_out * 2 > prose.len(), "{ruled_out} of {}", prose.len());
+    assert!(
+        ruled_out * 2 > prose.len(),
+        "{ruled_out} of {}",
+        prose.len()
+    );
     // An empty gazetteer's filter rules nothing out.
     assert!(Gazetteer::empty().may_start(b"The outbreak"));
 }
