@@ -235,6 +235,9 @@ pub struct Gazetteer<'a> {
     /// holds all the forms starting with that segment: a capitalised word of a text that is no
     /// first segment starts no place name, and costs one hash lookup.
     segments: Segments,
+    /// Which prefixes of a few fixed lengths some form starts with (a bit per hash): a window
+    /// whose prefix of such a length is no form's starts no form, found without the form search.
+    prefixes: Prefixes,
     /// Common lowercase English words that are also place names: a place only mid-sentence.
     pub(crate) stop: FxSet<&'a str>,
     /// Words never taken as a place (except as a country name).
@@ -389,6 +392,7 @@ impl<'a> Gazetteer<'a> {
             max_form_bytes: 0,
             max_form_words: 0,
             segments: Segments::default(),
+            prefixes: Prefixes::default(),
             stop: FxSet::default(),
             never: FxSet::default(),
             person: FxSet::default(),
@@ -543,6 +547,7 @@ impl<'a> Gazetteer<'a> {
             g.qualifier_codes.entry(code).or_default().push(idx);
         }
         g.segments = Segments::build(&g, segment_lens);
+        g.prefixes = Prefixes::build(&g);
         Ok(g)
     }
 
@@ -707,6 +712,13 @@ impl<'a> Gazetteer<'a> {
         self.segments.get_at(self, b, start, end)
     }
 
+    /// False when no form starts with `key`, as far as the prefix filter tells: true for a key
+    /// some form starts with (and for a few others, hash collisions; the form search decides).
+    #[inline]
+    pub(crate) fn may_start(&self, key: &[u8]) -> bool {
+        self.prefixes.may_start(key)
+    }
+
     /// Number of first segments in the table.
     #[cfg(test)]
     pub(crate) fn segment_count(&self) -> usize {
@@ -850,6 +862,89 @@ fn starts<L: IntoIterator<Item = usize>>(
     }
     out.push(u32::try_from(at).ok()?);
     (at == text.len()).then_some(out)
+}
+
+/// The prefix lengths of [`Prefixes`], shortest first.
+const PREFIX_LENS: [usize; 4] = [5, 7, 9, 12];
+
+// Ascending (the filter reads the longest one a key reaches), and at most 16 (two words).
+const _: () = {
+    let mut i = 1;
+    while i < PREFIX_LENS.len() {
+        assert!(PREFIX_LENS[i - 1] < PREFIX_LENS[i]);
+        i += 1;
+    }
+    assert!(PREFIX_LENS[PREFIX_LENS.len() - 1] <= 16);
+};
+
+/// Bits of the prefix filter's hash (a bit per slot: 2 MiB).
+const PREFIX_BITS: u32 = 24;
+
+/// The prefix filter: for each form and each length of [`PREFIX_LENS`] it reaches, the bit of the
+/// hash of the form's prefix of that length is set. A form that starts with a window starts
+/// with the window's prefix of the longest such length at most the window's length, so a clear
+/// bit there means no form starts with the window (a set bit means nothing: the form search
+/// decides). In running text the window grown past a capitalised word mostly continues with a
+/// word no form continues with ("The outbreak", "As of"), which the form search found only by
+/// a binary search of the word's run, often thousands of forms.
+#[derive(Debug, Default)]
+struct Prefixes {
+    /// `1 << PREFIX_BITS` bits; empty in an empty gazetteer (every key may start a form).
+    bits: Vec<u64>,
+}
+
+impl Prefixes {
+    /// The filter of `g`'s forms: each form's first 16 bytes are read once, in two words, and
+    /// each prefix is those words masked ([`prefix_bit`] of the form, without reading it again).
+    fn build(g: &Gazetteer<'_>) -> Prefixes {
+        let mut bits = vec![0u64; 1 << (PREFIX_BITS - 6)];
+        let text = g.form_text.as_bytes();
+        let mask = |len: usize| u64::MAX >> (64 - 8 * len);
+        for w in g.form_starts.windows(2) {
+            let (s, e) = (w[0] as usize, w[1] as usize);
+            let n = e.saturating_sub(s);
+            if n < PREFIX_LENS[0] {
+                continue;
+            }
+            let (w0, w1) = packed_at(text, s, n.min(16));
+            for len in PREFIX_LENS {
+                if n < len {
+                    break;
+                }
+                let (p0, p1) = if len <= 8 {
+                    (w0 & mask(len), 0)
+                } else {
+                    (w0, w1 & mask(len - 8))
+                };
+                let b = (packed_hash(p0, p1, len) >> (64 - PREFIX_BITS)) as usize;
+                if let Some(x) = bits.get_mut(b >> 6) {
+                    *x |= 1 << (b & 63);
+                }
+            }
+        }
+        Prefixes { bits }
+    }
+
+    #[inline]
+    fn may_start(&self, key: &[u8]) -> bool {
+        let Some(len) = PREFIX_LENS.iter().rev().copied().find(|&l| l <= key.len()) else {
+            return true;
+        };
+        if self.bits.is_empty() {
+            return true;
+        }
+        let b = prefix_bit(key, len);
+        self.bits
+            .get(b >> 6)
+            .is_none_or(|w| w & (1 << (b & 63)) != 0)
+    }
+}
+
+/// The filter bit of the first `len` bytes of `b` (`len` at most 16 and at most `b.len()`).
+#[inline(always)]
+fn prefix_bit(b: &[u8], len: usize) -> usize {
+    let (w0, w1) = packed_at(b, 0, len);
+    (packed_hash(w0, w1, len) >> (64 - PREFIX_BITS)) as usize
 }
 
 /// The first-segment table: open addressing with linear probing, a slot per power of two at

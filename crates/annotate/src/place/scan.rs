@@ -110,6 +110,10 @@ impl Gazetteer<'_> {
                     &bytes[start..end]
                 };
                 if !first_window {
+                    // No form starts with the window, by the prefix filter: none of a longer one.
+                    if !self.may_start(key) {
+                        break;
+                    }
                     // Forms before `lo` are shorter or smaller than the window: the first form
                     // not smaller than it starts the forms that start with it.
                     lo = self.forms_below(lo, hi, key);

@@ -1353,3 +1353,159 @@ proptest! {
         prop_assert_eq!(g.resolve(&ms), g.resolve_each(&ms));
     }
 }
+
+/// The county test read from the end equals the split at the last space: on every window the
+/// scan finds in the seeds and DON texts (and those windows with " County" after them), on edge
+/// cases and on random strings of name, space and county pieces.
+#[test]
+fn designated_equals_the_split_on_windows_and_edge_cases() {
+    let g = g();
+    let mut n = 0usize;
+    for t in crate::test_util::seed_and_don_texts() {
+        let toks = Tokens::new(&t).toks.clone();
+        for (start, end, _) in g.scan(&t, &toks) {
+            let w = &t[start..end];
+            for s in [w.to_string(), format!("{w} County"), format!("{w} COUNTY")] {
+                assert_eq!(
+                    super::designated(&s),
+                    super::designated_reference(&s),
+                    "{s:?}"
+                );
+                n += usize::from(super::designated(&s));
+            }
+        }
+    }
+    for s in [
+        "",
+        "county",
+        " county",
+        "  county",
+        "\u{a0} county",
+        "x county",
+        "x  county",
+        "x\tcounty",
+        "é county",
+        "x counties",
+        "x ccounty",
+        "Sutton County ",
+        "a b County",
+        "x cOuNtY",
+    ] {
+        assert_eq!(
+            super::designated(s),
+            super::designated_reference(s),
+            "{s:?}"
+        );
+    }
+    assert!(n > 0, "no window read as a county");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+    #[test]
+    fn designated_equals_the_split(
+        pieces in proptest::collection::vec(
+            "(county|County|COUNTY|counties| |  |\u{a0}|\t|x|Kinney|é|[a-z]{1,3})", 0..6)
+    ) {
+        let s: String = pieces.concat();
+        prop_assert_eq!(super::designated(&s), super::designated_reference(&s), "{:?}", s);
+    }
+}
+
+/// The prefix filter never rules out a key that some form starts with: every prefix of every
+/// form (each length to 20 bytes and the whole form) may start one. And it is no filter that
+/// lets everything through: most windows of running text that no form starts with are ruled out.
+#[test]
+fn prefix_filter_keeps_every_form_prefix() {
+    let g = g();
+    for f in all_forms() {
+        let f = f.as_bytes();
+        for len in 1..=f.len().min(20) {
+            assert!(
+                g.may_start(&f[..len]),
+                "{:?}",
+                String::from_utf8_lossy(&f[..len])
+            );
+        }
+        assert!(g.may_start(f), "{:?}", String::from_utf8_lossy(f));
+    }
+    let prose = [
+        "The outbreak",
+        "The Ministry",
+        "As of",
+        "Of the",
+        "In the",
+        "For more",
+        "The case",
+        "She developed",
+        "It is",
+        "To date",
+        "The first",
+        "He developed",
+        "In addition",
+        "Of these",
+        "National Institute",
+        "The WHO",
+    ];
+    let ruled_out = prose.iter().filter(|k| !g.may_start(k.as_bytes())).count();
+    assert!(
+        ruled_out * 2 > prose.len(),
+        "{ruled_out} of {}",
+        prose.len()
+    );
+    // An empty gazetteer's filter rules nothing out.
+    assert!(Gazetteer::empty().may_start(b"The outbreak"));
+}
+
+/// The words before and after a position read byte by byte equal the character searches: at
+/// every character boundary of the seeds and DON texts, and of random text (every ASCII byte,
+/// Unicode white space, letters and marks).
+#[test]
+fn neighbour_words_equal_the_character_searches() {
+    let check = |t: &str| {
+        for at in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
+            assert_eq!(
+                super::previous_word(t, at),
+                super::previous_word_chars(t, at),
+                "{at} {t:?}"
+            );
+            assert_eq!(
+                super::next_word(t, at),
+                super::next_word_chars(t, at),
+                "{at} {t:?}"
+            );
+        }
+    };
+    for t in crate::test_util::seed_and_don_texts() {
+        check(&t);
+    }
+    let all_ascii: String = (0u8..0x80).map(char::from).collect();
+    for t in [
+        "",
+        " ",
+        "a b",
+        " x",
+        "x ",
+        "in  Lagos",
+        "in\u{0b}Lagos x",
+        "de\u{a0}la Paz y",
+        "Côte d'Ivoire Aïn x",
+        "São Paulo-state's",
+        all_ascii.as_str(),
+    ] {
+        check(t);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #[test]
+    fn neighbour_words_equal_the_character_searches_on_random_text(
+        t in "([\\x00-\\x7f]|\u{a0}|\u{2009}|\u{85}|é|Ö|ß|\u{301}|\u{2028}| ){0,40}"
+    ) {
+        for at in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
+            prop_assert_eq!(super::previous_word(&t, at), super::previous_word_chars(&t, at));
+            prop_assert_eq!(super::next_word(&t, at), super::next_word_chars(&t, at));
+        }
+    }
+}
