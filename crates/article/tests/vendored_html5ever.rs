@@ -76,8 +76,9 @@ fn attribute_values_are_the_same_as_copied_ones() {
 }
 
 /// Every 10th trafilatura-eval page, when the shared data is there (the test cannot fetch it).
-#[test]
-fn runs_build_the_same_tree_on_eval_pages() {
+/// Runs `check` on every 10th trafilatura-eval page from the `first`th (by file name), decoded
+/// as lossy UTF-8; skipped where the data is not there.
+fn each_10th_eval_page(first: usize, check: impl Fn(&str, &std::path::Path)) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/data/trafilatura-eval/html");
     let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -87,7 +88,7 @@ fn runs_build_the_same_tree_on_eval_pages() {
     let mut files: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     files.sort();
     let mut checked = 0;
-    for path in files.iter().step_by(10) {
+    for path in files.iter().skip(first).step_by(10) {
         let Ok(raw) = std::fs::read(path) else {
             continue;
         };
@@ -98,10 +99,15 @@ fn runs_build_the_same_tree_on_eval_pages() {
         {
             continue;
         }
-        assert_same_tree(&String::from_utf8_lossy(&bytes));
+        check(&String::from_utf8_lossy(&bytes), path);
         checked += 1;
     }
     assert!(checked > 50, "only {checked} pages checked");
+}
+
+#[test]
+fn runs_build_the_same_tree_on_eval_pages() {
+    each_10th_eval_page(0, |html, _| assert_same_tree(html));
 }
 
 proptest! {
@@ -117,5 +123,132 @@ proptest! {
         s in "(<[a-z]{1,3}( [a-z]{1,4}(=\"[a-z &;#0-9\r\n'<\u{e9}\0]{0,20}\"?|='[a-z &;\"]{0,12}'|=[a-z&;#0-9]{0,12})?){0,3}/?>|[a-z &;]{0,6}){0,20}"
     ) {
         assert_same_tree(&s);
+    }
+}
+
+/// Every node scraper builds for `html` (scripting off), one line each, indented by depth, in
+/// a form shared with [`reference_dump`]: element local names with their attributes sorted,
+/// text, comments and doctypes (without their contents and names, which dom_query does not
+/// give); a `template`'s contents are left out (scraper keeps them as
+/// its children, dom_query in a fragment of their own).
+fn vendored_dump(html: &str) -> String {
+    let mut opts = ParseOpts::default();
+    opts.tree_builder.scripting_enabled = false;
+    let doc = html5ever::parse_document(HtmlTreeSink::new(Html::new_document()), opts).one(html);
+    let mut out = String::new();
+    let mut stack = vec![(doc.tree.root(), 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        let line = match node.value() {
+            scraper::Node::Element(e) => {
+                let mut attrs: Vec<_> = e.attrs().collect();
+                attrs.sort_unstable();
+                format!("E {} {attrs:?}", e.name())
+            }
+            scraper::Node::Text(t) => format!("T {:?}", &**t),
+            scraper::Node::Comment(_) => "C".to_string(),
+            scraper::Node::Doctype(_) => "D".to_string(),
+            _ => "O".to_string(),
+        };
+        out.push_str(&format!("{}{line}\n", " ".repeat(depth)));
+        if !line.starts_with("E template ") {
+            let children: Vec<_> = node.children().collect();
+            stack.extend(children.into_iter().rev().map(|c| (c, depth + 1)));
+        }
+    }
+    out
+}
+
+/// The same dump of the tree an unpatched html5ever (0.40, through dom_query) builds.
+fn reference_dump(html: &str) -> String {
+    let doc = dom_query::Document::from(html);
+    let mut out = String::new();
+    let mut stack = vec![(doc.root(), 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        let line = if node.is_element() {
+            let mut attrs: Vec<(String, String)> = node
+                .attrs()
+                .iter()
+                .map(|a| (a.name.local.to_string(), a.value.to_string()))
+                .collect();
+            attrs.sort_unstable();
+            let attrs: Vec<(&str, &str)> = attrs
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            let name = node.qual_name_ref().map(|q| q.local.to_string());
+            format!("E {} {attrs:?}", name.unwrap_or_default())
+        } else if node.is_text() {
+            format!("T {:?}", &*node.text())
+        } else if node.is_comment() {
+            "C".to_string()
+        } else if node.is_doctype() {
+            "D".to_string()
+        } else {
+            "O".to_string()
+        };
+        out.push_str(&format!("{}{line}\n", " ".repeat(depth)));
+        if !line.starts_with("E template ") {
+            stack.extend(node.children().into_iter().rev().map(|c| (c, depth + 1)));
+        }
+    }
+    out
+}
+
+/// Asserts the vendored and the reference dumps of `html` are the same, naming the first line
+/// where they differ.
+fn assert_matches_upstream(html: &str, what: &str) {
+    let (ours, theirs) = (vendored_dump(html), reference_dump(html));
+    if let Some((n, (a, b))) = ours
+        .lines()
+        .zip(theirs.lines())
+        .enumerate()
+        .find(|(_, (a, b))| a != b)
+    {
+        assert_eq!(a, b, "trees differ for {what} at line {n} (left: ours)");
+    }
+    assert_eq!(
+        ours.lines().count(),
+        theirs.lines().count(),
+        "trees differ for {what}"
+    );
+}
+
+/// The vendored tree builder decides the form-association step before it creates an element
+/// (so the name and attributes are moved, not cloned) and reads each open element's name once
+/// per scope test: the trees must be upstream's. Pages around both: form-associated elements
+/// inside and outside forms and templates, with and without a `form` attribute, and every
+/// scope test that names an element (`p` in button scope, `body`, `button`, `form`, `li`/`dd`,
+/// headings, `nobr`, `option`/`optgroup`/`select`, `ruby`, `caption`/`table`/`tr`/`td`).
+#[test]
+fn tree_builder_matches_upstream() {
+    for html in [
+        "<form id=f><input name=a><button>b<p>x<div>y</div></button><select><option>1<option>2<optgroup><option>3</select><textarea>t</textarea><img src=i><output form=g></form><input form=f><p>z",
+        "<p>a<button><div>b</div><p>c</button>d<table><tr><td><p>e<div>f</div></td></tr></table><p>g<object><div>h</div></object>",
+        "<form><template><input><form><button>x</button></form></template><fieldset><object></object><label><input form=f></label></fieldset></form>",
+        "<ul><li>a<li>b<ul><li>c</ul><li>d</ul><dl><dt>t<dd>d<dt>u</dl><h1>x<h2>y</h1>z</h2>",
+        "<body><nobr>a<nobr>b</nobr><ruby>r<rb>b<rt>t<rp>p</ruby><button>1<button>2</button></body></body><p>after",
+        "<table><caption>c<table><tr><td>x</caption><tr><td>1<td>2<tr><th>3</table></td></tr>text<p>p",
+        "<div><p>one<p>two<address>a</address><form><p>three</form><p>four</div><select><option>o<p>no</select>",
+        "<svg><p>x</p></svg><math><mi>m<p>y</p></mi></math><p>a<svg><desc><div>d</div></desc></svg>",
+        "<frameset><frame></frameset><noframes><p>x</noframes>",
+        "<applet><p>a</applet><marquee><p>m<div>d</div></marquee><p>z<button>b<form>f</form></button>",
+    ] {
+        assert_matches_upstream(html, &format!("{html:?}"));
+    }
+}
+
+#[test]
+fn tree_builder_matches_upstream_on_eval_pages() {
+    each_10th_eval_page(5, |html, path| {
+        assert_matches_upstream(html, &path.display().to_string());
+    });
+}
+
+proptest! {
+    #[test]
+    fn tree_builder_matches_upstream_on_soup(
+        s in "(<(/?(p|div|button|form|input|select|option|optgroup|li|ul|dd|dt|table|tr|td|caption|template|object|nobr|ruby|rt|h1|h2|body|textarea|img|fieldset|label|svg)( form=f)?>)|[a-z ]{0,4}){0,40}"
+    ) {
+        prop_assert_eq!(vendored_dump(&s), reference_dump(&s));
     }
 }

@@ -1127,7 +1127,21 @@ where
     where
         TagSet: Fn(ExpandedName) -> bool,
     {
-        self.in_scope(scope, |elem| self.html_elem_named(&elem, name.clone()))
+        // epiwire: `in_scope` with `html_elem_named` as the predicate, asking the sink for each
+        // open element's name once instead of twice (once for the predicate, once for the
+        // scope test), and without cloning the handle and the name per element.
+        for node in self.open_elems.borrow().iter().rev() {
+            let elem_name = self.sink.elem_name(node);
+            if *elem_name.ns() == ns!(html) && *elem_name.local_name() == name {
+                return true;
+            }
+            if scope(elem_name.expanded()) {
+                return false;
+            }
+        }
+
+        // supposed to be impossible, because <html> is always in scope
+        false
     }
 
     /// <https://html.spec.whatwg.org/#generate-implied-end-tags>
@@ -1373,12 +1387,18 @@ where
 
         // Step 7.
         let qname = QualName::new(None, ns, name);
-        let elem = create_element_with_flags(
-            &self.sink,
-            qname.clone(),
-            attrs.clone(),
-            had_duplicate_attributes,
-        );
+        // epiwire: the step 12 test is decided before the element is created, so the name and
+        // the attributes are moved into the sink instead of cloned for it. The test reads only
+        // the tree builder's state (the form element pointer, the open elements' names) and the
+        // tag, none of which creating the element or finding the insertion point changes.
+        let associate_with_form = form_associatable(qname.expanded())
+            && self.form_elem.borrow().is_some()
+            && !self.in_html_elem_named(local_name!("template"))
+            && !(listed(qname.expanded())
+                && attrs
+                    .iter()
+                    .any(|a| a.name.expanded() == expanded_name!("", "form")));
+        let elem = create_element_with_flags(&self.sink, qname, attrs, had_duplicate_attributes);
 
         let insertion_point = self.appropriate_place_for_insertion(None);
         let (node1, node2) = match insertion_point {
@@ -1392,14 +1412,7 @@ where
         };
 
         // Step 12.
-        if form_associatable(qname.expanded())
-            && self.form_elem.borrow().is_some()
-            && !self.in_html_elem_named(local_name!("template"))
-            && !(listed(qname.expanded())
-                && attrs
-                    .iter()
-                    .any(|a| a.name.expanded() == expanded_name!("", "form")))
-        {
+        if associate_with_form {
             let form = self.form_elem.borrow().as_ref().unwrap().clone();
             self.sink
                 .associate_with_form(&elem, &form, (&node1, node2.as_ref()));
