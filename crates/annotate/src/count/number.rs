@@ -158,7 +158,7 @@ fn tens_word(w: &str) -> Option<u32> {
     })
 }
 
-fn scale_word(w: &str) -> Option<f64> {
+pub(crate) fn scale_word(w: &str) -> Option<f64> {
     Some(match w {
         "thousand" => 1e3,
         "lakh" | "lakhs" => 1e5,
