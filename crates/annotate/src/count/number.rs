@@ -158,7 +158,7 @@ fn tens_word(w: &str) -> Option<u32> {
     })
 }
 
-fn scale_word(w: &str) -> Option<f64> {
+pub(crate) fn scale_word(w: &str) -> Option<f64> {
     Some(match w {
         "thousand" => 1e3,
         "lakh" | "lakhs" => 1e5,
@@ -303,6 +303,8 @@ pub(crate) fn scan_at(
     out.clear();
     // The first token a new expression may start at.
     let mut next = 0;
+    // The last expression of `out` is a scanned one, not a joined range.
+    let mut open = false;
     for &i in at {
         if i < next {
             continue;
@@ -329,10 +331,21 @@ pub(crate) fn scan_at(
         };
         if let Some(n) = found {
             next = n.last + 1;
-            out.push(n);
+            // Ranges joined as the expressions come ([`merge_ranges`] in the same pass): the
+            // last expression joins `n` unless it is itself a joined range.
+            if open
+                && let Some(a) = out.last_mut()
+                && let Some(r) = joined(src, toks, a, &n)
+            {
+                *a = r;
+                open = false;
+            } else {
+                out.push(n);
+                open = true;
+            }
         }
     }
-    merge_ranges(src, toks, out)
+    out
 }
 
 /// Can the number expression of [`scan_vague`] or [`scan_words`] start at the article "a" or
@@ -731,8 +744,11 @@ pub(crate) fn scan_words(src: &str, toks: &[Token], i: usize) -> Option<NumExpr>
 /// The range "A-B", "A to B", "between A and B" (or "A or B" in words) that `a` and the next
 /// number `b` form, if they form one.
 fn joined(src: &str, toks: &[Token], a: &NumExpr, b: &NumExpr) -> Option<NumExpr> {
+    // One token between them (tested first: most neighbours are further apart).
+    if a.last + 2 != b.first {
+        return None;
+    }
     let rangeable = |n: &NumExpr| matches!(n.form, Form::Digits | Form::Words);
-    let between = a.last + 2 == b.first;
     let sep = toks.get(a.last + 1);
     let joiner = sep.map_or("", |t| lw(src, t));
     let before = if a.first > 0 {
@@ -755,7 +771,7 @@ fn joined(src: &str, toks: &[Token], a: &NumExpr, b: &NumExpr) -> Option<NumExpr
             && toks[a.first - 1].gap == Gap::None
             && toks[a.first - 2].is_num());
     let a_ok = rangeable(a) || (a.form == Form::Decimal && b.mult > 1.0);
-    if !(between && sep_ok && a_ok && rangeable(b) && !chained) {
+    if !(sep_ok && a_ok && rangeable(b) && !chained) {
         return None;
     }
     let mut lo = a.value;
@@ -1004,6 +1020,7 @@ mod tests {
             "555-123-4567 and 1.5 to 2 million; 2-3-4",
             "a hundred and one to two thousand",
             "H5N1 12,34 1,2 million 17.05.2018 3.5bn 19th",
+            "1 to 2 to 3; one or two or three; 4 to 5 to 6 to 7",
         ] {
             listed_scan_is_exact(text);
         }
