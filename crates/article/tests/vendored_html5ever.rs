@@ -75,9 +75,8 @@ fn attribute_values_are_the_same_as_copied_ones() {
     }
 }
 
-/// Every 10th trafilatura-eval page, when the shared data is there (the test cannot fetch it).
 /// Runs `check` on every 10th trafilatura-eval page from the `first`th (by file name), decoded
-/// as lossy UTF-8; skipped where the data is not there.
+/// as lossy UTF-8; skipped where the data is not there (the test cannot fetch it).
 fn each_10th_eval_page(first: usize, check: impl Fn(&str, &std::path::Path)) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/data/trafilatura-eval/html");
