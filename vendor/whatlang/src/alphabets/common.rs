@@ -10,7 +10,17 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// Inverted map binding a character to a set of languages.
-pub fn build_inverted_map(alphabets: &[(Lang, &str)]) -> (Vec<char>, Vec<Vec<Lang>>) {
+// epiwire: with `ascii`, the position in `chars` of each ASCII character (NOT_IN_ALPHABET when
+// it is in none), which the scoring reads instead of a binary search of `chars`.
+pub struct InvertedMap {
+    pub chars: Vec<char>,
+    pub langs: Vec<Vec<Lang>>,
+    pub ascii: [u16; 128],
+}
+
+const NOT_IN_ALPHABET: u16 = u16::MAX;
+
+pub fn build_inverted_map(alphabets: &[(Lang, &str)]) -> InvertedMap {
     let mut map = HashMap::new();
 
     for (lang, alphabet) in alphabets {
@@ -31,16 +41,32 @@ pub fn build_inverted_map(alphabets: &[(Lang, &str)]) -> (Vec<char>, Vec<Vec<Lan
         langs.push(languages);
     }
 
-    (chars, langs)
+    let mut ascii = [NOT_IN_ALPHABET; 128];
+    for (position, &ch) in chars.iter().enumerate() {
+        if ch.is_ascii() {
+            // An alphabet map holds a few hundred characters.
+            ascii[ch as usize] = position as u16;
+        }
+    }
+
+    InvertedMap {
+        chars,
+        langs,
+        ascii,
+    }
 }
 
 pub fn generic_alphabet_calculate_scores(
     script: Script,
-    lang_map: &LazyLock<(Vec<char>, Vec<Vec<Lang>>)>,
+    lang_map: &LazyLock<InvertedMap>,
     text: &LowercaseText,
     filter_list: &FilterList,
 ) -> RawOutcome {
-    let (chars, langs) = &**lang_map;
+    let InvertedMap {
+        chars,
+        langs,
+        ascii,
+    } = &**lang_map;
     let script_langs = script.langs();
 
     // score of each character.
@@ -54,7 +80,15 @@ pub fn generic_alphabet_calculate_scores(
 
         max_raw_score += 1;
 
-        if let Ok(position) = chars.binary_search(&ch) {
+        // epiwire: ASCII characters from the table (the position binary_search finds).
+        let position = if ch.is_ascii() {
+            Some(ascii[ch as usize])
+                .filter(|&p| p != NOT_IN_ALPHABET)
+                .map(usize::from)
+        } else {
+            chars.binary_search(&ch).ok()
+        };
+        if let Some(position) = position {
             // add 2 and remove max_raw_score at the end,
             // to keep the score interval of -max_raw_score..max_raw_score
             char_scores[position] += 2;

@@ -1,8 +1,10 @@
+use std::sync::OnceLock;
+
 use hashbrown::HashMap;
 
-use super::utils::{TrigramsWithPositions, get_trigrams_with_positions};
+use super::LangProfileList;
+use super::utils::top_trigrams;
 use super::{ARABIC_LANGS, CYRILLIC_LANGS, DEVANAGARI_LANGS, HEBREW_LANGS, LATIN_LANGS};
-use super::{LangProfile, LangProfileList};
 use super::{MAX_TOTAL_DISTANCE, MAX_TRIGRAM_DISTANCE, Trigram};
 use crate::Lang;
 use crate::core::{FilterList, Info, InternalQuery, Text, calculate_confidence};
@@ -45,7 +47,55 @@ pub fn detect(iquery: &InternalQuery) -> Option<Info> {
 #[inline]
 pub fn raw_detect(iquery: &InternalQuery) -> RawOutcome {
     let lang_profile_list = script_to_lang_profile_list(iquery.multi_lang_script);
-    calculate_scores_in_profiles(&iquery.text, iquery.filter_list, lang_profile_list)
+    // epiwire: the profiles' inverted index, built once per script.
+    let index = profile_index(iquery.multi_lang_script, lang_profile_list);
+    calculate_scores_in_profiles(&iquery.text, iquery.filter_list, lang_profile_list, index)
+}
+
+// epiwire: an inverted index of a script's language profiles. Upstream looked every profile
+// trigram of every language up in the text's trigram map (300 lookups per language); the
+// index gives, for each text trigram, the languages whose profile holds it and its rank
+// there, so a text costs one lookup per text trigram (at most TEXT_TRIGRAMS_SIZE). The sums
+// are the same integers (see `calculate_distances`).
+struct ProfileIndex {
+    /// Trigram -> its postings, `postings[start..end]`.
+    ranges: HashMap<Trigram, (u32, u32)>,
+    /// (index of the language in the profile list, rank of the trigram in its profile).
+    postings: Vec<(u16, u16)>,
+}
+
+fn profile_index(script: MultiLangScript, list: LangProfileList) -> &'static ProfileIndex {
+    use MultiLangScript as MLS;
+    static INDEXES: [OnceLock<ProfileIndex>; 5] = [const { OnceLock::new() }; 5];
+    let slot = match script {
+        MLS::Latin => 0,
+        MLS::Cyrillic => 1,
+        MLS::Arabic => 2,
+        MLS::Devanagari => 3,
+        MLS::Hebrew => 4,
+    };
+    INDEXES[slot].get_or_init(|| build_profile_index(list))
+}
+
+fn build_profile_index(list: LangProfileList) -> ProfileIndex {
+    let mut by_trigram: HashMap<Trigram, Vec<(u16, u16)>> = HashMap::new();
+    for (lang_pos, &(_, profile)) in list.iter().enumerate() {
+        for (rank, &trigram) in profile.iter().enumerate() {
+            // Profiles hold at most 300 trigrams and lists a few dozen languages.
+            by_trigram
+                .entry(trigram)
+                .or_default()
+                .push((lang_pos as u16, rank as u16));
+        }
+    }
+    let mut ranges = HashMap::with_capacity(by_trigram.len());
+    let mut postings = Vec::new();
+    for (trigram, list) in by_trigram {
+        let start = postings.len() as u32;
+        postings.extend_from_slice(&list);
+        ranges.insert(trigram, (start, postings.len() as u32));
+    }
+    ProfileIndex { ranges, postings }
 }
 
 fn script_to_lang_profile_list(script: MultiLangScript) -> LangProfileList {
@@ -64,19 +114,19 @@ fn calculate_scores_in_profiles(
     text: &Text,
     filter_list: &FilterList,
     lang_profile_list: LangProfileList,
+    index: &ProfileIndex,
 ) -> RawOutcome {
     let mut lang_distances: Vec<(Lang, u32)> = vec![];
 
-    let TrigramsWithPositions {
-        trigram_positions, ..
-    } = get_trigrams_with_positions(&text.lowercase());
-    let unique_trigrams_count = trigram_positions.len();
+    // epiwire: the text's top trigrams with their positions as a list (upstream: a map).
+    let text_trigrams = top_trigrams(&text.lowercase());
+    let unique_trigrams_count = text_trigrams.len();
+    let distances = calculate_distances(lang_profile_list, index, &text_trigrams);
 
-    for &(lang, lang_trigrams) in lang_profile_list {
+    for (&(lang, _), dist) in lang_profile_list.iter().zip(distances) {
         if !filter_list.is_allowed(lang) {
             continue;
         }
-        let dist = calculate_distance(lang_trigrams, &trigram_positions);
         lang_distances.push(((lang), dist));
     }
 
@@ -97,26 +147,38 @@ fn calculate_scores_in_profiles(
     }
 }
 
-#[inline]
-fn calculate_distance(lang_trigrams: LangProfile, text_trigrams: &HashMap<Trigram, u32>) -> u32 {
-    let mut total_dist = 0u32;
-
-    for (i, &trigram) in lang_trigrams.iter().enumerate() {
-        let dist = match text_trigrams.get(&trigram) {
-            Some(&n) => (n as i32 - i as i32).unsigned_abs(),
-            None => MAX_TRIGRAM_DISTANCE,
-        };
-        total_dist += dist;
+// epiwire: upstream's `calculate_distance` for every language of the list at once. Upstream
+// summed, over the profile's trigrams, |position in the text - rank| when the text holds the
+// trigram, else MAX_TRIGRAM_DISTANCE. Here each sum starts as if no trigram were held and each
+// text trigram corrects the entries of the profiles that hold it (a text trigram appears once
+// in `text_trigrams`, so each profile entry is corrected at most once): the same integer.
+fn calculate_distances(
+    lang_profile_list: LangProfileList,
+    index: &ProfileIndex,
+    text_trigrams: &[(Trigram, u32)],
+) -> Vec<u32> {
+    let mut totals: Vec<u32> = lang_profile_list
+        .iter()
+        .map(|&(_, profile)| profile.len() as u32 * MAX_TRIGRAM_DISTANCE)
+        .collect();
+    for &(trigram, n) in text_trigrams {
+        if let Some(&(start, end)) = index.ranges.get(&trigram) {
+            for &(lang_pos, rank) in &index.postings[start as usize..end as usize] {
+                let total = &mut totals[lang_pos as usize];
+                *total = *total + (n as i32 - rank as i32).unsigned_abs() - MAX_TRIGRAM_DISTANCE;
+            }
+        }
     }
 
     let count = text_trigrams.len() as u32;
-
-    if MAX_TRIGRAM_DISTANCE > count {
-        let delta = MAX_TRIGRAM_DISTANCE - count;
-        total_dist -= delta * MAX_TRIGRAM_DISTANCE;
+    for total_dist in &mut totals {
+        if MAX_TRIGRAM_DISTANCE > count {
+            let delta = MAX_TRIGRAM_DISTANCE - count;
+            *total_dist -= delta * MAX_TRIGRAM_DISTANCE;
+        }
+        *total_dist = (*total_dist).clamp(0, MAX_TOTAL_DISTANCE);
     }
-
-    total_dist.clamp(0, MAX_TOTAL_DISTANCE)
+    totals
 }
 
 #[inline]
