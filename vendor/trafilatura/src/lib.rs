@@ -157,7 +157,7 @@ pub fn extract(html: &str, opts: &Options) -> Result<ExtractResult, TrafilaturaE
     extract_document(doc, opts)
 }
 
-/// Extract readable content from an already-parsed [`Document`](dom::Document).
+/// Extract readable content from an already-parsed [`Document`].
 ///
 /// Use this when you have a pre-parsed DOM (e.g., from [`dom::Document::parse`])
 /// and want to avoid re-parsing. The extraction pipeline is the same as [`extract`].

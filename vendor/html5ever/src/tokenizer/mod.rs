@@ -1879,12 +1879,12 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
             .iter()
             .map(|(s, t)| (*s, *t))
             .collect();
-        results.sort_by(|&(_, x), &(_, y)| y.cmp(&x));
+        results.sort_by_key(|&(_, t)| ::std::cmp::Reverse(t));
 
         let total: u64 = results
             .iter()
             .map(|&(_, t)| t)
-            .fold(0, ::std::ops::Add::add);
+            .sum();
         println!("\nTokenizer profile, in nanoseconds");
         println!(
             "\n{:12}         total in token sink",

@@ -42,7 +42,7 @@ impl Document {
     /// upstream semantics with an exact-value post-filter.
     ///
     /// epiwire: the selector match followed by the exact post-filter is an exact match, so the
-    /// elements are found by [`Self::elements_where`] without CSS matching (same order, same
+    /// elements are found by `Self::elements_where` without CSS matching (same order, same
     /// depth limit); [`Self::scripts_with_type_upstream`] keeps the selector version for tests.
     pub fn scripts_with_type(&self, types: &[&str]) -> Vec<NodeId> {
         self.elements_where(self.root(), &|doc, id| {

@@ -926,10 +926,8 @@ impl Document {
         };
 
         match node.value() {
-            Node::Element(e) => {
-                if VOID_ELEMENTS.contains(&e.name.local.as_ref()) {
-                    buf.push_str(sep);
-                }
+            Node::Element(e) if VOID_ELEMENTS.contains(&e.name.local.as_ref()) => {
+                buf.push_str(sep);
             }
             Node::Text(t) => {
                 if level != *last_level {

@@ -851,10 +851,8 @@ fn iter_text_pruned(
         return;
     };
     match node.value() {
-        scraper::Node::Element(e) => {
-            if VOID_ELEMENTS.contains(&e.name.local.as_ref()) {
-                buf.push(' ');
-            }
+        scraper::Node::Element(e) if VOID_ELEMENTS.contains(&e.name.local.as_ref()) => {
+            buf.push(' ');
         }
         scraper::Node::Text(t) => {
             if level != *last_level {

@@ -26,10 +26,10 @@ fn comments_rule1(doc: &Document, id: NodeId) -> bool {
     let id_class = format!("{elem_id}{class}");
 
     contains(&id_class, "commentlist")
-        || contains(&class, "comment-page")
+        || contains(class, "comment-page")
         || contains(&id_class, "comment-list")
-        || contains(&class, "comments-content")
-        || contains(&class, "post-comments")
+        || contains(class, "comments-content")
+        || contains(class, "post-comments")
 }
 
 /// Matches containers starting with "comments" or "comment-".
@@ -47,9 +47,9 @@ fn comments_rule2(doc: &Document, id: NodeId) -> bool {
     let id_class = format!("{elem_id}{class}");
 
     starts_with(&id_class, "comments")
-        || starts_with(&class, "Comments")
+        || starts_with(class, "Comments")
         || starts_with(&id_class, "comment-")
-        || contains(&class, "article-comments")
+        || contains(class, "article-comments")
 }
 
 /// Matches Disqus and similar comment thread containers.
@@ -64,9 +64,9 @@ fn comments_rule3(doc: &Document, id: NodeId) -> bool {
 
     let elem_id = doc.id_str(id);
 
-    starts_with(&elem_id, "comol")
-        || starts_with(&elem_id, "disqus_thread")
-        || starts_with(&elem_id, "dsq_comments")
+    starts_with(elem_id, "comol")
+        || starts_with(elem_id, "disqus_thread")
+        || starts_with(elem_id, "dsq_comments")
 }
 
 /// Matches social/comment sections by id prefix or class.
@@ -82,7 +82,7 @@ fn comments_rule4(doc: &Document, id: NodeId) -> bool {
     let class = doc.class_str(id);
     let elem_id = doc.id_str(id);
 
-    starts_with(&elem_id, "social") || contains(&class, "comment")
+    starts_with(elem_id, "social") || contains(class, "comment")
 }
 
 #[cfg(test)]

@@ -28,39 +28,39 @@ fn content_rule1(doc: &Document, id: NodeId) -> bool {
     let item_prop = doc.attr_str(id, "itemprop").unwrap_or_default();
 
     matches!(class, "post" | "entry")
-        || contains(&class, "post-text")
-        || contains(&class, "post_text")
-        || contains(&class, "post-body")
-        || contains(&class, "post-entry")
-        || contains(&class, "postentry")
-        || contains(&class, "post-content")
-        || contains(&class, "post_content")
-        || contains_lower(&class, "postcontent")
-        || contains(&class, "post_inner_wrapper")
-        || contains(&class, "article-text")
-        || contains_lower(&class, "articletext")
-        || contains(&elem_id, "entry-content")
-        || contains(&class, "entry-content")
-        || contains(&elem_id, "article-content")
-        || contains(&class, "article-content")
-        || contains(&elem_id, "article__content")
-        || contains(&class, "article__content")
-        || contains(&elem_id, "article-body")
-        || contains(&class, "article-body")
-        || contains(&elem_id, "article__body")
-        || contains(&class, "article__body")
+        || contains(class, "post-text")
+        || contains(class, "post_text")
+        || contains(class, "post-body")
+        || contains(class, "post-entry")
+        || contains(class, "postentry")
+        || contains(class, "post-content")
+        || contains(class, "post_content")
+        || contains_lower(class, "postcontent")
+        || contains(class, "post_inner_wrapper")
+        || contains(class, "article-text")
+        || contains_lower(class, "articletext")
+        || contains(elem_id, "entry-content")
+        || contains(class, "entry-content")
+        || contains(elem_id, "article-content")
+        || contains(class, "article-content")
+        || contains(elem_id, "article__content")
+        || contains(class, "article__content")
+        || contains(elem_id, "article-body")
+        || contains(class, "article-body")
+        || contains(elem_id, "article__body")
+        || contains(class, "article__body")
         || item_prop == "articleBody"
-        || contains_lower(&elem_id, "articlebody")
-        || contains_lower(&class, "articlebody")
+        || contains_lower(elem_id, "articlebody")
+        || contains_lower(class, "articlebody")
         || elem_id == "articleContent"
-        || contains(&class, "ArticleContent")
-        || contains(&class, "page-content")
-        || contains(&class, "text-content")
-        || contains(&elem_id, "body-text")
-        || contains(&class, "body-text")
-        || contains(&class, "article__container")
-        || contains(&elem_id, "art-content")
-        || contains(&class, "art-content")
+        || contains(class, "ArticleContent")
+        || contains(class, "page-content")
+        || contains(class, "text-content")
+        || contains(elem_id, "body-text")
+        || contains(class, "body-text")
+        || contains(class, "article__container")
+        || contains(elem_id, "art-content")
+        || contains(class, "art-content")
 }
 
 /// Matches any `<article>` element.
@@ -84,29 +84,29 @@ fn content_rule3(doc: &Document, id: NodeId) -> bool {
     let elem_id = doc.id_str(id);
     let role = doc.attr_str(id, "role").unwrap_or_default();
 
-    contains(&class, "post-bodycopy")
-        || contains(&class, "storycontent")
-        || contains(&class, "story-content")
+    contains(class, "post-bodycopy")
+        || contains(class, "storycontent")
+        || contains(class, "story-content")
         || class == "postarea"
         || class == "art-postcontent"
-        || contains(&class, "theme-content")
-        || contains(&class, "blog-content")
-        || contains(&class, "section-content")
-        || contains(&class, "single-content")
-        || contains(&class, "single-post")
-        || contains(&class, "main-column")
-        || contains(&class, "wpb_text_column")
-        || starts_with(&elem_id, "primary")
-        || starts_with(&class, "article")
+        || contains(class, "theme-content")
+        || contains(class, "blog-content")
+        || contains(class, "section-content")
+        || contains(class, "single-content")
+        || contains(class, "single-post")
+        || contains(class, "main-column")
+        || contains(class, "wpb_text_column")
+        || starts_with(elem_id, "primary")
+        || starts_with(class, "article")
         || class == "text"
         || elem_id == "article"
         || class == "cell"
         || elem_id == "story"
         || class == "story"
-        || contains(&class, "story-body")
-        || contains(&elem_id, "story-body")
-        || contains(&class, "field-body")
-        || contains_lower(&class, "fulltext")
+        || contains(class, "story-body")
+        || contains(elem_id, "story-body")
+        || contains(class, "field-body")
+        || contains_lower(class, "fulltext")
         || role == "article"
 }
 
@@ -123,16 +123,16 @@ fn content_rule4(doc: &Document, id: NodeId) -> bool {
     let class = doc.class_str(id);
     let elem_id = doc.id_str(id);
 
-    contains(&elem_id, "content-main")
-        || contains(&class, "content-main")
-        || contains(&class, "content_main")
-        || contains(&elem_id, "content-body")
-        || contains(&class, "content-body")
-        || contains(&elem_id, "contentBody")
-        || contains(&class, "content__body")
-        || contains_lower(&elem_id, "main-content")
-        || contains_lower(&class, "main-content")
-        || contains_lower(&class, "page-content")
+    contains(elem_id, "content-main")
+        || contains(class, "content-main")
+        || contains(class, "content_main")
+        || contains(elem_id, "content-body")
+        || contains(class, "content-body")
+        || contains(elem_id, "contentBody")
+        || contains(class, "content__body")
+        || contains_lower(elem_id, "main-content")
+        || contains_lower(class, "main-content")
+        || contains_lower(class, "page-content")
         || elem_id == "content"
         || class == "content"
 }
@@ -152,7 +152,7 @@ fn content_rule5(doc: &Document, id: NodeId) -> bool {
     let elem_id = doc.id_str(id);
     let role = doc.attr_str(id, "role").unwrap_or_default();
 
-    starts_with(&class, "main") || starts_with(&elem_id, "main") || starts_with(&role, "main")
+    starts_with(class, "main") || starts_with(elem_id, "main") || starts_with(role, "main")
 }
 
 #[cfg(test)]

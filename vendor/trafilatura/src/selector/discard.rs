@@ -101,89 +101,89 @@ fn overall_discarded_content_rule1(doc: &Document, id: NodeId) -> bool {
     let data_component = doc.attr_str(id, "data-component").unwrap_or_default();
     let id_class = format!("{elem_id}{class}");
     // Pre-compute lowercased strings to avoid repeated allocations in the conditions.
-    let lower_id = lower(&elem_id);
-    let lower_class = lower(&class);
-    let lower_role = lower(&role);
+    let lower_id = lower(elem_id);
+    let lower_class = lower(class);
+    let lower_role = lower(role);
 
     contains(&lower_id, "footer")
         || contains(&lower_class, "footer")
-        || contains(&elem_id, "related")
-        || contains(&class, "elated")
+        || contains(elem_id, "related")
+        || contains(class, "elated")
         || contains(&id_class, "viral")
         || starts_with(&id_class, "shar")
-        || contains(&class, "share-")
+        || contains(class, "share-")
         || contains(&lower_id, "share")
         || contains(&id_class, "social")
-        || contains(&class, "sociable")
+        || contains(class, "sociable")
         || contains(&id_class, "syndication")
-        || starts_with(&elem_id, "jp-")
-        || starts_with(&elem_id, "dpsp-content")
-        || contains(&class, "embedded")
-        || contains(&class, "embed")
+        || starts_with(elem_id, "jp-")
+        || starts_with(elem_id, "dpsp-content")
+        || contains(class, "embedded")
+        || contains(class, "embed")
         || contains(&id_class, "newsletter")
-        || contains(&class, "subnav")
+        || contains(class, "subnav")
         || contains(&id_class, "cookie")
         || contains(&id_class, "tags")
-        || contains(&class, "tag-list")
+        || contains(class, "tag-list")
         || contains(&id_class, "sidebar")
         || contains(&id_class, "banner")
-        || contains(&class, "bar")
-        || contains(&class, "meta")
-        || contains(&elem_id, "menu")
-        || contains(&class, "menu")
+        || contains(class, "bar")
+        || contains(class, "meta")
+        || contains(elem_id, "menu")
+        || contains(class, "menu")
         || contains(&lower_id, "nav")
         || contains(&lower_role, "nav")
-        || starts_with(&class, "nav")
-        || contains(&class, "avigation")
-        || contains(&class, "navbar")
-        || contains(&class, "navbox")
-        || starts_with(&class, "post-nav")
+        || starts_with(class, "nav")
+        || contains(class, "avigation")
+        || contains(class, "navbar")
+        || contains(class, "navbox")
+        || starts_with(class, "post-nav")
         || contains(&id_class, "breadcrumb")
         || contains(&id_class, "bread-crumb")
         || contains(&id_class, "author")
         || contains(&id_class, "button")
         || contains(&lower_class, "byline")
-        || contains(&class, "rating")
-        || contains(&class, "widget")
-        || contains(&class, "attachment")
-        || contains(&class, "timestamp")
-        || contains(&class, "user-info")
-        || contains(&class, "user-profile")
-        || contains(&class, "-ad-")
-        || contains(&class, "-icon")
-        || contains(&class, "article-infos")
-        || contains(&class, "nfoline")
-        || contains(&data_component, "MostPopularStories")
-        || contains(&class, "outbrain")
-        || contains(&class, "taboola")
-        || contains(&class, "criteo")
-        || contains(&class, "options")
-        || contains(&class, "expand")
-        || contains(&class, "consent")
-        || contains(&class, "modal-content")
-        || contains(&class, " ad ")
-        || contains(&class, "permission")
-        || contains(&class, "next-")
-        || contains(&class, "-stories")
-        || contains(&class, "most-popular")
-        || contains(&class, "mol-factbox")
-        || starts_with(&class, "ZendeskForm")
+        || contains(class, "rating")
+        || contains(class, "widget")
+        || contains(class, "attachment")
+        || contains(class, "timestamp")
+        || contains(class, "user-info")
+        || contains(class, "user-profile")
+        || contains(class, "-ad-")
+        || contains(class, "-icon")
+        || contains(class, "article-infos")
+        || contains(class, "nfoline")
+        || contains(data_component, "MostPopularStories")
+        || contains(class, "outbrain")
+        || contains(class, "taboola")
+        || contains(class, "criteo")
+        || contains(class, "options")
+        || contains(class, "expand")
+        || contains(class, "consent")
+        || contains(class, "modal-content")
+        || contains(class, " ad ")
+        || contains(class, "permission")
+        || contains(class, "next-")
+        || contains(class, "-stories")
+        || contains(class, "most-popular")
+        || contains(class, "mol-factbox")
+        || starts_with(class, "ZendeskForm")
         || contains(&id_class, "message-container")
-        || contains(&class, "yin")
-        || contains(&class, "zlylin")
-        || contains(&class, "xg1")
-        || contains(&elem_id, "bmdh")
-        || contains(&class, "slide")
-        || contains(&class, "viewport")
+        || contains(class, "yin")
+        || contains(class, "zlylin")
+        || contains(class, "xg1")
+        || contains(elem_id, "bmdh")
+        || contains(class, "slide")
+        || contains(class, "viewport")
         || doc
             .get_attribute(id, "data-lp-replacement-content")
             .is_some()
-        || contains(&elem_id, "premium")
-        || contains(&class, "overlay")
-        || contains(&class, "paid-content")
-        || contains(&class, "paidcontent")
-        || contains(&class, "obfuscated")
-        || contains(&class, "blurred")
+        || contains(elem_id, "premium")
+        || contains(class, "overlay")
+        || contains(class, "paid-content")
+        || contains(class, "paidcontent")
+        || contains(class, "obfuscated")
+        || contains(class, "blurred")
 }
 
 /// Matches hidden elements, comment debris, and display:none content.
@@ -198,26 +198,26 @@ fn overall_discarded_content_rule2(doc: &Document, id: NodeId) -> bool {
     let id_style = format!("{elem_id}{style}");
 
     class == "comments-title"
-        || contains(&class, "comments-title")
-        || contains(&class, "nocomments")
+        || contains(class, "comments-title")
+        || contains(class, "nocomments")
         || starts_with(&id_class, "reply-")
-        || contains(&class, "-reply-")
-        || contains(&class, "message")
-        || contains(&elem_id, "reader-comments")
-        || contains(&elem_id, "akismet")
-        || contains(&class, "akismet")
-        || contains(&class, "suggest-links")
-        || starts_with(&class, "hide-")
-        || contains(&class, "-hide-")
-        || contains(&class, "hide-print")
+        || contains(class, "-reply-")
+        || contains(class, "message")
+        || contains(elem_id, "reader-comments")
+        || contains(elem_id, "akismet")
+        || contains(class, "akismet")
+        || contains(class, "suggest-links")
+        || starts_with(class, "hide-")
+        || contains(class, "-hide-")
+        || contains(class, "hide-print")
         || contains(&id_style, "hidden")
-        || contains(&class, " hidden")
-        || contains(&class, " hide")
-        || contains(&class, "noprint")
-        || contains(&style, "display:none")
-        || contains(&style, "display: none")
+        || contains(class, " hidden")
+        || contains(class, " hide")
+        || contains(class, "noprint")
+        || contains(style, "display:none")
+        || contains(style, "display: none")
         || aria_hidden == "true"
-        || contains(&class, "notloaded")
+        || contains(class, "notloaded")
 }
 
 // ---------------------------------------------------------------------------
@@ -246,7 +246,7 @@ fn precision_discarded_content_rule2(doc: &Document, id: NodeId) -> bool {
     let style = doc.attr_str(id, "style").unwrap_or_default();
     let id_class = format!("{elem_id}{class}");
 
-    contains(&id_class, "bottom") || contains(&id_class, "link") || contains(&style, "border")
+    contains(&id_class, "bottom") || contains(&id_class, "link") || contains(style, "border")
 }
 
 // ---------------------------------------------------------------------------
@@ -263,7 +263,7 @@ fn discarded_comments_rule1(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    starts_with(&doc.id_str(id), "respond")
+    starts_with(doc.id_str(id), "respond")
 }
 
 /// Matches `<cite>` and `<quote>` elements.
@@ -284,14 +284,14 @@ fn discarded_comments_rule3(doc: &Document, id: NodeId) -> bool {
     let id_class = format!("{elem_id}{class}");
 
     class == "comments-title"
-        || contains(&class, "comments-title")
-        || contains(&class, "nocomments")
+        || contains(class, "comments-title")
+        || contains(class, "nocomments")
         || starts_with(&id_class, "reply-")
-        || contains(&class, "-reply-")
-        || contains(&class, "message")
-        || contains(&class, "signin")
+        || contains(class, "-reply-")
+        || contains(class, "message")
+        || contains(class, "signin")
         || contains(&id_class, "akismet")
-        || contains(&style, "display:none")
+        || contains(style, "display:none")
 }
 
 // ---------------------------------------------------------------------------
@@ -311,15 +311,15 @@ fn removed_comments_rule1(doc: &Document, id: NodeId) -> bool {
     let class = doc.class_str(id);
     let elem_id = doc.id_str(id);
 
-    starts_with(&elem_id, "comment")
-        || starts_with(&elem_id, "Comment")
-        || starts_with(&class, "comment")
-        || starts_with(&class, "Comment")
-        || contains(&class, "article-comments")
-        || contains(&class, "post-comments")
-        || starts_with(&elem_id, "comol")
-        || starts_with(&elem_id, "disqus_thread")
-        || starts_with(&elem_id, "dsq-comments")
+    starts_with(elem_id, "comment")
+        || starts_with(elem_id, "Comment")
+        || starts_with(class, "comment")
+        || starts_with(class, "Comment")
+        || contains(class, "article-comments")
+        || contains(class, "post-comments")
+        || starts_with(elem_id, "comol")
+        || starts_with(elem_id, "disqus_thread")
+        || starts_with(elem_id, "dsq-comments")
 }
 
 // ---------------------------------------------------------------------------
@@ -339,7 +339,7 @@ fn discarded_image_rule1(doc: &Document, id: NodeId) -> bool {
     let class = doc.class_str(id);
     let elem_id = doc.id_str(id);
 
-    contains(&elem_id, "caption") || contains(&class, "caption")
+    contains(elem_id, "caption") || contains(class, "caption")
 }
 
 // ---------------------------------------------------------------------------
@@ -359,7 +359,7 @@ fn discarded_teaser_rule1(doc: &Document, id: NodeId) -> bool {
     let class = doc.class_str(id);
     let elem_id = doc.id_str(id);
 
-    contains_lower(&elem_id, "teaser") || contains_lower(&class, "teaser")
+    contains_lower(elem_id, "teaser") || contains_lower(class, "teaser")
 }
 
 #[cfg(test)]

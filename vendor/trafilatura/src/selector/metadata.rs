@@ -239,13 +239,13 @@ fn meta_title_rule1(doc: &Document, id: NodeId) -> bool {
     let elem_id = doc.id_str(id);
     let item_prop = doc.attr_str(id, "itemprop").unwrap_or_default();
 
-    contains(&class, "post-title")
-        || contains(&class, "entry-title")
-        || contains(&class, "headline")
-        || contains(&elem_id, "headline")
-        || contains(&item_prop, "headline")
-        || contains(&class, "post__title")
-        || contains(&class, "article-title")
+    contains(class, "post-title")
+        || contains(class, "entry-title")
+        || contains(class, "headline")
+        || contains(elem_id, "headline")
+        || contains(item_prop, "headline")
+        || contains(class, "post__title")
+        || contains(class, "article-title")
 }
 
 /// Matches any element with class "entry-title" or "post-title".
@@ -269,7 +269,7 @@ fn meta_title_rule3(doc: &Document, id: NodeId) -> bool {
     let class = doc.class_str(id);
     let elem_id = doc.id_str(id);
 
-    contains(&class, "title") || contains(&elem_id, "title")
+    contains(class, "title") || contains(elem_id, "title")
 }
 
 // ---------------------------------------------------------------------------

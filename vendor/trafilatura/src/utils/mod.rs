@@ -120,10 +120,7 @@ pub fn trim_char_count_nfc(s: &str) -> Option<usize> {
             }
             continue;
         } else {
-            match s.get(i..).and_then(|t| t.chars().next()) {
-                Some(c) => c,
-                None => return None,
-            }
+            s.get(i..).and_then(|t| t.chars().next())?
         };
         i += c.len_utf8();
         if c.is_whitespace() {
