@@ -329,7 +329,7 @@ impl Clusterer {
                 .iter()
                 .map(|(k, n)| {
                     let key = name_key(k);
-                    let idf = self.df.idf(&key);
+                    let idf = vector::idf(&self.df, &key);
                     (key, sublinear(*n) * idf)
                 })
                 .collect(),
@@ -406,7 +406,7 @@ impl Clusterer {
         let mut scored: Vec<(f32, &String)> = source
             .iter()
             .filter(|(t, _)| !t.chars().all(|c| c.is_ascii_digit()))
-            .map(|(t, n)| (sublinear(*n) * self.df.idf(t), t))
+            .map(|(t, n)| (sublinear(*n) * vector::idf(&self.df, t), t))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         scored
@@ -421,8 +421,8 @@ impl Clusterer {
     /// event's centroid (idf of now), words plus `entity_weight` × entities, times the date
     /// and disease factors.
     pub fn similarity(&self, doc: &DocFeatures, event: &EventProfile) -> f32 {
-        let words = vector::words(doc, &self.df, &self.params);
-        let ents = vector::entities(doc, &self.df);
+        let words = vector::word_weights(doc, &self.df, &self.params);
+        let ents = vector::entity_weights(doc, &self.df);
         self.centroid_similarity(doc, &words, &ents, None, event)
     }
 
@@ -431,21 +431,22 @@ impl Clusterer {
     fn centroid_similarity(
         &self,
         doc: &DocFeatures,
-        words: &Sparse,
-        ents: &Sparse,
+        words: &[(&str, f32)],
+        ents: &[(&str, f32)],
         names: Option<&Sparse>,
         event: &EventProfile,
     ) -> f32 {
-        let word_cosine = cosine_weighted(&words.0, &event.terms, |t, w| w * self.df.idf(t));
-        let entity_cosine = cosine_weighted(&ents.0, &event.entities, |e, n| {
-            sublinear(n) * self.df.idf(e)
+        let word_cosine = cosine_weighted(words, &event.terms, |t, w| w * vector::idf(&self.df, t));
+        let entity_cosine = cosine_weighted(ents, &event.entities, |e, n| {
+            sublinear(n) * vector::idf(&self.df, e)
         });
         let mut s = word_cosine + self.params.entity_weight * entity_cosine;
         let w = self.params.cue_weight;
         if let Some(names) = names.filter(|n| w > 0.0 && !n.is_empty())
             && !event.names.is_empty()
         {
-            let name_cosine = cosine_weighted(&names.0, &event.names, |k, n| n * self.df.idf(k));
+            let name_cosine =
+                cosine_weighted(&names.0, &event.names, |k, n| n * vector::idf(&self.df, k));
             s = (1.0 - w) * s + w * name_cosine;
         }
         // Date agreement: the document against the event's nearest end.
@@ -472,18 +473,18 @@ impl Clusterer {
     fn link_one(
         &self,
         doc: &DocFeatures,
-        words: &Sparse,
-        ents: &Sparse,
+        words: &[(&str, f32)],
+        ents: &[(&str, f32)],
         names: Option<&Sparse>,
         event: &EventProfile,
     ) -> f32 {
         let cohesion = |sum: &[(String, f32)]| {
             sum.iter().map(|(_, w)| w * w).sum::<f32>().sqrt() / event.members.max(1) as f32
         };
-        let idf = |k: &str, w: f32| w * self.df.idf(k);
-        let mut s = cosine_weighted(&words.0, &event.terms, idf) * cohesion(&event.terms)
+        let idf = |k: &str, w: f32| w * vector::idf(&self.df, k);
+        let mut s = cosine_weighted(words, &event.terms, idf) * cohesion(&event.terms)
             + self.params.entity_weight
-                * cosine_weighted(&ents.0, &event.entities, idf)
+                * cosine_weighted(ents, &event.entities, idf)
                 * cohesion(&event.entities);
         let w = self.params.cue_weight;
         if let Some(names) = names.filter(|n| w > 0.0 && !n.is_empty())
@@ -511,7 +512,7 @@ impl Clusterer {
     fn direction<'a>(&self, sum: &'a [(String, f32)], members: u32) -> (Unit<'a>, f32) {
         let weighted = vector::normalize_items(
             sum.iter()
-                .map(|(t, w)| (t.as_str(), w * self.df.idf(t)))
+                .map(|(t, w)| (t.as_str(), w * vector::idf(&self.df, t)))
                 .collect(),
         );
         (weighted, cohesion(sum, members))
@@ -567,7 +568,7 @@ impl Clusterer {
     fn link_from(&self, da: &Directions<'_>, a: &EventProfile, b: &EventProfile) -> f32 {
         let (wa, ca) = &da.terms;
         let (ea, cea) = &da.entities;
-        let idf = |k: &str, w: f32| w * self.df.idf(k);
+        let idf = |k: &str, w: f32| w * vector::idf(&self.df, k);
         let (cb, ceb) = (
             cohesion(&b.terms, b.members),
             cohesion(&b.entities, b.members),
@@ -805,8 +806,8 @@ impl Clusterer {
                 };
             }
         }
-        let words = vector::words(doc, &self.df, &self.params);
-        let ents = vector::entities(doc, &self.df);
+        let words = vector::word_weights(doc, &self.df, &self.params);
+        let ents = vector::entity_weights(doc, &self.df);
         let names = cues.map(|c| self.names_vector(c));
         let threshold = if cues.is_some() {
             self.params.cued_join_threshold
@@ -1633,8 +1634,8 @@ mod tests {
             for e in &events {
                 let fast = c.centroid_similarity(
                     d,
-                    &vector::words(d, &c.df, &c.params),
-                    &vector::entities(d, &c.df),
+                    &vector::word_weights(d, &c.df, &c.params),
+                    &vector::entity_weights(d, &c.df),
                     Some(&names),
                     e,
                 );
@@ -1852,8 +1853,8 @@ mod tests {
         for (d, cu) in &docs[3..] {
             let mut alone = EventProfile::default();
             alone.add_cued(d, Some(cu));
-            let words = vector::words(d, &c.df, &c.params);
-            let ents = vector::entities(d, &c.df);
+            let words = vector::word_weights(d, &c.df, &c.params);
+            let ents = vector::entity_weights(d, &c.df);
             let names = c.names_vector(cu);
             let fast = c.link_one(d, &words, &ents, Some(&names), &event);
             let slow = c.link(&alone, &event);

@@ -95,6 +95,37 @@ pub(crate) fn dot<K: AsRef<str>, L: AsRef<str>>(a: &[(K, f32)], b: &[(L, f32)]) 
     dot
 }
 
+/// [`DfTable::idf`] to the bit, its logarithm taken once per document frequency below 256 for
+/// a table size: the clusterer weighs every key of every profile it compares (thousands a
+/// document) and most keys are rare, so their frequencies repeat. `idf` is a function of the
+/// table's size and the key's count alone, so the memo (per thread) is keyed by the size.
+pub(crate) fn idf(df: &DfTable, key: &str) -> f32 {
+    idf_of_count(df.docs, df.df.get(key).copied().unwrap_or(0))
+}
+
+/// The smoothed idf `ln((N + 1) / (df + 1)) + 1` of [`DfTable::idf`] for `docs` documents and a
+/// count, memoised per thread for counts below 256.
+fn idf_of_count(docs: u64, count: u32) -> f32 {
+    let compute = || ((docs as f32 + 1.0) / (count as f32 + 1.0)).ln() + 1.0;
+    thread_local! {
+        static MEMO: std::cell::RefCell<(u64, [f32; 256])> =
+            const { std::cell::RefCell::new((0, [f32::NAN; 256])) };
+    }
+    let Some(slot) = usize::try_from(count).ok().filter(|&c| c < 256) else {
+        return compute();
+    };
+    MEMO.with_borrow_mut(|(size, memo)| {
+        if *size != docs {
+            *size = docs;
+            memo.fill(f32::NAN);
+        }
+        if memo[slot].is_nan() {
+            memo[slot] = compute();
+        }
+        memo[slot]
+    })
+}
+
 /// Sub-linear term frequency: `1 + ln(tf)`.
 pub fn sublinear(tf: f32) -> f32 {
     if tf > 0.0 { 1.0 + tf.ln() } else { 0.0 }
@@ -102,6 +133,17 @@ pub fn sublinear(tf: f32) -> f32 {
 
 /// The term counts of a document, title terms counted `title_weight` times.
 pub fn term_counts(doc: &DocFeatures, title_weight: f32) -> Vec<(String, f32)> {
+    term_count_map(doc, title_weight)
+        .into_iter()
+        .map(|(t, n)| (t.to_string(), n))
+        .collect()
+}
+
+/// The counts of [`term_counts`] in a map keyed by the document's terms.
+fn term_count_map(
+    doc: &DocFeatures,
+    title_weight: f32,
+) -> HashMap<&str, f32, rustc_hash::FxBuildHasher> {
     // FxHash (the keys are short words; the order of the map does not reach the result:
     // every user sorts the terms, `Sparse::normalized`).
     let mut map: HashMap<&str, f32, rustc_hash::FxBuildHasher> =
@@ -112,39 +154,56 @@ pub fn term_counts(doc: &DocFeatures, title_weight: f32) -> Vec<(String, f32)> {
     for (t, n) in &doc.title_terms {
         *map.entry(t).or_insert(0.0) += n * title_weight;
     }
-    map.into_iter().map(|(t, n)| (t.to_string(), n)).collect()
+    map
 }
 
 /// The tf-idf word vector of a document.
 pub fn words(doc: &DocFeatures, df: &DfTable, params: &Params) -> Sparse {
-    let weigh = |t: &str, n: f32| sublinear(n) * df.idf(t);
+    Sparse(owned(word_weights(doc, df, params)))
+}
+
+/// [`words`] with the keys borrowed from the document (the same weights to the bit).
+pub(crate) fn word_weights<'d>(
+    doc: &'d DocFeatures,
+    df: &DfTable,
+    params: &Params,
+) -> Vec<(&'d str, f32)> {
+    let weigh = |t: &str, n: f32| sublinear(n) * idf(df, t);
     if strictly_sorted(&doc.terms) && strictly_sorted(&doc.title_terms) {
         // The counts of term_counts, in key order already: no map, no sort.
-        return Sparse(normalize_items(
+        return normalize_items(
             sorted_counts(doc, params.title_weight)
                 .into_iter()
-                .map(|(t, n)| (t.clone(), weigh(t, n)))
+                .map(|(t, n)| (t.as_str(), weigh(t, n)))
                 .collect(),
-        ));
+        );
     }
-    let items = term_counts(doc, params.title_weight)
-        .into_iter()
-        .map(|(t, n)| {
-            let w = weigh(&t, n);
-            (t, w)
-        })
-        .collect();
-    Sparse::normalized(items)
+    normalize_items(
+        term_count_map(doc, params.title_weight)
+            .into_iter()
+            .map(|(t, n)| (t, weigh(t, n)))
+            .collect(),
+    )
 }
 
 /// The tf-idf entity vector of a document.
 pub fn entities(doc: &DocFeatures, df: &DfTable) -> Sparse {
-    let items = doc
-        .entities
-        .iter()
-        .map(|(e, n)| (e.clone(), sublinear(*n) * df.idf(e)))
-        .collect();
-    Sparse::normalized(items)
+    Sparse(owned(entity_weights(doc, df)))
+}
+
+/// [`entities`] with the keys borrowed from the document (the same weights to the bit).
+pub(crate) fn entity_weights<'d>(doc: &'d DocFeatures, df: &DfTable) -> Vec<(&'d str, f32)> {
+    normalize_items(
+        doc.entities
+            .iter()
+            .map(|(e, n)| (e.as_str(), sublinear(*n) * idf(df, e)))
+            .collect(),
+    )
+}
+
+/// A vector with its keys copied.
+fn owned(v: Vec<(&str, f32)>) -> Vec<(String, f32)> {
+    v.into_iter().map(|(k, w)| (k.to_string(), w)).collect()
 }
 
 /// Strictly increasing keys (sorted, no repeats).
@@ -398,6 +457,29 @@ pub(crate) mod reference {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memoised_idf_is_the_tables_to_the_bit() {
+        let mut table = DfTable::new();
+        for docs in [0u64, 1, 2, 7, 255, 256, 1_000, 65_537, 3_000_000] {
+            table.docs = docs;
+            for count in (0..300).chain([1_000, 70_000, u32::MAX]) {
+                table.df.insert("k".into(), count);
+                // Twice: computed, then from the memo.
+                for _ in 0..2 {
+                    assert_eq!(
+                        idf(&table, "k").to_bits(),
+                        table.idf("k").to_bits(),
+                        "{docs} {count}"
+                    );
+                }
+            }
+            assert_eq!(
+                idf(&table, "absent").to_bits(),
+                table.idf("absent").to_bits()
+            );
+        }
+    }
 
     #[test]
     fn cosine_of_unit_vectors() {
