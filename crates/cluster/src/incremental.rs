@@ -296,13 +296,71 @@ pub struct Clusterer {
     /// Thresholds and weights.
     pub params: Params,
     df: DfTable,
+    memo: IdfMemo,
+}
+
+/// The idf of each document frequency below 256 at one table size ([`vector::idf_of_count`],
+/// a function of the two numbers): the clusterer weighs every key of every profile it compares
+/// (thousands a document), most keys are rare and their frequencies repeat, so their logarithms
+/// are taken once a document. Filled as asked, emptied when the table's size changes.
+#[derive(Clone)]
+struct IdfMemo {
+    docs: std::cell::Cell<u64>,
+    idf: Box<[std::cell::Cell<f32>; 256]>,
+}
+
+impl Default for IdfMemo {
+    fn default() -> IdfMemo {
+        IdfMemo {
+            docs: std::cell::Cell::new(0),
+            idf: Box::new(std::array::from_fn(|_| std::cell::Cell::new(f32::NAN))),
+        }
+    }
+}
+
+impl std::fmt::Debug for IdfMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IdfMemo")
+    }
+}
+
+impl IdfMemo {
+    /// [`vector::idf_of_count`] of `docs` and `count`, from the memo when it holds it.
+    fn idf(&self, docs: u64, count: u32) -> f32 {
+        let Some(slot) = usize::try_from(count).ok().and_then(|c| self.idf.get(c)) else {
+            return vector::idf_of_count(docs, count);
+        };
+        if self.docs.get() != docs {
+            self.docs.set(docs);
+            for cell in self.idf.iter() {
+                cell.set(f32::NAN);
+            }
+        }
+        let memo = slot.get();
+        if !memo.is_nan() {
+            return memo;
+        }
+        let idf = vector::idf_of_count(docs, count);
+        slot.set(idf);
+        idf
+    }
 }
 
 impl Clusterer {
     /// A clusterer with these parameters and document frequencies (a persisted table, or
     /// [`DfTable::new`]).
     pub fn new(params: Params, df: DfTable) -> Clusterer {
-        Clusterer { params, df }
+        Clusterer {
+            params,
+            df,
+            memo: IdfMemo::default(),
+        }
+    }
+
+    /// [`DfTable::idf`] of a key, to the bit, its logarithm memoised ([`IdfMemo`]).
+    fn idf(&self, key: &str) -> f32 {
+        let count = self.df.df.get(key).copied().unwrap_or(0);
+        self.memo.idf(self.df.docs, count)
     }
 
     /// Counts a document in the document-frequency table.
@@ -329,7 +387,7 @@ impl Clusterer {
                 .iter()
                 .map(|(k, n)| {
                     let key = name_key(k);
-                    let idf = vector::idf(&self.df, &key);
+                    let idf = self.idf(&key);
                     (key, sublinear(*n) * idf)
                 })
                 .collect(),
@@ -406,7 +464,7 @@ impl Clusterer {
         let mut scored: Vec<(f32, &String)> = source
             .iter()
             .filter(|(t, _)| !t.chars().all(|c| c.is_ascii_digit()))
-            .map(|(t, n)| (sublinear(*n) * vector::idf(&self.df, t), t))
+            .map(|(t, n)| (sublinear(*n) * self.idf(t), t))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         scored
@@ -436,17 +494,15 @@ impl Clusterer {
         names: Option<&Sparse>,
         event: &EventProfile,
     ) -> f32 {
-        let word_cosine = cosine_weighted(words, &event.terms, |t, w| w * vector::idf(&self.df, t));
-        let entity_cosine = cosine_weighted(ents, &event.entities, |e, n| {
-            sublinear(n) * vector::idf(&self.df, e)
-        });
+        let word_cosine = cosine_weighted(words, &event.terms, |t, w| w * self.idf(t));
+        let entity_cosine =
+            cosine_weighted(ents, &event.entities, |e, n| sublinear(n) * self.idf(e));
         let mut s = word_cosine + self.params.entity_weight * entity_cosine;
         let w = self.params.cue_weight;
         if let Some(names) = names.filter(|n| w > 0.0 && !n.is_empty())
             && !event.names.is_empty()
         {
-            let name_cosine =
-                cosine_weighted(&names.0, &event.names, |k, n| n * vector::idf(&self.df, k));
+            let name_cosine = cosine_weighted(&names.0, &event.names, |k, n| n * self.idf(k));
             s = (1.0 - w) * s + w * name_cosine;
         }
         // Date agreement: the document against the event's nearest end.
@@ -481,7 +537,7 @@ impl Clusterer {
         let cohesion = |sum: &[(String, f32)]| {
             sum.iter().map(|(_, w)| w * w).sum::<f32>().sqrt() / event.members.max(1) as f32
         };
-        let idf = |k: &str, w: f32| w * vector::idf(&self.df, k);
+        let idf = |k: &str, w: f32| w * self.idf(k);
         let mut s = cosine_weighted(words, &event.terms, idf) * cohesion(&event.terms)
             + self.params.entity_weight
                 * cosine_weighted(ents, &event.entities, idf)
@@ -512,7 +568,7 @@ impl Clusterer {
     fn direction<'a>(&self, sum: &'a [(String, f32)], members: u32) -> (Unit<'a>, f32) {
         let weighted = vector::normalize_items(
             sum.iter()
-                .map(|(t, w)| (t.as_str(), w * vector::idf(&self.df, t)))
+                .map(|(t, w)| (t.as_str(), w * self.idf(t)))
                 .collect(),
         );
         (weighted, cohesion(sum, members))
@@ -568,7 +624,7 @@ impl Clusterer {
     fn link_from(&self, da: &Directions<'_>, a: &EventProfile, b: &EventProfile) -> f32 {
         let (wa, ca) = &da.terms;
         let (ea, cea) = &da.entities;
-        let idf = |k: &str, w: f32| w * vector::idf(&self.df, k);
+        let idf = |k: &str, w: f32| w * self.idf(k);
         let (cb, ceb) = (
             cohesion(&b.terms, b.members),
             cohesion(&b.entities, b.members),
@@ -1665,6 +1721,26 @@ mod tests {
             compared > 0 && positive > 0,
             "{compared} compared, {positive} similar"
         );
+    }
+
+    #[test]
+    fn memoised_idf_is_the_tables_to_the_bit() {
+        let mut c = Clusterer::default();
+        for docs in [0u64, 1, 2, 7, 255, 256, 1_000, 65_537, 3_000_000, 7] {
+            c.df.docs = docs;
+            for count in (0..300).chain([1_000, 70_000, u32::MAX]) {
+                c.df.df.insert("k".into(), count);
+                // Twice: computed, then from the memo.
+                for _ in 0..2 {
+                    assert_eq!(
+                        c.idf("k").to_bits(),
+                        c.df.idf("k").to_bits(),
+                        "{docs} {count}"
+                    );
+                }
+            }
+            assert_eq!(c.idf("absent").to_bits(), c.df.idf("absent").to_bits());
+        }
     }
 
     #[test]

@@ -95,35 +95,16 @@ pub(crate) fn dot<K: AsRef<str>, L: AsRef<str>>(a: &[(K, f32)], b: &[(L, f32)]) 
     dot
 }
 
-/// [`DfTable::idf`] to the bit, its logarithm taken once per document frequency below 256 for
-/// a table size: the clusterer weighs every key of every profile it compares (thousands a
-/// document) and most keys are rare, so their frequencies repeat. `idf` is a function of the
-/// table's size and the key's count alone, so the memo (per thread) is keyed by the size.
+/// [`DfTable::idf`] to the bit (the formula of [`idf_of_count`]).
 pub(crate) fn idf(df: &DfTable, key: &str) -> f32 {
     idf_of_count(df.docs, df.df.get(key).copied().unwrap_or(0))
 }
 
 /// The smoothed idf `ln((N + 1) / (df + 1)) + 1` of [`DfTable::idf`] for `docs` documents and a
-/// count, memoised per thread for counts below 256.
-fn idf_of_count(docs: u64, count: u32) -> f32 {
-    let compute = || ((docs as f32 + 1.0) / (count as f32 + 1.0)).ln() + 1.0;
-    thread_local! {
-        static MEMO: std::cell::RefCell<(u64, [f32; 256])> =
-            const { std::cell::RefCell::new((0, [f32::NAN; 256])) };
-    }
-    let Some(slot) = usize::try_from(count).ok().filter(|&c| c < 256) else {
-        return compute();
-    };
-    MEMO.with_borrow_mut(|(size, memo)| {
-        if *size != docs {
-            *size = docs;
-            memo.fill(f32::NAN);
-        }
-        if memo[slot].is_nan() {
-            memo[slot] = compute();
-        }
-        memo[slot]
-    })
+/// key held by `count` of them: a function of the two numbers alone, which
+/// [`crate::Clusterer`] memoises.
+pub(crate) fn idf_of_count(docs: u64, count: u32) -> f32 {
+    ((docs as f32 + 1.0) / (count as f32 + 1.0)).ln() + 1.0
 }
 
 /// Sub-linear term frequency: `1 + ln(tf)`.
@@ -459,20 +440,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn memoised_idf_is_the_tables_to_the_bit() {
+    fn idf_is_the_tables_to_the_bit() {
         let mut table = DfTable::new();
         for docs in [0u64, 1, 2, 7, 255, 256, 1_000, 65_537, 3_000_000] {
             table.docs = docs;
             for count in (0..300).chain([1_000, 70_000, u32::MAX]) {
                 table.df.insert("k".into(), count);
-                // Twice: computed, then from the memo.
-                for _ in 0..2 {
-                    assert_eq!(
-                        idf(&table, "k").to_bits(),
-                        table.idf("k").to_bits(),
-                        "{docs} {count}"
-                    );
-                }
+                assert_eq!(idf(&table, "k").to_bits(), table.idf("k").to_bits());
             }
             assert_eq!(
                 idf(&table, "absent").to_bits(),
