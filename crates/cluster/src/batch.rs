@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::cues::Cues;
 use crate::features::{DfTable, DocFeatures, day_number};
-use crate::vector::{self, Sparse};
+use crate::vector;
 use crate::{Params, minhash, split};
 
 /// Most documents [`cluster_batch`] takes in one matrix (its memory is quadratic); larger
@@ -20,22 +20,22 @@ pub(crate) type Interned = Vec<(u32, f32)>;
 /// member and key; ids are given in order of first appearance, whatever the hasher).
 pub(crate) type Vocab = HashMap<String, u32, rustc_hash::FxBuildHasher>;
 
-pub(crate) fn intern(v: &Sparse, vocab: &mut Vocab) -> Interned {
-    let mut out: Interned =
-        v.0.iter()
-            .map(|(k, w)| {
-                // A key seen before is looked up without a copy of it.
-                let id = match vocab.get(k.as_str()) {
-                    Some(&id) => id,
-                    None => {
-                        let next = vocab.len() as u32;
-                        vocab.insert(k.clone(), next);
-                        next
-                    }
-                };
-                (id, *w)
-            })
-            .collect();
+pub(crate) fn intern<K: AsRef<str>>(v: &[(K, f32)], vocab: &mut Vocab) -> Interned {
+    let mut out: Interned = v
+        .iter()
+        .map(|(k, w)| {
+            // A key seen before is looked up without a copy of it.
+            let id = match vocab.get(k.as_ref()) {
+                Some(&id) => id,
+                None => {
+                    let next = vocab.len() as u32;
+                    vocab.insert(k.as_ref().to_string(), next);
+                    next
+                }
+            };
+            (id, *w)
+        })
+        .collect();
     out.sort_by_key(|(k, _)| *k);
     out
 }
@@ -121,11 +121,11 @@ pub fn cluster_batch_cued(
     let mut vocab = Vocab::default();
     let words: Vec<Interned> = reps
         .iter()
-        .map(|&i| intern(&vector::words(&docs[i], df, params), &mut vocab))
+        .map(|&i| intern(&vector::word_weights(&docs[i], df, params), &mut vocab))
         .collect();
     let ents: Vec<Interned> = reps
         .iter()
-        .map(|&i| intern(&vector::entities(&docs[i], df), &mut vocab))
+        .map(|&i| intern(&vector::entity_weights(&docs[i], df), &mut vocab))
         .collect();
     let n = reps.len();
     let mut sim = vec![0.0f32; n * n];
@@ -168,7 +168,7 @@ pub fn baseline_batch(docs: &[DocFeatures], threshold: f32) -> Vec<usize> {
     let mut vocab = Vocab::default();
     let words: Vec<Interned> = docs
         .iter()
-        .map(|d| intern(&vector::words(d, &df, &params), &mut vocab))
+        .map(|d| intern(&vector::word_weights(d, &df, &params), &mut vocab))
         .collect();
     let n = docs.len();
     let mut sim = vec![0.0f32; n * n];

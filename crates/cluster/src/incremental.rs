@@ -296,13 +296,71 @@ pub struct Clusterer {
     /// Thresholds and weights.
     pub params: Params,
     df: DfTable,
+    memo: IdfMemo,
+}
+
+/// The idf of each document frequency below 256 at one table size ([`vector::idf_of_count`],
+/// a function of the two numbers): the clusterer weighs every key of every profile it compares
+/// (thousands a document), most keys are rare and their frequencies repeat, so their logarithms
+/// are taken once a document. Filled as asked, emptied when the table's size changes.
+#[derive(Clone)]
+struct IdfMemo {
+    docs: std::cell::Cell<u64>,
+    idf: Box<[std::cell::Cell<f32>; 256]>,
+}
+
+impl Default for IdfMemo {
+    fn default() -> IdfMemo {
+        IdfMemo {
+            docs: std::cell::Cell::new(0),
+            idf: Box::new(std::array::from_fn(|_| std::cell::Cell::new(f32::NAN))),
+        }
+    }
+}
+
+impl std::fmt::Debug for IdfMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IdfMemo")
+    }
+}
+
+impl IdfMemo {
+    /// [`vector::idf_of_count`] of `docs` and `count`, from the memo when it holds it.
+    fn idf(&self, docs: u64, count: u32) -> f32 {
+        let Some(slot) = usize::try_from(count).ok().and_then(|c| self.idf.get(c)) else {
+            return vector::idf_of_count(docs, count);
+        };
+        if self.docs.get() != docs {
+            self.docs.set(docs);
+            for cell in self.idf.iter() {
+                cell.set(f32::NAN);
+            }
+        }
+        let memo = slot.get();
+        if !memo.is_nan() {
+            return memo;
+        }
+        let idf = vector::idf_of_count(docs, count);
+        slot.set(idf);
+        idf
+    }
 }
 
 impl Clusterer {
     /// A clusterer with these parameters and document frequencies (a persisted table, or
     /// [`DfTable::new`]).
     pub fn new(params: Params, df: DfTable) -> Clusterer {
-        Clusterer { params, df }
+        Clusterer {
+            params,
+            df,
+            memo: IdfMemo::default(),
+        }
+    }
+
+    /// [`DfTable::idf`] of a key, to the bit, its logarithm memoised ([`IdfMemo`]).
+    fn idf(&self, key: &str) -> f32 {
+        let count = self.df.df.get(key).copied().unwrap_or(0);
+        self.memo.idf(self.df.docs, count)
     }
 
     /// Counts a document in the document-frequency table.
@@ -329,7 +387,7 @@ impl Clusterer {
                 .iter()
                 .map(|(k, n)| {
                     let key = name_key(k);
-                    let idf = self.df.idf(&key);
+                    let idf = self.idf(&key);
                     (key, sublinear(*n) * idf)
                 })
                 .collect(),
@@ -406,7 +464,7 @@ impl Clusterer {
         let mut scored: Vec<(f32, &String)> = source
             .iter()
             .filter(|(t, _)| !t.chars().all(|c| c.is_ascii_digit()))
-            .map(|(t, n)| (sublinear(*n) * self.df.idf(t), t))
+            .map(|(t, n)| (sublinear(*n) * self.idf(t), t))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         scored
@@ -421,8 +479,8 @@ impl Clusterer {
     /// event's centroid (idf of now), words plus `entity_weight` × entities, times the date
     /// and disease factors.
     pub fn similarity(&self, doc: &DocFeatures, event: &EventProfile) -> f32 {
-        let words = vector::words(doc, &self.df, &self.params);
-        let ents = vector::entities(doc, &self.df);
+        let words = vector::word_weights(doc, &self.df, &self.params);
+        let ents = vector::entity_weights(doc, &self.df);
         self.centroid_similarity(doc, &words, &ents, None, event)
     }
 
@@ -431,20 +489,20 @@ impl Clusterer {
     fn centroid_similarity(
         &self,
         doc: &DocFeatures,
-        words: &Sparse,
-        ents: &Sparse,
+        words: &[(&str, f32)],
+        ents: &[(&str, f32)],
         names: Option<&Sparse>,
         event: &EventProfile,
     ) -> f32 {
-        let word_cosine = cosine_weighted(words, &event.terms, |t, w| w * self.df.idf(t));
+        let word_cosine = cosine_weighted(words, &event.terms, |t, w| w * self.idf(t));
         let entity_cosine =
-            cosine_weighted(ents, &event.entities, |e, n| sublinear(n) * self.df.idf(e));
+            cosine_weighted(ents, &event.entities, |e, n| sublinear(n) * self.idf(e));
         let mut s = word_cosine + self.params.entity_weight * entity_cosine;
         let w = self.params.cue_weight;
         if let Some(names) = names.filter(|n| w > 0.0 && !n.is_empty())
             && !event.names.is_empty()
         {
-            let name_cosine = cosine_weighted(names, &event.names, |k, n| n * self.df.idf(k));
+            let name_cosine = cosine_weighted(&names.0, &event.names, |k, n| n * self.idf(k));
             s = (1.0 - w) * s + w * name_cosine;
         }
         // Date agreement: the document against the event's nearest end.
@@ -471,15 +529,15 @@ impl Clusterer {
     fn link_one(
         &self,
         doc: &DocFeatures,
-        words: &Sparse,
-        ents: &Sparse,
+        words: &[(&str, f32)],
+        ents: &[(&str, f32)],
         names: Option<&Sparse>,
         event: &EventProfile,
     ) -> f32 {
         let cohesion = |sum: &[(String, f32)]| {
             sum.iter().map(|(_, w)| w * w).sum::<f32>().sqrt() / event.members.max(1) as f32
         };
-        let idf = |k: &str, w: f32| w * self.df.idf(k);
+        let idf = |k: &str, w: f32| w * self.idf(k);
         let mut s = cosine_weighted(words, &event.terms, idf) * cohesion(&event.terms)
             + self.params.entity_weight
                 * cosine_weighted(ents, &event.entities, idf)
@@ -489,7 +547,7 @@ impl Clusterer {
             && !event.names.is_empty()
         {
             s = (1.0 - w) * s
-                + w * cosine_weighted(names, &event.names, idf) * cohesion(&event.names);
+                + w * cosine_weighted(&names.0, &event.names, idf) * cohesion(&event.names);
         }
         let days = doc.published.clone();
         let alone = EventProfile {
@@ -505,10 +563,12 @@ impl Clusterer {
     /// The idf-weighted unit direction of a centroid (a sum of members' unit vectors), and
     /// its cohesion `|sum| / members` (1 for one member; the root of the members' average
     /// pairwise cosine for many).
-    fn direction(&self, sum: &[(String, f32)], members: u32) -> (Sparse, f32) {
-        let weighted = Sparse::normalized(
+    /// The direction borrows the centroid's keys (`Sparse::normalized` of the weighted sums,
+    /// the same weights to the bit, without a copy of each key).
+    fn direction<'a>(&self, sum: &'a [(String, f32)], members: u32) -> (Unit<'a>, f32) {
+        let weighted = vector::normalize_items(
             sum.iter()
-                .map(|(t, w)| (t.clone(), w * self.df.idf(t)))
+                .map(|(t, w)| (t.as_str(), w * self.idf(t)))
                 .collect(),
         );
         (weighted, cohesion(sum, members))
@@ -547,7 +607,7 @@ impl Clusterer {
 
     /// The idf-weighted directions and cohesions of an event's terms, entities and names
     /// ([`Clusterer::direction`]), to compute its linkage with several events once.
-    fn directions(&self, a: &EventProfile) -> Directions {
+    fn directions<'a>(&self, a: &'a EventProfile) -> Directions<'a> {
         let w = self.params.cue_weight;
         Directions {
             terms: self.direction(&a.terms, a.members),
@@ -561,10 +621,10 @@ impl Clusterer {
     ///
     /// `b`'s directions are not built: the cosine of `a`'s with them is [`cosine_weighted`] of
     /// `a`'s with `b`'s sums weighted by idf (the same to the bit, without copying its keys).
-    fn link_from(&self, da: &Directions, a: &EventProfile, b: &EventProfile) -> f32 {
+    fn link_from(&self, da: &Directions<'_>, a: &EventProfile, b: &EventProfile) -> f32 {
         let (wa, ca) = &da.terms;
         let (ea, cea) = &da.entities;
-        let idf = |k: &str, w: f32| w * self.df.idf(k);
+        let idf = |k: &str, w: f32| w * self.idf(k);
         let (cb, ceb) = (
             cohesion(&b.terms, b.members),
             cohesion(&b.entities, b.members),
@@ -699,7 +759,7 @@ impl Clusterer {
         }
         let (na, ca) = self.direction(&a.names, a.members);
         let (nb, cb) = self.direction(&b.names, b.members);
-        na.cosine(&nb) * ca * cb
+        vector::dot(&na, &nb) * ca * cb
     }
 
     /// The candidates (id and profile) a re-examination of `target` examines with it as one
@@ -802,8 +862,8 @@ impl Clusterer {
                 };
             }
         }
-        let words = vector::words(doc, &self.df, &self.params);
-        let ents = vector::entities(doc, &self.df);
+        let words = vector::word_weights(doc, &self.df, &self.params);
+        let ents = vector::entity_weights(doc, &self.df);
         let names = cues.map(|c| self.names_vector(c));
         let threshold = if cues.is_some() {
             self.params.cued_join_threshold
@@ -899,11 +959,14 @@ fn cohesion(sum: &[(String, f32)], members: u32) -> f32 {
 }
 
 /// An event's idf-weighted unit directions and cohesions ([`Clusterer::directions`]).
-struct Directions {
-    terms: (Sparse, f32),
-    entities: (Sparse, f32),
-    names: Option<(Sparse, f32)>,
+struct Directions<'a> {
+    terms: (Unit<'a>, f32),
+    entities: (Unit<'a>, f32),
+    names: Option<(Unit<'a>, f32)>,
 }
+
+/// A unit vector sorted by key without repeats whose keys are borrowed (from a profile).
+type Unit<'a> = Vec<(&'a str, f32)>;
 
 /// What [`Clusterer::split_event`] found in an event.
 #[derive(Debug, Clone, PartialEq)]
@@ -928,45 +991,48 @@ pub struct SplitCheck {
 
 /// The cosine of a unit vector with `items` weighted by `weight` and scaled to unit length:
 /// `unit.cosine(&Sparse::normalized(weighted items))`, computed the same way to the bit, without
-/// copying the keys when `items` is sorted by key without repeats (as a profile's are).
-fn cosine_weighted(
-    unit: &Sparse,
+/// copying the keys or keeping the weighted items when `items` is sorted by key without repeats
+/// (as a profile's are): one pass sums the squared weights in key order (the norm) and notes
+/// the weights of the keys `unit` shares; the dot product then divides those by the norm and
+/// sums them in key order, as `Sparse::cosine` of the normalised items does.
+fn cosine_weighted<K: AsRef<str>>(
+    unit: &[(K, f32)],
     items: &[(String, f32)],
-    weight: impl Fn(&str, f32) -> f32,
+    mut weight: impl FnMut(&str, f32) -> f32,
 ) -> f32 {
-    if !items.is_sorted_by(|a, b| a.0 < b.0) {
+    if !vector::strictly_sorted(items) {
         let weighted = items
             .iter()
-            .map(|(k, w)| (k.clone(), weight(k, *w)))
+            .map(|(k, w)| (k.as_str(), weight(k, *w)))
             .collect();
-        return unit.cosine(&Sparse::normalized(weighted));
+        return vector::dot(unit, &vector::normalize_items(weighted));
     }
-    // Sparse::normalized on sorted, distinct keys: drop weights that are not positive and
-    // finite, then divide by the norm.
-    let mut v: Vec<(&str, f32)> = items
-        .iter()
-        .map(|(k, w)| (k.as_str(), weight(k, *w)))
-        .filter(|(_, w)| *w > 0.0 && w.is_finite())
-        .collect();
-    let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-    if norm > 0.0 {
-        for (_, w) in &mut v {
-            *w /= norm;
+    let mut squares = -0.0f32;
+    let mut shared: Vec<(f32, f32)> = Vec::new();
+    let mut i = 0;
+    for (k, w) in items {
+        let w = weight(k, *w);
+        // Sparse::normalized drops weights that are not positive and finite.
+        if !(w > 0.0 && w.is_finite()) {
+            continue;
         }
-    }
-    // Sparse::cosine.
-    let a = &unit.0;
-    let (mut i, mut j, mut dot) = (0, 0, 0.0);
-    while i < a.len() && j < v.len() {
-        match a[i].0.as_str().cmp(v[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                dot += a[i].1 * v[j].1;
-                i += 1;
-                j += 1;
+        squares += w * w;
+        while let Some((u, uw)) = unit.get(i) {
+            match vector::key_cmp(u.as_ref(), k) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Equal => {
+                    shared.push((*uw, w));
+                    i += 1;
+                    break;
+                }
+                std::cmp::Ordering::Greater => break,
             }
         }
+    }
+    let norm = squares.sqrt();
+    let mut dot = 0.0;
+    for (u, w) in shared {
+        dot += u * if norm > 0.0 { w / norm } else { w };
     }
     dot
 }
@@ -1422,6 +1488,7 @@ impl Events {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vector::reference;
 
     fn doc(id: &str, terms: &[&str]) -> DocFeatures {
         DocFeatures {
@@ -1451,11 +1518,228 @@ mod tests {
         unsorted.reverse();
         unsorted.push(("alpha".into(), 0.2));
         for items in [sorted, unsorted, Vec::new()] {
-            let reference = unit.cosine(&Sparse::normalized(
-                items.iter().map(|(k, w)| (k.clone(), w * idf(k))).collect(),
-            ));
+            let fast = cosine_weighted(&unit.0, &items, |k, w| w * idf(k));
+            let old = old_cosine_weighted(&unit.0, &items, |k, w| w * idf(k));
+            assert_eq!(fast.to_bits(), old.to_bits(), "{items:?}");
+        }
+    }
+
+    /// `cosine_weighted` as it was: `Sparse::normalized` of the weighted items, owned keys,
+    /// then `Sparse::cosine`, in the code before cons12.
+    fn old_cosine_weighted(
+        unit: &[(String, f32)],
+        items: &[(String, f32)],
+        weight: impl Fn(&str, f32) -> f32,
+    ) -> f32 {
+        let weighted = items
+            .iter()
+            .map(|(k, w)| (k.clone(), weight(k, *w)))
+            .collect();
+        reference::cosine(unit, &reference::normalized(weighted))
+    }
+
+    /// `Clusterer::direction` as it was (owned keys, the old normalisation).
+    fn old_direction(
+        c: &Clusterer,
+        sum: &[(String, f32)],
+        members: u32,
+    ) -> (Vec<(String, f32)>, f32) {
+        let weighted = reference::normalized(
+            sum.iter()
+                .map(|(t, w)| (t.clone(), w * c.df.idf(t)))
+                .collect(),
+        );
+        (weighted, cohesion(sum, members))
+    }
+
+    /// `Clusterer::link` as it was: both events' directions built (owned keys), then their
+    /// cosines.
+    fn old_link(c: &Clusterer, a: &EventProfile, b: &EventProfile) -> f32 {
+        let (wa, ca) = old_direction(c, &a.terms, a.members);
+        let (ea, cea) = old_direction(c, &a.entities, a.members);
+        let (wb, cb) = old_direction(c, &b.terms, b.members);
+        let (eb, ceb) = old_direction(c, &b.entities, b.members);
+        let mut s = reference::cosine(&wa, &wb) * ca * cb
+            + c.params.entity_weight * reference::cosine(&ea, &eb) * cea * ceb;
+        let w = c.params.cue_weight;
+        if w > 0.0 && !a.names.is_empty() && !b.names.is_empty() {
+            let (na, cna) = old_direction(c, &a.names, a.members);
+            let (nb, cnb) = old_direction(c, &b.names, b.members);
+            s = (1.0 - w) * s + w * reference::cosine(&na, &nb) * cna * cnb;
+        }
+        s * date_gap_factor(a, b, &c.params) * disease_factor(&a.diseases, &b.diseases, &c.params)
+    }
+
+    /// `Clusterer::centroid_similarity` as it was.
+    fn old_similarity(
+        c: &Clusterer,
+        doc: &DocFeatures,
+        names: Option<&Sparse>,
+        event: &EventProfile,
+    ) -> f32 {
+        let words = reference::words(doc, &c.df, &c.params);
+        let ents = reference::normalized(
+            doc.entities
+                .iter()
+                .map(|(e, n)| (e.clone(), sublinear(*n) * c.df.idf(e)))
+                .collect(),
+        );
+        let mut s = old_cosine_weighted(&words, &event.terms, |t, w| w * c.df.idf(t))
+            + c.params.entity_weight
+                * old_cosine_weighted(&ents, &event.entities, |e, n| sublinear(n) * c.df.idf(e));
+        let w = c.params.cue_weight;
+        if let Some(names) = names.filter(|n| w > 0.0 && !n.is_empty())
+            && !event.names.is_empty()
+        {
+            let name_cosine = old_cosine_weighted(&names.0, &event.names, |k, n| n * c.df.idf(k));
+            s = (1.0 - w) * s + w * name_cosine;
+        }
+        let published = doc.published.as_deref();
+        let near = match (published.and_then(day_number), &event.first, &event.last) {
+            (Some(d), Some(f), Some(l)) => {
+                if day_number(f).is_some_and(|f| d < f) {
+                    Some(f.as_str())
+                } else {
+                    Some(l.as_str())
+                }
+            }
+            _ => None,
+        };
+        s * date_factor(published, near, &c.params)
+            * disease_factor(&doc.diseases, &event.diseases, &c.params)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cosine_weighted_equals_the_old_code_to_the_bit(
+            unit in reference::items(),
+            items in reference::items(),
+            sorted in proptest::bool::ANY,
+        ) {
+            let unit = reference::normalized(unit);
+            let mut items = items;
+            if sorted {
+                items = reference::normalized(items)
+                    .into_iter()
+                    .map(|(k, w)| (k, w * 3.0))
+                    .collect();
+            }
+            let idf = |k: &str| 1.0 + (k.len() % 7) as f32 / 3.0;
             let fast = cosine_weighted(&unit, &items, |k, w| w * idf(k));
-            assert_eq!(fast.to_bits(), reference.to_bits(), "{items:?}");
+            let old = old_cosine_weighted(&unit, &items, |k, w| w * idf(k));
+            proptest::prop_assert_eq!(fast.to_bits(), old.to_bits());
+            let borrowed: Vec<(&str, f32)> = unit.iter().map(|(k, w)| (k.as_str(), *w)).collect();
+            let fast = cosine_weighted(&borrowed, &items, |k, w| w * idf(k));
+            proptest::prop_assert_eq!(fast.to_bits(), old.to_bits());
+        }
+    }
+
+    /// Real documents (the seed articles and WHO outbreak news when `../shared` holds them):
+    /// their similarities with profiles of real events, and the profiles' linkages, are the
+    /// old code's to the bit.
+    #[test]
+    fn real_documents_score_as_the_old_code_did() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut docs: Vec<(DocFeatures, Cues)> = Vec::new();
+        fn add(
+            docs: &mut Vec<(DocFeatures, Cues)>,
+            id: &str,
+            title: Option<&str>,
+            text: &str,
+            day: Option<&str>,
+        ) {
+            let d = crate::eval::annotated(id, title, text, day);
+            docs.push((DocFeatures::from_document(&d), Cues::from_document(&d)));
+        }
+        for (name, day) in [
+            ("000_c6c40698dd1a2ea1.txt", "2022-05-13"),
+            ("004_600c830cdf3f4dc2.txt", "2022-05-14"),
+        ] {
+            let raw = std::fs::read_to_string(root.join("tests/fixtures/seeds").join(name))
+                .unwrap_or_default();
+            let (title, text) = raw.split_once('\n').unwrap_or(("", &raw));
+            add(&mut docs, name, Some(title), text, Some(day));
+        }
+        assert_eq!(docs.len(), 2);
+        assert!(
+            docs.iter().all(|(d, _)| d.terms.len() > 50),
+            "the seeds were read"
+        );
+        let dons = root.join("../shared/data/who-don/dons-1996-2012.jsonl");
+        for line in std::fs::read_to_string(dons)
+            .unwrap_or_default()
+            .lines()
+            .take(120)
+        {
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            let field = |k: &str| v.get(k).and_then(|x| x.as_str());
+            if let (Some(id), Some(text)) = (field("id"), field("text")) {
+                add(&mut docs, id, field("title"), text, field("date"));
+            }
+        }
+        let mut c = Clusterer::new(Params::default().remerging(), DfTable::new());
+        // Events of consecutive documents (a stand-in for real events: profiles of several
+        // real members, centroids cut at PROFILE_TERMS).
+        let mut events: Vec<EventProfile> = Vec::new();
+        let (mut compared, mut positive) = (0, 0);
+        for (i, (d, q)) in docs.iter().enumerate() {
+            c.observe_cued(d, Some(q));
+            let names = c.names_vector(q);
+            for e in &events {
+                let fast = c.centroid_similarity(
+                    d,
+                    &vector::word_weights(d, &c.df, &c.params),
+                    &vector::entity_weights(d, &c.df),
+                    Some(&names),
+                    e,
+                );
+                let old = old_similarity(&c, d, Some(&names), e);
+                assert_eq!(fast.to_bits(), old.to_bits(), "document {i}");
+                let fast_words = vector::words(d, &c.df, &c.params);
+                assert_eq!(
+                    reference::bits(&fast_words.0),
+                    reference::bits(&reference::words(d, &c.df, &c.params))
+                );
+                compared += 1;
+                positive += usize::from(fast > 0.0);
+            }
+            if i % 5 == 0 || events.is_empty() {
+                events.push(EventProfile::default());
+            }
+            if let Some(e) = events.last_mut() {
+                e.add_cued(d, Some(q));
+            }
+        }
+        for a in &events {
+            for b in &events {
+                assert_eq!(c.link(a, b).to_bits(), old_link(&c, a, b).to_bits());
+            }
+        }
+        assert!(
+            compared > 0 && positive > 0,
+            "{compared} compared, {positive} similar"
+        );
+    }
+
+    #[test]
+    fn memoised_idf_is_the_tables_to_the_bit() {
+        let mut c = Clusterer::default();
+        for docs in [0u64, 1, 2, 7, 255, 256, 1_000, 65_537, 3_000_000, 7] {
+            c.df.docs = docs;
+            for count in (0..300).chain([1_000, 70_000, u32::MAX]) {
+                c.df.df.insert("k".into(), count);
+                // Twice: computed, then from the memo.
+                for _ in 0..2 {
+                    assert_eq!(
+                        c.idf("k").to_bits(),
+                        c.df.idf("k").to_bits(),
+                        "{docs} {count}"
+                    );
+                }
+            }
+            assert_eq!(c.idf("absent").to_bits(), c.df.idf("absent").to_bits());
         }
     }
 
@@ -1539,28 +1823,10 @@ mod tests {
                 b.add_cued(f, Some(q))
             }
         }
-        // What link_from computed before: b's directions built.
-        let reference = |a: &EventProfile, b: &EventProfile| {
-            let da = c.directions(a);
-            let (wb, cb) = c.direction(&b.terms, b.members);
-            let (eb, ceb) = c.direction(&b.entities, b.members);
-            let mut s = da.terms.0.cosine(&wb) * da.terms.1 * cb
-                + c.params.entity_weight * da.entities.0.cosine(&eb) * da.entities.1 * ceb;
-            let w = c.params.cue_weight;
-            if let Some((na, cna)) = &da.names
-                && w > 0.0
-                && !b.names.is_empty()
-            {
-                let (nb, cnb) = c.direction(&b.names, b.members);
-                s = (1.0 - w) * s + w * na.cosine(&nb) * cna * cnb;
-            }
-            s * date_gap_factor(a, b, &c.params)
-                * disease_factor(&a.diseases, &b.diseases, &c.params)
-        };
         for (x, y) in [(&a, &b), (&b, &a), (&a, &a)] {
             let link = c.link(x, y);
             assert!(link > 0.0);
-            assert_eq!(link.to_bits(), reference(x, y).to_bits());
+            assert_eq!(link.to_bits(), old_link(&c, x, y).to_bits());
         }
     }
 
@@ -1663,8 +1929,8 @@ mod tests {
         for (d, cu) in &docs[3..] {
             let mut alone = EventProfile::default();
             alone.add_cued(d, Some(cu));
-            let words = vector::words(d, &c.df, &c.params);
-            let ents = vector::entities(d, &c.df);
+            let words = vector::word_weights(d, &c.df, &c.params);
+            let ents = vector::entity_weights(d, &c.df);
             let names = c.names_vector(cu);
             let fast = c.link_one(d, &words, &ents, Some(&names), &event);
             let slow = c.link(&alone, &event);

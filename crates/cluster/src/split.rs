@@ -221,13 +221,12 @@ fn word_similarity(
     df: &DfTable,
     params: &Params,
 ) -> Vec<f32> {
-    let local: Vec<Vec<(String, f32)>> = members
+    let local: Vec<Vec<(&str, f32)>> = members
         .iter()
         .map(|&i| {
-            let mut v = vector::words(docs[i], df, params).0;
+            let mut v = vector::word_weights(docs[i], df, params);
             v.extend(
-                vector::entities(docs[i], df)
-                    .0
+                vector::entity_weights(docs[i], df)
                     .into_iter()
                     .map(|(k, w)| (k, w * params.entity_weight)),
             );
@@ -237,7 +236,7 @@ fn word_similarity(
     let mut ldf: FxHashMap<&str, f32> = FxHashMap::default();
     for v in &local {
         for (k, _) in v {
-            *ldf.entry(k.as_str()).or_insert(0.0) += 1.0;
+            *ldf.entry(k).or_insert(0.0) += 1.0;
         }
     }
     let mf = members.len() as f32;
@@ -248,11 +247,11 @@ fn word_similarity(
             let items = v
                 .iter()
                 .map(|(k, w)| {
-                    let d = ldf.get(k.as_str()).copied().unwrap_or(1.0);
-                    (k.clone(), w * local_idf(mf, d))
+                    let d = ldf.get(k).copied().unwrap_or(1.0);
+                    (*k, w * local_idf(mf, d))
                 })
                 .collect();
-            intern(&Sparse::normalized(items), &mut vocab)
+            intern(&vector::normalize_items(items), &mut vocab)
         })
         .collect();
     pairwise(&vecs)
@@ -280,7 +279,7 @@ fn name_similarity(cues: &[&Cues], members: &[usize]) -> Vec<f32> {
                     (k.clone(), vector::sublinear(*n) * local_idf(mf, d))
                 })
                 .collect();
-            intern(&Sparse::normalized(items), &mut vocab)
+            intern(&Sparse::normalized(items).0, &mut vocab)
         })
         .collect();
     pairwise(&vecs)
