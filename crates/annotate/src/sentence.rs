@@ -86,8 +86,11 @@ pub fn split(text: &str) -> Sentences {
 pub(crate) fn split_both(text: &str, link: bool) -> (Option<Sentences>, Vec<(usize, usize)>) {
     use crate::response::text::{MAX_SENTENCE, abbreviation_before};
     let b = text.as_bytes();
-    let mut link_bytes: Vec<(usize, usize)> = Vec::new();
-    let mut resp: Vec<(usize, usize)> = Vec::new();
+    // Sized for a sentence or line every 64 bytes: grown from empty, they were reallocated at
+    // every doubling.
+    let guess = b.len() / 64 + 4;
+    let mut link_bytes: Vec<(usize, usize)> = Vec::with_capacity(if link { guess } else { 0 });
+    let mut resp: Vec<(usize, usize)> = Vec::with_capacity(guess);
     let (mut start, mut rstart) = (0usize, 0usize);
     let mut i = 0usize;
     // The response rule's walk has stopped (its last candidate end or the byte after it

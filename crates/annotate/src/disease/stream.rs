@@ -122,7 +122,11 @@ impl Gate {
     /// its index: the only tokens [`Gate::admits`] may let through. A small loop of its own, so
     /// that the walk over the (mostly rejected) tokens keeps its state in registers.
     #[inline(never)]
-    pub(super) fn next_candidate(toks: &[Token], from: usize, joins: bool) -> Option<(usize, &Token)> {
+    pub(super) fn next_candidate(
+        toks: &[Token],
+        from: usize,
+        joins: bool,
+    ) -> Option<(usize, &Token)> {
         let rest = toks.get(from..)?;
         let k = rest
             .iter()
