@@ -424,6 +424,7 @@ pub fn sentence_of(sentences: &[(usize, usize)], pos: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy as _;
 
     /// The byte walk of `is_abbreviation` answers as the character walk, for every prefix of
     /// `text` that ends before a period (and every suffix of its last 12 characters).
