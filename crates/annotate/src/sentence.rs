@@ -86,8 +86,11 @@ pub fn split(text: &str) -> Sentences {
 pub(crate) fn split_both(text: &str, link: bool) -> (Option<Sentences>, Vec<(usize, usize)>) {
     use crate::response::text::{MAX_SENTENCE, abbreviation_before};
     let b = text.as_bytes();
-    let mut link_bytes: Vec<(usize, usize)> = Vec::new();
-    let mut resp: Vec<(usize, usize)> = Vec::new();
+    // Sized for a sentence or line every 64 bytes: grown from empty, they were reallocated at
+    // every doubling.
+    let guess = b.len() / 64 + 4;
+    let mut link_bytes: Vec<(usize, usize)> = Vec::with_capacity(if link { guess } else { 0 });
+    let mut resp: Vec<(usize, usize)> = Vec::with_capacity(guess);
     let (mut start, mut rstart) = (0usize, 0usize);
     let mut i = 0usize;
     // The response rule's walk has stopped (its last candidate end or the byte after it
@@ -209,10 +212,39 @@ fn next_candidate(b: &[u8], from: usize, punct: usize) -> Option<usize> {
     }
 }
 
+/// Longer than every abbreviation: [`is_abbreviation`] reads no further back (keeps the split
+/// linear).
+const LONGEST: usize = 6;
+
 /// True when the word just before a period is an initial or an abbreviation.
+///
+/// The word is read back byte by byte while its bytes are ASCII letters, digits or dots; when
+/// a non-ASCII byte ends that run (the character may be a letter: `char::is_alphanumeric`
+/// decides), [`is_abbreviation_chars`] reads it character by character.
 fn is_abbreviation(before: &str) -> bool {
-    // Longer than every abbreviation: no need to read further back (keeps the split linear).
-    const LONGEST: usize = 6;
+    let b = before.as_bytes();
+    let mut k = b.len();
+    while let Some(&c) = k.checked_sub(1).and_then(|p| b.get(p)) {
+        if !(c.is_ascii_alphanumeric() || c == b'.') {
+            if c >= 0x80 {
+                return is_abbreviation_chars(before);
+            }
+            break;
+        }
+        k -= 1;
+        if b.len() - k > LONGEST {
+            return false;
+        }
+    }
+    if b.len() - k == 1 && b.get(k).is_some_and(u8::is_ascii_uppercase) {
+        return true;
+    }
+    abbreviation_word(before.get(k..).unwrap_or(""))
+}
+
+/// [`is_abbreviation`] character by character (its answer when a non-ASCII character is in
+/// reach, and its reference in the tests).
+fn is_abbreviation_chars(before: &str) -> bool {
     let mut word_start = before.len();
     let mut count = 0usize;
     let mut last = ' ';
@@ -230,8 +262,13 @@ fn is_abbreviation(before: &str) -> bool {
     if count == 1 && last.is_uppercase() {
         return true;
     }
+    abbreviation_word(before.get(word_start..).unwrap_or(""))
+}
+
+/// The abbreviations a period after them does not end a sentence.
+fn abbreviation_word(w: &str) -> bool {
     matches!(
-        before.get(word_start..).unwrap_or(""),
+        w,
         "Dr" | "Mr"
             | "Mrs"
             | "Ms"
@@ -387,6 +424,87 @@ pub fn sentence_of(sentences: &[(usize, usize)], pos: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy as _;
+
+    /// The byte walk of `is_abbreviation` answers as the character walk, for every prefix of
+    /// `text` that ends before a period (and every suffix of its last 12 characters).
+    fn abbreviation_agrees(text: &str) {
+        let ends = text
+            .char_indices()
+            .filter(|&(_, c)| c == '.')
+            .map(|(i, _)| i)
+            .chain(std::iter::once(text.len()));
+        for end in ends {
+            let before = &text[..end];
+            assert_eq!(
+                is_abbreviation(before),
+                is_abbreviation_chars(before),
+                "{before:?}"
+            );
+            for (k, _) in before.char_indices().rev().take(12) {
+                let b = &before[k..];
+                assert_eq!(is_abbreviation(b), is_abbreviation_chars(b), "{b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn abbreviation_byte_walk_is_the_char_walk_on_the_seeds_and_dons() {
+        for t in crate::test_util::seed_and_don_texts() {
+            abbreviation_agrees(&t);
+        }
+        for t in [
+            "",
+            ".",
+            "A",
+            "a",
+            "É",
+            "Dr",
+            "dr",
+            "N",
+            "U.S",
+            "xU.S",
+            "éDr",
+            "Dr\u{e9}",
+            "ÉDr",
+            "1234567",
+            "abcdef",
+            "abcdefg",
+            " abcdef",
+            "éabcdef",
+            "\u{2160}",
+            "x\u{2160}",
+            "Sept",
+            "e.g",
+            "i.e",
+            "Co",
+            "ΑDr",
+            "Dr ",
+            "(Dr",
+            "\u{a0}Dr",
+            "N\u{301}",
+        ] {
+            abbreviation_agrees(t);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn abbreviation_byte_walk_is_the_char_walk(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(vec![
+                        "Dr", "Mr", "U.S", "e.g", "Sept", "Co", "Inc", "N", "n", ".", " ", "é",
+                        "É", "\u{2160}", "\u{a0}", "(", "1", "x", "Ab", "\u{301}", "ß",
+                    ]).prop_map(str::to_string),
+                    "\\PC{0,3}",
+                ],
+                0..10,
+            )
+        ) {
+            abbreviation_agrees(&parts.concat());
+        }
+    }
 
     fn split(text: &str) -> Vec<String> {
         let chars: Vec<char> = text.chars().collect();

@@ -671,6 +671,7 @@ fn word_end(src: &str, mut i: usize) -> usize {
 
 /// The lower-cased text of word token `t`, sliced from `low`, the ASCII-lower-cased copy of
 /// the source (same byte offsets); empty for non-words.
+#[inline]
 pub(crate) fn lw<'a>(low: &'a str, t: &Token) -> &'a str {
     if !t.is_word() {
         return "";

@@ -333,60 +333,66 @@ pub(crate) fn weekday_word(w: &str) -> Option<(i8, bool)> {
     })
 }
 
-const YEAR_PREP: &[&str] = &[
-    "in",
-    "since",
-    "from",
-    "during",
-    "until",
-    "till",
-    "through",
-    "by",
-    "of",
-    "year",
-    "early",
-    "late",
-    "mid",
-    "end",
-    "beginning",
-    "to",
-    "between",
-    "before",
-    "after",
-    "entire",
-    "whole",
-    "summer",
-    "winter",
-    "spring",
-    "autumn",
-    "fall",
-    "and",
-    "throughout",
-    "for",
-];
+/// A word before a year that makes a bare year a date.
+fn year_prep(w: &str) -> bool {
+    matches!(
+        w,
+        "in" | "since"
+            | "from"
+            | "during"
+            | "until"
+            | "till"
+            | "through"
+            | "by"
+            | "of"
+            | "year"
+            | "early"
+            | "late"
+            | "mid"
+            | "end"
+            | "beginning"
+            | "to"
+            | "between"
+            | "before"
+            | "after"
+            | "entire"
+            | "whole"
+            | "summer"
+            | "winter"
+            | "spring"
+            | "autumn"
+            | "fall"
+            | "and"
+            | "throughout"
+            | "for"
+    )
+}
 
-const MONTH_PREP: &[&str] = &[
-    "in",
-    "since",
-    "from",
-    "during",
-    "until",
-    "till",
-    "through",
-    "by",
-    "of",
-    "early",
-    "late",
-    "mid",
-    "end",
-    "beginning",
-    "last",
-    "this",
-    "between",
-    "before",
-    "after",
-    "throughout",
-];
+/// A word before a month that makes a bare month a date.
+fn month_prep(w: &str) -> bool {
+    matches!(
+        w,
+        "in" | "since"
+            | "from"
+            | "during"
+            | "until"
+            | "till"
+            | "through"
+            | "by"
+            | "of"
+            | "early"
+            | "late"
+            | "mid"
+            | "end"
+            | "beginning"
+            | "last"
+            | "this"
+            | "between"
+            | "before"
+            | "after"
+            | "throughout"
+    )
+}
 
 fn ymd(y: i16, m: i8, d: i8) -> Option<Date> {
     Date::new(y, m, d).ok()
@@ -405,10 +411,14 @@ impl Cx<'_> {
         self.toks.get(j).map_or("", |t| lw(self.low, t))
     }
 
-    fn word_is(&self, j: usize, words: &[&str]) -> bool {
+    /// True when token `j` is a word `is` accepts (lower-cased). A predicate rather than a
+    /// list: a `matches!` over string constants compares lengths and a few bytes inline, where
+    /// `contains` on a list called `memcmp` for every word of the same length.
+    #[inline(always)]
+    fn word_is(&self, j: usize, is: impl Fn(&str) -> bool) -> bool {
         self.toks.get(j).is_some_and(|t| {
             let w = lw(self.low, t);
-            !w.is_empty() && words.contains(&w)
+            !w.is_empty() && is(w)
         })
     }
 
@@ -470,7 +480,7 @@ impl Cx<'_> {
             return None;
         }
         let mut last = j;
-        if self.attached(j + 1) && self.word_is(j + 1, &["st", "nd", "rd", "th"]) {
+        if self.attached(j + 1) && self.word_is(j + 1, |w| matches!(w, "st" | "nd" | "rd" | "th")) {
             last = j + 1;
         } else if self.attached(j + 1)
             && self
@@ -517,7 +527,7 @@ impl Cx<'_> {
             if self.punct(k, ',')
                 || self.punct(k, '[')
                 || self.punct(k, '(')
-                || self.word_is(k, &["of"])
+                || self.word_is(k, |w| matches!(w, "of"))
             {
                 k += 1;
             }
@@ -703,7 +713,7 @@ impl Cx<'_> {
         // D[th] [of] Month [,] [Y]
         if let Some((d, dl)) = self.day(j) {
             let mut k = dl + 1;
-            if self.word_is(k, &["of"]) {
+            if self.word_is(k, |w| matches!(w, "of")) {
                 k += 1;
             }
             if let Some((m, ml)) = self.month(k) {
@@ -723,13 +733,16 @@ impl Cx<'_> {
                 });
             }
             // "3rd month of the year [2017]"
-            if dl > j && self.word_is(dl + 1, &["month"]) && self.word_is(dl + 2, &["of"]) {
-                let k = if self.word_is(dl + 3, &["the"]) {
+            if dl > j
+                && self.word_is(dl + 1, |w| matches!(w, "month"))
+                && self.word_is(dl + 2, |w| matches!(w, "of"))
+            {
+                let k = if self.word_is(dl + 3, |w| matches!(w, "the")) {
                     dl + 4
                 } else {
                     dl + 3
                 };
-                if self.word_is(k, &["year"])
+                if self.word_is(k, |w| matches!(w, "year"))
                     && let Some((y, yl)) = self.trailing_year(k + 1)
                 {
                     let m = if (1..=12).contains(&d) {
@@ -751,8 +764,8 @@ impl Cx<'_> {
             }
             // "2nd week of October 2017"
             if dl > j
-                && self.word_is(dl + 1, &["week"])
-                && self.word_is(dl + 2, &["of"])
+                && self.word_is(dl + 1, |w| matches!(w, "week"))
+                && self.word_is(dl + 2, |w| matches!(w, "of"))
                 && let Some(p) = self.absolute(dl + 3)
                 && let Pt::Abs {
                     y: Some(y),
@@ -860,7 +873,7 @@ impl Cx<'_> {
             }
             return Some((j, i64::from(v)));
         }
-        if self.word_is(j, &["a", "an", "one"]) {
+        if self.word_is(j, |w| matches!(w, "a" | "an" | "one")) {
             return Some((j, 1));
         }
         let n = number::scan_words(self.low, self.toks, j)?;
@@ -940,8 +953,8 @@ impl Cx<'_> {
             "tomorrow" => return rel(j, j, &|p| add_days(p, 1).map(|d| (d, d))),
             "this" | "last" | "past" => {
                 let this = w == "this";
-                let last_like =
-                    w == "last" || (w == "past" && j > 0 && self.word_is(j - 1, &["the"]));
+                let last_like = w == "last"
+                    || (w == "past" && j > 0 && self.word_is(j - 1, |w| matches!(w, "the")));
                 match next {
                     "morning" | "afternoon" | "evening" if this => {
                         return rel(j, j + 1, &|p| Some((p, p)));
@@ -950,7 +963,10 @@ impl Cx<'_> {
                         return rel(j, j + 1, &|p| add_days(p, -1).map(|d| (d, d)));
                     }
                     "week" if this => return rel(j, j + 1, &|p| Some((monday_of(p)?, p))),
-                    "week" if w == "last" && !(j > 0 && self.word_is(j - 1, &["the"])) => {
+                    "week"
+                        if w == "last"
+                            && !(j > 0 && self.word_is(j - 1, |w| matches!(w, "the"))) =>
+                    {
                         return rel(j, j + 1, &|p| {
                             let m = add_days(monday_of(p)?, -7)?;
                             Some((m, add_days(m, 6)?))
@@ -958,7 +974,10 @@ impl Cx<'_> {
                     }
                     "week" if last_like => return rel(j, j + 1, &|p| Some((add_days(p, -7)?, p))),
                     "month" if this => return rel(j, j + 1, &|p| Some((p.first_of_month(), p))),
-                    "month" if w == "last" && !(j > 0 && self.word_is(j - 1, &["the"])) => {
+                    "month"
+                        if w == "last"
+                            && !(j > 0 && self.word_is(j - 1, |w| matches!(w, "the"))) =>
+                    {
                         return rel(j, j + 1, &|p| {
                             let m = p.first_of_month().checked_sub(1.month()).ok()?;
                             Some((m, m.last_of_month()))
@@ -968,7 +987,10 @@ impl Cx<'_> {
                         return rel(j, j + 1, &|p| Some((p.checked_sub(1.month()).ok()?, p)));
                     }
                     "year" if this => return rel(j, j + 1, &|p| Some((ymd(p.year(), 1, 1)?, p))),
-                    "year" if w == "last" && !(j > 0 && self.word_is(j - 1, &["the"])) => {
+                    "year"
+                        if w == "last"
+                            && !(j > 0 && self.word_is(j - 1, |w| matches!(w, "the"))) =>
+                    {
                         return rel(j, j + 1, &|p| {
                             let y = p.year() - 1;
                             Some((ymd(y, 1, 1)?, ymd(y, 12, 31)?))
@@ -1001,14 +1023,15 @@ impl Cx<'_> {
                     && let Some((nl, n)) = self.small_number(j + 1)
                     && let Some(u) = self.unit(nl + 1)
                 {
-                    let first = if j > 0 && self.word_is(j - 1, &["the"]) {
+                    let first = if j > 0 && self.word_is(j - 1, |w| matches!(w, "the")) {
                         j - 1
                     } else {
                         j
                     };
                     let first = if first > 0
-                        && self.word_is(first - 1, &["in", "over", "during", "within", "for"])
-                    {
+                        && self.word_is(first - 1, |w| {
+                            matches!(w, "in" | "over" | "during" | "within" | "for")
+                        }) {
                         first - 1
                     } else {
                         first
@@ -1027,7 +1050,7 @@ impl Cx<'_> {
         // "N days ago"
         if let Some((nl, n)) = self.small_number(j)
             && let Some(u) = self.unit(nl + 1)
-            && self.word_is(nl + 2, &["ago"])
+            && self.word_is(nl + 2, |w| matches!(w, "ago"))
         {
             return rel(j, nl + 2, &move |p| self.back(p, n, u).map(|d| (d, d)));
         }
@@ -1063,9 +1086,11 @@ impl Cx<'_> {
         }
         // Modifiers: "late 2001", "early May".
         let mut k = j;
-        if self.word_is(k, &["early", "late", "mid", "end", "beginning"]) {
+        if self.word_is(k, |w| {
+            matches!(w, "early" | "late" | "mid" | "end" | "beginning")
+        }) {
             k += 1;
-            if self.dash(k) || self.word_is(k, &["of"]) {
+            if self.dash(k) || self.word_is(k, |w| matches!(w, "of")) {
                 k += 1;
             }
         }
@@ -1076,7 +1101,7 @@ impl Cx<'_> {
         }
         let prep_ok = |k: usize| {
             !first
-                || (k > 0 && self.word_is(k - 1, YEAR_PREP))
+                || (k > 0 && self.word_is(k - 1, year_prep))
                 || self.punct(k.wrapping_sub(1), '[')
         };
         if let Some((y, yl)) = self.year(k) {
@@ -1100,7 +1125,7 @@ impl Cx<'_> {
             && v % 10 == 0
             && (1800..=2090).contains(&v)
             && self.attached(k + 1)
-            && self.word_is(k + 1, &["s"])
+            && self.word_is(k + 1, |w| matches!(w, "s"))
         {
             let y = i16::try_from(v).ok()?;
             return Some(P {
@@ -1115,10 +1140,10 @@ impl Cx<'_> {
             });
         }
         if let Some((m, ml)) = self.month(k) {
-            let mprep = !first || (k > 0 && self.word_is(k - 1, MONTH_PREP));
+            let mprep = !first || (k > 0 && self.word_is(k - 1, month_prep));
             if mprep
                 && !self.toks.get(k).is_some_and(|t| {
-                    t.text(self.src) == "May" && !self.word_is(k.wrapping_sub(1), MONTH_PREP)
+                    t.text(self.src) == "May" && !self.word_is(k.wrapping_sub(1), month_prep)
                 })
             {
                 return Some(P {
@@ -1148,10 +1173,12 @@ impl Cx<'_> {
             // "2010-1-1 - 2011-1-1", "1 Jul 2017-17 Apr 2018"
             return Some(j + 1);
         }
-        if self.word_is(j, &["to", "until", "till", "through", "thru"]) {
+        if self.word_is(j, |w| {
+            matches!(w, "to" | "until" | "till" | "through" | "thru")
+        }) {
             return Some(j + 1);
         }
-        if between && self.word_is(j, &["and"]) {
+        if between && self.word_is(j, |w| matches!(w, "and")) {
             return Some(j + 1);
         }
         None
@@ -1199,7 +1226,7 @@ impl Cx<'_> {
             }
             "yesterday" | "today" | "tonight" | "tomorrow" => true,
             "early" | "late" | "mid" | "end" | "beginning" => {
-                let k = if self.dash(i + 1) || self.word_is(i + 1, &["of"]) {
+                let k = if self.dash(i + 1) || self.word_is(i + 1, |w| matches!(w, "of")) {
                     i + 2
                 } else {
                     i + 1
@@ -1211,7 +1238,7 @@ impl Cx<'_> {
             _ if t.has(class::MONTH) => {
                 is_capitalised(t)
                     && ((i + 1..=i + 4).any(|k| self.toks.get(k).is_some_and(Token::is_num))
-                        || (i > 0 && self.word_is(i - 1, MONTH_PREP)))
+                        || (i > 0 && self.word_is(i - 1, month_prep)))
             }
             _ if t.has(class::WEEKDAY) => is_capitalised(t),
             // A number word (`number::starts_number`): only "N days ago".
@@ -1247,13 +1274,17 @@ impl Cx<'_> {
                 if !self.num(i).is_some_and(|(v, _)| (1..=31).contains(&v)) {
                     return false;
                 }
-                let suffix = self.attached(i + 1) && self.word_is(i + 1, &["st", "nd", "rd", "th"]);
+                let suffix = self.attached(i + 1)
+                    && self.word_is(i + 1, |w| matches!(w, "st" | "nd" | "rd" | "th"));
                 let n = if suffix { i + 2 } else { i + 1 };
                 let Some(u) = self.toks.get(n) else {
                     return false;
                 };
-                let range_word =
-                    |k: usize| self.word_is(k, &["to", "until", "till", "through", "thru"]);
+                let range_word = |k: usize| {
+                    self.word_is(k, |w| {
+                        matches!(w, "to" | "until" | "till" | "through" | "thru")
+                    })
+                };
                 match u.kind {
                     Kind::Punct(c) => {
                         if u.is_dash() {
@@ -1270,12 +1301,12 @@ impl Cx<'_> {
                     Kind::Word => {
                         (u.has(class::MONTH) && is_capitalised(u))
                             || (range_word(n) && self.point_may_start(n + 1))
-                            || (self.word_is(n, &["of"])
+                            || (self.word_is(n, |w| matches!(w, "of"))
                                 && self
                                     .toks
                                     .get(n + 1)
                                     .is_some_and(|m| m.has(class::MONTH) && is_capitalised(m)))
-                            || (suffix && self.word_is(n, &["month", "week"]))
+                            || (suffix && self.word_is(n, |w| matches!(w, "month" | "week")))
                     }
                 }
             }
@@ -1284,9 +1315,9 @@ impl Cx<'_> {
                 self.dash(i + 1)
                     || self.punct(i + 1, '/')
                     || (self.num(i).is_some_and(|(v, _)| (1800..=2100).contains(&v))
-                        && ((i > 0 && self.word_is(i - 1, YEAR_PREP))
+                        && ((i > 0 && self.word_is(i - 1, year_prep))
                             || self.punct(i.wrapping_sub(1), '[')
-                            || (self.attached(i + 1) && self.word_is(i + 1, &["s"]))))
+                            || (self.attached(i + 1) && self.word_is(i + 1, |w| matches!(w, "s")))))
             }
             _ => false,
         }
@@ -1313,7 +1344,7 @@ impl Cx<'_> {
         match t.end - t.start {
             0..=2 => {
                 let mut n = i + 1;
-                if self.attached(n) && self.word_is(n, &["st", "nd", "rd", "th"]) {
+                if self.attached(n) && self.word_is(n, |w| matches!(w, "st" | "nd" | "rd" | "th")) {
                     n += 1;
                 }
                 self.toks.get(n).is_some_and(|u| match u.kind {
@@ -1348,11 +1379,11 @@ impl Cx<'_> {
         let mut j = i;
         let mut since = false;
         let mut between = false;
-        if self.word_is(j, &["since"]) {
+        if self.word_is(j, |w| matches!(w, "since")) {
             since = true;
             j += 1;
-        } else if self.word_is(j, &["between", "from"]) {
-            between = self.word_is(j, &["between"]);
+        } else if self.word_is(j, |w| matches!(w, "between" | "from")) {
+            between = self.word_is(j, |w| matches!(w, "between"));
             j += 1;
         }
         let p1 = self.point(j, true);

@@ -92,7 +92,7 @@ impl Gate {
     /// True when token `i` of `toks` may start a normalised word that begins a term (`joins`:
     /// the text has non-ASCII characters, which may join tokens).
     #[inline]
-    fn admits(&self, text: &[u8], toks: &[Token], i: usize, joins: bool) -> bool {
+    pub(super) fn admits(&self, text: &[u8], toks: &[Token], i: usize, joins: bool) -> bool {
         let Some(t) = toks.get(i) else {
             return false;
         };
@@ -116,6 +116,38 @@ impl Gate {
             }
             Kind::Punct(_) => false,
         }
+    }
+
+    /// The first token at or after `from` that [`Gate::passes_by`] does not rule out, with
+    /// its index: the only tokens [`Gate::admits`] may let through. A small loop of its own, so
+    /// that the walk over the (mostly rejected) tokens keeps its state in registers.
+    #[inline(never)]
+    pub(super) fn next_candidate(
+        toks: &[Token],
+        from: usize,
+        joins: bool,
+    ) -> Option<(usize, &Token)> {
+        let rest = toks.get(from..)?;
+        let k = rest
+            .iter()
+            .enumerate()
+            .position(|(k, t)| !Self::passes_by(t, rest.get(k + 1), joins))?;
+        Some((from + k, rest.get(k)?))
+    }
+
+    /// True when [`Gate::admits`] surely refuses the token `t` (`next` the token after it): a
+    /// word without the gate's class bits and no longer than the table's longest, or
+    /// punctuation, either not joined to a non-ASCII punctuation token (`joins`: the text has
+    /// non-ASCII characters). Numbers are never ruled out here.
+    #[inline(always)]
+    pub(super) fn passes_by(t: &Token, next: Option<&Token>, joins: bool) -> bool {
+        t.class & (class::DISEASE | class::NON_ASCII) == 0
+            && t.kind != Kind::Num
+            && t.end - t.start <= MAX_WORD
+            && !(joins
+                && next.is_some_and(|n| {
+                    n.gap == Gap::None && matches!(n.kind, Kind::Punct(c) if !c.is_ascii())
+                }))
     }
 }
 
@@ -199,7 +231,10 @@ impl DiseaseMatcher {
         // The last kept mention: where the character of its last normalised byte starts, and
         // its entry.
         let mut prev: Option<(usize, u32)> = None;
-        for (i, t) in tk.toks.iter().enumerate() {
+        // The next token to look at: the tokens before it were candidates or passed by.
+        let mut from = 0usize;
+        while let Some((i, t)) = Gate::next_candidate(&tk.toks, from, joins) {
+            from = i + 1;
             if t.start < consumed || !gate.admits(bytes, &tk.toks, i, joins) {
                 continue;
             }

@@ -605,12 +605,39 @@ fn dropping_last_words() {
 /// accepted matches, and `find_in` gives what `find` gives.
 fn stream_agrees(text: &str) -> usize {
     let tk = crate::tokens::Tokens::new(text);
+    gate_passes_by_only_refused_tokens(text, &tk);
     let whole = m().match_bytes(text, &mut Normalized::default());
     let stream = m().match_tokens(text, &tk);
     assert_eq!(stream.as_ref(), Some(&whole), "{text:?}");
     let index = CharIndex::new(text);
     assert_eq!(m().find_in(text, &tk, &index), m().find(text), "{text:?}");
     whole.len()
+}
+
+/// The quick test of the stream search's walk (`Gate::passes_by`) rules out only tokens the
+/// gate refuses, and `Gate::next_candidate` stops at every other token.
+fn gate_passes_by_only_refused_tokens(text: &str, tk: &crate::tokens::Tokens) {
+    use super::stream::Gate;
+    let gate = m().gate.as_ref().unwrap();
+    let joins = !text.is_ascii();
+    let mut visited = Vec::new();
+    let mut from = 0;
+    while let Some((i, _)) = Gate::next_candidate(&tk.toks, from, joins) {
+        visited.push(i);
+        from = i + 1;
+    }
+    let mut want = Vec::new();
+    for (i, t) in tk.toks.iter().enumerate() {
+        if Gate::passes_by(t, tk.toks.get(i + 1), joins) {
+            assert!(
+                !gate.admits(text.as_bytes(), &tk.toks, i, joins),
+                "token {i} {t:?} of {text:?}"
+            );
+        } else {
+            want.push(i);
+        }
+    }
+    assert_eq!(visited, want, "{text:?}");
 }
 
 /// Regression (found by the proptest below): a context term whose context is followed by a

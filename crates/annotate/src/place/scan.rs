@@ -24,6 +24,15 @@ fn alnum(t: &Token) -> bool {
     }
 }
 
+/// The first capitalised word token ([`class::CAP`]) at or after `from`, with its index: a
+/// small loop of its own, so that the walk over the tokens keeps its state in registers.
+#[inline(never)]
+fn next_capitalised(toks: &[Token], from: usize) -> Option<(usize, &Token)> {
+    let rest = toks.get(from..)?;
+    let k = rest.iter().position(|t| t.has(class::CAP))?;
+    Some((from + k, rest.get(k)?))
+}
+
 impl Gazetteer<'_> {
     /// Longest known forms, left to right, starting at capitalised word starts and ending at word
     /// ends: `(start, end, form index)` in bytes. `toks` are the tokens of `text`. Line breaks
@@ -43,8 +52,11 @@ impl Gazetteer<'_> {
         let mut spaced = String::new();
         let bytes = text.as_bytes();
         let mut at = 0usize;
-        for (i, t) in toks.iter().enumerate() {
-            if !t.has(class::CAP) || t.start < at {
+        // The next token to look at: the tokens before it were capitalised or passed by.
+        let mut from = 0usize;
+        while let Some((i, t)) = next_capitalised(toks, from) {
+            from = i + 1;
+            if t.start < at {
                 continue;
             }
             // Not a window start when a digit or another alphanumeric character is attached

@@ -240,8 +240,6 @@ struct WordTable {
 /// (no carry crosses a byte below 0x80). [`table_key_bytewise`] is the reference.
 #[inline]
 fn table_key(w: &[u8]) -> Option<(u64, u64)> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
     if w.is_empty() || w.len() > 16 {
         return None;
     }
@@ -250,6 +248,37 @@ fn table_key(w: &[u8]) -> Option<(u64, u64)> {
     let (a, b) = k.split_at(8);
     let a = u64::from_le_bytes(a.try_into().ok()?);
     let b = u64::from_le_bytes(b.try_into().ok()?);
+    key_of_words(a, b)
+}
+
+/// [`table_key`] of the bytes `s..e` of `text`, read in place: when sixteen bytes follow `s`,
+/// the two words are loaded from the text and the bytes from `e` on are masked off, instead of
+/// copying the word (a `memcpy` call per token).
+#[inline]
+fn table_key_at(text: &[u8], s: usize, e: usize) -> Option<(u64, u64)> {
+    let n = e.checked_sub(s)?;
+    match text.get(s..).and_then(|r| r.first_chunk::<16>()) {
+        Some(c) if (1..=16).contains(&n) => {
+            let (a, b) = c.split_at(8);
+            let a = u64::from_le_bytes(a.try_into().ok()?);
+            let b = u64::from_le_bytes(b.try_into().ok()?);
+            // The low `k` bytes (1 to 8) of a word.
+            let low = |x: u64, k: usize| x & (u64::MAX >> (64 - 8 * k));
+            if n <= 8 {
+                key_of_words(low(a, n), 0)
+            } else {
+                key_of_words(a, low(b, n - 8))
+            }
+        }
+        _ => table_key(text.get(s..e)?),
+    }
+}
+
+/// The key of [`table_key`] from the word's bytes packed in two words, zero past its end.
+#[inline]
+fn key_of_words(a: u64, b: u64) -> Option<(u64, u64)> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
     if (a | b) & HI != 0 {
         return None;
     }
@@ -397,7 +426,13 @@ impl Lists {
     /// list), else [`Lists::info_slow`].
     #[inline]
     pub(crate) fn info(&self, t: &Tok, w: &str) -> WordInfo {
-        match table_key(w.as_bytes()) {
+        self.info_keyed(t, w, table_key(w.as_bytes()))
+    }
+
+    /// [`Lists::info`] with the word's [`table_key`] `key`.
+    #[inline]
+    fn info_keyed(&self, t: &Tok, w: &str, key: Option<(u64, u64)>) -> WordInfo {
+        match key {
             Some((w0, w1)) => {
                 let mut i = self.table.get(w0, w1, w.len());
                 i.known &= t.word;
@@ -422,7 +457,11 @@ impl Lists {
     /// The [`WordInfo`] of every token of `toks` into `out` (cleared first).
     pub(crate) fn infos(&self, ctx: &Ctx<'_>, toks: &[Tok], out: &mut Vec<WordInfo>) {
         out.clear();
-        out.extend(toks.iter().map(|t| self.info(t, ctx.t(t))));
+        let b = ctx.text.as_bytes();
+        out.extend(
+            toks.iter()
+                .map(|t| self.info_keyed(t, ctx.t(t), table_key_at(b, t.s, t.e))),
+        );
     }
 }
 
@@ -528,6 +567,29 @@ mod tests {
                 super::table_key(&ascii),
                 super::table_key_bytewise(&ascii)
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// The key read in place is the key of the copied word, at every start and end in
+        /// texts of any bytes (and of ASCII letters, hyphens and apostrophes), near the end
+        /// of the text and not.
+        #[test]
+        fn table_key_at_equals_the_key_of_the_slice(
+            text in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
+            words in "[a-zA-Z'-]{0,40}",
+        ) {
+            for t in [text.as_slice(), words.as_bytes()] {
+                for s in 0..=t.len() {
+                    for e in s..=t.len() {
+                        proptest::prop_assert_eq!(
+                            super::table_key_at(t, s, e),
+                            super::table_key(&t[s..e]),
+                            "{:?} {} {}", t, s, e
+                        );
+                    }
+                }
+            }
         }
     }
 

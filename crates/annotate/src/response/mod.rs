@@ -23,7 +23,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use epiwire_model::{Action, CharIndex, Document, Measure, Party, Shortage};
 
-use crate::tokens::{Kind as TokKind, Tokens, class};
+use crate::tokens::{Kind as TokKind, Token, Tokens, class};
 use lexicon::{Lists, MEASURES, WordInfo};
 use parties::{ItemAt, LazyParties, PartyAt};
 use text::{Ctx, Tok, hedged_in, is, is_any};
@@ -190,6 +190,33 @@ struct Prefilter {
 }
 
 impl Prefilter {
+    /// True when a match that sets a flag may start inside token `t` of `b` (a hit of the
+    /// token gate, see [`cue_sentences_gated`]).
+    #[inline(always)]
+    fn hit(&self, b: &[u8], t: &Token) -> bool {
+        match t.kind {
+            TokKind::Word => t.class & (class::CUE | class::NON_ASCII) != 0,
+            TokKind::Num => self.digit,
+            TokKind::Punct(c) => {
+                self.punct_first & punct_bit(c) != 0
+                    && self.punct.iter().any(|(pc, p)| {
+                        *pc == c
+                            && b.get(t.start..t.start + p.len())
+                                .is_some_and(|w| w.eq_ignore_ascii_case(p))
+                    })
+            }
+        }
+    }
+
+    /// The first hit at or after token `from` of `toks` (the tokens of `b`), with its index: a
+    /// small loop of its own, so that the walk over the tokens keeps its state in registers.
+    #[inline(never)]
+    fn next_hit<'t>(&self, b: &[u8], toks: &'t [Token], from: usize) -> Option<(usize, &'t Token)> {
+        let rest = toks.get(from..)?;
+        let k = rest.iter().position(|t| self.hit(b, t))?;
+        Some((from + k, rest.get(k)?))
+    }
+
     /// True when no match of a cue can hold both byte `at - 1` and byte `at` of `b`: a scan
     /// may stop before `at` and start again there and find the same matches.
     fn cut_ok(&self, b: &[u8], at: usize) -> bool {
@@ -330,22 +357,9 @@ fn cue_sentences_gated(text: &str, sents: &[(usize, usize)], tk: &Tokens) -> Vec
     let mut first_hit = vec![usize::MAX; sents.len()];
     let mut last_end = vec![0usize; sents.len()];
     let mut si = 0usize;
-    for t in &tk.toks {
-        let hit = match t.kind {
-            TokKind::Word => t.class & (class::CUE | class::NON_ASCII) != 0,
-            TokKind::Num => pre.digit,
-            TokKind::Punct(c) => {
-                pre.punct_first & punct_bit(c) != 0
-                    && pre.punct.iter().any(|(pc, p)| {
-                        *pc == c
-                            && b.get(t.start..t.start + p.len())
-                                .is_some_and(|w| w.eq_ignore_ascii_case(p))
-                    })
-            }
-        };
-        if !hit {
-            continue;
-        }
+    let mut from = 0usize;
+    while let Some((i, t)) = pre.next_hit(b, &tk.toks, from) {
+        from = i + 1;
         while si < sents.len() && sents[si].1 <= t.start {
             si += 1;
         }
