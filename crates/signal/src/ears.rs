@@ -27,7 +27,7 @@
 
 use jiff::civil::Date;
 
-use crate::series::{AsDate, daily};
+use crate::series::{AsDate, Series};
 use crate::{Error, Result, Signal, Subject, qnorm};
 
 /// Which EARS method.
@@ -106,7 +106,7 @@ pub struct EarsDay {
 /// Days too early to have a full baseline are not assessed.
 ///
 /// # Errors
-/// [`Error::Date`] / [`Error::TooLong`] from [`daily`]; [`Error::Parameter`] when the
+/// [`Error::Date`] / [`Error::TooLong`] from [`crate::daily`]; [`Error::Parameter`] when the
 /// baseline is below 3 or alpha outside 0..1.
 pub fn ears_days<D: AsDate>(
     counts: &[(D, u32)],
@@ -118,8 +118,8 @@ pub fn ears_days<D: AsDate>(
 
 /// [`ears_days`], assessing only the days in `only` (sorted) when given: each day's figures
 /// depend on the days before it only, so they are those [`ears_days`] gives for it.
-pub(crate) fn ears_days_on<D: AsDate>(
-    counts: &[(D, u32)],
+pub(crate) fn ears_days_on<S: Series + ?Sized>(
+    counts: &S,
     method: EarsMethod,
     params: &EarsParams,
     only: Option<&[Date]>,
@@ -136,7 +136,7 @@ pub(crate) fn ears_days_on<D: AsDate>(
             params.alpha
         )));
     }
-    let series = daily(counts)?;
+    let series = counts.dense()?;
     let y: Vec<f64> = series.iter().map(|(_, n)| *n).collect();
     let z = qnorm(1.0 - params.alpha);
     let b = params.baseline;
@@ -218,8 +218,8 @@ pub fn ears<D: AsDate>(
 }
 
 /// [`ears`], assessing only the days in `only` (sorted) when given.
-pub(crate) fn ears_on<D: AsDate>(
-    counts: &[(D, u32)],
+pub(crate) fn ears_on<S: Series + ?Sized>(
+    counts: &S,
     method: EarsMethod,
     params: &EarsParams,
     subject: &Subject,

@@ -40,7 +40,7 @@
 
 use jiff::civil::Date;
 
-use crate::series::{AsDate, daily};
+use crate::series::{AsDate, Series};
 use crate::{Error, Result, Signal, Subject, qnorm};
 
 /// Parameters of [`farrington`].
@@ -109,7 +109,7 @@ pub struct FarringtonDay {
 /// Every assessable day of `counts` (see the module documentation).
 ///
 /// # Errors
-/// [`Error::Date`] / [`Error::TooLong`] from [`daily`]; [`Error::Parameter`] for a baseline
+/// [`Error::Date`] / [`Error::TooLong`] from [`crate::daily`]; [`Error::Parameter`] for a baseline
 /// below 3 days, `min_baseline` above `baseline` or below 3, alpha outside 0..1, or
 /// `recent_days` of 0.
 pub fn farrington_days<D: AsDate>(
@@ -122,8 +122,8 @@ pub fn farrington_days<D: AsDate>(
 /// [`farrington_days`], assessing only the days in `only` (sorted) when given: each day's
 /// figures depend on the days before it only, so they are those [`farrington_days`] gives for
 /// it (the fit of a day is most of the cost).
-pub(crate) fn farrington_days_on<D: AsDate>(
-    counts: &[(D, u32)],
+pub(crate) fn farrington_days_on<S: Series + ?Sized>(
+    counts: &S,
     params: &FarringtonParams,
     only: Option<&[Date]>,
 ) -> Result<Vec<FarringtonDay>> {
@@ -140,7 +140,7 @@ pub(crate) fn farrington_days_on<D: AsDate>(
             p.alpha
         )));
     }
-    let series = daily(counts)?;
+    let series = counts.dense()?;
     let y: Vec<f64> = series.iter().map(|(_, n)| *n).collect();
     let z = qnorm(1.0 - p.alpha);
     let mut out = Vec::new();
@@ -194,8 +194,8 @@ pub fn farrington<D: AsDate>(
 }
 
 /// [`farrington`], assessing only the days in `only` (sorted) when given.
-pub(crate) fn farrington_on<D: AsDate>(
-    counts: &[(D, u32)],
+pub(crate) fn farrington_on<S: Series + ?Sized>(
+    counts: &S,
     params: &FarringtonParams,
     subject: &Subject,
     only: Option<&[Date]>,

@@ -197,6 +197,8 @@ fn detect_inner<D: AsDate>(
     only: Option<&[jiff::civil::Date]>,
 ) -> Result<Vec<Signal>> {
     let ep = EarsParams::default();
+    // The counts made daily once for the four detectors.
+    let counts = &series::Dense(daily(counts)?);
     let mut out = ears::ears_on(counts, EarsMethod::C1, &ep, subject, only)?;
     out.extend(ears::ears_on(counts, EarsMethod::C2, &ep, subject, only)?);
     out.extend(ears::ears_on(counts, EarsMethod::C3, &ep, subject, only)?);
@@ -271,6 +273,51 @@ pub fn qnorm(p: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+
+        /// `detect_on` makes the counts daily once for its four detectors; what it finds is
+        /// what each detector finds from the counts themselves (the way it ran before), on
+        /// sparse, unsorted, repeated and gapped days, judging some of them.
+        #[test]
+        fn detectors_on_one_daily_series_find_what_they_find_on_the_counts(
+            counts in proptest::collection::vec(
+                (0i64..150, proptest::prop_oneof![6 => 0u32..3, 3 => 0u32..8, 1 => 0u32..60]),
+                0..80,
+            ),
+            judged in proptest::collection::vec(0i64..150, 0..20),
+        ) {
+            use crate::{EarsMethod, EarsParams, FarringtonParams, ears, farrington};
+            let start: jiff::civil::Date = "2021-01-01".parse().unwrap();
+            let day = |i: i64| start.checked_add(jiff::Span::new().days(i)).unwrap().to_string();
+            let counts: Vec<(String, u32)> = counts.iter().map(|&(i, n)| (day(i), n)).collect();
+            let when: Vec<String> = judged.iter().map(|&i| day(i)).collect();
+            let subject = super::Subject::new(Some("d"), Some("disease"), Some("FR"));
+            let got = super::detect_on(&counts, &subject, &when).unwrap();
+            let mut only: Vec<jiff::civil::Date> =
+                when.iter().map(|d| d.parse().unwrap()).collect();
+            only.sort_unstable();
+            only.dedup();
+            let only = Some(only.as_slice());
+            let ep = EarsParams::default();
+            let mut want = Vec::new();
+            for m in [EarsMethod::C1, EarsMethod::C2, EarsMethod::C3] {
+                want.extend(ears::ears_on(counts.as_slice(), m, &ep, &subject, only).unwrap());
+            }
+            want.extend(
+                farrington::farrington_on(
+                    counts.as_slice(),
+                    &FarringtonParams::default(),
+                    &subject,
+                    only,
+                )
+                .unwrap(),
+            );
+            want.sort_by(|a, b| a.date.cmp(&b.date).then(a.kind.cmp(&b.kind)));
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
     /// A judgement reads the counts of [`super::lookback_days`] days before the day and no
     /// more: a change just beyond changes nothing, one at the edge changes the alarm's figures.
     #[test]

@@ -87,6 +87,29 @@ pub fn daily<D: AsDate>(counts: &[(D, u32)]) -> Result<Vec<(Date, f64)>> {
     Ok(out)
 }
 
+/// What the detectors read a daily series from: counts by day (made daily by [`daily`]), or a
+/// series made daily once already ([`Dense`]), which [`crate::detect_on`] hands to its four
+/// detectors (each made it again from the counts: the dates parsed four times).
+pub(crate) trait Series {
+    /// The daily series, as [`daily`] gives it.
+    fn dense(&self) -> Result<std::borrow::Cow<'_, [(Date, f64)]>>;
+}
+
+impl<D: AsDate> Series for [(D, u32)] {
+    fn dense(&self) -> Result<std::borrow::Cow<'_, [(Date, f64)]>> {
+        daily(self).map(std::borrow::Cow::Owned)
+    }
+}
+
+/// A series [`daily`] made.
+pub(crate) struct Dense(pub Vec<(Date, f64)>);
+
+impl Series for Dense {
+    fn dense(&self) -> Result<std::borrow::Cow<'_, [(Date, f64)]>> {
+        Ok(std::borrow::Cow::Borrowed(&self.0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

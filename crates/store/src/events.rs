@@ -537,8 +537,8 @@ pub(crate) fn write_volume_signals(
             .insert(sig.kind.as_str(), (sig.score, serde_json::to_string(sig)?));
     }
     let mut stored = tx.prepare_cached(
-        "SELECT kind, score, signal FROM signals
-         WHERE event = '' AND disease = ?1 AND country = ?2 AND date = ?3",
+        "SELECT date, kind, score, signal FROM signals
+         WHERE event = '' AND disease = ?1 AND country = ?2 AND date BETWEEN ?3 AND ?4",
     )?;
     let mut clear_day = tx.prepare_cached(
         "DELETE FROM signals WHERE event = '' AND disease = ?1 AND country = ?2 AND date = ?3",
@@ -548,35 +548,44 @@ pub(crate) fn write_volume_signals(
          VALUES (?1, ?2, ?3, ?4, '', ?5, ?6)",
     )?;
     let empty = BTreeMap::new();
-    for (d, c, day) in &changes.rejudged {
-        let key = (d.as_str(), c.as_str(), day.as_str());
-        let want = wanted.remove(&key);
-        let want = want.as_ref().unwrap_or(&empty);
-        let mut same = true;
-        let mut rows = 0;
-        let mut found = stored.query(params![d, c, day])?;
+    let rejudged: Vec<&(String, String, String)> = changes.rejudged.iter().collect();
+    for run in rejudged_runs(&rejudged) {
+        let (Some((d, c, first)), Some((_, _, last))) = (run.first(), run.last()) else {
+            continue;
+        };
+        // The stored rows of the run's days, read in one range (a statement per day was most
+        // of the cost: most days judged again hold no volume signal), by the day's index.
+        let mut held: Vec<Vec<(String, f64, String)>> = vec![Vec::new(); run.len()];
+        let mut found = stored.query(params![d, c, first, last])?;
         while let Some(r) = found.next()? {
-            rows += 1;
-            let kind = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-            let score: f64 = r.get(1)?;
-            let json = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
-            same = same
-                && want.get(kind).is_some_and(|(sc, text)| {
-                    sc.to_bits() == score.to_bits() && text.as_str() == json
-                });
-            if !same {
-                break;
-            }
+            let date = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            let Ok(at) = run.binary_search_by(|(_, _, day)| day.as_str().cmp(date)) else {
+                continue;
+            };
+            let kind = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            let json = r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
+            held[at].push((kind.to_string(), r.get(2)?, json.to_string()));
         }
         drop(found);
-        if same && rows == want.len() {
-            continue;
-        }
-        if rows > 0 {
-            clear_day.execute(params![d, c, day])?;
-        }
-        for (kind, (score, json)) in want {
-            put_signal.execute(params![kind, d, c, day, score, json])?;
+        for ((d, c, day), rows) in run.iter().zip(&held) {
+            let key = (d.as_str(), c.as_str(), day.as_str());
+            let want = wanted.remove(&key);
+            let want = want.as_ref().unwrap_or(&empty);
+            let same = rows.len() == want.len()
+                && rows.iter().all(|(kind, score, json)| {
+                    want.get(kind.as_str()).is_some_and(|(sc, text)| {
+                        sc.to_bits() == score.to_bits() && text.as_str() == json
+                    })
+                });
+            if same {
+                continue;
+            }
+            if !rows.is_empty() {
+                clear_day.execute(params![d, c, day])?;
+            }
+            for (kind, (score, json)) in want {
+                put_signal.execute(params![kind, d, c, day, score, json])?;
+            }
         }
     }
     // Signals of days the batch did not say it judged again (none, as consolidation builds a
@@ -587,6 +596,32 @@ pub(crate) fn write_volume_signals(
         }
     }
     Ok(())
+}
+
+/// Days further apart than this (roughly, in days) are read in separate ranges by
+/// [`write_volume_signals`], so that a range does not read the signals of the days between.
+const RUN_GAP_DAYS: i64 = 62;
+
+/// The (disease, country, day) keys `rejudged` (sorted) cut into runs of one disease × country
+/// whose days are at most about [`RUN_GAP_DAYS`] apart (a day that does not read as
+/// `YYYY-MM-DD` ends its run).
+fn rejudged_runs<'a, 'k>(
+    rejudged: &'a [&'k (String, String, String)],
+) -> impl Iterator<Item = &'a [&'k (String, String, String)]> {
+    /// A number that grows with the day, by about one a day.
+    fn day_number(day: &str) -> Option<i64> {
+        let mut parts = day.get(..10)?.splitn(3, '-');
+        let mut next = || parts.next()?.parse::<i64>().ok();
+        let (y, m, d) = (next()?, next()?, next()?);
+        Some(y * 372 + m * 31 + d)
+    }
+    rejudged.chunk_by(|(d1, c1, a), (d2, c2, b)| {
+        d1 == d2
+            && c1 == c2
+            && day_number(a)
+                .zip(day_number(b))
+                .is_some_and(|(a, b)| b - a <= RUN_GAP_DAYS)
+    })
 }
 
 /// Rows of the multi-row inserts of [`put_keys`], largest first (the last is the one-row

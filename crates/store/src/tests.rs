@@ -1271,6 +1271,80 @@ fn migration_10_keeps_json_profiles_readable_and_writes_binary_ones() {
     ));
 }
 
+/// Schema 11: a version-10 store opens (the migration adds the covering index of the main
+/// disease, country and dates), `events_running` is answered from that index, never from the
+/// events' rows, and finds what it found before.
+#[test]
+fn migration_11_answers_events_running_from_an_index() {
+    use epiwire_consolidate::EventBackend;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(crate::sqlite::DB_FILE);
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        crate::schema::migrate_to(&mut conn, 10).unwrap();
+        for (id, disease, country, first, last) in [
+            ("E1", "DOID:1498", "NG", "2022-05-01", Some("2022-05-20")),
+            ("E2", "DOID:1498", "NG", "2022-06-01", None),
+            ("E3", "DOID:1498", "NE", "2022-05-01", Some("2022-05-20")),
+            ("E4", "DOID:1498", "NG", "2022-03-01", Some("2022-04-01")),
+        ] {
+            conn.execute(
+                "INSERT INTO events (id, relevance, first_seen, last_seen, documents, profile,
+                 summary, state, main_disease, main_country)
+                 VALUES (?1, 0.5, ?4, ?5, 1, x'', '{}', '{}', ?2, ?3)",
+                rusqlite::params![id, disease, country, first, last],
+            )
+            .unwrap();
+            for (kind, value) in [("disease", disease), ("country", country)] {
+                conn.execute(
+                    "INSERT INTO event_tags (kind, value, event) VALUES (?1, ?2, ?3)",
+                    rusqlite::params![kind, value, id],
+                )
+                .unwrap();
+            }
+        }
+    }
+    let store = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let plan: Vec<String> = store
+        .conn
+        .prepare(&format!(
+            "EXPLAIN QUERY PLAN {}",
+            crate::events::EVENTS_RUNNING
+        ))
+        .unwrap()
+        .query_map(["DOID:1498", "NG", "2022-05-10", "2022-06-10"], |r| {
+            r.get(3)
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(
+        plan.iter()
+            .any(|step| step.contains("COVERING INDEX events_by_main")),
+        "{plan:?}"
+    );
+    let running = |c: &str, from: &str, to: &str| -> Vec<(String, String, String)> {
+        store.events_running("DOID:1498", c, from, to).unwrap()
+    };
+    let row = |id: &str, first: &str, last: &str| (id.to_string(), first.into(), last.into());
+    assert_eq!(
+        running("NG", "2022-05-10", "2022-06-10"),
+        [
+            row("E1", "2022-05-01", "2022-05-20"),
+            row("E2", "2022-06-01", "2022-06-01")
+        ]
+    );
+    assert_eq!(
+        running("NG", "2022-04-01", "2022-04-01"),
+        [row("E4", "2022-03-01", "2022-04-01")]
+    );
+    assert_eq!(
+        running("NE", "2022-05-21", "2022-06-10"),
+        Vec::<(String, String, String)>::new()
+    );
+}
+
 /// The rows of `event_keys`, sorted.
 fn key_rows(store: &SqliteStore) -> Vec<(String, String)> {
     store
@@ -1396,13 +1470,20 @@ fn signal_rows(store: &SqliteStore) -> Vec<[String; 8]> {
 }
 
 /// A volume signal of the small alphabet the test below draws from.
+/// The days of [`drawn_signal`]: three in a row, and two further apart than a range
+/// `write_volume_signals` reads at once.
+const DRAWN_DAYS: [&str; 5] = [
+    "2022-05-10",
+    "2022-05-11",
+    "2022-05-12",
+    "2022-09-01",
+    "2023-02-01",
+];
+
 fn drawn_signal(
     (kind, disease, country, day, score, reason): (usize, usize, usize, usize, usize, usize),
 ) -> epiwire_consolidate::Signal {
-    let mut s = volume_signal(
-        ["ears_c1", "ears_c2", "farrington"][kind],
-        ["2022-05-10", "2022-05-11", "2022-05-12"][day],
-    );
+    let mut s = volume_signal(["ears_c1", "ears_c2", "farrington"][kind], DRAWN_DAYS[day]);
     s.disease = Some(["DOID:1498", "DOID:4325"][disease].to_string());
     s.country = Some(["NG", "KP"][country].to_string());
     s.score = [0.5, 1.0, 0.0, -0.0, 0.1 + 0.2][score];
@@ -1449,16 +1530,16 @@ proptest::proptest! {
     /// writes nothing when every day judged again already holds its signals.
     #[test]
     fn volume_signal_writes_leave_what_clearing_and_inserting_leaves(
-        stored in proptest::collection::vec((0..3usize, 0..2usize, 0..2usize, 0..3usize, 0..5usize, 0..2usize), 0..12),
-        signals in proptest::collection::vec((0..3usize, 0..2usize, 0..2usize, 0..3usize, 0..5usize, 0..2usize), 0..12),
-        rejudged in proptest::collection::vec((0..2usize, 0..2usize, 0..3usize), 0..8),
+        stored in proptest::collection::vec((0..3usize, 0..2usize, 0..2usize, 0..5usize, 0..5usize, 0..2usize), 0..12),
+        signals in proptest::collection::vec((0..3usize, 0..2usize, 0..2usize, 0..5usize, 0..5usize, 0..2usize), 0..12),
+        rejudged in proptest::collection::vec((0..2usize, 0..2usize, 0..5usize), 0..8),
         judge_every_signal_day in proptest::bool::ANY,
         // The batch's signals: those drawn, or the stored ones with these reasons and values
         // changed (a day judged again to the same kinds and scores, another text).
         restated in proptest::option::of(proptest::collection::vec(0..3u8, 12)),
     ) {
         use epiwire_consolidate::Changes;
-        let days = ["2022-05-10", "2022-05-11", "2022-05-12"];
+        let days = DRAWN_DAYS;
         let signals: Vec<epiwire_consolidate::Signal> = match &restated {
             None => signals.iter().copied().map(drawn_signal).collect(),
             Some(change) => stored
