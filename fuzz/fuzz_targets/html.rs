@@ -5,8 +5,9 @@
 //!
 //! Invariants: no panic; an extraction error is `NotText` or `Empty`; the main text is tidy
 //! (non-empty lines without outer or doubled whitespace) and made of the page's characters (each
-//! character occurs in the page at least as often, except for what character references may
-//! produce: at most two characters per `&`, and U+FFFD per NUL); the title and author are
+//! character occurs in the page, or in the page's NFC form, at least as often, except for what
+//! character references may produce: at most two characters per `&`, and U+FFFD per NUL; the
+//! text is NFC, so a letter and a combining mark may come out as one precomposed character); the title and author are
 //! trimmed, non-empty, on one line and no longer than the page; the date is a valid RFC 3339
 //! timestamp or `YYYY-MM-DD` in 1900–2100; the language is two lowercase ASCII letters.
 
@@ -17,6 +18,7 @@ use std::collections::HashMap;
 use epiwire_model::{Article, Body};
 use epiwire_sources::{Item, Options, read_bytes};
 use libfuzzer_sys::fuzz_target;
+use unicode_normalization::UnicodeNormalization;
 
 fuzz_target!(|data: &[u8]| {
     let opts = Options {
@@ -86,13 +88,22 @@ fn check(a: &Article, page: &str, html: bool) {
     }
 }
 
-/// Every non-whitespace character of `text` comes from `page`: literally, or from a character
-/// reference (at most two characters per `&`) or a JSON escape in JSON-LD (one per `\`), or
-/// U+FFFD for a NUL or a bad reference.
+/// Every non-whitespace character of `text` comes from `page`: literally or composed by NFC
+/// (the extracted text is NFC: "e" + U+0330 in the page is "ḛ" in the text), or from a
+/// character reference (at most two characters per `&`) or a JSON escape in JSON-LD (one per
+/// `\`), or U+FFFD for a NUL or a bad reference.
 fn assert_from_page(text: &str, page: &str) {
     let mut have: HashMap<char, usize> = HashMap::new();
     for c in page.chars() {
         *have.entry(c).or_default() += 1;
+    }
+    let mut composed: HashMap<char, usize> = HashMap::new();
+    for c in page.nfc() {
+        *composed.entry(c).or_default() += 1;
+    }
+    for (c, n) in composed {
+        let have_c = have.entry(c).or_default();
+        *have_c = (*have_c).max(n);
     }
     let count = |c: char| have.get(&c).copied().unwrap_or(0);
     // `&…;` gives at most two characters, a JSON `\uXXXX` escape (JSON-LD `articleBody`) one,
