@@ -7,9 +7,10 @@
 //! (non-empty lines without outer or doubled whitespace) and made of the page's characters (each
 //! character occurs in the page, or in the page's NFC form, at least as often, except for what
 //! character references may produce: at most two characters per `&`, and U+FFFD per NUL; the
-//! text is NFC, so a letter and a combining mark may come out as one precomposed character); the title and author are
-//! trimmed, non-empty, on one line and no longer than the page; the date is a valid RFC 3339
-//! timestamp or `YYYY-MM-DD` in 1900–2100; the language is two lowercase ASCII letters.
+//! text is NFC, so a letter and a combining mark may come out as one precomposed character);
+//! the title and author are trimmed, non-empty, on one line and no longer than the page; the
+//! date is a valid RFC 3339 timestamp or `YYYY-MM-DD` in 1900–2100; the language is two
+//! lowercase ASCII letters.
 
 #![no_main]
 
@@ -93,15 +94,15 @@ fn check(a: &Article, page: &str, html: bool) {
 /// character reference (at most two characters per `&`) or a JSON escape in JSON-LD (one per
 /// `\`), or U+FFFD for a NUL or a bad reference.
 fn assert_from_page(text: &str, page: &str) {
-    let mut have: HashMap<char, usize> = HashMap::new();
-    for c in page.chars() {
-        *have.entry(c).or_default() += 1;
-    }
-    let mut composed: HashMap<char, usize> = HashMap::new();
-    for c in page.nfc() {
-        *composed.entry(c).or_default() += 1;
-    }
-    for (c, n) in composed {
+    let tally = |chars: &mut dyn Iterator<Item = char>| {
+        let mut n: HashMap<char, usize> = HashMap::new();
+        for c in chars {
+            *n.entry(c).or_default() += 1;
+        }
+        n
+    };
+    let mut have = tally(&mut page.chars());
+    for (c, n) in tally(&mut page.nfc()) {
         let have_c = have.entry(c).or_default();
         *have_c = (*have_c).max(n);
     }
