@@ -515,8 +515,12 @@ impl EventBackend for SqliteStore {
 /// a kind replacing an earlier one). A day whose stored rows are already those (the same kinds,
 /// the same score and the same JSON, byte for byte) is left as it is: most days a batch judges
 /// again are judged as before, and clearing and inserting them again was half of a batch's
-/// statements and a good part of the pages it wrote. Signals on days not in `rejudged` are
-/// inserted or replaced.
+/// statements and a good part of the pages it wrote. A day that differs is written row by row:
+/// a stored row of a kind the batch raises again with another score or JSON is updated in
+/// place (its key columns, which every index of the table holds, stay, so only the table's own
+/// B-tree is written: clearing the day and inserting its rows wrote all four, twice), a
+/// stored row of a kind it no longer raises is deleted, a new kind inserted. Signals on days
+/// not in `rejudged` are inserted or replaced.
 pub(crate) fn write_volume_signals(
     tx: &rusqlite::Transaction<'_>,
     changes: &Changes,
@@ -540,8 +544,13 @@ pub(crate) fn write_volume_signals(
         "SELECT date, kind, score, signal FROM signals
          WHERE event = '' AND disease = ?1 AND country = ?2 AND date BETWEEN ?3 AND ?4",
     )?;
-    let mut clear_day = tx.prepare_cached(
-        "DELETE FROM signals WHERE event = '' AND disease = ?1 AND country = ?2 AND date = ?3",
+    let mut drop_row = tx.prepare_cached(
+        "DELETE FROM signals
+         WHERE kind = ?1 AND disease = ?2 AND country = ?3 AND date = ?4 AND event = ''",
+    )?;
+    let mut restate = tx.prepare_cached(
+        "UPDATE signals SET score = ?5, signal = ?6
+         WHERE kind = ?1 AND disease = ?2 AND country = ?3 AND date = ?4 AND event = ''",
     )?;
     let mut put_signal = tx.prepare_cached(
         "INSERT OR REPLACE INTO signals (kind, disease, country, date, event, score, signal)
@@ -571,20 +580,23 @@ pub(crate) fn write_volume_signals(
             let key = (d.as_str(), c.as_str(), day.as_str());
             let want = wanted.remove(&key);
             let want = want.as_ref().unwrap_or(&empty);
-            let same = rows.len() == want.len()
-                && rows.iter().all(|(kind, score, json)| {
-                    want.get(kind.as_str()).is_some_and(|(sc, text)| {
-                        sc.to_bits() == score.to_bits() && text.as_str() == json
-                    })
-                });
-            if same {
-                continue;
-            }
-            if !rows.is_empty() {
-                clear_day.execute(params![d, c, day])?;
+            // A day holds at most one volume signal of a kind (the key's other columns are
+            // the day's), so the stored rows and the wanted ones meet by kind.
+            for (kind, score, json) in rows {
+                match want.get(kind.as_str()) {
+                    Some((sc, text)) if sc.to_bits() == score.to_bits() && text == json => {}
+                    Some((sc, text)) => {
+                        restate.execute(params![kind, d, c, day, sc, text])?;
+                    }
+                    None => {
+                        drop_row.execute(params![kind, d, c, day])?;
+                    }
+                }
             }
             for (kind, (score, json)) in want {
-                put_signal.execute(params![kind, d, c, day, score, json])?;
+                if !rows.iter().any(|(k, _, _)| k == kind) {
+                    put_signal.execute(params![kind, d, c, day, score, json])?;
+                }
             }
         }
     }

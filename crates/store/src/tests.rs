@@ -1631,6 +1631,48 @@ proptest::proptest! {
     }
 }
 
+/// A day judged again whose volume signals partly changed is written row by row: the row
+/// stored as wanted stays, a changed one is updated in place, a kind no longer raised deleted
+/// and a new kind inserted (3 rows written; clearing the day and inserting its signals wrote
+/// 6), leaving what the reference leaves.
+#[test]
+fn a_day_that_changed_in_part_writes_only_its_changed_rows() {
+    use epiwire_consolidate::Changes;
+    let day = DRAWN_DAYS[0];
+    let stored: Vec<_> = ["ears_c1", "ears_c2", "farrington"]
+        .iter()
+        .map(|kind| volume_signal(kind, day))
+        .collect();
+    let mut restated = volume_signal("ears_c2", day);
+    restated.reason.push_str(" again");
+    let changes = Changes {
+        signals: vec![
+            volume_signal("ears_c1", day),
+            restated,
+            volume_signal("ears_c3", day),
+        ],
+        rejudged: [("DOID:1498".to_string(), "NG".to_string(), day.to_string())]
+            .into_iter()
+            .collect(),
+        ..Changes::default()
+    };
+    let first = Changes {
+        signals: stored,
+        ..Changes::default()
+    };
+    let mut reference = SqliteStore::open_in_memory().unwrap();
+    clear_and_insert(&mut reference, &first);
+    clear_and_insert(&mut reference, &changes);
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    clear_and_insert(&mut store, &first);
+    let before = store.conn.total_changes();
+    let tx = store.conn.transaction().unwrap();
+    crate::events::write_volume_signals(&tx, &changes).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(store.conn.total_changes() - before, 3);
+    assert_eq!(signal_rows(&store), signal_rows(&reference));
+}
+
 /// Regression: a batch that judged a day again only inserted or replaced its signals, so an
 /// alarm raised on a partial day stayed when the full count no longer raised it. The days of
 /// `rejudged` lose what they had; a refreshed list record replaces the stored one with its
