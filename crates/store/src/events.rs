@@ -53,6 +53,27 @@ fn read_profile(v: rusqlite::types::ValueRef<'_>) -> Result<EventProfile> {
     }
 }
 
+/// A buffer the JSON text of a row is written into and bound from, reused row after row:
+/// `serde_json::to_string` starts a new one at 128 bytes for every value and grows it by
+/// doubling (a member is ~6 KB of JSON, a list record ~2 KB and up to ~60 KB). The text is
+/// bound as it is written, the bytes `to_string` would give, without a copy.
+#[derive(Default)]
+pub(crate) struct JsonText(Vec<u8>);
+
+impl JsonText {
+    /// `value` as JSON text, to bind as a statement's parameter.
+    pub(crate) fn of<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<rusqlite::types::ToSqlOutput<'_>> {
+        self.0.clear();
+        serde_json::to_writer(&mut self.0, value)?;
+        Ok(rusqlite::types::ToSqlOutput::Borrowed(
+            rusqlite::types::ValueRef::Text(&self.0),
+        ))
+    }
+}
+
 fn i64_of(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
@@ -352,11 +373,13 @@ impl EventBackend for SqliteStore {
             tx.execute("DELETE FROM events WHERE id = ?1", [from])?;
         }
         {
+            // Two buffers: a statement binds at most two JSON texts.
+            let (mut text, mut text2) = (JsonText::default(), JsonText::default());
             let mut put_member = tx.prepare_cached(
                 "INSERT OR REPLACE INTO event_docs (doc_seq, event, member) VALUES (?1, ?2, ?3)",
             )?;
             for (event, m) in &changes.members {
-                put_member.execute(params![i64_of(m.seq), event, serde_json::to_string(m)?])?;
+                put_member.execute(params![i64_of(m.seq), event, text.of(m)?])?;
             }
             let mut put_event = tx.prepare_cached(
                 "INSERT OR REPLACE INTO events
@@ -390,8 +413,8 @@ impl EventBackend for SqliteStore {
                     s.last_seen,
                     i64_of(s.documents as u64),
                     crate::profile::encode(&rec.profile)?,
-                    serde_json::to_string(s)?,
-                    serde_json::to_string(&rec.state.head())?,
+                    text.of(s)?,
+                    text2.of(&rec.state.head())?,
                     s.diseases.first().map(|d| d.id.as_str()),
                     s.countries.first(),
                 ])?;
@@ -402,11 +425,7 @@ impl EventBackend for SqliteStore {
                             let key = serde_json::to_string(k)?;
                             match rec.state.series.get(k) {
                                 Some(m) => {
-                                    put_meta.execute(params![
-                                        s.id,
-                                        key,
-                                        serde_json::to_string(m)?
-                                    ])?;
+                                    put_meta.execute(params![s.id, key, text.of(m)?])?;
                                 }
                                 None => {
                                     clear_meta.execute(params![s.id, key])?;
@@ -417,11 +436,7 @@ impl EventBackend for SqliteStore {
                     None => {
                         clear_metas.execute([&s.id])?;
                         for (k, m) in &rec.state.series {
-                            put_meta.execute(params![
-                                s.id,
-                                serde_json::to_string(k)?,
-                                serde_json::to_string(m)?
-                            ])?;
+                            put_meta.execute(params![s.id, text.of(k)?, text2.of(m)?])?;
                         }
                     }
                 }
@@ -432,7 +447,7 @@ impl EventBackend for SqliteStore {
                         key,
                         part.key.disease,
                         part.key.country,
-                        serde_json::to_string(&StoredPart::of(part))?,
+                        text.of(&StoredPart::of(part))?,
                     ])?;
                     // Only the figures the batch added are written (the stored ones stay),
                     // sorted, so the rows merge back cheaply; a part given without them is
@@ -458,7 +473,7 @@ impl EventBackend for SqliteStore {
                             s.id,
                             key,
                             i64_of(n as u64),
-                            serde_json::to_string(&figures)?,
+                            text.of(&figures)?,
                         ])?;
                     }
                 }
@@ -495,7 +510,7 @@ impl EventBackend for SqliteStore {
                 put_summary.execute(params![
                     s.id,
                     s.relevance,
-                    serde_json::to_string(s)?,
+                    text.of(s)?,
                     s.diseases.first().map(|d| d.id.as_str()),
                     s.countries.first(),
                 ])?;
