@@ -53,6 +53,27 @@ fn read_profile(v: rusqlite::types::ValueRef<'_>) -> Result<EventProfile> {
     }
 }
 
+/// A buffer the JSON text of a row is written into and bound from, reused row after row:
+/// `serde_json::to_string` starts a new one at 128 bytes for every value and grows it by
+/// doubling (a member is ~6 KB of JSON, a list record ~2 KB and up to ~60 KB). The text is
+/// bound as it is written, the bytes `to_string` would give, without a copy.
+#[derive(Default)]
+pub(crate) struct JsonText(Vec<u8>);
+
+impl JsonText {
+    /// `value` as JSON text, to bind as a statement's parameter.
+    pub(crate) fn of<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<rusqlite::types::ToSqlOutput<'_>> {
+        self.0.clear();
+        serde_json::to_writer(&mut self.0, value)?;
+        Ok(rusqlite::types::ToSqlOutput::Borrowed(
+            rusqlite::types::ValueRef::Text(&self.0),
+        ))
+    }
+}
+
 fn i64_of(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
@@ -352,11 +373,13 @@ impl EventBackend for SqliteStore {
             tx.execute("DELETE FROM events WHERE id = ?1", [from])?;
         }
         {
+            // Two buffers: a statement binds at most two JSON texts.
+            let (mut text, mut text2) = (JsonText::default(), JsonText::default());
             let mut put_member = tx.prepare_cached(
                 "INSERT OR REPLACE INTO event_docs (doc_seq, event, member) VALUES (?1, ?2, ?3)",
             )?;
             for (event, m) in &changes.members {
-                put_member.execute(params![i64_of(m.seq), event, serde_json::to_string(m)?])?;
+                put_member.execute(params![i64_of(m.seq), event, text.of(m)?])?;
             }
             let mut put_event = tx.prepare_cached(
                 "INSERT OR REPLACE INTO events
@@ -390,8 +413,8 @@ impl EventBackend for SqliteStore {
                     s.last_seen,
                     i64_of(s.documents as u64),
                     crate::profile::encode(&rec.profile)?,
-                    serde_json::to_string(s)?,
-                    serde_json::to_string(&rec.state.head())?,
+                    text.of(s)?,
+                    text2.of(&rec.state.head())?,
                     s.diseases.first().map(|d| d.id.as_str()),
                     s.countries.first(),
                 ])?;
@@ -402,11 +425,7 @@ impl EventBackend for SqliteStore {
                             let key = serde_json::to_string(k)?;
                             match rec.state.series.get(k) {
                                 Some(m) => {
-                                    put_meta.execute(params![
-                                        s.id,
-                                        key,
-                                        serde_json::to_string(m)?
-                                    ])?;
+                                    put_meta.execute(params![s.id, key, text.of(m)?])?;
                                 }
                                 None => {
                                     clear_meta.execute(params![s.id, key])?;
@@ -417,11 +436,7 @@ impl EventBackend for SqliteStore {
                     None => {
                         clear_metas.execute([&s.id])?;
                         for (k, m) in &rec.state.series {
-                            put_meta.execute(params![
-                                s.id,
-                                serde_json::to_string(k)?,
-                                serde_json::to_string(m)?
-                            ])?;
+                            put_meta.execute(params![s.id, text.of(k)?, text2.of(m)?])?;
                         }
                     }
                 }
@@ -432,7 +447,7 @@ impl EventBackend for SqliteStore {
                         key,
                         part.key.disease,
                         part.key.country,
-                        serde_json::to_string(&StoredPart::of(part))?,
+                        text.of(&StoredPart::of(part))?,
                     ])?;
                     // Only the figures the batch added are written (the stored ones stay),
                     // sorted, so the rows merge back cheaply; a part given without them is
@@ -458,7 +473,7 @@ impl EventBackend for SqliteStore {
                             s.id,
                             key,
                             i64_of(n as u64),
-                            serde_json::to_string(&figures)?,
+                            text.of(&figures)?,
                         ])?;
                     }
                 }
@@ -495,7 +510,7 @@ impl EventBackend for SqliteStore {
                 put_summary.execute(params![
                     s.id,
                     s.relevance,
-                    serde_json::to_string(s)?,
+                    text.of(s)?,
                     s.diseases.first().map(|d| d.id.as_str()),
                     s.countries.first(),
                 ])?;
@@ -515,8 +530,12 @@ impl EventBackend for SqliteStore {
 /// a kind replacing an earlier one). A day whose stored rows are already those (the same kinds,
 /// the same score and the same JSON, byte for byte) is left as it is: most days a batch judges
 /// again are judged as before, and clearing and inserting them again was half of a batch's
-/// statements and a good part of the pages it wrote. Signals on days not in `rejudged` are
-/// inserted or replaced.
+/// statements and a good part of the pages it wrote. A day that differs is written row by row:
+/// a stored row of a kind the batch raises again with another score or JSON is updated in
+/// place (its key columns, which every index of the table holds, stay, so only the table's own
+/// B-tree is written: clearing the day and inserting its rows wrote all four, twice), a
+/// stored row of a kind it no longer raises is deleted, a new kind inserted. Signals on days
+/// not in `rejudged` are inserted or replaced.
 pub(crate) fn write_volume_signals(
     tx: &rusqlite::Transaction<'_>,
     changes: &Changes,
@@ -540,8 +559,13 @@ pub(crate) fn write_volume_signals(
         "SELECT date, kind, score, signal FROM signals
          WHERE event = '' AND disease = ?1 AND country = ?2 AND date BETWEEN ?3 AND ?4",
     )?;
-    let mut clear_day = tx.prepare_cached(
-        "DELETE FROM signals WHERE event = '' AND disease = ?1 AND country = ?2 AND date = ?3",
+    let mut drop_row = tx.prepare_cached(
+        "DELETE FROM signals
+         WHERE kind = ?1 AND disease = ?2 AND country = ?3 AND date = ?4 AND event = ''",
+    )?;
+    let mut restate = tx.prepare_cached(
+        "UPDATE signals SET score = ?5, signal = ?6
+         WHERE kind = ?1 AND disease = ?2 AND country = ?3 AND date = ?4 AND event = ''",
     )?;
     let mut put_signal = tx.prepare_cached(
         "INSERT OR REPLACE INTO signals (kind, disease, country, date, event, score, signal)
@@ -571,20 +595,23 @@ pub(crate) fn write_volume_signals(
             let key = (d.as_str(), c.as_str(), day.as_str());
             let want = wanted.remove(&key);
             let want = want.as_ref().unwrap_or(&empty);
-            let same = rows.len() == want.len()
-                && rows.iter().all(|(kind, score, json)| {
-                    want.get(kind.as_str()).is_some_and(|(sc, text)| {
-                        sc.to_bits() == score.to_bits() && text.as_str() == json
-                    })
-                });
-            if same {
-                continue;
-            }
-            if !rows.is_empty() {
-                clear_day.execute(params![d, c, day])?;
+            // A day holds at most one volume signal of a kind (the key's other columns are
+            // the day's), so the stored rows and the wanted ones meet by kind.
+            for (kind, score, json) in rows {
+                match want.get(kind.as_str()) {
+                    Some((sc, text)) if sc.to_bits() == score.to_bits() && text == json => {}
+                    Some((sc, text)) => {
+                        restate.execute(params![kind, d, c, day, sc, text])?;
+                    }
+                    None => {
+                        drop_row.execute(params![kind, d, c, day])?;
+                    }
+                }
             }
             for (kind, (score, json)) in want {
-                put_signal.execute(params![kind, d, c, day, score, json])?;
+                if !rows.iter().any(|(k, _, _)| k == kind) {
+                    put_signal.execute(params![kind, d, c, day, score, json])?;
+                }
             }
         }
     }

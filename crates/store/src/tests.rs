@@ -1631,6 +1631,102 @@ proptest::proptest! {
     }
 }
 
+/// The JSON text `apply` binds from its reused buffer is what `serde_json::to_string` gives,
+/// bound as text (not a blob), a short value after a long one holding only its own bytes; and
+/// the rows `apply` writes with it read back as those texts.
+#[test]
+fn json_text_binds_what_to_string_gives() {
+    use epiwire_consolidate::{Changes, State};
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    let mut text = crate::events::JsonText::default();
+    let long = "x".repeat(5000);
+    let values = [
+        serde_json::json!({ "reason": long, "n": [1.5, -0.0, 1e300] }),
+        serde_json::json!("é \"quoted\"\n\u{1F600}"),
+        serde_json::json!([]),
+    ];
+    for v in &values {
+        let (got, kind): (String, String) = conn
+            .query_row("SELECT ?1, typeof(?1)", [text.of(v).unwrap()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(got, serde_json::to_string(v).unwrap());
+        assert_eq!(kind, "text");
+    }
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    store.put_batch(&[new_doc(1)]).unwrap();
+    let changes = Changes {
+        state: State {
+            watermark: 1,
+            ..State::default()
+        },
+        members: vec![("E1".into(), member(1, "doc-1"))],
+        events: vec![event_record("E1", "doc-1", &["k1"])],
+        ..Changes::default()
+    };
+    epiwire_consolidate::EventBackend::apply(&mut store, &changes).unwrap();
+    let row: [String; 5] = store
+        .conn
+        .query_row(
+            "SELECT e.summary, e.state, d.member, typeof(e.summary), typeof(d.member)
+             FROM events e JOIN event_docs d ON d.event = e.id WHERE e.id = 'E1'",
+            [],
+            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]),
+        )
+        .unwrap();
+    let rec = &changes.events[0];
+    assert_eq!(row[0], serde_json::to_string(rec.summary()).unwrap());
+    assert_eq!(row[1], serde_json::to_string(&rec.state.head()).unwrap());
+    assert_eq!(
+        row[2],
+        serde_json::to_string(&changes.members[0].1).unwrap()
+    );
+    assert_eq!([&row[3], &row[4]], ["text", "text"]);
+}
+
+/// A day judged again whose volume signals partly changed is written row by row: the row
+/// stored as wanted stays, a changed one is updated in place, a kind no longer raised deleted
+/// and a new kind inserted (3 rows written; clearing the day and inserting its signals wrote
+/// 6), leaving what the reference leaves.
+#[test]
+fn a_day_that_changed_in_part_writes_only_its_changed_rows() {
+    use epiwire_consolidate::Changes;
+    let day = DRAWN_DAYS[0];
+    let stored: Vec<_> = ["ears_c1", "ears_c2", "farrington"]
+        .iter()
+        .map(|kind| volume_signal(kind, day))
+        .collect();
+    let mut restated = volume_signal("ears_c2", day);
+    restated.reason.push_str(" again");
+    let changes = Changes {
+        signals: vec![
+            volume_signal("ears_c1", day),
+            restated,
+            volume_signal("ears_c3", day),
+        ],
+        rejudged: [("DOID:1498".to_string(), "NG".to_string(), day.to_string())]
+            .into_iter()
+            .collect(),
+        ..Changes::default()
+    };
+    let first = Changes {
+        signals: stored,
+        ..Changes::default()
+    };
+    let mut reference = SqliteStore::open_in_memory().unwrap();
+    clear_and_insert(&mut reference, &first);
+    clear_and_insert(&mut reference, &changes);
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    clear_and_insert(&mut store, &first);
+    let before = store.conn.total_changes();
+    let tx = store.conn.transaction().unwrap();
+    crate::events::write_volume_signals(&tx, &changes).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(store.conn.total_changes() - before, 3);
+    assert_eq!(signal_rows(&store), signal_rows(&reference));
+}
+
 /// Regression: a batch that judged a day again only inserted or replaced its signals, so an
 /// alarm raised on a partial day stayed when the full count no longer raised it. The days of
 /// `rejudged` lose what they had; a refreshed list record replaces the stored one with its
