@@ -432,6 +432,41 @@ const fn build() -> [(u128, u32); SLOTS] {
     table
 }
 
+/// The first two letters of the names of class `flag`: for each first letter (a–z) the set of
+/// second letters (bit `i` for the `i`-th letter of the alphabet). Built at compile time from
+/// [`LISTS`]; every name listed with `flag` must begin with two ASCII letters.
+pub(crate) const fn two_letter_prefixes(flag: u32) -> [u32; 26] {
+    let mut table = [0u32; 26];
+    let mut l = 0;
+    while l < LISTS.len() {
+        let (f, names) = LISTS[l];
+        if f & flag != 0 {
+            let mut n = 0;
+            while n < names.len() {
+                let b = names[n].as_bytes();
+                assert!(
+                    b.len() >= 2 && b[0].is_ascii_lowercase() && b[1].is_ascii_lowercase(),
+                    "a name of a prefix-filtered class begins with two lower-case letters"
+                );
+                table[(b[0] - b'a') as usize] |= 1 << (b[1] - b'a');
+                n += 1;
+            }
+        }
+        l += 1;
+    }
+    table
+}
+
+/// Whether a name beginning with the bytes `first`, `second` (ASCII case-insensitive) may be
+/// of the class whose [`two_letter_prefixes`] are `prefixes`; false means [`class`] of that
+/// name has none of its flags (a name shorter than two bytes is given the byte after it).
+#[inline]
+pub(crate) fn may_begin(prefixes: &[u32; 26], first: u8, second: u8) -> bool {
+    let f = first.to_ascii_lowercase().wrapping_sub(b'a');
+    let s = second.to_ascii_lowercase().wrapping_sub(b'a');
+    f < 26 && s < 26 && prefixes[usize::from(f)] >> s & 1 != 0
+}
+
 /// The classes of the element `name` (ASCII case-insensitive): the union of the flags of the
 /// [`LISTS`] holding it, 0 for names in none.
 #[inline]

@@ -75,6 +75,43 @@ fn attribute_values_are_the_same_as_copied_ones() {
     }
 }
 
+/// Whole tags read at once (`fast_tag`) and every way it gives a tag back to the state
+/// machine: spaces around `=`, each kind of value, self-closing slashes, end tags with
+/// attributes, duplicates, upper case, NUL, CR, LF, references, quotes and `<`, `=`, `` ` ``
+/// where they report errors, a missing value, no space after a quoted value, a tag cut by the
+/// end of the input, non-ASCII names.
+#[test]
+fn whole_tags_are_the_same_as_one_character_at_a_time() {
+    for html in [
+        "<div class=\"a b\" id='c' data-x=y hidden>t</div><br/><img src=a.png alt=\"\"/>",
+        "<p a = \"1\"\tb\x0C=\x0C'2' c= 3 d =4 e>t</p ><p/ ><p / >",
+        "<a href=x/>u</a href=\"y\" title><hr foo=\"bar\"/><input disabled/>",
+        "<p a=1 a=2 b=\"x\" b='y'>dup</p><p A=1>up</p><P>up</P><p a=\"B\">v</p>",
+        "<p a=\"x&amp;y\">r</p><p a=x&y>r</p><p a=\"x\0y\" b=1>n</p><p\0 a=1>n</p>",
+        "<p a=\"x\ny\">l</p><p a=\"x\ry\">c</p><p\na=1>l</p><p a=1\r\nb=2>c</p><p a\n=1>l</p>",
+        "<p a\"=1>q</p><p a'b=1>q</p><p a<b=1>q</p><p a=x\"y>q</p><p a=x'y>q</p><p a=x<y>q</p>",
+        "<p a=x=y>q</p><p a=x`y>q</p><p a=>m</p><p a= >m</p><p a=\"1\"b=2>s</p><p a='1'/b>s</p>",
+        "<p =1>e</p><p \"a=1>e</p><p '>e</p><p <a>e</p><p/a>e</p><p a/=1>e</p><1p>t</p><-p>",
+        "<p \u{e9}t\u{e9}=\"\u{fc}\" data-\u{e4}='\u{f6}\u{df}'>n</p><x\u{e9}y a=1>n</x\u{e9}y>",
+        "<script a=1>x</script><style b='2'>y</style><textarea c=\"3\">z</textarea><title d>t</title>",
+        "<table a=1><tr b=2><td c=3>d</td></tr></table><svg viewBox=\"0 0 1 1\"><path d=\"M0\"/></svg>",
+        "<p a=\"unterminated value to the end",
+        "<p a='unterminated",
+        "<p a=unterminated",
+        "<p a",
+        "<p a=",
+        "<p a ",
+        "<p",
+        "<p/",
+        "</p",
+        "</",
+        "<",
+    ] {
+        assert_same_tree(html);
+        assert_matches_upstream(html, html);
+    }
+}
+
 /// Runs `check` on every 10th trafilatura-eval page from the `first`th (by file name), decoded
 /// as lossy UTF-8; skipped where the data is not there (the test cannot fetch it).
 fn each_10th_eval_page(first: usize, check: impl Fn(&str, &std::path::Path)) {
@@ -115,6 +152,14 @@ proptest! {
         s in "(<[a-zA-Z/!]{0,3}[a-zA-Z\"'<=\\- \n\r\t/\u{e9}]{0,8}>?|[a-z \n\r&;#0-9\u{e9}]{0,6}){0,40}"
     ) {
         assert_same_tree(&s);
+    }
+
+    #[test]
+    fn whole_tags_are_the_same_on_soup(
+        s in "(<(/?)[a-zA-Z]{1,3}([ \t\x0C\n\r/]{0,2}[a-zA-Z\"'<=`&\0\u{e9}-]{0,4}([ \t]?=[ \t]?(\"[a-z &;\n\r'<>=/\0]{0,8}\"?|'[a-z \"/>]{0,6}'?|[a-z&;\"'<=`/]{0,6}))?){0,3}[ /]{0,2}>?|[a-z <]{0,4}){0,16}"
+    ) {
+        assert_same_tree(&s);
+        assert_matches_upstream(&s, &s);
     }
 
     #[test]

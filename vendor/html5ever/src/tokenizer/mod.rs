@@ -340,6 +340,170 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
         }
     }
 
+    /// epiwire: in the tag-open state (the '<' consumed), reads a whole tag off the front of
+    /// the input's first buffer and emits it, when every character of it would take a path of
+    /// the state machine that reports no parse error and changes nothing but the tag: a start
+    /// tag or `/` and an end tag whose name begins with a lower-case ASCII letter; attributes
+    /// separated by spaces, tabs or form feeds, each a name, optionally `=` and a value in
+    /// double or single quotes or unquoted, without a duplicate name; an optional `/` right
+    /// before the closing `>`. It gives up (None, nothing consumed) at anything else: ASCII
+    /// upper case, NUL, '\r', '\n' (newline handling and the line count), a character
+    /// reference (`&` in a value), a character that reports an error (a quote or '<' in a
+    /// name, a quote, '<', '=' or '`' in an unquoted value, a missing value, no space after a
+    /// quoted value, `/` not before `>`), the end of the buffer; and where the one-character
+    /// path is required (exact errors, a character to reconsume, a '\n' to ignore). The token
+    /// then holds the same name, attributes (values as runs of the input, as
+    /// `append_attr_value` takes them) and self-closing flag, and the tokenizer is left as
+    /// the state machine leaves it after the '>' (state Data before the sink's answer, '>' the
+    /// current character).
+    fn fast_tag(&self, input: &BufferQueue) -> Option<ProcessResult<Sink::Handle>> {
+        if self.opts.exact_errors
+            || self.reconsume.get()
+            || self.ignore_lf.get()
+            || !self.current_attr_name.borrow().is_empty()
+        {
+            return None;
+        }
+        let mut front = input.peek_front_chunk_mut()?;
+        let b = front.as_bytes();
+        let (kind, name_start) = if b.first() == Some(&b'/') {
+            (EndTag, 1)
+        } else {
+            (StartTag, 0)
+        };
+        if !b.get(name_start)?.is_ascii_lowercase() {
+            return None;
+        }
+        let mut i = name_start;
+        while RUN_ENDS[usize::from(*b.get(i)?)] & TAG_NAME_RUN_END == 0 {
+            i += 1;
+        }
+        let name_end = i;
+        let is_space = |c: u8| matches!(c, b'\t' | b'\x0C' | b' ');
+        let mut attrs: Vec<Attribute> = Vec::new();
+        let mut self_closing = false;
+        // After a quoted value: the next character must end the attribute.
+        let mut need_space = false;
+        loop {
+            let c = *b.get(i)?;
+            match c {
+                _ if is_space(c) => {
+                    i += 1;
+                    need_space = false;
+                },
+                b'>' => break,
+                b'/' => {
+                    if b.get(i + 1) != Some(&b'>') {
+                        return None;
+                    }
+                    self_closing = true;
+                    i += 1;
+                    break;
+                },
+                _ if need_space
+                    || c.is_ascii_uppercase()
+                    || matches!(c, b'\0' | b'"' | b'\'' | b'<' | b'=' | b'\r' | b'\n') =>
+                {
+                    return None
+                },
+                _ => {
+                    // An attribute name: its first character and the run after it.
+                    let attr_start = i;
+                    i += 1;
+                    while RUN_ENDS[usize::from(*b.get(i)?)] & ATTRIBUTE_NAME_RUN_END == 0 {
+                        i += 1;
+                    }
+                    let attr_name = front.get(attr_start..i)?;
+                    let mut j = i;
+                    while is_space(*b.get(j)?) {
+                        j += 1;
+                    }
+                    let value = if b.get(j) == Some(&b'=') {
+                        j += 1;
+                        while is_space(*b.get(j)?) {
+                            j += 1;
+                        }
+                        let (start, end) = match *b.get(j)? {
+                            q @ (b'"' | b'\'') => {
+                                let start = j + 1;
+                                let mut end = start;
+                                loop {
+                                    let d = *b.get(end)?;
+                                    if d == q {
+                                        break;
+                                    }
+                                    if matches!(d, b'&' | b'\0' | b'\r' | b'\n') {
+                                        return None;
+                                    }
+                                    end += 1;
+                                }
+                                i = end + 1;
+                                need_space = true;
+                                (start, end)
+                            },
+                            b'>' => return None,
+                            _ => {
+                                let mut end = j;
+                                loop {
+                                    let d = *b.get(end)?;
+                                    if is_space(d) || d == b'>' {
+                                        break;
+                                    }
+                                    if matches!(
+                                        d,
+                                        b'&' | b'\0' | b'\r' | b'\n' | b'"' | b'\'' | b'<' | b'=' | b'`'
+                                    ) {
+                                        return None;
+                                    }
+                                    end += 1;
+                                }
+                                i = end;
+                                (j, end)
+                            },
+                        };
+                        // SAFETY: the value ends at the end of the buffer's bytes looked at or
+                        // before an ASCII byte, and starts after one: character boundaries.
+                        unsafe { front.unsafe_subtendril(start as u32, (end - start) as u32) }
+                    } else {
+                        // No value: the spaces after the name are skipped as the state after
+                        // an attribute name skips them.
+                        i = j;
+                        StrTendril::new()
+                    };
+                    if attrs.iter().any(|a| *a.name.local == *attr_name) {
+                        return None;
+                    }
+                    attrs.push(Attribute {
+                        name: QualName::new(None, ns!(), LocalName::from(attr_name)),
+                        value,
+                    });
+                },
+            }
+        }
+        // `i` is at the closing '>'.
+        let consumed = i + 1;
+        {
+            let mut tag_name = self.current_tag_name.borrow_mut();
+            tag_name.clear();
+            tag_name.push_str(front.get(name_start..name_end)?);
+        }
+        if consumed == b.len() {
+            drop(front);
+            input.pop_front();
+        } else {
+            // SAFETY: `consumed` is just after an ASCII byte, so at a character boundary.
+            unsafe { front.unsafe_pop_front(consumed as u32) };
+            drop(front);
+        }
+        self.current_tag_kind.set(kind);
+        self.current_tag_self_closing.set(self_closing);
+        self.current_tag_had_duplicate_attributes.set(false);
+        *self.current_tag_attrs.borrow_mut() = attrs;
+        self.current_char.set('>');
+        self.state.set(states::Data);
+        Some(self.emit_current_tag())
+    }
+
     fn pop_except_from(&self, input: &BufferQueue, set: SmallCharSet) -> Option<SetResult> {
         // Bail to the slow path for various corner cases.
         // This means that `FromSet` can contain characters not in the set!
@@ -349,16 +513,39 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
             return self.get_char(input).map(FromSet);
         }
 
-        let d = input.pop_except_from(set);
-        trace!("got characters {d:?}");
-        match d {
-            Some(FromSet(c)) => self.get_preprocessed_char(c, input).map(FromSet),
-
-            // NB: We don't set self.current_char for a run of characters not
-            // in the set.  It shouldn't matter for the codepaths that use
-            // this.
-            _ => d,
+        // epiwire: BufferQueue::pop_except_from's work done here on the front buffer, with a
+        // character of the set (always ASCII: the set holds bytes below 64) taken off as one
+        // byte instead of through tendril's `pop_front_char`; the same run or character is
+        // taken and the queue keeps no empty buffer, as there.
+        let mut front = input.peek_front_chunk_mut()?;
+        let first = *front.as_bytes().first()?;
+        if first < 64 && set.bits & (1 << first) != 0 {
+            if front.len32() == 1 {
+                drop(front);
+                input.pop_front();
+            } else {
+                // SAFETY: the first byte is ASCII, so one byte is one whole character.
+                unsafe { front.unsafe_pop_front(1) };
+            }
+            trace!("got characters {:?}", FromSet(first as char));
+            return self.get_preprocessed_char(first as char, input).map(FromSet);
         }
+        let n = set.nonmember_prefix_len(&front);
+        // SAFETY: the run ends at the end of the buffer or before a byte of the set (ASCII),
+        // so at a character boundary, as in BufferQueue::pop_except_from.
+        let run = unsafe { front.unsafe_subtendril(0, n) };
+        if n == front.len32() {
+            drop(front);
+            input.pop_front();
+        } else {
+            // SAFETY: as above.
+            unsafe { front.unsafe_pop_front(n) };
+        }
+        trace!("got characters {run:?}");
+        // NB: We don't set self.current_char for a run of characters not
+        // in the set.  It shouldn't matter for the codepaths that use
+        // this.
+        Some(NotFromSet(run))
     }
 
     // Check if the next characters are an ASCII case-insensitive match.  See
@@ -991,6 +1178,11 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
 
             //§ tag-open-state
             states::TagOpen => loop {
+                // epiwire: a whole tag without character references, newlines, upper case or
+                // parse errors, read at once (see `fast_tag`).
+                if let Some(result) = self.fast_tag(input) {
+                    return result;
+                }
                 match get_char!(self, input) {
                     '!' => go!(self: to MarkupDeclarationOpen),
                     '/' => go!(self: to EndTagOpen),
