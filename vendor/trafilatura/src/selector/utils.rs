@@ -124,14 +124,14 @@ const fn pair_bit(a: u8, b: u8) -> u64 {
     1 << x
 }
 
-/// epiwire: the set of adjacent byte pairs of `s` (empty for fewer than two bytes); the
-/// `has!` family computes it for its literal at compile time.
+/// epiwire: the set of adjacent byte pairs of `s` with ASCII letters lower-cased (empty for
+/// fewer than two bytes); the `has!` family computes it for its literal at compile time.
 pub(crate) const fn pair_mask(s: &str) -> u64 {
     let b = s.as_bytes();
     let mut m = 0;
     let mut i = 1;
     while i < b.len() {
-        m |= pair_bit(b[i - 1], b[i]);
+        m |= pair_bit(b[i - 1].to_ascii_lowercase(), b[i].to_ascii_lowercase());
         i += 1;
     }
     m
@@ -151,43 +151,42 @@ pub(crate) const fn no_ascii_upper(s: &str) -> bool {
 }
 
 /// epiwire: an attribute value prepared for the selector rules' many substring tests against
-/// literals: the set of its adjacent byte pairs (hashed into 64 bits), and the same of its
-/// lower-cased bytes (all bits when it is not ASCII, where `lower` is not byte-wise). Every
-/// pair of a substring is a pair of the value, so a literal with a pair outside the set
-/// cannot occur and `has!` answers `false` without searching; otherwise it searches as
-/// [`contains`] / [`contains_lower`] / [`starts_with`] did. Most tests of most values stop
-/// at the set. Debug builds check every filtered answer against the plain search.
+/// literals: the set of its adjacent byte pairs, ASCII letters lower-cased (hashed into 64
+/// bits), and whether it is ASCII. Lower-casing ASCII letters maps a substring onto a
+/// substring, so every pair of a literal that occurs in the value, or in its lower-cased form
+/// when the value is ASCII (then `lower` is that same byte-wise lower-casing), is in the set:
+/// a literal with a pair outside it cannot occur and `has!` answers `false` without searching;
+/// otherwise (and for `has_lower!` on a non-ASCII value, whose Unicode lower-casing can make
+/// ASCII letters) it searches as [`contains`] / [`contains_lower`] / [`starts_with`] did. Most
+/// tests of most values stop at the set. Debug builds check every answer against the plain
+/// search.
 #[derive(Clone, Copy)]
 pub(crate) struct Hay<'a> {
     pub(crate) s: &'a str,
     pairs: u64,
-    lower_pairs: u64,
+    ascii: bool,
 }
 
 impl<'a> Hay<'a> {
-    /// `s` with its pair sets.
+    /// `s` with its pair set.
     #[inline]
     pub(crate) fn new(s: &'a str) -> Self {
         let b = s.as_bytes();
-        let (mut pairs, mut lower_pairs, mut high) = (0u64, 0u64, 0u8);
+        let (mut pairs, mut high) = (0u64, 0u8);
         if let Some((&first, rest)) = b.split_first() {
-            let (mut prev, mut prev_l) = (first, first.to_ascii_lowercase());
+            let mut prev = first.to_ascii_lowercase();
             high |= first;
             for &c in rest {
                 let l = c.to_ascii_lowercase();
-                pairs |= pair_bit(prev, c);
-                lower_pairs |= pair_bit(prev_l, l);
+                pairs |= pair_bit(prev, l);
                 high |= c;
-                (prev, prev_l) = (c, l);
+                prev = l;
             }
-        }
-        if high >= 0x80 {
-            lower_pairs = u64::MAX;
         }
         Self {
             s,
             pairs,
-            lower_pairs,
+            ascii: high < 0x80,
         }
     }
 
@@ -202,7 +201,7 @@ impl<'a> Hay<'a> {
     /// `contains_lower(self.s, lit)` for a literal without ASCII upper case.
     #[inline(always)]
     pub(crate) fn contains_lower(&self, lit_pairs: u64, lit: &str) -> bool {
-        let r = self.lower_pairs & lit_pairs == lit_pairs && contains_lower(self.s, lit);
+        let r = (!self.ascii || self.pairs & lit_pairs == lit_pairs) && contains_lower(self.s, lit);
         debug_assert_eq!(r, lower(self.s).contains(lit), "{:?} {lit:?}", self.s);
         r
     }
@@ -217,7 +216,8 @@ impl<'a> Hay<'a> {
 }
 
 /// epiwire: the concatenation `format!("{a}{b}")` (the rules' `id_class`) prepared as a
-/// [`Hay`]: its pairs are those of `a`, of `b` and the one across the join; the string itself
+/// [`Hay`]: its pairs are those of `a`, of `b` and the one across the join (lower-cased as
+/// there); the string itself
 /// is built only when a literal passes that set.
 pub(crate) struct CatHay<'a> {
     a: &'a str,
@@ -231,7 +231,7 @@ impl<'a> CatHay<'a> {
     #[inline]
     pub(crate) fn new(a: &Hay<'a>, b: &Hay<'a>) -> Self {
         let across = match (a.s.as_bytes().last(), b.s.as_bytes().first()) {
-            (Some(&x), Some(&y)) => pair_bit(x, y),
+            (Some(&x), Some(&y)) => pair_bit(x.to_ascii_lowercase(), y.to_ascii_lowercase()),
             _ => 0,
         };
         Self {
@@ -289,7 +289,7 @@ macro_rules! has {
 }
 
 /// epiwire: `contains_lower(hay, "literal")` on a [`Hay`]; the literal has no ASCII upper
-/// case (checked at compile time), as the lower-cased pair set needs.
+/// case (checked at compile time), as `contains_lower` needs.
 macro_rules! has_lower {
     ($hay:expr, $lit:literal) => {{
         const PAIRS: u64 = {
