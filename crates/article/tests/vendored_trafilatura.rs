@@ -247,6 +247,87 @@ proptest! {
     }
 }
 
+/// What the prepared-value tests (`Hay`, `CatHay`: a byte-pair set answers most literals
+/// without searching) must answer: `str`'s own tests on the value, its lower-casing and the
+/// concatenation `format!("{a}{b}")` the rules built.
+fn hay_expected(a: &str, b: &str, lit: &str) -> [bool; 5] {
+    let joined = format!("{a}{b}");
+    [
+        a.contains(lit),
+        !lit.bytes().any(|c| c.is_ascii_uppercase()) && a.to_lowercase().contains(lit),
+        a.starts_with(lit),
+        joined.contains(lit),
+        joined.starts_with(lit),
+    ]
+}
+
+/// Literals found only across the join, only in the lower-cased value (the Kelvin sign, a
+/// dotted capital I), at the very start or end, one byte long or empty.
+#[test]
+fn selector_hay_tests_match_std() {
+    let cases = [
+        ("", "", ""),
+        ("", "", "a"),
+        ("a", "", "a"),
+        ("nav", "bar", "vba"),
+        ("comment", "s-list", "ts-l"),
+        ("reply", "-box", "reply-"),
+        ("re", "ply-box", "reply-"),
+        ("", "reply-box", "reply-"),
+        ("site-footer", "", "footer"),
+        ("Site-FOOTER", "", "footer"),
+        ("\u{212a}author", "", "kauthor"),
+        ("\u{130}nav", "", "nav"),
+        ("écrivain author", "x", "author"),
+        ("post-author-name", "", "author-name"),
+        ("autho", "r", "author"),
+        ("x", "", "X"),
+        ("main", "content", "ncon"),
+    ];
+    for (a, b, lit) in cases {
+        assert_eq!(
+            trafilatura::selector_hay_tests(a, b, lit),
+            hay_expected(a, b, lit),
+            "{a:?} {b:?} {lit:?}"
+        );
+    }
+}
+
+proptest! {
+    #[test]
+    fn selector_hay_tests_match_std_on_random(
+        a in "[aAbButhor\u{e9}\u{130}\u{212a} -]{0,30}",
+        b in "[aAbButhor\u{e9} -]{0,30}",
+        lit in "[abuthorkK -]{0,5}",
+        cut in 0usize..64,
+        len in 0usize..8,
+    ) {
+        prop_assert_eq!(trafilatura::selector_hay_tests(&a, &b, &lit), hay_expected(&a, &b, &lit));
+        // A literal cut out of the concatenation (so across the join too) is found.
+        let joined: Vec<char> = format!("{a}{b}").chars().collect();
+        let from = cut.min(joined.len());
+        let piece: String = joined[from..(from + len).min(joined.len())].iter().collect();
+        prop_assert_eq!(trafilatura::selector_hay_tests(&a, &b, &piece), hay_expected(&a, &b, &piece));
+    }
+}
+
+/// The selector rules on real pages: every answer of a prepared-value test is checked against
+/// the plain search by a `debug_assert` inside the vendored crate (this test runs in debug),
+/// over the content, discard and author rules that trafilatura runs on every 10th eval page.
+#[test]
+fn selector_rules_on_eval_pages_answer_as_plain_search() {
+    let Some(names) = eval_pages() else {
+        return;
+    };
+    let mut opts = trafilatura::Options::default().with_fallback(false);
+    opts.exclude_comments = true;
+    for path in names.iter().step_by(10) {
+        let html = read_page(path);
+        let _ = trafilatura::extract(&html, &opts);
+        let _ = trafilatura::dom_author_pair(&html);
+    }
+}
+
 /// The selector queries decided by hand (figures, protected links, head metas, og metas,
 /// typed scripts) find what scraper's CSS matching finds.
 #[test]

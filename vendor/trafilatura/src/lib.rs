@@ -103,6 +103,10 @@ pub fn elements_by_tag_agree(html: &str, tags: &[&str], root_step: usize) -> (bo
 /// epiwire: the selector rules' substring tests, for tests comparing them with `str::contains`.
 #[doc(hidden)]
 pub use selector::utils::{contains as selector_contains, contains_lower as selector_contains_lower};
+/// epiwire: the selector rules' tests on prepared values (`Hay`, `CatHay`) with a run-time
+/// literal, for tests comparing them with `str`: see `selector::utils::hay_tests`.
+#[doc(hidden)]
+pub use selector::utils::hay_tests as selector_hay_tests;
 pub use options::{
     Config, ContentRenderer, ExtractionFocus, FallbackCandidates, HtmlDateMode, Options, WantedMetadata,
 };

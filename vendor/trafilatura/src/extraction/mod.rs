@@ -190,12 +190,15 @@ pub(crate) fn extract_content(
 
     let mut result_elems: Vec<(String, String)> = Vec::new();
 
+    // epiwire: the document's elements listed once for all the rules (`doc` does not change
+    // in the loop); each rule takes the first element it matches, as `selector::query` did.
+    let elements = doc.get_elements_by_tag_name(doc.root(), "*");
+
     // Try each content selector in priority order.
     'selector_loop: for &rule in selector::content::CONTENT {
         // Find the matching subtree in the original (unmodified) doc.
-        let sub_id = match selector::query(doc, doc.root(), std::slice::from_ref(&rule)) {
-            Some(id) => id,
-            None => continue,
+        let Some(sub_id) = elements.iter().copied().find(|&id| rule(doc, id)) else {
+            continue;
         };
 
         // Extract just the matched subtree's inner content into a standalone document.

@@ -7,7 +7,6 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use chrono::Datelike;
-use html5ever::ns;
 use regex::Regex;
 
 use crate::dom::{Document, NodeId, MAX_TREE_DEPTH, VOID_ELEMENTS};
@@ -746,7 +745,7 @@ pub fn dom_author_pair(html: &str) -> (String, String) {
 /// rules read only the element's own tag and attributes); each rule's elements are then tried
 /// in document order with their text collected by `iter_text` minus the skipped subtrees.
 /// An element without any of the attributes the rules read can match no rule but by its tag
-/// (`author`, `time`, `figure`), so the attribute lookups are skipped for it.
+/// (`author`, `time`, `figure`), so the rules are not run for it.
 fn dom_author_text(doc: &Document, limit: usize) -> String {
     let mut by_rule: [Vec<(NodeId, usize)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
     let root = doc.root();
@@ -790,35 +789,20 @@ fn dom_author_text(doc: &Document, limit: usize) -> String {
     String::new()
 }
 
-/// Whether an element has none of the attributes the author and author-discard rules read
-/// (`class`, `id`, `rel`, `itemprop`, `data-testid`, `data-component`, without prefix or
-/// namespace); then they all read as empty and only the tag can match. An attribute that is
-/// absent from the list cannot be found by `attr_str`'s binary search either.
-fn lacks_rule_attributes(doc: &Document, id: NodeId) -> bool {
-    let Some(scraper::Node::Element(e)) = doc.tree.get(id).map(|n| n.value()) else {
-        return false;
-    };
-    !e.attrs.iter().any(|(q, _)| {
-        q.prefix.is_none()
-            && q.ns == ns!()
-            && matches!(
-                q.local.as_ref(),
-                "class" | "id" | "rel" | "itemprop" | "data-testid" | "data-component"
-            )
-    })
-}
-
 /// Whether a `META_AUTHOR_DISCARD` rule matches the element, and the index of the first
 /// `META_AUTHOR` rule that does (the same rules, with the attributes looked up once).
+///
+/// An element without any of the attributes the rules read (`class`, `id`, `rel`,
+/// `itemprop`, `data-testid`, `data-component`) can match them only by its tag.
 fn author_rules(doc: &Document, id: NodeId) -> (bool, Option<usize>) {
-    if lacks_rule_attributes(doc, id) {
-        let tag = doc.tag_name(id);
+    let (a, any) = AuthorAttrs::scan(doc, id);
+    if !any {
+        let tag = a.tag;
         return (
             matches!(tag, "time" | "figure"),
             (tag == "author").then_some(0),
         );
     }
-    let a = AuthorAttrs::of(doc, id);
     if author_discard_rule1(&a) || author_discard_rule2(&a) {
         return (true, None);
     }

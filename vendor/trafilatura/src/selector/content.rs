@@ -1,7 +1,7 @@
 // Port of go-trafilatura/internal/selector/content.go
 
 use crate::dom::{Document, NodeId};
-use crate::selector::utils::{contains, contains_lower, starts_with};
+use crate::selector::utils::{begins, has, has_lower, starts_with, Hay};
 
 /// Ordered list of content extraction rules.
 /// Applied in sequence; the first match wins.
@@ -23,44 +23,44 @@ fn content_rule1(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_str(id);
-    let elem_id = doc.id_str(id);
+    let class = Hay::new(doc.class_str(id));
+    let elem_id = Hay::new(doc.id_str(id));
     let item_prop = doc.attr_str(id, "itemprop").unwrap_or_default();
 
-    matches!(class, "post" | "entry")
-        || contains(class, "post-text")
-        || contains(class, "post_text")
-        || contains(class, "post-body")
-        || contains(class, "post-entry")
-        || contains(class, "postentry")
-        || contains(class, "post-content")
-        || contains(class, "post_content")
-        || contains_lower(class, "postcontent")
-        || contains(class, "post_inner_wrapper")
-        || contains(class, "article-text")
-        || contains_lower(class, "articletext")
-        || contains(elem_id, "entry-content")
-        || contains(class, "entry-content")
-        || contains(elem_id, "article-content")
-        || contains(class, "article-content")
-        || contains(elem_id, "article__content")
-        || contains(class, "article__content")
-        || contains(elem_id, "article-body")
-        || contains(class, "article-body")
-        || contains(elem_id, "article__body")
-        || contains(class, "article__body")
+    matches!(class.s, "post" | "entry")
+        || has!(class, "post-text")
+        || has!(class, "post_text")
+        || has!(class, "post-body")
+        || has!(class, "post-entry")
+        || has!(class, "postentry")
+        || has!(class, "post-content")
+        || has!(class, "post_content")
+        || has_lower!(class, "postcontent")
+        || has!(class, "post_inner_wrapper")
+        || has!(class, "article-text")
+        || has_lower!(class, "articletext")
+        || has!(elem_id, "entry-content")
+        || has!(class, "entry-content")
+        || has!(elem_id, "article-content")
+        || has!(class, "article-content")
+        || has!(elem_id, "article__content")
+        || has!(class, "article__content")
+        || has!(elem_id, "article-body")
+        || has!(class, "article-body")
+        || has!(elem_id, "article__body")
+        || has!(class, "article__body")
         || item_prop == "articleBody"
-        || contains_lower(elem_id, "articlebody")
-        || contains_lower(class, "articlebody")
-        || elem_id == "articleContent"
-        || contains(class, "ArticleContent")
-        || contains(class, "page-content")
-        || contains(class, "text-content")
-        || contains(elem_id, "body-text")
-        || contains(class, "body-text")
-        || contains(class, "article__container")
-        || contains(elem_id, "art-content")
-        || contains(class, "art-content")
+        || has_lower!(elem_id, "articlebody")
+        || has_lower!(class, "articlebody")
+        || elem_id.s == "articleContent"
+        || has!(class, "ArticleContent")
+        || has!(class, "page-content")
+        || has!(class, "text-content")
+        || has!(elem_id, "body-text")
+        || has!(class, "body-text")
+        || has!(class, "article__container")
+        || has!(elem_id, "art-content")
+        || has!(class, "art-content")
 }
 
 /// Matches any `<article>` element.
@@ -80,33 +80,33 @@ fn content_rule3(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_str(id);
-    let elem_id = doc.id_str(id);
+    let class = Hay::new(doc.class_str(id));
+    let elem_id = Hay::new(doc.id_str(id));
     let role = doc.attr_str(id, "role").unwrap_or_default();
 
-    contains(class, "post-bodycopy")
-        || contains(class, "storycontent")
-        || contains(class, "story-content")
-        || class == "postarea"
-        || class == "art-postcontent"
-        || contains(class, "theme-content")
-        || contains(class, "blog-content")
-        || contains(class, "section-content")
-        || contains(class, "single-content")
-        || contains(class, "single-post")
-        || contains(class, "main-column")
-        || contains(class, "wpb_text_column")
-        || starts_with(elem_id, "primary")
-        || starts_with(class, "article")
-        || class == "text"
-        || elem_id == "article"
-        || class == "cell"
-        || elem_id == "story"
-        || class == "story"
-        || contains(class, "story-body")
-        || contains(elem_id, "story-body")
-        || contains(class, "field-body")
-        || contains_lower(class, "fulltext")
+    has!(class, "post-bodycopy")
+        || has!(class, "storycontent")
+        || has!(class, "story-content")
+        || class.s == "postarea"
+        || class.s == "art-postcontent"
+        || has!(class, "theme-content")
+        || has!(class, "blog-content")
+        || has!(class, "section-content")
+        || has!(class, "single-content")
+        || has!(class, "single-post")
+        || has!(class, "main-column")
+        || has!(class, "wpb_text_column")
+        || begins!(elem_id, "primary")
+        || begins!(class, "article")
+        || class.s == "text"
+        || elem_id.s == "article"
+        || class.s == "cell"
+        || elem_id.s == "story"
+        || class.s == "story"
+        || has!(class, "story-body")
+        || has!(elem_id, "story-body")
+        || has!(class, "field-body")
+        || has_lower!(class, "fulltext")
         || role == "article"
 }
 
@@ -120,21 +120,21 @@ fn content_rule4(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_str(id);
-    let elem_id = doc.id_str(id);
+    let class = Hay::new(doc.class_str(id));
+    let elem_id = Hay::new(doc.id_str(id));
 
-    contains(elem_id, "content-main")
-        || contains(class, "content-main")
-        || contains(class, "content_main")
-        || contains(elem_id, "content-body")
-        || contains(class, "content-body")
-        || contains(elem_id, "contentBody")
-        || contains(class, "content__body")
-        || contains_lower(elem_id, "main-content")
-        || contains_lower(class, "main-content")
-        || contains_lower(class, "page-content")
-        || elem_id == "content"
-        || class == "content"
+    has!(elem_id, "content-main")
+        || has!(class, "content-main")
+        || has!(class, "content_main")
+        || has!(elem_id, "content-body")
+        || has!(class, "content-body")
+        || has!(elem_id, "contentBody")
+        || has!(class, "content__body")
+        || has_lower!(elem_id, "main-content")
+        || has_lower!(class, "main-content")
+        || has_lower!(class, "page-content")
+        || elem_id.s == "content"
+        || class.s == "content"
 }
 
 /// Matches containers starting with "main" in class/id/role, plus `<main>` itself.

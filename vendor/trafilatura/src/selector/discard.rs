@@ -3,7 +3,7 @@
 // comments-discard.go, comments-removed.go
 
 use crate::dom::{Document, NodeId};
-use crate::selector::utils::{contains, contains_lower, lower, starts_with};
+use crate::selector::utils::{begins, contains, has, has_lower, starts_with, CatHay, Hay};
 
 /// Rules that discard common boilerplate: footers, nav, sidebars, ads, etc.
 ///
@@ -95,129 +95,125 @@ fn overall_discarded_content_rule1(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_str(id);
-    let elem_id = doc.id_str(id);
-    let role = doc.attr_str(id, "role").unwrap_or_default();
+    let class = Hay::new(doc.class_str(id));
+    let elem_id = Hay::new(doc.id_str(id));
+    let role = Hay::new(doc.attr_str(id, "role").unwrap_or_default());
     let data_component = doc.attr_str(id, "data-component").unwrap_or_default();
-    let id_class = format!("{elem_id}{class}");
-    // Pre-compute lowercased strings to avoid repeated allocations in the conditions.
-    let lower_id = lower(elem_id);
-    let lower_class = lower(class);
-    let lower_role = lower(role);
+    let id_class = CatHay::new(&elem_id, &class);
 
-    contains(&lower_id, "footer")
-        || contains(&lower_class, "footer")
-        || contains(elem_id, "related")
-        || contains(class, "elated")
-        || contains(&id_class, "viral")
-        || starts_with(&id_class, "shar")
-        || contains(class, "share-")
-        || contains(&lower_id, "share")
-        || contains(&id_class, "social")
-        || contains(class, "sociable")
-        || contains(&id_class, "syndication")
-        || starts_with(elem_id, "jp-")
-        || starts_with(elem_id, "dpsp-content")
-        || contains(class, "embedded")
-        || contains(class, "embed")
-        || contains(&id_class, "newsletter")
-        || contains(class, "subnav")
-        || contains(&id_class, "cookie")
-        || contains(&id_class, "tags")
-        || contains(class, "tag-list")
-        || contains(&id_class, "sidebar")
-        || contains(&id_class, "banner")
-        || contains(class, "bar")
-        || contains(class, "meta")
-        || contains(elem_id, "menu")
-        || contains(class, "menu")
-        || contains(&lower_id, "nav")
-        || contains(&lower_role, "nav")
-        || starts_with(class, "nav")
-        || contains(class, "avigation")
-        || contains(class, "navbar")
-        || contains(class, "navbox")
-        || starts_with(class, "post-nav")
-        || contains(&id_class, "breadcrumb")
-        || contains(&id_class, "bread-crumb")
-        || contains(&id_class, "author")
-        || contains(&id_class, "button")
-        || contains(&lower_class, "byline")
-        || contains(class, "rating")
-        || contains(class, "widget")
-        || contains(class, "attachment")
-        || contains(class, "timestamp")
-        || contains(class, "user-info")
-        || contains(class, "user-profile")
-        || contains(class, "-ad-")
-        || contains(class, "-icon")
-        || contains(class, "article-infos")
-        || contains(class, "nfoline")
+    has_lower!(elem_id, "footer")
+        || has_lower!(class, "footer")
+        || has!(elem_id, "related")
+        || has!(class, "elated")
+        || has!(id_class, "viral")
+        || begins!(id_class, "shar")
+        || has!(class, "share-")
+        || has_lower!(elem_id, "share")
+        || has!(id_class, "social")
+        || has!(class, "sociable")
+        || has!(id_class, "syndication")
+        || begins!(elem_id, "jp-")
+        || begins!(elem_id, "dpsp-content")
+        || has!(class, "embedded")
+        || has!(class, "embed")
+        || has!(id_class, "newsletter")
+        || has!(class, "subnav")
+        || has!(id_class, "cookie")
+        || has!(id_class, "tags")
+        || has!(class, "tag-list")
+        || has!(id_class, "sidebar")
+        || has!(id_class, "banner")
+        || has!(class, "bar")
+        || has!(class, "meta")
+        || has!(elem_id, "menu")
+        || has!(class, "menu")
+        || has_lower!(elem_id, "nav")
+        || has_lower!(role, "nav")
+        || begins!(class, "nav")
+        || has!(class, "avigation")
+        || has!(class, "navbar")
+        || has!(class, "navbox")
+        || begins!(class, "post-nav")
+        || has!(id_class, "breadcrumb")
+        || has!(id_class, "bread-crumb")
+        || has!(id_class, "author")
+        || has!(id_class, "button")
+        || has_lower!(class, "byline")
+        || has!(class, "rating")
+        || has!(class, "widget")
+        || has!(class, "attachment")
+        || has!(class, "timestamp")
+        || has!(class, "user-info")
+        || has!(class, "user-profile")
+        || has!(class, "-ad-")
+        || has!(class, "-icon")
+        || has!(class, "article-infos")
+        || has!(class, "nfoline")
         || contains(data_component, "MostPopularStories")
-        || contains(class, "outbrain")
-        || contains(class, "taboola")
-        || contains(class, "criteo")
-        || contains(class, "options")
-        || contains(class, "expand")
-        || contains(class, "consent")
-        || contains(class, "modal-content")
-        || contains(class, " ad ")
-        || contains(class, "permission")
-        || contains(class, "next-")
-        || contains(class, "-stories")
-        || contains(class, "most-popular")
-        || contains(class, "mol-factbox")
-        || starts_with(class, "ZendeskForm")
-        || contains(&id_class, "message-container")
-        || contains(class, "yin")
-        || contains(class, "zlylin")
-        || contains(class, "xg1")
-        || contains(elem_id, "bmdh")
-        || contains(class, "slide")
-        || contains(class, "viewport")
+        || has!(class, "outbrain")
+        || has!(class, "taboola")
+        || has!(class, "criteo")
+        || has!(class, "options")
+        || has!(class, "expand")
+        || has!(class, "consent")
+        || has!(class, "modal-content")
+        || has!(class, " ad ")
+        || has!(class, "permission")
+        || has!(class, "next-")
+        || has!(class, "-stories")
+        || has!(class, "most-popular")
+        || has!(class, "mol-factbox")
+        || begins!(class, "ZendeskForm")
+        || has!(id_class, "message-container")
+        || has!(class, "yin")
+        || has!(class, "zlylin")
+        || has!(class, "xg1")
+        || has!(elem_id, "bmdh")
+        || has!(class, "slide")
+        || has!(class, "viewport")
         || doc
             .get_attribute(id, "data-lp-replacement-content")
             .is_some()
-        || contains(elem_id, "premium")
-        || contains(class, "overlay")
-        || contains(class, "paid-content")
-        || contains(class, "paidcontent")
-        || contains(class, "obfuscated")
-        || contains(class, "blurred")
+        || has!(elem_id, "premium")
+        || has!(class, "overlay")
+        || has!(class, "paid-content")
+        || has!(class, "paidcontent")
+        || has!(class, "obfuscated")
+        || has!(class, "blurred")
 }
 
 /// Matches hidden elements, comment debris, and display:none content.
 ///
 /// Port of `overallDiscardedContentRule2`.
 fn overall_discarded_content_rule2(doc: &Document, id: NodeId) -> bool {
-    let class = doc.class_str(id);
-    let elem_id = doc.id_str(id);
-    let style = doc.attr_str(id, "style").unwrap_or_default();
+    let class = Hay::new(doc.class_str(id));
+    let elem_id = Hay::new(doc.id_str(id));
+    let style = Hay::new(doc.attr_str(id, "style").unwrap_or_default());
     let aria_hidden = doc.attr_str(id, "aria-hidden").unwrap_or_default();
-    let id_class = format!("{elem_id}{class}");
-    let id_style = format!("{elem_id}{style}");
+    let id_class = CatHay::new(&elem_id, &class);
+    let id_style = CatHay::new(&elem_id, &style);
 
-    class == "comments-title"
-        || contains(class, "comments-title")
-        || contains(class, "nocomments")
-        || starts_with(&id_class, "reply-")
-        || contains(class, "-reply-")
-        || contains(class, "message")
-        || contains(elem_id, "reader-comments")
-        || contains(elem_id, "akismet")
-        || contains(class, "akismet")
-        || contains(class, "suggest-links")
-        || starts_with(class, "hide-")
-        || contains(class, "-hide-")
-        || contains(class, "hide-print")
-        || contains(&id_style, "hidden")
-        || contains(class, " hidden")
-        || contains(class, " hide")
-        || contains(class, "noprint")
-        || contains(style, "display:none")
-        || contains(style, "display: none")
+    class.s == "comments-title"
+        || has!(class, "comments-title")
+        || has!(class, "nocomments")
+        || begins!(id_class, "reply-")
+        || has!(class, "-reply-")
+        || has!(class, "message")
+        || has!(elem_id, "reader-comments")
+        || has!(elem_id, "akismet")
+        || has!(class, "akismet")
+        || has!(class, "suggest-links")
+        || begins!(class, "hide-")
+        || has!(class, "-hide-")
+        || has!(class, "hide-print")
+        || has!(id_style, "hidden")
+        || has!(class, " hidden")
+        || has!(class, " hide")
+        || has!(class, "noprint")
+        || has!(style, "display:none")
+        || has!(style, "display: none")
         || aria_hidden == "true"
-        || contains(class, "notloaded")
+        || has!(class, "notloaded")
 }
 
 // ---------------------------------------------------------------------------
@@ -356,10 +352,10 @@ fn discarded_teaser_rule1(doc: &Document, id: NodeId) -> bool {
         _ => return false,
     }
 
-    let class = doc.class_str(id);
-    let elem_id = doc.id_str(id);
+    let class = Hay::new(doc.class_str(id));
+    let elem_id = Hay::new(doc.id_str(id));
 
-    contains_lower(elem_id, "teaser") || contains_lower(class, "teaser")
+    has_lower!(elem_id, "teaser") || has_lower!(class, "teaser")
 }
 
 #[cfg(test)]

@@ -2,7 +2,10 @@
 // meta-author-discard.go, meta-title.go, meta-categories.go, meta-tags.go
 
 use crate::dom::{Document, NodeId};
-use crate::selector::utils::{contains, contains_lower, get_node_ancestors, starts_with};
+use html5ever::ns;
+use crate::selector::utils::{
+    begins, contains, get_node_ancestors, has, has_lower, starts_with, Hay,
+};
 
 /// Rules to find author metadata elements.
 ///
@@ -54,12 +57,12 @@ pub(crate) const META_TAGS: &[super::Rule] = &[
 /// `metadata::dom_author_text` and the rule functions share one definition.
 pub(crate) struct AuthorAttrs<'a> {
     pub(crate) tag: &'a str,
-    class: &'a str,
-    elem_id: &'a str,
+    class: Hay<'a>,
+    elem_id: Hay<'a>,
     rel: &'a str,
-    item_prop: &'a str,
+    item_prop: Hay<'a>,
     data_test_id: &'a str,
-    data_component: &'a str,
+    data_component: Hay<'a>,
 }
 
 impl<'a> AuthorAttrs<'a> {
@@ -67,13 +70,66 @@ impl<'a> AuthorAttrs<'a> {
     pub(crate) fn of(doc: &'a Document, id: NodeId) -> Self {
         Self {
             tag: doc.tag_name(id),
-            class: doc.class_str(id),
-            elem_id: doc.id_str(id),
+            class: Hay::new(doc.class_str(id)),
+            elem_id: Hay::new(doc.id_str(id)),
             rel: doc.attr_str(id, "rel").unwrap_or_default(),
-            item_prop: doc.attr_str(id, "itemprop").unwrap_or_default(),
+            item_prop: Hay::new(doc.attr_str(id, "itemprop").unwrap_or_default()),
             data_test_id: doc.attr_str(id, "data-testid").unwrap_or_default(),
-            data_component: doc.attr_str(id, "data-component").unwrap_or_default(),
+            data_component: Hay::new(doc.attr_str(id, "data-component").unwrap_or_default()),
         }
+    }
+
+    /// epiwire: [`Self::of`] from one pass over the element's attributes instead of six binary
+    /// searches, and whether any of the six is present. An element's attribute names are
+    /// unique (the tokenizer drops a repeated name, scraper's sink adds only missing ones), so
+    /// the attribute of that local name without prefix or namespace is the one `attr_str`'s
+    /// binary search finds; debug builds check each value against [`Self::of`].
+    pub(crate) fn scan(doc: &'a Document, id: NodeId) -> (Self, bool) {
+        let mut v: [&'a str; 6] = [""; 6];
+        let mut any = false;
+        let mut tag = "";
+        if let Some(scraper::Node::Element(e)) = doc.tree.get(id).map(|n| n.value()) {
+            tag = e.name.local.as_ref();
+            for (q, value) in &e.attrs {
+                if q.prefix.is_some() || q.ns != ns!() {
+                    continue;
+                }
+                let slot = match q.local.as_ref() {
+                    "class" => 0,
+                    "id" => 1,
+                    "rel" => 2,
+                    "itemprop" => 3,
+                    "data-testid" => 4,
+                    "data-component" => 5,
+                    _ => continue,
+                };
+                v[slot] = value;
+                any = true;
+            }
+        }
+        let [class, elem_id, rel, item_prop, data_test_id, data_component] = v;
+        let a = Self {
+            tag,
+            class: Hay::new(class),
+            elem_id: Hay::new(elem_id),
+            rel,
+            item_prop: Hay::new(item_prop),
+            data_test_id,
+            data_component: Hay::new(data_component),
+        };
+        #[cfg(debug_assertions)]
+        {
+            let o = Self::of(doc, id);
+            debug_assert_eq!(
+                (o.tag, o.class.s, o.elem_id.s, o.rel, o.item_prop.s),
+                (a.tag, a.class.s, a.elem_id.s, a.rel, a.item_prop.s)
+            );
+            debug_assert_eq!(
+                (o.data_test_id, o.data_component.s),
+                (a.data_test_id, a.data_component.s)
+            );
+        }
+        (a, any)
     }
 }
 
@@ -96,14 +152,14 @@ pub(crate) fn author_rule1(a: &AuthorAttrs<'_>) -> bool {
         (a.class, a.elem_id, a.rel, a.item_prop, a.data_test_id);
 
     rel == "author"
-        || elem_id == "author"
-        || class == "author"
-        || item_prop == "author name"
+        || elem_id.s == "author"
+        || class.s == "author"
+        || item_prop.s == "author name"
         || rel == "me"
-        || contains(class, "author-name")
-        || contains(class, "AuthorName")
-        || contains(class, "authorName")
-        || contains(class, "author name")
+        || has!(class, "author-name")
+        || has!(class, "AuthorName")
+        || has!(class, "authorName")
+        || has!(class, "author name")
         || data_test_id == "AuthorCard"
         || data_test_id == "AuthorURL"
 }
@@ -124,23 +180,23 @@ pub(crate) fn author_rule2(a: &AuthorAttrs<'_>) -> bool {
 
     let (class, elem_id, item_prop) = (a.class, a.elem_id, a.item_prop);
 
-    contains(class, "author")
-        || contains(elem_id, "author")
-        || contains(item_prop, "author")
-        || class == "byline"
-        || contains(class, "channel-name")
-        || contains(elem_id, "zuozhe")
-        || contains(class, "zuozhe")
-        || contains(elem_id, "bianji")
-        || contains(class, "bianji")
-        || contains(elem_id, "xiaobian")
-        || contains(class, "xiaobian")
-        || contains(class, "submitted-by")
-        || contains(class, "posted-by")
-        || class == "username"
-        || class == "byl"
-        || class == "BBL"
-        || contains(class, "journalist-name")
+    has!(class, "author")
+        || has!(elem_id, "author")
+        || has!(item_prop, "author")
+        || class.s == "byline"
+        || has!(class, "channel-name")
+        || has!(elem_id, "zuozhe")
+        || has!(class, "zuozhe")
+        || has!(elem_id, "bianji")
+        || has!(class, "bianji")
+        || has!(elem_id, "xiaobian")
+        || has!(class, "xiaobian")
+        || has!(class, "submitted-by")
+        || has!(class, "posted-by")
+        || class.s == "username"
+        || class.s == "byl"
+        || class.s == "BBL"
+        || has!(class, "journalist-name")
 }
 
 /// Matches any element with author-related attributes (last-resort).
@@ -155,13 +211,13 @@ pub(crate) fn author_rule3(a: &AuthorAttrs<'_>) -> bool {
     let (class, elem_id, data_component, item_prop) =
         (a.class, a.elem_id, a.data_component, a.item_prop);
 
-    contains_lower(elem_id, "author")
-        || contains_lower(class, "author")
-        || contains(class, "screenname")
-        || contains_lower(data_component, "byline")
-        || contains(item_prop, "author")
-        || contains(class, "writer")
-        || contains_lower(class, "byline")
+    has_lower!(elem_id, "author")
+        || has_lower!(class, "author")
+        || has!(class, "screenname")
+        || has_lower!(data_component, "byline")
+        || has!(item_prop, "author")
+        || has!(class, "writer")
+        || has_lower!(class, "byline")
 }
 
 // ---------------------------------------------------------------------------
@@ -184,29 +240,29 @@ pub(crate) fn author_discard_rule1(a: &AuthorAttrs<'_>) -> bool {
 
     let (class, elem_id, data_component) = (a.class, a.elem_id, a.data_component);
 
-    elem_id == "comments"
-        || class == "comments"
-        || class == "title"
-        || class == "date"
-        || contains(elem_id, "commentlist")
-        || contains(class, "commentlist")
-        || contains(class, "sidebar")
-        || contains(class, "is-hidden")
-        || contains(class, "quote")
-        || contains(elem_id, "comment-list")
-        || contains(class, "comment-list")
-        || contains(class, "embedly-instagram")
-        || contains(elem_id, "ProductReviews")
-        || starts_with(elem_id, "comments")
-        || contains(data_component, "Figure")
-        || contains(class, "article-share")
-        || contains(class, "article-support")
-        || contains(class, "print")
-        || contains(class, "category")
-        || contains(class, "meta-date")
-        || contains(class, "meta-reviewer")
-        || starts_with(class, "comments")
-        || starts_with(class, "Comments")
+    elem_id.s == "comments"
+        || class.s == "comments"
+        || class.s == "title"
+        || class.s == "date"
+        || has!(elem_id, "commentlist")
+        || has!(class, "commentlist")
+        || has!(class, "sidebar")
+        || has!(class, "is-hidden")
+        || has!(class, "quote")
+        || has!(elem_id, "comment-list")
+        || has!(class, "comment-list")
+        || has!(class, "embedly-instagram")
+        || has!(elem_id, "ProductReviews")
+        || begins!(elem_id, "comments")
+        || has!(data_component, "Figure")
+        || has!(class, "article-share")
+        || has!(class, "article-support")
+        || has!(class, "print")
+        || has!(class, "category")
+        || has!(class, "meta-date")
+        || has!(class, "meta-reviewer")
+        || begins!(class, "comments")
+        || begins!(class, "Comments")
 }
 
 /// Discards `<time>` and `<figure>` elements.
