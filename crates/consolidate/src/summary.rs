@@ -266,18 +266,23 @@ pub(crate) fn finish<B: EventBackend>(
         }
     }
     for k in &affected {
+        let Some(part) = up.parts.get_mut(k) else {
+            continue;
+        };
+        // The part lends its series to the timeline the jumps are read from, and takes it back
+        // (a series holds every point with its sources: it was copied for each touched series).
+        let timeline = Timeline {
+            figures: Vec::new(),
+            series: vec![std::mem::replace(&mut part.series, no_series())],
+            conflicts: Vec::new(),
+        };
+        let jumps = epiwire_signal::jumps(&timeline, Some(id), &JumpParams::default());
+        if let Some(series) = timeline.series.into_iter().next() {
+            part.series = series;
+        }
         let Some(part) = up.parts.get(k) else {
             continue;
         };
-        let jumps = epiwire_signal::jumps(
-            &Timeline {
-                figures: Vec::new(),
-                series: vec![part.series.clone()],
-                conflicts: Vec::new(),
-            },
-            Some(id),
-            &JumpParams::default(),
-        );
         let counts_deaths = k.metric == "deaths"
             && k.place.is_none()
             && (k.scope == "cumulative" || k.scope == "new");
@@ -424,6 +429,20 @@ pub(crate) fn finish<B: EventBackend>(
     summary.signals = signals;
     summary.relevance = relevance;
     Ok(summary)
+}
+
+/// An empty series, holding a part's place while its series is lent out (no allocation).
+fn no_series() -> epiwire_timeline::Series {
+    epiwire_timeline::Series {
+        disease: None,
+        disease_name: None,
+        country: None,
+        place: None,
+        place_name: None,
+        metric: String::new(),
+        scope: String::new(),
+        points: Vec::new(),
+    }
 }
 
 /// The jump signals of an event's series (by date) and its death toll, from its aggregates.

@@ -72,29 +72,51 @@ impl Interval {
 /// never by more than 5% of the value, so that "100" and "120" still disagree; any other number
 /// ("232,880", "62", "six") is exact to 1. Falls back on `value` itself when `text` holds no digits.
 pub fn rounding_unit(text: &str, value: f64) -> f64 {
-    let lower = text.to_lowercase();
-    let scale = scale_of(&lower);
-    let mantissa: String = lower
-        .chars()
-        .skip_while(|c| !c.is_ascii_digit())
-        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
-        .collect();
-    let mantissa = mantissa.trim_end_matches(['.', ',']);
+    // The figure texts are mostly lower-case ASCII, which lower-casing leaves as they are: no
+    // copy then. The mantissa is a slice of ASCII digits and marks, so it is read in place.
+    let lower: std::borrow::Cow<'_, str> =
+        if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Borrowed(text)
+        } else {
+            std::borrow::Cow::Owned(text.to_lowercase())
+        };
+    let lower: &str = &lower;
+    let scale = scale_of(lower);
+    let bytes = lower.as_bytes();
+    // An ASCII byte is a whole character: the first digit byte starts the first digit.
+    let start = bytes
+        .iter()
+        .position(u8::is_ascii_digit)
+        .unwrap_or(bytes.len());
+    let len = bytes[start..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit() || **b == b'.' || **b == b',')
+        .count();
+    let mantissa = lower[start..start + len].trim_end_matches(['.', ',']);
     if let Some(scale) = scale {
         let decimals = decimal_places(mantissa);
         return scale * 10f64.powi(-(decimals as i32));
     }
-    let digits: String = if mantissa.is_empty() {
-        format_whole(value)
-    } else {
-        mantissa.chars().filter(char::is_ascii_digit).collect()
-    };
     let decimals = decimal_places(mantissa);
     if decimals > 0 {
         return 10f64.powi(-(decimals as i32));
     }
-    let zeros = digits.chars().rev().take_while(|c| *c == '0').count();
-    if zeros == 0 || zeros >= digits.len() || digits.len() - zeros > 3 {
+    // The digits written (or those of the value when none is), and their trailing zeros.
+    let whole;
+    let digits: &[u8] = if mantissa.is_empty() {
+        whole = format_whole(value);
+        whole.as_bytes()
+    } else {
+        mantissa.as_bytes()
+    };
+    let count = digits.iter().filter(|b| b.is_ascii_digit()).count();
+    let zeros = digits
+        .iter()
+        .rev()
+        .filter(|b| b.is_ascii_digit())
+        .take_while(|b| **b == b'0')
+        .count();
+    if zeros == 0 || zeros >= count || count - zeros > 3 {
         return 1.0;
     }
     let unit = 10f64.powi(zeros as i32);
@@ -115,6 +137,11 @@ fn decimal_places(mantissa: &str) -> usize {
 
 /// The multiplier a scale word after the number gives it.
 fn scale_of(lower: &str) -> Option<f64> {
+    // The words and the suffixes are lower-case ASCII letters: a text without any (a bare
+    // number, the most common) has no scale, and the searches for the words are skipped.
+    if !lower.bytes().any(|b| b.is_ascii_lowercase()) {
+        return None;
+    }
     const WORDS: &[(&str, f64)] = &[
         ("billion", 1e9),
         ("million", 1e6),
@@ -154,6 +181,114 @@ fn format_whole(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `rounding_unit` as it was before the eleventh round (a lower-cased copy of the text, the
+    /// mantissa and its digits as strings): the reference the new one must equal.
+    fn old_rounding_unit(text: &str, value: f64) -> f64 {
+        let lower = text.to_lowercase();
+        let scale = scale_of(&lower);
+        let mantissa: String = lower
+            .chars()
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+            .collect();
+        let mantissa = mantissa.trim_end_matches(['.', ',']);
+        if let Some(scale) = scale {
+            let decimals = decimal_places(mantissa);
+            return scale * 10f64.powi(-(decimals as i32));
+        }
+        let digits: String = if mantissa.is_empty() {
+            format_whole(value)
+        } else {
+            mantissa.chars().filter(char::is_ascii_digit).collect()
+        };
+        let decimals = decimal_places(mantissa);
+        if decimals > 0 {
+            return 10f64.powi(-(decimals as i32));
+        }
+        let zeros = digits.chars().rev().take_while(|c| *c == '0').count();
+        if zeros == 0 || zeros >= digits.len() || digits.len() - zeros > 3 {
+            return 1.0;
+        }
+        let unit = 10f64.powi(zeros as i32);
+        unit.min((0.05 * value.abs()).max(1.0))
+    }
+
+    fn same_bits(a: f64, b: f64) -> bool {
+        a.to_bits() == b.to_bits()
+    }
+
+    #[test]
+    fn units_of_written_figures_are_the_old_ones() {
+        let texts = [
+            "1.2 million",
+            "1.72 Million",
+            "3.5k",
+            "3.5K",
+            "2 lakh",
+            "232,880",
+            "1,234,567",
+            "1,200,000",
+            "50",
+            "six",
+            "sixty",
+            "0",
+            "1,5",
+            "1.",
+            "1,",
+            "1.2.3",
+            "12 000",
+            "more than 1,000 cases",
+            "BN 3",
+            "5 bn",
+            "7m",
+            "7M",
+            " 7m ",
+            "m",
+            "",
+            "000",
+            "1,000.50",
+            "İ 1,200",
+            "\u{212a} 3k",
+            "3\u{212a}",
+            "1\u{0660}00",
+            "٣٠٠",
+            "ＭＩＬＬＩＯＮ 2",
+            "2 MİLLİON",
+            "10 Thousand",
+            "1,2345",
+            "0.000",
+            "900",
+        ];
+        for t in texts {
+            for v in [
+                0.0,
+                1.0,
+                6.0,
+                60.0,
+                1_200.0,
+                1_200_000.0,
+                -300.0,
+                0.5,
+                f64::NAN,
+            ] {
+                assert!(
+                    same_bits(rounding_unit(t, v), old_rounding_unit(t, v)),
+                    "{t:?} {v}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn rounding_unit_is_the_old_one(
+            text in "[0-9.,kKmMbB ]{0,12}|[a-zA-Z0-9 .,]{0,16}|\\PC{0,12}",
+            value in proptest::num::f64::ANY,
+        ) {
+            proptest::prop_assert!(same_bits(rounding_unit(&text, value), old_rounding_unit(&text, value)));
+        }
+    }
 
     #[test]
     fn units_follow_the_written_precision() {
