@@ -581,6 +581,11 @@ pub(crate) fn detect_language(text: &str) -> Option<String> {
     }
 }
 
+/// The eval pages for the unit tests (the integration tests share the file).
+#[cfg(test)]
+#[path = "../tests/common/eval_pages.rs"]
+mod eval_pages;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -788,22 +793,7 @@ mod tests {
         .map(|p| format!("<html><body><article>{body}{p}{body}</article></body></html>"))
         .collect();
         pages.push(PAGE.to_string());
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/data/trafilatura-eval/html");
-        if let Ok(entries) = std::fs::read_dir(&dir) {
-            let mut names: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-            names.sort();
-            for path in names.iter().step_by(25) {
-                let raw = std::fs::read(path).unwrap();
-                let mut html = Vec::new();
-                std::io::Read::read_to_end(
-                    &mut flate2::read::MultiGzDecoder::new(raw.as_slice()),
-                    &mut html,
-                )
-                .unwrap();
-                pages.push(String::from_utf8_lossy(&html).into_owned());
-            }
-        }
+        eval_pages::each_eval_page(0, 25, |html, _| pages.push(html.to_string()));
         for html in &pages {
             let light = prune::preclean(html);
             let html = prune::preclean_for_trafilatura(&light);

@@ -10,7 +10,6 @@ use html5ever::driver::ParseOpts;
 use html5ever::tendril::TendrilSink;
 use proptest::prelude::*;
 use scraper::{Html, HtmlTreeSink};
-use std::io::Read;
 
 /// Every node of the tree scraper builds for `html`, one line each, indented by depth.
 fn tree_dump(html: &str, exact_errors: bool) -> String {
@@ -112,33 +111,15 @@ fn whole_tags_are_the_same_as_one_character_at_a_time() {
     }
 }
 
+#[path = "common/eval_pages.rs"]
+mod eval_pages;
+
 /// Runs `check` on every 10th trafilatura-eval page from the `first`th (by file name), decoded
 /// as lossy UTF-8; skipped where the data is not there (the test cannot fetch it).
 fn each_10th_eval_page(first: usize, check: impl Fn(&str, &std::path::Path)) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/trafilatura-eval/html");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("skipped: no {}", dir.display());
-        return;
-    };
-    let mut files: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    files.sort();
-    let mut checked = 0;
-    for path in files.iter().skip(first).step_by(10) {
-        let Ok(raw) = std::fs::read(path) else {
-            continue;
-        };
-        let mut bytes = Vec::new();
-        if flate2::read::MultiGzDecoder::new(raw.as_slice())
-            .read_to_end(&mut bytes)
-            .is_err()
-        {
-            continue;
-        }
-        check(&String::from_utf8_lossy(&bytes), path);
-        checked += 1;
+    if let Some(checked) = eval_pages::each_eval_page(first, 10, check) {
+        assert!(checked > 50, "only {checked} pages checked");
     }
-    assert!(checked > 50, "only {checked} pages checked");
 }
 
 #[test]

@@ -5,31 +5,17 @@ use proptest::prelude::*;
 use trafilatura::utils::{trim, trim_char_count};
 use unicode_normalization::UnicodeNormalization;
 
-/// The trafilatura-eval pages in `../shared/data`, sorted by name; `None` where the data is not
-/// beside the checkout.
-fn eval_pages() -> Option<Vec<std::path::PathBuf>> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/trafilatura-eval/html");
-    let entries = std::fs::read_dir(&dir).ok()?;
-    let mut names: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    names.sort();
-    Some(names)
-}
+#[path = "common/eval_pages.rs"]
+mod eval_pages;
+use eval_pages::eval_pages;
 
-/// One gzipped eval page as text (invalid UTF-8 replaced, as the extractor reads it).
+/// One eval page as text; an unreadable page fails the test that reads it.
 #[allow(
-    clippy::unwrap_used,
-    reason = "a test fixture: an unreadable page fails the test that reads it"
+    clippy::panic,
+    reason = "a test fixture: an unreadable page fails the test"
 )]
 fn read_page(path: &std::path::Path) -> String {
-    let raw = std::fs::read(path).unwrap();
-    let mut html = Vec::new();
-    std::io::Read::read_to_end(
-        &mut flate2::read::MultiGzDecoder::new(raw.as_slice()),
-        &mut html,
-    )
-    .unwrap();
-    String::from_utf8_lossy(&html).into_owned()
+    eval_pages::read_page(path).unwrap_or_else(|| panic!("unreadable: {}", path.display()))
 }
 
 /// trafilatura 0.6.0's `trim`, as published.

@@ -7,7 +7,6 @@
 #![allow(clippy::unwrap_used, reason = "test helpers read fixed test data")]
 
 use proptest::prelude::*;
-use std::io::Read;
 use std::path::Path;
 
 /// What a detector answers, in a form both crates share.
@@ -153,26 +152,13 @@ fn same_answers_on_don_reports_and_seeds() {
     }
 }
 
+#[path = "common/eval_pages.rs"]
+mod eval_pages;
+
 #[test]
 fn same_answers_on_eval_pages() {
-    let dir = shared().join("data/trafilatura-eval/html");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!("skipped: no {}", dir.display());
-        return;
-    };
-    let mut files: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    files.sort();
-    let mut checked = 0;
-    for path in files.iter().step_by(3) {
-        let raw = std::fs::read(path).unwrap();
-        let mut bytes = Vec::new();
-        if flate2::read::MultiGzDecoder::new(raw.as_slice())
-            .read_to_end(&mut bytes)
-            .is_err()
-        {
-            continue;
-        }
-        let text = strip_tags(&String::from_utf8_lossy(&bytes));
+    let checked = eval_pages::each_eval_page(0, 3, |html, _| {
+        let text = strip_tags(html);
         // The page's start (menus) and its middle (the article, usually).
         assert_same(&text);
         let mut mid = text.len() / 2;
@@ -180,9 +166,10 @@ fn same_answers_on_eval_pages() {
             mid += 1;
         }
         assert_same(&text[mid..]);
-        checked += 1;
+    });
+    if let Some(checked) = checked {
+        assert!(checked > 300, "only {checked} pages checked");
     }
-    assert!(checked > 300, "only {checked} pages checked");
 }
 
 /// Characters of every script whatlang tells apart, plus punctuation, digits and spaces.
