@@ -133,6 +133,22 @@ fn max_day(a: Option<String>, b: Option<&String>) -> Option<String> {
 }
 
 impl EventProfile {
+    /// The event's end a document published on `published` is dated against: its first day
+    /// when the document is older than that, else its last; `None` without a parsable
+    /// publication date or either end.
+    fn nearest_end(&self, published: Option<&str>) -> Option<&str> {
+        match (published.and_then(day_number), &self.first, &self.last) {
+            (Some(d), Some(f), Some(l)) => {
+                if day_number(f).is_some_and(|f| d < f) {
+                    Some(f.as_str())
+                } else {
+                    Some(l.as_str())
+                }
+            }
+            _ => None,
+        }
+    }
+
     /// A profile of one document.
     pub fn of(doc: &DocFeatures) -> EventProfile {
         let mut p = EventProfile::default();
@@ -507,17 +523,7 @@ impl Clusterer {
         }
         // Date agreement: the document against the event's nearest end.
         let published = doc.published.as_deref();
-        let near = match (published.and_then(day_number), &event.first, &event.last) {
-            (Some(d), Some(f), Some(l)) => {
-                if day_number(f).is_some_and(|f| d < f) {
-                    Some(f.as_str())
-                } else {
-                    Some(l.as_str())
-                }
-            }
-            _ => None,
-        };
-        s *= date_factor(published, near, &self.params);
+        s *= date_factor(published, event.nearest_end(published), &self.params);
         s *= disease_factor(&doc.diseases, &event.diseases, &self.params);
         s
     }
@@ -1595,17 +1601,7 @@ mod tests {
             s = (1.0 - w) * s + w * name_cosine;
         }
         let published = doc.published.as_deref();
-        let near = match (published.and_then(day_number), &event.first, &event.last) {
-            (Some(d), Some(f), Some(l)) => {
-                if day_number(f).is_some_and(|f| d < f) {
-                    Some(f.as_str())
-                } else {
-                    Some(l.as_str())
-                }
-            }
-            _ => None,
-        };
-        s * date_factor(published, near, &c.params)
+        s * date_factor(published, event.nearest_end(published), &c.params)
             * disease_factor(&doc.diseases, &event.diseases, &c.params)
     }
 
