@@ -138,14 +138,14 @@ pub(crate) fn scan_meta_and_shape(html: &str) -> (HtmlMeta, Shape) {
     let mut date_cap: Option<(String, usize, String)> = None; // tag, depth, text
     let mut title_cap: Option<(String, usize, String)> = None;
     let mut toks = tokens(html);
-    for tok in toks.by_ref() {
+    while let Some(tok) = toks.next() {
         if foreign_raw {
             foreign_raw = false;
             raw_diverged |= matches!(tok, Token::Text(t) if t.contains('<'));
         }
         match tok {
             Token::Start { name, attrs } => {
-                let name_class = names::class(name);
+                let name_class = toks.start_class();
                 // Raw text in foreign content: markup for the guard (the strict tokens), raw
                 // text here; the same tokens unless the text holds a tag.
                 foreign_raw = shape.start(name, name_class, attrs)

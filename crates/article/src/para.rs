@@ -20,9 +20,11 @@ use crate::scan::{Token, tokens};
 /// Shortest run that counts as a paragraph (readability's minimum paragraph length).
 const MIN_RUN: usize = 25;
 
+// The tests below take a name's [`names::class`], looked up once per tag.
+
 /// Block elements: each start or end tag ends a text run.
-fn is_block(name: &str) -> bool {
-    names::class(name) & names::PARA_BLOCK != 0
+fn is_block(class: u32) -> bool {
+    class & names::PARA_BLOCK != 0
 }
 
 /// Blocks whose own text counts as paragraph text.
@@ -31,13 +33,13 @@ fn is_para(name: &str) -> bool {
 }
 
 /// Blocks whose start tag closes an open `p` (the HTML parser's implicit end).
-fn closes_p(name: &str) -> bool {
-    names::class(name) & (names::PARA_BLOCK | names::PARA_KEEPS_P) == names::PARA_BLOCK
+fn closes_p(class: u32) -> bool {
+    class & (names::PARA_BLOCK | names::PARA_KEEPS_P) == names::PARA_BLOCK
 }
 
 /// Elements whose content is never text for a reader.
-fn is_hidden(name: &str) -> bool {
-    names::class(name) & names::PARA_HIDDEN != 0
+fn is_hidden(class: u32) -> bool {
+    class & names::PARA_HIDDEN != 0
 }
 
 /// A text run being measured.
@@ -93,7 +95,8 @@ pub(crate) fn paragraph_chars(html: &str) -> usize {
         match tok {
             Token::Start { name, attrs } => {
                 let self_closing = attrs.trim_end().ends_with('/');
-                if is_hidden(name) {
+                let class = toks.start_class();
+                if is_hidden(class) {
                     if !self_closing {
                         hidden += 1;
                     }
@@ -104,9 +107,9 @@ pub(crate) fn paragraph_chars(html: &str) -> usize {
                     links += usize::from(!self_closing);
                 } else if name.eq_ignore_ascii_case("br") || name.eq_ignore_ascii_case("hr") {
                     flush(&mut run, &open);
-                } else if is_block(name) {
+                } else if is_block(class) {
                     flush(&mut run, &open);
-                    if closes_p(name) && open.last().is_some_and(|n| n.eq_ignore_ascii_case("p")) {
+                    if closes_p(class) && open.last().is_some_and(|n| n.eq_ignore_ascii_case("p")) {
                         open.pop();
                     }
                     if !self_closing {
@@ -115,11 +118,12 @@ pub(crate) fn paragraph_chars(html: &str) -> usize {
                 }
             }
             Token::End { name } => {
-                if is_hidden(name) {
+                let class = names::class(name);
+                if is_hidden(class) {
                     hidden = hidden.saturating_sub(1);
                 } else if name.eq_ignore_ascii_case("a") {
                     links = links.saturating_sub(1);
-                } else if is_block(name) {
+                } else if is_block(class) {
                     flush(&mut run, &open);
                     if let Some(at) = open.iter().rposition(|n| n.eq_ignore_ascii_case(name)) {
                         open.truncate(at);

@@ -34,6 +34,8 @@ pub(crate) struct Tokens<'a> {
     /// Lenient mode met a construct where the strict tokenizer splits the markup differently
     /// (`<!-->`, `<!--->`, a quote not after `=`).
     diverged: bool,
+    /// [`names::class`] of the last start tag's name.
+    start_class: u32,
 }
 
 /// Tokenizes `html`.
@@ -44,6 +46,7 @@ pub(crate) fn tokens(html: &str) -> Tokens<'_> {
         raw_until: None,
         strict: false,
         diverged: false,
+        start_class: 0,
     }
 }
 
@@ -84,6 +87,12 @@ impl Tokens<'_> {
     /// strict mode): the lenient tokenizer met `<!-->`, `<!--->` or a quote not after `=`.
     pub(crate) fn diverged(&self) -> bool {
         self.diverged
+    }
+
+    /// [`names::class`] of the name of the start tag just returned (looked up once, for the
+    /// raw-text test, and kept for the caller).
+    pub(crate) fn start_class(&self) -> u32 {
+        self.start_class
     }
 }
 
@@ -193,7 +202,8 @@ impl<'a> Iterator for Tokens<'a> {
             if is_end {
                 return Some(Token::End { name });
             }
-            if names::class(name) & names::RAW_TEXT != 0 && !attrs.trim_end().ends_with('/') {
+            self.start_class = names::class(name);
+            if self.start_class & names::RAW_TEXT != 0 && !attrs.trim_end().ends_with('/') {
                 self.raw_until = Some(name);
             }
             return Some(Token::Start { name, attrs });
@@ -550,7 +560,7 @@ pub(crate) fn shape(html: &str) -> Shape {
     while let Some(tok) = toks.next() {
         match tok {
             Token::Start { name, attrs } => {
-                if scan.start(name, names::class(name), attrs) {
+                if scan.start(name, toks.start_class(), attrs) {
                     toks.markup_content();
                 }
             }

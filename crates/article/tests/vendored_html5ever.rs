@@ -262,6 +262,50 @@ fn tree_builder_matches_upstream() {
     }
 }
 
+/// The vendored tree builder keeps a count of the open HTML `p` elements (every change of the
+/// stack of open elements updates it) and skips the `p`-in-button-scope walk when it is zero:
+/// pages that change the stack in every way while `p` elements are open or just closed (the
+/// adoption agency's removals, replacements and insertions around a `p`, `</p>` with no `p`
+/// open, `p` inside buttons, tables, templates, foreign content, a frameset's reset), each
+/// followed by block tags that close a `p` in button scope.
+#[test]
+fn open_p_count_matches_upstream() {
+    for html in [
+        "<p><b>x<p>y</b>z<div>w</div>",
+        "<b><p>x</b>y<div>d</div><p>q",
+        "<a><p>x<div>y</a>z<h1>h</h1>",
+        "<p><a><b><i>x<div>y</i></b></a>z</p><ul><li>l</ul>",
+        "<p>1<b>2<i>3<u>4<s>5<div>6</b>7<p>8</s>9<div>10",
+        "<b>1<p>2<i>3<div>4</b>5<p>6</i><div>7",
+        "</p><div>a</div></p></p><p><p>b<hr>c",
+        "<button><p>x<div>y</button><div>z</div><p>p<button>q<div>r",
+        "<p>a<table><tr><td><p>b<div>c</td></tr><p>d</table><div>e",
+        "<p>a<template><p>b<div>c</template><div>d<template><div>e</div></template>",
+        "<p>a<svg><p>b</p><desc><p>c<div>d</div></desc></svg><div>e",
+        "<p>a<math><mi><p>b<div>c</div></mi></math><h2>h</h2>",
+        "<p>a<frameset><frame></frameset><div>b",
+        "<body><p>a</body><p>b</html><div>c",
+        "<p>a<object><p>b<div>c</object><div>d<applet><p>e</applet><ul>f",
+        "<p>a<nobr>b<nobr>c<p>d<div>e</nobr>f<div>g",
+        "<div><p>a<b>b</div>c<p>d<dl><dt>e",
+        "<p><p><p><p>x<div>y</div><p>z</p></p><div>w",
+        "<a href=1><p>x</a><a href=2><div>y</div></a><p>z",
+        "<p>a<select><option>b<p>c</select><div>d",
+        "<table><p>a<tr><td>b</td></tr></table><div>c<p>d",
+    ] {
+        assert_matches_upstream(html, &format!("{html:?}"));
+    }
+}
+
+proptest! {
+    #[test]
+    fn open_p_count_matches_upstream_on_soup(
+        s in "(<(/?(p|b|i|a|nobr|div|button|table|tr|td|template|svg|desc|math|mi|body|html|object|h1|li|select|option|frameset|hr|dl|dd))>|[a-z ]{0,3}){0,40}"
+    ) {
+        assert_matches_upstream(&s, &s);
+    }
+}
+
 #[test]
 fn tree_builder_matches_upstream_on_eval_pages() {
     each_10th_eval_page(5, |html, path| {

@@ -19,75 +19,136 @@ pub struct Payload {
 /// The HTML payload of a `response` record's HTTP message; `None` for a message that is not a
 /// successful HTML response (a redirect, an image, …). `offset` is for messages.
 pub fn response(block: Vec<u8>, max: u64, offset: u64) -> Result<Option<Payload>> {
-    let bad = |message: &str| Error::BadWarcRecord {
-        offset,
-        message: message.to_owned(),
-    };
     if !block.starts_with(b"HTTP/") {
-        return Err(bad("the response block is not an HTTP message"));
+        return Err(bad(offset, "the response block is not an HTTP message"));
     }
-    let (head_len, body_start) = match memchr::memmem::find(&block, b"\r\n\r\n") {
+    let (head_len, body_start) = match head_end(&block) {
         Some(i) => (i, i + 4),
         None => match memchr::memmem::find(&block, b"\n\n") {
             Some(i) => (i, i + 2),
-            None => return Err(bad("the HTTP header has no end")),
+            None => return Err(bad(offset, "the HTTP header has no end")),
         },
     };
-    let head = String::from_utf8_lossy(&block[..head_len]);
-    let mut lines = head.lines();
-    let status_line = lines.next().unwrap_or("");
-    let status: u16 = status_line
-        .split_ascii_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| bad("the HTTP status line has no status code"))?;
-    if !(200..300).contains(&status) {
+    let Some(head) = Head::parse(&block[..head_len], offset)? else {
         return Ok(None);
-    }
-    let mut content_type = None;
-    let mut transfer_encoding = None;
-    let mut content_encoding = None;
-    for line in lines {
-        let Some((name, value)) = line.split_once(':') else {
-            continue;
-        };
-        let name = name.trim();
-        let value = value.trim();
-        if name.eq_ignore_ascii_case("content-type") {
-            content_type = Some(value.to_owned());
-        } else if name.eq_ignore_ascii_case("transfer-encoding") {
-            transfer_encoding = Some(value.to_ascii_lowercase());
-        } else if name.eq_ignore_ascii_case("content-encoding") {
-            content_encoding = Some(value.to_ascii_lowercase());
-        }
-    }
+    };
     let mut body = block;
     body.drain(..body_start);
-    if transfer_encoding
-        .as_deref()
-        .is_some_and(|t| t.contains("chunked"))
-    {
-        body = dechunk(&body).ok_or_else(|| bad("malformed chunked transfer coding"))?;
+    head.payload(body, max, offset)
+}
+
+/// Where the HTTP header of a response block ends: its first `\r\n\r\n` (the header of a
+/// block that has none ends at its first `\n\n`).
+pub(super) fn head_end(block: &[u8]) -> Option<usize> {
+    memchr::memmem::find(block, b"\r\n\r\n")
+}
+
+/// [`response`] of a block given as two parts: `head`, its bytes up to and including its first
+/// `\r\n\r\n` ([`head_end`]), and `body`, the rest. The same result as `response` of the whole
+/// block, without moving the body to the front of the block's buffer.
+pub fn response_parts(
+    head: &[u8],
+    body: Vec<u8>,
+    max: u64,
+    offset: u64,
+) -> Result<Option<Payload>> {
+    if !head.starts_with(b"HTTP/") {
+        return Err(bad(offset, "the response block is not an HTTP message"));
     }
-    match content_encoding.as_deref() {
-        None | Some("" | "identity" | "none") => {}
-        Some("gzip" | "x-gzip") => {
-            body = inflate(flate2::read::MultiGzDecoder::new(&body[..]), max, offset)?;
-        }
-        Some("deflate") => {
-            body = inflate(flate2::read::ZlibDecoder::new(&body[..]), max, offset)?;
-        }
-        Some(other) => {
-            return Err(bad(&format!("unsupported Content-Encoding {other:?}")));
-        }
-    }
-    if !is_html(content_type.as_deref(), &body) {
+    let head_len = head.len().saturating_sub(4);
+    let Some(head) = Head::parse(&head[..head_len], offset)? else {
         return Ok(None);
+    };
+    head.payload(body, max, offset)
+}
+
+fn bad(offset: u64, message: &str) -> Error {
+    Error::BadWarcRecord {
+        offset,
+        message: message.to_owned(),
     }
-    let charset = content_type
-        .as_deref()
-        .and_then(decode::content_type_charset);
-    Ok(Some(Payload { body, charset }))
+}
+
+/// What the HTTP header of a successful response says about its body.
+struct Head {
+    content_type: Option<String>,
+    transfer_encoding: Option<String>,
+    content_encoding: Option<String>,
+}
+
+impl Head {
+    /// Reads the status line and header fields (`head` without the blank line ending it);
+    /// `None` for a status that is not 2xx.
+    fn parse(head: &[u8], offset: u64) -> Result<Option<Self>> {
+        let head = String::from_utf8_lossy(head);
+        let mut lines = head.lines();
+        let status_line = lines.next().unwrap_or("");
+        let status: u16 = status_line
+            .split_ascii_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| bad(offset, "the HTTP status line has no status code"))?;
+        if !(200..300).contains(&status) {
+            return Ok(None);
+        }
+        let mut content_type = None;
+        let mut transfer_encoding = None;
+        let mut content_encoding = None;
+        for line in lines {
+            let Some((name, value)) = line.split_once(':') else {
+                continue;
+            };
+            let name = name.trim();
+            let value = value.trim();
+            if name.eq_ignore_ascii_case("content-type") {
+                content_type = Some(value.to_owned());
+            } else if name.eq_ignore_ascii_case("transfer-encoding") {
+                transfer_encoding = Some(value.to_ascii_lowercase());
+            } else if name.eq_ignore_ascii_case("content-encoding") {
+                content_encoding = Some(value.to_ascii_lowercase());
+            }
+        }
+        Ok(Some(Head {
+            content_type,
+            transfer_encoding,
+            content_encoding,
+        }))
+    }
+
+    /// The body with its transfer and content codings undone, when it is HTML.
+    fn payload(self, mut body: Vec<u8>, max: u64, offset: u64) -> Result<Option<Payload>> {
+        if self
+            .transfer_encoding
+            .as_deref()
+            .is_some_and(|t| t.contains("chunked"))
+        {
+            body =
+                dechunk(&body).ok_or_else(|| bad(offset, "malformed chunked transfer coding"))?;
+        }
+        match self.content_encoding.as_deref() {
+            None | Some("" | "identity" | "none") => {}
+            Some("gzip" | "x-gzip") => {
+                body = inflate(flate2::read::MultiGzDecoder::new(&body[..]), max, offset)?;
+            }
+            Some("deflate") => {
+                body = inflate(flate2::read::ZlibDecoder::new(&body[..]), max, offset)?;
+            }
+            Some(other) => {
+                return Err(bad(
+                    offset,
+                    &format!("unsupported Content-Encoding {other:?}"),
+                ));
+            }
+        }
+        if !is_html(self.content_type.as_deref(), &body) {
+            return Ok(None);
+        }
+        let charset = self
+            .content_type
+            .as_deref()
+            .and_then(decode::content_type_charset);
+        Ok(Some(Payload { body, charset }))
+    }
 }
 
 /// The payload of a `resource` record (no HTTP message): HTML only.
@@ -211,6 +272,68 @@ mod tests {
         block.extend_from_slice(&gz.finish().unwrap());
         let p = response(block, 1000, 0).unwrap().unwrap();
         assert_eq!(p.body, b"<html>zipped</html>");
+    }
+
+    /// A response block from pieces: status, header lines, the header's end, body.
+    fn block_strategy() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        let line = prop_oneof![
+            Just("Content-Type: text/html; charset=utf-8".to_owned()),
+            Just("Content-Type: image/png".to_owned()),
+            Just("content-type:text/plain".to_owned()),
+            Just("Transfer-Encoding: chunked".to_owned()),
+            Just("Content-Encoding: gzip".to_owned()),
+            Just("Content-Encoding: br".to_owned()),
+            Just("X-Broken".to_owned()),
+            "[ -~]{0,20}",
+        ];
+        (
+            prop_oneof![
+                Just("HTTP/1.1 200 OK"),
+                Just("HTTP/1.0 204"),
+                Just("HTTP/1.1 301 Moved"),
+                Just("HTTP/1.1"),
+                Just("GET / HTTP/1.1")
+            ],
+            prop::collection::vec(line, 0..4),
+            prop_oneof![Just("\r\n"), Just("\n")],
+            prop::collection::vec(
+                prop_oneof![
+                    Just(b"<html>".to_vec()),
+                    Just(b"\r\n\r\n".to_vec()),
+                    Just(b"\n\n".to_vec()),
+                    Just(b"5\r\nabcde\r\n0\r\n\r\n".to_vec()),
+                    prop::collection::vec(any::<u8>(), 0..8),
+                ],
+                0..6,
+            ),
+        )
+            .prop_map(|(status, lines, eol, body)| {
+                let mut block = status.as_bytes().to_vec();
+                for l in lines {
+                    block.extend_from_slice(eol.as_bytes());
+                    block.extend_from_slice(l.as_bytes());
+                }
+                block.extend_from_slice(eol.as_bytes());
+                block.extend_from_slice(eol.as_bytes());
+                block.extend(body.concat());
+                block
+            })
+    }
+
+    proptest::proptest! {
+        /// `response_parts` of a block cut after its header's end gives what `response` of
+        /// the whole block gives (the WARC reader takes the first when the header's end is in
+        /// its buffered bytes, the second otherwise).
+        #[test]
+        fn response_parts_is_response(block in block_strategy(), max in 0u64..64) {
+            let want = format!("{:?}", response(block.clone(), max, 3));
+            if let Some(i) = head_end(&block) {
+                let (head, body) = block.split_at(i + 4);
+                let got = format!("{:?}", response_parts(head, body.to_vec(), max, 3));
+                proptest::prop_assert_eq!(got, want);
+            }
+        }
     }
 
     #[test]

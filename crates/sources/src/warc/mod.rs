@@ -198,11 +198,20 @@ impl WarcSource {
                 error,
             )));
         }
-        let mut block = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-        let got = read_exact_or_eof(self.input.reader(), &mut block, len)
+        // A response's HTTP header whose end is in the buffered bytes is read apart from the
+        // body, so that the body is read into a buffer of its own instead of being moved to
+        // the front of the block's after the header is parsed.
+        let head = if kind == "response" {
+            self.read_http_head(len, start)?
+        } else {
+            None
+        };
+        let head_len = head.as_ref().map_or(0, Vec::len) as u64;
+        let mut block = Vec::with_capacity(usize::try_from(len - head_len).unwrap_or(0));
+        let got = read_exact_or_eof(self.input.reader(), &mut block, len - head_len)
             .map_err(|e| Self::io_fatal(e, start))?;
-        self.offset += got;
-        if got < len {
+        self.offset += head_len + got;
+        if head_len + got < len {
             return Err(Self::truncated(start));
         }
         let id = self.record_id(&headers, start);
@@ -211,13 +220,14 @@ impl WarcSource {
                 .to_ascii_lowercase()
                 .starts_with("application/http")
         });
-        if kind == "response" && !http_type && !block.starts_with(b"HTTP/") {
+        let starts_http = head.as_deref().unwrap_or(&block).starts_with(b"HTTP/");
+        if kind == "response" && !http_type && !starts_http {
             return Ok(Step::Skip); // a DNS or other non-HTTP response
         }
-        let payload = if kind == "response" {
-            http::response(block, self.max_doc_bytes, start)
-        } else {
-            Ok(http::resource(block, headers.content_type.as_deref()))
+        let payload = match head {
+            Some(head) => http::response_parts(&head, block, self.max_doc_bytes, start),
+            None if kind == "response" => http::response(block, self.max_doc_bytes, start),
+            None => Ok(http::resource(block, headers.content_type.as_deref())),
         };
         let html = match payload {
             Ok(Some(p)) => {
@@ -239,6 +249,29 @@ impl WarcSource {
             }),
             Err(e) => Item::error(id, e),
         }))
+    }
+
+    /// The bytes of a `len`-byte response block up to and including its HTTP header's end
+    /// ([`http::head_end`]), taken off the input when the input's buffered bytes hold it (so
+    /// that it is also the block's first); `None`, with nothing consumed, otherwise.
+    fn read_http_head(&mut self, len: u64, start: u64) -> Result<Option<Vec<u8>>, Fatal> {
+        let reader = self.input.reader();
+        let buffered = loop {
+            match reader.fill_buf() {
+                Ok(b) => break b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Self::io_fatal(e, start)),
+            }
+        };
+        let buffered = &buffered[..buffered
+            .len()
+            .min(usize::try_from(len).unwrap_or(usize::MAX))];
+        let Some(end) = http::head_end(buffered) else {
+            return Ok(None);
+        };
+        let head = buffered[..end + 4].to_vec();
+        reader.consume(head.len());
+        Ok(Some(head))
     }
 
     /// A record whose header is malformed: reported, then the reader looks for the next record.

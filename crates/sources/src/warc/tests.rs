@@ -268,6 +268,59 @@ fn binary_payload_labelled_html_is_an_error() {
     assert_eq!(got, ["error urn:uuid:x: binary content, not text or HTML"]);
 }
 
+/// A metadata record of exactly `total` bytes.
+fn filler(total: usize) -> Vec<u8> {
+    let mut n = total;
+    loop {
+        let mut r = Vec::new();
+        write_record(&mut r, &[("WARC-Type", "metadata")], &vec![b'x'; n]);
+        if r.len() == total {
+            return r;
+        }
+        n = (n + total).saturating_sub(r.len());
+    }
+}
+
+/// A response whose HTTP header the input's buffer (256 KiB) holds whole, or cuts at any
+/// byte (then the reader reads the block whole): the same document either way.
+#[test]
+fn http_header_across_the_input_buffer() {
+    let mut second = Vec::new();
+    write_response(
+        &mut second,
+        "urn:uuid:b",
+        "https://news.example/b",
+        "d",
+        "text/html",
+        b"<html><body>after the boundary</body></html>",
+    );
+    let block_at = find(&second, b"HTTP/1.1").unwrap();
+    let head_len = find(&second, b"\r\n\r\n<html>").unwrap() + 4 - block_at;
+    for shift in 0..=head_len + 1 {
+        // The second record's block starts `shift` bytes before the buffer's end.
+        let mut data = filler(256 * 1024 - shift - block_at);
+        data.extend_from_slice(&second);
+        let bodies: Vec<String> = read_bytes(&data, "b.warc", &Options::default())
+            .map(|i| match i {
+                Item::Doc { raw, .. } => format!("{:?}", raw.body),
+                Item::Error(e) => format!("error {e}"),
+            })
+            .collect();
+        assert_eq!(
+            bodies,
+            [format!(
+                "{:?}",
+                Body::Html("<html><body>after the boundary</body></html>".to_owned())
+            )],
+            "shift {shift}"
+        );
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
 #[derive(Debug, Clone)]
 struct Page {
     id: String,

@@ -14,6 +14,7 @@ pub use crate::interface::{AppendNode, AppendText, Attribute, NodeOrText};
 pub use crate::interface::{LimitedQuirks, NoQuirks, Quirks, QuirksMode};
 pub use markup5ever::interface::tree_builder::create_element_with_flags;
 
+use self::open_elems::OpenElems;
 use self::types::*;
 
 use crate::tendril::StrTendril;
@@ -37,6 +38,8 @@ use markup5ever::{expanded_name, local_name, namespace_prefix, ns};
 
 #[macro_use]
 mod tag_sets;
+
+mod open_elems;
 
 mod data;
 mod rules;
@@ -108,7 +111,8 @@ pub struct TreeBuilder<Handle, Sink> {
     doc_handle: Handle,
 
     /// Stack of open elements, most recently added at end.
-    open_elems: RefCell<Vec<Handle>>,
+    // epiwire: with a count of the open HTML `p` elements (see `open_elems.rs`).
+    open_elems: RefCell<OpenElems<Handle>>,
 
     /// List of active formatting elements.
     active_formatting: RefCell<Vec<FormatEntry<Handle>>>,
@@ -268,7 +272,7 @@ where
     /// internal state. This is intended to support garbage-collected DOMs.
     pub fn trace_handles(&self, tracer: &dyn Tracer<Handle = Handle>) {
         tracer.trace_handle(&self.doc_handle);
-        for e in &*self.open_elems.borrow() {
+        for e in self.open_elems.borrow().iter() {
             tracer.trace_handle(e);
         }
 
@@ -544,7 +548,8 @@ where
     }
 
     fn end(&self) {
-        for elem in self.open_elems.borrow_mut().drain(..).rev() {
+        let open_elems = self.open_elems.borrow_mut().take_all();
+        for elem in open_elems.into_iter().rev() {
             self.sink.pop(&elem);
         }
     }
@@ -839,7 +844,10 @@ where
                     tag.attrs.clone(),
                     tag.had_duplicate_attributes,
                 );
-                self.open_elems.borrow_mut()[node_index] = new_element.clone();
+                let is_p = self.is_html_p(&new_element);
+                self.open_elems
+                    .borrow_mut()
+                    .set(node_index, new_element.clone(), is_p);
                 self.active_formatting.borrow_mut()[node_formatting_index] =
                     FormatEntry::Element(new_element.clone(), tag);
                 node = new_element;
@@ -912,16 +920,24 @@ where
                 .iter()
                 .position(|n| self.sink.same_node(n, &furthest_block))
                 .expect("furthest block missing from open element stack");
+            let is_p = self.is_html_p(&new_element);
             self.open_elems
                 .borrow_mut()
-                .insert(new_furthest_block_index + 1, new_element);
+                .insert(new_furthest_block_index + 1, new_element, is_p);
 
             // 20.
         }
     }
 
     fn push(&self, elem: &Handle) {
-        self.open_elems.borrow_mut().push(elem.clone());
+        let is_p = self.is_html_p(elem);
+        self.open_elems.borrow_mut().push(elem.clone(), is_p);
+    }
+
+    /// epiwire: whether `elem` is an HTML `p` (the flag [`OpenElems`] keeps per element).
+    fn is_html_p(&self, elem: &Handle) -> bool {
+        let name = self.sink.elem_name(elem);
+        *name.ns() == ns!(html) && *name.local_name() == local_name!("p")
     }
 
     fn pop(&self) -> Handle {
@@ -1230,7 +1246,8 @@ where
     }
 
     fn close_p_element_in_button_scope(&self) {
-        if self.in_scope_named(button_scope, local_name!("p")) {
+        // epiwire: no walk when no HTML `p` is open (the walk could not find one).
+        if self.open_elems.borrow().has_p() && self.in_scope_named(button_scope, local_name!("p")) {
             self.close_p_element();
         }
     }

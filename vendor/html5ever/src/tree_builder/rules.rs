@@ -242,7 +242,8 @@ where
                             self.sink.mark_script_already_started(&elem);
                         }
                         self.insert_appropriately(AppendNode(elem.clone()), None);
-                        self.open_elems.borrow_mut().push(elem);
+                        let is_p = self.is_html_p(&elem);
+                        self.open_elems.borrow_mut().push(elem, is_p);
                         self.to_raw_text_mode(ScriptData)
                     },
 
