@@ -273,14 +273,30 @@ impl Document {
         limit: usize,
         mut f: impl FnMut(ego_tree::NodeRef<'a, Node>),
     ) {
+        self.walk_subtree_while(root, include_root, limit, |node| {
+            f(node);
+            true
+        });
+    }
+
+    /// epiwire: [`Self::walk_subtree`] that stops after the first call of `f` that returns
+    /// `false`.
+    #[inline]
+    pub(crate) fn walk_subtree_while<'a>(
+        &'a self,
+        root: NodeId,
+        include_root: bool,
+        limit: usize,
+        mut f: impl FnMut(ego_tree::NodeRef<'a, Node>) -> bool,
+    ) {
         let Some(root_ref) = self.tree.get(root) else {
             return;
         };
         if limit == 0 {
             return;
         }
-        if include_root {
-            f(root_ref);
+        if include_root && !f(root_ref) {
+            return;
         }
         let mut depth = 1usize;
         let mut next = if depth < limit {
@@ -289,7 +305,9 @@ impl Document {
             None
         };
         while let Some(node) = next {
-            f(node);
+            if !f(node) {
+                return;
+            }
             if depth + 1 < limit {
                 if let Some(child) = node.first_child() {
                     next = Some(child);
