@@ -371,6 +371,8 @@ fn elements_by_tag_match_upstream() {
         deep(10),
         deep(495),
         deep(520),
+        // Comments at every level, past the depth limit too (collect_comment_nodes).
+        format!("<html><body>{}<p>x</p></body></html><!--end-->", "<div><!--c-->".repeat(505)),
     ];
     for (i, html) in pages.iter().enumerate() {
         let (agree, found) = trafilatura::elements_by_tag_agree(html, &tags, 1);

@@ -369,6 +369,12 @@ impl Document {
         let doc = Document::parse(html);
         let mut found = 0;
         for root in doc.tree.nodes().map(|n| n.id()).step_by(root_step.max(1)) {
+            // epiwire: and `collect_comment_nodes` with its recursion.
+            let mut upstream = Vec::new();
+            doc.collect_comment_nodes_inner(root, &mut upstream, 0);
+            if doc.collect_comment_nodes(root) != upstream {
+                return (false, found);
+            }
             for tag in tags {
                 let ours = doc.get_elements_by_tag_name(root, tag);
                 let mut upstream = Vec::new();

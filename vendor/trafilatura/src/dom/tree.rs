@@ -614,13 +614,22 @@ impl Document {
     /// Collects all HTML comment node IDs in subtree order.
     ///
     /// Port of `removeHtmlCommentNode` (collection half).
+    ///
+    /// epiwire: by [`Self::walk_subtree`] instead of one recursive call per node: the
+    /// recursion examines the children of the nodes above `MAX_TREE_DEPTH` levels, so the
+    /// nodes down to that depth below `root` (not `root` itself), in document order.
     pub fn collect_comment_nodes(&self, root: NodeId) -> Vec<NodeId> {
         let mut result = Vec::new();
-        self.collect_comment_nodes_inner(root, &mut result, 0);
+        self.walk_subtree(root, false, MAX_TREE_DEPTH + 1, |node| {
+            if let Node::Comment(_) = node.value() {
+                result.push(node.id());
+            }
+        });
         result
     }
 
-    fn collect_comment_nodes_inner(&self, id: NodeId, out: &mut Vec<NodeId>, depth: usize) {
+    /// Upstream's recursive walk, the reference for `collect_comment_nodes`.
+    pub(crate) fn collect_comment_nodes_inner(&self, id: NodeId, out: &mut Vec<NodeId>, depth: usize) {
         if depth >= MAX_TREE_DEPTH {
             return;
         }
