@@ -400,8 +400,19 @@ fn elements_by_tag_match_upstream() {
 #[test]
 fn text_chars_test_matches_upstream_on_edge_cases() {
     let cases = [
-        "", " ", "\t\n\r\u{0B}\u{0C}", "\u{AD}", " \u{AD} \u{AD}", "\u{A0}\u{2028}\u{3000}",
-        "\u{85}", "\u{1C}", "a", " \u{AD}x ", "\u{301}", "\u{200B}", "\u{FEFF}",
+        "",
+        " ",
+        "\t\n\r\u{0B}\u{0C}",
+        "\u{AD}",
+        " \u{AD} \u{AD}",
+        "\u{A0}\u{2028}\u{3000}",
+        "\u{85}",
+        "\u{1C}",
+        "a",
+        " \u{AD}x ",
+        "\u{301}",
+        "\u{200B}",
+        "\u{FEFF}",
     ];
     for s in cases {
         assert_eq!(
@@ -446,7 +457,10 @@ fn text_count_min_matches_upstream() {
         format!("<div><i>cafe\u{301}</i> {long}</div>"),
         format!("<div>{long}<i>a\u{316}\u{301}</i>{long}</div>"),
         format!("<div>\u{AD} \u{AD}<p>\u{A0}x\u{2028}y\u{3000}</p>{long}</div>"),
-        format!("<ul><li>{}</li><li>\u{E9}t\u{E9} {long}</li></ul>", "a ".repeat(150)),
+        format!(
+            "<ul><li>{}</li><li>\u{E9}t\u{E9} {long}</li></ul>",
+            "a ".repeat(150)
+        ),
         "<div>e<span>\u{301}</span> x</div>".to_string(),
     ];
     for (i, html) in pages.iter().enumerate() {
@@ -459,8 +473,7 @@ fn text_count_min_matches_upstream() {
     };
     let mut found = 0;
     for path in names.iter().step_by(10) {
-        let (agree, n) =
-            trafilatura::text_count_min_agree(&read_page(path), &LINK_DENSITY_CAPS);
+        let (agree, n) = trafilatura::text_count_min_agree(&read_page(path), &LINK_DENSITY_CAPS);
         assert!(agree, "{}", path.display());
         found += n;
     }
