@@ -371,6 +371,8 @@ fn elements_by_tag_match_upstream() {
         deep(10),
         deep(495),
         deep(520),
+        // Comments at every level, past the depth limit too (collect_comment_nodes).
+        format!("<html><body>{}<p>x</p></body></html><!--end-->", "<div><!--c-->".repeat(505)),
     ];
     for (i, html) in pages.iter().enumerate() {
         let (agree, found) = trafilatura::elements_by_tag_agree(html, &tags, 1);
@@ -391,5 +393,114 @@ fn elements_by_tag_match_upstream() {
         let (agree, found) = trafilatura::elements_by_tag_agree(&html, &["*", "p", "a"], 97);
         assert!(agree, "{}", path.display());
         assert!(found > 0, "{}", path.display());
+    }
+}
+
+/// `textCharsTest` without building `trim`'s string answers as upstream's `!trim(s).is_empty()`.
+#[test]
+fn text_chars_test_matches_upstream_on_edge_cases() {
+    let cases = [
+        "",
+        " ",
+        "\t\n\r\u{0B}\u{0C}",
+        "\u{AD}",
+        " \u{AD} \u{AD}",
+        "\u{A0}\u{2028}\u{3000}",
+        "\u{85}",
+        "\u{1C}",
+        "a",
+        " \u{AD}x ",
+        "\u{301}",
+        "\u{200B}",
+        "\u{FEFF}",
+    ];
+    for s in cases {
+        assert_eq!(
+            trafilatura::text_chars_test(s),
+            trafilatura::text_chars_test_upstream(s),
+            "{s:?}"
+        );
+    }
+    // Deliberately both ways: the cases reach each answer.
+    assert!(trafilatura::text_chars_test(" \u{AD}x "));
+    assert!(!trafilatura::text_chars_test(" \u{AD} \u{A0}"));
+}
+
+proptest! {
+    #[test]
+    fn text_chars_test_matches_upstream(
+        s in "[a \t\n\r\u{0B}\u{0C}\u{1C}\u{AD}\u{A0}\u{85}\u{2028}\u{3000}\u{301}\u{200B}]{0,12}"
+    ) {
+        prop_assert_eq!(
+            trafilatura::text_chars_test(&s),
+            trafilatura::text_chars_test_upstream(&s)
+        );
+    }
+}
+
+/// The caps of the link-density tests (`limit_length` 30, 60, 100, 300; `threshold` 100, 200)
+/// and small ones that stop the count after a word or two.
+const LINK_DENSITY_CAPS: [usize; 9] = [0, 1, 2, 5, 30, 60, 100, 200, 300];
+
+/// The link-density tests' trimmed length counted only up to the cap it is compared with
+/// equals the capped count of the copied text, for every element: text split over nodes
+/// and levels, words across nodes, soft hyphens, Unicode spaces, text `trim` must normalise
+/// (decomposed accents, misordered marks) before and after the cap is reached.
+#[test]
+fn text_count_min_matches_upstream() {
+    let long = "word ".repeat(80);
+    let pages = [
+        String::new(),
+        "<p>one</p>".to_string(),
+        format!("<div><p>a<b>b</b>c</p> <p> d\u{AD}e </p>{long}<a>x</a></div>"),
+        format!("<div><span>ab</span><span>cd</span> {long}<i>cafe\u{301}</i></div>"),
+        format!("<div><i>cafe\u{301}</i> {long}</div>"),
+        format!("<div>{long}<i>a\u{316}\u{301}</i>{long}</div>"),
+        format!("<div>\u{AD} \u{AD}<p>\u{A0}x\u{2028}y\u{3000}</p>{long}</div>"),
+        format!(
+            "<ul><li>{}</li><li>\u{E9}t\u{E9} {long}</li></ul>",
+            "a ".repeat(150)
+        ),
+        "<div>e<span>\u{301}</span> x</div>".to_string(),
+    ];
+    for (i, html) in pages.iter().enumerate() {
+        let (agree, found) = trafilatura::text_count_min_agree(html, &LINK_DENSITY_CAPS);
+        assert!(agree, "page {i}");
+        assert!(found > 0, "page {i}");
+    }
+    let Some(names) = eval_pages() else {
+        return;
+    };
+    let mut found = 0;
+    for path in names.iter().step_by(10) {
+        let (agree, n) = trafilatura::text_count_min_agree(&read_page(path), &LINK_DENSITY_CAPS);
+        assert!(agree, "{}", path.display());
+        found += n;
+    }
+    assert!(found > 10_000, "{found}");
+}
+
+proptest! {
+    #[test]
+    fn text_count_min_matches_upstream_on_soup(
+        parts in proptest::collection::vec(
+            ("[a-c \u{AD}\u{A0}\u{E9}\u{301}\u{316}\u{2028}]{0,8}", 0usize..4),
+            0..12
+        ),
+        cap in 0usize..12
+    ) {
+        // Text pieces in nested or sibling elements: the text of each element is the
+        // pieces below it, in order.
+        let mut html = String::from("<div>");
+        for (text, shape) in &parts {
+            match shape {
+                0 => html.push_str(text),
+                1 => html.push_str(&format!("<span>{text}</span>")),
+                2 => html.push_str(&format!("<p>{text}")),
+                _ => html.push_str(&format!("</p><div>{text}</div>")),
+            }
+        }
+        let (agree, _) = trafilatura::text_count_min_agree(&html, &[cap, cap + 3, 300]);
+        prop_assert!(agree, "{:?}", html);
     }
 }

@@ -100,6 +100,15 @@ pub fn selector_replacements_agree(html: &str) -> (bool, usize) {
 pub fn elements_by_tag_agree(html: &str, tags: &[&str], root_step: usize) -> (bool, usize) {
     dom::Document::elements_by_tag_agree(html, tags, root_step)
 }
+/// epiwire: for tests of the capped trimmed-text count of the link-density tests against the
+/// count of the copied text.
+#[doc(hidden)]
+pub fn text_count_min_agree(html: &str, caps: &[usize]) -> (bool, usize) {
+    dom::Document::text_count_min_agree(html, caps)
+}
+/// epiwire: `textCharsTest` without building `trim`'s string, and upstream's, for tests.
+#[doc(hidden)]
+pub use utils::text::{text_chars_test, text_chars_test_upstream};
 /// epiwire: the selector rules' substring tests, for tests comparing them with `str::contains`.
 #[doc(hidden)]
 pub use selector::utils::{contains as selector_contains, contains_lower as selector_contains_lower};

@@ -28,7 +28,8 @@ pub(crate) static TAGS_TO_STRIP: LazyLock<HashSet<&'static str>> = LazyLock::new
     .collect()
 });
 
-pub(crate) static EMPTY_TAGS_TO_REMOVE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+/// epiwire: hashed with `TagHasher` instead of SipHash (only asked whether it holds a name).
+pub(crate) static EMPTY_TAGS_TO_REMOVE: LazyLock<crate::dom::TagSet<'static>> = LazyLock::new(|| {
     [
         "article",
         "b",

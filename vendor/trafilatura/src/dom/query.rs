@@ -273,14 +273,30 @@ impl Document {
         limit: usize,
         mut f: impl FnMut(ego_tree::NodeRef<'a, Node>),
     ) {
+        self.walk_subtree_while(root, include_root, limit, |node| {
+            f(node);
+            true
+        });
+    }
+
+    /// epiwire: [`Self::walk_subtree`] that stops after the first call of `f` that returns
+    /// `false`.
+    #[inline]
+    pub(crate) fn walk_subtree_while<'a>(
+        &'a self,
+        root: NodeId,
+        include_root: bool,
+        limit: usize,
+        mut f: impl FnMut(ego_tree::NodeRef<'a, Node>) -> bool,
+    ) {
         let Some(root_ref) = self.tree.get(root) else {
             return;
         };
         if limit == 0 {
             return;
         }
-        if include_root {
-            f(root_ref);
+        if include_root && !f(root_ref) {
+            return;
         }
         let mut depth = 1usize;
         let mut next = if depth < limit {
@@ -289,7 +305,9 @@ impl Document {
             None
         };
         while let Some(node) = next {
-            f(node);
+            if !f(node) {
+                return;
+            }
             if depth + 1 < limit {
                 if let Some(child) = node.first_child() {
                     next = Some(child);
@@ -351,6 +369,12 @@ impl Document {
         let doc = Document::parse(html);
         let mut found = 0;
         for root in doc.tree.nodes().map(|n| n.id()).step_by(root_step.max(1)) {
+            // epiwire: and `collect_comment_nodes` with its recursion.
+            let mut upstream = Vec::new();
+            doc.collect_comment_nodes_inner(root, &mut upstream, 0);
+            if doc.collect_comment_nodes(root) != upstream {
+                return (false, found);
+            }
             for tag in tags {
                 let ours = doc.get_elements_by_tag_name(root, tag);
                 let mut upstream = Vec::new();

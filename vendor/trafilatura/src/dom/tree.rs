@@ -254,6 +254,11 @@ impl Document {
             .unwrap_or_default()
     }
 
+    /// epiwire: `!self.child_nodes(id).is_empty()` without listing the children.
+    pub fn has_child_nodes(&self, id: NodeId) -> bool {
+        self.tree.get(id).is_some_and(|n| n.has_children())
+    }
+
     /// Returns the next sibling (any kind of node), if any.
     pub fn next_sibling(&self, id: NodeId) -> Option<NodeId> {
         self.tree.get(id)?.next_sibling().map(|n| n.id())
@@ -609,13 +614,22 @@ impl Document {
     /// Collects all HTML comment node IDs in subtree order.
     ///
     /// Port of `removeHtmlCommentNode` (collection half).
+    ///
+    /// epiwire: by [`Self::walk_subtree`] instead of one recursive call per node: the
+    /// recursion examines the children of the nodes above `MAX_TREE_DEPTH` levels, so the
+    /// nodes down to that depth below `root` (not `root` itself), in document order.
     pub fn collect_comment_nodes(&self, root: NodeId) -> Vec<NodeId> {
         let mut result = Vec::new();
-        self.collect_comment_nodes_inner(root, &mut result, 0);
+        self.walk_subtree(root, false, MAX_TREE_DEPTH + 1, |node| {
+            if let Node::Comment(_) = node.value() {
+                result.push(node.id());
+            }
+        });
         result
     }
 
-    fn collect_comment_nodes_inner(&self, id: NodeId, out: &mut Vec<NodeId>, depth: usize) {
+    /// Upstream's recursive walk, the reference for `collect_comment_nodes`.
+    pub(crate) fn collect_comment_nodes_inner(&self, id: NodeId, out: &mut Vec<NodeId>, depth: usize) {
         if depth >= MAX_TREE_DEPTH {
             return;
         }
@@ -952,6 +966,46 @@ impl Document {
         let mut result = String::new();
         self.collect_text(id, &mut result, 0);
         result
+    }
+
+    /// epiwire: `min(trim_char_count(&self.text_content(id)), cap)`, reading the text nodes
+    /// only until the trimmed text is known to reach `cap` characters (see
+    /// [`crate::utils::TrimCount::feed`]); when `trim` would have to normalise, the text is
+    /// copied and counted as before.
+    pub(crate) fn text_content_trim_count_min(&self, id: NodeId, cap: usize) -> usize {
+        let mut count = crate::utils::TrimCount::default();
+        let mut normal = true;
+        self.walk_subtree_while(id, true, MAX_TREE_DEPTH, |node| {
+            if let Node::Text(t) = node.value() {
+                if count.feed(t.as_ref(), cap).is_none() {
+                    normal = false;
+                    return false;
+                }
+                if count.finished() >= cap {
+                    return false;
+                }
+            }
+            true
+        });
+        if !normal {
+            return crate::utils::trim_char_count(&self.text_content(id)).min(cap);
+        }
+        count.total().min(cap)
+    }
+
+    /// epiwire: for the test of [`Self::text_content_trim_count_min`]: parses `html` and, for
+    /// every element and each of `caps`, compares it with the count of the copied text
+    /// (upstream's `trim(text_content).chars().count()`, capped). Returns whether all agree
+    /// and the number of elements.
+    pub(crate) fn text_count_min_agree(html: &str, caps: &[usize]) -> (bool, usize) {
+        let doc = Document::parse(html);
+        let elements = doc.get_elements_by_tag_name(doc.root(), "*");
+        let agree = elements.iter().all(|&id| {
+            let whole = crate::utils::trim(&doc.text_content(id)).chars().count();
+            caps.iter()
+                .all(|&cap| doc.text_content_trim_count_min(id, cap) == whole.min(cap))
+        });
+        (agree, elements.len())
     }
 
     fn collect_text(&self, id: NodeId, out: &mut String, depth: usize) {

@@ -65,6 +65,15 @@ const TEXT_BLOCK_TAGS: &[&str] = &[
     "ul",
 ];
 
+/// epiwire: [`TEXT_BLOCK_TAGS`] as interned names, for the page-length walk: an element's name
+/// is compared with each as an atom (equal atoms are equal strings) instead of as a string.
+static TEXT_BLOCK_ATOMS: LazyLock<Vec<html5ever::LocalName>> = LazyLock::new(|| {
+    TEXT_BLOCK_TAGS
+        .iter()
+        .map(|&t| html5ever::LocalName::from(t))
+        .collect()
+});
+
 /// Cookie-consent markers matched against class and id attributes.
 static RX_COOKIE_CONSENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -601,7 +610,7 @@ fn spaced_text_skipping(
         return;
     };
     let block = match node.value() {
-        scraper::Node::Element(e) => TEXT_BLOCK_TAGS.contains(&e.name.local.as_ref()),
+        scraper::Node::Element(e) => TEXT_BLOCK_ATOMS.contains(&e.name.local),
         _ => false,
     };
     if block {

@@ -99,7 +99,8 @@ pub(crate) fn prune_html(doc: &mut Document, opts: &Options) {
         if !EMPTY_TAGS_TO_REMOVE.contains(tag) {
             continue;
         }
-        if doc.child_nodes(id).is_empty() {
+        // epiwire: whether it has a child node, without listing them.
+        if !doc.has_child_nodes(id) {
             doc.remove(id, keep_tail);
         }
     }
@@ -235,22 +236,6 @@ pub(crate) fn link_density_test(
         return (Vec::new(), false);
     }
 
-    // epiwire: only the length of the trimmed text is used.
-    let text_length = crate::utils::trim_char_count(&doc.text_content(element));
-
-    // Shortcut for single-link elements.
-    if n_links == 1 {
-        let threshold: usize = if opts.focus == ExtractionFocus::FavorPrecision {
-            10
-        } else {
-            100
-        };
-        let link_text_length = crate::utils::trim_char_count(&doc.text_content(links[0]));
-        if link_text_length > threshold && link_text_length as f64 > text_length as f64 * 0.9 {
-            return (Vec::new(), true);
-        }
-    }
-
     // Determine limit based on tag and sibling position.
     let limit_length: usize = if doc.tag_name(element) == "p" {
         if doc.next_element_sibling(element).is_none() {
@@ -263,6 +248,30 @@ pub(crate) fn link_density_test(
     } else {
         100
     };
+
+    // epiwire: only the length of the trimmed text is used, and apart from the single-link
+    // shortcut with a long link only below `limit_length`: it is counted up to that
+    // (`text_content_trim_count_min`), not over the whole text of a large container.
+    let mut text_length = None;
+
+    // Shortcut for single-link elements.
+    if n_links == 1 {
+        let threshold: usize = if opts.focus == ExtractionFocus::FavorPrecision {
+            10
+        } else {
+            100
+        };
+        let link_text_length = crate::utils::trim_char_count(&doc.text_content(links[0]));
+        if link_text_length > threshold {
+            let whole = crate::utils::trim_char_count(&doc.text_content(element));
+            if link_text_length as f64 > whole as f64 * 0.9 {
+                return (Vec::new(), true);
+            }
+            text_length = Some(whole);
+        }
+    }
+    let text_length =
+        text_length.unwrap_or_else(|| doc.text_content_trim_count_min(element, limit_length));
 
     if text_length < limit_length {
         let (link_length, n_short_links, non_empty_links) = collect_link_info(doc, &links);
@@ -466,7 +475,8 @@ pub(crate) fn delete_by_link_density(
         if is_high_density {
             to_delete.push(elem);
         } else if backtracking && !non_empty_links.is_empty() {
-            let text_length = crate::utils::trim_char_count(&doc.text_content(elem));
+            // epiwire: only compared below `threshold`.
+            let text_length = doc.text_content_trim_count_min(elem, threshold);
             if text_length > 0
                 && text_length < threshold
                 && doc.children(elem).len() >= n_child_limit

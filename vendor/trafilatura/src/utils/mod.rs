@@ -103,61 +103,98 @@ pub fn trim_char_count(s: &str) -> usize {
 /// ASCII, so the combining class is reset at the start of every word.
 #[doc(hidden)]
 pub fn trim_char_count_nfc(s: &str) -> Option<usize> {
-    // One pass over the bytes: ASCII bytes directly, other characters decoded. `n` counts
-    // the finished words and the spaces between them, `word` the characters of the current
-    // word (soft hyphens left out).
-    let bytes = s.as_bytes();
-    let (mut n, mut word, mut last_cc) = (0usize, 0usize, 0u8);
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let c = if b.is_ascii() {
-            i += 1;
-            if is_ascii_space(b) {
-                finish_word(&mut n, &mut word, &mut last_cc);
-            } else {
-                word += 1;
-                last_cc = 0;
-            }
-            continue;
-        } else {
-            s.get(i..).and_then(|t| t.chars().next())?
-        };
-        i += c.len_utf8();
-        if c.is_whitespace() {
-            finish_word(&mut n, &mut word, &mut last_cc);
-            continue;
-        }
-        if c == '\u{AD}' {
-            continue;
-        }
-        word += 1;
-        let cc = unicode_normalization::char::canonical_combining_class(c);
-        if last_cc > cc && cc != 0 {
-            return None;
-        }
-        if unicode_normalization::is_nfc_quick(std::iter::once(c))
-            != unicode_normalization::IsNormalized::Yes
-        {
-            return None;
-        }
-        last_cc = cc;
-    }
-    finish_word(&mut n, &mut word, &mut last_cc);
-    Some(n)
+    let mut count = TrimCount::default();
+    count.feed(s, usize::MAX)?;
+    Some(count.total())
 }
 
-/// Ends a word of `trim_char_count_nfc` at whitespace: a non-empty word counts, after a
-/// joining space when one came before; the next word starts after that (ASCII) space.
-#[inline]
-fn finish_word(n: &mut usize, word: &mut usize, last_cc: &mut u8) {
-    if *word > 0 {
-        if *n > 0 {
-            *n += 1;
+/// epiwire: the state of [`trim_char_count_nfc`] over a text given in pieces (the text nodes of
+/// a subtree, in order): `n` counts the finished words and the spaces between them, `word` the
+/// characters of the current word (soft hyphens left out), `last_cc` the combining class of
+/// its last non-ASCII character.
+#[derive(Default)]
+pub(crate) struct TrimCount {
+    n: usize,
+    word: usize,
+    last_cc: u8,
+}
+
+impl TrimCount {
+    /// Reads `s` after the pieces already read. `None` when `trim` would have to normalise
+    /// the text (see [`trim_char_count_nfc`]). Stops early, at the end of a word, once the
+    /// finished words count `stop` or more: `trim`'s text then starts with those words, which
+    /// pass the NFC quick check, followed by a space, which no normalisation joins to what
+    /// comes before or after it, so the whole count is at least `stop` whatever follows.
+    pub(crate) fn feed(&mut self, s: &str, stop: usize) -> Option<()> {
+        // One pass over the bytes: ASCII bytes directly, other characters decoded.
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            let c = if b.is_ascii() {
+                i += 1;
+                if is_ascii_space(b) {
+                    self.finish_word();
+                    if self.n >= stop {
+                        return Some(());
+                    }
+                } else {
+                    self.word += 1;
+                    self.last_cc = 0;
+                }
+                continue;
+            } else {
+                s.get(i..).and_then(|t| t.chars().next())?
+            };
+            i += c.len_utf8();
+            if c.is_whitespace() {
+                self.finish_word();
+                if self.n >= stop {
+                    return Some(());
+                }
+                continue;
+            }
+            if c == '\u{AD}' {
+                continue;
+            }
+            self.word += 1;
+            let cc = unicode_normalization::char::canonical_combining_class(c);
+            if self.last_cc > cc && cc != 0 {
+                return None;
+            }
+            if unicode_normalization::is_nfc_quick(std::iter::once(c))
+                != unicode_normalization::IsNormalized::Yes
+            {
+                return None;
+            }
+            self.last_cc = cc;
         }
-        *n += *word;
-        *word = 0;
+        Some(())
     }
-    *last_cc = 0;
+
+    /// The finished words so far (at least `stop` after an early stop of [`Self::feed`]).
+    pub(crate) fn finished(&self) -> usize {
+        self.n
+    }
+
+    /// `trim`'s character count of everything read.
+    pub(crate) fn total(mut self) -> usize {
+        self.finish_word();
+        self.n
+    }
+
+    /// Ends a word at whitespace: a non-empty word counts, after a joining space when one
+    /// came before; the next word starts after that (ASCII) space.
+    #[inline]
+    fn finish_word(&mut self) {
+        if self.word > 0 {
+            if self.n > 0 {
+                self.n += 1;
+            }
+            self.n += self.word;
+            self.word = 0;
+        }
+        self.last_cc = 0;
+    }
 }
 
 /// Counts words (whitespace-delimited tokens) in a string.
