@@ -300,6 +300,21 @@ fn examine_pair<B: EventBackend>(
     c: &str,
 ) -> Result<()> {
     let untouched = Work::new(EventProfile::default());
+    // Two events with more members together than a re-examination reads are left as they
+    // are: told from their sequence numbers, before any member record is decoded (reading
+    // the records of two large events was most of the merge side's cost).
+    let seqs_of = |id: &str, st: &Pairing<'_>| -> Result<usize> {
+        member_seqs_now(
+            store,
+            id,
+            st.work.get(id).unwrap_or(&untouched),
+            st.relocated,
+        )
+        .map(|s| s.len())
+    };
+    if seqs_of(t, st)? + seqs_of(c, st)? > RESPLIT_KEPT {
+        return Ok(());
+    }
     let of = |id: &str, st: &Pairing<'_>| -> Result<Vec<Member>> {
         members_now(
             store,
@@ -407,4 +422,150 @@ fn examine_pair<B: EventBackend>(
     }
     st.moved = true;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::collections::{BTreeMap, HashMap};
+
+    use epiwire_cluster::{Clusterer, DfTable, EventProfile, Params};
+    use epiwire_model::Document;
+
+    use super::{Pairing, RESPLIT_KEPT, Relocated, examine_pair};
+    use crate::backend::{Changes, EventBackend, Member, SeriesSelect, State};
+    use crate::{EventState, EventSummary, Signal};
+
+    /// Two stored events, `E1` and `E500`, of `sizes` members (by sequence number alone);
+    /// counts the member records decoded.
+    struct TwoEvents {
+        sizes: (u64, u64),
+        decoded: Cell<usize>,
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("not in this test")]
+    struct Unused;
+
+    impl EventBackend for TwoEvents {
+        type Error = Unused;
+        fn state(&self) -> Result<State, Unused> {
+            Err(Unused)
+        }
+        fn pending(&self, _: u64, _: usize) -> Result<Vec<(u64, Document)>, Unused> {
+            Err(Unused)
+        }
+        fn candidates(&self, _: &[String]) -> Result<Vec<(String, EventProfile)>, Unused> {
+            Err(Unused)
+        }
+        fn profiles(&self, _: &[String]) -> Result<Vec<(String, EventProfile)>, Unused> {
+            Err(Unused)
+        }
+        fn members(&self, _: &str) -> Result<Vec<Member>, Unused> {
+            self.decoded.set(self.decoded.get() + 1);
+            Err(Unused)
+        }
+        fn member_seqs(&self, event: &str) -> Result<Vec<u64>, Unused> {
+            Ok(match event {
+                "E1" => (1..=self.sizes.0).collect(),
+                "E500" => (500..500 + self.sizes.1).collect(),
+                _ => Vec::new(),
+            })
+        }
+        fn event_state(&self, _: &str) -> Result<Option<EventState>, Unused> {
+            Err(Unused)
+        }
+        fn series(
+            &self,
+            _: &str,
+            _: SeriesSelect<'_>,
+        ) -> Result<Vec<epiwire_timeline::SeriesPart>, Unused> {
+            Err(Unused)
+        }
+        fn volume(&self, _: &str, _: &str, _: &str, _: &str) -> Result<Vec<(String, u32)>, Unused> {
+            Err(Unused)
+        }
+        fn volume_signals(
+            &self,
+            _: &str,
+            _: &str,
+            _: &str,
+            _: &str,
+        ) -> Result<Vec<Signal>, Unused> {
+            Err(Unused)
+        }
+        fn events_running(
+            &self,
+            _: &str,
+            _: &str,
+            _: &str,
+            _: &str,
+        ) -> Result<Vec<(String, String, String)>, Unused> {
+            Err(Unused)
+        }
+        fn summary(&self, _: &str) -> Result<Option<EventSummary>, Unused> {
+            Err(Unused)
+        }
+        fn seen_between(
+            &self,
+            _: &str,
+            _: &str,
+            _: &str,
+            _: &str,
+            _: &str,
+        ) -> Result<bool, Unused> {
+            Err(Unused)
+        }
+        fn apply(&mut self, _: &Changes) -> Result<(), Unused> {
+            Err(Unused)
+        }
+    }
+
+    /// Examines `E1` and `E500` as one with events of `sizes` members: whether it went on to
+    /// read their member records (here an error), and how many it read.
+    fn examine(sizes: (u64, u64)) -> (bool, usize) {
+        let store = TwoEvents {
+            sizes,
+            decoded: Cell::new(0),
+        };
+        let clusterer = Clusterer::new(Params::default().remerging(), DfTable::new());
+        let docs = HashMap::new();
+        let mut features = crate::cache::FeatureCache::default();
+        let mut inputs = super::Inputs {
+            docs: &docs,
+            features: &mut features,
+        };
+        let (mut work, mut batch_keys, mut relocated, mut merged_into, mut stored) = (
+            BTreeMap::new(),
+            HashMap::new(),
+            Relocated::new(),
+            HashMap::new(),
+            HashMap::new(),
+        );
+        let mut st = Pairing {
+            work: &mut work,
+            batch_keys: &mut batch_keys,
+            relocated: &mut relocated,
+            merged_into: &mut merged_into,
+            stored: &mut stored,
+            merged: 0,
+            moved: false,
+        };
+        let read = examine_pair(&store, &clusterer, &mut inputs, &mut st, "E1", "E500").is_err();
+        assert_eq!((st.merged, st.moved), (0, false));
+        assert!(work.is_empty() && merged_into.is_empty());
+        (read, store.decoded.get())
+    }
+
+    /// Two events with more members together than a re-examination reads are left as they are
+    /// without decoding a member record (they were all decoded, then counted); up to that
+    /// bound their records are read as before.
+    #[test]
+    fn a_pair_too_large_to_examine_decodes_no_member() {
+        let kept = RESPLIT_KEPT as u64;
+        assert_eq!(examine((kept / 2 + 1, kept / 2)), (false, 0));
+        assert_eq!(examine((kept, 300)), (false, 0));
+        assert_eq!(examine((kept / 2, kept / 2)), (true, 1));
+        assert_eq!(examine((3, 0)), (true, 1));
+    }
 }

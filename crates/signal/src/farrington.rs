@@ -390,11 +390,21 @@ fn fit(y: &[f64], x: &[f64], w: &[f64], trend: bool) -> Option<Fit> {
     }
     let mut beta = [mean.ln(), 0.0];
     let mut cov = [0.0; 4];
+    // `exp` of the last linear predictor, computed again only for another one: in the first
+    // iteration (no slope yet) every point has the same, and `exp` is most of a fit's cost.
+    let mut last: Option<(u64, f64)> = None;
     for _ in 0..50 {
         let (mut s0, mut s1, mut s2, mut t0, mut t1) = (0.0, 0.0, 0.0, 0.0, 0.0);
         for ((yi, xi), wi) in y.iter().zip(x).zip(w) {
-            let eta = (beta[0] + beta[1] * xi).clamp(-30.0, 30.0);
-            let mu = eta.exp();
+            let eta: f64 = (beta[0] + beta[1] * xi).clamp(-30.0, 30.0);
+            let mu = match last {
+                Some((bits, mu)) if bits == eta.to_bits() => mu,
+                _ => {
+                    let mu = eta.exp();
+                    last = Some((eta.to_bits(), mu));
+                    mu
+                }
+            };
             let ww = wi * mu;
             let zi = eta + (yi - mu) / mu;
             s0 += ww;
@@ -484,6 +494,11 @@ fn predict(y: &[f64], x: &[f64], p: &FarringtonParams) -> (f64, f64, bool) {
             let total: f64 = next.iter().sum();
             let n = y.len() as f64;
             next.iter_mut().for_each(|v| *v *= n / total);
+            if next.iter().zip(&w).all(|(a, b)| a.to_bits() == b.to_bits()) {
+                // The same weights to the bit (no day down-weighted, most often): the refit
+                // would be `f` again, and the weights are settled.
+                break;
+            }
             let settled = next.iter().zip(&w).all(|(a, b)| (a - b).abs() < 1e-6);
             w = next;
             f = fit(y, x, &w, trend)?;
@@ -586,6 +601,202 @@ mod tests {
             trend,
             threshold: nb_quantile(expected, dispersion, 1.0 - p.alpha, z),
         })
+    }
+
+    /// [`fit`] as it was before `exp` of a repeated linear predictor was kept.
+    fn fit_before(y: &[f64], x: &[f64], w: &[f64], trend: bool) -> Option<Fit> {
+        let sw: f64 = w.iter().sum();
+        let swy: f64 = y.iter().zip(w).map(|(y, w)| y * w).sum();
+        if sw <= 0.0 || swy <= 0.0 {
+            return None;
+        }
+        let mean = swy / sw;
+        if !trend {
+            return Some(Fit {
+                beta: [mean.ln(), 0.0],
+                mu: vec![mean; y.len()],
+                cov: [1.0 / (sw * mean), 0.0, 0.0, 0.0],
+                params: 1,
+            });
+        }
+        let mut beta = [mean.ln(), 0.0];
+        let mut cov = [0.0; 4];
+        for _ in 0..50 {
+            let (mut s0, mut s1, mut s2, mut t0, mut t1) = (0.0, 0.0, 0.0, 0.0, 0.0);
+            for ((yi, xi), wi) in y.iter().zip(x).zip(w) {
+                let eta = (beta[0] + beta[1] * xi).clamp(-30.0, 30.0);
+                let mu = eta.exp();
+                let ww = wi * mu;
+                let zi = eta + (yi - mu) / mu;
+                s0 += ww;
+                s1 += ww * xi;
+                s2 += ww * xi * xi;
+                t0 += ww * zi;
+                t1 += ww * xi * zi;
+            }
+            let det = s0 * s2 - s1 * s1;
+            if det.abs() < 1e-12 || !det.is_finite() {
+                return None;
+            }
+            let next = [(s2 * t0 - s1 * t1) / det, (s0 * t1 - s1 * t0) / det];
+            cov = [s2 / det, -s1 / det, -s1 / det, s0 / det];
+            let change = (next[0] - beta[0]).abs() + (next[1] - beta[1]).abs();
+            beta = next;
+            if !beta[0].is_finite() || !beta[1].is_finite() {
+                return None;
+            }
+            if change < 1e-9 {
+                break;
+            }
+        }
+        let mu = x
+            .iter()
+            .map(|xi| (beta[0] + beta[1] * xi).clamp(-30.0, 30.0).exp())
+            .collect();
+        Some(Fit {
+            beta,
+            mu,
+            cov,
+            params: 2,
+        })
+    }
+
+    /// [`predict`] as it was before: [`fit_before`], and every round refitted (also with the
+    /// weights of the fit it has, to the bit).
+    fn predict_before(y: &[f64], x: &[f64], p: &FarringtonParams) -> (f64, f64, bool) {
+        if y.iter().sum::<f64>() <= 0.0 {
+            return (0.0, 1.0, false);
+        }
+        let ones = vec![1.0; y.len()];
+        let y23: Vec<f64> = y.iter().map(|yi| yi.powf(2.0 / 3.0)).collect();
+        let reweighted = |trend: bool| -> Option<(Fit, Vec<f64>)> {
+            let mut w = ones.clone();
+            let mut f = fit_before(y, x, &w, trend)?;
+            for _ in 0..p.reweight_rounds {
+                let phi = f.dispersion(y, &w);
+                let mut next: Vec<f64> = y23
+                    .iter()
+                    .zip(x)
+                    .zip(&f.mu)
+                    .map(|((yi23, xi), mi)| {
+                        let h = f.leverage(*xi, *mi, 1.0);
+                        let (mi23, mi16) = (mi.powf(2.0 / 3.0), mi.powf(1.0 / 6.0));
+                        let s = 1.5 * (yi23 - mi23) / (mi16 * (phi * (1.0 - h).max(1e-6)).sqrt());
+                        if s > p.reweight_above {
+                            s.powi(-2)
+                        } else {
+                            1.0
+                        }
+                    })
+                    .collect();
+                let total: f64 = next.iter().sum();
+                let n = y.len() as f64;
+                next.iter_mut().for_each(|v| *v *= n / total);
+                let settled = next.iter().zip(&w).all(|(a, b)| (a - b).abs() < 1e-6);
+                w = next;
+                f = fit_before(y, x, &w, trend)?;
+                if settled {
+                    break;
+                }
+            }
+            Some((f, w))
+        };
+        let max = y.iter().copied().fold(0.0, f64::max);
+        if p.trend
+            && let Some((f, w)) = reweighted(true)
+        {
+            let phi = f.dispersion(y, &w);
+            let se = (phi * f.cov[3]).sqrt();
+            let mu0 = f.predict(0.0);
+            if se > 0.0 && (f.beta[1] / se).abs() >= 1.96 && mu0 <= 2.0 * max {
+                return (mu0, phi, true);
+            }
+        }
+        match reweighted(false) {
+            Some((f, w)) => (f.predict(0.0), f.dispersion(y, &w), false),
+            None => (0.0, 1.0, false),
+        }
+    }
+
+    /// Fits and predictions to the bit, new and old, on listed baselines (flat, one spike, all
+    /// zeros but one, a steady series, a trend) and on the given parameters.
+    fn same_as_before(y: &[f64], p: &FarringtonParams) {
+        let x: Vec<f64> = (0..y.len())
+            .map(|i| i as f64 - (y.len() + 7) as f64)
+            .collect();
+        let w: Vec<f64> = y.iter().map(|v| 1.0 / (1.0 + v)).collect();
+        for trend in [true, false] {
+            for weights in [vec![1.0; y.len()], w.clone()] {
+                let (a, b) = (
+                    fit(y, &x, &weights, trend),
+                    fit_before(y, &x, &weights, trend),
+                );
+                let bits = |f: &Option<Fit>| {
+                    f.as_ref().map(|f| {
+                        let mut v: Vec<u64> = f.beta.iter().map(|b| b.to_bits()).collect();
+                        v.extend(f.cov.iter().map(|c| c.to_bits()));
+                        v.extend(f.mu.iter().map(|m| m.to_bits()));
+                        (v, f.params)
+                    })
+                };
+                assert_eq!(bits(&a), bits(&b), "{y:?} {trend}");
+            }
+        }
+        let (a, b) = (predict(y, &x, p), predict_before(y, &x, p));
+        assert_eq!(
+            (a.0.to_bits(), a.1.to_bits(), a.2),
+            (b.0.to_bits(), b.1.to_bits(), b.2),
+            "{y:?}"
+        );
+    }
+
+    #[test]
+    fn fits_and_predictions_are_those_before() {
+        let p = FarringtonParams::default();
+        let steady: Vec<f64> = steady(28).iter().map(|&n| f64::from(n)).collect();
+        let rising: Vec<f64> = (0..28).map(|i| f64::from(2 + i / 3)).collect();
+        let mut spike = vec![1.0; 28];
+        spike[20] = 40.0;
+        let mut lone = vec![0.0; 28];
+        lone[3] = 1.0;
+        for y in [steady, rising, spike, lone, vec![0.0; 28], vec![3.0; 14]] {
+            same_as_before(&y, &p);
+            same_as_before(
+                &y,
+                &FarringtonParams {
+                    reweight_above: f64::INFINITY,
+                    ..p
+                },
+            );
+            same_as_before(
+                &y,
+                &FarringtonParams {
+                    reweight_rounds: 0,
+                    ..p
+                },
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// Any sparse or busy baseline, under a few parameters, fits and predicts as before.
+        #[test]
+        fn any_baseline_fits_as_before(
+            counts in proptest::collection::vec(
+                proptest::prop_oneof![6 => 0u32..3, 3 => 0u32..8, 1 => 0u32..60],
+                3..40,
+            ),
+            reweight_above in proptest::prop_oneof![
+                proptest::prelude::Just(1.0),
+                proptest::prelude::Just(2.58),
+                0.0f64..4.0
+            ],
+            reweight_rounds in 0usize..7,
+        ) {
+            let y: Vec<f64> = counts.iter().map(|&n| f64::from(n)).collect();
+            let p = FarringtonParams { reweight_above, reweight_rounds, ..FarringtonParams::default() };
+            same_as_before(&y, &p);
+        }
     }
 
     fn bits(j: &Judgement) -> (u64, u64, bool, u64) {
