@@ -16,6 +16,7 @@ use epiwire_model::Document;
 
 mod events;
 mod feeds;
+mod figure_json;
 mod profile;
 mod schema;
 mod sqlite;
