@@ -798,15 +798,13 @@ impl Consolidator {
                 } else {
                     (target.clone(), new_id.clone())
                 };
-                let mut pairing = crate::resplit::Pairing {
-                    work: &mut work,
-                    batch_keys: &mut batch_keys,
-                    relocated: &mut relocated,
-                    merged_into: &mut merged_into,
-                    stored: &mut stored,
-                    merged: 0,
-                    moved: false,
-                };
+                let mut pairing = crate::resplit::Pairing::new(
+                    &mut work,
+                    &mut batch_keys,
+                    &mut relocated,
+                    &mut merged_into,
+                    &mut stored,
+                );
                 crate::resplit::remerge(
                     store,
                     clusterer,

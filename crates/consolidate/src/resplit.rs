@@ -217,7 +217,26 @@ pub(crate) struct Pairing<'a> {
     pub moved: bool,
 }
 
-impl Pairing<'_> {
+impl<'a> Pairing<'a> {
+    /// A pairing over the batch's work and maps, with nothing merged or moved yet.
+    pub fn new(
+        work: &'a mut BTreeMap<String, Work>,
+        batch_keys: &'a mut HashMap<String, BTreeSet<String>>,
+        relocated: &'a mut Relocated,
+        merged_into: &'a mut HashMap<String, String>,
+        stored: &'a mut HashMap<String, EventProfile>,
+    ) -> Self {
+        Pairing {
+            work,
+            batch_keys,
+            relocated,
+            merged_into,
+            stored,
+            merged: 0,
+            moved: false,
+        }
+    }
+
     fn resolve(&self, id: &str) -> String {
         let mut id = id.to_string();
         while let Some(next) = self.merged_into.get(&id) {
@@ -542,15 +561,13 @@ mod tests {
             HashMap::new(),
             HashMap::new(),
         );
-        let mut st = Pairing {
-            work: &mut work,
-            batch_keys: &mut batch_keys,
-            relocated: &mut relocated,
-            merged_into: &mut merged_into,
-            stored: &mut stored,
-            merged: 0,
-            moved: false,
-        };
+        let mut st = Pairing::new(
+            &mut work,
+            &mut batch_keys,
+            &mut relocated,
+            &mut merged_into,
+            &mut stored,
+        );
         let read = examine_pair(&store, &clusterer, &mut inputs, &mut st, "E1", "E500").is_err();
         assert_eq!((st.merged, st.moved), (0, false));
         assert!(work.is_empty() && merged_into.is_empty());

@@ -419,13 +419,12 @@ fn reconcile_series(k: &SeriesKey, figures: &[Figure]) -> (Series, Vec<Conflict>
 /// path below failed to read it as a time stamp, read it as a date, then placed that date in
 /// the UTC zone: a third of the cost of reconciling a series).
 fn published_key(f: &Figure) -> i64 {
-    let Some(p) = f.published.as_deref() else {
-        return i64::MAX;
-    };
-    if let Some(key) = day_key(p) {
-        return key;
-    }
-    published_key_of(p)
+    f.published.as_deref().map_or(i64::MAX, published_text_key)
+}
+
+/// [`published_key`] of a publication time written out.
+fn published_text_key(p: &str) -> i64 {
+    day_key(p).unwrap_or_else(|| published_key_of(p))
 }
 
 /// [`published_key`] of a publication time that [`day_key`] does not read.
@@ -845,24 +844,9 @@ mod tests {
     use super::*;
     use epiwire_model::Span;
 
-    /// [`published_key`] as it was before [`day_key`]: every text through jiff.
-    fn published_key_before(p: &str) -> i64 {
-        if let Ok(ts) = p.parse::<jiff::Timestamp>() {
-            return ts.as_second();
-        }
-        crate::parse_date(p)
-            .ok()
-            .and_then(|d| d.at(0, 0, 0, 0).to_zoned(jiff::tz::TimeZone::UTC).ok())
-            .map_or(i64::MAX, |z| z.timestamp().as_second())
-    }
-
-    fn published_key_now(p: &str) -> i64 {
-        day_key(p).unwrap_or_else(|| published_key_of(p))
-    }
-
     /// Publication times of every kind give the key they gave before the bare days were read
     /// apart: days at the ends of jiff's range, leap days, no days, time stamps, dates with a
-    /// tail, non-ASCII digits.
+    /// tail, non-ASCII digits. [`published_key_of`] is the old path, every text through jiff.
     #[test]
     fn publication_keys_are_those_jiff_gives() {
         for p in [
@@ -898,7 +882,7 @@ mod tests {
             "",
             "May 2020",
         ] {
-            assert_eq!(published_key_now(p), published_key_before(p), "{p:?}");
+            assert_eq!(published_text_key(p), published_key_of(p), "{p:?}");
         }
         assert_eq!(day_key("2004-02-06"), Some(1_076_025_600));
     }
@@ -913,8 +897,8 @@ mod tests {
             other in "[0-9T:+Z .-]{0,26}",
         ) {
             let p = format!("{year:04}-{month:02}-{day:02}");
-            proptest::prop_assert_eq!(published_key_now(&p), published_key_before(&p));
-            proptest::prop_assert_eq!(published_key_now(&other), published_key_before(&other));
+            proptest::prop_assert_eq!(published_text_key(&p), published_key_of(&p));
+            proptest::prop_assert_eq!(published_text_key(&other), published_key_of(&other));
         }
     }
 
