@@ -615,7 +615,7 @@ impl Document {
     ///
     /// Port of `removeHtmlCommentNode` (collection half).
     ///
-    /// epiwire: by [`Self::walk_subtree`] instead of one recursive call per node: the
+    /// epiwire: by `walk_subtree` instead of one recursive call per node: the
     /// recursion examines the children of the nodes above `MAX_TREE_DEPTH` levels, so the
     /// nodes down to that depth below `root` (not `root` itself), in document order.
     pub fn collect_comment_nodes(&self, root: NodeId) -> Vec<NodeId> {
