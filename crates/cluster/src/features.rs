@@ -67,14 +67,7 @@ pub fn day_number(value: &str) -> Option<i64> {
     if !(1..=12).contains(&m) || !(1..=31).contains(&dd) {
         return None;
     }
-    // Howard Hinnant's days_from_civil.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + dd - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
+    Some(epiwire_model::days_from_civil(y, m, dd))
 }
 
 impl DocFeatures {

@@ -10,8 +10,10 @@
 
 use serde::{Deserialize, Serialize};
 
+mod civil;
 mod number;
 mod offsets;
+pub use civil::days_from_civil;
 pub use offsets::CharIndex;
 
 /// What a source hands to the article stage: one input document before extraction.

@@ -478,19 +478,7 @@ fn day_key(p: &str) -> Option<i64> {
     if !(1..=days_in_month).contains(&day) {
         return Some(i64::MAX);
     }
-    Some(days_from_civil(year, month, day) * 86_400)
-}
-
-/// Days from 1970-01-01 to a day of the proleptic Gregorian calendar (H. Hinnant's
-/// `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    Some(epiwire_model::days_from_civil(year, month, day) * 86_400)
 }
 
 /// Names for reasons: disease, the place of the series.
