@@ -89,7 +89,7 @@ pub use extraction::baseline::html2txt;
 #[doc(hidden)]
 pub use extraction::baseline::page_text_lengths;
 #[doc(hidden)]
-pub use metadata::dom_author_pair;
+pub use metadata::{date_stages_agree, dom_author_pair};
 /// epiwire: for tests of the selector queries decided without CSS matching.
 #[doc(hidden)]
 pub fn selector_replacements_agree(html: &str) -> (bool, usize) {
@@ -105,6 +105,12 @@ pub fn elements_by_tag_agree(html: &str, tags: &[&str], root_step: usize) -> (bo
 #[doc(hidden)]
 pub fn text_count_min_agree(html: &str, caps: &[usize]) -> (bool, usize) {
     dom::Document::text_count_min_agree(html, caps)
+}
+/// epiwire: for tests of the pruning without clones against upstream's (see
+/// `extraction::html_processing::prune_owned_agree`).
+#[doc(hidden)]
+pub fn prune_owned_agree(html: &str) -> (bool, usize) {
+    extraction::html_processing::prune_owned_agree(html)
 }
 /// epiwire: `textCharsTest` without building `trim`'s string, and upstream's, for tests.
 #[doc(hidden)]
@@ -129,8 +135,8 @@ use crate::extraction::{
     baseline::{baseline, html2txt_doc_char_count},
     external::{compare_external_extraction, justext_rescue},
     html_processing::{
-        convert_tags, doc_cleaning, post_cleaning, prune_unwanted_nodes,
-        prune_unwanted_nodes_in_place,
+        convert_tags, doc_cleaning, post_cleaning, prune_unwanted_nodes_in_place,
+        prune_unwanted_nodes_owned,
     },
     {extract_comments, extract_content},
 };
@@ -300,29 +306,28 @@ pub fn extract_document(doc: Document, opts: &Options) -> Result<ExtractResult, 
             // Retry on a comment-pruned copy so captured reader comments cannot
             // double into the retry output — except on a thread-forum, where the
             // retry rescues the posts.
-            // The pruned variant needs an owned binding; on a forum the raw
-            // backup is used as-is (recall_retry clones internally).
-            let pruned_retry;
-            let retry_doc: &Document = if is_forum {
-                &doc_backup2
+            // epiwire: the backup is not used after this, so the retry document is the backup
+            // itself (pruned without a clone), and the retry works on it without cloning it
+            // when no justext candidate reads it afterwards.
+            let retry_doc = if is_forum {
+                doc_backup2
             } else {
-                pruned_retry =
-                    prune_unwanted_nodes(&doc_backup2, selector::discard::REMOVED_COMMENTS, false);
-                &pruned_retry
+                prune_unwanted_nodes_owned(doc_backup2, selector::discard::REMOVED_COMMENTS, false)
             };
-            let (retry_body, retry_text) = recall_retry(retry_doc, &opts);
-            let retry_len = retry_text.chars().count();
 
             // A justext candidate runs alongside the rule-based retry (Python
             // parity): a different algorithm reaches div-buried content the
             // rules cannot. justext tends to over-include rather than stop at
             // page boundaries, so it needs a stricter bar than the retry's 1.5x
             // and must also beat the retry's length. Skipped in fast mode.
-            let justext = if opts.enable_fallback {
-                justext_rescue(retry_doc, &opts)
+            let (retry_body, retry_text, justext) = if opts.enable_fallback {
+                let (body, text) = recall_retry(retry_doc.clone_document(), Some(&retry_doc), &opts);
+                (body, text, justext_rescue(&retry_doc, &opts))
             } else {
-                None
+                let (body, text) = recall_retry(retry_doc, None, &opts);
+                (body, text, None)
             };
+            let retry_len = retry_text.chars().count();
             let justext_len = justext
                 .as_ref()
                 .map(|(_, text)| text.chars().count())
@@ -530,16 +535,18 @@ fn salvage_forum_posts(
 ///
 /// Port of Go's `recallRetry`: fresh cache, recall focus, optional external
 /// fallback comparison on the original tree.
-fn recall_retry(doc: &Document, opts: &Options) -> (Document, String) {
+///
+/// epiwire: `work` is the copy to prepare (the caller's to give up); `original`, the tree
+/// the external fallback compares with, is only read when the fallback is enabled.
+fn recall_retry(mut work: Document, original: Option<&Document>, opts: &Options) -> (Document, String) {
     let mut retry_opts = opts.clone();
     retry_opts.focus = ExtractionFocus::FavorRecall;
     let mut cache = LruCache::new(retry_opts.config.cache_size);
 
-    let mut work = doc.clone_document();
     doc_cleaning(&mut work, &retry_opts);
     convert_tags(&mut work, &retry_opts);
     let (mut body, mut text) = extract_content(&work, &mut cache, &retry_opts);
-    if retry_opts.enable_fallback {
+    if let (true, Some(doc)) = (retry_opts.enable_fallback, original) {
         (body, text) = compare_external_extraction(doc, body, &retry_opts);
     }
     (body, text)

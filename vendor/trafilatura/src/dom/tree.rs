@@ -918,10 +918,63 @@ impl Document {
 
     /// epiwire: `iter_text(id, separator).chars().count()` without copying the text.
     pub fn iter_text_char_count(&self, id: NodeId, separator: &str) -> usize {
-        let mut buffer = String::new();
+        self.iter_text_char_count_skipping(id, separator, &[])
+    }
+
+    /// epiwire: [`Self::iter_text_char_count`] of the tree without the subtrees rooted at
+    /// `skip` (sorted), without removing them: detaching a node (tails kept) leaves the other
+    /// nodes at their levels, so the walk that passes over those subtrees sees what the walk
+    /// of the pruned tree sees.
+    pub(crate) fn iter_text_char_count_skipping(
+        &self,
+        id: NodeId,
+        separator: &str,
+        skip: &[NodeId],
+    ) -> usize {
+        let mut count = TrimmedCharCount::default();
         let mut last_level: usize = 0;
-        self.iter_text_inner(id, 0, separator, &mut buffer, &mut last_level);
-        buffer.trim().chars().count()
+        self.iter_text_count_inner(id, 0, separator, skip, &mut count, &mut last_level);
+        count.finish()
+    }
+
+    /// [`Self::iter_text_inner`] feeding a count instead of a buffer.
+    fn iter_text_count_inner(
+        &self,
+        id: NodeId,
+        level: usize,
+        sep: &str,
+        skip: &[NodeId],
+        count: &mut TrimmedCharCount,
+        last_level: &mut usize,
+    ) {
+        if level >= MAX_TREE_DEPTH {
+            return;
+        }
+        let Some(node) = self.tree.get(id) else {
+            return;
+        };
+
+        match node.value() {
+            Node::Element(e) if VOID_ELEMENTS.contains(&e.name.local.as_ref()) => {
+                count.feed(sep);
+            }
+            Node::Text(t) => {
+                if level != *last_level {
+                    count.feed(sep);
+                }
+                count.feed(t.as_ref());
+            }
+            _ => {}
+        }
+
+        *last_level = level;
+
+        for child in node.children() {
+            if !skip.is_empty() && skip.binary_search(&child.id()).is_ok() {
+                continue;
+            }
+            self.iter_text_count_inner(child.id(), level + 1, sep, skip, count, last_level);
+        }
     }
 
     fn iter_text_inner(
@@ -1086,6 +1139,44 @@ impl Document {
 // ---------------------------------------------------------------------------
 // Tests
 // ---------------------------------------------------------------------------
+
+
+/// epiwire: `text.trim().chars().count()` of a text fed piece by piece, without joining the
+/// pieces: the characters from the first non-whitespace one on, minus the whitespace run at
+/// the end (`str::trim` trims `char::is_whitespace`).
+#[derive(Default)]
+pub(crate) struct TrimmedCharCount {
+    started: bool,
+    count: usize,
+    trailing_ws: usize,
+}
+
+impl TrimmedCharCount {
+    pub(crate) fn feed(&mut self, piece: &str) {
+        let piece = if self.started {
+            piece
+        } else {
+            let rest = piece.trim_start();
+            if rest.is_empty() {
+                return;
+            }
+            self.started = true;
+            rest
+        };
+        let n = piece.chars().count();
+        self.count += n;
+        let kept = piece.trim_end();
+        if kept.is_empty() {
+            self.trailing_ws += n;
+        } else {
+            self.trailing_ws = piece[kept.len()..].chars().count();
+        }
+    }
+
+    pub(crate) fn finish(&self) -> usize {
+        self.count - self.trailing_ws
+    }
+}
 
 #[cfg(test)]
 mod tests {

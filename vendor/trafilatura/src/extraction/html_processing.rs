@@ -112,10 +112,45 @@ pub(crate) fn prune_html(doc: &mut Document, opts: &Options) {
 ///
 /// Port of `pruneUnwantedNodes`.
 pub(crate) fn prune_unwanted_nodes(doc: &Document, rules: &[Rule], with_backup: bool) -> Document {
-    // epiwire: one clone instead of two: `doc` itself is the backup (a clone of it is what
-    // upstream's backup clone was).
+    prune_unwanted_nodes_owned(doc.clone_document(), rules, with_backup)
+}
+
+/// epiwire: [`prune_unwanted_nodes`] of a document the caller gives up, without cloning it:
+/// nothing to prune leaves it as it is; with the backup, the pruned text length is counted
+/// on it with the matched subtrees skipped (what pruning detaches), and it is pruned in
+/// place only when that length keeps the pruning (upstream pruned a clone and returned a
+/// fresh clone of the input otherwise; clones keep the arena, so the trees are the same).
+pub(crate) fn prune_unwanted_nodes_owned(
+    mut doc: Document,
+    rules: &[Rule],
+    with_backup: bool,
+) -> Document {
+    let root = doc.root();
+    let mut matches = query_all(&doc, root, rules);
+    if matches.is_empty() {
+        return doc;
+    }
+    if with_backup {
+        let old_len = doc.iter_text_char_count(root, " ");
+        let mut skip = matches.clone();
+        skip.sort_unstable();
+        let new_len = doc.iter_text_char_count_skipping(root, " ", &skip);
+        if new_len <= old_len / 7 {
+            return doc;
+        }
+    }
+    // Tail text nodes stay in place, as in prune_unwanted_nodes_in_place.
+    while let Some(id) = matches.pop() {
+        doc.remove(id, true);
+    }
+    doc
+}
+
+/// epiwire: upstream's [`prune_unwanted_nodes`] (count, clone, prune the clone, count,
+/// clone the input again to restore), for the test comparing it with the owned form.
+fn prune_unwanted_nodes_reference(doc: &Document, rules: &[Rule], with_backup: bool) -> Document {
     let old_len = if with_backup {
-        doc.iter_text_char_count(doc.root(), " ")
+        doc.iter_text(doc.root(), " ").chars().count()
     } else {
         0
     };
@@ -124,13 +159,60 @@ pub(crate) fn prune_unwanted_nodes(doc: &Document, rules: &[Rule], with_backup: 
     prune_unwanted_nodes_in_place(&mut work, rules);
 
     if with_backup {
-        let new_len = work.iter_text_char_count(work.root(), " ");
+        let new_len = work.iter_text(work.root(), " ").chars().count();
         if new_len <= old_len / 7 {
             return doc.clone_document();
         }
     }
 
     work
+}
+
+/// epiwire: whether [`prune_unwanted_nodes_owned`] leaves the tree upstream's form leaves, for
+/// the discard rule sets the extraction prunes with, with and without the backup, and whether
+/// the skipping text count equals the count of the pruned tree and the streamed count that of
+/// `iter_text`, from every element; with the number of cases compared.
+pub(crate) fn prune_owned_agree(html: &str) -> (bool, usize) {
+    use crate::selector::discard::{
+        DISCARDED_IMAGE, DISCARDED_TEASER, OVERALL_DISCARDED_CONTENT, PRECISION_DISCARDED_CONTENT,
+        REMOVED_COMMENTS,
+    };
+    fn shape(doc: &Document) -> Vec<(NodeId, Option<NodeId>)> {
+        doc.tree
+            .root()
+            .descendants()
+            .map(|n| (n.id(), n.parent().map(|p| p.id())))
+            .collect()
+    }
+    let doc = Document::parse(html);
+    let mut cases = 0;
+    let mut agree = true;
+    for rules in [
+        OVERALL_DISCARDED_CONTENT,
+        REMOVED_COMMENTS,
+        DISCARDED_IMAGE,
+        DISCARDED_TEASER,
+        PRECISION_DISCARDED_CONTENT,
+    ] {
+        for with_backup in [false, true] {
+            let owned = prune_unwanted_nodes_owned(doc.clone_document(), rules, with_backup);
+            let reference = prune_unwanted_nodes_reference(&doc, rules, with_backup);
+            agree &= shape(&owned) == shape(&reference);
+            cases += 1;
+        }
+        let mut skip = query_all(&doc, doc.root(), rules);
+        skip.sort_unstable();
+        let mut pruned = doc.clone_document();
+        prune_unwanted_nodes_in_place(&mut pruned, rules);
+        agree &= doc.iter_text_char_count_skipping(doc.root(), " ", &skip)
+            == pruned.iter_text(pruned.root(), " ").chars().count();
+        cases += 1;
+    }
+    for id in doc.get_elements_by_tag_name(doc.root(), "*") {
+        agree &= doc.iter_text_char_count(id, " ") == doc.iter_text(id, " ").chars().count();
+        cases += 1;
+    }
+    (agree, cases)
 }
 
 /// epiwire: [`prune_unwanted_nodes`] without backup on a document the caller owns, without

@@ -51,17 +51,19 @@ pub(super) fn extract_date(
     if let Some(date) = abbr_dates(doc, extensive) {
         return Some(date);
     }
+    // epiwire: the elements of stages 5-7 are listed by one walk instead of one each.
+    let stages = StageElements::collect(doc, !extensive);
     // 5. Elements whose tag/id/class/itemprop look date-ish. Upstream
     // removes embedded/foreign subtrees before this stage.
-    if let Some(date) = date_elements(doc, !extensive) {
+    if let Some(date) = date_elements_of(doc, &stages.date, !extensive) {
         return Some(date);
     }
     // 6. <title>/<h1> text.
-    if let Some(date) = title_dates(doc, extensive) {
+    if let Some(date) = title_dates_of(doc, &stages.title, extensive) {
         return Some(date);
     }
     // 7. <time> elements.
-    if let Some(date) = time_element_dates(doc, extensive) {
+    if let Some(date) = time_element_dates_of(doc, &stages.time, extensive) {
         return Some(date);
     }
     // 8-11 need the serialized source (the <html> element, mirroring
@@ -398,51 +400,84 @@ fn abbr_dates(doc: &Document, extensive: bool) -> Option<NaiveDate> {
         .or_else(|| first_element_date(doc, &elements, extensive))
 }
 
+/// epiwire: the elements stages 5, 6 and 7 scan, listed by one walk in document order
+/// (the walk `collect_wanted` made for each, with the same skipped subtrees and depth cap).
+#[derive(Default)]
+struct StageElements {
+    /// Date-ish elements (`is_date_element`).
+    date: Vec<NodeId>,
+    /// `<title>` and `<h1>`.
+    title: Vec<NodeId>,
+    /// `<time>`.
+    time: Vec<NodeId>,
+}
+
+impl StageElements {
+    fn collect(doc: &Document, fast: bool) -> StageElements {
+        let mut out = StageElements::default();
+        out.walk(doc, doc.root(), fast, 0);
+        out
+    }
+
+    fn walk(&mut self, doc: &Document, id: NodeId, fast: bool, depth: usize) {
+        if depth >= MAX_WALK_DEPTH {
+            return;
+        }
+        let Some(node) = doc.tree.get(id) else {
+            return;
+        };
+        for child in node.children() {
+            if !child.value().is_element() {
+                continue;
+            }
+            let child = child.id();
+            if is_unwanted(doc, child) {
+                continue;
+            }
+            if is_date_element(doc, child, fast) {
+                self.date.push(child);
+            }
+            match doc.tag_name(child) {
+                "title" | "h1" => self.title.push(child),
+                "time" => self.time.push(child),
+                _ => {}
+            }
+            self.walk(doc, child, fast, depth + 1);
+        }
+    }
+}
+
 /// Elements whose tag/id/class/itemprop look date-ish (footer, byline,
 /// "date", "datum", "published", …): first parse wins in document order.
 /// With `fast`, only free-text tags qualify (upstream `dateElement`).
+#[cfg(test)]
 fn date_elements(doc: &Document, fast: bool) -> Option<NaiveDate> {
-    let mut elements = Vec::new();
-    collect_wanted(
-        doc,
-        doc.root(),
-        &mut elements,
-        &|doc, id| is_date_element(doc, id, fast),
-        0,
-    );
+    date_elements_of(doc, &StageElements::collect(doc, fast).date, fast)
+}
+
+fn date_elements_of(doc: &Document, elements: &[NodeId], fast: bool) -> Option<NaiveDate> {
     if elements.is_empty() || elements.len() >= 1000 {
         return None;
     }
-    first_element_date(doc, &elements, !fast)
+    first_element_date(doc, elements, !fast)
 }
 
 /// Same treatment for `<title>`/`<h1>` text.
-fn title_dates(doc: &Document, extensive: bool) -> Option<NaiveDate> {
-    let mut elements = Vec::new();
-    collect_wanted(
-        doc,
-        doc.root(),
-        &mut elements,
-        &|doc, id| matches!(doc.tag_name(id), "title" | "h1"),
-        0,
-    );
+fn title_dates_of(doc: &Document, elements: &[NodeId], extensive: bool) -> Option<NaiveDate> {
     if elements.is_empty() || elements.len() >= 1000 {
         return None;
     }
-    first_element_date(doc, &elements, extensive)
+    first_element_date(doc, elements, extensive)
 }
 
 /// `<time>` elements: `datetime` attribute (shortcut for `updated` class
 /// under newest-wins) or element text; newest date wins.
+#[cfg(test)]
 fn time_element_dates(doc: &Document, extensive: bool) -> Option<NaiveDate> {
-    let mut elements = Vec::new();
-    collect_wanted(
-        doc,
-        doc.root(),
-        &mut elements,
-        &|doc, id| doc.tag_name(id) == "time",
-        0,
-    );
+    time_element_dates_of(doc, &StageElements::collect(doc, !extensive).time, extensive)
+}
+
+fn time_element_dates_of(doc: &Document, elements: &[NodeId], extensive: bool) -> Option<NaiveDate> {
     if elements.is_empty() || elements.len() >= 1000 {
         return None;
     }
@@ -450,7 +485,7 @@ fn time_element_dates(doc: &Document, extensive: bool) -> Option<NaiveDate> {
         extensive,
         ..Reference::default()
     };
-    for &id in &elements {
+    for &id in elements {
         let datetime = doc.get_attribute(id, "datetime").unwrap_or_default();
         let datetime = datetime.trim();
         let class = doc
@@ -529,6 +564,9 @@ fn pruned_text_content(doc: &Document, id: NodeId, depth: usize) -> String {
 /// Walks elements in document order, skipping embedded/foreign subtrees
 /// (upstream removes these before the DOM scanning stages), collecting
 /// elements matching `predicate`.
+///
+/// epiwire: the reference for `StageElements`, which lists all three stages' elements in one
+/// walk.
 fn collect_wanted(
     doc: &Document,
     id: NodeId,
@@ -578,6 +616,10 @@ fn is_unwanted(doc: &Document, id: NodeId) -> bool {
 
 /// Upstream `dateElement` filter: footer/small tags, date/datum/meta/
 /// publish/time substrings in id/class/itemprop, byline-ish classes.
+///
+/// epiwire: without joining the values into new strings: no searched word holds a space, so
+/// none matches across the space that joined two values, and each value is searched alone
+/// (`is_date_element_reference` keeps upstream's form for the tests).
 fn is_date_element(doc: &Document, id: NodeId, fast: bool) -> bool {
     let tag = doc.tag_name(id);
     if tag == "footer" || tag == "small" {
@@ -590,6 +632,67 @@ fn is_date_element(doc: &Document, id: NodeId, fast: bool) -> bool {
     // source order. Our DOM sorts attributes alphabetically, so source order
     // is unrecoverable; checking all present attributes is the closest
     // deterministic approximation (see DEVIATIONS.md) and errs inclusive.
+    let id_attr = doc.id_str(id);
+    let class = doc.class_str(id);
+    let itemprop = doc.attr_str(id, "itemprop").unwrap_or_default();
+    let dateish =
+        |v: &str| contains_folding(v, b"date", b'D') || contains_folding(v, b"datum", b'D');
+    dateish(id_attr)
+        || dateish(class)
+        || dateish(itemprop)
+        || contains_folding(id_attr, b"meta", b'M')
+        || contains_folding(class, b"meta", b'M')
+        || ["time", "publish", "footer"]
+            .iter()
+            .any(|part| id_attr.contains(part) || class.contains(part))
+        || DATE_CLASS_PARTS.iter().any(|part| class.contains(part))
+        || id_attr.contains("footer-info-lastmod")
+}
+
+/// The byline-ish class substrings of upstream `dateElement`.
+const DATE_CLASS_PARTS: [&str; 16] = [
+    "info",
+    "post_detail",
+    "block-content",
+    "byline",
+    "subline",
+    "posted",
+    "submitted",
+    "created-post",
+    "publication",
+    "author",
+    "autor",
+    "field-content",
+    "fa-clock-o",
+    "fa-calendar",
+    "fecha",
+    "parution",
+];
+
+/// Whether `value` with every `upper` (an ASCII capital) written as its lower-case letter
+/// contains `needle` (lower-case ASCII): `value.replace(upper, lower).contains(needle)`.
+/// ASCII bytes occur in UTF-8 only as themselves, so the byte search is the `str` search.
+fn contains_folding(value: &str, needle: &[u8], upper: u8) -> bool {
+    let lower = upper.to_ascii_lowercase();
+    let hay = value.as_bytes();
+    hay.len() >= needle.len()
+        && hay.windows(needle.len()).any(|w| {
+            w.iter()
+                .zip(needle)
+                .all(|(&a, &b)| a == b || (a == upper && b == lower))
+        })
+}
+
+/// Upstream's `dateElement` filter as this crate had it before epiwire's change, for the
+/// tests of [`is_date_element`].
+fn is_date_element_reference(doc: &Document, id: NodeId, fast: bool) -> bool {
+    let tag = doc.tag_name(id);
+    if tag == "footer" || tag == "small" {
+        return true;
+    }
+    if fast && !is_free_text_tag(tag) {
+        return false;
+    }
     let id_attr = doc.id_attr(id);
     let class = doc.class_name(id);
     let itemprop = doc.get_attribute(id, "itemprop").unwrap_or_default();
@@ -601,27 +704,35 @@ fn is_date_element(doc: &Document, id: NodeId, fast: bool) -> bool {
         || ["time", "publish", "footer"]
             .iter()
             .any(|part| id_class.contains(part))
-        || [
-            "info",
-            "post_detail",
-            "block-content",
-            "byline",
-            "subline",
-            "posted",
-            "submitted",
-            "created-post",
-            "publication",
-            "author",
-            "autor",
-            "field-content",
-            "fa-clock-o",
-            "fa-calendar",
-            "fecha",
-            "parution",
-        ]
-        .iter()
-        .any(|part| class.contains(part))
+        || DATE_CLASS_PARTS.iter().any(|part| class.contains(part))
         || id_attr.contains("footer-info-lastmod")
+}
+
+/// epiwire: whether the one walk of `StageElements` lists, in fast and extensive mode, the
+/// elements the three `collect_wanted` walks with upstream's filters list, and whether
+/// `is_date_element` answers as upstream's form on every element; with the number of
+/// elements compared.
+pub(crate) fn date_stages_agree(html: &str) -> (bool, usize) {
+    let doc = Document::parse(html);
+    let mut agree = true;
+    for fast in [false, true] {
+        let stages = StageElements::collect(&doc, fast);
+        let walk = |predicate: &dyn Fn(&Document, NodeId) -> bool| {
+            let mut out = Vec::new();
+            collect_wanted(&doc, doc.root(), &mut out, predicate, 0);
+            out
+        };
+        agree &= stages.date == walk(&|d, id| is_date_element_reference(d, id, fast));
+        agree &= stages.title == walk(&|d, id| matches!(d.tag_name(id), "title" | "h1"));
+        agree &= stages.time == walk(&|d, id| d.tag_name(id) == "time");
+    }
+    let elements = doc.get_elements_by_tag_name(doc.root(), "*");
+    for &id in &elements {
+        for fast in [false, true] {
+            agree &= is_date_element(&doc, id, fast) == is_date_element_reference(&doc, id, fast);
+        }
+    }
+    (agree, elements.len())
 }
 
 /// Upstream `freeTextTag` filter.

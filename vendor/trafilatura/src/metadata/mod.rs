@@ -729,6 +729,13 @@ fn extract_dom_author_upstream(doc: &Document) -> String {
     String::new()
 }
 
+/// epiwire: for tests of the date stages' one walk and date-element filter against upstream's
+/// (see `dates::date_stages_agree`).
+#[doc(hidden)]
+pub fn date_stages_agree(html: &str) -> (bool, usize) {
+    dates::date_stages_agree(html)
+}
+
 /// epiwire: the DOM author of [`extract_dom_author`] and of upstream's clone-and-prune
 /// version, for tests comparing the two.
 #[doc(hidden)]
