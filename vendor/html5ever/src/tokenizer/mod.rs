@@ -426,17 +426,7 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
                         let (start, end) = match *b.get(j)? {
                             q @ (b'"' | b'\'') => {
                                 let start = j + 1;
-                                let mut end = start;
-                                loop {
-                                    let d = *b.get(end)?;
-                                    if d == q {
-                                        break;
-                                    }
-                                    if matches!(d, b'&' | b'\0' | b'\r' | b'\n') {
-                                        return None;
-                                    }
-                                    end += 1;
-                                }
+                                let end = quoted_value_end(b, start, q)?;
                                 i = end + 1;
                                 need_space = true;
                                 (start, end)
@@ -865,6 +855,41 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
     }
 }
 //§ END
+
+/// epiwire: the end of a quoted attribute value read by `fast_tag`: the index of the first
+/// closing quote `q` at or after `from`, or `None` where `fast_tag` gives up first (a `&`, NUL,
+/// CR or LF before it, or the end of `b`). Eight bytes a word: a byte below 16 or equal to `q`
+/// or `&` stops the word scan (the lowest such byte is found exactly; a higher one may be
+/// flagged falsely, which only stops the scan early), and the bytes from there are read one by
+/// one, so tabs and other control bytes in a value cost a byte step, not a wrong answer.
+fn quoted_value_end(b: &[u8], from: usize, q: u8) -> Option<usize> {
+    const LO: u64 = u64::from_le_bytes([1; 8]);
+    const HI: u64 = u64::from_le_bytes([0x80; 8]);
+    let zero_byte = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    let (qs, amps) = (LO * u64::from(q), LO * u64::from(b'&'));
+    let mut i = from;
+    loop {
+        while let Some(word) = b.get(i..i + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(word);
+            let x = u64::from_le_bytes(w);
+            let stops = zero_byte(x ^ qs) | zero_byte(x ^ amps) | (x.wrapping_sub(LO * 16) & !x & HI);
+            if stops != 0 {
+                i += (stops.trailing_zeros() / 8) as usize;
+                break;
+            }
+            i += 8;
+        }
+        let d = *b.get(i)?;
+        if d == q {
+            return Some(i);
+        }
+        if matches!(d, b'&' | b'\0' | b'\r' | b'\n') {
+            return None;
+        }
+        i += 1;
+    }
+}
 
 /// epiwire: bit of [`RUN_ENDS`] for the bytes at which a run of the tag-name state ends: those
 /// its match arms do not push unchanged (whitespace, '/', '>', NUL, ASCII upper case) and '\r'
@@ -2431,6 +2456,85 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
         }
 
         (i, n_newlines)
+    }
+}
+
+#[cfg(test)]
+mod quoted_value_tests {
+    use super::quoted_value_end;
+    use proptest::prelude::*;
+
+    /// The byte loop `fast_tag` ran before `quoted_value_end`.
+    fn reference(b: &[u8], from: usize, q: u8) -> Option<usize> {
+        let mut end = from;
+        loop {
+            let d = *b.get(end)?;
+            if d == q {
+                return Some(end);
+            }
+            if matches!(d, b'&' | b'\0' | b'\r' | b'\n') {
+                return None;
+            }
+            end += 1;
+        }
+    }
+
+    fn check(b: &[u8]) {
+        for q in [b'"', b'\''] {
+            for from in 0..=b.len() {
+                assert_eq!(
+                    quoted_value_end(b, from, q),
+                    reference(b, from, q),
+                    "{:?} from {from} quote {}",
+                    String::from_utf8_lossy(b),
+                    q as char
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn word_scan_is_the_byte_loop() {
+        let cases: &[&[u8]] = &[
+            b"",
+            b"\"",
+            b"abc\"",
+            b"abcdefgh\"",
+            b"abcdefghijklmnop'x\" >",
+            b"a\tb\x0cc\x01d\x0fe\x10fgh\"",
+            b"0123456789\x7f\x80\xff\xc3\xa9 x'",
+            b"https://example.org/a?b=c&amp;d=e\"",
+            b"no end here at all, the buffer ends",
+            b"abcdefg\rh\"",
+            b"abcdefghijklmno\n\"",
+            b"abcdefghijklmnopq\0\"",
+            b"\"'\"'\"'\"'\"'",
+            b"\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t'",
+            b"\x0f\x0e\x0d\x0c\x0b\x0a\x09\x08\x07\x06\x05\x04\x03\x02\x01\x00",
+            b"&&&&&&&&\"",
+        ];
+        for b in cases {
+            check(b);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn word_scan_is_the_byte_loop_on_random_bytes(
+            b in proptest::collection::vec(
+                prop_oneof![
+                    4 => 0x20u8..0x7f,
+                    1 => Just(b'"'),
+                    1 => Just(b'\''),
+                    1 => Just(b'&'),
+                    1 => 0u8..0x20,
+                    1 => 0x80u8..=0xff,
+                ],
+                0..40,
+            )
+        ) {
+            check(&b);
+        }
     }
 }
 
