@@ -318,9 +318,11 @@ type ParamsKey = [u64; 9];
 const JUDGED_MAX: usize = 1 << 16;
 
 thread_local! {
-    static JUDGED: std::cell::RefCell<Judged> = std::cell::RefCell::new(Judged {
-        by_baseline: std::collections::HashMap::with_hasher(KeyHash),
-    });
+    static JUDGED: std::cell::RefCell<Judged> = const {
+        std::cell::RefCell::new(Judged {
+            by_baseline: std::collections::HashMap::with_hasher(KeyHash),
+        })
+    };
 }
 
 fn params_key(p: &FarringtonParams) -> ParamsKey {
