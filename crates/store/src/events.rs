@@ -260,12 +260,14 @@ impl EventBackend for SqliteStore {
              WHERE event = '' AND disease = ?1 AND country = ?2 AND date BETWEEN ?3 AND ?4
              ORDER BY date, kind",
         )?;
-        let rows = stmt
-            .query_map(params![disease, country, from, to], |r| {
-                r.get::<_, String>(0)
-            })?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        rows.iter().map(|s| json(s, "signal")).collect()
+        let mut out = Vec::new();
+        let mut rows = stmt.query(params![disease, country, from, to])?;
+        while let Some(r) = rows.next()? {
+            let text = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            // The rows' own reader: what serde_json reads, with less work (README, store15).
+            out.push(crate::signal_json::decode(text).map_err(|e| corrupt("signal", &e))?);
+        }
+        Ok(out)
     }
 
     fn events_running(

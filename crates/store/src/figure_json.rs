@@ -30,10 +30,10 @@ pub(crate) fn decode_into(text: &str, out: &mut Vec<Figure>) -> serde_json::Resu
 }
 
 /// A position in the text; every method returns `None` when the text is not in the shape it
-/// reads (the caller then lets `serde_json` read all of it).
-struct Cursor<'a> {
-    s: &'a str,
-    at: usize,
+/// reads (the caller then lets `serde_json` read all of it). `signal_json` reads with it too.
+pub(crate) struct Cursor<'a> {
+    pub(crate) s: &'a str,
+    pub(crate) at: usize,
 }
 
 impl<'a> Cursor<'a> {
@@ -50,7 +50,7 @@ impl<'a> Cursor<'a> {
         hit
     }
 
-    fn lit(&mut self, lit: &str) -> Option<()> {
+    pub(crate) fn lit(&mut self, lit: &str) -> Option<()> {
         self.eat(lit).then_some(())
     }
 
@@ -101,7 +101,11 @@ impl<'a> Cursor<'a> {
     }
 
     /// The field named by `name` (with its separator and colon), read by `read`.
-    fn field<T>(&mut self, name: &str, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+    pub(crate) fn field<T>(
+        &mut self,
+        name: &str,
+        read: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<T> {
         self.lit(name)?;
         read(self)
     }
@@ -123,7 +127,7 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    fn opt_string(&mut self) -> Option<Option<String>> {
+    pub(crate) fn opt_string(&mut self) -> Option<Option<String>> {
         self.opt(Self::string)
     }
 
@@ -137,7 +141,7 @@ impl<'a> Cursor<'a> {
 
     /// A string without escapes and control characters, copied; one with an escape is read by
     /// `serde_json` (a control character: the caller's `serde_json` refuses the text).
-    fn string(&mut self) -> Option<String> {
+    pub(crate) fn string(&mut self) -> Option<String> {
         let rest = self.rest();
         if rest.first() != Some(&b'"') {
             return None;
@@ -182,7 +186,7 @@ impl<'a> Cursor<'a> {
 
     /// A float, read by `serde_json` from its number alone (so to the bit what it reads in the
     /// array).
-    fn float(&mut self) -> Option<f64> {
+    pub(crate) fn float(&mut self) -> Option<f64> {
         serde_json::from_str(self.number_text()?).ok()
     }
 

@@ -19,6 +19,7 @@ mod feeds;
 mod figure_json;
 mod profile;
 mod schema;
+mod signal_json;
 mod sqlite;
 mod stats;
 mod triage;
