@@ -16,6 +16,7 @@ use tantivy::{
     TantivyError,
 };
 
+use crate::analyzer;
 use crate::query::{
     self, FacetCount, Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchQuery, SearchResults, Sort,
 };
@@ -186,6 +187,9 @@ impl SearchIndex {
     }
 
     fn with_index(dir: &Path, index: Index, fields: Fields) -> Result<SearchIndex> {
+        index
+            .tokenizers()
+            .register(analyzer::TEXT_TOKENIZER, analyzer::text_analyzer());
         // Commits of another process (an ingest while a server runs) show up within a second.
         let reader = index
             .reader_builder()
