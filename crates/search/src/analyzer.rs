@@ -30,7 +30,7 @@ pub(crate) fn text_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// English stemming with a memo: the same stems as [`Stemmer::new(Language::English)`].
+/// English stemming with a memo: the same stems as `Stemmer::new(Language::English)`.
 #[derive(Clone, Copy)]
 pub(crate) struct MemoStemmer;
 
