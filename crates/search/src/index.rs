@@ -16,6 +16,7 @@ use tantivy::{
     TantivyError,
 };
 
+use crate::analyzer;
 use crate::query::{
     self, FacetCount, Facets, Hit, MAX_LIMIT, MAX_OFFSET, SearchQuery, SearchResults, Sort,
 };
@@ -186,6 +187,9 @@ impl SearchIndex {
     }
 
     fn with_index(dir: &Path, index: Index, fields: Fields) -> Result<SearchIndex> {
+        index
+            .tokenizers()
+            .register(analyzer::TEXT_TOKENIZER, analyzer::text_analyzer());
         // Commits of another process (an ingest while a server runs) show up within a second.
         let reader = index
             .reader_builder()
@@ -224,10 +228,17 @@ impl SearchIndex {
             .and_then(|p| serde_json::from_str(p).ok()))
     }
 
-    fn writer(&self) -> Result<IndexWriter> {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, usize::from)
-            .clamp(1, MAX_WRITER_THREADS);
+    /// A writer for a sync whose first page holds `first_page` documents.
+    fn writer(&self, first_page: usize) -> Result<IndexWriter> {
+        // A sync of one page is too small to gain from threads: each would write a segment of
+        // its own, serialising the shared vocabulary once per segment.
+        let threads = if first_page < PAGE {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map_or(1, usize::from)
+                .clamp(1, MAX_WRITER_THREADS)
+        };
         self.index
             .writer_with_num_threads(threads, WRITER_BYTES)
             .map_err(|e| match e {
@@ -262,7 +273,7 @@ impl SearchIndex {
             let w = match &mut writer {
                 Some(w) => w,
                 None => {
-                    let w = writer.insert(self.writer()?);
+                    let w = writer.insert(self.writer(page.len())?);
                     // Another process may have committed between the first read of the
                     // watermark and taking the writer lock: start again from its watermark.
                     if let Some(now) = self.watermark()?
@@ -494,7 +505,7 @@ mod tests {
         let index = SearchIndex::create(tmp.path()).unwrap();
         // A sync that added documents and died before its commit.
         {
-            let w = index.writer().unwrap();
+            let w = index.writer(PAGE).unwrap();
             for (seq, doc) in store.documents(0, 100).unwrap() {
                 w.add_document(index.fields.document(seq, &doc)).unwrap();
             }
@@ -514,6 +525,125 @@ mod tests {
         assert_eq!(total, 7);
     }
 
+    /// The first WHO Disease Outbreak News records through sources → article → annotate.
+    fn who_don_store(records: usize) -> SqliteStore {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/data/who-don/dons-1996-2012.jsonl");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let head: String = text
+            .lines()
+            .take(records)
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let mut batch = Vec::new();
+        let options = epiwire_sources::Options::default();
+        for item in epiwire_sources::read_bytes(head.as_bytes(), "dons.jsonl", &options) {
+            let epiwire_sources::Item::Doc { raw, hash } = item else {
+                continue;
+            };
+            let article = epiwire_article::extract(&raw).unwrap();
+            let mut doc = Document::from_article(&raw, article);
+            epiwire_annotate::annotate(&mut doc);
+            batch.push(NewDoc {
+                hash,
+                source: raw.id.clone(),
+                doc,
+            });
+        }
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        store.put_batch(&batch).unwrap();
+        store
+    }
+
+    /// Every kind of request the CLI, the API and the dashboard make.
+    fn requests() -> Vec<SearchQuery> {
+        let q = |text: &str| SearchQuery {
+            q: text.into(),
+            limit: MAX_LIMIT,
+            ..SearchQuery::default()
+        };
+        let mut out: Vec<SearchQuery> = [
+            "cholera",
+            "avian influenza",
+            "\"avian influenza\"",
+            "\"yellow fever\" vaccination",
+            "ebola OR marburg",
+            "ebola -guinea",
+            "title:outbreak",
+            "disease_name:cholera",
+            "outbreaks reported",
+            "hospitalized hospitalisation hospitals",
+            "deaths cases confirmed",
+            "laboratory-confirmed cases",
+            "Genève OR Zürich",
+            "the",
+            "WHO",
+            "meningitis Burkina Faso",
+        ]
+        .iter()
+        .map(|t| q(t))
+        .collect();
+        out.push(SearchQuery {
+            disease: Some("cholera".into()),
+            ..q("")
+        });
+        out.push(SearchQuery {
+            country: Some("cd".into()),
+            ..q("ebola")
+        });
+        out.push(SearchQuery {
+            from: Some("1998-01-01".into()),
+            to: Some("1999-12-31".into()),
+            ..q("outbreak")
+        });
+        out.push(SearchQuery {
+            sort: Sort::Newest,
+            ..q("fever")
+        });
+        out.push(SearchQuery {
+            offset: 5,
+            limit: 7,
+            ..q("cases")
+        });
+        out.push(SearchQuery {
+            limit: 0,
+            ..q("vaccine")
+        });
+        out.push(SearchQuery {
+            lenient: true,
+            ..q("\"unclosed cholera AND (")
+        });
+        out.push(SearchQuery {
+            lenient: true,
+            ..q("outbre")
+        });
+        out
+    }
+
+    #[test]
+    fn the_memo_analyzer_answers_as_the_stock_one() {
+        let store = who_don_store(400);
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let stock = SearchIndex::create(a.path()).unwrap();
+        stock.index.tokenizers().register(
+            analyzer::TEXT_TOKENIZER,
+            tantivy::tokenizer::TokenizerManager::default()
+                .get(analyzer::TEXT_TOKENIZER)
+                .unwrap(),
+        );
+        let memo = SearchIndex::create(b.path()).unwrap();
+        // One page: one thread each, so the documents are in the same order in both.
+        assert!(stock.sync(&store).unwrap().added < PAGE);
+        memo.sync(&store).unwrap();
+        let mut matched = 0;
+        for req in requests() {
+            let (x, y) = (stock.search(&req).unwrap(), memo.search(&req).unwrap());
+            assert_eq!(x, y, "{req:?}");
+            matched += x.total;
+        }
+        assert!(matched > 1000, "the requests match too little: {matched}");
+    }
+
     #[test]
     fn the_watermark_is_in_the_commit() {
         let tmp = tempfile::tempdir().unwrap();
@@ -529,7 +659,7 @@ mod tests {
             }
         );
         // Another format version is rebuilt, not trusted.
-        let mut w = index.writer().unwrap();
+        let mut w = index.writer(1).unwrap();
         commit(
             &mut w,
             &Watermark {

@@ -39,6 +39,7 @@
 
 use std::path::{Path, PathBuf};
 
+mod analyzer;
 mod index;
 mod query;
 mod schema;

@@ -7,12 +7,11 @@ use tantivy::schema::{
 };
 use tantivy::{DateTime, TantivyDocument};
 
+use crate::analyzer::TEXT_TOKENIZER;
+
 /// Version of the schema and of the mapping below. Bump it whenever either changes: an index
 /// written with another version is rebuilt on open.
 pub const FORMAT_VERSION: u32 = 2;
-
-/// Tokenizer of the searchable text fields: lower-cased words, English stemming.
-const TEXT_TOKENIZER: &str = "en_stem";
 
 /// Separator between a disease id and its name inside one facet segment.
 pub(crate) const DISEASE_SEP: char = '\u{1f}';
