@@ -8,6 +8,7 @@
 #[macro_use]
 mod tokens;
 mod ascii;
+mod hash;
 pub mod count;
 pub mod date;
 pub mod disease;

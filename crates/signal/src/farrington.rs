@@ -255,6 +255,9 @@ struct Judged {
 /// twice for a baseline not fitted yet (issue 7: 19 M of the 728 M of `detect_on` in the 1 GB
 /// window). The table is private to the thread and its keys are counts, not input an attacker
 /// chooses, so a multiply-and-fold hash serves; only lookups depend on it, never an order.
+/// `rustc-hash`'s `FxHasher` (and annotate's) only multiply: the bits of small whole floats
+/// are all in the high half, so their low bits, which pick the bucket, would all be equal.
+/// The fold brings the high half down at each word.
 #[derive(Clone, Copy, Default)]
 struct KeyHash;
 

@@ -22,7 +22,6 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -30,6 +29,8 @@ use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, Input, MatchKind, StartKind};
 use epiwire_model::{CharIndex, Disease, Span};
+
+use crate::hash::FxSet;
 
 mod eval;
 mod normalize;
@@ -802,7 +803,7 @@ fn drop_last_words(text: &str, start: usize, end: usize, words: usize) -> Option
 struct WordFilter {
     /// A bitset over (length, first, second and last byte), case-folded: a cheap first test.
     shape: Vec<u64>,
-    words: HashSet<Box<[u8]>, BuildHasherDefault<FxHasher>>,
+    words: FxSet<Box<[u8]>>,
 }
 
 impl Default for WordFilter {
@@ -869,50 +870,6 @@ impl WordFilter {
         folded.make_ascii_lowercase();
         self.words.contains(&folded[..word.len()])
             || (folded.len() == word.len() + 2 && self.words.contains(&*folded))
-    }
-}
-
-/// The multiplicative hash of rustc's `FxHasher`: fast on short keys, not DoS-resistant (the
-/// keys are lexicon words, the probes words of a text: collisions only cost time).
-#[derive(Debug, Default, Clone, Copy)]
-struct FxHasher {
-    hash: u64,
-}
-
-impl FxHasher {
-    const K: u64 = 0xf135_7aea_2e62_a9c5;
-
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::K);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w));
-        }
-    }
-
-    #[inline]
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.hash
     }
 }
 
