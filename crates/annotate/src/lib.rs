@@ -8,11 +8,11 @@
 #[macro_use]
 mod tokens;
 mod ascii;
-mod hash;
 pub mod count;
 pub mod date;
 pub mod disease;
 pub mod facts;
+mod hash;
 pub mod link;
 pub mod place;
 pub mod quote;
