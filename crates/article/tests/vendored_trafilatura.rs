@@ -632,3 +632,81 @@ proptest! {
         prop_assert!(agree, "{:?}", html);
     }
 }
+
+/// extract_content's minimums of paragraph text: 250 × 3 (balanced, recall), 250 (precision),
+/// 0 and 1 (configurations where only emptiness counts), and small ones for short pages.
+const PARAGRAPH_MINIMUMS: [usize; 8] = [0, 1, 2, 3, 5, 250, 750, 751];
+
+/// `tail` read off the siblings equals upstream's (listing the tail nodes first) on every node,
+/// and extract_content's paragraph decision and capped count equal upstream's joined
+/// `text_content` strings: text after elements, comments between tail pieces, nested `p`
+/// (counted once per `p`, as upstream joined them), text past the depth limit, non-ASCII text,
+/// pages without paragraphs or with empty ones.
+#[test]
+fn tail_and_paragraph_count_match_upstream() {
+    let long = "word ".repeat(200);
+    let deep = |n: usize| {
+        format!(
+            "<html><body><p>top</p>{}<p>deep {long}</p>{}</body></html>",
+            "<div>".repeat(n),
+            "</div>".repeat(n)
+        )
+    };
+    let pages = [
+        String::new(),
+        "<div>no paragraphs</div>".to_string(),
+        "<p></p><p> </p>".to_string(),
+        "<p>a</p>".to_string(),
+        "<p>ab</p><p>c<b>d</b>e</p>".to_string(),
+        format!("<p>{long}</p><div><p>x<p>y</p></p></div>"),
+        format!(
+            "<div><b>x</b>tail one<!--c-->tail two<i>y</i> after</div><p>\u{E9}t\u{E9} {long}</p>"
+        ),
+        format!("<table><tr><td><p>{long}</p></td></tr></table>tail"),
+        deep(10),
+        deep(520),
+    ];
+    let mut total = 0;
+    for (i, html) in pages.iter().enumerate() {
+        let (agree, n) = trafilatura::tail_and_paragraphs_agree(html, &PARAGRAPH_MINIMUMS);
+        assert!(agree, "page {i}");
+        total += n;
+    }
+    assert!(total > 3_000, "{total}");
+    let Some(names) = eval_pages() else {
+        return;
+    };
+    let mut total = 0;
+    for path in names.iter().step_by(10) {
+        let (agree, n) =
+            trafilatura::tail_and_paragraphs_agree(&read_page(path), &PARAGRAPH_MINIMUMS);
+        assert!(agree, "{}", path.display());
+        total += n;
+    }
+    assert!(total > 100_000, "{total}");
+}
+
+proptest! {
+    #[test]
+    fn tail_and_paragraph_count_match_upstream_on_soup(
+        parts in proptest::collection::vec(
+            ("[a-c \u{E9}\u{301}]{0,6}", 0usize..5),
+            0..12
+        ),
+        minimum in 0usize..20
+    ) {
+        let mut html = String::from("<div>");
+        for (text, shape) in &parts {
+            match shape {
+                0 => html.push_str(text),
+                1 => html.push_str(&format!("<span>{text}</span>{text}")),
+                2 => html.push_str(&format!("<p>{text}")),
+                3 => html.push_str(&format!("<!--{text}-->{text}")),
+                _ => html.push_str(&format!("</p><div>{text}</div>")),
+            }
+        }
+        let (agree, _) =
+            trafilatura::tail_and_paragraphs_agree(&html, &[minimum, minimum + 4, 750]);
+        prop_assert!(agree, "{:?}", html);
+    }
+}

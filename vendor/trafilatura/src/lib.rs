@@ -106,6 +106,12 @@ pub fn elements_by_tag_agree(html: &str, tags: &[&str], root_step: usize) -> (bo
 pub fn text_count_min_agree(html: &str, caps: &[usize]) -> (bool, usize) {
     dom::Document::text_count_min_agree(html, caps)
 }
+/// epiwire: for tests of `tail` without listing the tail nodes and of extract_content's
+/// paragraph count against upstream's forms.
+#[doc(hidden)]
+pub fn tail_and_paragraphs_agree(html: &str, minimums: &[usize]) -> (bool, usize) {
+    dom::Document::tail_and_paragraphs_agree(html, minimums)
+}
 /// epiwire: for tests of the pruning without clones against upstream's (see
 /// `extraction::html_processing::prune_owned_agree`).
 #[doc(hidden)]

@@ -273,10 +273,12 @@ fn handle_lists_inner(
     // Iterate all descendants looking for list item tags (li, dt, dd).
     let descendants = doc.get_elements_by_tag_name(id, "*");
     for &desc_id in &descendants {
-        let desc_tag = doc.tag_name(desc_id).to_string();
-        if desc_tag == "done" || !XML_ITEM_TAGS.contains(desc_tag.as_str()) {
+        // epiwire: the name copied only for the list items it is kept for.
+        let name = doc.tag_name(desc_id);
+        if name == "done" || !XML_ITEM_TAGS.contains(name) {
             continue;
         }
+        let desc_tag = name.to_string();
 
         let item_inner = if doc.children(desc_id).is_empty() {
             // No children: process the node directly.

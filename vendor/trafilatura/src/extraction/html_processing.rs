@@ -271,8 +271,8 @@ pub(crate) fn handle_text_node(
     }
 
     // If text is empty but there's tail content (and no children), promote tail to text.
-    let text = doc.text(id);
-    let tail = doc.tail(id);
+    // epiwire: `text` and `tail` as read above (upstream read them again; nothing has
+    // changed the tree since).
     if text.is_empty() && children.is_empty() {
         doc.set_text(id, &tail);
         doc.set_tail(id, "");

@@ -196,6 +196,7 @@ pub(crate) fn extract_content(
     // epiwire: the document's elements listed once for all the rules (`doc` does not change
     // in the loop); each rule takes the first element it matches, as `selector::query` did.
     let elements = doc.get_elements_by_tag_name(doc.root(), "*");
+    let mut paragraphs_short: Option<bool> = None;
 
     // Try each content selector in priority order.
     'selector_loop: for &rule in selector::content::CONTENT {
@@ -222,20 +223,19 @@ pub(crate) fn extract_content(
 
         // Count paragraph text from the original document (before pruning),
         // scanning the whole doc — this matches Go's `dom.GetElementsByTagName(doc, "p")`.
-        let paragraph_text: String = doc
-            .iter(doc.root(), &["p"])
-            .into_iter()
-            .map(|id| doc.text_content(id))
-            .collect();
-
-        let factor: usize = if opts.focus == ExtractionFocus::FavorPrecision {
-            1
-        } else {
-            3
-        };
-        if paragraph_text.is_empty()
-            || paragraph_text.chars().count() < opts.config.min_extracted_size * factor
-        {
+        // epiwire: counted once (`doc` does not change in the loop) and only as far as the
+        // comparison needs, without copying the text: "empty or shorter than the minimum"
+        // is "fewer characters than max(minimum, 1)".
+        let short = *paragraphs_short.get_or_insert_with(|| {
+            let factor: usize = if opts.focus == ExtractionFocus::FavorPrecision {
+                1
+            } else {
+                3
+            };
+            let need = (opts.config.min_extracted_size * factor).max(1);
+            doc.paragraph_chars_min(need) < need
+        });
+        if short {
             potential_tags.insert("div");
         }
 
