@@ -472,61 +472,43 @@ pub fn paragraph_chars(html: &str) -> usize {
 /// words as `str::lines` and `str::split_whitespace` cut them). Walks the bytes and copies
 /// whole words: only a non-ASCII byte decodes a character, for `char::is_whitespace`.
 fn tidy(text: &str) -> String {
-    let b = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     // A word was written on the current line.
     let mut in_line = false;
-    let mut i = 0;
-    while i < b.len() {
-        // Skip whitespace, noting line ends.
-        let mut ws_end = i;
-        while let Some(&c) = b.get(ws_end) {
-            let w = if c < 0x80 {
-                if c == b'\n' {
-                    in_line = false;
-                }
-                matches!(c, b'\t'..=b'\r' | b' ')
-            } else {
-                match text.get(ws_end..).and_then(|r| r.chars().next()) {
-                    Some(ch) if ch.is_whitespace() => {
-                        ws_end += ch.len_utf8();
-                        continue;
-                    }
-                    _ => false,
-                }
-            };
-            if !w {
-                break;
-            }
-            ws_end += 1;
-        }
-        if ws_end >= b.len() {
-            break;
-        }
-        // The word runs to the next whitespace.
-        let mut end = ws_end;
-        while let Some(&c) = b.get(end) {
-            if c < 0x80 {
-                if matches!(c, b'\t'..=b'\r' | b' ') {
-                    break;
-                }
-                end += 1;
-            } else {
-                match text.get(end..).and_then(|r| r.chars().next()) {
-                    Some(ch) if ch.is_whitespace() => break,
-                    Some(ch) => end += ch.len_utf8(),
-                    None => end += 1,
-                }
-            }
-        }
-        if in_line {
+    let mut word: Option<usize> = None;
+    let emit = |out: &mut String, in_line: &mut bool, w: &str| {
+        if *in_line {
             out.push(' ');
         } else if !out.is_empty() {
             out.push('\n');
         }
-        in_line = true;
-        out.push_str(text.get(ws_end..end).unwrap_or(""));
-        i = end;
+        *in_line = true;
+        out.push_str(w);
+    };
+    let mut i = 0;
+    while let Some(&c) = text.as_bytes().get(i) {
+        // One test for both the spaces and the words, so that every step moves on.
+        let (space, len) = if c < 0x80 {
+            (matches!(c, b'\t'..=b'\r' | b' '), 1)
+        } else {
+            text.get(i..)
+                .and_then(|r| r.chars().next())
+                .map_or((false, 1), |ch| (ch.is_whitespace(), ch.len_utf8()))
+        };
+        if space {
+            if let Some(start) = word.take() {
+                emit(&mut out, &mut in_line, text.get(start..i).unwrap_or(""));
+            }
+            if c == b'\n' {
+                in_line = false;
+            }
+        } else if word.is_none() {
+            word = Some(i);
+        }
+        i += len;
+    }
+    if let Some(start) = word {
+        emit(&mut out, &mut in_line, text.get(start..).unwrap_or(""));
     }
     out
 }
