@@ -163,39 +163,8 @@ impl<'a> Iterator for Tokens<'a> {
             {
                 name_end += 1;
             }
-            // Find the closing '>' outside quoted attribute values. Strict: a quote opens a value
-            // only right after `=` (and spaces), as for the HTML parser, so that a stray quote
-            // (`<p a">`) does not hide the markup that follows.
-            let mut i = name_end;
-            let mut quote: Option<u8> = None;
-            let mut after_eq = false;
-            while let Some(&b) = bytes.get(i) {
-                match quote {
-                    Some(q) if b == q => quote = None,
-                    Some(q) => {
-                        // Inside a quoted value only its closing quote matters: jump to it.
-                        match bytes.get(i..).and_then(|r| memchr::memchr(q, r)) {
-                            Some(o) => {
-                                i += o + 1;
-                                quote = None;
-                            }
-                            None => i = bytes.len(),
-                        }
-                        continue;
-                    }
-                    None if (after_eq || !self.strict) && (b == b'"' || b == b'\'') => {
-                        if !after_eq {
-                            self.diverged = true;
-                        }
-                        quote = Some(b);
-                    }
-                    None if b == b'>' => break,
-                    None if b == b'=' => after_eq = true,
-                    None if b.is_ascii_whitespace() => {}
-                    None => after_eq = false,
-                }
-                i += 1;
-            }
+            let (i, diverged) = tag_end(bytes, name_end, self.strict);
+            self.diverged |= diverged;
             let name = self.s.get(name_start..name_end).unwrap_or("");
             let attrs = self.s.get(name_end..i.min(bytes.len())).unwrap_or("");
             self.pos = (i + 1).min(bytes.len());
@@ -208,6 +177,59 @@ impl<'a> Iterator for Tokens<'a> {
             }
             return Some(Token::Start { name, attrs });
         }
+    }
+}
+
+/// Bytes where [`tag_end`]'s scan stops: `=`, the quotes and `>`.
+const TAG_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'=' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[b'>' as usize] = true;
+    t
+};
+
+/// Where the start or end tag whose attribute text begins at `from` ends: the index of its
+/// closing `>` outside quoted values (or `bytes.len()`), and whether a quote not after `=`
+/// opened a value (lenient mode). Strict: a quote opens a value only right after `=` (and
+/// spaces), as for the HTML parser, so that a stray quote (`<p a">`) does not hide the markup
+/// that follows. The scan jumps from one [`TAG_STOP`] byte to the next instead of updating
+/// its state on every byte: between two stops only whether a non-space byte came matters
+/// (it ends the `=` state).
+fn tag_end(bytes: &[u8], from: usize, strict: bool) -> (usize, bool) {
+    let mut i = from;
+    let mut after_eq = false;
+    let mut diverged = false;
+    loop {
+        let seg = i;
+        while bytes.get(i).is_some_and(|&b| !TAG_STOP[usize::from(b)]) {
+            i += 1;
+        }
+        let Some(&b) = bytes.get(i) else {
+            return (i, diverged);
+        };
+        if after_eq
+            && bytes
+                .get(seg..i)
+                .is_some_and(|s| s.iter().any(|c| !c.is_ascii_whitespace()))
+        {
+            after_eq = false;
+        }
+        match b {
+            b'>' => return (i, diverged),
+            b'=' => after_eq = true,
+            _ if after_eq || !strict => {
+                diverged |= !after_eq;
+                // Inside a quoted value only its closing quote matters: jump past it.
+                match bytes.get(i + 1..).and_then(|r| memchr::memchr(b, r)) {
+                    Some(o) => i += o + 1,
+                    None => return (bytes.len(), diverged),
+                }
+            }
+            _ => after_eq = false,
+        }
+        i += 1;
     }
 }
 
@@ -722,6 +744,89 @@ mod tests {
                 let strict: Vec<_> = tokens_strict(&s).collect();
                 proptest::prop_assert_eq!(toks, strict);
             }
+        }
+    }
+
+    /// The byte-at-a-time loop [`tag_end`] replaced: the reference.
+    fn tag_end_ref(bytes: &[u8], from: usize, strict: bool) -> (usize, bool) {
+        let mut diverged = false;
+        let mut i = from;
+        let mut quote: Option<u8> = None;
+        let mut after_eq = false;
+        while let Some(&b) = bytes.get(i) {
+            match quote {
+                Some(q) if b == q => quote = None,
+                Some(q) => {
+                    match bytes.get(i..).and_then(|r| memchr::memchr(q, r)) {
+                        Some(o) => {
+                            i += o + 1;
+                            quote = None;
+                        }
+                        None => i = bytes.len(),
+                    }
+                    continue;
+                }
+                None if (after_eq || !strict) && (b == b'"' || b == b'\'') => {
+                    if !after_eq {
+                        diverged = true;
+                    }
+                    quote = Some(b);
+                }
+                None if b == b'>' => break,
+                None if b == b'=' => after_eq = true,
+                None if b.is_ascii_whitespace() => {}
+                None => after_eq = false,
+            }
+            i += 1;
+        }
+        (i, diverged)
+    }
+
+    fn tag_end_agrees(s: &[u8]) -> Result<(), String> {
+        for from in 0..=s.len() {
+            for strict in [false, true] {
+                let (new, old) = (tag_end(s, from, strict), tag_end_ref(s, from, strict));
+                if new != old {
+                    return Err(format!(
+                        "{:?} from {from} strict {strict}: {new:?} != {old:?}",
+                        String::from_utf8_lossy(s)
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn tag_end_is_the_byte_loop() {
+        for s in [
+            "",
+            ">",
+            " a=\"x>y\" b='c' d=e>rest",
+            " a = \"x\" >",
+            " a= 'x'\"y\">",
+            " a\">x</p>",
+            " 'b'>x",
+            " a=\"never closed>",
+            " a=b\"c\">",
+            " a=\n\t\x0c\r'q'>",
+            " a=x y='z'>",
+            " a==\"z\">",
+            " a=\"\"\"x\">",
+            " a='' b=\"\">",
+            "/>",
+            " =\"v\" x'>'\">",
+        ] {
+            assert_eq!(tag_end_agrees(s.as_bytes()), Ok(()));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn tag_end_is_the_byte_loop_on_random_markup(
+            s in "([ \t\n\x0c\r]|=|\"|'|>|<|/|a|b|é){0,40}"
+        ) {
+            proptest::prop_assert_eq!(tag_end_agrees(s.as_bytes()), Ok(()));
         }
     }
 

@@ -34,11 +34,50 @@ pub fn top_trigrams(text: &LowercaseText) -> Vec<(Trigram, u32)> {
     trigram_occurances_to_positions(count(text).trigram_occurances)
 }
 
+// epiwire: a trigram packed into a u64, 21 bits a char (every char is below 2^21), first char
+// highest: the packed keys order as the trigrams do, and hash and compare as one word.
+#[inline]
+fn pack(t: Trigram) -> u64 {
+    (u64::from(t.0) << 42) | (u64::from(t.1) << 21) | u64::from(t.2)
+}
+
+#[inline]
+fn unpack(k: u64) -> Trigram {
+    let c = |v: u64| char::from_u32((v & 0x1f_ffff) as u32).unwrap_or(' ');
+    Trigram(c(k >> 42), c(k >> 21), c(k))
+}
+
+// epiwire: hashes a packed trigram with one folded multiply (the low and high halves of the
+// 128-bit product xored, so every key bit reaches the bucket and tag bits); upstream hashed
+// the three chars with the default hasher. Only the speed depends on it.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct PackedHasher(u64);
+
+impl std::hash::Hasher for PackedHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        let p = u128::from(self.0 ^ n) * 0x9e37_79b9_7f4a_7c15_u128;
+        self.0 = (p as u64) ^ ((p >> 64) as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type PackedMap = HashMap<u64, u32, std::hash::BuildHasherDefault<PackedHasher>>;
+
 #[inline]
 #[allow(clippy::unnecessary_sort_by)]
-fn trigram_occurances_to_positions(
-    trigram_occurances: HashMap<Trigram, u32>,
-) -> Vec<(Trigram, u32)> {
+fn trigram_occurances_to_positions(trigram_occurances: PackedMap) -> Vec<(Trigram, u32)> {
     // Sort in descending order by number of occurrences and trigrams
     let mut count_vec: Vec<_> = trigram_occurances
         .into_iter()
@@ -50,7 +89,7 @@ fn trigram_occurances_to_positions(
         .into_iter()
         .take(TEXT_TRIGRAMS_SIZE) // we're interested only in the first 600 (2 * MAX_TRIGRAM_DISTANCE)
         .enumerate()
-        .map(|(i, (_, trigram))| (trigram, i as u32))
+        .map(|(i, (_, trigram))| (unpack(trigram), i as u32))
         .collect()
 }
 
@@ -58,13 +97,14 @@ struct CountResult {
     // epiwire: only the tests read it now.
     #[cfg_attr(not(test), allow(dead_code))]
     total_trigrams: u32,
-    trigram_occurances: HashMap<Trigram, u32>,
+    trigram_occurances: PackedMap,
 }
 
 #[inline]
 fn count(text: &LowercaseText) -> CountResult {
     let hash_capacity = calculate_initial_hash_capacity(text);
-    let mut trigram_occurances: HashMap<Trigram, u32> = HashMap::with_capacity(hash_capacity);
+    let mut trigram_occurances =
+        PackedMap::with_capacity_and_hasher(hash_capacity, Default::default());
     let mut total_trigrams = 0;
 
     // iterate through the string and count trigrams
@@ -79,7 +119,7 @@ fn count(text: &LowercaseText) -> CountResult {
     for cur_char in chars_iter {
         let c3 = cur_char;
         if !(c2 == ' ' && (c1 == ' ' || c3 == ' ')) {
-            let trigram = Trigram(c1, c2, c3);
+            let trigram = pack(Trigram(c1, c2, c3));
             let count = trigram_occurances.entry(trigram).or_insert(0);
             *count += 1;
             total_trigrams += 1;
@@ -154,7 +194,7 @@ mod tests {
         for &(trigram_str, expected_n) in pairs.iter() {
             let chars: Vec<char> = trigram_str.chars().collect();
             let trigram = Trigram(chars[0], chars[1], chars[2]);
-            let actual_n = trigram_occurances[&trigram];
+            let actual_n = trigram_occurances[&pack(trigram)];
             assert_eq!(
                 actual_n, expected_n,
                 "trigram '{:?}' expected to occur {} times, got {}",
@@ -182,6 +222,57 @@ mod tests {
                 ("it ", 1),
             ],
         );
+    }
+
+    // epiwire: upstream's counting into a map keyed by the trigram itself, the reference for
+    // the packed keys.
+    fn top_trigrams_ref(text: &LowercaseText) -> Vec<(Trigram, u32)> {
+        let mut map: HashMap<Trigram, u32> = HashMap::new();
+        let mut chars_iter = text.chars().map(to_trigram_char).chain(Some(' '));
+        let mut c1 = ' ';
+        let mut c2 = chars_iter.next().unwrap();
+        for c3 in chars_iter {
+            if !(c2 == ' ' && (c1 == ' ' || c3 == ' ')) {
+                *map.entry(Trigram(c1, c2, c3)).or_insert(0) += 1;
+            }
+            c1 = c2;
+            c2 = c3;
+        }
+        let mut v: Vec<_> = map.into_iter().map(|(t, n)| (n, t)).collect();
+        v.sort_unstable_by(|a, b| b.cmp(a));
+        v.into_iter()
+            .take(TEXT_TRIGRAMS_SIZE)
+            .enumerate()
+            .map(|(i, (_, t))| (t, i as u32))
+            .collect()
+    }
+
+    #[test]
+    fn packed_trigrams_order_and_count_as_upstream() {
+        let ts = [
+            Trigram(' ', 'a', 'b'),
+            Trigram('a', ' ', ' '),
+            Trigram('a', 'b', 'c'),
+            Trigram('a', 'c', 'a'),
+            Trigram('ж', 'a', 'a'),
+            Trigram('\u{10FFFF}', '\u{10FFFF}', '\u{10FFFF}'),
+            Trigram('\u{10FFFF}', '\0', '\u{10FFFF}'),
+        ];
+        for a in ts {
+            assert_eq!(unpack(pack(a)), a);
+            for b in ts {
+                assert_eq!(pack(a).cmp(&pack(b)), a.cmp(&b), "{a:?} {b:?}");
+            }
+        }
+        let long = "the quick brown fox jumps over the lazy dog; ".repeat(40)
+            + &"съешь же ещё этих мягких французских булок ".repeat(30)
+            + &(0..2000u32)
+                .filter_map(|i| char::from_u32(0x4e00 + i * 7 % 900))
+                .collect::<String>();
+        for text in ["", "a", "Give - IT...", "xaaaaabbbb    d", long.as_str()] {
+            let t = LowercaseText::new(text);
+            assert_eq!(top_trigrams(&t), top_trigrams_ref(&t), "{text}");
+        }
     }
 
     #[test]
