@@ -494,7 +494,12 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
         self.current_tag_kind.set(kind);
         self.current_tag_self_closing.set(self_closing);
         self.current_tag_had_duplicate_attributes.set(false);
-        *self.current_tag_attrs.borrow_mut() = attrs;
+        let old = mem::replace(&mut *self.current_tag_attrs.borrow_mut(), attrs);
+        if old.capacity() == 0 {
+            // epiwire: the usual case (the last tag's attributes were taken): a Vec without an
+            // allocation owns nothing, and forgetting it skips an out-of-line drop call.
+            mem::forget(old);
+        }
         self.current_char.set('>');
         self.state.set(states::Data);
         Some(self.emit_current_tag())
