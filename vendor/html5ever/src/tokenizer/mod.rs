@@ -37,6 +37,7 @@ use crate::{Attribute, LocalName, QualName, SmallCharSet};
 
 mod char_ref;
 mod interface;
+mod names;
 pub mod states;
 
 /// The result of invoking the tokenizer once.
@@ -463,8 +464,13 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
                     if attrs.iter().any(|a| *a.name.local == *attr_name) {
                         return None;
                     }
+                    if attrs.capacity() == 0 {
+                        // epiwire: allocated at the size the first push would grow it to,
+                        // without RawVec's growth path.
+                        attrs = Vec::with_capacity(4);
+                    }
                     attrs.push(Attribute {
-                        name: QualName::new(None, ns!(), LocalName::from(attr_name)),
+                        name: QualName::new(None, ns!(), names::local_name(attr_name)),
                         value,
                     });
                 },
@@ -488,7 +494,12 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
         self.current_tag_kind.set(kind);
         self.current_tag_self_closing.set(self_closing);
         self.current_tag_had_duplicate_attributes.set(false);
-        *self.current_tag_attrs.borrow_mut() = attrs;
+        let old = mem::replace(&mut *self.current_tag_attrs.borrow_mut(), attrs);
+        if old.capacity() == 0 {
+            // epiwire: the usual case (the last tag's attributes were taken): a Vec without an
+            // allocation owns nothing, and forgetting it skips an out-of-line drop call.
+            mem::forget(old);
+        }
         self.current_char.set('>');
         self.state.set(states::Data);
         Some(self.emit_current_tag())
@@ -653,7 +664,8 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
     fn emit_current_tag(&self) -> ProcessResult<Sink::Handle> {
         self.finish_attribute();
 
-        let name = LocalName::from(self.current_tag_name.borrow().as_str());
+        // epiwire: common names matched, not hashed (names::local_name).
+        let name = names::local_name(self.current_tag_name.borrow().as_str());
         self.current_tag_name.borrow_mut().clear();
 
         match self.current_tag_kind.get() {
@@ -782,7 +794,7 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
             self.current_attr_name.borrow_mut().clear();
             self.current_attr_value.borrow_mut().clear();
         } else {
-            let name = LocalName::from(self.current_attr_name.borrow().as_str());
+            let name = names::local_name(self.current_attr_name.borrow().as_str());
             self.current_attr_name.borrow_mut().clear();
             self.current_tag_attrs.borrow_mut().push(Attribute {
                 // The tree builder will adjust the namespace if necessary.

@@ -336,7 +336,9 @@ where
     fn process_to_completion(&self, mut token: Token) -> TokenSinkResult<Handle> {
         // Queue of additional tokens yet to be processed.
         // This stays empty in the common case where we don't split whitespace.
-        let mut more_tokens = VecDeque::new();
+        // epiwire: and is created at the first split, so that the common case does not drop
+        // an empty VecDeque (a call per token).
+        let mut more_tokens: Option<VecDeque<Token>> = None;
 
         loop {
             let should_have_acknowledged_self_closing_flag = matches!(
@@ -359,13 +361,13 @@ where
                         self.sink
                             .parse_error(Borrowed("Unacknowledged self-closing tag"));
                     }
-                    let Some(new_token) = more_tokens.pop_front() else {
+                    let Some(new_token) = more_tokens.as_mut().and_then(VecDeque::pop_front) else {
                         return tokenizer::TokenSinkResult::Continue;
                     };
                     token = new_token;
                 },
                 ProcessResult::DoneAckSelfClosing => {
-                    let Some(new_token) = more_tokens.pop_front() else {
+                    let Some(new_token) = more_tokens.as_mut().and_then(VecDeque::pop_front) else {
                         return tokenizer::TokenSinkResult::Continue;
                     };
                     token = new_token;
@@ -390,19 +392,21 @@ where
                     token = Token::Characters(status, first);
 
                     if buf.len32() > 0 {
-                        more_tokens.push_back(Token::Characters(SplitStatus::NotSplit, buf));
+                        more_tokens
+                            .get_or_insert_with(VecDeque::new)
+                            .push_back(Token::Characters(SplitStatus::NotSplit, buf));
                     }
                 },
                 ProcessResult::Script(node) => {
-                    assert!(more_tokens.is_empty());
+                    assert!(more_tokens.as_ref().map_or(true, VecDeque::is_empty));
                     return tokenizer::TokenSinkResult::Script(node);
                 },
                 ProcessResult::ToPlaintext => {
-                    assert!(more_tokens.is_empty());
+                    assert!(more_tokens.as_ref().map_or(true, VecDeque::is_empty));
                     return tokenizer::TokenSinkResult::Plaintext;
                 },
                 ProcessResult::ToRawData(k) => {
-                    assert!(more_tokens.is_empty());
+                    assert!(more_tokens.as_ref().map_or(true, VecDeque::is_empty));
                     return tokenizer::TokenSinkResult::RawData(k);
                 },
                 ProcessResult::EncodingIndicator(encoding) => {
@@ -729,14 +733,15 @@ where
         // 2. 3. 4.
         for _ in 0..8 {
             // 5.
-            // We clone the Handle and Tag so they don't cause an immutable borrow of self.
+            // We clone the Handle so it doesn't cause an immutable borrow of self.
+            // epiwire: the Tag is cloned after step 10, where it is first needed.
             let maybe_fmt_entry = self
                 .active_formatting_end_to_marker()
                 .iter()
                 .find(|&(_, _, tag)| tag.name == subject)
-                .map(|(i, h, t)| (i, h.clone(), t.clone()));
+                .map(|(i, h, _)| (i, h.clone()));
 
-            let Some((fmt_elem_index, fmt_elem, fmt_elem_tag)) = maybe_fmt_entry else {
+            let Some((fmt_elem_index, fmt_elem)) = maybe_fmt_entry else {
                 return self.process_end_tag_in_body(Tag {
                     kind: EndTag,
                     name: subject,
@@ -786,6 +791,17 @@ where
                 self.open_elems.borrow_mut().truncate(fmt_elem_stack_index);
                 self.active_formatting.borrow_mut().remove(fmt_elem_index);
                 return;
+            };
+
+            // epiwire: cloned here rather than at step 5, so that the common end tag (returning
+            // at step 10) clones nothing; steps 6 to 10 leave the list of active formatting
+            // elements as it was when step 5 found the entry.
+            let fmt_elem_tag = match self.active_formatting.borrow()[fmt_elem_index] {
+                FormatEntry::Element(ref h, ref t) => {
+                    assert!(self.sink.same_node(h, &fmt_elem));
+                    t.clone()
+                },
+                FormatEntry::Marker => panic!("Found marker during adoption agency"),
             };
 
             // 11.
