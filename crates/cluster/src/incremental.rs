@@ -81,8 +81,16 @@ fn unit_names(cues: &Cues) -> Sparse {
 /// The key of a name or year in profiles and in the document-frequency table (beside terms and
 /// entities in one table): `n:<name>`.
 pub fn name_key(name: &str) -> String {
-    format!("n:{name}")
+    // Built by hand: `format!` cost several times the copy, for every name of every document
+    // and candidate.
+    let mut key = String::with_capacity(NAME_PREFIX.len() + name.len());
+    key.push_str(NAME_PREFIX);
+    key.push_str(name);
+    key
 }
+
+/// What [`name_key`] puts before a name.
+const NAME_PREFIX: &str = "n:";
 
 fn add_into(
     into: &mut Vec<(String, f32)>,
@@ -389,9 +397,18 @@ impl Clusterer {
     pub fn observe_cued(&mut self, doc: &DocFeatures, cues: Option<&Cues>) {
         self.df.add(doc);
         if let Some(c) = cues {
+            // One buffer for the look-ups: a key is copied only when it is new to the table.
+            let mut key = String::new();
             for (name, _) in &c.names {
-                let n = self.df.df.entry(name_key(name)).or_insert(0);
-                *n = n.saturating_add(1);
+                key.clear();
+                key.push_str(NAME_PREFIX);
+                key.push_str(name);
+                match self.df.df.get_mut(key.as_str()) {
+                    Some(n) => *n = n.saturating_add(1),
+                    None => {
+                        self.df.df.insert(key.clone(), 1);
+                    }
+                }
             }
         }
     }
@@ -1495,6 +1512,76 @@ impl Events {
 mod tests {
     use super::*;
     use crate::vector::reference;
+
+    /// [`Clusterer::observe_cued`] as first written (a key built with `format!` and copied for
+    /// every name), the reference of the buffered one.
+    fn observe_cued_reference(c: &mut Clusterer, doc: &DocFeatures, cues: Option<&Cues>) {
+        c.df.add(doc);
+        if let Some(cues) = cues {
+            for (name, _) in &cues.names {
+                let n = c.df.df.entry(format!("n:{name}")).or_insert(0);
+                *n = n.saturating_add(1);
+            }
+        }
+    }
+
+    fn cues_of(names: &[String]) -> Cues {
+        let mut names: Vec<(String, f32)> = names.iter().map(|n| (n.clone(), 1.0)).collect();
+        names.sort_by(|a, b| a.0.cmp(&b.0));
+        names.dedup_by(|a, b| a.0 == b.0);
+        Cues { names }
+    }
+
+    fn same_tables(docs: &[(Vec<String>, Vec<String>)], saturated: Option<&str>) {
+        let mut fast = Clusterer::new(Params::default(), DfTable::new());
+        let mut old = Clusterer::new(Params::default(), DfTable::new());
+        if let Some(k) = saturated {
+            fast.df.df.insert(format!("n:{k}"), u32::MAX);
+            old.df.df.insert(format!("n:{k}"), u32::MAX);
+        }
+        for (i, (terms, names)) in docs.iter().enumerate() {
+            let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
+            let d = doc(&format!("d{i}"), &terms);
+            let cues = cues_of(names);
+            let cues = (i % 3 != 2).then_some(&cues);
+            fast.observe_cued(&d, cues);
+            observe_cued_reference(&mut old, &d, cues);
+        }
+        assert_eq!(fast.df, old.df);
+    }
+
+    #[test]
+    fn name_keys_and_counts_match_the_reference() {
+        for name in ["", "capaldi", "y2013", "n:x", "İstanbul", "a b"] {
+            assert_eq!(name_key(name), format!("n:{name}"));
+        }
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        same_tables(
+            &[
+                (s(&["a", "b"]), s(&["smith", "y2013"])),
+                (s(&["b"]), s(&["smith", "jones"])),
+                (s(&["n:smith"]), s(&["smith"])),
+                (s(&[]), s(&["smith", "jones", "y2014"])),
+            ],
+            Some("jones"),
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn observe_cued_counts_as_the_reference(
+            docs in proptest::collection::vec(
+                (
+                    proptest::collection::vec("[a-c:n]{0,3}", 0..4),
+                    proptest::collection::vec("[a-cy0-9]{0,3}", 0..5),
+                ),
+                0..8,
+            ),
+            saturated in proptest::option::of("[a-c]{1,2}"),
+        ) {
+            same_tables(&docs, saturated.as_deref());
+        }
+    }
 
     fn doc(id: &str, terms: &[&str]) -> DocFeatures {
         DocFeatures {

@@ -45,6 +45,10 @@ pub struct Session {
     /// decoding them again (a part holds every figure of its series, so it grows with the
     /// event). Not necessarily every part of an event: the others are read from the store.
     parts: HashMap<String, BTreeMap<SeriesKey, SeriesPart>>,
+    /// Running aggregates of stored events as this session last wrote them, valid like
+    /// `profiles`: a batch that touches an event again takes its state from here instead of
+    /// decoding it (its JSON and every series meta) again. Bounded like `profiles`.
+    states: HashMap<String, EventState>,
     /// Features and cues of documents consolidated by this session, by sequence number, for
     /// the re-examinations of events ([`crate::resplit`]): a member found here is not read from
     /// the store and tokenised again. They are functions of the stored document alone (no
@@ -321,6 +325,7 @@ impl Consolidator {
             _ => {
                 session.profiles.clear();
                 session.parts.clear();
+                session.states.clear();
                 session.member_features.clear();
                 let state = store.state().map_err(backend)?;
                 (state.watermark, state.df)
@@ -381,6 +386,7 @@ impl Consolidator {
             for (from, _) in &changes.merged {
                 session.profiles.remove(from);
                 session.parts.remove(from);
+                session.states.remove(from);
             }
             let mut touched_ids: HashSet<String> = HashSet::new();
             for rec in std::mem::take(&mut changes.events) {
@@ -389,10 +395,16 @@ impl Consolidator {
                     parts.insert(p.key.clone(), p);
                 }
                 touched_ids.insert(rec.summary.id.clone());
+                // The state as written: what `event_state` would read back (its JSON round
+                // trips, and the metas a record does not name are those stored).
+                session.states.insert(rec.summary.id.clone(), rec.state);
                 session.profiles.insert(rec.summary.id, rec.profile);
             }
             if session.profiles.len() > CACHED_PROFILES {
                 session.profiles.clear();
+            }
+            if session.states.len() > CACHED_PROFILES {
+                session.states.clear();
             }
             // Over the bound, the parts of events this batch did not touch go first (those it
             // touched are the likeliest to be touched again), then all.
@@ -905,7 +917,10 @@ impl Consolidator {
                 });
                 continue;
             }
-            let mut state = store.event_state(&id).map_err(backend)?.unwrap_or_default();
+            let mut state = match session.states.remove(&id) {
+                Some(s) => s,
+                None => store.event_state(&id).map_err(backend)?.unwrap_or_default(),
+            };
             // The parts of this event the session holds (as stored).
             let mut cached = session.parts.remove(&id).unwrap_or_default();
             // New figures per series: those of events merged into this one, then those of the
@@ -913,7 +928,12 @@ impl Consolidator {
             let mut incoming: BTreeMap<SeriesKey, Vec<Figure>> = BTreeMap::new();
             for other in &w.absorbed {
                 session.parts.remove(other);
-                if let Some(s) = store.event_state(other).map_err(backend)? {
+                let cached = session.states.remove(other);
+                let stored = match cached {
+                    Some(s) => Some(s),
+                    None => store.event_state(other).map_err(backend)?,
+                };
+                if let Some(s) = stored {
                     state.merge(s);
                 }
                 for p in store.series(other, SeriesSelect::All).map_err(backend)? {
@@ -997,7 +1017,10 @@ impl Consolidator {
             &ctx,
             &judged,
             |id| events.iter().any(|e| e.summary.id == id) || merged_into.contains_key(id),
-            |id| store.event_state(id).map_err(backend),
+            |id| match session.states.get(id) {
+                Some(s) => Ok(Some(s.clone())),
+                None => store.event_state(id).map_err(backend),
+            },
         )?;
         time.events = ms_since(started);
         // Profiles read but not touched are as stored.

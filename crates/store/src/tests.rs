@@ -2667,3 +2667,91 @@ fn connections_have_a_64_mib_page_cache() {
         assert_eq!(kib, -65536);
     }
 }
+
+/// `new_doc(n)` with its day, its cholera count and its fact moved by `n`, so that the event's
+/// series grow, jump and fall (series metas with jumps and deaths in the event state).
+fn varied_doc(n: u64) -> NewDoc {
+    let mut d = new_doc(n);
+    let day = format!("2022-05-{:02}", 1 + n % 25);
+    d.doc.published = Some(format!("{day}T08:00:00Z"));
+    let value = if n % 7 == 3 {
+        500.0
+    } else {
+        1000.0 + 450.0 * n as f64
+    };
+    d.doc.counts[0].value = value;
+    d.doc.counts[0].date = Some(day.clone());
+    d.doc.counts[1].value = (5 * n) as f64;
+    d.doc.counts[1].date = Some(day.clone());
+    d.doc.facts[0].value = value;
+    d.doc.facts[0].as_of = Some(day);
+    d
+}
+
+/// Every row of every event table, each row its columns `quote`d, sorted.
+fn event_tables(store: &SqliteStore) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in [
+        "consolidation",
+        "consolidation_df",
+        "events",
+        "event_keys",
+        "event_docs",
+        "event_tags",
+        "event_series",
+        "event_figures",
+        "event_metas",
+        "volume",
+        "signals",
+    ] {
+        let cols: String = store
+            .conn
+            .query_row(
+                &format!("SELECT group_concat('quote(' || name || ')', ' || '','' || ') FROM pragma_table_info('{t}')"),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let mut rows: Vec<String> = store
+            .conn
+            .prepare(&format!("SELECT {cols} FROM {t}"))
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(0))
+            .unwrap()
+            .map(|r| format!("{t}: {}", r.unwrap()))
+            .collect();
+        rows.sort();
+        out.extend(rows);
+    }
+    out
+}
+
+/// What a consolidation session keeps between batches (profiles, series parts, event states)
+/// is what the store reads back: the batches of one run (one session) give the same event
+/// tables as the same batches each consolidated by a run of its own (a fresh session, which
+/// reads everything from the store).
+#[test]
+fn one_session_over_many_batches_equals_a_run_per_batch() {
+    use epiwire_consolidate::Consolidator;
+    let docs: Vec<NewDoc> = (1..=24).map(varied_doc).collect();
+    let c = Consolidator {
+        batch: 4,
+        ..Consolidator::default()
+    };
+    let one = tempfile::tempdir().unwrap();
+    let mut a = SqliteStore::open(one.path()).unwrap();
+    a.put_batch(&docs).unwrap();
+    c.run(&mut a, |_| {}).unwrap();
+    let each = tempfile::tempdir().unwrap();
+    let mut b = SqliteStore::open(each.path()).unwrap();
+    for chunk in docs.chunks(4) {
+        b.put_batch(chunk).unwrap();
+        c.run(&mut b, |_| {}).unwrap();
+    }
+    let (a, b) = (event_tables(&a), event_tables(&b));
+    assert!(
+        a.iter().any(|r| r.starts_with("event_metas")),
+        "no series meta"
+    );
+    assert_eq!(a, b);
+}
