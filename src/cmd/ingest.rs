@@ -587,10 +587,24 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
         "{}; grouping events",
         tally.lock().line(started.elapsed())
     ));
+    // The search index needs only the stored documents, all committed now: it is brought up to
+    // date beside the consolidator's last run, on the core the finished workers left free.
+    let dir = args.data.dir.clone();
+    let search = thread::Builder::new()
+        .name("epiwire-search".into())
+        .spawn(move || {
+            let syncing = Instant::now();
+            sync_search(&dir, &store);
+            (store, syncing.elapsed().as_secs_f64())
+        })
+        .context("cannot start the search-index thread")?;
     let grouped = consolidator
         .join()
         .map_err(|_| anyhow!("the consolidation thread panicked"))??;
     let tail_secs = started.elapsed().as_secs_f64() - ingest_secs;
+    let (store, search_secs) = search
+        .join()
+        .map_err(|_| anyhow!("the search-index thread panicked"))?;
     report.bar.finish_and_clear();
     let (seen, failed, store_secs, batches) = {
         let t = tally.lock();
@@ -598,16 +612,14 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
         (t.seen, t.failed, t.store_secs, t.batches)
     };
     log_events(&store, &grouped.done, grouped.busy_secs)?;
-    let syncing = Instant::now();
-    sync_search(&args.data.dir, &store);
-    let search_secs = syncing.elapsed().as_secs_f64();
     tracing::info!(
         "ingest time: {ingest_secs:.1} s wall to stored ({:.1} MB of bodies); CPU s: read {:.1} \
          (reader thread), extraction {:.1}, annotation {:.1}, clustering features {:.1} (summed \
          over workers), store writes \
          {store_secs:.1} in {batches} transactions (writer thread); wall s: skip check {:.1}, \
          hand-over {:.1}; consolidation {:.1} s CPU ({:.1} s wall busy, beside the ingest), \
-         {tail_secs:.1} s wall after the last commit; search sync {search_secs:.1} s wall; total {:.1} s wall",
+         {tail_secs:.1} s wall after the last commit; search sync {search_secs:.1} s wall (beside \
+         that consolidation); total {:.1} s wall",
         timings.body_bytes() as f64 / 1e6,
         timings.read_secs(),
         timings.extract_secs(),
