@@ -85,9 +85,10 @@ pub struct EventRecord {
     pub summary: EventSummary,
     /// The running aggregates after the batch.
     pub state: EventState,
-    /// The keys of `state.series` the batch changed (set, replaced or removed), so that a
-    /// backend that keeps the series metas apart writes only those; `None`: any may have
-    /// changed (after a merge), write them all.
+    /// The keys of `state.series` the batch changed (set, replaced or removed; a meta set
+    /// again to the same JSON, or absent before and after, is not named), so that a backend
+    /// that keeps the series metas apart writes only those; `None`: any may have changed
+    /// (after a merge), write them all.
     pub metas: Option<BTreeSet<SeriesKey>>,
     /// Series parts to insert or replace (those the batch touched; the others stay).
     pub series: Vec<SeriesPart>,

@@ -286,6 +286,27 @@ pub(crate) fn keys_of(clusterer: &Clusterer, f: &DocFeatures) -> (Vec<String>, V
     (query, keys)
 }
 
+/// Whether a series meta is as it was, to the byte of its JSON (the store writes that): most
+/// metas a batch sets again come out the same (624 set, 606 unchanged in the 1 GB window), and
+/// each was a statement; absent twice is the same (a delete of no row).
+pub(crate) fn same_meta(
+    before: Option<&crate::state::SeriesMeta>,
+    after: Option<&crate::state::SeriesMeta>,
+) -> bool {
+    match (before, after) {
+        (None, None) => true,
+        // Equal values may still print apart (0.0 and -0.0): the bytes decide.
+        (Some(a), Some(b)) => {
+            a == b
+                && matches!(
+                    (serde_json::to_vec(a), serde_json::to_vec(b)),
+                    (Ok(x), Ok(y)) if x == y
+                )
+        }
+        _ => false,
+    }
+}
+
 /// The members count of an event's profile as the batch holds it (0 when unknown).
 fn members_of(
     work: &BTreeMap<String, Work>,
@@ -955,6 +976,11 @@ impl Consolidator {
             need.extend(dirty.iter().filter_map(SeriesKey::sibling));
             need.sort();
             need.dedup();
+            // The metas `finish` may set (those of `need`) as stored, to leave unwritten those
+            // it sets as they were.
+            let metas_before: Vec<Option<crate::state::SeriesMeta>> =
+                need.iter().map(|k| state.series.get(k).cloned()).collect();
+            let metas_of = need.clone();
             let mut parts: BTreeMap<SeriesKey, SeriesPart> = BTreeMap::new();
             need.retain(|k| match cached.remove(k) {
                 Some(p) => {
@@ -992,6 +1018,13 @@ impl Consolidator {
                 metas: BTreeSet::new(),
             };
             let summary = finish(&ctx, &mut state, &mut up)?;
+            up.metas.retain(|k| match metas_of.binary_search(k) {
+                Ok(i) => !same_meta(
+                    metas_before.get(i).and_then(Option::as_ref),
+                    state.series.get(k),
+                ),
+                Err(_) => true,
+            });
             // The parts the batch changed are written (and held again once they are); those
             // only read are held now.
             let mut series = Vec::new();
@@ -1066,6 +1099,35 @@ impl Consolidator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A meta is the same only to the byte: absent twice, or equal and printed alike.
+    #[test]
+    fn a_meta_is_the_same_only_to_the_byte() {
+        use crate::state::SeriesMeta;
+        let jump = |score: f64| SeriesMeta {
+            jumps: vec![Signal {
+                kind: "jump".into(),
+                date: "2020-01-02".into(),
+                disease: None,
+                disease_name: None,
+                country: None,
+                event: Some("E1".into()),
+                value: 10.0,
+                threshold: 5.0,
+                score,
+                reason: String::new(),
+            }],
+            deaths: None,
+        };
+        assert!(same_meta(None, None));
+        assert!(same_meta(Some(&jump(2.5)), Some(&jump(2.5))));
+        assert!(!same_meta(Some(&jump(2.5)), Some(&jump(3.0))));
+        assert!(!same_meta(None, Some(&jump(2.5))));
+        assert!(!same_meta(Some(&jump(2.5)), None));
+        // Equal as numbers, not as text.
+        assert_eq!(jump(0.0), jump(-0.0));
+        assert!(!same_meta(Some(&jump(0.0)), Some(&jump(-0.0))));
+    }
 
     /// A thread that panics while holding the inbox leaves it poisoned; the pairs it holds are
     /// still handed over.

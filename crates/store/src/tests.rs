@@ -2755,3 +2755,40 @@ fn one_session_over_many_batches_equals_a_run_per_batch() {
     );
     assert_eq!(a, b);
 }
+
+/// The series metas a run leaves stored (a batch writes only those it changed, and of those
+/// only the ones that differ from what is stored) are those of each event rebuilt from its
+/// members: no meta left stale, none missing, none left over.
+#[test]
+fn stored_series_metas_are_those_of_the_rebuilt_events() {
+    use epiwire_consolidate::{Consolidator, EventBackend};
+    let docs: Vec<NewDoc> = (1..=24).map(varied_doc).collect();
+    let c = Consolidator {
+        batch: 3,
+        ..Consolidator::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SqliteStore::open(dir.path()).unwrap();
+    for chunk in docs.chunks(6) {
+        store.put_batch(chunk).unwrap();
+        c.run(&mut store, |_| {}).unwrap();
+    }
+    let ids: Vec<String> = store
+        .conn
+        .prepare("SELECT id FROM events ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(!ids.is_empty());
+    let mut metas = 0;
+    for id in &ids {
+        let members = store.members(id).unwrap();
+        let (_, rebuilt, _) = c.rebuild(&store, &[], id, &members).unwrap();
+        let stored = store.event_state(id).unwrap().unwrap();
+        metas += stored.series.len();
+        assert_eq!(stored.series, rebuilt.series, "{id}");
+    }
+    assert!(metas > 0, "no series meta");
+}
