@@ -34,8 +34,13 @@ impl Interval {
     /// - range: min .. max;
     /// - anything else: as exact.
     pub fn of(figure: &Figure) -> Interval {
+        Interval::with_unit(figure, rounding_unit(&figure.span.text, figure.value))
+    }
+
+    /// [`Interval::of`] given the figure's [`rounding_unit`] (a caller that has it already
+    /// does not read the text again).
+    pub(crate) fn with_unit(figure: &Figure, unit: f64) -> Interval {
         let v = figure.value;
-        let unit = rounding_unit(&figure.span.text, v);
         match figure.qualifier.as_str() {
             "more_than" | "at_least" => Interval {
                 lo: v,
