@@ -368,8 +368,12 @@ fn with_volume<B: EventBackend>(
             .store
             .volume_signals(&d.id, c, first, last)
             .map_err(backend)?;
-        // A day the batch judged again has the batch's signals only.
-        volume.retain(|s| !rejudged(ctx.rejudged, &d.id, c, &s.date));
+        // A day the batch judged again has the batch's signals only: the pair's judged days
+        // are read once (a look-up per stored signal built three strings).
+        let judged = rejudged_days(ctx.rejudged, &d.id, c);
+        if !judged.is_empty() {
+            volume.retain(|s| judged.binary_search(&s.date.as_str()).is_err());
+        }
         volume.extend(
             ctx.batch_signals
                 .iter()
@@ -412,21 +416,25 @@ fn with_volume<B: EventBackend>(
     Ok((signals, (relevance * 1000.0).round() / 1000.0))
 }
 
-/// A signal as the store gives it back: the JSON text it is stored as, read again. Reading a
-/// float back may change its last bit, so an event carries a batch's volume signal as it
-/// carries the stored ones (the same whichever batch judged the day), and a day judged again
+/// A signal as the store gives it back: the JSON text it is stored as, read again, so that an
+/// event carries a batch's volume signal as it carries the stored ones and a day judged again
 /// compares its signals with the stored ones as they would be stored.
 ///
-/// Only the floats can change: the strings read back as they were written, so each float goes
-/// through its JSON text alone (a whole signal's text cost ten times as much). A float that
-/// has no JSON number (NaN, an infinity) is written `null`, which does not read back as a
-/// float: the signal is then kept as it is, as when the whole text failed to read back.
+/// Only the floats could change, and serde_json's `float_roundtrip` (the workspace's
+/// `Cargo.toml`) reads every finite float back to the bit: such a signal is its own stored form,
+/// and going through the text (two thirds of the cost of the events' volume signals before the
+/// strings were dropped) is kept for the others. A float that has no JSON number (NaN, an
+/// infinity) is written `null`, which does not read back as a float: the signal is then kept as
+/// it is, as when the whole text failed to read back. The tests hold both paths to the text.
 fn as_stored(s: &Signal) -> Signal {
-    fn read_back(x: f64) -> Option<f64> {
-        serde_json::to_string(&x)
-            .ok()
-            .and_then(|text| serde_json::from_str(&text).ok())
+    if s.value.is_finite() && s.threshold.is_finite() && s.score.is_finite() {
+        return s.clone();
     }
+    read_back_floats(s)
+}
+
+/// [`as_stored`] through the JSON text of each float.
+fn read_back_floats(s: &Signal) -> Signal {
     match (
         read_back(s.value),
         read_back(s.threshold),
@@ -442,17 +450,29 @@ fn as_stored(s: &Signal) -> Signal {
     }
 }
 
-/// Whether `(disease, country, day)` is in the set (without building the key).
-pub(crate) fn rejudged(set: &BTreeSet<VolumeKey>, disease: &str, country: &str, day: &str) -> bool {
+/// A float through its JSON text.
+fn read_back(x: f64) -> Option<f64> {
+    serde_json::to_string(&x)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+}
+
+/// The days of `(disease, country)` in the set, in order.
+pub(crate) fn rejudged_days<'s>(
+    set: &'s BTreeSet<VolumeKey>,
+    disease: &str,
+    country: &str,
+) -> Vec<&'s str> {
     if set.is_empty() {
-        return false;
+        return Vec::new();
     }
     set.range::<VolumeKey, _>((
-        std::ops::Bound::Included((disease.to_string(), country.to_string(), day.to_string())),
+        std::ops::Bound::Included((disease.to_string(), country.to_string(), String::new())),
         std::ops::Bound::Unbounded,
     ))
-    .next()
-    .is_some_and(|(d, c, t)| d == disease && c == country && t == day)
+    .take_while(|(d, c, _)| d == disease && c == country)
+    .map(|(_, _, day)| day.as_str())
+    .collect()
 }
 
 /// The list records of stored events the batch did not touch whose volume signals the batch
@@ -613,7 +633,133 @@ mod tests {
         }
     }
 
+    /// Finite floats read back to the bit (serde_json's `float_roundtrip`): what lets
+    /// [`as_stored`] skip the text.
+    #[test]
+    fn finite_floats_read_back_as_themselves() {
+        let floats = [
+            0.0,
+            -0.0,
+            1.0 / 3.0,
+            0.1 + 0.2,
+            5e-324,
+            f64::MIN_POSITIVE,
+            f64::MIN_POSITIVE / 3.0,
+            f64::MAX,
+            f64::MIN,
+            f64::EPSILON,
+            1e300,
+            2.5e-8,
+            123_456_789.123_456_79,
+            3.090_232_306_167_813,
+        ];
+        for x in floats {
+            assert_eq!(read_back(x).map(f64::to_bits), Some(x.to_bits()), "{x}");
+            let s = signal(x, -x, x / 7.0, "r");
+            assert!(same(&as_stored(&s), &read_back_floats(&s)), "{x}");
+        }
+    }
+
+    /// Whether `(disease, country, day)` is in the set: the look-up per stored signal that
+    /// [`rejudged_days`] replaced.
+    fn old_rejudged(set: &BTreeSet<VolumeKey>, disease: &str, country: &str, day: &str) -> bool {
+        if set.is_empty() {
+            return false;
+        }
+        set.range::<VolumeKey, _>((
+            std::ops::Bound::Included((disease.to_string(), country.to_string(), day.to_string())),
+            std::ops::Bound::Unbounded,
+        ))
+        .next()
+        .is_some_and(|(d, c, t)| d == disease && c == country && t == day)
+    }
+
+    /// The stored signals' days `with_volume` keeps, by the old look-up and the new.
+    fn kept_both_ways(
+        set: &BTreeSet<VolumeKey>,
+        d: &str,
+        c: &str,
+        days: &[String],
+    ) -> (Vec<String>, Vec<String>) {
+        let old: Vec<String> = days
+            .iter()
+            .filter(|day| !old_rejudged(set, d, c, day))
+            .cloned()
+            .collect();
+        let judged = rejudged_days(set, d, c);
+        let new: Vec<String> = days
+            .iter()
+            .filter(|day| judged.binary_search(&day.as_str()).is_err())
+            .cloned()
+            .collect();
+        (old, new)
+    }
+
+    #[test]
+    fn rejudged_days_keep_what_the_look_ups_kept() {
+        let key = |d: &str, c: &str, t: &str| (d.to_string(), c.to_string(), t.to_string());
+        let set: BTreeSet<VolumeKey> = [
+            key("cholera", "HT", "2020-01-02"),
+            key("cholera", "HT", "2020-01-05"),
+            key("cholera", "HTI", "2020-01-03"),
+            key("cholera", "H", "2020-01-04"),
+            key("cholera2", "HT", "2020-01-06"),
+            key("", "", ""),
+            key("cholera", "HT", ""),
+        ]
+        .into_iter()
+        .collect();
+        let days: Vec<String> = ["", "2020-01-02", "2020-01-03", "2020-01-04", "2020-01-05"]
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        for (d, c) in [("cholera", "HT"), ("cholera", "H"), ("", ""), ("x", "HT")] {
+            let (old, new) = kept_both_ways(&set, d, c, &days);
+            assert_eq!(old, new, "{d} {c}");
+        }
+        assert_eq!(
+            kept_both_ways(&set, "cholera", "HT", &days).1,
+            vec!["2020-01-03".to_string(), "2020-01-04".to_string()]
+        );
+        assert!(rejudged_days(&BTreeSet::new(), "cholera", "HT").is_empty());
+    }
+
     proptest! {
+        #[test]
+        fn rejudged_days_keep_what_the_look_ups_kept_on_any_set(
+            keys in proptest::collection::vec(("[ab]{0,2}", "[AB]{0,2}", "2020-01-0[0-9]"), 0..30),
+            d in "[ab]{0,2}",
+            c in "[AB]{0,2}",
+            days in proptest::collection::vec("2020-01-0[0-9]|", 0..12),
+        ) {
+            let set: BTreeSet<VolumeKey> = keys.into_iter().collect();
+            let (old, new) = kept_both_ways(&set, &d, &c, &days);
+            prop_assert_eq!(old, new);
+        }
+
+        #[test]
+        fn finite_floats_read_back_to_the_bit(
+            x in proptest::num::f64::NORMAL
+                | proptest::num::f64::SUBNORMAL
+                | proptest::num::f64::ZERO
+                | proptest::num::f64::NEGATIVE
+                | proptest::num::f64::POSITIVE,
+        ) {
+            prop_assume!(x.is_finite());
+            prop_assert_eq!(read_back(x).map(f64::to_bits), Some(x.to_bits()));
+        }
+
+        #[test]
+        fn stored_signals_are_those_of_each_float_text(
+            value in proptest::num::f64::ANY,
+            threshold in proptest::num::f64::ANY,
+            score in proptest::num::f64::ANY,
+        ) {
+            let s = signal(value, threshold, score, "r");
+            prop_assert!(same(&as_stored(&s), &read_back_floats(&s)));
+            prop_assert!(same(&as_stored(&s), &old_as_stored(&s)));
+        }
+
         #[test]
         fn stored_signals_read_back_as_the_whole_text_did(
             value in proptest::num::f64::ANY,

@@ -34,8 +34,13 @@ impl Interval {
     /// - range: min .. max;
     /// - anything else: as exact.
     pub fn of(figure: &Figure) -> Interval {
+        Interval::with_unit(figure, rounding_unit(&figure.span.text, figure.value))
+    }
+
+    /// [`Interval::of`] given the figure's [`rounding_unit`] (a caller that has it already
+    /// does not read the text again).
+    pub(crate) fn with_unit(figure: &Figure, unit: f64) -> Interval {
         let v = figure.value;
-        let unit = rounding_unit(&figure.span.text, v);
         match figure.qualifier.as_str() {
             "more_than" | "at_least" => Interval {
                 lo: v,
@@ -125,12 +130,16 @@ pub fn rounding_unit(text: &str, value: f64) -> f64 {
 
 /// Digits after the decimal mark: `.` always; `,` only when not followed by exactly three digits
 /// (a thousands separator).
+///
+/// Read as bytes: the marks are ASCII, and no byte of a longer character is an ASCII digit or
+/// mark (the `char` searches cost more than the rest of [`rounding_unit`]).
 fn decimal_places(mantissa: &str) -> usize {
-    if let Some((_, frac)) = mantissa.rsplit_once('.') {
-        return frac.chars().filter(char::is_ascii_digit).count();
+    let b = mantissa.as_bytes();
+    if let Some(dot) = b.iter().rposition(|&c| c == b'.') {
+        return b[dot + 1..].iter().filter(|c| c.is_ascii_digit()).count();
     }
-    match mantissa.rsplit_once(',') {
-        Some((_, frac)) if frac.len() != 3 => frac.len(),
+    match b.iter().rposition(|&c| c == b',') {
+        Some(comma) if b.len() - comma - 1 != 3 => b.len() - comma - 1,
         _ => 0,
     }
 }
@@ -280,7 +289,36 @@ mod tests {
         }
     }
 
+    /// `decimal_places` as it was, by `char` searches: the reference.
+    fn old_decimal_places(mantissa: &str) -> usize {
+        if let Some((_, frac)) = mantissa.rsplit_once('.') {
+            return frac.chars().filter(char::is_ascii_digit).count();
+        }
+        match mantissa.rsplit_once(',') {
+            Some((_, frac)) if frac.len() != 3 => frac.len(),
+            _ => 0,
+        }
+    }
+
+    #[test]
+    fn decimal_places_are_the_old_ones() {
+        for m in [
+            "", ".", ",", "1", "1.5", "1.25", "1,5", "1,234", "1,2345", "1,234.5", "1.234,5",
+            "12,", "1.", "1.2.3", "é,ab", "1,é", "1.x5", "1,ab€",
+        ] {
+            assert_eq!(decimal_places(m), old_decimal_places(m), "{m:?}");
+        }
+        assert_eq!(decimal_places("1,5"), 1);
+        assert_eq!(decimal_places("1,234"), 0);
+        assert_eq!(decimal_places("3.25"), 2);
+    }
+
     proptest::proptest! {
+        #[test]
+        fn decimal_places_are_the_old_ones_on_any_text(m in "[0-9.,]{0,10}|\\PC{0,10}") {
+            proptest::prop_assert_eq!(decimal_places(&m), old_decimal_places(&m));
+        }
+
         #[test]
         fn rounding_unit_is_the_old_one(
             text in "[0-9.,kKmMbB ]{0,12}|[a-zA-Z0-9 .,]{0,16}|\\PC{0,12}",
