@@ -397,6 +397,21 @@ impl Document {
                         return (false, found);
                     }
                 }
+                // epiwire: the multi-tag selection of strip_tags / strip_elements, for `tag`
+                // with the whole list.
+                let multi = [*tag, tags.first().copied().unwrap_or("p")];
+                if doc.elements_named_any(root, &multi) != doc.elements_named_any_reference(root, &multi)
+                    || doc.elements_named_any(root, tags) != doc.elements_named_any_reference(root, tags)
+                {
+                    return (false, found);
+                }
+                // epiwire: `iter` with several tags (compared as atoms).
+                let named: Vec<&str> = tags.iter().copied().filter(|t| *t != "*").collect();
+                let mut upstream = Vec::new();
+                doc.collect_iter_recursive(root, &named, true, &mut upstream, 0);
+                if doc.iter(root, &named) != upstream {
+                    return (false, found);
+                }
                 let pred = |d: &Document, id: NodeId| *tag == "*" || d.tag_name(id) == *tag;
                 if doc.elements_where(root, &pred) != doc.elements_where_stack(root, &pred) {
                     return (false, found);
