@@ -375,6 +375,19 @@ impl Document {
             if doc.collect_comment_nodes(root) != upstream {
                 return (false, found);
             }
+            // epiwire: extract_subtree_as_document against upstream's clone_from_tree.
+            let ours = doc.extract_subtree_as_document(root);
+            let mut upstream = Document::parse("<html><body></body></html>");
+            if let Some(body) = upstream.body() {
+                for child in doc.child_nodes(root) {
+                    upstream.clone_from_tree_reference(&doc.tree, child, body, 0);
+                }
+            }
+            if ours.inner_html(ours.root()) != upstream.inner_html(upstream.root())
+                || ours.tree.nodes().count() != upstream.tree.nodes().count()
+            {
+                return (false, found);
+            }
             for tag in tags {
                 let ours = doc.get_elements_by_tag_name(root, tag);
                 let mut upstream = Vec::new();

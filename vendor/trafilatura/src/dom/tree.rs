@@ -832,6 +832,38 @@ impl Document {
             .append(val)
             .id();
 
+        // epiwire: the source is another tree, unchanged here, so its children are followed by
+        // their sibling links instead of being listed into a Vec first (same nodes, same order;
+        // `clone_from_tree_reference` keeps the listing form for `elements_by_tag_agree`).
+        if depth < MAX_TREE_DEPTH {
+            let mut child = source_tree.get(source_id).and_then(|n| n.first_child());
+            while let Some(c) = child {
+                self.clone_from_tree_inner(source_tree, c.id(), new_id, depth + 1);
+                child = c.next_sibling();
+            }
+        }
+        new_id
+    }
+
+    /// Upstream's `clone_from_tree`, the reference for its sibling walk.
+    pub(crate) fn clone_from_tree_reference(
+        &mut self,
+        source_tree: &ego_tree::Tree<Node>,
+        source_id: NodeId,
+        target_parent: NodeId,
+        depth: usize,
+    ) -> NodeId {
+        let val = source_tree
+            .get(source_id)
+            .expect("source_id must be valid in source tree")
+            .value()
+            .clone();
+        let new_id = self
+            .tree
+            .get_mut(target_parent)
+            .expect("target_parent NodeId must be valid")
+            .append(val)
+            .id();
         if depth < MAX_TREE_DEPTH {
             let children: Vec<NodeId> = source_tree
                 .get(source_id)
@@ -840,7 +872,7 @@ impl Document {
                 .map(|c| c.id())
                 .collect();
             for child_id in children {
-                self.clone_from_tree_inner(source_tree, child_id, new_id, depth + 1);
+                self.clone_from_tree_reference(source_tree, child_id, new_id, depth + 1);
             }
         }
         new_id
