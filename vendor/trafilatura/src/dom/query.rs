@@ -375,6 +375,19 @@ impl Document {
             if doc.collect_comment_nodes(root) != upstream {
                 return (false, found);
             }
+            // epiwire: extract_subtree_as_document against upstream's clone_from_tree.
+            let ours = doc.extract_subtree_as_document(root);
+            let mut upstream = Document::parse("<html><body></body></html>");
+            if let Some(body) = upstream.body() {
+                for child in doc.child_nodes(root) {
+                    upstream.clone_from_tree_reference(&doc.tree, child, body, 0);
+                }
+            }
+            if ours.inner_html(ours.root()) != upstream.inner_html(upstream.root())
+                || ours.tree.nodes().count() != upstream.tree.nodes().count()
+            {
+                return (false, found);
+            }
             for tag in tags {
                 let ours = doc.get_elements_by_tag_name(root, tag);
                 let mut upstream = Vec::new();
@@ -396,6 +409,21 @@ impl Document {
                     if ours != upstream {
                         return (false, found);
                     }
+                }
+                // epiwire: the multi-tag selection of strip_tags / strip_elements, for `tag`
+                // with the whole list.
+                let multi = [*tag, tags.first().copied().unwrap_or("p")];
+                if doc.elements_named_any(root, &multi) != doc.elements_named_any_reference(root, &multi)
+                    || doc.elements_named_any(root, tags) != doc.elements_named_any_reference(root, tags)
+                {
+                    return (false, found);
+                }
+                // epiwire: `iter` with several tags (compared as atoms).
+                let named: Vec<&str> = tags.iter().copied().filter(|t| *t != "*").collect();
+                let mut upstream = Vec::new();
+                doc.collect_iter_recursive(root, &named, true, &mut upstream, 0);
+                if doc.iter(root, &named) != upstream {
+                    return (false, found);
                 }
                 let pred = |d: &Document, id: NodeId| *tag == "*" || d.tag_name(id) == *tag;
                 if doc.elements_where(root, &pred) != doc.elements_where_stack(root, &pred) {

@@ -601,6 +601,36 @@ impl Document {
             .detach();
     }
 
+    /// epiwire: the elements below `root` named one of `tags`, in document order, filtered
+    /// during the walk instead of listing every element first and looking each up again
+    /// (`elements_named_any_reference`, compared by `elements_by_tag_agree`). Hashed with
+    /// TagHasher instead of SipHash (same members).
+    pub(crate) fn elements_named_any(&self, root: NodeId, tags: &[&str]) -> Vec<NodeId> {
+        let tag_set: TagSet<'_> = tags.iter().copied().collect();
+        let mut out = Vec::new();
+        self.walk_subtree(root, false, MAX_TREE_DEPTH, |node| {
+            if let Node::Element(e) = node.value() {
+                if tag_set.contains(e.name.local.as_ref()) {
+                    out.push(node.id());
+                }
+            }
+        });
+        out
+    }
+
+    /// The multi-tag selection of `strip_tags` / `strip_elements` as it was.
+    pub(crate) fn elements_named_any_reference(&self, root: NodeId, tags: &[&str]) -> Vec<NodeId> {
+        let tag_set: TagSet<'_> = tags.iter().copied().collect();
+        let all = self.get_elements_by_tag_name(root, "*");
+        let mut out = Vec::new();
+        for id in all {
+            if tag_set.contains(self.tag_name(id)) {
+                out.push(id);
+            }
+        }
+        out
+    }
+
     /// Removes elements with any of the given tags but keeps their text/children.
     ///
     /// Port of `etree.StripTags`. Processes in reverse to avoid parent-before-child issues.
@@ -617,15 +647,7 @@ impl Document {
             return;
         }
         // Multi-tag: one full traversal, filter by HashSet — O(N) instead of O(T*N).
-        // epiwire: hashed with TagHasher instead of SipHash (same members).
-        let tag_set: TagSet<'_> = tags.iter().copied().collect();
-        let all = self.get_elements_by_tag_name(root, "*");
-        let mut to_strip = Vec::new();
-        for id in all {
-            if tag_set.contains(self.tag_name(id)) {
-                to_strip.push(id);
-            }
-        }
+        let to_strip = self.elements_named_any(root, tags);
         for id in to_strip.into_iter().rev() {
             self.strip(id);
         }
@@ -696,15 +718,7 @@ impl Document {
             return;
         }
         // Multi-tag: one full traversal, filter by HashSet — O(N) instead of O(T*N).
-        // epiwire: hashed with TagHasher instead of SipHash (same members).
-        let tag_set: TagSet<'_> = tags.iter().copied().collect();
-        let all = self.get_elements_by_tag_name(root, "*");
-        let mut to_remove = Vec::new();
-        for id in all {
-            if tag_set.contains(self.tag_name(id)) {
-                to_remove.push(id);
-            }
-        }
+        let to_remove = self.elements_named_any(root, tags);
         for id in to_remove.into_iter().rev() {
             self.remove(id, keep_tail);
         }
@@ -818,6 +832,38 @@ impl Document {
             .append(val)
             .id();
 
+        // epiwire: the source is another tree, unchanged here, so its children are followed by
+        // their sibling links instead of being listed into a Vec first (same nodes, same order;
+        // `clone_from_tree_reference` keeps the listing form for `elements_by_tag_agree`).
+        if depth < MAX_TREE_DEPTH {
+            let mut child = source_tree.get(source_id).and_then(|n| n.first_child());
+            while let Some(c) = child {
+                self.clone_from_tree_inner(source_tree, c.id(), new_id, depth + 1);
+                child = c.next_sibling();
+            }
+        }
+        new_id
+    }
+
+    /// Upstream's `clone_from_tree`, the reference for its sibling walk.
+    pub(crate) fn clone_from_tree_reference(
+        &mut self,
+        source_tree: &ego_tree::Tree<Node>,
+        source_id: NodeId,
+        target_parent: NodeId,
+        depth: usize,
+    ) -> NodeId {
+        let val = source_tree
+            .get(source_id)
+            .expect("source_id must be valid in source tree")
+            .value()
+            .clone();
+        let new_id = self
+            .tree
+            .get_mut(target_parent)
+            .expect("target_parent NodeId must be valid")
+            .append(val)
+            .id();
         if depth < MAX_TREE_DEPTH {
             let children: Vec<NodeId> = source_tree
                 .get(source_id)
@@ -826,7 +872,7 @@ impl Document {
                 .map(|c| c.id())
                 .collect();
             for child_id in children {
-                self.clone_from_tree_inner(source_tree, child_id, new_id, depth + 1);
+                self.clone_from_tree_reference(source_tree, child_id, new_id, depth + 1);
             }
         }
         new_id
@@ -886,11 +932,14 @@ impl Document {
         result
     }
 
-    /// epiwire: `collect_iter_recursive` by `walk_subtree` (same nodes, same order).
+    /// epiwire: `collect_iter_recursive` by `walk_subtree` (same nodes, same order). The tags
+    /// are interned once and compared as atoms (equal atoms are equal strings) instead of as
+    /// strings per element.
     fn collect_iter(&self, id: NodeId, tags: &[&str], include_self: bool, out: &mut Vec<NodeId>) {
+        let names: Vec<LocalName> = tags.iter().map(|&t| LocalName::from(t)).collect();
         self.walk_subtree(id, include_self, MAX_TREE_DEPTH, |node| {
             if let Node::Element(e) = node.value() {
-                if tags.is_empty() || tags.contains(&e.name.local.as_ref()) {
+                if names.is_empty() || names.contains(&e.name.local) {
                     out.push(node.id());
                 }
             }

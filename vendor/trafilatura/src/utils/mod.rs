@@ -30,16 +30,24 @@ pub fn trim(s: &str) -> String {
     // disappears with its separator.
     let mut out = String::with_capacity(s.len());
     if s.is_ascii() {
-        for word in s
-            .as_bytes()
-            .split(|&b| is_ascii_space(b))
-            .filter(|w| !w.is_empty())
-        {
-            if !out.is_empty() {
-                out.push(' ');
+        // epiwire: the words sliced off `s` by position (every byte of ASCII text is a
+        // character boundary) instead of validating each word again as UTF-8.
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            while b.get(i).is_some_and(|&c| is_ascii_space(c)) {
+                i += 1;
             }
-            // An ASCII slice of a str is valid UTF-8.
-            out.push_str(std::str::from_utf8(word).unwrap_or_default());
+            let start = i;
+            while b.get(i).is_some_and(|&c| !is_ascii_space(c)) {
+                i += 1;
+            }
+            if start < i {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(s.get(start..i).unwrap_or_default());
+            }
         }
         return out;
     }
