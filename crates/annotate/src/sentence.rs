@@ -83,7 +83,11 @@ pub fn split(text: &str) -> Sentences {
 /// candidate. So one walk over the candidates decides each for both: the link rule reads
 /// Unicode white space after the end and its abbreviation list; the response rule ASCII white
 /// space, its list (with "Jr") and the cut. Each keeps its own sentence start.
-pub(crate) fn split_both(text: &str, link: bool) -> (Option<Sentences>, Vec<(usize, usize)>) {
+pub(crate) fn split_both(
+    text: &str,
+    link: bool,
+    index: Option<&CharIndex>,
+) -> (Option<Sentences>, Vec<(usize, usize)>) {
     use crate::response::text::{MAX_SENTENCE, abbreviation_before};
     let b = text.as_bytes();
     // Sized for a sentence or line every 64 bytes: grown from empty, they were reallocated at
@@ -159,7 +163,10 @@ pub(crate) fn split_both(text: &str, link: bool) -> (Option<Sentences>, Vec<(usi
         if start < b.len() {
             link_bytes.push((start, b.len()));
         }
-        from_bytes(text, &link_bytes)
+        match index {
+            Some(index) => from_bytes_indexed(&link_bytes, index),
+            None => from_bytes(text, &link_bytes),
+        }
     });
     (sentences, resp)
 }
@@ -195,6 +202,26 @@ fn from_bytes(text: &str, bytes: &[(usize, usize)]) -> Sentences {
         ranges.push((cp, cp + len));
         byte_starts.push(s);
         cp += len;
+    }
+    Sentences {
+        ranges,
+        byte_starts,
+    }
+}
+
+/// [`from_bytes`] with the code points read from `index` (of the same text): the sentences of
+/// [`split_both`] follow each other from the text's start and end at character boundaries, so
+/// a sentence's end is the code point of its end byte. Counting each sentence's characters
+/// cost about 3,000 instructions a non-ASCII text (`chars().count()` and `is_ascii`).
+fn from_bytes_indexed(bytes: &[(usize, usize)], index: &CharIndex) -> Sentences {
+    let mut cp = 0usize;
+    let mut ranges = Vec::with_capacity(bytes.len());
+    let mut byte_starts = Vec::with_capacity(bytes.len());
+    for &(s, e) in bytes {
+        let end = index.char_offset(e);
+        ranges.push((cp, end));
+        byte_starts.push(s);
+        cp = end;
     }
     Sentences {
         ranges,
@@ -691,15 +718,22 @@ mod tests {
 
     /// [`split_both`] against [`split`] and `response::text::sentences`.
     fn both_agree(t: &str) {
-        let (link, resp) = split_both(t, true);
+        let (link, resp) = split_both(t, true, None);
         let link = link.unwrap();
         let old = super::split(t);
         assert_eq!(link.ranges, old.ranges, "{t:?}");
         assert_eq!(link.byte_starts, old.byte_starts, "{t:?}");
         assert_eq!(resp, crate::response::text::sentences(t), "{t:?}");
-        let (none, resp2) = split_both(t, false);
+        let (none, resp2) = split_both(t, false, None);
         assert!(none.is_none());
         assert_eq!(resp2, resp, "{t:?}");
+        // The code points read from the index are those counted per sentence.
+        let index = CharIndex::new(t);
+        let (indexed, resp3) = split_both(t, true, Some(&index));
+        let indexed = indexed.unwrap();
+        assert_eq!(indexed.ranges, old.ranges, "{t:?}");
+        assert_eq!(indexed.byte_starts, old.byte_starts, "{t:?}");
+        assert_eq!(resp3, resp, "{t:?}");
     }
 
     #[test]

@@ -1010,29 +1010,61 @@ fn starts_compound(rest: &str) -> bool {
 
 /// The matches `spans` (`(entry, start byte, end byte)`, in text order) of `text` without the
 /// repeats of an entry within one sentence.
+///
+/// A repeat is compared with the entry's last kept mention: the two share a sentence when no
+/// break lies between them ([`same_sentence`]), which reads the text from the one up to the
+/// first break after it, instead of counting every break up to the last mention (3,500
+/// instructions a document; `first_per_sentence_counted` in the tests is that reference).
 fn first_per_sentence(text: &str, mut spans: Vec<(u32, usize, usize)>) -> Vec<(u32, usize, usize)> {
     if spans.len() > 1 {
-        let mut sentences = SentenceCounter::new(text.as_bytes());
-        // Per entry met so far, the sentence of its last kept mention: a document names
-        // few diseases, so a short list searched linearly (at most one slot per lexicon
-        // entry) costs less than a zeroed slot for every entry of the lexicon.
+        let bytes = text.as_bytes();
+        // Per entry met so far, the start of its last kept mention: a document names few
+        // diseases, so a short list searched linearly (at most one slot per lexicon entry)
+        // costs less than a zeroed slot for every entry of the lexicon.
         let mut last: Vec<(u32, usize)> = Vec::new();
-        spans.retain(|&(entry, start, _)| {
-            let sentence = sentences.at(start);
-            match last.iter_mut().find(|(e, _)| *e == entry) {
-                Some((_, slot)) if *slot == sentence => false,
+        spans.retain(
+            |&(entry, start, _)| match last.iter_mut().find(|(e, _)| *e == entry) {
+                Some((_, slot)) if same_sentence(bytes, *slot, start) => false,
                 Some((_, slot)) => {
-                    *slot = sentence;
+                    *slot = start;
                     true
                 }
                 None => {
-                    last.push((entry, sentence));
+                    last.push((entry, start));
                     true
                 }
-            }
-        });
+            },
+        );
     }
     spans
+}
+
+/// True when no sentence break (a newline, or [`end_break`]) lies in `(from, to]`: offsets
+/// `from <= to` are in the same sentence (the same count of breaks at or before them).
+fn same_sentence(bytes: &[u8], from: usize, to: usize) -> bool {
+    let to = to.min(bytes.len());
+    let Some(gap) = bytes.get(from..to) else {
+        return true;
+    };
+    // A newline at `k` breaks at `k + 1`.
+    if memchr::memchr(b'\n', gap).is_some() {
+        return false;
+    }
+    // An end mark breaks after the closing quotes and brackets that follow it: a mark before
+    // `from` breaks inside the range when its closers run past `from`.
+    let mut s = from;
+    while s > 0
+        && bytes
+            .get(s - 1)
+            .is_some_and(|b| matches!(b, b'"' | b'\'' | b')' | b']'))
+    {
+        s -= 1;
+    }
+    let lo = s.saturating_sub(1);
+    let marks = bytes.get(lo..to).unwrap_or(&[]);
+    !memchr::memchr3_iter(b'.', b'!', b'?', marks)
+        .filter_map(|i| end_break(bytes, lo + i))
+        .any(|j| j > from && j <= to)
 }
 
 /// Byte offsets where a new sentence starts: after a newline, or after `.`, `!` or `?` (and any
@@ -1075,6 +1107,7 @@ fn end_break(bytes: &[u8], i: usize) -> Option<usize> {
 /// newline, or [`end_break`]) at or before the offset, found by reading the text only up to it. The
 /// newline breaks and the breaks after an end mark each come in increasing order, so they
 /// are counted apart.
+#[cfg(test)]
 struct SentenceCounter<'a> {
     bytes: &'a [u8],
     lines: memchr::Memchr<'a>,
@@ -1084,6 +1117,7 @@ struct SentenceCounter<'a> {
     count: usize,
 }
 
+#[cfg(test)]
 impl<'a> SentenceCounter<'a> {
     fn new(bytes: &'a [u8]) -> Self {
         let mut lines = memchr::memchr_iter(b'\n', bytes);

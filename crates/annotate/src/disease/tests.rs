@@ -801,3 +801,100 @@ proptest! {
         sentences_agree(&parts.concat());
     }
 }
+
+/// The counting [`first_per_sentence`] replaced: the sentence of every mention from a
+/// [`SentenceCounter`].
+fn first_per_sentence_counted(
+    text: &str,
+    mut spans: Vec<(u32, usize, usize)>,
+) -> Vec<(u32, usize, usize)> {
+    if spans.len() > 1 {
+        let mut sentences = SentenceCounter::new(text.as_bytes());
+        let mut last: Vec<(u32, usize)> = Vec::new();
+        spans.retain(|&(entry, start, _)| {
+            let sentence = sentences.at(start);
+            match last.iter_mut().find(|(e, _)| *e == entry) {
+                Some((_, slot)) if *slot == sentence => false,
+                Some((_, slot)) => {
+                    *slot = sentence;
+                    true
+                }
+                None => {
+                    last.push((entry, sentence));
+                    true
+                }
+            }
+        });
+    }
+    spans
+}
+
+/// [`first_per_sentence`] keeps the mentions the counting reference keeps, for the given spans
+/// and for a span at every character start (two entries alternating, and one entry).
+fn repeats_agree(text: &str, spans: &[(u32, usize, usize)]) {
+    assert_eq!(
+        first_per_sentence(text, spans.to_vec()),
+        first_per_sentence_counted(text, spans.to_vec()),
+        "{spans:?} in {text:?}"
+    );
+    let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+    for entries in [1u32, 2, 3] {
+        let every: Vec<(u32, usize, usize)> = starts
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| (k as u32 % entries, i, i + 1))
+            .collect();
+        assert_eq!(
+            first_per_sentence(text, every.clone()),
+            first_per_sentence_counted(text, every),
+            "every start, {entries} entries, in {text:?}"
+        );
+    }
+}
+
+#[test]
+fn repeats_per_sentence_are_the_counted_ones_on_the_seeds_and_dons() {
+    let m = DiseaseMatcher::global();
+    for t in crate::test_util::seed_and_don_texts() {
+        let tk = crate::tokens::Tokens::new(&t);
+        let spans = m.match_tokens(&t, &tk).unwrap_or_default();
+        assert_eq!(
+            first_per_sentence(&t, spans.clone()),
+            first_per_sentence_counted(&t, spans),
+            "{t:?}"
+        );
+    }
+    for t in [
+        "",
+        "x",
+        "Dr. No. N. Korea.\n\n?!\"). x.) y etc. z.",
+        "a.\")] b",
+        "a.\"\"\" b.\n",
+        "e.g. approx. vs. x! y? z.\t.",
+    ] {
+        repeats_agree(t, &[]);
+    }
+}
+
+proptest! {
+    #[test]
+    fn repeats_per_sentence_are_the_counted_ones(
+        parts in proptest::collection::vec(
+            prop::sample::select(vec![
+                ". ", ".", "\n", "Dr.", "N. ", "\"", ")", "]", "'", "?", "!", "x", " ", "\t",
+                "etc.", "e.g.", "approx. ", "A.", "é.", "\u{a0}", "ab",
+            ]),
+            0..40,
+        ),
+        picks in proptest::collection::vec((0u32..3, 0usize..200), 0..12),
+    ) {
+        let text = parts.concat();
+        let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        let mut spans: Vec<(u32, usize, usize)> = picks
+            .iter()
+            .filter_map(|&(e, k)| starts.get(k % starts.len().max(1)).map(|&i| (e, i, i + 1)))
+            .collect();
+        spans.sort_by_key(|s| s.1);
+        repeats_agree(&text, &spans);
+    }
+}
