@@ -25,13 +25,16 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose);
-    if let Some(n) = cli.threads
-        && let Err(e) = rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global()
-    {
-        eprintln!("epiwire: cannot set {n} threads: {e}");
-        return ExitCode::from(2);
+    let ingest = matches!(cli.command, Command::Ingest(_));
+    if cli.threads.is_some() || ingest {
+        let mut pool = rayon::ThreadPoolBuilder::new().num_threads(cli.threads.unwrap_or(0));
+        if ingest {
+            pool = pool.start_handler(|_| cmd::ingest::yield_to_consolidation());
+        }
+        if let Err(e) = pool.build_global() {
+            eprintln!("epiwire: cannot set {:?} threads: {e}", cli.threads);
+            return ExitCode::from(2);
+        }
     }
     let result = match cli.command {
         Command::Demo(args) => cmd::demo::run(&args),

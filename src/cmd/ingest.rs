@@ -510,6 +510,27 @@ pub fn consolidate(store: &mut SqliteStore, show: bool) -> Result<epiwire_consol
     Ok(done)
 }
 
+/// How many nice levels the extraction workers run below the rest of `ingest`.
+const WORKER_NICE: i32 = 5;
+
+/// Lowers the calling thread's priority by [`WORKER_NICE`] (Linux, where the nice value is a
+/// thread's); run by each extraction worker as it starts. The consolidation thread, which the
+/// workers feed and which has the last word of a run, then gets a core first on a busy machine:
+/// it keeps up with the commits instead of being left a backlog for after the last one, when
+/// only one core has work. Failing to change it changes nothing else.
+pub fn yield_to_consolidation() {
+    #[cfg(target_os = "linux")]
+    {
+        let tid = rustix::thread::gettid();
+        if let Ok(nice) = rustix::process::getpriority_process(Some(tid))
+            && let Err(e) =
+                rustix::process::setpriority_process(Some(tid), (nice + WORKER_NICE).min(19))
+        {
+            tracing::debug!("extraction worker priority unchanged: {e}");
+        }
+    }
+}
+
 /// Brings the search index up to date with the store. The index is derived data: a failure is
 /// logged, never fatal (`epiwire search` rebuilds it).
 pub fn sync_search(data: &std::path::Path, store: &SqliteStore) {
