@@ -32,7 +32,7 @@ fn main() -> ExitCode {
             pool = pool.start_handler(|_| cmd::ingest::yield_to_consolidation());
         }
         if let Err(e) = pool.build_global() {
-            eprintln!("epiwire: cannot set {:?} threads: {e}", cli.threads);
+            eprintln!("epiwire: cannot start the worker threads: {e}");
             return ExitCode::from(2);
         }
     }
