@@ -229,6 +229,9 @@ pub struct ExtractArgs {
     pub no_text: bool,
 }
 
+/// `ingest --events-batch` by default: the consolidation's own batch.
+pub const EVENTS_BATCH: usize = epiwire_consolidate::BATCH;
+
 /// `ingest` arguments.
 #[derive(Debug, Args)]
 pub struct IngestArgs {
@@ -239,6 +242,11 @@ pub struct IngestArgs {
     /// Documents per transaction.
     #[arg(long, default_value_t = 256)]
     pub batch: usize,
+    /// Documents per consolidation batch beside the ingest: events are grouped once this many
+    /// documents wait (and whatever is left at the end). Larger batches cost less CPU per
+    /// document and hold more documents in memory.
+    #[arg(long, default_value_t = EVENTS_BATCH)]
+    pub events_batch: usize,
     /// Progress bar: auto shows it only on a terminal.
     #[arg(long, value_enum, default_value_t = Progress::Auto)]
     pub progress: Progress,

@@ -299,6 +299,9 @@ fn run_ingest(
             "always",
             "--batch",
             "16",
+            // Events grouped beside the ingest too, not only after its last commit.
+            "--events-batch",
+            "24",
             "-j",
             "2",
             "--data",

@@ -45,6 +45,7 @@ pub fn run(args: &DemoArgs) -> Result<ExitCode> {
             dir: args.data.clone(),
         },
         batch: 64,
+        events_batch: crate::cli::EVENTS_BATCH,
         progress: Progress::Always,
     };
     let code = ingest::run(&ingest_args)?;

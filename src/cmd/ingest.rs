@@ -13,6 +13,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, SyncSender};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
@@ -113,7 +114,7 @@ fn spawn_writer(
     mut store: SqliteStore,
     tally: Shared,
     report: Report,
-    committed: SyncSender<()>,
+    committed: Committed,
     handoff: Handoff,
 ) -> Result<(SyncSender<Batch>, JoinHandle<Result<SqliteStore>>)> {
     let (tx, rx) = mpsc::sync_channel::<Batch>(WRITE_QUEUE);
@@ -145,8 +146,11 @@ fn spawn_writer(
                 t.batches += 1;
                 report.update(&t);
                 drop(t);
-                // Wake the consolidator; a wake-up already queued covers this commit too.
-                let _ = committed.try_send(());
+                // Counted before the wake-up, which a wake-up already queued stands for.
+                committed
+                    .docs
+                    .fetch_add(outcome.inserted as u64, Ordering::Release);
+                let _ = committed.wake.try_send(());
             }
             Ok(store)
         })
@@ -164,34 +168,66 @@ struct Grouped {
     cpu_secs: f64,
 }
 
+/// The writer's signal to the consolidator: documents committed so far, and a wake-up per
+/// commit (coalesced: one queued stands for any number).
+struct Committed {
+    docs: Arc<AtomicU64>,
+    wake: SyncSender<()>,
+}
+
 /// Consolidation beside the ingest, on its own connection: it groups the committed documents
-/// into events after each commit (a wake-up per commit, coalesced), and once more when the writer
-/// has finished (the wake-up channel closes). Consolidation is resumable at its watermark and
-/// each of its batches is one transaction, so this changes nothing about what a kill leaves;
-/// it only keeps a core busy with events while the other extracts, instead of grouping
-/// everything after the last document.
+/// into events in full batches of `batch` documents (woken by each commit, it takes as many
+/// full batches as are waiting), and everything left when the writer has finished (the
+/// wake-up channel closes): small runs on every commit cost more than full batches
+/// ([`epiwire_consolidate::BATCH`]). Consolidation is resumable at its watermark and each of its batches is one
+/// transaction, so this changes nothing about what a kill leaves; it only keeps a core busy
+/// with events while the other extracts, instead of grouping everything after the last
+/// document.
 fn spawn_consolidator(
     dir: &Path,
     handoff: Handoff,
-) -> Result<(SyncSender<()>, JoinHandle<Result<Grouped>>)> {
+    batch: usize,
+) -> Result<(Committed, JoinHandle<Result<Grouped>>)> {
     let mut store = SqliteStore::open(dir)
         .with_context(|| format!("cannot open the store in {}", dir.display()))?;
     let (tx, rx) = mpsc::sync_channel::<()>(1);
+    let docs = Arc::new(AtomicU64::new(0));
+    let committed = Committed {
+        docs: Arc::clone(&docs),
+        wake: tx,
+    };
     let handle = thread::Builder::new()
         .name("epiwire-consolidate".into())
         .spawn(move || {
-            let consolidator = Consolidator::default();
+            let consolidator = Consolidator {
+                batch,
+                ..Consolidator::default()
+            };
             // Kept across runs: the document frequencies (not read again from the store at
             // every commit) and the features the workers computed.
             let mut session = Session::with_inbox(handoff);
             let mut grouped = Grouped::default();
             let cpu = CpuClock::now();
+            // Documents this run has taken (those a killed earlier run left are not counted:
+            // they only make the batches fuller, and the last run takes everything).
+            let mut taken = 0u64;
             loop {
                 let more = rx.recv().is_ok();
+                let batches = if more {
+                    let waiting = docs.load(Ordering::Acquire).saturating_sub(taken);
+                    match usize::try_from(waiting).map(|w| w / batch) {
+                        Ok(0) => continue,
+                        Ok(n) => n,
+                        Err(_) => usize::MAX,
+                    }
+                } else {
+                    usize::MAX
+                };
                 let started = Instant::now();
                 let p = consolidator
-                    .run_with(&mut store, &mut session, |_| {})
+                    .run_batches(&mut store, &mut session, batches, |_| {})
                     .context("cannot group the documents into events")?;
+                taken += p.documents;
                 grouped.busy_secs += started.elapsed().as_secs_f64();
                 let d = &mut grouped.done;
                 d.documents += p.documents;
@@ -208,7 +244,7 @@ fn spawn_consolidator(
             Ok(grouped)
         })
         .context("cannot start the consolidation thread")?;
-    Ok((tx, handle))
+    Ok((committed, handle))
 }
 
 /// Logs what consolidation did.
@@ -481,7 +517,7 @@ fn items(
         })
 }
 
-/// Groups every stored document not yet in an event into events (batches of 256, one
+/// Groups every stored document not yet in an event into events (batches of [`epiwire_consolidate::BATCH`], one
 /// transaction each, resumable at the watermark), with a progress bar on a terminal; logs the
 /// totals on stderr.
 pub fn consolidate(store: &mut SqliteStore, show: bool) -> Result<epiwire_consolidate::Progress> {
@@ -578,7 +614,8 @@ pub fn run(args: &IngestArgs) -> Result<ExitCode> {
     let tally = Shared::default();
     let batch = args.batch.max(1);
     let handoff = Handoff::default();
-    let (committed, consolidator) = spawn_consolidator(&args.data.dir, handoff.clone())?;
+    let (committed, consolidator) =
+        spawn_consolidator(&args.data.dir, handoff.clone(), args.events_batch.max(1))?;
     let mut ingest = Ingest {
         reader,
         writer: Some(spawn_writer(

@@ -23,7 +23,7 @@ mod types;
 mod volume;
 
 pub use backend::{Changes, EventBackend, EventRecord, Member, SeriesSelect, State};
-pub use engine::{Consolidator, FeatureInbox, Progress, Session, lock_inbox};
+pub use engine::{BATCH, Consolidator, FeatureInbox, Progress, Session, lock_inbox};
 pub use state::{DayRange, EventState, Headline, SeriesMeta, StateHead, Tally};
 pub use summary::{LEAD_CHARS, LEAD_WEIGHT, TITLE_WEIGHT, detail, disease_weight};
 pub use types::{

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use epiwire_consolidate::{
     Changes, Consolidator, EventBackend, EventProfile, EventRecord, EventState, EventSummary,
-    Member, SeriesKey, SeriesPart, SeriesSelect, Signal, State,
+    Member, SeriesKey, SeriesPart, SeriesSelect, Session, Signal, State,
 };
 use epiwire_model::Document;
 
@@ -1215,4 +1215,37 @@ fn a_killed_run_with_splits_resumes_exactly() {
     assert_eq!(m.events, whole.events);
     assert_eq!(m.parts, whole.parts);
     assert_eq!(m.keys, whole.keys);
+}
+
+#[test]
+fn run_batches_stops_after_its_batches_and_the_rest_follows() {
+    let batch1 = Consolidator {
+        batch: 1,
+        ..Consolidator::default()
+    };
+    let mut m = Mem {
+        docs: corpus(),
+        ..Mem::default()
+    };
+    let mut session = Session::default();
+    let first = batch1.run_batches(&mut m, &mut session, 3, |_| {}).unwrap();
+    assert_eq!((first.documents, first.watermark), (3, 3));
+    assert_eq!(m.members.len(), 3, "the fourth document waits");
+    assert_eq!(
+        batch1
+            .run_batches(&mut m, &mut session, 0, |_| {})
+            .unwrap()
+            .documents,
+        0
+    );
+    let rest = batch1.run_with(&mut m, &mut session, |_| {}).unwrap();
+    assert_eq!((rest.documents, rest.watermark), (1, 4));
+    // The same events as one uninterrupted run in the same batches.
+    let mut whole = Mem {
+        docs: corpus(),
+        ..Mem::default()
+    };
+    batch1.run(&mut whole, |_| {}).unwrap();
+    let groups = |m: &Mem| (1..=4).map(|s| event_of(m, s)).collect::<Vec<_>>();
+    assert_eq!(groups(&m), groups(&whole));
 }
