@@ -2028,18 +2028,22 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
 
     fn step_char_ref_tokenizer(&self, input: &BufferQueue) -> ProcessResult<Sink::Handle> {
         let mut char_ref_tokenizer = self.char_ref_tokenizer.borrow_mut();
-        let progress = match char_ref_tokenizer.as_mut().unwrap().step(self, input) {
+        let crt = char_ref_tokenizer.as_mut().unwrap();
+        // epiwire: the common references read whole (same characters, errors and input).
+        let status = match crt.whole_reference(self, input) {
+            Some(status) => status,
+            None => crt.step(self, input),
+        };
+        match status {
             char_ref::Status::Done(char_ref) => {
                 self.process_char_ref(char_ref);
                 *char_ref_tokenizer = None;
-                return ProcessResult::Continue;
+                ProcessResult::Continue
             },
 
             char_ref::Status::Stuck => ProcessResult::Suspend,
             char_ref::Status::Progress => ProcessResult::Continue,
-        };
-
-        progress
+        }
     }
 
     fn process_char_ref(&self, char_ref: CharRef) {
@@ -2733,5 +2737,140 @@ mod test {
         ];
         let results = tokenize(vector, opts);
         assert_eq!(results, expected);
+    }
+}
+
+/// epiwire: `CharRefTokenizer::whole_reference` against the character-at-a-time steps. Fed as
+/// one buffer a document takes the whole-reference path wherever it applies; fed one
+/// character per buffer it never does (it needs the reference and its semicolon, for a named
+/// one also the next character, in one buffer), so the steps read every reference. Both must
+/// give the same text, tags, attribute values, errors and line numbers.
+#[cfg(test)]
+mod whole_reference_test {
+    use super::interface::{CharacterTokens, NullCharacterToken, ParseError, TagToken, Token};
+    use super::{BufferQueue, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
+    use crate::tendril::StrTendril;
+    use proptest::prelude::*;
+    use std::cell::RefCell;
+
+    #[derive(Default)]
+    struct Record {
+        text: RefCell<String>,
+        out: RefCell<Vec<String>>,
+    }
+
+    impl Record {
+        fn flush(&self) {
+            let text = self.text.take();
+            if !text.is_empty() {
+                self.out.borrow_mut().push(format!("text {text:?}"));
+            }
+        }
+    }
+
+    impl TokenSink for Record {
+        type Handle = ();
+
+        fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
+            match token {
+                CharacterTokens(b) => self.text.borrow_mut().push_str(&b),
+                NullCharacterToken => self.text.borrow_mut().push('\0'),
+                ParseError(e) => {
+                    self.flush();
+                    self.out.borrow_mut().push(format!("error {e} line {line}"));
+                },
+                TagToken(t) => {
+                    self.flush();
+                    let attrs: Vec<(String, String)> = t
+                        .attrs
+                        .iter()
+                        .map(|a| (a.name.local.to_string(), a.value.to_string()))
+                        .collect();
+                    self.out.borrow_mut().push(format!(
+                        "tag {:?} {} {} {attrs:?} line {line}",
+                        t.kind, t.name, t.self_closing
+                    ));
+                },
+                other => {
+                    self.flush();
+                    self.out.borrow_mut().push(format!("{other:?} line {line}"));
+                },
+            }
+            TokenSinkResult::Continue
+        }
+    }
+
+    fn tokens(chunks: Vec<StrTendril>) -> Vec<String> {
+        let tok = Tokenizer::new(Record::default(), TokenizerOpts::default());
+        let queue = BufferQueue::default();
+        for chunk in chunks {
+            queue.push_back(chunk);
+            let _ = tok.feed(&queue);
+        }
+        tok.end();
+        tok.sink.flush();
+        tok.sink.out.take()
+    }
+
+    fn check(doc: &str) {
+        let whole = tokens(vec![StrTendril::from_slice(doc)]);
+        let by_char = tokens(
+            doc.chars()
+                .map(|c| StrTendril::from_slice(c.encode_utf8(&mut [0; 4])))
+                .collect(),
+        );
+        assert_eq!(whole, by_char, "{doc:?}");
+    }
+
+    #[test]
+    fn fixed_references() {
+        for doc in [
+            "a&amp;b",
+            "a&amp; b &lt;&gt;&quot;&nbsp;&#8217;&#x2019;&#X201c;x",
+            "&amp;",
+            "x&amp",
+            "&not &notin; &notit; &noti; &amp=",
+            "&#0; &#x110000; &#99999999999; &#128; &#x80; &#xD800; &#1; &#65 &#; &#x; &#xg;",
+            "&#65;\n&#66;\r\n&amp;\r\n&copy;\n",
+            "&bogus; &amp;é &#233;é &Aacute;é &AElig;",
+            "<p title=\"a&amp;b&amp=c&ampx &#38; &#x26;q &notin;\">&nbsp;&nbsp;</p>",
+            "<a href='?a=1&amp;b=2&copy=3'>x</a>",
+            "<a href=a&amp;b&lt;>x</a>",
+            "<textarea>&amp;&#65;</textarea><title>&lt;x&gt;</title>",
+            "&amp;;&amp;&amp;&#65;&#66;;",
+        ] {
+            check(doc);
+        }
+    }
+
+    /// Every entity and prefix name, in text and in a quoted attribute value, followed by a
+    /// space, a letter, '=' and a non-ASCII character.
+    #[test]
+    fn every_entity_name() {
+        for (name, _) in crate::data::NAMED_ENTITIES.entries() {
+            for after in [" ", "x", "=", "é", ";", "\n"] {
+                check(&format!("a&{name}{after}b"));
+                check(&format!("<p title=\"a&{name}{after}b\">"));
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn random_references(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just("&"), Just("#"), Just("x"), Just("X"), Just(";"), Just("amp"),
+                    Just("not"), Just("in"), Just("lt"), Just("1"), Just("9"), Just("0"),
+                    Just("f"), Just("D8"), Just("1114112"), Just("99999999999"), Just(" "),
+                    Just("\n"), Just("\r"), Just("="), Just("é"), Just("<p title=\""),
+                    Just("\">"), Just("<a href="), Just(">"), Just("<"), Just("\0"),
+                    Just("nbsp"), Just("AElig"), Just("copy"), Just("\u{2019}"),
+                ],
+                0..24,
+            )
+        ) {
+            check(&parts.concat());
+        }
     }
 }
