@@ -461,16 +461,20 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
                         i = j;
                         StrTendril::new()
                     };
-                    if attrs.iter().any(|a| *a.name.local == *attr_name) {
+                    // epiwire: the duplicate test compares atoms (equal exactly when their
+                    // strings are), not strings.
+                    let local = names::local_name(attr_name);
+                    if attrs.iter().any(|a| a.name.local == local) {
                         return None;
                     }
                     if attrs.capacity() == 0 {
                         // epiwire: allocated at the size the first push would grow it to,
-                        // without RawVec's growth path.
-                        attrs = Vec::with_capacity(4);
+                        // without RawVec's growth path; the empty Vec it replaces owns
+                        // nothing, and forgetting it skips an out-of-line drop call.
+                        mem::forget(mem::replace(&mut attrs, Vec::with_capacity(4)));
                     }
                     attrs.push(Attribute {
-                        name: QualName::new(None, ns!(), names::local_name(attr_name)),
+                        name: QualName::new(None, ns!(), local),
                         value,
                     });
                 },
@@ -662,7 +666,11 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
     }
 
     fn emit_current_tag(&self) -> ProcessResult<Sink::Handle> {
-        self.finish_attribute();
+        // epiwire: finish_attribute's own first test, inline: after fast_tag there is no
+        // attribute to finish, and the call was made for every tag.
+        if !self.current_attr_name.borrow().is_empty() {
+            self.finish_attribute();
+        }
 
         // epiwire: common names matched, not hashed (names::local_name).
         let name = names::local_name(self.current_tag_name.borrow().as_str());
@@ -2787,8 +2795,8 @@ mod whole_reference_test {
                         .map(|a| (a.name.local.to_string(), a.value.to_string()))
                         .collect();
                     self.out.borrow_mut().push(format!(
-                        "tag {:?} {} {} {attrs:?} line {line}",
-                        t.kind, t.name, t.self_closing
+                        "tag {:?} {} {} {} {attrs:?} line {line}",
+                        t.kind, t.name, t.self_closing, t.had_duplicate_attributes
                     ));
                 },
                 other => {
@@ -2855,7 +2863,40 @@ mod whole_reference_test {
         }
     }
 
+    /// `fast_tag` (which reads a whole tag in one buffer) against the state machine (one
+    /// character per buffer), around its duplicate-attribute test.
+    #[test]
+    fn fixed_tags() {
+        for doc in [
+            "<a href=x href=y>t</a>",
+            "<a class=\"a\" id=b class='c'>",
+            "<p data-x=1 data-y=2 data-x=3>",
+            "<div id=a ID=b>",
+            "<meta name=a content=b charset=c name=d>",
+            "<img src=a alt=b width=1 height=2 loading=lazy srcset=c sizes=d decoding=async>",
+            "<x-long-custom-attribute-name-tag verylongattributename=1 verylongattributename=2>",
+            "<a b c d e f g h i j a>",
+            "<a b=1 c=2/><br/><p/>",
+        ] {
+            check(doc);
+        }
+    }
+
     proptest! {
+        #[test]
+        fn random_tags(
+            attrs in proptest::collection::vec(
+                prop_oneof![
+                    Just(" id=a"), Just(" class=\"b c\""), Just(" href='x'"), Just(" id"),
+                    Just(" data-some-long-name=1"), Just(" data-some-long-name"), Just(" ID=x"),
+                    Just(" a"), Just(" b=\"&amp;\""), Just("\n"), Just(" /"),
+                ],
+                0..8,
+            )
+        ) {
+            check(&format!("<p{}>x</p>", attrs.concat()));
+        }
+
         #[test]
         fn random_references(
             parts in proptest::collection::vec(
