@@ -461,16 +461,20 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
                         i = j;
                         StrTendril::new()
                     };
-                    if attrs.iter().any(|a| *a.name.local == *attr_name) {
+                    // epiwire: the duplicate test compares atoms (equal exactly when their
+                    // strings are), not strings.
+                    let local = names::local_name(attr_name);
+                    if attrs.iter().any(|a| a.name.local == local) {
                         return None;
                     }
                     if attrs.capacity() == 0 {
                         // epiwire: allocated at the size the first push would grow it to,
-                        // without RawVec's growth path.
-                        attrs = Vec::with_capacity(4);
+                        // without RawVec's growth path; the empty Vec it replaces owns
+                        // nothing, and forgetting it skips an out-of-line drop call.
+                        mem::forget(mem::replace(&mut attrs, Vec::with_capacity(4)));
                     }
                     attrs.push(Attribute {
-                        name: QualName::new(None, ns!(), names::local_name(attr_name)),
+                        name: QualName::new(None, ns!(), local),
                         value,
                     });
                 },
@@ -662,7 +666,11 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
     }
 
     fn emit_current_tag(&self) -> ProcessResult<Sink::Handle> {
-        self.finish_attribute();
+        // epiwire: finish_attribute's own first test, inline: after fast_tag there is no
+        // attribute to finish, and the call was made for every tag.
+        if !self.current_attr_name.borrow().is_empty() {
+            self.finish_attribute();
+        }
 
         // epiwire: common names matched, not hashed (names::local_name).
         let name = names::local_name(self.current_tag_name.borrow().as_str());
@@ -2028,18 +2036,22 @@ impl<Sink: TokenSink> Tokenizer<Sink> {
 
     fn step_char_ref_tokenizer(&self, input: &BufferQueue) -> ProcessResult<Sink::Handle> {
         let mut char_ref_tokenizer = self.char_ref_tokenizer.borrow_mut();
-        let progress = match char_ref_tokenizer.as_mut().unwrap().step(self, input) {
+        let crt = char_ref_tokenizer.as_mut().unwrap();
+        // epiwire: the common references read whole (same characters, errors and input).
+        let status = match crt.whole_reference(self, input) {
+            Some(status) => status,
+            None => crt.step(self, input),
+        };
+        match status {
             char_ref::Status::Done(char_ref) => {
                 self.process_char_ref(char_ref);
                 *char_ref_tokenizer = None;
-                return ProcessResult::Continue;
+                ProcessResult::Continue
             },
 
             char_ref::Status::Stuck => ProcessResult::Suspend,
             char_ref::Status::Progress => ProcessResult::Continue,
-        };
-
-        progress
+        }
     }
 
     fn process_char_ref(&self, char_ref: CharRef) {
@@ -2733,5 +2745,173 @@ mod test {
         ];
         let results = tokenize(vector, opts);
         assert_eq!(results, expected);
+    }
+}
+
+/// epiwire: `CharRefTokenizer::whole_reference` against the character-at-a-time steps. Fed as
+/// one buffer a document takes the whole-reference path wherever it applies; fed one
+/// character per buffer it never does (it needs the reference and its semicolon, for a named
+/// one also the next character, in one buffer), so the steps read every reference. Both must
+/// give the same text, tags, attribute values, errors and line numbers.
+#[cfg(test)]
+mod whole_reference_test {
+    use super::interface::{CharacterTokens, NullCharacterToken, ParseError, TagToken, Token};
+    use super::{BufferQueue, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
+    use crate::tendril::StrTendril;
+    use proptest::prelude::*;
+    use std::cell::RefCell;
+
+    #[derive(Default)]
+    struct Record {
+        text: RefCell<String>,
+        out: RefCell<Vec<String>>,
+    }
+
+    impl Record {
+        fn flush(&self) {
+            let text = self.text.take();
+            if !text.is_empty() {
+                self.out.borrow_mut().push(format!("text {text:?}"));
+            }
+        }
+    }
+
+    impl TokenSink for Record {
+        type Handle = ();
+
+        fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
+            match token {
+                CharacterTokens(b) => self.text.borrow_mut().push_str(&b),
+                NullCharacterToken => self.text.borrow_mut().push('\0'),
+                ParseError(e) => {
+                    self.flush();
+                    self.out.borrow_mut().push(format!("error {e} line {line}"));
+                },
+                TagToken(t) => {
+                    self.flush();
+                    let attrs: Vec<(String, String)> = t
+                        .attrs
+                        .iter()
+                        .map(|a| (a.name.local.to_string(), a.value.to_string()))
+                        .collect();
+                    self.out.borrow_mut().push(format!(
+                        "tag {:?} {} {} {} {attrs:?} line {line}",
+                        t.kind, t.name, t.self_closing, t.had_duplicate_attributes
+                    ));
+                },
+                other => {
+                    self.flush();
+                    self.out.borrow_mut().push(format!("{other:?} line {line}"));
+                },
+            }
+            TokenSinkResult::Continue
+        }
+    }
+
+    fn tokens(chunks: Vec<StrTendril>) -> Vec<String> {
+        let tok = Tokenizer::new(Record::default(), TokenizerOpts::default());
+        let queue = BufferQueue::default();
+        for chunk in chunks {
+            queue.push_back(chunk);
+            let _ = tok.feed(&queue);
+        }
+        tok.end();
+        tok.sink.flush();
+        tok.sink.out.take()
+    }
+
+    fn check(doc: &str) {
+        let whole = tokens(vec![StrTendril::from_slice(doc)]);
+        let by_char = tokens(
+            doc.chars()
+                .map(|c| StrTendril::from_slice(c.encode_utf8(&mut [0; 4])))
+                .collect(),
+        );
+        assert_eq!(whole, by_char, "{doc:?}");
+    }
+
+    #[test]
+    fn fixed_references() {
+        for doc in [
+            "a&amp;b",
+            "a&amp; b &lt;&gt;&quot;&nbsp;&#8217;&#x2019;&#X201c;x",
+            "&amp;",
+            "x&amp",
+            "&not &notin; &notit; &noti; &amp=",
+            "&#0; &#x110000; &#99999999999; &#128; &#x80; &#xD800; &#1; &#65 &#; &#x; &#xg;",
+            "&#65;\n&#66;\r\n&amp;\r\n&copy;\n",
+            "&bogus; &amp;é &#233;é &Aacute;é &AElig;",
+            "<p title=\"a&amp;b&amp=c&ampx &#38; &#x26;q &notin;\">&nbsp;&nbsp;</p>",
+            "<a href='?a=1&amp;b=2&copy=3'>x</a>",
+            "<a href=a&amp;b&lt;>x</a>",
+            "<textarea>&amp;&#65;</textarea><title>&lt;x&gt;</title>",
+            "&amp;;&amp;&amp;&#65;&#66;;",
+        ] {
+            check(doc);
+        }
+    }
+
+    /// Every entity and prefix name, in text and in a quoted attribute value, followed by a
+    /// space, a letter, '=' and a non-ASCII character.
+    #[test]
+    fn every_entity_name() {
+        for (name, _) in crate::data::NAMED_ENTITIES.entries() {
+            for after in [" ", "x", "=", "é", ";", "\n"] {
+                check(&format!("a&{name}{after}b"));
+                check(&format!("<p title=\"a&{name}{after}b\">"));
+            }
+        }
+    }
+
+    /// `fast_tag` (which reads a whole tag in one buffer) against the state machine (one
+    /// character per buffer), around its duplicate-attribute test.
+    #[test]
+    fn fixed_tags() {
+        for doc in [
+            "<a href=x href=y>t</a>",
+            "<a class=\"a\" id=b class='c'>",
+            "<p data-x=1 data-y=2 data-x=3>",
+            "<div id=a ID=b>",
+            "<meta name=a content=b charset=c name=d>",
+            "<img src=a alt=b width=1 height=2 loading=lazy srcset=c sizes=d decoding=async>",
+            "<x-long-custom-attribute-name-tag verylongattributename=1 verylongattributename=2>",
+            "<a b c d e f g h i j a>",
+            "<a b=1 c=2/><br/><p/>",
+        ] {
+            check(doc);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn random_tags(
+            attrs in proptest::collection::vec(
+                prop_oneof![
+                    Just(" id=a"), Just(" class=\"b c\""), Just(" href='x'"), Just(" id"),
+                    Just(" data-some-long-name=1"), Just(" data-some-long-name"), Just(" ID=x"),
+                    Just(" a"), Just(" b=\"&amp;\""), Just("\n"), Just(" /"),
+                ],
+                0..8,
+            )
+        ) {
+            check(&format!("<p{}>x</p>", attrs.concat()));
+        }
+
+        #[test]
+        fn random_references(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just("&"), Just("#"), Just("x"), Just("X"), Just(";"), Just("amp"),
+                    Just("not"), Just("in"), Just("lt"), Just("1"), Just("9"), Just("0"),
+                    Just("f"), Just("D8"), Just("1114112"), Just("99999999999"), Just(" "),
+                    Just("\n"), Just("\r"), Just("="), Just("é"), Just("<p title=\""),
+                    Just("\">"), Just("<a href="), Just(">"), Just("<"), Just("\0"),
+                    Just("nbsp"), Just("AElig"), Just("copy"), Just("\u{2019}"),
+                ],
+                0..24,
+            )
+        ) {
+            check(&parts.concat());
+        }
     }
 }

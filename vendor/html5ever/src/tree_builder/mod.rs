@@ -28,7 +28,7 @@ use std::borrow::Cow::{self, Borrowed};
 use std::cell::{Cell, Ref, RefCell};
 use std::collections::VecDeque;
 use std::iter::{Enumerate, Rev};
-use std::{fmt, slice};
+use std::{fmt, mem, slice};
 
 use crate::tokenizer::states::RawKind;
 use crate::tree_builder::tag_sets::*;
@@ -333,13 +333,28 @@ where
         }
     }
 
-    fn process_to_completion(&self, mut token: Token) -> TokenSinkResult<Handle> {
+    fn process_to_completion(&self, token: Token) -> TokenSinkResult<Handle> {
         // Queue of additional tokens yet to be processed.
         // This stays empty in the common case where we don't split whitespace.
         // epiwire: and is created at the first split, so that the common case does not drop
         // an empty VecDeque (a call per token).
         let mut more_tokens: Option<VecDeque<Token>> = None;
+        let result = self.process_with_queue(token, &mut more_tokens);
+        if more_tokens.is_some() {
+            drop(more_tokens);
+        } else {
+            // epiwire: a `None` owns nothing; forgetting it skips the out-of-line drop call
+            // the compiler emits for the Option (once per token).
+            mem::forget(more_tokens);
+        }
+        result
+    }
 
+    fn process_with_queue(
+        &self,
+        mut token: Token,
+        more_tokens: &mut Option<VecDeque<Token>>,
+    ) -> TokenSinkResult<Handle> {
         loop {
             let should_have_acknowledged_self_closing_flag = matches!(
                 token,

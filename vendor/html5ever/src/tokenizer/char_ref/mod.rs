@@ -114,6 +114,80 @@ impl CharRefTokenizer {
         }
     }
 
+    /// epiwire: the whole reference read at once off the front of the input's first buffer,
+    /// in the common cases, before the first step: a named reference `&name;` whose whole
+    /// name with its semicolon is an entity, followed in the buffer by one more character,
+    /// and a numeric reference `&#digits;` or `&#xhex;` with at least one digit and its
+    /// semicolon. The steps would consume the same characters (for a named reference, the
+    /// one after the semicolon is consumed and pushed back as a buffer of its own; here it
+    /// stays where it is) and give the same characters and errors (`finish_numeric` is the
+    /// one the steps end in; a named match ending in ';' reports none). Anything else, or the
+    /// one-character path (exact errors, a character to reconsume, a '\n' to ignore), gives
+    /// None with nothing consumed, and the steps run as before.
+    pub(super) fn whole_reference<Sink: TokenSink>(
+        &mut self,
+        tokenizer: &Tokenizer<Sink>,
+        input: &BufferQueue,
+    ) -> Option<Status> {
+        if !matches!(self.state, State::Begin)
+            || tokenizer.opts.exact_errors
+            || tokenizer.reconsume.get()
+            || tokenizer.ignore_lf.get()
+        {
+            return None;
+        }
+        let mut front = input.peek_front_chunk_mut()?;
+        let b = front.as_bytes();
+        let len = b.len();
+        let (consumed, named) = if b.first() == Some(&b'#') {
+            let (base, start) = match *b.get(1)? {
+                b'x' | b'X' => (16, 2),
+                _ => (10, 1),
+            };
+            let (mut num, mut too_big, mut i) = (0u32, false, start);
+            // A byte >= 0x80 as a char is no digit, as the character it starts is none.
+            while let Some(n) = char::from(*b.get(i)?).to_digit(base) {
+                num = num.wrapping_mul(base);
+                if num > 0x10FFFF {
+                    too_big = true;
+                }
+                num = num.wrapping_add(n);
+                i += 1;
+            }
+            if i == start || b[i] != b';' {
+                return None;
+            }
+            self.hex_marker = (base == 16).then(|| char::from(b[1]));
+            self.num = num;
+            self.num_too_big = too_big;
+            self.seen_digit = true;
+            (i + 1, None)
+        } else {
+            let n = b.iter().position(|c| !c.is_ascii_alphanumeric())?;
+            if n == 0 || b[n] != b';' || n + 1 >= len {
+                return None;
+            }
+            let &(c1, c2) = data::NAMED_ENTITIES.get(front.get(..=n)?)?;
+            if c1 == 0 {
+                return None;
+            }
+            let chars = [from_u32(c1)?, from_u32(c2)?];
+            (n + 1, Some(CharRef { chars, num_chars: if c2 == 0 { 1 } else { 2 } }))
+        };
+        if consumed == len {
+            drop(front);
+            input.pop_front();
+        } else if front.try_pop_front(consumed as u32).is_err() {
+            return None;
+        } else {
+            drop(front);
+        }
+        Some(match named {
+            Some(char_ref) => Status::Done(char_ref),
+            None => self.finish_numeric(tokenizer),
+        })
+    }
+
     fn do_begin<Sink: TokenSink>(
         &mut self,
         tokenizer: &Tokenizer<Sink>,
