@@ -564,6 +564,49 @@ pub fn page_text_lengths_min(html: &str, stops: &[usize]) -> (Vec<usize>, usize)
     )
 }
 
+/// epiwire: `TEXT_BLOCK_ATOMS.contains(name)` as one match on the (static) atoms instead of
+/// a scan of the list.
+fn is_text_block(name: &html5ever::LocalName) -> bool {
+    use html5ever::local_name;
+    matches!(
+        *name,
+        local_name!("address")
+            | local_name!("article")
+            | local_name!("aside")
+            | local_name!("blockquote")
+            | local_name!("br")
+            | local_name!("dd")
+            | local_name!("div")
+            | local_name!("dl")
+            | local_name!("dt")
+            | local_name!("figcaption")
+            | local_name!("figure")
+            | local_name!("footer")
+            | local_name!("form")
+            | local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+            | local_name!("header")
+            | local_name!("hr")
+            | local_name!("li")
+            | local_name!("main")
+            | local_name!("nav")
+            | local_name!("ol")
+            | local_name!("p")
+            | local_name!("pre")
+            | local_name!("section")
+            | local_name!("summary")
+            | local_name!("table")
+            | local_name!("td")
+            | local_name!("th")
+            | local_name!("tr")
+            | local_name!("ul")
+    )
+}
+
 /// [`spaced_text_skipping`] fed into `count` instead of a string: `None` when `trim` would
 /// have to normalise, `Some(true)` once `stop` finished words are counted (the walk ends).
 fn count_text_skipping(
@@ -581,7 +624,7 @@ fn count_text_skipping(
         return Some(false);
     };
     let block = match node.value() {
-        scraper::Node::Element(e) => TEXT_BLOCK_ATOMS.contains(&e.name.local),
+        scraper::Node::Element(e) => is_text_block(&e.name.local),
         _ => false,
     };
     if block {
@@ -1624,6 +1667,26 @@ mod tests {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
         for _ in 0..3000 {
             check_min(&soup(&mut rng));
+        }
+    }
+
+    /// The atom match answers as the list of block tags, for every tag of the list, names
+    /// close to them and names that are not static atoms.
+    #[test]
+    fn text_block_match_answers_as_list() {
+        let mut names: Vec<String> = TEXT_BLOCK_TAGS.iter().map(|t| t.to_string()).collect();
+        for t in TEXT_BLOCK_TAGS {
+            names.push(t.to_uppercase());
+            names.push(format!("{t}x"));
+            names.push(t[..t.len() - 1].to_string());
+        }
+        for extra in ["span", "a", "b", "h7", "body", "html", "done", "lb", "list", "item", "head", "hi", "custom-el", ""] {
+            names.push(extra.to_string());
+        }
+        for n in names {
+            let atom = html5ever::LocalName::from(n.as_str());
+            assert_eq!(is_text_block(&atom), TEXT_BLOCK_ATOMS.contains(&atom), "{n:?}");
+            assert_eq!(is_text_block(&atom), TEXT_BLOCK_TAGS.contains(&n.as_str()), "{n:?}");
         }
     }
 
