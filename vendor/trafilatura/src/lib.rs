@@ -87,7 +87,7 @@ pub mod utils;
 pub use error::TrafilaturaError;
 pub use extraction::baseline::html2txt;
 #[doc(hidden)]
-pub use extraction::baseline::page_text_lengths;
+pub use extraction::baseline::{page_text_lengths, page_text_lengths_min};
 #[doc(hidden)]
 pub use metadata::{date_stages_agree, dom_author_pair};
 /// epiwire: for tests of the selector queries decided without CSS matching.
@@ -138,7 +138,7 @@ pub use html2markdown::Options as MarkdownOptions;
 
 use crate::dom::Document;
 use crate::extraction::{
-    baseline::{baseline, html2txt_doc_char_count},
+    baseline::{baseline, html2txt_doc_char_count_min},
     external::{compare_external_extraction, justext_rescue},
     html_processing::{
         convert_tags, doc_cleaning, post_cleaning, prune_unwanted_nodes_in_place,
@@ -307,7 +307,8 @@ pub fn extract_document(doc: Document, opts: &Options) -> Result<ExtractResult, 
     // (non-article layout) — retry in recall mode, keep if clearly bigger.
     let len_text = tmp_body_text.chars().count();
     if opts.focus == ExtractionFocus::Balanced && len_text > 0 && len_text < 3000 {
-        let page_len = html2txt_doc_char_count(&doc_backup2);
+        // epiwire: the page is counted only until it is long enough to pass the test.
+        let page_len = html2txt_doc_char_count_min(&doc_backup2, escalation_page_stop(len_text));
         if (len_text as f64) < 0.2 * page_len as f64 {
             // Retry on a comment-pruned copy so captured reader comments cannot
             // double into the retry output — except on a thread-forum, where the
@@ -457,6 +458,21 @@ pub fn extract_document(doc: Document, opts: &Options) -> Result<ExtractResult, 
 // Recall escalation & thread-forum handling (port of go-trafilatura v2.2.x
 // core.go `extractionSequence` additions, aligned with Python 2.3.1)
 // ---------------------------------------------------------------------------
+
+/// epiwire: the smallest page length that passes the recall escalation's test
+/// `len_text < 0.2 * page_len` (as computed there, in `f64`); the test is monotone in the page
+/// length, so any count at least this long passes it as the exact one does.
+fn escalation_page_stop(len_text: usize) -> usize {
+    let passes = |page_len: usize| (len_text as f64) < 0.2 * page_len as f64;
+    let mut stop = len_text.saturating_mul(5);
+    while stop > 0 && passes(stop - 1) {
+        stop -= 1;
+    }
+    while !passes(stop) {
+        stop += 1;
+    }
+    stop
+}
 
 /// Thread-forum marker: a schema.org `DiscussionForumPosting` type in JSON-LD.
 /// Matched on raw script text (not JSON-parsed) — real-world payloads can be
@@ -769,6 +785,17 @@ fn write_front_matter(out: &mut String, m: &Metadata) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The stop is the least page length that passes the escalation test.
+    #[test]
+    fn escalation_page_stop_is_least_passing_length() {
+        let passes = |len_text: usize, page_len: usize| (len_text as f64) < 0.2 * page_len as f64;
+        for len_text in 0..20_000 {
+            let stop = escalation_page_stop(len_text);
+            assert!(passes(len_text, stop), "{len_text}");
+            assert!(stop == 0 || !passes(len_text, stop - 1), "{len_text}");
+        }
+    }
 
     // ---------------------------------------------------------------------------
     // Forum detection (python-2.2.0-reference.json `forums` samples)

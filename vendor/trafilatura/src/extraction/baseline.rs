@@ -537,6 +537,124 @@ pub(crate) fn html2txt_doc_char_count(doc: &Document) -> usize {
     html2txt_doc_char_count_impl(doc)
 }
 
+/// epiwire: [`html2txt_doc_char_count`] when it is below `stop`, else some count of at least
+/// `stop` (the walk ends at the end of the word that reaches it). The text is counted as it
+/// is walked ([`crate::utils::TrimCount`]), not copied into a string and counted again; when
+/// `trim` would have to normalise it, the text is copied and counted as before.
+pub(crate) fn html2txt_doc_char_count_min(doc: &Document, stop: usize) -> usize {
+    let (root, root_depth) = match doc.body() {
+        Some(body) => (body, 2),
+        None => (doc.root(), 0),
+    };
+    let mut count = crate::utils::TrimCount::default();
+    match count_text_skipping(doc, root, 0, root_depth, &mut count, stop) {
+        Some(_) => count.total(),
+        None => html2txt_doc_char_count_impl(doc),
+    }
+}
+
+/// epiwire: the count of [`html2txt_doc_char_count_min`] and of [`html2txt_doc_char_count`]
+/// for each of `stops`, for tests comparing them.
+#[doc(hidden)]
+pub fn page_text_lengths_min(html: &str, stops: &[usize]) -> (Vec<usize>, usize) {
+    let doc = Document::parse(html);
+    (
+        stops.iter().map(|&s| html2txt_doc_char_count_min(&doc, s)).collect(),
+        html2txt_doc_char_count(&doc),
+    )
+}
+
+/// epiwire: `TEXT_BLOCK_ATOMS.contains(name)` as one match on the (static) atoms instead of
+/// a scan of the list.
+fn is_text_block(name: &html5ever::LocalName) -> bool {
+    use html5ever::local_name;
+    matches!(
+        *name,
+        local_name!("address")
+            | local_name!("article")
+            | local_name!("aside")
+            | local_name!("blockquote")
+            | local_name!("br")
+            | local_name!("dd")
+            | local_name!("div")
+            | local_name!("dl")
+            | local_name!("dt")
+            | local_name!("figcaption")
+            | local_name!("figure")
+            | local_name!("footer")
+            | local_name!("form")
+            | local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+            | local_name!("header")
+            | local_name!("hr")
+            | local_name!("li")
+            | local_name!("main")
+            | local_name!("nav")
+            | local_name!("ol")
+            | local_name!("p")
+            | local_name!("pre")
+            | local_name!("section")
+            | local_name!("summary")
+            | local_name!("table")
+            | local_name!("td")
+            | local_name!("th")
+            | local_name!("tr")
+            | local_name!("ul")
+    )
+}
+
+/// [`spaced_text_skipping`] fed into `count` instead of a string: `None` when `trim` would
+/// have to normalise, `Some(true)` once `stop` finished words are counted (the walk ends).
+fn count_text_skipping(
+    doc: &Document,
+    id: NodeId,
+    depth: usize,
+    abs_depth: usize,
+    count: &mut crate::utils::TrimCount,
+    stop: usize,
+) -> Option<bool> {
+    if depth >= MAX_TREE_DEPTH {
+        return Some(false);
+    }
+    let Some(node) = doc.tree.get(id) else {
+        return Some(false);
+    };
+    let block = match node.value() {
+        scraper::Node::Element(e) => is_text_block(&e.name.local),
+        _ => false,
+    };
+    if block {
+        count.space();
+        if count.finished() >= stop {
+            return Some(true);
+        }
+    }
+    if let scraper::Node::Text(t) = node.value() {
+        count.feed_without_controls(t.as_ref(), stop)?;
+        if count.finished() >= stop {
+            return Some(true);
+        }
+    }
+    for child in node.children() {
+        if !basic_cleaning_target(doc, child.id(), abs_depth + 1)
+            && count_text_skipping(doc, child.id(), depth + 1, abs_depth + 1, count, stop)?
+        {
+            return Some(true);
+        }
+    }
+    if block {
+        count.space();
+        if count.finished() >= stop {
+            return Some(true);
+        }
+    }
+    Some(false)
+}
+
 /// epiwire: the page text length of [`html2txt_doc_char_count`] and of upstream's
 /// `html2txt_doc(doc).chars().count()`, for tests comparing the two.
 #[doc(hidden)]
@@ -1465,5 +1583,137 @@ mod tests {
             snapshot,
             "input must not be mutated"
         );
+    }
+
+    /// epiwire: a small deterministic generator for the randomised tests (the crate has no
+    /// proptest dev-dependency).
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[(self.next() % items.len() as u64) as usize]
+        }
+    }
+
+    /// Pieces of tag soup: block and inline elements, basic cleaning's targets, text with
+    /// control characters (dropped ones, kept whitespace ones, NEL), soft hyphens, combining
+    /// marks in and out of canonical order, decomposed and non-NFC text.
+    const SOUP: &[&str] = &[
+        "<p>", "</p>", "<div>", "</div>", "<span>", "</span>", "<br>", "<li>", "<h2>", "<td>",
+        "<aside>", "</aside>", "<footer>", "<div class=\"site-footer\">", "<div id=\"footer\">",
+        "<div class=\"cookie-consent\">", "<p id=\"onetrust\">", "<svg>", "</svg>", "<script>x</script>",
+        "<template>", "</template>", "<!-- c -->", "word", " ", "  ", "\t", "\n", "\u{b}", "\u{c}",
+        "\u{1}", "\u{1f}", "\u{7f}", "\u{80}", "\u{85}", "\u{9f}", "\u{a0}", "\u{ad}", "caf\u{e9}",
+        "e\u{301}", "a\u{316}\u{301}", "a\u{301}\u{316}", "\u{301}", "\u{316}", "\u{212b}",
+        "\u{3000}", "x\u{1}\u{316}", "\u{301}\u{7}\u{316}", "na\u{ef}ve", "&amp;", "</body>",
+    ];
+
+    fn soup(rng: &mut Rng) -> String {
+        let n = (rng.next() % 40) as usize;
+        let mut html = String::from("<html><body>");
+        for _ in 0..n {
+            html.push_str(rng.pick(SOUP));
+        }
+        html
+    }
+
+    /// Upstream's page length (html2txt_doc on a cleaned clone), the reference.
+    fn upstream_len(d: &Document) -> usize {
+        html2txt_doc(d).chars().count()
+    }
+
+    /// `html2txt_doc_char_count_min` is the upstream count below `stop` and at least `stop`
+    /// from there; the copying `html2txt_doc_char_count` is the upstream count.
+    fn check_min(html: &str) {
+        let d = doc(html);
+        let want = upstream_len(&d);
+        assert_eq!(html2txt_doc_char_count(&d), want, "{html:?}");
+        assert_eq!(html2txt_doc_char_count_min(&d, usize::MAX), want, "{html:?}");
+        for stop in [0, 1, 2, 3, 5, 8, 13, want.saturating_sub(1), want, want + 1, 2 * want] {
+            let got = html2txt_doc_char_count_min(&d, stop);
+            if want < stop {
+                assert_eq!(got, want, "stop {stop}: {html:?}");
+            } else {
+                assert!(got >= stop, "stop {stop}: {got} < {stop}: {html:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn page_count_min_matches_upstream_on_fixed_cases() {
+        for html in [
+            "",
+            "<p>no body tag</p><aside>side</aside>tail <b>bold</b>",
+            "<html><body><p>One</p><div class=\"cookie-consent\">Accept</div><p>Two<br>three</p></body></html>",
+            "<html><body><p>bell\u{7}tab\tunit\u{1f}sep\u{85}nel\u{a0}nbsp\u{80}c1\u{9f}x</p></body></html>",
+            "<html><body><p>a\u{301}\u{7}\u{316} combining marks joined across a dropped control</p></body></html>",
+            "<html><body><p>soft\u{ad}hyphen \u{ad} alone</p><div>caf\u{e9} na\u{ef}ve \u{212b}</div></body></html>",
+            "<html><body><div id=\"footer\">gone</div><div id=\"Footer\">kept</div><svg><text>gone</text></svg></body></html>",
+            "<html><body><p>one two three four five six seven eight nine ten</p><p>eleven</p></body></html>",
+        ] {
+            check_min(html);
+        }
+    }
+
+    #[test]
+    fn page_count_min_matches_upstream_on_random_soup() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..3000 {
+            check_min(&soup(&mut rng));
+        }
+    }
+
+    /// The atom match answers as the list of block tags, for every tag of the list, names
+    /// close to them and names that are not static atoms.
+    #[test]
+    fn text_block_match_answers_as_list() {
+        let mut names: Vec<String> = TEXT_BLOCK_TAGS.iter().map(|t| t.to_string()).collect();
+        for t in TEXT_BLOCK_TAGS {
+            names.push(t.to_uppercase());
+            names.push(format!("{t}x"));
+            names.push(t[..t.len() - 1].to_string());
+        }
+        for extra in ["span", "a", "b", "h7", "body", "html", "done", "lb", "list", "item", "head", "hi", "custom-el", ""] {
+            names.push(extra.to_string());
+        }
+        for n in names {
+            let atom = html5ever::LocalName::from(n.as_str());
+            assert_eq!(is_text_block(&atom), TEXT_BLOCK_ATOMS.contains(&atom), "{n:?}");
+            assert_eq!(is_text_block(&atom), TEXT_BLOCK_TAGS.contains(&n.as_str()), "{n:?}");
+        }
+    }
+
+    /// `TrimCount::feed_without_controls` counts what `trim` makes of the text without its
+    /// control characters, and `feed` what it makes of the text, fed whole or in pieces.
+    #[test]
+    fn trim_count_without_controls_matches_filtered_trim() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        for _ in 0..5000 {
+            let n = (rng.next() % 12) as usize;
+            let pieces: Vec<&str> = (0..n).map(|_| rng.pick(SOUP)).collect();
+            let text: String = pieces.concat();
+            let mut dropped = crate::utils::TrimCount::default();
+            let mut kept = crate::utils::TrimCount::default();
+            let ok_dropped = pieces
+                .iter()
+                .all(|p| dropped.feed_without_controls(p, usize::MAX).is_some());
+            let ok_kept = pieces.iter().all(|p| kept.feed(p, usize::MAX).is_some());
+            let filtered = remove_control_characters(&text);
+            let trimmed = trim(&filtered);
+            // `None` (normalisation needed) sends the callers back to the copying count.
+            if ok_dropped {
+                assert_eq!(dropped.total(), trimmed.chars().count(), "{text:?}");
+            }
+            if ok_kept {
+                assert_eq!(kept.total(), trim(&text).chars().count(), "{text:?}");
+            }
+        }
     }
 }

@@ -134,21 +134,51 @@ impl TrimCount {
     /// pass the NFC quick check, followed by a space, which no normalisation joins to what
     /// comes before or after it, so the whole count is at least `stop` whatever follows.
     pub(crate) fn feed(&mut self, s: &str, stop: usize) -> Option<()> {
-        // One pass over the bytes: ASCII bytes directly, other characters decoded.
+        self.feed_inner::<false>(s, stop)
+    }
+
+    /// epiwire: [`Self::feed`] of `s` without its control characters that are not whitespace
+    /// (what `remove_control_characters` leaves out), without copying it.
+    pub(crate) fn feed_without_controls(&mut self, s: &str, stop: usize) -> Option<()> {
+        self.feed_inner::<true>(s, stop)
+    }
+
+    /// A space read (as `feed(" ", _)`).
+    #[inline]
+    pub(crate) fn space(&mut self) {
+        self.finish_word();
+    }
+
+    fn feed_inner<const DROP_CONTROLS: bool>(&mut self, s: &str, stop: usize) -> Option<()> {
+        // One pass over the bytes: runs of ASCII word bytes counted at once, other characters
+        // decoded.
         let bytes = s.as_bytes();
         let mut i = 0;
         while let Some(&b) = bytes.get(i) {
             let c = if b.is_ascii() {
+                let word_byte = |c: u8| {
+                    c.is_ascii()
+                        && !is_ascii_space(c)
+                        && !(DROP_CONTROLS && (c < 0x20 || c == 0x7f))
+                };
+                if word_byte(b) {
+                    let run = bytes
+                        .get(i..)
+                        .and_then(|t| t.iter().position(|&c| !word_byte(c)))
+                        .unwrap_or(bytes.len() - i);
+                    self.word += run;
+                    self.last_cc = 0;
+                    i += run;
+                    continue;
+                }
                 i += 1;
                 if is_ascii_space(b) {
                     self.finish_word();
                     if self.n >= stop {
                         return Some(());
                     }
-                } else {
-                    self.word += 1;
-                    self.last_cc = 0;
                 }
+                // Otherwise a dropped control character.
                 continue;
             } else {
                 s.get(i..).and_then(|t| t.chars().next())?
@@ -161,7 +191,7 @@ impl TrimCount {
                 }
                 continue;
             }
-            if c == '\u{AD}' {
+            if c == '\u{AD}' || (DROP_CONTROLS && c.is_control()) {
                 continue;
             }
             self.word += 1;
