@@ -135,7 +135,7 @@ pub fn signature_of_words<W: AsRef<str>>(words: &[W]) -> Vec<u32> {
 
 /// Hash functions computed side by side in [`signature_of_words`].
 const LANES: usize = 4;
-const _: () = assert!(HASHES % LANES == 0);
+const _: () = assert!(HASHES.is_multiple_of(LANES));
 
 /// [`mix_rest`] without its last step, `z ^ (z >> 31)`.
 const fn mix_unfinished(mut z: u64) -> u64 {
