@@ -241,24 +241,45 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 /// allocation apiece, and their lower-casing went character by character).
 pub fn words_into(text: &str, buf: &mut String, spans: &mut Vec<std::ops::Range<usize>>) {
     let bytes = text.as_bytes();
-    let (mut i, mut start) = (0, 0);
+    // `plain`: the piece since `start` is ASCII letters and digits only (most words), which
+    // `push_word` would copy and lower-case whole: it takes the short way.
+    let (mut i, mut start, mut plain) = (0, 0, true);
     while i < bytes.len() {
         let b = bytes[i];
-        let (inside, len) = if b < 0x80 {
-            (b.is_ascii_alphanumeric() || b == b'\'', 1)
+        let (inside, len, simple) = if b < 0x80 {
+            let alnum = b.is_ascii_alphanumeric();
+            (alnum || b == b'\'', 1, alnum)
         } else {
             match text.get(i..).and_then(|rest| rest.chars().next()) {
-                Some(c) => (c.is_alphanumeric() || c == '’', c.len_utf8()),
+                Some(c) => (c.is_alphanumeric() || c == '’', c.len_utf8(), false),
                 None => break,
             }
         };
+        plain &= simple || !inside;
         if !inside {
-            push_word(text.get(start..i).unwrap_or(""), buf, spans);
+            let raw = text.get(start..i).unwrap_or("");
+            if plain {
+                push_plain_word(raw, buf, spans);
+            } else {
+                push_word(raw, buf, spans);
+            }
             start = i + len;
+            plain = true;
         }
         i += len;
     }
     push_word(text.get(start..).unwrap_or(""), buf, spans);
+}
+
+/// [`push_word`] of a piece of ASCII letters and digits (nothing to trim or cut).
+fn push_plain_word(raw: &str, buf: &mut String, spans: &mut Vec<std::ops::Range<usize>>) {
+    if raw.is_empty() {
+        return;
+    }
+    let start = buf.len();
+    buf.push_str(raw);
+    buf[start..].make_ascii_lowercase();
+    spans.push(start..buf.len());
 }
 
 /// One piece of text between separators, as [`words`] makes it a word: the part before its

@@ -83,6 +83,13 @@ fn trigram_occurances_to_positions(trigram_occurances: PackedMap) -> Vec<(Trigra
         .into_iter()
         .map(|(trigram, count)| (count, trigram))
         .collect();
+    // epiwire: only the first TEXT_TRIGRAMS_SIZE are kept, so those are selected before they
+    // are sorted (upstream sorted them all). The keys are distinct (one entry per trigram), so
+    // the order is total and the first ones are the same, in the same order.
+    if count_vec.len() > TEXT_TRIGRAMS_SIZE {
+        count_vec.select_nth_unstable_by(TEXT_TRIGRAMS_SIZE - 1, |a, b| b.cmp(a));
+        count_vec.truncate(TEXT_TRIGRAMS_SIZE);
+    }
     count_vec.sort_unstable_by(|a, b| b.cmp(a));
 
     count_vec
