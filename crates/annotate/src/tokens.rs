@@ -7,9 +7,12 @@
 //! ASCII-lower-cased bytes in a table of the recognisers' word lists (metric, person, scope,
 //! status, filler, function, unit, identifier-prefix words, number and date starts, month and
 //! weekday names, articles) plus its capitalisation: a recogniser visits the tokens whose bits
-//! concern it and compares strings only there. [`Tokens`] also holds the ASCII-lower-cased copy
-//! of the text (same byte offsets) and one sentence number per token. Building it allocates the
-//! token, sentence and lower-case vectors and nothing per token.
+//! concern it and compares strings only there. Numbers, punctuation and words past the table's
+//! longest carry a kind bit in the same field ([`class::NUM`], [`class::PUNCT`],
+//! [`class::LONG`]), so a walk over every token looking for a few kinds tests one mask.
+//! [`Tokens`] also holds the ASCII-lower-cased copy of the text (same byte offsets) and one
+//! sentence number per token. Building it allocates the token, sentence and lower-case vectors
+//! and nothing per token.
 
 use std::sync::LazyLock;
 
@@ -78,8 +81,9 @@ pub(crate) struct Token {
     pub start: usize,
     pub end: usize,
     pub gap: Gap,
-    /// For a word, the [`class`] bits of its lower-cased text and [`class::CAP`]; 0 for other
-    /// tokens.
+    /// For a word, the [`class`] bits of its lower-cased text, [`class::CAP`] and
+    /// [`class::LONG`]; [`class::NUM`] for a number, [`class::PUNCT`] for punctuation (and
+    /// [`class::NON_ASCII_PUNCT`] for a non-ASCII character).
     pub class: u32,
 }
 
@@ -120,6 +124,15 @@ pub(crate) mod class {
     pub(crate) const CUE: u32 = 1 << 15;
     /// The word holds a non-ASCII letter.
     pub(crate) const NON_ASCII: u32 = 1 << 16;
+    /// A number token. With [`PUNCT`] and [`LONG`], the kind bits: the walks over every
+    /// token that look for a few kinds of token ask one bit mask, not the kind and length.
+    pub(crate) const NUM: u32 = 1 << 17;
+    /// A punctuation token.
+    pub(crate) const PUNCT: u32 = 1 << 18;
+    /// A word longer than [`super::MAX_WORD`] bytes (in no list of the table).
+    pub(crate) const LONG: u32 = 1 << 19;
+    /// A punctuation token of a non-ASCII character (with [`PUNCT`]).
+    pub(crate) const NON_ASCII_PUNCT: u32 = 1 << 20;
     /// The leading letters of a term of the embedded disease lexicon, normalised
     /// (`disease::first_letter_runs`). A high bit, clear of the bits other branches append.
     pub(crate) const DISEASE: u32 = 1 << 24;
@@ -297,6 +310,9 @@ fn class_at(lex: &Lexicon, low: &[u8], start: usize, end: usize, upper: bool, as
     if upper {
         c |= class::CAP;
     }
+    if end - start > MAX_WORD {
+        c |= class::LONG;
+    }
     c
 }
 
@@ -306,7 +322,7 @@ pub(crate) fn listed_class(w: &str) -> u32 {
     LEXICON.lookup(w.as_bytes(), 0, w.len())
 }
 
-/// The class bits of the lower-cased word `w` (without [`class::CAP`]).
+/// The class bits of the lower-cased word `w` (without [`class::CAP`]; with [`class::LONG`]).
 #[cfg(test)]
 pub(crate) fn word_class(w: &str) -> u32 {
     class_at(&LEXICON, w.as_bytes(), 0, w.len(), false, w.is_ascii())
@@ -439,7 +455,7 @@ fn tokenize(
                 while i < bytes.len() && bytes[i].is_ascii_digit() {
                     i += 1;
                 }
-                (Kind::Num, 0, Prev::Num)
+                (Kind::Num, class::NUM, Prev::Num)
             } else if b.is_ascii_alphabetic() {
                 let (end, class) = ascii_word(src, low, lex, start, b.is_ascii_uppercase());
                 i = end;
@@ -447,7 +463,7 @@ fn tokenize(
             } else {
                 i += 1;
                 let prev = if b == b',' { Prev::Join } else { Prev::Other };
-                (Kind::Punct(b as char), 0, prev)
+                (Kind::Punct(b as char), class::PUNCT, prev)
             };
             let t = Token {
                 kind,
@@ -498,7 +514,11 @@ fn tokenize(
             )
         } else {
             i += len;
-            (Kind::Punct(ch), 0, Prev::Other)
+            (
+                Kind::Punct(ch),
+                class::PUNCT | class::NON_ASCII_PUNCT,
+                Prev::Other,
+            )
         };
         let t = Token {
             kind,

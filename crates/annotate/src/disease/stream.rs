@@ -120,7 +120,8 @@ impl Gate {
 
     /// The first token at or after `from` that [`Gate::passes_by`] does not rule out, with
     /// its index: the only tokens [`Gate::admits`] may let through. A small loop of its own, so
-    /// that the walk over the (mostly rejected) tokens keeps its state in registers.
+    /// that the walk over the (mostly rejected) tokens keeps its state in registers; in a text
+    /// without non-ASCII characters (`joins` false) it tests one class mask per token.
     #[inline(never)]
     pub(super) fn next_candidate(
         toks: &[Token],
@@ -128,28 +129,33 @@ impl Gate {
         joins: bool,
     ) -> Option<(usize, &Token)> {
         let rest = toks.get(from..)?;
-        let k = rest
-            .iter()
-            .enumerate()
-            .position(|(k, t)| !Self::passes_by(t, rest.get(k + 1), joins))?;
+        let k = if joins {
+            rest.iter()
+                .enumerate()
+                .position(|(k, t)| !Self::passes_by(t, rest.get(k + 1), joins))?
+        } else {
+            rest.iter().position(|t| t.class & GATE_BITS != 0)?
+        };
         Some((from + k, rest.get(k)?))
     }
 
     /// True when [`Gate::admits`] surely refuses the token `t` (`next` the token after it): a
     /// word without the gate's class bits and no longer than the table's longest, or
     /// punctuation, either not joined to a non-ASCII punctuation token (`joins`: the text has
-    /// non-ASCII characters). Numbers are never ruled out here.
+    /// non-ASCII characters). Numbers are never ruled out here. The kind and length are read
+    /// from the class bits ([`class::NUM`], [`class::LONG`], [`class::NON_ASCII_PUNCT`]).
     #[inline(always)]
     pub(super) fn passes_by(t: &Token, next: Option<&Token>, joins: bool) -> bool {
-        t.class & (class::DISEASE | class::NON_ASCII) == 0
-            && t.kind != Kind::Num
-            && t.end - t.start <= MAX_WORD
+        t.class & GATE_BITS == 0
             && !(joins
-                && next.is_some_and(|n| {
-                    n.gap == Gap::None && matches!(n.kind, Kind::Punct(c) if !c.is_ascii())
-                }))
+                && next
+                    .is_some_and(|n| n.gap == Gap::None && n.class & class::NON_ASCII_PUNCT != 0))
     }
 }
+
+/// The class bits of a token [`Gate::passes_by`] never rules out: a word that may begin a
+/// term, holds a non-ASCII letter or is longer than the table's longest, or a number.
+const GATE_BITS: u32 = class::DISEASE | class::NON_ASCII | class::NUM | class::LONG;
 
 /// A match found at a candidate token, in the window normalised from it.
 struct Hit {

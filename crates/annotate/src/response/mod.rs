@@ -210,10 +210,14 @@ impl Prefilter {
 
     /// The first hit at or after token `from` of `toks` (the tokens of `b`), with its index: a
     /// small loop of its own, so that the walk over the tokens keeps its state in registers.
+    /// Only a token with one of [`HIT_BITS`] can be a hit: the other words are passed by
+    /// on one mask test.
     #[inline(never)]
     fn next_hit<'t>(&self, b: &[u8], toks: &'t [Token], from: usize) -> Option<(usize, &'t Token)> {
         let rest = toks.get(from..)?;
-        let k = rest.iter().position(|t| self.hit(b, t))?;
+        let k = rest
+            .iter()
+            .position(|t| t.class & HIT_BITS != 0 && self.hit(b, t))?;
         Some((from + k, rest.get(k)?))
     }
 
@@ -229,6 +233,10 @@ impl Prefilter {
         }
     }
 }
+
+/// The class bits of the tokens [`Prefilter::hit`] may accept: cue words, words with a
+/// non-ASCII letter, numbers and punctuation.
+const HIT_BITS: u32 = class::CUE | class::NON_ASCII | class::NUM | class::PUNCT;
 
 /// The bit of character `c` in [`Prefilter::punct_first`].
 fn punct_bit(c: char) -> u128 {

@@ -559,10 +559,25 @@ proptest::proptest! {
 }
 
 /// The cue flags of the gated prefilter (only the sentences the token stream marks, each
-/// stretch scanned from its start) against those of one scan over the whole text.
+/// stretch scanned from its start) against those of one scan over the whole text; the hits of
+/// its walk (which passes by the tokens without `HIT_BITS`) against `Prefilter::hit` asked of
+/// every token (the reference).
 fn gated_flags_agree(text: &str) {
     let sents = super::text::sentences(text);
     let tk = crate::tokens::Tokens::new(text);
+    if let Some(pre) = super::prefilter() {
+        let b = text.as_bytes();
+        let mut hits = Vec::new();
+        let mut from = 0;
+        while let Some((i, _)) = pre.next_hit(b, &tk.toks, from) {
+            hits.push(i);
+            from = i + 1;
+        }
+        let every: Vec<usize> = (0..tk.toks.len())
+            .filter(|&i| pre.hit(b, &tk.toks[i]))
+            .collect();
+        assert_eq!(hits, every, "{text:?}");
+    }
     assert_eq!(
         super::cue_sentences_gated(text, &sents, &tk),
         super::cue_sentences(text, &sents),

@@ -54,7 +54,7 @@ fn tokenize_reference(
                 while i < bytes.len() && bytes[i].is_ascii_digit() {
                     i += 1;
                 }
-                (Kind::Num, 0)
+                (Kind::Num, class::NUM)
             } else if b.is_ascii_alphabetic() {
                 // ASCII letters without a call; the first other byte ends the word unless it
                 // starts a non-ASCII letter.
@@ -71,7 +71,7 @@ fn tokenize_reference(
                 )
             } else {
                 i += 1;
-                (Kind::Punct(b as char), 0)
+                (Kind::Punct(b as char), class::PUNCT)
             };
             let t = Token {
                 kind,
@@ -115,7 +115,7 @@ fn tokenize_reference(
             )
         } else {
             i += len;
-            (Kind::Punct(ch), 0)
+            (Kind::Punct(ch), class::PUNCT | class::NON_ASCII_PUNCT)
         };
         let t = Token {
             kind,
@@ -269,7 +269,14 @@ fn classes_agree(src: &str, tk: &Tokens) {
         .get_or_init(|| crate::disease::first_letter_runs(crate::disease::EMBEDDED_LEXICON));
     for t in &tk.toks {
         if !t.is_word() {
-            assert_eq!(t.class, 0, "{:?} in {src:?}", t.text(src));
+            let kind = if t.is_num() {
+                class::NUM
+            } else if t.text(src).is_ascii() {
+                class::PUNCT
+            } else {
+                class::PUNCT | class::NON_ASCII_PUNCT
+            };
+            assert_eq!(t.class, kind, "{:?} in {src:?}", t.text(src));
             continue;
         }
         let w = lw(&tk.low, t);
@@ -294,6 +301,7 @@ fn classes_agree(src: &str, tk: &Tokens) {
             ),
             (class::CUE, cues.iter().any(|c| c == w)),
             (class::NON_ASCII, !t.text(src).is_ascii()),
+            (class::LONG, t.end - t.start > MAX_WORD),
             // Longer words are in no list: the disease search visits them all.
             (
                 class::DISEASE,
@@ -472,7 +480,7 @@ fn the_seed_and_don_texts_agree() {
 fn words_longer_than_the_table_have_no_list_bits() {
     let s = "hospitalisationsx Immunisationsly quarantinedly";
     let tk = Tokens::new(s);
-    assert_eq!(tk.toks[0].class, 0);
+    assert_eq!(tk.toks[0].class, class::LONG);
     assert_eq!(tk.toks[1].class, class::CAP | class::FUNCTION);
     check(s);
 }
