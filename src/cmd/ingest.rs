@@ -33,8 +33,8 @@ use crate::pipeline::{self, CpuClock, Mark, Output, Sink, Timings};
 /// Batches waiting for the writer: one being written, one queued (bounds memory).
 const WRITE_QUEUE: usize = 1;
 
-/// Most documents whose features wait for the consolidator (about 15 KB each); beyond, the
-/// consolidator computes a document's features itself.
+/// Most documents whose features wait for the consolidator (about 15 KB each), or two of its
+/// batches if more; beyond, the consolidator computes a document's features itself.
 const FEATURES_WAITING: usize = 4096;
 
 /// Clustering features and cues (names and years) of committed documents by sequence number,
@@ -132,7 +132,7 @@ fn spawn_writer(
                     let mut waiting = lock_inbox(&handoff);
                     for (seq, features) in seqs.into_iter().zip(batch.features) {
                         if let (Some(seq), Some(f)) = (seq, features)
-                            && waiting.len() < FEATURES_WAITING
+                            && waiting.len() < committed.features_waiting
                         {
                             waiting.insert(seq, *f);
                         }
@@ -173,6 +173,8 @@ struct Grouped {
 struct Committed {
     docs: Arc<AtomicU64>,
     wake: SyncSender<()>,
+    /// Most documents whose features the writer leaves for the consolidator.
+    features_waiting: usize,
 }
 
 /// Consolidation beside the ingest, on its own connection: it groups the committed documents
@@ -195,6 +197,7 @@ fn spawn_consolidator(
     let committed = Committed {
         docs: Arc::clone(&docs),
         wake: tx,
+        features_waiting: FEATURES_WAITING.max(batch.saturating_mul(2)),
     };
     let handle = thread::Builder::new()
         .name("epiwire-consolidate".into())
