@@ -181,10 +181,10 @@ struct Committed {
 /// into events in full batches of `batch` documents (woken by each commit, it takes as many
 /// full batches as are waiting), and everything left when the writer has finished (the
 /// wake-up channel closes): small runs on every commit cost more than full batches
-/// ([`epiwire_consolidate::BATCH`]). Consolidation is resumable at its watermark and each of its batches is one
-/// transaction, so this changes nothing about what a kill leaves; it only keeps a core busy
-/// with events while the other extracts, instead of grouping everything after the last
-/// document.
+/// ([`epiwire_consolidate::BATCH`]). Consolidation is resumable at its watermark and each of
+/// its batches is one transaction, so this changes nothing about what a kill leaves; it only
+/// keeps a core busy with events while the other extracts, instead of grouping everything
+/// after the last document.
 fn spawn_consolidator(
     dir: &Path,
     handoff: Handoff,
@@ -211,13 +211,14 @@ fn spawn_consolidator(
             let mut session = Session::with_inbox(handoff);
             let mut grouped = Grouped::default();
             let cpu = CpuClock::now();
-            // Documents this run has taken (those a killed earlier run left are not counted:
-            // they only make the batches fuller, and the last run takes everything).
-            let mut taken = 0u64;
             loop {
                 let more = rx.recv().is_ok();
                 let batches = if more {
-                    let waiting = docs.load(Ordering::Acquire).saturating_sub(taken);
+                    // Committed minus taken (documents a killed earlier ingest left are not
+                    // counted: they only make the batches fuller, and the last run takes all).
+                    let waiting = docs
+                        .load(Ordering::Acquire)
+                        .saturating_sub(grouped.done.documents);
                     match usize::try_from(waiting).map(|w| w / batch) {
                         Ok(0) => continue,
                         Ok(n) => n,
@@ -230,7 +231,6 @@ fn spawn_consolidator(
                 let p = consolidator
                     .run_batches(&mut store, &mut session, batches, |_| {})
                     .context("cannot group the documents into events")?;
-                taken += p.documents;
                 grouped.busy_secs += started.elapsed().as_secs_f64();
                 let d = &mut grouped.done;
                 d.documents += p.documents;
