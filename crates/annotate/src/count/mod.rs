@@ -132,7 +132,7 @@ fn find_with_dates(
             cands[k].scope = Some("new");
             continue;
         }
-        cands[k].scope = cx.sentence_scope(cands[k].first, true);
+        cands[k].scope = cx.sentence_scope(cands[k].first);
     }
     let counts = cands
         .drain(..)
@@ -384,15 +384,19 @@ fn table_columns(
             j += 1;
             continue;
         }
-        // A header: two or more metric nouns in a row.
-        let mut cols: Vec<&'static str> = Vec::new();
-        let mut e = j;
-        while let Some(m) = header_word(e) {
-            cols.push(m);
+        // A header: two or more metric nouns in a row. Most "cases" and "deaths" stand alone:
+        // the run is measured before its words are collected.
+        let mut e = j + 1;
+        while header_word(e).is_some() {
             e += 1;
         }
-        if cols.len() < 2 || cols.len() > 12 || !cols.contains(&"deaths") {
-            j = e.max(j + 1);
+        if e - j < 2 || e - j > 12 {
+            j = e;
+            continue;
+        }
+        let cols: Vec<&'static str> = (j..e).filter_map(header_word).collect();
+        if !cols.contains(&"deaths") {
+            j = e;
             continue;
         }
         let k = cols.len();
@@ -1127,7 +1131,7 @@ impl Cx<'_> {
             metric = "cases";
             status = Some("confirmed");
         }
-        let (own, own_new) = self.own_scope(k, head_end);
+        let (own, own_new) = self.own_scope(k, head_end, true);
         let qualifier = if n.range.is_some() {
             "range"
         } else {
@@ -1686,8 +1690,10 @@ impl Cx<'_> {
     }
 
     /// Scope cue next to the number: in the words between the previous number and this one,
-    /// and between this number and its head.
-    fn own_scope(&self, k: usize, head_end: usize) -> (Option<&'static str>, bool) {
+    /// and between this number and its head. Only the words of [`SCOPE_GATE`] (and on the left
+    /// the four-byte ones, for "date") are read: every word it tests is one of them.
+    /// (`gated` false reads every word: the reference the tests hold the gate to.)
+    fn own_scope(&self, k: usize, head_end: usize, gated: bool) -> (Option<&'static str>, bool) {
         let n = &self.nums[k];
         let prev_end = if k > 0 { self.nums[k - 1].last + 1 } else { 0 };
         let mut found: Option<&'static str> = None;
@@ -1696,6 +1702,11 @@ impl Cx<'_> {
         let stop = (head_end + 3).min(self.nums.get(k + 1).map_or(usize::MAX, |x| x.first));
         let mut j = n.last + 1;
         while j < stop && j < self.toks.len() && !self.is_boundary(n.last, j) {
+            // "more", "so", "to" and the cues: filler, function or scope words.
+            if gated && !self.toks[j].has(SCOPE_GATE) {
+                j += 1;
+                continue;
+            }
             let w = self.word(j);
             if w == "more" && j != n.last + 1 {
                 j += 1;
@@ -1725,6 +1736,10 @@ impl Cx<'_> {
             if self.is_boundary(j, n.first) {
                 break;
             }
+            let t = &self.toks[j];
+            if gated && !t.has(SCOPE_GATE) && t.end - t.start != 4 {
+                continue;
+            }
             let w = self.word(j);
             let cue = scope_cue(w).or(match w {
                 "far" if self.word(j.wrapping_sub(1)) == "so" => Some("cumulative"),
@@ -1747,11 +1762,57 @@ impl Cx<'_> {
         (found, new_adjacent || (found == Some("new")))
     }
 
-    /// Nearest scope cue in the sentence (left first), then the weak cues. It visits only the
-    /// words of [`SCOPE_GATE`] (and on the right the four-byte ones, for "date"): every word it
-    /// tests is one of them.
-    /// (`gated` false visits every word: the reference the tests hold the gate to.)
-    fn sentence_scope(&self, first: usize, gated: bool) -> Option<&'static str> {
+    /// Nearest scope cue in the sentence (left first), then the weak cues, within 40 tokens of
+    /// `first`. The sentence's ends in that window are found once (sentence numbers grow with
+    /// the tokens), and only the words of [`SCOPE_GATE`] (and on the right the four-byte ones,
+    /// for "date") are read: every word it tests is one of them.
+    fn sentence_scope(&self, first: usize) -> Option<&'static str> {
+        let s = *self.sent.get(first)?;
+        let from = first.saturating_sub(40);
+        let lo = from + self.sent.get(from..first)?.partition_point(|&x| x < s);
+        let to = (first + 41).min(self.sent.len());
+        let hi = first + 1 + self.sent.get(first + 1..to)?.partition_point(|&x| x <= s);
+        let mut weak = None;
+        for j in (lo..first).rev() {
+            if !self.toks[j].has(SCOPE_GATE) {
+                continue;
+            }
+            let w = self.word(j);
+            if let Some(c) = scope_cue(w) {
+                return Some(c);
+            }
+            if w == "far" && self.word(j.wrapping_sub(1)) == "so" {
+                return Some("cumulative");
+            }
+            if (w == "of" && self.word(j.wrapping_sub(1)) == "as") || w == "since" {
+                weak = weak.or(Some("cumulative"));
+            }
+        }
+        for j in first + 1..hi {
+            let t = &self.toks[j];
+            if !t.has(SCOPE_GATE) && t.end - t.start != 4 {
+                continue;
+            }
+            let w = self.word(j);
+            if let Some(c) = scope_cue(w)
+                && c != "new"
+            {
+                return Some(c);
+            }
+            if matches!(w, "far" | "date") && matches!(self.word(j - 1), "so" | "to") {
+                return Some("cumulative");
+            }
+            if w == "since" {
+                weak = weak.or(Some("cumulative"));
+            }
+        }
+        weak
+    }
+
+    /// [`Cx::sentence_scope`] as it was, visiting every word of the window and asking each its
+    /// sentence: the reference the tests hold it to.
+    #[cfg(test)]
+    fn sentence_scope_reference(&self, first: usize) -> Option<&'static str> {
         let s = self.sent[first];
         let mut j = first;
         let mut weak = None;
@@ -1759,10 +1820,6 @@ impl Cx<'_> {
             j -= 1;
             if self.sent[j] != s {
                 break;
-            }
-            // Every word tested below is a scope cue, a filler or a function word.
-            if gated && !self.toks[j].has(SCOPE_GATE) {
-                continue;
             }
             let w = self.word(j);
             if let Some(c) = scope_cue(w) {
@@ -1778,11 +1835,6 @@ impl Cx<'_> {
         let mut j = first;
         while j + 1 < self.toks.len() && self.sent[j + 1] == s && j < first + 40 {
             j += 1;
-            // As on the left, and "date" (in no word list).
-            let t = &self.toks[j];
-            if gated && !t.has(SCOPE_GATE) && t.end - t.start != 4 {
-                continue;
-            }
             let w = self.word(j);
             if let Some(c) = scope_cue(w)
                 && c != "new"

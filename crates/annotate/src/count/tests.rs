@@ -564,10 +564,19 @@ fn gates_are_exact(text: &str) {
     };
     for i in 0..toks.len() {
         assert_eq!(
-            cx.sentence_scope(i, true),
-            cx.sentence_scope(i, false),
+            cx.sentence_scope(i),
+            cx.sentence_scope_reference(i),
             "token {i} of {text:?}"
         );
+    }
+    for (k, n) in nums.iter().enumerate() {
+        for head_end in n.last..n.last + 8 {
+            assert_eq!(
+                cx.own_scope(k, head_end, true),
+                cx.own_scope(k, head_end, false),
+                "number {k}, head {head_end} of {text:?}"
+            );
+        }
     }
     let numbered: Vec<Cand> = (0..nums.len()).filter_map(|k| cx.candidate(k)).collect();
     let (mut gated, mut all) = (numbered.clone(), numbered);
