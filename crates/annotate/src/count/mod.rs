@@ -928,6 +928,22 @@ impl Cx<'_> {
         self.toks.get(j)
     }
 
+    /// The status word at `j`: the list is asked only where the class bit says it holds it.
+    fn status_at(&self, j: usize) -> Option<&'static str> {
+        self.tok(j)
+            .filter(|t| t.has(token::class::STATUS))
+            .and_then(|t| status_word(lw(self.low, t)))
+    }
+
+    /// The scope cue `w` (the word at `j`), the list asked only where the class bit says it
+    /// holds it (`gated` false asks it of every word: the tests' reference).
+    fn cue_at(&self, j: usize, w: &str, gated: bool) -> Option<&'static str> {
+        if gated && !self.toks.get(j).is_some_and(|t| t.has(token::class::SCOPE)) {
+            return None;
+        }
+        scope_cue(w)
+    }
+
     fn is_boundary(&self, j: usize, k: usize) -> bool {
         self.sent.get(j) != self.sent.get(k)
     }
@@ -956,8 +972,8 @@ impl Cx<'_> {
         if n.plain_digits == 4 && (1800.0..=2100.0).contains(&n.value) {
             // A year unless a count noun follows closely: "1800 people died", "2000 new cases".
             let counted = (n.last + 1..n.last + 4).any(|j| {
-                let w = self.word(j);
-                metric_word(w).is_some() || person_word(w).is_some()
+                self.tok(j)
+                    .is_some_and(|t| t.has(token::class::METRIC | token::class::PERSON))
             });
             if !counted || matches!(pw, "in" | "since" | "during" | "until" | "by") {
                 return true;
@@ -1280,7 +1296,7 @@ impl Cx<'_> {
                                 filler_word(self.word(x)) || self.name_like(x, self.word(x))
                             })
                         {
-                            let st = (j + 1..h).find_map(|x| status_word(self.word(x)));
+                            let st = (j + 1..h).find_map(|x| self.status_at(x));
                             return Right::Metric("cases", status.or(st), h);
                         }
                         if person.is_none() || !matches!(w, "case" | "cases") {
@@ -1696,7 +1712,7 @@ impl Cx<'_> {
     fn status_near(&self, n: &NumExpr, head_end: usize) -> Option<&'static str> {
         // Just after the head: "15 cases confirmed since …".
         for j in [head_end + 1, n.first.wrapping_sub(1)] {
-            if let Some(st) = status_word(self.word(j)) {
+            if let Some(st) = self.status_at(j) {
                 return Some(st);
             }
         }
@@ -1726,7 +1742,7 @@ impl Cx<'_> {
                 j += 1;
                 continue;
             }
-            let cue = scope_cue(w).or(match w {
+            let cue = self.cue_at(j, w, gated).or(match w {
                 "more" => Some("new"),
                 "so" if self.word(j + 1) == "far" => Some("cumulative"),
                 "to" if self.word(j + 1) == "date" => Some("cumulative"),
@@ -1755,7 +1771,7 @@ impl Cx<'_> {
                 continue;
             }
             let w = self.word(j);
-            let cue = scope_cue(w).or(match w {
+            let cue = self.cue_at(j, w, gated).or(match w {
                 "far" if self.word(j.wrapping_sub(1)) == "so" => Some("cumulative"),
                 "date" if self.word(j.wrapping_sub(1)) == "to" => Some("cumulative"),
                 _ => None,
@@ -1792,7 +1808,7 @@ impl Cx<'_> {
                 continue;
             }
             let w = self.word(j);
-            if let Some(c) = scope_cue(w) {
+            if let Some(c) = self.cue_at(j, w, true) {
                 return Some(c);
             }
             if w == "far" && self.word(j.wrapping_sub(1)) == "so" {
@@ -1808,7 +1824,7 @@ impl Cx<'_> {
                 continue;
             }
             let w = self.word(j);
-            if let Some(c) = scope_cue(w)
+            if let Some(c) = self.cue_at(j, w, true)
                 && c != "new"
             {
                 return Some(c);
@@ -1979,12 +1995,8 @@ impl Cx<'_> {
             if !toks.get(i).is_some_and(|t| t.has(token::class::ARTICLE)) {
                 continue;
             }
-            let w = self.word(i);
-            let det = w;
-            let the = det == "the";
-            if !(det == "a" || det == "an" || the) {
-                continue;
-            }
+            // "a", "an" or "the" (the class bit): "the" is the one of three bytes.
+            let the = toks[i].end - toks[i].start == 3;
             if the && !matches!(self.word(i + 1), "index" | "first" | "primary") {
                 continue;
             }
@@ -2129,7 +2141,7 @@ impl Cx<'_> {
             if cands[..numbered].get(at).is_some_and(|c| c.first <= head) {
                 continue;
             }
-            let status = (i + 1..head).find_map(|k| status_word(self.word(k)));
+            let status = (i + 1..head).find_map(|k| self.status_at(k));
             cands.push(Cand {
                 first: i,
                 start: toks[i].start,
