@@ -686,7 +686,7 @@ word_set! {
 
 word_set! {
     /// (The count pass reads the class bit; the tokeniser's tests hold it to this.)
-    #[cfg(test)]
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn unit_word / UNIT_WORDS = [
         "km",
         "kms",
@@ -807,7 +807,7 @@ word_set! {
 
 word_set! {
     /// (The count pass reads the class bit; the tokeniser's tests hold it to this.)
-    #[cfg(test)]
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn id_prefix / ID_PREFIX_WORDS = [
         "update",
         "no",

@@ -453,6 +453,10 @@ impl Cx<'_> {
         if !t.is_word() || !is_capitalised(t) {
             return None;
         }
+        // The list is asked only of the words the class bit says it holds.
+        if !t.has(class::MONTH) {
+            return None;
+        }
         let m = month_word(lw(self.low, t))?;
         let last = if self.punct(j + 1, '.') && self.attached(j + 1) {
             j + 1
@@ -601,7 +605,7 @@ impl Cx<'_> {
     fn absolute(&self, j: usize) -> Option<P> {
         let t = self.toks.get(j)?;
         // Weekday prefix before an absolute date: "Friday, October 7th 2010", "Sat 19 Aug 2017".
-        if t.is_word() && is_capitalised(t) && weekday_word(lw(self.low, t)).is_some() {
+        if t.has(class::WEEKDAY) && is_capitalised(t) {
             let mut k = j + 1;
             if self.punct(k, ',') || self.punct(k, '.') {
                 k += 1;
@@ -927,8 +931,7 @@ impl Cx<'_> {
                 | "past"
                 | "in"
                 | "within"
-        ) || weekday_word(w).is_some()
-            || number::starts_number(w);
+        ) || t.has(class::WEEKDAY | class::NUMBER_START);
         if !gate {
             return None;
         }
@@ -1066,7 +1069,7 @@ impl Cx<'_> {
 
     fn full_weekday(&self, j: usize) -> Option<i8> {
         let t = self.toks.get(j)?;
-        if !t.is_word() || !is_capitalised(t) {
+        if !t.has(class::WEEKDAY) || !is_capitalised(t) {
             return None;
         }
         match weekday_word(lw(self.low, t)) {
