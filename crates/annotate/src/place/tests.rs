@@ -1509,3 +1509,100 @@ proptest! {
         }
     }
 }
+
+/// The priors of a mention's candidates with the cities of the list read once equal the
+/// reference's (every city asked of every division): bit for bit, in order.
+fn check_priors(g: &Gazetteer<'_>, ms: &[super::Mention]) -> usize {
+    let (mut want, mut got, mut cities) = (Vec::new(), Vec::new(), Vec::new());
+    let mut lowered = 0usize;
+    for m in ms {
+        want.clear();
+        got.clear();
+        g.priors_into_reference(m, &mut want);
+        g.priors_into(m, &mut got, &mut cities);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&got), bits(&want), "{:?}", m.cands);
+        // Divisions with a city of their name inside them ("Paris", "Beijing").
+        lowered += m
+            .cands
+            .iter()
+            .zip(&got)
+            .filter(|(c, _)| matches!(g.kind(c.entry), Kind::Admin1 | Kind::Admin2))
+            .count();
+    }
+    lowered
+}
+
+/// On every mention of the seeds and DON texts, on the candidate lists of every form of the
+/// gazetteer with a division and a city among its readings, and on made-up lists.
+#[test]
+fn priors_with_cities_read_once_equal_the_reference() {
+    let g = g();
+    let mut texts = don_texts();
+    texts.push(seed("000"));
+    texts.push(seed("004"));
+    let mut divisions = 0usize;
+    for t in &texts {
+        let tk = Tokens::new(t);
+        divisions += check_priors(g, &g.mentions(t, &tk.toks));
+    }
+    // Every form's whole candidate list (lists of up to hundreds of readings).
+    let mut lists = 0usize;
+    let whole: Vec<super::Mention> = (0..g.form_count())
+        .filter_map(|i| g.form(i))
+        .map(|f| g.cands(&f).collect::<Vec<_>>())
+        .filter(|c| {
+            c.iter().any(|c| g.kind(c.entry) == Kind::City)
+                && c.iter()
+                    .any(|c| matches!(g.kind(c.entry), Kind::Admin1 | Kind::Admin2))
+        })
+        .map(|cands| {
+            lists += 1;
+            super::Mention {
+                start: 0,
+                end: 0,
+                cands,
+                cue: false,
+                doubtful: false,
+            }
+        })
+        .collect();
+    divisions += check_priors(g, &whole);
+    if !texts.is_empty() && g.form_count() > 0 {
+        assert!(lists > 100 && divisions > 100, "{lists} {divisions}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    /// Made-up candidate lists: entries of divisions and cities of a few countries, mixed,
+    /// repeated and in any order.
+    #[test]
+    fn priors_with_cities_read_once_on_made_up_lists(
+        picks in proptest::collection::vec((any::<usize>(), 0u8..3), 0..40),
+    ) {
+        let g = g();
+        // Readings of forms rich in divisions and cities.
+        let pool: Vec<super::Cand> = ["Paris", "Georgia", "Santiago", "Victoria", "San Juan",
+            "Beijing", "Moscow", "Washington", "Cordoba", "Santa Cruz"]
+            .iter()
+            .filter_map(|f| g.lookup(f))
+            .filter_map(|i| g.form(i as usize))
+            .flat_map(|f| g.cands(&f).collect::<Vec<_>>())
+            .collect();
+        prop_assume!(!pool.is_empty());
+        let cands: Vec<super::Cand> = picks
+            .iter()
+            .map(|&(i, via)| super::Cand {
+                via: match via {
+                    0 => super::Via::Name,
+                    1 => super::Via::Alt,
+                    _ => super::Via::Demonym,
+                },
+                ..pool[i % pool.len()]
+            })
+            .collect();
+        let m = super::Mention { start: 0, end: 0, cands, cue: false, doubtful: false };
+        check_priors(g, std::slice::from_ref(&m));
+    }
+}
