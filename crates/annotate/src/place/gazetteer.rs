@@ -799,6 +799,12 @@ impl<'a> Gazetteer<'a> {
         self.entry_str(idx, 3)
     }
 
+    /// The admin2 code of entry `idx` ([`Entry::admin2`]).
+    #[inline]
+    pub(crate) fn admin2_of(&self, idx: u32) -> &'a str {
+        self.entry_str(idx, 4)
+    }
+
     /// The population of entry `idx`.
     #[inline]
     pub(crate) fn population(&self, idx: u32) -> u64 {

@@ -11,6 +11,7 @@
 //! same region), and resolves each mention to one GeoNames entry using population,
 //! administrative level and the other places of the document.
 
+mod cands;
 mod eval;
 mod gazetteer;
 mod reading;
@@ -20,6 +21,7 @@ mod tests;
 
 use epiwire_model::{CharIndex, Place, Span};
 
+use cands::Cands;
 pub(crate) use eval::parse_band_labelled;
 pub use eval::{
     BAND_PLACE_LABELS, BandPlaceReport, BandPlaceScores, EpitatorCase, EpitatorReport, GeoReport,
@@ -200,7 +202,7 @@ fn ascii_lower<'b>(w: &str, buf: &'b mut [u8; LOWER_MAX]) -> Option<&'b [u8]> {
 struct Mention {
     start: usize,
     end: usize,
-    cands: Vec<Cand>,
+    cands: Cands,
     /// A locative word before it, a qualifier after it, or a list of places it continues.
     cue: bool,
     /// Written as a person's name or a common word: small places of that name need a cue.
@@ -328,6 +330,14 @@ impl<'g> Gazetteer<'g> {
         if self.form_count() == 0 {
             return Vec::new();
         }
+        let kept = self.kept_windows(text, toks);
+        let merged = self.merge_qualified(text, kept);
+        self.drop_weak(text, merged)
+    }
+
+    /// The scan's windows that pass the common-word, person and disease rules, with their
+    /// candidates and cues, in text order (before [`Self::merge_qualified`]).
+    fn kept_windows(&self, text: &str, toks: &[Token]) -> Vec<Mention> {
         let raw = self.scan(text, toks);
         let mut out: Vec<Mention> = Vec::with_capacity(raw.len());
         let mut person_part: Option<usize> = None;
@@ -408,13 +418,156 @@ impl<'g> Gazetteer<'g> {
                 doubtful,
             });
         }
-        let merged = self.merge_qualified(text, out);
-        self.drop_weak(text, merged)
+        out
     }
 
     /// "Paris, Texas", "Seattle, WA", "Washington County [Pennsylvania]": the qualifier restricts
     /// the candidates of the name; a comma-joined qualifier becomes part of the mention.
     fn merge_qualified(&self, text: &str, mut mentions: Vec<Mention>) -> Vec<Mention> {
+        let mut out: Vec<Mention> = Vec::with_capacity(mentions.len());
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < mentions.len() {
+            let mut cur = Mention {
+                cands: std::mem::take(&mut mentions[i].cands),
+                ..mentions[i]
+            };
+            let mut j = i + 1;
+            // Every qualifier follows ", ", " [" or " (": most mentions are followed by none of
+            // them.
+            while let (Some(b','), Some(b' ')) | (Some(b' '), Some(b'[' | b'(')) =
+                (bytes.get(cur.end), bytes.get(cur.end + 1))
+            {
+                let rest = text.get(cur.end..).unwrap_or("");
+                // A following mention after ", ".
+                if let Some(next) = mentions.get(j)
+                    && text.get(cur.end..next.start) == Some(", ")
+                    && let Some(inside) = self.restrict(&cur.cands, &next.cands)
+                {
+                    cur.cands = inside.into();
+                    cur.end = next.end;
+                    cur.cue = true;
+                    j += 1;
+                    continue;
+                }
+                // A state code after ", " ("Seattle, WA").
+                if let Some(code_rest) = rest.strip_prefix(", ") {
+                    // ASCII capitals are one byte each: the code is a slice of the text.
+                    let n = code_rest.bytes().take_while(u8::is_ascii_uppercase).count();
+                    let (code, after) = code_rest.split_at(n);
+                    let after = after.chars().next();
+                    if (2..=3).contains(&code.len())
+                        && after.is_none_or(|c| !c.is_alphanumeric())
+                        && let Some(admins) = self.qualifier_codes.get(code)
+                    {
+                        let outer: Vec<Cand> = admins
+                            .iter()
+                            .map(|&a| Cand {
+                                entry: a,
+                                via: Via::Name,
+                            })
+                            .collect();
+                        if let Some(inside) = self.restrict(&cur.cands, &outer) {
+                            cur.cands = inside.into();
+                            cur.cue = true;
+                            cur.end += 2 + code.len();
+                            // the code may itself be followed by a mention (", USA")
+                            while mentions.get(j).is_some_and(|m| m.start < cur.end) {
+                                j += 1;
+                            }
+                            continue;
+                        }
+                    }
+                }
+                // A bracketed qualifier right after: restrict, keep both mentions.
+                if let Some(next) = mentions.get(j)
+                    && matches!(text.get(cur.end..next.start), Some(" [") | Some(" ("))
+                    && let Some(inside) = self.restrict(&cur.cands, &next.cands)
+                {
+                    cur.cands = inside.into();
+                }
+                break;
+            }
+            out.push(cur);
+            i = j;
+        }
+        out
+    }
+
+    /// Small places need evidence: a cue (locative word, qualifier, list of places) or, unless
+    /// the name is also a person's name or a common word, a large place of the same first-order
+    /// division in the document.
+    fn drop_weak(&self, text: &str, mut mentions: Vec<Mention>) -> Vec<Mention> {
+        // Lists continue a cue: "in Lagos, Faro and Sagres".
+        for i in 1..mentions.len() {
+            let (prev, cur) = (&mentions[i - 1], &mentions[i]);
+            if prev.cue
+                && matches!(
+                    text.get(prev.end..cur.start).unwrap_or(""),
+                    ", " | " and " | ", and " | " or " | ", or " | "/"
+                )
+            {
+                mentions[i].cue = true;
+            }
+        }
+        let strong = |c: &Cand, doubtful: bool| {
+            let big = if doubtful { 100_000 } else { 50_000 };
+            match self.kind(c.entry) {
+                Kind::Country => true,
+                Kind::Admin1 | Kind::City => self.population(c.entry) >= big,
+                Kind::Admin2 => {
+                    self.population(c.entry) >= big && self.name_of(c.entry).contains(' ')
+                }
+            }
+        };
+        // First-order divisions holding a large place of the document (or named themselves),
+        // asked only for a weak candidate of a mention without cue that is not doubtful: most
+        // documents have none, and the map is not built.
+        let needed = mentions
+            .iter()
+            .any(|m| !m.cue && !m.doubtful && m.cands.iter().any(|c| !strong(c, false)));
+        let mut admins: FxMap<Code<'_>, ()> = if needed {
+            FxMap::with_capacity_and_hasher(mentions.len(), Default::default())
+        } else {
+            FxMap::default()
+        };
+        for m in mentions.iter().filter(|_| needed) {
+            for c in &m.cands {
+                if strong(c, m.doubtful) && self.kind(c.entry) != Kind::Country {
+                    admins.insert(
+                        Code::new(self.country_of(c.entry), self.admin1_of(c.entry)),
+                        (),
+                    );
+                }
+            }
+        }
+        for m in &mut mentions {
+            if m.cue {
+                continue;
+            }
+            let doubtful = m.doubtful;
+            // "Sutton County": a name written with the word for its kind of division is a
+            // division whatever its size.
+            let designated = designated(text.get(m.start..m.end).unwrap_or(""));
+            m.cands.retain(|c| {
+                strong(c, doubtful)
+                    || (designated && matches!(self.kind(c.entry), Kind::Admin1 | Kind::Admin2))
+                    || (!doubtful
+                        && admins.contains_key(&Code::new(
+                            self.country_of(c.entry),
+                            self.admin1_of(c.entry),
+                        )))
+            });
+        }
+        mentions.retain(|m| !m.cands.is_empty());
+        mentions
+    }
+
+    /// "Paris, Texas", "Seattle, WA", "Washington County [Pennsylvania]": [`Self::merge_qualified`] as it
+    /// was, the state code collected into a `String` and every qualifier asked of every
+    /// mention (the reference of the tests).
+    #[cfg(test)]
+    fn merge_qualified_reference(&self, text: &str, mut mentions: Vec<Mention>) -> Vec<Mention> {
         let mut out: Vec<Mention> = Vec::with_capacity(mentions.len());
         let mut i = 0;
         while i < mentions.len() {
@@ -430,7 +583,7 @@ impl<'g> Gazetteer<'g> {
                     && text.get(cur.end..next.start) == Some(", ")
                     && let Some(inside) = self.restrict(&cur.cands, &next.cands)
                 {
-                    cur.cands = inside;
+                    cur.cands = inside.into();
                     cur.end = next.end;
                     cur.cue = true;
                     j += 1;
@@ -455,7 +608,7 @@ impl<'g> Gazetteer<'g> {
                             })
                             .collect();
                         if let Some(inside) = self.restrict(&cur.cands, &outer) {
-                            cur.cands = inside;
+                            cur.cands = inside.into();
                             cur.cue = true;
                             cur.end += 2 + code.len();
                             // the code may itself be followed by a mention (", USA")
@@ -471,7 +624,7 @@ impl<'g> Gazetteer<'g> {
                     && matches!(text.get(cur.end..next.start), Some(" [") | Some(" ("))
                     && let Some(inside) = self.restrict(&cur.cands, &next.cands)
                 {
-                    cur.cands = inside;
+                    cur.cands = inside.into();
                 }
                 break;
             }
@@ -481,10 +634,10 @@ impl<'g> Gazetteer<'g> {
         out
     }
 
-    /// Small places need evidence: a cue (locative word, qualifier, list of places) or, unless
-    /// the name is also a person's name or a common word, a large place of the same first-order
-    /// division in the document.
-    fn drop_weak(&self, text: &str, mut mentions: Vec<Mention>) -> Vec<Mention> {
+    /// [`Self::drop_weak`] as it was, the map of divisions always built (the reference of the
+    /// tests).
+    #[cfg(test)]
+    fn drop_weak_reference(&self, text: &str, mut mentions: Vec<Mention>) -> Vec<Mention> {
         // Lists continue a cue: "in Lagos, Faro and Sagres".
         for i in 1..mentions.len() {
             let (prev, cur) = (&mentions[i - 1], &mentions[i]);
@@ -585,6 +738,7 @@ impl<'g> Gazetteer<'g> {
         };
         // The prior of each candidate of each distinct list, one list after the other.
         let mut priors: Vec<f64> = Vec::with_capacity(mentions.iter().map(|m| m.cands.len()).sum());
+        let mut cities = Vec::new();
         for (i, m) in mentions.iter().enumerate() {
             let key = m
                 .cands
@@ -606,7 +760,7 @@ impl<'g> Gazetteer<'g> {
                 continue;
             }
             let from = priors.len();
-            self.priors_into(m, &mut priors);
+            self.priors_into(m, &mut priors, &mut cities);
             let first = self.best(m, priors.get(from..).unwrap_or(&[]), None);
             let r = reps.len();
             reps.push((key, i, from, first, 1));
@@ -652,7 +806,7 @@ impl<'g> Gazetteer<'g> {
         let mut first: Vec<u32> = Vec::with_capacity(mentions.len());
         for m in mentions {
             let from = priors.len();
-            self.priors_into(m, &mut priors);
+            self.priors_into_reference(m, &mut priors);
             first.push(self.best(m, priors.get(from..).unwrap_or(&[]), None));
         }
         // Per country: the mentions read in it, and those naming it as a country.
@@ -677,7 +831,81 @@ impl<'g> Gazetteer<'g> {
 
     /// Appends the prior score of each candidate of `m` to `out`, in order: level, population,
     /// preferred name.
-    fn priors_into(&self, m: &Mention, out: &mut Vec<f64>) {
+    ///
+    /// A division loses to a city of the list inside it; the cities' codes are read once per
+    /// list (into `cities`, a buffer kept by the caller) instead of once per (division,
+    /// candidate) pair: long lists ("Victoria", "San Juan") hold dozens of both.
+    /// [`Self::priors_into_reference`] holds it in the tests.
+    fn priors_into<'s>(
+        &'s self,
+        m: &Mention,
+        out: &mut Vec<f64>,
+        cities: &mut Vec<(Code<'s>, &'s str)>,
+    ) {
+        cities.clear();
+        if m.cands
+            .iter()
+            .any(|c| matches!(self.kind(c.entry), Kind::Admin1 | Kind::Admin2))
+        {
+            cities.extend(
+                m.cands
+                    .iter()
+                    .filter(|c| self.kind(c.entry) == Kind::City)
+                    .map(|c| {
+                        (
+                            Code::new(self.country_of(c.entry), self.admin1_of(c.entry)),
+                            self.admin2_of(c.entry),
+                        )
+                    }),
+            );
+        }
+        out.extend(m.cands.iter().map(|c| {
+            let (kind, population) = (self.kind(c.entry), self.population(c.entry));
+            let mut score = match kind {
+                Kind::Country => 5.0,
+                Kind::Admin1 => 3.0,
+                Kind::Admin2 => 0.0,
+                Kind::City => 0.0,
+            };
+            score += 2.0 * ((population as f64) + 10.0).log10();
+            // World cities keep their reading against a small namesake in a document's
+            // country.
+            if kind == Kind::City && population >= 1_000_000 {
+                score += 3.0;
+            }
+            if c.via == Via::Name {
+                score += 0.5;
+            }
+            // "Beijing", "Chiang Mai", "Paris": a division is not the reading when a city
+            // of the same name lies inside it (same country and admin1; for a second-order
+            // division also its admin2, which must be known).
+            let city_inside = match kind {
+                Kind::Admin1 | Kind::Admin2 if !cities.is_empty() => {
+                    let key = Code::new(self.country_of(c.entry), self.admin1_of(c.entry));
+                    if kind == Kind::Admin1 {
+                        cities.iter().any(|&(k, _)| k == key)
+                    } else {
+                        let admin2 = self.admin2_of(c.entry);
+                        !admin2.is_empty() && cities.iter().any(|&(k, a2)| k == key && a2 == admin2)
+                    }
+                }
+                _ => false,
+            };
+            if city_inside {
+                score -= 6.0;
+            }
+            // A division named so only by an alternate name ("Moscow" for Moscow Oblast).
+            if matches!(kind, Kind::Admin1 | Kind::Admin2) && c.via == Via::Alt {
+                score -= 2.0;
+            }
+            score
+        }));
+    }
+
+    /// [`Self::priors_into`] asking `is_inside` of every (division, candidate) pair (the
+    /// reference of the tests).
+    #[cfg(test)]
+    fn priors_into_reference(&self, m: &Mention, out: &mut Vec<f64>) {
         out.extend(m.cands.iter().map(|c| {
             let (kind, population) = (self.kind(c.entry), self.population(c.entry));
             let mut score = match kind {
@@ -761,6 +989,7 @@ impl<'a> Code<'a> {
 
 /// Counts `n` mentions first read as entry `idx` of `g` in the tallies a [`Context`] reads:
 /// per country (mentions read in it, those naming it as a country) and per first-order division.
+#[inline(always)]
 fn tally<'a>(
     g: &Gazetteer<'a>,
     countries: &mut FxMap<Code<'a>, (usize, usize)>,
@@ -1155,7 +1384,28 @@ fn is_capitalised(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase)
 }
 
+/// The word after `end` is one of [`is_disease_next`]'s. Each of those starts with an ASCII
+/// letter of `DISEASE_NEXT_FIRST` after the space [`next_word`] asks for: most words after a
+/// name ("and", "in", "(") are ruled out on those two bytes
+/// ([`followed_by_disease_word_reference`] holds it in the tests).
 fn followed_by_disease_word(text: &str, end: usize) -> bool {
+    let b = text.as_bytes();
+    if b.get(end) != Some(&b' ')
+        || !b
+            .get(end + 1)
+            .is_some_and(|c| DISEASE_NEXT_FIRST.contains(&c.to_ascii_lowercase()))
+    {
+        return false;
+    }
+    followed_by_disease_word_reference(text, end)
+}
+
+/// The first letters of the words of [`is_disease_next`].
+const DISEASE_NEXT_FIRST: &[u8] = b"vfdiesho";
+
+/// [`followed_by_disease_word`] without the two-byte gate (its slow path, and the reference of
+/// the tests).
+fn followed_by_disease_word_reference(text: &str, end: usize) -> bool {
     let mut buf = [0u8; LOWER_MAX];
     next_word(text, end)
         .and_then(|w| ascii_lower(w, &mut buf))

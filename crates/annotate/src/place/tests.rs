@@ -1330,7 +1330,7 @@ fn made_up_mentions(picks: &[(usize, u8, bool)]) -> Vec<super::Mention> {
         out.push(super::Mention {
             start: 10 * k,
             end: 10 * k + 5,
-            cands,
+            cands: cands.into(),
             cue,
             doubtful: false,
         });
@@ -1506,6 +1506,243 @@ proptest! {
         for at in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
             prop_assert_eq!(super::previous_word(&t, at), super::previous_word_chars(&t, at));
             prop_assert_eq!(super::next_word(&t, at), super::next_word_chars(&t, at));
+        }
+    }
+}
+
+/// The priors of a mention's candidates with the cities of the list read once equal the
+/// reference's (every city asked of every division): bit for bit, in order.
+fn check_priors(g: &Gazetteer<'_>, ms: &[super::Mention]) -> usize {
+    let (mut want, mut got, mut cities) = (Vec::new(), Vec::new(), Vec::new());
+    let mut lowered = 0usize;
+    for m in ms {
+        want.clear();
+        got.clear();
+        g.priors_into_reference(m, &mut want);
+        g.priors_into(m, &mut got, &mut cities);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&got), bits(&want), "{:?}", m.cands);
+        // Divisions with a city of their name inside them ("Paris", "Beijing").
+        lowered += m
+            .cands
+            .iter()
+            .zip(&got)
+            .filter(|(c, _)| matches!(g.kind(c.entry), Kind::Admin1 | Kind::Admin2))
+            .count();
+    }
+    lowered
+}
+
+/// On every mention of the seeds and DON texts, on the candidate lists of every form of the
+/// gazetteer with a division and a city among its readings, and on made-up lists.
+#[test]
+fn priors_with_cities_read_once_equal_the_reference() {
+    let g = g();
+    let mut texts = don_texts();
+    texts.push(seed("000"));
+    texts.push(seed("004"));
+    let mut divisions = 0usize;
+    for t in &texts {
+        let tk = Tokens::new(t);
+        divisions += check_priors(g, &g.mentions(t, &tk.toks));
+    }
+    // Every form's whole candidate list (lists of up to hundreds of readings).
+    let mut lists = 0usize;
+    let whole: Vec<super::Mention> = (0..g.form_count())
+        .filter_map(|i| g.form(i))
+        .map(|f| g.cands(&f).collect::<Vec<_>>())
+        .filter(|c| {
+            c.iter().any(|c| g.kind(c.entry) == Kind::City)
+                && c.iter()
+                    .any(|c| matches!(g.kind(c.entry), Kind::Admin1 | Kind::Admin2))
+        })
+        .map(|cands| {
+            lists += 1;
+            super::Mention {
+                start: 0,
+                end: 0,
+                cands: cands.into(),
+                cue: false,
+                doubtful: false,
+            }
+        })
+        .collect();
+    divisions += check_priors(g, &whole);
+    if !texts.is_empty() && g.form_count() > 0 {
+        assert!(lists > 100 && divisions > 100, "{lists} {divisions}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    /// Made-up candidate lists: entries of divisions and cities of a few countries, mixed,
+    /// repeated and in any order.
+    #[test]
+    fn priors_with_cities_read_once_on_made_up_lists(
+        picks in proptest::collection::vec((any::<usize>(), 0u8..3), 0..40),
+    ) {
+        let g = g();
+        // Readings of forms rich in divisions and cities.
+        let pool: Vec<super::Cand> = ["Paris", "Georgia", "Santiago", "Victoria", "San Juan",
+            "Beijing", "Moscow", "Washington", "Cordoba", "Santa Cruz"]
+            .iter()
+            .filter_map(|f| g.lookup(f))
+            .filter_map(|i| g.form(i as usize))
+            .flat_map(|f| g.cands(&f).collect::<Vec<_>>())
+            .collect();
+        prop_assume!(!pool.is_empty());
+        let cands: Vec<super::Cand> = picks
+            .iter()
+            .map(|&(i, via)| super::Cand {
+                via: match via {
+                    0 => super::Via::Name,
+                    1 => super::Via::Alt,
+                    _ => super::Via::Demonym,
+                },
+                ..pool[i % pool.len()]
+            })
+            .collect();
+        let m = super::Mention { start: 0, end: 0, cands: cands.into(), cue: false, doubtful: false };
+        check_priors(g, std::slice::from_ref(&m));
+    }
+}
+
+/// The mentions as comparable tuples.
+fn mention_tuples(ms: &[super::Mention]) -> Vec<(usize, usize, Vec<super::Cand>, bool, bool)> {
+    ms.iter()
+        .map(|m| (m.start, m.end, m.cands.to_vec(), m.cue, m.doubtful))
+        .collect()
+}
+
+/// Merging qualifiers (gated on the two bytes after a mention, the state code a slice) and
+/// dropping weak candidates (the map of divisions built only when asked) equal the references,
+/// on the kept windows of `t`. Returns the number of merged and of dropped mentions.
+fn check_merge_and_drop(g: &Gazetteer<'_>, t: &str) -> (usize, usize) {
+    let tk = Tokens::new(t);
+    let kept = g.kept_windows(t, &tk.toks);
+    let merged = g.merge_qualified(t, kept.clone());
+    let want = g.merge_qualified_reference(t, kept.clone());
+    assert_eq!(mention_tuples(&merged), mention_tuples(&want), "{t}");
+    let dropped = g.drop_weak(t, merged.clone());
+    let want = g.drop_weak_reference(t, merged.clone());
+    assert_eq!(mention_tuples(&dropped), mention_tuples(&want), "{t}");
+    (kept.len() - merged.len(), merged.len() - dropped.len())
+}
+
+/// On every seed and DON text and on qualified names.
+#[test]
+fn merge_and_drop_equal_the_references() {
+    let g = g();
+    let mut texts = don_texts();
+    texts.push(seed("000"));
+    texts.push(seed("004"));
+    texts.extend(
+        [
+            "Paris, Texas. Paris. Paris, France; Georgia, Atlanta, Georgia and Tbilisi.",
+            "Seattle, WA, USA and Springfield, IL; Portland, OR. Sydney, NSW (Australia)",
+            "Washington County [Pennsylvania], Washington County (Oregon) and Paris, TXs",
+            "in Lagos, Faro and Sagres or Lyon/Nice, and Basel; Austin, TX",
+            "Paris, T",
+            "Paris,",
+            "Paris, ",
+            "Seattle, WAé",
+        ]
+        .map(str::to_string),
+    );
+    let (mut merged, mut dropped) = (0usize, 0usize);
+    for t in &texts {
+        let (m, d) = check_merge_and_drop(g, t);
+        merged += m;
+        dropped += d;
+    }
+    if g.form_count() > 0 {
+        assert!(merged > 0 && dropped > 0, "{merged} {dropped}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    /// Texts of place names joined by the separators the qualifier and list rules read, with
+    /// state codes (and near misses) after them.
+    #[test]
+    fn merge_and_drop_equal_the_references_on_qualified_names(
+        picks in proptest::collection::vec((0usize..24, 0usize..12, 0usize..12), 0..16),
+    ) {
+        let names = ["Paris", "Texas", "Seattle", "Georgia", "Atlanta", "Washington County",
+            "Pennsylvania", "Portland", "Springfield", "Lagos", "Faro", "Victoria", "Kenya",
+            "Uganda", "Santiago", "Chile", "Sydney", "Cordoba", "Spain", "France", "Lyon",
+            "in", "Austin", "Oregon"];
+        let seps = [", ", " [", " (", " and ", ", and ", " or ", ", or ", "/", " ", ". ",
+            "] ", ") "];
+        let codes = ["TX", "WA", "IL", "NSW", "OR", "XX", "Q", "ABCD", "TXs", "CA,", "GA", ""];
+        let mut t = String::new();
+        for &(n, s, c) in &picks {
+            t.push_str(names[n]);
+            t.push_str(seps[s]);
+            if c < 6 {
+                t.push_str(codes[(n + s + c) % codes.len()]);
+                t.push_str(seps[(s + c) % seps.len()]);
+            }
+        }
+        check_merge_and_drop(g(), &t);
+    }
+}
+
+/// The gated disease-word test equals the ungated one at every character boundary of the
+/// seeds and DON texts (and of texts holding every listed word in case variants), and every
+/// listed word starts with a letter of the gate.
+#[test]
+fn gated_disease_word_equals_the_reference() {
+    for w in [
+        "virus",
+        "viruses",
+        "fever",
+        "disease",
+        "flu",
+        "influenza",
+        "encephalitis",
+        "variant",
+        "strain",
+        "syndrome",
+        "hemorrhagic",
+        "haemorrhagic",
+        "orthohantavirus",
+        "ebolavirus",
+    ] {
+        assert!(super::is_disease_next(w.as_bytes()), "{w}");
+        assert!(super::DISEASE_NEXT_FIRST.contains(&w.as_bytes()[0]), "{w}");
+    }
+    let mut texts = crate::test_util::seed_and_don_texts();
+    texts.push(
+        "Marburg virus, Lassa Fever; Rift Valley FEVER. Ebola disease and Avian flu \
+         Hantaan orthohantavirus, Zaire ebolavirus/X Strain-2 Syndrome's Hemorrhagic \
+         Influenza\u{a0}virus Nipah  virus Zika\tvirus éfever Dengue virusé"
+            .into(),
+    );
+    let mut hits = 0usize;
+    for t in &texts {
+        for end in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
+            let want = super::followed_by_disease_word_reference(t, end);
+            assert_eq!(super::followed_by_disease_word(t, end), want, "{end} {t:?}");
+            hits += usize::from(want);
+        }
+    }
+    assert!(hits > 10, "{hits}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #[test]
+    fn gated_disease_word_on_random_text(
+        pieces in proptest::collection::vec(
+            "( |  |\t|\u{a0}|é|É|-|'|[a-zA-Z]{1,4}|virus|Fever|FLU|syndrome|x)", 0..8)
+    ) {
+        let t: String = pieces.concat();
+        for end in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
+            prop_assert_eq!(
+                super::followed_by_disease_word(&t, end),
+                super::followed_by_disease_word_reference(&t, end)
+            );
         }
     }
 }
