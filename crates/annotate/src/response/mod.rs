@@ -217,7 +217,9 @@ impl Prefilter {
         let rest = toks.get(from..)?;
         let k = rest
             .iter()
-            .position(|t| t.class & HIT_BITS != 0 && self.hit(b, t))?;
+            .position(|t| t.class & HIT_BITS != 0 && self.hit(b, t));
+        text::work(k.map_or(rest.len(), |k| k + 1));
+        let k = k?;
         Some((from + k, rest.get(k)?))
     }
 
@@ -318,6 +320,7 @@ fn mark_cues(
     flags: &mut [[bool; 4]],
 ) {
     let b = text.as_bytes();
+    text::work(span.len());
     for m in pre.ac.find_iter(aho_corasick::Input::new(text).span(span)) {
         let (s, e) = (m.start(), m.end());
         let word = b[s].is_ascii_alphanumeric();
@@ -403,6 +406,7 @@ fn cue_sentences_gated(text: &str, sents: &[(usize, usize)], tk: &Tokens) -> Vec
         while from > s0 && !pre.cut_ok(b, from) {
             from -= 1;
         }
+        text::work(k - first + lo.clamp(s0, e0) - from);
         let to = hi.saturating_add(pre.longest).min(e0);
         if from < to {
             mark_cues(pre, text, from..to, sents, first, &mut flags);
