@@ -6,12 +6,6 @@ pub(crate) fn cpu_seconds() -> Option<f64> {
     stat_seconds("/proc/self/stat")
 }
 
-/// CPU time of the calling thread in seconds (Linux `/proc/thread-self/stat`, 100 Hz ticks): the
-/// work of one test, whatever the other test threads and processes on the machine are doing.
-pub(crate) fn thread_cpu_seconds() -> Option<f64> {
-    stat_seconds("/proc/thread-self/stat")
-}
-
 /// User plus system time, in seconds, from a `/proc/…/stat` file.
 fn stat_seconds(path: &str) -> Option<f64> {
     let stat = std::fs::read_to_string(path).ok()?;

@@ -133,6 +133,9 @@ pub(crate) mod class {
     pub(crate) const LONG: u32 = 1 << 19;
     /// A punctuation token of a non-ASCII character (with [`PUNCT`]).
     pub(crate) const NON_ASCII_PUNCT: u32 = 1 << 20;
+    /// The leading letters of a word that may start an item of the response pass, of a
+    /// currency word, or "request" (`response::item_first_words`).
+    pub(crate) const RESP_ITEM: u32 = 1 << 22;
     /// The leading letters of a term of the embedded disease lexicon, normalised
     /// (`disease::first_letter_runs`). A high bit, clear of the bits other branches append.
     pub(crate) const DISEASE: u32 = 1 << 24;
@@ -191,6 +194,8 @@ impl Lexicon {
         let lists = class_lists();
         let cues = crate::response::cue_first_words();
         let cues: Vec<&str> = cues.iter().map(String::as_str).collect();
+        let items = crate::response::item_first_words();
+        let items: Vec<&str> = items.iter().map(String::as_str).collect();
         let diseases = crate::disease::first_letter_runs(crate::disease::EMBEDDED_LEXICON);
         let diseases: Vec<&str> = diseases.iter().map(String::as_str).collect();
         let all = lists
@@ -198,6 +203,7 @@ impl Lexicon {
             .map(|&(l, c)| (l, c))
             .chain(date_start.iter().map(|&l| (l, class::DATE_START)))
             .chain(std::iter::once((cues.as_slice(), class::CUE)))
+            .chain(std::iter::once((items.as_slice(), class::RESP_ITEM)))
             .chain(std::iter::once((diseases.as_slice(), class::DISEASE)));
         for (list, bits) in all {
             for w in list {

@@ -13,7 +13,7 @@ mod tests;
 
 use epiwire_model::{Quote, Span, Speaker};
 
-use crate::response::text::{Ctx, Tok, is, is_any, tokens, tokens_of};
+use crate::response::text::{Ctx, Tok, is, is_any, searched, tokens, tokens_of, work};
 
 /// Verbs that introduce speech.
 pub(crate) const SPEECH: &[&str] = &[
@@ -359,6 +359,10 @@ fn wanted_lines(
     let mut done = 0usize;
     let mut sj = 0usize;
     let mut pos: Option<(usize, usize)> = None;
+    // The last line found: the positions asked about only grow, so a position inside it
+    // has its line, and the line of a later one starts after it. Searching from the text's
+    // start (and to its end) for every sentence was quadratic in a text without line breaks.
+    let mut line: Option<(usize, usize)> = None;
     std::iter::from_fn(move || {
         loop {
             // The next position to give the line of, within the flagged sentence `s..e`.
@@ -373,8 +377,23 @@ fn wanted_lines(
                     (s, e)
                 }
             };
-            let ls = memchr::memrchr(b'\n', b.get(..at)?).map_or(0, |p| p + 1);
-            let le = memchr::memchr(b'\n', b.get(at..)?).map_or(b.len(), |p| at + p + 1);
+            let (ls, le) = match line {
+                Some((ls, le)) if ls <= at && at < le => (ls, le),
+                _ => {
+                    // After a line ending in a line break, the next line starts past it.
+                    let lo = match line {
+                        Some((_, le)) if le <= at && le > 0 && b.get(le - 1) == Some(&b'\n') => le,
+                        _ => 0,
+                    };
+                    let back = memchr::memrchr(b'\n', b.get(lo..at)?);
+                    let fwd = memchr::memchr(b'\n', b.get(at..)?);
+                    work(at - lo + searched(b.len() - at, fwd));
+                    let ls = back.map_or(lo, |p| lo + p + 1);
+                    let le = fwd.map_or(b.len(), |p| at + p + 1);
+                    line = Some((ls, le));
+                    (ls, le)
+                }
+            };
             pos = (le < e).then_some((le, e));
             // A line overlaps the sentence when it starts before its end (and holds `at`).
             if ls < e && ls >= done && le > ls {
@@ -398,6 +417,7 @@ fn read_line(
 ) {
     let text = ctx.text;
     let line = &text[ls..le];
+    work(le - ls);
     {
         let si = sentences.partition_point(|s| s.1 <= ls);
         let mut any = false;

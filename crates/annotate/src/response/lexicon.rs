@@ -442,6 +442,17 @@ impl Lists {
         }
     }
 
+    /// The first words of the phrases of the item and vaccine lists (lower case): the words a
+    /// token must be written as, or start with before a hyphen, to start an item.
+    pub(crate) fn item_firsts(&self) -> impl Iterator<Item = &str> {
+        self.items.firsts().chain(self.vaccines.firsts())
+    }
+
+    /// The item and vaccine groups of token text `w` ([`Lexicon::group_of`]).
+    pub(crate) fn item_groups(&self, w: &str) -> [u16; 2] {
+        [self.items.group_of(w), self.vaccines.group_of(w)]
+    }
+
     /// The first words of the phrases of every list.
     #[cfg(test)]
     pub(crate) fn firsts_for_tests(&self) -> Vec<String> {

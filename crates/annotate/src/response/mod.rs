@@ -158,6 +158,91 @@ pub(crate) fn cue_first_words() -> Vec<String> {
     out
 }
 
+/// The leading ASCII letters, lower-cased, of every word that can make a sentence yield an
+/// item (`parties::items_known`) or want actions without one ("request"): the first words of
+/// the item and vaccine lists and the currency words. The token stream marks them
+/// ([`class::RESP_ITEM`]) so that [`ItemGate`] passes by sentences that can yield nothing.
+pub(crate) fn item_first_words() -> Vec<String> {
+    let mut out: Vec<String> = Lists::global()
+        .item_firsts()
+        .chain(parties::CURRENCIES.iter().map(|&(w, _)| w))
+        .chain(parties::CURRENCY_WORDS.iter().copied())
+        .chain(std::iter::once("request"))
+        .filter_map(first_word)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Which sentences without a measure cue [`find_flagged`] can pass by before tokenising them:
+/// those whose stream tokens show that no item can be found in them and no "request" is
+/// there (then no action or shortage is wanted).
+///
+/// Why it is exact: `items_known` finds an item only at a response token that is a currency
+/// word or symbol, or whose lower-cased text (possessive dropped), or its part before a
+/// hyphen, is a first word of the item or vaccine lists; an amount alone is no item. An ASCII
+/// word token of the response tokeniser starts with the stream's word token of its leading
+/// letters, so such a word starts with a token marked [`class::RESP_ITEM`], unless a list
+/// word starts with a digit ([`ItemGate::num`]). Punctuation tokens are single characters
+/// ([`ItemGate::punct`]). Tokens with a non-ASCII character, longer than the class table's
+/// words, or cut by the sentence's bounds are not judged.
+struct ItemGate {
+    /// The ASCII characters that as a token are a currency or start an item or vaccine.
+    punct: [bool; 128],
+    /// Some item or vaccine starts with a digit: a number token may start one.
+    num: bool,
+}
+
+impl ItemGate {
+    /// The gate, built once from the lists.
+    fn global() -> &'static ItemGate {
+        static GATE: OnceLock<ItemGate> = OnceLock::new();
+        GATE.get_or_init(|| {
+            let lists = Lists::global();
+            let mut punct = [false; 128];
+            for (c, p) in (0u8..).zip(punct.iter_mut()) {
+                let w = char::from(c).to_string();
+                *p = parties::currency(&w).is_some()
+                    || lists.item_groups(&w) != [lexicon::NO_GROUP; 2];
+            }
+            let num = lists
+                .item_firsts()
+                .any(|w| w.starts_with(|c: char| c.is_ascii_digit()));
+            ItemGate { punct, num }
+        })
+    }
+
+    /// False when sentence `s..e` of `b` (its tokens in `stream`, the text's token stream)
+    /// holds no item and no "request".
+    fn may_want(&self, b: &[u8], stream: &[Token], (s, e): (usize, usize)) -> bool {
+        let block = class::RESP_ITEM
+            | class::NON_ASCII
+            | class::NON_ASCII_PUNCT
+            | class::LONG
+            | if self.num { class::NUM } else { 0 };
+        let first = stream.partition_point(|t| t.end <= s);
+        for t in stream.get(first..).unwrap_or(&[]) {
+            if t.start >= e {
+                break;
+            }
+            text::work(1);
+            if t.start < s || t.end > e || t.class & block != 0 {
+                return true;
+            }
+            if t.class & class::PUNCT != 0
+                && b.get(t.start)
+                    .and_then(|&c| self.punct.get(usize::from(c)))
+                    .is_some_and(|&p| p)
+            {
+                return true;
+            }
+        }
+        false
+    }
+}
+
 /// The ASCII letters that start `p`, if it starts with one.
 fn first_word(p: &str) -> Option<&str> {
     let n = p.bytes().take_while(u8::is_ascii_alphabetic).count();
@@ -217,7 +302,9 @@ impl Prefilter {
         let rest = toks.get(from..)?;
         let k = rest
             .iter()
-            .position(|t| t.class & HIT_BITS != 0 && self.hit(b, t))?;
+            .position(|t| t.class & HIT_BITS != 0 && self.hit(b, t));
+        text::work(k.map_or(rest.len(), |k| k + 1));
+        let k = k?;
         Some((from + k, rest.get(k)?))
     }
 
@@ -318,6 +405,7 @@ fn mark_cues(
     flags: &mut [[bool; 4]],
 ) {
     let b = text.as_bytes();
+    text::work(span.len());
     for m in pre.ac.find_iter(aho_corasick::Input::new(text).span(span)) {
         let (s, e) = (m.start(), m.end());
         let word = b[s].is_ascii_alphanumeric();
@@ -403,6 +491,7 @@ fn cue_sentences_gated(text: &str, sents: &[(usize, usize)], tk: &Tokens) -> Vec
         while from > s0 && !pre.cut_ok(b, from) {
             from -= 1;
         }
+        text::work(k - first + lo.clamp(s0, e0) - from);
         let to = hi.saturating_add(pre.longest).min(e0);
         if from < to {
             mark_cues(pre, text, from..to, sents, first, &mut flags);
@@ -530,8 +619,16 @@ fn find_flagged(
     let mut out = Response::default();
     let mut toks: Vec<Tok> = Vec::new();
     let mut infos: Vec<WordInfo> = Vec::new();
+    let gate = ItemGate::global();
     for (&(s, e), f) in sents.iter().zip(flags) {
         if !f[..3].iter().any(|x| *x) {
+            continue;
+        }
+        // Without a measure cue only an item or "request" makes the sentence worth reading.
+        if !f[Family::Measure as usize]
+            && let Some(st) = stream
+            && !gate.may_want(doc_text.as_bytes(), st, (s, e))
+        {
             continue;
         }
         text::tokens_of(doc_text, stream, (s, e), &mut toks);

@@ -364,7 +364,7 @@ fn extend_of_health(ctx: &Ctx<'_>, toks: &[Tok], j: usize) -> usize {
 pub(crate) const CURRENCY_WORDS: &[&str] = &["US", "USD", "EUR", "GBP", "CHF", "RMB", "CFA"];
 
 /// Currency words and symbols with their ISO 4217 codes.
-const CURRENCIES: &[(&str, &str)] = &[
+pub(crate) const CURRENCIES: &[(&str, &str)] = &[
     ("$", "USD"),
     ("us$", "USD"),
     ("usd", "USD"),
@@ -385,7 +385,7 @@ const CURRENCIES: &[(&str, &str)] = &[
     ("cfa", "XOF"),
 ];
 
-fn currency(w: &str) -> Option<&'static str> {
+pub(crate) fn currency(w: &str) -> Option<&'static str> {
     CURRENCIES
         .iter()
         .find(|(k, _)| w.eq_ignore_ascii_case(k))

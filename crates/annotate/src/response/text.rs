@@ -9,6 +9,37 @@ use super::lexicon::WordInfo;
 /// pass stays linear whatever the input.
 pub(crate) const MAX_SENTENCE: usize = 2000;
 
+/// Work done by this thread's scans: bytes searched and tokens read, counted in test builds
+/// only, so that the linearity tests compare the work on an input and on one ten times its
+/// size instead of timing them (timings fail on a loaded machine).
+#[cfg(test)]
+mod work_count {
+    thread_local! {
+        pub(super) static WORK: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
+}
+
+/// Counts `n` units of work ([`work_done`]); nothing outside test builds.
+#[inline(always)]
+pub(crate) fn work(n: usize) {
+    #[cfg(test)]
+    work_count::WORK.with(|w| w.set(w.get().saturating_add(n as u64)));
+    #[cfg(not(test))]
+    let _ = n;
+}
+
+/// The work this thread has counted so far ([`work`]).
+#[cfg(test)]
+pub(crate) fn work_done() -> u64 {
+    work_count::WORK.with(std::cell::Cell::get)
+}
+
+/// Searched `hay` for a byte and found it at `found`: the bytes read, for [`work`].
+#[inline(always)]
+pub(crate) fn searched(hay: usize, found: Option<usize>) -> usize {
+    found.map_or(hay, |p| p + 1)
+}
+
 /// Byte ranges of the sentences of `text`, in order. A sentence ends at a newline, or after
 /// `.`, `!`, `?` (and closing quotes or brackets) followed by white space, unless the period
 /// closes a single capital ("N. Korea") or a common abbreviation ("Dr.").
@@ -19,17 +50,32 @@ pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
     let mut i = 0usize;
     // The first `.`, `!` or `?` at or after `i` (`b.len()` when none): found again only once
     // `i` has passed it, so that lines without one are not each scanned to the next one.
-    let mut punct = memchr::memchr3(b'.', b'!', b'?', b).unwrap_or(b.len());
+    let first = memchr::memchr3(b'.', b'!', b'?', b);
+    work(searched(b.len(), first));
+    let mut punct = first.unwrap_or(b.len());
+    let found = memchr::memchr(b'\n', b);
+    work(searched(b.len(), found));
+    let mut nl_at = found.unwrap_or(b.len());
     while i < b.len() {
         // Jump to the next candidate end: `.`, `!`, `?` or a newline.
         if punct < i {
-            punct = memchr::memchr3(b'.', b'!', b'?', &b[i..]).map_or(b.len(), |p| i + p);
+            let found = memchr::memchr3(b'.', b'!', b'?', &b[i..]);
+            work(searched(b.len() - i, found));
+            punct = found.map_or(b.len(), |p| i + p);
         }
-        let nl = memchr::memchr(b'\n', &b[i..punct.min(b.len())]).map(|p| i + p);
+        // Likewise the first newline at or after `i`: a run cut into pieces below is not
+        // searched to its end again for each piece.
+        if nl_at < i {
+            let found = memchr::memchr(b'\n', &b[i..]);
+            work(searched(b.len() - i, found));
+            nl_at = found.map_or(b.len(), |p| i + p);
+        }
+        let nl = (nl_at < punct.min(b.len())).then_some(nl_at);
         let next = nl.unwrap_or(punct);
         if next - start > MAX_SENTENCE {
             // A run with no end: cut it at a space.
             let lim = start + MAX_SENTENCE;
+            work(lim - start);
             let cut = memchr::memrchr(b' ', &b[start..lim]).map_or(lim, |p| start + p + 1);
             let cut = if cut > start { cut } else { lim };
             let cut = (cut..b.len())
@@ -155,6 +201,7 @@ pub(crate) struct Tok {
 /// Tokenises `text[start..end]` into `out` (cleared first).
 pub(crate) fn tokens(text: &str, start: usize, end: usize, out: &mut Vec<Tok>) {
     out.clear();
+    work(end - start + 1);
     let s = &text[start..end];
     let b = s.as_bytes();
     // Characters are read by byte offset, ASCII without decoding (no iterator state).
@@ -260,6 +307,7 @@ pub(crate) fn tokens_from_stream(
         hi += 1;
     }
     let toks = &stream[first..hi];
+    work(toks.len() + 1);
     // At most one token per stream token: one allocation at most, not a doubling series.
     out.reserve(toks.len());
     // The part of stream token `t` inside the range.
@@ -427,6 +475,7 @@ impl<'a> Ctx<'a> {
 
     /// The text of token `t`.
     pub fn t(&self, t: &Tok) -> &'a str {
+        work(1);
         &self.text[t.s..t.e]
     }
 
@@ -831,16 +880,18 @@ mod tests {
     }
 
     /// A million lines without a period before one at the end: each line used to be scanned
-    /// up to that period again (quadratic, minutes); now each byte is read once or twice.
+    /// up to that period again (quadratic, minutes); now each byte is read once or twice: the
+    /// work counted grows ten times with the input, not a hundred.
     #[test]
     fn many_lines_without_a_period_are_linear() {
-        let text = format!("{}end.", "a\n".repeat(1_000_000));
-        let started = std::time::Instant::now();
-        assert_eq!(sentences(&text).len(), 1_000_001);
-        assert!(
-            started.elapsed().as_secs() < 10,
-            "took {:?}",
-            started.elapsed()
-        );
+        let work = |lines: usize| {
+            let text = format!("{}end.", "a\n".repeat(lines));
+            let before = super::work_done();
+            assert_eq!(sentences(&text).len(), lines + 1);
+            super::work_done() - before
+        };
+        let (small, large) = (work(100_000), work(1_000_000));
+        assert!(small >= 100_000, "{small}");
+        assert!(large <= 12 * small, "1x: {small}, 10x: {large}: not linear");
     }
 }

@@ -264,6 +264,7 @@ fn reference_sentences(src: &str, toks: &[Token]) -> Vec<u32> {
 /// other tokens have no bits.
 fn classes_agree(src: &str, tk: &Tokens) {
     let cues = crate::response::cue_first_words();
+    let items = crate::response::item_first_words();
     static DISEASES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     let diseases = DISEASES
         .get_or_init(|| crate::disease::first_letter_runs(crate::disease::EMBEDDED_LEXICON));
@@ -300,6 +301,10 @@ fn classes_agree(src: &str, tk: &Tokens) {
                 t.text(src).chars().next().is_some_and(char::is_uppercase),
             ),
             (class::CUE, cues.iter().any(|c| c == w)),
+            (
+                class::RESP_ITEM,
+                w.len() <= MAX_WORD && items.iter().any(|c| c == w),
+            ),
             (class::NON_ASCII, !t.text(src).is_ascii()),
             (class::LONG, t.end - t.start > MAX_WORD),
             // Longer words are in no list: the disease search visits them all.
@@ -425,9 +430,18 @@ fn every_listed_word_fits_the_table() {
             "{w}"
         );
     }
+    let items = crate::response::item_first_words();
+    for w in &items {
+        assert!(
+            !w.is_empty() && w.len() <= MAX_WORD && w.bytes().all(|b| b.is_ascii_lowercase()),
+            "{w}"
+        );
+    }
     let diseases = crate::disease::first_letter_runs(crate::disease::EMBEDDED_LEXICON);
-    let n: usize =
-        class_lists().iter().map(|(l, _)| l.len()).sum::<usize>() + cues.len() + diseases.len();
+    let n: usize = class_lists().iter().map(|(l, _)| l.len()).sum::<usize>()
+        + cues.len()
+        + items.len()
+        + diseases.len();
     assert!(4 * n <= 1 << TABLE_BITS, "{n} words");
 }
 
