@@ -84,7 +84,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let mut pred_p: Spans = Vec::new();
         for p in g.find(&text) {
-            let label = match p.kind.as_str() {
+            let label = match p.kind.as_ref() {
                 "country" => "Country",
                 "admin1" => "Province",
                 "city" | "admin2" => "City",

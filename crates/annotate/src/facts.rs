@@ -103,7 +103,7 @@ fn best_by_map(counts: &[Count]) -> Vec<&Count> {
         if count.metric == "other" {
             continue;
         }
-        let key = (count.disease.as_deref(), count.place, count.metric.as_str());
+        let key = (count.disease.as_deref(), count.place, &*count.metric);
         // One search of the map per count (the entry keeps the first key, as `insert` did).
         match best.entry(key) {
             Entry::Vacant(v) => {
@@ -142,7 +142,7 @@ fn best_by_keys(counts: &[Count]) -> Option<Vec<&Count>> {
     let mut diseases: Vec<&str> = Vec::new();
     let mut keyed: Vec<(u128, &Count)> = Vec::with_capacity(counts.len());
     for count in counts {
-        let metric = match count.metric.as_str() {
+        let metric = match &*count.metric {
             "other" => continue,
             m => METRICS.iter().position(|&k| k == m)?,
         };
@@ -244,7 +244,13 @@ fn trim_start(text: &str, start: usize, end: usize, byte_start: Option<usize>) -
 mod tests {
     use super::*;
 
-    fn count(value: f64, metric: &str, scope: &str, date: &str, start: usize) -> Count {
+    fn count(
+        value: f64,
+        metric: &'static str,
+        scope: &'static str,
+        date: &str,
+        start: usize,
+    ) -> Count {
         Count {
             start,
             end: start + 1,
@@ -281,7 +287,7 @@ mod tests {
         assert_eq!(cases.value, 1_720_000.0);
         assert_eq!(cases.as_of.as_deref(), Some("2022-05-18"));
         let deaths = facts.iter().find(|f| f.metric == "deaths").unwrap();
-        assert_eq!((deaths.value, deaths.scope.as_str()), (6.0, "new"));
+        assert_eq!((deaths.value, deaths.scope.as_ref()), (6.0, "new"));
     }
 
     /// [`headline_in`] as it was: the facts built in the order of their keys, then sorted.

@@ -512,7 +512,7 @@ mod tests {
         }
     }
 
-    fn place(text: &str, needle: &str, id: u64, kind: &str) -> Place {
+    fn place(text: &str, needle: &str, id: u64, kind: &'static str) -> Place {
         Place {
             geonameid: id,
             name: needle.into(),

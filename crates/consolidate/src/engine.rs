@@ -223,7 +223,7 @@ pub(crate) fn member(seq: u64, doc: &Document, duplicate_of: Option<String>) -> 
                 PlaceRef {
                     geonameid: p.geonameid,
                     name: p.name.clone(),
-                    kind: p.kind.clone(),
+                    kind: p.kind.to_string(),
                     country: p.country.clone(),
                     lat: p.lat,
                     lon: p.lon,

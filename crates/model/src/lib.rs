@@ -8,6 +8,8 @@
 //! All offsets ([`Span::start`], [`Span::end`]) are Unicode code-point offsets into
 //! [`Document::text`], as Python's `text[start:end]` counts them.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 mod civil;
@@ -68,6 +70,11 @@ pub struct Article {
     pub text: String,
 }
 
+/// A field that holds one of a few fixed words (`cases`, `cumulative`, `country`, …): the
+/// recognisers borrow the word, so filling it allocates nothing; a document read back from JSON
+/// owns its words. It serialises as the plain string either way.
+pub type Word = Cow<'static, str>;
+
 /// A character range in [`Document::text`] with the text it covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
@@ -109,7 +116,7 @@ pub struct Place {
     /// Preferred name.
     pub name: String,
     /// `country`, `admin1`, `admin2` or `city`.
-    pub kind: String,
+    pub kind: Word,
     /// ISO 3166-1 alpha-2 code of the country.
     pub country: Option<String>,
     /// Latitude.
@@ -150,11 +157,11 @@ pub struct Count {
     #[serde(serialize_with = "number::serialize")]
     pub value: f64,
     /// cases, deaths, hospitalizations, recoveries, quarantined, tested, vaccinated, other.
-    pub metric: String,
+    pub metric: Word,
     /// cumulative, new, current, unknown.
-    pub scope: String,
+    pub scope: Word,
     /// exact, approximate, at_least, more_than, at_most, less_than, range.
-    pub qualifier: String,
+    pub qualifier: Word,
     /// For ranges: lower bound.
     #[serde(
         default,
@@ -170,7 +177,7 @@ pub struct Count {
     )]
     pub max: Option<f64>,
     /// confirmed, suspected, probable, or null.
-    pub status: Option<String>,
+    pub status: Option<Word>,
     /// Disease id this count belongs to.
     pub disease: Option<String>,
     /// GeoNames id of the place this count belongs to.
@@ -189,14 +196,14 @@ pub struct Fact {
     /// ISO 3166-1 alpha-2 country code.
     pub country: Option<String>,
     /// The metric.
-    pub metric: String,
+    pub metric: Word,
     /// The value. Whole numbers are written without a fraction.
     #[serde(serialize_with = "number::serialize")]
     pub value: f64,
     /// The scope.
-    pub scope: String,
+    pub scope: Word,
     /// The qualifier.
-    pub qualifier: String,
+    pub qualifier: Word,
     /// The date the figure is valid for.
     pub as_of: Option<String>,
     /// The text span the figure comes from.
@@ -210,7 +217,7 @@ pub struct Party {
     /// (`WHO`, `UNICEF`, `MSF`).
     pub id: String,
     /// `country` or `organisation`.
-    pub kind: String,
+    pub kind: Word,
     /// The country the party belongs to: its own code for a country, the country of a ministry
     /// or agency ("Chinese Foreign Ministry" → `CN`), `None` for an international organisation.
     pub country: Option<String>,
@@ -227,7 +234,7 @@ pub struct Party {
 pub struct Item {
     /// `vaccines`, `masks`, `medicines`, `medical_staff`, `medical_supplies`, `funds`, `food`,
     /// `equipment`, `tests`, `experts` or `aid` (unspecified assistance).
-    pub kind: String,
+    pub kind: Word,
     /// The vaccine or product name where given (`Sputnik V`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -253,7 +260,7 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Action {
     /// `offer`, `promise`, `send`, `request`, `accept`, `refuse` or `discuss`.
-    pub action: String,
+    pub action: Word,
     /// Who acts, when resolved.
     pub actor: Option<Party>,
     /// Who receives, when stated.
@@ -262,7 +269,7 @@ pub struct Action {
     pub items: Vec<Item>,
     /// `reported` (said to have happened or to be happening), `planned` (future, intended) or
     /// `denied` (said not to happen).
-    pub modality: String,
+    pub modality: Word,
     /// True when the text hedges the report ("reportedly", "seem to be under discussion").
     pub hedged: bool,
     /// ISO date of the action, from a date mentioned in the same sentence.
@@ -308,7 +315,7 @@ pub struct Speaker {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Quote {
     /// `direct` (within quotation marks) or `reported` ("said that …").
-    pub kind: String,
+    pub kind: Word,
     /// Who said it, when attributed.
     pub speaker: Option<Speaker>,
     /// What was said: the words inside the quotation marks, or the reported clause.
@@ -324,7 +331,7 @@ pub struct Measure {
     /// `border_closure`, `lockdown`, `quarantine`, `travel_ban`, `vaccination_campaign`,
     /// `school_closure`, `curfew`, `gathering_ban`, `screening`, `isolation`, `culling` or
     /// `disinfection`.
-    pub kind: String,
+    pub kind: Word,
     /// The measure as named in the text.
     pub mention: Span,
     /// Where, when resolved.
@@ -332,7 +339,7 @@ pub struct Measure {
     /// ISO date, from a date mentioned in the same sentence.
     pub date: Option<String>,
     /// `reported`, `planned` or `denied`.
-    pub modality: String,
+    pub modality: Word,
     /// True when hedged.
     pub hedged: bool,
     /// The sentence the measure comes from.
@@ -409,4 +416,40 @@ pub struct DocError {
     pub id: String,
     /// A clear message saying what was wrong.
     pub error: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A document as versions before [`Word`] wrote it (every fixed word a `String`): it reads
+    /// back, and writes the same bytes again.
+    const OLD: &str = r#"{"id":"d","url":null,"title":null,"published":null,"language":null,"text":"Cholera in Chad: 12 cases.","diseases":[],"places":[{"geonameid":2434508,"name":"Chad","kind":"country","country":"TD","lat":15.5,"lon":18.66667,"mentions":[{"start":11,"end":15,"text":"Chad"}]}],"dates":[],"counts":[{"start":17,"end":19,"text":"12","value":12,"metric":"cases","scope":"unknown","qualifier":"exact","status":"confirmed","disease":"DOID:1498","place":2434508,"date":null}],"facts":[{"disease":"DOID:1498","place":2434508,"country":"TD","metric":"cases","value":12,"scope":"unknown","qualifier":"exact","as_of":null,"evidence":{"start":0,"end":26}}],"actions":[{"action":"send","actor":{"id":"WHO","kind":"organisation","country":null,"start":0,"end":3,"text":"WHO"},"recipient":null,"items":[{"kind":"vaccines","start":0,"end":3,"text":"vac"}],"modality":"reported","hedged":false,"date":null,"evidence":{"start":0,"end":3,"text":"Cho"}}],"shortages":[],"quotes":[{"kind":"direct","speaker":null,"content":{"start":0,"end":3,"text":"Cho"},"date":null}],"measures":[{"kind":"lockdown","mention":{"start":0,"end":3,"text":"Cho"},"place":null,"date":null,"modality":"planned","hedged":true,"evidence":{"start":0,"end":3,"text":"Cho"}}]}"#;
+
+    #[test]
+    fn old_documents_read_back_and_write_the_same_bytes() {
+        let doc: Document = serde_json::from_str(OLD).expect("old document");
+        assert_eq!(doc.counts[0].metric, "cases");
+        assert_eq!(doc.counts[0].status.as_deref(), Some("confirmed"));
+        assert_eq!(doc.measures[0].modality, "planned");
+        assert_eq!(serde_json::to_string(&doc).expect("json"), OLD);
+    }
+
+    #[test]
+    fn a_borrowed_word_writes_as_an_owned_string() {
+        let doc: Document = serde_json::from_str(OLD).expect("old document");
+        let mut borrowed = doc.clone();
+        let c = &mut borrowed.counts[0];
+        (c.metric, c.scope, c.qualifier) = ("cases".into(), "unknown".into(), "exact".into());
+        c.status = Some("confirmed".into());
+        borrowed.places[0].kind = Word::Borrowed("country");
+        borrowed.quotes[0].kind = Word::Borrowed("direct");
+        assert!(matches!(borrowed.counts[0].metric, Word::Borrowed(_)));
+        assert!(matches!(doc.counts[0].metric, Word::Owned(_)));
+        assert_eq!(borrowed, doc);
+        assert_eq!(
+            serde_json::to_string(&borrowed).expect("json"),
+            serde_json::to_string(&doc).expect("json")
+        );
+    }
 }

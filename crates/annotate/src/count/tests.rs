@@ -36,9 +36,9 @@ fn seed_000() {
     assert_eq!(
         (
             a.value,
-            a.metric.as_str(),
-            a.qualifier.as_str(),
-            a.scope.as_str()
+            a.metric.as_ref(),
+            a.qualifier.as_ref(),
+            a.scope.as_ref()
         ),
         (1_200_000.0, "cases", "more_than", "cumulative")
     );
@@ -46,9 +46,9 @@ fn seed_000() {
     assert_eq!(
         (
             b.value,
-            b.metric.as_str(),
-            b.qualifier.as_str(),
-            b.scope.as_str()
+            b.metric.as_ref(),
+            b.qualifier.as_ref(),
+            b.scope.as_ref()
         ),
         (50.0, "deaths", "more_than", "cumulative")
     );
@@ -67,32 +67,32 @@ fn seed_004() {
     let c = find(&text, Some(d("2022-05-18")));
     let a = get(&c, "232,880");
     assert_eq!(
-        (a.metric.as_str(), a.scope.as_str(), a.date.as_deref()),
+        (a.metric.as_ref(), a.scope.as_ref(), a.date.as_deref()),
         ("cases", "new", Some("2022-05-18"))
     );
     let b = get(&c, "six");
     assert_eq!(
-        (b.value, b.metric.as_str(), b.scope.as_str()),
+        (b.value, b.metric.as_ref(), b.scope.as_ref()),
         (6.0, "deaths", "new")
     );
     let t = get(&c, "1.72 million");
     assert_eq!(
         (
             t.value,
-            t.metric.as_str(),
-            t.qualifier.as_str(),
-            t.scope.as_str()
+            t.metric.as_ref(),
+            t.qualifier.as_ref(),
+            t.scope.as_ref()
         ),
         (1_720_000.0, "cases", "more_than", "cumulative")
     );
     let dd = get(&c, "62");
     assert_eq!(
-        (dd.metric.as_str(), dd.scope.as_str()),
+        (dd.metric.as_ref(), dd.scope.as_ref()),
         ("deaths", "cumulative")
     );
     let q = get(&c, "691,170");
     assert_eq!(
-        (q.metric.as_str(), q.qualifier.as_str(), q.scope.as_str()),
+        (q.metric.as_ref(), q.qualifier.as_ref(), q.scope.as_ref()),
         ("quarantined", "at_least", "current")
     );
     // Span is the number only and is an exact code-point slice.
@@ -131,7 +131,7 @@ fn subject_with_commas() {
     let c = one(
         "The total number of plague cases in Mutarara District, Tete Province has increased to 335 since June.",
     );
-    assert_eq!((c.value, c.metric.as_str()), (335.0, "cases"));
+    assert_eq!((c.value, c.metric.as_ref()), (335.0, "cases"));
     assert!(find("In the town, there were 40 in total.", None).is_empty());
 }
 
@@ -164,7 +164,7 @@ fn qualifiers() {
     assert_eq!(one("50 deaths").qualifier, "exact");
     let r = one("10 to 13 suspected cases");
     assert_eq!(
-        (r.qualifier.as_str(), r.min, r.max, r.status.as_deref()),
+        (r.qualifier.as_ref(), r.min, r.max, r.status.as_deref()),
         ("range", Some(10.0), Some(13.0), Some("suspected"))
     );
     assert_eq!(one("dozens of people died").qualifier, "at_least");
@@ -236,8 +236,8 @@ fn ordinal_cases_are_cumulative() {
     assert_eq!(
         (
             c.value,
-            c.metric.as_str(),
-            c.scope.as_str(),
+            c.metric.as_ref(),
+            c.scope.as_ref(),
             c.text.as_str()
         ),
         (59.0, "cases", "cumulative", "59th")
@@ -252,7 +252,7 @@ fn bracketed_deaths() {
         "The number of cases (deaths) reported:\n\nBenin: 424 (56); Chad: 505 (53).",
         None,
     );
-    let v: Vec<(f64, &str)> = c.iter().map(|c| (c.value, c.metric.as_str())).collect();
+    let v: Vec<(f64, &str)> = c.iter().map(|c| (c.value, c.metric.as_ref())).collect();
     assert_eq!(
         v,
         [
@@ -342,7 +342,7 @@ fn positive_samples_are_confirmed_cases() {
     );
     let a = get(&c, "14");
     assert_eq!(
-        (a.metric.as_str(), a.status.as_deref()),
+        (a.metric.as_ref(), a.status.as_deref()),
         ("cases", Some("confirmed"))
     );
     assert_eq!(get(&c, "17").metric, "tested");
@@ -352,7 +352,7 @@ fn positive_samples_are_confirmed_cases() {
     );
     assert_eq!(get(&c, "16").metric, "cases");
     let a = one("Since then, 35 samples have tested positive.");
-    assert_eq!((a.metric.as_str(), a.value), ("cases", 35.0));
+    assert_eq!((a.metric.as_ref(), a.value), ("cases", 35.0));
     // Without a positive result, samples are tests.
     assert_eq!(
         one("A total of 28 specimens were collected.").metric,
@@ -381,7 +381,7 @@ fn hospitalized_cases_are_cases() {
     assert_eq!(a.metric, "cases");
     let a = one("There were 67 hospitalized suspected cases.");
     assert_eq!(
-        (a.metric.as_str(), a.status.as_deref()),
+        (a.metric.as_ref(), a.status.as_deref()),
         ("cases", Some("suspected"))
     );
     assert_eq!(
@@ -434,11 +434,11 @@ fn flattened_table_columns() {
     let c = find(text, None);
     let d = get(&c, "167");
     assert_eq!(
-        (d.metric.as_str(), d.scope.as_str()),
+        (d.metric.as_ref(), d.scope.as_ref()),
         ("deaths", "cumulative")
     );
     let n = get(&c, "39");
-    assert_eq!((n.metric.as_str(), n.scope.as_str()), ("cases", "new"));
+    assert_eq!((n.metric.as_ref(), n.scope.as_ref()), ("cases", "new"));
     assert_eq!(get(&c, "2112").metric, "cases");
     // A header without rows of the right width gives nothing.
     assert!(find("Cases Deaths were reviewed in 12 districts", None).is_empty());

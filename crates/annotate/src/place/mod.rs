@@ -265,7 +265,7 @@ impl<'g> Gazetteer<'g> {
                 Place {
                     geonameid: e.geonameid,
                     name: e.name.to_string(),
-                    kind: e.kind.as_str().to_string(),
+                    kind: e.kind.as_str().into(),
                     country: Some(e.country.to_string()),
                     lat: e.lat,
                     lon: e.lon,

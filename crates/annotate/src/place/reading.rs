@@ -125,7 +125,7 @@ mod tests {
             .find(text)
             .into_iter()
             .flat_map(|p| {
-                let kind = p.kind.clone();
+                let kind = p.kind.to_string();
                 p.mentions
                     .into_iter()
                     .map(move |m| (m.start, m.text, kind.clone()))

@@ -42,7 +42,7 @@ fn found(text: &str) -> Vec<(u64, String, Vec<String>)> {
         .map(|p| {
             (
                 p.geonameid,
-                p.kind.clone(),
+                p.kind.to_string(),
                 p.mentions.into_iter().map(|m| m.text).collect(),
             )
         })

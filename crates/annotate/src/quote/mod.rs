@@ -338,7 +338,7 @@ pub(crate) fn find_in(
     found
         .into_iter()
         .map(|f| Quote {
-            kind: f.kind.to_string(),
+            kind: f.kind.into(),
             speaker: f.speaker,
             content: ctx.span(f.content.0, f.content.1),
             date: ctx.date_in(f.sent.0, f.sent.1),

@@ -426,11 +426,11 @@ pub(crate) fn find(
         for a in &actors {
             for r in &recipients {
                 out.push(Action {
-                    action: act.as_str().to_string(),
+                    action: act.as_str().into(),
                     actor: a.clone(),
                     recipient: r.clone(),
                     items: its.clone(),
-                    modality: modality.to_string(),
+                    modality: modality.into(),
                     hedged: hedge,
                     date: date.clone(),
                     evidence: Span {

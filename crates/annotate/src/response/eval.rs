@@ -221,7 +221,7 @@ fn score_actions(report: &mut ResponseReport, part: &str, gold: &[Value], doc: &
     }
     for a in &doc.actions {
         let act = &a.action;
-        pr.entry("action").or_default().push(act.clone());
+        pr.entry("action").or_default().push(act.to_string());
         if let Some(x) = &a.actor {
             pr.entry("actor")
                 .or_default()

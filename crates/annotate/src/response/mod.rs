@@ -770,7 +770,7 @@ pub(crate) fn find_shortages(
                 break;
             }
             reach = it.j + 6;
-            if !matches!(it.item.kind.as_str(), "aid" | "funds") {
+            if !matches!(&*it.item.kind, "aid" | "funds") {
                 its.push(it.item.clone());
             }
         }
@@ -867,11 +867,11 @@ pub(crate) fn find_measures(
         };
         let end = clause_end(ctx, toks, j);
         out.push(Measure {
-            kind: kind.clone(),
+            kind: kind.clone().into(),
             mention: ctx.span(toks[k].s, toks[j - 1].e),
             place: place_of(ctx, toks, parties.get(), k, end),
             date: ctx.date_in(s, e),
-            modality: modality.to_string(),
+            modality: modality.into(),
             hedged: hedged_in(ctx, toks, infos),
             evidence: ctx.trimmed_span(s, e),
         });

@@ -516,7 +516,7 @@ pub(crate) fn items_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> Ve
                 i,
                 j,
                 item: Item {
-                    kind: "vaccines".to_string(),
+                    kind: "vaccines".into(),
                     name: Some(name.clone()),
                     amount: None,
                     currency: None,
@@ -573,7 +573,7 @@ pub(crate) fn items_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> Ve
                     i,
                     j,
                     item: Item {
-                        kind: kind.clone(),
+                        kind: kind.clone().into(),
                         name: None,
                         amount: None,
                         currency: None,
@@ -597,7 +597,7 @@ fn fund(ctx: &Ctx<'_>, toks: &[Tok], i: usize, j: usize, v: f64, code: &str) -> 
         i,
         j,
         item: Item {
-            kind: "funds".to_string(),
+            kind: "funds".into(),
             name: None,
             amount: Some(v),
             currency: Some(code.to_string()),

@@ -25,7 +25,7 @@ fn summary(a: &Action) -> String {
         a.recipient.as_ref().map_or("-", |p| p.id.as_str()),
         a.items
             .iter()
-            .map(|i| i.kind.as_str())
+            .map(|i| i.kind.as_ref())
             .collect::<Vec<_>>()
             .join(","),
         a.modality,
@@ -125,7 +125,7 @@ fn shortages_have_items_and_place() {
     let kinds: Vec<&str> = d.shortages[0]
         .items
         .iter()
-        .map(|i| i.kind.as_str())
+        .map(|i| i.kind.as_ref())
         .collect();
     assert_eq!(kinds, vec!["masks", "medicines", "vaccines"]);
     assert_eq!(
@@ -137,7 +137,7 @@ fn shortages_have_items_and_place() {
 #[test]
 fn measures_have_kind_place_and_date() {
     let d = doc("Nigeria closed its borders on 12 May 2022 and began a mass vaccination campaign.");
-    let kinds: Vec<&str> = d.measures.iter().map(|m| m.kind.as_str()).collect();
+    let kinds: Vec<&str> = d.measures.iter().map(|m| m.kind.as_ref()).collect();
     assert_eq!(kinds, vec!["border_closure", "vaccination_campaign"]);
     assert_eq!(
         d.measures[0].place.as_ref().map(|p| p.id.as_str()),

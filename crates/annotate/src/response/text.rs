@@ -514,11 +514,18 @@ impl<'a> Ctx<'a> {
     }
 
     /// A party for bytes `s..e` with identifier `id`.
-    pub fn party(&self, s: usize, e: usize, id: &str, kind: &str, country: Option<&str>) -> Party {
+    pub fn party(
+        &self,
+        s: usize,
+        e: usize,
+        id: &str,
+        kind: &'static str,
+        country: Option<&str>,
+    ) -> Party {
         let span = self.span(s, e);
         Party {
             id: id.to_string(),
-            kind: kind.to_string(),
+            kind: kind.into(),
             country: country.map(str::to_string),
             start: span.start,
             end: span.end,

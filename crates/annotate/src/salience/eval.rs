@@ -159,7 +159,7 @@ pub fn window_predictions(
                 if !inside(m.start, m.end) {
                     continue;
                 }
-                let label = match p.kind.as_str() {
+                let label = match &*p.kind {
                     "country" => Some(2),
                     "admin1" => Some(3),
                     "admin2" | "city" => Some(4),

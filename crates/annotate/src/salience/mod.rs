@@ -675,7 +675,7 @@ fn each_candidate(
         if o.kind != "country" {
             *in_country.entry(c).or_default() += 1;
         }
-        if matches!(o.kind.as_str(), "admin2" | "city")
+        if matches!(&*o.kind, "admin2" | "city")
             && let Some(oe) = oe
         {
             *in_admin1.entry((c, oe.admin1)).or_default() += 1;
