@@ -1,5 +1,6 @@
 //! Sentence boundaries, in code points, for attaching counts to the mentions around them.
 
+use crate::response::text::find_punct;
 use epiwire_model::CharIndex;
 
 /// The sentences of a text, split once per document and shared by linking and the facts.
@@ -241,15 +242,6 @@ fn next_candidate(b: &[u8], from: usize, punct: usize) -> Option<usize> {
         Some(p) => Some(from + p),
         None => (punct < b.len()).then_some(punct),
     }
-}
-
-/// The first `.`, `!` or `?` at or after `from` in `b`, `b.len()` when none.
-fn find_punct(b: &[u8], from: usize) -> usize {
-    use crate::response::text::{searched, work};
-    let rest = b.get(from..).unwrap_or(&[]);
-    let found = memchr::memchr3(b'.', b'!', b'?', rest);
-    work(searched(rest.len(), found));
-    found.map_or(b.len(), |q| from + q)
 }
 
 /// Longer than every abbreviation: [`is_abbreviation`] reads no further back (keeps the split

@@ -531,13 +531,15 @@ impl<'g> Gazetteer<'g> {
         } else {
             FxMap::default()
         };
-        for m in mentions.iter().filter(|_| needed) {
-            for c in &m.cands {
-                if strong(c, m.doubtful) && self.kind(c.entry) != Kind::Country {
-                    admins.insert(
-                        Code::new(self.country_of(c.entry), self.admin1_of(c.entry)),
-                        (),
-                    );
+        if needed {
+            for m in &mentions {
+                for c in &m.cands {
+                    if strong(c, m.doubtful) && self.kind(c.entry) != Kind::Country {
+                        admins.insert(
+                            Code::new(self.country_of(c.entry), self.admin1_of(c.entry)),
+                            (),
+                        );
+                    }
                 }
             }
         }

@@ -34,6 +34,23 @@ pub(crate) fn work_done() -> u64 {
     work_count::WORK.with(std::cell::Cell::get)
 }
 
+/// The first `.`, `!` or `?` at or after `from` in `b`, `b.len()` when none (the bytes read
+/// counted as [`work`]).
+pub(crate) fn find_punct(b: &[u8], from: usize) -> usize {
+    let rest = b.get(from..).unwrap_or(&[]);
+    let found = memchr::memchr3(b'.', b'!', b'?', rest);
+    work(searched(rest.len(), found));
+    found.map_or(b.len(), |q| from + q)
+}
+
+/// The first newline at or after `from` in `b`, `b.len()` when none (counted as [`find_punct`]).
+fn find_newline(b: &[u8], from: usize) -> usize {
+    let rest = b.get(from..).unwrap_or(&[]);
+    let found = memchr::memchr(b'\n', rest);
+    work(searched(rest.len(), found));
+    found.map_or(b.len(), |q| from + q)
+}
+
 /// Searched `hay` for a byte and found it at `found`: the bytes read, for [`work`].
 #[inline(always)]
 pub(crate) fn searched(hay: usize, found: Option<usize>) -> usize {
@@ -50,25 +67,17 @@ pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
     let mut i = 0usize;
     // The first `.`, `!` or `?` at or after `i` (`b.len()` when none): found again only once
     // `i` has passed it, so that lines without one are not each scanned to the next one.
-    let first = memchr::memchr3(b'.', b'!', b'?', b);
-    work(searched(b.len(), first));
-    let mut punct = first.unwrap_or(b.len());
-    let found = memchr::memchr(b'\n', b);
-    work(searched(b.len(), found));
-    let mut nl_at = found.unwrap_or(b.len());
+    let mut punct = find_punct(b, 0);
+    let mut nl_at = find_newline(b, 0);
     while i < b.len() {
         // Jump to the next candidate end: `.`, `!`, `?` or a newline.
         if punct < i {
-            let found = memchr::memchr3(b'.', b'!', b'?', &b[i..]);
-            work(searched(b.len() - i, found));
-            punct = found.map_or(b.len(), |p| i + p);
+            punct = find_punct(b, i);
         }
         // Likewise the first newline at or after `i`: a run cut into pieces below is not
         // searched to its end again for each piece.
         if nl_at < i {
-            let found = memchr::memchr(b'\n', &b[i..]);
-            work(searched(b.len() - i, found));
-            nl_at = found.map_or(b.len(), |p| i + p);
+            nl_at = find_newline(b, i);
         }
         let nl = (nl_at < punct.min(b.len())).then_some(nl_at);
         let next = nl.unwrap_or(punct);
