@@ -139,10 +139,12 @@ pub(crate) mod class {
     /// The leading letters of a term of the embedded disease lexicon, normalised
     /// (`disease::first_letter_runs`). A high bit, clear of the bits other branches append.
     pub(crate) const DISEASE: u32 = 1 << 24;
+    /// `count::scope_aux_word`. A high bit, clear of the ones other branches may take.
+    pub(crate) const SCOPE_AUX: u32 = 1 << 27;
 }
 
 /// The word lists of the class table and their bits.
-fn class_lists() -> [(&'static [&'static str], u32); 13] {
+fn class_lists() -> [(&'static [&'static str], u32); 14] {
     use crate::count::{self, number};
     use crate::date;
     [
@@ -159,6 +161,7 @@ fn class_lists() -> [(&'static [&'static str], u32); 13] {
         (number::NUMBER_START_WORDS, class::NUMBER_START),
         (date::MONTH_WORDS, class::MONTH),
         (date::WEEKDAY_WORDS, class::WEEKDAY),
+        (count::SCOPE_AUX_WORDS, class::SCOPE_AUX),
     ]
 }
 

@@ -899,9 +899,26 @@ word_set! {
     ]
 }
 
-/// The class bits of every word [`Cx::sentence_scope`] tests but "date": the scope cues, and
-/// "so", "far", "as", "of", "since", "to" (filler or function words).
-const SCOPE_GATE: u32 = token::class::SCOPE | token::class::FILLER | token::class::FUNCTION;
+/// The class bits of every word the scope windows ([`Cx::own_scope`], [`Cx::sentence_scope`])
+/// test: the scope cues and [`scope_aux_word`]. (Filler and function words, the gate before,
+/// let about half the window's words through to be sliced and compared.)
+const SCOPE_GATE: u32 = token::class::SCOPE | token::class::SCOPE_AUX;
+
+word_set! {
+    /// The words besides the scope cues a scope window tests at its own position ("as" is only
+    /// read before "of"): "more", "so far", "to date", "as of", "since". (The windows read the
+    /// class bit; the tokeniser's tests hold it to this.)
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn scope_aux_word / SCOPE_AUX_WORDS = [
+        "more",
+        "so",
+        "far",
+        "to",
+        "date",
+        "of",
+        "since",
+    ]
+}
 
 word_map! {
     pub(crate) fn scope_cue / SCOPE_WORDS -> &'static str {
@@ -1720,8 +1737,8 @@ impl Cx<'_> {
     }
 
     /// Scope cue next to the number: in the words between the previous number and this one,
-    /// and between this number and its head. Only the words of [`SCOPE_GATE`] (and on the left
-    /// the four-byte ones, for "date") are read: every word it tests is one of them.
+    /// and between this number and its head. Only the words of [`SCOPE_GATE`] are read: every
+    /// word it tests is one of them.
     /// (`gated` false reads every word: the reference the tests hold the gate to.)
     fn own_scope(&self, k: usize, head_end: usize, gated: bool) -> (Option<&'static str>, bool) {
         let n = &self.nums[k];
@@ -1767,7 +1784,7 @@ impl Cx<'_> {
                 break;
             }
             let t = &self.toks[j];
-            if gated && !t.has(SCOPE_GATE) && t.end - t.start != 4 {
+            if gated && !t.has(SCOPE_GATE) {
                 continue;
             }
             let w = self.word(j);
@@ -1794,8 +1811,8 @@ impl Cx<'_> {
 
     /// Nearest scope cue in the sentence (left first), then the weak cues, within 40 tokens of
     /// `first`. The sentence's ends in that window are found once (sentence numbers grow with
-    /// the tokens), and only the words of [`SCOPE_GATE`] (and on the right the four-byte ones,
-    /// for "date") are read: every word it tests is one of them.
+    /// the tokens), and only the words of [`SCOPE_GATE`] are read: every word it tests is one of
+    /// them.
     fn sentence_scope(&self, first: usize) -> Option<&'static str> {
         let s = *self.sent.get(first)?;
         let from = first.saturating_sub(40);
@@ -1803,12 +1820,14 @@ impl Cx<'_> {
         let to = (first + 41).min(self.sent.len());
         let hi = first + 1 + self.sent.get(first + 1..to)?.partition_point(|&x| x <= s);
         let mut weak = None;
-        for j in (lo..first).rev() {
-            if !self.toks[j].has(SCOPE_GATE) {
+        let left = self.toks.get(lo..first).unwrap_or_default();
+        for (d, t) in left.iter().enumerate().rev() {
+            if !t.has(SCOPE_GATE) {
                 continue;
             }
-            let w = self.word(j);
-            if let Some(c) = self.cue_at(j, w, true) {
+            let j = lo + d;
+            let w = lw(self.low, t);
+            if let Some(c) = t.has(token::class::SCOPE).then(|| scope_cue(w)).flatten() {
                 return Some(c);
             }
             if w == "far" && self.word(j.wrapping_sub(1)) == "so" {
@@ -1818,13 +1837,13 @@ impl Cx<'_> {
                 weak = weak.or(Some("cumulative"));
             }
         }
-        for j in first + 1..hi {
-            let t = &self.toks[j];
-            if !t.has(SCOPE_GATE) && t.end - t.start != 4 {
+        let right = self.toks.get(first + 1..hi).unwrap_or_default();
+        for (j, t) in (first + 1..).zip(right) {
+            if !t.has(SCOPE_GATE) {
                 continue;
             }
-            let w = self.word(j);
-            if let Some(c) = self.cue_at(j, w, true)
+            let w = lw(self.low, t);
+            if let Some(c) = t.has(token::class::SCOPE).then(|| scope_cue(w)).flatten()
                 && c != "new"
             {
                 return Some(c);

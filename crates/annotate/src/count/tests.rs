@@ -606,6 +606,8 @@ fn gates_are_exact_on_seeds_and_don_texts() {
         "a 5 case",
         "Cases Deaths Cases Deaths\nChad 3 1 4 2\n(deaths) (death)",
         "12 cases so far; 3 to date, as of May 2 since then",
+        "3 more cases, 2 more. So far 4 (the first case); to date 5 deaths since May, as of 6",
+        "the index case and the primary case; the first death; the firsts case",
     ] {
         gates_are_exact(text);
     }
@@ -615,7 +617,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
     #[test]
     fn gates_are_exact_on_count_pieces(pieces in proptest::collection::vec(
-        "(one|two|hundreds|of|1-5|between|last|week|since|a|an|the|An|The|59th|3rd|12|th|nd|index|first|primary|case|cases|Case|patient|patients|death|deaths|fatalities|\\(|\\)|-|–|27|2|1,200|year|month|old|woman|man|died|court|number|so|far|to|date|as|of|since|total|new|still|cumulative|today|May|Chad|Cases|Deaths|Newly|confirmed|in|and|\\.|,|;|\n|\n\n|x|people|were|reported)",
+        "(one|two|hundreds|of|1-5|between|last|week|since|a|an|the|An|The|59th|3rd|12|th|nd|index|first|primary|case|cases|Case|patient|patients|death|deaths|fatalities|\\(|\\)|-|–|27|2|1,200|year|month|old|woman|man|died|court|number|so|far|to|date|as|of|since|total|new|still|cumulative|more|More|overall|additional|So|Far|today|May|Chad|Cases|Deaths|Newly|confirmed|in|and|\\.|,|;|\n|\n\n|x|people|were|reported)",
         0..40,
     ), seps in proptest::collection::vec("( |  |\n|)", 40)) {
         let mut text = String::new();
