@@ -236,29 +236,50 @@ impl Starts {
         s.articles.clear();
         s.heads.clear();
         s.ordinals.clear();
-        for (i, t) in toks.iter().enumerate() {
-            if t.class & START_BITS != 0 {
-                if t.has(token::class::NUMBER_START | token::class::DATE_START) {
-                    s.scan.push(i);
-                }
-                if t.has(token::class::ARTICLE) {
-                    s.articles.push(i);
-                }
-                if t.has(token::class::HEAD) {
-                    s.heads.push(i);
-                }
-            } else if t.kind == Kind::Num {
-                s.scan.push(i);
-                if t.end - t.start <= 6
-                    && toks
-                        .get(i + 1)
-                        .is_some_and(|u| u.gap == Gap::None && u.is_word() && u.end - u.start == 2)
-                {
-                    s.ordinals.push(i);
+        // Most tokens are in no list: four at a time are passed by on one test of their bits
+        // (a number has `NUM`, its kind bit).
+        let mut blocks = toks.chunks_exact(4);
+        let mut i = 0;
+        for block in &mut blocks {
+            if (block[0].class | block[1].class | block[2].class | block[3].class)
+                & (START_BITS | token::class::NUM)
+                != 0
+            {
+                for (k, t) in block.iter().enumerate() {
+                    s.visit(toks, i + k, t);
                 }
             }
+            i += 4;
+        }
+        for (k, t) in blocks.remainder().iter().enumerate() {
+            s.visit(toks, i + k, t);
         }
         s
+    }
+
+    /// Puts the token `t` (at `i` in `toks`) in its lists.
+    #[inline(always)]
+    fn visit(&mut self, toks: &[Token], i: usize, t: &Token) {
+        if t.class & START_BITS != 0 {
+            if t.has(token::class::NUMBER_START | token::class::DATE_START) {
+                self.scan.push(i);
+            }
+            if t.has(token::class::ARTICLE) {
+                self.articles.push(i);
+            }
+            if t.has(token::class::HEAD) {
+                self.heads.push(i);
+            }
+        } else if t.kind == Kind::Num {
+            self.scan.push(i);
+            if t.end - t.start <= 6
+                && toks
+                    .get(i + 1)
+                    .is_some_and(|u| u.gap == Gap::None && u.is_word() && u.end - u.start == 2)
+            {
+                self.ordinals.push(i);
+            }
+        }
     }
 }
 
@@ -337,10 +358,11 @@ fn death_marks(low: &str, toks: &[Token], heads: &[usize]) -> Vec<usize> {
         .iter()
         .copied()
         .filter(|&j| {
+            // The brackets first: they rule out almost every head noun without its word.
             j > 0
-                && matches!(lw(low, &toks[j]), "deaths" | "death" | "fatalities")
                 && toks[j - 1].is_punct('(')
                 && toks.get(j + 1).is_some_and(|t| t.is_punct(')'))
+                && matches!(lw(low, &toks[j]), "deaths" | "death" | "fatalities")
         })
         .collect()
 }
@@ -2016,7 +2038,15 @@ impl Cx<'_> {
             }
             // "a", "an" or "the" (the class bit): "the" is the one of three bytes.
             let the = toks[i].end - toks[i].start == 3;
-            if the && !matches!(self.word(i + 1), "index" | "first" | "primary") {
+            // "the" is the commonest word: the next word's length (five or seven bytes) rules
+            // out most before it is sliced (not in the reference, `gated` false).
+            if the
+                && !((!gated
+                    || toks
+                        .get(i + 1)
+                        .is_some_and(|u| matches!(u.end - u.start, 5 | 7)))
+                    && matches!(self.word(i + 1), "index" | "first" | "primary"))
+            {
                 continue;
             }
             if gated && !self.may_head_singular(i) {
