@@ -20,7 +20,7 @@ use epiwire_model::{CharIndex, Count, DateMention, Disease, Document, Place};
 
 use crate::disease::DiseaseMatcher;
 use crate::place::Gazetteer;
-use crate::sentence::{Sentences, paragraphs_in, paragraphs_indexed, sentence_of, split};
+use crate::sentence::{Sentences, paragraphs_in, paragraphs_indexed, split};
 
 /// Disease ids that name a syndrome rather than a disease.
 const SYNDROMES: &[&str] = &[
@@ -52,11 +52,71 @@ fn disease_mentions<'d>(
         out.extend(d.mentions.iter().map(|m| Mention {
             key: d.id.as_str(),
             start: m.start,
-            sentence: sentence_of(sents, m.start),
+            sentence: 0,
         }));
     }
     out.sort_by_key(|m| m.start);
+    set_sentences(&mut out, sents);
     out
+}
+
+/// Sets the sentence of each of `mentions` (sorted by start): one walk over the sentences
+/// instead of a binary search per mention (the sentence is a function of the start, so setting
+/// it after the sort gives what setting it before did).
+fn set_sentences<K>(mentions: &mut [Mention<K>], sents: &[(usize, usize)]) {
+    let mut cur = Cursor::default();
+    for m in mentions {
+        m.sentence = cur.sentence(sents, m.start);
+    }
+}
+
+/// A position in a sorted list asked for mostly ascending keys (the mentions and counts of a
+/// document come in text order): each answer walks on from the previous one, so a document's
+/// questions cost one pass over the list instead of a binary search each. A key that went back
+/// is searched among the items before, one far ahead among those after.
+#[derive(Debug, Default, Clone, Copy)]
+struct Cursor {
+    at: usize,
+    /// Every question is a binary search of the whole list: for a list that may be unsorted
+    /// (the dates), whose `partition_point` answers need not be those of a walk.
+    search: bool,
+}
+
+impl Cursor {
+    /// Steps walked before the rest of the list is searched.
+    const WALK: usize = 8;
+
+    /// `items.partition_point(pred)` for a `pred` true on a prefix of `items`.
+    #[inline]
+    fn seek<T>(&mut self, items: &[T], pred: impl Fn(&T) -> bool) -> usize {
+        if self.search {
+            return items.partition_point(pred);
+        }
+        let mut at = self.at.min(items.len());
+        if at > 0 && !items.get(at - 1).is_some_and(&pred) {
+            at = items.get(..at).map_or(0, |b| b.partition_point(&pred));
+        } else {
+            let mut steps = 0;
+            while items.get(at).is_some_and(&pred) {
+                at += 1;
+                steps += 1;
+                if steps == Self::WALK {
+                    at += items.get(at..).map_or(0, |r| r.partition_point(&pred));
+                    break;
+                }
+            }
+        }
+        self.at = at;
+        at
+    }
+
+    /// [`crate::sentence::sentence_of`] for ranges that follow each other (as [`split`]'s
+    /// do): the number of sentences ending at or before `pos`, the last one past the end.
+    #[inline]
+    fn sentence(&mut self, sents: &[(usize, usize)], pos: usize) -> usize {
+        self.seek(sents, |&(_, e)| e <= pos)
+            .min(sents.len().saturating_sub(1))
+    }
 }
 
 /// The place mentions, keyed by place id and the mention's text. Whether a mention is a demonym
@@ -72,10 +132,11 @@ fn place_mentions<'p>(
         out.extend(p.mentions.iter().map(|m| Mention {
             key: (p.geonameid, m.text.as_str()),
             start: m.start,
-            sentence: sentence_of(sents, m.start),
+            sentence: 0,
         }));
     }
     out.sort_by_key(|m| m.start);
+    set_sentences(&mut out, sents);
     out
 }
 
@@ -106,23 +167,34 @@ impl<'p> Demonyms<'p> {
 /// The mention nearest to `pos` in sentence `sentence`: the closest preceding one, else the
 /// closest following one.
 ///
-/// `mentions` are sorted by start, so by sentence: two binary searches, not a scan.
+/// `mentions` are sorted by start, so by sentence: the first one after `pos` is found by
+/// `cur`, kept by the caller from one count to the next.
 fn nearest_in_sentence<K: Clone>(
     mentions: &[Mention<K>],
     sentence: usize,
     pos: usize,
+    cur: &mut Cursor,
 ) -> Option<K> {
-    let at = mentions.partition_point(|m| m.start <= pos);
-    let before = mentions[..at].last().filter(|m| m.sentence == sentence);
+    let at = cur.seek(mentions, |m| m.start <= pos);
+    let before = at
+        .checked_sub(1)
+        .and_then(|b| mentions.get(b))
+        .filter(|m| m.sentence == sentence);
     let after = mentions.get(at).filter(|m| m.sentence == sentence);
     before.or(after).map(|m| m.key.clone())
 }
 
-/// The closest mention in the `back` sentences before `sentence`.
-fn nearest_before<K: Clone>(mentions: &[Mention<K>], sentence: usize, back: usize) -> Option<K> {
-    let at = mentions.partition_point(|m| m.sentence < sentence);
-    mentions[..at]
-        .last()
+/// The closest mention in the `back` sentences before `sentence` (`cur` as for
+/// [`nearest_in_sentence`]).
+fn nearest_before<K: Clone>(
+    mentions: &[Mention<K>],
+    sentence: usize,
+    back: usize,
+    cur: &mut Cursor,
+) -> Option<K> {
+    let at = cur.seek(mentions, |m| m.sentence < sentence);
+    at.checked_sub(1)
+        .and_then(|b| mentions.get(b))
         .filter(|m| m.sentence + back >= sentence)
         .map(|m| m.key.clone())
 }
@@ -255,11 +327,21 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, index: Option<&Ch
         .and_then(|p| p.get(..10))
         .map(str::to_owned);
 
+    // The counts come in text order: each list is walked once.
+    let mut at_sentence = Cursor::default();
+    let (mut at_disease, mut before_disease) = (Cursor::default(), Cursor::default());
+    let mut at_place = Cursor::default();
+    // The date finder writes its mentions in text order; were they not, each search is the
+    // binary search it was.
+    let mut at_date = Cursor {
+        at: 0,
+        search: !dates.is_sorted_by_key(|m| m.start),
+    };
     for count in &mut doc.counts {
-        let sentence = sentence_of(sents, count.start);
+        let sentence = at_sentence.sentence(sents, count.start);
         if count.disease.is_none() {
-            let found = nearest_in_sentence(&diseases, sentence, count.start)
-                .or_else(|| nearest_before(&diseases, sentence, 2))
+            let found = nearest_in_sentence(&diseases, sentence, count.start, &mut at_disease)
+                .or_else(|| nearest_before(&diseases, sentence, 2, &mut before_disease))
                 .map(str::to_owned)
                 .or_else(|| main_disease().clone());
             count.disease = match found {
@@ -268,7 +350,7 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, index: Option<&Ch
             };
         }
         if count.place.is_none() {
-            count.place = nearest_in_sentence(&places, sentence, count.start)
+            count.place = nearest_in_sentence(&places, sentence, count.start, &mut at_place)
                 .map(|(id, _)| id)
                 .or_else(|| {
                     let paras = paras.get_or_insert_with(|| match index {
@@ -293,7 +375,7 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, index: Option<&Ch
                 .or_else(main_place);
         }
         if count.date.is_none() {
-            count.date = date_for(count, sentence, &dates)
+            count.date = date_for(count, sentence, &dates, &mut at_date)
                 .map(str::to_owned)
                 .or_else(|| published.clone());
         }
@@ -303,20 +385,26 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, index: Option<&Ch
 /// Resolved date mentions with their sentence.
 fn dated_mentions<'d>(dates: &'d [DateMention], sents: &[(usize, usize)]) -> Vec<Mention<&'d str>> {
     let mut out = Vec::with_capacity(dates.len());
+    let mut cur = Cursor::default();
     out.extend(dates.iter().filter_map(|d| {
         // A range stands for its last day: figures "for 9 October to 5 November" are as of 5 November.
         let value = d.end_value.as_deref().or(d.value.as_deref())?;
         Some(Mention {
             key: value,
             start: d.start,
-            sentence: sentence_of(sents, d.start),
+            sentence: cur.sentence(sents, d.start),
         })
     }));
     out
 }
 
-fn date_for<'d>(count: &Count, sentence: usize, dates: &[Mention<&'d str>]) -> Option<&'d str> {
-    nearest_in_sentence(dates, sentence, count.start)
+fn date_for<'d>(
+    count: &Count,
+    sentence: usize,
+    dates: &[Mention<&'d str>],
+    cur: &mut Cursor,
+) -> Option<&'d str> {
+    nearest_in_sentence(dates, sentence, count.start, cur)
 }
 
 #[cfg(test)]
@@ -439,6 +527,61 @@ mod tests {
                 doc
             })
             .collect()
+    }
+
+    /// The cursor's sentence is `sentence_of` at every code point of the seeds and DON texts
+    /// (and past the end), asked in text order, backwards and in jumps.
+    #[test]
+    fn cursor_sentence_is_sentence_of() {
+        use crate::sentence::sentence_of;
+        let mut texts = crate::test_util::seed_and_don_texts();
+        texts.extend(["", "One.", "A. B.\n\nC"].map(str::to_string));
+        for t in &texts {
+            let sents = split(t).ranges;
+            let n = t.chars().count() + 3;
+            let mut up = Cursor::default();
+            let mut down = Cursor::default();
+            let mut jumps = Cursor::default();
+            for pos in 0..n {
+                let want = sentence_of(&sents, pos);
+                assert_eq!(up.sentence(&sents, pos), want, "{t:?} {pos}");
+                let back = n - 1 - pos;
+                assert_eq!(down.sentence(&sents, back), sentence_of(&sents, back));
+                let jump = (pos * 7919) % n;
+                assert_eq!(jumps.sentence(&sents, jump), sentence_of(&sents, jump));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// `Cursor::seek` is `partition_point` on sorted lists (with repeats) for any sequence
+        /// of keys: ascending, going back, jumping past the walk.
+        #[test]
+        fn cursor_seek_is_partition_point(
+            mut items in proptest::collection::vec(0usize..60, 0..40),
+            keys in proptest::collection::vec(0usize..70, 0..30),
+            search in proptest::bool::ANY,
+        ) {
+            items.sort_unstable();
+            let mut cur = Cursor { at: 0, search };
+            let mut asc = Cursor::default();
+            let mut sorted_keys = keys.clone();
+            sorted_keys.sort_unstable();
+            for &k in &keys {
+                proptest::prop_assert_eq!(
+                    cur.seek(&items, |&x| x <= k),
+                    items.partition_point(|&x| x <= k)
+                );
+            }
+            for &k in &sorted_keys {
+                proptest::prop_assert_eq!(
+                    asc.seek(&items, |&x| x < k),
+                    items.partition_point(|&x| x < k)
+                );
+            }
+        }
     }
 
     /// `attach_in` links every count as the reference does: on the WHO DON reports with their

@@ -724,7 +724,8 @@ impl<'g> Gazetteer<'g> {
     /// so mentions with equal lists read alike: each distinct list is resolved once. Lists are
     /// told apart by their first entry and length (one word; a linear search among the lists of
     /// a short text, a hash map in a long one), then compared whole; a list whose key an earlier
-    /// list holds is resolved on its own. [`Self::resolve_each`] is the reference of the tests.
+    /// list holds is resolved on its own. A list of one reading is that reading: its prior and
+    /// context weights are not computed. [`Self::resolve_each`] is the reference of the tests.
     fn resolve(&self, mentions: &[Mention]) -> Vec<u32> {
         // The distinct lists: (key, mention holding it, start of its priors, first reading,
         // mentions).
@@ -762,8 +763,15 @@ impl<'g> Gazetteer<'g> {
                 continue;
             }
             let from = priors.len();
-            self.priors_into(m, &mut priors, &mut cities);
-            let first = self.best(m, priors.get(from..).unwrap_or(&[]), None);
+            // A list of one reading reads as it whatever the weights (every score is finite):
+            // no prior and, below, no context weight. Most lists have one.
+            let first = match &*m.cands {
+                [only] => only.entry,
+                _ => {
+                    self.priors_into(m, &mut priors, &mut cities);
+                    self.best(m, priors.get(from..).unwrap_or(&[]), None)
+                }
+            };
             let r = reps.len();
             reps.push((key, i, from, first, 1));
             if !small && holder.is_none() {
@@ -787,6 +795,9 @@ impl<'g> Gazetteer<'g> {
                 let Some(m) = mentions.get(i) else {
                     return own;
                 };
+                if m.cands.len() == 1 {
+                    return own;
+                }
                 let ctx = Context::new(self, &countries, &admins, total, own);
                 let p = priors.get(from..from + m.cands.len()).unwrap_or(&[]);
                 self.best(m, p, Some(&ctx))
