@@ -11,7 +11,11 @@
 //! - in a text with non-ASCII characters, a word or number joined to a non-ASCII punctuation
 //!   token (a soft hyphen or a combining mark vanishes: `fe\u{AD}ver` reads `fever`).
 //!
-//! At each such token the text is normalised from the token on, a window at a time: normalising
+//! At each such token the automaton first runs on the text itself while each byte normalises to
+//! one byte of its own (an ASCII byte copied as it is, a parenthesis, a single separator between
+//! two copied bytes, which reads as a space; `search_plain`): most candidates die or match
+//! within such a stretch, and the window then maps back one to one and is never normalised.
+//! Otherwise the text is normalised from the token on, a window at a time: normalising
 //! from any character that adds a byte gives the whole text's normalisation from that byte on.
 //! The automaton is stepped byte by byte until it dies, recording the matches that start at
 //! the token; the longest that ends on a word boundary in the right case is the match, as in
@@ -34,7 +38,11 @@ const WINDOW: usize = 48;
 
 /// Normalised bytes after a match that its checks read: the next word (compared with words of
 /// at most ten bytes) or a closing bracket after a space.
-const AFTER: usize = 24;
+pub(super) const AFTER: usize = 24;
+
+/// Normalised bytes after a match without case context that its checks read: a space, `like`
+/// and the byte after it.
+pub(super) const LIKE_AFTER: usize = 6;
 
 /// Normalised bytes before a match that its case context reads: two words (compared with words
 /// of at most twelve bytes) and the spaces after them.
@@ -158,15 +166,68 @@ impl Gate {
 const GATE_BITS: u32 = class::DISEASE | class::NON_ASCII | class::NUM | class::LONG;
 
 /// A match found at a candidate token, in the window normalised from it.
-struct Hit {
+pub(super) struct Hit {
     /// Original byte where the match starts (the window's first byte).
-    start: usize,
+    pub(super) start: usize,
     /// The pattern.
-    pid: usize,
+    pub(super) pid: usize,
     /// Normalised end of the match in the window.
-    end: usize,
+    pub(super) end: usize,
     /// Original byte where the window ends.
-    window_end: usize,
+    pub(super) window_end: usize,
+    /// The window is `text[start..window_end]` byte for byte, each normalised to one
+    /// ([`DiseaseMatcher::search_plain`]): it maps back one to one.
+    pub(super) plain: bool,
+}
+
+/// What the search on the text itself found at a candidate (see
+/// [`DiseaseMatcher::search_plain`]).
+pub(super) enum Plain {
+    /// No term starts there.
+    Nothing,
+    /// The match, read without normalising.
+    Hit(Hit),
+    /// The answer needs the normalised window.
+    Normalise,
+}
+
+/// How an ASCII byte normalises: [`COPIED`] as it is (a parenthesis too), [`SEPARATOR`], or
+/// [`OTHER`] (a byte that is not ASCII).
+static ONE: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match b as u8 {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | b'-' | b'\'' | b'`' => SEPARATOR,
+            _ => COPIED,
+        };
+        b += 1;
+    }
+    t
+};
+const COPIED: u8 = 0;
+const SEPARATOR: u8 = 1;
+const OTHER: u8 = 2;
+
+/// The normalised byte of `bytes[k]` when it is one of its own in the normalisation of
+/// `bytes[p..]` (`k >= p`), whatever follows: an ASCII byte copied as it is, a parenthesis, or a
+/// separator (white space, hyphen, apostrophe) between two copied bytes that are not
+/// parentheses, which becomes a space. `None` otherwise (a run of separators, a separator next
+/// to a parenthesis, a non-ASCII character: they fold) and at the end of the text.
+#[inline(always)]
+fn one_to_one(bytes: &[u8], k: usize, p: usize) -> Option<u8> {
+    let b = *bytes.get(k)?;
+    match ONE[b as usize] {
+        COPIED => Some(b),
+        SEPARATOR
+            if k > p
+                && bytes.get(k - 1).is_some_and(|&a| is_plain(a))
+                && bytes.get(k + 1).is_some_and(|&n| is_plain(n)) =>
+        {
+            Some(b' ')
+        }
+        _ => None,
+    }
 }
 
 /// The first character boundary of `text` at or after `i` (its length past the end).
@@ -252,13 +313,15 @@ impl DiseaseMatcher {
                 continue;
             };
             let hay = win.bytes.as_slice();
-            let last = t.start + win.origin(e - 1);
+            // A plain window maps back one to one.
+            let origin = |i: usize| t.start + if hit.plain { i } else { win.origin(i) };
+            let last = origin(e - 1);
             consumed = last + 1;
             // The mention ends where its kept part ends (`unknown` of `unknown{ disease}`): the
             // rules below read the text around the kept part, as `match_bytes` does; the
             // context is only consumed.
             let kept_end = (p.kept as usize).min(e);
-            let kept_last = t.start + win.origin(kept_end - 1);
+            let kept_last = origin(kept_end - 1);
             let end = end_of_char(text, kept_last);
             // `flu-like`, `malaria-endemic`, `flu like`: a modifier, not a mention.
             if starts_compound(text.get(end..).unwrap_or(""))
@@ -308,10 +371,122 @@ impl DiseaseMatcher {
         win: &mut Normalized,
         events: &mut Vec<(usize, usize)>,
     ) -> Option<Hit> {
-        let dfa = &self.automaton;
-        if self.dies_plain(text.as_bytes(), p) {
-            return None;
+        match self.search_plain(text, p, consumed, win, events) {
+            Plain::Nothing => None,
+            Plain::Hit(hit) => Some(hit),
+            Plain::Normalise => self.search_normalised(text, p, consumed, win, events),
         }
+    }
+
+    /// [`DiseaseMatcher::search_at`] in one pass over the text from `p` while each byte
+    /// normalises to one byte of its own ([`one_to_one`]): the window is written as the
+    /// automaton steps, maps back one to one, and is not normalised again. Most candidates die
+    /// or match within such a stretch. The stretch must run to [`AFTER`] bytes past a match
+    /// that needs case context and [`LIKE_AFTER`] past the others (or to the end of the text):
+    /// the bytes the checks after the match read. The normalisation of a longer window starts
+    /// with the same bytes, so the answer is the one of the normalised windows.
+    pub(super) fn search_plain(
+        &self,
+        text: &str,
+        p: usize,
+        consumed: usize,
+        win: &mut Normalized,
+        events: &mut Vec<(usize, usize)>,
+    ) -> Plain {
+        let dfa = &self.automaton;
+        let bytes = text.as_bytes();
+        let Ok(mut sid) = dfa.start_state(Anchored::Yes) else {
+            return Plain::Normalise;
+        };
+        events.clear();
+        // Step until the automaton dies; the matches starting at `p`, by end.
+        let mut k = p;
+        loop {
+            let Some(b) = one_to_one(bytes, k, p) else {
+                // Bytes that normalise otherwise, or the end of the text.
+                return Plain::Normalise;
+            };
+            sid = dfa.next_state(Anchored::Yes, sid, b);
+            k += 1;
+            if dfa.is_special(sid) {
+                if dfa.is_dead(sid) {
+                    break;
+                }
+                if dfa.is_match(sid) {
+                    let pid = dfa.match_pattern(sid, 0);
+                    if dfa.pattern_len(pid) == k - p {
+                        events.push((k - p, pid.as_usize()));
+                    }
+                }
+            }
+        }
+        if events.is_empty() {
+            return Plain::Nothing;
+        }
+        // `bytes[p]` is its own normalisation, so it is the window's first byte.
+        if !bytes.get(p).is_some_and(|&b| is_word(b)) || p < consumed || !word_starts_at(text, p) {
+            return Plain::Nothing;
+        }
+        // The window so far, up to the byte the automaton died on: every match ends before it.
+        let hay = &mut win.bytes;
+        hay.clear();
+        hay.extend(bytes.get(p..k).unwrap_or_default().iter().map(|&b| {
+            if ONE[b as usize] == SEPARATOR {
+                b' '
+            } else {
+                b
+            }
+        }));
+        // The longest that ends on a word boundary in the right case.
+        let mut found = None;
+        for &(e, pid) in events.iter().rev() {
+            let Some(pat) = self.patterns.get(pid) else {
+                break;
+            };
+            let boundary = !pat.word_end || hay.get(e).is_some_and(|&b| !is_word(b));
+            let case_ok =
+                !pat.case_sensitive || hay.get(..e) == self.exact.get(pid).map(Vec::as_slice);
+            if boundary && case_ok {
+                found = Some((e, pid, pat));
+                break;
+            }
+        }
+        let Some((end, pid, pat)) = found else {
+            return Plain::Nothing;
+        };
+        let context = pat.needs_context
+            || self
+                .flags
+                .get(pat.entry as usize)
+                .is_some_and(|f| f.needs_context);
+        let want = p + end + if context { AFTER } else { LIKE_AFTER };
+        // A separator is written with the byte after it (normalisation drops a trailing one).
+        while k < bytes.len() && (k < want || hay.last() == Some(&b' ')) {
+            let Some(b) = one_to_one(bytes, k, p) else {
+                return Plain::Normalise;
+            };
+            hay.push(b);
+            k += 1;
+        }
+        Plain::Hit(Hit {
+            start: p,
+            pid,
+            end,
+            window_end: k,
+            plain: true,
+        })
+    }
+
+    /// [`DiseaseMatcher::search_at`] in windows normalised from `p`.
+    pub(super) fn search_normalised(
+        &self,
+        text: &str,
+        p: usize,
+        consumed: usize,
+        win: &mut Normalized,
+        events: &mut Vec<(usize, usize)>,
+    ) -> Option<Hit> {
+        let dfa = &self.automaton;
         let mut size = WINDOW;
         loop {
             let window_end = ceil_boundary(text, p.saturating_add(size));
@@ -385,14 +560,32 @@ impl DiseaseMatcher {
                 pid,
                 end,
                 window_end,
+                plain: false,
             });
         }
     }
 
+    /// The search at a candidate before [`DiseaseMatcher::search_plain`]: the reference of the
+    /// tests.
+    #[cfg(test)]
+    pub(super) fn search_at_reference(
+        &self,
+        text: &str,
+        p: usize,
+        consumed: usize,
+        win: &mut Normalized,
+        events: &mut Vec<(usize, usize)>,
+    ) -> Option<Hit> {
+        if self.dies_plain(text.as_bytes(), p) {
+            return None;
+        }
+        self.search_normalised(text, p, consumed, win, events)
+    }
+
     /// True when the automaton dies without a match within the bytes from `p` that are their
     /// own normalisation (plain ASCII bytes and single spaces between them): then no term
-    /// starts at `p`, and most candidates are turned down without normalising anything.
-    #[inline]
+    /// starts at `p` (the shortcut of the reference search).
+    #[cfg(test)]
     fn dies_plain(&self, bytes: &[u8], p: usize) -> bool {
         let dfa = &self.automaton;
         let Ok(mut sid) = dfa.start_state(Anchored::Yes) else {
