@@ -180,7 +180,7 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> 
             && t.cap
             && i > 0
             && is(ctx.t(&toks[i - 1]), "the")
-            && ctx.main_country.as_deref() == Some("KP")
+            && ctx.main_country() == Some("KP")
             && !toks.get(i + 1).is_some_and(|n| n.cap)
         {
             out.push(PartyAt {
@@ -254,7 +254,7 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> 
                     toks[j - 1].e,
                     "GOV",
                     "organisation",
-                    ctx.main_country.as_deref(),
+                    ctx.main_country(),
                 ),
             };
             out.push(PartyAt {
@@ -385,7 +385,33 @@ pub(crate) const CURRENCIES: &[(&str, &str)] = &[
     ("cfa", "XOF"),
 ];
 
+/// For each first byte of a key of [`CURRENCIES`], in either ASCII case, one bit per key
+/// length: a word whose first byte and length have no bit equals no key ignoring ASCII case.
+const CURRENCY_SHAPES: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut i = 0;
+    while i < CURRENCIES.len() {
+        let k = CURRENCIES[i].0.as_bytes();
+        let bit = 1u64 << k.len();
+        t[k[0].to_ascii_lowercase() as usize] |= bit;
+        t[k[0].to_ascii_uppercase() as usize] |= bit;
+        i += 1;
+    }
+    t
+};
+
+/// The ISO 4217 code of currency word or symbol `w` (ASCII case-insensitive): most tokens
+/// asked about are numbers and punctuation, turned away by their first byte and length.
 pub(crate) fn currency(w: &str) -> Option<&'static str> {
+    let b = w.as_bytes();
+    if b.len() >= 64 || CURRENCY_SHAPES[usize::from(*b.first()?)] & (1 << b.len()) == 0 {
+        return None;
+    }
+    currency_scan(w)
+}
+
+/// [`currency`] without its shape test: the scan of the list.
+pub(crate) fn currency_scan(w: &str) -> Option<&'static str> {
     CURRENCIES
         .iter()
         .find(|(k, _)| w.eq_ignore_ascii_case(k))
