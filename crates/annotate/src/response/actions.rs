@@ -425,8 +425,13 @@ pub(crate) fn find(
                     .iter()
                     .any(|&(a, b)| a < at && at < b)
         });
-        let (hedge, date, evidence) = &*shared
-            .get_or_insert_with(|| (hedged_in(ctx, toks, infos), ctx.date_in(s, e), ctx.trimmed_span(s, e)));
+        let (hedge, date, evidence) = &*shared.get_or_insert_with(|| {
+            (
+                hedged_in(ctx, toks, infos),
+                ctx.date_in(s, e),
+                ctx.trimmed_span(s, e),
+            )
+        });
         let actors: Vec<Option<Party>> = if actors.is_empty() {
             vec![None]
         } else {
@@ -563,13 +568,16 @@ pub(crate) fn cues(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> Vec<Cue> 
         if k < skip_until || !t.word {
             continue;
         }
-        let w = ctx.t(t);
         // Every rule below but "appeals" reads a cue word (`cue(w)` is some): the others are
-        // skipped without reading their neighbours.
-        let info = infos.get(k).map_or_else(|| cue(w), |i| i.cue);
-        if !infos.is_empty() && info.is_none() && !is(w, "appeals") {
+        // skipped without reading their neighbours (or their own text, unless seven bytes long).
+        let info = infos.get(k).map_or_else(|| cue(ctx.t(t)), |i| i.cue);
+        if !infos.is_empty()
+            && info.is_none()
+            && !(t.e.checked_sub(t.s) == Some(7) && is(ctx.t(t), "appeals"))
+        {
             continue;
         }
+        let w = ctx.t(t);
         let prev = k.checked_sub(1).map(|p| ctx.t(&toks[p])).unwrap_or("");
         let next = toks.get(k + 1).map(|n| ctx.t(n)).unwrap_or("");
         // "at the request of X", "following a request by X", "in response to a request from X".

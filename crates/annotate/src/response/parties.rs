@@ -485,18 +485,25 @@ pub(crate) fn items_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> Ve
     let mut i = 0;
     while i < toks.len() {
         // Funds: "US$ 380,000", "$1 million", "200 million CFA", "5 million dollars".
-        let w = ctx.t(&toks[i]);
-        // Cheap rejection: a word that starts no listed phrase, no number, no currency.
-        if toks[i].word
-            && !w.starts_with(|c: char| c.is_ascii_digit())
+        // Cheap rejection: a word that starts no listed phrase, no number, no currency; read
+        // from its info and first byte before its text is sliced.
+        let t = &toks[i];
+        if t.word
             && !infos.get(i).map_or_else(
-                || is_any(w, CURRENCY_WORDS),
+                || is_any(ctx.t(t), CURRENCY_WORDS),
                 |x| x.known || x.bits & CURRENCY != 0,
             )
+            && !ctx
+                .text
+                .as_bytes()
+                .get(t.s..t.e)
+                .and_then(<[u8]>::first)
+                .is_some_and(u8::is_ascii_digit)
         {
             i += 1;
             continue;
         }
+        let w = ctx.t(t);
         let cur_here = if is(w, "US") && toks.get(i + 1).is_some_and(|t| ctx.t(t) == "$") {
             Some(("USD", i + 2))
         } else {

@@ -529,6 +529,11 @@ fn word_infos_agree_on_every_listed_word() {
         "Appeals for help. Talks held; in talks. At the request of the MoH, WHO sent teams. \
          A donation of masks was received from Japan. WHO-Belgium's AID, RÉQUEST, request’s",
     );
+    // "appeals" is no cue word: the gate reads its text (seven bytes) for the appeal rule.
+    infos_agree(
+        "The UN issued urgent appeals for vaccines and flash Appeals for funds. An APPEALS \
+         for masks; interagency appeals. Appeal, appeal's, appealed.",
+    );
 }
 
 proptest::proptest! {
@@ -1063,7 +1068,18 @@ fn word_lists_agree_on_every_token_and_variant() {
             lists_agree(&v);
         }
     }
-    for w in ["", "$$", "US$", "€", "£", "¥", "E", &"x".repeat(63), &"x".repeat(64), &"x".repeat(70)] {
+    for w in [
+        "",
+        "$$",
+        "US$",
+        "€",
+        "£",
+        "¥",
+        "E",
+        &"x".repeat(63),
+        &"x".repeat(64),
+        &"x".repeat(70),
+    ] {
         currency_agrees(w);
         lists_agree(w);
     }

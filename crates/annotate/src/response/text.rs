@@ -554,10 +554,7 @@ impl<'a> Ctx<'a> {
         let (cs, ce) = (self.cp(s), self.cp(e));
         let dates = self.dates();
         let i = dates.partition_point(|d| d.0 < cs);
-        dates
-            .get(i)
-            .filter(|d| d.1 <= ce)
-            .map(|d| d.2.to_string())
+        dates.get(i).filter(|d| d.1 <= ce).map(|d| d.2.to_string())
     }
 
     /// A party for bytes `s..e` with identifier `id`.
@@ -1023,7 +1020,14 @@ mod tests {
                 sets_agree(&v);
             }
         }
-        for w in ["", "\u{c9}T\u{c9}", "X", "O\u{212a}", &"said".repeat(12), &"said".repeat(13)] {
+        for w in [
+            "",
+            "\u{c9}T\u{c9}",
+            "X",
+            "O\u{212a}",
+            &"said".repeat(12),
+            &"said".repeat(13),
+        ] {
             sets_agree(w);
         }
     }
