@@ -60,6 +60,7 @@ pub(crate) const SPEECH: &[&str] = &[
 ];
 
 /// True when `w` is a speech verb.
+#[inline]
 pub(crate) fn is_speech(w: &str) -> bool {
     static SET: std::sync::OnceLock<crate::response::text::WordSet> = std::sync::OnceLock::new();
     SET.get_or_init(|| crate::response::text::WordSet::new(SPEECH.iter().copied()))
@@ -431,7 +432,7 @@ fn read_line(
         }
         // Without quotation marks only reported speech is possible: read just the flagged
         // sentences.
-        let marks = line.contains(['"', '“', '”']) || line.contains("''") || line.contains("``");
+        let marks = has_marks(line.as_bytes());
         if !marks {
             let mut sj = si;
             while sj < sentences.len() && sentences[sj].0 < le {
@@ -491,6 +492,17 @@ fn read_line(
             }
         }
     }
+}
+
+/// True when `line` holds a quotation mark: `"`, `“`, `”`, `''` or ``` `` ```. Byte searches
+/// (`memchr`): the `str` pattern search decoded every character of the line.
+fn has_marks(line: &[u8]) -> bool {
+    memchr::memchr(b'"', line).is_some()
+        // “ and ” are E2 80 9C and E2 80 9D.
+        || memchr::memchr_iter(0xE2, line)
+            .any(|p| line.get(p + 1..p + 3).is_some_and(|t| matches!(t, [0x80, 0x9C | 0x9D])))
+        || memchr::memchr2_iter(b'\'', b'`', line)
+            .any(|p| line.get(p + 1).is_some_and(|&n| Some(&n) == line.get(p)))
 }
 
 /// The sentence (token range) holding token `k`.

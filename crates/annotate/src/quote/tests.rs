@@ -242,3 +242,60 @@ proptest::proptest! {
         role_agrees(&w);
     }
 }
+
+/// `has_marks` against the `str` searches it replaced.
+fn marks_agree(line: &str) {
+    let old = line.contains(['"', '“', '”']) || line.contains("''") || line.contains("``");
+    assert_eq!(super::has_marks(line.as_bytes()), old, "{line:?}");
+}
+
+#[test]
+fn has_marks_is_the_str_search_on_every_line_and_edge_case() {
+    let mut with = 0;
+    for text in crate::test_util::seed_and_don_texts() {
+        for line in text.split_inclusive('\n') {
+            marks_agree(line);
+            with += usize::from(super::has_marks(line.as_bytes()));
+        }
+    }
+    assert!(with > 50, "{with}");
+    for line in [
+        "",
+        "\"",
+        "“",
+        "”",
+        "‘",
+        "’",
+        "„",
+        "''",
+        "``",
+        "'`",
+        "`'",
+        "' '",
+        "it's",
+        "a''",
+        "x``y",
+        "‚",
+        "—",
+        "–…",
+        "€",
+        "\u{201b}",
+        "\u{201f}",
+        "'",
+        "`",
+        "é'",
+        "“”",
+        "rock 'n' roll",
+    ] {
+        marks_agree(line);
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn has_marks_is_the_str_search_on_random_lines(
+        s in r#"([a-z]{1,4}|["'`’‘“”„—€é ]|\PC){0,30}"#,
+    ) {
+        marks_agree(&s);
+    }
+}

@@ -5,7 +5,7 @@ use epiwire_model::{Action, Item, Party, Span};
 
 use super::lexicon::{SPEECH as SPEECH_BIT, WordInfo};
 use super::parties::{DETS, ItemAt, LazyParties, PartyAt};
-use super::text::{Ctx, Tok, hedged_in, is, is_any};
+use super::text::{Ctx, Tok, hedged_in, in_ascii_list, is, is_any};
 
 /// The action kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,7 +158,7 @@ const BE: &[&str] = &["is", "are", "was", "were", "been", "being", "be"];
 const MODALS: &[&str] = &[
     "will", "would", "shall", "'ll", "can", "could", "may", "might", "to",
 ];
-const PLANNED: &[&str] = &[
+pub(crate) const PLANNED: &[&str] = &[
     "will",
     "would",
     "shall",
@@ -179,7 +179,7 @@ const PLANNED: &[&str] = &[
     "ready",
     "set",
 ];
-const NEGATIONS: &[&str] = &["not", "n't", "never", "no", "neither", "nor"];
+pub(crate) const NEGATIONS: &[&str] = &["not", "n't", "never", "no", "neither", "nor"];
 const PREPS: &[&str] = &[
     "in", "to", "from", "with", "for", "of", "at", "by", "on", "into", "through", "via", "under",
     "about", "between", "among", "against", "toward", "towards", "like",
@@ -196,7 +196,7 @@ pub(crate) const SPEECH: &[&str] = &[
     "noted",
 ];
 /// Objects that make "sent"/"provided" a non-aid act (samples to a laboratory, information).
-const NON_AID: &[&str] = &[
+pub(crate) const NON_AID: &[&str] = &[
     "samples",
     "sample",
     "specimens",
@@ -273,11 +273,9 @@ pub(crate) fn find(
     if cues.is_empty() {
         return Vec::new();
     }
-    let hedge = hedged_in(ctx, toks, infos);
-    let speech = infos.iter().any(|i| i.bits & SPEECH_BIT != 0);
-    let evidence = ctx.trimmed_span(s, e);
-    let date = ctx.date_in(s, e);
-    let quoted = quoted_ranges(ctx, toks);
+    // What every action of the sentence shares, found with the first one kept: most cues
+    // keep none.
+    let mut shared: Option<(bool, Option<String>, Span)> = None;
     let mut out = Vec::new();
     let mut main_actor: Option<Vec<Party>> = None;
     // Tokens before this one belong to an earlier clause ("At the request of X, …").
@@ -288,17 +286,26 @@ pub(crate) fn find(
         let prev = if n == 0 { 0 } else { cues[n - 1].end + 1 }.max(floor);
         // "turned to its allies …, while keeping its requests for help secret": "for help" is
         // the object wherever it stands.
-        let scope = if is_any(ctx.t(&toks[c.at]), &["turned", "turning"]) {
-            next
-        } else {
-            scope_end(ctx, toks, c.end + 1, next)
-        };
         let passive = c.form == Form::Past
             && (c.at.saturating_sub(3)..c.at).any(|k| is_any(ctx.t(&toks[k]), BE));
         let noun = c.form == Form::Noun;
         // Items after the cue, in its clause; before it for passives, talks and nouns
         // ("Vaccines have been provided", "provision of masks … under discussion").
         let before_ok = passive || noun || c.act == Act::Discuss;
+        // The clause ends at `next` at the latest: without an item before `next` the cue
+        // keeps none, and its clause need not be read.
+        if !c.request_of
+            && !items.iter().any(|it| {
+                (it.i > c.end && it.i < next) || (before_ok && it.j <= c.at && it.i >= prev)
+            })
+        {
+            continue;
+        }
+        let scope = if is_any(ctx.t(&toks[c.at]), &["turned", "turning"]) {
+            next
+        } else {
+            scope_end(ctx, toks, c.end + 1, next)
+        };
         let mut its: Vec<Item> = items
             .iter()
             .filter(|it| {
@@ -412,7 +419,19 @@ pub(crate) fn find(
         }
         recipients.retain(|r| !actors.iter().any(|a| a.id == r.id));
         dedup_parties(&mut recipients);
-        let (modality, act) = modality(ctx, toks, c, prev, speech, &quoted);
+        let (modality, act) = modality(ctx, toks, c, prev, |at| {
+            infos.iter().any(|i| i.bits & SPEECH_BIT != 0)
+                || quoted_ranges(ctx, toks)
+                    .iter()
+                    .any(|&(a, b)| a < at && at < b)
+        });
+        let (hedge, date, evidence) = &*shared.get_or_insert_with(|| {
+            (
+                hedged_in(ctx, toks, infos),
+                ctx.date_in(s, e),
+                ctx.trimmed_span(s, e),
+            )
+        });
         let actors: Vec<Option<Party>> = if actors.is_empty() {
             vec![None]
         } else {
@@ -431,7 +450,7 @@ pub(crate) fn find(
                     recipient: r.clone(),
                     items: its.clone(),
                     modality: modality.into(),
-                    hedged: hedge,
+                    hedged: *hedge,
                     date: date.clone(),
                     evidence: Span {
                         start: evidence.start,
@@ -549,13 +568,16 @@ pub(crate) fn cues(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> Vec<Cue> 
         if k < skip_until || !t.word {
             continue;
         }
-        let w = ctx.t(t);
         // Every rule below but "appeals" reads a cue word (`cue(w)` is some): the others are
-        // skipped without reading their neighbours.
-        let info = infos.get(k).map_or_else(|| cue(w), |i| i.cue);
-        if !infos.is_empty() && info.is_none() && !is(w, "appeals") {
+        // skipped without reading their neighbours (or their own text, unless seven bytes long).
+        let info = infos.get(k).map_or_else(|| cue(ctx.t(t)), |i| i.cue);
+        if !infos.is_empty()
+            && info.is_none()
+            && !(t.e.checked_sub(t.s) == Some(7) && is(ctx.t(t), "appeals"))
+        {
             continue;
         }
+        let w = ctx.t(t);
         let prev = k.checked_sub(1).map(|p| ctx.t(&toks[p])).unwrap_or("");
         let next = toks.get(k + 1).map(|n| ctx.t(n)).unwrap_or("");
         // "at the request of X", "following a request by X", "in response to a request from X".
@@ -804,7 +826,7 @@ fn quoted_ranges(ctx: &Ctx<'_>, toks: &[Tok]) -> Vec<(usize, usize)> {
 fn non_aid(ctx: &Ctx<'_>, toks: &[Tok], at: usize, next: usize) -> bool {
     let lo = at.saturating_sub(5);
     let hi = next.min(at + 6);
-    (lo..hi).any(|k| is_any(ctx.t(&toks[k]), NON_AID))
+    (lo..hi).any(|k| in_ascii_list!(ctx.t(&toks[k]), NON_AID))
 }
 
 /// The subject of the cue at `at`: the nearest party to its left (after `from`) not governed by a
@@ -999,24 +1021,24 @@ fn direct_object(ctx: &Ctx<'_>, toks: &[Tok], parties: &[PartyAt], from: usize) 
 }
 
 /// The modality of the cue and its final action kind (a planned offer or sending in quoted or
-/// reported speech is a promise).
+/// reported speech is a promise). `speech_or_quoted(at)`: the sentence holds a speech verb or
+/// token `at` is inside quotation marks (asked only of a planned offer or sending).
 fn modality(
     ctx: &Ctx<'_>,
     toks: &[Tok],
     c: &Cue,
     prev: usize,
-    speech: bool,
-    quoted: &[(usize, usize)],
+    speech_or_quoted: impl FnOnce(usize) -> bool,
 ) -> (&'static str, Act) {
     let lo = c.at.saturating_sub(12).max(prev);
     let window = &toks[lo..c.at];
     let negated = toks[c.at.saturating_sub(3).max(prev)..c.at]
         .iter()
-        .any(|t| is_any(ctx.t(t), NEGATIONS));
+        .any(|t| in_ascii_list!(ctx.t(t), NEGATIONS));
     if negated {
         return ("denied", c.act);
     }
-    let planned = window.iter().any(|t| is_any(ctx.t(t), PLANNED))
+    let planned = window.iter().any(|t| in_ascii_list!(ctx.t(t), PLANNED))
         || (c.form == Form::Bare
             && window.last().is_some_and(|t| is(ctx.t(t), "to"))
             && c.act == Act::Send
@@ -1026,8 +1048,7 @@ fn modality(
     if !planned {
         return ("reported", c.act);
     }
-    let in_quote = quoted.iter().any(|&(a, b)| a < c.at && c.at < b);
-    let act = if matches!(c.act, Act::Send | Act::Offer) && (speech || in_quote) {
+    let act = if matches!(c.act, Act::Send | Act::Offer) && speech_or_quoted(c.at) {
         Act::Promise
     } else {
         c.act

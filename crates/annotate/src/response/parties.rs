@@ -180,7 +180,7 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> 
             && t.cap
             && i > 0
             && is(ctx.t(&toks[i - 1]), "the")
-            && ctx.main_country.as_deref() == Some("KP")
+            && ctx.main_country() == Some("KP")
             && !toks.get(i + 1).is_some_and(|n| n.cap)
         {
             out.push(PartyAt {
@@ -254,7 +254,7 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> 
                     toks[j - 1].e,
                     "GOV",
                     "organisation",
-                    ctx.main_country.as_deref(),
+                    ctx.main_country(),
                 ),
             };
             out.push(PartyAt {
@@ -385,7 +385,33 @@ pub(crate) const CURRENCIES: &[(&str, &str)] = &[
     ("cfa", "XOF"),
 ];
 
+/// For each first byte of a key of [`CURRENCIES`], in either ASCII case, one bit per key
+/// length: a word whose first byte and length have no bit equals no key ignoring ASCII case.
+const CURRENCY_SHAPES: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut i = 0;
+    while i < CURRENCIES.len() {
+        let k = CURRENCIES[i].0.as_bytes();
+        let bit = 1u64 << k.len();
+        t[k[0].to_ascii_lowercase() as usize] |= bit;
+        t[k[0].to_ascii_uppercase() as usize] |= bit;
+        i += 1;
+    }
+    t
+};
+
+/// The ISO 4217 code of currency word or symbol `w` (ASCII case-insensitive): most tokens
+/// asked about are numbers and punctuation, turned away by their first byte and length.
 pub(crate) fn currency(w: &str) -> Option<&'static str> {
+    let b = w.as_bytes();
+    if b.len() >= 64 || CURRENCY_SHAPES[usize::from(*b.first()?)] & (1 << b.len()) == 0 {
+        return None;
+    }
+    currency_scan(w)
+}
+
+/// [`currency`] without its shape test: the scan of the list.
+pub(crate) fn currency_scan(w: &str) -> Option<&'static str> {
     CURRENCIES
         .iter()
         .find(|(k, _)| w.eq_ignore_ascii_case(k))
@@ -459,18 +485,25 @@ pub(crate) fn items_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> Ve
     let mut i = 0;
     while i < toks.len() {
         // Funds: "US$ 380,000", "$1 million", "200 million CFA", "5 million dollars".
-        let w = ctx.t(&toks[i]);
-        // Cheap rejection: a word that starts no listed phrase, no number, no currency.
-        if toks[i].word
-            && !w.starts_with(|c: char| c.is_ascii_digit())
+        // Cheap rejection: a word that starts no listed phrase, no number, no currency; read
+        // from its info and first byte before its text is sliced.
+        let t = &toks[i];
+        if t.word
             && !infos.get(i).map_or_else(
-                || is_any(w, CURRENCY_WORDS),
+                || is_any(ctx.t(t), CURRENCY_WORDS),
                 |x| x.known || x.bits & CURRENCY != 0,
             )
+            && !ctx
+                .text
+                .as_bytes()
+                .get(t.s..t.e)
+                .and_then(<[u8]>::first)
+                .is_some_and(u8::is_ascii_digit)
         {
             i += 1;
             continue;
         }
+        let w = ctx.t(t);
         let cur_here = if is(w, "US") && toks.get(i + 1).is_some_and(|t| ctx.t(t) == "$") {
             Some(("USD", i + 2))
         } else {

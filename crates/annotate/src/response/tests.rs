@@ -529,6 +529,11 @@ fn word_infos_agree_on_every_listed_word() {
         "Appeals for help. Talks held; in talks. At the request of the MoH, WHO sent teams. \
          A donation of masks was received from Japan. WHO-Belgium's AID, RÉQUEST, request’s",
     );
+    // "appeals" is no cue word: the gate reads its text (seven bytes) for the appeal rule.
+    infos_agree(
+        "The UN issued urgent appeals for vaccines and flash Appeals for funds. An APPEALS \
+         for masks; interagency appeals. Appeal, appeal's, appealed.",
+    );
 }
 
 proptest::proptest! {
@@ -768,19 +773,19 @@ fn ctx_agrees(d: &Document, ctx: &super::text::Ctx<'_>) {
     }
     places.sort_by_key(|p| p.1);
     let got: Vec<_> = ctx
-        .places
+        .places()
         .iter()
         .map(|p| (p.name, p.start, p.end, p.country))
         .collect();
     assert_eq!(got, places);
-    assert_eq!(ctx.main_country.as_deref(), best.map(|(c, _)| c));
+    assert_eq!(ctx.main_country(), best.map(|(c, _)| c));
     let mut dates: Vec<(usize, usize, &str)> = d
         .dates
         .iter()
         .filter_map(|x| Some((x.start, x.end, x.value.as_deref()?)))
         .collect();
     dates.sort_by_key(|x| x.0);
-    assert_eq!(ctx.dates, dates);
+    assert_eq!(ctx.dates(), dates);
 }
 
 #[test]
@@ -983,5 +988,109 @@ proptest::proptest! {
         }
         item_gate_is_sound(&text);
         stream_passes_agree(&text);
+    }
+}
+
+/// `currency` (first byte and length tested first) against the scan of the list.
+fn currency_agrees(w: &str) -> bool {
+    let got = super::parties::currency(w);
+    assert_eq!(got, super::parties::currency_scan(w), "{w:?}");
+    got.is_some()
+}
+
+/// `in_ascii_list!` against `is_any` for the lists it reads.
+fn lists_agree(w: &str) -> usize {
+    use super::text::{in_ascii_list, is_any};
+    let pairs = [
+        (
+            in_ascii_list!(w, super::actions::NON_AID),
+            is_any(w, super::actions::NON_AID),
+        ),
+        (
+            in_ascii_list!(w, super::actions::PLANNED),
+            is_any(w, super::actions::PLANNED),
+        ),
+        (
+            in_ascii_list!(w, super::actions::NEGATIONS),
+            is_any(w, super::actions::NEGATIONS),
+        ),
+    ];
+    for (fast, slow) in pairs {
+        assert_eq!(fast, slow, "{w:?}");
+    }
+    pairs.iter().filter(|p| p.0).count()
+}
+
+/// Word variants that ASCII-case-insensitive and Unicode lower-casing tell apart.
+fn variants(w: &str) -> Vec<String> {
+    vec![
+        w.to_string(),
+        w.to_uppercase(),
+        w.to_ascii_uppercase(),
+        format!("{w}s"),
+        format!("x{w}"),
+        w.replace('k', "\u{212a}"),
+        w.replace('i', "\u{130}"),
+        w.replace('s', "\u{17f}"),
+        w.chars().skip(1).collect(),
+    ]
+}
+
+#[test]
+fn word_lists_agree_on_every_token_and_variant() {
+    for list in [
+        super::actions::NON_AID,
+        super::actions::PLANNED,
+        super::actions::NEGATIONS,
+    ] {
+        assert!(list.iter().all(|w| w.is_ascii()), "{list:?}");
+    }
+    let (mut cur, mut listed) = (0, 0);
+    let mut toks = Vec::new();
+    for text in crate::test_util::seed_and_don_texts() {
+        super::text::tokens(&text, 0, text.len(), &mut toks);
+        for t in &toks {
+            let w = &text[t.s..t.e];
+            cur += usize::from(currency_agrees(w));
+            listed += lists_agree(w);
+        }
+    }
+    assert!(cur > 20 && listed > 1000, "{cur} {listed}");
+    let words = super::parties::CURRENCIES
+        .iter()
+        .map(|&(k, _)| k)
+        .chain(super::actions::NON_AID.iter().copied())
+        .chain(super::actions::PLANNED.iter().copied())
+        .chain(super::actions::NEGATIONS.iter().copied());
+    for w in words {
+        for v in variants(w) {
+            currency_agrees(&v);
+            lists_agree(&v);
+        }
+    }
+    for w in [
+        "",
+        "$$",
+        "US$",
+        "€",
+        "£",
+        "¥",
+        "E",
+        &"x".repeat(63),
+        &"x".repeat(64),
+        &"x".repeat(70),
+    ] {
+        currency_agrees(w);
+        lists_agree(w);
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn word_lists_agree_on_any_word(
+        w in r"([a-zA-Z$€£,.0-9]{0,9}|\PC{0,5}|(usd|yen|won|will|not|n't|data)[\u{212a}\u{130}\u{17f}é]?)",
+    ) {
+        currency_agrees(&w);
+        lists_agree(&w);
     }
 }

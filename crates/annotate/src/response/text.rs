@@ -408,12 +408,20 @@ pub(crate) struct PlaceAt<'a> {
 pub(crate) struct Ctx<'a> {
     pub text: &'a str,
     pub idx: std::borrow::Cow<'a, CharIndex>,
+    doc: &'a Document,
+    /// Built on first use: in most documents with a cue no sentence gets as far as asking
+    /// for a place or a date.
+    found: std::cell::OnceCell<Found<'a>>,
+}
+
+/// The place and date annotations of the document, in the order [`Ctx`] searches them.
+struct Found<'a> {
     /// Place mentions sorted by start.
-    pub places: Vec<PlaceAt<'a>>,
+    places: Vec<PlaceAt<'a>>,
     /// Resolved dates: (start, end, value), sorted by start.
-    pub dates: Vec<(usize, usize, &'a str)>,
+    dates: Vec<(usize, usize, &'a str)>,
     /// The country the document mentions most, for "the North", "the Ministry of Health".
-    pub main_country: Option<String>,
+    main_country: Option<String>,
 }
 
 /// `a == b` for two country codes (two bytes each), byte by byte: comparing with `==` called
@@ -423,14 +431,8 @@ fn same_code(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
 }
 
-impl<'a> Ctx<'a> {
-    /// Builds the context of `doc` from its place and date annotations.
-    pub fn new(doc: &'a Document) -> Ctx<'a> {
-        Self::with_index(doc, std::borrow::Cow::Owned(CharIndex::new(&doc.text)))
-    }
-
-    /// [`Ctx::new`] with the code-point index of `doc.text` already built.
-    pub fn with_index(doc: &'a Document, idx: std::borrow::Cow<'a, CharIndex>) -> Ctx<'a> {
+impl<'a> Found<'a> {
+    fn of(doc: &'a Document) -> Found<'a> {
         // Sized once: a document names hundreds of places in long reports.
         let mentions: usize = doc
             .places
@@ -468,13 +470,47 @@ impl<'a> Ctx<'a> {
             .filter_map(|d| Some((d.start, d.end, d.value.as_deref()?)))
             .collect();
         dates.sort_by_key(|d| d.0);
-        Ctx {
-            text: &doc.text,
-            idx,
+        Found {
             places,
             dates,
             main_country: best.map(|(c, _)| c.to_string()),
         }
+    }
+}
+
+impl<'a> Ctx<'a> {
+    /// Builds the context of `doc` from its place and date annotations.
+    pub fn new(doc: &'a Document) -> Ctx<'a> {
+        Self::with_index(doc, std::borrow::Cow::Owned(CharIndex::new(&doc.text)))
+    }
+
+    /// [`Ctx::new`] with the code-point index of `doc.text` already built.
+    pub fn with_index(doc: &'a Document, idx: std::borrow::Cow<'a, CharIndex>) -> Ctx<'a> {
+        Ctx {
+            text: &doc.text,
+            idx,
+            doc,
+            found: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn found(&self) -> &Found<'a> {
+        self.found.get_or_init(|| Found::of(self.doc))
+    }
+
+    /// Place mentions (with a country) sorted by start.
+    pub fn places(&self) -> &[PlaceAt<'a>] {
+        &self.found().places
+    }
+
+    /// Resolved dates: (start, end, value), sorted by start.
+    pub fn dates(&self) -> &[(usize, usize, &'a str)] {
+        &self.found().dates
+    }
+
+    /// The country the document mentions most, for "the North", "the Ministry of Health".
+    pub fn main_country(&self) -> Option<&str> {
+        self.found().main_country.as_deref()
     }
 
     /// Code-point offset of byte `b`.
@@ -508,18 +544,17 @@ impl<'a> Ctx<'a> {
     /// The place mention starting at byte `b`, if any.
     pub fn place_at(&self, b: usize) -> Option<&PlaceAt<'a>> {
         let cp = self.cp(b);
-        let i = self.places.partition_point(|p| p.start < cp);
-        self.places.get(i).filter(|p| p.start == cp)
+        let places = self.places();
+        let i = places.partition_point(|p| p.start < cp);
+        places.get(i).filter(|p| p.start == cp)
     }
 
     /// The first resolved date inside bytes `s..e`.
     pub fn date_in(&self, s: usize, e: usize) -> Option<String> {
         let (cs, ce) = (self.cp(s), self.cp(e));
-        let i = self.dates.partition_point(|d| d.0 < cs);
-        self.dates
-            .get(i)
-            .filter(|d| d.1 <= ce)
-            .map(|d| d.2.to_string())
+        let dates = self.dates();
+        let i = dates.partition_point(|d| d.0 < cs);
+        dates.get(i).filter(|d| d.1 <= ce).map(|d| d.2.to_string())
     }
 
     /// A party for bytes `s..e` with identifier `id`.
@@ -625,8 +660,26 @@ impl WordSet {
         set
     }
 
-    /// True when `w`, lower-cased, is in the set.
+    /// True when `w`, lower-cased, is in the set. The shape test of an ASCII word is inlined
+    /// at the caller: most words are turned away by it.
+    #[inline]
     pub(crate) fn contains(&self, w: &str) -> bool {
+        let b = w.as_bytes();
+        if b.len() <= 48 && b.is_ascii() {
+            let first = b.first().map_or(0, u8::to_ascii_lowercase);
+            let last = b.last().map_or(0, u8::to_ascii_lowercase);
+            let bit = length_bit(b.len());
+            if self.shapes[usize::from(first)] & bit == 0 || self.ends[usize::from(last)] & bit == 0
+            {
+                return false;
+            }
+        }
+        self.contains_slow(w)
+    }
+
+    /// [`WordSet::contains`] in full.
+    #[inline(never)]
+    fn contains_slow(&self, w: &str) -> bool {
         let mut buf = [0u8; 48];
         if w.is_ascii() && w.len() <= buf.len() {
             // An ASCII word keeps its length and its first and last bytes' places when
@@ -662,6 +715,22 @@ impl WordSet {
 pub(crate) fn is(t: &str, w: &str) -> bool {
     t.eq_ignore_ascii_case(w)
 }
+
+/// `is_any(w, LIST)` as one lookup in a set built once, for a `LIST` of ASCII words (the
+/// tests check that every list it is given is ASCII): an ASCII word is looked up lower-cased
+/// and no other word can equal an ASCII word ignoring ASCII case.
+macro_rules! in_ascii_list {
+    ($w:expr, $list:expr) => {{
+        static SET: std::sync::OnceLock<$crate::response::text::WordSet> =
+            std::sync::OnceLock::new();
+        let w: &str = $w;
+        w.is_ascii()
+            && SET
+                .get_or_init(|| $crate::response::text::WordSet::new($list.iter().copied()))
+                .contains(w)
+    }};
+}
+pub(crate) use in_ascii_list;
 
 /// True when `t` is one of `ws` (ASCII case-insensitive).
 pub(crate) fn is_any(t: &str, ws: &[&str]) -> bool {
@@ -909,5 +978,66 @@ mod tests {
         let (small, large) = (work(100_000), work(1_000_000));
         assert!(small >= 100_000, "{small}");
         assert!(large <= 12 * small, "1x: {small}, 10x: {large}: not linear");
+    }
+
+    /// `contains` (the shape test inlined) against `contains_slow`, the whole lookup.
+    fn sets_agree(w: &str) -> usize {
+        let sets = [
+            WordSet::new(crate::quote::SPEECH.iter().copied()),
+            WordSet::new(HEDGES.iter().copied()),
+            WordSet::new(["x", "ok", "\u{e9}t\u{e9}", "a-b", "said"]),
+        ];
+        let mut hits = 0;
+        for set in &sets {
+            assert_eq!(set.contains(w), set.contains_slow(w), "{w:?}");
+            hits += usize::from(set.contains(w));
+        }
+        hits
+    }
+
+    #[test]
+    fn word_set_shape_test_is_the_whole_lookup() {
+        let mut toks = Vec::new();
+        let mut hits = 0;
+        for text in crate::test_util::seed_and_don_texts() {
+            tokens(&text, 0, text.len(), &mut toks);
+            for t in &toks {
+                hits += sets_agree(&text[t.s..t.e]);
+            }
+        }
+        assert!(hits > 1000, "{hits}");
+        for w in crate::quote::SPEECH.iter().chain(HEDGES) {
+            for v in [
+                w.to_string(),
+                w.to_uppercase(),
+                format!("{w}s"),
+                format!("x{w}"),
+                w.replace('k', "\u{212a}"),
+                w.replace('i', "\u{130}"),
+                w.replace('s', "\u{17f}"),
+                w[..w.len() - 1].to_string(),
+            ] {
+                sets_agree(&v);
+            }
+        }
+        for w in [
+            "",
+            "\u{c9}T\u{c9}",
+            "X",
+            "O\u{212a}",
+            &"said".repeat(12),
+            &"said".repeat(13),
+        ] {
+            sets_agree(w);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_set_shape_test_is_the_whole_lookup_on_any_word(
+            w in r"([a-zA-Z]{0,12}|\PC{0,6}|[a-z]{45,52}|(said|told|ok|x)[\u{212a}\u{130}\u{17f}é]?)",
+        ) {
+            sets_agree(&w);
+        }
     }
 }
