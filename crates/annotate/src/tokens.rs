@@ -173,26 +173,30 @@ pub(crate) const MAX_WORD: usize = 16;
 const TABLE_BITS: u32 = 13;
 
 /// One slot of the class table: a listed word (its bytes packed, at most [`MAX_WORD`]) and its
-/// class bits; `len` 0 for an empty slot.
+/// class bits; `w0` 0 for an empty slot (a listed word's first byte is never 0).
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
     w0: u64,
     w1: u64,
-    len: usize,
     class: u32,
+    len: u8,
 }
+
+/// Slot indices are masked with this, so the probes need no bounds check.
+const SLOT_MASK: usize = (1 << TABLE_BITS) - 1;
 
 /// The class table: open addressing over the packed bytes of the listed words. The packed
 /// bytes are the key itself, so a hit is exact (no hash collision can misclass a word).
 struct Lexicon {
-    slots: Vec<Slot>,
+    slots: Box<[Slot; 1 << TABLE_BITS]>,
 }
 
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(Lexicon::new);
 
 impl Lexicon {
     fn new() -> Self {
-        let mut slots = vec![Slot::default(); 1 << TABLE_BITS];
+        let mut slots = Box::new([Slot::default(); 1 << TABLE_BITS]);
+        let mut used = 0usize;
         let date_start: &[&[&str]] = crate::date::DATE_START_LISTS;
         let lists = class_lists();
         let cues = crate::response::cue_first_words();
@@ -211,28 +215,31 @@ impl Lexicon {
         for (list, bits) in all {
             for w in list {
                 let b = w.as_bytes();
-                if b.is_empty() || b.len() > MAX_WORD {
-                    // Held by a test: no listed word is longer (the response prefilter reads
-                    // every sentence if a cue's first word were).
+                // Held by a test: no listed word is longer, none holds a 0 byte (the empty
+                // mark), and the table stays at most a quarter full. Past half full a word is
+                // left out rather than risk a table without an empty slot (probes end there).
+                if b.is_empty() || b.len() > MAX_WORD || b.contains(&0) || 2 * used >= SLOT_MASK {
                     continue;
                 }
                 let (w0, w1) = pack(b, 0, b.len());
-                let mut at = slot_of(w0, w1, b.len());
-                while let Some(s) = slots.get_mut(at) {
-                    if s.len == 0 {
+                let mut at = slot_of(w0, w1);
+                loop {
+                    let s = &mut slots[at & SLOT_MASK];
+                    if s.w0 == 0 {
                         *s = Slot {
                             w0,
                             w1,
-                            len: b.len(),
                             class: bits,
+                            len: b.len() as u8,
                         };
+                        used += 1;
                         break;
                     }
-                    if s.len == b.len() && s.w0 == w0 && s.w1 == w1 {
+                    if s.w0 == w0 && s.w1 == w1 {
                         s.class |= bits;
                         break;
                     }
-                    at = (at + 1) & ((1 << TABLE_BITS) - 1);
+                    at += 1;
                 }
             }
         }
@@ -248,23 +255,35 @@ impl Lexicon {
             return 0;
         }
         let (w0, w1) = pack(low, start, len);
-        self.lookup_packed(w0, w1, len)
-    }
-
-    /// The class bits of the word of `len` bytes (1 to [`MAX_WORD`]) packed as [`pack`] does.
-    #[inline(always)]
-    fn lookup_packed(&self, w0: u64, w1: u64, len: usize) -> u32 {
-        let mut at = slot_of(w0, w1, len);
-        while let Some(s) = self.slots.get(at) {
-            if s.len == 0 {
-                return 0;
-            }
-            if s.w0 == w0 && s.w1 == w1 && s.len == len {
+        let mut at = slot_of(w0, w1);
+        loop {
+            let s = &self.slots[at & SLOT_MASK];
+            // A word holding 0 bytes packs like a shorter one: the length tells them apart.
+            if s.w0 == w0 && s.w1 == w1 && usize::from(s.len) == len {
                 return s.class;
             }
-            at = (at + 1) & ((1 << TABLE_BITS) - 1);
+            if s.w0 == 0 {
+                return 0;
+            }
+            at += 1;
         }
-        0
+    }
+
+    /// The class bits of a word of 1 to [`MAX_WORD`] bytes, none of them 0, packed as [`pack`]
+    /// does: the packed bytes then fix the length, which is not compared.
+    #[inline(always)]
+    fn lookup_packed(&self, w0: u64, w1: u64) -> u32 {
+        let mut at = slot_of(w0, w1);
+        loop {
+            let s = &self.slots[at & SLOT_MASK];
+            if s.w0 == w0 && s.w1 == w1 {
+                return s.class;
+            }
+            if s.w0 == 0 {
+                return 0;
+            }
+            at += 1;
+        }
     }
 }
 
@@ -297,10 +316,10 @@ fn load8(b: &[u8], at: usize) -> u64 {
     }
 }
 
-/// The first slot to probe for a packed word.
+/// The first slot to probe for a packed word (unmasked: the probes mask it).
 #[inline(always)]
-fn slot_of(w0: u64, w1: u64, len: usize) -> usize {
-    let h = (w0 ^ w1.rotate_left(29) ^ ((len as u64) << 56)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+fn slot_of(w0: u64, w1: u64) -> usize {
+    let h = (w0 ^ w1.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     (h >> (64 - TABLE_BITS)) as usize
 }
 
@@ -346,6 +365,8 @@ pub(crate) struct Tokens {
     pub toks: Vec<Token>,
     /// The sentence number of each token (see [`Tokens::new`]).
     pub sent: Vec<u32>,
+    /// The indices of the tokens that start a sentence (a buffer of [`tokenize`]).
+    breaks: Vec<usize>,
 }
 
 impl Tokens {
@@ -359,7 +380,7 @@ impl Tokens {
     /// lower-cased copy and the sentence numbers) for every document cost more in `malloc` and
     /// `free` than tokenising a short text.
     pub(crate) fn new(src: &str) -> Self {
-        let (mut low, toks, sent) = SPARE
+        let (mut low, toks, sent, breaks) = SPARE
             .try_with(|spare| spare.try_borrow_mut().ok().and_then(|mut s| s.pop()))
             .ok()
             .flatten()
@@ -367,15 +388,20 @@ impl Tokens {
         low.clear();
         low.push_str(src);
         low.make_ascii_lowercase();
-        let (toks, sent) = tokenize(src, low.as_bytes(), toks, sent);
-        Self { low, toks, sent }
+        let (toks, sent, breaks) = tokenize(src, low.as_bytes(), toks, sent, breaks);
+        Self {
+            low,
+            toks,
+            sent,
+            breaks,
+        }
     }
 }
 
 /// Buffers of dropped token streams, kept for the next ones of this thread: (lower-cased text,
-/// tokens, sentence numbers). A document and its title are tokenised while the other's stream
+/// tokens, sentence numbers, sentence starts). A document and its title are tokenised while the other's stream
 /// lives, so a few are kept, the most recently dropped taken first.
-type Spare = (String, Vec<Token>, Vec<u32>);
+type Spare = (String, Vec<Token>, Vec<u32>, Vec<usize>);
 
 thread_local! {
     static SPARE: std::cell::RefCell<Vec<Spare>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -397,6 +423,7 @@ impl Drop for Tokens {
             std::mem::take(&mut self.low),
             std::mem::take(&mut self.toks),
             std::mem::take(&mut self.sent),
+            std::mem::take(&mut self.breaks),
         );
         // During the thread's exit the spares are gone: the buffers are simply freed.
         let _ = SPARE.try_with(|s| {
@@ -409,153 +436,297 @@ impl Drop for Tokens {
     }
 }
 
+/// What an ASCII byte is to the tokeniser, from one table lookup ([`BYTE_KIND`]): the loop
+/// dispatches on it instead of testing the byte against each kind in turn.
+mod byte {
+    /// A byte of a non-ASCII character.
+    pub(super) const NON_ASCII: u8 = 0;
+    /// '\n'.
+    pub(super) const LINE: u8 = 1;
+    /// ' '.
+    pub(super) const SPACE: u8 = 2;
+    /// Other whitespace without a line break: '\t', '\r', vertical tab, form feed.
+    pub(super) const WIDE: u8 = 3;
+    /// '.', '!', '?' or ';': punctuation that ends a sentence before whitespace.
+    pub(super) const END: u8 = 4;
+    /// ','.
+    pub(super) const COMMA: u8 = 5;
+    /// Any other ASCII byte: one punctuation token.
+    pub(super) const PUNCT: u8 = 6;
+    /// An ASCII digit.
+    pub(super) const DIGIT: u8 = 7;
+    /// An upper-case ASCII letter.
+    pub(super) const UPPER: u8 = 8;
+    /// A lower-case ASCII letter.
+    pub(super) const LOWER: u8 = 9;
+}
+
+/// The [`byte`] kind of every byte value.
+static BYTE_KIND: [u8; 256] = byte_kinds();
+
+const fn byte_kinds() -> [u8; 256] {
+    let mut t = [byte::NON_ASCII; 256];
+    let mut b = 0usize;
+    while b < 0x80 {
+        let c = b as u8;
+        t[b] = match c {
+            b'\n' => byte::LINE,
+            b' ' => byte::SPACE,
+            b'\t' | b'\r' | 0x0b | 0x0c => byte::WIDE,
+            b'.' | b'!' | b'?' | b';' => byte::END,
+            b',' => byte::COMMA,
+            b'0'..=b'9' => byte::DIGIT,
+            b'A'..=b'Z' => byte::UPPER,
+            b'a'..=b'z' => byte::LOWER,
+            _ => byte::PUNCT,
+        };
+        b += 1;
+    }
+    t
+}
+
+/// What the sentence split needs of the previous token.
+mod prev {
+    /// No token yet.
+    pub(super) const NONE: u8 = 0;
+    /// A word or a comma (a line break after one continues the phrase).
+    pub(super) const JOIN: u8 = 1;
+    /// A number.
+    pub(super) const NUM: u8 = 2;
+    /// Punctuation other than a comma that does not end a sentence.
+    pub(super) const OTHER: u8 = 3;
+    /// '.', '!', '?' or ';'.
+    pub(super) const END: u8 = 4;
+}
+
 /// Splits `src` into tokens and numbers their sentences (the rule of [`Tokens::new`]) in the
-/// same pass; `low` is `src` ASCII-lower-cased. `out` and `sent` are emptied and filled (their
-/// buffers reused).
+/// same pass; `low` is `src` ASCII-lower-cased. `out`, `sent` and `breaks` are emptied and
+/// filled (their buffers reused); `breaks` gets the indices of the tokens that start a
+/// sentence.
 ///
-/// An ASCII word of at most 16 letters is read from eight-byte loads of `low`: the run of
-/// letters and the packed key of the class table come from the same loads. One space after a
-/// token is read with the token. `tokenize_reference` (the tests) is the byte loop this
-/// replaced.
+/// An ASCII word of at most 16 letters is read from eight-byte loads of `src`: the run of
+/// letters and the packed key of the class table (lower-cased in the register) come from the
+/// same loads. One space after a token is read with the token. The loop notes only where a
+/// sentence starts (one token in 25); the numbers are filled in after it.
+/// `tokenize_reference` (the tests) is the byte loop this replaced.
 fn tokenize(
     src: &str,
     low: &[u8],
     mut out: Vec<Token>,
     mut sent: Vec<u32>,
-) -> (Vec<Token>, Vec<u32>) {
+    mut breaks: Vec<usize>,
+) -> (Vec<Token>, Vec<u32>, Vec<usize>) {
     let lex = &*LEXICON;
     out.clear();
     out.reserve(src.len() / 4 + 4);
-    sent.clear();
-    sent.reserve(src.len() / 4 + 4);
-    let mut split = Split {
-        sent,
-        s: 0,
-        prev_end: false,
-        prev: Prev::None,
-    };
+    breaks.clear();
     let bytes = src.as_bytes();
     let mut i = 0usize;
     let mut gap = Gap::None;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            if b == b'\n' {
-                gap = if gap >= Gap::Line {
+    let mut last = prev::NONE;
+    while let Some(&b) = bytes.get(i) {
+        let k = BYTE_KIND[usize::from(b)];
+        let start = i;
+        let (kind, class, next);
+        if k >= byte::UPPER {
+            let cap = if k == byte::UPPER { class::CAP } else { 0 };
+            let (end, c) = ascii_word(src, low, lex, start, cap);
+            i = end;
+            (kind, class, next) = (Kind::Word, c, prev::JOIN);
+        } else if k == byte::DIGIT {
+            i += 1;
+            while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            (kind, class, next) = (Kind::Num, class::NUM, prev::NUM);
+        } else if k >= byte::END {
+            i += 1;
+            next = match k {
+                byte::END => prev::END,
+                byte::COMMA => prev::JOIN,
+                _ => prev::OTHER,
+            };
+            (kind, class) = (Kind::Punct(char::from(b)), class::PUNCT);
+        } else if k == byte::NON_ASCII {
+            // Decode one character.
+            let Some(ch) = src.get(i..).and_then(|s| s.chars().next()) else {
+                break;
+            };
+            let len = ch.len_utf8();
+            if ch.is_whitespace() {
+                let spacey = matches!(ch, '\u{a0}' | '\u{2009}' | '\u{202f}' | '\u{2007}');
+                gap = match gap {
+                    Gap::None if spacey => Gap::Space,
+                    Gap::None | Gap::Space => {
+                        if ch == '\u{2028}' || ch == '\u{2029}' || ch == '\u{85}' {
+                            Gap::Line
+                        } else {
+                            Gap::Wide
+                        }
+                    }
+                    g => g,
+                };
+                i += len;
+                continue;
+            }
+            if ch.is_alphabetic() {
+                i = word_end(src, i);
+                let c = class_at(lex, low, start, i, ch.is_uppercase(), false);
+                (kind, class, next) = (Kind::Word, c, prev::JOIN);
+            } else {
+                i += len;
+                let c = class::PUNCT | class::NON_ASCII_PUNCT;
+                (kind, class, next) = (Kind::Punct(ch), c, prev::OTHER);
+            }
+        } else {
+            i += 1;
+            gap = if k == byte::LINE {
+                if gap >= Gap::Line {
                     Gap::Blank
                 } else {
                     Gap::Line
-                };
-                i += 1;
-                continue;
-            }
-            if b == b' ' || b == b'\t' || b == b'\r' || b == 0x0b || b == 0x0c {
-                gap = match gap {
-                    Gap::None if b == b' ' => Gap::Space,
+                }
+            } else {
+                match gap {
+                    Gap::None if k == byte::SPACE => Gap::Space,
                     Gap::None | Gap::Space => Gap::Wide,
                     g => g,
-                };
-                i += 1;
-                continue;
-            }
-            let start = i;
-            let (kind, class, prev) = if b.is_ascii_digit() {
-                i += 1;
-                while i < bytes.len() && bytes[i].is_ascii_digit() {
-                    i += 1;
                 }
-                (Kind::Num, class::NUM, Prev::Num)
-            } else if b.is_ascii_alphabetic() {
-                let (end, class) = ascii_word(src, low, lex, start, b.is_ascii_uppercase());
-                i = end;
-                (Kind::Word, class, Prev::Join)
-            } else {
-                i += 1;
-                let prev = if b == b',' { Prev::Join } else { Prev::Other };
-                (Kind::Punct(b as char), class::PUNCT, prev)
             };
-            let t = Token {
-                kind,
-                start,
-                end: i,
-                gap,
-                class,
-            };
-            split.push(&t, prev, matches!(b, b'.' | b'!' | b'?' | b';'));
-            out.push(t);
-            // One space after the token: the gap of the next one, as the loop would read it.
-            if bytes.get(i) == Some(&b' ') {
-                gap = Gap::Space;
-                i += 1;
-            } else {
-                gap = Gap::None;
-            }
             continue;
         }
-        // Non-ASCII: decode one character.
-        let Some(ch) = src.get(i..).and_then(|s| s.chars().next()) else {
-            break;
-        };
-        let len = ch.len_utf8();
-        if ch.is_whitespace() {
-            let spacey = matches!(ch, '\u{a0}' | '\u{2009}' | '\u{202f}' | '\u{2007}');
-            gap = match gap {
-                Gap::None if spacey => Gap::Space,
-                Gap::None | Gap::Space => {
-                    if ch == '\u{2028}' || ch == '\u{2029}' || ch == '\u{85}' {
-                        Gap::Line
-                    } else {
-                        Gap::Wide
-                    }
-                }
-                g => g,
-            };
-            i += len;
-            continue;
+        if gap != Gap::None && starts_sentence(gap, last, class) {
+            breaks.push(out.len());
         }
-        let start = i;
-        let (kind, class, prev) = if ch.is_alphabetic() {
-            i = word_end(src, i);
-            (
-                Kind::Word,
-                class_at(lex, low, start, i, ch.is_uppercase(), false),
-                Prev::Join,
-            )
-        } else {
-            i += len;
-            (
-                Kind::Punct(ch),
-                class::PUNCT | class::NON_ASCII_PUNCT,
-                Prev::Other,
-            )
-        };
-        let t = Token {
+        last = next;
+        out.push(Token {
             kind,
             start,
             end: i,
             gap,
             class,
-        };
-        split.push(&t, prev, false);
-        out.push(t);
-        gap = Gap::None;
+        });
+        // One space after the token: the gap of the next one, as the loop would read it.
+        if bytes.get(i) == Some(&b' ') {
+            gap = Gap::Space;
+            i += 1;
+        } else {
+            gap = Gap::None;
+        }
+        if next != prev::END {
+            let run = plain_run(src, low, lex, &mut out, i, gap);
+            if run.0 != i {
+                (i, gap) = run;
+                last = out.last().map_or(prev::NONE, prev_of);
+            }
+        }
     }
-    (out, split.sent)
+    sent.clear();
+    sent.reserve(out.len());
+    let mut s = 0u32;
+    for &b in &breaks {
+        sent.resize(b, s);
+        s += 1;
+    }
+    sent.resize(out.len(), s);
+    (out, sent, breaks)
 }
 
-/// The end and class bits of the word token starting with the ASCII letter at `start` of `src`
-/// (`low` its lower-cased copy, `upper` whether that letter is upper-case).
+/// The ASCII words, numbers and punctuation other than '.', '!', '?' and ';' from byte `i` of
+/// `src` (`gap` before it), each with at most one space before it, pushed to `out` while
+/// they last: the next index and gap. A loop of its own, with few values live, for the common
+/// case: after a token that ends no sentence (the caller's to check) none of these starts one.
 #[inline(always)]
-fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize, upper: bool) -> (usize, u32) {
-    let cap = if upper { class::CAP } else { 0 };
-    if let Some(c) = low.get(start..).and_then(|s| s.first_chunk::<8>()) {
+fn plain_run(
+    src: &str,
+    low: &[u8],
+    lex: &Lexicon,
+    out: &mut Vec<Token>,
+    mut i: usize,
+    mut gap: Gap,
+) -> (usize, Gap) {
+    let bytes = src.as_bytes();
+    while let Some(&b) = bytes.get(i) {
+        let k = BYTE_KIND[usize::from(b)];
+        let start = i;
+        let (kind, class);
+        if k >= byte::UPPER {
+            let cap = if k == byte::UPPER { class::CAP } else { 0 };
+            let (end, c) = ascii_word(src, low, lex, start, cap);
+            i = end;
+            (kind, class) = (Kind::Word, c);
+        } else if k == byte::DIGIT {
+            i += 1;
+            while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            (kind, class) = (Kind::Num, class::NUM);
+        } else if k == byte::COMMA || k == byte::PUNCT {
+            i += 1;
+            (kind, class) = (Kind::Punct(char::from(b)), class::PUNCT);
+        } else {
+            break;
+        }
+        out.push(Token {
+            kind,
+            start,
+            end: i,
+            gap,
+            class,
+        });
+        if bytes.get(i) == Some(&b' ') {
+            gap = Gap::Space;
+            i += 1;
+        } else {
+            gap = Gap::None;
+        }
+    }
+    (i, gap)
+}
+
+/// The [`prev`] kind of token `t`.
+fn prev_of(t: &Token) -> u8 {
+    match t.kind {
+        Kind::Word | Kind::Punct(',') => prev::JOIN,
+        Kind::Num => prev::NUM,
+        Kind::Punct('.' | '!' | '?' | ';') => prev::END,
+        Kind::Punct(_) => prev::OTHER,
+    }
+}
+
+/// Whether a token of class bits `class` after whitespace `gap` (not [`Gap::None`]) starts a
+/// sentence, `last` the [`prev`] kind of the token before it: after '.', '!', '?' or ';', at a
+/// paragraph break, and at a line break after a number or before a capitalised word that does
+/// not continue a phrase.
+#[inline(always)]
+fn starts_sentence(gap: Gap, last: u8, class: u32) -> bool {
+    if gap >= Gap::Line {
+        gap == Gap::Blank
+            || last == prev::END
+            || last == prev::NUM
+            || (last == prev::OTHER && class & class::CAP != 0)
+    } else {
+        last == prev::END
+    }
+}
+
+/// The ASCII lower-case bit of every byte of a word: OR-ed into eight letters it lower-cases
+/// them, as `make_ascii_lowercase` does.
+const LOWER_BITS: u64 = 0x2020_2020_2020_2020;
+
+/// The end and class bits of the word token starting with the ASCII letter at `start` of `src`
+/// (`low` its lower-cased copy, `cap` [`class::CAP`] when that letter is upper-case).
+#[inline(always)]
+fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize, cap: u32) -> (usize, u32) {
+    let bytes = src.as_bytes();
+    if let Some(c) = bytes.get(start..).and_then(|s| s.first_chunk::<8>()) {
         let x = u64::from_le_bytes(*c);
         let n = crate::ascii::leading_letters(x);
-        // A run that ends inside the chunk at a byte that starts no non-ASCII letter: the word
-        // is the run, its key the run's bytes.
-        if n < 8 && low.get(start + n).is_some_and(|&e| e < 0x80) {
-            let w0 = x & (u64::MAX >> (64 - 8 * n));
-            let mut c = lex.lookup_packed(w0, 0, n) | cap;
+        // A run that ends inside the chunk at a byte that starts no non-ASCII letter (an ASCII
+        // byte: its high bit clear): the word is the run, its key the run's bytes.
+        if n < 8 && (x >> (8 * n)) & 0x80 == 0 {
+            let w0 = (x | LOWER_BITS) & (u64::MAX >> (64 - 8 * n));
+            let mut c = lex.lookup_packed(w0, 0) | cap;
             // `function_word`'s rule: a word of more than four bytes ending in "ly".
             if n > 4 && (w0 >> (8 * (n - 2))) as u16 == u16::from_le_bytes(*b"ly") {
                 c |= class::FUNCTION;
@@ -564,27 +735,27 @@ fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize, upper: bool) -
         }
         // Eight letters: a word of up to 16 ends in the next chunk.
         if n == 8
-            && let Some(d) = low.get(start + 8..).and_then(|s| s.first_chunk::<8>())
+            && let Some(d) = bytes.get(start + 8..).and_then(|s| s.first_chunk::<8>())
         {
             let y = u64::from_le_bytes(*d);
             let m = crate::ascii::leading_letters(y);
-            let end = start + 8 + m;
-            if m < 8 && low.get(end).is_some_and(|&e| e < 0x80) {
+            if m < 8 && (y >> (8 * m)) & 0x80 == 0 {
+                let w0 = x | LOWER_BITS;
                 let w1 = if m == 0 {
                     0
                 } else {
-                    y & (u64::MAX >> (64 - 8 * m))
+                    (y | LOWER_BITS) & (u64::MAX >> (64 - 8 * m))
                 };
-                let mut c = lex.lookup_packed(x, w1, 8 + m) | cap;
-                if low.get(end - 2..end) == Some(b"ly") {
+                let mut c = lex.lookup_packed(w0, w1) | cap;
+                let key = u128::from(w0) | (u128::from(w1) << 64);
+                if (key >> (8 * (6 + m))) as u16 == u16::from_le_bytes(*b"ly") {
                     c |= class::FUNCTION;
                 }
-                return (end, c);
+                return (start + 8 + m, c);
             }
         }
     }
     // Near the end of the text, past 16 letters, or joined to a non-ASCII letter.
-    let bytes = src.as_bytes();
     let mut i = crate::ascii::letters_end(bytes, start + 1);
     let mut ascii = true;
     if i < bytes.len() && bytes[i] >= 0x80 {
@@ -592,57 +763,7 @@ fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize, upper: bool) -
         ascii = e == i;
         i = e;
     }
-    (i, class_at(lex, low, start, i, upper, ascii))
-}
-
-/// What the sentence split needs of the previous token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Prev {
-    /// No token yet.
-    None,
-    /// A number.
-    Num,
-    /// A word or a comma (a line break after one continues the phrase).
-    Join,
-    /// Other punctuation.
-    Other,
-}
-
-/// The sentence split of [`Tokens::new`], one token at a time.
-struct Split {
-    sent: Vec<u32>,
-    s: u32,
-    /// The previous token ends a sentence ('.', '!', '?' or ';').
-    prev_end: bool,
-    /// The previous token.
-    prev: Prev,
-}
-
-impl Split {
-    /// Numbers the sentence of the next token `t`: `prev` is what it is to the token after
-    /// it, `ends` whether it is '.', '!', '?' or ';'.
-    #[inline(always)]
-    fn push(&mut self, t: &Token, prev: Prev, ends: bool) {
-        let new = if t.gap >= Gap::Line {
-            // A paragraph break, a line break after a sentence end or a number, or before a
-            // capitalised word that does not continue a phrase.
-            t.gap == Gap::Blank
-                || self.prev_end
-                || match self.prev {
-                    Prev::Num => true,
-                    Prev::Other => t.class & class::CAP != 0,
-                    Prev::None | Prev::Join => false,
-                }
-        } else {
-            self.prev_end && t.gap != Gap::None
-        };
-        if new {
-            self.s += 1;
-        }
-        self.sent.push(self.s);
-        self.prev_end = ends;
-        self.prev = prev;
-    }
+    (i, class_at(lex, low, start, i, cap != 0, ascii))
 }
 
 impl Token {

@@ -41,6 +41,25 @@ fn start_bits(x: u64) -> u64 {
 /// The start bits of up to 64 bytes (bit `k` for byte `k`).
 #[inline]
 fn block_bits(b: &[u8]) -> u64 {
+    // Most blocks of a text with some non-ASCII characters are all ASCII: one test of the
+    // OR-ed high bits instead of gathering each word's start bits.
+    if b.len() == 64 {
+        let mut any = 0u64;
+        for c in b.chunks_exact(8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            any |= u64::from_le_bytes(w);
+        }
+        if any & HI == 0 {
+            return u64::MAX;
+        }
+    }
+    block_bits_gathered(b)
+}
+
+/// [`block_bits`] gathered word by word.
+#[inline]
+fn block_bits_gathered(b: &[u8]) -> u64 {
     let mut bits = 0u64;
     let mut chunks = b.chunks_exact(8);
     let mut k = 0u32;
@@ -185,6 +204,55 @@ mod tests {
         for ch in chars {
             for n in 0..140 {
                 same_as_reference(&format!("{}{}", "x".repeat(n), ch.to_string().repeat(70)));
+            }
+        }
+    }
+
+    /// The all-ASCII shortcut of `block_bits` against the word-by-word gathering: blocks of
+    /// ASCII bytes with one byte of each kind (ASCII, lead, continuation) at every position.
+    #[test]
+    fn ascii_block_shortcut_is_the_gathered_bits() {
+        let mut b = [b'a'; 64];
+        assert_eq!(super::block_bits(&b), super::block_bits_gathered(&b));
+        assert_eq!(super::block_bits(&b), u64::MAX);
+        for at in 0..64 {
+            for byte in [0x00, 0x7f, 0x80, 0xbf, 0xc3, 0xe2, 0xf0, 0xff] {
+                b[at] = byte;
+                assert_eq!(
+                    super::block_bits(&b),
+                    super::block_bits_gathered(&b),
+                    "{at} {byte}"
+                );
+                for len in [0, 1, 8, 63] {
+                    let s = &b[..len];
+                    assert_eq!(super::block_bits(s), super::block_bits_gathered(s));
+                }
+                b[at] = b'a';
+            }
+        }
+    }
+
+    /// Texts of mostly ASCII with a few non-ASCII characters (whole ASCII blocks between
+    /// them, the shortcut's case) against the per-byte table.
+    #[test]
+    fn sparse_non_ascii_texts_equal_the_per_byte_table() {
+        let chars = ['\u{e9}', '\u{20ac}', '\u{1f600}', '\u{2019}'];
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for len in [63, 64, 65, 127, 128, 129, 200, 500, 1000] {
+            for _ in 0..20 {
+                let text: String = (0..len)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        if x.is_multiple_of(97) {
+                            chars[(x / 97 % 4) as usize]
+                        } else {
+                            char::from(b'a' + (x % 26) as u8)
+                        }
+                    })
+                    .collect();
+                same_as_reference(&text);
             }
         }
     }
