@@ -141,10 +141,12 @@ pub(crate) mod class {
     pub(crate) const DISEASE: u32 = 1 << 24;
     /// `count::scope_aux_word`. A high bit, clear of the ones other branches may take.
     pub(crate) const SCOPE_AUX: u32 = 1 << 27;
+    /// `quote::SPEECH`, the speech verbs. A high bit, clear of the ones other branches may take.
+    pub(crate) const SPEECH: u32 = 1 << 29;
 }
 
 /// The word lists of the class table and their bits.
-fn class_lists() -> [(&'static [&'static str], u32); 14] {
+fn class_lists() -> [(&'static [&'static str], u32); 15] {
     use crate::count::{self, number};
     use crate::date;
     [
@@ -162,6 +164,7 @@ fn class_lists() -> [(&'static [&'static str], u32); 14] {
         (date::MONTH_WORDS, class::MONTH),
         (date::WEEKDAY_WORDS, class::WEEKDAY),
         (count::SCOPE_AUX_WORDS, class::SCOPE_AUX),
+        (crate::quote::SPEECH, class::SPEECH),
     ]
 }
 

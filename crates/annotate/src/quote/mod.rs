@@ -324,6 +324,7 @@ pub(crate) fn find_in(
 ) -> Vec<Quote> {
     let mut found: Vec<Found> = Vec::new();
     let mut toks: Vec<Tok> = Vec::new();
+    let mut sp: Vec<usize> = Vec::new();
     for (ls, le) in wanted_lines(ctx.text, sentences, wanted) {
         read_line(
             ctx,
@@ -331,7 +332,7 @@ pub(crate) fn find_in(
             wanted,
             (ls, le),
             stream,
-            &mut toks,
+            (&mut toks, &mut sp),
             &mut found,
         );
     }
@@ -406,14 +407,15 @@ fn wanted_lines(
 }
 
 /// Reads the line `ls..le` of the document behind `ctx` (the body of [`find_in`]'s loop over
-/// the lines): its quotes go to `found`; `toks` is a buffer.
+/// the lines): its quotes go to `found`; `toks` and `sp` are buffers (tokens and their speech
+/// verbs).
 fn read_line(
     ctx: &Ctx<'_>,
     sentences: &[(usize, usize)],
     wanted: &[bool],
     (ls, le): (usize, usize),
     stream: Option<&[crate::tokens::Token]>,
-    toks: &mut Vec<Tok>,
+    (toks, sp): (&mut Vec<Tok>, &mut Vec<usize>),
     found: &mut Vec<Found>,
 ) {
     let text = ctx.text;
@@ -439,8 +441,9 @@ fn read_line(
                 if wanted.get(sj).copied().unwrap_or(true) {
                     let (s, e) = sentences[sj];
                     tokens_of(text, stream, (s, e), toks);
+                    speech_verbs(ctx, stream, (s, e), toks, sp);
                     if !toks.is_empty()
-                        && let Some(q) = reported(ctx, toks, 0, toks.len())
+                        && let Some(q) = reported(ctx, toks, sp, 0, toks.len())
                     {
                         found.push(q);
                     }
@@ -453,6 +456,7 @@ fn read_line(
         if toks.is_empty() {
             return;
         }
+        speech_verbs(ctx, stream, (ls, le), toks, sp);
         // Sentences of this line, as token ranges.
         let mut sent_tok: Vec<(usize, usize)> = Vec::new();
         let mut k = 0;
@@ -472,7 +476,7 @@ fn read_line(
         if sent_tok.is_empty() {
             sent_tok.push((0, toks.len()));
         }
-        let direct = direct_quotes(ctx, toks, &sent_tok);
+        let direct = direct_quotes(ctx, toks, sp, &sent_tok);
         let mut covered: Vec<(usize, usize)> = Vec::new();
         for (a, b, q) in direct {
             covered.push((a, b));
@@ -487,7 +491,7 @@ fn read_line(
             if covered.get(ci).is_some_and(|&(x, _)| x < b) {
                 continue;
             }
-            if let Some(q) = reported(ctx, toks, a, b) {
+            if let Some(q) = reported(ctx, toks, sp, a, b) {
                 found.push(q);
             }
         }
@@ -519,6 +523,7 @@ fn sent_of(sent_tok: &[(usize, usize)], k: usize) -> (usize, usize) {
 fn direct_quotes(
     ctx: &Ctx<'_>,
     toks: &[Tok],
+    sp: &[usize],
     sent_tok: &[(usize, usize)],
 ) -> Vec<(usize, usize, Found)> {
     let mut out = Vec::new();
@@ -540,7 +545,7 @@ fn direct_quotes(
             }
             (Mark::Close | Mark::Either, Some((o, first))) => {
                 open = None;
-                if let Some(q) = attribute_direct(ctx, toks, sent_tok, o, first, k, next) {
+                if let Some(q) = attribute_direct(ctx, toks, sp, sent_tok, o, first, k, next) {
                     out.push((o, next, q));
                 }
             }
@@ -552,9 +557,11 @@ fn direct_quotes(
 }
 
 /// Attributes the direct quote between marks `o` and `c` (content tokens `first..c`).
+#[allow(clippy::too_many_arguments)]
 fn attribute_direct(
     ctx: &Ctx<'_>,
     toks: &[Tok],
+    sp: &[usize],
     sent_tok: &[(usize, usize)],
     o: usize,
     first: usize,
@@ -570,7 +577,7 @@ fn attribute_direct(
     let (_, send) = sent_of(sent_tok, c.saturating_sub(1));
     let send = send.max(after).min(toks.len());
     let lim = send.min(after + 12);
-    if let Some(v) = (after..lim).find(|&k| is_speech(ctx.t(&toks[k]))) {
+    if let Some(v) = first_in(sp, after, lim) {
         let mut a = after;
         while a < v && ctx.t(&toks[a]) == "," {
             a += 1;
@@ -602,7 +609,7 @@ fn attribute_direct(
     // Before the opening mark, in its sentence: "Zhao said … that China “…”", "said: “…”".
     let (sa, _) = sent_of(sent_tok, o);
     let lo = sa.max(o.saturating_sub(25));
-    let v = (lo..o).rev().find(|&k| is_speech(ctx.t(&toks[k])))?;
+    let v = last_in(sp, lo, o)?;
     let (speaker, pronoun) = speaker(ctx, toks, left_phrase_start(ctx, toks, sa, v), v);
     let sent = sent_of(sent_tok, v);
     (speaker.is_some() || pronoun).then(|| Found {
@@ -616,7 +623,8 @@ fn attribute_direct(
 
 /// Reported speech in the sentence `a..b` (token range): "X said (that) CLAUSE",
 /// "CLAUSE, X said.", "CLAUSE, according to X.", "…, X said, CLAUSE".
-fn reported(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> Option<Found> {
+/// `sp` holds the indices of the speech verbs of `toks` ([`speech_verbs`]).
+fn reported(ctx: &Ctx<'_>, toks: &[Tok], sp: &[usize], a: usize, b: usize) -> Option<Found> {
     let mut end = b;
     while end > a && !toks[end - 1].word {
         end -= 1;
@@ -625,9 +633,9 @@ fn reported(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> Option<Found> {
         return None;
     }
     let sent = (toks[a].s, toks[b - 1].e);
-    lead_attribution(ctx, toks, a, end, sent)
+    lead_attribution(ctx, toks, sp, a, end, sent)
         .or_else(|| according(ctx, toks, a, end, sent))
-        .or_else(|| trailing(ctx, toks, a, end, sent))
+        .or_else(|| trailing(ctx, toks, sp, a, end, sent))
 }
 
 /// "…, according to Budd."
@@ -659,13 +667,16 @@ fn according(
 fn trailing(
     ctx: &Ctx<'_>,
     toks: &[Tok],
+    sp: &[usize],
     a: usize,
     end: usize,
     sent: (usize, usize),
 ) -> Option<Found> {
     let tail_lo = end.saturating_sub(18).max(a + 2);
+    // Every comma's window lies in `tail_lo + 1..end`: without a verb there, none has one.
+    first_in(sp, tail_lo + 1, end)?;
     for comma in (tail_lo..end).rev().filter(|&k| ctx.t(&toks[k]) == ",") {
-        let Some(v) = (comma + 1..end.min(comma + 8)).find(|&k| is_speech(ctx.t(&toks[k]))) else {
+        let Some(v) = first_in(sp, comma + 1, end.min(comma + 8)) else {
             continue;
         };
         let (speaker, pronoun) = if v > comma + 1 {
@@ -691,13 +702,16 @@ fn trailing(
 fn lead_attribution(
     ctx: &Ctx<'_>,
     toks: &[Tok],
+    sp: &[usize],
     a: usize,
     end: usize,
     sent: (usize, usize),
 ) -> Option<Found> {
-    for v in a + 1..end.saturating_sub(2) {
+    let hi = end.saturating_sub(2);
+    let from = sp.partition_point(|&v| v < a + 1);
+    for &v in sp[from..].iter().take_while(|&&v| v < hi) {
         let w = ctx.t(&toks[v]);
-        if !is_speech(w) || is_any(w, &["asked", "continued", "recalled"]) {
+        if is_any(w, &["asked", "continued", "recalled"]) {
             continue;
         }
         // "a parenthetical, Owen said, CLAUSE".
@@ -775,6 +789,64 @@ fn lead_attribution(
         });
     }
     None
+}
+
+/// The first speech verb of `sp` (sorted token indices) in `lo..hi`.
+fn first_in(sp: &[usize], lo: usize, hi: usize) -> Option<usize> {
+    sp.get(sp.partition_point(|&v| v < lo))
+        .copied()
+        .filter(|&v| v < hi)
+}
+
+/// The last speech verb of `sp` (sorted token indices) in `lo..hi`.
+fn last_in(sp: &[usize], lo: usize, hi: usize) -> Option<usize> {
+    sp.partition_point(|&v| v < hi)
+        .checked_sub(1)
+        .and_then(|i| sp.get(i))
+        .copied()
+        .filter(|&v| v >= lo)
+}
+
+/// The indices of the speech verbs ([`is_speech`]) among `toks`, the tokens of `text[start..end]`
+/// of the document behind `ctx`, into `out` in order.
+///
+/// With the shared token stream only the tokens its [`class::SPEECH`] bit marks are asked, and
+/// the ones the bit cannot speak for: words holding a non-ASCII letter (the Kelvin sign
+/// lower-cases to "k"; the stream lower-cases ASCII only) and the stream tokens the range
+/// clips. That is exact: a speech verb is letters only, so its token is one stream word (the
+/// one starting where it starts) and, unclipped and ASCII, that word is in the list.
+///
+/// [`class::SPEECH`]: crate::tokens::class::SPEECH
+fn speech_verbs(
+    ctx: &Ctx<'_>,
+    stream: Option<&[crate::tokens::Token]>,
+    (start, end): (usize, usize),
+    toks: &[Tok],
+    out: &mut Vec<usize>,
+) {
+    use crate::tokens::class;
+    out.clear();
+    let Some(st) = stream else {
+        out.extend((0..toks.len()).filter(|&k| is_speech(ctx.t(&toks[k]))));
+        return;
+    };
+    let first = st.partition_point(|t| t.end <= start);
+    let mut k = 0usize;
+    for t in st.get(first..).unwrap_or(&[]) {
+        if t.start >= end {
+            break;
+        }
+        if t.class & (class::SPEECH | class::NON_ASCII) == 0 && t.start >= start && t.end <= end {
+            continue;
+        }
+        let s = t.start.max(start);
+        while toks.get(k).is_some_and(|x| x.s < s) {
+            k += 1;
+        }
+        if toks.get(k).is_some_and(|x| x.s == s && is_speech(ctx.t(x))) && out.last() != Some(&k) {
+            out.push(k);
+        }
+    }
 }
 
 fn has_mark(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> bool {

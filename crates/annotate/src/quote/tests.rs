@@ -299,3 +299,87 @@ proptest::proptest! {
         marks_agree(&s);
     }
 }
+
+/// `speech_verbs` read off the token stream against the reference (every token asked), for
+/// the sentences and lines of `text` and ranges cut inside words. Returns the verbs found.
+fn speech_agrees(text: &str) -> usize {
+    use crate::response::text::{Ctx, sentences, tokens_of};
+    let d = Document {
+        text: text.into(),
+        ..Document::default()
+    };
+    let ctx = Ctx::new(&d);
+    let tk = crate::tokens::Tokens::new(text);
+    let mut ranges = sentences(text);
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        ranges.push((at, at + line.len()));
+        at += line.len();
+    }
+    // Ranges that clip words: from and to every seventh character boundary.
+    let cuts: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .step_by(7)
+        .collect();
+    for w in cuts.windows(3) {
+        ranges.push((w[0], w[2]));
+    }
+    let (mut toks, mut new, mut old) = (Vec::new(), Vec::new(), Vec::new());
+    let mut n = 0;
+    for (s, e) in ranges {
+        tokens_of(text, Some(&tk.toks), (s, e), &mut toks);
+        super::speech_verbs(&ctx, Some(&tk.toks), (s, e), &toks, &mut new);
+        super::speech_verbs(&ctx, None, (s, e), &toks, &mut old);
+        assert_eq!(new, old, "{:?} in {text:?}", &text[s..e]);
+        n += new.len();
+    }
+    n
+}
+
+#[test]
+fn speech_verbs_from_the_stream_are_the_reference_on_texts_and_edge_cases() {
+    let mut n = 0;
+    for text in crate::test_util::seed_and_don_texts() {
+        n += speech_agrees(&text);
+    }
+    assert!(n > 1000, "{n}");
+    for text in [
+        "",
+        "said",
+        "SAID",
+        "Said Ryan.",
+        "as\u{212a}ed",
+        "ASKED \u{212a}",
+        "said-so said's said2 2said",
+        "xsaid saidx",
+        "“said”, said",
+        "\u{130}nsisted",
+        "He said: \"no\".",
+    ] {
+        speech_agrees(text);
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn speech_verbs_from_the_stream_are_the_reference_on_random_text(
+        s in r"(said|Said|SAID|told|as\u{212a}ed|noted|[A-Za-z]{1,6}|[0-9]{1,2}|[-',.’&]|\x22|“|é| |\n){0,40}",
+    ) {
+        speech_agrees(&s);
+    }
+
+    #[test]
+    fn first_and_last_in_are_the_linear_searches(
+        mut sp in proptest::collection::vec(0usize..40, 0..12),
+        lo in 0usize..45,
+        hi in 0usize..45,
+    ) {
+        sp.sort_unstable();
+        sp.dedup();
+        let is = |k: &usize| sp.contains(k);
+        proptest::prop_assert_eq!(super::first_in(&sp, lo, hi), (lo..hi).find(is));
+        proptest::prop_assert_eq!(super::last_in(&sp, lo, hi), (lo..hi).rev().find(is));
+    }
+}
