@@ -432,7 +432,8 @@ mod tests {
             .map(str::to_string),
         );
         for t in &texts {
-            let want = super::main_place(&g.find(t)).map(|p| (p.geonameid, p.country.as_deref().map(str::to_owned)));
+            let want = super::main_place(&g.find(t))
+                .map(|p| (p.geonameid, p.country.as_deref().map(str::to_owned)));
             let got = g.main_place_of(t).map(|(id, c)| (id, Some(c.to_string())));
             assert_eq!(got, want, "{t}");
         }

@@ -179,7 +179,9 @@ pub(crate) fn attach_in_reference(doc: &mut Document, split: &Sentences) {
                     last_in_paragraph(&places, para_start, count.start)
                         .map(|m| m.key)
                         .filter(|&id| match &title_place {
-                            Some((_, Some(cc))) => country_of(&doc.places, id).as_deref() == Some(cc.as_str()),
+                            Some((_, Some(cc))) => {
+                                country_of(&doc.places, id).as_deref() == Some(cc.as_str())
+                            }
                             _ => true,
                         })
                 })
