@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 
-use epiwire_model::{Count, Document, Fact, Range};
+use epiwire_model::{Count, Document, Fact, Range, Word};
 
 use crate::sentence::{Sentences, sentence_of, split};
 
@@ -40,15 +40,15 @@ pub(crate) fn headline_in(doc: &Document, split: &Sentences) -> Vec<Fact> {
     // order, instead of sorting the built facts (moving a `Fact` costs more than its key).
     // The country of the last place asked (in the order of the keys the counts of one place
     // are adjacent).
-    let mut last: Option<(u64, Option<&str>)> = None;
-    let mut order: Vec<(Range, Option<&str>, &Count)> = best
+    let mut last: Option<(u64, Option<Word>)> = None;
+    let mut order: Vec<(Range, Option<Word>, &Count)> = best
         .into_iter()
         .map(|count| {
-            let country = count.place.and_then(|id| match last {
-                Some((p, c)) if p == id => c,
+            let country = count.place.and_then(|id| match &last {
+                Some((p, c)) if *p == id => c.clone(),
                 _ => {
                     let c = crate::link::country_of(&doc.places, id);
-                    last = Some((id, c));
+                    last = Some((id, c.clone()));
                     c
                 }
             });
@@ -81,11 +81,11 @@ fn evidence(doc: &Document, split: &Sentences, count: &Count) -> Range {
 }
 
 /// The fact of the headline count `count`.
-fn fact(count: &Count, country: Option<&str>, evidence: Range) -> Fact {
+fn fact(count: &Count, country: Option<Word>, evidence: Range) -> Fact {
     Fact {
         disease: count.disease.clone(),
         place: count.place,
-        country: country.map(str::to_owned),
+        country,
         metric: count.metric.clone(),
         value: count.value,
         scope: count.scope.clone(),
@@ -378,7 +378,7 @@ mod tests {
             let mut doc = Document { text, ..Document::default() };
             for (d, p, m, sc, dt, q, v, start) in counts {
                 let mut c = count(f64::from(v), metrics[m], scopes[sc], "x", start);
-                c.disease = diseases[d].map(str::to_owned);
+                c.disease = diseases[d].map(|s| s.to_owned().into());
                 c.place = places[p];
                 c.date = dates[dt].map(str::to_owned);
                 c.qualifier = qualifiers[q].into();
@@ -401,7 +401,7 @@ mod tests {
         assert_eq!(best_by_map(&odd).len(), 1);
         let many: Vec<Count> = (0..=MAX_DISEASES)
             .map(|d| Count {
-                disease: Some(format!("D{d}")),
+                disease: Some(format!("D{d}").into()),
                 ..count(1.0, "cases", "new", "2022-05-17", d)
             })
             .collect();

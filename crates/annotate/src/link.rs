@@ -16,7 +16,7 @@
 
 use std::cell::OnceCell;
 
-use epiwire_model::{CharIndex, Count, DateMention, Disease, Document, Place};
+use epiwire_model::{CharIndex, Count, DateMention, Disease, Document, Place, Word};
 
 use crate::disease::DiseaseMatcher;
 use crate::place::Gazetteer;
@@ -45,12 +45,12 @@ struct Mention<K> {
 fn disease_mentions<'d>(
     diseases: &'d [Disease],
     sents: &[(usize, usize)],
-) -> Vec<Mention<&'d str>> {
-    let mut out: Vec<Mention<&str>> =
+) -> Vec<Mention<&'d Word>> {
+    let mut out: Vec<Mention<&Word>> =
         Vec::with_capacity(diseases.iter().map(|d| d.mentions.len()).sum());
     for d in diseases {
         out.extend(d.mentions.iter().map(|m| Mention {
-            key: d.id.as_str(),
+            key: &d.id,
             start: m.start,
             sentence: 0,
         }));
@@ -216,10 +216,12 @@ fn last_in_paragraph<'m, 'p>(
 }
 
 /// The country code of a place id, from the document's places or the gazetteer.
-pub(crate) fn country_of(places: &[Place], id: u64) -> Option<&str> {
+pub(crate) fn country_of(places: &[Place], id: u64) -> Option<Word> {
     match places.iter().find(|p| p.geonameid == id) {
-        Some(p) => p.country.as_deref(),
-        None => Gazetteer::global().get(id).map(|e| e.country),
+        Some(p) => p.country.clone(),
+        None => Gazetteer::global()
+            .get(id)
+            .map(|e| Word::Borrowed(e.country)),
     }
 }
 
@@ -286,17 +288,17 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, index: Option<&Ch
     let title_place = || {
         *title_place_cell.get_or_init(|| title.and_then(|t| Gazetteer::global().main_place_of(t)))
     };
-    let main_disease_cell: OnceCell<Option<String>> = OnceCell::new();
+    let main_disease_cell: OnceCell<Option<Word>> = OnceCell::new();
     let main_disease = || {
         main_disease_cell.get_or_init(|| {
             title
                 .and_then(|t| DiseaseMatcher::global().main_disease_of(t))
                 .filter(|id| !is_syndrome(id))
-                .map(str::to_owned)
+                .cloned()
                 .or_else(|| self::main_disease(&doc.diseases).map(|d| d.id.clone()))
         })
     };
-    let main_specific_cell: OnceCell<Option<String>> = OnceCell::new();
+    let main_specific_cell: OnceCell<Option<Word>> = OnceCell::new();
     let main_specific = || {
         main_specific_cell.get_or_init(|| {
             main_disease()
@@ -342,7 +344,7 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, index: Option<&Ch
         if count.disease.is_none() {
             let found = nearest_in_sentence(&diseases, sentence, count.start, &mut at_disease)
                 .or_else(|| nearest_before(&diseases, sentence, 2, &mut before_disease))
-                .map(str::to_owned)
+                .cloned()
                 .or_else(|| main_disease().clone());
             count.disease = match found {
                 Some(id) if is_syndrome(&id) => main_specific().clone().or(Some(id)),
@@ -368,7 +370,7 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, index: Option<&Ch
                     last_in_paragraph(&places, para_start, count.start, &mut demonyms)
                         .map(|m| m.key.0)
                         .filter(|&id| match title_place() {
-                            Some((_, cc)) => country_of(&doc.places, id) == Some(cc),
+                            Some((_, cc)) => country_of(&doc.places, id).as_deref() == Some(cc),
                             None => true,
                         })
                 })
@@ -430,7 +432,8 @@ mod tests {
             .map(str::to_string),
         );
         for t in &texts {
-            let want = super::main_place(&g.find(t)).map(|p| (p.geonameid, p.country.clone()));
+            let want = super::main_place(&g.find(t))
+                .map(|p| (p.geonameid, p.country.as_deref().map(str::to_owned)));
             let got = g.main_place_of(t).map(|(id, c)| (id, Some(c.to_string())));
             assert_eq!(got, want, "{t}");
         }
@@ -456,8 +459,8 @@ mod tests {
         let mut syndromes = 0;
         for t in &texts {
             let found = m.find(t);
-            let want = main_disease(&found).map(|d| d.id.as_str());
-            syndromes += usize::from(want.is_some_and(is_syndrome));
+            let want = main_disease(&found).map(|d| &d.id);
+            syndromes += usize::from(want.is_some_and(|id| is_syndrome(id)));
             assert_eq!(m.main_disease_of(t), want, "{t}");
         }
         assert!(syndromes > 0);
@@ -658,7 +661,7 @@ mod tests {
     fn place(text: &str, needle: &str, id: u64, kind: &'static str) -> Place {
         Place {
             geonameid: id,
-            name: needle.into(),
+            name: needle.to_string().into(),
             kind: kind.into(),
             country: Some("XX".into()),
             lat: 0.0,

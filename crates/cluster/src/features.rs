@@ -113,12 +113,12 @@ impl DocFeatures {
             for _ in 0..d.mentions.len().max(1) {
                 entities.push(format!("d:{}", d.id));
             }
-            diseases.push(d.id.clone());
+            diseases.push(d.id.to_string());
         }
         for p in &doc.places {
             let n = p.mentions.len().max(1);
             if let Some(c) = &p.country {
-                countries.push(c.clone());
+                countries.push(c.to_string());
                 for _ in 0..n {
                     entities.push(format!("c:{c}"));
                 }

@@ -222,9 +222,9 @@ pub(crate) fn member(seq: u64, doc: &Document, duplicate_of: Option<String>) -> 
             (
                 PlaceRef {
                     geonameid: p.geonameid,
-                    name: p.name.clone(),
+                    name: p.name.to_string(),
                     kind: p.kind.to_string(),
-                    country: p.country.clone(),
+                    country: p.country.as_deref().map(str::to_owned),
                     lat: p.lat,
                     lon: p.lon,
                 },
@@ -249,8 +249,8 @@ pub(crate) fn member(seq: u64, doc: &Document, duplicate_of: Option<String>) -> 
             .map(|d| {
                 (
                     DiseaseRef {
-                        id: d.id.clone(),
-                        name: d.name.clone(),
+                        id: d.id.to_string(),
+                        name: d.name.to_string(),
                     },
                     disease_weight(d, doc.title.as_deref()),
                 )

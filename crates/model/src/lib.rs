@@ -70,9 +70,10 @@ pub struct Article {
     pub text: String,
 }
 
-/// A field that holds one of a few fixed words (`cases`, `cumulative`, `country`, …): the
-/// recognisers borrow the word, so filling it allocates nothing; a document read back from JSON
-/// owns its words. It serialises as the plain string either way.
+/// A field that holds one of a few fixed words (`cases`, `cumulative`, `country`, …) or a string
+/// of the embedded disease lexicon or gazetteer (ids, names, country codes): the recognisers
+/// borrow it, so filling it allocates nothing; a document read back from JSON owns its words.
+/// It serialises as the plain string either way.
 pub type Word = Cow<'static, str>;
 
 /// A character range in [`Document::text`] with the text it covers.
@@ -99,11 +100,11 @@ pub struct Range {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Disease {
     /// Stable identifier, a Disease Ontology id (`DOID:0080600`) where one exists.
-    pub id: String,
+    pub id: Word,
     /// Preferred name.
-    pub name: String,
+    pub name: Word,
     /// ICD-10 code, when known.
-    pub icd10: Option<String>,
+    pub icd10: Option<Word>,
     /// Where it is mentioned.
     pub mentions: Vec<Span>,
 }
@@ -114,11 +115,11 @@ pub struct Place {
     /// GeoNames id.
     pub geonameid: u64,
     /// Preferred name.
-    pub name: String,
+    pub name: Word,
     /// `country`, `admin1`, `admin2` or `city`.
     pub kind: Word,
     /// ISO 3166-1 alpha-2 code of the country.
-    pub country: Option<String>,
+    pub country: Option<Word>,
     /// Latitude.
     pub lat: f64,
     /// Longitude.
@@ -179,7 +180,7 @@ pub struct Count {
     /// confirmed, suspected, probable, or null.
     pub status: Option<Word>,
     /// Disease id this count belongs to.
-    pub disease: Option<String>,
+    pub disease: Option<Word>,
     /// GeoNames id of the place this count belongs to.
     pub place: Option<u64>,
     /// ISO date the count refers to.
@@ -190,11 +191,11 @@ pub struct Count {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fact {
     /// Disease id.
-    pub disease: Option<String>,
+    pub disease: Option<Word>,
     /// GeoNames id of the place.
     pub place: Option<u64>,
     /// ISO 3166-1 alpha-2 country code.
-    pub country: Option<String>,
+    pub country: Option<Word>,
     /// The metric.
     pub metric: Word,
     /// The value. Whole numbers are written without a fraction.
@@ -451,5 +452,35 @@ mod tests {
             serde_json::to_string(&borrowed).expect("json"),
             serde_json::to_string(&doc).expect("json")
         );
+    }
+
+    /// A document as versions before the lexicon and gazetteer strings became [`Word`]s wrote
+    /// it (disease ids, names, ICD-10 codes, place names and country codes as `String`s).
+    const OLD_LEXICON: &str = r#"{"id":"d","url":null,"title":null,"published":null,"language":null,"text":"Cholera and fever in Chad.","diseases":[{"id":"DOID:1498","name":"cholera","icd10":"A00","mentions":[{"start":0,"end":7,"text":"Cholera"}]},{"id":"epiwire:fever","name":"fever","icd10":null,"mentions":[{"start":12,"end":17,"text":"fever"}]}],"places":[{"geonameid":2434508,"name":"Chad","kind":"country","country":"TD","lat":15.5,"lon":18.66667,"mentions":[{"start":21,"end":25,"text":"Chad"}]},{"geonameid":1,"name":"Nowhere","kind":"city","country":null,"lat":1.5,"lon":2.5,"mentions":[]}],"dates":[],"counts":[{"start":0,"end":7,"text":"Cholera","value":12,"metric":"cases","scope":"unknown","qualifier":"exact","status":null,"disease":"DOID:1498","place":2434508,"date":null},{"start":0,"end":7,"text":"Cholera","value":1,"metric":"deaths","scope":"unknown","qualifier":"exact","status":null,"disease":null,"place":null,"date":null}],"facts":[{"disease":"DOID:1498","place":2434508,"country":"TD","metric":"cases","value":12,"scope":"unknown","qualifier":"exact","as_of":null,"evidence":{"start":0,"end":26}},{"disease":null,"place":null,"country":null,"metric":"deaths","value":1,"scope":"unknown","qualifier":"exact","as_of":null,"evidence":{"start":0,"end":26}}],"actions":[],"shortages":[],"quotes":[],"measures":[]}"#;
+
+    #[test]
+    fn old_lexicon_strings_read_back_and_write_the_same_bytes() {
+        let doc: Document = serde_json::from_str(OLD_LEXICON).expect("old document");
+        assert_eq!(doc.diseases[0].id, "DOID:1498");
+        assert_eq!(doc.diseases[0].icd10.as_deref(), Some("A00"));
+        assert_eq!(doc.diseases[1].icd10, None);
+        assert_eq!(doc.places[0].country.as_deref(), Some("TD"));
+        assert_eq!(doc.places[1].country, None);
+        assert_eq!(doc.facts[0].country.as_deref(), Some("TD"));
+        assert_eq!(serde_json::to_string(&doc).expect("json"), OLD_LEXICON);
+
+        // The same strings borrowed, as the recognisers fill them: equal, and the same bytes.
+        let mut borrowed = doc.clone();
+        let d = &mut borrowed.diseases[0];
+        (d.id, d.name, d.icd10) = ("DOID:1498".into(), "cholera".into(), Some("A00".into()));
+        let p = &mut borrowed.places[0];
+        (p.name, p.country) = (Word::Borrowed("Chad"), Some(Word::Borrowed("TD")));
+        borrowed.counts[0].disease = Some(Word::Borrowed("DOID:1498"));
+        let f = &mut borrowed.facts[0];
+        (f.disease, f.country) = (Some("DOID:1498".into()), Some("TD".into()));
+        assert!(matches!(borrowed.diseases[0].id, Word::Borrowed(_)));
+        assert!(matches!(doc.diseases[0].id, Word::Owned(_)));
+        assert_eq!(borrowed, doc);
+        assert_eq!(serde_json::to_string(&borrowed).expect("json"), OLD_LEXICON);
     }
 }

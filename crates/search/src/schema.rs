@@ -106,7 +106,7 @@ impl Fields {
         for disease in &doc.diseases {
             d.add_text(self.disease, disease.id.to_lowercase());
             d.add_text(self.disease, disease.name.to_lowercase());
-            if !names.contains(&disease.name.as_str()) {
+            if !names.contains(&&*disease.name) {
                 names.push(&disease.name);
                 d.add_text(self.disease_name, &disease.name);
             }

@@ -629,7 +629,7 @@ impl Encoded {
             .collect::<Result<Vec<_>>>()?;
         let mut mentions = BTreeMap::new();
         for dis in &d.diseases {
-            *mentions.entry(("disease", dis.id.clone())).or_insert(0) +=
+            *mentions.entry(("disease", dis.id.to_string())).or_insert(0) +=
                 len_i64(dis.mentions.len());
         }
         for p in &d.places {

@@ -134,14 +134,14 @@ pub fn figures(doc: &Document) -> Vec<Figure> {
             outlet: outlet.clone(),
             title: doc.title.clone(),
             published: doc.published.clone(),
-            disease: count.disease.clone(),
+            disease: count.disease.as_deref().map(str::to_owned),
             disease_name: disease_name(doc, count.disease.as_deref()),
             place: count.place,
-            place_name: place.map(|p| p.name.clone()),
+            place_name: place.map(|p| p.name.to_string()),
             place_kind: place.map(|p| p.kind.to_string()),
             country: place
-                .and_then(|p| p.country.clone())
-                .or_else(|| fact.and_then(|i| doc.facts[i].country.clone())),
+                .and_then(|p| p.country.as_deref().map(str::to_owned))
+                .or_else(|| fact.and_then(|i| doc.facts[i].country.as_deref().map(str::to_owned))),
             metric: count.metric.to_string(),
             scope: count.scope.to_string(),
             qualifier: count.qualifier.to_string(),
@@ -192,12 +192,12 @@ fn from_fact(
         outlet,
         title: doc.title.clone(),
         published: doc.published.clone(),
-        disease: fact.disease.clone(),
+        disease: fact.disease.as_deref().map(str::to_owned),
         disease_name: disease_name(doc, fact.disease.as_deref()),
         place: fact.place,
-        place_name: place.map(|p| p.name.clone()),
+        place_name: place.map(|p| p.name.to_string()),
         place_kind: place.map(|p| p.kind.to_string()),
-        country: fact.country.clone(),
+        country: fact.country.as_deref().map(str::to_owned),
         metric: fact.metric.to_string(),
         scope: fact.scope.to_string(),
         qualifier: fact.qualifier.to_string(),
@@ -231,7 +231,7 @@ fn disease_name(doc: &Document, id: Option<&str>) -> Option<String> {
     doc.diseases
         .iter()
         .find(|d| d.id == id)
-        .map(|d| d.name.clone())
+        .map(|d| d.name.to_string())
 }
 
 /// The span `start..end` (code points, clamped to the text) with its text.

@@ -19,6 +19,7 @@
 //!
 //! Scoring on BAND is in [`eval_band`].
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
@@ -28,7 +29,7 @@ use std::sync::OnceLock;
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, Input, MatchKind, StartKind};
-use epiwire_model::{CharIndex, Disease, Span};
+use epiwire_model::{CharIndex, Disease, Span, Word};
 
 use crate::hash::FxSet;
 
@@ -90,11 +91,13 @@ pub type Result<T> = std::result::Result<T, Error>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// Stable identifier: `DOID:…` where the Disease Ontology has the disease, else `epiwire:…`.
-    pub id: String,
+    /// Borrowed from the embedded lexicon in [`DiseaseMatcher::global`], so the output records
+    /// copy it without allocating.
+    pub id: Word,
     /// Preferred name.
-    pub name: String,
+    pub name: Word,
     /// ICD-10 code, when known.
-    pub icd10: Option<String>,
+    pub icd10: Option<Word>,
     /// ICD-11 code, when known.
     pub icd11: Option<String>,
     /// Parent grouping (a DOID), when useful.
@@ -174,9 +177,13 @@ impl fmt::Debug for DiseaseMatcher {
     }
 }
 
-fn non_empty(s: &str) -> Option<String> {
+fn non_empty(s: &str) -> Option<&str> {
     let s = s.trim();
-    (!s.is_empty()).then(|| s.to_string())
+    (!s.is_empty()).then_some(s)
+}
+
+fn owned(s: &str) -> Word {
+    Cow::Owned(s.to_owned())
 }
 
 impl DiseaseMatcher {
@@ -187,7 +194,8 @@ impl DiseaseMatcher {
             // The embedded lexicon is part of the build, not input; a unit test builds it, so a
             // failure here is a packaging defect.
             #[allow(clippy::expect_used)]
-            DiseaseMatcher::new(EMBEDDED_LEXICON).expect("embedded disease lexicon is valid")
+            DiseaseMatcher::build(EMBEDDED_LEXICON, Cow::Borrowed)
+                .expect("embedded disease lexicon is valid")
         })
     }
 
@@ -195,6 +203,12 @@ impl DiseaseMatcher {
     /// `icd10`, `icd11`, `parent`, `terms` (`|`-separated; a `=` prefix makes a term
     /// case-sensitive). Lines starting with `#` and blank lines are skipped.
     pub fn new(tsv: &str) -> Result<DiseaseMatcher> {
+        DiseaseMatcher::build(tsv, owned)
+    }
+
+    /// [`DiseaseMatcher::new`], with `word` making the entries' ids, names and ICD-10 codes from
+    /// slices of `tsv`.
+    fn build<'a>(tsv: &'a str, word: fn(&'a str) -> Word) -> Result<DiseaseMatcher> {
         let mut entries: Vec<Entry> = Vec::new();
         let mut patterns = Vec::new();
         let mut exact = Vec::new();
@@ -227,7 +241,7 @@ impl DiseaseMatcher {
                     message: format!("{id}: empty name"),
                 });
             };
-            if !ids.insert(id.clone()) {
+            if !ids.insert(id) {
                 return Err(Error::Lexicon {
                     line: line_no,
                     message: format!("duplicate id {id}"),
@@ -310,11 +324,11 @@ impl DiseaseMatcher {
                 bytes.push(norm);
             }
             entries.push(Entry {
-                id,
-                name,
-                icd10: non_empty(icd10),
-                icd11: non_empty(icd11),
-                parent: non_empty(parent),
+                id: word(id),
+                name: word(name),
+                icd10: non_empty(icd10).map(word),
+                icd11: non_empty(icd11).map(str::to_owned),
+                parent: non_empty(parent).map(str::to_owned),
                 terms: term_list,
             });
         }
@@ -328,7 +342,7 @@ impl DiseaseMatcher {
         let flags = entries
             .iter()
             .map(|e| Flags {
-                needs_context: NEEDS_CONTEXT.contains(&e.id.as_str()),
+                needs_context: NEEDS_CONTEXT.contains(&&*e.id),
             })
             .collect();
         let mut first_words = WordFilter::default();
@@ -454,7 +468,7 @@ impl DiseaseMatcher {
     /// from [`find`](Self::find): the most mentioned specific disease, earliest on ties, else
     /// the most mentioned syndrome. Read from the matches, without building the diseases (a
     /// title's, for linking).
-    pub(crate) fn main_disease_of(&self, text: &str) -> Option<&str> {
+    pub(crate) fn main_disease_of(&self, text: &str) -> Option<&Word> {
         let spans = self.find_buffered_spans(text);
         // Per entry, in order of first mention: (entry, mentions, first start).
         let mut seen: Vec<(u32, usize, usize)> = Vec::new();
@@ -464,7 +478,7 @@ impl DiseaseMatcher {
                 None => seen.push((entry, 1, start)),
             }
         }
-        let id = |entry: u32| self.entries.get(entry as usize).map(|e| e.id.as_str());
+        let id = |entry: u32| self.entries.get(entry as usize).map(|e| &e.id);
         seen.iter()
             .filter_map(|&(entry, n, first)| {
                 let id = id(entry)?;
@@ -521,7 +535,7 @@ impl DiseaseMatcher {
                 span(start, inner_end)
             });
             out.push(NestedMention {
-                id: e.id.clone(),
+                id: e.id.to_string(),
                 mention,
                 phrase,
                 pathogen,

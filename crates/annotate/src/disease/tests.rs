@@ -13,7 +13,7 @@ fn found(text: &str) -> Vec<(String, String)> {
         .flat_map(|d| {
             d.mentions
                 .into_iter()
-                .map(move |s| (s.start, d.id.clone(), s.text))
+                .map(move |s| (s.start, d.id.to_string(), s.text))
         })
         .collect();
     v.sort();
@@ -979,5 +979,21 @@ proptest! {
             .collect();
         spans.sort_by_key(|s| s.1);
         repeats_agree(&text, &spans);
+    }
+}
+
+/// The global matcher borrows its ids, names and ICD-10 codes from the embedded lexicon; a
+/// matcher built with `new` copies them: the entries and what `find` reports are the same.
+#[test]
+fn the_global_lexicon_borrows_what_new_copies() {
+    let copy = DiseaseMatcher::new(EMBEDDED_LEXICON).unwrap();
+    assert_eq!(copy.entries(), m().entries());
+    for (b, o) in m().entries().iter().zip(copy.entries()) {
+        assert!(matches!(b.id, Cow::Borrowed(_)) && matches!(b.name, Cow::Borrowed(_)));
+        assert!(matches!(o.id, Cow::Owned(_)) && matches!(o.name, Cow::Owned(_)));
+        assert!(b.icd10.iter().all(|c| matches!(c, Cow::Borrowed(_))));
+    }
+    for t in crate::test_util::seed_and_don_texts().iter().take(300) {
+        assert_eq!(copy.find(t), m().find(t));
     }
 }

@@ -2,7 +2,7 @@
 //! mention's demonym answer was asked before linking (`place_mentions`), the vectors grew as
 //! they were filled.
 
-use epiwire_model::{Count, DateMention, Disease, Document, Place};
+use epiwire_model::{Count, DateMention, Disease, Document, Place, Word};
 
 use super::{country_of, is_syndrome, main_disease, main_place};
 use crate::disease::DiseaseMatcher;
@@ -27,7 +27,7 @@ fn disease_mentions<'d>(
         .iter()
         .flat_map(|d| {
             d.mentions.iter().map(|m| Mention {
-                key: d.id.as_str(),
+                key: &*d.id,
                 start: m.start,
                 sentence: sentence_of(sents, m.start),
                 weak: false,
@@ -128,14 +128,14 @@ pub(crate) fn attach_in_reference(doc: &mut Document, split: &Sentences) {
     };
     let main_disease = title_disease
         .filter(|id| !is_syndrome(id))
-        .map(str::to_owned)
-        .or_else(|| main_disease(&doc.diseases).map(|d| d.id.clone()));
+        .map(|id| id.to_string())
+        .or_else(|| main_disease(&doc.diseases).map(|d| d.id.to_string()));
     let main_specific = main_disease
         .clone()
         .filter(|id| !is_syndrome(id))
         .or_else(|| {
             self::main_disease(&doc.diseases)
-                .map(|d| d.id.clone())
+                .map(|d| d.id.to_string())
                 .filter(|id| !is_syndrome(id))
         });
     let main_place = title_place
@@ -161,7 +161,8 @@ pub(crate) fn attach_in_reference(doc: &mut Document, split: &Sentences) {
             count.disease = match found {
                 Some(id) if is_syndrome(&id) => main_specific.clone().or(Some(id)),
                 other => other,
-            };
+            }
+            .map(Word::from);
         }
         if count.place.is_none() {
             count.place = nearest_in_sentence(&places, sentence, count.start)
@@ -178,7 +179,9 @@ pub(crate) fn attach_in_reference(doc: &mut Document, split: &Sentences) {
                     last_in_paragraph(&places, para_start, count.start)
                         .map(|m| m.key)
                         .filter(|&id| match &title_place {
-                            Some((_, Some(cc))) => country_of(&doc.places, id) == Some(cc.as_str()),
+                            Some((_, Some(cc))) => {
+                                country_of(&doc.places, id).as_deref() == Some(cc.as_str())
+                            }
                             _ => true,
                         })
                 })

@@ -222,7 +222,7 @@ pub fn eval_eha_geo(dir: &Path) -> Result<GeoReport> {
                     m.start,
                     m.end,
                     p.geonameid,
-                    p.country.clone().unwrap_or_default(),
+                    p.country.as_deref().unwrap_or_default().to_owned(),
                 ));
                 if g.is_demonym(&m.text, p.geonameid) {
                     demonyms.push((m.start, m.end));

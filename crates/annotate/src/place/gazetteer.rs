@@ -1,11 +1,14 @@
 //! The embedded GeoNames gazetteer: its layout, read in place, and the lookup tables.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 pub(crate) use crate::hash::{FxHasher, FxMap, FxSet};
 use std::hash::Hasher;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+use epiwire_model::Word;
 
 use super::{Error, Result};
 
@@ -246,6 +249,10 @@ pub struct Gazetteer<'a> {
     pub(crate) listed: FxMap<&'a str, u8>,
     /// Short codes of admin1 entries usable after a comma ("Seattle, WA").
     pub(crate) qualifier_codes: FxMap<&'a str, Vec<u32>>,
+    /// `entry_text` again when it lives as long as the process (the global gazetteer's): the
+    /// output records then borrow names and country codes instead of copying them. (Not a
+    /// `fn(&'a str) -> Word`: that would make the gazetteer invariant in `'a`.)
+    static_text: Option<&'static str>,
     load_time: Duration,
 }
 
@@ -283,6 +290,7 @@ impl Gazetteer<'static> {
                 // that every name is borrowed from it instead of copied.
                 let data: &'static [u8] = Box::leak(decompress(GAZETTEER_ZST)?.into_boxed_slice());
                 let mut g = Gazetteer::from_bytes(data)?;
+                g.static_text = Some(g.entry_text);
                 g.load_time = started.elapsed();
                 Ok(g)
             })
@@ -395,6 +403,7 @@ impl<'a> Gazetteer<'a> {
             person: FxSet::default(),
             listed: FxMap::default(),
             qualifier_codes: FxMap::default(),
+            static_text: None,
             load_time: Duration::ZERO,
         }
     }
@@ -771,14 +780,48 @@ impl<'a> Gazetteer<'a> {
     /// 4 admin2), read alone.
     #[inline]
     fn entry_str(&self, idx: u32, field: usize) -> &'a str {
+        self.entry_range(idx, field)
+            .and_then(|r| self.entry_text.get(r))
+            .unwrap_or("")
+    }
+
+    /// Where string `field` of entry `idx` lies in `entry_text`.
+    #[inline]
+    fn entry_range(&self, idx: u32, field: usize) -> Option<std::ops::Range<usize>> {
         let i = idx as usize;
         let (Some(&start), Some(lens)) = (self.entry_starts.get(i), self.entry_lens.get(i)) else {
-            return "";
+            return None;
         };
         let before: usize = lens.iter().take(field).map(|&l| usize::from(l)).sum();
         let at = start as usize + before;
         let len = lens.get(field).map_or(0, |&l| usize::from(l));
-        self.entry_text.get(at..at + len).unwrap_or("")
+        Some(at..at + len)
+    }
+
+    /// [`Self::entry_str`] for an output record: borrowed when the data lives as long as the
+    /// process, else copied.
+    #[inline]
+    fn entry_word(&self, idx: u32, field: usize) -> Word {
+        match self.static_text {
+            Some(t) => Cow::Borrowed(
+                self.entry_range(idx, field)
+                    .and_then(|r| t.get(r))
+                    .unwrap_or(""),
+            ),
+            None => Cow::Owned(self.entry_str(idx, field).to_owned()),
+        }
+    }
+
+    /// [`Self::name_of`] as an output record's [`Word`].
+    #[inline]
+    pub(crate) fn name_word(&self, idx: u32) -> Word {
+        self.entry_word(idx, 0)
+    }
+
+    /// [`Self::country_of`] as an output record's [`Word`].
+    #[inline]
+    pub(crate) fn country_word(&self, idx: u32) -> Word {
+        self.entry_word(idx, 2)
     }
 
     /// The preferred name of entry `idx` ([`Entry::name`]).

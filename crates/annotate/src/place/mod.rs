@@ -264,9 +264,9 @@ impl<'g> Gazetteer<'g> {
                 let e = self.entry(idx);
                 Place {
                     geonameid: e.geonameid,
-                    name: e.name.to_string(),
+                    name: self.name_word(idx),
                     kind: e.kind.as_str().into(),
-                    country: Some(e.country.to_string()),
+                    country: Some(self.country_word(idx)),
                     lat: e.lat,
                     lon: e.lon,
                     mentions: Vec::with_capacity(n),

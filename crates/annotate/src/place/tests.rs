@@ -289,7 +289,7 @@ fn seed_000_north_korea_forms_and_neighbours() {
     let by_id = |id: u64| places.iter().find(|p| p.geonameid == id);
     assert!(by_id(1_814_991).is_some(), "China"); // China
     assert!(by_id(1_835_841).is_some(), "South Korea");
-    let names: Vec<&str> = places.iter().map(|p| p.name.as_str()).collect();
+    let names: Vec<&str> = places.iter().map(|p| &*p.name).collect();
     for n in ["Pyongyang", "Shanghai", "Beijing"] {
         let p = places
             .iter()
@@ -1744,5 +1744,38 @@ proptest! {
                 super::followed_by_disease_word_reference(&t, end)
             );
         }
+    }
+}
+
+/// The output records' names and country codes: borrowed from the global gazetteer, copied
+/// from any other, and either way the strings [`Gazetteer::entry`] reads (what `find` copied
+/// before they were borrowed).
+#[test]
+fn output_words_are_the_entries_strings() {
+    use std::borrow::Cow;
+    let copy = Gazetteer::from_bytes(raw()).unwrap();
+    let n = u32::try_from(g().len()).unwrap();
+    for idx in (0..n).chain([n, n + 1, u32::MAX]) {
+        let e = g().entry(idx);
+        let (name, country) = (g().name_word(idx), g().country_word(idx));
+        assert!(matches!(name, Cow::Borrowed(_)) && matches!(country, Cow::Borrowed(_)));
+        assert_eq!((&*name, &*country), (e.name, e.country), "entry {idx}");
+        let (name, country) = (copy.name_word(idx), copy.country_word(idx));
+        assert!(matches!(name, Cow::Owned(_)) && matches!(country, Cow::Owned(_)));
+        assert_eq!((&*name, &*country), (e.name, e.country), "entry {idx}");
+    }
+}
+
+proptest! {
+    /// `find` over the global gazetteer (borrowing) and over a copy of it (copying) gives the
+    /// same places.
+    #[test]
+    fn borrowed_and_copied_places_are_equal(words in proptest::collection::vec(
+        prop::sample::select(vec!["Chad", "Lagos", "in", "Paris", "Texas", "Nigeria", ",", "Berlin", "the", "Goma", "Kivu"]),
+        0..12,
+    )) {
+        let copy = Gazetteer::from_bytes(raw()).unwrap();
+        let text = words.join(" ");
+        prop_assert_eq!(g().find(&text), copy.find(&text));
     }
 }

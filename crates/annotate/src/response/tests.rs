@@ -759,7 +759,7 @@ fn ctx_agrees(d: &Document, ctx: &super::text::Ctx<'_>) {
             continue;
         };
         for m in &p.mentions {
-            places.push((p.name.as_str(), m.start, m.end, c));
+            places.push((&*p.name, m.start, m.end, c));
         }
         match per_country.iter_mut().find(|(k, _)| *k == c) {
             Some(e) => e.1 += p.mentions.len(),
@@ -793,9 +793,9 @@ fn ctx_agrees_on_made_up_places() {
     use epiwire_model::{Place, Span};
     let place = |name: &str, country: Option<&str>, starts: &[usize]| Place {
         geonameid: 1,
-        name: name.into(),
+        name: name.to_string().into(),
         kind: "city".into(),
-        country: country.map(str::to_string),
+        country: country.map(|c| c.to_string().into()),
         lat: 0.0,
         lon: 0.0,
         mentions: starts
