@@ -602,20 +602,17 @@ fn tokenize(
             breaks.push(out.len());
         }
         last = next;
-        out.push(Token {
-            kind,
-            start,
-            end: i,
-            gap,
-            class,
-        });
-        // One space after the token: the gap of the next one, as the loop would read it.
-        if bytes.get(i) == Some(&b' ') {
-            gap = Gap::Space;
-            i += 1;
-        } else {
-            gap = Gap::None;
-        }
+        (i, gap) = push_then_space(
+            &mut out,
+            bytes,
+            Token {
+                kind,
+                start,
+                end: i,
+                gap,
+                class,
+            },
+        );
         if next != prev::END {
             let run = plain_run(src, low, lex, &mut out, i, gap);
             if run.0 != i {
@@ -670,21 +667,32 @@ fn plain_run(
         } else {
             break;
         }
-        out.push(Token {
-            kind,
-            start,
-            end: i,
-            gap,
-            class,
-        });
-        if bytes.get(i) == Some(&b' ') {
-            gap = Gap::Space;
-            i += 1;
-        } else {
-            gap = Gap::None;
-        }
+        (i, gap) = push_then_space(
+            out,
+            bytes,
+            Token {
+                kind,
+                start,
+                end: i,
+                gap,
+                class,
+            },
+        );
     }
     (i, gap)
+}
+
+/// Pushes `t` and reads the one space after it (the gap of the next token, as the loop would
+/// read it): the next token's index and gap.
+#[inline(always)]
+fn push_then_space(out: &mut Vec<Token>, bytes: &[u8], t: Token) -> (usize, Gap) {
+    let end = t.end;
+    out.push(t);
+    if bytes.get(end) == Some(&b' ') {
+        (end + 1, Gap::Space)
+    } else {
+        (end, Gap::None)
+    }
 }
 
 /// The [`prev`] kind of token `t`.
