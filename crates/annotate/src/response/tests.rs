@@ -1022,7 +1022,7 @@ fn lists_agree(w: &str) -> usize {
 }
 
 /// Word variants that ASCII-case-insensitive and Unicode lower-casing tell apart.
-fn variants(w: &str) -> Vec<String> {
+pub(super) fn variants(w: &str) -> Vec<String> {
     vec![
         w.to_string(),
         w.to_uppercase(),
