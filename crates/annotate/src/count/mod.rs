@@ -47,7 +47,7 @@ use token::{Gap, Kind, Token, lw};
 pub fn find(text: &str, published: Option<Date>) -> Vec<Count> {
     let tk = Tokens::new(text);
     let starts = Starts::new(&tk.toks);
-    let dates = date::find_in_at(text, &tk.low, &tk.toks, published, &starts.scan);
+    let dates = date::find_in_at(text, &tk.low, &tk.toks, published, &starts.scan, Vec::new());
     find_with_dates(text, &tk, &dates, &CharIndex::new(text), &starts)
 }
 
@@ -70,9 +70,17 @@ pub(crate) fn find_dates_and_counts_with(
 ) -> (Vec<epiwire_model::DateMention>, Vec<Count>) {
     // One pass over the tokens lists where the date, number and later scans start.
     let starts = Starts::new(&tk.toks);
-    let hits = date::find_in_at(text, &tk.low, &tk.toks, published, &starts.scan);
+    let hits = date::find_in_at(
+        text,
+        &tk.low,
+        &tk.toks,
+        published,
+        &starts.scan,
+        spare::take(&spare::HITS),
+    );
     let counts = find_with_dates(text, tk, &hits, idx, &starts);
     let dates = date::mentions(text, idx, &hits);
+    spare::give(&spare::HITS, hits);
     (dates, counts)
 }
 
@@ -88,7 +96,14 @@ fn find_with_dates(
     let (low, toks, sent) = (tk.low.as_str(), tk.toks.as_slice(), tk.sent.as_slice());
     let nums = number::scan_at(low, toks, &starts.scan, spare::take(&spare::NUMS));
     let death_marks = death_marks(low, toks, &starts.heads);
-    let columns = table_columns(low, toks, sent, &nums, &starts.heads);
+    let columns = table_columns(
+        low,
+        toks,
+        sent,
+        &nums,
+        &starts.heads,
+        spare::take(&spare::COLUMNS),
+    );
     let in_date = in_date(toks.len(), dates, spare::take(&spare::FLAGS));
     let cx = Cx {
         src,
@@ -134,10 +149,13 @@ fn find_with_dates(
         }
         cands[k].scope = cx.sentence_scope(cands[k].first);
     }
+    // The counts are in text order: the dates before each are found by a cursor.
+    let mut at = 0;
     let counts = cands
         .drain(..)
         .map(|c| {
-            let date = cx.nearest_date(dates, c.first);
+            at = dates_before(dates, at, c.first);
+            let date = cx.nearest_date(dates, at, c.first);
             Count {
                 start: idx.char_offset(c.start),
                 end: idx.char_offset(c.end),
@@ -158,6 +176,7 @@ fn find_with_dates(
     spare::give(&spare::CANDS, cands);
     spare::give(&spare::NUMS, nums);
     spare::give(&spare::FLAGS, in_date);
+    spare::give(&spare::COLUMNS, columns);
     counts
 }
 
@@ -186,8 +205,20 @@ struct Cx<'a> {
     /// "Country: N (M)" entries.
     death_marks: &'a [usize],
     /// Metric and scope of each number expression that is a cell of a flattened table.
-    columns: &'a [Option<(&'static str, Option<&'static str>)>],
+    columns: &'a [Column],
 }
+
+/// How many of `dates` (in text order) start before the token `first`, counted on from `at`
+/// (a count for a token at or before `first`).
+fn dates_before(dates: &[DateHit], mut at: usize, first: usize) -> usize {
+    while dates.get(at).is_some_and(|d| d.first < first) {
+        at += 1;
+    }
+    at
+}
+
+/// The metric and scope of a number expression that is a cell of a flattened table.
+type Column = Option<(&'static str, Option<&'static str>)>;
 
 /// Which of `n` tokens are inside one of the `dates` (in the buffer `in_date`, emptied first).
 fn in_date(n: usize, dates: &[DateHit], mut in_date: Vec<bool>) -> Vec<bool> {
@@ -304,6 +335,7 @@ mod spare {
 
     use super::Cand;
     use super::number::NumExpr;
+    use crate::date::DateHit;
 
     /// A buffer past this many bytes is freed, not kept.
     const KEEP_BYTES: usize = 1 << 20;
@@ -335,6 +367,10 @@ mod spare {
         pub(super) static FLAGS: Cell<Vec<bool>> = Cell::default();
         /// The candidates.
         pub(super) static CANDS: Cell<Vec<Cand>> = Cell::default();
+        /// The date hits.
+        pub(super) static HITS: Cell<Vec<DateHit>> = Cell::default();
+        /// The table columns of the number expressions.
+        pub(super) static COLUMNS: Cell<Vec<super::Column>> = Cell::default();
     }
 
     /// This thread's spare buffer (empty ones when there is none; the contents are stale).
@@ -371,15 +407,18 @@ fn death_marks(low: &str, toks: &[Token], heads: &[usize]) -> Vec<usize> {
 /// after "Cumulative total … Newly confirmed …") followed in its paragraph by rows of a label
 /// and exactly one number per column ("Argentina 733 1 390 1"). When the header repeats one
 /// group twice and the words before it name a total and then new figures, the first group is
-/// cumulative and the second new. Returns one entry per number expression.
+/// cumulative and the second new. Returns one entry per number expression (in the buffer
+/// `out`, emptied first).
 fn table_columns(
     low: &str,
     toks: &[Token],
     sent: &[u32],
     nums: &[NumExpr],
     heads: &[usize],
-) -> Vec<Option<(&'static str, Option<&'static str>)>> {
-    let mut out = vec![None; nums.len()];
+    mut out: Vec<Column>,
+) -> Vec<Column> {
+    out.clear();
+    out.resize(nums.len(), None);
     // The next head noun at or after a token (every header word is one).
     let mut h = 0;
     let header_word = |j: usize| -> Option<&'static str> {
@@ -1978,8 +2017,28 @@ impl Cx<'_> {
         }
     }
 
-    /// The nearest resolved date in the same sentence: its last day (the "as of" day).
-    fn nearest_date(&self, dates: &[DateHit], first: usize) -> Option<String> {
+    /// The nearest resolved date in the same sentence: its last day (the "as of" day). Of the
+    /// four dates on either side of the token `first`; `at` is how many `dates` (in text
+    /// order) start before it ([`dates_before`], a cursor the counts in text order move on).
+    /// The dates on one side are nearer the further in they are, so the first of each side
+    /// in its sentence is its best, and the one before wins a tie (as the first minimum of the
+    /// eight did in [`Cx::nearest_date_reference`]).
+    fn nearest_date(&self, dates: &[DateHit], at: usize, first: usize) -> Option<String> {
+        let s = self.sent.get(first)?;
+        let (before, after) = dates.split_at_checked(at)?;
+        let near = |d: &&DateHit| self.sent.get(d.first) == Some(s) && d.value.is_some();
+        let b = before.iter().rev().take(4).find(near);
+        let a = after.iter().take(4).find(near);
+        let d = match (b, a) {
+            (Some(b), Some(a)) if a.first.abs_diff(first) < b.first.abs_diff(first) => a,
+            (b, a) => b.or(a)?,
+        };
+        d.end_value.or(d.value).map(date::iso)
+    }
+
+    /// The old [`Cx::nearest_date`]: the first nearest of the eight dates around `first`.
+    #[cfg(test)]
+    fn nearest_date_reference(&self, dates: &[DateHit], first: usize) -> Option<String> {
         let s = self.sent.get(first)?;
         // Dates are in text order: look at the nearest resolved ones on either side.
         let at = dates.partition_point(|d| d.first < first);

@@ -536,7 +536,7 @@ fn gates_are_exact(text: &str) {
     }
     for published in [None, Some(d("2012-06-01"))] {
         assert_eq!(
-            date::find_in_at(text, low, toks, published, &starts.scan),
+            date::find_in_at(text, low, toks, published, &starts.scan, Vec::new()),
             date::find_in(text, low, toks, published),
             "{text:?}"
         );
@@ -545,10 +545,12 @@ fn gates_are_exact(text: &str) {
     assert_eq!(*heads, with(token::class::HEAD));
     let death_marks = death_marks(low, toks, heads);
     assert_eq!(death_marks, death_marks_every_window(low, toks), "{text:?}");
-    let columns = table_columns(low, toks, sent, &nums, heads);
+    // Into an empty buffer and into a stale one.
+    let columns = table_columns(low, toks, sent, &nums, heads, Vec::new());
+    let stale = vec![Some(("cases", Some("new"))); 3];
     assert_eq!(
         columns,
-        table_columns(low, toks, sent, &nums, &every),
+        table_columns(low, toks, sent, &nums, &every, stale),
         "{text:?}"
     );
     let in_date = in_date(toks.len(), &dates, vec![true; 3]);
@@ -562,6 +564,19 @@ fn gates_are_exact(text: &str) {
         death_marks: &death_marks,
         columns: &columns,
     };
+    for published in [None, Some(d("2012-06-01"))] {
+        let dates = date::find_in(text, low, toks, published);
+        let mut at = 0;
+        for first in 0..toks.len() + 2 {
+            at = dates_before(&dates, at, first);
+            assert_eq!(at, dates.partition_point(|h| h.first < first));
+            assert_eq!(
+                cx.nearest_date(&dates, at, first),
+                cx.nearest_date_reference(&dates, first),
+                "token {first} of {text:?}"
+            );
+        }
+    }
     for i in 0..toks.len() {
         assert_eq!(
             cx.sentence_scope(i),
@@ -608,6 +623,8 @@ fn gates_are_exact_on_seeds_and_don_texts() {
         "12 cases so far; 3 to date, as of May 2 since then",
         "3 more cases, 2 more. So far 4 (the first case); to date 5 deaths since May, as of 6",
         "the index case and the primary case; the first death; the firsts case",
+        // A count as far from a date before it as from one after: the one before is its date.
+        "2 May, 3 cases, 4 May",
     ] {
         gates_are_exact(text);
     }

@@ -131,15 +131,17 @@ pub(crate) fn find_in(
 
 /// [`find_in`] visiting only the tokens `at` (in text order): it finds the same dates when `at`
 /// holds every number token and every word with [`class::DATE_START`], the only tokens where
-/// a date may start (`count::Starts::scan` lists them).
+/// a date may start (`count::Starts::scan` lists them). The dates are written into `out`
+/// (emptied first: a buffer kept between documents).
 pub(crate) fn find_in_at(
     src: &str,
     low: &str,
     toks: &[Token],
     published: Option<Date>,
     at: &[usize],
+    mut out: Vec<DateHit>,
 ) -> Vec<DateHit> {
-    let mut out = Vec::new();
+    out.clear();
     let cx = Cx {
         src,
         low,
@@ -1979,11 +1981,14 @@ mod tests {
                 tk.toks[i].is_num() || tk.toks[i].has(class::DATE_START | class::NUMBER_START)
             })
             .collect();
-        assert_eq!(
-            find_in_at(src, &tk.low, &tk.toks, published, &at),
-            all,
-            "{src:?}"
-        );
+        // Into an empty buffer and into a stale one.
+        for buf in [Vec::new(), find_in(src, &tk.low, &tk.toks, None)] {
+            assert_eq!(
+                find_in_at(src, &tk.low, &tk.toks, published, &at, buf),
+                all,
+                "{src:?}"
+            );
+        }
         all
     }
 
