@@ -25,7 +25,8 @@
 //! search on random text made of lexicon terms and on every seed and DON text.
 
 use aho_corasick::Anchored;
-use aho_corasick::automaton::Automaton;
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::dfa::DFA;
 
 use super::normalize::{
     Normalized, emits_word, is_ascii_separator, is_plain, is_word, normalize_into,
@@ -230,6 +231,23 @@ fn one_to_one(bytes: &[u8], k: usize, p: usize) -> Option<u8> {
     }
 }
 
+/// Steps `dfa` from state `sid` over the bytes of `rest` from `j` while each is its own
+/// normalisation ([`one_to_one`] in the normalisation of `rest`), until it reaches a special
+/// state (dead, or a match): the bytes read from the start of `rest` and that state. `None` at
+/// a byte that normalises otherwise, or at the end of the text. A small function of its own:
+/// the loop keeps its state in registers, as it would not in the search around it.
+#[inline(never)]
+fn step_plain(dfa: &DFA, rest: &[u8], mut j: usize, mut sid: StateID) -> Option<(usize, StateID)> {
+    loop {
+        let b = one_to_one(rest, j, 0)?;
+        sid = dfa.next_state(Anchored::Yes, sid, b);
+        j += 1;
+        if dfa.is_special(sid) {
+            return Some((j, sid));
+        }
+    }
+}
+
 /// The first character boundary of `text` at or after `i` (its length past the end).
 fn ceil_boundary(text: &str, mut i: usize) -> usize {
     if i >= text.len() {
@@ -399,27 +417,27 @@ impl DiseaseMatcher {
             return Plain::Normalise;
         };
         events.clear();
-        // Step until the automaton dies; the matches starting at `p`, by end.
-        let mut k = p;
+        // Step until the automaton dies; the matches starting at `p`, by end (`j` bytes read
+        // from `p`: one index into the text from `p`).
+        let rest = bytes.get(p..).unwrap_or_default();
+        let mut j = 0;
         loop {
-            let Some(b) = one_to_one(bytes, k, p) else {
+            let Some((read, next)) = step_plain(dfa, rest, j, sid) else {
                 // Bytes that normalise otherwise, or the end of the text.
                 return Plain::Normalise;
             };
-            sid = dfa.next_state(Anchored::Yes, sid, b);
-            k += 1;
-            if dfa.is_special(sid) {
-                if dfa.is_dead(sid) {
-                    break;
-                }
-                if dfa.is_match(sid) {
-                    let pid = dfa.match_pattern(sid, 0);
-                    if dfa.pattern_len(pid) == k - p {
-                        events.push((k - p, pid.as_usize()));
-                    }
+            (j, sid) = (read, next);
+            if dfa.is_dead(sid) {
+                break;
+            }
+            if dfa.is_match(sid) {
+                let pid = dfa.match_pattern(sid, 0);
+                if dfa.pattern_len(pid) == j {
+                    events.push((j, pid.as_usize()));
                 }
             }
         }
+        let mut k = p + j;
         if events.is_empty() {
             return Plain::Nothing;
         }
