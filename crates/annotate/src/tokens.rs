@@ -370,6 +370,10 @@ pub(crate) struct Tokens {
     pub sent: Vec<u32>,
     /// The indices of the tokens that start a sentence (a buffer of [`tokenize`]).
     breaks: Vec<usize>,
+    /// The byte offsets of every '.', '!', '?' and '\n' of the text, in order: the candidate
+    /// sentence ends of `sentence::split_both`, noted by the token loop, which visits each of
+    /// these bytes, so that the split need not search the text for them again.
+    pub ends: Vec<usize>,
 }
 
 impl Tokens {
@@ -383,7 +387,7 @@ impl Tokens {
     /// lower-cased copy and the sentence numbers) for every document cost more in `malloc` and
     /// `free` than tokenising a short text.
     pub(crate) fn new(src: &str) -> Self {
-        let (mut low, toks, sent, breaks) = SPARE
+        let (mut low, toks, sent, breaks, ends) = SPARE
             .try_with(|spare| spare.try_borrow_mut().ok().and_then(|mut s| s.pop()))
             .ok()
             .flatten()
@@ -391,20 +395,26 @@ impl Tokens {
         low.clear();
         low.push_str(src);
         low.make_ascii_lowercase();
-        let (toks, sent, breaks) = tokenize(src, low.as_bytes(), toks, sent, breaks);
+        let (toks, sent, breaks, ends) = tokenize(src, low.as_bytes(), (toks, sent, breaks, ends));
         Self {
             low,
             toks,
             sent,
             breaks,
+            ends,
         }
     }
 }
 
 /// Buffers of dropped token streams, kept for the next ones of this thread: (lower-cased text,
-/// tokens, sentence numbers, sentence starts). A document and its title are tokenised while the other's stream
-/// lives, so a few are kept, the most recently dropped taken first.
-type Spare = (String, Vec<Token>, Vec<u32>, Vec<usize>);
+/// tokens, sentence numbers, sentence starts, candidate sentence ends). A document and its
+/// title are tokenised while the other's stream lives, so a few are kept, the most recently
+/// dropped taken first.
+type Spare = (String, Vec<Token>, Vec<u32>, Vec<usize>, Vec<usize>);
+
+/// The buffers [`tokenize`] fills: tokens, sentence numbers, sentence starts, candidate
+/// sentence ends ([`Tokens::ends`]).
+type Bufs = (Vec<Token>, Vec<u32>, Vec<usize>, Vec<usize>);
 
 thread_local! {
     static SPARE: std::cell::RefCell<Vec<Spare>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -427,6 +437,7 @@ impl Drop for Tokens {
             std::mem::take(&mut self.toks),
             std::mem::take(&mut self.sent),
             std::mem::take(&mut self.breaks),
+            std::mem::take(&mut self.ends),
         );
         // During the thread's exit the spares are gone: the buffers are simply freed.
         let _ = SPARE.try_with(|s| {
@@ -503,26 +514,23 @@ mod prev {
 }
 
 /// Splits `src` into tokens and numbers their sentences (the rule of [`Tokens::new`]) in the
-/// same pass; `low` is `src` ASCII-lower-cased. `out`, `sent` and `breaks` are emptied and
-/// filled (their buffers reused); `breaks` gets the indices of the tokens that start a
-/// sentence.
+/// same pass; `low` is `src` ASCII-lower-cased. The buffers `(out, sent, breaks, ends)` are
+/// emptied and filled (reused); `breaks` gets the indices of the tokens that start a
+/// sentence, `ends` the offsets of the bytes '.', '!', '?' and '\n' ([`Tokens::ends`]): all
+/// of them are read by this loop, never by [`plain_run`] or a word or number.
 ///
 /// An ASCII word of at most 16 letters is read from eight-byte loads of `src`: the run of
 /// letters and the packed key of the class table (lower-cased in the register) come from the
 /// same loads. One space after a token is read with the token. The loop notes only where a
 /// sentence starts (one token in 25); the numbers are filled in after it.
 /// `tokenize_reference` (the tests) is the byte loop this replaced.
-fn tokenize(
-    src: &str,
-    low: &[u8],
-    mut out: Vec<Token>,
-    mut sent: Vec<u32>,
-    mut breaks: Vec<usize>,
-) -> (Vec<Token>, Vec<u32>, Vec<usize>) {
+fn tokenize(src: &str, low: &[u8], bufs: Bufs) -> Bufs {
+    let (mut out, mut sent, mut breaks, mut ends) = bufs;
     let lex = &*LEXICON;
     out.clear();
     out.reserve(src.len() / 4 + 4);
     breaks.clear();
+    ends.clear();
     let bytes = src.as_bytes();
     let mut i = 0usize;
     let mut gap = Gap::None;
@@ -545,7 +553,12 @@ fn tokenize(
         } else if k >= byte::END {
             i += 1;
             next = match k {
-                byte::END => prev::END,
+                byte::END => {
+                    if b != b';' {
+                        ends.push(start);
+                    }
+                    prev::END
+                }
                 byte::COMMA => prev::JOIN,
                 _ => prev::OTHER,
             };
@@ -584,6 +597,7 @@ fn tokenize(
         } else {
             i += 1;
             gap = if k == byte::LINE {
+                ends.push(start);
                 if gap >= Gap::Line {
                     Gap::Blank
                 } else {
@@ -629,7 +643,7 @@ fn tokenize(
         s += 1;
     }
     sent.resize(out.len(), s);
-    (out, sent, breaks)
+    (out, sent, breaks, ends)
 }
 
 /// The ASCII words, numbers and punctuation other than '.', '!', '?' and ';' from byte `i` of
