@@ -539,11 +539,12 @@ fn tokenize(src: &str, low: &[u8], bufs: Bufs) -> Bufs {
         let k = BYTE_KIND[usize::from(b)];
         let start = i;
         let (kind, class, next);
+        // Whether a space follows the token, when its word read knows it.
+        let mut space = None;
         if k >= byte::UPPER {
-            let cap = if k == byte::UPPER { class::CAP } else { 0 };
-            let (end, c) = ascii_word(src, low, lex, start, cap);
+            let (end, c, sp) = ascii_word(src, low, lex, start);
             i = end;
-            (kind, class, next) = (Kind::Word, c, prev::JOIN);
+            (kind, class, next, space) = (Kind::Word, c, prev::JOIN, Some(sp));
         } else if k == byte::DIGIT {
             i += 1;
             while bytes.get(i).is_some_and(u8::is_ascii_digit) {
@@ -619,6 +620,7 @@ fn tokenize(src: &str, low: &[u8], bufs: Bufs) -> Bufs {
         (i, gap) = push_then_space(
             &mut out,
             bytes,
+            space,
             Token {
                 kind,
                 start,
@@ -664,11 +666,11 @@ fn plain_run(
         let k = BYTE_KIND[usize::from(b)];
         let start = i;
         let (kind, class);
+        let mut space = None;
         if k >= byte::UPPER {
-            let cap = if k == byte::UPPER { class::CAP } else { 0 };
-            let (end, c) = ascii_word(src, low, lex, start, cap);
+            let (end, c, sp) = ascii_word(src, low, lex, start);
             i = end;
-            (kind, class) = (Kind::Word, c);
+            (kind, class, space) = (Kind::Word, c, Some(sp));
         } else if k == byte::DIGIT {
             i += 1;
             while bytes.get(i).is_some_and(u8::is_ascii_digit) {
@@ -684,6 +686,7 @@ fn plain_run(
         (i, gap) = push_then_space(
             out,
             bytes,
+            space,
             Token {
                 kind,
                 start,
@@ -697,12 +700,18 @@ fn plain_run(
 }
 
 /// Pushes `t` and reads the one space after it (the gap of the next token, as the loop would
-/// read it): the next token's index and gap.
+/// read it): the next token's index and gap. `space` is whether a space follows `t` when the
+/// caller knows it (else it is read from `bytes`).
 #[inline(always)]
-fn push_then_space(out: &mut Vec<Token>, bytes: &[u8], t: Token) -> (usize, Gap) {
+fn push_then_space(
+    out: &mut Vec<Token>,
+    bytes: &[u8],
+    space: Option<bool>,
+    t: Token,
+) -> (usize, Gap) {
     let end = t.end;
     out.push(t);
-    if bytes.get(end) == Some(&b' ') {
+    if space.unwrap_or_else(|| bytes.get(end) == Some(&b' ')) {
         (end + 1, Gap::Space)
     } else {
         (end, Gap::None)
@@ -740,12 +749,15 @@ fn starts_sentence(gap: Gap, last: u8, class: u32) -> bool {
 const LOWER_BITS: u64 = 0x2020_2020_2020_2020;
 
 /// The end and class bits of the word token starting with the ASCII letter at `start` of `src`
-/// (`low` its lower-cased copy, `cap` [`class::CAP`] when that letter is upper-case).
+/// (`low` its lower-cased copy), and whether a space follows it. The byte after the word and
+/// the case of its first letter are read from the eight-byte loads that find its end.
 #[inline(always)]
-fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize, cap: u32) -> (usize, u32) {
+fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize) -> (usize, u32, bool) {
     let bytes = src.as_bytes();
     if let Some(c) = bytes.get(start..).and_then(|s| s.first_chunk::<8>()) {
         let x = u64::from_le_bytes(*c);
+        // An ASCII letter is upper-case when its lower-case bit (0x20) is clear.
+        let cap = class::CAP * u32::from(x & 0x20 == 0);
         let n = crate::ascii::leading_letters(x);
         // A run that ends inside the chunk at a byte that starts no non-ASCII letter (an ASCII
         // byte: its high bit clear): the word is the run, its key the run's bytes.
@@ -756,7 +768,7 @@ fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize, cap: u32) -> (
             if n > 4 && (w0 >> (8 * (n - 2))) as u16 == u16::from_le_bytes(*b"ly") {
                 c |= class::FUNCTION;
             }
-            return (start + n, c);
+            return (start + n, c, (x >> (8 * n)) as u8 == b' ');
         }
         // Eight letters: a word of up to 16 ends in the next chunk.
         if n == 8
@@ -776,11 +788,12 @@ fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize, cap: u32) -> (
                 if (key >> (8 * (6 + m))) as u16 == u16::from_le_bytes(*b"ly") {
                     c |= class::FUNCTION;
                 }
-                return (start + 8 + m, c);
+                return (start + 8 + m, c, (y >> (8 * m)) as u8 == b' ');
             }
         }
     }
     // Near the end of the text, past 16 letters, or joined to a non-ASCII letter.
+    let cap = bytes.get(start).is_some_and(u8::is_ascii_uppercase);
     let mut i = crate::ascii::letters_end(bytes, start + 1);
     let mut ascii = true;
     if i < bytes.len() && bytes[i] >= 0x80 {
@@ -788,7 +801,8 @@ fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize, cap: u32) -> (
         ascii = e == i;
         i = e;
     }
-    (i, class_at(lex, low, start, i, cap != 0, ascii))
+    let space = bytes.get(i) == Some(&b' ');
+    (i, class_at(lex, low, start, i, cap, ascii), space)
 }
 
 impl Token {
