@@ -23,6 +23,22 @@ fn digits(x: u64) -> u64 {
     ge_0 & !gt_9 & !x & HI
 }
 
+/// Per byte of `x`, the high bit set when the byte is '.'.
+#[inline]
+fn dots(x: u64) -> u64 {
+    let t = x ^ (u64::from(b'.') * LO);
+    // A byte of `t` is not zero when its low seven bits carry into its high bit or it is set.
+    !((((t & !HI) + !HI) | t) & HI) & HI
+}
+
+/// How many of the eight bytes of `x`, counted back from the last (the highest, as
+/// `u64::from_le_bytes` reads them), are ASCII letters, digits or '.' before the first that
+/// is not: 0 to 8.
+#[inline]
+pub(crate) fn trailing_word_bytes(x: u64) -> usize {
+    ((!(letters(x) | digits(x) | dots(x)) & HI).leading_zeros() / 8) as usize
+}
+
 /// How many of the eight bytes of `x` (the first byte lowest, as `u64::from_le_bytes` reads
 /// them) are ASCII letters before the first byte that is not: 0 to 8.
 #[inline]
@@ -116,6 +132,27 @@ mod tests {
                     b[pos] = v;
                     let want = letters_slow(&b, 0);
                     assert_eq!(leading_letters(u64::from_le_bytes(b)), want, "{v} {pos}");
+                }
+            }
+        }
+    }
+
+    /// `trailing_word_bytes` of eight bytes is the run of ASCII letters, digits and dots at
+    /// their end, for every byte value at every position before a run of every length.
+    #[test]
+    fn trailing_word_bytes_is_the_run_back_from_the_end() {
+        for v in 0..=255u8 {
+            for pos in 0..8 {
+                for fill in [b'a', b'Z', b'7', b'.', b' ', 0xc3] {
+                    let mut b = [fill; 8];
+                    b[pos] = v;
+                    let want = b
+                        .iter()
+                        .rev()
+                        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'.')
+                        .count();
+                    let got = trailing_word_bytes(u64::from_le_bytes(b));
+                    assert_eq!(got, want, "{v} {pos} {fill}");
                 }
             }
         }

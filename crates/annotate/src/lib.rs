@@ -44,8 +44,12 @@ pub fn annotate(doc: &mut Document) {
     (doc.dates, doc.counts) = count::find_dates_and_counts_with(&doc.text, published, &index, &tk);
     // One pass splits the sentences by the rules of linking and the facts (needed only with
     // counts) and by those of the response and quote passes.
-    let (sents, response_sents) =
-        sentence::split_both(&doc.text, !doc.counts.is_empty(), Some(&index));
+    let (sents, response_sents) = sentence::split_both(
+        &doc.text,
+        !doc.counts.is_empty(),
+        Some(&index),
+        Some(&tk.ends),
+    );
     if let Some(sents) = sents {
         link::attach_in(doc, &sents, Some(&index));
         doc.facts = facts::headline_in(doc, &sents);

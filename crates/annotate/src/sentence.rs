@@ -84,10 +84,15 @@ pub fn split(text: &str) -> Sentences {
 /// candidate. So one walk over the candidates decides each for both: the link rule reads
 /// Unicode white space after the end and its abbreviation list; the response rule ASCII white
 /// space, its list (with "Jr") and the cut. Each keeps its own sentence start.
+///
+/// `ends`, when given, is the offsets of every '.', '!', '?' and '\n' of `text` in order (the
+/// token stream's [`crate::tokens::Tokens::ends`]): the candidates are read from it instead
+/// of searched for.
 pub(crate) fn split_both(
     text: &str,
     link: bool,
     index: Option<&CharIndex>,
+    ends: Option<&[usize]>,
 ) -> (Option<Sentences>, Vec<(usize, usize)>) {
     use crate::response::text::{MAX_SENTENCE, abbreviation_before};
     let b = text.as_bytes();
@@ -101,12 +106,14 @@ pub(crate) fn split_both(
     // The response rule's walk has stopped (its last candidate end or the byte after it
     // reached the end of the text): it cuts no more runs.
     let mut rdone = false;
-    let mut punct = find_punct(b, 0);
+    let mut cands = match ends {
+        Some(ends) => Candidates::Listed { ends, at: 0 },
+        None => Candidates::Searched {
+            punct: find_punct(b, 0),
+        },
+    };
     loop {
-        if punct < i {
-            punct = find_punct(b, i);
-        }
-        let next = next_candidate(b, i, punct).unwrap_or(b.len());
+        let next = cands.next(b, i).unwrap_or(b.len());
         // The response rule: a run with no end is cut at a space.
         while !rdone && next - rstart > MAX_SENTENCE {
             let lim = rstart + MAX_SENTENCE;
@@ -231,6 +238,37 @@ fn from_bytes_indexed(bytes: &[(usize, usize)], index: &CharIndex) -> Sentences 
     }
 }
 
+/// Where [`split_both`] finds its candidate ends: `.`, `!`, `?` and newlines.
+enum Candidates<'a> {
+    /// Searched for in the text; `punct` is the first `.`, `!` or `?` at or after the last
+    /// search (`b.len()` when none), found again only once the walk has passed it.
+    Searched { punct: usize },
+    /// Read from the offsets of all of them, in order, from index `at` on.
+    Listed { ends: &'a [usize], at: usize },
+}
+
+impl Candidates<'_> {
+    /// The first candidate at or after `from` in `b` (`from` never decreasing between calls).
+    #[inline]
+    fn next(&mut self, b: &[u8], from: usize) -> Option<usize> {
+        match self {
+            Self::Searched { punct } => {
+                if *punct < from {
+                    *punct = find_punct(b, from);
+                }
+                next_candidate(b, from, *punct)
+            }
+            Self::Listed { ends, at } => {
+                while ends.get(*at).is_some_and(|&e| e < from) {
+                    *at += 1;
+                }
+                crate::response::text::work(1);
+                ends.get(*at).copied()
+            }
+        }
+    }
+}
+
 /// The first byte at or after `from` that may end a sentence: `.`, `!`, `?` or a newline;
 /// `punct` is the first of `.`, `!`, `?` at or after `from` (`b.len()` when none).
 fn next_candidate(b: &[u8], from: usize, punct: usize) -> Option<usize> {
@@ -255,23 +293,59 @@ const LONGEST: usize = 6;
 /// decides), [`is_abbreviation_chars`] reads it character by character.
 fn is_abbreviation(before: &str) -> bool {
     let b = before.as_bytes();
-    let mut k = b.len();
-    while let Some(&c) = k.checked_sub(1).and_then(|p| b.get(p)) {
-        if !(c.is_ascii_alphanumeric() || c == b'.') {
-            if c >= 0x80 {
-                return is_abbreviation_chars(before);
-            }
-            break;
-        }
-        k -= 1;
-        if b.len() - k > LONGEST {
-            return false;
-        }
-    }
+    let k = match word_back(b) {
+        Back::Start(k) => k,
+        Back::Long => return false,
+        Back::NonAscii => return is_abbreviation_chars(before),
+    };
     if b.len() - k == 1 && b.get(k).is_some_and(u8::is_ascii_uppercase) {
         return true;
     }
     abbreviation_word(before.get(k..).unwrap_or(""))
+}
+
+/// What [`word_back`] found before a period.
+enum Back {
+    /// The word (ASCII letters, digits and dots, at most [`LONGEST`]) starts at this byte.
+    Start(usize),
+    /// The run of ASCII letters, digits and dots is longer than [`LONGEST`].
+    Long,
+    /// A non-ASCII byte ends the run (its character may be a letter).
+    NonAscii,
+}
+
+/// The run of ASCII letters, digits and dots at the end of `b`, read back byte by byte, or
+/// from one eight-byte load when `b` holds eight bytes (the run that decides is at most
+/// [`LONGEST`] + 1 = 7 bytes, so the byte before it is in the load too).
+#[inline]
+fn word_back(b: &[u8]) -> Back {
+    let last8 = b.len().checked_sub(8).and_then(|s| b.get(s..));
+    if let Some(c) = last8.and_then(|t| t.first_chunk::<8>()) {
+        let x = u64::from_le_bytes(*c);
+        let run = crate::ascii::trailing_word_bytes(x);
+        return if run > LONGEST {
+            Back::Long
+        } else if (x >> (8 * (7 - run))) & 0x80 != 0 {
+            Back::NonAscii
+        } else {
+            Back::Start(b.len() - run)
+        };
+    }
+    let mut k = b.len();
+    while let Some(&c) = k.checked_sub(1).and_then(|p| b.get(p)) {
+        if !(c.is_ascii_alphanumeric() || c == b'.') {
+            return if c >= 0x80 {
+                Back::NonAscii
+            } else {
+                Back::Start(k)
+            };
+        }
+        k -= 1;
+        if b.len() - k > LONGEST {
+            return Back::Long;
+        }
+    }
+    Back::Start(k)
 }
 
 /// [`is_abbreviation`] character by character (its answer when a non-ASCII character is in
@@ -515,6 +589,16 @@ mod tests {
             "(Dr",
             "\u{a0}Dr",
             "N\u{301}",
+            "abcdefgh",
+            "abcdefg.",
+            " abcdefg",
+            "\u{e9}abcde",
+            "xx\u{e9}abcdef",
+            "xxxxx\u{e9}Dr",
+            "xxxxxx N",
+            "xxxxxx.U.S",
+            "xxxxxxx e.g",
+            "xxxxxx\u{2160}",
         ] {
             abbreviation_agrees(t);
         }
@@ -715,7 +799,7 @@ mod tests {
             let text = format!("{}end.", "a\n".repeat(lines));
             let before = crate::response::text::work_done();
             let s = split(&text);
-            let (_, resp) = split_both(&text, true, None);
+            let (_, resp) = split_both(&text, true, None, None);
             assert_eq!(s.len(), lines + 1);
             assert_eq!(resp.len(), lines + 1);
             crate::response::text::work_done() - before
@@ -727,22 +811,45 @@ mod tests {
 
     /// [`split_both`] against [`split`] and `response::text::sentences`.
     fn both_agree(t: &str) {
-        let (link, resp) = split_both(t, true, None);
+        let (link, resp) = split_both(t, true, None, None);
         let link = link.unwrap();
         let old = super::split(t);
         assert_eq!(link.ranges, old.ranges, "{t:?}");
         assert_eq!(link.byte_starts, old.byte_starts, "{t:?}");
         assert_eq!(resp, crate::response::text::sentences(t), "{t:?}");
-        let (none, resp2) = split_both(t, false, None);
+        let (none, resp2) = split_both(t, false, None, None);
         assert!(none.is_none());
         assert_eq!(resp2, resp, "{t:?}");
         // The code points read from the index are those counted per sentence.
         let index = CharIndex::new(t);
-        let (indexed, resp3) = split_both(t, true, Some(&index));
+        let (indexed, resp3) = split_both(t, true, Some(&index), None);
         let indexed = indexed.unwrap();
         assert_eq!(indexed.ranges, old.ranges, "{t:?}");
         assert_eq!(indexed.byte_starts, old.byte_starts, "{t:?}");
         assert_eq!(resp3, resp, "{t:?}");
+        // The candidate ends noted by the token loop are every '.', '!', '?' and newline, and
+        // the split that reads them is the split that searches for them.
+        let tk = crate::tokens::Tokens::new(t);
+        let want: Vec<usize> = t
+            .bytes()
+            .enumerate()
+            .filter(|&(_, c)| matches!(c, b'.' | b'!' | b'?' | b'\n'))
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(tk.ends, want, "{t:?}");
+        for link in [true, false] {
+            let (listed, resp4) = split_both(t, link, Some(&index), Some(&tk.ends));
+            assert_eq!(resp4, resp, "{t:?}");
+            let listed = listed.filter(|_| link);
+            assert_eq!(
+                listed.as_ref().map(|s| &s.ranges),
+                link.then_some(&old.ranges)
+            );
+            assert_eq!(
+                listed.as_ref().map(|s| &s.byte_starts),
+                link.then_some(&old.byte_starts)
+            );
+        }
     }
 
     #[test]

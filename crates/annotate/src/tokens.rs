@@ -370,6 +370,10 @@ pub(crate) struct Tokens {
     pub sent: Vec<u32>,
     /// The indices of the tokens that start a sentence (a buffer of [`tokenize`]).
     breaks: Vec<usize>,
+    /// The byte offsets of every '.', '!', '?' and '\n' of the text, in order: the candidate
+    /// sentence ends of `sentence::split_both`, noted by the token loop, which visits each of
+    /// these bytes, so that the split need not search the text for them again.
+    pub ends: Vec<usize>,
 }
 
 impl Tokens {
@@ -383,7 +387,7 @@ impl Tokens {
     /// lower-cased copy and the sentence numbers) for every document cost more in `malloc` and
     /// `free` than tokenising a short text.
     pub(crate) fn new(src: &str) -> Self {
-        let (mut low, toks, sent, breaks) = SPARE
+        let (mut low, toks, sent, breaks, ends) = SPARE
             .try_with(|spare| spare.try_borrow_mut().ok().and_then(|mut s| s.pop()))
             .ok()
             .flatten()
@@ -391,20 +395,26 @@ impl Tokens {
         low.clear();
         low.push_str(src);
         low.make_ascii_lowercase();
-        let (toks, sent, breaks) = tokenize(src, low.as_bytes(), toks, sent, breaks);
+        let (toks, sent, breaks, ends) = tokenize(src, low.as_bytes(), (toks, sent, breaks, ends));
         Self {
             low,
             toks,
             sent,
             breaks,
+            ends,
         }
     }
 }
 
 /// Buffers of dropped token streams, kept for the next ones of this thread: (lower-cased text,
-/// tokens, sentence numbers, sentence starts). A document and its title are tokenised while the other's stream
-/// lives, so a few are kept, the most recently dropped taken first.
-type Spare = (String, Vec<Token>, Vec<u32>, Vec<usize>);
+/// tokens, sentence numbers, sentence starts, candidate sentence ends). A document and its
+/// title are tokenised while the other's stream lives, so a few are kept, the most recently
+/// dropped taken first.
+type Spare = (String, Vec<Token>, Vec<u32>, Vec<usize>, Vec<usize>);
+
+/// The buffers [`tokenize`] fills: tokens, sentence numbers, sentence starts, candidate
+/// sentence ends ([`Tokens::ends`]).
+type Bufs = (Vec<Token>, Vec<u32>, Vec<usize>, Vec<usize>);
 
 thread_local! {
     static SPARE: std::cell::RefCell<Vec<Spare>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -427,6 +437,7 @@ impl Drop for Tokens {
             std::mem::take(&mut self.toks),
             std::mem::take(&mut self.sent),
             std::mem::take(&mut self.breaks),
+            std::mem::take(&mut self.ends),
         );
         // During the thread's exit the spares are gone: the buffers are simply freed.
         let _ = SPARE.try_with(|s| {
@@ -503,26 +514,23 @@ mod prev {
 }
 
 /// Splits `src` into tokens and numbers their sentences (the rule of [`Tokens::new`]) in the
-/// same pass; `low` is `src` ASCII-lower-cased. `out`, `sent` and `breaks` are emptied and
-/// filled (their buffers reused); `breaks` gets the indices of the tokens that start a
-/// sentence.
+/// same pass; `low` is `src` ASCII-lower-cased. The buffers `(out, sent, breaks, ends)` are
+/// emptied and filled (reused); `breaks` gets the indices of the tokens that start a
+/// sentence, `ends` the offsets of the bytes '.', '!', '?' and '\n' ([`Tokens::ends`]): all
+/// of them are read by this loop, never by [`plain_run`] or a word or number.
 ///
 /// An ASCII word of at most 16 letters is read from eight-byte loads of `src`: the run of
 /// letters and the packed key of the class table (lower-cased in the register) come from the
 /// same loads. One space after a token is read with the token. The loop notes only where a
 /// sentence starts (one token in 25); the numbers are filled in after it.
 /// `tokenize_reference` (the tests) is the byte loop this replaced.
-fn tokenize(
-    src: &str,
-    low: &[u8],
-    mut out: Vec<Token>,
-    mut sent: Vec<u32>,
-    mut breaks: Vec<usize>,
-) -> (Vec<Token>, Vec<u32>, Vec<usize>) {
+fn tokenize(src: &str, low: &[u8], bufs: Bufs) -> Bufs {
+    let (mut out, mut sent, mut breaks, mut ends) = bufs;
     let lex = &*LEXICON;
     out.clear();
     out.reserve(src.len() / 4 + 4);
     breaks.clear();
+    ends.clear();
     let bytes = src.as_bytes();
     let mut i = 0usize;
     let mut gap = Gap::None;
@@ -531,11 +539,12 @@ fn tokenize(
         let k = BYTE_KIND[usize::from(b)];
         let start = i;
         let (kind, class, next);
+        // Whether a space follows the token, when its word read knows it.
+        let mut space = None;
         if k >= byte::UPPER {
-            let cap = if k == byte::UPPER { class::CAP } else { 0 };
-            let (end, c) = ascii_word(src, low, lex, start, cap);
+            let (end, c, sp) = ascii_word(src, low, lex, start);
             i = end;
-            (kind, class, next) = (Kind::Word, c, prev::JOIN);
+            (kind, class, next, space) = (Kind::Word, c, prev::JOIN, Some(sp));
         } else if k == byte::DIGIT {
             i += 1;
             while bytes.get(i).is_some_and(u8::is_ascii_digit) {
@@ -545,7 +554,12 @@ fn tokenize(
         } else if k >= byte::END {
             i += 1;
             next = match k {
-                byte::END => prev::END,
+                byte::END => {
+                    if b != b';' {
+                        ends.push(start);
+                    }
+                    prev::END
+                }
                 byte::COMMA => prev::JOIN,
                 _ => prev::OTHER,
             };
@@ -584,6 +598,7 @@ fn tokenize(
         } else {
             i += 1;
             gap = if k == byte::LINE {
+                ends.push(start);
                 if gap >= Gap::Line {
                     Gap::Blank
                 } else {
@@ -605,6 +620,7 @@ fn tokenize(
         (i, gap) = push_then_space(
             &mut out,
             bytes,
+            space,
             Token {
                 kind,
                 start,
@@ -629,7 +645,7 @@ fn tokenize(
         s += 1;
     }
     sent.resize(out.len(), s);
-    (out, sent, breaks)
+    (out, sent, breaks, ends)
 }
 
 /// The ASCII words, numbers and punctuation other than '.', '!', '?' and ';' from byte `i` of
@@ -650,11 +666,11 @@ fn plain_run(
         let k = BYTE_KIND[usize::from(b)];
         let start = i;
         let (kind, class);
+        let mut space = None;
         if k >= byte::UPPER {
-            let cap = if k == byte::UPPER { class::CAP } else { 0 };
-            let (end, c) = ascii_word(src, low, lex, start, cap);
+            let (end, c, sp) = ascii_word(src, low, lex, start);
             i = end;
-            (kind, class) = (Kind::Word, c);
+            (kind, class, space) = (Kind::Word, c, Some(sp));
         } else if k == byte::DIGIT {
             i += 1;
             while bytes.get(i).is_some_and(u8::is_ascii_digit) {
@@ -670,6 +686,7 @@ fn plain_run(
         (i, gap) = push_then_space(
             out,
             bytes,
+            space,
             Token {
                 kind,
                 start,
@@ -683,12 +700,18 @@ fn plain_run(
 }
 
 /// Pushes `t` and reads the one space after it (the gap of the next token, as the loop would
-/// read it): the next token's index and gap.
+/// read it): the next token's index and gap. `space` is whether a space follows `t` when the
+/// caller knows it (else it is read from `bytes`).
 #[inline(always)]
-fn push_then_space(out: &mut Vec<Token>, bytes: &[u8], t: Token) -> (usize, Gap) {
+fn push_then_space(
+    out: &mut Vec<Token>,
+    bytes: &[u8],
+    space: Option<bool>,
+    t: Token,
+) -> (usize, Gap) {
     let end = t.end;
     out.push(t);
-    if bytes.get(end) == Some(&b' ') {
+    if space.unwrap_or_else(|| bytes.get(end) == Some(&b' ')) {
         (end + 1, Gap::Space)
     } else {
         (end, Gap::None)
@@ -726,12 +749,15 @@ fn starts_sentence(gap: Gap, last: u8, class: u32) -> bool {
 const LOWER_BITS: u64 = 0x2020_2020_2020_2020;
 
 /// The end and class bits of the word token starting with the ASCII letter at `start` of `src`
-/// (`low` its lower-cased copy, `cap` [`class::CAP`] when that letter is upper-case).
+/// (`low` its lower-cased copy), and whether a space follows it. The byte after the word and
+/// the case of its first letter are read from the eight-byte loads that find its end.
 #[inline(always)]
-fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize, cap: u32) -> (usize, u32) {
+fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize) -> (usize, u32, bool) {
     let bytes = src.as_bytes();
     if let Some(c) = bytes.get(start..).and_then(|s| s.first_chunk::<8>()) {
         let x = u64::from_le_bytes(*c);
+        // An ASCII letter is upper-case when its lower-case bit (0x20) is clear.
+        let cap = class::CAP * u32::from(x & 0x20 == 0);
         let n = crate::ascii::leading_letters(x);
         // A run that ends inside the chunk at a byte that starts no non-ASCII letter (an ASCII
         // byte: its high bit clear): the word is the run, its key the run's bytes.
@@ -742,7 +768,7 @@ fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize, cap: u32) -> (
             if n > 4 && (w0 >> (8 * (n - 2))) as u16 == u16::from_le_bytes(*b"ly") {
                 c |= class::FUNCTION;
             }
-            return (start + n, c);
+            return (start + n, c, (x >> (8 * n)) as u8 == b' ');
         }
         // Eight letters: a word of up to 16 ends in the next chunk.
         if n == 8
@@ -762,11 +788,12 @@ fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize, cap: u32) -> (
                 if (key >> (8 * (6 + m))) as u16 == u16::from_le_bytes(*b"ly") {
                     c |= class::FUNCTION;
                 }
-                return (start + 8 + m, c);
+                return (start + 8 + m, c, (y >> (8 * m)) as u8 == b' ');
             }
         }
     }
     // Near the end of the text, past 16 letters, or joined to a non-ASCII letter.
+    let cap = bytes.get(start).is_some_and(u8::is_ascii_uppercase);
     let mut i = crate::ascii::letters_end(bytes, start + 1);
     let mut ascii = true;
     if i < bytes.len() && bytes[i] >= 0x80 {
@@ -774,7 +801,8 @@ fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize, cap: u32) -> (
         ascii = e == i;
         i = e;
     }
-    (i, class_at(lex, low, start, i, cap != 0, ascii))
+    let space = bytes.get(i) == Some(&b' ');
+    (i, class_at(lex, low, start, i, cap, ascii), space)
 }
 
 impl Token {
