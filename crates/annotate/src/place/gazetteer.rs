@@ -815,6 +815,7 @@ impl<'a> Gazetteer<'a> {
             at = end;
             s
         };
+        let (lat, lon) = self.lat_lon(idx);
         let name = next(lens[0]);
         let ascii_name = next(lens[1]);
         let country = next(lens[2]);
@@ -832,10 +833,20 @@ impl<'a> Gazetteer<'a> {
             country,
             admin1,
             admin2,
-            lat: f64::from(u32_at(self.lats, i) as i32) / 1e5,
-            lon: f64::from(u32_at(self.lons, i) as i32) / 1e5,
+            lat,
+            lon,
             population: self.population(idx),
         }
+    }
+
+    /// The latitude and longitude of entry `idx` ([`Entry::lat`], [`Entry::lon`]).
+    #[inline]
+    pub(crate) fn lat_lon(&self, idx: u32) -> (f64, f64) {
+        let i = idx as usize;
+        (
+            f64::from(u32_at(self.lats, i) as i32) / 1e5,
+            f64::from(u32_at(self.lons, i) as i32) / 1e5,
+        )
     }
 
     /// String `field` of entry `idx` (0 name, 1 ASCII name or empty, 2 country, 3 admin1,

@@ -261,14 +261,15 @@ impl<'g> Gazetteer<'g> {
         let mut places: Vec<Place> = order
             .iter()
             .map(|&(idx, n)| {
-                let e = self.entry(idx);
+                // The fields read alone (not the whole entry).
+                let (lat, lon) = self.lat_lon(idx);
                 Place {
-                    geonameid: e.geonameid,
+                    geonameid: self.geonameid(idx),
                     name: self.name_word(idx),
-                    kind: e.kind.as_str().into(),
+                    kind: self.kind(idx).as_str().into(),
                     country: Some(self.country_word(idx)),
-                    lat: e.lat,
-                    lon: e.lon,
+                    lat,
+                    lon,
                     mentions: Vec::with_capacity(n),
                 }
             })

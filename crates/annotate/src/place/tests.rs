@@ -993,6 +993,8 @@ fn column_fields_are_the_entrys() {
         assert_eq!(g.name_of(a), e.name);
         assert_eq!(g.admin1_of(a), e.admin1);
         assert_eq!(g.population(a), e.population);
+        assert_eq!(g.geonameid(a), e.geonameid);
+        assert_eq!(g.lat_lon(a), (e.lat, e.lon));
         assert_eq!(g.get(e.geonameid), Some(e));
         for &b in idx.iter().step_by(13).chain(&[a]) {
             let want = e.is_inside(&g.entry(b));
