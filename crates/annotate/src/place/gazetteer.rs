@@ -81,6 +81,14 @@ trait Fields<'a> {
     fn country(&self) -> &'a str;
     fn admin1(&self) -> &'a str;
     fn admin2(&self) -> &'a str;
+    /// The same country code.
+    fn same_country(&self, other: &Self) -> bool {
+        self.country() == other.country()
+    }
+    /// The same admin1 code, of two entries of the same country.
+    fn same_admin1(&self, other: &Self) -> bool {
+        self.admin1() == other.admin1()
+    }
 }
 
 impl<'a> Fields<'a> for Entry<'a> {
@@ -124,28 +132,71 @@ impl<'a> Fields<'a> for At<'_, 'a> {
     fn admin2(&self) -> &'a str {
         self.g.entry_str(self.idx, 4)
     }
+    /// The packed country codes compared.
+    fn same_country(&self, other: &Self) -> bool {
+        self.g.country_code(self.idx) == other.g.country_code(other.idx)
+    }
+    /// The packed (country, admin1) codes compared: the same country is given.
+    fn same_admin1(&self, other: &Self) -> bool {
+        self.g.code(self.idx) == other.g.code(other.idx)
+    }
 }
 
 /// True when `inner` lies strictly inside `outer` (a city in its admin1 or country, …).
 #[inline]
 fn inside<'a, F: Fields<'a>>(inner: &F, outer: &F) -> bool {
-    if inner.same(outer) || inner.country() != outer.country() {
+    if inner.same(outer) || !inner.same_country(outer) {
         return false;
     }
     match outer.kind() {
         Kind::Country => inner.kind() != Kind::Country,
         Kind::Admin1 => {
-            matches!(inner.kind(), Kind::Admin2 | Kind::City) && inner.admin1() == outer.admin1()
+            matches!(inner.kind(), Kind::Admin2 | Kind::City) && inner.same_admin1(outer)
         }
         Kind::Admin2 => {
             inner.kind() == Kind::City
-                && inner.admin1() == outer.admin1()
+                && inner.same_admin1(outer)
                 && !outer.admin2().is_empty()
                 && inner.admin2() == outer.admin2()
         }
         Kind::City => false,
     }
 }
+
+/// A country code with an admin1 code (empty for the country itself) as a map key: short codes
+/// (every GeoNames code is) packed with their lengths into one word, hashed and compared
+/// without a `memcmp` call; longer ones as the strings. Two codes are equal exactly when their
+/// pairs of strings are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Code<'a> {
+    /// Country (at most three bytes) in bits 0-23, its length in 24-31, admin1 (at most three
+    /// bytes) in 32-55, its length in 56-63.
+    Packed(u64),
+    /// Any other pair.
+    Long(&'a str, &'a str),
+}
+
+impl<'a> Code<'a> {
+    #[inline]
+    pub(crate) fn new(country: &'a str, admin1: &'a str) -> Self {
+        match (pack_code(country), pack_code(admin1)) {
+            (Some(c), Some(a)) => Code::Packed(u64::from(c) | u64::from(a) << 32),
+            _ => Code::Long(country, admin1),
+        }
+    }
+}
+
+/// A code of at most three bytes with its length in the top byte (never [`LONG_CODE`]).
+#[inline]
+fn pack_code(code: &str) -> Option<u32> {
+    let b = code.as_bytes();
+    (b.len() <= 3).then(|| {
+        b.iter().rev().fold(0u32, |w, &x| (w << 8) | u32::from(x)) | (b.len() as u32) << 24
+    })
+}
+
+/// The half of an entry's packed codes ([`Gazetteer::codes`]) for a code longer than three bytes.
+const LONG_CODE: u32 = u32::MAX;
 
 /// How a written form names an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,6 +275,10 @@ pub struct Gazetteer<'a> {
     cand_starts: Vec<u32>,
     /// The candidates of all forms, grouped by form (see [`Cand::from_u32`]).
     cand_pool: &'a [[u8; 4]],
+    /// Per entry its country code packed as in [`Code::Packed`] (bits 0-31) and its admin1
+    /// code (bits 32-63), a half [`LONG_CODE`] for a code longer than three bytes: the codes
+    /// that resolution tallies and compares, without reading the strings.
+    codes: Vec<u64>,
     by_country: HashMap<&'a str, u32>,
     /// Longest form in bytes, and the most words in a form: the lookup window.
     pub(crate) max_form_bytes: usize,
@@ -393,6 +448,7 @@ impl<'a> Gazetteer<'a> {
             form_starts: vec![0],
             cand_starts: vec![0],
             cand_pool: &[],
+            codes: Vec::new(),
             by_country: HashMap::new(),
             max_form_bytes: 0,
             max_form_words: 0,
@@ -519,6 +575,12 @@ impl<'a> Gazetteer<'a> {
             max_form_words: max_words,
             ..Gazetteer::empty()
         };
+        g.codes = (0..n as u32)
+            .map(|i| {
+                let half = |s| pack_code(s).unwrap_or(LONG_CODE);
+                u64::from(half(g.country_of(i))) | u64::from(half(g.admin1_of(i))) << 32
+            })
+            .collect();
         g.max_form_bytes = form_lens.iter().copied().max().map_or(0, usize::from);
         let (countries, []) = countries.as_chunks::<4>() else {
             return Err(r.bad("country entries: wrong length"));
@@ -753,6 +815,7 @@ impl<'a> Gazetteer<'a> {
             at = end;
             s
         };
+        let (lat, lon) = self.lat_lon(idx);
         let name = next(lens[0]);
         let ascii_name = next(lens[1]);
         let country = next(lens[2]);
@@ -770,10 +833,20 @@ impl<'a> Gazetteer<'a> {
             country,
             admin1,
             admin2,
-            lat: f64::from(u32_at(self.lats, i) as i32) / 1e5,
-            lon: f64::from(u32_at(self.lons, i) as i32) / 1e5,
+            lat,
+            lon,
             population: self.population(idx),
         }
+    }
+
+    /// The latitude and longitude of entry `idx` ([`Entry::lat`], [`Entry::lon`]).
+    #[inline]
+    pub(crate) fn lat_lon(&self, idx: u32) -> (f64, f64) {
+        let i = idx as usize;
+        (
+            f64::from(u32_at(self.lats, i) as i32) / 1e5,
+            f64::from(u32_at(self.lons, i) as i32) / 1e5,
+        )
     }
 
     /// String `field` of entry `idx` (0 name, 1 ASCII name or empty, 2 country, 3 admin1,
@@ -852,6 +925,43 @@ impl<'a> Gazetteer<'a> {
     #[inline]
     pub(crate) fn population(&self, idx: u32) -> u64 {
         u64::from(u32_at(self.pops, idx as usize))
+    }
+
+    /// The packed codes of entry `idx` ([`Gazetteer::codes`]; `None` past the end).
+    #[inline]
+    fn codes_of(&self, idx: u32) -> Option<(u32, u32)> {
+        let v = *self.codes.get(idx as usize)?;
+        Some((v as u32, (v >> 32) as u32))
+    }
+
+    /// `Code::new(country, admin1)` of entry `idx`, from the packed codes.
+    #[inline]
+    pub(crate) fn code(&self, idx: u32) -> Code<'a> {
+        match self.codes_of(idx) {
+            Some((c, a)) if c != LONG_CODE && a != LONG_CODE => {
+                Code::Packed(u64::from(c) | u64::from(a) << 32)
+            }
+            _ => Code::new(self.country_of(idx), self.admin1_of(idx)),
+        }
+    }
+
+    /// `Code::new(country, "")` of entry `idx` (its country alone), from the packed codes.
+    #[inline]
+    pub(crate) fn country_code(&self, idx: u32) -> Code<'a> {
+        match self.codes_of(idx) {
+            Some((c, _)) if c != LONG_CODE => Code::Packed(u64::from(c)),
+            _ => Code::new(self.country_of(idx), ""),
+        }
+    }
+
+    /// True when entry `idx` has an admin1 code (`!admin1_of(idx).is_empty()`): an empty code
+    /// packs to 0.
+    #[inline]
+    pub(crate) fn has_admin1(&self, idx: u32) -> bool {
+        match self.codes_of(idx) {
+            Some((_, a)) => a != 0,
+            None => !self.admin1_of(idx).is_empty(),
+        }
     }
 
     /// Entry `inner` lies strictly inside entry `outer` ([`Entry::is_inside`], reading only the

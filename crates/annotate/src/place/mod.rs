@@ -27,7 +27,7 @@ pub use eval::{
     BAND_PLACE_LABELS, BandPlaceReport, BandPlaceScores, EpitatorCase, EpitatorReport, GeoReport,
     SpanCounts, eval_band_places, eval_eha_geo, eval_epitator_geonames,
 };
-use gazetteer::{Cand, FxMap, Via, lists};
+use gazetteer::{Cand, Code, FxMap, Via, lists};
 
 use crate::tokens::{Gap, Token, Tokens, class};
 pub use gazetteer::{Entry, Gazetteer, Kind, decompress};
@@ -261,14 +261,15 @@ impl<'g> Gazetteer<'g> {
         let mut places: Vec<Place> = order
             .iter()
             .map(|&(idx, n)| {
-                let e = self.entry(idx);
+                // The fields read alone (not the whole entry).
+                let (lat, lon) = self.lat_lon(idx);
                 Place {
-                    geonameid: e.geonameid,
+                    geonameid: self.geonameid(idx),
                     name: self.name_word(idx),
-                    kind: e.kind.as_str().into(),
+                    kind: self.kind(idx).as_str().into(),
                     country: Some(self.country_word(idx)),
-                    lat: e.lat,
-                    lon: e.lon,
+                    lat,
+                    lon,
                     mentions: Vec::with_capacity(n),
                 }
             })
@@ -535,10 +536,7 @@ impl<'g> Gazetteer<'g> {
             for m in &mentions {
                 for c in &m.cands {
                     if strong(c, m.doubtful) && self.kind(c.entry) != Kind::Country {
-                        admins.insert(
-                            Code::new(self.country_of(c.entry), self.admin1_of(c.entry)),
-                            (),
-                        );
+                        admins.insert(self.code(c.entry), ());
                     }
                 }
             }
@@ -554,11 +552,7 @@ impl<'g> Gazetteer<'g> {
             m.cands.retain(|c| {
                 strong(c, doubtful)
                     || (designated && matches!(self.kind(c.entry), Kind::Admin1 | Kind::Admin2))
-                    || (!doubtful
-                        && admins.contains_key(&Code::new(
-                            self.country_of(c.entry),
-                            self.admin1_of(c.entry),
-                        )))
+                    || (!doubtful && admins.contains_key(&self.code(c.entry)))
             });
         }
         mentions.retain(|m| !m.cands.is_empty());
@@ -864,12 +858,7 @@ impl<'g> Gazetteer<'g> {
                 m.cands
                     .iter()
                     .filter(|c| self.kind(c.entry) == Kind::City)
-                    .map(|c| {
-                        (
-                            Code::new(self.country_of(c.entry), self.admin1_of(c.entry)),
-                            self.admin2_of(c.entry),
-                        )
-                    }),
+                    .map(|c| (self.code(c.entry), self.admin2_of(c.entry))),
             );
         }
         out.extend(m.cands.iter().map(|c| {
@@ -894,7 +883,7 @@ impl<'g> Gazetteer<'g> {
             // division also its admin2, which must be known).
             let city_inside = match kind {
                 Kind::Admin1 | Kind::Admin2 if !cities.is_empty() => {
-                    let key = Code::new(self.country_of(c.entry), self.admin1_of(c.entry));
+                    let key = self.code(c.entry);
                     if kind == Kind::Admin1 {
                         cities.iter().any(|&(k, _)| k == key)
                     } else {
@@ -974,32 +963,6 @@ impl<'g> Gazetteer<'g> {
 /// search (no map to allocate); beyond, by a hash map.
 const SHORT_RESOLVE: usize = 16;
 
-/// A country code with an admin1 code (empty for the country itself) as a map key: short codes
-/// (every GeoNames code is) packed with their lengths into one word, hashed and compared
-/// without a `memcmp` call; longer ones as the strings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Code<'a> {
-    /// Country (at most three bytes) in bits 0-23, its length in 24-31, admin1 (at most three
-    /// bytes) in 32-55, its length in 56-63.
-    Packed(u64),
-    /// Any other pair.
-    Long(&'a str, &'a str),
-}
-
-impl<'a> Code<'a> {
-    #[inline]
-    fn new(country: &'a str, admin1: &'a str) -> Self {
-        let (c, a) = (country.as_bytes(), admin1.as_bytes());
-        if c.len() > 3 || a.len() > 3 {
-            return Code::Long(country, admin1);
-        }
-        let pack = |b: &[u8]| {
-            b.iter().rev().fold(0u64, |w, &x| (w << 8) | u64::from(x)) | (b.len() as u64) << 24
-        };
-        Code::Packed(pack(c) | pack(a) << 32)
-    }
-}
-
 /// Counts `n` mentions first read as entry `idx` of `g` in the tallies a [`Context`] reads:
 /// per country (mentions read in it, those naming it as a country) and per first-order division.
 #[inline(always)]
@@ -1010,14 +973,14 @@ fn tally<'a>(
     idx: u32,
     n: usize,
 ) {
-    let (kind, country, admin1) = (g.kind(idx), g.country_of(idx), g.admin1_of(idx));
-    let c = countries.entry(Code::new(country, "")).or_default();
+    let kind = g.kind(idx);
+    let c = countries.entry(g.country_code(idx)).or_default();
     c.0 += n;
     if kind == Kind::Country {
         c.1 += n;
     }
-    if kind != Kind::Country && !admin1.is_empty() {
-        *admins.entry(Code::new(country, admin1)).or_default() += n;
+    if kind != Kind::Country && g.has_admin1(idx) {
+        *admins.entry(g.code(idx)).or_default() += n;
     }
 }
 
@@ -1028,8 +991,9 @@ struct Context<'a> {
     /// Per first-order division (country and admin1 code), the mentions read in it.
     admins: &'a FxMap<Code<'a>, usize>,
     total: usize,
-    /// The mention's own first reading: its kind, country and admin1 code.
-    own: (Kind, &'a str, &'a str),
+    /// The mention's own first reading: its kind, its country's code and its (country, admin1)
+    /// code.
+    own: (Kind, Code<'a>, Code<'a>),
 }
 
 impl<'a> Context<'a> {
@@ -1046,20 +1010,16 @@ impl<'a> Context<'a> {
             countries,
             admins,
             total,
-            own: (g.kind(own), g.country_of(own), g.admin1_of(own)),
+            own: (g.kind(own), g.country_code(own), g.code(own)),
         }
     }
 
     /// The weight of the document's other places for entry `idx` of `g`.
     fn boost(&self, g: &Gazetteer<'_>, idx: u32) -> f64 {
-        let (own_kind, own_country, own_admin1) = self.own;
-        let (kind, country) = (g.kind(idx), g.country_of(idx));
+        let (own_kind, own_country, own_code) = self.own;
+        let (kind, country) = (g.kind(idx), g.country_code(idx));
         let others = self.total.saturating_sub(1).max(1) as f64;
-        let (mut n, mut named) = self
-            .countries
-            .get(&Code::new(country, ""))
-            .copied()
-            .unwrap_or((0, 0));
+        let (mut n, mut named) = self.countries.get(&country).copied().unwrap_or((0, 0));
         if own_country == country {
             n = n.saturating_sub(1);
         }
@@ -1073,14 +1033,11 @@ impl<'a> Context<'a> {
         if named > 0 && kind != Kind::Country {
             boost += 2.5;
         }
-        let admin1 = g.admin1_of(idx);
-        if !admin1.is_empty() {
-            let mut a = self
-                .admins
-                .get(&Code::new(country, admin1))
-                .copied()
-                .unwrap_or(0);
-            if own_kind != Kind::Country && own_country == country && own_admin1 == admin1 {
+        if g.has_admin1(idx) {
+            // Codes are equal when their strings are: the same country and admin1 code.
+            let code = g.code(idx);
+            let mut a = self.admins.get(&code).copied().unwrap_or(0);
+            if own_kind != Kind::Country && own_code == code {
                 a = a.saturating_sub(1);
             }
             if a > 0 && kind != Kind::Country {

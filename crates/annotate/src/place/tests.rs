@@ -993,6 +993,8 @@ fn column_fields_are_the_entrys() {
         assert_eq!(g.name_of(a), e.name);
         assert_eq!(g.admin1_of(a), e.admin1);
         assert_eq!(g.population(a), e.population);
+        assert_eq!(g.geonameid(a), e.geonameid);
+        assert_eq!(g.lat_lon(a), (e.lat, e.lon));
         assert_eq!(g.get(e.geonameid), Some(e));
         for &b in idx.iter().step_by(13).chain(&[a]) {
             let want = e.is_inside(&g.entry(b));
@@ -1001,6 +1003,36 @@ fn column_fields_are_the_entrys() {
         }
     }
     assert!(inside > 0);
+}
+
+/// The packed codes read at load are the codes of the entries' strings, for every entry (and
+/// past the end, where the strings are empty).
+#[test]
+fn packed_entry_codes_are_the_codes_of_the_strings() {
+    let g = g();
+    let mut long = 0usize;
+    for i in 0..=g.len() as u32 {
+        let (c, a) = (g.country_of(i), g.admin1_of(i));
+        assert_eq!(g.code(i), gazetteer::Code::new(c, a), "{i}");
+        assert_eq!(g.country_code(i), gazetteer::Code::new(c, ""), "{i}");
+        assert_eq!(g.has_admin1(i), !a.is_empty(), "{i}");
+        long += usize::from(c.len() > 3 || a.len() > 3);
+    }
+    println!("{long} entries with a code longer than three bytes");
+}
+
+proptest! {
+    /// Two codes are equal exactly when their pairs of strings are (what `boost` and
+    /// `is_inside` compare instead of the strings), packed or not.
+    #[test]
+    fn codes_are_equal_when_the_strings_are(
+        a in "[A-Z0-9é]{0,4}", b in "[A-Z0-9é]{0,4}", c in "[A-Z0-9é]{0,4}", d in "[A-Z0-9é]{0,4}",
+        same in any::<bool>(),
+    ) {
+        let (c, d) = if same { (a.clone(), b.clone()) } else { (c, d) };
+        let (x, y) = (gazetteer::Code::new(&a, &b), gazetteer::Code::new(&c, &d));
+        prop_assert_eq!(x == y, (&a, &b) == (&c, &d));
+    }
 }
 
 /// The window scan before it walked tokens (the token starts, then character by character):
