@@ -176,6 +176,22 @@ pub(crate) fn item_first_words() -> Vec<String> {
     out
 }
 
+/// The words of the response pass's word table that are 1 to [`crate::tokens::MAX_WORD`]
+/// lower-case ASCII letters: the token stream marks them ([`class::RESP_WORD`]) so that
+/// [`lexicon::Lists::infos_with`] passes by the other words of that shape without a lookup
+/// (a word token with another byte is not judged there).
+pub(crate) fn table_words() -> Vec<&'static str> {
+    Lists::global()
+        .words
+        .iter()
+        .filter(|w| {
+            (1..=crate::tokens::MAX_WORD).contains(&w.len())
+                && w.bytes().all(|b| b.is_ascii_lowercase())
+        })
+        .map(String::as_str)
+        .collect()
+}
+
 /// Which sentences without a measure cue [`find_flagged`] can pass by before tokenising them:
 /// those whose stream tokens show that no item can be found in them and no "request" is
 /// there (then no action or shortage is wanted).
@@ -623,7 +639,7 @@ fn find_flagged(
         }
         // What the lists say about each token: one lookup, read by items, parties and the
         // finders.
-        lists.infos(ctx, &toks, &mut infos);
+        lists.infos_with(ctx, &toks, stream, &mut infos);
         let items = parties::items_known(ctx, &toks, &infos);
         let want_actions = f[Family::Action as usize]
             && (!items.is_empty() || toks.iter().any(|t| is(ctx.t(t), "request")));

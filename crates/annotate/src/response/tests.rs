@@ -946,8 +946,9 @@ fn item_gate_is_sound(text: &str) -> usize {
 }
 
 /// `items_known` (punctuation tokens that start no item passed by,
-/// [`super::parties::starts_no_item`]) against the reading of every punctuation token, over
-/// every sentence of `text`. Returns the number of
+/// [`super::parties::starts_no_item`]) against the reading of every punctuation token, and the
+/// infos read off the stream (`Lists::infos_with`) against `Lists::infos`, over every sentence
+/// of `text`. Returns the number of
 /// punctuation tokens passed by.
 fn items_gate_agrees(text: &str) -> usize {
     use super::parties::{items_gated, starts_no_item};
@@ -963,9 +964,13 @@ fn items_gate_agrees(text: &str) -> usize {
         v.into_iter().map(|x| (x.i, x.j, x.item)).collect()
     };
     let mut passed = 0;
+    let mut fast = Vec::new();
     for (s, e) in super::text::sentences(text) {
         super::text::tokens_of(text, Some(&tk.toks), (s, e), &mut toks);
         lists.infos(&ctx, &toks, &mut infos);
+        // The infos read off the stream's word classes against one lookup per token.
+        lists.infos_with(&ctx, &toks, Some(&tk.toks), &mut fast);
+        assert_eq!(fast, infos, "{:?}", &text[s..e]);
         assert_eq!(
             key(items_gated(&ctx, &toks, &infos, true)),
             key(items_gated(&ctx, &toks, &infos, false)),
