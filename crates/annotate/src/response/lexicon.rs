@@ -168,6 +168,8 @@ pub(crate) struct Lists {
     /// The words of [`Lists::table`] (lower case): the token stream marks them
     /// ([`crate::tokens::class::RESP_WORD`]).
     pub words: Vec<String>,
+    /// The [`WordInfo`] of each ASCII character as a punctuation token.
+    punct: [WordInfo; 128],
 }
 
 /// Index of the organisations in [`WordInfo::groups`].
@@ -476,7 +478,8 @@ impl Lists {
 
     /// [`Lists::infos`] with the token stream of the text (`stream`, when the caller has it):
     /// a token that is one whole word of the stream without [`class::RESP_WORD`] is in no list
-    /// ([`WordInfo::NONE`]), without a lookup.
+    /// ([`WordInfo::NONE`]), and one ASCII punctuation token has the info computed for its
+    /// character once ([`Lists::punct`]), without a lookup.
     ///
     /// Why it is exact: such a word is 1 to [`crate::tokens::MAX_WORD`] ASCII letters (no
     /// [`class::LONG`], no [`class::NON_ASCII`]), so [`table_key`] takes it and the answer is
@@ -500,14 +503,19 @@ impl Lists {
                 j += 1;
             }
             match stream.get(j) {
-                Some(x)
-                    if x.end == t.e
-                        && x.start == t.s
-                        && x.kind == Kind::Word
-                        && x.class & (class::RESP_WORD | class::LONG | class::NON_ASCII) == 0 =>
-                {
-                    WordInfo::NONE
-                }
+                Some(x) if x.end == t.e && x.start == t.s => match x.kind {
+                    Kind::Word
+                        if x.class & (class::RESP_WORD | class::LONG | class::NON_ASCII) == 0 =>
+                    {
+                        WordInfo::NONE
+                    }
+                    Kind::Punct(c) if !t.word && c.is_ascii() => self
+                        .punct
+                        .get(c as usize)
+                        .copied()
+                        .unwrap_or(WordInfo::NONE),
+                    _ => self.info_keyed(t, ctx.t(t), table_key_at(b, t.s, t.e)),
+                },
                 _ => self.info_keyed(t, ctx.t(t), table_key_at(b, t.s, t.e)),
             }
         }));
@@ -567,6 +575,7 @@ impl Lists {
                 firsts,
                 table: WordTable::new([]),
                 words: Vec::new(),
+                punct: [WordInfo::NONE; 128],
             };
             // Every word some answer of `info_slow` depends on, with that answer.
             let mut words: Vec<String> = [&lists.orgs.by_first, &lists.items.by_first]
@@ -598,6 +607,18 @@ impl Lists {
             );
             lists.table = table;
             lists.words = words;
+            let mut punct = [WordInfo::NONE; 128];
+            for (c, p) in (0u8..).zip(punct.iter_mut()) {
+                let w = char::from(c).to_string();
+                let t = Tok {
+                    s: 0,
+                    e: w.len(),
+                    word: false,
+                    cap: false,
+                };
+                *p = lists.info(&t, &w);
+            }
+            lists.punct = punct;
             lists
         })
     }
