@@ -502,7 +502,7 @@ pub(super) fn starts_no_item(ctx: &Ctx<'_>, t: &Tok, info: Option<&WordInfo>, pu
     };
     let none = super::lexicon::NO_GROUP;
     match info {
-        Some(x) if t.word => !(x.known || x.bits & CURRENCY != 0) && !digit(),
+        Some(x) if t.word => !(x.known || x.bits & CURRENCY != 0 || digit()),
         None if t.word => !is_any(ctx.t(t), CURRENCY_WORDS) && !digit(),
         Some(x) if punct => {
             x.groups[ITEMS] == none && x.groups[VACCINES] == none && !digit() && {
