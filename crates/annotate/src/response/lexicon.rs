@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use super::actions::{Act, Form};
 use super::text::{BuildFnv, Ctx, Tok};
+use crate::tokens::{Kind, Token, class};
 
 /// One phrase of a list: its words (lower case) and what it stands for.
 #[derive(Debug)]
@@ -164,6 +165,11 @@ pub(crate) struct Lists {
     pub firsts: super::text::WordSet,
     /// The [`WordInfo`] of every listed word, for one lookup per token.
     table: WordTable,
+    /// The words of [`Lists::table`] (lower case): the token stream marks them
+    /// ([`crate::tokens::class::RESP_WORD`]).
+    pub words: Vec<String>,
+    /// The [`WordInfo`] of each ASCII character as a punctuation token.
+    punct: [WordInfo; 128],
 }
 
 /// Index of the organisations in [`WordInfo::groups`].
@@ -467,12 +473,52 @@ impl Lists {
 
     /// The [`WordInfo`] of every token of `toks` into `out` (cleared first).
     pub(crate) fn infos(&self, ctx: &Ctx<'_>, toks: &[Tok], out: &mut Vec<WordInfo>) {
+        self.infos_with(ctx, toks, None, out);
+    }
+
+    /// [`Lists::infos`] with the token stream of the text (`stream`, when the caller has it):
+    /// a token that is one whole word of the stream without [`class::RESP_WORD`] is in no list
+    /// ([`WordInfo::NONE`]), and one ASCII punctuation token has the info computed for its
+    /// character once ([`Lists::punct`]), without a lookup.
+    ///
+    /// Why it is exact: such a word is 1 to [`crate::tokens::MAX_WORD`] ASCII letters (no
+    /// [`class::LONG`], no [`class::NON_ASCII`]), so [`table_key`] takes it and the answer is
+    /// the table's; the stream marks every word of the table ([`Lists::words`], compared
+    /// lower-cased as the table compares them), so an unmarked word is not in it.
+    pub(crate) fn infos_with(
+        &self,
+        ctx: &Ctx<'_>,
+        toks: &[Tok],
+        stream: Option<&[Token]>,
+        out: &mut Vec<WordInfo>,
+    ) {
         out.clear();
         let b = ctx.text.as_bytes();
-        out.extend(
-            toks.iter()
-                .map(|t| self.info_keyed(t, ctx.t(t), table_key_at(b, t.s, t.e))),
-        );
+        let stream = stream.unwrap_or(&[]);
+        let mut j = toks
+            .first()
+            .map_or(0, |t| stream.partition_point(|x| x.start < t.s));
+        out.extend(toks.iter().map(|t| {
+            while stream.get(j).is_some_and(|x| x.start < t.s) {
+                j += 1;
+            }
+            match stream.get(j) {
+                Some(x) if x.end == t.e && x.start == t.s => match x.kind {
+                    Kind::Word
+                        if x.class & (class::RESP_WORD | class::LONG | class::NON_ASCII) == 0 =>
+                    {
+                        WordInfo::NONE
+                    }
+                    Kind::Punct(c) if !t.word && c.is_ascii() => self
+                        .punct
+                        .get(c as usize)
+                        .copied()
+                        .unwrap_or(WordInfo::NONE),
+                    _ => self.info_keyed(t, ctx.t(t), table_key_at(b, t.s, t.e)),
+                },
+                _ => self.info_keyed(t, ctx.t(t), table_key_at(b, t.s, t.e)),
+            }
+        }));
     }
 }
 
@@ -528,6 +574,8 @@ impl Lists {
                 measures,
                 firsts,
                 table: WordTable::new([]),
+                words: Vec::new(),
+                punct: [WordInfo::NONE; 128],
             };
             // Every word some answer of `info_slow` depends on, with that answer.
             let mut words: Vec<String> = [&lists.orgs.by_first, &lists.items.by_first]
@@ -550,14 +598,27 @@ impl Lists {
             words.dedup();
             let table = WordTable::new(
                 words
-                    .into_iter()
+                    .iter()
                     .map(|w| {
-                        let info = lists.info_slow(true, &w);
-                        (w, info)
+                        let info = lists.info_slow(true, w);
+                        (w.clone(), info)
                     })
                     .collect::<Vec<_>>(),
             );
             lists.table = table;
+            lists.words = words;
+            let mut punct = [WordInfo::NONE; 128];
+            for (c, p) in (0u8..).zip(punct.iter_mut()) {
+                let w = char::from(c).to_string();
+                let t = Tok {
+                    s: 0,
+                    e: w.len(),
+                    word: false,
+                    cap: false,
+                };
+                *p = lists.info(&t, &w);
+            }
+            lists.punct = punct;
             lists
         })
     }

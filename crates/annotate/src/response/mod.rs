@@ -176,6 +176,22 @@ pub(crate) fn item_first_words() -> Vec<String> {
     out
 }
 
+/// The words of the response pass's word table that are 1 to [`crate::tokens::MAX_WORD`]
+/// lower-case ASCII letters: the token stream marks them ([`class::RESP_WORD`]) so that
+/// [`lexicon::Lists::infos_with`] passes by the other words of that shape without a lookup
+/// (a word token with another byte is not judged there).
+pub(crate) fn table_words() -> Vec<&'static str> {
+    Lists::global()
+        .words
+        .iter()
+        .filter(|w| {
+            (1..=crate::tokens::MAX_WORD).contains(&w.len())
+                && w.bytes().all(|b| b.is_ascii_lowercase())
+        })
+        .map(String::as_str)
+        .collect()
+}
+
 /// Which sentences without a measure cue [`find_flagged`] can pass by before tokenising them:
 /// those whose stream tokens show that no item can be found in them and no "request" is
 /// there (then no action or shortage is wanted).
@@ -267,6 +283,10 @@ struct Prefilter {
     punct_first: u128,
     /// Some cue starts with an ASCII digit.
     digit: bool,
+    /// The class bits of the tokens [`Prefilter::hit`] may accept: cue words and words with a
+    /// non-ASCII letter; numbers only when a cue starts with a digit, punctuation only when
+    /// one starts with a punctuation character.
+    hit_bits: u32,
     /// The token gate is exact for these cues: every cue's first word is in the token table
     /// and no cue starts with white space. Else every sentence is scanned.
     gate: bool,
@@ -295,14 +315,14 @@ impl Prefilter {
 
     /// The first hit at or after token `from` of `toks` (the tokens of `b`), with its index: a
     /// small loop of its own, so that the walk over the tokens keeps its state in registers.
-    /// Only a token with one of [`HIT_BITS`] can be a hit: the other words are passed by
-    /// on one mask test.
+    /// Only a token with one of [`Prefilter::hit_bits`] can be a hit: the other tokens are
+    /// passed by on one mask test.
     #[inline(never)]
     fn next_hit<'t>(&self, b: &[u8], toks: &'t [Token], from: usize) -> Option<(usize, &'t Token)> {
         let rest = toks.get(from..)?;
         let k = rest
             .iter()
-            .position(|t| t.class & HIT_BITS != 0 && self.hit(b, t));
+            .position(|t| t.class & self.hit_bits != 0 && self.hit(b, t));
         text::work(k.map_or(rest.len(), |k| k + 1));
         let k = k?;
         Some((from + k, rest.get(k)?))
@@ -320,10 +340,6 @@ impl Prefilter {
         }
     }
 }
-
-/// The class bits of the tokens [`Prefilter::hit`] may accept: cue words, words with a
-/// non-ASCII letter, numbers and punctuation.
-const HIT_BITS: u32 = class::CUE | class::NON_ASCII | class::NUM | class::PUNCT;
 
 /// The bit of character `c` in [`Prefilter::punct_first`].
 fn punct_bit(c: char) -> u128 {
@@ -370,6 +386,10 @@ fn prefilter() -> Option<&'static Prefilter> {
             .kind(Some(AhoCorasickKind::DFA))
             .build(cues.iter().map(|(p, _)| p))
             .ok()?;
+        let hit_bits = class::CUE
+            | class::NON_ASCII
+            | if digit { class::NUM } else { 0 }
+            | if punct.is_empty() { 0 } else { class::PUNCT };
         Some(Prefilter {
             ac,
             fam: cues.iter().map(|&(_, f)| f).collect(),
@@ -377,6 +397,7 @@ fn prefilter() -> Option<&'static Prefilter> {
             punct,
             punct_first,
             digit,
+            hit_bits,
             gate,
             longest: cues.iter().map(|(p, _)| p.len()).max().unwrap_or(0),
         })
@@ -424,22 +445,21 @@ fn mark_cues(
     }
 }
 
-/// [`cue_sentences`] reading only the sentences the token stream `tk` of `text` says may hold
-/// a cue, with the same flags.
+/// [`cue_sentences`] reading only the bytes around the hits of the token stream `tk` of
+/// `text`, with the same flags.
 ///
 /// A whole-word match of a cue that starts with ASCII letters begins a word token that is the
 /// cue's first word ([`class::CUE`]), unless a non-ASCII letter joins it to its neighbours
 /// ([`class::NON_ASCII`]); a cue that starts with a quotation mark begins at a punctuation
-/// token. So every match that sets a flag starts inside such a token (a hit). A sentence
-/// without one holds no cue. The automaton runs over each stretch of consecutive sentences
-/// that has one: where no cue can hold the two bytes around a position (see
+/// token. So every match that sets a flag starts inside such a token (a hit). The automaton
+/// runs over each cluster of hits: where no cue can hold the two bytes around a position (see
 /// [`Prefilter::cut_ok`]), no match of the whole text runs across it, so a scan that starts
-/// there finds the matches after it that the scan of the whole text found. Stretches are
-/// joined across sentence boundaries a cue could run over. In a stretch, the scan starts at
-/// the last such position at or before its first hit (the stretch's start at the latest), and
-/// ends a longest cue after the end of its last hit: every match that starts inside a hit then
-/// lies inside the scanned bytes and is found as before, and a match after the last hit sets
-/// no flag.
+/// there finds the matches after it that the scan of the whole text found. A hit's scan starts
+/// at the last such position at or before it and ends a longest cue after its end: every
+/// match that starts inside the hit then lies inside the scanned bytes and is found as
+/// before. A match in a scan that starts after its last hit sets no flag (it starts in no hit:
+/// a hit inside a scan's bytes joins that scan), and a hit whose scan would start before the
+/// end of the previous one joins it.
 fn cue_sentences_gated(text: &str, sents: &[(usize, usize)], tk: &Tokens) -> Vec<[bool; 4]> {
     let Some(pre) = prefilter() else {
         return vec![[true; 4]; sents.len()];
@@ -448,54 +468,36 @@ fn cue_sentences_gated(text: &str, sents: &[(usize, usize)], tk: &Tokens) -> Vec
         return cue_sentences(text, sents);
     }
     let b = text.as_bytes();
-    // Per sentence, the start of its first hit and the end of its last (`usize::MAX` and 0:
-    // none).
-    let mut first_hit = vec![usize::MAX; sents.len()];
-    let mut last_end = vec![0usize; sents.len()];
+    let mut flags = vec![[false; 4]; sents.len()];
+    // The scan being gathered (its bytes), and the first sentence it may touch.
+    let mut scan: Option<std::ops::Range<usize>> = None;
     let mut si = 0usize;
     let mut from = 0usize;
     while let Some((i, t)) = pre.next_hit(b, &tk.toks, from) {
         from = i + 1;
-        while si < sents.len() && sents[si].1 <= t.start {
-            si += 1;
+        // Back from the hit to a position no cue runs across (not before the scan gathered).
+        let floor = scan.as_ref().map_or(0, |r| r.end);
+        let mut lo = t.start;
+        while lo > floor && !pre.cut_ok(b, lo) {
+            lo -= 1;
         }
-        // Every sentence the token overlaps (a sentence cut inside a long word).
-        let mut sj = si;
-        while let (Some(f), Some(l)) = (first_hit.get_mut(sj), last_end.get_mut(sj)) {
-            *f = (*f).min(t.start);
-            *l = t.end;
-            if sents[sj].1 >= t.end {
-                break;
+        text::work(t.start - lo + 1);
+        let hi = t.end.saturating_add(pre.longest).min(b.len());
+        match &mut scan {
+            Some(r) if lo <= r.end => r.end = r.end.max(hi),
+            _ => {
+                if let Some(r) = scan.take() {
+                    mark_cues(pre, text, r, sents, si, &mut flags);
+                }
+                while si < sents.len() && sents[si].1 <= lo {
+                    si += 1;
+                }
+                scan = Some(lo..hi);
             }
-            sj += 1;
         }
     }
-    let mut flags = vec![[false; 4]; sents.len()];
-    let mut k = 0usize;
-    while k < sents.len() {
-        let first = k;
-        let mut lo = first_hit[k];
-        let mut hi = last_end[k];
-        k += 1;
-        while k < sents.len() && !pre.cut_ok(b, sents[k].0) {
-            lo = lo.min(first_hit[k]);
-            hi = hi.max(last_end[k]);
-            k += 1;
-        }
-        if lo == usize::MAX {
-            continue;
-        }
-        let (s0, e0) = (sents[first].0, sents[k - 1].1);
-        // Back from the first hit to a position no cue runs across.
-        let mut from = lo.clamp(s0, e0);
-        while from > s0 && !pre.cut_ok(b, from) {
-            from -= 1;
-        }
-        text::work(k - first + lo.clamp(s0, e0) - from);
-        let to = hi.saturating_add(pre.longest).min(e0);
-        if from < to {
-            mark_cues(pre, text, from..to, sents, first, &mut flags);
-        }
+    if let Some(r) = scan {
+        mark_cues(pre, text, r, sents, si, &mut flags);
     }
     flags
 }
@@ -637,7 +639,7 @@ fn find_flagged(
         }
         // What the lists say about each token: one lookup, read by items, parties and the
         // finders.
-        lists.infos(ctx, &toks, &mut infos);
+        lists.infos_with(ctx, &toks, stream, &mut infos);
         let items = parties::items_known(ctx, &toks, &infos);
         let want_actions = f[Family::Action as usize]
             && (!items.is_empty() || toks.iter().any(|t| is(ctx.t(t), "request")));

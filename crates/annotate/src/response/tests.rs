@@ -561,7 +561,7 @@ proptest::proptest! {
 
 /// The cue flags of the gated prefilter (only the sentences the token stream marks, each
 /// stretch scanned from its start) against those of one scan over the whole text; the hits of
-/// its walk (which passes by the tokens without `HIT_BITS`) against `Prefilter::hit` asked of
+/// its walk (which passes by the tokens without `hit_bits`) against `Prefilter::hit` asked of
 /// every token (the reference).
 fn gated_flags_agree(text: &str) {
     let sents = super::text::sentences(text);
@@ -945,13 +945,56 @@ fn item_gate_is_sound(text: &str) -> usize {
     passed
 }
 
+/// `items_known` (punctuation tokens that start no item passed by,
+/// [`super::parties::starts_no_item`]) against the reading of every punctuation token, and the
+/// infos read off the stream (`Lists::infos_with`) against `Lists::infos`, over every sentence
+/// of `text`. Returns the number of
+/// punctuation tokens passed by.
+fn items_gate_agrees(text: &str) -> usize {
+    use super::parties::{items_gated, starts_no_item};
+    let d = Document {
+        text: text.into(),
+        ..Document::default()
+    };
+    let ctx = super::text::Ctx::new(&d);
+    let tk = crate::tokens::Tokens::new(text);
+    let lists = super::lexicon::Lists::global();
+    let (mut toks, mut infos) = (Vec::new(), Vec::new());
+    let key = |v: Vec<super::parties::ItemAt>| -> Vec<_> {
+        v.into_iter().map(|x| (x.i, x.j, x.item)).collect()
+    };
+    let mut passed = 0;
+    let mut fast = Vec::new();
+    for (s, e) in super::text::sentences(text) {
+        super::text::tokens_of(text, Some(&tk.toks), (s, e), &mut toks);
+        lists.infos(&ctx, &toks, &mut infos);
+        // The infos read off the stream's word classes against one lookup per token.
+        lists.infos_with(&ctx, &toks, Some(&tk.toks), &mut fast);
+        assert_eq!(fast, infos, "{:?}", &text[s..e]);
+        assert_eq!(
+            key(items_gated(&ctx, &toks, &infos, true)),
+            key(items_gated(&ctx, &toks, &infos, false)),
+            "{:?}",
+            &text[s..e]
+        );
+        passed += toks
+            .iter()
+            .zip(&infos)
+            .filter(|(t, x)| !t.word && starts_no_item(&ctx, t, Some(x), true))
+            .count();
+    }
+    passed
+}
+
 #[test]
 fn item_gate_is_sound_on_the_seed_and_don_texts_and_edge_cases() {
-    let mut n = 0;
+    let (mut n, mut p) = (0, 0);
     for text in crate::test_util::seed_and_don_texts() {
         n += item_gate_is_sound(&text);
+        p += items_gate_agrees(&text);
     }
     assert!(n > 10_000, "{n}");
+    assert!(p > 10_000, "{p}");
     for t in [
         "They sent VACCINES. They sent vaccine's. They sent Masks-and-more. A REQUEST. A Request's.",
         "They gave $ 5 million. They gave 5 million dollars. They gave US$5. US $ 5. USD 5. \
@@ -961,6 +1004,7 @@ fn item_gate_is_sound_on_the_seed_and_don_texts_and_edge_cases() {
         "He said: “help”. Aid. aid's. (aid) [kits] 'tests'.",
     ] {
         item_gate_is_sound(t);
+        items_gate_agrees(t);
         stream_passes_agree(t);
     }
 }
@@ -987,6 +1031,7 @@ proptest::proptest! {
             text.push_str(s);
         }
         item_gate_is_sound(&text);
+        items_gate_agrees(&text);
         stream_passes_agree(&text);
     }
 }

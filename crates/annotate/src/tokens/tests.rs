@@ -265,6 +265,7 @@ fn reference_sentences(src: &str, toks: &[Token]) -> Vec<u32> {
 fn classes_agree(src: &str, tk: &Tokens) {
     let cues = crate::response::cue_first_words();
     let items = crate::response::item_first_words();
+    let resp_words = crate::response::table_words();
     static DISEASES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     let diseases = DISEASES
         .get_or_init(|| crate::disease::first_letter_runs(crate::disease::EMBEDDED_LEXICON));
@@ -306,6 +307,10 @@ fn classes_agree(src: &str, tk: &Tokens) {
             (
                 class::RESP_ITEM,
                 w.len() <= MAX_WORD && items.iter().any(|c| c == w),
+            ),
+            (
+                class::RESP_WORD,
+                w.len() <= MAX_WORD && resp_words.contains(&w),
             ),
             (class::NON_ASCII, !t.text(src).is_ascii()),
             (class::LONG, t.end - t.start > MAX_WORD),
@@ -382,6 +387,10 @@ fn listed_words() -> Vec<String> {
         out.push(w.to_uppercase());
         out.push(w);
     }
+    for w in crate::response::table_words() {
+        out.push(w.to_uppercase());
+        out.push(w.to_string());
+    }
     out
 }
 
@@ -453,10 +462,19 @@ fn every_listed_word_fits_the_table() {
         );
     }
     let diseases = crate::disease::first_letter_runs(crate::disease::EMBEDDED_LEXICON);
-    let n: usize = class_lists().iter().map(|(l, _)| l.len()).sum::<usize>()
-        + cues.len()
-        + items.len()
-        + diseases.len();
+    // A word in several lists takes one slot: the distinct words fill the table.
+    let mut all: std::collections::BTreeSet<&str> = class_lists()
+        .iter()
+        .flat_map(|(l, _)| l.iter().copied())
+        .collect();
+    all.extend(
+        cues.iter()
+            .chain(&items)
+            .chain(&diseases)
+            .map(String::as_str),
+    );
+    all.extend(crate::response::table_words());
+    let n = all.len();
     assert!(4 * n <= 1 << TABLE_BITS, "{n} words");
 }
 
