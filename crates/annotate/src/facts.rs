@@ -135,12 +135,14 @@ const MAX_DISEASES: usize = 16;
 
 /// [`best_by_map`] without a map of string keys, for counts whose metrics are those of the
 /// contract and that name at most [`MAX_DISEASES`] diseases (else `None`): each count gets one
-/// integer key, the rank of its disease among the distinct ones (in byte order, none first), its
-/// place and the rank of its metric; a stable sort by key puts each group's counts in text order
-/// and the groups in the map's order.
+/// integer key, the place of its disease among the distinct ones (as first seen, none first),
+/// its place and the rank of its metric. The groups are kept in a small vector sorted by key,
+/// each with its best count so far (the counts come in text order, so the last written wins
+/// ties as in the map); then the disease places are replaced by their ranks in byte order and
+/// the groups sorted into the map's order. No sort of all the counts.
 fn best_by_keys(counts: &[Count]) -> Option<Vec<&Count>> {
     let mut diseases: Vec<&str> = Vec::new();
-    let mut keyed: Vec<(u128, &Count)> = Vec::with_capacity(counts.len());
+    let mut groups: Vec<(u128, &Count)> = Vec::new();
     for count in counts {
         let metric = match &*count.metric {
             "other" => continue,
@@ -159,10 +161,17 @@ fn best_by_keys(counts: &[Count]) -> Option<Vec<&Count>> {
             },
         };
         let place = count.place.map_or(0, |p| (1u128 << 64) | u128::from(p));
-        keyed.push((
-            ((disease as u128) << 72) | (place << 4) | metric as u128,
-            count,
-        ));
+        let key = ((disease as u128) << 72) | (place << 4) | metric as u128;
+        match groups.binary_search_by_key(&key, |&(k, _)| k) {
+            Ok(at) => {
+                if let Some(best) = groups.get_mut(at).map(|g| &mut g.1)
+                    && rank(count) >= rank(best)
+                {
+                    *best = count;
+                }
+            }
+            Err(at) => groups.insert(at, (key, count)),
+        }
     }
     // The first-seen places of the diseases, replaced by their ranks in byte order.
     let mut order: Vec<usize> = (0..diseases.len()).collect();
@@ -171,25 +180,13 @@ fn best_by_keys(counts: &[Count]) -> Option<Vec<&Count>> {
     for (r, &i) in order.iter().enumerate() {
         rank_of[i + 1] = r as u128 + 1;
     }
-    for (key, _) in &mut keyed {
+    for (key, _) in &mut groups {
         let seen = (*key >> 72) as usize;
         *key = (rank_of[seen] << 72) | (*key & ((1u128 << 72) - 1));
     }
-    keyed.sort_by_key(|&(k, _)| k);
-    Some(
-        keyed
-            .chunk_by(|a, b| a.0 == b.0)
-            .filter_map(|group| {
-                let (&(_, first), rest) = group.split_first()?;
-                Some(rest.iter().fold(
-                    first,
-                    |best, &(_, c)| {
-                        if rank(c) >= rank(best) { c } else { best }
-                    },
-                ))
-            })
-            .collect(),
-    )
+    // The keys are distinct: an unstable sort is the stable one.
+    groups.sort_unstable_by_key(|&(k, _)| k);
+    Some(groups.into_iter().map(|(_, c)| c).collect())
 }
 
 /// Ordering key of a candidate headline; `>=` in the caller makes the last written win ties.
