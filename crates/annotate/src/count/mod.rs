@@ -1064,7 +1064,12 @@ impl Cx<'_> {
         };
         let after = self.tok(n.last + 1);
         let pw = self.prefix_word(n, gated);
-        let nw = self.word(n.last + 1);
+        // The word after is only compared with "per": sliced only when it has three bytes.
+        let nw = if !gated || after.is_some_and(|a| a.end - a.start == 3) {
+            self.word(n.last + 1)
+        } else {
+            ""
+        };
         // Years.
         if n.plain_digits == 4 && (1800.0..=2100.0).contains(&n.value) {
             // A year unless a count noun follows closely: "1800 people died", "2000 new cases".
