@@ -142,6 +142,8 @@ pub(crate) mod class {
     /// The leading letters of a term of the embedded disease lexicon, normalised
     /// (`disease::first_letter_runs`). A high bit, clear of the bits other branches append.
     pub(crate) const DISEASE: u32 = 1 << 24;
+    /// `count::num_prefix_word`: the words before a number the count pass reads.
+    pub(crate) const NUM_PREFIX: u32 = 1 << 23;
     /// `count::scope_aux_word`. A high bit, clear of the ones other branches may take.
     pub(crate) const SCOPE_AUX: u32 = 1 << 27;
     /// `quote::SPEECH`, the speech verbs. A high bit, clear of the ones other branches may take.
@@ -149,7 +151,7 @@ pub(crate) mod class {
 }
 
 /// The word lists of the class table and their bits.
-fn class_lists() -> [(&'static [&'static str], u32); 15] {
+fn class_lists() -> [(&'static [&'static str], u32); 16] {
     use crate::count::{self, number};
     use crate::date;
     [
@@ -167,6 +169,7 @@ fn class_lists() -> [(&'static [&'static str], u32); 15] {
         (date::MONTH_WORDS, class::MONTH),
         (date::WEEKDAY_WORDS, class::WEEKDAY),
         (count::SCOPE_AUX_WORDS, class::SCOPE_AUX),
+        (count::NUM_PREFIX_WORDS, class::NUM_PREFIX),
         (crate::quote::SPEECH, class::SPEECH),
     ]
 }

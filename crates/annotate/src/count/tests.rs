@@ -585,6 +585,16 @@ fn gates_are_exact(text: &str) {
         );
     }
     for (k, n) in nums.iter().enumerate() {
+        assert_eq!(
+            format!("{:?}", cx.candidate(k)),
+            format!("{:?}", cx.candidate_with(k, false)),
+            "number {k} of {text:?}"
+        );
+        assert_eq!(
+            cx.bracketed_after_name(n),
+            cx.bracketed_after_name_reference(n),
+            "number {k} of {text:?}"
+        );
         for head_end in n.last..n.last + 8 {
             assert_eq!(
                 cx.own_scope(k, head_end, true),

@@ -437,6 +437,11 @@ impl Cx<'_> {
         Some((v, t.end - t.start))
     }
 
+    /// True when token `j` is `n` bytes long.
+    fn len_is(&self, j: usize, n: usize) -> bool {
+        self.toks.get(j).is_some_and(|t| t.end - t.start == n)
+    }
+
     fn attached(&self, j: usize) -> bool {
         self.toks.get(j).is_some_and(|t| t.gap == Gap::None)
     }
@@ -1214,8 +1219,9 @@ impl Cx<'_> {
     fn word_may_start(&self, i: usize, t: &Token) -> bool {
         match lw(self.low, t) {
             "since" | "between" | "from" => self.point_may_start(i + 1),
-            "in" | "within" => matches!(self.w(i + 1), "just" | "only"),
-            "a" | "an" => self.w(i + 2) == "ago",
+            // The length of the word first: most "in" and "a" are passed by without slicing it.
+            "in" | "within" => self.len_is(i + 1, 4) && matches!(self.w(i + 1), "just" | "only"),
+            "a" | "an" => self.len_is(i + 2, 3) && self.w(i + 2) == "ago",
             "this" => matches!(
                 self.w(i + 1),
                 "morning" | "afternoon" | "evening" | "week" | "month" | "year" | "weekend"
