@@ -39,11 +39,19 @@ pub(crate) fn trailing_word_bytes(x: u64) -> usize {
     ((!(letters(x) | digits(x) | dots(x)) & HI).leading_zeros() / 8) as usize
 }
 
-/// How many of the eight bytes of `x` (the first byte lowest, as `u64::from_le_bytes` reads
-/// them) are ASCII letters before the first byte that is not: 0 to 8.
-#[inline]
-pub(crate) fn leading_letters(x: u64) -> usize {
-    ((!letters(x) & HI).trailing_zeros() / 8) as usize
+/// The high bit of the first byte of `x` (the first byte lowest, as `u64::from_le_bytes`
+/// reads them) that is not an ASCII letter, and possibly of later bytes (the bytes after the
+/// first that is not a letter are left undefined: a sum may carry into them); 0 when all
+/// eight bytes are letters. Cheaper than [`letters`]: a letter carries into no byte, so the
+/// bytes up to the first other one are exact without masking the high bits first.
+#[inline(always)]
+pub(crate) fn first_non_letter(x: u64) -> u64 {
+    let low = x | (0x20 * LO);
+    // A letter is 0x61..=0x7a once lower-cased: + 0x1f puts it in 0x80..=0x99 and + 0x85 in
+    // 0xe6..=0xff, both with the high bit and no carry; any other byte misses one of them.
+    let t = low.wrapping_add(0x1f * LO);
+    let u = low.wrapping_add(0x85 * LO);
+    (t & u & HI) ^ HI
 }
 
 /// The first index at or after `i` whose byte is not an ASCII letter (`bytes.len()` if none).
@@ -121,17 +129,29 @@ mod tests {
         }
     }
 
-    /// `leading_letters` of eight bytes is the run `letters_end` finds in them, for every byte
-    /// value at every position after a run of every length.
+    /// `first_non_letter` of eight bytes marks the end of the run `letters_end` finds in them,
+    /// for every byte value at every position after a run of every length and before bytes of
+    /// every kind (the bytes after it may carry).
     #[test]
-    fn leading_letters_is_the_run_of_letters() {
+    fn first_non_letter_marks_the_end_of_the_run_of_letters() {
         for v in 0..=255u8 {
             for pos in 0..8 {
-                for fill in [b'a', b'Z', b'q'] {
-                    let mut b = [fill; 8];
+                for fill in [b'a', b'Z', b'q', b'z', b'A', 0xff, 0x00, b'{', b'@', b'`'] {
+                    let mut b = [b'a'; 8];
+                    b[..pos].fill(if fill.is_ascii_alphabetic() {
+                        fill
+                    } else {
+                        b'm'
+                    });
                     b[pos] = v;
+                    b[pos + 1..].fill(fill);
                     let want = letters_slow(&b, 0);
-                    assert_eq!(leading_letters(u64::from_le_bytes(b)), want, "{v} {pos}");
+                    let z = first_non_letter(u64::from_le_bytes(b));
+                    let got = (z.trailing_zeros() / 8) as usize;
+                    assert_eq!(got, want, "{v} {pos} {fill}");
+                    if want < 8 {
+                        assert_eq!(z.trailing_zeros() % 8, 7, "{v} {pos} {fill}");
+                    }
                 }
             }
         }

@@ -280,6 +280,24 @@ impl Lexicon {
         }
     }
 
+    /// The class bits of a word of 1 to 7 bytes, none of them 0, packed as [`pack`] does (its
+    /// second word 0, not compared): a listed word of eight bytes or more has no 0 byte in its
+    /// first word, so only a word of the same bytes can match the first.
+    #[inline(always)]
+    fn lookup_short(&self, w0: u64) -> u32 {
+        let mut at = slot_of(w0, 0);
+        loop {
+            let s = &self.slots[at & SLOT_MASK];
+            if s.w0 == w0 {
+                return s.class;
+            }
+            if s.w0 == 0 {
+                return 0;
+            }
+            at += 1;
+        }
+    }
+
     /// The class bits of a word of 1 to [`MAX_WORD`] bytes, none of them 0, packed as [`pack`]
     /// does: the packed bytes then fix the length, which is not compared.
     #[inline(always)]
@@ -325,6 +343,14 @@ fn load8(b: &[u8], at: usize) -> u64 {
             u64::from_le_bytes(a)
         }
     }
+}
+
+/// The eight bytes of `b` from `at`, little-endian, when there are eight.
+#[inline(always)]
+fn chunk8(b: &[u8], at: usize) -> Option<u64> {
+    b.get(at..)
+        .and_then(<[u8]>::first_chunk::<8>)
+        .map(|c| u64::from_le_bytes(*c))
 }
 
 /// The first slot to probe for a packed word (unmasked: the probes mask it).
@@ -550,7 +576,7 @@ fn tokenize(src: &str, low: &[u8], bufs: Bufs) -> Bufs {
         // Whether a space follows the token, when its word read knows it.
         let mut space = None;
         if k >= byte::UPPER {
-            let (end, c, sp) = ascii_word(src, low, lex, start);
+            let (end, c, sp) = ascii_word(src, low, lex, start, load8(bytes, start));
             i = end;
             (kind, class, next, space) = (Kind::Word, c, prev::JOIN, Some(sp));
         } else if k == byte::DIGIT {
@@ -638,7 +664,7 @@ fn tokenize(src: &str, low: &[u8], bufs: Bufs) -> Bufs {
             },
         );
         if next != prev::END {
-            let run = plain_run(src, low, lex, &mut out, i, gap);
+            let run = plain_run(bytes, lex, &mut out, i, gap);
             if run.0 != i {
                 (i, gap) = run;
                 last = out.last().map_or(prev::NONE, prev_of);
@@ -660,34 +686,39 @@ fn tokenize(src: &str, low: &[u8], bufs: Bufs) -> Bufs {
 /// `src` (`gap` before it), each with at most one space before it, pushed to `out` while
 /// they last: the next index and gap. A loop of its own, with few values live, for the common
 /// case: after a token that ends no sentence (the caller's to check) none of these starts one.
+/// It calls nothing (so its values stay in registers): it hands back at a word that
+/// [`short_word`] does not read, within eight bytes of the end of the text, and when `out` is
+/// full; the caller's loop reads what is there.
 #[inline(always)]
 fn plain_run(
-    src: &str,
-    low: &[u8],
+    bytes: &[u8],
     lex: &Lexicon,
     out: &mut Vec<Token>,
     mut i: usize,
     mut gap: Gap,
 ) -> (usize, Gap) {
-    let bytes = src.as_bytes();
-    while let Some(&b) = bytes.get(i) {
-        let k = BYTE_KIND[usize::from(b)];
+    while out.len() < out.capacity()
+        && let Some(x) = chunk8(bytes, i)
+    {
         let start = i;
-        let (kind, class);
-        let mut space = None;
-        if k >= byte::UPPER {
-            let (end, c, sp) = ascii_word(src, low, lex, start);
+        let b = x as u8;
+        let (kind, class, space);
+        let z = crate::ascii::first_non_letter(x);
+        if z & 0x80 == 0 {
+            let Some((end, c, sp)) = short_word(bytes, lex, start, x, z) else {
+                break;
+            };
             i = end;
             (kind, class, space) = (Kind::Word, c, Some(sp));
-        } else if k == byte::DIGIT {
+        } else if b.is_ascii_digit() {
             i += 1;
             while bytes.get(i).is_some_and(u8::is_ascii_digit) {
                 i += 1;
             }
-            (kind, class) = (Kind::Num, class::NUM);
-        } else if k == byte::COMMA || k == byte::PUNCT {
+            (kind, class, space) = (Kind::Num, class::NUM, None);
+        } else if matches!(BYTE_KIND[usize::from(b)], byte::COMMA | byte::PUNCT) {
             i += 1;
-            (kind, class) = (Kind::Punct(char::from(b)), class::PUNCT);
+            (kind, class, space) = (Kind::Punct(char::from(b)), class::PUNCT, None);
         } else {
             break;
         }
@@ -756,51 +787,19 @@ fn starts_sentence(gap: Gap, last: u8, class: u32) -> bool {
 /// them, as `make_ascii_lowercase` does.
 const LOWER_BITS: u64 = 0x2020_2020_2020_2020;
 
+/// "ly" as the last two bytes of a packed word: `function_word`'s rule (a word of more than
+/// four bytes ending in "ly").
+const LY: u16 = u16::from_le_bytes(*b"ly");
+
 /// The end and class bits of the word token starting with the ASCII letter at `start` of `src`
-/// (`low` its lower-cased copy), and whether a space follows it. The byte after the word and
-/// the case of its first letter are read from the eight-byte loads that find its end.
+/// (`low` its lower-cased copy), and whether a space follows it; `x` is [`load8`] at `start`.
 #[inline(always)]
-fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize) -> (usize, u32, bool) {
+fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize, x: u64) -> (usize, u32, bool) {
     let bytes = src.as_bytes();
-    if let Some(c) = bytes.get(start..).and_then(|s| s.first_chunk::<8>()) {
-        let x = u64::from_le_bytes(*c);
-        // An ASCII letter is upper-case when its lower-case bit (0x20) is clear.
-        let cap = class::CAP * u32::from(x & 0x20 == 0);
-        let n = crate::ascii::leading_letters(x);
-        // A run that ends inside the chunk at a byte that starts no non-ASCII letter (an ASCII
-        // byte: its high bit clear): the word is the run, its key the run's bytes.
-        if n < 8 && (x >> (8 * n)) & 0x80 == 0 {
-            let w0 = (x | LOWER_BITS) & (u64::MAX >> (64 - 8 * n));
-            let mut c = lex.lookup_packed(w0, 0) | cap;
-            // `function_word`'s rule: a word of more than four bytes ending in "ly".
-            if n > 4 && (w0 >> (8 * (n - 2))) as u16 == u16::from_le_bytes(*b"ly") {
-                c |= class::FUNCTION;
-            }
-            return (start + n, c, (x >> (8 * n)) as u8 == b' ');
-        }
-        // Eight letters: a word of up to 16 ends in the next chunk.
-        if n == 8
-            && let Some(d) = bytes.get(start + 8..).and_then(|s| s.first_chunk::<8>())
-        {
-            let y = u64::from_le_bytes(*d);
-            let m = crate::ascii::leading_letters(y);
-            if m < 8 && (y >> (8 * m)) & 0x80 == 0 {
-                let w0 = x | LOWER_BITS;
-                let w1 = if m == 0 {
-                    0
-                } else {
-                    (y | LOWER_BITS) & (u64::MAX >> (64 - 8 * m))
-                };
-                let mut c = lex.lookup_packed(w0, w1) | cap;
-                let key = u128::from(w0) | (u128::from(w1) << 64);
-                if (key >> (8 * (6 + m))) as u16 == u16::from_le_bytes(*b"ly") {
-                    c |= class::FUNCTION;
-                }
-                return (start + 8 + m, c, (y >> (8 * m)) as u8 == b' ');
-            }
-        }
+    if let Some(w) = short_word(bytes, lex, start, x, crate::ascii::first_non_letter(x)) {
+        return w;
     }
-    // Near the end of the text, past 16 letters, or joined to a non-ASCII letter.
+    // Past 15 letters, joined to a non-ASCII letter, or near the end of the text.
     let cap = bytes.get(start).is_some_and(u8::is_ascii_uppercase);
     let mut i = crate::ascii::letters_end(bytes, start + 1);
     let mut ascii = true;
@@ -811,6 +810,59 @@ fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize) -> (usize, u32
     }
     let space = bytes.get(i) == Some(&b' ');
     (i, class_at(lex, low, start, i, cap, ascii), space)
+}
+
+/// [`ascii_word`] for a word of at most 15 ASCII letters followed by an ASCII byte (or the end
+/// of the text within its first eight bytes), read from `x` ([`load8`] at `start`, `z` its
+/// [`crate::ascii::first_non_letter`]) and the next eight bytes: the end of the run of
+/// letters, the byte after it, the case of its first letter and the packed key of the class
+/// table (lower-cased in the register) all come from the same loads. Bytes past the end of the
+/// text load as 0, which ends a word as the end of the text does. `None` for other words. It
+/// calls nothing, so the loops that use it keep their values in registers.
+#[inline(always)]
+fn short_word(
+    bytes: &[u8],
+    lex: &Lexicon,
+    start: usize,
+    x: u64,
+    z: u64,
+) -> Option<(usize, u32, bool)> {
+    // An ASCII letter is upper-case when its lower-case bit (0x20) is clear.
+    let cap = class::CAP * u32::from(x & 0x20 == 0);
+    if z != 0 {
+        // The run ends in `x`, at the byte whose high bit is the lowest bit of `z`: the bits
+        // below it cover the run, and `z ^ (z - 1)` is them and that byte's eight.
+        let tz = z.trailing_zeros();
+        let after = x >> (tz & 56);
+        // A byte that starts no non-ASCII letter (an ASCII byte: its high bit clear).
+        if after & 0x80 != 0 {
+            return None;
+        }
+        let n = (tz / 8) as usize;
+        let w0 = (x | LOWER_BITS) & ((z ^ (z - 1)) >> 8);
+        let mut c = lex.lookup_short(w0) | cap;
+        if n > 4 && (w0 >> (8 * n - 16)) as u16 == LY {
+            c |= class::FUNCTION;
+        }
+        return Some((start + n, c, after as u8 == b' '));
+    }
+    // Eight letters: a word of up to 15 ends in the next eight bytes.
+    let y = chunk8(bytes, start + 8)?;
+    let zy = crate::ascii::first_non_letter(y);
+    let tz = zy.trailing_zeros();
+    let after = y >> (tz & 56);
+    if zy == 0 || after & 0x80 != 0 {
+        return None;
+    }
+    let m = (tz / 8) as usize;
+    let w0 = x | LOWER_BITS;
+    let w1 = (y | LOWER_BITS) & ((zy ^ (zy - 1)) >> 8);
+    let mut c = lex.lookup_packed(w0, w1) | cap;
+    let key = u128::from(w0) | (u128::from(w1) << 64);
+    if (key >> (8 * (6 + m))) as u16 == LY {
+        c |= class::FUNCTION;
+    }
+    Some((start + 8 + m, c, after as u8 == b' '))
 }
 
 impl Token {
