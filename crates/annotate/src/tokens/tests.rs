@@ -574,7 +574,78 @@ fn tokens_equal_the_reference_tokeniser_on_the_seed_and_don_texts() {
     }
 }
 
+/// `lookup_short` (no second key word, no length) answers as `lookup` for every listed word of
+/// one to seven bytes, the word one letter shorter or longer, and the word with a 0 byte.
+#[test]
+fn the_short_probe_answers_as_the_full_lookup() {
+    let lex = &*LEXICON;
+    for w in listed_words() {
+        let low = w.to_ascii_lowercase();
+        for v in [
+            low.clone(),
+            format!("{low}s"),
+            format!("{low}\0"),
+            low[..low.len() - 1].to_string(),
+        ] {
+            let b = v.as_bytes();
+            if b.is_empty() || b.len() > 7 {
+                continue;
+            }
+            let (w0, w1) = pack(b, 0, b.len());
+            assert_eq!(w1, 0);
+            if !b.contains(&0) {
+                assert_eq!(lex.lookup_short(w0), lex.lookup(b, 0, b.len()), "{v:?}");
+            }
+        }
+    }
+}
+
+/// Texts of more tokens than the token vector is first sized for (a quarter of the bytes): the
+/// plain run hands back when the vector is full, and the tokens are those of the reference.
+#[test]
+fn texts_of_short_tokens_fill_the_reserved_vector() {
+    for unit in ["a ", "a,", "1 ", "1,", "(a)", "I a 7 ,", "ab-", "x1y2"] {
+        for n in [1, 2, 3, 7, 8, 9, 63, 64, 65, 200] {
+            let s = unit.repeat(n);
+            check(&s);
+            check(&format!("{s}end. {s}"));
+        }
+    }
+}
+
+/// Words and numbers of every length from 1 to 20 at every distance from the end of the text
+/// and from the start of an eight-byte load (the plain run reads words and numbers from two
+/// eight-byte loads and hands the last eight bytes of the text to the main loop), after
+/// every kind of token and before every kind of byte.
+#[test]
+fn words_and_numbers_at_every_offset_agree_with_the_reference() {
+    let ends = ["", " ", ",", ".", "é", "’", "-", "  ", "\n", "7", "a"];
+    for len in 1..=20 {
+        let word: String = "abcdefghijklmnopqrstuvwxyz".chars().take(len).collect();
+        let caps: String = "EpidemiologicalXYZAB".chars().take(len).collect();
+        let num: String = "12345678901234567890".chars().take(len).collect();
+        for tok in [&word, &caps, &num] {
+            for end in ends {
+                for pad in 0..10 {
+                    let pre = "x ".repeat(pad);
+                    check(&format!("{pre}{tok}{end}"));
+                    check(&format!("{pre}{tok}{end} the {tok} 1{end}"));
+                }
+            }
+        }
+    }
+}
+
 proptest! {
+    /// Random mixes of ASCII words, numbers, punctuation, spaces and multibyte characters,
+    /// in runs that cross the eight- and sixteen-byte loads, at every length.
+    #[test]
+    fn tokens_equal_the_reference_tokeniser_on_mixed_runs(
+        s in r"([a-z]{1,7}|[A-Za-z]{8,17}|[0-9]{1,10}|[ ,()\-/]|[.;!?]|é|ß|’|\u{a0}|\u{2028}|\n|ly|\x00|\x7f|[{|}~]){0,60}"
+    ) {
+        check(&s);
+    }
+
     #[test]
     fn tokens_equal_the_reference_tokeniser_on_random_text(
         s in r"([A-Za-z]{1,20}|[0-9]{1,3}|[ ,.;:!?()\-]|  |\n|\n\n|\t|\u{a0}|é|ß|Ü|’|\u{2028}|\PC){0,40}"
