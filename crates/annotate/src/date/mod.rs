@@ -396,6 +396,17 @@ fn month_prep(w: &str) -> bool {
     )
 }
 
+/// The words other than a month that [`Cx::may_start`] lets follow a day number: an ordinal
+/// suffix, "of" and the range words.
+#[cfg(test)]
+const DAY_NEXT: &[&str] = &[
+    "st", "nd", "rd", "th", "of", "to", "until", "till", "through", "thru",
+];
+
+/// Class bits none of [`DAY_NEXT`] has: a word after a number with one of them starts no date
+/// there (the count nouns, person nouns and status words that follow most numbers).
+const NOT_DAY_NEXT: u32 = class::METRIC | class::PERSON | class::UNIT | class::HEAD | class::STATUS;
+
 fn ymd(y: i16, m: i8, d: i8) -> Option<Date> {
     Date::new(y, m, d).ok()
 }
@@ -1213,8 +1224,9 @@ impl Cx<'_> {
     /// call cost more than the test: true wherever `may_start` is. It looks at lengths only:
     /// the start words of at most two bytes are "a", "an" and "in" (a fifth of the listed
     /// starts), which start a date only as "a day ago" (a three-byte word two tokens on) and
-    /// "in just / only N days" (a four-byte word next); a number of three digits starts one
-    /// only before a dash, one of more than four digits never.
+    /// "in just / only N days" (a four-byte word next); a number of one or two digits starts
+    /// one only before a punctuation mark or a few words (most are followed by "cases" or
+    /// "deaths"), one of three digits only before a dash, one of more than four never.
     #[inline(always)]
     fn may_start_inline(&self, i: usize) -> bool {
         let Some(t) = self.toks.get(i) else {
@@ -1230,6 +1242,17 @@ impl Cx<'_> {
             }
         } else {
             match len {
+                // A day or the first part of a numeric date: a punctuation mark or a word
+                // follows, the word a month or one of [`DAY_NEXT`] (two, four, five or seven
+                // bytes and none of [`NOT_DAY_NEXT`], as "cases" or "deaths" are).
+                0..=2 => self.toks.get(i + 1).is_some_and(|u| match u.kind {
+                    Kind::Punct(_) => true,
+                    Kind::Num => false,
+                    Kind::Word => {
+                        u.has(class::MONTH)
+                            || (matches!(u.end - u.start, 2 | 4 | 5 | 7) && !u.has(NOT_DAY_NEXT))
+                    }
+                }),
                 3 => self.dash(i + 1),
                 _ => len <= 4,
             }
@@ -2132,6 +2155,14 @@ mod tests {
         ")",
         "–",
     ];
+
+    #[test]
+    fn day_next_words_have_none_of_the_rejecting_bits() {
+        for w in DAY_NEXT {
+            assert_eq!(crate::tokens::word_class(w) & NOT_DAY_NEXT, 0, "{w}");
+            assert!(matches!(w.len(), 2 | 4 | 5 | 7), "{w}");
+        }
+    }
 
     #[test]
     fn gate_is_exact_on_cases_seeds_and_don_texts() {
