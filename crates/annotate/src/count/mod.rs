@@ -254,6 +254,9 @@ const START_BITS: u32 = token::class::ARTICLE
     | token::class::NUMBER_START
     | token::class::DATE_START;
 
+/// The class bits of a token [`Starts::new`] visits: the start bits and a number's kind bit.
+const VISIT_BITS: u32 = START_BITS | token::class::NUM;
+
 impl Starts {
     fn new(toks: &[Token]) -> Self {
         let [scan, articles, heads, ordinals] = spare::take(&spare::LISTS);
@@ -268,21 +271,20 @@ impl Starts {
         s.heads.clear();
         s.ordinals.clear();
         // Most tokens are in no list: four at a time are passed by on one test of their bits
-        // (a number has `NUM`, its kind bit).
-        let mut blocks = toks.chunks_exact(4);
-        let mut i = 0;
-        for block in &mut blocks {
-            if (block[0].class | block[1].class | block[2].class | block[3].class)
-                & (START_BITS | token::class::NUM)
-                != 0
-            {
-                for (k, t) in block.iter().enumerate() {
-                    s.visit(toks, i + k, t);
-                }
+        // (a number has `NUM`, its kind bit). The blocks are arrays, so the four visits of a
+        // block that holds one are unrolled, each passing by a token in no list on its bits.
+        let (blocks, rest) = toks.as_chunks::<4>();
+        for (b, [t0, t1, t2, t3]) in blocks.iter().enumerate() {
+            if (t0.class | t1.class | t2.class | t3.class) & VISIT_BITS != 0 {
+                let i = 4 * b;
+                s.visit(toks, i, t0);
+                s.visit(toks, i + 1, t1);
+                s.visit(toks, i + 2, t2);
+                s.visit(toks, i + 3, t3);
             }
-            i += 4;
         }
-        for (k, t) in blocks.remainder().iter().enumerate() {
+        let i = 4 * blocks.len();
+        for (k, t) in rest.iter().enumerate() {
             s.visit(toks, i + k, t);
         }
         s
@@ -291,17 +293,22 @@ impl Starts {
     /// Puts the token `t` (at `i` in `toks`) in its lists.
     #[inline(always)]
     fn visit(&mut self, toks: &[Token], i: usize, t: &Token) {
-        if t.class & START_BITS != 0 {
-            if t.has(token::class::NUMBER_START | token::class::DATE_START) {
+        let c = t.class & VISIT_BITS;
+        if c == 0 {
+            return;
+        }
+        if c & START_BITS != 0 {
+            if c & (token::class::NUMBER_START | token::class::DATE_START) != 0 {
                 self.scan.push(i);
             }
-            if t.has(token::class::ARTICLE) {
+            if c & token::class::ARTICLE != 0 {
                 self.articles.push(i);
             }
-            if t.has(token::class::HEAD) {
+            if c & token::class::HEAD != 0 {
                 self.heads.push(i);
             }
-        } else if t.kind == Kind::Num {
+        } else {
+            // A number (`NUM`, the only other bit of `VISIT_BITS`).
             self.scan.push(i);
             if t.end - t.start <= 6
                 && toks

@@ -151,7 +151,7 @@ pub(crate) fn find_in_at(
     // The first token a new date may start at.
     let mut next = 0;
     for &i in at {
-        if i < next || !cx.may_start(i) {
+        if i < next || !cx.may_start_inline(i) || !cx.may_start(i) {
             continue;
         }
         if let Some(h) = cx.parse_at(i) {
@@ -395,6 +395,17 @@ fn month_prep(w: &str) -> bool {
             | "throughout"
     )
 }
+
+/// The words other than a month that [`Cx::may_start`] lets follow a day number: an ordinal
+/// suffix, "of" and the range words.
+#[cfg(test)]
+const DAY_NEXT: &[&str] = &[
+    "st", "nd", "rd", "th", "of", "to", "until", "till", "through", "thru",
+];
+
+/// Class bits none of [`DAY_NEXT`] has: a word after a number with one of them starts no date
+/// there (the count nouns, person nouns and status words that follow most numbers).
+const NOT_DAY_NEXT: u32 = class::METRIC | class::PERSON | class::UNIT | class::HEAD | class::STATUS;
 
 fn ymd(y: i16, m: i8, d: i8) -> Option<Date> {
     Date::new(y, m, d).ok()
@@ -1209,6 +1220,45 @@ impl Cx<'_> {
         }
     }
 
+    /// A first test of [`Cx::may_start`], inlined into the scan ([`find_in_at`]) where the
+    /// call cost more than the test: true wherever `may_start` is. It looks at lengths only:
+    /// the start words of at most two bytes are "a", "an" and "in" (a fifth of the listed
+    /// starts), which start a date only as "a day ago" (a three-byte word two tokens on) and
+    /// "in just / only N days" (a four-byte word next); a number of one or two digits starts
+    /// one only before a punctuation mark or a few words (most are followed by "cases" or
+    /// "deaths"), one of three digits only before a dash, one of more than four never.
+    #[inline(always)]
+    fn may_start_inline(&self, i: usize) -> bool {
+        let Some(t) = self.toks.get(i) else {
+            return false;
+        };
+        let len = t.end - t.start;
+        if t.is_word() {
+            match len {
+                1 => self.len_is(i + 2, 3),
+                2 if self.low.as_bytes().get(t.start) == Some(&b'i') => self.len_is(i + 1, 4),
+                2 => self.len_is(i + 2, 3),
+                _ => true,
+            }
+        } else {
+            match len {
+                // A day or the first part of a numeric date: a punctuation mark or a word
+                // follows, the word a month or one of [`DAY_NEXT`] (two, four, five or seven
+                // bytes and none of [`NOT_DAY_NEXT`], as "cases" or "deaths" are).
+                0..=2 => self.toks.get(i + 1).is_some_and(|u| match u.kind {
+                    Kind::Punct(_) => true,
+                    Kind::Num => false,
+                    Kind::Word => {
+                        u.has(class::MONTH)
+                            || (matches!(u.end - u.start, 2 | 4 | 5 | 7) && !u.has(NOT_DAY_NEXT))
+                    }
+                }),
+                3 => self.dash(i + 1),
+                _ => len <= 4,
+            }
+        }
+    }
+
     /// The gate for a start word, by the first thing [`Cx::parse_at`] needs after it:
     /// "since", "between" and "from" a point (a number or a start word); "in" and "within"
     /// "just / only N days" ([`Cx::relative`]); "a" and "an" "a day ago"; "this", "last" and
@@ -2019,6 +2069,10 @@ mod tests {
                 let new = cx.may_start(i);
                 assert!(old || !new, "gate wider than the old one at {i} in {src:?}");
                 assert!(
+                    !new || cx.may_start_inline(i),
+                    "the inlined test rejects a start at token {i} in {src:?}"
+                );
+                assert!(
                     new || cx.parse_at(i).is_none(),
                     "gate rejects a date at token {i} ({:?}) in {src:?}",
                     t.text(src)
@@ -2101,6 +2155,14 @@ mod tests {
         ")",
         "–",
     ];
+
+    #[test]
+    fn day_next_words_have_none_of_the_rejecting_bits() {
+        for w in DAY_NEXT {
+            assert_eq!(crate::tokens::word_class(w) & NOT_DAY_NEXT, 0, "{w}");
+            assert!(matches!(w.len(), 2 | 4 | 5 | 7), "{w}");
+        }
+    }
 
     #[test]
     fn gate_is_exact_on_cases_seeds_and_don_texts() {
