@@ -561,23 +561,24 @@ proptest::proptest! {
 
 /// The cue flags of the gated prefilter (only the sentences the token stream marks, each
 /// stretch scanned from its start) against those of one scan over the whole text; the hits of
-/// its walk (which passes by the tokens without `hit_bits`) against `Prefilter::hit` asked of
-/// every token (the reference).
+/// its walks (`Hits`: the token walk, which passes by eight tokens at a time without
+/// `walk_bits`, merged with the `memchr3` walk for ASCII quotation marks) against
+/// `Prefilter::hit` asked of every token (the reference).
 fn gated_flags_agree(text: &str) {
     let sents = super::text::sentences(text);
     let tk = crate::tokens::Tokens::new(text);
     if let Some(pre) = super::prefilter() {
         let b = text.as_bytes();
-        let mut hits = Vec::new();
-        let mut from = 0;
-        while let Some((i, _)) = pre.next_hit(b, &tk.toks, from) {
-            hits.push(i);
-            from = i + 1;
-        }
-        let every: Vec<usize> = (0..tk.toks.len())
-            .filter(|&i| pre.hit(b, &tk.toks[i]))
+        let hits: Vec<(usize, usize)> = super::Hits::new(pre, b, &tk.toks).collect();
+        let every: Vec<(usize, usize)> = tk
+            .toks
+            .iter()
+            .filter(|t| pre.hit(b, t))
+            .map(|t| (t.start, t.end))
             .collect();
         assert_eq!(hits, every, "{text:?}");
+        // The quotation marks are found in the text, not by the token walk.
+        assert!(pre.ascii_punct.is_some());
     }
     assert_eq!(
         super::cue_sentences_gated(text, &sents, &tk),
