@@ -978,10 +978,14 @@ fn items_gate_agrees(text: &str) -> usize {
             "{:?}",
             &text[s..e]
         );
+        // The tokens the `gated` test passes by that the first test lets through: punctuation,
+        // and words of the organisation and measure lists.
         passed += toks
             .iter()
             .zip(&infos)
-            .filter(|(t, x)| !t.word && starts_no_item(&ctx, t, Some(x), true))
+            .filter(|(t, x)| {
+                starts_no_item(&ctx, t, Some(x), true) && !starts_no_item(&ctx, t, Some(x), false)
+            })
             .count();
     }
     passed
@@ -1003,6 +1007,9 @@ fn item_gate_is_sound_on_the_seed_and_don_texts_and_edge_cases() {
         "Sent \u{212a}its. Sent médicines. Sent ﬁve. Sent supercalifragilisticexpialidocious \
          things. Sent H1N1 vaccine. Sent Sputnik V. Sent fever-reducers. Sent oily drugs.",
         "He said: “help”. Aid. aid's. (aid) [kits] 'tests'.",
+        // Words of the organisation and measure lists before currencies and amounts.
+        "WHO US$ 5 million. Ministry USD 5. UNICEF 5 million dollars. Quarantine $ 5. \
+         World Health Organization 5 euros. Red Cross vaccines. border closures masks.",
     ] {
         item_gate_is_sound(t);
         items_gate_agrees(t);
