@@ -170,6 +170,9 @@ pub(crate) struct Lists {
     pub words: Vec<String>,
     /// The [`WordInfo`] of each ASCII character as a punctuation token.
     punct: [WordInfo; 128],
+    /// The lists are built ([`Lists::global`]): [`info_slow_cached`] may remember their
+    /// answers (while they are built, it asks [`Lists::info_slow`]).
+    built: bool,
 }
 
 /// Index of the organisations in [`WordInfo::groups`].
@@ -444,7 +447,7 @@ impl Lists {
                 i.known &= t.word;
                 i
             }
-            None => self.info_slow(t.word, w),
+            None => info_slow_cached(self, t.word, w),
         }
     }
 
@@ -522,6 +525,37 @@ impl Lists {
     }
 }
 
+/// How many words [`info_slow_cached`] keeps per thread (it starts again empty when full).
+const SLOW_CACHE: usize = 4096;
+
+/// [`Lists::info_slow`] remembered per thread: the words the table does not take (with a
+/// hyphen or an apostrophe, non-ASCII, longer than 16 bytes) repeat across the texts a thread
+/// annotates ("laboratory-confirmed", "Médecins", "–"), and the answer depends only on the
+/// word (and whether it is a word token). Exact: a remembered answer is the one `info_slow`
+/// gave for the same arguments, of the one built `Lists` ([`Lists::global`]).
+fn info_slow_cached(lists: &Lists, word: bool, w: &str) -> WordInfo {
+    type Cache = [crate::hash::FxMap<Box<str>, WordInfo>; 2];
+    thread_local! {
+        static CACHE: std::cell::RefCell<Cache> = std::cell::RefCell::default();
+    }
+    if !lists.built {
+        return lists.info_slow(word, w);
+    }
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        let map = &mut c[usize::from(word)];
+        if let Some(&i) = map.get(w) {
+            return i;
+        }
+        let i = lists.info_slow(word, w);
+        if map.len() >= SLOW_CACHE {
+            map.clear();
+        }
+        map.insert(w.into(), i);
+        i
+    })
+}
+
 fn rows(data: &str) -> impl Iterator<Item = Vec<&str>> {
     data.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
@@ -576,6 +610,7 @@ impl Lists {
                 table: WordTable::new([]),
                 words: Vec::new(),
                 punct: [WordInfo::NONE; 128],
+                built: false,
             };
             // Every word some answer of `info_slow` depends on, with that answer.
             let mut words: Vec<String> = [&lists.orgs.by_first, &lists.items.by_first]
@@ -619,6 +654,7 @@ impl Lists {
                 *p = lists.info(&t, &w);
             }
             lists.punct = punct;
+            lists.built = true;
             lists
         })
     }
@@ -626,6 +662,37 @@ impl Lists {
 
 #[cfg(test)]
 mod tests {
+    /// The remembered answers of `info_slow_cached` are `info_slow`'s: every word asked twice
+    /// (the second answer from the cache), as a word and as punctuation, past the cache's
+    /// size (so that it starts again empty) and again.
+    #[test]
+    fn info_slow_cached_is_info_slow() {
+        let lists = super::Lists::global();
+        let mut words: Vec<String> = ["laboratory-confirmed", "Médecins", "–", "WHO's", "”", "x"]
+            .iter()
+            .map(|w| (*w).to_string())
+            .collect();
+        words.extend(lists.words.iter().map(|w| format!("{w}-{w}")));
+        words.extend(
+            lists
+                .words
+                .iter()
+                .map(|w| format!("{}’s", w.to_uppercase())),
+        );
+        words.extend((0..super::SLOW_CACHE + 10).map(|i| format!("w-{i}")));
+        for _ in 0..2 {
+            for w in &words {
+                for word in [true, false] {
+                    assert_eq!(
+                        super::info_slow_cached(lists, word, w),
+                        lists.info_slow(word, w),
+                        "{w:?} {word}"
+                    );
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
         /// The eight-bytes-at-a-time key is the bytewise one (every byte value, lengths 0 to
         /// 18).

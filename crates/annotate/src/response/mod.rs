@@ -283,10 +283,16 @@ struct Prefilter {
     punct_first: u128,
     /// Some cue starts with an ASCII digit.
     digit: bool,
-    /// The class bits of the tokens [`Prefilter::hit`] may accept: cue words and words with a
-    /// non-ASCII letter; numbers only when a cue starts with a digit, punctuation only when
-    /// one starts with a punctuation character.
-    hit_bits: u32,
+    /// The first bytes of the cues that start with an ASCII punctuation character, when there
+    /// are at most three (repeated to fill the three): [`Hits`] finds these hits with `memchr3`
+    /// in the text, and its token walk asks only [`Prefilter::walk_bits`].
+    ascii_punct: Option<[u8; 3]>,
+    /// The class bits of the tokens the walk of [`Hits`] stops at, of those
+    /// [`Prefilter::hit`] may accept (cue words and words with a non-ASCII letter; numbers only
+    /// when a cue starts with a digit, punctuation only when one starts with a punctuation
+    /// character): without ASCII punctuation when [`Prefilter::ascii_punct`] finds those hits
+    /// ([`class::NON_ASCII_PUNCT`] for the cues that start with a non-ASCII one).
+    walk_bits: u32,
     /// The token gate is exact for these cues: every cue's first word is in the token table
     /// and no cue starts with white space. Else every sentence is scanned.
     gate: bool,
@@ -313,19 +319,60 @@ impl Prefilter {
         }
     }
 
-    /// The first hit at or after token `from` of `toks` (the tokens of `b`), with its index: a
-    /// small loop of its own, so that the walk over the tokens keeps its state in registers.
-    /// Only a token with one of [`Prefilter::hit_bits`] can be a hit: the other tokens are
-    /// passed by on one mask test.
+    /// The index of the first token at or after `from` of `toks` with one of `bits` in its
+    /// class: eight tokens at a time are passed by on the union of their classes.
     #[inline(never)]
-    fn next_hit<'t>(&self, b: &[u8], toks: &'t [Token], from: usize) -> Option<(usize, &'t Token)> {
+    fn next_with_bits(toks: &[Token], from: usize, bits: u32) -> Option<usize> {
         let rest = toks.get(from..)?;
-        let k = rest
-            .iter()
-            .position(|t| t.class & self.hit_bits != 0 && self.hit(b, t));
-        text::work(k.map_or(rest.len(), |k| k + 1));
-        let k = k?;
-        Some((from + k, rest.get(k)?))
+        let (chunks, tail) = rest.as_chunks::<8>();
+        for (n, c) in chunks.iter().enumerate() {
+            if c.iter().fold(0, |a, t| a | t.class) & bits != 0 {
+                text::work((n + 1) * 8);
+                let k = c.iter().position(|t| t.class & bits != 0)?;
+                return Some(from + n * 8 + k);
+            }
+        }
+        text::work(rest.len());
+        let k = tail.iter().position(|t| t.class & bits != 0)?;
+        Some(from + chunks.len() * 8 + k)
+    }
+
+    /// The byte range of the first hit of the token walk at or after token `from` of `toks`
+    /// (a token with one of [`Prefilter::walk_bits`] that [`Prefilter::hit`] accepts), with
+    /// the index of the token after it.
+    fn next_walk_hit(&self, b: &[u8], toks: &[Token], mut from: usize) -> Option<(Span, usize)> {
+        loop {
+            let i = Self::next_with_bits(toks, from, self.walk_bits)?;
+            let t = toks.get(i)?;
+            if self.hit(b, t) {
+                return Some(((t.start, t.end), i + 1));
+            }
+            from = i + 1;
+        }
+    }
+
+    /// The first hit that starts with one of [`Prefilter::ascii_punct`] at or after byte `from`
+    /// of `b`, with the byte after its start. Such a byte is a punctuation token of its own
+    /// (the stream's words are letters only), so this is the hit [`Prefilter::hit`] accepts
+    /// there.
+    fn next_punct_hit(
+        &self,
+        b: &[u8],
+        [x, y, z]: [u8; 3],
+        mut from: usize,
+    ) -> Option<(Span, usize)> {
+        loop {
+            let at = from + memchr::memchr3(x, y, z, b.get(from..)?)?;
+            text::work(at + 1 - from);
+            let cue = self.punct.iter().any(|(_, p)| {
+                b.get(at..at + p.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(p))
+            });
+            if cue {
+                return Some(((at, at + 1), at + 1));
+            }
+            from = at + 1;
+        }
     }
 
     /// True when no match of a cue can hold both byte `at - 1` and byte `at` of `b`: a scan
@@ -344,6 +391,58 @@ impl Prefilter {
 /// The bit of character `c` in [`Prefilter::punct_first`].
 fn punct_bit(c: char) -> u128 {
     1 << (c as u32).min(127)
+}
+
+/// A byte range of the text.
+type Span = (usize, usize);
+
+/// The hits of the token gate of [`cue_sentences_gated`] in text order, as byte ranges: the
+/// tokens [`Prefilter::hit`] accepts. Two walks merged: the token walk over the tokens with one
+/// of [`Prefilter::walk_bits`], and (when [`Prefilter::ascii_punct`] is set) a `memchr3` walk
+/// over the text for the punctuation tokens the token walk passes by.
+struct Hits<'a> {
+    pre: &'a Prefilter,
+    b: &'a [u8],
+    toks: &'a [Token],
+    /// The next hit of the token walk and the index of the token after it.
+    word: Option<(Span, usize)>,
+    /// The next hit of the byte walk and the byte after its start.
+    punct: Option<(Span, usize)>,
+}
+
+impl<'a> Hits<'a> {
+    fn new(pre: &'a Prefilter, b: &'a [u8], toks: &'a [Token]) -> Self {
+        Hits {
+            pre,
+            b,
+            toks,
+            word: pre.next_walk_hit(b, toks, 0),
+            punct: pre.ascii_punct.and_then(|a| pre.next_punct_hit(b, a, 0)),
+        }
+    }
+}
+
+impl Iterator for Hits<'_> {
+    type Item = Span;
+
+    fn next(&mut self) -> Option<Span> {
+        let take_word = match (self.word, self.punct) {
+            (Some(((w, _), _)), Some(((p, _), _))) => w <= p,
+            (w, _) => w.is_some(),
+        };
+        if take_word {
+            let (span, next) = self.word?;
+            self.word = self.pre.next_walk_hit(self.b, self.toks, next);
+            Some(span)
+        } else {
+            let (span, next) = self.punct?;
+            self.punct = self
+                .pre
+                .ascii_punct
+                .and_then(|a| self.pre.next_punct_hit(self.b, a, next));
+            Some(span)
+        }
+    }
 }
 
 /// The prefilter, built once. `None` only if the automaton could not be built (it is a fixed
@@ -390,6 +489,25 @@ fn prefilter() -> Option<&'static Prefilter> {
             | class::NON_ASCII
             | if digit { class::NUM } else { 0 }
             | if punct.is_empty() { 0 } else { class::PUNCT };
+        let mut firsts: Vec<u8> = punct
+            .iter()
+            .filter_map(|(c, p)| c.is_ascii().then(|| p.first().copied()).flatten())
+            .collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        let ascii_punct = match *firsts.as_slice() {
+            [] => None,
+            [x] => Some([x; 3]),
+            [x, y] => Some([x, y, y]),
+            [x, y, z] => Some([x, y, z]),
+            _ => None,
+        };
+        let walk_bits = if ascii_punct.is_some() {
+            let non_ascii = punct.iter().any(|(c, _)| !c.is_ascii());
+            (hit_bits & !class::PUNCT) | if non_ascii { class::NON_ASCII_PUNCT } else { 0 }
+        } else {
+            hit_bits
+        };
         Some(Prefilter {
             ac,
             fam: cues.iter().map(|&(_, f)| f).collect(),
@@ -397,7 +515,8 @@ fn prefilter() -> Option<&'static Prefilter> {
             punct,
             punct_first,
             digit,
-            hit_bits,
+            ascii_punct,
+            walk_bits,
             gate,
             longest: cues.iter().map(|(p, _)| p.len()).max().unwrap_or(0),
         })
@@ -472,17 +591,15 @@ fn cue_sentences_gated(text: &str, sents: &[(usize, usize)], tk: &Tokens) -> Vec
     // The scan being gathered (its bytes), and the first sentence it may touch.
     let mut scan: Option<std::ops::Range<usize>> = None;
     let mut si = 0usize;
-    let mut from = 0usize;
-    while let Some((i, t)) = pre.next_hit(b, &tk.toks, from) {
-        from = i + 1;
+    for (start, end) in Hits::new(pre, b, &tk.toks) {
         // Back from the hit to a position no cue runs across (not before the scan gathered).
         let floor = scan.as_ref().map_or(0, |r| r.end);
-        let mut lo = t.start;
+        let mut lo = start;
         while lo > floor && !pre.cut_ok(b, lo) {
             lo -= 1;
         }
-        text::work(t.start - lo + 1);
-        let hi = t.end.saturating_add(pre.longest).min(b.len());
+        text::work(start - lo + 1);
+        let hi = end.saturating_add(pre.longest).min(b.len());
         match &mut scan {
             Some(r) if lo <= r.end => r.end = r.end.max(hi),
             _ => {

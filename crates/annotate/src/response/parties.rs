@@ -484,15 +484,17 @@ pub(crate) fn items_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> Ve
 }
 
 /// True when token `t` (its info `info`, when known) is passed by: a word that starts no
-/// listed phrase and is no currency word, or, with `punct`, a punctuation token in no group of
-/// the item and vaccine lists that is no currency symbol; in both cases not starting with a
-/// digit (no amount). Read from the info and first byte before the text is sliced.
+/// listed phrase and is no currency word; with `gated`, also any token (a word or punctuation)
+/// in no group of the item and vaccine lists that is no currency (nor "US"); in both cases
+/// not starting with a digit (no amount). Read from the info and first byte before the text is
+/// sliced.
 ///
-/// Why it is exact for punctuation: [`items_gated`] finds an item at token `i` only by a
+/// Why the `gated` test is exact: [`items_gated`] finds an item at token `i` only by a
 /// currency (`currency`, or "US" before "$"), an amount (its text starts with an ASCII digit)
 /// or a phrase of the vaccine or item list (`longest_in` of the token's group, none for
-/// [`super::lexicon::NO_GROUP`]).
-pub(super) fn starts_no_item(ctx: &Ctx<'_>, t: &Tok, info: Option<&WordInfo>, punct: bool) -> bool {
+/// [`super::lexicon::NO_GROUP`]). (It passes by the words of the organisation and measure
+/// lists, which the first test lets through.)
+pub(super) fn starts_no_item(ctx: &Ctx<'_>, t: &Tok, info: Option<&WordInfo>, gated: bool) -> bool {
     let digit = || {
         ctx.text
             .as_bytes()
@@ -501,26 +503,27 @@ pub(super) fn starts_no_item(ctx: &Ctx<'_>, t: &Tok, info: Option<&WordInfo>, pu
             .is_some_and(u8::is_ascii_digit)
     };
     let none = super::lexicon::NO_GROUP;
-    match info {
-        Some(x) if t.word => !(x.known || x.bits & CURRENCY != 0 || digit()),
-        None if t.word => !is_any(ctx.t(t), CURRENCY_WORDS) && !digit(),
-        Some(x) if punct => {
-            x.groups[ITEMS] == none && x.groups[VACCINES] == none && !digit() && {
-                let w = ctx.t(t);
-                currency(w).is_none() && !is(w, "US")
-            }
+    let no_item = |x: &WordInfo| {
+        x.groups[ITEMS] == none && x.groups[VACCINES] == none && !digit() && {
+            let w = ctx.t(t);
+            currency(w).is_none() && !is(w, "US")
         }
+    };
+    match info {
+        Some(x) if t.word => !(x.known || x.bits & CURRENCY != 0 || digit()) || gated && no_item(x),
+        None if t.word => !is_any(ctx.t(t), CURRENCY_WORDS) && !digit(),
+        Some(x) if gated => no_item(x),
         _ => false,
     }
 }
 
-/// [`items_known`]; `punct`: pass by the punctuation tokens [`starts_no_item`] turns away
+/// [`items_known`]; `gated`: pass by the tokens [`starts_no_item`] turns away with `gated`
 /// (false only in the tests, which hold that gate to the full reading of those tokens).
 pub(super) fn items_gated(
     ctx: &Ctx<'_>,
     toks: &[Tok],
     infos: &[WordInfo],
-    punct: bool,
+    gated: bool,
 ) -> Vec<ItemAt> {
     let lists = Lists::global();
     let mut out: Vec<ItemAt> = Vec::new();
@@ -528,7 +531,7 @@ pub(super) fn items_gated(
     while i < toks.len() {
         // Funds: "US$ 380,000", "$1 million", "200 million CFA", "5 million dollars".
         let t = &toks[i];
-        if starts_no_item(ctx, t, infos.get(i), punct) {
+        if starts_no_item(ctx, t, infos.get(i), gated) {
             i += 1;
             continue;
         }
