@@ -20,7 +20,7 @@ use epiwire_model::{CharIndex, Count, DateMention, Disease, Document, Place, Wor
 
 use crate::disease::DiseaseMatcher;
 use crate::place::Gazetteer;
-use crate::sentence::{Sentences, paragraphs_in, paragraphs_indexed, split};
+use crate::sentence::{Sentences, paragraphs_split, split};
 
 /// Disease ids that name a syndrome rather than a disease.
 const SYNDROMES: &[&str] = &[
@@ -271,9 +271,10 @@ pub fn attach(doc: &mut Document) {
     attach_in(doc, &split(&doc.text), None);
 }
 
-/// [`attach`] with the sentences of `doc.text` already split, and its code-point index when
-/// the caller has built it.
-pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, index: Option<&CharIndex>) {
+/// [`attach`] with the sentences of `doc.text` already split (by [`split`]'s rule). The
+/// code-point index is no longer read (the paragraph starts are read from the sentences); the
+/// parameter stays for the callers.
+pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, _index: Option<&CharIndex>) {
     if doc.counts.is_empty() {
         return;
     }
@@ -355,10 +356,7 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, index: Option<&Ch
             count.place = nearest_in_sentence(&places, sentence, count.start, &mut at_place)
                 .map(|(id, _)| id)
                 .or_else(|| {
-                    let paras = paras.get_or_insert_with(|| match index {
-                        Some(index) => paragraphs_indexed(&doc.text, index, split.ranges.len() + 2),
-                        None => paragraphs_in(&doc.text, split),
-                    });
+                    let paras = paras.get_or_insert_with(|| paragraphs_split(&doc.text, split));
                     let para_start = paras
                         .get(
                             paras
@@ -464,6 +462,42 @@ mod tests {
             assert_eq!(m.main_disease_of(t), want, "{t}");
         }
         assert!(syndromes > 0);
+    }
+
+    /// The paragraph starts linking reads from the sentences `annotate` splits (the link rule
+    /// of `split_both`, with and without the token stream's ends) and from [`split`]'s are the
+    /// reference paragraphs, on the seeds, the WHO DON texts and edge cases.
+    #[test]
+    fn paragraphs_from_the_link_sentences_are_the_reference() {
+        use crate::sentence::{paragraphs, split_both};
+        let mut texts = crate::test_util::seed_and_don_texts();
+        texts.extend(
+            [
+                "",
+                "\n",
+                "a\n",
+                "a\n\n",
+                "\n\na",
+                "x\n \t",
+                "a.\n\u{a0}\nb. c\n\n\nd\n",
+            ]
+            .map(str::to_string),
+        );
+        let mut blank = 0;
+        for t in &texts {
+            let want = paragraphs(t);
+            let index = CharIndex::new(t);
+            let tk = crate::tokens::Tokens::new(t);
+            for ends in [None, Some(tk.ends.as_slice())] {
+                let (Some(sents), _) = split_both(t, true, Some(&index), ends) else {
+                    panic!("no link sentences");
+                };
+                assert_eq!(paragraphs_split(t, &sents), want, "{t:?}");
+            }
+            assert_eq!(paragraphs_split(t, &split(t)), want, "{t:?}");
+            blank += usize::from(want.len() < t.lines().count());
+        }
+        assert!(blank > 0);
     }
 
     /// The place mentions are the reference's (place, start, sentence), in the same order, and

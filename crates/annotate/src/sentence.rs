@@ -447,68 +447,89 @@ pub fn paragraphs(text: &str) -> Vec<usize> {
 /// [`paragraphs`] of `text` read with its sentences `s` (the [`split`] of `text`): the code
 /// point of a line start is that of the sentence starting there (a newline always ends a
 /// sentence), so no line's characters are counted. Any byte offset is converted exactly (the
-/// characters between the last sentence start at or before it and it are counted).
+/// characters between the last sentence start at or before it and it are counted). The
+/// reference of linking's paragraphs ([`paragraphs_split`] reads `s` alone).
+#[cfg(test)]
 pub(crate) fn paragraphs_in(text: &str, s: &Sentences) -> Vec<usize> {
     // The last sentence starting at or before the byte converted last.
     let mut si = 0usize;
-    paragraph_starts(text, s.ranges.len() + 2, |q| {
+    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).map(|nl| {
+        let q = nl + 1;
         while s.byte_starts.get(si + 1).is_some_and(|&st| st <= q) {
             si += 1;
         }
-        match (s.byte_starts.get(si), s.ranges.get(si)) {
+        let cp = match (s.byte_starts.get(si), s.ranges.get(si)) {
             (Some(&st), Some(&(cs, _))) if st <= q => {
                 cs + text.get(st..q).map_or(0, |t| t.chars().count())
             }
             _ => text.get(..q).map_or(0, |t| t.chars().count()),
-        }
-    })
+        };
+        (q, cp)
+    });
+    paragraph_starts(text, s.ranges.len() + 2, lines)
 }
 
-/// [`paragraphs`] of `text` read with its code-point index (`lines`: about how many lines it
-/// has, the vector's first capacity): no character is counted.
-pub(crate) fn paragraphs_indexed(text: &str, index: &CharIndex, lines: usize) -> Vec<usize> {
-    paragraph_starts(text, lines, |q| index.char_offset(q))
+/// [`paragraphs`] of `text` read from the line starts among the starts of its sentences `s`,
+/// which must be the [`split`] (or the link rule of [`split_both`]) of `text`: every newline
+/// ends a sentence there, so the byte after a newline is a sentence start (or the end of the
+/// text) and its code point is the sentence's. Neither the text is searched for newlines nor
+/// any character counted: one test of the byte before each sentence start.
+pub(crate) fn paragraphs_split(text: &str, s: &Sentences) -> Vec<usize> {
+    let b = text.as_bytes();
+    let starts = s.byte_starts.iter().zip(&s.ranges).skip(1);
+    let lines = starts
+        .filter(|&(&q, _)| q.checked_sub(1).and_then(|p| b.get(p)) == Some(&b'\n'))
+        .map(|(&q, &(cs, _))| (q, cs));
+    // A final newline starts a line at the end of the text, where no sentence starts.
+    let end = (b.last() == Some(&b'\n')).then(|| (b.len(), s.ranges.last().map_or(0, |r| r.1)));
+    paragraph_starts(text, s.ranges.len() + 2, lines.chain(end))
 }
 
-/// [`paragraphs`] of `text`, with `code_point` converting the byte offset of a line start.
+/// [`paragraphs`] of `text` from its line starts after the first, in order: the byte after
+/// each newline with its code point.
 fn paragraph_starts(
     text: &str,
     lines: usize,
-    mut code_point: impl FnMut(usize) -> usize,
+    starts: impl Iterator<Item = (usize, usize)>,
 ) -> Vec<usize> {
     let b = text.as_bytes();
     // Every line start, and those after a whitespace-only line (the first line included).
     let mut all = Vec::with_capacity(lines);
     all.push(0);
-    let mut after_blank = vec![0];
+    let mut after_blank = Vec::with_capacity(lines);
+    after_blank.push(0);
     // A whitespace-only line other than the first (as `str::lines` yields them: the piece
     // after a final newline only when it is not empty).
     let mut blank_lines = false;
     let mut line_start = 0usize;
-    for nl in memchr::memchr_iter(b'\n', b) {
+    for (q, cp) in starts {
         let blank = text
-            .get(line_start..nl)
-            .is_none_or(|l| l.trim_start().is_empty());
+            .get(line_start..q.saturating_sub(1))
+            .is_none_or(whitespace_only);
         blank_lines |= blank && line_start > 0;
-        let q = nl + 1;
-        let cp = code_point(q);
         all.push(cp);
         if blank {
             after_blank.push(cp);
         }
         line_start = q;
     }
-    if line_start > 0
-        && line_start < b.len()
-        && text
-            .get(line_start..)
-            .is_none_or(|l| l.trim_start().is_empty())
+    if line_start > 0 && line_start < b.len() && text.get(line_start..).is_none_or(whitespace_only)
     {
         blank_lines = true;
     }
     let mut out = if blank_lines { after_blank } else { all };
     out.dedup();
     out
+}
+
+/// True when `line` is white space only; a line that starts with a printable ASCII character
+/// is not (most are), without decoding it.
+fn whitespace_only(line: &str) -> bool {
+    match line.as_bytes().first() {
+        None => true,
+        Some(c) if c.is_ascii_graphic() => false,
+        Some(_) => line.trim_start().is_empty(),
+    }
 }
 
 /// Index of the sentence holding code point `pos` (binary search over `sentences`' output).
@@ -883,7 +904,7 @@ mod tests {
             let want = reference_paragraphs(&t);
             assert_eq!(paragraphs(&t), want);
             assert_eq!(paragraphs_in(&t, &super::split(&t)), want);
-            assert_eq!(paragraphs_indexed(&t, &CharIndex::new(&t), 1), want);
+            assert_eq!(paragraphs_split(&t, &super::split(&t)), want);
         }
         for t in [
             "a\n",
@@ -901,7 +922,7 @@ mod tests {
                 "{t:?}"
             );
             assert_eq!(
-                paragraphs_indexed(t, &CharIndex::new(t), 0),
+                paragraphs_split(t, &super::split(t)),
                 reference_paragraphs(t),
                 "{t:?}"
             );
@@ -941,7 +962,7 @@ mod tests {
                 reference_paragraphs(&t)
             );
             proptest::prop_assert_eq!(
-                paragraphs_indexed(&t, &CharIndex::new(&t), 4),
+                paragraphs_split(&t, &super::split(&t)),
                 reference_paragraphs(&t)
             );
         }
