@@ -448,83 +448,66 @@ pub fn paragraphs(text: &str) -> Vec<usize> {
 /// point of a line start is that of the sentence starting there (a newline always ends a
 /// sentence), so no line's characters are counted. Any byte offset is converted exactly (the
 /// characters between the last sentence start at or before it and it are counted). The
-/// reference of linking's paragraphs ([`paragraphs_split`] reads `s` alone).
+/// reference of linking's paragraph starts (`link::paragraphs` finds them one at a time).
 #[cfg(test)]
 pub(crate) fn paragraphs_in(text: &str, s: &Sentences) -> Vec<usize> {
     // The last sentence starting at or before the byte converted last.
     let mut si = 0usize;
-    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).map(|nl| {
-        let q = nl + 1;
+    paragraph_starts(text, s.ranges.len() + 2, |q| {
         while s.byte_starts.get(si + 1).is_some_and(|&st| st <= q) {
             si += 1;
         }
-        let cp = match (s.byte_starts.get(si), s.ranges.get(si)) {
+        match (s.byte_starts.get(si), s.ranges.get(si)) {
             (Some(&st), Some(&(cs, _))) if st <= q => {
                 cs + text.get(st..q).map_or(0, |t| t.chars().count())
             }
             _ => text.get(..q).map_or(0, |t| t.chars().count()),
-        };
-        (q, cp)
-    });
-    paragraph_starts(text, s.ranges.len() + 2, lines)
+        }
+    })
 }
 
-/// [`paragraphs`] of `text` read from the line starts among the starts of its sentences `s`,
-/// which must be the [`split`] (or the link rule of [`split_both`]) of `text`: every newline
-/// ends a sentence there, so the byte after a newline is a sentence start (or the end of the
-/// text) and its code point is the sentence's. Neither the text is searched for newlines nor
-/// any character counted: one test of the byte before each sentence start.
-pub(crate) fn paragraphs_split(text: &str, s: &Sentences) -> Vec<usize> {
-    let b = text.as_bytes();
-    let starts = s.byte_starts.iter().zip(&s.ranges).skip(1);
-    let lines = starts
-        .filter(|&(&q, _)| q.checked_sub(1).and_then(|p| b.get(p)) == Some(&b'\n'))
-        .map(|(&q, &(cs, _))| (q, cs));
-    // A final newline starts a line at the end of the text, where no sentence starts.
-    let end = (b.last() == Some(&b'\n')).then(|| (b.len(), s.ranges.last().map_or(0, |r| r.1)));
-    paragraph_starts(text, s.ranges.len() + 2, lines.chain(end))
-}
-
-/// [`paragraphs`] of `text` from its line starts after the first, in order: the byte after
-/// each newline with its code point.
+/// [`paragraphs`] of `text`, with `code_point` converting the byte offset of a line start.
+#[cfg(test)]
 fn paragraph_starts(
     text: &str,
     lines: usize,
-    starts: impl Iterator<Item = (usize, usize)>,
+    mut code_point: impl FnMut(usize) -> usize,
 ) -> Vec<usize> {
-    let b = text.as_bytes();
-    // Every line start, and those after a whitespace-only line (the first line included).
-    let mut all = Vec::with_capacity(lines);
-    all.push(0);
-    let mut after_blank = Vec::with_capacity(lines);
-    after_blank.push(0);
-    // A whitespace-only line other than the first (as `str::lines` yields them: the piece
-    // after a final newline only when it is not empty).
-    let mut blank_lines = false;
+    // Every line start, or (with blank lines) those after a whitespace-only line (the first
+    // line included).
+    let blank_lines = has_blank_line(text);
+    let mut out = Vec::with_capacity(lines);
+    out.push(0);
     let mut line_start = 0usize;
-    for (q, cp) in starts {
-        let blank = text
-            .get(line_start..q.saturating_sub(1))
-            .is_none_or(whitespace_only);
-        blank_lines |= blank && line_start > 0;
-        all.push(cp);
-        if blank {
-            after_blank.push(cp);
+    for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        if !blank_lines || text.get(line_start..nl).is_none_or(whitespace_only) {
+            out.push(code_point(nl + 1));
         }
-        line_start = q;
+        line_start = nl + 1;
     }
-    if line_start > 0 && line_start < b.len() && text.get(line_start..).is_none_or(whitespace_only)
-    {
-        blank_lines = true;
-    }
-    let mut out = if blank_lines { after_blank } else { all };
     out.dedup();
     out
 }
 
+/// True when a line of `text` other than the first is white space only (as `str::lines`
+/// yields them: the piece after a final newline only when it is not empty): then blank lines
+/// separate the paragraphs, else every line is one. The lines are read up to the first blank
+/// one (in most texts one of the first lines).
+pub(crate) fn has_blank_line(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut line_start = 0usize;
+    for nl in memchr::memchr_iter(b'\n', b) {
+        if line_start > 0 && text.get(line_start..nl).is_none_or(whitespace_only) {
+            return true;
+        }
+        line_start = nl + 1;
+    }
+    line_start > 0 && line_start < b.len() && text.get(line_start..).is_none_or(whitespace_only)
+}
+
 /// True when `line` is white space only; a line that starts with a printable ASCII character
 /// is not (most are), without decoding it.
-fn whitespace_only(line: &str) -> bool {
+pub(crate) fn whitespace_only(line: &str) -> bool {
     match line.as_bytes().first() {
         None => true,
         Some(c) if c.is_ascii_graphic() => false,
@@ -904,7 +887,6 @@ mod tests {
             let want = reference_paragraphs(&t);
             assert_eq!(paragraphs(&t), want);
             assert_eq!(paragraphs_in(&t, &super::split(&t)), want);
-            assert_eq!(paragraphs_split(&t, &super::split(&t)), want);
         }
         for t in [
             "a\n",
@@ -918,11 +900,6 @@ mod tests {
             assert_eq!(paragraphs(t), reference_paragraphs(t), "{t:?}");
             assert_eq!(
                 paragraphs_in(t, &super::split(t)),
-                reference_paragraphs(t),
-                "{t:?}"
-            );
-            assert_eq!(
-                paragraphs_split(t, &super::split(t)),
                 reference_paragraphs(t),
                 "{t:?}"
             );
@@ -959,10 +936,6 @@ mod tests {
             // Sentences that do not start at the line starts (here: none) convert exactly too.
             proptest::prop_assert_eq!(
                 paragraphs_in(&t, &Sentences::default()),
-                reference_paragraphs(&t)
-            );
-            proptest::prop_assert_eq!(
-                paragraphs_split(&t, &super::split(&t)),
                 reference_paragraphs(&t)
             );
         }
