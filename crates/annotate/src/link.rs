@@ -20,7 +20,8 @@ use epiwire_model::{CharIndex, Count, DateMention, Disease, Document, Place, Wor
 
 use crate::disease::DiseaseMatcher;
 use crate::place::Gazetteer;
-use crate::sentence::{Sentences, paragraphs_in, paragraphs_indexed, split};
+use crate::sentence::{Sentences, split};
+use paragraphs::Paragraphs;
 
 /// Disease ids that name a syndrome rather than a disease.
 const SYNDROMES: &[&str] = &[
@@ -271,9 +272,10 @@ pub fn attach(doc: &mut Document) {
     attach_in(doc, &split(&doc.text), None);
 }
 
-/// [`attach`] with the sentences of `doc.text` already split, and its code-point index when
-/// the caller has built it.
-pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, index: Option<&CharIndex>) {
+/// [`attach`] with the sentences of `doc.text` already split (by [`split`]'s rule). The
+/// code-point index is no longer read (the paragraph starts are found from the sentences);
+/// the parameter stays for the callers.
+pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, _index: Option<&CharIndex>) {
     if doc.counts.is_empty() {
         return;
     }
@@ -319,8 +321,8 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, index: Option<&Ch
                 .or_else(|| self::main_place(&doc.places).map(|p| p.geonameid))
         })
     };
-    // The paragraph starts, read only once a count without a place in its sentence needs them.
-    let mut paras: Option<Vec<usize>> = None;
+    // The paragraph starts, read only as a count without a place in its sentence needs one.
+    let mut paras: Option<Paragraphs<'_>> = None;
     let mut demonyms = Demonyms::default();
     let dates = dated_mentions(&doc.dates, sents);
     let published = doc
@@ -355,18 +357,9 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, index: Option<&Ch
             count.place = nearest_in_sentence(&places, sentence, count.start, &mut at_place)
                 .map(|(id, _)| id)
                 .or_else(|| {
-                    let paras = paras.get_or_insert_with(|| match index {
-                        Some(index) => paragraphs_indexed(&doc.text, index, split.ranges.len() + 2),
-                        None => paragraphs_in(&doc.text, split),
-                    });
                     let para_start = paras
-                        .get(
-                            paras
-                                .partition_point(|&p| p <= count.start)
-                                .saturating_sub(1),
-                        )
-                        .copied()
-                        .unwrap_or(0);
+                        .get_or_insert_with(|| Paragraphs::new(&doc.text, split))
+                        .start(sentence);
                     last_in_paragraph(&places, para_start, count.start, &mut demonyms)
                         .map(|m| m.key.0)
                         .filter(|&id| match title_place() {
@@ -409,6 +402,7 @@ fn date_for<'d>(
     nearest_in_sentence(dates, sentence, count.start, cur)
 }
 
+mod paragraphs;
 #[cfg(test)]
 mod reference;
 
@@ -464,6 +458,63 @@ mod tests {
             assert_eq!(m.main_disease_of(t), want, "{t}");
         }
         assert!(syndromes > 0);
+    }
+
+    /// The paragraph start linking finds for a sentence is the last reference paragraph start
+    /// at or before it, asked in text order, backwards and in jumps, with the sentences
+    /// `annotate` splits (the link rule of `split_both`, with and without the token stream's
+    /// ends) and [`split`]'s, on the seeds, the WHO DON texts and edge cases.
+    #[test]
+    fn paragraph_starts_found_one_by_one_are_the_reference() {
+        use crate::sentence::{paragraphs, split_both};
+        let mut texts = crate::test_util::seed_and_don_texts();
+        texts.extend(
+            [
+                "",
+                "\n",
+                "a\n",
+                "a\n\n",
+                "\n\na",
+                "x\n \t",
+                " \nx\ny",
+                "a\nb. c\nd",
+                "a.\n\u{a0}\nb. c\n\n\nd\n",
+                "a. b\r\n\r\nc. d\r\ne",
+            ]
+            .map(str::to_string),
+        );
+        let (mut blank, mut lines) = (0, 0);
+        for t in &texts {
+            let paras = paragraphs(t);
+            let index = CharIndex::new(t);
+            let tk = crate::tokens::Tokens::new(t);
+            let (Some(linked), _) = split_both(t, true, Some(&index), Some(&tk.ends)) else {
+                panic!("no link sentences");
+            };
+            let (Some(searched), _) = split_both(t, true, Some(&index), None) else {
+                panic!("no link sentences");
+            };
+            for sents in [linked, searched, split(t)] {
+                let n = sents.ranges.len();
+                let want = |s: usize| {
+                    let at = sents.ranges.get(s).map_or(0, |r| r.0);
+                    paras[paras.partition_point(|&p| p <= at) - 1]
+                };
+                let mut up = Paragraphs::new(t, &sents);
+                let mut down = Paragraphs::new(t, &sents);
+                let mut jumps = Paragraphs::new(t, &sents);
+                for s in 0..n {
+                    assert_eq!(up.start(s), want(s), "{t:?} {s}");
+                    assert_eq!(down.start(n - 1 - s), want(n - 1 - s), "{t:?}");
+                    let jump = (s * 7919) % n;
+                    assert_eq!(jumps.start(jump), want(jump), "{t:?} {jump}");
+                }
+            }
+            let multi = paras.len() > 1;
+            blank += usize::from(multi && paras.len() < t.lines().count());
+            lines += usize::from(multi && paras.len() == t.lines().count());
+        }
+        assert!(blank > 0 && lines > 0, "{blank} {lines}");
     }
 
     /// The place mentions are the reference's (place, start, sentence), in the same order, and

@@ -447,7 +447,9 @@ pub fn paragraphs(text: &str) -> Vec<usize> {
 /// [`paragraphs`] of `text` read with its sentences `s` (the [`split`] of `text`): the code
 /// point of a line start is that of the sentence starting there (a newline always ends a
 /// sentence), so no line's characters are counted. Any byte offset is converted exactly (the
-/// characters between the last sentence start at or before it and it are counted).
+/// characters between the last sentence start at or before it and it are counted). The
+/// reference of linking's paragraph starts (`link::paragraphs` finds them one at a time).
+#[cfg(test)]
 pub(crate) fn paragraphs_in(text: &str, s: &Sentences) -> Vec<usize> {
     // The last sentence starting at or before the byte converted last.
     let mut si = 0usize;
@@ -464,51 +466,53 @@ pub(crate) fn paragraphs_in(text: &str, s: &Sentences) -> Vec<usize> {
     })
 }
 
-/// [`paragraphs`] of `text` read with its code-point index (`lines`: about how many lines it
-/// has, the vector's first capacity): no character is counted.
-pub(crate) fn paragraphs_indexed(text: &str, index: &CharIndex, lines: usize) -> Vec<usize> {
-    paragraph_starts(text, lines, |q| index.char_offset(q))
-}
-
 /// [`paragraphs`] of `text`, with `code_point` converting the byte offset of a line start.
+#[cfg(test)]
 fn paragraph_starts(
     text: &str,
     lines: usize,
     mut code_point: impl FnMut(usize) -> usize,
 ) -> Vec<usize> {
-    let b = text.as_bytes();
-    // Every line start, and those after a whitespace-only line (the first line included).
-    let mut all = Vec::with_capacity(lines);
-    all.push(0);
-    let mut after_blank = vec![0];
-    // A whitespace-only line other than the first (as `str::lines` yields them: the piece
-    // after a final newline only when it is not empty).
-    let mut blank_lines = false;
+    // Every line start, or (with blank lines) those after a whitespace-only line (the first
+    // line included).
+    let blank_lines = has_blank_line(text);
+    let mut out = Vec::with_capacity(lines);
+    out.push(0);
     let mut line_start = 0usize;
-    for nl in memchr::memchr_iter(b'\n', b) {
-        let blank = text
-            .get(line_start..nl)
-            .is_none_or(|l| l.trim_start().is_empty());
-        blank_lines |= blank && line_start > 0;
-        let q = nl + 1;
-        let cp = code_point(q);
-        all.push(cp);
-        if blank {
-            after_blank.push(cp);
+    for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        if !blank_lines || text.get(line_start..nl).is_none_or(whitespace_only) {
+            out.push(code_point(nl + 1));
         }
-        line_start = q;
+        line_start = nl + 1;
     }
-    if line_start > 0
-        && line_start < b.len()
-        && text
-            .get(line_start..)
-            .is_none_or(|l| l.trim_start().is_empty())
-    {
-        blank_lines = true;
-    }
-    let mut out = if blank_lines { after_blank } else { all };
     out.dedup();
     out
+}
+
+/// True when a line of `text` other than the first is white space only (as `str::lines`
+/// yields them: the piece after a final newline only when it is not empty): then blank lines
+/// separate the paragraphs, else every line is one. The lines are read up to the first blank
+/// one (in most texts one of the first lines).
+pub(crate) fn has_blank_line(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut line_start = 0usize;
+    for nl in memchr::memchr_iter(b'\n', b) {
+        if line_start > 0 && text.get(line_start..nl).is_none_or(whitespace_only) {
+            return true;
+        }
+        line_start = nl + 1;
+    }
+    line_start > 0 && line_start < b.len() && text.get(line_start..).is_none_or(whitespace_only)
+}
+
+/// True when `line` is white space only; a line that starts with a printable ASCII character
+/// is not (most are), without decoding it.
+pub(crate) fn whitespace_only(line: &str) -> bool {
+    match line.as_bytes().first() {
+        None => true,
+        Some(c) if c.is_ascii_graphic() => false,
+        Some(_) => line.trim_start().is_empty(),
+    }
 }
 
 /// Index of the sentence holding code point `pos` (binary search over `sentences`' output).
@@ -883,7 +887,6 @@ mod tests {
             let want = reference_paragraphs(&t);
             assert_eq!(paragraphs(&t), want);
             assert_eq!(paragraphs_in(&t, &super::split(&t)), want);
-            assert_eq!(paragraphs_indexed(&t, &CharIndex::new(&t), 1), want);
         }
         for t in [
             "a\n",
@@ -897,11 +900,6 @@ mod tests {
             assert_eq!(paragraphs(t), reference_paragraphs(t), "{t:?}");
             assert_eq!(
                 paragraphs_in(t, &super::split(t)),
-                reference_paragraphs(t),
-                "{t:?}"
-            );
-            assert_eq!(
-                paragraphs_indexed(t, &CharIndex::new(t), 0),
                 reference_paragraphs(t),
                 "{t:?}"
             );
@@ -938,10 +936,6 @@ mod tests {
             // Sentences that do not start at the line starts (here: none) convert exactly too.
             proptest::prop_assert_eq!(
                 paragraphs_in(&t, &Sentences::default()),
-                reference_paragraphs(&t)
-            );
-            proptest::prop_assert_eq!(
-                paragraphs_indexed(&t, &CharIndex::new(&t), 4),
                 reference_paragraphs(&t)
             );
         }

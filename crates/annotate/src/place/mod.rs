@@ -298,7 +298,17 @@ impl<'g> Gazetteer<'g> {
         if mentions.is_empty() {
             return None;
         }
-        let mut resolved = self.resolve(&mentions);
+        // A title's places mostly have one reading each: [`Self::resolve`] reads such a list
+        // as its one reading whatever the context, so the context is weighed only when some
+        // mention has another number of readings.
+        let single: Option<Vec<u32>> = mentions
+            .iter()
+            .map(|m| match &*m.cands {
+                [only] => Some(only.entry),
+                _ => None,
+            })
+            .collect();
+        let mut resolved = single.unwrap_or_else(|| self.resolve(&mentions));
         self.choose_readings(text, &mentions, &mut resolved);
         // Per entry, in order of first mention: (entry, mentions, first start).
         let mut seen: Vec<(u32, usize, usize)> = Vec::new();
