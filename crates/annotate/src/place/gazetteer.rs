@@ -665,6 +665,15 @@ impl<'a> Gazetteer<'a> {
         }
     }
 
+    /// The length in bytes of form `i` ([`Gazetteer::form_bytes`]`(i).len()`, without the text).
+    #[inline]
+    pub(crate) fn form_len(&self, i: usize) -> usize {
+        match self.form_starts.get(i..i + 2) {
+            Some(&[s, e]) if s <= e && e as usize <= self.form_text.len() => (e - s) as usize,
+            _ => 0,
+        }
+    }
+
     /// The text of form `i` (empty past the end).
     #[cfg(test)]
     pub(crate) fn form_text(&self, i: usize) -> &'a str {
