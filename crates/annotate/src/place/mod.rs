@@ -369,12 +369,14 @@ impl<'g> Gazetteer<'g> {
                 None
             };
             let previous = previous_word(text, start);
+            // The title-case test of the line (a walk over its tokens) last: the others read
+            // a word each.
             let common_word_here = in_stop
                 && (sentence_initial(text, start)
-                    || titles.at(text, toks, start)
                     || next.is_some_and(is_speech_verb)
                     || next.is_some_and(is_capitalised)
-                    || previous.is_some_and(is_capitalised));
+                    || previous.is_some_and(is_capitalised)
+                    || titles.at(text, toks, start));
             let person_here = in_person && next.is_some_and(is_speech_verb);
             let countries_only = listed & lists::NEVER != 0 || common_word_here || person_here;
             let kept = |c: &Cand| !countries_only || self.kind(c.entry) == Kind::Country;
@@ -391,8 +393,8 @@ impl<'g> Gazetteer<'g> {
                 && !s.contains(' ')
                 && !s.contains('.')
                 && s.chars().any(char::is_lowercase)
-                && !titles.at(text, toks, start)
                 && followed_by_surname(self, text, end)
+                && !titles.at(text, toks, start)
                 && !self.cands(&form).any(|c| kept(&c) && c.via == Via::Demonym)
             {
                 // "Jordan Henderson": neither word is a place.
