@@ -360,7 +360,12 @@ impl<'g> Gazetteer<'g> {
             // are dropped before): `kept` is the filter of the common-word rules.
             // The word lists are asked once per mention (one lookup for the three), the words
             // around it once.
-            let listed = self.listed.get(s).copied().unwrap_or(0);
+            // Few forms are listed words: the others are not looked up (a bit per form).
+            let listed = if self.may_be_listed(form_idx) {
+                self.listed.get(s).copied().unwrap_or(0)
+            } else {
+                0
+            };
             let in_stop = listed & lists::STOP != 0;
             let in_person = listed & lists::PERSON != 0;
             let next = if in_stop || in_person {

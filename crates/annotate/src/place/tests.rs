@@ -1829,3 +1829,23 @@ fn segment_runs_start_with_their_segment() {
         assert_eq!(g.segment_run(seg), Some((lo, hi)), "{f}");
     }
 }
+
+/// `kept_windows` asks the word lists only of a form whose bit is set: the bit of every form is
+/// whether the form is a listed word, and no listed word holds a line break or a tab (a window
+/// holding one matches the form with spaces, and its text is in no list).
+#[test]
+fn listed_form_bits_are_the_listed_forms() {
+    let g = g();
+    for i in 0..g.form_count() + 70 {
+        assert_eq!(
+            g.may_be_listed(i),
+            g.listed.contains_key(g.form_text(i)),
+            "form {i} {:?}",
+            g.form_text(i)
+        );
+    }
+    assert!(g.listed.keys().all(|w| !w.contains(['\n', '\r', '\t'])));
+    let listed = (0..g.form_count()).filter(|&i| g.may_be_listed(i)).count();
+    assert!(listed > 500, "{listed} listed forms");
+    assert!(!Gazetteer::empty().may_be_listed(0));
+}
