@@ -302,6 +302,8 @@ pub struct Gazetteer<'a> {
     /// The three lists above in one map, for one lookup per mention: the [`lists`] bits of
     /// each word in any of them.
     pub(crate) listed: FxMap<&'a str, u8>,
+    /// A bit per form: the form is written as a word of `listed` ([`Gazetteer::may_be_listed`]).
+    listed_forms: Vec<u64>,
     /// Short codes of admin1 entries usable after a comma ("Seattle, WA").
     pub(crate) qualifier_codes: FxMap<&'a str, Vec<u32>>,
     /// `entry_text` again when it lives as long as the process (the global gazetteer's): the
@@ -458,6 +460,7 @@ impl<'a> Gazetteer<'a> {
             never: FxSet::default(),
             person: FxSet::default(),
             listed: FxMap::default(),
+            listed_forms: Vec::new(),
             qualifier_codes: FxMap::default(),
             static_text: None,
             load_time: Duration::ZERO,
@@ -616,7 +619,38 @@ impl<'a> Gazetteer<'a> {
         }
         g.segments = Segments::build(&g, segment_lens);
         g.prefixes = Prefixes::build(&g);
+        g.listed_forms = g.listed_form_bits();
         Ok(g)
+    }
+
+    /// The bits of `listed_forms`: every form written as a word of `listed` (the few thousand
+    /// words looked up once at load).
+    fn listed_form_bits(&self) -> Vec<u64> {
+        let mut bits = vec![0u64; self.form_count().div_ceil(64)];
+        for &w in self.listed.keys() {
+            let Some(first) = self.lookup(w) else {
+                continue;
+            };
+            // Equal forms are neighbours: every one of them.
+            let mut i = first as usize;
+            while i < self.form_count() && self.form_bytes(i) == w.as_bytes() {
+                if let Some(b) = bits.get_mut(i >> 6) {
+                    *b |= 1 << (i & 63);
+                }
+                i += 1;
+            }
+        }
+        bits
+    }
+
+    /// False when form `i` is written as no word of [`Gazetteer::listed`]: a window that
+    /// matched it is not asked of the word lists (no listed word holds a line break or a tab,
+    /// so a window holding one, matched as the form with spaces, is in no list either).
+    #[inline]
+    pub(crate) fn may_be_listed(&self, i: usize) -> bool {
+        self.listed_forms
+            .get(i >> 6)
+            .is_some_and(|b| b >> (i & 63) & 1 != 0)
     }
 
     /// Number of entries.
@@ -662,6 +696,15 @@ impl<'a> Gazetteer<'a> {
                 .get(s as usize..e as usize)
                 .unwrap_or(&[]),
             _ => &[],
+        }
+    }
+
+    /// The length in bytes of form `i` ([`Gazetteer::form_bytes`]`(i).len()`, without the text).
+    #[inline]
+    pub(crate) fn form_len(&self, i: usize) -> usize {
+        match self.form_starts.get(i..i + 2) {
+            Some(&[s, e]) if s <= e && e as usize <= self.form_text.len() => (e - s) as usize,
+            _ => 0,
         }
     }
 

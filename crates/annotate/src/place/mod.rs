@@ -370,7 +370,12 @@ impl<'g> Gazetteer<'g> {
             // are dropped before): `kept` is the filter of the common-word rules.
             // The word lists are asked once per mention (one lookup for the three), the words
             // around it once.
-            let listed = self.listed.get(s).copied().unwrap_or(0);
+            // Few forms are listed words: the others are not looked up (a bit per form).
+            let listed = if self.may_be_listed(form_idx) {
+                self.listed.get(s).copied().unwrap_or(0)
+            } else {
+                0
+            };
             let in_stop = listed & lists::STOP != 0;
             let in_person = listed & lists::PERSON != 0;
             let next = if in_stop || in_person {
@@ -379,12 +384,14 @@ impl<'g> Gazetteer<'g> {
                 None
             };
             let previous = previous_word(text, start);
+            // The title-case test of the line (a walk over its tokens) last: the others read
+            // a word each.
             let common_word_here = in_stop
                 && (sentence_initial(text, start)
-                    || titles.at(text, toks, start)
                     || next.is_some_and(is_speech_verb)
                     || next.is_some_and(is_capitalised)
-                    || previous.is_some_and(is_capitalised));
+                    || previous.is_some_and(is_capitalised)
+                    || titles.at(text, toks, start));
             let person_here = in_person && next.is_some_and(is_speech_verb);
             let countries_only = listed & lists::NEVER != 0 || common_word_here || person_here;
             let kept = |c: &Cand| !countries_only || self.kind(c.entry) == Kind::Country;
@@ -401,8 +408,8 @@ impl<'g> Gazetteer<'g> {
                 && !s.contains(' ')
                 && !s.contains('.')
                 && s.chars().any(char::is_lowercase)
-                && !titles.at(text, toks, start)
                 && followed_by_surname(self, text, end)
+                && !titles.at(text, toks, start)
                 && !self.cands(&form).any(|c| kept(&c) && c.via == Via::Demonym)
             {
                 // "Jordan Henderson": neither word is a place.

@@ -130,12 +130,22 @@ impl Gazetteer<'_> {
                     // not smaller than it starts the forms that start with it.
                     lo = self.forms_below(lo, hi, key);
                 }
-                first_window = false;
-                let f = self.form_bytes(lo);
-                if lo >= hi || !f.starts_with(key) {
+                if lo >= hi {
                     break;
                 }
-                if f.len() == key.len() {
+                // The first window that is the first segment: the run's first form starts with
+                // it (the table compared them), so only the form's length is read.
+                let f_len = if first_window && end == seg_end {
+                    self.form_len(lo)
+                } else {
+                    let f = self.form_bytes(lo);
+                    if !f.starts_with(key) {
+                        break;
+                    }
+                    f.len()
+                };
+                first_window = false;
+                if f_len == key.len() {
                     best = Some((end, lo));
                     // The last form of the run: no longer window can match.
                     if lo + 1 >= hi {

@@ -1811,3 +1811,41 @@ proptest! {
         prop_assert_eq!(g().find(&text), copy.find(&text));
     }
 }
+
+/// The scan reads only the length of the first form of a first segment's run when the first
+/// window is that segment: the run's first form starts with its segment, and `form_len` is the
+/// length of `form_bytes`.
+#[test]
+fn segment_runs_start_with_their_segment() {
+    let g = g();
+    for i in 0..g.form_count() + 2 {
+        assert_eq!(g.form_len(i), g.form_bytes(i).len(), "form {i}");
+    }
+    for f in all_forms() {
+        let seg = gazetteer::first_segment(f);
+        let (lo, hi) = g.segment_run_at(f.as_bytes(), 0, seg.len()).unwrap();
+        assert!(lo < hi, "{f}");
+        assert!(g.form_bytes(lo as usize).starts_with(seg.as_bytes()), "{f}");
+        assert_eq!(g.segment_run(seg), Some((lo, hi)), "{f}");
+    }
+}
+
+/// `kept_windows` asks the word lists only of a form whose bit is set: the bit of every form is
+/// whether the form is a listed word, and no listed word holds a line break or a tab (a window
+/// holding one matches the form with spaces, and its text is in no list).
+#[test]
+fn listed_form_bits_are_the_listed_forms() {
+    let g = g();
+    for i in 0..g.form_count() + 70 {
+        assert_eq!(
+            g.may_be_listed(i),
+            g.listed.contains_key(g.form_text(i)),
+            "form {i} {:?}",
+            g.form_text(i)
+        );
+    }
+    assert!(g.listed.keys().all(|w| !w.contains(['\n', '\r', '\t'])));
+    let listed = (0..g.form_count()).filter(|&i| g.may_be_listed(i)).count();
+    assert!(listed > 500, "{listed} listed forms");
+    assert!(!Gazetteer::empty().may_be_listed(0));
+}
