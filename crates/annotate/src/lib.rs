@@ -51,7 +51,7 @@ pub fn annotate(doc: &mut Document) {
         Some(&tk.ends),
     );
     if let Some(sents) = sents {
-        link::attach_in(doc, &sents, Some(&index));
+        link::attach_in(doc, &sents);
         doc.facts = facts::headline_in(doc, &sents);
     }
     response::annotate_tokens(doc, Some(&index), Some((&tk, response_sents)));

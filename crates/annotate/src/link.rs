@@ -16,7 +16,7 @@
 
 use std::cell::OnceCell;
 
-use epiwire_model::{CharIndex, Count, DateMention, Disease, Document, Place, Word};
+use epiwire_model::{Count, DateMention, Disease, Document, Place, Word};
 
 use crate::disease::DiseaseMatcher;
 use crate::place::Gazetteer;
@@ -269,13 +269,12 @@ pub fn attach(doc: &mut Document) {
     if doc.counts.is_empty() {
         return;
     }
-    attach_in(doc, &split(&doc.text), None);
+    attach_in(doc, &split(&doc.text));
 }
 
 /// [`attach`] with the sentences of `doc.text` already split (by [`split`]'s rule). The
-/// code-point index is no longer read (the paragraph starts are found from the sentences);
-/// the parameter stays for the callers.
-pub(crate) fn attach_in(doc: &mut Document, split: &Sentences, _index: Option<&CharIndex>) {
+/// paragraph starts are found from the sentences, so no code-point index is needed.
+pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
     if doc.counts.is_empty() {
         return;
     }
@@ -660,15 +659,8 @@ mod tests {
                 want.title = title;
                 let mut got = want.clone();
                 reference::attach_in_reference(&mut want, &sents);
-                let mut unindexed = got.clone();
-                attach_in(
-                    &mut got,
-                    &sents,
-                    Some(&epiwire_model::CharIndex::new(&doc.text)),
-                );
-                attach_in(&mut unindexed, &sents, None);
+                attach_in(&mut got, &sents);
                 assert_eq!(got.counts, want.counts, "{:?}", got.title);
-                assert_eq!(unindexed.counts, want.counts, "{:?}", got.title);
                 linked += got.counts.len();
                 placed += got.counts.iter().filter(|c| c.place.is_some()).count();
             }
@@ -678,7 +670,7 @@ mod tests {
         }
     }
     use super::*;
-    use epiwire_model::Span;
+    use epiwire_model::{CharIndex, Span};
 
     fn span(text: &str, needle: &str) -> Span {
         let byte = text.find(needle).unwrap();
