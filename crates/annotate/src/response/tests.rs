@@ -1147,3 +1147,77 @@ proptest::proptest! {
         lists_agree(&w);
     }
 }
+
+/// [`super::text::abbreviation_before`] against the bytewise reference at every byte of `text`
+/// as the period, from every start up to nine bytes back and from the text's start.
+fn abbreviation_agrees(text: &str) -> usize {
+    use super::text::{abbreviation_before, abbreviation_before_bytewise};
+    let b = text.as_bytes();
+    let mut yes = 0;
+    for dot in 0..=b.len() {
+        for start in (dot.saturating_sub(9)..=dot).chain([0]) {
+            let want = abbreviation_before_bytewise(b, start, dot);
+            assert_eq!(
+                abbreviation_before(b, start, dot),
+                want,
+                "{:?} start {start} dot {dot}",
+                String::from_utf8_lossy(&b[start..dot])
+            );
+            yes += usize::from(want);
+        }
+    }
+    yes
+}
+
+#[test]
+fn abbreviation_before_is_the_bytewise_reading_on_the_seed_and_don_texts_and_edge_cases() {
+    let mut yes = 0;
+    for text in crate::test_util::seed_and_don_texts() {
+        // Every period with the sentence start a few bytes or a whole text back.
+        let b = text.as_bytes();
+        for dot in memchr::memchr_iter(b'.', b) {
+            for start in (dot.saturating_sub(9)..=dot).chain([0]) {
+                let want = super::text::abbreviation_before_bytewise(b, start, dot);
+                assert_eq!(super::text::abbreviation_before(b, start, dot), want);
+                yes += usize::from(want);
+            }
+        }
+    }
+    for t in [
+        "",
+        "A.",
+        "x A.",
+        "Dr.",
+        " Dr.",
+        "said Dr. Smith",
+        "the U.S. and U.K.",
+        "approx. 40",
+        "xapprox.",
+        "xxapprox. 1approx.",
+        "1approx.",
+        "e.g. masks",
+        "ai.e.",
+        "Sept. 3",
+        "8 Sept.",
+        "longword.",
+        "\u{e9}Dr.",
+        "caf\u{e9} A.",
+        "\u{e9}\u{e9}\u{e9}A.",
+        "Mrs.Mrs.",
+        "Inc.",
+        "ab\u{e}Co.",
+        "\u{7f}Jr. \u{80}",
+    ] {
+        yes += abbreviation_agrees(t);
+    }
+    assert!(yes > 0);
+}
+
+proptest::proptest! {
+    #[test]
+    fn abbreviation_before_is_the_bytewise_reading(
+        t in r"([A-Za-z0-9. \u{e}\u{7f}é]{0,4}(Dr|Mrs|Sept|U\.S|e\.g|approx|A|Jr)?\.){0,4}",
+    ) {
+        abbreviation_agrees(&t);
+    }
+}

@@ -136,17 +136,58 @@ pub(crate) fn sentences(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// True when the word ending at byte `dot` (exclusive) is an initial or an abbreviation.
+///
+/// When the eight bytes before `dot` lie after `start`, the run of ASCII letters, digits and
+/// dots that ends there is read from one eight-byte load ([`crate::ascii::trailing_word_bytes`]:
+/// a run that decides is at most [`ABBREVIATION_LONGEST`] + 1 = 7 bytes, so the load also
+/// holds the byte before it); else byte by byte ([`abbreviation_start`]).
 pub(crate) fn abbreviation_before(b: &[u8], start: usize, dot: usize) -> bool {
-    // Longer than every abbreviation: no need to read further back (keeps the test cheap).
-    const LONGEST: usize = 6;
+    let last8 = dot
+        .checked_sub(8)
+        .filter(|&lo| lo >= start)
+        .and_then(|lo| b.get(lo..dot))
+        .and_then(|w| w.first_chunk::<8>());
+    let k = match last8 {
+        Some(c) => {
+            let run = crate::ascii::trailing_word_bytes(u64::from_le_bytes(*c));
+            if run > ABBREVIATION_LONGEST {
+                return false;
+            }
+            dot - run
+        }
+        None => match abbreviation_start(b, start, dot) {
+            Some(k) => k,
+            None => return false,
+        },
+    };
+    abbreviation_word(&b[k..dot])
+}
+
+/// Longer than every abbreviation: [`abbreviation_before`] reads no further back (keeps the
+/// test cheap).
+const ABBREVIATION_LONGEST: usize = 6;
+
+/// The start of the run of ASCII letters, digits and dots that ends at `dot` (not before
+/// `start`), read back byte by byte; `None` when it is longer than [`ABBREVIATION_LONGEST`].
+fn abbreviation_start(b: &[u8], start: usize, dot: usize) -> Option<usize> {
     let mut k = dot;
     while k > start && (b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'.') {
         k -= 1;
-        if dot - k > LONGEST {
-            return false;
+        if dot - k > ABBREVIATION_LONGEST {
+            return None;
         }
     }
-    let word = &b[k..dot];
+    Some(k)
+}
+
+/// [`abbreviation_before`] reading back byte by byte only (the reference in the tests).
+#[cfg(test)]
+pub(crate) fn abbreviation_before_bytewise(b: &[u8], start: usize, dot: usize) -> bool {
+    abbreviation_start(b, start, dot).is_some_and(|k| abbreviation_word(&b[k..dot]))
+}
+
+/// True when `word` (the run before a period) is an initial or an abbreviation.
+fn abbreviation_word(word: &[u8]) -> bool {
     if word.len() == 1 && word[0].is_ascii_uppercase() {
         return true;
     }
