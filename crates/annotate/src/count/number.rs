@@ -158,15 +158,21 @@ fn tens_word(w: &str) -> Option<u32> {
     })
 }
 
-pub(crate) fn scale_word(w: &str) -> Option<f64> {
-    Some(match w {
+word_map! {
+    pub(crate) fn scale_word / SCALE_WORDS -> f64 {
         "thousand" => 1e3,
         "lakh" | "lakhs" => 1e5,
         "million" | "mn" => 1e6,
         "crore" | "crores" => 1e7,
         "billion" | "bn" => 1e9,
-        _ => return None,
-    })
+    }
+}
+
+/// Every word [`scan_digits`] reads after a number and a space: a [`scale_word`] or "hundred"
+/// ([`class::SCALE`]; the scan reads the class bit, the tokeniser's tests hold it to this).
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn scale_after(w: &str) -> bool {
+    scale_word(w).is_some() || w == "hundred"
 }
 
 /// Multiplier suffixes written attached to digits ("3.5bn", "2m", "10k").
@@ -264,7 +270,7 @@ fn scan_unmerged(src: &str, toks: &[Token]) -> Vec<NumExpr> {
     while i < toks.len() {
         let t = toks[i];
         let found = match t.kind {
-            Kind::Num => match scan_digits(src, toks, i) {
+            Kind::Num => match scan_digits(src, toks, i, false) {
                 DigitScan::Number(n) => Some(n),
                 DigitScan::Skip(last) => {
                     i = last + 1;
@@ -313,7 +319,7 @@ pub(crate) fn scan_at(
         }
         let Some(&t) = toks.get(i) else { break };
         let found = match t.kind {
-            Kind::Num => match scan_digits(src, toks, i) {
+            Kind::Num => match scan_digits(src, toks, i, true) {
                 DigitScan::Number(n) => Some(n),
                 DigitScan::Skip(last) => {
                     next = last + 1;
@@ -376,15 +382,24 @@ enum DigitScan {
     Skip(usize),
 }
 
-fn digits_value(s: &str) -> f64 {
+fn digits_value(s: &[u8]) -> f64 {
     let mut v = 0f64;
-    for b in s.bytes() {
+    for &b in s {
         v = v * 10.0 + f64::from(b - b'0');
     }
     v
 }
 
-fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
+/// The digits of the number token `t`, as bytes: a number token is ASCII digits, so its bytes
+/// are [`Token::text`]'s without the slice's char-boundary tests (held by
+/// `tests::digit_bytes_are_the_token_text`).
+fn digits<'a>(src: &'a str, t: &Token) -> &'a [u8] {
+    src.as_bytes().get(t.start..t.end).unwrap_or(&[])
+}
+
+/// `gated`: the word after the number is read only where it has [`class::SCALE`] (false: always,
+/// the reference [`scan`] takes).
+fn scan_digits(src: &str, toks: &[Token], i: usize, gated: bool) -> DigitScan {
     let t = toks[i];
     // Attached to letters on the left (H5N1, COVID19), to "WORD-" (COVID-19), or continuing a
     // digit chain that was already rejected ("1.2.3").
@@ -403,7 +418,7 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
             return DigitScan::Skip(skip_chain(toks, i));
         }
     }
-    let first_text = t.text(src);
+    let first_text = digits(src, &t);
     let mut value = digits_value(first_text);
     let mut last = i;
     let mut separated = false;
@@ -421,7 +436,7 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
         if g.end - g.start != 3 || (!separated && first_text.len() > 3) {
             return DigitScan::Skip(skip_chain(toks, i));
         }
-        value = value * 1000.0 + digits_value(g.text(src));
+        value = value * 1000.0 + digits_value(digits(src, &g));
         separated = true;
         last += 2;
     }
@@ -438,7 +453,7 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
                         .is_some_and(|d| d.is_num() && d.gap == Gap::None)
             })
         {
-            value = value * 1000.0 + digits_value(toks[last + 1].text(src));
+            value = value * 1000.0 + digits_value(digits(src, &toks[last + 1]));
             separated = true;
             last += 1;
         }
@@ -461,7 +476,7 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
         {
             return DigitScan::Skip(skip_chain(toks, i));
         }
-        let f = toks[last + 2].text(src);
+        let f = digits(src, &toks[last + 2]);
         frac = Some((
             digits_value(f),
             10f64.powi(i32::try_from(f.len()).unwrap_or(i32::MAX)),
@@ -482,7 +497,10 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
                 // Ordinals (19th), units (10mg), codes (5N1): not a number.
                 return DigitScan::Skip(skip_chain(toks, i).max(last + 1));
             }
-        } else if n.is_word() && matches!(n.gap, Gap::Space | Gap::Wide) {
+        } else if n.is_word()
+            && matches!(n.gap, Gap::Space | Gap::Wide)
+            && (!gated || n.has(class::SCALE))
+        {
             let w = lw(src, n);
             if let Some(m) = scale_word(w) {
                 mult = m;
@@ -492,6 +510,7 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
                 last += 1;
                 // "2 hundred thousand"
                 if let Some(n2) = toks.get(last + 1)
+                    && (!gated || n2.has(class::SCALE))
                     && let Some(m2) = scale_word(lw(src, n2))
                 {
                     mult *= m2;
@@ -1016,6 +1035,24 @@ mod tests {
             .filter(|&i| toks[i].is_num() || toks[i].has(class::NUMBER_START))
             .collect();
         assert_eq!(scan_at(low, toks, &at, Vec::new()), all, "{text:?}");
+    }
+
+    /// [`digits`] is the number token's text: every number token of the texts is ASCII digits.
+    #[test]
+    fn digit_bytes_are_the_token_text() {
+        let cases = ["1 234,5 ٣ 12\u{202f}345 1.5 ½ ²3 x9 0", "١٢٣ and 7"];
+        let texts = crate::test_util::seed_and_don_texts();
+        for text in texts.iter().map(String::as_str).chain(cases) {
+            let tk = Tokens::new(text);
+            for t in tk.toks.iter().filter(|t| t.is_num()) {
+                let d = digits(&tk.low, t);
+                assert_eq!(d, t.text(&tk.low).as_bytes(), "{text:?}");
+                assert!(
+                    !d.is_empty() && d.iter().all(u8::is_ascii_digit),
+                    "{text:?}"
+                );
+            }
+        }
     }
 
     #[test]
