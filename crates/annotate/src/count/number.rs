@@ -424,65 +424,74 @@ fn scan_digits(src: &str, toks: &[Token], i: usize, gated: bool) -> DigitScan {
     let mut separated = false;
     let mut decimal = false;
     let mut frac: Option<(f64, f64)> = None;
-    // Comma groups.
-    while toks
-        .get(last + 1)
-        .is_some_and(|c| c.is_punct(',') && c.gap == Gap::None)
+    // A number neither attached to the token after it nor before a spaced number ("3 cases",
+    // most numbers) has no comma groups, space groups or decimal part: the tests are passed
+    // by on one look at that token (`gated` false: always made, the reference).
+    let bare = gated
         && toks
-            .get(last + 2)
-            .is_some_and(|n| n.is_num() && n.gap == Gap::None)
-    {
-        let g = toks[last + 2];
-        if g.end - g.start != 3 || (!separated && first_text.len() > 3) {
-            return DigitScan::Skip(skip_chain(toks, i));
-        }
-        value = value * 1000.0 + digits_value(digits(src, &g));
-        separated = true;
-        last += 2;
-    }
-    // Space groups (only for a chain without commas).
-    if !separated && first_text.len() <= 3 {
+            .get(i + 1)
+            .is_none_or(|n| n.gap != Gap::None && !n.is_num());
+    if !bare {
+        // Comma groups.
         while toks
             .get(last + 1)
-            .is_some_and(|n| n.is_num() && n.gap == Gap::Space && n.end - n.start == 3)
-            && !toks.get(last + 2).is_some_and(|n| {
-                (n.is_punct('.') || n.is_punct(','))
-                    && n.gap == Gap::None
-                    && toks
-                        .get(last + 3)
-                        .is_some_and(|d| d.is_num() && d.gap == Gap::None)
-            })
-        {
-            value = value * 1000.0 + digits_value(digits(src, &toks[last + 1]));
-            separated = true;
-            last += 1;
-        }
-    }
-    // Decimal part.
-    if toks
-        .get(last + 1)
-        .is_some_and(|c| c.is_punct('.') && c.gap == Gap::None)
-        && toks
-            .get(last + 2)
-            .is_some_and(|n| n.is_num() && n.gap == Gap::None)
-    {
-        // A second dot (17.05.2018, 1.2.3) or a comma group after: not a number.
-        if toks
-            .get(last + 3)
-            .is_some_and(|c| (c.is_punct('.') || c.is_punct(',')) && c.gap == Gap::None)
+            .is_some_and(|c| c.is_punct(',') && c.gap == Gap::None)
             && toks
-                .get(last + 4)
+                .get(last + 2)
                 .is_some_and(|n| n.is_num() && n.gap == Gap::None)
         {
-            return DigitScan::Skip(skip_chain(toks, i));
+            let g = toks[last + 2];
+            if g.end - g.start != 3 || (!separated && first_text.len() > 3) {
+                return DigitScan::Skip(skip_chain(toks, i));
+            }
+            value = value * 1000.0 + digits_value(digits(src, &g));
+            separated = true;
+            last += 2;
         }
-        let f = digits(src, &toks[last + 2]);
-        frac = Some((
-            digits_value(f),
-            10f64.powi(i32::try_from(f.len()).unwrap_or(i32::MAX)),
-        ));
-        decimal = true;
-        last += 2;
+        // Space groups (only for a chain without commas).
+        if !separated && first_text.len() <= 3 {
+            while toks
+                .get(last + 1)
+                .is_some_and(|n| n.is_num() && n.gap == Gap::Space && n.end - n.start == 3)
+                && !toks.get(last + 2).is_some_and(|n| {
+                    (n.is_punct('.') || n.is_punct(','))
+                        && n.gap == Gap::None
+                        && toks
+                            .get(last + 3)
+                            .is_some_and(|d| d.is_num() && d.gap == Gap::None)
+                })
+            {
+                value = value * 1000.0 + digits_value(digits(src, &toks[last + 1]));
+                separated = true;
+                last += 1;
+            }
+        }
+        // Decimal part.
+        if toks
+            .get(last + 1)
+            .is_some_and(|c| c.is_punct('.') && c.gap == Gap::None)
+            && toks
+                .get(last + 2)
+                .is_some_and(|n| n.is_num() && n.gap == Gap::None)
+        {
+            // A second dot (17.05.2018, 1.2.3) or a comma group after: not a number.
+            if toks
+                .get(last + 3)
+                .is_some_and(|c| (c.is_punct('.') || c.is_punct(',')) && c.gap == Gap::None)
+                && toks
+                    .get(last + 4)
+                    .is_some_and(|n| n.is_num() && n.gap == Gap::None)
+            {
+                return DigitScan::Skip(skip_chain(toks, i));
+            }
+            let f = digits(src, &toks[last + 2]);
+            frac = Some((
+                digits_value(f),
+                10f64.powi(i32::try_from(f.len()).unwrap_or(i32::MAX)),
+            ));
+            decimal = true;
+            last += 2;
+        }
     }
     // A comma directly followed by a non-group digit run after a decimal, e.g. "1.5,2": skip.
     let mut mult = 1.0;
@@ -1069,6 +1078,7 @@ mod tests {
             "a hundred and one to two thousand",
             "H5N1 12,34 1,2 million 17.05.2018 3.5bn 19th",
             "1 to 2 to 3; one or two or three; 4 to 5 to 6 to 7",
+            "12 mn and 3 bn cases, 4 hundred thousand, 1 200 and 3 400.5, 7 Million, 2",
         ] {
             listed_scan_is_exact(text);
         }
