@@ -148,10 +148,13 @@ pub(crate) mod class {
     pub(crate) const SCOPE_AUX: u32 = 1 << 27;
     /// `quote::SPEECH`, the speech verbs. A high bit, clear of the ones other branches may take.
     pub(crate) const SPEECH: u32 = 1 << 29;
+    /// `count::number::scale_after`: the words a digit scan reads after its number ("million",
+    /// "hundred"). A high bit, clear of the ones other branches may take.
+    pub(crate) const SCALE: u32 = 1 << 26;
 }
 
 /// The word lists of the class table and their bits.
-fn class_lists() -> [(&'static [&'static str], u32); 16] {
+fn class_lists() -> [(&'static [&'static str], u32); 18] {
     use crate::count::{self, number};
     use crate::date;
     [
@@ -171,6 +174,8 @@ fn class_lists() -> [(&'static [&'static str], u32); 16] {
         (count::SCOPE_AUX_WORDS, class::SCOPE_AUX),
         (count::NUM_PREFIX_WORDS, class::NUM_PREFIX),
         (crate::quote::SPEECH, class::SPEECH),
+        (number::SCALE_WORDS, class::SCALE),
+        (&["hundred"], class::SCALE),
     ]
 }
 

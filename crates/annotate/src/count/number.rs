@@ -158,15 +158,21 @@ fn tens_word(w: &str) -> Option<u32> {
     })
 }
 
-pub(crate) fn scale_word(w: &str) -> Option<f64> {
-    Some(match w {
+word_map! {
+    pub(crate) fn scale_word / SCALE_WORDS -> f64 {
         "thousand" => 1e3,
         "lakh" | "lakhs" => 1e5,
         "million" | "mn" => 1e6,
         "crore" | "crores" => 1e7,
         "billion" | "bn" => 1e9,
-        _ => return None,
-    })
+    }
+}
+
+/// Every word [`scan_digits`] reads after a number and a space: a [`scale_word`] or "hundred"
+/// ([`class::SCALE`]; the scan reads the class bit, the tokeniser's tests hold it to this).
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn scale_after(w: &str) -> bool {
+    scale_word(w).is_some() || w == "hundred"
 }
 
 /// Multiplier suffixes written attached to digits ("3.5bn", "2m", "10k").
@@ -264,7 +270,7 @@ fn scan_unmerged(src: &str, toks: &[Token]) -> Vec<NumExpr> {
     while i < toks.len() {
         let t = toks[i];
         let found = match t.kind {
-            Kind::Num => match scan_digits(src, toks, i) {
+            Kind::Num => match scan_digits(src, toks, i, false) {
                 DigitScan::Number(n) => Some(n),
                 DigitScan::Skip(last) => {
                     i = last + 1;
@@ -313,7 +319,7 @@ pub(crate) fn scan_at(
         }
         let Some(&t) = toks.get(i) else { break };
         let found = match t.kind {
-            Kind::Num => match scan_digits(src, toks, i) {
+            Kind::Num => match scan_digits(src, toks, i, true) {
                 DigitScan::Number(n) => Some(n),
                 DigitScan::Skip(last) => {
                     next = last + 1;
@@ -376,15 +382,24 @@ enum DigitScan {
     Skip(usize),
 }
 
-fn digits_value(s: &str) -> f64 {
+fn digits_value(s: &[u8]) -> f64 {
     let mut v = 0f64;
-    for b in s.bytes() {
+    for &b in s {
         v = v * 10.0 + f64::from(b - b'0');
     }
     v
 }
 
-fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
+/// The digits of the number token `t`, as bytes: a number token is ASCII digits, so its bytes
+/// are [`Token::text`]'s without the slice's char-boundary tests (held by
+/// `tests::digit_bytes_are_the_token_text`).
+fn digits<'a>(src: &'a str, t: &Token) -> &'a [u8] {
+    src.as_bytes().get(t.start..t.end).unwrap_or(&[])
+}
+
+/// `gated`: the word after the number is read only where it has [`class::SCALE`] (false: always,
+/// the reference [`scan`] takes).
+fn scan_digits(src: &str, toks: &[Token], i: usize, gated: bool) -> DigitScan {
     let t = toks[i];
     // Attached to letters on the left (H5N1, COVID19), to "WORD-" (COVID-19), or continuing a
     // digit chain that was already rejected ("1.2.3").
@@ -403,71 +418,80 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
             return DigitScan::Skip(skip_chain(toks, i));
         }
     }
-    let first_text = t.text(src);
+    let first_text = digits(src, &t);
     let mut value = digits_value(first_text);
     let mut last = i;
     let mut separated = false;
     let mut decimal = false;
     let mut frac: Option<(f64, f64)> = None;
-    // Comma groups.
-    while toks
-        .get(last + 1)
-        .is_some_and(|c| c.is_punct(',') && c.gap == Gap::None)
+    // A number neither attached to the token after it nor before a spaced number ("3 cases",
+    // most numbers) has no comma groups, space groups or decimal part: the tests are passed
+    // by on one look at that token (`gated` false: always made, the reference).
+    let bare = gated
         && toks
-            .get(last + 2)
-            .is_some_and(|n| n.is_num() && n.gap == Gap::None)
-    {
-        let g = toks[last + 2];
-        if g.end - g.start != 3 || (!separated && first_text.len() > 3) {
-            return DigitScan::Skip(skip_chain(toks, i));
-        }
-        value = value * 1000.0 + digits_value(g.text(src));
-        separated = true;
-        last += 2;
-    }
-    // Space groups (only for a chain without commas).
-    if !separated && first_text.len() <= 3 {
+            .get(i + 1)
+            .is_none_or(|n| n.gap != Gap::None && !n.is_num());
+    if !bare {
+        // Comma groups.
         while toks
             .get(last + 1)
-            .is_some_and(|n| n.is_num() && n.gap == Gap::Space && n.end - n.start == 3)
-            && !toks.get(last + 2).is_some_and(|n| {
-                (n.is_punct('.') || n.is_punct(','))
-                    && n.gap == Gap::None
-                    && toks
-                        .get(last + 3)
-                        .is_some_and(|d| d.is_num() && d.gap == Gap::None)
-            })
-        {
-            value = value * 1000.0 + digits_value(toks[last + 1].text(src));
-            separated = true;
-            last += 1;
-        }
-    }
-    // Decimal part.
-    if toks
-        .get(last + 1)
-        .is_some_and(|c| c.is_punct('.') && c.gap == Gap::None)
-        && toks
-            .get(last + 2)
-            .is_some_and(|n| n.is_num() && n.gap == Gap::None)
-    {
-        // A second dot (17.05.2018, 1.2.3) or a comma group after: not a number.
-        if toks
-            .get(last + 3)
-            .is_some_and(|c| (c.is_punct('.') || c.is_punct(',')) && c.gap == Gap::None)
+            .is_some_and(|c| c.is_punct(',') && c.gap == Gap::None)
             && toks
-                .get(last + 4)
+                .get(last + 2)
                 .is_some_and(|n| n.is_num() && n.gap == Gap::None)
         {
-            return DigitScan::Skip(skip_chain(toks, i));
+            let g = toks[last + 2];
+            if g.end - g.start != 3 || (!separated && first_text.len() > 3) {
+                return DigitScan::Skip(skip_chain(toks, i));
+            }
+            value = value * 1000.0 + digits_value(digits(src, &g));
+            separated = true;
+            last += 2;
         }
-        let f = toks[last + 2].text(src);
-        frac = Some((
-            digits_value(f),
-            10f64.powi(i32::try_from(f.len()).unwrap_or(i32::MAX)),
-        ));
-        decimal = true;
-        last += 2;
+        // Space groups (only for a chain without commas).
+        if !separated && first_text.len() <= 3 {
+            while toks
+                .get(last + 1)
+                .is_some_and(|n| n.is_num() && n.gap == Gap::Space && n.end - n.start == 3)
+                && !toks.get(last + 2).is_some_and(|n| {
+                    (n.is_punct('.') || n.is_punct(','))
+                        && n.gap == Gap::None
+                        && toks
+                            .get(last + 3)
+                            .is_some_and(|d| d.is_num() && d.gap == Gap::None)
+                })
+            {
+                value = value * 1000.0 + digits_value(digits(src, &toks[last + 1]));
+                separated = true;
+                last += 1;
+            }
+        }
+        // Decimal part.
+        if toks
+            .get(last + 1)
+            .is_some_and(|c| c.is_punct('.') && c.gap == Gap::None)
+            && toks
+                .get(last + 2)
+                .is_some_and(|n| n.is_num() && n.gap == Gap::None)
+        {
+            // A second dot (17.05.2018, 1.2.3) or a comma group after: not a number.
+            if toks
+                .get(last + 3)
+                .is_some_and(|c| (c.is_punct('.') || c.is_punct(',')) && c.gap == Gap::None)
+                && toks
+                    .get(last + 4)
+                    .is_some_and(|n| n.is_num() && n.gap == Gap::None)
+            {
+                return DigitScan::Skip(skip_chain(toks, i));
+            }
+            let f = digits(src, &toks[last + 2]);
+            frac = Some((
+                digits_value(f),
+                10f64.powi(i32::try_from(f.len()).unwrap_or(i32::MAX)),
+            ));
+            decimal = true;
+            last += 2;
+        }
     }
     // A comma directly followed by a non-group digit run after a decimal, e.g. "1.5,2": skip.
     let mut mult = 1.0;
@@ -482,7 +506,10 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
                 // Ordinals (19th), units (10mg), codes (5N1): not a number.
                 return DigitScan::Skip(skip_chain(toks, i).max(last + 1));
             }
-        } else if n.is_word() && matches!(n.gap, Gap::Space | Gap::Wide) {
+        } else if n.is_word()
+            && matches!(n.gap, Gap::Space | Gap::Wide)
+            && (!gated || n.has(class::SCALE))
+        {
             let w = lw(src, n);
             if let Some(m) = scale_word(w) {
                 mult = m;
@@ -492,6 +519,7 @@ fn scan_digits(src: &str, toks: &[Token], i: usize) -> DigitScan {
                 last += 1;
                 // "2 hundred thousand"
                 if let Some(n2) = toks.get(last + 1)
+                    && (!gated || n2.has(class::SCALE))
                     && let Some(m2) = scale_word(lw(src, n2))
                 {
                     mult *= m2;
@@ -1018,6 +1046,24 @@ mod tests {
         assert_eq!(scan_at(low, toks, &at, Vec::new()), all, "{text:?}");
     }
 
+    /// [`digits`] is the number token's text: every number token of the texts is ASCII digits.
+    #[test]
+    fn digit_bytes_are_the_token_text() {
+        let cases = ["1 234,5 ٣ 12\u{202f}345 1.5 ½ ²3 x9 0", "١٢٣ and 7"];
+        let texts = crate::test_util::seed_and_don_texts();
+        for text in texts.iter().map(String::as_str).chain(cases) {
+            let tk = Tokens::new(text);
+            for t in tk.toks.iter().filter(|t| t.is_num()) {
+                let d = digits(&tk.low, t);
+                assert_eq!(d, t.text(&tk.low).as_bytes(), "{text:?}");
+                assert!(
+                    !d.is_empty() && d.iter().all(u8::is_ascii_digit),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn listed_scan_is_exact_on_seeds_and_don_texts() {
         for text in crate::test_util::seed_and_don_texts() {
@@ -1032,6 +1078,7 @@ mod tests {
             "a hundred and one to two thousand",
             "H5N1 12,34 1,2 million 17.05.2018 3.5bn 19th",
             "1 to 2 to 3; one or two or three; 4 to 5 to 6 to 7",
+            "12 mn and 3 bn cases, 4 hundred thousand, 1 200 and 3 400.5, 7 Million, 2",
         ] {
             listed_scan_is_exact(text);
         }
