@@ -224,7 +224,19 @@ impl Ord for OrderedValue {
 
 /// Skips leading white space of a sentence range (in code points) that starts at byte
 /// `byte_start` when it is known (else the text is read from its start).
+///
+/// A sentence mostly starts with an ASCII byte that is no white space (those of
+/// `char::is_whitespace` are tab to carriage return, and space): then nothing is skipped and
+/// no character is decoded ([`trim_start_chars`] reads them).
 fn trim_start(text: &str, start: usize, end: usize, byte_start: Option<usize>) -> usize {
+    match byte_start.and_then(|b| text.as_bytes().get(b)) {
+        Some(&b) if b.is_ascii() && !matches!(b, b'\t'..=b'\r' | b' ') => start,
+        _ => trim_start_chars(text, start, end, byte_start),
+    }
+}
+
+/// [`trim_start`] reading the characters.
+fn trim_start_chars(text: &str, start: usize, end: usize, byte_start: Option<usize>) -> usize {
     let (chars, skip) = match byte_start.and_then(|b| text.get(b..)) {
         Some(rest) => (rest.chars(), 0),
         None => (text.chars(), start),
@@ -405,6 +417,41 @@ mod tests {
         assert!(best_by_keys(&many).is_none());
         assert!(best_by_keys(&many[1..]).is_some());
         assert!(keys_equal_the_map(&many[1..]));
+    }
+
+    /// `trim_start` is `trim_start_chars` at every sentence start of the seeds and DON texts
+    /// (known byte start or not) and at every code point of texts with white space of every
+    /// kind (ASCII, vertical tab, no-break, em space) and non-ASCII letters.
+    #[test]
+    fn trim_start_is_trim_start_chars() {
+        let mut fast = 0usize;
+        for t in crate::test_util::seed_and_don_texts() {
+            let sents = split(&t);
+            for (&(s, e), &b) in sents.ranges.iter().zip(&sents.byte_starts) {
+                for byte in [Some(b), None] {
+                    let want = trim_start_chars(&t, s, e, byte);
+                    assert_eq!(trim_start(&t, s, e, byte), want, "{t:?} {s}");
+                    fast += usize::from(want == s);
+                }
+            }
+        }
+        assert!(fast > 10_000, "{fast}");
+        for t in [
+            "",
+            " a",
+            "\t\u{b} x\r\n y",
+            "\u{a0}\u{2003}é b",
+            "\u{c}\u{1c}. \u{85}z  ",
+        ] {
+            let chars = t.chars().count();
+            for (s, (b, _)) in t.char_indices().enumerate() {
+                for e in s..=chars + 1 {
+                    let want = trim_start_chars(t, s, e, Some(b));
+                    assert_eq!(trim_start(t, s, e, Some(b)), want, "{t:?} {s} {e}");
+                    assert_eq!(trim_start(t, s, e, None), want, "{t:?} {s} {e}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@
 
 use std::cell::OnceCell;
 
-use epiwire_model::{Count, DateMention, Disease, Document, Place, Word};
+use epiwire_model::{DateMention, Disease, Document, Place, Word};
 
 use crate::disease::DiseaseMatcher;
 use crate::place::Gazetteer;
@@ -35,40 +35,65 @@ pub fn is_syndrome(id: &str) -> bool {
     SYNDROMES.contains(&id)
 }
 
-/// A mention of something, reduced to what linking needs.
+/// A mention of something, reduced to what linking needs. Its sentence is not kept: whether
+/// it lies in a sentence is a test of its start against the sentence's [`Bounds`].
 #[derive(Debug, Clone)]
 struct Mention<K> {
     key: K,
     start: usize,
-    sentence: usize,
 }
 
-fn disease_mentions<'d>(
-    diseases: &'d [Disease],
-    sents: &[(usize, usize)],
-) -> Vec<Mention<&'d Word>> {
+/// The code points whose sentence ([`Cursor::sentence`], [`crate::sentence::sentence_of`])
+/// lies in a run of sentences: those at or after `lo` and before `hi`. The sentence of a
+/// position is the number of sentences ending at or before it (the last one past the end), so
+/// it is at least `k` exactly from the end of sentence `k - 1` on ([`Bounds::floor`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Bounds {
+    lo: usize,
+    hi: usize,
+}
+
+impl Bounds {
+    /// The least position whose sentence is at least `k`, for `k` at most the last sentence
+    /// (0 for the first).
+    #[inline]
+    fn floor(sents: &[(usize, usize)], k: usize) -> usize {
+        k.checked_sub(1)
+            .and_then(|j| sents.get(j))
+            .map_or(0, |&(_, e)| e)
+    }
+
+    /// The positions of sentence `s` (a sentence of [`Cursor::sentence`]: the last one holds
+    /// every position past the end).
+    #[inline]
+    fn sentence(sents: &[(usize, usize)], s: usize) -> Self {
+        let hi = match sents.get(s) {
+            Some(&(_, e)) if s + 1 < sents.len() => e,
+            _ => usize::MAX,
+        };
+        Self {
+            lo: Self::floor(sents, s),
+            hi,
+        }
+    }
+
+    #[inline]
+    fn holds(self, pos: usize) -> bool {
+        self.lo <= pos && pos < self.hi
+    }
+}
+
+fn disease_mentions(diseases: &[Disease]) -> Vec<Mention<&Word>> {
     let mut out: Vec<Mention<&Word>> =
         Vec::with_capacity(diseases.iter().map(|d| d.mentions.len()).sum());
     for d in diseases {
         out.extend(d.mentions.iter().map(|m| Mention {
             key: &d.id,
             start: m.start,
-            sentence: 0,
         }));
     }
     out.sort_by_key(|m| m.start);
-    set_sentences(&mut out, sents);
     out
-}
-
-/// Sets the sentence of each of `mentions` (sorted by start): one walk over the sentences
-/// instead of a binary search per mention (the sentence is a function of the start, so setting
-/// it after the sort gives what setting it before did).
-fn set_sentences<K>(mentions: &mut [Mention<K>], sents: &[(usize, usize)]) {
-    let mut cur = Cursor::default();
-    for m in mentions {
-        m.sentence = cur.sentence(sents, m.start);
-    }
 }
 
 /// A position in a sorted list asked for mostly ascending keys (the mentions and counts of a
@@ -123,21 +148,16 @@ impl Cursor {
 /// The place mentions, keyed by place id and the mention's text. Whether a mention is a demonym
 /// ("the Colombian border") is asked only by [`last_in_paragraph`], of the mentions it reads
 /// ([`Demonyms`]).
-fn place_mentions<'p>(
-    places: &'p [Place],
-    sents: &[(usize, usize)],
-) -> Vec<Mention<(u64, &'p str)>> {
+fn place_mentions(places: &[Place]) -> Vec<Mention<(u64, &str)>> {
     let mut out: Vec<Mention<(u64, &str)>> =
         Vec::with_capacity(places.iter().map(|p| p.mentions.len()).sum());
     for p in places {
         out.extend(p.mentions.iter().map(|m| Mention {
             key: (p.geonameid, m.text.as_str()),
             start: m.start,
-            sentence: 0,
         }));
     }
     out.sort_by_key(|m| m.start);
-    set_sentences(&mut out, sents);
     out
 }
 
@@ -165,14 +185,14 @@ impl<'p> Demonyms<'p> {
     }
 }
 
-/// The mention nearest to `pos` in sentence `sentence`: the closest preceding one, else the
-/// closest following one.
+/// The mention nearest to `pos` in its sentence, whose positions are `sentence`: the closest
+/// preceding one, else the closest following one.
 ///
-/// `mentions` are sorted by start, so by sentence: the first one after `pos` is found by
-/// `cur`, kept by the caller from one count to the next.
+/// `mentions` are sorted by start: the first one after `pos` is found by `cur`, kept by the
+/// caller from one count to the next.
 fn nearest_in_sentence<K: Clone>(
     mentions: &[Mention<K>],
-    sentence: usize,
+    sentence: Bounds,
     pos: usize,
     cur: &mut Cursor,
 ) -> Option<K> {
@@ -180,23 +200,28 @@ fn nearest_in_sentence<K: Clone>(
     let before = at
         .checked_sub(1)
         .and_then(|b| mentions.get(b))
-        .filter(|m| m.sentence == sentence);
-    let after = mentions.get(at).filter(|m| m.sentence == sentence);
+        .filter(|m| sentence.holds(m.start));
+    let after = mentions.get(at).filter(|m| sentence.holds(m.start));
     before.or(after).map(|m| m.key.clone())
 }
 
-/// The closest mention in the `back` sentences before `sentence` (`cur` as for
-/// [`nearest_in_sentence`]).
+/// The closest mention before sentence `sentence` in the `back` sentences before it (`cur` as
+/// for [`nearest_in_sentence`]).
 fn nearest_before<K: Clone>(
     mentions: &[Mention<K>],
+    sents: &[(usize, usize)],
     sentence: usize,
     back: usize,
     cur: &mut Cursor,
 ) -> Option<K> {
-    let at = cur.seek(mentions, |m| m.sentence < sentence);
+    let within = Bounds {
+        lo: Bounds::floor(sents, sentence.saturating_sub(back)),
+        hi: Bounds::floor(sents, sentence),
+    };
+    let at = cur.seek(mentions, |m| m.start < within.hi);
     at.checked_sub(1)
         .and_then(|b| mentions.get(b))
-        .filter(|m| m.sentence + back >= sentence)
+        .filter(|m| within.holds(m.start))
         .map(|m| m.key.clone())
 }
 
@@ -279,8 +304,8 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
         return;
     }
     let sents = &split.ranges;
-    let diseases = disease_mentions(&doc.diseases, sents);
-    let places = place_mentions(&doc.places, sents);
+    let diseases = disease_mentions(&doc.diseases);
+    let places = place_mentions(&doc.places);
     // The fallbacks (the title's main place and disease, the document's main disease, specific
     // disease and place) are read only once a count needs one: most counts find their disease
     // and place near them, and reading a title's places and diseases is a small annotation.
@@ -323,7 +348,7 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
     // The paragraph starts, read only as a count without a place in its sentence needs one.
     let mut paras: Option<Paragraphs<'_>> = None;
     let mut demonyms = Demonyms::default();
-    let dates = dated_mentions(&doc.dates, sents);
+    let dates = dated_mentions(&doc.dates);
     let published = doc
         .published
         .as_deref()
@@ -342,9 +367,10 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
     };
     for count in &mut doc.counts {
         let sentence = at_sentence.sentence(sents, count.start);
+        let bounds = Bounds::sentence(sents, sentence);
         if count.disease.is_none() {
-            let found = nearest_in_sentence(&diseases, sentence, count.start, &mut at_disease)
-                .or_else(|| nearest_before(&diseases, sentence, 2, &mut before_disease))
+            let found = nearest_in_sentence(&diseases, bounds, count.start, &mut at_disease)
+                .or_else(|| nearest_before(&diseases, sents, sentence, 2, &mut before_disease))
                 .cloned()
                 .or_else(|| main_disease().clone());
             count.disease = match found {
@@ -353,7 +379,7 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
             };
         }
         if count.place.is_none() {
-            count.place = nearest_in_sentence(&places, sentence, count.start, &mut at_place)
+            count.place = nearest_in_sentence(&places, bounds, count.start, &mut at_place)
                 .map(|(id, _)| id)
                 .or_else(|| {
                     let para_start = paras
@@ -369,36 +395,25 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
                 .or_else(main_place);
         }
         if count.date.is_none() {
-            count.date = date_for(count, sentence, &dates, &mut at_date)
+            count.date = nearest_in_sentence(&dates, bounds, count.start, &mut at_date)
                 .map(str::to_owned)
                 .or_else(|| published.clone());
         }
     }
 }
 
-/// Resolved date mentions with their sentence.
-fn dated_mentions<'d>(dates: &'d [DateMention], sents: &[(usize, usize)]) -> Vec<Mention<&'d str>> {
+/// Resolved date mentions.
+fn dated_mentions(dates: &[DateMention]) -> Vec<Mention<&str>> {
     let mut out = Vec::with_capacity(dates.len());
-    let mut cur = Cursor::default();
     out.extend(dates.iter().filter_map(|d| {
         // A range stands for its last day: figures "for 9 October to 5 November" are as of 5 November.
         let value = d.end_value.as_deref().or(d.value.as_deref())?;
         Some(Mention {
             key: value,
             start: d.start,
-            sentence: cur.sentence(sents, d.start),
         })
     }));
     out
-}
-
-fn date_for<'d>(
-    count: &Count,
-    sentence: usize,
-    dates: &[Mention<&'d str>],
-    cur: &mut Cursor,
-) -> Option<&'d str> {
-    nearest_in_sentence(dates, sentence, count.start, cur)
 }
 
 mod paragraphs;
@@ -516,7 +531,7 @@ mod tests {
         assert!(blank > 0 && lines > 0, "{blank} {lines}");
     }
 
-    /// The place mentions are the reference's (place, start, sentence), in the same order, and
+    /// The place mentions are the reference's (place, start), in the same order, and
     /// the lazily asked demonym answers are the reference's weak flags, on the seeds and the
     /// WHO DON texts.
     #[test]
@@ -529,21 +544,20 @@ mod tests {
             let places = g.find(t);
             let mut demonyms = Demonyms::default();
             let sents = split(t);
-            let want: Vec<(usize, u64, usize, bool)> =
-                reference::place_mentions(&places, &sents.ranges)
-                    .iter()
-                    .map(|m| (m.start, m.key, m.sentence, m.weak))
-                    .collect();
-            let got: Vec<(usize, u64, usize, bool)> = place_mentions(&places, &sents.ranges)
+            let want: Vec<(usize, u64, bool)> = reference::place_mentions(&places, &sents.ranges)
+                .iter()
+                .map(|m| (m.start, m.key, m.weak))
+                .collect();
+            let got: Vec<(usize, u64, bool)> = place_mentions(&places)
                 .iter()
                 .map(|m| {
                     let w = demonyms.weak(m.key.0, m.key.1);
                     assert_eq!(w, g.is_demonym(m.key.1, m.key.0));
-                    (m.start, m.key.0, m.sentence, w)
+                    (m.start, m.key.0, w)
                 })
                 .collect();
             assert_eq!(got, want);
-            weak += got.iter().filter(|m| m.3).count();
+            weak += got.iter().filter(|m| m.2).count();
             all += got.len();
         }
         assert!(weak > 0 && weak < all, "{weak} of {all}");
@@ -604,6 +618,32 @@ mod tests {
                 assert_eq!(jumps.sentence(&sents, jump), sentence_of(&sents, jump));
             }
         }
+    }
+
+    /// A position is in a sentence's bounds exactly when `sentence_of` puts it in that sentence,
+    /// and at or past `Bounds::floor(k)` exactly when its sentence is at least `k`: every
+    /// sentence and code point (and past the end) of the seeds, the DON texts and edge cases.
+    #[test]
+    fn sentence_bounds_are_sentence_of() {
+        use crate::sentence::sentence_of;
+        let mut texts = crate::test_util::seed_and_don_texts();
+        texts.extend(["", "One.", "A. B.\n\nC", "  A.  B.  "].map(str::to_string));
+        let mut held = 0usize;
+        for t in &texts {
+            let sents = split(t).ranges;
+            let n = t.chars().count() + 3;
+            let of: Vec<usize> = (0..n).map(|pos| sentence_of(&sents, pos)).collect();
+            for s in 0..sents.len().max(1) {
+                let b = Bounds::sentence(&sents, s);
+                let floor = Bounds::floor(&sents, s);
+                for (pos, &want) in of.iter().enumerate() {
+                    assert_eq!(b.holds(pos), want == s, "{t:?} {s} {pos}");
+                    assert_eq!(pos >= floor, want >= s, "{t:?} {s} {pos}");
+                    held += usize::from(want == s);
+                }
+            }
+        }
+        assert!(held > 100_000, "{held}");
     }
 
     proptest::proptest! {
@@ -670,7 +710,7 @@ mod tests {
         }
     }
     use super::*;
-    use epiwire_model::{CharIndex, Span};
+    use epiwire_model::{CharIndex, Count, Span};
 
     fn span(text: &str, needle: &str) -> Span {
         let byte = text.find(needle).unwrap();
