@@ -151,6 +151,9 @@ pub(crate) mod class {
     /// `count::number::scale_after`: the words a digit scan reads after its number ("million",
     /// "hundred"). A high bit, clear of the ones other branches may take.
     pub(crate) const SCALE: u32 = 1 << 26;
+    /// A number (with [`NUM`]) that is the leading digits of a term of the embedded disease
+    /// lexicon (`disease::first_digit_runs`, at most eight digits: `2019` of `2019-nCoV`).
+    pub(crate) const DISEASE_NUM: u32 = 1 << 30;
 }
 
 /// The word lists of the class table and their bits.
@@ -182,6 +185,10 @@ fn class_lists() -> [(&'static [&'static str], u32); 18] {
 /// The longest listed word, in bytes: longer words are in no list.
 pub(crate) const MAX_WORD: usize = 16;
 
+/// How many numbers [`class::DISEASE_NUM`] marks at most (the embedded lexicon has one: a
+/// test holds it to that).
+const DISEASE_NUMS: usize = 2;
+
 /// Slots of the class table (a power of two, at least four times the listed words; 8,192 since
 /// the first words of the disease lexicon joined them).
 const TABLE_BITS: u32 = 13;
@@ -203,6 +210,10 @@ const SLOT_MASK: usize = (1 << TABLE_BITS) - 1;
 /// bytes are the key itself, so a hit is exact (no hash collision can misclass a word).
 struct Lexicon {
     slots: Box<[Slot; 1 << TABLE_BITS]>,
+    /// The numbers marked [`class::DISEASE_NUM`], packed as [`pack`] does (at most eight
+    /// digits, so the packed bytes fix the length; 0 for none): a fixed array in the table, so
+    /// the token loops test a number with no pointer of their own.
+    disease_nums: [u64; DISEASE_NUMS],
 }
 
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(Lexicon::new);
@@ -259,7 +270,32 @@ impl Lexicon {
                 }
             }
         }
-        Self { slots }
+        let mut disease_nums = [0; DISEASE_NUMS];
+        let runs = crate::disease::first_digit_runs(crate::disease::EMBEDDED_LEXICON);
+        let short = runs.iter().filter(|d| (1..=8).contains(&d.len()));
+        for (slot, d) in disease_nums.iter_mut().zip(short) {
+            *slot = pack(d.as_bytes(), 0, d.len()).0;
+        }
+        Self {
+            slots,
+            disease_nums,
+        }
+    }
+
+    /// The class bits of a number token of `len` digits, `x` the eight bytes from its start
+    /// (little-endian; any bytes past the number): [`class::NUM`], with
+    /// [`class::DISEASE_NUM`] for the listed ones.
+    #[inline(always)]
+    fn num_class(&self, x: u64, len: usize) -> u32 {
+        let listed = (1..=8).contains(&len) && {
+            let key = x & (u64::MAX >> (64 - 8 * len));
+            self.disease_nums.contains(&key)
+        };
+        if listed {
+            class::NUM | class::DISEASE_NUM
+        } else {
+            class::NUM
+        }
     }
 
     /// The class bits of the word `low[start..end]` (lower-cased), without [`class::CAP`] and
@@ -390,6 +426,11 @@ fn class_at(lex: &Lexicon, low: &[u8], start: usize, end: usize, upper: bool, as
 /// [`class::CAP`], [`class::NON_ASCII`] and the "-ly" words of [`class::FUNCTION`]).
 pub(crate) fn listed_class(w: &str) -> u32 {
     LEXICON.lookup(w.as_bytes(), 0, w.len())
+}
+
+/// The class bits the token stream gives the number `digits` (ASCII digits).
+pub(crate) fn number_class(digits: &[u8]) -> u32 {
+    LEXICON.num_class(load8(digits, 0), digits.len())
 }
 
 /// The class bits of the lower-cased word `w` (without [`class::CAP`]; with [`class::LONG`]).
@@ -589,7 +630,8 @@ fn tokenize(src: &str, low: &[u8], bufs: Bufs) -> Bufs {
             while bytes.get(i).is_some_and(u8::is_ascii_digit) {
                 i += 1;
             }
-            (kind, class, next) = (Kind::Num, class::NUM, prev::NUM);
+            let c = lex.num_class(load8(bytes, start), i - start);
+            (kind, class, next) = (Kind::Num, c, prev::NUM);
         } else if k >= byte::END {
             i += 1;
             next = match k {
@@ -720,7 +762,7 @@ fn plain_run(
             while bytes.get(i).is_some_and(u8::is_ascii_digit) {
                 i += 1;
             }
-            (kind, class, space) = (Kind::Num, class::NUM, None);
+            (kind, class, space) = (Kind::Num, lex.num_class(x, i - start), None);
         } else if matches!(BYTE_KIND[usize::from(b)], byte::COMMA | byte::PUNCT) {
             i += 1;
             (kind, class, space) = (Kind::Punct(char::from(b)), class::PUNCT, None);

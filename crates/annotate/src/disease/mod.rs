@@ -690,6 +690,19 @@ fn with_buffer<R>(f: impl FnOnce(&mut Normalized) -> R) -> R {
 /// (none for a term that starts with a digit), sorted and without repeats: the words the token
 /// stream marks as possible first words of a term.
 pub(crate) fn first_letter_runs(tsv: &str) -> Vec<String> {
+    first_runs(tsv, stream::letter_run)
+}
+
+/// The leading ASCII digits of every term of the lexicon `tsv` once normalised (`2019` of
+/// `2019-nCoV`; none for a term that starts with a letter), sorted and without repeats: the
+/// numbers the token stream marks ([`crate::tokens::class::DISEASE_NUM`]).
+pub(crate) fn first_digit_runs(tsv: &str) -> Vec<String> {
+    first_runs(tsv, stream::digit_run)
+}
+
+/// `run` of every term of the lexicon `tsv` once normalised, lower-cased, sorted and without
+/// repeats (empty runs left out).
+fn first_runs(tsv: &str, run: fn(&[u8]) -> &[u8]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for line in tsv.lines() {
         if line.trim().is_empty() || line.starts_with('#') {
@@ -701,7 +714,7 @@ pub(crate) fn first_letter_runs(tsv: &str) -> Vec<String> {
         for raw in terms.split('|') {
             let raw = raw.trim();
             let norm = normalize_term(raw.strip_prefix('=').unwrap_or(raw));
-            let run = stream::letter_run(&norm);
+            let run = run(&norm);
             if !run.is_empty() {
                 out.push(String::from_utf8_lossy(run).to_ascii_lowercase());
             }

@@ -32,7 +32,7 @@ use super::normalize::{
     Normalized, emits_word, is_ascii_separator, is_plain, is_word, normalize_into,
 };
 use super::{DiseaseMatcher, case_context, end_of_char, restates, starts_compound, word_after};
-use crate::tokens::{Gap, Kind, MAX_WORD, Token, Tokens, class, listed_class};
+use crate::tokens::{Gap, Kind, MAX_WORD, Token, Tokens, class, listed_class, number_class};
 
 /// Original bytes normalised at first from a candidate token; doubled while more are needed.
 const WINDOW: usize = 48;
@@ -51,10 +51,17 @@ const BEFORE: usize = 40;
 
 /// The leading ASCII letters of the normalised bytes `norm`.
 pub(crate) fn letter_run(norm: &[u8]) -> &[u8] {
-    let n = norm
-        .iter()
-        .position(|b| !b.is_ascii_alphabetic())
-        .unwrap_or(norm.len());
+    leading(norm, u8::is_ascii_alphabetic)
+}
+
+/// The leading ASCII digits of the normalised bytes `norm`.
+pub(crate) fn digit_run(norm: &[u8]) -> &[u8] {
+    leading(norm, u8::is_ascii_digit)
+}
+
+/// The leading bytes of `norm` that are `of_run`.
+fn leading(norm: &[u8], of_run: fn(&u8) -> bool) -> &[u8] {
+    let n = norm.iter().position(|b| !of_run(b)).unwrap_or(norm.len());
     &norm[..n]
 }
 
@@ -67,19 +74,20 @@ pub(super) struct Gate {
 
 impl Gate {
     /// The gate for the normalised `patterns`, or `None` when the token stream cannot gate them:
-    /// a pattern starts with neither an ASCII letter nor a digit, or its leading letters (at
-    /// most [`MAX_WORD`]) are not marked `DISEASE` (a lexicon other than the embedded one).
+    /// a pattern starts with neither an ASCII letter nor a digit, its leading letters (at
+    /// most [`MAX_WORD`]) are not marked `DISEASE` or its leading digits not `DISEASE_NUM` (a
+    /// lexicon other than the embedded one).
     pub(super) fn new(patterns: &[Vec<u8>]) -> Option<Gate> {
         let mut digits: Vec<Vec<u8>> = Vec::new();
         for p in patterns {
             let first = *p.first()?;
             if first.is_ascii_digit() {
-                let n = p
-                    .iter()
-                    .position(|b| !b.is_ascii_digit())
-                    .unwrap_or(p.len());
-                if !digits.iter().any(|d| d.as_slice() == &p[..n]) {
-                    digits.push(p[..n].to_vec());
+                let run = digit_run(p);
+                if number_class(run) & class::DISEASE_NUM == 0 {
+                    return None;
+                }
+                if !digits.iter().any(|d| d.as_slice() == run) {
+                    digits.push(run.to_vec());
                 }
                 continue;
             }
@@ -149,10 +157,12 @@ impl Gate {
     }
 
     /// True when [`Gate::admits`] surely refuses the token `t` (`next` the token after it): a
-    /// word without the gate's class bits and no longer than the table's longest, or
-    /// punctuation, either not joined to a non-ASCII punctuation token (`joins`: the text has
-    /// non-ASCII characters). Numbers are never ruled out here. The kind and length are read
-    /// from the class bits ([`class::NUM`], [`class::LONG`], [`class::NON_ASCII_PUNCT`]).
+    /// word without the gate's class bits and no longer than the table's longest, a number
+    /// that is not the leading digits of a term of the embedded lexicon ([`class::DISEASE_NUM`],
+    /// a bit the tokeniser sets; [`Gate::new`] refuses a lexicon with other leading digits),
+    /// or punctuation, none of them joined to a non-ASCII punctuation token (`joins`: the text
+    /// has non-ASCII characters). The length is read from the class bits ([`class::LONG`],
+    /// [`class::NON_ASCII_PUNCT`]).
     #[inline(always)]
     pub(super) fn passes_by(t: &Token, next: Option<&Token>, joins: bool) -> bool {
         t.class & GATE_BITS == 0
@@ -163,8 +173,10 @@ impl Gate {
 }
 
 /// The class bits of a token [`Gate::passes_by`] never rules out: a word that may begin a
-/// term, holds a non-ASCII letter or is longer than the table's longest, or a number.
-const GATE_BITS: u32 = class::DISEASE | class::NON_ASCII | class::NUM | class::LONG;
+/// term, holds a non-ASCII letter or is longer than the table's longest, or a number that is
+/// the leading digits of a term (`2019`; only a word has the first three bits, only a number
+/// the last).
+const GATE_BITS: u32 = class::DISEASE | class::NON_ASCII | class::LONG | class::DISEASE_NUM;
 
 /// A match found at a candidate token, in the window normalised from it.
 pub(super) struct Hit {

@@ -54,7 +54,7 @@ fn tokenize_reference(
                 while i < bytes.len() && bytes[i].is_ascii_digit() {
                     i += 1;
                 }
-                (Kind::Num, class::NUM)
+                (Kind::Num, number_class_reference(&src[start..i]))
             } else if b.is_ascii_alphabetic() {
                 // ASCII letters without a call; the first other byte ends the word unless it
                 // starts a non-ASCII letter.
@@ -272,7 +272,7 @@ fn classes_agree(src: &str, tk: &Tokens) {
     for t in &tk.toks {
         if !t.is_word() {
             let kind = if t.is_num() {
-                class::NUM
+                number_class_reference(t.text(src))
             } else if t.text(src).is_ascii() {
                 class::PUNCT
             } else {
@@ -367,6 +367,57 @@ fn same_as_the_reference_tokeniser(src: &str) {
     let (toks, sent) = tokenize_reference(src, tk.low.as_bytes(), Vec::new(), Vec::new());
     assert_eq!(tk.toks, toks, "{src:?}");
     assert_eq!(tk.sent, sent, "{src:?}");
+}
+
+/// The class bits of the number `digits` by their definition: [`class::NUM`], with
+/// [`class::DISEASE_NUM`] when they are the leading digits (at most eight) of a term of the
+/// embedded disease lexicon.
+fn number_class_reference(digits: &str) -> u32 {
+    static RUNS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let runs =
+        RUNS.get_or_init(|| crate::disease::first_digit_runs(crate::disease::EMBEDDED_LEXICON));
+    if digits.len() <= 8 && runs.iter().any(|r| r == digits) {
+        class::NUM | class::DISEASE_NUM
+    } else {
+        class::NUM
+    }
+}
+
+#[test]
+fn the_leading_digits_of_disease_terms_are_marked() {
+    let runs = crate::disease::first_digit_runs(crate::disease::EMBEDDED_LEXICON);
+    assert_eq!(
+        runs,
+        ["2019"],
+        "the lexicon's leading digits changed: check the tests"
+    );
+    assert_eq!(number_class(b"2019"), class::NUM | class::DISEASE_NUM);
+    for other in [
+        "201",
+        "20190",
+        "02019",
+        "2018",
+        "3019",
+        "2119",
+        "1",
+        "123456789",
+    ] {
+        assert_eq!(number_class(other.as_bytes()), class::NUM, "{other}");
+    }
+    // At every offset and before every kind of byte, in the main loop and the plain run.
+    for end in ["", " ", "-nCoV", "0", ".", "é", "a", "\n", "2019"] {
+        for pad in 0..12 {
+            for pre in ["x ".repeat(pad), "x".repeat(pad) + " ", "é ".repeat(pad)] {
+                let src = format!("{pre}2019{end} 20190 2019 1 2019");
+                check(&src);
+                let tk = Tokens::new(&src);
+                let marked = tk.toks.iter().filter(|t| t.has(class::DISEASE_NUM)).count();
+                // "20190", "20192019": the first number is another.
+                let want = if matches!(end, "0" | "2019") { 2 } else { 3 };
+                assert_eq!(marked, want, "{src:?}");
+            }
+        }
+    }
 }
 
 /// Every word of every list, as written and capitalised.
