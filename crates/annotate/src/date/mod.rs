@@ -2156,6 +2156,19 @@ mod tests {
         "–",
     ];
 
+    /// `Cx::may_start_inline` judges the start words of one or two bytes by the rules of "a",
+    /// "an" (a three-byte word two tokens on) and "in" (a four-byte word next): a short start
+    /// word added to the lists must get a rule there too.
+    #[test]
+    fn short_start_words_are_the_inline_tests_ones() {
+        let short: Vec<&str> = DATE_START_LISTS
+            .iter()
+            .flat_map(|l| l.iter().copied())
+            .filter(|w| w.len() <= 2)
+            .collect();
+        assert_eq!(short, ["a", "an", "in"]);
+    }
+
     #[test]
     fn day_next_words_have_none_of_the_rejecting_bits() {
         for w in DAY_NEXT {
