@@ -744,7 +744,13 @@ fn plain_run(
     mut i: usize,
     mut gap: Gap,
 ) -> (usize, Gap) {
-    while out.len() < out.capacity()
+    // The last index with eight bytes from it: one compare a token (the load's own test of
+    // the length is then known to pass).
+    let Some(last8) = bytes.len().checked_sub(8) else {
+        return (i, gap);
+    };
+    while i <= last8
+        && out.len() < out.capacity()
         && let Some(x) = chunk8(bytes, i)
     {
         let start = i;
