@@ -435,10 +435,11 @@ impl Cx<'_> {
         })
     }
 
-    // The parse's helpers (`num`, `month`, `day`, `year`, `trailing_year`, `resolve`, `point`,
-    // `range_sep`) are inlined into their callers: 10,000 to 20,000 calls each on the DON
-    // texts, where the call and its register saves were a large part of the work (cnt28:
-    // `find_in_at` 13.95 -> 13.05 M).
+    // The parse (`parse_at`) and its helpers (`num`, `month`, `day`, `year`, `trailing_year`,
+    // `resolve`, `point`, `range_sep`) are inlined into their callers: 10,000 to 20,000 calls
+    // each on the DON texts, where the call and its register saves were a large part of the
+    // work (cnt28: `find_in_at` 13.69 -> 12.73 M). Not `may_start` (+0.1 M) nor `absolute`
+    // (recursive: no change).
     #[inline(always)]
     fn num(&self, j: usize) -> Option<(u32, usize)> {
         let t = self.toks.get(j)?;
@@ -1444,6 +1445,7 @@ impl Cx<'_> {
         }
     }
 
+    #[inline(always)]
     fn parse_at(&self, i: usize) -> Option<DateHit> {
         let t = self.toks.get(i)?;
         if matches!(t.kind, Kind::Punct(_)) {
