@@ -1952,6 +1952,8 @@ impl Cx<'_> {
     /// `first`. The sentence's ends in that window are found once (sentence numbers grow with
     /// the tokens), and only the words of [`SCOPE_GATE`] are read: every word it tests is one of
     /// them.
+    // Inlined into its one caller (5,553 calls on the DON texts: -0.1 M).
+    #[inline(always)]
     fn sentence_scope(&self, first: usize) -> Option<&'static str> {
         let s = *self.sent.get(first)?;
         let from = first.saturating_sub(40);

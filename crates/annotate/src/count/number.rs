@@ -398,7 +398,9 @@ fn digits<'a>(src: &'a str, t: &Token) -> &'a [u8] {
 }
 
 /// `gated`: the word after the number is read only where it has [`class::SCALE`] (false: always,
-/// the reference [`scan`] takes).
+/// the reference [`scan`] takes). Inlined into the scan: 33,000 calls on the DON texts, each
+/// returning its `NumExpr` through memory (cnt28: -1.3 M instructions).
+#[inline(always)]
 fn scan_digits(src: &str, toks: &[Token], i: usize, gated: bool) -> DigitScan {
     let t = toks[i];
     // Attached to letters on the left (H5N1, COVID19), to "WORD-" (COVID-19), or continuing a
