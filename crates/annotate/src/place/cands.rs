@@ -72,8 +72,16 @@ impl From<Vec<Cand>> for Cands {
 
 impl FromIterator<Cand> for Cands {
     /// In place while the readings fit, moved to a vector at the first that does not.
+    /// A list known to be longer (a form's whole list: its length is exact) goes to a vector
+    /// of its size at once.
     fn from_iter<I: IntoIterator<Item = Cand>>(iter: I) -> Self {
         let mut it = iter.into_iter();
+        if let (lo, Some(hi)) = it.size_hint()
+            && lo == hi
+            && lo > INLINE
+        {
+            return Cands::Heap(it.collect());
+        }
         let mut items = [NONE; INLINE];
         let mut len = 0usize;
         for c in it.by_ref() {
@@ -162,6 +170,10 @@ mod tests {
             let mut got = a.clone();
             got.retain(pred);
             prop_assert_eq!(&*got, want.as_slice());
+            // Collected through a filter (no exact length).
+            let filtered: Cands = v.iter().copied().filter(|c| pred(c)).collect();
+            prop_assert_eq!(&*filtered, want.as_slice());
+            prop_assert_eq!(matches!(filtered, Cands::Inline { .. }), want.len() <= INLINE);
             prop_assert_eq!(got.is_empty(), want.is_empty());
             prop_assert_eq!(Cands::default().len(), 0);
         }

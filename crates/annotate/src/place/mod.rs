@@ -109,50 +109,84 @@ fn is_title(w: &str) -> bool {
     )
 }
 
-/// Words before a name that mark it as a place ("in Lagos").
+/// Words before a name that mark it as a place ("in Lagos"), the commonest first.
+const LOCATIVES: &[&[u8]] = &[
+    b"in",
+    b"of",
+    b"from",
+    b"to",
+    b"at",
+    b"near",
+    b"outside",
+    b"around",
+    b"into",
+    b"across",
+    b"throughout",
+    b"between",
+    b"via",
+    b"toward",
+    b"towards",
+    b"through",
+    b"visit",
+    b"visited",
+    b"visiting",
+    b"inside",
+    b"within",
+    b"beyond",
+    b"north",
+    b"south",
+    b"east",
+    b"west",
+    b"northern",
+    b"southern",
+    b"eastern",
+    b"western",
+    b"central",
+    b"downtown",
+    b"suburban",
+    b"rural",
+];
+
+/// Words before a name that mark it as a place ("in Lagos"): one of [`LOCATIVES`].
 fn is_locative(low: &[u8]) -> bool {
-    matches!(
-        low,
-        b"in"
-            | b"at"
-            | b"from"
-            | b"to"
-            | b"near"
-            | b"of"
-            | b"outside"
-            | b"around"
-            | b"into"
-            | b"across"
-            | b"throughout"
-            | b"between"
-            | b"via"
-            | b"toward"
-            | b"towards"
-            | b"through"
-            | b"visit"
-            | b"visited"
-            | b"visiting"
-            | b"inside"
-            | b"within"
-            | b"beyond"
-            | b"north"
-            | b"south"
-            | b"east"
-            | b"west"
-            | b"northern"
-            | b"southern"
-            | b"eastern"
-            | b"western"
-            | b"central"
-            | b"downtown"
-            | b"suburban"
-            | b"rural"
-    )
+    LOCATIVES.contains(&low)
+}
+
+/// Per ASCII letter, the lengths (bit `n`: `n` bytes) of the [`LOCATIVES`] that start with it:
+/// a word whose first letter (either case) and length have no bit is in no list of
+/// locatives, and is not lower-cased and compared ([`may_be_locative`]).
+const LOCATIVE_LENGTHS: [u32; 26] = {
+    let mut t = [0u32; 26];
+    let mut i = 0;
+    while i < LOCATIVES.len() {
+        let w = LOCATIVES[i];
+        t[(w[0] - b'a') as usize] |= 1 << w.len();
+        i += 1;
+    }
+    t
+};
+
+/// False when `w` is, without regard to ASCII case, none of [`LOCATIVES`] (nor of the strict
+/// ones, which are among them), by its first byte and length.
+fn may_be_locative(w: &str) -> bool {
+    let b = w.as_bytes();
+    let Some(first) = b.first() else {
+        return false;
+    };
+    let f = first.to_ascii_lowercase();
+    f.is_ascii_lowercase()
+        && b.len() < 32
+        && LOCATIVE_LENGTHS
+            .get(usize::from(f - b'a'))
+            .is_some_and(|&lens| lens >> b.len() & 1 != 0)
 }
 
 /// Locative words strong enough for a name that is also a person's name or a common word.
+const STRICT_LOCATIVES: &[&[u8]] = &[b"in", b"near", b"outside", b"visiting", b"visited"];
+
+/// One of [`STRICT_LOCATIVES`].
 fn is_strict_locative(low: &[u8]) -> bool {
-    matches!(low, b"in" | b"near" | b"outside" | b"visiting" | b"visited")
+    STRICT_LOCATIVES.contains(&low)
 }
 
 /// Verbs after a capitalised common word that make it a person ("Best said").
@@ -239,24 +273,20 @@ impl<'g> Gazetteer<'g> {
             }
         };
         // The places in order of first mention with their number of mentions, and each
-        // mention's place: every place's span vector is allocated once, at its size.
-        let mut slot_of: FxMap<u32, usize> =
-            FxMap::with_capacity_and_hasher(mentions.len(), Default::default());
-        let mut order: Vec<(u32, usize)> = Vec::new();
-        let mut slots: Vec<usize> = Vec::with_capacity(mentions.len());
-        for (m, &entry) in mentions.iter().zip(&resolved) {
+        // mention's place (in place of its entry in `resolved`): every place's span vector is
+        // allocated once, at its size.
+        let mut order: Vec<(u32, usize)> = Vec::with_capacity(mentions.len());
+        let mut slots = Slots::default();
+        for (m, slot) in mentions.iter().zip(resolved.iter_mut()) {
             if text.get(m.start..m.end).is_none() {
-                slots.push(usize::MAX);
+                *slot = u32::MAX;
                 continue;
             }
-            let slot = *slot_of.entry(entry).or_insert_with(|| {
-                order.push((entry, 0));
-                order.len() - 1
-            });
-            if let Some(o) = order.get_mut(slot) {
+            let s = slots.of(&mut order, *slot);
+            if let Some(o) = order.get_mut(s) {
                 o.1 += 1;
             }
-            slots.push(slot);
+            *slot = s as u32;
         }
         let mut places: Vec<Place> = order
             .iter()
@@ -274,8 +304,9 @@ impl<'g> Gazetteer<'g> {
                 }
             })
             .collect();
-        for (m, slot) in mentions.iter().zip(slots) {
-            let (Some(place), Some(span_text)) = (places.get_mut(slot), text.get(m.start..m.end))
+        for (m, &slot) in mentions.iter().zip(&resolved) {
+            let (Some(place), Some(span_text)) =
+                (places.get_mut(slot as usize), text.get(m.start..m.end))
             else {
                 continue;
             };
@@ -420,6 +451,7 @@ impl<'g> Gazetteer<'g> {
             // A person's name or a common word needs a stricter cue ("report to Congress").
             let mut buf = [0u8; LOWER_MAX];
             let cue = previous
+                .filter(|w| may_be_locative(w))
                 .and_then(|w| ascii_lower(w, &mut buf))
                 .is_some_and(|w| {
                     if doubtful {
@@ -431,7 +463,12 @@ impl<'g> Gazetteer<'g> {
             out.push(Mention {
                 start,
                 end,
-                cands: self.cands(&form).filter(|c| kept(c)).collect(),
+                // The form's whole list (its length known) unless only countries are kept.
+                cands: if countries_only {
+                    self.cands(&form).filter(|c| kept(c)).collect()
+                } else {
+                    self.cands(&form).collect()
+                },
                 cue,
                 doubtful,
             });
@@ -441,21 +478,27 @@ impl<'g> Gazetteer<'g> {
 
     /// "Paris, Texas", "Seattle, WA", "Washington County [Pennsylvania]": the qualifier restricts
     /// the candidates of the name; a comma-joined qualifier becomes part of the mention.
+    ///
+    /// The merged mentions are written over the list itself (mention `i` goes to a place at or
+    /// before `i`; the qualifiers read are after it), so no second list is allocated.
     fn merge_qualified(&self, text: &str, mut mentions: Vec<Mention>) -> Vec<Mention> {
-        let mut out: Vec<Mention> = Vec::with_capacity(mentions.len());
+        let mut out = 0usize;
         let bytes = text.as_bytes();
         let mut i = 0;
-        while i < mentions.len() {
+        while let Some(m) = mentions.get(i) {
+            // Every qualifier follows ", ", " [" or " (": most mentions are followed by none of
+            // them, and one that has not moved (no merge before it) stays where it is.
+            if out == i && !may_be_qualified(bytes, m.end) {
+                out += 1;
+                i += 1;
+                continue;
+            }
             let mut cur = Mention {
                 cands: std::mem::take(&mut mentions[i].cands),
                 ..mentions[i]
             };
             let mut j = i + 1;
-            // Every qualifier follows ", ", " [" or " (": most mentions are followed by none of
-            // them.
-            while let (Some(b','), Some(b' ')) | (Some(b' '), Some(b'[' | b'(')) =
-                (bytes.get(cur.end), bytes.get(cur.end + 1))
-            {
+            while may_be_qualified(bytes, cur.end) {
                 let rest = text.get(cur.end..).unwrap_or("");
                 // A following mention after ", ".
                 if let Some(next) = mentions.get(j)
@@ -506,10 +549,14 @@ impl<'g> Gazetteer<'g> {
                 }
                 break;
             }
-            out.push(cur);
+            if let Some(slot) = mentions.get_mut(out) {
+                *slot = cur;
+            }
+            out += 1;
             i = j;
         }
-        out
+        mentions.truncate(out);
+        mentions
     }
 
     /// Small places need evidence: a cue (locative word, qualifier, list of places) or, unless
@@ -564,11 +611,14 @@ impl<'g> Gazetteer<'g> {
             }
             let doubtful = m.doubtful;
             // "Sutton County": a name written with the word for its kind of division is a
-            // division whatever its size.
-            let designated = designated(text.get(m.start..m.end).unwrap_or(""));
+            // division whatever its size (read only for a weak division, at most once).
+            let mut designated_here: Option<bool> = None;
+            let (start, end) = (m.start, m.end);
             m.cands.retain(|c| {
                 strong(c, doubtful)
-                    || (designated && matches!(self.kind(c.entry), Kind::Admin1 | Kind::Admin2))
+                    || (matches!(self.kind(c.entry), Kind::Admin1 | Kind::Admin2)
+                        && *designated_here
+                            .get_or_insert_with(|| designated(text.get(start..end).unwrap_or(""))))
                     || (!doubtful && admins.contains_key(&self.code(c.entry)))
             });
         }
@@ -753,13 +803,16 @@ impl<'g> Gazetteer<'g> {
         // The prior of each candidate of each distinct list, one list after the other.
         let mut priors: Vec<f64> = Vec::with_capacity(mentions.iter().map(|m| m.cands.len()).sum());
         let mut cities = Vec::new();
+        // Some distinct list has more than one reading: the context is weighed.
+        let mut weighed = false;
         for (i, m) in mentions.iter().enumerate() {
-            let key = m
-                .cands
+            // The list read once (each read of `Cands` tells its two forms apart).
+            let cands: &[Cand] = &m.cands;
+            let key = cands
                 .first()
                 .map_or(u64::from(u32::MAX), |c| u64::from(c.entry))
                 << 32
-                | m.cands.len() as u64;
+                | cands.len() as u64;
             let holder = if small {
                 reps.iter().position(|r| r.0 == key)
             } else {
@@ -767,7 +820,7 @@ impl<'g> Gazetteer<'g> {
             };
             if let Some(r) = holder
                 && let Some(rep) = reps.get_mut(r)
-                && mentions.get(rep.1).is_some_and(|o| o.cands == m.cands)
+                && mentions.get(rep.1).is_some_and(|o| *o.cands == *cands)
             {
                 rep.4 += 1;
                 of.push(r as u32);
@@ -776,7 +829,7 @@ impl<'g> Gazetteer<'g> {
             let from = priors.len();
             // A list of one reading reads as it whatever the weights (every score is finite):
             // no prior and, below, no context weight. Most lists have one.
-            let first = match &*m.cands {
+            let first = match cands {
                 [only] => only.entry,
                 _ => {
                     self.priors_into(m, &mut priors, &mut cities);
@@ -789,6 +842,15 @@ impl<'g> Gazetteer<'g> {
                 seen.insert(key, r);
             }
             of.push(r as u32);
+            weighed |= cands.len() > 1;
+        }
+        // Every distinct list has one reading (or none): the context changes no reading, so
+        // the tallies are not made (many texts name only places of one reading).
+        if !weighed {
+            for r in &mut of {
+                *r = reps.get(*r as usize).map_or(u32::MAX, |rep| rep.3);
+            }
+            return of;
         }
         // Per country: the mentions read in it, and those naming it as a country (sized for
         // the distinct lists' readings at once: growing the maps cost more than filling them).
@@ -976,6 +1038,41 @@ impl<'g> Gazetteer<'g> {
     }
 }
 
+/// The place (index in the list of places in order of first mention) of each entry a text's
+/// mentions resolve to: found by a linear search of the list while it is short (no map to
+/// allocate: most texts name a few places), then by a hash map.
+#[derive(Default)]
+struct Slots {
+    /// The index of each entry of the list, once it has grown past [`SHORT_SLOTS`].
+    map: Option<FxMap<u32, usize>>,
+}
+
+/// Up to this many places [`Slots`] searches the list.
+const SHORT_SLOTS: usize = 16;
+
+impl Slots {
+    /// The index of `entry` in `order` (entries with their numbers of mentions), appended with
+    /// no mentions when it is not there.
+    fn of(&mut self, order: &mut Vec<(u32, usize)>, entry: u32) -> usize {
+        if let Some(map) = &mut self.map {
+            return *map.entry(entry).or_insert_with(|| {
+                order.push((entry, 0));
+                order.len() - 1
+            });
+        }
+        if let Some(i) = order.iter().position(|o| o.0 == entry) {
+            return i;
+        }
+        order.push((entry, 0));
+        if order.len() > SHORT_SLOTS {
+            let mut map = FxMap::with_capacity_and_hasher(4 * SHORT_SLOTS, Default::default());
+            map.extend(order.iter().enumerate().map(|(i, o)| (o.0, i)));
+            self.map = Some(map);
+        }
+        order.len() - 1
+    }
+}
+
 /// Up to this many mentions [`Gazetteer::resolve`] finds a repeated candidate list by a linear
 /// search (no map to allocate); beyond, by a hash map.
 const SHORT_RESOLVE: usize = 16;
@@ -1093,6 +1190,15 @@ fn designated(s: &str) -> bool {
 fn designated_reference(s: &str) -> bool {
     s.rsplit_once(' ')
         .is_some_and(|(name, last)| !name.trim().is_empty() && last.eq_ignore_ascii_case("county"))
+}
+
+/// The bytes at `end` are ", ", " [" or " (", which every qualifier of
+/// [`Gazetteer::merge_qualified`] follows.
+fn may_be_qualified(bytes: &[u8], end: usize) -> bool {
+    matches!(
+        (bytes.get(end), bytes.get(end + 1)),
+        (Some(b','), Some(b' ')) | (Some(b' '), Some(b'[' | b'('))
+    )
 }
 
 /// The word at `start` begins a sentence, a line or the text.

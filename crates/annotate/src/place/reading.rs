@@ -73,10 +73,26 @@ fn token_after(b: &[u8], at: usize) -> Option<(&[u8], usize)> {
     Some((&b[s..e], e))
 }
 
+/// A division word, without regard to ASCII case.
+fn is_division(w: &[u8]) -> bool {
+    DIVISION_WORDS.iter().any(|d| d.eq_ignore_ascii_case(w))
+}
+
 /// The words around the mention at bytes `start..end` name a division: a division word right
 /// after it ("Aleppo province") or "<division word> of" right before it ("province of Santiago").
+/// The token before "of" is read only after an "of" ([`division_cue_reference`] read it
+/// always).
 fn division_cue(b: &[u8], start: usize, end: usize) -> bool {
-    let is_division = |w: &[u8]| DIVISION_WORDS.iter().any(|d| d.eq_ignore_ascii_case(w));
+    if token_after(b, end).is_some_and(|(w, _)| is_division(w)) {
+        return true;
+    }
+    token_before(b, start)
+        .is_some_and(|(w, s)| w == b"of" && token_before(b, s).is_some_and(|(w, _)| is_division(w)))
+}
+
+/// [`division_cue`] as it was (the reference of the tests).
+#[cfg(test)]
+fn division_cue_reference(b: &[u8], start: usize, end: usize) -> bool {
     if token_after(b, end).is_some_and(|(w, _)| is_division(w)) {
         return true;
     }
@@ -168,6 +184,46 @@ mod tests {
             (b"Aleppo", 0, 6),
         ] {
             assert!(!division_cue(t, s, e), "{:?}", String::from_utf8_lossy(t));
+        }
+    }
+
+    /// The cue reading the token before "of" only after an "of" equals the reference: at every
+    /// pair of token bounds of the seeds and DON texts near each other, and of made-up texts.
+    #[test]
+    fn division_cue_is_the_reference() {
+        let check = |t: &str| {
+            let b = t.as_bytes();
+            let bounds: Vec<usize> = (0..=b.len())
+                .filter(|&i| {
+                    i == 0
+                        || i == b.len()
+                        || (b[i - 1].is_ascii_alphanumeric() != b[i].is_ascii_alphanumeric())
+                })
+                .collect();
+            for (k, &s) in bounds.iter().enumerate() {
+                for &e in bounds.iter().skip(k).take(4) {
+                    assert_eq!(
+                        division_cue(b, s, e),
+                        division_cue_reference(b, s, e),
+                        "{s} {e} {t:?}"
+                    );
+                }
+            }
+        };
+        for t in crate::test_util::seed_and_don_texts() {
+            check(&t);
+        }
+        for t in [
+            "the province of Santiago",
+            "Province  of  Aleppo region",
+            "of Aleppo",
+            "x of\nAleppo",
+            "state of Kano State",
+            "governorate of",
+            "of",
+            "",
+        ] {
+            check(t);
         }
     }
 

@@ -1849,3 +1849,122 @@ fn listed_form_bits_are_the_listed_forms() {
     assert!(listed > 500, "{listed} listed forms");
     assert!(!Gazetteer::empty().may_be_listed(0));
 }
+
+/// The gate of the cue test lets every locative through in any ASCII case, the strict ones are
+/// among the locatives, and a word it stops is no locative.
+#[test]
+fn locative_gate_passes_every_locative() {
+    for w in super::LOCATIVES {
+        let w = std::str::from_utf8(w).unwrap();
+        for v in [w.to_string(), w.to_ascii_uppercase(), capitalise(w)] {
+            assert!(super::may_be_locative(&v), "{v}");
+        }
+    }
+    for w in super::STRICT_LOCATIVES {
+        assert!(super::is_locative(w), "{w:?}");
+    }
+    for w in [
+        "", "the", "and", "Kenya,", "ïn", "@in", "[in", "inn", "Of", "TO",
+    ] {
+        check_locative_gate(w);
+    }
+}
+
+/// `w` with its first letter in upper case.
+fn capitalise(w: &str) -> String {
+    let mut c = w.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// A word the gate stops is neither a locative nor a strict one, lower-cased as the cue test
+/// lower-cases it.
+fn check_locative_gate(w: &str) {
+    let mut buf = [0u8; super::LOWER_MAX];
+    let low = super::ascii_lower(w, &mut buf);
+    let listed = low.is_some_and(|l| super::is_locative(l) || super::is_strict_locative(l));
+    assert!(super::may_be_locative(w) || !listed, "{w:?}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+    #[test]
+    fn locative_gate_stops_no_locative(
+        pick in any::<usize>(), flips in any::<u16>(), cut in 0usize..12, tail in "[a-zA-Z@\\[`{]{0,3}",
+        any_word in "[ -~]{0,12}",
+    ) {
+        let w = super::LOCATIVES[pick % super::LOCATIVES.len()];
+        let mut v: String = w
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| if flips >> (i % 16) & 1 == 1 { c.to_ascii_uppercase() } else { c } as char)
+            .collect();
+        v.truncate(cut.min(v.len()).max(1));
+        v.push_str(&tail);
+        check_locative_gate(&v);
+        check_locative_gate(&any_word);
+    }
+}
+
+/// The places of `entries` in order of first mention with their numbers of mentions, and each
+/// entry's place, by one hash map ([`Gazetteer::find_with`] as it was: the reference of
+/// [`super::Slots`]).
+fn slots_reference(entries: &[u32]) -> (Vec<(u32, usize)>, Vec<usize>) {
+    let mut slot_of: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    let mut order: Vec<(u32, usize)> = Vec::new();
+    let mut slots = Vec::new();
+    for &e in entries {
+        let slot = *slot_of.entry(e).or_insert_with(|| {
+            order.push((e, 0));
+            order.len() - 1
+        });
+        order[slot].1 += 1;
+        slots.push(slot);
+    }
+    (order, slots)
+}
+
+/// [`super::Slots`] (a linear search while the list is short, then a map) gives the places of
+/// the reference, with lists that stay short and lists that grow past [`super::SHORT_SLOTS`].
+fn check_slots(entries: &[u32]) {
+    let mut order: Vec<(u32, usize)> = Vec::new();
+    let mut slots = super::Slots::default();
+    let mut got = Vec::new();
+    for &e in entries {
+        let s = slots.of(&mut order, e);
+        order[s].1 += 1;
+        got.push(s);
+    }
+    assert_eq!((order, got), slots_reference(entries), "{entries:?}");
+}
+
+#[test]
+fn slots_are_the_map_of_first_mentions() {
+    check_slots(&[]);
+    check_slots(&[7, 7, 7]);
+    let n = super::SHORT_SLOTS as u32;
+    // Exactly at the bound, one past it, and repeats of early places after the switch.
+    check_slots(&(0..n).collect::<Vec<_>>());
+    let mut v: Vec<u32> = (0..=n).collect();
+    v.extend((0..=n).rev());
+    v.extend([n + 5, 0, n + 5]);
+    check_slots(&v);
+    // The entries of every DON text's resolved mentions.
+    let g = g();
+    for t in don_texts().iter().take(400) {
+        let tk = Tokens::new(t);
+        let ms = g.mentions(t, &tk.toks);
+        check_slots(&g.resolve(&ms));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+    #[test]
+    fn slots_are_the_map_of_first_mentions_on_any_list(
+        entries in proptest::collection::vec(0u32..40, 0..80),
+    ) {
+        check_slots(&entries);
+    }
+}
