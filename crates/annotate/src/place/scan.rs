@@ -123,12 +123,16 @@ impl Gazetteer<'_> {
                 };
                 if !first_window {
                     // No form starts with the window, by the prefix filter: none of a longer one.
-                    if !self.may_start(key) {
+                    if !self.may_start_in(key, 0, key.len()) {
                         break;
                     }
                     // Forms before `lo` are shorter or smaller than the window: the first form
                     // not smaller than it starts the forms that start with it.
-                    lo = self.forms_below(lo, hi, key);
+                    lo = if broken {
+                        self.forms_below(lo, hi, key)
+                    } else {
+                        self.forms_below_in(lo, hi, bytes, start, end)
+                    };
                 }
                 if lo >= hi {
                     break;
