@@ -270,6 +270,9 @@ pub struct Gazetteer<'a> {
     form_text: &'a str,
     /// Per form its start in `form_text`, and the end of the last.
     form_starts: Vec<u32>,
+    /// Per form its first eight bytes as a big-endian word, zero-padded past its end
+    /// ([`form_heads`]): the form search orders most forms by this word alone.
+    form_heads: Vec<u64>,
     /// Per form the start of its candidates in `cand_pool` (bit 31: the form is a blocked
     /// phrase), and the end of the last.
     cand_starts: Vec<u32>,
@@ -448,6 +451,7 @@ impl<'a> Gazetteer<'a> {
             entry_starts: vec![0],
             form_text: "",
             form_starts: vec![0],
+            form_heads: Vec::new(),
             cand_starts: vec![0],
             cand_pool: &[],
             codes: Vec::new(),
@@ -572,6 +576,7 @@ impl<'a> Gazetteer<'a> {
             entry_lens,
             entry_starts,
             form_text,
+            form_heads: form_heads(form_text.as_bytes(), &form_starts),
             form_starts,
             cand_starts,
             cand_pool,
@@ -729,22 +734,37 @@ impl<'a> Gazetteer<'a> {
     /// runs of the most frequent capitalised words ("A", "To", "He") span thousands of forms
     /// that start with other segments, while the forms that continue such a word ("A Coruña")
     /// follow it closely.
+    #[inline]
+    pub(crate) fn forms_below(&self, lo: usize, hi: usize, key: &[u8]) -> usize {
+        self.forms_below_in(lo, hi, key, 0, key.len())
+    }
+
+    /// [`Gazetteer::forms_below`] of the key `b[start..end]` (empty when that is no range of
+    /// `b`), its words read in place from `b`.
     #[inline(never)]
-    pub(crate) fn forms_below(&self, mut lo: usize, mut hi: usize, key: &[u8]) -> usize {
-        let k = word_at(key, 0, key.len().min(8)).swap_bytes();
-        let text = self.form_text.as_bytes();
-        let less = |i: usize| match self.form_starts.get(i..i + 2) {
-            Some(&[s, e]) => {
-                let (s, e) = (s as usize, e as usize);
-                let f = word_at(text, s, (e - s).min(8)).swap_bytes();
-                if f == k {
-                    text.get(s..e).unwrap_or(&[]) < key
-                } else {
-                    f < k
-                }
-            }
-            _ => &[][..] < key,
-        };
+    pub(crate) fn forms_below_in(
+        &self,
+        lo: usize,
+        hi: usize,
+        b: &[u8],
+        start: usize,
+        end: usize,
+    ) -> usize {
+        self.forms_below_key(lo, hi, Key::at(b, start, end))
+    }
+
+    /// [`Gazetteer::forms_below`] of a [`Key`] (its words read once, by the caller).
+    ///
+    /// A step compares the form's first sixteen bytes with the key's as two big-endian words,
+    /// the second only when the first are equal; the rest of the bytes only when both are equal
+    /// and both are longer than sixteen bytes. Equal padded words with one of the two at most
+    /// sixteen bytes long mean the longer one is the shorter one followed by zero bytes: the
+    /// shorter is the smaller.
+    #[inline(always)]
+    fn forms_below_key(&self, mut lo: usize, mut hi: usize, key: Key<'_>) -> usize {
+        let k = (key.w0.swap_bytes(), key.w1.swap_bytes());
+        let key = key.bytes;
+        let less = |i: usize| self.form_less(i, k, key);
         if hi.saturating_sub(lo) > GALLOP_FROM {
             let mut step = 1usize;
             while lo + step < hi && less(lo + step) {
@@ -764,6 +784,36 @@ impl<'a> Gazetteer<'a> {
             }
         }
         lo
+    }
+
+    /// True when form `i` is smaller than `key`, whose first sixteen bytes are `k` as big-endian
+    /// words (see [`Gazetteer::forms_below_key`]).
+    #[inline(always)]
+    fn form_less(&self, i: usize, k: (u64, u64), key: &[u8]) -> bool {
+        let Some(&f0) = self.form_heads.get(i) else {
+            return !key.is_empty();
+        };
+        if f0 != k.0 {
+            return f0 < k.0;
+        }
+        let Some(&[s, e]) = self.form_starts.get(i..i + 2) else {
+            return !key.is_empty();
+        };
+        let text = self.form_text.as_bytes();
+        let (s, e) = (s as usize, e as usize);
+        let n = e.saturating_sub(s);
+        let f1 = if n > 8 {
+            word_at(text, s + 8, (n - 8).min(8)).swap_bytes()
+        } else {
+            0
+        };
+        if f1 != k.1 {
+            return f1 < k.1;
+        }
+        if n <= 16 || key.len() <= 16 {
+            return n < key.len();
+        }
+        text.get(s + 16..e).unwrap_or(&[]) < key.get(16..).unwrap_or(&[])
     }
 
     /// [`Gazetteer::forms_below`] comparing whole slices (the reference of the tests).
@@ -825,9 +875,16 @@ impl<'a> Gazetteer<'a> {
 
     /// False when no form starts with `key`, as far as the prefix filter tells: true for a key
     /// some form starts with (and for a few others, hash collisions; the form search decides).
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn may_start(&self, key: &[u8]) -> bool {
-        self.prefixes.may_start(key)
+        self.prefixes.may_start(key, 0, key.len())
+    }
+
+    /// [`Gazetteer::may_start`] of the key `b[start..end]` (`start <= end <= b.len()`), read in
+    /// place from `b`.
+    #[inline]
+    pub(crate) fn may_start_in(&self, b: &[u8], start: usize, end: usize) -> bool {
+        self.prefixes.may_start(b, start, end)
     }
 
     /// Number of first segments in the table.
@@ -1063,6 +1120,18 @@ fn starts<L: IntoIterator<Item = usize>>(
     (at == text.len()).then_some(out)
 }
 
+/// Per form of `text` (from its `starts`, one more than the forms) its first eight bytes as a
+/// big-endian word, zero-padded past its end.
+fn form_heads(text: &[u8], starts: &[u32]) -> Vec<u64> {
+    starts
+        .windows(2)
+        .map(|w| {
+            let (s, e) = (w[0] as usize, w[1] as usize);
+            word_at(text, s, e.saturating_sub(s).min(8)).swap_bytes()
+        })
+        .collect()
+}
+
 /// The prefix lengths of [`Prefixes`], shortest first.
 const PREFIX_LENS: [usize; 4] = [5, 7, 9, 12];
 
@@ -1098,7 +1167,6 @@ impl Prefixes {
     fn build(g: &Gazetteer<'_>) -> Prefixes {
         let mut bits = vec![0u64; 1 << (PREFIX_BITS - 6)];
         let text = g.form_text.as_bytes();
-        let mask = |len: usize| u64::MAX >> (64 - 8 * len);
         for w in g.form_starts.windows(2) {
             let (s, e) = (w[0] as usize, w[1] as usize);
             let n = e.saturating_sub(s);
@@ -1110,12 +1178,7 @@ impl Prefixes {
                 if n < len {
                     break;
                 }
-                let (p0, p1) = if len <= 8 {
-                    (w0 & mask(len), 0)
-                } else {
-                    (w0, w1 & mask(len - 8))
-                };
-                let b = (packed_hash(p0, p1, len) >> (64 - PREFIX_BITS)) as usize;
+                let b = prefix_bit(w0, w1, len);
                 if let Some(x) = bits.get_mut(b >> 6) {
                     *x |= 1 << (b & 63);
                 }
@@ -1124,27 +1187,45 @@ impl Prefixes {
         Prefixes { bits }
     }
 
+    /// False when no form starts with the key `b[start..end]` (`start <= end <= b.len()`): the
+    /// prefix is read in place.
     #[inline]
-    fn may_start(&self, key: &[u8]) -> bool {
-        let Some(len) = PREFIX_LENS.iter().rev().copied().find(|&l| l <= key.len()) else {
+    fn may_start(&self, b: &[u8], start: usize, end: usize) -> bool {
+        let Some(len) = PREFIX_LENS
+            .iter()
+            .rev()
+            .copied()
+            .find(|&l| l <= end.saturating_sub(start))
+        else {
             return true;
         };
         if self.bits.is_empty() {
             return true;
         }
-        let b = prefix_bit(key, len);
+        let (w0, w1) = packed_at(b, start, len);
+        let b = prefix_bit(w0, w1, len);
         self.bits
             .get(b >> 6)
             .is_none_or(|w| w & (1 << (b & 63)) != 0)
     }
 }
 
-/// The filter bit of the first `len` bytes of `b` (`len` at most 16 and at most `b.len()`).
+/// The filter bit of the first `len` bytes (`len` 1 to 16) of the bytes packed as `w0`, `w1`
+/// ([`packed_at`] of at least `len` bytes).
 #[inline(always)]
-fn prefix_bit(b: &[u8], len: usize) -> usize {
-    let (w0, w1) = packed_at(b, 0, len);
-    (packed_hash(w0, w1, len) >> (64 - PREFIX_BITS)) as usize
+fn prefix_bit(w0: u64, w1: u64, len: usize) -> usize {
+    let mask = |len: usize| u64::MAX >> (64 - 8 * len);
+    let (p0, p1) = if len <= 8 {
+        (w0 & mask(len), 0)
+    } else {
+        (w0, w1 & mask(len - 8))
+    };
+    (packed_hash(p0, p1, len) >> (64 - PREFIX_BITS)) as usize
 }
+
+/// A segment of the form text while [`Segments::build`] gathers them: its start, its length and
+/// its first sixteen bytes packed ([`packed_at`]).
+type Seg = (usize, usize, (u64, u64));
 
 /// The first-segment table: open addressing with linear probing, a slot per power of two at
 /// least twice the number of segments. A slot holds the first form of its run plus one (0: an
@@ -1162,20 +1243,31 @@ impl Segments {
     /// index of a form that starts with it. `lens` are the lengths of the forms' first segments
     /// (stored in the file; each at most its form's length).
     fn build(g: &Gazetteer<'_>, lens: &[u8]) -> Segments {
+        let text = g.form_text.as_bytes();
+        // The first segment of form `i` (of length `len`): where it starts in the text, its
+        // length, and its first sixteen bytes packed. Two segments of at most sixteen bytes
+        // are compared as their words, longer ones as their bytes.
+        let seg_of = |i: usize, len: usize| -> Seg {
+            let s = g.form_starts.get(i).map_or(0, |&s| s as usize);
+            (s, len, packed_at(text, s, len.min(16)))
+        };
+        let same = |a: Seg, b: Seg| {
+            a.1 == b.1
+                && a.2 == b.2
+                && (a.1 <= 16 || text.get(a.0..a.0 + a.1) == text.get(b.0..b.0 + b.1))
+        };
         // Forms that share a first segment are mostly neighbours: the runs of equal segments,
         // merged in the table when a segment comes back after others.
-        let mut segs: Vec<(u32, u32, u8)> = Vec::new();
-        let mut prev: &[u8] = &[];
+        let mut segs: Vec<(u32, u32, Seg)> = Vec::new();
         for (i, &len) in lens.iter().enumerate() {
-            let seg = g.form_bytes(i).get(..usize::from(len)).unwrap_or(&[]);
-            if seg == prev
-                && let Some(last) = segs.last_mut()
+            let seg = seg_of(i, usize::from(len));
+            if let Some(last) = segs.last_mut()
+                && same(last.2, seg)
             {
                 last.1 = i as u32 + 1;
                 continue;
             }
-            prev = seg;
-            segs.push((i as u32, i as u32 + 1, len));
+            segs.push((i as u32, i as u32 + 1, seg));
         }
         let bits = (2 * segs.len()).next_power_of_two().trailing_zeros().max(4);
         let mut table = Segments {
@@ -1183,19 +1275,21 @@ impl Segments {
             shift: 64 - bits,
         };
         let mask = table.slots.len() - 1;
-        for (lo, hi, len) in segs {
-            let seg = g
-                .form_bytes(lo as usize)
-                .get(..usize::from(len))
-                .unwrap_or(&[]);
-            let mut slot = table.home(seg);
+        for (lo, hi, seg) in segs {
+            let (s, len, (w0, w1)) = seg;
+            let hash = if len <= 16 {
+                packed_hash(w0, w1, len)
+            } else {
+                segment_hash(text.get(s..s + len).unwrap_or(&[]))
+            };
+            let mut slot = (hash >> table.shift) as usize;
             loop {
                 let [first, end] = table.slots[slot];
                 if first == 0 {
-                    table.slots[slot] = [lo + 1, hi | u32::from(len) << 24];
+                    table.slots[slot] = [lo + 1, hi | (len as u32) << 24];
                     break;
                 }
-                if g.form_bytes(first as usize - 1).get(..(end >> 24) as usize) == Some(seg) {
+                if (end >> 24) as usize == len && same(seg_of(first as usize - 1, len), seg) {
                     // A segment seen before, further up: widen its run.
                     let run_hi = (end & 0x00ff_ffff).max(hi);
                     table.slots[slot] = [(first - 1).min(lo) + 1, run_hi | end & 0xff00_0000];
@@ -1311,6 +1405,37 @@ fn packed_at(b: &[u8], at: usize, len: usize) -> (u64, u64) {
     }
 }
 
+/// A key of the form search ([`Gazetteer::forms_below_key`]) and of the prefix filter: its bytes
+/// and its first sixteen bytes as two little-endian words, zero past its end ([`packed_at`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Key<'k> {
+    bytes: &'k [u8],
+    w0: u64,
+    w1: u64,
+}
+
+impl<'k> Key<'k> {
+    /// The key `bytes`.
+    #[inline]
+    pub(crate) fn new(bytes: &'k [u8]) -> Self {
+        let (w0, w1) = packed_at(bytes, 0, bytes.len().min(16));
+        Key { bytes, w0, w1 }
+    }
+
+    /// The key `b[start..end]` (empty when that is no range of `b`), its words read from `b` in
+    /// place: the bytes after the key are there to load, so a short key is not copied.
+    #[inline(always)]
+    pub(crate) fn at(b: &'k [u8], start: usize, end: usize) -> Self {
+        match b.get(start..end) {
+            Some(bytes) => {
+                let (w0, w1) = packed_at(b, start, bytes.len().min(16));
+                Key { bytes, w0, w1 }
+            }
+            None => Key::new(&[]),
+        }
+    }
+}
+
 /// [`segment_hash`] of a segment of at most 16 bytes packed by [`packed_at`]: `FxHasher` adds
 /// the same zero-padded little-endian words.
 #[inline(always)]
@@ -1378,7 +1503,60 @@ fn first_segment_chars(name: &str) -> &str {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{first_segment, first_segment_chars};
+    use super::{Gazetteer, first_segment, first_segment_chars};
+
+    /// Every form's head is its first eight bytes as a big-endian word, zero-padded.
+    #[test]
+    fn form_heads_are_the_first_eight_bytes() {
+        let g = Gazetteer::global();
+        assert!(g.form_count() > 300_000);
+        assert_eq!(g.form_heads.len(), g.form_count());
+        for i in 0..g.form_count() {
+            let f = g.form_bytes(i);
+            let mut head = [0u8; 8];
+            let n = f.len().min(8);
+            head[..n].copy_from_slice(&f[..n]);
+            assert_eq!(g.form_heads[i], u64::from_be_bytes(head), "{i}");
+        }
+    }
+
+    /// The word-wise form search finds the slice search's answer for keys that end around the
+    /// eight- and sixteen-byte words (every eleventh form cut there, extended by a zero byte or
+    /// a space, or changed in its last byte), in the whole table and in the form's segment run.
+    #[test]
+    fn forms_below_at_the_word_ends_is_the_slice_search() {
+        let g = Gazetteer::global();
+        let n = g.form_count();
+        for i in (0..n).step_by(11) {
+            let f = g.form_bytes(i);
+            let mut keys: Vec<Vec<u8>> = [7, 8, 9, 15, 16, 17, 24]
+                .iter()
+                .filter(|&&c| c <= f.len())
+                .map(|&c| f[..c].to_vec())
+                .collect();
+            keys.push(f.to_vec());
+            for tail in [&b"\0"[..], b" ", b" A"] {
+                keys.push([f, tail].concat());
+            }
+            if let Some((&last, rest)) = f.split_last() {
+                keys.push([rest, &[last.wrapping_add(1)]].concat());
+                keys.push([rest, &[last.wrapping_sub(1)]].concat());
+            }
+            let run = g
+                .segment_run(std::str::from_utf8(f).map(first_segment).unwrap_or(""))
+                .map_or((0, n), |(lo, hi)| (lo as usize, (hi as usize).min(n)));
+            for key in &keys {
+                for (lo, hi) in [(0, n), run] {
+                    assert_eq!(
+                        g.forms_below(lo, hi, key),
+                        g.forms_below_slices(lo, hi, key),
+                        "{:?} in {lo}..{hi}",
+                        String::from_utf8_lossy(key)
+                    );
+                }
+            }
+        }
+    }
 
     proptest! {
         /// The run-based segment of a name is the character loop's.

@@ -26,11 +26,22 @@ fn alnum(t: &Token) -> bool {
 
 /// The first capitalised word token ([`class::CAP`]) at or after `from`, with its index: a
 /// small loop of its own, so that the walk over the tokens keeps its state in registers.
+///
+/// The tokens are tested four at a time (a capitalised word comes about every sixth token), the
+/// last few one by one.
 #[inline(never)]
 fn next_capitalised(toks: &[Token], from: usize) -> Option<(usize, &Token)> {
     let rest = toks.get(from..)?;
-    let k = rest.iter().position(|t| t.has(class::CAP))?;
-    Some((from + k, rest.get(k)?))
+    let (quads, tail) = rest.as_chunks::<4>();
+    for (q, four) in quads.iter().enumerate() {
+        for (k, t) in four.iter().enumerate() {
+            if t.has(class::CAP) {
+                return Some((from + 4 * q + k, t));
+            }
+        }
+    }
+    let k = tail.iter().position(|t| t.has(class::CAP))?;
+    Some((from + 4 * quads.len() + k, tail.get(k)?))
 }
 
 impl Gazetteer<'_> {
@@ -46,8 +57,9 @@ impl Gazetteer<'_> {
     /// does, which for most words is after the first.
     #[inline(never)]
     pub(super) fn scan(&self, text: &str, toks: &[Token]) -> Vec<(usize, usize, usize)> {
-        // About one window in 20 tokens on news text: room for most documents' windows at once.
-        let mut raw = Vec::with_capacity(toks.len() / 16);
+        // About one window in 20 tokens on news text: room for nearly every document's windows
+        // at once.
+        let mut raw = Vec::with_capacity(toks.len() / 8);
         // The window with its line breaks and tabs as spaces, when it holds one.
         let mut spaced = String::new();
         let bytes = text.as_bytes();
@@ -70,13 +82,13 @@ impl Gazetteer<'_> {
                 continue;
             }
             let start = t.start;
-            // The first segment: an ASCII word followed by an ASCII byte that is not a digit is
-            // its own segment; otherwise the segment's rule decides.
-            let seg_end = if t.class & class::NON_ASCII == 0
-                && bytes
-                    .get(t.end)
-                    .is_none_or(|&b| b < 0x80 && !b.is_ascii_digit())
-            {
+            // A word with no letter or digit attached after it is its own first segment and
+            // its own first window (a word token is a whole run of letters); otherwise the
+            // segment's rule decides.
+            let whole = toks
+                .get(i + 1)
+                .is_none_or(|n| n.gap != Gap::None || !alnum(n));
+            let seg_end = if whole {
                 t.end
             } else {
                 start + gazetteer::first_segment(text.get(start..).unwrap_or("")).len()
@@ -91,6 +103,19 @@ impl Gazetteer<'_> {
             // line break or a tab).
             let mut broken = false;
             let mut j = i;
+            if whole {
+                // The first window, the word: the run's first form starts with it (the table
+                // compared them), so only the form's length is read.
+                first_window = false;
+                j = i + 1;
+                if self.form_len(lo) == seg_end - start {
+                    best = Some((seg_end, lo));
+                    // The last form of the run: no longer window can match.
+                    if lo + 1 >= hi {
+                        j = toks.len();
+                    }
+                }
+            }
             while let Some(tj) = toks.get(j) {
                 // No form is longer: no window ending at or after this token is one.
                 if tj.end - start > self.max_form_bytes {
@@ -123,12 +148,16 @@ impl Gazetteer<'_> {
                 };
                 if !first_window {
                     // No form starts with the window, by the prefix filter: none of a longer one.
-                    if !self.may_start(key) {
+                    if !self.may_start_in(key, 0, key.len()) {
                         break;
                     }
                     // Forms before `lo` are shorter or smaller than the window: the first form
                     // not smaller than it starts the forms that start with it.
-                    lo = self.forms_below(lo, hi, key);
+                    lo = if broken {
+                        self.forms_below(lo, hi, key)
+                    } else {
+                        self.forms_below_in(lo, hi, bytes, start, end)
+                    };
                 }
                 if lo >= hi {
                     break;
@@ -160,5 +189,99 @@ impl Gazetteer<'_> {
             }
         }
         raw
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{Gap, alnum, next_capitalised};
+    use crate::place::gazetteer::first_segment;
+    use crate::tokens::{Token, Tokens, class};
+
+    /// The seed articles and every DON text when `../shared` is there, and a few made-up texts.
+    fn texts() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut out: Vec<String> = [
+            "",
+            "A",
+            "Paris2 Côte d'Ivoire, São Paulo; Kenya² Ürümqi-Xinjiang ٣Kenya U.S. St.Louis",
+            "New York\nCity and West\tVirginia: ABC ABCdef Ab3c",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
+        if let Ok(dir) = std::fs::read_dir(root.join("tests/fixtures/seeds")) {
+            out.extend(
+                dir.flatten()
+                    .filter_map(|e| std::fs::read_to_string(e.path()).ok()),
+            );
+        }
+        let don = root.join("../shared/data/who-don/dons-1996-2012.jsonl");
+        if let Ok(data) = std::fs::read_to_string(don) {
+            out.extend(data.lines().filter_map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).ok()?;
+                Some(v["text"].as_str()?.to_string())
+            }));
+        }
+        out
+    }
+
+    /// `next_capitalised` four tokens at a time is the first capitalised token from each
+    /// start, one by one.
+    fn holds_next_capitalised(toks: &[Token]) {
+        for from in 0..=toks.len() + 1 {
+            let want = toks
+                .iter()
+                .enumerate()
+                .skip(from)
+                .find(|(_, t)| t.has(class::CAP));
+            let got = next_capitalised(toks, from);
+            assert_eq!(got.map(|(i, _)| i), want.map(|(i, _)| i), "from {from}");
+            if let Some((i, t)) = got {
+                assert!(std::ptr::eq(t, &toks[i]));
+            }
+        }
+    }
+
+    #[test]
+    fn next_capitalised_is_the_token_by_token_search() {
+        for t in texts().iter().step_by(5) {
+            holds_next_capitalised(&Tokens::new(t).toks);
+        }
+    }
+
+    /// A capitalised word with no letter or digit attached after it is the whole first
+    /// segment of the text from its start (the scan's first window without `first_segment`).
+    fn holds_whole_words(text: &str) {
+        let toks = Tokens::new(text).toks.clone();
+        for (i, t) in toks.iter().enumerate() {
+            if !t.has(class::CAP) {
+                continue;
+            }
+            let whole = toks
+                .get(i + 1)
+                .is_none_or(|n| n.gap != Gap::None || !alnum(n));
+            let seg = first_segment(&text[t.start..]).len();
+            assert_eq!(whole, seg == t.end - t.start, "{:?}", &text[t.start..]);
+        }
+    }
+
+    #[test]
+    fn whole_capitalised_words_are_their_first_segment() {
+        for t in texts() {
+            holds_whole_words(&t);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn whole_words_and_next_capitalised_on_any_text(
+            t in "([A-Za-z0-9 ,.'-]|É|é|Ü|ß|Ω|—|\u{a0}|\n|²|٣|Ⅻ|½|\u{301}|\\PC|Paris|São|Kenya2){0,40}"
+        ) {
+            holds_whole_words(&t);
+            holds_next_capitalised(&Tokens::new(&t).toks);
+        }
     }
 }
