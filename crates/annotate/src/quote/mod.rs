@@ -13,7 +13,9 @@ mod tests;
 
 use epiwire_model::{Quote, Span, Speaker};
 
-use crate::response::text::{Ctx, Tok, is, is_any, searched, tokens, tokens_of, work};
+use crate::response::text::{
+    Ctx, Tok, in_ascii_list, is, is_any, searched, tokens, tokens_of, work,
+};
 
 /// Verbs that introduce speech.
 pub(crate) const SPEECH: &[&str] = &[
@@ -221,6 +223,50 @@ const ANONYMOUS: &[&str] = &[
     "critics",
     "members",
 ];
+
+/// True when `w` is one of [`ANONYMOUS`] (ASCII case-insensitive, as `is_any(w, ANONYMOUS)`):
+/// one lookup in a set built once ([`in_ascii_list`]).
+fn is_anonymous(w: &str) -> bool {
+    in_ascii_list!(w, ANONYMOUS)
+}
+
+/// Words of a speaker phrase before a name or role ("the", "former", "health").
+const MODIFIERS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "of",
+    "for",
+    "at",
+    "with",
+    "and",
+    "its",
+    "his",
+    "her",
+    "their",
+    "former",
+    "senior",
+    "deputy",
+    "new",
+    "chief",
+    "top",
+    "local",
+    "one",
+    "young",
+    "older",
+    "national",
+    "public",
+    "health",
+    "foreign",
+    "press",
+    "emergencies",
+    "emergency",
+];
+
+/// True when `w` is one of [`MODIFIERS`] (as `is_any(w, MODIFIERS)`, see [`is_anonymous`]).
+fn is_modifier(w: &str) -> bool {
+    in_ascii_list!(w, MODIFIERS)
+}
 
 /// Personal pronouns standing for a speaker.
 const PRONOUNS: &[&str] = &["he", "she", "they", "i", "we"];
@@ -856,37 +902,6 @@ fn has_mark(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> bool {
 /// Where the speaker phrase ending before the verb at `v` starts: back over at most three
 /// comma-separated segments that look like names, roles or organisations.
 fn left_phrase_start(ctx: &Ctx<'_>, toks: &[Tok], lo: usize, v: usize) -> usize {
-    const MODIFIERS: &[&str] = &[
-        "the",
-        "a",
-        "an",
-        "of",
-        "for",
-        "at",
-        "with",
-        "and",
-        "its",
-        "his",
-        "her",
-        "their",
-        "former",
-        "senior",
-        "deputy",
-        "new",
-        "chief",
-        "top",
-        "local",
-        "one",
-        "young",
-        "older",
-        "national",
-        "public",
-        "health",
-        "foreign",
-        "press",
-        "emergencies",
-        "emergency",
-    ];
     let mut start = v;
     let mut segs = 0;
     let mut k = v;
@@ -934,9 +949,9 @@ fn left_phrase_start(ctx: &Ctx<'_>, toks: &[Tok], lo: usize, v: usize) -> usize 
                         t.cap
                             || !t.word
                             || is_role(w)
-                            || is_any(w, ANONYMOUS)
+                            || is_anonymous(w)
                             || is_any(w, PRONOUNS)
-                            || is_any(w, MODIFIERS)
+                            || is_modifier(w)
                             || w.ends_with("'s")
                             || w.ends_with("’s")
                             || w.chars().next().is_some_and(|c| c.is_ascii_digit())
@@ -1121,7 +1136,7 @@ fn speaker(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> (Option<Speaker>,
             && t.cap
             && !in_party(k)
             && !is_role(w)
-            && !is_any(w, ANONYMOUS)
+            && !is_anonymous(w)
             && !TITLE_WORDS.contains(&w);
         if !nameish {
             k += 1;
@@ -1207,7 +1222,7 @@ fn speaker(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> (Option<Speaker>,
         organisation = Some(ctx.text[toks[rs].s..toks[h].e].to_string());
         role = Some((h + 1, re));
     }
-    let anonymous_word = (a..b).any(|k| is_any(ctx.t(&toks[k]), ANONYMOUS));
+    let anonymous_word = (a..b).any(|k| is_anonymous(ctx.t(&toks[k])));
     // The organisation: a party in the phrase (a country by its name), else the capitalised
     // words after "of"/"at"/"with"/"for" that follow the role, else capitalised words just
     // before the role ("Sixers chairman").

@@ -1143,7 +1143,7 @@ fn lists_agree(w: &str) -> usize {
 }
 
 /// Word variants that ASCII-case-insensitive and Unicode lower-casing tell apart.
-pub(super) fn variants(w: &str) -> Vec<String> {
+pub(crate) fn variants(w: &str) -> Vec<String> {
     vec![
         w.to_string(),
         w.to_uppercase(),

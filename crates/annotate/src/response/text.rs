@@ -352,11 +352,8 @@ pub(crate) fn tokens_from_stream(
     use crate::tokens::Kind;
     out.clear();
     let first = stream.partition_point(|t| t.end <= start);
-    let mut hi = first;
-    while hi < stream.len() && stream[hi].start < end {
-        hi += 1;
-    }
-    let toks = &stream[first..hi];
+    let rest = stream.get(first..).unwrap_or(&[]);
+    let toks = &rest[..rest.partition_point(|t| t.start < end)];
     work(toks.len() + 1);
     // At most one token per stream token: one allocation at most, not a doubling series.
     out.reserve(toks.len());
