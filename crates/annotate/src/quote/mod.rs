@@ -13,6 +13,7 @@ mod tests;
 
 use epiwire_model::{Quote, Span, Speaker};
 
+use crate::response::next_with_bits;
 use crate::response::text::{
     Ctx, Tok, in_ascii_list, is, is_any, searched, tokens, tokens_of, work,
 };
@@ -876,15 +877,15 @@ fn speech_verbs(
         out.extend((0..toks.len()).filter(|&k| is_speech(ctx.t(&toks[k]))));
         return;
     };
+    // The stream tokens of the range; only its first and last may be clipped by it.
     let first = st.partition_point(|t| t.end <= start);
+    let rest = st.get(first..).unwrap_or(&[]);
+    let range = &rest[..rest.partition_point(|t| t.start < end)];
+    let head = range.first().is_some_and(|t| t.start < start);
+    let tail = range.len() > usize::from(head) && range.last().is_some_and(|t| t.end > end);
+    let inner = &range[..range.len() - usize::from(tail)];
     let mut k = 0usize;
-    for t in st.get(first..).unwrap_or(&[]) {
-        if t.start >= end {
-            break;
-        }
-        if t.class & (class::SPEECH | class::NON_ASCII) == 0 && t.start >= start && t.end <= end {
-            continue;
-        }
+    let mut ask = |t: &crate::tokens::Token| {
         let s = t.start.max(start);
         while toks.get(k).is_some_and(|x| x.s < s) {
             k += 1;
@@ -892,6 +893,20 @@ fn speech_verbs(
         if toks.get(k).is_some_and(|x| x.s == s && is_speech(ctx.t(x))) && out.last() != Some(&k) {
             out.push(k);
         }
+    };
+    if head && let Some(t) = range.first() {
+        ask(t);
+    }
+    // The unclipped tokens with the bits, eight at a time ([`next_with_bits`]).
+    let mut i = usize::from(head);
+    while let Some(j) = next_with_bits(inner, i, class::SPEECH | class::NON_ASCII) {
+        if let Some(t) = inner.get(j) {
+            ask(t);
+        }
+        i = j + 1;
+    }
+    if tail && let Some(t) = range.last() {
+        ask(t);
     }
 }
 

@@ -425,30 +425,12 @@ impl Prefilter {
         }
     }
 
-    /// The index of the first token at or after `from` of `toks` with one of `bits` in its
-    /// class: eight tokens at a time are passed by on the union of their classes.
-    #[inline(never)]
-    fn next_with_bits(toks: &[Token], from: usize, bits: u32) -> Option<usize> {
-        let rest = toks.get(from..)?;
-        let (chunks, tail) = rest.as_chunks::<8>();
-        for (n, c) in chunks.iter().enumerate() {
-            if c.iter().fold(0, |a, t| a | t.class) & bits != 0 {
-                text::work((n + 1) * 8);
-                let k = c.iter().position(|t| t.class & bits != 0)?;
-                return Some(from + n * 8 + k);
-            }
-        }
-        text::work(rest.len());
-        let k = tail.iter().position(|t| t.class & bits != 0)?;
-        Some(from + chunks.len() * 8 + k)
-    }
-
     /// The byte range of the first hit of the token walk at or after token `from` of `toks`
     /// (a token with one of [`Prefilter::walk_bits`] that [`Prefilter::hit`] accepts), with
     /// the index of the token after it.
     fn next_walk_hit(&self, b: &[u8], toks: &[Token], mut from: usize) -> Option<(Span, usize)> {
         loop {
-            let i = Self::next_with_bits(toks, from, self.walk_bits)?;
+            let i = next_with_bits(toks, from, self.walk_bits)?;
             let t = toks.get(i)?;
             if self.hit(b, t) {
                 return Some(((t.start, t.end), i + 1));
@@ -492,6 +474,24 @@ impl Prefilter {
             _ => true,
         }
     }
+}
+
+/// The index of the first token at or after `from` of `toks` with one of `bits` in its
+/// class: eight tokens at a time are passed by on the union of their classes.
+#[inline(never)]
+pub(crate) fn next_with_bits(toks: &[Token], from: usize, bits: u32) -> Option<usize> {
+    let rest = toks.get(from..)?;
+    let (chunks, tail) = rest.as_chunks::<8>();
+    for (n, c) in chunks.iter().enumerate() {
+        if c.iter().fold(0, |a, t| a | t.class) & bits != 0 {
+            text::work((n + 1) * 8);
+            let k = c.iter().position(|t| t.class & bits != 0)?;
+            return Some(from + n * 8 + k);
+        }
+    }
+    text::work(rest.len());
+    let k = tail.iter().position(|t| t.class & bits != 0)?;
+    Some(from + chunks.len() * 8 + k)
 }
 
 /// The bit of character `c` in [`Prefilter::punct_first`].

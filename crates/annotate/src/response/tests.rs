@@ -1083,11 +1083,10 @@ proptest::proptest! {
     #[test]
     fn item_gate_is_sound_after_lead_words(
         words in proptest::collection::vec(
-            r"(health|Health|rapid|RAPID|personal|protective|fever|laboratory|cholera|oral|\
-               sputnik|johnson|testing|medical|face|emergency|treatment|diagnostic|test|\
-               workers?|WORKERS|kits?|tests?|staff|teams|supplies|equipment|vaccines?|care|\
-               reducers|rehydration|salts|v|V|&|masks?|sent|the|of|[a-z]{1,5}|[0-9]{1,3}|'s|’s|\
-               -|\.|,|;|\n|“|—|²|\u{212a}its|\(|\))",
+            r"(health|Health|rapid|RAPID|fever|test|face|laboratory|personal|cholera|sputnik|\
+               the|sent)(-[a-z]{1,3}|'s|’s|\.[a-z]{1,2}|&[a-z]|,|\.|)( |  |\n|)(workers?|\
+               WORKERS|kits?|tests?|care|reducers|masks?|supplies|protective|vaccines?|v|V|the|\
+               [a-z]{1,3}|[0-9]{1,2}|\(|—|“|\u{212a}its)",
             0..30,
         ),
         seps in proptest::collection::vec(r"( |  |\n|)", 30),
