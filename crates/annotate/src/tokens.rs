@@ -136,6 +136,9 @@ pub(crate) mod class {
     /// The leading letters of a word that may start an item of the response pass, of a
     /// currency word, or "request" (`response::item_first_words`).
     pub(crate) const RESP_ITEM: u32 = 1 << 22;
+    /// A word of [`RESP_ITEM`] that starts items only with the word after it
+    /// (`response::item_lead_words`).
+    pub(crate) const RESP_LEAD: u32 = 1 << 21;
     /// A word of the response pass's word table (`response::table_words`). A high bit, clear
     /// of the ones other branches may take.
     pub(crate) const RESP_WORD: u32 = 1 << 25;
@@ -230,6 +233,8 @@ impl Lexicon {
         let items = crate::response::item_first_words();
         let items: Vec<&str> = items.iter().map(String::as_str).collect();
         let resp_words = crate::response::table_words();
+        let leads = crate::response::item_lead_words();
+        let leads: Vec<&str> = leads.iter().map(String::as_str).collect();
         let diseases = crate::disease::first_letter_runs(crate::disease::EMBEDDED_LEXICON);
         let diseases: Vec<&str> = diseases.iter().map(String::as_str).collect();
         let all = lists
@@ -238,6 +243,7 @@ impl Lexicon {
             .chain(date_start.iter().map(|&l| (l, class::DATE_START)))
             .chain(std::iter::once((cues.as_slice(), class::CUE)))
             .chain(std::iter::once((items.as_slice(), class::RESP_ITEM)))
+            .chain(std::iter::once((leads.as_slice(), class::RESP_LEAD)))
             .chain(std::iter::once((resp_words.as_slice(), class::RESP_WORD)))
             .chain(std::iter::once((diseases.as_slice(), class::DISEASE)));
         for (list, bits) in all {

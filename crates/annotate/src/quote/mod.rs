@@ -13,7 +13,10 @@ mod tests;
 
 use epiwire_model::{Quote, Span, Speaker};
 
-use crate::response::text::{Ctx, Tok, is, is_any, searched, tokens, tokens_of, work};
+use crate::response::next_with_bits;
+use crate::response::text::{
+    Ctx, Tok, in_ascii_list, is, is_any, searched, tokens, tokens_of, work,
+};
 
 /// Verbs that introduce speech.
 pub(crate) const SPEECH: &[&str] = &[
@@ -221,6 +224,50 @@ const ANONYMOUS: &[&str] = &[
     "critics",
     "members",
 ];
+
+/// True when `w` is one of [`ANONYMOUS`] (ASCII case-insensitive, as `is_any(w, ANONYMOUS)`):
+/// one lookup in a set built once ([`in_ascii_list`]).
+fn is_anonymous(w: &str) -> bool {
+    in_ascii_list!(w, ANONYMOUS)
+}
+
+/// Words of a speaker phrase before a name or role ("the", "former", "health").
+const MODIFIERS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "of",
+    "for",
+    "at",
+    "with",
+    "and",
+    "its",
+    "his",
+    "her",
+    "their",
+    "former",
+    "senior",
+    "deputy",
+    "new",
+    "chief",
+    "top",
+    "local",
+    "one",
+    "young",
+    "older",
+    "national",
+    "public",
+    "health",
+    "foreign",
+    "press",
+    "emergencies",
+    "emergency",
+];
+
+/// True when `w` is one of [`MODIFIERS`] (as `is_any(w, MODIFIERS)`, see [`is_anonymous`]).
+fn is_modifier(w: &str) -> bool {
+    in_ascii_list!(w, MODIFIERS)
+}
 
 /// Personal pronouns standing for a speaker.
 const PRONOUNS: &[&str] = &["he", "she", "they", "i", "we"];
@@ -830,15 +877,15 @@ fn speech_verbs(
         out.extend((0..toks.len()).filter(|&k| is_speech(ctx.t(&toks[k]))));
         return;
     };
+    // The stream tokens of the range; only its first and last may be clipped by it.
     let first = st.partition_point(|t| t.end <= start);
+    let rest = st.get(first..).unwrap_or(&[]);
+    let range = &rest[..rest.partition_point(|t| t.start < end)];
+    let head = range.first().is_some_and(|t| t.start < start);
+    let tail = range.len() > usize::from(head) && range.last().is_some_and(|t| t.end > end);
+    let inner = &range[..range.len() - usize::from(tail)];
     let mut k = 0usize;
-    for t in st.get(first..).unwrap_or(&[]) {
-        if t.start >= end {
-            break;
-        }
-        if t.class & (class::SPEECH | class::NON_ASCII) == 0 && t.start >= start && t.end <= end {
-            continue;
-        }
+    let mut ask = |t: &crate::tokens::Token| {
         let s = t.start.max(start);
         while toks.get(k).is_some_and(|x| x.s < s) {
             k += 1;
@@ -846,6 +893,20 @@ fn speech_verbs(
         if toks.get(k).is_some_and(|x| x.s == s && is_speech(ctx.t(x))) && out.last() != Some(&k) {
             out.push(k);
         }
+    };
+    if head && let Some(t) = range.first() {
+        ask(t);
+    }
+    // The unclipped tokens with the bits, eight at a time ([`next_with_bits`]).
+    let mut i = usize::from(head);
+    while let Some(j) = next_with_bits(inner, i, class::SPEECH | class::NON_ASCII) {
+        if let Some(t) = inner.get(j) {
+            ask(t);
+        }
+        i = j + 1;
+    }
+    if tail && let Some(t) = range.last() {
+        ask(t);
     }
 }
 
@@ -856,37 +917,6 @@ fn has_mark(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> bool {
 /// Where the speaker phrase ending before the verb at `v` starts: back over at most three
 /// comma-separated segments that look like names, roles or organisations.
 fn left_phrase_start(ctx: &Ctx<'_>, toks: &[Tok], lo: usize, v: usize) -> usize {
-    const MODIFIERS: &[&str] = &[
-        "the",
-        "a",
-        "an",
-        "of",
-        "for",
-        "at",
-        "with",
-        "and",
-        "its",
-        "his",
-        "her",
-        "their",
-        "former",
-        "senior",
-        "deputy",
-        "new",
-        "chief",
-        "top",
-        "local",
-        "one",
-        "young",
-        "older",
-        "national",
-        "public",
-        "health",
-        "foreign",
-        "press",
-        "emergencies",
-        "emergency",
-    ];
     let mut start = v;
     let mut segs = 0;
     let mut k = v;
@@ -934,9 +964,9 @@ fn left_phrase_start(ctx: &Ctx<'_>, toks: &[Tok], lo: usize, v: usize) -> usize 
                         t.cap
                             || !t.word
                             || is_role(w)
-                            || is_any(w, ANONYMOUS)
+                            || is_anonymous(w)
                             || is_any(w, PRONOUNS)
-                            || is_any(w, MODIFIERS)
+                            || is_modifier(w)
                             || w.ends_with("'s")
                             || w.ends_with("’s")
                             || w.chars().next().is_some_and(|c| c.is_ascii_digit())
@@ -1121,7 +1151,7 @@ fn speaker(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> (Option<Speaker>,
             && t.cap
             && !in_party(k)
             && !is_role(w)
-            && !is_any(w, ANONYMOUS)
+            && !is_anonymous(w)
             && !TITLE_WORDS.contains(&w);
         if !nameish {
             k += 1;
@@ -1207,7 +1237,7 @@ fn speaker(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> (Option<Speaker>,
         organisation = Some(ctx.text[toks[rs].s..toks[h].e].to_string());
         role = Some((h + 1, re));
     }
-    let anonymous_word = (a..b).any(|k| is_any(ctx.t(&toks[k]), ANONYMOUS));
+    let anonymous_word = (a..b).any(|k| is_anonymous(ctx.t(&toks[k])));
     // The organisation: a party in the phrase (a country by its name), else the capitalised
     // words after "of"/"at"/"with"/"for" that follow the role, else capitalised words just
     // before the role ("Sixers chairman").

@@ -383,3 +383,30 @@ proptest::proptest! {
         proptest::prop_assert_eq!(super::last_in(&sp, lo, hi), (lo..hi).rev().find(is));
     }
 }
+
+/// `is_anonymous` and `is_modifier` (one lookup in a set) against `is_any` of their lists, on
+/// every token of the seed and DON texts and on variants of the list words.
+#[test]
+fn word_set_lists_are_the_linear_searches() {
+    use crate::response::text::is_any;
+    for list in [super::ANONYMOUS, super::MODIFIERS] {
+        assert!(list.iter().all(|w| w.is_ascii()), "{list:?}");
+    }
+    let check = |w: &str| -> usize {
+        let (anonymous, modifier) = (super::is_anonymous(w), super::is_modifier(w));
+        assert_eq!(anonymous, is_any(w, super::ANONYMOUS), "{w:?}");
+        assert_eq!(modifier, is_any(w, super::MODIFIERS), "{w:?}");
+        usize::from(anonymous || modifier)
+    };
+    let (mut n, mut toks) = (0, Vec::new());
+    for text in crate::test_util::seed_and_don_texts() {
+        crate::response::text::tokens(&text, 0, text.len(), &mut toks);
+        n += toks.iter().map(|t| check(&text[t.s..t.e])).sum::<usize>();
+    }
+    assert!(n > 1000, "{n}");
+    for w in super::ANONYMOUS.iter().chain(super::MODIFIERS) {
+        for v in crate::response::tests::variants(w) {
+            check(&v);
+        }
+    }
+}

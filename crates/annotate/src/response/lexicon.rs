@@ -33,6 +33,24 @@ impl<T> Lexicon<T> {
     fn firsts(&self) -> impl Iterator<Item = &str> {
         self.by_first.keys().map(String::as_str)
     }
+
+    /// True when every phrase of the group of token text `w` ([`Lexicon::group_of`]) has two
+    /// words or more (or `w` starts none): a token `w` starts a phrase only together with the
+    /// token after it.
+    pub(crate) fn starts_only_long(&self, w: &str) -> bool {
+        self.groups
+            .get(usize::from(self.group_of(w)))
+            .is_none_or(|ps| ps.iter().all(|p| p.words.len() >= 2))
+    }
+
+    /// The second words of the phrases of two words or more (lower case).
+    pub(crate) fn second_words(&self) -> impl Iterator<Item = &str> {
+        self.groups
+            .iter()
+            .flatten()
+            .filter_map(|p| p.words.get(1))
+            .map(String::as_str)
+    }
 }
 
 /// `w` without a possessive `'s`.
@@ -455,6 +473,19 @@ impl Lists {
     /// token must be written as, or start with before a hyphen, to start an item.
     pub(crate) fn item_firsts(&self) -> impl Iterator<Item = &str> {
         self.items.firsts().chain(self.vaccines.firsts())
+    }
+
+    /// True when token text `w` starts an item or vaccine phrase only together with the token
+    /// after it ([`Lexicon::starts_only_long`] of both lists).
+    pub(crate) fn starts_only_long_items(&self, w: &str) -> bool {
+        self.items.starts_only_long(w) && self.vaccines.starts_only_long(w)
+    }
+
+    /// The second words of the item and vaccine phrases of two words or more.
+    pub(crate) fn item_second_words(&self) -> impl Iterator<Item = &str> {
+        self.items
+            .second_words()
+            .chain(self.vaccines.second_words())
     }
 
     /// The item and vaccine groups of token text `w` ([`Lexicon::group_of`]).

@@ -16,7 +16,7 @@ mod parties;
 pub(crate) mod text;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::sync::OnceLock;
 
@@ -176,6 +176,26 @@ pub(crate) fn item_first_words() -> Vec<String> {
     out
 }
 
+/// The words of [`item_first_words`] (1 to [`crate::tokens::MAX_WORD`] letters) that, as a
+/// whole token, start an item or vaccine phrase only together with the token after it (every
+/// phrase of their groups has two words or more) and are no currency word, not "US" and not
+/// "request": "health" (health workers), "rapid" (rapid tests). The token stream marks them
+/// ([`class::RESP_LEAD`]) so that [`ItemGate`] reads the token after such a word before it
+/// lets the sentence through.
+pub(crate) fn item_lead_words() -> Vec<String> {
+    let lists = Lists::global();
+    item_first_words()
+        .into_iter()
+        .filter(|w| {
+            w.len() <= crate::tokens::MAX_WORD
+                && parties::currency(w).is_none()
+                && !is_any(w, parties::CURRENCY_WORDS)
+                && !is(w, "request")
+                && lists.starts_only_long_items(w)
+        })
+        .collect()
+}
+
 /// The words of the response pass's word table that are 1 to [`crate::tokens::MAX_WORD`]
 /// lower-case ASCII letters: the token stream marks them ([`class::RESP_WORD`]) so that
 /// [`lexicon::Lists::infos_with`] passes by the other words of that shape without a lookup
@@ -203,12 +223,18 @@ pub(crate) fn table_words() -> Vec<&'static str> {
 /// letters, so such a word starts with a token marked [`class::RESP_ITEM`], unless a list
 /// word starts with a digit ([`ItemGate::num`]). Punctuation tokens are single characters
 /// ([`ItemGate::punct`]). Tokens with a non-ASCII character, longer than the class table's
-/// words, or cut by the sentence's bounds are not judged.
+/// words, or cut by the sentence's bounds are not judged. A word marked [`class::RESP_LEAD`]
+/// is judged by the token after it ([`ItemGate::lead_may_start`]).
 struct ItemGate {
     /// The ASCII characters that as a token are a currency or start an item or vaccine.
     punct: [bool; 128],
     /// Some item or vaccine starts with a digit: a number token may start one.
     num: bool,
+    /// The leading letters (the alphabetic characters up to the first other one) of the
+    /// second words of the item and vaccine phrases.
+    second_leads: text::WordSet,
+    /// The ASCII characters that are the second word of an item or vaccine phrase.
+    second_punct: [bool; 128],
 }
 
 impl ItemGate {
@@ -218,34 +244,65 @@ impl ItemGate {
         GATE.get_or_init(|| {
             let lists = Lists::global();
             let mut punct = [false; 128];
-            for (c, p) in (0u8..).zip(punct.iter_mut()) {
+            let mut second_punct = [false; 128];
+            for (c, (p, sp)) in (0u8..).zip(punct.iter_mut().zip(second_punct.iter_mut())) {
                 let w = char::from(c).to_string();
                 *p = parties::currency(&w).is_some()
                     || lists.item_groups(&w) != [lexicon::NO_GROUP; 2];
+                *sp = lists.item_second_words().any(|x| x == w);
             }
             let num = lists
                 .item_firsts()
                 .any(|w| w.starts_with(|c: char| c.is_ascii_digit()));
-            ItemGate { punct, num }
+            let leads: Vec<String> = lists
+                .item_second_words()
+                .map(|w| w.chars().take_while(|c| c.is_alphabetic()).collect())
+                .collect();
+            ItemGate {
+                punct,
+                num,
+                second_leads: text::WordSet::new(leads.iter().map(String::as_str)),
+                second_punct,
+            }
         })
     }
 
     /// False when sentence `s..e` of `b` (its tokens in `stream`, the text's token stream)
     /// holds no item and no "request".
-    fn may_want(&self, b: &[u8], stream: &[Token], (s, e): (usize, usize)) -> bool {
-        let block = class::RESP_ITEM
-            | class::NON_ASCII
+    fn may_want(&self, b: &[u8], stream: &[Token], span: (usize, usize)) -> bool {
+        self.may_want_leads(b, stream, span, true)
+    }
+
+    /// [`ItemGate::may_want`]; `leads`: judge a word marked [`class::RESP_LEAD`] by the token
+    /// after it (false only in the tests: then every [`class::RESP_ITEM`] word lets the
+    /// sentence through).
+    #[inline(always)]
+    fn may_want_leads(
+        &self,
+        b: &[u8],
+        stream: &[Token],
+        (s, e): (usize, usize),
+        leads: bool,
+    ) -> bool {
+        let block = class::NON_ASCII
             | class::NON_ASCII_PUNCT
             | class::LONG
             | if self.num { class::NUM } else { 0 };
         let first = stream.partition_point(|t| t.end <= s);
-        for t in stream.get(first..).unwrap_or(&[]) {
+        for (k, t) in stream.iter().enumerate().skip(first) {
             if t.start >= e {
                 break;
             }
             text::work(1);
             if t.start < s || t.end > e || t.class & block != 0 {
                 return true;
+            }
+            if t.class & class::RESP_ITEM != 0 {
+                if !leads || t.class & class::RESP_LEAD == 0 || self.lead_may_start(b, stream, k, e)
+                {
+                    return true;
+                }
+                continue;
             }
             if t.class & class::PUNCT != 0
                 && b.get(t.start)
@@ -256,6 +313,55 @@ impl ItemGate {
             }
         }
         false
+    }
+
+    /// False when no item starts at the response token that starts with stream word `k` of
+    /// `stream` (marked [`class::RESP_LEAD`], inside the sentence ending at byte `e` of `b`).
+    ///
+    /// Why it is exact: if that response token is the word alone (the next stream token is
+    /// not joined to it), its groups hold only phrases of two words or more, so an item needs
+    /// the next response token to be a phrase's second word (`norm_eq`). That token starts
+    /// with the next stream token: none (the sentence ends), one punctuation character, or,
+    /// for a word of ASCII letters, a text whose lower case starts with those letters followed
+    /// by no letter, so the second word's leading letters are those letters. Anything else
+    /// (a number, a non-ASCII character, a token cut by the sentence end) is not judged. If the
+    /// response token does not start with stream word `k`, it is judged by its own first
+    /// stream token.
+    fn lead_may_start(&self, b: &[u8], stream: &[Token], k: usize, e: usize) -> bool {
+        let Some(t) = stream.get(k) else {
+            return true;
+        };
+        let Some(n) = stream.get(k + 1).filter(|n| n.start < e) else {
+            return false;
+        };
+        if n.end > e {
+            return true;
+        }
+        let punct = match n.kind {
+            TokKind::Punct(c) if !c.is_alphanumeric() => Some(c),
+            _ => None,
+        };
+        if n.start == t.end {
+            // Adjacent: only a punctuation character that joins nothing ends the word here.
+            let after = stream.get(k + 2).filter(|a| a.start < e);
+            match punct {
+                Some(c) if !text::joins(c, false, n.end, after) => {}
+                _ => return true,
+            }
+        }
+        match (n.kind, punct) {
+            (_, Some(c)) => c
+                .is_ascii()
+                .then(|| self.second_punct.get(c as usize))
+                .flatten()
+                .is_none_or(|&p| p),
+            (TokKind::Word, None) => b
+                .get(n.start..n.end)
+                .filter(|w| w.is_ascii())
+                .and_then(|w| std::str::from_utf8(w).ok())
+                .is_none_or(|w| self.second_leads.contains(w)),
+            (TokKind::Num | TokKind::Punct(_), None) => true,
+        }
     }
 }
 
@@ -319,30 +425,12 @@ impl Prefilter {
         }
     }
 
-    /// The index of the first token at or after `from` of `toks` with one of `bits` in its
-    /// class: eight tokens at a time are passed by on the union of their classes.
-    #[inline(never)]
-    fn next_with_bits(toks: &[Token], from: usize, bits: u32) -> Option<usize> {
-        let rest = toks.get(from..)?;
-        let (chunks, tail) = rest.as_chunks::<8>();
-        for (n, c) in chunks.iter().enumerate() {
-            if c.iter().fold(0, |a, t| a | t.class) & bits != 0 {
-                text::work((n + 1) * 8);
-                let k = c.iter().position(|t| t.class & bits != 0)?;
-                return Some(from + n * 8 + k);
-            }
-        }
-        text::work(rest.len());
-        let k = tail.iter().position(|t| t.class & bits != 0)?;
-        Some(from + chunks.len() * 8 + k)
-    }
-
     /// The byte range of the first hit of the token walk at or after token `from` of `toks`
     /// (a token with one of [`Prefilter::walk_bits`] that [`Prefilter::hit`] accepts), with
     /// the index of the token after it.
     fn next_walk_hit(&self, b: &[u8], toks: &[Token], mut from: usize) -> Option<(Span, usize)> {
         loop {
-            let i = Self::next_with_bits(toks, from, self.walk_bits)?;
+            let i = next_with_bits(toks, from, self.walk_bits)?;
             let t = toks.get(i)?;
             if self.hit(b, t) {
                 return Some(((t.start, t.end), i + 1));
@@ -386,6 +474,24 @@ impl Prefilter {
             _ => true,
         }
     }
+}
+
+/// The index of the first token at or after `from` of `toks` with one of `bits` in its
+/// class: eight tokens at a time are passed by on the union of their classes.
+#[inline(never)]
+pub(crate) fn next_with_bits(toks: &[Token], from: usize, bits: u32) -> Option<usize> {
+    let rest = toks.get(from..)?;
+    let (chunks, tail) = rest.as_chunks::<8>();
+    for (n, c) in chunks.iter().enumerate() {
+        if c.iter().fold(0, |a, t| a | t.class) & bits != 0 {
+            text::work((n + 1) * 8);
+            let k = c.iter().position(|t| t.class & bits != 0)?;
+            return Some(from + n * 8 + k);
+        }
+    }
+    text::work(rest.len());
+    let k = tail.iter().position(|t| t.class & bits != 0)?;
+    Some(from + chunks.len() * 8 + k)
 }
 
 /// The bit of character `c` in [`Prefilter::punct_first`].

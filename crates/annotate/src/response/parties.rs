@@ -117,17 +117,15 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> 
             continue;
         }
         // A country (place) possibly heading a body: "Chinese Foreign Ministry".
+        // Read once: the organisation rule below asks the same.
         let org_here = if known {
-            lists
-                .orgs
-                .longest_in(ctx, toks, i, info.groups[ORGS])
-                .map(|(n, _)| n)
+            lists.orgs.longest_in(ctx, toks, i, info.groups[ORGS])
         } else {
             None
         };
         let place = if t.cap { ctx.place_at(t.s) } else { None }
             .map(|p| (p.country.to_string(), p.end))
-            .filter(|_| org_here.is_none_or(|n| n < 2));
+            .filter(|_| org_here.is_none_or(|(n, _)| n < 2));
         if let Some((country, end_cp)) = place {
             let mut j = i + 1;
             while j < toks.len() && ctx.cp(toks[j].s) < end_cp {
@@ -192,11 +190,7 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> 
             i += 1;
             continue;
         }
-        if let Some((n, org)) = if known {
-            lists.orgs.longest_in(ctx, toks, i, info.groups[ORGS])
-        } else {
-            None
-        } {
+        if let Some((n, org)) = org_here {
             let j = i + n;
             // "(WHO)" right after "World Health Organization": the same party.
             let repeat = i >= 1

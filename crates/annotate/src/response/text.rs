@@ -352,25 +352,18 @@ pub(crate) fn tokens_from_stream(
     use crate::tokens::Kind;
     out.clear();
     let first = stream.partition_point(|t| t.end <= start);
-    let mut hi = first;
-    while hi < stream.len() && stream[hi].start < end {
-        hi += 1;
-    }
-    let toks = &stream[first..hi];
+    let rest = stream.get(first..).unwrap_or(&[]);
+    let toks = &rest[..rest.partition_point(|t| t.start < end)];
     work(toks.len() + 1);
     // At most one token per stream token: one allocation at most, not a doubling series.
     out.reserve(toks.len());
     // The part of stream token `t` inside the range.
     let clip = |t: &crate::tokens::Token| (t.start.max(start), t.end.min(end));
-    let alnum = |t: &crate::tokens::Token| match t.kind {
-        Kind::Word | Kind::Num => true,
-        Kind::Punct(c) => c.is_alphanumeric(),
-    };
     let mut i = 0usize;
     while let Some(t) = toks.get(i) {
         let (s, mut e) = clip(t);
         i += 1;
-        if !alnum(t) {
+        if !stream_alnum(t) {
             out.push(Tok {
                 s,
                 e,
@@ -385,7 +378,7 @@ pub(crate) fn tokens_from_stream(
             if n.start != e {
                 break;
             }
-            if alnum(n) {
+            if stream_alnum(n) {
                 num = n.kind == Kind::Num;
                 e = clip(n).1;
                 i += 1;
@@ -394,14 +387,7 @@ pub(crate) fn tokens_from_stream(
             let Kind::Punct(c) = n.kind else {
                 break;
             };
-            let joined = match toks.get(i + 1) {
-                Some(a) if a.start == n.end && alnum(a) => match c {
-                    ',' => num && a.kind == Kind::Num,
-                    '-' | '\'' | '’' | '.' | '&' => true,
-                    _ => false,
-                },
-                _ => false,
-            };
+            let joined = joins(c, num, n.end, toks.get(i + 1));
             if !joined {
                 break;
             }
@@ -422,6 +408,32 @@ pub(crate) fn tokens_from_stream(
             word: true,
             cap,
         });
+    }
+}
+
+/// True when stream token `t` is a piece of a response word: letters, digits, or an
+/// alphanumeric punctuation character such as "²" ([`tokens_from_stream`]).
+#[inline]
+pub(crate) fn stream_alnum(t: &crate::tokens::Token) -> bool {
+    use crate::tokens::Kind;
+    match t.kind {
+        Kind::Word | Kind::Num => true,
+        Kind::Punct(c) => c.is_alphanumeric(),
+    }
+}
+
+/// True when the punctuation character `c` of a stream token ending at byte `end`, right after
+/// a piece of a response word (`num`: that piece is a number), joins it with `after`, the next
+/// stream token of the range read ([`tokens_from_stream`]).
+#[inline]
+pub(crate) fn joins(c: char, num: bool, end: usize, after: Option<&crate::tokens::Token>) -> bool {
+    match after {
+        Some(a) if a.start == end && stream_alnum(a) => match c {
+            ',' => num && a.kind == crate::tokens::Kind::Num,
+            '-' | '\'' | '’' | '.' | '&' => true,
+            _ => false,
+        },
+        _ => false,
     }
 }
 

@@ -265,6 +265,7 @@ fn reference_sentences(src: &str, toks: &[Token]) -> Vec<u32> {
 fn classes_agree(src: &str, tk: &Tokens) {
     let cues = crate::response::cue_first_words();
     let items = crate::response::item_first_words();
+    let leads = crate::response::item_lead_words();
     let resp_words = crate::response::table_words();
     static DISEASES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     let diseases = DISEASES
@@ -309,6 +310,10 @@ fn classes_agree(src: &str, tk: &Tokens) {
             (
                 class::RESP_ITEM,
                 w.len() <= MAX_WORD && items.iter().any(|c| c == w),
+            ),
+            (
+                class::RESP_LEAD,
+                w.len() <= MAX_WORD && leads.iter().any(|c| c == w),
             ),
             (
                 class::RESP_WORD,
