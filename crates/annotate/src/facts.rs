@@ -130,28 +130,6 @@ const METRICS: [&str; 7] = [
     "vaccinated",
 ];
 
-/// For each byte, the place in [`METRICS`] of the metric that begins with it (`u8::MAX`:
-/// none). No two metrics begin with the same byte (checked when it is built).
-const METRIC_BY_FIRST_BYTE: [u8; 256] = {
-    let mut table = [u8::MAX; 256];
-    let mut i = 0;
-    while i < METRICS.len() {
-        let first = METRICS[i].as_bytes()[0] as usize;
-        assert!(table[first] == u8::MAX, "two metrics begin with one byte");
-        table[first] = i as u8;
-        i += 1;
-    }
-    table
-};
-
-/// The place of `metric` in [`METRICS`] (`None` when it is none of them): its first byte
-/// names the one metric it can be, and one comparison decides.
-#[inline]
-fn metric_place(metric: &str) -> Option<usize> {
-    let at = usize::from(METRIC_BY_FIRST_BYTE[usize::from(*metric.as_bytes().first()?)]);
-    (METRICS.get(at) == Some(&metric)).then_some(at)
-}
-
 /// At most this many distinct diseases take [`best_by_keys`] (it searches them linearly).
 const MAX_DISEASES: usize = 16;
 
@@ -179,7 +157,7 @@ fn best_by_keys(counts: &[Count]) -> Option<Vec<&Count>> {
     for count in counts {
         let metric = match &*count.metric {
             "other" => continue,
-            m => metric_place(m)?,
+            m => METRICS.iter().position(|&k| k == m)?,
         };
         // The disease's place among the distinct ones as first seen, plus one (0: none).
         let disease = match count.disease.as_deref() {
@@ -472,28 +450,6 @@ mod tests {
             assert_eq!(best_by_keys(&far).is_some(), keyed, "{id}");
             assert_eq!(best_by_map(&far).len(), 2);
             assert!(keys_equal_the_map(&far));
-        }
-    }
-
-    /// `metric_place` is the place of the metric in `METRICS` found by comparing with each:
-    /// for the metrics, "other", their prefixes, extensions and case variants, and bytes.
-    #[test]
-    fn metric_place_is_the_position_in_metrics() {
-        let mut words: Vec<String> = vec![String::new(), "other".into(), "é".into()];
-        for m in METRICS {
-            words.push(m.into());
-            words.push(m[..m.len() - 1].into());
-            words.push(format!("{m}s"));
-            words.push(m.to_uppercase());
-            words.push(m[..1].into());
-        }
-        words.extend((0u8..128).map(|b| char::from(b).to_string()));
-        for w in &words {
-            assert_eq!(
-                metric_place(w),
-                METRICS.iter().position(|&k| k == w.as_str()),
-                "{w:?}"
-            );
         }
     }
 
