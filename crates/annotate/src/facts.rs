@@ -133,16 +133,27 @@ const METRICS: [&str; 7] = [
 /// At most this many distinct diseases take [`best_by_keys`] (it searches them linearly).
 const MAX_DISEASES: usize = 16;
 
+/// The bits of a [`best_by_keys`] key below its disease: a place id (below [`PLACE_LIMIT`])
+/// with a bit above it for "some place", shifted past the 3 bits of the metric.
+const DISEASE_SHIFT: u32 = 59;
+
+/// Place ids from this one on do not fit a key: [`best_by_keys`] gives way to the map.
+const PLACE_LIMIT: u64 = 1 << (DISEASE_SHIFT - 4);
+
 /// [`best_by_map`] without a map of string keys, for counts whose metrics are those of the
-/// contract and that name at most [`MAX_DISEASES`] diseases (else `None`): each count gets one
-/// integer key, the place of its disease among the distinct ones (as first seen, none first),
-/// its place and the rank of its metric. The groups are kept in a small vector sorted by key,
+/// contract, that name at most [`MAX_DISEASES`] diseases and whose place ids are below
+/// [`PLACE_LIMIT`] (else `None`): each count gets one `u64` key, the place of its disease among
+/// the distinct ones (as first seen, none first; 5 bits), its place (a bit for "some" and the
+/// id) and the place of its metric (3 bits). The groups are kept in a vector sorted by key,
 /// each with its best count so far (the counts come in text order, so the last written wins
 /// ties as in the map); then the disease places are replaced by their ranks in byte order and
 /// the groups sorted into the map's order. No sort of all the counts.
 fn best_by_keys(counts: &[Count]) -> Option<Vec<&Count>> {
-    let mut diseases: Vec<&str> = Vec::new();
-    let mut groups: Vec<(u128, &Count)> = Vec::new();
+    // The distinct diseases as first seen (a disease id is mostly the lexicon's own string:
+    // the same pointer is the same disease without reading it).
+    let mut diseases: [&str; MAX_DISEASES] = [""; MAX_DISEASES];
+    let mut seen = 0usize;
+    let mut groups: Vec<(u64, &Count)> = Vec::with_capacity(counts.len());
     for count in counts {
         let metric = match &*count.metric {
             "other" => continue,
@@ -151,17 +162,24 @@ fn best_by_keys(counts: &[Count]) -> Option<Vec<&Count>> {
         // The disease's place among the distinct ones as first seen, plus one (0: none).
         let disease = match count.disease.as_deref() {
             None => 0,
-            Some(d) => match diseases.iter().position(|&k| k == d) {
-                Some(at) => at + 1,
-                None if diseases.len() < MAX_DISEASES => {
-                    diseases.push(d);
-                    diseases.len()
+            Some(d) => {
+                let known = diseases.get(..seen).unwrap_or(&[]);
+                match known.iter().position(|&k| std::ptr::eq(k, d) || k == d) {
+                    Some(at) => at + 1,
+                    None => {
+                        *diseases.get_mut(seen)? = d;
+                        seen += 1;
+                        seen
+                    }
                 }
-                None => return None,
-            },
+            }
         };
-        let place = count.place.map_or(0, |p| (1u128 << 64) | u128::from(p));
-        let key = ((disease as u128) << 72) | (place << 4) | metric as u128;
+        let place = match count.place {
+            None => 0,
+            Some(p) if p < PLACE_LIMIT => PLACE_LIMIT | p,
+            Some(_) => return None,
+        };
+        let key = ((disease as u64) << DISEASE_SHIFT) | (place << 3) | metric as u64;
         match groups.binary_search_by_key(&key, |&(k, _)| k) {
             Ok(at) => {
                 if let Some(best) = groups.get_mut(at).map(|g| &mut g.1)
@@ -174,15 +192,16 @@ fn best_by_keys(counts: &[Count]) -> Option<Vec<&Count>> {
         }
     }
     // The first-seen places of the diseases, replaced by their ranks in byte order.
-    let mut order: Vec<usize> = (0..diseases.len()).collect();
+    let diseases = diseases.get(..seen).unwrap_or(&[]);
+    let mut order: Vec<usize> = (0..seen).collect();
     order.sort_by_key(|&i| diseases[i]);
-    let mut rank_of = vec![0u128; diseases.len() + 1];
+    let mut rank_of = [0u64; MAX_DISEASES + 1];
     for (r, &i) in order.iter().enumerate() {
-        rank_of[i + 1] = r as u128 + 1;
+        rank_of[i + 1] = r as u64 + 1;
     }
     for (key, _) in &mut groups {
-        let seen = (*key >> 72) as usize;
-        *key = (rank_of[seen] << 72) | (*key & ((1u128 << 72) - 1));
+        let first_seen = (*key >> DISEASE_SHIFT) as usize;
+        *key = (rank_of[first_seen] << DISEASE_SHIFT) | (*key & ((1u64 << DISEASE_SHIFT) - 1));
     }
     // The keys are distinct: an unstable sort is the stable one.
     groups.sort_unstable_by_key(|&(k, _)| k);
@@ -377,7 +396,7 @@ mod tests {
             )
         ) {
             let diseases = [None, Some("DOID:1"), Some("DOID:10"), Some("A"), Some(""), Some("é")];
-            let places = [None, Some(7), Some(3), Some(u64::MAX)];
+            let places = [None, Some(7), Some(3), Some(PLACE_LIMIT - 1)];
             let metrics = ["cases", "deaths", "other", "tested", "vaccinated", "hospitalizations", "quarantined", "recoveries", "other"];
             let scopes = ["cumulative", "new", "unknown", "current", "x"];
             let dates = [None, Some("2022-05-17"), Some("2022-05-18"), Some("2021-12-31")];
@@ -417,6 +436,21 @@ mod tests {
         assert!(best_by_keys(&many).is_none());
         assert!(best_by_keys(&many[1..]).is_some());
         assert!(keys_equal_the_map(&many[1..]));
+        // A place id too large for a key.
+        for (id, keyed) in [
+            (PLACE_LIMIT - 1, true),
+            (PLACE_LIMIT, false),
+            (u64::MAX, false),
+        ] {
+            let mut far = vec![count(1.0, "cases", "new", "2022-05-17", 0)];
+            far.push(Count {
+                place: Some(id),
+                ..count(2.0, "cases", "new", "2022-05-17", 1)
+            });
+            assert_eq!(best_by_keys(&far).is_some(), keyed, "{id}");
+            assert_eq!(best_by_map(&far).len(), 2);
+            assert!(keys_equal_the_map(&far));
+        }
     }
 
     /// `trim_start` is `trim_start_chars` at every sentence start of the seeds and DON texts

@@ -29,7 +29,7 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
 /// the next, and the code points are counted once per sentence.
 pub fn split(text: &str) -> Sentences {
     let b = text.as_bytes();
-    let mut bytes: Vec<(usize, usize)> = Vec::new();
+    let mut out = Builder::new(text, None, 0);
     let mut start = 0usize;
     let mut i = 0usize;
     // The first `.`, `!` or `?` at or after `i` (`b.len()` when none): found again only once
@@ -60,7 +60,7 @@ pub fn split(text: &str) -> Sentences {
         }
         if let Some(e) = end {
             if e > start {
-                bytes.push((start, e));
+                out.push(start, e);
             }
             start = e;
             i = e;
@@ -69,9 +69,9 @@ pub fn split(text: &str) -> Sentences {
         }
     }
     if start < b.len() {
-        bytes.push((start, b.len()));
+        out.push(start, b.len());
     }
-    from_bytes(text, &bytes)
+    out.sentences
 }
 
 /// The sentences of `text` by both rules, in one pass over the bytes: [`split`]'s (for
@@ -99,7 +99,8 @@ pub(crate) fn split_both(
     // Sized for a sentence or line every 64 bytes: grown from empty, they were reallocated at
     // every doubling.
     let guess = b.len() / 64 + 4;
-    let mut link_bytes: Vec<(usize, usize)> = Vec::with_capacity(if link { guess } else { 0 });
+    // The link rule's sentences, converted to code points as they are found.
+    let mut linked = link.then(|| Builder::new(text, index, guess));
     let mut resp: Vec<(usize, usize)> = Vec::with_capacity(guess);
     let (mut start, mut rstart) = (0usize, 0usize);
     let mut i = 0usize;
@@ -146,9 +147,11 @@ pub(crate) fn split_both(
                 (spaced && !(c == b'.' && abbreviation_before(b, rstart, next))).then_some(j);
             (end, rend)
         };
-        if link && let Some(e) = end {
+        if let Some(e) = end
+            && let Some(out) = linked.as_mut()
+        {
             if e > start {
-                link_bytes.push((start, e));
+                out.push(start, e);
             }
             start = e;
         }
@@ -167,74 +170,72 @@ pub(crate) fn split_both(
     if rstart < b.len() {
         resp.push((rstart, b.len()));
     }
-    let sentences = link.then(|| {
+    let sentences = linked.map(|mut out| {
         if start < b.len() {
-            link_bytes.push((start, b.len()));
+            out.push(start, b.len());
         }
-        match index {
-            Some(index) => from_bytes_indexed(&link_bytes, index),
-            None => from_bytes(text, &link_bytes),
-        }
+        out.sentences
     });
     (sentences, resp)
 }
 
 /// The byte after the closing quotes and brackets (`"`, `'`, `)`, `]`, `”`, `’`) that start at
-/// `j`: a sentence end takes them with it.
+/// `j`: a sentence end takes them with it. Both quotes are three bytes from 0xE2 on: any other
+/// byte is read once.
 fn past_closers(b: &[u8], mut j: usize) -> usize {
     loop {
-        if j < b.len() && matches!(b[j], b'"' | b'\'' | b')' | b']') {
-            j += 1;
-        } else if b[j..].starts_with("\u{201d}".as_bytes())
-            || b[j..].starts_with("\u{2019}".as_bytes())
-        {
-            j += 3;
-        } else {
-            return j;
+        match b.get(j) {
+            Some(b'"' | b'\'' | b')' | b']') => j += 1,
+            Some(0xE2)
+                if b[j..].starts_with("\u{201d}".as_bytes())
+                    || b[j..].starts_with("\u{2019}".as_bytes()) =>
+            {
+                j += 3;
+            }
+            _ => return j,
         }
     }
 }
 
-/// [`Sentences`] from the byte ranges of the sentences.
-fn from_bytes(text: &str, bytes: &[(usize, usize)]) -> Sentences {
-    let ascii = text.is_ascii();
-    let mut cp = 0usize;
-    let mut ranges = Vec::with_capacity(bytes.len());
-    let mut byte_starts = Vec::with_capacity(bytes.len());
-    for &(s, e) in bytes {
-        crate::response::text::work(1);
-        let len = if ascii {
-            e - s
-        } else {
-            text.get(s..e).map_or(0, |t| t.chars().count())
-        };
-        ranges.push((cp, cp + len));
-        byte_starts.push(s);
-        cp += len;
-    }
-    Sentences {
-        ranges,
-        byte_starts,
-    }
+/// [`Sentences`] built one sentence at a time, from byte ranges that follow each other from
+/// the text's start and end at character boundaries (those of [`split`] and [`split_both`]).
+struct Builder<'a> {
+    text: &'a str,
+    /// An index of `text`: a sentence's end is the code point of its end byte. Without one,
+    /// each sentence's characters are counted (its bytes when the text is ASCII).
+    index: Option<&'a CharIndex>,
+    ascii: bool,
+    /// The code point where the next sentence starts.
+    cp: usize,
+    sentences: Sentences,
 }
 
-/// [`from_bytes`] with the code points read from `index` (of the same text): the sentences of
-/// [`split_both`] follow each other from the text's start and end at character boundaries, so
-/// a sentence's end is the code point of its end byte. Counting each sentence's characters
-/// cost about 3,000 instructions a non-ASCII text (`chars().count()` and `is_ascii`).
-fn from_bytes_indexed(bytes: &[(usize, usize)], index: &CharIndex) -> Sentences {
-    let mut cp = 0usize;
-    let mut ranges = Vec::with_capacity(bytes.len());
-    let mut byte_starts = Vec::with_capacity(bytes.len());
-    for &(s, e) in bytes {
-        let end = index.char_offset(e);
-        ranges.push((cp, end));
-        byte_starts.push(s);
-        cp = end;
+impl<'a> Builder<'a> {
+    fn new(text: &'a str, index: Option<&'a CharIndex>, capacity: usize) -> Self {
+        Self {
+            text,
+            index,
+            ascii: index.is_none() && text.is_ascii(),
+            cp: 0,
+            sentences: Sentences {
+                ranges: Vec::with_capacity(capacity),
+                byte_starts: Vec::with_capacity(capacity),
+            },
+        }
     }
-    Sentences {
-        ranges,
-        byte_starts,
+
+    /// Adds the sentence of bytes `s..e`, which starts where the last one ended.
+    #[inline]
+    fn push(&mut self, s: usize, e: usize) {
+        crate::response::text::work(1);
+        let end = match self.index {
+            Some(index) => index.char_offset(e),
+            None if self.ascii => self.cp + (e - s),
+            None => self.cp + self.text.get(s..e).map_or(0, |t| t.chars().count()),
+        };
+        self.sentences.ranges.push((self.cp, end));
+        self.sentences.byte_starts.push(s);
+        self.cp = end;
     }
 }
 
@@ -811,6 +812,48 @@ mod tests {
         let (small, large) = (work(100_000), work(1_000_000));
         assert!(small >= 100_000, "{small}");
         assert!(large <= 12 * small, "1x: {small}, 10x: {large}: not linear");
+    }
+
+    /// `past_closers` is the walk that tests each closer in turn, at every byte of the seeds
+    /// and DON texts and of texts with closers of every kind, other characters from 0xE2 on
+    /// (dashes, opening quotes) and the end of the text.
+    #[test]
+    fn past_closers_is_the_closer_by_closer_walk() {
+        fn reference(b: &[u8], mut j: usize) -> usize {
+            loop {
+                if j < b.len() && matches!(b[j], b'"' | b'\'' | b')' | b']') {
+                    j += 1;
+                } else if b[j..].starts_with("\u{201d}".as_bytes())
+                    || b[j..].starts_with("\u{2019}".as_bytes())
+                {
+                    j += 3;
+                } else {
+                    return j;
+                }
+            }
+        }
+        let mut texts = crate::test_util::seed_and_don_texts();
+        texts.extend(
+            [
+                "",
+                "a.\u{201d}\u{2019})]\"'x",
+                "b.\u{2018}\u{201c}\u{2013}\u{2014}\u{201d}",
+                "\u{2019}",
+                "c.)\u{201d}",
+                "d.\u{2026}\u{2019}]",
+            ]
+            .map(str::to_string),
+        );
+        let mut moved = 0usize;
+        for t in &texts {
+            let b = t.as_bytes();
+            for j in 0..=b.len() {
+                let want = reference(b, j);
+                assert_eq!(past_closers(b, j), want, "{t:?} {j}");
+                moved += usize::from(want > j);
+            }
+        }
+        assert!(moved > 1000, "{moved}");
     }
 
     /// [`split_both`] against [`split`] and `response::text::sentences`.
