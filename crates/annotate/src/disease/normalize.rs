@@ -38,9 +38,16 @@ impl Normalized {
         }
     }
 
-    /// Appends `bytes` that come one to one from the original at `orig`.
+    /// Empties it (the buffers are kept).
+    pub(crate) fn clear(&mut self) {
+        self.bytes.clear();
+        self.segments.clear();
+    }
+
+    /// Starts a segment at original byte `orig` for the bytes appended next (to
+    /// [`Normalized::bytes`] or by the methods below), unless they continue the last one.
     #[inline]
-    fn push_run(&mut self, bytes: &[u8], orig: usize) {
+    pub(crate) fn mark(&mut self, orig: usize) {
         let at = self.bytes.len();
         let contiguous = self
             .segments
@@ -49,12 +56,18 @@ impl Normalized {
         if !contiguous {
             self.segments.push((at as u32, orig as u32));
         }
+    }
+
+    /// Appends `bytes` that come one to one from the original at `orig`.
+    #[inline]
+    fn push_run(&mut self, bytes: &[u8], orig: usize) {
+        self.mark(orig);
         self.bytes.extend_from_slice(bytes);
     }
 
     /// Appends one byte standing for the character at `orig`.
     #[inline]
-    fn push_one(&mut self, byte: u8, orig: usize) {
+    pub(crate) fn push_one(&mut self, byte: u8, orig: usize) {
         self.push_run(&[byte], orig);
     }
 }

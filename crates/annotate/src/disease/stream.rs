@@ -137,8 +137,8 @@ impl Gate {
 
     /// The first token at or after `from` that [`Gate::passes_by`] does not rule out, with
     /// its index: the only tokens [`Gate::admits`] may let through. A small loop of its own, so
-    /// that the walk over the (mostly rejected) tokens keeps its state in registers; in a text
-    /// without non-ASCII characters (`joins` false) it tests one class mask per token.
+    /// that the walk over the (mostly rejected) tokens keeps its state in registers; it reads
+    /// four tokens at a time ([`Gate::first_stop`]).
     #[inline(never)]
     pub(super) fn next_candidate(
         toks: &[Token],
@@ -147,13 +147,45 @@ impl Gate {
     ) -> Option<(usize, &Token)> {
         let rest = toks.get(from..)?;
         let k = if joins {
-            rest.iter()
-                .enumerate()
-                .position(|(k, t)| !Self::passes_by(t, rest.get(k + 1), joins))?
+            Self::first_stop::<true>(rest)?
         } else {
-            rest.iter().position(|t| t.class & GATE_BITS != 0)?
+            Self::first_stop::<false>(rest)?
         };
         Some((from + k, rest.get(k)?))
+    }
+
+    /// The index of the first token of `toks` that [`Gate::passes_by`] (with `JOINS`) does not
+    /// rule out. Four tokens at a time: one test of their classes or'ed together passes by a
+    /// block that holds no [`GATE_BITS`] and, with `JOINS`, no [`class::NON_ASCII_PUNCT`] in
+    /// it or in the token after it (the one that may stop the block's last); only a block that
+    /// may hold a stop is read token by token. (Mostly rejected tokens: 7 instructions a token
+    /// one at a time.)
+    #[inline(always)]
+    fn first_stop<const JOINS: bool>(toks: &[Token]) -> Option<usize> {
+        const BLOCK: usize = 4;
+        let (mask, ahead) = if JOINS {
+            (GATE_BITS | class::NON_ASCII_PUNCT, 1)
+        } else {
+            (GATE_BITS, 0)
+        };
+        let stop = |j: usize| {
+            toks.get(j)
+                .is_some_and(|t| !Self::passes_by(t, toks.get(j + 1), JOINS))
+        };
+        let mut k = 0;
+        while let Some(block) = toks.get(k..k + BLOCK + ahead) {
+            let mut any = block[0].class | block[1].class | block[2].class | block[3].class;
+            if JOINS {
+                any |= block[BLOCK].class;
+            }
+            if any & mask != 0
+                && let Some(j) = (k..k + BLOCK).find(|&j| stop(j))
+            {
+                return Some(j);
+            }
+            k += BLOCK;
+        }
+        (k..toks.len()).find(|&j| stop(j))
     }
 
     /// True when [`Gate::admits`] surely refuses the token `t` (`next` the token after it): a
@@ -245,19 +277,115 @@ fn one_to_one(bytes: &[u8], k: usize, p: usize) -> Option<u8> {
 
 /// Steps `dfa` from state `sid` over the bytes of `rest` from `j` while each is its own
 /// normalisation ([`one_to_one`] in the normalisation of `rest`), until it reaches a special
-/// state (dead, or a match): the bytes read from the start of `rest` and that state. `None` at
-/// a byte that normalises otherwise, or at the end of the text. A small function of its own:
-/// the loop keeps its state in registers, as it would not in the search around it.
+/// state (dead, or a match): `Ok` with the bytes read from the start of `rest` and that state.
+/// `Err` with the same at a byte that normalises otherwise (the bytes before it read), or at
+/// the end of the text. A small function of its own: the loop keeps its state in registers,
+/// as it would not in the search around it.
 #[inline(never)]
-fn step_plain(dfa: &DFA, rest: &[u8], mut j: usize, mut sid: StateID) -> Option<(usize, StateID)> {
+fn step_plain(
+    dfa: &DFA,
+    rest: &[u8],
+    mut j: usize,
+    mut sid: StateID,
+) -> Result<(usize, StateID), (usize, StateID)> {
     loop {
-        let b = one_to_one(rest, j, 0)?;
+        let Some(b) = one_to_one(rest, j, 0) else {
+            return Err((j, sid));
+        };
         sid = dfa.next_state(Anchored::Yes, sid, b);
         j += 1;
         if dfa.is_special(sid) {
-            return Some((j, sid));
+            return Ok((j, sid));
         }
     }
+}
+
+/// Most bytes a fold writes (its parentheses and spaces).
+const FOLD: usize = 4;
+
+/// The normalisation of a run of ASCII separators and parentheses (see [`fold_at`]).
+#[derive(Debug, Default)]
+pub(super) struct Fold {
+    /// The normalised bytes, each with the offset of the character it stands for.
+    out: [(u8, usize); FOLD],
+    len: usize,
+    /// The offset of the copied byte after the run.
+    pub(super) next: usize,
+}
+
+impl Fold {
+    /// The normalised bytes and their offsets.
+    pub(super) fn out(&self) -> &[(u8, usize)] {
+        self.out.get(..self.len).unwrap_or_default()
+    }
+
+    /// Appends `b` from offset `at`; `None` when full.
+    fn push(&mut self, b: u8, at: usize) -> Option<()> {
+        *self.out.get_mut(self.len)? = (b, at);
+        self.len += 1;
+        Some(())
+    }
+}
+
+/// The normalisation of the run of ASCII separators and parentheses at `bytes[k..]`, when
+/// `bytes[k - 1]` is its own normalisation (copied as it is, or a parenthesis: what a byte
+/// before a run that [`one_to_one`] refuses always is) and the run ends at an ASCII byte copied
+/// as it is, as [`normalize_into`] writes it: separators next to a parenthesis vanish, the
+/// others become one space before the next byte. `None` when `k` is 0, the run reaches a
+/// non-ASCII character or the end of the text, or it writes more than [`FOLD`] bytes.
+pub(super) fn fold_at(bytes: &[u8], k: usize) -> Option<Fold> {
+    let prev = *bytes.get(k.checked_sub(1)?)?;
+    let mut after_paren = matches!(prev, b'(' | b')');
+    let mut pending: Option<usize> = None;
+    let mut fold = Fold::default();
+    let mut r = k;
+    loop {
+        let b = *bytes.get(r)?;
+        match ONE[b as usize] {
+            SEPARATOR => {
+                if !after_paren && pending.is_none() {
+                    pending = Some(r);
+                }
+            }
+            COPIED if matches!(b, b'(' | b')') => {
+                pending = None;
+                fold.push(b, r)?;
+                after_paren = true;
+            }
+            COPIED => {
+                if let Some(at) = pending {
+                    fold.push(b' ', at)?;
+                }
+                fold.next = r;
+                return Some(fold);
+            }
+            _ => return None,
+        }
+        r += 1;
+    }
+}
+
+/// Writes to `win` the bytes of `rest` from `written` (its start when `None`: `win` is
+/// emptied first) up to `to`, each its own normalisation ([`one_to_one`]); `written` becomes
+/// `to`.
+fn write_to(win: &mut Normalized, rest: &[u8], written: &mut Option<usize>, to: usize) {
+    let from = match *written {
+        Some(w) => w,
+        None => {
+            win.clear();
+            0
+        }
+    };
+    win.mark(from);
+    let bytes = rest.get(from..to).unwrap_or_default();
+    win.bytes.extend(bytes.iter().map(|&b| {
+        if ONE[b as usize] == SEPARATOR {
+            b' '
+        } else {
+            b
+        }
+    }));
+    *written = Some(to);
 }
 
 /// The first character boundary of `text` at or after `i` (its length past the end).
@@ -409,12 +537,15 @@ impl DiseaseMatcher {
     }
 
     /// [`DiseaseMatcher::search_at`] in one pass over the text from `p` while each byte
-    /// normalises to one byte of its own ([`one_to_one`]): the window is written as the
-    /// automaton steps, maps back one to one, and is not normalised again. Most candidates die
-    /// or match within such a stretch. The stretch must run to [`AFTER`] bytes past a match
-    /// that needs case context and [`LIKE_AFTER`] past the others (or to the end of the text):
-    /// the bytes the checks after the match read. The normalisation of a longer window starts
-    /// with the same bytes, so the answer is the one of the normalised windows.
+    /// normalises to one byte of its own ([`one_to_one`]) or is in a run of ASCII separators
+    /// and parentheses that ends at a copied byte ([`fold_at`]: `A (H5N1`, `H5N1) virus`,
+    /// `influenza.\n\nThe`): the automaton steps on the text, and the window is written when it
+    /// dies (at a fold, the bytes before it and the fold's). Most candidates die or match
+    /// within a stretch without folds, and the window then maps back one to one. The stretch
+    /// must run to [`AFTER`] normalised bytes past a match that needs case context and
+    /// [`LIKE_AFTER`] past the others (or to the end of the text): the bytes the checks after
+    /// the match read. The normalisation of a longer window starts with the same bytes, so the
+    /// answer is the one of the normalised windows.
     pub(super) fn search_plain(
         &self,
         text: &str,
@@ -429,14 +560,47 @@ impl DiseaseMatcher {
             return Plain::Normalise;
         };
         events.clear();
-        // Step until the automaton dies; the matches starting at `p`, by end (`j` bytes read
-        // from `p`: one index into the text from `p`).
+        // Step until the automaton dies; the matches starting at `p`, by normalised end (`j`
+        // bytes read from `p`, `j - shift` normalised bytes stepped).
         let rest = bytes.get(p..).unwrap_or_default();
         let mut j = 0;
-        loop {
-            let Some((read, next)) = step_plain(dfa, rest, j, sid) else {
-                // Bytes that normalise otherwise, or the end of the text.
-                return Plain::Normalise;
+        let mut shift = 0;
+        // After a fold: the bytes of `rest` before this one are in `win`.
+        let mut written: Option<usize> = None;
+        'step: loop {
+            let (read, next) = match step_plain(dfa, rest, j, sid) {
+                Ok(step) => step,
+                Err(stop) => {
+                    // A byte that does not normalise to one of its own: a fold, or the
+                    // normalised windows (a non-ASCII character, the end of the text).
+                    (j, sid) = stop;
+                    let Some(fold) = fold_at(rest, j) else {
+                        return Plain::Normalise;
+                    };
+                    write_to(win, rest, &mut written, j);
+                    for &(b, at) in fold.out() {
+                        // The whole fold is written, whether the automaton dies in it or not.
+                        win.push_one(b, at);
+                        if dfa.is_dead(sid) {
+                            continue;
+                        }
+                        sid = dfa.next_state(Anchored::Yes, sid, b);
+                        if dfa.is_match(sid) {
+                            let pid = dfa.match_pattern(sid, 0);
+                            if dfa.pattern_len(pid) == win.bytes.len() {
+                                events.push((win.bytes.len(), pid.as_usize()));
+                            }
+                        }
+                    }
+                    // The copied byte after the run continues a segment of its own.
+                    win.mark(fold.next);
+                    (j, written) = (fold.next, Some(fold.next));
+                    shift = j - win.bytes.len();
+                    if dfa.is_dead(sid) {
+                        break 'step;
+                    }
+                    continue;
+                }
             };
             (j, sid) = (read, next);
             if dfa.is_dead(sid) {
@@ -444,12 +608,11 @@ impl DiseaseMatcher {
             }
             if dfa.is_match(sid) {
                 let pid = dfa.match_pattern(sid, 0);
-                if dfa.pattern_len(pid) == j {
-                    events.push((j, pid.as_usize()));
+                if dfa.pattern_len(pid) == j - shift {
+                    events.push((j - shift, pid.as_usize()));
                 }
             }
         }
-        let mut k = p + j;
         if events.is_empty() {
             return Plain::Nothing;
         }
@@ -458,16 +621,10 @@ impl DiseaseMatcher {
             return Plain::Nothing;
         }
         // The window so far, up to the byte the automaton died on: every match ends before it.
-        let hay = &mut win.bytes;
-        hay.clear();
-        hay.extend(bytes.get(p..k).unwrap_or_default().iter().map(|&b| {
-            if ONE[b as usize] == SEPARATOR {
-                b' '
-            } else {
-                b
-            }
-        }));
+        let plain = written.is_none();
+        write_to(win, rest, &mut written, j);
         // The longest that ends on a word boundary in the right case.
+        let hay = &win.bytes;
         let mut found = None;
         for &(e, pid) in events.iter().rev() {
             let Some(pat) = self.patterns.get(pid) else {
@@ -489,21 +646,30 @@ impl DiseaseMatcher {
                 .flags
                 .get(pat.entry as usize)
                 .is_some_and(|f| f.needs_context);
-        let want = p + end + if context { AFTER } else { LIKE_AFTER };
+        let want = end + if context { AFTER } else { LIKE_AFTER };
         // A separator is written with the byte after it (normalisation drops a trailing one).
-        while k < bytes.len() && (k < want || hay.last() == Some(&b' ')) {
-            let Some(b) = one_to_one(bytes, k, p) else {
+        let mut k = j;
+        while k < rest.len() && (win.bytes.len() < want || win.bytes.last() == Some(&b' ')) {
+            if let Some(b) = one_to_one(rest, k, 0) {
+                win.bytes.push(b);
+                k += 1;
+                continue;
+            }
+            let Some(fold) = fold_at(rest, k) else {
                 return Plain::Normalise;
             };
-            hay.push(b);
-            k += 1;
+            for &(b, at) in fold.out() {
+                win.push_one(b, at);
+            }
+            win.mark(fold.next);
+            k = fold.next;
         }
         Plain::Hit(Hit {
             start: p,
             pid,
             end,
-            window_end: k,
-            plain: true,
+            window_end: p + k,
+            plain,
         })
     }
 
