@@ -916,6 +916,24 @@ fn has_mark(ctx: &Ctx<'_>, toks: &[Tok], a: usize, b: usize) -> bool {
 
 /// Where the speaker phrase ending before the verb at `v` starts: back over at most three
 /// comma-separated segments that look like names, roles or organisations.
+/// True when token `k - 1` ends a segment of a speaker phrase going left (`k` in
+/// `1..toks.len()`): a comma, quote mark, "that", "but", ":" or an "and" before a word in lower
+/// case. Every such token is 1, 3 ("“", "but") or 4 ("that") bytes long, so a token of any
+/// other length is passed without slicing the text (held to [`ends_segment_slow`] by a test).
+#[inline]
+fn ends_segment(ctx: &Ctx<'_>, toks: &[Tok], k: usize) -> bool {
+    let t = &toks[k - 1];
+    matches!(t.e.saturating_sub(t.s), 1 | 3 | 4) && ends_segment_slow(ctx, toks, k)
+}
+
+/// [`ends_segment`] asking the text of every token.
+fn ends_segment_slow(ctx: &Ctx<'_>, toks: &[Tok], k: usize) -> bool {
+    let w = ctx.t(&toks[k - 1]);
+    matches!(w, "," | ";" | ":" | "“" | "”" | "\"" | "(" | ")")
+        || is_any(w, &["that", "but"])
+        || is(w, "and") && !toks[k].cap
+}
+
 fn left_phrase_start(ctx: &Ctx<'_>, toks: &[Tok], lo: usize, v: usize) -> usize {
     let mut start = v;
     let mut segs = 0;
@@ -928,11 +946,7 @@ fn left_phrase_start(ctx: &Ctx<'_>, toks: &[Tok], lo: usize, v: usize) -> usize 
         // One segment: back to a comma, quote mark, "that", ":" or the sentence start.
         let seg_end = k;
         while k > lo && seg_end - k <= 16 {
-            let w = ctx.t(&toks[k - 1]);
-            if matches!(w, "," | ";" | ":" | "“" | "”" | "\"" | "(" | ")")
-                || is_any(w, &["that", "but"])
-                || is(w, "and") && !toks[k].cap
-            {
+            if ends_segment(ctx, toks, k) {
                 break;
             }
             k -= 1;

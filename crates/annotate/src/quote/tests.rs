@@ -410,3 +410,57 @@ fn word_set_lists_are_the_linear_searches() {
         }
     }
 }
+
+/// `ends_segment` (a token's length read first) against `ends_segment_slow` at every token of
+/// `text`, tokenised whole and by sentences. Returns the segment ends found.
+fn segment_ends_agree(text: &str) -> usize {
+    use crate::response::text::{Ctx, sentences, tokens};
+    let d = Document {
+        text: text.into(),
+        ..Document::default()
+    };
+    let ctx = Ctx::new(&d);
+    let (mut n, mut toks) = (0, Vec::new());
+    for (s, e) in sentences(text).into_iter().chain([(0, text.len())]) {
+        tokens(text, s, e, &mut toks);
+        for k in 1..toks.len() {
+            let fast = super::ends_segment(&ctx, &toks, k);
+            assert_eq!(
+                fast,
+                super::ends_segment_slow(&ctx, &toks, k),
+                "{:?} in {text:?}",
+                &text[toks[k - 1].s..toks[k - 1].e]
+            );
+            n += usize::from(fast);
+        }
+    }
+    n
+}
+
+#[test]
+fn segment_ends_are_the_reference_on_texts_and_edge_cases() {
+    let mut n = 0;
+    for text in crate::test_util::seed_and_don_texts() {
+        n += segment_ends_agree(&text);
+    }
+    assert!(n > 1000, "{n}");
+    for text in [
+        "",
+        "that but and And AND x",
+        "THAT thAt BUT, and said",
+        "“Ryan” said; (he): \"no\" and Ryan and ryan",
+        "thats tha buts an andy a",
+        "th\u{212a}t \u{e9}nd ànd that’s",
+    ] {
+        segment_ends_agree(text);
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn segment_ends_are_the_reference_on_random_text(
+        s in r"(that|That|THAT|but|BUT|and|And|[A-Za-z]{1,6}|[-',.:;()’&]|\x22|“|”|é| |\n){0,40}",
+    ) {
+        segment_ends_agree(&s);
+    }
+}
