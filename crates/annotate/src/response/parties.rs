@@ -124,7 +124,7 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> 
             None
         };
         let place = if t.cap { ctx.place_at(t.s) } else { None }
-            .map(|p| (p.country.to_string(), p.end))
+            .map(|p| (p.country, p.end))
             .filter(|_| org_here.is_none_or(|(n, _)| n < 2));
         if let Some((country, end_cp)) = place {
             let mut j = i + 1;
@@ -146,13 +146,7 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> 
                 out.push(PartyAt {
                     i,
                     j: be,
-                    party: ctx.party(
-                        t.s,
-                        toks[be - 1].e,
-                        &country,
-                        "organisation",
-                        Some(&country),
-                    ),
+                    party: ctx.party(t.s, toks[be - 1].e, country, "organisation", Some(country)),
                     modifier: false,
                 });
                 i = be;
@@ -167,7 +161,7 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> 
             out.push(PartyAt {
                 i,
                 j,
-                party: ctx.party(t.s, toks[j - 1].e, &country, "country", Some(&country)),
+                party: ctx.party(t.s, toks[j - 1].e, country, "country", Some(country)),
                 modifier,
             });
             i = j;
@@ -230,7 +224,7 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> 
             if k < toks.len()
                 && let Some(p) = ctx.place_at(toks[k].s)
             {
-                country = Some(p.country.to_string());
+                country = Some(p.country);
                 let mut e = k + 1;
                 while e < toks.len() && ctx.cp(toks[e].s) < p.end {
                     e += 1;
@@ -241,7 +235,7 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> 
             while start > 0 && i - start < 3 && is_any(ctx.t(&toks[start - 1]), BODY_FILL) {
                 start -= 1;
             }
-            let party = match &country {
+            let party = match country {
                 Some(c) => ctx.party(toks[start].s, toks[j - 1].e, c, "organisation", Some(c)),
                 None => ctx.party(
                     toks[start].s,
