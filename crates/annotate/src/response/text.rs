@@ -465,6 +465,9 @@ pub(crate) struct Ctx<'a> {
     /// Built on first use: in most documents with a cue no sentence gets as far as asking
     /// for a place or a date.
     found: std::cell::OnceCell<Found<'a>>,
+    /// Built on first use apart from `found`: only "the North" and a body with no country
+    /// ask for it.
+    main_country: std::cell::OnceCell<Option<&'a str>>,
 }
 
 /// The place and date annotations of the document, in the order [`Ctx`] searches them.
@@ -473,8 +476,6 @@ struct Found<'a> {
     places: Vec<PlaceAt<'a>>,
     /// Resolved dates: (start, end, value), sorted by start.
     dates: Vec<(usize, usize, &'a str)>,
-    /// The country the document mentions most, for "the North", "the Ministry of Health".
-    main_country: Option<String>,
 }
 
 /// `a == b` for two country codes (two bytes each), byte by byte: comparing with `==` called
@@ -494,8 +495,6 @@ impl<'a> Found<'a> {
             .map(|p| p.mentions.len())
             .sum();
         let mut places = Vec::with_capacity(mentions);
-        let mut best: Option<(&str, usize)> = None;
-        let mut per_country: Vec<(&str, usize)> = Vec::new();
         for p in &doc.places {
             let Some(c) = p.country.as_deref() else {
                 continue;
@@ -506,15 +505,6 @@ impl<'a> Found<'a> {
                 end: m.end,
                 country: c,
             }));
-            match per_country.iter_mut().find(|(k, _)| same_code(k, c)) {
-                Some(e) => e.1 += p.mentions.len(),
-                None => per_country.push((c, p.mentions.len())),
-            }
-        }
-        for &(c, n) in &per_country {
-            if best.is_none_or(|(_, m)| n > m) {
-                best = Some((c, n));
-            }
         }
         places.sort_by_key(|p| p.start);
         let mut dates: Vec<(usize, usize, &str)> = doc
@@ -523,12 +513,30 @@ impl<'a> Found<'a> {
             .filter_map(|d| Some((d.start, d.end, d.value.as_deref()?)))
             .collect();
         dates.sort_by_key(|d| d.0);
-        Found {
-            places,
-            dates,
-            main_country: best.map(|(c, _)| c.to_string()),
+        Found { places, dates }
+    }
+}
+
+/// The country `doc` mentions most (the first of those tied), for "the North", "the Ministry
+/// of Health".
+fn main_country_of(doc: &Document) -> Option<&str> {
+    let mut best: Option<(&str, usize)> = None;
+    let mut per_country: Vec<(&str, usize)> = Vec::new();
+    for p in &doc.places {
+        let Some(c) = p.country.as_deref() else {
+            continue;
+        };
+        match per_country.iter_mut().find(|(k, _)| same_code(k, c)) {
+            Some(e) => e.1 += p.mentions.len(),
+            None => per_country.push((c, p.mentions.len())),
         }
     }
+    for &(c, n) in &per_country {
+        if best.is_none_or(|(_, m)| n > m) {
+            best = Some((c, n));
+        }
+    }
+    best.map(|(c, _)| c)
 }
 
 impl<'a> Ctx<'a> {
@@ -544,6 +552,7 @@ impl<'a> Ctx<'a> {
             idx,
             doc,
             found: std::cell::OnceCell::new(),
+            main_country: std::cell::OnceCell::new(),
         }
     }
 
@@ -563,7 +572,7 @@ impl<'a> Ctx<'a> {
 
     /// The country the document mentions most, for "the North", "the Ministry of Health".
     pub fn main_country(&self) -> Option<&str> {
-        self.found().main_country.as_deref()
+        *self.main_country.get_or_init(|| main_country_of(self.doc))
     }
 
     /// Code-point offset of byte `b`.
