@@ -157,10 +157,12 @@ pub(crate) mod class {
     /// A number (with [`NUM`]) that is the leading digits of a term of the embedded disease
     /// lexicon (`disease::first_digit_runs`, at most eight digits: `2019` of `2019-nCoV`).
     pub(crate) const DISEASE_NUM: u32 = 1 << 30;
+    /// `count::right_word`: the words `count::Cx::right_metric`'s walk compares literally.
+    pub(crate) const RIGHT_WORD: u32 = 1 << 28;
 }
 
 /// The word lists of the class table and their bits.
-fn class_lists() -> [(&'static [&'static str], u32); 18] {
+fn class_lists() -> [(&'static [&'static str], u32); 19] {
     use crate::count::{self, number};
     use crate::date;
     [
@@ -182,6 +184,7 @@ fn class_lists() -> [(&'static [&'static str], u32); 18] {
         (crate::quote::SPEECH, class::SPEECH),
         (number::SCALE_WORDS, class::SCALE),
         (&["hundred"], class::SCALE),
+        (count::RIGHT_WORDS, class::RIGHT_WORD),
     ]
 }
 

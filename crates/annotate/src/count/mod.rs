@@ -972,6 +972,32 @@ word_set! {
 /// let about half the window's words through to be sliced and compared.)
 const SCOPE_GATE: u32 = token::class::SCOPE | token::class::SCOPE_AUX;
 
+/// The class bits of every word [`Cx::right_metric`]'s walk tests outside its metric branch:
+/// the status, metric, person and filler lists and [`right_word`], and the words too long for
+/// the class table ("epidemiologically"). A word with none of them is passed to the unknown
+/// word's tests without the compares.
+const RIGHT_GATE: u32 = token::class::STATUS
+    | token::class::METRIC
+    | token::class::PERSON
+    | token::class::FILLER
+    | token::class::RIGHT_WORD
+    | token::class::LONG;
+
+word_set! {
+    /// Every word [`Cx::right_metric`]'s walk compares literally outside its metric branch
+    /// (the person verbs' stops and auxiliaries, "in hospital", "positive", "fell ill",
+    /// "sought care", "found positive", "and"/"or" after a status, the status modifiers).
+    /// (The walk reads the class bit; the tokeniser's tests hold it to this list.)
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn right_word / RIGHT_WORDS = [
+        "and", "while", "but", "including", "whereas",
+        "in", "positive", "fell", "fallen", "falling", "sought", "seeking",
+        "identified", "found", "or",
+        "have", "had", "to", "be", "been", "age", "aged", "are", "were",
+        "laboratory", "linked",
+    ]
+}
+
 word_set! {
     /// The words besides the scope cues a scope window tests at its own position ("as" is only
     /// read before "of"): "more", "so far", "to date", "as of", "since". (The windows read the
@@ -1239,7 +1265,7 @@ impl Cx<'_> {
         let paired = self.paired_metric(n);
         let right = match paired {
             Some(m) => Right::Metric(m, None, n.last),
-            None => self.right_metric(n),
+            None => self.right_metric(n, gated),
         };
         let (metric, status_r, head_end) = match right {
             Right::Metric(m, st, end) => (m, st, end),
@@ -1296,7 +1322,7 @@ impl Cx<'_> {
     }
 
     /// Looks right of the number for the head noun or a verb that gives the metric.
-    fn right_metric(&self, n: &NumExpr) -> Right {
+    fn right_metric(&self, n: &NumExpr, gated: bool) -> Right {
         let mut status = None;
         let mut person: Option<(bool, usize)> = None;
         let mut j = n.last + 1;
@@ -1382,110 +1408,119 @@ impl Cx<'_> {
                 Kind::Word => {
                     words += 1;
                     let w = self.word(j);
-                    if person.is_some()
-                        && matches!(w, "and" | "while" | "but" | "including" | "whereas")
-                    {
-                        break;
-                    }
-                    // The word lists are asked only where the class bits say the word is in
-                    // them (most words are in none).
-                    if t.has(token::class::STATUS)
-                        && let Some(st) = status_word(w)
-                    {
-                        status = status.or(Some(st));
-                    }
-                    if t.has(token::class::METRIC)
-                        && let Some(m) = metric_word(w)
-                    {
-                        // "tested positive" → cases; "tested negative" → not a count of cases.
-                        if w == "tested" && self.word(j + 1) == "positive" {
-                            return Right::Metric("cases", status, j + 1);
-                        }
-                        if unknown > 0 && !t.has(token::class::HEAD) {
+                    // A word in none of the lists this loop asks and none of the words it
+                    // compares (most words) is not a filler: straight to the unknown word's
+                    // tests (`gated` false reads every word: the tests' reference).
+                    let filler = if gated && !t.has(RIGHT_GATE) {
+                        prev_status = false;
+                        false
+                    } else {
+                        if person.is_some()
+                            && matches!(w, "and" | "while" | "but" | "including" | "whereas")
+                        {
                             break;
                         }
-                        // A filler status word used as a noun modifier: keep going ("recovered
-                        // cases" stays a recovery).
-                        // "23 hospitalized cases", "67 hospitalized suspected cases": the head
-                        // noun decides, the participle describes.
-                        if m == "hospitalizations"
-                            && matches!(w, "hospitalized" | "hospitalised" | "admitted")
-                            && let Some(h) = (j + 1..j + 4)
-                                .take_while(|&h| {
-                                    self.tok(h).is_some_and(Token::is_word)
-                                        && !self.is_boundary(j, h)
-                                })
-                                .find(|&h| matches!(self.word(h), "case" | "cases"))
-                            && (j + 1..h).all(|x| {
-                                filler_word(self.word(x)) || self.name_like(x, self.word(x))
-                            })
+                        // The word lists are asked only where the class bits say the word is in
+                        // them (most words are in none).
+                        if t.has(token::class::STATUS)
+                            && let Some(st) = status_word(w)
                         {
-                            let st = (j + 1..h).find_map(|x| self.status_at(x));
-                            return Right::Metric("cases", status.or(st), h);
+                            status = status.or(Some(st));
                         }
-                        if person.is_none() || !matches!(w, "case" | "cases") {
-                            return Right::Metric(m, status, j);
+                        if t.has(token::class::METRIC)
+                            && let Some(m) = metric_word(w)
+                        {
+                            // "tested positive" → cases; "tested negative" → not a count of cases.
+                            if w == "tested" && self.word(j + 1) == "positive" {
+                                return Right::Metric("cases", status, j + 1);
+                            }
+                            if unknown > 0 && !t.has(token::class::HEAD) {
+                                break;
+                            }
+                            // A filler status word used as a noun modifier: keep going ("recovered
+                            // cases" stays a recovery).
+                            // "23 hospitalized cases", "67 hospitalized suspected cases": the head
+                            // noun decides, the participle describes.
+                            if m == "hospitalizations"
+                                && matches!(w, "hospitalized" | "hospitalised" | "admitted")
+                                && let Some(h) = (j + 1..j + 4)
+                                    .take_while(|&h| {
+                                        self.tok(h).is_some_and(Token::is_word)
+                                            && !self.is_boundary(j, h)
+                                    })
+                                    .find(|&h| matches!(self.word(h), "case" | "cases"))
+                                && (j + 1..h).all(|x| {
+                                    filler_word(self.word(x)) || self.name_like(x, self.word(x))
+                                })
+                            {
+                                let st = (j + 1..h).find_map(|x| self.status_at(x));
+                                return Right::Metric("cases", status.or(st), h);
+                            }
+                            if person.is_none() || !matches!(w, "case" | "cases") {
+                                return Right::Metric(m, status, j);
+                            }
                         }
-                    }
-                    if w == "in" && matches!(self.word(j + 1), "hospital" | "hospitals") {
-                        return Right::Metric("hospitalizations", status, j + 1);
-                    }
-                    if w == "positive" && person.is_none() {
-                        // "20 were positive for cholera"
-                        return Right::Metric("cases", status, j);
-                    }
-                    if matches!(w, "fell" | "fallen" | "falling") && self.word(j + 1) == "ill" {
-                        return Right::Metric("cases", status, j + 1);
-                    }
-                    // "40,000 children have sought medical treatment": people ill enough to
-                    // seek care are cases.
-                    if person.is_some()
-                        && matches!(w, "sought" | "seeking")
-                        && matches!(
-                            self.word(j + 1),
-                            "medical" | "treatment" | "care" | "health"
-                        )
-                    {
-                        return Right::Metric("cases", status, j + 1);
-                    }
-                    // "2 116 were identified as positive", "were found positive".
-                    if matches!(w, "identified" | "found")
-                        && (self.word(j + 1) == "positive"
-                            || (self.word(j + 1) == "as" && self.word(j + 2) == "positive"))
-                    {
-                        let end = if self.word(j + 1) == "as" {
-                            j + 2
-                        } else {
-                            j + 1
-                        };
-                        return Right::Metric("cases", status, end);
-                    }
-                    if person.is_none()
-                        && t.has(token::class::PERSON)
-                        && let Some(is_case) = person_word(w)
-                    {
-                        person = Some((is_case, j));
-                        words = 0;
-                        j += 1;
-                        continue;
-                    }
-                    let filler = t.has(token::class::FILLER)
-                        || (prev_status && matches!(w, "and" | "or"))
-                        || (person.is_some()
+                        if w == "in" && matches!(self.word(j + 1), "hospital" | "hospitals") {
+                            return Right::Metric("hospitalizations", status, j + 1);
+                        }
+                        if w == "positive" && person.is_none() {
+                            // "20 were positive for cholera"
+                            return Right::Metric("cases", status, j);
+                        }
+                        if matches!(w, "fell" | "fallen" | "falling") && self.word(j + 1) == "ill" {
+                            return Right::Metric("cases", status, j + 1);
+                        }
+                        // "40,000 children have sought medical treatment": people ill enough to
+                        // seek care are cases.
+                        if person.is_some()
+                            && matches!(w, "sought" | "seeking")
                             && matches!(
-                                w,
-                                "have"
-                                    | "had"
-                                    | "to"
-                                    | "be"
-                                    | "been"
-                                    | "age"
-                                    | "aged"
-                                    | "are"
-                                    | "were"
-                            ));
-                    prev_status = t.has(token::class::STATUS)
-                        || matches!(w, "laboratory" | "linked" | "epidemiologically");
+                                self.word(j + 1),
+                                "medical" | "treatment" | "care" | "health"
+                            )
+                        {
+                            return Right::Metric("cases", status, j + 1);
+                        }
+                        // "2 116 were identified as positive", "were found positive".
+                        if matches!(w, "identified" | "found")
+                            && (self.word(j + 1) == "positive"
+                                || (self.word(j + 1) == "as" && self.word(j + 2) == "positive"))
+                        {
+                            let end = if self.word(j + 1) == "as" {
+                                j + 2
+                            } else {
+                                j + 1
+                            };
+                            return Right::Metric("cases", status, end);
+                        }
+                        if person.is_none()
+                            && t.has(token::class::PERSON)
+                            && let Some(is_case) = person_word(w)
+                        {
+                            person = Some((is_case, j));
+                            words = 0;
+                            j += 1;
+                            continue;
+                        }
+                        let filler = t.has(token::class::FILLER)
+                            || (prev_status && matches!(w, "and" | "or"))
+                            || (person.is_some()
+                                && matches!(
+                                    w,
+                                    "have"
+                                        | "had"
+                                        | "to"
+                                        | "be"
+                                        | "been"
+                                        | "age"
+                                        | "aged"
+                                        | "are"
+                                        | "were"
+                                ));
+                        prev_status = t.has(token::class::STATUS)
+                            || matches!(w, "laboratory" | "linked" | "epidemiologically");
+                        filler
+                    };
                     if !filler {
                         if person.is_some() {
                             // Any word after a person noun: keep scanning a little for a verb.

@@ -290,6 +290,7 @@ fn classes_agree(src: &str, tk: &Tokens) {
             (class::SCOPE, count::scope_cue(w).is_some()),
             (class::SCOPE_AUX, count::scope_aux_word(w)),
             (class::NUM_PREFIX, count::num_prefix_word(w)),
+            (class::RIGHT_WORD, count::right_word(w)),
             (class::SCALE, number::scale_after(w)),
             (class::SPEECH, crate::quote::SPEECH.contains(&w)),
             (class::STATUS, count::status_word(w).is_some()),
