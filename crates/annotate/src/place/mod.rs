@@ -948,7 +948,7 @@ impl<'g> Gazetteer<'g> {
                 Kind::Admin2 => 0.0,
                 Kind::City => 0.0,
             };
-            score += 2.0 * ((population as f64) + 10.0).log10();
+            score += self.population_prior(c.entry);
             // World cities keep their reading against a small namesake in a document's
             // country.
             if kind == Kind::City && population >= 1_000_000 {
