@@ -185,28 +185,66 @@ impl<'p> Demonyms<'p> {
     }
 }
 
-/// The mention nearest to `pos` in its sentence, whose positions are `sentence`: the closest
-/// preceding one, else the closest following one.
+/// The mention nearest to `pos` in its sentence, whose positions are `sentence` (they hold
+/// `pos`): the closest preceding one, else the closest following one. When there is none, `Err`
+/// of the last mention before the sentence, if any: the mention just before `pos` lies in
+/// the sentence or before it, so one walk answers both questions.
 ///
 /// `mentions` are sorted by start: the first one after `pos` is found by `cur`, kept by the
 /// caller from one count to the next.
+fn nearest_or_last_before<'m, K>(
+    mentions: &'m [Mention<K>],
+    sentence: Bounds,
+    pos: usize,
+    cur: &mut Cursor,
+) -> Result<&'m Mention<K>, Option<&'m Mention<K>>> {
+    let at = cur.seek(mentions, |m| m.start <= pos);
+    let before = at.checked_sub(1).and_then(|b| mentions.get(b));
+    if let Some(m) = before.filter(|m| sentence.holds(m.start)) {
+        return Ok(m);
+    }
+    mentions
+        .get(at)
+        .filter(|m| sentence.holds(m.start))
+        .ok_or(before)
+}
+
+/// The mention nearest to `pos` in its sentence ([`nearest_or_last_before`]).
+#[inline]
 fn nearest_in_sentence<K: Clone>(
     mentions: &[Mention<K>],
     sentence: Bounds,
     pos: usize,
     cur: &mut Cursor,
 ) -> Option<K> {
-    let at = cur.seek(mentions, |m| m.start <= pos);
-    let before = at
-        .checked_sub(1)
-        .and_then(|b| mentions.get(b))
-        .filter(|m| sentence.holds(m.start));
-    let after = mentions.get(at).filter(|m| sentence.holds(m.start));
-    before.or(after).map(|m| m.key.clone())
+    nearest_or_last_before(mentions, sentence, pos, cur)
+        .ok()
+        .map(|m| m.key.clone())
+}
+
+/// The mention nearest to `pos` in sentence `s` (whose positions are `sentence`), else the
+/// closest one in the `back` sentences before it: [`nearest_in_sentence`], else
+/// [`nearest_before`], from one walk of `cur`.
+#[inline]
+fn nearest_in_or_before<K: Clone>(
+    mentions: &[Mention<K>],
+    sents: &[(usize, usize)],
+    (s, sentence): (usize, Bounds),
+    back: usize,
+    pos: usize,
+    cur: &mut Cursor,
+) -> Option<K> {
+    match nearest_or_last_before(mentions, sentence, pos, cur) {
+        Ok(m) => Some(m.key.clone()),
+        Err(before) => before
+            .filter(|m| m.start >= Bounds::floor(sents, s.saturating_sub(back)))
+            .map(|m| m.key.clone()),
+    }
 }
 
 /// The closest mention before sentence `sentence` in the `back` sentences before it (`cur` as
-/// for [`nearest_in_sentence`]).
+/// for [`nearest_in_sentence`]): the reference of [`nearest_in_or_before`].
+#[cfg(test)]
 fn nearest_before<K: Clone>(
     mentions: &[Mention<K>],
     sents: &[(usize, usize)],
@@ -357,7 +395,7 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
 
     // The counts come in text order: each list is walked once.
     let mut at_sentence = Cursor::default();
-    let (mut at_disease, mut before_disease) = (Cursor::default(), Cursor::default());
+    let mut at_disease = Cursor::default();
     let mut at_place = Cursor::default();
     // The date finder writes its mentions in text order; were they not, each search is the
     // binary search it was.
@@ -369,10 +407,16 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
         let sentence = at_sentence.sentence(sents, count.start);
         let bounds = Bounds::sentence(sents, sentence);
         if count.disease.is_none() {
-            let found = nearest_in_sentence(&diseases, bounds, count.start, &mut at_disease)
-                .or_else(|| nearest_before(&diseases, sents, sentence, 2, &mut before_disease))
-                .cloned()
-                .or_else(|| main_disease().clone());
+            let found = nearest_in_or_before(
+                &diseases,
+                sents,
+                (sentence, bounds),
+                2,
+                count.start,
+                &mut at_disease,
+            )
+            .cloned()
+            .or_else(|| main_disease().clone());
             count.disease = match found {
                 Some(id) if is_syndrome(&id) => main_specific().clone().or(Some(id)),
                 other => other,
@@ -644,6 +688,59 @@ mod tests {
             }
         }
         assert!(held > 100_000, "{held}");
+    }
+
+    /// One walk for the mention in the sentence, else the one in the sentences before, is
+    /// `nearest_in_sentence` then `nearest_before` with cursors of their own: at every code
+    /// point (and past the end) of the seeds and DON texts, for their disease and place
+    /// mentions, looking back 0 to 3 sentences.
+    #[test]
+    fn nearest_in_or_before_is_in_sentence_then_before() {
+        let mut texts = crate::test_util::seed_and_don_texts();
+        texts.extend(["", "One.", "A. B.\n\nC", "  A.  B.  "].map(str::to_string));
+        let (mut inside, mut before) = (0usize, 0usize);
+        for t in &texts {
+            let sents = split(t).ranges;
+            let diseases = DiseaseMatcher::global().find(t);
+            let places = Gazetteer::global().find(t);
+            let lists = [
+                disease_mentions(&diseases)
+                    .iter()
+                    .map(|m| Mention {
+                        key: m.start,
+                        start: m.start,
+                    })
+                    .collect::<Vec<_>>(),
+                place_mentions(&places)
+                    .iter()
+                    .map(|m| Mention {
+                        key: m.start,
+                        start: m.start,
+                    })
+                    .collect(),
+            ];
+            for mentions in &lists {
+                for back in 0..4 {
+                    let (mut at, mut one, mut old_in, mut old_before) = Default::default();
+                    for pos in 0..t.chars().count() + 3 {
+                        let s = Cursor::sentence(&mut at, &sents, pos);
+                        let b = Bounds::sentence(&sents, s);
+                        let want = nearest_in_sentence(mentions, b, pos, &mut old_in)
+                            .map(|k| (k, true))
+                            .or_else(|| {
+                                nearest_before(mentions, &sents, s, back, &mut old_before)
+                                    .map(|k| (k, false))
+                            });
+                        let got =
+                            nearest_in_or_before(mentions, &sents, (s, b), back, pos, &mut one);
+                        assert_eq!(got, want.map(|w| w.0), "{t:?} {pos} {back}");
+                        inside += usize::from(want.is_some_and(|w| w.1));
+                        before += usize::from(want.is_some_and(|w| !w.1));
+                    }
+                }
+            }
+        }
+        assert!(inside > 10_000 && before > 10_000, "{inside} {before}");
     }
 
     proptest::proptest! {
