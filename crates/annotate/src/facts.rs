@@ -144,16 +144,22 @@ const PLACE_LIMIT: u64 = 1 << (DISEASE_SHIFT - 4);
 /// contract, that name at most [`MAX_DISEASES`] diseases and whose place ids are below
 /// [`PLACE_LIMIT`] (else `None`): each count gets one `u64` key, the place of its disease among
 /// the distinct ones (as first seen, none first; 5 bits), its place (a bit for "some" and the
-/// id) and the place of its metric (3 bits). The groups are kept in a vector sorted by key,
-/// each with its best count so far (the counts come in text order, so the last written wins
-/// ties as in the map); then the disease places are replaced by their ranks in byte order and
-/// the groups sorted into the map's order. No sort of all the counts.
+/// id) and the place of its metric (3 bits). The groups are kept in a vector in order of first
+/// count, found by key in a hash table ([`Groups`]), each with its best count so far (the
+/// counts come in text order, so the last written wins ties as in the map); then the disease
+/// places are replaced by their ranks in byte order and the groups sorted into the map's
+/// order. No sort of all the counts, no insert in the middle of a vector.
 fn best_by_keys(counts: &[Count]) -> Option<Vec<&Count>> {
     // The distinct diseases as first seen (a disease id is mostly the lexicon's own string:
     // the same pointer is the same disease without reading it).
     let mut diseases: [&str; MAX_DISEASES] = [""; MAX_DISEASES];
     let mut seen = 0usize;
+    // A group's place is kept as a `u32` in the table.
+    if u32::try_from(counts.len()).is_err() {
+        return None;
+    }
     let mut groups: Vec<(u64, &Count)> = Vec::with_capacity(counts.len());
+    let mut table = Groups::new(counts.len());
     for count in counts {
         let metric = match &*count.metric {
             "other" => continue,
@@ -180,7 +186,7 @@ fn best_by_keys(counts: &[Count]) -> Option<Vec<&Count>> {
             Some(_) => return None,
         };
         let key = ((disease as u64) << DISEASE_SHIFT) | (place << 3) | metric as u64;
-        match groups.binary_search_by_key(&key, |&(k, _)| k) {
+        match table.group(key, &groups) {
             Ok(at) => {
                 if let Some(best) = groups.get_mut(at).map(|g| &mut g.1)
                     && rank(count) >= rank(best)
@@ -188,7 +194,10 @@ fn best_by_keys(counts: &[Count]) -> Option<Vec<&Count>> {
                     *best = count;
                 }
             }
-            Err(at) => groups.insert(at, (key, count)),
+            Err(slot) => {
+                table.fill(slot, groups.len());
+                groups.push((key, count));
+            }
         }
     }
     // The first-seen places of the diseases, replaced by their ranks in byte order.
@@ -206,6 +215,53 @@ fn best_by_keys(counts: &[Count]) -> Option<Vec<&Count>> {
     // The keys are distinct: an unstable sort is the stable one.
     groups.sort_unstable_by_key(|&(k, _)| k);
     Some(groups.into_iter().map(|(_, c)| c).collect())
+}
+
+/// The slots of [`best_by_keys`]' groups by key: an open-addressing hash table of group
+/// places plus one (0: empty), at least twice as many slots as counts, probed linearly.
+#[derive(Debug)]
+struct Groups {
+    slots: Vec<u32>,
+    /// The bits of a slot number (the table has `1 << bits` slots).
+    bits: u32,
+}
+
+impl Groups {
+    /// A table for the groups of `n` counts.
+    fn new(n: usize) -> Self {
+        let size = (2 * n).next_power_of_two().max(8);
+        Self {
+            slots: vec![0; size],
+            bits: size.trailing_zeros(),
+        }
+    }
+
+    /// The place in `groups` of the group of `key`, or `Err` of the empty slot where it goes.
+    #[inline]
+    fn group(&self, key: u64, groups: &[(u64, &Count)]) -> Result<usize, usize> {
+        let mask = self.slots.len() - 1;
+        let mut slot = (key.wrapping_mul(crate::hash::FxHasher::K) >> (64 - self.bits)) as usize;
+        loop {
+            match self.slots.get(slot) {
+                Some(&g) if g != 0 => {
+                    let at = g as usize - 1;
+                    if groups.get(at).is_some_and(|&(k, _)| k == key) {
+                        return Ok(at);
+                    }
+                }
+                _ => return Err(slot),
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// Marks `slot` (from [`Groups::group`]) as holding the group at `at`.
+    #[inline]
+    fn fill(&mut self, slot: usize, at: usize) {
+        if let Some(s) = self.slots.get_mut(slot) {
+            *s = at as u32 + 1;
+        }
+    }
 }
 
 /// Ordering key of a candidate headline; `>=` in the caller makes the last written win ties.
@@ -418,6 +474,28 @@ mod tests {
                 headline_in(&doc, &sents),
                 headline_sorting_facts(&doc, &sents)
             );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+        /// Many groups (up to 200 counts over 60 places, 3 diseases, all metrics): the hash
+        /// table's probes run long and wrap around its end; the groups are still the map's.
+        #[test]
+        fn many_groups_equal_the_map(
+            counts in proptest::collection::vec((0usize..4, 0u64..60, 0usize..8, 0u8..4), 0..200)
+        ) {
+            let diseases = [None, Some("DOID:1"), Some("DOID:10"), Some("A")];
+            let mut all = Vec::with_capacity(counts.len());
+            for (i, (d, p, m, v)) in counts.into_iter().enumerate() {
+                let metric = METRICS.get(m).copied().unwrap_or("other");
+                let mut c = count(f64::from(v), metric, "cumulative", "2022-05-17", i);
+                c.disease = diseases[d].map(|s| s.to_owned().into());
+                c.place = (p > 0).then_some(p * 1_000_003);
+                all.push(c);
+            }
+            proptest::prop_assert!(best_by_keys(&all).is_some());
+            proptest::prop_assert!(keys_equal_the_map(&all));
         }
     }
 
