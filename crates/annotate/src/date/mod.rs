@@ -403,6 +403,19 @@ const DAY_NEXT: &[&str] = &[
     "st", "nd", "rd", "th", "of", "to", "until", "till", "through", "thru",
 ];
 
+/// Whether a word of `len` bytes whose lower-cased first byte is `first` may be one of
+/// [`DAY_NEXT`] (the test `day_next_words_have_none_of_the_rejecting_bits` holds it to the
+/// list): the ordinal suffixes and "of" / "to", "till" / "thru", "until", "through".
+#[inline(always)]
+fn day_next_shape(len: usize, first: u8) -> bool {
+    match len {
+        2 => matches!(first, b's' | b'n' | b'r' | b't' | b'o'),
+        4 | 7 => first == b't',
+        5 => first == b'u',
+        _ => false,
+    }
+}
+
 /// Class bits none of [`DAY_NEXT`] has: a word after a number with one of them starts no date
 /// there (the count nouns, person nouns and status words that follow most numbers).
 const NOT_DAY_NEXT: u32 = class::METRIC | class::PERSON | class::UNIT | class::HEAD | class::STATUS;
@@ -1249,27 +1262,50 @@ impl Cx<'_> {
         if t.is_word() {
             match len {
                 1 => self.len_is(i + 2, 3),
-                2 if self.low.as_bytes().get(t.start) == Some(&b'i') => self.len_is(i + 1, 4),
+                // "in": a four-byte word ("just", "only") next, not a year.
+                2 if self.low.as_bytes().get(t.start) == Some(&b'i') => self
+                    .toks
+                    .get(i + 1)
+                    .is_some_and(|u| u.is_word() && u.end - u.start == 4),
                 2 => self.len_is(i + 2, 3),
-                _ => true,
+                // A month starts a date only capitalised ("may" the verb starts none); the
+                // other words of three or more bytes are left to `may_start`.
+                _ => !t.has(class::MONTH) || is_capitalised(t),
             }
         } else {
             match len {
-                // A day or the first part of a numeric date: a punctuation mark or a word
-                // follows, the word a month or one of [`DAY_NEXT`] (two, four, five or seven
-                // bytes and none of [`NOT_DAY_NEXT`], as "cases" or "deaths" are).
+                // A day or the first part of a numeric date: a punctuation mark that goes on
+                // (a dash, '/' or '.'; ']' or ')' before a dash or a range word) or a word
+                // follows, the word a month or one of [`DAY_NEXT`] (by its length and first
+                // byte, [`day_next_shape`], and none of [`NOT_DAY_NEXT`], as "cases" or
+                // "deaths" have).
                 0..=2 => self.toks.get(i + 1).is_some_and(|u| match u.kind {
-                    Kind::Punct(_) => true,
+                    Kind::Punct('/' | '.') => true,
+                    Kind::Punct(']' | ')') => self
+                        .toks
+                        .get(i + 2)
+                        .is_some_and(|v| v.is_dash() || self.day_next_like(v)),
+                    Kind::Punct(_) => u.is_dash(),
                     Kind::Num => false,
-                    Kind::Word => {
-                        u.has(class::MONTH)
-                            || (matches!(u.end - u.start, 2 | 4 | 5 | 7) && !u.has(NOT_DAY_NEXT))
-                    }
+                    Kind::Word => u.has(class::MONTH) || self.day_next_like(u),
                 }),
                 3 => self.dash(i + 1),
                 _ => len <= 4,
             }
         }
+    }
+
+    /// True when the token `u` may be one of [`DAY_NEXT`]: a word of its shape
+    /// ([`day_next_shape`]) with none of [`NOT_DAY_NEXT`].
+    #[inline(always)]
+    fn day_next_like(&self, u: &Token) -> bool {
+        u.is_word()
+            && !u.has(NOT_DAY_NEXT)
+            && self
+                .low
+                .as_bytes()
+                .get(u.start)
+                .is_some_and(|&b| day_next_shape(u.end - u.start, b))
     }
 
     /// The gate for a start word, by the first thing [`Cx::parse_at`] needs after it:
@@ -2188,6 +2224,7 @@ mod tests {
         for w in DAY_NEXT {
             assert_eq!(crate::tokens::word_class(w) & NOT_DAY_NEXT, 0, "{w}");
             assert!(matches!(w.len(), 2 | 4 | 5 | 7), "{w}");
+            assert!(day_next_shape(w.len(), w.as_bytes()[0]), "{w}");
         }
     }
 
