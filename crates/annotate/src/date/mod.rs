@@ -151,8 +151,13 @@ pub(crate) fn find_in_at(
     // The first token a new date may start at.
     let mut next = 0;
     for &i in at {
-        if i < next || !cx.may_start_inline(i) || !cx.may_start(i) {
+        if i < next {
             continue;
+        }
+        match cx.may_start_inline(i) {
+            Gate::No => continue,
+            Gate::Maybe if !cx.may_start(i) => continue,
+            _ => {}
         }
         if let Some(h) = cx.parse_at(i) {
             next = h.last + 1;
@@ -160,6 +165,22 @@ pub(crate) fn find_in_at(
         }
     }
     out
+}
+
+/// What [`Cx::may_start_inline`] says of a start: none there, ask [`Cx::may_start`], or one
+/// the gate passes (a day before a capitalised month, a fifth of the starts the gate is asked
+/// about on the DON texts), parsed without asking it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gate {
+    No,
+    Maybe,
+    Yes,
+}
+
+impl From<bool> for Gate {
+    fn from(maybe: bool) -> Self {
+        if maybe { Gate::Maybe } else { Gate::No }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1247,19 +1268,21 @@ impl Cx<'_> {
     }
 
     /// A first test of [`Cx::may_start`], inlined into the scan ([`find_in_at`]) where the
-    /// call cost more than the test: true wherever `may_start` is. It looks at lengths only:
+    /// call cost more than the test: not [`Gate::No`] wherever `may_start` is true, and
+    /// [`Gate::Yes`] only where it is (a day of one or two digits before a capitalised month).
+    /// It looks at lengths and class bits only:
     /// the start words of at most two bytes are "a", "an" and "in" (a fifth of the listed
     /// starts), which start a date only as "a day ago" (a three-byte word two tokens on) and
     /// "in just / only N days" (a four-byte word next); a number of one or two digits starts
     /// one only before a punctuation mark or a few words (most are followed by "cases" or
     /// "deaths"), one of three digits only before a dash, one of more than four never.
     #[inline(always)]
-    fn may_start_inline(&self, i: usize) -> bool {
+    fn may_start_inline(&self, i: usize) -> Gate {
         let Some(t) = self.toks.get(i) else {
-            return false;
+            return Gate::No;
         };
         let len = t.end - t.start;
-        if t.is_word() {
+        Gate::from(if t.is_word() {
             match len {
                 1 => self.len_is(i + 2, 3),
                 // "in": a four-byte word ("just", "only") next, not a year.
@@ -1279,20 +1302,31 @@ impl Cx<'_> {
                 // follows, the word a month or one of [`DAY_NEXT`] (by its length and first
                 // byte, [`day_next_shape`], and none of [`NOT_DAY_NEXT`], as "cases" or
                 // "deaths" have).
-                0..=2 => self.toks.get(i + 1).is_some_and(|u| match u.kind {
-                    Kind::Punct('/' | '.') => true,
-                    Kind::Punct(']' | ')') => self
-                        .toks
-                        .get(i + 2)
-                        .is_some_and(|v| v.is_dash() || self.day_next_like(v)),
-                    Kind::Punct(_) => u.is_dash(),
-                    Kind::Num => false,
-                    Kind::Word => u.has(class::MONTH) || self.day_next_like(u),
-                }),
+                0..=2 => {
+                    let Some(u) = self.toks.get(i + 1) else {
+                        return Gate::No;
+                    };
+                    match u.kind {
+                        Kind::Punct('/' | '.') => true,
+                        Kind::Punct(']' | ')') => self
+                            .toks
+                            .get(i + 2)
+                            .is_some_and(|v| v.is_dash() || self.day_next_like(v)),
+                        Kind::Punct(_) => u.is_dash(),
+                        Kind::Num => false,
+                        // `number_may_start`'s day before a capitalised month (no suffix
+                        // comes between): a start, or none.
+                        Kind::Word if u.has(class::MONTH) && is_capitalised(u) => {
+                            let day = self.num(i).is_some_and(|(v, _)| (1..=31).contains(&v));
+                            return if day { Gate::Yes } else { Gate::No };
+                        }
+                        Kind::Word => u.has(class::MONTH) || self.day_next_like(u),
+                    }
+                }
                 3 => self.dash(i + 1),
                 _ => len <= 4,
             }
-        }
+        })
     }
 
     /// True when the token `u` may be one of [`DAY_NEXT`]: a word of its shape
@@ -2118,9 +2152,14 @@ mod tests {
                 };
                 let new = cx.may_start(i);
                 assert!(old || !new, "gate wider than the old one at {i} in {src:?}");
+                let inline = cx.may_start_inline(i);
                 assert!(
-                    !new || cx.may_start_inline(i),
+                    !new || inline != Gate::No,
                     "the inlined test rejects a start at token {i} in {src:?}"
+                );
+                assert!(
+                    new || inline != Gate::Yes,
+                    "the inlined test passes a start the gate rejects at token {i} in {src:?}"
                 );
                 assert!(
                     new || cx.parse_at(i).is_none(),
