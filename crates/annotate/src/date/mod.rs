@@ -151,8 +151,13 @@ pub(crate) fn find_in_at(
     // The first token a new date may start at.
     let mut next = 0;
     for &i in at {
-        if i < next || !cx.may_start_inline(i) || !cx.may_start(i) {
+        if i < next {
             continue;
+        }
+        match cx.may_start_inline(i) {
+            Gate::No => continue,
+            Gate::Maybe if !cx.may_start(i) => continue,
+            _ => {}
         }
         if let Some(h) = cx.parse_at(i) {
             next = h.last + 1;
@@ -160,6 +165,22 @@ pub(crate) fn find_in_at(
         }
     }
     out
+}
+
+/// What [`Cx::may_start_inline`] says of a start: none there, ask [`Cx::may_start`], or one
+/// the gate passes (a day before a capitalised month, a fifth of the starts the gate is asked
+/// about on the DON texts), parsed without asking it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gate {
+    No,
+    Maybe,
+    Yes,
+}
+
+impl From<bool> for Gate {
+    fn from(maybe: bool) -> Self {
+        if maybe { Gate::Maybe } else { Gate::No }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -402,6 +423,19 @@ fn month_prep(w: &str) -> bool {
 const DAY_NEXT: &[&str] = &[
     "st", "nd", "rd", "th", "of", "to", "until", "till", "through", "thru",
 ];
+
+/// Whether a word of `len` bytes whose lower-cased first byte is `first` may be one of
+/// [`DAY_NEXT`] (the test `day_next_words_have_none_of_the_rejecting_bits` holds it to the
+/// list): the ordinal suffixes and "of" / "to", "till" / "thru", "until", "through".
+#[inline(always)]
+fn day_next_shape(len: usize, first: u8) -> bool {
+    match len {
+        2 => matches!(first, b's' | b'n' | b'r' | b't' | b'o'),
+        4 | 7 => first == b't',
+        5 => first == b'u',
+        _ => false,
+    }
+}
 
 /// Class bits none of [`DAY_NEXT`] has: a word after a number with one of them starts no date
 /// there (the count nouns, person nouns and status words that follow most numbers).
@@ -1234,42 +1268,78 @@ impl Cx<'_> {
     }
 
     /// A first test of [`Cx::may_start`], inlined into the scan ([`find_in_at`]) where the
-    /// call cost more than the test: true wherever `may_start` is. It looks at lengths only:
+    /// call cost more than the test: not [`Gate::No`] wherever `may_start` is true, and
+    /// [`Gate::Yes`] only where it is (a day of one or two digits before a capitalised month).
+    /// It looks at lengths and class bits only:
     /// the start words of at most two bytes are "a", "an" and "in" (a fifth of the listed
     /// starts), which start a date only as "a day ago" (a three-byte word two tokens on) and
     /// "in just / only N days" (a four-byte word next); a number of one or two digits starts
     /// one only before a punctuation mark or a few words (most are followed by "cases" or
     /// "deaths"), one of three digits only before a dash, one of more than four never.
     #[inline(always)]
-    fn may_start_inline(&self, i: usize) -> bool {
+    fn may_start_inline(&self, i: usize) -> Gate {
         let Some(t) = self.toks.get(i) else {
-            return false;
+            return Gate::No;
         };
         let len = t.end - t.start;
-        if t.is_word() {
+        Gate::from(if t.is_word() {
             match len {
                 1 => self.len_is(i + 2, 3),
-                2 if self.low.as_bytes().get(t.start) == Some(&b'i') => self.len_is(i + 1, 4),
+                // "in": a four-byte word ("just", "only") next, not a year.
+                2 if self.low.as_bytes().get(t.start) == Some(&b'i') => self
+                    .toks
+                    .get(i + 1)
+                    .is_some_and(|u| u.is_word() && u.end - u.start == 4),
                 2 => self.len_is(i + 2, 3),
-                _ => true,
+                // A month starts a date only capitalised ("may" the verb starts none); the
+                // other words of three or more bytes are left to `may_start`.
+                _ => !t.has(class::MONTH) || is_capitalised(t),
             }
         } else {
             match len {
-                // A day or the first part of a numeric date: a punctuation mark or a word
-                // follows, the word a month or one of [`DAY_NEXT`] (two, four, five or seven
-                // bytes and none of [`NOT_DAY_NEXT`], as "cases" or "deaths" are).
-                0..=2 => self.toks.get(i + 1).is_some_and(|u| match u.kind {
-                    Kind::Punct(_) => true,
-                    Kind::Num => false,
-                    Kind::Word => {
-                        u.has(class::MONTH)
-                            || (matches!(u.end - u.start, 2 | 4 | 5 | 7) && !u.has(NOT_DAY_NEXT))
+                // A day or the first part of a numeric date: a punctuation mark that goes on
+                // (a dash, '/' or '.'; ']' or ')' before a dash or a range word) or a word
+                // follows, the word a month or one of [`DAY_NEXT`] (by its length and first
+                // byte, [`day_next_shape`], and none of [`NOT_DAY_NEXT`], as "cases" or
+                // "deaths" have).
+                0..=2 => {
+                    let Some(u) = self.toks.get(i + 1) else {
+                        return Gate::No;
+                    };
+                    match u.kind {
+                        Kind::Punct('/' | '.') => true,
+                        Kind::Punct(']' | ')') => self
+                            .toks
+                            .get(i + 2)
+                            .is_some_and(|v| v.is_dash() || self.day_next_like(v)),
+                        Kind::Punct(_) => u.is_dash(),
+                        Kind::Num => false,
+                        // `number_may_start`'s day before a capitalised month (no suffix
+                        // comes between): a start, or none.
+                        Kind::Word if u.has(class::MONTH) && is_capitalised(u) => {
+                            let day = self.num(i).is_some_and(|(v, _)| (1..=31).contains(&v));
+                            return if day { Gate::Yes } else { Gate::No };
+                        }
+                        Kind::Word => u.has(class::MONTH) || self.day_next_like(u),
                     }
-                }),
+                }
                 3 => self.dash(i + 1),
                 _ => len <= 4,
             }
-        }
+        })
+    }
+
+    /// True when the token `u` may be one of [`DAY_NEXT`]: a word of its shape
+    /// ([`day_next_shape`]) with none of [`NOT_DAY_NEXT`].
+    #[inline(always)]
+    fn day_next_like(&self, u: &Token) -> bool {
+        u.is_word()
+            && !u.has(NOT_DAY_NEXT)
+            && self
+                .low
+                .as_bytes()
+                .get(u.start)
+                .is_some_and(|&b| day_next_shape(u.end - u.start, b))
     }
 
     /// The gate for a start word, by the first thing [`Cx::parse_at`] needs after it:
@@ -2082,9 +2152,14 @@ mod tests {
                 };
                 let new = cx.may_start(i);
                 assert!(old || !new, "gate wider than the old one at {i} in {src:?}");
+                let inline = cx.may_start_inline(i);
                 assert!(
-                    !new || cx.may_start_inline(i),
+                    !new || inline != Gate::No,
                     "the inlined test rejects a start at token {i} in {src:?}"
+                );
+                assert!(
+                    new || inline != Gate::Yes,
+                    "the inlined test passes a start the gate rejects at token {i} in {src:?}"
                 );
                 assert!(
                     new || cx.parse_at(i).is_none(),
@@ -2188,6 +2263,7 @@ mod tests {
         for w in DAY_NEXT {
             assert_eq!(crate::tokens::word_class(w) & NOT_DAY_NEXT, 0, "{w}");
             assert!(matches!(w.len(), 2 | 4 | 5 | 7), "{w}");
+            assert!(day_next_shape(w.len(), w.as_bytes()[0]), "{w}");
         }
     }
 
