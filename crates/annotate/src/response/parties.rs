@@ -587,14 +587,17 @@ pub(super) fn items_gated(
                 .longest_in(ctx, toks, i, group(lists, ctx, toks, infos, i, ITEMS))
         {
             let j = i + n;
-            let word = with_norm(ctx.t(&toks[i]), str::to_string);
+            // The word's form is only compared: read in place, not copied.
+            let (doses, helping) = with_norm(ctx.t(&toks[i]), |w| {
+                (w == "doses", matches!(w, "support" | "help" | "aid"))
+            });
             // "doses of oily chloramphenicol": the drug, not vaccine doses.
             let after_of = if toks.get(j + 1).is_some_and(|t| is(ctx.t(t), "the")) {
                 j + 2
             } else {
                 j + 1
             };
-            let of_item = word == "doses"
+            let of_item = doses
                 && toks.get(j).is_some_and(|t| is(ctx.t(t), "of"))
                 && after_of < toks.len()
                 && lists
@@ -607,7 +610,7 @@ pub(super) fn items_gated(
                     )
                     .is_some_and(|(_, k)| k != "vaccines");
             // "support" as a verb after "to" ("to support the MoH"), "help" as a verb.
-            let verb_use = matches!(word.as_str(), "support" | "help" | "aid")
+            let verb_use = helping
                 && i > 0
                 && is_any(
                     ctx.t(&toks[i - 1]),
