@@ -855,6 +855,7 @@ fn find_flagged_in(
     let mut out = Response::default();
     let toks = &mut sc.toks;
     let infos = &mut sc.infos;
+    let items = &mut sc.items;
     let gate = ItemGate::global();
     for (&(s, e), f) in sents.iter().zip(flags) {
         if !f[..3].iter().any(|x| *x) {
@@ -877,7 +878,8 @@ fn find_flagged_in(
             lists.infos_with(ctx, toks, stream, infos);
             (toks, infos)
         };
-        let items = parties::items_known(ctx, toks, infos);
+        parties::items_known(ctx, toks, infos, items);
+        let items: &[ItemAt] = items;
         let want_actions = f[Family::Action as usize]
             && (!items.is_empty() || toks.iter().any(|t| is(ctx.t(t), "request")));
         let want_shortages = f[Family::Shortage as usize] && !items.is_empty();
@@ -888,11 +890,11 @@ fn find_flagged_in(
         // Parties are the costly part: found only when a finder asks for them.
         let parties = LazyParties::new(ctx, toks, infos);
         if want_actions {
-            actions::find(ctx, toks, infos, (s, e), &parties, &items, &mut out.actions);
+            actions::find(ctx, toks, infos, (s, e), &parties, items, &mut out.actions);
         }
         if want_shortages {
             out.shortages
-                .extend(find_shortages(ctx, toks, infos, (s, e), &parties, &items));
+                .extend(find_shortages(ctx, toks, infos, (s, e), &parties, items));
         }
         if want_measures {
             find_measures(ctx, toks, infos, (s, e), &parties, &mut out.measures);

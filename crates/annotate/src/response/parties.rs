@@ -258,14 +258,9 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> 
     }
     merge_adjacent(ctx, toks, &mut out);
     // A ministry of an unnamed country in a sentence naming one country: that country.
-    let mut countries: Vec<&str> = out
-        .iter()
-        .filter(|p| p.party.kind == "country")
-        .map(|p| p.party.id.as_str())
-        .collect();
-    countries.sort_unstable();
-    countries.dedup();
-    if let [only] = countries[..] {
+    if out.iter().any(|p| p.party.id == "GOV")
+        && let Some(only) = only_country(&out)
+    {
         let only = only.to_string();
         for p in out.iter_mut().filter(|p| p.party.id == "GOV") {
             p.party.id.clone_from(&only);
@@ -273,6 +268,34 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> 
         }
     }
     out
+}
+
+/// The identifier of the one country `parties` name (some may name it more than once), `None`
+/// when they name none or several: read in place, without a sorted list of them.
+pub(super) fn only_country(parties: &[PartyAt]) -> Option<&str> {
+    let mut ids = parties
+        .iter()
+        .filter(|p| p.party.kind == "country")
+        .map(|p| p.party.id.as_str());
+    let first = ids.next()?;
+    ids.all(|x| x == first).then_some(first)
+}
+
+/// [`only_country`] as it was: the sorted list of the countries without repeats, when it has
+/// one element (the reference of the tests).
+#[cfg(test)]
+pub(super) fn only_country_by_sort(parties: &[PartyAt]) -> Option<&str> {
+    let mut countries: Vec<&str> = parties
+        .iter()
+        .filter(|p| p.party.kind == "country")
+        .map(|p| p.party.id.as_str())
+        .collect();
+    countries.sort_unstable();
+    countries.dedup();
+    match countries[..] {
+        [only] => Some(only),
+        _ => None,
+    }
 }
 
 /// Parties written next to each other with nothing between are one: "United States Centers for
@@ -467,8 +490,9 @@ fn group(
 /// Finds the items of a sentence: vaccines (with product names), masks, medicines, supplies,
 /// staff, funds with amount and currency, ….
 /// `infos` are the [`WordInfo`] of `toks`.
-pub(crate) fn items_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> Vec<ItemAt> {
-    items_gated(ctx, toks, infos, true)
+/// They go to `out` (cleared first).
+pub(crate) fn items_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo], out: &mut Vec<ItemAt>) {
+    items_gated(ctx, toks, infos, true, out);
 }
 
 /// True when token `t` (its info `info`, when known) is passed by: a word that starts no
@@ -512,9 +536,10 @@ pub(super) fn items_gated(
     toks: &[Tok],
     infos: &[WordInfo],
     gated: bool,
-) -> Vec<ItemAt> {
+    out: &mut Vec<ItemAt>,
+) {
     let lists = Lists::global();
-    let mut out: Vec<ItemAt> = Vec::new();
+    out.clear();
     let mut i = 0;
     while i < toks.len() {
         // Funds: "US$ 380,000", "$1 million", "200 million CFA", "5 million dollars".
@@ -644,7 +669,6 @@ pub(super) fn items_gated(
         }
         i += 1;
     }
-    out
 }
 
 fn fund(ctx: &Ctx<'_>, toks: &[Tok], i: usize, j: usize, v: f64, code: &str) -> ItemAt {

@@ -43,6 +43,8 @@ pub(crate) struct Scratch {
     pub infos: Vec<WordInfo>,
     /// The speech verbs of a sentence or line (token indices).
     pub sp: Vec<usize>,
+    /// The items of a sentence.
+    pub items: Vec<super::parties::ItemAt>,
 }
 
 /// The largest buffer [`with_scratch`] keeps for the next document (in elements).
@@ -58,6 +60,7 @@ pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
                 toks: Vec::new(),
                 infos: Vec::new(),
                 sp: Vec::new(),
+                items: Vec::new(),
             })
         };
     }
@@ -68,7 +71,8 @@ pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
                 .toks
                 .capacity()
                 .max(sc.infos.capacity())
-                .max(sc.sp.capacity());
+                .max(sc.sp.capacity())
+                .max(sc.items.capacity());
             if big > KEEP_SCRATCH {
                 // Do not hold on to a huge document's buffers.
                 *sc = Scratch::default();
