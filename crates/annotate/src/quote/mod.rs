@@ -370,19 +370,19 @@ pub(crate) fn find_in(
     stream: Option<&[crate::tokens::Token]>,
 ) -> Vec<Quote> {
     let mut found: Vec<Found> = Vec::new();
-    let mut toks: Vec<Tok> = Vec::new();
-    let mut sp: Vec<usize> = Vec::new();
-    for (ls, le) in wanted_lines(ctx.text, sentences, wanted) {
-        read_line(
-            ctx,
-            sentences,
-            wanted,
-            (ls, le),
-            stream,
-            (&mut toks, &mut sp),
-            &mut found,
-        );
-    }
+    crate::response::text::with_scratch(|sc| {
+        for (ls, le) in wanted_lines(ctx.text, sentences, wanted) {
+            read_line(
+                ctx,
+                sentences,
+                wanted,
+                (ls, le),
+                stream,
+                (&mut sc.toks, &mut sc.sp),
+                &mut found,
+            );
+        }
+    });
     resolve(ctx, &mut found);
     found
         .into_iter()

@@ -180,10 +180,21 @@ pub(crate) const PLANNED: &[&str] = &[
     "set",
 ];
 pub(crate) const NEGATIONS: &[&str] = &["not", "n't", "never", "no", "neither", "nor"];
-const PREPS: &[&str] = &[
-    "in", "to", "from", "with", "for", "of", "at", "by", "on", "into", "through", "via", "under",
-    "about", "between", "among", "against", "toward", "towards", "like",
-];
+/// The prepositions that govern a party ([`PREPS`]), and `$extra` words.
+macro_rules! preps {
+    ($($extra:literal),*) => {
+        &[
+            "in", "to", "from", "with", "for", "of", "at", "by", "on", "into", "through", "via",
+            "under", "about", "between", "among", "against", "toward", "towards", "like",
+            $($extra),*
+        ]
+    };
+}
+const PREPS: &[&str] = preps!();
+/// [`PREPS`] and "including" (the left end of a subject list).
+const PREPS_INCLUDING: &[&str] = preps!("including");
+/// [`PREPS`], "including" and "as" (a subject after a fronted clause).
+const PREPS_INCLUDING_AS: &[&str] = preps!("including", "as");
 pub(crate) const SPEECH: &[&str] = &[
     "said",
     "says",
@@ -260,7 +271,7 @@ pub(crate) struct Cue {
 }
 
 /// Finds the actions of one sentence (`toks`, bytes `s..e`, `infos` the [`WordInfo`] of each
-/// token); its parties are found only if a cue with items needs them.
+/// token) and pushes them to `out`; its parties are found only if a cue with items needs them.
 pub(crate) fn find(
     ctx: &Ctx<'_>,
     toks: &[Tok],
@@ -268,15 +279,15 @@ pub(crate) fn find(
     (s, e): (usize, usize),
     lazy: &LazyParties<'_, '_>,
     items: &[ItemAt],
-) -> Vec<Action> {
+    out: &mut Vec<Action>,
+) {
     let cues = cues(ctx, toks, infos);
     if cues.is_empty() {
-        return Vec::new();
+        return;
     }
     // What every action of the sentence shares, found with the first one kept: most cues
     // keep none.
     let mut shared: Option<(bool, Option<String>, Span)> = None;
-    let mut out = Vec::new();
     let mut main_actor: Option<Vec<Party>> = None;
     // Tokens before this one belong to an earlier clause ("At the request of X, …").
     let mut floor = 0usize;
@@ -432,40 +443,46 @@ pub(crate) fn find(
                 ctx.trimmed_span(s, e),
             )
         });
-        let actors: Vec<Option<Party>> = if actors.is_empty() {
-            vec![None]
-        } else {
-            actors.into_iter().take(6).map(Some).collect()
-        };
-        let recipients: Vec<Option<Party>> = if recipients.is_empty() {
-            vec![None]
-        } else {
-            recipients.into_iter().take(6).map(Some).collect()
-        };
-        for a in &actors {
-            for r in &recipients {
-                out.push(Action {
-                    action: act.as_str().into(),
-                    actor: a.clone(),
-                    recipient: r.clone(),
-                    items: its.clone(),
-                    modality: modality.into(),
-                    hedged: *hedge,
-                    date: date.clone(),
-                    evidence: Span {
-                        start: evidence.start,
-                        end: evidence.end,
-                        text: evidence.text.clone(),
-                    },
-                });
-            }
-        }
+        each_pair(actors, recipients, |actor, recipient, last| {
+            out.push(Action {
+                action: act.as_str().into(),
+                actor,
+                recipient,
+                // The items go to the last action, copies to the others.
+                items: if last {
+                    std::mem::take(&mut its)
+                } else {
+                    its.clone()
+                },
+                modality: modality.into(),
+                hedged: *hedge,
+                date: date.clone(),
+                evidence: Span {
+                    start: evidence.start,
+                    end: evidence.end,
+                    text: evidence.text.clone(),
+                },
+            });
+        });
     }
-    out
 }
 
-/// Drops repeated parties (same identifier), keeping the first.
-fn dedup_parties(list: &mut Vec<Party>) {
+/// Drops repeated parties (same identifier), keeping the first: each party is compared with
+/// the ones kept before it (a handful), without copying their identifiers.
+pub(super) fn dedup_parties(list: &mut Vec<Party>) {
+    let mut k = 1;
+    while k < list.len() {
+        if list[..k].iter().any(|p| p.id == list[k].id) {
+            list.remove(k);
+        } else {
+            k += 1;
+        }
+    }
+}
+
+/// [`dedup_parties`] as it was: a list of the identifiers seen (the reference of the tests).
+#[cfg(test)]
+pub(crate) fn dedup_parties_by_copies(list: &mut Vec<Party>) {
     let mut seen: Vec<String> = Vec::new();
     list.retain(|p| {
         if seen.contains(&p.id) {
@@ -475,6 +492,67 @@ fn dedup_parties(list: &mut Vec<Party>) {
             true
         }
     });
+}
+
+/// Calls `f` with every (actor, recipient) pair of the first six `actors` and the first six
+/// `recipients`, in order (actor by actor), an empty list standing as one `None`, and whether
+/// it is the last pair. Each party is moved into the last pair it is in and cloned for the
+/// others: one actor and one recipient, the usual case, are not copied at all.
+fn each_pair(
+    mut actors: Vec<Party>,
+    mut recipients: Vec<Party>,
+    mut f: impl FnMut(Option<Party>, Option<Party>, bool),
+) {
+    actors.truncate(6);
+    recipients.truncate(6);
+    let last_actor = actors.pop();
+    let last_recipient = recipients.pop();
+    for a in actors {
+        for r in &recipients {
+            f(Some(a.clone()), Some(r.clone()), false);
+        }
+        f(Some(a), last_recipient.clone(), false);
+    }
+    for r in recipients {
+        f(last_actor.clone(), Some(r), false);
+    }
+    f(last_actor, last_recipient, true);
+}
+
+/// [`each_pair`] as it was: every pair cloned from the two lists (the reference of the tests).
+#[cfg(test)]
+pub(crate) fn each_pair_by_copies(
+    actors: Vec<Party>,
+    recipients: Vec<Party>,
+) -> Vec<(Option<Party>, Option<Party>)> {
+    let actors: Vec<Option<Party>> = if actors.is_empty() {
+        vec![None]
+    } else {
+        actors.into_iter().take(6).map(Some).collect()
+    };
+    let recipients: Vec<Option<Party>> = if recipients.is_empty() {
+        vec![None]
+    } else {
+        recipients.into_iter().take(6).map(Some).collect()
+    };
+    let mut out = Vec::new();
+    for a in &actors {
+        for r in &recipients {
+            out.push((a.clone(), r.clone()));
+        }
+    }
+    out
+}
+
+/// [`each_pair`]'s pairs in a list, with the last-pair flags.
+#[cfg(test)]
+pub(crate) fn each_pair_list(
+    actors: Vec<Party>,
+    recipients: Vec<Party>,
+) -> Vec<(Option<Party>, Option<Party>, bool)> {
+    let mut out = Vec::new();
+    each_pair(actors, recipients, |a, r, last| out.push((a, r, last)));
+    out
 }
 
 /// True when the cue at `at` continues the verb phrase before it: "… and has sent",
@@ -847,12 +925,10 @@ fn subject(ctx: &Ctx<'_>, toks: &[Tok], parties: &[PartyAt], at: usize, from: us
         return Vec::new();
     };
     let mut first = last;
-    let mut preps: Vec<&str> = PREPS.to_vec();
-    preps.push("including");
     while first > 0 {
         let a = &parties[first - 1];
         let b = &parties[first];
-        if governed(ctx, toks, a.i, &preps) || a.i > 0 && ctx.t(&toks[a.i - 1]) == "(" {
+        if governed(ctx, toks, a.i, PREPS_INCLUDING) || a.i > 0 && ctx.t(&toks[a.i - 1]) == "(" {
             break;
         }
         if a.j <= b.i
@@ -873,12 +949,12 @@ fn subject(ctx: &Ctx<'_>, toks: &[Tok], parties: &[PartyAt], at: usize, from: us
 
 /// The subject after a fronted clause ("After refusing …, North Korea appears …").
 fn right_subject(ctx: &Ctx<'_>, toks: &[Tok], parties: &[PartyAt], from: usize) -> Vec<Party> {
-    let mut preps: Vec<&str> = PREPS.to_vec();
-    preps.extend_from_slice(&["including", "as"]);
     parties
         .iter()
         .filter(|p| p.i >= from && !p.modifier)
-        .find(|p| p.i > 0 && ctx.t(&toks[p.i - 1]) == "," && !governed(ctx, toks, p.i, &preps))
+        .find(|p| {
+            p.i > 0 && ctx.t(&toks[p.i - 1]) == "," && !governed(ctx, toks, p.i, PREPS_INCLUDING_AS)
+        })
         .map(|p| vec![p.party.clone()])
         .unwrap_or_default()
 }

@@ -839,11 +839,23 @@ fn find_flagged(
     flags: &[[bool; 4]],
     stream: Option<&[crate::tokens::Token]>,
 ) -> Response {
+    text::with_scratch(|sc| find_flagged_in(ctx, sents, flags, stream, sc))
+}
+
+/// [`find_flagged`] with the buffers `sc`.
+fn find_flagged_in(
+    ctx: &Ctx<'_>,
+    sents: &[(usize, usize)],
+    flags: &[[bool; 4]],
+    stream: Option<&[crate::tokens::Token]>,
+    sc: &mut text::Scratch,
+) -> Response {
     let doc_text = ctx.text;
     let lists = Lists::global();
     let mut out = Response::default();
-    let mut toks: Vec<Tok> = Vec::new();
-    let mut infos: Vec<WordInfo> = Vec::new();
+    let toks = &mut sc.toks;
+    let infos = &mut sc.infos;
+    let items = &mut sc.items;
     let gate = ItemGate::global();
     for (&(s, e), f) in sents.iter().zip(flags) {
         if !f[..3].iter().any(|x| *x) {
@@ -856,14 +868,18 @@ fn find_flagged(
         {
             continue;
         }
-        text::tokens_of(doc_text, stream, (s, e), &mut toks);
+        text::tokens_of(doc_text, stream, (s, e), toks);
         if toks.is_empty() {
             continue;
         }
-        // What the lists say about each token: one lookup, read by items, parties and the
-        // finders.
-        lists.infos_with(ctx, &toks, stream, &mut infos);
-        let items = parties::items_known(ctx, &toks, &infos);
+        let (toks, infos): (&[Tok], &[WordInfo]) = {
+            // What the lists say about each token: one lookup, read by items, parties and the
+            // finders.
+            lists.infos_with(ctx, toks, stream, infos);
+            (toks, infos)
+        };
+        parties::items_known(ctx, toks, infos, items);
+        let items: &[ItemAt] = items;
         let want_actions = f[Family::Action as usize]
             && (!items.is_empty() || toks.iter().any(|t| is(ctx.t(t), "request")));
         let want_shortages = f[Family::Shortage as usize] && !items.is_empty();
@@ -872,18 +888,16 @@ fn find_flagged(
             continue;
         }
         // Parties are the costly part: found only when a finder asks for them.
-        let parties = LazyParties::new(ctx, &toks, &infos);
+        let parties = LazyParties::new(ctx, toks, infos);
         if want_actions {
-            out.actions
-                .extend(actions::find(ctx, &toks, &infos, (s, e), &parties, &items));
+            actions::find(ctx, toks, infos, (s, e), &parties, items, &mut out.actions);
         }
         if want_shortages {
             out.shortages
-                .extend(find_shortages(ctx, &toks, &infos, (s, e), &parties, &items));
+                .extend(find_shortages(ctx, toks, infos, (s, e), &parties, items));
         }
         if want_measures {
-            out.measures
-                .extend(find_measures(ctx, &toks, &infos, (s, e), &parties));
+            find_measures(ctx, toks, infos, (s, e), &parties, &mut out.measures);
         }
     }
     out
@@ -1022,7 +1036,8 @@ pub(crate) fn find_shortages(
     out
 }
 
-/// Measures: the phrases of `data/response/measures.tsv` and "closed/sealed (its) border(s)".
+/// Measures: the phrases of `data/response/measures.tsv` and "closed/sealed (its) border(s)",
+/// pushed to `all` (the measures of the sentences before are left as they are).
 /// `infos` are the [`WordInfo`] of `toks`: a word they mark not known starts no phrase of any
 /// list, and the others name their group of measures.
 pub(crate) fn find_measures(
@@ -1031,9 +1046,11 @@ pub(crate) fn find_measures(
     infos: &[WordInfo],
     (s, e): (usize, usize),
     parties: &LazyParties<'_, '_>,
-) -> Vec<Measure> {
+    all: &mut Vec<Measure>,
+) {
     let lists = Lists::global();
-    let mut out: Vec<Measure> = Vec::new();
+    // The measures of this sentence: one per kind.
+    let first = all.len();
     let mut k = 0;
     while k < toks.len() {
         let info = infos
@@ -1062,7 +1079,7 @@ pub(crate) fn find_measures(
                         ctx.t(&toks[k - 1]),
                         &["virus", "viral", "virological", "bacterial"],
                     ));
-        if lab || out.iter().any(|m| m.kind == *kind) {
+        if lab || all[first..].iter().any(|m| m.kind == *kind) {
             k = j;
             continue;
         }
@@ -1091,7 +1108,7 @@ pub(crate) fn find_measures(
             "reported"
         };
         let end = clause_end(ctx, toks, j);
-        out.push(Measure {
+        all.push(Measure {
             kind: kind.clone().into(),
             mention: ctx.span(toks[k].s, toks[j - 1].e),
             place: place_of(ctx, toks, parties.get(), k, end),
@@ -1102,5 +1119,4 @@ pub(crate) fn find_measures(
         });
         k = j;
     }
-    out
 }

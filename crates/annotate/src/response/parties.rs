@@ -258,14 +258,9 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> 
     }
     merge_adjacent(ctx, toks, &mut out);
     // A ministry of an unnamed country in a sentence naming one country: that country.
-    let mut countries: Vec<&str> = out
-        .iter()
-        .filter(|p| p.party.kind == "country")
-        .map(|p| p.party.id.as_str())
-        .collect();
-    countries.sort_unstable();
-    countries.dedup();
-    if let [only] = countries[..] {
+    if out.iter().any(|p| p.party.id == "GOV")
+        && let Some(only) = only_country(&out)
+    {
         let only = only.to_string();
         for p in out.iter_mut().filter(|p| p.party.id == "GOV") {
             p.party.id.clone_from(&only);
@@ -273,6 +268,34 @@ pub(crate) fn parties_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> 
         }
     }
     out
+}
+
+/// The identifier of the one country `parties` name (some may name it more than once), `None`
+/// when they name none or several: read in place, without a sorted list of them.
+pub(super) fn only_country(parties: &[PartyAt]) -> Option<&str> {
+    let mut ids = parties
+        .iter()
+        .filter(|p| p.party.kind == "country")
+        .map(|p| p.party.id.as_str());
+    let first = ids.next()?;
+    ids.all(|x| x == first).then_some(first)
+}
+
+/// [`only_country`] as it was: the sorted list of the countries without repeats, when it has
+/// one element (the reference of the tests).
+#[cfg(test)]
+pub(super) fn only_country_by_sort(parties: &[PartyAt]) -> Option<&str> {
+    let mut countries: Vec<&str> = parties
+        .iter()
+        .filter(|p| p.party.kind == "country")
+        .map(|p| p.party.id.as_str())
+        .collect();
+    countries.sort_unstable();
+    countries.dedup();
+    match countries[..] {
+        [only] => Some(only),
+        _ => None,
+    }
 }
 
 /// Parties written next to each other with nothing between are one: "United States Centers for
@@ -467,8 +490,9 @@ fn group(
 /// Finds the items of a sentence: vaccines (with product names), masks, medicines, supplies,
 /// staff, funds with amount and currency, ….
 /// `infos` are the [`WordInfo`] of `toks`.
-pub(crate) fn items_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo]) -> Vec<ItemAt> {
-    items_gated(ctx, toks, infos, true)
+/// They go to `out` (cleared first).
+pub(crate) fn items_known(ctx: &Ctx<'_>, toks: &[Tok], infos: &[WordInfo], out: &mut Vec<ItemAt>) {
+    items_gated(ctx, toks, infos, true, out);
 }
 
 /// True when token `t` (its info `info`, when known) is passed by: a word that starts no
@@ -512,9 +536,10 @@ pub(super) fn items_gated(
     toks: &[Tok],
     infos: &[WordInfo],
     gated: bool,
-) -> Vec<ItemAt> {
+    out: &mut Vec<ItemAt>,
+) {
     let lists = Lists::global();
-    let mut out: Vec<ItemAt> = Vec::new();
+    out.clear();
     let mut i = 0;
     while i < toks.len() {
         // Funds: "US$ 380,000", "$1 million", "200 million CFA", "5 million dollars".
@@ -587,14 +612,17 @@ pub(super) fn items_gated(
                 .longest_in(ctx, toks, i, group(lists, ctx, toks, infos, i, ITEMS))
         {
             let j = i + n;
-            let word = with_norm(ctx.t(&toks[i]), str::to_string);
+            // The word's form is only compared: read in place, not copied.
+            let (doses, helping) = with_norm(ctx.t(&toks[i]), |w| {
+                (w == "doses", matches!(w, "support" | "help" | "aid"))
+            });
             // "doses of oily chloramphenicol": the drug, not vaccine doses.
             let after_of = if toks.get(j + 1).is_some_and(|t| is(ctx.t(t), "the")) {
                 j + 2
             } else {
                 j + 1
             };
-            let of_item = word == "doses"
+            let of_item = doses
                 && toks.get(j).is_some_and(|t| is(ctx.t(t), "of"))
                 && after_of < toks.len()
                 && lists
@@ -607,7 +635,7 @@ pub(super) fn items_gated(
                     )
                     .is_some_and(|(_, k)| k != "vaccines");
             // "support" as a verb after "to" ("to support the MoH"), "help" as a verb.
-            let verb_use = matches!(word.as_str(), "support" | "help" | "aid")
+            let verb_use = helping
                 && i > 0
                 && is_any(
                     ctx.t(&toks[i - 1]),
@@ -641,7 +669,6 @@ pub(super) fn items_gated(
         }
         i += 1;
     }
-    out
 }
 
 fn fund(ctx: &Ctx<'_>, toks: &[Tok], i: usize, j: usize, v: f64, code: &str) -> ItemAt {

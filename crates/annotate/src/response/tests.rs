@@ -423,17 +423,23 @@ fn measures_with_the_known_word_gate_are_the_ungated_measures() {
     for t in &texts {
         let d = doc(t);
         let ctx = Ctx::new(&d);
+        // The gated measures of the whole text, pushed sentence after sentence (each sentence's
+        // own, whatever the sentences before found); the ungated ones of each sentence alone.
+        let mut all_gated = Vec::new();
         for (s, e) in sentences(&d.text) {
             tokens(&d.text, s, e, &mut toks);
             Lists::global().infos(&ctx, &toks, &mut infos);
             let parties = LazyParties::new(&ctx, &toks, &infos);
-            let gated = crate::response::find_measures(&ctx, &toks, &infos, (s, e), &parties);
+            let before = all_gated.len();
+            crate::response::find_measures(&ctx, &toks, &infos, (s, e), &parties, &mut all_gated);
+            let gated = &all_gated[before..];
             let all: Vec<_> = infos
                 .iter()
                 .map(|i| crate::response::lexicon::WordInfo { known: true, ..*i })
                 .collect();
-            let ungated = crate::response::find_measures(&ctx, &toks, &all, (s, e), &parties);
-            assert_eq!(gated, ungated, "{}", &d.text[s..e]);
+            let mut ungated = Vec::new();
+            crate::response::find_measures(&ctx, &toks, &all, (s, e), &parties, &mut ungated);
+            assert_eq!(gated, ungated.as_slice(), "{}", &d.text[s..e]);
             found += gated.len();
         }
     }
@@ -953,7 +959,8 @@ fn item_gate_is_sound(text: &str) -> usize {
         passed += 1;
         super::text::tokens_of(text, Some(&tk.toks), (s, e), &mut toks);
         lists.infos(&ctx, &toks, &mut infos);
-        let items = super::parties::items_known(&ctx, &toks, &infos);
+        let mut items = Vec::new();
+        super::parties::items_known(&ctx, &toks, &infos, &mut items);
         assert!(items.is_empty(), "{:?} in {:?}", items, &text[s..e]);
         assert!(
             !toks.iter().any(|t| super::text::is(ctx.t(t), "request")),
@@ -979,23 +986,24 @@ fn items_gate_agrees(text: &str) -> usize {
     let tk = crate::tokens::Tokens::new(text);
     let lists = super::lexicon::Lists::global();
     let (mut toks, mut infos) = (Vec::new(), Vec::new());
-    let key = |v: Vec<super::parties::ItemAt>| -> Vec<_> {
-        v.into_iter().map(|x| (x.i, x.j, x.item)).collect()
+    let key = |v: &[super::parties::ItemAt]| -> Vec<_> {
+        v.iter().map(|x| (x.i, x.j, x.item.clone())).collect()
     };
     let mut passed = 0;
     let mut fast = Vec::new();
+    // The gated items in one buffer for all the sentences (as `find_flagged` keeps it), the
+    // ungated ones in a fresh one per sentence.
+    let mut kept = Vec::new();
     for (s, e) in super::text::sentences(text) {
         super::text::tokens_of(text, Some(&tk.toks), (s, e), &mut toks);
         lists.infos(&ctx, &toks, &mut infos);
         // The infos read off the stream's word classes against one lookup per token.
         lists.infos_with(&ctx, &toks, Some(&tk.toks), &mut fast);
         assert_eq!(fast, infos, "{:?}", &text[s..e]);
-        assert_eq!(
-            key(items_gated(&ctx, &toks, &infos, true)),
-            key(items_gated(&ctx, &toks, &infos, false)),
-            "{:?}",
-            &text[s..e]
-        );
+        items_gated(&ctx, &toks, &infos, true, &mut kept);
+        let mut fresh = Vec::new();
+        items_gated(&ctx, &toks, &infos, false, &mut fresh);
+        assert_eq!(key(&kept), key(&fresh), "{:?}", &text[s..e]);
         // The tokens the `gated` test passes by that the first test lets through: punctuation,
         // and words of the organisation and measure lists.
         passed += toks
@@ -1286,5 +1294,113 @@ proptest::proptest! {
         t in r"([A-Za-z0-9. \u{e}\u{7f}é]{0,4}(Dr|Mrs|Sept|U\.S|e\.g|approx|A|Jr)?\.){0,4}",
     ) {
         abbreviation_agrees(&t);
+    }
+}
+
+/// Parties named by `ids` (one letter each), at distinct positions.
+fn parties_named(ids: &[u8]) -> Vec<epiwire_model::Party> {
+    ids.iter()
+        .enumerate()
+        .map(|(k, &c)| epiwire_model::Party {
+            id: char::from(b'A' + c % 4).to_string(),
+            kind: "country".into(),
+            country: None,
+            start: k,
+            end: k + 1,
+            text: format!("p{k}"),
+        })
+        .collect()
+}
+
+/// `dedup_parties` (no copies of the identifiers) keeps what the old list of copies kept, and
+/// `each_pair` (parties moved into their last pair) gives the pairs of the old nested loops
+/// over copies, in the same order, with only the last one flagged.
+fn pairs_and_dedup_agree(a: &[u8], b: &[u8]) {
+    use super::actions::{
+        dedup_parties, dedup_parties_by_copies, each_pair_by_copies, each_pair_list,
+    };
+    let (mut new, mut old) = (parties_named(a), parties_named(a));
+    dedup_parties(&mut new);
+    dedup_parties_by_copies(&mut old);
+    assert_eq!(new, old, "{a:?}");
+    let (xs, ys) = (parties_named(a), parties_named(b));
+    let new = each_pair_list(xs.clone(), ys.clone());
+    let old = each_pair_by_copies(xs, ys);
+    let flags: Vec<bool> = new.iter().map(|p| p.2).collect();
+    let pairs: Vec<_> = new.into_iter().map(|(p, q, _)| (p, q)).collect();
+    assert_eq!(pairs, old, "{a:?} {b:?}");
+    assert_eq!(flags.iter().filter(|f| **f).count(), 1);
+    assert_eq!(flags.last(), Some(&true));
+}
+
+#[test]
+fn pairs_and_dedup_agree_on_small_lists() {
+    for n in 0..9u8 {
+        for m in 0..9u8 {
+            let a: Vec<u8> = (0..n).map(|k| k * 3 % 5).collect();
+            let b: Vec<u8> = (0..m).map(|k| k * 7 % 3).collect();
+            pairs_and_dedup_agree(&a, &b);
+        }
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn pairs_and_dedup_agree_on_any_lists(
+        a in proptest::collection::vec(0u8..6, 0..10),
+        b in proptest::collection::vec(0u8..6, 0..10),
+    ) {
+        pairs_and_dedup_agree(&a, &b);
+    }
+}
+
+/// Parties of the given kinds and identifiers (one letter each).
+fn parties_at(list: &[(bool, u8)]) -> Vec<super::parties::PartyAt> {
+    list.iter()
+        .enumerate()
+        .map(|(k, &(country, c))| super::parties::PartyAt {
+            i: k,
+            j: k + 1,
+            party: epiwire_model::Party {
+                id: if c == 0 {
+                    "GOV".to_string()
+                } else {
+                    char::from(b'A' + c % 4).to_string()
+                },
+                kind: if country { "country" } else { "organisation" }.into(),
+                country: None,
+                start: k,
+                end: k + 1,
+                text: format!("p{k}"),
+            },
+            modifier: false,
+        })
+        .collect()
+}
+
+/// `only_country` (read in place) is the old sorted list of countries without repeats when it
+/// has one element.
+#[test]
+fn only_country_is_the_sorted_list_on_small_lists() {
+    use super::parties::{only_country, only_country_by_sort};
+    for n in 0..7u8 {
+        for seed in 0..12u8 {
+            let list: Vec<(bool, u8)> = (0..n)
+                .map(|k| ((k + seed) % 3 != 0, (k * seed + seed / 2) % 5))
+                .collect();
+            let ps = parties_at(&list);
+            assert_eq!(only_country(&ps), only_country_by_sort(&ps), "{list:?}");
+        }
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn only_country_is_the_sorted_list(
+        list in proptest::collection::vec((proptest::bool::ANY, 0u8..5), 0..8)
+    ) {
+        use super::parties::{only_country, only_country_by_sort};
+        let ps = parties_at(&list);
+        proptest::prop_assert_eq!(only_country(&ps), only_country_by_sort(&ps));
     }
 }
