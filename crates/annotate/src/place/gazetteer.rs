@@ -1372,17 +1372,27 @@ impl Segments {
         let mask = self.slots.len() - 1;
         let mut slot = (packed_hash(w0, w1, len) >> self.shift) as usize;
         let forms = g.form_text.as_bytes();
+        // The key as a form head ([`form_heads`]: big-endian, zero past its end), and the bytes
+        // of a head that a key of `len` bytes (at most eight) compares.
+        let head = w0.swap_bytes();
+        let top = u64::MAX
+            .checked_shl(64u32.saturating_sub(8 * len as u32))
+            .unwrap_or(0);
         loop {
             let [first, end] = *self.slots.get(slot)?;
             if first == 0 {
                 return None;
             }
             if (end >> 24) as usize == len {
-                let at = g
-                    .form_starts
-                    .get(first as usize - 1)
-                    .map_or(0, |&s| s as usize);
-                if packed_at(forms, at, len) == (w0, w1) {
+                let i = first as usize - 1;
+                // A segment of at most eight bytes is its first form's head word's top bytes.
+                let same = if len <= 8 {
+                    g.form_heads.get(i).is_some_and(|&h| h & top == head)
+                } else {
+                    let at = g.form_starts.get(i).map_or(0, |&s| s as usize);
+                    packed_at(forms, at, len) == (w0, w1)
+                };
+                if same {
                     return Some((first - 1, end & 0x00ff_ffff));
                 }
             }

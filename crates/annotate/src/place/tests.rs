@@ -1823,7 +1823,9 @@ proptest! {
 
 /// The scan reads only the length of the first form of a first segment's run when the first
 /// window is that segment: the run's first form starts with its segment, and `form_len` is the
-/// length of `form_bytes`.
+/// length of `form_bytes`. The probe in place (`segment_run_at`, which compares a segment of
+/// at most eight bytes with a form head) finds what the slice probe finds, for every form's
+/// first segment and its shorter prefixes.
 #[test]
 fn segment_runs_start_with_their_segment() {
     let g = g();
@@ -1836,6 +1838,16 @@ fn segment_runs_start_with_their_segment() {
         assert!(lo < hi, "{f}");
         assert!(g.form_bytes(lo as usize).starts_with(seg.as_bytes()), "{f}");
         assert_eq!(g.segment_run(seg), Some((lo, hi)), "{f}");
+        // Shorter keys, most of them no segment: the probe in place is the slice probe.
+        for (k, _) in seg.char_indices().skip(1) {
+            let key = &f.as_bytes()[..k];
+            assert_eq!(
+                g.segment_run_at(f.as_bytes(), 0, k),
+                g.segment_run(&seg[..k]),
+                "{:?}",
+                String::from_utf8_lossy(key)
+            );
+        }
     }
 }
 
