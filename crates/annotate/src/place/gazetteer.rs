@@ -298,8 +298,9 @@ pub struct Gazetteer<'a> {
     /// holds all the forms starting with that segment: a capitalised word of a text that is no
     /// first segment starts no place name, and costs one hash lookup.
     segments: Segments,
-    /// Which prefixes of a few fixed lengths some form starts with (a bit per hash): a window
-    /// whose prefix of such a length is no form's starts no form, found without the form search.
+    /// Which prefixes past their first segment some form starts with, at the lengths where a
+    /// window can end (a bit per hash): a window past its first segment that is no form's
+    /// prefix there starts no form, found without the form search.
     prefixes: Prefixes,
     /// Common lowercase English words that are also place names: a place only mid-sentence.
     pub(crate) stop: FxSet<&'a str>,
@@ -632,7 +633,7 @@ impl<'a> Gazetteer<'a> {
             g.qualifier_codes.entry(code).or_default().push(idx);
         }
         g.segments = Segments::build(&g, segment_lens);
-        g.prefixes = Prefixes::build(&g);
+        g.prefixes = Prefixes::build(&g, segment_lens);
         g.listed_forms = g.listed_form_bits();
         Ok(g)
     }
@@ -882,15 +883,16 @@ impl<'a> Gazetteer<'a> {
         self.segments.get_at(self, b, start, end)
     }
 
-    /// False when no form starts with `key`, as far as the prefix filter tells: true for a key
-    /// some form starts with (and for a few others, hash collisions; the form search decides).
+    /// False when no form starts with `key`, a window of a text longer than its first segment,
+    /// as far as the prefix filter tells: true for such a key some form starts with (and for a
+    /// few others, hash collisions; the form search decides).
     #[cfg(test)]
     pub(crate) fn may_start(&self, key: &[u8]) -> bool {
         self.prefixes.may_start(key, 0, key.len())
     }
 
-    /// [`Gazetteer::may_start`] of the key `b[start..end]` (`start <= end <= b.len()`), read in
-    /// place from `b`.
+    /// [`Gazetteer::may_start`] of the key `b[start..end]` (`start <= end <= b.len()`), a window
+    /// longer than its first segment, read in place from `b`.
     #[inline]
     pub(crate) fn may_start_in(&self, b: &[u8], start: usize, end: usize) -> bool {
         self.prefixes.may_start(b, start, end)
@@ -1158,29 +1160,25 @@ fn form_heads(text: &[u8], starts: &[u32]) -> Vec<u64> {
         .collect()
 }
 
-/// The prefix lengths of [`Prefixes`], shortest first.
-const PREFIX_LENS: [usize; 4] = [5, 7, 9, 12];
-
-// Ascending (the filter reads the longest one a key reaches), and at most 16 (two words).
-const _: () = {
-    let mut i = 1;
-    while i < PREFIX_LENS.len() {
-        assert!(PREFIX_LENS[i - 1] < PREFIX_LENS[i]);
-        i += 1;
-    }
-    assert!(PREFIX_LENS[PREFIX_LENS.len() - 1] <= 16);
-};
+/// The longest prefix the filter hashes: a longer window is tested by its prefix of this length
+/// (at most 16: two words).
+const PREFIX_MAX: usize = 16;
 
 /// Bits of the prefix filter's hash (a bit per slot: 2 MiB).
 const PREFIX_BITS: u32 = 24;
 
-/// The prefix filter: for each form and each length of [`PREFIX_LENS`] it reaches, the bit of the
-/// hash of the form's prefix of that length is set. A form that starts with a window starts
-/// with the window's prefix of the longest such length at most the window's length, so a clear
-/// bit there means no form starts with the window (a set bit means nothing: the form search
-/// decides). In running text the window grown past a capitalised word mostly continues with a
-/// word no form continues with ("The outbreak", "As of"), which the form search found only by
-/// a binary search of the word's run, often thousands of forms.
+/// The prefix filter of the windows past a first segment. A window of a text ends before a
+/// character that is no letter or digit (or at the text's end), so a form that equals the window
+/// or a longer one of the same start has there its end or such a character; and past the text's
+/// first segment the form's first segment is the text's. So for each form of more than one
+/// segment, the bit of the hash of its prefix is set at each length past its first segment, up to
+/// [`PREFIX_MAX`], before a byte that is no ASCII letter or digit, and at its length or
+/// [`PREFIX_MAX`] (whichever is less). A clear bit for a window longer than its first segment
+/// (its prefix of [`PREFIX_MAX`] when longer) means that no form starts with the window, nor with
+/// any longer window (a set bit means nothing: the form search decides). In running text the
+/// window grown past a capitalised word mostly continues with a word no form continues with ("The
+/// outbreak", "As of", "In a"), which the form search found only by a binary search of the word's
+/// run, often thousands of forms.
 #[derive(Debug, Default)]
 struct Prefixes {
     /// `1 << PREFIX_BITS` bits; empty in an empty gazetteer (every key may start a form).
@@ -1188,52 +1186,71 @@ struct Prefixes {
 }
 
 impl Prefixes {
-    /// The filter of `g`'s forms: each form's first 16 bytes are read once, in two words, and
-    /// each prefix is those words masked ([`prefix_bit`] of the form, without reading it again).
-    fn build(g: &Gazetteer<'_>) -> Prefixes {
+    /// The filter of `g`'s forms, whose first segments are `lens` bytes long: each form's first
+    /// sixteen bytes are read once, in two words, and each prefix is those words masked
+    /// ([`prefix_bit`] of the form, without reading it again).
+    fn build(g: &Gazetteer<'_>, lens: &[u8]) -> Prefixes {
         let mut bits = vec![0u64; 1 << (PREFIX_BITS - 6)];
         let text = g.form_text.as_bytes();
-        for w in g.form_starts.windows(2) {
+        for (w, &seg) in g.form_starts.windows(2).zip(lens) {
             let (s, e) = (w[0] as usize, w[1] as usize);
             let n = e.saturating_sub(s);
-            if n < PREFIX_LENS[0] {
+            let seg = usize::from(seg);
+            // A form of one segment is no window past its first.
+            if n <= seg {
                 continue;
             }
-            let (w0, w1) = packed_at(text, s, n.min(16));
-            for len in PREFIX_LENS {
-                if n < len {
-                    break;
-                }
-                let b = prefix_bit(w0, w1, len);
+            let m = n.min(PREFIX_MAX);
+            let (w0, w1) = packed_at(text, s, m);
+            // Past the first segment, before a byte that is no ASCII letter or digit (a window
+            // ends before a character that is no letter or digit), and at the end read.
+            let past = u32::MAX.checked_shl(seg as u32 + 1).unwrap_or(0);
+            let mut ends =
+                (not_alnum_bits(w0) | not_alnum_bits(w1) << 8) & past & ((1 << m) - 1) | 1 << m;
+            while ends != 0 {
+                let b = prefix_bit(w0, w1, ends.trailing_zeros() as usize);
                 if let Some(x) = bits.get_mut(b >> 6) {
                     *x |= 1 << (b & 63);
                 }
+                ends &= ends - 1;
             }
         }
         Prefixes { bits }
     }
 
-    /// False when no form starts with the key `b[start..end]` (`start <= end <= b.len()`): the
-    /// prefix is read in place.
+    /// False when no form starts with the window `b[start..end]` (`start <= end <= b.len()`), a
+    /// window of a text longer than its first segment (see [`Prefixes`]): the prefix is read in
+    /// place.
     #[inline]
     fn may_start(&self, b: &[u8], start: usize, end: usize) -> bool {
-        let Some(len) = PREFIX_LENS
-            .iter()
-            .rev()
-            .copied()
-            .find(|&l| l <= end.saturating_sub(start))
-        else {
-            return true;
-        };
         if self.bits.is_empty() {
             return true;
         }
+        let len = end.saturating_sub(start).min(PREFIX_MAX);
         let (w0, w1) = packed_at(b, start, len);
-        let b = prefix_bit(w0, w1, len);
+        let b = hash_bit(w0, w1, len);
         self.bits
             .get(b >> 6)
             .is_none_or(|w| w & (1 << (b & 63)) != 0)
     }
+}
+
+/// Bit `i` (0 to 7) set when byte `i` of `w` (little-endian) is no ASCII letter or digit: the
+/// bytes' ranges tested on their low seven bits at once (no carry leaves a byte), a byte with
+/// its high bit set being no ASCII letter or digit, and the bytes' verdicts gathered into the
+/// top byte by one multiplication.
+#[inline(always)]
+fn not_alnum_bits(w: u64) -> u32 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let rep = |b: u8| 0x0101_0101_0101_0101 * u64::from(b);
+    let x = w & !HIGH;
+    // Bit 7 of `x + rep(0x80 - lo)` is set when `x >= lo`, of `x + rep(0x7f - hi)` when `x > hi`.
+    let digit = (x + rep(0x80 - b'0')) & !(x + rep(0x7f - b'9'));
+    let y = x | rep(0x20);
+    let letter = (y + rep(0x80 - b'a')) & !(y + rep(0x7f - b'z'));
+    let alnum = (digit | letter) & !w & HIGH;
+    let not = (!alnum & HIGH) >> 7;
+    (not.wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32
 }
 
 /// The filter bit of the first `len` bytes (`len` 1 to 16) of the bytes packed as `w0`, `w1`
@@ -1246,7 +1263,14 @@ fn prefix_bit(w0: u64, w1: u64, len: usize) -> usize {
     } else {
         (w0, w1 & mask(len - 8))
     };
-    (packed_hash(p0, p1, len) >> (64 - PREFIX_BITS)) as usize
+    hash_bit(p0, p1, len)
+}
+
+/// The filter bit of the `len` bytes (at most 16) packed as `w0`, `w1`, zero past `len`
+/// ([`packed_at`] of `len` bytes).
+#[inline(always)]
+fn hash_bit(w0: u64, w1: u64, len: usize) -> usize {
+    (packed_hash(w0, w1, len) >> (64 - PREFIX_BITS)) as usize
 }
 
 /// A segment of the form text while [`Segments::build`] gathers them: its start, its length and
@@ -1348,17 +1372,27 @@ impl Segments {
         let mask = self.slots.len() - 1;
         let mut slot = (packed_hash(w0, w1, len) >> self.shift) as usize;
         let forms = g.form_text.as_bytes();
+        // The key as a form head ([`form_heads`]: big-endian, zero past its end), and the bytes
+        // of a head that a key of `len` bytes (at most eight) compares.
+        let head = w0.swap_bytes();
+        let top = u64::MAX
+            .checked_shl(64u32.saturating_sub(8 * len as u32))
+            .unwrap_or(0);
         loop {
             let [first, end] = *self.slots.get(slot)?;
             if first == 0 {
                 return None;
             }
             if (end >> 24) as usize == len {
-                let at = g
-                    .form_starts
-                    .get(first as usize - 1)
-                    .map_or(0, |&s| s as usize);
-                if packed_at(forms, at, len) == (w0, w1) {
+                let i = first as usize - 1;
+                // A segment of at most eight bytes is its first form's head word's top bytes.
+                let same = if len <= 8 {
+                    g.form_heads.get(i).is_some_and(|&h| h & top == head)
+                } else {
+                    let at = g.form_starts.get(i).map_or(0, |&s| s as usize);
+                    packed_at(forms, at, len) == (w0, w1)
+                };
+                if same {
                     return Some((first - 1, end & 0x00ff_ffff));
                 }
             }
@@ -1557,6 +1591,27 @@ mod tests {
     }
 
     /// Every form's head is its first eight bytes as a big-endian word, zero-padded.
+    /// The bits of [`super::not_alnum_bits`] are the bytes' `is_ascii_alphanumeric`: every byte
+    /// value at every position among other bytes.
+    #[test]
+    fn not_alnum_bits_are_the_byte_test() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                for fill in [0u8, b'a', b'Z', b'5', b' ', 0x7f, 0x80, 0xc3, 0xff] {
+                    let mut bytes = [fill; 8];
+                    bytes[at] = b;
+                    let want = bytes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| !c.is_ascii_alphanumeric())
+                        .fold(0u32, |m, (i, _)| m | 1 << i);
+                    let got = super::not_alnum_bits(u64::from_le_bytes(bytes));
+                    assert_eq!(got, want, "{bytes:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn form_heads_are_the_first_eight_bytes() {
         let g = Gazetteer::global();

@@ -150,7 +150,8 @@ impl Gazetteer<'_> {
                 };
                 if !first_window {
                     // No form starts with the window, by the prefix filter: none of a longer one.
-                    if !self.may_start_in(key, 0, key.len()) {
+                    // (The filter holds the windows longer than their first segment.)
+                    if key.len() > seg_end - start && !self.may_start_in(key, 0, key.len()) {
                         break;
                     }
                     // Forms before `lo` are shorter or smaller than the window: the first form

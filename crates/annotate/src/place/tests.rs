@@ -1444,23 +1444,30 @@ proptest! {
     }
 }
 
-/// The prefix filter never rules out a key that some form starts with: every prefix of every
-/// form (each length to 20 bytes and the whole form) may start one. And it is no filter that
-/// lets everything through: most windows of running text that no form starts with are ruled out.
+/// The prefix filter never rules out a window that some form starts with: for every form, every
+/// prefix longer than its first segment that ends where a window of a text can end (before a
+/// character that is no letter or digit, or at the form's end) may start one, which is every
+/// window past its first segment the scan asks of the filter and some form starts with. And it is
+/// no filter that lets everything through: most windows of running text that no form starts
+/// with are ruled out.
 #[test]
-fn prefix_filter_keeps_every_form_prefix() {
+fn prefix_filter_keeps_every_window_prefix() {
     let g = g();
+    let mut asked = 0usize;
     for f in all_forms() {
-        let f = f.as_bytes();
-        for len in 1..=f.len().min(20) {
-            assert!(
-                g.may_start(&f[..len]),
-                "{:?}",
-                String::from_utf8_lossy(&f[..len])
-            );
+        let seg = gazetteer::first_segment(f).len();
+        let ends = f
+            .char_indices()
+            .filter(|&(at, c)| at > seg && !c.is_alphanumeric())
+            .map(|(at, _)| at)
+            .chain((f.len() > seg).then_some(f.len()));
+        for len in ends {
+            asked += 1;
+            let key = &f.as_bytes()[..len];
+            assert!(g.may_start(key), "{:?}", String::from_utf8_lossy(key));
         }
-        assert!(g.may_start(f), "{:?}", String::from_utf8_lossy(f));
     }
+    assert!(asked > 100_000, "{asked} prefixes");
     let prose = [
         "The outbreak",
         "The Ministry",
@@ -1478,10 +1485,12 @@ fn prefix_filter_keeps_every_form_prefix() {
         "Of these",
         "National Institute",
         "The WHO",
+        "In a",
+        "As a",
     ];
     let ruled_out = prose.iter().filter(|k| !g.may_start(k.as_bytes())).count();
     assert!(
-        ruled_out * 2 > prose.len(),
+        ruled_out * 4 > prose.len() * 3,
         "{ruled_out} of {}",
         prose.len()
     );
@@ -1814,7 +1823,9 @@ proptest! {
 
 /// The scan reads only the length of the first form of a first segment's run when the first
 /// window is that segment: the run's first form starts with its segment, and `form_len` is the
-/// length of `form_bytes`.
+/// length of `form_bytes`. The probe in place (`segment_run_at`, which compares a segment of
+/// at most eight bytes with a form head) finds what the slice probe finds, for every form's
+/// first segment and its shorter prefixes.
 #[test]
 fn segment_runs_start_with_their_segment() {
     let g = g();
@@ -1827,6 +1838,16 @@ fn segment_runs_start_with_their_segment() {
         assert!(lo < hi, "{f}");
         assert!(g.form_bytes(lo as usize).starts_with(seg.as_bytes()), "{f}");
         assert_eq!(g.segment_run(seg), Some((lo, hi)), "{f}");
+        // Shorter keys, most of them no segment: the probe in place is the slice probe.
+        for (k, _) in seg.char_indices().skip(1) {
+            let key = &f.as_bytes()[..k];
+            assert_eq!(
+                g.segment_run_at(f.as_bytes(), 0, k),
+                g.segment_run(&seg[..k]),
+                "{:?}",
+                String::from_utf8_lossy(key)
+            );
+        }
     }
 }
 
