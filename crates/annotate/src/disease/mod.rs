@@ -1258,8 +1258,21 @@ impl<'a> CharCounter<'a> {
 }
 
 /// The byte offset just after the character starting at `at`, and after any combining marks
-/// that follow it (they belong to that letter).
+/// that follow it (they belong to that letter). An ASCII character followed by a byte that
+/// starts no combining mark (U+0300..U+036F: lead byte 0xCC or 0xCD) ends at the next byte.
+#[inline]
 fn end_of_char(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    if bytes.get(at).is_some_and(u8::is_ascii)
+        && bytes.get(at + 1).is_none_or(|&b| !matches!(b, 0xCC | 0xCD))
+    {
+        return at + 1;
+    }
+    end_of_char_decoded(text, at)
+}
+
+/// [`end_of_char`] read character by character (the reference of the tests).
+fn end_of_char_decoded(text: &str, at: usize) -> usize {
     let Some(rest) = text.get(at..) else {
         return text.len();
     };

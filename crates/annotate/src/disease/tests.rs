@@ -1072,3 +1072,27 @@ fn the_global_lexicon_borrows_what_new_copies() {
         assert_eq!(copy.find(t), m().find(t));
     }
 }
+
+/// `end_of_char`'s ASCII shortcut gives what reading the characters gives, at every character
+/// start of the seed and DON texts and of texts with combining marks and other characters
+/// after ASCII and non-ASCII letters.
+#[test]
+fn end_of_char_is_the_decoded_end() {
+    let mut texts = crate::test_util::seed_and_don_texts();
+    texts.push(
+        "a\u{301}b e\u{300}\u{36F}x o\u{370} u\u{2FF} \u{E9}\u{301} C\u{338}D, \u{CC}\u{CD}; z\u{301}"
+            .to_string(),
+    );
+    texts.push("x".to_string());
+    let mut shortcut = 0;
+    for t in &texts {
+        for (i, c) in t.char_indices().chain([(t.len(), ' ')]) {
+            let want = super::end_of_char_decoded(t, i);
+            assert_eq!(super::end_of_char(t, i), want, "at {i} of {t:?}");
+            if c.is_ascii() && want == i + 1 {
+                shortcut += 1;
+            }
+        }
+    }
+    assert!(shortcut > 100_000, "{shortcut}");
+}
