@@ -481,7 +481,7 @@ impl DiseaseMatcher {
     pub(crate) fn main_disease_of(&self, text: &str) -> Option<&Word> {
         let spans = self.find_buffered_spans(text);
         // Per entry, in order of first mention: (entry, mentions, first start).
-        let mut seen: Vec<(u32, usize, usize)> = Vec::new();
+        let mut seen: Vec<(u32, usize, usize)> = Vec::with_capacity(spans.len());
         for (entry, start, _) in spans {
             match seen.iter_mut().find(|(e, _, _)| *e == entry) {
                 Some((_, n, _)) => *n += 1,
@@ -581,7 +581,8 @@ impl DiseaseMatcher {
         // abbreviations, be in the right case. A match rejected by the rules further down
         // still consumes its bytes, so `COVID-19-related` does not fall back to `COVID`.
         // (normalised start, normalised end, entry, the pattern needs case context)
-        let mut cands: Vec<(usize, usize, u32, bool)> = Vec::new();
+        // Allocated at once for a few (a title's), not grown from nothing.
+        let mut cands: Vec<(usize, usize, u32, bool)> = Vec::with_capacity(4);
         let mut pos = 0usize;
         let n = hay.len();
         while pos < n {
@@ -641,7 +642,7 @@ impl DiseaseMatcher {
         if cands.is_empty() {
             return Vec::new();
         }
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(cands.len());
         // The last kept mention: (normalised end, entry).
         let mut prev: Option<(usize, u32)> = None;
         for (s, e, entry, pattern_context) in cands {
