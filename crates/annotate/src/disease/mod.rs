@@ -1071,7 +1071,20 @@ fn word_after(hay: &[u8], e: usize) -> Option<&[u8]> {
 }
 
 /// True when `rest` starts with a hyphen followed by a lower-case letter (`-like`, `-reducing`).
+/// Read from the bytes while they are ASCII.
+#[inline]
 fn starts_compound(rest: &str) -> bool {
+    match rest.as_bytes() {
+        [] => false,
+        [b'-', next, ..] if next.is_ascii() => next.is_ascii_lowercase(),
+        [b'-'] => false,
+        [first, ..] if first.is_ascii() && *first != b'-' => false,
+        _ => starts_compound_decoded(rest),
+    }
+}
+
+/// [`starts_compound`] read character by character (the reference of the tests).
+fn starts_compound_decoded(rest: &str) -> bool {
     let mut chars = rest.chars();
     matches!(chars.next(), Some('-' | '\u{2010}' | '\u{2011}'))
         && chars.next().is_some_and(char::is_lowercase)

@@ -409,7 +409,18 @@ fn ceil_boundary(text: &str, mut i: usize) -> usize {
 /// True when the normalised byte before the character at `at` is not a word byte: the first
 /// character before it that normalisation keeps is a separator, a parenthesis or a byte that is
 /// not part of a word, or there is none.
-fn word_starts_at(text: &str, at: usize) -> bool {
+/// An ASCII byte before `at` is the character before it, and adds itself (or a space, or a
+/// parenthesis): a word byte or not.
+#[inline]
+pub(super) fn word_starts_at(text: &str, at: usize) -> bool {
+    match at.checked_sub(1).and_then(|k| text.as_bytes().get(k)) {
+        Some(&b) if b.is_ascii() => !is_word(b),
+        _ => word_starts_at_decoded(text, at),
+    }
+}
+
+/// [`word_starts_at`] read character by character (the reference of the tests).
+pub(super) fn word_starts_at_decoded(text: &str, at: usize) -> bool {
     for c in text.get(..at).unwrap_or("").chars().rev() {
         if let Some(word) = emits_word(c) {
             return !word;

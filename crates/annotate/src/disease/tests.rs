@@ -1073,9 +1073,9 @@ fn the_global_lexicon_borrows_what_new_copies() {
     }
 }
 
-/// `end_of_char`'s ASCII shortcut gives what reading the characters gives, at every character
-/// start of the seed and DON texts and of texts with combining marks and other characters
-/// after ASCII and non-ASCII letters.
+/// The ASCII shortcuts of `end_of_char`, `starts_compound` and `word_starts_at` give what
+/// reading the characters gives, at every character start of the seed and DON texts and of
+/// texts with combining marks, hyphens and other characters after ASCII and non-ASCII letters.
 #[test]
 fn end_of_char_is_the_decoded_end() {
     let mut texts = crate::test_util::seed_and_don_texts();
@@ -1084,11 +1084,21 @@ fn end_of_char_is_the_decoded_end() {
             .to_string(),
     );
     texts.push("x".to_string());
+    texts.push("-like -L -\u{E9}t -\u{C9} \u{2010}like \u{2011}x a-".to_string());
     let mut shortcut = 0;
     for t in &texts {
         for (i, c) in t.char_indices().chain([(t.len(), ' ')]) {
             let want = super::end_of_char_decoded(t, i);
             assert_eq!(super::end_of_char(t, i), want, "at {i} of {t:?}");
+            let rest = &t[i..];
+            let compound = super::starts_compound_decoded(rest);
+            assert_eq!(super::starts_compound(rest), compound, "at {i} of {t:?}");
+            let starts = super::stream::word_starts_at_decoded(t, i);
+            assert_eq!(
+                super::stream::word_starts_at(t, i),
+                starts,
+                "at {i} of {t:?}"
+            );
             if c.is_ascii() && want == i + 1 {
                 shortcut += 1;
             }
