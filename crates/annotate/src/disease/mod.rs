@@ -398,11 +398,8 @@ impl DiseaseMatcher {
         first_per_sentence: bool,
     ) -> Vec<Disease> {
         let spans = self.accepted(text, norm, first_per_sentence);
-        if spans.is_empty() {
-            return Vec::new();
-        }
         let mut index = CharCounter::new(text);
-        self.diseases(text, spans, |b| index.at(b))
+        self.diseases(text, &spans, &mut Vec::new(), |b| index.at(b))
     }
 
     /// [`find`](Self::find) on the token stream `tk` of `text`, with its code-point index: only
@@ -414,33 +411,42 @@ impl DiseaseMatcher {
         tk: &crate::tokens::Tokens,
         index: &CharIndex,
     ) -> Vec<Disease> {
-        let Some(spans) = self.match_tokens(text, tk) else {
-            return self.find(text);
-        };
-        let spans = first_per_sentence(text, spans);
-        if spans.is_empty() {
-            return Vec::new();
-        }
-        self.diseases(text, spans, |b| index.char_offset(b))
+        let found = with_kept(&STREAM_BUFFERS, stream::Buffers::oversized, |bufs| {
+            self.match_tokens_into(text, tk, bufs)?;
+            first_per_sentence(text, &mut bufs.spans);
+            let chars = |b| index.char_offset(b);
+            Some(self.diseases(text, &bufs.spans, &mut bufs.seen, chars))
+        });
+        found.unwrap_or_else(|| self.find(text))
     }
 
     /// The diseases of the accepted matches `spans` of `text`, `chars` mapping a byte offset
-    /// to its code-point offset (asked in increasing order).
+    /// to its code-point offset (asked in increasing order). Each vector is allocated once, at
+    /// its size: the diseases and their mentions are counted first, in `seen` (emptied first).
     fn diseases(
         &self,
         text: &str,
-        spans: Vec<(u32, usize, usize)>,
+        spans: &[(u32, usize, usize)],
+        seen: &mut Vec<(u32, usize)>,
         mut chars: impl FnMut(usize) -> usize,
     ) -> Vec<Disease> {
-        let mut out: Vec<Disease> = Vec::new();
-        // The lexicon entry of each disease in `out`, in the same order (a document names few
-        // diseases; a table the size of the lexicon cost more than the search).
-        let mut seen: Vec<u32> = Vec::new();
-        for (entry, start, end) in spans {
-            let Some(e) = self.entries.get(entry as usize) else {
-                continue;
-            };
-            let Some(span_text) = text.get(start..end) else {
+        // The lexicon entry of each disease, in order of first mention, and its mentions (a
+        // document names few diseases; a table the size of the lexicon cost more than the
+        // search).
+        let valid = |&(entry, start, end): &(u32, usize, usize)| {
+            Some((self.entries.get(entry as usize)?, text.get(start..end)?))
+        };
+        seen.clear();
+        for span in spans.iter().filter(|s| valid(s).is_some()) {
+            match seen.iter_mut().find(|(e, _)| *e == span.0) {
+                Some((_, n)) => *n += 1,
+                None => seen.push((span.0, 1)),
+            }
+        }
+        // A disease is pushed at its first mention, so the one at `seen[i]` is `out[i]`.
+        let mut out: Vec<Disease> = Vec::with_capacity(seen.len());
+        for &(entry, start, end) in spans {
+            let Some((e, span_text)) = valid(&(entry, start, end)) else {
                 continue;
             };
             let span = Span {
@@ -448,15 +454,19 @@ impl DiseaseMatcher {
                 end: chars(end),
                 text: span_text.to_string(),
             };
-            match seen.iter().position(|&x| x == entry) {
-                Some(i) => out[i].mentions.push(span),
+            let Some(i) = seen.iter().position(|&(x, _)| x == entry) else {
+                continue;
+            };
+            match out.get_mut(i) {
+                Some(d) => d.mentions.push(span),
                 None => {
-                    seen.push(entry);
+                    let mut mentions = Vec::with_capacity(seen.get(i).map_or(1, |&(_, n)| n));
+                    mentions.push(span);
                     out.push(Disease {
                         id: e.id.clone(),
                         name: e.name.clone(),
                         icd10: e.icd10.clone(),
-                        mentions: vec![span],
+                        mentions,
                     });
                 }
             }
@@ -471,7 +481,7 @@ impl DiseaseMatcher {
     pub(crate) fn main_disease_of(&self, text: &str) -> Option<&Word> {
         let spans = self.find_buffered_spans(text);
         // Per entry, in order of first mention: (entry, mentions, first start).
-        let mut seen: Vec<(u32, usize, usize)> = Vec::new();
+        let mut seen: Vec<(u32, usize, usize)> = Vec::with_capacity(spans.len());
         for (entry, start, _) in spans {
             match seen.iter_mut().find(|(e, _, _)| *e == entry) {
                 Some((_, n, _)) => *n += 1,
@@ -555,12 +565,11 @@ impl DiseaseMatcher {
         if u32::try_from(text.len()).is_err() {
             return Vec::new(); // offsets are kept as u32; no article is 4 GiB
         }
-        let spans = self.match_bytes(text, norm);
+        let mut spans = self.match_bytes(text, norm);
         if first_per_sentence {
-            self::first_per_sentence(text, spans)
-        } else {
-            spans
+            self::first_per_sentence(text, &mut spans);
         }
+        spans
     }
 
     /// The accepted matches as `(entry, start byte, end byte)` in the original, in text order.
@@ -572,7 +581,8 @@ impl DiseaseMatcher {
         // abbreviations, be in the right case. A match rejected by the rules further down
         // still consumes its bytes, so `COVID-19-related` does not fall back to `COVID`.
         // (normalised start, normalised end, entry, the pattern needs case context)
-        let mut cands: Vec<(usize, usize, u32, bool)> = Vec::new();
+        // Allocated at once for a few (a title's), not grown from nothing.
+        let mut cands: Vec<(usize, usize, u32, bool)> = Vec::with_capacity(4);
         let mut pos = 0usize;
         let n = hay.len();
         while pos < n {
@@ -632,7 +642,7 @@ impl DiseaseMatcher {
         if cands.is_empty() {
             return Vec::new();
         }
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(cands.len());
         // The last kept mention: (normalised end, entry).
         let mut prev: Option<(usize, u32)> = None;
         for (s, e, entry, pattern_context) in cands {
@@ -669,20 +679,35 @@ impl DiseaseMatcher {
     }
 }
 
+thread_local! {
+    /// This thread's normalisation buffer (see [`with_buffer`]).
+    static BUFFER: RefCell<Normalized> = RefCell::new(Normalized::default());
+    /// This thread's buffers of the search on the token stream (see [`DiseaseMatcher::find_in`]).
+    static STREAM_BUFFERS: RefCell<stream::Buffers> = RefCell::new(stream::Buffers::default());
+}
+
 /// Runs `f` with this thread's normalisation buffer (a fresh one when it is in use).
 fn with_buffer<R>(f: impl FnOnce(&mut Normalized) -> R) -> R {
-    thread_local! {
-        static BUFFER: RefCell<Normalized> = RefCell::new(Normalized::default());
-    }
-    BUFFER.with(|buf| match buf.try_borrow_mut() {
-        Ok(mut norm) => {
-            let out = f(&mut norm);
-            if norm.bytes.capacity() > KEEP_BUFFER {
-                *norm = Normalized::default(); // do not hold on to a huge document's buffer
+    with_kept(&BUFFER, |norm| norm.bytes.capacity() > KEEP_BUFFER, f)
+}
+
+/// Runs `f` with this thread's buffer `key` (a fresh one when it is in use), so that a
+/// document reuses the allocations of the one before; a buffer left `oversized` is dropped
+/// (do not hold on to a huge document's buffer).
+fn with_kept<T: Default + 'static, R>(
+    key: &'static std::thread::LocalKey<RefCell<T>>,
+    oversized: fn(&T) -> bool,
+    f: impl FnOnce(&mut T) -> R,
+) -> R {
+    key.with(|buf| match buf.try_borrow_mut() {
+        Ok(mut kept) => {
+            let out = f(&mut kept);
+            if oversized(&kept) {
+                *kept = T::default();
             }
             out
         }
-        Err(_) => f(&mut Normalized::default()),
+        Err(_) => f(&mut T::default()),
     })
 }
 
@@ -911,13 +936,21 @@ fn is_restatement(hay: &[u8], prev_end: usize, s: usize, e: usize) -> bool {
 /// True when the normalised bytes `between` a mention and the one before it open a bracket
 /// and those `after` it close it (see [`is_restatement`]).
 fn restates(between: &[u8], after: &[u8]) -> bool {
+    opens(between) && closes(after)
+}
+
+/// True when the normalised bytes `between` two mentions open a bracket (see [`restates`]).
+fn opens(between: &[u8]) -> bool {
     let between = between.strip_prefix(b" ").unwrap_or(between);
-    let open = matches!(between, b"(" | b"[" | b"[ ");
+    matches!(between, b"(" | b"[" | b"[ ")
+}
+
+/// True when the normalised bytes `after` a mention close a bracket (see [`restates`]).
+fn closes(after: &[u8]) -> bool {
     let after = after.strip_prefix(b" ").unwrap_or(after);
-    let close = after
+    after
         .first()
-        .is_some_and(|&b| b == b')' || b == b']' || b == b';' || b == b',');
-    open && close
+        .is_some_and(|&b| b == b')' || b == b']' || b == b';' || b == b',')
 }
 
 /// Words after a syndrome name that make it a reported condition (`fever cases`).
@@ -978,13 +1011,22 @@ const CONTEXT_BEFORE: &[&str] = &[
 /// True when a syndrome name at `hay[s..e]` is reported as a condition with cases, not listed
 /// as a symptom: `fever cases`, `cases of fever`, `people with fever`.
 fn case_context(hay: &[u8], s: usize, e: usize) -> bool {
-    if let Some(next) = word_after(hay, e)
-        && CONTEXT_AFTER
+    context_after(hay, e) || context_before(hay, s)
+}
+
+/// The test of [`case_context`] on the word after the syndrome name ending at `hay[..e]`
+/// (`fever cases`): it reads only the bytes from `e`.
+fn context_after(hay: &[u8], e: usize) -> bool {
+    word_after(hay, e).is_some_and(|next| {
+        CONTEXT_AFTER
             .iter()
             .any(|w| next.eq_ignore_ascii_case(w.as_bytes()))
-    {
-        return true;
-    }
+    })
+}
+
+/// The test of [`case_context`] on the two words before the syndrome name starting at
+/// `hay[s..]` (`cases of fever`): it reads only the bytes before `s`.
+fn context_before(hay: &[u8], s: usize) -> bool {
     let Some(w1) = word_before(hay, s) else {
         return false;
     };
@@ -1029,7 +1071,20 @@ fn word_after(hay: &[u8], e: usize) -> Option<&[u8]> {
 }
 
 /// True when `rest` starts with a hyphen followed by a lower-case letter (`-like`, `-reducing`).
+/// Read from the bytes while they are ASCII.
+#[inline]
 fn starts_compound(rest: &str) -> bool {
+    match rest.as_bytes() {
+        [] => false,
+        [b'-', next, ..] if next.is_ascii() => next.is_ascii_lowercase(),
+        [b'-'] => false,
+        [first, ..] if first.is_ascii() && *first != b'-' => false,
+        _ => starts_compound_decoded(rest),
+    }
+}
+
+/// [`starts_compound`] read character by character (the reference of the tests).
+fn starts_compound_decoded(rest: &str) -> bool {
     let mut chars = rest.chars();
     matches!(chars.next(), Some('-' | '\u{2010}' | '\u{2011}'))
         && chars.next().is_some_and(char::is_lowercase)
@@ -1042,28 +1097,29 @@ fn starts_compound(rest: &str) -> bool {
 /// break lies between them ([`same_sentence`]), which reads the text from the one up to the
 /// first break after it, instead of counting every break up to the last mention (3,500
 /// instructions a document; `first_per_sentence_counted` in the tests is that reference).
-fn first_per_sentence(text: &str, mut spans: Vec<(u32, usize, usize)>) -> Vec<(u32, usize, usize)> {
-    if spans.len() > 1 {
-        let bytes = text.as_bytes();
-        // Per entry met so far, the start of its last kept mention: a document names few
-        // diseases, so a short list searched linearly (at most one slot per lexicon entry)
-        // costs less than a zeroed slot for every entry of the lexicon.
-        let mut last: Vec<(u32, usize)> = Vec::new();
-        spans.retain(
-            |&(entry, start, _)| match last.iter_mut().find(|(e, _)| *e == entry) {
-                Some((_, slot)) if same_sentence(bytes, *slot, start) => false,
-                Some((_, slot)) => {
-                    *slot = start;
-                    true
-                }
-                None => {
-                    last.push((entry, start));
-                    true
-                }
-            },
-        );
+fn first_per_sentence(text: &str, spans: &mut Vec<(u32, usize, usize)>) {
+    let bytes = text.as_bytes();
+    // The spans kept so far are `spans[..kept]`: a repeat is compared with the last of them
+    // of its entry (a document names few diseases, so the walk back is short), which costs
+    // less than a list of the entries met so far.
+    let mut kept = 0;
+    for i in 0..spans.len() {
+        let Some(&span) = spans.get(i) else {
+            break;
+        };
+        let (entry, start, _) = span;
+        let repeat = spans
+            .get(..kept)
+            .and_then(|k| k.iter().rev().find(|s| s.0 == entry))
+            .is_some_and(|&(_, last, _)| same_sentence(bytes, last, start));
+        if !repeat {
+            if let Some(slot) = spans.get_mut(kept) {
+                *slot = span;
+            }
+            kept += 1;
+        }
     }
-    spans
+    spans.truncate(kept);
 }
 
 /// True when no sentence break (a newline, or [`end_break`]) lies in `(from, to]`: offsets
@@ -1216,8 +1272,21 @@ impl<'a> CharCounter<'a> {
 }
 
 /// The byte offset just after the character starting at `at`, and after any combining marks
-/// that follow it (they belong to that letter).
+/// that follow it (they belong to that letter). An ASCII character followed by a byte that
+/// starts no combining mark (U+0300..U+036F: lead byte 0xCC or 0xCD) ends at the next byte.
+#[inline]
 fn end_of_char(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    if bytes.get(at).is_some_and(u8::is_ascii)
+        && bytes.get(at + 1).is_none_or(|&b| !matches!(b, 0xCC | 0xCD))
+    {
+        return at + 1;
+    }
+    end_of_char_decoded(text, at)
+}
+
+/// [`end_of_char`] read character by character (the reference of the tests).
+fn end_of_char_decoded(text: &str, at: usize) -> usize {
     let Some(rest) = text.get(at..) else {
         return text.len();
     };

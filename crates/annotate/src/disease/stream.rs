@@ -28,10 +28,15 @@ use aho_corasick::Anchored;
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
 
+#[cfg(test)]
+use super::case_context;
 use super::normalize::{
     Normalized, emits_word, is_ascii_separator, is_plain, is_word, normalize_into,
 };
-use super::{DiseaseMatcher, case_context, end_of_char, restates, starts_compound, word_after};
+use super::{
+    DiseaseMatcher, closes, context_after, context_before, end_of_char, opens, starts_compound,
+    word_after,
+};
 use crate::tokens::{Gap, Kind, MAX_WORD, Token, Tokens, class, listed_class, number_class};
 
 /// Original bytes normalised at first from a candidate token; doubled while more are needed.
@@ -218,7 +223,9 @@ pub(super) struct Hit {
     pub(super) pid: usize,
     /// Normalised end of the match in the window.
     pub(super) end: usize,
-    /// Original byte where the window ends.
+    /// Original byte where the window ends (read by the tests: the window is the
+    /// normalisation of `text[start..window_end]`).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(super) window_end: usize,
     /// The window is `text[start..window_end]` byte for byte, each normalised to one
     /// ([`DiseaseMatcher::search_plain`]): it maps back one to one.
@@ -402,7 +409,18 @@ fn ceil_boundary(text: &str, mut i: usize) -> usize {
 /// True when the normalised byte before the character at `at` is not a word byte: the first
 /// character before it that normalisation keeps is a separator, a parenthesis or a byte that is
 /// not part of a word, or there is none.
-fn word_starts_at(text: &str, at: usize) -> bool {
+/// An ASCII byte before `at` is the character before it, and adds itself (or a space, or a
+/// parenthesis): a word byte or not.
+#[inline]
+pub(super) fn word_starts_at(text: &str, at: usize) -> bool {
+    match at.checked_sub(1).and_then(|k| text.as_bytes().get(k)) {
+        Some(&b) if b.is_ascii() => !is_word(b),
+        _ => word_starts_at_decoded(text, at),
+    }
+}
+
+/// [`word_starts_at`] read character by character (the reference of the tests).
+pub(super) fn word_starts_at_decoded(text: &str, at: usize) -> bool {
     for c in text.get(..at).unwrap_or("").chars().rev() {
         if let Some(word) = emits_word(c) {
             return !word;
@@ -439,18 +457,63 @@ fn short_gap<'a>(
     (between.len() <= 3).then_some(between)
 }
 
+/// The buffers of the search on the token stream: kept per thread between documents
+/// ([`DiseaseMatcher::find_in`]), so that a document reuses the allocations of the one before.
+#[derive(Debug, Default)]
+pub(super) struct Buffers {
+    /// The window normalised from a candidate.
+    win: Normalized,
+    /// The normalisations of the checks around a match.
+    scratch: Normalized,
+    /// The matches starting at a candidate.
+    events: Vec<(usize, usize)>,
+    /// The accepted matches, `(entry, start byte, end byte)` in text order.
+    pub(super) spans: Vec<(u32, usize, usize)>,
+    /// The entries of the diseases found and their mentions (`DiseaseMatcher::diseases`).
+    pub(super) seen: Vec<(u32, usize)>,
+}
+
+impl Buffers {
+    /// Largest window kept between documents, in bytes (a window grows only in long runs of
+    /// separators or non-ASCII text).
+    const KEEP: usize = 1 << 16;
+
+    /// True when a buffer has grown past what is worth keeping.
+    pub(super) fn oversized(&self) -> bool {
+        self.win.bytes.capacity() > Self::KEEP || self.scratch.bytes.capacity() > Self::KEEP
+    }
+}
+
 impl DiseaseMatcher {
     /// The accepted matches of `text` as `(entry, start byte, end byte)`, in text order, found
     /// on its token stream `tk`: the same as `match_bytes`. `None` when this matcher's lexicon
     /// cannot be gated by the stream.
+    #[cfg(test)]
     pub(super) fn match_tokens(&self, text: &str, tk: &Tokens) -> Option<Vec<(u32, usize, usize)>> {
+        let mut bufs = Buffers::default();
+        self.match_tokens_into(text, tk, &mut bufs)?;
+        Some(bufs.spans)
+    }
+
+    /// `match_tokens` into `bufs.spans` (emptied first), with the buffers of `bufs`; `None`
+    /// when this matcher's lexicon cannot be gated by the stream.
+    pub(super) fn match_tokens_into(
+        &self,
+        text: &str,
+        tk: &Tokens,
+        bufs: &mut Buffers,
+    ) -> Option<()> {
         let gate = self.gate.as_ref()?;
         let joins = !text.is_ascii();
         let bytes = text.as_bytes();
-        let mut win = Normalized::default();
-        let mut scratch = Normalized::default();
-        let mut events: Vec<(usize, usize)> = Vec::new();
-        let mut out = Vec::new();
+        let Buffers {
+            win,
+            scratch,
+            events,
+            spans: out,
+            ..
+        } = bufs;
+        out.clear();
         // Tokens before this original byte lie inside the last match (its bytes are consumed).
         let mut consumed = 0usize;
         // The last kept mention: where the character of its last normalised byte starts, and
@@ -463,7 +526,7 @@ impl DiseaseMatcher {
             if t.start < consumed || !gate.admits(bytes, &tk.toks, i, joins) {
                 continue;
             }
-            let Some(hit) = self.search_at(text, t.start, consumed, &mut win, &mut events) else {
+            let Some(hit) = self.search_at(text, t.start, consumed, win, events) else {
                 continue;
             };
             let (s, e) = (hit.start, hit.end);
@@ -492,28 +555,29 @@ impl DiseaseMatcher {
             // `hantavirus fever`: a syndrome word right after a disease names that disease.
             if flags.needs_context
                 && prev.is_some_and(|(prev_last, _)| {
-                    short_gap(text, prev_last, s, &mut scratch) == Some(&b" "[..])
+                    short_gap(text, prev_last, s, scratch) == Some(&b" "[..])
                 })
             {
                 continue;
             }
             if (flags.needs_context || p.needs_context)
-                && !self.case_context_at(text, t.start, &hit, kept_end, hay.len(), &mut scratch)
+                && !self.case_context_at(text, t.start, &hit, kept_end, hay, scratch)
             {
                 continue;
             }
-            // `African swine fever (ASF)`: the bracketed abbreviation restates the name.
+            // `African swine fever (ASF)`: the bracketed abbreviation restates the name
+            // ([`restates`]; the bytes after it first, which need no normalising).
             if let Some((prev_last, prev_entry)) = prev
                 && prev_entry == entry
-                && short_gap(text, prev_last, s, &mut scratch)
-                    .is_some_and(|between| restates(between, hay.get(kept_end..).unwrap_or(b"")))
+                && closes(hay.get(kept_end..).unwrap_or(b""))
+                && short_gap(text, prev_last, s, scratch).is_some_and(opens)
             {
                 continue;
             }
             prev = Some((kept_last, entry));
             out.push((entry, s, end));
         }
-        Some(out)
+        Some(())
     }
 
     /// Searches at the token starting at original byte `p`: normalises a window from it into
@@ -521,7 +585,7 @@ impl DiseaseMatcher {
     /// there that ends on a word boundary in the right case, with [`AFTER`] bytes after it in
     /// the window (or the end of the text). `None` when the token starts no normalised word,
     /// starts one before `consumed`, or no term starts there.
-    fn search_at(
+    pub(super) fn search_at(
         &self,
         text: &str,
         p: usize,
@@ -804,10 +868,53 @@ impl DiseaseMatcher {
         false
     }
 
-    /// [`case_context`] of `hit`, its mention ending at `kept_end` in the window of `len`
-    /// normalised bytes from original byte `p`: read in a normalisation that starts at least
-    /// [`BEFORE`] bytes before the match (or at the start of the text).
-    fn case_context_at(
+    /// [`case_context`] of `hit`, its mention ending at `kept_end` in its window `hay`: the
+    /// word after it read in the window, which holds [`AFTER`] bytes past the match; the words
+    /// before it in a normalisation that starts at least [`BEFORE`] bytes before the match (or
+    /// at the start of the text) and ends with its first character (`p`: the candidate token).
+    pub(super) fn case_context_at(
+        &self,
+        text: &str,
+        p: usize,
+        hit: &Hit,
+        kept_end: usize,
+        hay: &[u8],
+        scratch: &mut Normalized,
+    ) -> bool {
+        if context_after(hay, kept_end) {
+            return true;
+        }
+        let Some(first) = text.get(hit.start..).and_then(|r| r.chars().next()) else {
+            return false;
+        };
+        let first_end = hit.start + first.len_utf8();
+        // Original bytes normalised before the match at first: most hold `BEFORE` normalised
+        // bytes (the reference starts at 64: past `BEFORE` bytes, the words read are the same).
+        let mut back = 48usize;
+        loop {
+            let mut q = p.saturating_sub(back);
+            while !text.is_char_boundary(q) {
+                q -= 1;
+            }
+            let Some(slice) = text.get(q..first_end) else {
+                return false;
+            };
+            normalize_into(slice, scratch);
+            // The match's first character is a word character: the last normalised byte.
+            let Some(s) = scratch.bytes.len().checked_sub(1) else {
+                return false;
+            };
+            if s >= BEFORE || q == 0 {
+                return context_before(&scratch.bytes, s);
+            }
+            back = back.saturating_mul(2);
+        }
+    }
+
+    /// [`DiseaseMatcher::case_context_at`] as it was, normalising from before the match to the
+    /// end of its window (`len` normalised bytes from `p`): the reference of the tests.
+    #[cfg(test)]
+    pub(super) fn case_context_at_reference(
         &self,
         text: &str,
         p: usize,

@@ -607,6 +607,7 @@ fn stream_agrees(text: &str) -> usize {
     let tk = crate::tokens::Tokens::new(text);
     gate_passes_by_only_refused_tokens(text, &tk);
     plain_search_is_the_normalised_search(text, &tk);
+    case_context_is_the_reference(text, &tk);
     let whole = m().match_bytes(text, &mut Normalized::default());
     let stream = m().match_tokens(text, &tk);
     assert_eq!(stream.as_ref(), Some(&whole), "{text:?}");
@@ -668,6 +669,36 @@ fn plain_search_is_the_normalised_search(text: &str, tk: &crate::tokens::Tokens)
         }
     }
     answered
+}
+
+/// At every match of the search at a token the gate admits, the case context read from the
+/// window and a normalisation that ends at the match's first character
+/// (`case_context_at`) is the one read from the normalisation of the whole stretch up to the
+/// window's end (`case_context_at_reference`). Returns how many matches were checked and how
+/// many have case context.
+fn case_context_is_the_reference(text: &str, tk: &crate::tokens::Tokens) -> (usize, usize) {
+    let gate = m().gate.as_ref().unwrap();
+    let joins = !text.is_ascii();
+    let (mut win, mut scratch, mut events) =
+        (Normalized::default(), Normalized::default(), Vec::new());
+    let (mut checked, mut with_context) = (0, 0);
+    for (i, t) in tk.toks.iter().enumerate() {
+        if !gate.admits(text.as_bytes(), &tk.toks, i, joins) {
+            continue;
+        }
+        let Some(hit) = m().search_at(text, t.start, 0, &mut win, &mut events) else {
+            continue;
+        };
+        let p = &m().patterns[hit.pid];
+        let kept_end = (p.kept as usize).min(hit.end);
+        let len = win.bytes.len();
+        let want = m().case_context_at_reference(text, t.start, &hit, kept_end, len, &mut scratch);
+        let got = m().case_context_at(text, t.start, &hit, kept_end, &win.bytes, &mut scratch);
+        assert_eq!(got, want, "token {i} of {text:?}");
+        checked += 1;
+        with_context += usize::from(got);
+    }
+    (checked, with_context)
 }
 
 /// The quick test of the stream search's walk (`Gate::passes_by`) rules out only tokens the
@@ -759,6 +790,15 @@ fn stream_search_is_the_whole_text_search_on_the_seeds_and_dons() {
         .map(|t| plain_search_is_the_normalised_search(t, &crate::tokens::Tokens::new(t)))
         .sum();
     assert!(answered > 30_000, "{answered} answered in one pass");
+    // The case context is checked at every match, and many have it.
+    let (checked, with_context) = texts.iter().fold((0, 0), |(c, w), t| {
+        let (dc, dw) = case_context_is_the_reference(t, &crate::tokens::Tokens::new(t));
+        (c + dc, w + dw)
+    });
+    assert!(
+        checked > 8_000 && with_context > 500,
+        "{checked} checked, {with_context} with"
+    );
     assert!(
         found > texts.len(),
         "{found} matches in {} texts",
@@ -941,11 +981,17 @@ fn first_per_sentence_counted(
     spans
 }
 
+/// The spans [`first_per_sentence`] keeps of `spans`.
+fn kept_per_sentence(text: &str, mut spans: Vec<(u32, usize, usize)>) -> Vec<(u32, usize, usize)> {
+    first_per_sentence(text, &mut spans);
+    spans
+}
+
 /// [`first_per_sentence`] keeps the mentions the counting reference keeps, for the given spans
 /// and for a span at every character start (two entries alternating, and one entry).
 fn repeats_agree(text: &str, spans: &[(u32, usize, usize)]) {
     assert_eq!(
-        first_per_sentence(text, spans.to_vec()),
+        kept_per_sentence(text, spans.to_vec()),
         first_per_sentence_counted(text, spans.to_vec()),
         "{spans:?} in {text:?}"
     );
@@ -957,7 +1003,7 @@ fn repeats_agree(text: &str, spans: &[(u32, usize, usize)]) {
             .map(|(k, &i)| (k as u32 % entries, i, i + 1))
             .collect();
         assert_eq!(
-            first_per_sentence(text, every.clone()),
+            kept_per_sentence(text, every.clone()),
             first_per_sentence_counted(text, every),
             "every start, {entries} entries, in {text:?}"
         );
@@ -971,7 +1017,7 @@ fn repeats_per_sentence_are_the_counted_ones_on_the_seeds_and_dons() {
         let tk = crate::tokens::Tokens::new(&t);
         let spans = m.match_tokens(&t, &tk).unwrap_or_default();
         assert_eq!(
-            first_per_sentence(&t, spans.clone()),
+            kept_per_sentence(&t, spans.clone()),
             first_per_sentence_counted(&t, spans),
             "{t:?}"
         );
@@ -1025,4 +1071,38 @@ fn the_global_lexicon_borrows_what_new_copies() {
     for t in crate::test_util::seed_and_don_texts().iter().take(300) {
         assert_eq!(copy.find(t), m().find(t));
     }
+}
+
+/// The ASCII shortcuts of `end_of_char`, `starts_compound` and `word_starts_at` give what
+/// reading the characters gives, at every character start of the seed and DON texts and of
+/// texts with combining marks, hyphens and other characters after ASCII and non-ASCII letters.
+#[test]
+fn end_of_char_is_the_decoded_end() {
+    let mut texts = crate::test_util::seed_and_don_texts();
+    texts.push(
+        "a\u{301}b e\u{300}\u{36F}x o\u{370} u\u{2FF} \u{E9}\u{301} C\u{338}D, \u{CC}\u{CD}; z\u{301}"
+            .to_string(),
+    );
+    texts.push("x".to_string());
+    texts.push("-like -L -\u{E9}t -\u{C9} \u{2010}like \u{2011}x a-".to_string());
+    let mut shortcut = 0;
+    for t in &texts {
+        for (i, c) in t.char_indices().chain([(t.len(), ' ')]) {
+            let want = super::end_of_char_decoded(t, i);
+            assert_eq!(super::end_of_char(t, i), want, "at {i} of {t:?}");
+            let rest = &t[i..];
+            let compound = super::starts_compound_decoded(rest);
+            assert_eq!(super::starts_compound(rest), compound, "at {i} of {t:?}");
+            let starts = super::stream::word_starts_at_decoded(t, i);
+            assert_eq!(
+                super::stream::word_starts_at(t, i),
+                starts,
+                "at {i} of {t:?}"
+            );
+            if c.is_ascii() && want == i + 1 {
+                shortcut += 1;
+            }
+        }
+    }
+    assert!(shortcut > 100_000, "{shortcut}");
 }
