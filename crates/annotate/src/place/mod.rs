@@ -783,8 +783,8 @@ impl<'g> Gazetteer<'g> {
     /// A mention's reading depends on its candidate list and on the document's counts alone
     /// (the priors, the first reading and the context's own reading are functions of the list),
     /// so mentions with equal lists read alike: each distinct list is resolved once. Lists are
-    /// told apart by their first entry and length (one word; a linear search among the lists of
-    /// a short text, a hash map in a long one), then compared whole; a list whose key an earlier
+    /// told apart by their first entry and length (one word; a linear search while there are
+    /// few distinct lists, then a hash map), then compared whole; a list whose key an earlier
     /// list holds is resolved on its own. A list of one reading is that reading: its prior and
     /// context weights are not computed. [`Self::resolve_each`] is the reference of the tests.
     fn resolve(&self, mentions: &[Mention]) -> Vec<u32> {
@@ -793,13 +793,9 @@ impl<'g> Gazetteer<'g> {
         let mut reps: Vec<(u64, usize, usize, u32, usize)> = Vec::with_capacity(mentions.len());
         // Per mention, the index of its list in `reps` (then its reading).
         let mut of: Vec<u32> = Vec::with_capacity(mentions.len());
-        // The first list of each key, in a long text.
-        let small = mentions.len() <= SHORT_RESOLVE;
-        let mut seen: FxMap<u64, usize> = if small {
-            FxMap::default()
-        } else {
-            FxMap::with_capacity_and_hasher(mentions.len(), Default::default())
-        };
+        // The first list of each key, once there are more than [`SHORT_RESOLVE`] lists (before,
+        // the lists are searched).
+        let mut seen: Option<FxMap<u64, usize>> = None;
         // The prior of each candidate of each distinct list, one list after the other.
         let mut priors: Vec<f64> = Vec::with_capacity(mentions.iter().map(|m| m.cands.len()).sum());
         let mut cities = Vec::new();
@@ -813,10 +809,9 @@ impl<'g> Gazetteer<'g> {
                 .map_or(u64::from(u32::MAX), |c| u64::from(c.entry))
                 << 32
                 | cands.len() as u64;
-            let holder = if small {
-                reps.iter().position(|r| r.0 == key)
-            } else {
-                seen.get(&key).copied()
+            let holder = match &seen {
+                Some(map) => map.get(&key).copied(),
+                None => reps.iter().position(|r| r.0 == key),
             };
             if let Some(r) = holder
                 && let Some(rep) = reps.get_mut(r)
@@ -838,8 +833,21 @@ impl<'g> Gazetteer<'g> {
             };
             let r = reps.len();
             reps.push((key, i, from, first, 1));
-            if !small && holder.is_none() {
-                seen.insert(key, r);
+            match &mut seen {
+                Some(map) if holder.is_none() => {
+                    map.insert(key, r);
+                }
+                Some(_) => {}
+                None if reps.len() > SHORT_RESOLVE => {
+                    // The first list of each key, as the search finds it.
+                    let mut map =
+                        FxMap::with_capacity_and_hasher(mentions.len(), Default::default());
+                    for (k, rep) in reps.iter().enumerate() {
+                        map.entry(rep.0).or_insert(k);
+                    }
+                    seen = Some(map);
+                }
+                None => {}
             }
             of.push(r as u32);
             weighed |= cands.len() > 1;
@@ -893,7 +901,7 @@ impl<'g> Gazetteer<'g> {
         for m in mentions {
             let from = priors.len();
             self.priors_into_reference(m, &mut priors);
-            first.push(self.best(m, priors.get(from..).unwrap_or(&[]), None));
+            first.push(self.best_reference(m, priors.get(from..).unwrap_or(&[]), None));
         }
         // Per country: the mentions read in it, and those naming it as a country.
         let mut countries: FxMap<Code<'_>, (usize, usize)> = FxMap::default();
@@ -910,7 +918,7 @@ impl<'g> Gazetteer<'g> {
                 let ctx = Context::new(self, &countries, &admins, total, own);
                 let p = priors.get(from..from + m.cands.len()).unwrap_or(&[]);
                 from += m.cands.len();
-                self.best(m, p, Some(&ctx))
+                self.best_reference(m, p, Some(&ctx))
             })
             .collect()
     }
@@ -919,14 +927,15 @@ impl<'g> Gazetteer<'g> {
     /// preferred name.
     ///
     /// A division loses to a city of the list inside it; the cities' codes are read once per
-    /// list (into `cities`, a buffer kept by the caller) instead of once per (division,
+    /// list (into `cities`, a buffer kept by the caller, with the city's entry: its admin2 code
+    /// is read only for a second-order division of its code) instead of once per (division,
     /// candidate) pair: long lists ("Victoria", "San Juan") hold dozens of both.
     /// [`Self::priors_into_reference`] holds it in the tests.
     fn priors_into<'s>(
         &'s self,
         m: &Mention,
         out: &mut Vec<f64>,
-        cities: &mut Vec<(Code<'s>, &'s str)>,
+        cities: &mut Vec<(Code<'s>, u32)>,
     ) {
         cities.clear();
         if m.cands
@@ -937,7 +946,7 @@ impl<'g> Gazetteer<'g> {
                 m.cands
                     .iter()
                     .filter(|c| self.kind(c.entry) == Kind::City)
-                    .map(|c| (self.code(c.entry), self.admin2_of(c.entry))),
+                    .map(|c| (self.code(c.entry), c.entry)),
             );
         }
         out.extend(m.cands.iter().map(|c| {
@@ -967,7 +976,10 @@ impl<'g> Gazetteer<'g> {
                         cities.iter().any(|&(k, _)| k == key)
                     } else {
                         let admin2 = self.admin2_of(c.entry);
-                        !admin2.is_empty() && cities.iter().any(|&(k, a2)| k == key && a2 == admin2)
+                        !admin2.is_empty()
+                            && cities
+                                .iter()
+                                .any(|&(k, city)| k == key && self.admin2_of(city) == admin2)
                     }
                 }
                 _ => false,
@@ -1023,20 +1035,76 @@ impl<'g> Gazetteer<'g> {
 
     /// The candidate of `m` with the best score: its prior (`priors`, from
     /// [`Self::priors_into`]) plus, with a context, the weight of the document's other places.
+    ///
+    /// The best score is the highest, the lowest entry among equal ones: the order in which
+    /// the candidates are scored does not change it. The candidate with the highest prior is
+    /// scored first, and a candidate whose prior plus the largest weight ([`MAX_BOOST`]) is
+    /// below the best score so far cannot reach it: its weights (two map lookups) are not
+    /// read. [`Self::best_reference`] holds it in the tests.
     fn best(&self, m: &Mention, priors: &[f64], ctx: Option<&Context<'_>>) -> u32 {
+        let mut best = (f64::MIN, u32::MAX);
+        let Some(ctx) = ctx else {
+            for (c, &prior) in m.cands.iter().zip(priors) {
+                better(&mut best, prior, c.entry);
+            }
+            return best.1;
+        };
+        let n = m.cands.len().min(priors.len());
+        // The first of the highest priors.
+        let mut lead = (0usize, f64::MIN);
+        for (i, &prior) in priors.iter().take(n).enumerate() {
+            if i == 0 || prior > lead.1 {
+                lead = (i, prior);
+            }
+        }
+        let lead = lead.0;
+        // The lead, then the others in order.
+        for k in 0..n {
+            let i = match k {
+                0 => lead,
+                k if k <= lead => k - 1,
+                k => k,
+            };
+            let (Some(c), Some(&prior)) = (m.cands.get(i), priors.get(i)) else {
+                continue;
+            };
+            // The score is at most `prior + MAX_BOOST` (rounding is monotonic): below the
+            // best so far, it neither beats nor ties it.
+            if prior + MAX_BOOST < best.0 {
+                continue;
+            }
+            better(&mut best, prior + ctx.boost(self, c.entry), c.entry);
+        }
+        best.1
+    }
+
+    /// [`Self::best`] scoring every candidate in order (the reference of the tests).
+    #[cfg(test)]
+    fn best_reference(&self, m: &Mention, priors: &[f64], ctx: Option<&Context<'_>>) -> u32 {
         let mut best = (f64::MIN, u32::MAX);
         for (c, &prior) in m.cands.iter().zip(priors) {
             let mut score = prior;
             if let Some(ctx) = ctx {
                 score += ctx.boost(self, c.entry);
             }
-            if score > best.0 || (score == best.0 && c.entry < best.1) {
-                best = (score, c.entry);
-            }
+            better(&mut best, score, c.entry);
         }
         best.1
     }
 }
+
+/// Keeps in `best` (score, entry) the higher score, the lower entry of equal scores.
+#[inline(always)]
+fn better(best: &mut (f64, u32), score: f64, entry: u32) {
+    if score > best.0 || (score == best.0 && entry < best.1) {
+        *best = (score, entry);
+    }
+}
+
+/// The largest weight [`Context::boost`] gives: 1 + 3 for the country's mentions, 2.5 for a
+/// country named, 1.5 for each of two mentions of the first-order division (each term is
+/// non-negative and at most this, and the sums of such terms round up to at most this).
+const MAX_BOOST: f64 = 1.0 + 3.0 + 2.5 + 1.5 * 2.0;
 
 /// The place (index in the list of places in order of first mention) of each entry a text's
 /// mentions resolve to: found by a linear search of the list while it is short (no map to
@@ -1073,8 +1141,9 @@ impl Slots {
     }
 }
 
-/// Up to this many mentions [`Gazetteer::resolve`] finds a repeated candidate list by a linear
-/// search (no map to allocate); beyond, by a hash map.
+/// Up to this many distinct candidate lists [`Gazetteer::resolve`] finds a repeated list by a
+/// linear search (no map to allocate: most texts name few places, many times); beyond, by a
+/// hash map.
 const SHORT_RESOLVE: usize = 16;
 
 /// Counts `n` mentions first read as entry `idx` of `g` in the tallies a [`Context`] reads:

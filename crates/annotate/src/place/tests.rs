@@ -1386,6 +1386,79 @@ proptest! {
     }
 }
 
+/// `best` (the highest prior first, candidates that cannot reach the best score not weighed)
+/// picks the reading `best_reference` (every candidate weighed, in order) picks, with no
+/// context and in the contexts of the mentions' first readings and of their first candidates;
+/// no weight exceeds `MAX_BOOST`. Returns the number of lists of several readings compared.
+fn check_best(g: &Gazetteer<'_>, ms: &[super::Mention]) -> usize {
+    let (mut priors, mut cities, mut from) = (Vec::new(), Vec::new(), Vec::new());
+    let mut first = Vec::new();
+    for m in ms {
+        let at = priors.len();
+        from.push(at);
+        g.priors_into(m, &mut priors, &mut cities);
+        let p = &priors[at..];
+        assert_eq!(g.best(m, p, None), g.best_reference(m, p, None));
+        first.push(g.best_reference(m, p, None));
+    }
+    let mut compared = 0;
+    for own_first in [true, false] {
+        let (mut countries, mut admins) =
+            (gazetteer::FxMap::default(), gazetteer::FxMap::default());
+        for (m, &f) in ms.iter().zip(&first) {
+            let idx = if own_first {
+                f
+            } else {
+                m.cands.first().map_or(f, |c| c.entry)
+            };
+            if idx != u32::MAX {
+                super::tally(g, &mut countries, &mut admins, idx, 1);
+            }
+        }
+        for (k, m) in ms.iter().enumerate() {
+            let p = &priors[from[k]..from[k] + m.cands.len()];
+            for total in [ms.len(), 1, 2] {
+                let ctx = super::Context::new(g, &countries, &admins, total, first[k]);
+                for c in m.cands.iter() {
+                    let b = ctx.boost(g, c.entry);
+                    assert!((0.0..=super::MAX_BOOST).contains(&b), "{b}");
+                }
+                assert_eq!(
+                    g.best(m, p, Some(&ctx)),
+                    g.best_reference(m, p, Some(&ctx)),
+                    "{:?}",
+                    m.cands
+                );
+                compared += usize::from(m.cands.len() > 1);
+            }
+        }
+    }
+    compared
+}
+
+/// `best` equals its reference on every mention of the seeds and DON texts.
+#[test]
+fn best_reading_skipping_hopeless_candidates_is_the_reference() {
+    let g = g();
+    let mut compared = 0;
+    for t in crate::test_util::seed_and_don_texts() {
+        let tk = Tokens::new(&t);
+        compared += check_best(g, &g.mentions(&t, &tk.toks));
+    }
+    assert!(compared > 1000, "{compared}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+    /// `best` equals its reference on made-up mention lists ("Paris", "Georgia", "Victoria", ...).
+    #[test]
+    fn best_reading_on_made_up_lists(
+        made in proptest::collection::vec((any::<usize>(), any::<u8>(), any::<bool>()), 1..24),
+    ) {
+        check_best(g(), &made_up_mentions(&made));
+    }
+}
+
 /// The county test read from the end equals the split at the last space: on every window the
 /// scan finds in the seeds and DON texts (and those windows with " County" after them), on edge
 /// cases and on random strings of name, space and county pieces.
