@@ -441,6 +441,27 @@ fn day_next_shape(len: usize, first: u8) -> bool {
 /// there (the count nouns, person nouns and status words that follow most numbers).
 const NOT_DAY_NEXT: u32 = class::METRIC | class::PERSON | class::UNIT | class::HEAD | class::STATUS;
 
+/// Class bits that no word a number word's date goes on with has ([`units::unit_word`], "hundred",
+/// "dozen", [`number::scale_word`]; a [`class::NUMBER_START`] word passes anyway): "two cases",
+/// "several patients" start no date. [`Cx::may_start_inline`] rejects on them.
+const NOT_AFTER_NUMBER_WORD: u32 = class::METRIC | class::PERSON | class::HEAD | class::STATUS;
+
+/// The word list of [`units::unit_word`], for the tests.
+#[cfg_attr(not(test), allow(dead_code))]
+mod units {
+    word_map! {
+        /// The unit of a duration ("N days ago"), as `Cx::back` takes it.
+        pub(super) fn unit_word / UNIT_WORDS -> char {
+            "day" | "days" => 'd',
+            "week" | "weeks" => 'w',
+            "month" | "months" => 'm',
+            "year" | "years" => 'y',
+            "hour" | "hours" => 'h',
+        }
+    }
+}
+use units::unit_word;
+
 fn ymd(y: i16, m: i8, d: i8) -> Option<Date> {
     Date::new(y, m, d).ok()
 }
@@ -953,15 +974,7 @@ impl Cx<'_> {
     /// A duration unit at `j`: days per unit (months and years approximated by calendar
     /// arithmetic later) and its kind.
     fn unit(&self, j: usize) -> Option<char> {
-        let w = lw(self.low, self.toks.get(j)?);
-        Some(match w {
-            "day" | "days" => 'd',
-            "week" | "weeks" => 'w',
-            "month" | "months" => 'm',
-            "year" | "years" => 'y',
-            "hour" | "hours" => 'h',
-            _ => return None,
-        })
+        unit_word(lw(self.low, self.toks.get(j)?))
     }
 
     fn back(&self, p: Date, n: i64, unit: char) -> Option<Date> {
@@ -1291,9 +1304,26 @@ impl Cx<'_> {
                     .get(i + 1)
                     .is_some_and(|u| u.is_word() && u.end - u.start == 4),
                 2 => self.len_is(i + 2, 3),
-                // A month starts a date only capitalised ("may" the verb starts none); the
-                // other words of three or more bytes are left to `may_start`.
-                _ => !t.has(class::MONTH) || is_capitalised(t),
+                // A month starts a date only capitalised ("may" the verb starts none).
+                _ if t.has(class::MONTH) => is_capitalised(t),
+                // A number word: a dash or a word that may be a unit, a scale or more of the
+                // number next (`word_may_start`'s last arm), not "cases" or "patients".
+                _ if t.has(class::NUMBER_START) => self.toks.get(i + 1).is_some_and(|u| {
+                    u.is_dash()
+                        || (u.is_word()
+                            && (u.has(class::NUMBER_START) || !u.has(NOT_AFTER_NUMBER_WORD)))
+                }),
+                // "from", "since" and "between" a point; the other words of three or more
+                // bytes are left to `may_start`.
+                4 | 5 | 7
+                    if matches!(
+                        self.low.as_bytes().get(t.start..t.end),
+                        Some(b"from" | b"since" | b"between")
+                    ) =>
+                {
+                    self.point_may_start(i + 1)
+                }
+                _ => true,
             }
         } else {
             match len {
@@ -2234,6 +2264,10 @@ mod tests {
         "beginning",
         "today",
         "cases",
+        "several",
+        "patients",
+        "hundred",
+        "million",
         "-",
         "/",
         ".",
@@ -2256,6 +2290,30 @@ mod tests {
             .filter(|w| w.len() <= 2)
             .collect();
         assert_eq!(short, ["a", "an", "in"]);
+    }
+
+    #[test]
+    fn words_after_a_number_word_have_none_of_the_rejecting_bits() {
+        let words = units::UNIT_WORDS
+            .iter()
+            .chain(number::SCALE_WORDS)
+            .chain(&["hundred", "dozen"]);
+        for w in words {
+            assert_eq!(
+                crate::tokens::word_class(w) & NOT_AFTER_NUMBER_WORD,
+                0,
+                "{w}"
+            );
+        }
+        // The inlined test reads a number word by its class bit, before the word lists of
+        // `word_may_start` that come first there.
+        for w in OTHER_START_WORDS
+            .iter()
+            .chain(MONTH_WORDS)
+            .chain(WEEKDAY_WORDS)
+        {
+            assert_eq!(crate::tokens::word_class(w) & class::NUMBER_START, 0, "{w}");
+        }
     }
 
     #[test]
