@@ -789,8 +789,9 @@ impl<'g> Gazetteer<'g> {
     /// context weights are not computed. [`Self::resolve_each`] is the reference of the tests.
     fn resolve(&self, mentions: &[Mention]) -> Vec<u32> {
         // The distinct lists: (key, mention holding it, start of its priors, first reading,
-        // mentions).
-        let mut reps: Vec<(u64, usize, usize, u32, usize)> = Vec::with_capacity(mentions.len());
+        // mentions, whether the first reading is the reading whatever the context).
+        let mut reps: Vec<(u64, usize, usize, u32, usize, bool)> =
+            Vec::with_capacity(mentions.len());
         // Per mention, the index of its list in `reps` (then its reading).
         let mut of: Vec<u32> = Vec::with_capacity(mentions.len());
         // The first list of each key, once there are more than [`SHORT_RESOLVE`] lists (before,
@@ -799,7 +800,8 @@ impl<'g> Gazetteer<'g> {
         // The prior of each candidate of each distinct list, one list after the other.
         let mut priors: Vec<f64> = Vec::with_capacity(mentions.iter().map(|m| m.cands.len()).sum());
         let mut cities = Vec::new();
-        // Some distinct list has more than one reading: the context is weighed.
+        // Some distinct list has more than one reading and the context may change its
+        // reading: the context is weighed.
         let mut weighed = false;
         for (i, m) in mentions.iter().enumerate() {
             // The list read once (each read of `Cands` tells its two forms apart).
@@ -823,16 +825,19 @@ impl<'g> Gazetteer<'g> {
             }
             let from = priors.len();
             // A list of one reading reads as it whatever the weights (every score is finite):
-            // no prior and, below, no context weight. Most lists have one.
-            let first = match cands {
-                [only] => only.entry,
+            // no prior and, below, no context weight. Most lists have one. A list whose
+            // highest prior leads the others by more than any weight also keeps its first
+            // reading ([`decided`]).
+            let (first, fixed) = match cands {
+                [only] => (only.entry, true),
                 _ => {
                     self.priors_into(m, &mut priors, &mut cities);
-                    self.best(m, priors.get(from..).unwrap_or(&[]), None)
+                    let p = priors.get(from..).unwrap_or(&[]);
+                    (self.best(m, p, None), !p.is_empty() && decided(p))
                 }
             };
             let r = reps.len();
-            reps.push((key, i, from, first, 1));
+            reps.push((key, i, from, first, 1, fixed));
             match &mut seen {
                 Some(map) if holder.is_none() => {
                     map.insert(key, r);
@@ -850,10 +855,11 @@ impl<'g> Gazetteer<'g> {
                 None => {}
             }
             of.push(r as u32);
-            weighed |= cands.len() > 1;
+            weighed |= cands.len() > 1 && !fixed;
         }
-        // Every distinct list has one reading (or none): the context changes no reading, so
-        // the tallies are not made (many texts name only places of one reading).
+        // Every distinct list has one reading (or none) or a decided one: the context changes
+        // no reading, so the tallies are not made (many texts name only places of one
+        // reading, or a country and small namesakes of it).
         if !weighed {
             for r in &mut of {
                 *r = reps.get(*r as usize).map_or(u32::MAX, |rep| rep.3);
@@ -866,17 +872,17 @@ impl<'g> Gazetteer<'g> {
             FxMap::with_capacity_and_hasher(reps.len(), Default::default());
         let mut admins: FxMap<Code<'_>, usize> =
             FxMap::with_capacity_and_hasher(reps.len(), Default::default());
-        for &(_, _, _, idx, n) in &reps {
+        for &(_, _, _, idx, n, _) in &reps {
             tally(self, &mut countries, &mut admins, idx, n);
         }
         let total = mentions.len();
         let chosen: Vec<u32> = reps
             .iter()
-            .map(|&(_, i, from, own, _)| {
+            .map(|&(_, i, from, own, _, fixed)| {
                 let Some(m) = mentions.get(i) else {
                     return own;
                 };
-                if m.cands.len() == 1 {
+                if m.cands.len() == 1 || fixed {
                     return own;
                 }
                 let ctx = Context::new(self, &countries, &admins, total, own);
@@ -1091,6 +1097,25 @@ impl<'g> Gazetteer<'g> {
         }
         best.1
     }
+}
+
+/// The highest of `priors` is above every other by more than [`MAX_BOOST`]: whatever the
+/// context, [`Gazetteer::best`] picks its candidate, the one it picks without a context.
+///
+/// The leader's score is at least its prior (weights are non-negative and rounding is
+/// monotonic) and every other score at most `prior + MAX_BOOST`, below it: the leader wins
+/// alone, as it does without weights (a single highest prior, no tie for the lower entry).
+fn decided(priors: &[f64]) -> bool {
+    let (mut top, mut second) = (f64::MIN, f64::MIN);
+    for &p in priors {
+        if p > top {
+            second = top;
+            top = p;
+        } else if p > second {
+            second = p;
+        }
+    }
+    second + MAX_BOOST < top
 }
 
 /// Keeps in `best` (score, entry) the higher score, the lower entry of equal scores.

@@ -1429,11 +1429,62 @@ fn check_best(g: &Gazetteer<'_>, ms: &[super::Mention]) -> usize {
                     "{:?}",
                     m.cands
                 );
+                // A decided list reads as its reading without a context.
+                if !p.is_empty() && super::decided(p) {
+                    assert_eq!(
+                        g.best_reference(m, p, Some(&ctx)),
+                        g.best_reference(m, p, None),
+                        "decided {:?} {p:?}",
+                        m.cands
+                    );
+                }
                 compared += usize::from(m.cands.len() > 1);
             }
         }
     }
     compared
+}
+
+/// [`super::decided`] by sorting: the highest prior above the second by more than
+/// `MAX_BOOST` (the reference of the tests).
+fn decided_reference(priors: &[f64]) -> bool {
+    let mut v = priors.to_vec();
+    v.sort_by(|a, b| b.total_cmp(a));
+    match v.as_slice() {
+        [top, second, ..] => *second + super::MAX_BOOST < *top,
+        _ => true,
+    }
+}
+
+/// `decided` on edge cases: ties, a gap of exactly `MAX_BOOST`, the leader anywhere.
+#[test]
+fn decided_is_a_lead_of_more_than_the_largest_weight() {
+    let m = super::MAX_BOOST;
+    for (p, want) in [
+        (vec![20.0, 2.0], true),
+        (vec![2.0, 20.0], true),
+        (vec![2.0, 20.0, 2.5, 3.0], true),
+        (vec![20.0, 20.0 - m], false),
+        (vec![20.0 - m, 20.0], false),
+        (vec![20.0, 20.0, 2.0], false),
+        (vec![2.0, 20.0, 2.0, 19.0], false),
+        (vec![12.0, 2.0, 11.0], false),
+        (vec![5.0], true),
+    ] {
+        assert_eq!(super::decided(&p), want, "{p:?}");
+        assert_eq!(decided_reference(&p), want, "{p:?}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    /// `decided` (one pass keeping the two highest priors) is the test on the sorted priors.
+    #[test]
+    fn decided_is_the_sorted_test(
+        p in proptest::collection::vec(prop_oneof![0.0f64..30.0, (0u8..30).prop_map(f64::from)], 1..12),
+    ) {
+        prop_assert_eq!(super::decided(&p), decided_reference(&p));
+    }
 }
 
 /// `best` equals its reference on every mention of the seeds and DON texts.
