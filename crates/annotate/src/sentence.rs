@@ -94,7 +94,7 @@ pub(crate) fn split_both(
     index: Option<&CharIndex>,
     ends: Option<&[usize]>,
 ) -> (Option<Sentences>, Vec<(usize, usize)>) {
-    use crate::response::text::{MAX_SENTENCE, abbreviation_before};
+    use crate::response::text::MAX_SENTENCE;
     let b = text.as_bytes();
     // Sized for a sentence or line every 64 bytes: grown from empty, they were reallocated at
     // every doubling.
@@ -135,17 +135,31 @@ pub(crate) fn split_both(
             (Some(next + 1), Some(next + 1))
         } else {
             let j = past_closers(b, next + 1);
-            let end = (link
-                && text
-                    .get(j..)
-                    .and_then(|r| r.chars().next())
-                    .is_none_or(char::is_whitespace)
-                && !(c == b'.' && is_abbreviation(text.get(start..next).unwrap_or(""))))
-            .then_some(j);
-            let spaced = j >= b.len() || b[j].is_ascii_whitespace();
-            let rend =
-                (spaced && !(c == b'.' && abbreviation_before(b, rstart, next))).then_some(j);
-            (end, rend)
+            // White space after the end: Unicode's for the link rule, ASCII's for the response
+            // rule (an ASCII byte answers both without decoding a character).
+            let (uspace, spaced) = match b.get(j) {
+                None => (true, true),
+                Some(&x) if x.is_ascii() => {
+                    (matches!(x, b'\t'..=b'\r' | b' '), x.is_ascii_whitespace())
+                }
+                Some(_) => (
+                    text.get(j..)
+                        .and_then(|r| r.chars().next())
+                        .is_none_or(char::is_whitespace),
+                    false,
+                ),
+            };
+            let linked_space = link && uspace;
+            // The word before a period is read once for both rules.
+            let (abbr, rabbr) = if c == b'.' && (linked_space || spaced) {
+                abbreviations(text, start, rstart, next)
+            } else {
+                (false, false)
+            };
+            (
+                (linked_space && !abbr).then_some(j),
+                (spaced && !rabbr).then_some(j),
+            )
         };
         if let Some(e) = end
             && let Some(out) = linked.as_mut()
@@ -177,6 +191,47 @@ pub(crate) fn split_both(
         out.sentences
     });
     (sentences, resp)
+}
+
+/// `(is_abbreviation(&text[start..dot]), abbreviation_before(text, rstart, dot))`: whether the
+/// period at byte `dot` follows an initial or an abbreviation by the link rule (its sentence
+/// starts at `start`) and by the response rule (at `rstart`; its list also has "Jr").
+///
+/// When the eight bytes before `dot` lie in both sentences, the run of ASCII letters, digits
+/// and dots before it is read from one load for both: the two lists are the same but "Jr",
+/// and only the link rule reads on when a non-ASCII character ends the run
+/// ([`is_abbreviation_chars`]). Else each rule reads its own.
+#[inline]
+fn abbreviations(text: &str, start: usize, rstart: usize, dot: usize) -> (bool, bool) {
+    use crate::response::text::abbreviation_before;
+    let b = text.as_bytes();
+    let last8 = dot
+        .checked_sub(8)
+        .filter(|&lo| lo >= start && lo >= rstart)
+        .and_then(|lo| b.get(lo..dot))
+        .and_then(|w| w.first_chunk::<8>());
+    let Some(c) = last8 else {
+        return (
+            is_abbreviation(text.get(start..dot).unwrap_or("")),
+            abbreviation_before(b, rstart, dot),
+        );
+    };
+    let x = u64::from_le_bytes(*c);
+    let run = crate::ascii::trailing_word_bytes(x);
+    if run > LONGEST {
+        return (false, false);
+    }
+    let word = text.get(dot - run..dot).unwrap_or("");
+    let listed = (run == 1 && word.as_bytes().first().is_some_and(u8::is_ascii_uppercase))
+        || abbreviation_word(word);
+    let resp = listed || word == "Jr";
+    if (x >> (8 * (7 - run))) & 0x80 != 0 {
+        return (
+            is_abbreviation_chars(text.get(start..dot).unwrap_or("")),
+            resp,
+        );
+    }
+    (listed, resp)
 }
 
 /// The byte after the closing quotes and brackets (`"`, `'`, `)`, `]`, `”`, `’`) that start at
@@ -624,6 +679,76 @@ mod tests {
             )
         ) {
             abbreviation_agrees(&parts.concat());
+        }
+    }
+
+    /// The one read of the word before each period of `text` answers as the two rules' own
+    /// reads ([`is_abbreviation`], `abbreviation_before`), for every pair of sentence starts
+    /// among the last 12 characters before the period and the text's start.
+    fn abbreviations_agree(text: &str) {
+        use crate::response::text::abbreviation_before;
+        for (dot, _) in text.char_indices().filter(|&(_, c)| c == '.') {
+            let before = &text[..dot];
+            let starts: Vec<usize> = before
+                .char_indices()
+                .rev()
+                .take(12)
+                .map(|(k, _)| k)
+                .chain([0, dot])
+                .collect();
+            for &start in &starts {
+                for &rstart in &starts {
+                    let want = (
+                        is_abbreviation(&text[start..dot]),
+                        abbreviation_before(text.as_bytes(), rstart, dot),
+                    );
+                    assert_eq!(
+                        abbreviations(text, start, rstart, dot),
+                        want,
+                        "{text:?} {start} {rstart} {dot}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn abbreviations_read_once_are_each_rules_on_the_seeds_and_dons() {
+        for t in crate::test_util::seed_and_don_texts() {
+            abbreviations_agree(&t);
+        }
+        for t in [
+            ".",
+            "Jr.",
+            "x Jr.",
+            "xxxxxx Jr.",
+            "xxxxxxxJr.",
+            "xxxxx\u{e9}Jr.",
+            "xxxxx\u{e9}Dr.",
+            "xxxxxx\u{e9}N.",
+            "xxxx\u{2160}U.S.",
+            "xxxxxxx N. xxxxx\u{e9}abcdef. abcdefg. abcdef.",
+            "e.g. i.e. U.S. approx. Sept. Co. N. n. \u{c9}. 1234567.",
+        ] {
+            abbreviations_agree(t);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn abbreviations_read_once_are_each_rules(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(vec![
+                        "Dr", "Jr", "U.S", "e.g", "Sept", "Co", "N", "n", ".", ". ", " ", "é",
+                        "É", "\u{2160}", "\u{a0}", "(", "1", "x", "xxxxxxx", "Ab", "ß",
+                    ]).prop_map(str::to_string),
+                    "\\PC{0,3}",
+                ],
+                0..12,
+            )
+        ) {
+            abbreviations_agree(&parts.concat());
         }
     }
 
