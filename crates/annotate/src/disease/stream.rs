@@ -267,7 +267,7 @@ const OTHER: u8 = 2;
 /// parentheses, which becomes a space. `None` otherwise (a run of separators, a separator next
 /// to a parenthesis, a non-ASCII character: they fold) and at the end of the text.
 #[inline(always)]
-fn one_to_one(bytes: &[u8], k: usize, p: usize) -> Option<u8> {
+pub(super) fn one_to_one(bytes: &[u8], k: usize, p: usize) -> Option<u8> {
     let b = *bytes.get(k)?;
     match ONE[b as usize] {
         COPIED => Some(b),
@@ -284,27 +284,36 @@ fn one_to_one(bytes: &[u8], k: usize, p: usize) -> Option<u8> {
 
 /// Steps `dfa` from state `sid` over the bytes of `rest` from `j` while each is its own
 /// normalisation ([`one_to_one`] in the normalisation of `rest`), until it reaches a special
-/// state (dead, or a match): `Ok` with the bytes read from the start of `rest` and that state.
-/// `Err` with the same at a byte that normalises otherwise (the bytes before it read), or at
-/// the end of the text. A small function of its own: the loop keeps its state in registers,
-/// as it would not in the search around it.
+/// state (dead, or a match) or a byte that normalises otherwise (or the end of the text): the
+/// bytes read from the start of `rest` and the state. It stopped at a special state when it
+/// read a byte and the state is special ([`stopped_special`]); else the bytes before the stop
+/// were read. A small function of its own: the loop keeps its state in registers, as it would
+/// not in the search around it. (A `Result` cost two instructions a byte: its tag was set in
+/// the loop.)
 #[inline(never)]
-fn step_plain(
+pub(super) fn step_plain(
     dfa: &DFA,
     rest: &[u8],
     mut j: usize,
     mut sid: StateID,
-) -> Result<(usize, StateID), (usize, StateID)> {
+) -> (usize, StateID) {
     loop {
         let Some(b) = one_to_one(rest, j, 0) else {
-            return Err((j, sid));
+            return (j, sid);
         };
         sid = dfa.next_state(Anchored::Yes, sid, b);
         j += 1;
         if dfa.is_special(sid) {
-            return Ok((j, sid));
+            return (j, sid);
         }
     }
+}
+
+/// True when [`step_plain`] from `j` stopped at a special state after `read` bytes with state
+/// `sid`: it read a byte (a state it was given may be special, after a fold).
+#[inline(always)]
+pub(super) fn stopped_special(dfa: &DFA, j: usize, read: usize, sid: StateID) -> bool {
+    read > j && dfa.is_special(sid)
 }
 
 /// Most bytes a fold writes (its parentheses and spaces).
@@ -633,8 +642,8 @@ impl DiseaseMatcher {
         let mut written: Option<usize> = None;
         'step: loop {
             let (read, next) = match step_plain(dfa, rest, j, sid) {
-                Ok(step) => step,
-                Err(stop) => {
+                (read, next) if stopped_special(dfa, j, read, next) => (read, next),
+                stop => {
                     // A byte that does not normalise to one of its own: a fold, or the
                     // normalised windows (a non-ASCII character, the end of the text).
                     (j, sid) = stop;

@@ -1106,3 +1106,106 @@ fn end_of_char_is_the_decoded_end() {
     }
     assert!(shortcut > 100_000, "{shortcut}");
 }
+
+/// `step_plain` as it was, with a `Result` (`Ok` at a special state, `Err` at a byte that
+/// does not normalise to one of its own): the reference of the tests.
+fn step_plain_reference(
+    dfa: &aho_corasick::dfa::DFA,
+    rest: &[u8],
+    mut j: usize,
+    mut sid: aho_corasick::automaton::StateID,
+) -> std::result::Result<
+    (usize, aho_corasick::automaton::StateID),
+    (usize, aho_corasick::automaton::StateID),
+> {
+    loop {
+        let Some(b) = super::stream::one_to_one(rest, j, 0) else {
+            return Err((j, sid));
+        };
+        sid = dfa.next_state(Anchored::Yes, sid, b);
+        j += 1;
+        if dfa.is_special(sid) {
+            return Ok((j, sid));
+        }
+    }
+}
+
+/// `step_plain` and `stopped_special` give what the reference gives from every byte of `text`,
+/// from the start state and from the state one byte in (which may be a match: a state given
+/// after a fold may be special). Returns how many steps stopped at a special state.
+fn step_plain_agrees(text: &str) -> usize {
+    use super::stream::{step_plain, stopped_special};
+    let dfa = &m().automaton;
+    let start = dfa.start_state(Anchored::Yes).unwrap();
+    let rest = text.as_bytes();
+    let mut special = 0;
+    for j in 0..=rest.len() {
+        let mut starts = vec![(j, start)];
+        if let Some(&b) = rest.get(j) {
+            let one = dfa.next_state(Anchored::Yes, start, b);
+            if !dfa.is_dead(one) {
+                starts.push((j + 1, one));
+            }
+        }
+        for (j, sid) in starts {
+            let (read, next) = step_plain(dfa, rest, j, sid);
+            let got = if stopped_special(dfa, j, read, next) {
+                special += 1;
+                Ok((read, next))
+            } else {
+                Err((read, next))
+            };
+            assert_eq!(
+                got,
+                step_plain_reference(dfa, rest, j, sid),
+                "{j} in {text:?}"
+            );
+        }
+    }
+    special
+}
+
+#[test]
+fn step_plain_is_the_reference() {
+    let mut special = 0;
+    for t in crate::test_util::seed_and_don_texts().iter().take(300) {
+        special += step_plain_agrees(t);
+    }
+    for t in [
+        "",
+        "A",
+        "A(",
+        "A(H5N1)",
+        "A (H5N1) virus",
+        "cholera  cases",
+        "yellow-fever",
+        "COVID-19",
+        "x Ebola\n",
+        "Ebola",
+        "d\u{e9}ngue fever",
+    ] {
+        special += step_plain_agrees(t);
+    }
+    assert!(special > 1_000, "{special} special stops");
+}
+
+proptest! {
+    #[test]
+    fn step_plain_is_the_reference_on_terms(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                4 => (0usize..100_000).prop_map(|i| {
+                    static TERMS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+                    let terms = TERMS.get_or_init(term_variants);
+                    terms[i % terms.len()].clone()
+                }),
+                1 => prop::sample::select(vec![
+                    " ", "  ", "-", "'", "(", ")", ". ", "\n", "\u{AD}", "é", "x", "2019",
+                ]).prop_map(str::to_string),
+            ],
+            0..12,
+        )
+    ) {
+        step_plain_agrees(&parts.concat());
+    }
+}
