@@ -245,7 +245,7 @@ enum Pt {
     Rel(Option<(Date, Date)>),
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct P {
     first: usize,
     last: usize,
@@ -736,6 +736,14 @@ impl Cx<'_> {
 
     /// Parses an absolute date (possibly without a year) at `j`.
     fn absolute(&self, j: usize) -> Option<P> {
+        self.absolute_with::<true>(j)
+    }
+
+    /// [`Cx::absolute`]; with `GATED`, a number before a token other than a punctuation mark
+    /// ("12 May 2022") goes straight to the day forms: the three numeric forms tried before
+    /// them each need a dash, a '/' or a '.' right after the number. `false` tries every form
+    /// (the reference).
+    fn absolute_with<const GATED: bool>(&self, j: usize) -> Option<P> {
         let t = self.toks.get(j)?;
         // Weekday prefix before an absolute date: "Friday, October 7th 2010", "Sat 19 Aug 2017".
         if t.has(class::WEEKDAY) && is_capitalised(t) {
@@ -743,7 +751,7 @@ impl Cx<'_> {
             if self.punct(k, ',') || self.punct(k, '.') {
                 k += 1;
             }
-            let p = self.absolute(k)?;
+            let p = self.absolute_with::<GATED>(k)?;
             return Some(P { first: j, ..p });
         }
         if let Some((m, ml)) = self.month(j) {
@@ -785,23 +793,57 @@ impl Cx<'_> {
         if !t.is_num() {
             return None;
         }
-        // YYYY-MM-DD or YYYY/MM/DD.
-        if let Some((y, 4)) = self.num(j) {
-            let sep_ok = |k: usize| {
-                (self.dash(k) || self.punct(k, '/')) && self.attached(k) && self.attached(k + 1)
-            };
-            if sep_ok(j + 1)
-                && sep_ok(j + 3)
-                && let (Some((m, ml)), Some((d, dl))) = (self.num(j + 2), self.num(j + 4))
-                && ml <= 2
-                && dl <= 2
-                && !(self.attached(j + 5) && self.toks.get(j + 5).is_some_and(Token::is_num))
+        let punct_next = self
+            .toks
+            .get(j + 1)
+            .is_some_and(|u| matches!(u.kind, Kind::Punct(_)));
+        if !GATED || punct_next {
+            // YYYY-MM-DD or YYYY/MM/DD.
+            if let Some((y, 4)) = self.num(j) {
+                let sep_ok = |k: usize| {
+                    (self.dash(k) || self.punct(k, '/')) && self.attached(k) && self.attached(k + 1)
+                };
+                if sep_ok(j + 1)
+                    && sep_ok(j + 3)
+                    && let (Some((m, ml)), Some((d, dl))) = (self.num(j + 2), self.num(j + 4))
+                    && ml <= 2
+                    && dl <= 2
+                    && !(self.attached(j + 5) && self.toks.get(j + 5).is_some_and(Token::is_num))
+                {
+                    let (y, m, d) = (
+                        i16::try_from(y).ok()?,
+                        i8::try_from(m).ok()?,
+                        i8::try_from(d).ok()?,
+                    );
+                    ymd(y, m, d)?;
+                    return Some(P {
+                        first: j,
+                        last: j + 4,
+                        pt: Pt::Abs {
+                            y: Some(y),
+                            m: Some(m),
+                            d: Some(d),
+                            decade: false,
+                        },
+                    });
+                }
+            }
+            // D-Mon-YY: "08-FEB-17".
+            if self.dash(j + 1)
+                && self.attached(j + 1)
+                && self.attached(j + 2)
+                && let (Some((d, _)), Some((m, _))) = (self.num(j), self.month(j + 2))
+                && self.dash(j + 3)
+                && self.attached(j + 3)
+                && self.attached(j + 4)
+                && let Some((yy, yl)) = self.num(j + 4)
             {
-                let (y, m, d) = (
-                    i16::try_from(y).ok()?,
-                    i8::try_from(m).ok()?,
-                    i8::try_from(d).ok()?,
-                );
+                let y = match yl {
+                    2 => 2000 + yy as i32 - if yy > 50 { 100 } else { 0 },
+                    4 => yy as i32,
+                    _ => return None,
+                };
+                let (y, d) = (i16::try_from(y).ok()?, i8::try_from(d).ok()?);
                 ymd(y, m, d)?;
                 return Some(P {
                     first: j,
@@ -814,38 +856,10 @@ impl Cx<'_> {
                     },
                 });
             }
-        }
-        // D-Mon-YY: "08-FEB-17".
-        if self.dash(j + 1)
-            && self.attached(j + 1)
-            && self.attached(j + 2)
-            && let (Some((d, _)), Some((m, _))) = (self.num(j), self.month(j + 2))
-            && self.dash(j + 3)
-            && self.attached(j + 3)
-            && self.attached(j + 4)
-            && let Some((yy, yl)) = self.num(j + 4)
-        {
-            let y = match yl {
-                2 => 2000 + yy as i32 - if yy > 50 { 100 } else { 0 },
-                4 => yy as i32,
-                _ => return None,
-            };
-            let (y, d) = (i16::try_from(y).ok()?, i8::try_from(d).ok()?);
-            ymd(y, m, d)?;
-            return Some(P {
-                first: j,
-                last: j + 4,
-                pt: Pt::Abs {
-                    y: Some(y),
-                    m: Some(m),
-                    d: Some(d),
-                    decade: false,
-                },
-            });
-        }
-        // D/M/Y, M/D/Y (unambiguous only) and D.M.Y.
-        if let Some(p) = self.numeric_dmy(j) {
-            return Some(p);
+            // D/M/Y, M/D/Y (unambiguous only) and D.M.Y.
+            if let Some(p) = self.numeric_dmy(j) {
+                return Some(p);
+            }
         }
         // D[th] [of] Month [,] [Y]
         if let Some((d, dl)) = self.day(j) {
@@ -903,7 +917,7 @@ impl Cx<'_> {
             if dl > j
                 && self.word_is(dl + 1, |w| matches!(w, "week"))
                 && self.word_is(dl + 2, |w| matches!(w, "of"))
-                && let Some(p) = self.absolute(dl + 3)
+                && let Some(p) = self.absolute_with::<GATED>(dl + 3)
                 && let Pt::Abs {
                     y: Some(y),
                     m: Some(m),
@@ -2239,6 +2253,11 @@ mod tests {
                 assert!(
                     new || inline != Gate::Yes,
                     "the inlined test passes a start the gate rejects at token {i} in {src:?}"
+                );
+                assert_eq!(
+                    cx.absolute(i),
+                    cx.absolute_with::<false>(i),
+                    "the numeric forms' gate changes the date at token {i} in {src:?}"
                 );
                 assert!(
                     new || cx.parse_at(i).is_none(),
