@@ -418,9 +418,7 @@ fn wanted_lines(
             let (at, e) = match pos {
                 Some(p) => p,
                 None => {
-                    while sj < sentences.len() && !wanted.get(sj).copied().unwrap_or(true) {
-                        sj += 1;
-                    }
+                    sj = next_wanted(wanted, sj);
                     let &(s, e) = sentences.get(sj)?;
                     sj += 1;
                     (s, e)
@@ -451,6 +449,34 @@ fn wanted_lines(
             }
         }
     })
+}
+
+/// The first index at or after `from` whose flag in `wanted` is set, where a missing flag
+/// (at or past `wanted.len()`) counts as set: the next sentence [`wanted_lines`] reads.
+/// Sixteen flags at a time (most sentences of a text with a cue are not flagged).
+fn next_wanted(wanted: &[bool], from: usize) -> usize {
+    let Some(rest) = wanted.get(from..) else {
+        return from;
+    };
+    let (chunks, tail) = rest.as_chunks::<16>();
+    for (n, c) in chunks.iter().enumerate() {
+        if u128::from_ne_bytes(c.map(u8::from)) != 0 {
+            let k = c.iter().position(|&w| w).unwrap_or(0);
+            return from + n * 16 + k;
+        }
+    }
+    let base = from + chunks.len() * 16;
+    base + tail.iter().position(|&w| w).unwrap_or(tail.len())
+}
+
+/// [`next_wanted`] one flag at a time (the reference in the tests).
+#[cfg(test)]
+fn next_wanted_slow(wanted: &[bool], from: usize) -> usize {
+    let mut sj = from;
+    while !wanted.get(sj).copied().unwrap_or(true) {
+        sj += 1;
+    }
+    sj
 }
 
 /// Reads the line `ls..le` of the document behind `ctx` (the body of [`find_in`]'s loop over

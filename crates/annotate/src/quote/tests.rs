@@ -464,3 +464,38 @@ proptest::proptest! {
         segment_ends_agree(&s);
     }
 }
+
+/// [`super::next_wanted`] against the flag-by-flag walk, from every start, on flag vectors
+/// around the chunk size.
+fn next_wanted_agrees(wanted: &[bool]) {
+    for from in 0..=wanted.len() + 2 {
+        assert_eq!(
+            super::next_wanted(wanted, from),
+            super::next_wanted_slow(wanted, from),
+            "{from} in {wanted:?}"
+        );
+    }
+}
+
+#[test]
+fn next_wanted_is_the_walk_on_edge_cases() {
+    next_wanted_agrees(&[]);
+    for n in [1, 15, 16, 17, 31, 32, 33, 50] {
+        next_wanted_agrees(&vec![false; n]);
+        next_wanted_agrees(&vec![true; n]);
+        for k in 0..n {
+            let mut w = vec![false; n];
+            w[k] = true;
+            next_wanted_agrees(&w);
+            w[n - 1] = true;
+            next_wanted_agrees(&w);
+        }
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn next_wanted_is_the_walk(wanted in proptest::collection::vec(proptest::bool::weighted(0.1), 0..80)) {
+        next_wanted_agrees(&wanted);
+    }
+}

@@ -338,7 +338,7 @@ impl ItemGate {
             return true;
         }
         let punct = match n.kind {
-            TokKind::Punct(c) if !c.is_alphanumeric() => Some(c),
+            TokKind::Punct(c) if !text::punct_alnum(c) => Some(c),
             _ => None,
         };
         if n.start == t.end {

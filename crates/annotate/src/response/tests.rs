@@ -720,6 +720,8 @@ fn stream_tokens_agree_on_edge_cases() {
         "e\u{301}t\u{301}e\u{301} n\u{303}o a\u{a0}b c\u{2009}d 1\u{202f}000 tab\tx\r\ny",
         "- . & , ' ’ -x x- x-- x-.y x.-y 1,,2 1,-2 ,1 1, .5 5. a.b.c. U.S.-led",
         "ÉTAT Ärzte ßig ǅemal ΣΟΦΙΑ İstanbul 北京市 한국 x\u{200b}y",
+        // Around the General Punctuation block ([`super::text::punct_alnum`]).
+        "x⁰ 2ⁱ ⁰x a\u{2010}b c\u{2011}d e—f 5‰ g…h “i” j\u{206f}k l\u{1fff}m \u{2000}n",
         "",
         " ",
     ] {
@@ -730,6 +732,17 @@ fn stream_tokens_agree_on_edge_cases() {
     stream_tokens_agree(&long);
     let long = format!("{}said, {}", "x1-".repeat(900), "ö".repeat(3000));
     stream_tokens_agree(&long);
+}
+
+/// [`super::text::punct_alnum`] is `char::is_alphanumeric` on every character.
+#[test]
+fn punct_alnum_is_is_alphanumeric_for_every_char() {
+    let mut n = 0;
+    for c in (0..=0x10_FFFF_u32).filter_map(char::from_u32) {
+        assert_eq!(super::text::punct_alnum(c), c.is_alphanumeric(), "{c:?}");
+        n += 1;
+    }
+    assert!(n > 1_000_000, "{n}");
 }
 
 proptest::proptest! {

@@ -467,7 +467,22 @@ pub(crate) fn stream_alnum(t: &crate::tokens::Token) -> bool {
     use crate::tokens::Kind;
     match t.kind {
         Kind::Word | Kind::Num => true,
-        Kind::Punct(c) => c.is_alphanumeric(),
+        Kind::Punct(c) => punct_alnum(c),
+    }
+}
+
+/// `c.is_alphanumeric()` without the Unicode tables for ASCII and for the General Punctuation
+/// block (U+2000 to U+206F: dashes, curly quotes, the ellipsis, bullets), where no character is
+/// a letter or a digit (a test asks every character of the block). The curly quotes and dashes
+/// of news texts made most of the table lookups of [`tokens_from_stream`].
+#[inline]
+pub(crate) fn punct_alnum(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if matches!(c, '\u{2000}'..='\u{206F}') {
+        false
+    } else {
+        c.is_alphanumeric()
     }
 }
 
