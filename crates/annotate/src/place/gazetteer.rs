@@ -271,6 +271,9 @@ pub struct Gazetteer<'a> {
     form_text: &'a str,
     /// Per form its start in `form_text`, and the end of the last.
     form_starts: Vec<u32>,
+    /// Per form its length in bytes (the file's column, which `form_starts` sums): the scan's
+    /// first window reads a form's length with one load.
+    form_lens: &'a [u8],
     /// Per form its first eight bytes as a big-endian word, zero-padded past its end
     /// ([`form_heads`]): the form search orders most forms by this word alone.
     form_heads: Vec<u64>,
@@ -457,6 +460,7 @@ impl<'a> Gazetteer<'a> {
             entry_starts: vec![0],
             form_text: "",
             form_starts: vec![0],
+            form_lens: &[],
             form_heads: Vec::new(),
             cand_starts: vec![0],
             cand_pool: &[],
@@ -585,6 +589,7 @@ impl<'a> Gazetteer<'a> {
             form_text,
             form_heads: form_heads(form_text.as_bytes(), &form_starts),
             form_starts,
+            form_lens,
             cand_starts,
             cand_pool,
             max_form_words: max_words,
@@ -714,9 +719,18 @@ impl<'a> Gazetteer<'a> {
         }
     }
 
-    /// The length in bytes of form `i` ([`Gazetteer::form_bytes`]`(i).len()`, without the text).
+    /// The length in bytes of form `i` ([`Gazetteer::form_bytes`]`(i).len()`, without the text;
+    /// 0 past the end): the file's length column, whose sums are `form_starts` (checked at load,
+    /// ending at the text's end), so one bounds check and a byte (not two starts, their order and
+    /// the text's length).
     #[inline]
     pub(crate) fn form_len(&self, i: usize) -> usize {
+        self.form_lens.get(i).map_or(0, |&l| usize::from(l))
+    }
+
+    /// [`Gazetteer::form_len`] from the starts (its reference in the tests).
+    #[cfg(test)]
+    pub(crate) fn form_len_from_starts(&self, i: usize) -> usize {
         match self.form_starts.get(i..i + 2) {
             Some(&[s, e]) if s <= e && e as usize <= self.form_text.len() => (e - s) as usize,
             _ => 0,
@@ -984,7 +998,11 @@ impl<'a> Gazetteer<'a> {
 
     /// [`Self::entry_str`] for an output record: borrowed when the data lives as long as the
     /// process, else copied.
-    #[inline]
+    ///
+    /// Inlined at its two callers, each with its `field` a constant (the sum of the lengths
+    /// before the field folds), the copy apart: not inlined, it was a call of about 55
+    /// instructions per place of the output, 22,722 calls on the DON texts.
+    #[inline(always)]
     fn entry_word(&self, idx: u32, field: usize) -> Word {
         match self.static_text {
             Some(t) => Cow::Borrowed(
@@ -992,18 +1010,25 @@ impl<'a> Gazetteer<'a> {
                     .and_then(|r| t.get(r))
                     .unwrap_or(""),
             ),
-            None => Cow::Owned(self.entry_str(idx, field).to_owned()),
+            None => self.entry_word_owned(idx, field),
         }
     }
 
+    /// [`Self::entry_word`] of a gazetteer that does not live as long as the process: a copy.
+    #[cold]
+    #[inline(never)]
+    fn entry_word_owned(&self, idx: u32, field: usize) -> Word {
+        Cow::Owned(self.entry_str(idx, field).to_owned())
+    }
+
     /// [`Self::name_of`] as an output record's [`Word`].
-    #[inline]
+    #[inline(always)]
     pub(crate) fn name_word(&self, idx: u32) -> Word {
         self.entry_word(idx, 0)
     }
 
     /// [`Self::country_of`] as an output record's [`Word`].
-    #[inline]
+    #[inline(always)]
     pub(crate) fn country_word(&self, idx: u32) -> Word {
         self.entry_word(idx, 2)
     }
@@ -1669,6 +1694,55 @@ mod tests {
         #[test]
         fn first_segment_is_the_character_loops(name in r"([A-Za-z0-9]|[ .,'\-]|é|Ô|ß|\PC){0,30}") {
             prop_assert_eq!(first_segment(&name), first_segment_chars(&name));
+        }
+    }
+
+    /// Every string field of every entry (and past the end) as an output word: borrowed from
+    /// the global gazetteer, copied from one of its own (`entry_word_owned`), and either way
+    /// the string `entry_str` reads; the inlined `name_word` and `country_word` are fields 0
+    /// and 2.
+    #[test]
+    fn entry_words_are_the_entry_strings() {
+        use std::borrow::Cow;
+        let mut buf = Vec::new();
+        let own = Gazetteer::from_zst(GAZETTEER_ZST, &mut buf).unwrap();
+        let global = Gazetteer::global();
+        let n = u32::try_from(global.len()).unwrap();
+        for idx in (0..n).step_by(3).chain([n - 1, n, n + 1, u32::MAX]) {
+            for field in 0..6 {
+                let want = global.entry_str(idx, field);
+                let word = global.entry_word(idx, field);
+                assert!(
+                    matches!(word, Cow::Borrowed(_)),
+                    "entry {idx} field {field}"
+                );
+                assert_eq!(&*word, want, "entry {idx} field {field}");
+                let word = own.entry_word(idx, field);
+                assert!(matches!(word, Cow::Owned(_)), "entry {idx} field {field}");
+                assert_eq!(&*word, want, "entry {idx} field {field}");
+            }
+            assert_eq!(global.name_word(idx), global.entry_str(idx, 0));
+            assert_eq!(global.country_word(idx), global.entry_str(idx, 2));
+            assert_eq!(own.name_word(idx), global.entry_str(idx, 0));
+            assert_eq!(own.country_word(idx), global.entry_str(idx, 2));
+        }
+    }
+
+    /// The length column is the starts' differences and the form's bytes, for every form of the
+    /// gazetteer (and 0 past its end), and 0 for every index of the empty one.
+    #[test]
+    fn form_lengths_are_the_starts_differences() {
+        let g = Gazetteer::global();
+        let n = g.form_count();
+        assert!(n > 300_000);
+        for i in (0..n).chain([n, n + 1, n + 2]) {
+            assert_eq!(g.form_len(i), g.form_len_from_starts(i), "form {i}");
+            assert_eq!(g.form_len(i), g.form_bytes(i).len(), "form {i}");
+        }
+        let e = Gazetteer::empty();
+        for i in [0, 1, 2] {
+            assert_eq!(e.form_len(i), 0);
+            assert_eq!(e.form_len_from_starts(i), 0);
         }
     }
 
