@@ -770,7 +770,11 @@ fn block_fill_is_the_resize_fill_at_every_length() {
                 for old in [0, 3, n + 40] {
                     let mut sent = vec![7u32; old];
                     fill_sentences(&mut sent, &breaks, n);
-                    assert_eq!(sent, fill_sentences_reference(&breaks, n), "{n} {len} {first}");
+                    assert_eq!(
+                        sent,
+                        fill_sentences_reference(&breaks, n),
+                        "{n} {len} {first}"
+                    );
                 }
             }
         }
