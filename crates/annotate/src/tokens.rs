@@ -742,6 +742,8 @@ const FILL: usize = 16;
 /// write of a fixed block per 16 tokens instead of a `resize` (its setup and a loop of single
 /// stores for its last few) per sentence.
 #[inline(always)]
+// The counter is the sentence number, written as a block: the loop measured (tok32) as it is.
+#[allow(clippy::explicit_counter_loop)]
 fn fill_sentences(sent: &mut Vec<u32>, breaks: &[usize], n: usize) {
     sent.clear();
     sent.reserve(n + FILL);
