@@ -601,6 +601,10 @@ mod prev {
     pub(super) const OTHER: u8 = 3;
     /// '.', '!', '?' or ';'.
     pub(super) const END: u8 = 4;
+    /// The last token of a plain run ([`super::plain_run`]): a word, a number or punctuation
+    /// other than '.', '!', '?' and ';' (so not [`END`]), its kind read from the stream only
+    /// where a line break asks it ([`super::starts_sentence`]).
+    pub(super) const RUN: u8 = 5;
 }
 
 /// Splits `src` into tokens and numbers their sentences (the rule of [`Tokens::new`]) in the
@@ -704,7 +708,7 @@ fn tokenize(src: &str, low: &[u8], bufs: Bufs) -> Bufs {
             };
             continue;
         }
-        if gap != Gap::None && starts_sentence(gap, last, class) {
+        if gap != Gap::None && starts_sentence(gap, last, class, &out) {
             breaks.push(out.len());
         }
         last = next;
@@ -724,7 +728,7 @@ fn tokenize(src: &str, low: &[u8], bufs: Bufs) -> Bufs {
             let run = plain_run(bytes, lex, &mut out, i, gap);
             if run.0 != i {
                 (i, gap) = run;
-                last = out.last().map_or(prev::NONE, prev_of);
+                last = prev::RUN;
             }
         }
     }
@@ -849,12 +853,17 @@ fn prev_of(t: &Token) -> u8 {
 }
 
 /// Whether a token of class bits `class` after whitespace `gap` (not [`Gap::None`]) starts a
-/// sentence, `last` the [`prev`] kind of the token before it: after '.', '!', '?' or ';', at a
-/// paragraph break, and at a line break after a number or before a capitalised word that does
-/// not continue a phrase.
+/// sentence, `last` the [`prev`] kind of the token before it (for [`prev::RUN`], that of the
+/// last token of `out`): after '.', '!', '?' or ';', at a paragraph break, and at a line break
+/// after a number or before a capitalised word that does not continue a phrase.
 #[inline(always)]
-fn starts_sentence(gap: Gap, last: u8, class: u32) -> bool {
+fn starts_sentence(gap: Gap, last: u8, class: u32, out: &[Token]) -> bool {
     if gap >= Gap::Line {
+        let last = if last == prev::RUN {
+            out.last().map_or(prev::NONE, prev_of)
+        } else {
+            last
+        };
         gap == Gap::Blank
             || last == prev::END
             || last == prev::NUM

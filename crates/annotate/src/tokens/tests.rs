@@ -797,3 +797,18 @@ proptest! {
         prop_assert_eq!(sent, fill_sentences_reference(&breaks, n));
     }
 }
+
+/// A line break after a plain run reads the kind of the run's last token from the stream
+/// (`prev::RUN`): after a word, a number, a comma and other punctuation, before capitalised,
+/// lower-case, numeric and non-ASCII words, at line and paragraph breaks.
+#[test]
+fn line_breaks_after_plain_runs_read_the_runs_last_token() {
+    for last in ["word", "12", ",", ")", "x-", "a :", "Ab 3"] {
+        for gap in ["\n", "\n\n", " \n", "\r\n", "\n \n", "\u{2028}", " "] {
+            for next in ["Capital", "lower", "7", "(", "Élan", "é"] {
+                check(&format!("Start of it {last}{gap}{next} more words"));
+                check(&format!("{last}{gap}{next}"));
+            }
+        }
+    }
+}
