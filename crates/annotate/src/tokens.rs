@@ -601,6 +601,10 @@ mod prev {
     pub(super) const OTHER: u8 = 3;
     /// '.', '!', '?' or ';'.
     pub(super) const END: u8 = 4;
+    /// The last token of a plain run ([`super::plain_run`]): a word, a number or punctuation
+    /// other than '.', '!', '?' and ';' (so not [`END`]), its kind read from the stream only
+    /// where a line break asks it ([`super::starts_sentence`]).
+    pub(super) const RUN: u8 = 5;
 }
 
 /// Splits `src` into tokens and numbers their sentences (the rule of [`Tokens::new`]) in the
@@ -704,7 +708,7 @@ fn tokenize(src: &str, low: &[u8], bufs: Bufs) -> Bufs {
             };
             continue;
         }
-        if gap != Gap::None && starts_sentence(gap, last, class) {
+        if gap != Gap::None && starts_sentence(gap, last, class, &out) {
             breaks.push(out.len());
         }
         last = next;
@@ -724,19 +728,37 @@ fn tokenize(src: &str, low: &[u8], bufs: Bufs) -> Bufs {
             let run = plain_run(bytes, lex, &mut out, i, gap);
             if run.0 != i {
                 (i, gap) = run;
-                last = out.last().map_or(prev::NONE, prev_of);
+                last = prev::RUN;
             }
         }
     }
+    fill_sentences(&mut sent, &breaks, out.len());
+    (out, sent, breaks, ends)
+}
+
+/// How many sentence numbers [`fill_sentences`] writes at a time.
+const FILL: usize = 16;
+
+/// Fills `sent` (emptied) with the sentence number of each of `n` tokens, `breaks` the
+/// increasing indices (below `n`) of the tokens that start a sentence: 0 up to the first,
+/// then one more at each. A sentence is written [`FILL`] numbers at a time, past its end and
+/// into the next sentence's place (which writes over them), then cut at its end: about one
+/// write of a fixed block per 16 tokens instead of a `resize` (its setup and a loop of single
+/// stores for its last few) per sentence.
+#[inline(always)]
+// The counter is the sentence number, written as a block: the loop measured (tok32) as it is.
+#[allow(clippy::explicit_counter_loop)]
+fn fill_sentences(sent: &mut Vec<u32>, breaks: &[usize], n: usize) {
     sent.clear();
-    sent.reserve(out.len());
+    sent.reserve(n + FILL);
     let mut s = 0u32;
-    for &b in &breaks {
-        sent.resize(b, s);
+    for &b in breaks.iter().chain(std::iter::once(&n)) {
+        while sent.len() < b {
+            sent.extend_from_slice(&[s; FILL]);
+        }
+        sent.truncate(b);
         s += 1;
     }
-    sent.resize(out.len(), s);
-    (out, sent, breaks, ends)
 }
 
 /// The ASCII words, numbers and punctuation other than '.', '!', '?' and ';' from byte `i` of
@@ -831,12 +853,17 @@ fn prev_of(t: &Token) -> u8 {
 }
 
 /// Whether a token of class bits `class` after whitespace `gap` (not [`Gap::None`]) starts a
-/// sentence, `last` the [`prev`] kind of the token before it: after '.', '!', '?' or ';', at a
-/// paragraph break, and at a line break after a number or before a capitalised word that does
-/// not continue a phrase.
+/// sentence, `last` the [`prev`] kind of the token before it (for [`prev::RUN`], that of the
+/// last token of `out`): after '.', '!', '?' or ';', at a paragraph break, and at a line break
+/// after a number or before a capitalised word that does not continue a phrase.
 #[inline(always)]
-fn starts_sentence(gap: Gap, last: u8, class: u32) -> bool {
+fn starts_sentence(gap: Gap, last: u8, class: u32, out: &[Token]) -> bool {
     if gap >= Gap::Line {
+        let last = if last == prev::RUN {
+            out.last().map_or(prev::NONE, prev_of)
+        } else {
+            last
+        };
         gap == Gap::Blank
             || last == prev::END
             || last == prev::NUM

@@ -732,3 +732,83 @@ proptest! {
         check(&s);
     }
 }
+
+/// The sentence numbers as the `resize` loop that [`fill_sentences`] replaced filled them.
+fn fill_sentences_reference(breaks: &[usize], n: usize) -> Vec<u32> {
+    let mut sent = Vec::new();
+    let mut s = 0u32;
+    for &b in breaks {
+        sent.resize(b, s);
+        s += 1;
+    }
+    sent.resize(n, s);
+    sent
+}
+
+/// Increasing break indices below `n` from a list of gaps (each at least 1, the first may be
+/// 0: a text's first token may start a sentence).
+fn breaks_of(gaps: &[usize], first: usize, n: usize) -> Vec<usize> {
+    let mut at = first;
+    let mut breaks = Vec::new();
+    for &g in gaps {
+        if at >= n {
+            break;
+        }
+        breaks.push(at);
+        at += g;
+    }
+    breaks
+}
+
+#[test]
+fn block_fill_is_the_resize_fill_at_every_length() {
+    // Sentences of every length around the block size, in a buffer that held more or less.
+    for n in 0..80 {
+        for len in 1..40 {
+            for first in [0, 1, 5, 16, 17] {
+                let breaks = breaks_of(&vec![len; 100], first, n);
+                for old in [0, 3, n + 40] {
+                    let mut sent = vec![7u32; old];
+                    fill_sentences(&mut sent, &breaks, n);
+                    assert_eq!(
+                        sent,
+                        fill_sentences_reference(&breaks, n),
+                        "{n} {len} {first}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn block_fill_is_the_resize_fill(
+        gaps in proptest::collection::vec(1usize..40, 0..60),
+        first in 0usize..20,
+        n in 0usize..600,
+        old in 0usize..700,
+    ) {
+        let breaks = breaks_of(&gaps, first, n);
+        let mut sent = vec![u32::MAX; old];
+        fill_sentences(&mut sent, &breaks, n);
+        prop_assert_eq!(sent, fill_sentences_reference(&breaks, n));
+    }
+}
+
+/// A line break after a plain run reads the kind of the run's last token from the stream
+/// (`prev::RUN`): after a word, a number, a comma and other punctuation, before capitalised,
+/// lower-case, numeric and non-ASCII words, at line and paragraph breaks.
+#[test]
+fn line_breaks_after_plain_runs_read_the_runs_last_token() {
+    for last in ["word", "12", ",", ")", "x-", "a :", "Ab 3"] {
+        for gap in ["\n", "\n\n", " \n", "\r\n", "\n \n", "\u{2028}", " "] {
+            for next in ["Capital", "lower", "7", "(", "Élan", "é"] {
+                check(&format!("Start of it {last}{gap}{next} more words"));
+                check(&format!("{last}{gap}{next}"));
+            }
+        }
+    }
+}
