@@ -29,20 +29,69 @@ pub fn headline(doc: &Document) -> Vec<Fact> {
     if doc.counts.is_empty() {
         return Vec::new();
     }
-    headline_in(doc, &split(&doc.text))
+    headline_in(doc, &split(&doc.text), &[])
 }
 
-/// [`headline`] with the sentences of `doc.text` already split.
-pub(crate) fn headline_in(doc: &Document, split: &Sentences) -> Vec<Fact> {
-    let best = best_by_keys(&doc.counts).unwrap_or_else(|| best_by_map(&doc.counts));
+/// [`headline`] with the sentences of `doc.text` already split, and the sentence of each count
+/// (by count index) when [`crate::link::attach_in`] found them (else empty: each is searched).
+pub(crate) fn headline_in(doc: &Document, split: &Sentences, of_count: &[usize]) -> Vec<Fact> {
     // The facts are ordered by the start of their evidence, then by metric (a stable sort):
     // the headline counts are sorted with their evidence first and the facts built in that
     // order, instead of sorting the built facts (moving a `Fact` costs more than its key).
+    let Some(best) = best_by_keys(&doc.counts) else {
+        let mut order = evidence_and_country(doc, split, of_count, best_by_map(&doc.counts));
+        sort_stable(&mut order);
+        return order
+            .into_iter()
+            .map(|(evidence, country, count)| fact(count, country, evidence))
+            .collect();
+    };
+    let mut order = evidence_and_country(doc, split, of_count, best.iter().map(|g| g.1));
+    // With the keys, a metric's place in `METRICS` (byte order) is its order: each fact's
+    // order is one `u64` (evidence start, metric, place in the keys' order for the stable
+    // sort's ties), sorted unstably.
+    let fits = order.len() <= ORDER_POS
+        && order
+            .iter()
+            .all(|o| u64::try_from(o.0.start).is_ok_and(|s| s <= u64::from(u32::MAX)));
+    if !fits {
+        sort_stable(&mut order);
+        return order
+            .into_iter()
+            .map(|(evidence, country, count)| fact(count, country, evidence))
+            .collect();
+    }
+    let mut keys: Vec<u64> = order
+        .iter()
+        .zip(&best)
+        .enumerate()
+        .map(|(pos, (o, &(key, _)))| ((o.0.start as u64) << 32) | ((key & 7) << 29) | pos as u64)
+        .collect();
+    keys.sort_unstable();
+    // Each key's low bits are the place of one of `order`'s entries (the zip above).
+    keys.into_iter()
+        .map(|k| {
+            let (evidence, country, count) = &mut order[(k & (ORDER_POS as u64 - 1)) as usize];
+            fact(count, country.take(), *evidence)
+        })
+        .collect()
+}
+
+/// More facts than this take the stable sort (their places in the keys' order do not fit the
+/// 29 bits of an order key).
+const ORDER_POS: usize = 1 << 29;
+
+/// The evidence and country of each headline count of `best`, in its order.
+fn evidence_and_country<'c>(
+    doc: &Document,
+    split: &Sentences,
+    of_count: &[usize],
+    best: impl IntoIterator<Item = &'c Count>,
+) -> Vec<(Range, Option<Word>, &'c Count)> {
     // The country of the last place asked (in the order of the keys the counts of one place
     // are adjacent).
     let mut last: Option<(u64, Option<Word>)> = None;
-    let mut order: Vec<(Range, Option<Word>, &Count)> = best
-        .into_iter()
+    best.into_iter()
         .map(|count| {
             let country = count.place.and_then(|id| match &last {
                 Some((p, c)) if *p == id => c.clone(),
@@ -52,24 +101,35 @@ pub(crate) fn headline_in(doc: &Document, split: &Sentences) -> Vec<Fact> {
                     c
                 }
             });
-            (evidence(doc, split, count), country, count)
+            let sentence = of_count.get(index_in(&doc.counts, count)).copied();
+            (evidence(doc, split, count, sentence), country, count)
         })
-        .collect();
+        .collect()
+}
+
+/// The facts' order by evidence start, then metric, for any metrics (stable).
+fn sort_stable(order: &mut [(Range, Option<Word>, &Count)]) {
     order.sort_by(|a, b| {
         a.0.start
             .cmp(&b.0.start)
             .then_with(|| a.2.metric.cmp(&b.2.metric))
     });
-    order
-        .into_iter()
-        .map(|(evidence, country, count)| fact(count, country, evidence))
-        .collect()
+}
+
+/// The index of `count` in `counts` (`counts.len()` or more when it is not one of them).
+#[inline]
+fn index_in(counts: &[Count], count: &Count) -> usize {
+    std::ptr::from_ref(count)
+        .addr()
+        .checked_sub(counts.as_ptr().addr())
+        .map_or(usize::MAX, |d| d / size_of::<Count>())
 }
 
 /// The evidence of the fact of `count`: the sentence it stands in (in code points, leading
-/// white space skipped), or the count's own span when no sentence holds it.
-fn evidence(doc: &Document, split: &Sentences, count: &Count) -> Range {
-    let i = sentence_of(&split.ranges, count.start);
+/// white space skipped), or the count's own span when no sentence holds it. `sentence` is
+/// that sentence's index when known ([`crate::sentence::sentence_of`] of the count's start).
+fn evidence(doc: &Document, split: &Sentences, count: &Count, sentence: Option<usize>) -> Range {
+    let i = sentence.unwrap_or_else(|| sentence_of(&split.ranges, count.start));
     let (start, end, byte_start) = match (split.ranges.get(i), split.byte_starts.get(i)) {
         (Some(&(s, e)), Some(&b)) => (s, e, Some(b)),
         _ => (count.start, count.end, None),
@@ -149,7 +209,7 @@ const PLACE_LIMIT: u64 = 1 << (DISEASE_SHIFT - 4);
 /// counts come in text order, so the last written wins ties as in the map); then the disease
 /// places are replaced by their ranks in byte order and the groups sorted into the map's
 /// order. No sort of all the counts, no insert in the middle of a vector.
-fn best_by_keys(counts: &[Count]) -> Option<Vec<&Count>> {
+fn best_by_keys(counts: &[Count]) -> Option<Vec<(u64, &Count)>> {
     // The distinct diseases as first seen (a disease id is mostly the lexicon's own string:
     // the same pointer is the same disease without reading it).
     let mut diseases: [&str; MAX_DISEASES] = [""; MAX_DISEASES];
@@ -214,7 +274,7 @@ fn best_by_keys(counts: &[Count]) -> Option<Vec<&Count>> {
     }
     // The keys are distinct: an unstable sort is the stable one.
     groups.sort_unstable_by_key(|&(k, _)| k);
-    Some(groups.into_iter().map(|(_, c)| c).collect())
+    Some(groups)
 }
 
 /// The slots of [`best_by_keys`]' groups by key: an open-addressing hash table of group
@@ -376,14 +436,16 @@ mod tests {
 
     /// [`headline_in`] as it was: the facts built in the order of their keys, then sorted.
     fn headline_sorting_facts(doc: &Document, split: &Sentences) -> Vec<Fact> {
-        let best = best_by_keys(&doc.counts).unwrap_or_else(|| best_by_map(&doc.counts));
+        let best = best_by_keys(&doc.counts)
+            .map(|groups| groups.into_iter().map(|g| g.1).collect())
+            .unwrap_or_else(|| best_by_map(&doc.counts));
         let mut facts: Vec<Fact> = best
             .into_iter()
             .map(|count| {
                 let country = count
                     .place
                     .and_then(|id| crate::link::country_of(&doc.places, id));
-                fact(count, country, evidence(doc, split, count))
+                fact(count, country, evidence(doc, split, count, None))
             })
             .collect();
         facts.sort_by(|a, b| {
@@ -408,14 +470,24 @@ mod tests {
 
     #[test]
     fn facts_in_order_equal_the_sorted_facts_on_seeds_and_don_texts() {
+        let mut facts = 0usize;
         for text in crate::test_util::seed_and_don_texts() {
             let doc = annotated_2012(text);
             let sents = split(&doc.text);
-            assert_eq!(
-                headline_in(&doc, &sents),
-                headline_sorting_facts(&doc, &sents)
-            );
+            // The sentences linking found for the counts are `sentence_of`'s.
+            let of_count = crate::link::attach_in(&mut doc.clone(), &sents);
+            let want: Vec<usize> = doc
+                .counts
+                .iter()
+                .map(|c| sentence_of(&sents.ranges, c.start))
+                .collect();
+            assert_eq!(of_count, want);
+            let sorted = headline_sorting_facts(&doc, &sents);
+            assert_eq!(headline_in(&doc, &sents, &of_count), sorted);
+            assert_eq!(headline_in(&doc, &sents, &[]), sorted);
+            facts += sorted.len();
         }
+        assert!(facts > 5_000, "{facts}");
     }
 
     /// The headline counts of `counts` by the sort of small keys are those of the map (same
@@ -425,7 +497,7 @@ mod tests {
             Some(keyed) => {
                 let map = best_by_map(counts);
                 keyed.len() == map.len()
-                    && keyed.iter().zip(&map).all(|(a, b)| std::ptr::eq(*a, *b))
+                    && keyed.iter().zip(&map).all(|(a, b)| std::ptr::eq(a.1, *b))
             }
             None => true,
         }
@@ -470,10 +542,14 @@ mod tests {
             }
             proptest::prop_assert!(keys_equal_the_map(&doc.counts));
             let sents = split(&doc.text);
-            proptest::prop_assert_eq!(
-                headline_in(&doc, &sents),
-                headline_sorting_facts(&doc, &sents)
-            );
+            let of_count: Vec<usize> = doc
+                .counts
+                .iter()
+                .map(|c| sentence_of(&sents.ranges, c.start))
+                .collect();
+            let sorted = headline_sorting_facts(&doc, &sents);
+            proptest::prop_assert_eq!(&headline_in(&doc, &sents, &of_count), &sorted);
+            proptest::prop_assert_eq!(&headline_in(&doc, &sents, &[]), &sorted);
         }
     }
 

@@ -51,8 +51,8 @@ pub fn annotate(doc: &mut Document) {
         Some(&tk.ends),
     );
     if let Some(sents) = sents {
-        link::attach_in(doc, &sents);
-        doc.facts = facts::headline_in(doc, &sents);
+        let of_count = link::attach_in(doc, &sents);
+        doc.facts = facts::headline_in(doc, &sents, &of_count);
     }
     response::annotate_tokens(doc, Some(&index), Some((&tk, response_sents)));
 }

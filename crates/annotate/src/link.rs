@@ -337,9 +337,13 @@ pub fn attach(doc: &mut Document) {
 
 /// [`attach`] with the sentences of `doc.text` already split (by [`split`]'s rule). The
 /// paragraph starts are found from the sentences, so no code-point index is needed.
-pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
+///
+/// Returns the sentence of each count (by count index), as
+/// [`crate::sentence::sentence_of`] finds it: the facts' evidence is that sentence
+/// ([`crate::facts::headline_in`]).
+pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) -> Vec<usize> {
     if doc.counts.is_empty() {
-        return;
+        return Vec::new();
     }
     let sents = &split.ranges;
     let diseases = disease_mentions(&doc.diseases);
@@ -403,8 +407,10 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
         at: 0,
         search: !dates.is_sorted_by_key(|m| m.start),
     };
+    let mut of_count = Vec::with_capacity(doc.counts.len());
     for count in &mut doc.counts {
         let sentence = at_sentence.sentence(sents, count.start);
+        of_count.push(sentence);
         let bounds = Bounds::sentence(sents, sentence);
         if count.disease.is_none() {
             let found = nearest_in_or_before(
@@ -444,6 +450,7 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) {
                 .or_else(|| published.clone());
         }
     }
+    of_count
 }
 
 /// Resolved date mentions.
