@@ -12,6 +12,7 @@ use std::collections::btree_map::Entry;
 
 use epiwire_model::{Count, Document, Fact, Range, Word};
 
+use crate::link::Linked;
 use crate::sentence::{Sentences, sentence_of, split};
 
 /// How much a scope is preferred as a headline (higher is better).
@@ -34,7 +35,7 @@ pub fn headline(doc: &Document) -> Vec<Fact> {
 
 /// [`headline`] with the sentences of `doc.text` already split, and the sentence of each count
 /// (by count index) when [`crate::link::attach_in`] found them (else empty: each is searched).
-pub(crate) fn headline_in(doc: &Document, split: &Sentences, of_count: &[usize]) -> Vec<Fact> {
+pub(crate) fn headline_in(doc: &Document, split: &Sentences, of_count: &[Linked]) -> Vec<Fact> {
     // The facts are ordered by the start of their evidence, then by metric (a stable sort):
     // the headline counts are sorted with their evidence first and the facts built in that
     // order, instead of sorting the built facts (moving a `Fact` costs more than its key).
@@ -85,7 +86,7 @@ const ORDER_POS: usize = 1 << 29;
 fn evidence_and_country<'c>(
     doc: &Document,
     split: &Sentences,
-    of_count: &[usize],
+    of_count: &[Linked],
     best: impl IntoIterator<Item = &'c Count>,
 ) -> Vec<(Range, Option<Word>, &'c Count)> {
     // The country of the last place asked (in the order of the keys the counts of one place
@@ -93,15 +94,24 @@ fn evidence_and_country<'c>(
     let mut last: Option<(u64, Option<Word>)> = None;
     best.into_iter()
         .map(|count| {
+            let linked = of_count.get(index_in(&doc.counts, count));
             let country = count.place.and_then(|id| match &last {
                 Some((p, c)) if *p == id => c.clone(),
                 _ => {
-                    let c = crate::link::country_of(&doc.places, id);
+                    // The place linking gave the count is the first of its id in
+                    // `doc.places` (the place finder gives one place per id).
+                    let c = match linked
+                        .and_then(|l| doc.places.get(l.place))
+                        .filter(|p| p.geonameid == id)
+                    {
+                        Some(p) => p.country.clone(),
+                        None => crate::link::country_of(&doc.places, id),
+                    };
                     last = Some((id, c.clone()));
                     c
                 }
             });
-            let sentence = of_count.get(index_in(&doc.counts, count)).copied();
+            let sentence = linked.map(|l| l.sentence);
             (evidence(doc, split, count, sentence), country, count)
         })
         .collect()
@@ -468,26 +478,54 @@ mod tests {
         doc
     }
 
+    /// `doc` with its counts' disease, place and date cleared (as the count finder gives them).
+    fn unlinked(doc: &Document) -> Document {
+        let mut doc = doc.clone();
+        for c in &mut doc.counts {
+            (c.disease, c.place, c.date) = (None, None, None);
+        }
+        doc
+    }
+
     #[test]
     fn facts_in_order_equal_the_sorted_facts_on_seeds_and_don_texts() {
-        let mut facts = 0usize;
+        let (mut facts, mut linked) = (0usize, 0usize);
         for text in crate::test_util::seed_and_don_texts() {
             let doc = annotated_2012(text);
             let sents = split(&doc.text);
-            // The sentences linking found for the counts are `sentence_of`'s.
-            let of_count = crate::link::attach_in(&mut doc.clone(), &sents);
+            let sorted = headline_sorting_facts(&doc, &sents);
+            // The sentences linking found for the counts are `sentence_of`'s (the counts
+            // linked already: no place of linking's own).
+            let of_annotated = crate::link::attach_in(&mut doc.clone(), &sents);
             let want: Vec<usize> = doc
                 .counts
                 .iter()
                 .map(|c| sentence_of(&sents.ranges, c.start))
                 .collect();
-            assert_eq!(of_count, want);
-            let sorted = headline_sorting_facts(&doc, &sents);
+            assert_eq!(
+                of_annotated.iter().map(|l| l.sentence).collect::<Vec<_>>(),
+                want
+            );
+            assert_eq!(headline_in(&doc, &sents, &of_annotated), sorted);
+            // Linking's own places are the first of their ids (as `country_of` finds them).
+            let of_count = crate::link::attach_in(&mut unlinked(&doc), &sents);
+            assert_eq!(
+                of_count.iter().map(|l| l.sentence).collect::<Vec<_>>(),
+                want
+            );
+            for (l, c) in of_count.iter().zip(&doc.counts) {
+                if let Some(p) = doc.places.get(l.place) {
+                    assert_eq!(Some(p.geonameid), c.place);
+                    let first = doc.places.iter().position(|q| q.geonameid == p.geonameid);
+                    assert_eq!(first, Some(l.place));
+                    linked += 1;
+                }
+            }
             assert_eq!(headline_in(&doc, &sents, &of_count), sorted);
             assert_eq!(headline_in(&doc, &sents, &[]), sorted);
             facts += sorted.len();
         }
-        assert!(facts > 5_000, "{facts}");
+        assert!(facts > 5_000 && linked > 5_000, "{facts} {linked}");
     }
 
     /// The headline counts of `counts` by the sort of small keys are those of the map (same
@@ -542,10 +580,13 @@ mod tests {
             }
             proptest::prop_assert!(keys_equal_the_map(&doc.counts));
             let sents = split(&doc.text);
-            let of_count: Vec<usize> = doc
+            let of_count: Vec<Linked> = doc
                 .counts
                 .iter()
-                .map(|c| sentence_of(&sents.ranges, c.start))
+                .map(|c| Linked {
+                    sentence: sentence_of(&sents.ranges, c.start),
+                    place: usize::MAX,
+                })
                 .collect();
             let sorted = headline_sorting_facts(&doc, &sents);
             proptest::prop_assert_eq!(&headline_in(&doc, &sents, &of_count), &sorted);

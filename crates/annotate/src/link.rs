@@ -145,15 +145,16 @@ impl Cursor {
     }
 }
 
-/// The place mentions, keyed by place id and the mention's text. Whether a mention is a demonym
+/// The place mentions, keyed by place id, the mention's text and the place's index in `places`.
+/// Whether a mention is a demonym
 /// ("the Colombian border") is asked only by [`last_in_paragraph`], of the mentions it reads
 /// ([`Demonyms`]).
-fn place_mentions(places: &[Place]) -> Vec<Mention<(u64, &str)>> {
-    let mut out: Vec<Mention<(u64, &str)>> =
+fn place_mentions(places: &[Place]) -> Vec<Mention<(u64, &str, usize)>> {
+    let mut out: Vec<Mention<(u64, &str, usize)>> =
         Vec::with_capacity(places.iter().map(|p| p.mentions.len()).sum());
-    for p in places {
+    for (at, p) in places.iter().enumerate() {
         out.extend(p.mentions.iter().map(|m| Mention {
-            key: (p.geonameid, m.text.as_str()),
+            key: (p.geonameid, m.text.as_str(), at),
             start: m.start,
         }));
     }
@@ -266,11 +267,11 @@ fn nearest_before<K: Clone>(
 /// The last strong place mention (not a demonym) before `pos` in the paragraph
 /// `[para_start, pos)`.
 fn last_in_paragraph<'m, 'p>(
-    mentions: &'m [Mention<(u64, &'p str)>],
+    mentions: &'m [Mention<(u64, &'p str, usize)>],
     para_start: usize,
     pos: usize,
     demonyms: &mut Demonyms<'p>,
-) -> Option<&'m Mention<(u64, &'p str)>> {
+) -> Option<&'m Mention<(u64, &'p str, usize)>> {
     let end = mentions.partition_point(|m| m.start < pos);
     mentions[..end]
         .iter()
@@ -339,9 +340,9 @@ pub fn attach(doc: &mut Document) {
 /// paragraph starts are found from the sentences, so no code-point index is needed.
 ///
 /// Returns the sentence of each count (by count index), as
-/// [`crate::sentence::sentence_of`] finds it: the facts' evidence is that sentence
-/// ([`crate::facts::headline_in`]).
-pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) -> Vec<usize> {
+/// [`crate::sentence::sentence_of`] finds it, and the place it gave the count: the facts'
+/// evidence is that sentence, their country that place's ([`crate::facts::headline_in`]).
+pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) -> Vec<Linked> {
     if doc.counts.is_empty() {
         return Vec::new();
     }
@@ -379,12 +380,16 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) -> Vec<usize> {
                 })
         })
     };
-    let main_place_cell: OnceCell<Option<u64>> = OnceCell::new();
+    // The main place's id and its index in `doc.places` (`usize::MAX` for the title's).
+    let main_place_cell: OnceCell<Option<(u64, usize)>> = OnceCell::new();
     let main_place = || {
         *main_place_cell.get_or_init(|| {
-            title_place()
-                .map(|p| p.0)
-                .or_else(|| self::main_place(&doc.places).map(|p| p.geonameid))
+            title_place().map(|p| (p.0, usize::MAX)).or_else(|| {
+                self::main_place(&doc.places).map(|p| {
+                    let at = doc.places.iter().position(|q| std::ptr::eq(q, p));
+                    (p.geonameid, at.unwrap_or(usize::MAX))
+                })
+            })
         })
     };
     // The paragraph starts, read only as a count without a place in its sentence needs one.
@@ -410,7 +415,7 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) -> Vec<usize> {
     let mut of_count = Vec::with_capacity(doc.counts.len());
     for count in &mut doc.counts {
         let sentence = at_sentence.sentence(sents, count.start);
-        of_count.push(sentence);
+        let mut place = usize::MAX;
         let bounds = Bounds::sentence(sents, sentence);
         if count.disease.is_none() {
             let found = nearest_in_or_before(
@@ -429,28 +434,41 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) -> Vec<usize> {
             };
         }
         if count.place.is_none() {
-            count.place = nearest_in_sentence(&places, bounds, count.start, &mut at_place)
-                .map(|(id, _)| id)
+            let found = nearest_in_sentence(&places, bounds, count.start, &mut at_place)
+                .map(|(id, _, at)| (id, at))
                 .or_else(|| {
                     let para_start = paras
                         .get_or_insert_with(|| Paragraphs::new(&doc.text, split))
                         .start(sentence);
                     last_in_paragraph(&places, para_start, count.start, &mut demonyms)
-                        .map(|m| m.key.0)
-                        .filter(|&id| match title_place() {
+                        .map(|m| (m.key.0, m.key.2))
+                        .filter(|&(id, _)| match title_place() {
                             Some((_, cc)) => country_of(&doc.places, id).as_deref() == Some(cc),
                             None => true,
                         })
                 })
                 .or_else(main_place);
+            count.place = found.map(|f| f.0);
+            place = found.map_or(usize::MAX, |f| f.1);
         }
         if count.date.is_none() {
             count.date = nearest_in_sentence(&dates, bounds, count.start, &mut at_date)
                 .map(str::to_owned)
                 .or_else(|| published.clone());
         }
+        of_count.push(Linked { sentence, place });
     }
     of_count
+}
+
+/// What [`attach_in`] found for a count that the facts read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Linked {
+    /// The count's sentence ([`crate::sentence::sentence_of`] of its start).
+    pub(crate) sentence: usize,
+    /// The index in `doc.places` of the place linking gave the count (`usize::MAX` when it gave
+    /// none, or the title's place): [`country_of`] of the count's place reads that place.
+    pub(crate) place: usize,
 }
 
 /// Resolved date mentions.
