@@ -820,6 +820,14 @@ fn joined(src: &str, toks: &[Token], a: &NumExpr, b: &NumExpr) -> Option<NumExpr
     if a.last + 2 != b.first {
         return None;
     }
+    // Only a dash, "to", "and" or "or" joins: a separator of another kind or length (most
+    // often a comma or a bracket) joins nothing.
+    if !toks
+        .get(a.last + 1)
+        .is_some_and(|t| t.is_dash() || (t.is_word() && matches!(t.end - t.start, 2 | 3)))
+    {
+        return None;
+    }
     joined_adjacent(src, toks, a, b)
 }
 
@@ -1083,6 +1091,15 @@ mod tests {
             .filter(|&i| toks[i].is_num() || toks[i].has(class::NUMBER_START))
             .collect();
         assert_eq!(scan_at(low, toks, &at, Vec::new()), all, "{text:?}");
+        // The separator test of `joined` rejects only pairs `joined_adjacent` does not join.
+        for (k, a) in raw.iter().enumerate() {
+            for b in raw.iter().skip(k + 1).take(2).chain(&all) {
+                let reference = (a.last + 2 == b.first)
+                    .then(|| joined_adjacent(low, toks, a, b))
+                    .flatten();
+                assert_eq!(joined(low, toks, a, b), reference, "{text:?}");
+            }
+        }
     }
 
     /// [`scan_at`] tells a token's kind by its class bits: a token has [`class::NUM`] exactly
@@ -1148,7 +1165,7 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(3000))]
         #[test]
         fn listed_scan_is_exact_on_number_pieces(pieces in proptest::collection::vec(
-            "(1|12|123|1,200|1 200|3.5|2|7|-|–|to|and|or|between|a|an|A|An|the|one|two|twenty|hundred|thousand|million|billion|lakh|crores|mn|bn|m|k|th|dozen|dozens|hundreds|of|several|many|handful|tens|thousands|cases|H|N|\\.|,|/|:|\\(|\\)|\n|\n\n)",
+            "(1|12|123|1,200|1 200|3.5|2|7|-|–|—|to|and|or|nor|into|between|a|an|A|An|the|one|two|twenty|hundred|thousand|million|billion|lakh|crores|mn|bn|m|k|th|dozen|dozens|hundreds|of|several|many|handful|tens|thousands|cases|H|N|\\.|,|/|:|\\(|\\)|\n|\n\n)",
             0..30,
         ), seps in proptest::collection::vec("( |  |)", 30)) {
             let mut text = String::new();
