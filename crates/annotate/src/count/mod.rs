@@ -2177,7 +2177,12 @@ impl Cx<'_> {
         }
         let s = self.sent.get(i);
         let mut words = 0;
-        for (t, ts) in toks.iter().zip(self.sent).skip(i + 1) {
+        // The tokens and sentence numbers after `i` as slices (a `skip` on the zip of the two
+        // was an out-of-line `Zip::nth` call per article).
+        let (Some(next), Some(next_sent)) = (toks.get(i + 1..), self.sent.get(i + 1..)) else {
+            return false;
+        };
+        for (t, ts) in next.iter().zip(next_sent) {
             if Some(ts) != s || words > 4 {
                 return false;
             }
