@@ -1996,42 +1996,98 @@ impl Cx<'_> {
         let to = (first + 41).min(self.sent.len());
         let hi = first + 1 + self.sent.get(first + 1..to)?.partition_point(|&x| x <= s);
         let mut weak = None;
+        // Both sides four tokens at a time: a block with no `SCOPE_GATE` word (most of them)
+        // is passed by on one test of its bits. The left side is read from the right.
         let left = self.toks.get(lo..first).unwrap_or_default();
-        for (d, t) in left.iter().enumerate().rev() {
-            if !t.has(SCOPE_GATE) {
+        let (front, blocks) = left.as_rchunks::<4>();
+        let base = lo + front.len();
+        for (b, [t0, t1, t2, t3]) in blocks.iter().enumerate().rev() {
+            if (t0.class | t1.class | t2.class | t3.class) & SCOPE_GATE == 0 {
                 continue;
             }
-            let j = lo + d;
-            let w = lw(self.low, t);
-            if let Some(c) = t.has(token::class::SCOPE).then(|| scope_cue(w)).flatten() {
+            let j = base + 4 * b;
+            for (d, t) in [(3, t3), (2, t2), (1, t1), (0, t0)] {
+                if let Some(c) = self.scope_left(j + d, t, &mut weak) {
+                    return Some(c);
+                }
+            }
+        }
+        for (d, t) in front.iter().enumerate().rev() {
+            if let Some(c) = self.scope_left(lo + d, t, &mut weak) {
                 return Some(c);
-            }
-            if w == "far" && self.word(j.wrapping_sub(1)) == "so" {
-                return Some("cumulative");
-            }
-            if (w == "of" && self.word(j.wrapping_sub(1)) == "as") || w == "since" {
-                weak = weak.or(Some("cumulative"));
             }
         }
         let right = self.toks.get(first + 1..hi).unwrap_or_default();
-        for (j, t) in (first + 1..).zip(right) {
-            if !t.has(SCOPE_GATE) {
+        let (blocks, back) = right.as_chunks::<4>();
+        for (b, block @ [t0, t1, t2, t3]) in blocks.iter().enumerate() {
+            if (t0.class | t1.class | t2.class | t3.class) & SCOPE_GATE == 0 {
                 continue;
             }
-            let w = lw(self.low, t);
-            if let Some(c) = t.has(token::class::SCOPE).then(|| scope_cue(w)).flatten()
-                && c != "new"
-            {
+            let j = first + 1 + 4 * b;
+            for (d, t) in block.iter().enumerate() {
+                if let Some(c) = self.scope_right(j + d, t, &mut weak) {
+                    return Some(c);
+                }
+            }
+        }
+        let base = first + 1 + 4 * blocks.len();
+        for (d, t) in back.iter().enumerate() {
+            if let Some(c) = self.scope_right(base + d, t, &mut weak) {
                 return Some(c);
-            }
-            if matches!(w, "far" | "date") && matches!(self.word(j - 1), "so" | "to") {
-                return Some("cumulative");
-            }
-            if w == "since" {
-                weak = weak.or(Some("cumulative"));
             }
         }
         weak
+    }
+
+    /// One word `t` (at `j`) of [`Cx::sentence_scope`]'s left side: its cue, if it gives one
+    /// there, or none (a weak cue noted in `weak`).
+    #[inline(always)]
+    fn scope_left(
+        &self,
+        j: usize,
+        t: &Token,
+        weak: &mut Option<&'static str>,
+    ) -> Option<&'static str> {
+        if !t.has(SCOPE_GATE) {
+            return None;
+        }
+        let w = lw(self.low, t);
+        if let Some(c) = t.has(token::class::SCOPE).then(|| scope_cue(w)).flatten() {
+            return Some(c);
+        }
+        if w == "far" && self.word(j.wrapping_sub(1)) == "so" {
+            return Some("cumulative");
+        }
+        if (w == "of" && self.word(j.wrapping_sub(1)) == "as") || w == "since" {
+            *weak = weak.or(Some("cumulative"));
+        }
+        None
+    }
+
+    /// One word `t` (at `j`) of [`Cx::sentence_scope`]'s right side, as [`Cx::scope_left`].
+    #[inline(always)]
+    fn scope_right(
+        &self,
+        j: usize,
+        t: &Token,
+        weak: &mut Option<&'static str>,
+    ) -> Option<&'static str> {
+        if !t.has(SCOPE_GATE) {
+            return None;
+        }
+        let w = lw(self.low, t);
+        if let Some(c) = t.has(token::class::SCOPE).then(|| scope_cue(w)).flatten()
+            && c != "new"
+        {
+            return Some(c);
+        }
+        if matches!(w, "far" | "date") && matches!(self.word(j - 1), "so" | "to") {
+            return Some("cumulative");
+        }
+        if w == "since" {
+            *weak = weak.or(Some("cumulative"));
+        }
+        None
     }
 
     /// [`Cx::sentence_scope`] as it was, visiting every word of the window and asking each its
@@ -2177,7 +2233,12 @@ impl Cx<'_> {
         }
         let s = self.sent.get(i);
         let mut words = 0;
-        for (t, ts) in toks.iter().zip(self.sent).skip(i + 1) {
+        // The tokens and sentence numbers after `i` as slices (a `skip` on the zip of the two
+        // was an out-of-line `Zip::nth` call per article).
+        let (Some(next), Some(next_sent)) = (toks.get(i + 1..), self.sent.get(i + 1..)) else {
+            return false;
+        };
+        for (t, ts) in next.iter().zip(next_sent) {
             if Some(ts) != s || words > 4 {
                 return false;
             }

@@ -271,7 +271,7 @@ fn scan_unmerged(src: &str, toks: &[Token]) -> Vec<NumExpr> {
         let t = toks[i];
         let found = match t.kind {
             Kind::Num => match scan_digits(src, toks, i, false) {
-                DigitScan::Number(n) => Some(n),
+                DigitScan::Number(d) => Some(d.expr(i, &t)),
                 DigitScan::Skip(last) => {
                     i = last + 1;
                     continue;
@@ -318,39 +318,50 @@ pub(crate) fn scan_at(
             continue;
         }
         let Some(&t) = toks.get(i) else { break };
-        let found = match t.kind {
-            Kind::Num => match scan_digits(src, toks, i, true) {
-                DigitScan::Number(n) => Some(n),
+        // The expression found at `i` is pushed where it is found: a digit scan's parts go
+        // straight into the buffer (passed on in an `Option<NumExpr>`, it was moved twice).
+        // The kind told by the class bits (one test each, where `t.kind` is decoded from its
+        // `char` niche): a number has `NUM`, and a word never has it.
+        if t.has(class::NUM) {
+            match scan_digits(src, toks, i, true) {
+                DigitScan::Number(d) => {
+                    next = d.last + 1;
+                    out.push(d.expr(i, &t));
+                }
                 DigitScan::Skip(last) => {
                     next = last + 1;
                     continue;
                 }
-            },
+            }
+        } else if t.has(class::NUMBER_START) {
             // "a" and "an" (the articles among the start words) start an expression only
             // before a scale word or "handful": the only case where either scanner goes on.
-            Kind::Word if t.has(class::NUMBER_START) => {
-                if t.has(class::ARTICLE) && !article_may_start(src, toks, i) {
-                    None
-                } else {
-                    scan_vague(src, toks, i).or_else(|| scan_words(src, toks, i))
+            if t.has(class::ARTICLE) && !article_may_start(src, toks, i) {
+                continue;
+            }
+            match scan_vague(src, toks, i).or_else(|| scan_words(src, toks, i)) {
+                Some(n) => {
+                    next = n.last + 1;
+                    out.push(n);
                 }
+                None => continue,
             }
-            _ => None,
-        };
-        if let Some(n) = found {
-            next = n.last + 1;
-            // Ranges joined as the expressions come ([`merge_ranges`] in the same pass): the
-            // last expression joins `n` unless it is itself a joined range.
-            if open
-                && let Some(a) = out.last_mut()
-                && let Some(r) = joined(src, toks, a, &n)
-            {
+        } else {
+            continue;
+        }
+        // Ranges joined as the expressions come ([`merge_ranges`] in the same pass): the
+        // expression before the one just pushed joins it unless it is itself a joined range.
+        if open
+            && let [.., a, n] = out.as_slice()
+            && let Some(r) = joined(src, toks, a, n)
+        {
+            out.pop();
+            if let Some(a) = out.last_mut() {
                 *a = r;
-                open = false;
-            } else {
-                out.push(n);
-                open = true;
             }
+            open = false;
+        } else {
+            open = true;
         }
     }
     out
@@ -377,9 +388,39 @@ fn article_may_start(src: &str, toks: &[Token], i: usize) -> bool {
 }
 
 enum DigitScan {
-    Number(NumExpr),
+    Number(Digits),
     /// Not a number; skip through this token index.
     Skip(usize),
+}
+
+/// A number expression of digits as [`scan_digits`] finds it: the [`NumExpr`] of
+/// [`Digits::expr`] without the fields its first token gives.
+struct Digits {
+    last: usize,
+    end: usize,
+    value: f64,
+    form: Form,
+    plain_digits: usize,
+    mult: f64,
+}
+
+impl Digits {
+    /// The expression, its first token `t` at `i`.
+    #[inline(always)]
+    fn expr(self, i: usize, t: &Token) -> NumExpr {
+        NumExpr {
+            first: i,
+            last: self.last,
+            start: t.start,
+            end: self.end,
+            value: self.value,
+            range: None,
+            vague: None,
+            form: self.form,
+            plain_digits: self.plain_digits,
+            mult: self.mult,
+        }
+    }
 }
 
 fn digits_value(s: &[u8]) -> f64 {
@@ -550,14 +591,10 @@ fn scan_digits(src: &str, toks: &[Token], i: usize, gated: bool) -> DigitScan {
             }
         }
     };
-    DigitScan::Number(NumExpr {
-        first: i,
+    DigitScan::Number(Digits {
         last,
-        start: t.start,
         end: toks[last].end,
         value,
-        range: None,
-        vague: None,
         form,
         plain_digits: if plain { first_text.len() } else { 0 },
         mult,
@@ -781,6 +818,14 @@ pub(crate) fn scan_words(src: &str, toks: &[Token], i: usize) -> Option<NumExpr>
 #[inline(always)]
 fn joined(src: &str, toks: &[Token], a: &NumExpr, b: &NumExpr) -> Option<NumExpr> {
     if a.last + 2 != b.first {
+        return None;
+    }
+    // Only a dash, "to", "and" or "or" joins: a separator of another kind or length (most
+    // often a comma or a bracket) joins nothing.
+    if !toks
+        .get(a.last + 1)
+        .is_some_and(|t| t.is_dash() || (t.is_word() && matches!(t.end - t.start, 2 | 3)))
+    {
         return None;
     }
     joined_adjacent(src, toks, a, b)
@@ -1046,6 +1091,36 @@ mod tests {
             .filter(|&i| toks[i].is_num() || toks[i].has(class::NUMBER_START))
             .collect();
         assert_eq!(scan_at(low, toks, &at, Vec::new()), all, "{text:?}");
+        // The separator test of `joined` rejects only pairs `joined_adjacent` does not join.
+        for (k, a) in raw.iter().enumerate() {
+            for b in raw.iter().skip(k + 1).take(2).chain(&all) {
+                let reference = (a.last + 2 == b.first)
+                    .then(|| joined_adjacent(low, toks, a, b))
+                    .flatten();
+                assert_eq!(joined(low, toks, a, b), reference, "{text:?}");
+            }
+        }
+    }
+
+    /// [`scan_at`] tells a token's kind by its class bits: a token has [`class::NUM`] exactly
+    /// when it is a number, and only words have [`class::NUMBER_START`].
+    #[test]
+    fn kind_bits_are_the_kinds() {
+        let cases = [
+            "1 234,5 ٣ 12\u{202f}345 1.5 ½ ²3 x9 0 a an one-two",
+            "١٢٣ and 7 — «x»",
+        ];
+        let texts = crate::test_util::seed_and_don_texts();
+        for text in texts.iter().map(String::as_str).chain(cases) {
+            let tk = Tokens::new(text);
+            for t in &tk.toks {
+                assert_eq!(t.has(class::NUM), t.is_num(), "{t:?} in {text:?}");
+                assert!(
+                    !t.has(class::NUMBER_START) || t.is_word(),
+                    "{t:?} in {text:?}"
+                );
+            }
+        }
     }
 
     /// [`digits`] is the number token's text: every number token of the texts is ASCII digits.
@@ -1090,7 +1165,7 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(3000))]
         #[test]
         fn listed_scan_is_exact_on_number_pieces(pieces in proptest::collection::vec(
-            "(1|12|123|1,200|1 200|3.5|2|7|-|–|to|and|or|between|a|an|A|An|the|one|two|twenty|hundred|thousand|million|billion|lakh|crores|mn|bn|m|k|th|dozen|dozens|hundreds|of|several|many|handful|tens|thousands|cases|H|N|\\.|,|/|:|\\(|\\)|\n|\n\n)",
+            "(1|12|123|1,200|1 200|3.5|2|7|-|–|—|to|and|or|nor|into|between|a|an|A|An|the|one|two|twenty|hundred|thousand|million|billion|lakh|crores|mn|bn|m|k|th|dozen|dozens|hundreds|of|several|many|handful|tens|thousands|cases|H|N|\\.|,|/|:|\\(|\\)|\n|\n\n)",
             0..30,
         ), seps in proptest::collection::vec("( |  |)", 30)) {
             let mut text = String::new();

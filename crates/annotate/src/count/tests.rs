@@ -498,6 +498,33 @@ fn death_marks_every_window(low: &str, toks: &[Token]) -> Vec<usize> {
     marks
 }
 
+/// [`Cx::may_head_singular`] as it was: the tokens after `i` read through a `skip` on the zip
+/// of the tokens and their sentence numbers.
+fn may_head_singular_reference(cx: &Cx<'_>, i: usize) -> bool {
+    let toks = cx.toks;
+    if toks.get(i + 1).is_some_and(Token::is_num) {
+        return true;
+    }
+    let s = cx.sent.get(i);
+    let mut words = 0;
+    for (t, ts) in toks.iter().zip(cx.sent).skip(i + 1) {
+        if Some(ts) != s || words > 4 {
+            return false;
+        }
+        match t.kind {
+            Kind::Word => {
+                if t.has(token::class::HEAD | token::class::PERSON) {
+                    return true;
+                }
+                words += 1;
+            }
+            Kind::Punct(_) if t.is_dash() && t.gap == Gap::None => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// Holds the gates of the count pass on `text` to the scans they replace: the "(deaths)" marks
 /// and table headers found from the head nouns to those of every token, every token's sentence
 /// scope to the ungated one, and the singular and ordinal cases to the loops over every token.
@@ -576,6 +603,13 @@ fn gates_are_exact(text: &str) {
                 "token {first} of {text:?}"
             );
         }
+    }
+    for i in 0..toks.len() + 3 {
+        assert_eq!(
+            cx.may_head_singular(i),
+            may_head_singular_reference(&cx, i),
+            "token {i} of {text:?}"
+        );
     }
     for i in 0..toks.len() {
         assert_eq!(
