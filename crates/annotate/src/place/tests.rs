@@ -1391,6 +1391,7 @@ proptest! {
 /// context and in the contexts of the mentions' first readings and of their first candidates;
 /// no weight exceeds `MAX_BOOST`. Returns the number of lists of several readings compared.
 fn check_best(g: &Gazetteer<'_>, ms: &[super::Mention]) -> usize {
+    type Ref<'r> = super::ContextReference<'r>;
     let (mut priors, mut cities, mut from) = (Vec::new(), Vec::new(), Vec::new());
     let mut first = Vec::new();
     for m in ms {
@@ -1398,11 +1399,13 @@ fn check_best(g: &Gazetteer<'_>, ms: &[super::Mention]) -> usize {
         from.push(at);
         g.priors_into(m, &mut priors, &mut cities);
         let p = &priors[at..];
-        assert_eq!(g.best(m, p, None), g.best_reference(m, p, None));
-        first.push(g.best_reference(m, p, None));
+        assert_eq!(g.best(m, p, None), g.best_reference(m, p, None::<&Ref<'_>>));
+        first.push(g.best_reference(m, p, None::<&Ref<'_>>));
     }
     let mut compared = 0;
     for own_first in [true, false] {
+        // The one table of `tally` and the two maps of `tally_reference`.
+        let mut tallies = gazetteer::FxMap::default();
         let (mut countries, mut admins) =
             (gazetteer::FxMap::default(), gazetteer::FxMap::default());
         for (m, &f) in ms.iter().zip(&first) {
@@ -1412,28 +1415,38 @@ fn check_best(g: &Gazetteer<'_>, ms: &[super::Mention]) -> usize {
                 m.cands.first().map_or(f, |c| c.entry)
             };
             if idx != u32::MAX {
-                super::tally(g, &mut countries, &mut admins, idx, 1);
+                super::tally(g, &mut tallies, idx, 1);
+                super::tally_reference(g, &mut countries, &mut admins, idx, 1);
             }
         }
+        // The table holds both maps' entries, under keys that do not clash.
+        assert_eq!(tallies.len(), countries.len() + admins.len());
         for (k, m) in ms.iter().enumerate() {
             let p = &priors[from[k]..from[k] + m.cands.len()];
             for total in [ms.len(), 1, 2] {
-                let ctx = super::Context::new(g, &countries, &admins, total, first[k]);
+                let ctx = super::Context::new(g, &tallies, total, first[k]);
+                let reference = Ref::new(g, &countries, &admins, total, first[k]);
                 for c in m.cands.iter() {
                     let b = ctx.boost(g, c.entry);
                     assert!((0.0..=super::MAX_BOOST).contains(&b), "{b}");
+                    let want = super::Weights::boost(&reference, g, c.entry);
+                    assert_eq!(b.to_bits(), want.to_bits(), "{}", c.entry);
                 }
                 assert_eq!(
                     g.best(m, p, Some(&ctx)),
-                    g.best_reference(m, p, Some(&ctx)),
+                    g.best_reference(m, p, Some(&reference)),
                     "{:?}",
                     m.cands
+                );
+                assert_eq!(
+                    g.best_reference(m, p, Some(&ctx)),
+                    g.best_reference(m, p, Some(&reference)),
                 );
                 // A decided list reads as its reading without a context.
                 if !p.is_empty() && super::decided(p) {
                     assert_eq!(
-                        g.best_reference(m, p, Some(&ctx)),
-                        g.best_reference(m, p, None),
+                        g.best_reference(m, p, Some(&reference)),
+                        g.best_reference(m, p, None::<&Ref<'_>>),
                         "decided {:?} {p:?}",
                         m.cands
                     );
