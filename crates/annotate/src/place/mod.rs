@@ -952,6 +952,9 @@ impl<'g> Gazetteer<'g> {
             .iter()
             .any(|c| matches!(self.kind(c.entry), Kind::Admin1 | Kind::Admin2))
         {
+            // Room for every candidate at once (a filter's collect grew the buffer step by
+            // step at its first lists).
+            cities.reserve(m.cands.len());
             cities.extend(
                 m.cands
                     .iter()
