@@ -787,18 +787,39 @@ impl<'g> Gazetteer<'g> {
     /// few distinct lists, then a hash map), then compared whole; a list whose key an earlier
     /// list holds is resolved on its own. A list of one reading is that reading: its prior and
     /// context weights are not computed. [`Self::resolve_each`] is the reference of the tests.
+    ///
+    /// The buffers of the distinct lists and of their priors are this thread's, kept from one
+    /// text to the next ([`RESOLVE_BUFFERS`]).
     fn resolve(&self, mentions: &[Mention]) -> Vec<u32> {
+        let (mut reps, mut priors) = RESOLVE_BUFFERS
+            .try_with(std::cell::Cell::take)
+            .unwrap_or_default();
+        reps.clear();
+        priors.clear();
+        let of = self.resolve_in(mentions, &mut reps, &mut priors);
+        if reps.capacity() <= KEEP_RESOLVE && priors.capacity() <= KEEP_RESOLVE {
+            let _ = RESOLVE_BUFFERS.try_with(|c| c.set((reps, priors)));
+        }
+        of
+    }
+
+    /// [`Self::resolve`] with its buffers of distinct lists and priors (empty).
+    fn resolve_in(
+        &self,
+        mentions: &[Mention],
+        reps: &mut Vec<Rep>,
+        priors: &mut Vec<f64>,
+    ) -> Vec<u32> {
         // The distinct lists: (key, mention holding it, start of its priors, first reading,
         // mentions, whether the first reading is the reading whatever the context).
-        let mut reps: Vec<(u64, usize, usize, u32, usize, bool)> =
-            Vec::with_capacity(mentions.len());
+        reps.reserve(mentions.len());
         // Per mention, the index of its list in `reps` (then its reading).
         let mut of: Vec<u32> = Vec::with_capacity(mentions.len());
         // The first list of each key, once there are more than [`SHORT_RESOLVE`] lists (before,
         // the lists are searched).
         let mut seen: Option<FxMap<u64, usize>> = None;
         // The prior of each candidate of each distinct list, one list after the other.
-        let mut priors: Vec<f64> = Vec::with_capacity(mentions.iter().map(|m| m.cands.len()).sum());
+        priors.reserve(mentions.iter().map(|m| m.cands.len()).sum());
         let mut cities = Vec::new();
         // Some distinct list has more than one reading and the context may change its
         // reading: the context is weighed.
@@ -831,7 +852,7 @@ impl<'g> Gazetteer<'g> {
             let (first, fixed) = match cands {
                 [only] => (only.entry, true),
                 _ => {
-                    self.priors_into(m, &mut priors, &mut cities);
+                    self.priors_into(m, priors, &mut cities);
                     let p = priors.get(from..).unwrap_or(&[]);
                     (self.best(m, p, None), !p.is_empty() && decided(p))
                 }
@@ -871,13 +892,13 @@ impl<'g> Gazetteer<'g> {
         // distinct lists' readings at once (growing it cost more than filling it).
         let mut tallies: FxMap<Code<'_>, (usize, usize)> =
             FxMap::with_capacity_and_hasher(2 * reps.len(), Default::default());
-        for &(_, _, _, idx, n, _) in &reps {
+        for &(_, _, _, idx, n, _) in reps.iter() {
             tally(self, &mut tallies, idx, n);
         }
         let total = mentions.len();
         // Each list's reading in the context of its first reading, written over the first
         // reading (each context reads only the tallies, made above, and its own list's).
-        for rep in &mut reps {
+        for rep in reps.iter_mut() {
             let &mut (_, i, from, own, _, fixed) = rep;
             let Some(m) = mentions.get(i) else {
                 continue;
@@ -1172,6 +1193,20 @@ impl Slots {
         order.len() - 1
     }
 }
+
+/// A distinct candidate list of [`Gazetteer::resolve`]: (key, mention holding it, start of its
+/// priors, first reading then reading, mentions, whether the first reading is the reading
+/// whatever the context).
+type Rep = (u64, usize, usize, u32, usize, bool);
+
+thread_local! {
+    /// This thread's spare buffers of [`Gazetteer::resolve`] (distinct lists, priors): a text's
+    /// are allocated once per thread, not once per text (the contents are stale).
+    static RESOLVE_BUFFERS: std::cell::Cell<(Vec<Rep>, Vec<f64>)> = std::cell::Cell::default();
+}
+
+/// [`RESOLVE_BUFFERS`] keeps buffers of at most this many items.
+const KEEP_RESOLVE: usize = 1 << 14;
 
 /// Up to this many distinct candidate lists [`Gazetteer::resolve`] finds a repeated list by a
 /// linear search (no map to allocate: most texts name few places, many times); beyond, by a

@@ -1328,6 +1328,37 @@ fn resolving_each_list_once_is_resolving_each_mention() {
     }
 }
 
+/// `resolve` keeps its buffers of distinct lists and priors from one text to the next (this
+/// thread's): a text resolves after others as it does first on a fresh thread, and in both
+/// orders of two texts; each as `resolve_each` reads it.
+#[test]
+fn resolving_after_other_texts_is_resolving_alone() {
+    let g = g();
+    let mut texts = don_texts().into_iter().take(60).collect::<Vec<_>>();
+    texts.push(seed("000"));
+    texts.push("Paris, Texas. Paris. Paris, France; Georgia, Atlanta, Georgia and Tbilisi.".into());
+    texts.push("Georgia and Victoria, Santiago; Kenya, Kenya and Paris.".into());
+    let mentions: Vec<Vec<super::Mention>> = texts
+        .iter()
+        .map(|t| g.mentions(t, &Tokens::new(t).toks))
+        .collect();
+    // Each text first on a fresh thread (empty buffers).
+    let alone: Vec<Vec<u32>> = mentions
+        .iter()
+        .map(|ms| std::thread::scope(|s| s.spawn(|| g.resolve(ms)).join().unwrap()))
+        .collect();
+    for (ms, want) in mentions.iter().zip(&alone) {
+        assert_eq!(*want, g.resolve_each(ms));
+    }
+    // In order and in reverse order on this thread (buffers of the text before).
+    for (ms, want) in mentions.iter().zip(&alone) {
+        assert_eq!(g.resolve(ms), *want);
+    }
+    for (ms, want) in mentions.iter().zip(&alone).rev() {
+        assert_eq!(g.resolve(ms), *want);
+    }
+}
+
 /// Mentions made up from candidate lists that share their first entry and length but differ
 /// after it (the key `resolve` hashes), and equal lists far apart, in random order.
 fn made_up_mentions(picks: &[(usize, u8, bool)]) -> Vec<super::Mention> {
