@@ -787,18 +787,39 @@ impl<'g> Gazetteer<'g> {
     /// few distinct lists, then a hash map), then compared whole; a list whose key an earlier
     /// list holds is resolved on its own. A list of one reading is that reading: its prior and
     /// context weights are not computed. [`Self::resolve_each`] is the reference of the tests.
+    ///
+    /// The buffers of the distinct lists and of their priors are this thread's, kept from one
+    /// text to the next ([`RESOLVE_BUFFERS`]).
     fn resolve(&self, mentions: &[Mention]) -> Vec<u32> {
+        let (mut reps, mut priors) = RESOLVE_BUFFERS
+            .try_with(std::cell::Cell::take)
+            .unwrap_or_default();
+        reps.clear();
+        priors.clear();
+        let of = self.resolve_in(mentions, &mut reps, &mut priors);
+        if reps.capacity() <= KEEP_RESOLVE && priors.capacity() <= KEEP_RESOLVE {
+            let _ = RESOLVE_BUFFERS.try_with(|c| c.set((reps, priors)));
+        }
+        of
+    }
+
+    /// [`Self::resolve`] with its buffers of distinct lists and priors (empty).
+    fn resolve_in(
+        &self,
+        mentions: &[Mention],
+        reps: &mut Vec<Rep>,
+        priors: &mut Vec<f64>,
+    ) -> Vec<u32> {
         // The distinct lists: (key, mention holding it, start of its priors, first reading,
         // mentions, whether the first reading is the reading whatever the context).
-        let mut reps: Vec<(u64, usize, usize, u32, usize, bool)> =
-            Vec::with_capacity(mentions.len());
+        reps.reserve(mentions.len());
         // Per mention, the index of its list in `reps` (then its reading).
         let mut of: Vec<u32> = Vec::with_capacity(mentions.len());
         // The first list of each key, once there are more than [`SHORT_RESOLVE`] lists (before,
         // the lists are searched).
         let mut seen: Option<FxMap<u64, usize>> = None;
         // The prior of each candidate of each distinct list, one list after the other.
-        let mut priors: Vec<f64> = Vec::with_capacity(mentions.iter().map(|m| m.cands.len()).sum());
+        priors.reserve(mentions.iter().map(|m| m.cands.len()).sum());
         let mut cities = Vec::new();
         // Some distinct list has more than one reading and the context may change its
         // reading: the context is weighed.
@@ -831,7 +852,7 @@ impl<'g> Gazetteer<'g> {
             let (first, fixed) = match cands {
                 [only] => (only.entry, true),
                 _ => {
-                    self.priors_into(m, &mut priors, &mut cities);
+                    self.priors_into(m, priors, &mut cities);
                     let p = priors.get(from..).unwrap_or(&[]);
                     (self.best(m, p, None), !p.is_empty() && decided(p))
                 }
@@ -866,32 +887,31 @@ impl<'g> Gazetteer<'g> {
             }
             return of;
         }
-        // Per country: the mentions read in it, and those naming it as a country (sized for
-        // the distinct lists' readings at once: growing the maps cost more than filling them).
-        let mut countries: FxMap<Code<'_>, (usize, usize)> =
-            FxMap::with_capacity_and_hasher(reps.len(), Default::default());
-        let mut admins: FxMap<Code<'_>, usize> =
-            FxMap::with_capacity_and_hasher(reps.len(), Default::default());
-        for &(_, _, _, idx, n, _) in &reps {
-            tally(self, &mut countries, &mut admins, idx, n);
+        // Per country: the mentions read in it, and those naming it as a country; per
+        // first-order division, the mentions read in it: one table ([`tally`]), sized for the
+        // distinct lists' readings at once (growing it cost more than filling it).
+        let mut tallies: FxMap<Code<'_>, (usize, usize)> =
+            FxMap::with_capacity_and_hasher(2 * reps.len(), Default::default());
+        for &(_, _, _, idx, n, _) in reps.iter() {
+            tally(self, &mut tallies, idx, n);
         }
         let total = mentions.len();
-        let chosen: Vec<u32> = reps
-            .iter()
-            .map(|&(_, i, from, own, _, fixed)| {
-                let Some(m) = mentions.get(i) else {
-                    return own;
-                };
-                if m.cands.len() == 1 || fixed {
-                    return own;
-                }
-                let ctx = Context::new(self, &countries, &admins, total, own);
-                let p = priors.get(from..from + m.cands.len()).unwrap_or(&[]);
-                self.best(m, p, Some(&ctx))
-            })
-            .collect();
+        // Each list's reading in the context of its first reading, written over the first
+        // reading (each context reads only the tallies, made above, and its own list's).
+        for rep in reps.iter_mut() {
+            let &mut (_, i, from, own, _, fixed) = rep;
+            let Some(m) = mentions.get(i) else {
+                continue;
+            };
+            if m.cands.len() == 1 || fixed {
+                continue;
+            }
+            let ctx = Context::new(self, &tallies, total, own);
+            let p = priors.get(from..from + m.cands.len()).unwrap_or(&[]);
+            rep.3 = self.best(m, p, Some(&ctx));
+        }
         for r in &mut of {
-            *r = chosen.get(*r as usize).copied().unwrap_or(u32::MAX);
+            *r = reps.get(*r as usize).map_or(u32::MAX, |rep| rep.3);
         }
         of
     }
@@ -907,13 +927,18 @@ impl<'g> Gazetteer<'g> {
         for m in mentions {
             let from = priors.len();
             self.priors_into_reference(m, &mut priors);
-            first.push(self.best_reference(m, priors.get(from..).unwrap_or(&[]), None));
+            first.push(self.best_reference(
+                m,
+                priors.get(from..).unwrap_or(&[]),
+                None::<&ContextReference<'_>>,
+            ));
         }
-        // Per country: the mentions read in it, and those naming it as a country.
+        // Per country: the mentions read in it, and those naming it as a country (two maps,
+        // as before the one table of [`tally`]).
         let mut countries: FxMap<Code<'_>, (usize, usize)> = FxMap::default();
         let mut admins: FxMap<Code<'_>, usize> = FxMap::default();
         for &idx in &first {
-            tally(self, &mut countries, &mut admins, idx, 1);
+            tally_reference(self, &mut countries, &mut admins, idx, 1);
         }
         let total = mentions.len();
         let mut from = 0;
@@ -921,7 +946,7 @@ impl<'g> Gazetteer<'g> {
             .iter()
             .zip(&first)
             .map(|(m, &own)| {
-                let ctx = Context::new(self, &countries, &admins, total, own);
+                let ctx = ContextReference::new(self, &countries, &admins, total, own);
                 let p = priors.get(from..from + m.cands.len()).unwrap_or(&[]);
                 from += m.cands.len();
                 self.best_reference(m, p, Some(&ctx))
@@ -948,6 +973,9 @@ impl<'g> Gazetteer<'g> {
             .iter()
             .any(|c| matches!(self.kind(c.entry), Kind::Admin1 | Kind::Admin2))
         {
+            // Room for every candidate at once (a filter's collect grew the buffer step by
+            // step at its first lists).
+            cities.reserve(m.cands.len());
             cities.extend(
                 m.cands
                     .iter()
@@ -1086,7 +1114,7 @@ impl<'g> Gazetteer<'g> {
 
     /// [`Self::best`] scoring every candidate in order (the reference of the tests).
     #[cfg(test)]
-    fn best_reference(&self, m: &Mention, priors: &[f64], ctx: Option<&Context<'_>>) -> u32 {
+    fn best_reference<W: Weights>(&self, m: &Mention, priors: &[f64], ctx: Option<&W>) -> u32 {
         let mut best = (f64::MIN, u32::MAX);
         for (c, &prior) in m.cands.iter().zip(priors) {
             let mut score = prior;
@@ -1166,15 +1194,125 @@ impl Slots {
     }
 }
 
+/// A distinct candidate list of [`Gazetteer::resolve`]: (key, mention holding it, start of its
+/// priors, first reading then reading, mentions, whether the first reading is the reading
+/// whatever the context).
+type Rep = (u64, usize, usize, u32, usize, bool);
+
+thread_local! {
+    /// This thread's spare buffers of [`Gazetteer::resolve`] (distinct lists, priors): a text's
+    /// are allocated once per thread, not once per text (the contents are stale).
+    static RESOLVE_BUFFERS: std::cell::Cell<(Vec<Rep>, Vec<f64>)> = std::cell::Cell::default();
+}
+
+/// [`RESOLVE_BUFFERS`] keeps buffers of at most this many items.
+const KEEP_RESOLVE: usize = 1 << 14;
+
 /// Up to this many distinct candidate lists [`Gazetteer::resolve`] finds a repeated list by a
 /// linear search (no map to allocate: most texts name few places, many times); beyond, by a
 /// hash map.
 const SHORT_RESOLVE: usize = 16;
 
-/// Counts `n` mentions first read as entry `idx` of `g` in the tallies a [`Context`] reads:
-/// per country (mentions read in it, those naming it as a country) and per first-order division.
+/// Counts `n` mentions first read as entry `idx` of `g` in the tallies a [`Context`] reads, one
+/// table for both: per country (the key [`Gazetteer::country_code`], its admin1 empty: the
+/// mentions read in it, those naming it as a country) and per first-order division (the key
+/// [`Gazetteer::code`] of an entry with an admin1 code, never empty: the mentions read in it,
+/// and 0). A country's key and a division's differ in their admin1 code: they never clash.
 #[inline(always)]
-fn tally<'a>(
+fn tally<'a>(g: &Gazetteer<'a>, tallies: &mut FxMap<Code<'a>, (usize, usize)>, idx: u32, n: usize) {
+    let kind = g.kind(idx);
+    let c = tallies.entry(g.country_code(idx)).or_default();
+    c.0 += n;
+    if kind == Kind::Country {
+        c.1 += n;
+    }
+    if kind != Kind::Country && g.has_admin1(idx) {
+        tallies.entry(g.code(idx)).or_default().0 += n;
+    }
+}
+
+/// The weight of a document's other places for an entry ([`Context`] and the two maps it
+/// replaced, [`ContextReference`]): what [`Gazetteer::best_reference`] weighs.
+#[cfg(test)]
+trait Weights {
+    /// The weight for entry `idx` of `g`.
+    fn boost(&self, g: &Gazetteer<'_>, idx: u32) -> f64;
+}
+
+/// The other places of a document, seen from one mention.
+struct Context<'a> {
+    /// Per country, the mentions read in it and those naming it as such ("Portugal"); per
+    /// first-order division (country and admin1 code), the mentions read in it ([`tally`]).
+    tallies: &'a FxMap<Code<'a>, (usize, usize)>,
+    total: usize,
+    /// The mention's own first reading: its kind, its country's code and its (country, admin1)
+    /// code.
+    own: (Kind, Code<'a>, Code<'a>),
+}
+
+impl<'a> Context<'a> {
+    /// The context of a mention first read as entry `own` of `g`, among the tallies of
+    /// [`tally`] over `total` mentions.
+    fn new(
+        g: &Gazetteer<'a>,
+        tallies: &'a FxMap<Code<'a>, (usize, usize)>,
+        total: usize,
+        own: u32,
+    ) -> Self {
+        Context {
+            tallies,
+            total,
+            own: (g.kind(own), g.country_code(own), g.code(own)),
+        }
+    }
+
+    /// The weight of the document's other places for entry `idx` of `g`.
+    #[inline]
+    fn boost(&self, g: &Gazetteer<'_>, idx: u32) -> f64 {
+        let (own_kind, own_country, own_code) = self.own;
+        let (kind, country) = (g.kind(idx), g.country_code(idx));
+        let others = self.total.saturating_sub(1).max(1) as f64;
+        let (mut n, mut named) = self.tallies.get(&country).copied().unwrap_or((0, 0));
+        if own_country == country {
+            n = n.saturating_sub(1);
+        }
+        let mut boost = 0.0;
+        if n > 0 {
+            boost += 1.0 + 3.0 * (n as f64 / others).min(1.0);
+        }
+        if own_kind == Kind::Country && own_country == country {
+            named = named.saturating_sub(1);
+        }
+        if named > 0 && kind != Kind::Country {
+            boost += 2.5;
+        }
+        if g.has_admin1(idx) {
+            // Codes are equal when their strings are: the same country and admin1 code (an
+            // admin1 code is not empty: the key is a division's, not a country's).
+            let code = g.code(idx);
+            let mut a = self.tallies.get(&code).map_or(0, |t| t.0);
+            if own_kind != Kind::Country && own_code == code {
+                a = a.saturating_sub(1);
+            }
+            if a > 0 && kind != Kind::Country {
+                boost += 1.5 * a.min(2) as f64;
+            }
+        }
+        boost
+    }
+}
+
+#[cfg(test)]
+impl Weights for Context<'_> {
+    fn boost(&self, g: &Gazetteer<'_>, idx: u32) -> f64 {
+        Context::boost(self, g, idx)
+    }
+}
+
+/// [`tally`] into two maps, per country and per first-order division (the reference of the
+/// tests).
+#[cfg(test)]
+fn tally_reference<'a>(
     g: &Gazetteer<'a>,
     countries: &mut FxMap<Code<'a>, (usize, usize)>,
     admins: &mut FxMap<Code<'a>, usize>,
@@ -1192,21 +1330,17 @@ fn tally<'a>(
     }
 }
 
-/// The other places of a document, seen from one mention.
-struct Context<'a> {
-    /// Per country, the mentions read in it and those naming it as such ("Portugal").
+/// [`Context`] over the two maps of [`tally_reference`] (the reference of the tests).
+#[cfg(test)]
+struct ContextReference<'a> {
     countries: &'a FxMap<Code<'a>, (usize, usize)>,
-    /// Per first-order division (country and admin1 code), the mentions read in it.
     admins: &'a FxMap<Code<'a>, usize>,
     total: usize,
-    /// The mention's own first reading: its kind, its country's code and its (country, admin1)
-    /// code.
     own: (Kind, Code<'a>, Code<'a>),
 }
 
-impl<'a> Context<'a> {
-    /// The context of a mention first read as entry `own` of `g`, among the tallies of
-    /// [`tally`] over `total` mentions.
+#[cfg(test)]
+impl<'a> ContextReference<'a> {
     fn new(
         g: &Gazetteer<'a>,
         countries: &'a FxMap<Code<'a>, (usize, usize)>,
@@ -1214,15 +1348,17 @@ impl<'a> Context<'a> {
         total: usize,
         own: u32,
     ) -> Self {
-        Context {
+        ContextReference {
             countries,
             admins,
             total,
             own: (g.kind(own), g.country_code(own), g.code(own)),
         }
     }
+}
 
-    /// The weight of the document's other places for entry `idx` of `g`.
+#[cfg(test)]
+impl Weights for ContextReference<'_> {
     fn boost(&self, g: &Gazetteer<'_>, idx: u32) -> f64 {
         let (own_kind, own_country, own_code) = self.own;
         let (kind, country) = (g.kind(idx), g.country_code(idx));
@@ -1242,7 +1378,6 @@ impl<'a> Context<'a> {
             boost += 2.5;
         }
         if g.has_admin1(idx) {
-            // Codes are equal when their strings are: the same country and admin1 code.
             let code = g.code(idx);
             let mut a = self.admins.get(&code).copied().unwrap_or(0);
             if own_kind != Kind::Country && own_code == code {

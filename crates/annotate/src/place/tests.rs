@@ -1328,6 +1328,37 @@ fn resolving_each_list_once_is_resolving_each_mention() {
     }
 }
 
+/// `resolve` keeps its buffers of distinct lists and priors from one text to the next (this
+/// thread's): a text resolves after others as it does first on a fresh thread, and in both
+/// orders of two texts; each as `resolve_each` reads it.
+#[test]
+fn resolving_after_other_texts_is_resolving_alone() {
+    let g = g();
+    let mut texts = don_texts().into_iter().take(60).collect::<Vec<_>>();
+    texts.push(seed("000"));
+    texts.push("Paris, Texas. Paris. Paris, France; Georgia, Atlanta, Georgia and Tbilisi.".into());
+    texts.push("Georgia and Victoria, Santiago; Kenya, Kenya and Paris.".into());
+    let mentions: Vec<Vec<super::Mention>> = texts
+        .iter()
+        .map(|t| g.mentions(t, &Tokens::new(t).toks))
+        .collect();
+    // Each text first on a fresh thread (empty buffers).
+    let alone: Vec<Vec<u32>> = mentions
+        .iter()
+        .map(|ms| std::thread::scope(|s| s.spawn(|| g.resolve(ms)).join().unwrap()))
+        .collect();
+    for (ms, want) in mentions.iter().zip(&alone) {
+        assert_eq!(*want, g.resolve_each(ms));
+    }
+    // In order and in reverse order on this thread (buffers of the text before).
+    for (ms, want) in mentions.iter().zip(&alone) {
+        assert_eq!(g.resolve(ms), *want);
+    }
+    for (ms, want) in mentions.iter().zip(&alone).rev() {
+        assert_eq!(g.resolve(ms), *want);
+    }
+}
+
 /// Mentions made up from candidate lists that share their first entry and length but differ
 /// after it (the key `resolve` hashes), and equal lists far apart, in random order.
 fn made_up_mentions(picks: &[(usize, u8, bool)]) -> Vec<super::Mention> {
@@ -1391,6 +1422,7 @@ proptest! {
 /// context and in the contexts of the mentions' first readings and of their first candidates;
 /// no weight exceeds `MAX_BOOST`. Returns the number of lists of several readings compared.
 fn check_best(g: &Gazetteer<'_>, ms: &[super::Mention]) -> usize {
+    type Ref<'r> = super::ContextReference<'r>;
     let (mut priors, mut cities, mut from) = (Vec::new(), Vec::new(), Vec::new());
     let mut first = Vec::new();
     for m in ms {
@@ -1398,11 +1430,13 @@ fn check_best(g: &Gazetteer<'_>, ms: &[super::Mention]) -> usize {
         from.push(at);
         g.priors_into(m, &mut priors, &mut cities);
         let p = &priors[at..];
-        assert_eq!(g.best(m, p, None), g.best_reference(m, p, None));
-        first.push(g.best_reference(m, p, None));
+        assert_eq!(g.best(m, p, None), g.best_reference(m, p, None::<&Ref<'_>>));
+        first.push(g.best_reference(m, p, None::<&Ref<'_>>));
     }
     let mut compared = 0;
     for own_first in [true, false] {
+        // The one table of `tally` and the two maps of `tally_reference`.
+        let mut tallies = gazetteer::FxMap::default();
         let (mut countries, mut admins) =
             (gazetteer::FxMap::default(), gazetteer::FxMap::default());
         for (m, &f) in ms.iter().zip(&first) {
@@ -1412,28 +1446,38 @@ fn check_best(g: &Gazetteer<'_>, ms: &[super::Mention]) -> usize {
                 m.cands.first().map_or(f, |c| c.entry)
             };
             if idx != u32::MAX {
-                super::tally(g, &mut countries, &mut admins, idx, 1);
+                super::tally(g, &mut tallies, idx, 1);
+                super::tally_reference(g, &mut countries, &mut admins, idx, 1);
             }
         }
+        // The table holds both maps' entries, under keys that do not clash.
+        assert_eq!(tallies.len(), countries.len() + admins.len());
         for (k, m) in ms.iter().enumerate() {
             let p = &priors[from[k]..from[k] + m.cands.len()];
             for total in [ms.len(), 1, 2] {
-                let ctx = super::Context::new(g, &countries, &admins, total, first[k]);
+                let ctx = super::Context::new(g, &tallies, total, first[k]);
+                let reference = Ref::new(g, &countries, &admins, total, first[k]);
                 for c in m.cands.iter() {
                     let b = ctx.boost(g, c.entry);
                     assert!((0.0..=super::MAX_BOOST).contains(&b), "{b}");
+                    let want = super::Weights::boost(&reference, g, c.entry);
+                    assert_eq!(b.to_bits(), want.to_bits(), "{}", c.entry);
                 }
                 assert_eq!(
                     g.best(m, p, Some(&ctx)),
-                    g.best_reference(m, p, Some(&ctx)),
+                    g.best_reference(m, p, Some(&reference)),
                     "{:?}",
                     m.cands
+                );
+                assert_eq!(
+                    g.best_reference(m, p, Some(&ctx)),
+                    g.best_reference(m, p, Some(&reference)),
                 );
                 // A decided list reads as its reading without a context.
                 if !p.is_empty() && super::decided(p) {
                     assert_eq!(
-                        g.best_reference(m, p, Some(&ctx)),
-                        g.best_reference(m, p, None),
+                        g.best_reference(m, p, Some(&reference)),
+                        g.best_reference(m, p, None::<&Ref<'_>>),
                         "decided {:?} {p:?}",
                         m.cands
                     );
