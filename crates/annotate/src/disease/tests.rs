@@ -1183,6 +1183,15 @@ fn step_plain_is_the_reference() {
         "x Ebola\n",
         "Ebola",
         "d\u{e9}ngue fever",
+        "yellow\tfever",
+        "yellow\nfever",
+        "Cote d'Ivoire",
+        "dengue`s fever",
+        "west-nile fever",
+        "ebola -virus",
+        "ebola- virus",
+        "-ebola",
+        "ebola (",
     ] {
         special += step_plain_agrees(t);
     }
