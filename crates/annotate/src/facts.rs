@@ -40,12 +40,8 @@ pub(crate) fn headline_in(doc: &Document, split: &Sentences, of_count: &[Linked]
     // the headline counts are sorted with their evidence first and the facts built in that
     // order, instead of sorting the built facts (moving a `Fact` costs more than its key).
     let Some(best) = best_by_keys(&doc.counts) else {
-        let mut order = evidence_and_country(doc, split, of_count, best_by_map(&doc.counts));
-        sort_stable(&mut order);
-        return order
-            .into_iter()
-            .map(|(evidence, country, count)| fact(count, country, evidence))
-            .collect();
+        let order = evidence_and_country(doc, split, of_count, best_by_map(&doc.counts));
+        return facts_sorted_stably(order);
     };
     let mut order = evidence_and_country(doc, split, of_count, best.iter().map(|g| g.1));
     // With the keys, a metric's place in `METRICS` (byte order) is its order: each fact's
@@ -56,11 +52,7 @@ pub(crate) fn headline_in(doc: &Document, split: &Sentences, of_count: &[Linked]
             .iter()
             .all(|o| u64::try_from(o.0.start).is_ok_and(|s| s <= u64::from(u32::MAX)));
     if !fits {
-        sort_stable(&mut order);
-        return order
-            .into_iter()
-            .map(|(evidence, country, count)| fact(count, country, evidence))
-            .collect();
+        return facts_sorted_stably(order);
     }
     let mut keys: Vec<u64> = order
         .iter()
@@ -117,13 +109,17 @@ fn evidence_and_country<'c>(
         .collect()
 }
 
-/// The facts' order by evidence start, then metric, for any metrics (stable).
-fn sort_stable(order: &mut [(Range, Option<Word>, &Count)]) {
+/// The facts of `order` sorted by evidence start, then metric, for any metrics (stable).
+fn facts_sorted_stably(mut order: Vec<(Range, Option<Word>, &Count)>) -> Vec<Fact> {
     order.sort_by(|a, b| {
         a.0.start
             .cmp(&b.0.start)
             .then_with(|| a.2.metric.cmp(&b.2.metric))
     });
+    order
+        .into_iter()
+        .map(|(evidence, country, count)| fact(count, country, evidence))
+        .collect()
 }
 
 /// The index of `count` in `counts` (`counts.len()` or more when it is not one of them).
