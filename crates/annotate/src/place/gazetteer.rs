@@ -1465,18 +1465,40 @@ const GALLOP_FROM: usize = 512;
 fn word_at(b: &[u8], at: usize, len: usize) -> u64 {
     let w = match b.get(at..at + 8) {
         Some(c) => c.try_into().map_or(0, u64::from_le_bytes),
-        None => {
-            let mut a = [0u8; 8];
-            for (d, s) in a.iter_mut().zip(b.get(at..).unwrap_or(&[])) {
-                *d = *s;
-            }
-            u64::from_le_bytes(a)
-        }
+        None => tail_word(b, at),
     };
     if len >= 8 {
         w
     } else {
         w & ((1u64 << (8 * len)) - 1)
+    }
+}
+
+/// The bytes of `b` from `at` to its end, fewer than eight (`b` has no eight from `at`),
+/// little-endian in one word, zero past the end (0 when `at` is at or past the end): the scan's
+/// keys are slices of their own, so their last word is read here (a byte loop, which compiled
+/// to a `memcpy` call, before). From the last eight bytes of `b` shifted down when it has eight;
+/// else from two four-byte loads that may overlap, or from three bytes.
+#[inline(always)]
+fn tail_word(b: &[u8], at: usize) -> u64 {
+    let n = b.len();
+    let Some(k) = n.checked_sub(at).filter(|&k| k > 0 && k < 8) else {
+        return 0;
+    };
+    let u32_at = |i: usize| {
+        b.get(i..i + 4)
+            .and_then(|c| c.try_into().ok())
+            .map_or(0, |c| u64::from(u32::from_le_bytes(c)))
+    };
+    if let Some(c) = b.get(n.wrapping_sub(8)..n) {
+        // The wanted `k` bytes are the top ones of the last eight.
+        c.try_into()
+            .map_or(0, |c| u64::from_le_bytes(c) >> (8 * (8 - k)))
+    } else if k >= 4 {
+        u32_at(at) | u32_at(n - 4) << (8 * (k - 4))
+    } else {
+        let byte = |i: usize| b.get(i).map_or(0, |&x| u64::from(x));
+        byte(at) | byte(at + k / 2) << (8 * (k / 2)) | byte(n - 1) << (8 * (k - 1))
     }
 }
 
@@ -1689,7 +1711,84 @@ mod tests {
         }
     }
 
+    /// [`super::word_at`]'s reference: the bytes copied one by one, zero past `len` and past
+    /// the end of `b`.
+    fn word_at_bytewise(b: &[u8], at: usize, len: usize) -> u64 {
+        let mut a = [0u8; 8];
+        for (k, d) in a.iter_mut().enumerate().take(len.min(8)) {
+            *d = b.get(at + k).copied().unwrap_or(0);
+        }
+        u64::from_le_bytes(a)
+    }
+
+    /// `word_at` (with `tail_word` for the last bytes of a slice) is the byte copy for every
+    /// slice length up to 20, every start up to two past the end and every length up to 8, on
+    /// bytes that differ at each position (a byte read from the wrong place shows).
+    #[test]
+    fn word_at_is_the_byte_copy() {
+        let all: Vec<u8> = (0..24u8)
+            .map(|i| 0x81u8.wrapping_add(i.wrapping_mul(37)))
+            .collect();
+        for n in 0..=20 {
+            let b = &all[..n];
+            for at in 0..=n + 2 {
+                for len in 0..=8 {
+                    assert_eq!(
+                        super::word_at(b, at, len),
+                        word_at_bytewise(b, at, len),
+                        "{n} bytes, at {at}, len {len}"
+                    );
+                }
+                assert_eq!(
+                    super::tail_word(b, at),
+                    if n >= at + 8 {
+                        0
+                    } else {
+                        word_at_bytewise(b, at, 8)
+                    },
+                    "tail of {n} bytes at {at}"
+                );
+            }
+        }
+    }
+
+    /// The segment probe in place (`get_at`: one word for at most eight bytes, two for up to
+    /// sixteen, the slice probe past that) is the slice probe `get`, for keys cut from every
+    /// seventh form at every length and start within it, read from the middle of a longer
+    /// buffer (bytes before and after the key) and from a slice of their own.
+    #[test]
+    fn segment_probe_in_place_is_the_slice_probe() {
+        let g = Gazetteer::global();
+        let mut found = 0usize;
+        for i in (0..g.form_count()).step_by(7) {
+            let f = g.form_bytes(i);
+            let buf = [&b"xQ"[..], f, b" Zy"].concat();
+            for s in 0..f.len().min(3) {
+                for e in s + 1..=f.len().min(s + 20) {
+                    let key = &f[s..e];
+                    let want = g.segments.get(g, key);
+                    found += usize::from(want.is_some());
+                    assert_eq!(g.segments.get_at(g, &buf, s + 2, e + 2), want, "{key:?}");
+                    assert_eq!(g.segments.get_at(g, key, 0, key.len()), want, "{key:?}");
+                }
+            }
+        }
+        assert!(found > 40_000, "{found}");
+        assert_eq!(g.segments.get_at(g, b"Paris", 3, 2), None);
+        assert_eq!(Gazetteer::empty().segments.get_at(g, b"Paris", 0, 5), None);
+    }
+
     proptest! {
+        /// `word_at` is the byte copy on any bytes, start and length.
+        #[test]
+        fn word_at_is_the_byte_copy_on_any_bytes(
+            b in proptest::collection::vec(any::<u8>(), 0..40),
+            at in 0usize..44,
+            len in 0usize..=8,
+        ) {
+            prop_assert_eq!(super::word_at(&b, at, len), word_at_bytewise(&b, at, len));
+        }
+
         /// The run-based segment of a name is the character loop's.
         #[test]
         fn first_segment_is_the_character_loops(name in r"([A-Za-z0-9]|[ .,'\-]|é|Ô|ß|\PC){0,30}") {
