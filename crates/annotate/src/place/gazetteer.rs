@@ -1393,31 +1393,47 @@ impl Segments {
         if self.slots.is_empty() {
             return None;
         }
-        let (w0, w1) = packed_at(b, start, len);
         let mask = self.slots.len() - 1;
+        if len <= 8 {
+            // A segment of at most eight bytes: one word, compared with the top bytes of its
+            // first form's head word.
+            let w0 = word_at(b, start, len);
+            let mut slot = (packed_hash(w0, 0, len) >> self.shift) as usize;
+            // The key as a form head ([`form_heads`]: big-endian, zero past its end), and the
+            // bytes of a head that a key of `len` bytes compares.
+            let head = w0.swap_bytes();
+            let top = u64::MAX
+                .checked_shl(64u32.saturating_sub(8 * len as u32))
+                .unwrap_or(0);
+            loop {
+                let [first, end] = *self.slots.get(slot)?;
+                if first == 0 {
+                    return None;
+                }
+                if (end >> 24) as usize == len
+                    && g.form_heads
+                        .get(first as usize - 1)
+                        .is_some_and(|&h| h & top == head)
+                {
+                    return Some((first - 1, end & 0x00ff_ffff));
+                }
+                slot = (slot + 1) & mask;
+            }
+        }
+        let (w0, w1) = packed_at(b, start, len);
         let mut slot = (packed_hash(w0, w1, len) >> self.shift) as usize;
         let forms = g.form_text.as_bytes();
-        // The key as a form head ([`form_heads`]: big-endian, zero past its end), and the bytes
-        // of a head that a key of `len` bytes (at most eight) compares.
-        let head = w0.swap_bytes();
-        let top = u64::MAX
-            .checked_shl(64u32.saturating_sub(8 * len as u32))
-            .unwrap_or(0);
         loop {
             let [first, end] = *self.slots.get(slot)?;
             if first == 0 {
                 return None;
             }
             if (end >> 24) as usize == len {
-                let i = first as usize - 1;
-                // A segment of at most eight bytes is its first form's head word's top bytes.
-                let same = if len <= 8 {
-                    g.form_heads.get(i).is_some_and(|&h| h & top == head)
-                } else {
-                    let at = g.form_starts.get(i).map_or(0, |&s| s as usize);
-                    packed_at(forms, at, len) == (w0, w1)
-                };
-                if same {
+                let at = g
+                    .form_starts
+                    .get(first as usize - 1)
+                    .map_or(0, |&s| s as usize);
+                if packed_at(forms, at, len) == (w0, w1) {
                     return Some((first - 1, end & 0x00ff_ffff));
                 }
             }
