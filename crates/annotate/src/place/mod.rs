@@ -610,6 +610,11 @@ impl<'g> Gazetteer<'g> {
                 continue;
             }
             let doubtful = m.doubtful;
+            // Without a weak candidate in a mention that is not doubtful (`needed` false), such
+            // a mention's candidates are all strong: the retain below would keep them all.
+            if !needed && !doubtful {
+                continue;
+            }
             // "Sutton County": a name written with the word for its kind of division is a
             // division whatever its size (read only for a weak division, at most once).
             let mut designated_here: Option<bool> = None;
