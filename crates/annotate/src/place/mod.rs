@@ -610,6 +610,11 @@ impl<'g> Gazetteer<'g> {
                 continue;
             }
             let doubtful = m.doubtful;
+            // Without a weak candidate in a mention that is not doubtful (`needed` false), such
+            // a mention's candidates are all strong: the retain below would keep them all.
+            if !needed && !doubtful {
+                continue;
+            }
             // "Sutton County": a name written with the word for its kind of division is a
             // division whatever its size (read only for a weak division, at most once).
             let mut designated_here: Option<bool> = None;
@@ -890,8 +895,7 @@ impl<'g> Gazetteer<'g> {
         // Per country: the mentions read in it, and those naming it as a country; per
         // first-order division, the mentions read in it: one table ([`tally`]), sized for the
         // distinct lists' readings at once (growing it cost more than filling it).
-        let mut tallies: FxMap<Code<'_>, (usize, usize)> =
-            FxMap::with_capacity_and_hasher(2 * reps.len(), Default::default());
+        let mut tallies = Tallies::with_capacity(2 * reps.len());
         for &(_, _, _, idx, n, _) in reps.iter() {
             tally(self, &mut tallies, idx, n);
         }
@@ -1213,21 +1217,80 @@ const KEEP_RESOLVE: usize = 1 << 14;
 /// hash map.
 const SHORT_RESOLVE: usize = 16;
 
+/// The tallies of [`tally`] that a [`Context`] reads, in one table keyed by one word per
+/// [`Code`] (hashed and compared as one `u64`, not as an enum): a packed code is its own key
+/// (its top bit is 0: the top byte holds a length of at most 3), a longer code ([`Code::Long`],
+/// few or none in a text) is [`LONG_KEY`] plus its index in `long`.
+#[derive(Debug, Default)]
+struct Tallies<'a> {
+    map: FxMap<u64, (usize, usize)>,
+    /// The text's long codes, each once, in order of first tally.
+    long: Vec<Code<'a>>,
+}
+
+/// The key of the long code `long[i]` in [`Tallies`] is `LONG_KEY | i`.
+const LONG_KEY: u64 = 1 << 63;
+
+impl<'a> Tallies<'a> {
+    /// Empty tallies with room for `n` codes.
+    fn with_capacity(n: usize) -> Self {
+        Tallies {
+            map: FxMap::with_capacity_and_hasher(n, Default::default()),
+            long: Vec::new(),
+        }
+    }
+
+    /// The tally of `code`, made (zero) if there is none.
+    #[inline(always)]
+    fn entry(&mut self, code: Code<'a>) -> &mut (usize, usize) {
+        let key = match code {
+            Code::Packed(v) => v,
+            Code::Long(..) => {
+                let i = match self.long.iter().position(|&c| c == code) {
+                    Some(i) => i,
+                    None => {
+                        self.long.push(code);
+                        self.long.len() - 1
+                    }
+                };
+                LONG_KEY | i as u64
+            }
+        };
+        self.map.entry(key).or_default()
+    }
+
+    /// The tally of `code`, if any.
+    #[inline(always)]
+    fn get(&self, code: Code<'_>) -> Option<(usize, usize)> {
+        let key = match code {
+            Code::Packed(v) => v,
+            Code::Long(..) => LONG_KEY | self.long.iter().position(|&c| c == code)? as u64,
+        };
+        self.map.get(&key).copied()
+    }
+
+    /// The number of codes tallied.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.map.len()
+    }
+}
+
 /// Counts `n` mentions first read as entry `idx` of `g` in the tallies a [`Context`] reads, one
 /// table for both: per country (the key [`Gazetteer::country_code`], its admin1 empty: the
 /// mentions read in it, those naming it as a country) and per first-order division (the key
 /// [`Gazetteer::code`] of an entry with an admin1 code, never empty: the mentions read in it,
 /// and 0). A country's key and a division's differ in their admin1 code: they never clash.
 #[inline(always)]
-fn tally<'a>(g: &Gazetteer<'a>, tallies: &mut FxMap<Code<'a>, (usize, usize)>, idx: u32, n: usize) {
+fn tally<'a>(g: &Gazetteer<'a>, tallies: &mut Tallies<'a>, idx: u32, n: usize) {
     let kind = g.kind(idx);
-    let c = tallies.entry(g.country_code(idx)).or_default();
+    let c = tallies.entry(g.country_code(idx));
     c.0 += n;
     if kind == Kind::Country {
         c.1 += n;
     }
     if kind != Kind::Country && g.has_admin1(idx) {
-        tallies.entry(g.code(idx)).or_default().0 += n;
+        tallies.entry(g.code(idx)).0 += n;
     }
 }
 
@@ -1243,7 +1306,7 @@ trait Weights {
 struct Context<'a> {
     /// Per country, the mentions read in it and those naming it as such ("Portugal"); per
     /// first-order division (country and admin1 code), the mentions read in it ([`tally`]).
-    tallies: &'a FxMap<Code<'a>, (usize, usize)>,
+    tallies: &'a Tallies<'a>,
     total: usize,
     /// The mention's own first reading: its kind, its country's code and its (country, admin1)
     /// code.
@@ -1253,12 +1316,7 @@ struct Context<'a> {
 impl<'a> Context<'a> {
     /// The context of a mention first read as entry `own` of `g`, among the tallies of
     /// [`tally`] over `total` mentions.
-    fn new(
-        g: &Gazetteer<'a>,
-        tallies: &'a FxMap<Code<'a>, (usize, usize)>,
-        total: usize,
-        own: u32,
-    ) -> Self {
+    fn new(g: &Gazetteer<'a>, tallies: &'a Tallies<'a>, total: usize, own: u32) -> Self {
         Context {
             tallies,
             total,
@@ -1272,7 +1330,7 @@ impl<'a> Context<'a> {
         let (own_kind, own_country, own_code) = self.own;
         let (kind, country) = (g.kind(idx), g.country_code(idx));
         let others = self.total.saturating_sub(1).max(1) as f64;
-        let (mut n, mut named) = self.tallies.get(&country).copied().unwrap_or((0, 0));
+        let (mut n, mut named) = self.tallies.get(country).unwrap_or((0, 0));
         if own_country == country {
             n = n.saturating_sub(1);
         }
@@ -1290,7 +1348,7 @@ impl<'a> Context<'a> {
             // Codes are equal when their strings are: the same country and admin1 code (an
             // admin1 code is not empty: the key is a division's, not a country's).
             let code = g.code(idx);
-            let mut a = self.tallies.get(&code).map_or(0, |t| t.0);
+            let mut a = self.tallies.get(code).map_or(0, |t| t.0);
             if own_kind != Kind::Country && own_code == code {
                 a = a.saturating_sub(1);
             }

@@ -1436,7 +1436,7 @@ fn check_best(g: &Gazetteer<'_>, ms: &[super::Mention]) -> usize {
     let mut compared = 0;
     for own_first in [true, false] {
         // The one table of `tally` and the two maps of `tally_reference`.
-        let mut tallies = gazetteer::FxMap::default();
+        let mut tallies = super::Tallies::default();
         let (mut countries, mut admins) =
             (gazetteer::FxMap::default(), gazetteer::FxMap::default());
         for (m, &f) in ms.iter().zip(&first) {
@@ -2155,5 +2155,90 @@ proptest! {
         entries in proptest::collection::vec(0u32..40, 0..80),
     ) {
         check_slots(&entries);
+    }
+}
+
+/// Codes of short and long strings (packed and [`gazetteer::Code::Long`]) from `parts`: a
+/// country and an admin1 code each, from a few letters so that codes repeat.
+fn made_up_codes(parts: &[(u8, u8, u8, u8)]) -> Vec<gazetteer::Code<'static>> {
+    const WORDS: [&str; 10] = [
+        "", "U", "US", "USA", "USAB", "GB", "ENG", "ENGL", "CA", "LONGER",
+    ];
+    parts
+        .iter()
+        .map(|&(c, a, _, _)| {
+            gazetteer::Code::new(WORDS[usize::from(c) % 10], WORDS[usize::from(a) % 10])
+        })
+        .collect()
+}
+
+/// [`super::Tallies`] counted and read as the map of codes it replaced: `codes` tallied in
+/// order (`k` mentions for the `k`-th, a name for every third), then every code of `probe`
+/// read (tallied or not).
+fn check_tallies(codes: &[gazetteer::Code<'static>], probe: &[gazetteer::Code<'static>]) {
+    let mut t = super::Tallies::with_capacity(codes.len());
+    let mut want: gazetteer::FxMap<gazetteer::Code<'static>, (usize, usize)> =
+        gazetteer::FxMap::default();
+    for (k, &c) in codes.iter().enumerate() {
+        let named = usize::from(k % 3 == 0);
+        let e = t.entry(c);
+        e.0 += k;
+        e.1 += named;
+        let w = want.entry(c).or_default();
+        w.0 += k;
+        w.1 += named;
+    }
+    assert_eq!(t.len(), want.len(), "{codes:?}");
+    for c in codes.iter().chain(probe) {
+        assert_eq!(t.get(*c), want.get(c).copied(), "{c:?} in {codes:?}");
+    }
+}
+
+/// One tally per distinct code, packed or long: the empty code (key 0) and the first long
+/// code (index 0) apart, long codes told apart by their strings, a long code never tallied
+/// read as none.
+#[test]
+fn tallies_keep_one_count_per_code() {
+    use gazetteer::Code;
+    let codes = [
+        Code::new("", ""),
+        Code::new("LONGER", ""),
+        Code::new("US", ""),
+        Code::new("US", "CA"),
+        Code::new("US", "ENGL"),
+        Code::new("LONGER", ""),
+        Code::new("U", "S"),
+        Code::new("US", "ENGL"),
+        Code::new("", ""),
+    ];
+    assert!(matches!(codes[1], Code::Long(..)) && matches!(codes[0], Code::Packed(0)));
+    let probe = [
+        Code::new("GB", "ENGL"),
+        Code::new("USAB", ""),
+        Code::new("GB", ""),
+    ];
+    check_tallies(&codes, &probe);
+    check_tallies(&codes[1..], &codes[..1]);
+    check_tallies(&[], &codes);
+    // Every entry's codes are packed with the top bit clear (the long keys' bit) or long.
+    let g = g();
+    for idx in 0..u32::try_from(g.len()).unwrap() {
+        for c in [g.code(idx), g.country_code(idx)] {
+            if let Code::Packed(v) = c {
+                assert_eq!(v & super::LONG_KEY, 0, "{idx}");
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    /// Made-up sequences of packed and long codes tally and read as the map of codes.
+    #[test]
+    fn tallies_are_the_map_of_codes(
+        parts in proptest::collection::vec((any::<u8>(), any::<u8>(), any::<u8>(), any::<u8>()), 0..24),
+        probe in proptest::collection::vec((any::<u8>(), any::<u8>(), any::<u8>(), any::<u8>()), 0..8),
+    ) {
+        check_tallies(&made_up_codes(&parts), &made_up_codes(&probe));
     }
 }
