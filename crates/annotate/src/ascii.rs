@@ -46,7 +46,14 @@ pub(crate) fn trailing_word_bytes(x: u64) -> usize {
 /// bytes up to the first other one are exact without masking the high bits first.
 #[inline(always)]
 pub(crate) fn first_non_letter(x: u64) -> u64 {
-    let low = x | (0x20 * LO);
+    first_non_letter_lower(x | (0x20 * LO))
+}
+
+/// [`first_non_letter`] of `x` from `low`, `x` with the ASCII lower-case bit (0x20) set in
+/// every byte: for a caller that keeps `low` (the word key of the class table is made of its
+/// bytes), so that the OR is done once.
+#[inline(always)]
+pub(crate) fn first_non_letter_lower(low: u64) -> u64 {
     // A letter is 0x61..=0x7a once lower-cased: + 0x1f puts it in 0x80..=0x99 and + 0x85 in
     // 0xe6..=0xff, both with the high bit and no carry; any other byte misses one of them.
     let t = low.wrapping_add(0x1f * LO);

@@ -788,9 +788,10 @@ fn plain_run(
         let start = i;
         let b = x as u8;
         let (kind, class, space);
-        let z = crate::ascii::first_non_letter(x);
+        let low = x | LOWER_BITS;
+        let z = crate::ascii::first_non_letter_lower(low);
         if z & 0x80 == 0 {
-            let Some((end, c, sp)) = short_word(bytes, lex, start, x, z) else {
+            let Some((end, c, sp)) = short_word(bytes, lex, start, x, low, z) else {
                 break;
             };
             i = end;
@@ -886,7 +887,9 @@ const LY: u16 = u16::from_le_bytes(*b"ly");
 #[inline(always)]
 fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize, x: u64) -> (usize, u32, bool) {
     let bytes = src.as_bytes();
-    if let Some(w) = short_word(bytes, lex, start, x, crate::ascii::first_non_letter(x)) {
+    let low8 = x | LOWER_BITS;
+    let z = crate::ascii::first_non_letter_lower(low8);
+    if let Some(w) = short_word(bytes, lex, start, x, low8, z) {
         return w;
     }
     // Past 15 letters, joined to a non-ASCII letter, or near the end of the text.
@@ -908,13 +911,16 @@ fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize, x: u64) -> (us
 /// letters, the byte after it, the case of its first letter and the packed key of the class
 /// table (lower-cased in the register) all come from the same loads. Bytes past the end of the
 /// text load as 0, which ends a word as the end of the text does. `None` for other words. It
-/// calls nothing, so the loops that use it keep their values in registers.
+/// calls nothing, so the loops that use it keep their values in registers. `low` is `x |
+/// LOWER_BITS`, the value `z` was found from: the key is cut from it, not OR-ed again (LLVM
+/// gave the key's OR a constant of its own, one more `movabs` and `or` a word).
 #[inline(always)]
 fn short_word(
     bytes: &[u8],
     lex: &Lexicon,
     start: usize,
     x: u64,
+    low: u64,
     z: u64,
 ) -> Option<(usize, u32, bool)> {
     // An ASCII letter is upper-case when its lower-case bit (0x20) is clear.
@@ -929,7 +935,7 @@ fn short_word(
             return None;
         }
         let n = (tz / 8) as usize;
-        let w0 = (x | LOWER_BITS) & ((z ^ (z - 1)) >> 8);
+        let w0 = low & ((z ^ (z - 1)) >> 8);
         let mut c = lex.lookup_short(w0) | cap;
         if n > 4 && (w0 >> (8 * n - 16)) as u16 == LY {
             c |= class::FUNCTION;
@@ -945,7 +951,7 @@ fn short_word(
         return None;
     }
     let m = (tz / 8) as usize;
-    let w0 = x | LOWER_BITS;
+    let w0 = low;
     let w1 = (y | LOWER_BITS) & ((zy ^ (zy - 1)) >> 8);
     let mut c = lex.lookup_packed(w0, w1) | cap;
     let key = u128::from(w0) | (u128::from(w1) << 64);
