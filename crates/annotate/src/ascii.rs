@@ -43,15 +43,24 @@ pub(crate) fn trailing_word_bytes(x: u64) -> usize {
 /// reads them) that is not an ASCII letter, and possibly of later bytes (the bytes after the
 /// first that is not a letter are left undefined: a sum may carry into them); 0 when all
 /// eight bytes are letters. Cheaper than [`letters`]: a letter carries into no byte, so the
-/// bytes up to the first other one are exact without masking the high bits first.
-#[inline(always)]
+/// bytes up to the first other one are exact without masking the high bits first. The
+/// tokeniser computes it with [`first_non_letter_lower`] from constants it reads from memory.
+#[cfg(test)]
 pub(crate) fn first_non_letter(x: u64) -> u64 {
-    let low = x | (0x20 * LO);
+    first_non_letter_lower(x | (0x20 * LO), 0x1f * LO, 0x85 * LO, HI)
+}
+
+/// [`first_non_letter`] of `x` from `low`, `x` with the ASCII lower-case bit (0x20) set in
+/// every byte, and the constants `add_1f`, `add_85` and `high` (0x1f, 0x85 and 0x80 in every
+/// byte), passed in so that a caller can keep `low` (the tokeniser's word key is made of its
+/// bytes) and read the constants as memory operands.
+#[inline(always)]
+pub(crate) fn first_non_letter_lower(low: u64, add_1f: u64, add_85: u64, high: u64) -> u64 {
     // A letter is 0x61..=0x7a once lower-cased: + 0x1f puts it in 0x80..=0x99 and + 0x85 in
     // 0xe6..=0xff, both with the high bit and no carry; any other byte misses one of them.
-    let t = low.wrapping_add(0x1f * LO);
-    let u = low.wrapping_add(0x85 * LO);
-    (t & u & HI) ^ HI
+    let t = low.wrapping_add(add_1f);
+    let u = low.wrapping_add(add_85);
+    (t & u & high) ^ high
 }
 
 /// The first index at or after `i` whose byte is not an ASCII letter (`bytes.len()` if none).

@@ -217,6 +217,8 @@ const SLOT_MASK: usize = (1 << TABLE_BITS) - 1;
 /// bytes are the key itself, so a hit is exact (no hash collision can misclass a word).
 struct Lexicon {
     slots: Box<[Slot; 1 << TABLE_BITS]>,
+    /// The 64-bit constants of the word read ([`Consts`]).
+    k: Consts,
     /// The numbers marked [`class::DISEASE_NUM`], packed as [`pack`] does (at most eight
     /// digits, so the packed bytes fix the length; 0 for none): a fixed array in the table, so
     /// the token loops test a number with no pointer of their own.
@@ -224,6 +226,41 @@ struct Lexicon {
 }
 
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(Lexicon::new);
+
+/// The 64-bit constants of the word read of the plain run and [`short_word`], held in the
+/// lexicon (written when it is built, so the compiler does not know them): each is read as the
+/// memory operand of its one instruction, at a fixed address, instead of a `movabs` into a
+/// register first (the loop has no register to keep them in, so it rematerialised four to six
+/// of them a word).
+#[derive(Debug, Clone, Copy)]
+struct Consts {
+    /// [`LOWER_BITS`].
+    lower: u64,
+    /// 0x1f in every byte ([`crate::ascii::first_non_letter`]'s first sum).
+    add_1f: u64,
+    /// 0x85 in every byte (its second sum).
+    add_85: u64,
+    /// The high bit of every byte.
+    high: u64,
+    /// [`HASH_MUL`].
+    mul: u64,
+}
+
+impl Consts {
+    const VALUES: Self = Self {
+        lower: LOWER_BITS,
+        add_1f: 0x1f1f_1f1f_1f1f_1f1f,
+        add_85: 0x8585_8585_8585_8585,
+        high: 0x8080_8080_8080_8080,
+        mul: HASH_MUL,
+    };
+
+    /// [`crate::ascii::first_non_letter`] of `x`, given `low = x | LOWER_BITS`.
+    #[inline(always)]
+    fn first_non_letter(&self, low: u64) -> u64 {
+        crate::ascii::first_non_letter_lower(low, self.add_1f, self.add_85, self.high)
+    }
+}
 
 impl Lexicon {
     fn new() -> Self {
@@ -288,6 +325,9 @@ impl Lexicon {
         }
         Self {
             slots,
+            // Copied from a value the optimiser cannot see through: the constants must stay
+            // in memory (a `const` would be folded into `movabs` again).
+            k: std::hint::black_box(Consts::VALUES),
             disease_nums,
         }
     }
@@ -336,7 +376,7 @@ impl Lexicon {
     /// first word, so only a word of the same bytes can match the first.
     #[inline(always)]
     fn lookup_short(&self, w0: u64) -> u32 {
-        let mut at = slot_of(w0, 0);
+        let mut at = slot_of_with(w0, 0, self.k.mul);
         loop {
             let s = &self.slots[at & SLOT_MASK];
             if s.w0 == w0 {
@@ -353,7 +393,7 @@ impl Lexicon {
     /// does: the packed bytes then fix the length, which is not compared.
     #[inline(always)]
     fn lookup_packed(&self, w0: u64, w1: u64) -> u32 {
-        let mut at = slot_of(w0, w1);
+        let mut at = slot_of_with(w0, w1, self.k.mul);
         loop {
             let s = &self.slots[at & SLOT_MASK];
             if s.w0 == w0 && s.w1 == w1 {
@@ -407,7 +447,16 @@ fn chunk8(b: &[u8], at: usize) -> Option<u64> {
 /// The first slot to probe for a packed word (unmasked: the probes mask it).
 #[inline(always)]
 fn slot_of(w0: u64, w1: u64) -> usize {
-    let h = (w0 ^ w1.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    slot_of_with(w0, w1, HASH_MUL)
+}
+
+/// The multiplier of the class table's hash.
+const HASH_MUL: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// [`slot_of`] with the multiplier `mul` ([`HASH_MUL`], read from [`Consts`] by the word read).
+#[inline(always)]
+fn slot_of_with(w0: u64, w1: u64, mul: u64) -> usize {
+    let h = (w0 ^ w1.rotate_left(29)).wrapping_mul(mul);
     (h >> (64 - TABLE_BITS)) as usize
 }
 
@@ -788,9 +837,10 @@ fn plain_run(
         let start = i;
         let b = x as u8;
         let (kind, class, space);
-        let z = crate::ascii::first_non_letter(x);
+        let low = x | lex.k.lower;
+        let z = lex.k.first_non_letter(low);
         if z & 0x80 == 0 {
-            let Some((end, c, sp)) = short_word(bytes, lex, start, x, z) else {
+            let Some((end, c, sp)) = short_word(bytes, lex, start, x, low, z) else {
                 break;
             };
             i = end;
@@ -886,7 +936,9 @@ const LY: u16 = u16::from_le_bytes(*b"ly");
 #[inline(always)]
 fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize, x: u64) -> (usize, u32, bool) {
     let bytes = src.as_bytes();
-    if let Some(w) = short_word(bytes, lex, start, x, crate::ascii::first_non_letter(x)) {
+    let low8 = x | lex.k.lower;
+    let z = lex.k.first_non_letter(low8);
+    if let Some(w) = short_word(bytes, lex, start, x, low8, z) {
         return w;
     }
     // Past 15 letters, joined to a non-ASCII letter, or near the end of the text.
@@ -908,13 +960,16 @@ fn ascii_word(src: &str, low: &[u8], lex: &Lexicon, start: usize, x: u64) -> (us
 /// letters, the byte after it, the case of its first letter and the packed key of the class
 /// table (lower-cased in the register) all come from the same loads. Bytes past the end of the
 /// text load as 0, which ends a word as the end of the text does. `None` for other words. It
-/// calls nothing, so the loops that use it keep their values in registers.
+/// calls nothing, so the loops that use it keep their values in registers. `low` is `x |
+/// LOWER_BITS`, the value `z` was found from: the key is cut from it, not OR-ed again (LLVM
+/// gave the key's OR a constant of its own, one more `movabs` and `or` a word).
 #[inline(always)]
 fn short_word(
     bytes: &[u8],
     lex: &Lexicon,
     start: usize,
     x: u64,
+    low: u64,
     z: u64,
 ) -> Option<(usize, u32, bool)> {
     // An ASCII letter is upper-case when its lower-case bit (0x20) is clear.
@@ -929,7 +984,7 @@ fn short_word(
             return None;
         }
         let n = (tz / 8) as usize;
-        let w0 = (x | LOWER_BITS) & ((z ^ (z - 1)) >> 8);
+        let w0 = low & ((z ^ (z - 1)) >> 8);
         let mut c = lex.lookup_short(w0) | cap;
         if n > 4 && (w0 >> (8 * n - 16)) as u16 == LY {
             c |= class::FUNCTION;
@@ -938,15 +993,16 @@ fn short_word(
     }
     // Eight letters: a word of up to 15 ends in the next eight bytes.
     let y = chunk8(bytes, start + 8)?;
-    let zy = crate::ascii::first_non_letter(y);
+    let ylow = y | lex.k.lower;
+    let zy = lex.k.first_non_letter(ylow);
     let tz = zy.trailing_zeros();
     let after = y >> (tz & 56);
     if zy == 0 || after & 0x80 != 0 {
         return None;
     }
     let m = (tz / 8) as usize;
-    let w0 = x | LOWER_BITS;
-    let w1 = (y | LOWER_BITS) & ((zy ^ (zy - 1)) >> 8);
+    let w0 = low;
+    let w1 = ylow & ((zy ^ (zy - 1)) >> 8);
     let mut c = lex.lookup_packed(w0, w1) | cap;
     let key = u128::from(w0) | (u128::from(w1) << 64);
     if (key >> (8 * (6 + m))) as u16 == LY {

@@ -812,3 +812,46 @@ fn line_breaks_after_plain_runs_read_the_runs_last_token() {
         }
     }
 }
+
+/// The constants the word read takes from the lexicon (tok34) are the ones they stand for.
+#[test]
+fn the_word_read_constants_are_their_values() {
+    let k = LEXICON.k;
+    let lo = 0x0101_0101_0101_0101u64;
+    assert_eq!(k.lower, LOWER_BITS);
+    assert_eq!(k.lower, 0x20 * lo);
+    assert_eq!(k.add_1f, 0x1f * lo);
+    assert_eq!(k.add_85, 0x85 * lo);
+    assert_eq!(k.high, 0x80 * lo);
+    assert_eq!(k.mul, HASH_MUL);
+}
+
+/// Eight bytes from letters, their neighbours in the byte values and a few others, with
+/// weights: the word read's inputs near the letter ranges' edges.
+fn word_bytes() -> impl Strategy<Value = [u8; 8]> {
+    let byte = prop_oneof![
+        4 => prop::sample::select(b"aAzZmQ@[`{ \\x00.,-".to_vec()),
+        1 => any::<u8>(),
+    ];
+    prop::array::uniform8(byte)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    /// The letter test from the lexicon's constants, on the lower-cased value the word read
+    /// keeps, is `ascii::first_non_letter` (tok34), and the hash from its multiplier is
+    /// `slot_of`.
+    #[test]
+    fn the_word_read_from_the_lexicons_constants_is_the_reference(
+        b in word_bytes(),
+        w1 in any::<u64>(),
+    ) {
+        let lex = &*LEXICON;
+        let x = u64::from_le_bytes(b);
+        let low = x | lex.k.lower;
+        prop_assert_eq!(lex.k.first_non_letter(low), crate::ascii::first_non_letter(x));
+        prop_assert_eq!(low, x | LOWER_BITS);
+        prop_assert_eq!(slot_of_with(low, w1, lex.k.mul), slot_of(low, w1));
+    }
+}
