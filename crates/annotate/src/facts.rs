@@ -657,7 +657,6 @@ mod tests {
             for (i, &(key, _)) in groups.iter().enumerate() {
                 assert_eq!(table.group(key, &groups), Ok(i), "{n} {i}");
             }
-            drop(table);
             assert_eq!(heap.is_empty(), 2 * n <= INLINE_SLOTS, "{n}");
             for places in [1u64, 3, n as u64 + 1] {
                 let counts: Vec<Count> = (0..n)
