@@ -225,7 +225,8 @@ fn best_by_keys(counts: &[Count]) -> Option<Vec<(u64, &Count)>> {
         return None;
     }
     let mut groups: Vec<(u64, &Count)> = Vec::with_capacity(counts.len());
-    let mut table = Groups::new(counts.len());
+    let (mut inline, mut heap) = ([0u32; INLINE_SLOTS], Vec::new());
+    let mut table = Groups::new(counts.len(), &mut inline, &mut heap);
     for count in counts {
         let metric = match &*count.metric {
             "other" => continue,
@@ -268,7 +269,11 @@ fn best_by_keys(counts: &[Count]) -> Option<Vec<(u64, &Count)>> {
     }
     // The first-seen places of the diseases, replaced by their ranks in byte order.
     let diseases = diseases.get(..seen).unwrap_or(&[]);
-    let mut order: Vec<usize> = (0..seen).collect();
+    let mut order = [0usize; MAX_DISEASES];
+    let order = order.get_mut(..seen).unwrap_or(&mut []);
+    for (i, o) in order.iter_mut().enumerate() {
+        *o = i;
+    }
     order.sort_by_key(|&i| diseases[i]);
     let mut rank_of = [0u64; MAX_DISEASES + 1];
     for (r, &i) in order.iter().enumerate() {
@@ -283,21 +288,38 @@ fn best_by_keys(counts: &[Count]) -> Option<Vec<(u64, &Count)>> {
     Some(groups)
 }
 
+/// The most slots of a [`Groups`] table kept on the stack.
+const INLINE_SLOTS: usize = 64;
+
 /// The slots of [`best_by_keys`]' groups by key: an open-addressing hash table of group
 /// places plus one (0: empty), at least twice as many slots as counts, probed linearly.
+/// Its slots are borrowed: tables of at most [`INLINE_SLOTS`] slots (documents of up to 32
+/// counts, most of them) are an array on the caller's stack, larger ones a vector.
 #[derive(Debug)]
-struct Groups {
-    slots: Vec<u32>,
+struct Groups<'s> {
+    slots: &'s mut [u32],
     /// The bits of a slot number (the table has `1 << bits` slots).
     bits: u32,
 }
 
-impl Groups {
-    /// A table for the groups of `n` counts.
-    fn new(n: usize) -> Self {
-        let size = (2 * n).next_power_of_two().max(8);
+impl<'s> Groups<'s> {
+    /// The number of slots for the groups of `n` counts (a power of two).
+    fn size(n: usize) -> usize {
+        (2 * n).next_power_of_two().max(8)
+    }
+
+    /// A table for the groups of `n` counts, in `inline` when it holds [`Groups::size`] of
+    /// them, else in `heap` (filled with zeros to that size).
+    fn new(n: usize, inline: &'s mut [u32; INLINE_SLOTS], heap: &'s mut Vec<u32>) -> Self {
+        let size = Self::size(n);
+        let slots = if size <= INLINE_SLOTS {
+            inline.get_mut(..size).unwrap_or(&mut [])
+        } else {
+            heap.resize(size, 0);
+            &mut heap[..]
+        };
         Self {
-            slots: vec![0; size],
+            slots,
             bits: size.trailing_zeros(),
         }
     }
@@ -305,7 +327,7 @@ impl Groups {
     /// The place in `groups` of the group of `key`, or `Err` of the empty slot where it goes.
     #[inline]
     fn group(&self, key: u64, groups: &[(u64, &Count)]) -> Result<usize, usize> {
-        let mask = self.slots.len() - 1;
+        let mask = self.slots.len().wrapping_sub(1);
         let mut slot = (key.wrapping_mul(crate::hash::FxHasher::K) >> (64 - self.bits)) as usize;
         loop {
             match self.slots.get(slot) {
@@ -609,6 +631,43 @@ mod tests {
             }
             proptest::prop_assert!(best_by_keys(&all).is_some());
             proptest::prop_assert!(keys_equal_the_map(&all));
+        }
+    }
+
+    /// The table of groups on either side of its inline size (32 counts: 64 slots on the
+    /// stack; 33: 128 in a vector): every key is found again where it was put, and the
+    /// groups, with one group per count or few groups, are the map's.
+    #[test]
+    fn groups_inline_and_on_the_heap_equal_the_map() {
+        for n in [0usize, 1, 4, 5, 31, 32, 33, 34, 64, 65, 100] {
+            let table_keys: Vec<(u64, &Count)> = Vec::new();
+            let (mut inline, mut heap) = ([0u32; INLINE_SLOTS], Vec::new());
+            let mut table = Groups::new(n, &mut inline, &mut heap);
+            assert_eq!(table.slots.len(), (2 * n).next_power_of_two().max(8), "{n}");
+            let all: Vec<Count> = (0..n)
+                .map(|i| count(1.0, "cases", "new", "2022-05-17", i))
+                .collect();
+            let mut groups = table_keys;
+            for (i, c) in all.iter().enumerate() {
+                let key = (i as u64 * 0x9e37) << 3;
+                let slot = table.group(key, &groups).expect_err("a new key");
+                table.fill(slot, groups.len());
+                groups.push((key, c));
+            }
+            for (i, &(key, _)) in groups.iter().enumerate() {
+                assert_eq!(table.group(key, &groups), Ok(i), "{n} {i}");
+            }
+            assert_eq!(heap.is_empty(), 2 * n <= INLINE_SLOTS, "{n}");
+            for places in [1u64, 3, n as u64 + 1] {
+                let counts: Vec<Count> = (0..n)
+                    .map(|i| Count {
+                        place: Some(i as u64 % places + 1),
+                        ..count(i as f64, METRICS[i % 7], "cumulative", "2022-05-17", i)
+                    })
+                    .collect();
+                assert!(best_by_keys(&counts).is_some());
+                assert!(keys_equal_the_map(&counts), "{n} {places}");
+            }
         }
     }
 

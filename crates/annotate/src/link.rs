@@ -396,11 +396,9 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) -> Vec<Linked> {
     let mut paras: Option<Paragraphs<'_>> = None;
     let mut demonyms = Demonyms::default();
     let dates = dated_mentions(&doc.dates);
-    let published = doc
-        .published
-        .as_deref()
-        .and_then(|p| p.get(..10))
-        .map(str::to_owned);
+    // Borrowed: each count that takes it gets its own copy, made in place (a `String::clone`
+    // is a call per count; no copy is kept for the document).
+    let published = doc.published.as_deref().and_then(|p| p.get(..10));
 
     // The counts come in text order: each list is walked once.
     let mut at_sentence = Cursor::default();
@@ -454,7 +452,7 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) -> Vec<Linked> {
         if count.date.is_none() {
             count.date = nearest_in_sentence(&dates, bounds, count.start, &mut at_date)
                 .map(str::to_owned)
-                .or_else(|| published.clone());
+                .or_else(|| published.map(str::to_owned));
         }
         of_count.push(Linked { sentence, place });
     }
