@@ -166,6 +166,8 @@ pub struct DiseaseMatcher {
     /// How the token stream's words gate the search (see `stream`); `None` when the class
     /// table of the token stream does not cover this lexicon's first words.
     gate: Option<stream::Gate>,
+    /// The automaton's transitions on plain bytes, for the search on the token stream.
+    steps: Option<stream::Steps>,
 }
 
 impl fmt::Debug for DiseaseMatcher {
@@ -339,6 +341,7 @@ impl DiseaseMatcher {
             .start_kind(StartKind::Anchored)
             .build(&bytes)?;
         let gate = stream::Gate::new(&bytes);
+        let steps = stream::Steps::new(&automaton, &bytes);
         let flags = entries
             .iter()
             .map(|e| Flags {
@@ -358,6 +361,7 @@ impl DiseaseMatcher {
             terms: whole_terms,
             automaton,
             gate,
+            steps,
         })
     }
 
