@@ -47,7 +47,14 @@ use token::{Gap, Kind, Token, lw};
 pub fn find(text: &str, published: Option<Date>) -> Vec<Count> {
     let tk = Tokens::new(text);
     let starts = Starts::new(&tk.toks);
-    let dates = date::find_in_at(text, &tk.low, &tk.toks, published, &starts.scan, Vec::new());
+    let dates = date::find_in_at(
+        text,
+        &tk.low,
+        &tk.toks,
+        published,
+        starts.scan(),
+        Vec::new(),
+    );
     find_with_dates(text, &tk, &dates, &CharIndex::new(text), &starts)
 }
 
@@ -75,7 +82,7 @@ pub(crate) fn find_dates_and_counts_with(
         &tk.low,
         &tk.toks,
         published,
-        &starts.scan,
+        starts.scan(),
         spare::take(&spare::HITS),
     );
     let counts = find_with_dates(text, tk, &hits, idx, &starts);
@@ -94,14 +101,14 @@ fn find_with_dates(
     starts: &Starts,
 ) -> Vec<Count> {
     let (low, toks, sent) = (tk.low.as_str(), tk.toks.as_slice(), tk.sent.as_slice());
-    let nums = number::scan_at(low, toks, &starts.scan, spare::take(&spare::NUMS));
-    let death_marks = death_marks(low, toks, &starts.heads);
+    let nums = number::scan_at(low, toks, starts.scan(), spare::take(&spare::NUMS));
+    let death_marks = death_marks(low, toks, starts.heads());
     let columns = table_columns(
         low,
         toks,
         sent,
         &nums,
-        &starts.heads,
+        starts.heads(),
         spare::take(&spare::COLUMNS),
     );
     let in_date = in_date(toks.len(), dates, spare::take(&spare::FLAGS));
@@ -126,8 +133,8 @@ fn find_with_dates(
         }
     }
     // Singular and ordinal cases between the numbers.
-    cx.singulars(&mut cands, &starts.articles, true);
-    cx.ordinals(&mut cands, &starts.ordinals);
+    cx.singulars(&mut cands, starts.articles(), true);
+    cx.ordinals(&mut cands, starts.ordinals());
     cands.sort_by_key(|c| c.first);
     // Scope: sibling "new" and sentence-level cues.
     let n = cands.len();
@@ -237,15 +244,19 @@ fn in_date(n: usize, dates: &[DateHit], mut in_date: Vec<bool>) -> Vec<bool> {
 /// work): numbers and the words a number or a date may start with (the number and date scans),
 /// articles (singular cases), head nouns ("(deaths)" marks and table headers are made of them)
 /// and numbers of at most six digits with an attached two-letter word (ordinal cases).
-#[derive(Debug, Default, PartialEq)]
+///
+/// Each list is a buffer at least as long as the tokens (a token is in a list at most once) of
+/// which the first `len` entries are the list: the walk writes entries in place, without a
+/// `push`'s capacity test and the vector's length stored back per entry, and the buffers are
+/// kept between documents at their length, so they are zeroed only when a text has more tokens
+/// than any before.
+#[derive(Debug, Default)]
 pub(crate) struct Starts {
-    /// Number tokens and words with [`token::class::NUMBER_START`] or
-    /// [`token::class::DATE_START`]: every token where [`number::scan`] or the date scan
-    /// ([`date::find_in`]) may find something.
-    scan: Vec<usize>,
-    articles: Vec<usize>,
-    heads: Vec<usize>,
-    ordinals: Vec<usize>,
+    /// The buffers of [`Starts::scan`], [`Starts::articles`], [`Starts::heads`] and
+    /// [`Starts::ordinals`], in that order (entries past `len` are stale).
+    lists: [Vec<usize>; 4],
+    /// How many entries of each buffer are the list.
+    len: [usize; 4],
 }
 
 /// The class bits that put a word in one of the lists of [`Starts`].
@@ -257,19 +268,31 @@ const START_BITS: u32 = token::class::ARTICLE
 /// The class bits of a token [`Starts::new`] visits: the start bits and a number's kind bit.
 const VISIT_BITS: u32 = START_BITS | token::class::NUM;
 
+/// The four lists of [`Starts`] being filled: the buffers and the entries written.
+struct Fill<'a> {
+    scan: &'a mut [usize],
+    articles: &'a mut [usize],
+    heads: &'a mut [usize],
+    ordinals: &'a mut [usize],
+    len: [usize; 4],
+}
+
 impl Starts {
     fn new(toks: &[Token]) -> Self {
-        let [scan, articles, heads, ordinals] = spare::take(&spare::LISTS);
-        let mut s = Self {
+        let mut lists = spare::take(&spare::LISTS);
+        for l in &mut lists {
+            if l.len() < toks.len() {
+                l.resize(toks.len(), 0);
+            }
+        }
+        let [scan, articles, heads, ordinals] = &mut lists;
+        let mut f = Fill {
             scan,
             articles,
             heads,
             ordinals,
+            len: [0; 4],
         };
-        s.scan.clear();
-        s.articles.clear();
-        s.heads.clear();
-        s.ordinals.clear();
         // Most tokens are in no list: four at a time are passed by on one test of their bits
         // (a number has `NUM`, its kind bit). The blocks are arrays, so the four visits of a
         // block that holds one are unrolled, each passing by a token in no list on its bits.
@@ -277,20 +300,79 @@ impl Starts {
         for (b, [t0, t1, t2, t3]) in blocks.iter().enumerate() {
             if (t0.class | t1.class | t2.class | t3.class) & VISIT_BITS != 0 {
                 let i = 4 * b;
-                s.visit(toks, i, t0);
-                s.visit(toks, i + 1, t1);
-                s.visit(toks, i + 2, t2);
-                s.visit(toks, i + 3, t3);
+                f.visit(toks, i, t0);
+                f.visit(toks, i + 1, t1);
+                f.visit(toks, i + 2, t2);
+                f.visit(toks, i + 3, t3);
             }
         }
         let i = 4 * blocks.len();
         for (k, t) in rest.iter().enumerate() {
-            s.visit(toks, i + k, t);
+            f.visit(toks, i + k, t);
         }
-        s
+        let len = f.len;
+        Self { lists, len }
     }
 
-    /// Puts the token `t` (at `i` in `toks`) in its lists.
+    /// Number tokens and words with [`token::class::NUMBER_START`] or
+    /// [`token::class::DATE_START`]: every token where [`number::scan`] or the date scan
+    /// ([`date::find_in`]) may find something.
+    fn scan(&self) -> &[usize] {
+        &self.lists[0][..self.len[0]]
+    }
+
+    /// Articles.
+    fn articles(&self) -> &[usize] {
+        &self.lists[1][..self.len[1]]
+    }
+
+    /// Head nouns.
+    fn heads(&self) -> &[usize] {
+        &self.lists[2][..self.len[2]]
+    }
+
+    /// Numbers of at most six bytes before an attached word of two bytes.
+    fn ordinals(&self) -> &[usize] {
+        &self.lists[3][..self.len[3]]
+    }
+
+    /// The lists as the old walk pushed them, token by token (the reference of the tests).
+    #[cfg(test)]
+    fn reference(toks: &[Token]) -> [Vec<usize>; 4] {
+        let mut lists: [Vec<usize>; 4] = Default::default();
+        for (i, t) in toks.iter().enumerate() {
+            let c = t.class & VISIT_BITS;
+            if c == 0 {
+                continue;
+            }
+            if c & START_BITS != 0 {
+                if c & (token::class::NUMBER_START | token::class::DATE_START) != 0 {
+                    lists[0].push(i);
+                }
+                if c & token::class::ARTICLE != 0 {
+                    lists[1].push(i);
+                }
+                if c & token::class::HEAD != 0 {
+                    lists[2].push(i);
+                }
+            } else {
+                lists[0].push(i);
+                if t.end - t.start <= 6
+                    && toks
+                        .get(i + 1)
+                        .is_some_and(|u| u.gap == Gap::None && u.is_word() && u.end - u.start == 2)
+                {
+                    lists[3].push(i);
+                }
+            }
+        }
+        lists
+    }
+}
+
+impl Fill<'_> {
+    /// Puts the token `t` (at `i` in `toks`) in its lists. A list has fewer entries than the
+    /// tokens visited, so `len` is inside its buffer.
     #[inline(always)]
     fn visit(&mut self, toks: &[Token], i: usize, t: &Token) {
         let c = t.class & VISIT_BITS;
@@ -299,23 +381,28 @@ impl Starts {
         }
         if c & START_BITS != 0 {
             if c & (token::class::NUMBER_START | token::class::DATE_START) != 0 {
-                self.scan.push(i);
+                self.scan[self.len[0]] = i;
+                self.len[0] += 1;
             }
             if c & token::class::ARTICLE != 0 {
-                self.articles.push(i);
+                self.articles[self.len[1]] = i;
+                self.len[1] += 1;
             }
             if c & token::class::HEAD != 0 {
-                self.heads.push(i);
+                self.heads[self.len[2]] = i;
+                self.len[2] += 1;
             }
         } else {
             // A number (`NUM`, the only other bit of `VISIT_BITS`).
-            self.scan.push(i);
+            self.scan[self.len[0]] = i;
+            self.len[0] += 1;
             if t.end - t.start <= 6
                 && toks
                     .get(i + 1)
                     .is_some_and(|u| u.gap == Gap::None && u.is_word() && u.end - u.start == 2)
             {
-                self.ordinals.push(i);
+                self.ordinals[self.len[3]] = i;
+                self.len[3] += 1;
             }
         }
     }
@@ -323,13 +410,7 @@ impl Starts {
 
 impl Drop for Starts {
     fn drop(&mut self) {
-        let lists = [
-            std::mem::take(&mut self.scan),
-            std::mem::take(&mut self.articles),
-            std::mem::take(&mut self.heads),
-            std::mem::take(&mut self.ordinals),
-        ];
-        spare::give(&spare::LISTS, lists);
+        spare::give(&spare::LISTS, std::mem::take(&mut self.lists));
     }
 }
 

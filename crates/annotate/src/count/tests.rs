@@ -534,7 +534,7 @@ fn gates_are_exact(text: &str) {
     let dates = date::find_in(text, low, toks, None);
     let nums = number::scan(low, toks);
     let starts = Starts::new(toks);
-    let heads = &starts.heads;
+    let heads = starts.heads();
     let every: Vec<usize> = (0..toks.len()).collect();
     let with = |bits: u32| -> Vec<usize> {
         every
@@ -550,26 +550,36 @@ fn gates_are_exact(text: &str) {
             toks[i].is_num() || toks[i].has(token::class::NUMBER_START | token::class::DATE_START)
         })
         .collect();
-    assert_eq!(starts.scan, scan);
+    assert_eq!(starts.scan(), scan);
+    assert_eq!(
+        [
+            starts.scan(),
+            starts.articles(),
+            starts.heads(),
+            starts.ordinals()
+        ],
+        Starts::reference(toks).each_ref().map(Vec::as_slice),
+        "{text:?}"
+    );
     // Into an empty buffer and into a stale one.
     let other = Tokens::new("12 cases and 3 to 4 deaths");
     let stale = number::scan(&other.low, &other.toks);
     for buf in [Vec::new(), stale] {
         assert_eq!(
-            number::scan_at(low, toks, &starts.scan, buf),
+            number::scan_at(low, toks, starts.scan(), buf),
             nums,
             "{text:?}"
         );
     }
     for published in [None, Some(d("2012-06-01"))] {
         assert_eq!(
-            date::find_in_at(text, low, toks, published, &starts.scan, Vec::new()),
+            date::find_in_at(text, low, toks, published, starts.scan(), Vec::new()),
             date::find_in(text, low, toks, published),
             "{text:?}"
         );
     }
-    assert_eq!(starts.articles, with(token::class::ARTICLE));
-    assert_eq!(*heads, with(token::class::HEAD));
+    assert_eq!(starts.articles(), with(token::class::ARTICLE));
+    assert_eq!(heads, with(token::class::HEAD));
     let death_marks = death_marks(low, toks, heads);
     assert_eq!(death_marks, death_marks_every_window(low, toks), "{text:?}");
     // Into an empty buffer and into a stale one.
@@ -639,9 +649,9 @@ fn gates_are_exact(text: &str) {
     }
     let numbered: Vec<Cand> = (0..nums.len()).filter_map(|k| cx.candidate(k)).collect();
     let (mut gated, mut all) = (numbered.clone(), numbered);
-    cx.singulars(&mut gated, &starts.articles, true);
+    cx.singulars(&mut gated, starts.articles(), true);
     cx.singulars(&mut all, &every, false);
-    cx.ordinals(&mut gated, &starts.ordinals);
+    cx.ordinals(&mut gated, starts.ordinals());
     cx.ordinals(&mut all, &every);
     let firsts = |c: &[Cand]| -> Vec<(usize, usize, &'static str)> {
         c.iter().map(|c| (c.first, c.end, c.metric)).collect()
@@ -671,6 +681,38 @@ fn gates_are_exact_on_seeds_and_don_texts() {
         "2 May, 3 cases, 4 May",
     ] {
         gates_are_exact(text);
+    }
+}
+
+/// `Starts::new` in buffers kept from longer and shorter texts (stale entries past each list,
+/// buffers longer than the tokens) equals the token-by-token reference.
+#[test]
+fn starts_in_kept_buffers_are_the_reference() {
+    let long = "The 3rd case: 12 cases, 4 deaths, an index case, the 2nd death. ".repeat(40);
+    let texts = [
+        long.as_str(),
+        "",
+        "a 5th case",
+        "12",
+        "12th",
+        long.as_str(),
+        "In May 2022, two cases and the 1st death; a case 3rd",
+        "",
+    ];
+    for text in texts {
+        let tk = Tokens::new(text);
+        let starts = Starts::new(&tk.toks);
+        let got = [
+            starts.scan(),
+            starts.articles(),
+            starts.heads(),
+            starts.ordinals(),
+        ];
+        assert_eq!(
+            got,
+            Starts::reference(&tk.toks).each_ref().map(Vec::as_slice),
+            "{text:?}"
+        );
     }
 }
 
