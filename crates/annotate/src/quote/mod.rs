@@ -913,9 +913,8 @@ fn speech_verbs(
     let mut k = 0usize;
     let mut ask = |t: &crate::tokens::Token| {
         let s = t.start.max(start);
-        while toks.get(k).is_some_and(|x| x.s < s) {
-            k += 1;
-        }
+        // The tokens are in text order: the first one at or after `s`, by halves.
+        k += toks.get(k..).map_or(0, |r| r.partition_point(|x| x.s < s));
         if toks.get(k).is_some_and(|x| x.s == s && is_speech(ctx.t(x))) && out.last() != Some(&k) {
             out.push(k);
         }
