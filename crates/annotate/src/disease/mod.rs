@@ -166,8 +166,6 @@ pub struct DiseaseMatcher {
     /// How the token stream's words gate the search (see `stream`); `None` when the class
     /// table of the token stream does not cover this lexicon's first words.
     gate: Option<stream::Gate>,
-    /// The automaton's transitions on plain bytes, for the search on the token stream.
-    steps: Option<stream::Steps>,
 }
 
 impl fmt::Debug for DiseaseMatcher {
@@ -341,7 +339,6 @@ impl DiseaseMatcher {
             .start_kind(StartKind::Anchored)
             .build(&bytes)?;
         let gate = stream::Gate::new(&bytes);
-        let steps = stream::Steps::new(&automaton, &bytes);
         let flags = entries
             .iter()
             .map(|e| Flags {
@@ -361,7 +358,6 @@ impl DiseaseMatcher {
             terms: whole_terms,
             automaton,
             gate,
-            steps,
         })
     }
 

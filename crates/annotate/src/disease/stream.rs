@@ -25,7 +25,6 @@
 //! search on random text made of lexicon terms and on every seed and DON text.
 
 use aho_corasick::Anchored;
-use aho_corasick::PatternID;
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
 
@@ -283,264 +282,49 @@ pub(super) fn one_to_one(bytes: &[u8], k: usize, p: usize) -> Option<u8> {
     }
 }
 
-/// The anchored automaton's transitions on the bytes [`step_plain`] steps (the ASCII bytes
-/// copied as they are, and the space a separator reads as), in a table of its own built from
-/// the DFA at load by walking its states: a byte's column folds in [`ONE`] (a byte that is not
-/// copied has a column past every row, so that its lookup fails), which spares `step_plain`
-/// the [`ONE`] test and the DFA's byte-class lookup. A state is the offset of its row; the
-/// dead state is 0 and the match states follow it, so that a state is special (dead or a
-/// match) when it is at most `max_special`.
-#[derive(Debug, Clone)]
-pub(super) struct Steps {
-    /// The column of each byte: its class for a byte copied as it is, else `stop`.
-    column: [u32; 256],
-    /// The column of a space (a separator between copied bytes reads as one).
-    space: u32,
-    /// The transitions: `trans[sid + column]`.
-    trans: Vec<u32>,
-    /// Columns per row.
-    stride: u32,
-    /// The largest special state.
-    max_special: u32,
-    /// The anchored start state.
-    pub(super) start: u32,
-    /// The DFA's state of each row (the tests).
-    #[cfg(test)]
-    dfa: Vec<StateID>,
-    /// The pattern of each match state's row (rows `1..`; a leftmost-longest match state
-    /// has one).
-    patterns: Vec<PatternID>,
-}
-
-impl Steps {
-    /// The table of `dfa`'s states reachable from its anchored start state, `patterns` the
-    /// normalised patterns it was built from; `None` when it has no dead state or more states
-    /// than fit.
-    pub(super) fn new(dfa: &DFA, patterns: &[Vec<u8>]) -> Option<Steps> {
-        let start = dfa.start_state(Anchored::Yes).ok()?;
-        // One class per byte of the patterns (an ASCII letter in either case: the DFA is ASCII
-        // case-insensitive), the space among them, and one for the copied bytes in no pattern
-        // (the anchored DFA dies on them). Stepping a representative is stepping every byte of
-        // its class; the tests hold the table to the DFA on every byte.
-        let mut used = [false; 256];
-        for b in patterns.iter().flatten() {
-            used[b.to_ascii_lowercase() as usize] = true;
-        }
-        used[b' ' as usize] = true;
-        let mut column = [u32::MAX; 256];
-        let mut reps: Vec<u8> = Vec::new();
-        let mut unused: Option<u32> = None;
-        for b in 0..=255u8 {
-            if ONE[b as usize] != COPIED && b != b' ' {
-                continue;
-            }
-            let lower = b.to_ascii_lowercase();
-            if !used[lower as usize] {
-                let c = match unused {
-                    Some(c) => c,
-                    None => {
-                        let c = u32::try_from(reps.len()).ok()?;
-                        reps.push(b);
-                        *unused.insert(c)
-                    }
-                };
-                column[b as usize] = c;
-                continue;
-            }
-            if lower != b {
-                continue; // the lower-case letter's class
-            }
-            let c = u32::try_from(reps.len()).ok()?;
-            reps.push(b);
-            column[b as usize] = c;
-            if b.is_ascii_lowercase() {
-                column[b.to_ascii_uppercase() as usize] = c;
-            }
-        }
-        let stride = u32::try_from(reps.len()).ok()?;
-        // The states, in the order met from the start state.
-        let mut states: Vec<StateID> = vec![start];
-        let mut index: std::collections::HashMap<StateID, usize> =
-            std::collections::HashMap::from([(start, 0)]);
-        let mut k = 0;
-        while let Some(&sid) = states.get(k) {
-            k += 1;
-            if dfa.is_dead(sid) {
-                continue;
-            }
-            for &b in &reps {
-                let next = dfa.next_state(Anchored::Yes, sid, b);
-                if let std::collections::hash_map::Entry::Vacant(v) = index.entry(next) {
-                    v.insert(states.len());
-                    states.push(next);
-                }
-            }
-        }
-        // Rows: the dead state, the match states, the others.
-        let rank = |sid: StateID| {
-            if dfa.is_dead(sid) {
-                0
-            } else if dfa.is_match(sid) {
-                1
-            } else {
-                2
-            }
-        };
-        let mut order: Vec<StateID> = states;
-        if !order.iter().any(|&sid| dfa.is_dead(sid)) {
-            return None; // row 0 must be the dead state
-        }
-        order.sort_by_key(|&sid| rank(sid));
-        let matches = order.iter().filter(|&&sid| dfa.is_match(sid)).count();
-        let row = |i: usize| u32::try_from(i).ok()?.checked_mul(stride);
-        let mut rows: std::collections::HashMap<StateID, u32> =
-            std::collections::HashMap::with_capacity(order.len());
-        for (i, &sid) in order.iter().enumerate() {
-            rows.insert(sid, row(i)?);
-        }
-        let stop = row(order.len())?;
-        let mut trans = Vec::with_capacity(order.len() * reps.len());
-        for &sid in &order {
-            for &b in &reps {
-                let next = if dfa.is_dead(sid) {
-                    0
-                } else {
-                    *rows.get(&dfa.next_state(Anchored::Yes, sid, b))?
-                };
-                trans.push(next);
-            }
-        }
-        for c in &mut column {
-            if *c == u32::MAX {
-                *c = stop;
-            }
-        }
-        let space = column[b' ' as usize];
-        column[b' ' as usize] = stop;
-        let patterns = order
-            .iter()
-            .skip(1)
-            .take(matches)
-            .map(|&sid| dfa.match_pattern(sid, 0))
-            .collect();
-        Some(Steps {
-            column,
-            space,
-            trans,
-            stride,
-            max_special: row(matches)?,
-            start: *rows.get(&start)?,
-            #[cfg(test)]
-            dfa: order,
-            patterns,
-        })
-    }
-
-    /// The state after `sid` on `b`, a byte copied as it is or a space; the dead state for
-    /// any other byte.
-    #[inline]
-    pub(super) fn next(&self, sid: u32, b: u8) -> u32 {
-        let c = if b == b' ' {
-            self.space
-        } else {
-            self.column[b as usize]
-        };
-        self.trans
-            .get(sid as usize + c as usize)
-            .copied()
-            .unwrap_or(0)
-    }
-
-    /// True for a special state: dead or a match.
-    #[inline(always)]
-    pub(super) fn is_special(&self, sid: u32) -> bool {
-        sid <= self.max_special
-    }
-
-    /// True for the dead state.
-    #[inline(always)]
-    pub(super) fn is_dead(sid: u32) -> bool {
-        sid == 0
-    }
-
-    /// The pattern matched at state `sid`, when it is a match state.
-    #[inline]
-    pub(super) fn pattern(&self, sid: u32) -> Option<PatternID> {
-        if Self::is_dead(sid) || !self.is_special(sid) {
-            return None;
-        }
-        self.patterns.get((sid / self.stride) as usize - 1).copied()
-    }
-
-    /// The DFA's state of state `sid` (the tests).
-    #[cfg(test)]
-    pub(super) fn dfa_state(&self, sid: u32) -> Option<StateID> {
-        self.dfa.get((sid / self.stride) as usize).copied()
-    }
-
-    /// The state of each of the DFA's states (the tests).
-    #[cfg(test)]
-    pub(super) fn rows(&self) -> std::collections::HashMap<StateID, u32> {
-        (0u32..)
-            .zip(&self.dfa)
-            .map(|(i, &sid)| (sid, i * self.stride))
-            .collect()
-    }
-
-    /// The DFA's states (the tests).
-    #[cfg(test)]
-    pub(super) fn dfa_states(&self) -> &[StateID] {
-        &self.dfa
-    }
-}
-
-/// Steps the table `steps` from state `sid` over the bytes of `rest` from `j` while each is
-/// its own normalisation ([`one_to_one`] in the normalisation of `rest`), until it reaches a
-/// special state (dead, or a match) or a byte that normalises otherwise (or the end of the
-/// text): the bytes read from the start of `rest` and the state. It stopped at a special state
-/// when it read a byte and the state is special ([`stopped_special`]); else the bytes before
-/// the stop were read. A small function of its own: the loop keeps its state in registers, as
-/// it would not in the search around it. (A `Result` cost two instructions a byte: its tag was
-/// set in the loop.)
+/// Steps `dfa` from state `sid` over the bytes of `rest` from `j` while each is its own
+/// normalisation ([`one_to_one`] in the normalisation of `rest`), until it reaches a special
+/// state (dead, or a match) or a byte that normalises otherwise (or the end of the text): the
+/// bytes read from the start of `rest` and the state. It stopped at a special state when it
+/// read a byte and the state is special ([`stopped_special`]); else the bytes before the stop
+/// were read. A small function of its own: the loop keeps its state in registers, as it would
+/// not in the search around it. (A `Result` cost two instructions a byte: its tag was set in
+/// the loop.)
 ///
-/// A copied byte (the most) takes one lookup of its column and one of the transition: a byte
-/// that is not copied has a column past every row, so the failed lookup is the test.
+/// A copied byte (the most) is stepped in a branch of its own: when both took the byte
+/// [`one_to_one`] returns, it was zero-extended again after the branches (one instruction a
+/// byte).
 #[inline(never)]
-pub(super) fn step_plain(steps: &Steps, rest: &[u8], mut j: usize, sid: u32) -> (usize, u32) {
-    // The state widened once (each load of a transition widens it again for free).
-    let mut sid = sid as usize;
-    let (space, max_special) = (steps.space as usize, steps.max_special as usize);
-    while let Some(&b) = rest.get(j) {
-        let c = steps.column[b as usize] as usize;
-        if let Some(&next) = steps.trans.get(sid + c) {
-            sid = next as usize;
+pub(super) fn step_plain(
+    dfa: &DFA,
+    rest: &[u8],
+    mut j: usize,
+    mut sid: StateID,
+) -> (usize, StateID) {
+    loop {
+        let Some(&b) = rest.get(j) else {
+            return (j, sid);
+        };
+        if ONE[b as usize] == COPIED {
+            sid = dfa.next_state(Anchored::Yes, sid, b);
+        } else if one_to_one(rest, j, 0).is_some() {
+            // A separator between copied bytes: a space.
+            sid = dfa.next_state(Anchored::Yes, sid, b' ');
         } else {
-            // A separator between copied bytes that are not parentheses ([`one_to_one`]): a
-            // space.
-            let plain =
-                |k: Option<usize>| k.and_then(|k| rest.get(k)).is_some_and(|&x| is_plain(x));
-            if ONE[b as usize] != SEPARATOR || !plain(j.checked_sub(1)) || !plain(Some(j + 1)) {
-                break;
-            }
-            let Some(&next) = steps.trans.get(sid + space) else {
-                break;
-            };
-            sid = next as usize;
+            return (j, sid);
         }
         j += 1;
-        if sid <= max_special {
-            break;
+        if dfa.is_special(sid) {
+            return (j, sid);
         }
     }
-    // A state is a row's offset in `trans`, which holds less than `u32::MAX` entries.
-    (j, u32::try_from(sid).unwrap_or(u32::MAX))
 }
 
 /// True when [`step_plain`] from `j` stopped at a special state after `read` bytes with state
 /// `sid`: it read a byte (a state it was given may be special, after a fold).
 #[inline(always)]
-pub(super) fn stopped_special(steps: &Steps, j: usize, read: usize, sid: u32) -> bool {
-    read > j && steps.is_special(sid)
+pub(super) fn stopped_special(dfa: &DFA, j: usize, read: usize, sid: StateID) -> bool {
+    read > j && dfa.is_special(sid)
 }
 
 /// Most bytes a fold writes (its parentheses and spaces).
@@ -855,11 +639,10 @@ impl DiseaseMatcher {
         events: &mut Vec<(usize, usize)>,
     ) -> Plain {
         let dfa = &self.automaton;
-        let Some(steps) = self.steps.as_ref() else {
+        let bytes = text.as_bytes();
+        let Ok(mut sid) = dfa.start_state(Anchored::Yes) else {
             return Plain::Normalise;
         };
-        let bytes = text.as_bytes();
-        let mut sid = steps.start;
         events.clear();
         // Step until the automaton dies; the matches starting at `p`, by normalised end (`j`
         // bytes read from `p`, `j - shift` normalised bytes stepped).
@@ -869,8 +652,8 @@ impl DiseaseMatcher {
         // After a fold: the bytes of `rest` before this one are in `win`.
         let mut written: Option<usize> = None;
         'step: loop {
-            let (read, next) = match step_plain(steps, rest, j, sid) {
-                (read, next) if stopped_special(steps, j, read, next) => (read, next),
+            let (read, next) = match step_plain(dfa, rest, j, sid) {
+                (read, next) if stopped_special(dfa, j, read, next) => (read, next),
                 stop => {
                     // A byte that does not normalise to one of its own: a fold, or the
                     // normalised windows (a non-ASCII character, the end of the text).
@@ -882,34 +665,36 @@ impl DiseaseMatcher {
                     for &(b, at) in fold.out() {
                         // The whole fold is written, whether the automaton dies in it or not.
                         win.push_one(b, at);
-                        if Steps::is_dead(sid) {
+                        if dfa.is_dead(sid) {
                             continue;
                         }
-                        sid = steps.next(sid, b);
-                        if let Some(pid) = steps.pattern(sid)
-                            && dfa.pattern_len(pid) == win.bytes.len()
-                        {
-                            events.push((win.bytes.len(), pid.as_usize()));
+                        sid = dfa.next_state(Anchored::Yes, sid, b);
+                        if dfa.is_match(sid) {
+                            let pid = dfa.match_pattern(sid, 0);
+                            if dfa.pattern_len(pid) == win.bytes.len() {
+                                events.push((win.bytes.len(), pid.as_usize()));
+                            }
                         }
                     }
                     // The copied byte after the run continues a segment of its own.
                     win.mark(fold.next);
                     (j, written) = (fold.next, Some(fold.next));
                     shift = j - win.bytes.len();
-                    if Steps::is_dead(sid) {
+                    if dfa.is_dead(sid) {
                         break 'step;
                     }
                     continue;
                 }
             };
             (j, sid) = (read, next);
-            if Steps::is_dead(sid) {
+            if dfa.is_dead(sid) {
                 break;
             }
-            if let Some(pid) = steps.pattern(sid)
-                && dfa.pattern_len(pid) == j - shift
-            {
-                events.push((j - shift, pid.as_usize()));
+            if dfa.is_match(sid) {
+                let pid = dfa.match_pattern(sid, 0);
+                if dfa.pattern_len(pid) == j - shift {
+                    events.push((j - shift, pid.as_usize()));
+                }
             }
         }
         if events.is_empty() {

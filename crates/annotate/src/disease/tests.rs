@@ -1,5 +1,4 @@
 use super::*;
-use aho_corasick::automaton::StateID;
 use proptest::prelude::*;
 
 fn m() -> &'static DiseaseMatcher {
@@ -1114,8 +1113,11 @@ fn step_plain_reference(
     dfa: &aho_corasick::dfa::DFA,
     rest: &[u8],
     mut j: usize,
-    mut sid: StateID,
-) -> std::result::Result<(usize, StateID), (usize, StateID)> {
+    mut sid: aho_corasick::automaton::StateID,
+) -> std::result::Result<
+    (usize, aho_corasick::automaton::StateID),
+    (usize, aho_corasick::automaton::StateID),
+> {
     loop {
         let Some(b) = super::stream::one_to_one(rest, j, 0) else {
             return Err((j, sid));
@@ -1134,10 +1136,6 @@ fn step_plain_reference(
 fn step_plain_agrees(text: &str) -> usize {
     use super::stream::{step_plain, stopped_special};
     let dfa = &m().automaton;
-    let steps = m().steps.as_ref().unwrap();
-    static ROWS: std::sync::OnceLock<std::collections::HashMap<StateID, u32>> =
-        std::sync::OnceLock::new();
-    let rows = ROWS.get_or_init(|| steps.rows());
     let start = dfa.start_state(Anchored::Yes).unwrap();
     let rest = text.as_bytes();
     let mut special = 0;
@@ -1150,9 +1148,8 @@ fn step_plain_agrees(text: &str) -> usize {
             }
         }
         for (j, sid) in starts {
-            let (read, row) = step_plain(steps, rest, j, rows[&sid]);
-            let next = steps.dfa_state(row).unwrap();
-            let got = if stopped_special(steps, j, read, row) {
+            let (read, next) = step_plain(dfa, rest, j, sid);
+            let got = if stopped_special(dfa, j, read, next) {
                 special += 1;
                 Ok((read, next))
             } else {
@@ -1220,37 +1217,4 @@ proptest! {
     ) {
         step_plain_agrees(&parts.concat());
     }
-}
-
-/// The table of `step_plain` is the DFA: from every state, on every byte copied as it is and on
-/// the space, the same next state, the same special states, the same patterns; every other
-/// byte has no transition.
-#[test]
-fn steps_are_the_dfa() {
-    use super::stream::Steps;
-    let dfa = &m().automaton;
-    let steps = m().steps.as_ref().unwrap();
-    let rows = steps.rows();
-    let states = steps.dfa_states();
-    assert!(states.len() > 10_000, "{}", states.len());
-    assert_eq!(rows[&dfa.start_state(Anchored::Yes).unwrap()], steps.start);
-    let mut matches = 0;
-    for &sid in states {
-        let row = rows[&sid];
-        assert_eq!(steps.is_special(row), dfa.is_special(sid), "{sid:?}");
-        assert_eq!(Steps::is_dead(row), dfa.is_dead(sid), "{sid:?}");
-        let pattern = dfa.is_match(sid).then(|| dfa.match_pattern(sid, 0));
-        assert_eq!(steps.pattern(row), pattern, "{sid:?}");
-        matches += usize::from(pattern.is_some());
-        for b in 0..=255u8 {
-            let copied = b.is_ascii() && !super::normalize::is_ascii_separator(b);
-            let want = if copied || b == b' ' {
-                rows[&dfa.next_state(Anchored::Yes, sid, b)]
-            } else {
-                0
-            };
-            assert_eq!(steps.next(row, b), want, "{sid:?} on {b}");
-        }
-    }
-    assert!(matches > 1_000, "{matches}");
 }
