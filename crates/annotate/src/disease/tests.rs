@@ -888,29 +888,42 @@ fn term_variants() -> Vec<String> {
     out
 }
 
+/// Texts of fewer than `parts` pieces: lexicon terms in their variant forms (four times in six),
+/// `pieces` between them, and, when `any` is set, up to four printable characters of any kind.
+fn term_texts(
+    pieces: &'static [&'static str],
+    any: bool,
+    parts: usize,
+) -> impl Strategy<Value = String> {
+    let term = (0usize..100_000).prop_map(|i| {
+        static TERMS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        let terms = TERMS.get_or_init(term_variants);
+        terms[i % terms.len()].clone()
+    });
+    let piece = prop::sample::select(pieces).prop_map(str::to_string);
+    let part = if any {
+        prop_oneof![4 => term, 1 => piece, 1 => "\\PC{0,4}"].boxed()
+    } else {
+        prop_oneof![4 => term, 1 => piece].boxed()
+    };
+    proptest::collection::vec(part, 0..parts).prop_map(|p| p.concat())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
     #[test]
     fn stream_search_is_the_whole_text_search(
-        parts in proptest::collection::vec(
-            prop_oneof![
-                4 => (0usize..100_000).prop_map(|i| {
-                    static TERMS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-                    let terms = TERMS.get_or_init(term_variants);
-                    terms[i % terms.len()].clone()
-                }),
-                1 => prop::sample::select(vec![
-                    " ", "  ", "-", "\u{2010}", "’", "'", "(", ")", "[", "]", ". ", ", ", "; ",
-                    "\n", "\n\n", "\u{AD}", "\u{301}", "\u{345}", "_", "x", "ville", "2", "²",
-                    "é", "д", "like", " like", "-like", " cases", "cases of ", "people with ",
-                    "a", "A (", "h5n1", "2019", "\u{a0}", "\u{200B}", "“", "”",
-                ]).prop_map(str::to_string),
-                1 => "\\PC{0,4}",
+        text in term_texts(
+            &[
+                " ", "  ", "-", "\u{2010}", "’", "'", "(", ")", "[", "]", ". ", ", ", "; ",
+                "\n", "\n\n", "\u{AD}", "\u{301}", "\u{345}", "_", "x", "ville", "2", "²",
+                "é", "д", "like", " like", "-like", " cases", "cases of ", "people with ",
+                "a", "A (", "h5n1", "2019", "\u{a0}", "\u{200B}", "“", "”",
             ],
-            0..24,
+            true,
+            24,
         )
     ) {
-        let text: String = parts.concat();
         stream_agrees(&text);
     }
 }
@@ -1201,20 +1214,12 @@ fn step_plain_is_the_reference() {
 proptest! {
     #[test]
     fn step_plain_is_the_reference_on_terms(
-        parts in proptest::collection::vec(
-            prop_oneof![
-                4 => (0usize..100_000).prop_map(|i| {
-                    static TERMS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-                    let terms = TERMS.get_or_init(term_variants);
-                    terms[i % terms.len()].clone()
-                }),
-                1 => prop::sample::select(vec![
-                    " ", "  ", "-", "'", "(", ")", ". ", "\n", "\u{AD}", "é", "x", "2019",
-                ]).prop_map(str::to_string),
-            ],
-            0..12,
+        text in term_texts(
+            &[" ", "  ", "-", "'", "(", ")", ". ", "\n", "\u{AD}", "é", "x", "2019"],
+            false,
+            12,
         )
     ) {
-        step_plain_agrees(&parts.concat());
+        step_plain_agrees(&text);
     }
 }
