@@ -731,6 +731,44 @@ fn gate_passes_by_only_refused_tokens(text: &str, tk: &crate::tokens::Tokens) {
         }
     }
     assert_eq!(visited, want, "{text:?}");
+    // One walk a document: the same stops, into a buffer kept from the document before.
+    let mut stops = vec![usize::MAX; 3];
+    Gate::candidates(&tk.toks, joins, &mut stops);
+    assert_eq!(stops, want, "{text:?}");
+}
+
+/// `Gate::candidates` (one walk a document) stops where `Gate::next_candidate` (a call a stop)
+/// does: every prefix of texts whose stops fall at each place of a four-token block, the last
+/// token of a block joined to a non-ASCII punctuation token, stops next to each other.
+#[test]
+fn candidates_are_the_calls_a_stop() {
+    use super::stream::Gate;
+    let texts = [
+        "The cholera outbreak in the north, and then Ebola virus disease cases rose again.",
+        "a b c d e f g h i j k l m n o p q r s t u v w x y z malaria",
+        "fever fever fever fever fever fever fever fever fever",
+        "in 2019 the 2019-nCoV strain; one two three four fe\u{AD}ver five six seven",
+        "Fièvre jaune, a b c d mpox\u{301} e f g h measles\u{AD} i j k cases",
+        "one two three fe\u{AD}ver\u{AD} x y z w plague",
+        "",
+        "dengue",
+    ];
+    for text in texts {
+        for end in (0..=text.len()).filter(|&e| text.is_char_boundary(e)) {
+            let t = &text[..end];
+            let tk = crate::tokens::Tokens::new(t);
+            let joins = !t.is_ascii();
+            let mut want = Vec::new();
+            let mut from = 0;
+            while let Some((i, _)) = Gate::next_candidate(&tk.toks, from, joins) {
+                want.push(i);
+                from = i + 1;
+            }
+            let mut got = vec![7];
+            Gate::candidates(&tk.toks, joins, &mut got);
+            assert_eq!(got, want, "{t:?}");
+        }
+    }
 }
 
 /// `Gate::passes_by` before the kind bits of the class (`class::NUM`, `class::LONG`,
