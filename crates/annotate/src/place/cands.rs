@@ -107,23 +107,28 @@ impl FromIterator<Cand> for Cands {
 }
 
 impl Cands {
-    /// Keeps the readings for which `f` is true, in order ([`Vec::retain`]).
+    /// Keeps the readings for which `f` is true, in order ([`Vec::retain`]). Inlined, in one
+    /// loop for both forms (`Vec::retain` of a long list was a call per reading): its one
+    /// caller (`drop_weak`) reads each reading without a call.
+    #[inline(always)]
     pub(super) fn retain(&mut self, mut f: impl FnMut(&Cand) -> bool) {
-        match self {
-            Cands::Inline { len, items } => {
-                let mut kept = 0usize;
-                for i in 0..usize::from(*len) {
-                    let Some(&c) = items.get(i) else { break };
-                    if f(&c) {
-                        if let Some(slot) = items.get_mut(kept) {
-                            *slot = c;
-                        }
-                        kept += 1;
-                    }
+        let items: &mut [Cand] = match self {
+            Cands::Inline { len, items } => items.get_mut(..usize::from(*len)).unwrap_or(&mut []),
+            Cands::Heap(v) => v,
+        };
+        let mut kept = 0usize;
+        for i in 0..items.len() {
+            let Some(&c) = items.get(i) else { break };
+            if f(&c) {
+                if let Some(slot) = items.get_mut(kept) {
+                    *slot = c;
                 }
-                *len = kept as u8;
+                kept += 1;
             }
-            Cands::Heap(v) => v.retain(f),
+        }
+        match self {
+            Cands::Inline { len, .. } => *len = kept as u8,
+            Cands::Heap(v) => v.truncate(kept),
         }
     }
 }
@@ -170,6 +175,16 @@ mod tests {
             let mut got = a.clone();
             got.retain(pred);
             prop_assert_eq!(&*got, want.as_slice());
+            // Each reading is asked once, in order (the filter may keep state), in both forms.
+            let mut asked = Vec::new();
+            let mut again = a.clone();
+            again.retain(|c| {
+                asked.push(*c);
+                pred(c)
+            });
+            prop_assert_eq!(asked.as_slice(), v.as_slice());
+            prop_assert_eq!(&*again, want.as_slice());
+            prop_assert_eq!(matches!(again, Cands::Inline { .. }), v.len() <= INLINE);
             // Collected through a filter (no exact length).
             let filtered: Cands = v.iter().copied().filter(|c| pred(c)).collect();
             prop_assert_eq!(&*filtered, want.as_slice());

@@ -591,16 +591,16 @@ impl<'g> Gazetteer<'g> {
         let needed = mentions
             .iter()
             .any(|m| !m.cue && !m.doubtful && m.cands.iter().any(|c| !strong(c, false)));
-        let mut admins: FxMap<Code<'_>, ()> = if needed {
-            FxMap::with_capacity_and_hasher(mentions.len(), Default::default())
+        let mut admins = if needed {
+            CodeSet::with_capacity(mentions.len())
         } else {
-            FxMap::default()
+            CodeSet::default()
         };
         if needed {
             for m in &mentions {
                 for c in &m.cands {
                     if strong(c, m.doubtful) && self.kind(c.entry) != Kind::Country {
-                        admins.insert(self.code(c.entry), ());
+                        admins.insert(self.code(c.entry));
                     }
                 }
             }
@@ -624,7 +624,7 @@ impl<'g> Gazetteer<'g> {
                     || (matches!(self.kind(c.entry), Kind::Admin1 | Kind::Admin2)
                         && *designated_here
                             .get_or_insert_with(|| designated(text.get(start..end).unwrap_or(""))))
-                    || (!doubtful && admins.contains_key(&self.code(c.entry)))
+                    || (!doubtful && admins.contains(self.code(c.entry)))
             });
         }
         mentions.retain(|m| !m.cands.is_empty());
@@ -1276,6 +1276,58 @@ impl<'a> Tallies<'a> {
     }
 }
 
+/// The first-order divisions of [`Gazetteer::drop_weak`] (those holding a large place of the
+/// text), keyed as [`Tallies`] keys its codes: a packed code is its own key, a long one
+/// [`LONG_KEY`] plus its index in `long` (one word hashed and compared, not the enum).
+#[derive(Debug, Default)]
+struct CodeSet<'a> {
+    set: FxMap<u64, ()>,
+    /// The text's long codes, each once, in order of first insert.
+    long: Vec<Code<'a>>,
+}
+
+impl<'a> CodeSet<'a> {
+    /// An empty set with room for `n` codes.
+    fn with_capacity(n: usize) -> Self {
+        CodeSet {
+            set: FxMap::with_capacity_and_hasher(n, Default::default()),
+            long: Vec::new(),
+        }
+    }
+
+    /// Adds `code`.
+    #[inline(always)]
+    fn insert(&mut self, code: Code<'a>) {
+        let key = match code {
+            Code::Packed(v) => v,
+            Code::Long(..) => {
+                let i = match self.long.iter().position(|&c| c == code) {
+                    Some(i) => i,
+                    None => {
+                        self.long.push(code);
+                        self.long.len() - 1
+                    }
+                };
+                LONG_KEY | i as u64
+            }
+        };
+        self.set.insert(key, ());
+    }
+
+    /// True when `code` was added.
+    #[inline(always)]
+    fn contains(&self, code: Code<'_>) -> bool {
+        let key = match code {
+            Code::Packed(v) => v,
+            Code::Long(..) => match self.long.iter().position(|&c| c == code) {
+                Some(i) => LONG_KEY | i as u64,
+                None => return false,
+            },
+        };
+        self.set.contains_key(&key)
+    }
+}
+
 /// Counts `n` mentions first read as entry `idx` of `g` in the tallies a [`Context`] reads, one
 /// table for both: per country (the key [`Gazetteer::country_code`], its admin1 empty: the
 /// mentions read in it, those naming it as a country) and per first-order division (the key
@@ -1705,11 +1757,23 @@ fn title_words_ascii(line: &str) -> (usize, usize) {
 /// byte by byte while the bytes are ASCII (an ASCII byte is white space for
 /// `char::is_whitespace` when it is a space or one of tab to carriage return); at a non-ASCII
 /// byte the character search decides ([`previous_word_chars`]).
+///
+/// On the bytes: a space at `start - 1` is a character of its own, so `start` is a character
+/// boundary within the text (a `start` inside a character or past the end has no space before
+/// it: `None`, as `text.get(..start)` was). Most bytes of a word are printable ASCII (`!` to
+/// DEL), told by one comparison.
 fn previous_word(text: &str, start: usize) -> Option<&str> {
-    let before = text.get(..start)?.strip_suffix(' ')?;
-    let b = before.as_bytes();
-    let mut from = b.len();
+    let b = text.as_bytes();
+    let end = start.checked_sub(1)?;
+    if b.get(end) != Some(&b' ') {
+        return None;
+    }
+    let mut from = end;
     while let Some(&c) = from.checked_sub(1).and_then(|i| b.get(i)) {
+        if c.wrapping_sub(b'!') < 0x5f {
+            from -= 1;
+            continue;
+        }
         if c >= 0x80 {
             return previous_word_chars(text, start);
         }
@@ -1718,7 +1782,7 @@ fn previous_word(text: &str, start: usize) -> Option<&str> {
         }
         from -= 1;
     }
-    before.get(from..)
+    text.get(from..end)
 }
 
 /// [`previous_word`] by a search over characters (its fallback at non-ASCII text, and the
@@ -1734,21 +1798,51 @@ fn previous_word_chars(text: &str, start: usize) -> Option<&str> {
 /// The word after `end` when a space follows it: letters, digits, hyphens and apostrophes.
 /// Read byte by byte while the bytes are ASCII; at a non-ASCII byte the character search
 /// decides ([`next_word_chars`]).
+///
+/// On the bytes: a space at `end` is a character of its own, so `end` is a character boundary
+/// (an `end` inside a character or at or past the end has no space after it: `None`, as
+/// `text.get(end..)` was); each byte is classed by [`NEXT_WORD`].
 fn next_word(text: &str, end: usize) -> Option<&str> {
-    let after = text.get(end..)?.strip_prefix(' ')?;
-    let b = after.as_bytes();
-    let mut to = 0;
-    while let Some(&c) = b.get(to) {
-        if c >= 0x80 {
-            return next_word_chars(text, end);
-        }
-        if !(c.is_ascii_alphanumeric() || c == b'-' || c == b'\'') {
-            break;
-        }
-        to += 1;
+    let b = text.as_bytes();
+    if b.get(end) != Some(&b' ') {
+        return None;
     }
-    after.get(..to)
+    let from = end + 1;
+    let mut to = from;
+    while let Some(&c) = b.get(to) {
+        match NEXT_WORD.get(usize::from(c)) {
+            Some(&WORD_BYTE) => to += 1,
+            Some(&NON_ASCII) => return next_word_chars(text, end),
+            _ => break,
+        }
+    }
+    text.get(from..to)
 }
+
+/// [`NEXT_WORD`]'s class of a byte that ends the word (ASCII but for those below).
+const END_BYTE: u8 = 0;
+/// [`NEXT_WORD`]'s class of an ASCII letter or digit, `-` or `'`.
+const WORD_BYTE: u8 = 1;
+/// [`NEXT_WORD`]'s class of a byte of a non-ASCII character.
+const NON_ASCII: u8 = 2;
+
+/// The class of each byte for [`next_word`].
+static NEXT_WORD: [u8; 256] = {
+    let mut t = [END_BYTE; 256];
+    let mut c = 0usize;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b >= 0x80 {
+            NON_ASCII
+        } else if b.is_ascii_alphanumeric() || b == b'-' || b == b'\'' {
+            WORD_BYTE
+        } else {
+            END_BYTE
+        };
+        c += 1;
+    }
+    t
+};
 
 /// [`next_word`] by a search over characters (its fallback at non-ASCII text, and the
 /// reference of the tests).

@@ -1688,6 +1688,24 @@ fn neighbour_words_equal_the_character_searches() {
     for t in crate::test_util::seed_and_don_texts() {
         check(&t);
     }
+    // Inside a character or past the end there is no word (`text.get` was `None`), and the
+    // byte classes of `next_word` are its old test.
+    for t in ["é x", "a é", "x \u{a0}y", "ab "] {
+        for at in (0..t.len() + 3).filter(|&i| !t.is_char_boundary(i)) {
+            assert_eq!(super::previous_word(t, at), None, "{at} {t:?}");
+            assert_eq!(super::next_word(t, at), None, "{at} {t:?}");
+        }
+    }
+    for c in 0..=255u8 {
+        let want = if c >= 0x80 {
+            super::NON_ASCII
+        } else if c.is_ascii_alphanumeric() || c == b'-' || c == b'\'' {
+            super::WORD_BYTE
+        } else {
+            super::END_BYTE
+        };
+        assert_eq!(super::NEXT_WORD[usize::from(c)], want, "{c}");
+    }
     let all_ascii: String = (0u8..0x80).map(char::from).collect();
     for t in [
         "",
@@ -2228,6 +2246,61 @@ fn tallies_keep_one_count_per_code() {
                 assert_eq!(v & super::LONG_KEY, 0, "{idx}");
             }
         }
+    }
+}
+
+/// [`super::CodeSet`] (`drop_weak`'s divisions) holds and answers as the set of codes it
+/// replaced: `codes` added in order, every code of `codes` and `probe` asked.
+fn check_code_set(codes: &[gazetteer::Code<'static>], probe: &[gazetteer::Code<'static>]) {
+    let mut s = super::CodeSet::with_capacity(codes.len());
+    let mut want: gazetteer::FxMap<gazetteer::Code<'static>, ()> = gazetteer::FxMap::default();
+    assert!(codes.iter().chain(probe).all(|&c| !s.contains(c)));
+    for &c in codes {
+        s.insert(c);
+        want.insert(c, ());
+    }
+    assert_eq!(s.set.len(), want.len(), "{codes:?}");
+    for c in codes.iter().chain(probe) {
+        assert_eq!(s.contains(*c), want.contains_key(c), "{c:?} in {codes:?}");
+    }
+    assert!(codes.iter().all(|&c| s.contains(c)));
+}
+
+/// The empty code, long codes (each its own, told by their strings, one never added) and
+/// packed codes, added twice or once.
+#[test]
+fn code_set_holds_each_code_once() {
+    use gazetteer::Code;
+    let codes = [
+        Code::new("", ""),
+        Code::new("LONGER", ""),
+        Code::new("US", "CA"),
+        Code::new("US", "ENGL"),
+        Code::new("LONGER", ""),
+        Code::new("U", "S"),
+        Code::new("US", "ENGL"),
+    ];
+    let probe = [
+        Code::new("GB", "ENGL"),
+        Code::new("USAB", ""),
+        Code::new("US", ""),
+        Code::new("", "US"),
+    ];
+    check_code_set(&codes, &probe);
+    check_code_set(&codes[1..], &codes[..1]);
+    check_code_set(&[], &codes);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    /// Made-up sequences of packed and long codes added to [`super::CodeSet`] answer as the
+    /// set of codes.
+    #[test]
+    fn code_set_is_the_set_of_codes(
+        parts in proptest::collection::vec((any::<u8>(), any::<u8>(), any::<u8>(), any::<u8>()), 0..24),
+        probe in proptest::collection::vec((any::<u8>(), any::<u8>(), any::<u8>(), any::<u8>()), 0..8),
+    ) {
+        check_code_set(&made_up_codes(&parts), &made_up_codes(&probe));
     }
 }
 
