@@ -34,16 +34,16 @@ fn alnum(t: &Token) -> bool {
 #[inline(never)]
 fn next_capitalised(toks: &[Token], from: usize) -> Option<(usize, &Token)> {
     let rest = toks.get(from..)?;
-    let (quads, tail) = rest.as_chunks::<4>();
-    for (q, four) in quads.iter().enumerate() {
-        for (k, t) in four.iter().enumerate() {
+    let (eights, tail) = rest.as_chunks::<8>();
+    for (q, eight) in eights.iter().enumerate() {
+        for (k, t) in eight.iter().enumerate() {
             if t.has(class::CAP) {
-                return Some((from + 4 * q + k, t));
+                return Some((from + 8 * q + k, t));
             }
         }
     }
     let k = tail.iter().position(|t| t.has(class::CAP))?;
-    Some((from + 4 * quads.len() + k, tail.get(k)?))
+    Some((from + 8 * eights.len() + k, tail.get(k)?))
 }
 
 impl Gazetteer<'_> {
@@ -252,6 +252,28 @@ mod tests {
     fn next_capitalised_is_the_token_by_token_search() {
         for t in texts().iter().step_by(5) {
             holds_next_capitalised(&Tokens::new(t).toks);
+        }
+    }
+
+    /// `next_capitalised` eight tokens at a time around the chunk ends and the tail: texts of
+    /// 0 to 27 words with no capitalised word, one at each position, or two (each position and
+    /// the one nine words on), from every start.
+    #[test]
+    fn next_capitalised_at_every_chunk_position() {
+        for n in 0..28usize {
+            let mut caps: Vec<Vec<usize>> = vec![Vec::new()];
+            caps.extend((0..n).map(|p| vec![p]));
+            caps.extend((0..n).map(|p| vec![p, p + 9]));
+            for set in caps {
+                let text: Vec<&str> = (0..n)
+                    .map(|k| if set.contains(&k) { "Kenya" } else { "cases" })
+                    .collect();
+                let toks = Tokens::new(&text.join(" ")).toks.clone();
+                assert_eq!(toks.len(), n);
+                let want = set.iter().filter(|&&p| p < n).count();
+                assert_eq!(toks.iter().filter(|t| t.has(class::CAP)).count(), want);
+                holds_next_capitalised(&toks);
+            }
         }
     }
 
