@@ -135,7 +135,7 @@ fn find_with_dates(
     // Singular and ordinal cases between the numbers.
     cx.singulars(&mut cands, starts.articles(), true);
     cx.ordinals(&mut cands, starts.ordinals());
-    cands.sort_by_key(|c| c.first);
+    sort_by_first(&mut cands);
     // Scope: sibling "new" and sentence-level cues.
     let n = cands.len();
     let mut new_sentences: Vec<u32> = cands
@@ -185,6 +185,15 @@ fn find_with_dates(
     spare::give(&spare::FLAGS, in_date);
     spare::give(&spare::COLUMNS, columns);
     counts
+}
+
+/// Sorts the candidates by their first token, stably. The number, singular and ordinal runs
+/// are each in text order and usually already interleave in order: a sorted slice is left as
+/// it is (what a stable sort leaves it), and only an unsorted one is sorted.
+fn sort_by_first(cands: &mut [Cand]) {
+    if !cands.is_sorted_by_key(|c| c.first) {
+        cands.sort_by_key(|c| c.first);
+    }
 }
 
 #[derive(Debug, Clone)]
