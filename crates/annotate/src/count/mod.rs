@@ -158,8 +158,10 @@ fn find_with_dates(
     }
     // The counts are in text order: the dates before each are found by a cursor.
     let mut at = 0;
+    // Read by reference (a `drain` moved each `Cand` out first); the buffer is cleared where
+    // it is next taken.
     let counts = cands
-        .drain(..)
+        .iter()
         .map(|c| {
             at = dates_before(dates, at, c.first);
             let date = cx.nearest_date(dates, at, c.first);
