@@ -2282,13 +2282,39 @@ impl Cx<'_> {
     /// order) start before it ([`dates_before`], a cursor the counts in text order move on).
     /// The dates on one side are nearer the further in they are, so the first of each side
     /// in its sentence is its best, and the one before wins a tie (as the first minimum of the
-    /// eight did in [`Cx::nearest_date_reference`]).
+    /// eight did in [`Cx::nearest_date_reference`]). The sentence numbers of the tokens never
+    /// go down and the dates are in text order, so a side's walk ends at its first date of
+    /// another sentence (an earlier one before `first`, a later one after it): no date further
+    /// out on that side is in the sentence.
     fn nearest_date(&self, dates: &[DateHit], at: usize, first: usize) -> Option<String> {
-        let s = self.sent.get(first)?;
+        let &s = self.sent.get(first)?;
         let (before, after) = dates.split_at_checked(at)?;
-        let near = |d: &&DateHit| self.sent.get(d.first) == Some(s) && d.value.is_some();
-        let b = before.iter().rev().take(4).find(near);
-        let a = after.iter().take(4).find(near);
+        let mut b = None;
+        for d in before.iter().rev().take(4) {
+            match self.sent.get(d.first) {
+                Some(&t) if t == s => {
+                    if d.value.is_some() {
+                        b = Some(d);
+                        break;
+                    }
+                }
+                Some(&t) if t < s => break,
+                _ => {}
+            }
+        }
+        let mut a = None;
+        for d in after.iter().take(4) {
+            match self.sent.get(d.first) {
+                Some(&t) if t == s => {
+                    if d.value.is_some() {
+                        a = Some(d);
+                        break;
+                    }
+                }
+                Some(&t) if t > s => break,
+                _ => {}
+            }
+        }
         let d = match (b, a) {
             (Some(b), Some(a)) if a.first.abs_diff(first) < b.first.abs_diff(first) => a,
             (b, a) => b.or(a)?,
