@@ -2292,11 +2292,9 @@ impl Cx<'_> {
         let mut b = None;
         for d in before.iter().rev().take(4) {
             match self.sent.get(d.first) {
-                Some(&t) if t == s => {
-                    if d.value.is_some() {
-                        b = Some(d);
-                        break;
-                    }
+                Some(&t) if t == s && d.value.is_some() => {
+                    b = Some(d);
+                    break;
                 }
                 Some(&t) if t < s => break,
                 _ => {}
@@ -2305,11 +2303,9 @@ impl Cx<'_> {
         let mut a = None;
         for d in after.iter().take(4) {
             match self.sent.get(d.first) {
-                Some(&t) if t == s => {
-                    if d.value.is_some() {
-                        a = Some(d);
-                        break;
-                    }
+                Some(&t) if t == s && d.value.is_some() => {
+                    a = Some(d);
+                    break;
                 }
                 Some(&t) if t > s => break,
                 _ => {}
