@@ -135,7 +135,7 @@ fn find_with_dates(
     // Singular and ordinal cases between the numbers.
     cx.singulars(&mut cands, starts.articles(), true);
     cx.ordinals(&mut cands, starts.ordinals());
-    cands.sort_by_key(|c| c.first);
+    sort_by_first(&mut cands);
     // Scope: sibling "new" and sentence-level cues.
     let n = cands.len();
     let mut new_sentences: Vec<u32> = cands
@@ -158,8 +158,10 @@ fn find_with_dates(
     }
     // The counts are in text order: the dates before each are found by a cursor.
     let mut at = 0;
+    // Read by reference (a `drain` moved each `Cand` out first); the buffer is cleared where
+    // it is next taken.
     let counts = cands
-        .drain(..)
+        .iter()
         .map(|c| {
             at = dates_before(dates, at, c.first);
             let date = cx.nearest_date(dates, at, c.first);
@@ -185,6 +187,15 @@ fn find_with_dates(
     spare::give(&spare::FLAGS, in_date);
     spare::give(&spare::COLUMNS, columns);
     counts
+}
+
+/// Sorts the candidates by their first token, stably. The number, singular and ordinal runs
+/// are each in text order and usually already interleave in order: a sorted slice is left as
+/// it is (what a stable sort leaves it), and only an unsorted one is sorted.
+fn sort_by_first(cands: &mut [Cand]) {
+    if !cands.is_sorted_by_key(|c| c.first) {
+        cands.sort_by_key(|c| c.first);
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -2271,13 +2282,35 @@ impl Cx<'_> {
     /// order) start before it ([`dates_before`], a cursor the counts in text order move on).
     /// The dates on one side are nearer the further in they are, so the first of each side
     /// in its sentence is its best, and the one before wins a tie (as the first minimum of the
-    /// eight did in [`Cx::nearest_date_reference`]).
+    /// eight did in [`Cx::nearest_date_reference`]). The sentence numbers of the tokens never
+    /// go down and the dates are in text order, so a side's walk ends at its first date of
+    /// another sentence (an earlier one before `first`, a later one after it): no date further
+    /// out on that side is in the sentence.
     fn nearest_date(&self, dates: &[DateHit], at: usize, first: usize) -> Option<String> {
-        let s = self.sent.get(first)?;
+        let &s = self.sent.get(first)?;
         let (before, after) = dates.split_at_checked(at)?;
-        let near = |d: &&DateHit| self.sent.get(d.first) == Some(s) && d.value.is_some();
-        let b = before.iter().rev().take(4).find(near);
-        let a = after.iter().take(4).find(near);
+        let mut b = None;
+        for d in before.iter().rev().take(4) {
+            match self.sent.get(d.first) {
+                Some(&t) if t == s && d.value.is_some() => {
+                    b = Some(d);
+                    break;
+                }
+                Some(&t) if t < s => break,
+                _ => {}
+            }
+        }
+        let mut a = None;
+        for d in after.iter().take(4) {
+            match self.sent.get(d.first) {
+                Some(&t) if t == s && d.value.is_some() => {
+                    a = Some(d);
+                    break;
+                }
+                Some(&t) if t > s => break,
+                _ => {}
+            }
+        }
         let d = match (b, a) {
             (Some(b), Some(a)) if a.first.abs_diff(first) < b.first.abs_diff(first) => a,
             (b, a) => b.or(a)?,

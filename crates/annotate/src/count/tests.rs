@@ -731,3 +731,67 @@ proptest! {
         gates_are_exact(&text);
     }
 }
+
+/// A candidate with only its first token and an id (in `start`) set, for the sort tests.
+fn cand_at(first: usize, id: usize) -> Cand {
+    Cand {
+        first,
+        start: id,
+        end: id + 1,
+        value: 1.0,
+        range: None,
+        metric: "cases",
+        scope: None,
+        own_new: false,
+        qualifier: "exact",
+        status: None,
+    }
+}
+
+/// The first tokens and ids of `cands`, in order.
+fn firsts_and_ids(cands: &[Cand]) -> Vec<(usize, usize)> {
+    cands.iter().map(|c| (c.first, c.start)).collect()
+}
+
+#[test]
+fn sort_by_first_is_the_stable_sort() {
+    for firsts in [
+        vec![],
+        vec![3],
+        vec![1, 2, 2, 5],
+        vec![5, 2, 2, 1],
+        vec![1, 4, 2, 3, 3, 9],
+        vec![2, 2, 1, 2, 2],
+        vec![7, 1, 2, 3, 4, 5],
+        vec![1, 2, 3, 4, 5, 0],
+    ] {
+        let mut got: Vec<Cand> = firsts
+            .iter()
+            .enumerate()
+            .map(|(i, &f)| cand_at(f, i))
+            .collect();
+        let mut want = got.clone();
+        want.sort_by_key(|c| c.first);
+        sort_by_first(&mut got);
+        assert_eq!(firsts_and_ids(&got), firsts_and_ids(&want), "{firsts:?}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #[test]
+    fn sort_by_first_is_the_stable_sort_on_runs(
+        firsts in proptest::collection::vec(0usize..12, 0..30),
+        sorted in any::<bool>(),
+    ) {
+        let mut firsts = firsts;
+        if sorted {
+            firsts.sort_unstable();
+        }
+        let mut got: Vec<Cand> = firsts.iter().enumerate().map(|(i, &f)| cand_at(f, i)).collect();
+        let mut want = got.clone();
+        want.sort_by_key(|c| c.first);
+        sort_by_first(&mut got);
+        prop_assert_eq!(firsts_and_ids(&got), firsts_and_ids(&want));
+    }
+}
