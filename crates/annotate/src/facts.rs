@@ -156,7 +156,8 @@ fn fact(count: &Count, country: Option<Word>, evidence: Range) -> Fact {
         value: count.value,
         scope: count.scope.clone(),
         qualifier: count.qualifier.clone(),
-        as_of: count.date.clone(),
+        // Copied in place: `String::clone` is a call per fact.
+        as_of: count.date.as_deref().map(str::to_owned),
         evidence,
     }
 }

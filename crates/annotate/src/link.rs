@@ -395,7 +395,15 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) -> Vec<Linked> {
     // The paragraph starts, read only as a count without a place in its sentence needs one.
     let mut paras: Option<Paragraphs<'_>> = None;
     let mut demonyms = Demonyms::default();
-    let dates = dated_mentions(&doc.dates);
+    // The date finder writes its mentions in text order: the resolved ones are then read from
+    // them in place ([`nearest_dated_in_sentence`]). Were they not, from a list of their own,
+    // each search the binary search it was.
+    let in_place = doc.dates.is_sorted_by_key(|d| d.start);
+    let dates = if in_place {
+        Vec::new()
+    } else {
+        dated_mentions(&doc.dates)
+    };
     // Borrowed: each count that takes it gets its own copy, made in place (a `String::clone`
     // is a call per count; no copy is kept for the document).
     let published = doc.published.as_deref().and_then(|p| p.get(..10));
@@ -404,8 +412,6 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) -> Vec<Linked> {
     let mut at_sentence = Cursor::default();
     let mut at_disease = Cursor::default();
     let mut at_place = Cursor::default();
-    // The date finder writes its mentions in text order; were they not, each search is the
-    // binary search it was.
     let mut at_date = Cursor {
         at: 0,
         search: !dates.is_sorted_by_key(|m| m.start),
@@ -450,9 +456,13 @@ pub(crate) fn attach_in(doc: &mut Document, split: &Sentences) -> Vec<Linked> {
             place = found.map_or(usize::MAX, |f| f.1);
         }
         if count.date.is_none() {
-            count.date = nearest_in_sentence(&dates, bounds, count.start, &mut at_date)
-                .map(str::to_owned)
-                .or_else(|| published.map(str::to_owned));
+            count.date = if in_place {
+                nearest_dated_in_sentence(&doc.dates, bounds, count.start, &mut at_date)
+            } else {
+                nearest_in_sentence(&dates, bounds, count.start, &mut at_date)
+            }
+            .map(str::to_owned)
+            .or_else(|| published.map(str::to_owned));
         }
         of_count.push(Linked { sentence, place });
     }
@@ -469,18 +479,44 @@ pub(crate) struct Linked {
     pub(crate) place: usize,
 }
 
+/// The value linking gives a count from a date mention, when it is resolved. A range stands
+/// for its last day: figures "for 9 October to 5 November" are as of 5 November.
+#[inline]
+fn date_value(d: &DateMention) -> Option<&str> {
+    d.end_value.as_deref().or(d.value.as_deref())
+}
+
 /// Resolved date mentions.
 fn dated_mentions(dates: &[DateMention]) -> Vec<Mention<&str>> {
     let mut out = Vec::with_capacity(dates.len());
     out.extend(dates.iter().filter_map(|d| {
-        // A range stands for its last day: figures "for 9 October to 5 November" are as of 5 November.
-        let value = d.end_value.as_deref().or(d.value.as_deref())?;
         Some(Mention {
-            key: value,
+            key: date_value(d)?,
             start: d.start,
         })
     }));
     out
+}
+
+/// [`nearest_in_sentence`] of the [`dated_mentions`] of `dates`, read from `dates` (sorted by
+/// start) without building them: the unresolved mentions are passed over. Back from the
+/// first mention after `pos` while in the sentence, the first resolved one is the last
+/// resolved one before `pos`; else on from it, the first resolved one after `pos`.
+fn nearest_dated_in_sentence<'d>(
+    dates: &'d [DateMention],
+    sentence: Bounds,
+    pos: usize,
+    cur: &mut Cursor,
+) -> Option<&'d str> {
+    let at = cur.seek(dates, |d| d.start <= pos);
+    let (before, after) = dates.split_at_checked(at)?;
+    let held = |d: &&DateMention| sentence.holds(d.start);
+    before
+        .iter()
+        .rev()
+        .take_while(held)
+        .find_map(date_value)
+        .or_else(|| after.iter().take_while(held).find_map(date_value))
 }
 
 mod paragraphs;
@@ -663,6 +699,48 @@ mod tests {
             .collect()
     }
 
+    /// The date mentions read in place are the resolved ones' list: at every code point (and
+    /// past the end) of the DON reports, with the finder's dates as found, with every second
+    /// or third one unresolved, and with every fifth made a range (its last day differs).
+    #[test]
+    fn nearest_dated_in_place_is_nearest_in_the_dated_mentions() {
+        let (mut found, mut asked) = (0usize, 0usize);
+        for doc in don_docs_before_linking() {
+            if doc.dates.is_empty() {
+                continue;
+            }
+            assert!(doc.dates.is_sorted_by_key(|d| d.start));
+            let sents = split(&doc.text).ranges;
+            for variant in 0..4 {
+                let mut dates = doc.dates.clone();
+                for (i, d) in dates.iter_mut().enumerate() {
+                    match variant {
+                        1 if i % 2 == 0 => d.value = None,
+                        2 if i % 3 != 1 => d.value = None,
+                        3 if i % 5 == 0 => d.end_value = Some(format!("end {i}")),
+                        3 if i % 4 == 0 => d.value = None,
+                        _ => {}
+                    }
+                }
+                let list = dated_mentions(&dates);
+                let (mut at, mut old, mut new) = Default::default();
+                for pos in 0..doc.text.chars().count() + 3 {
+                    let s = Cursor::sentence(&mut at, &sents, pos);
+                    let b = Bounds::sentence(&sents, s);
+                    let want = nearest_in_sentence(&list, b, pos, &mut old);
+                    let got = nearest_dated_in_sentence(&dates, b, pos, &mut new);
+                    assert_eq!(got, want, "{variant} {pos}");
+                    found += usize::from(got.is_some());
+                    asked += 1;
+                }
+            }
+        }
+        assert!(
+            found > 10_000 && found < asked || asked == 0,
+            "{found} {asked}"
+        );
+    }
+
     /// The cursor's sentence is `sentence_of` at every code point of the seeds and DON texts
     /// (and past the end), asked in text order, backwards and in jumps.
     #[test]
@@ -768,6 +846,46 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// [`nearest_dated_in_sentence`] is [`nearest_in_sentence`] of [`dated_mentions`] for
+        /// sorted dates (with equal starts) of any resolution, for any sentences and positions
+        /// asked in order.
+        #[test]
+        fn nearest_dated_in_place_is_nearest_in_the_list(
+            mut dates in proptest::collection::vec((0usize..80, 0u8..4), 0..24),
+            mut cuts in proptest::collection::vec(1usize..90, 0..8),
+        ) {
+            dates.sort_unstable_by_key(|d| d.0);
+            cuts.sort_unstable();
+            cuts.dedup();
+            let mut sents = Vec::new();
+            let mut from = 0;
+            for c in cuts {
+                sents.push((from, c));
+                from = c;
+            }
+            let dates: Vec<DateMention> = dates
+                .iter()
+                .enumerate()
+                .map(|(i, &(start, kind))| DateMention {
+                    start,
+                    end: start + 1,
+                    text: String::new(),
+                    value: (kind & 1 == 1).then(|| format!("v{i}")),
+                    end_value: (kind & 2 == 2).then(|| format!("e{i}")),
+                })
+                .collect();
+            let list = dated_mentions(&dates);
+            let (mut at, mut old, mut new) = Default::default();
+            for pos in 0..95 {
+                let s = Cursor::sentence(&mut at, &sents, pos);
+                let b = Bounds::sentence(&sents, s);
+                proptest::prop_assert_eq!(
+                    nearest_dated_in_sentence(&dates, b, pos, &mut new),
+                    nearest_in_sentence(&list, b, pos, &mut old)
+                );
+            }
+        }
 
         /// `Cursor::seek` is `partition_point` on sorted lists (with repeats) for any sequence
         /// of keys: ascending, going back, jumping past the walk.
