@@ -1217,33 +1217,24 @@ const KEEP_RESOLVE: usize = 1 << 14;
 /// hash map.
 const SHORT_RESOLVE: usize = 16;
 
-/// The tallies of [`tally`] that a [`Context`] reads, in one table keyed by one word per
-/// [`Code`] (hashed and compared as one `u64`, not as an enum): a packed code is its own key
-/// (its top bit is 0: the top byte holds a length of at most 3), a longer code ([`Code::Long`],
-/// few or none in a text) is [`LONG_KEY`] plus its index in `long`.
+/// One word per [`Code`] of a text, hashed and compared as one `u64` (not as the enum): a packed
+/// code is its own key (its top bit is 0: the top byte holds a length of at most 3), a longer code
+/// ([`Code::Long`], few or none in a text) is [`LONG_KEY`] plus its index in `long`. The keys of
+/// [`Tallies`] and [`CodeSet`].
 #[derive(Debug, Default)]
-struct Tallies<'a> {
-    map: FxMap<u64, (usize, usize)>,
-    /// The text's long codes, each once, in order of first tally.
+struct CodeKeys<'a> {
+    /// The text's long codes, each once, in order of first key.
     long: Vec<Code<'a>>,
 }
 
-/// The key of the long code `long[i]` in [`Tallies`] is `LONG_KEY | i`.
+/// The key of the long code `long[i]` in [`CodeKeys`] is `LONG_KEY | i`.
 const LONG_KEY: u64 = 1 << 63;
 
-impl<'a> Tallies<'a> {
-    /// Empty tallies with room for `n` codes.
-    fn with_capacity(n: usize) -> Self {
-        Tallies {
-            map: FxMap::with_capacity_and_hasher(n, Default::default()),
-            long: Vec::new(),
-        }
-    }
-
-    /// The tally of `code`, made (zero) if there is none.
+impl<'a> CodeKeys<'a> {
+    /// The key of `code`, a long code added if it is new.
     #[inline(always)]
-    fn entry(&mut self, code: Code<'a>) -> &mut (usize, usize) {
-        let key = match code {
+    fn add(&mut self, code: Code<'a>) -> u64 {
+        match code {
             Code::Packed(v) => v,
             Code::Long(..) => {
                 let i = match self.long.iter().position(|&c| c == code) {
@@ -1255,18 +1246,46 @@ impl<'a> Tallies<'a> {
                 };
                 LONG_KEY | i as u64
             }
-        };
+        }
+    }
+
+    /// The key of `code`, if it is packed or was added.
+    #[inline(always)]
+    fn get(&self, code: Code<'_>) -> Option<u64> {
+        match code {
+            Code::Packed(v) => Some(v),
+            Code::Long(..) => Some(LONG_KEY | self.long.iter().position(|&c| c == code)? as u64),
+        }
+    }
+}
+
+/// The tallies of [`tally`] that a [`Context`] reads, in one table keyed by [`CodeKeys`].
+#[derive(Debug, Default)]
+struct Tallies<'a> {
+    map: FxMap<u64, (usize, usize)>,
+    keys: CodeKeys<'a>,
+}
+
+impl<'a> Tallies<'a> {
+    /// Empty tallies with room for `n` codes.
+    fn with_capacity(n: usize) -> Self {
+        Tallies {
+            map: FxMap::with_capacity_and_hasher(n, Default::default()),
+            keys: CodeKeys::default(),
+        }
+    }
+
+    /// The tally of `code`, made (zero) if there is none.
+    #[inline(always)]
+    fn entry(&mut self, code: Code<'a>) -> &mut (usize, usize) {
+        let key = self.keys.add(code);
         self.map.entry(key).or_default()
     }
 
     /// The tally of `code`, if any.
     #[inline(always)]
     fn get(&self, code: Code<'_>) -> Option<(usize, usize)> {
-        let key = match code {
-            Code::Packed(v) => v,
-            Code::Long(..) => LONG_KEY | self.long.iter().position(|&c| c == code)? as u64,
-        };
-        self.map.get(&key).copied()
+        self.map.get(&self.keys.get(code)?).copied()
     }
 
     /// The number of codes tallied.
@@ -1277,13 +1296,11 @@ impl<'a> Tallies<'a> {
 }
 
 /// The first-order divisions of [`Gazetteer::drop_weak`] (those holding a large place of the
-/// text), keyed as [`Tallies`] keys its codes: a packed code is its own key, a long one
-/// [`LONG_KEY`] plus its index in `long` (one word hashed and compared, not the enum).
+/// text), keyed by [`CodeKeys`] as [`Tallies`] are.
 #[derive(Debug, Default)]
 struct CodeSet<'a> {
     set: FxMap<u64, ()>,
-    /// The text's long codes, each once, in order of first insert.
-    long: Vec<Code<'a>>,
+    keys: CodeKeys<'a>,
 }
 
 impl<'a> CodeSet<'a> {
@@ -1291,40 +1308,23 @@ impl<'a> CodeSet<'a> {
     fn with_capacity(n: usize) -> Self {
         CodeSet {
             set: FxMap::with_capacity_and_hasher(n, Default::default()),
-            long: Vec::new(),
+            keys: CodeKeys::default(),
         }
     }
 
     /// Adds `code`.
     #[inline(always)]
     fn insert(&mut self, code: Code<'a>) {
-        let key = match code {
-            Code::Packed(v) => v,
-            Code::Long(..) => {
-                let i = match self.long.iter().position(|&c| c == code) {
-                    Some(i) => i,
-                    None => {
-                        self.long.push(code);
-                        self.long.len() - 1
-                    }
-                };
-                LONG_KEY | i as u64
-            }
-        };
+        let key = self.keys.add(code);
         self.set.insert(key, ());
     }
 
     /// True when `code` was added.
     #[inline(always)]
     fn contains(&self, code: Code<'_>) -> bool {
-        let key = match code {
-            Code::Packed(v) => v,
-            Code::Long(..) => match self.long.iter().position(|&c| c == code) {
-                Some(i) => LONG_KEY | i as u64,
-                None => return false,
-            },
-        };
-        self.set.contains_key(&key)
+        self.keys
+            .get(code)
+            .is_some_and(|key| self.set.contains_key(&key))
     }
 }
 
