@@ -701,18 +701,25 @@ fn case_context_is_the_reference(text: &str, tk: &crate::tokens::Tokens) -> (usi
     (checked, with_context)
 }
 
+/// The stops of the stream search's walk found by `Gate::next_candidate`, a call a stop (the
+/// reference `Gate::candidates` is held to).
+fn stops_a_call_each(toks: &[crate::tokens::Token], joins: bool) -> Vec<usize> {
+    let mut stops = Vec::new();
+    let mut from = 0;
+    while let Some((i, _)) = super::stream::Gate::next_candidate(toks, from, joins) {
+        stops.push(i);
+        from = i + 1;
+    }
+    stops
+}
+
 /// The quick test of the stream search's walk (`Gate::passes_by`) rules out only tokens the
 /// gate refuses, and `Gate::next_candidate` stops at every other token.
 fn gate_passes_by_only_refused_tokens(text: &str, tk: &crate::tokens::Tokens) {
     use super::stream::Gate;
     let gate = m().gate.as_ref().unwrap();
     let joins = !text.is_ascii();
-    let mut visited = Vec::new();
-    let mut from = 0;
-    while let Some((i, _)) = Gate::next_candidate(&tk.toks, from, joins) {
-        visited.push(i);
-        from = i + 1;
-    }
+    let visited = stops_a_call_each(&tk.toks, joins);
     let mut want = Vec::new();
     for (i, t) in tk.toks.iter().enumerate() {
         let next = tk.toks.get(i + 1);
@@ -758,12 +765,7 @@ fn candidates_are_the_calls_a_stop() {
             let t = &text[..end];
             let tk = crate::tokens::Tokens::new(t);
             let joins = !t.is_ascii();
-            let mut want = Vec::new();
-            let mut from = 0;
-            while let Some((i, _)) = Gate::next_candidate(&tk.toks, from, joins) {
-                want.push(i);
-                from = i + 1;
-            }
+            let want = stops_a_call_each(&tk.toks, joins);
             let mut got = vec![7];
             Gate::candidates(&tk.toks, joins, &mut got);
             assert_eq!(got, want, "{t:?}");
